@@ -1,0 +1,65 @@
+"""Per-element quality flags, stored as a bit mask (``uint16``) beside each value."""
+
+from __future__ import annotations
+
+from enum import IntFlag
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["FLAG_DTYPE", "Flag", "flag_labels"]
+
+FLAG_DTYPE = np.uint16
+
+
+class Flag(IntFlag):
+    """Why a value is missing, unusual or to be read with care.
+
+    Flags combine: ``Flag.MISSING | Flag.ZERO_DENOMINATOR``. A result's
+    ``flags`` array holds one such mask per element; ``0`` means no flag.
+
+    Attributes
+    ----------
+    MISSING
+        The numerator or denominator is NaN or None; value and limits are NaN.
+    ZERO_DENOMINATOR
+        The denominator is 0; value and limits are NaN.
+    INVALID
+        The numerator exceeds the denominator of a proportion and the call asked
+        for ``on_invalid="flag"``; value and limits are NaN.
+    ABOVE_DENOMINATOR
+        The numerator exceeds an estimated (coverage) denominator: the value is
+        above 100 % and kept, as such values are legitimate for coverage.
+    UNRELIABLE
+        Too few events, or a relative standard error above the threshold, for
+        the value to be read on its own (see :class:`mch_indicators.Reliability`).
+    SUPPRESSED
+        Value and limits withheld by a suppression policy applied on request.
+    """
+
+    MISSING = 1
+    ZERO_DENOMINATOR = 2
+    INVALID = 4
+    ABOVE_DENOMINATOR = 8
+    UNRELIABLE = 16
+    SUPPRESSED = 32
+
+
+def flag_labels(flags: npt.ArrayLike, sep: str = "|") -> list[str]:
+    """Readable labels, one per element (flattened in C order), ``""`` for none.
+
+    Examples
+    --------
+    >>> flag_labels([0, 3, 8])
+    ['', 'MISSING|ZERO_DENOMINATOR', 'ABOVE_DENOMINATOR']
+    """
+    masks = np.asarray(flags, dtype=np.int64).ravel()
+    cache: dict[int, str] = {}
+    labels = []
+    for mask in masks.tolist():
+        label = cache.get(mask)
+        if label is None:
+            label = sep.join(f.name or "" for f in Flag if mask & f)
+            cache[mask] = label
+        labels.append(label)
+    return labels

@@ -1,0 +1,336 @@
+"""Confidence-interval methods, each a small function on 1-d float arrays.
+
+Two families:
+
+* ``binomial`` methods bound a proportion x/n (the numerator is a subset of the
+  denominator) and return limits on the fraction scale, clipped to [0, 1];
+* ``poisson`` methods bound the count x and divide by n, treating the
+  denominator as fixed (ratios, rates, coverage with an estimated denominator,
+  densities).
+
+Every method receives only valid elements (finite, n > 0, and x <= n for
+binomial methods), so no NaN or division warning can arise inside.
+Formulas and references are in the docstrings and in ``docs/methods.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._errors import InvalidInputError
+
+__all__ = ["METHODS", "Family", "IntervalMethod", "get_method", "poisson_count_limits"]
+
+FloatArray = npt.NDArray[np.float64]
+Family = Literal["binomial", "poisson"]
+Limits = tuple[FloatArray, FloatArray]
+LimitFunction = Callable[[FloatArray, FloatArray, float, float], Limits]
+
+#: Elements per block for the arithmetic methods: small enough for the
+#: temporaries of one block to stay in the CPU cache.
+BLOCK = 1 << 13
+#: Above this many elements, Poisson limits are evaluated once per distinct count.
+DISTINCT_FROM = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class IntervalMethod:
+    """One interval method: its name, family, reference and function."""
+
+    name: str
+    family: Family
+    title: str
+    reference: str
+    limits: LimitFunction
+    blockwise: bool
+
+    def __call__(self, x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
+        """Return (lower, upper) on the fraction scale for valid 1-d inputs."""
+        if not self.blockwise or x.size <= BLOCK:
+            return self.limits(x, n, z, alpha)
+        lower = np.empty_like(x)
+        upper = np.empty_like(x)
+        for start in range(0, x.size, BLOCK):
+            part = slice(start, start + BLOCK)
+            lower[part], upper[part] = self.limits(x[part], n[part], z, alpha)
+        return lower, upper
+
+
+# -- binomial (proportions) -------------------------------------------------------------
+
+
+def _clip_unit(lower: FloatArray, upper: FloatArray, x: FloatArray, n: FloatArray) -> Limits:
+    np.clip(lower, 0.0, 1.0, out=lower)
+    np.clip(upper, 0.0, 1.0, out=upper)
+    lower[x == 0] = 0.0
+    upper[x == n] = 1.0
+    return lower, upper
+
+
+def _wilson(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
+    z2 = z * z
+    radius = 4.0 * x
+    radius *= 1.0 - x / n
+    radius += z2
+    np.sqrt(radius, out=radius)
+    radius *= z
+    centre = 2.0 * x + z2
+    scale = 2.0 * (n + z2)
+    lower = centre - radius
+    lower /= scale
+    centre += radius
+    centre /= scale
+    return _clip_unit(lower, centre, x, n)
+
+
+def _clopper_pearson(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
+    from scipy.special import betaincinv
+
+    lower = np.zeros_like(x)
+    upper = np.ones_like(x)
+    some = x > 0
+    lower[some] = betaincinv(x[some], n[some] - x[some] + 1.0, alpha / 2.0)
+    below = x < n
+    upper[below] = betaincinv(x[below] + 1.0, n[below] - x[below], 1.0 - alpha / 2.0)
+    return _clip_unit(lower, upper, x, n)
+
+
+def _jeffreys(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
+    from scipy.special import betaincinv
+
+    a, b = x + 0.5, n - x + 0.5
+    lower = np.asarray(betaincinv(a, b, alpha / 2.0), dtype=np.float64)
+    upper = np.asarray(betaincinv(a, b, 1.0 - alpha / 2.0), dtype=np.float64)
+    return _clip_unit(lower, upper, x, n)
+
+
+def _agresti_coull(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
+    n_tilde = n + z * z
+    p_tilde = (x + z * z / 2.0) / n_tilde
+    half = z * np.sqrt(p_tilde * (1.0 - p_tilde) / n_tilde)
+    return _clip_unit(p_tilde - half, p_tilde + half, x, n)
+
+
+def _wald_proportion(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
+    p = x / n
+    half = z * np.sqrt(p * (1.0 - p) / n)
+    return _clip_unit(p - half, p + half, x, n)
+
+
+# -- poisson (counts over a fixed denominator) -----------------------------------------
+
+
+def _per_distinct(x: FloatArray, function: Callable[[FloatArray], FloatArray]) -> FloatArray:
+    """Evaluate ``function`` once per distinct value of ``x``.
+
+    Registers of many strata repeat the same small counts; a special function
+    evaluated on 10 million counts that take a few hundred distinct values
+    costs a few hundred evaluations plus one lookup per element.
+    """
+    if x.size < DISTINCT_FROM:
+        return function(x)
+    top = float(x.max())
+    if top <= 4.0 * x.size and top < 2**31:
+        whole = x.astype(np.int64)
+        if np.array_equal(whole, x):
+            present = np.flatnonzero(np.bincount(whole))
+            table = np.empty(int(top) + 1, dtype=np.float64)
+            table[present] = function(present.astype(np.float64))
+            return table[whole]
+    distinct, inverse = np.unique(x, return_inverse=True)
+    if distinct.size > x.size // 2:
+        return function(x)
+    return function(distinct)[inverse.reshape(x.shape)]
+
+
+def _exact_lower(x: FloatArray, alpha: float) -> FloatArray:
+    from scipy.special import gammaincinv
+
+    lower = np.zeros_like(x)
+    some = x > 0
+    lower[some] = gammaincinv(x[some], alpha / 2.0)
+    return lower
+
+
+def _exact_upper(x: FloatArray, alpha: float) -> FloatArray:
+    from scipy.special import gammaincinv
+
+    return np.asarray(gammaincinv(x + 1.0, 1.0 - alpha / 2.0), dtype=np.float64)
+
+
+def _exact_counts(x: FloatArray, z: float, alpha: float) -> Limits:
+    lower = _per_distinct(x, lambda v: _exact_lower(v, alpha))
+    upper = _per_distinct(x, lambda v: _exact_upper(v, alpha))
+    return lower, upper
+
+
+def _byar_counts(x: FloatArray, z: float, alpha: float) -> Limits:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))) ** 3
+    lower[x == 0] = 0.0
+    np.maximum(lower, 0.0, out=lower)
+    x1 = x + 1.0
+    upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))) ** 3
+    return lower, upper
+
+
+def _phe_counts(x: FloatArray, z: float, alpha: float) -> Limits:
+    lower, upper = _byar_counts(x, z, alpha)
+    small = x < 10
+    if small.any():
+        lower[small], upper[small] = _exact_counts(x[small], z, alpha)
+    return lower, upper
+
+
+def _wald_counts(x: FloatArray, z: float, alpha: float) -> Limits:
+    half = z * np.sqrt(x)
+    return np.maximum(x - half, 0.0), x + half
+
+
+def _over_denominator(count_limits: Callable[[FloatArray, float, float], Limits]) -> LimitFunction:
+    def limits(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
+        lower, upper = count_limits(x, z, alpha)
+        return lower / n, upper / n
+
+    return limits
+
+
+_COUNT_LIMITS: dict[str, Callable[[FloatArray, float, float], Limits]] = {
+    "exact": _exact_counts,
+    "byar": _byar_counts,
+    "phe": _phe_counts,
+    "wald": _wald_counts,
+}
+
+
+def poisson_count_limits(
+    method: str, x: npt.ArrayLike, confidence: float
+) -> tuple[FloatArray, FloatArray]:
+    """Limits for a Poisson count itself (not divided by a denominator).
+
+    Examples
+    --------
+    >>> lower, upper = poisson_count_limits("exact", [0.0], 0.95)
+    >>> round(float(upper[0]), 5)  # -ln(0.025)
+    3.68888
+    """
+    from scipy.special import ndtri
+
+    counts = np.atleast_1d(np.asarray(x, dtype=np.float64))
+    alpha = 1.0 - confidence
+    return _COUNT_LIMITS[method](counts, float(ndtri(1.0 - alpha / 2.0)), alpha)
+
+
+def _method(
+    name: str, family: Family, title: str, reference: str, limits: LimitFunction, blockwise: bool
+) -> IntervalMethod:
+    return IntervalMethod(name, family, title, reference, limits, blockwise)
+
+
+_ALL = (
+    _method(
+        "wilson",
+        "binomial",
+        "Wilson score interval (no continuity correction)",
+        "Wilson EB (1927) JASA 22:209-212; Newcombe & Altman (2000)",
+        _wilson,
+        True,
+    ),
+    _method(
+        "clopper_pearson",
+        "binomial",
+        "Clopper-Pearson exact binomial interval (beta quantiles)",
+        "Clopper CJ & Pearson ES (1934) Biometrika 26:404-413",
+        _clopper_pearson,
+        False,
+    ),
+    _method(
+        "jeffreys",
+        "binomial",
+        "Jeffreys equal-tailed interval, lower 0 at x = 0 and upper 1 at x = n",
+        "Brown, Cai & DasGupta (2001) Stat Sci 16:101-133",
+        _jeffreys,
+        False,
+    ),
+    _method(
+        "agresti_coull",
+        "binomial",
+        "Agresti-Coull interval (add z²/2 successes and failures), clipped to [0, 1]",
+        "Agresti A & Coull BA (1998) Am Stat 52:119-126",
+        _agresti_coull,
+        True,
+    ),
+    _method(
+        "wald",
+        "binomial",
+        "Wald (normal approximation) interval, clipped to [0, 1]",
+        "Brown, Cai & DasGupta (2001) Stat Sci 16:101-133",
+        _wald_proportion,
+        True,
+    ),
+    _method(
+        "exact",
+        "poisson",
+        "Exact (Garwood) Poisson interval on the numerator, gamma quantiles",
+        "Garwood F (1936) Biometrika 28:437-442; Armitage & Berry (2002)",
+        _over_denominator(_exact_counts),
+        False,
+    ),
+    _method(
+        "byar",
+        "poisson",
+        "Byar's approximation to the exact Poisson interval (Breslow & Day), as PHE uses it",
+        "Breslow NE & Day NE (1987) Statistical Methods in Cancer Research vol. II, IARC",
+        _over_denominator(_byar_counts),
+        True,
+    ),
+    _method(
+        "phe",
+        "poisson",
+        "Exact below 10 events, Byar from 10 (PHEindicatormethods phe_rate)",
+        "PHE Technical Guide - Confidence Intervals (2018); PHEindicatormethods",
+        _over_denominator(_phe_counts),
+        False,
+    ),
+    _method(
+        "wald",
+        "poisson",
+        "Wald (normal approximation) interval on the numerator, x ± z√x, lower clipped at 0",
+        "Armitage P & Berry G (2002) Statistical Methods in Medical Research",
+        _over_denominator(_wald_counts),
+        True,
+    ),
+)
+
+#: Interval methods by family and name.
+METHODS: MappingProxyType[Family, MappingProxyType[str, IntervalMethod]] = MappingProxyType(
+    {
+        family: MappingProxyType({m.name: m for m in _ALL if m.family == family})
+        for family in ("binomial", "poisson")
+    }
+)
+
+
+def get_method(name: str, family: Family, kind: str) -> IntervalMethod:
+    """Return the method ``name`` of ``family`` or raise a clear error.
+
+    ``kind`` only serves the message (the indicator kind that asked).
+    """
+    methods = METHODS[family]
+    method = methods.get(name)
+    if method is not None:
+        return method
+    other: Family = "poisson" if family == "binomial" else "binomial"
+    allowed = ", ".join(methods)
+    if name in METHODS[other]:
+        raise InvalidInputError(
+            f"method {name!r} is for {other} data and does not fit a {kind} indicator; "
+            f"use one of: {allowed}"
+        )
+    raise InvalidInputError(f"unknown interval method {name!r}; use one of: {allowed}")

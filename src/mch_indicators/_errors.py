@@ -1,0 +1,62 @@
+"""Exception types raised by mch_indicators.
+
+Every error the library raises on purpose derives from one of the built-in
+``ValueError`` or ``KeyError`` so that existing ``except`` clauses keep working,
+and carries a message that names what was wrong and where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = [
+    "DefinitionError",
+    "InvalidInputError",
+    "MCHIndicatorsError",
+    "UnitError",
+    "UnknownIndicatorError",
+]
+
+
+class MCHIndicatorsError(Exception):
+    """Base class of every error raised on purpose by mch_indicators."""
+
+
+class InvalidInputError(MCHIndicatorsError, ValueError):
+    """Counts that cannot be computed on: negative, infinite, non-numeric, boolean...
+
+    The message names the argument and the first offending positions and values.
+    """
+
+
+class UnitError(MCHIndicatorsError, ValueError):
+    """A unit that is unknown, ambiguous or not convertible."""
+
+
+class DefinitionError(MCHIndicatorsError, ValueError):
+    """An indicator definition that does not validate (bad id, missing name, unknown unit...)."""
+
+
+class UnknownIndicatorError(MCHIndicatorsError, KeyError):
+    """No indicator matches the key; the message suggests the closest matches.
+
+    Attributes
+    ----------
+    key : str
+        The key that was looked up.
+    suggestions : tuple of str
+        Ids of the closest indicators, best first (may be empty).
+    """
+
+    def __init__(self, key: str, suggestions: Sequence[str] = ()) -> None:
+        self.key = key
+        self.suggestions = tuple(suggestions)
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        message = f"no indicator matches {self.key!r}"
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        else:
+            message += "; run `mch-indicators list` to see the catalog"
+        return message

@@ -1,0 +1,334 @@
+"""Typed, immutable indicator definitions (pydantic models, validated once at load).
+
+An :class:`Indicator` says what is counted (its numerator and denominator
+:class:`Term`), on which scale it is shown (``unit``), what kind of quotient it
+is (:class:`Kind`) and where the definition comes from (:class:`Source`).
+Its :meth:`Indicator.compute` hands plain arrays to the numeric core.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import numpy.typing as npt
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from mch_indicators._errors import UnitError
+from mch_indicators._unitspec import resolve_unit
+
+if TYPE_CHECKING:
+    from mch_indicators._core import Family
+    from mch_indicators._result import Result
+
+__all__ = [
+    "Codes",
+    "Criteria",
+    "Direction",
+    "Domain",
+    "Indicator",
+    "Kind",
+    "Names",
+    "Source",
+    "Term",
+    "Text",
+]
+
+_ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+Id = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=80)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Kind(StrEnum):
+    """What kind of quotient an indicator is; decides validation and intervals.
+
+    Attributes
+    ----------
+    PROPORTION
+        The numerator is a subset of the denominator: never above 100 %.
+    RATIO
+        The numerator is not a subset of the denominator (maternal deaths per
+        live births): no upper bound.
+    RATE
+        Events per person-time, or a probability per live births.
+    COVERAGE
+        The denominator is an estimated or planned target population, so
+        values above 100 % are legitimate (flagged ABOVE_DENOMINATOR).
+    DENSITY
+        Resources per population (childcare places per 1,000 residents).
+    INDEX
+        A composite or relative measure (sex ratio at birth).
+    """
+
+    PROPORTION = "proportion"
+    RATIO = "ratio"
+    RATE = "rate"
+    COVERAGE = "coverage"
+    DENSITY = "density"
+    INDEX = "index"
+
+    @property
+    def family(self) -> Family:
+        """Interval family: ``binomial`` for proportions, ``poisson`` otherwise."""
+        return "binomial" if self is Kind.PROPORTION else "poisson"
+
+    @property
+    def default_method(self) -> str:
+        """Interval method used when neither the call nor the indicator names one."""
+        return "wilson" if self is Kind.PROPORTION else "exact"
+
+
+class Direction(StrEnum):
+    """Which way is better: ``lower``, ``higher``, or ``neutral`` (context-dependent)."""
+
+    LOWER = "lower"
+    HIGHER = "higher"
+    NEUTRAL = "neutral"
+
+
+class Domain(StrEnum):
+    """Programme area an indicator belongs to."""
+
+    MORTALITY = "mortality"
+    MATERNAL_CARE = "maternal_care"
+    SCREENING = "screening"
+    CHILD_HEALTH = "child_health"
+    IMMUNIZATION = "immunization"
+    PMTCT = "pmtct"
+    WOMENS_HEALTH = "womens_health"
+    FERTILITY_SERVICES = "fertility_services"
+
+
+class Names(_Frozen):
+    """A name in English and Chinese; both are required."""
+
+    en: NonEmpty
+    zh: NonEmpty
+
+    @field_validator("zh")
+    @classmethod
+    def _has_chinese(cls, value: str) -> str:
+        if not _CJK.search(value):
+            raise ValueError(f"the Chinese name {value!r} contains no Chinese characters")
+        return value
+
+
+class Text(_Frozen):
+    """A definition text in English, with the Chinese wording when known."""
+
+    en: NonEmpty
+    zh: NonEmpty | None = None
+
+
+class Criteria(_Frozen):
+    """Thresholds that make a term exact; every bound is optional.
+
+    ``*_min`` bounds are inclusive and ``*_max`` bounds exclusive, so
+    "deaths in the first 28 days" is ``age_days_max = 28`` and "born at 28
+    completed weeks or later" is ``gestation_weeks_min = 28``.
+    """
+
+    gestation_weeks_min: float | None = Field(default=None, ge=0, le=45)
+    gestation_weeks_max: float | None = Field(default=None, ge=0, le=45)
+    age_days_min: float | None = Field(default=None, ge=0)
+    age_days_max: float | None = Field(default=None, gt=0)
+    age_years_min: float | None = Field(default=None, ge=0)
+    age_years_max: float | None = Field(default=None, gt=0)
+    birth_weight_g_max: float | None = Field(default=None, gt=0)
+    window_days: float | None = Field(default=None, gt=0)
+
+
+class Term(_Frozen):
+    """What a numerator or denominator counts.
+
+    Examples
+    --------
+    >>> Term(id="live_births", name=Names(en="live births", zh="活产数"),
+    ...      definition=Text(en="Births showing any sign of life."))  # doctest: +ELLIPSIS
+    Term(id='live_births', ...)
+    """
+
+    id: Id
+    name: Names
+    definition: Text
+    population: str | None = None
+    event: str | None = None
+    time_window: str | None = None
+    criteria: Criteria = Criteria()
+
+
+class Source(_Frozen):
+    """Where a definition comes from: a document and, when known, its section."""
+
+    document: NonEmpty
+    section: str | None = None
+    url: str | None = None
+    key: str | None = Field(default=None, description="reference key in shared research notes")
+
+
+class Codes(_Frozen):
+    """Cross-walk codes in other systems, where they exist."""
+
+    sdg: str | None = None
+    gho: str | None = None
+    dhs: str | None = None
+    dhis2: str | None = None
+    unverified: tuple[Literal["sdg", "gho", "dhs", "dhis2"], ...] = Field(
+        default=(), description="systems whose code was taken from a secondary source"
+    )
+
+    @model_validator(mode="after")
+    def _unverified_are_set(self) -> Codes:
+        for system in self.unverified:
+            if getattr(self, system) is None:
+                raise ValueError(f"unverified lists {system!r}, which has no code")
+        return self
+
+    def items(self) -> Iterable[tuple[str, str]]:
+        """Pairs of (system, code) for the codes that are set."""
+        for system in ("sdg", "gho", "dhs", "dhis2"):
+            code = getattr(self, system)
+            if code:
+                yield system, code
+
+
+class Indicator(_Frozen):
+    """One indicator: a typed, immutable definition that can compute itself.
+
+    Built-in indicators come from the package's data files (see
+    :func:`mch_indicators.get`); your own can be written in Python or in a
+    TOML file with the same schema (:func:`mch_indicators.load_definitions`)
+    and behave exactly the same.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> mmr = mch.get("孕产妇死亡率")
+    >>> print(mmr.compute(2, 26954))
+    7.42 per 100,000 live births (95% CI 0.90–26.80)
+    """
+
+    id: Id
+    name: Names
+    aliases: tuple[NonEmpty, ...] = ()
+    domain: Domain
+    kind: Kind
+    unit: str
+    direction: Direction
+    numerator: Term
+    denominator: Term
+    definition: Text
+    sources: tuple[Source, ...] = Field(min_length=1)
+    codes: Codes = Codes()
+    method: str | None = None
+    decimals: int = Field(default=2, ge=0, le=6)
+    verified: bool = True
+    note: str | None = None
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, value: str) -> str:
+        try:
+            return resolve_unit(value).name
+        except UnitError as error:
+            raise ValueError(str(error)) from None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Indicator:
+        from mch_indicators._core import METHODS
+
+        if self.method is not None and self.method not in METHODS[self.kind.family]:
+            allowed = ", ".join(METHODS[self.kind.family])
+            raise ValueError(
+                f"method {self.method!r} does not fit a {self.kind} indicator; use one of: "
+                f"{allowed}"
+            )
+        if not self.verified and not self.note:
+            raise ValueError("an unverified definition needs a note saying what is unconfirmed")
+        if self.numerator.id == self.denominator.id:
+            raise ValueError("numerator and denominator are the same term")
+        return self
+
+    @property
+    def scale(self) -> int:
+        """Whole-number display multiplier of :attr:`unit` (100 for percent)."""
+        return resolve_unit(self.unit).scale
+
+    @property
+    def default_method(self) -> str:
+        """The interval method used when :meth:`compute` is given none."""
+        return self.method or self.kind.default_method
+
+    def compute(
+        self,
+        numerator: npt.ArrayLike,
+        denominator: npt.ArrayLike,
+        *,
+        confidence: float | Iterable[float] = 0.95,
+        method: str | None = None,
+        on_invalid: Literal["raise", "flag"] = "raise",
+    ) -> Result:
+        """Compute values and confidence intervals from counts.
+
+        Parameters
+        ----------
+        numerator, denominator : array_like
+            Counts: scalars, sequences or arrays of any broadcastable shapes.
+            NaN or None marks a missing count. Inputs are never modified.
+        confidence : float or sequence of float, default 0.95
+            One level, or several (``(0.95, 0.998)``), each strictly between 0 and 1.
+        method : str, optional
+            Interval method; defaults to the indicator's (``wilson`` for
+            proportions, ``exact`` Poisson otherwise). See ``docs/methods.md``.
+        on_invalid : {"raise", "flag"}, default "raise"
+            What a numerator above the denominator of a proportion does: raise
+            :class:`~mch_indicators.InvalidInputError`, or give NaN with an
+            ``INVALID`` flag.
+
+        Returns
+        -------
+        Result
+            Values, limits and per-element flags in this indicator's unit.
+
+        Raises
+        ------
+        InvalidInputError
+            Negative, infinite, boolean or non-numeric counts; shapes that do
+            not broadcast; a bad confidence level or method; a numerator above
+            the denominator of a proportion (unless ``on_invalid="flag"``).
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> r = mch.get("hospital_delivery_rate").compute([9950, 0], [10000, 0])
+        >>> r.value.tolist(), [f.name for f in r.flag_list(1)]
+        ([99.5, nan], ['ZERO_DENOMINATOR'])
+        """
+        from mch_indicators._core import check_confidence, compute_counts, get_method
+        from mch_indicators._result import Result
+
+        if on_invalid not in ("raise", "flag"):
+            from mch_indicators._errors import InvalidInputError
+
+            raise InvalidInputError(f"on_invalid must be 'raise' or 'flag', got {on_invalid!r}")
+        levels = check_confidence(confidence)
+        chosen = get_method(method or self.default_method, self.kind.family, self.kind.value)
+        core = compute_counts(
+            numerator,
+            denominator,
+            method=chosen,
+            levels=levels,
+            scale=float(self.scale),
+            bounded=self.kind is Kind.PROPORTION,
+            estimated_denominator=self.kind is Kind.COVERAGE,
+            on_invalid=on_invalid,
+        )
+        return Result._from_core(core, indicator=self, unit=self.unit, levels=levels, method=chosen.name)

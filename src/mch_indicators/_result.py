@@ -1,0 +1,368 @@
+"""The result of a computation: values, limits and flags in an indicator's unit."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._core import CoreResult, Flag, flag_labels
+from mch_indicators._unitspec import resolve_unit
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pint
+
+    from mch_indicators._model import Indicator
+
+__all__ = ["Result", "level_label"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def level_label(level: float) -> str:
+    """``0.95`` -> ``'95'``, ``0.998`` -> ``'99.8'``.
+
+    Examples
+    --------
+    >>> level_label(0.998)
+    '99.8'
+    """
+    return f"{round(level * 100, 10):g}"
+
+
+class Result:
+    """Values, confidence limits and flags of one indicator over an array of strata.
+
+    Attributes
+    ----------
+    indicator : Indicator
+        The definition that was computed.
+    value, lower, upper : numpy.ndarray
+        Values and the limits of the first confidence level, in :attr:`unit`.
+        NaN where a flag says why.
+    numerator, denominator : numpy.ndarray
+        The counts, broadcast to the result's shape (read-only views).
+    flags : numpy.ndarray of uint16
+        One :class:`~mch_indicators.Flag` mask per element; 0 means no flag.
+    unit : str
+        Canonical unit name (``percent``, ``permille``, ``per_100k``...).
+    confidence : tuple of float
+        The confidence levels, first one primary.
+    method : str
+        The interval method used.
+
+    Notes
+    -----
+    Results are immutable: arrays are read-only, and :meth:`to` and slicing
+    return new results. Flags travel with the values through both.
+    """
+
+    __slots__ = (
+        "_lower",
+        "_upper",
+        "confidence",
+        "denominator",
+        "flags",
+        "indicator",
+        "method",
+        "numerator",
+        "unit",
+        "value",
+    )
+
+    indicator: Indicator
+    unit: str
+    confidence: tuple[float, ...]
+    method: str
+    value: FloatArray
+    numerator: FloatArray
+    denominator: FloatArray
+    flags: npt.NDArray[np.uint16]
+    _lower: FloatArray
+    _upper: FloatArray
+
+    def __init__(
+        self,
+        *,
+        indicator: Indicator,
+        unit: str,
+        confidence: tuple[float, ...],
+        method: str,
+        value: FloatArray,
+        lower: FloatArray,
+        upper: FloatArray,
+        numerator: FloatArray,
+        denominator: FloatArray,
+        flags: npt.NDArray[np.uint16],
+    ) -> None:
+        arrays = {
+            "value": value,
+            "_lower": lower,
+            "_upper": upper,
+            "numerator": numerator,
+            "denominator": denominator,
+            "flags": flags,
+        }
+        for name, array in arrays.items():
+            view = np.asarray(array).view()
+            view.flags.writeable = False
+            object.__setattr__(self, name, view)
+        object.__setattr__(self, "indicator", indicator)
+        object.__setattr__(self, "unit", unit)
+        object.__setattr__(self, "confidence", confidence)
+        object.__setattr__(self, "method", method)
+
+    @classmethod
+    def _from_core(
+        cls,
+        core: CoreResult,
+        *,
+        indicator: Indicator,
+        unit: str,
+        levels: tuple[float, ...],
+        method: str,
+    ) -> Result:
+        return cls(
+            indicator=indicator,
+            unit=unit,
+            confidence=levels,
+            method=method,
+            value=core.value,
+            lower=core.lower,
+            upper=core.upper,
+            numerator=core.numerator,
+            denominator=core.denominator,
+            flags=core.flags,
+        )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Result is immutable; use .to() or slicing for a new one")
+
+    # -- arrays ---------------------------------------------------------------------
+
+    @property
+    def lower(self) -> FloatArray:
+        """Lower limits at the first confidence level."""
+        return self._lower[0]
+
+    @property
+    def upper(self) -> FloatArray:
+        """Upper limits at the first confidence level."""
+        return self._upper[0]
+
+    @property
+    def intervals(self) -> Mapping[float, tuple[FloatArray, FloatArray]]:
+        """(lower, upper) for every confidence level, keyed by level.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> r = mch.get("infant_mortality_rate").compute(60, 26906, confidence=(0.95, 0.998))
+        >>> sorted(r.intervals)
+        [0.95, 0.998]
+        """
+        return MappingProxyType(
+            {level: (self._lower[i], self._upper[i]) for i, level in enumerate(self.confidence)}
+        )
+
+    def interval(self, confidence: float) -> tuple[FloatArray, FloatArray]:
+        """(lower, upper) at one of the computed confidence levels."""
+        for i, level in enumerate(self.confidence):
+            if math.isclose(level, confidence, rel_tol=0, abs_tol=1e-12):
+                return self._lower[i], self._upper[i]
+        computed = ", ".join(f"{c:g}" for c in self.confidence)
+        raise KeyError(f"confidence {confidence:g} was not computed (computed: {computed})")
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """Shape of the broadcast inputs."""
+        return tuple(self.value.shape)
+
+    @property
+    def size(self) -> int:
+        """Number of strata."""
+        return int(self.value.size)
+
+    def __len__(self) -> int:
+        if self.value.ndim == 0:
+            raise TypeError("len() of a scalar Result")
+        return len(self.value)
+
+    def __iter__(self) -> Iterator[Result]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __getitem__(self, key: Any) -> Result:
+        keys = key if isinstance(key, tuple) else (key,)
+        return Result(
+            indicator=self.indicator,
+            unit=self.unit,
+            confidence=self.confidence,
+            method=self.method,
+            value=np.asarray(self.value[key]),
+            lower=np.asarray(self._lower[(slice(None), *keys)]),
+            upper=np.asarray(self._upper[(slice(None), *keys)]),
+            numerator=np.asarray(self.numerator[key]),
+            denominator=np.asarray(self.denominator[key]),
+            flags=np.asarray(self.flags[key]),
+        )
+
+    def flag_list(self, index: int | tuple[int, ...] = ()) -> list[Flag]:
+        """The flags set on one element, as a list of :class:`Flag` members."""
+        mask = int(self.flags[index])
+        return [flag for flag in Flag if mask & flag]
+
+    def has_flag(self, flag: Flag) -> npt.NDArray[np.bool_]:
+        """Boolean array: where ``flag`` is set."""
+        return (self.flags & np.uint16(flag)) != 0
+
+    # -- units -------------------------------------------------------------------------
+
+    def to(self, unit: str) -> Result:
+        """The same result in another unit (exact scale conversion).
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> r = mch.get("maternal_mortality_ratio").compute(2, 26954).to("‰")
+        >>> round(float(r.value), 6), r.unit
+        (0.0742, 'permille')
+        """
+        from mch_indicators.units import convert
+
+        target = resolve_unit(unit).name
+        return Result(
+            indicator=self.indicator,
+            unit=target,
+            confidence=self.confidence,
+            method=self.method,
+            value=convert(self.value, self.unit, target),
+            lower=convert(self._lower, self.unit, target),
+            upper=convert(self._upper, self.unit, target),
+            numerator=self.numerator,
+            denominator=self.denominator,
+            flags=self.flags,
+        )
+
+    @property
+    def quantity(self) -> pint.Quantity:
+        """Values as a pint Quantity of the project registry (loads pint)."""
+        from mch_indicators.units import quantity
+
+        return quantity(self.value, self.unit)
+
+    # -- tables ------------------------------------------------------------------------
+
+    def records(self) -> dict[str, list[Any]]:
+        """Columns as plain lists (flattened in C order), the basis of :meth:`to_frame`."""
+        size = self.size
+        columns: dict[str, list[Any]] = {
+            "indicator": [self.indicator.id] * size,
+            "numerator": self.numerator.ravel().tolist(),
+            "denominator": self.denominator.ravel().tolist(),
+            "value": self.value.ravel().tolist(),
+        }
+        single = len(self.confidence) == 1
+        for i, level in enumerate(self.confidence):
+            suffix = "" if single else f"_{level_label(level)}"
+            columns[f"lower{suffix}"] = self._lower[i].ravel().tolist()
+            columns[f"upper{suffix}"] = self._upper[i].ravel().tolist()
+        columns["unit"] = [self.unit] * size
+        columns["confidence"] = [", ".join(level_label(c) + "%" for c in self.confidence)] * size
+        columns["method"] = [self.method] * size
+        columns["flags"] = flag_labels(self.flags)
+        return columns
+
+    def to_frame(self) -> pd.DataFrame:
+        """A tidy pandas DataFrame, one row per stratum (needs pandas).
+
+        Columns: ``indicator, numerator, denominator, value, lower, upper, unit,
+        confidence, method, flags``. With several confidence levels the limit
+        columns are ``lower_95, upper_95, lower_99.8, upper_99.8``... Flags are
+        readable labels such as ``"MISSING|ZERO_DENOMINATOR"`` (``""`` for none).
+        Multi-dimensional results get a MultiIndex with one level per axis.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> frame = mch.get("hospital_delivery_rate").compute([99, 100], 100).to_frame()
+        >>> frame[["value", "flags"]].to_dict("list")
+        {'value': [99.0, 100.0], 'flags': ['', '']}
+        """
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError(
+                "Result.to_frame() needs pandas: pip install 'mch-indicators[pandas]'"
+            ) from None
+        index: pd.Index[Any] | None = None
+        if self.value.ndim > 1:
+            index = pd.MultiIndex.from_tuples(
+                list(np.ndindex(self.shape)), names=[f"dim_{i}" for i in range(self.value.ndim)]
+            )
+        return pd.DataFrame(self.records(), index=index)
+
+    # -- text -------------------------------------------------------------------------
+
+    def format(self, *, lang: str = "en", decimals: int | None = None) -> str:
+        """A scalar result as a person would write it.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> r = mch.get("maternal_mortality_ratio").compute(2, 26954)
+        >>> r.format()
+        '7.42 per 100,000 live births (95% CI 0.90–26.80)'
+        >>> r.format(lang="zh")
+        '7.42/10万 (95% CI 0.90–26.80)'
+        """
+        if self.value.ndim != 0:
+            raise ValueError("format() needs a scalar result; index it first, e.g. r[0]")
+        places = self.indicator.decimals if decimals is None else decimals
+        spec = resolve_unit(self.unit)
+        value = float(self.value)
+        if math.isnan(value):
+            labels = "|".join(f.name or "" for f in self.flag_list())
+            return f"NaN ({labels or 'not computed'})"
+        number = f"{value:,.{places}f}" if lang == "en" else f"{value:.{places}f}"
+        if lang == "zh":
+            text = f"{number}{spec.zh}"
+        elif spec.symbol in {"%", ""}:
+            text = f"{number}{spec.symbol}"
+        else:
+            text = f"{number} {spec.per} {self.indicator.denominator.name.en}"
+        limits = "; ".join(
+            f"{level_label(c)}% CI {float(self._lower[i]):,.{places}f}–"
+            f"{float(self._upper[i]):,.{places}f}"
+            for i, c in enumerate(self.confidence)
+        )
+        text += f" ({limits})"
+        extra = [f.name for f in self.flag_list() if f.name]
+        if extra:
+            text += " [" + ", ".join(extra) + "]"
+        return text
+
+    def __str__(self) -> str:
+        if self.value.ndim == 0:
+            return self.format()
+        return self.__repr__()
+
+    def __repr__(self) -> str:
+        head = (
+            f"Result({self.indicator.id}, unit={self.unit}, shape={self.shape}, "
+            f"confidence={', '.join(level_label(c) + '%' for c in self.confidence)}, "
+            f"method={self.method})"
+        )
+        if self.value.ndim == 0:
+            return f"<{head}: {self.format()}>"
+        with np.printoptions(precision=self.indicator.decimals, threshold=12, edgeitems=3):
+            body = (
+                f"  value: {self.value}\n  lower: {self.lower}\n  upper: {self.upper}\n"
+                f"  flagged: {int(np.count_nonzero(self.flags))} of {self.size}"
+            )
+        return f"{head}\n{body}"

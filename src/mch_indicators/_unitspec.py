@@ -1,0 +1,112 @@
+"""The table of display units, read from ``definitions/units.toml`` without pint.
+
+This module is the single source of truth for unit names, scales and spellings.
+The numeric core only needs the integer scale; :mod:`mch_indicators.units`
+builds the pint registry from the same table when a Quantity is first asked for.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from mch_indicators._errors import UnitError
+
+__all__ = ["UnitSpec", "normalize_token", "rejected_tokens", "resolve_unit", "unit_specs"]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpec:
+    """One display unit: the fraction is multiplied by ``scale`` for display."""
+
+    name: str
+    scale: int
+    symbol: str
+    zh: str
+    per: str
+    aliases: tuple[str, ...]
+
+
+_SPACES = re.compile(r"\s+")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def normalize_token(text: str) -> str:
+    """Lower-case, drop thousands separators and collapse white space.
+
+    Examples
+    --------
+    >>> normalize_token("  Per 100,000 ")
+    'per 100000'
+    """
+    text = _THOUSANDS.sub("", text.strip().lower().replace("_", " "))
+    text = _SPACES.sub(" ", text)
+    return re.sub(r"\s*/\s*", "/", text)
+
+
+@cache
+def _table() -> dict[str, Any]:
+    raw = resources.files("mch_indicators.definitions").joinpath("units.toml").read_text("utf-8")
+    return tomllib.loads(raw)
+
+
+@cache
+def unit_specs() -> MappingProxyType[str, UnitSpec]:
+    """All display units by canonical name, in the order of the data file."""
+    specs = {
+        name: UnitSpec(
+            name=name,
+            scale=int(entry["scale"]),
+            symbol=str(entry["symbol"]),
+            zh=str(entry["zh"]),
+            per=str(entry["per"]),
+            aliases=tuple(str(a) for a in entry["aliases"]),
+        )
+        for name, entry in _table()["units"].items()
+    }
+    return MappingProxyType(specs)
+
+
+@cache
+def rejected_tokens() -> MappingProxyType[str, str]:
+    """Tokens refused by the parser, with the reason for each."""
+    return MappingProxyType({normalize_token(k): str(v) for k, v in _table()["rejected"].items()})
+
+
+@cache
+def _alias_index() -> dict[str, str]:
+    index: dict[str, str] = {}
+    for spec in unit_specs().values():
+        for spelling in (spec.name, *spec.aliases):
+            key = normalize_token(spelling)
+            if index.setdefault(key, spec.name) != spec.name:  # pragma: no cover - data error
+                raise UnitError(f"unit spelling {spelling!r} is given for two units")
+    return index
+
+
+def resolve_unit(text: str) -> UnitSpec:
+    """Return the unit a spelling refers to, or raise :class:`UnitError`.
+
+    Examples
+    --------
+    >>> resolve_unit("/10万").name
+    'per_100k'
+    >>> resolve_unit("per 1,000").name
+    'per_1k'
+    """
+    key = normalize_token(text)
+    rejected = rejected_tokens()
+    if key in rejected:
+        raise UnitError(f"unit {text.strip()!r} {rejected[key]}")
+    name = _alias_index().get(key)
+    if name is None:
+        known = ", ".join(
+            f"{spec.symbol or spec.name} ({spec.name})" for spec in unit_specs().values()
+        )
+        raise UnitError(f"unknown unit {text.strip()!r}; known units: {known}")
+    return unit_specs()[name]
