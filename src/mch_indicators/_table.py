@@ -1,0 +1,56 @@
+"""Plain-text, CSV and JSON rendering of small tables for the command line."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["render"]
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal (CJK characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * (width - _width(text))
+    return gap + text if right else text + gap
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
+    widths = [_width(h) for h in header]
+    for row in rows:
+        widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]
+    lines = ["  ".join(_pad(h, w, r) for h, w, r in zip(header, widths, numeric, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for row in rows:
+        cells = zip(row, widths, numeric, strict=True)
+        lines.append("  ".join(_pad(c, w, r) for c, w, r in cells).rstrip())
+    return "\n".join(lines)
+
+
+def render(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    fmt: str,
+    *,
+    numeric: Sequence[bool] | None = None,
+) -> str:
+    """Render rows as an aligned ``table``, ``csv`` or ``json`` (list of objects)."""
+    if fmt == "json":
+        return json.dumps(
+            [dict(zip(header, row, strict=True)) for row in rows], ensure_ascii=False, indent=2
+        )
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+        return buffer.getvalue().rstrip("\n")
+    text_rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
+    return _table(header, text_rows, numeric or [False] * len(header))
