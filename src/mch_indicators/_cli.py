@@ -203,22 +203,25 @@ def result_rows(
     numeric += [True] * len(limit_names) + [False, False]
     rows: list[list[Any]] = []
     for key, (result, position) in zip(table.keys, computed.results, strict=True):
-        numbers = [float(result.value[position])]
+        numbers = [float(result.value.ravel()[position])]
         for level in computed.levels:
             lower, upper = result.interval(level)
-            numbers += [float(lower[position]), float(upper[position])]
+            numbers += [float(lower.ravel()[position]), float(upper.ravel()[position])]
         if fmt == "table":
             shown: list[Any] = [_number(v, result.indicator.decimals) for v in numbers]
             unit = _unit_symbol(result.unit)
         else:
             shown = [None if math.isnan(v) else v for v in numbers] if fmt == "json" else numbers
             unit = result.unit
-        counts = [float(result.numerator[position]), float(result.denominator[position])]
+        counts = [
+            float(result.numerator.ravel()[position]),
+            float(result.denominator.ravel()[position]),
+        ]
         if fmt == "table":
             counts_shown: list[Any] = ["" if math.isnan(c) else f"{c:g}" for c in counts]
         else:
             counts_shown = [None if math.isnan(c) else c for c in counts]
-        flags = flag_labels(result.flags[position])[0]
+        flags = flag_labels(result.flags.ravel()[position])[0]
         rows.append(
             [*key, result.indicator.id, *counts_shown, shown[0], *shown[1:], unit, flags]
         )

@@ -102,8 +102,9 @@ def compute_counts(
     all_valid = not bad.any()
 
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = x / n
-    value *= scale
+        value = np.empty(shape, dtype=np.float64)
+        np.multiply(x, scale, out=value)  # scale first: 110 * 100 / 100 is exactly 110
+        np.divide(value, n, out=value)
     if not all_valid:
         value[bad] = np.nan
 
@@ -121,9 +122,9 @@ def compute_counts(
         low *= scale
         high *= scale
         if all_valid:
-            lower[i] = low.reshape(shape)
-            upper[i] = high.reshape(shape)
+            lower[i, ...] = low.reshape(shape)
+            upper[i, ...] = high.reshape(shape)
         else:
-            lower[i][keep] = low
-            upper[i][keep] = high
+            lower[i, ...][keep] = low
+            upper[i, ...][keep] = high
     return CoreResult(x, n, value, lower, upper, flags)

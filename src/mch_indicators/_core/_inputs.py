@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import math
 import numbers
 from collections.abc import Iterable
@@ -27,7 +28,7 @@ def describe_positions(
     shown = []
     for position in positions[:_MAX_LISTED]:
         index = tuple(int(i) for i in position)
-        where = str(index[0]) if len(index) == 1 else str(index) if index else "scalar"
+        where = ", ".join(str(i) for i in index) if index else "scalar"
         value = values[index]
         if isinstance(value, np.generic):
             value = value.item()
@@ -53,7 +54,9 @@ def _from_objects(array: npt.NDArray[Any], name: str) -> FloatArray:
     for index, value in np.ndenumerate(array):
         if _is_missing(value):
             out[index] = np.nan
-        elif isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        elif isinstance(value, bool | np.bool_) or not isinstance(
+            value, numbers.Real | decimal.Decimal
+        ):
             bad[index] = True
         else:
             out[index] = float(value)
@@ -73,10 +76,16 @@ def coerce_counts(values: npt.ArrayLike, name: str) -> FloatArray:
     never modified; a float64 array is returned as is (not copied).
     """
     try:
-        array = np.asarray(values)
+        # Python sequences go through the element-by-element check, which sees
+        # booleans and None that numpy would silently turn into 1, 0 or NaN.
+        sequence = isinstance(values, list | tuple)
+        array = np.asarray(values, dtype=object if sequence else None)
     except ValueError as error:  # ragged nested sequences
         raise InvalidInputError(f"{name}: cannot be read as an array ({error})") from None
     kind = array.dtype.kind
+    if kind in "US":
+        array = array.astype(object)
+        kind = "O"
     if kind == "b":
         raise InvalidInputError(
             f"{name}: got booleans; counts must be numbers (convert with .astype(int) "
@@ -87,7 +96,7 @@ def coerce_counts(values: npt.ArrayLike, name: str) -> FloatArray:
     elif kind == "O":
         counts = _from_objects(array, name)
     else:
-        description = {"U": "text", "S": "bytes", "c": "complex numbers", "M": "dates"}
+        description = {"c": "complex numbers", "M": "dates", "m": "time spans"}
         raise InvalidInputError(
             f"{name}: got {description.get(kind, array.dtype.name)}; counts must be real numbers"
         )

@@ -1,0 +1,34 @@
+"""`import mch_indicators` stays light: pint, scipy and pandas load only when needed."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def _modules_after(code: str) -> dict[str, bool]:
+    script = (
+        f"{code}\nimport json, sys\n"
+        "print(json.dumps({m: m in sys.modules for m in ('pint', 'scipy', 'pandas')}))"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_import_loads_neither_pint_nor_scipy_nor_pandas():
+    assert _modules_after("import mch_indicators") == {
+        "pint": False,
+        "scipy": False,
+        "pandas": False,
+    }
+
+
+def test_catalog_lookup_stays_light():
+    loaded = _modules_after("import mch_indicators as m; m.get('孕产妇死亡率'); len(m.catalog)")
+    assert loaded == {"pint": False, "scipy": False, "pandas": False}
+
+
+def test_compute_loads_scipy_but_not_pint_or_pandas():
+    loaded = _modules_after("import mch_indicators as m; m.get('MMR').compute(2, 26954)")
+    assert loaded == {"pint": False, "scipy": True, "pandas": False}
