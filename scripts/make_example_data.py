@@ -36,7 +36,13 @@ def main() -> None:
             still = int(rng.poisson(births * 0.0035))
             perinatal = births + still
 
-            def add(indicator: str, numerator: float | None, denominator: float | None) -> None:
+            def add(
+                indicator: str,
+                numerator: float | None,
+                denominator: float | None,
+                county: str = county,
+                year: int = year,
+            ) -> None:
                 rows.append((county, year, indicator, numerator, denominator))
 
             def binomial(n: int, p: float) -> int:
@@ -83,7 +89,11 @@ def main() -> None:
             add("prenatal_screening_rate", binomial(women, 0.82 + 0.12 * quality), women)
             add("newborn_disease_screening_rate", binomial(births, 0.975 + 0.02 * quality), births)
             children = int(births * 7.4)
-            add("child_health_management_rate_0_6", binomial(children, 0.9 + 0.07 * quality), children)
+            add(
+                "child_health_management_rate_0_6",
+                binomial(children, 0.9 + 0.07 * quality),
+                children,
+            )
             task = int(births * rng.uniform(0.35, 0.5)) // 10 * 10
             add(
                 "two_cancer_screening_task_completion",

@@ -18,7 +18,9 @@ from mch_indicators import units
 SCALE_UNIT = {1: "fraction", 100: "percent", 1000: "per_1k", 10000: "per_10k", 100000: "per_100k"}
 
 
-def make_indicator(kind: str = "proportion", unit: str = "fraction", **extra: Any) -> mch.Indicator:
+def make_indicator(
+    kind: str = "proportion", unit: str = "fraction", **extra: Any
+) -> mch.Indicator:
     """A minimal valid user-defined indicator of the given kind and unit."""
     term = {"name": {"en": "events", "zh": "事件数"}, "definition": {"en": "Events counted."}}
     base = {"name": {"en": "people", "zh": "人数"}, "definition": {"en": "People at risk."}}

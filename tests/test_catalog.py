@@ -22,7 +22,11 @@ V0 = {
     "maternal_systematic_management_rate_cn": ("孕产妇系统管理率", "percent", "proportion"),
     "high_risk_pregnancy_management_rate_cn": ("高危孕产妇管理率", "percent", "proportion"),
     "premarital_medical_exam_rate": ("婚前医学检查率", "percent", "proportion"),
-    "preconception_check_target_coverage": ("孕前优生健康检查目标人群覆盖率", "percent", "coverage"),
+    "preconception_check_target_coverage": (
+        "孕前优生健康检查目标人群覆盖率",
+        "percent",
+        "coverage",
+    ),
     "prenatal_screening_rate": ("产前筛查率", "percent", "proportion"),
     "newborn_disease_screening_rate": ("新生儿疾病筛查率", "percent", "proportion"),
     "child_health_management_rate_0_6": ("0～6岁儿童健康管理率", "percent", "proportion"),
@@ -145,14 +149,24 @@ def test_user_definitions_load_and_merge(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (GOOD.replace('zh = "剖宫产率"', 'zh = ""'), r"mine.toml, indicator 'caesarean_rate_local': name.zh"),
-        (GOOD.replace('denominator = "live_births"', 'denominator = "live_birth"'), "did you mean 'live_births'"),
+        (
+            GOOD.replace('zh = "剖宫产率"', 'zh = ""'),
+            r"mine.toml, indicator 'caesarean_rate_local': name.zh",
+        ),
+        (
+            GOOD.replace('denominator = "live_births"', 'denominator = "live_birth"'),
+            "did you mean 'live_births'",
+        ),
         (GOOD.replace('unit = "%"', 'unit = "ppb"'), "unit: unit 'ppb' is ambiguous"),
         (GOOD + "\n[extra]\nx = 1\n", "unexpected top-level keys"),
         ("id = ", "not valid TOML"),
-        (GOOD.replace('id = "caesarean_rate_local"', 'id = "maternal_mortality_ratio"').replace(
-            'name = { en = "Caesarean section rate", zh = "剖宫产率" }',
-            'name = { en = "Caesarean section rate", zh = "剖宫产率" }\naliases = ["MMR"]'), None),
+        (
+            GOOD.replace('id = "caesarean_rate_local"', 'id = "maternal_mortality_ratio"').replace(
+                'name = { en = "Caesarean section rate", zh = "剖宫产率" }',
+                'name = { en = "Caesarean section rate", zh = "剖宫产率" }\naliases = ["MMR"]',
+            ),
+            None,
+        ),
     ],
 )
 def test_user_definition_errors_name_file_and_field(tmp_path, text, message):

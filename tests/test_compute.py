@@ -10,10 +10,10 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-from strategies import make_indicator
 
 import mch_indicators as mch
 from mch_indicators import Flag, InvalidInputError
+from strategies import make_indicator
 
 PROPORTION = make_indicator("proportion", "percent")
 RATIO = make_indicator("ratio", "per_100k")
@@ -89,7 +89,9 @@ def test_bad_counts_raise_naming_positions(numerator, message):
 
 
 def test_bad_denominator_is_named():
-    with pytest.raises(InvalidInputError, match=r"denominator: counts cannot be negative; got \[0, 1\]"):
+    with pytest.raises(
+        InvalidInputError, match=r"denominator: counts cannot be negative; got \[0, 1\]"
+    ):
         RATIO.compute(1, [[1, -1]])
 
 
@@ -152,14 +154,16 @@ def test_result_is_immutable():
         result.unit = "permille"  # type: ignore[misc]
 
 
-@pytest.mark.parametrize("confidence", [0, 1, 95, -0.5, float("nan"), True, "0.95", [], [0.95, 0.95]])
+@pytest.mark.parametrize(
+    "confidence", [0, 1, 95, -0.5, float("nan"), True, "0.95", [], [0.95, 0.95]]
+)
 def test_bad_confidence_is_rejected(confidence):
     with pytest.raises(InvalidInputError, match="confidence"):
         RATIO.compute(1, 10, confidence=confidence)
 
 
 def test_percentage_confidence_gets_a_hint():
-    with pytest.raises(InvalidInputError, match="did you mean 0.95"):
+    with pytest.raises(InvalidInputError, match=r"did you mean 0\.95"):
         RATIO.compute(1, 10, confidence=95)
 
 

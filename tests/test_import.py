@@ -12,7 +12,9 @@ def _modules_after(code: str) -> dict[str, bool]:
         f"{code}\nimport json, sys\n"
         "print(json.dumps({m: m in sys.modules for m in ('pint', 'scipy', 'pandas')}))"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

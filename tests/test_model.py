@@ -4,9 +4,9 @@ import copy
 
 import pytest
 from pydantic import ValidationError
-from strategies import make_indicator
 
 import mch_indicators as mch
+from strategies import make_indicator
 
 
 def _fields(**changes):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
+
 from strategies import SCALE_UNIT, make_indicator
 
 # (case, x, n, multiplier, confidence, value, lower, upper)

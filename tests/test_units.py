@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import unit_names
 
 from mch_indicators import UnitError, units
+from strategies import unit_names
 
 
 @pytest.mark.parametrize(

@@ -87,10 +87,11 @@ def get(key: str | Indicator) -> Indicator:
     --------
     >>> get("孕产妇死亡率").id
     'maternal_mortality_ratio'
-    >>> get("infant mortality")
-    Traceback (most recent call last):
-    ...
-    mch_indicators._errors.UnknownIndicatorError: no indicator matches 'infant mortality'; did you mean 'infant_mortality_rate'?
+    >>> try:
+    ...     get("infant mortality")
+    ... except KeyError as error:
+    ...     print(error.suggestions[0])
+    infant_mortality_rate
     """
     from mch_indicators._catalog import builtin_catalog
 
@@ -105,10 +106,11 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'mch_indicators' has no attribute {name!r}")
 
 
-for _public in (Catalog, Codes, Criteria, Direction, Domain, Indicator, Kind, Names, Result):
-    _public.__module__ = "mch_indicators"
-for _public in (Source, Term, Text, Flag, DefinitionError, InvalidInputError):
-    _public.__module__ = "mch_indicators"
-for _public in (MCHIndicatorsError, UnitError, UnknownIndicatorError):
+_PUBLIC_CLASSES: tuple[type, ...] = (
+    Catalog, Codes, Criteria, Direction, Domain, Indicator, Kind, Names, Result, Source, Term,
+    Text, Flag, DefinitionError, InvalidInputError, MCHIndicatorsError, UnitError,
+    UnknownIndicatorError,
+)  # fmt: skip
+for _public in _PUBLIC_CLASSES:
     _public.__module__ = "mch_indicators"
 del _public

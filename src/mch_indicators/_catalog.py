@@ -114,7 +114,7 @@ class Catalog(Mapping[str, Indicator]):
         """Every term used by the catalog, by id."""
         return dict(self._terms)
 
-    def get_indicator(self, key: str) -> Indicator:
+    def get_indicator(self, key: str | Indicator) -> Indicator:
         """Find an indicator by id, alias, English or Chinese name, or code.
 
         Raises
@@ -253,6 +253,10 @@ def load_definitions(*paths: str | PathLike[str]) -> Catalog:
     --------
     >>> import tempfile, pathlib
     >>> text = '''
+    ... [terms.caesareans]
+    ... name = { en = "caesarean deliveries", zh = "剖宫产数" }
+    ... definition = { en = "Deliveries by caesarean section." }
+    ...
     ... [[indicator]]
     ... id = "caesarean_rate_local"
     ... name = { en = "Caesarean section rate", zh = "剖宫产率" }
@@ -260,8 +264,7 @@ def load_definitions(*paths: str | PathLike[str]) -> Catalog:
     ... kind = "proportion"
     ... unit = "%"
     ... direction = "neutral"
-    ... numerator = { id = "caesareans", name = { en = "caesarean deliveries", zh = "剖宫产数" },
-    ...               definition = { en = "Deliveries by caesarean section." } }
+    ... numerator = "caesareans"
     ... denominator = "live_births"
     ... definition = { en = "Caesarean deliveries per 100 live births." }
     ... sources = [{ document = "Local protocol 2024" }]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import math
 import sys
@@ -222,9 +223,7 @@ def result_rows(
         else:
             counts_shown = [None if math.isnan(c) else c for c in counts]
         flags = flag_labels(result.flags.ravel()[position])[0]
-        rows.append(
-            [*key, result.indicator.id, *counts_shown, shown[0], *shown[1:], unit, flags]
-        )
+        rows.append([*key, result.indicator.id, *counts_shown, shown[0], *shown[1:], unit, flags])
     return header, rows, numeric
 
 
@@ -266,7 +265,8 @@ def describe(indicator: Indicator) -> str:
     if indicator.aliases:
         lines.append(f"  aliases:    {', '.join(indicator.aliases)}")
     codes = [
-        f"{system.upper()} {code}" + (" (unverified)" if system in indicator.codes.unverified else "")
+        f"{system.upper()} {code}"
+        + (" (unverified)" if system in indicator.codes.unverified else "")
         for system, code in indicator.codes.items()
     ]
     if codes:
@@ -379,8 +379,7 @@ def _pooled_table(
 
 def cmd_demo(args: argparse.Namespace) -> str:
     source = resources.files("mch_indicators.definitions").joinpath(EXAMPLE)
-    with source.open(encoding="utf-8", newline="") as handle:
-        table = read_counts(handle, EXAMPLE)
+    table = read_counts(io.StringIO(source.read_text(encoding="utf-8"), newline=""), EXAMPLE)
     if args.format != "table":
         computed = compute_table(table, (0.95,), None, "flag")
         header, rows, numeric = result_rows(table, computed, args.format)
@@ -394,12 +393,15 @@ def cmd_demo(args: argparse.Namespace) -> str:
     prefecture = _pool(table, latest, lambda r: (table.indicators[r].name.zh,))
     mmr = builtin_catalog()["maternal_mortality_ratio"]
     mmr_rows = [r for r in every if table.indicators[r] is mmr]
-    one_year = _pool(table, [r for r in mmr_rows if r in set(latest)], lambda r: table.keys[r][county])
-    all_years = _pool(table, mmr_rows, lambda r: table.keys[r][county])
+    in_last = set(latest)
+    one_year = _pool(
+        table, [r for r in mmr_rows if r in in_last], lambda r: (table.keys[r][county],)
+    )
+    all_years = _pool(table, mmr_rows, lambda r: (table.keys[r][county],))
     by_county: dict[tuple[Any, ...], tuple[Indicator, float, float]] = {}
     for name in counties:
-        by_county[(name, last)] = one_year[name]
-        by_county[(name, f"{first}–{last}")] = all_years[name]
+        by_county[(name, last)] = one_year[(name,)]
+        by_county[(name, f"{first}–{last}")] = all_years[(name,)]
     return "\n".join(
         [
             f"Synthetic prefecture of {len(counties)} counties, {first}–{last} "

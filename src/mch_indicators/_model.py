@@ -14,13 +14,20 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Literal
 
 import numpy.typing as npt
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from mch_indicators._errors import UnitError
 from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
-    from mch_indicators._core import Family
+    from mch_indicators._core._methods import Family
     from mch_indicators._result import Result
 
 __all__ = [
@@ -331,4 +338,6 @@ class Indicator(_Frozen):
             estimated_denominator=self.kind is Kind.COVERAGE,
             on_invalid=on_invalid,
         )
-        return Result._from_core(core, indicator=self, unit=self.unit, levels=levels, method=chosen.name)
+        return Result._from_core(
+            core, indicator=self, unit=self.unit, levels=levels, method=chosen.name
+        )

@@ -148,12 +148,14 @@ class Result:
     @property
     def lower(self) -> FloatArray:
         """Lower limits at the first confidence level."""
-        return self._lower[0]
+        lower: FloatArray = self._lower[0]
+        return lower
 
     @property
     def upper(self) -> FloatArray:
         """Upper limits at the first confidence level."""
-        return self._upper[0]
+        upper: FloatArray = self._upper[0]
+        return upper
 
     @property
     def intervals(self) -> Mapping[float, tuple[FloatArray, FloatArray]]:
@@ -219,7 +221,8 @@ class Result:
 
     def has_flag(self, flag: Flag) -> npt.NDArray[np.bool_]:
         """Boolean array: where ``flag`` is set."""
-        return (self.flags & np.uint16(flag)) != 0
+        mask: npt.NDArray[np.bool_] = (self.flags & np.uint16(flag)) != 0
+        return mask
 
     # -- units -------------------------------------------------------------------------
 
@@ -250,7 +253,7 @@ class Result:
         )
 
     @property
-    def quantity(self) -> pint.Quantity:
+    def quantity(self) -> pint.Quantity[Any]:
         """Values as a pint Quantity of the project registry (loads pint)."""
         from mch_indicators.units import quantity
 

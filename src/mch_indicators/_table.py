@@ -26,7 +26,9 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequen
     widths = [_width(h) for h in header]
     for row in rows:
         widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]
-    lines = ["  ".join(_pad(h, w, r) for h, w, r in zip(header, widths, numeric, strict=True)).rstrip()]
+    lines = [
+        "  ".join(_pad(h, w, r) for h, w, r in zip(header, widths, numeric, strict=True)).rstrip()
+    ]
     lines.append("  ".join("-" * w for w in widths))
     for row in rows:
         cells = zip(row, widths, numeric, strict=True)

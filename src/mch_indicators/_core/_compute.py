@@ -91,8 +91,8 @@ def compute_counts(
                     pairs[index] = f"{x[index]:g} > {n[index]:g}"
                 raise InvalidInputError(
                     "numerator exceeds denominator, impossible for a proportion, at "
-                    f"{describe_positions(above, pairs, quote=False)}; pass on_invalid='flag' to get "
-                    "NaN with an INVALID flag instead"
+                    f"{describe_positions(above, pairs, quote=False)}; pass "
+                    "on_invalid='flag' to get NaN with an INVALID flag instead"
                 )
             invalid = above
             flags[invalid] |= FLAG_DTYPE(Flag.INVALID)

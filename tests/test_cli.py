@@ -1,0 +1,198 @@
+"""The command line end to end, through a subprocess as a user runs it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(sys.executable).with_name("mch-indicators")
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mch_indicators", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        encoding="utf-8",
+        check=False,
+    )
+
+
+def test_console_script_is_installed_and_runs_the_demo():
+    done = subprocess.run([str(SCRIPT), "demo"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "孕产妇死亡率" in done.stdout and "ABOVE_DENOMINATOR" in done.stdout
+
+
+def test_demo_prints_pooled_table_with_intervals():
+    done = run("demo")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Synthetic prefecture of 12 counties, 2020–2024")
+    mmr = next(line for line in lines if line.startswith("孕产妇死亡率"))
+    assert "per 100,000" in mmr and "–" in mmr
+    assert sum("per 100,000" in line for line in lines) == 1 + 24
+
+
+def test_demo_csv_has_every_county_year_and_flags():
+    done = run("demo", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(rows) == 12 * 5 * 19
+    assert {"county", "year", "indicator", "value", "lower", "upper", "flags"} <= set(rows[0])
+    flags = {row["flags"] for row in rows}
+    assert {"", "MISSING", "ABOVE_DENOMINATOR"} <= flags
+
+
+def test_list_formats_and_filters():
+    table = run("list")
+    assert table.returncode == 0 and "maternal_mortality_ratio" in table.stdout
+    listed = json.loads(run("list", "--format", "json").stdout)
+    assert len(listed) >= 19 and {"id", "中文名", "name", "unit", "kind"} <= set(listed[0])
+    mortality = list(
+        csv.DictReader(io.StringIO(run("list", "--domain", "mortality", "--format", "csv").stdout))
+    )
+    assert {row["domain"] for row in mortality} == {"mortality"}
+
+
+def test_show_is_bilingual_and_complete():
+    done = run("show", "孕产妇死亡率")
+    assert done.returncode == 0
+    for text in (
+        "maternal_mortality_ratio",
+        "孕产妇死亡率",
+        "live births",
+        "活产数",
+        "SDG 3.1.1",
+        "sources:",
+    ):
+        assert text in done.stdout
+    data = json.loads(run("show", "MMR", "--format", "json").stdout)
+    assert data["numerator"]["id"] == "maternal_deaths"
+    assert "UNVERIFIED" in run("show", "早孕建册率").stdout
+
+
+def test_compute_one_value():
+    done = run("compute", "孕产妇死亡率", "--numerator", "2", "--denominator", "26954")
+    assert done.stdout.strip() == "7.42 per 100,000 live births (95% CI 0.90–26.80)"
+    zh = run(
+        "compute", "MMR", "-n", "2", "-d", "26954", "--lang", "zh", "-c", "0.95", "-c", "0.998"
+    )
+    assert zh.stdout.strip() == "7.42/10万 (95% CI 0.90–26.80; 99.8% CI 0.17–41.66)"
+    as_json = json.loads(
+        run("compute", "IMR", "-n", "60", "-d", "26906", "--format", "json").stdout
+    )
+    assert as_json[0]["unit"] == "permille" and round(as_json[0]["value"], 2) == 2.23
+    converted = run("compute", "IMR", "-n", "60", "-d", "26906", "--unit", "%")
+    assert converted.stdout.startswith("0.22%")
+
+
+def test_compute_file_long_table(tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "county,year,indicator,numerator,denominator\n"
+        "A,2024,MMR,2,26954\n"
+        "A,2024,住院分娩率,NA,100\n"
+        "B,2024,住院分娩率,5,0\n"
+        "B,2024,两癌筛查覆盖率,21928,20000\n",
+        encoding="utf-8",
+    )
+    done = run("compute", "--file", str(path), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["county"] for r in rows] == ["A", "A", "B", "B"]
+    assert [r["flags"] for r in rows] == ["", "MISSING", "ZERO_DENOMINATOR", "ABOVE_DENOMINATOR"]
+    assert round(float(rows[0]["value"]), 2) == 7.42 and rows[0]["unit"] == "per_100k"
+    table = run("compute", "--file", str(path))
+    assert "two_cancer_screening_task_completion" in table.stdout and "109.64" in table.stdout
+    stdin = run(
+        "compute", "--file", "-", "--format", "json", stdin=path.read_text(encoding="utf-8")
+    )
+    assert json.loads(stdin.stdout)[1]["value"] is None
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "message"),
+    [
+        ("indicator,numerator\nMMR,2\n", (), "missing column 'denominator'"),
+        (
+            "indicator,numerator,denominator\nMMR,2,1000\nfoo,1,2\n",
+            (),
+            ":3: column 'indicator': no indicator matches 'foo'",
+        ),
+        (
+            "indicator,numerator,denominator\n" + "MMR,1,100\n" * 16 + "MMR,abc,100\n",
+            (),
+            ":18: column 'numerator': 'abc' is not a number",
+        ),
+        (
+            "indicator,numerator,denominator\nMMR,1,-100\n",
+            (),
+            ":2: column 'denominator': counts cannot be negative",
+        ),
+        ("indicator,numerator,denominator\nMMR,inf,100\n", (), "not a finite number"),
+        (
+            "indicator,numerator,denominator\n住院分娩率,11,10\n",
+            (),
+            ":2: numerator 11 exceeds denominator 10",
+        ),
+        ("indicator,numerator,denominator\nMMR,1,100,7\n", (), ":2: expected 3 fields"),
+        ("", (), "empty file"),
+        ("indicator,numerator,denominator\n", (), "no data rows"),
+        (
+            "indicator,numerator,denominator\nMMR,1,100\n",
+            ("--method", "wilson"),
+            "does not fit a ratio",
+        ),
+    ],
+)
+def test_file_errors_are_one_line_without_traceback(tmp_path, content, args, message):
+    path = tmp_path / "counts.csv"
+    path.write_text(content, encoding="utf-8")
+    done = run("compute", "--file", str(path), *args)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_flagging_invalid_rows_keeps_going(tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("indicator,numerator,denominator\n住院分娩率,11,10\n", encoding="utf-8")
+    done = run("compute", "--file", str(path), "--on-invalid", "flag", "--format", "csv")
+    assert done.returncode == 0 and "INVALID" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("compute", "foo", "-n", "1", "-d", "2"), "no indicator matches 'foo'"),
+        (("compute", "住院分娩率", "-n", "11", "-d", "10"), "impossible for a proportion"),
+        (("compute", "MMR", "-n", "1", "-d", "2", "-c", "95"), "did you mean 0.95"),
+        (("compute", "MMR", "-n", "1", "-d", "2", "--unit", "ppt"), "ambiguous"),
+        (("compute", "MMR", "-n", "1"), "needs an indicator, --numerator and --denominator"),
+        (("compute", "--file", "/nonexistent/counts.csv"), "cannot read file"),
+        (("show", "infant mortality"), "did you mean 'infant_mortality_rate'"),
+    ],
+)
+def test_command_errors_exit_non_zero_with_one_line(args, message):
+    done = run(*args)
+    assert done.returncode == 1
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_unreadable_encoding(tmp_path):
+    path = tmp_path / "gbk.csv"
+    path.write_bytes("indicator,numerator,denominator\n孕产妇死亡率,1,100\n".encode("gbk"))
+    done = run("compute", "--file", str(path))
+    assert done.returncode == 1 and "not UTF-8" in done.stderr
+
+
+def test_usage_errors_come_from_argparse():
+    done = run("frobnicate")
+    assert done.returncode == 2 and "invalid choice" in done.stderr
