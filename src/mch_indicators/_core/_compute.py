@@ -1,7 +1,16 @@
-"""Values, limits and flags for arrays of numerator and denominator counts."""
+"""Values, limits and flags for arrays of numerator and denominator counts.
+
+The work runs in one pass over cache-sized blocks: each block is checked,
+divided and (for the arithmetic interval methods) given its limits while it is
+still in the CPU cache. Only a block that fails the fast check takes the slow
+path that sorts out missing, zero and invalid elements; only an input that is
+wrong raises, with the offending positions computed on that error path.
+"""
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -11,16 +20,27 @@ import numpy.typing as npt
 from mch_indicators._core._flags import FLAG_DTYPE, Flag
 from mch_indicators._core._inputs import (
     broadcast_counts,
+    check_range,
     coerce_counts,
     describe_positions,
 )
-from mch_indicators._core._methods import IntervalMethod
+from mch_indicators._core._methods import BLOCK, IntervalMethod
 from mch_indicators._errors import InvalidInputError
 
 __all__ = ["CoreResult", "compute_counts"]
 
 FloatArray = npt.NDArray[np.float64]
 OnInvalid = Literal["raise", "flag"]
+
+#: Inputs of at least this many elements are processed on several threads.
+PARALLEL_FROM = 1 << 18
+#: At most this many threads.
+THREADS = 8
+
+_MISSING = FLAG_DTYPE(Flag.MISSING)
+_ZERO = FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
+_INVALID = FLAG_DTYPE(Flag.INVALID)
+_ABOVE = FLAG_DTYPE(Flag.ABOVE_DENOMINATOR)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +55,34 @@ class CoreResult:
     flags: npt.NDArray[np.uint16]
 
 
+def _flat(array: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """A contiguous 1-d view of ``array`` broadcast to ``shape`` (copies only if it must)."""
+    if array.shape == shape:
+        return np.ascontiguousarray(array).reshape(-1)
+    return np.ascontiguousarray(np.broadcast_to(array, shape)).reshape(-1)
+
+
+def _chunks(size: int) -> list[tuple[int, int]]:
+    """Split ``size`` elements into whole blocks, one run per CPU core for large inputs."""
+    workers = min(os.cpu_count() or 1, THREADS)
+    if size < PARALLEL_FROM or workers < 2:
+        return [(0, size)]
+    blocks = -(-size // BLOCK)
+    per_worker = -(-blocks // workers) * BLOCK
+    return [(start, min(start + per_worker, size)) for start in range(0, size, per_worker)]
+
+
+def _raise_proportion(x: FloatArray, n: FloatArray, above: npt.NDArray[np.bool_]) -> None:
+    pairs = np.empty(above.shape, dtype=object)
+    for index in map(tuple, np.argwhere(above)[:6]):
+        pairs[index] = f"{x[index]:g} > {n[index]:g}"
+    raise InvalidInputError(
+        "numerator exceeds denominator, impossible for a proportion, at "
+        f"{describe_positions(above, pairs, quote=False)}; pass "
+        "on_invalid='flag' to get NaN with an INVALID flag instead"
+    )
+
+
 def compute_counts(
     numerator: npt.ArrayLike,
     denominator: npt.ArrayLike,
@@ -46,7 +94,7 @@ def compute_counts(
     estimated_denominator: bool,
     on_invalid: OnInvalid = "raise",
 ) -> CoreResult:
-    """Compute value = numerator / denominator x scale with intervals and flags.
+    """Compute value = numerator x scale / denominator with intervals and flags.
 
     Parameters
     ----------
@@ -69,62 +117,106 @@ def compute_counts(
     """
     from scipy.special import ndtri
 
-    x = coerce_counts(numerator, "numerator")
-    n = coerce_counts(denominator, "denominator")
-    shape = broadcast_counts(x, n)
-    x = np.broadcast_to(x, shape)
-    n = np.broadcast_to(n, shape)
+    x_in = coerce_counts(numerator, "numerator")
+    n_in = coerce_counts(denominator, "denominator")
+    shape = broadcast_counts(x_in, n_in)
+    x = _flat(x_in, shape)
+    n = _flat(n_in, shape)
+    size = x.size
 
-    flags = np.zeros(shape, dtype=FLAG_DTYPE)
-    missing = np.isnan(x) | np.isnan(n)
-    zero = (n == 0) & ~missing
-    flags[missing] |= FLAG_DTYPE(Flag.MISSING)
-    flags[zero] |= FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
-    with np.errstate(invalid="ignore"):
-        above = (x > n) & ~missing & ~zero
-    invalid = np.zeros(shape, dtype=bool)
-    if above.any():
-        if bounded:
-            if on_invalid == "raise":
-                pairs = np.empty(shape, dtype=object)
-                for index in map(tuple, np.argwhere(above)[:6]):
-                    pairs[index] = f"{x[index]:g} > {n[index]:g}"
-                raise InvalidInputError(
-                    "numerator exceeds denominator, impossible for a proportion, at "
-                    f"{describe_positions(above, pairs, quote=False)}; pass "
-                    "on_invalid='flag' to get NaN with an INVALID flag instead"
-                )
-            invalid = above
-            flags[invalid] |= FLAG_DTYPE(Flag.INVALID)
-        elif estimated_denominator:
-            flags[above] |= FLAG_DTYPE(Flag.ABOVE_DENOMINATOR)
-    bad = missing | zero | invalid
-    all_valid = not bad.any()
+    alphas = [1.0 - level for level in levels]
+    zs = [float(ndtri(1.0 - a / 2.0)) for a in alphas]
+    value = np.empty(size)
+    lower = np.empty((len(levels), size))
+    upper = np.empty((len(levels), size))
+    flags = np.zeros(size, dtype=FLAG_DTYPE)
+    bad = np.zeros(size, dtype=bool)  # pages are only touched where something is bad
+    blockwise = method.blockwise
+    inf = np.inf
 
-    with np.errstate(divide="ignore", invalid="ignore"):
-        value = np.empty(shape, dtype=np.float64)
-        np.multiply(x, scale, out=value)  # scale first: 110 * 100 / 100 is exactly 110
-        np.divide(value, n, out=value)
-    if not all_valid:
-        value[bad] = np.nan
+    def run(first: int, stop: int) -> bool:
+        """Process blocks from ``first`` to ``stop``; return whether any element is bad."""
+        any_bad = False
+        for start in range(first, stop, BLOCK):
+            part = slice(start, min(start + BLOCK, stop))
+            xb, nb = x[part], n[part]
+            # reductions, not temporaries: NaN makes every comparison False
+            ok = xb.min() >= 0 and xb.max() < inf and nb.min() > 0 and nb.max() < inf
+            if ok and bounded:
+                ok = bool((xb <= nb).all())
+            np.multiply(xb, scale, out=value[part])  # scale first: 110*100/100 is 110
+            np.divide(value[part], nb, out=value[part])
+            if ok:
+                if estimated_denominator:
+                    above = xb > nb
+                    if above.any():
+                        flags[part][above] = _ABOVE
+                if blockwise:
+                    for i, (z, alpha) in enumerate(zip(zs, alphas, strict=True)):
+                        low, high = method.limits(xb, nb, z, alpha)
+                        np.multiply(low, scale, out=lower[i, part])
+                        np.multiply(high, scale, out=upper[i, part])
+                continue
+            # slow path: something in this block is missing, zero, invalid or wrong
+            if ((xb < 0) | (xb == inf) | (nb < 0) | (nb == inf)).any():
+                check_range(x_in, "numerator")
+                check_range(n_in, "denominator")
+            missing = np.isnan(xb) | np.isnan(nb)
+            zero = (nb == 0) & ~missing
+            above = (xb > nb) & ~missing & ~zero
+            block_flags = flags[part]
+            block_flags[missing] |= _MISSING
+            block_flags[zero] |= _ZERO
+            if bounded and above.any():
+                if on_invalid == "raise":
+                    whole_x = np.broadcast_to(x_in, shape)
+                    whole_n = np.broadcast_to(n_in, shape)
+                    _raise_proportion(whole_x, whole_n, whole_x > whole_n)
+                block_flags[above] |= _INVALID
+                block_bad = missing | zero | above
+            else:
+                if estimated_denominator:
+                    block_flags[above] |= _ABOVE
+                block_bad = missing | zero
+            any_bad = any_bad or bool(block_bad.any())
+            bad[part] = block_bad
+            value[part][block_bad] = np.nan
+            if blockwise:
+                keep = ~block_bad
+                for i, (z, alpha) in enumerate(zip(zs, alphas, strict=True)):
+                    low, high = method.limits(xb[keep], nb[keep], z, alpha)
+                    lower[i, part][keep], upper[i, part][keep] = low * scale, high * scale
+                    lower[i, part][block_bad] = np.nan
+                    upper[i, part][block_bad] = np.nan
+        return any_bad
 
-    lower = np.full((len(levels), *shape), np.nan)
-    upper = np.full((len(levels), *shape), np.nan)
-    if all_valid:
-        xs, ns = np.ravel(x), np.ravel(n)
-    else:
-        keep = ~bad
-        xs, ns = x[keep], n[keep]
-    for i, level in enumerate(levels):
-        alpha = 1.0 - level
-        z = float(ndtri(1.0 - alpha / 2.0))
-        low, high = method(xs, ns, z, alpha)
-        low *= scale
-        high *= scale
-        if all_valid:
-            lower[i, ...] = low.reshape(shape)
-            upper[i, ...] = high.reshape(shape)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        chunks = _chunks(size)
+        if len(chunks) == 1:
+            some_bad = run(*chunks[0])
         else:
-            lower[i, ...][keep] = low
-            upper[i, ...][keep] = high
-    return CoreResult(x, n, value, lower, upper, flags)
+            # numpy releases the GIL inside each operation, so blocks run in parallel
+            with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+                futures = [pool.submit(run, first, stop) for first, stop in chunks]
+                some_bad = any([future.result() for future in futures])
+
+    if not blockwise:
+        keep = ~bad if some_bad else None
+        for i, (z, alpha) in enumerate(zip(zs, alphas, strict=True)):
+            if keep is None:
+                low, high = method.limits(x, n, z, alpha)
+                np.multiply(low, scale, out=lower[i])
+                np.multiply(high, scale, out=upper[i])
+            else:
+                low, high = method.limits(x[keep], n[keep], z, alpha)
+                lower[i], upper[i] = np.nan, np.nan
+                lower[i, keep], upper[i, keep] = low * scale, high * scale
+    full = (len(levels), *shape)
+    return CoreResult(
+        np.broadcast_to(x_in, shape),
+        np.broadcast_to(n_in, shape),
+        value.reshape(shape),
+        lower.reshape(full),
+        upper.reshape(full),
+        flags.reshape(shape),
+    )

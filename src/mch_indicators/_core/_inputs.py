@@ -13,7 +13,13 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 
-__all__ = ["broadcast_counts", "check_confidence", "coerce_counts", "describe_positions"]
+__all__ = [
+    "broadcast_counts",
+    "check_confidence",
+    "check_range",
+    "coerce_counts",
+    "describe_positions",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -68,12 +74,13 @@ def _from_objects(array: npt.NDArray[Any], name: str) -> FloatArray:
 
 
 def coerce_counts(values: npt.ArrayLike, name: str) -> FloatArray:
-    """Return ``values`` as a float64 array of counts, or raise :class:`InvalidInputError`.
+    """Return ``values`` as a float64 array, or raise :class:`InvalidInputError`.
 
     NaN and None are kept as NaN (the caller flags them MISSING). Booleans,
-    strings, complex numbers, negative and infinite values are refused with a
-    message naming ``name`` and the first offending positions. The input is
-    never modified; a float64 array is returned as is (not copied).
+    text and complex numbers are refused with a message naming ``name`` and the
+    first offending positions; :func:`check_range` refuses negative and
+    infinite values. The input is never modified; a float64 array is returned
+    as is (not copied).
     """
     try:
         # Python sequences go through the element-by-element check, which sees
@@ -100,18 +107,26 @@ def coerce_counts(values: npt.ArrayLike, name: str) -> FloatArray:
         raise InvalidInputError(
             f"{name}: got {description.get(kind, array.dtype.name)}; counts must be real numbers"
         )
+    return counts
+
+
+def check_range(counts: FloatArray, name: str) -> None:
+    """Raise :class:`InvalidInputError` naming negative or infinite counts, if any.
+
+    The compute loop checks ranges block by block on its fast path and calls
+    this only when a block fails, to name the offending positions.
+    """
     with np.errstate(invalid="ignore"):
         negative = counts < 0
-        infinite = np.isinf(counts)
     if negative.any():
         raise InvalidInputError(
-            f"{name}: counts cannot be negative; got {describe_positions(negative, array)}"
+            f"{name}: counts cannot be negative; got {describe_positions(negative, counts)}"
         )
+    infinite = np.isinf(counts)
     if infinite.any():
         raise InvalidInputError(
-            f"{name}: counts must be finite; got {describe_positions(infinite, array)}"
+            f"{name}: counts must be finite; got {describe_positions(infinite, counts)}"
         )
-    return counts
 
 
 def broadcast_counts(numerator: FloatArray, denominator: FloatArray) -> tuple[int, ...]:

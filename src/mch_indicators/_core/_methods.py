@@ -34,7 +34,7 @@ LimitFunction = Callable[[FloatArray, FloatArray, float, float], Limits]
 
 #: Elements per block for the arithmetic methods: small enough for the
 #: temporaries of one block to stay in the CPU cache.
-BLOCK = 1 << 13
+BLOCK = 1 << 15
 #: Above this many elements, Poisson limits are evaluated once per distinct count.
 DISTINCT_FROM = 2048
 
@@ -50,17 +50,6 @@ class IntervalMethod:
     limits: LimitFunction
     blockwise: bool
 
-    def __call__(self, x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
-        """Return (lower, upper) on the fraction scale for valid 1-d inputs."""
-        if not self.blockwise or x.size <= BLOCK:
-            return self.limits(x, n, z, alpha)
-        lower = np.empty_like(x)
-        upper = np.empty_like(x)
-        for start in range(0, x.size, BLOCK):
-            part = slice(start, start + BLOCK)
-            lower[part], upper[part] = self.limits(x[part], n[part], z, alpha)
-        return lower, upper
-
 
 # -- binomial (proportions) -------------------------------------------------------------
 
@@ -68,25 +57,40 @@ class IntervalMethod:
 def _clip_unit(lower: FloatArray, upper: FloatArray, x: FloatArray, n: FloatArray) -> Limits:
     np.clip(lower, 0.0, 1.0, out=lower)
     np.clip(upper, 0.0, 1.0, out=upper)
-    lower[x == 0] = 0.0
-    upper[x == n] = 1.0
+    np.copyto(lower, 0.0, where=x == 0)  # exact at the boundaries, whatever the rounding
+    np.copyto(upper, 1.0, where=x == n)
     return lower, upper
 
 
 def _wilson(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
-    z2 = z * z
-    radius = 4.0 * x
-    radius *= 1.0 - x / n
-    radius += z2
-    np.sqrt(radius, out=radius)
-    radius *= z
-    centre = 2.0 * x + z2
-    scale = 2.0 * (n + z2)
-    lower = centre - radius
-    lower /= scale
-    centre += radius
-    centre /= scale
-    return _clip_unit(lower, centre, x, n)
+    """Wilson score limits in a form that is exact at x = 0 and x = n.
+
+    The textbook limits (2x + z² ∓ z√(z² + 4x(1 − x/n))) / (2(n + z²)) lose
+    digits to cancellation near the boundaries. Multiplying through by the
+    conjugate gives the same numbers as x² / (n(x + z²/2 + h)) for the lower
+    limit and 1 − y² / (n(y + z²/2 + h)) for the upper, with y = n − x and
+    h = (z/2)√(z² + 4xy/n): the lower limit is exactly 0 at x = 0, the upper
+    exactly 1 at x = n, and both stay inside [0, 1] without clipping.
+    """
+    half_z2 = 0.5 * z * z
+    y = n - x
+    h = x * y
+    h /= n
+    h *= 4.0
+    h += 2.0 * half_z2
+    np.sqrt(h, out=h)
+    h *= 0.5 * z
+    h += half_z2
+    below = x + h
+    below *= n
+    lower = x * x
+    lower /= below
+    above = y + h
+    above *= n
+    upper = y * y
+    upper /= above
+    np.subtract(1.0, upper, out=upper)
+    return lower, upper
 
 
 def _clopper_pearson(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
@@ -126,27 +130,32 @@ def _wald_proportion(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Li
 # -- poisson (counts over a fixed denominator) -----------------------------------------
 
 
-def _per_distinct(x: FloatArray, function: Callable[[FloatArray], FloatArray]) -> FloatArray:
-    """Evaluate ``function`` once per distinct value of ``x``.
+def _per_distinct(
+    x: FloatArray, *functions: Callable[[FloatArray], FloatArray]
+) -> list[FloatArray]:
+    """Evaluate each function once per distinct value of ``x``.
 
     Registers of many strata repeat the same small counts; a special function
     evaluated on 10 million counts that take a few hundred distinct values
     costs a few hundred evaluations plus one lookup per element.
     """
     if x.size < DISTINCT_FROM:
-        return function(x)
+        return [function(x) for function in functions]
     top = float(x.max())
     if top <= 4.0 * x.size and top < 2**31:
-        whole = x.astype(np.int64)
+        whole = x.astype(np.intp)
         if np.array_equal(whole, x):
-            present = np.flatnonzero(np.bincount(whole))
-            table = np.empty(int(top) + 1, dtype=np.float64)
-            table[present] = function(present.astype(np.float64))
-            return table[whole]
+            present = np.flatnonzero(np.bincount(whole)).astype(np.float64)
+            out = []
+            for function in functions:
+                table = np.empty(int(top) + 1, dtype=np.float64)
+                table[present.astype(np.intp)] = function(present)
+                out.append(table[whole])
+            return out
     distinct, inverse = np.unique(x, return_inverse=True)
     if distinct.size > x.size // 2:
-        return function(x)
-    return function(distinct)[inverse.reshape(x.shape)]
+        return [function(x) for function in functions]
+    return [function(distinct)[inverse.reshape(x.shape)] for function in functions]
 
 
 def _exact_lower(x: FloatArray, alpha: float) -> FloatArray:
@@ -165,8 +174,9 @@ def _exact_upper(x: FloatArray, alpha: float) -> FloatArray:
 
 
 def _exact_counts(x: FloatArray, z: float, alpha: float) -> Limits:
-    lower = _per_distinct(x, lambda v: _exact_lower(v, alpha))
-    upper = _per_distinct(x, lambda v: _exact_upper(v, alpha))
+    lower, upper = _per_distinct(
+        x, lambda v: _exact_lower(v, alpha), lambda v: _exact_upper(v, alpha)
+    )
     return lower, upper
 
 
