@@ -198,7 +198,8 @@ def compute_counts(
             # numpy releases the GIL inside each operation, so blocks run in parallel
             with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
                 futures = [pool.submit(run, first, stop) for first, stop in chunks]
-                some_bad = any([future.result() for future in futures])
+                results = [future.result() for future in futures]  # wait for all
+            some_bad = any(results)
 
     if not blockwise:
         keep = ~bad if some_bad else None
