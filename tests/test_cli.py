@@ -80,11 +80,11 @@ def test_show_is_bilingual_and_complete():
 
 def test_compute_one_value():
     done = run("compute", "孕产妇死亡率", "--numerator", "2", "--denominator", "26954")
-    assert done.stdout.strip() == "7.42 per 100,000 live births (95% CI 0.90–26.80)"
+    assert done.stdout.strip() == "7.42 per 100,000 live births (95% CI 0.90–26.80) [UNRELIABLE]"
     zh = run(
         "compute", "MMR", "-n", "2", "-d", "26954", "--lang", "zh", "-c", "0.95", "-c", "0.998"
     )
-    assert zh.stdout.strip() == "7.42/10万 (95% CI 0.90–26.80; 99.8% CI 0.17–41.66)"
+    assert zh.stdout.strip() == "7.42/10万 (95% CI 0.90–26.80; 99.8% CI 0.17–41.66) [UNRELIABLE]"
     as_json = json.loads(
         run("compute", "IMR", "-n", "60", "-d", "26906", "--format", "json").stdout
     )
@@ -107,7 +107,12 @@ def test_compute_file_long_table(tmp_path):
     assert done.returncode == 0, done.stderr
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert [r["county"] for r in rows] == ["A", "A", "B", "B"]
-    assert [r["flags"] for r in rows] == ["", "MISSING", "ZERO_DENOMINATOR", "ABOVE_DENOMINATOR"]
+    assert [r["flags"] for r in rows] == [
+        "UNRELIABLE",
+        "MISSING",
+        "ZERO_DENOMINATOR",
+        "ABOVE_DENOMINATOR",
+    ]
     assert round(float(rows[0]["value"]), 2) == 7.42 and rows[0]["unit"] == "per_100k"
     table = run("compute", "--file", str(path))
     assert "two_cancer_screening_task_completion" in table.stdout and "109.64" in table.stdout

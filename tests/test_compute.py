@@ -41,7 +41,7 @@ def test_shapes_that_do_not_broadcast_name_both():
 
 
 def test_missing_counts_give_nan_and_missing_flag():
-    result = PROPORTION.compute([1, np.nan, 3, None], [10, 10, np.nan, 10])
+    result = PROPORTION.compute([1, np.nan, 3, None], [10, 10, np.nan, 10], reliability=None)
     assert result.flags.tolist() == [0, Flag.MISSING, Flag.MISSING, Flag.MISSING]
     assert np.isnan(result.value[1:]).all() and np.isnan(result.lower[1:]).all()
     assert result.value[0] == 10.0
@@ -49,12 +49,12 @@ def test_missing_counts_give_nan_and_missing_flag():
 
 def test_pandas_nullable_missing_values():
     x = pd.array([1, None, 3], dtype="Int64")
-    result = PROPORTION.compute(x, [10, 10, 10])
+    result = PROPORTION.compute(x, [10, 10, 10], reliability=None)
     assert result.flags.tolist() == [0, Flag.MISSING, 0]
 
 
 def test_zero_denominator_gives_nan_and_flag():
-    result = RATIO.compute([0, 3, 1], [0, 0, 10])
+    result = RATIO.compute([0, 3, 1], [0, 0, 10], reliability=None)
     assert result.flags.tolist() == [Flag.ZERO_DENOMINATOR, Flag.ZERO_DENOMINATOR, 0]
     assert np.isnan(result.value[:2]).all() and not np.isnan(result.value[2])
 
@@ -112,7 +112,7 @@ def test_python_numbers_of_other_types_are_accepted():
 def test_numerator_above_denominator_of_a_proportion():
     with pytest.raises(InvalidInputError, match=r"impossible for a proportion, at \[1\]: 12 > 10"):
         PROPORTION.compute([5, 12], [10, 10])
-    flagged = PROPORTION.compute([5, 12], [10, 10], on_invalid="flag")
+    flagged = PROPORTION.compute([5, 12], [10, 10], on_invalid="flag", reliability=None)
     assert flagged.flags.tolist() == [0, Flag.INVALID]
     assert math.isnan(flagged.value[1]) and math.isnan(flagged.upper[1])
     with pytest.raises(InvalidInputError, match="on_invalid"):
@@ -205,7 +205,9 @@ def test_quantity_is_a_pint_quantity_in_the_indicator_unit():
 
 
 def test_slicing_keeps_flags_and_every_level():
-    result = PROPORTION.compute([[1, np.nan], [3, 4]], [10, 10], confidence=(0.9, 0.95))
+    result = PROPORTION.compute(
+        [[1, np.nan], [3, 4]], [10, 10], confidence=(0.9, 0.95), reliability=None
+    )
     row = result[0]
     assert row.shape == (2,)
     assert row.flags.tolist() == [0, Flag.MISSING]
@@ -232,8 +234,10 @@ def test_to_frame_is_tidy():
 
 def test_text_forms():
     result = mch.get("MMR").compute(2, 26954)
-    assert result.format(lang="zh") == "7.42/10万 (95% CI 0.90–26.80)"
-    assert result.format(decimals=1) == "7.4 per 100,000 live births (95% CI 0.9–26.8)"
+    assert result.format(lang="zh") == "7.42/10万 (95% CI 0.90–26.80) [UNRELIABLE]"
+    assert (
+        result.format(decimals=1) == "7.4 per 100,000 live births (95% CI 0.9–26.8) [UNRELIABLE]"
+    )
     assert "7.42 per 100,000" in repr(result)
     imr = mch.get("IMR").compute(60, 26906, confidence=(0.95, 0.998))
     assert str(imr) == "2.23 per 1,000 live births (95% CI 1.70–2.87; 99.8% CI 1.44–3.27)"

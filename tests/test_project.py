@@ -40,4 +40,4 @@ def test_changelog_has_an_unreleased_section():
 def test_public_api_is_explicit():
     for name in mch_indicators.__all__:
         assert hasattr(mch_indicators, name), name
-    assert mch_indicators.Indicator.__module__ == "mch_indicators"
+    assert mch_indicators.UnitError.__module__ == "mch_indicators"

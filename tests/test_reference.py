@@ -107,7 +107,10 @@ def test_headline_city_mmr():
     assert f"{float(result.value):.2f}" == "7.42"
     assert f"{float(result.lower):.2f}" == "0.90"
     assert f"{float(result.upper):.2f}" == "26.80"
-    assert str(result) == "7.42 per 100,000 live births (95% CI 0.90–26.80)"
+    assert str(result) == "7.42 per 100,000 live births (95% CI 0.90–26.80) [UNRELIABLE]"
+    assert mch.get("MMR").compute(2, 26954, reliability=None).format() == (
+        "7.42 per 100,000 live births (95% CI 0.90–26.80)"
+    )
 
 
 @pytest.mark.parametrize("x", [0, 1, 2, 5, 9, 10, 37, 250, 4321, 10**6])

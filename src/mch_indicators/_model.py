@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from mch_indicators._core._reliability import Reliability, Suppression
 from mch_indicators._errors import UnitError
 from mch_indicators._unitspec import resolve_unit
 
@@ -42,6 +43,9 @@ __all__ = [
     "Term",
     "Text",
 ]
+
+#: The reliability rule :meth:`Indicator.compute` applies unless told otherwise.
+DEFAULT_RELIABILITY = Reliability()
 
 _ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -220,7 +224,7 @@ class Indicator(_Frozen):
     >>> import mch_indicators as mch
     >>> mmr = mch.get("孕产妇死亡率")
     >>> print(mmr.compute(2, 26954))
-    7.42 per 100,000 live births (95% CI 0.90–26.80)
+    7.42 per 100,000 live births (95% CI 0.90–26.80) [UNRELIABLE]
     """
 
     id: Id
@@ -282,6 +286,8 @@ class Indicator(_Frozen):
         confidence: float | Iterable[float] = 0.95,
         method: str | None = None,
         on_invalid: Literal["raise", "flag"] = "raise",
+        reliability: Reliability | None = DEFAULT_RELIABILITY,
+        suppress: Suppression | str | None = None,
     ) -> Result:
         """Compute values and confidence intervals from counts.
 
@@ -299,6 +305,12 @@ class Indicator(_Frozen):
             What a numerator above the denominator of a proportion does: raise
             :class:`~mch_indicators.InvalidInputError`, or give NaN with an
             ``INVALID`` flag.
+        reliability : Reliability or None, default Reliability()
+            When to flag a value UNRELIABLE (fewer than 20 events or a relative
+            standard error above 30 % by default); None for no such flag.
+        suppress : Suppression or {"ons", "nchs", "uscs"}, optional
+            Withhold values and limits by this rule (NaN with a SUPPRESSED flag;
+            :attr:`Result.reasons` says why). Never applied unless asked for.
 
         Returns
         -------
@@ -337,7 +349,9 @@ class Indicator(_Frozen):
             bounded=self.kind is Kind.PROPORTION,
             estimated_denominator=self.kind is Kind.COVERAGE,
             on_invalid=on_invalid,
+            reliability=reliability,
         )
-        return Result._from_core(
+        result = Result._from_core(
             core, indicator=self, unit=self.unit, levels=levels, method=chosen.name
         )
+        return result if suppress is None else result.suppress(suppress)

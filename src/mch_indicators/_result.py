@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import pint
 
+    from mch_indicators._core import Suppression
     from mch_indicators._model import Indicator
 
 __all__ = ["Result", "level_label"]
@@ -71,6 +72,7 @@ class Result:
         "indicator",
         "method",
         "numerator",
+        "suppression",
         "unit",
         "value",
     )
@@ -83,6 +85,7 @@ class Result:
     numerator: FloatArray
     denominator: FloatArray
     flags: npt.NDArray[np.uint16]
+    suppression: Suppression | None
     _lower: FloatArray
     _upper: FloatArray
 
@@ -99,6 +102,7 @@ class Result:
         numerator: FloatArray,
         denominator: FloatArray,
         flags: npt.NDArray[np.uint16],
+        suppression: Suppression | None = None,
     ) -> None:
         arrays = {
             "value": value,
@@ -116,6 +120,24 @@ class Result:
         object.__setattr__(self, "unit", unit)
         object.__setattr__(self, "confidence", confidence)
         object.__setattr__(self, "method", method)
+        object.__setattr__(self, "suppression", suppression)
+
+    def _replace(self, **changes: Any) -> Result:
+        fields: dict[str, Any] = {
+            "indicator": self.indicator,
+            "unit": self.unit,
+            "confidence": self.confidence,
+            "method": self.method,
+            "value": self.value,
+            "lower": self._lower,
+            "upper": self._upper,
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "flags": self.flags,
+            "suppression": self.suppression,
+        }
+        fields.update(changes)
+        return Result(**fields)
 
     @classmethod
     def _from_core(
@@ -201,11 +223,7 @@ class Result:
 
     def __getitem__(self, key: Any) -> Result:
         keys = key if isinstance(key, tuple) else (key,)
-        return Result(
-            indicator=self.indicator,
-            unit=self.unit,
-            confidence=self.confidence,
-            method=self.method,
+        return self._replace(
             value=np.asarray(self.value[key]),
             lower=np.asarray(self._lower[(slice(None), *keys)]),
             upper=np.asarray(self._upper[(slice(None), *keys)]),
@@ -239,18 +257,66 @@ class Result:
         from mch_indicators.units import convert
 
         target = resolve_unit(unit).name
-        return Result(
-            indicator=self.indicator,
+        return self._replace(
             unit=target,
-            confidence=self.confidence,
-            method=self.method,
             value=convert(self.value, self.unit, target),
             lower=convert(self._lower, self.unit, target),
             upper=convert(self._upper, self.unit, target),
-            numerator=self.numerator,
-            denominator=self.denominator,
-            flags=self.flags,
         )
+
+    # -- suppression -------------------------------------------------------------------
+
+    def suppress(self, policy: Suppression | str) -> Result:
+        """Withhold values and limits where ``policy`` says so.
+
+        Withheld cells become NaN with the SUPPRESSED flag; counts and other
+        flags stay, and :attr:`reasons` says why each cell was withheld.
+
+        Parameters
+        ----------
+        policy : Suppression or {"ons", "nchs", "uscs"}
+            A rule, or the name of a preset.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> r = mch.get("MMR").compute([2, 30], [26954, 300000]).suppress("ons")
+        >>> r.value.round(2).tolist(), r.reasons
+        ([nan, 10.0], ['numerator 2 < 3 (ONS: fewer than 3 events)', ''])
+        """
+        from mch_indicators._core import Suppression
+
+        rule = Suppression.preset(policy) if isinstance(policy, str) else policy
+        withheld = rule.mask(self.numerator, self.denominator, binomial=self._binomial)
+        value = np.where(withheld, np.nan, self.value)
+        lower = np.where(withheld, np.nan, self._lower)
+        upper = np.where(withheld, np.nan, self._upper)
+        flags = self.flags | np.where(withheld, np.uint16(Flag.SUPPRESSED), np.uint16(0))
+        return self._replace(
+            value=value, lower=lower, upper=upper, flags=flags.astype(np.uint16), suppression=rule
+        )
+
+    @property
+    def _binomial(self) -> bool:
+        return self.indicator.kind.family == "binomial"
+
+    @property
+    def reasons(self) -> list[str]:
+        """Why each cell (flattened in C order) was suppressed; ``""`` where it was not."""
+        if self.suppression is None:
+            return [""] * self.size
+        withheld = self.has_flag(Flag.SUPPRESSED).ravel()
+        reasons = self.suppression.reasons(
+            self.numerator, self.denominator, binomial=self._binomial
+        )
+        return [text if hit else "" for text, hit in zip(reasons, withheld, strict=True)]
+
+    @property
+    def rse(self) -> FloatArray:
+        """Relative standard error of each value (binomial or Poisson by kind)."""
+        from mch_indicators._core import relative_standard_error
+
+        return relative_standard_error(self.numerator, self.denominator, binomial=self._binomial)
 
     @property
     def quantity(self) -> pint.Quantity[Any]:
@@ -279,6 +345,8 @@ class Result:
         columns["confidence"] = [", ".join(level_label(c) + "%" for c in self.confidence)] * size
         columns["method"] = [self.method] * size
         columns["flags"] = flag_labels(self.flags)
+        if self.suppression is not None:
+            columns["suppressed_because"] = self.reasons
         return columns
 
     def to_frame(self) -> pd.DataFrame:
@@ -320,9 +388,9 @@ class Result:
         >>> import mch_indicators as mch
         >>> r = mch.get("maternal_mortality_ratio").compute(2, 26954)
         >>> r.format()
-        '7.42 per 100,000 live births (95% CI 0.90–26.80)'
+        '7.42 per 100,000 live births (95% CI 0.90–26.80) [UNRELIABLE]'
         >>> r.format(lang="zh")
-        '7.42/10万 (95% CI 0.90–26.80)'
+        '7.42/10万 (95% CI 0.90–26.80) [UNRELIABLE]'
         """
         if self.value.ndim != 0:
             raise ValueError("format() needs a scalar result; index it first, e.g. r[0]")

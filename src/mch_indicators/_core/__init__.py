@@ -9,16 +9,20 @@ from mch_indicators._core._compute import CoreResult, compute_counts
 from mch_indicators._core._flags import Flag, flag_labels
 from mch_indicators._core._inputs import broadcast_counts, check_confidence, coerce_counts
 from mch_indicators._core._methods import METHODS, IntervalMethod, get_method
+from mch_indicators._core._reliability import Reliability, Suppression, relative_standard_error
 
 __all__ = [
     "METHODS",
     "CoreResult",
     "Flag",
     "IntervalMethod",
+    "Reliability",
+    "Suppression",
     "broadcast_counts",
     "check_confidence",
     "coerce_counts",
     "compute_counts",
     "flag_labels",
     "get_method",
+    "relative_standard_error",
 ]

@@ -25,6 +25,7 @@ from mch_indicators._core._inputs import (
     describe_positions,
 )
 from mch_indicators._core._methods import BLOCK, IntervalMethod
+from mch_indicators._core._reliability import Reliability
 from mch_indicators._errors import InvalidInputError
 
 __all__ = ["CoreResult", "compute_counts"]
@@ -41,6 +42,7 @@ _MISSING = FLAG_DTYPE(Flag.MISSING)
 _ZERO = FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
 _INVALID = FLAG_DTYPE(Flag.INVALID)
 _ABOVE = FLAG_DTYPE(Flag.ABOVE_DENOMINATOR)
+_UNRELIABLE = FLAG_DTYPE(Flag.UNRELIABLE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +95,7 @@ def compute_counts(
     bounded: bool,
     estimated_denominator: bool,
     on_invalid: OnInvalid = "raise",
+    reliability: Reliability | None = None,
 ) -> CoreResult:
     """Compute value = numerator x scale / denominator with intervals and flags.
 
@@ -114,6 +117,9 @@ def compute_counts(
     on_invalid
         ``"raise"`` (default) or ``"flag"`` for a numerator above the
         denominator of a proportion.
+    reliability
+        Thresholds for the UNRELIABLE flag, or None for no such flag. The RSE
+        is binomial for bounded (proportion) data and Poisson otherwise.
     """
     from scipy.special import ndtri
 
@@ -133,6 +139,18 @@ def compute_counts(
     bad = np.zeros(size, dtype=bool)  # pages are only touched where something is bad
     blockwise = method.blockwise
     inf = np.inf
+    # UNRELIABLE: Poisson RSE 1/√x > r is x < 1/r²; binomial (n − x)/(n x) > r² is n − x > r² n x
+    flag_few = reliability is not None
+    r2 = reliability.max_rse**2 if reliability is not None else inf
+    few_below = reliability.min_events if reliability is not None else 0.0
+    if not bounded and np.isfinite(r2):
+        few_below = max(few_below, 1.0 / r2)
+
+    def unreliable(xb: FloatArray, nb: FloatArray) -> npt.NDArray[np.bool_]:
+        few = xb < few_below
+        if bounded and np.isfinite(r2):
+            few |= (nb - xb) > r2 * nb * xb
+        return few
 
     def run(first: int, stop: int) -> bool:
         """Process blocks from ``first`` to ``stop``; return whether any element is bad."""
@@ -147,6 +165,10 @@ def compute_counts(
             np.multiply(xb, scale, out=value[part])  # scale first: 110*100/100 is 110
             np.divide(value[part], nb, out=value[part])
             if ok:
+                if flag_few:
+                    few = unreliable(xb, nb)
+                    if few.any():
+                        flags[part][few] |= _UNRELIABLE
                 if estimated_denominator:
                     above = xb > nb
                     if above.any():
@@ -178,6 +200,8 @@ def compute_counts(
                 if estimated_denominator:
                     block_flags[above] |= _ABOVE
                 block_bad = missing | zero
+            if flag_few:
+                flags[part][unreliable(xb, nb) & ~block_bad] |= _UNRELIABLE
             any_bad = any_bad or bool(block_bad.any())
             bad[part] = block_bad
             value[part][block_bad] = np.nan

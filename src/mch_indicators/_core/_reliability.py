@@ -1,0 +1,187 @@
+"""Small-number reliability flags and suppression policies.
+
+Both work on the counts only, never on the computed value, so they give the
+same answer in every unit and for every interval method.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._errors import InvalidInputError
+
+__all__ = ["Reliability", "Suppression", "relative_standard_error"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def relative_standard_error(x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> FloatArray:
+    """Relative standard error of x/n: 1/√x (Poisson) or √((n − x)/(n x)) (binomial).
+
+    Infinite at x = 0; NaN where a count is missing or n is 0.
+
+    Examples
+    --------
+    >>> relative_standard_error([20, 11], 1000, binomial=False).round(3).tolist()
+    [0.224, 0.302]
+    """
+    counts = np.asarray(x, dtype=np.float64)
+    base = np.asarray(n, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if binomial:
+            rse = np.sqrt((base - counts) / (base * counts))
+            rse = np.where(base > 0, rse, np.nan)
+        else:
+            rse = 1.0 / np.sqrt(counts)
+    return np.asarray(rse, dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class Reliability:
+    """When a value is flagged UNRELIABLE: too few events or too large a relative SE.
+
+    The defaults follow agency practice: NCHS does not treat rates based on
+    fewer than 20 events as reliable (20 events is a relative standard error
+    of about 22 %), and NCHS surveys flag estimates with an RSE above 30 %.
+    The flag marks a value; it never changes it.
+
+    Parameters
+    ----------
+    min_events : float, default 20
+        Numerators below this are flagged. ``0`` disables the rule.
+    max_rse : float, default 0.30
+        Values whose relative standard error exceeds this are flagged
+        (Poisson: 1/√x; proportions: √((n − x)/(n x))). ``inf`` disables it.
+
+    Examples
+    --------
+    >>> Reliability().unreliable([2, 25, 400], [26954, 26954, 26954], binomial=False).tolist()
+    [True, False, False]
+    """
+
+    min_events: float = 20.0
+    max_rse: float = 0.30
+
+    def __post_init__(self) -> None:
+        if not self.min_events >= 0:
+            raise InvalidInputError(f"min_events must be 0 or more, got {self.min_events!r}")
+        if not self.max_rse > 0:
+            raise InvalidInputError(f"max_rse must be positive, got {self.max_rse!r}")
+
+    def unreliable(
+        self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool
+    ) -> npt.NDArray[np.bool_]:
+        """True where a value should be flagged (False where a count is missing)."""
+        counts = np.asarray(x, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            few = counts < self.min_events
+            if np.isfinite(self.max_rse):
+                few |= relative_standard_error(counts, n, binomial=binomial) > self.max_rse
+        return np.asarray(few, dtype=bool)
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A rule for withholding values and limits, applied only when asked for.
+
+    A suppressed cell becomes NaN with the SUPPRESSED flag; the counts stay in
+    the result and :meth:`reasons` says why each cell was withheld.
+
+    Parameters
+    ----------
+    min_numerator : float, optional
+        Suppress when the numerator is below this.
+    min_denominator : float, optional
+        Suppress when the denominator is below this.
+    max_rse : float, optional
+        Suppress when the relative standard error is above this.
+    name : str
+        Shown in the reasons.
+
+    Examples
+    --------
+    >>> rule = Suppression(min_numerator=5, min_denominator=100, name="local rule")
+    >>> rule.reasons([3, 12, 40], [50, 2000, 4000], binomial=False)
+    ['numerator 3 < 5; denominator 50 < 100 (local rule)', '', '']
+    """
+
+    min_numerator: float | None = None
+    min_denominator: float | None = None
+    max_rse: float | None = None
+    name: str = "custom"
+
+    def __post_init__(self) -> None:
+        if self.min_numerator is None and self.min_denominator is None and self.max_rse is None:
+            raise InvalidInputError("a suppression rule needs at least one threshold")
+
+    @classmethod
+    def ons(cls) -> Suppression:
+        """ONS (England and Wales): no crude rate from fewer than 3 deaths."""
+        return cls(min_numerator=3, name="ONS: fewer than 3 events")
+
+    @classmethod
+    def nchs(cls) -> Suppression:
+        """NCHS vital statistics: no rate from fewer than 20 events."""
+        return cls(min_numerator=20, name="NCHS: fewer than 20 events")
+
+    @classmethod
+    def uscs(cls) -> Suppression:
+        """U.S. Cancer Statistics: no rate or count from fewer than 16 cases."""
+        return cls(min_numerator=16, name="USCS: fewer than 16 cases")
+
+    @classmethod
+    def preset(cls, name: str) -> Suppression:
+        """A named preset: ``"ons"``, ``"nchs"`` or ``"uscs"``."""
+        presets = {"ons": cls.ons, "nchs": cls.nchs, "uscs": cls.uscs}
+        if name not in presets:
+            raise InvalidInputError(
+                f"unknown suppression preset {name!r}; use one of: {', '.join(presets)}"
+            )
+        return presets[name]()
+
+    def _tests(
+        self, x: FloatArray, n: FloatArray, binomial: bool
+    ) -> list[tuple[npt.NDArray[np.bool_], str]]:
+        tests = []
+        with np.errstate(invalid="ignore"):
+            if self.min_numerator is not None:
+                tests.append(
+                    (x < self.min_numerator, f"numerator {{x:g}} < {self.min_numerator:g}")
+                )
+            if self.min_denominator is not None:
+                tests.append(
+                    (n < self.min_denominator, f"denominator {{n:g}} < {self.min_denominator:g}")
+                )
+            if self.max_rse is not None:
+                rse = relative_standard_error(x, n, binomial=binomial)
+                tests.append((rse > self.max_rse, f"RSE {{rse:.0%}} > {self.max_rse:.0%}"))
+        return tests
+
+    def mask(self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> npt.NDArray[np.bool_]:
+        """True where the rule withholds a cell."""
+        counts, base = np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64)
+        out = np.zeros(np.broadcast_shapes(counts.shape, base.shape), dtype=bool)
+        for hit, _ in self._tests(counts, base, binomial):
+            out |= hit
+        return out
+
+    def reasons(self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> list[str]:
+        """Why each cell (flattened in C order) is withheld, ``""`` where it is not."""
+        counts, base = np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64)
+        shape = np.broadcast_shapes(counts.shape, base.shape)
+        counts, base = np.broadcast_to(counts, shape).ravel(), np.broadcast_to(base, shape).ravel()
+        tests = [
+            (np.broadcast_to(hit, shape).ravel(), text)
+            for hit, text in self._tests(counts, base, binomial)
+        ]
+        rse = relative_standard_error(counts, base, binomial=binomial)
+        out = []
+        for i in range(counts.size):
+            parts = [
+                text.format(x=counts[i], n=base[i], rse=rse[i]) for hit, text in tests if hit[i]
+            ]
+            out.append(f"{'; '.join(parts)} ({self.name})" if parts else "")
+        return out
