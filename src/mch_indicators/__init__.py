@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from mch_indicators import units
 from mch_indicators._catalog import Catalog, load_definitions
-from mch_indicators._core import Flag
+from mch_indicators._core import Flag, Reliability, Suppression
 from mch_indicators._errors import (
     DefinitionError,
     InvalidInputError,
@@ -52,8 +52,10 @@ __all__ = [
     "Kind",
     "MCHIndicatorsError",
     "Names",
+    "Reliability",
     "Result",
     "Source",
+    "Suppression",
     "Term",
     "Text",
     "UnitError",

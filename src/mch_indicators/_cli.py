@@ -152,6 +152,7 @@ def compute_table(
     confidence: Sequence[float],
     method: str | None,
     on_invalid: str,
+    suppress: str | None = None,
 ) -> Computed:
     """Compute every row, one vectorized call per indicator."""
     positions: dict[str, list[int]] = {}
@@ -170,6 +171,7 @@ def compute_table(
                 confidence=tuple(confidence),
                 method=method,
                 on_invalid="flag",
+                suppress=suppress,
             )
         except MCHIndicatorsError as error:
             raise CommandError(f"{table.name}: {indicator.id}: {error}") from None
@@ -308,7 +310,7 @@ def cmd_compute(args: argparse.Namespace) -> str:
         if args.indicator or args.numerator is not None or args.denominator is not None:
             raise CommandError("give either --file or an indicator with --numerator/--denominator")
         table = open_counts(args.file)
-        computed = compute_table(table, confidence, args.method, args.on_invalid)
+        computed = compute_table(table, confidence, args.method, args.on_invalid, args.suppress)
         header, rows, numeric = result_rows(table, computed, args.format)
         return render(header, rows, args.format, numeric=numeric)
     if not args.indicator or args.numerator is None or args.denominator is None:
@@ -323,6 +325,7 @@ def cmd_compute(args: argparse.Namespace) -> str:
             confidence=confidence,
             method=args.method,
             on_invalid=args.on_invalid,
+            suppress=args.suppress,
         )
         if args.unit:
             result = result.to(args.unit)
@@ -414,7 +417,8 @@ def cmd_demo(args: argparse.Namespace) -> str:
             f"{mmr.name.zh} ({mmr.name.en}) by county: {last} alone and {first}–{last} pooled",
             _pooled_table(by_county, ["county", "years"]),
             "",
-            "Flags: ABOVE_DENOMINATOR = a coverage above its planned denominator (value kept);",
+            "Flags: UNRELIABLE = fewer than 20 events or a relative standard error above 30 %;",
+            "ABOVE_DENOMINATOR = a coverage above its planned denominator (value kept);",
             "MISSING = a count not reported. Every county-year: mch-indicators demo --format csv",
         ]
     )
@@ -464,6 +468,9 @@ def build_parser() -> argparse.ArgumentParser:
     compute.add_argument("--method", "-m", help="interval method (default: the indicator's)")
     compute.add_argument("--unit", "-u", help="display unit, e.g. ‰ or per_100k")
     compute.add_argument("--on-invalid", choices=["raise", "flag"], default="raise")
+    compute.add_argument(
+        "--suppress", choices=["ons", "nchs", "uscs"], help="withhold values by a preset rule"
+    )
     compute.add_argument("--format", choices=["text", "table", "csv", "json"], default=None)
     compute.add_argument("--lang", choices=["en", "zh"], default="en")
     compute.set_defaults(handler=cmd_compute)

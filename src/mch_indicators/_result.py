@@ -397,6 +397,8 @@ class Result:
         places = self.indicator.decimals if decimals is None else decimals
         spec = resolve_unit(self.unit)
         value = float(self.value)
+        if math.isnan(value) and self.suppression is not None and self.reasons[0]:
+            return f"suppressed: {self.reasons[0]}"
         if math.isnan(value):
             labels = "|".join(f.name or "" for f in self.flag_list())
             return f"NaN ({labels or 'not computed'})"

@@ -173,10 +173,7 @@ class Suppression:
         counts, base = np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64)
         shape = np.broadcast_shapes(counts.shape, base.shape)
         counts, base = np.broadcast_to(counts, shape).ravel(), np.broadcast_to(base, shape).ravel()
-        tests = [
-            (np.broadcast_to(hit, shape).ravel(), text)
-            for hit, text in self._tests(counts, base, binomial)
-        ]
+        tests = self._tests(counts, base, binomial)
         rse = relative_standard_error(counts, base, binomial=binomial)
         out = []
         for i in range(counts.size):
