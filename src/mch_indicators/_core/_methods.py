@@ -205,8 +205,10 @@ def _wald_counts(x: FloatArray, z: float, alpha: float) -> Limits:
 
 def _over_denominator(count_limits: Callable[[FloatArray, float, float], Limits]) -> LimitFunction:
     def limits(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Limits:
-        lower, upper = count_limits(x, z, alpha)
-        return lower / n, upper / n
+        lower, upper = count_limits(x, z, alpha)  # fresh arrays: divide in place
+        lower /= n
+        upper /= n
+        return lower, upper
 
     return limits
 

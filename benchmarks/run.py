@@ -1,0 +1,166 @@
+"""Time mch_indicators against its peers in one process, on the same arrays.
+
+    python benchmarks/run.py            # 10 million strata (about two minutes)
+    python benchmarks/run.py --quick    # 200,000 strata, a smoke test for CI
+    python benchmarks/run.py --size 1e6
+
+Every row is the best of a few runs (one run for the slow peers). Ratios are
+against the memory floor, ``np.divide(numerator, denominator)``: the time to
+read two arrays and write one. Results are recorded in benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import scipy
+from scipy import stats
+
+import mch_indicators as mch
+
+
+def best_of(function: Callable[[], Any], repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def peak_bytes(function: Callable[[], Any]) -> int:
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    function()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def numpy_wilson(x: np.ndarray, n: np.ndarray, z: float) -> tuple[np.ndarray, np.ndarray]:
+    """The textbook Wilson interval as one would write it in numpy."""
+    p = x / n
+    centre = p + z * z / (2 * n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    scale = 1 + z * z / n
+    return (centre - half) / scale, (centre + half) / scale
+
+
+def scipy_exact(x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Exact Poisson limits by calling scipy's chi-square quantile directly."""
+    with np.errstate(invalid="ignore"):
+        lower = np.where(x > 0, stats.chi2.ppf(alpha / 2, 2 * x) / 2, 0.0) / n
+    upper = stats.chi2.ppf(1 - alpha / 2, 2 * x + 2) / 2 / n
+    return lower, upper
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=float, default=1e7)
+    parser.add_argument("--quick", action="store_true", help="200,000 strata")
+    args = parser.parse_args()
+    size = 200_000 if args.quick else int(args.size)
+    repeats = 3
+
+    from statsmodels.stats.proportion import proportion_confint
+
+    rng = np.random.default_rng(2026)
+    births = rng.integers(500, 40_000, size).astype(np.float64)
+    covered = np.floor(births * rng.uniform(0.85, 1.0, size))  # proportions: 85-100 %
+    deaths = rng.poisson(births * 1e-4).astype(np.float64)  # realistic: many small counts
+    proportion = mch.get("hospital_delivery_rate_cn")
+    ratio = mch.get("maternal_mortality_ratio")
+    z = float(stats.norm.ppf(0.975))
+    input_bytes = births.nbytes * 2
+
+    rows: list[tuple[str, float]] = []
+    floor = best_of(lambda: np.divide(covered, births), repeats)
+    rows.append(("memory floor: np.divide(numerator, denominator)", floor))
+    rows.append(
+        (
+            "mch_indicators Wilson (value, limits, flags)",
+            best_of(lambda: proportion.compute(covered, births), repeats),
+        )
+    )
+    rows.append(
+        (
+            "mch_indicators Wilson, reliability flags off",
+            best_of(lambda: proportion.compute(covered, births, reliability=None), repeats),
+        )
+    )
+    rows.append(
+        ("hand-written numpy Wilson", best_of(lambda: numpy_wilson(covered, births, z), repeats))
+    )
+    rows.append(
+        (
+            "statsmodels proportion_confint wilson",
+            best_of(lambda: proportion_confint(covered, births, method="wilson"), 1),
+        )
+    )
+    rows.append(
+        (
+            "mch_indicators Clopper-Pearson",
+            best_of(lambda: proportion.compute(covered, births, method="clopper_pearson"), 1),
+        )
+    )
+    rows.append(
+        (
+            "statsmodels proportion_confint beta",
+            best_of(lambda: proportion_confint(covered, births, method="beta"), 1),
+        )
+    )
+    rows.append(
+        ("mch_indicators exact Poisson", best_of(lambda: ratio.compute(deaths, births), repeats))
+    )
+    rows.append(("scipy chi2.ppf exact Poisson", best_of(
+        lambda: scipy_exact(deaths, births, 0.05), 1)))  # fmt: skip
+
+    ours = ratio.compute(deaths, births, reliability=None)
+    peer_lower, peer_upper = scipy_exact(deaths, births, 0.05)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        worst = max(
+            float(np.nanmax(np.abs(ours.upper / 1e5 - peer_upper) / peer_upper)),
+            float(
+                np.nanmax(
+                    np.where(peer_lower > 0, np.abs(ours.lower / 1e5 - peer_lower) / peer_lower, 0)
+                )
+            ),
+        )
+    wilson_peak = peak_bytes(lambda: proportion.compute(covered, births))
+    exact_peak = peak_bytes(lambda: ratio.compute(deaths, births))
+
+    print(f"strata: {size:,}; distinct death counts: {np.unique(deaths).size}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}"
+    )
+    print()
+    print(f"{'what':<50} {'seconds':>9} {'x floor':>8}")
+    for name, seconds in rows:
+        print(f"{name:<50} {seconds:>9.4f} {seconds / floor:>8.1f}")
+    by_name = dict(rows)
+    exact_gain = by_name["scipy chi2.ppf exact Poisson"] / by_name["mch_indicators exact Poisson"]
+    beta_gain = (
+        by_name["statsmodels proportion_confint beta"] / by_name["mch_indicators Clopper-Pearson"]
+    )
+    print()
+    print(
+        f"exact Poisson speed-up over scipy: {exact_gain:.0f}x; "
+        f"worst relative difference {worst:.1e}"
+    )
+    print(f"Clopper-Pearson against statsmodels beta: {beta_gain:.1f}x")
+    print(
+        f"peak memory / input size: Wilson {wilson_peak / input_bytes:.2f}, "
+        f"exact Poisson {exact_peak / input_bytes:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
