@@ -25,7 +25,6 @@ extensions = [
     "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
-    "sphinx.ext.intersphinx",
     "sphinx.ext.viewcode",
 ]
 napoleon_numpy_docstring = True
@@ -35,11 +34,6 @@ autodoc_member_order = "bysource"
 nb_execution_mode = "off"
 myst_enable_extensions = ["colon_fence", "deflist"]
 exclude_patterns = ["_build", "jupyter_execute", "**/.ipynb_checkpoints"]
-intersphinx_mapping = {
-    "python": ("https://docs.python.org/3", None),
-    "numpy": ("https://numpy.org/doc/stable", None),
-}
-intersphinx_disabled_reftypes = ["*"]
 html_theme = "pydata_sphinx_theme"
 html_title = "mch_indicators"
 html_theme_options = {"show_toc_level": 2}

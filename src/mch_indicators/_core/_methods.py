@@ -41,7 +41,12 @@ DISTINCT_FROM = 2048
 
 @dataclass(frozen=True, slots=True)
 class IntervalMethod:
-    """One interval method: its name, family, reference and function."""
+    """One interval method: its name, family, reference and function.
+
+    ``blockwise`` methods are evaluated element by element within cache-sized
+    blocks, on several threads for large inputs; the others (exact Poisson) see
+    the whole array at once, to evaluate each distinct count only once.
+    """
 
     name: str
     family: Family
@@ -260,7 +265,7 @@ _ALL = (
         "Clopper-Pearson exact binomial interval (beta quantiles)",
         "Clopper CJ & Pearson ES (1934) Biometrika 26:404-413",
         _clopper_pearson,
-        False,
+        True,
     ),
     _method(
         "jeffreys",
@@ -268,7 +273,7 @@ _ALL = (
         "Jeffreys equal-tailed interval, lower 0 at x = 0 and upper 1 at x = n",
         "Brown, Cai & DasGupta (2001) Stat Sci 16:101-133",
         _jeffreys,
-        False,
+        True,
     ),
     _method(
         "agresti_coull",
