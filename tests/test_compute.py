@@ -248,3 +248,17 @@ def test_text_forms():
     assert str(many).startswith("Result(test_ratio")
     with pytest.raises(ValueError, match="scalar"):
         many.format()
+
+
+def test_large_inputs_on_several_threads_raise_no_warning_and_flag_alike():
+    """Above the threading threshold every worker must silence its own numpy warnings."""
+    n = np.full(600_000, 1000.0)
+    x = np.full(n.size, 990.0)
+    n[::1000] = 0.0
+    x[1::1000] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = PROPORTION.compute(x, n)
+    assert result.has_flag(Flag.ZERO_DENOMINATOR).sum() == 600
+    assert result.has_flag(Flag.MISSING).sum() == 600
+    np.testing.assert_array_equal(result.value[2:5], 99.0)

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+import mch_indicators as mch
 from strategies import SCALE_UNIT, make_indicator
 
 # (case, x, n, multiplier, confidence, value, lower, upper)
@@ -147,3 +148,28 @@ def test_non_integer_counts_are_computed_directly():
     x = np.linspace(0.5, 40.5, 5000)
     result = make_indicator("rate", "fraction").compute(x, 1.0)
     np.testing.assert_allclose(result.upper, stats.chi2.ppf(0.975, 2 * x + 2) / 2, rtol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["exact", "byar", "phe", "wald"])
+def test_tabulated_counts_equal_direct_evaluation(method):
+    """Large inputs of whole counts use a lookup table; it must change no number.
+
+    The array mixes whole and fractional counts, missing counts and zero
+    denominators, across several blocks and threads.
+    """
+    rng = np.random.default_rng(11)
+    x = rng.poisson(4.0, size=300_000).astype(float)
+    n = rng.integers(100, 30000, size=x.size).astype(float)
+    x[70_000:70_010] += 0.5  # one block of non-whole counts
+    n[5] = 0.0
+    big = make_indicator("rate", "per_1k").compute(
+        x, n, confidence=(0.9, 0.95), method=method, reliability=None
+    )
+    sample = np.r_[0:20, 69_990:70_020, rng.integers(0, x.size, 200)]
+    small = make_indicator("rate", "per_1k").compute(
+        x[sample], n[sample], confidence=(0.9, 0.95), method=method, reliability=None
+    )
+    for level in (0.9, 0.95):
+        for got, want in zip(big.interval(level), small.interval(level), strict=True):
+            np.testing.assert_array_equal(got[sample], want)
+    assert big.flags[5] == mch.Flag.ZERO_DENOMINATOR

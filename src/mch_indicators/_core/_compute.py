@@ -38,6 +38,11 @@ PARALLEL_FROM = 1 << 18
 #: At most this many threads.
 THREADS = 8
 
+#: Poisson limits are tabulated when counts are whole numbers up to this many...
+TABLE_MAX = 4096
+#: ... and the input has at least this many elements.
+TABLE_FROM = 4096
+
 _MISSING = FLAG_DTYPE(Flag.MISSING)
 _ZERO = FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
 _INVALID = FLAG_DTYPE(Flag.INVALID)
@@ -152,8 +157,32 @@ def compute_counts(
             few |= (nb - xb) > r2 * nb * xb
         return few
 
+    # Poisson limits depend on the count only: when every count is a whole number up to
+    # TABLE_MAX, tabulate them once and look them up inside the block loop.
+    tables: list[tuple[FloatArray, FloatArray]] | None = None
+    count_limits = method.count_limits
+    if count_limits is not None and size >= TABLE_FROM:
+        top, bottom = x.max(), x.min()  # NaN propagates and disables the table
+        if bottom >= 0 and top <= TABLE_MAX:
+            whole = np.arange(int(top) + 1, dtype=np.float64)
+            tables = [count_limits(whole, z, a) for z, a in zip(zs, alphas, strict=True)]
+    blockwise = blockwise or tables is not None
+
+    def limits(i: int, xs: FloatArray, ns: FloatArray) -> tuple[FloatArray, FloatArray]:
+        if tables is not None:
+            index = xs.astype(np.intp)
+            if np.array_equal(index, xs):
+                low_table, high_table = tables[i]
+                return low_table[index] / ns, high_table[index] / ns
+        return method.limits(xs, ns, zs[i], alphas[i])
+
     def run(first: int, stop: int) -> bool:
         """Process blocks from ``first`` to ``stop``; return whether any element is bad."""
+        # np.errstate is per thread: each worker sets its own
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return run_blocks(first, stop)
+
+    def run_blocks(first: int, stop: int) -> bool:
         any_bad = False
         for start in range(first, stop, BLOCK):
             part = slice(start, min(start + BLOCK, stop))
@@ -174,8 +203,8 @@ def compute_counts(
                     if above.any():
                         flags[part][above] = _ABOVE
                 if blockwise:
-                    for i, (z, alpha) in enumerate(zip(zs, alphas, strict=True)):
-                        low, high = method.limits(xb, nb, z, alpha)
+                    for i in range(len(levels)):
+                        low, high = limits(i, xb, nb)
                         np.multiply(low, scale, out=lower[i, part])
                         np.multiply(high, scale, out=upper[i, part])
                 continue
@@ -207,8 +236,8 @@ def compute_counts(
             value[part][block_bad] = np.nan
             if blockwise:
                 keep = ~block_bad
-                for i, (z, alpha) in enumerate(zip(zs, alphas, strict=True)):
-                    low, high = method.limits(xb[keep], nb[keep], z, alpha)
+                for i in range(len(levels)):
+                    low, high = limits(i, xb[keep], nb[keep])
                     lower[i, part][keep], upper[i, part][keep] = low * scale, high * scale
                     lower[i, part][block_bad] = np.nan
                     upper[i, part][block_bad] = np.nan

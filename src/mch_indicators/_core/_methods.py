@@ -55,6 +55,11 @@ class IntervalMethod:
     limits: LimitFunction
     blockwise: bool
 
+    @property
+    def count_limits(self) -> Callable[[FloatArray, float, float], Limits] | None:
+        """For Poisson methods, the limits of the count itself (they depend on x only)."""
+        return _COUNT_LIMITS.get(self.name) if self.family == "poisson" else None
+
 
 # -- binomial (proportions) -------------------------------------------------------------
 
