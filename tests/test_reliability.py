@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import mch_indicators as mch
 from mch_indicators import Flag, InvalidInputError, Reliability, Suppression
@@ -93,3 +95,21 @@ def test_presets():
 def test_suppression_is_never_silent():
     assert RATE.compute(1, 1000).suppression is None
     assert RATE.compute(1, 1000).reasons == [""]
+
+
+@given(
+    st.lists(st.integers(0, 10_000), min_size=1, max_size=40),
+    st.integers(1, 20_000),
+    st.floats(0, 50),
+    st.floats(0.01, 2),
+    st.booleans(),
+)
+def test_flags_match_the_rule_evaluated_directly(xs, extra, min_events, max_rse, binomial):
+    """The compute loop's shortcuts must flag exactly what the rule says."""
+    x = np.array(xs, dtype=float)
+    n = x + extra
+    rule = Reliability(min_events=min_events, max_rse=max_rse)
+    indicator = PROPORTION if binomial else RATE
+    result = indicator.compute(x, n, reliability=rule)
+    expected = rule.unreliable(x, n, binomial=binomial)
+    assert result.has_flag(Flag.UNRELIABLE).tolist() == expected.tolist()

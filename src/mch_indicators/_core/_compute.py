@@ -150,6 +150,8 @@ def compute_counts(
     few_below = reliability.min_events if reliability is not None else 0.0
     if not bounded and np.isfinite(r2):
         few_below = max(few_below, 1.0 / r2)
+    # a block whose smallest count reaches this has no unreliable value (binomial RSE <= 1/√x)
+    all_reliable_from = max(few_below, 1.0 / r2) if np.isfinite(r2) else few_below
 
     def unreliable(xb: FloatArray, nb: FloatArray) -> npt.NDArray[np.bool_]:
         few = xb < few_below
@@ -188,13 +190,14 @@ def compute_counts(
             part = slice(start, min(start + BLOCK, stop))
             xb, nb = x[part], n[part]
             # reductions, not temporaries: NaN makes every comparison False
-            ok = xb.min() >= 0 and xb.max() < inf and nb.min() > 0 and nb.max() < inf
+            x_min = xb.min()
+            ok = x_min >= 0 and xb.max() < inf and nb.min() > 0 and nb.max() < inf
             if ok and bounded:
                 ok = bool((xb <= nb).all())
             np.multiply(xb, scale, out=value[part])  # scale first: 110*100/100 is 110
             np.divide(value[part], nb, out=value[part])
             if ok:
-                if flag_few:
+                if flag_few and x_min < all_reliable_from:
                     few = unreliable(xb, nb)
                     if few.any():
                         flags[part][few] |= _UNRELIABLE
