@@ -113,3 +113,11 @@ def test_flags_match_the_rule_evaluated_directly(xs, extra, min_events, max_rse,
     result = indicator.compute(x, n, reliability=rule)
     expected = rule.unreliable(x, n, binomial=binomial)
     assert result.has_flag(Flag.UNRELIABLE).tolist() == expected.tolist()
+
+
+def test_coverage_above_its_denominator_keeps_the_unreliable_flag():
+    """Both flags, whether or not another element of the block needs the slow path."""
+    coverage = make_indicator("coverage", "percent")
+    both = Flag.ABOVE_DENOMINATOR | Flag.UNRELIABLE
+    assert coverage.compute(15, 10).flags.tolist() == both
+    assert coverage.compute([15, np.nan], [10, 5]).flags.tolist() == [both, Flag.MISSING]

@@ -204,7 +204,7 @@ def compute_counts(
                 if estimated_denominator:
                     above = xb > nb
                     if above.any():
-                        flags[part][above] = _ABOVE
+                        flags[part][above] |= _ABOVE
                 if blockwise:
                     for i in range(len(levels)):
                         low, high = limits(i, xb, nb)
