@@ -25,7 +25,7 @@ from mch_indicators._catalog import builtin_catalog
 from mch_indicators._core import Flag, flag_labels
 from mch_indicators._errors import MCHIndicatorsError
 from mch_indicators._model import Domain, Indicator, Kind
-from mch_indicators._result import Result, level_label
+from mch_indicators._result import Result, limit_columns
 from mch_indicators._table import render
 from mch_indicators._unitspec import resolve_unit
 
@@ -195,11 +195,7 @@ def result_rows(
     table: CountTable, computed: Computed, fmt: str
 ) -> tuple[list[str], list[list[Any]], list[bool]]:
     """Header, rows and numeric-column markers for a computed count table."""
-    single = len(computed.levels) == 1
-    limit_names = []
-    for level in computed.levels:
-        suffix = "" if single else f"_{level_label(level)}"
-        limit_names += [f"lower{suffix}", f"upper{suffix}"]
+    limit_names = [name for pair in limit_columns(computed.levels) for name in pair]
     header = [*table.groups, "indicator", "numerator", "denominator", "value"]
     header += [*limit_names, "unit", "flags"]
     numeric = [False] * len(table.groups) + [False, True, True, True]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from mch_indicators._core import Suppression
     from mch_indicators._model import Indicator
 
-__all__ = ["Result", "level_label"]
+__all__ = ["Result", "level_label", "limit_columns"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -34,6 +34,21 @@ def level_label(level: float) -> str:
     '99.8'
     """
     return f"{round(level * 100, 10):g}"
+
+
+def limit_columns(levels: tuple[float, ...]) -> list[tuple[str, str]]:
+    """(lower, upper) column names per level: plain for one level, suffixed for several.
+
+    Examples
+    --------
+    >>> limit_columns((0.95,))
+    [('lower', 'upper')]
+    >>> limit_columns((0.95, 0.998))
+    [('lower_95', 'upper_95'), ('lower_99.8', 'upper_99.8')]
+    """
+    if len(levels) == 1:
+        return [("lower", "upper")]
+    return [(f"lower_{level_label(c)}", f"upper_{level_label(c)}") for c in levels]
 
 
 class Result:
@@ -336,11 +351,9 @@ class Result:
             "denominator": self.denominator.ravel().tolist(),
             "value": self.value.ravel().tolist(),
         }
-        single = len(self.confidence) == 1
-        for i, level in enumerate(self.confidence):
-            suffix = "" if single else f"_{level_label(level)}"
-            columns[f"lower{suffix}"] = self._lower[i].ravel().tolist()
-            columns[f"upper{suffix}"] = self._upper[i].ravel().tolist()
+        for i, (low, high) in enumerate(limit_columns(self.confidence)):
+            columns[low] = self._lower[i].ravel().tolist()
+            columns[high] = self._upper[i].ravel().tolist()
         columns["unit"] = [self.unit] * size
         columns["confidence"] = [", ".join(level_label(c) + "%" for c in self.confidence)] * size
         columns["method"] = [self.method] * size

@@ -246,16 +246,15 @@ def compute_counts(
                     upper[i, part][block_bad] = np.nan
         return any_bad
 
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        chunks = _chunks(size)
-        if len(chunks) == 1:
-            some_bad = run(*chunks[0])
-        else:
-            # numpy releases the GIL inside each operation, so blocks run in parallel
-            with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
-                futures = [pool.submit(run, first, stop) for first, stop in chunks]
-                results = [future.result() for future in futures]  # wait for all
-            some_bad = any(results)
+    chunks = _chunks(size)
+    if len(chunks) == 1:
+        some_bad = run(*chunks[0])
+    else:
+        # numpy releases the GIL inside each operation, so blocks run in parallel
+        with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+            futures = [pool.submit(run, first, stop) for first, stop in chunks]
+            results = [future.result() for future in futures]  # wait for all
+        some_bad = any(results)
 
     if not blockwise:
         keep = ~bad if some_bad else None
