@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from mch_indicators._core._reliability import Reliability, Suppression
-from mch_indicators._errors import UnitError
+from mch_indicators._errors import InvalidInputError, UnitError
 from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
@@ -335,8 +335,6 @@ class Indicator(_Frozen):
         from mch_indicators._result import Result
 
         if on_invalid not in ("raise", "flag"):
-            from mch_indicators._errors import InvalidInputError
-
             raise InvalidInputError(f"on_invalid must be 'raise' or 'flag', got {on_invalid!r}")
         levels = check_confidence(confidence)
         chosen = get_method(method or self.default_method, self.kind.family, self.kind.value)

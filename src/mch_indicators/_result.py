@@ -10,14 +10,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._core import CoreResult, Flag, flag_labels
+from mch_indicators._core import (
+    CoreResult,
+    Flag,
+    Suppression,
+    flag_labels,
+    relative_standard_error,
+)
 from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
     import pandas as pd
     import pint
 
-    from mch_indicators._core import Suppression
     from mch_indicators._model import Indicator
 
 __all__ = ["Result", "level_label", "limit_columns"]
@@ -299,8 +304,6 @@ class Result:
         >>> r.value.round(2).tolist(), r.reasons
         ([nan, 10.0], ['numerator 2 < 3 (ONS: fewer than 3 events)', ''])
         """
-        from mch_indicators._core import Suppression
-
         rule = Suppression.preset(policy) if isinstance(policy, str) else policy
         withheld = rule.mask(self.numerator, self.denominator, binomial=self._binomial)
         value = np.where(withheld, np.nan, self.value)
@@ -329,8 +332,6 @@ class Result:
     @property
     def rse(self) -> FloatArray:
         """Relative standard error of each value (binomial or Poisson by kind)."""
-        from mch_indicators._core import relative_standard_error
-
         return relative_standard_error(self.numerator, self.denominator, binomial=self._binomial)
 
     @property
