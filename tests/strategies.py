@@ -24,6 +24,8 @@ def make_indicator(
     """A minimal valid user-defined indicator of the given kind and unit."""
     term = {"name": {"en": "events", "zh": "事件数"}, "definition": {"en": "Events counted."}}
     base = {"name": {"en": "people", "zh": "人数"}, "definition": {"en": "People at risk."}}
+    if kind == "coverage":  # a coverage divides by an estimated or planned population
+        base["estimated"] = True
     fields: dict[str, Any] = {
         "id": f"test_{kind}",
         "name": {"en": f"Test {kind}", "zh": "测试指标"},

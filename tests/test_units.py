@@ -70,7 +70,7 @@ def test_display_conversion_is_exact():
 
 
 def test_scales():
-    assert [units.scale(n) for n in units.names()] == [1, 100, 1000, 1000, 10000, 100000]
+    assert [units.scale(n) for n in units.names()] == [1, 100, 100, 1000, 1000, 10000, 100000]
 
 
 @given(

@@ -39,6 +39,7 @@ __all__ = [
     "Indicator",
     "Kind",
     "Names",
+    "Parameters",
     "Source",
     "Term",
     "Text",
@@ -174,6 +175,11 @@ class Term(_Frozen):
     event: str | None = None
     time_window: str | None = None
     criteria: Criteria = Criteria()
+    estimated: bool = Field(
+        default=False,
+        description="an estimate or a planned target (expected pregnancies, task number), "
+        "not an enumeration; coverage indicators divide by such a term",
+    )
 
 
 class Source(_Frozen):
@@ -211,6 +217,36 @@ class Codes(_Frozen):
                 yield system, code
 
 
+class Parameters(_Frozen):
+    """How a variant differs from the indicator it varies; every field is optional.
+
+    Only the parameters that distinguish members of a family are set, so
+    ``stillbirth_rate_22w`` says ``gestation_weeks_min = 22`` where
+    ``stillbirth_rate`` says 28.
+
+    Examples
+    --------
+    >>> Parameters(gestation_weeks_min=22).items()
+    [('gestation_weeks_min', 22.0)]
+    """
+
+    live_birth_definition: Literal["any_ga", "ge_22w", "ge_28w_or_1000g"] | None = None
+    gestation_weeks_min: float | None = Field(default=None, ge=0, le=45)
+    gestation_weeks_max: float | None = Field(default=None, ge=0, le=45)
+    age_band: str | None = None
+    window_days: float | None = Field(default=None, gt=0)
+    estimator: Literal["period_ratio", "life_table", "modelled", "direct"] | None = None
+    data_source: Literal["routine", "survey", "hmis", "surveillance", "programme"] | None = None
+    denominator_basis: str | None = None
+    population: str | None = None
+    severity: str | None = None
+    method_set: str | None = None
+
+    def items(self) -> list[tuple[str, str | float]]:
+        """The parameters that are set, as (name, value) pairs in field order."""
+        return [(k, v) for k, v in self.model_dump(exclude_none=True).items()]
+
+
 class Indicator(_Frozen):
     """One indicator: a typed, immutable definition that can compute itself.
 
@@ -243,6 +279,15 @@ class Indicator(_Frozen):
     decimals: int = Field(default=2, ge=0, le=6)
     verified: bool = True
     note: str | None = None
+    variant_of: Id | None = Field(
+        default=None, description="id of the indicator this one is a variant of"
+    )
+    parameters: Parameters = Parameters()
+    computable: bool = Field(
+        default=True,
+        description="False when the value is not one quotient of two counts "
+        "(a life-table probability, a sum of age-specific rates); the note says how",
+    )
 
     @field_validator("unit")
     @classmethod
@@ -264,8 +309,24 @@ class Indicator(_Frozen):
             )
         if not self.verified and not self.note:
             raise ValueError("an unverified definition needs a note saying what is unconfirmed")
+        if not self.computable and not self.note:
+            raise ValueError("a definition that is not computable needs a note saying how it is")
         if self.numerator.id == self.denominator.id:
             raise ValueError("numerator and denominator are the same term")
+        if self.variant_of == self.id:
+            raise ValueError("an indicator cannot be a variant of itself")
+        if (self.kind is Kind.COVERAGE) != self.denominator.estimated:
+            raise ValueError(
+                "kind 'coverage' is for an estimated or planned denominator: "
+                + (
+                    f"mark the term {self.denominator.id!r} estimated = true"
+                    if self.kind is Kind.COVERAGE
+                    else f"the denominator {self.denominator.id!r} is estimated, "
+                    "so use kind = 'coverage'"
+                )
+            )
+        if self.kind is Kind.DENSITY and resolve_unit(self.unit).symbol in {"%", "‰"}:
+            raise ValueError("a density is a count per population, not a percentage")
         return self
 
     @property
@@ -334,6 +395,11 @@ class Indicator(_Frozen):
         from mch_indicators._core import check_confidence, compute_counts, get_method
         from mch_indicators._result import Result
 
+        if not self.computable:
+            raise InvalidInputError(
+                f"{self.id} is not a quotient of two counts and cannot be computed from a "
+                f"numerator and a denominator: {self.note}"
+            )
         if on_invalid not in ("raise", "flag"):
             raise InvalidInputError(f"on_invalid must be 'raise' or 'flag', got {on_invalid!r}")
         levels = check_confidence(confidence)

@@ -67,7 +67,7 @@ def names() -> tuple[str, ...]:
     Examples
     --------
     >>> names()
-    ('fraction', 'percent', 'permille', 'per_1k', 'per_10k', 'per_100k')
+    ('fraction', 'percent', 'per_100', 'permille', 'per_1k', 'per_10k', 'per_100k')
     """
     return tuple(unit_specs())
 
