@@ -74,21 +74,76 @@ class Catalog(Mapping[str, Indicator]):
                 raise DefinitionError(f"indicator id {indicator.id!r} is defined twice")
             self._indicators[indicator.id] = indicator
             for term in (indicator.numerator, indicator.denominator):
-                self._terms.setdefault(term.id, term)
+                known = self._terms.setdefault(term.id, term)
+                if known != term:
+                    raise DefinitionError(
+                        f"indicator {indicator.id!r}: term {term.id!r} differs from the term "
+                        "of the same id already defined; give it its own id"
+                    )
+        self._families: dict[str, list[str]] = {}
         for indicator in self._indicators.values():
-            for key in self._lookup_keys(indicator):
+            root = indicator.variant_of
+            if root is None:
+                self._families.setdefault(indicator.id, []).insert(0, indicator.id)
+                continue
+            parent = self._indicators.get(root)
+            if parent is None:
+                raise DefinitionError(
+                    f"indicator {indicator.id!r} is a variant of unknown indicator {root!r}"
+                )
+            if parent.variant_of is not None:
+                raise DefinitionError(
+                    f"indicator {indicator.id!r} is a variant of {root!r}, itself a variant of "
+                    f"{parent.variant_of!r}; point at {parent.variant_of!r}"
+                )
+            self._families.setdefault(root, []).append(indicator.id)
+        # Names and aliases are unique. A code may be shared by the members of one
+        # family (China's period ratio and UN IGME's probability are both "SDG 3.2.1"):
+        # it then finds the family's root. A code shared across families (SDG 3.b.1
+        # covers several vaccines) finds none and says which ids to use instead.
+        self._shared: dict[str, list[str]] = {}
+        for indicator in self._indicators.values():
+            for key in self._name_keys(indicator):
                 owner = self._keys.setdefault(key, indicator.id)
                 if owner != indicator.id:
                     raise DefinitionError(
                         f"lookup key {key!r} points at both {owner!r} and {indicator.id!r}"
                     )
+        roots_first = sorted(self._indicators.values(), key=lambda i: i.variant_of is not None)
+        for indicator in roots_first:
+            for key in self._code_keys(indicator) - self._name_keys(indicator):
+                if key in self._shared:
+                    self._shared[key].append(indicator.id)
+                    continue
+                owner = self._keys.setdefault(key, indicator.id)
+                if owner == indicator.id:
+                    continue
+                if key in self._name_keys(self._indicators[owner]):
+                    raise DefinitionError(
+                        f"code {key!r} of {indicator.id!r} is a name or alias of {owner!r}"
+                    )
+                if self._family_of(owner) != self._family_of(indicator.id):
+                    self._shared[key] = [owner, indicator.id]
+                    del self._keys[key]
+
+    def _family_of(self, indicator_id: str) -> str:
+        return self._indicators[indicator_id].variant_of or indicator_id
 
     @staticmethod
-    def _lookup_keys(indicator: Indicator) -> set[str]:
+    def _name_keys(indicator: Indicator) -> set[str]:
         keys = {indicator.id, indicator.name.en, indicator.name.zh, *indicator.aliases}
+        return {normalize_key(key) for key in keys}
+
+    @staticmethod
+    def _code_keys(indicator: Indicator) -> set[str]:
+        keys: set[str] = set()
         for system, code in indicator.codes.items():
             keys.update({code, f"{system} {code}"})
         return {normalize_key(key) for key in keys}
+
+    @classmethod
+    def _lookup_keys(cls, indicator: Indicator) -> set[str]:
+        return cls._name_keys(indicator) | cls._code_keys(indicator)
 
     # -- Mapping -----------------------------------------------------------------------
 
@@ -120,14 +175,18 @@ class Catalog(Mapping[str, Indicator]):
         Raises
         ------
         UnknownIndicatorError
-            A ``KeyError`` whose message suggests the closest matches.
+            A ``KeyError`` whose message suggests the closest matches, or lists
+            the indicators that share a code such as SDG 3.b.1.
         """
         if isinstance(key, Indicator):
             return key
         if not isinstance(key, str):
             raise TypeError(f"indicator key must be text, got {type(key).__name__}")
-        found = self._keys.get(normalize_key(key))
+        folded = normalize_key(key)
+        found = self._keys.get(folded)
         if found is None:
+            if folded in self._shared:
+                raise UnknownIndicatorError(key, self._shared[folded], shared=True)
             raise UnknownIndicatorError(key, self.suggest(key))
         return self._indicators[found]
 
@@ -145,9 +204,20 @@ class Catalog(Mapping[str, Indicator]):
         return ids[:limit]
 
     def filter(
-        self, *, domain: Domain | str | None = None, kind: Kind | str | None = None
+        self,
+        *,
+        domain: Domain | str | None = None,
+        kind: Kind | str | None = None,
+        verified: bool | None = None,
     ) -> list[Indicator]:
-        """Indicators of a domain and/or kind, in catalog order."""
+        """Indicators of a domain, kind and/or verification status, in catalog order.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> [i.id for i in mch.catalog.filter(domain="pmtct", kind="ratio")]
+        ['congenital_syphilis_incidence']
+        """
         chosen_domain = Domain(domain) if domain is not None else None
         chosen_kind = Kind(kind) if kind is not None else None
         return [
@@ -155,11 +225,93 @@ class Catalog(Mapping[str, Indicator]):
             for indicator in self._indicators.values()
             if (chosen_domain is None or indicator.domain is chosen_domain)
             and (chosen_kind is None or indicator.kind is chosen_kind)
+            and (verified is None or indicator.verified is verified)
         ]
+
+    def variants(self, key: str | Indicator) -> list[Indicator]:
+        """Every indicator of ``key``'s family: the root first, then its variants.
+
+        A family is an indicator and the indicators whose ``variant_of`` names
+        it (China's and WHO's definitions of one concept, say). Asking with any
+        member gives the whole family; an indicator without variants is a
+        family of one.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> for i in mch.catalog.variants("stillbirth_rate_22w"):
+        ...     print(i.id, dict(i.parameters.items()).get("gestation_weeks_min"))
+        stillbirth_rate 28.0
+        stillbirth_rate_22w 22.0
+        """
+        indicator = self.get_indicator(key)
+        root = indicator.variant_of or indicator.id
+        return [self._indicators[member] for member in self._families[root]]
+
+    def search(self, query: str, limit: int | None = 10) -> list[Indicator]:
+        """Indicators matching ``query`` in either language, best match first.
+
+        Every id, name, alias and code is compared with the query (after the
+        same folding as lookup): an exact match ranks first, then a key that
+        starts with the query, a whole word of an id or name, a key that
+        contains it, and finally words of the definitions. Ties keep catalog
+        order.
+
+        Parameters
+        ----------
+        query : str
+            A few characters or words, e.g. ``"死亡率"``, ``"anc"``, ``"stillbirth"``.
+        limit : int or None, default 10
+            At most this many results; None for all.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> [i.id for i in mch.catalog.search("anc", limit=3)]
+        ['anc1_coverage', 'anc4_coverage', 'anc8_coverage']
+        >>> mch.catalog.search("新生儿死亡")[0].id
+        'neonatal_mortality_rate'
+        """
+        wanted = normalize_key(query)
+        if not wanted:
+            return []
+        ranked: list[tuple[float, int, Indicator]] = []
+        for position, indicator in enumerate(self._indicators.values()):
+            score = _match_score(wanted, indicator)
+            if score > 0:
+                ranked.append((-score, position, indicator))
+        ranked.sort(key=lambda item: item[:2])
+        found = [indicator for _, _, indicator in ranked]
+        return found if limit is None else found[:limit]
 
     def merged(self, other: Catalog) -> Catalog:
         """A new catalog with the indicators of both (ids must not repeat)."""
         return Catalog([*self.values(), *other.values()], {**self._terms, **other._terms})
+
+
+def _match_score(wanted: str, indicator: Indicator) -> float:
+    """How well a folded query matches an indicator (0 = not at all)."""
+    keys = Catalog._lookup_keys(indicator)
+    if wanted in keys:
+        return 100.0
+    best = 0.0
+    for key in keys:
+        words = re.split(r"[\s().,/]+", key)
+        if key.startswith(wanted):
+            best = max(best, 80.0 - len(key) / 100)
+        elif wanted in words:
+            best = max(best, 70.0 - len(key) / 100)
+        elif any(word.startswith(wanted) for word in words):
+            best = max(best, 65.0 - len(key) / 100)
+        elif wanted in key:
+            best = max(best, 60.0 - len(key) / 100)
+    if best:
+        return best
+    texts = (indicator.definition.en, indicator.definition.zh or "")
+    if any(wanted in normalize_key(text) for text in texts):
+        return 30.0
+    close = difflib.get_close_matches(wanted, list(keys), n=1, cutoff=0.75)
+    return 20.0 * difflib.SequenceMatcher(None, wanted, close[0]).ratio() if close else 0.0
 
 
 # -- loading ---------------------------------------------------------------------------
@@ -229,9 +381,13 @@ def _load(files: list[Traversable | Path], base_terms: Mapping[str, Term]) -> Ca
 def builtin_catalog() -> Catalog:
     """The catalog shipped with the package (loaded and validated once)."""
     folder = resources.files("mch_indicators.definitions").joinpath("catalog")
+    order = ["terms", *(domain.value for domain in Domain)]  # catalog order = domain order
     files = sorted(
         (entry for entry in folder.iterdir() if entry.name.endswith(".toml")),
-        key=lambda entry: (entry.name != "terms.toml", entry.name),
+        key=lambda entry: (
+            order.index(entry.name[:-5]) if entry.name[:-5] in order else len(order),
+            entry.name,
+        ),
     )
     return _load(list(files), {})
 
@@ -259,7 +415,7 @@ def load_definitions(*paths: str | PathLike[str]) -> Catalog:
     ...
     ... [[indicator]]
     ... id = "caesarean_rate_local"
-    ... name = { en = "Caesarean section rate", zh = "剖宫产率" }
+    ... name = { en = "Caesarean section rate, our hospital", zh = "本院剖宫产率" }
     ... domain = "maternal_care"
     ... kind = "proportion"
     ... unit = "%"

@@ -46,14 +46,23 @@ class UnknownIndicatorError(MCHIndicatorsError, KeyError):
         The key that was looked up.
     suggestions : tuple of str
         Ids of the closest indicators, best first (may be empty).
+    shared : bool
+        True when ``key`` is a code that several indicators share (SDG 3.b.1
+        covers several vaccines); ``suggestions`` then lists all of them.
     """
 
-    def __init__(self, key: str, suggestions: Sequence[str] = ()) -> None:
+    def __init__(self, key: str, suggestions: Sequence[str] = (), *, shared: bool = False) -> None:
         self.key = key
         self.suggestions = tuple(suggestions)
+        self.shared = shared
         super().__init__(key)
 
     def __str__(self) -> str:
+        if self.shared:
+            return (
+                f"{self.key!r} is a code shared by several indicators; use one of their ids: "
+                + ", ".join(repr(s) for s in self.suggestions)
+            )
         message = f"no indicator matches {self.key!r}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
