@@ -162,8 +162,7 @@ def test_user_definitions_load_and_merge(tmp_path):
         ("id = ", "not valid TOML"),
         (
             GOOD.replace('id = "caesarean_rate_local"', 'id = "maternal_mortality_ratio"').replace(
-                'name = { en = "Caesarean section rate, our hospital", zh = "本院剖宫产率" }',
-                'name = { en = "Caesarean section rate, our hospital", zh = "本院剖宫产率" }\naliases = ["MMR"]',
+                'direction = "neutral"', 'direction = "neutral"\naliases = ["MMR"]'
             ),
             None,
         ),

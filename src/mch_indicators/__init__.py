@@ -31,17 +31,20 @@ from mch_indicators._model import (
     Indicator,
     Kind,
     Names,
+    Parameters,
     Source,
     Term,
     Text,
 )
 from mch_indicators._result import Result
+from mch_indicators._targets import Comparator, Plan, Target, TargetStatus, targets_for
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "Catalog",
     "Codes",
+    "Comparator",
     "Criteria",
     "DefinitionError",
     "Direction",
@@ -52,10 +55,14 @@ __all__ = [
     "Kind",
     "MCHIndicatorsError",
     "Names",
+    "Parameters",
+    "Plan",
     "Reliability",
     "Result",
     "Source",
     "Suppression",
+    "Target",
+    "TargetStatus",
     "Term",
     "Text",
     "UnitError",
@@ -64,11 +71,15 @@ __all__ = [
     "catalog",
     "get",
     "load_definitions",
+    "search",
+    "targets",
+    "targets_for",
     "units",
 ]
 
 if TYPE_CHECKING:
     catalog: Catalog
+    targets: tuple[Target, ...]
 
 
 def get(key: str | Indicator) -> Indicator:
@@ -100,11 +111,32 @@ def get(key: str | Indicator) -> Indicator:
     return builtin_catalog().get_indicator(key)
 
 
+def search(query: str, limit: int | None = 10) -> list[Indicator]:
+    """Built-in indicators matching ``query`` in English or Chinese, best first.
+
+    See :meth:`Catalog.search` for how matches are ranked.
+
+    Examples
+    --------
+    >>> [i.id for i in search("stillbirth", limit=3)]
+    ['stillbirth_rate', 'stillbirth_rate_22w', 'perinatal_mortality_rate_cn']
+    >>> search("早孕")[0].id
+    'early_pregnancy_registration_rate_cn'
+    """
+    from mch_indicators._catalog import builtin_catalog
+
+    return builtin_catalog().search(query, limit)
+
+
 def __getattr__(name: str) -> object:
     if name == "catalog":
         from mch_indicators._catalog import builtin_catalog
 
         return builtin_catalog()
+    if name == "targets":
+        from mch_indicators._targets import builtin_targets
+
+        return builtin_targets()
     raise AttributeError(f"module 'mch_indicators' has no attribute {name!r}")
 
 

@@ -1,0 +1,354 @@
+"""Targets of national and global plans, as data, evaluated on arrays of values.
+
+The built-in targets live in ``definitions/targets.toml``: ``[plans.<id>]``
+tables name each plan and its sources, ``[[target]]`` tables give the indicator,
+a :class:`Comparator`, the value and the year. They are validated against the
+catalog once, on first use.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from enum import StrEnum
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field, ValidationError, model_validator
+
+from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
+from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
+from mch_indicators._unitspec import resolve_unit
+
+if TYPE_CHECKING:
+    from mch_indicators._result import Result
+
+__all__ = ["Comparator", "Plan", "Target", "TargetStatus", "builtin_targets", "targets_for"]
+
+
+class Comparator(StrEnum):
+    """How a value is compared with a target.
+
+    Attributes
+    ----------
+    BELOW, AT_MOST, AT_LEAST, ABOVE
+        ``<``, ``<=``, ``>=``, ``>`` the target value.
+    REDUCE_BY
+        At least ``value`` % lower than the baseline year's value.
+    INCREASE_BY
+        At least ``value`` % higher than the baseline year's value.
+    NO_INCREASE
+        Not above the baseline year's value.
+    """
+
+    BELOW = "below"
+    AT_MOST = "at_most"
+    AT_LEAST = "at_least"
+    ABOVE = "above"
+    REDUCE_BY = "reduce_by"
+    INCREASE_BY = "increase_by"
+    NO_INCREASE = "no_increase"
+
+    @property
+    def relative(self) -> bool:
+        """True when the target is relative to a baseline value."""
+        return self in (Comparator.REDUCE_BY, Comparator.INCREASE_BY, Comparator.NO_INCREASE)
+
+    @property
+    def symbol(self) -> str:
+        """The comparison as a symbol (for a relative target, of the threshold)."""
+        return {"below": "<", "at_most": "≤", "at_least": "≥", "above": ">"}.get(
+            self.value, "≥" if self is Comparator.INCREASE_BY else "≤"
+        )
+
+
+class TargetStatus(StrEnum):
+    """Result of :meth:`Target.evaluate` for one value.
+
+    The members are strings, so ``status == TargetStatus.MET`` works element-wise
+    on the array :meth:`Target.evaluate` returns.
+    """
+
+    MET = "met"
+    NOT_MET = "not met"
+    NOT_EVALUABLE = "not evaluable"
+
+
+class Plan(_Frozen):
+    """A plan or strategy that sets targets (SDG 2030, Healthy China 2030...)."""
+
+    id: Id
+    name: Names
+    issuer: str | None = None
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+
+class Target(_Frozen):
+    """One target of a plan for one indicator, evaluable on arrays of values.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> target = mch.targets_for("孕产妇死亡率", plan="healthy_china_2030")[0]
+    >>> print(target)
+    maternal_mortality_ratio ≤ 12 per 100,000 by 2030 (Healthy China 2030 plan outline)
+    >>> target.evaluate([15.7, 11.9, float("nan")]).tolist()
+    ['not met', 'met', 'not evaluable']
+    """
+
+    plan: Plan
+    indicator: Id
+    comparator: Comparator
+    value: float | None = Field(default=None, ge=0)
+    unit: str
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    baseline_year: int | None = Field(default=None, ge=1900, le=2100)
+    scope: str | None = None
+    section: str | None = None
+    verified: bool = True
+    note: NonEmpty | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Target:
+        try:
+            resolve_unit(self.unit)
+        except UnitError as error:
+            raise ValueError(str(error)) from None
+        if self.comparator.relative and self.baseline_year is None:
+            raise ValueError(f"a {self.comparator} target needs a baseline_year")
+        if not self.comparator.relative and self.baseline_year is not None:
+            raise ValueError(f"a {self.comparator} target takes no baseline_year")
+        if (self.value is None) != (self.comparator is Comparator.NO_INCREASE):
+            raise ValueError(
+                "no_increase takes no value"
+                if self.value is not None
+                else f"a {self.comparator} target needs a value"
+            )
+        if self.comparator is Comparator.REDUCE_BY and self.value is not None and self.value > 100:
+            raise ValueError("a reduction cannot exceed 100 %")
+        if not self.verified and not self.note:
+            raise ValueError("an unverified target needs a note saying what is unconfirmed")
+        return self
+
+    @property
+    def id(self) -> str:
+        """``plan/indicator/year`` (plus ``/scope`` when set), unique in the catalog."""
+        parts = [self.plan.id, self.indicator, str(self.year or "standing")]
+        return "/".join([*parts, self.scope] if self.scope else parts)
+
+    def __str__(self) -> str:
+        when = f" by {self.year}" if self.year else ""
+        scope = f", {self.scope}" if self.scope else ""
+        if self.comparator is Comparator.NO_INCREASE:
+            rule = f"no increase on {self.baseline_year}"
+        elif self.comparator.relative:
+            verb = "down" if self.comparator is Comparator.REDUCE_BY else "up"
+            rule = f"{verb} {self.value:g} % on {self.baseline_year}"
+        else:
+            symbol = resolve_unit(self.unit).symbol
+            gap = "" if symbol in {"%", "‰", ""} else " "
+            rule = f"{self.comparator.symbol} {self.value:g}{gap}{symbol}"
+        return f"{self.indicator} {rule}{when}{scope} ({self.plan.name.en})"
+
+    def threshold(
+        self, unit: str | None = None, *, baseline: npt.ArrayLike | None = None
+    ) -> npt.NDArray[np.float64]:
+        """The value to compare with, in ``unit`` (default: the target's unit).
+
+        For a relative target the threshold depends on ``baseline`` (the
+        baseline year's values, in ``unit``), so it is an array of its shape.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> t = mch.targets_for("stunting_prevalence_u5", plan="global_nutrition_2025")[0]
+        >>> t.threshold(baseline=[10.0, 20.0]).tolist()
+        [6.0, 12.0]
+        """
+        if self.comparator.relative:
+            if baseline is None:
+                raise InvalidInputError(
+                    f"{self.id} is relative to {self.baseline_year}: pass baseline= the "
+                    f"{self.baseline_year} values"
+                )
+            base = _as_values(baseline, "baseline")
+            factor = {
+                Comparator.REDUCE_BY: 1 - (self.value or 0) / 100,
+                Comparator.INCREASE_BY: 1 + (self.value or 0) / 100,
+                Comparator.NO_INCREASE: 1.0,
+            }[self.comparator]
+            return base * factor
+        if baseline is not None:
+            raise InvalidInputError(f"{self.id} is not relative to a baseline; drop baseline=")
+        target_scale = resolve_unit(self.unit).scale
+        wanted_scale = resolve_unit(unit or self.unit).scale
+        return np.asarray(float(self.value or 0.0) * wanted_scale / target_scale)
+
+    def evaluate(
+        self,
+        values: npt.ArrayLike | Result,
+        *,
+        unit: str | None = None,
+        baseline: npt.ArrayLike | None = None,
+    ) -> npt.NDArray[np.str_]:
+        """Whether each value meets the target: met, not met or not evaluable.
+
+        Parameters
+        ----------
+        values : array_like or Result
+            Indicator values in ``unit``; a :class:`Result` brings its own unit
+            and must be of this target's indicator.
+        unit : str, optional
+            Unit of ``values`` when they are plain numbers; default: the
+            target's unit (the indicator's).
+        baseline : array_like, optional
+            For relative targets (``reduce_by``, ``increase_by``,
+            ``no_increase``): the values of the baseline year, in the same
+            unit as ``values``; broadcast against them.
+
+        Returns
+        -------
+        numpy.ndarray of str
+            :class:`TargetStatus` values in the broadcast shape. NaN values (or
+            baselines) are ``"not evaluable"``. Values are compared unrounded.
+
+        Raises
+        ------
+        InvalidInputError
+            Non-numeric values, a Result of another indicator, a relative target
+            without ``baseline`` or an absolute one with it.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> t = mch.targets_for("stunting_prevalence_u5", plan="global_nutrition_2025")[0]
+        >>> t.evaluate([5.9, 7.0], baseline=[10.0, 10.0]).tolist()
+        ['met', 'not met']
+        """
+        from mch_indicators._result import Result
+
+        if isinstance(values, Result):
+            if values.indicator.id != self.indicator:
+                raise InvalidInputError(
+                    f"{self.id} is a target for {self.indicator}, not for "
+                    f"{values.indicator.id}; pass result.value to compare anyway"
+                )
+            if unit is not None:
+                raise InvalidInputError("a Result carries its unit; drop unit=")
+            unit, array = values.unit, np.asarray(values.value, dtype=np.float64)
+        else:
+            array = _as_values(values, "values")
+        try:
+            limit = self.threshold(unit, baseline=baseline)
+            array, limit = np.broadcast_arrays(array, limit)
+        except ValueError as error:
+            raise InvalidInputError(f"values and baseline do not broadcast: {error}") from None
+        with np.errstate(invalid="ignore"):
+            met = {
+                "<": array < limit,
+                "≤": array <= limit,
+                "≥": array >= limit,
+                ">": array > limit,
+            }[self.comparator.symbol]
+        status = np.where(met, TargetStatus.MET.value, TargetStatus.NOT_MET.value)
+        unknown = np.isnan(array) | np.isnan(limit)
+        return np.where(unknown, TargetStatus.NOT_EVALUABLE.value, status)
+
+
+def _as_values(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
+    array = np.asarray(values)
+    if array.dtype == bool or array.dtype.kind not in "iuf":
+        raise InvalidInputError(f"{name} must be numbers, got an array of {array.dtype}")
+    result = array.astype(np.float64)
+    if np.isinf(result).any():
+        raise InvalidInputError(f"{name} must be finite numbers or NaN")
+    return result
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def _load_targets(data: Mapping[str, Any], indicators: Mapping[str, Indicator]) -> list[Target]:
+    plans: dict[str, Plan] = {}
+    for plan_id, body in dict(data.get("plans", {})).items():
+        try:
+            plans[plan_id] = Plan.model_validate({"id": plan_id, **body})
+        except ValidationError as error:
+            raise DefinitionError(f"targets.toml, plan {plan_id!r}: {error}") from None
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for position, body in enumerate(data.get("target", []), start=1):
+        raw = dict(body)
+        label = f"targets.toml, target #{position}"
+        plan = plans.get(raw.get("plan", ""))
+        if plan is None:
+            raise DefinitionError(f"{label}: unknown plan {raw.get('plan')!r}")
+        indicator = indicators.get(raw.get("indicator", ""))
+        if indicator is None:
+            raise DefinitionError(f"{label}: unknown indicator {raw.get('indicator')!r}")
+        raw["plan"] = plan
+        raw.setdefault("unit", indicator.unit)
+        try:
+            target = Target.model_validate(raw)
+        except ValidationError as error:
+            raise DefinitionError(f"{label} ({indicator.id}): {error}") from None
+        if target.id in seen:
+            raise DefinitionError(f"{label}: target {target.id!r} is defined twice")
+        seen.add(target.id)
+        targets.append(target)
+    return targets
+
+
+@cache
+def builtin_targets() -> tuple[Target, ...]:
+    """Every target shipped with the package (loaded and validated once)."""
+    from mch_indicators._catalog import builtin_catalog
+
+    text = resources.files("mch_indicators.definitions").joinpath("targets.toml")
+    data = tomllib.loads(text.read_text(encoding="utf-8"))
+    return tuple(_load_targets(data, builtin_catalog()))
+
+
+def targets_for(
+    indicator: str | Indicator, *, plan: str | None = None, variants: bool = False
+) -> tuple[Target, ...]:
+    """The built-in targets that apply to an indicator.
+
+    Parameters
+    ----------
+    indicator : str or Indicator
+        Id, alias, Chinese name or code, as for :func:`mch_indicators.get`.
+    plan : str, optional
+        Only targets of this plan id (``"sdg_2030"``, ``"healthy_china_2030"``...).
+    variants : bool, default False
+        Also the targets of the indicator's variants and of the indicator it
+        varies (China's period ratio and UN IGME's probability, say).
+
+    Returns
+    -------
+    tuple of Target
+        In the order of ``definitions/targets.toml`` (international plans first).
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> [t.plan.id for t in mch.targets_for("婴儿死亡率")]  # doctest: +NORMALIZE_WHITESPACE
+    ['healthy_china_2030', 'cn_outlines_2030', 'maternal_infant_safety_2025',
+     'healthy_children_2025', 'health_13th_fyp']
+    """
+    from mch_indicators._catalog import builtin_catalog
+
+    catalog = builtin_catalog()
+    found = catalog.get_indicator(indicator)
+    wanted = {i.id for i in catalog.variants(found)} if variants else {found.id}
+    known_plans = list(dict.fromkeys(target.plan.id for target in builtin_targets()))
+    if plan is not None and plan not in known_plans:
+        raise InvalidInputError(f"unknown plan {plan!r}; known plans: {', '.join(known_plans)}")
+    return tuple(
+        target
+        for target in builtin_targets()
+        if target.indicator in wanted and (plan is None or target.plan.id == plan)
+    )
