@@ -1,4 +1,4 @@
-"""The ``mch-indicators`` command line: list, show, compute and demo.
+"""The ``mch-indicators`` command line: list, show, targets, compute and demo.
 
 Every error the user can cause (unknown indicator, unreadable file, missing
 column, a bad number on line 18) prints one line naming the file, line and
@@ -27,6 +27,7 @@ from mch_indicators._errors import MCHIndicatorsError
 from mch_indicators._model import Domain, Indicator, Kind
 from mch_indicators._result import Result, limit_columns
 from mch_indicators._table import render
+from mch_indicators._targets import Target, builtin_targets, targets_for
 from mch_indicators._unitspec import resolve_unit
 
 __all__ = ["main"]
@@ -229,8 +230,21 @@ def result_rows(
 
 
 def cmd_list(args: argparse.Namespace) -> str:
-    indicators = builtin_catalog().filter(domain=args.domain, kind=args.kind)
-    header = ["id", "中文名", "name", "unit", "kind", "domain", "verified"]
+    catalog = builtin_catalog()
+    if args.search:
+        chosen = {i.id for i in catalog.filter(domain=args.domain, kind=args.kind)}
+        indicators = [i for i in catalog.search(args.search, limit=None) if i.id in chosen]
+        if not indicators:
+            raise CommandError(f"no indicator matches {args.search!r}")
+    else:
+        indicators = catalog.filter(domain=args.domain, kind=args.kind)
+    if args.variants_of:
+        try:
+            family = {i.id for i in catalog.variants(args.variants_of)}
+        except MCHIndicatorsError as error:
+            raise CommandError(str(error)) from None
+        indicators = [i for i in indicators if i.id in family]
+    header = ["id", "中文名", "name", "unit", "kind", "domain", "variant of", "verified"]
     rows = [
         [
             i.id,
@@ -239,10 +253,46 @@ def cmd_list(args: argparse.Namespace) -> str:
             _unit_symbol(i.unit) if args.format == "table" else i.unit,
             i.kind.value,
             i.domain.value,
+            i.variant_of or ("" if args.format != "json" else None),
             ("yes" if i.verified else "no") if args.format != "json" else i.verified,
         ]
         for i in indicators
     ]
+    return render(header, rows, args.format)
+
+
+def _target_rows(targets: Sequence[Target], fmt: str) -> tuple[list[str], list[list[Any]]]:
+    header = ["indicator", "target", "year", "plan", "scope", "source"]
+    rows: list[list[Any]] = []
+    for target in targets:
+        keys = ", ".join(s.key for s in target.plan.sources if s.key)
+        rows.append(
+            [
+                target.indicator,
+                target.rule if fmt != "json" else target.model_dump(mode="json", exclude={"plan"}),
+                target.year if fmt == "json" else (target.year or "standing"),
+                target.plan.name.zh if fmt == "table" else target.plan.id,
+                target.scope or ("" if fmt != "json" else None),
+                f"[{keys}]" + ("" if target.verified else " unverified"),
+            ]
+        )
+    return header, rows
+
+
+def cmd_targets(args: argparse.Namespace) -> str:
+    try:
+        if args.indicator:
+            targets = targets_for(args.indicator, plan=args.plan, variants=True)
+        else:
+            targets = tuple(t for t in builtin_targets() if args.plan in (None, t.plan.id))
+            if not targets:
+                known = ", ".join(dict.fromkeys(t.plan.id for t in builtin_targets()))
+                raise CommandError(f"unknown plan {args.plan!r}; known plans: {known}")
+    except MCHIndicatorsError as error:
+        raise CommandError(str(error)) from None
+    if not targets:
+        return "no targets for this indicator in the built-in plans"
+    header, rows = _target_rows(targets, args.format)
     return render(header, rows, args.format)
 
 
@@ -285,8 +335,32 @@ def describe(indicator: Indicator) -> str:
         text = source.document + (f", {source.section}" if source.section else "")
         text += f" [{source.key}]" if source.key else ""
         lines.append(f"    - {text}")
-    status = "verified" if indicator.verified else f"UNVERIFIED: {indicator.note}"
-    lines += ["", f"  status: {status}"]
+    lines += ["", f"  status: {'verified' if indicator.verified else 'UNVERIFIED'}"]
+    if not indicator.computable:
+        lines.append("  computable: no (not one quotient of counts; see the note)")
+    if indicator.note:
+        lines.append(f"  note: {indicator.note}")
+    family = builtin_catalog().variants(indicator) if indicator.id in builtin_catalog() else []
+    if len(family) > 1:
+        lines += ["", "  variants (same concept, different definition):"]
+        for member in family:
+            mark = "*" if member.id == indicator.id else "-"
+            role = "" if member.variant_of else " (root)"
+            params = ", ".join(
+                f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}"
+                for k, v in member.parameters.items()
+            )
+            lines.append(
+                f"    {mark} {member.id}{role}: {member.name.zh}"
+                + (f" [{params}]" if params else "")
+            )
+    targets = targets_for(indicator) if indicator.id in builtin_catalog() else ()
+    if targets:
+        lines += ["", "  targets:"]
+        for t in targets:
+            when = f" by {t.year}" if t.year else " (standing criterion)"
+            scope = f", {t.scope}" if t.scope else ""
+            lines.append(f"    - {t.rule}{when}{scope}: {t.plan.name.zh} / {t.plan.name.en}")
     return "\n".join(lines)
 
 
@@ -436,6 +510,12 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list the catalog")
     listing.add_argument("--domain", choices=[d.value for d in Domain])
     listing.add_argument("--kind", choices=[k.value for k in Kind])
+    listing.add_argument(
+        "--search", "-s", metavar="TEXT", help="rank by match, e.g. 死亡率 or anc"
+    )
+    listing.add_argument(
+        "--variants-of", metavar="INDICATOR", help="only this indicator's family of variants"
+    )
     listing.add_argument("--format", choices=["table", "csv", "json"], default="table")
     listing.set_defaults(handler=cmd_list)
 
@@ -443,6 +523,12 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("indicator", help="id, alias, Chinese name or code, e.g. 孕产妇死亡率")
     show.add_argument("--format", choices=["text", "json"], default="text")
     show.set_defaults(handler=cmd_show)
+
+    targets = commands.add_parser("targets", help="list the targets of national and global plans")
+    targets.add_argument("indicator", nargs="?", help="only targets of this indicator's family")
+    targets.add_argument("--plan", help="only this plan, e.g. sdg_2030 or healthy_china_2030")
+    targets.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    targets.set_defaults(handler=cmd_targets)
 
     compute = commands.add_parser(
         "compute",

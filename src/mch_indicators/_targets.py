@@ -139,19 +139,22 @@ class Target(_Frozen):
         parts = [self.plan.id, self.indicator, str(self.year or "standing")]
         return "/".join([*parts, self.scope] if self.scope else parts)
 
+    @property
+    def rule(self) -> str:
+        """The comparison as written, e.g. ``"< 12 per 100,000"`` or ``"down 40 % on 2012"``."""
+        if self.comparator is Comparator.NO_INCREASE:
+            return f"no increase on {self.baseline_year}"
+        if self.comparator.relative:
+            verb = "down" if self.comparator is Comparator.REDUCE_BY else "up"
+            return f"{verb} {self.value:g} % on {self.baseline_year}"
+        symbol = resolve_unit(self.unit).symbol
+        gap = "" if symbol in {"%", "‰", ""} else " "
+        return f"{self.comparator.symbol} {self.value:g}{gap}{symbol}"
+
     def __str__(self) -> str:
         when = f" by {self.year}" if self.year else ""
         scope = f", {self.scope}" if self.scope else ""
-        if self.comparator is Comparator.NO_INCREASE:
-            rule = f"no increase on {self.baseline_year}"
-        elif self.comparator.relative:
-            verb = "down" if self.comparator is Comparator.REDUCE_BY else "up"
-            rule = f"{verb} {self.value:g} % on {self.baseline_year}"
-        else:
-            symbol = resolve_unit(self.unit).symbol
-            gap = "" if symbol in {"%", "‰", ""} else " "
-            rule = f"{self.comparator.symbol} {self.value:g}{gap}{symbol}"
-        return f"{self.indicator} {rule}{when}{scope} ({self.plan.name.en})"
+        return f"{self.indicator} {self.rule}{when}{scope} ({self.plan.name.en})"
 
     def threshold(
         self, unit: str | None = None, *, baseline: npt.ArrayLike | None = None
