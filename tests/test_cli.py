@@ -61,6 +61,51 @@ def test_list_formats_and_filters():
     assert {row["domain"] for row in mortality} == {"mortality"}
 
 
+def test_list_searches_and_shows_variant_families():
+    found = list(
+        csv.DictReader(io.StringIO(run("list", "-s", "死亡率", "--format", "csv").stdout))
+    )
+    assert found[0]["id"] == "infant_mortality_rate"
+    assert all("死亡" in row["中文名"] for row in found)
+    family = json.loads(
+        run("list", "--variants-of", "stillbirth_rate_22w", "--format", "json").stdout
+    )
+    assert [(row["id"], row["variant of"]) for row in family] == [
+        ("stillbirth_rate", None),
+        ("stillbirth_rate_22w", "stillbirth_rate"),
+    ]
+    whole = json.loads(run("list", "--format", "json").stdout)
+    assert len(whole) >= 80
+
+
+def test_show_lists_variants_and_targets():
+    shown = run("show", "围产儿死亡率").stdout
+    assert "variants (same concept, different definition):" in shown
+    assert "* perinatal_mortality_rate_cn (root)" in shown
+    assert (
+        "- perinatal_mortality_rate_22w: 围产儿死亡率(满22周起) [live_birth_definition = any_ga, "
+        "gestation_weeks_min = 22]" in shown
+    )
+    mmr = run("show", "MMR").stdout
+    assert "< 70 per 100,000 by 2030, global: 联合国可持续发展目标(2030)" in mmr
+    assert "≤ 12 per 100,000 by 2030: “健康中国2030”规划纲要" in mmr
+    assert "computable: no" in run("show", "TFR").stdout
+
+
+def test_targets_command():
+    table = run("targets", "婴儿死亡率")
+    assert table.returncode == 0 and "≤ 5‰" in table.stdout and "[C7]" in table.stdout
+    listed = run("targets", "--plan", "cn_emtct", "--format", "csv").stdout
+    rows = list(csv.DictReader(io.StringIO(listed)))
+    assert {row["plan"] for row in rows} == {"cn_emtct"} and len(rows) >= 9
+    assert rows[0]["year"] == "standing"
+    data = json.loads(run("targets", "stunting_prevalence_u5", "--format", "json").stdout)
+    relative = [row for row in data if row["target"]["comparator"] == "reduce_by"]
+    assert relative and relative[0]["target"]["baseline_year"] == 2012
+    everything = run("targets")
+    assert everything.returncode == 0 and everything.stdout.count("\n") > 60
+
+
 def test_show_is_bilingual_and_complete():
     done = run("show", "孕产妇死亡率")
     assert done.returncode == 0
@@ -183,6 +228,12 @@ def test_flagging_invalid_rows_keeps_going(tmp_path):
         (("compute", "MMR", "-n", "1"), "needs an indicator, --numerator and --denominator"),
         (("compute", "--file", "/nonexistent/counts.csv"), "cannot read file"),
         (("show", "infant mortality"), "did you mean 'infant_mortality_rate'"),
+        (("show", "SDG 3.b.1"), "shared by several indicators"),
+        (("list", "--search", "zzzz"), "no indicator matches 'zzzz'"),
+        (("list", "--variants-of", "nowhere"), "no indicator matches 'nowhere'"),
+        (("targets", "--plan", "sdg"), "unknown plan 'sdg'; known plans: sdg_2030"),
+        (("targets", "MMR", "--plan", "sdg"), "unknown plan 'sdg'"),
+        (("compute", "TFR", "-n", "1", "-d", "2"), "not a quotient of two counts"),
     ],
 )
 def test_command_errors_exit_non_zero_with_one_line(args, message):

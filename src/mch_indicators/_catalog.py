@@ -65,7 +65,16 @@ class Catalog(Mapping[str, Indicator]):
     'maternal_mortality_ratio'
     """
 
-    def __init__(self, indicators: Iterable[Indicator], terms: Mapping[str, Term] | None = None):
+    def __init__(
+        self,
+        indicators: Iterable[Indicator],
+        terms: Mapping[str, Term] | None = None,
+        *,
+        roots: Mapping[str, Indicator] | None = None,
+    ):
+        # ``roots``: indicators outside this catalog that its variants may name
+        # (the built-in catalog, for your own variants of built-in indicators).
+        self._roots: dict[str, Indicator] = dict(roots or {})
         self._indicators: dict[str, Indicator] = {}
         self._terms: dict[str, Term] = dict(terms or {})
         self._keys: dict[str, str] = {}
@@ -86,7 +95,7 @@ class Catalog(Mapping[str, Indicator]):
             if root is None:
                 self._families.setdefault(indicator.id, []).insert(0, indicator.id)
                 continue
-            parent = self._indicators.get(root)
+            parent = self._indicators.get(root) or self._roots.get(root)
             if parent is None:
                 raise DefinitionError(
                     f"indicator {indicator.id!r} is a variant of unknown indicator {root!r}"
@@ -246,7 +255,10 @@ class Catalog(Mapping[str, Indicator]):
         """
         indicator = self.get_indicator(key)
         root = indicator.variant_of or indicator.id
-        return [self._indicators[member] for member in self._families[root]]
+        members = [self._indicators[member] for member in self._families[root]]
+        if root not in self._indicators:  # the root lives in another catalog
+            members.insert(0, self._roots[root])
+        return members
 
     def search(self, query: str, limit: int | None = 10) -> list[Indicator]:
         """Indicators matching ``query`` in either language, best match first.
@@ -286,7 +298,11 @@ class Catalog(Mapping[str, Indicator]):
 
     def merged(self, other: Catalog) -> Catalog:
         """A new catalog with the indicators of both (ids must not repeat)."""
-        return Catalog([*self.values(), *other.values()], {**self._terms, **other._terms})
+        return Catalog(
+            [*self.values(), *other.values()],
+            {**self._terms, **other._terms},
+            roots={**self._roots, **other._roots},
+        )
 
 
 def _match_score(wanted: str, indicator: Indicator) -> float:
@@ -366,7 +382,11 @@ def _indicators_from(
     return indicators
 
 
-def _load(files: list[Traversable | Path], base_terms: Mapping[str, Term]) -> Catalog:
+def _load(
+    files: list[Traversable | Path],
+    base_terms: Mapping[str, Term],
+    roots: Mapping[str, Indicator] | None = None,
+) -> Catalog:
     documents = [(source.name, _read(source)) for source in files]
     terms = dict(base_terms)
     for origin, data in documents:
@@ -374,7 +394,7 @@ def _load(files: list[Traversable | Path], base_terms: Mapping[str, Term]) -> Ca
     indicators = []
     for origin, data in documents:
         indicators.extend(_indicators_from(data, origin, terms))
-    return Catalog(indicators, terms)
+    return Catalog(indicators, terms, roots=roots)
 
 
 @cache
@@ -398,7 +418,8 @@ def load_definitions(*paths: str | PathLike[str]) -> Catalog:
     Terms may be defined in the files (``[terms.<id>]`` tables) or taken from
     the built-in catalog by id (``denominator = "live_births"``). The result is
     a :class:`Catalog` of your indicators only; they compute exactly like
-    built-in ones. Combine with ``mch_indicators.catalog.merged(...)``.
+    built-in ones. Combine with ``mch_indicators.catalog.merged(...)``. Your
+    indicator may be a variant of a built-in one (``variant_of = "stillbirth_rate"``).
 
     Raises
     ------
@@ -433,4 +454,5 @@ def load_definitions(*paths: str | PathLike[str]) -> Catalog:
     """
     if not paths:
         raise DefinitionError("load_definitions() needs at least one file")
-    return _load([Path(p) for p in paths], builtin_catalog().terms)
+    builtin = builtin_catalog()
+    return _load([Path(p) for p in paths], builtin.terms, roots=builtin)

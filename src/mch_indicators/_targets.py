@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 __all__ = ["Comparator", "Plan", "Target", "TargetStatus", "builtin_targets", "targets_for"]
 
 
+#: Relative difference under which a value and a threshold count as equal.
+_SAME = 1e-12
+
+
 class Comparator(StrEnum):
     """How a value is compared with a target.
 
@@ -216,7 +220,8 @@ class Target(_Frozen):
         -------
         numpy.ndarray of str
             :class:`TargetStatus` values in the broadcast shape. NaN values (or
-            baselines) are ``"not evaluable"``. Values are compared unrounded.
+            baselines) are ``"not evaluable"``. Values are compared unrounded;
+            a value within 1e-12 (relative) of the threshold equals it.
 
         Raises
         ------
@@ -250,11 +255,14 @@ class Target(_Frozen):
         except ValueError as error:
             raise InvalidInputError(f"values and baseline do not broadcast: {error}") from None
         with np.errstate(invalid="ignore"):
+            # A threshold computed in floating point (50 × 1.1, 1.2 % in per 1,000) can
+            # miss its exact value by a rounding error: within 1e-12 counts as equal.
+            equal = np.isclose(array, limit, rtol=_SAME, atol=0.0)
             met = {
-                "<": array < limit,
-                "≤": array <= limit,
-                "≥": array >= limit,
-                ">": array > limit,
+                "<": (array < limit) & ~equal,
+                "≤": (array <= limit) | equal,
+                "≥": (array >= limit) | equal,
+                ">": (array > limit) & ~equal,
             }[self.comparator.symbol]
         status = np.where(met, TargetStatus.MET.value, TargetStatus.NOT_MET.value)
         unknown = np.isnan(array) | np.isnan(limit)
