@@ -44,20 +44,35 @@ def _page(indicator: mch.Indicator) -> str:
         criteria = term.criteria.model_dump(exclude_none=True)
         if criteria:
             lines += ["Criteria: " + ", ".join(f"`{k} = {v:g}`" for k, v in criteria.items()), ""]
+    family = mch.catalog.variants(indicator)
+    if len(family) > 1:
+        lines += ["## Variants", "", "| id | 中文名 | differs by |", "|---|---|---|"]
+        for member in family:
+            params = ", ".join(f"`{k} = {v}`" for k, v in member.parameters.items()) or "–"
+            name = member.id if member.id == indicator.id else f"[{member.id}]({member.id}.md)"
+            root = " (root)" if member.variant_of is None else ""
+            lines.append(f"| {name}{root} | {member.name.zh} | {params} |")
+        lines.append("")
+    targets = mch.targets_for(indicator)
+    if targets:
+        lines += ["## Targets", "", "| target | year | plan | source |", "|---|---|---|---|"]
+        for t in targets:
+            keys = ", ".join(s.key for s in t.plan.sources if s.key)
+            scope = f" ({t.scope})" if t.scope else ""
+            lines.append(
+                f"| {t.rule}{scope} | {t.year or 'standing'} | {t.plan.name.zh} · "
+                f"{t.plan.name.en} | {keys} |"
+            )
+        lines.append("")
     lines += ["## Sources", ""]
     for source in indicator.sources:
         text = source.document + (f", {source.section}" if source.section else "")
         lines.append(f"- {text}" + (f" [{source.key}]" if source.key else ""))
-    lines += [
-        "",
-        "## Compute",
-        "",
-        "```python",
-        "import mch_indicators as mch",
-        f'result = mch.get("{indicator.id}").compute(numerator, denominator)',
-        "```",
-        "",
-    ]
+    if indicator.computable:
+        call = f'result = mch.get("{indicator.id}").compute(numerator, denominator)'
+    else:
+        call = f"# not computable from two counts: {indicator.note}"
+    lines += ["", "## Compute", "", "```python", "import mch_indicators as mch", call, "```", ""]
     return "\n".join(lines)
 
 
@@ -75,14 +90,14 @@ def write_indicator_pages(folder: Path) -> None:
         *sorted(i.id for i in mch.catalog.values()),
         "```",
         "",
-        "| id | 中文名 | name | unit | kind | verified |",
-        "|---|---|---|---|---|---|",
+        "| id | 中文名 | name | unit | kind | variant of | verified |",
+        "|---|---|---|---|---|---|---|",
     ]
     for indicator in mch.catalog.values():
         (folder / f"{indicator.id}.md").write_text(_page(indicator), encoding="utf-8")
         rows.append(
             f"| [{indicator.id}]({indicator.id}.md) | {indicator.name.zh} | {indicator.name.en} "
             f"| {units.spec(indicator.unit).symbol or indicator.unit} | {indicator.kind.value} "
-            f"| {'yes' if indicator.verified else 'no'} |"
+            f"| {indicator.variant_of or ''} | {'yes' if indicator.verified else 'no'} |"
         )
     (folder / "index.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
