@@ -1,0 +1,98 @@
+"""The ``DataFrame.mch`` accessor, registered when pandas is (or gets) imported.
+
+``import mch_indicators`` must not import pandas, so registration waits for
+pandas: immediately if it is already loaded, otherwise from a one-shot import
+hook that runs right after ``import pandas`` completes.
+"""
+
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+from typing import Any
+
+__all__ = ["MCHAccessor", "install"]
+
+_registered = False
+
+
+class MCHAccessor:
+    """``df.mch``: compute, pool and standardise the frame's counts.
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators
+    >>> counts = pd.DataFrame({"infant_deaths": [12], "live_births": [4210]})
+    >>> round(float(counts.mch.compute("infant_mortality_rate")["value"].iloc[0]), 3)
+    2.85
+    """
+
+    def __init__(self, frame: Any) -> None:
+        self._frame = frame
+
+    def compute(self, indicator: Any = None, **options: Any) -> Any:
+        """:func:`mch_indicators.compute` on this frame."""
+        from mch_indicators._adapters._pandas import compute_frame
+
+        return compute_frame(self._frame, indicator, **options)
+
+    def pool(self, indicator: Any = None, **options: Any) -> Any:
+        """:func:`mch_indicators.pool` on this frame."""
+        from mch_indicators._adapters._pandas import pool
+
+        return pool(self._frame, indicator, **options)
+
+    def dsr(self, **options: Any) -> Any:
+        """:func:`mch_indicators.dsr` on this frame."""
+        from mch_indicators._adapters._pandas import dsr
+
+        return dsr(self._frame, **options)
+
+    def isr(self, **options: Any) -> Any:
+        """:func:`mch_indicators.isr` on this frame."""
+        from mch_indicators._adapters._pandas import isr
+
+        return isr(self._frame, **options)
+
+
+def _register(pandas: ModuleType) -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
+    pandas.api.extensions.register_dataframe_accessor("mch")(MCHAccessor)
+
+
+class _AfterPandas(importlib.abc.MetaPathFinder):
+    """Wraps the loader of ``pandas`` so that the accessor is registered after it loads."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != "pandas":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        original = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            original(module)
+            _register(module)
+
+        loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def install() -> None:
+    """Register now if pandas is loaded, otherwise as soon as it is imported."""
+    pandas = sys.modules.get("pandas")
+    if pandas is not None and hasattr(pandas, "api"):
+        _register(pandas)
+    elif not any(isinstance(f, _AfterPandas) for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterPandas())

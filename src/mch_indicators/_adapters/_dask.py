@@ -1,0 +1,83 @@
+"""dask DataFrames in, lazy dask DataFrames out.
+
+``compute`` maps the pandas adapter over the partitions; ``pool`` sums the
+counts by group lazily (carrying a count of missing values so that a missing
+stratum makes its group NaN, as in pandas), then computes the small table of
+sums in one partition. Nothing runs until the caller asks for the result.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mch_indicators._adapters import _pandas
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._model import Indicator
+
+__all__ = ["compute_dask_frame", "is_dask_frame", "pool_dask_frame"]
+
+_MISSING = "__mch_missing_{}__"
+
+
+def is_dask_frame(data: object) -> bool:
+    """True for a dask DataFrame (without importing dask when it is not loaded)."""
+    import sys
+
+    module = sys.modules.get("dask.dataframe")
+    return module is not None and isinstance(data, module.DataFrame)
+
+
+def compute_dask_frame(
+    frame: Any, indicator: str | Indicator | None = None, **options: Any
+) -> Any:
+    """Lazy :func:`compute_frame` over the partitions of a dask DataFrame."""
+    meta = _pandas.compute_frame(frame._meta, indicator, **options)
+    return frame.map_partitions(_pandas.compute_frame, indicator, **options, meta=meta)
+
+
+def pool_dask_frame(
+    frame: Any,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: str | list[str] | None = None,
+    over: str | None = None,
+    **options: Any,
+) -> Any:
+    """Lazy :func:`pool` of a dask DataFrame: grouped sums, then one small partition."""
+    chosen = None if indicator is None else _pandas._resolve(indicator)
+    meta_frame = frame._meta
+    num, den = _pandas._count_columns(meta_frame, chosen, numerator, denominator)
+    keys = _pandas._as_list(by)
+    if over is not None and over not in keys:
+        keys = [*keys, over]
+    if chosen is None:
+        keys = [*keys, "indicator"] if "indicator" not in keys else keys
+    _pandas._require(meta_frame, keys, "grouping column")
+    for column in (num, den):
+        _pandas._numbers(meta_frame, column)  # dtype checks on the meta frame
+    if not keys:
+        raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
+    flags = {_MISSING.format(c): frame[c].isna().astype("int64") for c in (num, den)}
+    sums = (
+        frame.assign(**flags)
+        .groupby(keys, sort=False, observed=True, dropna=False)[[num, den, *flags]]
+        .sum()
+        .reset_index()
+        .repartition(npartitions=1)
+    )
+
+    def finish(part: Any) -> Any:
+        restored = part.copy()
+        for column in (num, den):
+            restored.loc[restored[_MISSING.format(column)] > 0, column] = float("nan")
+        restored = restored.drop(columns=list(flags))
+        restored[[num, den]] = restored[[num, den]].astype("float64")
+        return _pandas.pool(
+            restored, indicator, numerator=num, denominator=den,
+            by=[k for k in keys if k != "indicator"] or None, over=over, **options,
+        )  # fmt: skip
+
+    meta = finish(sums._meta)
+    return sums.map_partitions(finish, meta=meta)
