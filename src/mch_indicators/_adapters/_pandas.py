@@ -94,8 +94,11 @@ def _numbers(frame: pd.DataFrame, column: str) -> FloatArray:
         raise InvalidInputError(f"column {column!r} appears more than once in the frame")
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-        bad = series[~series.map(_is_number)].head(1)
-        example = f"; row {bad.index[0]!r} holds {bad.iloc[0]!r}" if len(bad) else ""
+        converted = pd.to_numeric(series, errors="coerce")
+        bad = series[(converted.isna() & series.notna()) | series.map(_is_bool)].head(1)
+        row = bad.index[0].item() if len(bad) and hasattr(bad.index[0], "item") else None
+        where = row if row is not None else (bad.index[0] if len(bad) else None)
+        example = f"; row {where!r} holds {bad.iloc[0]!r}" if len(bad) else ""
         raise InvalidInputError(
             f"column {column!r} is not numeric (dtype {dtype}){example}; convert it with "
             "pandas.to_numeric first"
@@ -104,10 +107,8 @@ def _numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     return values
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
-        value, bool | np.bool_
-    )
+def _is_bool(value: object) -> bool:
+    return isinstance(value, bool | np.bool_)
 
 
 def _flag_column(flags: npt.NDArray[np.uint16]) -> npt.NDArray[np.object_]:
