@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import sys as _sys
 from collections.abc import Sequence
+from functools import wraps as _wraps
 from typing import TYPE_CHECKING, Any, Literal
 
 from mch_indicators import units
+from mch_indicators._adapters import _pandas as _frames
 from mch_indicators._adapters._accessor import install as _install_accessor
 from mch_indicators._analysis import (
     Progress,
@@ -237,80 +239,38 @@ def compute(
     )
 
 
+@_wraps(_frames.pool)
 def pool(frame: Any, indicator: str | Indicator | None = None, **options: Any) -> Any:
-    """Pool strata by summing numerators and denominators, then compute (never averaging).
-
-    A pandas DataFrame gives a pandas DataFrame; a dask DataFrame stays lazy. See
-    :func:`mch_indicators._adapters._pandas.pool` for the parameters (``numerator``,
-    ``denominator``, ``by``, ``over``, ``window``, and those of :meth:`Indicator.compute`).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> counts = pd.DataFrame({"area": ["A", "B"], "deaths": [1, 50], "births": [100, 10000]})
-    >>> out = pool(counts, "LBW", numerator="deaths", denominator="births")
-    >>> round(float(out["value"].iloc[0]), 3)  # 51 / 10,100, not the mean of 1 % and 0.5 %
-    0.505
-    """
+    """Pool strata by summing counts, then compute (docstring from the pandas adapter)."""
     from mch_indicators._adapters._dask import is_dask_frame, pool_dask_frame
-    from mch_indicators._adapters._pandas import pool as pool_frame
 
     if is_dask_frame(frame):
         return pool_dask_frame(frame, indicator, **options)
-    return pool_frame(frame, indicator, **options)
+    return _frames.pool(frame, indicator, **options)
 
 
+def _pandas_only(name: str, frame: Any) -> None:
+    from mch_indicators._adapters._dask import is_dask_frame
+
+    if is_dask_frame(frame):
+        raise InvalidInputError(
+            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first "
+            "(standardisation works on groups x age bands, a small table)"
+        )
+
+
+@_wraps(_frames.dsr)
 def dsr(frame: pd.DataFrame, **options: Any) -> pd.DataFrame:
-    """Directly age-standardised rates with Dobson intervals (PHE's method).
-
-    Keyword arguments: ``count``, ``population``, ``age``, ``standard`` (a shipped
-    standard such as ``"esp_2013"``, ``"who_2000_2025"``, ``"segi_1960"``,
-    ``"china_2000"``, a column, or a ``{band: weight}`` mapping), ``by``,
-    ``confidence``, ``multiplier`` (100,000), ``frequency``, ``subset``. One row per
-    group with ``total_count``, ``total_pop``, ``value``, ``lower``, ``upper``. Groups
-    with fewer than 10 events are NaN, flagged SUPPRESSED.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> data = pd.DataFrame({"age": ["15-19", "20-24"], "events": [14, 31],
-    ...                      "pop": [5210, 6020]})
-    >>> out = dsr(data, count="events", population="pop", age="age",
-    ...           standard="esp_2013", subset=True)
-    >>> round(float(out["value"].iloc[0]), 2)
-    397.19
-    """
-    from mch_indicators._adapters._dask import is_dask_frame
-    from mch_indicators._adapters._pandas import dsr as dsr_frame
-
-    if is_dask_frame(frame):
-        raise InvalidInputError("dsr() needs a pandas DataFrame: call .compute() on the dask one")
-    return dsr_frame(frame, **options)
+    """Directly standardised rates (docstring from the pandas adapter)."""
+    _pandas_only("dsr", frame)
+    return _frames.dsr(frame, **options)
 
 
+@_wraps(_frames.isr)
 def isr(frame: pd.DataFrame, **options: Any) -> pd.DataFrame:
-    """Indirectly standardised ratios or rates (exact below 10 events, Byar from 10).
-
-    Keyword arguments: ``count``, ``population``, ``reference_count``,
-    ``reference_population`` (columns), ``by``, ``kind`` ("ratio" or "rate"),
-    ``confidence``, ``refvalue``, ``multiplier``.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> data = pd.DataFrame({"deaths": [12], "pop": [1000], "ref_deaths": [1400],
-    ...                      "ref_pop": [100000]})
-    >>> out = isr(data, count="deaths", population="pop", reference_count="ref_deaths",
-    ...           reference_population="ref_pop")
-    >>> round(float(out["value"].iloc[0]), 3)
-    0.857
-    """
-    from mch_indicators._adapters._dask import is_dask_frame
-    from mch_indicators._adapters._pandas import isr as isr_frame
-
-    if is_dask_frame(frame):
-        raise InvalidInputError("isr() needs a pandas DataFrame: call .compute() on the dask one")
-    return isr_frame(frame, **options)
+    """Indirectly standardised ratios and rates (docstring from the pandas adapter)."""
+    _pandas_only("isr", frame)
+    return _frames.isr(frame, **options)
 
 
 def search(query: str, limit: int | None = 10) -> list[Indicator]:

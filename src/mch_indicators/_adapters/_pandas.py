@@ -282,24 +282,38 @@ def compute_frame(
 # -- pooling -------------------------------------------------------------------------
 
 
-def _group_sums(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.DataFrame:
-    """Sums of ``counts`` by ``keys``; a missing count makes its group's sum NaN."""
+def _check_numeric(frame: pd.DataFrame, column: str) -> None:
+    """Raise for a non-numeric count column without converting (or copying) it."""
     pd = _pandas()
-    data = pd.DataFrame({c: _numbers(frame, c) for c in counts}, index=frame.index)
-    for key in keys:
-        data[key] = frame[key]
+    dtype = frame[column].dtype if column in frame.columns else None
+    if (
+        dtype is None
+        or pd.api.types.is_bool_dtype(dtype)
+        or not pd.api.types.is_numeric_dtype(dtype)
+    ):
+        _numbers(frame, column)  # raises with the offending row
+
+
+def _group_sums(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.DataFrame:
+    """Sums of ``counts`` by ``keys``; a missing count makes its group's sum NaN.
+
+    The counts are summed in place by pandas (no float copy of a large frame);
+    the result is float64.
+    """
+    for column in counts:
+        _check_numeric(frame, column)
     if not keys:
-        sums = data[counts].sum().to_frame().T
+        sums = frame[counts].sum().to_frame().T.astype(np.float64)
         for column in counts:
-            if data[column].hasnans:
+            if frame[column].hasnans:
                 sums[column] = np.nan
         return _frame(sums)
-    grouped = data.groupby(keys, sort=True, observed=True, dropna=False)
-    sums = grouped[counts].sum()
+    grouped = frame.groupby(keys, sort=True, observed=True, dropna=False)
+    sums = grouped[counts].sum().astype(np.float64)
     for column in counts:
-        if data[column].hasnans:  # propagate missing counts, as summing by hand would
-            missing = data[column].isna().groupby([data[k] for k in keys], observed=True,
-                                                  dropna=False, sort=True).any()  # fmt: skip
+        if frame[column].hasnans:  # propagate missing counts, as summing by hand would
+            missing = frame[column].isna().groupby([frame[k] for k in keys], observed=True,
+                                                   dropna=False, sort=True).any()  # fmt: skip
             sums.loc[missing.to_numpy(), column] = np.nan
     return _frame(sums.reset_index())
 
@@ -383,6 +397,7 @@ def pool(
         One row per group: the ``by`` columns (and ``period`` for windows),
         ``indicator, numerator, denominator, value, lower, upper, unit, flags``.
         A missing count in any stratum makes its group NaN, flagged MISSING.
+        Given a dask DataFrame, :func:`mch_indicators.pool` returns a lazy one.
 
     Examples
     --------
