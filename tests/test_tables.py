@@ -338,3 +338,20 @@ def test_plain_dask_arrays_run_out_of_core_in_chunks():
         got = lazy["upper"].values[..., 0]
     want = mch.get("IMR").compute(x, n).upper
     np.testing.assert_array_equal(got, want)
+
+
+@settings(deadline=None, max_examples=25)
+@given(
+    st.lists(st.tuples(st.integers(0, 500), st.integers(0, 5000)), min_size=1, max_size=60),
+    st.integers(1, 20),
+)
+def test_dask_equals_numpy_for_any_chunking(pairs, chunk):
+    x = np.array([p[0] for p in pairs], dtype=np.float64)
+    n = np.array([p[1] for p in pairs], dtype=np.float64)
+    lazy = mch.compute(indicator="MMR", numerator=da.from_array(x, chunks=chunk),
+                       denominator=da.from_array(n, chunks=chunk))  # fmt: skip
+    eager = mch.get("MMR").compute(x, n)
+    with dask.config.set(scheduler="sync"):
+        np.testing.assert_array_equal(lazy["value"].values, eager.value)
+        np.testing.assert_array_equal(lazy["lower"].values[..., 0], eager.lower)
+        np.testing.assert_array_equal(lazy["flags"].values, eager.flags)
