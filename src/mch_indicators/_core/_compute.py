@@ -24,6 +24,7 @@ from mch_indicators._core._inputs import (
     coerce_counts,
     describe_positions,
 )
+from mch_indicators._core._kernels import wilson_kernel
 from mch_indicators._core._methods import BLOCK, IntervalMethod
 from mch_indicators._core._reliability import Reliability
 from mch_indicators._errors import InvalidInputError
@@ -42,6 +43,9 @@ THREADS = 8
 TABLE_MAX = 4096
 #: ... and the input has at least this many elements.
 TABLE_FROM = 4096
+#: Use the optional fused kernel (numba) from this many elements: below it the
+#: numpy path is already fast and a first call would pay the compilation.
+KERNEL_FROM = 1 << 16
 
 _MISSING = FLAG_DTYPE(Flag.MISSING)
 _ZERO = FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
@@ -169,6 +173,10 @@ def compute_counts(
             whole = np.arange(int(top) + 1, dtype=np.float64)
             tables = [count_limits(whole, z, a) for z, a in zip(zs, alphas, strict=True)]
     blockwise = blockwise or tables is not None
+    kernel = None
+    if method.name == "wilson" and bounded and size >= KERNEL_FROM:
+        kernel = wilson_kernel()
+    z_array = np.array(zs, dtype=np.float64)
 
     def limits(i: int, xs: FloatArray, ns: FloatArray) -> tuple[FloatArray, FloatArray]:
         if tables is not None:
@@ -189,6 +197,11 @@ def compute_counts(
         for start in range(first, stop, BLOCK):
             part = slice(start, min(start + BLOCK, stop))
             xb, nb = x[part], n[part]
+            if kernel is not None and kernel(
+                xb, nb, scale, z_array, value[part], lower[:, part], upper[:, part],
+                flags[part], flag_few, few_below, r2, _UNRELIABLE,
+            ):  # fmt: skip
+                continue  # one fused loop, identical numbers; otherwise the numpy path
             # reductions, not temporaries: NaN makes every comparison False
             x_min = xb.min()
             ok = x_min >= 0 and xb.max() < inf and nb.min() > 0 and nb.max() < inf
