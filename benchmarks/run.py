@@ -61,6 +61,19 @@ def scipy_exact(x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray,
     return lower, upper
 
 
+def numpy_path(function: Callable[[], Any]) -> Any:
+    """Run ``function`` with the optional numba kernel switched off."""
+    from mch_indicators._core import _kernels
+
+    os.environ[_kernels.BACKEND_VARIABLE] = "numpy"
+    _kernels.wilson_kernel.cache_clear()
+    try:
+        return function()
+    finally:
+        del os.environ[_kernels.BACKEND_VARIABLE]
+        _kernels.wilson_kernel.cache_clear()
+
+
 def bench_pool(size: int, repeats: int) -> list[tuple[str, float]]:
     """Pooled MMR over a long table of county-year-stratum counts, against plain pandas."""
     import pandas as pd
@@ -134,6 +147,12 @@ def main() -> None:
         )
     )
     rows.append(
+        (
+            "mch_indicators Wilson, numpy path (no kernel)",
+            best_of(lambda: numpy_path(lambda: proportion.compute(covered, births)), repeats),
+        )
+    )
+    rows.append(
         ("hand-written numpy Wilson", best_of(lambda: numpy_wilson(covered, births, z), repeats))
     )
     rows.append(
@@ -175,9 +194,13 @@ def main() -> None:
     exact_peak = peak_bytes(lambda: ratio.compute(deaths, births))
 
     print(f"strata: {size:,}; distinct death counts: {np.unique(deaths).size}")
+    from mch_indicators._core._kernels import wilson_kernel
+
+    kernel = "numba kernel" if wilson_kernel() is not None else "numpy path (numba not installed)"
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}"
+        f"Python {platform.python_version()}, numpy {np.__version__}, scipy {scipy.__version__}; "
+        f"Wilson: {kernel}"
     )
     print()
     print(f"{'what':<50} {'seconds':>9} {'x floor':>8}")

@@ -174,9 +174,8 @@ def compute_counts(
             tables = [count_limits(whole, z, a) for z, a in zip(zs, alphas, strict=True)]
     blockwise = blockwise or tables is not None
     kernel = None
-    if method.name == "wilson" and bounded and size >= KERNEL_FROM:
+    if method.name == "wilson" and bounded and len(levels) == 1 and size >= KERNEL_FROM:
         kernel = wilson_kernel()
-    z_array = np.array(zs, dtype=np.float64)
 
     def limits(i: int, xs: FloatArray, ns: FloatArray) -> tuple[FloatArray, FloatArray]:
         if tables is not None:
@@ -198,7 +197,7 @@ def compute_counts(
             part = slice(start, min(start + BLOCK, stop))
             xb, nb = x[part], n[part]
             if kernel is not None and kernel(
-                xb, nb, scale, z_array, value[part], lower[:, part], upper[:, part],
+                xb, nb, scale, zs[0], value[part], lower[0, part], upper[0, part],
                 flags[part], flag_few, few_below, r2, _UNRELIABLE,
             ):  # fmt: skip
                 continue  # one fused loop, identical numbers; otherwise the numpy path

@@ -2,7 +2,8 @@
 
 The numpy code in :mod:`._methods` and :mod:`._compute` is the reference. When
 numba is installed (``pip install 'mch-indicators[fast]'``), large Wilson
-computations run one fused loop per block instead of about twenty array passes:
+computations at one confidence level run one fused loop per block instead of
+about twenty array passes:
 the same floating-point operations in the same order, so the results are
 identical bit for bit (tested). ``MCH_INDICATORS_BACKEND=numpy`` turns the
 kernels off; ``=numba`` makes a missing numba an error instead of a fallback.
@@ -25,7 +26,7 @@ def _wilson_block(
     xb: Any,
     nb: Any,
     scale: float,
-    zs: Any,
+    z: float,
     value: Any,
     lower: Any,
     upper: Any,
@@ -44,7 +45,9 @@ def _wilson_block(
     negative, infinite, zero denominator, numerator above it): the caller then
     redoes the block on the numpy path, which flags or raises.
     """
-    levels = zs.shape[0]
+    half_z2 = 0.5 * z * z
+    twice = 2.0 * half_z2
+    half_z = 0.5 * z
     for j in range(xb.shape[0]):
         x = xb[j]
         n = nb[j]
@@ -52,18 +55,15 @@ def _wilson_block(
             return False
         value[j] = (x * scale) / n
         y = n - x
-        for i in range(levels):
-            z = zs[i]
-            half_z2 = 0.5 * z * z
-            h = x * y
-            h = h / n
-            h = h * 4.0
-            h = h + 2.0 * half_z2
-            h = math.sqrt(h)
-            h = h * (0.5 * z)
-            h = h + half_z2
-            lower[i, j] = ((x * x) / ((x + h) * n)) * scale
-            upper[i, j] = (1.0 - (y * y) / ((y + h) * n)) * scale
+        h = x * y
+        h = h / n
+        h = h * 4.0
+        h = h + twice
+        h = math.sqrt(h)
+        h = h * half_z
+        h = h + half_z2
+        lower[j] = ((x * x) / ((x + h) * n)) * scale
+        upper[j] = (1.0 - (y * y) / ((y + h) * n)) * scale
         if flag_few and (x < few_below or (n - x) > r2 * n * x):
             flags[j] |= bit
     return True
