@@ -96,9 +96,11 @@ def _numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
         converted = pd.to_numeric(series, errors="coerce")
         bad = series[(converted.isna() & series.notna()) | series.map(_is_bool)].head(1)
-        row = bad.index[0].item() if len(bad) and hasattr(bad.index[0], "item") else None
-        where = row if row is not None else (bad.index[0] if len(bad) else None)
-        example = f"; row {where!r} holds {bad.iloc[0]!r}" if len(bad) else ""
+        example = ""
+        if len(bad):
+            where = bad.index[0]
+            where = where.item() if hasattr(where, "item") else where  # numpy -> Python
+            example = f"; row {where!r} holds {bad.iloc[0]!r}"
         raise InvalidInputError(
             f"column {column!r} is not numeric (dtype {dtype}){example}; convert it with "
             "pandas.to_numeric first"
@@ -118,9 +120,7 @@ def _flag_column(flags: npt.NDArray[np.uint16]) -> npt.NDArray[np.object_]:
     return labels[positions.ravel()]
 
 
-def _result_columns(
-    result: Result, rows: int | None = None
-) -> dict[str, npt.NDArray[Any] | list[Any]]:
+def _result_columns(result: Result) -> dict[str, npt.NDArray[Any] | list[Any]]:
     """value, limits, unit and flags of a flat Result as columns."""
     columns: dict[str, Any] = {
         "indicator": np.full(result.size, result.indicator.id, dtype=object),
@@ -195,11 +195,11 @@ def _compute_long(
         except InvalidInputError as error:
             raise InvalidInputError(f"indicator {key!r}: {error}") from None
         for name, values in _result_columns(result).items():
-            if name not in columns:
-                fill: Any = np.nan if np.asarray(values).dtype.kind == "f" else ""
-                columns[name] = np.full(x.size, fill, dtype=np.asarray(values).dtype)
-                if np.asarray(values).dtype == object:
-                    columns[name] = np.full(x.size, "", dtype=object)
+            if name not in columns:  # numbers start as NaN, labels as ""
+                numeric = np.asarray(values).dtype.kind == "f"
+                columns[name] = np.full(
+                    x.size, np.nan if numeric else "", dtype=None if numeric else object
+                )
             columns[name][rows] = values
     return columns
 
