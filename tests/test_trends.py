@@ -132,6 +132,8 @@ def test_annualize_is_explicit_and_checked():
         mch.annualize(10, months=2.5)
     with pytest.raises(mch.InvalidInputError, match="from 1 to 366"):
         mch.annualize(10, days=400)
+    with pytest.raises(mch.InvalidInputError, match="counts cannot be negative"):
+        mch.annualize([5, -1], months=1)
     quarter = mch.annualize(1150, months=3)
     coverage = mch.get("anc4_coverage_hmis").compute(quarter, 5000)
     assert float(coverage.value) == pytest.approx(92.0)

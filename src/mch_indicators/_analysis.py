@@ -11,6 +11,7 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._core._inputs import check_range, coerce_counts, coerce_values
 from mch_indicators._core._trends import (
     annual_rate,
     annual_rate_series,
@@ -34,16 +35,6 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def _floats(values: npt.ArrayLike, name: str) -> FloatArray:
-    array = np.asarray(values)
-    if array.dtype == bool or array.dtype.kind not in "iuf":
-        raise InvalidInputError(f"{name} must be numbers, got an array of {array.dtype}")
-    result = array.astype(np.float64)
-    if np.isinf(result).any():
-        raise InvalidInputError(f"{name} must be finite numbers or NaN")
-    return result
 
 
 def _form(form: str) -> str:
@@ -93,8 +84,8 @@ def arr(
     >>> mch.arr([20, 100], 10, 1990, 2015, form="compound").round(4).tolist()
     [2.7345, 8.7989]
     """
-    a, b = _floats(r1, "r1"), _floats(r2, "r2")
-    s, e = _floats(t1, "t1"), _floats(t2, "t2")
+    a, b = coerce_values(r1, "r1"), coerce_values(r2, "r2")
+    s, e = coerce_values(t1, "t1"), coerce_values(t2, "t2")
     _later(s, e, "t1", "t2")
     return annual_rate(a, b, s, e, _form(form))  # type: ignore[arg-type]
 
@@ -121,8 +112,8 @@ def arr_series(
     >>> round(float(mch.arr_series(mmr, years)), 6)
     3.5
     """
-    data = np.moveaxis(_floats(values, "values"), axis, -1)
-    times = _floats(years, "years")
+    data = np.moveaxis(coerce_values(values, "values"), axis, -1)
+    times = coerce_values(years, "years")
     if times.ndim == 1 and times.shape[0] != data.shape[-1]:
         raise InvalidInputError(
             f"{times.shape[0]} years for series of length {data.shape[-1]} along axis {axis}"
@@ -139,7 +130,7 @@ def percent_decline(r1: npt.ArrayLike, r2: npt.ArrayLike) -> FloatArray:
     >>> round(float(mch.percent_decline(339, 223)), 4)
     34.2183
     """
-    a, b = _floats(r1, "r1"), _floats(r2, "r2")
+    a, b = coerce_values(r1, "r1"), coerce_values(r2, "r2")
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(a > 0, (1.0 - b / np.where(a > 0, a, 1.0)) * 100.0, np.nan)
 
@@ -154,7 +145,7 @@ def _target_value(
                 "asks for (target.threshold(baseline=...)) as a number"
             )
         return target.threshold(unit), target
-    return _floats(target, "target"), None
+    return coerce_values(target, "target"), None
 
 
 def required_arr(
@@ -185,9 +176,9 @@ def required_arr(
         if chosen is None or chosen.year is None:
             raise InvalidInputError("give target_year (or a Target that has a year)")
         target_year = chosen.year
-    start, end = _floats(year, "year"), _floats(target_year, "target_year")
+    start, end = coerce_values(year, "year"), coerce_values(target_year, "target_year")
     _later(start, end, "year", "target_year")
-    return required_rate(_floats(value, "value"), start, goal, end, _form(form))  # type: ignore[arg-type]
+    return required_rate(coerce_values(value, "value"), start, goal, end, _form(form))  # type: ignore[arg-type]
 
 
 def projection(
@@ -206,11 +197,11 @@ def projection(
     >>> round(float(mch.projection(14.3, 2024, 3.0, 2030)), 3)
     11.944
     """
-    start, end = _floats(year, "year"), _floats(target_year, "target_year")
+    start, end = coerce_values(year, "year"), coerce_values(target_year, "target_year")
     return project(
-        _floats(value, "value"),
+        coerce_values(value, "value"),
         start,
-        _floats(rate, "rate"),
+        coerce_values(rate, "rate"),
         end,
         _form(form),  # type: ignore[arg-type]
     )
@@ -253,8 +244,8 @@ def progress(
     """
     if not isinstance(target, Target):
         raise InvalidInputError("progress() needs a Target, e.g. mch.targets_for('MMR')[0]")
-    values, years = _floats(value, "value"), _floats(year, "year")
-    rates = _floats(rate, "rate")
+    values, years = coerce_values(value, "value"), coerce_values(year, "year")
+    rates = coerce_values(rate, "rate")
     now = target.evaluate(values, unit=unit, baseline=baseline)
     if target.year is None:
         later = np.full(now.shape, TargetStatus.NOT_MET.value)
@@ -297,15 +288,16 @@ def annualize(
     >>> float(mch.annualize(10, days=73))
     50.0
     """
-    values = _floats(counts, "counts")
+    values = coerce_counts(counts, "counts")
+    check_range(values, "counts")
     if (months is None) == (days is None):
         raise InvalidInputError("give the period length as months= or days= (exactly one)")
     if months is not None:
-        span = _floats(months, "months")
+        span = coerce_values(months, "months")
         if np.any((span < 1) | (span > 12) | (span != np.round(span))):
             raise InvalidInputError("months must be whole numbers from 1 to 12")
         return values * (12.0 / span)
-    span = _floats(days if days is not None else 0, "days")
+    span = coerce_values(days if days is not None else 0, "days")
     if np.any((span < 1) | (span > 366)):
         raise InvalidInputError("days must be from 1 to 366")
     return values * annualisation_factor(span, year_days)

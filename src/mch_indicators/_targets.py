@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, ValidationError, model_validator
 
+from mch_indicators._core._inputs import coerce_values
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
 from mch_indicators._unitspec import resolve_unit
@@ -181,7 +182,7 @@ class Target(_Frozen):
                     f"{self.id} is relative to {self.baseline_year}: pass baseline= the "
                     f"{self.baseline_year} values"
                 )
-            base = _as_values(baseline, "baseline")
+            base = coerce_values(baseline, "baseline")
             factor = {
                 Comparator.REDUCE_BY: 1 - (self.value or 0) / 100,
                 Comparator.INCREASE_BY: 1 + (self.value or 0) / 100,
@@ -248,7 +249,7 @@ class Target(_Frozen):
                 raise InvalidInputError("a Result carries its unit; drop unit=")
             unit, array = values.unit, np.asarray(values.value, dtype=np.float64)
         else:
-            array = _as_values(values, "values")
+            array = coerce_values(values, "values")
         try:
             limit = self.threshold(unit, baseline=baseline)
             array, limit = np.broadcast_arrays(array, limit)
@@ -267,16 +268,6 @@ class Target(_Frozen):
         status = np.where(met, TargetStatus.MET.value, TargetStatus.NOT_MET.value)
         unknown = np.isnan(array) | np.isnan(limit)
         return np.where(unknown, TargetStatus.NOT_EVALUABLE.value, status)
-
-
-def _as_values(values: npt.ArrayLike, name: str) -> npt.NDArray[np.float64]:
-    array = np.asarray(values)
-    if array.dtype == bool or array.dtype.kind not in "iuf":
-        raise InvalidInputError(f"{name} must be numbers, got an array of {array.dtype}")
-    result = array.astype(np.float64)
-    if np.isinf(result).any():
-        raise InvalidInputError(f"{name} must be finite numbers or NaN")
-    return result
 
 
 # -- loading ---------------------------------------------------------------------------

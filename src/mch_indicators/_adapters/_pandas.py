@@ -75,13 +75,16 @@ def _check_frame(frame: object, function: str) -> pd.DataFrame:
     return _frame(frame)
 
 
-def _require(frame: pd.DataFrame, columns: Sequence[str], role: str = "column") -> None:
+def _require(
+    frame: pd.DataFrame, columns: Sequence[str], role: str = "column", why: str = ""
+) -> None:
+    """Raise naming the first of ``columns`` missing from ``frame``, with the closest match."""
     for column in columns:
         if column not in frame.columns:
             close = difflib.get_close_matches(str(column), [str(c) for c in frame.columns], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise InvalidInputError(
-                f"{role} {column!r} is not in the frame{hint} (columns: "
+                f"{role} {column!r} is not in the frame{why}{hint} (columns: "
                 f"{', '.join(map(str, frame.columns))})"
             )
 
@@ -160,18 +163,12 @@ def _count_columns(
         ("numerator", num, numerator is None),
         ("denominator", den, denominator is None),
     ):
-        if column not in frame.columns:
-            how = (
-                f" (the {role} term of {indicator.id}; name your column with {role}=)"
-                if default and indicator is not None
-                else ""
-            )
-            close = difflib.get_close_matches(column, [str(c) for c in frame.columns], n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise InvalidInputError(
-                f"{role} column {column!r} is not in the frame{how}{hint} (columns: "
-                f"{', '.join(map(str, frame.columns))})"
-            )
+        why = (
+            f" (the {role} term of {indicator.id}; name your column with {role}=)"
+            if default and indicator is not None
+            else ""
+        )
+        _require(frame, [column], f"{role} column", why)
     return num, den
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "check_confidence",
     "check_range",
     "coerce_counts",
+    "coerce_values",
     "describe_positions",
 ]
 
@@ -108,6 +109,27 @@ def coerce_counts(values: npt.ArrayLike, name: str) -> FloatArray:
             f"{name}: got {description.get(kind, array.dtype.name)}; counts must be real numbers"
         )
     return counts
+
+
+def coerce_values(values: npt.ArrayLike, name: str) -> FloatArray:
+    """Numbers that are not counts (indicator values, years, rates) as float64.
+
+    NaN is kept (a missing value); booleans, text, objects and infinities are
+    refused with an :class:`InvalidInputError` naming ``name``. Negative values
+    are allowed (a rate of change can be). The input is never modified.
+
+    Examples
+    --------
+    >>> coerce_values([1, 2.5, float("nan")], "values").tolist()
+    [1.0, 2.5, nan]
+    """
+    array = np.asarray(values)
+    if array.dtype == bool or array.dtype.kind not in "iuf":
+        raise InvalidInputError(f"{name} must be numbers, got an array of {array.dtype}")
+    result: FloatArray = array.astype(np.float64)
+    if np.isinf(result).any():
+        raise InvalidInputError(f"{name} must be finite numbers or NaN")
+    return result
 
 
 def check_range(counts: FloatArray, name: str) -> None:
