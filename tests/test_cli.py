@@ -252,3 +252,46 @@ def test_unreadable_encoding(tmp_path):
 def test_usage_errors_come_from_argparse():
     done = run("frobnicate")
     assert done.returncode == 2 and "invalid choice" in done.stderr
+
+
+MINE = """
+[terms.caesareans_local]
+name = { en = "caesarean deliveries", zh = "剖宫产数" }
+definition = { en = "Deliveries by caesarean section in our hospital." }
+
+[[indicator]]
+id = "caesarean_rate_local"
+variant_of = "caesarean_section_rate_population"
+parameters = { data_source = "programme" }
+name = { en = "Caesarean section rate, our hospital", zh = "本院剖宫产率" }
+domain = "maternal_care"
+kind = "proportion"
+unit = "%"
+direction = "neutral"
+numerator = "caesareans_local"
+denominator = "live_births"
+definition = { en = "Caesarean deliveries per 100 live births in our hospital." }
+sources = [{ document = "Hospital protocol 2024" }]
+"""
+
+
+def test_your_own_definitions_on_the_command_line(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(MINE, encoding="utf-8")
+    mine = ("--definitions", str(path))
+    listed = run(*mine, "list", "--search", "本院")
+    assert listed.returncode == 0 and "caesarean_rate_local" in listed.stdout
+    shown = run(*mine, "show", "本院剖宫产率").stdout
+    assert "* caesarean_rate_local: 本院剖宫产率 [data_source = programme]" in shown
+    done = run(*mine, "compute", "caesarean_rate_local", "-n", "367", "-d", "1000")
+    assert done.stdout.strip() == "36.70% (95% CI 33.77–39.73)"
+    counts = tmp_path / "counts.csv"
+    counts.write_text("indicator,numerator,denominator\n本院剖宫产率,40,100\nMMR,1,1000\n")
+    table = run(*mine, "compute", "--file", str(counts), "--format", "csv")
+    assert table.returncode == 0 and "caesarean_rate_local" in table.stdout
+    path.write_text(MINE.replace('unit = "%"', 'unit = "ppb"'), encoding="utf-8")
+    broken = run(*mine, "list")
+    assert (
+        broken.returncode == 1 and "mine.toml, indicator 'caesarean_rate_local'" in broken.stderr
+    )
+    assert "Traceback" not in broken.stderr

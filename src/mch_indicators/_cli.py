@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from mch_indicators._catalog import builtin_catalog
+from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
 from mch_indicators._core import Flag, flag_labels
 from mch_indicators._errors import MCHIndicatorsError
 from mch_indicators._model import Domain, Indicator, Kind
@@ -92,7 +92,7 @@ class CountTable:
     lines: list[int] = field(default_factory=list)
 
 
-def read_counts(handle: TextIO, name: str) -> CountTable:
+def read_counts(handle: TextIO, name: str, catalog: Catalog | None = None) -> CountTable:
     """Read and check a counts CSV; raise :class:`CommandError` naming line and column."""
     reader = csv.DictReader(handle)
     header = [h.strip() for h in reader.fieldnames or []]
@@ -105,7 +105,7 @@ def read_counts(handle: TextIO, name: str) -> CountTable:
             f"{name}: missing column {missing[0]!r}; the header has {', '.join(header)}"
         )
     table = CountTable(name, [h for h in header if h not in REQUIRED])
-    catalog = builtin_catalog()
+    catalog = catalog or builtin_catalog()
     resolved: dict[str, Indicator] = {}
     for row in reader:
         where = f"{name}:{reader.line_num}"
@@ -127,13 +127,13 @@ def read_counts(handle: TextIO, name: str) -> CountTable:
     return table
 
 
-def open_counts(path: str) -> CountTable:
+def open_counts(path: str, catalog: Catalog | None = None) -> CountTable:
     """Read a counts CSV from a path (``-`` for standard input)."""
     if path == "-":
-        return read_counts(sys.stdin, "<stdin>")
+        return read_counts(sys.stdin, "<stdin>", catalog)
     try:
         with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-            return read_counts(handle, path)
+            return read_counts(handle, path, catalog)
     except OSError as error:
         raise CommandError(f"{path}: cannot read file ({error.strerror})") from None
     except UnicodeDecodeError:
@@ -226,11 +226,22 @@ def result_rows(
     return header, rows, numeric
 
 
+def catalog_of(args: argparse.Namespace) -> Catalog:
+    """The built-in catalog, merged with the files given to ``--definitions`` (once)."""
+    catalog: Catalog | None = getattr(args, "loaded_catalog", None)
+    if catalog is None:
+        catalog = builtin_catalog()
+        if args.definitions:
+            catalog = catalog.merged(load_definitions(*args.definitions))
+        args.loaded_catalog = catalog
+    return catalog
+
+
 # -- commands --------------------------------------------------------------------------
 
 
 def cmd_list(args: argparse.Namespace) -> str:
-    catalog = builtin_catalog()
+    catalog = catalog_of(args)
     if args.search:
         chosen = {i.id for i in catalog.filter(domain=args.domain, kind=args.kind)}
         indicators = [i for i in catalog.search(args.search, limit=None) if i.id in chosen]
@@ -296,8 +307,9 @@ def cmd_targets(args: argparse.Namespace) -> str:
     return render(header, rows, args.format)
 
 
-def describe(indicator: Indicator) -> str:
+def describe(indicator: Indicator, catalog: Catalog | None = None) -> str:
     """The full bilingual definition of an indicator, as plain text."""
+    catalog = catalog or builtin_catalog()
     unit = resolve_unit(indicator.unit)
     better = {"lower": "lower is better", "higher": "higher is better"}
     lines = [
@@ -340,7 +352,7 @@ def describe(indicator: Indicator) -> str:
         lines.append("  computable: no (not one quotient of counts; see the note)")
     if indicator.note:
         lines.append(f"  note: {indicator.note}")
-    family = builtin_catalog().variants(indicator) if indicator.id in builtin_catalog() else []
+    family = catalog.variants(indicator) if indicator.id in catalog else []
     if len(family) > 1:
         lines += ["", "  variants (same concept, different definition):"]
         for member in family:
@@ -366,12 +378,12 @@ def describe(indicator: Indicator) -> str:
 
 def cmd_show(args: argparse.Namespace) -> str:
     try:
-        indicator = builtin_catalog().get_indicator(args.indicator)
+        indicator = catalog_of(args).get_indicator(args.indicator)
     except MCHIndicatorsError as error:
         raise CommandError(str(error)) from None
     if args.format == "json":
         return json.dumps(indicator.model_dump(mode="json"), ensure_ascii=False, indent=2)
-    return describe(indicator)
+    return describe(indicator, catalog_of(args))
 
 
 def cmd_compute(args: argparse.Namespace) -> str:
@@ -379,7 +391,7 @@ def cmd_compute(args: argparse.Namespace) -> str:
     if args.file is not None:
         if args.indicator or args.numerator is not None or args.denominator is not None:
             raise CommandError("give either --file or an indicator with --numerator/--denominator")
-        table = open_counts(args.file)
+        table = open_counts(args.file, catalog_of(args))
         computed = compute_table(table, confidence, args.method, args.on_invalid, args.suppress)
         header, rows, numeric = result_rows(table, computed, args.format)
         return render(header, rows, args.format, numeric=numeric)
@@ -388,7 +400,7 @@ def cmd_compute(args: argparse.Namespace) -> str:
     numerator = args.numerator[0] if len(args.numerator) == 1 else args.numerator
     denominator = args.denominator[0] if len(args.denominator) == 1 else args.denominator
     try:
-        indicator = builtin_catalog().get_indicator(args.indicator)
+        indicator = catalog_of(args).get_indicator(args.indicator)
         result = indicator.compute(
             numerator,
             denominator,
@@ -505,6 +517,12 @@ def build_parser() -> argparse.ArgumentParser:
     from mch_indicators import __version__
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--definitions",
+        action="append",
+        metavar="TOML",
+        help="also use your own indicators from this TOML file (repeatable; catalog schema)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     listing = commands.add_parser("list", help="list the catalog")
