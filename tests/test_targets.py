@@ -76,8 +76,11 @@ def test_relative_targets_need_the_baseline():
     assert overweight.evaluate([5.0, 5.1], baseline=[5.0, 5.0]).tolist() == [MET, NOT_MET]
     ebf = target("national_nutrition_2030", "exclusive_breastfeeding_under6m", 2030)  # up 10 %
     assert ebf.evaluate([55.0, 54.9], baseline=50).tolist() == [MET, NOT_MET]
-    with pytest.raises(mch.InvalidInputError, match="pass baseline= the 2012 values"):
+    message = r"^global_nutrition_2025/stunting_prevalence_u5/2025 is relative to 2012: pass"
+    with pytest.raises(mch.InvalidInputError, match=message):
         stunting.evaluate([5.0])
+    with pytest.raises(mch.InvalidInputError, match="do not broadcast"):
+        stunting.evaluate([5.0, 6.0], baseline=[10.0, 10.0, 10.0])
     with pytest.raises(mch.InvalidInputError, match="drop baseline="):
         target("sdg_2030", "maternal_mortality_ratio").evaluate([5.0], baseline=[1.0])
 

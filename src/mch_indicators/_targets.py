@@ -250,8 +250,8 @@ class Target(_Frozen):
             unit, array = values.unit, np.asarray(values.value, dtype=np.float64)
         else:
             array = coerce_values(values, "values")
+        limit = self.threshold(unit, baseline=baseline)
         try:
-            limit = self.threshold(unit, baseline=baseline)
             array, limit = np.broadcast_arrays(array, limit)
         except ValueError as error:
             raise InvalidInputError(f"values and baseline do not broadcast: {error}") from None
