@@ -75,7 +75,12 @@ class _AfterPandas(importlib.abc.MetaPathFinder):
         if fullname != "pandas":
             return None
         sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        spec: importlib.machinery.ModuleSpec | None = None
+        for finder in sys.meta_path:  # whichever finder would have found pandas
+            find = getattr(finder, "find_spec", None)
+            spec = find(fullname, path, target) if find is not None else None
+            if spec is not None:
+                break
         if spec is None or spec.loader is None:
             return spec
         loader = spec.loader
