@@ -193,13 +193,7 @@ def compute(
     >>> compute(counts, "孕产妇死亡率")[["county", "value", "upper"]].round(2).to_dict("list")
     {'county': ['A', 'B'], 'value': [7.42, 0.0], 'upper': [26.8, 46.11]}
     """
-    options: dict[str, Any] = {
-        "confidence": confidence,
-        "method": method,
-        "on_invalid": on_invalid,
-        "reliability": reliability,
-        "suppress": suppress,
-    }
+    options = _frames._options(confidence, method, on_invalid, reliability, suppress)
     modules = _sys.modules
     pandas, xarray = modules.get("pandas"), modules.get("xarray")
     if data is None:

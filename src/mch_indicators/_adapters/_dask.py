@@ -43,18 +43,14 @@ def pool_dask_frame(
     denominator: str | None = None,
     by: str | list[str] | None = None,
     over: str | None = None,
+    window: int | None = None,
     **options: Any,
 ) -> Any:
     """Lazy :func:`pool` of a dask DataFrame: grouped sums, then one small partition."""
     chosen = None if indicator is None else _pandas._resolve(indicator)
     meta_frame = frame._meta
     num, den = _pandas._count_columns(meta_frame, chosen, numerator, denominator)
-    keys = _pandas._as_list(by)
-    if over is not None and over not in keys:
-        keys = [*keys, over]
-    if chosen is None:
-        keys = [*keys, "indicator"] if "indicator" not in keys else keys
-    _pandas._require(meta_frame, keys, "grouping column")
+    keys = _pandas._pool_keys(meta_frame, chosen, by, over, window)
     for column in (num, den):
         _pandas._numbers(meta_frame, column)  # dtype checks on the meta frame
     if not keys:
@@ -76,7 +72,8 @@ def pool_dask_frame(
         restored[[num, den]] = restored[[num, den]].astype("float64")
         return _pandas.pool(
             restored, indicator, numerator=num, denominator=den,
-            by=[k for k in keys if k != "indicator"] or None, over=over, **options,
+            by=[k for k in keys if k != "indicator"] or None, over=over, window=window,
+            **options,
         )  # fmt: skip
 
     meta = finish(sums._meta)

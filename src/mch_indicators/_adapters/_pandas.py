@@ -319,7 +319,6 @@ def _rolling(
     sums: pd.DataFrame, keys: list[str], over: str, window: int, counts: list[str]
 ) -> pd.DataFrame:
     """Sums over ``window`` consecutive values of ``over`` within the other keys."""
-    pd = _pandas()
     others = [k for k in keys if k != over]
     steps = _numbers(sums, over)
     if np.any(np.isnan(steps)) or np.any(steps != np.round(steps)):
@@ -335,15 +334,34 @@ def _rolling(
             else series.rolling(window, min_periods=window).sum()
         )
     first = group[over].shift(window - 1) if group is not None else ordered[over].shift(window - 1)
-    contiguous = (ordered[over] - first) == window - 1
+    complete = ((ordered[over] - first) == window - 1).to_numpy()  # False where first is NaN
     out = ordered[keys].copy()
     start = (ordered[over] - (window - 1)).astype("int64").astype(str)
     out.insert(len(keys), "period", start + "–" + ordered[over].astype("int64").astype(str))
     for column in counts:
-        values = pd.Series(np.asarray(rolled[column], dtype=np.float64))
-        out[column] = values.where(contiguous.to_numpy(), np.nan).to_numpy()
-    complete = contiguous.to_numpy() & first.notna().to_numpy()
+        out[column] = np.asarray(rolled[column], dtype=np.float64)
     return out[complete].reset_index(drop=True)
+
+
+def _pool_keys(
+    frame: pd.DataFrame,
+    chosen: Indicator | None,
+    by: Columns,
+    over: str | None,
+    window: int | None,
+) -> list[str]:
+    """Grouping columns of a pool: ``by``, then ``over``, then ``indicator`` for long tables."""
+    keys = _as_list(by)
+    if (over is None) != (window is None):
+        raise InvalidInputError("rolling windows need both over= (a year column) and window=")
+    if over is not None and over not in keys:
+        keys = [*keys, over]
+    if window is not None and (not isinstance(window, int) or window < 1):
+        raise InvalidInputError(f"window must be a whole number of periods >= 1, got {window!r}")
+    if chosen is None and "indicator" not in keys:
+        keys = [*keys, "indicator"]
+    _require(frame, keys, "grouping column")
+    return keys
 
 
 def pool(
@@ -411,16 +429,7 @@ def pool(
     pd = _pandas()
     chosen = None if indicator is None else _resolve(indicator)
     num, den = _count_columns(frame, chosen, numerator, denominator)
-    keys = _as_list(by)
-    if (over is None) != (window is None):
-        raise InvalidInputError("rolling windows need both over= (a year column) and window=")
-    if over is not None and over not in keys:
-        keys = [*keys, over]
-    if window is not None and (not isinstance(window, int) or window < 1):
-        raise InvalidInputError(f"window must be a whole number of periods >= 1, got {window!r}")
-    if chosen is None:
-        keys = [*keys, "indicator"] if "indicator" not in keys else keys
-    _require(frame, keys, "grouping column")
+    keys = _pool_keys(frame, chosen, by, over, window)
     if num in keys or den in keys:
         raise InvalidInputError("a count column cannot also be a grouping column")
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
