@@ -267,71 +267,102 @@ def test_large_inputs_on_several_threads_raise_no_warning_and_flag_alike():
     np.testing.assert_array_equal(result.value[2:5], 99.0)
 
 
-# -- the optional fused kernel (numba) gives the numpy path's numbers, bit for bit --------
+# -- the optional fused kernels (numba) give the numpy path's numbers, bit for bit -------
 
 
-@settings(deadline=None, max_examples=30)
+def _fused_and_reference(indicator, x, n, **options):
+    """The same call with the kernels forced on for any size, and with them off."""
+    from mch_indicators._core import _compute, _kernels
+
+    assert _kernels.fused_kernels() is not None
+    with (
+        mock.patch.object(_compute, "KERNEL_FROM", 0),
+        mock.patch.object(_compute, "TABLE_FROM", 0),
+    ):
+        fused = indicator.compute(x, n, **options)
+        with mock.patch.object(_compute, "fused_kernels", return_value=None):
+            reference = indicator.compute(x, n, **options)
+    return fused, reference
+
+
+def _assert_identical(fused, reference):
+    np.testing.assert_array_equal(fused.value, reference.value)
+    np.testing.assert_array_equal(fused.lower, reference.lower)
+    np.testing.assert_array_equal(fused.upper, reference.upper)
+    np.testing.assert_array_equal(fused.flags, reference.flags)
+
+
+@settings(deadline=None, max_examples=40)
 @given(
     st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 10**6)), min_size=1, max_size=200),
     st.sampled_from([(0.95,), (0.9, 0.998), (0.5,)]),
     st.booleans(),
 )
-def test_fused_kernel_is_identical_to_numpy(pairs, levels, reliable):
+def test_wilson_kernel_is_identical_to_numpy(pairs, levels, reliable):
     pytest.importorskip("numba")
-    from mch_indicators._core import _compute, _kernels
-
     x = np.array([min(a, b) for a, b in pairs], dtype=np.float64)
     n = np.array([b for _, b in pairs], dtype=np.float64)
-    indicator = mch.get("hospital_delivery_rate_cn")
     options = {"confidence": levels, "reliability": mch.Reliability() if reliable else None}
-    assert _kernels.wilson_kernel() is not None
-    with mock.patch.object(_compute, "KERNEL_FROM", 0):
-        fused = indicator.compute(x, n, **options)
-        with mock.patch.object(_compute, "wilson_kernel", return_value=None):
-            reference = indicator.compute(x, n, **options)
-    np.testing.assert_array_equal(fused.value, reference.value)
-    np.testing.assert_array_equal(fused.flags, reference.flags)
-    for level in levels:
-        for got, want in zip(fused.interval(level), reference.interval(level), strict=True):
-            np.testing.assert_array_equal(got, want)
+    indicator = mch.get("hospital_delivery_rate_cn")
+    _assert_identical(*_fused_and_reference(indicator, x, n, **options))
 
 
-def test_fused_kernel_leaves_bad_blocks_to_the_numpy_path():
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(st.tuples(st.integers(0, 300), st.integers(1, 10**6)), min_size=1, max_size=200),
+    st.sampled_from(["maternal_mortality_ratio", "dtp3_coverage_admin"]),
+    st.sampled_from(["exact", "byar", "phe", "wald"]),
+    st.sampled_from([(0.95,), (0.9, 0.998)]),
+    st.booleans(),
+)
+def test_poisson_table_kernel_is_identical_to_numpy(pairs, key, method, levels, reliable):
+    pytest.importorskip("numba")
+    x = np.array([a for a, _ in pairs], dtype=np.float64)
+    n = np.array([b for _, b in pairs], dtype=np.float64)
+    if key == "dtp3_coverage_admin":
+        n = np.maximum(np.floor(n / 3000.0), 1.0)  # coverage: some counts above the estimate
+    options = {
+        "confidence": levels,
+        "method": method,
+        "reliability": mch.Reliability() if reliable else None,
+    }
+    _assert_identical(*_fused_and_reference(mch.get(key), x, n, **options))
+
+
+def test_fused_kernels_leave_bad_blocks_to_the_numpy_path():
     pytest.importorskip("numba")
     from mch_indicators._core import _compute
 
     rng = np.random.default_rng(5)
     n = rng.integers(1, 60, 200_000).astype(np.float64)
     x = np.floor(n * rng.uniform(0, 1, n.size))
-    late = x.copy()  # one bad value late in a block: the kernel has written most of it
+    late = x.copy()  # one bad value late in a block
     late[30_000], late[100_000] = np.nan, n[100_000] + 1
     early = np.tile([5.0, np.nan, 3.0, 0.0, 7.0], 40_000)
     early_n = np.tile([10.0, 10.0, 0.0, 10.0, 9.0], 40_000)
-    indicator = mch.get("hospital_delivery_rate_cn")
-    for xs, ns in ((late, n), (early, early_n)):
-        with mock.patch.object(_compute, "KERNEL_FROM", 0):
-            fused = indicator.compute(xs, ns, on_invalid="flag")
-            with mock.patch.object(_compute, "wilson_kernel", return_value=None):
-                reference = indicator.compute(xs, ns, on_invalid="flag")
-        np.testing.assert_array_equal(fused.value, reference.value)
-        np.testing.assert_array_equal(fused.lower, reference.lower)
-        np.testing.assert_array_equal(fused.upper, reference.upper)
-        np.testing.assert_array_equal(fused.flags, reference.flags)
+    fractional = x.copy()  # a count that is not whole: no table lookup for its block
+    fractional[70_000] = 2.5
+    wilson = mch.get("hospital_delivery_rate_cn")
+    ratio = mch.get("maternal_mortality_ratio")
+    cases = [(wilson, late, n), (wilson, early, early_n), (ratio, early, early_n)]
+    cases += [(ratio, fractional, n), (ratio, np.where(late > n, late, x), n)]
+    for indicator, xs, ns in cases:
+        _assert_identical(*_fused_and_reference(indicator, xs, ns, on_invalid="flag"))
     with mock.patch.object(_compute, "KERNEL_FROM", 0), pytest.raises(InvalidInputError):
-        indicator.compute(late, n)
+        wilson.compute(late, n)
 
 
 def test_backend_variable_is_checked(monkeypatch):
     from mch_indicators._core import _kernels
 
     monkeypatch.setenv(_kernels.BACKEND_VARIABLE, "gpu")
-    _kernels.wilson_kernel.cache_clear()
+    _kernels.fused_kernels.cache_clear()
     try:
         with pytest.raises(ValueError, match="auto, numpy or numba"):
-            _kernels.wilson_kernel()
+            _kernels.fused_kernels()
         monkeypatch.setenv(_kernels.BACKEND_VARIABLE, "numpy")
-        _kernels.wilson_kernel.cache_clear()
-        assert _kernels.wilson_kernel() is None
+        _kernels.fused_kernels.cache_clear()
+        assert _kernels.fused_kernels() is None
     finally:
         monkeypatch.delenv(_kernels.BACKEND_VARIABLE)
-        _kernels.wilson_kernel.cache_clear()
+        _kernels.fused_kernels.cache_clear()

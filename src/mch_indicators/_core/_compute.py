@@ -24,7 +24,7 @@ from mch_indicators._core._inputs import (
     coerce_counts,
     describe_positions,
 )
-from mch_indicators._core._kernels import wilson_kernel
+from mch_indicators._core._kernels import fused_kernels
 from mch_indicators._core._methods import BLOCK, IntervalMethod
 from mch_indicators._core._reliability import Reliability
 from mch_indicators._errors import InvalidInputError
@@ -173,9 +173,28 @@ def compute_counts(
             whole = np.arange(int(top) + 1, dtype=np.float64)
             tables = [count_limits(whole, z, a) for z, a in zip(zs, alphas, strict=True)]
     blockwise = blockwise or tables is not None
-    kernel = None
-    if method.name == "wilson" and bounded and len(levels) == 1 and size >= KERNEL_FROM:
-        kernel = wilson_kernel()
+    fused = fused_kernels() if len(levels) == 1 and size >= KERNEL_FROM else None
+    if fused is not None and not ((method.name == "wilson" and bounded) or tables is not None):
+        fused = None
+    # the flag kernel's thresholds: -inf and inf where the numpy path tests nothing
+    fused_few_below = few_below if flag_few else -inf
+    fused_r2 = r2 if flag_few and bounded else inf
+
+    def run_fused(part: slice) -> bool:
+        """One block through the compiled kernels; False leaves it to the numpy path."""
+        assert fused is not None
+        xb, nb = x[part], n[part]
+        out = value[part], lower[0, part], upper[0, part]
+        if tables is not None:
+            done = fused.table(xb, nb, scale, *tables[0], bounded, *out)
+        else:
+            done = fused.wilson(xb, nb, scale, zs[0], *out)
+        if done and (flag_few or estimated_denominator):
+            fused.flags(
+                xb, nb, flags[part], fused_few_below, fused_r2,
+                _UNRELIABLE, estimated_denominator, _ABOVE,
+            )  # fmt: skip
+        return bool(done)
 
     def limits(i: int, xs: FloatArray, ns: FloatArray) -> tuple[FloatArray, FloatArray]:
         if tables is not None:
@@ -196,11 +215,8 @@ def compute_counts(
         for start in range(first, stop, BLOCK):
             part = slice(start, min(start + BLOCK, stop))
             xb, nb = x[part], n[part]
-            if kernel is not None and kernel(
-                xb, nb, scale, zs[0], value[part], lower[0, part], upper[0, part],
-                flags[part], flag_few, few_below, r2, _UNRELIABLE,
-            ):  # fmt: skip
-                continue  # one fused loop, identical numbers; otherwise the numpy path
+            if fused is not None and run_fused(part):
+                continue  # fused loops, identical numbers; otherwise the numpy path
             # reductions, not temporaries: NaN makes every comparison False
             x_min = xb.min()
             ok = x_min >= 0 and xb.max() < inf and nb.min() > 0 and nb.max() < inf

@@ -1,12 +1,21 @@
 """Optional fused element-wise kernels (numba), identical to the numpy path.
 
 The numpy code in :mod:`._methods` and :mod:`._compute` is the reference. When
-numba is installed (``pip install 'mch-indicators[fast]'``), large Wilson
-computations at one confidence level run one fused loop per block instead of
-about twenty array passes:
-the same floating-point operations in the same order, so the results are
-identical bit for bit (tested). ``MCH_INDICATORS_BACKEND=numpy`` turns the
-kernels off; ``=numba`` makes a missing numba an error instead of a fallback.
+numba is installed (``pip install 'mch-indicators[fast]'``), large computations
+at one confidence level run a few fused loops per block instead of a dozen or
+more array passes: Wilson limits for proportions, and Poisson limits looked up
+in a table of whole counts (exact, Byar, PHE, Wald). Each kernel performs the
+same floating-point operations in the same order as the numpy path, so the
+results are identical bit for bit (tested). ``MCH_INDICATORS_BACKEND=numpy``
+turns the kernels off; ``=numba`` makes a missing numba an error instead of a
+fallback.
+
+Every kernel checks its whole block first and returns False, having written
+nothing, when any element is not plain (missing, negative, infinite, zero
+denominator, numerator above the denominator of a proportion, a count outside
+the table): the caller then runs that block on the numpy path, which flags or
+raises. The checking loop and the arithmetic loop are separate and free of
+early exits so that the compiler can vectorise them.
 """
 
 from __future__ import annotations
@@ -14,12 +23,38 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-__all__ = ["BACKEND_VARIABLE", "wilson_kernel"]
+__all__ = ["BACKEND_VARIABLE", "FusedKernels", "fused_kernels"]
 
 BACKEND_VARIABLE = "MCH_INDICATORS_BACKEND"
+
+
+def _flag_block(
+    xb: Any,
+    nb: Any,
+    flags: Any,
+    few_below: float,
+    r2: float,
+    unreliable_bit: Any,
+    flag_above: bool,
+    above_bit: Any,
+) -> None:  # pragma: no cover - compiled by numba; checked against numpy in the tests
+    """UNRELIABLE and, for coverage, ABOVE_DENOMINATOR flags of one block.
+
+    UNRELIABLE: fewer events than ``few_below``, or a binomial RSE² above ``r2``
+    (pass ``r2 = inf`` for Poisson data). Writes only the flagged elements, as
+    the numpy path does.
+    """
+    for j in range(xb.shape[0]):
+        x = xb[j]
+        n = nb[j]
+        if x < few_below or (n - x) > r2 * n * x:
+            flags[j] |= unreliable_bit
+        if flag_above and x > n:
+            flags[j] |= above_bit
 
 
 def _wilson_block(
@@ -30,29 +65,26 @@ def _wilson_block(
     value: Any,
     lower: Any,
     upper: Any,
-    flags: Any,
-    flag_few: bool,
-    few_below: float,
-    r2: float,
-    bit: Any,
 ) -> bool:  # pragma: no cover - compiled by numba; checked against numpy in the tests
-    """Value, Wilson limits (conjugate form) and UNRELIABLE flags of one block.
+    """Value and Wilson limits (conjugate form) of one block of proportions.
 
     Mirrors ``_wilson`` and the fast path of ``compute_counts`` operation by
     operation: value = (x·scale)/n; h = ((x·y/n)·4 + 2·z²/2)^½ · (z/2) + z²/2;
     lower = x²/((x + h)·n); upper = 1 − y²/((y + h)·n); both times scale.
-    Returns False at the first element that is not a valid proportion (missing,
-    negative, infinite, zero denominator, numerator above it): the caller then
-    redoes the block on the numpy path, which flags or raises.
     """
+    plain = True
+    for j in range(xb.shape[0]):
+        x = xb[j]
+        n = nb[j]
+        plain &= (x >= 0.0) & (x <= n) & (n > 0.0) & (n < math.inf)  # NaN fails too
+    if not plain:
+        return False
     half_z2 = 0.5 * z * z
     twice = 2.0 * half_z2
     half_z = 0.5 * z
     for j in range(xb.shape[0]):
         x = xb[j]
         n = nb[j]
-        if not (x >= 0.0 and x <= n and n > 0.0 and n < math.inf):  # NaN fails too
-            return False
         value[j] = (x * scale) / n
         y = n - x
         h = x * y
@@ -64,14 +96,57 @@ def _wilson_block(
         h = h + half_z2
         lower[j] = ((x * x) / ((x + h) * n)) * scale
         upper[j] = (1.0 - (y * y) / ((y + h) * n)) * scale
-        if flag_few and (x < few_below or (n - x) > r2 * n * x):
-            flags[j] |= bit
     return True
 
 
+def _table_block(
+    xb: Any,
+    nb: Any,
+    scale: float,
+    low_table: Any,
+    high_table: Any,
+    bounded: bool,
+    value: Any,
+    lower: Any,
+    upper: Any,
+) -> bool:  # pragma: no cover - compiled by numba; checked against numpy in the tests
+    """Value and tabulated Poisson limits of one block of whole counts.
+
+    Mirrors the table lookup of ``compute_counts``: value = (x·scale)/n,
+    lower = (low_table[x]/n)·scale, upper = (high_table[x]/n)·scale.
+    """
+    top = float(low_table.shape[0] - 1)
+    plain = True
+    for j in range(xb.shape[0]):
+        x = xb[j]
+        n = nb[j]
+        plain &= (x >= 0.0) & (x <= top) & (x == math.floor(x)) & (n > 0.0) & (n < math.inf)
+        if bounded:
+            plain &= x <= n
+    if not plain:
+        return False
+    for j in range(xb.shape[0]):
+        x = xb[j]
+        n = nb[j]
+        k = int(x)
+        value[j] = (x * scale) / n
+        lower[j] = (low_table[k] / n) * scale
+        upper[j] = (high_table[k] / n) * scale
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class FusedKernels:
+    """The compiled block kernels (see the module docstring for their contracts)."""
+
+    wilson: Callable[..., bool]
+    table: Callable[..., bool]
+    flags: Callable[..., None]
+
+
 @cache
-def wilson_kernel() -> Callable[..., bool] | None:
-    """The compiled Wilson block kernel, or None to use the numpy path."""
+def fused_kernels() -> FusedKernels | None:
+    """The compiled kernels, or None to use the numpy path."""
     choice = os.environ.get(BACKEND_VARIABLE, "auto").strip().lower()
     if choice not in ("auto", "numpy", "numba"):
         raise ValueError(f"{BACKEND_VARIABLE} must be auto, numpy or numba, got {choice!r}")
@@ -86,7 +161,6 @@ def wilson_kernel() -> Callable[..., bool] | None:
                 "pip install 'mch-indicators[fast]'"
             ) from None
         return None
-    compiled: Callable[..., bool] = numba.njit(
-        nogil=True, fastmath=False, error_model="numpy", cache=False
-    )(_wilson_block)
-    return compiled
+    # no fastmath: no reassociation and no fused multiply-add, so the numbers are numpy's
+    jit = numba.njit(nogil=True, fastmath=False, error_model="numpy", cache=False)
+    return FusedKernels(jit(_wilson_block), jit(_table_block), jit(_flag_block))
