@@ -67,7 +67,7 @@ def scipy_exact(x: np.ndarray, n: np.ndarray, alpha: float) -> tuple[np.ndarray,
 
 def numpy_path(function: Callable[[], Any]) -> Any:
     """Run ``function`` with the optional numba kernels switched off (as a user would)."""
-    from mch_indicators._core import _kernels
+    from mch_indicators.stats import _kernels
 
     os.environ[_kernels.BACKEND_VARIABLE] = "numpy"
     _kernels.fused_kernels.cache_clear()
@@ -209,7 +209,7 @@ def main() -> None:
     exact_peak = peak_bytes(lambda: ratio.compute(deaths, births))
 
     print(f"strata: {size:,}; distinct death counts: {np.unique(deaths).size}")
-    from mch_indicators._core._kernels import fused_kernels
+    from mch_indicators.stats._kernels import fused_kernels
 
     kernel = "numba kernels" if fused_kernels() is not None else "numpy path (numba not installed)"
     print(

@@ -272,7 +272,8 @@ def test_large_inputs_on_several_threads_raise_no_warning_and_flag_alike():
 
 def _fused_and_reference(indicator, x, n, **options):
     """The same call with the kernels forced on for any size, and with them off."""
-    from mch_indicators._core import _compute, _kernels
+    from mch_indicators.stats import _engine as _compute
+    from mch_indicators.stats import _kernels
 
     assert _kernels.fused_kernels() is not None
     with (
@@ -331,7 +332,7 @@ def test_poisson_table_kernel_is_identical_to_numpy(pairs, key, method, levels, 
 
 def test_fused_kernels_leave_bad_blocks_to_the_numpy_path():
     pytest.importorskip("numba")
-    from mch_indicators._core import _compute
+    from mch_indicators.stats import _engine as _compute
 
     rng = np.random.default_rng(5)
     n = rng.integers(1, 60, 200_000).astype(np.float64)
@@ -353,16 +354,16 @@ def test_fused_kernels_leave_bad_blocks_to_the_numpy_path():
 
 
 def test_backend_variable_is_checked(monkeypatch):
-    from mch_indicators._core import _kernels
+    from mch_indicators.stats import _kernels
 
     monkeypatch.setenv(_kernels.BACKEND_VARIABLE, "gpu")
-    _kernels.fused_kernels.cache_clear()
+    _kernels.fused_kernels.cache_clear(), _kernels.backend_choice.cache_clear()
     try:
         with pytest.raises(ValueError, match="auto, numpy or numba"):
             _kernels.fused_kernels()
         monkeypatch.setenv(_kernels.BACKEND_VARIABLE, "numpy")
-        _kernels.fused_kernels.cache_clear()
+        _kernels.fused_kernels.cache_clear(), _kernels.backend_choice.cache_clear()
         assert _kernels.fused_kernels() is None
     finally:
         monkeypatch.delenv(_kernels.BACKEND_VARIABLE)
-        _kernels.fused_kernels.cache_clear()
+        _kernels.fused_kernels.cache_clear(), _kernels.backend_choice.cache_clear()

@@ -20,8 +20,8 @@ from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.rates import confint_poisson
 
 from mch_indicators import InvalidInputError
-from mch_indicators._core import METHODS
-from mch_indicators._core._methods import poisson_count_limits
+from mch_indicators.stats import METHODS
+from mch_indicators.stats._intervals import poisson_count_limits
 from strategies import SCALE_UNIT, make_indicator, proportion_pairs
 
 # PHE rates: exact below 10 events, Byar from 10 (methods.md tables B and G)

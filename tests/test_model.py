@@ -55,7 +55,7 @@ def test_indicators_are_frozen():
     ],
 )
 def test_definition_errors_are_clear(changes, message):
-    with pytest.raises(ValidationError, match=message):
+    with pytest.raises(mch.DefinitionError, match=message):
         mch.Indicator.model_validate(_fields(**changes))
 
 
@@ -65,7 +65,7 @@ def test_unit_spellings_are_normalised():
 
 
 def test_codes_marked_unverified_must_exist():
-    with pytest.raises(ValidationError, match="has no code"):
+    with pytest.raises(mch.DefinitionError, match="has no code"):
         mch.Codes(sdg="3.1.1", unverified=("gho",))
 
 

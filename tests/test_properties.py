@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mch_indicators._core import METHODS
+from mch_indicators.stats import METHODS
 from strategies import (
     SCALE_UNIT,
     confidence_levels,

@@ -53,7 +53,7 @@ def test_compute_keeps_index_and_other_columns():
     reference = mch.get("IMR").compute(frame["infant_deaths"], frame["live_births"])
     np.testing.assert_array_equal(out["value"], reference.value)
     np.testing.assert_array_equal(out["lower"], reference.lower)
-    assert out["flags"].tolist() == mch._core.flag_labels(reference.flags)
+    assert out["flags"].tolist() == mch.stats.flag_labels(reference.flags)
     assert set(out["unit"]) == {"permille"}
 
 

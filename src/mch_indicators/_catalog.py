@@ -20,8 +20,6 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from mch_indicators._errors import DefinitionError, UnknownIndicatorError
 from mch_indicators._model import Domain, Indicator, Kind, Term
 
@@ -42,15 +40,6 @@ def normalize_key(key: str) -> str:
     """
     text = unicodedata.normalize("NFKC", key).casefold().strip()
     return _SEPARATORS.sub(" ", text)
-
-
-def _describe(error: ValidationError) -> str:
-    lines = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "definition"
-        message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"{where}: {message}")
-    return "; ".join(lines)
 
 
 class Catalog(Mapping[str, Indicator]):
@@ -345,10 +334,9 @@ def _read(source: Traversable | Path) -> dict[str, Any]:
 def _terms_from(data: Mapping[str, Any], origin: str) -> dict[str, Term]:
     terms = {}
     for term_id, body in dict(data.get("terms", {})).items():
-        try:
-            terms[term_id] = Term.model_validate({"id": term_id, **body})
-        except ValidationError as error:
-            raise DefinitionError(f"{origin}, term {term_id!r}: {_describe(error)}") from None
+        terms[term_id] = Term.model_validate(
+            {"id": term_id, **body}, where=f"{origin}, term {term_id!r}"
+        )
     return terms
 
 
@@ -375,10 +363,7 @@ def _indicators_from(
                         f"{origin}, {label}: {role} refers to unknown term {reference!r}{hint}"
                     )
                 raw[role] = terms[reference]
-        try:
-            indicators.append(Indicator.model_validate(raw))
-        except ValidationError as error:
-            raise DefinitionError(f"{origin}, {label}: {_describe(error)}") from None
+        indicators.append(Indicator.model_validate(raw, where=f"{origin}, {label}"))
     return indicators
 
 

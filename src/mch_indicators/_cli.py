@@ -22,13 +22,13 @@ from typing import Any, TextIO
 import numpy as np
 
 from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
-from mch_indicators._core import Flag, flag_labels
 from mch_indicators._errors import MCHIndicatorsError
 from mch_indicators._model import Domain, Indicator, Kind
 from mch_indicators._result import Result, limit_columns
 from mch_indicators._table import render
 from mch_indicators._targets import Target, builtin_targets, targets_for
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators.stats._flags import Flag, flag_labels
 
 __all__ = ["main"]
 

@@ -1,20 +1,46 @@
-"""Exception types raised by mch_indicators.
+"""The exceptions mch_indicators raises on purpose, in one tree.
 
-Every error the library raises on purpose derives from one of the built-in
-``ValueError`` or ``KeyError`` so that existing ``except`` clauses keep working,
-and carries a message that names what was wrong and where.
+::
+
+    MCHIndicatorsError                       everything below; catch this to catch all
+    ├── InvalidInputError (ValueError)       counts, values, options or tables that cannot
+    │                                        be computed on; the message names the argument
+    │                                        and the rows (by label where they have one)
+    ├── UnitError (ValueError)               a unit that is unknown, ambiguous or not
+    │                                        convertible
+    ├── DefinitionError (ValueError)         an indicator, term, target, plan or standard
+    │                                        population that does not validate; names the
+    │                                        file, the definition and each field
+    ├── ConfigurationError (ValueError)      a setting of the environment
+    │                                        (MCH_INDICATORS_BACKEND) that is not allowed
+    └── UnknownIndicatorError (KeyError)     no indicator matches a key, or a code several
+                                             indicators share; suggests the closest ids
+
+Each error also derives from the built-in exception an ``except`` clause would
+expect (``ValueError`` or ``KeyError``), so existing code keeps working. Every
+error pickles with its attributes, so it crosses to a process pool.
+
+Errors of the pydantic models are translated once, by :func:`definition_error`,
+into a :class:`DefinitionError` that names the definition and each field.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 __all__ = [
+    "ConfigurationError",
     "DefinitionError",
     "InvalidInputError",
     "MCHIndicatorsError",
     "UnitError",
     "UnknownIndicatorError",
+    "definition_error",
+    "describe_validation",
 ]
 
 
@@ -37,6 +63,10 @@ class DefinitionError(MCHIndicatorsError, ValueError):
     """An indicator definition that does not validate (bad id, missing name, unknown unit...)."""
 
 
+class ConfigurationError(MCHIndicatorsError, ValueError):
+    """An environment setting that is not allowed (``MCH_INDICATORS_BACKEND=gpu``)."""
+
+
 class UnknownIndicatorError(MCHIndicatorsError, KeyError):
     """No indicator matches the key; the message suggests the closest matches.
 
@@ -57,6 +87,9 @@ class UnknownIndicatorError(MCHIndicatorsError, KeyError):
         self.shared = shared
         super().__init__(key)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_unknown_indicator, (self.key, self.suggestions, self.shared))
+
     def __str__(self) -> str:
         if self.shared:
             return (
@@ -69,3 +102,41 @@ class UnknownIndicatorError(MCHIndicatorsError, KeyError):
         else:
             message += "; run `mch-indicators list` to see the catalog"
         return message
+
+
+def _unknown_indicator(
+    key: str, suggestions: Sequence[str], shared: bool
+) -> UnknownIndicatorError:
+    return UnknownIndicatorError(key, suggestions, shared=shared)
+
+
+def describe_validation(error: ValidationError) -> str:
+    """Each failing field of a pydantic error as ``field: message``, joined by ``; ``.
+
+    The raw pydantic text (error codes, input values, documentation links) is
+    left out: the field path and the reason are what a definition's author needs.
+    """
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "definition"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"{where}: {message}")
+    return "; ".join(lines)
+
+
+def definition_error(error: ValidationError, where: str) -> DefinitionError:
+    """The :class:`DefinitionError` for a pydantic error, naming ``where`` (file, id)."""
+    return DefinitionError(f"{where}: {describe_validation(error)}")
+
+
+# Errors show as ``mch_indicators.UnitError`` in tracebacks, not by private module.
+for _error in (
+    ConfigurationError,
+    DefinitionError,
+    InvalidInputError,
+    MCHIndicatorsError,
+    UnitError,
+    UnknownIndicatorError,
+):
+    _error.__module__ = "mch_indicators"
+del _error

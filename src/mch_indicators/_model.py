@@ -3,7 +3,9 @@
 An :class:`Indicator` says what is counted (its numerator and denominator
 :class:`Term`), on which scale it is shown (``unit``), what kind of quotient it
 is (:class:`Kind`) and where the definition comes from (:class:`Source`).
-Its :meth:`Indicator.compute` hands plain arrays to the numeric core.
+These classes are pure data: they validate and describe, and never compute.
+:meth:`Indicator.compute` is a convenience that hands the definition and the
+counts to :mod:`mch_indicators._compute`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, Unpack
 
 import numpy.typing as npt
 from pydantic import (
@@ -19,17 +21,19 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     field_validator,
     model_validator,
 )
+from pydantic._internal._model_construction import ModelMetaclass
 
-from mch_indicators._core._reliability import Reliability, Suppression
-from mch_indicators._errors import InvalidInputError, UnitError
+from mch_indicators._errors import UnitError, definition_error
 from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
-    from mch_indicators._core._methods import Family
+    from mch_indicators._options import ComputeOptions
     from mch_indicators._result import Result
+    from mch_indicators.stats._intervals import Family
 
 __all__ = [
     "Codes",
@@ -45,9 +49,6 @@ __all__ = [
     "Text",
 ]
 
-#: The reliability rule :meth:`Indicator.compute` applies unless told otherwise.
-DEFAULT_RELIABILITY = Reliability()
-
 _ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
@@ -55,8 +56,42 @@ Id = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
-class _Frozen(BaseModel):
+def _where(model: type, data: Any) -> str:
+    """``Indicator 'maternal_mortality_ratio'``: the model and, when known, the id."""
+    ident = data.get("id") if isinstance(data, dict) else None
+    return f"{model.__name__} {ident!r}" if isinstance(ident, str) else model.__name__
+
+
+class _DefinitionMeta(ModelMetaclass):
+    """Builds models whose construction in Python raises :class:`DefinitionError`.
+
+    Only the outermost call is translated: pydantic validates nested models
+    without calling their class, so the message names every failing field once.
+    """
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - a metaclass
+        try:
+            return super().__call__(*args, **kwargs)
+        except ValidationError as error:
+            raise definition_error(error, _where(cls, kwargs)) from None
+
+
+class _Frozen(BaseModel, metaclass=_DefinitionMeta):
+    """Immutable, strict models whose validation errors are :class:`DefinitionError`."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    @classmethod
+    def model_validate(cls, obj: Any, *, where: str | None = None, **options: Any) -> Self:
+        """Validate ``obj`` (a mapping); raise :class:`DefinitionError` naming each field.
+
+        ``where`` names the definition in the message (file and id), by default
+        the model and the ``id`` of ``obj``.
+        """
+        try:
+            return super().model_validate(obj, **options)
+        except ValidationError as error:
+            raise definition_error(error, where or _where(cls, obj)) from None
 
 
 class Kind(StrEnum):
@@ -299,7 +334,7 @@ class Indicator(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
-        from mch_indicators._core import METHODS
+        from mch_indicators.stats._intervals import METHODS
 
         if self.method is not None and self.method not in METHODS[self.kind.family]:
             allowed = ", ".join(METHODS[self.kind.family])
@@ -343,12 +378,7 @@ class Indicator(_Frozen):
         self,
         numerator: npt.ArrayLike,
         denominator: npt.ArrayLike,
-        *,
-        confidence: float | Iterable[float] = 0.95,
-        method: str | None = None,
-        on_invalid: Literal["raise", "flag"] = "raise",
-        reliability: Reliability | None = DEFAULT_RELIABILITY,
-        suppress: Suppression | str | None = None,
+        **options: Unpack[ComputeOptions],
     ) -> Result:
         """Compute values and confidence intervals from counts.
 
@@ -357,21 +387,16 @@ class Indicator(_Frozen):
         numerator, denominator : array_like
             Counts: scalars, sequences or arrays of any broadcastable shapes.
             NaN or None marks a missing count. Inputs are never modified.
-        confidence : float or sequence of float, default 0.95
-            One level, or several (``(0.95, 0.998)``), each strictly between 0 and 1.
-        method : str, optional
-            Interval method; defaults to the indicator's (``wilson`` for
-            proportions, ``exact`` Poisson otherwise). See ``docs/methods.md``.
-        on_invalid : {"raise", "flag"}, default "raise"
-            What a numerator above the denominator of a proportion does: raise
-            :class:`~mch_indicators.InvalidInputError`, or give NaN with an
-            ``INVALID`` flag.
-        reliability : Reliability or None, default Reliability()
-            When to flag a value UNRELIABLE (fewer than 20 events or a relative
-            standard error above 30 % by default); None for no such flag.
-        suppress : Suppression or {"ons", "nchs", "uscs"}, optional
-            Withhold values and limits by this rule (NaN with a SUPPRESSED flag;
-            :attr:`Result.reasons` says why). Never applied unless asked for.
+        **options
+            The compute options (:class:`~mch_indicators.ComputeOptions`):
+            ``confidence`` (default 0.95, or several levels such as ``(0.95, 0.998)``),
+            ``method`` (default: the indicator's, ``wilson`` for proportions and
+            ``exact`` Poisson otherwise; see ``docs/methods.md``), ``on_invalid``
+            (``"raise"`` or ``"flag"`` a numerator above the denominator of a
+            proportion), ``reliability`` (when to flag a value UNRELIABLE: fewer than
+            20 events or a relative standard error above 30 % by default; None for no
+            such flag) and ``suppress`` (withhold values by a rule or a preset:
+            ``"ons"``, ``"nchs"``, ``"uscs"``; never applied unless asked for).
 
         Returns
         -------
@@ -382,8 +407,9 @@ class Indicator(_Frozen):
         ------
         InvalidInputError
             Negative, infinite, boolean or non-numeric counts; shapes that do
-            not broadcast; a bad confidence level or method; a numerator above
-            the denominator of a proportion (unless ``on_invalid="flag"``).
+            not broadcast; a bad option; a numerator above the denominator of a
+            proportion (unless ``on_invalid="flag"``); an indicator that is not
+            computable.
 
         Examples
         --------
@@ -392,30 +418,7 @@ class Indicator(_Frozen):
         >>> r.value.tolist(), [f.name for f in r.flag_list(1)]
         ([99.5, nan], ['ZERO_DENOMINATOR'])
         """
-        from mch_indicators._core import check_confidence, compute_counts, get_method
-        from mch_indicators._result import Result
+        from mch_indicators._compute import compute_indicator
+        from mch_indicators._options import Options
 
-        if not self.computable:
-            raise InvalidInputError(
-                f"{self.id} is not a quotient of two counts and cannot be computed from a "
-                f"numerator and a denominator: {self.note}"
-            )
-        if on_invalid not in ("raise", "flag"):
-            raise InvalidInputError(f"on_invalid must be 'raise' or 'flag', got {on_invalid!r}")
-        levels = check_confidence(confidence)
-        chosen = get_method(method or self.default_method, self.kind.family, self.kind.value)
-        core = compute_counts(
-            numerator,
-            denominator,
-            method=chosen,
-            levels=levels,
-            scale=float(self.scale),
-            bounded=self.kind is Kind.PROPORTION,
-            estimated_denominator=self.kind is Kind.COVERAGE,
-            on_invalid=on_invalid,
-            reliability=reliability,
-        )
-        result = Result._from_core(
-            core, indicator=self, unit=self.unit, levels=levels, method=chosen.name
-        )
-        return result if suppress is None else result.suppress(suppress)
+        return compute_indicator(self, numerator, denominator, Options.from_keywords(options))

@@ -10,14 +10,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._core import (
-    CoreResult,
-    Flag,
-    Suppression,
-    flag_labels,
-    relative_standard_error,
-)
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators.stats._flags import Flag, flag_label_array
+from mch_indicators.stats._reliability import Suppression, relative_standard_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -142,8 +137,8 @@ class Result:
         object.__setattr__(self, "method", method)
         object.__setattr__(self, "suppression", suppression)
 
-    def _replace(self, **changes: Any) -> Result:
-        fields: dict[str, Any] = {
+    def _fields(self) -> dict[str, Any]:
+        return {
             "indicator": self.indicator,
             "unit": self.unit,
             "confidence": self.confidence,
@@ -156,31 +151,25 @@ class Result:
             "flags": self.flags,
             "suppression": self.suppression,
         }
-        fields.update(changes)
-        return Result(**fields)
 
-    @classmethod
-    def _from_core(
-        cls,
-        core: CoreResult,
-        *,
-        indicator: Indicator,
-        unit: str,
-        levels: tuple[float, ...],
-        method: str,
-    ) -> Result:
-        return cls(
-            indicator=indicator,
-            unit=unit,
-            confidence=levels,
-            method=method,
-            value=core.value,
-            lower=core.lower,
-            upper=core.upper,
-            numerator=core.numerator,
-            denominator=core.denominator,
-            flags=core.flags,
+    def _replace(self, **changes: Any) -> Result:
+        return Result(**{**self._fields(), **changes})
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild, (self._fields(),))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        mine, theirs = self._fields(), other._fields()
+        return all(
+            np.array_equal(value, theirs[name], equal_nan=value.dtype.kind == "f")
+            if isinstance(value, np.ndarray)
+            else value == theirs[name]
+            for name, value in mine.items()
         )
+
+    __hash__ = None  # type: ignore[assignment]
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Result is immutable; use .to() or slicing for a new one")
@@ -198,6 +187,20 @@ class Result:
         """Upper limits at the first confidence level."""
         upper: FloatArray = self._upper[0]
         return upper
+
+    @property
+    def limits(self) -> tuple[FloatArray, FloatArray]:
+        """(lower, upper) for every confidence level, each with a leading level axis.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> r = mch.get("infant_mortality_rate").compute([60, 6], 26906, confidence=(0.95, 0.998))
+        >>> lower, upper = r.limits
+        >>> lower.shape
+        (2, 2)
+        """
+        return self._lower, self._upper
 
     @property
     def intervals(self) -> Mapping[float, tuple[FloatArray, FloatArray]]:
@@ -343,25 +346,38 @@ class Result:
 
     # -- tables ------------------------------------------------------------------------
 
-    def records(self) -> dict[str, list[Any]]:
-        """Columns as plain lists (flattened in C order), the basis of :meth:`to_frame`."""
+    def columns(self, *, details: bool = True) -> dict[str, npt.NDArray[Any]]:
+        """Columns as flat arrays (C order), for :meth:`records`, :meth:`to_frame` and adapters.
+
+        ``indicator, numerator, denominator, value``, the limits (``lower, upper``,
+        or ``lower_95, upper_95, lower_99.8``... for several levels), ``unit``, then
+        with ``details`` ``confidence`` and ``method``, then ``flags`` (labels such as
+        ``"MISSING|ZERO_DENOMINATOR"``, ``""`` for none) and, after a suppression,
+        ``suppressed_because``.
+        """
         size = self.size
-        columns: dict[str, list[Any]] = {
-            "indicator": [self.indicator.id] * size,
-            "numerator": self.numerator.ravel().tolist(),
-            "denominator": self.denominator.ravel().tolist(),
-            "value": self.value.ravel().tolist(),
+        columns: dict[str, npt.NDArray[Any]] = {
+            "indicator": np.full(size, self.indicator.id, dtype=object),
+            "numerator": self.numerator.ravel(),
+            "denominator": self.denominator.ravel(),
+            "value": self.value.ravel(),
         }
         for i, (low, high) in enumerate(limit_columns(self.confidence)):
-            columns[low] = self._lower[i].ravel().tolist()
-            columns[high] = self._upper[i].ravel().tolist()
-        columns["unit"] = [self.unit] * size
-        columns["confidence"] = [", ".join(level_label(c) + "%" for c in self.confidence)] * size
-        columns["method"] = [self.method] * size
-        columns["flags"] = flag_labels(self.flags)
+            columns[low] = self._lower[i].ravel()
+            columns[high] = self._upper[i].ravel()
+        columns["unit"] = np.full(size, self.unit, dtype=object)
+        if details:
+            levels = ", ".join(level_label(c) + "%" for c in self.confidence)
+            columns["confidence"] = np.full(size, levels, dtype=object)
+            columns["method"] = np.full(size, self.method, dtype=object)
+        columns["flags"] = flag_label_array(self.flags).ravel()
         if self.suppression is not None:
-            columns["suppressed_because"] = self.reasons
+            columns["suppressed_because"] = np.array(self.reasons, dtype=object)
         return columns
+
+    def records(self) -> dict[str, list[Any]]:
+        """Columns as plain lists (flattened in C order); see :meth:`columns`."""
+        return {name: values.tolist() for name, values in self.columns().items()}
 
     def to_frame(self) -> pd.DataFrame:
         """A tidy pandas DataFrame, one row per stratum (needs pandas).
@@ -453,3 +469,8 @@ class Result:
                 f"  flagged: {int(np.count_nonzero(self.flags))} of {self.size}"
             )
         return f"{head}\n{body}"
+
+
+def _rebuild(fields: dict[str, Any]) -> Result:
+    """Unpickle a :class:`Result` (its constructor makes the arrays read-only again)."""
+    return Result(**fields)

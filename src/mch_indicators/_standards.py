@@ -15,10 +15,10 @@ from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from mch_indicators._catalog import normalize_key
-from mch_indicators._errors import DefinitionError, InvalidInputError
+from mch_indicators._errors import InvalidInputError
 from mch_indicators._model import Id, NonEmpty, _Frozen
 
 __all__ = ["StandardPopulation", "normalize_band", "standard_population", "standard_populations"]
@@ -131,10 +131,9 @@ def _load(data: Mapping[str, object]) -> dict[str, StandardPopulation]:
     raw = data.get("standards", {})
     assert isinstance(raw, dict)
     for key, body in raw.items():
-        try:
-            standards[key] = StandardPopulation.model_validate({"id": key, **body})
-        except ValidationError as error:
-            raise DefinitionError(f"standard_populations.toml, {key!r}: {error}") from None
+        standards[key] = StandardPopulation.model_validate(
+            {"id": key, **body}, where=f"standard_populations.toml, {key!r}"
+        )
     return standards
 
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
-from mch_indicators._core._inputs import coerce_values
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators.stats._inputs import coerce_values
 
 if TYPE_CHECKING:
     from mch_indicators._result import Result
@@ -276,10 +276,9 @@ class Target(_Frozen):
 def _load_targets(data: Mapping[str, Any], indicators: Mapping[str, Indicator]) -> list[Target]:
     plans: dict[str, Plan] = {}
     for plan_id, body in dict(data.get("plans", {})).items():
-        try:
-            plans[plan_id] = Plan.model_validate({"id": plan_id, **body})
-        except ValidationError as error:
-            raise DefinitionError(f"targets.toml, plan {plan_id!r}: {error}") from None
+        plans[plan_id] = Plan.model_validate(
+            {"id": plan_id, **body}, where=f"targets.toml, plan {plan_id!r}"
+        )
     targets: list[Target] = []
     seen: set[str] = set()
     for position, body in enumerate(data.get("target", []), start=1):
@@ -293,10 +292,7 @@ def _load_targets(data: Mapping[str, Any], indicators: Mapping[str, Indicator]) 
             raise DefinitionError(f"{label}: unknown indicator {raw.get('indicator')!r}")
         raw["plan"] = plan
         raw.setdefault("unit", indicator.unit)
-        try:
-            target = Target.model_validate(raw)
-        except ValidationError as error:
-            raise DefinitionError(f"{label} ({indicator.id}): {error}") from None
+        target = Target.model_validate(raw, where=f"{label} ({indicator.id})")
         if target.id in seen:
             raise DefinitionError(f"{label}: target {target.id!r} is defined twice")
         seen.add(target.id)

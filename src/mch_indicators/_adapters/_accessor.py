@@ -12,50 +12,10 @@ import importlib.machinery
 import sys
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any
 
-__all__ = ["MCHAccessor", "install"]
+__all__ = ["install"]
 
 _registered = False
-
-
-class MCHAccessor:
-    """``df.mch``: compute, pool and standardise the frame's counts.
-
-    Examples
-    --------
-    >>> import pandas as pd, mch_indicators
-    >>> counts = pd.DataFrame({"infant_deaths": [12], "live_births": [4210]})
-    >>> round(float(counts.mch.compute("infant_mortality_rate")["value"].iloc[0]), 3)
-    2.85
-    """
-
-    def __init__(self, frame: Any) -> None:
-        self._frame = frame
-
-    def compute(self, indicator: Any = None, **options: Any) -> Any:
-        """:func:`mch_indicators.compute` on this frame."""
-        from mch_indicators._adapters._pandas import compute_frame
-
-        return compute_frame(self._frame, indicator, **options)
-
-    def pool(self, indicator: Any = None, **options: Any) -> Any:
-        """:func:`mch_indicators.pool` on this frame."""
-        from mch_indicators._adapters._pandas import pool
-
-        return pool(self._frame, indicator, **options)
-
-    def dsr(self, **options: Any) -> Any:
-        """:func:`mch_indicators.dsr` on this frame."""
-        from mch_indicators._adapters._pandas import dsr
-
-        return dsr(self._frame, **options)
-
-    def isr(self, **options: Any) -> Any:
-        """:func:`mch_indicators.isr` on this frame."""
-        from mch_indicators._adapters._pandas import isr
-
-        return isr(self._frame, **options)
 
 
 def _register(pandas: ModuleType) -> None:
@@ -63,6 +23,8 @@ def _register(pandas: ModuleType) -> None:
     if _registered:
         return
     _registered = True
+    from mch_indicators._adapters._pandas._accessor import MCHAccessor
+
     pandas.api.extensions.register_dataframe_accessor("mch")(MCHAccessor)
 
 

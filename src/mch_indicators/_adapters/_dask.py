@@ -8,11 +8,22 @@ sums in one partition. Nothing runs until the caller asks for the result.
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any, Unpack
 
-from mch_indicators._adapters import _pandas
+from mch_indicators._adapters._pandas._columns import (
+    Columns,
+    count_columns,
+    numbers,
+    resolve,
+)
+from mch_indicators._adapters._pandas._compute import compute_frame
+from mch_indicators._adapters._pandas._pool import pool, pool_keys
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._model import Indicator
+from mch_indicators._options import ComputeOptions, Options
+
+if TYPE_CHECKING:
+    from mch_indicators._model import Indicator
 
 __all__ = ["compute_dask_frame", "is_dask_frame", "pool_dask_frame"]
 
@@ -21,18 +32,23 @@ _MISSING = "__mch_missing_{}__"
 
 def is_dask_frame(data: object) -> bool:
     """True for a dask DataFrame (without importing dask when it is not loaded)."""
-    import sys
-
     module = sys.modules.get("dask.dataframe")
     return module is not None and isinstance(data, module.DataFrame)
 
 
 def compute_dask_frame(
-    frame: Any, indicator: str | Indicator | None = None, **options: Any
+    frame: Any,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    **options: Unpack[ComputeOptions],
 ) -> Any:
     """Lazy :func:`compute_frame` over the partitions of a dask DataFrame."""
-    meta = _pandas.compute_frame(frame._meta, indicator, **options)
-    return frame.map_partitions(_pandas.compute_frame, indicator, **options, meta=meta)
+    checked = Options.from_keywords(options).keywords()
+    names = {"numerator": numerator, "denominator": denominator}
+    meta = compute_frame(frame._meta, indicator, **names, **checked)
+    return frame.map_partitions(compute_frame, indicator, **names, **checked, meta=meta)
 
 
 def pool_dask_frame(
@@ -41,18 +57,19 @@ def pool_dask_frame(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
-    by: str | list[str] | None = None,
+    by: Columns = None,
     over: str | None = None,
     window: int | None = None,
-    **options: Any,
+    **options: Unpack[ComputeOptions],
 ) -> Any:
     """Lazy :func:`pool` of a dask DataFrame: grouped sums, then one small partition."""
-    chosen = None if indicator is None else _pandas._resolve(indicator)
+    checked = Options.from_keywords(options).keywords()
+    chosen = None if indicator is None else resolve(indicator)
     meta_frame = frame._meta
-    num, den = _pandas._count_columns(meta_frame, chosen, numerator, denominator)
-    keys = _pandas._pool_keys(meta_frame, chosen, by, over, window)
+    num, den = count_columns(meta_frame, chosen, numerator, denominator)
+    keys = pool_keys(meta_frame, chosen, by, over, window)
     for column in (num, den):
-        _pandas._numbers(meta_frame, column)  # dtype checks on the meta frame
+        numbers(meta_frame, column)  # dtype checks on the meta frame
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
     flags = {_MISSING.format(c): frame[c].isna().astype("int64") for c in (num, den)}
@@ -70,10 +87,10 @@ def pool_dask_frame(
             restored.loc[restored[_MISSING.format(column)] > 0, column] = float("nan")
         restored = restored.drop(columns=list(flags))
         restored[[num, den]] = restored[[num, den]].astype("float64")
-        return _pandas.pool(
+        return pool(
             restored, indicator, numerator=num, denominator=den,
             by=[k for k in keys if k != "indicator"] or None, over=over, window=window,
-            **options,
+            **checked,
         )  # fmt: skip
 
     meta = finish(sums._meta)

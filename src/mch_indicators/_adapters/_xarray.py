@@ -9,21 +9,21 @@ distributed cluster unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._core import Flag, check_confidence
+from mch_indicators._compute import compute_indicator, require_computable
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._model import DEFAULT_RELIABILITY, Indicator
+from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators.stats._flags import Flag
 
 if TYPE_CHECKING:
     import xarray as xr
 
-    from mch_indicators._core import Reliability, Suppression
+    from mch_indicators._model import Indicator
 
 __all__ = ["compute_dataarrays", "compute_dataset"]
 
@@ -59,12 +59,7 @@ def compute_dataarrays(
     indicator: Indicator,
     numerator: object,
     denominator: object,
-    *,
-    confidence: float | Sequence[float] = 0.95,
-    method: str | None = None,
-    on_invalid: Literal["raise", "flag"] = "raise",
-    reliability: Reliability | None = DEFAULT_RELIABILITY,
-    suppress: Suppression | str | None = None,
+    **options: Unpack[ComputeOptions],
 ) -> xr.Dataset:
     """Compute ``indicator`` on two DataArrays (or dask arrays); a Dataset out.
 
@@ -75,7 +70,8 @@ def compute_dataarrays(
     ``on_invalid="flag"``.
     """
     xr = _xarray()
-    levels = check_confidence(confidence)
+    checked = Options.from_keywords(options)
+    levels = checked.confidence
     num = _as_dataarray(numerator, "numerator")
     den = _as_dataarray(denominator, "denominator")
     try:
@@ -87,22 +83,14 @@ def compute_dataarrays(
     for name, array in (("numerator", num), ("denominator", den)):
         if array.dtype == bool or array.dtype.kind not in "iuf":
             raise InvalidInputError(f"{name} must be numbers, got an array of {array.dtype}")
-    if not indicator.computable:
-        indicator.compute(0, 1)  # raises the indicator's own explanation
+    require_computable(indicator)
 
     def kernel(
         x: npt.NDArray[Any], n: npt.NDArray[Any]
     ) -> tuple[npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[Any]]:
-        result = indicator.compute(
-            x, n, confidence=levels, method=method, on_invalid=on_invalid,
-            reliability=reliability, suppress=suppress,
-        )  # fmt: skip
-        return (
-            result.value,
-            np.moveaxis(result._lower, 0, -1),
-            np.moveaxis(result._upper, 0, -1),
-            result.flags,
-        )
+        result = compute_indicator(indicator, x, n, checked)
+        lower, upper = result.limits
+        return result.value, np.moveaxis(lower, 0, -1), np.moveaxis(upper, 0, -1), result.flags
 
     value, lower, upper, flags = xr.apply_ufunc(
         kernel,
@@ -136,7 +124,7 @@ def compute_dataarrays(
     ).assign_coords(confidence=list(levels))
     dataset.attrs = {
         "indicator": indicator.id,
-        "method": method or indicator.default_method,
+        "method": checked.method or indicator.default_method,
         "source": "mch_indicators",
     }
     return _dataset(dataset)
@@ -148,7 +136,7 @@ def compute_dataset(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
-    **options: Any,
+    **options: Unpack[ComputeOptions],
 ) -> xr.Dataset:
     """Compute from two variables of a Dataset (default: the indicator's term ids)."""
     num = numerator or indicator.numerator.id

@@ -25,7 +25,15 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 
-__all__ = ["METHODS", "Family", "IntervalMethod", "get_method", "poisson_count_limits"]
+__all__ = [
+    "BLOCK",
+    "METHODS",
+    "Family",
+    "IntervalMethod",
+    "get_method",
+    "normal_quantile",
+    "poisson_count_limits",
+]
 
 FloatArray = npt.NDArray[np.float64]
 Family = Literal["binomial", "poisson"]
@@ -37,6 +45,19 @@ LimitFunction = Callable[[FloatArray, FloatArray, float, float], Limits]
 BLOCK = 1 << 15
 #: Above this many elements, Poisson limits are evaluated once per distinct count.
 DISTINCT_FROM = 2048
+
+
+def normal_quantile(p: float) -> float:
+    """The standard normal quantile: ``normal_quantile(0.975)`` is 1.959964...
+
+    Examples
+    --------
+    >>> round(normal_quantile(0.975), 6)
+    1.959964
+    """
+    from scipy.special import ndtri
+
+    return float(ndtri(p))
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,11 +263,9 @@ def poisson_count_limits(
     >>> round(float(upper[0]), 5)  # -ln(0.025)
     3.68888
     """
-    from scipy.special import ndtri
-
     counts = np.atleast_1d(np.asarray(x, dtype=np.float64))
     alpha = 1.0 - confidence
-    return _COUNT_LIMITS[method](counts, float(ndtri(1.0 - alpha / 2.0)), alpha)
+    return _COUNT_LIMITS[method](counts, normal_quantile(1.0 - alpha / 2.0), alpha)
 
 
 def _method(

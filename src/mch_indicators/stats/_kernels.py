@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-__all__ = ["BACKEND_VARIABLE", "FusedKernels", "fused_kernels"]
+__all__ = ["BACKEND_VARIABLE", "FusedKernels", "backend_choice", "fused_kernels"]
 
 BACKEND_VARIABLE = "MCH_INDICATORS_BACKEND"
 
@@ -145,11 +145,28 @@ class FusedKernels:
 
 
 @cache
-def fused_kernels() -> FusedKernels | None:
-    """The compiled kernels, or None to use the numpy path."""
+def backend_choice() -> str:
+    """The backend asked for by ``MCH_INDICATORS_BACKEND``, checked on first use.
+
+    Raises
+    ------
+    ConfigurationError
+        A value other than ``auto``, ``numpy`` or ``numba``.
+    """
     choice = os.environ.get(BACKEND_VARIABLE, "auto").strip().lower()
     if choice not in ("auto", "numpy", "numba"):
-        raise ValueError(f"{BACKEND_VARIABLE} must be auto, numpy or numba, got {choice!r}")
+        from mch_indicators._errors import ConfigurationError
+
+        raise ConfigurationError(
+            f"{BACKEND_VARIABLE} must be auto, numpy or numba, got {choice!r}"
+        )
+    return choice
+
+
+@cache
+def fused_kernels() -> FusedKernels | None:
+    """The compiled kernels, or None to use the numpy path."""
+    choice = backend_choice()
     if choice == "numpy":
         return None
     try:

@@ -7,7 +7,7 @@ from enum import IntFlag
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FLAG_DTYPE", "Flag", "flag_labels"]
+__all__ = ["FLAG_DTYPE", "Flag", "flag_label_array", "flag_labels"]
 
 FLAG_DTYPE = np.uint16
 
@@ -45,6 +45,23 @@ class Flag(IntFlag):
     SUPPRESSED = 32
 
 
+def flag_label_array(flags: npt.ArrayLike, sep: str = "|") -> npt.NDArray[np.object_]:
+    """Readable labels as an object array of the same shape, ``""`` for none.
+
+    Each distinct mask is labelled once, so millions of rows cost one lookup each.
+
+    Examples
+    --------
+    >>> flag_label_array([[0, 16], [16, 1]]).tolist()
+    [['', 'UNRELIABLE'], ['UNRELIABLE', 'MISSING']]
+    """
+    masks = np.asarray(flags, dtype=np.int64)
+    distinct, positions = np.unique(masks.ravel(), return_inverse=True)
+    names = [sep.join(f.name or "" for f in Flag if mask & f) for mask in distinct.tolist()]
+    labels = np.array(names, dtype=object)
+    return labels[positions.ravel()].reshape(masks.shape)
+
+
 def flag_labels(flags: npt.ArrayLike, sep: str = "|") -> list[str]:
     """Readable labels, one per element (flattened in C order), ``""`` for none.
 
@@ -53,13 +70,5 @@ def flag_labels(flags: npt.ArrayLike, sep: str = "|") -> list[str]:
     >>> flag_labels([0, 3, 8])
     ['', 'MISSING|ZERO_DENOMINATOR', 'ABOVE_DENOMINATOR']
     """
-    masks = np.asarray(flags, dtype=np.int64).ravel()
-    cache: dict[int, str] = {}
-    labels = []
-    for mask in masks.tolist():
-        label = cache.get(mask)
-        if label is None:
-            label = sep.join(f.name or "" for f in Flag if mask & f)
-            cache[mask] = label
-        labels.append(label)
+    labels: list[str] = flag_label_array(flags, sep).ravel().tolist()
     return labels

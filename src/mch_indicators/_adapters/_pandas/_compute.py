@@ -1,0 +1,121 @@
+"""pandas in, pandas out: compute an indicator on every row of a DataFrame.
+
+Output frames are tidy: the input's index and its other columns first, then
+``indicator, numerator, denominator, value, lower, upper, unit, flags`` (limits
+suffixed ``_95``, ``_99.8``... when several levels are asked for). The input
+frame is never modified.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from typing import TYPE_CHECKING, Any, Unpack
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._adapters._pandas._columns import (
+    as_frame,
+    check_frame,
+    count_columns,
+    numbers,
+    pandas,
+    resolve,
+    result_columns,
+)
+from mch_indicators._compute import compute_indicator
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._options import ComputeOptions, Options
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mch_indicators._model import Indicator
+
+__all__ = ["compute_frame", "compute_long"]
+
+FloatArray = npt.NDArray[np.float64]
+
+
+def compute_long(
+    indicators: Sequence[Hashable],
+    x: FloatArray,
+    n: FloatArray,
+    options: Options,
+) -> dict[str, npt.NDArray[Any]]:
+    """Compute each indicator of a long table on its rows; columns in row order."""
+    pd = pandas()
+    codes, keys = pd.factorize(pd.Series(indicators, dtype=object), use_na_sentinel=True)
+    if (codes < 0).any():
+        row = int(np.flatnonzero(codes < 0)[0])
+        raise InvalidInputError(f"column 'indicator' is empty at position {row}")
+    columns: dict[str, npt.NDArray[Any]] = {}
+    for code, key in enumerate(keys):
+        rows = np.flatnonzero(codes == code)
+        try:
+            result = compute_indicator(resolve(str(key)), x[rows], n[rows], options)
+        except InvalidInputError as error:
+            raise InvalidInputError(f"indicator {key!r}: {error}") from None
+        for name, values in result_columns(result).items():
+            if name not in columns:  # numbers start as NaN, labels as ""
+                numeric = values.dtype.kind == "f"
+                columns[name] = np.full(
+                    x.size, np.nan if numeric else "", dtype=None if numeric else object
+                )
+            columns[name][rows] = values
+    return columns
+
+
+def compute_frame(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    **options: Unpack[ComputeOptions],
+) -> pd.DataFrame:
+    """Compute an indicator on every row of a DataFrame; a tidy frame out.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per stratum. Its index and every column other than the counts
+        (and ``indicator``) are kept, in front.
+    indicator : str or Indicator, optional
+        The indicator of every row. Without it the frame is a long table with
+        an ``indicator`` column, and each indicator is computed on its rows.
+    numerator, denominator : str, optional
+        Count columns; by default the indicator's term ids (``infant_deaths``
+        and ``live_births`` for the infant mortality rate), or ``numerator``
+        and ``denominator`` for a long table.
+    **options
+        The compute options (:class:`~mch_indicators.ComputeOptions`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The kept columns, then ``indicator, numerator, denominator, value,
+        lower, upper, unit, flags``, with the input's index.
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> counts = pd.DataFrame({"county": ["A", "B"], "infant_deaths": [12, 3],
+    ...                        "live_births": [4210, 980]})
+    >>> out = mch.compute(counts, "infant_mortality_rate")
+    >>> out[["county", "value", "flags"]].round(2).to_dict("list")
+    {'county': ['A', 'B'], 'value': [2.85, 3.06], 'flags': ['UNRELIABLE', 'UNRELIABLE']}
+    """
+    frame = check_frame(frame, "compute")
+    pd = pandas()
+    checked = Options.from_keywords(options)
+    chosen = None if indicator is None else resolve(indicator)
+    num, den = count_columns(frame, chosen, numerator, denominator)
+    x, n = numbers(frame, num), numbers(frame, den)
+    if chosen is None:
+        columns = compute_long(frame["indicator"].tolist(), x, n, checked)
+    else:
+        columns = result_columns(compute_indicator(chosen, x, n, checked))
+    kept = [c for c in frame.columns if c not in {num, den, "indicator"}]
+    out = pd.DataFrame(columns, index=frame.index)
+    return as_frame(pd.concat([frame[kept], out], axis=1) if kept else out)

@@ -1,0 +1,70 @@
+"""An indicator and its counts in, a :class:`Result` out.
+
+This is the one place where a definition meets the statistics: the indicator's
+kind chooses the interval family and the checks (a proportion is bounded by its
+denominator, a coverage may exceed it), its unit the scale, and
+:func:`mch_indicators.stats._engine.compute_counts` does the arithmetic.
+:meth:`Indicator.compute` and every adapter come through here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy.typing as npt
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._options import Options
+from mch_indicators._result import Result
+from mch_indicators.stats._engine import compute_counts
+from mch_indicators.stats._intervals import get_method
+
+if TYPE_CHECKING:
+    from mch_indicators._model import Indicator
+
+__all__ = ["compute_indicator", "require_computable"]
+
+
+def require_computable(indicator: Indicator) -> None:
+    """Raise :class:`InvalidInputError` with the reason when ``indicator`` is not a quotient."""
+    if not indicator.computable:
+        raise InvalidInputError(
+            f"{indicator.id} is not a quotient of two counts and cannot be computed from a "
+            f"numerator and a denominator: {indicator.note}"
+        )
+
+
+def compute_indicator(
+    indicator: Indicator,
+    numerator: npt.ArrayLike,
+    denominator: npt.ArrayLike,
+    options: Options,
+) -> Result:
+    """Values, limits and flags of ``indicator`` on counts (see :meth:`Indicator.compute`)."""
+    require_computable(indicator)
+    kind = indicator.kind
+    chosen = get_method(options.method or indicator.default_method, kind.family, kind.value)
+    core = compute_counts(
+        numerator,
+        denominator,
+        method=chosen,
+        levels=options.confidence,
+        scale=float(indicator.scale),
+        bounded=kind.family == "binomial",
+        estimated_denominator=kind.value == "coverage",
+        on_invalid=options.on_invalid,
+        reliability=options.reliability,
+    )
+    result = Result(
+        indicator=indicator,
+        unit=indicator.unit,
+        confidence=options.confidence,
+        method=chosen.name,
+        value=core.value,
+        lower=core.lower,
+        upper=core.upper,
+        numerator=core.numerator,
+        denominator=core.denominator,
+        flags=core.flags,
+    )
+    return result if options.suppress is None else result.suppress(options.suppress)

@@ -1,0 +1,494 @@
+"""Values, limits and flags for arrays of numerator and denominator counts.
+
+The work is planned once (:func:`make_plan`: interval method, levels, thresholds,
+tables of Poisson limits, the optional compiled kernels, the thread count) and
+then run over cache-sized blocks (:func:`run_blocks`): each block is checked,
+divided and (for the arithmetic interval methods) given its limits while it is
+still in the CPU cache. Only a block that fails the fast check takes the slow
+path (:func:`run_slow_block`) that sorts out missing, zero and invalid elements;
+only an input that is wrong raises, with the offending positions computed on
+that error path. Each step is a top-level function, testable alone.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._flags import FLAG_DTYPE, Flag
+from mch_indicators.stats._inputs import (
+    broadcast_counts,
+    check_range,
+    coerce_counts,
+    describe_positions,
+)
+from mch_indicators.stats._intervals import BLOCK, IntervalMethod, normal_quantile
+from mch_indicators.stats._kernels import FusedKernels, backend_choice, fused_kernels
+from mch_indicators.stats._reliability import Reliability
+
+__all__ = [
+    "KERNEL_FROM",
+    "PARALLEL_FROM",
+    "TABLE_FROM",
+    "TABLE_MAX",
+    "CoreResult",
+    "Counts",
+    "Outputs",
+    "Plan",
+    "compute_counts",
+    "make_plan",
+    "prepare_counts",
+    "run_blocks",
+    "run_fused_block",
+    "run_slow_block",
+    "thread_count",
+]
+
+FloatArray = npt.NDArray[np.float64]
+OnInvalid = Literal["raise", "flag"]
+Tables = tuple[tuple[FloatArray, FloatArray], ...]
+
+#: Inputs of at least this many elements are processed on several threads.
+PARALLEL_FROM = 1 << 18
+#: At most this many threads.
+THREADS = 8
+
+#: Poisson limits are tabulated when counts are whole numbers up to this many...
+TABLE_MAX = 4096
+#: ... and the input has at least this many elements.
+TABLE_FROM = 4096
+#: Use the optional fused kernel (numba) from this many elements: below it the
+#: numpy path is already fast and a first call would pay the compilation.
+KERNEL_FROM = 1 << 16
+
+_MISSING = FLAG_DTYPE(Flag.MISSING)
+_ZERO = FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
+_INVALID = FLAG_DTYPE(Flag.INVALID)
+_ABOVE = FLAG_DTYPE(Flag.ABOVE_DENOMINATOR)
+_UNRELIABLE = FLAG_DTYPE(Flag.UNRELIABLE)
+
+
+@dataclass(frozen=True, slots=True)
+class CoreResult:
+    """Plain arrays: ``lower`` and ``upper`` have one leading axis per confidence level."""
+
+    numerator: FloatArray
+    denominator: FloatArray
+    value: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    flags: npt.NDArray[np.uint16]
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Validated counts: the arrays as given (for messages) and flat contiguous copies."""
+
+    x_in: FloatArray
+    n_in: FloatArray
+    shape: tuple[int, ...]
+    x: FloatArray
+    n: FloatArray
+
+    @property
+    def size(self) -> int:
+        """Number of elements after broadcasting."""
+        return int(self.x.size)
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Everything a block needs to know, decided once per call.
+
+    ``few_below`` and ``r2`` are the UNRELIABLE thresholds (fewer events than
+    ``few_below``, or a binomial RSE² above ``r2``); a block whose smallest count
+    reaches ``all_reliable_from`` has no unreliable value. ``tables`` holds the
+    Poisson limits of every whole count up to the largest one, per level, when
+    they are worth tabulating; ``kernels`` the compiled block kernels, or None.
+    """
+
+    method: IntervalMethod
+    levels: tuple[float, ...]
+    zs: tuple[float, ...]
+    alphas: tuple[float, ...]
+    scale: float
+    bounded: bool
+    estimated_denominator: bool
+    on_invalid: OnInvalid
+    flag_few: bool
+    few_below: float
+    r2: float
+    all_reliable_from: float
+    tables: Tables | None
+    kernels: FusedKernels | None
+    threads: int
+
+    @property
+    def blockwise(self) -> bool:
+        """Whether the limits are computed block by block (else once, over the whole array)."""
+        return self.method.blockwise or self.tables is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Outputs:
+    """The arrays the blocks write into (flat; limits with a leading level axis)."""
+
+    value: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    flags: npt.NDArray[np.uint16]
+    bad: npt.NDArray[np.bool_]
+
+    @classmethod
+    def allocate(cls, size: int, levels: int) -> Outputs:
+        """Fresh outputs; ``bad`` pages are only touched where something is bad."""
+        return cls(
+            np.empty(size),
+            np.empty((levels, size)),
+            np.empty((levels, size)),
+            np.zeros(size, dtype=FLAG_DTYPE),
+            np.zeros(size, dtype=bool),
+        )
+
+
+def _flat(array: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """A contiguous 1-d view of ``array`` broadcast to ``shape`` (copies only if it must)."""
+    if array.shape == shape:
+        return np.ascontiguousarray(array).reshape(-1)
+    return np.ascontiguousarray(np.broadcast_to(array, shape)).reshape(-1)
+
+
+def prepare_counts(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> Counts:
+    """Coerce both counts to float64 and broadcast them to flat contiguous arrays."""
+    x_in = coerce_counts(numerator, "numerator")
+    n_in = coerce_counts(denominator, "denominator")
+    shape = broadcast_counts(x_in, n_in)
+    return Counts(x_in, n_in, shape, _flat(x_in, shape), _flat(n_in, shape))
+
+
+def thread_count(size: int) -> int:
+    """Threads for ``size`` elements: one per available core (at most 8) for large inputs."""
+    if size < PARALLEL_FROM:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, THREADS))
+
+
+def _thresholds(reliability: Reliability | None, bounded: bool) -> tuple[float, float, float]:
+    """(few_below, r2, all_reliable_from) of the UNRELIABLE rule.
+
+    Poisson RSE 1/√x > r is x < 1/r²; binomial (n − x)/(n x) > r² is n − x > r² n x,
+    and a binomial RSE is at most 1/√x, so a count of 1/r² or more is reliable.
+    """
+    if reliability is None:
+        return 0.0, np.inf, 0.0
+    r2 = reliability.max_rse**2
+    few_below = reliability.min_events
+    if not bounded and np.isfinite(r2):
+        few_below = max(few_below, 1.0 / r2)
+    all_reliable_from = max(few_below, 1.0 / r2) if np.isfinite(r2) else few_below
+    return few_below, r2, all_reliable_from
+
+
+def _tables(
+    method: IntervalMethod, x: FloatArray, zs: tuple[float, ...], alphas: tuple[float, ...]
+) -> Tables | None:
+    """Poisson limits of every whole count up to the largest, when all counts are whole and small.
+
+    Poisson limits depend on the count only: tabulated once, they are looked up
+    inside the block loop.
+    """
+    count_limits = method.count_limits
+    if count_limits is None or x.size < TABLE_FROM:
+        return None
+    top, bottom = x.max(), x.min()  # NaN propagates and disables the table
+    if not (bottom >= 0 and top <= TABLE_MAX):
+        return None
+    whole = np.arange(int(top) + 1, dtype=np.float64)
+    return tuple(count_limits(whole, z, a) for z, a in zip(zs, alphas, strict=True))
+
+
+def make_plan(
+    counts: Counts,
+    *,
+    method: IntervalMethod,
+    levels: tuple[float, ...],
+    scale: float,
+    bounded: bool,
+    estimated_denominator: bool,
+    on_invalid: OnInvalid = "raise",
+    reliability: Reliability | None = None,
+) -> Plan:
+    """Decide once how every block of ``counts`` is computed."""
+    alphas = tuple(1.0 - level for level in levels)
+    zs = tuple(normal_quantile(1.0 - a / 2.0) for a in alphas)
+    few_below, r2, all_reliable_from = _thresholds(reliability, bounded)
+    tables = _tables(method, counts.x, zs, alphas)
+    backend_choice()  # a bad MCH_INDICATORS_BACKEND fails on first use, whatever the size
+    kernels = fused_kernels() if len(levels) == 1 and counts.size >= KERNEL_FROM else None
+    if kernels is not None and not ((method.name == "wilson" and bounded) or tables is not None):
+        kernels = None
+    return Plan(
+        method=method,
+        levels=levels,
+        zs=zs,
+        alphas=alphas,
+        scale=scale,
+        bounded=bounded,
+        estimated_denominator=estimated_denominator,
+        on_invalid=on_invalid,
+        flag_few=reliability is not None,
+        few_below=few_below,
+        r2=r2,
+        all_reliable_from=all_reliable_from,
+        tables=tables,
+        kernels=kernels,
+        threads=thread_count(counts.size),
+    )
+
+
+def _unreliable(plan: Plan, xb: FloatArray, nb: FloatArray) -> npt.NDArray[np.bool_]:
+    few = xb < plan.few_below
+    if plan.bounded and np.isfinite(plan.r2):
+        few |= (nb - xb) > plan.r2 * nb * xb
+    return few
+
+
+def _limits(plan: Plan, i: int, xs: FloatArray, ns: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Limits at level ``i``: looked up in the table for whole counts, else computed."""
+    if plan.tables is not None:
+        index = xs.astype(np.intp)
+        if np.array_equal(index, xs):
+            low_table, high_table = plan.tables[i]
+            return low_table[index] / ns, high_table[index] / ns
+    return plan.method.limits(xs, ns, plan.zs[i], plan.alphas[i])
+
+
+def run_fused_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bool:
+    """One block through the compiled kernels; False (nothing written) leaves it to numpy."""
+    kernels = plan.kernels
+    assert kernels is not None
+    xb, nb = counts.x[part], counts.n[part]
+    arrays = out.value[part], out.lower[0, part], out.upper[0, part]
+    if plan.tables is not None:
+        done = kernels.table(xb, nb, plan.scale, *plan.tables[0], plan.bounded, *arrays)
+    else:
+        done = kernels.wilson(xb, nb, plan.scale, plan.zs[0], *arrays)
+    if done and (plan.flag_few or plan.estimated_denominator):
+        # the flag kernel's thresholds: -inf and inf where the numpy path tests nothing
+        few_below = plan.few_below if plan.flag_few else -np.inf
+        r2 = plan.r2 if plan.flag_few and plan.bounded else np.inf
+        kernels.flags(
+            xb, nb, out.flags[part], few_below, r2,
+            _UNRELIABLE, plan.estimated_denominator, _ABOVE,
+        )  # fmt: skip
+    return bool(done)
+
+
+def _run_plain_block(
+    plan: Plan, xb: FloatArray, nb: FloatArray, out: Outputs, part: slice
+) -> None:
+    """Flags and limits of a block whose elements are all plain (value already written)."""
+    if plan.flag_few and xb.min() < plan.all_reliable_from:
+        few = _unreliable(plan, xb, nb)
+        if few.any():
+            out.flags[part][few] |= _UNRELIABLE
+    if plan.estimated_denominator:
+        above = xb > nb
+        if above.any():
+            out.flags[part][above] |= _ABOVE
+    if plan.blockwise:
+        for i in range(len(plan.levels)):
+            low, high = _limits(plan, i, xb, nb)
+            np.multiply(low, plan.scale, out=out.lower[i, part])
+            np.multiply(high, plan.scale, out=out.upper[i, part])
+
+
+def _raise_proportion(x: FloatArray, n: FloatArray, above: npt.NDArray[np.bool_]) -> None:
+    pairs = np.empty(above.shape, dtype=object)
+    for index in map(tuple, np.argwhere(above)[:6]):
+        pairs[index] = f"{x[index]:g} > {n[index]:g}"
+    raise InvalidInputError(
+        "numerator exceeds denominator, impossible for a proportion, at "
+        f"{describe_positions(above, pairs, quote=False)}; pass "
+        "on_invalid='flag' to get NaN with an INVALID flag instead"
+    )
+
+
+def run_slow_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bool:
+    """A block holding something missing, zero, invalid or wrong; return whether any is bad.
+
+    Raises :class:`InvalidInputError` (naming positions in the whole input) for
+    negative or infinite counts, and for a numerator above the denominator of a
+    proportion unless the plan says ``on_invalid="flag"``.
+    """
+    xb, nb = counts.x[part], counts.n[part]
+    inf = np.inf
+    if ((xb < 0) | (xb == inf) | (nb < 0) | (nb == inf)).any():
+        check_range(counts.x_in, "numerator")
+        check_range(counts.n_in, "denominator")
+    missing = np.isnan(xb) | np.isnan(nb)
+    zero = (nb == 0) & ~missing
+    above = (xb > nb) & ~missing & ~zero
+    block_flags = out.flags[part]
+    block_flags[missing] |= _MISSING
+    block_flags[zero] |= _ZERO
+    if plan.bounded and above.any():
+        if plan.on_invalid == "raise":
+            whole_x = np.broadcast_to(counts.x_in, counts.shape)
+            whole_n = np.broadcast_to(counts.n_in, counts.shape)
+            _raise_proportion(whole_x, whole_n, whole_x > whole_n)
+        block_flags[above] |= _INVALID
+        block_bad = missing | zero | above
+    else:
+        if plan.estimated_denominator:
+            block_flags[above] |= _ABOVE
+        block_bad = missing | zero
+    if plan.flag_few:
+        block_flags[_unreliable(plan, xb, nb) & ~block_bad] |= _UNRELIABLE
+    out.bad[part] = block_bad
+    out.value[part][block_bad] = np.nan
+    if plan.blockwise:
+        keep = ~block_bad
+        for i in range(len(plan.levels)):
+            low, high = _limits(plan, i, xb[keep], nb[keep])
+            out.lower[i, part][keep] = low * plan.scale
+            out.upper[i, part][keep] = high * plan.scale
+            out.lower[i, part][block_bad] = np.nan
+            out.upper[i, part][block_bad] = np.nan
+    return bool(block_bad.any())
+
+
+def _run_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bool:
+    """Value, flags and (blockwise) limits of one block; return whether any element is bad."""
+    if plan.kernels is not None and run_fused_block(plan, counts, out, part):
+        return False  # fused loops, identical numbers; otherwise the numpy path
+    xb, nb = counts.x[part], counts.n[part]
+    # reductions, not temporaries: NaN makes every comparison False
+    ok = xb.min() >= 0 and xb.max() < np.inf and nb.min() > 0 and nb.max() < np.inf
+    if ok and plan.bounded:
+        ok = bool((xb <= nb).all())
+    np.multiply(xb, plan.scale, out=out.value[part])  # scale first: 110*100/100 is 110
+    np.divide(out.value[part], nb, out=out.value[part])
+    if ok:
+        _run_plain_block(plan, xb, nb, out, part)
+        return False
+    return run_slow_block(plan, counts, out, part)
+
+
+def run_blocks(plan: Plan, counts: Counts, out: Outputs, first: int, stop: int) -> bool:
+    """Process the blocks from ``first`` to ``stop``; return whether any element is bad."""
+    any_bad = False
+    # np.errstate is per thread: each worker sets its own
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for start in range(first, stop, BLOCK):
+            part = slice(start, min(start + BLOCK, stop))
+            any_bad = _run_block(plan, counts, out, part) or any_bad
+    return any_bad
+
+
+def _chunks(size: int, threads: int) -> list[tuple[int, int]]:
+    """Split ``size`` elements into whole blocks, one run per thread."""
+    if threads < 2:
+        return [(0, size)]
+    blocks = -(-size // BLOCK)
+    per_thread = -(-blocks // threads) * BLOCK
+    return [(start, min(start + per_thread, size)) for start in range(0, size, per_thread)]
+
+
+def _run_all(plan: Plan, counts: Counts, out: Outputs) -> bool:
+    chunks = _chunks(counts.size, plan.threads)
+    if len(chunks) == 1:
+        return run_blocks(plan, counts, out, *chunks[0])
+    # numpy releases the GIL inside each operation, so blocks run in parallel
+    with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
+        futures = [pool.submit(run_blocks, plan, counts, out, *chunk) for chunk in chunks]
+        results = [future.result() for future in futures]  # wait for all
+    return any(results)
+
+
+def _whole_array_limits(plan: Plan, counts: Counts, out: Outputs, some_bad: bool) -> None:
+    """Limits of the methods that see the whole array at once (each distinct count once)."""
+    keep = ~out.bad if some_bad else None
+    x, n = counts.x, counts.n
+    for i, (z, alpha) in enumerate(zip(plan.zs, plan.alphas, strict=True)):
+        if keep is None:
+            low, high = plan.method.limits(x, n, z, alpha)
+            np.multiply(low, plan.scale, out=out.lower[i])
+            np.multiply(high, plan.scale, out=out.upper[i])
+        else:
+            low, high = plan.method.limits(x[keep], n[keep], z, alpha)
+            out.lower[i], out.upper[i] = np.nan, np.nan
+            out.lower[i, keep], out.upper[i, keep] = low * plan.scale, high * plan.scale
+
+
+def compute_counts(
+    numerator: npt.ArrayLike,
+    denominator: npt.ArrayLike,
+    *,
+    method: IntervalMethod,
+    levels: tuple[float, ...],
+    scale: float,
+    bounded: bool,
+    estimated_denominator: bool,
+    on_invalid: OnInvalid = "raise",
+    reliability: Reliability | None = None,
+) -> CoreResult:
+    """Compute value = numerator x scale / denominator with intervals and flags.
+
+    Parameters
+    ----------
+    numerator, denominator
+        Counts of any broadcastable shapes; NaN or None marks a missing count.
+    method
+        Interval method, already checked against the kind of data.
+    levels
+        Confidence levels, each strictly between 0 and 1.
+    scale
+        Display multiplier (100 for percent, 100000 for per 100,000).
+    bounded
+        True for proportions: a numerator above its denominator is invalid.
+    estimated_denominator
+        True for coverage: a numerator above the denominator is flagged
+        ABOVE_DENOMINATOR and the value kept.
+    on_invalid
+        ``"raise"`` (default) or ``"flag"`` for a numerator above the
+        denominator of a proportion.
+    reliability
+        Thresholds for the UNRELIABLE flag, or None for no such flag. The RSE
+        is binomial for bounded (proportion) data and Poisson otherwise.
+    """
+    counts = prepare_counts(numerator, denominator)
+    plan = make_plan(
+        counts,
+        method=method,
+        levels=levels,
+        scale=scale,
+        bounded=bounded,
+        estimated_denominator=estimated_denominator,
+        on_invalid=on_invalid,
+        reliability=reliability,
+    )
+    out = Outputs.allocate(counts.size, len(levels))
+    some_bad = _run_all(plan, counts, out)
+    if not plan.blockwise:
+        _whole_array_limits(plan, counts, out, some_bad)
+    shape = counts.shape
+    full = (len(levels), *shape)
+    return CoreResult(
+        np.broadcast_to(counts.x_in, shape),
+        np.broadcast_to(counts.n_in, shape),
+        out.value.reshape(shape),
+        out.lower.reshape(full),
+        out.upper.reshape(full),
+        out.flags.reshape(shape),
+    )

@@ -1,0 +1,290 @@
+"""Annual rates of reduction, projections and annualisation on plain arrays.
+
+The UN IGME / MMEIG annual rate of reduction is continuous (log-linear):
+``ARR = ln(r1 / r2) / (t2 - t1)``; the compound form is ``1 - (r2 / r1)^(1/(t2 - t1))``.
+Rates are returned in percent per year; a positive rate is a decline. A value
+that is not positive has no logarithm, so its rate is NaN (documented, no warning).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._inputs import check_range, coerce_counts, coerce_values
+
+__all__ = [
+    "Form",
+    "annual_rate",
+    "annual_rate_series",
+    "annualisation_factor",
+    "annualize",
+    "arr",
+    "arr_series",
+    "check_form",
+    "later",
+    "percent_decline",
+    "project",
+    "projection",
+    "required_arr",
+    "required_rate",
+]
+
+FloatArray = npt.NDArray[np.float64]
+Form = Literal["continuous", "compound"]
+
+
+def check_form(form: str) -> Form:
+    """Return ``form`` if it names a form of the annual rate, else raise InvalidInputError."""
+    if form == "continuous":
+        return "continuous"
+    if form == "compound":
+        return "compound"
+    raise InvalidInputError(f"form must be 'continuous' or 'compound', got {form!r}")
+
+
+def _from_log_slope(slope: FloatArray, form: Form) -> FloatArray:
+    """Percent per year from the slope of ln(value) on time."""
+    if form == "continuous":
+        return -slope * 100.0
+    return -np.expm1(slope) * 100.0
+
+
+def _log(values: FloatArray) -> FloatArray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(values > 0, np.log(np.where(values > 0, values, 1.0)), np.nan)
+
+
+def annual_rate(
+    r1: FloatArray, r2: FloatArray, t1: FloatArray, t2: FloatArray, form: Form
+) -> FloatArray:
+    """Annual rate of reduction between two values, in percent per year."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = (_log(r2) - _log(r1)) / (t2 - t1)
+    return _from_log_slope(slope, form)
+
+
+def annual_rate_series(values: FloatArray, times: FloatArray, form: Form) -> FloatArray:
+    """Rate from the least-squares slope of ln(value) on time along the last axis.
+
+    Missing or non-positive values are left out of each series' fit; a series
+    with fewer than two usable points (or one distinct time) gives NaN.
+    """
+    y = _log(values)
+    t = np.broadcast_to(times, y.shape)
+    use = np.isfinite(y) & np.isfinite(t)
+    count = use.sum(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_mean = np.where(use, t, 0.0).sum(axis=-1) / count
+        y_mean = np.where(use, y, 0.0).sum(axis=-1) / count
+        dt = np.where(use, t - t_mean[..., np.newaxis], 0.0)
+        dy = np.where(use, y - y_mean[..., np.newaxis], 0.0)
+        spread = (dt * dt).sum(axis=-1)
+        slope = (dt * dy).sum(axis=-1) / spread
+    slope = np.where((count >= 2) & (spread > 0), slope, np.nan)
+    return _from_log_slope(slope, form)
+
+
+def required_rate(
+    value: FloatArray, t: FloatArray, target: FloatArray, t_target: FloatArray, form: Form
+) -> FloatArray:
+    """The annual rate (percent) that takes ``value`` at ``t`` to ``target`` at ``t_target``."""
+    return annual_rate(value, target, t, t_target, form)
+
+
+def project(
+    value: FloatArray, t: FloatArray, rate: FloatArray, t_target: FloatArray, form: Form
+) -> FloatArray:
+    """``value`` at ``t`` carried to ``t_target`` at ``rate`` percent a year."""
+    years = t_target - t
+    if form == "continuous":
+        return value * np.exp(-rate / 100.0 * years)
+    with np.errstate(invalid="ignore"):
+        return value * (1.0 - rate / 100.0) ** years
+
+
+def annualisation_factor(days: FloatArray, year_days: float) -> FloatArray:
+    """How many times a period of ``days`` fits into a year of ``year_days``."""
+    return year_days / days
+
+
+# -- public, validated ------------------------------------------------------------------
+
+
+def later(t1: FloatArray, t2: FloatArray, first: str, second: str) -> None:
+    with np.errstate(invalid="ignore"):
+        if np.any(t2 <= t1):
+            raise InvalidInputError(f"{second} must be later than {first}")
+
+
+def arr(
+    r1: npt.ArrayLike,
+    r2: npt.ArrayLike,
+    t1: npt.ArrayLike,
+    t2: npt.ArrayLike,
+    *,
+    form: str = "continuous",
+) -> FloatArray:
+    """Annual rate of reduction from ``r1`` at ``t1`` to ``r2`` at ``t2``, in percent.
+
+    Parameters
+    ----------
+    r1, r2 : array_like
+        Values (rates, ratios, prevalences) at the two times, any broadcastable shapes.
+    t1, t2 : array_like
+        Times in years; ``t2`` must be later than ``t1``.
+    form : {"continuous", "compound"}, default "continuous"
+        ``continuous`` is the UN IGME / MMEIG definition ``ln(r1/r2) / (t2 − t1)``;
+        ``compound`` is ``1 − (r2/r1)^(1/(t2 − t1))``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Percent per year; positive for a decline, negative for a rise, NaN where a
+        value is missing or not positive (a logarithm does not exist).
+
+    Examples
+    --------
+    >>> from mch_indicators import stats
+    >>> round(float(stats.arr(339, 223, 2000, 2020)), 4)  # global MMR, UN estimates
+    2.0941
+    >>> stats.arr([20, 100], 10, 1990, 2015, form="compound").round(4).tolist()
+    [2.7345, 8.7989]
+    """
+    a, b = coerce_values(r1, "r1"), coerce_values(r2, "r2")
+    s, e = coerce_values(t1, "t1"), coerce_values(t2, "t2")
+    later(s, e, "t1", "t2")
+    return annual_rate(a, b, s, e, check_form(form))
+
+
+def arr_series(
+    values: npt.ArrayLike,
+    years: npt.ArrayLike,
+    *,
+    axis: int = -1,
+    form: str = "continuous",
+) -> FloatArray:
+    """Annual rate of reduction over a series, from a log-linear least-squares fit.
+
+    Fits ``ln(value) = a + b·year`` along ``axis`` and returns ``−b`` (continuous)
+    or ``1 − e^b`` (compound, UNICEF's AARR for nutrition) in percent per year.
+    Missing or non-positive values are left out of each series; a series with
+    fewer than two usable years gives NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mch_indicators import stats
+    >>> years = np.arange(2015, 2025)
+    >>> mmr = 20.1 * np.exp(-0.035 * (years - 2015))
+    >>> round(float(stats.arr_series(mmr, years)), 6)
+    3.5
+    """
+    data = np.moveaxis(coerce_values(values, "values"), axis, -1)
+    times = coerce_values(years, "years")
+    if times.ndim == 1 and times.shape[0] != data.shape[-1]:
+        raise InvalidInputError(
+            f"{times.shape[0]} years for series of length {data.shape[-1]} along axis {axis}"
+        )
+    return annual_rate_series(data, times, check_form(form))
+
+
+def percent_decline(r1: npt.ArrayLike, r2: npt.ArrayLike) -> FloatArray:
+    """Percentage decline from ``r1`` to ``r2``: ``(1 − r2/r1) × 100``.
+
+    Examples
+    --------
+    >>> from mch_indicators import stats
+    >>> round(float(stats.percent_decline(339, 223)), 4)
+    34.2183
+    """
+    a, b = coerce_values(r1, "r1"), coerce_values(r2, "r2")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(a > 0, (1.0 - b / np.where(a > 0, a, 1.0)) * 100.0, np.nan)
+
+
+def required_arr(
+    value: npt.ArrayLike,
+    year: npt.ArrayLike,
+    target: npt.ArrayLike,
+    target_year: npt.ArrayLike,
+    *,
+    form: str = "continuous",
+) -> FloatArray:
+    """The annual rate of reduction (percent) taking ``value`` to ``target`` by ``target_year``.
+
+    Examples
+    --------
+    >>> from mch_indicators import stats
+    >>> round(float(stats.required_arr(223, 2020, 70, 2030)), 4)  # MMR to the SDG level
+    11.5868
+    """
+    start, end = coerce_values(year, "year"), coerce_values(target_year, "target_year")
+    later(start, end, "year", "target_year")
+    goal = coerce_values(target, "target")
+    return required_rate(coerce_values(value, "value"), start, goal, end, check_form(form))
+
+
+def projection(
+    value: npt.ArrayLike,
+    year: npt.ArrayLike,
+    rate: npt.ArrayLike,
+    target_year: npt.ArrayLike,
+    *,
+    form: str = "continuous",
+) -> FloatArray:
+    """``value`` at ``year`` carried to ``target_year`` at ``rate`` percent a year.
+
+    Examples
+    --------
+    >>> from mch_indicators import stats
+    >>> round(float(stats.projection(14.3, 2024, 3.0, 2030)), 3)
+    11.944
+    """
+    start, end = coerce_values(year, "year"), coerce_values(target_year, "target_year")
+    return project(
+        coerce_values(value, "value"),
+        start,
+        coerce_values(rate, "rate"),
+        end,
+        check_form(form),
+    )
+
+
+def annualize(
+    counts: npt.ArrayLike,
+    *,
+    months: npt.ArrayLike | None = None,
+    days: npt.ArrayLike | None = None,
+    year_days: float = 365.0,
+) -> FloatArray:
+    """Scale counts of a part of a year to a full year (DHIS2's ``annualized``).
+
+    A quarter's 1,150 ANC4 visits against an annual number of expected
+    pregnancies compare as 1,150 × 12 / 3 = 4,600. Say the period length
+    explicitly, in whole months (1–12) or in days (1–366).
+
+    Examples
+    --------
+    >>> from mch_indicators import stats
+    >>> stats.annualize([1150, 300], months=3).tolist()
+    [4600.0, 1200.0]
+    >>> float(stats.annualize(10, days=73))
+    50.0
+    """
+    values = coerce_counts(counts, "counts")
+    check_range(values, "counts")
+    if (months is None) == (days is None):
+        raise InvalidInputError("give the period length as months= or days= (exactly one)")
+    if months is not None:
+        span = coerce_values(months, "months")
+        if np.any((span < 1) | (span > 12) | (span != np.round(span))):
+            raise InvalidInputError("months must be whole numbers from 1 to 12")
+        return values * (12.0 / span)
+    span = coerce_values(days if days is not None else 0, "days")
+    if np.any((span < 1) | (span > 366)):
+        raise InvalidInputError("days must be from 1 to 366")
+    return values * annualisation_factor(span, year_days)
