@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib.metadata import version
 from pathlib import Path
 
 import mch_indicators
@@ -28,9 +29,11 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert tests in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
 
 
-def test_version_agrees_with_pyproject():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert project["version"] == mch_indicators.__version__
+def test_version_has_one_source():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["dynamic"] == ["version"]
+    assert project["tool"]["hatch"]["version"]["path"] == "src/mch_indicators/_version.py"
+    assert version("mch-indicators") == mch_indicators.__version__
 
 
 def test_changelog_has_an_unreleased_section():

@@ -1,0 +1,139 @@
+"""Matching a table's column headers to names: terms of the catalog, fields of a record set.
+
+Headers of real files vary in width (``活产数`` / ``活产数（人）``), case, spaces and
+separators; :func:`fold_header` folds them all the same way, and
+:func:`match_headers` maps each column to at most one target (a term id, a
+record field) by any of the target's names, with an explicit mapping always
+winning. Nothing here knows what the targets are: the catalog and the record
+schemas supply the vocabularies.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from mch_indicators._errors import InvalidInputError
+
+__all__ = ["HeaderMatch", "fold_header", "match_headers"]
+
+_IGNORED = re.compile(r"[\s_\-·•/\\.:：,，;；]+")
+_UNIT_SUFFIX = re.compile(r"[（(](?:人|例|个|次|户|名|人次|%|‰)[）)]$")
+
+
+def fold_header(text: object) -> str:
+    """The form in which two spellings of one header compare equal.
+
+    NFKC folds full-width characters (``１０万``, ``（人）``) to their usual
+    form; case, whitespace and separators are dropped, and a trailing count
+    unit in brackets (``（人）``, ``(例)``) is ignored.
+
+    Examples
+    --------
+    >>> fold_header(" Live_Births ") == fold_header("live births")
+    True
+    >>> fold_header("活产数（人）") == fold_header("活产数")
+    True
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    folded = _UNIT_SUFFIX.sub("", folded)
+    return _IGNORED.sub("", folded)
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMatch:
+    """Which column became which target, and what was left over.
+
+    Attributes
+    ----------
+    columns : dict
+        target -> the column that holds it.
+    how : dict
+        target -> how it was matched: ``"explicit"``, or the name that matched.
+    unmatched : tuple
+        Columns that match no target (kept as they are: groups, labels...).
+    """
+
+    columns: dict[str, Hashable] = field(default_factory=dict)
+    how: dict[str, str] = field(default_factory=dict)
+    unmatched: tuple[Hashable, ...] = ()
+
+    def column_of(self, target: str) -> Hashable | None:
+        """The column matched to ``target``, or None."""
+        return self.columns.get(target)
+
+
+def _index(vocabulary: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, str]]:
+    """Folded name -> (target, name); a name shared by two targets matches neither."""
+    index: dict[str, tuple[str, str]] = {}
+    shared: set[str] = set()
+    for target, names in vocabulary.items():
+        for name in (target, *names):
+            key = fold_header(name)
+            if not key:
+                continue
+            owner = index.setdefault(key, (target, name))
+            if owner[0] != target:
+                shared.add(key)
+    for key in shared:
+        del index[key]
+    return index
+
+
+def match_headers(
+    columns: Sequence[Hashable],
+    vocabulary: Mapping[str, Iterable[str]],
+    explicit: Mapping[str, Hashable] | None = None,
+) -> HeaderMatch:
+    """Map the columns of a table to targets by their names.
+
+    Parameters
+    ----------
+    columns : sequence
+        The table's column labels, in order.
+    vocabulary : mapping
+        target -> its names (the target's own id counts as a name too).
+    explicit : mapping, optional
+        target -> column, given by the caller; always wins over matching by name.
+
+    Raises
+    ------
+    InvalidInputError
+        Two columns match one target, or an explicit column is not in the table.
+
+    Examples
+    --------
+    >>> m = match_headers(["县区", "活产数（人）", "孕产妇死亡数"],
+    ...                   {"live_births": ["活产数", "live births"],
+    ...                    "maternal_deaths": ["孕产妇死亡数"]})
+    >>> m.columns, m.unmatched
+    ({'live_births': '活产数（人）', 'maternal_deaths': '孕产妇死亡数'}, ('县区',))
+    """
+    chosen = dict(explicit or {})
+    for target, column in chosen.items():
+        if column not in columns:
+            raise InvalidInputError(
+                f"column {column!r} given for {target!r} is not in the table "
+                f"(columns: {', '.join(map(str, columns))})"
+            )
+    index = _index(vocabulary)
+    how = dict.fromkeys(chosen, "explicit")
+    taken = set(chosen.values())
+    unmatched: list[Hashable] = []
+    for column in columns:
+        if column in taken:
+            continue
+        found = index.get(fold_header(column))
+        if found is None or found[0] in chosen:
+            unmatched.append(column)
+            continue
+        target, name = found
+        if target in how:
+            raise InvalidInputError(
+                f"columns {chosen[target]!r} and {column!r} both match {target!r}; "
+                "keep one, or say which with an explicit mapping"
+            )
+        chosen[target], how[target] = column, name
+    return HeaderMatch(chosen, how, tuple(unmatched))
