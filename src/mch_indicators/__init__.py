@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from mch_indicators import stats, units
     from mch_indicators._api import compute, dsr, get, isr, pool, search
     from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._io import read_table
     from mch_indicators._model import (
         Codes,
         Criteria,
@@ -109,6 +110,7 @@ __all__ = [
     "pool",
     "progress",
     "projection",
+    "read_table",
     "required_arr",
     "search",
     "standard_population",
@@ -122,6 +124,7 @@ __all__ = [
 _LAZY = {
     **dict.fromkeys(["compute", "dsr", "get", "isr", "pool", "search"], "_api"),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
+    "read_table": "_io",
     **dict.fromkeys(
         [
             *("Codes", "Criteria", "Direction", "Domain", "Indicator", "Kind", "Names"),
