@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 __all__ = [
+    "AmbiguousIndicatorError",
     "DefinitionError",
     "InvalidInputError",
     "MCHIndicatorsError",
@@ -69,3 +70,38 @@ class UnknownIndicatorError(MCHIndicatorsError, KeyError):
         else:
             message += "; run `mch-indicators list` to see the catalog"
         return message
+
+
+class AmbiguousIndicatorError(UnknownIndicatorError):
+    """A name that means different indicators in different traditions.
+
+    "Maternal mortality rate" is the per-woman-years measure in demography but
+    the usual English rendering of China's 孕产妇死亡率 (a ratio per live
+    births); such a name never picks one silently. ``suggestions`` lists the
+    candidate ids, ``labels`` a short description of each, in the same order.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        One description per candidate (its names), for the message.
+    """
+
+    def __init__(
+        self, key: str, suggestions: Sequence[str] = (), labels: Sequence[str] = ()
+    ) -> None:
+        super().__init__(key, suggestions, shared=True)
+        self.labels = tuple(labels)
+
+    def __str__(self) -> str:
+        described = [
+            f"{candidate!r} ({label})" if label else repr(candidate)
+            for candidate, label in zip(
+                self.suggestions,
+                (*self.labels, *[""] * (len(self.suggestions) - len(self.labels))),
+                strict=False,
+            )
+        ]
+        return (
+            f"{self.key!r} names different indicators in different traditions; "
+            "use one of their ids: " + "; ".join(described)
+        )
