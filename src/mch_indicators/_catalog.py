@@ -206,7 +206,14 @@ class Catalog(Mapping[str, Indicator]):
 
     @property
     def ambiguous_names(self) -> Mapping[str, tuple[str, ...]]:
-        """Folded phrases that name several indicators, with the ids of the candidates."""
+        """Folded phrases that name several indicators, with the ids of the candidates.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> mch.catalog.ambiguous_names["maternal mortality rate"]
+        ('maternal_mortality_ratio', 'maternal_mortality_rate')
+        """
         return {key: tuple(ids) for key, ids in self._ambiguous.items()}
 
     def get_indicator(self, key: str | Indicator) -> Indicator:
@@ -223,6 +230,17 @@ class Catalog(Mapping[str, Indicator]):
         UnknownIndicatorError
             A ``KeyError`` whose message suggests the closest matches, or lists
             the indicators that share a code such as SDG 3.b.1.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> mch.catalog.get_indicator("maternal_mortality_rate").unit
+        'per_100k'
+        >>> try:
+        ...     mch.catalog.get_indicator("maternal mortality rate")
+        ... except KeyError as error:
+        ...     print(error.suggestions)
+        ('maternal_mortality_ratio', 'maternal_mortality_rate')
         """
         if isinstance(key, Indicator):
             return key
@@ -298,6 +316,7 @@ class Catalog(Mapping[str, Indicator]):
         ...     print(i.id, dict(i.parameters.items()).get("gestation_weeks_min"))
         stillbirth_rate 28.0
         stillbirth_rate_22w 22.0
+        stillbirth_rate_24w 24.0
         """
         indicator = self.get_indicator(key)
         root = indicator.variant_of or indicator.id

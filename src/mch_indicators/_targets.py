@@ -470,8 +470,8 @@ def targets_for(
     --------
     >>> import mch_indicators as mch
     >>> [t.plan.id for t in mch.targets_for("婴儿死亡率")]  # doctest: +NORMALIZE_WHITESPACE
-    ['healthy_china_2030', 'cn_outlines_2030', 'maternal_infant_safety_2025',
-     'healthy_children_2025', 'health_13th_fyp']
+    ['healthy_china_2030', 'cn_outlines_2030', 'nhc_outlines_implementation_2030',
+     'maternal_infant_safety_2025', 'healthy_children_2025', 'health_13th_fyp']
     """
     from mch_indicators._catalog import builtin_catalog
 
