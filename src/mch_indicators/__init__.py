@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from mch_indicators._adapters._accessor import install as _install_accessor
 from mch_indicators._errors import (
+    AmbiguousIndicatorError,
     ConfigurationError,
     DefinitionError,
     InvalidInputError,
@@ -67,6 +68,7 @@ if TYPE_CHECKING:
     targets: tuple[Target, ...]
 
 __all__ = [
+    "AmbiguousIndicatorError",
     "Catalog",
     "Codes",
     "Comparator",
