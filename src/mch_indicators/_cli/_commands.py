@@ -167,20 +167,22 @@ def cmd_list(args: argparse.Namespace) -> str:
 
 
 def _target_rows(targets: Sequence[Target], fmt: str) -> tuple[list[str], list[list[Any]]]:
-    header = ["indicator", "target", "year", "plan", "scope", "source"]
+    header = ["indicator", "target", "year", "plan", "scope", "verified"]
+    if fmt != "table":
+        header.append("document")
     rows: list[list[Any]] = []
     for target in targets:
-        keys = ", ".join(s.key for s in target.plan.sources if s.key)
-        rows.append(
-            [
-                target.indicator,
-                target.rule if fmt != "json" else target.model_dump(mode="json", exclude={"plan"}),
-                target.year if fmt == "json" else (target.year or "standing"),
-                target.plan.name.zh if fmt == "table" else target.plan.id,
-                target.scope or ("" if fmt != "json" else None),
-                f"[{keys}]" + ("" if target.verified else " unverified"),
-            ]
-        )
+        row = [
+            target.indicator,
+            target.rule if fmt != "json" else target.model_dump(mode="json", exclude={"plan"}),
+            target.year if fmt == "json" else (target.year or "standing"),
+            target.plan.name.zh if fmt == "table" else target.plan.id,
+            target.scope or ("" if fmt != "json" else None),
+            target.verified if fmt == "json" else ("yes" if target.verified else "unverified"),
+        ]
+        if fmt != "table":
+            row.append(target.plan.document or target.plan.sources[0].document)
+        rows.append(row)
     return header, rows
 
 
