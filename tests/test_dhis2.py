@@ -264,3 +264,18 @@ def test_metadata_from_a_file(tmp_path: Path) -> None:
     path = tmp_path / "metadata.json"
     path.write_text(json.dumps(foreign()), encoding="utf-8")
     assert list(export.read_dhis2_metadata(path).catalog) == ["test_sb", "test_anc4_cov"]
+
+
+def test_unsupported_indicators_can_be_skipped_and_listed() -> None:
+    metadata = foreign()
+    metadata["indicatorTypes"].append({"id": "NumberType", "name": "Number", "factor": 1,
+                                       "number": True})  # fmt: skip
+    metadata["indicators"].append(
+        _indicator("TEST_COUNT", f"#{{{UID['ANC4']}}}", "1", indicatorType={"id": "NumberType"})
+    )
+    with pytest.raises(mch.DefinitionError, match="'TEST_COUNT'"):
+        export.read_dhis2_metadata(metadata)
+    read = export.read_dhis2_metadata(metadata, skip_unsupported=True)
+    assert list(read.catalog) == ["test_sb", "test_anc4_cov"]
+    ((label, reason),) = read.skipped.items()
+    assert "'TEST_COUNT'" in label and "is a number" in reason

@@ -59,10 +59,14 @@ class Dhis2Definitions:
         Data element (``uid``, or ``uid.categoryOptionCombo``) to the ids of the
         terms whose counts include its values; pass it to
         :func:`compute_data_values`.
+    skipped : dict
+        With ``skip_unsupported=True``: the DHIS2 indicators not read (their
+        label) and why.
     """
 
     catalog: Catalog
     data_elements: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    skipped: Mapping[str, str] = field(default_factory=dict)
 
 
 def _load(source: str | PathLike[str] | Mapping[str, Any], what: str) -> Any:
@@ -293,6 +297,7 @@ def read_dhis2_metadata(
     kinds: Mapping[str, Kind | str] | None = None,
     directions: Mapping[str, Direction | str] | None = None,
     domain: Domain | str = Domain.MATERNAL_CARE,
+    skip_unsupported: bool = False,
 ) -> Dhis2Definitions:
     """Read the indicators of a DHIS2 metadata export (a JSON file or its parsed dict).
 
@@ -309,6 +314,10 @@ def read_dhis2_metadata(
         ``coverage`` and any other a ``ratio`` (no upper bound), direction ``neutral``.
     domain : Domain or str, default "maternal_care"
         Domain of indicators that are in no ``MCH_`` indicator group.
+    skip_unsupported : bool, default False
+        Read the indicators that can be read and list the others, with the
+        reason, in :attr:`Dhis2Definitions.skipped` (a metadata package often
+        holds counts and formulas besides quotients), instead of raising.
 
     Returns
     -------
@@ -334,17 +343,27 @@ def read_dhis2_metadata(
     data = _load(metadata, "metadata")
     reader = _Reader(data, kinds or {}, directions or {}, domain)
     items = list(data.get("indicators", []))
+    skipped: dict[str, str] = {}
     estimated = set()
-    for item in items:
-        if item.get("annualized") or reader.definition(item) is not None:
-            label = reader.label(item)
-            keys = reader.items(item, "denominator", label)
-            base = reader.definition(item)
-            if base is None or bool((base.get("denominator") or {}).get("estimated")):
-                estimated.add(keys)
+    for item in list(items):
+        try:
+            reader.unit(item, reader.label(item))
+            reader.items(item, "numerator", reader.label(item))
+            keys = reader.items(item, "denominator", reader.label(item))
+        except DefinitionError as error:
+            if not skip_unsupported:
+                raise
+            skipped[reader.label(item)] = str(error).partition(": ")[2]
+            items.remove(item)
+            continue
+        base = reader.definition(item)
+        if (base is None and item.get("annualized")) or (
+            base is not None and bool((base.get("denominator") or {}).get("estimated"))
+        ):
+            estimated.add(keys)
     indicators = [reader.indicator(item, estimated) for item in items]
     mapping = {key: tuple(ids) for key, ids in reader.mapping.items()}
-    return Dhis2Definitions(Catalog(indicators, roots=builtin_catalog()), mapping)
+    return Dhis2Definitions(Catalog(indicators, roots=builtin_catalog()), mapping, skipped)
 
 
 # -- data values --------------------------------------------------------------------
