@@ -66,11 +66,14 @@ def test_json_round_trip_gives_an_equal_catalog(tmp_path: Path) -> None:
     assert list(back) == list(mch.catalog)
     assert dict(back) == dict(mch.catalog)
     assert back.terms == {t: mch.catalog.terms[t] for t in back.terms}
-    assert mch.catalog.to_json() == export.to_json()
+    full = json.loads(export.to_json())
+    assert json.loads(mch.catalog.to_json()) == {
+        key: value for key, value in full.items() if key not in ("plans", "target")
+    }
 
 
 def test_json_has_every_field_and_the_targets() -> None:
-    document = json.loads(mch.catalog.to_json(["stillbirth_rate_22w"]))
+    document = json.loads(export.to_json(ids=["stillbirth_rate_22w"]))
     entry = document["indicator"][0]
     assert set(entry) == set(mch.Indicator.model_fields)
     assert entry["variant_of"] == "stillbirth_rate"

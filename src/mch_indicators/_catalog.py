@@ -287,14 +287,23 @@ class Catalog(Mapping[str, Indicator]):
         return found if limit is None else found[:limit]
 
     def to_json(self, ids: Sequence[str] | None = None, *, indent: int | None = 2) -> str:
-        """Every definition (or those of ``ids``) as JSON: see :mod:`mch_indicators.export`.
+        """Every definition (or those of ``ids``) as JSON, with schema version and fingerprints.
 
         :func:`load_definitions` reads the text back, from a ``.json`` file, into
-        an equal catalog.
-        """
-        from mch_indicators.export import to_json
+        an equal catalog. :func:`mch_indicators.export.to_json` writes the same
+        document plus the targets of the built-in plans for these indicators.
 
-        return to_json(self, ids, indent=indent)
+        Examples
+        --------
+        >>> import json, mch_indicators as mch
+        >>> document = json.loads(mch.catalog.to_json(["stillbirth_rate"]))
+        >>> document["indicator"][0]["numerator"], document["schema_version"]
+        ('stillbirths_28w', '1.0')
+        """
+        from mch_indicators.export._document import definitions_document
+        from mch_indicators.export._normal import pick
+
+        return json.dumps(definitions_document(pick(self, ids)), ensure_ascii=False, indent=indent)
 
     def merged(self, other: Catalog) -> Catalog:
         """A new catalog with the indicators of both (ids must not repeat)."""

@@ -19,8 +19,8 @@ from typing import Any
 from mch_indicators._catalog import Catalog
 from mch_indicators._model import Indicator
 from mch_indicators._targets import Target
-from mch_indicators.export._json import targets_of
-from mch_indicators.export._normal import SCHEMA_VERSION, fingerprint, select
+from mch_indicators.export._json import select, targets_of
+from mch_indicators.export._normal import SCHEMA_VERSION, fingerprint
 
 __all__ = ["JOIN", "flatten", "indicator_table", "merge_columns", "to_csv"]
 

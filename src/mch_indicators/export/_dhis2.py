@@ -34,11 +34,11 @@ from typing import Any
 from mch_indicators._catalog import Catalog
 from mch_indicators._model import Domain, Indicator, Term
 from mch_indicators._unitspec import UnitSpec, resolve_unit
+from mch_indicators.export._json import select
 from mch_indicators.export._normal import (
     canonical_json,
     domain_names,
     fingerprint,
-    select,
     terms_of,
 )
 

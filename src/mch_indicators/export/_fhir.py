@@ -21,7 +21,8 @@ from typing import Any
 from mch_indicators._catalog import Catalog
 from mch_indicators._model import Direction, Indicator, Kind, Term
 from mch_indicators._unitspec import resolve_unit
-from mch_indicators.export._normal import fingerprint, select
+from mch_indicators.export._json import select
+from mch_indicators.export._normal import fingerprint
 
 __all__ = ["BASE_URL", "IDENTIFIER_SYSTEMS", "fhir_bundle", "fhir_id", "fhir_measure"]
 

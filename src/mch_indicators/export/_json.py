@@ -15,26 +15,18 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from mch_indicators._catalog import Catalog
+from mch_indicators._catalog import Catalog, builtin_catalog
 from mch_indicators._model import Indicator
 from mch_indicators._targets import Target, builtin_targets
-from mch_indicators.export._normal import (
-    SCHEMA_VERSION,
-    fingerprint,
-    generator,
-    select,
-    terms_of,
-)
+from mch_indicators.export._document import definitions_document
+from mch_indicators.export._normal import pick
 
-__all__ = ["catalog_document", "indicator_entry", "targets_of", "to_json"]
+__all__ = ["catalog_document", "select", "targets_of", "to_json"]
 
 
-def indicator_entry(indicator: Indicator) -> dict[str, Any]:
-    """One ``[[indicator]]`` entry: every field, the terms by id."""
-    entry = indicator.model_dump(mode="json")
-    entry["numerator"] = indicator.numerator.id
-    entry["denominator"] = indicator.denominator.id
-    return entry
+def select(catalog: Catalog | None, ids: Sequence[str] | None) -> list[Indicator]:
+    """The indicators to export: all of ``catalog`` (default: built-in), or ``ids`` in order."""
+    return pick(catalog if catalog is not None else builtin_catalog(), ids)
 
 
 def targets_of(indicators: Sequence[Indicator]) -> list[Target]:
@@ -61,13 +53,7 @@ def catalog_document(
     targets = targets_of(indicators)
     plans = {target.plan.id: target.plan for target in targets}
     return {
-        "schema_version": SCHEMA_VERSION,
-        "generator": generator(),
-        "terms": {
-            term.id: term.model_dump(mode="json", exclude={"id"}) for term in terms_of(indicators)
-        },
-        "indicator": [indicator_entry(indicator) for indicator in indicators],
-        "fingerprints": {indicator.id: fingerprint(indicator) for indicator in indicators},
+        **definitions_document(indicators),
         "plans": {
             plan.id: plan.model_dump(mode="json", exclude={"id"}) for plan in plans.values()
         },

@@ -14,10 +14,12 @@ import json
 from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from mch_indicators._catalog import Catalog, builtin_catalog
 from mch_indicators._model import Domain, Indicator, Term
+
+if TYPE_CHECKING:
+    from mch_indicators._catalog import Catalog
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -25,7 +27,7 @@ __all__ = [
     "domain_names",
     "fingerprint",
     "generator",
-    "select",
+    "pick",
     "terms_of",
 ]
 
@@ -69,15 +71,14 @@ def fingerprint(indicator: Indicator) -> str:
     return "sha256:" + hashlib.sha256(canonical_json(normal).encode("utf-8")).hexdigest()
 
 
-def select(catalog: Catalog | None, ids: Sequence[str] | None) -> list[Indicator]:
-    """The indicators to export: all of ``catalog`` (default: built-in), or ``ids`` in order.
+def pick(catalog: Catalog, ids: Sequence[str] | None) -> list[Indicator]:
+    """The indicators to export: all of ``catalog``, or those of ``ids`` in their order.
 
     Each of ``ids`` may be an id, alias, name or code, as in lookups.
     """
-    chosen = catalog if catalog is not None else builtin_catalog()
     if not ids:
-        return list(chosen.values())
-    found = [chosen.get_indicator(key) for key in ids]
+        return list(catalog.values())
+    found = [catalog.get_indicator(key) for key in ids]
     return list({indicator.id: indicator for indicator in found}.values())
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from mch_indicators._catalog import Catalog
 from mch_indicators.export._csv import flatten, indicator_table, merge_columns
-from mch_indicators.export._json import targets_of
-from mch_indicators.export._normal import SCHEMA_VERSION, generator, select, terms_of
+from mch_indicators.export._json import select, targets_of
+from mch_indicators.export._normal import SCHEMA_VERSION, generator, terms_of
 
 __all__ = ["sheets", "write_xlsx"]
 
