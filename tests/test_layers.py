@@ -44,6 +44,11 @@ LAYERS: dict[str, int] = {
     "mch_indicators._adapters": 5,
     "mch_indicators._render": 5,
     "mch_indicators._api": 6,
+    "mch_indicators.export": 6,
+    # what Catalog.to_json writes: definitions only, below the catalog
+    "mch_indicators.export._normal": 3,
+    "mch_indicators.export._document": 3,
+    "mch_indicators.testing": 7,
     "mch_indicators._cli": 7,
     "mch_indicators.__main__": 7,
     "mch_indicators": 7,  # the package's __init__: re-exports only

@@ -9,10 +9,11 @@ validated by the pydantic models once, on first use, and cached.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -350,6 +351,25 @@ class Catalog(Mapping[str, Indicator]):
         found = [indicator for _, _, indicator in ranked]
         return found if limit is None else found[:limit]
 
+    def to_json(self, ids: Sequence[str] | None = None, *, indent: int | None = 2) -> str:
+        """Every definition (or those of ``ids``) as JSON, with schema version and fingerprints.
+
+        :func:`load_definitions` reads the text back, from a ``.json`` file, into
+        an equal catalog. :func:`mch_indicators.export.to_json` writes the same
+        document plus the targets of the built-in plans for these indicators.
+
+        Examples
+        --------
+        >>> import json, mch_indicators as mch
+        >>> document = json.loads(mch.catalog.to_json(["stillbirth_rate"]))
+        >>> document["indicator"][0]["numerator"], document["schema_version"]
+        ('stillbirths_28w', '1.0')
+        """
+        from mch_indicators.export._document import definitions_document
+        from mch_indicators.export._normal import pick
+
+        return json.dumps(definitions_document(pick(self, ids)), ensure_ascii=False, indent=indent)
+
     def merged(self, other: Catalog) -> Catalog:
         """A new catalog with the indicators of both (ids must not repeat)."""
         return Catalog(
@@ -387,13 +407,37 @@ def _match_score(wanted: str, indicator: Indicator) -> float:
 # -- loading ---------------------------------------------------------------------------
 
 
+#: Keys of an exported JSON catalog that describe the file, not definitions.
+_JSON_FILE_KEYS = ("$schema", "schema_version", "generator", "fingerprints", "plans", "target")
+
+
 def _read(source: Traversable | Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(source.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise DefinitionError(f"{source.name}: not valid TOML ({error})") from None
+        text = source.read_text(encoding="utf-8")
     except OSError as error:
         raise DefinitionError(f"{source}: cannot be read ({error.strerror})") from None
+    if source.name.lower().endswith(".json"):
+        return _read_json(text, source.name)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DefinitionError(f"{source.name}: not valid TOML ({error})") from None
+
+
+def _read_json(text: str, name: str) -> dict[str, Any]:
+    """A JSON definition file: the TOML layout, plus the keys an export writes around it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DefinitionError(f"{name}: not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise DefinitionError(f"{name}: a definition file is a JSON object, not a list or value")
+    version = str(data.get("schema_version", "1"))
+    if version.split(".")[0] != "1":
+        raise DefinitionError(
+            f"{name}: schema_version {version} is newer than this mch_indicators reads (1.x)"
+        )
+    return {key: value for key, value in data.items() if key not in _JSON_FILE_KEYS}
 
 
 def _terms_from(data: Mapping[str, Any], origin: str) -> dict[str, Term]:
@@ -463,7 +507,12 @@ def builtin_catalog() -> Catalog:
 
 
 def load_definitions(*paths: str | PathLike[str]) -> Catalog:
-    """Load your own indicators from TOML files with the built-in schema.
+    """Load your own indicators from TOML or JSON files with the built-in schema.
+
+    A ``.json`` file has the same layout as a TOML one (``terms`` and
+    ``indicator``); a catalog exported by :func:`mch_indicators.export.catalog`
+    reads back equal (its ``schema_version``, ``fingerprints`` and targets
+    describe the file and are not part of the catalog).
 
     Terms may be defined in the files (``[terms.<id>]`` tables) or taken from
     the built-in catalog by id (``denominator = "live_births"``). The result is

@@ -35,6 +35,7 @@ __all__ = [
     "catalog_of",
     "cmd_compute",
     "cmd_demo",
+    "cmd_export",
     "cmd_list",
     "cmd_show",
     "cmd_targets",
@@ -261,6 +262,24 @@ def cmd_compute(args: argparse.Namespace) -> str:
         _result_columns(result), args.format, lambda _: indicator.decimals
     )
     return render(header, rows, args.format, numeric=numeric)
+
+
+def cmd_export(args: argparse.Namespace) -> str:
+    """``export``: the definitions in a format other systems import (written by the library)."""
+    from mch_indicators import export
+
+    catalog = catalog_of(args)
+    ids = args.indicators or None
+    if args.output is None:
+        if args.format == "xlsx":
+            raise CommandError("xlsx is a binary format: give --output PATH")
+        return export.dumps(args.format, catalog=catalog, ids=ids).rstrip("\n")
+    path = export.catalog(args.output, args.format, catalog=catalog, ids=ids)
+    count = len(ids) if ids else len(catalog)
+    what = "the schema of definition files" if args.format == "jsonschema" else (
+        f"{count} indicators"
+    )  # fmt: skip
+    return f"wrote {what} to {path} ({args.format})"
 
 
 # -- the demo --------------------------------------------------------------------------
