@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, overload
 import numpy.typing as npt
 
 from mch_indicators._adapters._dask import compute_dask_frame, is_dask_frame, pool_dask_frame
-from mch_indicators._adapters._pandas import compute_frame
+from mch_indicators._adapters._pandas import FunnelTable, compute_frame
+from mch_indicators._adapters._pandas import compare as frame_compare
 from mch_indicators._adapters._pandas import dsr as frame_dsr
+from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import pool as frame_pool
+from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions
 
@@ -28,8 +31,9 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation
+    from mch_indicators._targets import Target
 
-__all__ = ["compute", "dsr", "get", "isr", "pool", "search"]
+__all__ = ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"]
 
 Columns = str | Sequence[str] | None
 F = TypeVar("F", bound=Callable[..., Any])
@@ -252,11 +256,20 @@ def pool(
     return frame_pool(frame, indicator, **keywords, **options)
 
 
+_SMALL = {
+    "dsr": "standardisation works on groups x age bands, a small table",
+    "isr": "standardisation works on groups x age bands, a small table",
+}
+
+
 def _pandas_only(name: str, frame: object) -> None:
     if is_dask_frame(frame):
+        why = _SMALL.get(
+            name, "comparisons work on one row per area and period: pool the dask frame to "
+            "that (mch.pool), a small table",
+        )  # fmt: skip
         raise InvalidInputError(
-            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first "
-            "(standardisation works on groups x age bands, a small table)"
+            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first ({why})"
         )
 
 
@@ -300,4 +313,69 @@ def isr(
         frame, count=count, population=population, reference_count=reference_count,
         reference_population=reference_population, by=by, kind=kind, confidence=confidence,
         refvalue=refvalue, multiplier=multiplier,
+    )  # fmt: skip
+
+
+@_documented_by(frame_compare)
+def compare(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+) -> pd.DataFrame:
+    _pandas_only("compare", frame)
+    return frame_compare(
+        frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
+        by=by, confidence=confidence, method=method,
+    )  # fmt: skip
+
+
+@_documented_by(frame_funnel)
+def funnel(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    statistic: str | None = None,
+    ratio_type: str = "isr",
+    years: float = 1.0,
+    dispersion: str | None = None,
+    method: str = "phe",
+) -> FunnelTable:
+    _pandas_only("funnel", frame)
+    return frame_funnel(
+        frame, indicator, numerator=numerator, denominator=denominator, by=by,
+        statistic=statistic, ratio_type=ratio_type, years=years, dispersion=dispersion,
+        method=method,
+    )  # fmt: skip
+
+
+@_documented_by(frame_trend)
+def trend(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    period: str = "year",
+    numerator: str | None = None,
+    denominator: str | None = None,
+    confidence: float = 0.95,
+    dispersion: str = "quasi",
+    min_points: int = 5,
+    last: int | None = None,
+    target: Target | None = None,
+    baseline: str | None = None,
+) -> pd.DataFrame:
+    _pandas_only("trend", frame)
+    return frame_trend(
+        frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
+        confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
+        target=target, baseline=baseline,
     )  # fmt: skip
