@@ -236,3 +236,44 @@ def test_project_target_uses_the_fit_interval() -> None:
     emtct = mch.targets_for("hiv_mtct_rate", plan="cn_emtct")[0]
     with pytest.raises(mch.InvalidInputError, match="no year"):
         mch.project_target(emtct, fit)
+
+
+def test_results_pickle_and_copy(prefecture: pd.DataFrame) -> None:
+    import copy
+    import pickle
+
+    data = imr(prefecture).query("year == 2024")
+    x, n = data.infant_deaths.to_numpy(), data.live_births.to_numpy()
+    fit = stats.trend([[95, 88, 80, 74, 66]], 12000, range(2020, 2025), multiplier=1000)
+    hc2030 = mch.targets_for("IMR", plan="healthy_china_2030")[0]
+    objects = [
+        stats.funnel_limits(
+            x, n, statistic="rate", rate=x / n * 1000, rate_type="crude", multiplier=1000, years=1
+        ),
+        stats.funnel_significance(x, n, statistic="proportion"),
+        stats.funnel_dispersion(x, n, statistic="proportion"),
+        stats.compare_to_benchmark(x, n, 4.0, statistic="rate", multiplier=1000),
+        stats.compare_rates(x, n, 30, 10000),
+        stats.compare_proportions(x, n, 30, 10000),
+        fit,
+        mch.project_target(hc2030, fit),
+        mch.funnel(data, "IMR"),
+    ]
+    for obj in objects:
+        for clone in (pickle.loads(pickle.dumps(obj)), copy.deepcopy(obj)):
+            assert type(clone) is type(obj)
+    again = pickle.loads(pickle.dumps(fit))
+    assert (
+        again.apc.tolist() == fit.apc.tolist()
+        and again.projection(2030)[0] == fit.projection(2030)[0]
+    )
+
+
+def test_poisson_funnels_nest() -> None:
+    rng = np.random.default_rng(5)
+    expected = rng.uniform(5, 400, size=50)
+    observed = rng.poisson(expected).astype(float)
+    f = stats.funnel_limits(observed, expected, statistic="ratio", ratio_type="isr")
+    # at each count, the 99.8 % line is reached at a larger (lower) or smaller (upper) expected
+    assert (f.lower_x[1] >= f.lower_x[0]).all() and (f.upper_x[1] <= f.upper_x[0]).all()
+    assert (f.lower[1] <= f.lower[0]).all() and (f.upper[1] >= f.upper[0]).all()
