@@ -327,11 +327,12 @@ def compare(
     by: Columns = None,
     confidence: float = 0.95,
     method: str | None = None,
+    language: str = "en",
 ) -> pd.DataFrame:
     _pandas_only("compare", frame)
     return frame_compare(
         frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
-        by=by, confidence=confidence, method=method,
+        by=by, confidence=confidence, method=method, language=language,
     )  # fmt: skip
 
 
@@ -348,12 +349,13 @@ def funnel(
     years: float = 1.0,
     dispersion: str | None = None,
     method: str = "phe",
+    language: str = "en",
 ) -> FunnelTable:
     _pandas_only("funnel", frame)
     return frame_funnel(
         frame, indicator, numerator=numerator, denominator=denominator, by=by,
         statistic=statistic, ratio_type=ratio_type, years=years, dispersion=dispersion,
-        method=method,
+        method=method, language=language,
     )  # fmt: skip
 
 
@@ -372,10 +374,11 @@ def trend(
     last: int | None = None,
     target: Target | None = None,
     baseline: str | None = None,
+    language: str = "en",
 ) -> pd.DataFrame:
     _pandas_only("trend", frame)
     return frame_trend(
         frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        target=target, baseline=baseline,
+        target=target, baseline=baseline, language=language,
     )  # fmt: skip

@@ -24,6 +24,7 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
 )
 from mch_indicators._adapters._pandas._compare import indicator_statistic
+from mch_indicators._comparison_labels import check_language, translate
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._dispersion import funnel_dispersion
 from mch_indicators.stats._funnels import funnel_limits, funnel_significance
@@ -68,6 +69,7 @@ def funnel(
     years: float = 1.0,
     dispersion: str | None = None,
     method: str = "phe",
+    language: str = "en",
 ) -> FunnelTable:
     """Funnel-plot limits and each area's significance, as PHEindicatormethods computes them.
 
@@ -90,6 +92,8 @@ def funnel(
     dispersion : {"additive", "multiplicative"}, optional
         Also compare each area allowing for over-dispersion (Spiegelhalter).
     method : {"phe", "exact"}, default "phe"
+    language : {"en", "zh"}, default "en"
+        Language of the significance labels.
 
     Returns
     -------
@@ -115,6 +119,7 @@ def funnel(
     ((100, 8), ['population', 'lower_2s_limit', 'upper_2s_limit'])
     """
     frame = check_frame(frame, "funnel")
+    check_language(language)
     keys = as_list(by)
     require(frame, keys, "by column")
     if indicator is None:
@@ -164,7 +169,7 @@ def funnel(
             table.insert(0, key, labels[key].iloc[group])
         limit_frames.append(table)
     for name, values in columns.items():
-        points[name] = values
+        points[name] = translate(values, language) if "significance" in name else values
     return FunnelTable(as_frame(points), as_frame(pd.concat(limit_frames, ignore_index=True)))
 
 

@@ -23,6 +23,7 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
     row_label,
 )
+from mch_indicators._comparison_labels import check_language, translate
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._trend import MIN_POINTS
 from mch_indicators.stats._trend import trend as array_trend
@@ -50,6 +51,7 @@ def trend(
     last: int | None = None,
     target: Target | None = None,
     baseline: str | None = None,
+    language: str = "en",
 ) -> pd.DataFrame:
     """The trend of each area, fitted to its counts, with the label Fingertips would give it.
 
@@ -80,6 +82,8 @@ def trend(
         For a relative target: the column of each area's baseline-year value
         (the same on every row of an area); without it the status is
         ``"needs baseline"``.
+    language : {"en", "zh"}, default "en"
+        Language of the ``change``, ``assessment`` and ``target_status`` labels.
 
     Returns
     -------
@@ -110,6 +114,7 @@ def trend(
     [-8.6, 0.2]
     """
     frame = check_frame(frame, "trend")
+    check_language(language)
     chosen = resolve(indicator)
     keys = as_list(by)
     require(frame, [*keys, period], "column")
@@ -149,11 +154,12 @@ def trend(
     for name in ("apc", "apc_lower", "apc_upper", "p_value", "dispersion"):
         out[name] = getattr(fitted, name)
     out["arr"], out["arr_lower"], out["arr_upper"] = fitted.arr()
-    out["change"] = fitted.change.astype(object)
-    out["assessment"] = fitted.assessment.astype(object)
+    out["change"] = translate(fitted.change, language)
+    out["assessment"] = translate(fitted.assessment, language)
     out["reason"] = fitted.reason.astype(object)
     if target is not None:
         _add_target(out, frame, fitted, target, chosen, baseline, codes, len(labels))
+        out["target_status"] = translate(out["target_status"].to_numpy(), language)
     return out
 
 
