@@ -184,6 +184,14 @@ def test_dask_frames_are_pointed_to_pandas(prefecture: pd.DataFrame) -> None:
     lazy = dd.from_pandas(imr(prefecture), npartitions=2)
     with pytest.raises(mch.InvalidInputError, match=r"call \.compute"):
         mch.trend(lazy, "IMR", by="county")
+    out = mch.compare(lazy, "IMR", benchmark=4.0)
+    assert isinstance(out, dd.DataFrame)  # lazy
+    expected = mch.compare(imr(prefecture), "IMR", benchmark=4.0)
+    got = out.compute()
+    assert got.comparison.tolist() == expected.comparison.tolist()
+    np.testing.assert_allclose(got.upper, expected.upper)
+    with pytest.raises(mch.InvalidInputError, match="pool the frame"):
+        mch.compare(lazy, "IMR", benchmark="total")
 
 
 # -- targets with uncertainty ----------------------------------------------------------

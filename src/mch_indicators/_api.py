@@ -316,7 +316,7 @@ def isr(
     )  # fmt: skip
 
 
-@_documented_by(frame_compare)
+@overload
 def compare(
     frame: pd.DataFrame,
     indicator: str | Indicator,
@@ -328,8 +328,40 @@ def compare(
     confidence: float = 0.95,
     method: str | None = None,
     language: str = "en",
-) -> pd.DataFrame:
-    _pandas_only("compare", frame)
+) -> pd.DataFrame: ...
+@overload
+def compare(
+    frame: Any,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> Any: ...
+@_documented_by(frame_compare)
+def compare(
+    frame: Any,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> Any:
+    if is_dask_frame(frame):
+        from mch_indicators._adapters._dask_compare import compare_dask_frame
+
+        return compare_dask_frame(
+            frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
+            by=by, confidence=confidence, method=method, language=language,
+        )  # fmt: skip
     return frame_compare(
         frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
         by=by, confidence=confidence, method=method, language=language,

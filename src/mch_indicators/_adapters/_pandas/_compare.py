@@ -98,8 +98,10 @@ def compare(
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        A tidy table, one row per area (and period): the indicator's counts.
+    frame : pandas.DataFrame or dask DataFrame
+        A tidy table, one row per area (and period): the indicator's counts. A
+        dask frame stays lazy with a row-by-row benchmark (a value, a Target, a
+        column); for ``"total"`` or a benchmark row, pool and compute it first.
     indicator : str or Indicator
         Decides the statistic (proportion or rate), the multiplier, the interval
         method and which way is better (its ``direction``).
