@@ -218,7 +218,7 @@ def test_assessment_is_clear_only_when_the_whole_interval_agrees() -> None:
     assert out.clear.tolist() == [False, True, True, False, False]
     assert out.label[0] == "met (not statistically clear)"
     coverage = mch.targets_for("maternal_systematic_management_rate_cn",
-                               plan="cn_outlines_2030")[0]  # ≥ 90 %  # fmt: skip
+                               plan="nhc_outlines_implementation_2030")[0]  # ≥ 90 %  # fmt: skip
     result = mch.get(coverage.indicator).compute([9500, 905], [10000, 1000])
     assert mch.assess_target(coverage, result).label.tolist() == [
         "met (statistically clear)", "met (not statistically clear)",

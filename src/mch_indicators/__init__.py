@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from mch_indicators._adapters._accessor import install as _install_accessor
 from mch_indicators._errors import (
+    AmbiguousIndicatorError,
     ConfigurationError,
     DefinitionError,
     InvalidInputError,
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from mch_indicators import stats, units
     from mch_indicators._api import compare, compute, dsr, funnel, get, isr, pool, search, trend
     from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._io import read_table
     from mch_indicators._model import (
         Codes,
         Criteria,
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     targets: tuple[Target, ...]
 
 __all__ = [
+    "AmbiguousIndicatorError",
     "Catalog",
     "Codes",
     "Comparator",
@@ -121,6 +124,7 @@ __all__ = [
     "progress",
     "project_target",
     "projection",
+    "read_table",
     "required_arr",
     "search",
     "standard_population",
@@ -137,6 +141,7 @@ _LAZY = {
         ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"], "_api"
     ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
+    "read_table": "_io",
     **dict.fromkeys(
         [
             *("Codes", "Criteria", "Direction", "Domain", "Indicator", "Kind", "Names"),

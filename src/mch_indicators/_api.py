@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
+    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation
@@ -47,6 +48,12 @@ def _documented_by(implementation: Callable[..., Any]) -> Callable[[F], F]:
         return function
 
     return decorate
+
+
+def _builtin() -> Catalog:
+    from mch_indicators._catalog import builtin_catalog
+
+    return builtin_catalog()
 
 
 def get(key: str | Indicator) -> Indicator:
@@ -74,9 +81,7 @@ def get(key: str | Indicator) -> Indicator:
     ...     print(error.suggestions[0])
     infant_mortality_rate
     """
-    from mch_indicators._catalog import builtin_catalog
-
-    return builtin_catalog().get_indicator(key)
+    return _builtin().get_indicator(key)
 
 
 def search(query: str, limit: int | None = 10) -> list[Indicator]:
@@ -88,13 +93,11 @@ def search(query: str, limit: int | None = 10) -> list[Indicator]:
     --------
     >>> import mch_indicators as mch
     >>> [i.id for i in mch.search("stillbirth", limit=3)]
-    ['stillbirth_rate', 'stillbirth_rate_22w', 'perinatal_mortality_rate_cn']
+    ['stillbirth_rate', 'stillbirth_rate_22w', 'stillbirth_rate_24w']
     >>> mch.search("早孕")[0].id
     'early_pregnancy_registration_rate_cn'
     """
-    from mch_indicators._catalog import builtin_catalog
-
-    return builtin_catalog().search(query, limit)
+    return _builtin().search(query, limit)
 
 
 def _is_xarray(value: object, kind: str) -> bool:
@@ -109,6 +112,7 @@ def compute(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -136,6 +140,7 @@ def compute(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
@@ -144,6 +149,7 @@ def compute(
     *,
     numerator: Any = None,
     denominator: Any = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
@@ -157,6 +163,9 @@ def compute(
         whose ``indicator`` column says which indicator each row is.
     indicator : str or Indicator, optional
         Id, alias, Chinese name or code; required except for long tables.
+    catalog : Catalog, optional
+        Where indicator keys are looked up (default: the built-in catalog), e.g.
+        ``mch.catalog.merged(mch.load_definitions("mine.toml"))``.
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
@@ -186,7 +195,7 @@ def compute(
             raise InvalidInputError(
                 "compute() needs a table (data=...), or indicator=, numerator= and denominator="
             )
-        chosen = get(indicator)
+        chosen = (catalog or _builtin()).get_indicator(indicator)
         if any(_is_xarray(a, "DataArray") or hasattr(a, "dask") for a in (numerator, denominator)):
             from mch_indicators._adapters._xarray import compute_dataarrays
 
@@ -195,15 +204,16 @@ def compute(
     names = {"numerator": numerator, "denominator": denominator}
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(data, pandas.DataFrame):
-        return compute_frame(data, indicator, **names, **options)
+        return compute_frame(data, indicator, **names, catalog=catalog, **options)
     if is_dask_frame(data):
-        return compute_dask_frame(data, indicator, **names, **options)
+        return compute_dask_frame(data, indicator, **names, catalog=catalog, **options)
     if _is_xarray(data, "Dataset"):
         from mch_indicators._adapters._xarray import compute_dataset
 
         if indicator is None:
             raise InvalidInputError("compute() on a Dataset needs the indicator")
-        return compute_dataset(data, get(indicator), **names, **options)
+        chosen = (catalog or _builtin()).get_indicator(indicator)
+        return compute_dataset(data, chosen, **names, **options)
     raise InvalidInputError(
         f"compute() takes a pandas or dask DataFrame or an xarray Dataset, got "
         f"{type(data).__name__}; for plain arrays use get(indicator).compute(numerator, "
@@ -221,6 +231,7 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -233,6 +244,7 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 @_documented_by(frame_pool)
@@ -245,11 +257,12 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     keywords: dict[str, Any] = {
         "numerator": numerator, "denominator": denominator, "by": by, "over": over,
-        "window": window,
+        "window": window, "catalog": catalog,
     }  # fmt: skip
     if is_dask_frame(frame):
         return pool_dask_frame(frame, indicator, **keywords, **options)

@@ -20,7 +20,11 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from mch_indicators._errors import DefinitionError, UnknownIndicatorError
+from mch_indicators._errors import (
+    AmbiguousIndicatorError,
+    DefinitionError,
+    UnknownIndicatorError,
+)
 from mch_indicators._model import Domain, Indicator, Kind, Term
 
 __all__ = ["Catalog", "builtin_catalog", "load_definitions", "normalize_key"]
@@ -107,6 +111,27 @@ class Catalog(Mapping[str, Indicator]):
                     raise DefinitionError(
                         f"lookup key {key!r} points at both {owner!r} and {indicator.id!r}"
                     )
+        # A phrase that names different indicators in different traditions ("maternal
+        # mortality rate": a ratio per live births in Chinese usage, a rate per
+        # woman-years in demography) finds none: every indicator that claims it is a
+        # candidate. It may not be a name or alias of any indicator.
+        self._ambiguous: dict[str, list[str]] = {}
+        named = {
+            normalize_key(key): indicator.id
+            for indicator in self._indicators.values()
+            for key in (indicator.name.en, indicator.name.zh, *indicator.aliases)
+        }
+        for indicator in self._indicators.values():
+            for phrase in indicator.ambiguous_aliases:
+                key = normalize_key(phrase)
+                if key in named:
+                    raise DefinitionError(
+                        f"{phrase!r} is an ambiguous alias of {indicator.id!r} but a name or "
+                        f"alias of {named[key]!r}; list it as ambiguous there too, not as a name"
+                    )
+                claimants = self._ambiguous.setdefault(key, [])
+                if indicator.id not in claimants:
+                    claimants.append(indicator.id)
         roots_first = sorted(self._indicators.values(), key=lambda i: i.variant_of is not None)
         for indicator in roots_first:
             for key in self._code_keys(indicator) - self._name_keys(indicator):
@@ -141,7 +166,8 @@ class Catalog(Mapping[str, Indicator]):
 
     @classmethod
     def _lookup_keys(cls, indicator: Indicator) -> set[str]:
-        return cls._name_keys(indicator) | cls._code_keys(indicator)
+        ambiguous = {normalize_key(phrase) for phrase in indicator.ambiguous_aliases}
+        return cls._name_keys(indicator) | cls._code_keys(indicator) | ambiguous
 
     # -- Mapping -----------------------------------------------------------------------
 
@@ -167,20 +193,58 @@ class Catalog(Mapping[str, Indicator]):
         """Every term used by the catalog, by id."""
         return dict(self._terms)
 
+    @property
+    def ambiguous_names(self) -> Mapping[str, tuple[str, ...]]:
+        """Folded phrases that name several indicators, with the ids of the candidates.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> mch.catalog.ambiguous_names["maternal mortality rate"]
+        ('maternal_mortality_ratio', 'maternal_mortality_rate')
+        """
+        return {key: tuple(ids) for key, ids in self._ambiguous.items()}
+
     def get_indicator(self, key: str | Indicator) -> Indicator:
         """Find an indicator by id, alias, English or Chinese name, or code.
 
+        An id matches exactly first; then every key is compared after folding
+        case, width and separators.
+
         Raises
         ------
+        AmbiguousIndicatorError
+            The key is a phrase that names different indicators in different
+            traditions ("maternal mortality rate"); the error lists them.
         UnknownIndicatorError
             A ``KeyError`` whose message suggests the closest matches, or lists
             the indicators that share a code such as SDG 3.b.1.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> mch.catalog.get_indicator("maternal_mortality_rate").unit
+        'per_100k'
+        >>> try:
+        ...     mch.catalog.get_indicator("maternal mortality rate")
+        ... except KeyError as error:
+        ...     print(error.suggestions)
+        ('maternal_mortality_ratio', 'maternal_mortality_rate')
         """
         if isinstance(key, Indicator):
             return key
         if not isinstance(key, str):
             raise TypeError(f"indicator key must be text, got {type(key).__name__}")
+        if key in self._indicators:
+            return self._indicators[key]
         folded = normalize_key(key)
+        if folded in self._ambiguous:
+            candidates = self._ambiguous[folded]
+            labels = [
+                f"{self._indicators[c].name.zh} / {self._indicators[c].name.en}"
+                for c in candidates
+            ]
+            raise AmbiguousIndicatorError(key, candidates, labels)
         found = self._keys.get(folded)
         if found is None:
             if folded in self._shared:
@@ -241,6 +305,7 @@ class Catalog(Mapping[str, Indicator]):
         ...     print(i.id, dict(i.parameters.items()).get("gestation_weeks_min"))
         stillbirth_rate 28.0
         stillbirth_rate_22w 22.0
+        stillbirth_rate_24w 24.0
         """
         indicator = self.get_indicator(key)
         root = indicator.variant_of or indicator.id

@@ -218,7 +218,7 @@ class RateComparison:
 
     @property
     def percent_change(self) -> tuple[FloatArray, FloatArray, FloatArray]:
-        """(change, lower, upper) in percent: (ratio − 1) × 100."""
+        """The change in percent, (ratio − 1) × 100, and its limits (change, lower, upper)."""
         return (self.ratio - 1.0) * 100.0, (self.lower - 1.0) * 100.0, (self.upper - 1.0) * 100.0
 
 
