@@ -34,7 +34,18 @@ from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
     from mch_indicators import export, stats, units
-    from mch_indicators._api import compare, compute, dsr, funnel, get, isr, pool, search, trend
+    from mch_indicators._api import (
+        compare,
+        compute,
+        dsr,
+        funnel,
+        get,
+        isr,
+        pool,
+        search,
+        trend,
+        trend_line,
+    )
     from mch_indicators._catalog import Catalog, load_definitions
     from mch_indicators._io import read_table
     from mch_indicators._model import (
@@ -135,13 +146,18 @@ __all__ = [
     "targets",
     "targets_for",
     "trend",
+    "trend_line",
     "units",
 ]
 
 # name -> the module it lives in; imported on first access (PEP 562)
 _LAZY = {
     **dict.fromkeys(
-        ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"], "_api"
+        [
+            *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
+            "trend_line",
+        ],
+        "_api",
     ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
