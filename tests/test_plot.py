@@ -231,7 +231,7 @@ def test_variants_draw_each_definition_side_by_side() -> None:
     drawn = [np.asarray(c.lines[0].get_xdata(), float) for c in ax.containers]
     for indicator, values in zip(dict.fromkeys(computed.indicator), drawn, strict=True):
         np.testing.assert_array_equal(values, computed[computed.indicator == indicator].value)
-    assert ax.get_xlabel() == "围产儿死亡率（‰）"
+    assert ax.get_xlabel() == "数值（‰）"
 
 
 def test_variants_in_different_units_are_refused() -> None:

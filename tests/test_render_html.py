@@ -112,6 +112,7 @@ def test_catalog_view_is_grouped_by_domain_and_searchable() -> None:
     assert parsed.tags.count("details") == len({i.domain for i in mch.catalog.values()})
     assert parsed.tags.count("tr") == len(mch.catalog)
     assert "input" in parsed.tags and "data-search='maternal_mortality_ratio" in html
+    assert "<details open" not in html  # compact: the search opens the domains it matches
 
 
 def test_concise_reprs() -> None:

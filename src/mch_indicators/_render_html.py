@@ -50,6 +50,7 @@ _STYLE = (
     "border-bottom:1px solid #e5e5e5}"
     ".mch-card td.num{text-align:right;font-variant-numeric:tabular-nums}"
     ".mch-card .mch-zh{white-space:nowrap}"
+    ".mch-card td.mch-en{min-width:16em}"
     ".mch-card .mch-id{font-family:monospace;color:#555}"
     ".mch-frac{display:inline-flex;flex-direction:column;vertical-align:middle;"
     "text-align:center;margin:.2em .4em}"
@@ -268,8 +269,8 @@ def result_html(result: Result) -> str:
 def catalog_html(catalog: Catalog) -> str:
     """The catalog as a table grouped by domain, with a search box that filters the rows.
 
-    The search runs in the page (a few lines of script) where scripts are allowed;
-    elsewhere every row stays visible and the browser's find works on it.
+    The domains open on a click; the search box (a few lines of script, where a
+    page allows them) shows the matching rows and opens their domains.
     """
     from mch_indicators._model import Domain
 
@@ -282,20 +283,22 @@ def catalog_html(catalog: Catalog) -> str:
         rows = "".join(
             "<tr data-search='"
             + escape(" ".join([i.id, i.name.en, i.name.zh, *i.aliases]).casefold(), quote=True)
-            + f"'><td class='mch-id'>{escape(i.id)}</td><td>{escape(i.name.en)}</td>"
-            f"<td class='mch-zh'>{escape(i.name.zh)}</td>"
+            + f"'><td class='mch-en'>{escape(i.name.en)}</td>"
+            f"<td class='mch-zh'>{escape(i.name.zh)}</td><td class='mch-id'>{escape(i.id)}</td>"
             f"<td>{escape(resolve_unit(i.unit).symbol or i.unit)}</td>"
             f"<td>{escape(i.kind.value)}</td></tr>"
             for i in members
         )
         groups.append(
-            f"<details open><summary><strong>{escape(domain.value.replace('_', ' '))}</strong> "
+            f"<details><summary><strong>{escape(domain.value.replace('_', ' '))}</strong> "
             f"({len(members)})</summary><table>{rows}</table></details>"
         )
     search = (
         f"<input type='search' placeholder='{_both('card', 'search')}' "
-        f"oninput=\"var q=this.value.toLowerCase();document.querySelectorAll('#{uid} tr')"
-        ".forEach(function(r){r.style.display=r.dataset.search.indexOf(q)<0?'none':''})\" "
+        f"oninput=\"var q=this.value.toLowerCase();document.querySelectorAll('#{uid} details')"
+        ".forEach(function(d){var n=0;d.querySelectorAll('tr').forEach(function(r){"
+        "var hit=r.dataset.search.indexOf(q)>=0;r.style.display=hit?'':'none';n+=hit})"
+        ";d.open=q.length>0&&n>0})\" "
         "style='width:28em;max-width:100%'>"
     )
     title = f"<div><strong>Catalog · 指标目录</strong> ({len(catalog)})</div>"

@@ -18,6 +18,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators.plot._common import (
     axis_title,
     check_language,
+    legend_below,
     new_axes,
     require_columns,
     resolve_indicator,
@@ -137,8 +138,7 @@ def caterpillar(
     ax.set_axisbelow(True)
     if title is not None:
         ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1 - 2.0 / max(len(frame), 4)
-              / 4), ncols=4, frameon=False)  # fmt: skip
+    legend_below(ax, 4)
     apply_fonts(ax.figure)
     return ax
 

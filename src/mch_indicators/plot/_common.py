@@ -25,6 +25,7 @@ __all__ = [
     "axis_title",
     "check_language",
     "indicator_name",
+    "legend_below",
     "new_axes",
     "require_columns",
     "resolve_indicator",
@@ -130,6 +131,15 @@ def status_codes(values: Iterable[Any]) -> np.ndarray[Any, np.dtype[np.object_]]
     """Status codes from labels in either language (``较差`` -> ``worse``)."""
     back = {names["zh"]: code for code, names in status_labels().items()}
     return np.array([back.get(v, v) if isinstance(v, str) else v for v in values], dtype=object)
+
+
+def legend_below(ax: Axes, columns: int) -> None:
+    """The legend under the axes, clear of the tick labels and the axis title."""
+    from matplotlib.transforms import offset_copy
+
+    below = offset_copy(ax.transAxes, fig=ax.figure, y=-38, units="points")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
+              ncols=columns, fontsize=8, frameon=False)  # fmt: skip
 
 
 def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:

@@ -17,6 +17,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators.plot._common import (
     axis_title,
     check_language,
+    legend_below,
     new_axes,
     require_columns,
     resolve_indicator,
@@ -182,8 +183,7 @@ def funnel(
     ax.set_ylabel(axis_title(chosen, lang))
     if title is not None:
         ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=3,
-              frameon=False)  # fmt: skip
+    legend_below(ax, 2)
     apply_fonts(ax.figure)
     return ax
 

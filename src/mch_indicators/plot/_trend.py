@@ -21,6 +21,7 @@ from mch_indicators._result import level_label
 from mch_indicators.plot._common import (
     axis_title,
     check_language,
+    legend_below,
     new_axes,
     require_columns,
     resolve_indicator,
@@ -190,8 +191,7 @@ def trend(
     ax.set_ylim(bottom=0)
     if title is not None:
         ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=2,
-              frameon=False)  # fmt: skip
+    legend_below(ax, 2)
     apply_fonts(ax.figure)
     return ax
 

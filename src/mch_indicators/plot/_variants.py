@@ -12,12 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._display_labels import series_colours, text
+from mch_indicators._display_labels import axis_unit_zh, series_colours, text
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._unitspec import resolve_unit
 from mch_indicators.plot._common import (
     axis_title,
     check_language,
     indicator_name,
+    legend_below,
     new_axes,
     require_columns,
     resolve_indicator,
@@ -55,11 +57,11 @@ def _title(found: list[Indicator | None], indicator: Indicator | None, lang: str
     if len({i.unit for i in known}) > 1:
         units = ", ".join(sorted({f"{i.id}: {i.unit}" for i in known}))
         raise InvalidInputError(f"the series are in different units ({units}); convert first")
-    from mch_indicators._catalog import builtin_catalog
-
-    roots = {i.variant_of or i.id for i in known}
-    root = builtin_catalog()[roots.pop()] if len(roots) == 1 else known[0]
-    return axis_title(root, lang)
+    # definitions of one concept differ in their terms: the axis gives the unit only
+    plain = text("axis", "plain", lang)
+    spec = resolve_unit(known[0].unit)
+    unit = (axis_unit_zh(spec.name) or spec.zh) if lang == "zh" else (spec.per or spec.symbol)
+    return text("axis", "value", lang, name=plain, unit=unit) if unit else plain
 
 
 def variants(
@@ -133,6 +135,6 @@ def variants(
     ax.set_axisbelow(True)
     if title is not None:
         ax.set_title(title)
-    ax.legend(fontsize=8, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
+    legend_below(ax, 1)
     apply_fonts(ax.figure)
     return ax
