@@ -298,7 +298,7 @@ def catalog_html(catalog: Catalog) -> str:
         f"oninput=\"var q=this.value.toLowerCase();document.querySelectorAll('#{uid} details')"
         ".forEach(function(d){var n=0;d.querySelectorAll('tr').forEach(function(r){"
         "var hit=r.dataset.search.indexOf(q)>=0;r.style.display=hit?'':'none';n+=hit})"
-        ";d.open=q.length>0&&n>0})\" "
+        ';d.open=q.length>0&&n>0})" '
         "style='width:28em;max-width:100%'>"
     )
     title = f"<div><strong>Catalog · 指标目录</strong> ({len(catalog)})</div>"

@@ -135,9 +135,12 @@ def status_codes(values: Iterable[Any]) -> np.ndarray[Any, np.dtype[np.object_]]
 
 def legend_below(ax: Axes, columns: int) -> None:
     """The legend under the axes, clear of the tick labels and the axis title."""
+    from matplotlib.figure import Figure
     from matplotlib.transforms import offset_copy
 
-    below = offset_copy(ax.transAxes, fig=ax.figure, y=-38, units="points")
+    figure = ax.figure
+    root = figure if isinstance(figure, Figure) else figure.figure  # a subfigure's figure
+    below = offset_copy(ax.transAxes, fig=root, y=-38, units="points")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
               ncols=columns, fontsize=8, frameon=False)  # fmt: skip
 
