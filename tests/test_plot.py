@@ -293,3 +293,28 @@ def test_the_install_command_is_one_line() -> None:
 def test_unknown_language_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="language"):
         mch.plot.caterpillar(mch.get("IMR").compute([3], [100]), lang="fr")
+
+
+def test_ratio_funnel_draws_observed_over_expected_on_phes_scale() -> None:
+    data = pd.DataFrame({"hospital": list("ABCDEF"), "observed": [12, 30, 8, 55, 20, 41],
+                         "expected": [10.0, 24.0, 11.0, 40.0, 22.0, 35.0],
+                         "year": [2024] * 6})  # fmt: skip
+    table = mch.funnel(data, statistic="ratio", numerator="observed", denominator="expected",
+                       by="year")  # fmt: skip
+    ax = mch.plot.funnel(table, label="hospital", group={"year": 2024})
+    points = np.concatenate([np.asarray(c.get_offsets()) for c in ax.collections])
+    expected = table.points[["x", "value"]].to_numpy() * [1.0, 100.0]  # ISR × 100, as PHE
+    np.testing.assert_allclose(np.sort(points, axis=0), np.sort(expected, axis=0))
+    centre = _lines(ax, text("legend", "centre", "en"))[0]
+    assert centre.get_ydata()[0] == 100.0
+    assert _has_line(ax, table.limits.lower_2s_exp_events, table.limits.lower_2s_limit)
+    assert ax.get_xlabel() == "Expected events"
+
+
+def test_trend_legend_names_the_confidence_level() -> None:
+    city = _city()
+    series = mch.compute(city, "MMR", confidence=0.998)
+    line = mch.trend_line(city, "MMR", confidence=0.998)
+    ax = mch.plot.trend(series, line, confidence=0.998)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:2] == ["Observed, with 99.8% CI", "Fitted trend, with 99.8% CI"]

@@ -273,7 +273,9 @@ def catalog_html(catalog: Catalog) -> str:
     page allows them) shows the matching rows and opens their domains.
     """
     from mch_indicators._model import Domain
+    from mch_indicators.export._normal import domain_names
 
+    titles = domain_names()
     uid = f"mch-catalog-{next(_ids)}"
     groups = []
     for domain in Domain:
@@ -290,7 +292,7 @@ def catalog_html(catalog: Catalog) -> str:
             for i in members
         )
         groups.append(
-            f"<details><summary><strong>{escape(domain.value.replace('_', ' '))}</strong> "
+            f"<details><summary><strong>{escape(' · '.join(titles[domain]))}</strong> "
             f"({len(members)})</summary><table>{rows}</table></details>"
         )
     search = (

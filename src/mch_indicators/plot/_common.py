@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._comparison_labels import _labels as status_labels
-from mch_indicators._comparison_labels import check_language
+from mch_indicators._comparison_labels import check_language, status_codes
 from mch_indicators._display_labels import axis_unit_zh, text
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._unitspec import resolve_unit
@@ -125,12 +124,6 @@ def target_label(target: Target, indicator: Indicator, language: str) -> str:
         rule = target.rule
     key = "target" if target.year else "target_standing"
     return text("legend", key, language, plan=plan, rule=rule, year=target.year)
-
-
-def status_codes(values: Iterable[Any]) -> np.ndarray[Any, np.dtype[np.object_]]:
-    """Status codes from labels in either language (``较差`` -> ``worse``)."""
-    back = {names["zh"]: code for code, names in status_labels().items()}
-    return np.array([back.get(v, v) if isinstance(v, str) else v for v in values], dtype=object)
 
 
 def legend_below(ax: Axes, columns: int) -> None:

@@ -67,10 +67,12 @@ def _scale(limits: pd.DataFrame, statistic: str) -> tuple[float, float]:
     return (100.0, 0.0) if "isr" in label else (1.0, -1.0)
 
 
-def _centre(limits: pd.DataFrame, statistic: str) -> float:
+def _centre(limits: pd.DataFrame) -> float:
+    """The centre line: PHE's baseline, or for ratios 100 (ISR × 100) or 0 (count − 1)."""
     if "baseline" in limits.columns:
         return float(limits["baseline"].iloc[0])
-    return 100.0 if "isr" in str(limits.get("statistic", ["count"])[0]) else 0.0
+    label = str(limits["statistic"].iloc[0]) if "statistic" in limits.columns else ""
+    return 100.0 if "isr" in label else 0.0
 
 
 def _limit_x(limits: pd.DataFrame, side: str, sigma: str) -> Any:
@@ -159,7 +161,7 @@ def funnel(
     ax = new_axes(ax, (7.0, 4.6))
     factor, shift = _scale(limits, table.statistic)
     _draw_limits(ax, limits, extra if use_adjusted else None, lang)
-    centre = _centre(limits, table.statistic)
+    centre = _centre(limits)
     ax.axhline(centre, color=colour("centre"), linewidth=1.0, label=text("legend", "centre", lang))
     column = "adjusted_significance" if use_adjusted else "significance"
     direction = None if chosen is None else chosen.direction.value

@@ -69,15 +69,9 @@ def _one_series(frame: pd.DataFrame | None, period: str, what: str) -> None:
         )
 
 
-def _level(frame: pd.DataFrame | None, fallback: float = 0.95) -> str:
-    if frame is not None and "confidence" in frame.columns and len(frame):
-        return str(frame["confidence"].iloc[0]).split("%")[0]
-    return level_label(fallback)
-
-
 def _draw(
     ax: Axes, series: pd.DataFrame | None, line: pd.DataFrame | None, indicator: Indicator | None,
-    targets: list[Target], period: str, lang: str,
+    targets: list[Target], period: str, lang: str, level: str,
 ) -> None:  # fmt: skip
     """One panel: band and points of the series, the fitted line and its projection, targets."""
     if series is not None:
@@ -89,11 +83,11 @@ def _draw(
                         alpha=0.15, linewidth=0)  # fmt: skip
         ax.plot(years, ordered["value"].to_numpy(dtype=float), "o-", color=colour("observed"),
                 markersize=4, linewidth=1.2,
-                label=text("legend", "observed", lang, level=_level(series)))  # fmt: skip
+                label=text("legend", "observed", lang, level=level))  # fmt: skip
     if line is not None:
         require_columns(line, [period, "fitted", "fitted_lower", "fitted_upper", "projected"],
                         "the trend line")  # fmt: skip
-        _draw_line(ax, line.sort_values(period), period, lang)
+        _draw_line(ax, line.sort_values(period), period, lang, level)
     for target in targets:
         threshold = float(target.threshold(None if indicator is None else indicator.unit))
         ax.axhline(threshold, color=colour("target"), linestyle=(0, (6, 3)), linewidth=1.1,
@@ -102,14 +96,14 @@ def _draw(
             ax.plot([target.year], [threshold], "D", color=colour("target"), markersize=5)
 
 
-def _draw_line(ax: Axes, line: pd.DataFrame, period: str, lang: str) -> None:
+def _draw_line(ax: Axes, line: pd.DataFrame, period: str, lang: str, level: str) -> None:
     years = line[period].to_numpy(dtype=float)
     fitted = line["fitted"].to_numpy(dtype=float)
     low, high = line["fitted_lower"].to_numpy(dtype=float), line["fitted_upper"].to_numpy(float)
     projected = line["projected"].to_numpy(dtype=bool)
     inside = ~projected
     ax.plot(years[inside], fitted[inside], "-", color=colour("fitted"), linewidth=1.6,
-            label=text("legend", "fitted", lang, level=_level(None)))  # fmt: skip
+            label=text("legend", "fitted", lang, level=level))  # fmt: skip
     ax.fill_between(years[inside], low[inside], high[inside], color=colour("fitted"),
                     alpha=0.18, linewidth=0)  # fmt: skip
     ahead = projected & (years > years[inside].max()) if inside.any() else projected
@@ -135,6 +129,7 @@ def trend(
     period: str = "year",
     targets: Target | Sequence[Target] | None = None,
     plan: str | None = None,
+    confidence: float = 0.95,
     lang: str = "en",
     title: str | None = None,
     ax: Axes | None = None,
@@ -157,6 +152,8 @@ def trend(
     plan : str, optional
         Instead of ``targets``: every target of this plan for the indicator
         (``"healthy_china_2030"``). Targets relative to a baseline are not drawn.
+    confidence : float, default 0.95
+        The level the frames' intervals were computed at (for the legend).
     lang : {"en", "zh"}, default "en"
     title : str, optional
     ax : matplotlib.axes.Axes, optional
@@ -184,7 +181,8 @@ def trend(
     _one_series(series, period, "the series")
     _one_series(line, period, "the trend line")
     ax = new_axes(ax, (7.0, 4.2))
-    _draw(ax, series, line, chosen, _targets(chosen, targets, plan), period, lang)
+    level = level_label(confidence)
+    _draw(ax, series, line, chosen, _targets(chosen, targets, plan), period, lang, level)
     ax.set_xlabel(text("axis", "year", lang) if period == "year" else period)
     ax.set_ylabel(axis_title(chosen, lang))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -206,6 +204,7 @@ def small_multiples(
     period: str = "year",
     targets: Target | Sequence[Target] | None = None,
     plan: str | None = None,
+    confidence: float = 0.95,
     columns: int = 4,
     lang: str = "en",
     title: str | None = None,
@@ -224,7 +223,7 @@ def small_multiples(
         :func:`mch_indicators.trend` with the same ``by``: each panel's title
         says its change (decreasing, no significant change...), coloured by
         whether it is better or worse.
-    indicator, period, targets, plan, lang, title
+    indicator, period, targets, plan, confidence, lang, title
         As for :func:`trend`.
     columns : int, default 4
         Panels per row.
@@ -262,7 +261,7 @@ def small_multiples(
         one = series[series[by] == area]
         _one_series(one, period, f"the series of {area}")
         mine = None if line is None else line[line[by] == area]
-        _draw(ax, one, mine, chosen, chosen_targets, period, lang)
+        _draw(ax, one, mine, chosen, chosen_targets, period, lang, level_label(confidence))
         change, tone = labels.get(area, ("", None))
         ax.set_title(f"{area}" + (f"\n{change}" if change else ""), fontsize=9,
                      color="black" if tone is None else tone)  # fmt: skip

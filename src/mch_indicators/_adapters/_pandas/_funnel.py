@@ -1,7 +1,7 @@
 """Funnel plots of a pandas DataFrame: per-area points and significance, and the limits.
 
 One funnel per group (``by``, e.g. the year). Nothing is drawn: the frames hold the
-numbers a funnel plot needs (a later ``plot`` module draws them).
+numbers a funnel plot needs, and :func:`mch_indicators.plot.funnel` draws them.
 """
 
 from __future__ import annotations
