@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._targets import Target, TargetStatus
-from mch_indicators.stats._inputs import coerce_values
+from mch_indicators.stats._inputs import align_labelled, coerce_values
 from mch_indicators.stats._trends import projection
 from mch_indicators.stats._trends import required_arr as numeric_required_arr
 
@@ -105,8 +105,9 @@ def progress(
     """
     if not isinstance(target, Target):
         raise InvalidInputError("progress() needs a Target, e.g. mch.targets_for('MMR')[0]")
-    values, years = coerce_values(value, "value"), coerce_values(year, "year")
-    rates = coerce_values(rate, "rate")
+    named = align_labelled(value=value, year=year, rate=rate, baseline=baseline)
+    values, years = coerce_values(named["value"], "value"), coerce_values(named["year"], "year")
+    rates, baseline = coerce_values(named["rate"], "rate"), named["baseline"]
     now = target.evaluate(values, unit=unit, baseline=baseline)
     if target.year is None:
         later = np.full(now.shape, TargetStatus.NOT_MET.value)

@@ -19,6 +19,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators.stats._flags import Flag
+from mch_indicators.stats._inputs import align_labelled
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -72,8 +73,16 @@ def compute_dataarrays(
     xr = _xarray()
     checked = Options.from_keywords(options)
     levels = checked.confidence
+    named = align_labelled(numerator=numerator, denominator=denominator)  # no pandas mixed in
+    numerator, denominator = named["numerator"], named["denominator"]
     num = _as_dataarray(numerator, "numerator")
     den = _as_dataarray(denominator, "denominator")
+    for name, array in (("numerator", num), ("denominator", den)):
+        if "confidence" in array.dims or "confidence" in array.coords:
+            raise InvalidInputError(
+                f"{name} has a dimension or coordinate named 'confidence', the name of the "
+                "limits' level dimension in the output; rename it (.rename(confidence=...))"
+            )
     try:
         num, den = xr.align(num, den, join="exact")
     except ValueError as error:

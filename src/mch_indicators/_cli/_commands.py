@@ -187,7 +187,13 @@ def _target_rows(targets: Sequence[Target], fmt: str) -> tuple[list[str], list[l
 def cmd_targets(args: argparse.Namespace) -> str:
     """``targets``: the targets of the built-in plans, for one indicator or all."""
     if args.indicator:
-        targets = targets_for(args.indicator, plan=args.plan, variants=True)
+        found = catalog_of(args).get_indicator(args.indicator)  # also your --definitions
+        if found.id not in builtin_catalog() and found.variant_of not in builtin_catalog():
+            return (
+                f"no targets for {found.id}: the built-in plans set targets only for "
+                "built-in indicators"
+            )
+        targets = targets_for(found.variant_of or found.id, plan=args.plan, variants=True)
     else:
         targets = tuple(t for t in builtin_targets() if args.plan in (None, t.plan.id))
         if not targets:

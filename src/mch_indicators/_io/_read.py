@@ -57,7 +57,10 @@ def _text(source: Source) -> str:
 
 
 def _header(text: str, name: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text)), None)
+    try:
+        first = next(csv.reader(io.StringIO(text)), None)
+    except csv.Error as error:  # a field over the csv module's limit (128 KB)
+        raise InvalidInputError(f"{name}:1: the header is not readable ({error})") from None
     header = [cell.strip() for cell in first or []]
     if not any(header):
         raise InvalidInputError(f"{name}: empty file; expected a header row")

@@ -238,7 +238,7 @@ def _thresholds(reliability: Reliability | None, bounded: bool) -> tuple[float, 
     """
     if reliability is None:
         return 0.0, np.inf, 0.0
-    r2 = reliability.max_rse**2
+    r2 = float(reliability.max_rse) * float(reliability.max_rse)  # inf, never OverflowError
     few_below = reliability.min_events
     if not bounded and np.isfinite(r2):
         few_below = max(few_below, 1.0 / r2)

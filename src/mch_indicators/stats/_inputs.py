@@ -365,8 +365,8 @@ def _align_xarray(named: dict[str, Any], labelled: list[str]) -> dict[str, Any]:
         aligned = xr.align(*arrays, join="exact")
     except ValueError as error:
         raise InvalidInputError(
-            f"{' and '.join(labelled)} do not have the same coordinates: {error}; values "
-            "are paired by label, never by position"
+            f"{' and '.join(labelled)} do not share dimensions and coordinates: {error}; "
+            "values are paired by label, never by position"
         ) from None
     dims = aligned[0].dims
     out = {}

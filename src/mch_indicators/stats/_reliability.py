@@ -6,6 +6,8 @@ same answer in every unit and for every interval method.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +18,16 @@ from mch_indicators._errors import InvalidInputError
 __all__ = ["Reliability", "Suppression", "relative_standard_error"]
 
 FloatArray = npt.NDArray[np.float64]
+
+
+def _threshold(value: object, name: str, *, allow_inf: bool = False) -> float:
+    """A threshold as a float: a real number, not NaN (and finite unless ``allow_inf``)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise InvalidInputError(f"{name} must be a number, got {value!r}")
+    number = float(value)
+    if math.isnan(number) or (math.isinf(number) and not allow_inf):
+        raise InvalidInputError(f"{name} must be a finite number, got {value!r}")
+    return number
 
 
 def relative_standard_error(x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> FloatArray:
@@ -66,9 +78,9 @@ class Reliability:
     max_rse: float = 0.30
 
     def __post_init__(self) -> None:
-        if not self.min_events >= 0:
+        if not _threshold(self.min_events, "min_events") >= 0:
             raise InvalidInputError(f"min_events must be 0 or more, got {self.min_events!r}")
-        if not self.max_rse > 0:
+        if not _threshold(self.max_rse, "max_rse", allow_inf=True) > 0:
             raise InvalidInputError(f"max_rse must be positive, got {self.max_rse!r}")
 
     def unreliable(
@@ -116,6 +128,12 @@ class Suppression:
     def __post_init__(self) -> None:
         if self.min_numerator is None and self.min_denominator is None and self.max_rse is None:
             raise InvalidInputError("a suppression rule needs at least one threshold")
+        for name in ("min_numerator", "min_denominator", "max_rse"):
+            value = getattr(self, name)
+            if value is not None:
+                _threshold(value, name)
+        if not isinstance(self.name, str):
+            raise InvalidInputError(f"name must be text, got {self.name!r}")
 
     @classmethod
     def ons(cls) -> Suppression:
