@@ -28,7 +28,7 @@ import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import IO, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from mch_indicators._cli._commands import (
     CommandError,
@@ -40,6 +40,9 @@ from mch_indicators._cli._commands import (
     run_command,
 )
 from mch_indicators._model import Domain, Kind
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 __all__ = [
     "EXIT_INPUT",
@@ -136,7 +139,7 @@ def _confidence(text: str) -> float:
 class _Parser(argparse.ArgumentParser):
     """argparse, except that help that cannot be written is an error, not lost silently."""
 
-    def _print_message(self, message: str, file: IO[str] | None = None) -> None:
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
             (file or sys.stderr).write(message)
 
@@ -229,10 +232,14 @@ def _silence_stdout() -> None:
         pass
 
 
-def _write(output: str) -> int:
+def _write(output: str | Iterator[str]) -> int:
     """Print ``output``; a status for a pipe closed early or an output that cannot be written."""
     try:
-        print(output)
+        if isinstance(output, str):
+            print(output)
+        else:
+            for chunk in output:
+                sys.stdout.write(chunk)
         sys.stdout.flush()
     except BrokenPipeError:  # piped into `head`: the reader has what it wanted
         _silence_stdout()
