@@ -67,3 +67,77 @@ def count_arrays(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray
     else:
         x = np.array(draw(st.lists(counts, min_size=size, max_size=size)), dtype=float)
     return x, n
+
+
+# -- bad input (docs/bad-input.md) ------------------------------------------------------
+#
+# One strategy per class of input of the contract page; the test modules
+# test_bad_input_*.py draw from them on every surface.
+
+#: Counts that are numbers in range (the good class), with NaN for missing ones.
+good_counts = st.one_of(
+    st.integers(0, 10**6).map(float),
+    st.floats(2.0**-53, 2.0**53),
+    st.just(0.0),
+    st.just(float("nan")),
+)
+
+#: One bad count of each class, with the class name of docs/bad-input.md.
+BAD_COUNTS: dict[str, st.SearchStrategy[Any]] = {
+    "negative": st.floats(max_value=-1e-300, allow_infinity=False, allow_nan=False),
+    "infinite": st.sampled_from([float("inf"), float("-inf")]),
+    "huge": st.one_of(
+        st.floats(min_value=2.0**53 * (1 + 2**-52), allow_infinity=False),
+        st.integers(min_value=10**309, max_value=10**400),
+    ),
+    "not-numbers": st.one_of(
+        st.booleans(),
+        st.text(min_size=1, max_size=5).filter(lambda t: t.strip().lower() not in {"nan"}),
+        st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda z: z.imag != 0),
+    ),
+}
+
+
+@st.composite
+def count_vectors(draw: st.DrawFn, size: int | None = None) -> np.ndarray:
+    """A float64 vector of good counts (some missing)."""
+    length = size if size is not None else draw(st.integers(1, 8))
+    return np.array(draw(st.lists(good_counts, min_size=length, max_size=length)))
+
+
+@st.composite
+def with_bad_count(draw: st.DrawFn, kind: str, size: int | None = None) -> list[Any]:
+    """A list of good counts with one count of the bad class ``kind`` somewhere."""
+    values: list[Any] = draw(count_vectors(size)).tolist()
+    values[draw(st.integers(0, len(values) - 1))] = draw(BAD_COUNTS[kind])
+    return values
+
+
+@st.composite
+def masked_counts(draw: st.DrawFn, size: int) -> np.ma.MaskedArray:
+    """Counts with some elements masked; the hidden values are anything, bad ones included."""
+    visible = draw(count_vectors(size))
+    hidden = draw(
+        st.lists(
+            st.one_of(st.floats(-1e300, 1e300), st.just(float("inf")), st.just(-1.0)),
+            min_size=size,
+            max_size=size,
+        )
+    )
+    mask = np.array(draw(st.lists(st.booleans(), min_size=size, max_size=size)))
+    return np.ma.array(np.where(mask, hidden, visible), mask=mask)
+
+
+@st.composite
+def shuffled_labels(draw: st.DrawFn, size: int) -> tuple[list[str], list[int]]:
+    """Row labels and a permutation of them (the same labels in another order)."""
+    labels = [f"county_{i}" for i in range(size)]
+    order = draw(st.permutations(range(size)))
+    return labels, list(order)
+
+
+#: Narrow dtypes a table may hold counts in.
+narrow_dtypes = st.sampled_from(["float16", "float32", "int8", "int16", "int32", "uint16"])
+
+#: Confidence levels one of which collides with another's label.
+colliding_levels = confidence_levels.map(lambda c: (c, float(np.nextafter(c, 1.0))))

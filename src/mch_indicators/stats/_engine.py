@@ -363,7 +363,7 @@ def _run_plain_block(
 def _raise_proportion(x: FloatArray, n: FloatArray, above: npt.NDArray[np.bool_]) -> None:
     pairs = np.empty(above.shape, dtype=object)
     for index in map(tuple, np.argwhere(above)[:6]):
-        pairs[index] = f"{x[index]:g} > {n[index]:g}"
+        pairs[index] = f"{x[index]:.15g} > {n[index]:.15g}"
     raise InvalidInputError(
         "numerator exceeds denominator, impossible for a proportion, at "
         f"{describe_positions(above, pairs, quote=False)}; pass "

@@ -228,8 +228,9 @@ def owned(array: Any) -> npt.NDArray[Any]:
 
     ``array`` itself is kept when no one can write to its memory. A read-only
     *view* of someone's array is not enough: its owner can still write to the
-    memory, and anyone can set the view's ``writeable`` flag back. A copy whose
-    own flag is cleared can be changed by no one.
+    memory, and anyone can set the view's ``writeable`` flag back. What is
+    returned is a view of memory whose own flag is cleared: its ``writeable``
+    flag cannot be set back.
     """
     given = np.asarray(array)
     root: Any = given
@@ -241,7 +242,9 @@ def owned(array: Any) -> npt.NDArray[Any]:
         return view
     copy = np.array(given, copy=True)
     copy.flags.writeable = False
-    return copy
+    view = copy.view()  # a view: numpy lets the owner of memory be made writeable again
+    view.flags.writeable = False
+    return view
 
 
 def broadcast_counts(numerator: FloatArray, denominator: FloatArray) -> tuple[int, ...]:
