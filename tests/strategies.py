@@ -74,6 +74,16 @@ def count_arrays(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray
 # One strategy per class of input of the contract page; the test modules
 # test_bad_input_*.py draw from them on every surface.
 
+def _reads_as_number(text: str) -> bool:
+    """Whether a table cell reads as a number or as missing (the grammar of read_table)."""
+    import pandas as pd
+
+    from mch_indicators._io._numbers import MISSING_TOKENS, parse_numbers
+
+    _, bad = parse_numbers(pd.Series([text]))
+    return not bad[0] or text.strip().casefold() in MISSING_TOKENS
+
+
 #: Counts that are numbers in range (the good class), with NaN for missing ones.
 good_counts = st.one_of(
     st.integers(0, 10**6).map(float),
@@ -92,7 +102,7 @@ BAD_COUNTS: dict[str, st.SearchStrategy[Any]] = {
     ),
     "not-numbers": st.one_of(
         st.booleans(),
-        st.text(min_size=1, max_size=5).filter(lambda t: t.strip().lower() not in {"nan"}),
+        st.text(min_size=1, max_size=5).filter(lambda t: not _reads_as_number(t)),
         st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda z: z.imag != 0),
     ),
 }

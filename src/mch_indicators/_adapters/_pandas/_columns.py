@@ -104,10 +104,14 @@ def label_of(index: pd.Index[Any], position: int) -> Hashable:
 def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     """A text column read with the grammar of numbers, or an error at its first bad cell."""
     series = frame[column]
-    if series.map(lambda v: isinstance(v, bool | np.bool_)).any():
+    booleans = series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    if booleans.any():
+        hint = "if they are counts of 1 and 0, convert the column with .astype(int)"
         raise InvalidInputError(
-            f"column {column!r} is not numeric: it holds True/False; if they are counts of 1 "
-            "and 0, convert the column with .astype(int)"
+            f"holds True/False; {hint}",
+            column=column,
+            row=label_of(frame.index, int(np.flatnonzero(booleans)[0])),
+            message=f"column {column!r} is not numeric: it holds True/False; {hint}",
         )
     values, bad = parse_numbers(series.map(lambda v: v if v is None else str(v)))
     if bad.any():
@@ -194,6 +198,7 @@ def check_numeric(frame: pd.DataFrame, column: str) -> None:
     if (
         dtype is None
         or pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_complex_dtype(dtype)
         or not pd.api.types.is_numeric_dtype(dtype)
     ):
         numbers(frame, column)  # raises with the offending row
