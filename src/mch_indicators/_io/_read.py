@@ -139,10 +139,8 @@ def read_table(source: Source, *, decimal: Decimal = ".") -> pd.DataFrame:
         raise InvalidInputError(_parser_problem(name, str(error), len(header))) from None
     frame.columns = header
     frame.index = pd.RangeIndex(2, 2 + len(frame), name="line")
-    short = frame.isna().any(axis=1)
-    if short.any():
-        line = int(frame.index[short.to_numpy()][0])
-        raise InvalidInputError(f"{name}:{line}: expected {len(header)} fields as in the header")
+    if len(frame) and (frame.iloc[:, -1] == "").any():
+        _check_short_rows(text, name, len(header))  # pandas pads a short row with ""
     for column in header:
         numbers = _number_column(frame[column], decimal)
         if numbers is not None:
@@ -150,6 +148,20 @@ def read_table(source: Source, *, decimal: Decimal = ".") -> pd.DataFrame:
         else:
             frame[column] = frame[column].str.strip()
     return _as_frame(frame)
+
+
+def _check_short_rows(text: str, name: str, fields: int) -> None:
+    """Raise naming the first line with fewer fields than the header (read with csv)."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for row in reader:
+            if row and len(row) < fields:
+                raise InvalidInputError(
+                    f"{name}:{reader.line_num}: expected {fields} fields as in the header, "
+                    f"saw {len(row)}"
+                )
+    except csv.Error as error:
+        raise InvalidInputError(f"{name}:{reader.line_num}: not readable ({error})") from None
 
 
 def _parser_problem(name: str, message: str, fields: int) -> str:
