@@ -74,6 +74,7 @@ def count_arrays(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray
 # One strategy per class of input of the contract page; the test modules
 # test_bad_input_*.py draw from them on every surface.
 
+
 def _reads_as_number(text: str) -> bool:
     """Whether a table cell reads as a number or as missing (the grammar of read_table)."""
     import pandas as pd

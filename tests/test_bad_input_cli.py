@@ -39,6 +39,9 @@ sources = [{ document = "Hospital protocol 2024" }]
 """
 
 
+Done = subprocess.CompletedProcess[bytes]
+
+
 @dataclass(frozen=True)
 class Case:
     """One run: files to write, the arguments (``{dir}`` is the folder), what must happen."""
@@ -67,33 +70,74 @@ CASES = {
     "infinity": Case(COMPUTE, 1, "not a finite number", table("MMR,inf,100")),
     "negative": Case(COMPUTE, 1, "cannot be negative", table("MMR,-1,100")),
     "above 2**53": Case(COMPUTE, 1, "2**53", table("MMR,1,1e17")),
-    "numerator above denominator": Case(COMPUTE, 1, "counts.csv:2", table("hospital_delivery_rate,11,10")),
+    "numerator above denominator": Case(
+        COMPUTE, 1, "counts.csv:2", table("hospital_delivery_rate,11,10")
+    ),
     "unknown indicator": Case(COMPUTE, 1, "counts.csv:2: column 'indicator'", table("MRR,1,10")),
-    "duplicate header": Case(COMPUTE, 1, "twice", {"counts.csv": b"indicator,numerator,numerator\nMMR,1,2\n"}),
-    "missing column": Case(COMPUTE, 1, "missing column 'denominator'", {"counts.csv": b"indicator,numerator\nMMR,1\n"}),
+    "duplicate header": Case(
+        COMPUTE, 1, "twice", {"counts.csv": b"indicator,numerator,numerator\nMMR,1,2\n"}
+    ),
+    "missing column": Case(
+        COMPUTE, 1, "missing column 'denominator'", {"counts.csv": b"indicator,numerator\nMMR,1\n"}
+    ),
     "long row": Case(COMPUTE, 1, "counts.csv:2: expected 3 fields", table("MMR,1,10,4")),
     "short row": Case(COMPUTE, 1, "counts.csv:3: expected 3 fields", table("MMR,1,10", "MMR,1")),
-    "not UTF-8": Case(COMPUTE, 1, "not UTF-8", {"counts.csv": "indicator,numerator,denominator\n孕产妇死亡率,1,10\n".encode("gbk")}),
+    "not UTF-8": Case(
+        COMPUTE,
+        1,
+        "not UTF-8",
+        {"counts.csv": "indicator,numerator,denominator\n孕产妇死亡率,1,10\n".encode("gbk")},
+    ),
     "empty file": Case(COMPUTE, 1, "empty file", {"counts.csv": b""}),
     "header only": Case(COMPUTE, 1, "no data rows", table()),
-    "header field over 128 KB": Case(COMPUTE, 1, "header is not readable", {"counts.csv": HEADER.replace("denominator", "d" * 140_000).encode()}),
-    "number field over 128 KB": Case(COMPUTE, 1, "too large a number", table("MMR,1," + "9" * 140_000)),
+    "header field over 128 KB": Case(
+        COMPUTE,
+        1,
+        "header is not readable",
+        {"counts.csv": HEADER.replace("denominator", "d" * 140_000).encode()},
+    ),
+    "number field over 128 KB": Case(
+        COMPUTE, 1, "too large a number", table("MMR,1," + "9" * 140_000)
+    ),
     "missing file": Case(("compute", "--file", "{dir}/nowhere.csv"), 1, "cannot read"),
-    "definitions of the wrong type": Case(DEFINED, 1, "array of tables", {"mine.toml": b"indicator = 5\n"}),
+    "definitions of the wrong type": Case(
+        DEFINED, 1, "array of tables", {"mine.toml": b"indicator = 5\n"}
+    ),
     "definitions not UTF-8": Case(DEFINED, 1, "not UTF-8", {"mine.toml": MINE.encode("gbk")}),
-    "definitions nested too deeply": Case(DEFINED, 1, "nested too deeply", {"mine.toml": b"a = " + b"[" * 3000 + b"]" * 3000}),
-    "definitions not valid": Case(DEFINED, 1, "mine.toml, indicator 'caesarean_rate_local'", {"mine.toml": MINE.replace('"%"', '"ppb"').encode()}),
-    "definitions missing": Case(("--definitions", "{dir}/nowhere.toml", "list"), 1, "cannot be read"),
+    "definitions nested too deeply": Case(
+        DEFINED, 1, "nested too deeply", {"mine.toml": b"a = " + b"[" * 3000 + b"]" * 3000}
+    ),
+    "definitions not valid": Case(
+        DEFINED,
+        1,
+        "mine.toml, indicator 'caesarean_rate_local'",
+        {"mine.toml": MINE.replace('"%"', '"ppb"').encode()},
+    ),
+    "definitions missing": Case(
+        ("--definitions", "{dir}/nowhere.toml", "list"), 1, "cannot be read"
+    ),
     "output to a full disk": Case(("list",), 3, "No space left on device", stdout="/dev/full"),
     "help to a full disk": Case(("--help",), 3, "cannot write the output", stdout="/dev/full"),
     "unknown option": Case(("compute", "--bogus"), 2, "unrecognized arguments"),
     # what works
-    "BOM on stdin": Case(("compute", "--file", "-"), 0, stdin=b"\xef\xbb\xbf" + HEADER.encode() + b"MMR,2,26954\n"),
-    "definitions with a BOM": Case(DEFINED, 0, files={"mine.toml": b"\xef\xbb\xbf" + MINE.encode()}),
-    "targets of your own indicator": Case(("--definitions", "{dir}/mine.toml", "targets", "本院剖宫产率"), 0, files={"mine.toml": MINE.encode()}),
-    "GBK console": Case(("compute", "MMR", "-n", "2", "-d", "26954", "-u", "‱", "--lang", "zh"), 0, env={"PYTHONIOENCODING": "gbk"}),
+    "BOM on stdin": Case(
+        ("compute", "--file", "-"), 0, stdin=b"\xef\xbb\xbf" + HEADER.encode() + b"MMR,2,26954\n"
+    ),
+    "definitions with a BOM": Case(
+        DEFINED, 0, files={"mine.toml": b"\xef\xbb\xbf" + MINE.encode()}
+    ),
+    "targets of your own indicator": Case(
+        ("--definitions", "{dir}/mine.toml", "targets", "本院剖宫产率"),
+        0,
+        files={"mine.toml": MINE.encode()},
+    ),
+    "GBK console": Case(
+        ("compute", "MMR", "-n", "2", "-d", "26954", "-u", "‱", "--lang", "zh"),
+        0,
+        env={"PYTHONIOENCODING": "gbk"},
+    ),
     "ASCII console": Case(("show", "MMR"), 0, env={"PYTHONIOENCODING": "ascii"}),
-}  # fmt: skip
+}
 
 
 def run(case: Case, folder: Path) -> subprocess.CompletedProcess[bytes]:
@@ -112,7 +156,7 @@ def run(case: Case, folder: Path) -> subprocess.CompletedProcess[bytes]:
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, subprocess.CompletedProcess[bytes]]:
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
     folders = {name: tmp_path_factory.mktemp("cli") for name in CASES}
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {name: pool.submit(run, CASES[name], folders[name]) for name in CASES}

@@ -162,7 +162,7 @@ def test_a_result_owns_its_arrays(kind, data):
     assert result == snapshot
     for array in (result.value, result.numerator, result.denominator, result.flags,
                   *result.limits):  # fmt: skip
-        with pytest.raises(ValueError, match="read-only|WRITEABLE"):
+        with pytest.raises(ValueError, match=r"read-only|WRITEABLE"):
             array.flags.writeable = True
     assert pickle.loads(pickle.dumps(result)) == result
 
@@ -197,7 +197,7 @@ def test_out_of_range_denominators_and_multipliers_are_refused(case, function):
 @FEW
 @given(colliding_levels)
 def test_confidence_levels_whose_labels_collide_are_refused(levels):
-    with pytest.raises(mch.InvalidInputError, match="too close|given twice"):
+    with pytest.raises(mch.InvalidInputError, match=r"too close|given twice"):
         mch.get("MMR").compute(2, 26954, confidence=levels)
 
 

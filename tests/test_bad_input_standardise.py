@@ -35,7 +35,7 @@ def assert_standardised(out: stats.Standardised) -> None:
     assert (lower[:, ok] <= out.value[ok] + 1e-9 * np.abs(out.value[ok])).all()
     assert (out.value[ok] <= upper[:, ok] + 1e-9 * np.abs(out.value[ok])).all()
     for array in (out.value, out.observed, out.flags, lower, upper):
-        with pytest.raises(ValueError, match="read-only|WRITEABLE"):
+        with pytest.raises(ValueError, match=r"read-only|WRITEABLE"):
             array.flags.writeable = True
 
 
