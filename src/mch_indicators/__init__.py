@@ -6,7 +6,9 @@
 
 The public surface is what ``__all__`` lists; modules whose names start with an
 underscore are private. :mod:`mch_indicators.stats` holds the statistics on plain
-arrays, :mod:`mch_indicators.units` the units.
+arrays, :mod:`mch_indicators.units` the units, :mod:`mch_indicators.export` the
+definitions in formats other systems import (JSON, CSV, xlsx, DHIS2, FHIR) and
+:mod:`mch_indicators.testing` hypothesis strategies derived from the definitions.
 
 This module only re-exports, and lazily: ``import mch_indicators`` loads numpy and
 nothing heavier (neither pydantic, pint, scipy nor pandas); each name is imported
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from mch_indicators._adapters._accessor import install as _install_accessor
 from mch_indicators._errors import (
+    AmbiguousIndicatorError,
     ConfigurationError,
     DefinitionError,
     InvalidInputError,
@@ -30,7 +33,7 @@ from mch_indicators._errors import (
 from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
-    from mch_indicators import stats, units
+    from mch_indicators import export, stats, units
     from mch_indicators._api import compute, dsr, get, isr, pool, search
     from mch_indicators._catalog import Catalog, load_definitions
     from mch_indicators._io import read_table
@@ -67,6 +70,7 @@ if TYPE_CHECKING:
     targets: tuple[Target, ...]
 
 __all__ = [
+    "AmbiguousIndicatorError",
     "Catalog",
     "Codes",
     "Comparator",
@@ -103,6 +107,7 @@ __all__ = [
     "catalog",
     "compute",
     "dsr",
+    "export",
     "get",
     "isr",
     "load_definitions",
@@ -145,7 +150,7 @@ _LAZY = {
         "stats",
     ),
 }
-_SUBMODULES = {"stats", "units"}
+_SUBMODULES = {"export", "stats", "testing", "units"}
 
 
 def __getattr__(name: str) -> object:

@@ -89,7 +89,7 @@ def search(query: str, limit: int | None = 10) -> list[Indicator]:
     --------
     >>> import mch_indicators as mch
     >>> [i.id for i in mch.search("stillbirth", limit=3)]
-    ['stillbirth_rate', 'stillbirth_rate_22w', 'perinatal_mortality_rate_cn']
+    ['stillbirth_rate', 'stillbirth_rate_22w', 'stillbirth_rate_24w']
     >>> mch.search("早孕")[0].id
     'early_pregnancy_registration_rate_cn'
     """

@@ -36,6 +36,7 @@ __all__ = [
     "catalog_of",
     "cmd_compute",
     "cmd_demo",
+    "cmd_export",
     "cmd_list",
     "cmd_show",
     "cmd_targets",
@@ -168,20 +169,22 @@ def cmd_list(args: argparse.Namespace) -> str:
 
 
 def _target_rows(targets: Sequence[Target], fmt: str) -> tuple[list[str], list[list[Any]]]:
-    header = ["indicator", "target", "year", "plan", "scope", "source"]
+    header = ["indicator", "target", "year", "plan", "scope", "verified"]
+    if fmt != "table":
+        header.append("document")
     rows: list[list[Any]] = []
     for target in targets:
-        keys = ", ".join(s.key for s in target.plan.sources if s.key)
-        rows.append(
-            [
-                target.indicator,
-                target.rule if fmt != "json" else target.model_dump(mode="json", exclude={"plan"}),
-                target.year if fmt == "json" else (target.year or "standing"),
-                target.plan.name.zh if fmt == "table" else target.plan.id,
-                target.scope or ("" if fmt != "json" else None),
-                f"[{keys}]" + ("" if target.verified else " unverified"),
-            ]
-        )
+        row = [
+            target.indicator,
+            target.rule if fmt != "json" else target.model_dump(mode="json", exclude={"plan"}),
+            target.year if fmt == "json" else (target.year or "standing"),
+            target.plan.name.zh if fmt == "table" else target.plan.id,
+            target.scope or ("" if fmt != "json" else None),
+            target.verified if fmt == "json" else ("yes" if target.verified else "unverified"),
+        ]
+        if fmt != "table":
+            row.append(target.plan.document or target.plan.sources[0].document)
+        rows.append(row)
     return header, rows
 
 
@@ -264,6 +267,24 @@ def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
         _result_columns(result), args.format, lambda _: indicator.decimals
     )
     return render(header, rows, args.format, numeric=numeric)
+
+
+def cmd_export(args: argparse.Namespace) -> str:
+    """``export``: the definitions in a format other systems import (written by the library)."""
+    from mch_indicators import export
+
+    catalog = catalog_of(args)
+    ids = args.indicators or None
+    if args.output is None:
+        if args.format == "xlsx":
+            raise CommandError("xlsx is a binary format: give --output PATH")
+        return export.dumps(args.format, catalog=catalog, ids=ids).rstrip("\n")
+    path = export.catalog(args.output, args.format, catalog=catalog, ids=ids)
+    count = len(ids) if ids else len(catalog)
+    what = "the schema of definition files" if args.format == "jsonschema" else (
+        f"{count} indicators"
+    )  # fmt: skip
+    return f"wrote {what} to {path} ({args.format})"
 
 
 # -- the demo --------------------------------------------------------------------------
