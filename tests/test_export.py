@@ -202,7 +202,10 @@ def test_csv_has_one_row_per_indicator_and_every_field() -> None:
     assert row["name.zh"] == "新生儿死亡率"
     assert row["numerator.criteria.age_days_max"] == "28.0"
     assert row["codes.sdg"] == "3.2.2"
-    assert row["sources.2.key"] == "C4"
+    assert (
+        row["sources.2.url"] == "https://unstats.un.org/sdgs/metadata/files/Metadata-03-02-02.pdf"
+    )
+    assert row["sources.2.primary"] == "true" and row["rationale.zh"]
     assert row["fingerprint"] == export.fingerprint(mch.get("neonatal_mortality_rate"))
     assert "≤ 12‰ by 2030, every country (sdg_2030)" in row["targets"]
     assert row["schema_version"] == export.SCHEMA_VERSION
