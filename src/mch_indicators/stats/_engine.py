@@ -187,22 +187,36 @@ class Outputs:
         )
 
 
-def _flat(array: FloatArray, shape: tuple[int, ...]) -> tuple[FloatArray, FloatArray | None]:
+def _fresh(given: object, coerced: FloatArray) -> bool:
+    """Whether ``coerced`` is memory the engine made (from a list, another dtype, a mask)."""
+    if isinstance(given, list | tuple | int | float):
+        return True
+    return isinstance(given, np.ndarray) and not np.may_share_memory(coerced, given)
+
+
+def _flat(
+    array: FloatArray, shape: tuple[int, ...], fresh: bool
+) -> tuple[FloatArray, FloatArray | None]:
     """(the engine's flat array, where to copy it from block by block, or None).
 
-    An array of the full shape is copied block by block (its flat view, which
-    may be the caller's memory, is read meanwhile); a smaller one is broadcast
-    into a fresh array at once.
+    An array of the full shape that may be the caller's memory is copied block by
+    block (its flat view is read meanwhile); one the engine made is kept; a smaller
+    one is broadcast into a fresh array at once.
     """
     if array.shape == shape:
-        return np.empty(array.size), np.ascontiguousarray(array).reshape(-1)
+        flat = np.ascontiguousarray(array).reshape(-1)
+        return (flat, None) if fresh else (np.empty(array.size), flat)
     return np.ascontiguousarray(np.broadcast_to(array, shape)).reshape(-1), None
 
 
 def _owned_input(given: FloatArray, flat: FloatArray, shape: tuple[int, ...]) -> FloatArray:
     """The counts in the result's shape: the engine's full copy, or a broadcast of a copy."""
     source = flat if given.shape == shape else np.array(given, copy=True)
-    source.flags.writeable = False  # on the memory itself, so no view can be made writeable
+    root = source
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    root.flags.writeable = False  # on the memory itself, so no view can be made writeable
+    source.flags.writeable = False
     return source.reshape(shape) if given.shape == shape else np.broadcast_to(source, shape)
 
 
@@ -215,7 +229,8 @@ def prepare_counts(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> Coun
     x_in = coerce_counts(named["numerator"], "numerator")
     n_in = coerce_counts(named["denominator"], "denominator")
     shape = broadcast_counts(x_in, n_in)
-    (x, x_from), (n, n_from) = _flat(x_in, shape), _flat(n_in, shape)
+    x, x_from = _flat(x_in, shape, _fresh(named["numerator"], x_in))
+    n, n_from = _flat(n_in, shape, _fresh(named["denominator"], n_in))
     return Counts(x_in, n_in, shape, x, n, x_from, n_from)
 
 
@@ -444,19 +459,23 @@ def _contain(plan: Plan, out: Outputs, part: slice) -> None:
 def _run_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bool:
     """Value, flags and (blockwise) limits of one block; return whether any element is bad."""
     counts.copy_block(part)
+    if plan.kernels is not None and run_fused_block(plan, counts, out, part):
+        return False  # fused loops (range checks and _contain included), identical numbers
     xb, nb = counts.x[part], counts.n[part]
     # reductions, not temporaries: NaN makes every comparison False
     ok = _in_range(xb, nb)
-    if ok and plan.kernels is not None and run_fused_block(plan, counts, out, part):
-        return False  # fused loops, identical numbers; otherwise the numpy path
     if ok and plan.bounded:
         ok = bool((xb <= nb).all())
     np.multiply(xb, plan.scale, out=out.value[part])  # scale first: 110*100/100 is 110
     np.divide(out.value[part], nb, out=out.value[part])
     if ok:
         _run_plain_block(plan, xb, nb, out, part)
-        return False
-    return run_slow_block(plan, counts, out, part)
+        bad = False
+    else:
+        bad = run_slow_block(plan, counts, out, part)
+    if plan.blockwise:
+        _contain(plan, out, part)
+    return bad
 
 
 def run_blocks(plan: Plan, counts: Counts, out: Outputs, first: int, stop: int) -> bool:
@@ -467,8 +486,6 @@ def run_blocks(plan: Plan, counts: Counts, out: Outputs, first: int, stop: int) 
         for start in range(first, stop, BLOCK):
             part = slice(start, min(start + BLOCK, stop))
             any_bad = _run_block(plan, counts, out, part) or any_bad
-            if plan.blockwise:
-                _contain(plan, out, part)
     return any_bad
 
 

@@ -14,10 +14,17 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._inputs import align_labelled, coerce_counts
 
 __all__ = ["Reliability", "Suppression", "relative_standard_error"]
 
 FloatArray = npt.NDArray[np.float64]
+
+
+def _counts(x: npt.ArrayLike, n: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Both counts as float64 (paired by label, masked elements missing, text refused)."""
+    named = align_labelled(x=x, n=n)
+    return coerce_counts(named["x"], "x"), coerce_counts(named["n"], "n")
 
 
 def _threshold(value: object, name: str, *, allow_inf: bool = False) -> float:
@@ -40,8 +47,7 @@ def relative_standard_error(x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: boo
     >>> relative_standard_error([20, 11], 1000, binomial=False).round(3).tolist()
     [0.224, 0.302]
     """
-    counts = np.asarray(x, dtype=np.float64)
-    base = np.asarray(n, dtype=np.float64)
+    counts, base = _counts(x, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         if binomial:
             rse = np.sqrt((base - counts) / (base * counts))
@@ -87,11 +93,11 @@ class Reliability:
         self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool
     ) -> npt.NDArray[np.bool_]:
         """True where a value should be flagged (False where a count is missing)."""
-        counts = np.asarray(x, dtype=np.float64)
+        counts, base = _counts(x, n)
         with np.errstate(invalid="ignore"):
             few = counts < self.min_events
             if np.isfinite(self.max_rse):
-                few |= relative_standard_error(counts, n, binomial=binomial) > self.max_rse
+                few |= relative_standard_error(counts, base, binomial=binomial) > self.max_rse
         return np.asarray(few, dtype=bool)
 
 
@@ -180,7 +186,7 @@ class Suppression:
 
     def mask(self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> npt.NDArray[np.bool_]:
         """True where the rule withholds a cell."""
-        counts, base = np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64)
+        counts, base = _counts(x, n)
         out = np.zeros(np.broadcast_shapes(counts.shape, base.shape), dtype=bool)
         for hit, _ in self._tests(counts, base, binomial):
             out |= hit
@@ -188,7 +194,7 @@ class Suppression:
 
     def reasons(self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> list[str]:
         """Why each cell (flattened in C order) is withheld, ``""`` where it is not."""
-        counts, base = np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64)
+        counts, base = _counts(x, n)
         shape = np.broadcast_shapes(counts.shape, base.shape)
         counts, base = np.broadcast_to(counts, shape).ravel(), np.broadcast_to(base, shape).ravel()
         tests = self._tests(counts, base, binomial)
