@@ -167,3 +167,18 @@ def test_bad_pool_arguments_and_columns_are_typed_errors(change, options):
                           "live_births": [100.0, 100.0]})  # fmt: skip
     with pytest.raises(mch.InvalidInputError):
         mch.pool(change(frame), "MMR", **options)
+
+
+@FEW
+@given(st.sampled_from(sorted(set(BAD_COUNTS) - {"not-numbers"})), st.integers(0, 3), st.data())
+def test_xarray_names_a_bad_count_by_its_coordinates(bad, position, data):
+    value = data.draw(BAD_COUNTS[bad])
+    values = np.array([1.0, 2.0, 3.0, 4.0])
+    values[position] = float(value) if not isinstance(value, int) else np.inf
+    counties = ["A", "B", "C", "D"]
+    deaths = xr.DataArray(values, dims=["county"], coords={"county": counties})
+    births = xr.DataArray(np.full(4, 1000.0), dims=["county"], coords={"county": counties})
+    with pytest.raises(mch.InvalidInputError) as error:
+        mch.compute(indicator="MMR", numerator=deaths, denominator=births)
+    assert error.value.row == counties[position]
+    assert error.value.column == "numerator"

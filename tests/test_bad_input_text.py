@@ -89,6 +89,12 @@ def test_a_comma_is_never_a_silent_decimal_point(whole, part):
     assert values[2] == whole
 
 
+def test_full_width_cells_read_as_their_plain_forms():
+    values, bad = parse_numbers(pd.Series(["２６，９５４", "９,５", "１２.５"]))
+    assert bad.tolist() == [False, True, False]
+    assert values[0] == 26954 and values[2] == 12.5
+
+
 def test_numbers_beyond_a_float_are_refused_not_infinite():
     values, bad = parse_numbers(pd.Series(["1e400", "9" * 400, "1e308"]))
     assert bad.tolist() == [True, True, False]

@@ -7,7 +7,8 @@ never ``9,5`` or ``1,2,3``), an optional decimal point and fraction, and an
 optional exponent. A decimal comma (``9,5``) is refused unless the reader is
 told ``decimal=","``; then ``.`` or a space groups thousands (``1.234,5``).
 A number too large for a float (``1e400``, a 400-digit count) is not a number
-either: it would read as infinity.
+either: it would read as infinity. Full-width forms (``２６，９５４``) are read as
+their plain forms (Unicode NFKC).
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ def parse_numbers(
     ([26954.0, 7.5, nan, nan, nan], [False, False, False, True, True])
     """
     stripped = texts.astype("string").str.strip()
+    wide = ~stripped.str.isascii().fillna(True).astype(bool)
+    if wide.any():  # full-width digits and commas read as their plain forms (NFKC)
+        stripped[wide] = stripped[wide].str.normalize("NFKC")
     missing = stripped.isna() | stripped.str.casefold().isin(MISSING_TOKENS)
     number = stripped.str.fullmatch(_pattern(decimal)).fillna(False).astype(bool)
     good = number & ~missing

@@ -129,7 +129,7 @@ def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     return values
 
 
-def numbers(frame: pd.DataFrame, column: str) -> FloatArray:
+def numbers(frame: pd.DataFrame, column: str, *, denominator: bool = False) -> FloatArray:
     """A count column as float64 (missing values as NaN), or an error naming the row.
 
     Numeric columns are taken as they are; text columns are read with the
@@ -157,7 +157,7 @@ def numbers(frame: pd.DataFrame, column: str) -> FloatArray:
         values: FloatArray = series.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         values = _text_numbers(frame, column)
-    check_counts(values, frame.index, column)
+    check_counts(values, frame.index, column, denominator=denominator)
     return values
 
 
