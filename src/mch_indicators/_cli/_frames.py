@@ -9,9 +9,9 @@ is an empty cell, as :func:`mch_indicators.read_table` reads it back.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from json.encoder import encode_basestring as _quote
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,6 +42,26 @@ def _widths(cells: Sequence[str]) -> list[int]:
     ]
 
 
+def _ascii(cells: Sequence[str]) -> bool:
+    return "".join(cells).isascii()
+
+
+def _width(cells: Sequence[str]) -> int:
+    """The widest cell, in terminal columns (a plain length when all are ASCII)."""
+    if not cells:
+        return 0
+    return max(map(len, cells)) if _ascii(cells) else max(_widths(cells))
+
+
+def _pad(cells: Sequence[str], width: int, right: bool) -> list[str]:
+    if _ascii(cells):
+        return [c.rjust(width) for c in cells] if right else [c.ljust(width) for c in cells]
+    gaps = [width - w for w in _widths(cells)]
+    if right:
+        return [" " * g + c for c, g in zip(cells, gaps, strict=True)]
+    return [c + " " * g for c, g in zip(cells, gaps, strict=True)]
+
+
 class _Layout:
     """Which columns are counts, values and text, and how each is written."""
 
@@ -69,7 +89,8 @@ class _Layout:
                     "" if v != v else f"{v:.{d}f}" for v, d in zip(numbers, places, strict=True)
                 ]
             elif name == "unit":
-                cells = values.astype(str).map(_symbol).tolist()
+                units = values.astype(str)
+                cells = units.map({u: _symbol(u) for u in units.unique()}).tolist()
             else:
                 cells = ["" if v is None else str(v) for v in values.tolist()]
             columns.append(cells)
@@ -78,23 +99,16 @@ class _Layout:
 
 def _table(out: pd.DataFrame, layout: _Layout) -> Iterator[str]:
     right = [layout.numeric(n) and i >= layout.start for i, n in enumerate(layout.header)]
-    widths = _widths(layout.header)
+    widths = [_width([h]) for h in layout.header]
     for first in range(0, len(out), CHUNK):  # first pass: the widths only
         cells = layout.table_cells(out.iloc[first : first + CHUNK], first)
-        widths = [max(w, *_widths(c)) for w, c in zip(widths, cells, strict=True)]
-
-    def pad(cells: list[str], width: int, align_right: bool) -> list[str]:
-        gaps = [width - w for w in _widths(cells)]
-        if align_right:
-            return [" " * g + c for c, g in zip(cells, gaps, strict=True)]
-        return [c + " " * g for c, g in zip(cells, gaps, strict=True)]
-
-    head = (pad([h], w, r)[0] for h, w, r in zip(layout.header, widths, right, strict=True))
+        widths = [max(w, _width(c)) for w, c in zip(widths, cells, strict=True)]
+    head = (_pad([h], w, r)[0] for h, w, r in zip(layout.header, widths, right, strict=True))
     yield "  ".join(head).rstrip() + "\n"
     yield "  ".join("-" * w for w in widths) + "\n"
     for first in range(0, len(out), CHUNK):
         cells = layout.table_cells(out.iloc[first : first + CHUNK], first)
-        padded = [pad(c, w, r) for c, w, r in zip(cells, widths, right, strict=True)]
+        padded = [_pad(c, w, r) for c, w, r in zip(cells, widths, right, strict=True)]
         yield "".join("  ".join(row).rstrip() + "\n" for row in zip(*padded, strict=True))
 
 
@@ -104,23 +118,36 @@ def _csv(out: pd.DataFrame) -> Iterator[str]:
         yield part.to_csv(index=False, header=first == 0, lineterminator="\n", na_rep="")
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, np.generic):
-        value = value.item()
-    return None if isinstance(value, float) and value != value else value
+def _json_cells(values: list[Any]) -> list[str]:
+    """Each cell as JSON text: numbers as Python writes them (json's own rule), NaN as null."""
+    out = []
+    for value in values:
+        if isinstance(value, np.generic):
+            value = value.item()
+        if value is None or (isinstance(value, float) and value != value):
+            out.append("null")
+        elif isinstance(value, bool):
+            out.append("true" if value else "false")
+        elif isinstance(value, float):
+            out.append(repr(value) if abs(value) != np.inf else ("-" * (value < 0)) + "Infinity")
+        elif isinstance(value, int):
+            out.append(str(value))
+        else:
+            out.append(_quote(str(value)))
+    return out
 
 
 def _json(out: pd.DataFrame, layout: _Layout) -> Iterator[str]:
+    keys = [_quote(name) for name in layout.header]
     yield "["
     for first in range(0, len(out), CHUNK):
         part = out.iloc[first : first + CHUNK]
-        columns = [[_plain(v) for v in part[column].tolist()] for column in part.columns]
+        columns = [_json_cells(part[column].tolist()) for column in part.columns]
         records = (
-            json.dumps(dict(zip(layout.header, row, strict=True)), ensure_ascii=False, indent=2)
+            "  {\n" + ",\n".join(f"    {k}: {v}" for k, v in zip(keys, row, strict=True)) + "\n  }"
             for row in zip(*columns, strict=True)
         )
-        lead = "\n" if first == 0 else ",\n"
-        yield lead + ",\n".join("  " + text.replace("\n", "\n  ") for text in records)
+        yield ("\n" if first == 0 else ",\n") + ",\n".join(records)
     yield "\n]\n"
 
 
