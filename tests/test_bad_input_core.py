@@ -26,6 +26,7 @@ from strategies import (
     colliding_levels,
     confidence_levels,
     count_vectors,
+    good_counts,
     make_indicator,
     masked_counts,
     shuffled_labels,
@@ -76,8 +77,9 @@ def count_pairs(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray]
         share = np.array(draw(st.lists(st.floats(0, 1), min_size=size, max_size=size)))
         x = np.where(draw(st.booleans()), n, np.floor(share * np.nan_to_num(n)))
         x[np.isnan(n)] = np.nan
-    else:
-        x = draw(count_vectors(size))
+    else:  # numerators may also be tiny, down to subnormal numbers
+        tiny = st.floats(0, 2.0**-53)
+        x = np.array(draw(st.lists(st.one_of(good_counts, tiny), min_size=size, max_size=size)))
     return x, n
 
 

@@ -182,7 +182,7 @@ def dsr(
     multiplier : float, default 100000
     frequencies : array_like, shape (f,), optional
     min_events : float, default 10
-        Groups with fewer events get NaN flagged SUPPRESSED (PHE's rule).
+        Groups with fewer events get NaN flagged SUPPRESSED (PHE's rule); at least 1.
 
     Raises
     ------
@@ -219,9 +219,11 @@ def dsr(
     if f is not None and x.shape[2] != f.size:
         raise InvalidInputError(f"{x.shape[2]} count columns for {f.size} frequencies")
     events = coerce_counts(min_events, "min_events")
-    if events.ndim or np.isnan(events):
-        raise InvalidInputError(f"min_events must be one number, got {min_events!r}")
-    check_range(events, "min_events")
+    if events.ndim or not 1 <= float(events) <= 2.0**53:  # NaN fails too
+        raise InvalidInputError(
+            f"min_events must be one number of at least 1 (Dobson's limits need an event), "
+            f"got {min_events!r}"
+        )
     return direct_standardise(
         x, n, w, levels=levels, multiplier=check_multiplier(multiplier), frequencies=f,
         min_events=float(events),
