@@ -152,3 +152,48 @@ narrow_dtypes = st.sampled_from(["float16", "float32", "int8", "int16", "int32",
 
 #: Confidence levels one of which collides with another's label.
 colliding_levels = confidence_levels.map(lambda c: (c, float(np.nextafter(c, 1.0))))
+
+
+@st.composite
+def count_pairs(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Numerators and denominators with missing, zero and (for proportions) boundary cases."""
+    size = draw(st.integers(1, 8))
+    n = draw(count_vectors(size))
+    n[draw(st.lists(st.integers(0, size - 1), max_size=2))] = 0.0  # zero denominators
+    if bounded:
+        share = np.array(draw(st.lists(st.floats(0, 1), min_size=size, max_size=size)))
+        x = np.where(draw(st.booleans()), n, np.floor(share * np.nan_to_num(n)))
+        x[np.isnan(n)] = np.nan
+    else:  # numerators may also be tiny, down to subnormal numbers
+        tiny = st.floats(0, 2.0**-53)
+        x = np.array(draw(st.lists(st.one_of(good_counts, tiny), min_size=size, max_size=size)))
+    return x, n
+
+
+@st.composite
+def grids(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    groups = draw(st.integers(1, 4))
+    counts = np.stack([draw(count_vectors(3)) for _ in range(groups)])
+    populations = np.stack([draw(count_vectors(3)) for _ in range(groups)])
+    return np.floor(np.nan_to_num(counts) % 1000), populations
+
+
+#: Row labels of a table: text (Chinese too) or integers, unique.
+row_labels = st.one_of(
+    st.lists(st.text("abc河阳县", min_size=1, max_size=4), min_size=3, max_size=6, unique=True),
+    st.lists(st.integers(-5, 10**6), min_size=3, max_size=6, unique=True),
+)
+
+#: Indicator values (positive), some missing.
+value_arrays = st.lists(
+    st.one_of(st.floats(0.01, 1e6), st.just(float("nan"))), min_size=2, max_size=6
+).map(np.array)
+
+#: Values a TOML document may hold, nested: what a definitions file of any shape holds.
+toml_values = st.recursive(
+    st.one_of(st.integers(-5, 5), st.text(max_size=4), st.booleans(), st.floats(-1, 1)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from("abc"), inner, max_size=3)
+    ),
+    max_leaves=6,
+)

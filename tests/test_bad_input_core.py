@@ -25,8 +25,7 @@ from strategies import (
     BAD_COUNTS,
     colliding_levels,
     confidence_levels,
-    count_vectors,
-    good_counts,
+    count_pairs,
     make_indicator,
     masked_counts,
     shuffled_labels,
@@ -65,22 +64,6 @@ def assert_contract(result: mch.Result, scale: float, bounded: bool) -> None:
     assert (lower[:, present] >= 0).all()
     if bounded:
         assert (upper[:, present] <= scale).all()
-
-
-@st.composite
-def count_pairs(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Numerators and denominators with missing, zero and (for proportions) boundary cases."""
-    size = draw(st.integers(1, 8))
-    n = draw(count_vectors(size))
-    n[draw(st.lists(st.integers(0, size - 1), max_size=2))] = 0.0  # zero denominators
-    if bounded:
-        share = np.array(draw(st.lists(st.floats(0, 1), min_size=size, max_size=size)))
-        x = np.where(draw(st.booleans()), n, np.floor(share * np.nan_to_num(n)))
-        x[np.isnan(n)] = np.nan
-    else:  # numerators may also be tiny, down to subnormal numbers
-        tiny = st.floats(0, 2.0**-53)
-        x = np.array(draw(st.lists(st.one_of(good_counts, tiny), min_size=size, max_size=size)))
-    return x, n
 
 
 def both_backends(function):  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import mch_indicators as mch
 from mch_indicators import stats
-from strategies import BAD_COUNTS, count_vectors, masked_counts
+from strategies import BAD_COUNTS, count_vectors, grids, masked_counts
 
 COVERS = {"negative", "infinite", "huge", "tiny-denominator", "not-numbers", "missing",
           "masked", "zero-denominator", "labelled", "aliasing", "options"}  # fmt: skip
@@ -37,14 +37,6 @@ def assert_standardised(out: stats.Standardised) -> None:
     for array in (out.value, out.observed, out.flags, lower, upper):
         with pytest.raises(ValueError, match=r"read-only|WRITEABLE"):
             array.flags.writeable = True
-
-
-@st.composite
-def grids(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
-    groups = draw(st.integers(1, 4))
-    counts = np.stack([draw(count_vectors(3)) for _ in range(groups)])
-    populations = np.stack([draw(count_vectors(3)) for _ in range(groups)])
-    return np.floor(np.nan_to_num(counts) % 1000), populations
 
 
 @FEW
@@ -115,6 +107,7 @@ def test_labelled_groups_are_paired_by_label():
         lambda: stats.dsr([[10, 10]], [[100, 100]], [np.nan, 1]),
         lambda: stats.dsr([[10, 10]], [[100, 100]], [1, 1], multiplier=0),
         lambda: stats.dsr([[10, 10]], [[100, 100]], [1, 1], min_events=-1),
+        lambda: stats.dsr([[10, 10]], [[100, 100]], [1, 1], min_events=0),
         lambda: stats.dsr([[10, 10]], [[100, 100]], [1, 1, 1]),
         lambda: stats.isr([1], [2], scale=1e300),
         lambda: stats.isr([1], [2], confidence=1.5),

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
-from strategies import BAD_COUNTS, narrow_dtypes
+from strategies import BAD_COUNTS, narrow_dtypes, row_labels
 
 dd = pytest.importorskip("dask.dataframe")
 
@@ -25,10 +25,6 @@ COVERS = {"negative", "infinite", "huge", "tiny-denominator", "not-numbers", "te
 
 FEW = settings(max_examples=30, deadline=None)
 TEXT_CELLS = ["9,5", "1,2,3", "abc", "1e400", "inf", "-3", "９,５", "12,34"]
-labels = st.one_of(
-    st.lists(st.text("abc河阳县", min_size=1, max_size=4), min_size=3, max_size=6, unique=True),
-    st.lists(st.integers(-5, 10**6), min_size=3, max_size=6, unique=True),
-)
 
 
 def long_table(index: list[object]) -> pd.DataFrame:
@@ -44,8 +40,12 @@ def long_table(index: list[object]) -> pd.DataFrame:
 
 
 @FEW
-@given(labels, st.sampled_from(sorted(BAD_COUNTS)), st.sampled_from(["numerator", "denominator"]),
-       st.data())  # fmt: skip
+@given(
+    row_labels,
+    st.sampled_from(sorted(BAD_COUNTS)),
+    st.sampled_from(["numerator", "denominator"]),
+    st.data(),
+)
 def test_a_bad_cell_is_named_by_its_row_label_and_column(index, bad, column, data):
     frame = long_table(index).astype({column: object})
     position = data.draw(st.integers(0, len(index) - 1))
@@ -60,7 +60,7 @@ def test_a_bad_cell_is_named_by_its_row_label_and_column(index, bad, column, dat
 
 
 @FEW
-@given(labels, st.sampled_from(TEXT_CELLS), st.data())
+@given(row_labels, st.sampled_from(TEXT_CELLS), st.data())
 def test_text_that_is_not_a_number_is_refused_with_its_row(index, cell, data):
     frame = long_table(index).astype({"denominator": object})
     position = data.draw(st.integers(0, len(index) - 1))
@@ -71,7 +71,7 @@ def test_text_that_is_not_a_number_is_refused_with_its_row(index, cell, data):
 
 
 @FEW
-@given(labels, st.data())
+@given(row_labels, st.data())
 def test_long_table_errors_name_the_row_not_its_place_in_the_subset(index, data):
     frame = long_table(index)
     proportions = [i for i, v in enumerate(frame["indicator"]) if v == "hospital_delivery_rate"]

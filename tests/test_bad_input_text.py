@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import mch_indicators as mch
 from mch_indicators import units
 from mch_indicators._io._numbers import parse_numbers
+from strategies import toml_values
 
 COVERS = {"units-text", "text-numbers", "definitions-files", "extreme-magnitudes", "masked",
           "travel"}  # fmt: skip
@@ -108,13 +109,6 @@ def test_duplicate_headers_are_refused():
 
 # -- definitions files ------------------------------------------------------------------
 
-toml_values = st.recursive(
-    st.one_of(st.integers(-5, 5), st.text(max_size=4), st.booleans(), st.floats(-1, 1)),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from("abc"), inner, max_size=3)
-    ),
-    max_leaves=6,
-)
 FIELDS = ["id", "name", "domain", "kind", "unit", "direction", "numerator", "denominator",
           "definition", "sources"]  # fmt: skip
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import mch_indicators as mch
 from mch_indicators import stats
-from strategies import shuffled_labels
+from strategies import shuffled_labels, value_arrays
 
 COVERS = {"not-numbers", "infinite", "missing", "masked", "labelled", "extreme-magnitudes",
           "options"}  # fmt: skip
@@ -36,13 +36,10 @@ CALLS = {
     "evaluate": lambda v: TARGET.evaluate(v),
     "progress": lambda v: mch.progress(TARGET, v, 2024, rate=2.0),
 }
-values = st.lists(
-    st.one_of(st.floats(0.01, 1e6), st.just(float("nan"))), min_size=2, max_size=6
-).map(np.array)
 
 
 @FEW
-@given(st.sampled_from(sorted(CALLS)), values)
+@given(st.sampled_from(sorted(CALLS)), value_arrays)
 def test_numbers_and_missing_values_give_finite_numbers_or_nan_without_warning(name, v):
     before = v.copy()
     out = np.asarray(CALLS[name](v))
