@@ -63,10 +63,8 @@ COMPUTE = ("compute", "--file", "{dir}/counts.csv")
 DEFINED = ("--definitions", "{dir}/mine.toml", "list")
 CASES = {
     "decimal comma": Case(COMPUTE, 1, "counts.csv:2: column 'denominator'", table('MMR,2,"9,5"')),
-    "bad grouping": Case(COMPUTE, 1, "'1,2,3' is not a number", table('MMR,2,"1,2,3"')),
     "text": Case(COMPUTE, 1, "counts.csv:3: column 'numerator'", table("MMR,1,9", "MMR,abc,9")),
     "1e400": Case(COMPUTE, 1, "not a number", table("MMR,1e400,100")),
-    "400 digits": Case(COMPUTE, 1, "too large a number", table("MMR,1," + "9" * 400)),
     "infinity": Case(COMPUTE, 1, "not a finite number", table("MMR,inf,100")),
     "negative": Case(COMPUTE, 1, "cannot be negative", table("MMR,-1,100")),
     "above 2**53": Case(COMPUTE, 1, "2**53", table("MMR,1,1e17")),
