@@ -234,3 +234,20 @@ def test_a_huge_rse_threshold_disables_the_rule_without_overflow():
 def test_shapes_that_do_not_broadcast_are_typed_errors(x, n):
     with pytest.raises(mch.InvalidInputError):
         mch.get("MMR").compute(x, n)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, n: stats.relative_standard_error(x, n, binomial=False),
+        lambda x, n: stats.Reliability().unreliable(x, n, binomial=True),
+        lambda x, n: stats.Suppression.ons().mask(x, n, binomial=True),
+    ],
+)
+def test_reliability_and_suppression_read_counts_like_compute(call):
+    with pytest.raises(mch.InvalidInputError, match="broadcast"):
+        call([1, 2], [10, 20, 30])
+    with pytest.raises(mch.InvalidInputError):
+        call(["a", 1], [10, 20])
+    masked = np.ma.array([1.0, -5.0], mask=[False, True])  # the hidden -5 is never read
+    np.asarray(call(masked, [10.0, 20.0]))

@@ -112,6 +112,7 @@ def test_labelled_groups_are_paired_by_label():
         lambda: stats.isr([1], [2], scale=1e300),
         lambda: stats.isr([1], [2], confidence=1.5),
         lambda: stats.expected_counts([100], [1], [0]),
+        lambda: stats.expected_counts([1, 2], [1, 2, 3], [10, 10, 10]),
         lambda: mch.dsr(
             pd.DataFrame({"age": ["a", "b"], "c": [10, 10], "p": [100, 100]}),
             count="c", population="p", age="age", standard={"a": 0, "b": 1},

@@ -20,7 +20,7 @@ from mch_indicators import stats
 from strategies import shuffled_labels, value_arrays
 
 COVERS = {"not-numbers", "infinite", "missing", "masked", "labelled", "extreme-magnitudes",
-          "options"}  # fmt: skip
+          "options", "shapes"}  # fmt: skip
 
 FEW = settings(max_examples=40, deadline=None)
 TARGET = mch.targets_for("MMR", plan="healthy_china_2030")[0]
@@ -117,6 +117,13 @@ def test_projections_stay_finite_and_positive_or_are_refused(value, rate, years,
         lambda: stats.projection(1, 2000, 100, 2010, form="compound"),
         lambda: stats.projection(1, 2000, -1e6, 2100),
         lambda: TARGET.evaluate([1.0], baseline=[2.0]),
+        lambda: stats.arr([1, 2], [1, 2, 3], 2000, 2010),
+        lambda: stats.percent_decline([1, 2], [1, 2, 3]),
+        lambda: stats.required_arr([1, 2], 2000, [1, 2, 3], 2030),
+        lambda: stats.projection([1, 2], 2000, [1, 2, 3], 2010),
+        lambda: stats.annualize([1, 2, 3], months=[3, 6]),
+        lambda: stats.arr_series([1, 2, 3], [1, 2, 3], axis=5),
+        lambda: RELATIVE.evaluate([1.0, 2.0], baseline=[1.0, 2.0, 3.0]),
         lambda: RELATIVE.evaluate([1.0]),
     ],
 )

@@ -18,6 +18,7 @@ __all__ = [
     "SMALLEST_DENOMINATOR",
     "align_labelled",
     "broadcast_counts",
+    "check_broadcast",
     "check_confidence",
     "check_multiplier",
     "check_range",
@@ -256,6 +257,15 @@ def broadcast_counts(numerator: FloatArray, denominator: FloatArray) -> tuple[in
             f"numerator of shape {numerator.shape} and denominator of shape "
             f"{denominator.shape} do not broadcast together"
         ) from None
+
+
+def check_broadcast(**arrays: npt.NDArray[Any]) -> tuple[int, ...]:
+    """The common shape of ``arrays``, or an error naming each argument and its shape."""
+    try:
+        return tuple(np.broadcast_shapes(*(a.shape for a in arrays.values())))
+    except ValueError:
+        shapes = ", ".join(f"{name} {a.shape}" for name, a in arrays.items())
+        raise InvalidInputError(f"shapes that do not broadcast together: {shapes}") from None
 
 
 def check_confidence(confidence: float | Iterable[float]) -> tuple[float, ...]:

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import align_labelled, coerce_counts
+from mch_indicators.stats._inputs import align_labelled, check_broadcast, coerce_counts
 
 __all__ = ["Reliability", "Suppression", "relative_standard_error"]
 
@@ -24,7 +24,9 @@ FloatArray = npt.NDArray[np.float64]
 def _counts(x: npt.ArrayLike, n: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
     """Both counts as float64 (paired by label, masked elements missing, text refused)."""
     named = align_labelled(x=x, n=n)
-    return coerce_counts(named["x"], "x"), coerce_counts(named["n"], "n")
+    counts, base = coerce_counts(named["x"], "x"), coerce_counts(named["n"], "n")
+    check_broadcast(x=counts, n=base)
+    return counts, base
 
 
 def _threshold(value: object, name: str, *, allow_inf: bool = False) -> float:

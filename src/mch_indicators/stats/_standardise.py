@@ -19,6 +19,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._flags import FLAG_DTYPE, Flag
 from mch_indicators.stats._inputs import (
     align_labelled,
+    check_broadcast,
     check_confidence,
     check_multiplier,
     check_range,
@@ -259,6 +260,7 @@ def expected_counts(
     check_range(n, "populations")
     check_range(ref_x, "reference_counts")
     check_range(ref_n, "reference_populations", denominator=True)
+    check_broadcast(populations=n, reference_counts=ref_x, reference_populations=ref_n)
     zero = ref_n == 0
     if zero.any():
         raise InvalidInputError(

@@ -16,6 +16,7 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._inputs import (
     align_labelled,
+    check_broadcast,
     check_range,
     coerce_counts,
     coerce_values,
@@ -170,6 +171,7 @@ def arr(
     named = align_labelled(r1=r1, r2=r2, t1=t1, t2=t2)
     a, b = coerce_values(named["r1"], "r1"), coerce_values(named["r2"], "r2")
     s, e = coerce_values(named["t1"], "t1"), coerce_values(named["t2"], "t2")
+    check_broadcast(r1=a, r2=b, t1=s, t2=e)
     later(s, e, "t1", "t2")
     return annual_rate(a, b, s, e, check_form(form))
 
@@ -198,7 +200,10 @@ def arr_series(
     3.5
     """
     named = align_labelled(values=values, years=years)
-    data = np.moveaxis(coerce_values(named["values"], "values"), axis, -1)
+    given = coerce_values(named["values"], "values")
+    if not isinstance(axis, int) or not -given.ndim <= axis < max(given.ndim, 1):
+        raise InvalidInputError(f"axis {axis!r} is not an axis of values of shape {given.shape}")
+    data = np.moveaxis(given, axis, -1) if given.ndim else given.reshape(1)
     times = coerce_values(named["years"], "years")
     if times.ndim == 1 and times.shape[0] != data.shape[-1]:
         raise InvalidInputError(
@@ -218,6 +223,7 @@ def percent_decline(r1: npt.ArrayLike, r2: npt.ArrayLike) -> FloatArray:
     """
     named = align_labelled(r1=r1, r2=r2)
     a, b = coerce_values(named["r1"], "r1"), coerce_values(named["r2"], "r2")
+    check_broadcast(r1=a, r2=b)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(a > 0, (1.0 - b / np.where(a > 0, a, 1.0)) * 100.0, np.nan)
 
@@ -241,11 +247,10 @@ def required_arr(
     named = align_labelled(value=value, year=year, target=target, target_year=target_year)
     start = coerce_values(named["year"], "year")
     end = coerce_values(named["target_year"], "target_year")
+    goal, now = coerce_values(named["target"], "target"), coerce_values(named["value"], "value")
+    check_broadcast(value=now, year=start, target=goal, target_year=end)
     later(start, end, "year", "target_year")
-    goal = coerce_values(named["target"], "target")
-    return required_rate(
-        coerce_values(named["value"], "value"), start, goal, end, check_form(form)
-    )
+    return required_rate(now, start, goal, end, check_form(form))
 
 
 def projection(
@@ -278,7 +283,9 @@ def projection(
             raise InvalidInputError(
                 "rate: a compound annual rate of reduction must be below 100 % a year"
             )
-    return project(coerce_values(named["value"], "value"), start, rates, end, chosen)
+    now = coerce_values(named["value"], "value")
+    check_broadcast(value=now, year=start, rate=rates, target_year=end)
+    return project(now, start, rates, end, chosen)
 
 
 def annualize(
@@ -314,6 +321,7 @@ def annualize(
             wrong = np.isnan(span) | (span < 1) | (span > 12) | (span != np.round(span))
         if np.any(wrong):
             raise InvalidInputError("months must be whole numbers from 1 to 12")
+        check_broadcast(counts=values, months=span)
         return values * (12.0 / span)
     span = coerce_values(days if days is not None else 0, "days")
     with np.errstate(invalid="ignore"):
@@ -322,4 +330,5 @@ def annualize(
     length = coerce_values(year_days, "year_days")
     if length.ndim or not 365 <= float(length) <= 366:
         raise InvalidInputError(f"year_days must be 365 or 366 (or between), got {year_days!r}")
+    check_broadcast(counts=values, days=span)
     return values * annualisation_factor(span, float(length))
