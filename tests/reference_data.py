@@ -67,19 +67,20 @@ def load(name: str) -> list[Row]:
                 f"{len(cells)} cells for {len(columns)} columns"
             )
         rows.append({column: _cell(cell) for column, cell in zip(columns, cells, strict=True)})
-    if "case" in columns:
-        ids = [row["case"] for row in rows]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"{name}.csv: case ids are not unique")
     return rows
 
 
 def case(name: str, case_id: str) -> Row:
-    """The row of table ``name`` whose case id is ``case_id``."""
-    for row in load(name):
-        if row["case"] == case_id:
-            return row
-    raise KeyError(f"{name}.csv has no case {case_id!r}")
+    """The row of table ``name`` whose case id is ``case_id`` (there must be exactly one).
+
+    Some tables (the funnel data) use ``case`` for a data set of many rows; those are
+    read whole with :func:`load`, never one row by :func:`case`.
+    """
+    found = [row for row in load(name) if row["case"] == case_id]
+    if len(found) != 1:
+        problem = "no" if not found else f"{len(found)} rows for"
+        raise KeyError(f"{name}.csv has {problem} case {case_id!r}")
+    return found[0]
 
 
 def case_id(row: Row) -> str:

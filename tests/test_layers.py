@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._version": 0,
     "mch_indicators.definitions": 0,
     "mch_indicators._unitspec": 1,
+    "mch_indicators._comparison_labels": 1,
     "mch_indicators.units": 1,
     "mch_indicators.stats": 1,
     "mch_indicators._model": 2,

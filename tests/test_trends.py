@@ -99,14 +99,17 @@ def test_projection_and_progress_against_catalog_targets():
     needed = float(mch.required_arr(14.3, 2024, hc2030))
     at_needed = mch.progress(hc2030, 14.3, 2024, rate=needed + 1e-9)
     assert at_needed.tolist() == "on track"
-    with pytest.raises(mch.InvalidInputError, match="after the target year"):
-        mch.progress(hc2030, 14.3, 2031, rate=1.0)
+    # after the target's year: achieved or missed, never an exception in a table
+    late = mch.progress(hc2030, [11.0, 14.3, np.nan], 2031, rate=[1.0, 1.0, np.nan])
+    assert late.tolist() == ["achieved", "missed", "not evaluable"]
 
 
 def test_progress_against_a_relative_target():
     stunting = mch.targets_for("stunting_prevalence_u5", plan="global_nutrition_2030")[0]
     status = mch.progress(stunting, [6.0, 9.0, 9.0], 2024, rate=[0.0, 8.0, 1.0], baseline=10.0)
     assert status.tolist() == ["achieved", "on track", "not on track"]
+    # without its baseline: a status for every area, not an exception
+    assert mch.progress(stunting, [6.0, 9.0], 2024, rate=1.0).tolist() == ["needs baseline"] * 2
 
 
 def test_standing_criteria_are_met_or_not_on_track():

@@ -34,7 +34,7 @@ from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
     from mch_indicators import export, stats, units
-    from mch_indicators._api import compute, dsr, get, isr, pool, search
+    from mch_indicators._api import compare, compute, dsr, funnel, get, isr, pool, search, trend
     from mch_indicators._catalog import Catalog, load_definitions
     from mch_indicators._io import read_table
     from mch_indicators._model import (
@@ -51,7 +51,14 @@ if TYPE_CHECKING:
         Text,
     )
     from mch_indicators._options import ComputeOptions
-    from mch_indicators._progress import Progress, progress, required_arr
+    from mch_indicators._progress import (
+        Progress,
+        TargetAssessment,
+        assess_target,
+        progress,
+        project_target,
+        required_arr,
+    )
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation, standard_population
     from mch_indicators._targets import Comparator, Plan, Target, TargetStatus, targets_for
@@ -95,6 +102,7 @@ __all__ = [
     "StandardPopulation",
     "Suppression",
     "Target",
+    "TargetAssessment",
     "TargetStatus",
     "Term",
     "Text",
@@ -104,16 +112,20 @@ __all__ = [
     "annualize",
     "arr",
     "arr_series",
+    "assess_target",
     "catalog",
+    "compare",
     "compute",
     "dsr",
     "export",
+    "funnel",
     "get",
     "isr",
     "load_definitions",
     "percent_decline",
     "pool",
     "progress",
+    "project_target",
     "projection",
     "read_table",
     "required_arr",
@@ -122,12 +134,15 @@ __all__ = [
     "stats",
     "targets",
     "targets_for",
+    "trend",
     "units",
 ]
 
 # name -> the module it lives in; imported on first access (PEP 562)
 _LAZY = {
-    **dict.fromkeys(["compute", "dsr", "get", "isr", "pool", "search"], "_api"),
+    **dict.fromkeys(
+        ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"], "_api"
+    ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
     **dict.fromkeys(
@@ -138,7 +153,13 @@ _LAZY = {
         "_model",
     ),
     **dict.fromkeys(["ComputeOptions", "DEFAULT_RELIABILITY"], "_options"),
-    **dict.fromkeys(["Progress", "progress", "required_arr"], "_progress"),
+    **dict.fromkeys(
+        [
+            *("Progress", "TargetAssessment", "assess_target", "progress", "project_target"),
+            "required_arr",
+        ],
+        "_progress",
+    ),
     "Result": "_result",
     **dict.fromkeys(["StandardPopulation", "standard_population"], "_standards"),
     **dict.fromkeys(["Comparator", "Plan", "Target", "TargetStatus", "targets_for"], "_targets"),

@@ -402,6 +402,23 @@ class Target(_Frozen):
         unknown = np.isnan(array) | np.isnan(limit)
         return np.where(unknown, TargetStatus.NOT_EVALUABLE.value, status)
 
+    def applies_in(self, year: int) -> bool:
+        """Whether the target is still to be met in ``year``.
+
+        A target applies until the year it is due (a standing criterion, without
+        a year, always does); a relative target only from its baseline year on.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> old = mch.targets_for("婴儿死亡率", plan="health_13th_fyp")[0]  # due 2020
+        >>> old.applies_in(2020), old.applies_in(2024)
+        (True, False)
+        """
+        if self.year is not None and self.year < year:
+            return False
+        return self.baseline_year is None or self.baseline_year <= year
+
 
 # -- loading ---------------------------------------------------------------------------
 
@@ -444,7 +461,11 @@ def builtin_targets() -> tuple[Target, ...]:
 
 
 def targets_for(
-    indicator: str | Indicator, *, plan: str | None = None, variants: bool = False
+    indicator: str | Indicator,
+    *,
+    plan: str | None = None,
+    variants: bool = False,
+    active_in: int | None = None,
 ) -> tuple[Target, ...]:
     """The built-in targets that apply to an indicator.
 
@@ -457,6 +478,10 @@ def targets_for(
     variants : bool, default False
         Also the targets of the indicator's variants and of the indicator it
         varies (China's period ratio and UN IGME's probability, say).
+    active_in : int, optional
+        Only targets that still apply in this year (:meth:`Target.applies_in`):
+        leaves out targets already due (MDG 2015, the 13th five-year plan's
+        2020) and relative targets whose baseline year is still to come.
 
     Returns
     -------
@@ -469,6 +494,8 @@ def targets_for(
     >>> [t.plan.id for t in mch.targets_for("婴儿死亡率")]  # doctest: +NORMALIZE_WHITESPACE
     ['healthy_china_2030', 'cn_outlines_2030', 'nhc_outlines_implementation_2030',
      'maternal_infant_safety_2025', 'healthy_children_2025', 'health_13th_fyp']
+    >>> [t.year for t in mch.targets_for("婴儿死亡率", active_in=2026)]
+    [2030, 2030, 2030]
     """
     from mch_indicators._catalog import builtin_catalog
 
@@ -478,8 +505,12 @@ def targets_for(
     known_plans = list(dict.fromkeys(target.plan.id for target in builtin_targets()))
     if plan is not None and plan not in known_plans:
         raise InvalidInputError(f"unknown plan {plan!r}; known plans: {', '.join(known_plans)}")
+    if active_in is not None and (isinstance(active_in, bool) or not isinstance(active_in, int)):
+        raise InvalidInputError(f"active_in must be a year, got {active_in!r}")
     return tuple(
         target
         for target in builtin_targets()
-        if target.indicator in wanted and (plan is None or target.plan.id == plan)
+        if target.indicator in wanted
+        and (plan is None or target.plan.id == plan)
+        and (active_in is None or target.applies_in(active_in))
     )

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import (
     as_frame,
-    check_counts,
+    check_count_range,
     check_frame,
     count_columns,
     label_of,
@@ -58,8 +58,8 @@ def compute_rows(
     the first such row by its index label (a county, a line of a file). Counts out
     of range are named the same way.
     """
-    check_counts(x, index, "numerator")
-    check_counts(n, index, "denominator", denominator=True)
+    check_count_range(x, index, "numerator")
+    check_count_range(n, index, "denominator", denominator=True)
     result = compute_indicator(indicator, x, n, dataclasses.replace(options, on_invalid="flag"))
     if options.on_invalid == "raise":
         invalid = np.flatnonzero(result.has_flag(Flag.INVALID))
