@@ -251,3 +251,28 @@ def test_reliability_and_suppression_read_counts_like_compute(call):
         call(["a", 1], [10, 20])
     masked = np.ma.array([1.0, -5.0], mask=[False, True])  # the hidden -5 is never read
     np.asarray(call(masked, [10.0, 20.0]))
+
+
+ANALYSES = {
+    "compare_rates": lambda a, b, c, d: stats.compare_rates(a, b, c, d).ratio,
+    "compare_proportions": lambda a, b, c, d: stats.compare_proportions(a, b, c, d).difference,
+    "compare_to_benchmark": lambda a, b, c, d: (
+        stats.compare_to_benchmark(a, b, c, statistic="rate", multiplier=1000.0).lower
+    ),
+    "funnel_significance": lambda a, b, c, d: (
+        stats.funnel_significance(a, b, statistic="proportion", multiplier=100.0).value
+    ),
+}
+
+
+@FEW
+@given(st.sampled_from(sorted(ANALYSES)), st.integers(2, 6).flatmap(shuffled_labels), st.data())
+def test_the_analysis_functions_pair_labelled_inputs_by_label(name, labelled, data):
+    labels, order = labelled
+    size = len(labels)
+    events = np.array(data.draw(st.lists(st.integers(1, 90), min_size=size, max_size=size)))
+    base = np.arange(1, size + 1) * 1000.0
+    plain = ANALYSES[name](events, base, events[::-1], base[::-1])
+    series = [pd.Series(v, index=labels) for v in (events, base, events[::-1], base[::-1])]
+    shuffled = [s if i % 2 == 0 else s.iloc[order] for i, s in enumerate(series)]
+    np.testing.assert_array_equal(np.asarray(ANALYSES[name](*shuffled)), np.asarray(plain))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import decimal
+import functools
+import inspect
 import math
 import numbers
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +27,7 @@ __all__ = [
     "coerce_counts",
     "coerce_values",
     "describe_positions",
+    "labelled",
     "level_label",
     "owned",
 ]
@@ -427,3 +430,29 @@ def align_labelled(**named: Any) -> dict[str, Any]:
     for name in labelled[1:]:
         out[name] = _align_pandas(named, labelled[0], name)
     return out
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def labelled(*names: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a function so that its arguments ``names`` are paired by label.
+
+    Pandas Series and DataFrames, and xarray DataArrays, among those arguments
+    go through :func:`align_labelled` before the function sees them.
+    """
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def aligned(*args: P.args, **kwargs: P.kwargs) -> R:
+            bound = signature.bind(*args, **kwargs)
+            given = {n: bound.arguments[n] for n in names if n in bound.arguments}
+            bound.arguments.update(align_labelled(**given))
+            return function(*bound.args, **bound.kwargs)
+
+        return aligned
+
+    return decorate
