@@ -90,3 +90,10 @@ def test_reference_tables_start_with_their_provenance():
         assert any(line.startswith("# source: ") for line in header), table.name
         assert any("obtained" in line.casefold() for line in header), table.name
         assert load(table.stem), f"{table.name} has no rows"
+
+
+def test_readme_counts_agree_with_the_data():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    plans = {t.plan.id for t in mch_indicators.targets}
+    assert f"`search`): {len(mch_indicators.catalog)}" in text
+    assert f"{len(mch_indicators.targets)} targets of {len(plans)} plans" in text
