@@ -15,7 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-OUT = Path(__file__).resolve().parents[1] / "src/mch_indicators/definitions/example_prefecture.csv"
+DEFINITIONS = Path(__file__).resolve().parents[1] / "src/mch_indicators/definitions"
+OUT = DEFINITIONS / "example_prefecture.csv"
+GESTATION = DEFINITIONS / "example_gestation.csv"
 COUNTIES = [
     "河阳县", "清水县", "南湖区", "北山县", "东平县", "西岭县",
     "安宁县", "长乐县", "永丰县", "临川县", "石门县", "白沙县",
@@ -115,6 +117,33 @@ def main() -> None:
                 [county, year, indicator, "" if numerator is None else numerator, denominator]
             )
     print(f"wrote {len(rows)} rows to {OUT}")
+    gestation()
+
+
+def gestation() -> None:
+    """Births and perinatal deaths of 2024 by gestational age band, per county.
+
+    The same counts read through China's definition (from 28 weeks) and WHO's (from
+    22 weeks) give two perinatal mortality rates: the docs' example of definitions
+    that differ. A separate random stream, so the prefecture table stays as it was.
+    """
+    rng = np.random.default_rng(20261129)
+    births = rng.integers(3_500, 24_000, size=len(COUNTIES))
+    rows = []
+    for county, born in zip(COUNTIES, births, strict=True):
+        late_still = int(rng.poisson(born * 0.0035))
+        late_deaths = int(rng.poisson(born * 0.0016))
+        early_born = int(rng.poisson(born * rng.uniform(0.002, 0.006)))
+        early_still = int(rng.poisson(born * rng.uniform(0.0015, 0.004)))
+        early_deaths = int(rng.binomial(early_born, rng.uniform(0.2, 0.45)))
+        rows.append((county, 2024, 22, 27, early_born, early_still, early_deaths))
+        rows.append((county, 2024, 28, "", int(born), late_still, late_deaths))
+    with GESTATION.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["county", "year", "weeks_from", "weeks_to", "live_births",
+                         "stillbirths", "early_neonatal_deaths"])  # fmt: skip
+        writer.writerows(rows)
+    print(f"wrote {len(rows)} rows to {GESTATION}")
 
 
 if __name__ == "__main__":

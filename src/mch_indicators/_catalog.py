@@ -187,6 +187,29 @@ class Catalog(Mapping[str, Indicator]):
     def __repr__(self) -> str:
         return f"<Catalog of {len(self)} indicators>"
 
+    def _repr_html_(self) -> str:
+        from mch_indicators._render_html import catalog_html
+
+        return catalog_html(self)
+
+    def to_frame(self) -> Any:
+        """Every definition as a pandas DataFrame, one row per indicator (needs pandas).
+
+        The columns are those of the flat export (:func:`mch_indicators.export.to_csv`):
+        ``id``, ``name.en``, ``name.zh``, ``domain``, ``kind``, ``unit``, the terms,
+        sources, codes, ``targets``... indexed by ``id``.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> frame = mch.catalog.to_frame()
+        >>> frame.loc["maternal_mortality_ratio", ["name.zh", "unit", "numerator.id"]].tolist()
+        ['孕产妇死亡率', 'per_100k', 'maternal_deaths']
+        """
+        from mch_indicators.export._csv import indicator_frame
+
+        return indicator_frame(self)
+
     # -- lookup ------------------------------------------------------------------------
 
     @property

@@ -446,6 +446,11 @@ class Result:
             return self.format()
         return self.__repr__()
 
+    def _repr_html_(self) -> str:
+        from mch_indicators._render_html import result_html
+
+        return result_html(self)
+
     def __repr__(self) -> str:
         head = (
             f"Result({self.indicator.id}, unit={self.unit}, shape={self.shape}, "

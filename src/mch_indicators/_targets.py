@@ -288,6 +288,16 @@ class Target(_Frozen):
         gap = "" if symbol in {"%", "‰", ""} else " "
         return f"{self.comparator.symbol} {self.value:g}{gap}{symbol}"
 
+    def __repr__(self) -> str:
+        from mch_indicators._render_html import target_repr
+
+        return target_repr(self)
+
+    def _repr_html_(self) -> str:
+        from mch_indicators._render_html import target_html
+
+        return target_html(self)
+
     def __str__(self) -> str:
         when = f" by {self.year}" if self.year else ""
         scope = f", {self.scope}" if self.scope else ""
