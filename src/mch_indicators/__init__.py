@@ -30,7 +30,7 @@ from mch_indicators._errors import (
 from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
-    from mch_indicators import stats, units
+    from mch_indicators import records, stats, units
     from mch_indicators._api import compute, dsr, get, isr, pool, search
     from mch_indicators._catalog import Catalog, load_definitions
     from mch_indicators._model import (
@@ -51,6 +51,12 @@ if TYPE_CHECKING:
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation, standard_population
     from mch_indicators._targets import Comparator, Plan, Target, TargetStatus, targets_for
+    from mch_indicators.records import (
+        RecordCounts,
+        RecordResults,
+        compute_records,
+        count_records,
+    )
     from mch_indicators.stats import (
         Flag,
         Reliability,
@@ -84,6 +90,8 @@ __all__ = [
     "Parameters",
     "Plan",
     "Progress",
+    "RecordCounts",
+    "RecordResults",
     "Reliability",
     "Result",
     "Source",
@@ -101,6 +109,8 @@ __all__ = [
     "arr_series",
     "catalog",
     "compute",
+    "compute_records",
+    "count_records",
     "dsr",
     "get",
     "isr",
@@ -109,6 +119,7 @@ __all__ = [
     "pool",
     "progress",
     "projection",
+    "records",
     "required_arr",
     "search",
     "standard_population",
@@ -141,8 +152,11 @@ _LAZY = {
         ],
         "stats",
     ),
+    **dict.fromkeys(
+        ["RecordCounts", "RecordResults", "compute_records", "count_records"], "records"
+    ),
 }
-_SUBMODULES = {"stats", "units"}
+_SUBMODULES = {"records", "stats", "units"}
 
 
 def __getattr__(name: str) -> object:

@@ -1,0 +1,382 @@
+"""Counting terms on records inside the engine that holds them, through narwhals.
+
+Every term asked for becomes three kinds of sums over the records: the records
+counted, the records that cannot be classified, and those dated outside the
+period, plus one sum per (field, reason) that made records unclassifiable.
+All of them are computed in **one** grouped aggregation per record set, by the
+engine that holds the records (pandas, polars, pyarrow, DuckDB, dask, PySpark);
+only the small table of sums comes back to Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import warnings
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike, fspath
+from pathlib import Path
+from typing import Any, cast
+
+import narwhals as nw
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._headers import match_headers
+from mch_indicators.records._conditions import AllOf, FieldTest
+from mch_indicators.records._expr import Columns, Compiled, Status, compile_condition
+from mch_indicators.records._rules import Rule, RuleBook
+from mch_indicators.records._schema import RecordSet, builtin_record_sets
+
+__all__ = ["Tally", "Target", "builtin_schema", "load_frame", "sort_key", "tally"]
+
+#: what a counter is: (term id, live-birth definition or None)
+Target = tuple[str, str | None]
+Period = tuple[dt.date, dt.date]
+
+_REASON_TEXT: dict[Status, str] = {
+    "missing": "{field}: missing",
+    "below": "{field}: below {min:g}",
+    "above": "{field}: above {max:g}",
+    "unknown_code": "{field}: unrecognised code",
+}
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The sums of one record set, one row per group (keys in sorted order)."""
+
+    records: str
+    keys: list[tuple[Hashable, ...]]
+    counts: dict[Target, npt.NDArray[np.float64]]
+    unclassified: dict[Target, npt.NDArray[np.float64]]
+    #: (target, reason text) -> records per group
+    reasons: dict[tuple[Target, str], npt.NDArray[np.float64]]
+    rules: dict[Target, Rule]
+
+
+def load_frame(source: object) -> Any:
+    """A lazy frame for a file path (DuckDB, else polars), or ``source`` as it is."""
+    if not isinstance(source, str | PathLike):
+        return source
+    path = Path(fspath(source))
+    suffix = path.suffix.lower()
+    if suffix not in {".parquet", ".csv"} and not path.is_dir():
+        raise InvalidInputError(f"{path}: records are read from Parquet or CSV files")
+    pattern = str(path / "**" / "*.parquet") if path.is_dir() else str(path)
+    if importlib.util.find_spec("duckdb") is not None:
+        import duckdb
+
+        connection = duckdb.connect()
+        if suffix == ".csv":
+            return connection.read_csv(pattern)
+        return connection.read_parquet(pattern, hive_partitioning=path.is_dir())
+    try:
+        import polars as pl
+    except ImportError:
+        raise ImportError(
+            "reading record files needs DuckDB or polars: pip install 'mch-indicators[records]'"
+        ) from None
+    if suffix == ".csv":
+        return pl.scan_csv(pattern)
+    return pl.scan_parquet(pattern, hive_partitioning=path.is_dir())
+
+
+def _native_frame(data: object) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
+    try:
+        with warnings.catch_warnings():
+            # narwhals announces that dask support moves to a plugin package that is not
+            # published yet; dask frames work as they are.
+            warnings.filterwarnings("ignore", "Dask support is moving", FutureWarning)
+            frame = nw.from_native(cast(Any, data))
+    except TypeError:
+        raise InvalidInputError(
+            f"records must be a dataframe (pandas, polars, pyarrow, DuckDB, dask, PySpark) or "
+            f"a Parquet/CSV path, got {type(data).__name__}"
+        ) from None
+    if not isinstance(frame, nw.DataFrame | nw.LazyFrame):
+        raise InvalidInputError(f"records must be a dataframe, got {type(data).__name__}")
+    return frame
+
+
+def _prepare(
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
+    schema: RecordSet,
+    needed: set[str],
+    explicit: Mapping[str, Hashable] | None,
+) -> tuple[nw.DataFrame[Any] | nw.LazyFrame[Any], dict[str, str]]:
+    """The frame with its fields under their ids (derived ones added), and field -> column."""
+    names = frame.collect_schema().names()
+    matched = match_headers(names, schema.vocabulary(), explicit)
+    found = {field: str(column) for field, column in matched.columns.items()}
+    renames = [
+        nw.col(column).alias(f"__field_{field}")
+        for field, column in found.items()
+        if field in needed
+    ]
+    frame = frame.with_columns(*renames) if renames else frame
+    dtypes = frame.collect_schema()
+    converted = []
+    for field in needed & set(found):
+        spec, name = schema.fields[field], f"__field_{field}"
+        if spec.type == "date" and dtypes[name] == nw.String:
+            converted.append(nw.col(name).str.to_datetime("%Y-%m-%d").alias(name))
+        elif spec.type in {"number", "integer"} and not dtypes[name].is_numeric():
+            raise InvalidInputError(
+                f"column {found[field]!r} holds {schema.fields[field].name.en} ({field}) but is "
+                f"not numeric ({dtypes[name]}); convert it first"
+            )
+    frame = frame.with_columns(*converted) if converted else frame
+    derived = []
+    for field in sorted(needed - set(found)):
+        spec = schema.fields[field]
+        sources = spec.derive.source if spec.derive else ()
+        if spec.derive is None or not all(s in found for s in sources):
+            wanted = " or ".join(
+                [repr(spec.name.zh), repr(spec.name.en)]
+                + ([f"the dates {' and '.join(sources)}"] if sources else [])
+            )
+            raise InvalidInputError(
+                f"the records have no column for field {field!r} of {schema.id!r} "
+                f"({wanted}; columns: {', '.join(map(str, names))}); name it with "
+                f"columns={{{field!r}: ...}}"
+            )
+        start, end = (nw.col(f"__field_{s}") for s in sources)
+        if spec.derive.kind == "days_between":
+            value = (end - start).dt.total_minutes() // 1440
+        else:
+            before = (end.dt.month() < start.dt.month()) | (
+                (end.dt.month() == start.dt.month()) & (end.dt.day() < start.dt.day())
+            )
+            value = end.dt.year() - start.dt.year() - before.cast(nw.Int64())
+        derived.append(value.alias(f"__field_{field}"))
+        found[field] = f"(derived from {' and '.join(sources)})"
+    frame = frame.with_columns(*derived) if derived else frame
+    return frame, found
+
+
+def _renamed(condition: Any) -> Any:
+    """A condition whose field names are the frame's internal column names."""
+    if isinstance(condition, FieldTest):
+        update: dict[str, Any] = {"field": f"__field_{condition.field}"}
+        if not isinstance(condition.unknown, str | bool):
+            update["unknown"] = _renamed(condition.unknown)
+        return condition.model_copy(update=update)
+    if isinstance(condition, AllOf):
+        return AllOf(all=tuple(_renamed(c) for c in condition.all))
+    from mch_indicators.records._conditions import AnyOf, Not
+
+    if isinstance(condition, AnyOf):
+        return AnyOf(any=tuple(_renamed(c) for c in condition.any))
+    if isinstance(condition, Not):
+        return Not(not_=_renamed(condition.not_))
+    return condition
+
+
+def _fields_of(condition: Any) -> set[str]:
+    from mch_indicators.records._conditions import walk
+
+    return {node.field for node in walk(condition) if isinstance(node, FieldTest)}
+
+
+def _key_expressions(
+    by: Sequence[str], schema: RecordSet, frame: nw.DataFrame[Any] | nw.LazyFrame[Any]
+) -> tuple[list[nw.Expr], set[str]]:
+    """Grouping expressions named as ``by`` says, and the fields they need."""
+    names = set(frame.collect_schema().names())
+    expressions, needed = [], set()
+    for key in by:
+        if key in schema.fields:
+            expressions.append(nw.col(f"__field_{key}").alias(key))
+            needed.add(key)
+        elif key in names:
+            expressions.append(nw.col(key))
+        elif key == "year" and schema.date is not None:
+            expressions.append(nw.col(f"__field_{schema.date}").dt.year().alias("year"))
+            needed.add(schema.date)
+        else:
+            raise InvalidInputError(
+                f"cannot group {schema.id!r} records by {key!r}: it is neither a field, a "
+                "column nor 'year' (the year of the record's date)"
+            )
+    return expressions, needed
+
+
+def _key_fields(by: Sequence[str], schema: RecordSet, columns: Iterable[str]) -> set[str]:
+    names = set(columns)
+    needed = set()
+    for key in by:
+        if key in schema.fields:
+            needed.add(key)
+        elif key == "year" and key not in names and schema.date is not None:
+            needed.add(schema.date)
+    return needed
+
+
+def tally(
+    data: object,
+    schema: RecordSet,
+    rules: Mapping[Target, Rule],
+    book: RuleBook,
+    *,
+    by: Sequence[str],
+    period: Period | None,
+    columns: Mapping[str, Hashable] | None,
+    quality: bool = True,
+) -> Tally:
+    """Count ``rules`` on one record set in one grouped aggregation."""
+    frame = _native_frame(load_frame(data))
+    conditions = {}
+    for target, rule in rules.items():
+        condition = book.expand(rule, target[1])
+        extra = [FieldTest(field=rule.count, ge=0)] if rule.count else []
+        conditions[target] = AllOf(all=(condition, *extra)) if extra else condition
+    needed = set().union(*(_fields_of(c) for c in conditions.values()))
+    needed |= _key_fields(by, schema, frame.collect_schema().names())
+    period_test = None
+    if period is not None:
+        if schema.date is None:
+            raise InvalidInputError(
+                f"record set {schema.id!r} has no date to place records in a period; group "
+                "by its year instead"
+            )
+        start, end = period
+        period_test = FieldTest(field=schema.date, ge=start, lt=end + dt.timedelta(days=1))
+        needed.add(schema.date)
+    frame, _ = _prepare(frame, schema, needed, columns)
+    keys, _ = _key_expressions(by, schema, frame)
+    dtypes = frame.collect_schema()
+    fields = {f"__field_{name}": spec for name, spec in schema.fields.items()}
+    cols = Columns(fields, {name: dtypes[name] for name in dtypes.names()})
+    within = compile_condition(_renamed(period_test), cols) if period_test else None
+    sums: dict[str, nw.Expr] = {}
+    labels: dict[str, tuple[str, Target, str]] = {}
+    for i, (target, condition) in enumerate(conditions.items()):
+        compiled = compile_condition(_renamed(condition), cols)
+        counted = compiled
+        if within is not None:
+            counted = _both(compiled, within)
+            decided = (
+                compiled.true if compiled.unknown is None else compiled.true | compiled.unknown
+            )
+            outside = decided & ~within.true
+            if within.unknown is not None:
+                outside = outside & ~within.unknown
+            sums[f"__o{i}"] = outside.cast(nw.Int64())
+            labels[f"__o{i}"] = ("reason", target, f"{schema.date}: outside the period")
+        rule = rules[target]
+        if rule.count:
+            value = nw.when(counted.true).then(nw.col(f"__field_{rule.count}")).otherwise(0)
+            sums[f"__t{i}"] = value.cast(nw.Float64())
+        else:
+            sums[f"__t{i}"] = counted.true.cast(nw.Int64())
+        labels[f"__t{i}"] = ("count", target, "")
+        if counted.unknown is None:
+            continue
+        sums[f"__u{i}"] = counted.unknown.cast(nw.Int64())
+        labels[f"__u{i}"] = ("unclassified", target, "")
+        if not quality:
+            continue
+        for j, (column, statuses) in enumerate(sorted(counted.reasons.items())):
+            field = column.removeprefix("__field_")
+            spec = schema.fields[field]
+            missing = cols.missing(column)
+            invalid = cols.invalid(column)
+            for status in sorted(statuses):
+                state = missing if status == "missing" else invalid.get(status)
+                if state is None:
+                    continue
+                name = f"__r{i}_{j}_{status}"
+                sums[name] = (counted.unknown & state).cast(nw.Int64())
+                text = _REASON_TEXT[status].format(
+                    field=field, min=spec.min or 0, max=spec.max or 0
+                )
+                labels[name] = ("reason", target, text)
+    key_names = list(by)
+    selected = frame.select(*keys, **sums)
+    if key_names:
+        grouped = selected.group_by(*key_names, drop_null_keys=False).agg(
+            *(nw.col(name).sum() for name in sums)
+        )
+    else:
+        grouped = selected.select(*(nw.col(name).sum() for name in sums))
+    result = _collect(grouped)
+    return _to_tally(schema.id, result, key_names, labels, rules)
+
+
+def _both(first: Compiled, second: Compiled) -> Compiled:
+    """Kleene AND of two compiled conditions."""
+    true = first.true & second.true
+    unknowns = [u for u in (first.unknown, second.unknown) if u is not None]
+    if not unknowns:
+        return Compiled(true, None, first.reasons)
+    undecided = [c.true if c.unknown is None else c.true | c.unknown for c in (first, second)]
+    unknown = unknowns[0] if len(unknowns) == 1 else unknowns[0] | unknowns[1]
+    return Compiled(
+        true, unknown & undecided[0] & undecided[1], {**second.reasons, **first.reasons}
+    )
+
+
+def _collect(frame: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> nw.DataFrame[Any]:
+    if isinstance(frame, nw.DataFrame):
+        return frame
+    if frame.implementation is nw.Implementation.POLARS:
+        return frame.collect(engine="streaming")
+    return frame.collect()
+
+
+def _python(value: Any) -> Hashable:
+    if isinstance(value, float) and value != value:
+        return None
+    return value  # type: ignore[no-any-return]
+
+
+def _to_tally(
+    records: str,
+    result: nw.DataFrame[Any],
+    key_names: list[str],
+    labels: Mapping[str, tuple[str, Target, str]],
+    rules: Mapping[Target, Rule],
+) -> Tally:
+    rows = len(result)
+    key_values = [[_python(v) for v in result[k].to_list()] for k in key_names]
+    keys: list[tuple[Hashable, ...]] = (
+        [tuple(row) for row in zip(*key_values, strict=True)] if key_names else [()] * rows
+    )
+    order = sorted(range(rows), key=lambda i: tuple(sort_key(v) for v in keys[i]))
+    keys = [keys[i] for i in order]
+    counts: dict[Target, npt.NDArray[np.float64]] = {}
+    unclassified: dict[Target, npt.NDArray[np.float64]] = {}
+    reasons: dict[tuple[Target, str], npt.NDArray[np.float64]] = {}
+    for name, (kind, target, text) in labels.items():
+        values = np.asarray(result[name].to_numpy(), dtype=np.float64)[order]
+        values = np.nan_to_num(values, nan=0.0)
+        if kind == "count":
+            counts[target] = values
+        elif kind == "unclassified":
+            unclassified[target] = values
+        else:
+            reasons[(target, text)] = reasons.get((target, text), 0) + values
+    for target in counts:
+        unclassified.setdefault(target, np.zeros(rows))
+    return Tally(records, keys, counts, unclassified, reasons, dict(rules))
+
+
+def sort_key(value: Hashable) -> tuple[int, Any]:
+    if value is None:
+        return (2, "")
+    if isinstance(value, int | float | np.number):
+        return (0, float(value))
+    return (1, str(value))
+
+
+def builtin_schema(records: str) -> RecordSet:
+    """The built-in schema of a record set (an error naming the record sets otherwise)."""
+    sets = builtin_record_sets()
+    if records not in sets:
+        raise InvalidInputError(
+            f"no record set {records!r}; the record sets are {', '.join(sets)}"
+        )
+    return sets[records]
