@@ -111,6 +111,9 @@ def _prepare(
     names = frame.collect_schema().names()
     matched = match_headers(names, schema.vocabulary(), explicit)
     found = {field: str(column) for field, column in matched.columns.items()}
+    for field in needed - set(found):  # a derived field needs its sources
+        derivation = schema.fields[field].derive
+        needed = needed | set(derivation.source if derivation else ())
     renames = [
         nw.col(column).alias(f"__field_{field}")
         for field, column in found.items()
@@ -123,10 +126,14 @@ def _prepare(
         spec, name = schema.fields[field], f"__field_{field}"
         if spec.type == "date" and dtypes[name] == nw.String:
             converted.append(nw.col(name).str.to_datetime("%Y-%m-%d").alias(name))
+        elif spec.type in {"number", "integer"} and dtypes[name] in {nw.String, nw.Object}:
+            # text holding numbers (or only empty cells); text that is no number makes
+            # the engine raise
+            converted.append(nw.col(name).cast(nw.Float64()).alias(name))
         elif spec.type in {"number", "integer"} and not dtypes[name].is_numeric():
             raise InvalidInputError(
-                f"column {found[field]!r} holds {schema.fields[field].name.en} ({field}) but is "
-                f"not numeric ({dtypes[name]}); convert it first"
+                f"column {found[field]!r} holds {spec.name.en} ({field}) but is not numeric "
+                f"({dtypes[name]}); convert it first"
             )
     frame = frame.with_columns(*converted) if converted else frame
     derived = []
@@ -250,59 +257,74 @@ def tally(
     dtypes = frame.collect_schema()
     fields = {f"__field_{name}": spec for name, spec in schema.fields.items()}
     cols = Columns(fields, {name: dtypes[name] for name in dtypes.names()})
+    frame = frame.with_columns(**cols.status_columns(sorted(f"__field_{n}" for n in needed)))
     within = compile_condition(_renamed(period_test), cols) if period_test else None
-    sums: dict[str, nw.Expr] = {}
-    labels: dict[str, tuple[str, Target, str]] = {}
-    for i, (target, condition) in enumerate(conditions.items()):
-        compiled = compile_condition(_renamed(condition), cols)
-        counted = compiled
+    compiled = {
+        target: compile_condition(_renamed(condition), cols)
+        for target, condition in conditions.items()
+    }
+    frame = frame.with_columns(**cols.leaves)  # each distinct comparison once
+    decided: dict[str, nw.Expr] = {}
+    for i, (target, each) in enumerate(compiled.items()):
+        counted = each if within is None else _both(each, within)
+        decided[f"__T{i}"] = counted.true
+        if counted.unknown is not None:
+            decided[f"__U{i}"] = counted.unknown
         if within is not None:
-            counted = _both(compiled, within)
-            decided = (
-                compiled.true if compiled.unknown is None else compiled.true | compiled.unknown
-            )
-            outside = decided & ~within.true
+            seen = each.true if each.unknown is None else each.true | each.unknown
+            outside = seen & ~within.true
             if within.unknown is not None:
                 outside = outside & ~within.unknown
-            sums[f"__o{i}"] = outside.cast(nw.Int64())
-            labels[f"__o{i}"] = ("reason", target, f"{schema.date}: outside the period")
+            decided[f"__O{i}"] = outside
+        compiled[target] = counted
+    frame = frame.with_columns(**decided)
+    sums: dict[str, nw.Expr] = {}
+    labels: dict[str, tuple[str, Target, str]] = {}
+    for i, (target, counted) in enumerate(compiled.items()):
+        true = nw.col(f"__T{i}")
         rule = rules[target]
         if rule.count:
-            value = nw.when(counted.true).then(nw.col(f"__field_{rule.count}")).otherwise(0)
+            value = nw.when(true).then(nw.col(f"__field_{rule.count}")).otherwise(0)
             sums[f"__t{i}"] = value.cast(nw.Float64())
         else:
-            sums[f"__t{i}"] = counted.true.cast(nw.Int64())
+            sums[f"__t{i}"] = true.cast(nw.Int64())
         labels[f"__t{i}"] = ("count", target, "")
+        if within is not None:
+            sums[f"__o{i}"] = nw.col(f"__O{i}").cast(nw.Int64())
+            labels[f"__o{i}"] = ("reason", target, f"{schema.date}: outside the period")
         if counted.unknown is None:
             continue
-        sums[f"__u{i}"] = counted.unknown.cast(nw.Int64())
+        unknown = nw.col(f"__U{i}")
+        sums[f"__u{i}"] = unknown.cast(nw.Int64())
         labels[f"__u{i}"] = ("unclassified", target, "")
         if not quality:
             continue
-        for j, (column, statuses) in enumerate(sorted(counted.reasons.items())):
+        for column, statuses in sorted(counted.reasons.items()):
             field = column.removeprefix("__field_")
             spec = schema.fields[field]
-            missing = cols.missing(column)
             invalid = cols.invalid(column)
             for status in sorted(statuses):
-                state = missing if status == "missing" else invalid.get(status)
+                state = cols.missing(column) if status == "missing" else invalid.get(status)
                 if state is None:
                     continue
-                name = f"__r{i}_{j}_{status}"
-                sums[name] = (counted.unknown & state).cast(nw.Int64())
+                name = f"__r{i}_{field}_{status}"
+                sums[name] = (unknown & state).cast(nw.Int64())
                 text = _REASON_TEXT[status].format(
                     field=field, min=spec.min or 0, max=spec.max or 0
                 )
                 labels[name] = ("reason", target, text)
     key_names = list(by)
     selected = frame.select(*keys, **sums)
-    if key_names:
-        grouped = selected.group_by(*key_names, drop_null_keys=False).agg(
-            *(nw.col(name).sum() for name in sums)
-        )
-    else:
-        grouped = selected.select(*(nw.col(name).sum() for name in sums))
-    result = _collect(grouped)
+    with warnings.catch_warnings():
+        # pandas calls the small table of sums "fragmented" when it has many columns
+        warnings.filterwarnings("ignore", "DataFrame is highly fragmented")
+        if key_names:
+            grouped = selected.group_by(*key_names, drop_null_keys=False).agg(
+                *(nw.col(name).sum() for name in sums)
+            )
+        else:
+            grouped = selected.select(*(nw.col(name).sum() for name in sums))
+        result = _collect(grouped)
     return _to_tally(schema.id, result, key_names, labels, rules)
 
 

@@ -61,6 +61,25 @@ class Columns:
 
     def __init__(self, fields: Mapping[str, RecordField], dtypes: Mapping[str, nw.dtypes.DType]):
         self.fields, self.dtypes = fields, dtypes
+        #: status columns computed once per field (see :meth:`status_columns`)
+        self.statuses: set[str] = set()
+        #: comparison columns computed once per distinct test: name -> expression
+        self.leaves: dict[str, nw.Expr] = {}
+        self._leaf_names: dict[str, str] = {}
+
+    def status_columns(self, names: Sequence[str]) -> dict[str, nw.Expr]:
+        """Missing and invalid flags of each field, to add as columns before anything else.
+
+        Afterwards :meth:`missing` and :meth:`invalid` refer to these columns, so an
+        engine without common-subexpression elimination (pandas) computes each once.
+        """
+        columns: dict[str, nw.Expr] = {}
+        for name in names:
+            columns[f"{name}__missing"] = self._missing(name)
+            for status, expression in self._invalid(name).items():
+                columns[f"{name}__{status}"] = expression
+        self.statuses = set(columns)
+        return columns
 
     def _numeric(self, name: str) -> bool:
         return bool(self.dtypes[name].is_numeric())
@@ -94,6 +113,18 @@ class Columns:
 
     def missing(self, name: str) -> nw.Expr:
         """Null, NaN, or a code the schema lists as meaning "not recorded"."""
+        if f"{name}__missing" in self.statuses:
+            return nw.col(f"{name}__missing")
+        return self._missing(name)
+
+    def invalid(self, name: str) -> dict[Status, nw.Expr]:
+        """Each way the field's present values can be invalid, as expressions."""
+        if f"{name}__missing" in self.statuses:
+            statuses: tuple[Status, ...] = ("below", "above", "unknown_code")
+            return {s: nw.col(f"{name}__{s}") for s in statuses if f"{name}__{s}" in self.statuses}
+        return self._invalid(name)
+
+    def _missing(self, name: str) -> nw.Expr:
         column, spec = self.column(name), self.fields[name]
         parts = [column.is_null()]
         if self.dtypes[name].is_float():
@@ -103,10 +134,9 @@ class Columns:
             parts.append(column.is_in(codes).fill_null(False))
         return _or(parts)
 
-    def invalid(self, name: str) -> dict[Status, nw.Expr]:
-        """Each way the field's present values can be invalid, as expressions."""
+    def _invalid(self, name: str) -> dict[Status, nw.Expr]:
         column, spec = self.column(name), self.fields[name]
-        present = ~self.missing(name)
+        present = ~self._missing(name)
         found: dict[Status, nw.Expr] = {}
         if spec.type in {"number", "integer"}:
             if spec.min is not None:
@@ -126,7 +156,15 @@ class Columns:
         return value
 
     def test(self, test: FieldTest) -> nw.Expr:
-        """The comparisons of ``test`` on a present, valid value."""
+        """The comparisons of ``test`` on a present, valid value: one column per distinct test."""
+        key = repr((test.field, list(test.comparisons()), list(test.memberships())))
+        if key not in self._leaf_names:
+            name = f"__leaf{len(self._leaf_names)}"
+            self._leaf_names[key] = name
+            self.leaves[name] = self._test(test).fill_null(False)
+        return nw.col(self._leaf_names[key])
+
+    def _test(self, test: FieldTest) -> nw.Expr:
         name, spec = test.field, self.fields[test.field]
         column = self.column(name)
         parts: list[nw.Expr] = []
@@ -166,7 +204,7 @@ def _field_test(test: FieldTest, columns: Columns) -> Compiled:
     if test.missing is not None:
         true = missing if test.missing else usable
         return Compiled(true, bad, {name: statuses} if statuses else {})
-    value_true = usable & columns.test(test).fill_null(False)
+    value_true = usable & columns.test(test)
     policy = test.unknown
     if policy == "unclassified":
         unknown = missing if bad is None else missing | bad

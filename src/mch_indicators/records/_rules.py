@@ -272,8 +272,14 @@ def _check_criteria(where: str, term: Term, condition: Condition, schema: Record
         )
 
 
-def _check(book: RuleBook, origin: str, terms: Mapping[str, Term]) -> None:
+def _check(
+    book: RuleBook,
+    origin: str,
+    terms: Mapping[str, Term],
+    base: Mapping[str, Mapping[str, Condition]],
+) -> None:
     schemas = builtin_record_sets()
+    available = {name: {**base.get(name, {}), **book.conditions.get(name, {})} for name in schemas}
     if book.default_live_birth_definition not in LIVE_BIRTH_DEFINITIONS:
         raise DefinitionError(
             f"{origin}: default_live_birth_definition must be one of "
@@ -287,7 +293,7 @@ def _check(book: RuleBook, origin: str, terms: Mapping[str, Term]) -> None:
             )
         for name, condition in named.items():
             where = f"{origin}, condition {name!r} of {records!r}"
-            _Check(where, schemas[records], named).condition(condition, (name,))
+            _Check(where, schemas[records], available[records]).condition(condition, (name,))
     seen: set[tuple[str, str]] = set()
     for rule in book.rules:
         where = f"{origin}, rule for term {rule.term!r}"
@@ -303,15 +309,22 @@ def _check(book: RuleBook, origin: str, terms: Mapping[str, Term]) -> None:
         if (rule.term, rule.records) in seen:
             raise DefinitionError(f"{where}: a second rule on record set {rule.records!r}")
         seen.add((rule.term, rule.records))
-        named = book.conditions.get(rule.records, {})
-        check = _Check(where, schema, named)
+        check = _Check(where, schema, available[rule.records])
         check.condition(rule.where)
         if rule.count is not None and check.field(rule.count).type not in {"integer", "number"}:
             raise DefinitionError(f"{where}: count = {rule.count!r} must name a number field")
-        _check_criteria(where, terms[rule.term], book.expand(rule), schema)
+        expanded = _expand(
+            rule.where, available[rule.records], book.default_live_birth_definition, ()
+        )
+        _check_criteria(where, terms[rule.term], expanded, schema)
 
 
-def _book(data: Mapping[str, Any], origin: str, terms: Mapping[str, Term]) -> RuleBook:
+def _book(
+    data: Mapping[str, Any],
+    origin: str,
+    terms: Mapping[str, Term],
+    base: Mapping[str, Mapping[str, Condition]] | None = None,
+) -> RuleBook:
     unexpected = set(data) - {"default_live_birth_definition", "conditions", "rule"}
     if unexpected:
         raise DefinitionError(
@@ -323,7 +336,7 @@ def _book(data: Mapping[str, Any], origin: str, terms: Mapping[str, Term]) -> Ru
         label = f"rule for term {term!r}" if term else f"rule #{position}"
         Rule.model_validate(body, where=f"{origin}, {label}")
     book = RuleBook.model_validate(data, where=origin)
-    _check(book, origin, terms)
+    _check(book, origin, terms, base or {})
     return book
 
 
@@ -396,5 +409,5 @@ def load_rules(*paths: str | PathLike[str], catalog: Catalog | None = None) -> R
             data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
         except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
             raise DefinitionError(f"{path.name}: not valid {path.suffix[1:]} ({error})") from None
-        book = book.merged(_book(data, path.name, terms))
+        book = book.merged(_book(data, path.name, terms, book.conditions))
     return book
