@@ -254,62 +254,81 @@ def _tallies(
     return tallies
 
 
-def _aligned(tallies: list[Tally]) -> tuple[list[tuple[Hashable, ...]], list[Tally]]:
+def _aligned(tallies: list[Tally]) -> tuple[list[npt.NDArray[np.object_]], list[Tally]]:
     """Every group of every tally, sorted, with each tally's sums laid on them (0 elsewhere)."""
-    from mch_indicators.records._count import Tally, sort_key
+    from mch_indicators.records._count import Tally, order
 
-    keys = sorted(
-        {key for t in tallies for key in t.keys}, key=lambda k: tuple(sort_key(v) for v in k)
+    if len(tallies) == 1:
+        return tallies[0].keys, tallies
+    width = len(tallies[0].keys)
+    rows = (
+        {key: None for t in tallies for key in zip(*t.keys, strict=True)} if width else {(): None}
     )
-    position = {key: i for i, key in enumerate(keys)}
+    union = list(rows)
+    columns = [
+        np.array([key[i] for key in union] + [None], dtype=object)[:-1] for i in range(width)
+    ]
+    rank = order(columns) if width else np.arange(1)
+    columns = [column[rank] for column in columns]
+    sorted_keys = [union[i] for i in rank]
+    position = {key: i for i, key in enumerate(sorted_keys)}
     aligned = []
     for t in tallies:
-        rows = np.array([position[key] for key in t.keys], dtype=np.intp)
+        own = (
+            list(zip(*t.keys, strict=True)) if width else [()] * len(next(iter(t.counts.values())))
+        )
+        at = np.array([position[key] for key in own], dtype=np.intp)
 
-        def spread(values: npt.NDArray[np.float64], rows: npt.NDArray[np.intp] = rows) -> Any:
-            out = np.zeros(len(keys))
-            out[rows] = values
+        def spread(values: npt.NDArray[np.float64], at: npt.NDArray[np.intp] = at) -> Any:
+            out = np.zeros(len(sorted_keys))
+            out[at] = values
             return out
 
         aligned.append(
             Tally(
                 t.records,
-                keys,
+                columns,
                 {k: spread(v) for k, v in t.counts.items()},
                 {k: spread(v) for k, v in t.unclassified.items()},
                 {k: spread(v) for k, v in t.reasons.items()},
                 t.rules,
             )
         )
-    return keys, aligned
+    return columns, aligned
 
 
 def _tables(
-    keys: list[tuple[Hashable, ...]], tallies: list[Tally], by: list[str], backend: Backend
+    keys: list[npt.NDArray[np.object_]], tallies: list[Tally], by: list[str], backend: Backend
 ) -> tuple[Any, Any]:
-    counts: dict[str, list[Any]] = {name: [] for name in [*by, "term", "definition", "records"]}
-    counts.update(count=[], unclassified=[])
-    quality: dict[str, list[Any]] = {name: [] for name in [*by, "term", "definition", "records"]}
-    quality.update(reason=[], count=[])
+    rows = len(next(iter(tallies[0].counts.values()))) if tallies[0].counts else 0
+    counted = [(t, target) for t in tallies for target in t.counts]
+    counts: dict[str, Any] = {
+        name: np.tile(column, len(counted)) for name, column in zip(by, keys, strict=True)
+    }
+    counts["term"] = np.repeat(np.array([tg[0] for _, tg in counted], dtype=object), rows)
+    counts["definition"] = np.repeat(np.array([tg[1] for _, tg in counted], dtype=object), rows)
+    counts["records"] = np.repeat(np.array([t.records for t, _ in counted], dtype=object), rows)
+    counts["count"] = np.concatenate([t.counts[tg] for t, tg in counted] or [np.zeros(0)])
+    counts["unclassified"] = np.concatenate(
+        [t.unclassified[tg] for t, tg in counted] or [np.zeros(0)]
+    )
+    pieces: dict[str, list[Any]] = {name: [] for name in [*by, "term", "definition", "records"]}
+    pieces.update(reason=[], count=[])
     for t in tallies:
-        for target, values in t.counts.items():
-            for i, key in enumerate(keys):
-                for name, value in zip(by, key, strict=True):
-                    counts[name].append(value)
-                counts["term"].append(target[0])
-                counts["definition"].append(target[1])
-                counts["records"].append(t.records)
-                counts["count"].append(float(values[i]))
-                counts["unclassified"].append(float(t.unclassified[target][i]))
         for (target, reason), values in t.reasons.items():
-            for row in np.flatnonzero(values).tolist():
-                for name, value in zip(by, keys[row], strict=True):
-                    quality[name].append(value)
-                quality["term"].append(target[0])
-                quality["definition"].append(target[1])
-                quality["records"].append(t.records)
-                quality["reason"].append(reason)
-                quality["count"].append(float(values[row]))
+            at = np.flatnonzero(values)
+            for name, column in zip(by, keys, strict=True):
+                pieces[name].append(column[at])
+            for name, value in (
+                ("term", target[0]), ("definition", target[1]), ("records", t.records),
+                ("reason", reason),
+            ):  # fmt: skip
+                pieces[name].append(np.full(len(at), value, dtype=object))
+            pieces["count"].append(values[at])
+    quality = {
+        name: np.concatenate(parts) if parts else np.zeros(0, dtype=object)
+        for name, parts in pieces.items()
+    }
     return _frame(counts, backend), _frame(quality, backend)
 
 
@@ -524,7 +543,7 @@ def compute_records(
     for t in aligned:
         for target in t.rules:
             found[(target[0], target[1])] = (t.counts[target], t.unclassified[target])
-    columns_out = _results(chosen, targets, found, book, keys, keys_by, checked, aligned)
+    columns_out = _results(chosen, targets, found, book, keys, keys_by, checked)
     first = next(iter(sources.values()))
     chosen_backend = backend or _backend(first)
     counts, quality = _tables(keys, aligned, keys_by, chosen_backend)
@@ -547,14 +566,13 @@ def _results(
     targets: Mapping[str, list[Target]],
     found: Mapping[Target, tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]],
     book: RuleBook,
-    keys: list[tuple[Hashable, ...]],
+    keys: list[npt.NDArray[np.object_]],
     by: list[str],
     options: Options,
-    tallies: list[Tally],
-) -> dict[str, list[Any]]:
+) -> dict[str, Any]:
     from mch_indicators._compute import compute_indicator
 
-    out: dict[str, list[Any]] = {name: [] for name in by}
+    pieces: dict[str, list[Any]] = {name: [] for name in by}
     for indicator in chosen:
         (num_term, num_def), (den_term, den_def) = targets[indicator.id]
         x, x_unknown = _lookup(found, num_term, num_def, book)
@@ -566,10 +584,10 @@ def _results(
         unclassified = (x_unknown > 0) | (n_unknown > 0)
         flags = result.flags | np.where(unclassified, np.uint16(Flag.UNCLASSIFIED), np.uint16(0))
         result = result._replace(flags=flags.astype(np.uint16))
-        for i, name in enumerate(by):
-            out[name].extend(key[i] for key in keys)
+        for name, column in zip(by, keys, strict=True):
+            pieces[name].append(column)
         for name, values in result.columns(details=False).items():
-            out.setdefault(name, []).extend(values.tolist())
-        out.setdefault("numerator_unclassified", []).extend(x_unknown.tolist())
-        out.setdefault("denominator_unclassified", []).extend(n_unknown.tolist())
-    return out
+            pieces.setdefault(name, []).append(values)
+        pieces.setdefault("numerator_unclassified", []).append(x_unknown)
+        pieces.setdefault("denominator_unclassified", []).append(n_unknown)
+    return {name: np.concatenate(parts) for name, parts in pieces.items()}

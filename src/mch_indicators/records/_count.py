@@ -30,7 +30,7 @@ from mch_indicators.records._expr import Columns, Compiled, Status, compile_cond
 from mch_indicators.records._rules import Rule, RuleBook
 from mch_indicators.records._schema import RecordSet, builtin_record_sets
 
-__all__ = ["Tally", "Target", "builtin_schema", "load_frame", "sort_key", "tally"]
+__all__ = ["Tally", "Target", "builtin_schema", "load_frame", "order", "tally"]
 
 #: what a counter is: (term id, live-birth definition or None)
 Target = tuple[str, str | None]
@@ -49,7 +49,8 @@ class Tally:
     """The sums of one record set, one row per group (keys in sorted order)."""
 
     records: str
-    keys: list[tuple[Hashable, ...]]
+    #: the key columns (object arrays), rows sorted by them
+    keys: list[npt.NDArray[np.object_]]
     counts: dict[Target, npt.NDArray[np.float64]]
     unclassified: dict[Target, npt.NDArray[np.float64]]
     #: (target, reason text) -> records per group
@@ -349,10 +350,31 @@ def _collect(frame: nw.DataFrame[Any] | nw.LazyFrame[Any]) -> nw.DataFrame[Any]:
     return frame.collect()
 
 
-def _python(value: Any) -> Hashable:
-    if isinstance(value, float) and value != value:
-        return None
-    return value  # type: ignore[no-any-return]
+def _python(values: list[Any]) -> npt.NDArray[np.object_]:
+    """Key values as an object array, missing ones (NaN, NaT) as None."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [None if v is None or (isinstance(v, float) and v != v) else v for v in values]
+    return out
+
+
+def order(columns: Sequence[npt.NDArray[np.object_]]) -> npt.NDArray[np.intp]:
+    """Row order sorting by the key columns: numbers by value, text as text, None last."""
+    if not columns:
+        return np.arange(0)
+    sort_keys: list[npt.NDArray[Any]] = []
+    for column in reversed(columns):
+        missing = np.fromiter((v is None for v in column), dtype=bool, count=len(column))
+        present = column[~missing]
+        numeric = all(
+            isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in present
+        )
+        if numeric:
+            values: npt.NDArray[Any] = np.zeros(len(column))
+            values[~missing] = present.astype(np.float64)
+        else:
+            values = np.array(["" if v is None else str(v) for v in column], dtype=object)
+        sort_keys.extend([values, missing])
+    return np.lexsort(sort_keys)
 
 
 def _to_tally(
@@ -363,17 +385,14 @@ def _to_tally(
     rules: Mapping[Target, Rule],
 ) -> Tally:
     rows = len(result)
-    key_values = [[_python(v) for v in result[k].to_list()] for k in key_names]
-    keys: list[tuple[Hashable, ...]] = (
-        [tuple(row) for row in zip(*key_values, strict=True)] if key_names else [()] * rows
-    )
-    order = sorted(range(rows), key=lambda i: tuple(sort_key(v) for v in keys[i]))
-    keys = [keys[i] for i in order]
+    columns = [_python(result[k].to_list()) for k in key_names]
+    rank = order(columns) if key_names else np.arange(rows)
+    columns = [column[rank] for column in columns]
     counts: dict[Target, npt.NDArray[np.float64]] = {}
     unclassified: dict[Target, npt.NDArray[np.float64]] = {}
     reasons: dict[tuple[Target, str], npt.NDArray[np.float64]] = {}
     for name, (kind, target, text) in labels.items():
-        values = np.asarray(result[name].to_numpy(), dtype=np.float64)[order]
+        values = np.asarray(result[name].to_numpy(), dtype=np.float64)[rank]
         values = np.nan_to_num(values, nan=0.0)
         if kind == "count":
             counts[target] = values
@@ -383,15 +402,7 @@ def _to_tally(
             reasons[(target, text)] = reasons.get((target, text), 0) + values
     for target in counts:
         unclassified.setdefault(target, np.zeros(rows))
-    return Tally(records, keys, counts, unclassified, reasons, dict(rules))
-
-
-def sort_key(value: Hashable) -> tuple[int, Any]:
-    if value is None:
-        return (2, "")
-    if isinstance(value, int | float | np.number):
-        return (0, float(value))
-    return (1, str(value))
+    return Tally(records, columns, counts, unclassified, reasons, dict(rules))
 
 
 def builtin_schema(records: str) -> RecordSet:
