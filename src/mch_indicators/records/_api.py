@@ -198,9 +198,14 @@ def _importable(name: str) -> bool:
 
 
 def _frame(columns: dict[str, Any], backend: Backend) -> Any:
+    """A native frame; text and key columns go in as lists, so each library types them."""
     import narwhals as nw
 
-    return nw.from_dict(columns, backend=backend).to_native()
+    typed = {
+        name: values.tolist() if getattr(values, "dtype", None) == object else values
+        for name, values in columns.items()
+    }
+    return nw.from_dict(typed, backend=backend).to_native()
 
 
 # -- counting -------------------------------------------------------------------------

@@ -251,24 +251,22 @@ def _check_criteria(where: str, term: Term, condition: Condition, schema: Record
     tests = [n for n in walk(condition) if isinstance(n, FieldTest)]
     for criterion, bound in term.criteria.model_dump(exclude_none=True).items():
         quantity, operator = _CRITERIA[criterion]
-        same = [
+        related = [
             (test.field, op, value)
             for test in tests
             if schema.fields[test.field].quantity == quantity
             for op, value in test.comparisons()
-            if op == operator
         ]
-        if any(value == bound for _, _, value in same):
-            clash = [(f, v) for f, _, v in same if v != bound]
-            if not clash:
-                continue
-        else:
-            clash = [(f, v) for f, _, v in same]
-        said = "; the rule says " + ", ".join(f"{f} {operator} {v:g}" for f, v in clash)
+        same = [(f, op, v) for f, op, v in related if op == operator]
+        exact = any(v == bound for _, _, v in same)
+        clash = [(f, op, v) for f, op, v in same if v != bound] if exact else related
+        if exact and not clash:
+            continue
+        said = ", ".join(f"{f} {op} {v:g}" for f, op, v in clash)
         raise DefinitionError(
             f"{where}: the term's criteria say {criterion} = {bound:g}, so the rule needs "
             f"{operator} = {bound:g} on a field measuring {quantity}"
-            + (said if clash else " and has none")
+            + (f"; the rule says {said}" if clash else " and has none")
         )
 
 
