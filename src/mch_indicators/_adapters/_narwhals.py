@@ -85,7 +85,7 @@ def _out(columns: dict[str, Any], like: Any) -> Any:
         "polars" if like.implementation.is_polars() else "pyarrow"
     )
     typed = {
-        name: values.tolist() if getattr(values, "dtype", None) == object else values
+        name: values.tolist() if getattr(values, "dtype", None) == np.dtype(object) else values
         for name, values in columns.items()
     }
     return nw.from_dict(typed, backend=backend).to_native()

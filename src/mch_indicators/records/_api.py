@@ -202,7 +202,7 @@ def _frame(columns: dict[str, Any], backend: Backend) -> Any:
     import narwhals as nw
 
     typed = {
-        name: values.tolist() if getattr(values, "dtype", None) == object else values
+        name: values.tolist() if getattr(values, "dtype", None) == np.dtype(object) else values
         for name, values in columns.items()
     }
     return nw.from_dict(typed, backend=backend).to_native()
