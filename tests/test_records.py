@@ -506,3 +506,32 @@ def test_period_dates_are_inclusive():
     })  # fmt: skip
     out = mch.count_records(births, "live_births", period=(dt.date(2024, 1, 1), "2024-12-31"))
     assert out.counts["count"].tolist() == [2]
+
+
+# -- aggregated tables through the same layer -------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["polars", "polars_lazy", "pyarrow", "duckdb"])
+def test_pool_and_compute_on_other_engines_match_pandas(engine):
+    counts = pd.DataFrame({
+        "city": ["X", "X", "Y", None, "Y"], "county": ["a", "b", "c", "d", "e"],
+        "deaths": [1.0, 2.0, 0.0, None, 4.0], "births": [9000, 17954, 5000, 100, 7000],
+    })  # fmt: skip
+    keywords = {"numerator": "deaths", "denominator": "births"}
+    expected = mch.pool(counts, "MMR", by="city", **keywords)
+    pooled = mch.pool(_as_engine(counts, engine), "MMR", by="city", **keywords)
+    pooled = pooled if isinstance(pooled, pd.DataFrame) else pooled.to_pandas()
+    for column in ("numerator", "denominator", "value", "lower", "upper", "flags"):
+        np.testing.assert_array_equal(pooled[column].to_numpy(), expected[column].to_numpy())
+    rows = mch.compute(_as_engine(counts, engine), "MMR", **keywords)
+    rows = rows if isinstance(rows, pd.DataFrame) else rows.to_pandas()
+    np.testing.assert_array_equal(
+        rows["value"].to_numpy(), mch.compute(counts, "MMR", **keywords)["value"].to_numpy()
+    )
+
+
+def test_pool_on_other_engines_refuses_windows():
+    pl = pytest.importorskip("polars")
+    frame = pl.DataFrame({"year": [2020, 2021], "maternal_deaths": [1, 2], "live_births": [9, 9]})
+    with pytest.raises(mch.InvalidInputError, match="rolling windows"):
+        mch.pool(frame, "MMR", over="year", window=2)
