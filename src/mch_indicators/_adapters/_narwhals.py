@@ -145,18 +145,18 @@ def pool_any_frame(
     missing = [key for key in keys if key not in frame.collect_schema().names()]
     if missing:
         raise InvalidInputError(f"grouping column {missing[0]!r} is not in the frame")
-    parts = {
-        "__x": nw.col(num),
-        "__n": nw.col(den),
-        "__x_missing": nw.col(num).is_null(),
-        "__n_missing": nw.col(den).is_null(),
-    }
-    selected = frame.select(*keys, **parts)
+    # missing counts are tracked only where a column may have them (an eager frame
+    # knows its null counts; a lazy one is asked in the same aggregation)
+    eager = isinstance(frame, nw.DataFrame)
+    parts = {"__x": nw.col(num), "__n": nw.col(den)}
+    for name, column in (("__x_missing", num), ("__n_missing", den)):
+        if not eager or frame[column].null_count() > 0:
+            parts[name] = nw.col(column).is_null()
+    plain = not eager or len(parts) > 2
+    source = frame.select(*keys, **parts) if plain else frame.rename({num: "__x", den: "__n"})
     sums = [nw.col(name).sum() for name in parts]
     grouped = (
-        selected.group_by(*keys, drop_null_keys=False).agg(*sums)
-        if keys
-        else selected.select(*sums)
+        source.group_by(*keys, drop_null_keys=False).agg(*sums) if keys else source.select(*sums)
     )
     table = _eager(grouped)
     rank = (
@@ -166,8 +166,10 @@ def pool_any_frame(
     )
     x = table["__x"].to_numpy().astype(np.float64)[rank]
     n = table["__n"].to_numpy().astype(np.float64)[rank]
-    x[table["__x_missing"].to_numpy()[rank] > 0] = np.nan
-    n[table["__n_missing"].to_numpy()[rank] > 0] = np.nan
+    if "__x_missing" in parts:
+        x[table["__x_missing"].to_numpy()[rank] > 0] = np.nan
+    if "__n_missing" in parts:
+        n[table["__n_missing"].to_numpy()[rank] > 0] = np.nan
     result = compute_indicator(chosen, x, n, checked)
     kept = {key: np.asarray(table[key].to_list(), dtype=object)[rank] for key in keys}
     return _out({**kept, **result.columns(details=False)}, frame)
