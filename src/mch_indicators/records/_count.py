@@ -25,7 +25,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._headers import match_headers
-from mch_indicators.records._conditions import AllOf, FieldTest
+from mch_indicators.records._conditions import AllOf, AnyOf, FieldTest, Not, walk
 from mch_indicators.records._expr import Columns, Compiled, Status, compile_condition
 from mch_indicators.records._rules import Rule, RuleBook
 from mch_indicators.records._schema import RecordSet, builtin_record_sets
@@ -180,8 +180,6 @@ def _renamed(condition: Any) -> Any:
         return condition.model_copy(update=update)
     if isinstance(condition, AllOf):
         return AllOf(all=tuple(_renamed(c) for c in condition.all))
-    from mch_indicators.records._conditions import AnyOf, Not
-
     if isinstance(condition, AnyOf):
         return AnyOf(any=tuple(_renamed(c) for c in condition.any))
     if isinstance(condition, Not):
@@ -190,8 +188,6 @@ def _renamed(condition: Any) -> Any:
 
 
 def _fields_of(condition: Any) -> set[str]:
-    from mch_indicators.records._conditions import walk
-
     return {node.field for node in walk(condition) if isinstance(node, FieldTest)}
 
 
@@ -229,6 +225,9 @@ def _key_fields(by: Sequence[str], schema: RecordSet, columns: Iterable[str]) ->
     return needed
 
 
+Labels = dict[str, tuple[str, Target, str]]
+
+
 def tally(
     data: object,
     schema: RecordSet,
@@ -240,25 +239,20 @@ def tally(
     columns: Mapping[str, Hashable] | None,
     quality: bool = True,
 ) -> Tally:
-    """Count ``rules`` on one record set in one grouped aggregation."""
+    """Count ``rules`` on one record set in one grouped aggregation.
+
+    Three stages of columns come first, so that an engine that evaluates eagerly
+    (pandas) computes each once: every field's status (missing, invalid), every
+    distinct comparison, then each target's decision (true, unknown, outside the
+    period). The sums of the decisions, by group, are the one aggregation.
+    """
     frame = _native_frame(load_frame(data))
-    conditions = {}
-    for target, rule in rules.items():
-        condition = book.expand(rule, target[1])
-        extra = [FieldTest(field=rule.count, ge=0)] if rule.count else []
-        conditions[target] = AllOf(all=(condition, *extra)) if extra else condition
+    conditions = _conditions(rules, book)
     needed = set().union(*(_fields_of(c) for c in conditions.values()))
     needed |= _key_fields(by, schema, frame.collect_schema().names())
-    period_test = None
-    if period is not None:
-        if schema.date is None:
-            raise InvalidInputError(
-                f"record set {schema.id!r} has no date to place records in a period; group "
-                "by its year instead"
-            )
-        start, end = period
-        period_test = FieldTest(field=schema.date, ge=start, lt=end + dt.timedelta(days=1))
-        needed.add(schema.date)
+    period_test = _period_test(schema, period)
+    if period_test is not None:
+        needed.add(period_test.field)
     frame, _ = _prepare(frame, schema, needed, columns)
     keys, _ = _key_expressions(by, schema, frame)
     dtypes = frame.collect_schema()
@@ -271,7 +265,41 @@ def tally(
         for target, condition in conditions.items()
     }
     frame = frame.with_columns(**cols.leaves)  # each distinct comparison once
+    decided, compiled = _decisions(compiled, within)
+    frame = frame.with_columns(**decided)
+    sums, labels = _sums(compiled, rules, cols, schema, within is not None, quality)
+    result = _aggregate(frame.select(*keys, **sums), list(by), list(sums))
+    return _to_tally(schema.id, result, list(by), labels, rules)
+
+
+def _conditions(rules: Mapping[Target, Rule], book: RuleBook) -> dict[Target, Any]:
+    """Each target's condition, expanded; a rule that sums a field needs that field."""
+    conditions = {}
+    for target, rule in rules.items():
+        condition = book.expand(rule, target[1])
+        extra = [FieldTest(field=rule.count, ge=0)] if rule.count else []
+        conditions[target] = AllOf(all=(condition, *extra)) if extra else condition
+    return conditions
+
+
+def _period_test(schema: RecordSet, period: Period | None) -> FieldTest | None:
+    if period is None:
+        return None
+    if schema.date is None:
+        raise InvalidInputError(
+            f"record set {schema.id!r} has no date to place records in a period; group by "
+            "its year instead"
+        )
+    start, end = period
+    return FieldTest(field=schema.date, ge=start, lt=end + dt.timedelta(days=1))
+
+
+def _decisions(
+    compiled: Mapping[Target, Compiled], within: Compiled | None
+) -> tuple[dict[str, nw.Expr], dict[Target, Compiled]]:
+    """Columns ``__T{i}``, ``__U{i}``, ``__O{i}`` (true, unknown, outside the period)."""
     decided: dict[str, nw.Expr] = {}
+    counted_all: dict[Target, Compiled] = {}
     for i, (target, each) in enumerate(compiled.items()):
         counted = each if within is None else _both(each, within)
         decided[f"__T{i}"] = counted.true
@@ -283,56 +311,79 @@ def tally(
             if within.unknown is not None:
                 outside = outside & ~within.unknown
             decided[f"__O{i}"] = outside
-        compiled[target] = counted
-    frame = frame.with_columns(**decided)
+        counted_all[target] = counted
+    return decided, counted_all
+
+
+def _sums(
+    compiled: Mapping[Target, Compiled],
+    rules: Mapping[Target, Rule],
+    cols: Columns,
+    schema: RecordSet,
+    period: bool,
+    quality: bool,
+) -> tuple[dict[str, nw.Expr], Labels]:
+    """What to sum per group, and what each sum means (count, unclassified, reason)."""
     sums: dict[str, nw.Expr] = {}
-    labels: dict[str, tuple[str, Target, str]] = {}
+    labels: Labels = {}
     for i, (target, counted) in enumerate(compiled.items()):
-        true = nw.col(f"__T{i}")
-        rule = rules[target]
-        if rule.count:
-            value = nw.when(true).then(nw.col(f"__field_{rule.count}")).otherwise(0)
+        true, count = nw.col(f"__T{i}"), rules[target].count
+        if count:
+            value = nw.when(true).then(nw.col(f"__field_{count}")).otherwise(0)
             sums[f"__t{i}"] = value.cast(nw.Float64())
         else:
             sums[f"__t{i}"] = true
         labels[f"__t{i}"] = ("count", target, "")
-        if within is not None:
+        if period:
             sums[f"__o{i}"] = nw.col(f"__O{i}")
             labels[f"__o{i}"] = ("reason", target, f"{schema.date}: outside the period")
         if counted.unknown is None:
             continue
-        unknown = nw.col(f"__U{i}")
-        sums[f"__u{i}"] = unknown
+        sums[f"__u{i}"] = nw.col(f"__U{i}")
         labels[f"__u{i}"] = ("unclassified", target, "")
-        if not quality:
-            continue
-        for column, statuses in sorted(counted.reasons.items()):
-            field = column.removeprefix("__field_")
-            spec = schema.fields[field]
-            invalid = cols.invalid(column)
-            for status in sorted(statuses):
-                state = cols.missing(column) if status == "missing" else invalid.get(status)
-                if state is None:
-                    continue
-                name = f"__r{i}_{field}_{status}"
-                sums[name] = unknown & state
-                text = _REASON_TEXT[status].format(
-                    field=field, min=spec.min or 0, max=spec.max or 0
-                )
-                labels[name] = ("reason", target, text)
-    key_names = list(by)
-    selected = frame.select(*keys, **sums)
+        if quality:
+            _reason_sums(i, target, counted, cols, schema, sums, labels)
+    return sums, labels
+
+
+def _reason_sums(
+    i: int,
+    target: Target,
+    counted: Compiled,
+    cols: Columns,
+    schema: RecordSet,
+    sums: dict[str, nw.Expr],
+    labels: Labels,
+) -> None:
+    """One sum per field and reason among the records the target could not classify."""
+    unknown = nw.col(f"__U{i}")
+    for column, statuses in sorted(counted.reasons.items()):
+        field = column.removeprefix("__field_")
+        spec = schema.fields[field]
+        invalid = cols.invalid(column)
+        for status in sorted(statuses):
+            state = cols.missing(column) if status == "missing" else invalid.get(status)
+            if state is None:
+                continue
+            name = f"__r{i}_{field}_{status}"
+            sums[name] = unknown & state
+            text = _REASON_TEXT[status].format(field=field, min=spec.min or 0, max=spec.max or 0)
+            labels[name] = ("reason", target, text)
+
+
+def _aggregate(
+    selected: nw.DataFrame[Any] | nw.LazyFrame[Any], keys: list[str], names: list[str]
+) -> nw.DataFrame[Any]:
+    """The sums by group, collected: the only data that leaves the engine."""
     with warnings.catch_warnings():
         # pandas calls the small table of sums "fragmented" when it has many columns
         warnings.filterwarnings("ignore", "DataFrame is highly fragmented")
-        if key_names:
-            grouped = selected.group_by(*key_names, drop_null_keys=False).agg(
-                *(nw.col(name).sum() for name in sums)
-            )
+        sums = [nw.col(name).sum() for name in names]
+        if keys:
+            grouped = selected.group_by(*keys, drop_null_keys=False).agg(*sums)
         else:
-            grouped = selected.select(*(nw.col(name).sum() for name in sums))
-        result = _collect(grouped)
-    return _to_tally(schema.id, result, key_names, labels, rules)
+            grouped = selected.select(*sums)
+        return _collect(grouped)
 
 
 def _both(first: Compiled, second: Compiled) -> Compiled:

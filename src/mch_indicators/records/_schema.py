@@ -9,7 +9,6 @@ against), their plausible range or their codes. The built-in schemas live in
 
 from __future__ import annotations
 
-import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from functools import cache
@@ -213,8 +212,3 @@ def record_set(name: str) -> RecordSet:
     if name not in sets:
         raise KeyError(f"no record set {name!r}; the record sets are {', '.join(sets)}")
     return sets[name]
-
-
-def is_date(value: object) -> bool:
-    """True for a date (TOML dates are :class:`datetime.date`)."""
-    return isinstance(value, dt.date)
