@@ -3,6 +3,9 @@
     python benchmarks/records.py                   # 20 million births (Parquet)
     python benchmarks/records.py --size 2e6        # smaller
     python benchmarks/records.py --scale-out 1e8   # dask.distributed, partitioned dataset
+    python benchmarks/records.py --tables 1e7      # pooling a polars frame of counts
+
+The scale-out needs ``pip install distributed``.
 
 The register is generated once (numpy, written in chunks with pyarrow) into
 ``--data`` (default: a temporary folder kept between runs). Each contestant runs
