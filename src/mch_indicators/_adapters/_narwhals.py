@@ -151,7 +151,7 @@ def pool_any_frame(
     parts = {"__x": nw.col(num), "__n": nw.col(den)}
     for name, column in (("__x_missing", num), ("__n_missing", den)):
         if not eager or frame[column].null_count() > 0:
-            parts[name] = nw.col(column).is_null()
+            parts[name] = nw.col(column).is_null().cast(nw.Int64())
     plain = not eager or len(parts) > 2
     source = frame.select(*keys, **parts) if plain else frame.rename({num: "__x", den: "__n"})
     sums = [nw.col(name).sum() for name in parts]

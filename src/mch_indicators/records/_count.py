@@ -36,6 +36,12 @@ __all__ = ["Tally", "Target", "builtin_schema", "load_frame", "order", "tally"]
 Target = tuple[str, str | None]
 Period = tuple[dt.date, dt.date]
 
+#: engines whose sum() refuses booleans (the others count True as 1)
+_NO_BOOLEAN_SUM = {
+    nw.Implementation.PYSPARK,
+    nw.Implementation.PYSPARK_CONNECT,
+    nw.Implementation.SQLFRAME,
+}
 _REASON_TEXT: dict[Status, str] = {
     "missing": "{field}: missing",
     "below": "{field}: below {min:g}",
@@ -378,7 +384,10 @@ def _aggregate(
     with warnings.catch_warnings():
         # pandas calls the small table of sums "fragmented" when it has many columns
         warnings.filterwarnings("ignore", "DataFrame is highly fragmented")
-        sums = [nw.col(name).sum() for name in names]
+        spark = selected.implementation in _NO_BOOLEAN_SUM
+        sums = [
+            (nw.col(name).cast(nw.Float64()) if spark else nw.col(name)).sum() for name in names
+        ]
         if keys:
             grouped = selected.group_by(*keys, drop_null_keys=False).agg(*sums)
         else:
