@@ -463,6 +463,12 @@ def test_spark_gives_the_same_counts(register, pandas_counts):
         got[["term", "area", "year", "count"]], pandas_counts[["term", "area", "year", "count"]],
         check_dtype=False,
     )  # fmt: skip
+    counts = spark.createDataFrame(
+        [("X", 1, 9000), ("X", 2, 17954), ("Y", 0, 5000)], "city string, d long, b long"
+    )
+    pooled = mch.pool(counts, "MMR", numerator="d", denominator="b", by="city").to_pandas()
+    assert pooled["numerator"].tolist() == [3.0, 0.0]
+    assert pooled["denominator"].tolist() == [26954.0, 5000.0]
 
 
 def _spark_schema(pyspark: Any) -> Any:
