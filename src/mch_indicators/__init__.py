@@ -6,7 +6,9 @@
 
 The public surface is what ``__all__`` lists; modules whose names start with an
 underscore are private. :mod:`mch_indicators.stats` holds the statistics on plain
-arrays, :mod:`mch_indicators.units` the units.
+arrays, :mod:`mch_indicators.units` the units, :mod:`mch_indicators.export` the
+definitions in formats other systems import (JSON, CSV, xlsx, DHIS2, FHIR) and
+:mod:`mch_indicators.testing` hypothesis strategies derived from the definitions.
 
 This module only re-exports, and lazily: ``import mch_indicators`` loads numpy and
 nothing heavier (neither pydantic, pint, scipy nor pandas); each name is imported
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from mch_indicators._adapters._accessor import install as _install_accessor
 from mch_indicators._errors import (
+    AmbiguousIndicatorError,
     ConfigurationError,
     DefinitionError,
     InvalidInputError,
@@ -30,9 +33,10 @@ from mch_indicators._errors import (
 from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
-    from mch_indicators import records, stats, units
-    from mch_indicators._api import compute, dsr, get, isr, pool, search
+    from mch_indicators import export, records, stats, units
+    from mch_indicators._api import compare, compute, dsr, funnel, get, isr, pool, search, trend
     from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._io import read_table
     from mch_indicators._model import (
         Codes,
         Criteria,
@@ -47,7 +51,14 @@ if TYPE_CHECKING:
         Text,
     )
     from mch_indicators._options import ComputeOptions
-    from mch_indicators._progress import Progress, progress, required_arr
+    from mch_indicators._progress import (
+        Progress,
+        TargetAssessment,
+        assess_target,
+        progress,
+        project_target,
+        required_arr,
+    )
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation, standard_population
     from mch_indicators._targets import Comparator, Plan, Target, TargetStatus, targets_for
@@ -72,6 +83,7 @@ if TYPE_CHECKING:
     targets: tuple[Target, ...]
 
 __all__ = [
+    "AmbiguousIndicatorError",
     "Catalog",
     "Codes",
     "Comparator",
@@ -98,6 +110,7 @@ __all__ = [
     "StandardPopulation",
     "Suppression",
     "Target",
+    "TargetAssessment",
     "TargetStatus",
     "Term",
     "Text",
@@ -107,18 +120,24 @@ __all__ = [
     "annualize",
     "arr",
     "arr_series",
+    "assess_target",
     "catalog",
+    "compare",
     "compute",
     "compute_records",
     "count_records",
     "dsr",
+    "export",
+    "funnel",
     "get",
     "isr",
     "load_definitions",
     "percent_decline",
     "pool",
     "progress",
+    "project_target",
     "projection",
+    "read_table",
     "records",
     "required_arr",
     "search",
@@ -126,13 +145,17 @@ __all__ = [
     "stats",
     "targets",
     "targets_for",
+    "trend",
     "units",
 ]
 
 # name -> the module it lives in; imported on first access (PEP 562)
 _LAZY = {
-    **dict.fromkeys(["compute", "dsr", "get", "isr", "pool", "search"], "_api"),
+    **dict.fromkeys(
+        ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"], "_api"
+    ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
+    "read_table": "_io",
     **dict.fromkeys(
         [
             *("Codes", "Criteria", "Direction", "Domain", "Indicator", "Kind", "Names"),
@@ -141,7 +164,13 @@ _LAZY = {
         "_model",
     ),
     **dict.fromkeys(["ComputeOptions", "DEFAULT_RELIABILITY"], "_options"),
-    **dict.fromkeys(["Progress", "progress", "required_arr"], "_progress"),
+    **dict.fromkeys(
+        [
+            *("Progress", "TargetAssessment", "assess_target", "progress", "project_target"),
+            "required_arr",
+        ],
+        "_progress",
+    ),
     "Result": "_result",
     **dict.fromkeys(["StandardPopulation", "standard_population"], "_standards"),
     **dict.fromkeys(["Comparator", "Plan", "Target", "TargetStatus", "targets_for"], "_targets"),
@@ -156,7 +185,7 @@ _LAZY = {
         ["RecordCounts", "RecordResults", "compute_records", "count_records"], "records"
     ),
 }
-_SUBMODULES = {"records", "stats", "units"}
+_SUBMODULES = {"export", "records", "stats", "testing", "units"}
 
 
 def __getattr__(name: str) -> object:

@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, overload
 import numpy.typing as npt
 
 from mch_indicators._adapters._dask import compute_dask_frame, is_dask_frame, pool_dask_frame
-from mch_indicators._adapters._pandas import compute_frame
+from mch_indicators._adapters._pandas import FunnelTable, compute_frame
+from mch_indicators._adapters._pandas import compare as frame_compare
 from mch_indicators._adapters._pandas import dsr as frame_dsr
+from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import pool as frame_pool
+from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions
 
@@ -25,11 +28,13 @@ if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
+    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation
+    from mch_indicators._targets import Target
 
-__all__ = ["compute", "dsr", "get", "isr", "pool", "search"]
+__all__ = ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"]
 
 Columns = str | Sequence[str] | None
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,6 +48,12 @@ def _documented_by(implementation: Callable[..., Any]) -> Callable[[F], F]:
         return function
 
     return decorate
+
+
+def _builtin() -> Catalog:
+    from mch_indicators._catalog import builtin_catalog
+
+    return builtin_catalog()
 
 
 def get(key: str | Indicator) -> Indicator:
@@ -70,9 +81,7 @@ def get(key: str | Indicator) -> Indicator:
     ...     print(error.suggestions[0])
     infant_mortality_rate
     """
-    from mch_indicators._catalog import builtin_catalog
-
-    return builtin_catalog().get_indicator(key)
+    return _builtin().get_indicator(key)
 
 
 def search(query: str, limit: int | None = 10) -> list[Indicator]:
@@ -84,13 +93,11 @@ def search(query: str, limit: int | None = 10) -> list[Indicator]:
     --------
     >>> import mch_indicators as mch
     >>> [i.id for i in mch.search("stillbirth", limit=3)]
-    ['stillbirth_rate', 'stillbirth_rate_22w', 'perinatal_mortality_rate_cn']
+    ['stillbirth_rate', 'stillbirth_rate_22w', 'stillbirth_rate_24w']
     >>> mch.search("早孕")[0].id
     'early_pregnancy_registration_rate_cn'
     """
-    from mch_indicators._catalog import builtin_catalog
-
-    return builtin_catalog().search(query, limit)
+    return _builtin().search(query, limit)
 
 
 def _is_xarray(value: object, kind: str) -> bool:
@@ -105,6 +112,7 @@ def compute(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -132,6 +140,7 @@ def compute(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
@@ -140,6 +149,7 @@ def compute(
     *,
     numerator: Any = None,
     denominator: Any = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
@@ -153,6 +163,9 @@ def compute(
         whose ``indicator`` column says which indicator each row is.
     indicator : str or Indicator, optional
         Id, alias, Chinese name or code; required except for long tables.
+    catalog : Catalog, optional
+        Where indicator keys are looked up (default: the built-in catalog), e.g.
+        ``mch.catalog.merged(mch.load_definitions("mine.toml"))``.
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
@@ -182,7 +195,7 @@ def compute(
             raise InvalidInputError(
                 "compute() needs a table (data=...), or indicator=, numerator= and denominator="
             )
-        chosen = get(indicator)
+        chosen = (catalog or _builtin()).get_indicator(indicator)
         if any(_is_xarray(a, "DataArray") or hasattr(a, "dask") for a in (numerator, denominator)):
             from mch_indicators._adapters._xarray import compute_dataarrays
 
@@ -191,19 +204,20 @@ def compute(
     names = {"numerator": numerator, "denominator": denominator}
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(data, pandas.DataFrame):
-        return compute_frame(data, indicator, **names, **options)
+        return compute_frame(data, indicator, **names, catalog=catalog, **options)
     if is_dask_frame(data):
-        return compute_dask_frame(data, indicator, **names, **options)
+        return compute_dask_frame(data, indicator, **names, catalog=catalog, **options)
     if _is_xarray(data, "Dataset"):
         from mch_indicators._adapters._xarray import compute_dataset
 
         if indicator is None:
             raise InvalidInputError("compute() on a Dataset needs the indicator")
-        return compute_dataset(data, get(indicator), **names, **options)
+        chosen = (catalog or _builtin()).get_indicator(indicator)
+        return compute_dataset(data, chosen, **names, **options)
     from mch_indicators._adapters._narwhals import compute_any_frame, is_narwhals_frame
 
     if is_narwhals_frame(data):  # polars, pyarrow, DuckDB, Spark
-        return compute_any_frame(data, indicator, **names, **options)
+        return compute_any_frame(data, indicator, **names, catalog=catalog, **options)
     raise InvalidInputError(
         f"compute() takes a pandas, polars, pyarrow, DuckDB, Spark or dask frame or an xarray "
         f"Dataset, got "
@@ -222,6 +236,7 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -234,6 +249,7 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 @_documented_by(frame_pool)
@@ -246,11 +262,12 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     keywords: dict[str, Any] = {
         "numerator": numerator, "denominator": denominator, "by": by, "over": over,
-        "window": window,
+        "window": window, "catalog": catalog,
     }  # fmt: skip
     if is_dask_frame(frame):
         return pool_dask_frame(frame, indicator, **keywords, **options)
@@ -261,11 +278,20 @@ def pool(
     return frame_pool(frame, indicator, **keywords, **options)
 
 
+_SMALL = {
+    "dsr": "standardisation works on groups x age bands, a small table",
+    "isr": "standardisation works on groups x age bands, a small table",
+}
+
+
 def _pandas_only(name: str, frame: object) -> None:
     if is_dask_frame(frame):
+        why = _SMALL.get(
+            name, "comparisons work on one row per area and period: pool the dask frame to "
+            "that (mch.pool), a small table",
+        )  # fmt: skip
         raise InvalidInputError(
-            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first "
-            "(standardisation works on groups x age bands, a small table)"
+            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first ({why})"
         )
 
 
@@ -309,4 +335,104 @@ def isr(
         frame, count=count, population=population, reference_count=reference_count,
         reference_population=reference_population, by=by, kind=kind, confidence=confidence,
         refvalue=refvalue, multiplier=multiplier,
+    )  # fmt: skip
+
+
+@overload
+def compare(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> pd.DataFrame: ...
+@overload
+def compare(
+    frame: Any,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> Any: ...
+@_documented_by(frame_compare)
+def compare(
+    frame: Any,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> Any:
+    if is_dask_frame(frame):
+        from mch_indicators._adapters._dask_compare import compare_dask_frame
+
+        return compare_dask_frame(
+            frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
+            by=by, confidence=confidence, method=method, language=language,
+        )  # fmt: skip
+    return frame_compare(
+        frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
+        by=by, confidence=confidence, method=method, language=language,
+    )  # fmt: skip
+
+
+@_documented_by(frame_funnel)
+def funnel(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    statistic: str | None = None,
+    ratio_type: str = "isr",
+    years: float = 1.0,
+    dispersion: str | None = None,
+    method: str = "phe",
+    language: str = "en",
+) -> FunnelTable:
+    _pandas_only("funnel", frame)
+    return frame_funnel(
+        frame, indicator, numerator=numerator, denominator=denominator, by=by,
+        statistic=statistic, ratio_type=ratio_type, years=years, dispersion=dispersion,
+        method=method, language=language,
+    )  # fmt: skip
+
+
+@_documented_by(frame_trend)
+def trend(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    period: str = "year",
+    numerator: str | None = None,
+    denominator: str | None = None,
+    confidence: float = 0.95,
+    dispersion: str = "quasi",
+    min_points: int = 5,
+    last: int | None = None,
+    target: Target | None = None,
+    baseline: str | None = None,
+    language: str = "en",
+) -> pd.DataFrame:
+    _pandas_only("trend", frame)
+    return frame_trend(
+        frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
+        confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
+        target=target, baseline=baseline, language=language,
     )  # fmt: skip

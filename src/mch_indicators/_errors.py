@@ -14,11 +14,19 @@
     ├── ConfigurationError (ValueError)      a setting of the environment
     │                                        (MCH_INDICATORS_BACKEND) that is not allowed
     └── UnknownIndicatorError (KeyError)     no indicator matches a key, or a code several
-                                             indicators share; suggests the closest ids
+        │                                    indicators share; suggests the closest ids
+        └── AmbiguousIndicatorError          a name that means different indicators in
+                                             different traditions; lists the candidates
 
 Each error also derives from the built-in exception an ``except`` clause would
 expect (``ValueError`` or ``KeyError``), so existing code keeps working. Every
 error pickles with its attributes, so it crosses to a process pool.
+
+An error about one cell of a table says where it is: :attr:`~MCHIndicatorsError.column`
+and :attr:`~MCHIndicatorsError.row` (the row's index label: a county, a
+``(county, year)`` pair, or the line of a file read by :func:`mch_indicators.read_table`)
+are set, the message starts with them, and :attr:`~MCHIndicatorsError.reason` holds
+the rest, so that a command line can say ``counts.csv:18: column 'numerator': ...``.
 
 Errors of the pydantic models are translated once, by :func:`definition_error`,
 into a :class:`DefinitionError` that names the definition and each field.
@@ -26,13 +34,14 @@ into a :class:`DefinitionError` that names the definition and each field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
 __all__ = [
+    "AmbiguousIndicatorError",
     "ConfigurationError",
     "DefinitionError",
     "InvalidInputError",
@@ -45,7 +54,48 @@ __all__ = [
 
 
 class MCHIndicatorsError(Exception):
-    """Base class of every error raised on purpose by mch_indicators."""
+    """Base class of every error raised on purpose by mch_indicators.
+
+    Attributes
+    ----------
+    reason : str
+        What is wrong, without the location.
+    column : str or None
+        The table column concerned, when there is one.
+    row : hashable or None
+        The index label of the table row concerned, when there is one.
+    """
+
+    def __init__(
+        self,
+        reason: str = "",
+        *,
+        column: str | None = None,
+        row: Hashable | None = None,
+        message: str | None = None,
+    ) -> None:
+        self.reason = reason
+        self.column = column
+        self.row = row
+        self.message = message
+        super().__init__(reason)
+
+    def where(self) -> str:
+        """``"column 'x', row 18: "``, or ``""`` when the error is not about one cell."""
+        parts = []
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        if self.row is not None:
+            parts.append(f"row {self.row!r}")
+        return ", ".join(parts) + ": " if parts else ""
+
+    def __str__(self) -> str:
+        if self.message is not None:  # a message that says where in its own words
+            return self.message
+        return self.where() + self.reason
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
 
 
 class InvalidInputError(MCHIndicatorsError, ValueError):
@@ -81,16 +131,22 @@ class UnknownIndicatorError(MCHIndicatorsError, KeyError):
         covers several vaccines); ``suggestions`` then lists all of them.
     """
 
-    def __init__(self, key: str, suggestions: Sequence[str] = (), *, shared: bool = False) -> None:
+    def __init__(
+        self,
+        key: str,
+        suggestions: Sequence[str] = (),
+        *,
+        shared: bool = False,
+        column: str | None = None,
+        row: Hashable | None = None,
+    ) -> None:
         self.key = key
         self.suggestions = tuple(suggestions)
         self.shared = shared
-        super().__init__(key)
+        super().__init__(self._describe(), column=column, row=row)
+        self.args = (key,)
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_unknown_indicator, (self.key, self.suggestions, self.shared))
-
-    def __str__(self) -> str:
+    def _describe(self) -> str:
         if self.shared:
             return (
                 f"{self.key!r} is a code shared by several indicators; use one of their ids: "
@@ -104,10 +160,52 @@ class UnknownIndicatorError(MCHIndicatorsError, KeyError):
         return message
 
 
-def _unknown_indicator(
-    key: str, suggestions: Sequence[str], shared: bool
-) -> UnknownIndicatorError:
-    return UnknownIndicatorError(key, suggestions, shared=shared)
+class AmbiguousIndicatorError(UnknownIndicatorError):
+    """A name that means different indicators in different traditions.
+
+    "Maternal mortality rate" is the per-woman-years measure in demography but
+    the usual English rendering of China's 孕产妇死亡率 (a ratio per live
+    births); such a name never picks one silently. ``suggestions`` lists the
+    candidate ids, ``labels`` a short description of each, in the same order.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        One description per candidate (its names), for the message.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        suggestions: Sequence[str] = (),
+        labels: Sequence[str] = (),
+        *,
+        column: str | None = None,
+        row: Hashable | None = None,
+    ) -> None:
+        self.labels = tuple(labels)
+        super().__init__(key, suggestions, shared=True, column=column, row=row)
+
+    def _describe(self) -> str:
+        padded = (*self.labels, *[""] * (len(self.suggestions) - len(self.labels)))
+        described = [
+            f"{candidate!r} ({label})" if label else repr(candidate)
+            for candidate, label in zip(self.suggestions, padded, strict=False)
+        ]
+        return (
+            f"{self.key!r} names different indicators in different traditions; "
+            "use one of their ids: " + "; ".join(described)
+        )
+
+
+def _restore(
+    kind: type[MCHIndicatorsError], args: tuple[Any, ...], state: dict[str, Any]
+) -> MCHIndicatorsError:
+    """Unpickle an error: its arguments and every attribute, without calling ``__init__``."""
+    error = kind.__new__(kind, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 def describe_validation(error: ValidationError) -> str:
@@ -131,6 +229,7 @@ def definition_error(error: ValidationError, where: str) -> DefinitionError:
 
 # Errors show as ``mch_indicators.UnitError`` in tracebacks, not by private module.
 for _error in (
+    AmbiguousIndicatorError,
     ConfigurationError,
     DefinitionError,
     InvalidInputError,

@@ -23,6 +23,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 
 if TYPE_CHECKING:
+    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
 __all__ = ["compute_dask_frame", "is_dask_frame", "pool_dask_frame"]
@@ -42,13 +43,19 @@ def compute_dask_frame(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Lazy :func:`compute_frame` over the partitions of a dask DataFrame."""
     checked = Options.from_keywords(options).keywords()
-    names = {"numerator": numerator, "denominator": denominator}
-    meta = compute_frame(frame._meta, indicator, **names, **checked)
-    return frame.map_partitions(compute_frame, indicator, **names, **checked, meta=meta)
+    meta = compute_frame(
+        frame._meta, indicator, numerator=numerator, denominator=denominator, catalog=catalog,
+        **checked,
+    )  # fmt: skip
+    return frame.map_partitions(
+        compute_frame, indicator, numerator=numerator, denominator=denominator,
+        catalog=catalog, **checked, meta=meta,
+    )  # fmt: skip
 
 
 def pool_dask_frame(
@@ -60,11 +67,12 @@ def pool_dask_frame(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Lazy :func:`pool` of a dask DataFrame: grouped sums, then one small partition."""
     checked = Options.from_keywords(options).keywords()
-    chosen = None if indicator is None else resolve(indicator)
+    chosen = None if indicator is None else resolve(indicator, catalog)
     meta_frame = frame._meta
     num, den = count_columns(meta_frame, chosen, numerator, denominator)
     keys = pool_keys(meta_frame, chosen, by, over, window)
@@ -90,7 +98,7 @@ def pool_dask_frame(
         return pool(
             restored, indicator, numerator=num, denominator=den,
             by=[k for k in keys if k != "indicator"] or None, over=over, window=window,
-            **checked,
+            catalog=catalog, **checked,
         )  # fmt: skip
 
     meta = finish(sums._meta)

@@ -22,6 +22,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 
 if TYPE_CHECKING:
+    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
 __all__ = ["compute_any_frame", "is_narwhals_frame", "pool_any_frame"]
@@ -43,7 +44,9 @@ def _frame(data: Any) -> Any:
     return nw.from_native(data)
 
 
-def _indicator(indicator: str | Indicator | None, function: str) -> Indicator:
+def _indicator(
+    indicator: str | Indicator | None, function: str, catalog: Catalog | None
+) -> Indicator:
     from mch_indicators._catalog import builtin_catalog
 
     if indicator is None:
@@ -51,7 +54,7 @@ def _indicator(indicator: str | Indicator | None, function: str) -> Indicator:
             f"{function}() on a polars, pyarrow, DuckDB or Spark frame needs the indicator "
             "(long tables with an indicator column are for pandas)"
         )
-    return builtin_catalog().get_indicator(indicator)
+    return (catalog or builtin_catalog()).get_indicator(indicator)
 
 
 def _columns(
@@ -97,13 +100,14 @@ def compute_any_frame(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute on every row of a polars, pyarrow, DuckDB or Spark frame."""
     from mch_indicators._compute import compute_indicator
 
     checked = Options.from_keywords(options)
-    chosen = _indicator(indicator, "compute")
+    chosen = _indicator(indicator, "compute", catalog)
     frame = _eager(_frame(data))
     num, den = _columns(frame, chosen, numerator, denominator)
     x = frame[num].to_numpy().astype(np.float64)
@@ -122,6 +126,7 @@ def pool_any_frame(
     by: str | list[str] | tuple[str, ...] | None = None,
     over: str | None = None,
     window: int | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Sum counts by group inside the engine, then compute the small table of sums."""
@@ -136,7 +141,7 @@ def pool_any_frame(
             "first, then roll the small table in pandas"
         )
     checked = Options.from_keywords(options)
-    chosen = _indicator(indicator, "pool")
+    chosen = _indicator(indicator, "pool", catalog)
     frame = _frame(data)
     num, den = _columns(frame, chosen, numerator, denominator)
     keys = [by] if isinstance(by, str) else list(by or [])

@@ -7,17 +7,19 @@ offending row by its index label); none modifies or copies the frame.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._numbers import describe_bad_number, parse_numbers
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
     from mch_indicators._result import Result
 
@@ -25,14 +27,18 @@ __all__ = [
     "Columns",
     "as_frame",
     "as_list",
+    "check_counts",
     "check_frame",
     "check_numeric",
     "count_columns",
+    "group_codes",
+    "label_of",
     "numbers",
     "pandas",
     "require",
     "resolve",
     "result_columns",
+    "row_label",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -79,37 +85,86 @@ def require(
         if column not in frame.columns:
             close = difflib.get_close_matches(str(column), [str(c) for c in frame.columns], n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
+            listed = ", ".join(map(str, frame.columns))
             raise InvalidInputError(
-                f"{role} {column!r} is not in the frame{why}{hint} (columns: "
-                f"{', '.join(map(str, frame.columns))})"
+                f"missing column {column!r}{why}{hint}; the table has {listed}",
+                column=str(column),
+                message=f"{role} {column!r} is not in the frame{why}{hint} (columns: {listed})",
             )
 
 
-def _is_bool(value: object) -> bool:
-    return isinstance(value, bool | np.bool_)
+def label_of(index: pd.Index[Any], position: int) -> Hashable:
+    """The label of a row as a plain Python value (numpy scalars unwrapped)."""
+    label: Hashable = index[position]
+    if isinstance(label, tuple):
+        return tuple(part.item() if isinstance(part, np.generic) else part for part in label)
+    plain: Hashable = label.item() if isinstance(label, np.generic) else label
+    return plain
+
+
+def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
+    """A text column read with the grammar of numbers, or an error at its first bad cell."""
+    series = frame[column]
+    if series.map(lambda v: isinstance(v, bool | np.bool_)).any():
+        raise InvalidInputError(
+            f"column {column!r} is not numeric: it holds True/False; if they are counts of 1 "
+            "and 0, convert the column with .astype(int)"
+        )
+    values, bad = parse_numbers(series.map(lambda v: v if v is None else str(v)))
+    if bad.any():
+        position = int(np.flatnonzero(bad)[0])
+        cell = series.iloc[position]
+        row = label_of(frame.index, position)
+        reason = describe_bad_number(cell)
+        raise InvalidInputError(
+            reason,
+            column=column,
+            row=row,
+            message=f"column {column!r} is not numeric (dtype {series.dtype}): row {row!r} "
+            f"holds {cell!r}; {reason}",
+        )
+    return values
 
 
 def numbers(frame: pd.DataFrame, column: str) -> FloatArray:
-    """A count column as float64 (missing values as NaN), or a clear error."""
+    """A count column as float64 (missing values as NaN), or an error naming the row.
+
+    Numeric columns are taken as they are; text columns are read with the
+    grammar of numbers of :func:`mch_indicators.read_table` (``26,954``; never
+    ``9,5``); booleans are refused. Negative and infinite counts are refused
+    with the label of the first such row.
+    """
     pd = pandas()
     series = frame[column]
     if isinstance(series, pd.DataFrame):
         raise InvalidInputError(f"column {column!r} appears more than once in the frame")
     dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-        converted = pd.to_numeric(series, errors="coerce")
-        bad = series[(converted.isna() & series.notna()) | series.map(_is_bool)].head(1)
-        example = ""
-        if len(bad):
-            where = bad.index[0]
-            where = where.item() if hasattr(where, "item") else where  # numpy -> Python
-            example = f"; row {where!r} holds {bad.iloc[0]!r}"
+    if pd.api.types.is_bool_dtype(dtype):
         raise InvalidInputError(
-            f"column {column!r} is not numeric (dtype {dtype}){example}; convert it with "
-            "pandas.to_numeric first"
+            f"column {column!r} is not numeric (dtype {dtype}); if True/False are counts of "
+            "1 and 0, convert the column with .astype(int)",
+            column=column,
         )
-    values: FloatArray = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if pd.api.types.is_numeric_dtype(dtype):
+        values: FloatArray = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        values = _text_numbers(frame, column)
+    _check_counts(frame, column, values)
     return values
+
+
+def _check_counts(frame: pd.DataFrame, column: str, values: FloatArray) -> None:
+    with np.errstate(invalid="ignore"):
+        wrong = (values < 0) | np.isinf(values)
+    if wrong.any():
+        position = int(np.flatnonzero(wrong)[0])
+        value = values[position]
+        reason = (
+            f"counts cannot be negative ({value:g})"
+            if value < 0
+            else f"counts must be finite ({value:g})"
+        )
+        raise InvalidInputError(reason, column=column, row=label_of(frame.index, position))
 
 
 def check_numeric(frame: pd.DataFrame, column: str) -> None:
@@ -124,11 +179,13 @@ def check_numeric(frame: pd.DataFrame, column: str) -> None:
         numbers(frame, column)  # raises with the offending row
 
 
-def resolve(indicator: str | Indicator) -> Indicator:
-    """An indicator of the built-in catalog by any key (or the indicator itself)."""
-    from mch_indicators._catalog import builtin_catalog
+def resolve(indicator: str | Indicator, catalog: Catalog | None = None) -> Indicator:
+    """An indicator by any key in ``catalog`` (default: the built-in one), or itself."""
+    if catalog is None:
+        from mch_indicators._catalog import builtin_catalog
 
-    return builtin_catalog().get_indicator(indicator)
+        catalog = builtin_catalog()
+    return catalog.get_indicator(indicator)
 
 
 def count_columns(
@@ -160,3 +217,61 @@ def count_columns(
 def result_columns(result: Result) -> dict[str, npt.NDArray[Any]]:
     """The output columns of a table adapter: :meth:`Result.columns` without details."""
     return result.columns(details=False)
+
+
+def row_label(frame: pd.DataFrame, position: int, keys: Sequence[str]) -> str:
+    """A row named by its index label and key columns: ``row 3 (county='河阳县', year=2021)``."""
+    row = frame.iloc[position]
+    label = frame.index[position]
+    name = f"row {(label.item() if hasattr(label, 'item') else label)!r}"
+    if not keys:
+        return name
+    values = ", ".join(
+        f"{key}={(v.item() if hasattr(v, 'item') else v)!r}"
+        for key, v in ((key, row[key]) for key in keys)
+    )
+    return f"{name} ({values})"
+
+
+def check_counts(
+    frame: pd.DataFrame, columns: Sequence[str], keys: Sequence[str]
+) -> dict[str, FloatArray]:
+    """The count columns as float64, refusing negative or infinite counts by row label.
+
+    Missing counts stay NaN (the caller says what they mean).
+    """
+    pd = pandas()
+    out = {}
+    for column in columns:
+        series = frame[column]
+        dtype = getattr(series, "dtype", None)
+        numeric = (
+            dtype is not None
+            and pd.api.types.is_numeric_dtype(dtype)
+            and not pd.api.types.is_bool_dtype(dtype)
+        )
+        if numeric:  # name a bad row by its keys before the generic check does by index
+            raw = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                bad = (raw < 0) | np.isinf(raw)
+            if bad.any():
+                first = int(np.argmax(bad))
+                raise InvalidInputError(
+                    f"column {column!r}: counts cannot be negative or infinite; "
+                    f"{row_label(frame, first, keys)} holds {raw[first]!r}"
+                )
+        out[column] = numbers(frame, column)
+    return out
+
+
+def group_codes(
+    frame: pd.DataFrame, keys: Sequence[str]
+) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
+    """Group number of each row (groups sorted by key) and one row of key values per group."""
+    pd = pandas()
+    if not keys:
+        return np.zeros(len(frame), dtype=np.intp), pd.DataFrame(index=range(1))
+    codes = frame.groupby(list(keys), sort=True, observed=True, dropna=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(frame))).groupby(codes).first().to_numpy()
+    labels = frame[list(keys)].iloc[first].reset_index(drop=True)
+    return codes.astype(np.intp), as_frame(labels)

@@ -6,7 +6,7 @@ checked, not copied); the interval work is on the small table of sums.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Unpack
+from typing import TYPE_CHECKING, Any, Unpack, cast
 
 import numpy as np
 
@@ -17,23 +17,31 @@ from mch_indicators._adapters._pandas._columns import (
     check_frame,
     check_numeric,
     count_columns,
+    label_of,
     numbers,
     pandas,
     require,
     resolve,
     result_columns,
 )
-from mch_indicators._adapters._pandas._compute import compute_long
-from mch_indicators._compute import compute_indicator
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._adapters._pandas._compute import compute_long, compute_rows
+from mch_indicators._errors import InvalidInputError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_sums", "group_sums", "pool", "pool_keys", "rolling_sums"]
+__all__ = [
+    "canonical_ids",
+    "compute_sums",
+    "group_sums",
+    "pool",
+    "pool_keys",
+    "rolling_sums",
+]
 
 
 def group_sums(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.DataFrame:
@@ -111,16 +119,35 @@ def pool_keys(
     return keys
 
 
+def _group_labels(sums: pd.DataFrame, num: str, den: str) -> pd.Index[Any]:
+    """Each pooled row's group key (a value, or a tuple of values), to name it in messages."""
+    module = pandas()
+    keys = [k for k in sums.columns if k not in {num, den}]
+    if not keys:
+        labels = module.Index(["all rows"] * len(sums))
+    elif len(keys) == 1:
+        labels = module.Index(sums[keys[0]])
+    else:
+        labels = module.MultiIndex.from_frame(sums[keys])
+    return cast("pd.Index[Any]", labels)
+
+
 def compute_sums(
-    sums: pd.DataFrame, chosen: Indicator | None, num: str, den: str, options: Options
+    sums: pd.DataFrame,
+    chosen: Indicator | None,
+    num: str,
+    den: str,
+    options: Options,
+    catalog: Catalog | None = None,
 ) -> pd.DataFrame:
     """The indicator on a table of sums: its key columns, then the result columns."""
     pd = pandas()
     x, n = sums[num].to_numpy(dtype=np.float64), sums[den].to_numpy(dtype=np.float64)
+    labels = _group_labels(sums, num, den)
     if chosen is None:
-        columns = compute_long(sums["indicator"].tolist(), x, n, options)
+        columns = compute_long(sums["indicator"].tolist(), x, n, options, labels, catalog)
     else:
-        columns = result_columns(compute_indicator(chosen, x, n, options))
+        columns = result_columns(compute_rows(chosen, x, n, options, labels))
     front = [k for k in sums.columns if k not in {num, den, "indicator"}]
     return as_frame(pd.concat([sums[front], pd.DataFrame(columns, index=sums.index)], axis=1))
 
@@ -134,6 +161,7 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Pool strata by summing numerators and denominators, then compute.
@@ -160,6 +188,8 @@ def pool(
         Rolling pooled windows: ``over="year", window=3`` sums each run of 3
         consecutive years within the ``by`` groups (``over`` is added to them);
         rows with a year missing in the window are left out.
+    catalog : Catalog, optional
+        Where indicator keys are looked up (default: the built-in catalog).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`), applied to
         the pooled counts.
@@ -185,15 +215,30 @@ def pool(
     """
     frame = check_frame(frame, "pool")
     checked = Options.from_keywords(options)
-    chosen = None if indicator is None else resolve(indicator)
+    chosen = None if indicator is None else resolve(indicator, catalog)
     num, den = count_columns(frame, chosen, numerator, denominator)
     keys = pool_keys(frame, chosen, by, over, window)
     if num in keys or den in keys:
         raise InvalidInputError("a count column cannot also be a grouping column")
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
-        ids = {key: resolve(str(key)).id for key in frame["indicator"].dropna().unique()}
-        frame = frame.assign(indicator=frame["indicator"].map(ids))
+        frame = frame.assign(indicator=canonical_ids(frame, catalog))
     sums = group_sums(frame, keys, [num, den])
     if over is not None and window is not None:
         sums = rolling_sums(sums, keys, over, window, [num, den])
-    return compute_sums(sums, chosen, num, den, checked)
+    return compute_sums(sums, chosen, num, den, checked, catalog)
+
+
+def canonical_ids(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.Series[Any]:
+    """The ``indicator`` column with every key replaced by its indicator's id."""
+    column = frame["indicator"]
+    ids = {}
+    for key in column.dropna().unique():
+        try:
+            ids[key] = resolve(str(key), catalog).id
+        except UnknownIndicatorError as error:
+            first = int(np.flatnonzero((column == key).to_numpy())[0])
+            raise UnknownIndicatorError(
+                error.key, error.suggestions, shared=error.shared, column="indicator",
+                row=label_of(frame.index, first),
+            ) from None  # fmt: skip
+    return column.map(ids)

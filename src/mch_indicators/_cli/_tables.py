@@ -1,4 +1,4 @@
-"""Plain-text, CSV and JSON rendering of small tables for the command line."""
+"""Plain-text, CSV and JSON rendering of small tables for the command line (presentation only)."""
 
 from __future__ import annotations
 

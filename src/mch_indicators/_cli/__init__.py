@@ -1,0 +1,148 @@
+"""The ``mch-indicators`` command line: list, show, targets, compute, export and demo.
+
+Every error the user can cause (unknown indicator, unreadable file, missing
+column, a bad number on line 18) prints one line naming the file, line and
+column, and exits with status 1, without a traceback. The commands only present
+what the library computes (see :mod:`mch_indicators._cli._commands`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from mch_indicators._cli._commands import (
+    CommandError,
+    cmd_compute,
+    cmd_demo,
+    cmd_export,
+    cmd_list,
+    cmd_show,
+    cmd_targets,
+    run_command,
+)
+from mch_indicators._model import Domain, Kind
+
+__all__ = ["build_parser", "main"]
+
+PROG = "mch-indicators"
+
+
+def _confidence(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number such as 0.95") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every command."""
+    from mch_indicators import __version__
+
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Maternal and child health indicators: definitions, values and intervals.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--definitions",
+        action="append",
+        metavar="FILE",
+        help="also use your own indicators from this TOML or JSON file (repeatable; catalog "
+        "schema)",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    listing = commands.add_parser("list", help="list the catalog")
+    listing.add_argument("--domain", choices=[d.value for d in Domain])
+    listing.add_argument("--kind", choices=[k.value for k in Kind])
+    listing.add_argument(
+        "--search", "-s", metavar="TEXT", help="rank by match, e.g. 死亡率 or anc"
+    )
+    listing.add_argument(
+        "--variants-of", metavar="INDICATOR", help="only this indicator's family of variants"
+    )
+    listing.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    listing.set_defaults(handler=cmd_list)
+
+    show = commands.add_parser("show", help="show one indicator's full definition")
+    show.add_argument("indicator", help="id, alias, Chinese name or code, e.g. 孕产妇死亡率")
+    show.add_argument("--format", choices=["text", "json"], default="text")
+    show.set_defaults(handler=cmd_show)
+
+    targets = commands.add_parser("targets", help="list the targets of national and global plans")
+    targets.add_argument("indicator", nargs="?", help="only targets of this indicator's family")
+    targets.add_argument("--plan", help="only this plan, e.g. sdg_2030 or healthy_china_2030")
+    targets.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    targets.set_defaults(handler=cmd_targets)
+
+    compute = commands.add_parser(
+        "compute",
+        help="compute values and intervals from counts",
+        description=(
+            "Compute one indicator from --numerator/--denominator, or a long CSV table "
+            "(--file) with columns indicator, numerator, denominator and any grouping "
+            "columns. Empty cells, NA and NaN are missing counts (flagged MISSING)."
+        ),
+    )
+    compute.add_argument("indicator", nargs="?", help="id, alias, Chinese name or code")
+    compute.add_argument("--numerator", "-n", type=float, nargs="+", metavar="N")
+    compute.add_argument("--denominator", "-d", type=float, nargs="+", metavar="D")
+    compute.add_argument("--file", "-f", metavar="CSV", help="counts table ('-' for stdin)")
+    compute.add_argument(
+        "--confidence", "-c", type=_confidence, action="append", metavar="C",
+        help="confidence level, repeatable (default 0.95)",
+    )  # fmt: skip
+    compute.add_argument("--method", "-m", help="interval method (default: the indicator's)")
+    compute.add_argument("--unit", "-u", help="display unit, e.g. ‰ or per_100k")
+    compute.add_argument("--on-invalid", choices=["raise", "flag"], default="raise")
+    compute.add_argument(
+        "--suppress", choices=["ons", "nchs", "uscs"], help="withhold values by a preset rule"
+    )
+    compute.add_argument("--format", choices=["text", "table", "csv", "json"], default=None)
+    compute.add_argument("--lang", choices=["en", "zh"], default="en")
+    compute.set_defaults(handler=cmd_compute)
+
+    export = commands.add_parser(
+        "export",
+        help="write the definitions for other systems (JSON, CSV, xlsx, DHIS2, FHIR)",
+        description=(
+            "Write the catalog (with --definitions: and your own indicators), or the "
+            "indicators named, as a JSON catalog, the JSON Schema of definition files, a "
+            "CSV table, an xlsx workbook, a DHIS2 metadata package or a FHIR Bundle of "
+            "Measures."
+        ),
+    )
+    export.add_argument("indicators", nargs="*", metavar="INDICATOR", help="only these")
+    export.add_argument(
+        "--format", choices=["json", "jsonschema", "csv", "xlsx", "dhis2", "fhir"], default="json"
+    )
+    export.add_argument("--output", "-o", metavar="PATH", help="write here (default: print)")
+    export.set_defaults(handler=cmd_export)
+
+    demo = commands.add_parser("demo", help="compute the bundled example prefecture")
+    demo.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command == "compute" and args.format is None:
+        args.format = "table" if args.file else "text"
+    if args.command == "compute" and args.file and args.format == "text":
+        args.format = "table"
+    try:
+        output = run_command(args)
+    except CommandError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 1
+    try:
+        print(output)
+        sys.stdout.flush()
+    except BrokenPipeError:  # e.g. piped into `head`
+        sys.stderr.close()
+    return 0

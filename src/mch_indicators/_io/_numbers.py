@@ -1,0 +1,86 @@
+"""The grammar of numbers in table cells, shared by every reader.
+
+A cell is missing when empty or one of :data:`MISSING_TOKENS`; otherwise it is a
+number when it is, after surrounding spaces: an optional sign, digits with
+thousands separators only where grouping is valid (``26,954``, ``1,234,567``;
+never ``9,5`` or ``1,2,3``), an optional decimal point and fraction, and an
+optional exponent. A decimal comma (``9,5``) is refused unless the reader is
+told ``decimal=","``; then ``.`` or a space groups thousands (``1.234,5``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["MISSING_TOKENS", "Decimal", "describe_bad_number", "parse_numbers"]
+
+Decimal = Literal[".", ","]
+
+#: Cell texts that mean "not reported" (compared after stripping and case folding).
+MISSING_TOKENS = frozenset(
+    {"", "na", "n/a", "nan", "null", "none", "-", "—", "--", "缺失", "不详"}
+)
+
+_EXPONENT = r"(?:[eE][+-]?\d+)?"
+_POINT = re.compile(
+    rf"[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d*)?{_EXPONENT}|[+-]?\.\d+{_EXPONENT}"
+)
+_COMMA = re.compile(rf"[+-]?(?:\d{{1,3}}(?:[. ]\d{{3}})+|\d+)(?:,\d*)?{_EXPONENT}|[+-]?,\d+")
+
+
+def _pattern(decimal: Decimal) -> re.Pattern[str]:
+    return _POINT if decimal == "." else _COMMA
+
+
+def _to_point(texts: pd.Series[str], decimal: Decimal) -> pd.Series[str]:
+    if decimal == ".":
+        return texts.str.replace(",", "", regex=False)
+    return texts.str.replace(r"[. ]", "", regex=True).str.replace(",", ".", regex=False)
+
+
+def parse_numbers(
+    texts: pd.Series[Any], decimal: Decimal = "."
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Numbers of a column of cell texts, and where a cell is not a number.
+
+    Returns ``(values, bad)``: ``values`` is float64 with NaN for missing and bad
+    cells, ``bad`` is True where a non-missing cell does not follow the grammar.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> values, bad = parse_numbers(pd.Series(["26,954", " 7.5 ", "NA", "9,5", "1,2,3"]))
+    >>> values.tolist(), bad.tolist()
+    ([26954.0, 7.5, nan, nan, nan], [False, False, False, True, True])
+    """
+    stripped = texts.astype("string").str.strip()
+    missing = stripped.isna() | stripped.str.casefold().isin(MISSING_TOKENS)
+    number = stripped.str.fullmatch(_pattern(decimal)).fillna(False).astype(bool)
+    good = number & ~missing
+    values = np.full(len(texts), np.nan)
+    if good.any():
+        converted = _to_point(stripped[good], decimal).astype("float64")
+        values[good.to_numpy()] = converted.to_numpy()
+    bad = (~missing & ~number).to_numpy(dtype=bool)
+    return values, bad
+
+
+def describe_bad_number(text: object, decimal: Decimal = ".") -> str:
+    """Why one cell is not a number, in words."""
+    cell = str(text).strip()
+    folded = cell.casefold().lstrip("+-")
+    if folded in {"inf", "infinity", "∞"}:
+        return f"{cell!r} is not a finite number"
+    if decimal == "." and re.fullmatch(r"[+-]?\d+,\d{1,2}", cell):
+        return (
+            f"{cell!r} is not a number: a comma groups thousands (26,954); for a decimal "
+            "comma read the file with decimal=','"
+        )
+    return f"{cell!r} is not a number"

@@ -1,0 +1,295 @@
+"""Indicator definitions as text a person reads: the command line's and the docs' one renderer.
+
+:func:`describe` gathers what a reader needs (the definition, its terms, unit,
+codes, sources, the family of variants and the targets) once, and writes it as
+plain text (``mch-indicators show``) or Markdown (the generated docs pages).
+Nothing is computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from mch_indicators._unitspec import resolve_unit
+
+if TYPE_CHECKING:
+    from mch_indicators._catalog import Catalog
+    from mch_indicators._model import Indicator, Parameters, Source, Term, Text
+    from mch_indicators._targets import Target
+
+__all__ = [
+    "Description",
+    "code_labels",
+    "describe",
+    "direction_label",
+    "parameter_label",
+    "source_label",
+    "target_label",
+    "unit_label",
+]
+
+Format = Literal["text", "markdown"]
+
+_BETTER = {"lower": "lower is better", "higher": "higher is better"}
+
+
+def unit_label(unit: str) -> str:
+    """``per 100,000 live births (per 100,000; /10万)``: the unit in words, symbol and Chinese.
+
+    Examples
+    --------
+    >>> unit_label("per_100k")
+    'per 100,000 (per 100,000; /10万)'
+    """
+    spec = resolve_unit(unit)
+    return f"{spec.per or spec.name} ({spec.symbol or spec.name}; {spec.zh or '-'})"
+
+
+def direction_label(direction: str) -> str:
+    """Which way is better, in words."""
+    return _BETTER.get(direction, "neutral (read in context)")
+
+
+def code_labels(indicator: Indicator) -> list[str]:
+    """``SDG 3.1.1``, ``GHO MDG_0000000026 (unverified)``...: every cross-walk code."""
+    return [
+        f"{system.upper()} {code}"
+        + (" (unverified)" if system in indicator.codes.unverified else "")
+        for system, code in indicator.codes.items()
+    ]
+
+
+def _number(value: str | float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def criteria_label(term: Term) -> str:
+    """``gestation_weeks_min = 28, ...``, or ``""`` for a term without criteria."""
+    criteria = term.criteria.model_dump(exclude_none=True)
+    return ", ".join(f"{k} = {_number(v)}" for k, v in criteria.items())
+
+
+def parameter_label(parameters: Parameters) -> str:
+    """``gestation_weeks_min = 22, ...``: how a variant differs, or ``""``."""
+    return ", ".join(f"{k} = {_number(v)}" for k, v in parameters.items())
+
+
+def source_label(source: Source, *, markdown: bool = False) -> str:
+    """A source as cited: document, section, URL, and whether it is the primary text."""
+    document = f"[{source.document}]({source.url})" if markdown and source.url else source.document
+    text = document + (f", {source.section}" if source.section else "")
+    if source.url and not markdown:
+        text += f" <{source.url}>"
+    if source.key:
+        text += f" [{source.key}]"
+    return text + (" (primary)" if source.primary else " (secondary)")
+
+
+def _texts(text: Text | None) -> list[str]:
+    """The English and (when given) Chinese wording of a text field."""
+    if text is None:
+        return []
+    return [text.en, *([text.zh] if text.zh else [])]
+
+
+def _about(indicator: Indicator) -> list[tuple[str, list[str]]]:
+    """The explanatory fields, in reading order: (heading, paragraphs)."""
+    return [
+        (heading, paragraphs)
+        for heading, paragraphs in (
+            ("Why it matters", _texts(indicator.rationale)),
+            ("Interpretation and limitations", _texts(indicator.limitations)),
+            ("Data source", _texts(indicator.data_source)),
+        )
+        if paragraphs
+    ]
+
+
+def target_label(target: Target) -> str:
+    """``≤ 12 per 100,000 by 2030, scope``: a target's rule, year and scope."""
+    when = f" by {target.year}" if target.year else " (standing criterion)"
+    scope = f", {target.scope}" if target.scope else ""
+    return f"{target.rule}{when}{scope}"
+
+
+def _reporting(indicator: Indicator) -> list[tuple[str, str]]:
+    rows = []
+    if indicator.reporting_frequency:
+        rows.append(("reporting frequency", indicator.reporting_frequency.replace("_", " ")))
+    if indicator.disaggregations:
+        rows.append(
+            ("disaggregations", ", ".join(d.replace("_", " ") for d in indicator.disaggregations))
+        )
+    if indicator.ambiguous_aliases:
+        rows.append(("also used for other indicators", ", ".join(indicator.ambiguous_aliases)))
+    return rows
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """What a page about one indicator shows, gathered once."""
+
+    indicator: Indicator
+    family: tuple[Indicator, ...]
+    targets: tuple[Target, ...]
+
+
+def _gather(indicator: Indicator, catalog: Catalog | None) -> Description:
+    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._targets import targets_for
+
+    builtin = builtin_catalog()
+    catalog = catalog or builtin
+    family = tuple(catalog.variants(indicator)) if indicator.id in catalog else ()
+    targets = targets_for(indicator) if indicator.id in builtin else ()
+    return Description(indicator, family, targets)
+
+
+def describe(
+    indicator: Indicator, catalog: Catalog | None = None, *, format: Format = "text"
+) -> str:
+    """The full bilingual definition of ``indicator``, as text or Markdown.
+
+    Parameters
+    ----------
+    indicator : Indicator
+    catalog : Catalog, optional
+        Where its variants are found (default: the built-in catalog).
+    format : {"text", "markdown"}
+        ``text`` is what ``mch-indicators show`` prints; ``markdown`` a docs page.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> print(describe(mch.get("MMR")).splitlines()[1])
+      Maternal mortality ratio / 孕产妇死亡率
+    """
+    description = _gather(indicator, catalog)
+    return _text(description) if format == "text" else _markdown(description)
+
+
+def _text(description: Description) -> str:
+    indicator = description.indicator
+    lines = [
+        f"{indicator.id}",
+        f"  {indicator.name.en} / {indicator.name.zh}",
+        "",
+        f"  kind:       {indicator.kind.value}",
+        f"  unit:       {unit_label(indicator.unit)}",
+        f"  direction:  {direction_label(indicator.direction.value)}",
+        f"  domain:     {indicator.domain.value}",
+        f"  interval:   {indicator.default_method}",
+    ]
+    if indicator.aliases:
+        lines.append(f"  aliases:    {', '.join(indicator.aliases)}")
+    codes = code_labels(indicator)
+    if codes:
+        lines.append(f"  codes:      {', '.join(codes)}")
+    lines += [f"  {name}: {value}" for name, value in _reporting(indicator)]
+    lines += ["", "  definition:", f"    {indicator.definition.en}"]
+    if indicator.definition.zh:
+        lines.append(f"    {indicator.definition.zh}")
+    for heading, paragraphs in _about(indicator):
+        lines += ["", f"  {heading.lower()}:", *(f"    {p}" for p in paragraphs)]
+    for role, term in (("numerator", indicator.numerator), ("denominator", indicator.denominator)):
+        lines += ["", f"  {role}: {term.name.en} / {term.name.zh} ({term.id})"]
+        lines.append(f"    {term.definition.en}")
+        if term.definition.zh:
+            lines.append(f"    {term.definition.zh}")
+        criteria = criteria_label(term)
+        if criteria:
+            lines.append(f"    criteria: {criteria}")
+    lines += ["", "  sources:"]
+    lines += [f"    - {source_label(source)}" for source in indicator.sources]
+    lines += ["", f"  status: {'verified' if indicator.verified else 'UNVERIFIED'}"]
+    if not indicator.computable:
+        lines.append("  computable: no (not one quotient of counts; see the note)")
+    if indicator.note:
+        lines.append(f"  note: {indicator.note}")
+    if len(description.family) > 1:
+        lines += ["", "  variants (same concept, different definition):"]
+        for member in description.family:
+            mark = "*" if member.id == indicator.id else "-"
+            role = "" if member.variant_of else " (root)"
+            params = parameter_label(member.parameters)
+            lines.append(
+                f"    {mark} {member.id}{role}: {member.name.zh}"
+                + (f" [{params}]" if params else "")
+            )
+    if description.targets:
+        lines += ["", "  targets:"]
+        lines += [
+            f"    - {target_label(t)}: {t.plan.name.zh} / {t.plan.name.en}"
+            for t in description.targets
+        ]
+    return "\n".join(lines)
+
+
+def _table(rows: Sequence[tuple[str, str]]) -> list[str]:
+    """A two-column key/value table (Markdown needs a header row: it names the columns)."""
+    return ["| field | value |", "|---|---|", *(f"| {k} | {v} |" for k, v in rows), ""]
+
+
+def _markdown(description: Description) -> str:
+    indicator = description.indicator
+    lines = [
+        f"# {indicator.name.en} · {indicator.name.zh}",
+        "",
+        f"`{indicator.id}`" + ("" if indicator.verified else " · **unverified**"),
+        "",
+        indicator.definition.en,
+        "",
+    ]
+    if indicator.definition.zh:
+        lines += [indicator.definition.zh, ""]
+    if not indicator.verified:
+        lines += [f":::{{warning}}\n{indicator.note}\n:::", ""]
+    lines += _table(
+        [
+            ("kind", indicator.kind.value),
+            ("unit", unit_label(indicator.unit)),
+            ("direction", direction_label(indicator.direction.value)),
+            ("domain", indicator.domain.value),
+            ("default interval", indicator.default_method),
+            ("aliases", ", ".join(indicator.aliases) or "-"),
+            ("codes", ", ".join(code_labels(indicator)) or "none"),
+            *_reporting(indicator),
+        ]
+    )
+    for heading, paragraphs in _about(indicator):
+        lines += [f"## {heading}", "", *(f"{p}\n" for p in paragraphs)]
+    for role, term in (("Numerator", indicator.numerator), ("Denominator", indicator.denominator)):
+        lines += [f"## {role}: {term.name.en} · {term.name.zh}", "", term.definition.en, ""]
+        if term.definition.zh:
+            lines += [term.definition.zh, ""]
+        criteria = criteria_label(term)
+        if criteria:
+            lines += [f"Criteria: `{criteria}`", ""]
+    if len(description.family) > 1:
+        lines += ["## Variants", "", "| id | 中文名 | differs by |", "|---|---|---|"]
+        for member in description.family:
+            params = parameter_label(member.parameters)
+            name = member.id if member.id == indicator.id else f"[{member.id}]({member.id}.md)"
+            root = " (root)" if member.variant_of is None else ""
+            differs = f"`{params}`" if params else "-"
+            lines.append(f"| {name}{root} | {member.name.zh} | {differs} |")
+        lines.append("")
+    if description.targets:
+        lines += ["## Targets", "", "| target | as the plan words it | plan |", "|---|---|---|"]
+        lines += [
+            f"| {target_label(t)}{'' if t.verified else ' (unverified)'} | "
+            f"{t.wording or '-'} | {t.plan.name.zh} · {t.plan.name.en} |"
+            for t in description.targets
+        ]
+        lines.append("")
+    lines += ["## Sources", ""]
+    lines += [f"- {source_label(s, markdown=True)}" for s in indicator.sources]
+    lines.append("")
+    if indicator.computable:
+        call = f'result = mch.get("{indicator.id}").compute(numerator, denominator)'
+    else:
+        call = f"# not computable from two counts: {indicator.note}"
+    lines += ["## Compute", "", "```python", "import mch_indicators as mch", call, "```", ""]
+    return "\n".join(lines)
