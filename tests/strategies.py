@@ -95,6 +95,7 @@ BIRTH_VALUES: dict[str, list[Any]] = {
     "death_age_days": [None, None, None, -1.0, 0.0, 6.0, 7.0, 27.0, 28.0, 200.0, 400.0],
     "sex": ["male", "男", "female", "2", "9", None, "x"],
     "delivery_place": ["hospital", "township", "home", "2", None, "other", "??"],
+    "delivery_mode": ["vaginal", "剖宫产", "caesarean", "3", None, "9", "c-section?"],
     "mother_age": [None, 14.0, 15.0, 19.9, 20.0, 35.0, 70.0],
     "area": ["A", "B", "C"],
 }

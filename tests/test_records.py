@@ -114,7 +114,7 @@ def _frame(records: list[dict[str, Any]]) -> Any:
     frame = pd.DataFrame(columns)
     for field in ("gestation_weeks", "birth_weight_g", "death_age_days", "mother_age"):
         frame[field] = frame[field].astype("float64")
-    for field in ("outcome", "sex", "delivery_place", "area"):
+    for field in ("outcome", "sex", "delivery_place", "delivery_mode", "area"):
         frame[field] = frame[field].astype(object)
     return frame
 

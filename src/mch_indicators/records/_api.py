@@ -219,9 +219,9 @@ def _counting() -> ModuleType:
         raise ImportError(
             "counting records needs narwhals: pip install 'mch-indicators[records]'"
         ) from None
-    from mch_indicators.records import _count
+    import mch_indicators.records._count as counting
 
-    return _count
+    return counting
 
 
 def _tallies(
