@@ -169,3 +169,48 @@ def test_never_evaluated_as_code(tmp_path):
     )
     with pytest.raises(mch.DefinitionError, match="no field"):
         _load(tmp_path, text)
+
+
+def test_your_own_indicator_term_and_rule_end_to_end(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("narwhals")
+    definitions = tmp_path / "mine.toml"
+    definitions.write_text(
+        """
+[terms.home_live_births]
+name = { en = "live births at home", zh = "家中分娩活产数" }
+definition = { en = "Live births delivered at home." }
+
+[[indicator]]
+id = "home_birth_share"
+name = { en = "Share of live births at home", zh = "家中分娩比例" }
+domain = "maternal_care"
+kind = "proportion"
+unit = "%"
+direction = "lower"
+numerator = "home_live_births"
+denominator = "live_births"
+definition = { en = "Live births at home per 100 live births." }
+sources = [{ document = "Local protocol" }]
+""",
+        encoding="utf-8",
+    )
+    mine = mch.load_definitions(definitions)
+    rules = tmp_path / "rules.toml"
+    rules.write_text(
+        """
+[[rule]]
+term = "home_live_births"
+records = "births"
+where = { all = [{ use = "born_alive" }, { parameter = "live_birth_definition" },
+                 { field = "delivery_place", eq = "home" }] }
+""",
+        encoding="utf-8",
+    )
+    book = load_rules(rules, catalog=mine)
+    births = pd.DataFrame({
+        "outcome": ["live"] * 3, "gestation_weeks": [39.0, 40.0, 38.0],
+        "birth_weight_g": [3000.0] * 3, "delivery_place": ["home", "hospital", "家中"],
+    })  # fmt: skip
+    out = mch.compute_records(births, "home_birth_share", rules=book, catalog=mine)
+    assert out.results[["numerator", "denominator"]].values.tolist() == [[2.0, 3.0]]

@@ -80,10 +80,10 @@ class RecordResults:
 # -- what is asked for ----------------------------------------------------------------
 
 
-def _catalog() -> Catalog:
+def _catalog(catalog: Catalog | None = None) -> Catalog:
     from mch_indicators._catalog import builtin_catalog
 
-    return builtin_catalog()
+    return catalog or builtin_catalog()
 
 
 def _as_list(wanted: Wanted | Iterable[Wanted]) -> list[Wanted]:
@@ -92,12 +92,12 @@ def _as_list(wanted: Wanted | Iterable[Wanted]) -> list[Wanted]:
     return list(wanted)
 
 
-def _targets_of(wanted: Wanted, book: RuleBook) -> list[Target]:
+def _targets_of(wanted: Wanted, book: RuleBook, catalog: Catalog | None) -> list[Target]:
     if isinstance(wanted, Term):
         return [(wanted.id, None)]
     if isinstance(wanted, str) and wanted in book.terms:
         return [(wanted, None)]
-    indicator = _catalog().get_indicator(wanted)
+    indicator = _catalog(catalog).get_indicator(wanted)
     definition = indicator.parameters.live_birth_definition
     return [(indicator.numerator.id, definition), (indicator.denominator.id, definition)]
 
@@ -347,6 +347,7 @@ def count_records(
     columns: Mapping[str, Hashable] | Mapping[str, Mapping[str, Hashable]] | None = None,
     backend: Backend | None = None,
     quality: bool = True,
+    catalog: Catalog | None = None,
 ) -> RecordCounts:
     """Count terms on records, inside the engine that holds them.
 
@@ -379,6 +380,9 @@ def count_records(
         pandas and dask, polars for polars, pyarrow for pyarrow, DuckDB and Spark).
     quality : bool, default True
         Count the reasons of unclassifiable records (one sum per field and reason).
+    catalog : Catalog, optional
+        Where indicator keys are looked up (default: the built-in catalog), for
+        your own indicators: ``mch.catalog.merged(mch.load_definitions(...))``.
 
     Returns
     -------
@@ -407,7 +411,7 @@ def count_records(
     1    A  live_births  gestation_weeks: missing    1.0
     """
     book = rules or builtin_rules()
-    targets = [t for item in _as_list(terms) for t in _targets_of(item, book)]
+    targets = [t for item in _as_list(terms) for t in _targets_of(item, book, catalog)]
     if not targets:
         raise InvalidInputError("count_records() needs at least one term or indicator")
     keys_by = _by(by)
@@ -428,9 +432,13 @@ def count_records(
 
 
 def _indicators(
-    wanted: Wanted | Iterable[Wanted], variants: bool, book: RuleBook, given: list[str | None]
+    wanted: Wanted | Iterable[Wanted],
+    variants: bool,
+    book: RuleBook,
+    given: list[str | None],
+    lookup: Catalog | None,
 ) -> tuple[list[Indicator], dict[str, str]]:
-    catalog = _catalog()
+    catalog = _catalog(lookup)
     chosen: list[Indicator] = []
     for item in _as_list(wanted):
         if isinstance(item, Term):
@@ -473,6 +481,7 @@ def compute_records(
     columns: Mapping[str, Hashable] | Mapping[str, Mapping[str, Hashable]] | None = None,
     variants: bool = False,
     backend: Backend | None = None,
+    catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> RecordResults:
     """Compute indicators from records: count in the engine, then values and intervals.
@@ -486,7 +495,7 @@ def compute_records(
 
     Parameters
     ----------
-    records, by, period, rules, columns, backend
+    records, by, period, rules, columns, backend, catalog
         As in :func:`count_records`.
     indicators : str, Indicator or a list of them
         Ids, names or codes; a family from ``mch.catalog.variants(...)`` computes
@@ -519,7 +528,7 @@ def compute_records(
     """
     book = rules or builtin_rules()
     sources = _sources(records)
-    chosen, skipped = _indicators(indicators, variants, book, list(sources))
+    chosen, skipped = _indicators(indicators, variants, book, list(sources), catalog)
     if not chosen:
         raise InvalidInputError(
             "none of these indicators can be computed from these records: "
