@@ -23,7 +23,7 @@ from pydantic import Field, model_validator
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
 from mch_indicators._unitspec import resolve_unit
-from mch_indicators.stats._inputs import coerce_values
+from mch_indicators.stats._inputs import align_labelled, coerce_values
 
 if TYPE_CHECKING:
     from mch_indicators._result import Result
@@ -381,7 +381,8 @@ class Target(_Frozen):
                 raise InvalidInputError("a Result carries its unit; drop unit=")
             unit, array = values.unit, np.asarray(values.value, dtype=np.float64)
         else:
-            array = coerce_values(values, "values")
+            named = align_labelled(values=values, baseline=baseline)
+            array, baseline = coerce_values(named["values"], "values"), named["baseline"]
         limit = self.threshold(unit, baseline=baseline)
         try:
             array, limit = np.broadcast_arrays(array, limit)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
+from mch_indicators._cli._frames import frame_chunks
 from mch_indicators._cli._tables import render
 from mch_indicators._errors import MCHIndicatorsError
 from mch_indicators._render import describe
@@ -190,7 +191,13 @@ def _target_rows(targets: Sequence[Target], fmt: str) -> tuple[list[str], list[l
 def cmd_targets(args: argparse.Namespace) -> str:
     """``targets``: the targets of the built-in plans, for one indicator or all."""
     if args.indicator:
-        targets = targets_for(args.indicator, plan=args.plan, variants=True)
+        found = catalog_of(args).get_indicator(args.indicator)  # also your --definitions
+        if found.id not in builtin_catalog() and found.variant_of not in builtin_catalog():
+            return (
+                f"no targets for {found.id}: the built-in plans set targets only for "
+                "built-in indicators"
+            )
+        targets = targets_for(found.variant_of or found.id, plan=args.plan, variants=True)
     else:
         targets = tuple(t for t in builtin_targets() if args.plan in (None, t.plan.id))
         if not targets:
@@ -220,7 +227,7 @@ def _compute_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _compute_file(args: argparse.Namespace) -> str:
+def _compute_file(args: argparse.Namespace) -> Iterator[str]:
     from mch_indicators._api import compute
     from mch_indicators._io import read_table
 
@@ -234,13 +241,11 @@ def _compute_file(args: argparse.Namespace) -> str:
     if frame.empty:
         raise CommandError("no data rows under the header")
     out = compute(frame, catalog=catalog, **_compute_options(args))
-    header, rows, numeric = result_rows(
-        _frame_columns(out), args.format, lambda key: catalog[key].decimals
-    )
-    return render(header, rows, args.format, numeric=numeric)
+    del frame  # a million rows: keep one table in memory, not two
+    return frame_chunks(out, args.format, lambda key: catalog[key].decimals)
 
 
-def cmd_compute(args: argparse.Namespace) -> str:
+def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
     """``compute``: one indicator from counts on the command line, or a long table file."""
     if args.file is not None:
         if args.indicator or args.numerator is not None or args.denominator is not None:
@@ -368,10 +373,13 @@ def cmd_demo(args: argparse.Namespace) -> str:
     )
 
 
-def run_command(args: argparse.Namespace) -> str:
-    """Run the chosen command; library errors become :class:`CommandError` with the place."""
+def run_command(args: argparse.Namespace) -> str | Iterator[str]:
+    """Run the chosen command; library errors become :class:`CommandError` with the place.
+
+    The output is the text to print, or (a large table) its chunks, each ending a line.
+    """
     try:
-        output: str = args.handler(args)
+        output: str | Iterator[str] = args.handler(args)
     except MCHIndicatorsError as error:
         raise CommandError(_located(error, getattr(args, "file", None))) from None
     return output

@@ -60,7 +60,10 @@ def _text(source: Source) -> str:
 
 
 def _header(text: str, name: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text)), None)
+    try:
+        first = next(csv.reader(io.StringIO(text)), None)
+    except csv.Error as error:  # a field over the csv module's limit (128 KB)
+        raise InvalidInputError(f"{name}:1: the header is not readable ({error})") from None
     header = [cell.strip() for cell in first or []]
     if not any(header):
         raise InvalidInputError(f"{name}: empty file; expected a header row")
@@ -94,12 +97,15 @@ def _record_lines(text: str, fields: int, name: str) -> npt.NDArray[np.int64]:
     starts = []
     reader = csv.reader(io.StringIO(text))
     previous = 0
-    for row in reader:
-        if row:
-            if len(row) != fields:
-                _refuse_fields(name, previous + 1, fields, len(row))
-            starts.append(previous + 1)
-        previous = reader.line_num
+    try:
+        for row in reader:
+            if row:
+                if len(row) != fields:
+                    _refuse_fields(name, previous + 1, fields, len(row))
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as error:  # a field over the csv module's limit (128 KB)
+        raise InvalidInputError(f"{name}:{previous + 1}: not readable ({error})") from None
     return np.asarray(starts, dtype=np.int64)
 
 

@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._funnels import FUNNEL_LEVELS, Significance, _labels, _prepare
-from mch_indicators.stats._inputs import coerce_counts
+from mch_indicators.stats._inputs import coerce_counts, labelled
 from mch_indicators.stats._intervals import normal_quantile
 
 __all__ = ["Dispersion", "funnel_dispersion"]
@@ -178,6 +178,7 @@ def _phi_tau2(z_kept: FloatArray, s: FloatArray) -> tuple[float, float, int]:
     return phi, tau2, used
 
 
+@labelled("numerator", "denominator")
 def funnel_dispersion(
     numerator: npt.ArrayLike,
     denominator: npt.ArrayLike | None = None,
