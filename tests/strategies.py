@@ -69,6 +69,38 @@ def count_arrays(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray
     return x, n
 
 
+# -- registers (records) ---------------------------------------------------------------
+
+#: Values a birth register holds, boundaries and errors included: exactly 22, 28 and
+#: 37 weeks, 27+6 (27.857), exactly 1,000 and 2,500 g, deaths on days 6, 7, 27 and 28,
+#: missing values, codes meaning "unknown", unrecognised codes and impossible numbers.
+BIRTH_VALUES: dict[str, list[Any]] = {
+    "outcome": ["live", "活产", "1", "stillbirth", "死胎", "2", "9", "不详", "alive?", None],
+    "gestation_weeks": [
+        None,
+        8.0,
+        20.0,
+        21.9,
+        22.0,
+        25.0,
+        27.857,
+        28.0,
+        30.0,
+        36.9,
+        37.0,
+        40.0,
+        50.0,
+    ],
+    "birth_weight_g": [None, 50.0, 600.0, 999.0, 1000.0, 1800.0, 2499.0, 2500.0, 3400.0, 9000.0],
+    "death_age_days": [None, None, None, -1.0, 0.0, 6.0, 7.0, 27.0, 28.0, 200.0, 400.0],
+    "sex": ["male", "男", "female", "2", "9", None, "x"],
+    "delivery_place": ["hospital", "township", "home", "2", None, "other", "??"],
+    "delivery_mode": ["vaginal", "剖宫产", "caesarean", "3", None, "9", "c-section?"],
+    "mother_age": [None, 14.0, 15.0, 19.9, 20.0, 35.0, 70.0],
+    "area": ["A", "B", "C"],
+}
+
+
 # -- bad input (docs/bad-input.md) ------------------------------------------------------
 #
 # One strategy per class of input of the contract page; the test modules
@@ -107,6 +139,16 @@ BAD_COUNTS: dict[str, st.SearchStrategy[Any]] = {
         st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda z: z.imag != 0),
     ),
 }
+
+
+@st.composite
+def birth_registers(draw: st.DrawFn, max_size: int = 60) -> list[dict[str, Any]]:
+    """A births register as a list of records, every field drawn from BIRTH_VALUES."""
+    size = draw(st.integers(min_value=0, max_value=max_size))
+    return [
+        {field: draw(st.sampled_from(values)) for field, values in BIRTH_VALUES.items()}
+        for _ in range(size)
+    ]
 
 
 @st.composite

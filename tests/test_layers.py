@@ -52,6 +52,15 @@ LAYERS: dict[str, int] = {
     # what Catalog.to_json writes: definitions only, below the catalog
     "mch_indicators.export._normal": 3,
     "mch_indicators.export._document": 3,
+    # records: the condition language and the schemas are definitions; rules are checked
+    # against the catalog; counting talks to the engines (an adapter); the API is a surface
+    "mch_indicators.records._conditions": 2,
+    "mch_indicators.records._schema": 2,
+    "mch_indicators.records._rules": 3,
+    "mch_indicators.records._expr": 3,
+    "mch_indicators.records._count": 5,
+    "mch_indicators.records._api": 6,
+    "mch_indicators.records": 6,
     "mch_indicators.testing": 7,
     "mch_indicators._cli": 7,
     "mch_indicators.__main__": 7,

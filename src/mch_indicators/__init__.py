@@ -34,7 +34,7 @@ from mch_indicators._errors import (
 from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
-    from mch_indicators import export, plot, stats, units
+    from mch_indicators import export, plot, records, stats, units
     from mch_indicators._api import (
         compare,
         compute,
@@ -74,6 +74,12 @@ if TYPE_CHECKING:
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation, standard_population
     from mch_indicators._targets import Comparator, Plan, Target, TargetStatus, targets_for
+    from mch_indicators.records import (
+        RecordCounts,
+        RecordResults,
+        compute_records,
+        count_records,
+    )
     from mch_indicators.stats import (
         Flag,
         Reliability,
@@ -108,6 +114,8 @@ __all__ = [
     "Parameters",
     "Plan",
     "Progress",
+    "RecordCounts",
+    "RecordResults",
     "Reliability",
     "Result",
     "Source",
@@ -128,6 +136,8 @@ __all__ = [
     "catalog",
     "compare",
     "compute",
+    "compute_records",
+    "count_records",
     "dsr",
     "export",
     "funnel",
@@ -141,6 +151,7 @@ __all__ = [
     "project_target",
     "projection",
     "read_table",
+    "records",
     "required_arr",
     "search",
     "standard_population",
@@ -188,8 +199,11 @@ _LAZY = {
         ],
         "stats",
     ),
+    **dict.fromkeys(
+        ["RecordCounts", "RecordResults", "compute_records", "count_records"], "records"
+    ),
 }
-_SUBMODULES = {"export", "plot", "stats", "testing", "units"}
+_SUBMODULES = {"export", "plot", "records", "stats", "testing", "units"}
 
 
 def __getattr__(name: str) -> object:

@@ -217,8 +217,13 @@ def compute(
             raise InvalidInputError("compute() on a Dataset needs the indicator")
         chosen = (catalog or _builtin()).get_indicator(indicator)
         return compute_dataset(data, chosen, **names, **options)
+    from mch_indicators._adapters._narwhals import compute_any_frame, is_narwhals_frame
+
+    if is_narwhals_frame(data):  # polars, pyarrow, DuckDB, Spark
+        return compute_any_frame(data, indicator, **names, catalog=catalog, **options)
     raise InvalidInputError(
-        f"compute() takes a pandas or dask DataFrame or an xarray Dataset, got "
+        f"compute() takes a pandas, polars, pyarrow, DuckDB, Spark or dask frame or an xarray "
+        f"Dataset, got "
         f"{type(data).__name__}; for plain arrays use get(indicator).compute(numerator, "
         "denominator)"
     )
@@ -269,6 +274,10 @@ def pool(
     }  # fmt: skip
     if is_dask_frame(frame):
         return pool_dask_frame(frame, indicator, **keywords, **options)
+    from mch_indicators._adapters._narwhals import is_narwhals_frame, pool_any_frame
+
+    if is_narwhals_frame(frame):  # polars, pyarrow, DuckDB, Spark: summed in the engine
+        return pool_any_frame(frame, indicator, **keywords, **options)
     return frame_pool(frame, indicator, **keywords, **options)
 
 

@@ -35,6 +35,12 @@ class Flag(IntFlag):
         the value to be read on its own (see :class:`mch_indicators.Reliability`).
     SUPPRESSED
         Value and limits withheld by a suppression policy applied on request.
+    UNCLASSIFIED
+        Counted from records, some of which could not be classified for the
+        numerator or the denominator (a missing gestation and weight, an invalid
+        code...): the value is kept, but those records could change it. The
+        data-quality table of :func:`mch_indicators.compute_records` says how
+        many and why.
     """
 
     MISSING = 1
@@ -43,6 +49,7 @@ class Flag(IntFlag):
     ABOVE_DENOMINATOR = 8
     UNRELIABLE = 16
     SUPPRESSED = 32
+    UNCLASSIFIED = 64
 
 
 def flag_label_array(flags: npt.ArrayLike, sep: str = "|") -> npt.NDArray[np.object_]:

@@ -1,0 +1,180 @@
+"""polars, pyarrow, DuckDB and Spark frames of counts, through narwhals.
+
+:func:`mch_indicators.compute` and :func:`mch_indicators.pool` send here the
+frames that are neither pandas nor dask. ``pool`` sums the counts by group inside
+the engine (with a count of missing values, so that a missing stratum makes its
+group NaN as in pandas) and computes the small table of sums; ``compute`` takes
+the two count columns out as numpy arrays. Results come back in the input's
+library (polars for polars, pyarrow for pyarrow, DuckDB and Spark).
+
+pandas and dask keep their own adapters: they keep the frame's index (narwhals
+has none), pandas' grouped sums are measured no slower, and dask returns a lazy
+frame that this module would have to collect.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, Unpack
+
+import numpy as np
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._options import ComputeOptions, Options
+
+if TYPE_CHECKING:
+    from mch_indicators._catalog import Catalog
+    from mch_indicators._model import Indicator
+
+__all__ = ["compute_any_frame", "is_narwhals_frame", "pool_any_frame"]
+
+_KNOWN = ("polars", "pyarrow", "duckdb", "pyspark", "sqlframe")
+
+
+def is_narwhals_frame(data: object) -> bool:
+    """True for a polars, pyarrow, DuckDB or Spark frame, when narwhals is installed."""
+    import importlib.util
+
+    module = type(data).__module__.split(".")[0]
+    return module in _KNOWN and importlib.util.find_spec("narwhals") is not None
+
+
+def _frame(data: Any) -> Any:
+    import narwhals as nw
+
+    return nw.from_native(data)
+
+
+def _indicator(
+    indicator: str | Indicator | None, function: str, catalog: Catalog | None
+) -> Indicator:
+    from mch_indicators._catalog import builtin_catalog
+
+    if indicator is None:
+        raise InvalidInputError(
+            f"{function}() on a polars, pyarrow, DuckDB or Spark frame needs the indicator "
+            "(long tables with an indicator column are for pandas)"
+        )
+    return (catalog or builtin_catalog()).get_indicator(indicator)
+
+
+def _columns(
+    frame: Any, chosen: Indicator, numerator: str | None, denominator: str | None
+) -> tuple[str, str]:
+    num = numerator or chosen.numerator.id
+    den = denominator or chosen.denominator.id
+    names = frame.collect_schema().names()
+    for role, column in (("numerator", num), ("denominator", den)):
+        if column not in names:
+            raise InvalidInputError(
+                f"{role} column {column!r} is not in the frame (columns: {', '.join(names)})"
+            )
+    return num, den
+
+
+def _eager(frame: Any) -> Any:
+    import narwhals as nw
+
+    if isinstance(frame, nw.LazyFrame):
+        if frame.implementation is nw.Implementation.POLARS:
+            return frame.collect(engine="streaming")
+        return frame.collect()
+    return frame
+
+
+def _out(columns: dict[str, Any], like: Any) -> Any:
+    import narwhals as nw
+
+    backend: Literal["polars", "pyarrow"] = (
+        "polars" if like.implementation.is_polars() else "pyarrow"
+    )
+    typed = {
+        name: values.tolist() if getattr(values, "dtype", None) == np.dtype(object) else values
+        for name, values in columns.items()
+    }
+    return nw.from_dict(typed, backend=backend).to_native()
+
+
+def compute_any_frame(
+    data: Any,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    catalog: Catalog | None = None,
+    **options: Unpack[ComputeOptions],
+) -> Any:
+    """Compute on every row of a polars, pyarrow, DuckDB or Spark frame."""
+    from mch_indicators._compute import compute_indicator
+
+    checked = Options.from_keywords(options)
+    chosen = _indicator(indicator, "compute", catalog)
+    frame = _eager(_frame(data))
+    num, den = _columns(frame, chosen, numerator, denominator)
+    x = frame[num].to_numpy().astype(np.float64)
+    n = frame[den].to_numpy().astype(np.float64)
+    result = compute_indicator(chosen, x, n, checked)
+    kept = {name: frame[name].to_numpy() for name in frame.columns if name not in {num, den}}
+    return _out({**kept, **result.columns(details=False)}, frame)
+
+
+def pool_any_frame(
+    data: Any,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: str | list[str] | tuple[str, ...] | None = None,
+    over: str | None = None,
+    window: int | None = None,
+    catalog: Catalog | None = None,
+    **options: Unpack[ComputeOptions],
+) -> Any:
+    """Sum counts by group inside the engine, then compute the small table of sums."""
+    import narwhals as nw
+
+    from mch_indicators._compute import compute_indicator
+    from mch_indicators.records._count import order
+
+    if over is not None or window is not None:
+        raise InvalidInputError(
+            "rolling windows (over=, window=) need a pandas or dask frame; pool by year "
+            "first, then roll the small table in pandas"
+        )
+    checked = Options.from_keywords(options)
+    chosen = _indicator(indicator, "pool", catalog)
+    frame = _frame(data)
+    num, den = _columns(frame, chosen, numerator, denominator)
+    keys = [by] if isinstance(by, str) else list(by or [])
+    if num in keys or den in keys:
+        raise InvalidInputError("a count column cannot also be a grouping column")
+    missing = [key for key in keys if key not in frame.collect_schema().names()]
+    if missing:
+        raise InvalidInputError(f"grouping column {missing[0]!r} is not in the frame")
+    # missing counts are tracked only where a column may have them (an eager frame
+    # knows its null counts; a lazy one is asked in the same aggregation)
+    eager = isinstance(frame, nw.DataFrame)
+    parts = {"__x": nw.col(num), "__n": nw.col(den)}
+    for name, column in (("__x_missing", num), ("__n_missing", den)):
+        if not eager or frame[column].null_count() > 0:
+            parts[name] = nw.col(column).is_null().cast(nw.Int64())
+    plain = not eager or len(parts) > 2
+    source = frame.select(*keys, **parts) if plain else frame.rename({num: "__x", den: "__n"})
+    sums = [nw.col(name).sum() for name in parts]
+    grouped = (
+        source.group_by(*keys, drop_null_keys=False).agg(*sums) if keys else source.select(*sums)
+    )
+    table = _eager(grouped)
+    rank = (
+        order([np.asarray(table[k].to_list(), dtype=object) for k in keys])
+        if keys
+        else np.arange(len(table))
+    )
+    x = table["__x"].to_numpy().astype(np.float64)[rank]
+    n = table["__n"].to_numpy().astype(np.float64)[rank]
+    if "__x_missing" in parts:
+        x[table["__x_missing"].to_numpy()[rank] > 0] = np.nan
+    if "__n_missing" in parts:
+        n[table["__n_missing"].to_numpy()[rank] > 0] = np.nan
+    result = compute_indicator(chosen, x, n, checked)
+    kept = {key: np.asarray(table[key].to_list(), dtype=object)[rank] for key in keys}
+    return _out({**kept, **result.columns(details=False)}, frame)

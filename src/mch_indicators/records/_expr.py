@@ -1,0 +1,256 @@
+"""Conditions compiled to dataframe expressions (narwhals), evaluated inside the engine.
+
+A condition becomes two boolean expressions: ``true`` (the record counts) and
+``unknown`` (it cannot be classified), false together when the record is left
+out. Three-valued (Kleene) logic: ``all`` is false as soon as one part is false,
+``any`` true as soon as one part is true. A missing value (null, NaN, or a code
+listed as missing) follows its test's ``unknown`` policy; an invalid value (a
+number outside the field's range, a code the field does not know) is always
+unknown: it is an error to fix, not an absence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import operator
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import narwhals as nw
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTest, Not, Scalar
+from mch_indicators.records._schema import Code, RecordField
+
+__all__ = ["Columns", "Compiled", "Status", "compile_condition"]
+
+#: Why a value cannot be used: missing, below the range, above it, not a known code.
+Status = Literal["missing", "below", "above", "unknown_code"]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A condition as expressions; ``unknown`` is None when it can never be unknown."""
+
+    true: nw.Expr
+    unknown: nw.Expr | None
+    #: field -> the statuses of it that can make the condition unknown
+    reasons: Mapping[str, frozenset[Status]] = field(default_factory=dict)
+
+
+def _and(parts: Sequence[nw.Expr]) -> nw.Expr:
+    return functools.reduce(operator.and_, parts) if parts else nw.lit(True)
+
+
+def _or(parts: Sequence[nw.Expr]) -> nw.Expr:
+    return functools.reduce(operator.or_, parts) if parts else nw.lit(False)
+
+
+def _merge(*maps: Mapping[str, frozenset[Status]]) -> dict[str, frozenset[Status]]:
+    merged: dict[str, frozenset[Status]] = {}
+    for mapping in maps:
+        for name, statuses in mapping.items():
+            merged[name] = merged.get(name, frozenset()) | statuses
+    return merged
+
+
+class Columns:
+    """The columns of one frame, as the fields of its record set (names, dtypes, codes)."""
+
+    def __init__(self, fields: Mapping[str, RecordField], dtypes: Mapping[str, nw.dtypes.DType]):
+        self.fields, self.dtypes = fields, dtypes
+        #: status columns computed once per field (see :meth:`status_columns`)
+        self.statuses: set[str] = set()
+        #: comparison columns computed once per distinct test: name -> expression
+        self.leaves: dict[str, nw.Expr] = {}
+        self._leaf_names: dict[str, str] = {}
+
+    def status_columns(self, names: Sequence[str]) -> dict[str, nw.Expr]:
+        """Missing and invalid flags of each field, to add as columns before anything else.
+
+        Afterwards :meth:`missing` and :meth:`invalid` refer to these columns, so an
+        engine without common-subexpression elimination (pandas) computes each once.
+        """
+        columns: dict[str, nw.Expr] = {}
+        for name in names:
+            columns[f"{name}__missing"] = self._missing(name)
+            for status, expression in self._invalid(name).items():
+                columns[f"{name}__{status}"] = expression
+        self.statuses = set(columns)
+        return columns
+
+    def _numeric(self, name: str) -> bool:
+        return bool(self.dtypes[name].is_numeric())
+
+    def _codes(self, name: str, codes: Sequence[Code]) -> list[Code]:
+        """Codes of the column's kind: numbers for a numeric column, text otherwise."""
+        if self._numeric(name):
+            out: list[Code] = []
+            for code in codes:
+                if isinstance(code, bool):
+                    continue
+                if isinstance(code, int | float):
+                    out.append(code)
+                    continue
+                try:
+                    out.append(int(str(code)))
+                except ValueError:
+                    continue
+            return out
+        return [str(code) for code in codes if not isinstance(code, bool)]
+
+    def column(self, name: str) -> nw.Expr:
+        """The field's values (categorical columns read as text)."""
+        dtype = self.dtypes[name]
+        if dtype == nw.Categorical or dtype == nw.Enum:
+            return nw.col(name).cast(nw.String())
+        return nw.col(name)
+
+    def is_bool(self, name: str) -> bool:
+        return self.dtypes[name] == nw.Boolean
+
+    def missing(self, name: str) -> nw.Expr:
+        """Null, NaN, or a code the schema lists as meaning "not recorded"."""
+        if f"{name}__missing" in self.statuses:
+            return nw.col(f"{name}__missing")
+        return self._missing(name)
+
+    def invalid(self, name: str) -> dict[Status, nw.Expr]:
+        """Each way the field's present values can be invalid, as expressions."""
+        if f"{name}__missing" in self.statuses:
+            statuses: tuple[Status, ...] = ("below", "above", "unknown_code")
+            return {s: nw.col(f"{name}__{s}") for s in statuses if f"{name}__{s}" in self.statuses}
+        return self._invalid(name)
+
+    def _missing(self, name: str) -> nw.Expr:
+        column, spec = self.column(name), self.fields[name]
+        parts = [column.is_null()]
+        if self.dtypes[name].is_float():
+            parts.append(column.is_nan().fill_null(False))
+        codes = self._codes(name, spec.missing)
+        if codes and not self.is_bool(name) and spec.type in {"category", "boolean"}:
+            parts.append(column.is_in(codes).fill_null(False))
+        return _or(parts)
+
+    def _invalid(self, name: str) -> dict[Status, nw.Expr]:
+        column, spec = self.column(name), self.fields[name]
+        present = ~self._missing(name)
+        found: dict[Status, nw.Expr] = {}
+        if spec.type in {"number", "integer"}:
+            if spec.min is not None:
+                found["below"] = present & (column < spec.min).fill_null(False)
+            if spec.max is not None:
+                found["above"] = present & (column > spec.max).fill_null(False)
+        elif spec.type in {"category", "boolean"} and not self.is_bool(name):
+            known = self._codes(name, spec.all_codes())
+            found["unknown_code"] = present & ~column.is_in(known).fill_null(False)
+        return found
+
+    def value(self, name: str, value: Scalar) -> Scalar | dt.datetime:
+        """A comparison value in the column's kind (a datetime for a datetime column)."""
+        datetime_column = self.dtypes[name] == nw.Datetime
+        if datetime_column and isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return dt.datetime(value.year, value.month, value.day)
+        return value
+
+    def test(self, test: FieldTest) -> nw.Expr:
+        """The comparisons of ``test`` on a present, valid value: one column per distinct test."""
+        key = repr((test.field, list(test.comparisons()), list(test.memberships())))
+        if key not in self._leaf_names:
+            name = f"__leaf{len(self._leaf_names)}"
+            self._leaf_names[key] = name
+            self.leaves[name] = self._test(test).fill_null(False)
+        return nw.col(self._leaf_names[key])
+
+    def _test(self, test: FieldTest) -> nw.Expr:
+        name, spec = test.field, self.fields[test.field]
+        column = self.column(name)
+        parts: list[nw.Expr] = []
+        for op, value in test.comparisons():
+            if spec.type in {"category", "boolean"}:
+                matches = self.matches(name, [value])
+                parts.append(matches if op == "eq" else ~matches)
+                continue
+            bound = self.value(name, value)
+            parts.append(getattr(operator, op)(column, bound))
+        for op, values in test.memberships():
+            matches = self.matches(name, list(values))
+            parts.append(matches if op == "in" else ~matches)
+        return _and(parts)
+
+    def matches(self, name: str, values: Sequence[Scalar]) -> nw.Expr:
+        """True where the field holds one of ``values`` (value ids, written in any code)."""
+        spec, column = self.fields[name], self.column(name)
+        if spec.type == "boolean" and self.is_bool(name):
+            wanted = {bool(v) for v in values}
+            if wanted == {True, False}:
+                return nw.lit(True)
+            return column if True in wanted else ~column
+        if spec.type in {"category", "boolean"}:
+            codes = [c for v in values for c in spec.codes_of(v)]  # type: ignore[arg-type]
+            return column.is_in(self._codes(name, codes)).fill_null(False)
+        return column.is_in(list(values)).fill_null(False)
+
+
+def _field_test(test: FieldTest, columns: Columns) -> Compiled:
+    name = test.field
+    missing = columns.missing(name)
+    invalid = columns.invalid(name)
+    bad = _or(list(invalid.values())) if invalid else None
+    usable = ~missing & ~bad if bad is not None else ~missing
+    statuses: frozenset[Status] = frozenset(invalid)
+    if test.missing is not None:
+        true = missing if test.missing else usable
+        return Compiled(true, bad, {name: statuses} if statuses else {})
+    value_true = usable & columns.test(test)
+    policy = test.unknown
+    if policy == "unclassified":
+        unknown = missing if bad is None else missing | bad
+        return Compiled(value_true, unknown, {name: statuses | {"missing"}})
+    if isinstance(policy, bool):
+        true = value_true | missing if policy else value_true
+        return Compiled(true, bad, {name: statuses} if statuses else {})
+    fallback = compile_condition(policy, columns)
+    true = value_true | (missing & fallback.true)
+    parts = [
+        p
+        for p in (bad, None if fallback.unknown is None else missing & fallback.unknown)
+        if p is not None
+    ]
+    reasons = _merge(
+        {name: statuses | {"missing"}} if fallback.unknown is not None else {name: statuses},
+        fallback.reasons,
+    )
+    return Compiled(true, _or(parts) if parts else None, reasons)
+
+
+def compile_condition(condition: Condition, columns: Columns) -> Compiled:
+    """``condition`` (expanded: no ``use`` or ``parameter`` left) as expressions."""
+    if isinstance(condition, FieldTest):
+        return _field_test(condition, columns)
+    if isinstance(condition, Not):
+        inner = compile_condition(condition.not_, columns)
+        if inner.unknown is None:
+            return Compiled(~inner.true, None, inner.reasons)
+        return Compiled(~(inner.true | inner.unknown), inner.unknown, inner.reasons)
+    if isinstance(condition, AllOf | AnyOf):
+        parts = [
+            compile_condition(c, columns)
+            for c in (condition.all if isinstance(condition, AllOf) else condition.any)
+        ]
+        reasons = _merge(*(p.reasons for p in parts))
+        unknowns = [p.unknown for p in parts if p.unknown is not None]
+        if isinstance(condition, AllOf):
+            true = _and([p.true for p in parts])
+            if not unknowns:
+                return Compiled(true, None, reasons)
+            # unknown: some part unknown and none false (each part true or unknown)
+            undecided = [p.true if p.unknown is None else p.true | p.unknown for p in parts]
+            return Compiled(true, _or(unknowns) & _and(undecided), reasons)
+        true = _or([p.true for p in parts])
+        if not unknowns:
+            return Compiled(true, None, reasons)
+        return Compiled(true, _or(unknowns) & ~true, reasons)
+    raise InvalidInputError(f"cannot compile {condition!r}: expand named conditions first")

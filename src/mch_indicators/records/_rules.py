@@ -1,0 +1,411 @@
+"""Record rules: how a term is counted from a record set, as data checked when it loads.
+
+The built-in rules live in ``definitions/records/rules.toml``; yours are read by
+:func:`load_rules` from TOML or JSON in the same form. Every rule is checked
+against its record set's schema (fields, types, codes) and against its term's
+``criteria``: a ``gestation_weeks_min = 28`` must appear in the rule as ``ge = 28``
+on a gestation field, an ``age_days_max = 28`` as ``lt = 28`` on an age in days,
+a ``window_days = 42`` as ``le = 42`` on a number of days. Errors are
+:class:`~mch_indicators.DefinitionError` s that name the file and the term.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field
+
+from mch_indicators._errors import DefinitionError
+from mch_indicators._model import Id, Term, _Frozen
+from mch_indicators.records._conditions import (
+    AllOf,
+    AnyOf,
+    Condition,
+    FieldTest,
+    Not,
+    Parameter,
+    Scalar,
+    Use,
+    walk,
+)
+from mch_indicators.records._schema import RecordField, RecordSet, builtin_record_sets
+
+if TYPE_CHECKING:
+    from mch_indicators._catalog import Catalog
+
+__all__ = ["LIVE_BIRTH_DEFINITIONS", "Rule", "RuleBook", "builtin_rules", "load_rules"]
+
+#: The values of ``Parameters.live_birth_definition``: each needs a named condition.
+LIVE_BIRTH_DEFINITIONS: tuple[str, ...] = ("any_ga", "ge_22w", "ge_28w_or_1000g")
+#: criterion -> (quantity of the field, operator that enforces it)
+_CRITERIA = {
+    "gestation_weeks_min": ("gestation_weeks", "ge"),
+    "gestation_weeks_max": ("gestation_weeks", "lt"),
+    "age_days_min": ("age_days", "ge"),
+    "age_days_max": ("age_days", "lt"),
+    "age_years_min": ("age_years", "ge"),
+    "age_years_max": ("age_years", "lt"),
+    "birth_weight_g_max": ("birth_weight_g", "lt"),
+    "window_days": ("days", "le"),
+}
+
+
+class Rule(_Frozen):
+    """How one term is counted from one record set.
+
+    Attributes
+    ----------
+    term : str
+        Id of the catalog term counted.
+    records : str
+        Id of the record set (``births``, ``child_deaths``...).
+    where : Condition
+        Which records count (see :mod:`mch_indicators.records`).
+    count : str, optional
+        Sum this whole-number field over the records that match, instead of
+        counting them (live births of a delivery register).
+    note : str, optional
+        Why the rule is written as it is.
+    """
+
+    term: Id
+    records: Id
+    where: Condition
+    count: str | None = None
+    note: str | None = None
+
+
+class RuleBook(_Frozen):
+    """Rules and the named conditions they use, validated together.
+
+    Build one with :func:`load_rules` (your files) or :func:`builtin_rules`.
+    """
+
+    default_live_birth_definition: str = "ge_28w_or_1000g"
+    conditions: dict[str, dict[str, Condition]] = Field(default_factory=dict)
+    rules: tuple[Rule, ...] = Field(default=(), alias="rule")
+
+    def for_term(self, term: str) -> list[Rule]:
+        """The rules of ``term``, in file order (one per record set)."""
+        return [rule for rule in self.rules if rule.term == term]
+
+    @property
+    def terms(self) -> list[str]:
+        """Ids of the terms with a rule, in file order, each once."""
+        return list(dict.fromkeys(rule.term for rule in self.rules))
+
+    def merged(self, other: RuleBook) -> RuleBook:
+        """These rules with ``other``'s in front (they win for the record sets they cover)."""
+        conditions = {k: dict(v) for k, v in self.conditions.items()}
+        for records, named in other.conditions.items():
+            conditions.setdefault(records, {}).update(named)
+        return RuleBook.model_validate(
+            {
+                "default_live_birth_definition": other.default_live_birth_definition,
+                "conditions": conditions,
+                "rule": [*other.rules, *self.rules],
+            }
+        )
+
+    def expand(self, rule: Rule, live_birth_definition: str | None = None) -> Condition:
+        """``rule.where`` with every ``use`` and ``parameter`` replaced by its condition."""
+        chosen = live_birth_definition or self.default_live_birth_definition
+        return _expand(rule.where, self.conditions.get(rule.records, {}), chosen, ())
+
+    def uses_parameter(self, rule: Rule) -> bool:
+        """True when the rule depends on the indicator's live-birth definition."""
+        named = self.conditions.get(rule.records, {})
+        return _uses_parameter(rule.where, named, ())
+
+
+def _expand(
+    condition: Condition, named: Mapping[str, Condition], definition: str, seen: tuple[str, ...]
+) -> Condition:
+    if isinstance(condition, Use | Parameter):
+        name = condition.use if isinstance(condition, Use) else definition
+        return _expand(named[name], named, definition, (*seen, name))
+    if isinstance(condition, AllOf):
+        return AllOf(all=tuple(_expand(c, named, definition, seen) for c in condition.all))
+    if isinstance(condition, AnyOf):
+        return AnyOf(any=tuple(_expand(c, named, definition, seen) for c in condition.any))
+    if isinstance(condition, Not):
+        return Not(not_=_expand(condition.not_, named, definition, seen))
+    if isinstance(condition, FieldTest) and not isinstance(condition.unknown, str | bool):
+        fallback = _expand(condition.unknown, named, definition, seen)
+        return condition.model_copy(update={"unknown": fallback})
+    return condition
+
+
+def _uses_parameter(
+    condition: Condition, named: Mapping[str, Condition], seen: tuple[str, ...]
+) -> bool:
+    for node in walk(condition):
+        if isinstance(node, Parameter):
+            return True
+        if (
+            isinstance(node, Use)
+            and node.use not in seen
+            and node.use in named
+            and _uses_parameter(named[node.use], named, (*seen, node.use))
+        ):
+            return True
+    return False
+
+
+# -- checks against the schemas and the terms -----------------------------------------
+
+
+class _Check:
+    """Checks one condition of one rule; every error names the term (or condition)."""
+
+    def __init__(self, where: str, schema: RecordSet, named: Mapping[str, Condition]):
+        self.where, self.schema, self.named = where, schema, named
+
+    def fail(self, message: str) -> DefinitionError:
+        return DefinitionError(f"{self.where}: {message}")
+
+    def field(self, name: str) -> RecordField:
+        field = self.schema.fields.get(name)
+        if field is None:
+            close = difflib.get_close_matches(name, list(self.schema.fields), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise self.fail(
+                f"record set {self.schema.id!r} has no field {name!r}{hint} (fields: "
+                f"{', '.join(self.schema.fields)})"
+            )
+        return field
+
+    def condition(self, condition: Condition, seen: tuple[str, ...] = ()) -> None:
+        for node in walk(condition):
+            if isinstance(node, FieldTest):
+                self.test(node)
+            elif isinstance(node, Use):
+                if node.use not in self.named:
+                    known = ", ".join(self.named) or "none"
+                    raise self.fail(
+                        f"uses unknown condition {node.use!r} (conditions for "
+                        f"{self.schema.id!r}: {known})"
+                    )
+                if node.use in seen:
+                    raise self.fail(f"condition {node.use!r} uses itself")
+                self.condition(self.named[node.use], (*seen, node.use))
+            elif isinstance(node, Parameter):
+                missing = [d for d in LIVE_BIRTH_DEFINITIONS if d not in self.named]
+                if missing:
+                    raise self.fail(
+                        f"depends on the live-birth definition, but the conditions for "
+                        f"{self.schema.id!r} lack {', '.join(missing)}"
+                    )
+
+    def test(self, test: FieldTest) -> None:
+        field = self.field(test.field)
+        comparisons = list(test.comparisons())
+        memberships = list(test.memberships())
+        if not comparisons and not memberships and test.missing is None:
+            raise self.fail(f"the test of {field.id!r} tests nothing (add eq, ge, in...)")
+        if test.missing is not None and (comparisons or memberships):
+            raise self.fail(f"the test of {field.id!r}: `missing` stands alone in its table")
+        for operator, value in comparisons:
+            if operator in {"lt", "le", "gt", "ge"} and field.type in {"category", "boolean"}:
+                raise self.fail(f"{field.id!r} is a {field.type}: compare it with eq, ne, in")
+            self.value(field, operator, value)
+        for operator, values in memberships:
+            if not values:
+                raise self.fail(f"the test of {field.id!r}: {operator} needs values")
+            for value in values:
+                self.value(field, operator, value)
+
+    def value(self, field: RecordField, operator: str, value: Scalar) -> None:
+        kind = field.type
+        ok = {
+            "number": isinstance(value, int | float) and not isinstance(value, bool),
+            "integer": isinstance(value, int) and not isinstance(value, bool),
+            "boolean": isinstance(value, bool),
+            "date": isinstance(value, dt.date),
+            "text": isinstance(value, str),
+            "category": isinstance(value, str) and value in field.values,
+        }[kind]
+        if not ok:
+            expected = {
+                "number": "a number",
+                "integer": "a whole number",
+                "boolean": "true or false",
+                "date": "a date (2024-01-01)",
+                "text": "text",
+                "category": f"one of {field.describe_range()}",
+            }[kind]
+            raise self.fail(f"{field.id!r} {operator} {value!r}: expected {expected}")
+
+
+def _check_criteria(where: str, term: Term, condition: Condition, schema: RecordSet) -> None:
+    """Each criterion of the term must be enforced, with its exact bound, by the rule."""
+    tests = [n for n in walk(condition) if isinstance(n, FieldTest)]
+    for criterion, bound in term.criteria.model_dump(exclude_none=True).items():
+        quantity, operator = _CRITERIA[criterion]
+        related = [
+            (test.field, op, value)
+            for test in tests
+            if schema.fields[test.field].quantity == quantity
+            for op, value in test.comparisons()
+        ]
+        same = [(f, op, v) for f, op, v in related if op == operator]
+        exact = any(v == bound for _, _, v in same)
+        clash = [(f, op, v) for f, op, v in same if v != bound] if exact else related
+        if exact and not clash:
+            continue
+        said = ", ".join(f"{f} {op} {v:g}" for f, op, v in clash)
+        raise DefinitionError(
+            f"{where}: the term's criteria say {criterion} = {bound:g}, so the rule needs "
+            f"{operator} = {bound:g} on a field measuring {quantity}"
+            + (f"; the rule says {said}" if clash else " and has none")
+        )
+
+
+def _check(
+    book: RuleBook,
+    origin: str,
+    terms: Mapping[str, Term],
+    base: Mapping[str, Mapping[str, Condition]],
+) -> None:
+    schemas = builtin_record_sets()
+    available = {name: {**base.get(name, {}), **book.conditions.get(name, {})} for name in schemas}
+    if book.default_live_birth_definition not in LIVE_BIRTH_DEFINITIONS:
+        raise DefinitionError(
+            f"{origin}: default_live_birth_definition must be one of "
+            f"{', '.join(LIVE_BIRTH_DEFINITIONS)}"
+        )
+    for records, named in book.conditions.items():
+        if records not in schemas:
+            raise DefinitionError(
+                f"{origin}: conditions for unknown record set {records!r} (record sets: "
+                f"{', '.join(schemas)})"
+            )
+        for name, condition in named.items():
+            where = f"{origin}, condition {name!r} of {records!r}"
+            _Check(where, schemas[records], available[records]).condition(condition, (name,))
+    seen: set[tuple[str, str]] = set()
+    for rule in book.rules:
+        where = f"{origin}, rule for term {rule.term!r}"
+        if rule.term not in terms:
+            close = difflib.get_close_matches(rule.term, list(terms), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise DefinitionError(f"{where}: no such term in the catalog{hint}")
+        schema = schemas.get(rule.records)
+        if schema is None:
+            raise DefinitionError(
+                f"{where}: unknown record set {rule.records!r} (record sets: {', '.join(schemas)})"
+            )
+        if (rule.term, rule.records) in seen:
+            raise DefinitionError(f"{where}: a second rule on record set {rule.records!r}")
+        seen.add((rule.term, rule.records))
+        check = _Check(where, schema, available[rule.records])
+        check.condition(rule.where)
+        if rule.count is not None and check.field(rule.count).type not in {"integer", "number"}:
+            raise DefinitionError(f"{where}: count = {rule.count!r} must name a number field")
+        expanded = _expand(
+            rule.where, available[rule.records], book.default_live_birth_definition, ()
+        )
+        _check_criteria(where, terms[rule.term], expanded, schema)
+
+
+def _book(
+    data: Mapping[str, Any],
+    origin: str,
+    terms: Mapping[str, Term],
+    base: Mapping[str, Mapping[str, Condition]] | None = None,
+) -> RuleBook:
+    unexpected = set(data) - {"default_live_birth_definition", "conditions", "rule"}
+    if unexpected:
+        raise DefinitionError(
+            f"{origin}: unexpected top-level keys {sorted(unexpected)}; use "
+            "[conditions.<record set>] and [[rule]] tables"
+        )
+    for position, body in enumerate(data.get("rule", []), start=1):
+        term = body.get("term") if isinstance(body, Mapping) else None
+        label = f"rule for term {term!r}" if term else f"rule #{position}"
+        Rule.model_validate(body, where=f"{origin}, {label}")
+    book = RuleBook.model_validate(data, where=origin)
+    _check(book, origin, terms, base or {})
+    return book
+
+
+@cache
+def builtin_rules() -> RuleBook:
+    """The rules shipped with the package (loaded and checked once)."""
+    from mch_indicators._catalog import builtin_catalog
+
+    source = resources.files("mch_indicators.definitions").joinpath("records", "rules.toml")
+    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    return _book(data, "rules.toml", builtin_catalog().terms)
+
+
+def load_rules(*paths: str | PathLike[str], catalog: Catalog | None = None) -> RuleBook:
+    """Read your own record rules from TOML or JSON files (the built-in form).
+
+    Your rules come first, so a rule of yours replaces the built-in rule of the
+    same term on the same record set; other built-in rules stay.
+
+    Parameters
+    ----------
+    *paths : str or path
+        ``.toml`` or ``.json`` files with ``[[rule]]`` entries and, optionally,
+        ``[conditions.<record set>]`` tables.
+    catalog : Catalog, optional
+        Your own terms (from :func:`~mch_indicators.load_definitions`), in
+        addition to the built-in ones.
+
+    Raises
+    ------
+    DefinitionError
+        A malformed rule, an unknown field or value, or a rule that contradicts
+        its term's criteria; the message names the file and the term.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from mch_indicators.records import load_rules
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine.toml"
+    >>> _ = path.write_text('''
+    ... [[rule]]
+    ... term = "stillbirths_28w"
+    ... records = "births"
+    ... where = { all = [{ field = "outcome", eq = "stillbirth" },
+    ...                  { field = "gestation_weeks", ge = 27 }] }
+    ... ''', encoding="utf-8")
+    >>> try:
+    ...     load_rules(path)
+    ... except ValueError as error:
+    ...     print(error)  # doctest: +NORMALIZE_WHITESPACE
+    mine.toml, rule for term 'stillbirths_28w': the term's criteria say
+    gestation_weeks_min = 28, so the rule needs ge = 28 on a field measuring
+    gestation_weeks; the rule says gestation_weeks ge 27
+    """
+    from mch_indicators._catalog import builtin_catalog
+
+    if not paths:
+        raise DefinitionError("load_rules() needs at least one file")
+    terms = dict(builtin_catalog().terms)
+    if catalog is not None:
+        terms.update(catalog.terms)
+    book = builtin_rules()
+    for raw in paths:
+        path = Path(raw)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise DefinitionError(f"{path}: cannot be read ({error.strerror})") from None
+        try:
+            data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
+            raise DefinitionError(f"{path.name}: not valid {path.suffix[1:]} ({error})") from None
+        book = book.merged(_book(data, path.name, terms, book.conditions))
+    return book
