@@ -35,6 +35,10 @@ class Flag(IntFlag):
         the value to be read on its own (see :class:`mch_indicators.Reliability`).
     SUPPRESSED
         Value and limits withheld by a suppression policy applied on request.
+    INCOMPLETE
+        A pooled value over fewer units than its group has: some units did not
+        report a count, or were INVALID, and were left out of the sums (only
+        when pooling was asked to skip them).
     """
 
     MISSING = 1
@@ -43,6 +47,7 @@ class Flag(IntFlag):
     ABOVE_DENOMINATOR = 8
     UNRELIABLE = 16
     SUPPRESSED = 32
+    INCOMPLETE = 64
 
 
 def flag_label_array(flags: npt.ArrayLike, sep: str = "|") -> npt.NDArray[np.object_]:
