@@ -129,7 +129,7 @@ def test_compute_one_value():
     zh = run(
         "compute", "MMR", "-n", "2", "-d", "26954", "--lang", "zh", "-c", "0.95", "-c", "0.998"
     )
-    assert zh.stdout.strip() == "7.42/10万 (95% CI 0.90–26.80; 99.8% CI 0.17–41.66) [UNRELIABLE]"
+    assert zh.stdout.strip() == "7.42/10万 (95%置信区间 0.90–26.80; 99.8%置信区间 0.17–41.66) [数值不稳定]"
     as_json = json.loads(
         run("compute", "IMR", "-n", "60", "-d", "26906", "--format", "json").stdout
     )

@@ -1,0 +1,150 @@
+"""From a grid of cells to a typed table: the steps every format shares.
+
+A reader hands over the cells (strings from text files, Python values from a
+workbook) with the file's line or the sheet's row number as the index. Here the
+header row is found (title rows above it, with at most one filled cell, are
+skipped), empty rows and empty unnamed columns are dropped, rows are checked to
+have the header's fields, and every column whose cells are all numbers or
+missing becomes numeric by the one grammar of :mod:`mch_indicators._io._numbers`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._numbers import Decimal, parse_numbers
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["finish_table", "header_position"]
+
+
+def _filled(cells: pd.DataFrame) -> Any:
+    """How many cells of each row hold something."""
+    text = cells.astype("string").fillna("")
+    return (text.apply(lambda column: column.str.strip() != "")).sum(axis=1)
+
+
+def header_position(cells: pd.DataFrame) -> int:
+    """Position of the header row: the first with at least two filled cells."""
+    filled = _filled(cells.head(30)).to_numpy()
+    candidates = np.flatnonzero(filled >= 2)
+    if candidates.size:
+        return int(candidates[0])
+    return int(np.flatnonzero(filled >= 1)[0]) if (filled >= 1).any() else 0
+
+
+def _header(row: pd.Series[Any], name: str, where: str) -> list[str]:
+    header = ["" if v is None or v != v else str(v).strip() for v in row.tolist()]
+    seen: set[str] = set()
+    for cell in header:
+        if cell and cell in seen:
+            raise InvalidInputError(f"{name}{where}: the header names column {cell!r} twice")
+        seen.add(cell)
+    return header
+
+
+def finish_table(
+    cells: pd.DataFrame, name: str, decimal: Decimal, *, where: str = ""
+) -> pd.DataFrame:
+    """The typed table of a grid of cells (index: line or row numbers).
+
+    ``where`` names the sheet in messages (``" sheet '2024'"``).
+    """
+    module = _pandas()
+    if cells.empty or not (_filled(cells.head(30)) > 0).any():
+        raise InvalidInputError(f"{name}{where}: empty; expected a header row")
+    start = header_position(cells)
+    header_line = int(cells.index[start])
+    header = _header(cells.iloc[start], name, where)
+    body = cells.iloc[start + 1 :]
+    body.columns = module.RangeIndex(len(header))
+    text = body.astype("string")
+    blank = text.isna() | (text.apply(lambda column: column.str.strip()) == "")
+    body = body[~blank.all(axis=1).to_numpy()]
+    blank = blank.loc[body.index]
+    keep = []
+    for position, column in enumerate(header):
+        if column:
+            keep.append(position)
+        elif not blank[position].all():
+            first = int(body.index[np.flatnonzero(~blank[position].to_numpy())[0]])
+            raise InvalidInputError(
+                f"{name}{where}:{first}: column {position + 1} holds data but has no header "
+                f"(header on line {header_line})"
+            )
+    body = body[keep]
+    body.columns = module.Index([header[p] for p in keep])
+    short = body.isna().any(axis=1)
+    if short.any():
+        line = int(body.index[short.to_numpy()][0])
+        raise InvalidInputError(
+            f"{name}{where}:{line}: expected {len(header)} fields as in the header"
+        )
+    columns = {column: _column(body[column], decimal) for column in body.columns}
+    return cast("pd.DataFrame", module.DataFrame(columns, index=body.index))
+
+
+def _column(cells: pd.Series[Any], decimal: Decimal) -> Any:
+    """The column as numbers when every cell is a number or missing, else stripped text."""
+    numbers = _numbers(cells, decimal)
+    if numbers is not None:
+        return numbers
+    return cells.map(_as_text, na_action="ignore").astype(object)
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _numbers(cells: pd.Series[Any], decimal: Decimal) -> Any:
+    """Float64 (int64 when all whole and present) values, or None when not a number column."""
+    pd = _pandas()
+    kind = pd.api.types.infer_dtype(cells, skipna=True)
+    if kind in ("floating", "integer", "mixed-integer-float"):
+        values = cells.to_numpy(dtype=np.float64)
+        text = None
+    elif kind in ("string", "mixed", "empty"):
+        text = cells.map(_as_text, na_action="ignore").astype("string")
+        if text.str.fullmatch(r"0\d+").fillna(False).any():  # codes keep their zeros
+            return None
+        values = _parse(text, decimal)
+        if values is None:
+            return None
+    else:  # booleans, dates: not counts
+        return None
+    if np.isnan(values).all() or np.isinf(values).any():
+        return None
+    whole = not np.isnan(values).any() and bool((values == np.round(values)).all())
+    if whole and (text is None or not text.str.contains(r"[.eE]", regex=True).any()):
+        return values.astype(np.int64)
+    return values
+
+
+def _parse(text: pd.Series[Any], decimal: Decimal) -> Any:
+    """Numbers of text cells by the grammar; pandas' parser first, the grammar for the rest."""
+    pd = _pandas()
+    if decimal == ".":
+        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        rest = np.flatnonzero(np.isnan(values))
+    else:
+        values = np.full(len(text), np.nan)
+        rest = np.arange(len(text))
+    if rest.size:
+        parsed, bad = parse_numbers(text.iloc[rest], decimal)
+        if bad.any():
+            return None
+        values[rest] = parsed
+    return values
+
+
+def _pandas() -> Any:
+    import pandas as pd
+
+    return pd
