@@ -31,6 +31,7 @@ from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
     from mch_indicators import stats, units
+    from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
     from mch_indicators._api import compute, dsr, get, isr, pool, search
     from mch_indicators._catalog import Catalog, load_definitions
     from mch_indicators._io import read_table
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Catalog",
     "Codes",
+    "ColumnMatch",
     "Comparator",
     "ComputeOptions",
     "ConfigurationError",
@@ -106,6 +108,7 @@ __all__ = [
     "get",
     "isr",
     "load_definitions",
+    "match_columns",
     "percent_decline",
     "pool",
     "progress",
@@ -125,6 +128,7 @@ _LAZY = {
     **dict.fromkeys(["compute", "dsr", "get", "isr", "pool", "search"], "_api"),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
+    **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(
         [
             *("Codes", "Criteria", "Direction", "Domain", "Indicator", "Kind", "Names"),
