@@ -261,39 +261,51 @@ def compute(
 @overload
 def pool(
     frame: pd.DataFrame,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    missing: Literal["propagate", "skip"] = "propagate",
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
 def pool(
     frame: Any,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    missing: Literal["propagate", "skip"] = "propagate",
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 @_documented_by(frame_pool)
 def pool(
     frame: Any,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    missing: Literal["propagate", "skip"] = "propagate",
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
@@ -302,8 +314,26 @@ def pool(
         "window": window, "catalog": catalog,
     }  # fmt: skip
     if is_dask_frame(frame):
-        return pool_dask_frame(frame, indicator, **keywords, **options)
-    return frame_pool(frame, indicator, **keywords, **options)
+        wide = (indicators, columns, allow_substitute)
+        single = _single(indicator)
+        if missing != "propagate" or any(v is not None for v in wide) or single is False:
+            raise InvalidInputError(
+                "pooling a dask DataFrame sums its partitions before any row is seen, so "
+                "missing='skip' and wide tables (indicators=, columns=, allow_substitute=) "
+                "need a pandas DataFrame: call .compute() on the dask one first"
+            )
+        return pool_dask_frame(frame, single, **keywords, **options)
+    return frame_pool(
+        frame, indicator, **keywords, missing=missing, indicators=indicators, columns=columns,
+        allow_substitute=allow_substitute, **options,
+    )  # fmt: skip
+
+
+def _single(indicator: str | Indicator | Sequence[str | Indicator] | None) -> Any:
+    """The indicator when it is one (or None), False for a list of them."""
+    if isinstance(indicator, Sequence) and not isinstance(indicator, str):
+        return False
+    return indicator
 
 
 def _pandas_only(name: str, frame: object) -> None:
