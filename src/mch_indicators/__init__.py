@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
     from mch_indicators._api import compute, dsr, get, isr, pool, search
     from mch_indicators._catalog import Catalog, load_definitions
-    from mch_indicators._io import read_table
+    from mch_indicators._io import read_table, report, to_csv, to_excel
     from mch_indicators._model import (
         Codes,
         Criteria,
@@ -114,12 +114,15 @@ __all__ = [
     "progress",
     "projection",
     "read_table",
+    "report",
     "required_arr",
     "search",
     "standard_population",
     "stats",
     "targets",
     "targets_for",
+    "to_csv",
+    "to_excel",
     "units",
 ]
 
@@ -127,7 +130,7 @@ __all__ = [
 _LAZY = {
     **dict.fromkeys(["compute", "dsr", "get", "isr", "pool", "search"], "_api"),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
-    "read_table": "_io",
+    **dict.fromkeys(["read_table", "report", "to_csv", "to_excel"], "_io"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(
         [
