@@ -129,7 +129,10 @@ def test_compute_one_value():
     zh = run(
         "compute", "MMR", "-n", "2", "-d", "26954", "--lang", "zh", "-c", "0.95", "-c", "0.998"
     )
-    assert zh.stdout.strip() == "7.42/10万 (95%置信区间 0.90–26.80; 99.8%置信区间 0.17–41.66) [数值不稳定]"
+    assert (
+        zh.stdout.strip()
+        == "7.42/10万 (95%置信区间 0.90–26.80; 99.8%置信区间 0.17–41.66) [数值不稳定]"
+    )
     as_json = json.loads(
         run("compute", "IMR", "-n", "60", "-d", "26906", "--format", "json").stdout
     )
@@ -242,11 +245,15 @@ def test_command_errors_exit_non_zero_with_one_line(args, message):
     assert message in done.stderr and "Traceback" not in done.stderr
 
 
-def test_unreadable_encoding(tmp_path):
+def test_gbk_file_is_read_and_an_undecodable_one_names_the_encodings(tmp_path):
+    # issue 14 changed this behaviour: GBK files were refused ("not UTF-8"), now they are read
     path = tmp_path / "gbk.csv"
     path.write_bytes("indicator,numerator,denominator\n孕产妇死亡率,1,100\n".encode("gbk"))
-    done = run("compute", "--file", str(path))
-    assert done.returncode == 1 and "not UTF-8" in done.stderr
+    done = run("compute", "--file", str(path), "--format", "csv")
+    assert done.returncode == 0 and "maternal_mortality_ratio" in done.stdout
+    path.write_bytes(b"indicator,numerator,denominator\nMMR,1,100\n\xff\xff,1,2\n")
+    bad = run("compute", "--file", str(path))
+    assert bad.returncode == 1 and ":3: not UTF-8 and not GB18030/GBK" in bad.stderr
 
 
 def test_usage_errors_come_from_argparse():

@@ -25,7 +25,7 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
     result_columns,
 )
-from mch_indicators._adapters._pandas._compute import compute_long, compute_rows
+from mch_indicators._adapters._pandas._compute import compute_long, compute_rows, single_columns
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
 
@@ -341,7 +341,13 @@ def pool(
         )  # fmt: skip
     checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator, catalog)
-    num, den = count_columns(frame, chosen, numerator, denominator)
+    note = ""
+    if chosen is None:
+        num, den = count_columns(frame, chosen, numerator, denominator)
+    else:
+        num, den, note = single_columns(
+            frame, chosen, numerator, denominator, allow_substitute, catalog
+        )
     keys = pool_keys(frame, chosen, by, over, window)
     if num in keys or den in keys:
         raise InvalidInputError("a count column cannot also be a grouping column")
@@ -356,8 +362,8 @@ def pool(
     none = pooled == 0
     if none.any():  # no unit reported: the group's counts are missing, not zero
         sums.loc[none, [num, den]] = np.nan
-    out = compute_sums(sums, chosen, num, den, checked, catalog)
-    return _with_coverage(out, units, pooled)
+    out = _with_coverage(compute_sums(sums, chosen, num, den, checked, catalog), units, pooled)
+    return as_frame(out.assign(substitution=note)) if allow_substitute is not None else out
 
 
 def _pool_wide(
