@@ -173,7 +173,16 @@ def match_columns(
                 f"columns= gives both {explicit[target]!r} and {column!r} for {target!r}"
             )
         explicit[target] = column
-    found = match_headers(names, vocabulary(chosen), explicit)
+    words = vocabulary(chosen)
+    found = match_headers(names, words, explicit)
+    for column in found.unmatched:  # a second column of a term already matched by name
+        again = match_headers([column], words).columns
+        target = next(iter(again), None)
+        if target is not None and target not in explicit:
+            raise InvalidInputError(
+                f"columns {found.columns[target]!r} and {column!r} both match {target!r}; keep "
+                "one, or say which is which with columns={column: term}"
+            )
     field_ids = {label.id for label in fields()}
     return ColumnMatch(
         terms={t: c for t, c in found.columns.items() if t not in field_ids},
