@@ -20,11 +20,18 @@ from mch_indicators._io._numbers import Decimal, parse_numbers
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["finish_table", "header_position"]
+__all__ = ["check_header", "finish_table", "header_position", "typed_column"]
+
+
+def _blank(cells: pd.DataFrame) -> Any:
+    """Where cells hold nothing (empty or absent), as a boolean array (vectorised)."""
+    values = cells.to_numpy(dtype=object)
+    blank: Any = _pandas().isna(values) | (values == "")
+    return blank
 
 
 def _filled(cells: pd.DataFrame) -> Any:
-    """How many cells of each row hold something."""
+    """How many cells of each of a few rows hold something (spaces alone count as nothing)."""
     text = cells.astype("string").fillna("")
     return (text.apply(lambda column: column.str.strip() != "")).sum(axis=1)
 
@@ -38,7 +45,8 @@ def header_position(cells: pd.DataFrame) -> int:
     return int(np.flatnonzero(filled >= 1)[0]) if (filled >= 1).any() else 0
 
 
-def _header(row: pd.Series[Any], name: str, where: str) -> list[str]:
+def check_header(row: pd.Series[Any], name: str, where: str = "") -> list[str]:
+    """The header's names (stripped); a name given twice is an error."""
     header = ["" if v is None or v != v else str(v).strip() for v in row.tolist()]
     seen: set[str] = set()
     for cell in header:
@@ -60,19 +68,18 @@ def finish_table(
         raise InvalidInputError(f"{name}{where}: empty; expected a header row")
     start = header_position(cells)
     header_line = int(cells.index[start])
-    header = _header(cells.iloc[start], name, where)
+    header = check_header(cells.iloc[start], name, where)
     body = cells.iloc[start + 1 :]
     body.columns = module.RangeIndex(len(header))
-    text = body.astype("string")
-    blank = text.isna() | (text.apply(lambda column: column.str.strip()) == "")
-    body = body[~blank.all(axis=1).to_numpy()]
-    blank = blank.loc[body.index]
+    blank = _blank(body)
+    filled_rows = ~blank.all(axis=1)
+    body, blank = body[filled_rows], blank[filled_rows]
     keep = []
     for position, column in enumerate(header):
         if column:
             keep.append(position)
-        elif not blank[position].all():
-            first = int(body.index[np.flatnonzero(~blank[position].to_numpy())[0]])
+        elif not blank[:, position].all():
+            first = int(body.index[np.flatnonzero(~blank[:, position])[0]])
             raise InvalidInputError(
                 f"{name}{where}:{first}: column {position + 1} holds data but has no header "
                 f"(header on line {header_line})"
@@ -85,11 +92,11 @@ def finish_table(
         raise InvalidInputError(
             f"{name}{where}:{line}: expected {len(header)} fields as in the header"
         )
-    columns = {column: _column(body[column], decimal) for column in body.columns}
+    columns = {column: typed_column(body[column], decimal) for column in body.columns}
     return cast("pd.DataFrame", module.DataFrame(columns, index=body.index))
 
 
-def _column(cells: pd.Series[Any], decimal: Decimal) -> Any:
+def typed_column(cells: pd.Series[Any], decimal: Decimal) -> Any:
     """The column as numbers when every cell is a number or missing, else stripped text."""
     numbers = _numbers(cells, decimal)
     if numbers is not None:
@@ -111,8 +118,9 @@ def _numbers(cells: pd.Series[Any], decimal: Decimal) -> Any:
         values = cells.to_numpy(dtype=np.float64)
         text = None
     elif kind in ("string", "mixed", "empty"):
-        text = cells.map(_as_text, na_action="ignore").astype("string")
-        if text.str.fullmatch(r"0\d+").fillna(False).any():  # codes keep their zeros
+        text = cells if kind == "string" else cells.map(_as_text, na_action="ignore")
+        text = text.astype(object)
+        if _codes(text):  # codes such as 010101 keep their zeros
             return None
         values = _parse(text, decimal)
         if values is None:
@@ -127,11 +135,27 @@ def _numbers(cells: pd.Series[Any], decimal: Decimal) -> Any:
     return values
 
 
+def _codes(text: pd.Series[Any]) -> bool:
+    """Whether a text column holds codes with leading zeros (``010101``)."""
+    zero = text.str.startswith("0").fillna(False).to_numpy(dtype=bool)
+    if not zero.any():
+        return False
+    return bool(text[zero].str.strip().str.fullmatch(r"0\d+").fillna(False).any())
+
+
 def _parse(text: pd.Series[Any], decimal: Decimal) -> Any:
-    """Numbers of text cells by the grammar; pandas' parser first, the grammar for the rest."""
+    """Numbers of text cells by the grammar: a C conversion first, the grammar for the rest."""
     pd = _pandas()
     if decimal == ".":
-        values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+        try:  # every cell a plain number: one C loop (float() accepts what the grammar does,
+            # plus inf, nan and 1_000, which are checked below)
+            values = text.to_numpy(dtype=object).astype(np.float64)
+        except (ValueError, TypeError):
+            numbers = pd.to_numeric(text, errors="coerce")
+            values = numbers.to_numpy(np.float64, na_value=np.nan, copy=True)
+        else:
+            if text.str.contains("_", regex=False).any():
+                values = pd.to_numeric(text, errors="coerce").to_numpy(np.float64, copy=True)
         rest = np.flatnonzero(np.isnan(values))
     else:
         values = np.full(len(text), np.nan)

@@ -13,14 +13,18 @@ import csv
 import io
 import re
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._cells import check_header, finish_table, header_position, typed_column
+from mch_indicators._io._numbers import Decimal
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DELIMITERS", "read_delimited", "sniff_delimiter"]
+__all__ = ["DELIMITERS", "choose_delimiter", "read_delimited", "sniff_delimiter"]
 
 #: Delimiters tried, with the names messages use.
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}
@@ -68,32 +72,114 @@ def _check_delimiter(text: str, delimiter: str, name: str) -> None:
         )
 
 
-def read_delimited(text: str, name: str, delimiter: str | None) -> tuple[pd.DataFrame, str]:
-    """Cells of a delimited text as strings (no conversion), one row per data line.
+def _cells(text: str, delimiter: str, **options: Any) -> pd.DataFrame:
+    """Cells as strings, no conversion (pandas' C tokenizer)."""
+    frame = _pandas().read_csv(
+        io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+        na_filter=False, skip_blank_lines=False, engine="c", **options,
+    )  # fmt: skip
+    return cast("pd.DataFrame", frame)
 
-    Returns the frame (header as columns, index = line number in the file) and
-    the delimiter used. Blank lines are skipped but keep their numbers.
+
+def choose_delimiter(text: str, name: str, delimiter: str | None) -> str:
+    """The delimiter given (checked) or detected."""
+    if delimiter is None:
+        return sniff_delimiter(text) or ","
+    if len(delimiter) != 1:
+        raise InvalidInputError(f"delimiter must be one character, got {delimiter!r}")
+    _check_delimiter(text, delimiter, name)
+    return delimiter
+
+
+def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal) -> pd.DataFrame:
+    """The typed table of a delimited text (index: line numbers, header found).
+
+    Numeric columns are parsed by pandas' C parser in one pass (no Python string
+    per cell); a column it leaves as text (a missing token, ``26,954``, a bad
+    cell) goes through the grammar of numbers, and codes with leading zeros
+    (seen in the first thousand lines) are read as text from the start.
     """
     pd = _pandas()
-    if delimiter is None:
-        delimiter = sniff_delimiter(text) or ","
-    else:
-        if len(delimiter) != 1:
-            raise InvalidInputError(f"delimiter must be one character, got {delimiter!r}")
-        _check_delimiter(text, delimiter, name)
+    chosen = choose_delimiter(text, name, delimiter)
     try:
-        # header=None: the header row sets the number of fields, so pandas refuses a
-        # longer row instead of guessing an index column; shorter rows show as NaN
-        cells = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-            na_filter=False, skip_blank_lines=False, engine="c", quoting=csv.QUOTE_MINIMAL,
+        if decimal != ".":
+            cells = _cells(text, chosen)
+            cells.index = pd.RangeIndex(1, 1 + len(cells), name="line")
+            return finish_table(cells, name, decimal)
+        head = _cells("".join(islice(io.StringIO(text), 1000)), chosen)
+        head.index = pd.RangeIndex(1, 1 + len(head), name="line")
+        if head.empty:
+            raise InvalidInputError(f"{name}: empty file; expected a header row")
+        start = header_position(head)
+        header = check_header(head.iloc[start], name)
+        sample = head.iloc[start + 1 :]
+        codes = [
+            position
+            for position in range(min(len(header), sample.shape[1]))
+            if sample[position].str.strip().str.fullmatch(r"0\d+").any()
+        ]
+        frame = pd.read_csv(
+            io.StringIO(text), sep=chosen, header=0, skiprows=start, keep_default_na=False,
+            na_filter=False, skip_blank_lines=False, engine="c",
+            dtype=dict.fromkeys(codes, str),
         )  # fmt: skip
     except pd.errors.EmptyDataError:
         raise InvalidInputError(f"{name}: empty file; expected a header row") from None
     except pd.errors.ParserError as error:
-        raise InvalidInputError(_parser_problem(name, str(error), delimiter)) from None
-    cells.index = pd.RangeIndex(1, 1 + len(cells), name="line")
-    return cells, delimiter
+        raise InvalidInputError(_parser_problem(name, str(error), chosen)) from None
+    return _typed(frame, header, start + 2, name)
+
+
+def _typed(frame: pd.DataFrame, header: list[str], first_line: int, name: str) -> pd.DataFrame:
+    """Columns named by the header, blank lines dropped, short rows refused, cells typed."""
+    module = _pandas()
+    frame.columns = module.RangeIndex(frame.shape[1])
+    frame.index = module.RangeIndex(first_line, first_line + len(frame), name="line")
+    text = [
+        i
+        for i, c in enumerate(frame.columns)
+        if not module.api.types.is_numeric_dtype(frame[c].dtype)
+    ]
+    absent = frame.isna().to_numpy()
+    blank = absent.copy()
+    if text:
+        blank[:, text] |= frame.iloc[:, text].to_numpy(dtype=object) == ""
+    filled = ~blank.all(axis=1)
+    frame = cast("pd.DataFrame", frame[filled])
+    blank, absent = blank[filled], absent[filled]
+    keep = []
+    for position, column in enumerate(header):
+        if column:
+            keep.append(position)
+        elif not blank[:, position].all():
+            line = int(frame.index[np.flatnonzero(~blank[:, position])[0]])
+            raise InvalidInputError(
+                f"{name}:{line}: column {position + 1} holds data but has no header"
+            )
+    short = absent[:, keep].any(axis=1)
+    if short.any():
+        line = int(frame.index[np.flatnonzero(short)[0]])
+        raise InvalidInputError(f"{name}:{line}: expected {len(header)} fields as in the header")
+    columns = {header[p]: _column(frame[p]) for p in keep}
+    return cast("pd.DataFrame", module.DataFrame(columns, index=frame.index))
+
+
+def _column(series: pd.Series[Any]) -> Any:
+    """A column as pandas parsed it, made to follow the grammar of numbers."""
+    pd = _pandas()
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):  # TRUE/FALSE are not counts
+        return series.map(str).astype(object)
+    if pd.api.types.is_integer_dtype(dtype):
+        return series.to_numpy(dtype=np.int64)
+    if pd.api.types.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64)
+        if np.isinf(values).any():  # "inf" is not a number a count can be: keep it as text
+            return np.array([f"{v:g}" for v in values], dtype=object)
+        if not np.isnan(values).any() and bool((values == np.round(values)).all()):
+            return values.astype(np.int64)
+        return values
+    return typed_column(series.astype(object), ".")
 
 
 def _parser_problem(name: str, message: str, delimiter: str) -> str:

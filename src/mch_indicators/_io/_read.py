@@ -100,5 +100,4 @@ def read_table(
     text, _ = decode(raw, name, encoding)
     if not text.strip():
         raise InvalidInputError(f"{name}: empty file; expected a header row")
-    cells, _ = read_delimited(text, name, delimiter)
-    return finish_table(cells, name, decimal)
+    return read_delimited(text, name, delimiter, decimal)

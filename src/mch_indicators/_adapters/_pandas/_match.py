@@ -177,11 +177,11 @@ def match_columns(
     found = match_headers(names, words, explicit)
     for column in found.unmatched:  # a second column of a term already matched by name
         again = match_headers([column], words).columns
-        target = next(iter(again), None)
-        if target is not None and target not in explicit:
+        repeated = next(iter(again), None)
+        if repeated is not None and repeated not in explicit:
             raise InvalidInputError(
-                f"columns {found.columns[target]!r} and {column!r} both match {target!r}; keep "
-                "one, or say which is which with columns={column: term}"
+                f"columns {found.columns[repeated]!r} and {column!r} both match {repeated!r}; "
+                "keep one, or say which is which with columns={column: term}"
             )
     field_ids = {label.id for label in fields()}
     return ColumnMatch(
