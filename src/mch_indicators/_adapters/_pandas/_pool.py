@@ -47,11 +47,13 @@ __all__ = [
 ]
 
 
-def group_sums(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.DataFrame:
+def group_sums(
+    frame: pd.DataFrame, keys: list[str], counts: list[str], *, sizes: str | None = None
+) -> pd.DataFrame:
     """Sums of ``counts`` by ``keys``; a missing count makes its group's sum NaN.
 
     The counts are summed in place by pandas (no float copy of a large frame);
-    the result is float64.
+    the result is float64. ``sizes`` names a column for the rows in each group.
     """
     for column in counts:
         check_numeric(frame, column)
@@ -60,9 +62,13 @@ def group_sums(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.Da
         for column in counts:
             if frame[column].hasnans:
                 sums[column] = np.nan
+        if sizes is not None:
+            sums[sizes] = float(len(frame))
         return as_frame(sums)
     grouped = frame.groupby(keys, sort=True, observed=True, dropna=False)
     sums = grouped[counts].sum().astype(np.float64)
+    if sizes is not None:
+        sums[sizes] = grouped.size().to_numpy(dtype=np.float64)
     for column in counts:
         if frame[column].hasnans:  # propagate missing counts, as summing by hand would
             missing = frame[column].isna().groupby([frame[k] for k in keys], observed=True,
@@ -233,13 +239,11 @@ def _with_coverage(out: pd.DataFrame, units: Any, pooled: Any) -> pd.DataFrame:
     """``units`` and ``units_pooled`` columns; INCOMPLETE where some units were left out."""
     flags = out["flags"].to_numpy(dtype=object)
     short = pooled < units
-    marked = np.where(flags == "", "INCOMPLETE", flags.astype(str) + "|INCOMPLETE")
+    if short.any():
+        flags = flags.copy()
+        flags[short] = [f"{f}|INCOMPLETE" if f else "INCOMPLETE" for f in flags[short]]
     return as_frame(
-        out.assign(
-            flags=np.where(short, marked, flags),
-            units=units.astype(np.int64),
-            units_pooled=pooled.astype(np.int64),
-        )
+        out.assign(flags=flags, units=units.astype(np.int64), units_pooled=pooled.astype(np.int64))
     )
 
 
@@ -354,11 +358,17 @@ def pool(
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
         frame = frame.assign(indicator=canonical_ids(frame, catalog))
     left_out = _left_out(frame, chosen, num, den, missing, checked, catalog)
-    counts = [num, den, ROWS, _POOLED]
-    sums = group_sums(_weighted(frame, num, den, left_out), keys, counts)
-    if over is not None and window is not None:
-        sums = rolling_sums(sums, keys, over, window, counts)
-    units, pooled = sums.pop(ROWS).to_numpy(), sums.pop(_POOLED).to_numpy()
+    whole = ROWS not in frame.columns and window is None
+    if whole and (left_out is None or not left_out.any()):  # every row counts: no copy
+        sums = group_sums(frame, keys, [num, den], sizes=ROWS)
+        units = sums.pop(ROWS).to_numpy()
+        pooled = units
+    else:
+        counts = [num, den, ROWS, _POOLED]
+        sums = group_sums(_weighted(frame, num, den, left_out), keys, counts)
+        if over is not None and window is not None:
+            sums = rolling_sums(sums, keys, over, window, counts)
+        units, pooled = sums.pop(ROWS).to_numpy(), sums.pop(_POOLED).to_numpy()
     none = pooled == 0
     if none.any():  # no unit reported: the group's counts are missing, not zero
         sums.loc[none, [num, den]] = np.nan
