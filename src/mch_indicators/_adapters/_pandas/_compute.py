@@ -139,8 +139,7 @@ def single_columns(
     refused unless ``allow_substitute`` allows it; an unnamed one is the column
     headed by the term's id, else by any of its names or aliases.
     """
-    from mch_indicators._adapters._pandas._match import match_columns, vocabulary
-    from mch_indicators._headers import match_headers
+    from mch_indicators._adapters._pandas._match import header_target, match_columns
 
     chosen_catalog = catalog if catalog is not None else _builtin()
     allowed = substitutes(allow_substitute, chosen_catalog)
@@ -150,18 +149,21 @@ def single_columns(
     matched: dict[str, Hashable] | None = None
     for role, column in named.items():
         term = getattr(indicator, role)
-        if column is None:
-            if term.id not in frame.columns and term.id in allowed:
-                column = str(allowed[term.id])
-            if column is None or column not in frame.columns:
-                if matched is None:
-                    matched = match_columns(frame, catalog=chosen_catalog).terms
-                stand_in = allowed.get(term.id)
-                source = stand_in if stand_in in matched else term.id
-                column = str(matched[source]) if source in matched else term.id
+        stand_in = allowed.get(term.id)
+        if column is None and stand_in is None and term.id in frame.columns:
+            column = term.id
+        elif column is None:  # by the term's names and aliases, or its allowed stand-in
+            if matched is None:
+                matched = match_columns(frame, catalog=chosen_catalog).terms
+            if stand_in is not None and stand_in in matched:
+                column = str(matched[stand_in])
+            elif term.id in frame.columns or term.id not in matched:
+                column = term.id
+            else:
+                column = str(matched[term.id])
         require(frame, [column], f"{role} column", _why(indicator, role, named[role]))
-        header = match_headers([column], vocabulary(chosen_catalog)).columns
-        given = next(iter(header), term.id)
+        given = header_target(column, chosen_catalog) if column != term.id else term.id
+        given = given or term.id
         if given in chosen_catalog.terms:
             note = check_substitute(indicator, role, column, given, allowed, chosen_catalog)
             if note:

@@ -9,6 +9,7 @@ does the matching (width, case, spaces and unit suffixes folded); an explicit
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator, Term
 
-__all__ = ["ColumnMatch", "match_columns", "resolve_term", "vocabulary"]
+__all__ = ["ColumnMatch", "header_target", "match_columns", "resolve_term", "vocabulary"]
 
 
 def _catalog(catalog: Catalog | None) -> Catalog:
@@ -35,21 +36,44 @@ def _catalog(catalog: Catalog | None) -> Catalog:
     return catalog
 
 
+# Per-catalog caches, keyed by identity (a Catalog is a Mapping, so not hashable); an
+# entry whose catalog is gone is replaced when the id is reused.
+_CACHE: dict[int, tuple[weakref.ref[Catalog], dict[str, list[str]], dict[Hashable, str | None]]]
+_CACHE = {}
+
+
+def _cached(catalog: Catalog) -> tuple[dict[str, list[str]], dict[Hashable, str | None]]:
+    entry = _CACHE.get(id(catalog))
+    if entry is None or entry[0]() is not catalog:
+        names = {
+            term.id: [term.name.zh, term.name.en, *term.aliases] for term in catalog.terms.values()
+        }
+        for label in fields():
+            names.setdefault(label.id, list(label.names()))
+        entry = (weakref.ref(catalog), names, {})
+        _CACHE[id(catalog)] = entry
+    return entry[1], entry[2]
+
+
 def vocabulary(catalog: Catalog) -> dict[str, list[str]]:
-    """Target -> its names: every term of ``catalog``, then the label fields."""
-    names: dict[str, list[str]] = {
-        term.id: [term.name.zh, term.name.en, *term.aliases] for term in catalog.terms.values()
-    }
-    for label in fields():
-        names.setdefault(label.id, list(label.names()))
-    return names
+    """Target -> its names: every term of ``catalog``, then the label fields (cached)."""
+    return _cached(catalog)[0]
+
+
+def header_target(column: Hashable, catalog: Catalog) -> str | None:
+    """The term or field one header names, or None (remembered per catalog)."""
+    names, known = _cached(catalog)
+    if column not in known:
+        found = match_headers([column], names).columns
+        known[column] = next(iter(found), None)
+    return known[column]
 
 
 def resolve_term(key: str, catalog: Catalog) -> str:
     """A term or field id from its id, name or alias (``"产妇数"`` -> ``women_delivered``)."""
-    found = match_headers([key], vocabulary(catalog)).columns
-    if found:
-        return next(iter(found))
+    found = header_target(key, catalog)
+    if found is not None:
+        return found
     folded = normalize_key(key)
     for target in vocabulary(catalog):
         if normalize_key(target) == folded:
@@ -176,8 +200,7 @@ def match_columns(
     words = vocabulary(chosen)
     found = match_headers(names, words, explicit)
     for column in found.unmatched:  # a second column of a term already matched by name
-        again = match_headers([column], words).columns
-        repeated = next(iter(again), None)
+        repeated = header_target(column, chosen)
         if repeated is not None and repeated not in explicit:
             raise InvalidInputError(
                 f"columns {found.columns[repeated]!r} and {column!r} both match {repeated!r}; "
