@@ -30,10 +30,11 @@ from mch_indicators._adapters._pandas._wide import (
     Shape,
     Substitutes,
     check_substitute,
+    placed,
     substitutes,
 )
 from mch_indicators._compute import compute_indicator
-from mch_indicators._errors import InvalidInputError, UnknownIndicatorError
+from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats._flags import Flag
 
@@ -296,13 +297,16 @@ def compute_frame(
         num, den, note = single_columns(
             frame, chosen, numerator, denominator, allow_substitute, catalog
         )
-    x, n = numbers(frame, num), numbers(frame, den)
-    if chosen is None:
-        columns_out = compute_long(
-            frame["indicator"].tolist(), x, n, checked, frame.index, catalog
-        )
-    else:
-        columns_out = result_columns(compute_rows(chosen, x, n, checked, frame.index))
+    try:
+        x, n = numbers(frame, num), numbers(frame, den)
+        if chosen is None:
+            columns_out = compute_long(
+                frame["indicator"].tolist(), x, n, checked, frame.index, catalog
+            )
+        else:
+            columns_out = result_columns(compute_rows(chosen, x, n, checked, frame.index))
+    except MCHIndicatorsError as error:
+        raise placed(error, frame) from None
     if allow_substitute is not None:
         columns_out["substitution"] = np.full(len(frame), note, dtype=object)
     kept = [c for c in frame.columns if c not in {num, den, "indicator"}]

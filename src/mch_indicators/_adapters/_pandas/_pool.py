@@ -357,7 +357,12 @@ def pool(
         raise InvalidInputError("a count column cannot also be a grouping column")
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
         frame = frame.assign(indicator=canonical_ids(frame, catalog))
-    left_out = _left_out(frame, chosen, num, den, missing, checked, catalog)
+    try:
+        left_out = _left_out(frame, chosen, num, den, missing, checked, catalog)
+    except MCHIndicatorsError as error:
+        from mch_indicators._adapters._pandas._wide import placed
+
+        raise placed(error, frame) from None
     whole = ROWS not in frame.columns and window is None
     if whole and (left_out is None or not left_out.any()):  # every row counts: no copy
         sums = group_sums(frame, keys, [num, den], sizes=ROWS)

@@ -41,6 +41,7 @@ __all__ = [
     "compute_wide",
     "located",
     "long_counts",
+    "placed",
     "substitutes",
     "to_wide",
     "with_place",
@@ -144,19 +145,44 @@ def _plan(
 def with_place(
     error: MCHIndicatorsError, place: str | None, row: Hashable | None = None
 ) -> MCHIndicatorsError:
-    """The same error about ``row`` (default: its own), its place (``石门县/2023``) in front."""
+    """The same error about ``row`` (default: its own), its place (``石门县/2023``) in front.
+
+    An error that already names its place keeps it (and is only moved to ``row``).
+    """
     copy = type(error).__new__(type(error))
     copy.__dict__.update(error.__dict__)
     copy.args = error.args
     if row is not None:
         copy.row = row
-    if place:
+    known = getattr(error, "place", None)
+    if place and not known:
         copy.reason = f"{place}: {error.reason}"
         copy.args = (copy.reason,)
-    where = f"row {copy.row!r}" + (f" ({place})" if place else "")
+        copy.place = place  # type: ignore[attr-defined]
+    shown = known or place
+    if error.message is not None and row is None:  # its own words, the place after them
+        copy.message = error.message + (f" [{place}]" if place and not known else "")
+        return copy
+    bare = copy.reason.removeprefix(f"{shown}: ") if shown else copy.reason
+    where = f"row {copy.row!r}" + (f" ({shown})" if shown else "")
     column = f"column {copy.column!r}, " if copy.column is not None else ""
-    copy.message = f"{column}{where}: {error.reason}" if copy.row is not None else None
+    copy.message = f"{column}{where}: {bare}" if copy.row is not None else None
     return copy
+
+
+def placed(error: MCHIndicatorsError, frame: pd.DataFrame) -> MCHIndicatorsError:
+    """``error`` about a row of ``frame``, with the row's area and period in front."""
+    if error.row is None or getattr(error, "place", None):
+        return error
+    try:
+        columns = list(match_columns(frame).fields.values())
+        position = np.flatnonzero(frame.index == error.row)
+    except (MCHIndicatorsError, TypeError, ValueError):
+        return error
+    if not columns or position.size != 1:
+        return error
+    place = "/".join(str(frame[c].iloc[int(position[0])]) for c in columns)
+    return with_place(error, place)
 
 
 def _places(frame: pd.DataFrame, label_columns: list[Hashable]) -> list[str]:
