@@ -69,13 +69,48 @@ def numpy_path(function: Callable[[], Any]) -> Any:
     """Run ``function`` with the optional numba kernels switched off (as a user would)."""
     from mch_indicators.stats import _kernels
 
+    def forget() -> None:
+        _kernels.fused_kernels.cache_clear()
+        _kernels.backend_choice.cache_clear()
+
     os.environ[_kernels.BACKEND_VARIABLE] = "numpy"
-    _kernels.fused_kernels.cache_clear()
+    forget()
     try:
         return function()
     finally:
         del os.environ[_kernels.BACKEND_VARIABLE]
-        _kernels.fused_kernels.cache_clear()
+        forget()
+
+
+def bench_import(repeats: int) -> dict[str, float]:
+    """Median wall time of a fresh interpreter importing numpy, and mch_indicators."""
+    import statistics
+    import subprocess
+    import sys
+
+    def fresh(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - start
+
+    times: dict[str, list[float]] = {"python": [], "numpy": [], "mch_indicators": []}
+    for _ in range(repeats):  # interleaved, so that a busy moment hits all three alike
+        times["python"].append(fresh("pass"))
+        times["numpy"].append(fresh("import numpy"))
+        times["mch_indicators"].append(fresh("import mch_indicators"))
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def bench_flags(
+    proportion: Any, ratio: Any, x: np.ndarray, n: np.ndarray, repeats: int
+) -> dict[str, float]:
+    """Wilson and exact Poisson with and without reliability flags on one count mix."""
+    return {
+        "Wilson, flags": best_of(lambda: proportion.compute(x, n), repeats),
+        "Wilson, no flags": best_of(lambda: proportion.compute(x, n, reliability=None), repeats),
+        "exact Poisson, flags": best_of(lambda: ratio.compute(x, n), repeats),
+        "exact Poisson, no flags": best_of(lambda: ratio.compute(x, n, reliability=None), repeats),
+    }
 
 
 def bench_pool(size: int, repeats: int) -> list[tuple[str, float]]:
@@ -237,6 +272,36 @@ def main() -> None:
         f"peak memory / input size: Wilson {wilson_peak / input_bytes:.2f}, "
         f"exact Poisson {exact_peak / input_bytes:.2f}"
     )
+    flags_mixes = {
+        "mix 1 (births 500-40,000; deaths Poisson, 19 distinct)": bench_flags(
+            proportion, ratio, deaths, births, repeats
+        ),
+    }
+    # mix 2: denominators uniform in 1-20,000 and Binomial(n, 1 %) numerators: a few
+    # hundred distinct counts, most above 20, so few strata are flagged
+    births_2 = rng.integers(1, 20_001, size).astype(np.float64)
+    events_2 = rng.binomial(births_2.astype(np.int64), 0.01).astype(np.float64)
+    flags_mixes[
+        f"mix 2 (births 1-20,000; Binomial(n, 1 %), {np.unique(events_2).size} distinct)"
+    ] = bench_flags(proportion, ratio, events_2, births_2, repeats)
+    print()
+    print("reliability flags: time with flags / time without")
+    for mix, timed in flags_mixes.items():
+        wilson = timed["Wilson, flags"] / timed["Wilson, no flags"]
+        exact = timed["exact Poisson, flags"] / timed["exact Poisson, no flags"]
+        print(f"  {mix}: Wilson {wilson:.2f}x, exact Poisson {exact:.2f}x")
+        for name, seconds in timed.items():
+            print(f"    {name:<46} {seconds:>9.4f}")
+
+    imports = bench_import(5 if args.quick else 15)
+    print()
+    print("fresh interpreter, median wall time (s): " + ", ".join(
+        f"{name} {seconds:.3f}" for name, seconds in imports.items()))  # fmt: skip
+    print(
+        "import mch_indicators costs "
+        f"{(imports['mch_indicators'] - imports['numpy']) * 1000:+.0f} ms against import numpy"
+    )
+
     pooled = bench_pool(size, repeats)
     print()
     print(f"pooling {size:,} county-year-stratum rows into 30,000 county-years")

@@ -1,4 +1,4 @@
-"""Write one Markdown page per catalog indicator, and an index table.
+"""Write one Markdown page per catalog indicator, an index by domain and a variants page.
 
 The pages are the library's own description of each indicator
 (:func:`mch_indicators._render.describe`, the renderer ``mch-indicators show``
@@ -11,32 +11,109 @@ from pathlib import Path
 
 import mch_indicators as mch
 from mch_indicators import units
-from mch_indicators._render import describe
+from mch_indicators._render import criteria_label, parameter_label
+
+DOMAIN_TITLES = {
+    "mortality": "Mortality and pregnancy outcomes · 死亡与妊娠结局",
+    "maternal_care": "Maternal care · 孕产期保健",
+    "screening": "Screening · 筛查",
+    "child_health": "Child health and nutrition · 儿童保健与营养",
+    "immunization": "Immunization · 免疫接种",
+    "pmtct": "Prevention of mother-to-child transmission · 预防母婴传播",
+    "womens_health": "Women's health · 妇女保健",
+    "fertility_services": "Family planning, fertility and services · 生育与服务",
+}
 
 
-def write_indicator_pages(folder: Path) -> None:
-    """(Re)write ``folder`` with one page per indicator and an ``index.md``."""
-    folder.mkdir(exist_ok=True)
-    rows = [
+def _index() -> list[str]:
+    lines = [
         "# Indicator reference",
         "",
-        "One page per indicator of the built-in catalog, generated from its data files.",
+        f"{len(mch.catalog)} indicators of the built-in catalog, one page each, generated from "
+        "the data files. Variants (China's and WHO's definitions of one concept) follow their "
+        "root, marked ↳; [how definitions differ](variants.md) compares them side by side.",
         "",
         "```{toctree}",
         ":hidden:",
         "",
+        "variants",
         *sorted(i.id for i in mch.catalog.values()),
         "```",
         "",
-        "| id | 中文名 | name | unit | kind | variant of | verified |",
-        "|---|---|---|---|---|---|---|",
     ]
+    for domain in mch.Domain:
+        members = mch.catalog.filter(domain=domain)
+        if not members:
+            continue
+        roots = [i for i in members if i.variant_of is None]
+        ordered = []
+        for root in roots:
+            ordered.append(root)
+            ordered += [i for i in members if i.variant_of == root.id]
+        ordered += [i for i in members if i not in ordered]
+        lines += [
+            f"## {DOMAIN_TITLES.get(domain.value, domain.value)}",
+            "",
+            "| indicator | 中文名 | unit | kind | verified |",
+            "|---|---|---|---|---|",
+        ]
+        for indicator in ordered:
+            mark = "↳ " if indicator.variant_of else ""
+            unit = units.spec(indicator.unit).symbol or indicator.unit
+            lines.append(
+                f"| {mark}[{indicator.name.en}]({indicator.id}.md) | {indicator.name.zh} "
+                f"| {unit} | {indicator.kind.value} | {'yes' if indicator.verified else 'no'} |"
+            )
+        lines.append("")
+    return lines
+
+
+def _variants() -> list[str]:
+    lines = [
+        "# How definitions differ",
+        "",
+        "Every family of variants in the catalog: the same concept defined by China's statistical "
+        "system, WHO, the SDG metadata, DHS or a national plan. Each table is generated from the "
+        "definitions' own data (parameters, the criteria of the numerator and denominator terms, "
+        "unit and kind), so it cannot disagree with what the library computes.",
+        "",
+    ]
+    seen: set[str] = set()
+    for indicator in mch.catalog.values():
+        family = mch.catalog.variants(indicator)
+        if len(family) < 2 or family[0].id in seen:
+            continue
+        seen.add(family[0].id)
+        lines += [
+            f"## {family[0].name.en} · {family[0].name.zh}",
+            "",
+            "| indicator | differs by | numerator | denominator | unit | kind |",
+            "|---|---|---|---|---|---|",
+        ]
+        for member in family:
+            terms = []
+            for term in (member.numerator, member.denominator):
+                criteria = criteria_label(term)
+                terms.append(term.name.zh + (f" (`{criteria}`)" if criteria else ""))
+            params = parameter_label(member.parameters)
+            lines.append(
+                f"| [{member.id}]({member.id}.md) | {f'`{params}`' if params else '-'} "
+                f"| {terms[0]} | {terms[1]} | {units.spec(member.unit).symbol or member.unit} "
+                f"| {member.kind.value} |"
+            )
+        lines.append("")
+    return lines
+
+
+def write_indicator_pages(folder: Path) -> None:
+    """(Re)write ``folder``: one page per indicator, ``index.md`` and ``variants.md``."""
+    from mch_indicators._render import describe
+
+    folder.mkdir(exist_ok=True)
+    for stale in folder.glob("*.md"):  # an indicator removed from the catalog leaves no page
+        stale.unlink()
     for indicator in mch.catalog.values():
         page = describe(indicator, format="markdown")
         (folder / f"{indicator.id}.md").write_text(page, encoding="utf-8")
-        rows.append(
-            f"| [{indicator.id}]({indicator.id}.md) | {indicator.name.zh} | {indicator.name.en} "
-            f"| {units.spec(indicator.unit).symbol or indicator.unit} | {indicator.kind.value} "
-            f"| {indicator.variant_of or ''} | {'yes' if indicator.verified else 'no'} |"
-        )
-    (folder / "index.md").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "index.md").write_text("\n".join(_index()) + "\n", encoding="utf-8")
+    (folder / "variants.md").write_text("\n".join(_variants()) + "\n", encoding="utf-8")

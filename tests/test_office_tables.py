@@ -263,7 +263,7 @@ def test_chinese_display_rounds_half_up_with_indicator_decimals():
     shown = mch.compute(office_table()).pipe(lambda f: f[f["county"] == "河阳县"])
     from mch_indicators._display import display_frame
 
-    table = display_frame(shown, "zh", text=True)
+    table = display_frame(shown, "zh", catalog=mch.catalog, text=True)
     assert table["数值"].tolist() == ["7.16", "93.14", "97.30"]
     assert table["单位"].tolist() == ["/10万", "%", "%"]
     assert list(table.columns[:3]) == ["地市", "县区", "年份"]

@@ -21,7 +21,7 @@ def test_default_poisson_rule_is_fewer_than_twenty_events():
 
 
 def test_rse_threshold_alone():
-    """RSE = 1/√x: above 30 % for x <= 11 (methods.md §3)."""
+    """RSE = 1/√x (a Poisson count's relative standard error): above 30 % for x <= 11."""
     rule = Reliability(min_events=0, max_rse=0.30)
     result = RATE.compute([11, 12], 1000, reliability=rule)
     assert result.has_flag(Flag.UNRELIABLE).tolist() == [True, False]

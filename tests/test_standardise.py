@@ -1,4 +1,11 @@
-"""Direct and indirect standardisation against PHE's expected values (methods.md §6 D, E, L)."""
+"""Direct and indirect standardisation against PHEindicatormethods' expected values.
+
+Reference tables in ``tests/reference/`` (each file's header gives its source, how the
+numbers were obtained and the tolerance): ``phe_dsr_isr_inputs.csv`` (PHE's test data
+set, testdata_DSR_ISR.xlsx), ``phe_dsr_expected.csv`` and ``phe_isr_expected.csv`` (its
+expected results, cases D and E), ``phe_dsr_districts_*.csv`` (synthetic districts run
+through PHEindicatormethods 2.1.0, cases L).
+"""
 
 from __future__ import annotations
 
@@ -7,85 +14,61 @@ import pandas as pd
 import pytest
 
 import mch_indicators as mch
+from reference_data import case, case_id, load, missing
 
-BANDS = [f"{a}-{a + 4}" for a in range(0, 90, 5)] + ["90+"]
-POP = [636, 558, 609, 543, 384, 594, 669, 843, 660, 576, 606, 522, 426, 273, 300, 288, 153, 123,
-       207]  # fmt: skip
-BIG = [127, 25, 18, 21, 12, 27, 48, 27, 29, 32, 32, 34, 45, 65, 38, 68, 74, 82, 91]
-SMALL = [12, 4, 3, 2, 3, 4, 8, 2, 2, 3, 4, 5, 6, 8, 5, 6, 5, 5, 4]
-TINY = [0, 0, np.nan, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 2, 3]
-REF_COUNT = [10303, 2824, 0, 3615, 3641, 3490, 3789, 3213, 3031, 2771, 3089, 3490, 3595, 4745,
-             5514, 7125, 5694, 6210, 5757]  # fmt: skip
-REF_POP = [50520, 57173, 60213, 54659, 44345, 50128, 62163, 67423, 62899, 55463, 60479, 49974,
-           44140, 40888, 37239, 30819, 18136, 15325, 13918]  # fmt: skip
+INPUTS = load("phe_dsr_isr_inputs")
+AREAS = ("big", "small", "tiny")
+BANDS = [row["band"] for row in INPUTS]
+POP = [row["population"] for row in INPUTS]
+BIG = [row["big"] for row in INPUTS]
 
 #: PHE's published values are printed to 15 significant digits: compare at 1e-9 relative.
 RTOL = 1e-9
 
+#: D5, PHE's DSR of testdata_big per 100,000 (ESP 2013).
+BIG_DSR = case("phe_dsr_expected", "D5")["value"]
+
 
 def phe_frame() -> pd.DataFrame:
-    rows = []
-    for area, counts in (("big", BIG), ("small", SMALL), ("tiny", TINY)):
-        for band, count, pop, rc, rp in zip(BANDS, counts, POP, REF_COUNT, REF_POP, strict=True):
-            rows.append((area, band, count, pop, rc, rp))
+    """PHE's three areas (testdata_big, _small, _tiny) with the ISR reference data."""
+    rows = [
+        (area, row["band"], row[area], row["population"], row["ref_count"], row["ref_pop"])
+        for area in AREAS
+        for row in INPUTS
+    ]
     return pd.DataFrame(rows, columns=["area", "age", "count", "pop", "ref_count", "ref_pop"])
 
 
-@pytest.mark.parametrize(
-    ("multiplier", "expected"),
-    [
-        (
-            100_000,  # D5, D6 (testdata_big, testdata_small)
-            {
-                "big": (10430.2479914694, 9717.70906798568, 11178.9409154793, 9323.2878802199,
-                        11620.5959995221),
-                "small": (1103.2120253001, 877.455767536709, 1367.08822272518, 763.642035793988,
-                          1530.03289482448),
-            },
-        ),
-        (
-            10_000,  # D1, D2
-            {
-                "big": (1043.02479914694, 971.770906798568, 1117.89409154792, 932.32878802199,
-                        1162.05959995221),
-                "small": (110.32120253001, 87.7455767536709, 136.708822272518, 76.3642035793988,
-                          153.003289482448),
-            },
-        ),
-    ],
-)  # fmt: skip
-def test_dsr_reproduces_phe_tables(multiplier, expected):
-    frame = phe_frame()
-    out = mch.dsr(frame, count="count", population="pop", age="age", standard="esp_2013",
-                  by="area", confidence=(0.95, 0.998), multiplier=multiplier)  # fmt: skip
-    out = out.set_index("area")
-    for area, (value, lo95, hi95, lo998, hi998) in expected.items():
-        row = out.loc[area]
-        got = [
-            row["value"],
-            row["lower_95"],
-            row["upper_95"],
-            row["lower_99.8"],
-            row["upper_99.8"],
-        ]
-        np.testing.assert_allclose(got, [value, lo95, hi95, lo998, hi998], rtol=RTOL)
-    tiny = out.loc["tiny"]  # D3, D7: 9 events, no value
-    assert tiny["total_count"] == 9 and np.isnan(tiny["value"]) and np.isnan(tiny["lower_95"])
-    assert tiny["flags"] == "SUPPRESSED"
-    assert out.loc["big", "total_count"] == 895 and out.loc["big", "total_pop"] == 8970
-
-
-def test_dsr_1976_standard_with_85_plus_band():
-    """D8 (value and 95 % limits; the spreadsheet's 99.8 % pair is 10x too large)."""
+def phe_1976_frame() -> pd.DataFrame:
+    """PHE's testdata_1976: testdata_big's first 18 bands, the last one relabelled 85+."""
     bands = [*BANDS[:17], "85+"]
-    frame = pd.DataFrame({"age": bands, "count": BIG[:18], "pop": POP[:18]})
-    out = mch.dsr(frame, count="count", population="pop", age="age", standard="esp_1976")
-    np.testing.assert_allclose(
-        out[["value", "lower", "upper"]].iloc[0].to_numpy(),
-        [8592.09758502237, 7991.1609314421, 9225.25388031832],
-        rtol=RTOL,
-    )
-    assert out["total_pop"].iloc[0] == 8763
+    return pd.DataFrame({"age": bands, "count": BIG[:18], "pop": POP[:18]})
+
+
+DSR_COLUMNS = ["value", "lower_95", "upper_95", "lower_99.8", "upper_99.8"]
+
+
+@pytest.mark.parametrize("row", load("phe_dsr_expected"), ids=case_id)
+def test_dsr_reproduces_phe_tables(row):
+    """D1-D8 (ESP 2013 for the three areas, ESP 1976 for testdata_1976)."""
+    levels = {"confidence": (0.95, 0.998), "multiplier": row["multiplier"]}
+    if row["dataset"] == "testdata_1976":
+        out = mch.dsr(phe_1976_frame(), count="count", population="pop", age="age",
+                      standard=row["standard"], **levels).iloc[0]  # fmt: skip
+    else:
+        out = mch.dsr(phe_frame(), count="count", population="pop", age="age",
+                      standard=row["standard"], by="area", **levels)  # fmt: skip
+        out = out.set_index("area").loc[row["dataset"].removeprefix("testdata_")]
+    assert out["total_count"] == row["total_count"]
+    assert out["total_pop"] == row["total_pop"]
+    expected = [row[c] for c in ("value", "lower_95", "upper_95", "lower_99_8", "upper_99_8")]
+    if missing(row["value"]):  # D3, D7: 9 events, no value
+        assert np.isnan(out[DSR_COLUMNS].to_numpy(dtype=float)).all()
+        assert out["flags"] == "SUPPRESSED"
+        return
+    given = [not missing(v) for v in expected]  # D4, D8: the sheet's 99.8 % pair is wrong
+    got = out[DSR_COLUMNS].to_numpy(dtype=float)[given]
+    np.testing.assert_allclose(got, np.array(expected)[given], rtol=RTOL)
 
 
 def test_dsr_non_independent_events():
@@ -126,35 +109,21 @@ def test_dsr_non_independent_events():
     assert wider["lower"].iloc[0] == pytest.approx(expected, rel=1e-12)
 
 
-def test_dsr_synthetic_districts_through_the_live_peer():
+@pytest.mark.parametrize("row", load("phe_dsr_districts_expected"), ids=case_id)
+def test_dsr_synthetic_districts_through_the_live_peer(row):
     """L1–L3: women 15–44, ESP 2013 weights, subset of the standard's bands."""
-    bands = ["15-19", "20-24", "25-29", "30-34", "35-39", "40-44"]
-    rows = {
-        "district_A": ([14, 31, 45, 38, 22, 9], [5210, 6020, 6480, 6900, 6100, 5800]),
-        "district_B": ([3, 5, 0, 4, 2, np.nan], [1210, 1390, 1500, 1620, 1405, 1330]),
-        "district_C": ([1, 2, 1, 0, 3, 1], [410, 455, 520, 560, 480, 430]),
-    }
-    frame = pd.DataFrame(
-        [
-            (g, b, c, p)
-            for g, (cs, ps) in rows.items()
-            for b, c, p in zip(bands, cs, ps, strict=True)
-        ],
-        columns=["district", "age", "count", "pop"],
+    frame = pd.DataFrame(load("phe_dsr_districts_inputs")).rename(
+        columns={"band": "age", "population": "pop"}
     )
     out = mch.dsr(frame, count="count", population="pop", age="age", standard="esp_2013",
                   by="district", subset=True).set_index("district")  # fmt: skip
-    np.testing.assert_allclose(
-        out.loc["district_A", ["value", "lower", "upper"]].to_numpy(dtype=float),
-        [419.073735055206, 356.211127068465, 489.797366308774],
+    district = out.loc[row["district"]]
+    assert district["total_count"] == row["total_count"]
+    np.testing.assert_allclose(  # L3: 8 events, no value (NaN on both sides)
+        district[["value", "lower", "upper"]].to_numpy(dtype=float),
+        [row["value"], row["lower"], row["upper"]],
         rtol=RTOL,
     )
-    np.testing.assert_allclose(
-        out.loc["district_B", ["value", "lower", "upper"]].to_numpy(dtype=float),
-        [161.13919204408, 87.8361788608209, 270.658609207407],
-        rtol=RTOL,
-    )
-    assert out.loc["district_C", "total_count"] == 8 and np.isnan(out.loc["district_C", "value"])
 
 
 def test_bands_are_matched_by_label_not_position():
@@ -169,7 +138,7 @@ def test_bands_are_matched_by_label_not_position():
         ]
         for f in (frame, shuffled, relabelled)
     ]
-    assert results[0] == pytest.approx(10430.2479914694, rel=RTOL)
+    assert results[0] == pytest.approx(BIG_DSR, rel=RTOL)
     assert results[1] == pytest.approx(results[0], rel=1e-13)
     assert results[2] == pytest.approx(results[0], rel=1e-13)
 
@@ -196,7 +165,7 @@ def test_standard_from_a_column_or_a_mapping():
     from_column = mch.dsr(frame.assign(w=frame["age"].map(weights)), count="count",
                           population="pop", age="age", standard="w")  # fmt: skip
     for out in (from_mapping, from_column):
-        assert out["value"].iloc[0] == pytest.approx(10430.2479914694, rel=RTOL)
+        assert out["value"].iloc[0] == pytest.approx(BIG_DSR, rel=RTOL)
 
 
 def test_shipped_standards_sum_as_published():
@@ -223,39 +192,24 @@ def test_dsr_does_not_modify_its_input():
     pd.testing.assert_frame_equal(frame, before)
 
 
-@pytest.mark.parametrize(
-    ("kind", "refvalue", "multiplier", "expected"),
-    [
-        ("rate", 1, 100_000, {"big": (10011.1376220911, 9365.91600297888, 10689.0975829106),
-                              "small": (1017.89220515116, 819.521002506463, 1249.75926013832),
-                              "tiny": (100.670657652312, 46.0330351330789, 191.10426659054)}),
-        ("rate", 1, 1000, {"big": (100.111376220911, 93.6591600297888, 106.890975829106)}),
-        ("ratio", 1, 100_000, {"big": (1.07072329390203, 1.0017147712554, 1.14323328724989),
-                               "tiny": (0.0107670498828137, 0.00492338082509578,
-                                        0.0204392145554997)}),
-        ("ratio", 100, 100_000, {"small": (10.8866837704005, 8.7650401018294, 13.3665763284189)}),
-    ],
-)  # fmt: skip
-def test_isr_reproduces_phe_tables(kind, refvalue, multiplier, expected):
-    """E1–E12 (95 % limits; exact below 10 observed events, Byar from 10)."""
-    out = mch.isr(phe_frame(), count="count", population="pop", reference_count="ref_count",
-                  reference_population="ref_pop", by="area", kind=kind, refvalue=refvalue,
-                  multiplier=multiplier).set_index("area")  # fmt: skip
-    for area, values in expected.items():
-        np.testing.assert_allclose(
-            out.loc[area, ["value", "lower", "upper"]].to_numpy(dtype=float), values, rtol=RTOL
-        )
-    assert out.loc["big", "expected"] == pytest.approx(835.883561231174, rel=RTOL)
-    assert out.loc["tiny", "method"] == "exact" and out.loc["big", "method"] == "Byar"
+ISR_COLUMNS = ["value", "lower_95", "upper_95", "lower_99.8", "upper_99.8", "expected"]
+PHE_METHOD = {"Byars": "Byar", "Exact": "exact"}
 
 
-def test_isr_99_8_limits():
+@pytest.mark.parametrize("row", load("phe_isr_expected"), ids=case_id)
+def test_isr_reproduces_phe_tables(row):
+    """E1–E12 (exact below 10 observed events, Byar from 10)."""
+    scale = {key: row[key] for key in ("refvalue", "multiplier") if not missing(row[key])}
     out = mch.isr(phe_frame(), count="count", population="pop", reference_count="ref_count",
-                  reference_population="ref_pop", by="area", confidence=(0.95, 0.998))  # fmt: skip
-    big = out.set_index("area").loc["big"]
+                  reference_population="ref_pop", by="area", kind=row["kind"],
+                  confidence=(0.95, 0.998), **scale).set_index("area")  # fmt: skip
+    area = out.loc[row["dataset"].removeprefix("testdata_")]
+    expected = [row[c] for c in ("value", "lower_95", "upper_95", "lower_99_8", "upper_99_8")]
     np.testing.assert_allclose(
-        [big["lower_99.8"], big["upper_99.8"]], [0.963515561961444, 1.18600704158763], rtol=RTOL
+        area[ISR_COLUMNS].to_numpy(dtype=float), [*expected, row["expected"]], rtol=RTOL
     )
+    assert area["observed"] == row["observed"]
+    assert area["method"] == PHE_METHOD[row["method"]]
 
 
 def test_isr_errors():

@@ -44,10 +44,20 @@ def test_every_target_is_sourced_and_points_at_the_catalog():
         ("who_cervical_elimination", "hpv_vaccination_coverage_girls", 2030, "≥ 90%"),
         ("healthy_china_2030", "maternal_mortality_ratio", 2030, "≤ 12 per 100,000"),
         ("healthy_china_2030", "under5_mortality_rate", 2030, "≤ 6‰"),
-        ("cn_outlines_2030", "neonatal_mortality_rate", 2030, "< 3‰"),
+        ("cn_outlines_2030", "neonatal_mortality_rate", 2030, "≤ 3‰"),
+        (
+            "nhc_outlines_implementation_2030",
+            "paediatric_beds_per_1000_children",
+            2030,
+            "≥ 3.17 per 1,000",
+        ),
         ("maternal_infant_safety_2025", "maternal_mortality_ratio", 2025, "≤ 14.5 per 100,000"),
-        ("healthy_children_2025", "under5_mortality_rate", 2025, "< 6.6‰"),
-        ("birth_defect_2027", "birth_defect_infant_mortality_rate", 2027, "< 1‰"),
+        ("healthy_children_2025", "under5_mortality_rate", 2025, "≤ 6.6‰"),
+        ("birth_defect_2027", "birth_defect_infant_mortality_rate", 2027, "≤ 1‰"),
+        ("birth_defect_2027", "newborn_hearing_intervention_6m_rate", 2027, "≥ 90%"),
+        ("cn_emtct", "syphilis_exposed_infant_treatment_rate", None, "≥ 95%"),
+        ("cn_emtct_action_2025", "congenital_syphilis_incidence", 2025, "≤ 50 per 100,000"),
+        ("national_nutrition_2030", "anaemia_pregnant_women", 2030, "≤ 10%"),
         ("cn_emtct", "congenital_syphilis_incidence", None, "≤ 50 per 100,000"),
         ("cn_cervical_2030", "cervical_cancer_screening_rate", 2025, "≥ 50%"),
         ("childcare_14th_fyp", "childcare_places_per_1000", 2025, "≥ 4.5 per 1,000"),
@@ -58,14 +68,35 @@ def test_targets_of_the_reference_notes(plan, indicator, year, rule):
 
 
 def test_evaluate_each_comparator_at_its_boundary():
-    below = target("cn_outlines_2030", "maternal_mortality_ratio")  # < 12
-    assert below.evaluate([11.99, 12.0, 12.01]).tolist() == [MET, NOT_MET, NOT_MET]
-    at_most = target("healthy_china_2030", "maternal_mortality_ratio")  # <= 12
+    below = target("sdg_2030", "maternal_mortality_ratio")  # "less than 70"
+    assert below.evaluate([69.99, 70.0, 70.01]).tolist() == [MET, NOT_MET, NOT_MET]
+    at_most = target("cn_outlines_2030", "maternal_mortality_ratio")  # "12/10万以下": <= 12
     assert at_most.evaluate([11.99, 12.0, 12.01]).tolist() == [MET, MET, NOT_MET]
-    at_least = target("cn_outlines_2030", "maternal_systematic_management_rate_cn")  # >= 90
-    assert at_least.evaluate([89.99, 90.0, 95]).tolist() == [NOT_MET, MET, MET]
-    above = target("healthy_children_2025", "nip_vaccine_coverage_township")  # > 90
+    at_least = target("nhc_outlines_implementation_2030", "maternal_systematic_management_rate_cn")
+    assert at_least.evaluate([89.99, 90.0, 95]).tolist() == [NOT_MET, MET, MET]  # "90%以上"
+    plan = mch.Plan(
+        id="p", name=mch.Names(en="Plan", zh="规划"), sources=[mch.Source(document="A")]
+    )
+    above = mch.Target(plan=plan, indicator="x", comparator="above", value=90, unit="%")
     assert above.evaluate([90.0, 90.01]).tolist() == [NOT_MET, MET]
+
+
+def test_wording_fixes_the_comparator():
+    plan = {"name": {"en": "Plan", "zh": "规划"}, "sources": [{"document": "A plan, 2024"}]}
+    body = {"plan": "p", "indicator": "maternal_mortality_ratio", "value": 12, "year": 2030}
+    worded = {**body, "comparator": "at_most", "wording": "孕产妇死亡率下降到12/10万以下"}
+    (loaded,) = _load_targets({"plans": {"p": plan}, "target": [worded]}, mch.catalog)
+    assert loaded.evaluate(12.0).tolist() == MET
+    wrong = {**worded, "comparator": "below"}
+    with pytest.raises(mch.DefinitionError, match="means 'at_most'"):
+        _load_targets({"plans": {"p": plan}, "target": [wrong]}, mch.catalog)
+    age_band = {
+        **body,
+        "comparator": "at_least",
+        "value": 90,
+        "wording": "3岁以下儿童系统管理率保持在90%以上",  # 以下 in an age band is no comparison
+    }
+    assert _load_targets({"plans": {"p": plan}, "target": [age_band]}, mch.catalog)
 
 
 def test_relative_targets_need_the_baseline():

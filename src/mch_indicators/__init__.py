@@ -6,7 +6,9 @@
 
 The public surface is what ``__all__`` lists; modules whose names start with an
 underscore are private. :mod:`mch_indicators.stats` holds the statistics on plain
-arrays, :mod:`mch_indicators.units` the units.
+arrays, :mod:`mch_indicators.units` the units, :mod:`mch_indicators.export` the
+definitions in formats other systems import (JSON, CSV, xlsx, DHIS2, FHIR) and
+:mod:`mch_indicators.testing` hypothesis strategies derived from the definitions.
 
 This module only re-exports, and lazily: ``import mch_indicators`` loads numpy and
 nothing heavier (neither pydantic, pint, scipy nor pandas); each name is imported
@@ -20,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from mch_indicators._adapters._accessor import install as _install_accessor
 from mch_indicators._errors import (
+    AmbiguousIndicatorError,
     ConfigurationError,
     DefinitionError,
     InvalidInputError,
@@ -30,11 +33,11 @@ from mch_indicators._errors import (
 from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
-    from mch_indicators import stats, units
+    from mch_indicators import export, stats, units
     from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
-    from mch_indicators._api import compute, dsr, get, isr, pool, search
+    from mch_indicators._api import compare, compute, dsr, funnel, get, isr, pool, search, trend
     from mch_indicators._catalog import Catalog, load_definitions
-    from mch_indicators._io import read_table, report, to_csv, to_excel
+    from mch_indicators._io import read_table
     from mch_indicators._model import (
         Codes,
         Criteria,
@@ -49,7 +52,15 @@ if TYPE_CHECKING:
         Text,
     )
     from mch_indicators._options import ComputeOptions
-    from mch_indicators._progress import Progress, progress, required_arr
+    from mch_indicators._progress import (
+        Progress,
+        TargetAssessment,
+        assess_target,
+        progress,
+        project_target,
+        required_arr,
+    )
+    from mch_indicators._report import report, to_csv, to_excel
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation, standard_population
     from mch_indicators._targets import Comparator, Plan, Target, TargetStatus, targets_for
@@ -68,6 +79,7 @@ if TYPE_CHECKING:
     targets: tuple[Target, ...]
 
 __all__ = [
+    "AmbiguousIndicatorError",
     "Catalog",
     "Codes",
     "ColumnMatch",
@@ -93,6 +105,7 @@ __all__ = [
     "StandardPopulation",
     "Suppression",
     "Target",
+    "TargetAssessment",
     "TargetStatus",
     "Term",
     "Text",
@@ -102,9 +115,13 @@ __all__ = [
     "annualize",
     "arr",
     "arr_series",
+    "assess_target",
     "catalog",
+    "compare",
     "compute",
     "dsr",
+    "export",
+    "funnel",
     "get",
     "isr",
     "load_definitions",
@@ -112,6 +129,7 @@ __all__ = [
     "percent_decline",
     "pool",
     "progress",
+    "project_target",
     "projection",
     "read_table",
     "report",
@@ -123,14 +141,18 @@ __all__ = [
     "targets_for",
     "to_csv",
     "to_excel",
+    "trend",
     "units",
 ]
 
 # name -> the module it lives in; imported on first access (PEP 562)
 _LAZY = {
-    **dict.fromkeys(["compute", "dsr", "get", "isr", "pool", "search"], "_api"),
+    **dict.fromkeys(
+        ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"], "_api"
+    ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
-    **dict.fromkeys(["read_table", "report", "to_csv", "to_excel"], "_io"),
+    "read_table": "_io",
+    **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(
         [
@@ -140,7 +162,13 @@ _LAZY = {
         "_model",
     ),
     **dict.fromkeys(["ComputeOptions", "DEFAULT_RELIABILITY"], "_options"),
-    **dict.fromkeys(["Progress", "progress", "required_arr"], "_progress"),
+    **dict.fromkeys(
+        [
+            *("Progress", "TargetAssessment", "assess_target", "progress", "project_target"),
+            "required_arr",
+        ],
+        "_progress",
+    ),
     "Result": "_result",
     **dict.fromkeys(["StandardPopulation", "standard_population"], "_standards"),
     **dict.fromkeys(["Comparator", "Plan", "Target", "TargetStatus", "targets_for"], "_targets"),
@@ -152,7 +180,7 @@ _LAZY = {
         "stats",
     ),
 }
-_SUBMODULES = {"stats", "units"}
+_SUBMODULES = {"export", "stats", "testing", "units"}
 
 
 def __getattr__(name: str) -> object:

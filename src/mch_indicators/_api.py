@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, overload
 import numpy.typing as npt
 
 from mch_indicators._adapters._dask import compute_dask_frame, is_dask_frame, pool_dask_frame
-from mch_indicators._adapters._pandas import compute_frame
+from mch_indicators._adapters._pandas import FunnelTable, compute_frame
+from mch_indicators._adapters._pandas import compare as frame_compare
 from mch_indicators._adapters._pandas import dsr as frame_dsr
+from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import pool as frame_pool
+from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions
 
@@ -29,8 +32,9 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation
+    from mch_indicators._targets import Target
 
-__all__ = ["compute", "dsr", "get", "isr", "pool", "search"]
+__all__ = ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"]
 
 Columns = str | Sequence[str] | None
 F = TypeVar("F", bound=Callable[..., Any])
@@ -89,7 +93,7 @@ def search(query: str, limit: int | None = 10) -> list[Indicator]:
     --------
     >>> import mch_indicators as mch
     >>> [i.id for i in mch.search("stillbirth", limit=3)]
-    ['stillbirth_rate', 'stillbirth_rate_22w', 'perinatal_mortality_rate_cn']
+    ['stillbirth_rate', 'stillbirth_rate_22w', 'stillbirth_rate_24w']
     >>> mch.search("早孕")[0].id
     'early_pregnancy_registration_rate_cn'
     """
@@ -336,11 +340,20 @@ def _single(indicator: str | Indicator | Sequence[str | Indicator] | None) -> An
     return indicator
 
 
+_SMALL = {
+    "dsr": "standardisation works on groups x age bands, a small table",
+    "isr": "standardisation works on groups x age bands, a small table",
+}
+
+
 def _pandas_only(name: str, frame: object) -> None:
     if is_dask_frame(frame):
+        why = _SMALL.get(
+            name, "comparisons work on one row per area and period: pool the dask frame to "
+            "that (mch.pool), a small table",
+        )  # fmt: skip
         raise InvalidInputError(
-            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first "
-            "(standardisation works on groups x age bands, a small table)"
+            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first ({why})"
         )
 
 
@@ -384,4 +397,104 @@ def isr(
         frame, count=count, population=population, reference_count=reference_count,
         reference_population=reference_population, by=by, kind=kind, confidence=confidence,
         refvalue=refvalue, multiplier=multiplier,
+    )  # fmt: skip
+
+
+@overload
+def compare(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> pd.DataFrame: ...
+@overload
+def compare(
+    frame: Any,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> Any: ...
+@_documented_by(frame_compare)
+def compare(
+    frame: Any,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> Any:
+    if is_dask_frame(frame):
+        from mch_indicators._adapters._dask_compare import compare_dask_frame
+
+        return compare_dask_frame(
+            frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
+            by=by, confidence=confidence, method=method, language=language,
+        )  # fmt: skip
+    return frame_compare(
+        frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
+        by=by, confidence=confidence, method=method, language=language,
+    )  # fmt: skip
+
+
+@_documented_by(frame_funnel)
+def funnel(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    statistic: str | None = None,
+    ratio_type: str = "isr",
+    years: float = 1.0,
+    dispersion: str | None = None,
+    method: str = "phe",
+    language: str = "en",
+) -> FunnelTable:
+    _pandas_only("funnel", frame)
+    return frame_funnel(
+        frame, indicator, numerator=numerator, denominator=denominator, by=by,
+        statistic=statistic, ratio_type=ratio_type, years=years, dispersion=dispersion,
+        method=method, language=language,
+    )  # fmt: skip
+
+
+@_documented_by(frame_trend)
+def trend(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    period: str = "year",
+    numerator: str | None = None,
+    denominator: str | None = None,
+    confidence: float = 0.95,
+    dispersion: str = "quasi",
+    min_points: int = 5,
+    last: int | None = None,
+    target: Target | None = None,
+    baseline: str | None = None,
+    language: str = "en",
+) -> pd.DataFrame:
+    _pandas_only("trend", frame)
+    return frame_trend(
+        frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
+        confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
+        target=target, baseline=baseline, language=language,
     )  # fmt: skip

@@ -9,10 +9,11 @@ validated by the pydantic models once, on first use, and cached.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -20,7 +21,11 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from mch_indicators._errors import DefinitionError, UnknownIndicatorError
+from mch_indicators._errors import (
+    AmbiguousIndicatorError,
+    DefinitionError,
+    UnknownIndicatorError,
+)
 from mch_indicators._model import Domain, Indicator, Kind, Term
 
 __all__ = ["Catalog", "builtin_catalog", "load_definitions", "normalize_key"]
@@ -107,6 +112,27 @@ class Catalog(Mapping[str, Indicator]):
                     raise DefinitionError(
                         f"lookup key {key!r} points at both {owner!r} and {indicator.id!r}"
                     )
+        # A phrase that names different indicators in different traditions ("maternal
+        # mortality rate": a ratio per live births in Chinese usage, a rate per
+        # woman-years in demography) finds none: every indicator that claims it is a
+        # candidate. It may not be a name or alias of any indicator.
+        self._ambiguous: dict[str, list[str]] = {}
+        named = {
+            normalize_key(key): indicator.id
+            for indicator in self._indicators.values()
+            for key in (indicator.name.en, indicator.name.zh, *indicator.aliases)
+        }
+        for indicator in self._indicators.values():
+            for phrase in indicator.ambiguous_aliases:
+                key = normalize_key(phrase)
+                if key in named:
+                    raise DefinitionError(
+                        f"{phrase!r} is an ambiguous alias of {indicator.id!r} but a name or "
+                        f"alias of {named[key]!r}; list it as ambiguous there too, not as a name"
+                    )
+                claimants = self._ambiguous.setdefault(key, [])
+                if indicator.id not in claimants:
+                    claimants.append(indicator.id)
         roots_first = sorted(self._indicators.values(), key=lambda i: i.variant_of is not None)
         for indicator in roots_first:
             for key in self._code_keys(indicator) - self._name_keys(indicator):
@@ -141,7 +167,8 @@ class Catalog(Mapping[str, Indicator]):
 
     @classmethod
     def _lookup_keys(cls, indicator: Indicator) -> set[str]:
-        return cls._name_keys(indicator) | cls._code_keys(indicator)
+        ambiguous = {normalize_key(phrase) for phrase in indicator.ambiguous_aliases}
+        return cls._name_keys(indicator) | cls._code_keys(indicator) | ambiguous
 
     # -- Mapping -----------------------------------------------------------------------
 
@@ -167,20 +194,58 @@ class Catalog(Mapping[str, Indicator]):
         """Every term used by the catalog, by id."""
         return dict(self._terms)
 
+    @property
+    def ambiguous_names(self) -> Mapping[str, tuple[str, ...]]:
+        """Folded phrases that name several indicators, with the ids of the candidates.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> mch.catalog.ambiguous_names["maternal mortality rate"]
+        ('maternal_mortality_ratio', 'maternal_mortality_rate')
+        """
+        return {key: tuple(ids) for key, ids in self._ambiguous.items()}
+
     def get_indicator(self, key: str | Indicator) -> Indicator:
         """Find an indicator by id, alias, English or Chinese name, or code.
 
+        An id matches exactly first; then every key is compared after folding
+        case, width and separators.
+
         Raises
         ------
+        AmbiguousIndicatorError
+            The key is a phrase that names different indicators in different
+            traditions ("maternal mortality rate"); the error lists them.
         UnknownIndicatorError
             A ``KeyError`` whose message suggests the closest matches, or lists
             the indicators that share a code such as SDG 3.b.1.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> mch.catalog.get_indicator("maternal_mortality_rate").unit
+        'per_100k'
+        >>> try:
+        ...     mch.catalog.get_indicator("maternal mortality rate")
+        ... except KeyError as error:
+        ...     print(error.suggestions)
+        ('maternal_mortality_ratio', 'maternal_mortality_rate')
         """
         if isinstance(key, Indicator):
             return key
         if not isinstance(key, str):
             raise TypeError(f"indicator key must be text, got {type(key).__name__}")
+        if key in self._indicators:
+            return self._indicators[key]
         folded = normalize_key(key)
+        if folded in self._ambiguous:
+            candidates = self._ambiguous[folded]
+            labels = [
+                f"{self._indicators[c].name.zh} / {self._indicators[c].name.en}"
+                for c in candidates
+            ]
+            raise AmbiguousIndicatorError(key, candidates, labels)
         found = self._keys.get(folded)
         if found is None:
             if folded in self._shared:
@@ -241,6 +306,7 @@ class Catalog(Mapping[str, Indicator]):
         ...     print(i.id, dict(i.parameters.items()).get("gestation_weeks_min"))
         stillbirth_rate 28.0
         stillbirth_rate_22w 22.0
+        stillbirth_rate_24w 24.0
         """
         indicator = self.get_indicator(key)
         root = indicator.variant_of or indicator.id
@@ -285,6 +351,25 @@ class Catalog(Mapping[str, Indicator]):
         found = [indicator for _, _, indicator in ranked]
         return found if limit is None else found[:limit]
 
+    def to_json(self, ids: Sequence[str] | None = None, *, indent: int | None = 2) -> str:
+        """Every definition (or those of ``ids``) as JSON, with schema version and fingerprints.
+
+        :func:`load_definitions` reads the text back, from a ``.json`` file, into
+        an equal catalog. :func:`mch_indicators.export.to_json` writes the same
+        document plus the targets of the built-in plans for these indicators.
+
+        Examples
+        --------
+        >>> import json, mch_indicators as mch
+        >>> document = json.loads(mch.catalog.to_json(["stillbirth_rate"]))
+        >>> document["indicator"][0]["numerator"], document["schema_version"]
+        ('stillbirths_28w', '1.0')
+        """
+        from mch_indicators.export._document import definitions_document
+        from mch_indicators.export._normal import pick
+
+        return json.dumps(definitions_document(pick(self, ids)), ensure_ascii=False, indent=indent)
+
     def merged(self, other: Catalog) -> Catalog:
         """A new catalog with the indicators of both (ids must not repeat)."""
         return Catalog(
@@ -322,13 +407,37 @@ def _match_score(wanted: str, indicator: Indicator) -> float:
 # -- loading ---------------------------------------------------------------------------
 
 
+#: Keys of an exported JSON catalog that describe the file, not definitions.
+_JSON_FILE_KEYS = ("$schema", "schema_version", "generator", "fingerprints", "plans", "target")
+
+
 def _read(source: Traversable | Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(source.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise DefinitionError(f"{source.name}: not valid TOML ({error})") from None
+        text = source.read_text(encoding="utf-8")
     except OSError as error:
         raise DefinitionError(f"{source}: cannot be read ({error.strerror})") from None
+    if source.name.lower().endswith(".json"):
+        return _read_json(text, source.name)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise DefinitionError(f"{source.name}: not valid TOML ({error})") from None
+
+
+def _read_json(text: str, name: str) -> dict[str, Any]:
+    """A JSON definition file: the TOML layout, plus the keys an export writes around it."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DefinitionError(f"{name}: not valid JSON ({error})") from None
+    if not isinstance(data, dict):
+        raise DefinitionError(f"{name}: a definition file is a JSON object, not a list or value")
+    version = str(data.get("schema_version", "1"))
+    if version.split(".")[0] != "1":
+        raise DefinitionError(
+            f"{name}: schema_version {version} is newer than this mch_indicators reads (1.x)"
+        )
+    return {key: value for key, value in data.items() if key not in _JSON_FILE_KEYS}
 
 
 def _terms_from(data: Mapping[str, Any], origin: str) -> dict[str, Term]:
@@ -398,7 +507,12 @@ def builtin_catalog() -> Catalog:
 
 
 def load_definitions(*paths: str | PathLike[str]) -> Catalog:
-    """Load your own indicators from TOML files with the built-in schema.
+    """Load your own indicators from TOML or JSON files with the built-in schema.
+
+    A ``.json`` file has the same layout as a TOML one (``terms`` and
+    ``indicator``); a catalog exported by :func:`mch_indicators.export.catalog`
+    reads back equal (its ``schema_version``, ``fingerprints`` and targets
+    describe the file and are not part of the catalog).
 
     Terms may be defined in the files (``[terms.<id>]`` tables) or taken from
     the built-in catalog by id (``denominator = "live_births"``). The result is

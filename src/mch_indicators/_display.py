@@ -10,7 +10,7 @@ all come through here; nothing is computed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,7 +21,6 @@ from mch_indicators._labels import check_lang, column_label, flag_text, label, u
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
 __all__ = [
@@ -78,11 +77,9 @@ def format_number(value: float, decimals: int) -> str:
     return f"{float(round_half_up(value, decimals)):.{decimals}f}"
 
 
-def _indicator_of(catalog: Catalog | None) -> Callable[[str], Indicator | None]:
+def _indicator_of(catalog: Mapping[str, Indicator] | None) -> Callable[[str], Indicator | None]:
     if catalog is None:
-        from mch_indicators._catalog import builtin_catalog
-
-        catalog = builtin_catalog()
+        raise ValueError("display_frame needs the catalog its indicator ids come from")
     chosen = catalog
 
     def find(key: str) -> Indicator | None:
@@ -95,7 +92,7 @@ def display_frame(
     frame: pd.DataFrame,
     lang: str = "en",
     *,
-    catalog: Catalog | None = None,
+    catalog: Mapping[str, Indicator] | None = None,
     text: bool = False,
     names: bool = True,
 ) -> pd.DataFrame:
@@ -107,8 +104,8 @@ def display_frame(
         Output of :func:`compute`, :func:`pool` or :meth:`Result.to_frame`.
     lang : {"en", "zh"}
         Language of headers, names, units and flags.
-    catalog : Catalog, optional
-        Where indicator ids are looked up for names and decimals (default: built-in).
+    catalog : Catalog or mapping of id to Indicator
+        Where indicator ids are looked up for names and decimals.
     text : bool, default False
         Numbers as text with a fixed number of places (``"7.40"``, counts
         ``"13957"``), for CSV and terminals; otherwise rounded floats.
@@ -119,7 +116,8 @@ def display_frame(
     --------
     >>> import pandas as pd, mch_indicators as mch
     >>> out = mch.compute(pd.DataFrame({"maternal_deaths": [2], "live_births": [26954]}), "MMR")
-    >>> display_frame(out, "zh").iloc[0].to_dict()  # doctest: +NORMALIZE_WHITESPACE
+    >>> display_frame(out, "zh", catalog=mch.catalog).iloc[0].to_dict()
+    ... # doctest: +NORMALIZE_WHITESPACE
     {'指标': '孕产妇死亡率', '分子': 2, '分母': 26954, '数值': 7.42, '下限': 0.9, '上限': 26.8,
      '单位': '/10万', '标记': '数值不稳定'}
     """

@@ -14,7 +14,9 @@
     ├── ConfigurationError (ValueError)      a setting of the environment
     │                                        (MCH_INDICATORS_BACKEND) that is not allowed
     └── UnknownIndicatorError (KeyError)     no indicator matches a key, or a code several
-                                             indicators share; suggests the closest ids
+        │                                    indicators share; suggests the closest ids
+        └── AmbiguousIndicatorError          a name that means different indicators in
+                                             different traditions; lists the candidates
 
 Each error also derives from the built-in exception an ``except`` clause would
 expect (``ValueError`` or ``KeyError``), so existing code keeps working. Every
@@ -39,6 +41,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 __all__ = [
+    "AmbiguousIndicatorError",
     "ConfigurationError",
     "DefinitionError",
     "InvalidInputError",
@@ -157,6 +160,44 @@ class UnknownIndicatorError(MCHIndicatorsError, KeyError):
         return message
 
 
+class AmbiguousIndicatorError(UnknownIndicatorError):
+    """A name that means different indicators in different traditions.
+
+    "Maternal mortality rate" is the per-woman-years measure in demography but
+    the usual English rendering of China's 孕产妇死亡率 (a ratio per live
+    births); such a name never picks one silently. ``suggestions`` lists the
+    candidate ids, ``labels`` a short description of each, in the same order.
+
+    Attributes
+    ----------
+    labels : tuple of str
+        One description per candidate (its names), for the message.
+    """
+
+    def __init__(
+        self,
+        key: str,
+        suggestions: Sequence[str] = (),
+        labels: Sequence[str] = (),
+        *,
+        column: str | None = None,
+        row: Hashable | None = None,
+    ) -> None:
+        self.labels = tuple(labels)
+        super().__init__(key, suggestions, shared=True, column=column, row=row)
+
+    def _describe(self) -> str:
+        padded = (*self.labels, *[""] * (len(self.suggestions) - len(self.labels)))
+        described = [
+            f"{candidate!r} ({label})" if label else repr(candidate)
+            for candidate, label in zip(self.suggestions, padded, strict=False)
+        ]
+        return (
+            f"{self.key!r} names different indicators in different traditions; "
+            "use one of their ids: " + "; ".join(described)
+        )
+
+
 def _restore(
     kind: type[MCHIndicatorsError], args: tuple[Any, ...], state: dict[str, Any]
 ) -> MCHIndicatorsError:
@@ -188,6 +229,7 @@ def definition_error(error: ValidationError, where: str) -> DefinitionError:
 
 # Errors show as ``mch_indicators.UnitError`` in tracebacks, not by private module.
 for _error in (
+    AmbiguousIndicatorError,
     ConfigurationError,
     DefinitionError,
     InvalidInputError,

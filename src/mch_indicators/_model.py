@@ -39,11 +39,13 @@ __all__ = [
     "Codes",
     "Criteria",
     "Direction",
+    "Disaggregation",
     "Domain",
     "Indicator",
     "Kind",
     "Names",
     "Parameters",
+    "ReportingFrequency",
     "Source",
     "Term",
     "Text",
@@ -54,6 +56,33 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 Id = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+#: How often an indicator is reported by its usual data source.
+ReportingFrequency = Literal[
+    "monthly", "quarterly", "semiannual", "annual", "survey_round", "census", "irregular"
+]
+
+#: Breakdowns an indicator is usually published by (labels in docs/catalog.md).
+Disaggregation = Literal[
+    "area",
+    "urban_rural",
+    "region",
+    "sex",
+    "age_group",
+    "maternal_age",
+    "education",
+    "wealth_quintile",
+    "ethnicity",
+    "migrant_status",
+    "facility_level",
+    "gestational_age",
+    "birth_weight",
+    "cause",
+    "severity",
+    "pregnancy_status",
+    "vaccine",
+    "disease",
+]
 
 
 def _where(model: type, data: Any) -> str:
@@ -228,7 +257,24 @@ class Source(_Frozen):
     document: NonEmpty
     section: str | None = None
     url: str | None = None
-    key: str | None = Field(default=None, description="reference key in shared research notes")
+    key: str | None = Field(
+        default=None,
+        description="deprecated: a key into private research notes; kept for compatibility, "
+        "the built-in catalog no longer sets it",
+    )
+    primary: bool = Field(
+        default=False,
+        description="True when this is the issuing body's own text (the statistical system, "
+        "the norm, the custodian agency's metadata, the plan), read as such; False for a "
+        "report, mirror, textbook or article quoting it",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _url_is_web_address(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError(f"url {value!r} is not an http(s) address")
+        return value
 
 
 class Codes(_Frozen):
@@ -328,6 +374,31 @@ class Indicator(_Frozen):
         description="False when the value is not one quotient of two counts "
         "(a life-table probability, a sum of age-specific rates); the note says how",
     )
+    ambiguous_aliases: tuple[NonEmpty, ...] = Field(
+        default=(),
+        description="phrases that name this indicator in one tradition and another one "
+        "elsewhere ('maternal mortality rate'); looking one up raises "
+        "AmbiguousIndicatorError listing every indicator that claims it",
+    )
+    rationale: Text | None = Field(default=None, description="why the indicator matters")
+    limitations: Text | None = Field(
+        default=None, description="how to interpret it, and what it cannot tell"
+    )
+    data_source: Text | None = Field(
+        default=None,
+        description="where the counts come from: reporting system and form "
+        "(妇幼卫生年报 卫统41表, routine HMIS, household survey...)",
+    )
+    reporting_frequency: ReportingFrequency | None = None
+    disaggregations: tuple[Disaggregation, ...] = ()
+
+    @field_validator("disaggregations", "ambiguous_aliases")
+    @classmethod
+    def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        repeated = sorted({item for item in value if value.count(item) > 1})
+        if repeated:
+            raise ValueError(f"listed more than once: {', '.join(repeated)}")
+        return value
 
     @field_validator("unit")
     @classmethod

@@ -1,14 +1,19 @@
-"""Progress of areas towards the catalog's targets.
+"""Progress of areas towards the catalog's targets, with and without uncertainty.
 
 The arithmetic of annual rates (:func:`mch_indicators.stats.arr`,
-:func:`~mch_indicators.stats.projection`...) lives in :mod:`mch_indicators.stats`;
-this module adds what needs a :class:`~mch_indicators.Target`: the rate an area
-needs to reach it, and whether it has, is on track, or is not.
+:func:`~mch_indicators.stats.projection`, :func:`~mch_indicators.stats.trend`...)
+lives in :mod:`mch_indicators.stats`; this module adds what needs a
+:class:`~mch_indicators.Target`: the rate an area needs to reach it; whether it
+has, is on track, or is not; and whether that is statistically clear (the whole
+confidence interval on one side of the threshold), now or projected to the
+target's year from a trend fitted to the counts.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -19,7 +24,18 @@ from mch_indicators.stats._inputs import coerce_values
 from mch_indicators.stats._trends import projection
 from mch_indicators.stats._trends import required_arr as numeric_required_arr
 
-__all__ = ["Progress", "progress", "required_arr"]
+if TYPE_CHECKING:
+    from mch_indicators._result import Result
+    from mch_indicators.stats._trend import Trend
+
+__all__ = [
+    "Progress",
+    "TargetAssessment",
+    "assess_target",
+    "progress",
+    "project_target",
+    "required_arr",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -74,6 +90,8 @@ class Progress(StrEnum):
     ACHIEVED = "achieved"
     ON_TRACK = "on track"
     NOT_ON_TRACK = "not on track"
+    MISSED = "missed"
+    NEEDS_BASELINE = "needs baseline"
     NOT_EVALUABLE = "not evaluable"
 
 
@@ -94,7 +112,9 @@ def progress(
     current annual rate of reduction ``rate`` (from :func:`arr` or
     :func:`arr_series`) would meet it; otherwise *not on track*. Missing values
     or rates are *not evaluable*. A target without a year (a standing
-    criterion) is achieved or not on track.
+    criterion) is achieved or not on track; a value later than the target's year
+    is achieved or *missed*. A relative target without ``baseline`` gives *needs
+    baseline* for every area (no exception in the middle of a table).
 
     Examples
     --------
@@ -107,22 +127,200 @@ def progress(
         raise InvalidInputError("progress() needs a Target, e.g. mch.targets_for('MMR')[0]")
     values, years = coerce_values(value, "value"), coerce_values(year, "year")
     rates = coerce_values(rate, "rate")
+    if target.comparator.relative and baseline is None:
+        shape = np.broadcast_shapes(values.shape, years.shape, rates.shape)
+        return np.full(shape, Progress.NEEDS_BASELINE.value)
     now = target.evaluate(values, unit=unit, baseline=baseline)
     if target.year is None:
         later = np.full(now.shape, TargetStatus.NOT_MET.value)
     else:
-        if np.any(years > target.year):
-            raise InvalidInputError(f"year is after the target year {target.year}")
         carried = projection(values, years, rates, target.year, form=form)
         later = target.evaluate(carried, unit=unit, baseline=baseline)
+    passed = np.broadcast_to(years > target.year if target.year else False, later.shape)
     status = np.where(
         now == TargetStatus.MET.value,
         Progress.ACHIEVED.value,
         np.where(
-            later == TargetStatus.MET.value, Progress.ON_TRACK.value, Progress.NOT_ON_TRACK.value
+            passed,
+            Progress.MISSED.value,
+            np.where(
+                later == TargetStatus.MET.value,
+                Progress.ON_TRACK.value,
+                Progress.NOT_ON_TRACK.value,
+            ),
         ),
     )
     unknown = (now == TargetStatus.NOT_EVALUABLE.value) | (
-        (now != TargetStatus.MET.value) & np.isnan(np.broadcast_to(rates, status.shape))
+        (now != TargetStatus.MET.value) & ~passed & np.isnan(np.broadcast_to(rates, status.shape))
     )
     return np.where(unknown, Progress.NOT_EVALUABLE.value, status)
+
+
+# -- with uncertainty ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TargetAssessment:
+    """A target checked against values with their confidence intervals.
+
+    Attributes
+    ----------
+    status : numpy.ndarray of str
+        ``"met"``, ``"not met"``, ``"not evaluable"`` (a missing value or baseline),
+        or ``"needs baseline"`` (a relative target assessed without one).
+    clear : numpy.ndarray of bool
+        True where the whole interval is on the same side of the threshold as
+        the value: the status is statistically clear.
+    label : numpy.ndarray of str
+        The two together: ``"met (statistically clear)"``, ``"not met (not
+        statistically clear)"``...
+    value, lower, upper, threshold : numpy.ndarray
+        What was compared (for :func:`project_target`, the trend line at the
+        target's year and its interval).
+    year : int or None
+        The year the values are for (the target's year for a projection).
+    """
+
+    status: npt.NDArray[np.str_]
+    clear: npt.NDArray[np.bool_]
+    label: npt.NDArray[np.str_]
+    value: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    threshold: FloatArray
+    year: int | None = None
+
+
+def _assessment(
+    target: Target,
+    value: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    unit: str | None,
+    baseline: npt.ArrayLike | None,
+    year: int | None,
+) -> TargetAssessment:
+    value, lower, upper = np.broadcast_arrays(value, lower, upper)
+    if target.comparator.relative and baseline is None:
+        status = np.full(value.shape, "needs baseline")
+        return TargetAssessment(
+            status, np.zeros(value.shape, dtype=bool), status, value, lower, upper,
+            np.full(value.shape, np.nan), year,
+        )  # fmt: skip
+    threshold = np.broadcast_to(target.threshold(unit, baseline=baseline), value.shape)
+    now = target.evaluate(value, unit=unit, baseline=baseline)
+    at_lower = target.evaluate(lower, unit=unit, baseline=baseline)
+    at_upper = target.evaluate(upper, unit=unit, baseline=baseline)
+    lower_is_better = target.comparator.symbol in ("<", "≤")
+    worst, best = (at_upper, at_lower) if lower_is_better else (at_lower, at_upper)
+    met = now == TargetStatus.MET.value
+    clear = np.where(met, worst == TargetStatus.MET.value, best == TargetStatus.NOT_MET.value) & (
+        now != TargetStatus.NOT_EVALUABLE.value
+    )
+    label = np.where(
+        now == TargetStatus.NOT_EVALUABLE.value,
+        now,
+        np.char.add(
+            now.astype(str),
+            np.where(clear, " (statistically clear)", " (not statistically clear)"),
+        ),
+    )
+    return TargetAssessment(now, clear, label.astype(np.str_), value, lower, upper,
+                            np.asarray(threshold, dtype=np.float64), year)  # fmt: skip
+
+
+def assess_target(
+    target: Target,
+    value: npt.ArrayLike | Result,
+    lower: npt.ArrayLike | None = None,
+    upper: npt.ArrayLike | None = None,
+    *,
+    unit: str | None = None,
+    baseline: npt.ArrayLike | None = None,
+) -> TargetAssessment:
+    """Met or not met, and whether that is statistically clear.
+
+    A value meets a target; it meets it *clearly* when its whole confidence
+    interval does (for "≤ 12", the upper limit is ≤ 12), and misses it clearly
+    when the whole interval misses it. A prefecture MMR of 6.62/10万 from 2
+    deaths (95 % CI 0.80–23.90) meets "≤ 12" but not clearly.
+
+    Parameters
+    ----------
+    target : Target
+    value : array_like or Result
+        Values, or a :class:`Result` (its value, limits and unit are used).
+    lower, upper : array_like
+        The confidence limits of ``value`` (not with a Result).
+    unit : str, optional
+        Unit of plain values (default: the target's).
+    baseline : array_like, optional
+        For relative targets; without it every area is ``"needs baseline"``.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> hc2030 = mch.targets_for("MMR", plan="healthy_china_2030")[0]  # ≤ 12 per 100,000
+    >>> result = mch.get("MMR").compute([2, 40], [30211, 580000])
+    >>> mch.assess_target(hc2030, result).label.tolist()
+    ['met (not statistically clear)', 'met (statistically clear)']
+    """
+    from mch_indicators._result import Result
+
+    if not isinstance(target, Target):
+        raise InvalidInputError("assess_target() needs a Target, e.g. mch.targets_for('MMR')[0]")
+    if isinstance(value, Result):
+        if lower is not None or upper is not None:
+            raise InvalidInputError("a Result carries its limits; drop lower= and upper=")
+        if unit is not None:
+            raise InvalidInputError("a Result carries its unit; drop unit=")
+        if value.indicator.id != target.indicator:
+            raise InvalidInputError(
+                f"{target.id} is a target for {target.indicator}, not {value.indicator.id}"
+            )
+        unit = value.unit
+        values = np.asarray(value.value, dtype=np.float64)
+        low = np.asarray(value.lower, dtype=np.float64)
+        high = np.asarray(value.upper, dtype=np.float64)
+        return _assessment(target, values, low, high, unit, baseline, None)
+    if lower is None or upper is None:
+        raise InvalidInputError("give lower= and upper= (the confidence limits of the values)")
+    values = coerce_values(value, "value")
+    low, high = coerce_values(lower, "lower"), coerce_values(upper, "upper")
+    try:
+        return _assessment(target, values, low, high, unit, baseline, None)
+    except ValueError as error:
+        if isinstance(error, InvalidInputError):
+            raise
+        raise InvalidInputError(f"value, lower and upper do not broadcast: {error}") from None
+
+
+def project_target(
+    target: Target,
+    trend: Trend,
+    *,
+    unit: str | None = None,
+    baseline: npt.ArrayLike | None = None,
+    confidence: float | None = None,
+) -> TargetAssessment:
+    """Carry each area's fitted trend to the target's year and assess it there.
+
+    The projection is the trend line of :func:`mch_indicators.stats.trend` at
+    the target's year, with the interval of the line (from the fit's
+    covariance); fit the trend with ``multiplier=`` in the target's unit (or say
+    ``unit=``). ``"met (statistically clear)"`` then reads "on track, clearly".
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> hc2030 = mch.targets_for("婴儿死亡率", plan="healthy_china_2030")[0]  # ≤ 5‰
+    >>> deaths = [[95, 88, 80, 74, 66], [60, 62, 61, 63, 60]]
+    >>> fit = mch.stats.trend(deaths, 12000, range(2020, 2025), multiplier=1000)
+    >>> out = mch.project_target(hc2030, fit)
+    >>> out.value.round(2).tolist(), out.label.tolist()
+    ([3.25, 5.17], ['met (statistically clear)', 'not met (not statistically clear)'])
+    """
+    if target.year is None:
+        raise InvalidInputError(f"{target.id} has no year to project to (a standing criterion)")
+    value, lower, upper = trend.projection(target.year, confidence=confidence)
+    return _assessment(target, value, lower, upper, unit, baseline, target.year)

@@ -16,7 +16,7 @@ from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
-    from mch_indicators._model import Indicator, Parameters, Source, Term
+    from mch_indicators._model import Indicator, Parameters, Source, Term, Text
     from mch_indicators._targets import Target
 
 __all__ = [
@@ -76,14 +76,35 @@ def parameter_label(parameters: Parameters) -> str:
     return ", ".join(f"{k} = {_number(v)}" for k, v in parameters.items())
 
 
-def source_label(source: Source) -> str:
-    """A source as cited: document, section, and its reference key or URL when known."""
-    text = source.document + (f", {source.section}" if source.section else "")
+def source_label(source: Source, *, markdown: bool = False) -> str:
+    """A source as cited: document, section, URL, and whether it is the primary text."""
+    document = f"[{source.document}]({source.url})" if markdown and source.url else source.document
+    text = document + (f", {source.section}" if source.section else "")
+    if source.url and not markdown:
+        text += f" <{source.url}>"
     if source.key:
         text += f" [{source.key}]"
-    if source.url:
-        text += f" <{source.url}>"
-    return text
+    return text + (" (primary)" if source.primary else " (secondary)")
+
+
+def _texts(text: Text | None) -> list[str]:
+    """The English and (when given) Chinese wording of a text field."""
+    if text is None:
+        return []
+    return [text.en, *([text.zh] if text.zh else [])]
+
+
+def _about(indicator: Indicator) -> list[tuple[str, list[str]]]:
+    """The explanatory fields, in reading order: (heading, paragraphs)."""
+    return [
+        (heading, paragraphs)
+        for heading, paragraphs in (
+            ("Why it matters", _texts(indicator.rationale)),
+            ("Interpretation and limitations", _texts(indicator.limitations)),
+            ("Data source", _texts(indicator.data_source)),
+        )
+        if paragraphs
+    ]
 
 
 def target_label(target: Target) -> str:
@@ -91,6 +112,19 @@ def target_label(target: Target) -> str:
     when = f" by {target.year}" if target.year else " (standing criterion)"
     scope = f", {target.scope}" if target.scope else ""
     return f"{target.rule}{when}{scope}"
+
+
+def _reporting(indicator: Indicator) -> list[tuple[str, str]]:
+    rows = []
+    if indicator.reporting_frequency:
+        rows.append(("reporting frequency", indicator.reporting_frequency.replace("_", " ")))
+    if indicator.disaggregations:
+        rows.append(
+            ("disaggregations", ", ".join(d.replace("_", " ") for d in indicator.disaggregations))
+        )
+    if indicator.ambiguous_aliases:
+        rows.append(("also used for other indicators", ", ".join(indicator.ambiguous_aliases)))
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +252,12 @@ def _text(description: Description) -> str:
     codes = code_labels(indicator)
     if codes:
         lines.append(f"  codes:      {', '.join(codes)}")
+    lines += [f"  {name}: {value}" for name, value in _reporting(indicator)]
     lines += ["", "  definition:", f"    {indicator.definition.en}"]
     if indicator.definition.zh:
         lines.append(f"    {indicator.definition.zh}")
+    for heading, paragraphs in _about(indicator):
+        lines += ["", f"  {heading.lower()}:", *(f"    {p}" for p in paragraphs)]
     for role, term in (("numerator", indicator.numerator), ("denominator", indicator.denominator)):
         lines += ["", f"  {role}: {term.name.en} / {term.name.zh} ({term.id})"]
         lines.append(f"    {term.definition.en}")
@@ -283,8 +320,11 @@ def _markdown(description: Description) -> str:
             ("default interval", indicator.default_method),
             ("aliases", ", ".join(indicator.aliases) or "-"),
             ("codes", ", ".join(code_labels(indicator)) or "none"),
+            *_reporting(indicator),
         ]
     )
+    for heading, paragraphs in _about(indicator):
+        lines += [f"## {heading}", "", *(f"{p}\n" for p in paragraphs)]
     for role, term in (("Numerator", indicator.numerator), ("Denominator", indicator.denominator)):
         lines += [f"## {role}: {term.name.en} · {term.name.zh}", "", term.definition.en, ""]
         if term.definition.zh:
@@ -302,13 +342,16 @@ def _markdown(description: Description) -> str:
             lines.append(f"| {name}{root} | {member.name.zh} | {differs} |")
         lines.append("")
     if description.targets:
-        lines += ["## Targets", "", "| target | plan |", "|---|---|"]
+        lines += ["## Targets", "", "| target | as the plan words it | plan |", "|---|---|---|"]
         lines += [
-            f"| {target_label(t)} | {t.plan.name.zh} · {t.plan.name.en} |"
+            f"| {target_label(t)}{'' if t.verified else ' (unverified)'} | "
+            f"{t.wording or '-'} | {t.plan.name.zh} · {t.plan.name.en} |"
             for t in description.targets
         ]
         lines.append("")
-    lines += ["## Sources", "", *(f"- {source_label(s)}" for s in indicator.sources), ""]
+    lines += ["## Sources", ""]
+    lines += [f"- {source_label(s, markdown=True)}" for s in indicator.sources]
+    lines.append("")
     if indicator.computable:
         call = f'result = mch.get("{indicator.id}").compute(numerator, denominator)'
     else:

@@ -416,10 +416,9 @@ class Result:
         frame = pd.DataFrame(self.records(), index=index)
         if lang is None:
             return frame
-        from mch_indicators._catalog import Catalog
         from mch_indicators._display import display_frame
 
-        return display_frame(frame, lang, catalog=Catalog([self.indicator]))
+        return display_frame(frame, lang, catalog={self.indicator.id: self.indicator})
 
     # -- text -------------------------------------------------------------------------
 

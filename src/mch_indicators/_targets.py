@@ -8,6 +8,7 @@ catalog once, on first use.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from enum import StrEnum
@@ -27,11 +28,86 @@ from mch_indicators.stats._inputs import coerce_values
 if TYPE_CHECKING:
     from mch_indicators._result import Result
 
-__all__ = ["Comparator", "Plan", "Target", "TargetStatus", "builtin_targets", "targets_for"]
+__all__ = [
+    "Comparator",
+    "Plan",
+    "Target",
+    "TargetStatus",
+    "builtin_targets",
+    "comparator_from_wording",
+    "targets_for",
+]
 
 
 #: Relative difference under which a value and a threshold count as equal.
 _SAME = 1e-12
+
+# How a plan's own words fix the comparison (docs/targets.md, "Reading a target").
+# Chinese legal and planning drafting counts the number itself in 以上, 以下 and 以内
+# (Civil Code art. 1259, Criminal Law art. 99) and leaves it out of 不满, 超过, 低于,
+# 高于; reaching a value (达到, 降至...) includes it. A Chinese word counts only when it
+# is attached to the target's number ("90%以上", "降至3.0‰"), never in an age band
+# such as "5岁以下儿童". English plans are read as written: "less than", "below",
+# "under" are strict; "at least", "or fewer", "at least as low as" are not. Longer
+# phrases come first so that "at least as low as" is not read as "at least".
+_ENGLISH_RULES: tuple[tuple[str, str], ...] = (
+    ("at least as low as", "at_most"),
+    ("or fewer", "at_most"),
+    ("or less", "at_most"),
+    ("no more than", "at_most"),
+    ("not more than", "at_most"),
+    ("at most", "at_most"),
+    ("or more", "at_least"),
+    ("at least", "at_least"),
+    ("no less than", "at_least"),
+    ("less than", "below"),
+    ("fewer than", "below"),
+    ("below", "below"),
+    ("under ", "below"),
+    ("more than", "above"),
+    ("above", "above"),
+    ("exceed", "above"),
+)
+_NUMBER = r"\d[\d.]*\s*(?:%|‰|/10万|/万|个|名|张)?(?:活产)?\s*"
+# a comparison word after the number: 90%以上, 50/10万活产及以下, 1%或更低
+_AFTER = re.compile(_NUMBER + r"(?:及)?(以下|以内|以上|或更低|或更少)")
+# a comparison word before the number: 不低于80%, 降至3.0‰, 达到90%, ≥95%
+_BEFORE = re.compile(
+    r"(不低于|不少于|不超过|不高于|下降到|下降至|降低到|降至|降到|控制在|保持在|达到|增至|"
+    r"低于|少于|不足|不满|小于|高于|超过|大于|≥|≤|<|>)\s*(?:10万分之)?\d"
+)
+_CHINESE_WORDS = {
+    "以下": "at_most",
+    "以内": "at_most",
+    "或更低": "at_most",
+    "或更少": "at_most",
+    "以上": "at_least",
+    "不低于": "at_least",
+    "不少于": "at_least",
+    "不超过": "at_most",
+    "不高于": "at_most",
+    "下降到": "at_most",
+    "下降至": "at_most",
+    "降低到": "at_most",
+    "降至": "at_most",
+    "降到": "at_most",
+    "控制在": "at_most",
+    "保持在": "at_least",
+    "达到": "at_least",
+    "增至": "at_least",
+    "≤": "at_most",
+    "≥": "at_least",
+    "低于": "below",
+    "少于": "below",
+    "不足": "below",
+    "不满": "below",
+    "小于": "below",
+    "<": "below",
+    "高于": "above",
+    "超过": "above",
+    "大于": "above",
+    ">": "above",
+}
 
 
 class Comparator(StrEnum):
@@ -70,6 +146,44 @@ class Comparator(StrEnum):
         )
 
 
+def comparator_from_wording(wording: str) -> Comparator | None:
+    """The comparison a target's own words fix, or None when they fix none.
+
+    Chinese planning texts count the number itself in 以上, 以下 and 以内 (the
+    rule of the Civil Code, art. 1259, and the Criminal Law, art. 99) and leave it
+    out of 不满, 超过, 低于 and 高于; 达到 (reach) and 降至 (fall to) include it.
+    English wording is read as written. The first rule that matches decides.
+
+    Examples
+    --------
+    >>> comparator_from_wording("艾滋病母婴传播率下降到2%以下").value
+    'at_most'
+    >>> comparator_from_wording("保持在90%以上").value
+    'at_least'
+    >>> comparator_from_wording("5岁以下儿童生长迟缓率控制在5%以下").value
+    'at_most'
+    >>> comparator_from_wording("孕产妇死亡率低于10/10万").value
+    'below'
+    >>> comparator_from_wording("less than 70 per 100,000 live births").value
+    'below'
+    >>> comparator_from_wording("at least as low as 12 per 1,000 live births").value
+    'at_most'
+    >>> comparator_from_wording("90 % of girls fully vaccinated by age 15") is None
+    True
+    """
+    folded = wording.casefold()
+    for phrase, comparator in _ENGLISH_RULES:
+        if phrase in folded:
+            return Comparator(comparator)
+    after = _AFTER.search(wording)
+    if after:
+        return Comparator(_CHINESE_WORDS[after.group(1)])
+    before = _BEFORE.search(wording)
+    if before:
+        return Comparator(_CHINESE_WORDS[before.group(1)])
+    return None
+
+
 class TargetStatus(StrEnum):
     """Result of :meth:`Target.evaluate` for one value.
 
@@ -89,6 +203,12 @@ class Plan(_Frozen):
     name: Names
     issuer: str | None = None
     sources: tuple[Source, ...] = Field(min_length=1)
+    document: str | None = Field(
+        default=None,
+        description="the plan itself: title, issuing body, document number and date "
+        "(sources say where its targets were read)",
+    )
+    note: str | None = None
 
 
 class Target(_Frozen):
@@ -113,6 +233,11 @@ class Target(_Frozen):
     baseline_year: int | None = Field(default=None, ge=1900, le=2100)
     scope: str | None = None
     section: str | None = None
+    wording: str | None = Field(
+        default=None,
+        description="the target as the plan words it, in its own language; when it fixes "
+        "a comparison (以下, 以上, less than...) the comparator must agree",
+    )
     verified: bool = True
     note: NonEmpty | None = None
 
@@ -122,6 +247,13 @@ class Target(_Frozen):
             resolve_unit(self.unit)
         except UnitError as error:
             raise ValueError(str(error)) from None
+        if self.wording and not self.comparator.relative:
+            worded = comparator_from_wording(self.wording)
+            if worded is not None and worded is not self.comparator:
+                raise ValueError(
+                    f"the wording {self.wording!r} means {worded.value!r} "
+                    f"({worded.symbol}), not {self.comparator.value!r}"
+                )
         if self.comparator.relative and self.baseline_year is None:
             raise ValueError(f"a {self.comparator} target needs a baseline_year")
         if not self.comparator.relative and self.baseline_year is not None:
@@ -290,6 +422,23 @@ class Target(_Frozen):
         unknown = np.isnan(array) | np.isnan(limit)
         return np.where(unknown, TargetStatus.NOT_EVALUABLE.value, status)
 
+    def applies_in(self, year: int) -> bool:
+        """Whether the target is still to be met in ``year``.
+
+        A target applies until the year it is due (a standing criterion, without
+        a year, always does); a relative target only from its baseline year on.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> old = mch.targets_for("婴儿死亡率", plan="health_13th_fyp")[0]  # due 2020
+        >>> old.applies_in(2020), old.applies_in(2024)
+        (True, False)
+        """
+        if self.year is not None and self.year < year:
+            return False
+        return self.baseline_year is None or self.baseline_year <= year
+
 
 # -- loading ---------------------------------------------------------------------------
 
@@ -332,7 +481,11 @@ def builtin_targets() -> tuple[Target, ...]:
 
 
 def targets_for(
-    indicator: str | Indicator, *, plan: str | None = None, variants: bool = False
+    indicator: str | Indicator,
+    *,
+    plan: str | None = None,
+    variants: bool = False,
+    active_in: int | None = None,
 ) -> tuple[Target, ...]:
     """The built-in targets that apply to an indicator.
 
@@ -345,6 +498,10 @@ def targets_for(
     variants : bool, default False
         Also the targets of the indicator's variants and of the indicator it
         varies (China's period ratio and UN IGME's probability, say).
+    active_in : int, optional
+        Only targets that still apply in this year (:meth:`Target.applies_in`):
+        leaves out targets already due (MDG 2015, the 13th five-year plan's
+        2020) and relative targets whose baseline year is still to come.
 
     Returns
     -------
@@ -355,8 +512,10 @@ def targets_for(
     --------
     >>> import mch_indicators as mch
     >>> [t.plan.id for t in mch.targets_for("婴儿死亡率")]  # doctest: +NORMALIZE_WHITESPACE
-    ['healthy_china_2030', 'cn_outlines_2030', 'maternal_infant_safety_2025',
-     'healthy_children_2025', 'health_13th_fyp']
+    ['healthy_china_2030', 'cn_outlines_2030', 'nhc_outlines_implementation_2030',
+     'maternal_infant_safety_2025', 'healthy_children_2025', 'health_13th_fyp']
+    >>> [t.year for t in mch.targets_for("婴儿死亡率", active_in=2026)]
+    [2030, 2030, 2030]
     """
     from mch_indicators._catalog import builtin_catalog
 
@@ -366,8 +525,12 @@ def targets_for(
     known_plans = list(dict.fromkeys(target.plan.id for target in builtin_targets()))
     if plan is not None and plan not in known_plans:
         raise InvalidInputError(f"unknown plan {plan!r}; known plans: {', '.join(known_plans)}")
+    if active_in is not None and (isinstance(active_in, bool) or not isinstance(active_in, int)):
+        raise InvalidInputError(f"active_in must be a year, got {active_in!r}")
     return tuple(
         target
         for target in builtin_targets()
-        if target.indicator in wanted and (plan is None or target.plan.id == plan)
+        if target.indicator in wanted
+        and (plan is None or target.plan.id == plan)
+        and (active_in is None or target.applies_in(active_in))
     )

@@ -1,4 +1,4 @@
-"""The ``mch-indicators`` command line: list, show, targets, compute, report and demo.
+"""The ``mch-indicators`` command line: list, show, targets, compute, report, export and demo.
 
 Every error the user can cause (unknown indicator, unreadable file, missing
 column, a bad number on line 18) prints one line naming the file, line and
@@ -16,6 +16,7 @@ from mch_indicators._cli._commands import (
     CommandError,
     cmd_compute,
     cmd_demo,
+    cmd_export,
     cmd_list,
     cmd_report,
     cmd_show,
@@ -65,8 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--definitions",
         action="append",
-        metavar="TOML",
-        help="also use your own indicators from this TOML file (repeatable; catalog schema)",
+        metavar="FILE",
+        help="also use your own indicators from this TOML or JSON file (repeatable; catalog "
+        "schema)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -147,6 +149,23 @@ def build_parser() -> argparse.ArgumentParser:
     _reading(report)
     _lang(report)
     report.set_defaults(handler=cmd_report)
+
+    export = commands.add_parser(
+        "export",
+        help="write the definitions for other systems (JSON, CSV, xlsx, DHIS2, FHIR)",
+        description=(
+            "Write the catalog (with --definitions: and your own indicators), or the "
+            "indicators named, as a JSON catalog, the JSON Schema of definition files, a "
+            "CSV table, an xlsx workbook, a DHIS2 metadata package or a FHIR Bundle of "
+            "Measures."
+        ),
+    )
+    export.add_argument("indicators", nargs="*", metavar="INDICATOR", help="only these")
+    export.add_argument(
+        "--format", choices=["json", "jsonschema", "csv", "xlsx", "dhis2", "fhir"], default="json"
+    )
+    export.add_argument("--output", "-o", metavar="PATH", help="write here (default: print)")
+    export.set_defaults(handler=cmd_export)
 
     demo = commands.add_parser("demo", help="compute the bundled example prefecture")
     demo.add_argument("--format", choices=["table", "csv", "json"], default="table")

@@ -37,6 +37,7 @@ __all__ = [
     "catalog_of",
     "cmd_compute",
     "cmd_demo",
+    "cmd_export",
     "cmd_list",
     "cmd_report",
     "cmd_show",
@@ -179,24 +180,26 @@ def _yes(flag: bool, lang: str) -> str:
 def _target_rows(
     targets: Sequence[Target], fmt: str, lang: str
 ) -> tuple[list[str], list[list[Any]]]:
-    keys = ["indicator", "target", "year", "plan", "scope", "source"]
+    keys = ["indicator", "target", "year", "plan", "scope", "verified"]
+    if fmt != "table":
+        keys.append("document")
     header = [column_label(k, lang) for k in keys]
     rows: list[list[Any]] = []
     for target in targets:
-        keys_cited = ", ".join(s.key for s in target.plan.sources if s.key)
-        standing = label("text", "standing", lang)
-        rows.append(
-            [
-                target.indicator,
-                target.rule_in(lang)
-                if fmt != "json"
-                else target.model_dump(mode="json", exclude={"plan"}),
-                target.year if fmt == "json" else (target.year or standing),
-                target.plan.name.zh if fmt == "table" or lang == "zh" else target.plan.id,
-                target.scope or ("" if fmt != "json" else None),
-                f"[{keys_cited}]" + ("" if target.verified else " unverified"),
-            ]
-        )
+        verified = label("text", "verified" if target.verified else "unverified", lang)
+        row = [
+            target.indicator,
+            target.rule_in(lang)
+            if fmt != "json"
+            else target.model_dump(mode="json", exclude={"plan"}),
+            target.year if fmt == "json" else (target.year or label("text", "standing", lang)),
+            target.plan.name.zh if fmt == "table" or lang == "zh" else target.plan.id,
+            target.scope or ("" if fmt != "json" else None),
+            target.verified if fmt == "json" else verified,
+        ]
+        if fmt != "table":
+            row.append(target.plan.document or target.plan.sources[0].document)
+        rows.append(row)
     return header, rows
 
 
@@ -326,7 +329,7 @@ def cmd_compute(args: argparse.Namespace) -> str:
 
 def cmd_report(args: argparse.Namespace) -> str:
     """``report``: an office's table to its report, written by the library; a summary printed."""
-    from mch_indicators._io import report
+    from mch_indicators._report import report
 
     catalog = catalog_of(args)
     frame = _read(args, args.file)
@@ -350,6 +353,24 @@ def cmd_report(args: argparse.Namespace) -> str:
     total = list(sets.values())[-1]
     args.format = "table"
     return "\n".join([*lines, "", _result_table(total, args, catalog)])
+
+
+def cmd_export(args: argparse.Namespace) -> str:
+    """``export``: the definitions in a format other systems import (written by the library)."""
+    from mch_indicators import export
+
+    catalog = catalog_of(args)
+    ids = args.indicators or None
+    if args.output is None:
+        if args.format == "xlsx":
+            raise CommandError("xlsx is a binary format: give --output PATH")
+        return export.dumps(args.format, catalog=catalog, ids=ids).rstrip("\n")
+    path = export.catalog(args.output, args.format, catalog=catalog, ids=ids)
+    count = len(ids) if ids else len(catalog)
+    what = "the schema of definition files" if args.format == "jsonschema" else (
+        f"{count} indicators"
+    )  # fmt: skip
+    return f"wrote {what} to {path} ({args.format})"
 
 
 # -- the demo --------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._cells import check_header, finish_table, header_position, typed_column
@@ -28,6 +29,7 @@ __all__ = ["DELIMITERS", "choose_delimiter", "read_delimited", "sniff_delimiter"
 
 #: Delimiters tried, with the names messages use.
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}
+_BLANK = re.compile(r"(?m)^[ \t]+$")
 
 
 def _fields(lines: list[str], delimiter: str) -> list[int]:
@@ -81,6 +83,23 @@ def _cells(text: str, delimiter: str, **options: Any) -> pd.DataFrame:
     return cast("pd.DataFrame", frame)
 
 
+def _head(text: str, delimiter: str, records: int = 1000) -> pd.DataFrame:
+    """The first records as cells, ragged rows allowed (titles above the header), by line."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows, lines, previous = [], [], 0
+    for row in islice(reader, records):
+        rows.append(row)
+        lines.append(previous + 1)
+        previous = reader.line_num
+    width = max((len(row) for row in rows), default=0)
+    padded = [row + [""] * (width - len(row)) for row in rows]
+    module = _pandas()
+    index = module.Index(lines, name="line")
+    head = cast("pd.DataFrame", module.DataFrame(padded, index=index, dtype=object))
+    head.attrs["fields"] = [len(row) for row in rows]
+    return head
+
+
 def choose_delimiter(text: str, name: str, delimiter: str | None) -> str:
     """The delimiter given (checked) or detected."""
     if delimiter is None:
@@ -100,41 +119,86 @@ def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal
     (seen in the first thousand lines) are read as text from the start.
     """
     pd = _pandas()
+    text = _BLANK.sub("", text)  # a line of spaces is a blank line
     chosen = choose_delimiter(text, name, delimiter)
     try:
         if decimal != ".":
             cells = _cells(text, chosen)
             cells.index = pd.RangeIndex(1, 1 + len(cells), name="line")
             return finish_table(cells, name, decimal)
-        head = _cells("".join(islice(io.StringIO(text), 1000)), chosen)
-        head.index = pd.RangeIndex(1, 1 + len(head), name="line")
+        head = _head(text, chosen)
         if head.empty:
             raise InvalidInputError(f"{name}: empty file; expected a header row")
         start = header_position(head)
-        header = check_header(head.iloc[start], name)
-        sample = head.iloc[start + 1 :]
+        header_line = int(head.index[start])
+        header = check_header(head.iloc[start], name)[: head.attrs["fields"][start]]
+        sample = head.iloc[start + 1 :].fillna("")
         codes = [
             position
             for position in range(min(len(header), sample.shape[1]))
-            if sample[position].str.strip().str.fullmatch(r"0\d+").any()
+            if sample[position].astype(str).str.strip().str.fullmatch(r"0\d+").any()
         ]
+        lines = _record_lines(text, chosen, len(header), header_line - 1, name)
         frame = pd.read_csv(
-            io.StringIO(text), sep=chosen, header=0, skiprows=start, keep_default_na=False,
-            na_filter=False, skip_blank_lines=False, engine="c",
+            io.StringIO(text), sep=chosen, header=0, skiprows=header_line - 1,
+            keep_default_na=False,
+            na_filter=False, skip_blank_lines=True, engine="c",
             dtype=dict.fromkeys(codes, str),
         )  # fmt: skip
     except pd.errors.EmptyDataError:
         raise InvalidInputError(f"{name}: empty file; expected a header row") from None
     except pd.errors.ParserError as error:
         raise InvalidInputError(_parser_problem(name, str(error), chosen)) from None
-    return _typed(frame, header, start + 2, name)
+    return _typed(frame, header, lines, name)
 
 
-def _typed(frame: pd.DataFrame, header: list[str], first_line: int, name: str) -> pd.DataFrame:
-    """Columns named by the header, blank lines dropped, short rows refused, cells typed."""
+def _record_lines(
+    text: str, delimiter: str, fields: int, header: int, name: str
+) -> npt.NDArray[np.int64]:
+    """The line on which each record after the header starts, checking its field count.
+
+    ``header`` is the header's position (0 for the first line). Without quotes a
+    line is a record, counted in one vectorised pass; with quotes (a field may
+    hold the delimiter, or span lines) the csv module tells where each record
+    starts. Blank lines hold no record.
+    """
+    if '"' not in text:
+        rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[header + 1 :]
+        lines = _pandas().Series(rows, dtype=object)
+        numbers = np.arange(header + 2, header + 2 + len(rows), dtype=np.int64)
+        present = (lines.str.len() > 0).to_numpy(dtype=bool)
+        counts = lines.str.count(re.escape(delimiter)).to_numpy(dtype=np.int64) + 1
+        wrong = present & (counts != fields)
+        if wrong.any():
+            first = int(np.flatnonzero(wrong)[0])
+            _refuse_fields(name, int(numbers[first]), fields, int(counts[first]))
+        found: npt.NDArray[np.int64] = numbers[present]
+        return found
+    starts = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    previous = 0
+    for row in reader:
+        if row and reader.line_num > header + 1 and previous >= header + 1:
+            if len(row) != fields:
+                _refuse_fields(name, previous + 1, fields, len(row))
+            starts.append(previous + 1)
+        previous = reader.line_num
+    return np.asarray(starts, dtype=np.int64)
+
+
+def _refuse_fields(name: str, line: int, fields: int, saw: int) -> None:
+    raise InvalidInputError(f"{name}:{line}: expected {fields} fields as in the header, saw {saw}")
+
+
+def _typed(
+    frame: pd.DataFrame, header: list[str], lines: npt.NDArray[np.int64], name: str
+) -> pd.DataFrame:
+    """Columns named by the header, rows by their lines, empty rows dropped, cells typed."""
     module = _pandas()
     frame.columns = module.RangeIndex(frame.shape[1])
-    frame.index = module.RangeIndex(first_line, first_line + len(frame), name="line")
+    if len(lines) != len(frame):  # pragma: no cover - the two readers disagree
+        raise InvalidInputError(f"{name}: not a readable delimited table (unbalanced quotes?)")
+    frame.index = module.Index(lines, name="line")
     text = [
         i
         for i, c in enumerate(frame.columns)

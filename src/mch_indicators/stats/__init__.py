@@ -15,8 +15,13 @@ Flags and small numbers
 Standardisation
     :func:`dsr`, :func:`isr`, :func:`expected_counts` (a :class:`Standardised`).
 Trends
+    :func:`trend` (log-linear Poisson or logistic fits of the counts, a :class:`Trend`),
     :func:`arr`, :func:`arr_series`, :func:`percent_decline`, :func:`required_arr`,
     :func:`projection`, :func:`annualize`.
+Comparisons
+    :func:`funnel_limits`, :func:`funnel_significance`, :func:`funnel_points`,
+    :func:`funnel_dispersion`; :func:`compare_to_benchmark`, :func:`compare_rates`,
+    :func:`compare_proportions`.
 
 Only numpy is imported with this module; scipy is imported by the first
 interval that needs it.
@@ -32,11 +37,32 @@ Examples
 (0.2422, 7.2247)
 """
 
+from mch_indicators.stats._compare import (
+    Assessment,
+    BenchmarkComparison,
+    Comparison,
+    ProportionComparison,
+    RateComparison,
+    compare_proportions,
+    compare_rates,
+    compare_to_benchmark,
+)
+from mch_indicators.stats._dispersion import Dispersion, funnel_dispersion
 from mch_indicators.stats._estimates import Estimate, poisson_ci, proportion, proportion_ci, rate
 from mch_indicators.stats._flags import Flag, flag_labels
+from mch_indicators.stats._funnels import (
+    FunnelLimits,
+    FunnelPoints,
+    FunnelSignificance,
+    Significance,
+    funnel_limits,
+    funnel_points,
+    funnel_significance,
+)
 from mch_indicators.stats._intervals import METHODS, IntervalMethod
 from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
 from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
+from mch_indicators.stats._trend import Change, Trend, trend
 from mch_indicators.stats._trends import (
     annualize,
     arr,
@@ -48,18 +74,37 @@ from mch_indicators.stats._trends import (
 
 __all__ = [
     "METHODS",
+    "Assessment",
+    "BenchmarkComparison",
+    "Change",
+    "Comparison",
+    "Dispersion",
     "Estimate",
     "Flag",
+    "FunnelLimits",
+    "FunnelPoints",
+    "FunnelSignificance",
     "IntervalMethod",
+    "ProportionComparison",
+    "RateComparison",
     "Reliability",
+    "Significance",
     "Standardised",
     "Suppression",
+    "Trend",
     "annualize",
     "arr",
     "arr_series",
+    "compare_proportions",
+    "compare_rates",
+    "compare_to_benchmark",
     "dsr",
     "expected_counts",
     "flag_labels",
+    "funnel_dispersion",
+    "funnel_limits",
+    "funnel_points",
+    "funnel_significance",
     "isr",
     "percent_decline",
     "poisson_ci",
@@ -69,4 +114,5 @@ __all__ = [
     "rate",
     "relative_standard_error",
     "required_arr",
+    "trend",
 ]

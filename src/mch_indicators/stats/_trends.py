@@ -146,11 +146,20 @@ def arr(
         Percent per year; positive for a decline, negative for a rise, NaN where a
         value is missing or not positive (a logarithm does not exist).
 
+    Notes
+    -----
+    Publications differ in the form: UN IGME's child mortality rates are
+    continuous; the 2023 MMEIG report (*Trends in maternal mortality 2000 to
+    2020*) is compound (its 339 → 223 is 2.07 %). For an interval, fit the counts
+    with :func:`trend` and use :meth:`Trend.arr`.
+
     Examples
     --------
     >>> from mch_indicators import stats
     >>> round(float(stats.arr(339, 223, 2000, 2020)), 4)  # global MMR, UN estimates
     2.0941
+    >>> round(float(stats.arr(339, 223, 2000, 2020, form="compound")), 2)  # MMEIG 2023: 2.07 %
+    2.07
     >>> stats.arr([20, 100], 10, 1990, 2015, form="compound").round(4).tolist()
     [2.7345, 8.7989]
     """
@@ -167,12 +176,19 @@ def arr_series(
     axis: int = -1,
     form: str = "continuous",
 ) -> FloatArray:
-    """Annual rate of reduction over a series, from a log-linear least-squares fit.
+    """Annual rate of reduction over a series of published values (log-linear least squares).
 
     Fits ``ln(value) = a + b·year`` along ``axis`` and returns ``−b`` (continuous)
     or ``1 − e^b`` (compound, UNICEF's AARR for nutrition) in percent per year.
     Missing or non-positive values are left out of each series; a series with
     fewer than two usable years gives NaN.
+
+    Use it for published rates whose counts you do not have. With counts, prefer
+    :func:`trend`: a year with 0 events has no logarithm, so this fit drops it,
+    which on small counts can reverse the sign of a trend (deaths 1, 0, 0, 1, 0
+    give a "rising" line here), and it gives no interval; :func:`trend` fits the
+    counts themselves, zero years included, with an interval and a p-value
+    (its :meth:`Trend.arr` is the annual rate of reduction of that fit).
 
     Examples
     --------

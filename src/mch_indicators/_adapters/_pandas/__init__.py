@@ -2,11 +2,16 @@
 
 ``_columns`` holds the column checks every table adapter shares (dask checks
 its meta frame with them); ``_compute`` computes row by row, ``_pool`` sums
-strata by group and computes, ``_standardise`` standardises by age.
+strata by group and computes, ``_standardise`` standardises by age, ``_compare``
+compares areas with a benchmark, ``_funnel`` gives funnel limits and significance,
+``_trend`` fits each area's trend.
 """
 
+from mch_indicators._adapters._pandas._compare import compare
 from mch_indicators._adapters._pandas._compute import compute_frame
+from mch_indicators._adapters._pandas._funnel import FunnelTable, funnel
 from mch_indicators._adapters._pandas._pool import pool
 from mch_indicators._adapters._pandas._standardise import dsr, isr
+from mch_indicators._adapters._pandas._trend import trend
 
-__all__ = ["compute_frame", "dsr", "isr", "pool"]
+__all__ = ["FunnelTable", "compare", "compute_frame", "dsr", "funnel", "isr", "pool", "trend"]

@@ -27,15 +27,18 @@ __all__ = [
     "Columns",
     "as_frame",
     "as_list",
+    "check_counts",
     "check_frame",
     "check_numeric",
     "count_columns",
+    "group_codes",
     "label_of",
     "numbers",
     "pandas",
     "require",
     "resolve",
     "result_columns",
+    "row_label",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -214,3 +217,61 @@ def count_columns(
 def result_columns(result: Result) -> dict[str, npt.NDArray[Any]]:
     """The output columns of a table adapter: :meth:`Result.columns` without details."""
     return result.columns(details=False)
+
+
+def row_label(frame: pd.DataFrame, position: int, keys: Sequence[str]) -> str:
+    """A row named by its index label and key columns: ``row 3 (county='河阳县', year=2021)``."""
+    row = frame.iloc[position]
+    label = frame.index[position]
+    name = f"row {(label.item() if hasattr(label, 'item') else label)!r}"
+    if not keys:
+        return name
+    values = ", ".join(
+        f"{key}={(v.item() if hasattr(v, 'item') else v)!r}"
+        for key, v in ((key, row[key]) for key in keys)
+    )
+    return f"{name} ({values})"
+
+
+def check_counts(
+    frame: pd.DataFrame, columns: Sequence[str], keys: Sequence[str]
+) -> dict[str, FloatArray]:
+    """The count columns as float64, refusing negative or infinite counts by row label.
+
+    Missing counts stay NaN (the caller says what they mean).
+    """
+    pd = pandas()
+    out = {}
+    for column in columns:
+        series = frame[column]
+        dtype = getattr(series, "dtype", None)
+        numeric = (
+            dtype is not None
+            and pd.api.types.is_numeric_dtype(dtype)
+            and not pd.api.types.is_bool_dtype(dtype)
+        )
+        if numeric:  # name a bad row by its keys before the generic check does by index
+            raw = series.to_numpy(dtype=np.float64, na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                bad = (raw < 0) | np.isinf(raw)
+            if bad.any():
+                first = int(np.argmax(bad))
+                raise InvalidInputError(
+                    f"column {column!r}: counts cannot be negative or infinite; "
+                    f"{row_label(frame, first, keys)} holds {raw[first]!r}"
+                )
+        out[column] = numbers(frame, column)
+    return out
+
+
+def group_codes(
+    frame: pd.DataFrame, keys: Sequence[str]
+) -> tuple[npt.NDArray[np.intp], pd.DataFrame]:
+    """Group number of each row (groups sorted by key) and one row of key values per group."""
+    pd = pandas()
+    if not keys:
+        return np.zeros(len(frame), dtype=np.intp), pd.DataFrame(index=range(1))
+    codes = frame.groupby(list(keys), sort=True, observed=True, dropna=False).ngroup().to_numpy()
+    first = pd.Series(np.arange(len(frame))).groupby(codes).first().to_numpy()
+    labels = frame[list(keys)].iloc[first].reset_index(drop=True)
+    return codes.astype(np.intp), as_frame(labels)

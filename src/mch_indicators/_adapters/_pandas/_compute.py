@@ -30,8 +30,11 @@ from mch_indicators._adapters._pandas._wide import (
     Shape,
     Substitutes,
     check_substitute,
+    located,
+    long_counts,
     placed,
     substitutes,
+    to_wide,
 )
 from mch_indicators._compute import compute_indicator
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
@@ -45,7 +48,7 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._result import Result
 
-__all__ = ["compute_frame", "compute_long", "compute_rows", "single_columns"]
+__all__ = ["compute_frame", "compute_long", "compute_rows", "compute_wide", "single_columns"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -281,8 +284,6 @@ def compute_frame(
                 "numerator= and denominator= name the columns of one indicator; for a wide "
                 "table use columns={column: term}"
             )
-        from mch_indicators._adapters._pandas._wide import compute_wide
-
         return compute_wide(
             frame, indicators, columns=columns, allow_substitute=allow_substitute,
             shape=shape, catalog=catalog, **options,
@@ -312,3 +313,68 @@ def compute_frame(
     kept = [c for c in frame.columns if c not in {num, den, "indicator"}]
     out = pd.DataFrame(columns_out, index=frame.index)
     return as_frame(pd.concat([frame[kept], out], axis=1) if kept else out)
+
+
+def compute_wide(
+    frame: pd.DataFrame,
+    indicators: Sequence[str | Indicator] | None = None,
+    *,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Substitutes | None = None,
+    shape: Shape = "long",
+    catalog: Catalog | None = None,
+    **options: Unpack[ComputeOptions],
+) -> pd.DataFrame:
+    """Compute many indicators on a wide table (one column per count); one tidy result.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per area (and period), one column per count, headed by the
+        terms' names, ids or aliases in either language (活产数, 活产婴儿数,
+        live_births...); area and period columns (县区, 年份...) are recognised.
+    indicators : sequence, optional
+        The indicators to compute (ids, names, codes); by default every
+        computable indicator whose numerator and denominator columns are present.
+    columns : mapping, optional
+        ``{column: term}`` for headers the names do not give; always wins.
+    allow_substitute : mapping, optional
+        ``{definition_term: stand_in_term}``: compute indicators defined over the
+        first term with the column of the second (``{"live_births":
+        "women_delivered"}``). Without it, a column of another term is refused.
+        Every substitution is recorded in a ``substitution`` column.
+    shape : {"long", "wide"}, default "long"
+        ``long``: one row per area, period and indicator (area and period
+        columns named by their field ids, ``county``, ``year``...; then
+        ``indicator, numerator, denominator, value, lower, upper, unit, flags``).
+        ``wide``: one row per area and period, a column group per indicator.
+    **options
+        The compute options (:class:`~mch_indicators.ComputeOptions`).
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> table = pd.DataFrame({"县区": ["河阳县", "石门县"], "年份": [2024, 2024],
+    ...                       "活产数": [13957, 4210], "孕产妇死亡数": [1, 0],
+    ...                       "早孕建册人数": [12950, 3801]})
+    >>> out = mch.compute(table)
+    >>> out[["county", "year", "indicator", "value"]].round(2)
+      county  year                             indicator  value
+    0    河阳县  2024              maternal_mortality_ratio   7.16
+    1    河阳县  2024  early_pregnancy_registration_rate_cn  92.78
+    2    石门县  2024              maternal_mortality_ratio   0.00
+    3    石门县  2024  early_pregnancy_registration_rate_cn  90.29
+    """
+    if shape not in ("long", "wide"):
+        raise InvalidInputError(f"shape must be 'long' or 'wide', got {shape!r}")
+    long, places = long_counts(
+        frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog
+    )
+    k = len(long) // max(len(frame), 1) if len(frame) else 0
+    try:
+        tidy = compute_frame(long, None, catalog=catalog, **options)
+    except MCHIndicatorsError as error:
+        raise located(error, frame, places, k) from None
+    if "substitution" in tidy.columns:
+        tidy = tidy[[c for c in tidy.columns if c != "substitution"] + ["substitution"]]
+    return to_wide(tidy, k) if shape == "wide" and k else tidy

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any, cast
 
 from mch_indicators._io._read import read_table
 from mch_indicators._io._source import Source
-from mch_indicators._io._write import to_csv, to_excel
 from mch_indicators._labels import check_lang, fields, label
+from mch_indicators._report._write import to_csv, to_excel
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -115,7 +115,7 @@ def to_csv(
 
     chosen = check_lang(lang)
     frames = [
-        display_frame(frame, chosen, catalog=catalog, text=True)
+        display_frame(frame, chosen, catalog=_catalog(catalog), text=True)
         for frame in _frames(results).values()
     ]
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

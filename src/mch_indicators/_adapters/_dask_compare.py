@@ -1,0 +1,47 @@
+"""Comparisons on dask DataFrames, lazily, where they are row by row.
+
+A benchmark value, a target or a benchmark column compares each row on its own,
+so :func:`compare` maps the pandas adapter over the partitions. Funnels, trends
+and area-versus-rest comparisons need every row of a group together: pool the
+dask frame to one row per area and period (``mch.pool``) and compute it first.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from mch_indicators._adapters._pandas._columns import Columns
+from mch_indicators._adapters._pandas._compare import compare
+from mch_indicators._errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from mch_indicators._model import Indicator
+
+__all__ = ["compare_dask_frame"]
+
+
+def compare_dask_frame(
+    frame: Any,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> Any:
+    """Lazy :func:`compare` over the partitions when the benchmark is row by row."""
+    if benchmark == "total" or isinstance(benchmark, dict):
+        raise InvalidInputError(
+            "compare() on a dask DataFrame takes a benchmark value, a Target or a benchmark "
+            "column (row by row); for 'total' or a benchmark row, pool the frame to one row "
+            "per area and period (mch.pool) and call .compute() first"
+        )
+    keywords: dict[str, Any] = {
+        "benchmark": benchmark, "numerator": numerator, "denominator": denominator, "by": by,
+        "confidence": confidence, "method": method, "language": language,
+    }  # fmt: skip
+    meta = compare(frame._meta, indicator, **keywords)
+    return frame.map_partitions(compare, indicator, **keywords, meta=meta)

@@ -1,0 +1,236 @@
+"""Comparing the areas of a pandas DataFrame with a benchmark.
+
+Every row of the frame is kept, in order, with its index and columns; the
+statistics are :func:`mch_indicators.stats.compare_to_benchmark`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._adapters._pandas._columns import (
+    Columns,
+    as_list,
+    check_counts,
+    check_frame,
+    count_columns,
+    group_codes,
+    require,
+    resolve,
+    row_label,
+)
+from mch_indicators._comparison_labels import check_language, translate
+from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._compare import compare_to_benchmark
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mch_indicators._model import Indicator
+    from mch_indicators._targets import Target
+
+__all__ = ["compare", "indicator_statistic"]
+
+FloatArray = npt.NDArray[np.float64]
+_KINDS = "a number, a Target, 'total', a column name or {column: label} (the benchmark rows)"
+
+
+def indicator_statistic(indicator: Indicator) -> str:
+    """``"proportion"`` for binomial indicators, ``"rate"`` for the others."""
+    return "proportion" if indicator.kind.family == "binomial" else "rate"
+
+
+def _target_value(target: Target, indicator: Indicator) -> float:
+    if target.indicator != indicator.id:
+        raise InvalidInputError(
+            f"benchmark: {target.id} is a target for {target.indicator}, not {indicator.id}"
+        )
+    if target.comparator.relative:
+        raise InvalidInputError(
+            f"benchmark: {target.id} is relative to {target.baseline_year}; compare with "
+            "target.threshold(baseline=...) per area as a column"
+        )
+    return float(target.threshold(indicator.unit))
+
+
+def _benchmark_rows(
+    frame: pd.DataFrame, selector: Mapping[Any, Any], codes: npt.NDArray[np.intp], groups: int,
+    keys: list[str],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.intp]]:  # fmt: skip
+    """Rows of the benchmark area and, per group, the position of its row."""
+    if len(selector) != 1:
+        raise InvalidInputError(f"benchmark: give one {{column: label}}, got {dict(selector)!r}")
+    ((column, label),) = selector.items()
+    require(frame, [column], "benchmark column")
+    chosen = (frame[column] == label).to_numpy(dtype=bool)
+    per_group = np.bincount(codes[chosen], minlength=groups)
+    if (per_group != 1).any():
+        group = int(np.argmax(per_group != 1))
+        where = row_label(frame, int(np.flatnonzero(codes == group)[0]), keys) if keys else ""
+        count = int(per_group[group])
+        raise InvalidInputError(
+            f"benchmark: {count} rows with {column}={label!r}"
+            + (f" for {where}" if where else "")
+            + "; give exactly one benchmark row per group (by=)"
+        )
+    position = np.full(groups, -1, dtype=np.intp)
+    position[codes[chosen]] = np.flatnonzero(chosen)
+    return chosen, position
+
+
+def compare(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    benchmark: Any,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    confidence: float = 0.95,
+    method: str | None = None,
+    language: str = "en",
+) -> pd.DataFrame:
+    """Compare each row's area with a benchmark: higher, similar or lower; better or worse.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or dask DataFrame
+        A tidy table, one row per area (and period): the indicator's counts. A
+        dask frame stays lazy with a row-by-row benchmark (a value, a Target, a
+        column); for ``"total"`` or a benchmark row, pool and compute it first.
+    indicator : str or Indicator
+        Decides the statistic (proportion or rate), the multiplier, the interval
+        method and which way is better (its ``direction``).
+    benchmark : number, Target, str or mapping
+        * a number (in the indicator's unit), or a :class:`Target` (its value):
+          Fingertips' comparison, the benchmark outside the area's interval;
+        * the name of a column holding each row's benchmark value;
+        * ``"total"``: the sum of the areas of each group (``by``), each area
+          compared with the others (area versus rest);
+        * ``{column: label}``: the benchmark area's own row in each group (the
+          prefecture row among its counties), area versus rest; its row is
+          marked ``"benchmark"``.
+    numerator, denominator : str, optional
+        The count columns (default: the indicator's term ids).
+    by : str or list of str, optional
+        Groups compared separately (``"year"``).
+    confidence : float, default 0.95
+        0.998 for Fingertips' 99.8 % level.
+    method : str, optional
+        Interval method of each area (default: the indicator's).
+    language : {"en", "zh"}, default "en"
+        Language of the ``comparison`` and ``assessment`` labels (``"zh"``: 较高,
+        无显著差异, 较低; 较好, 较差).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame, every row in order, with ``value, lower, upper, benchmark,
+        comparison, assessment, method`` and, area versus rest, ``contrast,
+        contrast_lower, contrast_upper, p_value`` (rate ratio, or difference of
+        proportions in the indicator's unit). Rows with missing counts are
+        ``"not compared"``.
+
+    Raises
+    ------
+    InvalidInputError
+        A benchmark of the wrong kind (a list, a target of another indicator,
+        an unknown column, a benchmark row missing or repeated in a group, a
+        benchmark smaller than an area), negative counts (naming the row).
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> counties = pd.DataFrame({"county": ["A", "B", "C"], "infant_deaths": [30, 95, 60],
+    ...                          "live_births": [12000, 15000, 14000]})
+    >>> out = mch.compare(counties, "IMR", benchmark=4.0)
+    >>> out[["county", "comparison", "assessment"]].values.tolist()
+    [['A', 'lower', 'better'], ['B', 'higher', 'worse'], ['C', 'similar', 'similar']]
+    >>> mch.compare(counties, "IMR", benchmark="total")["comparison"].tolist()
+    ['lower', 'higher', 'similar']
+    """
+    from mch_indicators._targets import Target
+
+    frame = check_frame(frame, "compare")
+    check_language(language)
+    chosen = resolve(indicator)
+    num, den = count_columns(frame, chosen, numerator, denominator)
+    keys = as_list(by)
+    require(frame, keys, "by column")
+    counts = check_counts(frame, [num, den], keys)
+    x, n = counts[num], counts[den]
+    options: dict[str, Any] = {
+        "statistic": indicator_statistic(chosen), "multiplier": float(chosen.scale),
+        "method": method or chosen.default_method, "confidence": confidence,
+        "direction": chosen.direction.value,
+    }  # fmt: skip
+    out = frame.copy()
+    if isinstance(benchmark, Target):
+        benchmark = _target_value(benchmark, chosen)
+    if isinstance(benchmark, bool | list | tuple | set | np.ndarray):
+        raise InvalidInputError(f"benchmark must be {_KINDS}; got {type(benchmark).__name__}")
+    if isinstance(benchmark, int | float | np.number):
+        result = compare_to_benchmark(x, n, float(benchmark), **options)
+        return _attach(out, result, None, language)
+    if isinstance(benchmark, str) and benchmark != "total":
+        if benchmark not in frame.columns:
+            raise InvalidInputError(
+                f"benchmark {benchmark!r} is not a column of the frame; benchmark must be {_KINDS}"
+            )
+        values = check_counts(frame, [benchmark], keys)[benchmark]
+        return _attach(out, compare_to_benchmark(x, n, values, **options), None, language)
+    if not (benchmark == "total" or isinstance(benchmark, Mapping)):
+        raise InvalidInputError(f"benchmark must be {_KINDS}; got {benchmark!r}")
+    codes, labels = group_codes(frame, keys)
+    groups = len(labels)
+    if benchmark == "total":
+        is_benchmark = np.zeros(len(frame), dtype=bool)
+        big_x = np.asarray(
+            np.bincount(codes, weights=np.nan_to_num(x), minlength=groups)[codes], dtype=np.float64
+        )
+        big_n = np.asarray(
+            np.bincount(codes, weights=np.nan_to_num(n), minlength=groups)[codes], dtype=np.float64
+        )
+    else:
+        is_benchmark, position = _benchmark_rows(frame, benchmark, codes, groups, keys)
+        big_x, big_n = x[position][codes], n[position][codes]
+        with np.errstate(invalid="ignore"):
+            outside = ~is_benchmark & ((big_x < x) | (big_n < n))
+        if outside.any():
+            first = int(np.argmax(outside))
+            raise InvalidInputError(
+                f"benchmark: the benchmark area is smaller than {row_label(frame, first, keys)}; "
+                "area versus rest needs a benchmark that contains each area (for another "
+                "benchmark, give its value)"
+            )
+    x_use = np.where(is_benchmark, np.nan, x)
+    result = compare_to_benchmark(x_use, n, benchmark_counts=(big_x, big_n), **options)
+    out = _attach(out, result, is_benchmark, language)
+    if is_benchmark.any():  # the benchmark rows keep their own value and interval
+        own = compare_to_benchmark(x, n, 0.0, **options)
+        for name in ("value", "lower", "upper"):
+            out[name] = np.where(is_benchmark, getattr(own, name), out[name].to_numpy())
+    return out
+
+
+def _attach(
+    out: pd.DataFrame, result: Any, is_benchmark: npt.NDArray[np.bool_] | None, language: str
+) -> pd.DataFrame:
+    out["value"] = result.value
+    out["lower"] = result.lower
+    out["upper"] = result.upper
+    out["benchmark"] = result.benchmark
+    comparison, assessment = result.comparison.astype(object), result.assessment.astype(object)
+    if is_benchmark is not None:
+        comparison[is_benchmark] = assessment[is_benchmark] = "benchmark"
+    out["comparison"] = translate(comparison, language)
+    out["assessment"] = translate(assessment, language)
+    out["method"] = result.method
+    if result.method == "area versus rest":
+        for name in ("contrast", "contrast_lower", "contrast_upper", "p_value"):
+            out[name] = getattr(result, name)
+    return out

@@ -1,0 +1,208 @@
+"""Funnel plots of a pandas DataFrame: per-area points and significance, and the limits.
+
+One funnel per group (``by``, e.g. the year). Nothing is drawn: the frames hold the
+numbers a funnel plot needs (a later ``plot`` module draws them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mch_indicators._adapters._pandas._columns import (
+    Columns,
+    as_frame,
+    as_list,
+    check_counts,
+    check_frame,
+    count_columns,
+    group_codes,
+    pandas,
+    require,
+    resolve,
+)
+from mch_indicators._adapters._pandas._compare import indicator_statistic
+from mch_indicators._comparison_labels import check_language, translate
+from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._dispersion import funnel_dispersion
+from mch_indicators.stats._funnels import funnel_limits, funnel_significance
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mch_indicators._model import Indicator
+
+__all__ = ["FunnelTable", "funnel"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class FunnelTable:
+    """The numbers of a funnel plot, as two frames.
+
+    Attributes
+    ----------
+    points : pandas.DataFrame
+        The input frame, every row in order, with ``value`` (× multiplier),
+        ``x`` (where the area is drawn: population, expected events, or
+        population per year for rates), ``significance``, and with
+        ``dispersion=``: ``z``, ``adjusted_z``, ``adjusted_significance``,
+        ``phi`` and ``tau2``.
+    limits : pandas.DataFrame
+        PHE's limit table per group (``by`` columns first): 100 rows each.
+    """
+
+    points: pd.DataFrame
+    limits: pd.DataFrame
+
+
+def funnel(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    statistic: str | None = None,
+    ratio_type: str = "isr",
+    years: float = 1.0,
+    dispersion: str | None = None,
+    method: str = "phe",
+    language: str = "en",
+) -> FunnelTable:
+    """Funnel-plot limits and each area's significance, as PHEindicatormethods computes them.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per area (and group): the counts.
+    indicator : str or Indicator, optional
+        Decides the statistic (proportion, or a crude rate of its numerator per
+        its denominator) and the multiplier. Without it give ``statistic`` and
+        both count columns (``statistic="ratio"``: observed and expected events).
+    numerator, denominator : str, optional
+        Count columns (default: the indicator's term ids).
+    by : str or list of str, optional
+        One funnel per group (``"year"``).
+    ratio_type : {"isr", "count"}, default "isr"
+        Ratios only.
+    years : float, default 1
+        Rates only: how many years each area's counts cover.
+    dispersion : {"additive", "multiplicative"}, optional
+        Also compare each area allowing for over-dispersion (Spiegelhalter).
+    method : {"phe", "exact"}, default "phe"
+    language : {"en", "zh"}, default "en"
+        Language of the significance labels.
+
+    Returns
+    -------
+    FunnelTable
+        ``points`` (the frame with value, x and significance) and ``limits``.
+
+    Raises
+    ------
+    InvalidInputError
+        Missing or negative counts (naming the row), a numerator above its
+        denominator, options that do not fit the statistic.
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> data = pd.DataFrame({"county": list("ABCDE"),
+    ...                      "facility_live_births": [9800, 15100, 7700, 12600, 4400],
+    ...                      "live_births": [10000, 16000, 8000, 13000, 4500]})
+    >>> f = mch.funnel(data, "hospital_delivery_rate_cn")
+    >>> f.points[["county", "significance"]].values.tolist()[:2]
+    [['A', 'high (0.001)'], ['B', 'low (0.001)']]
+    >>> f.limits.shape, list(f.limits.columns[:3])
+    ((100, 8), ['population', 'lower_2s_limit', 'upper_2s_limit'])
+    """
+    frame = check_frame(frame, "funnel")
+    check_language(language)
+    keys = as_list(by)
+    require(frame, keys, "by column")
+    if indicator is None:
+        if statistic is None or numerator is None or denominator is None:
+            raise InvalidInputError(
+                "funnel() needs an indicator, or statistic=, numerator= and denominator="
+            )
+        kind, multiplier = statistic, None
+        num, den = numerator, denominator
+        require(frame, [num, den], "count column")
+    else:
+        chosen = resolve(indicator)
+        kind = statistic or indicator_statistic(chosen)
+        multiplier = float(chosen.scale)
+        num, den = count_columns(frame, chosen, numerator, denominator)
+    counts = check_counts(frame, [num, den], keys)
+    x, n = counts[num], counts[den]
+    codes, labels = group_codes(frame, keys)
+    pd = pandas()
+    points = frame.copy()
+    columns: dict[str, Any] = {}
+    limit_frames = []
+    for group in range(len(labels)):
+        rows = np.flatnonzero(codes == group)
+        options = _options(kind, multiplier, ratio_type, x[rows], n[rows])
+        _no_missing(frame, rows, x, n, keys)
+        significance = funnel_significance(x[rows], n[rows], **options)
+        extra: dict[str, Any] = {"ratio_type": ratio_type} if kind == "ratio" else {}
+        limits = funnel_limits(
+            x[rows], n[rows], years=years if kind == "rate" else None, method=method, **options,
+            **extra,
+        )  # fmt: skip
+        _put(columns, rows, len(frame), "value", significance.value)
+        x_position = n[rows] / years if kind == "rate" else n[rows]
+        _put(columns, rows, len(frame), "x", x_position)
+        _put(columns, rows, len(frame), "significance", significance.significance, object)
+        if dispersion is not None:
+            adjusted = funnel_dispersion(x[rows], n[rows], model=dispersion, **options)
+            _put(columns, rows, len(frame), "z", adjusted.z)
+            _put(columns, rows, len(frame), "adjusted_z", adjusted.adjusted_z)
+            _put(columns, rows, len(frame), "adjusted_significance", adjusted.significance,
+                 object)  # fmt: skip
+            _put(columns, rows, len(frame), "phi", np.full(rows.size, adjusted.phi))
+            _put(columns, rows, len(frame), "tau2", np.full(rows.size, adjusted.tau2))
+        table = pd.DataFrame(limits.columns(full=True))
+        for key in reversed(keys):
+            table.insert(0, key, labels[key].iloc[group])
+        limit_frames.append(table)
+    for name, values in columns.items():
+        points[name] = translate(values, language) if "significance" in name else values
+    return FunnelTable(as_frame(points), as_frame(pd.concat(limit_frames, ignore_index=True)))
+
+
+def _options(
+    kind: str, multiplier: float | None, ratio_type: str, x: Any, n: Any
+) -> dict[str, Any]:
+    if kind == "proportion":
+        return {"statistic": "proportion", "multiplier": multiplier}
+    if kind == "ratio":
+        return {"statistic": "ratio"}
+    if kind == "rate":
+        scale = 100_000.0 if multiplier is None else multiplier
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rate = np.where(n > 0, x / n * scale, np.nan)
+        return {"statistic": "rate", "multiplier": scale, "rate": rate, "rate_type": "crude"}
+    raise InvalidInputError(f"statistic must be 'proportion', 'ratio' or 'rate', got {kind!r}")
+
+
+def _no_missing(frame: pd.DataFrame, rows: Any, x: Any, n: Any, keys: list[str]) -> None:
+    from mch_indicators._adapters._pandas._columns import row_label
+
+    missing = np.isnan(x[rows]) | np.isnan(n[rows])
+    if missing.any():
+        first = int(rows[np.argmax(missing)])
+        raise InvalidInputError(
+            f"funnel: every area needs its counts (the funnel's average is over all of them); "
+            f"missing at {row_label(frame, first, keys)}"
+        )
+
+
+def _put(
+    columns: dict[str, Any], rows: Any, size: int, name: str, values: Any, dtype: Any = float
+) -> None:
+    if name not in columns:
+        columns[name] = np.full(size, None if dtype is object else np.nan, dtype=dtype)
+    columns[name][rows] = values

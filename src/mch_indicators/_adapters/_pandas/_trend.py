@@ -1,0 +1,190 @@
+"""Trends of the areas of a tidy pandas DataFrame (one row per area and period).
+
+The rows are pivoted to an (areas × periods) array and every area is fitted in
+one call of :func:`mch_indicators.stats.trend`; a target, if given, is assessed
+at its year from each area's fit.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mch_indicators._adapters._pandas._columns import (
+    Columns,
+    as_list,
+    check_counts,
+    check_frame,
+    count_columns,
+    group_codes,
+    numbers,
+    require,
+    resolve,
+    row_label,
+)
+from mch_indicators._comparison_labels import check_language, translate
+from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._trend import MIN_POINTS
+from mch_indicators.stats._trend import trend as array_trend
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mch_indicators._model import Indicator
+    from mch_indicators._targets import Target
+
+__all__ = ["trend"]
+
+
+def trend(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    period: str = "year",
+    numerator: str | None = None,
+    denominator: str | None = None,
+    confidence: float = 0.95,
+    dispersion: str = "quasi",
+    min_points: int = MIN_POINTS,
+    last: int | None = None,
+    target: Target | None = None,
+    baseline: str | None = None,
+    language: str = "en",
+) -> pd.DataFrame:
+    """The trend of each area, fitted to its counts, with the label Fingertips would give it.
+
+    A log-linear Poisson model (rates, ratios) or a logistic binomial model
+    (proportions) of each area's counts over ``period``: years with 0 events
+    count. See :func:`mch_indicators.stats.trend`.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per area and period.
+    indicator : str or Indicator
+        Decides the model, the multiplier and which way is better.
+    by : str or list of str, optional
+        The columns naming an area (``"county"``); without it the whole frame
+        is one series.
+    period : str, default "year"
+        The column of whole years.
+    numerator, denominator : str, optional
+        Count columns (default: the indicator's term ids).
+    confidence, dispersion, min_points, last
+        As for :func:`mch_indicators.stats.trend` (Fingertips: ``last=5``,
+        ``confidence=0.998``).
+    target : Target, optional
+        Also project each area's trend line to the target's year and assess it
+        there (:func:`mch_indicators.project_target`).
+    baseline : str, optional
+        For a relative target: the column of each area's baseline-year value
+        (the same on every row of an area); without it the status is
+        ``"needs baseline"``.
+    language : {"en", "zh"}, default "en"
+        Language of the ``change``, ``assessment`` and ``target_status`` labels.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area: the ``by`` columns, ``points``, ``first``, ``last``,
+        ``apc``, ``apc_lower``, ``apc_upper`` (annual % change), ``p_value``,
+        ``dispersion``, ``arr``, ``arr_lower``, ``arr_upper`` (annual rate of
+        reduction, continuous form), ``change``, ``assessment``, ``reason``;
+        with a target, ``target_year``, ``projected``, ``projected_lower``,
+        ``projected_upper``, ``target_status``, ``target_clear``.
+
+    Raises
+    ------
+    InvalidInputError
+        Negative counts or two rows for one area and period (naming them), a
+        period column that is not whole years, a target of another indicator.
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> data = pd.DataFrame({"county": ["A"] * 5 + ["B"] * 5, "year": list(range(2020, 2025)) * 2,
+    ...                      "infant_deaths": [95, 88, 80, 74, 66, 60, 62, 61, 63, 60],
+    ...                      "live_births": [12000] * 10})
+    >>> out = mch.trend(data, "IMR", by="county")
+    >>> out[["county", "change", "assessment"]].values.tolist()
+    [['A', 'decreasing', 'better'], ['B', 'no significant change', 'no significant change']]
+    >>> out["apc"].round(1).tolist()
+    [-8.6, 0.2]
+    """
+    frame = check_frame(frame, "trend")
+    check_language(language)
+    chosen = resolve(indicator)
+    keys = as_list(by)
+    require(frame, [*keys, period], "column")
+    num, den = count_columns(frame, chosen, numerator, denominator)
+    counts = check_counts(frame, [num, den], [*keys, period])
+    times = numbers(frame, period)
+    bad = ~np.isfinite(times) | (times != np.round(times))
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise InvalidInputError(
+            f"column {period!r} must hold whole years; {row_label(frame, first, keys)} holds "
+            f"{frame[period].iloc[first]!r}"
+        )
+    codes, labels = group_codes(frame, keys)
+    years, column = np.unique(times, return_inverse=True)
+    cell = codes * years.size + column
+    _, first_seen, repeats = np.unique(cell, return_index=True, return_counts=True)
+    if (repeats > 1).any():
+        position = int(first_seen[np.argmax(repeats > 1)])
+        raise InvalidInputError(
+            f"two rows for {row_label(frame, position, [*keys, period])}; sum the counts of "
+            "each area and period first (mch.pool)"
+        )
+    shape = (len(labels), years.size)
+    x, n = np.full(shape, np.nan), np.full(shape, np.nan)
+    x[codes, column], n[codes, column] = counts[num], counts[den]
+    fitted = array_trend(
+        x, n, years, family=chosen.kind.family, confidence=confidence, dispersion=dispersion,
+        direction=chosen.direction.value, min_points=min_points, last=last,
+        multiplier=float(chosen.scale),
+    )  # fmt: skip
+    out = labels.copy()
+    used = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    out["points"] = fitted.points
+    out["first"] = np.where(used.any(axis=1), np.where(used, years, np.inf).min(axis=1), np.nan)
+    out["last"] = np.where(used.any(axis=1), np.where(used, years, -np.inf).max(axis=1), np.nan)
+    for name in ("apc", "apc_lower", "apc_upper", "p_value", "dispersion"):
+        out[name] = getattr(fitted, name)
+    out["arr"], out["arr_lower"], out["arr_upper"] = fitted.arr()
+    out["change"] = translate(fitted.change, language)
+    out["assessment"] = translate(fitted.assessment, language)
+    out["reason"] = fitted.reason.astype(object)
+    if target is not None:
+        _add_target(out, frame, fitted, target, chosen, baseline, codes, len(labels))
+        out["target_status"] = translate(out["target_status"].to_numpy(), language)
+    return out
+
+
+def _add_target(
+    out: pd.DataFrame, frame: pd.DataFrame, fitted: Any, target: Target, indicator: Indicator,
+    baseline: str | None, codes: Any, groups: int,
+) -> None:  # fmt: skip
+    from mch_indicators._progress import project_target
+    from mch_indicators._targets import Target
+
+    if not isinstance(target, Target):
+        raise InvalidInputError("target= must be a Target, e.g. mch.targets_for('MMR')[0]")
+    if target.indicator != indicator.id:
+        raise InvalidInputError(
+            f"{target.id} is a target for {target.indicator}, not {indicator.id}"
+        )
+    base = None
+    if baseline is not None:
+        values = numbers(frame, baseline)
+        base = np.full(groups, np.nan)
+        base[codes] = values
+    assessed = project_target(target, fitted, unit=indicator.unit, baseline=base)
+    out["target_year"] = target.year
+    out["projected"] = assessed.value
+    out["projected_lower"] = assessed.lower
+    out["projected_upper"] = assessed.upper
+    out["target_status"] = assessed.status.astype(object)
+    out["target_clear"] = assessed.clear

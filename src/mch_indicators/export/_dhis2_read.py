@@ -1,0 +1,547 @@
+"""DHIS2 in: indicator metadata into definitions, and data value sets into results.
+
+:func:`read_dhis2_metadata` turns the ``indicators`` of a DHIS2 metadata export
+into :class:`~mch_indicators.Indicator` objects. DHIS2 computes
+``numerator / denominator x factor``; this reads the factor as a unit and each
+expression as a term when it is one data element (``#{uid}`` or
+``#{uid.categoryOptionCombo}``) or a sum of them. Anything else (constants,
+differences, functions, organisation unit counts, program data) and a factor
+that matches no unit are refused with a message naming the indicator, never
+approximated. Indicators exported by :func:`~mch_indicators.export.dhis2_metadata`
+carry their definition in an attribute and come back equal; for others, DHIS2
+has no field for the kind or the direction, so they are assumed (and said so).
+
+:func:`compute_data_values` then computes on a DHIS2 ``dataValueSet`` export
+(JSON or CSV), summing the values of each term's data elements per organisation
+unit and period, and adds what DHIS2 does not compute: intervals and flags.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from os import PathLike
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Unpack
+
+from mch_indicators._catalog import Catalog, builtin_catalog
+from mch_indicators._errors import DefinitionError, InvalidInputError
+from mch_indicators._model import Direction, Domain, Indicator, Kind, Term
+from mch_indicators._unitspec import UnitSpec, resolve_unit, unit_specs
+from mch_indicators.export._dhis2 import DEFINITION_ATTRIBUTE, dhis2_uid, type_code
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mch_indicators._options import ComputeOptions
+
+__all__ = ["Dhis2Definitions", "compute_data_values", "read_data_value_set", "read_dhis2_metadata"]
+
+_UID = r"[A-Za-z][A-Za-z0-9]{10}"
+_ITEM = re.compile(rf"#\{{({_UID})(?:\.({_UID}))?\}}")
+_SUM = re.compile(rf"^\s*#\{{{_UID}(?:\.{_UID})?\}}(?:\s*\+\s*#\{{{_UID}(?:\.{_UID})?\}})*\s*$")
+_UNTRANSLATED = "（未翻译）"
+
+
+@dataclass(frozen=True)
+class Dhis2Definitions:
+    """Definitions read from DHIS2 metadata, and how DHIS2 data maps onto their terms.
+
+    Attributes
+    ----------
+    catalog : Catalog
+        The indicators, computable like any others.
+    data_elements : dict
+        Data element (``uid``, or ``uid.categoryOptionCombo``) to the ids of the
+        terms whose counts include its values; pass it to
+        :func:`compute_data_values`.
+    skipped : dict
+        With ``skip_unsupported=True``: the DHIS2 indicators not read (their
+        label) and why.
+    """
+
+    catalog: Catalog
+    data_elements: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    skipped: Mapping[str, str] = field(default_factory=dict)
+
+
+def _load(source: str | PathLike[str] | Mapping[str, Any], what: str) -> Any:
+    if isinstance(source, Mapping):
+        return source
+    path = Path(source)
+    try:
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as error:
+        raise InvalidInputError(f"{path}: cannot be read ({error.strerror})") from None
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(f"{path}: not valid JSON {what} ({error})") from None
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return slug if slug[:1].isalpha() else f"dhis2_{slug}".rstrip("_")
+
+
+def _zh(item: Mapping[str, Any], prop: str) -> str | None:
+    for translation in item.get("translations", []):
+        locale = str(translation.get("locale", ""))
+        if locale.split("_")[0] == "zh" and translation.get("property") == prop:
+            return str(translation.get("value"))
+    return None
+
+
+class _Reader:
+    """One pass over a metadata package (holds its lookups and the terms made so far)."""
+
+    def __init__(
+        self,
+        metadata: Mapping[str, Any],
+        kinds: Mapping[str, Kind | str],
+        directions: Mapping[str, Direction | str],
+        domain: Domain | str,
+    ) -> None:
+        self.elements = {e["id"]: e for e in metadata.get("dataElements", [])}
+        self.types = {t["id"]: t for t in metadata.get("indicatorTypes", [])}
+        self.kinds, self.directions, self.domain = kinds, directions, Domain(domain)
+        self.groups: dict[str, Domain] = {}
+        for group in metadata.get("indicatorGroups", []):
+            code = str(group.get("code") or "")
+            if code.startswith("MCH_") and code[4:].lower() in Domain._value2member_map_:
+                for member in group.get("indicators", []):
+                    self.groups[member["id"]] = Domain(code[4:].lower())
+        self.definition_attributes = {dhis2_uid("attribute", DEFINITION_ATTRIBUTE)} | {
+            a["id"]
+            for a in metadata.get("attributes", [])
+            if a.get("code") == DEFINITION_ATTRIBUTE
+        }
+        self.terms: dict[tuple[str, ...], Term] = {}
+        self.mapping: dict[str, list[str]] = {}
+
+    # -- one indicator ---------------------------------------------------------------
+
+    def label(self, item: Mapping[str, Any]) -> str:
+        name = item.get("code") or item.get("name") or "?"
+        return f"DHIS2 indicator {name!r} ({item.get('id')})"
+
+    def unit(self, item: Mapping[str, Any], label: str) -> UnitSpec:
+        reference = (item.get("indicatorType") or {}).get("id")
+        kind = self.types.get(reference)
+        if kind is None:
+            raise DefinitionError(f"{label}: indicator type {reference!r} is not in the metadata")
+        if kind.get("number"):
+            raise DefinitionError(
+                f"{label}: its indicator type {kind.get('name')!r} is a number (numerator "
+                "only); mch_indicators definitions are quotients of two counts"
+            )
+        for spec in unit_specs().values():
+            if kind.get("code") == type_code(spec):
+                return spec
+        factor = kind.get("factor")
+        by_scale = {1: "fraction", 100: "percent", 1000: "permille"}
+        by_scale |= {10000: "per_10k", 100000: "per_100k"}
+        if factor not in by_scale:
+            known = ", ".join(f"{scale:,}" for scale in by_scale)
+            raise DefinitionError(f"{label}: factor {factor!r} matches no unit (known: {known})")
+        return resolve_unit(by_scale[factor])
+
+    def items(self, item: Mapping[str, Any], role: str, label: str) -> tuple[str, ...]:
+        expression = str(item.get(role) or "")
+        if not _SUM.match(expression):
+            raise DefinitionError(
+                f"{label}: the {role} {expression!r} is not a data element or a sum of data "
+                "elements (#{uid} + #{uid.categoryOptionCombo}); mch_indicators reads only those"
+            )
+        keys = []
+        for element, combo in _ITEM.findall(expression):
+            if element not in self.elements:
+                raise DefinitionError(
+                    f"{label}: the {role} refers to data element {element!r}, which is not in "
+                    "the metadata (export the indicators with their dependencies)"
+                )
+            keys.append(f"{element}.{combo}" if combo else element)
+        return tuple(keys)
+
+    def term(
+        self,
+        keys: tuple[str, ...],
+        item: Mapping[str, Any],
+        role: str,
+        estimated: bool,
+        known: Mapping[str, Any] | None,
+    ) -> Term:
+        """The term counting the sum of ``keys``: ``known`` when it is that term."""
+        code = self.elements[keys[0].split(".")[0]].get("code") if len(keys) == 1 else None
+        if known is not None and "." not in keys[0] and code == known.get("id"):
+            term = Term.model_validate(known)
+        elif keys in self.terms:
+            return self.terms[keys]
+        elif len(keys) == 1:
+            term = self.element_term(keys[0], estimated)
+        else:
+            term = self.sum_term(keys, item, role, estimated)
+        self.terms[keys] = term
+        for key in keys:
+            self.mapping.setdefault(key, [])
+            if term.id not in self.mapping[key]:
+                self.mapping[key].append(term.id)
+        return term
+
+    def element_term(self, key: str, estimated: bool) -> Term:
+        uid, _, combo = key.partition(".")
+        element = self.elements[uid]
+        en = str(element.get("formName") or element.get("name"))
+        zh = _zh(element, "FORM_NAME") or _zh(element, "NAME")
+        suffix = f" (category option combination {combo})" if combo else ""
+        return Term.model_validate(
+            {
+                "id": _slug(f"{element.get('code') or en}{'_' + combo if combo else ''}"),
+                "name": {"en": en + suffix, "zh": (zh or en + _UNTRANSLATED) + suffix},
+                "definition": {
+                    "en": element.get("description")
+                    or f"Values of DHIS2 data element {element.get('name')!r} ({uid}){suffix}.",
+                    "zh": _zh(element, "DESCRIPTION"),
+                },
+                "estimated": estimated,
+            }
+        )
+
+    def sum_term(
+        self, keys: tuple[str, ...], item: Mapping[str, Any], role: str, estimated: bool
+    ) -> Term:
+        names = [str(self.elements[key.split(".")[0]].get("name")) for key in keys]
+        en = str(item.get(f"{role}Description") or f"{role} of {item.get('name')}")
+        zh = _zh(item, f"{role.upper()}_DESCRIPTION")
+        return Term.model_validate(
+            {
+                "id": _slug(f"{item.get('code') or item.get('name')}_{role}"),
+                "name": {"en": en, "zh": zh or en + _UNTRANSLATED},
+                "definition": {"en": "Sum of DHIS2 data elements: " + " + ".join(names) + "."},
+                "estimated": estimated,
+            }
+        )
+
+    def definition(self, item: Mapping[str, Any]) -> dict[str, Any] | None:
+        for value in item.get("attributeValues", []):
+            if (value.get("attribute") or {}).get("id") in self.definition_attributes:
+                loaded: dict[str, Any] = json.loads(value["value"])
+                return loaded
+        return None
+
+    def indicator(self, item: Mapping[str, Any], estimated: set[tuple[str, ...]]) -> Indicator:
+        label = self.label(item)
+        unit = self.unit(item, label)
+        numerator = self.items(item, "numerator", label)
+        denominator = self.items(item, "denominator", label)
+        base = self.definition(item)
+        if base is not None:
+            fields = dict(base)
+            if resolve_unit(fields["unit"]).scale != unit.scale:
+                fields["unit"] = unit.name
+        else:
+            fields = self.foreign(item, unit, denominator in estimated)
+        known = base or {}
+        fields["numerator"] = self.term(
+            numerator, item, "numerator", False, known.get("numerator")
+        )
+        fields["denominator"] = self.term(
+            denominator, item, "denominator", denominator in estimated, known.get("denominator")
+        )
+        if isinstance(item.get("decimals"), int) and 0 <= item["decimals"] <= 6:
+            fields["decimals"] = item["decimals"]
+        return Indicator.model_validate(fields, where=label)
+
+    def foreign(self, item: Mapping[str, Any], unit: UnitSpec, estimated: bool) -> dict[str, Any]:
+        uid, code = str(item.get("id")), item.get("code")
+        name = str(item.get("name"))
+        kind = Kind(self.kinds.get(code or "", self.kinds.get(uid, "")) or (
+            "coverage" if estimated else "ratio"
+        ))  # fmt: skip
+        direction = Direction(
+            self.directions.get(code or "", self.directions.get(uid, "")) or "neutral"
+        )
+        yearly = (
+            "; DHIS2 annualizes it: compute on yearly counts" if item.get("annualized") else ""
+        )
+        description = item.get("description") or (
+            f"{item.get('numeratorDescription')} / {item.get('denominatorDescription')}"
+        )
+        return {
+            "id": _slug(code or name),
+            "name": {"en": name, "zh": _zh(item, "NAME") or name + _UNTRANSLATED},
+            "domain": self.groups.get(uid, self.domain),
+            "kind": kind,
+            "unit": unit.name,
+            "direction": direction,
+            "definition": {"en": description, "zh": _zh(item, "DESCRIPTION")},
+            "sources": [
+                {
+                    "document": f"DHIS2 indicator {name}",
+                    "section": f"uid {uid}",
+                    "url": item.get("url"),
+                }
+            ],
+            "codes": {"dhis2": code} if code else {},
+            "verified": False,
+            "note": "Read from DHIS2 metadata, which has no kind or direction: kind "
+            f"{kind.value!r} and direction {direction.value!r} are assumed{yearly}.",
+        }
+
+
+def read_dhis2_metadata(
+    metadata: str | PathLike[str] | Mapping[str, Any],
+    *,
+    kinds: Mapping[str, Kind | str] | None = None,
+    directions: Mapping[str, Direction | str] | None = None,
+    domain: Domain | str = Domain.MATERNAL_CARE,
+    skip_unsupported: bool = False,
+) -> Dhis2Definitions:
+    """Read the indicators of a DHIS2 metadata export (a JSON file or its parsed dict).
+
+    Parameters
+    ----------
+    metadata : path or dict
+        A DHIS2 metadata export with its dependencies: ``indicators``,
+        ``indicatorTypes`` and the ``dataElements`` the expressions use
+        (``/api/metadata?indicators=true&...`` or a metadata package).
+    kinds, directions : dict, optional
+        For indicators that did not come from mch_indicators, their kind and
+        direction by DHIS2 code or uid. DHIS2 records neither: by default an
+        annualized indicator (a yearly population as denominator) is a
+        ``coverage`` and any other a ``ratio`` (no upper bound), direction ``neutral``.
+    domain : Domain or str, default "maternal_care"
+        Domain of indicators that are in no ``MCH_`` indicator group.
+    skip_unsupported : bool, default False
+        Read the indicators that can be read and list the others, with the
+        reason, in :attr:`Dhis2Definitions.skipped` (a metadata package often
+        holds counts and formulas besides quotients), instead of raising.
+
+    Returns
+    -------
+    Dhis2Definitions
+        The catalog and the data-element-to-term mapping.
+
+    Raises
+    ------
+    DefinitionError
+        Naming the DHIS2 indicator: an expression that is not a data element or a
+        sum of data elements, a data element missing from the metadata, a factor
+        that matches no unit, an indicator type that is a number.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> from mch_indicators.export import dhis2_metadata, read_dhis2_metadata
+    >>> package = dhis2_metadata(ids=["stillbirth_rate", "anc4_coverage_hmis"])
+    >>> back = read_dhis2_metadata(package)
+    >>> back.catalog["stillbirth_rate"] == mch.get("stillbirth_rate")
+    True
+    """
+    data = _load(metadata, "metadata")
+    reader = _Reader(data, kinds or {}, directions or {}, domain)
+    items = list(data.get("indicators", []))
+    skipped: dict[str, str] = {}
+    estimated = set()
+    for item in list(items):
+        try:
+            reader.unit(item, reader.label(item))
+            reader.items(item, "numerator", reader.label(item))
+            keys = reader.items(item, "denominator", reader.label(item))
+        except DefinitionError as error:
+            if not skip_unsupported:
+                raise
+            skipped[reader.label(item)] = str(error).partition(": ")[2]
+            items.remove(item)
+            continue
+        base = reader.definition(item)
+        if (base is None and item.get("annualized")) or (
+            base is not None and bool((base.get("denominator") or {}).get("estimated"))
+        ):
+            estimated.add(keys)
+    indicators = [reader.indicator(item, estimated) for item in items]
+    mapping = {key: tuple(ids) for key, ids in reader.mapping.items()}
+    return Dhis2Definitions(Catalog(indicators, roots=builtin_catalog()), mapping, skipped)
+
+
+# -- data values --------------------------------------------------------------------
+
+_COLUMNS = {
+    "dataelement": "dataElement",
+    "period": "period",
+    "orgunit": "orgUnit",
+    "catoptcombo": "categoryOptionCombo",
+    "categoryoptioncombo": "categoryOptionCombo",
+    "attroptcombo": "attributeOptionCombo",
+    "attributeoptioncombo": "attributeOptionCombo",
+    "value": "value",
+    "deleted": "deleted",
+}
+_POSITIONS = ["dataElement", "period", "orgUnit", "categoryOptionCombo", "attributeOptionCombo"]
+_POSITIONS += ["value"]
+
+
+def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        return []
+    header = [_COLUMNS.get(cell.strip().lower().replace("_", "")) for cell in rows[0]]
+    start = 1 if "dataElement" in header else 0
+    names = header if start else _POSITIONS
+    return [
+        (line, {name: cell for name, cell in zip(names, row, strict=False) if name})
+        for line, row in enumerate(rows[start:], start=start + 1)
+        if any(cell.strip() for cell in row)
+    ]
+
+
+def _json_records(data: Any, origin: str) -> list[tuple[int, dict[str, Any]]]:
+    if not isinstance(data, Mapping) or not isinstance(data.get("dataValues"), list):
+        raise InvalidInputError(f"{origin}: a data value set has a list 'dataValues'")
+    defaults = {
+        key: data[key] for key in ("period", "orgUnit", "attributeOptionCombo") if key in data
+    }
+    return [(i, {**defaults, **value}) for i, value in enumerate(data["dataValues"], start=1)]
+
+
+def read_data_value_set(source: str | PathLike[str] | Mapping[str, Any]) -> pd.DataFrame:
+    """A DHIS2 ``dataValueSet`` (JSON or CSV file, or the parsed JSON) as a table of values.
+
+    Returns a pandas DataFrame with columns ``dataElement, categoryOptionCombo,
+    attributeOptionCombo, orgUnit, period, value`` (float); deleted values are
+    dropped. A value that is not a non-negative number raises
+    :class:`~mch_indicators.InvalidInputError` naming its line (CSV) or position (JSON).
+    """
+    import pandas as pd
+
+    if isinstance(source, Mapping):
+        origin, records = "dataValueSet", _json_records(source, "dataValueSet")
+    elif str(source).lower().endswith(".csv"):
+        origin = str(source)
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except OSError as error:
+            raise InvalidInputError(f"{source}: cannot be read ({error.strerror})") from None
+        records = _csv_records(text)
+    else:
+        origin, records = str(source), _json_records(_load(source, "data value set"), str(source))
+    rows = []
+    for where, record in records:
+        if str(record.get("deleted", "")).lower() == "true":
+            continue
+        try:
+            value = float(str(record.get("value", "")).strip())
+        except ValueError:
+            value = float("nan")
+        if not value >= 0 or value == float("inf"):
+            raise InvalidInputError(
+                f"{origin}: data value {where} ({record.get('dataElement')}, "
+                f"{record.get('orgUnit')}, {record.get('period')}): {record.get('value')!r} is "
+                "not a non-negative number",
+                row=where,
+                column="value",
+            )
+        rows.append(
+            {
+                "dataElement": str(record.get("dataElement", "")),
+                "categoryOptionCombo": str(record.get("categoryOptionCombo") or ""),
+                "attributeOptionCombo": str(record.get("attributeOptionCombo") or ""),
+                "orgUnit": str(record.get("orgUnit", "")),
+                "period": str(record.get("period", "")),
+                "value": value,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=[*_POSITIONS[:1], *_POSITIONS[3:5], "orgUnit", "period", "value"]
+    )
+
+
+def default_mapping(catalog: Catalog) -> dict[str, tuple[str, ...]]:
+    """Data elements of :func:`dhis2_metadata` (by uid and by code) to their terms."""
+    mapping: dict[str, tuple[str, ...]] = {}
+    for term_id in catalog.terms:
+        mapping[dhis2_uid("dataElement", term_id)] = (term_id,)
+        mapping[term_id] = (term_id,)
+    return mapping
+
+
+def compute_data_values(
+    source: str | PathLike[str] | Mapping[str, Any] | pd.DataFrame,
+    catalog: Catalog | None = None,
+    data_elements: Mapping[str, str | Sequence[str]] | None = None,
+    *,
+    indicators: Sequence[str] | None = None,
+    **options: Unpack[ComputeOptions],
+) -> pd.DataFrame:
+    """Compute indicators with intervals and flags on a DHIS2 ``dataValueSet`` export.
+
+    Parameters
+    ----------
+    source : path, dict or DataFrame
+        A data value set (JSON or CSV file, the parsed JSON, or the table of
+        :func:`read_data_value_set`).
+    catalog : Catalog, optional
+        The definitions (default: the built-in catalog), e.g. ``read_dhis2_metadata(...).catalog``.
+    data_elements : dict, optional
+        Data element (``uid`` or ``uid.categoryOptionCombo``) to the term id, or
+        term ids, its values count towards; values of one term are summed. By
+        default the data elements of :func:`~mch_indicators.export.dhis2_metadata`
+        (by uid, or by code when the values were exported with codes).
+    indicators : list of str, optional
+        The indicators to compute (default: every indicator both of whose terms
+        have values).
+    **options
+        The compute options (:class:`~mch_indicators.ComputeOptions`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per organisation unit, period and indicator: ``orgUnit, period,
+        indicator, numerator, denominator, value, lower, upper, unit, flags``. A
+        term none of whose data elements has a value is missing (flag MISSING).
+    """
+    import pandas as pd
+
+    from mch_indicators._api import compute
+
+    chosen = catalog if catalog is not None else builtin_catalog()
+    values = source if isinstance(source, pd.DataFrame) else read_data_value_set(source)
+    mapping = {
+        key: (terms,) if isinstance(terms, str) else tuple(terms)
+        for key, terms in (data_elements or default_mapping(chosen)).items()
+    }
+    combination = values["dataElement"] + "." + values["categoryOptionCombo"]
+    pieces = [  # a value counts towards the terms of its element and of its element.combo
+        values.assign(term=keys.map(mapping)) for keys in (values["dataElement"], combination)
+    ]
+    counted = pd.concat(pieces).dropna(subset="term").explode("term")
+    if counted.empty:
+        raise InvalidInputError("no data element of the data value set maps to a term")
+    wide = counted.groupby(["orgUnit", "period", "term"], sort=True)["value"].sum().unstack("term")
+    wanted = [chosen.get_indicator(key) for key in indicators] if indicators else [
+        i for i in chosen.values()
+        if i.numerator.id in wide.columns and i.denominator.id in wide.columns and i.computable
+    ]  # fmt: skip
+    rows = []
+    for indicator in wanted:
+        for term in (indicator.numerator.id, indicator.denominator.id):
+            if term not in wide.columns:
+                raise InvalidInputError(
+                    f"indicator {indicator.id!r}: no data element maps to its term {term!r}"
+                )
+        part = wide[[indicator.numerator.id, indicator.denominator.id]].dropna(how="all")
+        rows.append(
+            pd.DataFrame(
+                {
+                    "orgUnit": part.index.get_level_values("orgUnit"),
+                    "period": part.index.get_level_values("period"),
+                    "indicator": indicator.id,
+                    "numerator": part[indicator.numerator.id].to_numpy(),
+                    "denominator": part[indicator.denominator.id].to_numpy(),
+                }
+            )
+        )
+    table = pd.concat(rows, ignore_index=True)
+    return compute(table, catalog=chosen, **options)

@@ -1,0 +1,71 @@
+"""The catalog as one JSON document, in the layout of the definition files.
+
+The document has the keys of a TOML definition file, ``terms`` (by id) and
+``indicator`` (a list whose numerator and denominator name a term), so
+:func:`mch_indicators.load_definitions` reads it back into an equal catalog. Around
+them: ``schema_version``, ``generator``, ``fingerprints`` (one per indicator) and
+the targets of the built-in plans for the exported indicators (``plans`` and
+``target``, in the layout of ``definitions/targets.toml``). Every field of every
+definition is written, unset ones as ``null``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from mch_indicators._catalog import Catalog, builtin_catalog
+from mch_indicators._model import Indicator
+from mch_indicators._targets import Target, builtin_targets
+from mch_indicators.export._document import definitions_document
+from mch_indicators.export._normal import pick
+
+__all__ = ["catalog_document", "select", "targets_of", "to_json"]
+
+
+def select(catalog: Catalog | None, ids: Sequence[str] | None) -> list[Indicator]:
+    """The indicators to export: all of ``catalog`` (default: built-in), or ``ids`` in order."""
+    return pick(catalog if catalog is not None else builtin_catalog(), ids)
+
+
+def targets_of(indicators: Sequence[Indicator]) -> list[Target]:
+    """The built-in targets set for any of the indicators, in file order."""
+    ids = {indicator.id for indicator in indicators}
+    return [target for target in builtin_targets() if target.indicator in ids]
+
+
+def catalog_document(
+    catalog: Catalog | None = None, ids: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """The catalog (default: built-in) or the indicators ``ids`` as a plain dict.
+
+    Examples
+    --------
+    >>> from mch_indicators.export import catalog_document
+    >>> doc = catalog_document(ids=["孕产妇死亡率"])
+    >>> doc["schema_version"], list(doc["terms"]), doc["indicator"][0]["unit"]
+    ('1.0', ['maternal_deaths', 'live_births'], 'per_100k')
+    >>> [t["plan"] for t in doc["target"]][:2]
+    ['sdg_2030', 'mdg_2015']
+    """
+    indicators = select(catalog, ids)
+    targets = targets_of(indicators)
+    plans = {target.plan.id: target.plan for target in targets}
+    return {
+        **definitions_document(indicators),
+        "plans": {
+            plan.id: plan.model_dump(mode="json", exclude={"id"}) for plan in plans.values()
+        },
+        "target": [
+            {"plan": target.plan.id, **target.model_dump(mode="json", exclude={"plan"})}
+            for target in targets
+        ],
+    }
+
+
+def to_json(
+    catalog: Catalog | None = None, ids: Sequence[str] | None = None, *, indent: int | None = 2
+) -> str:
+    """:func:`catalog_document` as JSON text (UTF-8, Chinese kept as characters)."""
+    return json.dumps(catalog_document(catalog, ids), ensure_ascii=False, indent=indent)

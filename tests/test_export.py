@@ -1,0 +1,331 @@
+"""Exports of the definitions: JSON round trip, JSON Schema, CSV, xlsx, FHIR, the CLI."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import io
+import json
+import subprocess
+import sys
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import mch_indicators as mch
+from mch_indicators import export
+from mch_indicators._cli import main
+from mch_indicators._targets import Target, builtin_targets
+
+jsonschema = pytest.importorskip("jsonschema")
+CATALOG_FILES = sorted(
+    resources.files("mch_indicators.definitions").joinpath("catalog").iterdir(),
+    key=lambda entry: entry.name,
+)
+MINE = """
+[terms.caesareans_local]
+name = { en = "caesarean deliveries", zh = "剖宫产数" }
+definition = { en = "Deliveries by caesarean section.", zh = "剖宫产分娩数。" }
+
+[[indicator]]
+id = "caesarean_rate_local"
+name = { en = "Caesarean section rate, our hospital", zh = "本院剖宫产率" }
+domain = "maternal_care"
+kind = "proportion"
+unit = "%"
+direction = "neutral"
+numerator = "caesareans_local"
+denominator = "live_births"
+definition = { en = "Caesarean deliveries per 100 live births." }
+sources = [{ document = "Local protocol 2024", url = "https://example.org/protocol" }]
+"""
+
+
+@pytest.fixture(scope="module")
+def validator() -> object:
+    schema = export.json_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+@pytest.fixture
+def mine(tmp_path: Path) -> mch.Catalog:
+    path = tmp_path / "mine.toml"
+    path.write_text(MINE, encoding="utf-8")
+    return mch.load_definitions(path)
+
+
+# -- JSON ------------------------------------------------------------------------------
+
+
+def test_json_round_trip_gives_an_equal_catalog(tmp_path: Path) -> None:
+    path = export.catalog(tmp_path / "catalog.json", "json")
+    back = mch.load_definitions(path)
+    assert list(back) == list(mch.catalog)
+    assert dict(back) == dict(mch.catalog)
+    assert back.terms == {t: mch.catalog.terms[t] for t in back.terms}
+    full = json.loads(export.to_json())
+    assert json.loads(mch.catalog.to_json()) == {
+        key: value for key, value in full.items() if key not in ("plans", "target")
+    }
+
+
+def test_json_has_every_field_and_the_targets() -> None:
+    document = json.loads(export.to_json(ids=["stillbirth_rate_22w"]))
+    entry = document["indicator"][0]
+    assert set(entry) == set(mch.Indicator.model_fields)
+    assert entry["variant_of"] == "stillbirth_rate"
+    assert entry["parameters"]["gestation_weeks_min"] == 22
+    term = document["terms"][entry["numerator"]]
+    assert term["criteria"]["gestation_weeks_min"] == 22
+    assert term["name"]["zh"]
+    targets = [t for t in builtin_targets() if t.indicator == "maternal_mortality_ratio"]
+    doc = export.catalog_document(ids=["maternal_mortality_ratio"])
+    plans = {key: {"id": key, **plan} for key, plan in doc["plans"].items()}
+    back = [Target.model_validate({**t, "plan": plans[t["plan"]]}) for t in doc["target"]]
+    assert back == targets
+
+
+def test_fingerprints_are_stable_and_change_with_the_definition() -> None:
+    mmr = mch.get("maternal_mortality_ratio")
+    assert export.fingerprint(mmr) == export.fingerprint(copy.deepcopy(mmr))
+    changed = mmr.model_copy(update={"name": mch.Names(en="MMR", zh="孕产妇死亡率")})
+    assert export.fingerprint(changed) != export.fingerprint(mmr)
+    # a field written out at its default value does not change the fingerprint
+    explicit = mch.Indicator.model_validate({**mmr.model_dump(), "method": None})
+    assert export.fingerprint(explicit) == export.fingerprint(mmr)
+    prints = json.loads(export.to_json())["fingerprints"]
+    assert len(set(prints.values())) == len(mch.catalog)
+
+
+def test_a_json_file_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "new.json"
+    path.write_text(json.dumps({"schema_version": "2.0", "indicator": []}), encoding="utf-8")
+    with pytest.raises(mch.DefinitionError, match=r"schema_version 2\.0 is newer"):
+        mch.load_definitions(path)
+    path.write_text("[1, 2]", encoding="utf-8")
+    with pytest.raises(mch.DefinitionError, match="is a JSON object"):
+        mch.load_definitions(path)
+    path.write_text("{oops", encoding="utf-8")
+    with pytest.raises(mch.DefinitionError, match=r"new\.json: not valid JSON"):
+        mch.load_definitions(path)
+
+
+def test_a_users_own_definitions_export_and_read_back(mine: mch.Catalog, tmp_path: Path) -> None:
+    for fmt in export.FORMATS:
+        export.catalog(tmp_path / f"mine.{fmt}", fmt, catalog=mine)
+    back = mch.load_definitions(tmp_path / "mine.json")
+    assert dict(back) == dict(mine)
+    text = (tmp_path / "mine.csv").read_text(encoding="utf-8-sig")
+    assert "caesarean_rate_local" in text and "本院剖宫产率" in text
+    package = json.loads((tmp_path / "mine.dhis2").read_text(encoding="utf-8"))
+    assert package["indicators"][0]["url"] == "https://example.org/protocol"
+
+
+# -- JSON Schema -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("entry", CATALOG_FILES, ids=lambda entry: entry.name)
+def test_every_built_in_definition_file_validates(entry: object, validator: object) -> None:
+    data = tomllib.loads(entry.read_text(encoding="utf-8"))  # type: ignore[attr-defined]
+    assert [error.message for error in validator.iter_errors(data)] == []  # type: ignore[attr-defined]
+
+
+def test_the_exported_json_validates(validator: object) -> None:
+    assert list(validator.iter_errors(json.loads(export.to_json()))) == []  # type: ignore[attr-defined]
+
+
+def _messages(validator: object, data: object) -> list[str]:
+    """Every message, with those of the alternatives of an anyOf."""
+    found: list[str] = []
+    pending = list(validator.iter_errors(data))  # type: ignore[attr-defined]
+    while pending:
+        error = pending.pop(0)
+        found.append(error.message)
+        pending.extend(error.context or ())
+    return found
+
+
+def _one(**changes: object) -> dict[str, object]:
+    data = tomllib.loads(MINE)
+    data["indicator"][0].update(changes)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_one(kind="percentage"), "'percentage' is not one of ['proportion'"),
+        (_one(id="Caesarean-Rate"), "'Caesarean-Rate' does not match"),
+        (_one(name={"en": "Caesarean rate", "zh": "caesarean"}), "'caesarean' does not match"),
+        (_one(sources=[]), "[] should be non-empty"),
+        (_one(verified=False), "'note' is a required property"),
+        (_one(colour="red"), "Additional properties are not allowed ('colour' was unexpected)"),
+        (
+            _one(numerator={"id": "x", "name": {"en": "x", "zh": "某"}}),
+            "'definition' is a required property",
+        ),
+        ({"indicators": []}, "Additional properties are not allowed ('indicators'"),
+    ],
+)
+def test_invalid_files_fail_with_the_expected_message(
+    data: dict[str, object], message: str, validator: object
+) -> None:
+    messages = _messages(validator, data)
+    assert any(message in m for m in messages), messages
+
+
+def test_missing_fields_are_named(validator: object) -> None:
+    data = tomllib.loads(MINE)
+    del data["indicator"][0]["unit"]
+    messages = [error.message for error in validator.iter_errors(data)]  # type: ignore[attr-defined]
+    assert messages == ["'unit' is a required property"]
+
+
+def test_the_shipped_schema_is_the_generated_one() -> None:
+    shipped = resources.files("mch_indicators.export").joinpath("definitions.schema.json")
+    assert json.loads(shipped.read_text(encoding="utf-8")) == export.json_schema(), (
+        "regenerate: mch-indicators export --format jsonschema "
+        "-o src/mch_indicators/export/definitions.schema.json"
+    )
+
+
+# -- CSV and xlsx ----------------------------------------------------------------------
+
+
+def test_csv_has_one_row_per_indicator_and_every_field() -> None:
+    rows = list(csv.DictReader(io.StringIO(export.to_csv())))
+    assert [row["id"] for row in rows] == list(mch.catalog)
+    row = rows[list(mch.catalog).index("neonatal_mortality_rate")]
+    assert row["name.zh"] == "新生儿死亡率"
+    assert row["numerator.criteria.age_days_max"] == "28.0"
+    assert row["codes.sdg"] == "3.2.2"
+    assert (
+        row["sources.2.url"] == "https://unstats.un.org/sdgs/metadata/files/Metadata-03-02-02.pdf"
+    )
+    assert row["sources.2.primary"] == "true" and row["rationale.zh"]
+    assert row["fingerprint"] == export.fingerprint(mch.get("neonatal_mortality_rate"))
+    assert "≤ 12‰ by 2030, every country (sdg_2030)" in row["targets"]
+    assert row["schema_version"] == export.SCHEMA_VERSION
+
+
+def test_xlsx_holds_the_same_rows(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    ids = ["maternal_mortality_ratio", "anc4_coverage_hmis"]
+    path = export.catalog(tmp_path / "catalog.xlsx", "xlsx", ids=ids)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["indicators", "terms", "targets", "about"]
+    rows = list(book["indicators"].iter_rows(values_only=True))
+    header, expected = export.indicator_table(ids=ids)
+    assert list(rows[0]) == header
+    blank = [[None if value == "" else value for value in row] for row in expected]
+    assert [list(row) for row in rows[1:]] == blank  # an empty cell reads back as None
+    assert book["terms"]["A2"].value == "maternal_deaths"
+
+
+# -- FHIR ------------------------------------------------------------------------------
+
+
+def test_every_measure_validates_with_fhir_resources() -> None:
+    pytest.importorskip("fhir.resources")
+    from fhir.resources.R4B.bundle import Bundle
+    from fhir.resources.R4B.measure import Measure
+
+    bundle = export.fhir_bundle()
+    Bundle.model_validate(bundle)
+    for entry in bundle["entry"]:
+        measure = Measure.model_validate(entry["resource"])
+        assert measure.title__ext.extension[0].extension[1].valueString  # the Chinese title
+    assert len(bundle["entry"]) == len(mch.catalog)
+
+
+def test_an_invalid_measure_is_refused_by_fhir_resources() -> None:
+    pytest.importorskip("fhir.resources")
+    from fhir.resources.R4B.measure import Measure
+    from pydantic import ValidationError
+
+    measure = export.fhir_measure(mch.get("stillbirth_rate"))
+    measure["status"] = ["active"]
+    with pytest.raises(ValidationError):
+        Measure.model_validate(measure)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "scoring", "notation"),
+    [
+        ("maternal_mortality_ratio", "ratio", "decrease"),
+        ("anc4_coverage", "proportion", "increase"),
+        ("anc4_coverage_hmis", "ratio", "increase"),
+        ("caesarean_section_rate_population", "proportion", None),
+    ],
+)
+def test_measure_scoring_and_improvement(indicator: str, scoring: str, notation: str) -> None:
+    measure = export.fhir_measure(mch.get(indicator))
+    assert measure["scoring"]["coding"][0]["code"] == scoring
+    got = measure.get("improvementNotation", {}).get("coding", [{}])[0].get("code")
+    assert got == notation
+
+
+def test_measure_identifiers_and_multiplier() -> None:
+    measure = export.fhir_measure(mch.get("maternal_mortality_ratio"))
+    values = {i["system"]: i["value"] for i in measure["identifier"]}
+    assert values[export._fhir.IDENTIFIER_SYSTEMS["sdg"]] == "3.1.1"
+    assert values[export._fhir.IDENTIFIER_SYSTEMS["id"]] == "maternal_mortality_ratio"
+    assert {"url": export._fhir._MULTIPLIER, "valueInteger": 100000} in measure["extension"]
+    assert "x 100,000" in measure["guidance"]
+    numerator = measure["group"][0]["population"][0]
+    assert numerator["_description"]["extension"][0]["extension"][1]["valueString"].startswith(
+        "孕产妇死亡数"
+    )
+
+
+# -- command line ----------------------------------------------------------------------
+
+
+def test_cli_export_prints_or_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--format", "dhis2", "孕产妇死亡率"]) == 0
+    package = json.loads(capsys.readouterr().out)
+    assert package["indicators"][0]["code"] == "maternal_mortality_ratio"
+    out = tmp_path / "catalog.csv"
+    assert main(["export", "--format", "csv", "--output", str(out)]) == 0
+    assert f"wrote {len(mch.catalog)} indicators to {out}" in capsys.readouterr().out
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a BOM for spreadsheet programs
+    assert main(["export", "--format", "xlsx"]) == 1
+    assert "give --output PATH" in capsys.readouterr().err
+
+
+def test_cli_definitions_accept_json(mine: mch.Catalog, tmp_path: Path) -> None:
+    path = export.catalog(tmp_path / "mine.json", catalog=mine)
+    result = subprocess.run(
+        [sys.executable, "-m", "mch_indicators", "--definitions", str(path), "show",
+         "caesarean_rate_local", "--format", "json"],
+        capture_output=True, text=True, encoding="utf-8", check=True,
+    )  # fmt: skip
+    assert json.loads(result.stdout)["name"]["zh"] == "本院剖宫产率"
+
+
+def test_importing_the_package_imports_no_export_or_hypothesis() -> None:
+    code = (
+        "import sys, mch_indicators; "
+        "print(sorted(m for m in ('hypothesis', 'mch_indicators.export', 'jsonschema') "
+        "if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_the_crosswalk_reference_file_names_catalog_indicators() -> None:
+    path = Path(__file__).parent / "reference" / "crosswalk_codes.csv"
+    lines = [
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+    rows = list(csv.DictReader(lines))
+    assert rows
+    for row in rows:
+        assert row["indicator_id"] in mch.catalog, row
+        assert row["system"] in {"sdg", "gho", "dhs", "dhis2"} and row["verified"] in {"yes", "no"}
+        assert row["match"] in {"same", "analogue", "correction"} and row["source"]

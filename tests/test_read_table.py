@@ -1,0 +1,110 @@
+"""``read_table``: rows labelled by their line, one grammar of numbers, clear refusals."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mch_indicators as mch
+from mch_indicators._io._numbers import parse_numbers
+from mch_indicators._render import describe
+
+
+def _read(text: str, **options) -> pd.DataFrame:
+    return mch.read_table(io.StringIO(text), **options)
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("26,954", 26954.0),
+        ("1,234,567", 1234567.0),
+        (" 7.42 ", 7.42),
+        ("+3", 3.0),
+        (".5", 0.5),
+        ("1e3", 1000.0),
+        ("NA", np.nan),
+        ("", np.nan),
+        ("—", np.nan),
+    ],
+)
+def test_cells_that_are_numbers(cell, value):
+    values, bad = parse_numbers(pd.Series([cell]))
+    assert not bad[0]
+    np.testing.assert_equal(values[0], value)
+
+
+@pytest.mark.parametrize("cell", ["9,5", "1,2,3", "12,34", "1,2345", "abc", "1.2.3", "--5", "inf"])
+def test_cells_that_are_not(cell):
+    _, bad = parse_numbers(pd.Series([cell]))
+    assert bad[0]
+
+
+def test_a_decimal_comma_only_when_asked():
+    values, bad = parse_numbers(pd.Series(["9,5", "1.234,5"]), decimal=",")
+    assert values.tolist() == [9.5, 1234.5] and not bad.any()
+
+
+@given(st.integers(0, 10**12))
+def test_grouped_thousands_read_back_exactly(number):
+    values, bad = parse_numbers(pd.Series([f"{number:,}"]))
+    assert not bad[0] and values[0] == number
+
+
+def test_rows_are_labelled_by_their_line_and_numbers_parsed():
+    frame = _read(
+        'county,code,year,deaths,births\nA,010101,2024,1,"13,957"\nB,010102,2024,NA,8120\n'
+    )
+    assert frame.index.name == "line" and frame.index.tolist() == [2, 3]
+    assert frame["code"].tolist() == ["010101", "010102"]  # codes keep their zeros
+    assert frame["year"].dtype == np.int64 and frame["births"].tolist() == [13957, 8120]
+    assert np.isnan(frame.loc[3, "deaths"])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty file"),
+        ("a,b,a\n1,2,3\n", "names column 'a' twice"),
+        ("a,b\n1,2,3\n", ":2: expected 2 fields as in the header, saw 3"),
+        ("a,b,c\n1,2\n", ":2: expected 3 fields as in the header"),
+    ],
+)
+def test_bad_files_are_refused_naming_the_line(text, message):
+    with pytest.raises(mch.InvalidInputError, match=message):
+        _read(text)
+
+
+def test_a_byte_order_mark_is_not_part_of_the_first_header():
+    frame = mch.read_table(io.BytesIO("\ufeffindicator,numerator\nMMR,1\n".encode()))
+    assert frame.columns.tolist() == ["indicator", "numerator"]
+
+
+def test_errors_in_computing_a_table_name_the_line_and_column():
+    frame = _read("indicator,numerator,denominator\nMMR,1,100\nIMR,abc,100\n")
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.compute(frame)
+    assert (caught.value.row, caught.value.column) == (3, "numerator")
+    assert caught.value.reason == "'abc' is not a number"
+    frame = _read("indicator,numerator,denominator\n住院分娩率,5,10\n住院分娩率,11,10\n")
+    with pytest.raises(mch.InvalidInputError, match="row 3: numerator 11 exceeds") as caught:
+        mch.compute(frame)
+    assert caught.value.row == 3
+    frame = _read("indicator,numerator,denominator\nMMR,1,100\nfoo,1,100\n")
+    with pytest.raises(mch.UnknownIndicatorError) as unknown:
+        mch.compute(frame)
+    assert (unknown.value.row, unknown.value.column) == (3, "indicator")
+
+
+def test_one_description_serves_the_command_line_and_the_docs():
+    mmr = mch.get("MMR")
+    text, page = describe(mmr), describe(mmr, format="markdown")
+    for fact in ("孕产妇死亡率", "per 100,000", "SDG 3.1.1", "live births", "活产数"):
+        assert fact in text and fact in page
+    assert page.startswith("# Maternal mortality ratio · 孕产妇死亡率")
+    assert "| field | value |" in page  # key/value tables have a real header row
