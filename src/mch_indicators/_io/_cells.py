@@ -101,6 +101,8 @@ def typed_column(cells: pd.Series[Any], decimal: Decimal) -> Any:
     numbers = _numbers(cells, decimal)
     if numbers is not None:
         return numbers
+    if _pandas().api.types.infer_dtype(cells, skipna=True) == "string":
+        return cells.str.strip().astype(object)
     return cells.map(_as_text, na_action="ignore").astype(object)
 
 
@@ -120,7 +122,7 @@ def _numbers(cells: pd.Series[Any], decimal: Decimal) -> Any:
     elif kind in ("string", "mixed", "empty"):
         text = cells if kind == "string" else cells.map(_as_text, na_action="ignore")
         text = text.astype(object)
-        if _codes(text):  # codes such as 010101 keep their zeros
+        if _plainly_text(text, decimal) or _codes(text):  # codes such as 010101 keep zeros
             return None
         values = _parse(text, decimal)
         if values is None:
@@ -133,6 +135,16 @@ def _numbers(cells: pd.Series[Any], decimal: Decimal) -> Any:
     if whole and (text is None or not text.str.contains(r"[.eE]", regex=True).any()):
         return values.astype(np.int64)
     return values
+
+
+def _plainly_text(text: pd.Series[Any], decimal: Decimal, sample: int = 20) -> bool:
+    """Whether one of the first filled cells is no number: then the column is text."""
+    first = text.dropna().head(200)
+    first = first[first.astype(str).str.strip() != ""].head(sample)
+    if first.empty:
+        return False
+    _, bad = parse_numbers(first.astype(str), decimal)
+    return bool(bad.any())
 
 
 def _codes(text: pd.Series[Any]) -> bool:

@@ -54,7 +54,7 @@ def sniff_delimiter(text: str) -> str | None:
     >>> sniff_delimiter('county,births\n"a, b",1\nc,3\n')
     ','
     """
-    lines = list(islice(io.StringIO(text), 20))
+    lines = list(islice(io.StringIO(text[:65536]), 20))
     scores = {d: _score(lines, d) for d in DELIMITERS}
     best = max(scores, key=lambda d: (scores[d][1], scores[d][0]))
     return best if scores[best][0] >= 2 else None
@@ -83,9 +83,32 @@ def _cells(text: str, delimiter: str, **options: Any) -> pd.DataFrame:
     return cast("pd.DataFrame", frame)
 
 
-def _head(text: str, delimiter: str, records: int = 1000) -> pd.DataFrame:
-    """The first records as cells, ragged rows allowed (titles above the header), by line."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+_ODD_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines breaks there; csv does not
+
+
+def _prefix(text: str, lines: int) -> str:
+    """The first ``lines`` lines of ``text`` (without copying the rest)."""
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
+def _split_lines(text: str) -> list[str]:
+    """Physical lines as csv and pandas count them (ended by CR LF, CR or LF)."""
+    if not any(mark in text for mark in _ODD_BREAKS):
+        return text.splitlines()
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _head(text: str, delimiter: str, records: int = 1000) -> tuple[pd.DataFrame, list[int]]:
+    """The first records as cells by line, and how many fields each has.
+
+    Ragged rows are padded, so that title rows above the header are allowed.
+    """
+    reader = csv.reader(io.StringIO(_prefix(text, records)), delimiter=delimiter)
     rows, lines, previous = [], [], 0
     for row in islice(reader, records):
         rows.append(row)
@@ -96,8 +119,7 @@ def _head(text: str, delimiter: str, records: int = 1000) -> pd.DataFrame:
     module = _pandas()
     index = module.Index(lines, name="line")
     head = cast("pd.DataFrame", module.DataFrame(padded, index=index, dtype=object))
-    head.attrs["fields"] = [len(row) for row in rows]
-    return head
+    return head, [len(row) for row in rows]
 
 
 def choose_delimiter(text: str, name: str, delimiter: str | None) -> str:
@@ -126,12 +148,12 @@ def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal
             cells = _cells(text, chosen)
             cells.index = pd.RangeIndex(1, 1 + len(cells), name="line")
             return finish_table(cells, name, decimal)
-        head = _head(text, chosen)
+        head, fields = _head(text, chosen)
         if head.empty:
             raise InvalidInputError(f"{name}: empty file; expected a header row")
         start = header_position(head)
         header_line = int(head.index[start])
-        header = check_header(head.iloc[start], name)[: head.attrs["fields"][start]]
+        header = check_header(head.iloc[start], name)[: fields[start]]
         sample = head.iloc[start + 1 :].fillna("")
         codes = [
             position
@@ -163,11 +185,10 @@ def _record_lines(
     starts. Blank lines hold no record.
     """
     if '"' not in text:
-        rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[header + 1 :]
-        lines = _pandas().Series(rows, dtype=object)
+        rows = _split_lines(text)[header + 1 :]
         numbers = np.arange(header + 2, header + 2 + len(rows), dtype=np.int64)
-        present = (lines.str.len() > 0).to_numpy(dtype=bool)
-        counts = lines.str.count(re.escape(delimiter)).to_numpy(dtype=np.int64) + 1
+        present = np.fromiter((bool(row) for row in rows), dtype=bool, count=len(rows))
+        counts = np.fromiter((row.count(delimiter) for row in rows), np.int64, len(rows)) + 1
         wrong = present & (counts != fields)
         if wrong.any():
             first = int(np.flatnonzero(wrong)[0])
