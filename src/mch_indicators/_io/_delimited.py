@@ -141,7 +141,7 @@ def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal
     (seen in the first thousand lines) are read as text from the start.
     """
     pd = _pandas()
-    text = _BLANK.sub("", text)  # a line of spaces is a blank line
+    text = _without_space_lines(text)
     chosen = choose_delimiter(text, name, delimiter)
     try:
         if decimal != ".":
@@ -172,6 +172,14 @@ def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal
     except pd.errors.ParserError as error:
         raise InvalidInputError(_parser_problem(name, str(error), chosen)) from None
     return _typed(frame, header, lines, name)
+
+
+def _without_space_lines(text: str) -> str:
+    """``text`` with lines of only spaces and tabs emptied (they are blank lines)."""
+    quoted = '"' in text  # a quoted field may hold such a line: the regex decides
+    if quoted or any(map(str.isspace, _split_lines(text))):
+        return _BLANK.sub("", text)
+    return text
 
 
 def _record_lines(
@@ -220,18 +228,19 @@ def _typed(
     if len(lines) != len(frame):  # pragma: no cover - the two readers disagree
         raise InvalidInputError(f"{name}: not a readable delimited table (unbalanced quotes?)")
     frame.index = module.Index(lines, name="line")
+    # a row is empty when every cell is; only text columns can hold "" (numbers cannot)
     text = [
         i
         for i, c in enumerate(frame.columns)
         if not module.api.types.is_numeric_dtype(frame[c].dtype)
     ]
-    absent = frame.isna().to_numpy()
-    blank = absent.copy()
+    blank = np.zeros(frame.shape, dtype=bool)
     if text:
-        blank[:, text] |= frame.iloc[:, text].to_numpy(dtype=object) == ""
-    filled = ~blank.all(axis=1)
-    frame = cast("pd.DataFrame", frame[filled])
-    blank, absent = blank[filled], absent[filled]
+        blank[:, text] = frame.iloc[:, text].to_numpy(dtype=object) == ""
+    filled = ~blank.all(axis=1) if len(text) == frame.shape[1] else np.ones(len(frame), bool)
+    if not filled.all():
+        frame = cast("pd.DataFrame", frame[filled])
+        blank = blank[filled]
     keep = []
     for position, column in enumerate(header):
         if column:
@@ -241,10 +250,6 @@ def _typed(
             raise InvalidInputError(
                 f"{name}:{line}: column {position + 1} holds data but has no header"
             )
-    short = absent[:, keep].any(axis=1)
-    if short.any():
-        line = int(frame.index[np.flatnonzero(short)[0]])
-        raise InvalidInputError(f"{name}:{line}: expected {len(header)} fields as in the header")
     columns = {header[p]: _column(frame[p]) for p in keep}
     return cast("pd.DataFrame", module.DataFrame(columns, index=frame.index))
 
