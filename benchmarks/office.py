@@ -45,7 +45,7 @@ def best_of(function: Callable[[], Any], repeats: int = 3) -> float:
 def make_table(rows: int) -> pd.DataFrame:
     """``rows`` county-years resampled from the bundled example (so the counts are plausible)."""
     folder = Path(mch.__file__).with_name("definitions")
-    example = mch.read_table(folder / "example_prefecture.csv")
+    example = mch.read_table(folder / "example_office.csv")
     rng = np.random.default_rng(14)
     table = example.iloc[rng.integers(0, len(example), rows)].reset_index(drop=True)
     table["县区"] = [f"{name}{i // 60:05d}" for i, name in enumerate(table["县区"])]

@@ -2,11 +2,15 @@
 
 The pages are the library's own description of each indicator
 (:func:`mch_indicators._render.describe`, the renderer ``mch-indicators show``
-uses), so the reference and the command line never drift apart.
+uses), so the reference and the command line never drift apart. Indicators of the
+bundled example prefecture also get a worked example: the code shown on the page is
+run here, at build time, and draws the chart shown below it.
 """
 
 from __future__ import annotations
 
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 import mch_indicators as mch
@@ -54,18 +58,76 @@ def _index() -> list[str]:
         lines += [
             f"## {DOMAIN_TITLES.get(domain.value, domain.value)}",
             "",
-            "| indicator | 中文名 | unit | kind | verified |",
-            "|---|---|---|---|---|",
+            "```{list-table}",
+            ":header-rows: 1",
+            ":class: mch-index",
+            "",
+            *_row(["indicator", "中文名", "unit", "kind", "verified"]),
         ]
         for indicator in ordered:
             mark = "↳ " if indicator.variant_of else ""
             unit = units.spec(indicator.unit).symbol or indicator.unit
-            lines.append(
-                f"| {mark}[{indicator.name.en}]({indicator.id}.md) | {indicator.name.zh} "
-                f"| {unit} | {indicator.kind.value} | {'yes' if indicator.verified else 'no'} |"
-            )
-        lines.append("")
+            lines += _row([
+                f"{mark}[{indicator.name.en}]({indicator.id}.md)", indicator.name.zh, unit,
+                indicator.kind.value, "yes" if indicator.verified else "no",
+            ])  # fmt: skip
+        lines += ["```", ""]
     return lines
+
+
+def _row(cells: list[str]) -> list[str]:
+    """One row of a MyST list-table."""
+    return [f"* - {cells[0]}", *(f"  - {cell}" for cell in cells[1:])]
+
+
+EXAMPLE = """\
+from importlib import resources
+import mch_indicators as mch
+
+indicator = "{id}"
+data = resources.files("mch_indicators.definitions")
+table = mch.read_table(data / "example_prefecture.csv")
+rows = table[(table["indicator"] == indicator) & (table["year"] == 2024)]
+compared = mch.compare(rows, indicator, benchmark="total",
+                       numerator="numerator", denominator="denominator")
+ax = mch.plot.caterpillar(compared, label="county", indicator=indicator)
+"""
+
+
+@cache
+def _example_ids() -> frozenset[str]:
+    source = resources.files("mch_indicators.definitions") / "example_prefecture.csv"
+    return frozenset(mch.read_table(source)["indicator"].unique())
+
+
+def _example(indicator_id: str, images: Path) -> list[str]:
+    """Run the worked example of an indicator of the example data; its code and chart."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    code = EXAMPLE.format(id=indicator_id)
+    namespace: dict[str, object] = {}
+    exec(compile(code, f"<example {indicator_id}>", "exec"), namespace)  # our own code
+    figure = namespace["ax"].figure  # type: ignore[attr-defined]
+    figure.savefig(images / f"{indicator_id}.png", dpi=96)
+    plt.close(figure)
+    return [
+        "## Example: twelve counties in 2024",
+        "",
+        "The bundled synthetic prefecture (`example_prefecture.csv`): each county's value and "
+        "95 % interval, compared with the rest of the prefecture and read with the "
+        "indicator's direction (better, similar, worse). This code ran when the page was "
+        "built and drew the chart below it.",
+        "",
+        "```python",
+        code.rstrip(),
+        "```",
+        "",
+        f"![Each county of the example prefecture, ranked](_images/{indicator_id}.png)",
+        "",
+    ]
 
 
 def _variants() -> list[str]:
@@ -110,10 +172,14 @@ def write_indicator_pages(folder: Path) -> None:
     from mch_indicators._render import describe
 
     folder.mkdir(exist_ok=True)
-    for stale in folder.glob("*.md"):  # an indicator removed from the catalog leaves no page
+    images = folder / "_images"
+    images.mkdir(exist_ok=True)
+    for stale in [*folder.glob("*.md"), *images.glob("*.png")]:  # removed indicators leave none
         stale.unlink()
     for indicator in mch.catalog.values():
         page = describe(indicator, format="markdown")
+        if indicator.id in _example_ids():
+            page = page.rstrip("\n") + "\n\n" + "\n".join(_example(indicator.id, images))
         (folder / f"{indicator.id}.md").write_text(page, encoding="utf-8")
     (folder / "index.md").write_text("\n".join(_index()) + "\n", encoding="utf-8")
     (folder / "variants.md").write_text("\n".join(_variants()) + "\n", encoding="utf-8")

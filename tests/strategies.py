@@ -67,3 +67,133 @@ def count_arrays(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray
     else:
         x = np.array(draw(st.lists(counts, min_size=size, max_size=size)), dtype=float)
     return x, n
+
+
+# -- bad input (docs/bad-input.md) ------------------------------------------------------
+#
+# One strategy per class of input of the contract page; the test modules
+# test_bad_input_*.py draw from them on every surface.
+
+
+def _reads_as_number(text: str) -> bool:
+    """Whether a table cell reads as a number or as missing (the grammar of read_table)."""
+    import pandas as pd
+
+    from mch_indicators._io._numbers import MISSING_TOKENS, parse_numbers
+
+    _, bad = parse_numbers(pd.Series([text]))
+    return not bad[0] or text.strip().casefold() in MISSING_TOKENS
+
+
+#: Counts that are numbers in range (the good class), with NaN for missing ones.
+good_counts = st.one_of(
+    st.integers(0, 10**6).map(float),
+    st.floats(2.0**-53, 2.0**53),
+    st.just(0.0),
+    st.just(float("nan")),
+)
+
+#: One bad count of each class, with the class name of docs/bad-input.md.
+BAD_COUNTS: dict[str, st.SearchStrategy[Any]] = {
+    "negative": st.floats(max_value=-1e-300, allow_infinity=False, allow_nan=False),
+    "infinite": st.sampled_from([float("inf"), float("-inf")]),
+    "huge": st.one_of(
+        st.floats(min_value=2.0**53 * (1 + 2**-52), allow_infinity=False),
+        st.integers(min_value=10**309, max_value=10**400),
+    ),
+    "not-numbers": st.one_of(
+        st.booleans(),
+        st.text(min_size=1, max_size=5).filter(lambda t: not _reads_as_number(t)),
+        st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda z: z.imag != 0),
+    ),
+}
+
+
+@st.composite
+def count_vectors(draw: st.DrawFn, size: int | None = None) -> np.ndarray:
+    """A float64 vector of good counts (some missing)."""
+    length = size if size is not None else draw(st.integers(1, 8))
+    return np.array(draw(st.lists(good_counts, min_size=length, max_size=length)))
+
+
+@st.composite
+def with_bad_count(draw: st.DrawFn, kind: str, size: int | None = None) -> list[Any]:
+    """A list of good counts with one count of the bad class ``kind`` somewhere."""
+    values: list[Any] = draw(count_vectors(size)).tolist()
+    values[draw(st.integers(0, len(values) - 1))] = draw(BAD_COUNTS[kind])
+    return values
+
+
+@st.composite
+def masked_counts(draw: st.DrawFn, size: int) -> np.ma.MaskedArray:
+    """Counts with some elements masked; the hidden values are anything, bad ones included."""
+    visible = draw(count_vectors(size))
+    hidden = draw(
+        st.lists(
+            st.one_of(st.floats(-1e300, 1e300), st.just(float("inf")), st.just(-1.0)),
+            min_size=size,
+            max_size=size,
+        )
+    )
+    mask = np.array(draw(st.lists(st.booleans(), min_size=size, max_size=size)))
+    return np.ma.array(np.where(mask, hidden, visible), mask=mask)
+
+
+@st.composite
+def shuffled_labels(draw: st.DrawFn, size: int) -> tuple[list[str], list[int]]:
+    """Row labels and a permutation of them (the same labels in another order)."""
+    labels = [f"county_{i}" for i in range(size)]
+    order = draw(st.permutations(range(size)))
+    return labels, list(order)
+
+
+#: Narrow dtypes a table may hold counts in.
+narrow_dtypes = st.sampled_from(["float16", "float32", "int8", "int16", "int32", "uint16"])
+
+#: Confidence levels one of which collides with another's label.
+colliding_levels = confidence_levels.map(lambda c: (c, float(np.nextafter(c, 1.0))))
+
+
+@st.composite
+def count_pairs(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Numerators and denominators with missing, zero and (for proportions) boundary cases."""
+    size = draw(st.integers(1, 8))
+    n = draw(count_vectors(size))
+    n[draw(st.lists(st.integers(0, size - 1), max_size=2))] = 0.0  # zero denominators
+    if bounded:
+        share = np.array(draw(st.lists(st.floats(0, 1), min_size=size, max_size=size)))
+        x = np.where(draw(st.booleans()), n, np.floor(share * np.nan_to_num(n)))
+        x[np.isnan(n)] = np.nan
+    else:  # numerators may also be tiny, down to subnormal numbers
+        tiny = st.floats(0, 2.0**-53)
+        x = np.array(draw(st.lists(st.one_of(good_counts, tiny), min_size=size, max_size=size)))
+    return x, n
+
+
+@st.composite
+def grids(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray]:
+    groups = draw(st.integers(1, 4))
+    counts = np.stack([draw(count_vectors(3)) for _ in range(groups)])
+    populations = np.stack([draw(count_vectors(3)) for _ in range(groups)])
+    return np.floor(np.nan_to_num(counts) % 1000), populations
+
+
+#: Row labels of a table: text (Chinese too) or integers, unique.
+row_labels = st.one_of(
+    st.lists(st.text("abc河阳县", min_size=1, max_size=4), min_size=3, max_size=6, unique=True),
+    st.lists(st.integers(-5, 10**6), min_size=3, max_size=6, unique=True),
+)
+
+#: Indicator values (positive), some missing.
+value_arrays = st.lists(
+    st.one_of(st.floats(0.01, 1e6), st.just(float("nan"))), min_size=2, max_size=6
+).map(np.array)
+
+#: Values a TOML document may hold, nested: what a definitions file of any shape holds.
+toml_values = st.recursive(
+    st.one_of(st.integers(-5, 5), st.text(max_size=4), st.booleans(), st.floats(-1, 1)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.sampled_from("abc"), inner, max_size=3)
+    ),
+    max_leaves=6,
+)

@@ -311,7 +311,7 @@ def test_your_own_definitions_on_the_command_line(tmp_path):
 
 # -- the office's language and files (issue 14) ---------------------------------------------
 
-EXAMPLE = Path(mch_definitions.__file__).with_name("example_prefecture.xlsx")
+EXAMPLE = Path(mch_definitions.__file__).with_name("example_office.xlsx")
 
 
 def run_env(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -14,20 +14,15 @@ from mch_indicators import stats
 
 @pytest.fixture(scope="module")
 def prefecture() -> pd.DataFrame:
-    """The bundled synthetic prefecture: 12 counties × 2020–2024, a column per count (GBK)."""
+    """The bundled synthetic prefecture: 12 counties × 2020–2024, one row per indicator."""
     text = resources.files("mch_indicators.definitions").joinpath("example_prefecture.csv")
     with resources.as_file(text) as path:
-        return mch.read_table(path)
+        return pd.read_csv(path)
 
 
 def imr(prefecture: pd.DataFrame) -> pd.DataFrame:
-    columns = {
-        "县区": "county",
-        "年份": "year",
-        "婴儿死亡数": "infant_deaths",
-        "活产数": "live_births",
-    }
-    return prefecture[list(columns)].rename(columns=columns)
+    rows = prefecture.query("indicator == 'infant_mortality_rate'")
+    return rows.rename(columns={"numerator": "infant_deaths", "denominator": "live_births"})
 
 
 def test_compare_keeps_every_row_and_matches_stats(prefecture: pd.DataFrame) -> None:

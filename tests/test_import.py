@@ -10,7 +10,8 @@ import sys
 def _modules_after(code: str) -> dict[str, bool]:
     script = (
         f"{code}\nimport json, sys\n"
-        "print(json.dumps({m: m in sys.modules for m in ('pint', 'scipy', 'pandas')}))"
+        "names = ('pint', 'scipy', 'pandas', 'matplotlib')\n"
+        "print(json.dumps({m: m in sys.modules for m in names}))"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
@@ -18,19 +19,28 @@ def _modules_after(code: str) -> dict[str, bool]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def test_import_loads_neither_pint_nor_scipy_nor_pandas():
+def test_import_loads_neither_pint_nor_scipy_nor_pandas_nor_matplotlib():
     assert _modules_after("import mch_indicators") == {
         "pint": False,
         "scipy": False,
         "pandas": False,
+        "matplotlib": False,
     }
 
 
 def test_catalog_lookup_stays_light():
     loaded = _modules_after("import mch_indicators as m; m.get('孕产妇死亡率'); len(m.catalog)")
-    assert loaded == {"pint": False, "scipy": False, "pandas": False}
+    assert loaded == {"pint": False, "scipy": False, "pandas": False, "matplotlib": False}
 
 
 def test_compute_loads_scipy_but_not_pint_or_pandas():
     loaded = _modules_after("import mch_indicators as m; m.get('MMR').compute(2, 26954)")
-    assert loaded == {"pint": False, "scipy": True, "pandas": False}
+    assert loaded == {"pint": False, "scipy": True, "pandas": False, "matplotlib": False}
+
+
+def test_notebook_display_loads_neither_pandas_nor_matplotlib():
+    loaded = _modules_after(
+        "import mch_indicators as m; m.get('MMR')._repr_html_(); m.catalog._repr_html_(); "
+        "m.get('MMR').compute([2, 3], 26954)._repr_html_()"
+    )
+    assert loaded["pandas"] is False and loaded["matplotlib"] is False

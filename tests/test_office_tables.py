@@ -304,9 +304,9 @@ def test_csv_for_excel_has_a_bom_and_rounded_numbers(tmp_path):
 
 def test_the_bundled_example_is_the_same_in_both_files():
     folder = resources.files("mch_indicators.definitions")
-    with resources.as_file(folder / "example_prefecture.csv") as csv_path:
+    with resources.as_file(folder / "example_office.csv") as csv_path:
         from_csv = mch.read_table(csv_path)
-    with resources.as_file(folder / "example_prefecture.xlsx") as xlsx_path:
+    with resources.as_file(folder / "example_office.xlsx") as xlsx_path:
         from_xlsx = mch.read_table(xlsx_path)
     assert csv_path.read_bytes().decode("gbk")
     pd.testing.assert_frame_equal(

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mch_indicators.stats import METHODS
+from mch_indicators.stats._inputs import level_label
 from strategies import (
     SCALE_UNIT,
     confidence_levels,
@@ -56,7 +57,7 @@ def test_poisson_limits_bracket_the_value(x, n, level, method):
 
 @given(
     proportion_pairs(max_n=10**5),
-    st.lists(confidence_levels, min_size=2, max_size=4, unique=True),
+    st.lists(confidence_levels, min_size=2, max_size=4, unique_by=level_label),
     st.sampled_from(
         [("proportion", m) for m in PROPORTION_METHODS] + [("rate", m) for m in POISSON_METHODS]
     ),

@@ -8,7 +8,8 @@ The public surface is what ``__all__`` lists; modules whose names start with an
 underscore are private. :mod:`mch_indicators.stats` holds the statistics on plain
 arrays, :mod:`mch_indicators.units` the units, :mod:`mch_indicators.export` the
 definitions in formats other systems import (JSON, CSV, xlsx, DHIS2, FHIR) and
-:mod:`mch_indicators.testing` hypothesis strategies derived from the definitions.
+:mod:`mch_indicators.testing` hypothesis strategies derived from the definitions and
+:mod:`mch_indicators.plot` charts of the results (matplotlib, loaded only when used).
 
 This module only re-exports, and lazily: ``import mch_indicators`` loads numpy and
 nothing heavier (neither pydantic, pint, scipy nor pandas); each name is imported
@@ -33,9 +34,20 @@ from mch_indicators._errors import (
 from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
-    from mch_indicators import export, stats, units
+    from mch_indicators import export, plot, stats, units
     from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
-    from mch_indicators._api import compare, compute, dsr, funnel, get, isr, pool, search, trend
+    from mch_indicators._api import (
+        compare,
+        compute,
+        dsr,
+        funnel,
+        get,
+        isr,
+        pool,
+        search,
+        trend,
+        trend_line,
+    )
     from mch_indicators._catalog import Catalog, load_definitions
     from mch_indicators._io import read_table
     from mch_indicators._model import (
@@ -127,6 +139,7 @@ __all__ = [
     "load_definitions",
     "match_columns",
     "percent_decline",
+    "plot",
     "pool",
     "progress",
     "project_target",
@@ -142,13 +155,18 @@ __all__ = [
     "to_csv",
     "to_excel",
     "trend",
+    "trend_line",
     "units",
 ]
 
 # name -> the module it lives in; imported on first access (PEP 562)
 _LAZY = {
     **dict.fromkeys(
-        ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"], "_api"
+        [
+            *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
+            "trend_line",
+        ],
+        "_api",
     ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
@@ -180,7 +198,7 @@ _LAZY = {
         "stats",
     ),
 }
-_SUBMODULES = {"export", "stats", "testing", "units"}
+_SUBMODULES = {"export", "plot", "stats", "testing", "units"}
 
 
 def __getattr__(name: str) -> object:

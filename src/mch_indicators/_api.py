@@ -21,6 +21,7 @@ from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import pool as frame_pool
 from mch_indicators._adapters._pandas import trend as frame_trend
+from mch_indicators._adapters._pandas import trend_line as frame_trend_line
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions
 
@@ -34,7 +35,9 @@ if TYPE_CHECKING:
     from mch_indicators._standards import StandardPopulation
     from mch_indicators._targets import Target
 
-__all__ = ["compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"]
+__all__ = [
+    "compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend", "trend_line",
+]  # fmt: skip
 
 Columns = str | Sequence[str] | None
 F = TypeVar("F", bound=Callable[..., Any])
@@ -497,4 +500,26 @@ def trend(
         frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
         target=target, baseline=baseline, language=language,
+    )  # fmt: skip
+
+
+@_documented_by(frame_trend_line)
+def trend_line(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    period: str = "year",
+    numerator: str | None = None,
+    denominator: str | None = None,
+    to: int | None = None,
+    confidence: float = 0.95,
+    dispersion: str = "quasi",
+    min_points: int = 5,
+    last: int | None = None,
+) -> pd.DataFrame:
+    _pandas_only("trend_line", frame)
+    return frame_trend_line(
+        frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
+        to=to, confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
     )  # fmt: skip

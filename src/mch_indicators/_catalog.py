@@ -187,6 +187,29 @@ class Catalog(Mapping[str, Indicator]):
     def __repr__(self) -> str:
         return f"<Catalog of {len(self)} indicators>"
 
+    def _repr_html_(self) -> str:
+        from mch_indicators._render_html import catalog_html
+
+        return catalog_html(self)
+
+    def to_frame(self) -> Any:
+        """Every definition as a pandas DataFrame, one row per indicator (needs pandas).
+
+        The columns are those of the flat export (:func:`mch_indicators.export.to_csv`):
+        ``id``, ``name.en``, ``name.zh``, ``domain``, ``kind``, ``unit``, the terms,
+        sources, codes, ``targets``... indexed by ``id``.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> frame = mch.catalog.to_frame()
+        >>> frame.loc["maternal_mortality_ratio", ["name.zh", "unit", "numerator.id"]].tolist()
+        ['孕产妇死亡率', 'per_100k', 'maternal_deaths']
+        """
+        from mch_indicators.export._csv import indicator_frame
+
+        return indicator_frame(self)
+
     # -- lookup ------------------------------------------------------------------------
 
     @property
@@ -412,8 +435,11 @@ _JSON_FILE_KEYS = ("$schema", "schema_version", "generator", "fingerprints", "pl
 
 
 def _read(source: Traversable | Path) -> dict[str, Any]:
+    """A TOML file as a dict (UTF-8, with or without a byte-order mark)."""
     try:
-        text = source.read_text(encoding="utf-8")
+        text = source.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DefinitionError(f"{source.name}: not UTF-8 text; save the file as UTF-8") from None
     except OSError as error:
         raise DefinitionError(f"{source}: cannot be read ({error.strerror})") from None
     if source.name.lower().endswith(".json"):
@@ -422,6 +448,8 @@ def _read(source: Traversable | Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise DefinitionError(f"{source.name}: not valid TOML ({error})") from None
+    except RecursionError:
+        raise DefinitionError(f"{source.name}: not valid TOML (nested too deeply)") from None
 
 
 def _read_json(text: str, name: str) -> dict[str, Any]:
@@ -430,6 +458,8 @@ def _read_json(text: str, name: str) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise DefinitionError(f"{name}: not valid JSON ({error})") from None
+    except RecursionError:
+        raise DefinitionError(f"{name}: not valid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise DefinitionError(f"{name}: a definition file is a JSON object, not a list or value")
     version = str(data.get("schema_version", "1"))
@@ -440,12 +470,27 @@ def _read_json(text: str, name: str) -> dict[str, Any]:
     return {key: value for key, value in data.items() if key not in _JSON_FILE_KEYS}
 
 
+def _table(value: object, where: str) -> dict[str, Any]:
+    """``value`` if it is a TOML table, else a :class:`DefinitionError` saying what it is."""
+    if not isinstance(value, dict):
+        raise DefinitionError(f"{where}: expected a table, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _tables(value: object, where: str) -> list[dict[str, Any]]:
+    """``value`` if it is an array of tables (``[[indicator]]``), else a DefinitionError."""
+    if not isinstance(value, list):
+        raise DefinitionError(
+            f"{where}: expected an array of tables ([[indicator]]), got {type(value).__name__}"
+        )
+    return [_table(item, f"{where} #{i}") for i, item in enumerate(value, start=1)]
+
+
 def _terms_from(data: Mapping[str, Any], origin: str) -> dict[str, Term]:
     terms = {}
-    for term_id, body in dict(data.get("terms", {})).items():
-        terms[term_id] = Term.model_validate(
-            {"id": term_id, **body}, where=f"{origin}, term {term_id!r}"
-        )
+    for term_id, body in _table(data.get("terms", {}), f"{origin}, terms").items():
+        where = f"{origin}, term {term_id!r}"
+        terms[term_id] = Term.model_validate({**_table(body, where), "id": term_id}, where=where)
     return terms
 
 
@@ -459,7 +504,8 @@ def _indicators_from(
             "use [terms.<id>] and [[indicator]] tables"
         )
     indicators = []
-    for position, body in enumerate(data.get("indicator", []), start=1):
+    bodies = _tables(data.get("indicator", []), f"{origin}, indicator")
+    for position, body in enumerate(bodies, start=1):
         label = f"indicator {body.get('id')!r}" if "id" in body else f"indicator #{position}"
         raw = dict(body)
         for role in ("numerator", "denominator"):
@@ -553,5 +599,10 @@ def load_definitions(*paths: str | PathLike[str]) -> Catalog:
     """
     if not paths:
         raise DefinitionError("load_definitions() needs at least one file")
+    for path in paths:
+        if not isinstance(path, str | PathLike):
+            raise DefinitionError(
+                f"load_definitions() takes paths of TOML files, got {type(path).__name__} {path!r}"
+            )
     builtin = builtin_catalog()
     return _load([Path(p) for p in paths], builtin.terms, roots=builtin)

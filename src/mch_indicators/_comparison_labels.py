@@ -15,7 +15,7 @@ import numpy as np
 
 from mch_indicators._errors import InvalidInputError
 
-__all__ = ["LANGUAGES", "check_language", "translate"]
+__all__ = ["LANGUAGES", "check_language", "status_codes", "translate"]
 
 LANGUAGES = ("en", "zh")
 
@@ -50,4 +50,19 @@ def translate(codes: Any, language: str) -> np.ndarray[Any, np.dtype[np.object_]
         [table.get(str(v), {}).get(language, v) if v is not None else v for v in values.ravel()],
         dtype=object,
     )
+    return out.reshape(values.shape)
+
+
+def status_codes(labels: Any) -> np.ndarray[Any, np.dtype[np.object_]]:
+    """The status codes of labels in either language (what :func:`translate` undoes).
+
+    Examples
+    --------
+    >>> status_codes(["较好", "similar", None]).tolist()
+    ['better', 'similar', None]
+    """
+    back = {names["zh"]: code for code, names in _labels().items()}
+    values = np.asarray(labels, dtype=object)
+    out = np.array([back.get(v, v) if isinstance(v, str) else v for v in values.ravel()],
+                   dtype=object)  # fmt: skip
     return out.reshape(values.shape)

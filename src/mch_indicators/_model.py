@@ -440,6 +440,18 @@ class Indicator(_Frozen):
             raise ValueError("a density is a count per population, not a percentage")
         return self
 
+    def __repr__(self) -> str:
+        from mch_indicators._render_html import indicator_repr
+
+        return indicator_repr(self)
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        from mch_indicators._render_html import indicator_html
+
+        return indicator_html(self)
+
     @property
     def scale(self) -> int:
         """Whole-number display multiplier of :attr:`unit` (100 for percent)."""

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._targets import Target, TargetStatus
-from mch_indicators.stats._inputs import coerce_values
+from mch_indicators.stats._inputs import align_labelled, check_broadcast, coerce_values
 from mch_indicators.stats._trends import projection
 from mch_indicators.stats._trends import required_arr as numeric_required_arr
 
@@ -125,10 +125,11 @@ def progress(
     """
     if not isinstance(target, Target):
         raise InvalidInputError("progress() needs a Target, e.g. mch.targets_for('MMR')[0]")
-    values, years = coerce_values(value, "value"), coerce_values(year, "year")
-    rates = coerce_values(rate, "rate")
+    named = align_labelled(value=value, year=year, rate=rate, baseline=baseline)
+    values, years = coerce_values(named["value"], "value"), coerce_values(named["year"], "year")
+    rates, baseline = coerce_values(named["rate"], "rate"), named["baseline"]
     if target.comparator.relative and baseline is None:
-        shape = np.broadcast_shapes(values.shape, years.shape, rates.shape)
+        shape = check_broadcast(value=values, year=years, rate=rates)
         return np.full(shape, Progress.NEEDS_BASELINE.value)
     now = target.evaluate(values, unit=unit, baseline=baseline)
     if target.year is None:

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators.stats._flags import Flag, flag_label_array
+from mch_indicators.stats._inputs import level_label, owned
 from mch_indicators.stats._reliability import Suppression, relative_standard_error
 
 if TYPE_CHECKING:
@@ -23,17 +24,6 @@ if TYPE_CHECKING:
 __all__ = ["Result", "level_label", "limit_columns"]
 
 FloatArray = npt.NDArray[np.float64]
-
-
-def level_label(level: float) -> str:
-    """``0.95`` -> ``'95'``, ``0.998`` -> ``'99.8'``.
-
-    Examples
-    --------
-    >>> level_label(0.998)
-    '99.8'
-    """
-    return f"{round(level * 100, 10):g}"
 
 
 def limit_columns(levels: tuple[float, ...]) -> list[tuple[str, str]]:
@@ -62,7 +52,7 @@ class Result:
         Values and the limits of the first confidence level, in :attr:`unit`.
         NaN where a flag says why.
     numerator, denominator : numpy.ndarray
-        The counts, broadcast to the result's shape (read-only views).
+        The counts, broadcast to the result's shape.
     flags : numpy.ndarray of uint16
         One :class:`~mch_indicators.Flag` mask per element; 0 means no flag.
     unit : str
@@ -74,8 +64,10 @@ class Result:
 
     Notes
     -----
-    Results are immutable: arrays are read-only, and :meth:`to` and slicing
-    return new results. Flags travel with the values through both.
+    Results are immutable: arrays are read-only and belong to the result (a
+    copy of the counts, not a view of the caller's arrays, so changing those
+    afterwards changes nothing here), and :meth:`to` and slicing return new
+    results. Flags travel with the values through both.
     """
 
     __slots__ = (
@@ -128,9 +120,8 @@ class Result:
             "flags": flags,
         }
         for name, array in arrays.items():
-            view = np.asarray(array).view()
-            view.flags.writeable = False
-            object.__setattr__(self, name, view)
+            # arrays nobody else can write to (the engine's own are not copied again)
+            object.__setattr__(self, name, owned(array))
         object.__setattr__(self, "indicator", indicator)
         object.__setattr__(self, "unit", unit)
         object.__setattr__(self, "confidence", confidence)
@@ -482,6 +473,11 @@ class Result:
         if self.value.ndim == 0:
             return self.format()
         return self.__repr__()
+
+    def _repr_html_(self) -> str:
+        from mch_indicators._render_html import result_html
+
+        return result_html(self)
 
     def __repr__(self) -> str:
         head = (

@@ -23,7 +23,7 @@ from pydantic import Field, model_validator
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
 from mch_indicators._unitspec import resolve_unit
-from mch_indicators.stats._inputs import coerce_values
+from mch_indicators.stats._inputs import align_labelled, coerce_values
 
 if TYPE_CHECKING:
     from mch_indicators._result import Result
@@ -309,6 +309,16 @@ class Target(_Frozen):
             value=value, unit=unit_text(self.unit, chosen), baseline=self.baseline_year
         )
 
+    def __repr__(self) -> str:
+        from mch_indicators._render_html import target_repr
+
+        return target_repr(self)
+
+    def _repr_html_(self) -> str:
+        from mch_indicators._render_html import target_html
+
+        return target_html(self)
+
     def __str__(self) -> str:
         when = f" by {self.year}" if self.year else ""
         scope = f", {self.scope}" if self.scope else ""
@@ -402,7 +412,8 @@ class Target(_Frozen):
                 raise InvalidInputError("a Result carries its unit; drop unit=")
             unit, array = values.unit, np.asarray(values.value, dtype=np.float64)
         else:
-            array = coerce_values(values, "values")
+            named = align_labelled(values=values, baseline=baseline)
+            array, baseline = coerce_values(named["values"], "values"), named["baseline"]
         limit = self.threshold(unit, baseline=baseline)
         try:
             array, limit = np.broadcast_arrays(array, limit)

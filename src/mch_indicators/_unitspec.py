@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -37,13 +38,14 @@ _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 
 def normalize_token(text: str) -> str:
-    """Lower-case, drop thousands separators and collapse white space.
+    """NFKC-normalise, lower-case, drop thousands separators and collapse white space.
 
     Examples
     --------
     >>> normalize_token("  Per 100,000 ")
     'per 100000'
     """
+    text = unicodedata.normalize("NFKC", text)
     text = _THOUSANDS.sub("", text.strip().lower().replace("_", " "))
     text = _SPACES.sub(" ", text)
     return re.sub(r"\s*/\s*", "/", text)
@@ -99,6 +101,10 @@ def resolve_unit(text: str) -> UnitSpec:
     >>> resolve_unit("per 1,000").name
     'per_1k'
     """
+    if not isinstance(text, str):
+        raise UnitError(f"a unit is text such as '‰' or 'per_100k', got {text!r}")
+    if len(text) > 100:
+        raise UnitError(f"unit of {len(text)} characters is too long to be a unit")
     key = normalize_token(text)
     rejected = rejected_tokens()
     if key in rejected:

@@ -22,13 +22,15 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import UnitError
+from mch_indicators._errors import InvalidInputError, UnitError
 from mch_indicators._unitspec import UnitSpec, resolve_unit, unit_specs
+from mch_indicators.stats._inputs import coerce_values
 
 if TYPE_CHECKING:
     import pint
@@ -49,13 +51,17 @@ __all__ = [
     "unit_name",
 ]
 
+# The number at the start of the text; the unit is the rest, stripped (no pattern
+# with a lazy group before trailing spaces: that is quadratic in the spaces).
 _NUMBER = re.compile(
-    r"""^\s*(?P<number>
-        [+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?(?:[eE][+-]?\d+)?   # 26,954 / 7.42 / 1e3
-        |[+-]?\.\d+(?:[eE][+-]?\d+)?                                   # .5
-    )\s*(?P<unit>.*?)\s*$""",
-    re.VERBOSE,
+    r"""(?P<number>
+        [+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?  # 26,954 / 7.42
+        |[+-]?\.[0-9]+(?:[eE][+-]?[0-9]+)?                                       # .5
+    )""",
+    re.VERBOSE | re.ASCII,
 )
+#: Longer texts are refused at once: no value with its unit needs more.
+MAX_TEXT = 200
 
 _registry: Registry | None = None
 _registry_lock = threading.Lock()
@@ -109,6 +115,10 @@ def convert(values: npt.ArrayLike, from_unit: str, to_unit: str) -> npt.NDArray[
     or one division by a whole number: 7.42 per 100,000 becomes exactly the
     float nearest to 0.0742 per 1,000 (no ``0.07420000000000001``).
 
+    Values are numbers or NaN (masked elements become NaN); infinities, and
+    values whose conversion would overflow, are refused with
+    :class:`~mch_indicators.InvalidInputError`.
+
     Examples
     --------
     >>> float(convert(2.23, "permille", "percent"))
@@ -117,16 +127,22 @@ def convert(values: npt.ArrayLike, from_unit: str, to_unit: str) -> npt.NDArray[
     [1500.0, 2000.0]
     """
     source, target = resolve_unit(from_unit).scale, resolve_unit(to_unit).scale
-    array = np.asarray(values, dtype=np.float64)
-    if target >= source:
-        factor = target // source
-        if factor * source == target:
-            return array * float(factor)
-        return array * (float(target) / float(source))  # pragma: no cover - no such units
-    divisor = source // target
-    if divisor * target == source:
-        return array / float(divisor)
-    return array * (float(target) / float(source))  # pragma: no cover - no such units
+    array = coerce_values(values, "values")
+    with np.errstate(over="ignore"):
+        if target >= source:
+            factor = target // source
+            if factor * source == target:
+                converted = array * float(factor)
+            else:  # pragma: no cover - no such units
+                converted = array * (float(target) / float(source))
+        else:
+            divisor = source // target
+            converted = array / float(divisor)
+    if np.isinf(converted).any():
+        raise InvalidInputError(
+            f"values too large to convert from {from_unit} to {to_unit}: the result would overflow"
+        )
+    return converted
 
 
 def parse(text: str) -> Quantity:
@@ -138,10 +154,14 @@ def parse(text: str) -> Quantity:
     (``per_100k`` stays ``per_100k``; pint alone would read "211 per 100,000" as
     0.00211 dimensionless).
 
+    Full-width and compatibility characters are read as their plain forms
+    (Unicode NFKC: ``"７.４２/１０万"``, ``"97.99﹪"``); texts longer than 200
+    characters are refused without being read.
+
     Raises
     ------
     UnitError
-        When the text has no number, or the unit is unknown or ambiguous.
+        When the text has no number, is too long, or the unit is unknown or ambiguous.
 
     Examples
     --------
@@ -154,10 +174,16 @@ def parse(text: str) -> Quantity:
     """
     if not isinstance(text, str):
         raise UnitError(f"expected text such as '7.42/10万', got {type(text).__name__}")
-    match = _NUMBER.match(text)
+    if len(text) > MAX_TEXT:
+        raise UnitError(
+            f"text of {len(text)} characters is too long for a value with its unit "
+            f"(at most {MAX_TEXT})"
+        )
+    plain = unicodedata.normalize("NFKC", text).strip()
+    match = _NUMBER.match(plain)
     if match is None:
         raise UnitError(f"no number at the start of {text!r}; expected text such as '7.42/10万'")
-    unit_text = match["unit"]
+    unit_text = plain[match.end() :].strip()
     if not unit_text:
         raise UnitError(f"no unit in {text!r}; write it, e.g. '97.99%' or '2.23‰'")
     magnitude = float(match["number"].replace(",", ""))
@@ -191,7 +217,19 @@ def _build_registry() -> Registry:
         except pint.UndefinedUnitError:
             symbol = unit.symbol if unit.symbol and " " not in unit.symbol else unit.zh
             ureg.define(f"{unit.name} = {1 / unit.scale!r} = {symbol or '_'}")
+    # pint unpickles a Quantity into its *application* registry, which lacks per_100k;
+    # ours (a class of this registry only) come back into this registry instead
+    ureg.Quantity.__reduce__ = _reduce_quantity  # type: ignore[method-assign,assignment]
     return ureg
+
+
+def _reduce_quantity(q: Quantity) -> tuple[Any, ...]:
+    return (_rebuild_quantity, (q.magnitude, str(q.units)))
+
+
+def _rebuild_quantity(magnitude: Any, unit: str) -> Quantity:
+    """Unpickle a Quantity of the project registry (see :func:`registry`)."""
+    return registry().Quantity(magnitude, unit)
 
 
 def quantity(values: npt.ArrayLike, unit: str) -> Quantity:
@@ -203,7 +241,7 @@ def quantity(values: npt.ArrayLike, unit: str) -> Quantity:
     '2.23 permille'
     """
     name = resolve_unit(unit).name
-    magnitude: Any = np.asarray(values, dtype=np.float64)
+    magnitude: Any = coerce_values(values, "values")
     return registry().Quantity(magnitude, name)
 
 

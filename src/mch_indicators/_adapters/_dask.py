@@ -18,7 +18,7 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
 )
 from mch_indicators._adapters._pandas._compute import compute_frame
-from mch_indicators._adapters._pandas._pool import ROWS, pool, pool_keys
+from mch_indicators._adapters._pandas._pool import ROWS, pool, pool_keys, widened
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 
@@ -80,6 +80,8 @@ def pool_dask_frame(
         numbers(meta_frame, column)  # dtype checks on the meta frame
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
+    narrow = widened(meta_frame, [num, den]).dtypes  # float32 sums lose counts: sum in float64
+    frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta_frame[c].dtype})
     flags = {_MISSING.format(c): frame[c].isna().astype("int64") for c in (num, den)}
     sums = (
         frame.assign(**flags, **{ROWS: 1})  # ROWS: how many units each sum stands for

@@ -19,6 +19,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators.stats._flags import Flag
+from mch_indicators.stats._inputs import LARGEST_COUNT, SMALLEST_DENOMINATOR, align_labelled
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -55,6 +56,42 @@ def _as_dataarray(values: object, name: str) -> xr.DataArray:
     return _dataarray(xr.DataArray(array, dims=dims, name=name))
 
 
+def _check_in_memory(array: xr.DataArray, name: str) -> None:
+    """Name an out-of-range count of an in-memory DataArray by its coordinates.
+
+    Dask-backed arrays are left to the engine (lazily, when computed), whose
+    message gives positions.
+    """
+    if getattr(array.data, "chunks", None) is not None:
+        return
+    values = np.asarray(array.values, dtype=np.float64)
+    smallest = SMALLEST_DENOMINATOR if name == "denominator" else 0.0
+    with np.errstate(invalid="ignore"):
+        wrong = (values < 0) | (values > LARGEST_COUNT) | ((values > 0) & (values < smallest))
+    if not wrong.any():
+        return
+    first = tuple(int(i) for i in np.argwhere(wrong)[0])
+    labels = []
+    for dim, i in zip(array.dims, first, strict=True):
+        label = array[dim].values[i] if dim in array.coords else i
+        labels.append(label.item() if isinstance(label, np.generic) else label)
+    value = float(values[first])
+    reason = (
+        f"counts cannot be negative ({value:g})"
+        if value < 0
+        else f"counts must be finite and at most 2**53 ({value:g})"
+        if value > LARGEST_COUNT
+        else f"a denominator must be 0 or at least 2**-53 ({value:g})"
+    )
+    where = ", ".join(f"{d}={v!r}" for d, v in zip(array.dims, labels, strict=True))
+    raise InvalidInputError(
+        reason,
+        column=name,
+        row=tuple(labels) if len(labels) != 1 else labels[0],
+        message=f"{name} at {where}: {reason}",
+    )
+
+
 def compute_dataarrays(
     indicator: Indicator,
     numerator: object,
@@ -72,8 +109,16 @@ def compute_dataarrays(
     xr = _xarray()
     checked = Options.from_keywords(options)
     levels = checked.confidence
+    named = align_labelled(numerator=numerator, denominator=denominator)  # no pandas mixed in
+    numerator, denominator = named["numerator"], named["denominator"]
     num = _as_dataarray(numerator, "numerator")
     den = _as_dataarray(denominator, "denominator")
+    for name, array in (("numerator", num), ("denominator", den)):
+        if "confidence" in array.dims or "confidence" in array.coords:
+            raise InvalidInputError(
+                f"{name} has a dimension or coordinate named 'confidence', the name of the "
+                "limits' level dimension in the output; rename it (.rename(confidence=...))"
+            )
     try:
         num, den = xr.align(num, den, join="exact")
     except ValueError as error:
@@ -83,6 +128,7 @@ def compute_dataarrays(
     for name, array in (("numerator", num), ("denominator", den)):
         if array.dtype == bool or array.dtype.kind not in "iuf":
             raise InvalidInputError(f"{name} must be numbers, got an array of {array.dtype}")
+        _check_in_memory(array, name)
     require_computable(indicator)
 
     def kernel(

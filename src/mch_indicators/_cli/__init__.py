@@ -1,16 +1,34 @@
 """The ``mch-indicators`` command line: list, show, targets, compute, report, export and demo.
 
-Every error the user can cause (unknown indicator, unreadable file, missing
-column, a bad number on line 18) prints one line naming the file, line and
-column, and exits with status 1, without a traceback. The commands only present
-what the library computes (see :mod:`mch_indicators._cli._commands`).
+Every failure prints one line on standard error, never a traceback, and exits
+with a documented status (``docs/cli.md``, "Exit status"):
+
+* 0 — done;
+* 1 — bad input: an unknown indicator, an unreadable or malformed file, a
+  missing column, a bad number on line 18 (the line names file, line and column);
+* 2 — a command line the argument parser does not accept;
+* 3 — the output cannot be written (a full disk, a closed pipe other than
+  ``| head``);
+* 4 — an internal error (a bug: please report it; ``MCH_INDICATORS_DEBUG=1``
+  shows the traceback);
+* 130 — interrupted (Ctrl-C).
+
+Output is written in the console's encoding: a symbol it cannot show is
+replaced by a documented fallback (``‱`` becomes ``/万``, or ``per10k`` where
+Chinese cannot be shown either). The commands only present what the library
+computes (see :mod:`mch_indicators._cli._commands`).
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import os
 import sys
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from typing import TYPE_CHECKING, TextIO
 
 from mch_indicators._cli._commands import (
     CommandError,
@@ -25,9 +43,92 @@ from mch_indicators._cli._commands import (
 )
 from mch_indicators._model import Domain, Kind
 
-__all__ = ["build_parser", "main"]
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
+__all__ = [
+    "EXIT_INPUT",
+    "EXIT_INTERNAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_OUTPUT",
+    "EXIT_USAGE",
+    "FALLBACKS",
+    "build_parser",
+    "main",
+]
 
 PROG = "mch-indicators"
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_OUTPUT = 3
+EXIT_INTERNAL = 4
+EXIT_INTERRUPTED = 130
+
+#: What a console that cannot show a symbol gets instead, best first: the first
+#: candidate its encoding can show is used; anything else becomes its closest
+#: plain letters (NFKD without accents) or ``?``.
+FALLBACKS: dict[str, tuple[str, ...]] = {
+    "‱": ("/万", "per10k"),
+    "‰": ("/千", "per1k"),
+    "–": ("-",),
+    "—": ("-",),
+    "−": ("-",),
+    "≤": ("<=",),
+    "≥": (">=",),
+    "×": ("x",),
+    "·": (".",),
+    "…": ("...",),
+    "²": ("^2",),
+    "√": ("sqrt",),
+    "‘": ("'",),
+    "’": ("'",),
+    "“": ('"',),
+    "”": ('"',),
+    "万": ("10k",),
+}
+_ERRORS = "mch_indicators_fallback"
+
+
+def _encodable(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _fallback(error: UnicodeError) -> tuple[str, int]:
+    """The codec error handler: each symbol the console lacks, by :data:`FALLBACKS`."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for char in error.object[error.start : error.end]:
+        plain = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        candidates = (*FALLBACKS.get(char, ()), plain, "?")
+        out.append(next(c for c in candidates if c and _encodable(c, error.encoding)))
+    return "".join(out), error.end
+
+
+codecs.register_error(_ERRORS, _fallback)
+
+
+@contextmanager
+def _console_safe(*streams: TextIO) -> Iterator[None]:
+    """Let ``streams`` replace what their encoding cannot show (restored afterwards)."""
+    saved = []
+    for stream in streams:
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            reconfigure(errors=_ERRORS)
+            saved.append(stream)
+    try:
+        yield
+    finally:
+        for stream in saved:
+            stream.reconfigure(errors="strict")  # type: ignore[attr-defined]
 
 
 def _confidence(text: str) -> float:
@@ -54,11 +155,19 @@ def _reading(command: argparse.ArgumentParser) -> None:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, except that help that cannot be written is an error, not lost silently."""
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        if message:
+            (file or sys.stderr).write(message)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     from mch_indicators import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog=PROG,
         description="Maternal and child health indicators: definitions, values and intervals.",
     )
@@ -174,8 +283,41 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+def _say(message: str) -> None:
+    """One line on standard error (as much of it as can be written)."""
+    with suppress(OSError, ValueError):  # stderr itself may be gone
+        print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at the null device, so that no flush at exit fails again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # pragma: no cover - no file descriptor
+        pass
+
+
+def _write(output: str | Iterator[str]) -> int:
+    """Print ``output``; a status for a pipe closed early or an output that cannot be written."""
+    try:
+        if isinstance(output, str):
+            print(output)
+        else:
+            for chunk in output:
+                sys.stdout.write(chunk)
+        sys.stdout.flush()
+    except BrokenPipeError:  # piped into `head`: the reader has what it wanted
+        _silence_stdout()
+        return EXIT_OK
+    except OSError as error:
+        _silence_stdout()
+        _say(f"cannot write the output: {error.strerror or error}")
+        return EXIT_OUTPUT
+    return EXIT_OK
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command == "compute" and args.format is None:
@@ -185,11 +327,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         output = run_command(args)
     except CommandError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 1
-    try:
-        print(output)
-        sys.stdout.flush()
-    except BrokenPipeError:  # e.g. piped into `head`
-        sys.stderr.close()
-    return 0
+        _say(str(error))
+        return EXIT_INPUT
+    return _write(output)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (see the module docstring)."""
+    with _console_safe(sys.stdout, sys.stderr):
+        try:
+            return _run(argv)
+        except SystemExit as done:  # the argument parser: --help, --version, usage errors
+            sys.stdout.flush()  # --help on a full disk fails here, not silently at exit
+            return done.code if isinstance(done.code, int) else EXIT_USAGE
+        except KeyboardInterrupt:
+            _say("interrupted")
+            return EXIT_INTERRUPTED
+        except MemoryError:
+            _say("not enough memory for this input; split the file")
+            return EXIT_INPUT
+        except OSError as error:  # writing --help or --version; files are read by the library
+            _silence_stdout()
+            _say(f"cannot write the output: {error.strerror or error}")
+            return EXIT_OUTPUT
+        except Exception as error:
+            if os.environ.get("MCH_INDICATORS_DEBUG"):
+                raise
+            _say(
+                f"internal error ({type(error).__name__}: {error}); please report it, with "
+                "MCH_INDICATORS_DEBUG=1 for the details"
+            )
+            return EXIT_INTERNAL

@@ -11,13 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
+from mch_indicators._cli._frames import frame_chunks
 from mch_indicators._cli._tables import render
 from mch_indicators._display import COUNT_COLUMNS, display_frame, format_number, limit_names
 from mch_indicators._errors import MCHIndicatorsError
@@ -44,7 +45,7 @@ __all__ = [
     "cmd_targets",
 ]
 
-EXAMPLE = "example_prefecture.csv"  # GBK, Chinese headers: read like an office's file
+EXAMPLE = "example_office.csv"  # GBK, Chinese headers: read like an office's file
 REQUIRED = ("indicator", "numerator", "denominator")
 
 
@@ -206,7 +207,13 @@ def _target_rows(
 def cmd_targets(args: argparse.Namespace) -> str:
     """``targets``: the targets of the built-in plans, for one indicator or all."""
     if args.indicator:
-        targets = targets_for(args.indicator, plan=args.plan, variants=True)
+        found = catalog_of(args).get_indicator(args.indicator)  # also your --definitions
+        if found.id not in builtin_catalog() and found.variant_of not in builtin_catalog():
+            return (
+                f"no targets for {found.id}: the built-in plans set targets only for "
+                "built-in indicators"
+            )
+        targets = targets_for(found.variant_of or found.id, plan=args.plan, variants=True)
     else:
         targets = tuple(t for t in builtin_targets() if args.plan in (None, t.plan.id))
         if not targets:
@@ -268,17 +275,17 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _result_table(frame: pd.DataFrame, args: argparse.Namespace, catalog: Catalog) -> str:
+def _result_table(
+    frame: pd.DataFrame, args: argparse.Namespace, catalog: Catalog
+) -> str | Iterator[str]:
+    """A result frame as text: labelled and rounded in Chinese, streamed in chunks in English."""
     if args.lang == "zh":
         header, rows, numeric = display_rows(frame, args.format, args.lang, catalog)
-    else:
-        header, rows, numeric = result_rows(
-            _frame_columns(frame), args.format, lambda key: catalog[key].decimals
-        )
-    return render(header, rows, args.format, numeric=numeric)
+        return render(header, rows, args.format, numeric=numeric)
+    return frame_chunks(frame, args.format, lambda key: catalog[key].decimals)
 
 
-def _compute_file(args: argparse.Namespace) -> str:
+def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     from mch_indicators._api import compute
 
     catalog = catalog_of(args)
@@ -294,10 +301,11 @@ def _compute_file(args: argparse.Namespace) -> str:
         raise CommandError("no data rows under the header")
     wide = {"indicators": args.indicators} if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
+    del frame  # a million rows: keep one table in memory, not two
     return _result_table(out, args, catalog)
 
 
-def cmd_compute(args: argparse.Namespace) -> str:
+def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
     """``compute``: one indicator from counts on the command line, or a long table file."""
     if args.file is not None:
         if args.indicator or args.numerator is not None or args.denominator is not None:
@@ -352,7 +360,9 @@ def cmd_report(args: argparse.Namespace) -> str:
         return "\n".join(lines)
     total = list(sets.values())[-1]
     args.format = "table"
-    return "\n".join([*lines, "", _result_table(total, args, catalog)])
+    table = _result_table(total, args, catalog)
+    text = table if isinstance(table, str) else "".join(table).rstrip("\n")
+    return "\n".join([*lines, "", text])
 
 
 def cmd_export(args: argparse.Namespace) -> str:
@@ -417,7 +427,7 @@ def _flag_legend(lang: str) -> list[str]:
     ]
 
 
-def cmd_demo(args: argparse.Namespace) -> str:
+def cmd_demo(args: argparse.Namespace) -> str | Iterator[str]:
     """``demo``: the bundled example prefecture, read like an office's file, pooled and printed."""
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._api import compute, pool
@@ -479,12 +489,15 @@ def _read_example(path: Any) -> pd.DataFrame:
     return read_table(path)
 
 
-def run_command(args: argparse.Namespace) -> str:
-    """Run the chosen command; library errors become :class:`CommandError` with the place."""
+def run_command(args: argparse.Namespace) -> str | Iterator[str]:
+    """Run the chosen command; library errors become :class:`CommandError` with the place.
+
+    The output is the text to print, or (a large table) its chunks, each ending a line.
+    """
     try:
         if hasattr(args, "lang"):
             args.lang = args.lang or default_lang()
-        output: str = args.handler(args)
+        output: str | Iterator[str] = args.handler(args)
     except MCHIndicatorsError as error:
         raise CommandError(_located(error, getattr(args, "file", None))) from None
     return output

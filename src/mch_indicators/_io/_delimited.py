@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from itertools import islice
 from typing import TYPE_CHECKING, Any, cast
 
@@ -103,17 +104,26 @@ def _split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _head(text: str, delimiter: str, records: int = 1000) -> tuple[pd.DataFrame, list[int]]:
+def _head(
+    text: str, delimiter: str, name: str, records: int = 1000
+) -> tuple[pd.DataFrame, list[int]]:
     """The first records as cells by line, and how many fields each has.
 
     Ragged rows are padded, so that title rows above the header are allowed.
     """
     reader = csv.reader(io.StringIO(_prefix(text, records)), delimiter=delimiter)
     rows, lines, previous = [], [], 0
-    for row in islice(reader, records):
-        rows.append(row)
-        lines.append(previous + 1)
-        previous = reader.line_num
+    try:
+        for row in islice(reader, records):
+            rows.append(row)
+            lines.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as error:  # a field over the csv module's limit (128 KB)
+        if not rows:
+            raise InvalidInputError(
+                f"{name}:{previous + 1}: the header is not readable ({error})"
+            ) from None
+        # a huge cell below the header: the peek stops there; pandas reads the cell
     width = max((len(row) for row in rows), default=0)
     padded = [row + [""] * (width - len(row)) for row in rows]
     module = _pandas()
@@ -148,7 +158,7 @@ def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal
             cells = _cells(text, chosen)
             cells.index = pd.RangeIndex(1, 1 + len(cells), name="line")
             return finish_table(cells, name, decimal)
-        head, fields = _head(text, chosen)
+        head, fields = _head(text, chosen, name)
         if head.empty:
             raise InvalidInputError(f"{name}: empty file; expected a header row")
         start = header_position(head)
@@ -171,7 +181,17 @@ def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal
         raise InvalidInputError(f"{name}: empty file; expected a header row") from None
     except pd.errors.ParserError as error:
         raise InvalidInputError(_parser_problem(name, str(error), chosen)) from None
-    return _typed(frame, header, lines, name)
+
+    def reread(position: int) -> Any:
+        """One column's cells as written (when pandas' number is not the cell's)."""
+        cells = pd.read_csv(
+            io.StringIO(text), sep=chosen, header=0, skiprows=header_line - 1,
+            usecols=[position], dtype=str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=True, engine="c",
+        ).iloc[:, 0]  # fmt: skip
+        return cells
+
+    return _typed(frame, header, lines, name, reread)
 
 
 def _without_space_lines(text: str) -> str:
@@ -206,12 +226,15 @@ def _record_lines(
     starts = []
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     previous = 0
-    for row in reader:
-        if row and reader.line_num > header + 1 and previous >= header + 1:
-            if len(row) != fields:
-                _refuse_fields(name, previous + 1, fields, len(row))
-            starts.append(previous + 1)
-        previous = reader.line_num
+    try:
+        for row in reader:
+            if row and reader.line_num > header + 1 and previous >= header + 1:
+                if len(row) != fields:
+                    _refuse_fields(name, previous + 1, fields, len(row))
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as error:  # a field over the csv module's limit (128 KB)
+        raise InvalidInputError(f"{name}:{previous + 1}: not readable ({error})") from None
     return np.asarray(starts, dtype=np.int64)
 
 
@@ -220,7 +243,11 @@ def _refuse_fields(name: str, line: int, fields: int, saw: int) -> None:
 
 
 def _typed(
-    frame: pd.DataFrame, header: list[str], lines: npt.NDArray[np.int64], name: str
+    frame: pd.DataFrame,
+    header: list[str],
+    lines: npt.NDArray[np.int64],
+    name: str,
+    reread: Callable[[int], Any],
 ) -> pd.DataFrame:
     """Columns named by the header, rows by their lines, empty rows dropped, cells typed."""
     module = _pandas()
@@ -250,7 +277,13 @@ def _typed(
             raise InvalidInputError(
                 f"{name}:{line}: column {position + 1} holds data but has no header"
             )
-    columns = {header[p]: _column(frame[p]) for p in keep}
+    columns = {}
+    for p in keep:
+        column = _column(frame[p])
+        if column is None:  # a number beyond float (1e400): the grammar names the cell
+            cells = reread(p).set_axis(frame.index if len(frame) == len(lines) else lines)
+            column = typed_column(cells.loc[frame.index].astype(object), ".")
+        columns[header[p]] = column
     return cast("pd.DataFrame", module.DataFrame(columns, index=frame.index))
 
 
@@ -264,8 +297,8 @@ def _column(series: pd.Series[Any]) -> Any:
         return series.to_numpy(dtype=np.int64)
     if pd.api.types.is_float_dtype(dtype):
         values = series.to_numpy(dtype=np.float64)
-        if np.isinf(values).any():  # "inf" is not a number a count can be: keep it as text
-            return np.array([f"{v:g}" for v in values], dtype=object)
+        if np.isinf(values).any():  # inf or 1e400: not a count; read the cells as written
+            return None
         if not np.isnan(values).any() and bool((values == np.round(values)).all()):
             return values.astype(np.int64)
         return values

@@ -6,6 +6,9 @@ thousands separators only where grouping is valid (``26,954``, ``1,234,567``;
 never ``9,5`` or ``1,2,3``), an optional decimal point and fraction, and an
 optional exponent. A decimal comma (``9,5``) is refused unless the reader is
 told ``decimal=","``; then ``.`` or a space groups thousands (``1.234,5``).
+A number too large for a float (``1e400``, a 400-digit count) is not a number
+either: it would read as infinity. Full-width forms (``２６，９５４``) are read as
+their plain forms (Unicode NFKC).
 """
 
 from __future__ import annotations
@@ -61,6 +64,9 @@ def parse_numbers(
     ([26954.0, 7.5, nan, nan, nan], [False, False, False, True, True])
     """
     stripped = texts.astype("string").str.strip()
+    wide = ~stripped.str.isascii().fillna(True).astype(bool)
+    if wide.any():  # full-width digits and commas read as their plain forms (NFKC)
+        stripped[wide] = stripped[wide].str.normalize("NFKC")
     missing = stripped.isna() | stripped.str.casefold().isin(MISSING_TOKENS)
     number = stripped.str.fullmatch(_pattern(decimal)).fillna(False).astype(bool)
     good = number & ~missing
@@ -68,7 +74,11 @@ def parse_numbers(
     if good.any():
         converted = _to_point(stripped[good], decimal).astype("float64")
         values[good.to_numpy()] = converted.to_numpy()
-    bad = (~missing & ~number).to_numpy(dtype=bool)
+    bad = (~missing & ~number).to_numpy(dtype=bool, copy=True)
+    overflow = np.isinf(values)
+    if overflow.any():  # digits beyond any float: not a number, never infinity
+        bad |= overflow
+        values[overflow] = np.nan
     return values, bad
 
 
@@ -78,6 +88,9 @@ def describe_bad_number(text: object, decimal: Decimal = ".") -> str:
     folded = cell.casefold().lstrip("+-")
     if folded in {"inf", "infinity", "∞"}:
         return f"{cell!r} is not a finite number"
+    if re.fullmatch(r"[+-]?[\d,.]+(?:[eE][+-]?\d+)?", cell) and len(cell) > 20:
+        shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
+        return f"{shown!r} is too large a number ({len(cell)} characters)"
     if decimal == "." and re.fullmatch(r"[+-]?\d+,\d{1,2}", cell):
         return (
             f"{cell!r} is not a number: a comma groups thousands (26,954); for a decimal "

@@ -22,7 +22,7 @@ from mch_indicators._targets import Target
 from mch_indicators.export._json import select, targets_of
 from mch_indicators.export._normal import SCHEMA_VERSION, fingerprint
 
-__all__ = ["JOIN", "flatten", "indicator_table", "merge_columns", "to_csv"]
+__all__ = ["JOIN", "flatten", "indicator_frame", "indicator_table", "merge_columns", "to_csv"]
 
 #: Separator of the items of a list in one cell.
 JOIN = " | "
@@ -85,6 +85,16 @@ def indicator_table(
         records.append(record)
     header = merge_columns(records)
     return header, [[record.get(column) for column in header] for record in records]
+
+
+def indicator_frame(catalog: Catalog | None = None) -> Any:
+    """The flat table as a pandas DataFrame indexed by ``id`` (:meth:`Catalog.to_frame`)."""
+    try:
+        import pandas as pd
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("Catalog.to_frame() needs pandas: pip install pandas") from None
+    header, rows = indicator_table(catalog)
+    return pd.DataFrame(rows, columns=header).set_index("id")
 
 
 def _cell(value: Any) -> Any:

@@ -35,6 +35,7 @@ from mch_indicators.stats._inputs import (
     coerce_counts,
     coerce_values,
     describe_positions,
+    labelled,
 )
 from mch_indicators.stats._intervals import get_method, normal_quantile
 
@@ -222,6 +223,7 @@ class RateComparison:
         return (self.ratio - 1.0) * 100.0, (self.lower - 1.0) * 100.0, (self.upper - 1.0) * 100.0
 
 
+@labelled("x1", "n1", "x2", "n2")
 def compare_rates(
     x1: npt.ArrayLike,
     n1: npt.ArrayLike,
@@ -319,6 +321,7 @@ class ProportionComparison:
         _frozen(self, ("p1", "p2", "difference", "lower", "upper", "ratio", "p_value"))
 
 
+@labelled("x1", "n1", "x2", "n2")
 def compare_proportions(
     x1: npt.ArrayLike,
     n1: npt.ArrayLike,
@@ -437,6 +440,7 @@ def _area_limits(
     return np.asarray(e.value), np.asarray(e.lower), np.asarray(e.upper)
 
 
+@labelled("numerator", "denominator", "benchmark")
 def compare_to_benchmark(
     numerator: npt.ArrayLike,
     denominator: npt.ArrayLike,

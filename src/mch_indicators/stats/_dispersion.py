@@ -37,7 +37,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._funnels import FUNNEL_LEVELS, Significance, _labels, _prepare
-from mch_indicators.stats._inputs import coerce_counts
+from mch_indicators.stats._inputs import coerce_counts, labelled
 from mch_indicators.stats._intervals import normal_quantile
 
 __all__ = ["Dispersion", "funnel_dispersion"]
@@ -83,6 +83,7 @@ class Dispersion:
     centre: float
     _target: float
     _scale: float
+    _per_unit: float = 1.0  # rates: expected events per unit of population (the average)
 
     @property
     def overdispersed(self) -> bool:
@@ -93,8 +94,9 @@ class Dispersion:
         """Adjusted (lower, upper) limits at 95 % and 99.8 %, shape (2, len(denominator)).
 
         ``denominator`` is the population (proportions, rates: the whole
-        population of the period) or the expected events (ratios). The limits are
-        on the indicator's scale (× multiplier; ratios as O/E).
+        population of the period, whose expected events are the population × the
+        average rate) or the expected events (ratios). The limits are on the
+        indicator's scale (× multiplier; ratios as O/E).
 
         Examples
         --------
@@ -107,6 +109,7 @@ class Dispersion:
         ([1.679, 0.971], [5.575, 7.095])
         """
         n = np.atleast_1d(coerce_counts(denominator, "denominator")).astype(np.float64)
+        n = n * self._per_unit
         lower = np.empty((2, n.size))
         upper = np.empty((2, n.size))
         for i, level in enumerate(FUNNEL_LEVELS):
@@ -178,6 +181,7 @@ def _phi_tau2(z_kept: FloatArray, s: FloatArray) -> tuple[float, float, int]:
     return phi, tau2, used
 
 
+@labelled("numerator", "denominator")
 def funnel_dispersion(
     numerator: npt.ArrayLike,
     denominator: npt.ArrayLike | None = None,
@@ -268,13 +272,15 @@ def funnel_dispersion(
     full_z = np.full(x.shape, np.nan)
     full_adjusted = np.full(x.shape, np.nan)
     full_z[keep], full_adjusted[keep] = z, adjusted
+    per_unit = 1.0
     if prepared.statistic == "proportion":
         centre, scale = average * prepared.multiplier, prepared.multiplier
     elif prepared.statistic == "rate":
         centre = scale = average * prepared.multiplier
+        per_unit = average
     else:
         centre, scale = 1.0, 1.0
     return Dispersion(
         model, chosen, trimming, trim_by, phi, tau2, used, full_z, full_adjusted,  # type: ignore[arg-type]
-        labels.astype(np.str_), centre, target, scale,
+        labels.astype(np.str_), centre, target, scale, per_unit,
     )  # fmt: skip

@@ -23,6 +23,9 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._flags import FLAG_DTYPE, Flag
 from mch_indicators.stats._inputs import (
+    LARGEST_COUNT,
+    SMALLEST_DENOMINATOR,
+    align_labelled,
     broadcast_counts,
     check_range,
     coerce_counts,
@@ -88,18 +91,45 @@ class CoreResult:
 
 @dataclass(frozen=True, slots=True)
 class Counts:
-    """Validated counts: the arrays as given (for messages) and flat contiguous copies."""
+    """Validated counts: the arrays as given (for messages) and flat contiguous copies.
+
+    ``x`` and ``n`` are the engine's own flat arrays. When an input has the full
+    shape, its copy is made block by block while the block is in the CPU cache
+    (:func:`run_blocks` copies ``x_from`` into ``x``); until then ``x_from`` is
+    where the numbers are read. Otherwise ``x_from`` is None and ``x`` is
+    already the broadcast copy.
+    """
 
     x_in: FloatArray
     n_in: FloatArray
     shape: tuple[int, ...]
     x: FloatArray
     n: FloatArray
+    x_from: FloatArray | None = None
+    n_from: FloatArray | None = None
 
     @property
     def size(self) -> int:
         """Number of elements after broadcasting."""
         return int(self.x.size)
+
+    @property
+    def x_now(self) -> FloatArray:
+        """The flat numerators as they can be read before the blocks have run."""
+        return self.x if self.x_from is None else self.x_from
+
+    def copy_block(self, part: slice) -> None:
+        """Copy one block of the inputs into the engine's own arrays."""
+        if self.x_from is not None:
+            np.copyto(self.x[part], self.x_from[part])
+        if self.n_from is not None:
+            np.copyto(self.n[part], self.n_from[part])
+
+    def owned_inputs(self) -> tuple[FloatArray, FloatArray]:
+        """The counts in the result's shape, in memory the caller cannot reach."""
+        return _owned_input(self.x_in, self.x, self.shape), _owned_input(
+            self.n_in, self.n, self.shape
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,19 +187,51 @@ class Outputs:
         )
 
 
-def _flat(array: FloatArray, shape: tuple[int, ...]) -> FloatArray:
-    """A contiguous 1-d view of ``array`` broadcast to ``shape`` (copies only if it must)."""
+def _fresh(given: object, coerced: FloatArray) -> bool:
+    """Whether ``coerced`` is memory the engine made (from a list, another dtype, a mask)."""
+    if isinstance(given, list | tuple | int | float):
+        return True
+    return isinstance(given, np.ndarray) and not np.may_share_memory(coerced, given)
+
+
+def _flat(
+    array: FloatArray, shape: tuple[int, ...], fresh: bool
+) -> tuple[FloatArray, FloatArray | None]:
+    """(the engine's flat array, where to copy it from block by block, or None).
+
+    An array of the full shape that may be the caller's memory is copied block by
+    block (its flat view is read meanwhile); one the engine made is kept; a smaller
+    one is broadcast into a fresh array at once.
+    """
     if array.shape == shape:
-        return np.ascontiguousarray(array).reshape(-1)
-    return np.ascontiguousarray(np.broadcast_to(array, shape)).reshape(-1)
+        flat = np.ascontiguousarray(array).reshape(-1)
+        return (flat, None) if fresh else (np.empty(array.size), flat)
+    return np.ascontiguousarray(np.broadcast_to(array, shape)).reshape(-1), None
+
+
+def _owned_input(given: FloatArray, flat: FloatArray, shape: tuple[int, ...]) -> FloatArray:
+    """The counts in the result's shape: the engine's full copy, or a broadcast of a copy."""
+    source = flat if given.shape == shape else np.array(given, copy=True)
+    root = source
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    root.flags.writeable = False  # on the memory itself, so no view can be made writeable
+    source.flags.writeable = False
+    return source.reshape(shape) if given.shape == shape else np.broadcast_to(source, shape)
 
 
 def prepare_counts(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> Counts:
-    """Coerce both counts to float64 and broadcast them to flat contiguous arrays."""
-    x_in = coerce_counts(numerator, "numerator")
-    n_in = coerce_counts(denominator, "denominator")
+    """Coerce both counts to float64 and broadcast them to flat contiguous arrays.
+
+    Labelled counts (pandas Series, xarray DataArrays) are paired by label.
+    """
+    named = align_labelled(numerator=numerator, denominator=denominator)
+    x_in = coerce_counts(named["numerator"], "numerator")
+    n_in = coerce_counts(named["denominator"], "denominator")
     shape = broadcast_counts(x_in, n_in)
-    return Counts(x_in, n_in, shape, _flat(x_in, shape), _flat(n_in, shape))
+    x, x_from = _flat(x_in, shape, _fresh(named["numerator"], x_in))
+    n, n_from = _flat(n_in, shape, _fresh(named["denominator"], n_in))
+    return Counts(x_in, n_in, shape, x, n, x_from, n_from)
 
 
 def thread_count(size: int) -> int:
@@ -191,7 +253,7 @@ def _thresholds(reliability: Reliability | None, bounded: bool) -> tuple[float, 
     """
     if reliability is None:
         return 0.0, np.inf, 0.0
-    r2 = reliability.max_rse**2
+    r2 = float(reliability.max_rse) * float(reliability.max_rse)  # inf, never OverflowError
     few_below = reliability.min_events
     if not bounded and np.isfinite(r2):
         few_below = max(few_below, 1.0 / r2)
@@ -232,7 +294,7 @@ def make_plan(
     alphas = tuple(1.0 - level for level in levels)
     zs = tuple(normal_quantile(1.0 - a / 2.0) for a in alphas)
     few_below, r2, all_reliable_from = _thresholds(reliability, bounded)
-    tables = _tables(method, counts.x, zs, alphas)
+    tables = _tables(method, counts.x_now, zs, alphas)
     backend_choice()  # a bad MCH_INDICATORS_BACKEND fails on first use, whatever the size
     kernels = fused_kernels() if len(levels) == 1 and counts.size >= KERNEL_FROM else None
     if kernels is not None and not ((method.name == "wilson" and bounded) or tables is not None):
@@ -316,7 +378,7 @@ def _run_plain_block(
 def _raise_proportion(x: FloatArray, n: FloatArray, above: npt.NDArray[np.bool_]) -> None:
     pairs = np.empty(above.shape, dtype=object)
     for index in map(tuple, np.argwhere(above)[:6]):
-        pairs[index] = f"{x[index]:g} > {n[index]:g}"
+        pairs[index] = f"{x[index]:.15g} > {n[index]:.15g}"
     raise InvalidInputError(
         "numerator exceeds denominator, impossible for a proportion, at "
         f"{describe_positions(above, pairs, quote=False)}; pass "
@@ -332,10 +394,10 @@ def run_slow_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> boo
     proportion unless the plan says ``on_invalid="flag"``.
     """
     xb, nb = counts.x[part], counts.n[part]
-    inf = np.inf
-    if ((xb < 0) | (xb == inf) | (nb < 0) | (nb == inf)).any():
+    top, tiny = LARGEST_COUNT, SMALLEST_DENOMINATOR
+    if ((xb < 0) | (xb > top) | (nb < 0) | (nb > top) | ((nb > 0) & (nb < tiny))).any():
         check_range(counts.x_in, "numerator")
-        check_range(counts.n_in, "denominator")
+        check_range(counts.n_in, "denominator", denominator=True)
     missing = np.isnan(xb) | np.isnan(nb)
     zero = (nb == 0) & ~missing
     above = (xb > nb) & ~missing & ~zero
@@ -368,21 +430,52 @@ def run_slow_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> boo
     return bool(block_bad.any())
 
 
+def _in_range(xb: FloatArray, nb: FloatArray) -> bool:
+    """Whether every count of a block is present and in range (NaN fails every comparison)."""
+    return bool(
+        xb.min() >= 0
+        and xb.max() <= LARGEST_COUNT
+        and nb.min() >= SMALLEST_DENOMINATOR
+        and nb.max() <= LARGEST_COUNT
+    )
+
+
+def _contain(plan: Plan, out: Outputs, part: slice) -> None:
+    """Keep each value inside its limits and a proportion inside [0, scale].
+
+    The value (x·scale)/n and the limits are rounded separately, so at a
+    boundary (x = n) or for huge counts the value can fall an ulp outside its
+    interval, or above 100 %. A proportion is capped at the scale (x <= n makes
+    that exact) and the limits are widened by that ulp, never narrowed.
+    """
+    value = out.value[part]
+    if plan.bounded:
+        np.minimum(value, plan.scale, out=value)
+    for i in range(len(plan.levels)):
+        np.minimum(out.lower[i, part], value, out=out.lower[i, part])
+        np.maximum(out.upper[i, part], value, out=out.upper[i, part])
+
+
 def _run_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bool:
     """Value, flags and (blockwise) limits of one block; return whether any element is bad."""
+    counts.copy_block(part)
     if plan.kernels is not None and run_fused_block(plan, counts, out, part):
-        return False  # fused loops, identical numbers; otherwise the numpy path
+        return False  # fused loops (range checks and _contain included), identical numbers
     xb, nb = counts.x[part], counts.n[part]
     # reductions, not temporaries: NaN makes every comparison False
-    ok = xb.min() >= 0 and xb.max() < np.inf and nb.min() > 0 and nb.max() < np.inf
+    ok = _in_range(xb, nb)
     if ok and plan.bounded:
         ok = bool((xb <= nb).all())
     np.multiply(xb, plan.scale, out=out.value[part])  # scale first: 110*100/100 is 110
     np.divide(out.value[part], nb, out=out.value[part])
     if ok:
         _run_plain_block(plan, xb, nb, out, part)
-        return False
-    return run_slow_block(plan, counts, out, part)
+        bad = False
+    else:
+        bad = run_slow_block(plan, counts, out, part)
+    if plan.blockwise:
+        _contain(plan, out, part)
+    return bad
 
 
 def run_blocks(plan: Plan, counts: Counts, out: Outputs, first: int, stop: int) -> bool:
@@ -482,11 +575,16 @@ def compute_counts(
     some_bad = _run_all(plan, counts, out)
     if not plan.blockwise:
         _whole_array_limits(plan, counts, out, some_bad)
+        with np.errstate(invalid="ignore"):
+            _contain(plan, out, slice(None))
     shape = counts.shape
     full = (len(levels), *shape)
+    numerators, denominators = counts.owned_inputs()
+    for array in (out.value, out.lower, out.upper, out.flags):
+        array.flags.writeable = False  # the result's own memory: nobody writes to it again
     return CoreResult(
-        np.broadcast_to(counts.x_in, shape),
-        np.broadcast_to(counts.n_in, shape),
+        numerators,
+        denominators,
         out.value.reshape(shape),
         out.lower.reshape(full),
         out.upper.reshape(full),

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators.stats._engine import compute_counts
-from mch_indicators.stats._inputs import check_confidence
+from mch_indicators.stats._inputs import check_confidence, check_multiplier, owned
 from mch_indicators.stats._intervals import Family, get_method
 from mch_indicators.stats._reliability import Reliability
 
@@ -42,9 +42,7 @@ class Estimate:
 
     def __post_init__(self) -> None:
         for name in ("value", "lower", "upper", "flags"):
-            view = np.asarray(getattr(self, name)).view()
-            view.flags.writeable = False
-            object.__setattr__(self, name, view)
+            object.__setattr__(self, name, owned(getattr(self, name)))
 
 
 def _single_level(confidence: float) -> float:
@@ -68,13 +66,14 @@ def _estimate(
     reliability: Reliability | None,
 ) -> Estimate:
     level = _single_level(confidence)
+    scale = check_multiplier(multiplier)
     chosen = get_method(method, family, "proportion" if family == "binomial" else "rate")
     core = compute_counts(
         x,
         n,
         method=chosen,
         levels=(level,),
-        scale=float(multiplier),
+        scale=scale,
         bounded=family == "binomial",
         estimated_denominator=False,
         on_invalid=on_invalid,

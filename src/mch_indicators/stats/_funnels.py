@@ -42,7 +42,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import check_range, coerce_counts, describe_positions
+from mch_indicators.stats._inputs import check_range, coerce_counts, describe_positions, labelled
 from mch_indicators.stats._intervals import normal_quantile, poisson_count_limits
 
 __all__ = [
@@ -657,6 +657,7 @@ def _poisson_significance(
     return _labels((high[0], high[1]), (low[0], low[1]))
 
 
+@labelled("numerator", "denominator", "rate")
 def funnel_significance(
     numerator: npt.ArrayLike,
     denominator: npt.ArrayLike | None = None,
@@ -731,6 +732,7 @@ class FunnelPoints:
     population_1_year: FloatArray
 
 
+@labelled("numerator", "rate", "denominator")
 def funnel_points(
     numerator: npt.ArrayLike,
     rate: npt.ArrayLike,

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import decimal
+import functools
+import inspect
 import math
 import numbers
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -14,17 +16,33 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError
 
 __all__ = [
+    "LARGEST_COUNT",
+    "SMALLEST_DENOMINATOR",
+    "align_labelled",
     "broadcast_counts",
+    "check_broadcast",
     "check_confidence",
+    "check_multiplier",
     "check_range",
     "coerce_counts",
     "coerce_values",
     "describe_positions",
+    "labelled",
+    "level_label",
+    "owned",
 ]
 
 FloatArray = npt.NDArray[np.float64]
 
 _MAX_LISTED = 5
+_MAX_QUOTED = 40
+
+#: Counts above 2**53 are refused: float64 holds whole numbers exactly only up to
+#: there, and no population or count of events comes near it.
+LARGEST_COUNT = 2.0**53
+#: A positive denominator below 2**-53 is refused: no population is that small,
+#: and dividing by it would overflow.
+SMALLEST_DENOMINATOR = 2.0**-53
 
 
 def describe_positions(
@@ -39,12 +57,18 @@ def describe_positions(
         value = values[index]
         if isinstance(value, np.generic):
             value = value.item()
-        shown.append(f"[{where}] = {value!r}" if quote else f"[{where}]: {value}")
+        text = _short(repr(value) if quote else str(value))
+        shown.append(f"[{where}] = {text}" if quote else f"[{where}]: {text}")
     extra = len(positions) - len(shown)
     text = ", ".join(shown)
     if extra > 0:
         text += f" and {extra} more"
     return text
+
+
+def _short(text: str) -> str:
+    """``text``, cut to a readable length (a 400-digit number is not quoted whole)."""
+    return text if len(text) <= _MAX_QUOTED else text[: _MAX_QUOTED - 1] + "…"
 
 
 def _is_missing(value: object) -> bool:
@@ -66,7 +90,10 @@ def _from_objects(array: npt.NDArray[Any], name: str) -> FloatArray:
         ):
             bad[index] = True
         else:
-            out[index] = float(value)
+            try:
+                out[index] = float(value)
+            except OverflowError:  # an int such as 10**400: beyond any float
+                out[index] = np.inf  # refused as not finite by check_range
     if bad.any():
         raise InvalidInputError(
             f"{name}: counts must be numbers; not a number at {describe_positions(bad, array)}"
@@ -74,15 +101,36 @@ def _from_objects(array: npt.NDArray[Any], name: str) -> FloatArray:
     return out
 
 
+def _unmasked(values: Any) -> tuple[Any, npt.NDArray[np.bool_] | None]:
+    """The data under a masked array and its mask (None for anything else)."""
+    if isinstance(values, np.ma.MaskedArray):
+        mask = np.ma.getmaskarray(values)
+        return (np.ma.getdata(values), mask) if mask.any() else (np.ma.getdata(values), None)
+    return values, None
+
+
+def _mask_out(array: npt.NDArray[Any], mask: npt.NDArray[np.bool_]) -> npt.NDArray[Any]:
+    """A copy of ``array`` with the masked elements missing (NaN, or None for objects)."""
+    out = array.astype(np.float64 if array.dtype.kind in "iuf" else object)
+    out[mask] = np.nan if out.dtype.kind == "f" else None
+    return out
+
+
 def coerce_counts(values: npt.ArrayLike, name: str) -> FloatArray:
     """Return ``values`` as a float64 array, or raise :class:`InvalidInputError`.
 
-    NaN and None are kept as NaN (the caller flags them MISSING). Booleans,
-    text and complex numbers are refused with a message naming ``name`` and the
-    first offending positions; :func:`check_range` refuses negative and
-    infinite values. The input is never modified; a float64 array is returned
-    as is (not copied).
+    NaN and None are kept as NaN (the caller flags them MISSING), and so are the
+    masked elements of a masked array (their hidden values are never read).
+    Booleans, text and complex numbers are refused with a message naming
+    ``name`` and the first offending positions; :func:`check_range` refuses
+    negative, infinite and too large values. The input is never modified; a
+    float64 array is returned as is (not copied).
     """
+    values, mask = _unmasked(values)
+    if mask is not None:
+        kind = np.asarray(values).dtype.kind
+        if kind not in "bc":  # booleans and complex numbers are refused below anyway
+            values = _mask_out(np.asarray(values), mask)
     try:
         # Python sequences go through the element-by-element check, which sees
         # booleans and None that numpy would silently turn into 1, 0 or NaN.
@@ -114,41 +162,93 @@ def coerce_counts(values: npt.ArrayLike, name: str) -> FloatArray:
 def coerce_values(values: npt.ArrayLike, name: str) -> FloatArray:
     """Numbers that are not counts (indicator values, years, rates) as float64.
 
-    NaN is kept (a missing value); booleans, text, objects and infinities are
-    refused with an :class:`InvalidInputError` naming ``name``. Negative values
-    are allowed (a rate of change can be). The input is never modified.
+    NaN is kept (a missing value), masked elements become NaN; booleans, text,
+    objects and infinities are refused with an :class:`InvalidInputError`
+    naming ``name``. Negative values are allowed (a rate of change can be).
+    The input is never modified.
 
     Examples
     --------
     >>> coerce_values([1, 2.5, float("nan")], "values").tolist()
     [1.0, 2.5, nan]
     """
+    values, mask = _unmasked(values)
     array = np.asarray(values)
     if array.dtype == bool or array.dtype.kind not in "iuf":
         raise InvalidInputError(f"{name} must be numbers, got an array of {array.dtype}")
     result: FloatArray = array.astype(np.float64)
+    if mask is not None:
+        result[mask] = np.nan
     if np.isinf(result).any():
         raise InvalidInputError(f"{name} must be finite numbers or NaN")
     return result
 
 
-def check_range(counts: FloatArray, name: str) -> None:
-    """Raise :class:`InvalidInputError` naming negative or infinite counts, if any.
+def check_range(counts: FloatArray, name: str, *, denominator: bool = False) -> None:
+    """Raise :class:`InvalidInputError` naming counts out of range, if any.
 
-    The compute loop checks ranges block by block on its fast path and calls
-    this only when a block fails, to name the offending positions.
+    Counts may not be negative, infinite or above :data:`LARGEST_COUNT` (2**53);
+    a ``denominator`` may not be positive and below :data:`SMALLEST_DENOMINATOR`
+    (2**-53) either. The compute loop checks ranges block by block on its fast
+    path and calls this only when a block fails, to name the offending positions.
     """
     with np.errstate(invalid="ignore"):
         negative = counts < 0
+        infinite = np.isinf(counts)
+        huge = (counts > LARGEST_COUNT) & ~infinite
+        tiny = (counts > 0) & (counts < SMALLEST_DENOMINATOR) if denominator else None
     if negative.any():
         raise InvalidInputError(
             f"{name}: counts cannot be negative; got {describe_positions(negative, counts)}"
         )
-    infinite = np.isinf(counts)
     if infinite.any():
         raise InvalidInputError(
             f"{name}: counts must be finite; got {describe_positions(infinite, counts)}"
         )
+    if huge.any():
+        raise InvalidInputError(
+            f"{name}: counts above 2**53 (about 9.0e15) cannot be held exactly and are "
+            f"refused; got {describe_positions(huge, counts)}"
+        )
+    if tiny is not None and tiny.any():
+        raise InvalidInputError(
+            f"{name}: a denominator must be 0 or at least 2**-53 (about 1.1e-16); got "
+            f"{describe_positions(tiny, counts)}"
+        )
+
+
+def check_multiplier(multiplier: object, name: str = "multiplier") -> float:
+    """A display multiplier: a positive finite number up to 1e9 (per billion), as float."""
+    if isinstance(multiplier, bool | np.bool_) or not isinstance(multiplier, numbers.Real):
+        raise InvalidInputError(f"{name} must be a number such as 100000, got {multiplier!r}")
+    value = float(multiplier)
+    if not 0.0 < value <= 1e9:
+        raise InvalidInputError(f"{name} must be positive and at most 1e9, got {multiplier!r}")
+    return value
+
+
+def owned(array: Any) -> npt.NDArray[Any]:
+    """A read-only array that nobody else can change: ``array`` or a copy.
+
+    ``array`` itself is kept when no one can write to its memory. A read-only
+    *view* of someone's array is not enough: its owner can still write to the
+    memory, and anyone can set the view's ``writeable`` flag back. What is
+    returned is a view of memory whose own flag is cleared: its ``writeable``
+    flag cannot be set back.
+    """
+    given = np.asarray(array)
+    root: Any = given
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if root.base is None and not root.flags.writeable:
+        view = given.view()
+        view.flags.writeable = False
+        return view
+    copy = np.array(given, copy=True)
+    copy.flags.writeable = False
+    view = copy.view()  # a view: numpy lets the owner of memory be made writeable again
+    view.flags.writeable = False
+    return view
 
 
 def broadcast_counts(numerator: FloatArray, denominator: FloatArray) -> tuple[int, ...]:
@@ -160,6 +260,15 @@ def broadcast_counts(numerator: FloatArray, denominator: FloatArray) -> tuple[in
             f"numerator of shape {numerator.shape} and denominator of shape "
             f"{denominator.shape} do not broadcast together"
         ) from None
+
+
+def check_broadcast(**arrays: npt.NDArray[Any]) -> tuple[int, ...]:
+    """The common shape of ``arrays``, or an error naming each argument and its shape."""
+    try:
+        return tuple(np.broadcast_shapes(*(a.shape for a in arrays.values())))
+    except ValueError:
+        shapes = ", ".join(f"{name} {a.shape}" for name, a in arrays.items())
+        raise InvalidInputError(f"shapes that do not broadcast together: {shapes}") from None
 
 
 def check_confidence(confidence: float | Iterable[float]) -> tuple[float, ...]:
@@ -191,7 +300,159 @@ def check_confidence(confidence: float | Iterable[float]) -> tuple[float, ...]:
             raise InvalidInputError(
                 f"confidence level {level!r} is not strictly between 0 and 1{hint}"
             )
-        if value in checked:
-            raise InvalidInputError(f"confidence level {value:g} is given twice")
+        for other in checked:
+            if level_label(other) == level_label(value):
+                same = "given twice" if other == value else f"too close to {other!r}"
+                raise InvalidInputError(
+                    f"confidence level {value!r} is {same}: both would be labelled "
+                    f"{level_label(value)}%; give levels that differ in their first 10 digits"
+                )
         checked.append(value)
     return tuple(checked)
+
+
+def level_label(level: float) -> str:
+    """The label of a confidence level, exact to 10 significant digits.
+
+    ``0.95`` -> ``'95'``, ``0.998`` -> ``'99.8'``, ``0.9500001`` -> ``'95.00001'``;
+    :func:`check_confidence` refuses two levels with one label.
+
+    Examples
+    --------
+    >>> level_label(0.998), level_label(0.9500001)
+    ('99.8', '95.00001')
+    """
+    return f"{level * 100:.10g}"
+
+
+# -- labelled inputs --------------------------------------------------------------------
+
+
+def _library(value: object) -> str | None:
+    """``"pandas"`` for a Series or DataFrame, ``"xarray"`` for a DataArray, else None."""
+    module = type(value).__module__.partition(".")[0]
+    if module == "pandas" and hasattr(value, "index") and hasattr(value, "reindex"):
+        return "pandas"
+    if module == "xarray" and hasattr(value, "dims") and hasattr(value, "coords"):
+        return "xarray"
+    return None
+
+
+def _pandas_axes(value: Any) -> list[Any]:
+    return [value.index, value.columns] if hasattr(value, "columns") else [value.index]
+
+
+def _align_pandas(named: dict[str, Any], first: str, name: str) -> Any:
+    """``named[name]`` reindexed to the labels of ``named[first]``, or an error saying why."""
+    reference, value = named[first], named[name]
+    ref_axes, axes = _pandas_axes(reference), _pandas_axes(value)
+    if len(ref_axes) != len(axes):
+        raise InvalidInputError(f"{first} and {name} are not both Series (or both DataFrames)")
+    if all(a.equals(b) for a, b in zip(ref_axes, axes, strict=True)):
+        return value
+    for axis, (mine, theirs) in enumerate(zip(ref_axes, axes, strict=True)):
+        if mine.has_duplicates or theirs.has_duplicates:
+            raise InvalidInputError(
+                f"{first} and {name} have different labels, some repeated: they cannot be "
+                "paired by label; give them the same index"
+            )
+        missing = mine.difference(theirs, sort=False)
+        extra = theirs.difference(mine, sort=False)
+        if len(missing) or len(extra):
+            what = "index" if axis == 0 else "columns"
+            lone, owner = (missing, first) if len(missing) else (extra, name)
+            raise InvalidInputError(
+                f"{first} and {name} do not have the same labels ({what}): "
+                f"{_short(repr(lone[0]))} is only in {owner}"
+                + (f" (and {len(lone) - 1} more)" if len(lone) > 1 else "")
+                + "; values are paired by label, never by position"
+            )
+    if len(axes) == 1:
+        return value.reindex(ref_axes[0])
+    return value.reindex(index=ref_axes[0], columns=ref_axes[1])
+
+
+def _align_xarray(named: dict[str, Any], labelled: list[str]) -> dict[str, Any]:
+    import sys
+
+    xr = sys.modules["xarray"]
+    arrays = [named[n] for n in labelled]
+    try:
+        aligned = xr.align(*arrays, join="exact")
+    except ValueError as error:
+        raise InvalidInputError(
+            f"{' and '.join(labelled)} do not share dimensions and coordinates: {error}; "
+            "values are paired by label, never by position"
+        ) from None
+    dims = aligned[0].dims
+    out = {}
+    for name, array in zip(labelled, aligned, strict=True):
+        if set(array.dims) != set(dims):
+            raise InvalidInputError(
+                f"{labelled[0]} has dimensions {dims} and {name} {array.dims}: give them the "
+                "same dimensions"
+            )
+        out[name] = array.transpose(*dims)
+    return out
+
+
+def align_labelled(**named: Any) -> dict[str, Any]:
+    """The arguments, with labelled ones (pandas objects, xarray DataArrays) paired by label.
+
+    Values are never paired by position when they carry labels: the second and
+    later labelled arguments are reordered to the first one's labels (and, for
+    DataArrays, its order of dimensions), and an :class:`InvalidInputError` says
+    which label is missing when the labels differ. Unlabelled arguments (arrays,
+    lists, scalars) are returned as they are.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> out = align_labelled(x=pd.Series([1, 2], index=["A", "B"]),
+    ...                      n=pd.Series([20, 10], index=["B", "A"]))
+    >>> out["n"].tolist()
+    [10, 20]
+    """
+    kinds = {name: _library(value) for name, value in named.items()}
+    labelled = [name for name, kind in kinds.items() if kind is not None]
+    if len(labelled) < 2:
+        return named
+    libraries = {kinds[name] for name in labelled}
+    if len(libraries) > 1:
+        raise InvalidInputError(
+            f"{' and '.join(labelled)} mix pandas and xarray labels; convert one of them so "
+            "that values can be paired by label"
+        )
+    out = dict(named)
+    if libraries == {"xarray"}:
+        out.update(_align_xarray(named, labelled))
+        return out
+    for name in labelled[1:]:
+        out[name] = _align_pandas(named, labelled[0], name)
+    return out
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def labelled(*names: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorate a function so that its arguments ``names`` are paired by label.
+
+    Pandas Series and DataFrames, and xarray DataArrays, among those arguments
+    go through :func:`align_labelled` before the function sees them.
+    """
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        signature = inspect.signature(function)
+
+        @functools.wraps(function)
+        def aligned(*args: P.args, **kwargs: P.kwargs) -> R:
+            bound = signature.bind(*args, **kwargs)
+            given = {n: bound.arguments[n] for n in names if n in bound.arguments}
+            bound.arguments.update(align_labelled(**given))
+            return function(*bound.args, **bound.kwargs)
+
+        return aligned
+
+    return decorate

@@ -193,7 +193,7 @@ def _exact_lower(x: FloatArray, alpha: float) -> FloatArray:
     from scipy.special import gammaincinv
 
     lower = np.zeros_like(x)
-    some = x > 0
+    some = x >= np.finfo(np.float64).tiny  # below it (subnormal) the limit is 0; scipy: NaN
     lower[some] = gammaincinv(x[some], alpha / 2.0)
     return lower
 
@@ -212,7 +212,7 @@ def _exact_counts(x: FloatArray, z: float, alpha: float) -> Limits:
 
 
 def _byar_counts(x: FloatArray, z: float, alpha: float) -> Limits:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # tiny x: -inf, then 0
         lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))) ** 3
     lower[x == 0] = 0.0
     np.maximum(lower, 0.0, out=lower)

@@ -27,9 +27,15 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from mch_indicators.stats._inputs import LARGEST_COUNT, SMALLEST_DENOMINATOR
+
 __all__ = ["BACKEND_VARIABLE", "FusedKernels", "backend_choice", "fused_kernels"]
 
 BACKEND_VARIABLE = "MCH_INDICATORS_BACKEND"
+
+# The range of a plain denominator (a count outside it is refused on the numpy path).
+_SMALLEST = SMALLEST_DENOMINATOR
+_LARGEST = LARGEST_COUNT
 
 
 def _flag_block(
@@ -70,13 +76,14 @@ def _wilson_block(
 
     Mirrors ``_wilson`` and the fast path of ``compute_counts`` operation by
     operation: value = (x·scale)/n; h = ((x·y/n)·4 + 2·z²/2)^½ · (z/2) + z²/2;
-    lower = x²/((x + h)·n); upper = 1 − y²/((y + h)·n); both times scale.
+    lower = x²/((x + h)·n); upper = 1 − y²/((y + h)·n); both times scale; then,
+    as ``_contain``, the value capped at the scale and the limits widened to it.
     """
     plain = True
     for j in range(xb.shape[0]):
         x = xb[j]
         n = nb[j]
-        plain &= (x >= 0.0) & (x <= n) & (n > 0.0) & (n < math.inf)  # NaN fails too
+        plain &= (x >= 0.0) & (x <= n) & (n >= _SMALLEST) & (n <= _LARGEST)  # NaN fails too
     if not plain:
         return False
     half_z2 = 0.5 * z * z
@@ -85,7 +92,7 @@ def _wilson_block(
     for j in range(xb.shape[0]):
         x = xb[j]
         n = nb[j]
-        value[j] = (x * scale) / n
+        v = min((x * scale) / n, scale)  # a proportion never above its scale
         y = n - x
         h = x * y
         h = h / n
@@ -94,8 +101,9 @@ def _wilson_block(
         h = math.sqrt(h)
         h = h * half_z
         h = h + half_z2
-        lower[j] = ((x * x) / ((x + h) * n)) * scale
-        upper[j] = (1.0 - (y * y) / ((y + h) * n)) * scale
+        value[j] = v
+        lower[j] = min(((x * x) / ((x + h) * n)) * scale, v)  # the value inside its limits
+        upper[j] = max((1.0 - (y * y) / ((y + h) * n)) * scale, v)
     return True
 
 
@@ -113,14 +121,16 @@ def _table_block(
     """Value and tabulated Poisson limits of one block of whole counts.
 
     Mirrors the table lookup of ``compute_counts``: value = (x·scale)/n,
-    lower = (low_table[x]/n)·scale, upper = (high_table[x]/n)·scale.
+    lower = (low_table[x]/n)·scale, upper = (high_table[x]/n)·scale; then, as
+    ``_contain``, a proportion capped at the scale and the limits widened to the value.
     """
     top = float(low_table.shape[0] - 1)
     plain = True
     for j in range(xb.shape[0]):
         x = xb[j]
         n = nb[j]
-        plain &= (x >= 0.0) & (x <= top) & (x == math.floor(x)) & (n > 0.0) & (n < math.inf)
+        plain &= (x >= 0.0) & (x <= top) & (x == math.floor(x)) & (n >= _SMALLEST)
+        plain &= n <= _LARGEST
         if bounded:
             plain &= x <= n
     if not plain:
@@ -129,9 +139,12 @@ def _table_block(
         x = xb[j]
         n = nb[j]
         k = int(x)
-        value[j] = (x * scale) / n
-        lower[j] = (low_table[k] / n) * scale
-        upper[j] = (high_table[k] / n) * scale
+        v = (x * scale) / n
+        if bounded:
+            v = min(v, scale)
+        value[j] = v
+        lower[j] = min((low_table[k] / n) * scale, v)  # the value inside its limits
+        upper[j] = max((high_table[k] / n) * scale, v)
     return True
 
 

@@ -6,16 +6,37 @@ same answer in every unit and for every interval method.
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._inputs import align_labelled, check_broadcast, coerce_counts
 
 __all__ = ["Reliability", "Suppression", "relative_standard_error"]
 
 FloatArray = npt.NDArray[np.float64]
+
+
+def _counts(x: npt.ArrayLike, n: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
+    """Both counts as float64 (paired by label, masked elements missing, text refused)."""
+    named = align_labelled(x=x, n=n)
+    counts, base = coerce_counts(named["x"], "x"), coerce_counts(named["n"], "n")
+    check_broadcast(x=counts, n=base)
+    return counts, base
+
+
+def _threshold(value: object, name: str, *, allow_inf: bool = False) -> float:
+    """A threshold as a float: a real number, not NaN (and finite unless ``allow_inf``)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise InvalidInputError(f"{name} must be a number, got {value!r}")
+    number = float(value)
+    if math.isnan(number) or (math.isinf(number) and not allow_inf):
+        raise InvalidInputError(f"{name} must be a finite number, got {value!r}")
+    return number
 
 
 def relative_standard_error(x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> FloatArray:
@@ -28,8 +49,7 @@ def relative_standard_error(x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: boo
     >>> relative_standard_error([20, 11], 1000, binomial=False).round(3).tolist()
     [0.224, 0.302]
     """
-    counts = np.asarray(x, dtype=np.float64)
-    base = np.asarray(n, dtype=np.float64)
+    counts, base = _counts(x, n)
     with np.errstate(divide="ignore", invalid="ignore"):
         if binomial:
             rse = np.sqrt((base - counts) / (base * counts))
@@ -66,20 +86,20 @@ class Reliability:
     max_rse: float = 0.30
 
     def __post_init__(self) -> None:
-        if not self.min_events >= 0:
+        if not _threshold(self.min_events, "min_events") >= 0:
             raise InvalidInputError(f"min_events must be 0 or more, got {self.min_events!r}")
-        if not self.max_rse > 0:
+        if not _threshold(self.max_rse, "max_rse", allow_inf=True) > 0:
             raise InvalidInputError(f"max_rse must be positive, got {self.max_rse!r}")
 
     def unreliable(
         self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool
     ) -> npt.NDArray[np.bool_]:
         """True where a value should be flagged (False where a count is missing)."""
-        counts = np.asarray(x, dtype=np.float64)
+        counts, base = _counts(x, n)
         with np.errstate(invalid="ignore"):
             few = counts < self.min_events
             if np.isfinite(self.max_rse):
-                few |= relative_standard_error(counts, n, binomial=binomial) > self.max_rse
+                few |= relative_standard_error(counts, base, binomial=binomial) > self.max_rse
         return np.asarray(few, dtype=bool)
 
 
@@ -116,6 +136,12 @@ class Suppression:
     def __post_init__(self) -> None:
         if self.min_numerator is None and self.min_denominator is None and self.max_rse is None:
             raise InvalidInputError("a suppression rule needs at least one threshold")
+        for name in ("min_numerator", "min_denominator", "max_rse"):
+            value = getattr(self, name)
+            if value is not None:
+                _threshold(value, name)
+        if not isinstance(self.name, str):
+            raise InvalidInputError(f"name must be text, got {self.name!r}")
 
     @classmethod
     def ons(cls) -> Suppression:
@@ -162,7 +188,7 @@ class Suppression:
 
     def mask(self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> npt.NDArray[np.bool_]:
         """True where the rule withholds a cell."""
-        counts, base = np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64)
+        counts, base = _counts(x, n)
         out = np.zeros(np.broadcast_shapes(counts.shape, base.shape), dtype=bool)
         for hit, _ in self._tests(counts, base, binomial):
             out |= hit
@@ -170,7 +196,7 @@ class Suppression:
 
     def reasons(self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> list[str]:
         """Why each cell (flattened in C order) is withheld, ``""`` where it is not."""
-        counts, base = np.asarray(x, dtype=np.float64), np.asarray(n, dtype=np.float64)
+        counts, base = _counts(x, n)
         shape = np.broadcast_shapes(counts.shape, base.shape)
         counts, base = np.broadcast_to(counts, shape).ravel(), np.broadcast_to(base, shape).ravel()
         tests = self._tests(counts, base, binomial)

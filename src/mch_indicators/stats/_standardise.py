@@ -17,7 +17,16 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._flags import FLAG_DTYPE, Flag
-from mch_indicators.stats._inputs import check_confidence, check_range, coerce_counts
+from mch_indicators.stats._inputs import (
+    align_labelled,
+    check_broadcast,
+    check_confidence,
+    check_multiplier,
+    check_range,
+    coerce_counts,
+    describe_positions,
+    owned,
+)
 from mch_indicators.stats._intervals import poisson_count_limits
 
 __all__ = [
@@ -51,6 +60,13 @@ class Standardised:
     population: FloatArray
     expected: FloatArray | None
     flags: npt.NDArray[np.uint16]
+
+    def __post_init__(self) -> None:
+        for name in ("value", "observed", "population", "expected", "flags"):
+            array = getattr(self, name)
+            if array is not None:
+                object.__setattr__(self, name, owned(array))
+        object.__setattr__(self, "limits", tuple(owned(a) for a in self.limits))
 
     @property
     def lower(self) -> FloatArray:
@@ -167,7 +183,7 @@ def dsr(
     multiplier : float, default 100000
     frequencies : array_like, shape (f,), optional
     min_events : float, default 10
-        Groups with fewer events get NaN flagged SUPPRESSED (PHE's rule).
+        Groups with fewer events get NaN flagged SUPPRESSED (PHE's rule); at least 1.
 
     Raises
     ------
@@ -187,10 +203,11 @@ def dsr(
     ([419.0737], [356.2111])
     """
     levels = check_confidence(confidence)
-    x = coerce_counts(counts, "counts")
-    n = coerce_counts(populations, "populations")
+    named = align_labelled(counts=counts, populations=populations)
+    x = coerce_counts(named["counts"], "counts")
+    n = coerce_counts(named["populations"], "populations")
     check_range(x, "counts")
-    check_range(n, "populations")
+    check_range(n, "populations", denominator=True)
     w = _positive_weights(weights, "weights")
     f = None if frequencies is None else _positive_weights(frequencies, "frequencies")
     want = 3 if f is not None else 2
@@ -202,9 +219,16 @@ def dsr(
         )
     if f is not None and x.shape[2] != f.size:
         raise InvalidInputError(f"{x.shape[2]} count columns for {f.size} frequencies")
+    events = coerce_counts(min_events, "min_events")
+    if events.ndim or not 1 <= float(events) <= 2.0**53:  # NaN fails too
+        raise InvalidInputError(
+            f"min_events must be one number of at least 1 (Dobson's limits need an event), "
+            f"got {min_events!r}"
+        )
     return direct_standardise(
-        x, n, w, levels=levels, multiplier=float(multiplier), frequencies=f, min_events=min_events
-    )
+        x, n, w, levels=levels, multiplier=check_multiplier(multiplier), frequencies=f,
+        min_events=float(events),
+    )  # fmt: skip
 
 
 def expected_counts(
@@ -225,16 +249,20 @@ def expected_counts(
     >>> stats.expected_counts([1000, 2000], [200, 900], [100000, 150000]).tolist()
     [2.0, 12.0]
     """
-    n = coerce_counts(populations, "populations")
-    ref_x = coerce_counts(reference_counts, "reference_counts")
-    ref_n = coerce_counts(reference_populations, "reference_populations")
+    named = align_labelled(
+        populations=populations,
+        reference_counts=reference_counts,
+        reference_populations=reference_populations,
+    )
+    n = coerce_counts(named["populations"], "populations")
+    ref_x = coerce_counts(named["reference_counts"], "reference_counts")
+    ref_n = coerce_counts(named["reference_populations"], "reference_populations")
     check_range(n, "populations")
     check_range(ref_x, "reference_counts")
-    check_range(ref_n, "reference_populations")
+    check_range(ref_n, "reference_populations", denominator=True)
+    check_broadcast(populations=n, reference_counts=ref_x, reference_populations=ref_n)
     zero = ref_n == 0
     if zero.any():
-        from mch_indicators.stats._inputs import describe_positions
-
         raise InvalidInputError(
             "reference_populations: a reference population of 0 has no rate; got "
             + describe_positions(zero, ref_n)
@@ -255,8 +283,9 @@ def indirect_standardise(
     flags = np.zeros(observed.shape, dtype=FLAG_DTYPE)
     flags[np.isnan(expected) | np.isnan(observed)] |= FLAG_DTYPE(Flag.MISSING)
     flags[expected == 0] |= FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
-    ok = flags == 0
     factor = np.broadcast_to(np.asarray(scale, dtype=np.float64), observed.shape)
+    flags[np.isnan(factor)] |= FLAG_DTYPE(Flag.MISSING)  # a reference rate not known
+    ok = flags == 0
     value = np.full(observed.shape, np.nan)
     lower = np.full((len(levels), observed.size), np.nan)
     upper = np.full_like(lower, np.nan)
@@ -303,16 +332,20 @@ def isr(
     ([0.857, nan], ['', 'ZERO_DENOMINATOR'])
     """
     levels = check_confidence(confidence)
-    o = coerce_counts(observed, "observed")
-    e = coerce_counts(expected, "expected")
+    named = align_labelled(observed=observed, expected=expected, scale=scale)
+    o = coerce_counts(named["observed"], "observed")
+    e = coerce_counts(named["expected"], "expected")
     check_range(o, "observed")
-    check_range(e, "expected")
+    check_range(e, "expected", denominator=True)
     try:
         o, e = (np.ascontiguousarray(a) for a in np.broadcast_arrays(o, e))
     except ValueError:
         raise InvalidInputError(
             f"observed of shape {o.shape} and expected of shape {e.shape} do not broadcast"
         ) from None
-    factor = coerce_counts(scale, "scale")
+    factor = coerce_counts(named["scale"], "scale")
     check_range(factor, "scale")
+    with np.errstate(invalid="ignore"):
+        if np.any(factor > 1e9):
+            raise InvalidInputError("scale must be at most 1e9 (a rate per billion)")
     return indirect_standardise(o, e, levels=levels, scale=factor)

@@ -44,6 +44,7 @@ from mch_indicators.stats._inputs import (
     coerce_counts,
     coerce_values,
     describe_positions,
+    labelled,
 )
 
 __all__ = ["Change", "Trend", "trend"]
@@ -342,6 +343,7 @@ def _weights(
         return n * p * (1.0 - p), n * p
 
 
+@labelled("numerator", "denominator", "years")
 def trend(
     numerator: npt.ArrayLike,
     denominator: npt.ArrayLike,

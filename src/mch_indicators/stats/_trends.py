@@ -14,7 +14,13 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import check_range, coerce_counts, coerce_values
+from mch_indicators.stats._inputs import (
+    align_labelled,
+    check_broadcast,
+    check_range,
+    coerce_counts,
+    coerce_values,
+)
 
 __all__ = [
     "Form",
@@ -100,10 +106,18 @@ def project(
 ) -> FloatArray:
     """``value`` at ``t`` carried to ``t_target`` at ``rate`` percent a year."""
     years = t_target - t
-    if form == "continuous":
-        return value * np.exp(-rate / 100.0 * years)
-    with np.errstate(invalid="ignore"):
-        return value * (1.0 - rate / 100.0) ** years
+    with np.errstate(over="ignore", invalid="ignore"):
+        if form == "continuous":
+            carried = value * np.exp(-rate / 100.0 * years)
+        else:
+            carried = value * (1.0 - rate / 100.0) ** years
+    if np.isinf(carried).any():
+        raise InvalidInputError(
+            "projection: a rate this large over these years takes the value beyond the range "
+            "of floating-point numbers"
+        )
+    out: FloatArray = carried
+    return out
 
 
 def annualisation_factor(days: FloatArray, year_days: float) -> FloatArray:
@@ -163,8 +177,10 @@ def arr(
     >>> stats.arr([20, 100], 10, 1990, 2015, form="compound").round(4).tolist()
     [2.7345, 8.7989]
     """
-    a, b = coerce_values(r1, "r1"), coerce_values(r2, "r2")
-    s, e = coerce_values(t1, "t1"), coerce_values(t2, "t2")
+    named = align_labelled(r1=r1, r2=r2, t1=t1, t2=t2)
+    a, b = coerce_values(named["r1"], "r1"), coerce_values(named["r2"], "r2")
+    s, e = coerce_values(named["t1"], "t1"), coerce_values(named["t2"], "t2")
+    check_broadcast(r1=a, r2=b, t1=s, t2=e)
     later(s, e, "t1", "t2")
     return annual_rate(a, b, s, e, check_form(form))
 
@@ -199,8 +215,12 @@ def arr_series(
     >>> round(float(stats.arr_series(mmr, years)), 6)
     3.5
     """
-    data = np.moveaxis(coerce_values(values, "values"), axis, -1)
-    times = coerce_values(years, "years")
+    named = align_labelled(values=values, years=years)
+    given = coerce_values(named["values"], "values")
+    if not isinstance(axis, int) or not -given.ndim <= axis < max(given.ndim, 1):
+        raise InvalidInputError(f"axis {axis!r} is not an axis of values of shape {given.shape}")
+    data = np.moveaxis(given, axis, -1) if given.ndim else given.reshape(1)
+    times = coerce_values(named["years"], "years")
     if times.ndim == 1 and times.shape[0] != data.shape[-1]:
         raise InvalidInputError(
             f"{times.shape[0]} years for series of length {data.shape[-1]} along axis {axis}"
@@ -217,7 +237,9 @@ def percent_decline(r1: npt.ArrayLike, r2: npt.ArrayLike) -> FloatArray:
     >>> round(float(stats.percent_decline(339, 223)), 4)
     34.2183
     """
-    a, b = coerce_values(r1, "r1"), coerce_values(r2, "r2")
+    named = align_labelled(r1=r1, r2=r2)
+    a, b = coerce_values(named["r1"], "r1"), coerce_values(named["r2"], "r2")
+    check_broadcast(r1=a, r2=b)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(a > 0, (1.0 - b / np.where(a > 0, a, 1.0)) * 100.0, np.nan)
 
@@ -238,10 +260,13 @@ def required_arr(
     >>> round(float(stats.required_arr(223, 2020, 70, 2030)), 4)  # MMR to the SDG level
     11.5868
     """
-    start, end = coerce_values(year, "year"), coerce_values(target_year, "target_year")
+    named = align_labelled(value=value, year=year, target=target, target_year=target_year)
+    start = coerce_values(named["year"], "year")
+    end = coerce_values(named["target_year"], "target_year")
+    goal, now = coerce_values(named["target"], "target"), coerce_values(named["value"], "value")
+    check_broadcast(value=now, year=start, target=goal, target_year=end)
     later(start, end, "year", "target_year")
-    goal = coerce_values(target, "target")
-    return required_rate(coerce_values(value, "value"), start, goal, end, check_form(form))
+    return required_rate(now, start, goal, end, check_form(form))
 
 
 def projection(
@@ -254,20 +279,29 @@ def projection(
 ) -> FloatArray:
     """``value`` at ``year`` carried to ``target_year`` at ``rate`` percent a year.
 
+    A compound rate is below 100 % a year (a value cannot fall by all of itself
+    each year and stay positive); 100 % or more is refused, as is a projection
+    that would overflow.
+
     Examples
     --------
     >>> from mch_indicators import stats
     >>> round(float(stats.projection(14.3, 2024, 3.0, 2030)), 3)
     11.944
     """
-    start, end = coerce_values(year, "year"), coerce_values(target_year, "target_year")
-    return project(
-        coerce_values(value, "value"),
-        start,
-        coerce_values(rate, "rate"),
-        end,
-        check_form(form),
-    )
+    named = align_labelled(value=value, year=year, rate=rate, target_year=target_year)
+    start = coerce_values(named["year"], "year")
+    end = coerce_values(named["target_year"], "target_year")
+    rates = coerce_values(named["rate"], "rate")
+    chosen = check_form(form)
+    with np.errstate(invalid="ignore"):
+        if chosen == "compound" and np.any(rates >= 100.0):
+            raise InvalidInputError(
+                "rate: a compound annual rate of reduction must be below 100 % a year"
+            )
+    now = coerce_values(named["value"], "value")
+    check_broadcast(value=now, year=start, rate=rates, target_year=end)
+    return project(now, start, rates, end, chosen)
 
 
 def annualize(
@@ -291,16 +325,26 @@ def annualize(
     >>> float(stats.annualize(10, days=73))
     50.0
     """
+    named = align_labelled(counts=counts, months=months, days=days)
+    counts, months, days = named["counts"], named["months"], named["days"]
     values = coerce_counts(counts, "counts")
     check_range(values, "counts")
     if (months is None) == (days is None):
         raise InvalidInputError("give the period length as months= or days= (exactly one)")
     if months is not None:
         span = coerce_values(months, "months")
-        if np.any((span < 1) | (span > 12) | (span != np.round(span))):
+        with np.errstate(invalid="ignore"):
+            wrong = np.isnan(span) | (span < 1) | (span > 12) | (span != np.round(span))
+        if np.any(wrong):
             raise InvalidInputError("months must be whole numbers from 1 to 12")
+        check_broadcast(counts=values, months=span)
         return values * (12.0 / span)
     span = coerce_values(days if days is not None else 0, "days")
-    if np.any((span < 1) | (span > 366)):
-        raise InvalidInputError("days must be from 1 to 366")
-    return values * annualisation_factor(span, year_days)
+    with np.errstate(invalid="ignore"):
+        if np.any(np.isnan(span) | (span < 1) | (span > 366)):
+            raise InvalidInputError("days must be from 1 to 366")
+    length = coerce_values(year_days, "year_days")
+    if length.ndim or not 365 <= float(length) <= 366:
+        raise InvalidInputError(f"year_days must be 365 or 366 (or between), got {year_days!r}")
+    check_broadcast(counts=values, days=span)
+    return values * annualisation_factor(span, float(length))

@@ -12,6 +12,16 @@ from mch_indicators._adapters._pandas._compute import compute_frame
 from mch_indicators._adapters._pandas._funnel import FunnelTable, funnel
 from mch_indicators._adapters._pandas._pool import pool
 from mch_indicators._adapters._pandas._standardise import dsr, isr
-from mch_indicators._adapters._pandas._trend import trend
+from mch_indicators._adapters._pandas._trend import trend, trend_line
 
-__all__ = ["FunnelTable", "compare", "compute_frame", "dsr", "funnel", "isr", "pool", "trend"]
+__all__ = [
+    "FunnelTable",
+    "compare",
+    "compute_frame",
+    "dsr",
+    "funnel",
+    "isr",
+    "pool",
+    "trend",
+    "trend_line",
+]

@@ -15,6 +15,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import describe_bad_number, parse_numbers
+from mch_indicators.stats._inputs import LARGEST_COUNT, SMALLEST_DENOMINATOR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,6 +28,7 @@ __all__ = [
     "Columns",
     "as_frame",
     "as_list",
+    "check_count_range",
     "check_counts",
     "check_frame",
     "check_numeric",
@@ -105,10 +107,14 @@ def label_of(index: pd.Index[Any], position: int) -> Hashable:
 def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     """A text column read with the grammar of numbers, or an error at its first bad cell."""
     series = frame[column]
-    if series.map(lambda v: isinstance(v, bool | np.bool_)).any():
+    booleans = series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
+    if booleans.any():
+        hint = "if they are counts of 1 and 0, convert the column with .astype(int)"
         raise InvalidInputError(
-            f"column {column!r} is not numeric: it holds True/False; if they are counts of 1 "
-            "and 0, convert the column with .astype(int)"
+            f"holds True/False; {hint}",
+            column=column,
+            row=label_of(frame.index, int(np.flatnonzero(booleans)[0])),
+            message=f"column {column!r} is not numeric: it holds True/False; {hint}",
         )
     values, bad = parse_numbers(series.map(lambda v: v if v is None else str(v)))
     if bad.any():
@@ -126,7 +132,7 @@ def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     return values
 
 
-def numbers(frame: pd.DataFrame, column: str) -> FloatArray:
+def numbers(frame: pd.DataFrame, column: str, *, denominator: bool = False) -> FloatArray:
     """A count column as float64 (missing values as NaN), or an error naming the row.
 
     Numeric columns are taken as they are; text columns are read with the
@@ -140,31 +146,52 @@ def numbers(frame: pd.DataFrame, column: str) -> FloatArray:
         raise InvalidInputError(f"column {column!r} appears more than once in the frame")
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
+        hint = "if True/False are counts of 1 and 0, convert the column with .astype(int)"
         raise InvalidInputError(
-            f"column {column!r} is not numeric (dtype {dtype}); if True/False are counts of "
-            "1 and 0, convert the column with .astype(int)",
+            f"not numeric (dtype {dtype}); {hint}",
             column=column,
+            message=f"column {column!r} is not numeric (dtype {dtype}); {hint}",
+        )
+    if pd.api.types.is_complex_dtype(dtype):
+        raise InvalidInputError(
+            f"holds complex numbers (dtype {dtype}); counts are real numbers", column=column
         )
     if pd.api.types.is_numeric_dtype(dtype):
         values: FloatArray = series.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         values = _text_numbers(frame, column)
-    _check_counts(frame, column, values)
+    check_count_range(values, frame.index, column, denominator=denominator)
     return values
 
 
-def _check_counts(frame: pd.DataFrame, column: str, values: FloatArray) -> None:
+def check_count_range(
+    values: FloatArray, index: pd.Index[Any], column: str, *, denominator: bool = False
+) -> None:
+    """Raise naming the first row (by its label) whose count is out of range.
+
+    Counts may not be negative, infinite or above 2**53; a ``denominator`` may not
+    be positive and below 2**-53 either (see :func:`mch_indicators.stats` limits).
+    A quick pass of reductions clears the common case.
+    """
+    smallest = SMALLEST_DENOMINATOR if denominator else 0.0
+    # NaN makes both comparisons False: missing values take the careful path
+    if values.size == 0 or (values.min() >= smallest and values.max() <= LARGEST_COUNT):
+        return
     with np.errstate(invalid="ignore"):
-        wrong = (values < 0) | np.isinf(values)
-    if wrong.any():
-        position = int(np.flatnonzero(wrong)[0])
-        value = values[position]
-        reason = (
-            f"counts cannot be negative ({value:g})"
-            if value < 0
-            else f"counts must be finite ({value:g})"
-        )
-        raise InvalidInputError(reason, column=column, row=label_of(frame.index, position))
+        wrong = (values < 0) | (values > LARGEST_COUNT) | ((values > 0) & (values < smallest))
+    if not wrong.any():
+        return  # only missing values
+    position = int(np.flatnonzero(wrong)[0])
+    value = values[position]
+    if value < 0:
+        reason = f"counts cannot be negative ({value:g})"
+    elif np.isinf(value):
+        reason = f"counts must be finite ({value:g})"
+    elif value > LARGEST_COUNT:
+        reason = f"counts above 2**53 (about 9.0e15) are refused ({value:g})"
+    else:
+        reason = f"a denominator must be 0 or at least 2**-53 ({value:g})"
+    raise InvalidInputError(reason, column=column, row=label_of(index, position))
 
 
 def check_numeric(frame: pd.DataFrame, column: str) -> None:
@@ -174,6 +201,7 @@ def check_numeric(frame: pd.DataFrame, column: str) -> None:
     if (
         dtype is None
         or pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_complex_dtype(dtype)
         or not pd.api.types.is_numeric_dtype(dtype)
     ):
         numbers(frame, column)  # raises with the offending row

@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import (
     as_frame,
+    check_count_range,
     check_frame,
     count_columns,
     label_of,
@@ -39,6 +40,7 @@ from mch_indicators._adapters._pandas._wide import (
 from mch_indicators._compute import compute_indicator
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
+from mch_indicators._result import limit_columns
 from mch_indicators.stats._flags import Flag
 
 if TYPE_CHECKING:
@@ -48,7 +50,14 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._result import Result
 
-__all__ = ["compute_frame", "compute_long", "compute_rows", "compute_wide", "single_columns"]
+__all__ = [
+    "compute_frame",
+    "compute_long",
+    "compute_rows",
+    "compute_wide",
+    "empty_columns",
+    "single_columns",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -64,8 +73,11 @@ def compute_rows(
 
     A numerator above the denominator of a proportion is found by computing with
     ``on_invalid="flag"``; when the options say ``"raise"``, the error then names
-    the first such row by its index label (a county, a line of a file).
+    the first such row by its index label (a county, a line of a file). Counts out
+    of range are named the same way.
     """
+    check_count_range(x, index, "numerator")
+    check_count_range(n, index, "denominator", denominator=True)
     result = compute_indicator(indicator, x, n, dataclasses.replace(options, on_invalid="flag"))
     if options.on_invalid == "raise":
         invalid = np.flatnonzero(result.has_flag(Flag.INVALID))
@@ -86,6 +98,18 @@ def compute_rows(
     return result
 
 
+def empty_columns(options: Options) -> dict[str, npt.NDArray[Any]]:
+    """The result columns of no rows (what a long table without rows gives, as a dask meta)."""
+    names = ["numerator", "denominator", "value"]
+    names += [name for pair in limit_columns(options.confidence) for name in pair]
+    text = ["unit", "flags", *(["suppressed_because"] if options.suppress else [])]
+    return {
+        "indicator": np.empty(0, dtype=object),
+        **{name: np.empty(0) for name in names},
+        **{name: np.empty(0, dtype=object) for name in text},
+    }
+
+
 def compute_long(
     indicators: Sequence[Hashable],
     x: FloatArray,
@@ -103,6 +127,8 @@ def compute_long(
             "the indicator is empty", column="indicator", row=row,
             message=f"column 'indicator' is empty at row {row!r}",
         )  # fmt: skip
+    if not len(keys):
+        return empty_columns(options)
     columns: dict[str, npt.NDArray[Any]] = {}
     for code, key in enumerate(keys):
         rows = np.flatnonzero(codes == code)

@@ -1,7 +1,7 @@
 """Funnel plots of a pandas DataFrame: per-area points and significance, and the limits.
 
 One funnel per group (``by``, e.g. the year). Nothing is drawn: the frames hold the
-numbers a funnel plot needs (a later ``plot`` module draws them).
+numbers a funnel plot needs, and :func:`mch_indicators.plot.funnel` draws them.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from mch_indicators._adapters._pandas._compare import indicator_statistic
 from mch_indicators._comparison_labels import check_language, translate
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._dispersion import funnel_dispersion
-from mch_indicators.stats._funnels import funnel_limits, funnel_significance
+from mch_indicators.stats._funnels import GRID_POINTS, funnel_limits, funnel_significance
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -51,10 +51,22 @@ class FunnelTable:
         ``phi`` and ``tau2``.
     limits : pandas.DataFrame
         PHE's limit table per group (``by`` columns first): 100 rows each.
+    adjusted : pandas.DataFrame or None
+        With ``dispersion=``: the over-dispersed limits per group (``by``
+        columns first), 100 rows each: ``x`` (on the axis of ``points.x``),
+        ``lower_2s_limit``, ``upper_2s_limit``, ``lower_3s_limit``,
+        ``upper_3s_limit`` (:meth:`mch_indicators.stats.Dispersion.limits`).
+    indicator : str or None
+        The id of the indicator, when one was given.
+    statistic : str
+        ``"proportion"``, ``"ratio"`` or ``"rate"``.
     """
 
     points: pd.DataFrame
     limits: pd.DataFrame
+    adjusted: pd.DataFrame | None = None
+    indicator: str | None = None
+    statistic: str = "proportion"
 
 
 def funnel(
@@ -98,7 +110,8 @@ def funnel(
     Returns
     -------
     FunnelTable
-        ``points`` (the frame with value, x and significance) and ``limits``.
+        ``points`` (the frame with value, x and significance), ``limits`` and,
+        with ``dispersion``, the ``adjusted`` limits.
 
     Raises
     ------
@@ -127,13 +140,13 @@ def funnel(
             raise InvalidInputError(
                 "funnel() needs an indicator, or statistic=, numerator= and denominator="
             )
-        kind, multiplier = statistic, None
+        kind, multiplier, indicator_id = statistic, None, None
         num, den = numerator, denominator
         require(frame, [num, den], "count column")
     else:
         chosen = resolve(indicator)
         kind = statistic or indicator_statistic(chosen)
-        multiplier = float(chosen.scale)
+        multiplier, indicator_id = float(chosen.scale), chosen.id
         num, den = count_columns(frame, chosen, numerator, denominator)
     counts = check_counts(frame, [num, den], keys)
     x, n = counts[num], counts[den]
@@ -141,7 +154,7 @@ def funnel(
     pd = pandas()
     points = frame.copy()
     columns: dict[str, Any] = {}
-    limit_frames = []
+    limit_frames, adjusted_frames = [], []
     for group in range(len(labels)):
         rows = np.flatnonzero(codes == group)
         options = _options(kind, multiplier, ratio_type, x[rows], n[rows])
@@ -164,13 +177,52 @@ def funnel(
                  object)  # fmt: skip
             _put(columns, rows, len(frame), "phi", np.full(rows.size, adjusted.phi))
             _put(columns, rows, len(frame), "tau2", np.full(rows.size, adjusted.tau2))
-        table = pd.DataFrame(limits.columns(full=True))
-        for key in reversed(keys):
-            table.insert(0, key, labels[key].iloc[group])
-        limit_frames.append(table)
+            span = years if kind == "rate" else 1.0
+            grid = _adjusted_limits(adjusted, limits, x_position, span)
+            adjusted_frames.append(_keyed(grid, keys, labels, group))
+        limit_frames.append(_keyed(limits.columns(full=True), keys, labels, group))
     for name, values in columns.items():
         points[name] = translate(values, language) if "significance" in name else values
-    return FunnelTable(as_frame(points), as_frame(pd.concat(limit_frames, ignore_index=True)))
+    extra_limits = None
+    if adjusted_frames:
+        extra_limits = as_frame(pd.concat(adjusted_frames, ignore_index=True))
+    return FunnelTable(
+        as_frame(points), as_frame(pd.concat(limit_frames, ignore_index=True)), extra_limits,
+        indicator_id, kind,
+    )  # fmt: skip
+
+
+def _keyed(columns: dict[str, Any], keys: list[str], labels: Any, group: int) -> Any:
+    """A frame of ``columns`` with the group's ``by`` labels first."""
+    table = pandas().DataFrame(columns)
+    for key in reversed(keys):
+        table.insert(0, key, labels[key].iloc[group])
+    return table
+
+
+def _adjusted_limits(adjusted: Any, limits: Any, points_x: Any, years: float) -> dict[str, Any]:
+    """The over-dispersed limits on 100 points across the plain funnel's x axis.
+
+    Proportions reuse the funnel's population grid; ratios and rates, whose plain
+    limits are drawn through x positions that differ per line, get a geometric grid
+    (expected events, or population per year for rates) from half the smallest
+    area to the end of the plain funnel.
+    """
+    if limits.statistic == "proportion":
+        x = np.asarray(limits.grid, dtype=np.float64)
+    else:
+        drawn = np.concatenate([np.ravel(limits.lower_x), np.ravel(limits.upper_x)])
+        drawn = drawn[np.isfinite(drawn) & (drawn > 0)]
+        shown = np.asarray(points_x, dtype=np.float64)
+        shown = shown[np.isfinite(shown) & (shown > 0)]
+        start = min(shown.min() / 2.0, drawn.max() / 2.0) if shown.size else drawn.min()
+        x = np.geomspace(max(start, drawn.min()), drawn.max(), GRID_POINTS)
+    lower, upper = adjusted.limits(x * years)
+    return {
+        "x": x,
+        "lower_2s_limit": lower[0], "upper_2s_limit": upper[0],
+        "lower_3s_limit": lower[1], "upper_3s_limit": upper[1],
+    }  # fmt: skip
 
 
 def _options(

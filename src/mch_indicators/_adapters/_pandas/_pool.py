@@ -44,6 +44,7 @@ __all__ = [
     "pool",
     "pool_keys",
     "rolling_sums",
+    "widened",
 ]
 
 
@@ -52,11 +53,14 @@ def group_sums(
 ) -> pd.DataFrame:
     """Sums of ``counts`` by ``keys``; a missing count makes its group's sum NaN.
 
-    The counts are summed in place by pandas (no float copy of a large frame);
-    the result is float64. ``sizes`` names a column for the rows in each group.
+    The counts are summed in place by pandas (no float copy of a large frame)
+    when they are float64 or integers; narrower floats (float32, float16) are
+    summed in float64, never in their own precision. The result is float64.
+    ``sizes`` names a column for the rows in each group.
     """
     for column in counts:
         check_numeric(frame, column)
+    frame = widened(frame, counts)
     if not keys:
         sums = frame[counts].sum().to_frame().T.astype(np.float64)
         for column in counts:
@@ -75,6 +79,19 @@ def group_sums(
                                                    dropna=False, sort=True).any()  # fmt: skip
             sums.loc[missing.to_numpy(), column] = np.nan
     return as_frame(sums.reset_index())
+
+
+def widened(frame: pd.DataFrame, counts: list[str]) -> pd.DataFrame:
+    """``frame`` with its float count columns narrower than float64 cast to float64.
+
+    float32 cannot hold 16,777,217 births: sums in it drop counts silently.
+    """
+    narrow = {
+        column: "float64"
+        for column in counts
+        if frame[column].dtype.kind == "f" and frame[column].dtype != np.float64
+    }
+    return frame.astype(narrow) if narrow else frame
 
 
 def rolling_sums(

@@ -181,7 +181,7 @@ def dsr(
     weights, standard_id = _standard_weights(work, standard, band_names, subset)
     band_index = {b: i for i, b in enumerate(band_names)}
     bands = np.array([band_index[b] for b in work["__band__"]], dtype=np.intp)
-    x, n = numbers(frame, count), numbers(frame, population)
+    x, n = numbers(frame, count), numbers(frame, population, denominator=True)
     groups = len(labels)
     if frequency is None:
         cells = codes * len(band_names) + bands
@@ -276,7 +276,7 @@ def isr(
     expected_rows = expected_counts(
         numbers(frame, population),
         numbers(frame, reference_count),
-        numbers(frame, reference_population),
+        numbers(frame, reference_population, denominator=True),
     )
     observed = np.bincount(codes, weights=np.nan_to_num(x, nan=0.0), minlength=groups).astype(
         np.float64

@@ -7,6 +7,7 @@ at its year from each area's fit.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from mch_indicators._adapters._pandas._columns import (
 )
 from mch_indicators._comparison_labels import check_language, translate
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._trend import MIN_POINTS
+from mch_indicators.stats._trend import MIN_POINTS, Trend
 from mch_indicators.stats._trend import trend as array_trend
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._targets import Target
 
-__all__ = ["trend"]
+__all__ = ["trend", "trend_line"]
 
 
 def trend(
@@ -113,39 +114,14 @@ def trend(
     >>> out["apc"].round(1).tolist()
     [-8.6, 0.2]
     """
-    frame = check_frame(frame, "trend")
-    check_language(language)
     chosen = resolve(indicator)
-    keys = as_list(by)
-    require(frame, [*keys, period], "column")
-    num, den = count_columns(frame, chosen, numerator, denominator)
-    counts = check_counts(frame, [num, den], [*keys, period])
-    times = numbers(frame, period)
-    bad = ~np.isfinite(times) | (times != np.round(times))
-    if bad.any():
-        first = int(np.argmax(bad))
-        raise InvalidInputError(
-            f"column {period!r} must hold whole years; {row_label(frame, first, keys)} holds "
-            f"{frame[period].iloc[first]!r}"
-        )
-    codes, labels = group_codes(frame, keys)
-    years, column = np.unique(times, return_inverse=True)
-    cell = codes * years.size + column
-    _, first_seen, repeats = np.unique(cell, return_index=True, return_counts=True)
-    if (repeats > 1).any():
-        position = int(first_seen[np.argmax(repeats > 1)])
-        raise InvalidInputError(
-            f"two rows for {row_label(frame, position, [*keys, period])}; sum the counts of "
-            "each area and period first (mch.pool)"
-        )
-    shape = (len(labels), years.size)
-    x, n = np.full(shape, np.nan), np.full(shape, np.nan)
-    x[codes, column], n[codes, column] = counts[num], counts[den]
-    fitted = array_trend(
-        x, n, years, family=chosen.kind.family, confidence=confidence, dispersion=dispersion,
-        direction=chosen.direction.value, min_points=min_points, last=last,
-        multiplier=float(chosen.scale),
+    fit = _fit(
+        frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
+        confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
+        language=language, name="trend",
     )  # fmt: skip
+    labels, years, x, n, fitted = fit.labels, fit.years, fit.x, fit.n, fit.fitted
+    frame, codes = fit.frame, fit.codes
     out = labels.copy()
     used = np.isfinite(x) & np.isfinite(n) & (n > 0)
     out["points"] = fitted.points
@@ -188,3 +164,139 @@ def _add_target(
     out["projected_upper"] = assessed.upper
     out["target_status"] = assessed.status.astype(object)
     out["target_clear"] = assessed.clear
+
+
+def trend_line(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    period: str = "year",
+    numerator: str | None = None,
+    denominator: str | None = None,
+    to: int | None = None,
+    confidence: float = 0.95,
+    dispersion: str = "quasi",
+    min_points: int = MIN_POINTS,
+    last: int | None = None,
+) -> pd.DataFrame:
+    """The fitted trend line of each area, year by year, with the interval of the line.
+
+    The same fit as :func:`mch_indicators.trend` (one model per area, on the
+    counts), evaluated at every whole year from the first year of the frame to
+    the last, or on to ``to`` (a target's year): the line a trend chart draws,
+    and its projection.
+
+    Parameters
+    ----------
+    frame, indicator, by, period, numerator, denominator
+        As for :func:`mch_indicators.trend`.
+    to : int, optional
+        Carry the line on to this year (default: the last year of the frame).
+    confidence, dispersion, min_points, last
+        As for :func:`mch_indicators.stats.trend`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per area and year: the ``by`` columns, ``period``, ``fitted``,
+        ``fitted_lower``, ``fitted_upper`` (in the indicator's unit; the
+        interval of the expected value on the line, :meth:`Trend.projection`)
+        and ``projected`` (True outside the years the area's fit used). Areas
+        whose trend cannot be calculated get NaN.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`mch_indicators.trend`, and a ``to`` that is not a whole year.
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> data = pd.DataFrame({"year": range(2020, 2025), "infant_deaths": [95, 88, 80, 74, 66],
+    ...                      "live_births": [12000] * 5})
+    >>> line = mch.trend_line(data, "IMR", to=2030)
+    >>> line[["year", "fitted", "fitted_lower", "fitted_upper"]].round(2).iloc[[0, -1]]
+        year  fitted  fitted_lower  fitted_upper
+    0   2020    7.97          7.77          8.18
+    10  2030    3.25          2.97          3.57
+    >>> line.projected.tolist()[4:6]
+    [False, True]
+    """
+    chosen = resolve(indicator)
+    if to is not None and (isinstance(to, bool) or int(to) != to):
+        raise InvalidInputError(f"to= must be a year, got {to!r}")
+    fit = _fit(
+        frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
+        confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
+        language="en", name="trend_line",
+    )  # fmt: skip
+    first_year = float(fit.years.min())
+    final_year = float(fit.years.max()) if to is None else max(float(fit.years.max()), float(to))
+    grid = np.arange(first_year, final_year + 1.0)
+    value, lower, upper = fit.fitted.projection(grid[:, None])  # (years, areas)
+    used = np.isfinite(fit.x) & np.isfinite(fit.n) & (fit.n > 0)
+    start = np.where(used, fit.years, np.inf).min(axis=1)
+    end = np.where(used, fit.years, -np.inf).max(axis=1)
+    areas, count = len(fit.labels), grid.size
+    out = fit.labels.loc[fit.labels.index.repeat(count)].reset_index(drop=True)
+    out[period] = np.tile(grid, areas).astype(np.int64)
+    out["fitted"] = value.T.ravel()
+    out["fitted_lower"] = lower.T.ravel()
+    out["fitted_upper"] = upper.T.ravel()
+    out["projected"] = ((grid[None, :] < start[:, None]) | (grid[None, :] > end[:, None])).ravel()
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Fitted:
+    """Every area of a frame fitted once: the pivoted counts and the trends."""
+
+    frame: pd.DataFrame
+    labels: pd.DataFrame
+    codes: Any
+    years: Any
+    x: Any
+    n: Any
+    fitted: Trend
+
+
+def _fit(
+    frame: pd.DataFrame, chosen: Indicator, *, by: Columns, period: str, numerator: str | None,
+    denominator: str | None, confidence: float, dispersion: str, min_points: int,
+    last: int | None, language: str, name: str,
+) -> _Fitted:  # fmt: skip
+    """Pivot the rows to (areas × periods) and fit every area in one call."""
+    frame = check_frame(frame, name)
+    check_language(language)
+    keys = as_list(by)
+    require(frame, [*keys, period], "column")
+    num, den = count_columns(frame, chosen, numerator, denominator)
+    counts = check_counts(frame, [num, den], [*keys, period])
+    times = numbers(frame, period)
+    bad = ~np.isfinite(times) | (times != np.round(times))
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise InvalidInputError(
+            f"column {period!r} must hold whole years; {row_label(frame, first, keys)} holds "
+            f"{frame[period].iloc[first]!r}"
+        )
+    codes, labels = group_codes(frame, keys)
+    years, column = np.unique(times, return_inverse=True)
+    cell = codes * years.size + column
+    _, first_seen, repeats = np.unique(cell, return_index=True, return_counts=True)
+    if (repeats > 1).any():
+        position = int(first_seen[np.argmax(repeats > 1)])
+        raise InvalidInputError(
+            f"two rows for {row_label(frame, position, [*keys, period])}; sum the counts of "
+            "each area and period first (mch.pool)"
+        )
+    shape = (len(labels), years.size)
+    x, n = np.full(shape, np.nan), np.full(shape, np.nan)
+    x[codes, column], n[codes, column] = counts[num], counts[den]
+    fitted = array_trend(
+        x, n, years, family=chosen.kind.family, confidence=confidence, dispersion=dispersion,
+        direction=chosen.direction.value, min_points=min_points, last=last,
+        multiplier=float(chosen.scale),
+    )  # fmt: skip
+    return _Fitted(frame, labels, codes, years, x, n, fitted)

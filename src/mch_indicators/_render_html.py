@@ -1,0 +1,343 @@
+"""HTML views for notebooks: an indicator's card, a result's table, the catalog, a target.
+
+The model classes' ``_repr_html_`` methods hand themselves to these functions, so
+the rendering lives beside :mod:`mch_indicators._render` (text and Markdown) and the
+models stay data. Every piece of text that comes from a definition or a user is
+escaped; a large result is summarised (its first and last rows and the count of each
+flag), never dumped. Field names are bilingual, from ``definitions/display_labels.toml``.
+Nothing is computed here.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from itertools import count
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mch_indicators._display_labels import text
+from mch_indicators._unitspec import resolve_unit
+
+if TYPE_CHECKING:
+    from mch_indicators._catalog import Catalog
+    from mch_indicators._model import Indicator
+    from mch_indicators._result import Result
+    from mch_indicators._targets import Target
+
+__all__ = [
+    "MAX_ROWS",
+    "catalog_html",
+    "indicator_html",
+    "indicator_repr",
+    "result_html",
+    "target_html",
+    "target_repr",
+]
+
+#: Results with more rows than this show their first and last rows only.
+MAX_ROWS = 20
+_HEAD, _TAIL = 10, 5
+_ids = count(1)
+
+_STYLE = (
+    "<style>"
+    ".mch-card{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC',"
+    "'Microsoft YaHei',sans-serif;font-size:13px;line-height:1.45;max-width:56em}"
+    ".mch-card table{border-collapse:collapse;margin:.3em 0}"
+    ".mch-card th,.mch-card td{text-align:left;padding:.15em .6em;vertical-align:top;"
+    "border-bottom:1px solid #e5e5e5}"
+    ".mch-card td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    ".mch-card .mch-zh{white-space:nowrap}"
+    ".mch-card td.mch-en{min-width:16em}"
+    ".mch-card .mch-id{font-family:monospace;color:#555}"
+    ".mch-frac{display:inline-flex;flex-direction:column;vertical-align:middle;"
+    "text-align:center;margin:.2em .4em}"
+    ".mch-frac>span:last-child{border-top:1px solid currentColor}"
+    ".mch-note{color:#666;font-size:12px}"
+    ".mch-flag{color:#a00}"
+    "</style>"
+)
+
+
+def _both(section: str, key: str) -> str:
+    """``Unit · 单位``: a field name in both languages."""
+    return escape(f"{text(section, key, 'en')} · {text(section, key, 'zh')}")
+
+
+def _card(body: str) -> str:
+    return f'<div class="mch-card">{_STYLE}{body}</div>'
+
+
+def _rows(rows: list[tuple[str, str]]) -> str:
+    """A two-column table; values are HTML already escaped by the caller."""
+    cells = "".join(f"<tr><th>{name}</th><td>{value}</td></tr>" for name, value in rows)
+    return f"<table>{cells}</table>"
+
+
+def _unit(unit: str) -> str:
+    spec = resolve_unit(unit)
+    return escape(f"{spec.per or spec.name} ({spec.symbol or spec.name}; {spec.zh or '-'})")
+
+
+# -- indicators ---------------------------------------------------------------------------
+
+
+def indicator_repr(indicator: Indicator) -> str:
+    """One line: id, names, formula, unit, kind and direction.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> mch.get("MMR")  # doctest: +NORMALIZE_WHITESPACE
+    <Indicator maternal_mortality_ratio: Maternal mortality ratio · 孕产妇死亡率
+     = maternal_deaths / live_births × 100,000; ratio, lower is better>
+    """
+    scale = resolve_unit(indicator.unit).scale
+    times = f" × {scale:,}" if scale != 1 else ""
+    return (
+        f"<Indicator {indicator.id}: {indicator.name.en} · {indicator.name.zh} = "
+        f"{indicator.numerator.id} / {indicator.denominator.id}{times}; "
+        f"{indicator.kind.value}, {text('direction', indicator.direction.value, 'en')}>"
+    )
+
+
+def _term(term_name_en: str, term_name_zh: str, term_id: str) -> str:
+    return (
+        f"{escape(term_name_en)} · <span class='mch-zh'>{escape(term_name_zh)}</span> "
+        f"<span class='mch-id'>{escape(term_id)}</span>"
+    )
+
+
+def _formula(indicator: Indicator) -> str:
+    scale = resolve_unit(indicator.unit).scale
+    numerator, denominator = indicator.numerator, indicator.denominator
+    fraction = (
+        "<span class='mch-frac'>"
+        f"<span>{_term(numerator.name.en, numerator.name.zh, numerator.id)}</span>"
+        f"<span>{_term(denominator.name.en, denominator.name.zh, denominator.id)}</span>"
+        "</span>"
+    )
+    return fraction + (f" × {scale:,}" if scale != 1 else "")
+
+
+def indicator_html(indicator: Indicator) -> str:
+    """A definition card: names, formula, unit, kind, direction, sources, variants, targets."""
+    from mch_indicators._render import code_labels, parameter_label, source_label, target_label
+
+    family, targets = _family_and_targets(indicator)
+    direction = indicator.direction.value
+    rows = [
+        (_both("card", "unit"), _unit(indicator.unit)),
+        (_both("card", "kind"), escape(indicator.kind.value)),
+        (_both("card", "direction"), escape(
+            f"{text('direction', direction, 'en')} · {text('direction', direction, 'zh')}"
+        )),
+        (_both("card", "domain"), escape(indicator.domain.value.replace("_", " "))),
+        (_both("card", "interval"), escape(indicator.default_method)),
+    ]  # fmt: skip
+    codes = code_labels(indicator)
+    if codes:
+        rows.append((_both("card", "codes"), escape(", ".join(codes))))
+    parts = [
+        f"<div><strong>{escape(indicator.name.en)}</strong> · "
+        f"<strong class='mch-zh'>{escape(indicator.name.zh)}</strong> "
+        f"<span class='mch-id'>{escape(indicator.id)}</span>"
+        + ("" if indicator.verified else f" <em>({_both('card', 'unverified')})</em>")
+        + "</div>",
+        f"<div>{_formula(indicator)}</div>",
+        _rows(rows),
+        f"<p>{escape(indicator.definition.en)}"
+        + (f"<br>{escape(indicator.definition.zh)}" if indicator.definition.zh else "")
+        + "</p>",
+    ]
+    sources = "".join(f"<li>{escape(source_label(s))}</li>" for s in indicator.sources)
+    parts.append(_details(_both("card", "sources"), len(indicator.sources), f"<ul>{sources}</ul>"))
+    if len(family) > 1:
+        items = "".join(
+            f"<li><span class='mch-id'>{escape(m.id)}</span> {escape(m.name.zh)}"
+            + (f" ({escape(parameter_label(m.parameters))})" if m.parameters.items() else "")
+            + ("</li>" if m.id != indicator.id else " ←</li>")
+            for m in family
+        )
+        parts.append(_details(_both("card", "variants"), len(family), f"<ul>{items}</ul>"))
+    if targets:
+        items = "".join(
+            f"<li>{escape(target_label(t))}: {escape(t.plan.name.zh)} · "
+            f"{escape(t.plan.name.en)}</li>"
+            for t in targets
+        )
+        parts.append(_details(_both("card", "targets"), len(targets), f"<ul>{items}</ul>"))
+    return _card("".join(parts))
+
+
+def _details(summary: str, size: int, body: str) -> str:
+    return f"<details><summary>{summary} ({size})</summary>{body}</details>"
+
+
+def _family_and_targets(indicator: Indicator) -> tuple[list[Indicator], list[Target]]:
+    """The built-in family and targets of a built-in indicator; none for your own."""
+    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._targets import targets_for
+
+    catalog = builtin_catalog()
+    if catalog.get(indicator.id) != indicator:
+        return [], []
+    return list(catalog.variants(indicator)), list(targets_for(indicator))
+
+
+# -- results ------------------------------------------------------------------------------
+
+
+def _number(value: float, decimals: int) -> str:
+    return "–" if math.isnan(value) else f"{value:,.{decimals}f}"
+
+
+def _positions(size: int) -> list[int | None]:
+    """Flat positions to show: all, or the first and last rows with a gap (None)."""
+    if size <= MAX_ROWS:
+        return list(range(size))
+    return [*range(_HEAD), None, *range(size - _TAIL, size)]
+
+
+def result_html(result: Result) -> str:
+    """A rounded table of a result with its flags and their legend; large ones summarised."""
+    from mch_indicators._result import level_label
+    from mch_indicators.stats._flags import Flag
+
+    places = result.indicator.decimals
+    spec = resolve_unit(result.unit)
+    level = level_label(result.confidence[0])
+    value, lower, upper = result.value.ravel(), result.lower.ravel(), result.upper.ravel()
+    numerator, denominator = result.numerator.ravel(), result.denominator.ravel()
+    flags = result.flags.ravel()
+    header = ["", "numerator", "denominator", "value", "ci", "flags"]
+    names = [
+        "#", text("card", "numerator", "en"), text("card", "denominator", "en"),
+        f"{text('card', 'value', 'en')} ({spec.symbol or spec.name})",
+        text("card", "ci", "en", level=level), text("card", "flags", "en"),
+    ]  # fmt: skip
+    head = "".join(f"<th>{escape(n)}</th>" for n in names)
+    body = []
+    for position in _positions(result.size):
+        if position is None:
+            body.append(f"<tr><td colspan='{len(header)}'>…</td></tr>")
+            continue
+        index = np.unravel_index(position, result.shape) if result.shape else ()
+        mask = int(flags[position])
+        labels = "|".join(f.name or "" for f in Flag if mask & f)
+        body.append(
+            f"<tr><td>{escape(str(index[0] if len(index) == 1 else tuple(map(int, index))))}"
+            f"</td><td class='num'>{_number(float(numerator[position]), 0)}</td>"
+            f"<td class='num'>{_number(float(denominator[position]), 0)}</td>"
+            f"<td class='num'>{_number(float(value[position]), places)}</td>"
+            f"<td class='num'>{_number(float(lower[position]), places)}–"
+            f"{_number(float(upper[position]), places)}</td>"
+            f"<td class='mch-flag'>{escape(labels)}</td></tr>"
+        )
+    counts = {f: int(np.count_nonzero(flags & np.uint16(f))) for f in Flag}
+    present = {f: n for f, n in counts.items() if n}
+    legend = "".join(
+        f"<li><span class='mch-flag'>{escape(f.name or '')}</span> ({n:,}): "
+        f"{escape(text('flag', f.name or '', 'en'))} · {escape(text('flag', f.name or '', 'zh'))}"
+        "</li>"
+        for f, n in present.items()
+    )
+    title = (
+        f"<div><strong>{escape(result.indicator.name.en)}</strong> · "
+        f"<span class='mch-zh'>{escape(result.indicator.name.zh)}</span> "
+        f"<span class='mch-note'>{escape(_unit(result.unit))}; {result.size:,} "
+        f"value{'s' if result.size != 1 else ''}, shape {result.shape}; {escape(level)}% CI "
+        f"({escape(result.method)})</span></div>"
+    )
+    shown = len([p for p in _positions(result.size) if p is not None])
+    total = f"{result.size:,}"
+    note = (
+        f"<div class='mch-note'>{escape(text('card', 'shown', 'en', shown=shown, total=total))}"
+        "</div>"
+        if shown < result.size
+        else ""
+    )
+    table = f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return _card(title + table + note + (f"<ul class='mch-note'>{legend}</ul>" if legend else ""))
+
+
+# -- catalog ------------------------------------------------------------------------------
+
+
+def catalog_html(catalog: Catalog) -> str:
+    """The catalog as a table grouped by domain, with a search box that filters the rows.
+
+    The domains open on a click; the search box (a few lines of script, where a
+    page allows them) shows the matching rows and opens their domains.
+    """
+    from mch_indicators._model import Domain
+    from mch_indicators.export._normal import domain_names
+
+    titles = domain_names()
+    uid = f"mch-catalog-{next(_ids)}"
+    groups = []
+    for domain in Domain:
+        members = catalog.filter(domain=domain)
+        if not members:
+            continue
+        rows = "".join(
+            "<tr data-search='"
+            + escape(" ".join([i.id, i.name.en, i.name.zh, *i.aliases]).casefold(), quote=True)
+            + f"'><td class='mch-en'>{escape(i.name.en)}</td>"
+            f"<td class='mch-zh'>{escape(i.name.zh)}</td><td class='mch-id'>{escape(i.id)}</td>"
+            f"<td>{escape(resolve_unit(i.unit).symbol or i.unit)}</td>"
+            f"<td>{escape(i.kind.value)}</td></tr>"
+            for i in members
+        )
+        groups.append(
+            f"<details><summary><strong>{escape(' · '.join(titles[domain]))}</strong> "
+            f"({len(members)})</summary><table>{rows}</table></details>"
+        )
+    search = (
+        f"<input type='search' placeholder='{_both('card', 'search')}' "
+        f"oninput=\"var q=this.value.toLowerCase();document.querySelectorAll('#{uid} details')"
+        ".forEach(function(d){var n=0;d.querySelectorAll('tr').forEach(function(r){"
+        "var hit=r.dataset.search.indexOf(q)>=0;r.style.display=hit?'':'none';n+=hit})"
+        ';d.open=q.length>0&&n>0})" '
+        "style='width:28em;max-width:100%'>"
+    )
+    title = f"<div><strong>Catalog · 指标目录</strong> ({len(catalog)})</div>"
+    return _card(f"{title}{search}<div id='{uid}'>{''.join(groups)}</div>")
+
+
+# -- targets ------------------------------------------------------------------------------
+
+
+def target_repr(target: Target) -> str:
+    """One line: id and rule.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> mch.targets_for("MMR", plan="healthy_china_2030")[0]
+    <Target healthy_china_2030/maternal_mortality_ratio/2030: ≤ 12 per 100,000 by 2030>
+    """
+    when = f" by {target.year}" if target.year else ""
+    return f"<Target {target.id}: {target.rule}{when}>"
+
+
+def target_html(target: Target) -> str:
+    """A target's card: plan, indicator, rule, year, the plan's own words, sources."""
+    from mch_indicators._render import source_label, target_label
+
+    rows = [
+        (_both("card", "plan"), escape(f"{target.plan.name.en} · {target.plan.name.zh}")),
+        (_both("card", "rule"), escape(target_label(target))),
+    ]
+    if target.wording:
+        rows.append((_both("card", "wording"), escape(target.wording)))
+    sources = "".join(f"<li>{escape(source_label(s))}</li>" for s in target.plan.sources)
+    return _card(
+        f"<div><strong>{escape(target.indicator)}</strong> "
+        f"<span class='mch-id'>{escape(target.id)}</span>"
+        + ("" if target.verified else f" <em>({_both('card', 'unverified')})</em>")
+        + f"</div>{_rows(rows)}"
+        + _details(_both("card", "sources"), len(target.plan.sources), f"<ul>{sources}</ul>")
+    )

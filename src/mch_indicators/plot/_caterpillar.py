@@ -1,0 +1,164 @@
+"""The caterpillar (forest) chart: areas ranked with their intervals and the benchmark.
+
+Fingertips' "spine" view: each area's value and confidence interval, coloured
+better / similar / worse (or higher / lower where no direction is better) by what
+:func:`mch_indicators.compare` said, and the benchmark as a line. Nothing is
+computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mch_indicators._display_labels import colour, text
+from mch_indicators._errors import InvalidInputError
+from mch_indicators.plot._common import (
+    axis_title,
+    check_language,
+    legend_below,
+    new_axes,
+    require_columns,
+    resolve_indicator,
+    status_codes,
+    value_label,
+)
+from mch_indicators.plot._fonts import apply_fonts
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.axes import Axes
+
+    from mch_indicators._model import Indicator
+    from mch_indicators._result import Result
+
+__all__ = ["caterpillar"]
+
+_ORDER = ("worse", "higher", "similar", "lower", "better", "not compared", "benchmark", "value")
+
+
+def _categories(frame: pd.DataFrame) -> list[str]:
+    """Better / similar / worse, or higher / similar / lower for a neutral indicator."""
+    if "assessment" not in frame.columns:
+        return ["value"] * len(frame)
+    assessment = status_codes(frame["assessment"])
+    comparison = status_codes(frame["comparison"]) if "comparison" in frame.columns else assessment
+    return [
+        str(c) if a == "not assessed" else str(a)
+        for a, c in zip(assessment, comparison, strict=True)
+    ]
+
+
+def _as_frame(data: pd.DataFrame | Result, label: str | Sequence[Any] | None) -> tuple[Any, Any]:
+    from mch_indicators._result import Result
+
+    frame = data.to_frame() if isinstance(data, Result) else data
+    if label is None:
+        names = [str(i) for i in frame.index]
+    elif isinstance(label, str):
+        require_columns(frame, [label], "label=")
+        names = [str(v) for v in frame[label]]
+    else:
+        names = [str(v) for v in label]
+        if len(names) != len(frame):
+            raise InvalidInputError(f"label= has {len(names)} names for {len(frame)} rows")
+    return frame, names
+
+
+def caterpillar(
+    compared: pd.DataFrame | Result,
+    *,
+    label: str | Sequence[Any] | None = None,
+    indicator: str | Indicator | None = None,
+    sort: bool = True,
+    lang: str = "en",
+    title: str | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Draw areas ranked by value, with their intervals, coloured by the comparison.
+
+    Parameters
+    ----------
+    compared : pandas.DataFrame or Result
+        :func:`mch_indicators.compare` (coloured by ``assessment``, the
+        benchmark drawn as a line), or any frame with ``value, lower, upper``
+        (:func:`mch_indicators.compute`, :func:`mch_indicators.dsr`...) or a
+        :class:`Result`, drawn in one colour.
+    label : str or sequence, optional
+        The column naming each area, or the names themselves.
+    indicator : str or Indicator, optional
+        For the axis title (default: the frame's ``indicator`` column).
+    sort : bool, default True
+        Rank the areas by value, highest at the top.
+    lang : {"en", "zh"}, default "en"
+    title : str, optional
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> counties = pd.DataFrame({"county": ["A", "B", "C"], "infant_deaths": [30, 95, 60],
+    ...                          "live_births": [12000, 15000, 14000]})
+    >>> compared = mch.compare(counties, "IMR", benchmark=4.0)
+    >>> ax = mch.plot.caterpillar(compared, label="county", indicator="IMR")
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # bottom to top: highest at the top
+    ['A', 'C', 'B']
+    """
+    check_language(lang)
+    frame, names = _as_frame(compared, label)
+    require_columns(frame, ["value", "lower", "upper"], "plot.caterpillar")
+    chosen = resolve_indicator(indicator, frame=frame)
+    value = frame["value"].to_numpy(dtype=float)
+    lower = frame["lower"].to_numpy(dtype=float)
+    upper = frame["upper"].to_numpy(dtype=float)
+    categories = _categories(frame)
+    order = np.argsort(np.where(np.isnan(value), -np.inf, value), kind="stable")
+    order = order if sort else np.arange(len(frame))[::-1]
+    ax = new_axes(ax, (6.4, 0.9 + 0.32 * len(frame)))
+    position = np.empty(len(frame))
+    position[order] = np.arange(len(frame))
+    for category in [c for c in _ORDER if c in categories] + sorted(set(categories) - set(_ORDER)):
+        rows = np.array([c == category for c in categories])
+        marker = "D" if category == "benchmark" else "s"
+        ax.hlines(position[rows], lower[rows], upper[rows], color="#404040", linewidth=1.2)
+        ax.scatter(value[rows], position[rows], marker=marker, s=42, zorder=3,
+                   color=colour(category), edgecolor="black", linewidth=0.7,
+                   label=text("category", category, lang))  # fmt: skip
+    _benchmark(ax, frame, position, chosen, lang)
+    ax.set_yticks(np.arange(len(frame)), [names[i] for i in order])
+    ax.set_ylim(-0.7, len(frame) - 0.3)
+    ax.set_xlabel(axis_title(chosen, lang))
+    ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
+    ax.set_axisbelow(True)
+    if title is not None:
+        ax.set_title(title)
+    legend_below(ax, 4)
+    apply_fonts(ax.figure)
+    return ax
+
+
+def _benchmark(
+    ax: Axes, frame: pd.DataFrame, position: Any, indicator: Indicator | None, lang: str
+) -> None:
+    """The benchmark as a line (one value) or as a tick on each row (a value per row)."""
+    if "benchmark" not in frame.columns:
+        return
+    values = frame["benchmark"].to_numpy(dtype=float)
+    known = values[np.isfinite(values)]
+    if not known.size:
+        return
+    name = text("legend", "benchmark", lang)
+    if np.allclose(known, known[0], rtol=1e-12, atol=0.0):
+        shown = value_label(float(known[0]), indicator, lang)
+        ax.axvline(known[0], color=colour("benchmark"), linewidth=1.1,
+                   label=f"{name}: {shown}")  # fmt: skip
+    else:
+        finite = np.isfinite(values)
+        ax.scatter(values[finite], position[finite], marker="|", s=160,
+                   color=colour("benchmark"), label=name, zorder=4)  # fmt: skip

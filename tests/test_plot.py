@@ -1,0 +1,320 @@
+"""Charts draw exactly what the library returned: limits, points, colours, targets, labels."""
+
+from __future__ import annotations
+
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+mpl = pytest.importorskip("matplotlib")
+mpl.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+import mch_indicators as mch  # noqa: E402
+from mch_indicators import InvalidInputError  # noqa: E402
+from mch_indicators._display_labels import FontSettings, colour, font_settings, text  # noqa: E402
+from mch_indicators.plot import _fonts  # noqa: E402
+from mch_indicators.plot._funnel import funnel_category  # noqa: E402
+from plot_helpers import hospital_delivery, imr, mmr  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _lines(ax, label_part: str = "") -> list:
+    return [line for line in ax.lines if label_part in str(line.get_label())]
+
+
+def _has_line(ax, x, y) -> bool:
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return any(
+        np.array_equal(np.asarray(line.get_xdata(), float), x, equal_nan=True)
+        and np.array_equal(np.asarray(line.get_ydata(), float), y, equal_nan=True)
+        for line in ax.lines
+    )
+
+
+def _scatter_points(ax) -> dict[str, np.ndarray]:
+    """Legend label -> offsets of each scatter drawn."""
+    return {
+        c.get_label(): np.asarray(c.get_offsets())
+        for c in ax.collections
+        if hasattr(c, "get_offsets") and c.get_label() and not c.get_label().startswith("_")
+    }
+
+
+# -- funnel ---------------------------------------------------------------------------------
+
+
+def test_funnel_draws_the_limits_stats_returns() -> None:
+    latest = imr().query("year == 2024")
+    table = mch.funnel(latest, "IMR", dispersion="additive")
+    ax = mch.plot.funnel(table, label="county")
+    limits = table.limits
+    for sigma in ("2s", "3s"):
+        for side in ("lower", "upper"):
+            assert _has_line(ax, limits[f"{side}_{sigma}_population_1_year"],
+                             limits[f"{side}_{sigma}_limit"])  # fmt: skip
+            assert _has_line(ax, table.adjusted.x, table.adjusted[f"{side}_{sigma}_limit"])
+    centre = _lines(ax, text("legend", "centre", "en"))[0]
+    assert centre.get_ydata()[0] == pytest.approx(limits.baseline.iloc[0])
+
+
+def test_funnel_points_and_colours_follow_significance_and_direction() -> None:
+    latest = imr().query("year == 2024")
+    table = mch.funnel(latest, "IMR")
+    ax = mch.plot.funnel(table, label="county")
+    points = table.points
+    drawn = {c.get_label(): c for c in ax.collections}
+    seen = 0
+    for significance, rows in points.groupby("significance"):
+        category = funnel_category(str(significance), "lower")  # IMR: lower is better
+        scatter = drawn[text("category", category, "en")]
+        np.testing.assert_array_equal(np.asarray(scatter.get_offsets()),
+                                      rows[["x", "value"]].to_numpy())  # fmt: skip
+        assert to_hex(scatter.get_facecolor()[0]).upper() == colour(category).upper()
+        seen += len(rows)
+    assert seen == len(points)
+    # the two areas outside the 95 % funnel are labelled with their value
+    labelled = sorted(t.get_text() for t in ax.texts)
+    assert labelled == ["北山县 2.05‰", "清水县 5.00‰"]
+
+
+def test_funnel_category_reads_the_direction() -> None:
+    assert funnel_category("high (0.001)", "lower") == "worse (0.001)"
+    assert funnel_category("high (0.001)", "higher") == "better (0.001)"
+    assert funnel_category("low (0.025)", "neutral") == "low (0.025)"
+    assert funnel_category("not significant", "lower") == "not significant"
+
+
+def test_funnel_of_a_proportion_in_chinese() -> None:
+    table = mch.funnel(hospital_delivery(), "hospital_delivery_rate_cn", language="zh")
+    ax = mch.plot.funnel(table, label="county", lang="zh")
+    assert ax.get_ylabel() == "住院分娩率（%）"
+    assert ax.get_xlabel() == "活产数"
+    assert _has_line(ax, table.limits.population, table.limits.upper_3s_limit)
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "95%控制限" in legend and "各地区平均水平" in legend
+
+
+def test_funnel_with_several_groups_needs_one() -> None:
+    table = mch.funnel(imr(), "IMR", by="year")
+    with pytest.raises(InvalidInputError, match="group="):
+        mch.plot.funnel(table)
+    ax = mch.plot.funnel(table, group={"year": 2024})
+    assert len(_scatter_points(ax)) >= 1
+
+
+def test_funnel_draws_into_the_axes_given() -> None:
+    _, axes = plt.subplots(1, 2)
+    table = mch.funnel(imr().query("year == 2024"), "IMR")
+    assert mch.plot.funnel(table, ax=axes[1]) is axes[1]
+    with pytest.raises(InvalidInputError, match="dispersion="):
+        mch.plot.funnel(table, adjusted=True)
+
+
+# -- trend ----------------------------------------------------------------------------------
+
+
+def _city() -> pd.DataFrame:
+    return mmr().groupby("year", as_index=False)[["maternal_deaths", "live_births"]].sum()
+
+
+def test_trend_draws_series_fit_projection_and_the_catalogs_targets() -> None:
+    city = _city()
+    series = mch.compute(city, "MMR")
+    line = mch.trend_line(city, "MMR", to=2030)
+    ax = mch.plot.trend(series, line, plan="healthy_china_2030")
+    assert _has_line(ax, series.year, series.value)
+    inside = line[~line.projected]
+    assert _has_line(ax, inside.year, inside.fitted)
+    projection = _lines(ax, "Projection")[0]
+    assert projection.get_xdata()[-1] == 2030
+    assert projection.get_ydata()[-1] == pytest.approx(line.fitted.iloc[-1])
+    for target in mch.targets_for("MMR", plan="healthy_china_2030"):
+        drawn = [ln for ln in ax.lines if ln.get_label().startswith(target.plan.name.en)]
+        assert drawn and drawn[0].get_ydata()[0] == pytest.approx(float(target.threshold()))
+    assert ax.get_xlabel() == "Year"
+    assert ax.get_ylabel() == "Maternal mortality ratio (per 100,000 live births)"
+
+
+def test_trend_in_chinese_writes_units_as_chinese_reports_do() -> None:
+    city = _city()
+    ax = mch.plot.trend(mch.compute(city, "MMR"), plan="healthy_china_2030", lang="zh")
+    assert ax.get_ylabel() == "孕产妇死亡率（1/10万）"
+    assert ax.get_xlabel() == "年份"
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(label.endswith("2030年≤12/10万") for label in labels)
+
+
+def test_trend_of_several_areas_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="small_multiples"):
+        mch.plot.trend(mch.compute(imr(), "IMR"))
+    with pytest.raises(InvalidInputError, match="series"):
+        mch.plot.trend()
+
+
+def test_small_multiples_one_panel_per_county_on_shared_axes() -> None:
+    data = imr()
+    trends = mch.trend(data, "IMR", by="county", language="zh")
+    fig = mch.plot.small_multiples(
+        mch.compute(data, "IMR"), mch.trend_line(data, "IMR", by="county", to=2030),
+        by="county", trends=trends, plan="healthy_china_2030", lang="zh",
+    )  # fmt: skip
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 12
+    assert all(ax.get_shared_y_axes().joined(visible[0], ax) for ax in visible)
+    titles = {ax.get_title().split("\n")[0]: ax.get_title() for ax in visible}
+    assert titles["临川县"].endswith("下降")
+    first = data[data.county == "河阳县"].sort_values("year")
+    series = mch.compute(first, "IMR")
+    assert _has_line(visible[0], series.year, series.value)
+
+
+# -- caterpillar ----------------------------------------------------------------------------
+
+
+def test_caterpillar_ranks_areas_and_colours_by_assessment() -> None:
+    latest = imr().query("year == 2024")
+    compared = mch.compare(latest, "IMR", benchmark="total", language="zh")
+    ax = mch.plot.caterpillar(compared, label="county", indicator="IMR", lang="zh")
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    expected = compared.sort_values("value").county.tolist()
+    assert names == expected
+    worse = next(c for c in ax.collections if c.get_label() == text("category", "worse", "zh"))
+    np.testing.assert_allclose(np.asarray(worse.get_offsets())[:, 0],
+                               compared.value[compared.assessment == "较差"])  # fmt: skip
+    assert to_hex(worse.get_facecolor()[0]).upper() == colour("worse").upper()
+    benchmark = _lines(ax, "基准")[0]
+    assert benchmark.get_xdata()[0] == pytest.approx(compared.benchmark.iloc[0])
+    assert ax.get_xlabel() == "婴儿死亡率（‰）"
+
+
+def test_caterpillar_of_a_neutral_indicator_uses_higher_and_lower() -> None:
+    frame = pd.DataFrame({"county": ["A", "B"], "value": [1.0, 2.0], "lower": [0.5, 1.5],
+                          "upper": [1.5, 2.5], "benchmark": [1.6, 1.6],
+                          "comparison": ["lower", "higher"],
+                          "assessment": ["not assessed", "not assessed"]})  # fmt: skip
+    ax = mch.plot.caterpillar(frame, label="county")
+    labels = {c.get_label() for c in ax.collections}
+    assert {"Higher", "Lower"} <= labels
+
+
+def test_caterpillar_of_a_result_with_names() -> None:
+    result = mch.get("IMR").compute([30, 95, 60], [12000, 15000, 14000])
+    ax = mch.plot.caterpillar(result, label=["A", "B", "C"])
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A", "C", "B"]
+    with pytest.raises(InvalidInputError, match="names"):
+        mch.plot.caterpillar(result, label=["A"])
+
+
+# -- variants -------------------------------------------------------------------------------
+
+
+def test_variants_draw_each_definition_side_by_side() -> None:
+    long = pd.DataFrame({
+        "county": ["A", "A", "B", "B"],
+        "indicator": ["perinatal_mortality_rate_cn", "perinatal_mortality_rate_22w"] * 2,
+        "numerator": [40, 61, 25, 37], "denominator": [8000, 8060, 6000, 6045],
+    })  # fmt: skip
+    computed = mch.compute(long)
+    ax = mch.plot.variants(computed, label="county", lang="zh")
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["围产儿死亡率", "围产儿死亡率(满22周起)"]
+    drawn = [np.asarray(c.lines[0].get_xdata(), float) for c in ax.containers]
+    for indicator, values in zip(dict.fromkeys(computed.indicator), drawn, strict=True):
+        np.testing.assert_array_equal(values, computed[computed.indicator == indicator].value)
+    assert ax.get_xlabel() == "数值（‰）"
+
+
+def test_variants_in_different_units_are_refused() -> None:
+    long = pd.DataFrame({"county": ["A", "A"], "indicator": ["MMR", "IMR"],
+                         "numerator": [2, 60], "denominator": [26954, 26954]})  # fmt: skip
+    with pytest.raises(InvalidInputError, match="different units"):
+        mch.plot.variants(mch.compute(long), label="county")
+
+
+# -- fonts ----------------------------------------------------------------------------------
+
+
+def test_a_cjk_font_is_found_and_used() -> None:
+    font = mch.plot.cjk_font()
+    if font is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have a CJK font: .ci/run installs fonts-noto-cjk")
+        pytest.skip("no CJK font installed (CI installs one: .ci/run)")
+    ax = mch.plot.caterpillar(mch.compare(imr().query("year == 2024"), "IMR", benchmark=3.0),
+                              label="county", lang="zh")  # fmt: skip
+    assert font in ax.get_yticklabels()[0].get_fontfamily()
+
+
+def test_without_a_cjk_font_the_charts_say_so_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = font_settings()
+    monkeypatch.setattr(_fonts, "font_settings",
+                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
+    _fonts.reset()
+    try:
+        latest = imr().query("year == 2024")
+        with pytest.warns(_fonts.CJKFontWarning, match="install one with: "):
+            mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county")
+    finally:
+        _fonts.reset()
+
+
+def test_english_text_needs_no_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = font_settings()
+    monkeypatch.setattr(_fonts, "font_settings",
+                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
+    _fonts.reset()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = mch.get("IMR").compute([30, 95], [12000, 15000])
+            mch.plot.caterpillar(result, label=["A", "B"])
+    finally:
+        _fonts.reset()
+
+
+def test_the_install_command_is_one_line() -> None:
+    command = _fonts.install_command()
+    assert "\n" not in command and command in font_settings().install.values()
+
+
+def test_unknown_language_is_refused() -> None:
+    with pytest.raises(InvalidInputError, match="language"):
+        mch.plot.caterpillar(mch.get("IMR").compute([3], [100]), lang="fr")
+
+
+def test_ratio_funnel_draws_observed_over_expected_on_phes_scale() -> None:
+    data = pd.DataFrame({"hospital": list("ABCDEF"), "observed": [12, 30, 8, 55, 20, 41],
+                         "expected": [10.0, 24.0, 11.0, 40.0, 22.0, 35.0],
+                         "year": [2024] * 6})  # fmt: skip
+    table = mch.funnel(data, statistic="ratio", numerator="observed", denominator="expected",
+                       by="year")  # fmt: skip
+    ax = mch.plot.funnel(table, label="hospital", group={"year": 2024})
+    points = np.concatenate([np.asarray(c.get_offsets()) for c in ax.collections])
+    expected = table.points[["x", "value"]].to_numpy() * [1.0, 100.0]  # ISR × 100, as PHE
+    np.testing.assert_allclose(np.sort(points, axis=0), np.sort(expected, axis=0))
+    centre = _lines(ax, text("legend", "centre", "en"))[0]
+    assert centre.get_ydata()[0] == 100.0
+    assert _has_line(ax, table.limits.lower_2s_exp_events, table.limits.lower_2s_limit)
+    assert ax.get_xlabel() == "Expected events"
+
+
+def test_trend_legend_names_the_confidence_level() -> None:
+    city = _city()
+    series = mch.compute(city, "MMR", confidence=0.998)
+    line = mch.trend_line(city, "MMR", confidence=0.998)
+    ax = mch.plot.trend(series, line, confidence=0.998)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels[:2] == ["Observed, with 99.8% CI", "Fitted trend, with 99.8% CI"]

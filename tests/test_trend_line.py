@@ -1,0 +1,69 @@
+"""mch.trend_line: the fitted line a trend chart draws, checked against statsmodels' GLM."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import mch_indicators as mch
+from mch_indicators import InvalidInputError
+
+DEATHS = {"A": [95, 88, 80, 74, 66], "B": [3, 0, 1, 0, 2], "C": [0, 0, 0, 0, 0]}
+
+
+def _frame() -> pd.DataFrame:
+    rows = [
+        {"county": county, "year": 2020 + i, "infant_deaths": d, "live_births": 12000}
+        for county, deaths in DEATHS.items()
+        for i, d in enumerate(deaths)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_line_matches_statsmodels_quasipoisson_predictions() -> None:
+    sm = pytest.importorskip("statsmodels.api")
+    line = mch.trend_line(_frame(), "IMR", by="county", to=2030).query("county == 'A'")
+    y = np.array(DEATHS["A"], dtype=float)
+    t = np.arange(2020, 2025) - 2022.0
+    model = sm.GLM(y, sm.add_constant(t), family=sm.families.Poisson(),
+                   offset=np.log(np.full(5, 12000.0))).fit(scale="X2", use_t=True)  # fmt: skip
+    years = np.arange(2020, 2031)
+    exog = np.column_stack([np.ones(years.size), years - 2022.0])
+    frame = model.get_prediction(exog, offset=np.log(np.full(years.size, 1000.0))).summary_frame()
+    # tolerance: the two IRLS fits converge to 1e-11; the numbers agree to 1e-9 relative
+    np.testing.assert_allclose(line.fitted, frame["mean"], rtol=1e-9)
+    np.testing.assert_allclose(line.fitted_lower, frame["mean_ci_lower"], rtol=1e-9)
+    np.testing.assert_allclose(line.fitted_upper, frame["mean_ci_upper"], rtol=1e-9)
+
+
+def test_line_agrees_with_the_projection_of_mch_trend() -> None:
+    target = mch.targets_for("IMR", plan="healthy_china_2030")[0]
+    summary = mch.trend(_frame(), "IMR", by="county", target=target).set_index("county")
+    line = mch.trend_line(_frame(), "IMR", by="county", to=target.year)
+    at_target = line[line.year == target.year].set_index("county")
+    np.testing.assert_allclose(at_target.fitted, summary.projected, rtol=1e-12)
+    np.testing.assert_allclose(at_target.fitted_upper, summary.projected_upper, rtol=1e-12)
+
+
+def test_rows_years_and_projection_flags() -> None:
+    line = mch.trend_line(_frame(), "IMR", by="county", to=2026)
+    assert len(line) == 3 * 7
+    assert line.year.tolist()[:7] == list(range(2020, 2027))
+    assert line.projected.tolist()[:7] == [False] * 5 + [True] * 2
+    assert line.query("county == 'C'").fitted.isna().all()  # no events: no trend
+    assert line.year.dtype == np.int64
+
+
+def test_without_to_the_line_stops_at_the_last_year_and_inputs_stay() -> None:
+    frame = _frame()
+    before = frame.copy()
+    line = mch.trend_line(frame, "IMR", by="county")
+    assert line.year.max() == 2024 and not line.projected.any()
+    pd.testing.assert_frame_equal(frame, before)
+
+
+@pytest.mark.parametrize("to", [2030.5, "2030", True])
+def test_to_must_be_a_year(to: object) -> None:
+    with pytest.raises(InvalidInputError, match="to= must be a year"):
+        mch.trend_line(_frame(), "IMR", by="county", to=to)  # type: ignore[arg-type]
