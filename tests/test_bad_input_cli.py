@@ -80,11 +80,12 @@ CASES = {
     ),
     "long row": Case(COMPUTE, 1, "counts.csv:2: expected 3 fields", table("MMR,1,10,4")),
     "short row": Case(COMPUTE, 1, "counts.csv:3: expected 3 fields", table("MMR,1,10", "MMR,1")),
+    # issue 14: a GBK file is read now; a file in neither UTF-8 nor GB18030 is refused
     "not UTF-8": Case(
         COMPUTE,
         1,
-        "not UTF-8",
-        {"counts.csv": "indicator,numerator,denominator\n孕产妇死亡率,1,10\n".encode("gbk")},
+        "not UTF-8 and not GB18030/GBK",
+        {"counts.csv": b"indicator,numerator,denominator\n\xff\xfe\xff,1,10\n"},
     ),
     "empty file": Case(COMPUTE, 1, "empty file", {"counts.csv": b""}),
     "header only": Case(COMPUTE, 1, "no data rows", table()),
@@ -179,6 +180,6 @@ def test_one_line_no_traceback_and_the_documented_status(runs, name):
 
 def test_a_console_that_lacks_a_symbol_gets_the_documented_fallback(runs):
     gbk = runs["GBK console"].stdout.decode("gbk")
-    assert gbk.startswith("0.74/万 (95% CI 0.09–2.68)")
+    assert gbk.startswith("0.74/万 (95%置信区间 0.09–2.68)")  # issue 14: zh wording
     ascii_text = runs["ASCII console"].stdout.decode("ascii")
     assert "per 100,000" in ascii_text

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+import mch_indicators.definitions as mch_definitions
 
 SCRIPT = Path(sys.executable).with_name("mch-indicators")
 
@@ -130,7 +134,10 @@ def test_compute_one_value():
     zh = run(
         "compute", "MMR", "-n", "2", "-d", "26954", "--lang", "zh", "-c", "0.95", "-c", "0.998"
     )
-    assert zh.stdout.strip() == "7.42/10万 (95% CI 0.90–26.80; 99.8% CI 0.17–41.66) [UNRELIABLE]"
+    assert (
+        zh.stdout.strip()
+        == "7.42/10万 (95%置信区间 0.90–26.80; 99.8%置信区间 0.17–41.66) [数值不稳定]"
+    )
     as_json = json.loads(
         run("compute", "IMR", "-n", "60", "-d", "26906", "--format", "json").stdout
     )
@@ -243,11 +250,15 @@ def test_command_errors_exit_non_zero_with_one_line(args, message):
     assert message in done.stderr and "Traceback" not in done.stderr
 
 
-def test_unreadable_encoding(tmp_path):
+def test_gbk_file_is_read_and_an_undecodable_one_names_the_encodings(tmp_path):
+    # issue 14 changed this behaviour: GBK files were refused ("not UTF-8"), now they are read
     path = tmp_path / "gbk.csv"
     path.write_bytes("indicator,numerator,denominator\n孕产妇死亡率,1,100\n".encode("gbk"))
-    done = run("compute", "--file", str(path))
-    assert done.returncode == 1 and "not UTF-8" in done.stderr
+    done = run("compute", "--file", str(path), "--format", "csv")
+    assert done.returncode == 0 and "maternal_mortality_ratio" in done.stdout
+    path.write_bytes(b"indicator,numerator,denominator\nMMR,1,100\n\xff\xff,1,2\n")
+    bad = run("compute", "--file", str(path))
+    assert bad.returncode == 1 and ":3: not UTF-8 and not GB18030/GBK" in bad.stderr
 
 
 def test_usage_errors_come_from_argparse():
@@ -296,3 +307,63 @@ def test_your_own_definitions_on_the_command_line(tmp_path):
         broken.returncode == 1 and "mine.toml, indicator 'caesarean_rate_local'" in broken.stderr
     )
     assert "Traceback" not in broken.stderr
+
+
+# -- the office's language and files (issue 14) ---------------------------------------------
+
+EXAMPLE = Path(mch_definitions.__file__).with_name("example_office.xlsx")
+
+
+def run_env(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mch_indicators", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        env={**os.environ, **env},
+    )
+
+
+def test_every_command_speaks_chinese():
+    listed = list(
+        csv.DictReader(io.StringIO(run("list", "--lang", "zh", "--format", "csv").stdout))
+    )
+    assert {"编号", "中文名", "单位", "类型", "领域"} <= set(listed[0])
+    assert "类型：比" in run("show", "MMR", "--lang", "zh").stdout
+    assert "≤12/10万" in run("targets", "MMR", "--lang", "zh").stdout
+    demo = run_env("demo", MCH_INDICATORS_LANG="zh").stdout
+    assert demo.startswith("虚构示例地市：12个县区") and "数值不稳定" in demo and "/10万" in demo
+    rows = list(csv.DictReader(io.StringIO(run("demo", "--format", "csv", "--lang", "zh").stdout)))
+    assert len(rows) == 12 * 5 * 19 and {"县区", "年份", "指标", "数值", "标记"} <= set(rows[0])
+    assert rows[0]["指标"] == "孕产妇死亡率" and rows[0]["单位"] == "/10万"
+    bad = run_env("list", MCH_INDICATORS_LANG="fr")
+    assert bad.returncode == 1 and "MCH_INDICATORS_LANG must be 'en' or 'zh'" in bad.stderr
+
+
+def test_compute_file_reads_a_wide_workbook_and_names_places(tmp_path):
+    done = run("compute", "--file", str(EXAMPLE), "--indicators", "MMR", "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(rows) == 60 and rows[0]["county"] == "河阳县" and rows[0]["year"] == "2020"
+    tsv = tmp_path / "counts.tsv"
+    tsv.write_bytes("县区\t年份\t活产数\t孕产妇死亡数\n石门镇\t2023\t1200\t两例\n".encode("gbk"))
+    wrong = run("compute", "--file", str(tsv), "--delimiter", ",")
+    assert wrong.returncode == 1 and "looks tab-separated" in wrong.stderr
+    bad = run("compute", "--file", str(tsv))
+    assert bad.returncode == 1 and len(bad.stderr.strip().splitlines()) == 1
+    assert f"{tsv}:2: column '孕产妇死亡数': 石门镇/2023: '两例' is not a number" in bad.stderr
+
+
+def test_report_in_one_step_from_workbook_and_gbk_csv(tmp_path):
+    out = tmp_path / "report.xlsx"
+    done = run("report", str(EXAMPLE), "--out", str(out), "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    assert "县区：60 行 × 19 项指标" in done.stdout and f"已写入 {out}" in done.stdout
+    with pd.ExcelFile(out, engine="calamine") as book:
+        sheets = book.sheet_names
+    assert "死亡监测-县区" in sheets and "标记说明" in sheets and "指标来源" in sheets
+    csv_out = tmp_path / "report.csv"
+    gbk = EXAMPLE.with_suffix(".csv")
+    assert run("report", str(gbk), "--out", str(csv_out)).returncode == 0
+    assert csv_out.read_bytes().startswith(b"\xef\xbb\xbf")

@@ -237,7 +237,7 @@ def test_to_frame_is_tidy():
 
 def test_text_forms():
     result = mch.get("MMR").compute(2, 26954)
-    assert result.format(lang="zh") == "7.42/10万 (95% CI 0.90–26.80) [UNRELIABLE]"
+    assert result.format(lang="zh") == "7.42/10万 (95%置信区间 0.90–26.80) [数值不稳定]"
     assert (
         result.format(decimals=1) == "7.4 per 100,000 live births (95% CI 0.9–26.8) [UNRELIABLE]"
     )

@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators.definitions": 0,
     "mch_indicators._unitspec": 1,
     "mch_indicators._comparison_labels": 1,
+    "mch_indicators._labels": 1,
     "mch_indicators._display_labels": 1,
     "mch_indicators.units": 1,
     "mch_indicators.stats": 1,
@@ -37,6 +38,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._options": 2,
     "mch_indicators._result": 2,
     "mch_indicators._headers": 2,
+    "mch_indicators._display": 2,
     "mch_indicators._io": 2,
     "mch_indicators._catalog": 3,
     "mch_indicators._standards": 3,
@@ -48,6 +50,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._render_html": 5,
     "mch_indicators._api": 6,
     "mch_indicators.export": 6,
+    "mch_indicators._report": 6,
     "mch_indicators.plot": 6,  # charts: a surface over results, matplotlib only here
     # what Catalog.to_json writes: definitions only, below the catalog
     "mch_indicators.export._normal": 3,

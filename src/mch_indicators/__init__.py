@@ -35,6 +35,7 @@ from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
     from mch_indicators import export, plot, records, stats, units
+    from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
     from mch_indicators._api import (
         compare,
         compute,
@@ -71,6 +72,7 @@ if TYPE_CHECKING:
         project_target,
         required_arr,
     )
+    from mch_indicators._report import report, to_csv, to_excel
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation, standard_population
     from mch_indicators._targets import Comparator, Plan, Target, TargetStatus, targets_for
@@ -98,6 +100,7 @@ __all__ = [
     "AmbiguousIndicatorError",
     "Catalog",
     "Codes",
+    "ColumnMatch",
     "Comparator",
     "ComputeOptions",
     "ConfigurationError",
@@ -144,6 +147,7 @@ __all__ = [
     "get",
     "isr",
     "load_definitions",
+    "match_columns",
     "percent_decline",
     "plot",
     "pool",
@@ -152,12 +156,15 @@ __all__ = [
     "projection",
     "read_table",
     "records",
+    "report",
     "required_arr",
     "search",
     "standard_population",
     "stats",
     "targets",
     "targets_for",
+    "to_csv",
+    "to_excel",
     "trend",
     "trend_line",
     "units",
@@ -174,6 +181,8 @@ _LAZY = {
     ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
+    **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
+    **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(
         [
             *("Codes", "Criteria", "Direction", "Domain", "Indicator", "Kind", "Names"),

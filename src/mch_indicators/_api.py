@@ -8,7 +8,7 @@ to it; nothing is computed here.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, overload
 
 import numpy.typing as npt
@@ -111,10 +111,14 @@ def _is_xarray(value: object, kind: str) -> bool:
 @overload
 def compute(
     data: pd.DataFrame,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
+    shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
@@ -139,19 +143,27 @@ def compute(
 @overload
 def compute(
     data: Any,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
+    shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
     data: Any = None,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: Any = None,
     denominator: Any = None,
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
+    shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
@@ -161,11 +173,27 @@ def compute(
     ----------
     data : pandas.DataFrame, dask DataFrame or xarray.Dataset, optional
         The counts. ``numerator`` and ``denominator`` then name the columns
-        (variables); they default to the indicator's term ids (``infant_deaths``,
-        ``live_births``), or to ``numerator``/``denominator`` for a long table
-        whose ``indicator`` column says which indicator each row is.
+        (variables); they default to the columns headed by the indicator's terms
+        (``infant_deaths`` or ``婴儿死亡数``, ``live_births`` or ``活产数``...), or
+        to ``numerator``/``denominator`` for a long table whose ``indicator``
+        column says which indicator each row is. A pandas DataFrame with neither
+        an indicator nor an ``indicator`` column is a *wide* table (one column
+        per count, as offices keep them): every indicator whose counts are
+        present is computed (see :func:`match_columns`).
     indicator : str or Indicator, optional
-        Id, alias, Chinese name or code; required except for long tables.
+        Id, alias, Chinese name or code (a list means ``indicators=``).
+    indicators : sequence, optional
+        Wide table: the indicators to compute (default: all whose counts are present).
+    columns : mapping, optional
+        Wide table: ``{column: term}`` for headers the names do not give; always wins.
+    allow_substitute : mapping, optional
+        ``{definition_term: stand_in_term}``. A count column of another term than
+        the definition's (``产妇数`` for ``活产数``) is an error naming both terms
+        unless allowed here; the substitution is recorded in a ``substitution``
+        column.
+    shape : {"long", "wide"}, default "long"
+        Wide table: one row per area, period and indicator, or one row per area
+        and period with a column group per indicator.
     catalog : Catalog, optional
         Where indicator keys are looked up (default: the built-in catalog), e.g.
         ``mch.catalog.merged(mch.load_definitions("mine.toml"))``.
@@ -193,6 +221,23 @@ def compute(
     >>> mch.compute(counts, "孕产妇死亡率")[["county", "value", "upper"]].round(2).to_dict("list")
     {'county': ['A', 'B'], 'value': [7.42, 0.0], 'upper': [26.8, 46.11]}
     """
+    pandas = sys.modules.get("pandas")
+    names = {"numerator": numerator, "denominator": denominator}
+    if pandas is not None and isinstance(data, pandas.DataFrame):
+        return compute_frame(
+            data, indicator, **names, indicators=indicators, columns=columns,
+            allow_substitute=allow_substitute, shape=shape, catalog=catalog, **options,
+        )  # fmt: skip
+    if isinstance(indicator, Sequence) and not isinstance(indicator, str):
+        raise InvalidInputError(
+            "several indicators need a pandas DataFrame: compute(frame, [...])"
+        )
+    wide = {"indicators": indicators, "columns": columns, "allow_substitute": allow_substitute}
+    if any(value is not None for value in wide.values()) or shape != "long":
+        raise InvalidInputError(
+            "indicators=, columns=, allow_substitute= and shape= are for pandas DataFrames; "
+            "call .compute() on a dask DataFrame first, or compute one indicator at a time"
+        )
     if data is None:
         if indicator is None or numerator is None or denominator is None:
             raise InvalidInputError(
@@ -204,10 +249,6 @@ def compute(
 
             return compute_dataarrays(chosen, numerator, denominator, **options)
         return chosen.compute(numerator, denominator, **options)
-    names = {"numerator": numerator, "denominator": denominator}
-    pandas = sys.modules.get("pandas")
-    if pandas is not None and isinstance(data, pandas.DataFrame):
-        return compute_frame(data, indicator, **names, catalog=catalog, **options)
     if is_dask_frame(data):
         return compute_dask_frame(data, indicator, **names, catalog=catalog, **options)
     if _is_xarray(data, "Dataset"):
@@ -232,39 +273,51 @@ def compute(
 @overload
 def pool(
     frame: pd.DataFrame,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    missing: Literal["propagate", "skip"] = "propagate",
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
 def pool(
     frame: Any,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    missing: Literal["propagate", "skip"] = "propagate",
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 @_documented_by(frame_pool)
 def pool(
     frame: Any,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    missing: Literal["propagate", "skip"] = "propagate",
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
@@ -272,13 +325,40 @@ def pool(
         "numerator": numerator, "denominator": denominator, "by": by, "over": over,
         "window": window, "catalog": catalog,
     }  # fmt: skip
+    wide = (indicators, columns, allow_substitute)
     if is_dask_frame(frame):
-        return pool_dask_frame(frame, indicator, **keywords, **options)
+        return pool_dask_frame(frame, _pool_one(frame, indicator, missing, wide), **keywords,
+                               **options)  # fmt: skip
     from mch_indicators._adapters._narwhals import is_narwhals_frame, pool_any_frame
 
     if is_narwhals_frame(frame):  # polars, pyarrow, DuckDB, Spark: summed in the engine
-        return pool_any_frame(frame, indicator, **keywords, **options)
-    return frame_pool(frame, indicator, **keywords, **options)
+        return pool_any_frame(frame, _pool_one(frame, indicator, missing, wide), **keywords,
+                              **options)  # fmt: skip
+    return frame_pool(
+        frame, indicator, **keywords, missing=missing, indicators=indicators, columns=columns,
+        allow_substitute=allow_substitute, **options,
+    )  # fmt: skip
+
+
+def _pool_one(
+    frame: object,
+    indicator: str | Indicator | Sequence[str | Indicator] | None,
+    missing: str,
+    wide: tuple[object, ...],
+) -> str | Indicator | None:
+    """The one indicator (or long table) a dask or engine frame can pool, or an error.
+
+    Such frames sum their partitions (or let the engine sum) before any row is seen,
+    so units left out (``missing="skip"``) and wide tables need a pandas DataFrame.
+    """
+    several = isinstance(indicator, Sequence) and not isinstance(indicator, str)
+    if missing != "propagate" or any(v is not None for v in wide) or several:
+        raise InvalidInputError(
+            f"pooling a {type(frame).__name__} sums its counts before any row is seen, so "
+            "missing='skip' and wide tables (several indicators, indicators=, columns=, "
+            "allow_substitute=) need a pandas DataFrame: convert it first"
+        )
+    return indicator  # type: ignore[return-value]
 
 
 _SMALL = {

@@ -234,6 +234,11 @@ class Term(_Frozen):
 
     id: Id
     name: Names
+    aliases: tuple[NonEmpty, ...] = Field(
+        default=(),
+        description="other headers this count goes by in reporting forms and spreadsheets "
+        "(活产婴儿数 for 活产数); used to match table columns to terms",
+    )
     definition: Text
     population: str | None = None
     event: str | None = None

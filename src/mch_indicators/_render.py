@@ -148,7 +148,11 @@ def _gather(indicator: Indicator, catalog: Catalog | None) -> Description:
 
 
 def describe(
-    indicator: Indicator, catalog: Catalog | None = None, *, format: Format = "text"
+    indicator: Indicator,
+    catalog: Catalog | None = None,
+    *,
+    format: Format = "text",
+    lang: str = "en",
 ) -> str:
     """The full bilingual definition of ``indicator``, as text or Markdown.
 
@@ -159,6 +163,8 @@ def describe(
         Where its variants are found (default: the built-in catalog).
     format : {"text", "markdown"}
         ``text`` is what ``mch-indicators show`` prints; ``markdown`` a docs page.
+    lang : {"en", "zh"}, default "en"
+        Language of the text's headings and labels (``zh``: 类型, 单位, 分子...).
 
     Examples
     --------
@@ -166,8 +172,67 @@ def describe(
     >>> print(describe(mch.get("MMR")).splitlines()[1])
       Maternal mortality ratio / 孕产妇死亡率
     """
+    from mch_indicators._labels import check_lang
+
     description = _gather(indicator, catalog)
+    if format == "text" and check_lang(lang) == "zh":
+        return _text_zh(description)
     return _text(description) if format == "text" else _markdown(description)
+
+
+def _text_zh(description: Description) -> str:
+    """The text of ``show --lang zh``: the same facts, headed and labelled in Chinese."""
+    from mch_indicators._labels import label
+
+    def head(key: str) -> str:
+        return label("columns", key, "zh")
+
+    indicator = description.indicator
+    lines = [
+        f"{indicator.name.zh} ({indicator.id})",
+        f"  {indicator.name.en}",
+        "",
+        f"  {head('kind')}：{label('kinds', indicator.kind.value, 'zh')}",
+        f"  {head('unit')}：{label('units', indicator.unit, 'zh', 'header')}",
+        f"  {head('direction')}：{label('directions', indicator.direction.value, 'zh')}",
+        f"  {head('domain')}：{label('domains', indicator.domain.value, 'zh')}",
+        f"  {head('method')}：{indicator.default_method}",
+    ]
+    if indicator.aliases:
+        lines.append(f"  {head('aliases')}：{'、'.join(indicator.aliases)}")
+    codes = code_labels(indicator)
+    if codes:
+        lines.append(f"  {head('codes')}：{'、'.join(codes)}")
+    lines += [
+        "",
+        f"  {head('definition')}：",
+        f"    {indicator.definition.zh or indicator.definition.en}",
+    ]
+    for role, term in (("numerator", indicator.numerator), ("denominator", indicator.denominator)):
+        lines += ["", f"  {head(role)}：{term.name.zh} ({term.id})"]
+        lines.append(f"    {term.definition.zh or term.definition.en}")
+        if term.aliases:
+            lines.append(f"    {head('aliases')}：{'、'.join(term.aliases)}")
+    lines += ["", f"  {head('sources')}："]
+    lines += [f"    - {source_label(source)}" for source in indicator.sources]
+    status = label("text", "verified" if indicator.verified else "unverified", "zh")
+    lines += ["", f"  {head('status')}：{status}"]
+    if indicator.note:
+        lines.append(f"  note: {indicator.note}")
+    if len(description.family) > 1:
+        lines += ["", f"  {head('variants')}："]
+        for member in description.family:
+            mark = "*" if member.id == indicator.id else "-"
+            params = parameter_label(member.parameters)
+            lines.append(
+                f"    {mark} {member.id}: {member.name.zh}" + (f" [{params}]" if params else "")
+            )
+    if description.targets:
+        lines += ["", f"  {head('targets')}："]
+        for target in description.targets:
+            when = label("text", "by_year", "zh").format(year=target.year) if target.year else ""
+            lines.append(f"    - {when}{target.rule_in('zh')}：{target.plan.name.zh}")
+    return "\n".join(lines)
 
 
 def _text(description: Description) -> str:

@@ -370,7 +370,7 @@ class Result:
         """Columns as plain lists (flattened in C order); see :meth:`columns`."""
         return {name: values.tolist() for name, values in self.columns().items()}
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self, *, lang: str | None = None) -> pd.DataFrame:
         """A tidy pandas DataFrame, one row per stratum (needs pandas).
 
         Columns: ``indicator, numerator, denominator, value, lower, upper, unit,
@@ -379,12 +379,19 @@ class Result:
         readable labels such as ``"MISSING|ZERO_DENOMINATOR"`` (``""`` for none).
         Multi-dimensional results get a MultiIndex with one level per axis.
 
+        With ``lang="zh"`` (or ``"en"``) the frame is for reading: headers, the
+        indicator's name, the unit (``/10万``) and the flags in that language,
+        values and limits rounded half up to the indicator's ``decimals``.
+
         Examples
         --------
         >>> import mch_indicators as mch
         >>> frame = mch.get("hospital_delivery_rate").compute([99, 100], 100).to_frame()
         >>> frame[["value", "flags"]].to_dict("list")
         {'value': [99.0, 100.0], 'flags': ['', '']}
+        >>> shown = mch.get("MMR").compute(2, 26954).to_frame(lang="zh")
+        >>> shown[["指标", "数值", "单位", "标记"]].to_dict("records")
+        [{'指标': '孕产妇死亡率', '数值': 7.42, '单位': '/10万', '标记': '数值不稳定'}]
         """
         try:
             import pandas as pd
@@ -397,12 +404,20 @@ class Result:
             index = pd.MultiIndex.from_tuples(
                 list(np.ndindex(self.shape)), names=[f"dim_{i}" for i in range(self.value.ndim)]
             )
-        return pd.DataFrame(self.records(), index=index)
+        frame = pd.DataFrame(self.records(), index=index)
+        if lang is None:
+            return frame
+        from mch_indicators._display import display_frame
+
+        return display_frame(frame, lang, catalog={self.indicator.id: self.indicator})
 
     # -- text -------------------------------------------------------------------------
 
     def format(self, *, lang: str = "en", decimals: int | None = None) -> str:
-        """A scalar result as a person would write it.
+        """A scalar result as a person would write it, in English or Chinese.
+
+        Values are rounded half up (as reports print them) to ``decimals``, by
+        default the indicator's (two places unless its definition says otherwise).
 
         Examples
         --------
@@ -411,34 +426,47 @@ class Result:
         >>> r.format()
         '7.42 per 100,000 live births (95% CI 0.90–26.80) [UNRELIABLE]'
         >>> r.format(lang="zh")
-        '7.42/10万 (95% CI 0.90–26.80) [UNRELIABLE]'
+        '7.42/10万 (95%置信区间 0.90–26.80) [数值不稳定]'
         """
+        from mch_indicators._display import round_half_up
+        from mch_indicators._labels import check_lang, flag_text, label, unit_text
+
         if self.value.ndim != 0:
             raise ValueError("format() needs a scalar result; index it first, e.g. r[0]")
+        chosen = check_lang(lang)
         places = self.indicator.decimals if decimals is None else decimals
         spec = resolve_unit(self.unit)
         value = float(self.value)
+        names = "|".join(f.name or "" for f in self.flag_list())
         if math.isnan(value) and self.suppression is not None and self.reasons[0]:
-            return f"suppressed: {self.reasons[0]}"
+            return f"{label('text', 'suppressed', chosen)}: {self.reasons[0]}"
         if math.isnan(value):
-            labels = "|".join(f.name or "" for f in self.flag_list())
-            return f"NaN ({labels or 'not computed'})"
-        number = f"{value:,.{places}f}" if lang == "en" else f"{value:.{places}f}"
-        if lang == "zh":
-            text = f"{number}{spec.zh}"
+            words = flag_text(names, chosen, "、" if chosen == "zh" else "|")
+            head = "NaN" if chosen == "en" else "—"
+            return f"{head} ({words or label('text', 'not_computed', chosen)})"
+
+        def number(x: float) -> str:
+            rounded = float(round_half_up(x, places))
+            return f"{rounded:,.{places}f}" if chosen == "en" else f"{rounded:.{places}f}"
+
+        if chosen == "zh":
+            text = f"{number(value)}{unit_text(self.unit, chosen)}"
         elif spec.symbol in {"%", ""}:
-            text = f"{number}{spec.symbol}"
+            text = f"{number(value)}{spec.symbol}"
         else:
-            text = f"{number} {spec.per} {self.indicator.denominator.name.en}"
+            text = f"{number(value)} {spec.per} {self.indicator.denominator.name.en}"
+        template = label("text", "interval", chosen)
         limits = "; ".join(
-            f"{level_label(c)}% CI {float(self._lower[i]):,.{places}f}–"
-            f"{float(self._upper[i]):,.{places}f}"
+            template.format(
+                level=level_label(c),
+                lower=number(float(self._lower[i])),
+                upper=number(float(self._upper[i])),
+            )
             for i, c in enumerate(self.confidence)
         )
         text += f" ({limits})"
-        extra = [f.name for f in self.flag_list() if f.name]
-        if extra:
-            text += " [" + ", ".join(extra) + "]"
+        if names:
+            text += " [" + flag_text(names, chosen, ", " if chosen == "en" else "、") + "]"
         return text
 
     def __str__(self) -> str:

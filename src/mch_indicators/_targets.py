@@ -288,6 +288,27 @@ class Target(_Frozen):
         gap = "" if symbol in {"%", "‰", ""} else " "
         return f"{self.comparator.symbol} {self.value:g}{gap}{symbol}"
 
+    def rule_in(self, lang: str) -> str:
+        """The comparison in ``lang`` (``"en"`` or ``"zh"``), worded as in labels.toml.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> target = mch.targets_for("孕产妇死亡率", plan="healthy_china_2030")[0]
+        >>> target.rule_in("zh"), target.rule_in("en") == target.rule
+        ('≤12/10万', True)
+        """
+        from mch_indicators._labels import check_lang, label, unit_text
+
+        chosen = check_lang(lang)
+        if chosen == "en":
+            return self.rule
+        template = label("comparators", self.comparator.value, chosen, "rule")
+        value = "" if self.value is None else f"{self.value:g}"
+        return template.format(
+            value=value, unit=unit_text(self.unit, chosen), baseline=self.baseline_year
+        )
+
     def __repr__(self) -> str:
         from mch_indicators._render_html import target_repr
 

@@ -18,7 +18,7 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
 )
 from mch_indicators._adapters._pandas._compute import compute_frame
-from mch_indicators._adapters._pandas._pool import pool, pool_keys, widened
+from mch_indicators._adapters._pandas._pool import ROWS, pool, pool_keys, widened
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 
@@ -84,8 +84,8 @@ def pool_dask_frame(
     frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta_frame[c].dtype})
     flags = {_MISSING.format(c): frame[c].isna().astype("int64") for c in (num, den)}
     sums = (
-        frame.assign(**flags)
-        .groupby(keys, sort=False, observed=True, dropna=False)[[num, den, *flags]]
+        frame.assign(**flags, **{ROWS: 1})  # ROWS: how many units each sum stands for
+        .groupby(keys, sort=False, observed=True, dropna=False)[[num, den, *flags, ROWS]]
         .sum()
         .reset_index()
         .repartition(npartitions=1)

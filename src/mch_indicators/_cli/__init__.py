@@ -1,4 +1,4 @@
-"""The ``mch-indicators`` command line: list, show, targets, compute, export and demo.
+"""The ``mch-indicators`` command line: list, show, targets, compute, report, export and demo.
 
 Every failure prints one line on standard error, never a traceback, and exits
 with a documented status (``docs/cli.md``, "Exit status"):
@@ -36,6 +36,7 @@ from mch_indicators._cli._commands import (
     cmd_demo,
     cmd_export,
     cmd_list,
+    cmd_report,
     cmd_show,
     cmd_targets,
     run_command,
@@ -137,6 +138,23 @@ def _confidence(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number such as 0.95") from None
 
 
+def _lang(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default=None,
+        help="language of the output (default: $MCH_INDICATORS_LANG, else en)",
+    )
+
+
+def _reading(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--sheet", help="the sheet of a workbook, by name or number from 0")
+    command.add_argument("--encoding", help="the encoding of a text file (default: detected)")
+    command.add_argument(
+        "--delimiter", help="the delimiter of a text file (default: detected), e.g. ';'"
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, except that help that cannot be written is an error, not lost silently."""
 
@@ -173,32 +191,44 @@ def build_parser() -> argparse.ArgumentParser:
         "--variants-of", metavar="INDICATOR", help="only this indicator's family of variants"
     )
     listing.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _lang(listing)
     listing.set_defaults(handler=cmd_list)
 
     show = commands.add_parser("show", help="show one indicator's full definition")
     show.add_argument("indicator", help="id, alias, Chinese name or code, e.g. 孕产妇死亡率")
     show.add_argument("--format", choices=["text", "json"], default="text")
+    _lang(show)
     show.set_defaults(handler=cmd_show)
 
     targets = commands.add_parser("targets", help="list the targets of national and global plans")
     targets.add_argument("indicator", nargs="?", help="only targets of this indicator's family")
     targets.add_argument("--plan", help="only this plan, e.g. sdg_2030 or healthy_china_2030")
     targets.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _lang(targets)
     targets.set_defaults(handler=cmd_targets)
 
     compute = commands.add_parser(
         "compute",
         help="compute values and intervals from counts",
         description=(
-            "Compute one indicator from --numerator/--denominator, or a long CSV table "
-            "(--file) with columns indicator, numerator, denominator and any grouping "
-            "columns. Empty cells, NA and NaN are missing counts (flagged MISSING)."
+            "Compute one indicator from --numerator/--denominator, or a table (--file: CSV "
+            "or TSV in UTF-8 or GBK, or .xlsx): a long table with columns indicator, "
+            "numerator, denominator, or an office's wide table with a column per count "
+            "(活产数, 孕产妇死亡数...), from which every indicator whose counts are present "
+            "is computed. Empty cells, NA and NaN are missing counts (flagged MISSING)."
         ),
     )
     compute.add_argument("indicator", nargs="?", help="id, alias, Chinese name or code")
     compute.add_argument("--numerator", "-n", type=float, nargs="+", metavar="N")
     compute.add_argument("--denominator", "-d", type=float, nargs="+", metavar="D")
-    compute.add_argument("--file", "-f", metavar="CSV", help="counts table ('-' for stdin)")
+    compute.add_argument(
+        "--file", "-f", metavar="TABLE", help="counts table: CSV, TSV or .xlsx ('-' for stdin)"
+    )
+    compute.add_argument(
+        "--indicators", nargs="+", metavar="INDICATOR",
+        help="wide table: only these indicators (default: all whose counts are present)",
+    )  # fmt: skip
+    _reading(compute)
     compute.add_argument(
         "--confidence", "-c", type=_confidence, action="append", metavar="C",
         help="confidence level, repeatable (default 0.95)",
@@ -210,8 +240,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--suppress", choices=["ons", "nchs", "uscs"], help="withhold values by a preset rule"
     )
     compute.add_argument("--format", choices=["text", "table", "csv", "json"], default=None)
-    compute.add_argument("--lang", choices=["en", "zh"], default="en")
+    _lang(compute)
     compute.set_defaults(handler=cmd_compute)
+
+    report = commands.add_parser(
+        "report",
+        help="an office's table in, its report out (Excel or CSV)",
+        description=(
+            "Read an office's wide table (a row per county or township and year, a column "
+            "per count), compute every indicator whose counts are present for each row and "
+            "for the totals, and write the report: .xlsx (a sheet per domain and level, "
+            "flags explained, sources) or .csv (UTF-8 with BOM, for Excel)."
+        ),
+    )
+    report.add_argument("file", metavar="TABLE", help="the office's table (CSV, TSV, .xlsx)")
+    report.add_argument("--out", "-o", metavar="REPORT", help="report.xlsx or report.csv")
+    _reading(report)
+    _lang(report)
+    report.set_defaults(handler=cmd_report)
 
     export = commands.add_parser(
         "export",
@@ -232,6 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="compute the bundled example prefecture")
     demo.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    _lang(demo)
     demo.set_defaults(handler=cmd_demo)
     return parser
 

@@ -20,7 +20,9 @@ import numpy as np
 from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
 from mch_indicators._cli._frames import frame_chunks
 from mch_indicators._cli._tables import render
+from mch_indicators._display import COUNT_COLUMNS, display_frame, format_number, limit_names
 from mch_indicators._errors import MCHIndicatorsError
+from mch_indicators._labels import column_label, default_lang, flag_text, label, unit_header
 from mch_indicators._render import describe
 from mch_indicators._targets import Target, builtin_targets, targets_for
 from mch_indicators._unitspec import resolve_unit
@@ -38,11 +40,12 @@ __all__ = [
     "cmd_demo",
     "cmd_export",
     "cmd_list",
+    "cmd_report",
     "cmd_show",
     "cmd_targets",
 ]
 
-EXAMPLE = "example_prefecture.csv"
+EXAMPLE = "example_office.csv"  # GBK, Chinese headers: read like an office's file
 REQUIRED = ("indicator", "numerator", "denominator")
 
 
@@ -54,10 +57,6 @@ def unit_symbol(unit: str) -> str:
     """The unit as printed in tables: ``%``, ``‰``, ``per 100,000``."""
     spec = resolve_unit(unit)
     return spec.symbol or spec.name
-
-
-def _number(value: float, decimals: int) -> str:
-    return "" if math.isnan(value) else f"{value:.{decimals}f}"
 
 
 def catalog_of(args: argparse.Namespace) -> Catalog:
@@ -82,7 +81,7 @@ def _cell(value: Any, numeric: bool, fmt: str, decimals: int) -> Any:
         return value
     missing = value is None or (isinstance(value, float) and math.isnan(value))
     if fmt == "table":
-        return "" if missing else _number(float(value), decimals)
+        return "" if missing else format_number(float(value), decimals)
     if fmt == "json":
         return None if missing else value
     return value
@@ -151,36 +150,53 @@ def cmd_list(args: argparse.Namespace) -> str:
     if args.variants_of:
         family = {i.id for i in catalog.variants(args.variants_of)}
         indicators = [i for i in indicators if i.id in family]
-    header = ["id", "中文名", "name", "unit", "kind", "domain", "variant of", "verified"]
+    zh = args.lang == "zh"
+    keys = ["id", "中文名", "name", "unit", "kind", "domain", "variant_of", "verified"]
+    header = [column_label(k, "zh") if zh and k != "中文名" else k for k in keys]
+    header[2] = "英文名" if zh else "name"
+    header = [h if zh or h != "variant_of" else "variant of" for h in header]
+    table, json_format = args.format == "table", args.format == "json"
     rows = [
         [
             i.id,
             i.name.zh,
             i.name.en,
-            unit_symbol(i.unit) if args.format == "table" else i.unit,
-            i.kind.value,
-            i.domain.value,
-            i.variant_of or ("" if args.format != "json" else None),
-            ("yes" if i.verified else "no") if args.format != "json" else i.verified,
+            (unit_header(i.unit, args.lang) if zh else unit_symbol(i.unit)) if table else i.unit,
+            label("kinds", i.kind.value, "zh") if zh else i.kind.value,
+            label("domains", i.domain.value, "zh") if zh else i.domain.value,
+            i.variant_of or (None if json_format else ""),
+            i.verified if json_format else _yes(i.verified, args.lang),
         ]
         for i in indicators
     ]
     return render(header, rows, args.format)
 
 
-def _target_rows(targets: Sequence[Target], fmt: str) -> tuple[list[str], list[list[Any]]]:
-    header = ["indicator", "target", "year", "plan", "scope", "verified"]
+def _yes(flag: bool, lang: str) -> str:
+    if lang == "zh":
+        return "是" if flag else "否"
+    return "yes" if flag else "no"
+
+
+def _target_rows(
+    targets: Sequence[Target], fmt: str, lang: str
+) -> tuple[list[str], list[list[Any]]]:
+    keys = ["indicator", "target", "year", "plan", "scope", "verified"]
     if fmt != "table":
-        header.append("document")
+        keys.append("document")
+    header = [column_label(k, lang) for k in keys]
     rows: list[list[Any]] = []
     for target in targets:
+        verified = label("text", "verified" if target.verified else "unverified", lang)
         row = [
             target.indicator,
-            target.rule if fmt != "json" else target.model_dump(mode="json", exclude={"plan"}),
-            target.year if fmt == "json" else (target.year or "standing"),
-            target.plan.name.zh if fmt == "table" else target.plan.id,
+            target.rule_in(lang)
+            if fmt != "json"
+            else target.model_dump(mode="json", exclude={"plan"}),
+            target.year if fmt == "json" else (target.year or label("text", "standing", lang)),
+            target.plan.name.zh if fmt == "table" or lang == "zh" else target.plan.id,
             target.scope or ("" if fmt != "json" else None),
-            target.verified if fmt == "json" else ("yes" if target.verified else "unverified"),
+            target.verified if fmt == "json" else verified,
         ]
         if fmt != "table":
             row.append(target.plan.document or target.plan.sources[0].document)
@@ -205,7 +221,7 @@ def cmd_targets(args: argparse.Namespace) -> str:
             raise CommandError(f"unknown plan {args.plan!r}; known plans: {known}")
     if not targets:
         return "no targets for this indicator in the built-in plans"
-    header, rows = _target_rows(targets, args.format)
+    header, rows = _target_rows(targets, args.format, args.lang)
     return render(header, rows, args.format)
 
 
@@ -215,7 +231,7 @@ def cmd_show(args: argparse.Namespace) -> str:
     indicator = catalog.get_indicator(args.indicator)
     if args.format == "json":
         return json.dumps(indicator.model_dump(mode="json"), ensure_ascii=False, indent=2)
-    return describe(indicator, catalog)
+    return describe(indicator, catalog, lang=args.lang)
 
 
 def _compute_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -227,22 +243,66 @@ def _compute_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _compute_file(args: argparse.Namespace) -> Iterator[str]:
-    from mch_indicators._api import compute
+def _sheet(args: argparse.Namespace) -> str | int | None:
+    sheet: str | None = getattr(args, "sheet", None)
+    return int(sheet) if sheet is not None and sheet.isdigit() else sheet
+
+
+def _read(args: argparse.Namespace, path: str) -> pd.DataFrame:
     from mch_indicators._io import read_table
 
+    delimiter = getattr(args, "delimiter", None)
+    if delimiter in ("\\t", "tab"):
+        delimiter = "\t"
+    return read_table(path, sheet=_sheet(args), encoding=args.encoding, delimiter=delimiter)
+
+
+def display_rows(
+    frame: pd.DataFrame, fmt: str, lang: str, catalog: Catalog
+) -> tuple[list[str], list[list[Any]], list[bool]]:
+    """Header, rows and numeric markers of a result frame shown in ``lang`` (rounded, labelled)."""
+    shown = display_frame(frame, lang, catalog=catalog, text=fmt != "json")
+    numbers = {*COUNT_COLUMNS, "value", *limit_names([str(c) for c in frame.columns])}
+    numeric = [str(c) in numbers for c in frame.columns]
+    rows = [
+        [None if isinstance(v, float) and math.isnan(v) else _plain(v) for v in row]
+        for row in shown.itertuples(index=False)
+    ]
+    return [str(c) for c in shown.columns], rows, numeric
+
+
+def _plain(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _result_table(
+    frame: pd.DataFrame, args: argparse.Namespace, catalog: Catalog
+) -> str | Iterator[str]:
+    """A result frame as text: labelled and rounded in Chinese, streamed in chunks in English."""
+    if args.lang == "zh":
+        header, rows, numeric = display_rows(frame, args.format, args.lang, catalog)
+        return render(header, rows, args.format, numeric=numeric)
+    return frame_chunks(frame, args.format, lambda key: catalog[key].decimals)
+
+
+def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
+    from mch_indicators._api import compute
+
     catalog = catalog_of(args)
-    frame = read_table(args.file)
-    missing = [column for column in REQUIRED if column not in frame.columns]
-    if missing:
-        raise CommandError(
-            f"missing column {missing[0]!r}; the header has {', '.join(map(str, frame.columns))}"
-        )
+    frame = _read(args, args.file)
+    if "indicator" in frame.columns:
+        missing = [column for column in REQUIRED if column not in frame.columns]
+        if missing:
+            raise CommandError(
+                f"missing column {missing[0]!r}; the header has "
+                f"{', '.join(map(str, frame.columns))}"
+            )
     if frame.empty:
         raise CommandError("no data rows under the header")
-    out = compute(frame, catalog=catalog, **_compute_options(args))
+    wide = {"indicators": args.indicators} if "indicator" not in frame.columns else {}
+    out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
-    return frame_chunks(out, args.format, lambda key: catalog[key].decimals)
+    return _result_table(out, args, catalog)
 
 
 def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
@@ -263,10 +323,46 @@ def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
         if result.value.ndim == 0:
             return result.format(lang=args.lang)
         return "\n".join(r.format(lang=args.lang) for r in result)
+    if args.lang == "zh":
+        frame = result.to_frame()[list(_result_columns(result))]
+        return _result_table(frame, args, catalog_of(args))
     header, rows, numeric = result_rows(
         _result_columns(result), args.format, lambda _: indicator.decimals
     )
     return render(header, rows, args.format, numeric=numeric)
+
+
+# -- the report --------------------------------------------------------------------------
+
+
+def cmd_report(args: argparse.Namespace) -> str:
+    """``report``: an office's table to its report, written by the library; a summary printed."""
+    from mch_indicators._report import report
+
+    catalog = catalog_of(args)
+    frame = _read(args, args.file)
+    if frame.empty:
+        raise CommandError("no data rows under the header")
+    sets = report(frame, args.out, lang=args.lang, catalog=catalog)
+    zh = args.lang == "zh"
+    lines = []
+    for level, results in sets.items():
+        count = len(dict.fromkeys(results["indicator"]))
+        flagged = int((results["flags"] != "").sum())
+        lines.append(
+            f"{level}：{len(results) // max(count, 1)} 行 × {count} 项指标，{flagged} 个数值带标记"
+            if zh
+            else f"{level}: {len(results) // max(count, 1)} rows × {count} indicators, "
+            f"{flagged} values flagged"
+        )
+    if args.out is not None:
+        lines.append(f"已写入 {args.out}" if zh else f"wrote {args.out}")
+        return "\n".join(lines)
+    total = list(sets.values())[-1]
+    args.format = "table"
+    table = _result_table(total, args, catalog)
+    text = table if isinstance(table, str) else "".join(table).rstrip("\n")
+    return "\n".join([*lines, "", text])
 
 
 def cmd_export(args: argparse.Namespace) -> str:
@@ -291,86 +387,106 @@ def cmd_export(args: argparse.Namespace) -> str:
 
 
 def _pooled_rows(
-    records: Sequence[Mapping[str, Any]], label: Sequence[str], catalog: Catalog
+    records: Sequence[Mapping[str, Any]], label_keys: Sequence[str], catalog: Catalog, lang: str
 ) -> list[list[str]]:
     rows = []
     for record in records:
         indicator: Indicator = catalog[record["indicator"]]
         d = indicator.decimals
         value = float(record["value"])
-        ci = f"{_number(float(record['lower']), d)}–{_number(float(record['upper']), d)}"
+        low, high = float(record["lower"]), float(record["upper"])
+        ci = f"{format_number(low, d)}–{format_number(high, d)}"
         x, n = float(record["numerator"]), float(record["denominator"])
+        unit = unit_header(indicator.unit, "zh") if lang == "zh" else unit_symbol(indicator.unit)
         rows.append(
             [
-                *(str(record[name]) for name in label),
-                _number(value, d),
+                *(str(record[name]) for name in label_keys),
+                format_number(value, d),
                 "" if math.isnan(value) else ci,
-                unit_symbol(indicator.unit),
+                unit,
                 "" if math.isnan(x) else f"{x:,.0f}",
-                f"{n:,.0f}",
-                str(record["flags"]),
+                "" if math.isnan(n) else f"{n:,.0f}",
+                flag_text(str(record["flags"]), lang, "、" if lang == "zh" else "|"),
             ]
         )
     return rows
 
 
-def _pooled_table(rows: list[list[str]], label: list[str]) -> str:
-    header = [*label, "value", "95% CI", "unit", "numerator", "denominator", "flags"]
-    numeric = [False] * len(label) + [True, True, False, True, True, False]
-    return render(header, rows, "table", numeric=numeric)
+def _pooled_table(rows: list[list[str]], header: list[str], lang: str) -> str:
+    names = ["value", "ci", "unit", "numerator", "denominator", "flags"]
+    words = [label("text", "ci", lang) if n == "ci" else column_label(n, lang) for n in names]
+    numeric = [False] * len(header) + [True, True, False, True, True, False]
+    return render([*header, *words], rows, "table", numeric=numeric)
 
 
-def cmd_demo(args: argparse.Namespace) -> str:
-    """``demo``: the bundled example prefecture, pooled by the library and printed."""
+def _flag_legend(lang: str) -> list[str]:
+    flags = ("UNRELIABLE", "ABOVE_DENOMINATOR", "MISSING")
+    head = column_label("flags", lang)
+    return [f"{head.capitalize()}:" if lang == "en" else f"{head}："] + [
+        f"  {label('flags', f, lang)} = {label('flags', f, lang, 'meaning')}" for f in flags
+    ]
+
+
+def cmd_demo(args: argparse.Namespace) -> str | Iterator[str]:
+    """``demo``: the bundled example prefecture, read like an office's file, pooled and printed."""
+    from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._api import compute, pool
-    from mch_indicators._io import read_table
 
     catalog = builtin_catalog()
+    lang = args.lang
     with resources.as_file(resources.files("mch_indicators.definitions") / EXAMPLE) as path:
-        frame = read_table(path)
+        frame = _read_example(path)
     if args.format != "table":
         out = compute(frame, on_invalid="flag")
-        header, rows, numeric = result_rows(
-            _frame_columns(out), args.format, lambda key: catalog[key].decimals
-        )
-        return render(header, rows, args.format, numeric=numeric)
-    years = sorted(frame["year"].unique().tolist())
+        return _result_table(out, args, catalog)
+    found = match_columns(frame).fields
+    county, year = str(found["county"]), str(found["year"])
+    years = sorted(frame[year].unique().tolist())
     first, last = years[0], years[-1]
-    counties = list(dict.fromkeys(frame["county"]))
-    latest = frame[frame["year"] == last]
-    order = {key: i for i, key in enumerate(dict.fromkeys(latest["indicator"]))}
+    counties = list(dict.fromkeys(frame[county]))
+    latest = frame[frame[year] == last]
     prefecture = pool(latest, on_invalid="flag")
+    order = {key: i for i, key in enumerate(catalog)}
     prefecture = prefecture.sort_values("indicator", key=lambda ids: ids.map(order))
-    prefecture = prefecture.assign(name=[catalog[i].name.zh for i in prefecture["indicator"]])
-    prefecture_rows = _pooled_rows(prefecture.to_dict("records"), ["name"], catalog)
+    names = [getattr(catalog[i].name, lang) for i in prefecture["indicator"]]
+    if lang == "en":  # the Chinese name leads, as in the office's report
+        names = [catalog[i].name.zh for i in prefecture["indicator"]]
+    prefecture = prefecture.assign(name=names)
+    prefecture_rows = _pooled_rows(prefecture.to_dict("records"), ["name"], catalog, lang)
     mmr = catalog["maternal_mortality_ratio"]
-    mmr_rows = frame[frame["indicator"] == mmr.id]
-    one_year = pool(mmr_rows[mmr_rows["year"] == last], by="county").set_index("county")
-    all_years = pool(mmr_rows, by="county").set_index("county")
+    one_year = pool(latest, mmr, by=county).set_index(county)
+    all_years = pool(frame, mmr, by=county).set_index(county)
     by_county = [
         {**table.loc[name].to_dict(), "county": name, "years": period}
         for name in counties
         for period, table in ((str(last), one_year), (f"{first}–{last}", all_years))
     ]
+    text = {"first": first, "last": last, "file": EXAMPLE}
+    county_header = [column_label("county", lang), label("text", "years", lang)]
     return "\n".join(
         [
-            f"Synthetic prefecture of {len(counties)} counties, {first}–{last} "
-            f"({len(frame)} county-year counts bundled with mch_indicators).",
-            "",
-            f"Prefecture, {last}: counts summed over the counties, then computed "
-            "(95% CI: Wilson for proportions, exact Poisson otherwise)",
-            _pooled_table(prefecture_rows, ["indicator"]),
-            "",
-            f"{mmr.name.zh} ({mmr.name.en}) by county: {last} alone and {first}–{last} pooled",
-            _pooled_table(
-                _pooled_rows(by_county, ["county", "years"], catalog), ["county", "years"]
+            label("text", "demo_title", lang).format(
+                counties=len(counties), rows=len(frame), columns=len(frame.columns) - 2, **text
             ),
             "",
-            "Flags: UNRELIABLE = fewer than 20 events or a relative standard error above 30 %;",
-            "ABOVE_DENOMINATOR = a coverage above its planned denominator (value kept);",
-            "MISSING = a count not reported. Every county-year: mch-indicators demo --format csv",
+            label("text", "demo_prefecture", lang).format(**text),
+            _pooled_table(prefecture_rows, [column_label("indicator", lang)], lang),
+            "",
+            label("text", "demo_county", lang).format(zh=mmr.name.zh, en=mmr.name.en, **text),
+            _pooled_table(
+                _pooled_rows(by_county, ["county", "years"], catalog, lang), county_header, lang
+            ),
+            "",
+            *_flag_legend(lang),
+            label("text", "demo_more", lang).format(**text),
         ]
     )
+
+
+def _read_example(path: Any) -> pd.DataFrame:
+    from mch_indicators._io import read_table
+
+    return read_table(path)
 
 
 def run_command(args: argparse.Namespace) -> str | Iterator[str]:
@@ -379,6 +495,8 @@ def run_command(args: argparse.Namespace) -> str | Iterator[str]:
     The output is the text to print, or (a large table) its chunks, each ending a line.
     """
     try:
+        if hasattr(args, "lang"):
+            args.lang = args.lang or default_lang()
         output: str | Iterator[str] = args.handler(args)
     except MCHIndicatorsError as error:
         raise CommandError(_located(error, getattr(args, "file", None))) from None

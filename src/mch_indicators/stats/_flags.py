@@ -41,6 +41,10 @@ class Flag(IntFlag):
         code...): the value is kept, but those records could change it. The
         data-quality table of :func:`mch_indicators.compute_records` says how
         many and why.
+    INCOMPLETE
+        A pooled value over fewer units than its group has: some units did not
+        report a count, or were INVALID, and were left out of the sums (only
+        when pooling was asked to skip them).
     """
 
     MISSING = 1
@@ -50,6 +54,7 @@ class Flag(IntFlag):
     UNRELIABLE = 16
     SUPPRESSED = 32
     UNCLASSIFIED = 64
+    INCOMPLETE = 128
 
 
 def flag_label_array(flags: npt.ArrayLike, sep: str = "|") -> npt.NDArray[np.object_]:

@@ -9,7 +9,7 @@ frame is never modified.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
@@ -23,11 +23,22 @@ from mch_indicators._adapters._pandas._columns import (
     label_of,
     numbers,
     pandas,
+    require,
     resolve,
     result_columns,
 )
+from mch_indicators._adapters._pandas._wide import (
+    Shape,
+    Substitutes,
+    check_substitute,
+    located,
+    long_counts,
+    placed,
+    substitutes,
+    to_wide,
+)
 from mch_indicators._compute import compute_indicator
-from mch_indicators._errors import InvalidInputError, UnknownIndicatorError
+from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._result import limit_columns
 from mch_indicators.stats._flags import Flag
@@ -39,7 +50,14 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._result import Result
 
-__all__ = ["compute_frame", "compute_long", "compute_rows", "empty_columns"]
+__all__ = [
+    "compute_frame",
+    "compute_long",
+    "compute_rows",
+    "compute_wide",
+    "empty_columns",
+    "single_columns",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -137,29 +155,111 @@ def compute_long(
     return columns
 
 
+def single_columns(
+    frame: pd.DataFrame,
+    indicator: Indicator,
+    numerator: str | None,
+    denominator: str | None,
+    allow_substitute: Substitutes | None,
+    catalog: Catalog | None,
+) -> tuple[str, str, str]:
+    """The count columns of one indicator, checked against its terms; and the substitution note.
+
+    A named column whose header is another term's (产妇数 for live births) is
+    refused unless ``allow_substitute`` allows it; an unnamed one is the column
+    headed by the term's id, else by any of its names or aliases.
+    """
+    from mch_indicators._adapters._pandas._match import header_target, match_columns
+
+    chosen_catalog = catalog if catalog is not None else _builtin()
+    allowed = substitutes(allow_substitute, chosen_catalog)
+    named = {"numerator": numerator, "denominator": denominator}
+    found: dict[str, str] = {}
+    notes = []
+    matched: dict[str, Hashable] | None = None
+    for role, column in named.items():
+        term = getattr(indicator, role)
+        stand_in = allowed.get(term.id)
+        if column is None and stand_in is None and term.id in frame.columns:
+            column = term.id
+        elif column is None:  # by the term's names and aliases, or its allowed stand-in
+            if matched is None:
+                matched = match_columns(frame, catalog=chosen_catalog).terms
+            if stand_in is not None and stand_in in matched:
+                column = str(matched[stand_in])
+            elif term.id in frame.columns or term.id not in matched:
+                column = term.id
+            else:
+                column = str(matched[term.id])
+        require(frame, [column], f"{role} column", _why(indicator, role, named[role]))
+        given = header_target(column, chosen_catalog) if column != term.id else term.id
+        given = given or term.id
+        if given in chosen_catalog.terms:
+            note = check_substitute(indicator, role, column, given, allowed, chosen_catalog)
+            if note:
+                notes.append(note)
+        found[role] = column
+    return found["numerator"], found["denominator"], "; ".join(notes)
+
+
+def _why(indicator: Indicator, role: str, given: str | None) -> str:
+    if given is not None:
+        return ""
+    term = getattr(indicator, role)
+    return (
+        f" (the {role} term of {indicator.id}: no column is headed {term.id!r}, "
+        f"{term.name.zh!r} or one of its aliases; name your column with {role}=)"
+    )
+
+
+def _builtin() -> Catalog:
+    from mch_indicators._catalog import builtin_catalog
+
+    return builtin_catalog()
+
+
 def compute_frame(
     frame: pd.DataFrame,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Substitutes | None = None,
+    shape: Shape = "long",
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
-    """Compute an indicator on every row of a DataFrame; a tidy frame out.
+    """Compute indicators on the rows of a DataFrame: one, a long table's, or a wide table's.
 
     Parameters
     ----------
     frame : pandas.DataFrame
-        One row per stratum. Its index and every column other than the counts
-        (and ``indicator``) are kept, in front.
+        One row per stratum. Three layouts: counts of one ``indicator``; a long
+        table with an ``indicator`` column (and ``numerator``, ``denominator``);
+        or a wide table with one column per count (活产数, 孕产妇死亡数...), from
+        which many indicators are computed (see :func:`mch_indicators.match_columns`).
     indicator : str or Indicator, optional
-        The indicator of every row. Without it the frame is a long table with
-        an ``indicator`` column, and each indicator is computed on its rows.
+        The indicator of every row (a list means ``indicators=``). Without it,
+        a frame with an ``indicator`` column is a long table, any other a wide one.
     numerator, denominator : str, optional
-        Count columns; by default the indicator's term ids (``infant_deaths``
-        and ``live_births`` for the infant mortality rate), or ``numerator``
-        and ``denominator`` for a long table.
+        Count columns of one indicator; by default the column headed by the
+        term's id (``infant_deaths``), name or alias (``婴儿死亡数``). A column
+        headed by another term (``产妇数`` for live births) is refused unless
+        ``allow_substitute`` says so.
+    indicators : sequence, optional
+        Wide table: the indicators to compute (default: every indicator whose
+        numerator and denominator columns are present).
+    columns : mapping, optional
+        Wide table: ``{column: term}`` for headers the names do not give.
+    allow_substitute : mapping, optional
+        ``{definition_term: stand_in_term}``, e.g. ``{"live_births":
+        "women_delivered"}``: use a count of another term, recorded in a
+        ``substitution`` column.
+    shape : {"long", "wide"}, default "long"
+        Wide table: one row per area, period and indicator, or one row per area
+        and period with a column group per indicator.
     catalog : Catalog, optional
         Where indicator keys are looked up (default: the built-in catalog); pass
         ``mch.catalog.merged(mch.load_definitions("mine.toml"))`` for your own.
@@ -169,8 +269,17 @@ def compute_frame(
     Returns
     -------
     pandas.DataFrame
-        The kept columns, then ``indicator, numerator, denominator, value,
-        lower, upper, unit, flags``, with the input's index.
+        One indicator or a long table: the input's index and its other columns,
+        then ``indicator, numerator, denominator, value, lower, upper, unit,
+        flags``. A wide table: the area and period columns (by their field ids,
+        ``county``, ``year``) and other text columns, then the same.
+
+    Raises
+    ------
+    InvalidInputError
+        A missing or non-numeric count column, a numerator above the
+        denominator of a proportion, or a count of another term than the
+        definition's, naming both terms (and the row by its label).
 
     Examples
     --------
@@ -180,17 +289,118 @@ def compute_frame(
     >>> out = mch.compute(counts, "infant_mortality_rate")
     >>> out[["county", "value", "flags"]].round(2).to_dict("list")
     {'county': ['A', 'B'], 'value': [2.85, 3.06], 'flags': ['UNRELIABLE', 'UNRELIABLE']}
+    >>> chinese = pd.DataFrame({"县区": ["A"], "早孕建册人数": [917], "产妇数": [990]})
+    >>> try:
+    ...     mch.compute(chinese, "早孕建册率", denominator="产妇数")
+    ... except mch.InvalidInputError as error:
+    ...     print(error.reason.split(";")[0])  # doctest: +NORMALIZE_WHITESPACE
+    denominator column '产妇数' holds 产妇数 (women_delivered),
+    but 早孕建册率 (early_pregnancy_registration_rate_cn) is defined over 活产数 (live_births)
+    >>> allowed = {"live_births": "women_delivered"}
+    >>> out = mch.compute(chinese, "早孕建册率", denominator="产妇数", allow_substitute=allowed)
+    >>> out["value"].round(2).tolist(), out["substitution"].iloc[0]
+    ([92.63], "denominator live_births <- women_delivered (column '产妇数')")
     """
     frame = check_frame(frame, "compute")
+    if isinstance(indicator, Sequence) and not isinstance(indicator, str):
+        indicators, indicator = indicator, None
+    if indicators is not None or (indicator is None and "indicator" not in frame.columns):
+        if numerator is not None or denominator is not None:
+            raise InvalidInputError(
+                "numerator= and denominator= name the columns of one indicator; for a wide "
+                "table use columns={column: term}"
+            )
+        return compute_wide(
+            frame, indicators, columns=columns, allow_substitute=allow_substitute,
+            shape=shape, catalog=catalog, **options,
+        )  # fmt: skip
     pd = pandas()
     checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator, catalog)
-    num, den = count_columns(frame, chosen, numerator, denominator)
-    x, n = numbers(frame, num), numbers(frame, den)
+    note = ""
     if chosen is None:
-        columns = compute_long(frame["indicator"].tolist(), x, n, checked, frame.index, catalog)
+        num, den = count_columns(frame, chosen, numerator, denominator)
     else:
-        columns = result_columns(compute_rows(chosen, x, n, checked, frame.index))
+        num, den, note = single_columns(
+            frame, chosen, numerator, denominator, allow_substitute, catalog
+        )
+    try:
+        x, n = numbers(frame, num), numbers(frame, den)
+        if chosen is None:
+            columns_out = compute_long(
+                frame["indicator"].tolist(), x, n, checked, frame.index, catalog
+            )
+        else:
+            columns_out = result_columns(compute_rows(chosen, x, n, checked, frame.index))
+    except MCHIndicatorsError as error:
+        raise placed(error, frame) from None
+    if allow_substitute is not None:
+        columns_out["substitution"] = np.full(len(frame), note, dtype=object)
     kept = [c for c in frame.columns if c not in {num, den, "indicator"}]
-    out = pd.DataFrame(columns, index=frame.index)
+    out = pd.DataFrame(columns_out, index=frame.index)
     return as_frame(pd.concat([frame[kept], out], axis=1) if kept else out)
+
+
+def compute_wide(
+    frame: pd.DataFrame,
+    indicators: Sequence[str | Indicator] | None = None,
+    *,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Substitutes | None = None,
+    shape: Shape = "long",
+    catalog: Catalog | None = None,
+    **options: Unpack[ComputeOptions],
+) -> pd.DataFrame:
+    """Compute many indicators on a wide table (one column per count); one tidy result.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per area (and period), one column per count, headed by the
+        terms' names, ids or aliases in either language (活产数, 活产婴儿数,
+        live_births...); area and period columns (县区, 年份...) are recognised.
+    indicators : sequence, optional
+        The indicators to compute (ids, names, codes); by default every
+        computable indicator whose numerator and denominator columns are present.
+    columns : mapping, optional
+        ``{column: term}`` for headers the names do not give; always wins.
+    allow_substitute : mapping, optional
+        ``{definition_term: stand_in_term}``: compute indicators defined over the
+        first term with the column of the second (``{"live_births":
+        "women_delivered"}``). Without it, a column of another term is refused.
+        Every substitution is recorded in a ``substitution`` column.
+    shape : {"long", "wide"}, default "long"
+        ``long``: one row per area, period and indicator (area and period
+        columns named by their field ids, ``county``, ``year``...; then
+        ``indicator, numerator, denominator, value, lower, upper, unit, flags``).
+        ``wide``: one row per area and period, a column group per indicator.
+    **options
+        The compute options (:class:`~mch_indicators.ComputeOptions`).
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> table = pd.DataFrame({"县区": ["河阳县", "石门县"], "年份": [2024, 2024],
+    ...                       "活产数": [13957, 4210], "孕产妇死亡数": [1, 0],
+    ...                       "早孕建册人数": [12950, 3801]})
+    >>> out = mch.compute(table)
+    >>> out[["county", "year", "indicator", "value"]].round(2)
+      county  year                             indicator  value
+    0    河阳县  2024              maternal_mortality_ratio   7.16
+    1    河阳县  2024  early_pregnancy_registration_rate_cn  92.78
+    2    石门县  2024              maternal_mortality_ratio   0.00
+    3    石门县  2024  early_pregnancy_registration_rate_cn  90.29
+    """
+    if shape not in ("long", "wide"):
+        raise InvalidInputError(f"shape must be 'long' or 'wide', got {shape!r}")
+    long, places = long_counts(
+        frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog
+    )
+    k = len(long) // max(len(frame), 1) if len(frame) else 0
+    try:
+        tidy = compute_frame(long, None, catalog=catalog, **options)
+    except MCHIndicatorsError as error:
+        raise located(error, frame, places, k) from None
+    if "substitution" in tidy.columns:
+        tidy = tidy[[c for c in tidy.columns if c != "substitution"] + ["substitution"]]
+    return to_wide(tidy, k) if shape == "wide" and k else tidy

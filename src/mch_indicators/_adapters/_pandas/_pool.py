@@ -6,7 +6,8 @@ checked, not copied); the interval work is on the small table of sums.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Unpack, cast
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Unpack, cast
 
 import numpy as np
 
@@ -24,8 +25,8 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
     result_columns,
 )
-from mch_indicators._adapters._pandas._compute import compute_long, compute_rows
-from mch_indicators._errors import InvalidInputError, UnknownIndicatorError
+from mch_indicators._adapters._pandas._compute import compute_long, compute_rows, single_columns
+from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
 
 __all__ = [
+    "ROWS",
+    "Missing",
     "canonical_ids",
     "compute_sums",
     "group_sums",
@@ -45,12 +48,15 @@ __all__ = [
 ]
 
 
-def group_sums(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.DataFrame:
+def group_sums(
+    frame: pd.DataFrame, keys: list[str], counts: list[str], *, sizes: str | None = None
+) -> pd.DataFrame:
     """Sums of ``counts`` by ``keys``; a missing count makes its group's sum NaN.
 
     The counts are summed in place by pandas (no float copy of a large frame)
     when they are float64 or integers; narrower floats (float32, float16) are
     summed in float64, never in their own precision. The result is float64.
+    ``sizes`` names a column for the rows in each group.
     """
     for column in counts:
         check_numeric(frame, column)
@@ -60,9 +66,13 @@ def group_sums(frame: pd.DataFrame, keys: list[str], counts: list[str]) -> pd.Da
         for column in counts:
             if frame[column].hasnans:
                 sums[column] = np.nan
+        if sizes is not None:
+            sums[sizes] = float(len(frame))
         return as_frame(sums)
     grouped = frame.groupby(keys, sort=True, observed=True, dropna=False)
     sums = grouped[counts].sum().astype(np.float64)
+    if sizes is not None:
+        sums[sizes] = grouped.size().to_numpy(dtype=np.float64)
     for column in counts:
         if frame[column].hasnans:  # propagate missing counts, as summing by hand would
             missing = frame[column].isna().groupby([frame[k] for k in keys], observed=True,
@@ -168,15 +178,105 @@ def compute_sums(
     return as_frame(pd.concat([sums[front], pd.DataFrame(columns, index=sums.index)], axis=1))
 
 
+Missing = Literal["propagate", "skip"]
+
+#: Hidden column: how many units (input rows) a row of counts stands for. Absent,
+#: every row is one unit; the dask adapter sums it with the counts.
+ROWS = "__mch_rows__"
+_POOLED = "__mch_pooled__"
+
+
+def _bounded(frame: pd.DataFrame, chosen: Indicator | None, catalog: Catalog | None) -> Any:
+    """Per row, whether its indicator is a proportion (numerator never above denominator)."""
+    if chosen is not None:
+        return chosen.kind.family == "binomial"
+    kinds = {
+        key: resolve(str(key), catalog).kind.family == "binomial"
+        for key in frame["indicator"].dropna().unique()
+    }
+    return frame["indicator"].map(kinds).fillna(False).to_numpy(dtype=bool)
+
+
+def _left_out(
+    frame: pd.DataFrame,
+    chosen: Indicator | None,
+    num: str,
+    den: str,
+    missing: Missing,
+    options: Options,
+    catalog: Catalog | None,
+) -> Any:
+    """Rows left out of the sums, or None when none can be.
+
+    Those are missing counts under ``missing="skip"``, and rows whose numerator
+    exceeds the denominator of a proportion (an error naming the first unless
+    ``on_invalid="flag"``).
+    """
+    bounded = _bounded(frame, chosen, catalog)
+    if missing == "propagate" and not np.any(bounded):
+        return None
+    x, n = numbers(frame, num), numbers(frame, den)
+    out = (np.isnan(x) | np.isnan(n)) if missing == "skip" else np.zeros(len(frame), bool)
+    with np.errstate(invalid="ignore"):
+        invalid = bounded & (x > n)
+    if invalid.any() and options.on_invalid == "raise":
+        first = int(np.flatnonzero(invalid)[0])
+        row = label_of(frame.index, first)
+        reason = (
+            f"numerator {x[first]:g} exceeds denominator {n[first]:g}, impossible for a "
+            "proportion; it cannot be pooled"
+        )
+        raise InvalidInputError(
+            reason, row=row,
+            message=f"row {row!r}: {reason}; pass on_invalid='flag' to leave such rows out "
+            "of the sums (the pooled row then says how many units it has)",
+        )  # fmt: skip
+    return out | invalid
+
+
+def _weighted(frame: pd.DataFrame, num: str, den: str, left_out: Any) -> pd.DataFrame:
+    """The frame with unit counts, and the counts of rows left out set to 0."""
+    rows = frame[ROWS].to_numpy(np.float64) if ROWS in frame.columns else np.ones(len(frame))
+    if left_out is None or not left_out.any():
+        return as_frame(frame.assign(**{ROWS: rows, _POOLED: rows}))
+    kept = ~left_out
+    return as_frame(
+        frame.assign(
+            **{
+                num: np.where(kept, numbers(frame, num), 0.0),
+                den: np.where(kept, numbers(frame, den), 0.0),
+                ROWS: rows,
+                _POOLED: np.where(kept, rows, 0.0),
+            }
+        )
+    )
+
+
+def _with_coverage(out: pd.DataFrame, units: Any, pooled: Any) -> pd.DataFrame:
+    """``units`` and ``units_pooled`` columns; INCOMPLETE where some units were left out."""
+    flags = out["flags"].to_numpy(dtype=object)
+    short = pooled < units
+    if short.any():
+        flags = flags.copy()
+        flags[short] = [f"{f}|INCOMPLETE" if f else "INCOMPLETE" for f in flags[short]]
+    return as_frame(
+        out.assign(flags=flags, units=units.astype(np.int64), units_pooled=pooled.astype(np.int64))
+    )
+
+
 def pool(
     frame: pd.DataFrame,
-    indicator: str | Indicator | None = None,
+    indicator: str | Indicator | Sequence[str | Indicator] | None = None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    missing: Missing = "propagate",
+    indicators: Sequence[str | Indicator] | None = None,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
@@ -191,32 +291,44 @@ def pool(
     Parameters
     ----------
     frame : pandas.DataFrame or dask DataFrame
-        Counts, one row per stratum (county-year, age band...).
+        Counts, one row per stratum (county-year, age band...): of one
+        indicator, a long table with an ``indicator`` column, or a wide table
+        with a column per count (as :func:`mch_indicators.compute` takes them).
     indicator : str or Indicator, optional
         The indicator; without it the frame is a long table with an
-        ``indicator`` column and each indicator is pooled separately.
+        ``indicator`` column (each indicator pooled separately) or a wide one.
     numerator, denominator : str, optional
         Count columns (default: the indicator's term ids, or ``numerator`` and
         ``denominator`` for a long table).
     by : str or list of str, optional
         Grouping columns (county → city: ``by="city"``); None pools all rows.
+        For a wide table, a header (``"地市"``) or its field id (``"prefecture"``).
     over, window : str and int, optional
         Rolling pooled windows: ``over="year", window=3`` sums each run of 3
         consecutive years within the ``by`` groups (``over`` is added to them);
         rows with a year missing in the window are left out.
+    missing : {"propagate", "skip"}, default "propagate"
+        A unit (row) that did not report a count: ``"propagate"`` makes its
+        group's value NaN (flagged MISSING); ``"skip"`` pools the units that
+        reported, and flags the group INCOMPLETE.
+    indicators, columns, allow_substitute
+        For a wide table, as in :func:`mch_indicators.compute`.
     catalog : Catalog, optional
         Where indicator keys are looked up (default: the built-in catalog).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`), applied to
-        the pooled counts.
+        the pooled counts. A unit whose numerator exceeds the denominator of a
+        proportion is an error naming it, or with ``on_invalid="flag"`` is left
+        out of the sums (INCOMPLETE), never summed.
 
     Returns
     -------
     pandas.DataFrame
         One row per group: the ``by`` columns (and ``period`` for windows),
-        ``indicator, numerator, denominator, value, lower, upper, unit, flags``.
-        A missing count in any stratum makes its group NaN, flagged MISSING.
-        Given a dask DataFrame, :func:`mch_indicators.pool` returns a lazy one.
+        ``indicator, numerator, denominator, value, lower, upper, unit, flags``,
+        then ``units`` (rows in the group) and ``units_pooled`` (rows summed).
+        Given a dask DataFrame, :func:`mch_indicators.pool` returns a lazy one
+        (``missing="skip"`` is for pandas).
 
     Examples
     --------
@@ -224,24 +336,97 @@ def pool(
     >>> counts = pd.DataFrame({"city": ["X", "X", "Y"], "county": ["a", "b", "c"],
     ...                        "deaths": [1, 2, 0], "births": [9000, 17954, 5000]})
     >>> out = mch.pool(counts, "MMR", numerator="deaths", denominator="births", by="city")
-    >>> out[["city", "numerator", "denominator"]].to_dict("list")
-    {'city': ['X', 'Y'], 'numerator': [3.0, 0.0], 'denominator': [26954.0, 5000.0]}
+    >>> out[["city", "numerator", "denominator", "units"]].to_dict("list")
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'city': ['X', 'Y'], 'numerator': [3.0, 0.0], 'denominator': [26954.0, 5000.0],
+     'units': [2, 1]}
     >>> out["value"].round(2).tolist()
     [11.13, 0.0]
+    >>> counts.loc[1, "deaths"] = None  # county b did not report
+    >>> skipped = mch.pool(counts, "MMR", numerator="deaths", denominator="births",
+    ...                    by="city", missing="skip")
+    >>> skipped[["city", "denominator", "units", "units_pooled", "flags"]].iloc[0].to_dict()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'city': 'X', 'denominator': 9000.0, 'units': 2, 'units_pooled': 1,
+     'flags': 'UNRELIABLE|INCOMPLETE'}
     """
     frame = check_frame(frame, "pool")
+    if missing not in ("propagate", "skip"):
+        raise InvalidInputError(f"missing must be 'propagate' or 'skip', got {missing!r}")
+    if isinstance(indicator, Sequence) and not isinstance(indicator, str):
+        indicators, indicator = indicator, None
+    if indicators is not None or (indicator is None and "indicator" not in frame.columns):
+        return _pool_wide(
+            frame, indicators, by=by, over=over, window=window, missing=missing,
+            columns=columns, allow_substitute=allow_substitute, catalog=catalog, **options,
+        )  # fmt: skip
     checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator, catalog)
-    num, den = count_columns(frame, chosen, numerator, denominator)
+    note = ""
+    if chosen is None:
+        num, den = count_columns(frame, chosen, numerator, denominator)
+    else:
+        num, den, note = single_columns(
+            frame, chosen, numerator, denominator, allow_substitute, catalog
+        )
     keys = pool_keys(frame, chosen, by, over, window)
     if num in keys or den in keys:
         raise InvalidInputError("a count column cannot also be a grouping column")
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
         frame = frame.assign(indicator=canonical_ids(frame, catalog))
-    sums = group_sums(frame, keys, [num, den])
-    if over is not None and window is not None:
-        sums = rolling_sums(sums, keys, over, window, [num, den])
-    return compute_sums(sums, chosen, num, den, checked, catalog)
+    try:
+        left_out = _left_out(frame, chosen, num, den, missing, checked, catalog)
+    except MCHIndicatorsError as error:
+        from mch_indicators._adapters._pandas._wide import placed
+
+        raise placed(error, frame) from None
+    whole = ROWS not in frame.columns and window is None
+    if whole and (left_out is None or not left_out.any()):  # every row counts: no copy
+        sums = group_sums(frame, keys, [num, den], sizes=ROWS)
+        units = sums.pop(ROWS).to_numpy()
+        pooled = units
+    else:
+        counts = [num, den, ROWS, _POOLED]
+        sums = group_sums(_weighted(frame, num, den, left_out), keys, counts)
+        if over is not None and window is not None:
+            sums = rolling_sums(sums, keys, over, window, counts)
+        units, pooled = sums.pop(ROWS).to_numpy(), sums.pop(_POOLED).to_numpy()
+    none = pooled == 0
+    if none.any():  # no unit reported: the group's counts are missing, not zero
+        sums.loc[none, [num, den]] = np.nan
+    out = _with_coverage(compute_sums(sums, chosen, num, den, checked, catalog), units, pooled)
+    return as_frame(out.assign(substitution=note)) if allow_substitute is not None else out
+
+
+def _pool_wide(
+    frame: pd.DataFrame,
+    indicators: Sequence[str | Indicator] | None,
+    *,
+    by: Columns,
+    over: str | None,
+    window: int | None,
+    missing: Missing,
+    columns: Mapping[Hashable, str] | None,
+    allow_substitute: Mapping[str, str] | None,
+    catalog: Catalog | None,
+    **options: Unpack[ComputeOptions],
+) -> pd.DataFrame:
+    """Pool a wide table: laid out long (area and period columns by field id), then pooled."""
+    from mch_indicators._adapters._pandas._match import match_columns
+    from mch_indicators._adapters._pandas._wide import located, long_counts
+
+    renamed = {str(c): f for f, c in match_columns(frame, columns, catalog=catalog).fields.items()}
+    keys = [renamed.get(k, k) for k in as_list(by)]
+    long, places = long_counts(
+        frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog
+    )
+    try:
+        return pool(
+            long, None, by=keys or None, over=renamed.get(over, over) if over else None,
+            window=window, missing=missing, catalog=catalog, **options,
+        )  # fmt: skip
+    except MCHIndicatorsError as error:
+        raise located(error, frame, places, len(long) // max(len(frame), 1)) from None
 
 
 def canonical_ids(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.Series[Any]:

@@ -1,0 +1,284 @@
+"""Wide tables, many indicators: one row per area and period, one column per count.
+
+An office's table has a column per count (活产数, 孕产妇死亡数, 产妇数...). Its
+columns are matched to the catalog's terms (:mod:`._match`), every indicator
+whose numerator and denominator are both present (or those asked for) is laid
+out as a long table of counts (``indicator, numerator, denominator`` beside the
+area and period labels), and the long-table paths compute or pool it. An
+indicator never takes a count of another term than its definition's unless
+the caller says so with ``allow_substitute``, which the result then records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas, resolve
+from mch_indicators._adapters._pandas._match import (
+    ColumnMatch,
+    indicator_label,
+    match_columns,
+    resolve_term,
+    term_label,
+)
+from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mch_indicators._catalog import Catalog
+    from mch_indicators._model import Indicator
+
+__all__ = [
+    "Shape",
+    "Substitutes",
+    "check_substitute",
+    "located",
+    "long_counts",
+    "placed",
+    "substitutes",
+    "to_wide",
+    "with_place",
+]
+
+Shape = Literal["long", "wide"]
+Substitutes = Mapping[str, str]
+
+
+def substitutes(allow: Substitutes | None, catalog: Catalog) -> dict[str, str]:
+    """``allow_substitute`` with every term resolved to its id (definition -> stand-in)."""
+    resolved = {}
+    for wanted, given in dict(allow or {}).items():
+        resolved[resolve_term(str(wanted), catalog)] = resolve_term(str(given), catalog)
+    return resolved
+
+
+def check_substitute(
+    indicator: Indicator,
+    role: str,
+    column: Hashable,
+    given: str,
+    allowed: Mapping[str, str],
+    catalog: Catalog,
+) -> str | None:
+    """Refuse a column of another term than the definition's, unless allowed.
+
+    Returns the text recorded in the result for an allowed substitution, None
+    when the column holds the definition's own term.
+    """
+    term = getattr(indicator, role)
+    if given == term.id:
+        return None
+    other = catalog.terms.get(given)
+    other_label = term_label(other) if other is not None else given
+    if allowed.get(term.id) == given:
+        return f"{role} {term.id} <- {given} (column {column!r})"
+    raise InvalidInputError(
+        f"{role} column {column!r} holds {other_label}, but {indicator_label(indicator)} is "
+        f"defined over {term_label(term)}; computing it over another count gives another "
+        f"indicator. If that is what you mean, say so: allow_substitute="
+        f"{{{term.id!r}: {given!r}}} (recorded in the result)",
+        column=str(column),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What to lay out: each indicator with its two columns and a substitution note."""
+
+    indicators: list[Indicator]
+    columns: list[tuple[Hashable, Hashable]]
+    notes: list[str]
+
+
+def _plan(
+    match: ColumnMatch,
+    wanted: Sequence[str | Indicator] | None,
+    allowed: Mapping[str, str],
+    catalog: Catalog,
+) -> _Plan:
+    def column_for(term_id: str) -> tuple[Hashable | None, str]:
+        stand_in = allowed.get(term_id)
+        if stand_in is not None and stand_in in match.terms:
+            return match.terms[stand_in], f"{term_id} <- {stand_in}"
+        return match.terms.get(term_id), ""
+
+    chosen = (
+        [resolve(key, catalog) for key in wanted]
+        if wanted is not None
+        else [i for i in catalog.values() if i.computable]
+    )
+    plan = _Plan([], [], [])
+    for indicator in chosen:
+        num, num_note = column_for(indicator.numerator.id)
+        den, den_note = column_for(indicator.denominator.id)
+        if num is None or den is None:
+            if wanted is None:
+                continue
+            missing = indicator.numerator if num is None else indicator.denominator
+            raise InvalidInputError(
+                f"{indicator_label(indicator)} needs {term_label(missing)}: no column of the "
+                f"table matches it (say which with columns={{'<column>': {missing.id!r}}}); "
+                f"matched: {', '.join(map(str, match.terms.values())) or 'nothing'}"
+            )
+        plan.indicators.append(indicator)
+        plan.columns.append((num, den))
+        notes = [f"numerator {num_note}"] * bool(num_note) + [f"denominator {den_note}"] * bool(
+            den_note
+        )
+        plan.notes.append("; ".join(notes))
+    if not plan.indicators:
+        raise InvalidInputError(
+            "no indicator can be computed: no numerator and denominator of one indicator "
+            f"match the columns ({', '.join(map(str, match.terms.values())) or 'none matched'}"
+            "); see mch.match_columns(table), or name them with columns={column: term}"
+        )
+    return plan
+
+
+def with_place(
+    error: MCHIndicatorsError, place: str | None, row: Hashable | None = None
+) -> MCHIndicatorsError:
+    """The same error about ``row`` (default: its own), its place (``石门县/2023``) in front.
+
+    An error that already names its place keeps it (and is only moved to ``row``).
+    """
+    copy = type(error).__new__(type(error))
+    copy.__dict__.update(error.__dict__)
+    copy.args = error.args
+    if row is not None:
+        copy.row = row
+    known = getattr(error, "place", None)
+    if place and not known:
+        copy.reason = f"{place}: {error.reason}"
+        copy.args = (copy.reason,)
+        copy.place = place  # type: ignore[attr-defined]
+    shown = known or place
+    if error.message is not None and row is None:  # its own words, the place after them
+        copy.message = error.message + (f" [{place}]" if place and not known else "")
+        return copy
+    bare = copy.reason.removeprefix(f"{shown}: ") if shown else copy.reason
+    where = f"row {copy.row!r}" + (f" ({shown})" if shown else "")
+    column = f"column {copy.column!r}, " if copy.column is not None else ""
+    copy.message = f"{column}{where}: {bare}" if copy.row is not None else None
+    return copy
+
+
+def placed(error: MCHIndicatorsError, frame: pd.DataFrame) -> MCHIndicatorsError:
+    """``error`` about a row of ``frame``, with the row's area and period in front."""
+    if error.row is None or getattr(error, "place", None):
+        return error
+    try:
+        columns = list(match_columns(frame).fields.values())
+        position = np.flatnonzero(frame.index == error.row)
+    except (MCHIndicatorsError, TypeError, ValueError):
+        return error
+    if not columns or position.size != 1:
+        return error
+    place = "/".join(str(frame[c].iloc[int(position[0])]) for c in columns)
+    return with_place(error, place)
+
+
+def _places(frame: pd.DataFrame, label_columns: list[Hashable]) -> list[str]:
+    if not label_columns:
+        return []
+    parts = [frame[c].astype(str).tolist() for c in label_columns]
+    return ["/".join(values) for values in zip(*parts, strict=True)]
+
+
+def long_counts(
+    frame: pd.DataFrame,
+    wanted: Sequence[str | Indicator] | None = None,
+    *,
+    columns: Mapping[Hashable, str] | None = None,
+    allow_substitute: Substitutes | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[pd.DataFrame, list[str]]:
+    """A wide table as a long table of counts, and the place of each input row.
+
+    Columns of the long table: the label fields (renamed to their ids:
+    ``county``, ``year``...), other text columns, then ``indicator``,
+    ``numerator``, ``denominator`` (and ``substitution`` when
+    ``allow_substitute`` is given); rows are input row by indicator.
+    """
+    pd = pandas()
+    if catalog is None:
+        from mch_indicators._catalog import builtin_catalog
+
+        catalog = builtin_catalog()
+    match = match_columns(frame, columns, catalog=catalog)
+    allowed = substitutes(allow_substitute, catalog)
+    plan = _plan(match, wanted, allowed, catalog)
+    label_columns = list(match.fields.values())
+    kept = [
+        c
+        for c in match.unmatched
+        if not pd.api.types.is_numeric_dtype(frame[c].dtype) and c != "indicator"
+    ]
+    places = _places(frame, label_columns)
+    counts = {}
+    for column in dict.fromkeys(c for pair in plan.columns for c in pair):
+        try:
+            counts[column] = numbers(frame, str(column))
+        except MCHIndicatorsError as error:
+            if error.row is None or not places:
+                raise
+            position = int(np.flatnonzero(frame.index == error.row)[0])
+            raise with_place(error, places[position]) from None
+    rows, k = len(frame), len(plan.indicators)
+    out: dict[Hashable, Any] = {}
+    for field_id, column in match.fields.items():
+        out[field_id] = np.repeat(frame[column].to_numpy(), k)
+    for column in kept:
+        out[column] = np.repeat(frame[column].to_numpy(), k)
+    out["indicator"] = np.tile(np.array([i.id for i in plan.indicators], dtype=object), rows)
+    out["numerator"] = np.column_stack([counts[num] for num, _ in plan.columns]).ravel()
+    out["denominator"] = np.column_stack([counts[den] for _, den in plan.columns]).ravel()
+    if allow_substitute is not None:
+        out["substitution"] = np.tile(np.array(plan.notes, dtype=object), rows)
+    long = pd.DataFrame(out, index=pd.RangeIndex(rows * k))
+    return as_frame(long), [place for place in places for _ in range(k)]
+
+
+def to_wide(tidy: pd.DataFrame, indicators: int) -> pd.DataFrame:
+    """A tidy result laid out by :func:`long_counts` with one column group per indicator.
+
+    The index holds the label columns (or counts rows when there are none); the
+    columns are a MultiIndex of (indicator, quantity): ``numerator``,
+    ``denominator``, ``value``, the limits and ``flags``.
+    """
+    pd = pandas()
+    start = list(tidy.columns).index("indicator")
+    labels = list(tidy.columns[:start])
+    quantities = [c for c in tidy.columns[start:] if c not in ("indicator", "unit")]
+    rows = len(tidy) // indicators
+    order = tidy["indicator"].iloc[:indicators].tolist()
+    data = {}
+    for j, indicator in enumerate(order):
+        for quantity in quantities:
+            data[(indicator, quantity)] = tidy[quantity].to_numpy().reshape(rows, indicators)[:, j]
+    firsts = tidy.iloc[::indicators]
+    index = (
+        pd.MultiIndex.from_frame(firsts[labels])
+        if len(labels) > 1
+        else pd.Index(firsts[labels[0]])
+        if labels
+        else pd.RangeIndex(rows)
+    )
+    wide = pd.DataFrame(data, index=index)
+    wide.columns = pd.MultiIndex.from_tuples(list(data), names=["indicator", None])
+    return as_frame(wide)
+
+
+def located(
+    error: MCHIndicatorsError, frame: pd.DataFrame, places: list[str], k: int
+) -> MCHIndicatorsError:
+    """An error about a row of the long table, told about the input row and its place."""
+    if error.row is None or not isinstance(error.row, int | np.integer) or not k:
+        return error
+    row = label_of(frame.index, int(error.row) // k)
+    return with_place(error, places[int(error.row)] if places else None, row)

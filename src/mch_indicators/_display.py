@@ -1,0 +1,185 @@
+"""Result tables as people read them: labels in one language, numbers rounded as reports print.
+
+:func:`display_frame` turns any tidy result frame (from :func:`mch_indicators.compute`,
+:func:`mch_indicators.pool` or :meth:`Result.to_frame`) into the frame a report shows:
+indicator names instead of ids, units as written (``/10万``, ``‰``), flags in words,
+column headers in ``lang``, values and limits rounded half up to each indicator's
+``decimals`` (two by default). The CLI tables, the CSV for Excel and the Excel report
+all come through here; nothing is computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._labels import check_lang, column_label, flag_text, label, unit_header
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mch_indicators._model import Indicator
+
+__all__ = [
+    "COUNT_COLUMNS",
+    "RESULT_COLUMNS",
+    "display_frame",
+    "format_number",
+    "header_with_unit",
+    "kind_text",
+    "limit_names",
+    "round_half_up",
+]
+
+#: Columns of a tidy result that are not labels of the rows.
+RESULT_COLUMNS = frozenset(
+    {
+        *("indicator", "numerator", "denominator", "value", "unit", "confidence", "method"),
+        *("flags", "suppressed_because", "units", "units_pooled", "substitution"),
+    }
+)
+#: Columns holding whole counts (printed without decimals).
+COUNT_COLUMNS = ("numerator", "denominator", "units", "units_pooled")
+
+
+def limit_names(columns: list[str]) -> list[str]:
+    """The limit columns among ``columns`` (``lower``, ``upper_95``...)."""
+    return [c for c in columns if c in ("lower", "upper") or c.startswith(("lower_", "upper_"))]
+
+
+def round_half_up(values: npt.ArrayLike, decimals: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """Round as reports do (四舍五入): halves away from zero, on the printed decimal.
+
+    Binary noise is removed first (97.985 is stored as 97.98499999...), so the
+    result is what rounding the decimal number by hand gives, unlike
+    :func:`numpy.round`, which rounds halves to even.
+
+    Examples
+    --------
+    >>> round_half_up([97.985, 2.225, 0.125, float("nan")], 2).tolist()
+    [97.99, 2.23, 0.13, nan]
+    """
+    array = np.asarray(values, dtype=np.float64)
+    scale = 10.0 ** np.asarray(decimals, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        scaled = np.round(np.abs(array) * scale, 6)
+        rounded: npt.NDArray[np.float64] = np.sign(array) * np.floor(scaled + 0.5) / scale
+    return rounded
+
+
+def format_number(value: float, decimals: int) -> str:
+    """A rounded number as text with exactly ``decimals`` places; ``""`` for NaN."""
+    if value != value:  # NaN
+        return ""
+    return f"{float(round_half_up(value, decimals)):.{decimals}f}"
+
+
+def _indicator_of(catalog: Mapping[str, Indicator] | None) -> Callable[[str], Indicator | None]:
+    if catalog is None:
+        raise ValueError("display_frame needs the catalog its indicator ids come from")
+    chosen = catalog
+
+    def find(key: str) -> Indicator | None:
+        return chosen.get(key)
+
+    return find
+
+
+def display_frame(
+    frame: pd.DataFrame,
+    lang: str = "en",
+    *,
+    catalog: Mapping[str, Indicator] | None = None,
+    text: bool = False,
+    names: bool = True,
+) -> pd.DataFrame:
+    """A tidy result frame as a report shows it.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Output of :func:`compute`, :func:`pool` or :meth:`Result.to_frame`.
+    lang : {"en", "zh"}
+        Language of headers, names, units and flags.
+    catalog : Catalog or mapping of id to Indicator
+        Where indicator ids are looked up for names and decimals.
+    text : bool, default False
+        Numbers as text with a fixed number of places (``"7.40"``, counts
+        ``"13957"``), for CSV and terminals; otherwise rounded floats.
+    names : bool, default True
+        Replace indicator ids by their names in ``lang``.
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> out = mch.compute(pd.DataFrame({"maternal_deaths": [2], "live_births": [26954]}), "MMR")
+    >>> display_frame(out, "zh", catalog=mch.catalog).iloc[0].to_dict()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'指标': '孕产妇死亡率', '分子': 2, '分母': 26954, '数值': 7.42, '下限': 0.9, '上限': 26.8,
+     '单位': '/10万', '标记': '数值不稳定'}
+    """
+    chosen = check_lang(lang)
+    pd = _pandas()
+    find = _indicator_of(catalog)
+    out = frame.copy()
+    columns = [str(c) for c in out.columns]
+    indicators = [find(str(key)) for key in out["indicator"]] if "indicator" in columns else []
+    decimals = np.array([2 if i is None else i.decimals for i in indicators] or [2] * len(out))
+    for column in ["value", *limit_names(columns)]:
+        if column in columns:
+            values = round_half_up(out[column].to_numpy(dtype=np.float64), decimals)
+            out[column] = (
+                [format_number(v, int(d)) for v, d in zip(values, decimals, strict=True)]
+                if text
+                else values
+            )
+    for column in COUNT_COLUMNS:
+        if column in columns:
+            out[column] = _counts(out[column], text)
+    if "unit" in columns:
+        out["unit"] = [unit_header(str(u), chosen) for u in out["unit"]]
+    if "flags" in columns:
+        sep = "、" if chosen == "zh" else "|"
+        out["flags"] = [flag_text(str(f), chosen, sep) for f in out["flags"]]
+    if names and "indicator" in columns:
+        out["indicator"] = [
+            str(key) if i is None else getattr(i.name, chosen)
+            for key, i in zip(out["indicator"], indicators, strict=True)
+        ]
+    out.columns = pd.Index([column_label(c, chosen) for c in columns])
+    return out
+
+
+def _counts(series: pd.Series[Any], text: bool) -> Any:
+    values = series.to_numpy(dtype=np.float64)
+    whole = np.isnan(values) | (values == np.round(values))
+    if text:
+        return [
+            "" if v != v else (f"{v:.0f}" if w else f"{v:g}")
+            for v, w in zip(values, whole, strict=True)
+        ]
+    if whole.all() and not np.isnan(values).any():
+        return values.astype(np.int64)
+    return values
+
+
+def header_with_unit(indicator: Indicator, lang: str) -> str:
+    """``孕产妇死亡率(/10万)``: an indicator's name with its unit, for a column header."""
+    chosen = check_lang(lang)
+    name = getattr(indicator.name, chosen)
+    unit = unit_header(indicator.unit, chosen)
+    return f"{name}({unit})" if chosen == "zh" else f"{name} ({unit})"
+
+
+def kind_text(indicator: Indicator, lang: str) -> str:
+    """The indicator's kind in ``lang``."""
+    return label("kinds", indicator.kind.value, lang)
+
+
+def _pandas() -> Any:
+    import pandas as pd
+
+    return pd

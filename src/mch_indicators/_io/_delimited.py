@@ -1,0 +1,322 @@
+"""Delimited text tables: CSV, TSV and their cousins, with the delimiter found or checked.
+
+The delimiter is chosen from ``,``, tab, ``;`` and ``|`` by the first lines:
+the one that splits the header into the most fields and gives the same number
+of fields on the lines below wins. A delimiter given by the caller is checked
+the same way, so that a tab-separated file read as CSV is named as such instead
+of becoming one column whose name is the whole header.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from itertools import islice
+from typing import TYPE_CHECKING, Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._cells import check_header, finish_table, header_position, typed_column
+from mch_indicators._io._numbers import Decimal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["DELIMITERS", "choose_delimiter", "read_delimited", "sniff_delimiter"]
+
+#: Delimiters tried, with the names messages use.
+DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}
+_BLANK = re.compile(r"(?m)^[ \t]+$")
+
+
+def _fields(lines: list[str], delimiter: str) -> list[int]:
+    return [len(row) for row in csv.reader(lines, delimiter=delimiter) if any(row)]
+
+
+def _score(lines: list[str], delimiter: str) -> tuple[int, int]:
+    """(header fields, lines agreeing with the header) for ``delimiter``."""
+    counts = _fields(lines, delimiter)
+    if not counts or counts[0] < 2:
+        return (0, 0)
+    return (counts[0], sum(c == counts[0] for c in counts[1:]))
+
+
+def sniff_delimiter(text: str) -> str | None:
+    r"""The delimiter of ``text`` judged by its first lines, or None for one column.
+
+    Examples
+    --------
+    >>> sniff_delimiter("县区\t活产数\n河阳县\t13957\n")
+    '\t'
+    >>> sniff_delimiter('county,births\n"a, b",1\nc,3\n')
+    ','
+    """
+    lines = list(islice(io.StringIO(text[:65536]), 20))
+    scores = {d: _score(lines, d) for d in DELIMITERS}
+    best = max(scores, key=lambda d: (scores[d][1], scores[d][0]))
+    return best if scores[best][0] >= 2 else None
+
+
+def _check_delimiter(text: str, delimiter: str, name: str) -> None:
+    """Refuse a delimiter that leaves the header in one field when another splits it."""
+    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    if len(header) > 1:
+        return
+    found = sniff_delimiter(text)
+    if found is not None and found != delimiter:
+        raise InvalidInputError(
+            f"{name}: the header is one field with delimiter {delimiter!r}; the file looks "
+            f"{DELIMITERS[found]}-separated: read it with delimiter={found!r} (or leave the "
+            "delimiter out to detect it)"
+        )
+
+
+def _cells(text: str, delimiter: str, **options: Any) -> pd.DataFrame:
+    """Cells as strings, no conversion (pandas' C tokenizer)."""
+    frame = _pandas().read_csv(
+        io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+        na_filter=False, skip_blank_lines=False, engine="c", **options,
+    )  # fmt: skip
+    return cast("pd.DataFrame", frame)
+
+
+_ODD_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines breaks there; csv does not
+
+
+def _prefix(text: str, lines: int) -> str:
+    """The first ``lines`` lines of ``text`` (without copying the rest)."""
+    end = -1
+    for _ in range(lines):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text
+    return text[: end + 1]
+
+
+def _split_lines(text: str) -> list[str]:
+    """Physical lines as csv and pandas count them (ended by CR LF, CR or LF)."""
+    if not any(mark in text for mark in _ODD_BREAKS):
+        return text.splitlines()
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _head(
+    text: str, delimiter: str, name: str, records: int = 1000
+) -> tuple[pd.DataFrame, list[int]]:
+    """The first records as cells by line, and how many fields each has.
+
+    Ragged rows are padded, so that title rows above the header are allowed.
+    """
+    reader = csv.reader(io.StringIO(_prefix(text, records)), delimiter=delimiter)
+    rows, lines, previous = [], [], 0
+    try:
+        for row in islice(reader, records):
+            rows.append(row)
+            lines.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as error:  # a field over the csv module's limit (128 KB)
+        if not rows:
+            raise InvalidInputError(
+                f"{name}:{previous + 1}: the header is not readable ({error})"
+            ) from None
+        # a huge cell below the header: the peek stops there; pandas reads the cell
+    width = max((len(row) for row in rows), default=0)
+    padded = [row + [""] * (width - len(row)) for row in rows]
+    module = _pandas()
+    index = module.Index(lines, name="line")
+    head = cast("pd.DataFrame", module.DataFrame(padded, index=index, dtype=object))
+    return head, [len(row) for row in rows]
+
+
+def choose_delimiter(text: str, name: str, delimiter: str | None) -> str:
+    """The delimiter given (checked) or detected."""
+    if delimiter is None:
+        return sniff_delimiter(text) or ","
+    if len(delimiter) != 1:
+        raise InvalidInputError(f"delimiter must be one character, got {delimiter!r}")
+    _check_delimiter(text, delimiter, name)
+    return delimiter
+
+
+def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal) -> pd.DataFrame:
+    """The typed table of a delimited text (index: line numbers, header found).
+
+    Numeric columns are parsed by pandas' C parser in one pass (no Python string
+    per cell); a column it leaves as text (a missing token, ``26,954``, a bad
+    cell) goes through the grammar of numbers, and codes with leading zeros
+    (seen in the first thousand lines) are read as text from the start.
+    """
+    pd = _pandas()
+    text = _without_space_lines(text)
+    chosen = choose_delimiter(text, name, delimiter)
+    try:
+        if decimal != ".":
+            cells = _cells(text, chosen)
+            cells.index = pd.RangeIndex(1, 1 + len(cells), name="line")
+            return finish_table(cells, name, decimal)
+        head, fields = _head(text, chosen, name)
+        if head.empty:
+            raise InvalidInputError(f"{name}: empty file; expected a header row")
+        start = header_position(head)
+        header_line = int(head.index[start])
+        header = check_header(head.iloc[start], name)[: fields[start]]
+        sample = head.iloc[start + 1 :].fillna("")
+        codes = [
+            position
+            for position in range(min(len(header), sample.shape[1]))
+            if sample[position].astype(str).str.strip().str.fullmatch(r"0\d+").any()
+        ]
+        lines = _record_lines(text, chosen, len(header), header_line - 1, name)
+        frame = pd.read_csv(
+            io.StringIO(text), sep=chosen, header=0, skiprows=header_line - 1,
+            keep_default_na=False,
+            na_filter=False, skip_blank_lines=True, engine="c",
+            dtype=dict.fromkeys(codes, str),
+        )  # fmt: skip
+    except pd.errors.EmptyDataError:
+        raise InvalidInputError(f"{name}: empty file; expected a header row") from None
+    except pd.errors.ParserError as error:
+        raise InvalidInputError(_parser_problem(name, str(error), chosen)) from None
+
+    def reread(position: int) -> Any:
+        """One column's cells as written (when pandas' number is not the cell's)."""
+        cells = pd.read_csv(
+            io.StringIO(text), sep=chosen, header=0, skiprows=header_line - 1,
+            usecols=[position], dtype=str, keep_default_na=False, na_filter=False,
+            skip_blank_lines=True, engine="c",
+        ).iloc[:, 0]  # fmt: skip
+        return cells
+
+    return _typed(frame, header, lines, name, reread)
+
+
+def _without_space_lines(text: str) -> str:
+    """``text`` with lines of only spaces and tabs emptied (they are blank lines)."""
+    quoted = '"' in text  # a quoted field may hold such a line: the regex decides
+    if quoted or any(map(str.isspace, _split_lines(text))):
+        return _BLANK.sub("", text)
+    return text
+
+
+def _record_lines(
+    text: str, delimiter: str, fields: int, header: int, name: str
+) -> npt.NDArray[np.int64]:
+    """The line on which each record after the header starts, checking its field count.
+
+    ``header`` is the header's position (0 for the first line). Without quotes a
+    line is a record, counted in one vectorised pass; with quotes (a field may
+    hold the delimiter, or span lines) the csv module tells where each record
+    starts. Blank lines hold no record.
+    """
+    if '"' not in text:
+        rows = _split_lines(text)[header + 1 :]
+        numbers = np.arange(header + 2, header + 2 + len(rows), dtype=np.int64)
+        present = np.fromiter((bool(row) for row in rows), dtype=bool, count=len(rows))
+        counts = np.fromiter((row.count(delimiter) for row in rows), np.int64, len(rows)) + 1
+        wrong = present & (counts != fields)
+        if wrong.any():
+            first = int(np.flatnonzero(wrong)[0])
+            _refuse_fields(name, int(numbers[first]), fields, int(counts[first]))
+        found: npt.NDArray[np.int64] = numbers[present]
+        return found
+    starts = []
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    previous = 0
+    try:
+        for row in reader:
+            if row and reader.line_num > header + 1 and previous >= header + 1:
+                if len(row) != fields:
+                    _refuse_fields(name, previous + 1, fields, len(row))
+                starts.append(previous + 1)
+            previous = reader.line_num
+    except csv.Error as error:  # a field over the csv module's limit (128 KB)
+        raise InvalidInputError(f"{name}:{previous + 1}: not readable ({error})") from None
+    return np.asarray(starts, dtype=np.int64)
+
+
+def _refuse_fields(name: str, line: int, fields: int, saw: int) -> None:
+    raise InvalidInputError(f"{name}:{line}: expected {fields} fields as in the header, saw {saw}")
+
+
+def _typed(
+    frame: pd.DataFrame,
+    header: list[str],
+    lines: npt.NDArray[np.int64],
+    name: str,
+    reread: Callable[[int], Any],
+) -> pd.DataFrame:
+    """Columns named by the header, rows by their lines, empty rows dropped, cells typed."""
+    module = _pandas()
+    frame.columns = module.RangeIndex(frame.shape[1])
+    if len(lines) != len(frame):  # pragma: no cover - the two readers disagree
+        raise InvalidInputError(f"{name}: not a readable delimited table (unbalanced quotes?)")
+    frame.index = module.Index(lines, name="line")
+    # a row is empty when every cell is; only text columns can hold "" (numbers cannot)
+    text = [
+        i
+        for i, c in enumerate(frame.columns)
+        if not module.api.types.is_numeric_dtype(frame[c].dtype)
+    ]
+    blank = np.zeros(frame.shape, dtype=bool)
+    if text:
+        blank[:, text] = frame.iloc[:, text].to_numpy(dtype=object) == ""
+    filled = ~blank.all(axis=1) if len(text) == frame.shape[1] else np.ones(len(frame), bool)
+    if not filled.all():
+        frame = cast("pd.DataFrame", frame[filled])
+        blank = blank[filled]
+    keep = []
+    for position, column in enumerate(header):
+        if column:
+            keep.append(position)
+        elif not blank[:, position].all():
+            line = int(frame.index[np.flatnonzero(~blank[:, position])[0]])
+            raise InvalidInputError(
+                f"{name}:{line}: column {position + 1} holds data but has no header"
+            )
+    columns = {}
+    for p in keep:
+        column = _column(frame[p])
+        if column is None:  # a number beyond float (1e400): the grammar names the cell
+            cells = reread(p).set_axis(frame.index if len(frame) == len(lines) else lines)
+            column = typed_column(cells.loc[frame.index].astype(object), ".")
+        columns[header[p]] = column
+    return cast("pd.DataFrame", module.DataFrame(columns, index=frame.index))
+
+
+def _column(series: pd.Series[Any]) -> Any:
+    """A column as pandas parsed it, made to follow the grammar of numbers."""
+    pd = _pandas()
+    dtype = series.dtype
+    if pd.api.types.is_bool_dtype(dtype):  # TRUE/FALSE are not counts
+        return series.map(str).astype(object)
+    if pd.api.types.is_integer_dtype(dtype):
+        return series.to_numpy(dtype=np.int64)
+    if pd.api.types.is_float_dtype(dtype):
+        values = series.to_numpy(dtype=np.float64)
+        if np.isinf(values).any():  # inf or 1e400: not a count; read the cells as written
+            return None
+        if not np.isnan(values).any() and bool((values == np.round(values)).all()):
+            return values.astype(np.int64)
+        return values
+    return typed_column(series.astype(object), ".")
+
+
+def _parser_problem(name: str, message: str, delimiter: str) -> str:
+    """Pandas' tokenizer message in the reader's words: the line and the field counts."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if found:
+        return (
+            f"{name}:{found[2]}: expected {found[1]} fields as in the header, saw {found[3]} "
+            f"({DELIMITERS.get(delimiter, repr(delimiter))}-separated)"
+        )
+    return f"{name}: not a readable delimited table ({message})"
+
+
+def _pandas() -> Any:
+    import pandas as pd
+
+    return pd

@@ -1,0 +1,315 @@
+"""An office's wide table: headers to terms, many indicators, the denominator guard, pooling
+with coverage, Chinese labels, and the report written and read back."""
+
+from __future__ import annotations
+
+import io
+import tomllib
+import unicodedata
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import mch_indicators as mch
+from mch_indicators._headers import fold_header
+from mch_indicators._labels import fields, labels
+from mch_indicators._unitspec import unit_specs
+
+TERMS = mch.catalog.terms
+
+
+def office_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "地市": ["甲市", "甲市", "甲市"],
+            "县区": ["河阳县", "石门县", "白沙县"],
+            "年份": [2024, 2024, 2024],
+            "活产婴儿数": [13957, 8120, 4210],
+            "孕产妇死亡数": [1, 2, 0],
+            "早孕建册人数": [13000, 7600, 3900],
+            "分娩产妇数": [13700, 8000, 4150],
+            "任务数": [6550, 3000, 2000],
+            "两癌筛查人数": [6373, 3300, 1900],
+        }
+    )
+
+
+# -- headers ---------------------------------------------------------------------------
+
+
+def _respell(draw: st.DrawFn, name: str) -> str:
+    """A header as a form might write it: width, spaces, case and a unit suffix varied."""
+    text = name
+    if draw(st.booleans()):
+        text = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+    if draw(st.booleans()):
+        text += draw(st.sampled_from(["（人）", "(人)", "（例）"]))
+    pad = st.sampled_from(["", " ", "  ", "\t", "\u3000"])
+    text = draw(pad) + text + draw(pad)
+    return text.upper() if draw(st.booleans()) else text
+
+
+@st.composite
+def spelled_terms(draw: st.DrawFn) -> tuple[str, str]:
+    term = draw(st.sampled_from(sorted((t for t in TERMS.values() if t.aliases), key=str)))
+    name = draw(st.sampled_from([term.name.zh, *term.aliases]))
+    return term.id, _respell(draw, name)
+
+
+@given(st.lists(spelled_terms(), min_size=1, max_size=6, unique_by=lambda p: p[0]))
+def test_headers_match_their_terms_whatever_the_spelling(pairs):
+    columns = [header for _, header in pairs]
+    found = mch.match_columns(columns)
+    assert found.terms == dict(pairs)
+    assert found.unmatched == ()
+
+
+@given(st.sampled_from(list(fields())), st.booleans())
+def test_area_and_period_fields_match_by_any_name(field, wide):
+    name = field.aliases[0] if field.aliases else field.zh
+    header = unicodedata.normalize("NFKC", name) if not wide else f" {name} "
+    assert mch.match_columns([header, "活产数"]).fields == {field.id: header}
+
+
+def test_aliases_are_unique_across_terms():
+    names: dict[str, set[str]] = {}
+    for term in TERMS.values():
+        for name in (term.id, term.name.zh, term.name.en, *term.aliases):
+            names.setdefault(fold_header(name), set()).add(term.id)
+    for term in TERMS.values():
+        for alias in term.aliases:
+            assert names[fold_header(alias)] == {term.id}, alias
+
+
+def test_match_report_and_explicit_columns_win():
+    table = office_table().assign(备注="")
+    found = mch.match_columns(table)
+    assert found.terms["live_births"] == "活产婴儿数"
+    assert found.terms["two_cancer_task"] == "任务数"
+    assert found.fields == {"prefecture": "地市", "county": "县区", "year": "年份"}
+    assert found.unmatched == ("备注",)
+    assert set(found.indicators()) == {
+        "maternal_mortality_ratio",
+        "early_pregnancy_registration_rate_cn",
+        "two_cancer_screening_task_completion",
+    }
+    shown = found.to_frame("zh")
+    assert shown.loc[shown["column"] == "分娩产妇数", "name"].item() == "产妇数"
+    forced = mch.match_columns(table, {"分娩产妇数": "活产数", "活产婴儿数": "women_delivered"})
+    assert forced.terms["live_births"] == "分娩产妇数" and forced.how["live_births"] == "explicit"
+    with pytest.raises(mch.InvalidInputError, match="not a term of the catalog"):
+        mch.match_columns(table, {"备注": "no such thing"})
+    with pytest.raises(mch.InvalidInputError, match="both match 'live_births'"):
+        mch.match_columns(["活产数", "活产婴儿数"])
+
+
+# -- many indicators --------------------------------------------------------------------
+
+
+def test_wide_table_gives_one_tidy_result_equal_to_one_indicator_at_a_time():
+    table = office_table()
+    tidy = mch.compute(table)
+    assert list(tidy.columns[:4]) == ["prefecture", "county", "year", "indicator"]
+    assert len(tidy) == 3 * 3
+    mmr = tidy[tidy["indicator"] == "maternal_mortality_ratio"]
+    alone = mch.compute(table, "MMR")
+    np.testing.assert_allclose(mmr["value"], alone["value"])
+    np.testing.assert_allclose(mmr["upper"], alone["upper"])
+    chosen = mch.compute(table, ["两癌筛查覆盖率"])
+    assert set(chosen["indicator"]) == {"two_cancer_screening_task_completion"}
+    assert chosen["flags"].tolist() == ["", "ABOVE_DENOMINATOR", ""]
+
+
+def test_wide_switch_has_a_column_group_per_indicator():
+    wide = mch.compute(office_table(), shape="wide")
+    assert wide.index.names == ["prefecture", "county", "year"]
+    value = wide[("maternal_mortality_ratio", "value")]
+    assert round(float(value.iloc[0]), 2) == 7.16
+    assert ("two_cancer_screening_task_completion", "flags") in wide.columns
+
+
+def test_asking_for_an_indicator_whose_count_is_absent_names_the_term():
+    with pytest.raises(
+        mch.InvalidInputError, match=r"婴儿死亡率 .* needs 婴儿死亡数 \(infant_deaths\)"
+    ):
+        mch.compute(office_table(), indicators=["IMR"])
+    with pytest.raises(mch.InvalidInputError, match="no indicator can be computed"):
+        mch.compute(pd.DataFrame({"县区": ["a"], "备注": [1]}))
+
+
+def test_bad_cells_are_named_by_place():
+    table = office_table().astype({"孕产妇死亡数": object})
+    table.loc[1, "孕产妇死亡数"] = "两例"
+    with pytest.raises(mch.InvalidInputError) as raised:
+        mch.compute(table)
+    assert raised.value.column == "孕产妇死亡数" and raised.value.row == 1, raised.value
+    assert "甲市/石门县/2024" in str(raised.value)
+    impossible = office_table().assign(早孕建册人数=[13000, 9000, 3900])
+    with pytest.raises(mch.InvalidInputError, match=r"\(甲市/石门县/2024\): numerator 9000"):
+        mch.compute(impossible)
+
+
+# -- the denominator guard -------------------------------------------------------------
+
+
+def test_another_terms_count_is_refused_naming_both_terms():
+    table = office_table()
+    with pytest.raises(mch.InvalidInputError) as raised:
+        mch.compute(table, "早孕建册率", denominator="分娩产妇数")
+    message = str(raised.value)
+    assert "产妇数 (women_delivered)" in message and "活产数 (live_births)" in message
+    assert "allow_substitute" in message
+    allowed = mch.compute(
+        table, "早孕建册率", denominator="分娩产妇数", allow_substitute={"活产数": "产妇数"}
+    )
+    assert allowed["substitution"].iloc[0].startswith("denominator live_births <- women_delivered")
+    np.testing.assert_allclose(allowed["value"], table["早孕建册人数"] / table["分娩产妇数"] * 100)
+
+
+def test_the_issue_example_computes_only_when_asked():
+    # 早孕建册率 over live births 91.67 %; over women delivered it would be 92.66 %
+    table = pd.DataFrame({"早孕建册人数": [917], "活产数": [1000.3], "产妇数": [989.6]})
+    assert round(float(mch.compute(table, "早孕建册率")["value"].iloc[0]), 2) == 91.67
+    with pytest.raises(mch.InvalidInputError, match="defined over 活产数"):
+        mch.compute(table, "早孕建册率", denominator="产妇数")
+    wide = mch.compute(
+        table, indicators=["早孕建册率"], allow_substitute={"live_births": "women_delivered"}
+    )
+    assert round(float(wide["value"].iloc[0]), 2) == 92.66
+    assert wide["substitution"].iloc[0] == "denominator live_births <- women_delivered"
+
+
+# -- pooling with coverage ---------------------------------------------------------------
+
+
+def test_pool_skip_reports_coverage_and_propagate_stays_missing():
+    table = office_table().astype({"孕产妇死亡数": float})
+    table.loc[2, "孕产妇死亡数"] = np.nan
+    propagated = mch.pool(table, "MMR", by="地市").iloc[0]
+    assert np.isnan(propagated["value"]) and propagated["flags"] == "MISSING"
+    assert (propagated["units"], propagated["units_pooled"]) == (3, 3)
+    skipped = mch.pool(table, "MMR", by="地市", missing="skip").iloc[0]
+    assert skipped["denominator"] == 13957 + 8120 and skipped["numerator"] == 3
+    assert (skipped["units"], skipped["units_pooled"]) == (3, 2)
+    assert "INCOMPLETE" in skipped["flags"].split("|")
+
+
+def test_invalid_units_are_never_summed():
+    table = office_table().assign(早孕建册人数=[13000, 9000, 3900])
+    with pytest.raises(mch.InvalidInputError, match="甲市/石门县/2024"):
+        mch.pool(table, ["早孕建册率"])
+    flagged = mch.pool(table, ["早孕建册率"], on_invalid="flag").iloc[0]
+    assert flagged["numerator"] == 13000 + 3900
+    assert flagged["denominator"] == 13957 + 4210
+    assert (flagged["units"], flagged["units_pooled"]) == (3, 2)
+    assert flagged["flags"] == "INCOMPLETE"
+
+
+def test_no_unit_reporting_is_missing_not_zero():
+    table = office_table().astype({"孕产妇死亡数": float}).assign(孕产妇死亡数=np.nan)
+    out = mch.pool(table, "MMR", missing="skip").iloc[0]
+    assert np.isnan(out["numerator"]) and out["units_pooled"] == 0
+    assert out["flags"] == "MISSING|INCOMPLETE"
+
+
+def test_wide_pool_by_header_or_field_id_equals_summing_by_hand():
+    table = office_table()
+    by_header = mch.pool(table, by="地市")
+    by_field = mch.pool(table, by="prefecture")
+    pd.testing.assert_frame_equal(by_header, by_field)
+    mmr = by_header[by_header["indicator"] == "maternal_mortality_ratio"].iloc[0]
+    assert mmr["numerator"] == 3 and mmr["denominator"] == table["活产婴儿数"].sum()
+
+
+def test_dask_refuses_skip_with_a_reason():
+    dd = pytest.importorskip("dask.dataframe")
+    lazy = dd.from_pandas(office_table(), npartitions=2)
+    with pytest.raises(mch.InvalidInputError, match="missing='skip' and wide tables"):
+        mch.pool(lazy, "MMR", by="地市", numerator="孕产妇死亡数", denominator="活产婴儿数",
+                 missing="skip")  # fmt: skip
+
+
+# -- labels --------------------------------------------------------------------------------
+
+
+def test_labels_cover_every_unit_flag_kind_direction_comparator_and_domain():
+    data = labels()
+    assert set(data["units"]) >= set(unit_specs())
+    assert set(data["flags"]) == {f.name for f in mch.Flag if f.name}
+    assert set(data["kinds"]) == {k.value for k in mch.Kind}
+    assert set(data["directions"]) == {d.value for d in mch.Direction}
+    assert set(data["comparators"]) == {c.value for c in mch.Comparator}
+    assert set(data["domains"]) == {d.value for d in mch.Domain}
+    for section in ("flags", "kinds", "directions", "comparators", "domains", "columns"):
+        for key, entry in data[section].items():
+            assert entry["en"].strip() and entry["zh"].strip(), (section, key)
+    raw = resources.files("mch_indicators.definitions").joinpath("labels.toml").read_text("utf-8")
+    assert tomllib.loads(raw) == dict(data)
+
+
+def test_every_target_rule_reads_in_chinese():
+    for target in mch.targets:
+        rule = target.rule_in("zh")
+        assert rule and "{" not in rule and "per" not in rule
+
+
+def test_chinese_display_rounds_half_up_with_indicator_decimals():
+    result = mch.get("两癌筛查覆盖率").compute(21928, 20000)
+    assert result.format(lang="zh") == "109.64% (95%置信区间 108.19–111.10) [超过任务数]"
+    shown = mch.compute(office_table()).pipe(lambda f: f[f["county"] == "河阳县"])
+    from mch_indicators._display import display_frame
+
+    table = display_frame(shown, "zh", catalog=mch.catalog, text=True)
+    assert table["数值"].tolist() == ["7.16", "93.14", "97.30"]
+    assert table["单位"].tolist() == ["/10万", "%", "%"]
+    assert list(table.columns[:3]) == ["地市", "县区", "年份"]
+
+
+# -- report out, read back ------------------------------------------------------------------
+
+
+def test_excel_report_round_trip_gives_the_same_numbers(tmp_path):
+    table = office_table()
+    path = tmp_path / "报表.xlsx"
+    sets = mch.report(table, path)
+    assert list(sets) == ["县区", "地市", "合计"]
+    with pd.ExcelFile(path, engine="calamine") as book:
+        names = book.sheet_names
+    assert names[-3:] == ["全部结果", "标记说明", "指标来源"]
+    assert "死亡监测-县区" in names and "死亡监测-合计" in names
+    back = mch.read_table(path, sheet="死亡监测-县区")
+    mmr = sets["县区"][sets["县区"]["indicator"] == "maternal_mortality_ratio"]
+    assert back["孕产妇死亡率(/10万)"].tolist() == np.round(mmr["value"].to_numpy(), 2).tolist()
+    assert back["县区"].tolist() == ["河阳县", "石门县", "白沙县"]
+    legend = mch.read_table(path, sheet="标记说明")
+    assert set(legend["id"]) == {f.name for f in mch.Flag if f.name}
+    details = mch.read_table(path, sheet="全部结果")
+    assert details["分子"].sum() == sum(s["numerator"].sum() for s in sets.values())
+
+
+def test_csv_for_excel_has_a_bom_and_rounded_numbers(tmp_path):
+    path = tmp_path / "report.csv"
+    mch.to_csv(mch.compute(office_table()), path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    back = mch.read_table(io.BytesIO(raw))
+    assert back["分母"].dtype == np.int64
+    assert back["数值"].tolist()[0] == 7.16
+    assert "13957.0" not in raw.decode("utf-8-sig")
+
+
+def test_the_bundled_example_is_the_same_in_both_files():
+    folder = resources.files("mch_indicators.definitions")
+    with resources.as_file(folder / "example_office.csv") as csv_path:
+        from_csv = mch.read_table(csv_path)
+    with resources.as_file(folder / "example_office.xlsx") as xlsx_path:
+        from_xlsx = mch.read_table(xlsx_path)
+    assert csv_path.read_bytes().decode("gbk")
+    pd.testing.assert_frame_equal(
+        from_csv.reset_index(drop=True), from_xlsx.reset_index(drop=True), check_dtype=False
+    )
+    assert len(mch.match_columns(from_csv).indicators()) == 19
