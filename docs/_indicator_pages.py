@@ -15,18 +15,8 @@ from pathlib import Path
 
 import mch_indicators as mch
 from mch_indicators import units
+from mch_indicators._labels import label
 from mch_indicators._render import criteria_label, parameter_label
-
-DOMAIN_TITLES = {
-    "mortality": "Mortality and pregnancy outcomes · 死亡与妊娠结局",
-    "maternal_care": "Maternal care · 孕产期保健",
-    "screening": "Screening · 筛查",
-    "child_health": "Child health and nutrition · 儿童保健与营养",
-    "immunization": "Immunization · 免疫接种",
-    "pmtct": "Prevention of mother-to-child transmission · 预防母婴传播",
-    "womens_health": "Women's health · 妇女保健",
-    "fertility_services": "Family planning, fertility and services · 生育与服务",
-}
 
 
 def _index() -> list[str]:
@@ -56,7 +46,7 @@ def _index() -> list[str]:
             ordered += [i for i in members if i.variant_of == root.id]
         ordered += [i for i in members if i not in ordered]
         lines += [
-            f"## {DOMAIN_TITLES.get(domain.value, domain.value)}",
+            f"## {label('domains', domain.value, 'en')} · {label('domains', domain.value, 'zh')}",
             "",
             "```{list-table}",
             ":header-rows: 1",

@@ -16,9 +16,11 @@ from matplotlib.colors import to_hex  # noqa: E402
 
 import mch_indicators as mch  # noqa: E402
 from mch_indicators import InvalidInputError  # noqa: E402
-from mch_indicators._display_labels import FontSettings, colour, font_settings, text  # noqa: E402
+from mch_indicators._labels import label  # noqa: E402
 from mch_indicators.plot import _fonts  # noqa: E402
+from mch_indicators.plot._common import category_label  # noqa: E402
 from mch_indicators.plot._funnel import funnel_category  # noqa: E402
+from mch_indicators.plot._style import FontSettings, colour, font_settings  # noqa: E402
 from plot_helpers import hospital_delivery, imr, mmr  # noqa: E402
 
 
@@ -63,7 +65,7 @@ def test_funnel_draws_the_limits_stats_returns() -> None:
             assert _has_line(ax, limits[f"{side}_{sigma}_population_1_year"],
                              limits[f"{side}_{sigma}_limit"])  # fmt: skip
             assert _has_line(ax, table.adjusted.x, table.adjusted[f"{side}_{sigma}_limit"])
-    centre = _lines(ax, text("legend", "centre", "en"))[0]
+    centre = _lines(ax, label("legend", "centre", "en"))[0]
     assert centre.get_ydata()[0] == pytest.approx(limits.baseline.iloc[0])
 
 
@@ -76,7 +78,7 @@ def test_funnel_points_and_colours_follow_significance_and_direction() -> None:
     seen = 0
     for significance, rows in points.groupby("significance"):
         category = funnel_category(str(significance), "lower")  # IMR: lower is better
-        scatter = drawn[text("category", category, "en")]
+        scatter = drawn[category_label(category, "en")]
         np.testing.assert_array_equal(np.asarray(scatter.get_offsets()),
                                       rows[["x", "value"]].to_numpy())  # fmt: skip
         assert to_hex(scatter.get_facecolor()[0]).upper() == colour(category).upper()
@@ -95,7 +97,7 @@ def test_funnel_category_reads_the_direction() -> None:
 
 
 def test_funnel_of_a_proportion_in_chinese() -> None:
-    table = mch.funnel(hospital_delivery(), "hospital_delivery_rate_cn", language="zh")
+    table = mch.funnel(hospital_delivery(), "hospital_delivery_rate_cn", lang="zh")
     ax = mch.plot.funnel(table, label="county", lang="zh")
     assert ax.get_ylabel() == "住院分娩率（%）"
     assert ax.get_xlabel() == "活产数"
@@ -163,7 +165,7 @@ def test_trend_of_several_areas_is_refused() -> None:
 
 def test_small_multiples_one_panel_per_county_on_shared_axes() -> None:
     data = imr()
-    trends = mch.trend(data, "IMR", by="county", language="zh")
+    trends = mch.trend(data, "IMR", by="county", lang="zh")
     fig = mch.plot.small_multiples(
         mch.compute(data, "IMR"), mch.trend_line(data, "IMR", by="county", to=2030),
         by="county", trends=trends, plan="healthy_china_2030", lang="zh",
@@ -183,12 +185,12 @@ def test_small_multiples_one_panel_per_county_on_shared_axes() -> None:
 
 def test_caterpillar_ranks_areas_and_colours_by_assessment() -> None:
     latest = imr().query("year == 2024")
-    compared = mch.compare(latest, "IMR", benchmark="total", language="zh")
+    compared = mch.compare(latest, "IMR", benchmark="total", lang="zh")
     ax = mch.plot.caterpillar(compared, label="county", indicator="IMR", lang="zh")
     names = [t.get_text() for t in ax.get_yticklabels()]
     expected = compared.sort_values("value").county.tolist()
     assert names == expected
-    worse = next(c for c in ax.collections if c.get_label() == text("category", "worse", "zh"))
+    worse = next(c for c in ax.collections if c.get_label() == category_label("worse", "zh"))
     np.testing.assert_allclose(np.asarray(worse.get_offsets())[:, 0],
                                compared.value[compared.assessment == "较差"])  # fmt: skip
     assert to_hex(worse.get_facecolor()[0]).upper() == colour("worse").upper()
@@ -291,7 +293,7 @@ def test_the_install_command_is_one_line() -> None:
 
 
 def test_unknown_language_is_refused() -> None:
-    with pytest.raises(InvalidInputError, match="language"):
+    with pytest.raises(InvalidInputError, match="lang must be"):
         mch.plot.caterpillar(mch.get("IMR").compute([3], [100]), lang="fr")
 
 
@@ -305,7 +307,7 @@ def test_ratio_funnel_draws_observed_over_expected_on_phes_scale() -> None:
     points = np.concatenate([np.asarray(c.get_offsets()) for c in ax.collections])
     expected = table.points[["x", "value"]].to_numpy() * [1.0, 100.0]  # ISR × 100, as PHE
     np.testing.assert_allclose(np.sort(points, axis=0), np.sort(expected, axis=0))
-    centre = _lines(ax, text("legend", "centre", "en"))[0]
+    centre = _lines(ax, label("legend", "centre", "en"))[0]
     assert centre.get_ydata()[0] == 100.0
     assert _has_line(ax, table.limits.lower_2s_exp_events, table.limits.lower_2s_limit)
     assert ax.get_xlabel() == "Expected events"

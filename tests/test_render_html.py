@@ -99,7 +99,7 @@ def test_a_small_result_shows_every_row_rounded_with_its_flags() -> None:
     result = mch.get("MMR").compute([2, 0], [26954, 0])
     words = " ".join(_parse(result._repr_html_()).text)
     assert "7.42" in words and "0.90–26.80" in words
-    assert "ZERO_DENOMINATOR" in words and "the denominator is 0" in words
+    assert "ZERO_DENOMINATOR" in words and "The denominator is 0" in words
     scalar = mch.get("MMR").compute(2, 26954)
     assert "7.42" in " ".join(_parse(scalar._repr_html_()).text)
     grid = mch.get("MMR").compute([[2, 3], [4, 5]], 26954)

@@ -432,7 +432,7 @@ def compare(
     by: Columns = None,
     confidence: float = 0.95,
     method: str | None = None,
-    language: str = "en",
+    lang: str = "en",
 ) -> pd.DataFrame: ...
 @overload
 def compare(
@@ -445,7 +445,7 @@ def compare(
     by: Columns = None,
     confidence: float = 0.95,
     method: str | None = None,
-    language: str = "en",
+    lang: str = "en",
 ) -> Any: ...
 @_documented_by(frame_compare)
 def compare(
@@ -458,18 +458,18 @@ def compare(
     by: Columns = None,
     confidence: float = 0.95,
     method: str | None = None,
-    language: str = "en",
+    lang: str = "en",
 ) -> Any:
     if is_dask_frame(frame):
         from mch_indicators._adapters._dask_compare import compare_dask_frame
 
         return compare_dask_frame(
             frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
-            by=by, confidence=confidence, method=method, language=language,
+            by=by, confidence=confidence, method=method, lang=lang,
         )  # fmt: skip
     return frame_compare(
         frame, indicator, benchmark=benchmark, numerator=numerator, denominator=denominator,
-        by=by, confidence=confidence, method=method, language=language,
+        by=by, confidence=confidence, method=method, lang=lang,
     )  # fmt: skip
 
 
@@ -486,13 +486,13 @@ def funnel(
     years: float = 1.0,
     dispersion: str | None = None,
     method: str = "phe",
-    language: str = "en",
+    lang: str = "en",
 ) -> FunnelTable:
     _pandas_only("funnel", frame)
     return frame_funnel(
         frame, indicator, numerator=numerator, denominator=denominator, by=by,
         statistic=statistic, ratio_type=ratio_type, years=years, dispersion=dispersion,
-        method=method, language=language,
+        method=method, lang=lang,
     )  # fmt: skip
 
 
@@ -511,13 +511,13 @@ def trend(
     last: int | None = None,
     target: Target | None = None,
     baseline: str | None = None,
-    language: str = "en",
+    lang: str = "en",
 ) -> pd.DataFrame:
     _pandas_only("trend", frame)
     return frame_trend(
         frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        target=target, baseline=baseline, language=language,
+        target=target, baseline=baseline, lang=lang,
     )  # fmt: skip
 
 

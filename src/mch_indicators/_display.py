@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._labels import check_lang, column_label, flag_text, label, unit_header
+from mch_indicators._labels import check_lang, column_label, flag_text, unit_header
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,7 +29,6 @@ __all__ = [
     "display_frame",
     "format_number",
     "header_with_unit",
-    "kind_text",
     "limit_names",
     "round_half_up",
 ]
@@ -172,11 +171,6 @@ def header_with_unit(indicator: Indicator, lang: str) -> str:
     name = getattr(indicator.name, chosen)
     unit = unit_header(indicator.unit, chosen)
     return f"{name}({unit})" if chosen == "zh" else f"{name} ({unit})"
-
-
-def kind_text(indicator: Indicator, lang: str) -> str:
-    """The indicator's kind in ``lang``."""
-    return label("kinds", indicator.kind.value, lang)
 
 
 def _pandas() -> Any:

@@ -1,29 +1,40 @@
-"""Display text in English and Chinese, read from ``definitions/labels.toml``.
+"""Display text in English and Chinese, read from ``definitions/labels.toml``: one table, one API.
 
-Units, flags, kinds, directions, domains, target comparators, column headers and
-the label columns of an office's table (县区, 年份) are written for people in one
-place, as data. The file is read once and checked: every entry has ``en`` and
-``zh``, and every unit and flag has a label (a missing one is a
-:class:`DefinitionError` at load, not a blank cell in a report); the test suite
-checks the same for kinds, directions, domains and comparators.
+Every surface (result tables, the CLI, reports, comparisons, charts, notebook cards,
+the DHIS2 export, the docs page generator) takes the words it shows a person from
+here: units, flags, kinds, directions, domains, target comparators, the outcomes of
+comparisons, funnels, trends and target checks, column headers, chart axes and
+legends, and the label columns of an office's table (县区, 年份). The file is read once
+and checked (a mistake is a :class:`DefinitionError` at load, not a blank cell in a
+report): known sections and fields only, a non-empty ``en`` and ``zh`` everywhere,
+templates that parse (the Chinese one needing nothing the English one is not given),
+every unit and flag labelled, every status code in one section and its Chinese text
+unique. The test suite checks that kinds, directions, domains, comparators and every
+status code the library returns have labels (``tests/test_labels.py``).
 """
 
 from __future__ import annotations
 
 import os
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mch_indicators._errors import DefinitionError, InvalidInputError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 __all__ = [
     "LANGS",
     "LANG_VARIABLE",
+    "STATUS_SECTIONS",
     "Field",
     "Lang",
     "check_lang",
@@ -33,8 +44,12 @@ __all__ = [
     "flag_text",
     "label",
     "labels",
+    "status_codes",
+    "status_text",
+    "translate",
     "unit_header",
     "unit_text",
+    "upper_first",
 ]
 
 Lang = Literal["en", "zh"]
@@ -42,10 +57,16 @@ LANGS: tuple[Lang, ...] = ("en", "zh")
 #: Environment variable giving the command line's default language.
 LANG_VARIABLE = "MCH_INDICATORS_LANG"
 
+#: Sections whose keys are the status codes the library returns.
+STATUS_SECTIONS: tuple[str, ...] = ("comparisons", "significance", "trends", "target_status")
 _SECTIONS: tuple[str, ...] = (
-    *("units", "flags", "kinds", "directions", "domains", "comparators", "columns"),
-    *("fields", "text"),
+    *("units", "flags", "kinds", "directions", "domains", "comparators", *STATUS_SECTIONS),
+    *("axis", "legend", "columns", "fields", "text"),
 )
+#: Parts an entry may have besides ``en`` and ``zh``, each itself an en/zh pair.
+_PARTS = {"units": ("header", "axis"), "flags": ("meaning",), "comparators": ("rule",)}
+#: Fields an entry may have that are data, not text.
+_DATA = {"fields": ("role", "aliases")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,54 +105,94 @@ def default_lang() -> Lang:
     raise InvalidInputError(f"{LANG_VARIABLE} must be 'en' or 'zh', got {value!r}")
 
 
+# -- the table, checked on load ------------------------------------------------------------
+
+
 def _pair(entry: Any, where: str, *, blank: bool = False) -> None:
     if not isinstance(entry, Mapping):
         raise DefinitionError(f"labels.toml, {where}: expected a table with en and zh")
+    extra = set(entry) - {"en", "zh"}
+    if extra:
+        raise DefinitionError(f"labels.toml, {where}: unknown fields {sorted(extra)}")
+    names: dict[str, set[str]] = {}
     for lang in LANGS:
         text = entry.get(lang)
         if not isinstance(text, str) or (not blank and not text.strip()):
             raise DefinitionError(f"labels.toml, {where}: {lang} is missing or empty")
+        try:
+            names[lang] = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        except ValueError as error:
+            raise DefinitionError(f"labels.toml, {where}: {lang}: {error}") from None
+    unfilled = names["zh"] - names["en"]
+    if unfilled:
+        raise DefinitionError(
+            f"labels.toml, {where}: zh has placeholders that en lacks: {sorted(unfilled)}"
+        )
 
 
-def _check(data: Mapping[str, Any]) -> None:
+def _check_entry(section: str, key: str, entry: Any) -> None:
+    where = f"{section}.{key}"
+    if not isinstance(entry, Mapping):
+        raise DefinitionError(f"labels.toml, {where}: expected a table with en and zh")
+    parts, data = _PARTS.get(section, ()), _DATA.get(section, ())
+    blank = section == "units"
+    _pair({k: v for k, v in entry.items() if k in LANGS}, where, blank=blank)
+    extra = set(entry) - {*LANGS, *parts, *data}
+    if extra:
+        raise DefinitionError(f"labels.toml, {where}: unknown fields {sorted(extra)}")
+    for part in parts:
+        if part not in entry:
+            raise DefinitionError(f"labels.toml, {where}: {part} is missing")
+        _pair(entry[part], f"{where}.{part}", blank=blank)
+    if section == "fields" and entry.get("role") not in ("area", "period"):
+        raise DefinitionError(f"labels.toml, {where}: role must be 'area' or 'period'")
+
+
+def _check_statuses(data: Mapping[str, Any]) -> None:
+    """Each status code in one section; no two codes with the same Chinese text."""
+    home: dict[str, str] = {}
+    codes_of: dict[str, str] = {}
+    for section in STATUS_SECTIONS:
+        for code, entry in data.get(section, {}).items():
+            if code in home:
+                raise DefinitionError(
+                    f"labels.toml: status {code!r} is in both [{home[code]}] and [{section}]"
+                )
+            home[code] = section
+            other = codes_of.setdefault(entry["zh"], code)
+            if other != code:
+                raise DefinitionError(
+                    f"labels.toml: statuses {other!r} and {code!r} have the same Chinese text "
+                    f"{entry['zh']!r}; a Chinese table could not be read back"
+                )
+
+
+def _check_coverage(data: Mapping[str, Any]) -> None:
+    """Every unit and flag has a label (both live in this layer).
+
+    Kinds, directions, domains, comparators and status codes live in modules above
+    this one; the test suite checks that each has a label (tests/test_labels.py).
+    """
+    from mch_indicators._unitspec import unit_specs
+    from mch_indicators.stats._flags import Flag
+
+    wanted = {"units": list(unit_specs()), "flags": [flag.name for flag in Flag if flag.name]}
+    for section, keys in wanted.items():
+        missing = [key for key in keys if key not in data.get(section, {})]
+        if missing:
+            raise DefinitionError(f"labels.toml: no {section} label for {', '.join(missing)}")
+
+
+def check_labels(data: Mapping[str, Any]) -> None:
+    """Raise :class:`DefinitionError` unless ``data`` is a valid label table."""
     unknown = set(data) - set(_SECTIONS)
     if unknown:
         raise DefinitionError(f"labels.toml: unknown sections {sorted(unknown)}")
     for section in _SECTIONS:
         for key, entry in dict(data.get(section, {})).items():
-            _pair(entry, f"{section}.{key}", blank=section == "units")
-            for nested in ("meaning", "rule", "header"):
-                if nested in entry:
-                    _pair(entry[nested], f"{section}.{key}.{nested}")
-    for key, entry in dict(data.get("fields", {})).items():
-        if entry.get("role") not in ("area", "period"):
-            raise DefinitionError(f"labels.toml, fields.{key}: role must be 'area' or 'period'")
+            _check_entry(section, key, entry)
+    _check_statuses(data)
     _check_coverage(data)
-
-
-def _check_coverage(data: Mapping[str, Any]) -> None:
-    """Every unit and flag has a label; every flag its meaning, every comparator its rule.
-
-    Kinds, directions, domains and comparators live in modules above this one; the
-    test suite checks that each has a label (tests/test_office_tables.py).
-    """
-    from mch_indicators._unitspec import unit_specs
-    from mch_indicators.stats._flags import Flag
-
-    wanted = {
-        "units": list(unit_specs()),
-        "flags": [flag.name for flag in Flag if flag.name],
-    }
-    for section, keys in wanted.items():
-        missing = [key for key in keys if key not in data.get(section, {})]
-        if missing:
-            raise DefinitionError(f"labels.toml: no {section} label for {', '.join(missing)}")
-    for key, entry in data["flags"].items():
-        if "meaning" not in entry:
-            raise DefinitionError(f"labels.toml, flags.{key}: meaning is missing")
-    for key, entry in data.get("comparators", {}).items():
-        if "rule" not in entry:
-            raise DefinitionError(f"labels.toml, comparators.{key}: rule is missing")
 
 
 @cache
@@ -139,15 +200,18 @@ def labels() -> MappingProxyType[str, Any]:
     """The whole label table, checked (read once)."""
     folder = resources.files("mch_indicators.definitions")
     data = tomllib.loads(folder.joinpath("labels.toml").read_text(encoding="utf-8"))
-    _check(data)
+    check_labels(data)
     return MappingProxyType(data)
 
 
-def label(section: str, key: str, lang: str, part: str | None = None) -> str:
+# -- looking labels up ---------------------------------------------------------------------
+
+
+def label(section: str, key: str, lang: str, part: str | None = None, /, **values: object) -> str:
     """The ``lang`` text of ``key`` in ``section`` (``part``: ``meaning``, ``rule``...).
 
-    An unknown key falls back to the key itself, so that a user's own column
-    keeps its name.
+    ``values`` fill the text's placeholders. An unknown key falls back to the key
+    itself, so that a user's own column or a code without a label stays readable.
 
     Examples
     --------
@@ -155,6 +219,8 @@ def label(section: str, key: str, lang: str, part: str | None = None) -> str:
     '数值不稳定'
     >>> label("columns", "value", "zh"), label("columns", "县名", "zh")
     ('数值', '县名')
+    >>> label("legend", "observed", "zh", level=95)
+    '观察值及95%置信区间'
     """
     chosen = check_lang(lang)
     entry = labels().get(section, {}).get(key)
@@ -163,7 +229,18 @@ def label(section: str, key: str, lang: str, part: str | None = None) -> str:
     if part is not None:
         entry = entry[part]
     text: str = entry[chosen]
-    return text
+    return text.format(**values) if values else text
+
+
+def upper_first(text: str) -> str:
+    """``text`` with its first letter capitalised, for a chart or a card (``Value``).
+
+    Examples
+    --------
+    >>> upper_first("within the limits"), upper_first("95% limits"), upper_first("数值")
+    ('Within the limits', '95% limits', '数值')
+    """
+    return text[:1].upper() + text[1:]
 
 
 def unit_text(unit: str, lang: str) -> str:
@@ -226,3 +303,73 @@ def fields() -> tuple[Field, ...]:
         )
         for key, entry in labels()["fields"].items()
     )
+
+
+# -- status codes: comparisons, funnels, trends, targets -----------------------------------
+
+
+@cache
+def _statuses() -> MappingProxyType[str, Mapping[str, str]]:
+    """Every status code and its en/zh text, whatever its section."""
+    table = labels()
+    return MappingProxyType(
+        {code: entry for section in STATUS_SECTIONS for code, entry in table[section].items()}
+    )
+
+
+@cache
+def _codes_by_zh() -> MappingProxyType[str, str]:
+    return MappingProxyType({entry["zh"]: code for code, entry in _statuses().items()})
+
+
+def status_text(code: str, lang: str) -> str:
+    """How a person reads a status code (``"high (0.001)"``) in ``lang``; unknown: itself.
+
+    Examples
+    --------
+    >>> status_text("not significant", "en"), status_text("better", "zh")
+    ('within the limits', '较好')
+    """
+    entry = _statuses().get(code)
+    return code if entry is None else entry[check_lang(lang)]
+
+
+def translate(codes: npt.ArrayLike, lang: str) -> np.ndarray[Any, np.dtype[np.object_]]:
+    """Status codes as a table in ``lang`` shows them: the codes in English, else the text.
+
+    English tables keep the codes (what code compares against); codes without a
+    label, and missing values, are kept as they are.
+
+    Examples
+    --------
+    >>> translate(["better", "no significant change"], "zh").tolist()
+    ['较好', '无显著变化']
+    >>> translate(["high (0.001)"], "en").tolist()
+    ['high (0.001)']
+    """
+    import numpy as np
+
+    values = np.asarray(codes, dtype=object)
+    if check_lang(lang) == "en":
+        return values
+    table = _statuses()
+    out = [
+        table[v]["zh"] if isinstance(v, str) and v in table else v for v in values.ravel().tolist()
+    ]
+    return np.array(out, dtype=object).reshape(values.shape)
+
+
+def status_codes(shown: npt.ArrayLike) -> np.ndarray[Any, np.dtype[np.object_]]:
+    """The status codes of a table's statuses in either language (undoes :func:`translate`).
+
+    Examples
+    --------
+    >>> status_codes(["较好", "similar", None]).tolist()
+    ['better', 'similar', None]
+    """
+    import numpy as np
+
+    back = _codes_by_zh()
+    values = np.asarray(shown, dtype=object)
+    out = [back.get(v, v) if isinstance(v, str) else v for v in values.ravel().tolist()]
+    return np.array(out, dtype=object).reshape(values.shape)

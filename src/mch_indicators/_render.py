@@ -32,8 +32,6 @@ __all__ = [
 
 Format = Literal["text", "markdown"]
 
-_BETTER = {"lower": "lower is better", "higher": "higher is better"}
-
 
 def unit_label(unit: str) -> str:
     """``per 100,000 live births (per 100,000; /10万)``: the unit in words, symbol and Chinese.
@@ -47,9 +45,11 @@ def unit_label(unit: str) -> str:
     return f"{spec.per or spec.name} ({spec.symbol or spec.name}; {spec.zh or '-'})"
 
 
-def direction_label(direction: str) -> str:
-    """Which way is better, in words."""
-    return _BETTER.get(direction, "neutral (read in context)")
+def direction_label(direction: str, lang: str = "en") -> str:
+    """Which way is better, in words (``lower is better``)."""
+    from mch_indicators._labels import label
+
+    return label("directions", direction, lang)
 
 
 def code_labels(indicator: Indicator) -> list[str]:

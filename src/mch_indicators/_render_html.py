@@ -4,7 +4,7 @@ The model classes' ``_repr_html_`` methods hand themselves to these functions, s
 the rendering lives beside :mod:`mch_indicators._render` (text and Markdown) and the
 models stay data. Every piece of text that comes from a definition or a user is
 escaped; a large result is summarised (its first and last rows and the count of each
-flag), never dumped. Field names are bilingual, from ``definitions/display_labels.toml``.
+flag), never dumped. Field names are bilingual, from :mod:`mch_indicators._labels`.
 Nothing is computed here.
 """
 
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mch_indicators._display_labels import text
+from mch_indicators._labels import label, upper_first
 from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
@@ -62,8 +62,13 @@ _STYLE = (
 
 
 def _both(section: str, key: str) -> str:
-    """``Unit · 单位``: a field name in both languages."""
-    return escape(f"{text(section, key, 'en')} · {text(section, key, 'zh')}")
+    """``lower is better · 越低越好``: a label in both languages, escaped."""
+    return escape(f"{label(section, key, 'en')} · {label(section, key, 'zh')}")
+
+
+def _field(key: str) -> str:
+    """A card's field name: a column header in both languages (``Unit · 单位``)."""
+    return escape(f"{upper_first(label('columns', key, 'en'))} · {label('columns', key, 'zh')}")
 
 
 def _card(body: str) -> str:
@@ -99,7 +104,7 @@ def indicator_repr(indicator: Indicator) -> str:
     return (
         f"<Indicator {indicator.id}: {indicator.name.en} · {indicator.name.zh} = "
         f"{indicator.numerator.id} / {indicator.denominator.id}{times}; "
-        f"{indicator.kind.value}, {text('direction', indicator.direction.value, 'en')}>"
+        f"{indicator.kind.value}, {label('directions', indicator.direction.value, 'en')}>"
     )
 
 
@@ -127,24 +132,21 @@ def indicator_html(indicator: Indicator) -> str:
     from mch_indicators._render import code_labels, parameter_label, source_label, target_label
 
     family, targets = _family_and_targets(indicator)
-    direction = indicator.direction.value
     rows = [
-        (_both("card", "unit"), _unit(indicator.unit)),
-        (_both("card", "kind"), escape(indicator.kind.value)),
-        (_both("card", "direction"), escape(
-            f"{text('direction', direction, 'en')} · {text('direction', direction, 'zh')}"
-        )),
-        (_both("card", "domain"), escape(indicator.domain.value.replace("_", " "))),
-        (_both("card", "interval"), escape(indicator.default_method)),
-    ]  # fmt: skip
+        (_field("unit"), _unit(indicator.unit)),
+        (_field("kind"), _both("kinds", indicator.kind.value)),
+        (_field("direction"), _both("directions", indicator.direction.value)),
+        (_field("domain"), _both("domains", indicator.domain.value)),
+        (_field("method"), escape(indicator.default_method)),
+    ]
     codes = code_labels(indicator)
     if codes:
-        rows.append((_both("card", "codes"), escape(", ".join(codes))))
+        rows.append((_field("codes"), escape(", ".join(codes))))
     parts = [
         f"<div><strong>{escape(indicator.name.en)}</strong> · "
         f"<strong class='mch-zh'>{escape(indicator.name.zh)}</strong> "
         f"<span class='mch-id'>{escape(indicator.id)}</span>"
-        + ("" if indicator.verified else f" <em>({_both('card', 'unverified')})</em>")
+        + ("" if indicator.verified else f" <em>({_both('text', 'unverified')})</em>")
         + "</div>",
         f"<div>{_formula(indicator)}</div>",
         _rows(rows),
@@ -153,7 +155,7 @@ def indicator_html(indicator: Indicator) -> str:
         + "</p>",
     ]
     sources = "".join(f"<li>{escape(source_label(s))}</li>" for s in indicator.sources)
-    parts.append(_details(_both("card", "sources"), len(indicator.sources), f"<ul>{sources}</ul>"))
+    parts.append(_details(_field("sources"), len(indicator.sources), f"<ul>{sources}</ul>"))
     if len(family) > 1:
         items = "".join(
             f"<li><span class='mch-id'>{escape(m.id)}</span> {escape(m.name.zh)}"
@@ -161,14 +163,14 @@ def indicator_html(indicator: Indicator) -> str:
             + ("</li>" if m.id != indicator.id else " ←</li>")
             for m in family
         )
-        parts.append(_details(_both("card", "variants"), len(family), f"<ul>{items}</ul>"))
+        parts.append(_details(_field("variants"), len(family), f"<ul>{items}</ul>"))
     if targets:
         items = "".join(
             f"<li>{escape(target_label(t))}: {escape(t.plan.name.zh)} · "
             f"{escape(t.plan.name.en)}</li>"
             for t in targets
         )
-        parts.append(_details(_both("card", "targets"), len(targets), f"<ul>{items}</ul>"))
+        parts.append(_details(_field("targets"), len(targets), f"<ul>{items}</ul>"))
     return _card("".join(parts))
 
 
@@ -214,9 +216,9 @@ def result_html(result: Result) -> str:
     flags = result.flags.ravel()
     header = ["", "numerator", "denominator", "value", "ci", "flags"]
     names = [
-        "#", text("card", "numerator", "en"), text("card", "denominator", "en"),
-        f"{text('card', 'value', 'en')} ({spec.symbol or spec.name})",
-        text("card", "ci", "en", level=level), text("card", "flags", "en"),
+        "#", *(upper_first(label("columns", k, "en")) for k in ("numerator", "denominator")),
+        f"{upper_first(label('columns', 'value', 'en'))} ({spec.symbol or spec.name})",
+        label("text", "ci", "en", level=level), upper_first(label("columns", "flags", "en")),
     ]  # fmt: skip
     head = "".join(f"<th>{escape(n)}</th>" for n in names)
     body = []
@@ -240,7 +242,8 @@ def result_html(result: Result) -> str:
     present = {f: n for f, n in counts.items() if n}
     legend = "".join(
         f"<li><span class='mch-flag'>{escape(f.name or '')}</span> ({n:,}): "
-        f"{escape(text('flag', f.name or '', 'en'))} · {escape(text('flag', f.name or '', 'zh'))}"
+        f"{escape(label('flags', f.name or '', 'en', 'meaning'))} · "
+        f"{escape(label('flags', f.name or '', 'zh', 'meaning'))}"
         "</li>"
         for f, n in present.items()
     )
@@ -254,7 +257,7 @@ def result_html(result: Result) -> str:
     shown = len([p for p in _positions(result.size) if p is not None])
     total = f"{result.size:,}"
     note = (
-        f"<div class='mch-note'>{escape(text('card', 'shown', 'en', shown=shown, total=total))}"
+        f"<div class='mch-note'>{escape(label('text', 'shown', 'en', shown=shown, total=total))}"
         "</div>"
         if shown < result.size
         else ""
@@ -273,9 +276,7 @@ def catalog_html(catalog: Catalog) -> str:
     page allows them) shows the matching rows and opens their domains.
     """
     from mch_indicators._model import Domain
-    from mch_indicators.export._normal import domain_names
 
-    titles = domain_names()
     uid = f"mch-catalog-{next(_ids)}"
     groups = []
     for domain in Domain:
@@ -292,18 +293,18 @@ def catalog_html(catalog: Catalog) -> str:
             for i in members
         )
         groups.append(
-            f"<details><summary><strong>{escape(' · '.join(titles[domain]))}</strong> "
+            f"<details><summary><strong>{_both('domains', domain.value)}</strong> "
             f"({len(members)})</summary><table>{rows}</table></details>"
         )
     search = (
-        f"<input type='search' placeholder='{_both('card', 'search')}' "
+        f"<input type='search' placeholder='{_both('text', 'search')}' "
         f"oninput=\"var q=this.value.toLowerCase();document.querySelectorAll('#{uid} details')"
         ".forEach(function(d){var n=0;d.querySelectorAll('tr').forEach(function(r){"
         "var hit=r.dataset.search.indexOf(q)>=0;r.style.display=hit?'':'none';n+=hit})"
         ';d.open=q.length>0&&n>0})" '
         "style='width:28em;max-width:100%'>"
     )
-    title = f"<div><strong>Catalog · 指标目录</strong> ({len(catalog)})</div>"
+    title = f"<div><strong>{_both('text', 'catalog')}</strong> ({len(catalog)})</div>"
     return _card(f"{title}{search}<div id='{uid}'>{''.join(groups)}</div>")
 
 
@@ -328,16 +329,16 @@ def target_html(target: Target) -> str:
     from mch_indicators._render import source_label, target_label
 
     rows = [
-        (_both("card", "plan"), escape(f"{target.plan.name.en} · {target.plan.name.zh}")),
-        (_both("card", "rule"), escape(target_label(target))),
+        (_field("plan"), escape(f"{target.plan.name.en} · {target.plan.name.zh}")),
+        (_field("target"), escape(target_label(target))),
     ]
     if target.wording:
-        rows.append((_both("card", "wording"), escape(target.wording)))
+        rows.append((_field("wording"), escape(target.wording)))
     sources = "".join(f"<li>{escape(source_label(s))}</li>" for s in target.plan.sources)
     return _card(
         f"<div><strong>{escape(target.indicator)}</strong> "
         f"<span class='mch-id'>{escape(target.id)}</span>"
-        + ("" if target.verified else f" <em>({_both('card', 'unverified')})</em>")
+        + ("" if target.verified else f" <em>({_both('text', 'unverified')})</em>")
         + f"</div>{_rows(rows)}"
-        + _details(_both("card", "sources"), len(target.plan.sources), f"<ul>{sources}</ul>")
+        + _details(_field("sources"), len(target.plan.sources), f"<ul>{sources}</ul>")
     )

@@ -30,7 +30,7 @@ def compare_dask_frame(
     by: Columns = None,
     confidence: float = 0.95,
     method: str | None = None,
-    language: str = "en",
+    lang: str = "en",
 ) -> Any:
     """Lazy :func:`compare` over the partitions when the benchmark is row by row."""
     if benchmark == "total" or isinstance(benchmark, dict):
@@ -41,7 +41,7 @@ def compare_dask_frame(
         )
     keywords: dict[str, Any] = {
         "benchmark": benchmark, "numerator": numerator, "denominator": denominator, "by": by,
-        "confidence": confidence, "method": method, "language": language,
+        "confidence": confidence, "method": method, "lang": lang,
     }  # fmt: skip
     meta = compare(frame._meta, indicator, **keywords)
     return frame.map_partitions(compare, indicator, **keywords, meta=meta)

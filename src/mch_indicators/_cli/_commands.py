@@ -414,7 +414,9 @@ def _pooled_rows(
 
 def _pooled_table(rows: list[list[str]], header: list[str], lang: str) -> str:
     names = ["value", "ci", "unit", "numerator", "denominator", "flags"]
-    words = [label("text", "ci", lang) if n == "ci" else column_label(n, lang) for n in names]
+    words = [
+        label("text", "ci", lang, level=95) if n == "ci" else column_label(n, lang) for n in names
+    ]
     numeric = [False] * len(header) + [True, True, False, True, True, False]
     return render([*header, *words], rows, "table", numeric=numeric)
 

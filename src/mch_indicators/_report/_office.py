@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
 __all__ = ["report"]
 
-_TOTAL = {"en": "total", "zh": "合计"}
-
 
 def report(
     source: Source | pd.DataFrame,
@@ -88,7 +86,7 @@ def report(
     periods = [
         str(match.fields[f.id]) for f in fields() if f.role == "period" and f.id in match.fields
     ]
-    finest = label("fields", areas[-1].id, chosen) if areas else _TOTAL[chosen]
+    finest = label("fields", areas[-1].id, chosen) if areas else label("text", "total", chosen)
     sets = {finest: compute_frame(frame, catalog=catalog, on_invalid="flag")}
     if areas:
         for level in areas[:-1]:
@@ -96,7 +94,7 @@ def report(
                 frame, by=[str(match.fields[level.id]), *periods],
                 missing="skip", catalog=catalog, on_invalid="flag",
             )  # fmt: skip
-        sets[_TOTAL[chosen]] = pool(
+        sets[label("text", "total", chosen)] = pool(
             frame, by=periods or None, missing="skip",
             catalog=catalog, on_invalid="flag",
         )  # fmt: skip

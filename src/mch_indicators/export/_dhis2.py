@@ -32,12 +32,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from mch_indicators._catalog import Catalog
+from mch_indicators._labels import label
 from mch_indicators._model import Domain, Indicator, Term
 from mch_indicators._unitspec import UnitSpec, resolve_unit
 from mch_indicators.export._json import select
 from mch_indicators.export._normal import (
     canonical_json,
-    domain_names,
     fingerprint,
     terms_of,
 )
@@ -232,7 +232,7 @@ def _groups(indicators: Iterable[Indicator]) -> list[dict[str, Any]]:
         members.setdefault(indicator.domain, []).append(indicator.id)
     groups = []
     for domain, ids in members.items():
-        en, zh = domain_names()[domain]
+        en, zh = label("domains", domain.value, "en"), label("domains", domain.value, "zh")
         groups.append(
             {
                 "id": dhis2_uid("indicatorGroup", domain.value),

@@ -12,11 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from mch_indicators._model import Domain, Indicator, Term
+from mch_indicators._model import Indicator, Term
 
 if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
@@ -24,7 +22,6 @@ if TYPE_CHECKING:
 __all__ = [
     "SCHEMA_VERSION",
     "canonical_json",
-    "domain_names",
     "fingerprint",
     "generator",
     "pick",
@@ -89,15 +86,3 @@ def terms_of(indicators: Iterable[Indicator]) -> list[Term]:
         for term in (indicator.numerator, indicator.denominator):
             terms.setdefault(term.id, term)
     return list(terms.values())
-
-
-@cache
-def domain_names() -> dict[Domain, tuple[str, str]]:
-    """English and Chinese display names of each domain (``definitions/domains.toml``)."""
-    import tomllib
-
-    text = (
-        resources.files("mch_indicators.definitions").joinpath("domains.toml").read_text("utf-8")
-    )
-    table = tomllib.loads(text)["domains"]
-    return {domain: (table[domain.value]["en"], table[domain.value]["zh"]) for domain in Domain}

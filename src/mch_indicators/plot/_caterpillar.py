@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._display_labels import colour, text
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.plot._common import (
     axis_title,
-    check_language,
+    category_label,
+    check_lang,
     legend_below,
+    legend_text,
     new_axes,
     require_columns,
     resolve_indicator,
@@ -26,6 +27,7 @@ from mch_indicators.plot._common import (
     value_label,
 )
 from mch_indicators.plot._fonts import apply_fonts
+from mch_indicators.plot._style import colour
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -110,7 +112,7 @@ def caterpillar(
     >>> [t.get_text() for t in ax.get_yticklabels()]  # bottom to top: highest at the top
     ['A', 'C', 'B']
     """
-    check_language(lang)
+    check_lang(lang)
     frame, names = _as_frame(compared, label)
     require_columns(frame, ["value", "lower", "upper"], "plot.caterpillar")
     chosen = resolve_indicator(indicator, frame=frame)
@@ -129,7 +131,7 @@ def caterpillar(
         ax.hlines(position[rows], lower[rows], upper[rows], color="#404040", linewidth=1.2)
         ax.scatter(value[rows], position[rows], marker=marker, s=42, zorder=3,
                    color=colour(category), edgecolor="black", linewidth=0.7,
-                   label=text("category", category, lang))  # fmt: skip
+                   label=category_label(category, lang))  # fmt: skip
     _benchmark(ax, frame, position, chosen, lang)
     ax.set_yticks(np.arange(len(frame)), [names[i] for i in order])
     ax.set_ylim(-0.7, len(frame) - 0.3)
@@ -153,7 +155,7 @@ def _benchmark(
     known = values[np.isfinite(values)]
     if not known.size:
         return
-    name = text("legend", "benchmark", lang)
+    name = legend_text("benchmark", lang)
     if np.allclose(known, known[0], rtol=1e-12, atol=0.0):
         shown = value_label(float(known[0]), indicator, lang)
         ax.axvline(known[0], color=colour("benchmark"), linewidth=1.1,

@@ -8,9 +8,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._comparison_labels import check_language, status_codes
-from mch_indicators._display_labels import axis_unit_zh, text
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import (
+    STATUS_SECTIONS,
+    check_lang,
+    label,
+    labels,
+    status_codes,
+    unit_text,
+    upper_first,
+)
 from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
@@ -22,16 +29,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "axis_title",
-    "check_language",
+    "axis_unit",
+    "category_label",
+    "check_lang",
+    "heading",
     "indicator_name",
     "legend_below",
+    "legend_text",
+    "named_axis",
     "new_axes",
     "require_columns",
     "resolve_indicator",
     "select_rows",
     "status_codes",
     "target_label",
-    "unit_text",
     "value_label",
 ]
 
@@ -76,32 +87,53 @@ def select_rows(frame: pd.DataFrame, where: Mapping[str, Any] | None) -> pd.Data
     return frame[chosen]
 
 
-def indicator_name(indicator: Indicator, language: str) -> str:
-    """The indicator's name in ``language``."""
-    return indicator.name.zh if language == "zh" else indicator.name.en
+def indicator_name(indicator: Indicator, lang: str) -> str:
+    """The indicator's name in ``lang``."""
+    return indicator.name.zh if lang == "zh" else indicator.name.en
 
 
-def unit_text(indicator: Indicator, language: str) -> str:
-    """The unit as an axis shows it: ``per 100,000 live births``, ``1/10万``, ``‰``, ``%``."""
-    spec = resolve_unit(indicator.unit)
-    if language == "zh":
-        return axis_unit_zh(spec.name) or spec.zh
-    if spec.symbol in {"%", ""}:
-        return spec.symbol
-    return f"{spec.per} {indicator.denominator.name.en}"
+def heading(section: str, key: str, lang: str) -> str:
+    """A label as a chart heading: ``Value``, ``Year``, ``数值``."""
+    return upper_first(label(section, key, lang))
 
 
-def axis_title(indicator: Indicator | None, language: str) -> str:
+def category_label(category: str, lang: str) -> str:
+    """The legend entry of a category: a status code's text (``Better``), or a legend entry.
+
+    Examples
+    --------
+    >>> category_label("high (0.001)", "en"), category_label("worse", "zh")
+    ('Higher (outside 99.8% limits)', '较差')
+    """
+    table = labels()
+    section = next((s for s in STATUS_SECTIONS if category in table[s]), "legend")
+    return upper_first(label(section, category, lang))
+
+
+def legend_text(key: str, lang: str, **values: object) -> str:
+    """A legend entry of a chart element: ``95% limits``, ``观察值及95%置信区间``."""
+    return label("legend", key, lang, **values)
+
+
+def axis_unit(unit: str, lang: str, denominator: str = "") -> str:
+    """A unit as an axis shows it: ``per 100,000 live births``, ``1/10万``, ``‰``, ``%``."""
+    return label("units", resolve_unit(unit).name, lang, "axis", denominator=denominator)
+
+
+def named_axis(name: str, unit: str, lang: str) -> str:
+    """``name (unit)``, ``name（unit）``, or the name alone without a unit."""
+    return label("axis", "value", lang, name=name, unit=unit) if unit else name
+
+
+def axis_title(indicator: Indicator | None, lang: str) -> str:
     """``Maternal mortality ratio (per 100,000 live births)``, ``孕产妇死亡率（1/10万）``."""
     if indicator is None:
-        return text("axis", "plain", language)
-    name, unit = indicator_name(indicator, language), unit_text(indicator, language)
-    if not unit:
-        return text("axis", "value_no_unit", language, name=name)
-    return text("axis", "value", language, name=name, unit=unit)
+        return heading("columns", "value", lang)
+    unit = axis_unit(indicator.unit, lang, indicator.denominator.name.en)
+    return named_axis(indicator_name(indicator, lang), unit, lang)
 
 
-def value_label(value: float, indicator: Indicator | None, language: str) -> str:
+def value_label(value: float, indicator: Indicator | None, lang: str) -> str:
     """A value as a report writes it: ``7.42/10万``, ``2.23‰``, ``98.5%``, ``7.42``."""
     if math.isnan(value):
         return "–"
@@ -109,21 +141,16 @@ def value_label(value: float, indicator: Indicator | None, language: str) -> str
         return f"{value:.2f}"
     spec = resolve_unit(indicator.unit)
     number = f"{value:.{indicator.decimals}f}"
-    if language == "zh":
-        return number + spec.zh
+    if lang == "zh":
+        return number + unit_text(spec.name, "zh")
     return number + (spec.symbol if spec.symbol in {"%", "‰"} else "")
 
 
-def target_label(target: Target, indicator: Indicator, language: str) -> str:
+def target_label(target: Target, lang: str) -> str:
     """``Healthy China 2030: ≤ 12 per 100,000 by 2030``, ``健康中国2030：2030年≤12/10万``."""
-    spec = resolve_unit(target.unit)
-    plan = target.plan.name.zh if language == "zh" else target.plan.name.en
-    if language == "zh":
-        rule = f"{target.comparator.symbol}{target.value:g}{spec.zh}"
-    else:
-        rule = target.rule
+    plan = target.plan.name.zh if lang == "zh" else target.plan.name.en
     key = "target" if target.year else "target_standing"
-    return text("legend", key, language, plan=plan, rule=rule, year=target.year)
+    return label("legend", key, lang, plan=plan, rule=target.rule_in(lang), year=target.year)
 
 
 def legend_below(ax: Axes, columns: int) -> None:

@@ -3,7 +3,7 @@
 Matplotlib's default fonts have no Chinese glyphs, so county names, the indicators'
 Chinese names and units such as 1/10万 would be drawn as empty boxes. Every chart
 passes its text through :func:`apply_fonts`, which gives it a font family list
-ending in the first installed CJK font of ``definitions/display_labels.toml``
+ending in the first installed CJK font of ``definitions/plot_style.toml``
 (matplotlib falls back glyph by glyph). Fonts installed after matplotlib cached its
 font list are found by their file names. When no CJK font is installed and a chart
 has Chinese text, a :class:`CJKFontWarning` says so once, with the command that
@@ -18,7 +18,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mch_indicators._display_labels import font_settings
+from mch_indicators.plot._style import font_settings
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist

@@ -12,12 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._display_labels import colour, text
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import upper_first
 from mch_indicators.plot._common import (
     axis_title,
-    check_language,
+    category_label,
+    check_lang,
+    heading,
     legend_below,
+    legend_text,
     new_axes,
     require_columns,
     resolve_indicator,
@@ -26,6 +29,7 @@ from mch_indicators.plot._common import (
     value_label,
 )
 from mch_indicators.plot._fonts import apply_fonts
+from mch_indicators.plot._style import colour
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -149,7 +153,7 @@ def funnel(
     >>> ax.get_ylabel()
     'Hospital delivery rate (%)'
     """
-    check_language(lang)
+    check_lang(lang)
     chosen = resolve_indicator(indicator, fallback=table.indicator)
     points, limits, extra = _one_group(table, group)
     require_columns(points, ["x", "value", "significance"], "plot.funnel")
@@ -162,7 +166,7 @@ def funnel(
     factor, shift = _scale(limits, table.statistic)
     _draw_limits(ax, limits, extra if use_adjusted else None, lang)
     centre = _centre(limits)
-    ax.axhline(centre, color=colour("centre"), linewidth=1.0, label=text("legend", "centre", lang))
+    ax.axhline(centre, color=colour("centre"), linewidth=1.0, label=legend_text("centre", lang))
     column = "adjusted_significance" if use_adjusted else "significance"
     direction = None if chosen is None else chosen.direction.value
     categories = [funnel_category(str(s), direction) for s in status_codes(points[column])]
@@ -177,11 +181,13 @@ def funnel(
                             xytext=(4, 4), textcoords="offset points")  # fmt: skip
     _frame_axes(ax, x, y, limits, centre)
     xname = "expected_events" if table.statistic == "ratio" else None
-    if xname is not None or chosen is None:
-        ax.set_xlabel(text("axis", "expected_events" if xname else "plain", lang))
+    if xname is not None:
+        ax.set_xlabel(heading("axis", xname, lang))
+    elif chosen is None:
+        ax.set_xlabel(heading("columns", "value", lang))
     else:
         term = chosen.denominator.name
-        ax.set_xlabel(term.zh if lang == "zh" else term.en[:1].upper() + term.en[1:])
+        ax.set_xlabel(term.zh if lang == "zh" else upper_first(term.en))
     ax.set_ylabel(axis_title(chosen, lang))
     if title is not None:
         ax.set_title(title)
@@ -196,13 +202,13 @@ def _draw_limits(ax: Axes, limits: pd.DataFrame, extra: pd.DataFrame | None, lan
             ax.plot(
                 _limit_x(limits, side, sigma), limits[f"{side}_{sigma}_limit"], style,
                 color=colour(f"limits_{level}"), linewidth=1.0,
-                label=text("legend", f"limits_{level}", lang) if side == "lower" else None,
+                label=legend_text(f"limits_{level}", lang) if side == "lower" else None,
             )  # fmt: skip
             if extra is not None:
                 ax.plot(
                     extra["x"], extra[f"{side}_{sigma}_limit"], ":" if level == "95" else "-.",
                     color=colour("adjusted"), linewidth=1.2,
-                    label=text("legend", f"adjusted_{level}", lang) if side == "lower" else None,
+                    label=legend_text(f"adjusted_{level}", lang) if side == "lower" else None,
                 )  # fmt: skip
 
 
@@ -213,7 +219,7 @@ def _draw_points(ax: Axes, x: Any, y: Any, categories: list[str], lang: str) -> 
         chosen = np.array([c == category for c in categories])
         ax.scatter(
             x[chosen], y[chosen], s=36, color=colour(category), edgecolor="black",
-            linewidth=0.6, zorder=3, label=text("category", category, lang),
+            linewidth=0.6, zorder=3, label=category_label(category, lang),
         )  # fmt: skip
 
 

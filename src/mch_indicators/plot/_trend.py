@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.ticker import MaxNLocator
 
-from mch_indicators._display_labels import colour, text
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import translate
 from mch_indicators._result import level_label
 from mch_indicators.plot._common import (
     axis_title,
-    check_language,
+    check_lang,
+    heading,
     legend_below,
+    legend_text,
     new_axes,
     require_columns,
     resolve_indicator,
@@ -29,6 +31,7 @@ from mch_indicators.plot._common import (
     target_label,
 )
 from mch_indicators.plot._fonts import apply_fonts
+from mch_indicators.plot._style import colour
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,7 +86,7 @@ def _draw(
                         alpha=0.15, linewidth=0)  # fmt: skip
         ax.plot(years, ordered["value"].to_numpy(dtype=float), "o-", color=colour("observed"),
                 markersize=4, linewidth=1.2,
-                label=text("legend", "observed", lang, level=level))  # fmt: skip
+                label=legend_text("observed", lang, level=level))  # fmt: skip
     if line is not None:
         require_columns(line, [period, "fitted", "fitted_lower", "fitted_upper", "projected"],
                         "the trend line")  # fmt: skip
@@ -91,7 +94,7 @@ def _draw(
     for target in targets:
         threshold = float(target.threshold(None if indicator is None else indicator.unit))
         ax.axhline(threshold, color=colour("target"), linestyle=(0, (6, 3)), linewidth=1.1,
-                   label=target_label(target, indicator, lang) if indicator else None)  # fmt: skip
+                   label=target_label(target, lang) if indicator else None)  # fmt: skip
         if target.year is not None:
             ax.plot([target.year], [threshold], "D", color=colour("target"), markersize=5)
 
@@ -103,7 +106,7 @@ def _draw_line(ax: Axes, line: pd.DataFrame, period: str, lang: str, level: str)
     projected = line["projected"].to_numpy(dtype=bool)
     inside = ~projected
     ax.plot(years[inside], fitted[inside], "-", color=colour("fitted"), linewidth=1.6,
-            label=text("legend", "fitted", lang, level=level))  # fmt: skip
+            label=legend_text("fitted", lang, level=level))  # fmt: skip
     ax.fill_between(years[inside], low[inside], high[inside], color=colour("fitted"),
                     alpha=0.18, linewidth=0)  # fmt: skip
     ahead = projected & (years > years[inside].max()) if inside.any() else projected
@@ -111,7 +114,7 @@ def _draw_line(ax: Axes, line: pd.DataFrame, period: str, lang: str, level: str)
         joined = np.flatnonzero(ahead)
         joined = np.concatenate([[joined[0] - 1], joined]) if joined[0] > 0 else joined
         ax.plot(years[joined], fitted[joined], "--", color=colour("fitted"), linewidth=1.4,
-                label=text("legend", "projection", lang))  # fmt: skip
+                label=legend_text("projection", lang))  # fmt: skip
         ax.fill_between(years[joined], low[joined], high[joined], color=colour("fitted"),
                         alpha=0.08, linewidth=0, hatch="///")  # fmt: skip
         end = joined[-1]
@@ -172,7 +175,7 @@ def trend(
     >>> ax.get_ylabel()
     '婴儿死亡率（‰）'
     """
-    check_language(lang)
+    check_lang(lang)
     if series is None and line is None:
         raise InvalidInputError(
             "plot.trend needs a series (mch.compute) or a line (mch.trend_line)"
@@ -183,7 +186,7 @@ def trend(
     ax = new_axes(ax, (7.0, 4.2))
     level = level_label(confidence)
     _draw(ax, series, line, chosen, _targets(chosen, targets, plan), period, lang, level)
-    ax.set_xlabel(text("axis", "year", lang) if period == "year" else period)
+    ax.set_xlabel(heading("fields", "year", lang) if period == "year" else period)
     ax.set_ylabel(axis_title(chosen, lang))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(bottom=0)
@@ -244,7 +247,7 @@ def small_multiples(
     """
     import matplotlib.pyplot as plt
 
-    check_language(lang)
+    check_lang(lang)
     require_columns(series, [by], "by=")
     chosen = resolve_indicator(indicator, frame=series)
     areas = list(dict.fromkeys(series[by]))
@@ -304,8 +307,6 @@ def _panel_labels(
     """Each area's change label and the colour of its assessment."""
     if trends is None:
         return {}
-    from mch_indicators._comparison_labels import translate
-
     require_columns(trends, [by, "change", "assessment"], "trends=")
     change = status_codes(trends["change"])
     assessment = status_codes(trends["assessment"])

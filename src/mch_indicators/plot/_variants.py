@@ -12,19 +12,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._display_labels import axis_unit_zh, series_colours, text
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators.plot._common import (
     axis_title,
-    check_language,
+    axis_unit,
+    check_lang,
+    heading,
     indicator_name,
     legend_below,
+    named_axis,
     new_axes,
     require_columns,
     resolve_indicator,
 )
 from mch_indicators.plot._fonts import apply_fonts
+from mch_indicators.plot._style import series_colours
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,15 +56,15 @@ def _title(found: list[Indicator | None], indicator: Indicator | None, lang: str
         return axis_title(indicator, lang)
     known = [i for i in found if i is not None]
     if not known:
-        return text("axis", "plain", lang)
+        return heading("columns", "value", lang)
     if len({i.unit for i in known}) > 1:
         units = ", ".join(sorted({f"{i.id}: {i.unit}" for i in known}))
         raise InvalidInputError(f"the series are in different units ({units}); convert first")
     # definitions of one concept differ in their terms: the axis gives the unit only
-    plain = text("axis", "plain", lang)
+    plain = heading("columns", "value", lang)
     spec = resolve_unit(known[0].unit)
-    unit = (axis_unit_zh(spec.name) or spec.zh) if lang == "zh" else (spec.per or spec.symbol)
-    return text("axis", "value", lang, name=plain, unit=unit) if unit else plain
+    unit = axis_unit(spec.name, lang) if lang == "zh" else (spec.per or spec.symbol)
+    return named_axis(plain, unit, lang)
 
 
 def variants(
@@ -107,7 +110,7 @@ def variants(
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['围产儿死亡率', '围产儿死亡率(满22周起)']
     """
-    check_language(lang)
+    check_lang(lang)
     require_columns(frame, [label, series, "value", "lower", "upper"], "plot.variants")
     chosen = None if indicator is None else resolve_indicator(indicator)
     keys = list(dict.fromkeys(frame[series]))

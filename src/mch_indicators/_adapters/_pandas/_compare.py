@@ -23,8 +23,8 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
     row_label,
 )
-from mch_indicators._comparison_labels import check_language, translate
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import check_lang, translate
 from mch_indicators.stats._compare import compare_to_benchmark
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def compare(
     by: Columns = None,
     confidence: float = 0.95,
     method: str | None = None,
-    language: str = "en",
+    lang: str = "en",
 ) -> pd.DataFrame:
     """Compare each row's area with a benchmark: higher, similar or lower; better or worse.
 
@@ -122,7 +122,7 @@ def compare(
         0.998 for Fingertips' 99.8 % level.
     method : str, optional
         Interval method of each area (default: the indicator's).
-    language : {"en", "zh"}, default "en"
+    lang : {"en", "zh"}, default "en"
         Language of the ``comparison`` and ``assessment`` labels (``"zh"``: 较高,
         无显著差异, 较低; 较好, 较差).
 
@@ -156,7 +156,7 @@ def compare(
     from mch_indicators._targets import Target
 
     frame = check_frame(frame, "compare")
-    check_language(language)
+    check_lang(lang)
     chosen = resolve(indicator)
     num, den = count_columns(frame, chosen, numerator, denominator)
     keys = as_list(by)
@@ -175,14 +175,14 @@ def compare(
         raise InvalidInputError(f"benchmark must be {_KINDS}; got {type(benchmark).__name__}")
     if isinstance(benchmark, int | float | np.number):
         result = compare_to_benchmark(x, n, float(benchmark), **options)
-        return _attach(out, result, None, language)
+        return _attach(out, result, None, lang)
     if isinstance(benchmark, str) and benchmark != "total":
         if benchmark not in frame.columns:
             raise InvalidInputError(
                 f"benchmark {benchmark!r} is not a column of the frame; benchmark must be {_KINDS}"
             )
         values = check_counts(frame, [benchmark], keys)[benchmark]
-        return _attach(out, compare_to_benchmark(x, n, values, **options), None, language)
+        return _attach(out, compare_to_benchmark(x, n, values, **options), None, lang)
     if not (benchmark == "total" or isinstance(benchmark, Mapping)):
         raise InvalidInputError(f"benchmark must be {_KINDS}; got {benchmark!r}")
     codes, labels = group_codes(frame, keys)
@@ -209,7 +209,7 @@ def compare(
             )
     x_use = np.where(is_benchmark, np.nan, x)
     result = compare_to_benchmark(x_use, n, benchmark_counts=(big_x, big_n), **options)
-    out = _attach(out, result, is_benchmark, language)
+    out = _attach(out, result, is_benchmark, lang)
     if is_benchmark.any():  # the benchmark rows keep their own value and interval
         own = compare_to_benchmark(x, n, 0.0, **options)
         for name in ("value", "lower", "upper"):
@@ -218,7 +218,7 @@ def compare(
 
 
 def _attach(
-    out: pd.DataFrame, result: Any, is_benchmark: npt.NDArray[np.bool_] | None, language: str
+    out: pd.DataFrame, result: Any, is_benchmark: npt.NDArray[np.bool_] | None, lang: str
 ) -> pd.DataFrame:
     out["value"] = result.value
     out["lower"] = result.lower
@@ -227,8 +227,8 @@ def _attach(
     comparison, assessment = result.comparison.astype(object), result.assessment.astype(object)
     if is_benchmark is not None:
         comparison[is_benchmark] = assessment[is_benchmark] = "benchmark"
-    out["comparison"] = translate(comparison, language)
-    out["assessment"] = translate(assessment, language)
+    out["comparison"] = translate(comparison, lang)
+    out["assessment"] = translate(assessment, lang)
     out["method"] = result.method
     if result.method == "area versus rest":
         for name in ("contrast", "contrast_lower", "contrast_upper", "p_value"):

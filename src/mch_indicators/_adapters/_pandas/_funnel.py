@@ -24,8 +24,8 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
 )
 from mch_indicators._adapters._pandas._compare import indicator_statistic
-from mch_indicators._comparison_labels import check_language, translate
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import check_lang, translate
 from mch_indicators.stats._dispersion import funnel_dispersion
 from mch_indicators.stats._funnels import GRID_POINTS, funnel_limits, funnel_significance
 
@@ -81,7 +81,7 @@ def funnel(
     years: float = 1.0,
     dispersion: str | None = None,
     method: str = "phe",
-    language: str = "en",
+    lang: str = "en",
 ) -> FunnelTable:
     """Funnel-plot limits and each area's significance, as PHEindicatormethods computes them.
 
@@ -104,7 +104,7 @@ def funnel(
     dispersion : {"additive", "multiplicative"}, optional
         Also compare each area allowing for over-dispersion (Spiegelhalter).
     method : {"phe", "exact"}, default "phe"
-    language : {"en", "zh"}, default "en"
+    lang : {"en", "zh"}, default "en"
         Language of the significance labels.
 
     Returns
@@ -132,7 +132,7 @@ def funnel(
     ((100, 8), ['population', 'lower_2s_limit', 'upper_2s_limit'])
     """
     frame = check_frame(frame, "funnel")
-    check_language(language)
+    check_lang(lang)
     keys = as_list(by)
     require(frame, keys, "by column")
     if indicator is None:
@@ -182,7 +182,7 @@ def funnel(
             adjusted_frames.append(_keyed(grid, keys, labels, group))
         limit_frames.append(_keyed(limits.columns(full=True), keys, labels, group))
     for name, values in columns.items():
-        points[name] = translate(values, language) if "significance" in name else values
+        points[name] = translate(values, lang) if "significance" in name else values
     extra_limits = None
     if adjusted_frames:
         extra_limits = as_frame(pd.concat(adjusted_frames, ignore_index=True))

@@ -24,8 +24,8 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
     row_label,
 )
-from mch_indicators._comparison_labels import check_language, translate
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import check_lang, translate
 from mch_indicators.stats._trend import MIN_POINTS, Trend
 from mch_indicators.stats._trend import trend as array_trend
 
@@ -52,7 +52,7 @@ def trend(
     last: int | None = None,
     target: Target | None = None,
     baseline: str | None = None,
-    language: str = "en",
+    lang: str = "en",
 ) -> pd.DataFrame:
     """The trend of each area, fitted to its counts, with the label Fingertips would give it.
 
@@ -83,7 +83,7 @@ def trend(
         For a relative target: the column of each area's baseline-year value
         (the same on every row of an area); without it the status is
         ``"needs baseline"``.
-    language : {"en", "zh"}, default "en"
+    lang : {"en", "zh"}, default "en"
         Language of the ``change``, ``assessment`` and ``target_status`` labels.
 
     Returns
@@ -118,7 +118,7 @@ def trend(
     fit = _fit(
         frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        language=language, name="trend",
+        lang=lang, name="trend",
     )  # fmt: skip
     labels, years, x, n, fitted = fit.labels, fit.years, fit.x, fit.n, fit.fitted
     frame, codes = fit.frame, fit.codes
@@ -130,12 +130,12 @@ def trend(
     for name in ("apc", "apc_lower", "apc_upper", "p_value", "dispersion"):
         out[name] = getattr(fitted, name)
     out["arr"], out["arr_lower"], out["arr_upper"] = fitted.arr()
-    out["change"] = translate(fitted.change, language)
-    out["assessment"] = translate(fitted.assessment, language)
+    out["change"] = translate(fitted.change, lang)
+    out["assessment"] = translate(fitted.assessment, lang)
     out["reason"] = fitted.reason.astype(object)
     if target is not None:
         _add_target(out, frame, fitted, target, chosen, baseline, codes, len(labels))
-        out["target_status"] = translate(out["target_status"].to_numpy(), language)
+        out["target_status"] = translate(out["target_status"].to_numpy(), lang)
     return out
 
 
@@ -229,7 +229,7 @@ def trend_line(
     fit = _fit(
         frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        language="en", name="trend_line",
+        lang="en", name="trend_line",
     )  # fmt: skip
     first_year = float(fit.years.min())
     final_year = float(fit.years.max()) if to is None else max(float(fit.years.max()), float(to))
@@ -264,11 +264,11 @@ class _Fitted:
 def _fit(
     frame: pd.DataFrame, chosen: Indicator, *, by: Columns, period: str, numerator: str | None,
     denominator: str | None, confidence: float, dispersion: str, min_points: int,
-    last: int | None, language: str, name: str,
+    last: int | None, lang: str, name: str,
 ) -> _Fitted:  # fmt: skip
     """Pivot the rows to (areas × periods) and fit every area in one call."""
     frame = check_frame(frame, name)
-    check_language(language)
+    check_lang(lang)
     keys = as_list(by)
     require(frame, [*keys, period], "column")
     num, den = count_columns(frame, chosen, numerator, denominator)

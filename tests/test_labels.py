@@ -1,0 +1,198 @@
+"""One set of display labels, as data, in Chinese and English, used by every surface."""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import itertools
+import tomllib
+from collections.abc import Callable, Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mch_indicators as mch
+from mch_indicators import stats
+from mch_indicators._errors import DefinitionError
+from mch_indicators._labels import (
+    STATUS_SECTIONS,
+    check_labels,
+    label,
+    labels,
+    status_codes,
+    status_text,
+    translate,
+)
+from mch_indicators._progress import TargetAssessment
+from mch_indicators._unitspec import unit_specs
+
+DEFINITIONS = resources.files("mch_indicators.definitions")
+SRC = Path(__file__).resolve().parents[1] / "src" / "mch_indicators"
+
+
+def _status_codes() -> set[str]:
+    """Every status code the library returns, and the categories the charts colour."""
+    from mch_indicators.plot._funnel import funnel_category
+
+    codes = {
+        *(s.value for s in stats.Comparison), *(s.value for s in stats.Assessment),
+        *(s.value for s in stats.Change), *(s.value for s in stats.Significance),
+        *(s.value for s in mch.TargetStatus), "benchmark",
+    }  # fmt: skip
+    # a relative target checked without a baseline (TargetAssessment.status)
+    assert "needs baseline" in (TargetAssessment.__doc__ or "")
+    codes.add("needs baseline")
+    directions = [d.value for d in mch.Direction]
+    categories = {
+        funnel_category(s.value, d) for s, d in itertools.product(stats.Significance, directions)
+    }
+    return codes | categories
+
+
+def _texts(entry: Any, where: str) -> Iterator[tuple[str, str, str]]:
+    """(where, en, zh) of an entry and of each of its parts (meaning, rule, header, axis)."""
+    yield where, entry["en"], entry["zh"]
+    for name, part in entry.items():
+        if isinstance(part, dict):
+            yield f"{where}.{name}", part["en"], part["zh"]
+
+
+def test_labels_cover_every_unit_flag_kind_direction_domain_comparator_and_status():
+    data = labels()
+    wanted = {
+        "units": set(unit_specs()),
+        "flags": {f.name for f in mch.Flag if f.name},
+        "kinds": {k.value for k in mch.Kind},
+        "directions": {d.value for d in mch.Direction},
+        "domains": {d.value for d in mch.Domain},
+        "comparators": {c.value for c in mch.Comparator},
+    }
+    assert {"UNCLASSIFIED", "INCOMPLETE"} <= wanted["flags"]
+    for section, keys in wanted.items():
+        assert set(data[section]) == keys, section
+    statuses = set().union(*(data[s] for s in STATUS_SECTIONS))
+    assert _status_codes() <= statuses
+    for section in (*wanted, *STATUS_SECTIONS, "columns", "fields", "axis", "legend", "text"):
+        for key, entry in data[section].items():
+            for where, en, zh in _texts(entry, f"{section}.{key}"):
+                blank = section == "units"  # a fraction has no unit text
+                assert isinstance(en, str) and (blank or en.strip()), where
+                assert isinstance(zh, str) and (blank or zh.strip()), where
+                assert zh != en or section in ("units", "text") or not zh.isascii(), where
+    for flag in wanted["flags"]:
+        assert label("flags", flag, "zh", "meaning") and label("flags", flag, "en", "meaning")
+
+
+def test_the_file_is_what_the_module_serves():
+    raw = DEFINITIONS.joinpath("labels.toml").read_text("utf-8")
+    assert tomllib.loads(raw) == dict(labels())
+
+
+def test_there_is_one_label_file_and_the_style_file_holds_no_text():
+    folder = Path(str(DEFINITIONS))
+    assert sorted(p.name for p in folder.glob("*.toml")) == [
+        "labels.toml", "plot_style.toml", "standard_populations.toml", "targets.toml",
+        "units.toml",
+    ]  # fmt: skip
+    style = tomllib.loads((folder / "plot_style.toml").read_text("utf-8"))
+
+    def tables(value: Any) -> Iterator[dict[str, Any]]:
+        if isinstance(value, dict):
+            yield value
+            for inner in value.values():
+                yield from tables(inner)
+
+    assert not [t for t in tables(style) if {"en", "zh"} & set(t)]
+
+
+def test_only_the_labels_module_reads_the_label_file():
+    readers = [
+        path.relative_to(SRC).as_posix()
+        for path in SRC.rglob("*.py")
+        if '"labels.toml"' in path.read_text("utf-8")
+    ]
+    assert readers == ["_labels.py"]
+
+
+def test_no_label_is_defined_twice():
+    data = labels()
+    assert not set(data["columns"]) & set(data["fields"])  # year heads columns from [fields]
+    seen: dict[str, str] = {}
+    for section in STATUS_SECTIONS:
+        for code in data[section]:
+            assert code not in seen, (code, seen.get(code), section)
+            seen[code] = section
+
+
+def test_status_codes_read_back_from_either_language():
+    codes = sorted(_status_codes())
+    shown = translate(codes, "zh")
+    assert not set(shown.tolist()) & set(codes)
+    assert status_codes(shown).tolist() == codes
+    assert translate(codes, "en").tolist() == codes  # English tables keep the codes
+    assert status_codes(codes).tolist() == codes
+    assert translate([["better", None]], "zh").tolist() == [["较好", None]]
+    assert status_text("not significant", "en") == "within the limits"
+    assert status_text("a user's own", "zh") == "a user's own"
+
+
+def test_the_picks_where_the_old_tables_disagreed():
+    assert label("directions", "neutral", "zh") == "中性（结合情况解读）"
+    assert label("domains", "mortality", "zh") == "死亡与妊娠结局"
+    assert label("domains", "womens_health", "en") == "Women's health"
+    assert label("comparisons", "not assessed", "zh") == "未评价(无优劣方向)"
+    assert label("columns", "method", "zh") == "置信区间方法"
+    assert label("text", "ci", "zh", level=95) == "95%置信区间"
+
+
+def _broken(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
+    data = copy.deepcopy(dict(labels()))
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["kinds"]["rate"].pop("zh"), "kinds.rate: zh is missing"),
+        (lambda d: d["columns"]["value"].update(en=" "), "columns.value: en is missing"),
+        (lambda d: d.update(colours={}), "unknown sections"),
+        (lambda d: d["kinds"]["rate"].update(fr="taux"), "kinds.rate: unknown fields"),
+        (lambda d: d["flags"]["MISSING"].pop("meaning"), "flags.MISSING: meaning is missing"),
+        (lambda d: d["flags"].pop("INCOMPLETE"), "no flags label for INCOMPLETE"),
+        (lambda d: d["text"]["ci"].update(zh="{level}%置信区间{lower"), "text.ci: zh"),
+        (lambda d: d["text"]["ci"].update(zh="{level}%{method}"), "placeholders that en lacks"),
+        (lambda d: d["fields"]["county"].update(role="place"), "role must be"),
+        (lambda d: d["trends"].update(better={"en": "b", "zh": "b"}), "in both"),
+        (lambda d: d["trends"]["increasing"].update(zh="较好"), "same Chinese text"),
+    ],
+)
+def test_a_broken_table_is_refused_on_load(change: Callable[..., None], message: str) -> None:
+    with pytest.raises(DefinitionError, match=message):
+        check_labels(_broken(change))
+
+
+def _public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:
+    for name in mch.__all__:
+        value = getattr(mch, name)
+        if inspect.isfunction(value):
+            yield name, value
+    for module in (mch.plot, mch.stats):
+        for name in module.__all__:
+            value = getattr(module, name)
+            if inspect.isfunction(value):
+                yield f"{module.__name__}.{name}", value
+    yield "Result.format", mch.Result.format
+    yield "Result.to_frame", mch.Result.to_frame
+
+
+def test_the_language_parameter_is_lang_everywhere():
+    with_lang = []
+    for name, function in _public_functions():
+        parameters = inspect.signature(function).parameters
+        assert "language" not in parameters, name
+        if "lang" in parameters:
+            with_lang.append(name.rsplit(".", 1)[-1])
+    assert {"compare", "funnel", "trend", "caterpillar", "format", "to_frame"} <= set(with_lang)
