@@ -13,11 +13,19 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, overload
 
 import numpy.typing as npt
 
-from mch_indicators._adapters._dask import compute_dask_frame, is_dask_frame, pool_dask_frame
+from mch_indicators._adapters._dask import (
+    compute_dask_frame,
+    dsr_dask_frame,
+    is_dask_frame,
+    isr_dask_frame,
+    pool_dask_frame,
+)
 from mch_indicators._adapters._pandas import compute_frame
 from mch_indicators._adapters._pandas import dsr as frame_dsr
 from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import pool as frame_pool
+from mch_indicators._adapters._spark import is_spark_frame
+from mch_indicators._compute import is_lazy
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions
 
@@ -105,6 +113,7 @@ def compute(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    lean: bool = False,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -132,6 +141,7 @@ def compute(
     *,
     numerator: str | None = None,
     denominator: str | None = None,
+    lean: bool = False,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
@@ -140,13 +150,14 @@ def compute(
     *,
     numerator: Any = None,
     denominator: Any = None,
+    lean: bool = False,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
 
     Parameters
     ----------
-    data : pandas.DataFrame, dask DataFrame or xarray.Dataset, optional
+    data : pandas, dask or Spark DataFrame, or xarray.Dataset, optional
         The counts. ``numerator`` and ``denominator`` then name the columns
         (variables); they default to the indicator's term ids (``infant_deaths``,
         ``live_births``), or to ``numerator``/``denominator`` for a long table
@@ -157,6 +168,9 @@ def compute(
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
         dask), or plain arrays (a :class:`Result`, as :meth:`Indicator.compute`).
+    lean : bool, default False
+        Tables only: keep the frame's other columns and only ``value``, the
+        limits and ``flags`` (see :func:`~mch_indicators._adapters._pandas.compute_frame`).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`):
         ``confidence``, ``method``, ``on_invalid``, ``reliability``, ``suppress``.
@@ -182,8 +196,10 @@ def compute(
             raise InvalidInputError(
                 "compute() needs a table (data=...), or indicator=, numerator= and denominator="
             )
+        if lean:
+            raise InvalidInputError("lean= applies to tables (data=...), not to arrays")
         chosen = get(indicator)
-        if any(_is_xarray(a, "DataArray") or hasattr(a, "dask") for a in (numerator, denominator)):
+        if any(_is_xarray(a, "DataArray") or is_lazy(a) for a in (numerator, denominator)):
             from mch_indicators._adapters._xarray import compute_dataarrays
 
             return compute_dataarrays(chosen, numerator, denominator, **options)
@@ -191,9 +207,15 @@ def compute(
     names = {"numerator": numerator, "denominator": denominator}
     pandas = sys.modules.get("pandas")
     if pandas is not None and isinstance(data, pandas.DataFrame):
-        return compute_frame(data, indicator, **names, **options)
+        return compute_frame(data, indicator, **names, lean=lean, **options)
     if is_dask_frame(data):
-        return compute_dask_frame(data, indicator, **names, **options)
+        return compute_dask_frame(data, indicator, **names, lean=lean, **options)
+    if is_spark_frame(data):
+        from mch_indicators._adapters._spark import compute_spark
+
+        return compute_spark(data, indicator, **names, lean=lean, **options)
+    if lean:
+        raise InvalidInputError("lean= applies to tables, not to a Dataset")
     if _is_xarray(data, "Dataset"):
         from mch_indicators._adapters._xarray import compute_dataset
 
@@ -201,7 +223,7 @@ def compute(
             raise InvalidInputError("compute() on a Dataset needs the indicator")
         return compute_dataset(data, get(indicator), **names, **options)
     raise InvalidInputError(
-        f"compute() takes a pandas or dask DataFrame or an xarray Dataset, got "
+        f"compute() takes a pandas, dask or Spark DataFrame or an xarray Dataset, got "
         f"{type(data).__name__}; for plain arrays use get(indicator).compute(numerator, "
         "denominator)"
     )
@@ -217,6 +239,7 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    split_out: int | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -229,6 +252,7 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    split_out: int | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 @_documented_by(frame_pool)
@@ -241,23 +265,20 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    split_out: int | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     keywords: dict[str, Any] = {
         "numerator": numerator, "denominator": denominator, "by": by, "over": over,
-        "window": window,
+        "window": window, "split_out": split_out,
     }  # fmt: skip
     if is_dask_frame(frame):
         return pool_dask_frame(frame, indicator, **keywords, **options)
+    if is_spark_frame(frame):
+        from mch_indicators._adapters._spark import pool_spark
+
+        return pool_spark(frame, indicator, **keywords, **options)
     return frame_pool(frame, indicator, **keywords, **options)
-
-
-def _pandas_only(name: str, frame: object) -> None:
-    if is_dask_frame(frame):
-        raise InvalidInputError(
-            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first "
-            "(standardisation works on groups x age bands, a small table)"
-        )
 
 
 @_documented_by(frame_dsr)
@@ -274,8 +295,8 @@ def dsr(
     frequency: str | None = None,
     subset: bool = False,
 ) -> pd.DataFrame:
-    _pandas_only("dsr", frame)
-    return frame_dsr(
+    implementation = dsr_dask_frame if is_dask_frame(frame) else frame_dsr
+    return implementation(
         frame, count=count, population=population, age=age, standard=standard, by=by,
         confidence=confidence, multiplier=multiplier, frequency=frequency, subset=subset,
     )  # fmt: skip
@@ -295,8 +316,8 @@ def isr(
     refvalue: float = 1.0,
     multiplier: float = 100_000,
 ) -> pd.DataFrame:
-    _pandas_only("isr", frame)
-    return frame_isr(
+    implementation = isr_dask_frame if is_dask_frame(frame) else frame_isr
+    return implementation(
         frame, count=count, population=population, reference_count=reference_count,
         reference_population=reference_population, by=by, kind=kind, confidence=confidence,
         refvalue=refvalue, multiplier=multiplier,

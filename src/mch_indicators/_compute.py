@@ -22,7 +22,24 @@ from mch_indicators.stats._intervals import get_method
 if TYPE_CHECKING:
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_indicator", "require_computable"]
+__all__ = ["compute_indicator", "is_lazy", "require_computable"]
+
+
+def is_lazy(values: object) -> bool:
+    """True for a dask collection (a dask array, or a DataArray backed by one)."""
+    graph = getattr(values, "__dask_graph__", None)
+    return callable(graph) and graph() is not None
+
+
+def _refuse_lazy(indicator: Indicator, numerator: object, denominator: object) -> None:
+    for role, values in (("numerator", numerator), ("denominator", denominator)):
+        if is_lazy(values):
+            raise InvalidInputError(
+                f"the {role} is a lazy dask array: computing a Result would load it "
+                "into memory. Use mch_indicators.compute(indicator="
+                f"{indicator.id!r}, numerator=..., denominator=...), which stays lazy "
+                "(an xarray Dataset of dask arrays), or call .compute() on the arrays first"
+            )
 
 
 def require_computable(indicator: Indicator) -> None:
@@ -42,6 +59,7 @@ def compute_indicator(
 ) -> Result:
     """Values, limits and flags of ``indicator`` on counts (see :meth:`Indicator.compute`)."""
     require_computable(indicator)
+    _refuse_lazy(indicator, numerator, denominator)
     kind = indicator.kind
     chosen = get_method(options.method or indicator.default_method, kind.family, kind.value)
     core = compute_counts(

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._result import limit_columns
+from mch_indicators.stats._flags import Flag, flag_labels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,16 +26,19 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Columns",
+    "LabelCodes",
     "as_frame",
     "as_list",
     "check_frame",
     "check_numeric",
     "count_columns",
+    "flag_column",
     "numbers",
     "pandas",
     "require",
     "resolve",
     "result_columns",
+    "text_array",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -104,10 +110,14 @@ def numbers(frame: pd.DataFrame, column: str) -> FloatArray:
             where = bad.index[0]
             where = where.item() if hasattr(where, "item") else where  # numpy -> Python
             example = f"; row {where!r} holds {bad.iloc[0]!r}"
-        raise InvalidInputError(
-            f"column {column!r} is not numeric (dtype {dtype}){example}; convert it with "
-            "pandas.to_numeric first"
-        )
+        if pd.api.types.is_bool_dtype(dtype) or (len(bad) and _is_bool(bad.iloc[0])):
+            hint = (
+                f"; if True/False really are counts of 1 and 0, convert with "
+                f"frame[{column!r}].astype('int64')"
+            )
+        else:
+            hint = "; convert it with pandas.to_numeric first"
+        raise InvalidInputError(f"column {column!r} is not numeric (dtype {dtype}){example}{hint}")
     values: FloatArray = series.to_numpy(dtype=np.float64, na_value=np.nan)
     return values
 
@@ -157,6 +167,88 @@ def count_columns(
     return num, den
 
 
-def result_columns(result: Result) -> dict[str, npt.NDArray[Any]]:
-    """The output columns of a table adapter: :meth:`Result.columns` without details."""
-    return result.columns(details=False)
+def text_array(values: Sequence[str]) -> Any:
+    """Strings as the text dtype of the running pandas (``str`` in pandas 3, object in 2).
+
+    Explicit, so that an empty frame (a dask meta frame) gets the dtype a full
+    one gets: pandas 3 infers ``str`` from a list of strings but keeps ``object``
+    for an empty one.
+    """
+    pd = pandas()
+    dtype = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+    return pd.array(list(values), dtype=dtype)
+
+
+@cache
+def _flag_dtype() -> Any:
+    """Categories of the ``flags`` column: the label of every mask, in mask order.
+
+    With every combination as a category, the categorical's codes *are* the
+    flag masks, every partition shares one dtype, and nothing is looked up per row.
+    """
+    pd = pandas()
+    return pd.CategoricalDtype(flag_labels(np.arange(1 << len(Flag))))
+
+
+def flag_column(flags: npt.NDArray[np.integer[Any]]) -> Any:
+    """Flag masks as the ``flags`` categorical of every table (codes = masks)."""
+    pd = pandas()
+    return pd.Categorical.from_codes(flags.ravel().astype(np.int8), dtype=_flag_dtype())
+
+
+class LabelCodes:
+    """Codes of the label columns of a table (``indicator``, ``unit``, ``flags``).
+
+    Label columns are categoricals with categories fixed before any data is
+    seen (the indicator and its unit; for a long table every built-in
+    indicator and every unit), so that a dask or Spark partition and the
+    meta frame agree, and a column costs one byte per row.
+    """
+
+    def __init__(self, size: int, indicators: Sequence[str], units: Sequence[str]) -> None:
+        self.indicators = list(indicators)
+        self.units = list(units)
+        self.indicator = np.zeros(size, dtype=np.int16)
+        self.unit = np.zeros(size, dtype=np.int16)
+        self.flags = np.zeros(size, dtype=np.int8)
+
+    def fill(self, result: Result, rows: Any = slice(None)) -> None:
+        """Codes of ``result`` (whose elements are ``rows`` of the table)."""
+        self.indicator[rows] = self.indicators.index(result.indicator.id)
+        self.unit[rows] = self.units.index(result.unit)
+        self.flags[rows] = result.flags.ravel()
+
+    def column(self, name: str) -> Any:
+        """The categorical column ``name`` (``indicator``, ``unit`` or ``flags``)."""
+        pd = pandas()
+        if name == "flags":
+            return flag_column(self.flags)
+        categories = self.indicators if name == "indicator" else self.units
+        return pd.Categorical.from_codes(getattr(self, name), categories=categories)
+
+
+def result_columns(result: Result, *, lean: bool = False) -> dict[str, Any]:
+    """The output columns of a table adapter, ready for a pandas DataFrame.
+
+    ``indicator, numerator, denominator, value``, the limits, ``unit``,
+    ``flags`` (and ``suppressed_because`` after a suppression); ``lean`` keeps
+    only the value, the limits and the flags. Labels are categoricals
+    (:class:`LabelCodes`).
+    """
+    codes = LabelCodes(result.size, [result.indicator.id], [result.unit])
+    codes.fill(result)
+    columns: dict[str, Any] = {}
+    if not lean:
+        columns["indicator"] = codes.column("indicator")
+        columns["numerator"] = result.numerator.ravel()
+        columns["denominator"] = result.denominator.ravel()
+    columns["value"] = result.value.ravel()
+    lower, upper = result.limits
+    for i, (low, high) in enumerate(limit_columns(result.confidence)):
+        columns[low], columns[high] = lower[i].ravel(), upper[i].ravel()
+    if not lean:
+        columns["unit"] = codes.column("unit")
+    columns["flags"] = codes.column("flags")
+    if result.suppression is not None:
+        columns["suppressed_because"] = text_array(result.reasons)
+    return columns

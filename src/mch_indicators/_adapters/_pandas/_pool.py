@@ -121,8 +121,8 @@ def compute_sums(
         columns = compute_long(sums["indicator"].tolist(), x, n, options)
     else:
         columns = result_columns(compute_indicator(chosen, x, n, options))
-    front = [k for k in sums.columns if k not in {num, den, "indicator"}]
-    return as_frame(pd.concat([sums[front], pd.DataFrame(columns, index=sums.index)], axis=1))
+    front = {k: sums[k].array for k in sums.columns if k not in {num, den, "indicator"}}
+    return as_frame(pd.DataFrame({**front, **columns}, index=sums.index))
 
 
 def pool(
@@ -134,6 +134,7 @@ def pool(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    split_out: int | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Pool strata by summing numerators and denominators, then compute.
@@ -160,6 +161,10 @@ def pool(
         Rolling pooled windows: ``over="year", window=3`` sums each run of 3
         consecutive years within the ``by`` groups (``over`` is added to them);
         rows with a year missing in the window are left out.
+    split_out : int, optional
+        For a dask DataFrame: how many partitions the sums by group are spread
+        over (default: dask's choice from the number of partitions and keys).
+        A pandas frame is pooled into one frame and ignores it.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`), applied to
         the pooled counts.
@@ -170,7 +175,8 @@ def pool(
         One row per group: the ``by`` columns (and ``period`` for windows),
         ``indicator, numerator, denominator, value, lower, upper, unit, flags``.
         A missing count in any stratum makes its group NaN, flagged MISSING.
-        Given a dask DataFrame, :func:`mch_indicators.pool` returns a lazy one.
+        Given a dask DataFrame, :func:`mch_indicators.pool` returns a lazy one
+        (sorted by group within each partition, not across partitions).
 
     Examples
     --------
