@@ -61,6 +61,7 @@ if TYPE_CHECKING:
         percent_decline,
         projection,
     )
+    from mch_indicators.stats._engine import thread_limit
 
     catalog: Catalog
     targets: tuple[Target, ...]
@@ -115,6 +116,7 @@ __all__ = [
     "stats",
     "targets",
     "targets_for",
+    "thread_limit",
     "units",
 ]
 
@@ -141,6 +143,7 @@ _LAZY = {
         ],
         "stats",
     ),
+    "thread_limit": "stats._engine",
 }
 _SUBMODULES = {"stats", "units"}
 

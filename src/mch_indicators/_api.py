@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, cast, overload
 
 import numpy.typing as npt
 
@@ -41,6 +41,8 @@ __all__ = ["compute", "dsr", "get", "isr", "pool", "search"]
 
 Columns = str | Sequence[str] | None
 F = TypeVar("F", bound=Callable[..., Any])
+#: a pandas frame gives a pandas frame, a dask frame a lazy dask frame
+FrameT = TypeVar("FrameT")
 
 
 def _documented_by(implementation: Callable[..., Any]) -> Callable[[F], F]:
@@ -283,7 +285,7 @@ def pool(
 
 @_documented_by(frame_dsr)
 def dsr(
-    frame: pd.DataFrame,
+    frame: FrameT,
     *,
     count: str,
     population: str,
@@ -294,17 +296,17 @@ def dsr(
     multiplier: float = 100_000,
     frequency: str | None = None,
     subset: bool = False,
-) -> pd.DataFrame:
-    implementation = dsr_dask_frame if is_dask_frame(frame) else frame_dsr
-    return implementation(
+) -> FrameT:
+    implementation: Callable[..., Any] = dsr_dask_frame if is_dask_frame(frame) else frame_dsr
+    return cast(FrameT, implementation(
         frame, count=count, population=population, age=age, standard=standard, by=by,
         confidence=confidence, multiplier=multiplier, frequency=frequency, subset=subset,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 @_documented_by(frame_isr)
 def isr(
-    frame: pd.DataFrame,
+    frame: FrameT,
     *,
     count: str,
     population: str,
@@ -315,10 +317,10 @@ def isr(
     confidence: float | Sequence[float] = 0.95,
     refvalue: float = 1.0,
     multiplier: float = 100_000,
-) -> pd.DataFrame:
-    implementation = isr_dask_frame if is_dask_frame(frame) else frame_isr
-    return implementation(
+) -> FrameT:
+    implementation: Callable[..., Any] = isr_dask_frame if is_dask_frame(frame) else frame_isr
+    return cast(FrameT, implementation(
         frame, count=count, population=population, reference_count=reference_count,
         reference_population=reference_population, by=by, kind=kind, confidence=confidence,
         refvalue=refvalue, multiplier=multiplier,
-    )  # fmt: skip
+    ))  # fmt: skip

@@ -207,8 +207,9 @@ def thread_limit(threads: int) -> Iterator[None]:
 
     Examples
     --------
-    >>> from mch_indicators.stats._engine import thread_limit, thread_count
-    >>> with thread_limit(1):
+    >>> import mch_indicators as mch
+    >>> from mch_indicators.stats._engine import thread_count
+    >>> with mch.thread_limit(1):
     ...     thread_count(10_000_000)
     1
     """

@@ -164,6 +164,9 @@ def dsr(
     pandas.DataFrame
         One row per group: the ``by`` columns, ``total_count``, ``total_pop``,
         ``value``, ``lower``, ``upper``, ``unit``, ``standard``, ``method``, ``flags``.
+        Given a dask DataFrame, :func:`mch_indicators.dsr` returns a lazy one:
+        one distributed sum by group and age band, then this computation on
+        the table of sums.
 
     Examples
     --------
@@ -282,6 +285,9 @@ def isr(
     pandas.DataFrame
         One row per group: the ``by`` columns, ``observed``, ``expected``,
         ``value``, ``lower``, ``upper``, ``unit``, ``method``, ``flags``.
+        Given a dask DataFrame, :func:`mch_indicators.isr` returns a lazy one:
+        each row's observed and expected events summed by group (distributed),
+        then finished partition by partition.
 
     Examples
     --------
