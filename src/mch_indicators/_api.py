@@ -171,8 +171,9 @@ def compute(
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
         dask), or plain arrays (a :class:`Result`, as :meth:`Indicator.compute`).
     lean : bool, default False
-        Tables only: keep the frame's other columns and only ``value``, the
-        limits and ``flags`` (see :func:`~mch_indicators._adapters._pandas.compute_frame`).
+        Tables only: after the frame's other columns, only ``value``, the
+        limits and ``flags`` (no ``indicator``, ``numerator``, ``denominator``
+        or ``unit`` repeated on every row).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`):
         ``confidence``, ``method``, ``on_invalid``, ``reliability``, ``suppress``.

@@ -172,11 +172,9 @@ def _finish_pool(
     window: int | None,
     options: ComputeOptions,
 ) -> pd.DataFrame:
-    """One partition of group sums (whole groups) -> the indicator, sorted by group."""
+    """One partition of group sums (whole groups) -> the indicator, in the order of the sums."""
     if over is not None and window is not None:
         sums = rolling_sums(sums, keys, over, window, [num, den])
-    else:
-        sums = sums.sort_values(keys, kind="stable").reset_index(drop=True)
     return compute_sums(sums, chosen, num, den, Options.from_keywords(options))
 
 
@@ -194,8 +192,8 @@ def pool_dask_frame(
 ) -> Any:
     """Lazy :func:`pool` of a dask DataFrame: distributed sums by group, computed in place.
 
-    One partition out per partition of sums (``split_out``); rows are sorted by
-    group within a partition, not across them.
+    One partition out per partition of sums (``split_out``), in dask's order of
+    the groups (sort the result if the order matters).
     """
     checked = Options.from_keywords(options).keywords()
     chosen = None if indicator is None else resolve(indicator)

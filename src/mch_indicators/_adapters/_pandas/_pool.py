@@ -176,7 +176,7 @@ def pool(
         ``indicator, numerator, denominator, value, lower, upper, unit, flags``.
         A missing count in any stratum makes its group NaN, flagged MISSING.
         Given a dask DataFrame, :func:`mch_indicators.pool` returns a lazy one
-        (sorted by group within each partition, not across partitions).
+        (its rows in dask's order of the groups, not sorted).
 
     Examples
     --------
