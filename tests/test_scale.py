@@ -245,6 +245,21 @@ def test_dsr_and_isr_on_dask_equal_pandas(partitions):
     )  # fmt: skip
 
 
+def test_nullable_counts_and_ungrouped_standardisation_on_dask():
+    frame = pd.DataFrame({"c": ["a", "a", "b"], "x": pd.array([1, None, 2], dtype="Int64"),
+                          "n": [10, 20, 30]})  # fmt: skip
+    lazy = dd.from_pandas(frame, npartitions=2)
+    got = mch.pool(lazy, "IMR", numerator="x", denominator="n", by="c").compute()
+    assert sort_rows(got, ["c"])["flags"].astype(str).tolist() == ["MISSING", "UNRELIABLE"]
+    one = banded().query("county == 'a' and year == 2022")
+    arguments = {"count": "events", "population": "pop", "age": "age",
+                 "standard": "esp_2013", "subset": True}  # fmt: skip
+    pd.testing.assert_frame_equal(
+        assert_meta_agrees(mch.dsr(dd.from_pandas(one, npartitions=3), **arguments)),
+        mch.dsr(one, **arguments),
+    )
+
+
 def test_dsr_on_dask_refuses_two_rows_for_one_band_when_computed():
     frame = banded().dropna()
     doubled = dd.from_pandas(pd.concat([frame, frame.iloc[:1]]), npartitions=2)

@@ -17,6 +17,8 @@ import sys
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
+import numpy as np
+
 from mch_indicators._adapters._pandas._columns import (
     Columns,
     as_frame,
@@ -117,8 +119,12 @@ def _sum_or_nan() -> Any:
 
 
 def _may_be_missing(meta: pd.DataFrame, column: str) -> bool:
-    """False for numpy integer columns, which cannot hold a missing value."""
-    return meta[column].dtype.kind not in "iu"
+    """False for numpy integer columns, which cannot hold a missing value.
+
+    Nullable (``Int64``) and Arrow-backed integers can, and are summed with care.
+    """
+    dtype = meta[column].dtype
+    return not (isinstance(dtype, np.dtype) and dtype.kind in "iu")
 
 
 def group_sums(
