@@ -161,6 +161,37 @@ def _trim() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
+def best_ms(function: Callable[[], Any], repeats: int = 20) -> float:
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times) * 1000
+
+
+def partition_profile(rows: int, counties: int, years: int) -> str:
+    """Kernel time against the whole per-partition call, in this process (no cluster)."""
+    import mch_indicators as mch
+    from mch_indicators._compute import compute_indicator
+    from mch_indicators._options import Options
+
+    part = make_partition(0, rows, counties, years)
+    imr = mch.get("IMR")
+    x = part["infant_deaths"].to_numpy(np.float64)
+    n = part["live_births"].to_numpy(np.float64)
+    kernel = best_ms(lambda: compute_indicator(imr, x, n, Options()))
+    whole = best_ms(lambda: mch.compute(part, imr))
+    lean = best_ms(lambda: mch.compute(part, imr, lean=True))
+    peer = best_ms(lambda: plain_limits(part), 5)
+    return (
+        f"one partition of {rows:,} rows, in one process: the computation (Result) "
+        f"{kernel:.1f} ms; mch.compute on the frame {whole:.1f} ms (lean {lean:.1f} ms), "
+        f"so building the frame costs {whole - kernel:.1f} ms; plain scipy {peer:.1f} ms"
+    )
+
+
 def measure(client: Any, run: Callable[[], Any]) -> tuple[float, int]:
     with PeakMemory(client) as memory:
         start = time.perf_counter()
@@ -199,7 +230,7 @@ def main() -> None:
     work = Path(args.keep or tempfile.mkdtemp(prefix="mch_scale_"))
     cluster = distributed.LocalCluster(
         n_workers=args.workers, threads_per_worker=1, memory_limit=args.memory,
-        processes=True, dashboard_address=None,
+        processes=True, dashboard_address=":0",
     )  # fmt: skip
     client = distributed.Client(cluster)
     try:
@@ -258,6 +289,7 @@ def main() -> None:
               f"{platform.python_version()}; mch_indicators {mch.__version__}, dask "
               f"{dask.__version__}, distributed {distributed.__version__}, pandas "
               f"{pd.__version__}, numpy {np.__version__}, scipy {scipy.__version__}")  # fmt: skip
+        print(partition_profile(rows // args.partitions, args.counties, args.years))
         print(f"cluster: {args.workers} worker processes x 1 thread, {args.memory} each; "
               f"{rows:,} rows, {args.partitions} partitions; split_out "
               f"{split or 'dask default'}\n")  # fmt: skip

@@ -116,6 +116,17 @@ def test_label_columns_are_categoricals_whose_codes_are_the_flags():
     assert out["flags"].astype(str).tolist() == mch.stats.flag_labels(reference.flags)
 
 
+def test_outputs_share_nothing_writable_with_the_input():
+    frame = strata()
+    before = frame.copy()
+    for out in (mch.compute(frame, "IMR"), mch.pool(frame, "IMR", by=["county", "year"])):
+        out.loc[out.index[0], "county"] = "zz"
+        out["year"] += 1
+        out.loc[out.index[0], "value"] = -1.0
+        out["lower"] *= 2
+    pd.testing.assert_frame_equal(frame, before)
+
+
 def test_lean_keeps_other_columns_and_the_results_only():
     out = mch.compute(strata(), "IMR", lean=True)
     assert list(out.columns) == ["province", "county", "year", "value", "lower", "upper", "flags"]
@@ -385,8 +396,8 @@ def test_distributed_local_cluster_with_processes():
     frame = strata(rows=200, seed=5)
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-            worker_dashboard_address=None,
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+            worker_dashboard_address=":0",
         ) as cluster,
         distributed.Client(cluster) as client,
     ):  # fmt: skip

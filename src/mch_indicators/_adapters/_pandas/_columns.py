@@ -7,7 +7,7 @@ offending row by its index label); none modifies or copies the frame.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -33,6 +33,7 @@ __all__ = [
     "check_numeric",
     "count_columns",
     "flag_column",
+    "frame_of",
     "numbers",
     "pandas",
     "require",
@@ -165,6 +166,24 @@ def count_columns(
         )
         require(frame, [column], f"{role} column", why)
     return num, den
+
+
+def frame_of(kept: pd.DataFrame, columns: Mapping[str, Any], index: pd.Index[Any]) -> pd.DataFrame:
+    """``kept``'s columns, then ``columns``, in one frame that aliases nothing writable.
+
+    Under copy-on-write (pandas 3, or pandas 2 with the option on) the kept
+    columns are shared, not copied: pandas copies them if either frame is
+    written to. Otherwise they are copied. The result's arrays are copied (they
+    are read-only views of a Result, the counts possibly of the input).
+    """
+    pd = pandas()
+    if int(pd.__version__.split(".")[0]) >= 3 or pd.options.mode.copy_on_write is True:
+        shared = {name: kept[name] for name in kept.columns}
+        own = {name: np.array(values) if isinstance(values, np.ndarray) else values
+               for name, values in columns.items()}  # fmt: skip
+        return as_frame(pd.DataFrame({**shared, **own}, index=index, copy=False))
+    copied = {name: kept[name].array for name in kept.columns}
+    return as_frame(pd.DataFrame({**copied, **columns}, index=index))
 
 
 def text_array(values: Sequence[str]) -> Any:

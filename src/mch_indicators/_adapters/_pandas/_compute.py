@@ -17,9 +17,9 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import (
     LabelCodes,
-    as_frame,
     check_frame,
     count_columns,
+    frame_of,
     numbers,
     pandas,
     resolve,
@@ -158,7 +158,6 @@ def compute_frame(
     {'county': ['A', 'B'], 'value': [2.85, 3.06], 'flags': ['UNRELIABLE', 'UNRELIABLE']}
     """
     frame = check_frame(frame, "compute")
-    pd = pandas()
     checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator)
     num, den = count_columns(frame, chosen, numerator, denominator)
@@ -167,14 +166,14 @@ def compute_frame(
         columns = compute_long(frame["indicator"].tolist(), x, n, checked, lean=lean)
     else:
         columns = result_columns(compute_indicator(chosen, x, n, checked), lean=lean)
-    kept = {c: frame[c].array for c in frame.columns if c not in {num, den, "indicator"}}
+    kept = [c for c in frame.columns if c not in {num, den, "indicator"}]
     if chosen is None and lean:
-        kept["indicator"] = frame["indicator"].array
-    clash = sorted(set(kept) & set(columns), key=str)
+        kept.append("indicator")
+    clash = [c for c in kept if c in columns]
     if clash:
         raise InvalidInputError(
             f"column {clash[0]!r} of the frame would be overwritten by a result column; "
             "rename it or leave it out"
         )
     # one constructor call: labels stay categoricals, nothing is inferred per row
-    return as_frame(pd.DataFrame({**kept, **columns}, index=frame.index))
+    return frame_of(frame[kept], columns, frame.index)

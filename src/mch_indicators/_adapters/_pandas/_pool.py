@@ -17,8 +17,8 @@ from mch_indicators._adapters._pandas._columns import (
     check_frame,
     check_numeric,
     count_columns,
+    frame_of,
     numbers,
-    pandas,
     require,
     resolve,
     result_columns,
@@ -115,14 +115,13 @@ def compute_sums(
     sums: pd.DataFrame, chosen: Indicator | None, num: str, den: str, options: Options
 ) -> pd.DataFrame:
     """The indicator on a table of sums: its key columns, then the result columns."""
-    pd = pandas()
     x, n = sums[num].to_numpy(dtype=np.float64), sums[den].to_numpy(dtype=np.float64)
     if chosen is None:
         columns = compute_long(sums["indicator"].tolist(), x, n, options)
     else:
         columns = result_columns(compute_indicator(chosen, x, n, options))
-    front = {k: sums[k].array for k in sums.columns if k not in {num, den, "indicator"}}
-    return as_frame(pd.DataFrame({**front, **columns}, index=sums.index))
+    front = [k for k in sums.columns if k not in {num, den, "indicator"}]
+    return frame_of(sums[front], columns, sums.index)
 
 
 def pool(
