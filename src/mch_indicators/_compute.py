@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
@@ -22,7 +23,7 @@ from mch_indicators.stats._intervals import get_method
 if TYPE_CHECKING:
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_indicator", "is_lazy", "require_computable"]
+__all__ = ["compute_indicator", "compute_owned", "is_lazy", "require_computable"]
 
 
 def is_lazy(values: object) -> bool:
@@ -58,6 +59,22 @@ def compute_indicator(
     options: Options,
 ) -> Result:
     """Values, limits and flags of ``indicator`` on counts (see :meth:`Indicator.compute`)."""
+    return compute_owned(indicator, numerator, denominator, options)[0]
+
+
+def compute_owned(
+    indicator: Indicator,
+    numerator: npt.ArrayLike,
+    denominator: npt.ArrayLike,
+    options: Options,
+) -> tuple[Result, dict[str, npt.NDArray[np.float64]]]:
+    """The :class:`Result`, and its ``value``, ``lower`` and ``upper`` arrays, writable.
+
+    For a caller that discards the Result and hands the arrays on (a table
+    adapter building a frame): they were written by the computation and are
+    referenced by nothing else, so they need no copy. Empty when a suppression
+    replaced them (the Result then holds new arrays).
+    """
     require_computable(indicator)
     _refuse_lazy(indicator, numerator, denominator)
     kind = indicator.kind
@@ -85,4 +102,6 @@ def compute_indicator(
         denominator=core.denominator,
         flags=core.flags,
     )
-    return result if options.suppress is None else result.suppress(options.suppress)
+    if options.suppress is not None:
+        return result.suppress(options.suppress), {}
+    return result, {"value": core.value, "lower": core.lower, "upper": core.upper}

@@ -173,15 +173,13 @@ def frame_of(kept: pd.DataFrame, columns: Mapping[str, Any], index: pd.Index[Any
 
     Under copy-on-write (pandas 3, or pandas 2 with the option on) the kept
     columns are shared, not copied: pandas copies them if either frame is
-    written to. Otherwise they are copied. The result's arrays are copied (they
-    are read-only views of a Result, the counts possibly of the input).
+    written to. Otherwise they are copied. ``columns`` must be arrays of the
+    frame's own (:func:`result_columns` makes them so): they are not copied.
     """
     pd = pandas()
     if int(pd.__version__.split(".")[0]) >= 3 or pd.options.mode.copy_on_write is True:
         shared = {name: kept[name] for name in kept.columns}
-        own = {name: np.array(values) if isinstance(values, np.ndarray) else values
-               for name, values in columns.items()}  # fmt: skip
-        return as_frame(pd.DataFrame({**shared, **own}, index=index, copy=False))
+        return as_frame(pd.DataFrame({**shared, **columns}, index=index, copy=False))
     copied = {name: kept[name].array for name in kept.columns}
     return as_frame(pd.DataFrame({**copied, **columns}, index=index))
 
@@ -246,25 +244,34 @@ class LabelCodes:
         return pd.Categorical.from_codes(getattr(self, name), categories=categories)
 
 
-def result_columns(result: Result, *, lean: bool = False) -> dict[str, Any]:
+def result_columns(
+    result: Result,
+    *,
+    lean: bool = False,
+    owned: Mapping[str, npt.NDArray[np.float64]] | None = None,
+) -> dict[str, Any]:
     """The output columns of a table adapter, ready for a pandas DataFrame.
 
     ``indicator, numerator, denominator, value``, the limits, ``unit``,
     ``flags`` (and ``suppressed_because`` after a suppression); ``lean`` keeps
     only the value, the limits and the flags. Labels are categoricals
-    (:class:`LabelCodes`).
+    (:class:`LabelCodes`). Numbers are writable arrays of their own: ``owned``
+    (from :func:`~mch_indicators._compute.compute_owned`) are used as they are,
+    the others are copied.
     """
+    own = owned or {}
     codes = LabelCodes(result.size, [result.indicator.id], [result.unit])
     codes.fill(result)
     columns: dict[str, Any] = {}
     if not lean:
         columns["indicator"] = codes.column("indicator")
-        columns["numerator"] = result.numerator.ravel()
-        columns["denominator"] = result.denominator.ravel()
-    columns["value"] = result.value.ravel()
-    lower, upper = result.limits
+        columns["numerator"] = np.array(result.numerator.ravel())
+        columns["denominator"] = np.array(result.denominator.ravel())
+    columns["value"] = own["value"].ravel() if own else np.array(result.value.ravel())
+    lower, upper = (own["lower"], own["upper"]) if own else result.limits
     for i, (low, high) in enumerate(limit_columns(result.confidence)):
-        columns[low], columns[high] = lower[i].ravel(), upper[i].ravel()
+        columns[low] = lower[i].ravel() if own else np.array(lower[i].ravel())
+        columns[high] = upper[i].ravel() if own else np.array(upper[i].ravel())
     if not lean:
         columns["unit"] = codes.column("unit")
     columns["flags"] = codes.column("flags")

@@ -26,7 +26,7 @@ from mch_indicators._adapters._pandas._columns import (
     result_columns,
     text_array,
 )
-from mch_indicators._compute import compute_indicator
+from mch_indicators._compute import compute_indicator, compute_owned
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._result import limit_columns
@@ -165,7 +165,8 @@ def compute_frame(
     if chosen is None:
         columns = compute_long(frame["indicator"].tolist(), x, n, checked, lean=lean)
     else:
-        columns = result_columns(compute_indicator(chosen, x, n, checked), lean=lean)
+        result, owned = compute_owned(chosen, x, n, checked)
+        columns = result_columns(result, lean=lean, owned=owned)
     kept = [c for c in frame.columns if c not in {num, den, "indicator"}]
     if chosen is None and lean:
         kept.append("indicator")

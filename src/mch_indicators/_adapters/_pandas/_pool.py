@@ -24,7 +24,7 @@ from mch_indicators._adapters._pandas._columns import (
     result_columns,
 )
 from mch_indicators._adapters._pandas._compute import compute_long
-from mch_indicators._compute import compute_indicator
+from mch_indicators._compute import compute_owned
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 
@@ -119,7 +119,8 @@ def compute_sums(
     if chosen is None:
         columns = compute_long(sums["indicator"].tolist(), x, n, options)
     else:
-        columns = result_columns(compute_indicator(chosen, x, n, options))
+        result, owned = compute_owned(chosen, x, n, options)
+        columns = result_columns(result, owned=owned)
     front = [k for k in sums.columns if k not in {num, den, "indicator"}]
     return frame_of(sums[front], columns, sums.index)
 
