@@ -481,7 +481,7 @@ def test_spark_compute_and_pool_equal_pandas(spark):
 
 
 @pytest.mark.spark
-@pytest.mark.filterwarnings(SPARK_ON_PANDAS_3)
+@pytest.mark.filterwarnings(SPARK_ON_PANDAS_3, "ignore:.*loads all data into the driver")
 def test_pandas_on_spark_frames_come_back_as_such(spark):
     try:
         import pyspark.pandas  # noqa: F401
