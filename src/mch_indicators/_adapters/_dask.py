@@ -4,9 +4,11 @@
 meta frame is the pandas adapter's output on the empty meta, so partitions and
 meta agree on every dtype). ``pool`` sums the counts by group with dask's own
 tree reduction and ``split_out`` (a group whose sum meets a missing count is
-NaN, as in pandas, without adding a column to every row), then computes each
-partition of sums where it is; rolling windows shuffle the sums by the groups
-they roll within, never into one partition. ``dsr`` and ``isr`` sum by group
+NaN, as in pandas, without adding a column to every row; the rows of each group
+are counted for ``units``; a proportion's rows are checked where they are), then
+finishes each partition of sums where it is, as the pandas adapter finishes its
+sums (:func:`finish_sums`); rolling windows shuffle the sums by the groups they
+roll within, never into one partition. ``dsr`` and ``isr`` sum by group
 (and age band) the same way and finish with :mod:`mch_indicators.stats`.
 Nothing runs until the caller asks for the result.
 """

@@ -115,8 +115,14 @@ def rolling_sums(
     rolled = {}
     for column in counts:
         series = ordered[column]
+        # back to the rows by their index, not by position: pandas 2 orders the groups
+        # of a categorical key its own way (not by first appearance) even with sort=False
         rolled[column] = (
-            group[column].rolling(window, min_periods=window).sum().reset_index(drop=True)
+            group[column]
+            .rolling(window, min_periods=window)
+            .sum()
+            .droplevel(list(range(len(others))))
+            .reindex(ordered.index)
             if group is not None
             else series.rolling(window, min_periods=window).sum()
         )
