@@ -266,13 +266,6 @@ def test_dask_pool_propagates_missing_counts_and_rolls():
         pd.testing.assert_frame_equal(got, want, check_dtype=False)
 
 
-def test_dask_standardisation_asks_for_pandas():
-    lazy = dd.from_pandas(counties(), npartitions=1)
-    with pytest.raises(mch.InvalidInputError, match=r"call \.compute"):
-        mch.dsr(lazy, count="infant_deaths", population="live_births", age="county",
-                standard="esp_2013")  # fmt: skip
-
-
 # -- xarray and dask arrays ------------------------------------------------------------------
 
 

@@ -92,6 +92,7 @@ if TYPE_CHECKING:
         percent_decline,
         projection,
     )
+    from mch_indicators.stats._engine import thread_limit
 
     catalog: Catalog
     targets: tuple[Target, ...]
@@ -163,6 +164,7 @@ __all__ = [
     "stats",
     "targets",
     "targets_for",
+    "thread_limit",
     "to_csv",
     "to_excel",
     "trend",
@@ -211,6 +213,7 @@ _LAZY = {
     **dict.fromkeys(
         ["RecordCounts", "RecordResults", "compute_records", "count_records"], "records"
     ),
+    "thread_limit": "stats._engine",
 }
 _SUBMODULES = {"export", "plot", "records", "stats", "testing", "units"}
 

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Unpack, cast, overload
 
 import numpy.typing as npt
 
-from mch_indicators._adapters._dask import compute_dask_frame, is_dask_frame, pool_dask_frame
+from mch_indicators._adapters._dask import (
+    compute_dask_frame,
+    dsr_dask_frame,
+    is_dask_frame,
+    isr_dask_frame,
+    pool_dask_frame,
+)
 from mch_indicators._adapters._pandas import FunnelTable, compute_frame
 from mch_indicators._adapters._pandas import compare as frame_compare
 from mch_indicators._adapters._pandas import dsr as frame_dsr
@@ -22,6 +28,8 @@ from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import pool as frame_pool
 from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._adapters._pandas import trend_line as frame_trend_line
+from mch_indicators._adapters._spark import is_spark_frame
+from mch_indicators._compute import is_lazy
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions
 
@@ -41,6 +49,8 @@ __all__ = [
 
 Columns = str | Sequence[str] | None
 F = TypeVar("F", bound=Callable[..., Any])
+#: a pandas frame gives a pandas frame, a dask frame a lazy dask frame
+FrameT = TypeVar("FrameT")
 
 
 def _documented_by(implementation: Callable[..., Any]) -> Callable[[F], F]:
@@ -120,6 +130,7 @@ def compute(
     allow_substitute: Mapping[str, str] | None = None,
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
+    lean: bool = False,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -152,6 +163,7 @@ def compute(
     allow_substitute: Mapping[str, str] | None = None,
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
+    lean: bool = False,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
@@ -165,13 +177,14 @@ def compute(
     allow_substitute: Mapping[str, str] | None = None,
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
+    lean: bool = False,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
 
     Parameters
     ----------
-    data : pandas.DataFrame, dask DataFrame or xarray.Dataset, optional
+    data : pandas, dask, Spark, polars, pyarrow or DuckDB frame, or xarray.Dataset, optional
         The counts. ``numerator`` and ``denominator`` then name the columns
         (variables); they default to the columns headed by the indicator's terms
         (``infant_deaths`` or ``婴儿死亡数``, ``live_births`` or ``活产数``...), or
@@ -197,6 +210,10 @@ def compute(
     catalog : Catalog, optional
         Where indicator keys are looked up (default: the built-in catalog), e.g.
         ``mch.catalog.merged(mch.load_definitions("mine.toml"))``.
+    lean : bool, default False
+        pandas, dask and Spark frames: after the frame's other columns, only
+        ``value``, the limits and ``flags`` (no ``indicator``, ``numerator``,
+        ``denominator`` or ``unit`` repeated on every row).
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
@@ -226,7 +243,8 @@ def compute(
     if pandas is not None and isinstance(data, pandas.DataFrame):
         return compute_frame(
             data, indicator, **names, indicators=indicators, columns=columns,
-            allow_substitute=allow_substitute, shape=shape, catalog=catalog, **options,
+            allow_substitute=allow_substitute, shape=shape, catalog=catalog, lean=lean,
+            **options,
         )  # fmt: skip
     if isinstance(indicator, Sequence) and not isinstance(indicator, str):
         raise InvalidInputError(
@@ -243,14 +261,24 @@ def compute(
             raise InvalidInputError(
                 "compute() needs a table (data=...), or indicator=, numerator= and denominator="
             )
+        if lean:
+            raise InvalidInputError("lean= applies to tables (data=...), not to arrays")
         chosen = (catalog or _builtin()).get_indicator(indicator)
-        if any(_is_xarray(a, "DataArray") or hasattr(a, "dask") for a in (numerator, denominator)):
+        if any(_is_xarray(a, "DataArray") or is_lazy(a) for a in (numerator, denominator)):
             from mch_indicators._adapters._xarray import compute_dataarrays
 
             return compute_dataarrays(chosen, numerator, denominator, **options)
         return chosen.compute(numerator, denominator, **options)
     if is_dask_frame(data):
-        return compute_dask_frame(data, indicator, **names, catalog=catalog, **options)
+        return compute_dask_frame(data, indicator, **names, catalog=catalog, lean=lean, **options)
+    if is_spark_frame(data):  # per batch, where the rows are (mapInPandas)
+        from mch_indicators._adapters._spark import compute_spark
+
+        return compute_spark(data, indicator, **names, catalog=catalog, lean=lean, **options)
+    if lean:
+        raise InvalidInputError(
+            f"lean= applies to pandas, dask and Spark frames, not to a {type(data).__name__}"
+        )
     if _is_xarray(data, "Dataset"):
         from mch_indicators._adapters._xarray import compute_dataset
 
@@ -260,7 +288,7 @@ def compute(
         return compute_dataset(data, chosen, **names, **options)
     from mch_indicators._adapters._narwhals import compute_any_frame, is_narwhals_frame
 
-    if is_narwhals_frame(data):  # polars, pyarrow, DuckDB, Spark
+    if is_narwhals_frame(data):  # polars, pyarrow, DuckDB
         return compute_any_frame(data, indicator, **names, catalog=catalog, **options)
     raise InvalidInputError(
         f"compute() takes a pandas, polars, pyarrow, DuckDB, Spark or dask frame or an xarray "
@@ -285,6 +313,7 @@ def pool(
     columns: Mapping[Hashable, str] | None = None,
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
+    split_out: int | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -302,6 +331,7 @@ def pool(
     columns: Mapping[Hashable, str] | None = None,
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
+    split_out: int | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 @_documented_by(frame_pool)
@@ -319,6 +349,7 @@ def pool(
     columns: Mapping[Hashable, str] | None = None,
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
+    split_out: int | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     keywords: dict[str, Any] = {
@@ -326,17 +357,24 @@ def pool(
         "window": window, "catalog": catalog,
     }  # fmt: skip
     wide = (indicators, columns, allow_substitute)
-    if is_dask_frame(frame):
+    if is_dask_frame(frame):  # distributed sums (tree reduction, split_out), computed in place
         return pool_dask_frame(frame, _pool_one(frame, indicator, missing, wide), **keywords,
-                               **options)  # fmt: skip
+                               split_out=split_out, **options)  # fmt: skip
+    if is_spark_frame(frame):  # Spark's own sums, computed batch by batch where they are
+        from mch_indicators._adapters._spark import pool_spark
+
+        return pool_spark(frame, _pool_one(frame, indicator, missing, wide), **keywords,
+                          split_out=split_out, **options)  # fmt: skip
     from mch_indicators._adapters._narwhals import is_narwhals_frame, pool_any_frame
 
-    if is_narwhals_frame(frame):  # polars, pyarrow, DuckDB, Spark: summed in the engine
+    if is_narwhals_frame(frame):  # polars, pyarrow, DuckDB: summed in the engine
+        if split_out is not None:
+            raise InvalidInputError("split_out= is for dask DataFrames")
         return pool_any_frame(frame, _pool_one(frame, indicator, missing, wide), **keywords,
                               **options)  # fmt: skip
     return frame_pool(
         frame, indicator, **keywords, missing=missing, indicators=indicators, columns=columns,
-        allow_substitute=allow_substitute, **options,
+        allow_substitute=allow_substitute, split_out=split_out, **options,
     )  # fmt: skip
 
 
@@ -361,26 +399,18 @@ def _pool_one(
     return indicator  # type: ignore[return-value]
 
 
-_SMALL = {
-    "dsr": "standardisation works on groups x age bands, a small table",
-    "isr": "standardisation works on groups x age bands, a small table",
-}
-
-
 def _pandas_only(name: str, frame: object) -> None:
     if is_dask_frame(frame):
-        why = _SMALL.get(
-            name, "comparisons work on one row per area and period: pool the dask frame to "
-            "that (mch.pool), a small table",
-        )  # fmt: skip
         raise InvalidInputError(
-            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first ({why})"
+            f"{name}() needs a pandas DataFrame: call .compute() on the dask one first "
+            "(comparisons work on one row per area and period: pool the dask frame to that "
+            "(mch.pool), a small table)"
         )
 
 
 @_documented_by(frame_dsr)
 def dsr(
-    frame: pd.DataFrame,
+    frame: FrameT,
     *,
     count: str,
     population: str,
@@ -391,17 +421,17 @@ def dsr(
     multiplier: float = 100_000,
     frequency: str | None = None,
     subset: bool = False,
-) -> pd.DataFrame:
-    _pandas_only("dsr", frame)
-    return frame_dsr(
+) -> FrameT:
+    implementation: Callable[..., Any] = dsr_dask_frame if is_dask_frame(frame) else frame_dsr
+    return cast(FrameT, implementation(
         frame, count=count, population=population, age=age, standard=standard, by=by,
         confidence=confidence, multiplier=multiplier, frequency=frequency, subset=subset,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 @_documented_by(frame_isr)
 def isr(
-    frame: pd.DataFrame,
+    frame: FrameT,
     *,
     count: str,
     population: str,
@@ -412,13 +442,13 @@ def isr(
     confidence: float | Sequence[float] = 0.95,
     refvalue: float = 1.0,
     multiplier: float = 100_000,
-) -> pd.DataFrame:
-    _pandas_only("isr", frame)
-    return frame_isr(
+) -> FrameT:
+    implementation: Callable[..., Any] = isr_dask_frame if is_dask_frame(frame) else frame_isr
+    return cast(FrameT, implementation(
         frame, count=count, population=population, reference_count=reference_count,
         reference_population=reference_population, by=by, kind=kind, confidence=confidence,
         refvalue=refvalue, multiplier=multiplier,
-    )  # fmt: skip
+    ))  # fmt: skip
 
 
 @overload

@@ -11,18 +11,36 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import Options
 from mch_indicators._result import Result
-from mch_indicators.stats._engine import compute_counts
+from mch_indicators.stats._engine import CoreResult, compute_counts
 from mch_indicators.stats._intervals import get_method
 
 if TYPE_CHECKING:
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_indicator", "require_computable"]
+__all__ = ["compute_indicator", "compute_owned", "is_lazy", "require_computable"]
+
+
+def is_lazy(values: object) -> bool:
+    """True for a dask collection (a dask array, or a DataArray backed by one)."""
+    graph = getattr(values, "__dask_graph__", None)
+    return callable(graph) and graph() is not None
+
+
+def _refuse_lazy(indicator: Indicator, numerator: object, denominator: object) -> None:
+    for role, values in (("numerator", numerator), ("denominator", denominator)):
+        if is_lazy(values):
+            raise InvalidInputError(
+                f"the {role} is a lazy dask array: computing a Result would load it "
+                "into memory. Use mch_indicators.compute(indicator="
+                f"{indicator.id!r}, numerator=..., denominator=...), which stays lazy "
+                "(an xarray Dataset of dask arrays), or call .compute() on the arrays first"
+            )
 
 
 def require_computable(indicator: Indicator) -> None:
@@ -41,7 +59,39 @@ def compute_indicator(
     options: Options,
 ) -> Result:
     """Values, limits and flags of ``indicator`` on counts (see :meth:`Indicator.compute`)."""
+    return _computed(indicator, numerator, denominator, options)[0]
+
+
+def compute_owned(
+    indicator: Indicator,
+    numerator: npt.ArrayLike,
+    denominator: npt.ArrayLike,
+    options: Options,
+) -> tuple[Result, dict[str, npt.NDArray[np.float64]]]:
+    """The :class:`Result`, and its ``value``, ``lower`` and ``upper`` arrays, writable.
+
+    For a caller that reads the Result, then discards it and hands the arrays
+    on (a table adapter building a frame): they were written by the
+    computation and are referenced by nothing but that Result, so they need no
+    copy. Empty when a suppression replaced them (the Result then holds new
+    arrays). A Result that reaches a user comes from :func:`compute_indicator`,
+    whose arrays stay read-only for good.
+    """
+    result, core = _computed(indicator, numerator, denominator, options)
+    if options.suppress is not None:
+        return result, {}
+    handed = {"value": core.value, "lower": core.lower, "upper": core.upper}
+    return result, {name: _writable_again(array) for name, array in handed.items()}
+
+
+def _computed(
+    indicator: Indicator,
+    numerator: npt.ArrayLike,
+    denominator: npt.ArrayLike,
+    options: Options,
+) -> tuple[Result, CoreResult]:
     require_computable(indicator)
+    _refuse_lazy(indicator, numerator, denominator)
     kind = indicator.kind
     chosen = get_method(options.method or indicator.default_method, kind.family, kind.value)
     core = compute_counts(
@@ -67,4 +117,21 @@ def compute_indicator(
         denominator=core.denominator,
         flags=core.flags,
     )
-    return result if options.suppress is None else result.suppress(options.suppress)
+    if options.suppress is not None:
+        result = result.suppress(options.suppress)
+    return result, core
+
+
+def _writable_again(array: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The engine's own output, locked for the Result, unlocked for the caller's table.
+
+    Only for :func:`compute_owned`, whose caller reads the Result and then
+    discards it: the memory was allocated by this computation, so the table
+    that receives it is its only writer.
+    """
+    root = array
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    root.flags.writeable = True
+    array.flags.writeable = True
+    return array

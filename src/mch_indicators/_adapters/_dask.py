@@ -1,40 +1,94 @@
-"""dask DataFrames in, lazy dask DataFrames out.
+"""dask DataFrames in, lazy dask DataFrames out, computed where the data lie.
 
-``compute`` maps the pandas adapter over the partitions; ``pool`` sums the
-counts by group lazily (carrying a count of missing values so that a missing
-stratum makes its group NaN, as in pandas), then computes the small table of
-sums in one partition. Nothing runs until the caller asks for the result.
+``compute`` maps the pandas adapter over the partitions (one task each; the
+meta frame is the pandas adapter's output on the empty meta, so partitions and
+meta agree on every dtype). ``pool`` sums the counts by group with dask's own
+tree reduction and ``split_out`` (a group whose sum meets a missing count is
+NaN, as in pandas, without adding a column to every row; the rows of each group
+are counted for ``units``; a proportion's rows are checked where they are), then
+finishes each partition of sums where it is, as the pandas adapter finishes its
+sums (:func:`finish_sums`); rolling windows shuffle the sums by the groups they
+roll within, never into one partition. ``dsr`` and ``isr`` sum by group
+(and age band) the same way and finish with :mod:`mch_indicators.stats`.
+Nothing runs until the caller asks for the result.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any, Unpack
+from functools import partial
+from typing import TYPE_CHECKING, Any, Literal, Unpack
+
+import numpy as np
 
 from mch_indicators._adapters._pandas._columns import (
     Columns,
+    as_frame,
+    as_list,
+    check_numeric,
     count_columns,
-    numbers,
+    require,
     resolve,
 )
-from mch_indicators._adapters._pandas._compute import compute_frame
-from mch_indicators._adapters._pandas._pool import ROWS, pool, pool_keys, widened
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._adapters._pandas._compute import compute_frame, single_columns
+from mch_indicators._adapters._pandas._pool import (
+    POOLED,
+    ROWS,
+    canonical_ids,
+    finish_sums,
+    left_out,
+    pool_keys,
+    weighted,
+    widened,
+)
+from mch_indicators._adapters._pandas._standardise import (
+    ISR_SUMS,
+    check_isr_options,
+    isr_frame,
+    isr_rows,
+)
+from mch_indicators._adapters._pandas._standardise import dsr as frame_dsr
+from mch_indicators._adapters._pandas._wide import placed
+from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
 from mch_indicators._options import ComputeOptions, Options
+from mch_indicators.stats._engine import within_task
+from mch_indicators.stats._inputs import check_confidence
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    import pandas as pd
+
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
+    from mch_indicators._standards import StandardPopulation
 
-__all__ = ["compute_dask_frame", "is_dask_frame", "pool_dask_frame"]
-
-_MISSING = "__mch_missing_{}__"
+__all__ = [
+    "as_task",
+    "compute_dask_frame",
+    "dsr_dask_frame",
+    "is_dask_frame",
+    "isr_dask_frame",
+    "pool_dask_frame",
+]
 
 
 def is_dask_frame(data: object) -> bool:
     """True for a dask DataFrame (without importing dask when it is not loaded)."""
     module = sys.modules.get("dask.dataframe")
     return module is not None and isinstance(data, module.DataFrame)
+
+
+def as_task(function: Any, part: Any, *args: Any, **kwargs: Any) -> Any:
+    """``function(part, ...)`` as one task among the scheduler's (no threads of its own)."""
+    with within_task():
+        return function(part, *args, **kwargs)
+
+
+def _dd() -> Any:
+    import dask.dataframe as dd
+
+    return dd
 
 
 def compute_dask_frame(
@@ -44,18 +98,110 @@ def compute_dask_frame(
     numerator: str | None = None,
     denominator: str | None = None,
     catalog: Catalog | None = None,
+    lean: bool = False,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Lazy :func:`compute_frame` over the partitions of a dask DataFrame."""
     checked = Options.from_keywords(options).keywords()
-    meta = compute_frame(
-        frame._meta, indicator, numerator=numerator, denominator=denominator, catalog=catalog,
-        **checked,
+    function = partial(
+        compute_frame, indicator=indicator, numerator=numerator, denominator=denominator,
+        catalog=catalog, lean=lean, **checked,
     )  # fmt: skip
-    return frame.map_partitions(
-        compute_frame, indicator, numerator=numerator, denominator=denominator,
-        catalog=catalog, **checked, meta=meta,
-    )  # fmt: skip
+    return frame.map_partitions(partial(as_task, function), meta=function(frame._meta))
+
+
+# -- sums by group ---------------------------------------------------------------------------
+
+
+def _chunk(grouped: Any) -> tuple[Any, Any]:
+    return grouped.sum(), grouped.size() - grouped.count()
+
+
+def _combine(sums: Any, missing: Any) -> tuple[Any, Any]:
+    return sums.sum(), missing.sum()
+
+
+def _finalize(sums: Any, missing: Any) -> Any:
+    return sums.where(missing == 0)
+
+
+def _sum_or_nan() -> Any:
+    """A dask aggregation: the sum, NaN where the group holds a missing value."""
+    return _dd().Aggregation("sum_or_nan", _chunk, _combine, _finalize)
+
+
+def _may_be_missing(meta: pd.DataFrame, column: str) -> bool:
+    """False for numpy integer columns, which cannot hold a missing value.
+
+    Nullable (``Int64``) and Arrow-backed integers can, and are summed with care.
+    """
+    dtype = meta[column].dtype
+    return not (isinstance(dtype, np.dtype) and dtype.kind in "iu")
+
+
+def group_sums(
+    frame: Any,
+    keys: list[str],
+    spec: Mapping[str, str | list[str]],
+    split_out: int | None,
+) -> Any:
+    """Sums by ``keys`` (a column's ``"sum_or_nan"`` propagates missing values), keys as columns.
+
+    dask reduces the partitions in a tree; ``split_out`` partitions of sums come
+    out, hashed by the keys (dask's own choice from the number of partitions
+    and keys when None).
+    """
+    aggregations: dict[str, Any] = {}
+    names: list[str] = []
+    for column, functions in spec.items():
+        wanted = [functions] if isinstance(functions, str) else functions
+        aggregations[column] = [_sum_or_nan() if f == "sum_or_nan" else f for f in wanted]
+        names += [column if f != "size" else ROWS for f in wanted]
+    grouped = frame.groupby(keys, sort=False, observed=True, dropna=False)
+    sums = grouped.agg(aggregations, split_out=split_out)
+    sums.columns = names
+    return sums.reset_index()
+
+
+def _check_split_out(split_out: object) -> int | None:
+    if split_out is not None and (
+        isinstance(split_out, bool) or not isinstance(split_out, int) or split_out < 1
+    ):
+        raise InvalidInputError(f"split_out must be a whole number >= 1, got {split_out!r}")
+    return split_out
+
+
+# -- pooling ---------------------------------------------------------------------------------
+
+
+def _rows_to_sum(
+    part: pd.DataFrame,
+    chosen: Indicator | None,
+    num: str,
+    den: str,
+    keys: list[str],
+    options: Options,
+    catalog: Catalog | None,
+    mark: bool,
+) -> pd.DataFrame:
+    """A partition's rows as they are summed, checked as the pandas adapter checks them.
+
+    A long table's ``indicator`` keys become ids ("MMR" and its id are one
+    group). A row whose numerator exceeds the denominator of a proportion is an
+    error naming it, or with ``mark`` (``on_invalid="flag"``) counts 0 and is
+    marked not pooled (:data:`POOLED`), as in :func:`pool`.
+    """
+    if chosen is None:
+        part = as_frame(part.assign(indicator=canonical_ids(part, catalog)))
+    try:
+        excluded = left_out(part, chosen, num, den, "propagate", options, catalog)
+    except MCHIndicatorsError as error:
+        raise placed(error, part) from None
+    rows = part[[*keys, num, den]]
+    if not mark:
+        return as_frame(rows)
+    counts = as_frame(rows.astype({num: "float64", den: "float64"}))
+    return as_frame(weighted(counts, num, den, excluded)[[*keys, num, den, POOLED]])
 
 
 def pool_dask_frame(
@@ -67,41 +213,183 @@ def pool_dask_frame(
     by: Columns = None,
     over: str | None = None,
     window: int | None = None,
+    split_out: int | None = None,
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
-    """Lazy :func:`pool` of a dask DataFrame: grouped sums, then one small partition."""
-    checked = Options.from_keywords(options).keywords()
+    """Lazy :func:`pool` of a dask DataFrame: distributed sums by group, computed in place.
+
+    One partition out per partition of sums (``split_out``), in dask's order of
+    the groups (sort the result if the order matters). Rows are checked where
+    they are (a proportion's numerator above its denominator), counted by group
+    (``units``) and summed in float64; no column is added to the rows unless
+    ``on_invalid="flag"`` asks for invalid rows to be left out of the sums.
+    """
+    checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator, catalog)
-    meta_frame = frame._meta
-    num, den = count_columns(meta_frame, chosen, numerator, denominator)
-    keys = pool_keys(meta_frame, chosen, by, over, window)
+    meta = frame._meta
+    if chosen is None:
+        num, den = count_columns(meta, chosen, numerator, denominator)
+    else:
+        num, den, _ = single_columns(meta, chosen, numerator, denominator, None, catalog)
+    keys = pool_keys(meta, chosen, by, over, window)
+    if num in keys or den in keys:
+        raise InvalidInputError("a count column cannot also be a grouping column")
     for column in (num, den):
-        numbers(meta_frame, column)  # dtype checks on the meta frame
+        check_numeric(meta, column)
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
-    narrow = widened(meta_frame, [num, den]).dtypes  # float32 sums lose counts: sum in float64
-    frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta_frame[c].dtype})
-    flags = {_MISSING.format(c): frame[c].isna().astype("int64") for c in (num, den)}
-    sums = (
-        frame.assign(**flags, **{ROWS: 1})  # ROWS: how many units each sum stands for
-        .groupby(keys, sort=False, observed=True, dropna=False)[[num, den, *flags, ROWS]]
-        .sum()
-        .reset_index()
-        .repartition(npartitions=1)
-    )
-
-    def finish(part: Any) -> Any:
-        restored = part.copy()
-        for column in (num, den):
-            restored.loc[restored[_MISSING.format(column)] > 0, column] = float("nan")
-        restored = restored.drop(columns=list(flags))
-        restored[[num, den]] = restored[[num, den]].astype("float64")
-        return pool(
-            restored, indicator, numerator=num, denominator=den,
-            by=[k for k in keys if k != "indicator"] or None, over=over, window=window,
-            catalog=catalog, **checked,
+    split_out = _check_split_out(split_out)
+    narrow = widened(meta, [num, den]).dtypes  # float32 sums lose counts: sum in float64
+    frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta[c].dtype})
+    proportion = chosen is None or chosen.kind.family == "binomial"
+    mark = proportion and checked.on_invalid == "flag"
+    if proportion:
+        prepare = partial(
+            _rows_to_sum, chosen=chosen, num=num, den=den, keys=keys, options=checked,
+            catalog=catalog, mark=mark,
         )  # fmt: skip
+        frame = frame.map_partitions(partial(as_task, prepare), meta=prepare(frame._meta))
+    else:
+        frame = frame[[*keys, num, den]]
+    meta = frame._meta
+    spec: dict[str, str | list[str]] = {
+        num: ["sum_or_nan" if _may_be_missing(meta, num) else "sum", "size"],
+        den: "sum_or_nan" if _may_be_missing(meta, den) else "sum",
+    }
+    if mark:
+        spec[POOLED] = "sum"
+    sums = group_sums(frame, keys, spec, split_out)
+    if over is not None and window is not None:
+        others = [k for k in keys if k != over]
+        # a window rolls within the other keys: their sums meet in one partition
+        sums = sums.shuffle(on=others) if others else sums.repartition(npartitions=1)
+    finish = partial(
+        finish_sums, chosen=chosen, num=num, den=den, keys=keys, over=over, window=window,
+        options=checked, catalog=catalog,
+    )  # fmt: skip
+    return sums.map_partitions(partial(as_task, finish), meta=finish(sums._meta))
 
-    meta = finish(sums._meta)
-    return sums.map_partitions(finish, meta=meta)
+
+# -- standardisation --------------------------------------------------------------------------
+
+
+def _finish_dsr(sums: pd.DataFrame, cells: list[str], **arguments: Any) -> pd.DataFrame:
+    """The pandas :func:`dsr` on the table of sums (one row per group and band)."""
+    repeated = sums[sums[ROWS] > 1]
+    if len(repeated):
+        where = ", ".join(f"{k}={repeated[k].iloc[0]!r}" for k in cells)
+        raise InvalidInputError(
+            f"two rows for the same group and age band ({where}); sum them first or add "
+            "the column that tells them apart to by="
+        )
+    return frame_dsr(sums.drop(columns=ROWS), **arguments)
+
+
+def dsr_dask_frame(
+    frame: Any,
+    *,
+    count: str,
+    population: str,
+    age: str,
+    standard: str | StandardPopulation | Mapping[str, float],
+    by: Columns = None,
+    confidence: float | Sequence[float] = 0.95,
+    multiplier: float = 100_000,
+    frequency: str | None = None,
+    subset: bool = False,
+) -> Any:
+    """Lazy :func:`dsr`: one distributed sum by group and age band, then the pandas finish.
+
+    The table of sums (one row per group and band) is small and is finished in
+    one partition, where the bands of every group are matched to the standard.
+    """
+    meta = frame._meta
+    keys = as_list(by)
+    cells = [*keys, age, *([frequency] if frequency else [])]
+    weights = standard if isinstance(standard, str) and standard in meta.columns else None
+    require(meta, [count, population, *cells, *([weights] if weights else [])])
+    for column in (count, population):
+        check_numeric(meta, column)
+    check_confidence(confidence)
+    spec: dict[str, str | list[str]] = {count: ["sum", "size"], population: "sum_or_nan"}
+    if weights is not None:
+        spec[weights] = "max"  # one row per cell (checked), so any one of its values
+    columns = list(dict.fromkeys([*cells, *spec]))
+    sums = group_sums(frame[columns], cells, spec, None).repartition(npartitions=1)
+    arguments: dict[str, Any] = {
+        "count": count, "population": population, "age": age, "standard": standard,
+        "by": by, "confidence": confidence, "multiplier": multiplier,
+        "frequency": frequency, "subset": subset,
+    }  # fmt: skip
+    finish = partial(_finish_dsr, cells=cells, **arguments)
+    return sums.map_partitions(finish, meta=_dsr_meta(sums._meta, keys, arguments))
+
+
+def _dsr_meta(sums: pd.DataFrame, keys: list[str], arguments: dict[str, Any]) -> pd.DataFrame:
+    """The output of :func:`dsr` with no rows (a standard that fits an empty table)."""
+    from mch_indicators._adapters._pandas._standardise import standardised_frame
+    from mch_indicators._result import limit_columns
+
+    levels = check_confidence(arguments["confidence"])
+    empty = sums[keys].iloc[:0]
+    numbers = {name: empty.index.to_numpy(dtype="float64") for name in ("total_count",
+               "total_pop", "value")}  # fmt: skip
+    for low, high in limit_columns(levels):
+        numbers[low] = numbers[high] = numbers["value"]
+    texts = dict.fromkeys(("unit", "standard", "method"), "")
+    return standardised_frame(empty, numbers, texts, empty.index.to_numpy(dtype="uint16"))
+
+
+def _isr_partition(
+    part: pd.DataFrame, keys: list[str], columns: dict[str, str], constant: dict[str, int]
+) -> pd.DataFrame:
+    """What each row of a partition adds to its group, beside the group keys."""
+    pd = sys.modules["pandas"]
+    rows = isr_rows(part, **columns)
+    return as_frame(pd.DataFrame({**{k: part[k].array for k in keys}, **rows}).assign(**constant))
+
+
+def _finish_isr(sums: pd.DataFrame, keys: list[str], **arguments: Any) -> pd.DataFrame:
+    if keys:
+        sums = sums.sort_values(keys, kind="stable").reset_index(drop=True)
+    totals = {name: sums[name].to_numpy(dtype="float64") for name in ISR_SUMS}
+    return isr_frame(sums[keys], totals, **arguments)
+
+
+def isr_dask_frame(
+    frame: Any,
+    *,
+    count: str,
+    population: str,
+    reference_count: str,
+    reference_population: str,
+    by: Columns = None,
+    kind: Literal["ratio", "rate"] = "ratio",
+    confidence: float | Sequence[float] = 0.95,
+    refvalue: float = 1.0,
+    multiplier: float = 100_000,
+) -> Any:
+    """Lazy :func:`isr`: each row's share summed by group (distributed), then finished in place."""
+    meta = frame._meta
+    keys = as_list(by)
+    named = {"count": count, "population": population, "reference_count": reference_count,
+             "reference_population": reference_population}  # fmt: skip
+    require(meta, [*named.values(), *keys])
+    for column in named.values():
+        check_numeric(meta, column)
+    check_isr_options(kind, refvalue, multiplier)
+    levels = check_confidence(confidence)
+    grouping = keys or [ROWS]
+    constant = {ROWS: 0} if not keys else {}
+    share = partial(_isr_partition, keys=keys, columns=named, constant=constant)
+    shares = frame.map_partitions(share, meta=share(meta))
+    spec = dict.fromkeys(ISR_SUMS, "sum_or_nan")
+    sums = group_sums(shares, grouping, spec, None)
+    if not keys:
+        sums = sums.drop(columns=ROWS)
+    finish = partial(
+        _finish_isr, keys=keys, kind=kind, levels=levels, refvalue=refvalue,
+        multiplier=multiplier,
+    )  # fmt: skip
+    return sums.map_partitions(finish, meta=finish(sums._meta))

@@ -1,15 +1,20 @@
-"""polars, pyarrow, DuckDB and Spark frames of counts, through narwhals.
+"""polars, pyarrow and DuckDB frames of counts, through narwhals.
 
 :func:`mch_indicators.compute` and :func:`mch_indicators.pool` send here the
-frames that are neither pandas nor dask. ``pool`` sums the counts by group inside
-the engine (with a count of missing values, so that a missing stratum makes its
-group NaN as in pandas) and computes the small table of sums; ``compute`` takes
+frames that are neither pandas, dask nor Spark. ``pool`` sums the counts by group
+inside the engine (with a count of missing values, so that a missing stratum makes
+its group NaN as in pandas) and computes the small table of sums; ``compute`` takes
 the two count columns out as numpy arrays. Results come back in the input's
-library (polars for polars, pyarrow for pyarrow, DuckDB and Spark).
+library (polars for polars, pyarrow for pyarrow and DuckDB).
 
 pandas and dask keep their own adapters: they keep the frame's index (narwhals
 has none), pandas' grouped sums are measured no slower, and dask returns a lazy
-frame that this module would have to collect.
+frame that this module would have to collect. Spark has its own too
+(:mod:`._spark`): this module collects the rows (``compute``) or the table of
+sums (``pool``) on the driver, which a Spark table of national size must not do;
+``mapInPandas`` computes where the rows are and returns a lazy Spark DataFrame.
+(Counting *records* on Spark, :func:`mch_indicators.count_records`, still goes
+through narwhals: only sums come back.)
 """
 
 from __future__ import annotations
@@ -27,11 +32,11 @@ if TYPE_CHECKING:
 
 __all__ = ["compute_any_frame", "is_narwhals_frame", "pool_any_frame"]
 
-_KNOWN = ("polars", "pyarrow", "duckdb", "pyspark", "sqlframe")
+_KNOWN = ("polars", "pyarrow", "duckdb", "sqlframe")  # Spark: see _spark
 
 
 def is_narwhals_frame(data: object) -> bool:
-    """True for a polars, pyarrow, DuckDB or Spark frame, when narwhals is installed."""
+    """True for a polars, pyarrow or DuckDB frame, when narwhals is installed."""
     import importlib.util
 
     module = type(data).__module__.split(".")[0]
@@ -51,7 +56,7 @@ def _indicator(
 
     if indicator is None:
         raise InvalidInputError(
-            f"{function}() on a polars, pyarrow, DuckDB or Spark frame needs the indicator "
+            f"{function}() on a polars, pyarrow or DuckDB frame needs the indicator "
             "(long tables with an indicator column are for pandas)"
         )
     return (catalog or builtin_catalog()).get_indicator(indicator)
@@ -103,7 +108,7 @@ def compute_any_frame(
     catalog: Catalog | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
-    """Compute on every row of a polars, pyarrow, DuckDB or Spark frame."""
+    """Compute on every row of a polars, pyarrow or DuckDB frame."""
     from mch_indicators._compute import compute_indicator
 
     checked = Options.from_keywords(options)

@@ -13,7 +13,11 @@ that error path. Each step is a top-level function, testable alone.
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Literal
 
@@ -40,6 +44,7 @@ __all__ = [
     "PARALLEL_FROM",
     "TABLE_FROM",
     "TABLE_MAX",
+    "THREADS_VARIABLE",
     "CoreResult",
     "Counts",
     "Outputs",
@@ -50,7 +55,10 @@ __all__ = [
     "run_blocks",
     "run_fused_block",
     "run_slow_block",
+    "thread_budget",
     "thread_count",
+    "thread_limit",
+    "within_task",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -59,8 +67,13 @@ Tables = tuple[tuple[FloatArray, FloatArray], ...]
 
 #: Inputs of at least this many elements are processed on several threads.
 PARALLEL_FROM = 1 << 18
-#: At most this many threads.
+#: At most this many threads unless told otherwise.
 THREADS = 8
+#: The environment variable that sets the thread budget (a whole number >= 1).
+THREADS_VARIABLE = "MCH_INDICATORS_THREADS"
+
+_LIMIT: ContextVar[int | None] = ContextVar("mch_indicators_thread_limit", default=None)
+_IN_TASK: ContextVar[bool] = ContextVar("mch_indicators_in_task", default=False)
 
 #: Poisson limits are tabulated when counts are whole numbers up to this many...
 TABLE_MAX = 4096
@@ -234,15 +247,98 @@ def prepare_counts(numerator: npt.ArrayLike, denominator: npt.ArrayLike) -> Coun
     return Counts(x_in, n_in, shape, x, n, x_from, n_from)
 
 
-def thread_count(size: int) -> int:
-    """Threads for ``size`` elements: one per available core (at most 8) for large inputs."""
-    if size < PARALLEL_FROM:
-        return 1
+def _whole_number(value: object, origin: str) -> int:
+    if isinstance(value, str):
+        with suppress(ValueError):
+            value = int(value.strip())
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        from mch_indicators._errors import ConfigurationError
+
+        raise ConfigurationError(f"{origin} must be a whole number of threads >= 1, got {value!r}")
+    return value
+
+
+@contextmanager
+def thread_limit(threads: int) -> Iterator[None]:
+    """Use at most ``threads`` threads per computation inside the ``with`` block.
+
+    Like ``threadpoolctl.threadpool_limits`` for this library's own threads. The
+    limit is a context variable: it holds in the current thread and task (and in
+    dask's local threaded scheduler, which carries context into its tasks), and
+    takes precedence over ``MCH_INDICATORS_THREADS``.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> from mch_indicators.stats._engine import thread_count
+    >>> with mch.thread_limit(1):
+    ...     thread_count(10_000_000)
+    1
+    """
+    token = _LIMIT.set(_whole_number(threads, "thread_limit()"))
     try:
-        cores = len(os.sched_getaffinity(0))
+        yield
+    finally:
+        _LIMIT.reset(token)
+
+
+@contextmanager
+def within_task() -> Iterator[None]:
+    """Mark the enclosed work as one task of a parallel scheduler (one thread by default)."""
+    token = _IN_TASK.set(True)
+    try:
+        yield
+    finally:
+        _IN_TASK.reset(token)
+
+
+def _in_dask_worker() -> bool:
+    """True inside a task on a ``distributed`` worker (without importing distributed)."""
+    worker = sys.modules.get("distributed.worker")
+    if worker is None:
+        return False
+    try:
+        worker.get_worker()
+    except ValueError:
+        return False
+    return True
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, THREADS))
+        return os.cpu_count() or 1
+
+
+def thread_budget() -> int:
+    """How many threads one large computation may use, from the calling context.
+
+    In order: :func:`thread_limit`; the ``MCH_INDICATORS_THREADS`` environment
+    variable; 1 inside a task of a dask worker or of the library's dask
+    partitions (the scheduler already runs one task per thread, so the
+    library adds none); otherwise one per available core, at most 8.
+
+    Raises
+    ------
+    ConfigurationError
+        ``MCH_INDICATORS_THREADS`` is not a whole number >= 1.
+    """
+    limit = _LIMIT.get()
+    if limit is not None:
+        return limit
+    setting = os.environ.get(THREADS_VARIABLE, "").strip()
+    if setting:
+        return _whole_number(setting, THREADS_VARIABLE)
+    if _IN_TASK.get() or _in_dask_worker():
+        return 1
+    return max(1, min(_cores(), THREADS))
+
+
+def thread_count(size: int) -> int:
+    """Threads for ``size`` elements: 1 for small inputs, else :func:`thread_budget`."""
+    budget = thread_budget()  # a bad setting fails on first use, whatever the size
+    return 1 if size < PARALLEL_FROM else budget
 
 
 def _thresholds(reliability: Reliability | None, bounded: bool) -> tuple[float, float, float]:

@@ -6,7 +6,9 @@ at one confidence level run a few fused loops per block instead of a dozen or
 more array passes: Wilson limits for proportions, and Poisson limits looked up
 in a table of whole counts (exact, Byar, PHE, Wald). Each kernel performs the
 same floating-point operations in the same order as the numpy path, so the
-results are identical bit for bit (tested). ``MCH_INDICATORS_BACKEND=numpy``
+results are identical bit for bit (tested). The compiled code is cached on
+disk (numba's ``cache=True``, in ``__pycache__`` or ``NUMBA_CACHE_DIR``), so
+worker processes load it instead of compiling again. ``MCH_INDICATORS_BACKEND=numpy``
 turns the kernels off; ``=numba`` makes a missing numba an error instead of a
 fallback.
 
@@ -191,6 +193,8 @@ def fused_kernels() -> FusedKernels | None:
                 "pip install 'mch-indicators[fast]'"
             ) from None
         return None
-    # no fastmath: no reassociation and no fused multiply-add, so the numbers are numpy's
-    jit = numba.njit(nogil=True, fastmath=False, error_model="numpy", cache=False)
+    # no fastmath: no reassociation and no fused multiply-add, so the numbers are numpy's;
+    # cache=True: compiled once per machine, then loaded from disk by every process
+    # (each dask or Spark worker); numba falls back to compiling where it cannot cache
+    jit = numba.njit(nogil=True, fastmath=False, error_model="numpy", cache=True)
     return FusedKernels(jit(_wilson_block), jit(_table_block), jit(_flag_block))

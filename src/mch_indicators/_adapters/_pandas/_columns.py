@@ -7,7 +7,8 @@ offending row by its index label); none modifies or copies the frame.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -15,6 +16,8 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import describe_bad_number, parse_numbers
+from mch_indicators._result import limit_columns
+from mch_indicators.stats._flags import Flag, flag_labels
 from mch_indicators.stats._inputs import LARGEST_COUNT, SMALLEST_DENOMINATOR
 
 if TYPE_CHECKING:
@@ -25,7 +28,9 @@ if TYPE_CHECKING:
     from mch_indicators._result import Result
 
 __all__ = [
+    "FLAG_CODES",
     "Columns",
+    "LabelCodes",
     "as_frame",
     "as_list",
     "check_count_range",
@@ -33,6 +38,9 @@ __all__ = [
     "check_frame",
     "check_numeric",
     "count_columns",
+    "flag_column",
+    "flag_masks",
+    "frame_of",
     "group_codes",
     "label_of",
     "numbers",
@@ -41,6 +49,7 @@ __all__ = [
     "resolve",
     "result_columns",
     "row_label",
+    "text_array",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -109,7 +118,9 @@ def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     series = frame[column]
     booleans = series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
     if booleans.any():
-        hint = "if they are counts of 1 and 0, convert the column with .astype(int)"
+        hint = (
+            f"if they really are counts of 1 and 0, convert with frame[{column!r}].astype('int64')"
+        )
         raise InvalidInputError(
             f"holds True/False; {hint}",
             column=column,
@@ -146,7 +157,10 @@ def numbers(frame: pd.DataFrame, column: str, *, denominator: bool = False) -> F
         raise InvalidInputError(f"column {column!r} appears more than once in the frame")
     dtype = series.dtype
     if pd.api.types.is_bool_dtype(dtype):
-        hint = "if True/False are counts of 1 and 0, convert the column with .astype(int)"
+        hint = (
+            f"if True/False really are counts of 1 and 0, convert with "
+            f"frame[{column!r}].astype('int64')"
+        )
         raise InvalidInputError(
             f"not numeric (dtype {dtype}); {hint}",
             column=column,
@@ -242,9 +256,128 @@ def count_columns(
     return num, den
 
 
-def result_columns(result: Result) -> dict[str, npt.NDArray[Any]]:
-    """The output columns of a table adapter: :meth:`Result.columns` without details."""
-    return result.columns(details=False)
+def frame_of(kept: pd.DataFrame, columns: Mapping[str, Any], index: pd.Index[Any]) -> pd.DataFrame:
+    """``kept``'s columns, then ``columns``, in one frame that aliases nothing writable.
+
+    Under copy-on-write (pandas 3, or pandas 2 with the option on) the kept
+    columns are shared, not copied: pandas copies them if either frame is
+    written to. Otherwise they are copied. ``columns`` must be arrays of the
+    frame's own (:func:`result_columns` makes them so): they are not copied.
+    """
+    pd = pandas()
+    if int(pd.__version__.split(".")[0]) >= 3 or pd.options.mode.copy_on_write is True:
+        shared = {name: kept[name] for name in kept.columns}
+        return as_frame(pd.DataFrame({**shared, **columns}, index=index, copy=False))
+    copied = {name: kept[name].array for name in kept.columns}
+    return as_frame(pd.DataFrame({**copied, **columns}, index=index))
+
+
+def text_array(values: Sequence[str]) -> Any:
+    """Strings as the text dtype of the running pandas (``str`` in pandas 3, object in 2).
+
+    Explicit, so that an empty frame (a dask meta frame) gets the dtype a full
+    one gets: pandas 3 infers ``str`` from a list of strings but keeps ``object``
+    for an empty one.
+    """
+    pd = pandas()
+    dtype = "str" if int(pd.__version__.split(".")[0]) >= 3 else object
+    return pd.array(list(values), dtype=dtype)
+
+
+#: Codes of the ``flags`` categorical: every mask (0 to 2**len(Flag) - 1, 255 with
+#: eight flags) fits; int8 would overflow from INCOMPLETE (128). pandas itself keeps
+#: 256 categories in int16 codes (tested).
+FLAG_CODES = np.int16
+
+
+@cache
+def _flag_dtype() -> Any:
+    """Categories of the ``flags`` column: the label of every mask, in mask order.
+
+    With every combination as a category, the categorical's codes *are* the
+    flag masks, every partition shares one dtype, and nothing is looked up per row.
+    """
+    pd = pandas()
+    return pd.CategoricalDtype(flag_labels(np.arange(1 << len(Flag))))
+
+
+def flag_column(flags: npt.NDArray[np.integer[Any]]) -> Any:
+    """Flag masks as the ``flags`` categorical of every table (codes = masks)."""
+    pd = pandas()
+    return pd.Categorical.from_codes(flags.ravel().astype(FLAG_CODES), dtype=_flag_dtype())
+
+
+def flag_masks(column: Any) -> npt.NDArray[np.int16]:
+    """The masks of a ``flags`` column made by :func:`flag_column` (its codes), as a copy."""
+    masks: npt.NDArray[np.int16] = np.asarray(column.cat.codes, dtype=FLAG_CODES).copy()
+    return masks
+
+
+class LabelCodes:
+    """Codes of the label columns of a table (``indicator``, ``unit``, ``flags``).
+
+    Label columns are categoricals with categories fixed before any data is
+    seen (the indicator and its unit; for a long table every indicator of the
+    catalog and every unit), so that a dask or Spark partition and the meta
+    frame agree, and a column costs one or two bytes per row.
+    """
+
+    def __init__(self, size: int, indicators: Sequence[str], units: Sequence[str]) -> None:
+        self.indicators = list(indicators)
+        self.units = list(units)
+        self.indicator = np.zeros(size, dtype=np.int16)
+        self.unit = np.zeros(size, dtype=np.int16)
+        self.flags = np.zeros(size, dtype=FLAG_CODES)
+
+    def fill(self, result: Result, rows: Any = slice(None)) -> None:
+        """Codes of ``result`` (whose elements are ``rows`` of the table)."""
+        self.indicator[rows] = self.indicators.index(result.indicator.id)
+        self.unit[rows] = self.units.index(result.unit)
+        self.flags[rows] = result.flags.ravel()
+
+    def column(self, name: str) -> Any:
+        """The categorical column ``name`` (``indicator``, ``unit`` or ``flags``)."""
+        pd = pandas()
+        if name == "flags":
+            return flag_column(self.flags)
+        categories = self.indicators if name == "indicator" else self.units
+        return pd.Categorical.from_codes(getattr(self, name), categories=categories)
+
+
+def result_columns(
+    result: Result,
+    *,
+    lean: bool = False,
+    owned: Mapping[str, npt.NDArray[np.float64]] | None = None,
+) -> dict[str, Any]:
+    """The output columns of a table adapter, ready for a pandas DataFrame.
+
+    ``indicator, numerator, denominator, value``, the limits, ``unit``,
+    ``flags`` (and ``suppressed_because`` after a suppression); ``lean`` keeps
+    only the value, the limits and the flags. Labels are categoricals
+    (:class:`LabelCodes`). Numbers are writable arrays of their own: ``owned``
+    (from :func:`~mch_indicators._compute.compute_owned`) are used as they are,
+    the others are copied.
+    """
+    own = owned or {}
+    codes = LabelCodes(result.size, [result.indicator.id], [result.unit])
+    codes.fill(result)
+    columns: dict[str, Any] = {}
+    if not lean:
+        columns["indicator"] = codes.column("indicator")
+        columns["numerator"] = np.array(result.numerator.ravel())
+        columns["denominator"] = np.array(result.denominator.ravel())
+    columns["value"] = own["value"].ravel() if own else np.array(result.value.ravel())
+    lower, upper = (own["lower"], own["upper"]) if own else result.limits
+    for i, (low, high) in enumerate(limit_columns(result.confidence)):
+        columns[low] = lower[i].ravel() if own else np.array(lower[i].ravel())
+        columns[high] = upper[i].ravel() if own else np.array(upper[i].ravel())
+    if not lean:
+        columns["unit"] = codes.column("unit")
+    columns["flags"] = codes.column("flags")
+    if result.suppression is not None:
+        columns["suppressed_because"] = text_array(result.reasons)
+    return columns
 
 
 def row_label(frame: pd.DataFrame, position: int, keys: Sequence[str]) -> str:

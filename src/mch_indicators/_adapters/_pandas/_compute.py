@@ -10,22 +10,25 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Hashable, Mapping, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import (
-    as_frame,
+    LabelCodes,
     check_count_range,
     check_frame,
     count_columns,
+    frame_of,
     label_of,
     numbers,
     pandas,
     require,
     resolve,
     result_columns,
+    text_array,
 )
 from mch_indicators._adapters._pandas._wide import (
     Shape,
@@ -37,7 +40,7 @@ from mch_indicators._adapters._pandas._wide import (
     substitutes,
     to_wide,
 )
-from mch_indicators._compute import compute_indicator
+from mch_indicators._compute import compute_owned
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._result import limit_columns
@@ -55,7 +58,6 @@ __all__ = [
     "compute_long",
     "compute_rows",
     "compute_wide",
-    "empty_columns",
     "single_columns",
 ]
 
@@ -68,17 +70,19 @@ def compute_rows(
     n: FloatArray,
     options: Options,
     index: pd.Index[Any],
-) -> Result:
-    """:func:`compute_indicator` on rows of a table; an invalid row is named by its label.
+) -> tuple[Result, dict[str, FloatArray]]:
+    """:func:`compute_owned` on rows of a table; an invalid row is named by its label.
 
     A numerator above the denominator of a proportion is found by computing with
     ``on_invalid="flag"``; when the options say ``"raise"``, the error then names
     the first such row by its index label (a county, a line of a file). Counts out
-    of range are named the same way.
+    of range are named the same way. Returns the Result and its value and limit
+    arrays for the caller's table (see :func:`compute_owned`).
     """
     check_count_range(x, index, "numerator")
     check_count_range(n, index, "denominator", denominator=True)
-    result = compute_indicator(indicator, x, n, dataclasses.replace(options, on_invalid="flag"))
+    flagged = dataclasses.replace(options, on_invalid="flag")
+    result, owned = compute_owned(indicator, x, n, flagged)
     if options.on_invalid == "raise":
         invalid = np.flatnonzero(result.has_flag(Flag.INVALID))
         if invalid.size:
@@ -95,19 +99,27 @@ def compute_rows(
                 message=f"row {row!r}: {reason}{more}; pass on_invalid='flag' to get NaN "
                 "with an INVALID flag instead",
             )
-    return result
+    return result, owned
 
 
-def empty_columns(options: Options) -> dict[str, npt.NDArray[Any]]:
-    """The result columns of no rows (what a long table without rows gives, as a dask meta)."""
-    names = ["numerator", "denominator", "value"]
-    names += [name for pair in limit_columns(options.confidence) for name in pair]
-    text = ["unit", "flags", *(["suppressed_because"] if options.suppress else [])]
-    return {
-        "indicator": np.empty(0, dtype=object),
-        **{name: np.empty(0) for name in names},
-        **{name: np.empty(0, dtype=object) for name in text},
-    }
+@cache
+def _builtin_labels() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    from mch_indicators.units import names
+
+    return tuple(_builtin()), names()
+
+
+def _long_labels(catalog: Catalog | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Categories of a long table's label columns: every indicator of the catalog, every unit.
+
+    Fixed before any row is seen, so that every partition of a dask or Spark
+    frame (and its meta frame) gets the same dtype.
+    """
+    if catalog is None:
+        return _builtin_labels()
+    from mch_indicators.units import names
+
+    return tuple(catalog), names()
 
 
 def compute_long(
@@ -117,7 +129,9 @@ def compute_long(
     options: Options,
     index: pd.Index[Any],
     catalog: Catalog | None = None,
-) -> dict[str, npt.NDArray[Any]]:
+    *,
+    lean: bool = False,
+) -> dict[str, Any]:
     """Compute each indicator of a long table on its rows; columns in row order."""
     pd = pandas()
     codes, keys = pd.factorize(pd.Series(indicators, dtype=object), use_na_sentinel=True)
@@ -127,9 +141,11 @@ def compute_long(
             "the indicator is empty", column="indicator", row=row,
             message=f"column 'indicator' is empty at row {row!r}",
         )  # fmt: skip
-    if not len(keys):
-        return empty_columns(options)
-    columns: dict[str, npt.NDArray[Any]] = {}
+    labels = LabelCodes(x.size, *_long_labels(catalog))
+    limits = [name for pair in limit_columns(options.confidence) for name in pair]
+    names = ["value", *limits] if lean else ["numerator", "denominator", "value", *limits]
+    columns: dict[str, Any] = {name: np.full(x.size, np.nan) for name in names}
+    reasons: npt.NDArray[Any] | None = None
     for code, key in enumerate(keys):
         rows = np.flatnonzero(codes == code)
         try:
@@ -140,18 +156,41 @@ def compute_long(
                 row=label_of(index, int(rows[0])),
             ) from None  # fmt: skip
         try:
-            result = compute_rows(chosen, x[rows], n[rows], options, index[rows])
+            result, _ = compute_rows(chosen, x[rows], n[rows], options, index[rows])
         except InvalidInputError as error:
             if error.row is not None:
                 raise
             raise InvalidInputError(f"indicator {key!r}: {error}") from None
-        for name, values in result_columns(result).items():
-            if name not in columns:  # numbers start as NaN, labels as ""
-                numeric = values.dtype.kind == "f"
-                columns[name] = np.full(
-                    x.size, np.nan if numeric else "", dtype=None if numeric else object
-                )
+        labels.fill(result, rows)
+        for name, values in result_columns(result, lean=lean).items():
+            if name in {"indicator", "unit", "flags"}:
+                continue
+            if name == "suppressed_because":
+                reasons = np.full(x.size, "", dtype=object) if reasons is None else reasons
+                reasons[rows] = np.asarray(values, dtype=object)
+                continue
             columns[name][rows] = values
+    return _in_order(columns, labels, options, reasons, lean)
+
+
+def _in_order(
+    numbers: dict[str, FloatArray],
+    labels: LabelCodes,
+    options: Options,
+    reasons: npt.NDArray[Any] | None,
+    lean: bool,
+) -> dict[str, Any]:
+    """The columns of a long table in the order of :func:`result_columns`."""
+    columns: dict[str, Any] = {} if lean else {"indicator": labels.column("indicator")}
+    if not lean:
+        columns["numerator"] = numbers.pop("numerator")
+        columns["denominator"] = numbers.pop("denominator")
+    columns.update(numbers)
+    if not lean:
+        columns["unit"] = labels.column("unit")
+    columns["flags"] = labels.column("flags")
+    if options.suppress is not None:
+        columns["suppressed_because"] = text_array([] if reasons is None else list(reasons))
     return columns
 
 
@@ -229,6 +268,7 @@ def compute_frame(
     allow_substitute: Substitutes | None = None,
     shape: Shape = "long",
     catalog: Catalog | None = None,
+    lean: bool = False,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute indicators on the rows of a DataFrame: one, a long table's, or a wide table's.
@@ -263,6 +303,12 @@ def compute_frame(
     catalog : Catalog, optional
         Where indicator keys are looked up (default: the built-in catalog); pass
         ``mch.catalog.merged(mch.load_definitions("mine.toml"))`` for your own.
+    lean : bool, default False
+        Keep only the result columns (``value``, the limits and ``flags``)
+        after the frame's other columns: no ``indicator``, ``numerator``,
+        ``denominator`` or ``unit`` repeated on every row (a long table keeps
+        its own ``indicator`` column). Select the columns to carry
+        (``frame[["county", "year", "deaths", "births"]]``) for the leanest output.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -273,6 +319,9 @@ def compute_frame(
         then ``indicator, numerator, denominator, value, lower, upper, unit,
         flags``. A wide table: the area and period columns (by their field ids,
         ``county``, ``year``) and other text columns, then the same.
+        ``indicator``, ``unit`` and ``flags`` are categoricals with categories
+        fixed in advance (so that dask partitions and Parquet files agree; the
+        codes of ``flags`` are the :class:`~mch_indicators.Flag` masks).
 
     Raises
     ------
@@ -312,9 +361,8 @@ def compute_frame(
             )
         return compute_wide(
             frame, indicators, columns=columns, allow_substitute=allow_substitute,
-            shape=shape, catalog=catalog, **options,
+            shape=shape, catalog=catalog, lean=lean, **options,
         )  # fmt: skip
-    pd = pandas()
     checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator, catalog)
     note = ""
@@ -328,17 +376,26 @@ def compute_frame(
         x, n = numbers(frame, num), numbers(frame, den)
         if chosen is None:
             columns_out = compute_long(
-                frame["indicator"].tolist(), x, n, checked, frame.index, catalog
+                frame["indicator"].tolist(), x, n, checked, frame.index, catalog, lean=lean
             )
         else:
-            columns_out = result_columns(compute_rows(chosen, x, n, checked, frame.index))
+            result, owned = compute_rows(chosen, x, n, checked, frame.index)
+            columns_out = result_columns(result, lean=lean, owned=owned)
     except MCHIndicatorsError as error:
         raise placed(error, frame) from None
     if allow_substitute is not None:
-        columns_out["substitution"] = np.full(len(frame), note, dtype=object)
+        columns_out["substitution"] = text_array([note] * len(frame))
     kept = [c for c in frame.columns if c not in {num, den, "indicator"}]
-    out = pd.DataFrame(columns_out, index=frame.index)
-    return as_frame(pd.concat([frame[kept], out], axis=1) if kept else out)
+    if chosen is None and lean:
+        kept.append("indicator")
+    clash = [c for c in kept if c in columns_out]
+    if clash:
+        raise InvalidInputError(
+            f"column {clash[0]!r} of the frame would be overwritten by a result column; "
+            "rename it or leave it out"
+        )
+    # one constructor call: labels stay categoricals, nothing is inferred per row
+    return frame_of(frame[kept], columns_out, frame.index)
 
 
 def compute_wide(
@@ -349,6 +406,7 @@ def compute_wide(
     allow_substitute: Substitutes | None = None,
     shape: Shape = "long",
     catalog: Catalog | None = None,
+    lean: bool = False,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute many indicators on a wide table (one column per count); one tidy result.
@@ -374,6 +432,9 @@ def compute_wide(
         columns named by their field ids, ``county``, ``year``...; then
         ``indicator, numerator, denominator, value, lower, upper, unit, flags``).
         ``wide``: one row per area and period, a column group per indicator.
+    lean : bool, default False
+        Only ``value``, the limits and ``flags`` for each indicator (see
+        :func:`compute_frame`).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -398,7 +459,7 @@ def compute_wide(
     )
     k = len(long) // max(len(frame), 1) if len(frame) else 0
     try:
-        tidy = compute_frame(long, None, catalog=catalog, **options)
+        tidy = compute_frame(long, None, catalog=catalog, lean=lean, **options)
     except MCHIndicatorsError as error:
         raise located(error, frame, places, k) from None
     if "substitution" in tidy.columns:

@@ -18,6 +18,9 @@ from mch_indicators._adapters._pandas._columns import (
     check_frame,
     check_numeric,
     count_columns,
+    flag_column,
+    flag_masks,
+    frame_of,
     label_of,
     numbers,
     pandas,
@@ -28,6 +31,7 @@ from mch_indicators._adapters._pandas._columns import (
 from mch_indicators._adapters._pandas._compute import compute_long, compute_rows, single_columns
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
+from mch_indicators.stats._flags import Flag
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,14 +40,18 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
 
 __all__ = [
+    "POOLED",
     "ROWS",
     "Missing",
     "canonical_ids",
     "compute_sums",
+    "finish_sums",
     "group_sums",
+    "left_out",
     "pool",
     "pool_keys",
     "rolling_sums",
+    "weighted",
     "widened",
 ]
 
@@ -107,8 +115,14 @@ def rolling_sums(
     rolled = {}
     for column in counts:
         series = ordered[column]
+        # back to the rows by their index, not by position: pandas 2 orders the groups
+        # of a categorical key its own way (not by first appearance) even with sort=False
         rolled[column] = (
-            group[column].rolling(window, min_periods=window).sum().reset_index(drop=True)
+            group[column]
+            .rolling(window, min_periods=window)
+            .sum()
+            .droplevel(list(range(len(others))))
+            .reindex(ordered.index)
             if group is not None
             else series.rolling(window, min_periods=window).sum()
         )
@@ -167,23 +181,24 @@ def compute_sums(
     catalog: Catalog | None = None,
 ) -> pd.DataFrame:
     """The indicator on a table of sums: its key columns, then the result columns."""
-    pd = pandas()
     x, n = sums[num].to_numpy(dtype=np.float64), sums[den].to_numpy(dtype=np.float64)
     labels = _group_labels(sums, num, den)
     if chosen is None:
         columns = compute_long(sums["indicator"].tolist(), x, n, options, labels, catalog)
     else:
-        columns = result_columns(compute_rows(chosen, x, n, options, labels))
+        result, owned = compute_rows(chosen, x, n, options, labels)
+        columns = result_columns(result, owned=owned)
     front = [k for k in sums.columns if k not in {num, den, "indicator"}]
-    return as_frame(pd.concat([sums[front], pd.DataFrame(columns, index=sums.index)], axis=1))
+    return frame_of(sums[front], columns, sums.index)
 
 
 Missing = Literal["propagate", "skip"]
 
 #: Hidden column: how many units (input rows) a row of counts stands for. Absent,
-#: every row is one unit; the dask adapter sums it with the counts.
+#: every row is one unit; the dask and Spark adapters count them with the sums.
 ROWS = "__mch_rows__"
-_POOLED = "__mch_pooled__"
+#: Hidden column: how many of those units were summed (not left out); absent, all.
+POOLED = "__mch_pooled__"
 
 
 def _bounded(frame: pd.DataFrame, chosen: Indicator | None, catalog: Catalog | None) -> Any:
@@ -197,7 +212,7 @@ def _bounded(frame: pd.DataFrame, chosen: Indicator | None, catalog: Catalog | N
     return frame["indicator"].map(kinds).fillna(False).to_numpy(dtype=bool)
 
 
-def _left_out(
+def left_out(
     frame: pd.DataFrame,
     chosen: Indicator | None,
     num: str,
@@ -234,19 +249,19 @@ def _left_out(
     return out | invalid
 
 
-def _weighted(frame: pd.DataFrame, num: str, den: str, left_out: Any) -> pd.DataFrame:
+def weighted(frame: pd.DataFrame, num: str, den: str, excluded: Any) -> pd.DataFrame:
     """The frame with unit counts, and the counts of rows left out set to 0."""
     rows = frame[ROWS].to_numpy(np.float64) if ROWS in frame.columns else np.ones(len(frame))
-    if left_out is None or not left_out.any():
-        return as_frame(frame.assign(**{ROWS: rows, _POOLED: rows}))
-    kept = ~left_out
+    if excluded is None or not excluded.any():
+        return as_frame(frame.assign(**{ROWS: rows, POOLED: rows}))
+    kept = ~excluded
     return as_frame(
         frame.assign(
             **{
                 num: np.where(kept, numbers(frame, num), 0.0),
                 den: np.where(kept, numbers(frame, den), 0.0),
                 ROWS: rows,
-                _POOLED: np.where(kept, rows, 0.0),
+                POOLED: np.where(kept, rows, 0.0),
             }
         )
     )
@@ -254,14 +269,45 @@ def _weighted(frame: pd.DataFrame, num: str, den: str, left_out: Any) -> pd.Data
 
 def _with_coverage(out: pd.DataFrame, units: Any, pooled: Any) -> pd.DataFrame:
     """``units`` and ``units_pooled`` columns; INCOMPLETE where some units were left out."""
-    flags = out["flags"].to_numpy(dtype=object)
+    flags = out["flags"]
     short = pooled < units
     if short.any():
-        flags = flags.copy()
-        flags[short] = [f"{f}|INCOMPLETE" if f else "INCOMPLETE" for f in flags[short]]
+        masks = flag_masks(flags)  # the categorical's codes are the masks
+        masks[short] |= Flag.INCOMPLETE
+        flags = flag_column(masks)
     return as_frame(
         out.assign(flags=flags, units=units.astype(np.int64), units_pooled=pooled.astype(np.int64))
     )
+
+
+def finish_sums(
+    sums: pd.DataFrame,
+    chosen: Indicator | None,
+    num: str,
+    den: str,
+    keys: list[str],
+    over: str | None,
+    window: int | None,
+    options: Options,
+    catalog: Catalog | None = None,
+) -> pd.DataFrame:
+    """Pooled rows from a table of sums by ``keys`` that holds :data:`ROWS` (and :data:`POOLED`).
+
+    Rolls the windows (``over``, ``window``), makes a group in which no unit was
+    summed missing rather than zero, computes the indicator and adds the coverage
+    columns. The pandas, dask and Spark adapters all finish here.
+    """
+    sums = as_frame(sums.astype({num: np.float64, den: np.float64}))  # a copy: never written back
+    if over is not None and window is not None:
+        counts = [c for c in (num, den, ROWS, POOLED) if c in sums.columns]
+        sums = rolling_sums(sums, keys, over, window, counts)
+    units = sums[ROWS].to_numpy()
+    pooled = sums[POOLED].to_numpy() if POOLED in sums.columns else units
+    sums = as_frame(sums.drop(columns=[c for c in (ROWS, POOLED) if c in sums.columns]))
+    none = pooled == 0
+    if none.any():  # no unit reported: the group's counts are missing, not zero
+        sums.loc[none, [num, den]] = np.nan
+    return _with_coverage(compute_sums(sums, chosen, num, den, options, catalog), units, pooled)
 
 
 def pool(
@@ -278,6 +324,7 @@ def pool(
     columns: Mapping[Hashable, str] | None = None,
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
+    split_out: int | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Pool strata by summing numerators and denominators, then compute.
@@ -315,6 +362,10 @@ def pool(
         For a wide table, as in :func:`mch_indicators.compute`.
     catalog : Catalog, optional
         Where indicator keys are looked up (default: the built-in catalog).
+    split_out : int, optional
+        For a dask DataFrame: how many partitions the sums by group are spread
+        over (default: dask's choice from the number of partitions and keys).
+        A pandas frame is pooled into one frame and ignores it.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`), applied to
         the pooled counts. A unit whose numerator exceeds the denominator of a
@@ -327,8 +378,10 @@ def pool(
         One row per group: the ``by`` columns (and ``period`` for windows),
         ``indicator, numerator, denominator, value, lower, upper, unit, flags``,
         then ``units`` (rows in the group) and ``units_pooled`` (rows summed).
+        ``flags`` is the categorical of :func:`mch_indicators.compute`.
         Given a dask DataFrame, :func:`mch_indicators.pool` returns a lazy one
-        (``missing="skip"`` is for pandas).
+        (its rows in dask's order of the groups, not sorted; ``missing="skip"``
+        and wide tables are for pandas), and a Spark DataFrame a lazy Spark one.
 
     Examples
     --------
@@ -375,26 +428,17 @@ def pool(
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
         frame = frame.assign(indicator=canonical_ids(frame, catalog))
     try:
-        left_out = _left_out(frame, chosen, num, den, missing, checked, catalog)
+        excluded = left_out(frame, chosen, num, den, missing, checked, catalog)
     except MCHIndicatorsError as error:
         from mch_indicators._adapters._pandas._wide import placed
 
         raise placed(error, frame) from None
-    whole = ROWS not in frame.columns and window is None
-    if whole and (left_out is None or not left_out.any()):  # every row counts: no copy
-        sums = group_sums(frame, keys, [num, den], sizes=ROWS)
-        units = sums.pop(ROWS).to_numpy()
-        pooled = units
+    if ROWS not in frame.columns and (excluded is None or not excluded.any()):
+        sums = group_sums(frame, keys, [num, den], sizes=ROWS)  # every row counts: no copy
     else:
-        counts = [num, den, ROWS, _POOLED]
-        sums = group_sums(_weighted(frame, num, den, left_out), keys, counts)
-        if over is not None and window is not None:
-            sums = rolling_sums(sums, keys, over, window, counts)
-        units, pooled = sums.pop(ROWS).to_numpy(), sums.pop(_POOLED).to_numpy()
-    none = pooled == 0
-    if none.any():  # no unit reported: the group's counts are missing, not zero
-        sums.loc[none, [num, den]] = np.nan
-    out = _with_coverage(compute_sums(sums, chosen, num, den, checked, catalog), units, pooled)
+        counts = [num, den, ROWS, POOLED]
+        sums = group_sums(weighted(frame, num, den, excluded), keys, counts)
+    out = finish_sums(sums, chosen, num, den, keys, over, window, checked, catalog)
     return as_frame(out.assign(substitution=note)) if allow_substitute is not None else out
 
 

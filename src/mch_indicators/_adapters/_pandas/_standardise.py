@@ -15,11 +15,14 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import (
     Columns,
+    as_frame,
     as_list,
     check_frame,
+    flag_column,
     numbers,
     pandas,
     require,
+    text_array,
 )
 from mch_indicators._errors import DefinitionError, InvalidInputError
 from mch_indicators._result import limit_columns
@@ -27,13 +30,20 @@ from mch_indicators._standards import StandardPopulation, normalize_band, standa
 from mch_indicators.stats import dsr as array_dsr
 from mch_indicators.stats import expected_counts
 from mch_indicators.stats import isr as array_isr
-from mch_indicators.stats._flags import flag_label_array
 from mch_indicators.stats._inputs import check_confidence
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["dsr", "isr"]
+__all__ = [
+    "ISR_SUMS",
+    "check_isr_options",
+    "dsr",
+    "isr",
+    "isr_frame",
+    "isr_rows",
+    "standardised_frame",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -154,6 +164,9 @@ def dsr(
     pandas.DataFrame
         One row per group: the ``by`` columns, ``total_count``, ``total_pop``,
         ``value``, ``lower``, ``upper``, ``unit``, ``standard``, ``method``, ``flags``.
+        Given a dask DataFrame, :func:`mch_indicators.dsr` returns a lazy one:
+        one distributed sum by group and age band, then this computation on
+        the table of sums.
 
     Examples
     --------
@@ -201,17 +214,36 @@ def dsr(
         counts, populations, weights, confidence=levels, multiplier=float(multiplier),
         frequencies=freqs,
     )  # fmt: skip
-    out = labels.copy()
-    out["total_count"] = core.observed
-    out["total_pop"] = core.population
-    out["value"] = core.value
-    for name, values in _limits(levels, *core.limits).items():
-        out[name] = values
-    out["unit"] = unit
-    out["standard"] = standard_id
-    out["method"] = "Dobson" if freqs is None else "Dobson, non-independent events"
-    out["flags"] = flag_label_array(core.flags)
-    return out
+    method = "Dobson" if freqs is None else "Dobson, non-independent events"
+    return standardised_frame(
+        labels,
+        {"total_count": core.observed, "total_pop": core.population, "value": core.value,
+         **_limits(levels, *core.limits)},
+        {"unit": unit, "standard": standard_id, "method": method},
+        core.flags,
+    )  # fmt: skip
+
+
+def standardised_frame(
+    labels: pd.DataFrame,
+    numbers: Mapping[str, FloatArray],
+    texts: Mapping[str, str | Sequence[str]],
+    flags: npt.NDArray[np.uint16],
+) -> pd.DataFrame:
+    """The output of :func:`dsr` or :func:`isr`: group labels, numbers, texts, flags.
+
+    Texts and flags get explicit dtypes (text, and the flag categorical of
+    every table), so that an empty frame (a dask meta frame) has the dtypes of a
+    full one.
+    """
+    pd = pandas()
+    size = len(labels)
+    columns: dict[str, object] = {name: labels[name].array for name in labels.columns}
+    columns.update(numbers)
+    for name, text in texts.items():
+        columns[name] = text_array([text] * size if isinstance(text, str) else text)
+    columns["flags"] = flag_column(flags)
+    return as_frame(pd.DataFrame(columns, index=pd.RangeIndex(size)))
 
 
 def _no_duplicates(
@@ -253,6 +285,9 @@ def isr(
     pandas.DataFrame
         One row per group: the ``by`` columns, ``observed``, ``expected``,
         ``value``, ``lower``, ``upper``, ``unit``, ``method``, ``flags``.
+        Given a dask DataFrame, :func:`mch_indicators.isr` returns a lazy one:
+        each row's observed and expected events summed by group (distributed),
+        then finished partition by partition.
 
     Examples
     --------
@@ -267,41 +302,77 @@ def isr(
     frame = check_frame(frame, "isr")
     keys = as_list(by)
     require(frame, [count, population, reference_count, reference_population, *keys])
-    if kind not in ("ratio", "rate"):
-        raise InvalidInputError(f"kind must be 'ratio' or 'rate', got {kind!r}")
+    check_isr_options(kind, refvalue, multiplier)
     levels = check_confidence(confidence)
     codes, labels = _groups(frame, keys)
     groups = len(labels)
-    x = numbers(frame, count)
-    expected_rows = expected_counts(
-        numbers(frame, population),
-        numbers(frame, reference_count),
-        numbers(frame, reference_population, denominator=True),
-    )
-    observed = np.bincount(codes, weights=np.nan_to_num(x, nan=0.0), minlength=groups).astype(
-        np.float64
-    )
-    expected = np.bincount(codes, weights=expected_rows, minlength=groups).astype(np.float64)
+    rows = isr_rows(frame, count, population, reference_count, reference_population)
+    sums = {
+        name: np.bincount(codes, weights=values, minlength=groups).astype(np.float64)
+        for name, values in rows.items()
+    }
+    return isr_frame(labels, sums, kind=kind, levels=levels, refvalue=refvalue,
+                     multiplier=multiplier)  # fmt: skip
+
+
+ISR_SUMS = ("observed", "expected", "reference_count", "reference_population")
+
+
+def check_isr_options(kind: str, refvalue: float, multiplier: float) -> None:
+    """Raise for a bad ``kind``, ``refvalue`` (ratios) or ``multiplier`` (rates)."""
+    if kind not in ("ratio", "rate"):
+        raise InvalidInputError(f"kind must be 'ratio' or 'rate', got {kind!r}")
+    if kind == "ratio" and refvalue not in (1, 100):
+        raise InvalidInputError(f"refvalue must be 1 or 100 for a ratio, got {refvalue!r}")
+    if kind == "rate":
+        _unit_of(multiplier)
+
+
+def isr_rows(
+    frame: pd.DataFrame,
+    count: str,
+    population: str,
+    reference_count: str,
+    reference_population: str,
+) -> dict[str, FloatArray]:
+    """What each row adds to its group (:data:`ISR_SUMS`): a missing count adds 0.
+
+    A missing population (or reference population) makes its group's sum NaN.
+    """
+    reference_x = numbers(frame, reference_count)
+    reference_n = numbers(frame, reference_population, denominator=True)
+    expected_rows = expected_counts(numbers(frame, population), reference_x, reference_n)
+    return {
+        "observed": np.nan_to_num(numbers(frame, count), nan=0.0),
+        "expected": expected_rows,
+        "reference_count": np.nan_to_num(reference_x, nan=0.0),
+        "reference_population": reference_n,
+    }
+
+
+def isr_frame(
+    labels: pd.DataFrame,
+    sums: Mapping[str, FloatArray],
+    *,
+    kind: Literal["ratio", "rate"],
+    levels: tuple[float, ...],
+    refvalue: float,
+    multiplier: float,
+) -> pd.DataFrame:
+    """Indirectly standardised ratios or rates of groups from their sums (:data:`ISR_SUMS`)."""
+    observed, expected = sums["observed"], sums["expected"]
     if kind == "ratio":
         scale: FloatArray | float = float(refvalue)
-        unit = "fraction" if refvalue == 1 else "per_100" if refvalue == 100 else None
-        if unit is None:
-            raise InvalidInputError(f"refvalue must be 1 or 100 for a ratio, got {refvalue!r}")
+        unit = "fraction" if refvalue == 1 else "per_100"
     else:
         unit = _unit_of(multiplier)
-        ref_x = np.bincount(codes, weights=np.nan_to_num(numbers(frame, reference_count)),
-                            minlength=groups)  # fmt: skip
-        ref_n = np.bincount(codes, weights=numbers(frame, reference_population),
-                            minlength=groups)  # fmt: skip
-        scale = ref_x / ref_n * float(multiplier)
+        scale = sums["reference_count"] / sums["reference_population"] * float(multiplier)
     core = array_isr(observed, expected, confidence=levels, scale=scale)
-    out = labels.copy()
-    out["observed"] = core.observed
-    out["expected"] = core.expected
-    out["value"] = core.value
-    for name, values in _limits(levels, *core.limits).items():
-        out[name] = values
-    out["unit"] = unit
-    out["method"] = np.where(core.observed < 10, "exact", "Byar")
-    out["flags"] = flag_label_array(core.flags)
-    return out
+    method = np.where(core.observed < 10, "exact", "Byar").tolist()
+    return standardised_frame(
+        labels,
+        {"observed": core.observed, "expected": expected, "value": core.value,
+         **_limits(levels, *core.limits)},
+        {"unit": unit, "method": method},
+        core.flags,
+    )  # fmt: skip

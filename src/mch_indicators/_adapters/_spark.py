@@ -1,0 +1,376 @@
+"""Spark DataFrames in, lazy Spark DataFrames out (``pip install 'mch-indicators[spark]'``).
+
+The one path for Spark in :func:`mch_indicators.compute` and
+:func:`mch_indicators.pool` (polars, pyarrow and DuckDB frames go through
+narwhals, :mod:`._narwhals`):
+
+- ``compute`` runs the pandas adapter on each Arrow batch through
+  ``DataFrame.mapInPandas``: one pass over the rows, where they are, with the
+  output schema declared from the input's. The intervals are the library's own,
+  so they cannot be written as Spark expressions; nothing is collected.
+- ``pool`` sums the counts by group with Spark's own aggregation (a missing
+  count makes its group's sum missing, as in pandas; each group's rows are
+  counted for ``units``; a proportion's row whose numerator exceeds its
+  denominator is refused, or left out of the sums with ``on_invalid="flag"``),
+  rolls windows with a Spark window function, and computes the indicator on
+  each batch of sums, again through ``mapInPandas``: the sums are never
+  gathered on the driver, however many groups there are.
+
+A pandas-on-Spark frame goes through its Spark DataFrame and comes back as one.
+Nothing runs until Spark is asked for rows; an error found in a batch reaches
+the driver as Spark's ``PythonException`` with the library's message in it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from functools import partial
+from typing import TYPE_CHECKING, Any, Unpack
+
+from mch_indicators._adapters._pandas._columns import (
+    Columns,
+    count_columns,
+    pandas,
+    resolve,
+)
+from mch_indicators._adapters._pandas._compute import compute_frame, single_columns
+from mch_indicators._adapters._pandas._pool import POOLED, ROWS, finish_sums, pool_keys
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._options import ComputeOptions, Options
+from mch_indicators.stats._engine import within_task
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mch_indicators._catalog import Catalog
+    from mch_indicators._model import Indicator
+
+__all__ = ["compute_spark", "is_spark_frame", "pool_spark"]
+
+_INDEX = "__mch_index_{}__"
+
+
+def is_spark_frame(data: object) -> bool:
+    """True for a Spark (classic or Connect) or pandas-on-Spark DataFrame (no pyspark import)."""
+    for module, name in (
+        ("pyspark.sql", "DataFrame"),
+        ("pyspark.sql.connect.dataframe", "DataFrame"),
+        ("pyspark.pandas", "DataFrame"),
+    ):
+        loaded = sys.modules.get(module)
+        kind = getattr(loaded, name, None)
+        if isinstance(kind, type) and isinstance(data, kind):
+            return True
+    return False
+
+
+def _pyspark() -> Any:
+    try:
+        import pyspark.sql.functions as functions
+        import pyspark.sql.types as types
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ImportError("Spark needs pyspark: pip install 'mch-indicators[spark]'") from None
+    return functions, types
+
+
+def _on_spark(data: Any) -> bool:
+    on_spark = sys.modules.get("pyspark.pandas")
+    return on_spark is not None and isinstance(data, on_spark.DataFrame)
+
+
+def _catalog(catalog: Catalog | None) -> Catalog:
+    if catalog is not None:
+        return catalog
+    from mch_indicators._catalog import builtin_catalog
+
+    return builtin_catalog()
+
+
+def _column_frame(frame: Any) -> pd.DataFrame:
+    """An empty pandas frame with the Spark frame's column names (for the name checks)."""
+    empty: pd.DataFrame = pandas().DataFrame(columns=list(frame.columns))
+    return empty
+
+
+def _counts(
+    frame: Any,
+    chosen: Indicator | None,
+    numerator: str | None,
+    denominator: str | None,
+    catalog: Catalog | None,
+) -> tuple[str, str]:
+    """The count columns, found and checked as the pandas adapter finds them."""
+    columns = _column_frame(frame)
+    if chosen is None:
+        num, den = count_columns(columns, chosen, numerator, denominator)
+    else:
+        num, den, _ = single_columns(columns, chosen, numerator, denominator, None, catalog)
+    _check_counts(frame, (num, den))
+    return num, den
+
+
+def _check_counts(frame: Any, columns: tuple[str, str]) -> None:
+    _, types = _pyspark()
+    fields = {field.name: field.dataType for field in frame.schema.fields}
+    for column in columns:
+        kind = fields[column]
+        if isinstance(kind, types.BooleanType) or not isinstance(kind, types.NumericType):
+            hint = (
+                f"; if true/false really are counts of 1 and 0, cast it: "
+                f"frame.withColumn({column!r}, col({column!r}).cast('int'))"
+                if isinstance(kind, types.BooleanType)
+                else f"; cast it: col({column!r}).cast('double')"
+            )
+            raise InvalidInputError(
+                f"column {column!r} is not numeric (Spark type {kind.simpleString()}){hint}"
+            )
+
+
+def _output_fields(sample: pd.DataFrame, kept: list[Any]) -> Any:
+    """The Spark schema of an output: ``kept`` fields, then the sample's other columns."""
+    _, types = _pyspark()
+    names = {field.name for field in kept}
+    fields = list(kept)
+    for name, dtype in sample.dtypes.items():
+        if name in names:
+            continue
+        kind = (
+            types.DoubleType()
+            if dtype.kind == "f"
+            else types.LongType()
+            if dtype.kind in "iu"
+            else types.StringType()
+        )
+        fields.append(types.StructField(str(name), kind, True))
+    return types.StructType(fields)
+
+
+def _batches(
+    batches: Iterator[pd.DataFrame], function: Any, columns: list[str]
+) -> Iterator[pd.DataFrame]:
+    for batch in batches:
+        with within_task():
+            out = function(batch)
+        for name in out.columns:  # Arrow takes the categories' strings
+            if isinstance(out[name].dtype, pandas().CategoricalDtype):
+                out[name] = out[name].astype(object)
+        yield out[columns]
+
+
+def _sample_indicator(catalog: Catalog | None) -> str:
+    """An indicator id of ``catalog`` to compute a one-row sample with (for the schema)."""
+    return next(i.id for i in _catalog(catalog).values() if i.computable)
+
+
+def compute_spark(
+    frame: Any,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    catalog: Catalog | None = None,
+    lean: bool = False,
+    **options: Unpack[ComputeOptions],
+) -> Any:
+    """Lazy :func:`compute_frame` over the batches of a Spark DataFrame (``mapInPandas``)."""
+    if _on_spark(frame):
+        levels = frame.index.nlevels
+        index = [_INDEX.format(i) for i in range(levels)]
+        out = compute_spark(
+            frame.to_spark(index_col=index), indicator, numerator=numerator,
+            denominator=denominator, catalog=catalog, lean=lean, **options,
+        ).pandas_api(index_col=index)  # fmt: skip
+        out.index.names = frame.index.names
+        return out
+    checked = Options.from_keywords(options).keywords()
+    chosen = None if indicator is None else resolve(indicator, catalog)
+    num, den = _counts(frame, chosen, numerator, denominator, catalog)
+    dropped = {num, den} if chosen is None and lean else {num, den, "indicator"}
+    kept = [f for f in frame.schema.fields if f.name not in dropped]
+    sample: dict[str, list[Any]] = {num: [1.0], den: [1.0]}
+    if chosen is None:
+        sample["indicator"] = [_sample_indicator(catalog)]
+    function = partial(
+        compute_frame, indicator=indicator, numerator=num, denominator=den, catalog=catalog,
+        lean=lean, **checked,
+    )  # fmt: skip
+    schema = _output_fields(function(pandas().DataFrame(sample)), kept)
+    run = partial(_batches, function=function, columns=schema.fieldNames())
+    return frame.mapInPandas(run, schema)
+
+
+def pool_spark(
+    frame: Any,
+    indicator: str | Indicator | None = None,
+    *,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    by: Columns = None,
+    over: str | None = None,
+    window: int | None = None,
+    split_out: int | None = None,
+    catalog: Catalog | None = None,
+    **options: Unpack[ComputeOptions],
+) -> Any:
+    """Lazy :func:`pool` of a Spark DataFrame: Spark sums by group, then compute per batch."""
+    if _on_spark(frame):
+        return pool_spark(
+            frame.to_spark(), indicator, numerator=numerator, denominator=denominator, by=by,
+            over=over, window=window, split_out=split_out, catalog=catalog, **options,
+        ).pandas_api()  # fmt: skip
+    if split_out is not None:
+        raise InvalidInputError(
+            "split_out= is for dask; Spark spreads the sums over spark.sql.shuffle.partitions"
+        )
+    functions, types = _pyspark()
+    checked = Options.from_keywords(options)
+    chosen = None if indicator is None else resolve(indicator, catalog)
+    num, den = _counts(frame, chosen, numerator, denominator, catalog)
+    keys = pool_keys(_column_frame(frame), chosen, by, over, window)
+    if num in keys or den in keys:
+        raise InvalidInputError("a count column cannot also be a grouping column")
+    fields = {field.name: field for field in frame.schema.fields}
+    if chosen is None:
+        ids = _canonical_ids(functions, catalog)
+        frame = frame.withColumn("indicator", ids(frame["indicator"]))
+        fields["indicator"] = types.StructField("indicator", types.StringType(), True)
+    frame, marked = _checked_rows(frame, chosen, num, den, keys, fields, checked, catalog)
+    sums = _group_sums(frame, keys, (num, den), fields, marked)
+    # a long table's indicator column comes out of the computation, not the keys
+    key_fields = [fields[k] for k in keys if chosen is not None or k != "indicator"]
+    if over is not None and window is not None:
+        if not isinstance(fields[over].dataType, types.IntegralType):
+            raise InvalidInputError(
+                f"column {over!r} must hold whole numbers (years) to roll over; cast it to int"
+            )
+        sums = _rolling(sums, keys, over, window, (num, den), marked)
+        key_fields.append(types.StructField("period", types.StringType(), True))
+    sample = pandas().DataFrame(
+        {num: [1.0], den: [1.0], "indicator": [_sample_indicator(catalog)], ROWS: [1]}
+    )
+    finish = partial(
+        finish_sums, chosen=chosen, num=num, den=den, keys=keys, over=None, window=None,
+        options=checked, catalog=catalog,
+    )  # fmt: skip
+    schema = _output_fields(finish(sample), key_fields)
+    run = partial(_batches, function=finish, columns=schema.fieldNames())
+    return sums.mapInPandas(run, schema)
+
+
+def _canonical_ids(functions: Any, catalog: Catalog | None) -> Any:
+    """A pandas UDF: a long table's indicator keys as ids ("MMR" and its id are one group)."""
+
+    def ids(keys: pd.Series) -> pd.Series:
+        found = {key: resolve(str(key), catalog).id for key in keys.dropna().unique()}
+        return keys.map(found).astype(object)
+
+    return functions.pandas_udf(ids, "string")
+
+
+def _present(column: str, fields: Any) -> Any:
+    """Not null, and not NaN for a floating column (Spark orders NaN above every number)."""
+    functions, types = _pyspark()
+    present = functions.col(column).isNotNull()
+    if isinstance(fields[column].dataType, types.FractionalType):
+        present = present & ~functions.isnan(functions.col(column))
+    return present
+
+
+def _checked_rows(
+    frame: Any,
+    chosen: Indicator | None,
+    num: str,
+    den: str,
+    keys: list[str],
+    fields: Any,
+    options: Options,
+    catalog: Catalog | None,
+) -> tuple[Any, bool]:
+    """Rows whose numerator exceeds the denominator of a proportion: refused, or left out.
+
+    As :func:`pool` does: an error naming the row by its keys, or with
+    ``on_invalid="flag"`` counts of 0 and a :data:`POOLED` mark of 0 (True
+    returned: the rows carry the mark).
+    """
+    functions, _ = _pyspark()
+    col = functions.col
+    if chosen is not None and chosen.kind.family != "binomial":
+        return frame, False
+    if chosen is None:
+        proportions = [i.id for i in _catalog(catalog).values() if i.kind.family == "binomial"]
+        bounded = col("indicator").isin(proportions)
+    else:
+        bounded = functions.lit(True)
+    invalid = bounded & _present(num, fields) & _present(den, fields) & (col(num) > col(den))
+    if options.on_invalid == "raise":
+        where = functions.concat_ws(
+            ", ", *[functions.concat(functions.lit(f"{k}="), col(k).cast("string")) for k in keys]
+        )
+        message = functions.concat(
+            functions.lit("row ("), where, functions.lit("): numerator "),
+            col(num).cast("string"), functions.lit(" exceeds denominator "),
+            col(den).cast("string"),
+            functions.lit(
+                ", impossible for a proportion; it cannot be pooled; pass on_invalid='flag' "
+                "to leave such rows out of the sums (the pooled row then says how many units "
+                "it has)"
+            ),
+        )  # fmt: skip
+        checked = functions.when(invalid, functions.raise_error(message)).otherwise(col(num))
+        return frame.withColumn(num, checked), False
+    zero, one = functions.lit(0), functions.lit(1)
+    # all three from the input's columns (one projection), never from each other
+    marked = {
+        num: functions.when(invalid, zero).otherwise(col(num)),
+        den: functions.when(invalid, zero).otherwise(col(den)),
+        POOLED: functions.when(invalid, zero).otherwise(one),
+    }
+    return frame.withColumns(marked), True
+
+
+def _group_sums(
+    frame: Any, keys: list[str], counts: tuple[str, str], fields: Any, marked: bool
+) -> Any:
+    """Sums by ``keys`` as doubles, missing where a stratum's count is; rows counted."""
+    functions, _ = _pyspark()
+    col = functions.col
+    aggregations = []
+    for column in counts:
+        aggregations += [
+            functions.sum(col(column).cast("double")).alias(column),
+            functions.max((~_present(column, fields)).cast("int")).alias(f"__missing_{column}__"),
+        ]
+    aggregations.append(functions.count(functions.lit(1)).alias(ROWS))
+    if marked:
+        aggregations.append(functions.sum(col(POOLED)).alias(POOLED))
+    sums = frame.groupBy(*keys).agg(*aggregations)
+    for column in counts:
+        flag = col(f"__missing_{column}__")
+        sums = sums.withColumn(column, functions.when(flag > 0, None).otherwise(col(column)))
+    return sums.drop(*[f"__missing_{c}__" for c in counts])
+
+
+def _rolling(
+    sums: Any, keys: list[str], over: str, window: int, counts: tuple[str, str], marked: bool
+) -> Any:
+    """Sums over ``window`` consecutive values of ``over`` within the other keys."""
+    from pyspark.sql import Window
+
+    functions, _ = _pyspark()
+    col = functions.col
+    others = [k for k in keys if k != over]
+    frame = Window.partitionBy(*others).orderBy(over).rangeBetween(-(window - 1), 0)
+    rolled = sums.withColumn("__years__", functions.count(functions.lit(1)).over(frame))
+    for column in counts:
+        present = functions.count(col(column)).over(frame)
+        total = functions.sum(col(column)).over(frame)
+        rolled = rolled.withColumn(column, functions.when(present == window, total))
+    units = [ROWS, *([POOLED] if marked else [])]
+    for column in units:
+        rolled = rolled.withColumn(column, functions.sum(col(column)).over(frame))
+    period = functions.concat(
+        (col(over) - (window - 1)).cast("string"), functions.lit("–"), col(over).cast("string")
+    )
+    rolled = rolled.where(col("__years__") == window).withColumn("period", period)
+    return rolled.select(*keys, "period", *counts, *units)
