@@ -64,7 +64,8 @@ def parse_numbers(
     ([26954.0, 7.5, nan, nan, nan], [False, False, False, True, True])
     """
     stripped = texts.astype("string").str.strip()
-    wide = ~stripped.str.isascii().fillna(True).astype(bool)
+    # any character beyond ASCII (``.str.isascii`` needs pandas 3)
+    wide = stripped.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
     if wide.any():  # full-width digits and commas read as their plain forms (NFKC)
         stripped[wide] = stripped[wide].str.normalize("NFKC")
     missing = stripped.isna() | stripped.str.casefold().isin(MISSING_TOKENS)
