@@ -512,6 +512,16 @@ def test_period_dates_are_inclusive():
 # -- aggregated tables through the same layer -------------------------------------------------
 
 
+def _same_column(got: pd.Series, want: pd.Series) -> None:
+    """Numbers equal (NaN included), labels equal as text, whatever the engine's dtypes."""
+    if pd.api.types.is_numeric_dtype(want.dtype) and not isinstance(
+        want.dtype, pd.CategoricalDtype
+    ):
+        np.testing.assert_array_equal(got.to_numpy(dtype=float), want.to_numpy(dtype=float))
+    else:
+        assert got.astype(str).tolist() == want.astype(str).tolist()
+
+
 @pytest.mark.parametrize("engine", ["polars", "polars_lazy", "pyarrow", "duckdb"])
 def test_pool_and_compute_on_other_engines_match_pandas(engine):
     counts = pd.DataFrame({
@@ -522,13 +532,37 @@ def test_pool_and_compute_on_other_engines_match_pandas(engine):
     expected = mch.pool(counts, "MMR", by="city", **keywords)
     pooled = mch.pool(_as_engine(counts, engine), "MMR", by="city", **keywords)
     pooled = pooled if isinstance(pooled, pd.DataFrame) else pooled.to_pandas()
-    for column in ("numerator", "denominator", "value", "lower", "upper", "flags"):
-        np.testing.assert_array_equal(pooled[column].to_numpy(), expected[column].to_numpy())
+    for column in ("numerator", "denominator", "value", "lower", "upper", "flags", "units"):
+        _same_column(pooled[column], expected[column])
     rows = mch.compute(_as_engine(counts, engine), "MMR", **keywords)
     rows = rows if isinstance(rows, pd.DataFrame) else rows.to_pandas()
     np.testing.assert_array_equal(
         rows["value"].to_numpy(), mch.compute(counts, "MMR", **keywords)["value"].to_numpy()
     )
+
+
+@pytest.mark.parametrize("engine", ["polars", "polars_lazy", "pyarrow", "duckdb"])
+def test_pool_on_other_engines_checks_rows_like_pandas(engine):
+    """A negative or impossible row is refused (by group), or left out as pandas leaves it."""
+    counts = pd.DataFrame({
+        "city": ["X", "X", "Y"], "hospital_births": [90.0, 120.0, 50.0],
+        "live_births": [100.0, 100.0, 60.0],
+    })  # fmt: skip
+    keywords = {"numerator": "hospital_births", "denominator": "live_births", "by": "city"}
+    with pytest.raises(mch.InvalidInputError, match="impossible for the proportion") as caught:
+        mch.pool(_as_engine(counts, engine), "hospital_delivery_rate_cn", **keywords)
+    assert caught.value.row == "X"
+    flagged = mch.pool(
+        _as_engine(counts, engine), "hospital_delivery_rate_cn", on_invalid="flag", **keywords
+    )
+    flagged = flagged if isinstance(flagged, pd.DataFrame) else flagged.to_pandas()
+    expected = mch.pool(counts, "hospital_delivery_rate_cn", on_invalid="flag", **keywords)
+    for column in ("numerator", "denominator", "value", "flags", "units", "units_pooled"):
+        _same_column(flagged[column], expected[column])
+    negative = counts.assign(hospital_births=[90.0, -1.0, 50.0])
+    with pytest.raises(mch.InvalidInputError, match="negative") as caught:
+        mch.pool(_as_engine(negative, engine), "hospital_delivery_rate_cn", **keywords)
+    assert (caught.value.row, caught.value.column) == ("X", "hospital_births")
 
 
 def test_pool_on_other_engines_refuses_windows():

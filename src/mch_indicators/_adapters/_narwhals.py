@@ -22,9 +22,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 import numpy as np
+import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
+from mch_indicators.stats._flags import Flag, flag_labels
 
 if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
@@ -155,15 +157,21 @@ def pool_any_frame(
     missing = [key for key in keys if key not in frame.collect_schema().names()]
     if missing:
         raise InvalidInputError(f"grouping column {missing[0]!r} is not in the frame")
-    # missing counts are tracked only where a column may have them (an eager frame
-    # knows its null counts; a lazy one is asked in the same aggregation)
-    eager = isinstance(frame, nw.DataFrame)
-    parts = {"__x": nw.col(num), "__n": nw.col(den)}
-    for name, column in (("__x_missing", num), ("__n_missing", den)):
-        if not eager or frame[column].null_count() > 0:
-            parts[name] = nw.col(column).is_null().cast(nw.Int64())
-    plain = not eager or len(parts) > 2
-    source = frame.select(*keys, **parts) if plain else frame.rename({num: "__x", den: "__n"})
+    bounded = chosen.kind.family == "binomial"
+    leave_out = bounded and checked.on_invalid == "flag"
+    x, n = nw.col(num), nw.col(den)
+    invalid = x > n
+    parts = {
+        "__x": nw.when(invalid).then(0).otherwise(x) if leave_out else x,
+        "__n": nw.when(invalid).then(0).otherwise(n) if leave_out else n,
+        "__x_missing": x.is_null().cast(nw.Int64()),
+        "__n_missing": n.is_null().cast(nw.Int64()),
+        "__x_wrong": ((x < 0) | (x.abs() == float("inf"))).fill_null(False).cast(nw.Int64()),
+        "__n_wrong": ((n < 0) | (n.abs() == float("inf"))).fill_null(False).cast(nw.Int64()),
+        "__invalid": (invalid.fill_null(False) if bounded else nw.lit(False)).cast(nw.Int64()),
+        "__units": nw.lit(1).cast(nw.Int64()),
+    }
+    source = frame.select(*keys, **parts)
     sums = [nw.col(name).sum() for name in parts]
     grouped = (
         source.group_by(*keys, drop_null_keys=False).agg(*sums) if keys else source.select(*sums)
@@ -174,12 +182,44 @@ def pool_any_frame(
         if keys
         else np.arange(len(table))
     )
-    x = table["__x"].to_numpy().astype(np.float64)[rank]
-    n = table["__n"].to_numpy().astype(np.float64)[rank]
-    if "__x_missing" in parts:
-        x[table["__x_missing"].to_numpy()[rank] > 0] = np.nan
-    if "__n_missing" in parts:
-        n[table["__n_missing"].to_numpy()[rank] > 0] = np.nan
-    result = compute_indicator(chosen, x, n, checked)
+
+    def column(name: str) -> npt.NDArray[np.float64]:
+        values: npt.NDArray[np.float64] = table[name].to_numpy().astype(np.float64)[rank]
+        return values
+
     kept = {key: np.asarray(table[key].to_list(), dtype=object)[rank] for key in keys}
-    return _out({**kept, **result.columns(details=False)}, frame)
+    _refuse_rows(kept, keys, column("__x_wrong"), num, "counts cannot be negative or infinite")
+    _refuse_rows(kept, keys, column("__n_wrong"), den, "counts cannot be negative or infinite")
+    if bounded and not leave_out:
+        _refuse_rows(
+            kept, keys, column("__invalid"), None,
+            f"a numerator exceeds its denominator, impossible for the proportion {chosen.id}; "
+            "pass on_invalid='flag' to leave such rows out of the sums",
+        )  # fmt: skip
+    x_sum, n_sum = column("__x"), column("__n")
+    x_sum[column("__x_missing") > 0] = np.nan
+    n_sum[column("__n_missing") > 0] = np.nan
+    result = compute_indicator(chosen, x_sum, n_sum, checked)
+    units = column("__units").astype(np.int64)
+    pooled = units - column("__invalid").astype(np.int64) if leave_out else units
+    masks = result.flags.ravel().astype(np.int64)
+    masks[pooled < units] |= int(Flag.INCOMPLETE)
+    columns = {**result.columns(details=False), "flags": np.asarray(flag_labels(masks), object)}
+    coverage = {"units": units, "units_pooled": pooled}
+    return _out({**kept, **columns, **coverage}, frame)
+
+
+def _refuse_rows(
+    kept: dict[str, Any], keys: list[str], wrong: Any, column: str | None, reason: str
+) -> None:
+    """Raise naming the first group holding a wrong row (an engine has no row labels)."""
+    hit = np.flatnonzero(wrong > 0)
+    if hit.size == 0:
+        return
+    first = int(hit[0])
+    values = tuple(kept[key][first] for key in keys)
+    group: Any = None if not keys else values[0] if len(values) == 1 else values
+    where = f"group {group!r}" if keys else "the table"
+    raise InvalidInputError(
+        f"{reason} (in {int(wrong[first])} row(s) of {where})", column=column, row=group
+    )
