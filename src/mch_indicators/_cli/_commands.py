@@ -378,7 +378,7 @@ def cmd_export(args: argparse.Namespace) -> str:
     path = export.catalog(args.output, args.format, catalog=catalog, ids=ids)
     count = len(ids) if ids else len(catalog)
     what = "the schema of definition files" if args.format == "jsonschema" else (
-        f"{count} indicators"
+        f"{count} indicator{'s' if count != 1 else ''}"
     )  # fmt: skip
     return f"wrote {what} to {path} ({args.format})"
 
