@@ -26,11 +26,10 @@ from mch_indicators._adapters._pandas._columns import (
     as_frame,
     as_list,
     check_numeric,
-    count_columns,
     require,
     resolve,
 )
-from mch_indicators._adapters._pandas._compute import compute_frame, single_columns
+from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
 from mch_indicators._adapters._pandas._pool import (
     POOLED,
     ROWS,
@@ -228,10 +227,7 @@ def pool_dask_frame(
     checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator, catalog)
     meta = frame._meta
-    if chosen is None:
-        num, den = count_columns(meta, chosen, numerator, denominator)
-    else:
-        num, den, _ = single_columns(meta, chosen, numerator, denominator, None, catalog)
+    num, den, _ = indicator_columns(meta, chosen, numerator, denominator, catalog=catalog)
     keys = pool_keys(meta, chosen, by, over, window)
     if num in keys or den in keys:
         raise InvalidInputError("a count column cannot also be a grouping column")

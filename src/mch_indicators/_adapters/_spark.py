@@ -30,11 +30,10 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from mch_indicators._adapters._pandas._columns import (
     Columns,
-    count_columns,
     pandas,
     resolve,
 )
-from mch_indicators._adapters._pandas._compute import compute_frame, single_columns
+from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
 from mch_indicators._adapters._pandas._pool import POOLED, ROWS, finish_sums, pool_keys
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
@@ -102,10 +101,7 @@ def _counts(
 ) -> tuple[str, str]:
     """The count columns, found and checked as the pandas adapter finds them."""
     columns = _column_frame(frame)
-    if chosen is None:
-        num, den = count_columns(columns, chosen, numerator, denominator)
-    else:
-        num, den, _ = single_columns(columns, chosen, numerator, denominator, None, catalog)
+    num, den, _ = indicator_columns(columns, chosen, numerator, denominator, catalog=catalog)
     _check_counts(frame, (num, den))
     return num, den
 

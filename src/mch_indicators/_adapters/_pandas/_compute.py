@@ -58,7 +58,9 @@ __all__ = [
     "compute_long",
     "compute_rows",
     "compute_wide",
+    "indicator_columns",
     "single_columns",
+    "wide_layout",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -257,6 +259,40 @@ def _builtin() -> Catalog:
     return builtin_catalog()
 
 
+def indicator_columns(
+    frame: pd.DataFrame,
+    indicator: Indicator | None,
+    numerator: str | None,
+    denominator: str | None,
+    allow_substitute: Substitutes | None = None,
+    catalog: Catalog | None = None,
+) -> tuple[str, str, str]:
+    """The count columns of one indicator (:func:`single_columns`), or of a long table.
+
+    A long table (no ``indicator``) has ``numerator``/``denominator`` columns, or the
+    ones named; it substitutes nothing, so its note is empty.
+    """
+    if indicator is None:
+        return (*count_columns(frame, None, numerator, denominator), "")
+    return single_columns(frame, indicator, numerator, denominator, allow_substitute, catalog)
+
+
+def wide_layout(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | Sequence[str | Indicator] | None,
+    indicators: Sequence[str | Indicator] | None,
+) -> tuple[str | Indicator | None, Sequence[str | Indicator] | None, bool]:
+    """``(indicator, indicators, wide)``: a list given as ``indicator`` moves to ``indicators``.
+
+    A table is wide (one column per count) when indicators are listed, or when it
+    names no indicator and has no ``indicator`` column (it is not a long table).
+    """
+    if isinstance(indicator, Sequence) and not isinstance(indicator, str):
+        indicators, indicator = indicator, None
+    wide = indicators is not None or (indicator is None and "indicator" not in frame.columns)
+    return indicator, indicators, wide
+
+
 def compute_frame(
     frame: pd.DataFrame,
     indicator: str | Indicator | Sequence[str | Indicator] | None = None,
@@ -351,9 +387,8 @@ def compute_frame(
     ([92.63], "denominator live_births <- women_delivered (column '产妇数')")
     """
     frame = check_frame(frame, "compute")
-    if isinstance(indicator, Sequence) and not isinstance(indicator, str):
-        indicators, indicator = indicator, None
-    if indicators is not None or (indicator is None and "indicator" not in frame.columns):
+    indicator, indicators, wide = wide_layout(frame, indicator, indicators)
+    if wide:
         if numerator is not None or denominator is not None:
             raise InvalidInputError(
                 "numerator= and denominator= name the columns of one indicator; for a wide "
@@ -365,13 +400,9 @@ def compute_frame(
         )  # fmt: skip
     checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator, catalog)
-    note = ""
-    if chosen is None:
-        num, den = count_columns(frame, chosen, numerator, denominator)
-    else:
-        num, den, note = single_columns(
-            frame, chosen, numerator, denominator, allow_substitute, catalog
-        )
+    num, den, note = indicator_columns(
+        frame, chosen, numerator, denominator, allow_substitute, catalog
+    )
     try:
         x, n = numbers(frame, num), numbers(frame, den)
         if chosen is None:

@@ -17,7 +17,6 @@ from mch_indicators._adapters._pandas._columns import (
     as_list,
     check_frame,
     check_numeric,
-    count_columns,
     flag_column,
     flag_masks,
     frame_of,
@@ -28,7 +27,12 @@ from mch_indicators._adapters._pandas._columns import (
     resolve,
     result_columns,
 )
-from mch_indicators._adapters._pandas._compute import compute_long, compute_rows, single_columns
+from mch_indicators._adapters._pandas._compute import (
+    compute_long,
+    compute_rows,
+    indicator_columns,
+    wide_layout,
+)
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats._flags import Flag
@@ -406,22 +410,17 @@ def pool(
     frame = check_frame(frame, "pool")
     if missing not in ("propagate", "skip"):
         raise InvalidInputError(f"missing must be 'propagate' or 'skip', got {missing!r}")
-    if isinstance(indicator, Sequence) and not isinstance(indicator, str):
-        indicators, indicator = indicator, None
-    if indicators is not None or (indicator is None and "indicator" not in frame.columns):
+    indicator, indicators, wide = wide_layout(frame, indicator, indicators)
+    if wide:
         return _pool_wide(
             frame, indicators, by=by, over=over, window=window, missing=missing,
             columns=columns, allow_substitute=allow_substitute, catalog=catalog, **options,
         )  # fmt: skip
     checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator, catalog)
-    note = ""
-    if chosen is None:
-        num, den = count_columns(frame, chosen, numerator, denominator)
-    else:
-        num, den, note = single_columns(
-            frame, chosen, numerator, denominator, allow_substitute, catalog
-        )
+    num, den, note = indicator_columns(
+        frame, chosen, numerator, denominator, allow_substitute, catalog
+    )
     keys = pool_keys(frame, chosen, by, over, window)
     if num in keys or den in keys:
         raise InvalidInputError("a count column cannot also be a grouping column")
