@@ -21,7 +21,6 @@ import os
 import platform
 import time
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -29,18 +28,8 @@ import scipy
 import statsmodels
 import statsmodels.api as sm
 
+from _timing import best_of
 from mch_indicators import stats
-
-
-def best_of(function: Callable[[], Any], repeats: int) -> float:
-    if repeats > 1:
-        function()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def funnels(areas: int, rng: np.random.Generator) -> list[tuple[str, float]]:

@@ -30,16 +30,7 @@ import numpy as np
 import pandas as pd
 
 import mch_indicators as mch
-
-
-def best_of(function: Callable[[], Any], repeats: int = 3) -> float:
-    function()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
+from _timing import best_of
 
 
 def make_table(rows: int) -> pd.DataFrame:
@@ -109,7 +100,8 @@ def main() -> None:
     print(f"{'file':<34}{'ours s':>9}{'peer s':>9}{'ratio':>8}")
     for name, mine, theirs in rows:
         repeats = 1 if "openpyxl" in name else 3
-        a, b = best_of(mine, repeats), best_of(theirs, repeats)
+        a = best_of(mine, repeats, warm_up=True)
+        b = best_of(theirs, repeats, warm_up=True)
         print(f"{name:<34}{a:>9.3f}{b:>9.3f}{a / b:>8.2f}")
 
 

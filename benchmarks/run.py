@@ -25,18 +25,7 @@ import scipy
 from scipy import stats
 
 import mch_indicators as mch
-
-
-def best_of(function: Callable[[], Any], repeats: int) -> float:
-    """The best of ``repeats`` timed runs, after one untimed warm-up run when repeating."""
-    if repeats > 1:
-        function()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        best = min(best, time.perf_counter() - start)
-    return best
+from _timing import best_of
 
 
 def peak_bytes(function: Callable[[], Any]) -> int:
