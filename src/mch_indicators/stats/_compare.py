@@ -36,6 +36,7 @@ from mch_indicators.stats._inputs import (
     coerce_values,
     describe_positions,
     labelled,
+    read_only_fields,
 )
 from mch_indicators.stats._intervals import get_method, normal_quantile
 
@@ -101,13 +102,6 @@ def assess(
         good, bad = (up, down) if better_up else (down, up)
         moved = np.select([good, bad], [Assessment.BETTER.value, Assessment.WORSE.value], middle)
     return np.where(unknown, Assessment.NOT_COMPARED.value, moved).astype(np.str_)
-
-
-def _frozen(instance: object, names: tuple[str, ...]) -> None:
-    for name in names:
-        view = np.asarray(getattr(instance, name)).view()
-        view.flags.writeable = False
-        object.__setattr__(instance, name, view)
 
 
 def _level(confidence: float) -> float:
@@ -215,7 +209,7 @@ class RateComparison:
     confidence: float
 
     def __post_init__(self) -> None:
-        _frozen(self, ("rate1", "rate2", "ratio", "lower", "upper", "p_value"))
+        read_only_fields(self, ("rate1", "rate2", "ratio", "lower", "upper", "p_value"))
 
     @property
     def percent_change(self) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -318,7 +312,7 @@ class ProportionComparison:
     confidence: float
 
     def __post_init__(self) -> None:
-        _frozen(self, ("p1", "p2", "difference", "lower", "upper", "ratio", "p_value"))
+        read_only_fields(self, ("p1", "p2", "difference", "lower", "upper", "ratio", "p_value"))
 
 
 @labelled("x1", "n1", "x2", "n2")
@@ -420,7 +414,7 @@ class BenchmarkComparison:
     p_value: FloatArray
 
     def __post_init__(self) -> None:
-        _frozen(
+        read_only_fields(
             self,
             ("value", "lower", "upper", "benchmark", "comparison", "assessment", "contrast",
              "contrast_lower", "contrast_upper", "p_value"),

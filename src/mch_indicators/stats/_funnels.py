@@ -42,7 +42,13 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import check_range, coerce_counts, describe_positions, labelled
+from mch_indicators.stats._inputs import (
+    check_range,
+    coerce_counts,
+    describe_positions,
+    labelled,
+    read_only_fields,
+)
 from mch_indicators.stats._intervals import normal_quantile, poisson_count_limits
 
 __all__ = [
@@ -434,10 +440,7 @@ class FunnelLimits:
     confidence: tuple[float, ...] = FUNNEL_LEVELS
 
     def __post_init__(self) -> None:
-        for name in ("grid", "lower", "upper", "lower_x", "upper_x"):
-            view = np.asarray(getattr(self, name)).view()
-            view.flags.writeable = False
-            object.__setattr__(self, name, view)
+        read_only_fields(self, ("grid", "lower", "upper", "lower_x", "upper_x"))
 
     def columns(self, *, full: bool = False) -> dict[str, npt.NDArray[np.generic]]:
         """The limits as PHE's output columns, in its order (``type = "standard"``).
@@ -625,10 +628,7 @@ class FunnelSignificance:
     denominator: FloatArray
 
     def __post_init__(self) -> None:
-        for name in ("significance", "value", "denominator"):
-            view = np.asarray(getattr(self, name)).view()
-            view.flags.writeable = False
-            object.__setattr__(self, name, view)
+        read_only_fields(self, ("significance", "value", "denominator"))
 
 
 def _labels(

@@ -30,6 +30,7 @@ __all__ = [
     "labelled",
     "level_label",
     "owned",
+    "read_only_fields",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -225,6 +226,18 @@ def check_multiplier(multiplier: object, name: str = "multiplier") -> float:
     if not 0.0 < value <= 1e9:
         raise InvalidInputError(f"{name} must be positive and at most 1e9, got {multiplier!r}")
     return value
+
+
+def read_only_fields(instance: object, names: tuple[str, ...]) -> None:
+    """Replace each named array field of a frozen dataclass by a read-only view of it.
+
+    For results the library has just computed (memory nobody else holds); inputs
+    that may be someone else's memory go through :func:`owned` instead.
+    """
+    for name in names:
+        view = np.asarray(getattr(instance, name)).view()
+        view.flags.writeable = False
+        object.__setattr__(instance, name, view)
 
 
 def owned(array: Any) -> npt.NDArray[Any]:

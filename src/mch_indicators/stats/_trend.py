@@ -45,6 +45,7 @@ from mch_indicators.stats._inputs import (
     coerce_values,
     describe_positions,
     labelled,
+    read_only_fields,
 )
 
 __all__ = ["Change", "Trend", "trend"]
@@ -114,14 +115,11 @@ class Trend:
     scaled: bool
 
     def __post_init__(self) -> None:
-        for name in (
+        read_only_fields(self, (
             "slope", "standard_error", "intercept", "centre", "var_intercept", "covariance",
             "dispersion", "points", "p_value", "apc", "apc_lower", "apc_upper", "change",
             "assessment", "reason",
-        ):  # fmt: skip
-            view = np.asarray(getattr(self, name)).view()
-            view.flags.writeable = False
-            object.__setattr__(self, name, view)
+        ))  # fmt: skip
 
     def _quantile(self, confidence: float | None) -> FloatArray:
         level = self.confidence if confidence is None else confidence
