@@ -23,6 +23,25 @@ settings.load_profile(
     "ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev")
 )
 
+#: Set (as .ci/run does where it has installed a font) to make a missing CJK font fail the
+#: tests marked ``cjk_font`` instead of skipping them.
+REQUIRE_CJK_FONT = "MCH_REQUIRE_CJK_FONT"
+NO_CJK_FONT = "no CJK font installed (CI installs fonts-noto-cjk and runs these: .ci/run)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests that need a CJK font, with the reason, where none is installed."""
+    needing = [item for item in items if item.get_closest_marker("cjk_font")]
+    if not needing or os.environ.get(REQUIRE_CJK_FONT):
+        return
+    try:
+        from mch_indicators.plot import cjk_font
+    except ImportError:  # no matplotlib: the chart tests skip themselves
+        return
+    if cjk_font() is None:
+        for item in needing:
+            item.add_marker(pytest.mark.skip(reason=NO_CJK_FONT))
+
 
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
