@@ -35,7 +35,7 @@ from _timing import best_of
 
 def make_table(rows: int) -> pd.DataFrame:
     """``rows`` county-years resampled from the bundled example (so the counts are plausible)."""
-    folder = Path(mch.__file__).with_name("definitions")
+    folder = Path(mch.__file__).with_name("datasets")
     example = mch.read_table(folder / "example_office.csv")
     rng = np.random.default_rng(14)
     table = example.iloc[rng.integers(0, len(example), rows)].reset_index(drop=True)

@@ -75,7 +75,7 @@ from importlib import resources
 import mch_indicators as mch
 
 indicator = "{id}"
-data = resources.files("mch_indicators.definitions")
+data = resources.files("mch_indicators.datasets")
 table = mch.read_table(data / "example_prefecture.csv")
 rows = table[(table["indicator"] == indicator) & (table["year"] == 2024)]
 compared = mch.compare(rows, indicator, benchmark="total",
@@ -86,7 +86,7 @@ ax = mch.plot.caterpillar(compared, label="county", indicator=indicator)
 
 @cache
 def _example_ids() -> frozenset[str]:
-    source = resources.files("mch_indicators.definitions") / "example_prefecture.csv"
+    source = resources.files("mch_indicators.datasets") / "example_prefecture.csv"
     return frozenset(mch.read_table(source)["indicator"].unique())
 
 

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import numpy as np
 
-DEFINITIONS = Path(__file__).resolve().parents[1] / "src/mch_indicators/definitions"
-OUT = DEFINITIONS / "example_prefecture.csv"
-OFFICE_CSV = DEFINITIONS / "example_office.csv"
-OFFICE_XLSX = DEFINITIONS / "example_office.xlsx"
-GESTATION = DEFINITIONS / "example_gestation.csv"
+DATASETS = Path(__file__).resolve().parents[1] / "src/mch_indicators/datasets"
+OUT = DATASETS / "example_prefecture.csv"
+OFFICE_CSV = DATASETS / "example_office.csv"
+OFFICE_XLSX = DATASETS / "example_office.xlsx"
+GESTATION = DATASETS / "example_gestation.csv"
 STAMP = rb"(<dcterms:modified[^>]*>)[^<]*"
 # Headers as county forms write them (names, aliases, a unit suffix): the library
 # matches each to its term; 县区 and 年份 are the area and period.

@@ -26,7 +26,7 @@ OUT = Path(__file__).resolve().parents[1] / "docs" / "_static" / "readme_funnel.
 
 
 def main() -> None:
-    source = resources.files("mch_indicators.definitions") / "example_prefecture.csv"
+    source = resources.files("mch_indicators.datasets") / "example_prefecture.csv"
     table = mch.read_table(source)
     imr = table[(table["indicator"] == "infant_mortality_rate") & (table["year"] == 2024)]
     imr = imr.rename(columns={"numerator": "infant_deaths", "denominator": "live_births"})

@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._errors": 0,
     "mch_indicators._version": 0,
     "mch_indicators.definitions": 0,
+    "mch_indicators.datasets": 0,
     "mch_indicators._unitspec": 1,
     "mch_indicators._labels": 1,
     "mch_indicators.units": 1,

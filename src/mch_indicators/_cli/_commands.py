@@ -436,7 +436,7 @@ def cmd_demo(args: argparse.Namespace) -> str | Iterator[str]:
 
     catalog = builtin_catalog()
     lang = args.lang
-    with resources.as_file(resources.files("mch_indicators.definitions") / EXAMPLE) as path:
+    with resources.as_file(resources.files("mch_indicators.datasets") / EXAMPLE) as path:
         frame = _read_example(path)
     if args.format != "table":
         out = compute(frame, on_invalid="flag")

@@ -185,7 +185,7 @@ def test_bad_input(args: tuple[object, ...], kwargs: dict[str, object], message:
 
 
 def _published() -> list[dict[str, str]]:
-    path = Path(__file__).parent / "reference" / "published_arr.csv"
+    path = Path(__file__).parents[1] / "reference" / "published_arr.csv"
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1] != "#"]
     return list(csv.DictReader(lines))
 

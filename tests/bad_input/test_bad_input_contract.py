@@ -6,7 +6,7 @@ import importlib
 import re
 from pathlib import Path
 
-PAGE = Path(__file__).parent.parent / "docs" / "bad-input.md"
+PAGE = Path(__file__).parents[2] / "docs" / "bad-input.md"
 MODULES = ["core", "trends", "standardise", "tables", "text", "travel", "cli"]
 
 

@@ -12,6 +12,7 @@ mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
+from plot_helpers import hospital_delivery, imr, mmr  # noqa: E402
 
 import mch_indicators as mch  # noqa: E402
 from mch_indicators import InvalidInputError  # noqa: E402
@@ -20,7 +21,6 @@ from mch_indicators.plot import _fonts  # noqa: E402
 from mch_indicators.plot._common import category_label  # noqa: E402
 from mch_indicators.plot._funnel import funnel_category  # noqa: E402
 from mch_indicators.plot._style import FontSettings, colour, font_settings  # noqa: E402
-from plot_helpers import hospital_delivery, imr, mmr  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -286,7 +286,7 @@ def test_csv_for_excel_has_a_bom_and_rounded_numbers(tmp_path):
 
 
 def test_the_bundled_example_is_the_same_in_both_files():
-    folder = resources.files("mch_indicators.definitions")
+    folder = resources.files("mch_indicators.datasets")
     with resources.as_file(folder / "example_office.csv") as csv_path:
         from_csv = mch.read_table(csv_path)
     with resources.as_file(folder / "example_office.xlsx") as xlsx_path:

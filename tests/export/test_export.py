@@ -319,7 +319,7 @@ def test_importing_the_package_imports_no_export_or_hypothesis() -> None:
 
 
 def test_the_crosswalk_reference_file_names_catalog_indicators() -> None:
-    path = Path(__file__).parent / "reference" / "crosswalk_codes.csv"
+    path = Path(__file__).parents[1] / "reference" / "crosswalk_codes.csv"
     lines = [
         line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
     ]

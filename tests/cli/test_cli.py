@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import mch_indicators.definitions as mch_definitions
+import mch_indicators.datasets as mch_datasets
 
 SCRIPT = Path(sys.executable).with_name("mch-indicators")
 
@@ -311,7 +311,7 @@ def test_your_own_definitions_on_the_command_line(tmp_path):
 
 # -- the office's language and files (issue 14) ---------------------------------------------
 
-EXAMPLE = Path(mch_definitions.__file__).with_name("example_office.xlsx")
+EXAMPLE = Path(mch_datasets.__file__).with_name("example_office.xlsx")
 
 
 def run_env(*args: str, **env: str) -> subprocess.CompletedProcess[str]:

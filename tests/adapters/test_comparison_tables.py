@@ -15,7 +15,7 @@ from mch_indicators import stats
 @pytest.fixture(scope="module")
 def prefecture() -> pd.DataFrame:
     """The bundled synthetic prefecture: 12 counties × 2020–2024, one row per indicator."""
-    text = resources.files("mch_indicators.definitions").joinpath("example_prefecture.csv")
+    text = resources.files("mch_indicators.datasets").joinpath("example_prefecture.csv")
     with resources.as_file(text) as path:
         return pd.read_csv(path)
 

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from mch_indicators import InvalidInputError, stats
 
-REFERENCE = Path(__file__).parent / "reference"
+REFERENCE = Path(__file__).parents[1] / "reference"
 RTOL = 1e-9
 PHE_LABEL = {
     "High (0.001)": "high (0.001)",

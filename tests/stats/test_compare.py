@@ -33,7 +33,7 @@ def quietly(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 R_TWO_SAMPLE = pd.read_csv(
-    Path(__file__).parent / "reference" / "r_poisson_test_two_sample.csv", comment="#"
+    Path(__file__).parents[1] / "reference" / "r_poisson_test_two_sample.csv", comment="#"
 )
 
 

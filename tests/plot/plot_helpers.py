@@ -10,7 +10,7 @@ import pandas as pd
 
 @cache
 def example() -> pd.DataFrame:
-    source = resources.files("mch_indicators.definitions") / "example_prefecture.csv"
+    source = resources.files("mch_indicators.datasets") / "example_prefecture.csv"
     with resources.as_file(source) as path:
         return pd.read_csv(path)
 

@@ -1,8 +1,8 @@
 """A few charts compared with reference images, text removed so fonts cannot matter.
 
-The baselines in ``tests/baseline_images/`` are drawn by this file's own code: after
+The baselines in ``tests/plot/baseline_images/`` are drawn by this file's own code: after
 an intended change of a chart, regenerate them with
-``MCH_REGENERATE_BASELINES=1 python -m pytest tests/test_plot_images.py`` and look at
+``MCH_REGENERATE_BASELINES=1 python -m pytest tests/plot/test_plot_images.py`` and look at
 them before committing. The tolerance (RMS of pixel differences, 0-255) allows for
 anti-aliasing differences between matplotlib and FreeType versions.
 """
@@ -21,9 +21,9 @@ mpl.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.testing.compare import compare_images  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
+from plot_helpers import imr  # noqa: E402
 
 import mch_indicators as mch  # noqa: E402
-from plot_helpers import imr  # noqa: E402
 
 BASELINES = Path(__file__).resolve().parent / "baseline_images"
 TOLERANCE = 6.0

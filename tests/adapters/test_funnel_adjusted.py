@@ -14,7 +14,7 @@ from mch_indicators import stats
 
 
 def _latest_imr() -> pd.DataFrame:
-    source = resources.files("mch_indicators.definitions") / "example_prefecture.csv"
+    source = resources.files("mch_indicators.datasets") / "example_prefecture.csv"
     with resources.as_file(source) as path:
         table = pd.read_csv(path)
     imr = table.query("indicator == 'infant_mortality_rate' and year == 2024")
