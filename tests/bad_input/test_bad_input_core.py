@@ -73,7 +73,6 @@ def both_backends(function):  # type: ignore[no-untyped-def]
         plain = function()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_engine, "KERNEL_FROM", 1)
-        patch.setattr(_engine, "TABLE_FROM", 1)
         fused = function()
     return plain, fused
 
