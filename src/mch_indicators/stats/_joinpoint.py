@@ -604,6 +604,8 @@ def _information(fits: list[_Fit], data: _Data, selection: str) -> FloatArray:
 
 
 def _by_information(info: FloatArray, low: int, high: IntArray) -> IntArray:
+    if info.shape[1] == 0:
+        return np.full(info.shape[0], -1, dtype=np.int64)
     ks = np.arange(info.shape[1])[None, :]
     allowed = (ks >= low) & (ks <= high[:, None]) & np.isfinite(info)
     masked = np.where(allowed, info, np.inf)

@@ -46,6 +46,9 @@ BoolArray = npt.NDArray[np.bool_]
 _CHUNK_ELEMENTS = 1_500_000
 _MAX_ITERATIONS = 30
 _TOLERANCE = 1e-10
+#: The linear predictor is kept within ±_LIMIT: a slope running off to −∞ (a segment
+#: without events) stops there instead of overflowing; such a fit does not converge.
+_LIMIT = 100.0
 
 
 def candidate_sets(columns: int, k: int, min_end: int, min_between: int) -> IntArray:
@@ -229,7 +232,7 @@ def deviance(
     y: FloatArray, mean: FloatArray, n: FloatArray, use: BoolArray, family: str
 ) -> FloatArray:
     """The deviance summed over the last axis (years not used count 0)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mean), 0.0)
         if family == "poisson":
             unit = ratio - (y - mean)
@@ -238,7 +241,7 @@ def deviance(
             unit = ratio + np.where(
                 rest > 0, rest * np.log(np.where(rest > 0, rest, 1.0) / (n - mean)), 0.0
             )
-    return np.asarray(2.0 * np.where(use, unit, 0.0).sum(axis=-1))
+        return np.asarray(2.0 * np.where(use, unit, 0.0).sum(axis=-1))
 
 
 def grid_glm(
@@ -266,9 +269,10 @@ def grid_glm(
             gram = np.matmul(weight, xx).reshape(count, -1, p, p)  # (candidates, series, p, p)
             right = np.matmul(weight * response, x)  # (candidates, series, p)
             gram = np.where(ok[part].T[:, :, None, None], gram, np.eye(p))
+            right = np.where(ok[part].T[:, :, None], right, 0.0)
             beta = _solve(gram, right)
             eta = np.matmul(beta, x.transpose(0, 2, 1))
-            eta = np.clip(np.nan_to_num(eta, nan=0.0), -700.0, 700.0)
+            eta = np.clip(np.nan_to_num(eta, nan=0.0), -_LIMIT, _LIMIT)
             _, _, mean = working(eta, yp, np_, up, family)
             current = deviance(yp, mean, np_, up, family)
             done = np.abs(current - previous) <= _TOLERANCE * (np.abs(current) + 0.1)
@@ -342,7 +346,7 @@ def fit_glm(
     for _ in range(_MAX_ITERATIONS):
         weight, response, _ = working(eta, y, n, use, family)
         beta, inverse, eta = fit_wls(response, weight, x, k)
-        eta = np.clip(np.nan_to_num(eta, nan=0.0), -700.0, 700.0)
+        eta = np.clip(np.nan_to_num(eta, nan=0.0), -_LIMIT, _LIMIT)
         _, _, mean = working(eta, y, n, use, family)
         current = deviance(y, mean, n, use, family)
         done = np.abs(current - previous) <= _TOLERANCE * (np.abs(current) + 0.1)
