@@ -226,10 +226,10 @@ class Joinpoint:
         >>> from mch_indicators import stats
         >>> fit = stats.joinpoint([100, 90, 81, 73, 66, 66, 67, 67, 68, 69, 70],
         ...                       [10000] * 11, range(2013, 2024), max_joinpoints=1)
-        >>> fit.joinpoint_year.tolist(), [round(float(a), 1) for a in fit.apc]
-        ([2017.0], [-9.9, 0.9])
-        >>> round(float(fit.aapc()[0]), 2)  # (4 × ln 0.901 + 6 × ln 1.009) / 10
-        -3.71
+        >>> fit.joinpoint_year.tolist(), [round(float(a), 2) for a in fit.apc]
+        ([2017.0], [-10.01, 1.0])
+        >>> round(float(fit.aapc()[0]), 2)  # e^((4 ln 0.8999 + 6 ln 1.0100) / 10) − 1
+        -3.56
         """
         a = self.first if start is None else coerce_values(start, "start")
         b = self.last if end is None else coerce_values(end, "end")
@@ -258,7 +258,7 @@ class Joinpoint:
         ...                       [10000] * 11, range(2013, 2024), max_joinpoints=1,
         ...                       multiplier=1000)
         >>> [round(float(v), 2) for v in fit.predict([2013, 2017, 2023])]
-        [10.0, 6.61, 6.98]
+        [10.0, 6.56, 6.96]
         """
         at = np.atleast_1d(coerce_values(years, "years"))
         x = self._design_at(np.broadcast_to(at, self.joinpoints.shape + at.shape))
@@ -795,7 +795,7 @@ def joinpoint(
     >>> int(fit.joinpoints), fit.joinpoint_year[:1].tolist()
     (1, [2017.0])
     >>> [round(float(a), 1) for a in fit.apc[:2]]
-    [-9.9, 0.9]
+    [-10.0, 1.0]
 
     Many series in one call, each with its own joinpoints:
 
