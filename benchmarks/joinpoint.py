@@ -22,10 +22,9 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(__file__))
-from _timing import interleaved  # noqa: E402
-
-from mch_indicators import stats  # noqa: E402
-from mch_indicators.stats._joinpoint_grid import candidate_sets, designs  # noqa: E402
+from _timing import interleaved
+from mch_indicators import stats
+from mch_indicators.stats._joinpoint_grid import candidate_sets, designs
 
 YEARS = np.arange(1994, 2024)
 MAX_JOINPOINTS = 3
@@ -94,7 +93,9 @@ def main() -> None:
     times = interleaved({"vectorised": vectorised, "loop": loop}, rounds)
     fit = fits["all"]
     np.testing.assert_allclose(
-        fit.criterion[:sample], fits["loop"], rtol=1e-6  # type: ignore[attr-defined]
+        fit.criterion[:sample],
+        fits["loop"],
+        rtol=1e-6,  # type: ignore[attr-defined]
     )
     scale = series / sample
     print(f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -102,8 +103,8 @@ def main() -> None:
     print(f"{series} series x {YEARS.size} years, 0-{MAX_JOINPOINTS} joinpoints, Poisson, "
           f"weighted BIC; {rounds} interleaved rounds; loop timed on {sample} series x "
           f"{scale:g}")  # fmt: skip
-    rows = {"vectorised (one call)": times["vectorised"],
-            "plain loop, per series": [(w * scale, c * scale) for w, c in times["loop"]]}  # fmt: skip
+    scaled = [(w * scale, c * scale) for w, c in times["loop"]]
+    rows = {"vectorised (one call)": times["vectorised"], "plain loop, per series": scaled}
     for name, pairs in rows.items():
         wall = [w for w, _ in pairs]
         cpu = [c for _, c in pairs]

@@ -20,11 +20,10 @@ from mch_indicators._adapters._dask import (
     isr_dask_frame,
     pool_dask_frame,
 )
-from mch_indicators._adapters._pandas import FunnelTable, compute_frame
+from mch_indicators._adapters._pandas import FunnelTable, JoinpointTable, compute_frame
 from mch_indicators._adapters._pandas import compare as frame_compare
 from mch_indicators._adapters._pandas import dsr as frame_dsr
 from mch_indicators._adapters._pandas import funnel as frame_funnel
-from mch_indicators._adapters._pandas import JoinpointTable
 from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import joinpoint as frame_joinpoint
 from mch_indicators._adapters._pandas import pool as frame_pool

@@ -21,9 +21,9 @@ from itertools import combinations
 
 import numpy as np
 import pytest
-from reference_data import load
 
 from mch_indicators import InvalidInputError, stats
+from reference_data import load
 
 YEARS = np.arange(2002, 2019)
 
@@ -101,9 +101,7 @@ def test_fixed_joinpoints_match_statsmodels_glm(model: str) -> None:
         pair = np.column_stack([COUNTS, BIRTHS - COUNTS])
         reference = sm.GLM(pair, x, family=sm.families.Binomial()).fit(tol=1e-13)
     np.testing.assert_allclose(fit.coefficients, reference.params, rtol=1e-7)
-    np.testing.assert_allclose(
-        np.sqrt(np.diag(fit.covariance)), reference.bse, rtol=1e-7
-    )
+    np.testing.assert_allclose(np.sqrt(np.diag(fit.covariance)), reference.bse, rtol=1e-7)
     segments = np.array([[0, 1, 0, 0], [0, 1, 1, 0], [0, 1, 1, 1]], dtype=float)
     slopes = segments @ reference.params
     np.testing.assert_allclose(fit.apc, np.expm1(slopes) * 100.0, rtol=1e-7)
@@ -182,8 +180,10 @@ def test_aapc_interval_is_parametric_from_the_covariance() -> None:
     assert float(upper) == pytest.approx(math.expm1(centre + q * se) * 100, rel=1e-10)
 
 
-def _simulate(rng: np.random.Generator, series: int, years: np.ndarray,
-              joinpoint: float, slopes: tuple[float, float], births: float) -> np.ndarray:  # fmt: skip
+def _simulate(
+    rng: np.random.Generator, series: int, years: np.ndarray, joinpoint: float,
+    slopes: tuple[float, float], births: float,
+) -> np.ndarray:  # fmt: skip
     t = years - years[0]
     eta = np.log(0.01) + slopes[0] * t + (slopes[1] - slopes[0]) * np.maximum(years - joinpoint, 0)
     return rng.poisson(births * np.exp(eta), size=(series, years.size)).astype(float)
@@ -287,7 +287,7 @@ def test_result_travels_and_is_read_only() -> None:
     for other in (pickle.loads(pickle.dumps(fit)), copy.deepcopy(fit)):
         np.testing.assert_array_equal(other.apc, fit.apc)
         assert other.aapc()[0] == fit.aapc()[0]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         fit.apc[0] = 1.0
 
 

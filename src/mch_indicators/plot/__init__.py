@@ -1,4 +1,4 @@
-"""Charts of the library's results: funnel plots, trends against targets, joinpoint models, caterpillars.
+"""Charts of the library's results: funnels, trends against targets, joinpoints, caterpillars.
 
 Needs matplotlib (``pip install 'mch-indicators[plot]'``); ``import mch_indicators``
 never loads it. Each function takes what the library returned

@@ -185,7 +185,7 @@ def _joinpoints(
         xerr = None
         if math.isfinite(low) and math.isfinite(high):
             xerr = [[year - low], [high - year]]
+        name = legend_text("joinpoint", lang, level=level) if number == 0 else None
         ax.errorbar([year], [height], xerr=xerr, fmt="D", color=colour("target"),
-                    markersize=6, capsize=3, linewidth=1.0,
-                    label=legend_text("joinpoint", lang, level=level) if number == 0 else None)  # fmt: skip
+                    markersize=6, capsize=3, linewidth=1.0, label=name)  # fmt: skip
         ax.axvline(year, color=colour("target"), linestyle=":", linewidth=0.8)

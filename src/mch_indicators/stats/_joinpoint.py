@@ -58,7 +58,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats import _joinpoint_grid as grid
+import mch_indicators.stats._joinpoint_grid as grid
 from mch_indicators.stats._inputs import coerce_values, labelled, read_only_fields
 from mch_indicators.stats._trend import _series, _usable
 
@@ -203,7 +203,7 @@ class Joinpoint:
         """[1, t − t̄, (t − τ₁)₊, …] at years ``at`` (…, m) per series: (…, m, K + 2)."""
         tau = self.joinpoint_year[..., None, :]
         hinge = np.where(np.isnan(tau), 0.0, np.maximum(at[..., :, None] - tau, 0.0))
-        ones = np.ones(at.shape + (1,))
+        ones = np.ones((*at.shape, 1))
         return np.concatenate([ones, (at - self.centre)[..., None], hinge], axis=-1)
 
     def aapc(
@@ -237,7 +237,7 @@ class Joinpoint:
         if np.any(b <= a):
             raise InvalidInputError("aapc: end must be after start")
         at = np.stack([a, b], axis=-1)
-        x = self._design_at(np.broadcast_to(at, self.joinpoints.shape + (2,)))
+        x = self._design_at(np.broadcast_to(at, (*self.joinpoints.shape, 2)))
         gradient = (x[..., 1, :] - x[..., 0, :]) / (b - a)[..., None]
         slope = np.einsum("...p,...p->...", gradient, self.coefficients)
         var = np.einsum("...p,...pq,...q->...", gradient, self.covariance, gradient)
@@ -278,9 +278,7 @@ def _quantile(df: npt.NDArray[Any], level: float, use_t: bool) -> FloatArray:
         from scipy.stats import t
 
         with np.errstate(invalid="ignore"):
-            return np.asarray(
-                t.ppf(0.5 + level / 2.0, np.where(df > 0, df, np.nan).astype(float))
-            )
+            return np.asarray(t.ppf(0.5 + level / 2.0, np.where(df > 0, df, np.nan).astype(float)))
     from scipy.special import ndtri
 
     return np.full(np.shape(df), float(ndtri(0.5 + level / 2.0)))
@@ -326,7 +324,9 @@ def _options(**given: Any) -> _Options:
         if isinstance(value, bool) or not isinstance(value, float | int) or not 0 < value < 1:
             raise InvalidInputError(f"{name} must be between 0 and 1, got {value!r}")
     if given["dispersion"] not in ("quasi", "none"):
-        raise InvalidInputError(f"dispersion must be 'quasi' or 'none', got {given['dispersion']!r}")
+        raise InvalidInputError(
+            f"dispersion must be 'quasi' or 'none', got {given['dispersion']!r}"
+        )
     most = given["max_joinpoints"]
     between = _whole(given["min_segment"], "min_segment", 0)
     end = between if given["min_end"] is None else _whole(given["min_end"], "min_end", 1)
@@ -377,10 +377,13 @@ def _common_years(t: FloatArray) -> FloatArray:
         )
     if np.isnan(row).any():
         raise InvalidInputError("years: a year is missing (NaN)")
-    return row
+    out: FloatArray = row
+    return out
 
 
-def _data(counts: Any, denominators: Any, years: Any, options: _Options) -> tuple[_Data, tuple[int, ...]]:
+def _data(
+    counts: Any, denominators: Any, years: Any, options: _Options
+) -> tuple[_Data, tuple[int, ...]]:
     x, n, t, shape = _series(counts, denominators, years, options.family)
     row = _common_years(t)
     order = np.argsort(row, kind="stable")
@@ -397,7 +400,7 @@ def _data(counts: Any, denominators: Any, years: Any, options: _Options) -> tupl
         )
         use = use & ~bad[:, None]
     else:
-        no_events = ~(use & (x > 0)).any(axis=1)
+        no_events: BoolArray = np.asarray(~(use & (x > 0)).any(axis=1))
         reason[no_events & (use.sum(axis=1) > 0)] = "no events in the years used"
         use = use & ~no_events[:, None]
     points = use.sum(axis=1).astype(np.int64)
@@ -455,9 +458,7 @@ class _Fit:
     r2_max: FloatArray  # (series,)
 
 
-def _fit_k(
-    data: _Data, options: _Options, k: int, allowed: BoolArray, start: FloatArray
-) -> _Fit:
+def _fit_k(data: _Data, options: _Options, k: int, allowed: BoolArray, start: FloatArray) -> _Fit:
     t, use = data.t, data.use
     centre = float(t.mean())
     sets = grid.candidate_sets(t.size, k, options.min_end, options.min_between)
@@ -673,7 +674,9 @@ def _by_permutation(
     chosen = np.full(series, -1, dtype=np.int64)
     for s in range(series):
         top = int(high[s])
-        if top < options.min_joinpoints or not np.isfinite(fits[options.min_joinpoints].criterion[s]):
+        if top < options.min_joinpoints or not np.isfinite(
+            fits[options.min_joinpoints].criterion[s]
+        ):
             continue
         rng = np.random.default_rng([options.seed, s])
         low, step = options.min_joinpoints, 0

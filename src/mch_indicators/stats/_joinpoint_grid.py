@@ -100,11 +100,12 @@ def feasible(use: BoolArray, sets: IntArray, min_end: int, min_between: int) -> 
     series, count = use.shape[0], sets.shape[0]
     if sets.shape[1] == 0:
         return np.ones((series, count), dtype=bool)
-    before = np.cumsum(use, axis=1) - use  # observed years strictly before each column
+    before: IntArray = np.cumsum(use, axis=1) - use  # observed years strictly before each column
     points = use.sum(axis=1)
     at = use[:, sets]  # (series, candidates, k)
     ok = at.all(axis=2)
-    first, final = before[:, sets[:, 0]], before[:, sets[:, -1]]
+    first: IntArray = before[:, sets[:, 0]]
+    final: IntArray = before[:, sets[:, -1]]
     ok &= first >= min_end
     ok &= (points[:, None] - final - 1) >= min_end
     if sets.shape[1] > 1:
@@ -132,10 +133,12 @@ def _solve(gram: FloatArray, right: FloatArray) -> FloatArray:
     p = gram.shape[-1]
     g = np.moveaxis(gram, (-2, -1), (0, 1))
     lower = np.zeros_like(g)
-    d = np.empty((p,) + g.shape[2:])
+    d = np.empty((p, *g.shape[2:]))
     with np.errstate(divide="ignore", invalid="ignore"):
         for j in range(p):
-            d[j] = g[j, j] - sum((lower[j, k] ** 2 * d[k] for k in range(j)), np.zeros(d.shape[1:]))
+            d[j] = g[j, j] - sum(
+                (lower[j, k] ** 2 * d[k] for k in range(j)), np.zeros(d.shape[1:])
+            )
             d[j] = np.where(d[j] > 1e-300, d[j], np.nan)
             for i in range(j + 1, p):
                 off = g[i, j] - sum(
@@ -154,7 +157,7 @@ def _solve(gram: FloatArray, right: FloatArray) -> FloatArray:
 
 
 def _products(x: FloatArray) -> FloatArray:
-    """x xᵀ per candidate and year, flattened: (candidates, years, p·p)."""
+    """X xᵀ per candidate and year, flattened: (candidates, years, p·p)."""
     p = x.shape[2]
     return (x[:, :, :, None] * x[:, :, None, :]).reshape(x.shape[0], x.shape[1], p * p)
 

@@ -327,6 +327,4 @@ def _fit(
         dispersion=dispersion, direction=chosen.direction.value, min_points=min_points,
         last=last, multiplier=float(chosen.scale),
     )  # fmt: skip
-    return _Fitted(
-        table.frame, table.labels, table.codes, table.years, table.x, table.n, fitted
-    )
+    return _Fitted(table.frame, table.labels, table.codes, table.years, table.x, table.n, fitted)
