@@ -156,12 +156,11 @@ def _segments(
 ) -> None:  # fmt: skip
     years = fitted[period].to_numpy(dtype=float)
     values = fitted["fitted"].to_numpy(dtype=float)
-    for number, row in enumerate(segments.itertuples(index=False)):
-        start, end = float(row.start), float(row.end)  # type: ignore[attr-defined]
+    columns = [segments[c].to_numpy(dtype=float) for c in ("start", "end", "apc", "p_value")]
+    for number, (start, end, apc, p) in enumerate(zip(*columns, strict=True)):
         inside = (years >= start) & (years <= end)
         ax.plot(years[inside], values[inside], "-", color=colour("fitted"), linewidth=1.8,
                 label=legend_text("joinpoint_fit", lang) if number == 0 else None)  # fmt: skip
-        apc, p = float(row.apc), float(row.p_value)  # type: ignore[attr-defined]
         if not inside.any() or math.isnan(apc):
             continue
         middle = (start + end) / 2.0
@@ -178,10 +177,9 @@ def _joinpoints(
 ) -> None:
     years = fitted[period].to_numpy(dtype=float)
     values = fitted["fitted"].to_numpy(dtype=float)
-    for number, row in enumerate(points.itertuples(index=False)):
-        year = float(getattr(row, period))
+    columns = [points[c].to_numpy(dtype=float) for c in (period, "lower", "upper")]
+    for number, (year, low, high) in enumerate(zip(*columns, strict=True)):
         height = float(np.interp(year, years, values))
-        low, high = float(row.lower), float(row.upper)  # type: ignore[attr-defined]
         xerr = None
         if math.isfinite(low) and math.isfinite(high):
             xerr = [[year - low], [high - year]]
