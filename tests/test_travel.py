@@ -65,7 +65,11 @@ def _same(a: object, b: object) -> bool:
         return all(
             np.array_equal(getattr(a, f), getattr(b, f), equal_nan=True)
             for f in ("joinpoint_year", "apc", "apc_lower", "fitted", "covariance")
-        ) and (a.model, a.selection, a.reason.tolist()) == (b.model, b.selection, b.reason.tolist())
+        ) and (a.model, a.selection, a.reason.tolist()) == (
+            b.model,
+            b.selection,
+            b.reason.tolist(),
+        )
     return a == b
 
 

@@ -57,8 +57,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError
 import mch_indicators.stats._joinpoint_grid as grid
+from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats._inputs import coerce_values, labelled, read_only_fields
 from mch_indicators.stats._trend import _series, _usable
 
