@@ -27,6 +27,7 @@ PACKAGE = "mch_indicators"
 LAYERS: dict[str, int] = {
     "mch_indicators._errors": 0,
     "mch_indicators._version": 0,
+    "mch_indicators._cache": 0,  # an on-disk cache of parsed data files (stdlib only)
     "mch_indicators.definitions": 0,
     "mch_indicators.datasets": 0,
     "mch_indicators._unitspec": 1,

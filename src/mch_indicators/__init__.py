@@ -41,15 +41,13 @@ if TYPE_CHECKING:
         compute,
         dsr,
         funnel,
-        get,
         isr,
         joinpoint,
         pool,
-        search,
         trend,
         trend_line,
     )
-    from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._catalog import Catalog, get, load_definitions, search
     from mch_indicators._io import read_table
     from mch_indicators._model import (
         Codes,
@@ -178,12 +176,12 @@ __all__ = [
 _LAZY = {
     **dict.fromkeys(
         [
-            *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
+            *("compare", "compute", "dsr", "funnel", "isr", "pool", "trend"),
             *("trend_line", "joinpoint"),
         ],
         "_api",
     ),
-    **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
+    **dict.fromkeys(["Catalog", "get", "load_definitions", "search"], "_catalog"),
     "read_table": "_io",
     **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
