@@ -61,6 +61,8 @@ LAYERS: dict[str, int] = {
     "mch_indicators.records._schema": 2,
     "mch_indicators.records._rules": 3,
     "mch_indicators.records._expr": 3,
+    "mch_indicators.records._convert": 3,  # text in number and date fields, read alike
+    "mch_indicators.records._native": 5,  # the one DuckDB / polars query (an adapter)
     "mch_indicators.records._count": 5,
     "mch_indicators.records._api": 6,
     "mch_indicators.records": 6,
