@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
-from mch_indicators._cli._frames import frame_chunks
+from mch_indicators._cli._frames import frame_chunks, stream_chunks
+from mch_indicators._cli._stream import read_chunks, streamable
 from mch_indicators._cli._tables import render
 from mch_indicators._display import COUNT_COLUMNS, display_frame, format_number, limit_names
 from mch_indicators._errors import MCHIndicatorsError
@@ -248,12 +249,15 @@ def _sheet(args: argparse.Namespace) -> str | int | None:
     return int(sheet) if sheet is not None and sheet.isdigit() else sheet
 
 
+def _delimiter(args: argparse.Namespace) -> str | None:
+    delimiter: str | None = getattr(args, "delimiter", None)
+    return "\t" if delimiter in ("\\t", "tab") else delimiter
+
+
 def _read(args: argparse.Namespace, path: str) -> pd.DataFrame:
     from mch_indicators._io import read_table
 
-    delimiter = getattr(args, "delimiter", None)
-    if delimiter in ("\\t", "tab"):
-        delimiter = "\t"
+    delimiter = _delimiter(args)
     return read_table(path, sheet=_sheet(args), encoding=args.encoding, delimiter=delimiter)
 
 
@@ -285,11 +289,7 @@ def _result_table(
     return frame_chunks(frame, args.format, lambda key: catalog[key].decimals)
 
 
-def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
-    from mch_indicators._api import compute
-
-    catalog = catalog_of(args)
-    frame = _read(args, args.file)
+def _check_columns(frame: pd.DataFrame) -> None:
     if "indicator" in frame.columns:
         missing = [column for column in REQUIRED if column not in frame.columns]
         if missing:
@@ -297,12 +297,69 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
                 f"missing column {missing[0]!r}; the header has "
                 f"{', '.join(map(str, frame.columns))}"
             )
+
+
+def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
+    from mch_indicators._api import compute
+
+    catalog = catalog_of(args)
+    sheet = getattr(args, "sheet", None)
+    text = args.format in ("table", "csv", "json") and sheet is None and streamable(args.file)
+    if text and args.lang != "zh":  # the Chinese table is labelled whole (display_rows)
+        return _compute_stream(args, catalog)
+    frame = _read(args, args.file)
+    _check_columns(frame)
     if frame.empty:
         raise CommandError("no data rows under the header")
     wide = {"indicators": args.indicators} if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
     return _result_table(out, args, catalog)
+
+
+def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]:
+    """A delimited text file read, computed and written a chunk at a time (``_stream``).
+
+    The first chunk is read and computed before anything is written, so that a file
+    that cannot be computed at all (a missing column, an unknown indicator) fails
+    with nothing printed; an error further down stops the output at its chunk.
+    """
+    from mch_indicators._api import compute
+
+    delimiter = _delimiter(args)
+    chunks = read_chunks(args.file, args.file, encoding=args.encoding, delimiter=delimiter)
+    first = next(chunks)
+    _check_columns(first)
+    wide = {"indicators": args.indicators} if "indicator" not in first.columns else {}
+    options = {"catalog": catalog, **wide, **_compute_options(args)}
+    parts = (compute(frame, **options) for frame in _non_empty(first, chunks))
+    results = _located_errors(parts, args.file)
+    first_result = next(results, None)
+    if first_result is None:
+        raise CommandError("no data rows under the header")
+    decimals_of = lambda key: catalog[key].decimals  # noqa: E731 - as _result_table's
+    return stream_chunks(_chained(first_result, results), args.format, decimals_of)
+
+
+def _non_empty(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    if not first.empty:
+        yield first
+    for frame in rest:
+        if not frame.empty:
+            yield frame
+
+
+def _located_errors(parts: Iterator[Any], path: str) -> Iterator[Any]:
+    """``parts``, a library error while reading on becoming a :class:`CommandError`."""
+    try:
+        yield from parts
+    except MCHIndicatorsError as error:
+        raise CommandError(_located(error, path)) from None
+
+
+def _chained(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
 
 
 def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
