@@ -49,6 +49,7 @@ if TYPE_CHECKING:
         trend_line,
     )
     from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._checks import checks
     from mch_indicators._io import read_table
     from mch_indicators._model import (
         Codes,
@@ -138,6 +139,7 @@ __all__ = [
     "arr_series",
     "assess_target",
     "catalog",
+    "checks",
     "compare",
     "compute",
     "compute_records",
@@ -183,6 +185,7 @@ _LAZY = {
     ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
+    "checks": "_checks",
     **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(

@@ -131,6 +131,9 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -164,6 +167,9 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
@@ -178,6 +184,9 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
@@ -214,6 +223,16 @@ def compute(
         pandas, dask and Spark frames: after the frame's other columns, only
         ``value``, the limits and ``flags`` (no ``indicator``, ``numerator``,
         ``denominator`` or ``unit`` repeated on every row).
+    totals : {"check", "drop", "keep"}, default "check"
+        pandas: total rows of an office's table (合计, 小计, 全县, Total, a blank
+        area cell, a row summing the others) are never counted as units;
+        ``"check"`` compares each with the sum of its parts, ``"drop"`` does not,
+        ``"keep"`` counts every row as a unit. See :func:`checks`.
+    duplicates : {"error", "sum"}, default "error"
+        pandas: two rows of one unit and period are an error naming both, or
+        with ``"sum"`` are added up (listed in the checks).
+    total_labels : sequence of str, optional
+        pandas: more labels marking a total row.
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
@@ -244,8 +263,9 @@ def compute(
         return compute_frame(
             data, indicator, **names, indicators=indicators, columns=columns,
             allow_substitute=allow_substitute, shape=shape, catalog=catalog, lean=lean,
-            **options,
+            totals=totals, duplicates=duplicates, total_labels=total_labels, **options,
         )  # fmt: skip
+    _pandas_units_only(totals, duplicates, total_labels)
     if isinstance(indicator, Sequence) and not isinstance(indicator, str):
         raise InvalidInputError(
             "several indicators need a pandas DataFrame: compute(frame, [...])"
@@ -314,6 +334,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -332,6 +355,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 @_documented_by(frame_pool)
@@ -350,6 +376,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     keywords: dict[str, Any] = {
@@ -357,6 +386,9 @@ def pool(
         "window": window, "catalog": catalog,
     }  # fmt: skip
     wide = (indicators, columns, allow_substitute)
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not isinstance(frame, pandas.DataFrame):
+        _pandas_units_only(totals, duplicates, total_labels)
     if is_dask_frame(frame):  # distributed sums (tree reduction, split_out), computed in place
         return pool_dask_frame(frame, _pool_one(frame, indicator, missing, wide), **keywords,
                                split_out=split_out, **options)  # fmt: skip
@@ -374,8 +406,18 @@ def pool(
                               **options)  # fmt: skip
     return frame_pool(
         frame, indicator, **keywords, missing=missing, indicators=indicators, columns=columns,
-        allow_substitute=allow_substitute, split_out=split_out, **options,
+        allow_substitute=allow_substitute, split_out=split_out, totals=totals,
+        duplicates=duplicates, total_labels=total_labels, **options,
     )  # fmt: skip
+
+
+def _pandas_units_only(totals: str, duplicates: str, total_labels: object) -> None:
+    """Refuse ``totals=``, ``duplicates=`` and ``total_labels=`` beyond pandas frames."""
+    if totals != "check" or duplicates != "error" or total_labels is not None:
+        raise InvalidInputError(
+            "totals=, duplicates= and total_labels= are for an office's pandas DataFrame "
+            "(total rows and duplicates are found by its area and period columns)"
+        )
 
 
 def _pool_one(

@@ -20,6 +20,7 @@ from mch_indicators._adapters._pandas._columns import (
     LabelCodes,
     check_count_range,
     check_frame,
+    check_whole,
     count_columns,
     frame_of,
     label_of,
@@ -30,16 +31,21 @@ from mch_indicators._adapters._pandas._columns import (
     result_columns,
     text_array,
 )
+from mch_indicators._adapters._pandas._units import Duplicates, Totals
 from mch_indicators._adapters._pandas._wide import (
+    AS_UNITS,
     Shape,
     Substitutes,
+    UnitRules,
     check_substitute,
     located,
     long_counts,
     placed,
     substitutes,
+    table_units,
     to_wide,
 )
+from mch_indicators._checks import attach, checks_of
 from mch_indicators._compute import compute_owned
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
@@ -57,6 +63,7 @@ __all__ = [
     "compute_frame",
     "compute_long",
     "compute_rows",
+    "compute_rows_frame",
     "compute_wide",
     "indicator_columns",
     "single_columns",
@@ -83,6 +90,8 @@ def compute_rows(
     """
     check_count_range(x, index, "numerator")
     check_count_range(n, index, "denominator", denominator=True)
+    check_whole(None, "numerator", x, indicator.numerator, index)
+    check_whole(None, "denominator", n, indicator.denominator, index)
     flagged = dataclasses.replace(options, on_invalid="flag")
     result, owned = compute_owned(indicator, x, n, flagged)
     if options.on_invalid == "raise":
@@ -305,6 +314,9 @@ def compute_frame(
     shape: Shape = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Totals = "check",
+    duplicates: Duplicates = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute indicators on the rows of a DataFrame: one, a long table's, or a wide table's.
@@ -345,6 +357,20 @@ def compute_frame(
         ``denominator`` or ``unit`` repeated on every row (a long table keeps
         its own ``indicator`` column). Select the columns to carry
         (``frame[["county", "year", "deaths", "births"]]``) for the leanest output.
+    totals : {"check", "drop", "keep"}, default "check"
+        Total rows of an office's table (合计, 总计, 小计, 全县, Total...; a
+        blank area cell or a row that sums the others): ``"check"`` takes them
+        out of the units and compares each with the sum of its parts (every
+        difference listed in :func:`mch_indicators.checks`); ``"drop"`` takes
+        them out without comparing; ``"keep"`` counts every row as a unit.
+        Rows are told apart by the area and period columns the table has
+        (县区, 乡镇, 年份, county, year...; see :func:`mch_indicators.match_columns`).
+    duplicates : {"error", "sum"}, default "error"
+        Two rows of one unit and period (and indicator) are an error naming
+        both; ``"sum"`` adds them up (listed in the checks).
+    total_labels : sequence of str, optional
+        More labels that mark a total row, besides those of
+        ``definitions/office_tables.toml``.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -359,12 +385,18 @@ def compute_frame(
         fixed in advance (so that dask partitions and Parquet files agree; the
         codes of ``flags`` are the :class:`~mch_indicators.Flag` masks).
 
+        The data checks (total rows, duplicates summed, unmatched columns, and
+        those of :func:`mch_indicators.read_table`) are :func:`mch_indicators.checks`
+        of the result.
+
     Raises
     ------
     InvalidInputError
-        A missing or non-numeric count column, a numerator above the
-        denominator of a proportion, or a count of another term than the
-        definition's, naming both terms (and the row by its label).
+        A missing or non-numeric count column, a count that is not whole (of
+        a term not estimated), a numerator above the denominator of a
+        proportion, a count of another term than the definition's (naming
+        both terms), a blank area or period cell, or two rows of one unit and
+        period (naming both rows by their labels).
 
     Examples
     --------
@@ -387,6 +419,7 @@ def compute_frame(
     ([92.63], "denominator live_births <- women_delivered (column '产妇数')")
     """
     frame = check_frame(frame, "compute")
+    rules = UnitRules.of(totals, duplicates, total_labels)
     indicator, indicators, wide = wide_layout(frame, indicator, indicators)
     if wide:
         if numerator is not None or denominator is not None:
@@ -396,13 +429,32 @@ def compute_frame(
             )
         return compute_wide(
             frame, indicators, columns=columns, allow_substitute=allow_substitute,
-            shape=shape, catalog=catalog, lean=lean, **options,
+            shape=shape, catalog=catalog, lean=lean, rules=rules, **options,
         )  # fmt: skip
-    checked = Options.from_keywords(options)
+    return compute_rows_frame(
+        frame, indicator, numerator, denominator, allow_substitute, catalog, lean, rules,
+        Options.from_keywords(options),
+    )  # fmt: skip
+
+
+def compute_rows_frame(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | None,
+    numerator: str | None,
+    denominator: str | None,
+    allow_substitute: Substitutes | None,
+    catalog: Catalog | None,
+    lean: bool,
+    rules: UnitRules,
+    checked: Options,
+) -> pd.DataFrame:
+    """:func:`compute_frame` on a one-indicator or long table, its rows made units by ``rules``."""
     chosen = None if indicator is None else resolve(indicator, catalog)
     num, den, note = indicator_columns(
         frame, chosen, numerator, denominator, allow_substitute, catalog
     )
+    source = frame
+    frame, found = unit_rows(frame, num, den, rules, catalog)
     try:
         x, n = numbers(frame, num), numbers(frame, den)
         if chosen is None:
@@ -426,7 +478,27 @@ def compute_frame(
             "rename it or leave it out"
         )
     # one constructor call: labels stay categoricals, nothing is inferred per row
-    return frame_of(frame[kept], columns_out, frame.index)
+    return attach(frame_of(frame[kept], columns_out, frame.index), checks_of(source), found)
+
+
+def unit_rows(
+    frame: pd.DataFrame, num: str, den: str, rules: UnitRules, catalog: Catalog | None
+) -> tuple[pd.DataFrame, list[Any]]:
+    """The unit rows of a one-indicator or long table (:func:`table_units`), and the checks.
+
+    The area and period columns are found by their headers; a long table's
+    ``indicator`` column is a key too. Nothing happens to a table without them.
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+
+    if rules is AS_UNITS:
+        return frame, []
+    others = ["indicator"] if "indicator" in frame.columns else []
+    try:
+        match = match_columns([c for c in frame.columns if c not in {num, den}], catalog=catalog)
+    except MCHIndicatorsError:
+        return frame, []  # labels ambiguous by name: the caller names its columns
+    return table_units(frame, match, [num, den], rules, others, strata=True)
 
 
 def compute_wide(
@@ -438,6 +510,7 @@ def compute_wide(
     shape: Shape = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    rules: UnitRules = UnitRules(),
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute many indicators on a wide table (one column per count); one tidy result.
@@ -466,6 +539,9 @@ def compute_wide(
     lean : bool, default False
         Only ``value``, the limits and ``flags`` for each indicator (see
         :func:`compute_frame`).
+    rules : UnitRules
+        Total rows and duplicates (``totals=``, ``duplicates=``, ``total_labels=``
+        of :func:`compute_frame`).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -485,14 +561,19 @@ def compute_wide(
     """
     if shape not in ("long", "wide"):
         raise InvalidInputError(f"shape must be 'long' or 'wide', got {shape!r}")
-    long, places = long_counts(
-        frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog
-    )
-    k = len(long) // max(len(frame), 1) if len(frame) else 0
+    long, units, places, found = long_counts(
+        frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog,
+        rules=rules,
+    )  # fmt: skip
+    k = len(long) // max(len(units), 1) if len(units) else 0
     try:
-        tidy = compute_frame(long, None, catalog=catalog, lean=lean, **options)
+        tidy = compute_rows_frame(
+            long, None, None, None, None, catalog, lean, AS_UNITS,
+            Options.from_keywords(options),
+        )  # fmt: skip
     except MCHIndicatorsError as error:
-        raise located(error, frame, places, k) from None
+        raise located(error, units, places, k) from None
     if "substitution" in tidy.columns:
         tidy = tidy[[c for c in tidy.columns if c != "substitution"] + ["substitution"]]
-    return to_wide(tidy, k) if shape == "wide" and k else tidy
+    out = to_wide(tidy, k) if shape == "wide" and k else tidy
+    return attach(out, checks_of(frame), found)
