@@ -57,6 +57,8 @@ class ReadLimits:
         (office sheets compress 5 to 30 times; zip bombs thousands of times).
     file_bytes : int, default 200,000,000
         Bytes of the file itself.
+    columns : int, default 16,384
+        Fields on a line of a text table (Excel's own limit of columns).
     """
 
     cells: int = 5_000_000
@@ -64,9 +66,10 @@ class ReadLimits:
     total_bytes: int = 200_000_000
     ratio: int = 200
     file_bytes: int = 200_000_000
+    columns: int = 16_384
 
     def __post_init__(self) -> None:
-        for name in ("cells", "member_bytes", "total_bytes", "ratio", "file_bytes"):
+        for name in ("cells", "member_bytes", "total_bytes", "ratio", "file_bytes", "columns"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise InvalidInputError(f"ReadLimits.{name} must be a whole number >= 1")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._bounds import ReadLimits, check_size
 from mch_indicators._io._cells import finish_table
 from mch_indicators._io._delimited import read_delimited
 from mch_indicators._io._excel import read_sheet
@@ -31,6 +32,7 @@ def read_table(
     encoding: str | None = None,
     delimiter: str | None = None,
     decimal: Decimal = ".",
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
     r"""Read a table an office keeps (CSV, TSV, ``.xlsx``) into a DataFrame indexed by place.
 
@@ -93,11 +95,16 @@ def read_table(
             raise InvalidInputError(
                 f"{name}: a workbook has no encoding or delimiter; pass sheet= instead"
             )
-        cells, sheet_name = read_sheet(raw, name, sheet)
-        return finish_table(cells, name, decimal, where=f" sheet {sheet_name!r}")
+        cells, sheet_name, facts, first_column = read_sheet(raw, name, sheet, limits)
+        return finish_table(
+            cells, name, decimal, where=f" sheet {sheet_name!r}", facts=facts,
+            first_column=first_column,
+        )  # fmt: skip
     if sheet is not None:
         raise InvalidInputError(f"{name}: sheet= is for workbooks; this is a text file")
+    if isinstance(raw, bytes):
+        check_size(raw, name, limits or ReadLimits())
     text, _ = decode(raw, name, encoding)
     if not text.strip():
         raise InvalidInputError(f"{name}: empty file; expected a header row")
-    return read_delimited(text, name, delimiter, decimal)
+    return read_delimited(text, name, delimiter, decimal, limits)
