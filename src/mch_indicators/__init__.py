@@ -49,7 +49,9 @@ if TYPE_CHECKING:
         trend_line,
     )
     from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._adapters._pandas._validate import validate
     from mch_indicators._checks import checks
+    from mch_indicators._io._bounds import ReadLimits
     from mch_indicators._io import read_table
     from mch_indicators._model import (
         Codes,
@@ -157,6 +159,7 @@ __all__ = [
     "progress",
     "project_target",
     "projection",
+    "ReadLimits",
     "read_table",
     "records",
     "report",
@@ -172,6 +175,7 @@ __all__ = [
     "trend",
     "trend_line",
     "units",
+    "validate",
 ]
 
 # name -> the module it lives in; imported on first access (PEP 562)
@@ -186,6 +190,8 @@ _LAZY = {
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
     "checks": "_checks",
+    "ReadLimits": "_io._bounds",
+    "validate": "_adapters._pandas._validate",
     **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(

@@ -134,6 +134,7 @@ def compute(
     totals: Literal["check", "drop", "keep"] = "check",
     duplicates: Literal["error", "sum"] = "error",
     total_labels: Sequence[str] | None = None,
+    rules: Any = True,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -170,6 +171,7 @@ def compute(
     totals: Literal["check", "drop", "keep"] = "check",
     duplicates: Literal["error", "sum"] = "error",
     total_labels: Sequence[str] | None = None,
+    rules: Any = True,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
@@ -187,6 +189,7 @@ def compute(
     totals: Literal["check", "drop", "keep"] = "check",
     duplicates: Literal["error", "sum"] = "error",
     total_labels: Sequence[str] | None = None,
+    rules: Any = True,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
@@ -233,6 +236,10 @@ def compute(
         with ``"sum"`` are added up (listed in the checks).
     total_labels : sequence of str, optional
         pandas: more labels marking a total row.
+    rules : bool, path or sequence, default True
+        pandas wide table: consistency rules over each row's counts
+        (:func:`validate`); values whose counts break one are flagged
+        ``INCONSISTENT``. A path or list adds your rules files; False: none.
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
@@ -263,7 +270,8 @@ def compute(
         return compute_frame(
             data, indicator, **names, indicators=indicators, columns=columns,
             allow_substitute=allow_substitute, shape=shape, catalog=catalog, lean=lean,
-            totals=totals, duplicates=duplicates, total_labels=total_labels, **options,
+            totals=totals, duplicates=duplicates, total_labels=total_labels, rules=rules,
+            **options,
         )  # fmt: skip
     _pandas_units_only(totals, duplicates, total_labels)
     if isinstance(indicator, Sequence) and not isinstance(indicator, str):

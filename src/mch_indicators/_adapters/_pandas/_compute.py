@@ -22,6 +22,8 @@ from mch_indicators._adapters._pandas._columns import (
     check_frame,
     check_whole,
     count_columns,
+    flag_column,
+    flag_masks,
     frame_of,
     label_of,
     numbers,
@@ -32,6 +34,7 @@ from mch_indicators._adapters._pandas._columns import (
     text_array,
 )
 from mch_indicators._adapters._pandas._units import Duplicates, Totals
+from mch_indicators._adapters._pandas._validate import RulesArg
 from mch_indicators._adapters._pandas._wide import (
     AS_UNITS,
     Shape,
@@ -317,6 +320,7 @@ def compute_frame(
     totals: Totals = "check",
     duplicates: Duplicates = "error",
     total_labels: Sequence[str] | None = None,
+    rules: RulesArg | bool = True,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute indicators on the rows of a DataFrame: one, a long table's, or a wide table's.
@@ -371,6 +375,11 @@ def compute_frame(
     total_labels : sequence of str, optional
         More labels that mark a total row, besides those of
         ``definitions/office_tables.toml``.
+    rules : bool, path or sequence, default True
+        Wide table: consistency rules over the counts of each row
+        (:func:`mch_indicators.validate`). Values whose counts break one are
+        flagged ``INCONSISTENT`` (and the rule listed in the checks). True: the
+        built-in rules; a path (or list) adds your rules files; False: none.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -419,7 +428,7 @@ def compute_frame(
     ([92.63], "denominator live_births <- women_delivered (column '产妇数')")
     """
     frame = check_frame(frame, "compute")
-    rules = UnitRules.of(totals, duplicates, total_labels)
+    unit_rules = UnitRules.of(totals, duplicates, total_labels)
     indicator, indicators, wide = wide_layout(frame, indicator, indicators)
     if wide:
         if numerator is not None or denominator is not None:
@@ -429,10 +438,11 @@ def compute_frame(
             )
         return compute_wide(
             frame, indicators, columns=columns, allow_substitute=allow_substitute,
-            shape=shape, catalog=catalog, lean=lean, rules=rules, **options,
+            shape=shape, catalog=catalog, lean=lean, unit_rules=unit_rules, rules=rules,
+            **options,
         )  # fmt: skip
     return compute_rows_frame(
-        frame, indicator, numerator, denominator, allow_substitute, catalog, lean, rules,
+        frame, indicator, numerator, denominator, allow_substitute, catalog, lean, unit_rules,
         Options.from_keywords(options),
     )  # fmt: skip
 
@@ -481,6 +491,42 @@ def compute_rows_frame(
     return attach(frame_of(frame[kept], columns_out, frame.index), checks_of(source), found)
 
 
+def _flag_inconsistent(
+    tidy: pd.DataFrame,
+    units: pd.DataFrame,
+    k: int,
+    columns: Mapping[Hashable, str] | None,
+    rules: RulesArg | bool,
+    catalog: Catalog | None,
+) -> list[Any]:
+    """Flag ``INCONSISTENT`` the values whose counts break a consistency rule; the checks.
+
+    ``tidy`` holds ``k`` rows (indicators) per unit row, in order; it is changed
+    in place (a frame this call made).
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+    from mch_indicators._adapters._pandas._validate import violations
+    from mch_indicators._validation import rules_for
+
+    if rules is False or not k or not len(units):
+        return []
+    chosen = catalog if catalog is not None else _builtin()
+    given = None if rules is True else rules
+    found, terms_of_row = violations(
+        units, match_columns(units, columns, catalog=chosen), rules_for(given, chosen), chosen
+    )
+    if not terms_of_row or "flags" not in tidy.columns:
+        return found
+    order = [chosen.get_indicator(str(i)) for i in tidy["indicator"].iloc[:k].tolist()]
+    masks = flag_masks(tidy["flags"])
+    for position, terms in terms_of_row.items():
+        for j, indicator in enumerate(order):
+            if indicator.numerator.id in terms or indicator.denominator.id in terms:
+                masks[position * k + j] |= Flag.INCONSISTENT
+    tidy["flags"] = flag_column(masks)
+    return found
+
+
 def unit_rows(
     frame: pd.DataFrame, num: str, den: str, rules: UnitRules, catalog: Catalog | None
 ) -> tuple[pd.DataFrame, list[Any]]:
@@ -510,7 +556,8 @@ def compute_wide(
     shape: Shape = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
-    rules: UnitRules = UnitRules(),
+    unit_rules: UnitRules = UnitRules(),
+    rules: RulesArg | bool = True,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute many indicators on a wide table (one column per count); one tidy result.
@@ -539,9 +586,12 @@ def compute_wide(
     lean : bool, default False
         Only ``value``, the limits and ``flags`` for each indicator (see
         :func:`compute_frame`).
-    rules : UnitRules
+    unit_rules : UnitRules
         Total rows and duplicates (``totals=``, ``duplicates=``, ``total_labels=``
         of :func:`compute_frame`).
+    rules : bool, path or sequence, default True
+        Consistency rules (:func:`mch_indicators.validate`): True applies the
+        built-in ones, a path or list adds your files to them, False none.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -563,7 +613,7 @@ def compute_wide(
         raise InvalidInputError(f"shape must be 'long' or 'wide', got {shape!r}")
     long, units, places, found = long_counts(
         frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog,
-        rules=rules,
+        rules=unit_rules,
     )  # fmt: skip
     k = len(long) // max(len(units), 1) if len(units) else 0
     try:
@@ -573,6 +623,8 @@ def compute_wide(
         )  # fmt: skip
     except MCHIndicatorsError as error:
         raise located(error, units, places, k) from None
+    broken = _flag_inconsistent(tidy, units, k, columns, rules, catalog)
+    found = [*found, *broken]
     if "substitution" in tidy.columns:
         tidy = tidy[[c for c in tidy.columns if c != "substitution"] + ["substitution"]]
     out = to_wide(tidy, k) if shape == "wide" and k else tidy
