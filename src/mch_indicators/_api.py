@@ -30,7 +30,9 @@ from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._adapters._pandas import trend_line as frame_trend_line
 from mch_indicators._adapters._spark import is_spark_frame
 from mch_indicators._compute import is_lazy
+from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import check_lang
 from mch_indicators._options import ComputeOptions
 
 if TYPE_CHECKING:
@@ -135,6 +137,7 @@ def compute(
     duplicates: Literal["error", "sum"] = "error",
     total_labels: Sequence[str] | None = None,
     rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -172,6 +175,7 @@ def compute(
     duplicates: Literal["error", "sum"] = "error",
     total_labels: Sequence[str] | None = None,
     rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
@@ -190,6 +194,7 @@ def compute(
     duplicates: Literal["error", "sum"] = "error",
     total_labels: Sequence[str] | None = None,
     rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
@@ -240,6 +245,10 @@ def compute(
         pandas wide table: consistency rules over each row's counts
         (:func:`validate`); values whose counts break one are flagged
         ``INCONSISTENT``. A path or list adds your rules files; False: none.
+    lang : {"en", "zh"}, default "en"
+        pandas: the language of the result's column headers (``"zh"``: 县区, 年份,
+        指标, 分子, 分母, 数值, 下限, 上限, 单位, 标记), for a table to show; the
+        other functions (``pool``, ``to_excel``, the charts) take the English one.
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
@@ -266,13 +275,17 @@ def compute(
     """
     pandas = sys.modules.get("pandas")
     names = {"numerator": numerator, "denominator": denominator}
+    chosen_lang = check_lang(lang)
     if pandas is not None and isinstance(data, pandas.DataFrame):
-        return compute_frame(
+        out = compute_frame(
             data, indicator, **names, indicators=indicators, columns=columns,
             allow_substitute=allow_substitute, shape=shape, catalog=catalog, lean=lean,
             totals=totals, duplicates=duplicates, total_labels=total_labels, rules=rules,
             **options,
         )  # fmt: skip
+        return in_language(out, chosen_lang)
+    if chosen_lang != "en":
+        raise InvalidInputError("lang= names the columns of a pandas DataFrame's result")
     _pandas_units_only(totals, duplicates, total_labels)
     if isinstance(indicator, Sequence) and not isinstance(indicator, str):
         raise InvalidInputError(
@@ -615,9 +628,11 @@ def trend_line(
     dispersion: str = "quasi",
     min_points: int = 5,
     last: int | None = None,
+    lang: str = "en",
 ) -> pd.DataFrame:
     _pandas_only("trend_line", frame)
     return frame_trend_line(
         frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
         to=to, confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
+        lang=lang,
     )  # fmt: skip

@@ -124,7 +124,8 @@ def check_row(
     """One row of a checks table, its messages from ``labels.toml`` ``[checks.<code>]``.
 
     The templates may use ``{unit}``, ``{period}``, ``{item}``, ``{reported}``,
-    ``{expected}``, ``{difference}`` and the ``values`` given.
+    ``{expected}``, ``{difference}`` and the ``values`` given; a value given as
+    ``{"zh": ..., "en": ...}`` is put in each language's message in its own words.
 
     Examples
     --------
@@ -143,8 +144,15 @@ def check_row(
         "reported": _shown(reported),
         "expected": _shown(expected),
         "difference": _shown(given - wanted),
-        **{key: _text(value) for key, value in values.items()},
     }
+    words = {
+        lang: {
+            **fill,
+            **{key: _text(value[lang] if isinstance(value, Mapping) else value)
+               for key, value in values.items()},
+        }
+        for lang in ("zh", "en")
+    }  # fmt: skip
     return (
         code,
         fill["unit"],
@@ -152,8 +160,8 @@ def check_row(
         fill["item"],
         given,
         wanted,
-        label("checks", code, "zh", **fill),
-        label("checks", code, "en", **fill),
+        label("checks", code, "zh", **words["zh"]),
+        label("checks", code, "en", **words["en"]),
     )
 
 

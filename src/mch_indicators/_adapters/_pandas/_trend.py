@@ -17,13 +17,15 @@ from mch_indicators._adapters._pandas._columns import (
     as_list,
     check_counts,
     check_frame,
-    count_columns,
     group_codes,
     numbers,
     require,
     resolve,
     row_label,
 )
+from mch_indicators._adapters._pandas._labelled import analysis_columns
+from mch_indicators._checks import attach
+from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
 from mch_indicators.stats._trend import MIN_POINTS, Trend
@@ -136,7 +138,7 @@ def trend(
     if target is not None:
         _add_target(out, frame, fitted, target, chosen, baseline, codes, len(labels))
         out["target_status"] = translate(out["target_status"].to_numpy(), lang)
-    return out
+    return attach(out, fit.checks)
 
 
 def _add_target(
@@ -179,6 +181,7 @@ def trend_line(
     dispersion: str = "quasi",
     min_points: int = MIN_POINTS,
     last: int | None = None,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """The fitted trend line of each area, year by year, with the interval of the line.
 
@@ -195,6 +198,9 @@ def trend_line(
         Carry the line on to this year (default: the last year of the frame).
     confidence, dispersion, min_points, last
         As for :func:`mch_indicators.stats.trend`.
+    lang : {"en", "zh"}, default "en"
+        Language of the column headers (``"zh"``: 年份, 拟合值...; for a table
+        to show; the charts take the English one).
 
     Returns
     -------
@@ -229,7 +235,7 @@ def trend_line(
     fit = _fit(
         frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        lang="en", name="trend_line",
+        lang=lang, name="trend_line",
     )  # fmt: skip
     first_year = float(fit.years.min())
     final_year = float(fit.years.max()) if to is None else max(float(fit.years.max()), float(to))
@@ -240,12 +246,12 @@ def trend_line(
     end = np.where(used, fit.years, -np.inf).max(axis=1)
     areas, count = len(fit.labels), grid.size
     out = fit.labels.loc[fit.labels.index.repeat(count)].reset_index(drop=True)
-    out[period] = np.tile(grid, areas).astype(np.int64)
+    out[fit.period] = np.tile(grid, areas).astype(np.int64)
     out["fitted"] = value.T.ravel()
     out["fitted_lower"] = lower.T.ravel()
     out["fitted_upper"] = upper.T.ravel()
     out["projected"] = ((grid[None, :] < start[:, None]) | (grid[None, :] > end[:, None])).ravel()
-    return out
+    return attach(in_language(out, lang), fit.checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,6 +265,8 @@ class _Fitted:
     x: Any
     n: Any
     fitted: Trend
+    period: str
+    checks: list[Any]
 
 
 def _fit(
@@ -269,9 +277,9 @@ def _fit(
     """Pivot the rows to (areas × periods) and fit every area in one call."""
     frame = check_frame(frame, name)
     check_lang(lang)
-    keys = as_list(by)
-    require(frame, [*keys, period], "column")
-    num, den = count_columns(frame, chosen, numerator, denominator)
+    found = analysis_columns(frame, chosen, numerator, denominator, as_list(by), period)
+    frame, num, den, keys = found.frame, found.numerator, found.denominator, found.keys
+    period = str(found.period)
     counts = check_counts(frame, [num, den], [*keys, period])
     times = numbers(frame, period)
     bad = ~np.isfinite(times) | (times != np.round(times))
@@ -299,4 +307,4 @@ def _fit(
         direction=chosen.direction.value, min_points=min_points, last=last,
         multiplier=float(chosen.scale),
     )  # fmt: skip
-    return _Fitted(frame, labels, codes, years, x, n, fitted)
+    return _Fitted(frame, labels, codes, years, x, n, fitted, period, found.checks)

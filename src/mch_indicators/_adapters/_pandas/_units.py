@@ -372,6 +372,7 @@ def office_units(
     duplicates: Duplicates = "error",
     total_labels: Iterable[str] = (),
     strata: bool = False,
+    sums: bool = True,
 ) -> tuple[pd.DataFrame, list[CheckRow]]:
     """The unit rows of a table (totals out, one row per unit and period) and the checks.
 
@@ -380,8 +381,10 @@ def office_units(
     strata of a unit: facilities, age bands), only rows labelled as totals are
     taken out: a blank label stays a stratum, no row is judged by its sums,
     and rows of one unit and period are summed only when ``duplicates="sum"``
-    asks (they are strata to pool, not duplicates). The frame given is never
-    modified; it is returned itself when nothing changes.
+    asks (they are strata to pool, not duplicates). Without ``sums`` (a table of
+    two count columns, where a row can equal the sum of others by chance) rows
+    are judged by their labels only, a blank label staying a unit. The frame
+    given is never modified; it is returned itself when nothing changes.
     """
     check_unit_options(totals, duplicates)
     if not areas and not periods:
@@ -398,7 +401,7 @@ def office_units(
                 raise _blank_error(table, int(np.flatnonzero(texts == "")[0]), column)
     else:
         _by_label(table, words)
-        if strata:
+        if strata or not sums:
             table.level[table.how == "blank"] = -1
         else:
             _resolve_blanks(table)

@@ -78,9 +78,8 @@ def violations(
                 check_row(
                     "rule_violation", unit=unit, period=period, item=rule.id,
                     reported=left[position], expected=right[position],
-                    row=label_of(frame.index, position), rule=rule.name_zh,
-                    rule_en=rule.name_en, left=names["zh"], right=others["zh"],
-                    left_en=names["en"], right_en=others["en"],
+                    row=label_of(frame.index, position),
+                    rule={"zh": rule.name_zh, "en": rule.name_en}, left=names, right=others,
                 )
             )  # fmt: skip
             terms_of_row.setdefault(position, set()).update(rule.terms)
