@@ -197,7 +197,8 @@ def placed(error: MCHIndicatorsError, frame: pd.DataFrame) -> MCHIndicatorsError
         return error
     if not columns or position.size != 1:
         return error
-    place = "/".join(str(frame[c].iloc[int(position[0])]) for c in columns)
+    parts = (_label_texts(frame[c].iloc[[int(position[0])]])[0] for c in columns)
+    place = "/".join(part for part in parts if part)
     return with_place(error, place)
 
 
