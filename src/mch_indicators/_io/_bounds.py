@@ -92,9 +92,11 @@ _REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]+)"')
 _ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
 _CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})\d+"')
+# the forms Excel, WPS, LibreOffice and openpyxl write (r first): one pass, no backtracking
+_ROW_FAST = re.compile(rb'<row r="(\d+)"')
+_CELL_FAST = re.compile(rb'<c r="([A-Z]{1,4})')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
-_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"[^>]*?\bhidden="(?:1|true)"')
-_HIDDEN_ROW_2 = re.compile(rb'<(?:\w+:)?row\b[^>]*?\bhidden="(?:1|true)"[^>]*?\br="(\d+)"')
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
@@ -217,8 +219,12 @@ def _percent_styles(styles: bytes) -> set[int]:
 
 def _extent(sheet: bytes) -> tuple[int, int, int, int] | None:
     """(first row, first column, last row, last column) of the cells present, or None."""
-    rows = [int(r) for r in _ROW_NUMBER.findall(sheet)]
-    columns = {c.decode() for c in _CELL_COLUMN.findall(sheet)}
+    rows = [int(r) for r in _ROW_FAST.findall(sheet)] or [
+        int(r) for r in _ROW_NUMBER.findall(sheet)
+    ]
+    columns = {c.decode() for c in set(_CELL_FAST.findall(sheet))} or {
+        c.decode() for c in set(_CELL_COLUMN.findall(sheet))
+    }
     if not rows or not columns:
         return None
     numbers = [column_number(c) for c in columns]
@@ -266,6 +272,18 @@ def _percent_cells(sheet: bytes, styles: set[int]) -> list[tuple[int, int]]:
             except ValueError:
                 continue
     return cells
+
+
+def _hidden_rows(sheet: bytes) -> set[int]:
+    if b"hidden=" not in sheet:
+        return set()
+    hidden = set()
+    for tag in _ROW_TAG.findall(sheet):
+        if b"hidden=" in tag:
+            attrs = _attrs(tag)
+            if attrs.get("hidden") in ("1", "true") and attrs.get("r", "").isdigit():
+                hidden.add(int(attrs["r"]))
+    return hidden
 
 
 def _hidden_columns(sheet: bytes) -> list[int]:
@@ -328,7 +346,7 @@ def scan_workbook(
         (r1, c1), (r2, c2) = corners[0], corners[-1]
         merged.append((r1, c1, r2, c2))
         refs.append(text)
-    rows = {int(r) for r in _HIDDEN_ROW.findall(data)} | {int(r) for r in _HIDDEN_ROW_2.findall(data)}
+    rows = _hidden_rows(data)
     return SheetFacts(
         merged=tuple(merged),
         hidden_rows=tuple(sorted(rows)),

@@ -35,17 +35,26 @@ __all__ = [
     "typed_column",
 ]
 
+_TYPE_OF = np.frompyfunc(type, 1, 1)
 #: A year as offices write it: 2024, 2024年, 2024年度.
 _YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*年度?\s*")
 
 
 def _blank(cells: pd.DataFrame) -> Any:
     """Where cells hold nothing (empty, absent or only spaces), as a boolean array."""
-    values = cells.to_numpy(dtype=object)
-    blank: Any = _pandas().isna(values) | (values == "")
-    text = np.frompyfunc(lambda v: isinstance(v, str) and not v.strip(), 1, 1)
+    return blank_values(cells.to_numpy(dtype=object))
+
+
+def blank_values(values: Any) -> Any:
+    """:func:`_blank` of an object array (one vectorised pass; spaces-only cells stripped)."""
+    pd = _pandas()
+    blank: Any = pd.isna(values) | (values == "")
     if values.size:
-        blank |= text(values).astype(bool)
+        strings = np.flatnonzero((_TYPE_OF(values.ravel()) == str) & ~blank.ravel())
+        flat = values.ravel()
+        spaces = [int(i) for i in strings if not flat[i].strip()]
+        if spaces:
+            blank.ravel()[spaces] = True
     return blank
 
 
@@ -158,13 +167,15 @@ def sub_header(
     return joined
 
 
-def note_end(cells: pd.DataFrame, name: str, where: str) -> tuple[int, list[CheckRow]]:
+def note_end(
+    cells: pd.DataFrame, name: str, where: str, blank: Any = None
+) -> tuple[int, list[CheckRow]]:
     """Rows of ``cells`` before the first note (注：, 填表人...), and the check naming the rest.
 
     Every row after the first note must be blank, a note, or one filled cell of
     free text: a row of data there is an error naming it.
     """
-    blank = _blank(cells)
+    blank = _blank(cells) if blank is None else blank
     filled = ~blank
     has = filled.any(axis=1)
     first = np.where(has, filled.argmax(axis=1), 0)
@@ -214,12 +225,15 @@ def finish_table(
     where: str = "",
     facts: SheetFacts | None = None,
     first_column: int = 1,
+    fields: Any = None,
 ) -> pd.DataFrame:
     """The typed table of a grid of cells (index: line or row numbers), with its checks.
 
     ``where`` names the sheet in messages (``" sheet '2024'"``); ``facts`` are
     what the workbook scan found (hidden rows and columns, percent cells), and
-    ``first_column`` is the sheet's column number of the grid's first column.
+    ``first_column`` is the sheet's column number of the grid's first column;
+    ``fields`` the number of fields of each row of a text file (a row of the
+    table with another number than the header's is an error naming its line).
     The rows above the header, a second header row, and notes under the table
     are handled as :func:`mch_indicators.read_table` documents.
     """
@@ -239,13 +253,19 @@ def finish_table(
         checks.append(check_row("header_joined", rows=rows, text=shown[:200]))
         start += 1
     body = cells.iloc[start + 1 :]
-    end, notes = note_end(body, name, where)
-    body = body.iloc[:end]
+    values = body.to_numpy(dtype=object, copy=True)
+    blank = blank_values(values)
+    end, notes = note_end(body, name, where, blank)
+    body, values, blank = body.iloc[:end], values[:end], blank[:end]
     checks += notes
-    body.columns = module.RangeIndex(len(header))
-    blank = _blank(body)
+    if fields is not None:
+        _check_fields(np.asarray(fields)[start + 1 : start + 1 + end], blank, body, name, fields[start])
+    values[blank] = None  # empty cells are missing, so number columns type in one pass
     filled_rows = ~blank.all(axis=1)
-    body, blank = body[filled_rows], blank[filled_rows]
+    body = module.DataFrame(
+        values[filled_rows], index=body.index[filled_rows], columns=module.RangeIndex(len(header))
+    )
+    blank = blank[filled_rows]
     keep = []
     for position, column in enumerate(header):
         if column:
@@ -258,18 +278,22 @@ def finish_table(
             )
     body = body[keep]
     body.columns = module.Index([header[p] for p in keep])
-    short = body.isna().any(axis=1)
-    if short.any():
-        line = int(body.index[short.to_numpy()][0])
-        raise InvalidInputError(
-            f"{name}{where}:{line}: expected {len(header)} fields as in the header"
-        )
     columns = {column: typed_column(body[column], decimal) for column in body.columns}
     frame = module.DataFrame(columns, index=body.index)
     if facts is not None:
         checks += _sheet_checks(frame, facts, header, keep, first_column)
         _mark_percent(frame, facts, header, first_column)
     return cast("pd.DataFrame", attach(frame, checks))
+
+
+def _check_fields(counts: Any, blank: Any, body: pd.DataFrame, name: str, width: int) -> None:
+    wrong = (counts != width) & ~blank.all(axis=1)
+    if wrong.any():
+        first = int(np.flatnonzero(wrong)[0])
+        raise InvalidInputError(
+            f"{name}:{int(body.index[first])}: expected {width} fields as in the header, "
+            f"saw {int(counts[first])}"
+        )
 
 
 def _sheet_checks(
@@ -330,6 +354,9 @@ def _years(cells: pd.Series[Any]) -> Any:
     """Years written 2024年 or 2024年度 (every filled cell) as numbers, else None."""
     pd = _pandas()
     if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "mixed", "mixed-integer"):
+        return None
+    first = cells.dropna().head(1).tolist()
+    if not first or not _YEAR.fullmatch(_as_text(first[0])):
         return None
     text = cells.map(_as_text, na_action="ignore").astype(object)
     filled = text.notna() & (text.astype(str).str.strip() != "")

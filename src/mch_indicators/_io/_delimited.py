@@ -173,8 +173,8 @@ def _check_limits(text: str, delimiter: str, name: str, columns: int) -> None:
             )
 
 
-def _all_cells(text: str, delimiter: str, name: str) -> pd.DataFrame:
-    """Every record as text cells by line (ragged rows padded): the general path."""
+def _all_cells(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, list[int]]:
+    """Every record as text cells by line (ragged rows padded), and its number of fields."""
     rows, lines, previous = [], [], 0
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
@@ -188,7 +188,8 @@ def _all_cells(text: str, delimiter: str, name: str) -> pd.DataFrame:
     padded = [row + [""] * (width - len(row)) for row in rows]
     module = _pandas()
     index = module.Index(lines, name="line")
-    return cast("pd.DataFrame", module.DataFrame(padded, index=index, dtype=object))
+    cells = cast("pd.DataFrame", module.DataFrame(padded, index=index, dtype=object))
+    return cells, [len(row) for row in rows]
 
 
 def _has_notes(text: str) -> bool:
@@ -224,7 +225,8 @@ def read_delimited(
         start = header_position(head)
         header = check_header(head.iloc[start], name)[: fields[start]]
         if decimal != "." or _has_notes(text) or sub_header(head, start, header, decimal):
-            return finish_table(_all_cells(text, chosen, name), name, decimal)
+            cells, counts = _all_cells(text, chosen, name)
+            return finish_table(cells, name, decimal, fields=counts)
         header_line = int(head.index[start])
         above = skipped_above(head, start)
         codes = _code_columns(head.iloc[start + 1 :], len(header))

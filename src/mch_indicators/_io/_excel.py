@@ -93,18 +93,20 @@ def read_sheet(
     first = int(chosen.start[0]) + 1 if rows and chosen.start is not None else 1
     first_column = int(chosen.start[1]) + 1 if rows and chosen.start is not None else 1
     cells = pd.DataFrame(rows, dtype=object)
+    if facts.merged:
+        cells = pd.DataFrame(_fill_merged(cells.to_numpy(dtype=object, copy=True), facts, first,
+                                          first_column))  # fmt: skip
     cells.index = pd.RangeIndex(first, first + len(cells), name="row")
-    _fill_merged(cells, facts, first, first_column)
     return cells, str(chosen.name), facts, first_column
 
 
-def _fill_merged(cells: pd.DataFrame, facts: SheetFacts, first: int, first_column: int) -> None:
+def _fill_merged(values: Any, facts: SheetFacts, first: int, first_column: int) -> Any:
     """Each merged range takes its first cell's value (an area label over its rows)."""
-    rows, columns = cells.shape
+    rows, columns = values.shape
     for r1, c1, r2, c2 in facts.merged:
         top, left = r1 - first, c1 - first_column
         if not (0 <= top < rows and 0 <= left < columns):
             continue
-        value = cells.iat[top, left]
         bottom, right = min(r2 - first, rows - 1), min(c2 - first_column, columns - 1)
-        cells.iloc[top : bottom + 1, left : right + 1] = value
+        values[top : bottom + 1, left : right + 1] = values[top, left]
+    return values

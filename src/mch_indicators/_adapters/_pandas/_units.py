@@ -200,11 +200,13 @@ def _by_sum(table: _Table) -> None:
     if table.values.shape[1] < 2:
         return
     units = table.level < 0
-    groups = _group_key(table, 0)
-    periods = list(zip(*table.period_text, strict=True)) if table.period_text else None
-    keys = [(g, p) for g, p in zip(groups, periods or [()] * len(groups), strict=True)]
     pd = pandas()
-    codes = pd.factorize(pd.Series(keys, dtype=object))[0]
+    parts = [*table.other_text, *table.period_text]
+    if parts:
+        keys = pd.DataFrame({i: texts for i, texts in enumerate(parts)})
+        codes = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    else:
+        codes = np.zeros(len(table.frame), dtype=np.intp)
     for code in np.unique(codes[units]):
         rows = np.flatnonzero(units & (codes == code))
         if rows.size < 3:
