@@ -36,6 +36,7 @@ from mch_indicators._version import __version__
 if TYPE_CHECKING:
     from mch_indicators import export, plot, records, stats, units
     from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
+    from mch_indicators._adapters._pandas._validate import validate
     from mch_indicators._api import (
         compare,
         compute,
@@ -49,10 +50,9 @@ if TYPE_CHECKING:
         trend_line,
     )
     from mch_indicators._catalog import Catalog, load_definitions
-    from mch_indicators._adapters._pandas._validate import validate
     from mch_indicators._checks import checks
-    from mch_indicators._io._bounds import ReadLimits
     from mch_indicators._io import read_table
+    from mch_indicators._io._bounds import ReadLimits
     from mch_indicators._model import (
         Codes,
         Criteria,
@@ -121,6 +121,7 @@ __all__ = [
     "Parameters",
     "Plan",
     "Progress",
+    "ReadLimits",
     "RecordCounts",
     "RecordResults",
     "Reliability",
@@ -159,7 +160,6 @@ __all__ = [
     "progress",
     "project_target",
     "projection",
-    "ReadLimits",
     "read_table",
     "records",
     "report",

@@ -184,7 +184,7 @@ class CheckTable:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __add__(self, other: Iterable[CheckRow]) -> CheckTable:
+    def __add__(self, other: CheckTable | Iterable[CheckRow]) -> CheckTable:
         rows = other.rows if isinstance(other, CheckTable) else tuple(other)
         return CheckTable(self.rows + tuple(r for r in rows if r not in self.rows))
 

@@ -94,7 +94,9 @@ def check_layout(data: Mapping[str, Any]) -> Layout:
             raise DefinitionError(f"office_tables.toml: section [{section}] is missing")
         extra = set(data[section]) - set(names)
         if extra:
-            raise DefinitionError(f"office_tables.toml, [{section}]: unknown fields {sorted(extra)}")
+            raise DefinitionError(
+                f"office_tables.toml, [{section}]: unknown fields {sorted(extra)}"
+            )
     return Layout(
         total_labels=frozenset(_words(data, "totals", "labels")),
         total_suffixes=tuple(_words(data, "totals", "suffixes")),

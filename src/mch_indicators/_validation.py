@@ -73,7 +73,9 @@ class Rule:
         return OPERATORS[self.operator](left, right)
 
 
-def _side(entry: Mapping[str, Any], side: str, where: str, terms: Iterable[str]) -> tuple[str, ...]:
+def _side(
+    entry: Mapping[str, Any], side: str, where: str, terms: Iterable[str]
+) -> tuple[str, ...]:
     value = entry.get(side)
     if isinstance(value, str):
         value = [value]

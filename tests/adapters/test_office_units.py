@@ -43,7 +43,7 @@ def townships(total: str | None = "合计", total_births: int = 10555) -> pd.Dat
 def test_the_issue_county_is_one_death_in_10555_births_not_two_in_21110():
     pooled = mch.pool(townships(), "MMR", missing="skip")
     assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [1, 10555, 6]
-    value, low, high = garwood(1, 10555)
+    _, low, high = garwood(1, 10555)
     assert pooled["lower"].iloc[0] == pytest.approx(low, rel=1e-9)
     assert pooled["upper"].iloc[0] == pytest.approx(high, rel=1e-9)
     assert (round(low, 2), round(high, 2)) == (0.24, 52.79)
@@ -83,7 +83,9 @@ def test_a_total_by_arithmetic_or_a_blank_label_is_taken_out():
     assert len(mch.compute(blank)) == 6
     wrong = townships(total=None)
     wrong.loc[len(wrong)] = [None, 2024, 999, 0]
-    with pytest.raises(mch.InvalidInputError, match=r"column '乡镇', row 6 \(2024\): the area cell is empty"):
+    with pytest.raises(
+        mch.InvalidInputError, match=r"column '乡镇', row 6 \(2024\): the area cell is empty"
+    ):
         mch.compute(wrong)
 
 
@@ -100,7 +102,9 @@ def test_subtotals_by_county_and_the_grand_total():
     assert out["township"].tolist() == ["城关镇", "东乡", "西乡"]
     found = mch.checks(out)
     mismatch = found[found["check"] == "total_mismatch"]
-    assert mismatch[["unit", "reported", "expected"]].values.tolist() == [["乙县/小计", 3001.0, 3000.0]]
+    assert mismatch[["unit", "reported", "expected"]].values.tolist() == [
+        ["乙县/小计", 3001.0, 3000.0]
+    ]
     sets = mch.report(table)
     assert sets["合计"]["denominator"].iloc[0] == 13555
 
@@ -176,7 +180,8 @@ def test_consistency_rules_flag_the_values_and_name_the_row():
 def test_a_users_rules_file_is_checked_and_added(tmp_path):
     mine = tmp_path / "mine.toml"
     mine.write_text(
-        '[[rule]]\nid = "births_above_deaths"\nname = { en = "deaths < births", zh = "死亡<活产" }\n'
+        '[[rule]]\nid = "births_above_deaths"\n'
+        'name = { en = "deaths < births", zh = "死亡<活产" }\n'
         'left = ["infant_deaths"]\noperator = "<"\nright = ["live_births"]\n',
         encoding="utf-8",
     )
@@ -202,8 +207,9 @@ def test_every_entry_point_takes_the_offices_headers():
          "婴儿死亡数": [9, 8, 8, 7, 6, 5, 5, 6, 5, 5, 3, 4, 3, 3, 2],
          "活产数": [1000] * 15}
     )  # fmt: skip
-    english = table.rename(columns={"乡镇": "township", "年份": "year", "婴儿死亡数": "infant_deaths",
-                                    "活产数": "live_births"})  # fmt: skip
+    names = {"乡镇": "township", "年份": "year", "婴儿死亡数": "infant_deaths",
+             "活产数": "live_births"}  # fmt: skip
+    english = table.rename(columns=names)
     for by in ("乡镇", "township"):
         zh = mch.trend(table, "IMR", by=by)
         assert zh["apc"].tolist() == pytest.approx(mch.trend(english, "IMR", by="township")["apc"])
@@ -213,7 +219,18 @@ def test_every_entry_point_takes_the_offices_headers():
     assert mch.funnel(last, "IMR").points["significance"].notna().all()
     assert mch.compare(last, "IMR", benchmark="total")["comparison"].notna().all()
     headers = mch.compute(table, "IMR", lang="zh").columns.tolist()
-    assert headers == ["乡镇", "年份", "指标", "分子", "分母", "数值", "下限", "上限", "单位", "标记"]
+    assert headers == [
+        "乡镇",
+        "年份",
+        "指标",
+        "分子",
+        "分母",
+        "数值",
+        "下限",
+        "上限",
+        "单位",
+        "标记",
+    ]
 
 
 # -- generated tables ---------------------------------------------------------------------
@@ -232,7 +249,9 @@ def office_tables(draw: st.DrawFn) -> pd.DataFrame:
             deaths = draw(st.integers(0, min(births, 30)))
             facility = draw(st.integers(0, births))
             rows.append((name, year, births, deaths, facility))
-    table = pd.DataFrame(rows, columns=["乡镇", "年份", "活产数", "孕产妇死亡数", "住院分娩活产数"])
+    table = pd.DataFrame(
+        rows, columns=["乡镇", "年份", "活产数", "孕产妇死亡数", "住院分娩活产数"]
+    )
     counts = table[["活产数", "孕产妇死亡数", "住院分娩活产数"]].to_numpy()
     for year in years:  # no unit that is by chance the sum of the others
         block = counts[(table["年份"] == year).to_numpy()]
@@ -285,7 +304,10 @@ def test_a_duplicated_row_is_an_error_naming_it_or_summed_when_asked(table, data
 
 
 @settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.filter_too_much])
-@given(office_tables(), st.sampled_from(["注：数据为初步统计", "填表人：张三", "审核人", "填报日期：2025-01-10"]))
+@given(
+    office_tables(),
+    st.sampled_from(["注：数据为初步统计", "填表人：张三", "审核人", "填报日期：2025-01-10"]),
+)
 def test_notes_rows_under_a_csv_change_nothing(table, note):
     text = table.to_csv(index=False) + f"{note},,,,\n填表人：李四,,审核人：王五,,\n"
     got = mch.read_table(io.BytesIO(text.encode("gbk")))

@@ -45,7 +45,10 @@ def test_duplicate_rows_are_named_or_summed_on_request():
 
 
 def test_office_layouts_are_read_as_meant_and_blank_labels_named():
-    text = "标题,,,\n填报单位：甲县,,单位：人,\n县区,年份,活产数,孕产妇死亡数\n甲县,2024年,6000,0\n注：初步,,,\n"
+    text = (
+        "标题,,,\n填报单位：甲县,,单位：人,\n县区,年份,活产数,孕产妇死亡数\n"
+        "甲县,2024年,6000,0\n注：初步,,,\n"
+    )
     read = mch.read_table(io.BytesIO(text.replace("\n", "\r").encode("gbk")))
     assert read["年份"].tolist() == [2024]
     assert mch.checks(read)["check"].tolist() == ["rows_above_header", "notes_rows"]
@@ -79,7 +82,7 @@ def test_inconsistent_counts_are_flagged_and_listed():
 
 
 def test_hostile_workbooks_are_refused_naming_the_limit():
-    with pytest.raises(mch.InvalidInputError, match="ReadLimits.columns"):
+    with pytest.raises(mch.InvalidInputError, match=r"ReadLimits\.columns"):
         mch.read_table(io.StringIO(",".join(["a"] * 20_000) + "\n"))
     latin = "name,count\nMüller Straße Weißbier,3\n".encode("latin-1")
     with pytest.raises(mch.InvalidInputError, match="Latin-1"):

@@ -229,7 +229,7 @@ def test_limits_are_configurable():
     raw = workbook_bytes(office_book())
     with pytest.raises(mch.InvalidInputError, match=r"ReadLimits.cells"):
         mch.read_table(io.BytesIO(raw), limits=mch.ReadLimits(cells=10))
-    with pytest.raises(mch.InvalidInputError, match="ReadLimits.ratio"):
+    with pytest.raises(mch.InvalidInputError, match=r"ReadLimits\.ratio"):
         mch.read_table(io.BytesIO(bomb(8_000_000)))
     with pytest.raises(mch.InvalidInputError, match="whole number >= 1"):
         mch.ReadLimits(cells=0)

@@ -79,7 +79,9 @@ class ReadLimits:
 class SheetFacts:
     """What the scan found in a sheet (rows and columns numbered as Excel does, from 1)."""
 
-    merged: tuple[tuple[int, int, int, int], ...] = ()  # (first row, first col, last row, last col)
+    merged: tuple[
+        tuple[int, int, int, int], ...
+    ] = ()  # (first row, first col, last row, last col)
     hidden_rows: tuple[int, ...] = ()
     hidden_columns: tuple[int, ...] = ()
     percent_cells: tuple[tuple[int, int], ...] = ()  # (row, column)
@@ -149,9 +151,10 @@ def _check_directory(book: zipfile.ZipFile, name: str, limits: ReadLimits) -> No
                 f"{name}: part {member.filename!r} inflates to {size:,} bytes, more than the "
                 f"limit of {limits.member_bytes:,} (ReadLimits.member_bytes)"
             )
-        if size > 1_000_000 and size > limits.ratio * max(member.compress_size, 1):
+        packed = max(member.compress_size, 1)
+        if size > 1_000_000 and size > limits.ratio * packed:
             raise InvalidInputError(
-                f"{name}: part {member.filename!r} inflates {size // max(member.compress_size, 1):,}"
+                f"{name}: part {member.filename!r} inflates {size // packed:,}"
                 f" times ({member.compress_size:,} to {size:,} bytes), more than the limit of "
                 f"{limits.ratio} (ReadLimits.ratio): not an office workbook"
             )
@@ -287,7 +290,7 @@ def _hidden_rows(sheet: bytes) -> set[int]:
 
 
 def _hidden_columns(sheet: bytes) -> list[int]:
-    hidden = []
+    hidden: list[int] = []
     for text in _COL.findall(sheet):
         attrs = _attrs(text)
         if attrs.get("hidden") in ("1", "true"):

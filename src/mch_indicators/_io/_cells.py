@@ -10,9 +10,8 @@ missing becomes numeric by the one grammar of :mod:`mch_indicators._io._numbers`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
-
 import re
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +35,7 @@ __all__ = [
 ]
 
 _TYPE_OF = np.frompyfunc(type, 1, 1)
+_STR = str
 #: A year as offices write it: 2024, 2024年, 2024年度.
 _YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*年度?\s*")
 
@@ -50,7 +50,7 @@ def blank_values(values: Any) -> Any:
     pd = _pandas()
     blank: Any = pd.isna(values) | (values == "")
     if values.size:
-        strings = np.flatnonzero((_TYPE_OF(values.ravel()) == str) & ~blank.ravel())
+        strings = np.flatnonzero((_TYPE_OF(values.ravel()) == _STR) & ~blank.ravel())
         flat = values.ravel()
         spaces = [int(i) for i in strings if not flat[i].strip()]
         if spaces:
@@ -76,8 +76,7 @@ def _row_texts(cells: pd.DataFrame, position: int) -> list[str]:
 
 
 def header_position(cells: pd.DataFrame) -> int:
-    """Position of the header row: the first with at least two filled cells that is no
-    line above a header (填报单位：..., 单位：人)."""
+    """Position of the header row: two filled cells or more, and not 填报单位 or 单位：人."""
     head = cells.head(30)
     filled = _filled(head)
     for position in np.flatnonzero(filled >= 2):
@@ -117,7 +116,7 @@ def _is_label_text(text: str, decimal: Decimal) -> bool:
         return False
     import pandas as pd
 
-    values, bad = parse_numbers(pd.Series([text], dtype=object), decimal)
+    _, bad = parse_numbers(pd.Series([text], dtype=object), decimal)
     return bool(bad[0]) and not _YEAR.fullmatch(text)
 
 
@@ -140,7 +139,7 @@ def sub_header(
     for j, cell in enumerate(header):
         left = header[j - 1] if j else None
         right = header[j + 1] if j + 1 < len(header) else None
-        spans[j] = not cell or cell == left or cell == right or right == ""
+        spans[j] = not cell or cell in (left, right) or right == ""
     continued = False
     for j, text in enumerate(below):
         if not text:
@@ -182,7 +181,7 @@ def note_end(
     values = cells.to_numpy(dtype=object)
     starts = values[np.arange(len(cells)), first]
     candidates = np.flatnonzero(has)
-    distinct = {v for v in starts[candidates].tolist()}
+    distinct = set(starts[candidates].tolist())
     notes = {v for v in distinct if isinstance(v, str) and is_note(v)}
     if not notes:
         return len(cells), []
@@ -259,7 +258,9 @@ def finish_table(
     body, values, blank = body.iloc[:end], values[:end], blank[:end]
     checks += notes
     if fields is not None:
-        _check_fields(np.asarray(fields)[start + 1 : start + 1 + end], blank, body, name, fields[start])
+        _check_fields(
+            np.asarray(fields)[start + 1 : start + 1 + end], blank, body, name, fields[start]
+        )
     values[blank] = None  # empty cells are missing, so number columns type in one pass
     filled_rows = ~blank.all(axis=1)
     body = module.DataFrame(
@@ -283,7 +284,7 @@ def finish_table(
     if facts is not None:
         checks += _sheet_checks(frame, facts, header, keep, first_column)
         _mark_percent(frame, facts, header, first_column)
-    return cast("pd.DataFrame", attach(frame, checks))
+    return attach(frame, checks)
 
 
 def _check_fields(counts: Any, blank: Any, body: pd.DataFrame, name: str, width: int) -> None:

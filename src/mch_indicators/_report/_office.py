@@ -95,17 +95,21 @@ def report(
         str(match.fields[f.id]) for f in fields() if f.role == "period" and f.id in match.fields
     ]
     finest = label("fields", areas[-1].id, chosen) if areas else label("text", "total", chosen)
-    units = {"totals": totals, "duplicates": duplicates}
-    sets = {finest: compute_frame(frame, catalog=catalog, on_invalid="flag", **units)}
+    sets = {
+        finest: compute_frame(
+            frame, catalog=catalog, on_invalid="flag", totals=totals, duplicates=duplicates
+        )
+    }
     if areas:
         for level in areas[:-1]:
             sets[label("fields", level.id, chosen)] = pool(
                 frame, by=[str(match.fields[level.id]), *periods],
-                missing="skip", catalog=catalog, on_invalid="flag", **units,
+                missing="skip", catalog=catalog, on_invalid="flag", totals=totals,
+                duplicates=duplicates,
             )  # fmt: skip
         sets[label("text", "total", chosen)] = pool(
             frame, by=periods or None, missing="skip",
-            catalog=catalog, on_invalid="flag", **units,
+            catalog=catalog, on_invalid="flag", totals=totals, duplicates=duplicates,
         )  # fmt: skip
     if out is not None:
         if Path(out).suffix.lower() == ".csv":

@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FLAG_CODES",
-    "check_whole",
-    "percent_rows",
     "Columns",
     "LabelCodes",
     "as_frame",
@@ -40,6 +38,7 @@ __all__ = [
     "check_counts",
     "check_frame",
     "check_numeric",
+    "check_whole",
     "count_columns",
     "flag_column",
     "flag_masks",
@@ -48,6 +47,7 @@ __all__ = [
     "label_of",
     "numbers",
     "pandas",
+    "percent_rows",
     "require",
     "resolve",
     "result_columns",

@@ -23,6 +23,7 @@ from mch_indicators._adapters._pandas._columns import (
     row_label,
 )
 from mch_indicators._adapters._pandas._labelled import analysis_columns
+from mch_indicators._adapters._pandas._units import Totals
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
@@ -160,7 +161,7 @@ def compare(
     frame = check_frame(frame, "compare")
     check_lang(lang)
     chosen = resolve(indicator)
-    totals = "keep" if isinstance(benchmark, Mapping) else "check"  # the row named is kept
+    totals: Totals = "keep" if isinstance(benchmark, Mapping) else "check"  # the row named
     columns = analysis_columns(frame, chosen, numerator, denominator, as_list(by), totals=totals)
     frame, num, den, keys = columns.frame, columns.numerator, columns.denominator, columns.keys
     counts = check_counts(frame, [num, den], keys)

@@ -547,6 +547,10 @@ def unit_rows(
     return table_units(frame, match, [num, den], rules, others, strata=True)
 
 
+#: The default of :func:`compute_wide`: total rows checked, duplicates an error.
+OFFICE_UNITS = UnitRules()
+
+
 def compute_wide(
     frame: pd.DataFrame,
     indicators: Sequence[str | Indicator] | None = None,
@@ -556,7 +560,7 @@ def compute_wide(
     shape: Shape = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
-    unit_rules: UnitRules = UnitRules(),
+    unit_rules: UnitRules = OFFICE_UNITS,
     rules: RulesArg | bool = True,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:

@@ -150,10 +150,9 @@ def funnel(
         chosen = resolve(indicator)
         kind = statistic or indicator_statistic(chosen)
         multiplier, indicator_id = float(chosen.scale), chosen.id
-        columns = analysis_columns(frame, chosen, numerator, denominator, keys)
-        frame, num, den, keys, found = (
-            columns.frame, columns.numerator, columns.denominator, columns.keys, columns.checks
-        )
+        labelled = analysis_columns(frame, chosen, numerator, denominator, keys)
+        frame, num, den = labelled.frame, labelled.numerator, labelled.denominator
+        keys, found = labelled.keys, labelled.checks
     counts = check_counts(frame, [num, den], keys)
     x, n = counts[num], counts[den]
     codes, labels = group_codes(frame, keys)

@@ -88,7 +88,12 @@ def analysis_columns(
         periods = [*periods, when]
     others = [k for k in keys if k not in areas and k not in periods]
     units, checks = office_units(
-        frame, areas=areas, periods=periods, counts=[num, den], others=others, sums=False,
+        frame,
+        areas=areas,
+        periods=periods,
+        counts=[num, den],
+        others=others,
+        sums=False,
         totals=totals,
     )
     return Found(units, num, den, keys, when, checks)
@@ -98,4 +103,3 @@ def _builtin() -> Catalog:
     from mch_indicators._catalog import builtin_catalog
 
     return builtin_catalog()
-

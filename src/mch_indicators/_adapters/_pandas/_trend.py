@@ -19,7 +19,6 @@ from mch_indicators._adapters._pandas._columns import (
     check_frame,
     group_codes,
     numbers,
-    require,
     resolve,
     row_label,
 )

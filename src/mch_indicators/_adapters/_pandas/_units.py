@@ -63,9 +63,7 @@ def check_unit_options(totals: object, duplicates: object) -> None:
 def label_columns(match: ColumnMatch) -> tuple[list[Hashable], list[Hashable]]:
     """The area columns (coarsest first) and the period columns a match found."""
     areas = [match.fields[f.id] for f in fields() if f.role == "area" and f.id in match.fields]
-    periods = [
-        match.fields[f.id] for f in fields() if f.role == "period" and f.id in match.fields
-    ]
+    periods = [match.fields[f.id] for f in fields() if f.role == "period" and f.id in match.fields]
     return areas, periods
 
 
@@ -203,7 +201,7 @@ def _by_sum(table: _Table) -> None:
     pd = pandas()
     parts = [*table.other_text, *table.period_text]
     if parts:
-        keys = pd.DataFrame({i: texts for i, texts in enumerate(parts)})
+        keys = pd.DataFrame(dict(enumerate(parts)))
         codes = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
     else:
         codes = np.zeros(len(table.frame), dtype=np.intp)
@@ -258,10 +256,10 @@ def _blank_periods(table: _Table) -> None:
 
 def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArray) -> list[Any]:
     """The checks of one total row: what it is, and each column that disagrees."""
-    name = dict(
-        unit=table.unit_of(position) or "(blank)", period=table.period_of(position),
-        row=table.row_name(position), units=int(parts.sum()),
-    )  # fmt: skip
+    name = {
+        "unit": table.unit_of(position) or "(blank)", "period": table.period_of(position),
+        "row": table.row_name(position), "units": int(parts.sum()),
+    }  # fmt: skip
     code = "total_row" if table.how[position] == "label" else "total_row_sum"
     rows = [check_row(code, **name)]
     for column, reported, part_values in zip(
@@ -289,10 +287,10 @@ def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
     keep = units.copy()
     for position in np.flatnonzero(~units):
         parts = _parts(table, int(position), units)
-        name = dict(
-            unit=table.unit_of(int(position)), period=table.period_of(int(position)),
-            row=table.row_name(int(position)),
-        )  # fmt: skip
+        name = {
+            "unit": table.unit_of(int(position)), "period": table.period_of(int(position)),
+            "row": table.row_name(int(position)),
+        }  # fmt: skip
         if not parts.any():  # 全县 over no units: the area itself
             keep[position] = True
             checks.append(check_row("total_alone", **name))
@@ -314,7 +312,7 @@ def _duplicates(
     pd = pandas()
     if not keys or len(frame) < 2:
         return frame, []
-    key_frame = pd.DataFrame({i: t for i, t in enumerate(texts)})
+    key_frame = pd.DataFrame(dict(enumerate(texts)))
     repeated = key_frame.duplicated(keep=False).to_numpy()
     if not repeated.any():
         return frame, []
@@ -414,8 +412,8 @@ def office_units(
         return (frame if keep.all() else as_frame(frame[keep])), checks
     _blank_periods(table)
     units = frame if keep.all() else as_frame(frame[keep])
-    texts = [t[keep] for t in (*table.area_text, *table.period_text, *table.other_text)]
+    key_texts = [t[keep] for t in (*table.area_text, *table.period_text, *table.other_text)]
     units, summed = _duplicates(
-        units, [*areas, *periods, *others], list(counts), duplicates, texts
+        units, [*areas, *periods, *others], list(counts), duplicates, key_texts
     )
     return units, [*checks, *summed]

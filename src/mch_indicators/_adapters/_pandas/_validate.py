@@ -152,10 +152,10 @@ def validate(
     >>> print(found["message_zh"].iloc[0])
     第0行：甲乡2024不符合“新生儿死亡数≤婴儿死亡数”（新生儿死亡数5，婴儿死亡数3）
     """
+    import pandas as pd
+
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._catalog import builtin_catalog
-
-    import pandas as pd
 
     frame = check_frame(table, "validate")
     chosen = catalog if catalog is not None else builtin_catalog()

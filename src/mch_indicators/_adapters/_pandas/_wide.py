@@ -51,8 +51,8 @@ if TYPE_CHECKING:
 __all__ = [
     "AS_UNITS",
     "Shape",
-    "UnitRules",
     "Substitutes",
+    "UnitRules",
     "check_substitute",
     "located",
     "long_counts",
