@@ -55,13 +55,23 @@ def read_table(
     decimal : {".", ","}, default "."
         The decimal mark of numbers in text. With ``"."`` a comma may only group
         thousands (``26,954``); ``9,5`` is refused rather than read as 95.
+    limits : ReadLimits, optional
+        How large a workbook (cells, inflated bytes, compression ratio) or a
+        text table (columns) is read; beyond, a typed error naming the limit,
+        before the Excel engine sees the file (default: :class:`ReadLimits`).
 
     Returns
     -------
     pandas.DataFrame
-        Columns as in the header (surrounding spaces removed; title rows above
-        the header, with at most one filled cell, are skipped; empty rows and
-        empty unnamed columns dropped). A column whose cells are all numbers or
+        Columns as in the header (surrounding spaces removed; empty rows and
+        empty unnamed columns dropped). As offices lay tables out: title rows
+        and rows naming the reporting unit or the unit of counts (填报单位：…,
+        单位：人) above the header are skipped; two header rows are joined
+        (孕产妇 over 死亡数: 孕产妇死亡数); notes and signature rows under the
+        table (注：…, 填表人, 审核人, 填报日期) end it; merged cells of a workbook
+        take the value of their range; ``2024年`` and ``2024年度`` are years.
+        Each of these, and hidden rows and columns, is a row of the read's data
+        checks, :func:`mch_indicators.checks` of the frame. A column whose cells are all numbers or
         missing (empty, ``NA``, ``N/A``, ``NaN``, ``null``, ``-``, ``缺失``...)
         becomes numeric (int64 when all are whole and present, float64 with NaN
         otherwise); codes with leading zeros and every other column stay text.
@@ -75,7 +85,10 @@ def read_table(
         the encodings tried and the line); the delimiter given is wrong (naming
         the right one); a sheet is not in the workbook (listing them); the file
         is empty, names a column twice, or a row has more or fewer fields than
-        the header (naming the line).
+        the header (naming the line); a field over 128 KB (naming the line); a
+        row of data after the notes; a formula never calculated (naming the
+        cell); bytes that read as Latin-1 rather than GBK (showing the line
+        both ways); a workbook beyond ``limits``.
 
     Examples
     --------
