@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mch_indicators._adapters._pandas._columns import as_list, require
+from mch_indicators._adapters._pandas._columns import as_list, check_counts, require
 from mch_indicators._adapters._pandas._compute import single_columns
 from mch_indicators._adapters._pandas._units import Totals, label_columns, office_units
 from mch_indicators._checks import CheckRow
@@ -79,6 +79,7 @@ def analysis_columns(
     num, den, _ = single_columns(frame, indicator, numerator, denominator, None, catalog)
     keys = [_label_column(frame, str(key), catalog) for key in as_list(by)]
     when = _label_column(frame, period, catalog) if period is not None else None
+    check_counts(frame, [num, den], [*keys, *([when] if when else [])])  # names rows by keys
     try:
         match = match_columns([c for c in frame.columns if c not in {num, den}], catalog=catalog)
     except MCHIndicatorsError:

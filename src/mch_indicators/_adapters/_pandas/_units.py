@@ -322,8 +322,14 @@ def _duplicates(
     shown = " ".join(t[first] for t in texts if t[first])
     if duplicates == "error":
         rows = [label_of(frame.index, int(p)) for p in same[:2]]
+        named = (
+            f"rows {rows[0]!r} and {rows[1]!r}"
+            if rows[0] != rows[1]
+            else f"the rows at positions {int(same[0])} and {int(same[1])} (both labelled "
+            f"{rows[0]!r})"
+        )
         raise InvalidInputError(
-            f"rows {rows[0]!r} and {rows[1]!r} are both {shown}: one row per unit and period; "
+            f"{named} are both {shown}: one row per unit and period; "
             "correct the table, or pass duplicates='sum' if the rows are parts to be added up "
             "(the sum is then listed in the checks)",
             row=rows[1],
