@@ -41,6 +41,7 @@ __all__ = [
     "CheckRow",
     "CheckTable",
     "attach",
+    "cell_text",
     "check_row",
     "checks",
     "checks_of",
@@ -86,12 +87,22 @@ class CellMarks:
         return self
 
 
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A cell or label as a message and a key show it: ``""`` for blank, ``2024`` not ``2024.0``.
+
+    Examples
+    --------
+    >>> cell_text(None), cell_text(float("nan")), cell_text(2024.0), cell_text(" 甲县 ")
+    ('', '', '2024', '甲县')
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value)
+    return str(value).strip()
+
+
+_text = cell_text
 
 
 def _number(value: object) -> float:

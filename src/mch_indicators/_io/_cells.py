@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._checks import PERCENT_KEY, CellMarks, CheckRow, attach, check_row
+from mch_indicators._checks import PERCENT_KEY, CellMarks, CheckRow, attach, cell_text, check_row
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._bounds import SheetFacts
 from mch_indicators._io._numbers import Decimal, parse_numbers
@@ -63,16 +63,8 @@ def _filled(cells: pd.DataFrame) -> Any:
     return (~_blank(cells)).sum(axis=1)
 
 
-def _cell_text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _row_texts(cells: pd.DataFrame, position: int) -> list[str]:
-    return [_cell_text(v) for v in cells.iloc[position].tolist()]
+    return [cell_text(v) for v in cells.iloc[position].tolist()]
 
 
 def header_position(cells: pd.DataFrame) -> int:
@@ -196,7 +188,7 @@ def note_end(
             )
     rows = [int(cells.index[p]) for p in range(end, len(cells)) if has[p]]
     texts = [
-        "  ".join(_cell_text(v) for v in values[p] if _cell_text(v))
+        "  ".join(cell_text(v) for v in values[p] if cell_text(v))
         for p in range(end, len(cells))
         if has[p]
     ]
@@ -207,7 +199,7 @@ def note_end(
 def check_header(row: pd.Series[Any] | list[str], name: str, where: str = "") -> list[str]:
     """The header's names (stripped); a name given twice is an error."""
     values = row if isinstance(row, list) else row.tolist()
-    header = [_cell_text(v) for v in values]
+    header = [cell_text(v) for v in values]
     seen: set[str] = set()
     for cell in header:
         if cell and cell in seen:

@@ -109,13 +109,14 @@ def _split_lines(text: str) -> list[str]:
 
 
 def _head(
-    text: str, delimiter: str, name: str, records: int = 1000
+    text: str, delimiter: str, name: str, records: int | None = 1000
 ) -> tuple[pd.DataFrame, list[int]]:
-    """The first records as cells by line, and how many fields each has.
+    """The first records (all with None) as cells by line, and how many fields each has.
 
     Ragged rows are padded, so that title rows above the header are allowed.
     """
-    reader = csv.reader(io.StringIO(_prefix(text, records)), delimiter=delimiter)
+    source = text if records is None else _prefix(text, records)
+    reader = csv.reader(io.StringIO(source), delimiter=delimiter)
     rows, lines, previous = [], [], 0
     try:
         for row in islice(reader, records):
@@ -175,21 +176,7 @@ def _check_limits(text: str, delimiter: str, name: str, columns: int) -> None:
 
 def _all_cells(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, list[int]]:
     """Every record as text cells by line (ragged rows padded), and its number of fields."""
-    rows, lines, previous = [], [], 0
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        for row in reader:
-            rows.append(row)
-            lines.append(previous + 1)
-            previous = reader.line_num
-    except csv.Error as error:
-        raise InvalidInputError(f"{name}:{previous + 1}: not readable ({error})") from None
-    width = max((len(row) for row in rows), default=0)
-    padded = [row + [""] * (width - len(row)) for row in rows]
-    module = _pandas()
-    index = module.Index(lines, name="line")
-    cells = cast("pd.DataFrame", module.DataFrame(padded, index=index, dtype=object))
-    return cells, [len(row) for row in rows]
+    return _head(text, delimiter, name, None)
 
 
 def _has_notes(text: str) -> bool:

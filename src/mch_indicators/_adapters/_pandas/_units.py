@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
-from mch_indicators._checks import CheckRow, check_row
+from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import fields
 from mch_indicators._layout import Layout, is_subtotal_label, is_total_label, layout
@@ -71,17 +71,9 @@ def _texts(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
     """A label column as stripped text, ``""`` for a blank cell (factorized: one pass in C)."""
     pd = pandas()
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    shown = [_text(value) for value in uniques.tolist()] + [""]
+    shown = [cell_text(value) for value in uniques.tolist()] + [""]
     table = np.array(shown, dtype=object)
     return table[np.where(codes < 0, len(shown) - 1, codes)]
-
-
-def _text(value: object) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _classify(texts: npt.NDArray[np.object_], words: Layout) -> tuple[BoolArray, BoolArray]:

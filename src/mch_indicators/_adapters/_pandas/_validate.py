@@ -16,7 +16,14 @@ import numpy as np
 from mch_indicators._adapters._pandas._columns import check_frame, label_of, numbers
 from mch_indicators._adapters._pandas._units import Duplicates, Totals
 from mch_indicators._adapters._pandas._wide import UnitRules, placed, table_units
-from mch_indicators._checks import CHECK_COLUMNS, CheckRow, attach, check_row, checks_of
+from mch_indicators._checks import (
+    CHECK_COLUMNS,
+    CheckRow,
+    attach,
+    cell_text,
+    check_row,
+    checks_of,
+)
 from mch_indicators._errors import MCHIndicatorsError
 from mch_indicators._validation import Rule, rules_for
 
@@ -37,12 +44,8 @@ def _place(frame: pd.DataFrame, match: ColumnMatch, position: int) -> tuple[str,
     areas, periods = label_columns(match)
 
     def shown(columns: list[Hashable]) -> str:
-        parts = [frame[c].iloc[position] for c in columns]
-        return "/".join(
-            str(int(p)) if isinstance(p, float) and p.is_integer() else str(p)
-            for p in parts
-            if p is not None and p == p and str(p).strip()
-        )
+        parts = (cell_text(frame[c].iloc[position]) for c in columns)
+        return "/".join(p for p in parts if p)
 
     return shown(areas), shown(periods)
 

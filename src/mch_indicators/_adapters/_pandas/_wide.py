@@ -39,7 +39,7 @@ from mch_indicators._adapters._pandas._units import (
     label_columns,
     office_units,
 )
-from mch_indicators._checks import CheckRow, check_row
+from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
 
 if TYPE_CHECKING:
@@ -211,14 +211,7 @@ def _places(frame: pd.DataFrame, label_columns: list[Hashable]) -> list[str]:
 
 
 def _label_texts(series: pd.Series[Any]) -> list[str]:
-    def shown(value: object) -> str:
-        if value is None or (isinstance(value, float) and value != value):
-            return ""
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-
-    return [shown(v) for v in series.tolist()]
+    return [cell_text(v) for v in series.tolist()]
 
 
 @dataclass(frozen=True, slots=True)
