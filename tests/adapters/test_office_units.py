@@ -276,7 +276,7 @@ def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     )
 
 
-@settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.filter_too_much])
 @given(office_tables(), st.sampled_from(["合计", "总计", "全县", "Total", ""]),
        st.sampled_from(["top", "bottom"]))  # fmt: skip
 def test_added_total_rows_change_nothing_but_the_checks(table, label, where):
@@ -290,7 +290,7 @@ def test_added_total_rows_change_nothing_but_the_checks(table, label, where):
     )
 
 
-@settings(deadline=None, max_examples=25, suppress_health_check=[HealthCheck.filter_too_much])
+@settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.filter_too_much])
 @given(office_tables(), st.data())
 def test_a_duplicated_row_is_an_error_naming_it_or_summed_when_asked(table, data):
     position = data.draw(st.integers(0, len(table) - 1))
