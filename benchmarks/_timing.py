@@ -25,30 +25,17 @@ def best_of(function: Callable[[], Any], repeats: int, *, warm_up: bool | None =
 
 def interleaved(
     functions: dict[str, Callable[[], Any]], rounds: int
-) -> dict[str, dict[str, float]]:
-    """Time each function once per round, the rounds interleaved (a, b, a, b...).
+) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds of each function in each of ``rounds`` rounds, taken in turn.
 
-    After one untimed warm-up of each, every round runs every function once, so
-    that the load of a shared machine falls on all of them alike. Returns, per
-    function, the best and the spread (worst over best) of wall time
-    (``perf_counter``) and of CPU time of this process (``process_time``).
+    Round r runs every function once before round r + 1 starts, so that a change of
+    the machine's load falls on all of them alike. CPU time is the process's
+    (all threads), from :func:`time.process_time`.
     """
-    for function in functions.values():
-        function()
-    wall: dict[str, list[float]] = {name: [] for name in functions}
-    cpu: dict[str, list[float]] = {name: [] for name in functions}
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in functions}
     for _ in range(rounds):
         for name, function in functions.items():
-            start, start_cpu = time.perf_counter(), time.process_time()
+            wall, cpu = time.perf_counter(), time.process_time()
             function()
-            wall[name].append(time.perf_counter() - start)
-            cpu[name].append(time.process_time() - start_cpu)
-    return {
-        name: {
-            "wall": min(wall[name]),
-            "wall_spread": max(wall[name]) / min(wall[name]),
-            "cpu": min(cpu[name]),
-            "cpu_spread": max(cpu[name]) / max(min(cpu[name]), 1e-9),
-        }
-        for name in functions
-    }
+            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    return times
