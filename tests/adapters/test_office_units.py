@@ -125,7 +125,7 @@ def test_two_rows_of_one_unit_and_period_are_an_error_unless_summed_on_request()
          "孕产妇死亡数": [0, 1, 1]}
     )  # fmt: skip
     for call in (mch.compute, mch.pool, mch.report):
-        with pytest.raises(mch.InvalidInputError, match="rows 0 and 2 are both 甲县 2024"):
+        with pytest.raises(mch.InvalidInputError, match="two rows for 甲县 2024: rows 0 and 2"):
             call(table)
     with pytest.raises(mch.InvalidInputError, match="rows 0 and 2"):
         mch.funnel(table, "MMR")

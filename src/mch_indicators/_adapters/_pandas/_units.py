@@ -321,7 +321,7 @@ def _duplicates(
             f"{rows[0]!r})"
         )
         raise InvalidInputError(
-            f"{named} are both {shown}: one row per unit and period; "
+            f"two rows for {shown}: {named}; one row per unit and period; "
             "correct the table, or pass duplicates='sum' if the rows are parts to be added up "
             "(the sum is then listed in the checks)",
             row=rows[1],
