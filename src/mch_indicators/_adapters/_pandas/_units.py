@@ -76,6 +76,16 @@ def _texts(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
     return table[np.where(codes < 0, len(shown) - 1, codes)]
 
 
+def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) -> bool:
+    """Whether any distinct label of the area columns is a total word (a pass in C each)."""
+    pd = pandas()
+    for column in areas:
+        distinct = pd.unique(frame[column].to_numpy(dtype=object))
+        if any(is_total_label(cell_text(v), words) for v in distinct.tolist()):
+            return True
+    return False
+
+
 def _classify(texts: npt.NDArray[np.object_], words: Layout) -> tuple[BoolArray, BoolArray]:
     """Per row, whether its label is a total word, and whether it is a subtotal word."""
     distinct = list(dict.fromkeys(texts.tolist()))
@@ -388,6 +398,8 @@ def office_units(
     if not areas and not periods:
         return frame, []
     words = layout().with_totals(total_labels) if total_labels else layout()
+    if strata and duplicates == "error" and not _any_total(frame, areas, words):
+        return frame, []  # strata with no total label: nothing to do (no pass per row)
     table = _read(frame, areas, periods, others, counts)
     checks: list[Any] = []
     if totals == "keep":
