@@ -233,6 +233,22 @@ def test_every_entry_point_takes_the_offices_headers():
     ]
 
 
+def test_checks_travel_with_the_frame_and_never_break_pandas():
+    import copy
+    import pickle
+
+    out = mch.compute(townships(total_births=10556))
+    found = mch.checks(out)
+    for moved in (pickle.loads(pickle.dumps(out)), copy.deepcopy(out), out.copy(), out.head(3)):
+        pd.testing.assert_frame_equal(mch.checks(moved), found)
+    both = pd.concat([out, out])  # pandas compares attrs: the checks table compares by rows
+    pd.testing.assert_frame_equal(mch.checks(both), found)
+    assert mch.checks(pd.DataFrame({"a": [1]})).empty
+    assert list(mch.checks(out).columns) == [
+        "check", "unit", "period", "item", "reported", "expected", "message_zh", "message_en",
+    ]  # fmt: skip
+
+
 # -- generated tables ---------------------------------------------------------------------
 
 NAMES = ["城关镇", "东乡", "西乡", "南乡", "北乡", "河口镇", "新村乡", "石门镇"]
