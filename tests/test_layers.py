@@ -6,7 +6,8 @@ makes is collected, at module level and inside functions alike; imports under
 
 - the graph of the package's modules has no cycle;
 - :mod:`mch_indicators.stats` imports only numpy (scipy and numba lazily),
-  the standard library, itself and the exception module: no catalog, no pandas;
+  the standard library, itself, the exception module and the input checks
+  (``_validate``): no catalog, no pandas;
 - every import goes to the same layer or a lower one (definitions and errors ->
   model and statistics -> catalog -> compute -> adapters -> surfaces), with the
   exceptions listed, each with its reason.
@@ -29,6 +30,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._version": 0,
     "mch_indicators.definitions": 0,
     "mch_indicators.datasets": 0,
+    "mch_indicators._validate": 0,  # input checks shared by stats, the model and adapters
     "mch_indicators._unitspec": 1,
     "mch_indicators._labels": 1,
     "mch_indicators.units": 1,
@@ -224,8 +226,9 @@ def test_stats_is_numpy_only():
                 name = target.removeprefix("external:")
                 assert name in stdlib | STATS_MAY_IMPORT, f"{module} imports {name}"
             else:
-                assert target.startswith("mch_indicators.stats") or target == (
-                    "mch_indicators._errors"
+                assert target.startswith("mch_indicators.stats") or target in (
+                    "mch_indicators._errors",
+                    "mch_indicators._validate",
                 ), f"{module} imports {target}"
 
 

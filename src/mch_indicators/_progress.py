@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._targets import Target, TargetStatus
-from mch_indicators.stats._inputs import align_labelled, check_broadcast, coerce_values
+from mch_indicators._validate import align_labelled, check_broadcast, coerce_values
 from mch_indicators.stats._trends import projection
 from mch_indicators.stats._trends import required_arr as numeric_required_arr
 

@@ -12,8 +12,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators._validate import level_label, owned
 from mch_indicators.stats._flags import Flag, flag_label_array
-from mch_indicators.stats._inputs import level_label, owned
 from mch_indicators.stats._reliability import Suppression, relative_standard_error
 
 if TYPE_CHECKING:

@@ -23,7 +23,7 @@ from pydantic import Field, model_validator
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
 from mch_indicators._unitspec import resolve_unit
-from mch_indicators.stats._inputs import align_labelled, coerce_values
+from mch_indicators._validate import align_labelled, coerce_values
 
 if TYPE_CHECKING:
     from mch_indicators._result import Result
