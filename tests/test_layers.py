@@ -31,6 +31,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators.definitions": 0,
     "mch_indicators.datasets": 0,
     "mch_indicators._validate": 0,  # input checks shared by stats, the model and adapters
+    "mch_indicators._deprecation": 0,
     "mch_indicators._unitspec": 1,
     "mch_indicators._labels": 1,
     "mch_indicators.units": 1,
@@ -51,6 +52,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._render_html": 5,
     "mch_indicators._api": 6,
     "mch_indicators.export": 6,
+    "mch_indicators.interop": 6,  # DHIS2 read in; computes through the API
     "mch_indicators._report": 6,
     "mch_indicators.plot": 6,  # charts: a surface over results, matplotlib only here
     # what Catalog.to_json writes: definitions only, below the catalog

@@ -34,7 +34,7 @@ from mch_indicators._errors import (
 from mch_indicators._version import __version__
 
 if TYPE_CHECKING:
-    from mch_indicators import export, plot, records, stats, units
+    from mch_indicators import export, interop, plot, records, stats, units
     from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
     from mch_indicators._api import (
         compare,
@@ -146,6 +146,7 @@ __all__ = [
     "export",
     "funnel",
     "get",
+    "interop",
     "isr",
     "load_definitions",
     "match_columns",
@@ -215,7 +216,7 @@ _LAZY = {
     ),
     "thread_limit": "stats._engine",
 }
-_SUBMODULES = {"export", "plot", "records", "stats", "testing", "units"}
+_SUBMODULES = {"export", "interop", "plot", "records", "stats", "testing", "units"}
 
 
 def __getattr__(name: str) -> object:

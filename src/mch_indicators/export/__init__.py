@@ -3,9 +3,8 @@
 One module per format, each turning definitions into plain dicts or rows, with
 no format library needed to build them (writing ``.xlsx`` uses openpyxl, the
 ``xlsx`` extra). :func:`catalog` writes a file in any format; :func:`dumps`
-returns the text. DHIS2 also works the other way: :func:`read_dhis2_metadata`
-reads DHIS2 indicators into definitions and :func:`compute_data_values`
-computes on a DHIS2 data value set.
+returns the text. Reading other systems' definitions and data (DHIS2) is
+:mod:`mch_indicators.interop`.
 
 >>> import mch_indicators as mch
 >>> text = mch.export.dumps("json", ids=["maternal_mortality_ratio"])
@@ -22,14 +21,9 @@ from pathlib import Path
 from typing import Literal
 
 from mch_indicators._catalog import Catalog
+from mch_indicators._deprecation import warn_renamed
 from mch_indicators.export._csv import flatten, indicator_table, to_csv
 from mch_indicators.export._dhis2 import UID_PATTERN, dhis2_metadata, dhis2_uid
-from mch_indicators.export._dhis2_read import (
-    Dhis2Definitions,
-    compute_data_values,
-    read_data_value_set,
-    read_dhis2_metadata,
-)
 from mch_indicators.export._fhir import fhir_bundle, fhir_id, fhir_measure
 from mch_indicators.export._json import catalog_document, to_json
 from mch_indicators.export._jsonschema import json_schema
@@ -40,11 +34,9 @@ __all__ = [
     "FORMATS",
     "SCHEMA_VERSION",
     "UID_PATTERN",
-    "Dhis2Definitions",
     "Format",
     "catalog",
     "catalog_document",
-    "compute_data_values",
     "dhis2_metadata",
     "dhis2_uid",
     "dumps",
@@ -55,13 +47,16 @@ __all__ = [
     "flatten",
     "indicator_table",
     "json_schema",
-    "read_data_value_set",
-    "read_dhis2_metadata",
     "sheets",
     "to_csv",
     "to_json",
     "write_xlsx",
 ]
+
+#: The DHIS2 readers, moved to :mod:`mch_indicators.interop` (deprecated here).
+_MOVED_TO_INTEROP = frozenset(
+    {"Dhis2Definitions", "compute_data_values", "read_data_value_set", "read_dhis2_metadata"}
+)
 
 Format = Literal["json", "jsonschema", "csv", "xlsx", "dhis2", "fhir"]
 #: The formats :func:`catalog` writes.
@@ -129,3 +124,13 @@ def catalog(
         text = dumps(format, catalog=catalog, ids=ids)
         target.write_text(text, encoding="utf-8-sig" if format == "csv" else "utf-8")
     return target
+
+
+def __getattr__(name: str) -> object:
+    """The deprecated spellings: the DHIS2 readers now live in :mod:`mch_indicators.interop`."""
+    if name in _MOVED_TO_INTEROP:
+        import mch_indicators.interop as interop
+
+        warn_renamed(f"mch_indicators.export.{name}", f"mch_indicators.interop.{name}")
+        return getattr(interop, name)
+    raise AttributeError(f"module 'mch_indicators.export' has no attribute {name!r}")
