@@ -49,7 +49,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._progress": 4,
     "mch_indicators._adapters": 5,
     "mch_indicators._render": 5,
-    "mch_indicators._render_html": 5,
+    "mch_indicators._views": 5,
     "mch_indicators._api": 6,
     "mch_indicators.export": 6,
     "mch_indicators.interop": 6,  # DHIS2 read in; computes through the API
@@ -82,10 +82,10 @@ UPWARD = {
     # Notebook display: ``_repr_html_`` and ``__repr__`` are one-line methods that hand
     # the object to the rendering layer; the imports are inside them, so the models
     # never load it unless a notebook asks.
-    ("mch_indicators._model", "mch_indicators._render_html"),
-    ("mch_indicators._result", "mch_indicators._render_html"),
-    ("mch_indicators._targets", "mch_indicators._render_html"),
-    ("mch_indicators._catalog", "mch_indicators._render_html"),
+    ("mch_indicators._model", "mch_indicators._views"),
+    ("mch_indicators._result", "mch_indicators._views"),
+    ("mch_indicators._targets", "mch_indicators._views"),
+    ("mch_indicators._catalog", "mch_indicators._views"),
     # Catalog.to_frame is the flat export as a DataFrame: one table, one implementation.
     ("mch_indicators._catalog", "mch_indicators.export._csv"),
 }

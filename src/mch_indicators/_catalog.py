@@ -188,7 +188,7 @@ class Catalog(Mapping[str, Indicator]):
         return f"<Catalog of {len(self)} indicators>"
 
     def _repr_html_(self) -> str:
-        from mch_indicators._render_html import catalog_html
+        from mch_indicators._views import catalog_html
 
         return catalog_html(self)
 

@@ -476,7 +476,7 @@ class Result:
         return self.__repr__()
 
     def _repr_html_(self) -> str:
-        from mch_indicators._render_html import result_html
+        from mch_indicators._views import result_html
 
         return result_html(self)
 

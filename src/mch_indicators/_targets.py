@@ -301,12 +301,12 @@ class Target(_Frozen):
         )  # fmt: skip
 
     def __repr__(self) -> str:
-        from mch_indicators._render_html import target_repr
+        from mch_indicators._views import target_repr
 
         return target_repr(self)
 
     def _repr_html_(self) -> str:
-        from mch_indicators._render_html import target_html
+        from mch_indicators._views import target_html
 
         return target_html(self)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import mch_indicators as mch
-from mch_indicators._render_html import MAX_ROWS
+from mch_indicators._views import MAX_ROWS
 
 VOID = {"br", "input", "hr", "img", "meta", "link", "wbr"}
 
