@@ -21,7 +21,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from mch_indicators._adapters._accessor import install as _install_accessor
 from mch_indicators._errors import (
     AmbiguousIndicatorError,
     ConfigurationError,
@@ -32,6 +31,7 @@ from mch_indicators._errors import (
     UnknownIndicatorError,
 )
 from mch_indicators._version import __version__
+from mch_indicators._wiring import install as _install
 
 if TYPE_CHECKING:
     from mch_indicators import export, interop, plot, records, stats, units
@@ -242,4 +242,4 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-_install_accessor()  # df.mch, once pandas is imported (pandas is not imported here)
+_install()  # the lower layers' hooks, and df.mch when pandas is here (it is not imported)
