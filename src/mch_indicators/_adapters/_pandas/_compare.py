@@ -12,15 +12,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_list,
     check_counts,
     check_frame,
-    count_columns,
     group_codes,
-    require,
-    resolve,
     row_label,
 )
 from mch_indicators._errors import InvalidInputError
