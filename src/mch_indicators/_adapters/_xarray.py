@@ -19,7 +19,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR, align_labelled
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import xarray as xr

@@ -14,7 +14,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._model import Indicator, Term
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.records._rules import Rule, RuleBook, builtin_rules
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     from types import ModuleType

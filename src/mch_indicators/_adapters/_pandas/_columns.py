@@ -18,7 +18,7 @@ from mch_indicators._io._numbers import describe_bad_number, parse_numbers
 from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
 from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR
-from mch_indicators.stats._flags import Flag, flag_labels
+from mch_indicators.stats import Flag, flag_labels
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -21,7 +21,7 @@ from mch_indicators._adapters._pandas._columns import (
 )
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
-from mch_indicators.stats._compare import compare_to_benchmark
+from mch_indicators.stats import compare_to_benchmark
 
 if TYPE_CHECKING:
     import pandas as pd

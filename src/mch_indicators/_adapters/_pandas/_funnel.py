@@ -22,8 +22,8 @@ from mch_indicators._adapters._pandas._compare import indicator_statistic
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
 from mch_indicators._optional import pandas
-from mch_indicators.stats._dispersion import funnel_dispersion
-from mch_indicators.stats._funnels import GRID_POINTS, funnel_limits, funnel_significance
+from mch_indicators.stats import funnel_dispersion, funnel_limits, funnel_significance
+from mch_indicators.stats._funnels import GRID_POINTS
 
 if TYPE_CHECKING:
     import pandas as pd

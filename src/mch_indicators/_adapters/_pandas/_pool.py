@@ -32,7 +32,7 @@ from mch_indicators._adapters._pandas._compute import (
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd

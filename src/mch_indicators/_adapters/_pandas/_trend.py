@@ -22,8 +22,9 @@ from mch_indicators._adapters._pandas._columns import (
 )
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
-from mch_indicators.stats._trend import MIN_POINTS, Trend
-from mch_indicators.stats._trend import trend as array_trend
+from mch_indicators.stats import Trend
+from mch_indicators.stats import trend as array_trend
+from mch_indicators.stats._trend import MIN_POINTS
 
 if TYPE_CHECKING:
     import pandas as pd
