@@ -75,6 +75,7 @@ if TYPE_CHECKING:
         funnel,
         get,
         isr,
+        joinpoint,
         pool,
         search,
         trend,
@@ -168,6 +169,7 @@ __all__ = [
     "get",
     "interop",
     "isr",
+    "joinpoint",
     "load_definitions",
     "match_columns",
     "plot",
@@ -196,7 +198,7 @@ _LAZY = {
     **dict.fromkeys(
         [
             *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
-            "trend_line",
+            *("trend_line", "joinpoint"),
         ],
         "_api",
     ),
