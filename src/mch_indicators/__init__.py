@@ -20,7 +20,7 @@ start with an underscore are private. A name goes where its rule says:
     :func:`to_excel`); counting records (:func:`count_records`); the errors.
 :mod:`mch_indicators.stats`
     The statistics on plain arrays: numpy in, numpy out, no catalog. A top-level function
-    may share its name with one of these (``trend``, ``dsr``, ``isr``, ``required_arr``):
+    may share its name with one of these (``trend``, ``joinpoint``, ``dsr``, ``required_arr``):
     it is the same statistic taking what the catalog knows (an indicator, a ``Target``,
     a table), and it gives the same numbers. A statistic that needs nothing from the
     catalog lives in ``stats`` only.
