@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._labels import check_lang, column_label, flag_text, unit_header
+from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -179,17 +180,9 @@ def in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
 
     English gives the frame itself; Chinese a renamed copy (县区, 年份, 指标, 数值, 下限...).
     """
-    from mch_indicators._labels import check_lang, column_label
-
     if check_lang(lang) == "en":
         return frame
     renamed = {c: column_label(c, lang) for c in frame.columns if isinstance(c, str)}
     if isinstance(frame.columns, _pandas().MultiIndex):
         return frame.rename(columns=renamed, level=0).rename(columns=renamed, level=1)
     return frame.rename(columns=renamed)
-
-
-def _pandas() -> Any:
-    import pandas as pd
-
-    return pd

@@ -20,6 +20,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._bounds import SheetFacts
 from mch_indicators._io._numbers import Decimal, parse_numbers
 from mch_indicators._layout import is_above_header, is_note
+from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -435,9 +436,3 @@ def _parse(text: pd.Series[Any], decimal: Decimal) -> Any:
             return None
         values[rest] = parsed
     return values
-
-
-def _pandas() -> Any:
-    import pandas as pd
-
-    return pd

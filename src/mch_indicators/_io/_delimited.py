@@ -32,6 +32,7 @@ from mch_indicators._io._cells import (
 )
 from mch_indicators._io._numbers import Decimal
 from mch_indicators._layout import layout
+from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -371,9 +372,3 @@ def _parser_problem(name: str, message: str, delimiter: str) -> str:
             f"({DELIMITERS.get(delimiter, repr(delimiter))}-separated)"
         )
     return f"{name}: not a readable delimited table ({message})"
-
-
-def _pandas() -> Any:
-    import pandas as pd
-
-    return pd

@@ -12,14 +12,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_list,
     check_counts,
     check_frame,
     group_codes,
-    require,
-    resolve,
     row_label,
 )
 from mch_indicators._adapters._pandas._labelled import analysis_columns
@@ -27,7 +24,7 @@ from mch_indicators._adapters._pandas._units import Totals
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
-from mch_indicators.stats._compare import compare_to_benchmark
+from mch_indicators.stats import compare_to_benchmark
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -16,20 +16,17 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._columns import count_columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
     LabelCodes,
     check_count_range,
     check_frame,
     check_whole,
-    count_columns,
     flag_column,
     flag_masks,
     frame_of,
     label_of,
     numbers,
-    pandas,
-    require,
-    resolve,
     result_columns,
     text_array,
 )
@@ -51,9 +48,10 @@ from mch_indicators._adapters._pandas._wide import (
 from mch_indicators._checks import attach, checks_of
 from mch_indicators._compute import compute_owned
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
+from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._result import limit_columns
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd

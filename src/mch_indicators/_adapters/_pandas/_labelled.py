@@ -15,7 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mch_indicators._adapters._pandas._columns import as_list, check_counts, require
+from mch_indicators._adapters._columns import as_list, require
+from mch_indicators._adapters._pandas._columns import check_counts
 from mch_indicators._adapters._pandas._compute import single_columns
 from mch_indicators._adapters._pandas._units import Totals, label_columns, office_units
 from mch_indicators._checks import CheckRow
@@ -24,7 +25,7 @@ from mch_indicators._errors import MCHIndicatorsError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mch_indicators._adapters._pandas._columns import Columns
+    from mch_indicators._adapters._columns import Columns
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 

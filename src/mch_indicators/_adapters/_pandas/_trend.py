@@ -12,14 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mch_indicators._adapters._columns import Columns, as_list, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_list,
     check_counts,
     check_frame,
     group_codes,
     numbers,
-    resolve,
     row_label,
 )
 from mch_indicators._adapters._pandas._labelled import analysis_columns
@@ -27,8 +25,9 @@ from mch_indicators._checks import attach
 from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
-from mch_indicators.stats._trend import MIN_POINTS, Trend
-from mch_indicators.stats._trend import trend as array_trend
+from mch_indicators.stats import Trend
+from mch_indicators.stats import trend as array_trend
+from mch_indicators.stats._trend import MIN_POINTS
 
 if TYPE_CHECKING:
     import pandas as pd

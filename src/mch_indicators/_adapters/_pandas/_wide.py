@@ -17,14 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from mch_indicators._adapters._pandas._columns import (
-    as_frame,
-    check_whole,
-    label_of,
-    numbers,
-    pandas,
-    resolve,
-)
+from mch_indicators._adapters._columns import resolve
+from mch_indicators._adapters._pandas._columns import as_frame, check_whole, label_of, numbers
 from mch_indicators._adapters._pandas._match import (
     ColumnMatch,
     indicator_label,
@@ -41,6 +35,7 @@ from mch_indicators._adapters._pandas._units import (
 )
 from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
+from mch_indicators._optional import pandas
 
 if TYPE_CHECKING:
     import pandas as pd
