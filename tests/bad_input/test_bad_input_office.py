@@ -68,7 +68,7 @@ def test_non_whole_counts_are_errors_on_every_surface():
         {"dataElement": "live_births", "orgUnit": "A", "period": "2024", "value": "26.954"},
         {"dataElement": "maternal_deaths", "orgUnit": "A", "period": "2024", "value": "2"},
     ]}  # fmt: skip
-    from mch_indicators.export import compute_data_values
+    from mch_indicators.interop import compute_data_values
 
     with pytest.raises(mch.InvalidInputError, match=r"data value \(live_births, A, 2024\)"):
         compute_data_values(values)
