@@ -43,6 +43,14 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from mch_indicators.stats._annual import (
+        annualize,
+        arr,
+        arr_series,
+        percent_decline,
+        projection,
+        required_arr,
+    )
     from mch_indicators.stats._compare import (
         Assessment,
         BenchmarkComparison,
@@ -76,14 +84,6 @@ if TYPE_CHECKING:
     from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
     from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
     from mch_indicators.stats._trend import Change, Trend, trend
-    from mch_indicators.stats._trends import (
-        annualize,
-        arr,
-        arr_series,
-        percent_decline,
-        projection,
-        required_arr,
-    )
 
 __all__ = [
     "METHODS",
@@ -135,6 +135,12 @@ __all__ = [
 
 # name -> the module it lives in; imported on first access (PEP 562)
 _LAZY = {
+    "annualize": "_annual",
+    "arr": "_annual",
+    "arr_series": "_annual",
+    "percent_decline": "_annual",
+    "projection": "_annual",
+    "required_arr": "_annual",
     "Assessment": "_compare",
     "BenchmarkComparison": "_compare",
     "Comparison": "_compare",
@@ -174,12 +180,6 @@ _LAZY = {
     "Change": "_trend",
     "Trend": "_trend",
     "trend": "_trend",
-    "annualize": "_trends",
-    "arr": "_trends",
-    "arr_series": "_trends",
-    "percent_decline": "_trends",
-    "projection": "_trends",
-    "required_arr": "_trends",
 }
 
 

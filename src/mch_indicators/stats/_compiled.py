@@ -14,7 +14,7 @@ from typing import Any
 import numba
 import numpy as np
 
-from mch_indicators.stats._inputs import LARGEST_COUNT, SMALLEST_DENOMINATOR
+from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR
 
 __all__ = ["count_block", "wilson_block"]
 

@@ -25,9 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._flags import FLAG_DTYPE, Flag
-from mch_indicators.stats._gamma import normal_quantile
-from mch_indicators.stats._inputs import (
+from mch_indicators._validate import (
     LARGEST_COUNT,
     SMALLEST_DENOMINATOR,
     align_labelled,
@@ -36,6 +34,8 @@ from mch_indicators.stats._inputs import (
     coerce_counts,
     describe_positions,
 )
+from mch_indicators.stats._flags import FLAG_DTYPE, Flag
+from mch_indicators.stats._gamma import normal_quantile
 from mch_indicators.stats._intervals import BLOCK, CountTable, IntervalMethod, count_table
 from mch_indicators.stats._kernels import FusedKernels, backend_choice, fused_kernels
 from mch_indicators.stats._reliability import Reliability
