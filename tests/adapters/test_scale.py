@@ -333,12 +333,25 @@ def test_nullable_counts_and_ungrouped_standardisation_on_dask():
     )
 
 
-def test_dsr_on_dask_refuses_two_rows_for_one_band_when_computed():
+def test_dsr_on_dask_sums_raw_rows_of_one_group_and_band():
+    """Raw rows (two per group and band here) are summed first, as pandas users do by hand."""
     frame = banded().dropna()
-    doubled = dd.from_pandas(pd.concat([frame, frame.iloc[:1]]), npartitions=2)
-    lazy = mch.dsr(doubled, count="events", population="pop", age="age", by="county",
-                   standard="esp_2013", subset=True)  # fmt: skip
-    with pytest.raises(mch.InvalidInputError, match="two rows for the same group and age band"):
+    halves = frame.assign(events=frame["events"] // 2, pop=frame["pop"] // 2)
+    rest = frame.assign(
+        events=frame["events"] - halves["events"], pop=frame["pop"] - halves["pop"]
+    )
+    raw = dd.from_pandas(pd.concat([halves, rest]), npartitions=3)
+    arguments = {"count": "events", "population": "pop", "age": "age", "by": "county",
+                 "standard": "esp_2013", "subset": True}  # fmt: skip
+    summed = frame.groupby(["county", "age"], as_index=False)[["events", "pop"]].sum()
+    got = sort_rows(assert_meta_agrees(mch.dsr(raw, **arguments)), ["county"])
+    want = sort_rows(mch.dsr(summed, **arguments), ["county"])
+    pd.testing.assert_frame_equal(got, want, rtol=1e-12, atol=0)
+    weights = frame.assign(w=1.0)
+    weights.loc[weights.index[0], "w"] = 2.0
+    clash = dd.from_pandas(pd.concat([weights, frame.assign(w=1.0).iloc[:1]]), npartitions=2)
+    lazy = mch.dsr(clash, **{**arguments, "standard": "w", "subset": False})
+    with pytest.raises(mch.InvalidInputError, match="different standard weights"):
         lazy.compute()
 
 

@@ -149,7 +149,10 @@ def group_sums(
     for column, functions in spec.items():
         wanted = [functions] if isinstance(functions, str) else functions
         aggregations[column] = [_sum_or_nan() if f == "sum_or_nan" else f for f in wanted]
-        names += [column if f != "size" else ROWS for f in wanted]
+        names += [
+            ROWS if f == "size" else column if i == 0 else f"__{f}_{column}__"
+            for i, f in enumerate(wanted)
+        ]
     grouped = frame.groupby(keys, sort=False, observed=True, dropna=False)
     sums = grouped.agg(aggregations, split_out=split_out)
     sums.columns = names
@@ -264,16 +267,24 @@ def pool_dask_frame(
 # -- standardisation --------------------------------------------------------------------------
 
 
-def _finish_dsr(sums: pd.DataFrame, cells: list[str], **arguments: Any) -> pd.DataFrame:
-    """The pandas :func:`dsr` on the table of sums (one row per group and band)."""
-    repeated = sums[sums[ROWS] > 1]
-    if len(repeated):
-        where = ", ".join(f"{k}={repeated[k].iloc[0]!r}" for k in cells)
-        raise InvalidInputError(
-            f"two rows for the same group and age band ({where}); sum them first or add "
-            "the column that tells them apart to by="
-        )
-    return frame_dsr(sums.drop(columns=ROWS), **arguments)
+def _finish_dsr(
+    sums: pd.DataFrame, cells: list[str], weights: str | None, **arguments: Any
+) -> pd.DataFrame:
+    """The pandas :func:`dsr` on the table of sums (one row per group and band).
+
+    A standard given as a column must give the rows of one band one weight.
+    """
+    if weights is not None:
+        lowest = f"__min_{weights}__"
+        differ = sums[sums[weights] != sums[lowest]]
+        if len(differ):
+            where = ", ".join(f"{k}={differ[k].iloc[0]!r}" for k in cells)
+            raise InvalidInputError(
+                f"the rows of one group and age band ({where}) give different standard "
+                f"weights in column {weights!r}"
+            )
+        sums = sums.drop(columns=lowest)
+    return frame_dsr(sums, **arguments)
 
 
 def dsr_dask_frame(
@@ -291,8 +302,11 @@ def dsr_dask_frame(
 ) -> Any:
     """Lazy :func:`dsr`: one distributed sum by group and age band, then the pandas finish.
 
-    The table of sums (one row per group and band) is small and is finished in
-    one partition, where the bands of every group are matched to the standard.
+    The rows may be raw (several rows per group and band, say by district within a
+    county, or one per month): their counts and populations are summed by group
+    and band, as a national table of strata holds them. The table of sums (one
+    row per group and band) is small and is finished in one partition, where the
+    bands of every group are matched to the standard.
     """
     meta = frame._meta
     keys = as_list(by)
@@ -302,9 +316,9 @@ def dsr_dask_frame(
     for column in (count, population):
         check_numeric(meta, column)
     check_confidence(confidence)
-    spec: dict[str, str | list[str]] = {count: ["sum", "size"], population: "sum_or_nan"}
+    spec: dict[str, str | list[str]] = {count: "sum", population: "sum_or_nan"}
     if weights is not None:
-        spec[weights] = "max"  # one row per cell (checked), so any one of its values
+        spec[weights] = ["max", "min"]  # one weight per band (checked in the finish)
     columns = list(dict.fromkeys([*cells, *spec]))
     sums = group_sums(frame[columns], cells, spec, None).repartition(npartitions=1)
     arguments: dict[str, Any] = {
@@ -312,7 +326,7 @@ def dsr_dask_frame(
         "by": by, "confidence": confidence, "multiplier": multiplier,
         "frequency": frequency, "subset": subset,
     }  # fmt: skip
-    finish = partial(_finish_dsr, cells=cells, **arguments)
+    finish = partial(_finish_dsr, cells=cells, weights=weights, **arguments)
     return sums.map_partitions(finish, meta=_dsr_meta(sums._meta, keys, arguments))
 
 

@@ -164,7 +164,8 @@ def dsr(
         ``value``, ``lower``, ``upper``, ``unit``, ``standard``, ``method``, ``flags``.
         Given a dask DataFrame, :func:`mch_indicators.dsr` returns a lazy one:
         one distributed sum by group and age band, then this computation on
-        the table of sums.
+        the table of sums; its rows may be raw (several per group and band, as
+        a national table of strata holds them), and they are summed.
 
     Examples
     --------
