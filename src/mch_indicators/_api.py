@@ -29,7 +29,7 @@ from mch_indicators._adapters._pandas import joinpoint as frame_joinpoint
 from mch_indicators._adapters._pandas import pool as frame_pool
 from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._adapters._pandas import trend_line as frame_trend_line
-from mch_indicators._adapters._spark import is_spark_frame
+from mch_indicators._adapters._spark import dsr_spark, is_spark_frame, isr_spark
 from mch_indicators._catalog import get, search  # here for the names; they live with the catalog
 from mch_indicators._compute import is_lazy
 from mch_indicators._display import in_language
@@ -444,7 +444,9 @@ def dsr(
     frequency: str | None = None,
     subset: bool = False,
 ) -> FrameT:
-    implementation: Callable[..., Any] = dsr_dask_frame if is_dask_frame(frame) else frame_dsr
+    implementation: Callable[..., Any] = frame_dsr
+    if is_dask_frame(frame) or is_spark_frame(frame):
+        implementation = dsr_dask_frame if is_dask_frame(frame) else dsr_spark
     return cast(FrameT, implementation(
         frame, count=count, population=population, age=age, standard=standard, by=by,
         confidence=confidence, multiplier=multiplier, frequency=frequency, subset=subset,
@@ -465,7 +467,9 @@ def isr(
     refvalue: float = 1.0,
     multiplier: float = 100_000,
 ) -> FrameT:
-    implementation: Callable[..., Any] = isr_dask_frame if is_dask_frame(frame) else frame_isr
+    implementation: Callable[..., Any] = frame_isr
+    if is_dask_frame(frame) or is_spark_frame(frame):
+        implementation = isr_dask_frame if is_dask_frame(frame) else isr_spark
     return cast(FrameT, implementation(
         frame, count=count, population=population, reference_count=reference_count,
         reference_population=reference_population, by=by, kind=kind, confidence=confidence,

@@ -524,6 +524,50 @@ def test_spark_compute_and_pool_equal_pandas(spark):
     assert got_pool["flags"].tolist() == want_pool["flags"].astype(str).tolist()
 
 
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical and text columns as Python strings (Spark hands back plain strings)."""
+    kinds = [name for name, dtype in frame.dtypes.items() if dtype.kind not in "fiub"]
+    return frame.astype(dict.fromkeys(kinds, object)).astype(dict.fromkeys(kinds, str))
+
+
+@pytest.mark.spark
+@pytest.mark.filterwarnings(SPARK_ON_PANDAS_3, SPARK_COPY_KEYWORD)
+def test_spark_standardises_as_pandas_raw_rows_summed(spark):
+    """dsr and isr on Spark: Spark's sums, then pandas' finish (relative 1e-12)."""
+    frame = banded().dropna()
+    sdf = spark.createDataFrame(frame)
+    dsr = {"count": "events", "population": "pop", "age": "age", "standard": "esp_2013",
+           "subset": True, "confidence": (0.95, 0.998)}  # fmt: skip
+    with CountTasks() as counter:
+        lazy = mch.dsr(sdf, by=["county", "year"], **dsr)
+        whole = mch.dsr(sdf, **dsr)  # every group's rows summed by band
+    assert counter.tasks == 0
+    keys = ["county", "year"]
+    want = mch.dsr(frame, by=keys, **dsr)
+    pd.testing.assert_frame_equal(
+        _as_text(sort_rows(lazy.toPandas(), keys)), _as_text(sort_rows(want, keys)), rtol=1e-12, atol=0,
+        check_dtype=False,
+    )  # fmt: skip
+    summed = frame.groupby("age", as_index=False)[["events", "pop"]].sum()
+    pd.testing.assert_frame_equal(
+        _as_text(whole.toPandas()),
+        _as_text(mch.dsr(summed, **dsr)),
+        rtol=1e-12,
+        atol=0,
+        check_dtype=False,
+    )
+    isr = {"count": "events", "population": "pop", "reference_count": "ref_events",
+           "reference_population": "ref_pop"}  # fmt: skip
+    for by in ("county", None):
+        got = mch.isr(sdf, by=by, **isr).toPandas()
+        want = mch.isr(frame, by=by, **isr)
+        if by:
+            got, want = sort_rows(got, [by]), sort_rows(want, [by])
+        pd.testing.assert_frame_equal(
+            _as_text(got), _as_text(want), rtol=1e-12, atol=0, check_dtype=False
+        )
+
+
 @pytest.mark.spark
 @pytest.mark.filterwarnings(SPARK_ON_PANDAS_3, SPARK_COPY_KEYWORD)
 def test_spark_pooling_counts_units_and_leaves_out_invalid_rows_as_pandas(spark):

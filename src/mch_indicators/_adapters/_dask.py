@@ -37,10 +37,11 @@ from mch_indicators._adapters._pandas._pool import (
 from mch_indicators._adapters._pandas._standardise import (
     ISR_SUMS,
     check_isr_options,
+    dsr_meta,
+    dsr_of_sums,
     isr_frame,
     isr_rows,
 )
-from mch_indicators._adapters._pandas._standardise import dsr as frame_dsr
 from mch_indicators._adapters._pandas._wide import placed
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
 from mch_indicators._options import ComputeOptions, Options
@@ -267,26 +268,6 @@ def pool_dask_frame(
 # -- standardisation --------------------------------------------------------------------------
 
 
-def _finish_dsr(
-    sums: pd.DataFrame, cells: list[str], weights: str | None, **arguments: Any
-) -> pd.DataFrame:
-    """The pandas :func:`dsr` on the table of sums (one row per group and band).
-
-    A standard given as a column must give the rows of one band one weight.
-    """
-    if weights is not None:
-        lowest = f"__min_{weights}__"
-        differ = sums[sums[weights] != sums[lowest]]
-        if len(differ):
-            where = ", ".join(f"{k}={differ[k].iloc[0]!r}" for k in cells)
-            raise InvalidInputError(
-                f"the rows of one group and age band ({where}) give different standard "
-                f"weights in column {weights!r}"
-            )
-        sums = sums.drop(columns=lowest)
-    return frame_dsr(sums, **arguments)
-
-
 def dsr_dask_frame(
     frame: Any,
     *,
@@ -326,23 +307,8 @@ def dsr_dask_frame(
         "by": by, "confidence": confidence, "multiplier": multiplier,
         "frequency": frequency, "subset": subset,
     }  # fmt: skip
-    finish = partial(_finish_dsr, cells=cells, weights=weights, **arguments)
-    return sums.map_partitions(finish, meta=_dsr_meta(sums._meta, keys, arguments))
-
-
-def _dsr_meta(sums: pd.DataFrame, keys: list[str], arguments: dict[str, Any]) -> pd.DataFrame:
-    """The output of :func:`dsr` with no rows (a standard that fits an empty table)."""
-    from mch_indicators._adapters._pandas._standardise import standardised_frame
-    from mch_indicators._result import limit_columns
-
-    levels = check_confidence(arguments["confidence"])
-    empty = sums[keys].iloc[:0]
-    numbers = {name: empty.index.to_numpy(dtype="float64") for name in ("total_count",
-               "total_pop", "value")}  # fmt: skip
-    for low, high in limit_columns(levels):
-        numbers[low] = numbers[high] = numbers["value"]
-    texts = dict.fromkeys(("unit", "standard", "method"), "")
-    return standardised_frame(empty, numbers, texts, empty.index.to_numpy(dtype="uint16"))
+    finish = partial(dsr_of_sums, cells=cells, weights=weights, **arguments)
+    return sums.map_partitions(finish, meta=dsr_meta(sums._meta[keys], arguments["confidence"]))
 
 
 def _isr_partition(

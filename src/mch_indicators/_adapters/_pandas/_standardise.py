@@ -8,7 +8,7 @@ standard by label, and :func:`mch_indicators.stats.dsr` or
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,8 @@ __all__ = [
     "ISR_SUMS",
     "check_isr_options",
     "dsr",
+    "dsr_meta",
+    "dsr_of_sums",
     "isr",
     "isr_frame",
     "isr_rows",
@@ -325,6 +327,38 @@ def check_isr_options(kind: str, refvalue: float, multiplier: float) -> None:
         raise InvalidInputError(f"refvalue must be 1 or 100 for a ratio, got {refvalue!r}")
     if kind == "rate":
         _unit_of(multiplier)
+
+
+def dsr_of_sums(
+    sums: pd.DataFrame, cells: list[str], weights: str | None, **arguments: Any
+) -> pd.DataFrame:
+    """:func:`dsr` on a table of sums by group and band (the finish of dask and Spark).
+
+    A standard given as a column must give the rows of one band one weight.
+    """
+    if weights is not None:
+        lowest = f"__min_{weights}__"
+        differ = sums[sums[weights] != sums[lowest]]
+        if len(differ):
+            where = ", ".join(f"{k}={differ[k].iloc[0]!r}" for k in cells)
+            raise InvalidInputError(
+                f"the rows of one group and age band ({where}) give different standard "
+                f"weights in column {weights!r}"
+            )
+        sums = sums.drop(columns=lowest)
+    return dsr(sums, **arguments)
+
+
+def dsr_meta(keys: pd.DataFrame, confidence: float | Sequence[float]) -> pd.DataFrame:
+    """The output of :func:`dsr` with no rows, for the key columns of ``keys`` (a lazy frame's)."""
+    levels = check_confidence(confidence)
+    empty = keys.iloc[:0]
+    numbers = {name: empty.index.to_numpy(dtype="float64") for name in ("total_count",
+               "total_pop", "value")}  # fmt: skip
+    for low, high in limit_columns(levels):
+        numbers[low] = numbers[high] = numbers["value"]
+    texts = dict.fromkeys(("unit", "standard", "method"), "")
+    return standardised_frame(empty, numbers, texts, empty.index.to_numpy(dtype="uint16"))
 
 
 def isr_rows(
