@@ -351,7 +351,7 @@ def test_dsr_on_dask_sums_raw_rows_of_one_group_and_band():
     weights.loc[weights.index[0], "w"] = 2.0
     clash = dd.from_pandas(pd.concat([weights, frame.assign(w=1.0).iloc[:1]]), npartitions=2)
     lazy = mch.dsr(clash, **{**arguments, "standard": "w", "subset": False})
-    with pytest.raises(mch.InvalidInputError, match="different standard weights"):
+    with pytest.raises(mch.InvalidInputError, match="two standard weights for age band"):
         lazy.compute()
 
 
@@ -547,8 +547,9 @@ def test_spark_standardises_as_pandas_raw_rows_summed(spark):
     keys = ["county", "year"]
     want = mch.dsr(frame, by=keys, **dsr)
     pd.testing.assert_frame_equal(
-        _as_text(sort_rows(lazy.toPandas(), keys)), _as_text(sort_rows(want, keys)), rtol=1e-12, atol=0,
-        check_dtype=False,
+        _as_text(sort_rows(lazy.toPandas(), keys)),
+        _as_text(sort_rows(want, keys)),
+        rtol=1e-12, atol=0, check_dtype=False,
     )  # fmt: skip
     summed = frame.groupby("age", as_index=False)[["events", "pop"]].sum()
     pd.testing.assert_frame_equal(

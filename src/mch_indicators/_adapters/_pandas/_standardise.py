@@ -94,13 +94,17 @@ def _standard_weights(
     """Weights of ``bands`` from a shipped standard, a mapping, or a column of the frame."""
     if isinstance(standard, str) and standard in frame.columns:
         weights = numbers(frame, standard)
-        by_band: dict[str, float] = {}
-        for band, weight in zip(frame["__band__"], weights, strict=True):
-            if by_band.setdefault(band, weight) != weight:
-                raise InvalidInputError(
-                    f"column {standard!r} gives two standard weights for age band {band!r}"
-                )
-        return np.array([by_band[b] for b in bands]), standard
+        codes = frame["__code__"].to_numpy()
+        lowest, highest = np.full(len(bands), np.inf), np.full(len(bands), -np.inf)
+        np.minimum.at(lowest, codes, weights)  # NaN propagates into both
+        np.maximum.at(highest, codes, weights)
+        differ = ~((lowest == highest) | (np.isnan(lowest) & np.isnan(highest)))
+        if differ.any():
+            band = bands[int(np.flatnonzero(differ)[0])]
+            raise InvalidInputError(
+                f"column {standard!r} gives two standard weights for age band {band!r}"
+            )
+        return lowest, standard
     if isinstance(standard, Mapping):
         try:
             named = StandardPopulation(
@@ -187,14 +191,20 @@ def dsr(
     require(frame, named)
     levels = check_confidence(confidence)
     unit = _unit_of(multiplier)
-    work = pd.DataFrame({"__band__": [normalize_band(b) for b in frame[age]]}, index=frame.index)
+    # each distinct label spelled once (a table of sums repeats its few bands many times)
+    label_codes, distinct = pd.factorize(frame[age], use_na_sentinel=False)
+    spelled = [normalize_band(label) for label in distinct]
+    band_names = list(dict.fromkeys(spelled))
+    band_index = {b: i for i, b in enumerate(band_names)}
+    bands = np.array([band_index[b] for b in spelled], dtype=np.intp)[label_codes]
+    work = pd.DataFrame(
+        {"__band__": np.array(spelled, dtype=object)[label_codes], "__code__": bands},
+        index=frame.index,
+    )
     codes, labels = _groups(frame, keys)
-    band_names = list(dict.fromkeys(work["__band__"]))
     if isinstance(standard, str) and standard in frame.columns:
         work[standard] = frame[standard]
     weights, standard_id = _standard_weights(work, standard, band_names, subset)
-    band_index = {b: i for i, b in enumerate(band_names)}
-    bands = np.array([band_index[b] for b in work["__band__"]], dtype=np.intp)
     x, n = numbers(frame, count), numbers(frame, population, denominator=True)
     groups = len(labels)
     if frequency is None:
