@@ -261,8 +261,7 @@ def section_records(births: int, rounds: int, data: Path) -> list[dict[str, Any]
 # -- dask ------------------------------------------------------------------------------------
 
 #: The bands of the 2013 European Standard Population (a shipped standard).
-BANDS = ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49",
-         "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+"]  # fmt: skip
+BANDS = [f"{low}-{low + 4}" for low in range(0, 90, 5)] + ["90+"]
 
 
 def _strata(rows: int, partitions: int) -> Any:
