@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._result": 2,
     "mch_indicators._headers": 2,
     "mch_indicators._display": 2,
+    "mch_indicators._safe_text": 2,  # the formula-safe writer: stdlib only, every writer calls it
     "mch_indicators._io": 2,
     "mch_indicators._catalog": 3,
     "mch_indicators._standards": 3,
@@ -45,6 +46,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._compute": 4,
     "mch_indicators._progress": 4,
     "mch_indicators._adapters": 5,
+    "mch_indicators._checks": 5,  # the checks table of an office's table (CHECK_COLUMNS)
     "mch_indicators._render": 5,
     "mch_indicators._render_html": 5,
     "mch_indicators._api": 6,

@@ -72,7 +72,7 @@ if TYPE_CHECKING:
         project_target,
         required_arr,
     )
-    from mch_indicators._report import report, to_csv, to_excel
+    from mch_indicators._report import OfficeReport, report, template, to_csv, to_excel
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation, standard_population
     from mch_indicators._targets import Comparator, Plan, Target, TargetStatus, targets_for
@@ -115,6 +115,7 @@ __all__ = [
     "Kind",
     "MCHIndicatorsError",
     "Names",
+    "OfficeReport",
     "Parameters",
     "Plan",
     "Progress",
@@ -164,6 +165,7 @@ __all__ = [
     "stats",
     "targets",
     "targets_for",
+    "template",
     "thread_limit",
     "to_csv",
     "to_excel",
@@ -183,7 +185,7 @@ _LAZY = {
     ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
-    **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
+    **dict.fromkeys(["OfficeReport", "report", "template", "to_csv", "to_excel"], "_report"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(
         [
