@@ -35,6 +35,7 @@ from importlib import resources
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 
 import mch_indicators as mch
 
@@ -70,11 +71,15 @@ def filled_template(folder: Path) -> Path:
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
     header = [cell.value for cell in sheet[2]]
+    # each template column (the count's name) to the example's column for the same count
+    ours = mch.match_columns(pd.DataFrame(columns=header)).terms
+    theirs = mch.match_columns(counts).terms
+    column_of = {ours[term]: theirs[term] for term in ours}
     by_key = counts.set_index(["县区", "年份"])
     for row in sheet.iter_rows(min_row=3, max_row=2 + len(counties) * len(YEARS)):
         county, year = row[0].value, row[1].value
         for cell, name in zip(row[2:], header[2:], strict=True):
-            value = by_key.loc[(county, year), name]
+            value = by_key.loc[(county, year), column_of[name]]
             cell.value = int(value) if float(value).is_integer() else float(value)
     # an office's own column the library does not know: the report lists it under 数据核查
     sheet.cell(row=2, column=len(header) + 1, value="填表人")
@@ -94,8 +99,11 @@ def _pdf(workbook: Path, folder: Path) -> Path:
     return folder / (workbook.stem + ".pdf")
 
 
-def _page_titles(pdf: Path) -> list[str]:
-    """The first line of each page (each sheet's title is repeated on its pages)."""
+def _page_titles(pdf: Path, workbook: Path) -> list[str]:
+    """The title of the sheet each page prints (every sheet repeats its title on its pages)."""
+    book = openpyxl.load_workbook(workbook, read_only=True)
+    known = [str(next(sheet.iter_rows(max_row=1, values_only=True))[0]) for sheet in book]
+    book.close()
     pages = int(
         next(
             line.split()[-1]
@@ -111,14 +119,17 @@ def _page_titles(pdf: Path) -> list[str]:
             ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"],
             check=True, capture_output=True, text=True,
         ).stdout  # fmt: skip
-        titles.append(next((line for line in text.splitlines() if line.strip()), ""))
+        lines = [line.strip() for line in text.splitlines()]
+        titles.append(next((line for line in lines if line in known), ""))
     return titles
 
 
-def _png(pdf: Path, page: int, target: Path) -> None:
+def _png(pdf: Path, page: int, target: Path, crop: tuple[int, int] | None = None) -> None:
+    """Page ``page`` as a PNG; ``crop``: only its top-left (width, height) pixels."""
     stem = target.with_suffix("")
+    size = ["-x", "0", "-y", "0", "-W", str(crop[0]), "-H", str(crop[1])] if crop else []
     subprocess.run(
-        [_need("pdftoppm"), "-png", "-r", str(DPI), "-f", str(page), "-l", str(page),
+        [_need("pdftoppm"), "-png", "-r", str(DPI), "-f", str(page), "-l", str(page), *size,
          "-singlefile", str(pdf), str(stem)],
         check=True, timeout=120,
     )  # fmt: skip
@@ -143,9 +154,9 @@ def main() -> None:
         blank = folder / "blank.xlsx"
         mch.template(blank, lang="zh", units=["城关镇", "河口镇", "石桥镇"], year=2025,
                      level="township")  # fmt: skip
-        _png(_pdf(blank, folder), 1, args.out / "template.png")
+        _png(_pdf(blank, folder), 1, args.out / "template.png", crop=(1169, 300))
         pdf = _pdf(report, folder)
-        titles = _page_titles(pdf)
+        titles = _page_titles(pdf, report)
         counts: dict[str, int] = {}
         for title in titles:
             key = title.split("（")[0]

@@ -94,17 +94,38 @@ class SheetWriter:
         from openpyxl.styles import Alignment
         from openpyxl.utils import get_column_letter
 
+        wrapped = []
         for column, measured in self.widths.items():
             cap = (caps or {}).get(column, MAX_WIDTH)
             width = max(MIN_WIDTH, measured + 2.0)
             self.sheet.column_dimensions[get_column_letter(column)].width = min(cap, width)
             if width > cap:
+                wrapped.append(column)
                 for row in range(body, self.next_row):
                     cell = self.sheet.cell(row=row, column=column)
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if wrapped:
+            self._fit_rows(body, wrapped)
+
+    def _fit_rows(self, body: int, columns: list[int]) -> None:
+        """Rows tall enough for their wrapped cells (spreadsheets do not always do it)."""
+        for row in range(body, self.next_row):
+            cells = [
+                (c, c, str(value))
+                for c in columns
+                if (value := self.sheet.cell(row=row, column=c).value) is not None
+            ]
+            if cells:
+                self.wrap_height(row, cells)
 
     def grid(self, first: int, width: int) -> None:
-        """Thin grey lines round every cell of rows ``first`` on, columns ``1..width``."""
+        """Thin grey lines round every cell of rows ``first`` on, columns ``1..width``.
+
+        Cells are aligned to the top, so that a row made tall by one wrapped cell
+        reads from its first line.
+        """
+        import copy
+
         from openpyxl.styles import Border, Side
 
         line = Side(style="thin", color="BFBFBF")
@@ -114,19 +135,34 @@ class SheetWriter:
                 cell = self.sheet.cell(row=row, column=column)
                 if cell.border.top.style is None:
                     cell.border = border
+                if cell.alignment.vertical is None:
+                    alignment = copy.copy(cell.alignment)
+                    alignment.vertical = "top"
+                    cell.alignment = alignment
 
-    def wrap_height(self, row: int, cells: Sequence[tuple[int, int, str]]) -> None:
-        """Make ``row`` tall enough for each (first column, last column, text) wrapped."""
+    def wrap_height(
+        self, row: int, cells: Sequence[tuple[int, int, str]], *, size: float = 11.0
+    ) -> None:
+        """Make ``row`` tall enough for each (first column, last column, text) wrapped.
+
+        Widths are in units of the default 11-point digit; text of ``size`` points
+        takes proportionally less room.
+        """
         from openpyxl.utils import get_column_letter
 
         lines = 1
+        scale = size / 11.0
         for first, last, text in cells:
             room = sum(
                 self.sheet.column_dimensions[get_column_letter(c)].width or MIN_WIDTH
                 for c in range(first, last + 1)
             )
-            lines = max(lines, math.ceil(display_width(text) / max(room - 1.0, 1.0)))
-        self.sheet.row_dimensions[row].height = LINE_HEIGHT * lines
+            need = sum(
+                math.ceil(display_width(part) * scale / max(room - 1.0, 1.0)) or 1
+                for part in text.split("\n")
+            )
+            lines = max(lines, need)
+        self.sheet.row_dimensions[row].height = LINE_HEIGHT * scale * lines + 2.0
 
 
 def _number_text(value: Any) -> str:
@@ -153,22 +189,57 @@ def footer_texts(footer: Footer) -> tuple[str, str, str]:
     return left, centre, right
 
 
+#: Points of an A4 landscape page inside the margins: width, and height left for rows.
+PAGE_WIDTH, PAGE_HEIGHT = 784.0, 500.0
+#: Points one unit of column width takes (about one digit of the default font).
+POINTS_PER_WIDTH = 5.6
+#: A last page holding less than this share of a page is folded into the others.
+SPILL = 0.2
+
+
+def pages_tall(sheet: Any, header_rows: int, widths: Sequence[float]) -> int:
+    """How many pages tall the sheet prints on when fitted to one page wide.
+
+    The rows' heights, at the scale that fits the columns on one page's width,
+    filling pages that each repeat the header rows. A table that would spill a
+    few rows onto a page of their own is kept on fewer pages, slightly smaller.
+    """
+    heights = [
+        float(sheet.row_dimensions[row].height or LINE_HEIGHT)
+        for row in range(1, int(sheet.max_row) + 1)
+    ]
+    scale = min(1.0, PAGE_WIDTH / max(sum(widths) * POINTS_PER_WIDTH, 1.0))
+    head, body = sum(heights[:header_rows]), sum(heights[header_rows:])
+    room = max(PAGE_HEIGHT / scale - head, LINE_HEIGHT)
+    return max(1, math.ceil(body / room - SPILL))
+
+
 def print_ready(
     sheet: Any,
     *,
     header_rows: int,
     label_columns: int,
     footer: Footer,
+    header: str | None = None,
+    one_page_wide: bool = True,
 ) -> None:
-    """Landscape A4, one page wide, rows ``1..header_rows`` and the label columns on every page."""
+    """Landscape A4, one page wide, rows ``1..header_rows`` and the label columns on every page.
+
+    The footer names the source file, the page and the date; ``header``, when
+    given, is printed at the top of every page (the marks' legend). A form to be
+    filled in by hand (``one_page_wide=False``) prints at full size instead, as
+    many pages wide as it takes, its label columns on each.
+    """
     from openpyxl.utils import get_column_letter
 
     setup = sheet.page_setup
     setup.orientation = "landscape"
     setup.paperSize = sheet.PAPERSIZE_A4
-    setup.fitToWidth = 1
-    setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if one_page_wide:
+        setup.fitToWidth = 1
+        widths = [d.width or MIN_WIDTH for d in sheet.column_dimensions.values()]
+        setup.fitToHeight = pages_tall(sheet, header_rows, widths)
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     margins = sheet.page_margins
     margins.left = margins.right = 0.4
@@ -186,3 +257,6 @@ def print_ready(
     ):
         part.text = text
         part.size = 8
+    if header:
+        sheet.oddHeader.center.text = header_footer_text(header)
+        sheet.oddHeader.center.size = 8

@@ -150,18 +150,18 @@ def _counts_sheet(
 ) -> list[str]:  # fmt: skip
     from openpyxl.utils import get_column_letter
 
-    from mch_indicators._report._sheets import _header_style, _title_font
+    from mch_indicators._report._sheets import header_style, title_row
 
     title = label("text", "template_title", lang)
     if years:
         span = str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
         title = label("text", "template_title_year", lang, year=span)
-    _title_font(writer.sheet.cell(row=writer.row([title], measure=False), column=1))
+    title_row(writer, title)
     header = [column_label(level, lang), column_label("year", lang)]
     header += [getattr(term.name, lang) for term, _ in terms]
     header_row = writer.row(header)
     for cell in writer.cells(header_row, len(header)):
-        _header_style(cell)
+        header_style(cell)
     periods: list[int | None] = list(years) or [None]
     rows: list[list[Any]] = [[unit, y] for unit in units for y in periods]
     for row in rows:
@@ -181,16 +181,18 @@ def _counts_sheet(
     for column in range(3, len(header) + 1):
         writer.measure(column, "0000000")
     writer.fit_columns(body=header_row + 1, caps=dict.fromkeys(range(3, len(header) + 1), 14))
+    writer.grid(header_row + 1, len(header))
     writer.wrap_height(header_row, [(c, c, h) for c, h in enumerate(header, start=1)])
     writer.sheet.freeze_panes = writer.sheet.cell(row=header_row + 1, column=3)
-    print_ready(writer.sheet, header_rows=header_row, label_columns=2, footer=footer)
+    print_ready(writer.sheet, header_rows=header_row, label_columns=2, footer=footer,
+                one_page_wide=False)  # fmt: skip
     return header
 
 
 def _notes_sheet(
     writer: SheetWriter, lang: Lang, terms: list[tuple[Term, list[Indicator]]], footer: Footer
 ) -> None:
-    from mch_indicators._report._sheets import _table_sheet
+    from mch_indicators._report._sheets import table_sheet
 
     rows = []
     for term, served in terms:
@@ -203,9 +205,10 @@ def _notes_sheet(
     header = [
         column_label(k, lang) for k in ("column", "id", "definition", "value_kind", "used_by")
     ]
-    _table_sheet(
+    table_sheet(
         writer, label("text", "template_notes_sheet", lang), header, rows, footer=footer,
-        caps={3: 60, 5: 40}, note=label("text", "template_instructions", lang),
+        caps={1: 20, 2: 24, 3: 60, 5: 40}, lines=[label("text", "template_instructions", lang)],
+        lang=lang,
     )  # fmt: skip
 
 

@@ -310,7 +310,7 @@ def _review(
     plan: str | None, plan_name: str | None, footer: Footer, review: pd.DataFrame | None,
 ) -> None:  # fmt: skip
     from mch_indicators._report._analysis import annual_review
-    from mch_indicators._report._sheets import review_sheet
+    from mch_indicators._report._review import review_sheet
 
     has_year = any("year" in b.labels for b in blocks)
     ranked = any(len(b.frame) > len(set(b.frame["indicator"])) for b in blocks)
