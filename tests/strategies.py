@@ -239,3 +239,28 @@ toml_values = st.recursive(
     ),
     max_leaves=6,
 )
+
+
+#: Texts a hostile or careless table puts where a label goes (formulas, DDE, error values).
+FORMULA_SEEDS = (
+    "=1+1", '=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
+    "\t=1+1", "\r=1", "#N/A", "=cmd|'/C calc'!A0", "-", "+", "=", "@",
+)  # fmt: skip
+
+
+@st.composite
+def hostile_texts(draw: st.DrawFn) -> str:
+    """A label as an attacker writes it: a formula trigger first, then anything.
+
+    Mixed with plain and Chinese text, control characters and lone surrogates (which
+    no spreadsheet can hold), so that the writers see every kind of first character.
+    """
+    tail = draw(st.text(max_size=12))
+    head = draw(
+        st.one_of(
+            st.sampled_from(FORMULA_SEEDS),
+            st.sampled_from(["=", "+", "-", "@", "\t", "\r", "＝", " =", "\n="]),
+            st.text(alphabet="甲乙县镇=+-@\t\r\x00\x01", max_size=3),
+        )
+    )
+    return head + tail

@@ -16,6 +16,8 @@ module, and nothing else decides how text reaches a cell:
   apostrophe, as OWASP's *CSV Injection* page recommends; the ``csv`` module quotes
   separators and quotes. Numbers, and texts that are plain decimal numbers
   (``-0.50``, ``+3``, ``1e-5``), are left alone: a negative number is a number.
+  A carriage return inside a text becomes a line feed, which every writer quotes
+  (a bare one, unquoted, would start a new row whose first cell is the rest).
   ``escape=False`` is for a CSV read by a program, not opened in a spreadsheet.
 * **headers and footers** (:func:`header_footer_text`): ``&`` starts a code there
   (``&P`` is the page number), so a file name's ``&`` is doubled.
@@ -84,7 +86,8 @@ def needs_escape(text: str) -> bool:
 def csv_cell(value: Any, *, escape: bool = True) -> Any:
     """A value as a CSV writer should receive it: formula text made plain text.
 
-    Only text changes; numbers, booleans and ``None`` are returned as they are.
+    Only text changes, and a number whose written form a spreadsheet cannot read
+    as one (``-inf``); other numbers, booleans and ``None`` are returned as they are.
 
     Examples
     --------
@@ -93,8 +96,15 @@ def csv_cell(value: Any, *, escape: bool = True) -> Any:
     >>> csv_cell("-12.5"), csv_cell(-3), csv_cell("+cmd", escape=False)
     ('-12.5', -3, '+cmd')
     """
-    if escape and isinstance(value, str) and needs_escape(value):
-        return "'" + value
+    if not escape:
+        return value
+    if isinstance(value, str):
+        text = "'" + value if needs_escape(value) else value
+        if "\r" in text:  # a bare carriage return ends a row where the writer would not quote it
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text
+    if isinstance(value, float) and value == float("-inf"):
+        return "'-inf"
     return value
 
 
@@ -137,14 +147,14 @@ def csv_frame(frame: Any, *, escape: bool = True) -> Any:
         return frame
     out = frame.copy()
     names = list(out.columns)
-    if any(isinstance(name, str) and needs_escape(name) for name in names):
+    if any(isinstance(name, str) and (needs_escape(name) or "\r" in name) for name in names):
         out.columns = csv_cells(names)
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
         if column.dtype.kind in "biufc":
             continue
         values = column.tolist()
-        if any(isinstance(v, str) and v[:1] in TRIGGERS for v in values):
+        if any(isinstance(v, str) and (v[:1] in TRIGGERS or "\r" in v) for v in values):
             out.isetitem(position, csv_cells(values))
     return out
 

@@ -295,7 +295,9 @@ def domain_notes(lang: str, level: int) -> list[str]:
     sep = "；" if lang == "zh" else "; "
     marks = sep.join(f"{_mark(f)} {label('flags', f, lang)}" for f in MARKED_FLAGS)
     return [
-        label("text", "domain_marks", lang, marks=marks, fills=label("text", "legend_fills", lang)),
+        label(
+            "text", "domain_marks", lang, marks=marks, fills=label("text", "legend_fills", lang)
+        ),
         label("text", "interval_note", lang, level=level),
     ]
 

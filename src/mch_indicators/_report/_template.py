@@ -24,7 +24,7 @@ from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any
 
 from mch_indicators._errors import DefinitionError, InvalidInputError
-from mch_indicators._labels import Lang, check_lang, column_label, fields, label
+from mch_indicators._labels import Lang, check_lang, column_label, fields, label, labels
 from mch_indicators._report._sheet import Footer, SheetWriter, print_ready
 
 if TYPE_CHECKING:
@@ -51,19 +51,18 @@ def _check_set(key: str, body: Any) -> TemplateSet:
     from mch_indicators._catalog import builtin_catalog
 
     where = f"templates.toml, set {key!r}"
-    if not isinstance(body, Mapping) or set(body) != {"name", "indicators"}:
-        raise DefinitionError(f"{where}: expected the fields name and indicators")
-    name, ids = body["name"], body["indicators"]
-    if not isinstance(name, Mapping) or not all(
-        isinstance(name.get(lang), str) and name[lang].strip() for lang in ("en", "zh")
-    ):
-        raise DefinitionError(f"{where}: name needs a non-empty en and zh")
+    if not isinstance(body, Mapping) or set(body) != {"indicators"}:
+        raise DefinitionError(f"{where}: expected one field, indicators")
+    if key not in labels()["template_sets"]:
+        raise DefinitionError(f"{where}: no name in labels.toml [template_sets]")
+    ids = body["indicators"]
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
         raise DefinitionError(f"{where}: indicators must be a non-empty list of ids")
     unknown = [i for i in ids if i not in builtin_catalog()]
     if unknown:
         raise DefinitionError(f"{where}: unknown indicators {unknown}")
-    return TemplateSet(key, name["en"], name["zh"], tuple(ids))
+    return TemplateSet(key, label("template_sets", key, "en"), label("template_sets", key, "zh"),
+                       tuple(ids))  # fmt: skip
 
 
 @cache
