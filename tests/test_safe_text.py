@@ -10,7 +10,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from strategies import hostile_texts
 
 from mch_indicators._safe_text import (
     EXCEL_TEXT_LIMIT,
@@ -25,6 +24,7 @@ from mch_indicators._safe_text import (
     xlsx_text,
     xlsx_value,
 )
+from strategies import hostile_texts
 
 
 @pytest.mark.parametrize(

@@ -26,12 +26,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
-from strategies import hostile_texts
 
 import mch_indicators as mch
 from mch_indicators import export
 from mch_indicators._cli import main
 from mch_indicators._safe_text import TRIGGERS, is_number_text
+from strategies import hostile_texts
 
 COVERS = {"formula-text"}
 
