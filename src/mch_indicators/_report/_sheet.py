@@ -255,8 +255,9 @@ def print_ready(
         (left, centre, right),
         strict=True,
     ):
-        part.text = text
-        part.size = 8
+        if text:
+            part.text = text
+            part.size = 8
     if header:
         sheet.oddHeader.center.text = header_footer_text(header)
         sheet.oddHeader.center.size = 8
