@@ -179,7 +179,7 @@ def test_the_checks_sheet_writes_a_checks_frame(tmp_path):
     mch.to_excel(out, buffer)
     sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["数据核查"]
     assert values(sheet)[2][0] == "未发现数据问题。"
-    with pytest.raises(mch.InvalidInputError, match="CHECK_COLUMNS|check, unit"):
+    with pytest.raises(mch.InvalidInputError, match="the columns check, unit"):
         mch.to_excel(out, io.BytesIO(), checks=checks.drop(columns=["message_en"]))
 
 
@@ -195,8 +195,8 @@ def test_widths_are_measured_in_display_columns(book):
 def test_sheet_names_are_whole_and_within_excels_limit(lang):
     used: set[str] = set()
     names = [label("domains", d.value, lang, "sheet") for d in mch.Domain]
-    names += [label("text", k, lang) for k in
-              ("review_sheet", "checks_sheet", "details_sheet", "legend", "sources_sheet")]  # fmt: skip
+    keys = ("review_sheet", "checks_sheet", "details_sheet", "legend", "sources_sheet")
+    names += [label("text", k, lang) for k in keys]
     titles = [sheet_title([n], used) for n in names]
     assert titles == names  # nothing cut, nothing renamed
     assert all(len(t) <= SHEET_NAME_LIMIT for t in titles)
@@ -209,7 +209,7 @@ def test_english_report_sheet_names_and_headers(tmp_path):
     workbook = openpyxl.load_workbook(path)
     assert workbook.sheetnames[:3] == ["Mortality", "Maternal care", "Women's health"]
     assert values(workbook["Mortality"])[1][:2] == ["county", "year"]
-    assert "Page &P of &N" == workbook["Mortality"].oddFooter.center.text
+    assert workbook["Mortality"].oddFooter.center.text == "Page &P of &N"
 
 
 def test_the_sources_sheet_is_chinese_under_zh(book):
@@ -220,7 +220,7 @@ def test_the_sources_sheet_is_chinese_under_zh(book):
     assert "核实状态" in header and "来源" in header
     by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows[2:] if row[0]}
     assert by_name["孕产妇死亡率"]["定义"] == mch.get("MMR").definition.zh
-    unverified = [i for i in map(mch.get, ["early_pregnancy_registration_rate_cn"])][0]
+    unverified = mch.get("early_pregnancy_registration_rate_cn")
     assert not unverified.verified and by_name[unverified.name.zh]["核实状态"] == "未核实"
     assert any("未核实" in str(row[0]) for row in rows if row[0])  # the note under the table
 
