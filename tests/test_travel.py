@@ -36,10 +36,19 @@ def _objects() -> dict[str, object]:
         "reliability": mch.Reliability(min_events=10),
         "suppression": mch.Suppression.nchs(),
         "estimate": stats.proportion([9856, 0], [12345, 10]),
+        "office report": _office_report(),
         "joinpoint": stats.joinpoint(
             [100, 90, 81, 73, 66, 66, 67, 67, 68, 69, 70], 10000, range(2013, 2024)
         ),
     }
+
+
+def _office_report() -> mch.OfficeReport:
+    import pandas as pd
+
+    table = pd.DataFrame({"县区": ["甲县", "乙县"], "年份": [2024, 2024], "活产数": [1000, 900],
+                          "孕产妇死亡数": [1, 0], "备注": ["", "迟报"]})  # fmt: skip
+    return mch.report(table)
 
 
 def _errors() -> list[mch.MCHIndicatorsError]:
@@ -69,6 +78,13 @@ def _same(a: object, b: object) -> bool:
             b.model,
             b.selection,
             b.reason.tolist(),
+        )
+    if isinstance(a, mch.OfficeReport):
+        assert isinstance(b, mch.OfficeReport) and list(a) == list(b)
+        return (
+            all(a[k].equals(b[k]) for k in a)
+            and a.checks.equals(b.checks)
+            and (a.review.equals(b.review))
         )
     return a == b
 

@@ -64,6 +64,9 @@ class MCHIndicatorsError(Exception):
         The table column concerned, when there is one.
     row : hashable or None
         The index label of the table row concerned, when there is one.
+    reason_zh : str or None
+        What is wrong, in Chinese, when the raiser says it in Chinese too; the
+        command line shows it under ``--lang zh``.
     """
 
     def __init__(
@@ -73,11 +76,13 @@ class MCHIndicatorsError(Exception):
         column: str | None = None,
         row: Hashable | None = None,
         message: str | None = None,
+        reason_zh: str | None = None,
     ) -> None:
         self.reason = reason
         self.column = column
         self.row = row
         self.message = message
+        self.reason_zh = reason_zh
         super().__init__(reason)
 
     def where(self) -> str:

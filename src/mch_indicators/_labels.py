@@ -42,6 +42,7 @@ __all__ = [
     "default_lang",
     "fields",
     "flag_text",
+    "input_error",
     "label",
     "labels",
     "status_codes",
@@ -61,7 +62,8 @@ LANG_VARIABLE = "MCH_INDICATORS_LANG"
 STATUS_SECTIONS: tuple[str, ...] = ("comparisons", "significance", "trends", "target_status")
 _SECTIONS: tuple[str, ...] = (
     *("units", "flags", "kinds", "directions", "domains", "comparators", *STATUS_SECTIONS),
-    *("axis", "legend", "columns", "fields", "checks", "template_sets", "text", "cli"),
+    *("axis", "legend", "columns", "fields", "checks", "template_sets", "messages", "text"),
+    "cli",
     "argparse",
 )
 #: Parts an entry must have besides ``en`` and ``zh``, each itself an en/zh pair.
@@ -235,6 +237,20 @@ def label(section: str, key: str, lang: str, part: str | None = None, /, **value
         entry = entry[part]
     text: str = entry[chosen]
     return text.format(**values) if values else text
+
+
+def input_error(key: str, /, **values: object) -> InvalidInputError:
+    """An :class:`InvalidInputError` saying the ``messages`` text ``key`` in both languages.
+
+    Examples
+    --------
+    >>> error = input_error("unknown_plan", plan="x", known="sdg_2030")
+    >>> error.reason, error.reason_zh
+    ("unknown plan 'x'; known plans: sdg_2030", '未知的规划“x”；已有的规划：sdg_2030')
+    """
+    return InvalidInputError(
+        label("messages", key, "en", **values), reason_zh=label("messages", key, "zh", **values)
+    )
 
 
 def upper_first(text: str) -> str:

@@ -162,3 +162,16 @@ def test_wrapping_keeps_words_and_closing_punctuation():
     assert all(display_width(line) <= 14 for line in lines)
     assert not any(line.startswith(("，", "）", "。")) for line in lines)
     assert "mch-indicators" in lines[-2] + lines[-1]
+
+
+def test_the_librarys_errors_with_a_chinese_reason_are_chinese(tmp_path):
+    from importlib import resources
+
+    example = resources.files("mch_indicators.datasets") / "example_office.csv"
+    status, _, err = run("report", str(example), "--plan", "nope", "--lang", "zh")
+    assert status == 1 and "未知的规划“nope”；已有的规划：" in err
+    status, _, err = run("report", str(example), "--plan", "nope")
+    assert status == 1 and "unknown plan 'nope'; known plans:" in err
+    status, _, err = run("template", "--out", str(tmp_path / "t.xlsx"), "--indicators", "TFR",
+                         "--lang", "zh")  # fmt: skip
+    assert status == 1 and "不由计数计算" in err

@@ -324,3 +324,13 @@ def test_area_field_names_make_subtotal_rows():
     for field in fields():
         assert _fill_text(field.zh, "zh") == "小计" and _fill_text(field.en, "en") == "subtotal"
     assert _fill_text("合计", "zh") == "合计" and _fill_text("2023年", "zh") == "2023年"
+
+
+def test_a_result_without_labels_keeps_every_value_and_its_level():
+    result = mch.get("MMR").compute([2, 30], [26954, 300000], confidence=0.998)
+    buffer = io.BytesIO()
+    mch.to_excel(result, buffer)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["死亡与妊娠结局"]
+    rows = values(sheet)
+    assert rows[2] == ["数值", "99.8%置信区间"]
+    assert [r[0] for r in rows[3:5]] == [7.42, 10]

@@ -220,7 +220,8 @@ def cmd_targets(args: argparse.Namespace) -> str:
         targets = tuple(t for t in builtin_targets() if args.plan in (None, t.plan.id))
         if not targets:
             known = ", ".join(dict.fromkeys(t.plan.id for t in builtin_targets()))
-            raise CommandError(cli_text("unknown_plan", args.lang, plan=args.plan, known=known))
+            raise CommandError(label("messages", "unknown_plan", args.lang, plan=args.plan,
+                                     known=known))  # fmt: skip
     if not targets:
         return cli_text("no_targets", args.lang)
     header, rows = _target_rows(targets, args.format, args.lang)

@@ -166,8 +166,8 @@ def _reason(error: MCHIndicatorsError, lang: str) -> str:
     """What is wrong, in ``lang`` where the error says it in Chinese, else as raised."""
     if lang == "zh" and isinstance(error, UnknownIndicatorError):
         return _unknown(error, lang)
-    if lang == "zh" and getattr(error, "reason_zh", None):
-        return str(error.reason_zh)  # type: ignore[attr-defined]
+    if lang == "zh" and error.reason_zh:
+        return error.reason_zh
     return error.reason
 
 

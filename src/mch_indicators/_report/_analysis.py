@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mch_indicators._display import limit_names
-from mch_indicators._labels import fields
+from mch_indicators._labels import fields, input_error
 from mch_indicators._model import Direction, Kind
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._targets import Target
 
-__all__ = ["REVIEW_COLUMNS", "active_target", "annual_review", "limit_pair"]
+__all__ = ["REVIEW_COLUMNS", "active_target", "annual_review", "limit_pair", "plan_name_in"]
 
 #: Columns :func:`annual_review` adds after the labels and ``indicator``.
 REVIEW_COLUMNS = (
@@ -56,6 +56,24 @@ _CLEAR = 0.05
 def _period_columns(labels: Sequence[str]) -> list[str]:
     roles = {f.id: f.role for f in fields()}
     return [c for c in labels if roles.get(c) == "period"]
+
+
+def plan_name_in(plan: str | None, lang: str) -> str | None:
+    """The plan's name in ``lang`` (None for no plan); an unknown plan is an error.
+
+    Examples
+    --------
+    >>> plan_name_in("healthy_china_2030", "zh")
+    '“健康中国2030”规划纲要'
+    """
+    if plan is None:
+        return None
+    from mch_indicators._targets import builtin_targets
+
+    plans = {t.plan.id: t.plan for t in builtin_targets()}
+    if plan not in plans:
+        raise input_error("unknown_plan", plan=plan, known=", ".join(plans))
+    return str(getattr(plans[plan].name, lang))
 
 
 def active_target(indicator: Indicator, plan: str, year: int) -> Target | None:
@@ -323,6 +341,7 @@ def annual_review(
     """
     import pandas as pd
 
+    plan_name_in(plan, "en")  # an unknown plan is an error, not a review without targets
     pieces = [
         _review_set(frame, list(labels_of[name]), catalog, plan, year).assign(level=name)
         for name, frame in sets.items()

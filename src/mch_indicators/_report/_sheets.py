@@ -191,16 +191,30 @@ def interval_cell(writer: SheetWriter, row: int, column: int, text: str) -> None
 # -- a domain ------------------------------------------------------------------------------
 
 
-def confidence_level(frame: pd.DataFrame) -> int:
-    """The confidence level of a frame's intervals, in percent (95 by default)."""
+def confidence_level(frame: pd.DataFrame) -> str:
+    """The confidence level of the intervals shown, in percent: ``95``, ``99.8``.
+
+    From the limit columns' names (``lower_99.8``), else the ``confidence`` column
+    (``0.95`` or ``"95%"``), else 95.
+    """
+    from mch_indicators._report._analysis import limit_pair
+
+    lower, _ = limit_pair(frame)
+    if lower is not None and lower.startswith("lower_"):
+        return lower.removeprefix("lower_")
     if "confidence" in frame.columns and len(frame):
-        return round(float(frame["confidence"].iloc[0]) * 100)
-    return 95
+        text = str(frame["confidence"].iloc[0]).split(",")[0].strip().rstrip("%")
+        try:
+            value = float(text)
+        except ValueError:
+            return "95"
+        return f"{value * 100 if value <= 1 else value:g}"
+    return "95"
 
 
 def _label_cells(block: Block, labels: list[str], key: tuple[Any, ...], level: bool) -> list[Any]:
     """The label cells of one row: its own labels, and the pooled text where its set has none."""
-    own = dict(zip(block.labels, key, strict=True))
+    own = dict(zip(block.labels, key, strict=False))
     cells: list[Any] = [block.fill if block.pooled else block.name] if level else []
     filled = level
     for name in labels:
@@ -217,16 +231,25 @@ def _label_cells(block: Block, labels: list[str], key: tuple[Any, ...], level: b
 def _rows_of(
     frame: pd.DataFrame, labels: list[str]
 ) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
-    """(label key, {indicator id: record}) for each row of a set, in order."""
+    """(label key, {indicator id: record}) for each row of a set, in order.
+
+    Without labels (a Result's frame), the n-th value of each indicator makes row n.
+    """
     rows: dict[tuple[Any, ...], dict[str, Any]] = {}
+    seen: dict[str, int] = {}
     for record in frame.to_dict("records"):
-        key = tuple(record[c] for c in labels)
-        rows.setdefault(key, {})[str(record["indicator"])] = record
+        key_id = str(record["indicator"])
+        if labels:
+            key = tuple(record[c] for c in labels)
+        else:
+            key = (seen.get(key_id, 0),)
+            seen[key_id] = key[0] + 1
+        rows.setdefault(key, {})[key_id] = record
     return list(rows.items())
 
 
 def _domain_header(
-    writer: SheetWriter, names: list[str], indicators: list[Indicator], lang: str, level: int
+    writer: SheetWriter, names: list[str], indicators: list[Indicator], lang: str, level: str
 ) -> int:
     """Two header rows: label names (merged down), each indicator over value | interval."""
     sheet, first = writer.sheet, writer.next_row
@@ -290,7 +313,7 @@ def _domain_rows(
     return pooled
 
 
-def domain_notes(lang: str, level: int) -> list[str]:
+def domain_notes(lang: str, level: str) -> list[str]:
     """What the notes under a domain sheet say: marks and fills; intervals and pooled rows."""
     sep = "；" if lang == "zh" else "; "
     marks = sep.join(f"{_mark(f)} {label('flags', f, lang)}" for f in MARKED_FLAGS)

@@ -23,8 +23,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any
 
-from mch_indicators._errors import DefinitionError, InvalidInputError
-from mch_indicators._labels import Lang, check_lang, column_label, fields, label, labels
+from mch_indicators._errors import DefinitionError
+from mch_indicators._labels import (
+    Lang,
+    check_lang,
+    column_label,
+    fields,
+    input_error,
+    label,
+    labels,
+)
 from mch_indicators._report._sheet import Footer, SheetWriter, print_ready
 
 if TYPE_CHECKING:
@@ -92,16 +100,11 @@ def _indicators(
     else:
         sets = template_sets()
         if chosen_set not in sets:
-            raise InvalidInputError(
-                f"unknown template set {chosen_set!r}; known sets: {', '.join(sets)}"
-            )
+            raise input_error("unknown_template_set", name=chosen_set, known=", ".join(sets))
         found = [catalog.get_indicator(key) for key in sets[chosen_set].indicators]
     not_computable = [i.id for i in found if not i.computable]
     if not_computable:
-        raise InvalidInputError(
-            f"{', '.join(not_computable)}: not computed from counts (modelled or a composite); "
-            "a template holds counts"
-        )
+        raise input_error("not_counted", ids=", ".join(not_computable))
     order = {key: position for position, key in enumerate(catalog)}
     return sorted(dict.fromkeys(found), key=lambda i: order.get(i.id, len(order)))
 
@@ -118,7 +121,7 @@ def _terms(indicators: list[Indicator]) -> list[tuple[Term, list[Indicator]]]:
 def _area_field(level: str) -> str:
     areas = {f.id for f in fields() if f.role == "area"}
     if level not in areas:
-        raise InvalidInputError(f"level must be one of {', '.join(sorted(areas))}; got {level!r}")
+        raise input_error("template_level", known=", ".join(sorted(areas)), level=level)
     return level
 
 
@@ -137,9 +140,9 @@ def _years(year: int | Sequence[int] | None) -> list[int]:
     years = [] if year is None else [year] if isinstance(year, int) else list(year)
     for value in years:
         if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-            raise InvalidInputError(f"year must be a whole year such as 2025; got {value!r}")
+            raise input_error("template_year", value=value)
     if len(set(years)) != len(years):
-        raise InvalidInputError(f"year: {years} names a year twice")
+        raise input_error("template_year_twice", years=years)
     return sorted(years)
 
 
@@ -276,7 +279,7 @@ def template(
     years = _years(year)
     names = [str(u).strip() for u in units]
     if any(not n for n in names) or len(set(names)) != len(names):
-        raise InvalidInputError("units must be distinct, non-empty names")
+        raise input_error("template_units")
     terms = _terms(_indicators(found, indicators, indicator_set))
     openpyxl = _openpyxl()
     book = openpyxl.Workbook()

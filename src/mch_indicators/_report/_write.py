@@ -24,8 +24,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from mch_indicators._checks import CHECK_COLUMNS
 from mch_indicators._display import display_frame
-from mch_indicators._errors import InvalidInputError
-from mch_indicators._labels import Lang, check_lang, column_label, label
+from mch_indicators._labels import Lang, check_lang, column_label, input_error, label
+from mch_indicators._report._analysis import plan_name_in
 from mch_indicators._report._blocks import Block, blocks_of, frames_of, indicators_of
 from mch_indicators._report._sheet import Footer, SheetWriter
 from mch_indicators._safe_text import csv_frame
@@ -79,7 +79,7 @@ def _write_bytes(data: bytes, path: Target) -> None:
         try:
             Path(path).write_bytes(data)
         except OSError as error:
-            raise InvalidInputError(f"{path}: cannot write ({error.strerror})") from None
+            raise input_error("cannot_write", path=path, reason=error.strerror) from None
     else:
         path.write(data)
 
@@ -141,7 +141,7 @@ def _openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError:
-        raise InvalidInputError(f"writing a workbook needs openpyxl: {EXTRA}") from None
+        raise input_error("needs_openpyxl", extra=EXTRA) from None
     return openpyxl
 
 
@@ -166,21 +166,8 @@ def _checks_frame(checks: pd.DataFrame | None) -> pd.DataFrame:
     if checks is None:
         return pd.DataFrame(columns=list(CHECK_COLUMNS))
     if not isinstance(checks, pd.DataFrame) or any(c not in checks.columns for c in CHECK_COLUMNS):
-        raise InvalidInputError(
-            f"checks must be a DataFrame with the columns {', '.join(CHECK_COLUMNS)}"
-        )
+        raise input_error("bad_checks", columns=", ".join(CHECK_COLUMNS))
     return checks
-
-
-def _plan_name(plan: str | None, lang: str) -> str | None:
-    if plan is None:
-        return None
-    from mch_indicators._targets import builtin_targets
-
-    plans = {t.plan.id: t.plan for t in builtin_targets()}
-    if plan not in plans:
-        raise InvalidInputError(f"unknown plan {plan!r}; known plans: {', '.join(plans)}")
-    return str(getattr(plans[plan].name, lang))
 
 
 def to_excel(
@@ -271,7 +258,7 @@ def write_workbook(
 
     openpyxl = _openpyxl()
     checked = _checks_frame(checks)
-    plan_name = _plan_name(plan, lang)
+    plan_name = plan_name_in(plan, lang)
     footer = Footer(source, datetime.date.today().isoformat(), lang)
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -313,7 +300,7 @@ def _review(
     from mch_indicators._report._review import review_sheet
 
     has_year = any("year" in b.labels for b in blocks)
-    ranked = any(len(b.frame) > len(set(b.frame["indicator"])) for b in blocks)
+    ranked = any(b.labels and len(b.frame) > len(set(b.frame["indicator"])) for b in blocks)
     if not (has_year or ranked or plan is not None):
         return
     review = review if review is not None else annual_review(
@@ -330,7 +317,7 @@ def _save(book: Any, path: Target) -> None:
         try:
             book.save(str(path))
         except OSError as error:
-            raise InvalidInputError(f"{path}: cannot write ({error.strerror})") from None
+            raise input_error("cannot_write", path=path, reason=error.strerror) from None
         return
     buffer = io.BytesIO()
     book.save(buffer)
