@@ -24,7 +24,18 @@ import numpy as np
 from mch_indicators._display import display_frame, format_number, header_with_unit, round_half_up
 from mch_indicators._labels import column_label, label, unit_header
 from mch_indicators._report._blocks import Block, needs_level_column, union_labels
-from mch_indicators._report._sheet import FILLS, Footer, SheetWriter, fill, print_ready
+from mch_indicators._report._sheet import (
+    FILLS,
+    HEADER,
+    INTERVAL,
+    MISSING,
+    NOTE,
+    TITLE,
+    Footer,
+    SheetWriter,
+    fill,
+    print_ready,
+)
 from mch_indicators.stats._flags import Flag
 
 if TYPE_CHECKING:
@@ -39,7 +50,7 @@ __all__ = [
     "checks_sheet",
     "details_sheet",
     "domain_sheet",
-    "header_style",
+    "header_row",
     "interval_text",
     "legend_sheet",
     "marks_legend",
@@ -60,14 +71,6 @@ EMPTY_FLAGS = ("SUPPRESSED", "INVALID", "ZERO_DENOMINATOR", "MISSING")
 # -- styles --------------------------------------------------------------------------------
 
 
-def restyle(cell: Any, **changes: Any) -> None:
-    """Change some attributes of ``cell``'s font, keeping its typeface and the rest."""
-    font = copy.copy(cell.font)
-    for name, value in changes.items():
-        setattr(font, name, value)
-    cell.font = font
-
-
 def number_format(decimals: int, suffix: str = "") -> str:
     """``0.00``, or ``0.00"*"`` with a mark the cell prints after the number."""
     base = "0" if decimals == 0 else "0." + "0" * decimals
@@ -76,38 +79,29 @@ def number_format(decimals: int, suffix: str = "") -> str:
 
 def title_row(writer: SheetWriter, title: str) -> None:
     """The sheet's title, in row 1 (printed on every page)."""
-    from openpyxl.styles import Alignment
-
-    cell = writer.sheet.cell(row=writer.row([title], measure=False), column=1)
-    restyle(cell, bold=True, size=13)
-    cell.alignment = Alignment(horizontal="left", vertical="center")
-    writer.sheet.row_dimensions[cell.row].height = 22
+    number = writer.row([title], measure=False, style=TITLE)
+    writer.sheet.row_dimensions[number].height = 22
 
 
-def header_style(cell: Any) -> None:
-    """Bold, centred, wrapped, on a light fill, boxed."""
-    from openpyxl.styles import Alignment, Border, Side
+def header_row(writer: SheetWriter, names: Sequence[str]) -> int:
+    """A header row: bold, centred, wrapped, on a light fill, boxed; its number.
 
-    line = Side(style="thin", color="808080")
-    restyle(cell, bold=True)
-    cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-    cell.fill = fill(FILLS["header"])
-    cell.border = Border(left=line, right=line, top=line, bottom=line)
+    The rows written after it are the table's (boxed cells as wide as the header).
+    """
+    number = writer.row(list(names), style=HEADER)
+    writer.body(len(names))
+    return number
 
 
 def notes(writer: SheetWriter, lines: Sequence[str], width: int, lang: str) -> None:
     """``注：`` and one wrapped line per note under the table (after a blank row)."""
-    from openpyxl.styles import Alignment
-
+    writer.body(0)
     if not lines:
         return
     writer.row([], measure=False)
     for position, text in enumerate(lines):
         lead = label("text", "notes", lang) if position == 0 else ""
-        number = writer.row([lead + text], measure=False)
-        cell = writer.sheet.cell(row=number, column=1)
-        restyle(cell, size=9, color="404040")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        number = writer.row([lead + text], measure=False, style=NOTE)
         span = max(width, 1)
         if span > 1:
             writer.sheet.merge_cells(start_row=number, start_column=1, end_row=number,
@@ -151,9 +145,7 @@ def value_cell(
     if value != value:
         reason = next((f for f in EMPTY_FLAGS if f in flags), None)
         if reason is not None:
-            cell = writer.put(row, column, label("flags", reason, lang))
-            restyle(cell, italic=True, color="595959")
-            cell.fill = fill(FILLS["not_computed"])
+            writer.put(row, column, label("flags", reason, lang), style=MISSING)
         return
     marks = "".join(_mark(f) for f in MARKED_FLAGS if f in flags)
     cell = writer.put(row, column, float(round_half_up(value, indicator.decimals)), measure=False)
@@ -180,12 +172,8 @@ def interval_text(
 
 def interval_cell(writer: SheetWriter, row: int, column: int, text: str) -> None:
     """An interval, centred and a shade lighter than its value."""
-    from openpyxl.styles import Alignment
-
     if text:
-        cell = writer.put(row, column, text)
-        cell.alignment = Alignment(horizontal="center")
-        restyle(cell, color="404040")
+        writer.put(row, column, text, style=INTERVAL)
 
 
 # -- a domain ------------------------------------------------------------------------------
@@ -253,6 +241,10 @@ def _domain_header(
 ) -> int:
     """Two header rows: label names (merged down), each indicator over value | interval."""
     sheet, first = writer.sheet, writer.next_row
+    width = len(names) + 2 * len(indicators)
+    for row in (first, first + 1):
+        for cell in writer.cells(row, width):
+            cell.style = HEADER
     for position, name in enumerate(names, start=1):
         writer.put(first, position, name)
         sheet.merge_cells(start_row=first, start_column=position, end_row=first + 1,
@@ -266,10 +258,8 @@ def _domain_header(
                           end_column=column + 1)  # fmt: skip
         writer.put(first + 1, column, column_label("value", lang))
         writer.put(first + 1, column + 1, interval)
-    for row in (first, first + 1):
-        for cell in writer.cells(row, start - 1 + 2 * len(indicators)):
-            header_style(cell)
     writer.next_row = first + 2
+    writer.body(width)
     return first
 
 
@@ -279,7 +269,9 @@ def _bold_rows(writer: SheetWriter, rows: list[tuple[int, bool]], width: int) ->
 
     for row, first in rows:
         for cell in writer.cells(row, width):
-            restyle(cell, bold=True)
+            font = copy.copy(cell.font)
+            font.bold = True
+            cell.font = font
             if first:
                 border = copy.copy(cell.border)
                 border.top = Side(style="medium")
@@ -347,7 +339,6 @@ def domain_sheet(
     header = _domain_header(writer, names, indicators, lang, ci_level)
     pooled = _domain_rows(writer, blocks, indicators, start, lang, level)
     writer.fit_columns(body=header + 2)
-    writer.grid(header + 2, width)
     _bold_rows(writer, pooled, width)
     headings = [
         (start + 2 * k, start + 2 * k + 1, header_with_unit(i, lang))
@@ -383,15 +374,12 @@ def table_sheet(
     is printed at the top of every page. Returns the header's row number.
     """
     title_row(writer, title)
-    number = writer.row(list(header))
-    for cell in writer.cells(number, len(header)):
-        header_style(cell)
+    number = header_row(writer, header)
     for row in rows:
         writer.row(list(row))
     if rows_of is not None:
         rows_of()
     writer.fit_columns(body=number + 1, caps=caps)
-    writer.grid(number + 1, len(header))
     writer.wrap_height(number, [(c, c, str(h)) for c, h in enumerate(header, start=1)], size=11)
     notes(writer, lines, len(header), lang)
     writer.sheet.freeze_panes = writer.sheet.cell(row=number + 1, column=label_columns + 1)

@@ -152,7 +152,7 @@ def _counts_sheet(
 ) -> list[str]:  # fmt: skip
     from openpyxl.utils import get_column_letter
 
-    from mch_indicators._report._sheets import header_style, title_row
+    from mch_indicators._report._sheets import header_row, title_row
 
     title = label("text", "template_title", lang)
     if years:
@@ -161,14 +161,12 @@ def _counts_sheet(
     title_row(writer, title)
     header = [column_label(level, lang), column_label("year", lang)]
     header += [getattr(term.name, lang) for term, _ in terms]
-    header_row = writer.row(header)
-    for cell in writer.cells(header_row, len(header)):
-        header_style(cell)
+    number = header_row(writer, header)
     periods: list[int | None] = list(years) or [None]
     rows: list[list[Any]] = [[unit, y] for unit in units for y in periods]
     for row in rows:
         writer.row(row)
-    last = header_row + max(len(rows), BLANK_ROWS)
+    last = number + max(len(rows), BLANK_ROWS)
     for estimated in (False, True):
         columns = [
             get_column_letter(3 + position)
@@ -178,15 +176,14 @@ def _counts_sheet(
         if columns:
             rule = _validation(lang, estimated)
             for column in columns:
-                rule.add(f"{column}{header_row + 1}:{column}{last}")
+                rule.add(f"{column}{number + 1}:{column}{last}")
             writer.sheet.add_data_validation(rule)
     for column in range(3, len(header) + 1):
         writer.measure(column, "0000000")
-    writer.fit_columns(body=header_row + 1, caps=dict.fromkeys(range(3, len(header) + 1), 14))
-    writer.grid(header_row + 1, len(header))
-    writer.wrap_height(header_row, [(c, c, h) for c, h in enumerate(header, start=1)])
-    writer.sheet.freeze_panes = writer.sheet.cell(row=header_row + 1, column=3)
-    print_ready(writer.sheet, header_rows=header_row, label_columns=2, footer=footer,
+    writer.fit_columns(body=number + 1, caps=dict.fromkeys(range(3, len(header) + 1), 14))
+    writer.wrap_height(number, [(c, c, h) for c, h in enumerate(header, start=1)])
+    writer.sheet.freeze_panes = writer.sheet.cell(row=number + 1, column=3)
+    print_ready(writer.sheet, header_rows=number, label_columns=2, footer=footer,
                 one_page_wide=False)  # fmt: skip
     return header
 
