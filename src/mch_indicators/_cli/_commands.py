@@ -422,7 +422,7 @@ def cmd_export(args: argparse.Namespace) -> str:
             raise CommandError(cli_text("xlsx_needs_output", lang))
         text = export.dumps(args.format, catalog=catalog, ids=ids, escape_formulas=escape)
         return text.rstrip("\n")
-    path = export.catalog(args.output, args.format, catalog=catalog, ids=ids,
+    path = export.write(args.output, args.format, catalog=catalog, ids=ids,
                           escape_formulas=escape)  # fmt: skip
     count = len(ids) if ids else len(catalog)
     what = cli_text("export_schema", lang) if args.format == "jsonschema" else (

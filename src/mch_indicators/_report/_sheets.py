@@ -36,7 +36,7 @@ from mch_indicators._report._sheet import (
     fill,
     print_ready,
 )
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd
