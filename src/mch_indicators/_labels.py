@@ -62,7 +62,8 @@ LANG_VARIABLE = "MCH_INDICATORS_LANG"
 STATUS_SECTIONS: tuple[str, ...] = ("comparisons", "significance", "trends", "target_status")
 _SECTIONS: tuple[str, ...] = (
     *("units", "flags", "kinds", "directions", "domains", "comparators", *STATUS_SECTIONS),
-    *("axis", "legend", "columns", "fields", "checks", "template_sets", "messages", "text"),
+    *("axis", "legend", "columns", "fields", "checks", "check_names", "template_sets"),
+    *("messages", "text"),
     "cli",
     "argparse",
 )

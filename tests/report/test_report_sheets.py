@@ -148,7 +148,6 @@ def test_unmatched_columns_are_listed_once_in_the_checks_sheet(book):
     found = {s.title for s in workbook.worksheets for row in values(s) if "迟报" in row}
     named = {s.title for s in workbook.worksheets for row in values(s)[2:] if "备注" in row}
     assert found == set() and named == {"数据核查"}  # the column's name, once; its text, never
-    assert all("备注" not in frame.columns for frame in sets.values())
 
 
 def test_the_checks_sheet_writes_a_checks_frame(tmp_path):
@@ -334,3 +333,27 @@ def test_a_result_without_labels_keeps_every_value_and_its_level():
     rows = values(sheet)
     assert rows[2] == ["数值", "99.8%置信区间"]
     assert [r[0] for r in rows[3:5]] == [7.42, 10]
+
+
+def test_every_check_has_a_short_name_for_the_checks_sheet():
+    from mch_indicators._labels import labels
+
+    assert set(labels()["check_names"]) == set(labels()["checks"])
+
+
+def test_the_offices_total_row_is_checked_and_listed_on_the_checks_sheet(tmp_path):
+    table = pd.DataFrame(
+        {
+            "乡镇": ["甲乡", "乙乡", "合计"],
+            "年份": [2024] * 3,
+            "活产数": [5200, 5355, 10556],
+            "孕产妇死亡数": [1, 0, 1],
+        }
+    )
+    sets = mch.report(table, tmp_path / "r.xlsx")
+    assert sets["乡镇"]["township"].tolist() == ["甲乡", "乙乡"]  # the total is not a unit
+    rows = values(openpyxl.load_workbook(tmp_path / "r.xlsx")["数据核查"])[2:]
+    by_name = {row[0]: row for row in rows}
+    mismatch = by_name["合计与各单位之和不符"]
+    assert mismatch[1:6] == ["合计", "2024", "活产数", 10556, 10555]
+    assert "差1" in mismatch[6] and "合计行" in by_name

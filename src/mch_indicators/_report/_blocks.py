@@ -27,9 +27,22 @@ __all__ = ["Block", "blocks_of", "frames_of", "label_columns"]
 
 
 def label_columns(frame: pd.DataFrame) -> list[str]:
-    """The label columns of a tidy result: those before ``indicator`` that are not results."""
+    """The label columns of a tidy result: those before ``indicator`` that are not results.
+
+    A column of the office's table that matched nothing is carried by ``compute``
+    but listed in the frame's checks (``unmatched_column``): the report lists it
+    there, once, and does not repeat it as a label on every sheet.
+    """
     columns = [str(c) for c in frame.columns]
-    return [c for c in columns[: columns.index("indicator")] if c not in RESULT_COLUMNS]
+    unused = unused_columns(frame)
+    return [c for c in columns[: columns.index("indicator")] if c not in RESULT_COLUMNS | unused]
+
+
+def unused_columns(frame: pd.DataFrame) -> set[str]:
+    """The office's columns that matched nothing, as the frame's checks list them."""
+    from mch_indicators._checks import checks_of
+
+    return {row[3] for row in checks_of(frame).rows if row[0] == "unmatched_column"}
 
 
 def frames_of(results: Any) -> dict[str, pd.DataFrame]:
@@ -87,6 +100,12 @@ def _catalog_order(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
     return frame.iloc[positions]
 
 
+def _without_unused(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the columns its checks list as unused (a new frame, checks kept)."""
+    unused = [c for c in frame.columns if str(c) in unused_columns(frame)]
+    return frame.drop(columns=unused) if unused else frame
+
+
 def _fill_text(name: str, lang: str) -> str:
     """What a pooled row shows: ``合计`` for a total, ``小计`` for an area level's subtotal."""
     if name in (label("text", "total", "zh"), label("text", "total", "en")):
@@ -101,7 +120,7 @@ def blocks_of(frames: Mapping[str, pd.DataFrame], catalog: Catalog, lang: str) -
     return [
         Block(
             name=name,
-            frame=_catalog_order(frame, catalog),
+            frame=_catalog_order(_without_unused(frame), catalog),
             labels=label_columns(frame),
             pooled=position > 0,
             fill=_fill_text(name, chosen),

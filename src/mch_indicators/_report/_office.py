@@ -10,13 +10,14 @@ proportion's denominator is flagged INVALID and left out, never summed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from mch_indicators._checks import CHECK_COLUMNS
+from mch_indicators._checks import checks as checks_table
 from mch_indicators._io._read import read_table
 from mch_indicators._io._source import Source
 from mch_indicators._labels import check_lang, fields, label
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
     from mch_indicators._catalog import Catalog
 
-__all__ = ["OfficeReport", "report", "unmatched_checks"]
+__all__ = ["OfficeReport", "report"]
 
 
 class OfficeReport(dict[str, "pd.DataFrame"]):
@@ -40,9 +41,11 @@ class OfficeReport(dict[str, "pd.DataFrame"]):
     Attributes
     ----------
     checks : DataFrame
-        The data checks of the table, with the columns of ``CHECK_COLUMNS``
+        The data checks of the table (:func:`mch_indicators.checks` of the sets):
+        total rows checked against their units, rows skipped, duplicates, rules
+        broken, columns not used..., with the columns of ``CHECK_COLUMNS``
         (``check``, ``unit``, ``period``, ``item``, ``reported``, ``expected``,
-        ``message_zh``, ``message_en``): today the columns that were not used.
+        ``message_zh``, ``message_en``). The 数据核查 sheet lists them.
     review : DataFrame
         The latest year of every area: change from last year, rank and target
         (what the 同比、排名与达标 sheet shows), with status codes.
@@ -67,33 +70,6 @@ class OfficeReport(dict[str, "pd.DataFrame"]):
         return (type(self), (dict(self), self.checks, self.review))
 
 
-def unmatched_checks(columns: Sequence[Any]) -> pd.DataFrame:
-    """One check per column of the table that is not a count, an area or a period.
-
-    Examples
-    --------
-    >>> unmatched_checks(["备注"]).iloc[0][["check", "item", "message_zh"]].tolist()
-    ['unmatched_column', '备注', '列“备注”不是已知的计数、地区或时期，未使用']
-    """
-    import numpy as np
-    import pandas as pd
-
-    rows = [
-        {
-            "check": "unmatched_column",
-            "unit": None,
-            "period": None,
-            "item": str(column),
-            "reported": np.nan,
-            "expected": np.nan,
-            "message_zh": label("text", "unmatched_column", "zh", column=str(column)),
-            "message_en": label("text", "unmatched_column", "en", column=str(column)),
-        }
-        for column in columns
-    ]
-    return pd.DataFrame(rows, columns=list(CHECK_COLUMNS))
-
-
 def report(
     source: Source | pd.DataFrame,
     out: str | PathLike[str] | None = None,
@@ -102,6 +78,8 @@ def report(
     sheet: str | int | None = None,
     encoding: str | None = None,
     catalog: Catalog | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
     plan: str | None = None,
     escape_formulas: bool = True,
     source_name: str | None = None,
@@ -125,6 +103,12 @@ def report(
         As in :func:`read_table`.
     catalog : Catalog, optional
         Where indicators and terms come from (default: the built-in catalog).
+    totals, duplicates
+        Total rows (合计, 小计, 全县...) and two rows of one unit and period, as in
+        :func:`compute`: by default total rows are taken out of the units and
+        checked against the sum of their parts; the findings (and those of the
+        reading: rows skipped, notes, hidden rows, rules broken) are
+        :func:`mch_indicators.checks` of the returned sets.
     plan : str, optional
         A plan id (``"healthy_china_2030"``): the report says whether each latest
         value meets its target still to be met (see :func:`to_excel`).
@@ -144,7 +128,8 @@ def report(
         has (``地市``), and the total (``合计``), each period apart; with
         ``.checks`` (the data checks) and ``.review`` (change, rank, target).
         Columns of the table that are neither counts nor areas nor periods are
-        not carried into the results: they are listed in ``.checks``.
+        listed in ``.checks``; the written report shows them there only, not on
+        every sheet.
 
     Examples
     --------
@@ -172,34 +157,36 @@ def report(
         else read_table(cast("Source", source), sheet=sheet, encoding=encoding)
     )
     match = match_columns(frame, catalog=catalog)
-    checks = unmatched_checks(match.unmatched)
-    if match.unmatched:
-        frame = frame.drop(columns=list(match.unmatched))
     areas = [f for f in fields() if f.role == "area" and f.id in match.fields]
     periods = [
         str(match.fields[f.id]) for f in fields() if f.role == "period" and f.id in match.fields
     ]
     finest = label("fields", areas[-1].id, chosen) if areas else label("text", "total", chosen)
-    sets = {finest: compute_frame(frame, catalog=catalog, on_invalid="flag")}
+    sets = {
+        finest: compute_frame(
+            frame, catalog=catalog, on_invalid="flag", totals=totals, duplicates=duplicates
+        )
+    }
     if areas:
         for level in areas[:-1]:
             sets[label("fields", level.id, chosen)] = pool(
                 frame, by=[str(match.fields[level.id]), *periods],
-                missing="skip", catalog=catalog, on_invalid="flag",
+                missing="skip", catalog=catalog, on_invalid="flag", totals=totals,
+                duplicates=duplicates,
             )  # fmt: skip
         sets[label("text", "total", chosen)] = pool(
             frame, by=periods or None, missing="skip",
-            catalog=catalog, on_invalid="flag",
+            catalog=catalog, on_invalid="flag", totals=totals, duplicates=duplicates,
         )  # fmt: skip
     found = catalog if catalog is not None else builtin_catalog()
-    done = OfficeReport(sets, checks, _review(sets, found, plan))
+    done = OfficeReport(sets, checks_table(sets), _review(sets, found, plan))
     if out is not None:
         if Path(out).suffix.lower() == ".csv":
             to_csv(done, out, lang=chosen, catalog=found, escape_formulas=escape_formulas)
         else:
             write_workbook(
                 blocks_of(done, found, chosen), out, lang=chosen, catalog=found, plan=plan,
-                checks=checks, source=source_name or _source_name(source), review=done.review,
+                checks=done.checks, source=source_name or _source_name(source), review=done.review,
             )  # fmt: skip
     return done
 

@@ -30,6 +30,7 @@ LINE_HEIGHT = 15.0
 
 FILLS: dict[str, str] = {
     "header": "DDEBF7",
+    "inconsistent": "F4B6B6",
     "unreliable": "FFF2CC",
     "above": "FCE4D6",
     "not_computed": "EDEDED",

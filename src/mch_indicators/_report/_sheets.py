@@ -63,7 +63,7 @@ __all__ = [
 ]
 
 #: Flags marked beside a value that is shown, in the order their marks are written.
-MARKED_FLAGS = ("UNRELIABLE", "ABOVE_DENOMINATOR", "INCOMPLETE", "UNCLASSIFIED")
+MARKED_FLAGS = ("INCONSISTENT", "UNRELIABLE", "ABOVE_DENOMINATOR", "INCOMPLETE", "UNCLASSIFIED")
 #: Flags that leave no value, the first of which the cell names.
 EMPTY_FLAGS = ("SUPPRESSED", "INVALID", "ZERO_DENOMINATOR", "MISSING")
 
@@ -151,7 +151,9 @@ def value_cell(
     cell = writer.put(row, column, float(round_half_up(value, indicator.decimals)), measure=False)
     cell.number_format = number_format(indicator.decimals, marks)
     writer.measure(column, format_number(value, indicator.decimals) + marks)
-    if "ABOVE_DENOMINATOR" in flags:
+    if "INCONSISTENT" in flags:
+        cell.fill = fill(FILLS["inconsistent"])
+    elif "ABOVE_DENOMINATOR" in flags:
         cell.fill = fill(FILLS["above"])
     elif "UNRELIABLE" in flags:
         cell.fill = fill(FILLS["unreliable"])
@@ -468,7 +470,7 @@ def checks_sheet(writer: SheetWriter, checks: pd.DataFrame, lang: str, footer: F
     header = [column_label(k, lang) for k in keys]
     rows = [
         [
-            label("checks", str(record["check"]), lang),
+            label("check_names", str(record["check"]), lang),
             *(plain(record[k]) for k in ("unit", "period", "item", "reported", "expected")),
             plain(record[f"message_{lang}"]),
         ]

@@ -203,7 +203,9 @@ def to_excel(
     checks : DataFrame, optional
         Data checks with the columns of ``CHECK_COLUMNS`` (``check``, ``unit``,
         ``period``, ``item``, ``reported``, ``expected``, ``message_zh``,
-        ``message_en``), listed on the 数据核查 sheet.
+        ``message_en``), listed on the 数据核查 sheet; default: the checks the
+        results carry (:func:`mch_indicators.checks`: total rows, rows skipped,
+        rules broken, columns not used...).
     source : str, optional
         The name of the file the counts came from, printed in every page's footer.
 
@@ -229,11 +231,14 @@ def to_excel(
     >>> back[["县区", "数值", "标记"]].to_dict("list")
     {'县区': ['河阳县', '石门县'], '数值': [7.16, 0.0], '标记': ['数值不稳定', '数值不稳定']}
     """
+    from mch_indicators._checks import checks as checks_table
+
     chosen = check_lang(lang)
     found = _catalog(catalog)
+    frames = frames_of(results)
     write_workbook(
-        blocks_of(frames_of(results), found, chosen), path, lang=chosen, catalog=found,
-        plan=plan, checks=checks, source=source,
+        blocks_of(frames, found, chosen), path, lang=chosen, catalog=found, plan=plan,
+        checks=checks if checks is not None else checks_table(frames), source=source,
     )  # fmt: skip
 
 
