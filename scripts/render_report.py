@@ -80,9 +80,20 @@ def filled_template(folder: Path) -> Path:
         for cell, name in zip(row[2:], header[2:], strict=True):
             value = by_key.loc[(county, year), column_of[name]]
             cell.value = int(value) if float(value).is_integer() else float(value)
-    # an office's own column the library does not know: the report lists it under 数据核查
+    # what offices add: their own total rows (the report checks them against the counties:
+    # one count is typed one too high in 2024) and a column of their own (listed, not used)
+    last = 2 + len(counties) * len(YEARS)
+    for offset, year in enumerate(YEARS, start=1):
+        totals = counts[counts["年份"] == year]
+        sheet.cell(row=last + offset, column=1, value="合计")
+        sheet.cell(row=last + offset, column=2, value=year)
+        for position, name in enumerate(header[2:], start=3):
+            total = float(totals[column_of[name]].sum())
+            typo = 1 if (year == YEARS[-1] and name == "活产数") else 0
+            value = int(total) + typo if total.is_integer() else total
+            sheet.cell(row=last + offset, column=position, value=value)
     sheet.cell(row=2, column=len(header) + 1, value="填表人")
-    for row in range(3, 3 + len(counties) * len(YEARS)):
+    for row in range(3, last + len(YEARS) + 1):
         sheet.cell(row=row, column=len(header) + 1, value="王芳")
     filled = folder / "2023-2024年妇幼健康统计（已填）.xlsx"
     book.save(filled)

@@ -259,7 +259,7 @@ PAGE_WIDTH, PAGE_HEIGHT = 784.0, 500.0
 #: Points one unit of column width takes (about one digit of the default font).
 POINTS_PER_WIDTH = 5.6
 #: A last page holding less than this share of a page is folded into the others.
-SPILL = 0.2
+SPILL = 0.3
 
 
 def pages_tall(sheet: Any, header_rows: int, widths: Sequence[float]) -> int:
