@@ -12,7 +12,6 @@ import difflib
 import json
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -27,14 +26,15 @@ from mch_indicators._errors import (
     UnknownIndicatorError,
 )
 from mch_indicators._model import Domain, Indicator, Kind, Term
+from mch_indicators._text import fold_key
 
 __all__ = ["Catalog", "builtin_catalog", "load_definitions", "normalize_key"]
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
 
 def normalize_key(key: str) -> str:
-    """Fold case, width and separators so that lookups forgive spelling.
+    """Fold case, width, script, quotes, brackets and separators so that lookups forgive spelling.
+
+    The catalog's own name for :func:`mch_indicators._text.fold_key`.
 
     Examples
     --------
@@ -42,9 +42,10 @@ def normalize_key(key: str) -> str:
     'infant mortality rate'
     >>> normalize_key("SDG 3.1.1")
     'sdg 3.1.1'
+    >>> normalize_key("「孕產婦死亡率」")
+    '孕产妇死亡率'
     """
-    text = unicodedata.normalize("NFKC", key).casefold().strip()
-    return _SEPARATORS.sub(" ", text)
+    return fold_key(key)
 
 
 class Catalog(Mapping[str, Indicator]):
