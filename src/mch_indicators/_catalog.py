@@ -27,6 +27,7 @@ from mch_indicators._errors import (
 )
 from mch_indicators._model import Domain, Indicator, Kind, Term
 from mch_indicators._text import fold_key
+from mch_indicators._unitspec import resolve_unit
 
 __all__ = ["Catalog", "builtin_catalog", "load_definitions", "normalize_key"]
 
@@ -265,10 +266,7 @@ class Catalog(Mapping[str, Indicator]):
         folded = normalize_key(key)
         if folded in self._ambiguous:
             candidates = self._ambiguous[folded]
-            labels = [
-                f"{self._indicators[c].name.zh} / {self._indicators[c].name.en}"
-                for c in candidates
-            ]
+            labels = [_difference(self._indicators[c]) for c in candidates]
             raise AmbiguousIndicatorError(key, candidates, labels)
         found = self._keys.get(folded)
         if found is None:
@@ -401,6 +399,20 @@ class Catalog(Mapping[str, Indicator]):
             {**self._terms, **other._terms},
             roots={**self._roots, **other._roots},
         )
+
+
+def _difference(indicator: Indicator) -> str:
+    """One line telling a candidate of an ambiguous name from the others.
+
+    Its names, then what it divides by what and on which scale: the candidates of one
+    word differ there (age band, population, severity, denominator or unit).
+    """
+    unit = resolve_unit(indicator.unit)
+    return (
+        f"{indicator.name.zh} / {indicator.name.en}: {indicator.numerator.name.zh} ÷ "
+        f"{indicator.denominator.name.zh} ({indicator.numerator.name.en} per "
+        f"{indicator.denominator.name.en}), {unit.symbol or unit.name}"
+    )
 
 
 def _match_score(wanted: str, indicator: Indicator) -> float:

@@ -54,6 +54,7 @@ _CRITERIA = {
     "age_days_max": ("age_days", "lt"),
     "age_years_min": ("age_years", "ge"),
     "age_years_max": ("age_years", "lt"),
+    "birth_weight_g_min": ("birth_weight_g", "ge"),
     "birth_weight_g_max": ("birth_weight_g", "lt"),
     "window_days": ("days", "le"),
 }
