@@ -84,9 +84,11 @@ def test_an_alias_shared_with_another_member_of_the_family_is_ambiguous():
         family = mch.catalog.variants(indicator)
         for alias in indicator.aliases:
             key = normalize_key(alias)
-            for other in family:
-                if other.id != indicator.id and normalize_key(other.name.zh).endswith(key):
-                    offenders.append((alias, indicator.id, other.id))
+            offenders.extend(
+                (alias, indicator.id, other.id)
+                for other in family
+                if other.id != indicator.id and normalize_key(other.name.zh).endswith(key)
+            )
     assert offenders == []
 
 

@@ -99,10 +99,16 @@ class Columns:
                     out.append(int(str(code)))
                 except ValueError:
                     continue
+            if self.dtypes[name].is_float():  # polars compares floats with floats only
+                return [float(code) for code in out]
             return out
         if self.fields[name].type in {"category", "boolean"} and self._text(name):
             return list(text_forms(codes))
-        return [str(code) for code in codes if not isinstance(code, bool)]
+        texts: list[Code] = [str(code) for code in codes if not isinstance(code, bool)]
+        if self.dtypes[name] == nw.Object:  # mixed Python values: True is 1, False is 0
+            numbers = [c for c in codes if isinstance(c, int | float) and not isinstance(c, bool)]
+            return [*numbers, *texts]
+        return texts
 
     def _text(self, name: str) -> bool:
         dtype = self.dtypes[name]

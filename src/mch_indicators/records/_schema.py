@@ -37,7 +37,7 @@ __all__ = [
 
 FieldType = Literal["number", "integer", "category", "boolean", "date", "text"]
 #: What a number measures; the criteria of terms are checked against it.
-Quantity = Literal["gestation_weeks", "age_days", "age_years", "birth_weight_g", "days"]
+Quantity = Literal["gestation_weeks", "age_days", "age_years", "birth_weight_g", "days", "hours"]
 Code = bool | int | float | str
 
 #: How a boolean field may be written when it is not a boolean column.
