@@ -43,6 +43,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._catalog": 3,
     "mch_indicators._standards": 3,
     "mch_indicators._targets": 3,
+    "mch_indicators._coverage": 3,
     "mch_indicators._compute": 4,
     "mch_indicators._progress": 4,
     "mch_indicators._adapters": 5,
