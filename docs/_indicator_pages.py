@@ -160,7 +160,7 @@ def _variants() -> list[str]:
     return lines
 
 
-STATUS = {"present": "✅ present", "variant": "◐ variant", "missing": "— missing"}
+STATUS = {"present": "present · 有", "variant": "variant · 相近", "missing": "**missing** · 无"}
 
 
 def _coverage() -> list[str]:

@@ -22,7 +22,8 @@ __all__ = ["HeaderMatch", "fold_header", "match_headers"]
 
 #: separators a header may be written with (after NFKC): read as spaces, then removed
 _SEPARATORS = "_·•/\\.:,;、" + DASHES
-_UNIT_SUFFIX = re.compile(r"\((?:人|例|个|次|户|名|人次|%|‰)\)$")
+#: a trailing count unit in brackets, in either width: 活产数（人）, 患病率(%)
+_UNIT_SUFFIX = re.compile(r"[(（](?:人|例|个|次|户|名|人次|%|％|‰)[)）]\s*$")
 
 
 def fold_header(text: object) -> str:
@@ -42,8 +43,7 @@ def fold_header(text: object) -> str:
     >>> fold_header('"两癌"检查人数') == fold_header("两癌检查人数")
     True
     """
-    folded = _UNIT_SUFFIX.sub("", fold(str(text), spaces="strip"))
-    return fold(folded, spaces="remove", drop=_SEPARATORS, marks=True)
+    return fold(_UNIT_SUFFIX.sub("", str(text)), spaces="remove", drop=_SEPARATORS, marks=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,14 +149,19 @@ def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool 
     >>> fold("Live_Births", spaces="remove", drop="_")
     'livebirths'
     """
-    # NFKC, case fold, NFKC again (Unicode's NFKC_Casefold: folding twice changes nothing)
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-    folded = to_simplified(folded)
     dropped = drop + MARKS if marks else drop
-    if dropped:
-        folded = folded.translate(_spaces_for(dropped))
-    if spaces == "remove":
-        folded = _WHITESPACE.sub("", folded)
+    removing = spaces == "remove"
+    if text.isascii():  # the common case, fast: no width, script or composition to fold
+        folded = text.lower()
+        if dropped and not removing:
+            folded = folded.translate(_spaces_for(dropped))
+    else:
+        # NFKC, case fold, NFKC again (Unicode's NFKC_Casefold: folding twice changes
+        # nothing), then traditional characters (and the dropped ones) in one pass
+        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+        folded = folded.translate(_translation("" if removing else dropped))
+    if removing:
+        folded = _remover(dropped).sub("", folded)
     elif spaces == "strip":
         folded = folded.strip()
     else:
@@ -168,6 +173,18 @@ def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool 
 @lru_cache(maxsize=16)
 def _spaces_for(characters: str) -> dict[int, str]:
     return dict.fromkeys(map(ord, characters), " ")
+
+
+@lru_cache(maxsize=16)
+def _remover(dropped: str) -> re.Pattern[str]:
+    """Spaces and the ``dropped`` characters, in runs: what ``spaces="remove"`` deletes."""
+    return re.compile(f"[\\s{re.escape(dropped)}]+")
+
+
+@lru_cache(maxsize=16)
+def _translation(dropped: str) -> dict[int, str]:
+    """Traditional -> simplified, and ``dropped`` -> space, as one translation table."""
+    return {**_tables()[0], **_spaces_for(dropped)}
 
 
 def fold_key(text: str) -> str:
@@ -211,7 +228,8 @@ def _alternatives(character: str) -> str:
     return character + traditional_forms(character) + (wide if wide != character else "")
 
 
-def code_forms(code: object) -> frozenset[str]:
+@lru_cache(maxsize=4096)
+def code_forms(code: str | int | float) -> frozenset[str]:
     """Every spelling of ``code`` that an engine sees after lower-casing and stripping spaces.
 
     A register's text column is compared inside its engine (pandas, polars, DuckDB,
