@@ -43,6 +43,7 @@ if TYPE_CHECKING:
         funnel,
         get,
         isr,
+        joinpoint,
         pool,
         search,
         trend,
@@ -147,6 +148,7 @@ __all__ = [
     "funnel",
     "get",
     "isr",
+    "joinpoint",
     "load_definitions",
     "match_columns",
     "percent_decline",
@@ -177,7 +179,7 @@ _LAZY = {
     **dict.fromkeys(
         [
             *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
-            "trend_line",
+            *("trend_line", "joinpoint"),
         ],
         "_api",
     ),
