@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         isr,
         pool,
         search,
+        smooth,
         trend,
         trend_line,
     )
@@ -160,6 +161,7 @@ __all__ = [
     "report",
     "required_arr",
     "search",
+    "smooth",
     "standard_population",
     "stats",
     "targets",
@@ -177,7 +179,7 @@ _LAZY = {
     **dict.fromkeys(
         [
             *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
-            "trend_line",
+            *("smooth", "trend_line"),
         ],
         "_api",
     ),

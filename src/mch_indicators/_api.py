@@ -26,6 +26,7 @@ from mch_indicators._adapters._pandas import dsr as frame_dsr
 from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import pool as frame_pool
+from mch_indicators._adapters._pandas import smooth as frame_smooth
 from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._adapters._pandas import trend_line as frame_trend_line
 from mch_indicators._adapters._spark import is_spark_frame
@@ -44,7 +45,8 @@ if TYPE_CHECKING:
     from mch_indicators._targets import Target
 
 __all__ = [
-    "compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend", "trend_line",
+    "compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "smooth", "trend",
+    "trend_line",
 ]  # fmt: skip
 
 Columns = str | Sequence[str] | None
@@ -570,4 +572,23 @@ def trend_line(
     return frame_trend_line(
         frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
         to=to, confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
+    )  # fmt: skip
+
+
+@_documented_by(frame_smooth)
+def smooth(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    model: str | None = None,
+    benchmark: float | Target | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    _pandas_only("smooth", frame)
+    return frame_smooth(
+        frame, indicator, by=by, numerator=numerator, denominator=denominator, model=model,
+        benchmark=benchmark, confidence=confidence,
     )  # fmt: skip

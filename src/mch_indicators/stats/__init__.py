@@ -18,6 +18,8 @@ Trends
     :func:`trend` (log-linear Poisson or logistic fits of the counts, a :class:`Trend`),
     :func:`arr`, :func:`arr_series`, :func:`percent_decline`, :func:`required_arr`,
     :func:`projection`, :func:`annualize`.
+Small areas
+    :func:`smooth` (empirical Bayes rates, a :class:`Smoothed`).
 Comparisons
     :func:`funnel_limits`, :func:`funnel_significance`, :func:`funnel_points`,
     :func:`funnel_dispersion`; :func:`compare_to_benchmark`, :func:`compare_rates`,
@@ -61,6 +63,7 @@ from mch_indicators.stats._funnels import (
 )
 from mch_indicators.stats._intervals import METHODS, IntervalMethod
 from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
+from mch_indicators.stats._smooth import Smoothed, smooth
 from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
 from mch_indicators.stats._trend import Change, Trend, trend
 from mch_indicators.stats._trends import (
@@ -89,6 +92,7 @@ __all__ = [
     "RateComparison",
     "Reliability",
     "Significance",
+    "Smoothed",
     "Standardised",
     "Suppression",
     "Trend",
@@ -114,5 +118,6 @@ __all__ = [
     "rate",
     "relative_standard_error",
     "required_arr",
+    "smooth",
     "trend",
 ]

@@ -4,13 +4,14 @@
 its meta frame with them); ``_compute`` computes row by row, ``_pool`` sums
 strata by group and computes, ``_standardise`` standardises by age, ``_compare``
 compares areas with a benchmark, ``_funnel`` gives funnel limits and significance,
-``_trend`` fits each area's trend.
+``_trend`` fits each area's trend, ``_smooth`` smooths small areas' rates.
 """
 
 from mch_indicators._adapters._pandas._compare import compare
 from mch_indicators._adapters._pandas._compute import compute_frame
 from mch_indicators._adapters._pandas._funnel import FunnelTable, funnel
 from mch_indicators._adapters._pandas._pool import pool
+from mch_indicators._adapters._pandas._smooth import smooth
 from mch_indicators._adapters._pandas._standardise import dsr, isr
 from mch_indicators._adapters._pandas._trend import trend, trend_line
 
@@ -22,6 +23,7 @@ __all__ = [
     "funnel",
     "isr",
     "pool",
+    "smooth",
     "trend",
     "trend_line",
 ]

@@ -1,0 +1,608 @@
+"""Empirical Bayes smoothing of small-area rates and proportions, fitted by maximum likelihood.
+
+A county with 800 births and 0–2 deaths a year ranks first or last by chance. The
+two-stage models of Clayton & Kaldor (1987) borrow strength from the other areas:
+
+* ``model="poisson-gamma"`` (rates, ratios, SMRs): yᵢ ~ Poisson(nᵢ θᵢ), the area
+  rates θᵢ ~ Gamma with mean μ and variance φ μ² (shape 1/φ), so that yᵢ is
+  negative binomial with mean nᵢ μ and variance nᵢ μ (1 + φ nᵢ μ); nᵢ is the
+  denominator (births: θ is a rate) or the expected count (θ is a relative risk);
+* ``model="beta-binomial"`` (proportions): yᵢ ~ Binomial(nᵢ, pᵢ), pᵢ ~ Beta with mean
+  π and a + b = 1/φ, so that yᵢ is beta-binomial with variance
+  nᵢ π (1 − π)(1 + (nᵢ − 1) φ / (1 + φ)).
+
+μ (π) and φ are estimated by maximum likelihood. φ is the between-area dispersion: the
+squared coefficient of variation of the true rates (Poisson–gamma), or 1/(a + b)
+(beta-binomial); φ = 0 is the plain Poisson or binomial model with every area at the
+same rate. Each area's posterior is then Gamma(1/φ + yᵢ, 1/(φ μ) + nᵢ) or
+Beta(π/φ + yᵢ, (1 − π)/φ + nᵢ − yᵢ): its mean is the smoothed rate, a weighted average
+of the area's crude rate (weight φ nᵢ μ / (1 + φ nᵢ μ), or φ nᵢ / (1 + φ nᵢ)) and the
+overall rate; its quantiles give the interval and its tail the probability that the
+area's true rate exceeds a benchmark (as SpatialEpi's ``eBayes`` and
+``EBpostthresh``). These intervals treat μ and φ as known (the usual empirical Bayes
+intervals): they do not carry the uncertainty of the estimates of μ and φ.
+
+The likelihoods are written as sums of log(c + jφ) over j < y (Williams's form),
+which are exact and smooth down to φ = 0; the sums are taken over tables of how
+many areas have more than j events, so a fit costs O(areas + largest count) per
+step. The profile likelihood in φ is searched on a grid of 53 values from 10⁻¹⁰ to
+10³ and its root refined by bisection of the derivative to machine precision.
+
+Whether the model fits is checked per group of areas:
+
+* the likelihood-ratio test of φ = 0 (no variation between areas beyond chance)
+  with the boundary-corrected p-value ½ P(χ²₁ ≥ LR) (Self & Liang 1987);
+* when the data vary no more than the Poisson (binomial) model allows, the
+  maximum-likelihood φ is 0, on the boundary: every area is shrunk all the way to
+  the overall rate and the posterior intervals have no width. That is what the
+  model says, not a smoothed estimate worth mapping: ``boundary`` is True and
+  ``reason`` says so.
+
+References: Clayton D, Kaldor J (1987). Empirical Bayes estimates of age-standardized
+relative risks for use in disease mapping. Biometrics 43:671–681. Williams DA (1975).
+The analysis of binary responses from toxicological experiments involving
+reproduction and teratogenicity. Biometrics 31:949–952. Self SG, Liang KY (1987).
+Asymptotic properties of maximum likelihood estimators and likelihood ratio tests
+under nonstandard conditions. JASA 82:605–610. Kim AY, Wakefield J et al.,
+SpatialEpi (R package): ``eBayes``, ``EBpostthresh``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._inputs import (
+    check_multiplier,
+    check_range,
+    coerce_counts,
+    coerce_values,
+    describe_positions,
+    labelled,
+    read_only_fields,
+)
+
+__all__ = ["MODELS", "Smoothed", "smooth"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+MODELS = ("poisson-gamma", "beta-binomial")
+#: Fewest areas with counts for a fit.
+MIN_AREAS = 3
+#: Largest count (beta-binomial: denominator) the likelihood tables are built for.
+LARGEST_TABLE = 2_000_000
+_GRID = 10.0 ** np.linspace(-10.0, 3.0, 53)
+_BISECTIONS = 80
+_INNER_STEPS = 60
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Smoothed:
+    """Empirical Bayes estimates of areas' rates (:func:`smooth`).
+
+    Per-area arrays have the shape of the counts; per-group arrays (one fit per
+    leading index) have that shape without its last axis (0-d for one group).
+
+    Attributes
+    ----------
+    model : {"poisson-gamma", "beta-binomial"}
+    crude : numpy.ndarray
+        yᵢ / nᵢ × multiplier.
+    value, lower, upper : numpy.ndarray
+        The posterior mean (the smoothed rate) and the equal-tailed posterior
+        interval at ``confidence`` (× multiplier).
+    median : numpy.ndarray
+        The posterior median (× multiplier).
+    exceedance : numpy.ndarray
+        P(the area's true rate > ``benchmark`` | its counts).
+    weight : numpy.ndarray
+        The weight of the area's crude rate in its smoothed rate (0: shrunk all the
+        way to the overall rate; near 1: its own counts decide).
+    mean : numpy.ndarray, per group
+        μ̂ (π̂), the overall rate the areas are shrunk towards (× multiplier).
+    dispersion : numpy.ndarray, per group
+        φ̂: the squared coefficient of variation of the true rates
+        (Poisson–gamma) or 1/(a + b) (beta-binomial); 0 on the boundary.
+    between_sd : numpy.ndarray, per group
+        The standard deviation of the true rates across areas that the fitted
+        prior implies (× multiplier).
+    benchmark : numpy.ndarray, per group
+        What ``exceedance`` compares with (× multiplier).
+    loglik, loglik_null : numpy.ndarray, per group
+        The maximised log-likelihood, and that of φ = 0 (the Poisson or binomial
+        model with one rate for all areas), constants included.
+    lr_statistic, p_value : numpy.ndarray, per group
+        The likelihood-ratio test of φ = 0 and its boundary-corrected p-value.
+    boundary : numpy.ndarray of bool, per group
+        True where φ̂ = 0: no variation between areas beyond chance.
+    areas : numpy.ndarray of int, per group
+        Areas with counts used in the fit.
+    reason : numpy.ndarray of str, per group
+        Why a group could not be smoothed, or why its fit is on the boundary ("" otherwise).
+    confidence, multiplier : float
+    """
+
+    model: str
+    crude: FloatArray
+    value: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    median: FloatArray
+    exceedance: FloatArray
+    weight: FloatArray
+    mean: FloatArray
+    dispersion: FloatArray
+    between_sd: FloatArray
+    benchmark: FloatArray
+    loglik: FloatArray
+    loglik_null: FloatArray
+    lr_statistic: FloatArray
+    p_value: FloatArray
+    boundary: BoolArray
+    areas: npt.NDArray[np.int64]
+    reason: npt.NDArray[np.str_]
+    confidence: float
+    multiplier: float
+
+    def __post_init__(self) -> None:
+        read_only_fields(self, (
+            "crude", "value", "lower", "upper", "median", "exceedance", "weight", "mean",
+            "dispersion", "between_sd", "benchmark", "loglik", "loglik_null", "lr_statistic",
+            "p_value", "boundary", "areas", "reason",
+        ))  # fmt: skip
+
+
+# -- likelihood tables ---------------------------------------------------------------------
+
+
+def _exceeding(counts: FloatArray, length: int) -> FloatArray:
+    """c[j] = how many of ``counts`` exceed j, for j = 0 .. length − 1."""
+    tally = np.bincount(counts.astype(np.int64), minlength=length + 1)[: length + 1]
+    return np.asarray(tally[::-1].cumsum()[::-1][1:], dtype=np.float64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Series:
+    """One group's usable areas: counts, denominators and the tables of their sums."""
+
+    y: FloatArray
+    n: FloatArray
+    j_events: FloatArray  # 0 .. max(y) − 1
+    c_events: FloatArray  # areas with more than j events
+    j_others: FloatArray  # beta-binomial: 0 .. max(n − y) − 1, and its table
+    c_others: FloatArray
+    j_trials: FloatArray  # beta-binomial: 0 .. max(n) − 1, and its table
+    c_trials: FloatArray
+    constant: float  # −Σ log y! (Poisson–gamma) or Σ log C(n, y) (beta-binomial)
+
+
+def _series(y: FloatArray, n: FloatArray, model: str) -> _Series:
+    from scipy.special import gammaln
+
+    def table(counts: FloatArray) -> tuple[FloatArray, FloatArray]:
+        top = int(counts.max()) if counts.size else 0
+        return np.arange(top, dtype=np.float64), _exceeding(counts, top)
+
+    j_y, c_y = table(y)
+    if model == "poisson-gamma":
+        empty = np.zeros(0)
+        return _Series(y, n, j_y, c_y, empty, empty, empty, empty, float(-gammaln(y + 1).sum()))
+    j_f, c_f = table(n - y)
+    j_n, c_n = table(n)
+    constant = float((gammaln(n + 1) - gammaln(y + 1) - gammaln(n - y + 1)).sum())
+    return _Series(y, n, j_y, c_y, j_f, c_f, j_n, c_n, constant)
+
+
+def _log_sum(j: FloatArray, c: FloatArray, start: float, phi: float) -> float:
+    """Σⱼ cⱼ log(start + j φ)."""
+    return float(c @ np.log(start + j * phi)) if j.size else 0.0
+
+
+def _log_sum_slopes(
+    j: FloatArray, c: FloatArray, start: float, phi: float
+) -> tuple[float, float]:
+    """d/dφ and d/dstart of Σⱼ cⱼ log(start + j φ)."""
+    if not j.size:
+        return 0.0, 0.0
+    inverse = c / (start + j * phi)
+    return float(inverse @ j), float(inverse.sum())
+
+
+# -- the Poisson–gamma likelihood -------------------------------------------------------------
+
+_Q_TERMS = np.array([(-1.0) ** k * (k + 1) / (k + 2) for k in range(18)])
+
+
+def _log1p_over(x: FloatArray) -> FloatArray:
+    """log(1 + x) / x, 1 at x = 0."""
+    safe = np.where(x == 0.0, 1.0, x)
+    return np.where(x == 0.0, 1.0, np.log1p(x) / safe)
+
+
+def _q(x: FloatArray) -> FloatArray:
+    """(log(1 + x) − x / (1 + x)) / x², ½ at x = 0 (a series below x = 0.05)."""
+    small = np.abs(x) < 0.05
+    safe = np.where(small, 1.0, x)
+    direct = (np.log1p(safe) - safe / (1.0 + safe)) / (safe * safe)
+    series = np.polynomial.polynomial.polyval(np.where(small, x, 0.0), _Q_TERMS)
+    return np.where(small, series, direct)
+
+
+def _pg_mean_fit(s: _Series, phi: float, u: float) -> float:
+    """log μ̂ at fixed φ: Newton on the concave log-likelihood in u = log μ."""
+    for _ in range(_INNER_STEPS):
+        m = s.n * np.exp(u)
+        score = float(((s.y - m) / (1.0 + phi * m)).sum())
+        curvature = float((m * (1.0 + phi * s.y) / (1.0 + phi * m) ** 2).sum())
+        step = float(np.clip(score / curvature, -2.0, 2.0))
+        u += step
+        if abs(step) < 1e-14 * max(1.0, abs(u)):
+            break
+    return u
+
+
+def _pg_loglik(s: _Series, phi: float, u: float) -> float:
+    m = s.n * np.exp(u)
+    x = phi * m
+    core = s.y * np.log(np.where(m > 0, m, 1.0)) - s.y * np.log1p(x) - m * _log1p_over(x)
+    return _log_sum(s.j_events, s.c_events, 1.0, phi) + float(core.sum()) + s.constant
+
+
+def _pg_slope(s: _Series, phi: float, u: float) -> float:
+    """∂ℓ/∂φ at (log μ = u, φ): the profile's derivative when u = log μ̂(φ)."""
+    m = s.n * np.exp(u)
+    x = phi * m
+    by_phi, _ = _log_sum_slopes(s.j_events, s.c_events, 1.0, phi)
+    return by_phi + float((m * m * _q(x) - s.y * m / (1.0 + x)).sum())
+
+
+# -- the beta-binomial likelihood ------------------------------------------------------------
+
+
+def _bb_loglik(s: _Series, phi: float, p: float) -> float:
+    return (
+        _log_sum(s.j_events, s.c_events, p, phi)
+        + _log_sum(s.j_others, s.c_others, 1.0 - p, phi)
+        - _log_sum(s.j_trials, s.c_trials, 1.0, phi)
+        + s.constant
+    )
+
+
+def _bb_mean_fit(s: _Series, phi: float, p: float) -> float:
+    """π̂ at fixed φ: the log-likelihood is concave in π; safeguarded Newton on (0, 1)."""
+    low, high = 0.0, 1.0
+    for _ in range(_INNER_STEPS * 2):
+        _, d_events = _log_sum_slopes(s.j_events, s.c_events, p, phi)
+        _, d_others = _log_sum_slopes(s.j_others, s.c_others, 1.0 - p, phi)
+        score = d_events - d_others
+        if score > 0:
+            low = p
+        else:
+            high = p
+        curvature = float(
+            (s.c_events / (p + s.j_events * phi) ** 2).sum()
+            + (s.c_others / (1.0 - p + s.j_others * phi) ** 2).sum()
+        )
+        proposal = p + score / curvature
+        if not low < proposal < high:
+            proposal = 0.5 * (low + high)
+        if abs(proposal - p) < 1e-15 * max(p, 1e-300):
+            return proposal
+        p = proposal
+    return p
+
+
+def _bb_slope(s: _Series, phi: float, p: float) -> float:
+    a, _ = _log_sum_slopes(s.j_events, s.c_events, p, phi)
+    b, _ = _log_sum_slopes(s.j_others, s.c_others, 1.0 - p, phi)
+    c, _ = _log_sum_slopes(s.j_trials, s.c_trials, 1.0, phi)
+    return a + b - c
+
+
+# -- the fit of one group ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Fit:
+    centre: float  # μ̂ (per unit of denominator) or π̂
+    phi: float
+    loglik: float
+    loglik_null: float
+    boundary: bool
+
+
+class _Model:
+    """The mean fit, log-likelihood and profile slope of one model, on its own scale."""
+
+    def __init__(self, s: _Series, model: str) -> None:
+        self.s = s
+        self.poisson = model == "poisson-gamma"
+        self.start = float(s.y.sum() / s.n.sum())
+
+    def fit_mean(self, phi: float, centre: float) -> float:
+        if self.poisson:
+            return float(np.exp(_pg_mean_fit(self.s, phi, float(np.log(centre)))))
+        return _bb_mean_fit(self.s, phi, centre)
+
+    def loglik(self, phi: float, centre: float) -> float:
+        if self.poisson:
+            return _pg_loglik(self.s, phi, float(np.log(centre)))
+        return _bb_loglik(self.s, phi, centre)
+
+    def slope(self, phi: float, centre: float) -> float:
+        if self.poisson:
+            return _pg_slope(self.s, phi, float(np.log(centre)))
+        return _bb_slope(self.s, phi, centre)
+
+
+def _fit_group(model: _Model) -> _Fit:
+    """Maximise the profile likelihood in φ ≥ 0 (grid, then bisection of its slope)."""
+    null = model.loglik(0.0, model.start)
+    centres = []
+    values = []
+    centre = model.start
+    for phi in _GRID:
+        centre = model.fit_mean(float(phi), centre)
+        centres.append(centre)
+        values.append(model.loglik(float(phi), centre))
+    best = int(np.argmax(values))
+    if values[best] <= null or model.slope(0.0, model.start) <= 0 and best == 0:
+        return _Fit(model.start, 0.0, null, null, True)
+    low = float(_GRID[best - 1]) if best > 0 else 0.0
+    high = float(_GRID[min(best + 1, _GRID.size - 1)])
+    centre = centres[best]
+    for _ in range(_BISECTIONS):
+        middle = np.sqrt(low * high) if low > 0 else 0.5 * high
+        centre = model.fit_mean(float(middle), centre)
+        if model.slope(float(middle), centre) > 0:
+            low = float(middle)
+        else:
+            high = float(middle)
+    phi = float(np.sqrt(low * high) if low > 0 else 0.5 * high)
+    centre = model.fit_mean(phi, centre)
+    loglik = model.loglik(phi, centre)
+    if loglik <= null:
+        return _Fit(model.start, 0.0, null, null, True)
+    return _Fit(centre, phi, loglik, null, False)
+
+
+# -- posteriors --------------------------------------------------------------------------------
+
+
+def _posterior(
+    model: str, y: FloatArray, n: FloatArray, fit: _Fit, level: float, benchmark: float
+) -> dict[str, FloatArray]:
+    """Per-area posterior mean, limits, median, exceedance and weight (per unit)."""
+    from scipy import special
+
+    centre, phi = fit.centre, fit.phi
+    tails = np.array([0.5 - level / 2.0, 0.5, 0.5 + level / 2.0])
+    if phi == 0.0:
+        same = np.full(y.shape, centre)
+        above = np.full(y.shape, 1.0 if centre > benchmark else 0.0)
+        return {"value": same, "lower": same, "median": same, "upper": same,
+                "exceedance": above, "weight": np.zeros(y.shape)}  # fmt: skip
+    if model == "poisson-gamma":
+        shape = 1.0 / phi + y
+        rate = 1.0 / (phi * centre) + n
+        quantiles = special.gammaincinv(shape[None, :], tails[:, None]) / rate
+        exceedance = special.gammaincc(shape, benchmark * rate)
+        weight = phi * n * centre / (1.0 + phi * n * centre)
+        value = centre * (1.0 + phi * y) / (1.0 + phi * n * centre)
+    else:
+        a = centre / phi + y
+        b = (1.0 - centre) / phi + n - y
+        quantiles = special.betaincinv(a[None, :], b[None, :], tails[:, None])
+        exceedance = special.betainc(b, a, 1.0 - benchmark) if benchmark < 1 else 0.0 * a
+        weight = phi * n / (1.0 + phi * n)
+        value = (centre + phi * y) / (1.0 + phi * n)
+    return {"value": value, "lower": quantiles[0], "median": quantiles[1],
+            "upper": quantiles[2], "exceedance": np.asarray(exceedance, dtype=np.float64),
+            "weight": weight}  # fmt: skip
+
+
+def _between_sd(model: str, centre: float, phi: float) -> float:
+    if model == "poisson-gamma":
+        return centre * float(np.sqrt(phi))
+    return float(np.sqrt(centre * (1.0 - centre) * phi / (1.0 + phi)))
+
+
+# -- inputs ------------------------------------------------------------------------------------
+
+
+def _whole(values: FloatArray, name: str) -> None:
+    with np.errstate(invalid="ignore"):
+        broken = np.isfinite(values) & (values != np.round(values))
+    if broken.any():
+        raise InvalidInputError(
+            f"{name}: the likelihood is for whole counts; got "
+            f"{describe_positions(broken, values)}"
+        )
+
+
+def _check_inputs(counts: FloatArray, base: FloatArray, model: str) -> None:
+    check_range(counts, "counts")
+    check_range(base, "expected_or_denominator", denominator=True)
+    _whole(counts, "counts")
+    with np.errstate(invalid="ignore"):
+        no_base = (counts > 0) & (base == 0)
+        too_big = (counts if model == "poisson-gamma" else base) > LARGEST_TABLE
+    if no_base.any():
+        raise InvalidInputError(
+            f"counts: events over a denominator of 0 at {describe_positions(no_base, counts)}"
+        )
+    if too_big.any():
+        what = "counts" if model == "poisson-gamma" else "denominators"
+        raise InvalidInputError(
+            f"{what} above {LARGEST_TABLE:,} at {describe_positions(too_big, counts)}: "
+            "smoothing is for small areas, whose crude rates are unstable; areas this "
+            "large need none"
+        )
+    if model == "beta-binomial":
+        _whole(base, "expected_or_denominator")
+        with np.errstate(invalid="ignore"):
+            above = counts > base
+        if above.any():
+            raise InvalidInputError(
+                "counts: a proportion's numerator exceeds its denominator at "
+                f"{describe_positions(above, counts)}"
+            )
+
+
+def _options(model: str, confidence: float) -> float:
+    if model not in MODELS:
+        raise InvalidInputError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
+    if isinstance(confidence, bool) or not 0.0 < float(confidence) < 1.0:
+        raise InvalidInputError(f"confidence must be between 0 and 1, got {confidence!r}")
+    return float(confidence)
+
+
+_PER_AREA = ("value", "lower", "upper", "median", "exceedance", "weight")
+_PER_GROUP = ("mean", "dispersion", "between_sd", "benchmark", "loglik", "loglik_null",
+              "lr_statistic", "p_value")  # fmt: skip
+
+
+def _empty_group(out: dict[str, Any], g: int, reason: str, used: int) -> None:
+    out["reason"][g] = reason
+    out["areas"][g] = used
+
+
+def _group(
+    out: dict[str, Any], g: int, y: FloatArray, n: FloatArray, model: str, level: float,
+    benchmark: float | None, scale: float,
+) -> None:  # fmt: skip
+    """Fit group g (a row of the flattened counts) and fill its places in ``out``."""
+    from scipy.stats import chi2
+
+    use = np.isfinite(y) & np.isfinite(n) & (n > 0)
+    used = int(use.sum())
+    if used < MIN_AREAS:
+        _empty_group(out, g, f"fewer than {MIN_AREAS} areas with counts", used)
+        return
+    yu, nu = y[use], n[use]
+    if yu.sum() == 0 or (model == "beta-binomial" and yu.sum() == nu.sum()):
+        what = "no events" if yu.sum() == 0 else "every trial an event"
+        _empty_group(out, g, f"{what} in any area: nothing to smooth", used)
+        return
+    fit = _fit_group(_Model(_series(yu, nu, model), model))
+    bench = fit.centre if benchmark is None else benchmark / scale
+    post = _posterior(model, yu, nu, fit, level, bench)
+    for name in _PER_AREA:
+        out[name][g, use] = post[name] * (scale if name in ("value", "lower", "upper", "median")
+                                          else 1.0)  # fmt: skip
+    lr = max(2.0 * (fit.loglik - fit.loglik_null), 0.0)
+    out["mean"][g], out["dispersion"][g] = fit.centre * scale, fit.phi
+    out["between_sd"][g] = _between_sd(model, fit.centre, fit.phi) * scale
+    out["benchmark"][g], out["loglik"][g], out["loglik_null"][g] = bench * scale, fit.loglik, \
+        fit.loglik_null  # fmt: skip
+    out["lr_statistic"][g] = lr
+    out["p_value"][g] = 1.0 if lr == 0.0 else 0.5 * float(chi2.sf(lr, 1))
+    out["boundary"][g], out["areas"][g] = fit.boundary, used
+    if fit.boundary:
+        out["reason"][g] = (
+            "no variation between areas beyond chance: the maximum-likelihood "
+            "between-area variance is 0 (on the boundary), every area is shrunk to the "
+            "overall rate and the intervals have no width"
+        )
+
+
+@labelled("counts", "expected_or_denominator")
+def smooth(
+    counts: npt.ArrayLike,
+    expected_or_denominator: npt.ArrayLike,
+    *,
+    model: str = "poisson-gamma",
+    confidence: float = 0.95,
+    benchmark: float | None = None,
+    multiplier: float = 1.0,
+) -> Smoothed:
+    """Empirical Bayes smoothed rates of small areas, with posterior intervals.
+
+    Parameters
+    ----------
+    counts : array_like, shape (..., areas)
+        Events per area (whole numbers); one fit per leading index (a year's
+        counties...). A missing count (NaN) leaves the area out (NaN out).
+    expected_or_denominator : array_like, broadcastable to ``counts``
+        Poisson–gamma: the denominator (births: rates) or the expected events
+        (relative risks, as SpatialEpi's ``E``); beta-binomial: the number of
+        trials (whole numbers).
+    model : {"poisson-gamma", "beta-binomial"}, default "poisson-gamma"
+    confidence : float, default 0.95
+        Of the posterior intervals (equal-tailed).
+    benchmark : float, optional
+        In the output's scale (× multiplier): ``exceedance`` is the posterior
+        probability of a true rate above it. Default: the fitted overall rate
+        (the probability that an area is truly above the average).
+    multiplier : float, default 1
+        Scale of the rates (1,000 for an IMR in ‰).
+
+    Returns
+    -------
+    Smoothed
+
+    Raises
+    ------
+    InvalidInputError
+        Negative, infinite, non-whole or non-numeric counts, events over a
+        denominator of 0, a proportion's numerator above its denominator, shapes
+        that do not match, counts (beta-binomial: denominators) above 2,000,000,
+        bad options. A group with fewer than 3 areas or no events gets NaN and a
+        ``reason``.
+
+    Examples
+    --------
+    Infant deaths and live births of eight counties; the smoothed rates (‰) pull the
+    smallest counties towards the prefecture's rate:
+
+    >>> from mch_indicators import stats
+    >>> deaths = [2, 14, 30, 5, 9, 41, 0, 12]
+    >>> births = [800, 3100, 9800, 1200, 4100, 9000, 600, 2500]
+    >>> s = stats.smooth(deaths, births, multiplier=1000)
+    >>> s.crude.round(2).tolist()
+    [2.5, 4.52, 3.06, 4.17, 2.2, 4.56, 0.0, 4.8]
+    >>> s.value.round(2).tolist()
+    [3.56, 3.76, 3.41, 3.65, 3.33, 3.95, 3.49, 3.77]
+    >>> round(float(s.dispersion), 4), round(float(s.p_value), 3), bool(s.boundary)
+    (0.0171, 0.297, False)
+    """
+    level = _options(model, confidence)
+    scale = check_multiplier(multiplier)
+    y = coerce_counts(counts, "counts")
+    n = coerce_counts(expected_or_denominator, "expected_or_denominator")
+    if y.ndim == 0:
+        raise InvalidInputError("counts: give the areas (the last axis), not one number")
+    try:
+        y, n = (np.array(a, dtype=np.float64) for a in np.broadcast_arrays(y, n))
+    except ValueError:
+        raise InvalidInputError(
+            f"counts {np.shape(counts)} and expected_or_denominator "
+            f"{np.shape(expected_or_denominator)} do not match: one value per area"
+        ) from None
+    _check_inputs(y, n, model)
+    if benchmark is not None:
+        benchmark = float(coerce_values(benchmark, "benchmark"))
+    shape, areas = y.shape[:-1], y.shape[-1]
+    ys, ns = y.reshape(-1, areas), n.reshape(-1, areas)
+    groups = ys.shape[0]
+    out: dict[str, Any] = {name: np.full((groups, areas), np.nan) for name in _PER_AREA}
+    out |= {name: np.full(groups, np.nan) for name in _PER_GROUP}
+    out |= {"boundary": np.zeros(groups, dtype=bool), "areas": np.zeros(groups, np.int64),
+            "reason": np.full(groups, "", dtype=object)}  # fmt: skip
+    for g in range(groups):
+        _group(out, g, ys[g], ns[g], model, level, benchmark, scale)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        crude = np.where(n > 0, y / np.where(n > 0, n, 1.0), np.nan) * scale
+
+    def back(name: str) -> Any:
+        return out[name].reshape(y.shape if name in _PER_AREA else shape)
+
+    return Smoothed(
+        model, crude, *(back(name) for name in _PER_AREA), *(back(name) for name in _PER_GROUP),
+        back("boundary"), back("areas"), back("reason").astype(np.str_), level, scale,
+    )  # fmt: skip
