@@ -23,10 +23,10 @@ area's true rate exceeds a benchmark (as SpatialEpi's ``eBayes`` and
 intervals): they do not carry the uncertainty of the estimates of μ and φ.
 
 The likelihoods are written as sums of log(c + jφ) over j < y (Williams's form),
-which are exact and smooth down to φ = 0; the sums are taken over tables of how
-many areas have more than j events, so a fit costs O(areas + largest count) per
-step. The profile likelihood in φ is searched on a grid of 53 values from 10⁻¹⁰ to
-10³ and its root refined by bisection of the derivative to machine precision.
+smooth down to φ = 0; each sum is taken in closed form (log-gamma and digamma
+differences, with Stirling's series or a power series in φ where the closed form
+would cancel), so a fit costs O(areas) per step whatever the counts. The profile likelihood in φ is searched on a grid of 49 values from 10⁻¹⁰ to
+10² and the root of its derivative refined by Brent's method to machine precision.
 
 Whether the model fits is checked per group of areas:
 
@@ -74,10 +74,7 @@ BoolArray = npt.NDArray[np.bool_]
 MODELS = ("poisson-gamma", "beta-binomial")
 #: Fewest areas with counts for a fit.
 MIN_AREAS = 3
-#: Largest count (beta-binomial: denominator) the likelihood tables are built for.
-LARGEST_TABLE = 2_000_000
-_GRID = 10.0 ** np.linspace(-10.0, 3.0, 53)
-_BISECTIONS = 80
+_GRID = 10.0 ** np.linspace(-10.0, 2.0, 49)
 _INNER_STEPS = 60
 
 
@@ -157,60 +154,110 @@ class Smoothed:
         ))  # fmt: skip
 
 
-# -- likelihood tables ---------------------------------------------------------------------
+# -- sums of log(c + jφ) over j < k ---------------------------------------------------------
 
 
-def _exceeding(counts: FloatArray, length: int) -> FloatArray:
-    """c[j] = how many of ``counts`` exceed j, for j = 0 .. length − 1."""
-    tally = np.bincount(counts.astype(np.int64), minlength=length + 1)[: length + 1]
-    return np.asarray(tally[::-1].cumsum()[::-1][1:], dtype=np.float64)
+@dataclass(frozen=True, slots=True)
+class _Sums:
+    """Σ over areas of Σ_{j<kᵢ} log(c + jφ), and its derivatives."""
+
+    value: float
+    by_c: float  # Σ Σ 1/(c + jφ)
+    by_phi: float  # Σ Σ j/(c + jφ)
+    curvature: float  # Σ Σ 1/(c + jφ)², the minus second derivative in c
+
+
+#: Below this k φ / c the sums are taken as power series in φ / c (exact to rounding).
+_SERIES_BELOW = 1e-4
+#: From this c / φ on, log-gamma and digamma differences use Stirling's series.
+_STIRLING_FROM = 40.0
+
+
+def _series_sums(k: FloatArray, c: float, r: float) -> _Sums:
+    """The sums for k r < 10⁻⁴ (r = φ / c), from the power sums S_p = Σ_{j<k} jᵖ."""
+    s1 = k * (k - 1.0) / 2.0
+    s2 = (k - 1.0) * k * (2.0 * k - 1.0) / 6.0
+    s3 = s1 * s1
+    s4 = s2 * (3.0 * k * k - 3.0 * k - 1.0) / 5.0
+    value = k * np.log(c) + r * s1 - r**2 * s2 / 2.0 + r**3 * s3 / 3.0 - r**4 * s4 / 4.0
+    by_c = (k - r * s1 + r**2 * s2 - r**3 * s3 + r**4 * s4) / c
+    by_phi = (s1 - r * s2 + r**2 * s3 - r**3 * s4) / c
+    curvature = (k - 2.0 * r * s1 + 3.0 * r**2 * s2 - 4.0 * r**3 * s3) / (c * c)
+    return _Sums(float(value.sum()), float(by_c.sum()), float(by_phi.sum()),
+                 float(curvature.sum()))  # fmt: skip
+
+
+def _stirling(x: FloatArray) -> FloatArray:
+    """log Γ(x) − ((x − ½) log x − x + ½ log 2π), for x ≥ 40."""
+    inverse = 1.0 / x
+    square = inverse * inverse
+    return inverse * (1 / 12 - square * (1 / 360 - square * (1 / 1260 - square * (
+        1 / 1680 - square / 1188))))  # fmt: skip
+
+
+def _digamma_tail(x: FloatArray) -> FloatArray:
+    """ψ(x) − log x, for x ≥ 40."""
+    inverse = 1.0 / x
+    square = inverse * inverse
+    return -inverse / 2.0 - square * (1 / 12 - square * (1 / 120 - square * (
+        1 / 252 - square / 240)))  # fmt: skip
+
+
+def _gamma_sums(k: FloatArray, c: float, phi: float) -> _Sums:
+    """The sums through log Γ and ψ of a = c / φ: Stirling's series from a = 40 on."""
+    from scipy import special
+
+    a = c / phi
+    if a >= _STIRLING_FROM:
+        value = k * np.log(c + k * phi) + (a - 0.5) * np.log1p(k / a) - k + (
+            _stirling(a + k) - _stirling(np.asarray(a)))  # fmt: skip
+        digamma = np.log1p(k / a) + _digamma_tail(a + k) - _digamma_tail(np.asarray(a))
+    else:
+        value = k * np.log(phi) + special.gammaln(a + k) - special.gammaln(a)
+        digamma = special.digamma(a + k) - special.digamma(a)
+    by_c = digamma / phi
+    trigamma = special.polygamma(1, a) - special.polygamma(1, a + k)
+    return _Sums(float(value.sum()), float(by_c.sum()), float(((k - c * by_c) / phi).sum()),
+                 float((trigamma / (phi * phi)).sum()))  # fmt: skip
+
+
+def _rising(k: FloatArray, c: float, phi: float) -> _Sums:
+    """Σᵢ Σ_{j<kᵢ} log(c + jφ) and its derivatives, accurate from φ = 0 up.
+
+    log(c + jφ) summed over j < k is k log φ + log Γ(c/φ + k) − log Γ(c/φ), which
+    cancels badly when c/φ is large; there the power series in φ/c (small k φ / c)
+    or Stirling's series for the differences (c/φ ≥ 40) keep full precision, so a
+    fit costs O(areas) whatever the counts.
+    """
+    if phi == 0.0:
+        s1 = k * (k - 1.0) / 2.0
+        return _Sums(float((k * np.log(c)).sum()), float(k.sum() / c), float(s1.sum() / c),
+                     float(k.sum() / (c * c)))  # fmt: skip
+    small = k * phi / c < _SERIES_BELOW
+    parts = [_series_sums(k[small], c, phi / c)] if small.any() else []
+    if not small.all():
+        parts.append(_gamma_sums(k[~small], c, phi))
+    return _Sums(*(sum(getattr(part, name) for part in parts)
+                   for name in ("value", "by_c", "by_phi", "curvature")))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class _Series:
-    """One group's usable areas: counts, denominators and the tables of their sums."""
+    """One group's usable areas: counts, denominators, non-events, the constant term."""
 
     y: FloatArray
     n: FloatArray
-    j_events: FloatArray  # 0 .. max(y) − 1
-    c_events: FloatArray  # areas with more than j events
-    j_others: FloatArray  # beta-binomial: 0 .. max(n − y) − 1, and its table
-    c_others: FloatArray
-    j_trials: FloatArray  # beta-binomial: 0 .. max(n) − 1, and its table
-    c_trials: FloatArray
+    others: FloatArray  # n − y (beta-binomial)
     constant: float  # −Σ log y! (Poisson–gamma) or Σ log C(n, y) (beta-binomial)
 
 
 def _series(y: FloatArray, n: FloatArray, model: str) -> _Series:
     from scipy.special import gammaln
 
-    def table(counts: FloatArray) -> tuple[FloatArray, FloatArray]:
-        top = int(counts.max()) if counts.size else 0
-        return np.arange(top, dtype=np.float64), _exceeding(counts, top)
-
-    j_y, c_y = table(y)
     if model == "poisson-gamma":
-        empty = np.zeros(0)
-        return _Series(y, n, j_y, c_y, empty, empty, empty, empty, float(-gammaln(y + 1).sum()))
-    j_f, c_f = table(n - y)
-    j_n, c_n = table(n)
+        return _Series(y, n, n - y, float(-gammaln(y + 1).sum()))
     constant = float((gammaln(n + 1) - gammaln(y + 1) - gammaln(n - y + 1)).sum())
-    return _Series(y, n, j_y, c_y, j_f, c_f, j_n, c_n, constant)
-
-
-def _log_sum(j: FloatArray, c: FloatArray, start: float, phi: float) -> float:
-    """Σⱼ cⱼ log(start + j φ)."""
-    return float(c @ np.log(start + j * phi)) if j.size else 0.0
-
-
-def _log_sum_slopes(
-    j: FloatArray, c: FloatArray, start: float, phi: float
-) -> tuple[float, float]:
-    """d/dφ and d/dstart of Σⱼ cⱼ log(start + j φ)."""
-    if not j.size:
-        return 0.0, 0.0
-    inverse = c / (start + j * phi)
-    return float(inverse @ j), float(inverse.sum())
+    return _Series(y, n, n - y, constant)
 
 
 # -- the Poisson–gamma likelihood -------------------------------------------------------------
@@ -250,15 +297,14 @@ def _pg_loglik(s: _Series, phi: float, u: float) -> float:
     m = s.n * np.exp(u)
     x = phi * m
     core = s.y * np.log(np.where(m > 0, m, 1.0)) - s.y * np.log1p(x) - m * _log1p_over(x)
-    return _log_sum(s.j_events, s.c_events, 1.0, phi) + float(core.sum()) + s.constant
+    return _rising(s.y, 1.0, phi).value + float(core.sum()) + s.constant
 
 
 def _pg_slope(s: _Series, phi: float, u: float) -> float:
     """∂ℓ/∂φ at (log μ = u, φ): the profile's derivative when u = log μ̂(φ)."""
     m = s.n * np.exp(u)
     x = phi * m
-    by_phi, _ = _log_sum_slopes(s.j_events, s.c_events, 1.0, phi)
-    return by_phi + float((m * m * _q(x) - s.y * m / (1.0 + x)).sum())
+    return _rising(s.y, 1.0, phi).by_phi + float((m * m * _q(x) - s.y * m / (1.0 + x)).sum())
 
 
 # -- the beta-binomial likelihood ------------------------------------------------------------
@@ -266,9 +312,9 @@ def _pg_slope(s: _Series, phi: float, u: float) -> float:
 
 def _bb_loglik(s: _Series, phi: float, p: float) -> float:
     return (
-        _log_sum(s.j_events, s.c_events, p, phi)
-        + _log_sum(s.j_others, s.c_others, 1.0 - p, phi)
-        - _log_sum(s.j_trials, s.c_trials, 1.0, phi)
+        _rising(s.y, p, phi).value
+        + _rising(s.others, 1.0 - p, phi).value
+        - _rising(s.n, 1.0, phi).value
         + s.constant
     )
 
@@ -276,32 +322,26 @@ def _bb_loglik(s: _Series, phi: float, p: float) -> float:
 def _bb_mean_fit(s: _Series, phi: float, p: float) -> float:
     """π̂ at fixed φ: the log-likelihood is concave in π; safeguarded Newton on (0, 1)."""
     low, high = 0.0, 1.0
-    for _ in range(_INNER_STEPS * 2):
-        _, d_events = _log_sum_slopes(s.j_events, s.c_events, p, phi)
-        _, d_others = _log_sum_slopes(s.j_others, s.c_others, 1.0 - p, phi)
-        score = d_events - d_others
-        if score > 0:
-            low = p
-        else:
-            high = p
-        curvature = float(
-            (s.c_events / (p + s.j_events * phi) ** 2).sum()
-            + (s.c_others / (1.0 - p + s.j_others * phi) ** 2).sum()
-        )
-        proposal = p + score / curvature
+    for _ in range(_INNER_STEPS):
+        events, others = _rising(s.y, p, phi), _rising(s.others, 1.0 - p, phi)
+        score = events.by_c - others.by_c
+        low, high = (p, high) if score > 0 else (low, p)
+        proposal = p + score / (events.curvature + others.curvature)
         if not low < proposal < high:
             proposal = 0.5 * (low + high)
-        if abs(proposal - p) < 1e-15 * max(p, 1e-300):
-            return proposal
+        done = abs(proposal - p) <= 1e-13 * min(proposal, 1.0 - proposal)
         p = proposal
+        if done:
+            break
     return p
 
 
 def _bb_slope(s: _Series, phi: float, p: float) -> float:
-    a, _ = _log_sum_slopes(s.j_events, s.c_events, p, phi)
-    b, _ = _log_sum_slopes(s.j_others, s.c_others, 1.0 - p, phi)
-    c, _ = _log_sum_slopes(s.j_trials, s.c_trials, 1.0, phi)
-    return a + b - c
+    return (
+        _rising(s.y, p, phi).by_phi
+        + _rising(s.others, 1.0 - p, phi).by_phi
+        - _rising(s.n, 1.0, phi).by_phi
+    )
 
 
 # -- the fit of one group ----------------------------------------------------------------------
@@ -341,7 +381,7 @@ class _Model:
 
 
 def _fit_group(model: _Model) -> _Fit:
-    """Maximise the profile likelihood in φ ≥ 0 (grid, then bisection of its slope)."""
+    """Maximise the profile likelihood in φ ≥ 0 (grid, then Brent on its slope)."""
     null = model.loglik(0.0, model.start)
     centres = []
     values = []
@@ -353,18 +393,23 @@ def _fit_group(model: _Model) -> _Fit:
     best = int(np.argmax(values))
     if values[best] <= null or model.slope(0.0, model.start) <= 0 and best == 0:
         return _Fit(model.start, 0.0, null, null, True)
+    from scipy.optimize import brentq
+
     low = float(_GRID[best - 1]) if best > 0 else 0.0
     high = float(_GRID[min(best + 1, _GRID.size - 1)])
-    centre = centres[best]
-    for _ in range(_BISECTIONS):
-        middle = np.sqrt(low * high) if low > 0 else 0.5 * high
-        centre = model.fit_mean(float(middle), centre)
-        if model.slope(float(middle), centre) > 0:
-            low = float(middle)
-        else:
-            high = float(middle)
-    phi = float(np.sqrt(low * high) if low > 0 else 0.5 * high)
-    centre = model.fit_mean(phi, centre)
+    state = {"centre": centres[best]}
+
+    def slope(log_phi: float) -> float:
+        phi = float(np.exp(log_phi))
+        state["centre"] = model.fit_mean(phi, state["centre"])
+        return model.slope(phi, state["centre"])
+
+    lowest = np.log(low) if low > 0 else np.log(_GRID[0]) - 30.0
+    if slope(lowest) <= 0 or slope(np.log(high)) >= 0:  # no sign change: the grid's best
+        phi = float(_GRID[best])
+    else:
+        phi = float(np.exp(brentq(slope, lowest, np.log(high), xtol=1e-15, rtol=1e-15)))
+    centre = model.fit_mean(phi, state["centre"])
     loglik = model.loglik(phi, centre)
     if loglik <= null:
         return _Fit(model.start, 0.0, null, null, True)
@@ -431,17 +476,9 @@ def _check_inputs(counts: FloatArray, base: FloatArray, model: str) -> None:
     _whole(counts, "counts")
     with np.errstate(invalid="ignore"):
         no_base = (counts > 0) & (base == 0)
-        too_big = (counts if model == "poisson-gamma" else base) > LARGEST_TABLE
     if no_base.any():
         raise InvalidInputError(
             f"counts: events over a denominator of 0 at {describe_positions(no_base, counts)}"
-        )
-    if too_big.any():
-        what = "counts" if model == "poisson-gamma" else "denominators"
-        raise InvalidInputError(
-            f"{what} above {LARGEST_TABLE:,} at {describe_positions(too_big, counts)}: "
-            "smoothing is for small areas, whose crude rates are unstable; areas this "
-            "large need none"
         )
     if model == "beta-binomial":
         _whole(base, "expected_or_denominator")
@@ -551,8 +588,7 @@ def smooth(
     InvalidInputError
         Negative, infinite, non-whole or non-numeric counts, events over a
         denominator of 0, a proportion's numerator above its denominator, shapes
-        that do not match, counts (beta-binomial: denominators) above 2,000,000,
-        bad options. A group with fewer than 3 areas or no events gets NaN and a
+        that do not match, bad options. A group with fewer than 3 areas or no events gets NaN and a
         ``reason``.
 
     Examples
