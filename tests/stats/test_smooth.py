@@ -10,9 +10,10 @@ References (tests/reference/, provenance in each file's header):
   (the mean and φ), 1e-6 absolute (the log-likelihood).
 
 The independent fit written out here maximises the negative binomial (scipy's nbinom)
-and beta-binomial (written out with log-beta functions) log-likelihoods with Nelder–Mead on other parameters (log μ, log α;
-logit π, log(a + b)); the library's maximum must be at least as high (to 1e-9) and
-its estimates agree to 1e-4 relative (Nelder–Mead's own precision).
+and beta-binomial (written out with log-beta functions) log-likelihoods with
+Nelder–Mead on other parameters (log μ, log α; logit π, log(a + b)); the library's
+maximum must be at least as high (to 1e-9) and its estimates agree to 1e-4 relative
+(Nelder–Mead's own precision).
 """
 
 from __future__ import annotations
@@ -24,11 +25,11 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference_data import load
 from scipy import optimize, special
 from scipy import stats as sps
 
 from mch_indicators import InvalidInputError, stats
+from reference_data import load
 
 
 def _reference(dataset: str) -> tuple[np.ndarray, np.ndarray, list[dict[str, object]]]:
@@ -42,6 +43,7 @@ def _column(rows: list[dict[str, object]], name: str) -> np.ndarray:
     return np.array([r[name] for r in rows], dtype=float)
 
 
+NELDER_MEAD = {"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000}
 DATASETS = ["scotland", "infant_mortality_rate_2024", "under5_mortality_rate_2024"]
 
 
@@ -108,8 +110,7 @@ def _scipy_negative_binomial(y: np.ndarray, e: np.ndarray) -> tuple[float, float
         return -float(sps.nbinom.logpmf(y, alpha, alpha / (alpha + m)).sum())
 
     start = np.array([np.log(y.sum() / e.sum()), 0.0])
-    fit = optimize.minimize(minus, start, method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})  # fmt: skip
+    fit = optimize.minimize(minus, start, method="Nelder-Mead", options=NELDER_MEAD)
     mu, alpha = np.exp(fit.x)
     return float(mu), float(1.0 / alpha), -float(fit.fun)
 
@@ -128,8 +129,7 @@ def _scipy_beta_binomial(y: np.ndarray, n: np.ndarray) -> tuple[float, float, fl
 
     p0 = y.sum() / n.sum()
     start = np.array([np.log(p0 / (1 - p0)), np.log(10.0)])
-    fit = optimize.minimize(minus, start, method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})  # fmt: skip
+    fit = optimize.minimize(minus, start, method="Nelder-Mead", options=NELDER_MEAD)
     p = 1.0 / (1.0 + np.exp(-fit.x[0]))
     return float(p), float(np.exp(-fit.x[1])), -float(fit.fun)
 

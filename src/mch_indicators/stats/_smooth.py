@@ -25,8 +25,9 @@ intervals): they do not carry the uncertainty of the estimates of μ and φ.
 The likelihoods are written as sums of log(c + jφ) over j < y (Williams's form),
 smooth down to φ = 0; each sum is taken in closed form (log-gamma and digamma
 differences, with Stirling's series or a power series in φ where the closed form
-would cancel), so a fit costs O(areas) per step whatever the counts. The profile likelihood in φ is searched on a grid of 49 values from 10⁻¹⁰ to
-10² and the root of its derivative refined by Brent's method to machine precision.
+would cancel), so a fit costs O(areas) per step whatever the counts. The profile
+likelihood in φ is searched on a grid of 49 values from 10⁻¹⁰ to 10² and the root of
+its derivative refined by Brent's method to machine precision.
 
 Whether the model fits is checked per group of areas:
 
@@ -188,7 +189,7 @@ def _series_sums(k: FloatArray, c: float, r: float) -> _Sums:
 
 
 def _stirling(x: FloatArray) -> FloatArray:
-    """log Γ(x) − ((x − ½) log x − x + ½ log 2π), for x ≥ 40."""
+    """The remainder log Γ(x) − ((x − ½) log x − x + ½ log 2π), for x ≥ 40."""
     inverse = 1.0 / x
     square = inverse * inverse
     return inverse * (1 / 12 - square * (1 / 360 - square * (1 / 1260 - square * (
@@ -268,7 +269,8 @@ _Q_TERMS = np.array([(-1.0) ** k * (k + 1) / (k + 2) for k in range(18)])
 def _log1p_over(x: FloatArray) -> FloatArray:
     """log(1 + x) / x, 1 at x = 0."""
     safe = np.where(x == 0.0, 1.0, x)
-    return np.where(x == 0.0, 1.0, np.log1p(x) / safe)
+    out: FloatArray = np.where(x == 0.0, 1.0, np.log1p(x) / safe)
+    return out
 
 
 def _q(x: FloatArray) -> FloatArray:
@@ -277,11 +279,12 @@ def _q(x: FloatArray) -> FloatArray:
     safe = np.where(small, 1.0, x)
     direct = (np.log1p(safe) - safe / (1.0 + safe)) / (safe * safe)
     series = np.polynomial.polynomial.polyval(np.where(small, x, 0.0), _Q_TERMS)
-    return np.where(small, series, direct)
+    out: FloatArray = np.where(small, series, direct)
+    return out
 
 
 def _pg_mean_fit(s: _Series, phi: float, u: float) -> float:
-    """log μ̂ at fixed φ: Newton on the concave log-likelihood in u = log μ."""
+    """The log of μ̂ at fixed φ: Newton on the concave log-likelihood in u = log μ."""
     for _ in range(_INNER_STEPS):
         m = s.n * np.exp(u)
         score = float(((s.y - m) / (1.0 + phi * m)).sum())
@@ -391,7 +394,7 @@ def _fit_group(model: _Model) -> _Fit:
         centres.append(centre)
         values.append(model.loglik(float(phi), centre))
     best = int(np.argmax(values))
-    if values[best] <= null or model.slope(0.0, model.start) <= 0 and best == 0:
+    if values[best] <= null or (model.slope(0.0, model.start) <= 0 and best == 0):
         return _Fit(model.start, 0.0, null, null, True)
     from scipy.optimize import brentq
 
@@ -465,8 +468,7 @@ def _whole(values: FloatArray, name: str) -> None:
         broken = np.isfinite(values) & (values != np.round(values))
     if broken.any():
         raise InvalidInputError(
-            f"{name}: the likelihood is for whole counts; got "
-            f"{describe_positions(broken, values)}"
+            f"{name}: the likelihood is for whole counts; got {describe_positions(broken, values)}"
         )
 
 
@@ -638,7 +640,12 @@ def smooth(
     def back(name: str) -> Any:
         return out[name].reshape(y.shape if name in _PER_AREA else shape)
 
+    fields = {name: back(name) for name in (*_PER_AREA, *_PER_GROUP, "boundary", "areas")}
     return Smoothed(
-        model, crude, *(back(name) for name in _PER_AREA), *(back(name) for name in _PER_GROUP),
-        back("boundary"), back("areas"), back("reason").astype(np.str_), level, scale,
-    )  # fmt: skip
+        model=model,
+        crude=crude,
+        **fields,
+        reason=back("reason").astype(np.str_),
+        confidence=level,
+        multiplier=scale,
+    )

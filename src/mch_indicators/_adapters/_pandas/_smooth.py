@@ -163,11 +163,9 @@ def _smoothed_columns(
     """The smoothing columns of every row, one fit per group."""
     codes, labels = group_codes(frame, keys)
     size = len(frame)
-    columns: dict[str, Any] = {
-        name: np.full(size, np.nan)
-        for name in ("smoothed", "smoothed_lower", "smoothed_upper", "exceedance",
-                     "benchmark", "weight", *_PER_GROUP)  # fmt: skip
-    }
+    names = ("smoothed", "smoothed_lower", "smoothed_upper", "exceedance", "benchmark",
+             "weight", *_PER_GROUP)  # fmt: skip
+    columns: dict[str, Any] = {name: np.full(size, np.nan) for name in names}
     columns["model"] = np.full(size, model, dtype=object)
     columns["fit_note"] = np.full(size, "", dtype=object)
     for group in range(len(labels)):
