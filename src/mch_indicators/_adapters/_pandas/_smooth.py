@@ -111,7 +111,8 @@ def smooth(
         true rates), ``p_value`` (likelihood-ratio test of no variation beyond
         chance) and ``fit_note`` (why a group was not smoothed, or that φ̂ is on
         the boundary: no variation beyond chance, every area at the overall rate).
-        Rows with missing counts get NaN.
+        Rows with missing counts get NaN. ``frame.attrs["confidence"]`` holds the
+        level (for :func:`mch_indicators.plot.caterpillar`).
 
     Raises
     ------
@@ -153,6 +154,7 @@ def smooth(
     columns = _smoothed_columns(x, n, frame, keys, kind, level, bench, float(chosen.scale))
     for name, values in columns.items():
         out[name] = values
+    out.attrs["confidence"] = level
     return out
 
 
