@@ -173,7 +173,7 @@ def _benchmark(
 
 def _level(frame: pd.DataFrame) -> int:
     """The interval's level in percent, as :func:`mch_indicators.smooth` was asked (95)."""
-    return int(round(float(frame.attrs.get("confidence", 0.95)) * 100))
+    return round(float(frame.attrs.get("confidence", 0.95)) * 100)
 
 
 def _smoothed(

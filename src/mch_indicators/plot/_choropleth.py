@@ -329,7 +329,7 @@ def choropleth(
     ]  # fmt: skip
     ax = new_axes(ax, (6.4, 6.0))
     shapes.plot(ax=ax, color=shape_fills, edgecolor="white", linewidth=0.8)
-    _legend(ax, legend, (row_of_shape < 0).any() or any(f is None for f in fills), lang)
+    _legend(ax, legend, bool((row_of_shape < 0).any()) or None in fills, lang)
     _decorate(ax, chosen_column, chosen, lang, title, missing)
     return ax
 
@@ -360,4 +360,3 @@ def _decorate(
                            else ", ".join(missing))  # fmt: skip
         ax.text(0.0, -0.04, note, transform=ax.transAxes, fontsize=8, va="top")
     apply_fonts(ax.figure)
-
