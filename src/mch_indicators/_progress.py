@@ -336,7 +336,7 @@ def project_target(
     >>> out.value.round(2).tolist(), out.label.tolist()
     ([3.25, 5.17], ['met (statistically clear)', 'not met (not statistically clear)'])
     >>> out.upper.round(2).tolist(), out.prediction_upper.round(2).tolist()  # line, year
-    ([3.57, 6.31], [3.61, 6.33])
+    ([3.57, 6.31], [3.61, 6.39])
     """
     import dataclasses
 

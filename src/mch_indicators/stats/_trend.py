@@ -219,7 +219,9 @@ class Trend:
         births, and by the fit's over-dispersion φ; the line itself is uncertain
         too. Both are combined on the scale where a count's variance is stable,
         √(x + 3/8) for rates (variance φ/4) and arcsin √p for proportions
-        (variance φ/(4n)), the line's uncertainty carried by the delta method.
+        (variance φ/(4n)): on each side, the distance from the line to its own
+        limit and the count's spread add in quadrature, so the prediction
+        interval always contains the line's.
         The quantile is t on points − 2 degrees of freedom with
         ``dispersion="quasi"``, whose φ is then the estimate, even below 1 (the
         t quantile allows for its uncertainty); normal with ``"none"``. The
@@ -251,7 +253,7 @@ class Trend:
         >>> [round(float(v), 2) for v in t.projection(2030)]  # the line and its interval
         [1.5, 0.72, 3.15]
         >>> [round(float(v), 2) for v in t.prediction(2030)]  # where 2030's rate will fall
-        [1.5, 0.44, 3.17]
+        [1.5, 0.54, 3.45]
         """
         eta, var = self._line(year)
         if denominator is None:
@@ -278,12 +280,22 @@ class Trend:
 def _poisson_prediction(
     eta: FloatArray, var: FloatArray, n: FloatArray, phi: FloatArray, q: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    """Limits of x/n where x has mean n·e^η, on the √(x + 3/8) scale."""
-    mean = n * np.exp(eta)
-    centre = np.sqrt(mean + 0.375)
-    spread = q * np.sqrt(phi / 4.0 + mean * var / 4.0)
-    low = np.maximum(centre - spread, 0.0) ** 2 - 0.375
-    high = (centre + spread) ** 2 - 0.375
+    """Limits of x/n where x has mean n·e^η, on the √(x + 3/8) scale.
+
+    Each side adds, in quadrature, the distance of the line's limit from the line
+    (e^(η ± q·sd) kept as it is: a long projection's interval is skewed) and the
+    count's own spread q·√φ / 2.
+    """
+    root = np.sqrt(var)
+
+    def at(shift: FloatArray) -> FloatArray:
+        return np.sqrt(n * np.exp(eta + shift) + 0.375)
+
+    centre, noise = at(0.0 * eta), q * np.sqrt(phi) / 2.0
+    down = np.hypot(centre - at(-q * root), noise)
+    up = np.hypot(at(q * root) - centre, noise)
+    low = np.maximum(centre - down, 0.0) ** 2 - 0.375
+    high = (centre + up) ** 2 - 0.375
     return np.maximum(low, 0.0) / n, high / n
 
 
@@ -291,11 +303,16 @@ def _binomial_prediction(
     eta: FloatArray, var: FloatArray, n: FloatArray, phi: FloatArray, q: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Limits of x/n where x is binomial with p = expit(η), on the arcsin √p scale."""
-    p = 1.0 / (1.0 + np.exp(-eta))
-    centre = np.arcsin(np.sqrt(p))
-    spread = q * np.sqrt(phi / (4.0 * n) + p * (1.0 - p) * var / 4.0)
-    low = np.sin(np.clip(centre - spread, 0.0, np.pi / 2)) ** 2
-    high = np.sin(np.clip(centre + spread, 0.0, np.pi / 2)) ** 2
+    root = np.sqrt(var)
+
+    def at(shift: FloatArray) -> FloatArray:
+        return np.arcsin(np.sqrt(1.0 / (1.0 + np.exp(-(eta + shift)))))
+
+    centre, noise = at(0.0 * eta), q * np.sqrt(phi / n) / 2.0
+    down = np.hypot(centre - at(-q * root), noise)
+    up = np.hypot(at(q * root) - centre, noise)
+    low = np.sin(np.clip(centre - down, 0.0, np.pi / 2)) ** 2
+    high = np.sin(np.clip(centre + up, 0.0, np.pi / 2)) ** 2
     return low, high
 
 
