@@ -567,11 +567,13 @@ def trend_line(
     dispersion: str = "quasi",
     min_points: int = 5,
     last: int | None = None,
+    assumed_denominator: float | None = None,
 ) -> pd.DataFrame:
     _pandas_only("trend_line", frame)
     return frame_trend_line(
         frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
         to=to, confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
+        assumed_denominator=assumed_denominator,
     )  # fmt: skip
 
 
