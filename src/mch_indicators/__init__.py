@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from mch_indicators._api import (
         compare,
         compute,
+        decompose,
         dsr,
         funnel,
         get,
@@ -143,6 +144,7 @@ __all__ = [
     "compute",
     "compute_records",
     "count_records",
+    "decompose",
     "dsr",
     "export",
     "funnel",
@@ -179,7 +181,7 @@ _LAZY = {
     **dict.fromkeys(
         [
             *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
-            *("smooth", "trend_line"),
+            *("decompose", "smooth", "trend_line"),
         ],
         "_api",
     ),

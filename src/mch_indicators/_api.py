@@ -22,6 +22,7 @@ from mch_indicators._adapters._dask import (
 )
 from mch_indicators._adapters._pandas import FunnelTable, compute_frame
 from mch_indicators._adapters._pandas import compare as frame_compare
+from mch_indicators._adapters._pandas import decompose as frame_decompose
 from mch_indicators._adapters._pandas import dsr as frame_dsr
 from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
@@ -45,8 +46,8 @@ if TYPE_CHECKING:
     from mch_indicators._targets import Target
 
 __all__ = [
-    "compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "smooth", "trend",
-    "trend_line",
+    "compare", "compute", "decompose", "dsr", "funnel", "get", "isr", "pool", "search",
+    "smooth", "trend", "trend_line",
 ]  # fmt: skip
 
 Columns = str | Sequence[str] | None
@@ -593,4 +594,25 @@ def smooth(
     return frame_smooth(
         frame, indicator, by=by, numerator=numerator, denominator=denominator, model=model,
         benchmark=benchmark, confidence=confidence,
+    )  # fmt: skip
+
+
+@_documented_by(frame_decompose)
+def decompose(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | None = None,
+    *,
+    strata: Columns,
+    between: str,
+    first: Any = None,
+    second: Any = None,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    method: str = "das-gupta",
+    multiplier: float | None = None,
+) -> pd.DataFrame:
+    _pandas_only("decompose", frame)
+    return frame_decompose(
+        frame, indicator, strata=strata, between=between, first=first, second=second,
+        numerator=numerator, denominator=denominator, method=method, multiplier=multiplier,
     )  # fmt: skip

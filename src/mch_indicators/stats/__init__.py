@@ -20,6 +20,9 @@ Trends
     :func:`projection`, :func:`annualize`.
 Small areas
     :func:`smooth` (empirical Bayes rates, a :class:`Smoothed`).
+Decomposition
+    :func:`decompose` (Kitagawa, Das Gupta: composition and rate effects),
+    :func:`decompose_factors` (Das Gupta's P factors), a :class:`Decomposition`.
 Comparisons
     :func:`funnel_limits`, :func:`funnel_significance`, :func:`funnel_points`,
     :func:`funnel_dispersion`; :func:`compare_to_benchmark`, :func:`compare_rates`,
@@ -49,6 +52,7 @@ from mch_indicators.stats._compare import (
     compare_rates,
     compare_to_benchmark,
 )
+from mch_indicators.stats._decompose import Decomposition, decompose, decompose_factors
 from mch_indicators.stats._dispersion import Dispersion, funnel_dispersion
 from mch_indicators.stats._estimates import Estimate, poisson_ci, proportion, proportion_ci, rate
 from mch_indicators.stats._flags import Flag, flag_labels
@@ -81,6 +85,7 @@ __all__ = [
     "BenchmarkComparison",
     "Change",
     "Comparison",
+    "Decomposition",
     "Dispersion",
     "Estimate",
     "Flag",
@@ -102,6 +107,8 @@ __all__ = [
     "compare_proportions",
     "compare_rates",
     "compare_to_benchmark",
+    "decompose",
+    "decompose_factors",
     "dsr",
     "expected_counts",
     "flag_labels",

@@ -4,11 +4,13 @@
 its meta frame with them); ``_compute`` computes row by row, ``_pool`` sums
 strata by group and computes, ``_standardise`` standardises by age, ``_compare``
 compares areas with a benchmark, ``_funnel`` gives funnel limits and significance,
-``_trend`` fits each area's trend, ``_smooth`` smooths small areas' rates.
+``_trend`` fits each area's trend, ``_smooth`` smooths small areas' rates,
+``_decompose`` splits a change of a crude rate.
 """
 
 from mch_indicators._adapters._pandas._compare import compare
 from mch_indicators._adapters._pandas._compute import compute_frame
+from mch_indicators._adapters._pandas._decompose import decompose
 from mch_indicators._adapters._pandas._funnel import FunnelTable, funnel
 from mch_indicators._adapters._pandas._pool import pool
 from mch_indicators._adapters._pandas._smooth import smooth
@@ -19,6 +21,7 @@ __all__ = [
     "FunnelTable",
     "compare",
     "compute_frame",
+    "decompose",
     "dsr",
     "funnel",
     "isr",
