@@ -232,6 +232,19 @@ def test_caterpillar_of_smooth_draws_both_rates_ranked_by_the_smoothed() -> None
     assert "平滑率" in smoothed.get_label() and "粗率" in crude.get_label()
 
 
+def test_trend_draws_the_prediction_interval_when_asked() -> None:
+    city = imr().groupby("year", as_index=False)[["infant_deaths", "live_births"]].sum()
+    line = mch.trend_line(city, "IMR", to=2030)
+    plain = mch.plot.trend(mch.compute(city, "IMR"), line)
+    assert not [x for x in plain.lines if x.get_linestyle() == ":"]
+    ax = mch.plot.trend(mch.compute(city, "IMR"), line, prediction=True, lang="zh")
+    dotted = [x for x in ax.lines if x.get_linestyle() == ":"]
+    later = line[line.year > 2024]
+    np.testing.assert_allclose(dotted[0].get_ydata(), later.prediction_lower)
+    np.testing.assert_allclose(dotted[1].get_ydata(), later.prediction_upper)
+    assert "预测区间" in str(dotted[0].get_label())
+
+
 # -- variants -------------------------------------------------------------------------------
 
 
