@@ -44,6 +44,7 @@ if TYPE_CHECKING:
         funnel,
         get,
         isr,
+        joinpoint,
         pool,
         search,
         smooth,
@@ -150,6 +151,7 @@ __all__ = [
     "funnel",
     "get",
     "isr",
+    "joinpoint",
     "load_definitions",
     "match_columns",
     "percent_decline",
@@ -181,7 +183,7 @@ _LAZY = {
     **dict.fromkeys(
         [
             *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
-            *("decompose", "smooth", "trend_line"),
+            *("decompose", "joinpoint", "smooth", "trend_line"),
         ],
         "_api",
     ),

@@ -20,12 +20,13 @@ from mch_indicators._adapters._dask import (
     isr_dask_frame,
     pool_dask_frame,
 )
-from mch_indicators._adapters._pandas import FunnelTable, compute_frame
+from mch_indicators._adapters._pandas import FunnelTable, JoinpointTable, compute_frame
 from mch_indicators._adapters._pandas import compare as frame_compare
 from mch_indicators._adapters._pandas import decompose as frame_decompose
 from mch_indicators._adapters._pandas import dsr as frame_dsr
 from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
+from mch_indicators._adapters._pandas import joinpoint as frame_joinpoint
 from mch_indicators._adapters._pandas import pool as frame_pool
 from mch_indicators._adapters._pandas import smooth as frame_smooth
 from mch_indicators._adapters._pandas import trend as frame_trend
@@ -46,8 +47,8 @@ if TYPE_CHECKING:
     from mch_indicators._targets import Target
 
 __all__ = [
-    "compare", "compute", "decompose", "dsr", "funnel", "get", "isr", "pool", "search",
-    "smooth", "trend", "trend_line",
+    "compare", "compute", "decompose", "dsr", "funnel", "get", "isr", "joinpoint", "pool",
+    "search", "smooth", "trend", "trend_line",
 ]  # fmt: skip
 
 Columns = str | Sequence[str] | None
@@ -615,4 +616,31 @@ def decompose(
     return frame_decompose(
         frame, indicator, strata=strata, between=between, first=first, second=second,
         numerator=numerator, denominator=denominator, method=method, multiplier=multiplier,
+    )  # fmt: skip
+
+
+@_documented_by(frame_joinpoint)
+def joinpoint(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    period: str = "year",
+    numerator: str | None = None,
+    denominator: str | None = None,
+    max_joinpoints: int | None = None,
+    model: str | None = None,
+    selection: str = "wbic",
+    min_segment: int = 2,
+    min_end: int | None = None,
+    permutations: int = 4499,
+    seed: int = 0,
+    confidence: float = 0.95,
+    lang: str = "en",
+) -> JoinpointTable:
+    _pandas_only("joinpoint", frame)
+    return frame_joinpoint(
+        frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
+        max_joinpoints=max_joinpoints, model=model, selection=selection, min_segment=min_segment,
+        min_end=min_end, permutations=permutations, seed=seed, confidence=confidence, lang=lang,
     )  # fmt: skip

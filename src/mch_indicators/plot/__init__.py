@@ -1,4 +1,4 @@
-"""Charts of the library's results: funnel plots, trends against targets, caterpillars, maps.
+"""Charts of the library's results: funnels, trends, joinpoints, caterpillars, maps.
 
 Needs matplotlib (``pip install 'mch-indicators[plot]'``); ``import mch_indicators``
 never loads it. Each function takes what the library returned
@@ -30,6 +30,7 @@ from mch_indicators.plot._caterpillar import caterpillar
 from mch_indicators.plot._choropleth import choropleth
 from mch_indicators.plot._fonts import CJKFontWarning, cjk_font
 from mch_indicators.plot._funnel import funnel
+from mch_indicators.plot._joinpoint import joinpoint
 from mch_indicators.plot._trend import small_multiples, trend
 from mch_indicators.plot._variants import variants
 
@@ -39,6 +40,7 @@ __all__ = [
     "choropleth",
     "cjk_font",
     "funnel",
+    "joinpoint",
     "small_multiples",
     "trend",
     "variants",

@@ -17,7 +17,8 @@ Standardisation
 Trends
     :func:`trend` (log-linear Poisson or logistic fits of the counts, a :class:`Trend`),
     :func:`arr`, :func:`arr_series`, :func:`percent_decline`, :func:`required_arr`,
-    :func:`projection`, :func:`annualize`.
+    :func:`projection`, :func:`annualize`; :func:`joinpoint` (segments joined at estimated
+    years, APC and AAPC, as NCI's Joinpoint, a :class:`Joinpoint`), :func:`default_max_joinpoints`.
 Small areas
     :func:`smooth` (empirical Bayes rates, a :class:`Smoothed`).
 Decomposition
@@ -66,6 +67,7 @@ from mch_indicators.stats._funnels import (
     funnel_significance,
 )
 from mch_indicators.stats._intervals import METHODS, IntervalMethod
+from mch_indicators.stats._joinpoint import Joinpoint, default_max_joinpoints, joinpoint
 from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
 from mch_indicators.stats._smooth import Smoothed, smooth
 from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
@@ -93,6 +95,7 @@ __all__ = [
     "FunnelPoints",
     "FunnelSignificance",
     "IntervalMethod",
+    "Joinpoint",
     "ProportionComparison",
     "RateComparison",
     "Reliability",
@@ -109,6 +112,7 @@ __all__ = [
     "compare_to_benchmark",
     "decompose",
     "decompose_factors",
+    "default_max_joinpoints",
     "dsr",
     "expected_counts",
     "flag_labels",
@@ -117,6 +121,7 @@ __all__ = [
     "funnel_points",
     "funnel_significance",
     "isr",
+    "joinpoint",
     "percent_decline",
     "poisson_ci",
     "projection",

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._targets import Target
 
-__all__ = ["trend", "trend_line"]
+__all__ = ["Pivoted", "pivot_counts", "trend", "trend_line"]
 
 
 def trend(
@@ -300,12 +300,27 @@ class _Fitted:
     fitted: Trend
 
 
-def _fit(
+@dataclass(frozen=True, slots=True)
+class Pivoted:
+    """A frame's counts pivoted to (areas × periods), with the areas' labels."""
+
+    frame: pd.DataFrame
+    labels: pd.DataFrame
+    codes: Any
+    years: Any
+    x: Any
+    n: Any
+
+
+def pivot_counts(
     frame: pd.DataFrame, chosen: Indicator, *, by: Columns, period: str, numerator: str | None,
-    denominator: str | None, confidence: float, dispersion: str, min_points: int,
-    last: int | None, lang: str, name: str,
-) -> _Fitted:  # fmt: skip
-    """Pivot the rows to (areas × periods) and fit every area in one call."""
+    denominator: str | None, lang: str, name: str,
+) -> Pivoted:  # fmt: skip
+    """Check the frame and pivot its counts to (areas × periods): one series per area.
+
+    Shared by :func:`trend`, :func:`trend_line` and :func:`mch_indicators.joinpoint`:
+    whole years, one row per area and period (two rows raise, naming them).
+    """
     frame = check_frame(frame, name)
     check_lang(lang)
     keys = as_list(by)
@@ -333,9 +348,22 @@ def _fit(
     shape = (len(labels), years.size)
     x, n = np.full(shape, np.nan), np.full(shape, np.nan)
     x[codes, column], n[codes, column] = counts[num], counts[den]
-    fitted = array_trend(
-        x, n, years, family=chosen.kind.family, confidence=confidence, dispersion=dispersion,
-        direction=chosen.direction.value, min_points=min_points, last=last,
-        multiplier=float(chosen.scale),
+    return Pivoted(frame, labels, codes, years, x, n)
+
+
+def _fit(
+    frame: pd.DataFrame, chosen: Indicator, *, by: Columns, period: str, numerator: str | None,
+    denominator: str | None, confidence: float, dispersion: str, min_points: int,
+    last: int | None, lang: str, name: str,
+) -> _Fitted:  # fmt: skip
+    """Pivot the rows to (areas × periods) and fit every area in one call."""
+    table = pivot_counts(
+        frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
+        lang=lang, name=name,
     )  # fmt: skip
-    return _Fitted(frame, labels, codes, years, x, n, fitted)
+    fitted = array_trend(
+        table.x, table.n, table.years, family=chosen.kind.family, confidence=confidence,
+        dispersion=dispersion, direction=chosen.direction.value, min_points=min_points,
+        last=last, multiplier=float(chosen.scale),
+    )  # fmt: skip
+    return _Fitted(table.frame, table.labels, table.codes, table.years, table.x, table.n, fitted)
