@@ -70,6 +70,16 @@ def _as_frame(data: pd.DataFrame | Result, label: str | Sequence[Any] | None) ->
     return frame, names
 
 
+def _ranked(value: Any, sort: bool) -> tuple[Any, Any]:
+    """The rows from the bottom of the chart up (highest at the top), and each row's height."""
+    count = len(value)
+    order = np.argsort(np.where(np.isnan(value), -np.inf, value), kind="stable")
+    order = order if sort else np.arange(count)[::-1]
+    position = np.empty(count)
+    position[order] = np.arange(count)
+    return order, position
+
+
 def caterpillar(
     compared: pd.DataFrame | Result,
     *,
@@ -125,11 +135,8 @@ def caterpillar(
     lower = frame["lower"].to_numpy(dtype=float)
     upper = frame["upper"].to_numpy(dtype=float)
     categories = _categories(frame)
-    order = np.argsort(np.where(np.isnan(value), -np.inf, value), kind="stable")
-    order = order if sort else np.arange(len(frame))[::-1]
+    order, position = _ranked(value, sort)
     ax = new_axes(ax, (6.4, 0.9 + 0.32 * len(frame)))
-    position = np.empty(len(frame))
-    position[order] = np.arange(len(frame))
     for category in [c for c in _ORDER if c in categories] + sorted(set(categories) - set(_ORDER)):
         rows = np.array([c == category for c in categories])
         marker = "D" if category == "benchmark" else "s"
@@ -138,14 +145,22 @@ def caterpillar(
                    color=colour(category), edgecolor="black", linewidth=0.7,
                    label=category_label(category, lang))  # fmt: skip
     _benchmark(ax, frame, position, chosen, lang)
-    ax.set_yticks(np.arange(len(frame)), [names[i] for i in order])
-    ax.set_ylim(-0.7, len(frame) - 0.3)
-    ax.set_xlabel(axis_title(chosen, lang))
+    return _finish(ax, [names[i] for i in order], chosen, lang, title, 4)
+
+
+def _finish(
+    ax: Axes, ranked: list[str], indicator: Indicator | None, lang: str, title: str | None,
+    columns: int,
+) -> Axes:  # fmt: skip
+    """Area names on the y axis (bottom to top), the value axis, grid, title and legend."""
+    ax.set_yticks(np.arange(len(ranked)), ranked)
+    ax.set_ylim(-0.7, len(ranked) - 0.3)
+    ax.set_xlabel(axis_title(indicator, lang))
     ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
     ax.set_axisbelow(True)
     if title is not None:
         ax.set_title(title)
-    legend_below(ax, 4)
+    legend_below(ax, columns)
     apply_fonts(ax.figure)
     return ax
 
@@ -186,12 +201,8 @@ def _smoothed(
     require_columns(frame, columns, "plot.caterpillar of mch.smooth")
     chosen = resolve_indicator(indicator, frame=frame)
     values = {name: frame[name].to_numpy(dtype=float) for name in columns}
-    smoothed = values["smoothed"]
-    order = np.argsort(np.where(np.isnan(smoothed), -np.inf, smoothed), kind="stable")
-    order = order if sort else np.arange(len(frame))[::-1]
+    order, position = _ranked(values["smoothed"], sort)
     ax = new_axes(ax, (6.4, 0.9 + 0.42 * len(frame)))
-    position = np.empty(len(frame))
-    position[order] = np.arange(len(frame))
     level = _level(frame)
     for key, offset, face in (("crude", -0.17, "white"), ("smoothed", 0.17, colour("smoothed"))):
         ax.hlines(position + offset, values[f"{key}_lower"], values[f"{key}_upper"],
@@ -206,13 +217,4 @@ def _smoothed(
             shown = value_label(float(known[0]), chosen, lang)
             ax.axvline(known[0], color=colour("centre"), linewidth=1.0, linestyle="--",
                        label=f"{legend_text('overall', lang)}: {shown}")  # fmt: skip
-    ax.set_yticks(np.arange(len(frame)), [names[i] for i in order])
-    ax.set_ylim(-0.7, len(frame) - 0.3)
-    ax.set_xlabel(axis_title(chosen, lang))
-    ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
-    ax.set_axisbelow(True)
-    if title is not None:
-        ax.set_title(title)
-    legend_below(ax, 2)
-    apply_fonts(ax.figure)
-    return ax
+    return _finish(ax, [names[i] for i in order], chosen, lang, title, 2)
