@@ -242,8 +242,9 @@ class Trend:
 
         Returns
         -------
-        (value, lower, upper)
-            The line (× multiplier) and the prediction interval of the observed rate.
+        tuple of numpy.ndarray
+            ``(value, lower, upper)``: the line (× multiplier) and the prediction
+            interval of the observed rate.
 
         Examples
         --------
