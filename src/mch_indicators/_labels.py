@@ -174,7 +174,7 @@ def _check_coverage(data: Mapping[str, Any]) -> None:
     this one; the test suite checks that each has a label (tests/test_labels.py).
     """
     from mch_indicators._unitspec import unit_specs
-    from mch_indicators.stats._flags import Flag
+    from mch_indicators.stats import Flag
 
     wanted = {"units": list(unit_specs()), "flags": [flag.name for flag in Flag if flag.name]}
     for section, keys in wanted.items():

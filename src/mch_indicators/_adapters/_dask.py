@@ -21,14 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 import numpy as np
 
-from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_frame,
-    as_list,
-    check_numeric,
-    require,
-    resolve,
-)
+from mch_indicators._adapters._columns import Columns, as_list, require, resolve
+from mch_indicators._adapters._pandas._columns import as_frame, check_numeric
 from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
 from mch_indicators._adapters._pandas._pool import (
     POOLED,
@@ -50,8 +44,8 @@ from mch_indicators._adapters._pandas._standardise import dsr as frame_dsr
 from mch_indicators._adapters._pandas._wide import placed
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
 from mch_indicators._options import ComputeOptions, Options
+from mch_indicators._validate import check_confidence
 from mch_indicators.stats._engine import within_task
-from mch_indicators.stats._inputs import check_confidence
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import (
+from mch_indicators._validate import (
     check_multiplier,
     coerce_values,
     describe_positions,

@@ -59,7 +59,7 @@ import numpy.typing as npt
 
 import mch_indicators.stats._joinpoint_grid as grid
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import coerce_values, labelled, read_only_fields
+from mch_indicators._validate import coerce_values, labelled, read_only_fields
 from mch_indicators.stats._trend import _series, _usable
 
 __all__ = ["Joinpoint", "default_max_joinpoints", "joinpoint"]

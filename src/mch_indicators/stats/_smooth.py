@@ -57,7 +57,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import (
+from mch_indicators._validate import (
     check_multiplier,
     check_range,
     coerce_counts,

@@ -1,7 +1,8 @@
 """The pandas adapter, one module per concern.
 
-``_columns`` holds the column checks every table adapter shares (dask checks
-its meta frame with them); ``_compute`` computes row by row, ``_pool`` sums
+``_columns`` holds the pandas column checks (numbers, flags, labels; dask checks
+its meta frame with them; finding the columns is ``_adapters/_columns``, shared
+with dask and Spark); ``_compute`` computes row by row, ``_pool`` sums
 strata by group and computes, ``_standardise`` standardises by age, ``_compare``
 compares areas with a benchmark, ``_funnel`` gives funnel limits and significance,
 ``_trend`` fits each area's trend, ``_joinpoint`` its joinpoint model, ``_smooth``

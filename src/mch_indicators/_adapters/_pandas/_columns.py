@@ -1,4 +1,4 @@
-"""Column checks shared by every table adapter (pandas, and dask through its meta frame).
+"""Column checks of the pandas adapter (dask checks its meta frame with them too).
 
 Each check raises :class:`InvalidInputError` naming the column (and the first
 offending row by its index label); none modifies or copies the frame.
@@ -6,7 +6,6 @@ offending row by its index label); none modifies or copies the frame.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Hashable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -16,28 +15,24 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import describe_bad_number, parse_numbers
+from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
-from mch_indicators.stats._flags import Flag, flag_labels
-from mch_indicators.stats._inputs import LARGEST_COUNT, SMALLEST_DENOMINATOR
+from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR
+from mch_indicators.stats import Flag, flag_labels
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mch_indicators._catalog import Catalog
-    from mch_indicators._model import Indicator
     from mch_indicators._result import Result
 
 __all__ = [
     "FLAG_CODES",
-    "Columns",
     "LabelCodes",
     "as_frame",
-    "as_list",
     "check_count_range",
     "check_counts",
     "check_frame",
     "check_numeric",
-    "count_columns",
     "flag_column",
     "flag_masks",
     "frame_of",
@@ -45,36 +40,17 @@ __all__ = [
     "label_of",
     "numbers",
     "pandas",
-    "require",
-    "resolve",
     "result_columns",
     "row_label",
     "text_array",
 ]
 
 FloatArray = npt.NDArray[np.float64]
-Columns = str | Sequence[str] | None
-
-
-def pandas() -> Any:
-    """The pandas module, or an ImportError saying how to install it."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("tables need pandas: pip install 'mch-indicators[pandas]'") from None
-    return pd
 
 
 def as_frame(obj: Any) -> pd.DataFrame:
     """``obj`` typed as a DataFrame (pandas is imported lazily, so calls return Any)."""
     return cast("pd.DataFrame", obj)
-
-
-def as_list(columns: Columns) -> list[str]:
-    """One column name or several, as a list."""
-    if columns is None:
-        return []
-    return [columns] if isinstance(columns, str) else list(columns)
 
 
 def check_frame(frame: object, function: str) -> pd.DataFrame:
@@ -86,22 +62,6 @@ def check_frame(frame: object, function: str) -> pd.DataFrame:
             "use Indicator.compute(numerator, denominator)"
         )
     return as_frame(frame)
-
-
-def require(
-    frame: pd.DataFrame, columns: Sequence[str], role: str = "column", why: str = ""
-) -> None:
-    """Raise naming the first of ``columns`` missing from ``frame``, with the closest match."""
-    for column in columns:
-        if column not in frame.columns:
-            close = difflib.get_close_matches(str(column), [str(c) for c in frame.columns], n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            listed = ", ".join(map(str, frame.columns))
-            raise InvalidInputError(
-                f"missing column {column!r}{why}{hint}; the table has {listed}",
-                column=str(column),
-                message=f"{role} {column!r} is not in the frame{why}{hint} (columns: {listed})",
-            )
 
 
 def label_of(index: pd.Index[Any], position: int) -> Hashable:
@@ -219,41 +179,6 @@ def check_numeric(frame: pd.DataFrame, column: str) -> None:
         or not pd.api.types.is_numeric_dtype(dtype)
     ):
         numbers(frame, column)  # raises with the offending row
-
-
-def resolve(indicator: str | Indicator, catalog: Catalog | None = None) -> Indicator:
-    """An indicator by any key in ``catalog`` (default: the built-in one), or itself."""
-    if catalog is None:
-        from mch_indicators._catalog import builtin_catalog
-
-        catalog = builtin_catalog()
-    return catalog.get_indicator(indicator)
-
-
-def count_columns(
-    frame: pd.DataFrame,
-    indicator: Indicator | None,
-    numerator: str | None,
-    denominator: str | None,
-) -> tuple[str, str]:
-    """The numerator and denominator columns: as named, else the terms' ids (or a long table's)."""
-    if indicator is None:
-        num, den = numerator or "numerator", denominator or "denominator"
-        require(frame, ["indicator"], "column")
-    else:
-        num = numerator or indicator.numerator.id
-        den = denominator or indicator.denominator.id
-    for role, column, default in (
-        ("numerator", num, numerator is None),
-        ("denominator", den, denominator is None),
-    ):
-        why = (
-            f" (the {role} term of {indicator.id}; name your column with {role}=)"
-            if default and indicator is not None
-            else ""
-        )
-        require(frame, [column], f"{role} column", why)
-    return num, den
 
 
 def frame_of(kept: pd.DataFrame, columns: Mapping[str, Any], index: pd.Index[Any]) -> pd.DataFrame:

@@ -12,20 +12,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_list,
     check_counts,
     check_frame,
-    count_columns,
     group_codes,
-    require,
-    resolve,
     row_label,
 )
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
-from mch_indicators.stats._compare import compare_to_benchmark
+from mch_indicators.stats import compare_to_benchmark
 
 if TYPE_CHECKING:
     import pandas as pd

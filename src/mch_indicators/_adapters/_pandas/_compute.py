@@ -16,17 +16,14 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._columns import count_columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
     LabelCodes,
     check_count_range,
     check_frame,
-    count_columns,
     frame_of,
     label_of,
     numbers,
-    pandas,
-    require,
-    resolve,
     result_columns,
     text_array,
 )
@@ -42,9 +39,10 @@ from mch_indicators._adapters._pandas._wide import (
 )
 from mch_indicators._compute import compute_owned
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
+from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._result import limit_columns
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd

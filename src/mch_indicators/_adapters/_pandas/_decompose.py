@@ -12,20 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
     as_frame,
-    as_list,
     check_counts,
     check_frame,
-    count_columns,
-    pandas,
-    require,
-    resolve,
     row_label,
 )
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._decompose import decompose as array_decompose
+from mch_indicators._optional import pandas
+from mch_indicators.stats import decompose as array_decompose
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -11,23 +11,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
     as_frame,
-    as_list,
     check_counts,
     check_frame,
-    count_columns,
     group_codes,
-    pandas,
-    require,
-    resolve,
 )
 from mch_indicators._adapters._pandas._compare import indicator_statistic
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
-from mch_indicators.stats._dispersion import funnel_dispersion
-from mch_indicators.stats._funnels import GRID_POINTS, funnel_limits, funnel_significance
+from mch_indicators._optional import pandas
+from mch_indicators.stats import funnel_dispersion, funnel_limits, funnel_significance
+from mch_indicators.stats._funnels import GRID_POINTS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -12,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._adapters._pandas._columns import Columns, resolve
+from mch_indicators._adapters._columns import Columns, resolve
 from mch_indicators._adapters._pandas._trend import pivot_counts
 from mch_indicators._labels import translate
-from mch_indicators.stats._joinpoint import Joinpoint
-from mch_indicators.stats._joinpoint import joinpoint as array_joinpoint
-from mch_indicators.stats._trend import Change
+from mch_indicators.stats import Change, Joinpoint
+from mch_indicators.stats import joinpoint as array_joinpoint
 
 if TYPE_CHECKING:
     import pandas as pd

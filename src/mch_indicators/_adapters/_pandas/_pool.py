@@ -11,10 +11,9 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack, cast
 
 import numpy as np
 
+from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
     as_frame,
-    as_list,
     check_frame,
     check_numeric,
     flag_column,
@@ -22,9 +21,6 @@ from mch_indicators._adapters._pandas._columns import (
     frame_of,
     label_of,
     numbers,
-    pandas,
-    require,
-    resolve,
     result_columns,
 )
 from mch_indicators._adapters._pandas._compute import (
@@ -34,8 +30,9 @@ from mch_indicators._adapters._pandas._compute import (
     wide_layout,
 )
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
+from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd

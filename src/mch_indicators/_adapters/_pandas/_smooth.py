@@ -11,19 +11,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_list,
-    check_counts,
-    check_frame,
-    count_columns,
-    group_codes,
-    require,
-    resolve,
-)
+from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
+from mch_indicators._adapters._pandas._columns import check_counts, check_frame, group_codes
 from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats import smooth as array_smooth
 from mch_indicators.stats._smooth import MODELS
-from mch_indicators.stats._smooth import smooth as array_smooth
 
 if TYPE_CHECKING:
     import pandas as pd

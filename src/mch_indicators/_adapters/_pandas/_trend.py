@@ -12,22 +12,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_list,
     check_counts,
     check_frame,
-    count_columns,
     group_codes,
     numbers,
-    require,
-    resolve,
     row_label,
 )
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
-from mch_indicators.stats._trend import MIN_POINTS, Trend
-from mch_indicators.stats._trend import trend as array_trend
+from mch_indicators.stats import Trend
+from mch_indicators.stats import trend as array_trend
+from mch_indicators.stats._trend import MIN_POINTS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas, resolve
+from mch_indicators._adapters._columns import resolve
+from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers
 from mch_indicators._adapters._pandas._match import (
     ColumnMatch,
     indicator_label,
@@ -26,6 +27,7 @@ from mch_indicators._adapters._pandas._match import (
     term_label,
 )
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
+from mch_indicators._optional import pandas
 
 if TYPE_CHECKING:
     import pandas as pd
