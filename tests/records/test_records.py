@@ -401,7 +401,7 @@ def _as_engine(frame: Any, engine: str) -> Any:
     if engine == "duckdb":
         duckdb = pytest.importorskip("duckdb")
         table = _as_engine(frame, "pyarrow")
-        return duckdb.connect().from_arrow(table)
+        return duckdb.from_arrow(table)  # the default connection: it outlives the relation
     dd = pytest.importorskip("dask.dataframe")
     return dd.from_pandas(frame, npartitions=2)
 
