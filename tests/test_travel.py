@@ -34,6 +34,7 @@ def _objects() -> dict[str, object]:
         "target": mch.targets_for("MMR", plan="healthy_china_2030")[0],
         "standard population": mch.standard_population("esp_2013"),
         "reliability": mch.Reliability(min_events=10),
+        "read limits": mch.ReadLimits(cells=1000),
         "suppression": mch.Suppression.nchs(),
         "estimate": stats.proportion([9856, 0], [12345, 10]),
         "joinpoint": stats.joinpoint(

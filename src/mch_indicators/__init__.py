@@ -68,6 +68,7 @@ from mch_indicators._wiring import install as _install
 if TYPE_CHECKING:
     from mch_indicators import export, interop, plot, records, stats, units
     from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
+    from mch_indicators._adapters._pandas._validate import validate
     from mch_indicators._api import (
         compare,
         compute,
@@ -84,7 +85,9 @@ if TYPE_CHECKING:
         trend_line,
     )
     from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._checks import checks
     from mch_indicators._io import read_table
+    from mch_indicators._io._bounds import ReadLimits
     from mch_indicators._model import (
         Codes,
         Criteria,
@@ -144,6 +147,7 @@ __all__ = [
     "Parameters",
     "Plan",
     "Progress",
+    "ReadLimits",
     "RecordCounts",
     "RecordResults",
     "Reliability",
@@ -161,6 +165,7 @@ __all__ = [
     "__version__",
     "assess_target",
     "catalog",
+    "checks",
     "compare",
     "compute",
     "compute_records",
@@ -195,6 +200,7 @@ __all__ = [
     "trend",
     "trend_line",
     "units",
+    "validate",
 ]
 
 # name -> the module it lives in; imported on first access (PEP 562)
@@ -208,6 +214,9 @@ _LAZY = {
     ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
+    "checks": "_checks",
+    "ReadLimits": "_io._bounds",
+    "validate": "_adapters._pandas._validate",
     **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(

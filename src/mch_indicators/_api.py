@@ -33,7 +33,9 @@ from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._adapters._pandas import trend_line as frame_trend_line
 from mch_indicators._adapters._spark import is_spark_frame
 from mch_indicators._compute import is_lazy
+from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import check_lang
 from mch_indicators._options import ComputeOptions
 
 if TYPE_CHECKING:
@@ -135,6 +137,11 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
+    rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -168,6 +175,11 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
+    rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
@@ -182,6 +194,11 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
+    rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
@@ -218,6 +235,24 @@ def compute(
         pandas, dask and Spark frames: after the frame's other columns, only
         ``value``, the limits and ``flags`` (no ``indicator``, ``numerator``,
         ``denominator`` or ``unit`` repeated on every row).
+    totals : {"check", "drop", "keep"}, default "check"
+        pandas: total rows of an office's table (合计, 小计, 全县, Total, a blank
+        area cell, a row summing the others) are never counted as units;
+        ``"check"`` compares each with the sum of its parts, ``"drop"`` does not,
+        ``"keep"`` counts every row as a unit. See :func:`checks`.
+    duplicates : {"error", "sum"}, default "error"
+        pandas: two rows of one unit and period are an error naming both, or
+        with ``"sum"`` are added up (listed in the checks).
+    total_labels : sequence of str, optional
+        pandas: more labels marking a total row.
+    rules : bool, path or sequence, default True
+        pandas wide table: consistency rules over each row's counts
+        (:func:`validate`); values whose counts break one are flagged
+        ``INCONSISTENT``. A path or list adds your rules files; False: none.
+    lang : {"en", "zh"}, default "en"
+        pandas: the language of the result's column headers (``"zh"``: 县区, 年份,
+        指标, 分子, 分母, 数值, 下限, 上限, 单位, 标记), for a table to show; the
+        other functions (``pool``, ``to_excel``, the charts) take the English one.
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
@@ -244,12 +279,18 @@ def compute(
     """
     pandas = sys.modules.get("pandas")
     names = {"numerator": numerator, "denominator": denominator}
+    chosen_lang = check_lang(lang)
     if pandas is not None and isinstance(data, pandas.DataFrame):
-        return compute_frame(
+        out = compute_frame(
             data, indicator, **names, indicators=indicators, columns=columns,
             allow_substitute=allow_substitute, shape=shape, catalog=catalog, lean=lean,
+            totals=totals, duplicates=duplicates, total_labels=total_labels, rules=rules,
             **options,
         )  # fmt: skip
+        return in_language(out, chosen_lang)
+    if chosen_lang != "en":
+        raise InvalidInputError("lang= names the columns of a pandas DataFrame's result")
+    _pandas_units_only(totals, duplicates, total_labels)
     if isinstance(indicator, Sequence) and not isinstance(indicator, str):
         raise InvalidInputError(
             "several indicators need a pandas DataFrame: compute(frame, [...])"
@@ -318,6 +359,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -336,6 +380,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 @_documented_by(frame_pool)
@@ -354,6 +401,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     keywords: dict[str, Any] = {
@@ -361,6 +411,9 @@ def pool(
         "window": window, "catalog": catalog,
     }  # fmt: skip
     wide = (indicators, columns, allow_substitute)
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not isinstance(frame, pandas.DataFrame):
+        _pandas_units_only(totals, duplicates, total_labels)
     if is_dask_frame(frame):  # distributed sums (tree reduction, split_out), computed in place
         return pool_dask_frame(frame, _pool_one(frame, indicator, missing, wide), **keywords,
                                split_out=split_out, **options)  # fmt: skip
@@ -378,8 +431,18 @@ def pool(
                               **options)  # fmt: skip
     return frame_pool(
         frame, indicator, **keywords, missing=missing, indicators=indicators, columns=columns,
-        allow_substitute=allow_substitute, split_out=split_out, **options,
+        allow_substitute=allow_substitute, split_out=split_out, totals=totals,
+        duplicates=duplicates, total_labels=total_labels, **options,
     )  # fmt: skip
+
+
+def _pandas_units_only(totals: str, duplicates: str, total_labels: object) -> None:
+    """Refuse ``totals=``, ``duplicates=`` and ``total_labels=`` beyond pandas frames."""
+    if totals != "check" or duplicates != "error" or total_labels is not None:
+        raise InvalidInputError(
+            "totals=, duplicates= and total_labels= are for an office's pandas DataFrame "
+            "(total rows and duplicates are found by its area and period columns)"
+        )
 
 
 def _pool_one(
@@ -569,13 +632,14 @@ def trend_line(
     dispersion: str = "quasi",
     min_points: int = 5,
     last: int | None = None,
+    lang: str = "en",
     assumed_denominator: float | None = None,
 ) -> pd.DataFrame:
     _pandas_only("trend_line", frame)
     return frame_trend_line(
         frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
         to=to, confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        assumed_denominator=assumed_denominator,
+        lang=lang, assumed_denominator=assumed_denominator,
     )  # fmt: skip
 
 

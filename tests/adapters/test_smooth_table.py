@@ -87,3 +87,26 @@ def test_negative_counts_name_the_row() -> None:
                           "live_births": [900, 3000, 4000]})  # fmt: skip
     with pytest.raises(InvalidInputError, match="row 1"):
         mch.smooth(frame, "IMR", by="county")
+
+
+def test_office_headers_and_a_total_row_are_never_an_area() -> None:
+    office = pd.DataFrame({"县区": ["甲县", "乙县", "丙县", "丁县", "合计"],
+                           "婴儿死亡数": [3, 14, 30, 9, 56],
+                           "活产数": [900, 3000, 9000, 4000, 16900]})  # fmt: skip
+    out = mch.smooth(office, "IMR")
+    alone = mch.smooth(office.iloc[:4], "IMR")
+    assert len(out) == 4 and "合计" not in out["县区"].tolist()
+    np.testing.assert_allclose(out.smoothed, alone.smoothed, rtol=1e-12)
+
+
+def test_decompose_takes_a_total_stratum_out() -> None:
+    indicator = mch.get("perinatal_mortality_rate_cn")
+    frame = pd.DataFrame({
+        "year": [2015] * 3 + [2024] * 3,
+        "出生体重": ["<2500 g", ">=2500 g", "合计"] * 2,
+        indicator.numerator.id: [80, 37, 117, 52, 28, 80],
+        indicator.denominator.id: [850, 9150, 10000, 770, 9230, 10000],
+    })  # fmt: skip
+    out = mch.decompose(frame, indicator, strata="出生体重", between="year")
+    assert out["first"].iloc[-1] == pytest.approx(117 / 10000 * indicator.scale)
+    assert out.effect.iloc[:2].sum() == pytest.approx(out.effect.iloc[-1], abs=1e-12)

@@ -12,13 +12,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
+from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._pandas._columns import (
     as_frame,
     check_counts,
     check_frame,
     row_label,
 )
+from mch_indicators._adapters._pandas._labelled import analysis_columns
+from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._optional import pandas
 from mch_indicators.stats import decompose as array_decompose
@@ -100,7 +102,9 @@ def decompose(
     frame : pandas.DataFrame
         One row per population and stratum: the stratum's events and population.
     indicator : str or Indicator, optional
-        Gives the count columns (its terms) and the multiplier.
+        Gives the count columns (its terms, found by the office's headers as
+        :func:`mch_indicators.compute` finds them; total rows such as 合计 are
+        taken out and checked, never a stratum) and the multiplier.
     strata : str or list of str
         The stratum column (``"birth_weight"``), or two for a cross-classified
         composition (``["birth_weight", "gestation"]``).
@@ -149,13 +153,16 @@ def decompose(
     keys = as_list(strata)
     if not 1 <= len(keys) <= 2:
         raise InvalidInputError("strata: give one stratum column, or two (cross-classified)")
-    require(frame, [*keys, between], "column")
     chosen = resolve(indicator) if indicator is not None else None
+    checks: list[Any] = []
     if chosen is None:
+        require(frame, [*keys, between], "column")
         num, den = numerator or "numerator", denominator or "denominator"
         require(frame, [num, den], "count column")
-    else:
-        num, den = count_columns(frame, chosen, numerator, denominator)
+    else:  # the office's headers, total rows (合计) taken out and checked
+        found = analysis_columns(frame, chosen, numerator, denominator, [between, *keys])
+        frame, num, den, checks = found.frame, found.numerator, found.denominator, found.checks
+        between, keys = found.keys[0], found.keys[1:]
     counts = check_counts(frame, [num, den], [between, *keys])
     scale = multiplier if multiplier is not None else (float(chosen.scale) if chosen else 1.0)
     one, two = _populations(frame, between, first, second)
@@ -175,7 +182,7 @@ def decompose(
         "percent": [*result.percent, 100.0 if result.difference else np.nan],
     })  # fmt: skip
     table.attrs.update({"between": between, "first": one, "second": two})
-    return as_frame(table)
+    return attach(as_frame(table), checks)
 
 
 def _align(grid: tuple[Any, Any, list[Any]], grids: list[Any]) -> tuple[Any, Any, list[Any]]:

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
+from mch_indicators._adapters._columns import Columns, as_list, resolve
 from mch_indicators._adapters._pandas._columns import check_counts, check_frame, group_codes
+from mch_indicators._adapters._pandas._labelled import analysis_columns
+from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats import smooth as array_smooth
 from mch_indicators.stats._smooth import MODELS
@@ -74,7 +76,9 @@ def smooth(
     Parameters
     ----------
     frame : pandas.DataFrame
-        One row per area (and group): the indicator's counts.
+        One row per area (and group): the indicator's counts, found by the
+        office's headers as :func:`mch_indicators.compute` finds them; total rows
+        (合计...) are taken out and checked, never smoothed as an area.
     indicator : str or Indicator
         Decides the model (beta-binomial for proportions, Poisson–gamma
         otherwise), the multiplier and the crude interval's method.
@@ -128,9 +132,8 @@ def smooth(
     """
     frame = check_frame(frame, "smooth")
     chosen = resolve(indicator)
-    keys = as_list(by)
-    require(frame, keys, "by column")
-    num, den = count_columns(frame, chosen, numerator, denominator)
+    columns = analysis_columns(frame, chosen, numerator, denominator, as_list(by))
+    frame, num, den, keys = columns.frame, columns.numerator, columns.denominator, columns.keys
     counts = check_counts(frame, [num, den], keys)
     x, n = counts[num], counts[den]
     if model is not None and model not in MODELS:
@@ -143,11 +146,11 @@ def smooth(
     out["crude"] = np.asarray(crude.value, dtype=np.float64)
     out["crude_lower"] = np.asarray(crude.lower, dtype=np.float64)
     out["crude_upper"] = np.asarray(crude.upper, dtype=np.float64)
-    columns = _smoothed_columns(x, n, frame, keys, kind, level, bench, float(chosen.scale))
-    for name, values in columns.items():
+    smoothed = _smoothed_columns(x, n, frame, keys, kind, level, bench, float(chosen.scale))
+    for name, values in smoothed.items():
         out[name] = values
     out.attrs["confidence"] = level
-    return out
+    return attach(out, columns.checks)
 
 
 def _smoothed_columns(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
+from mch_indicators._adapters._columns import Columns, as_list, resolve
 from mch_indicators._adapters._pandas._columns import (
     check_counts,
     check_frame,
@@ -20,6 +20,9 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
     row_label,
 )
+from mch_indicators._adapters._pandas._labelled import analysis_columns
+from mch_indicators._checks import attach
+from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
 from mch_indicators.stats import Trend
@@ -136,7 +139,7 @@ def trend(
     if target is not None:
         _add_target(out, frame, fitted, target, chosen, baseline, codes, len(labels))
         out["target_status"] = translate(out["target_status"].to_numpy(), lang)
-    return out
+    return attach(out, fit.checks)
 
 
 def _add_target(
@@ -182,6 +185,7 @@ def trend_line(
     dispersion: str = "quasi",
     min_points: int = MIN_POINTS,
     last: int | None = None,
+    lang: str = "en",
     assumed_denominator: float | None = None,
 ) -> pd.DataFrame:
     """The fitted trend line of each area, year by year, with the interval of the line.
@@ -199,6 +203,9 @@ def trend_line(
         Carry the line on to this year (default: the last year of the frame).
     confidence, dispersion, min_points, last
         As for :func:`mch_indicators.stats.trend`.
+    lang : {"en", "zh"}, default "en"
+        Language of the column headers (``"zh"``: 年份, 拟合值...; for a table
+        to show; the charts take the English one).
     assumed_denominator : float, optional
         The births (population...) of every year the area has no count for, for
         the prediction interval; default: each area's denominator of its latest
@@ -242,7 +249,7 @@ def trend_line(
     fit = _fit(
         frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        lang="en", name="trend_line",
+        lang=lang, name="trend_line",
     )  # fmt: skip
     first_year = float(fit.years.min())
     final_year = float(fit.years.max()) if to is None else max(float(fit.years.max()), float(to))
@@ -253,7 +260,7 @@ def trend_line(
     end = np.where(used, fit.years, -np.inf).max(axis=1)
     areas, count = len(fit.labels), grid.size
     out = fit.labels.loc[fit.labels.index.repeat(count)].reset_index(drop=True)
-    out[period] = np.tile(grid, areas).astype(np.int64)
+    out[fit.period] = np.tile(grid, areas).astype(np.int64)
     out["fitted"] = value.T.ravel()
     out["fitted_lower"] = lower.T.ravel()
     out["fitted_upper"] = upper.T.ravel()
@@ -263,7 +270,7 @@ def trend_line(
     out["prediction_upper"] = high.T.ravel()
     out["prediction_denominator"] = births.ravel()
     out["projected"] = ((grid[None, :] < start[:, None]) | (grid[None, :] > end[:, None])).ravel()
-    return out
+    return attach(in_language(out, lang), fit.checks)
 
 
 def _prediction_denominators(fit: _Fitted, grid: Any, assumed: float | None) -> Any:
@@ -295,6 +302,8 @@ class _Fitted:
     x: Any
     n: Any
     fitted: Trend
+    period: str
+    checks: list[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,6 +316,8 @@ class Pivoted:
     years: Any
     x: Any
     n: Any
+    period: str = "year"
+    checks: tuple[Any, ...] = ()
 
 
 def pivot_counts(
@@ -320,9 +331,9 @@ def pivot_counts(
     """
     frame = check_frame(frame, name)
     check_lang(lang)
-    keys = as_list(by)
-    require(frame, [*keys, period], "column")
-    num, den = count_columns(frame, chosen, numerator, denominator)
+    found = analysis_columns(frame, chosen, numerator, denominator, as_list(by), period)
+    frame, num, den, keys = found.frame, found.numerator, found.denominator, found.keys
+    period = str(found.period)
     counts = check_counts(frame, [num, den], [*keys, period])
     times = numbers(frame, period)
     bad = ~np.isfinite(times) | (times != np.round(times))
@@ -345,7 +356,7 @@ def pivot_counts(
     shape = (len(labels), years.size)
     x, n = np.full(shape, np.nan), np.full(shape, np.nan)
     x[codes, column], n[codes, column] = counts[num], counts[den]
-    return Pivoted(frame, labels, codes, years, x, n)
+    return Pivoted(frame, labels, codes, years, x, n, period, tuple(found.checks))
 
 
 def _fit(
@@ -363,4 +374,7 @@ def _fit(
         dispersion=dispersion, direction=chosen.direction.value, min_points=min_points,
         last=last, multiplier=float(chosen.scale),
     )  # fmt: skip
-    return _Fitted(table.frame, table.labels, table.codes, table.years, table.x, table.n, fitted)
+    return _Fitted(
+        table.frame, table.labels, table.codes, table.years, table.x, table.n, fitted,
+        table.period, list(table.checks),
+    )  # fmt: skip
