@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from mch_indicators._api import (
         compare,
         compute,
+        decompose,
         dsr,
         funnel,
         get,
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
         joinpoint,
         pool,
         search,
+        smooth,
         trend,
         trend_line,
     )
@@ -169,6 +171,7 @@ __all__ = [
     "compute",
     "compute_records",
     "count_records",
+    "decompose",
     "dsr",
     "export",
     "funnel",
@@ -187,6 +190,7 @@ __all__ = [
     "report",
     "required_arr",
     "search",
+    "smooth",
     "standard_population",
     "stats",
     "targets",
@@ -206,7 +210,7 @@ _LAZY = {
     **dict.fromkeys(
         [
             *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
-            *("trend_line", "joinpoint"),
+            *("decompose", "joinpoint", "smooth", "trend_line"),
         ],
         "_api",
     ),

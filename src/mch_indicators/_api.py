@@ -22,11 +22,13 @@ from mch_indicators._adapters._dask import (
 )
 from mch_indicators._adapters._pandas import FunnelTable, JoinpointTable, compute_frame
 from mch_indicators._adapters._pandas import compare as frame_compare
+from mch_indicators._adapters._pandas import decompose as frame_decompose
 from mch_indicators._adapters._pandas import dsr as frame_dsr
 from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import joinpoint as frame_joinpoint
 from mch_indicators._adapters._pandas import pool as frame_pool
+from mch_indicators._adapters._pandas import smooth as frame_smooth
 from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._adapters._pandas import trend_line as frame_trend_line
 from mch_indicators._adapters._spark import is_spark_frame
@@ -47,8 +49,8 @@ if TYPE_CHECKING:
     from mch_indicators._targets import Target
 
 __all__ = [
-    "compare", "compute", "dsr", "funnel", "get", "isr", "joinpoint", "pool", "search", "trend",
-    "trend_line",
+    "compare", "compute", "decompose", "dsr", "funnel", "get", "isr", "joinpoint", "pool",
+    "search", "smooth", "trend", "trend_line",
 ]  # fmt: skip
 
 Columns = str | Sequence[str] | None
@@ -631,12 +633,53 @@ def trend_line(
     min_points: int = 5,
     last: int | None = None,
     lang: str = "en",
+    assumed_denominator: float | None = None,
 ) -> pd.DataFrame:
     _pandas_only("trend_line", frame)
     return frame_trend_line(
         frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
         to=to, confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        lang=lang,
+        lang=lang, assumed_denominator=assumed_denominator,
+    )  # fmt: skip
+
+
+@_documented_by(frame_smooth)
+def smooth(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    model: str | None = None,
+    benchmark: float | Target | None = None,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    _pandas_only("smooth", frame)
+    return frame_smooth(
+        frame, indicator, by=by, numerator=numerator, denominator=denominator, model=model,
+        benchmark=benchmark, confidence=confidence,
+    )  # fmt: skip
+
+
+@_documented_by(frame_decompose)
+def decompose(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | None = None,
+    *,
+    strata: Columns,
+    between: str,
+    first: Any = None,
+    second: Any = None,
+    numerator: str | None = None,
+    denominator: str | None = None,
+    method: str = "das-gupta",
+    multiplier: float | None = None,
+) -> pd.DataFrame:
+    _pandas_only("decompose", frame)
+    return frame_decompose(
+        frame, indicator, strata=strata, between=between, first=first, second=second,
+        numerator=numerator, denominator=denominator, method=method, multiplier=multiplier,
     )  # fmt: skip
 
 
