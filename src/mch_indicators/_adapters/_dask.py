@@ -60,16 +60,9 @@ __all__ = [
     "as_task",
     "compute_dask_frame",
     "dsr_dask_frame",
-    "is_dask_frame",
     "isr_dask_frame",
     "pool_dask_frame",
 ]
-
-
-def is_dask_frame(data: object) -> bool:
-    """True for a dask DataFrame (without importing dask when it is not loaded)."""
-    module = sys.modules.get("dask.dataframe")
-    return module is not None and isinstance(data, module.DataFrame)
 
 
 def as_task(function: Any, part: Any, *args: Any, **kwargs: Any) -> Any:

@@ -42,23 +42,9 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_spark", "is_spark_frame", "pool_spark"]
+__all__ = ["compute_spark", "pool_spark"]
 
 _INDEX = "__mch_index_{}__"
-
-
-def is_spark_frame(data: object) -> bool:
-    """True for a Spark (classic or Connect) or pandas-on-Spark DataFrame (no pyspark import)."""
-    for module, name in (
-        ("pyspark.sql", "DataFrame"),
-        ("pyspark.sql.connect.dataframe", "DataFrame"),
-        ("pyspark.pandas", "DataFrame"),
-    ):
-        loaded = sys.modules.get(module)
-        kind = getattr(loaded, name, None)
-        if isinstance(kind, type) and isinstance(data, kind):
-            return True
-    return False
 
 
 def _pyspark() -> Any:
