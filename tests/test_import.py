@@ -51,8 +51,10 @@ def test_the_registry_of_backends_imports_no_table_library():
         "import sys, json, mch_indicators as m\n"
         "m.compute(indicator='MMR', numerator=[2], denominator=[26954])\n"
         "m.pool, m.dsr, m.funnel\n"
-        "names = ('pandas', 'dask', 'xarray', 'polars', 'pyarrow', 'pyspark', 'narwhals', 'duckdb')\n"
+        "names = ('pandas', 'dask', 'xarray', 'polars', 'pyarrow', 'pyspark', 'narwhals',\n"
+        "         'duckdb')\n"
         "print(json.dumps(sorted(n for n in names if n in sys.modules)))"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    run = [sys.executable, "-c", script]
+    out = subprocess.run(run, capture_output=True, text=True, check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []

@@ -117,9 +117,10 @@ def _refuse(operation: str, backend: Backend, keywords: dict[str, Any]) -> None:
     if refused:  # (a keyword no backend takes is the function's own error to raise)
         names = ", ".join(f"{keyword}=" for keyword in refused)
         verb = "is" if len(refused) == 1 else "are"
+        reason = backend.reasons.get(operation)
         raise InvalidInputError(
             f"{operation}(): {names} {verb} for {_listed(takers(operation, refused[0]))}, "
-            f"not for {backend.what}; {backend.convert}"
+            f"not for {backend.what}{f' ({reason})' if reason else ''}; {backend.convert}"
         )
 
 

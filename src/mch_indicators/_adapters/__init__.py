@@ -15,8 +15,10 @@ Layout
 ``_dask``, ``_dask_compare``, ``_spark``, ``_narwhals``, ``_xarray``, ``_arrays``
     dask, Spark, polars/pyarrow/DuckDB (through narwhals), xarray Datasets, and counts
     given as arrays. Each function declares, in its own signature, the keywords it takes.
-``_columns``
-    What several backends share: finding a table's columns.
+``_columns``, ``_sums``
+    What several backends share: finding a table's columns; :class:`~._sums.Sums`, the
+    typed table of sums every pooling backend (pandas, dask, Spark) hands to the one
+    finish, instead of hidden columns passed between them.
 
 Why a registry beside the backends rather than a package per backend (pandera's
 ``backends/``): the backends already live one module each here, and the functions they

@@ -70,6 +70,8 @@ class Backend:
         Whether it takes a list of indicators (a wide table).
     convert
         How to get a pandas DataFrame from such an object, for messages.
+    reasons
+        ``{operation: why}``: why this backend takes fewer keywords than pandas there.
     """
 
     what: str
@@ -81,6 +83,7 @@ class Backend:
     requires: str | None = None
     several_indicators: bool = False
     convert: str = ""
+    reasons: Mapping[str, str] = field(default_factory=dict)
     _loaded: dict[str, Callable[..., Any]] = field(default_factory=dict, init=False, repr=False)
 
     def recognises(self, data: object) -> bool:
@@ -109,7 +112,12 @@ class Backend:
         return function is not None and keyword in _parameters(function)
 
 
-_SPARK_TO_PANDAS = "pool it with mch.pool if it is large, then call .toPandas()"
+_SUMS_FIRST = {
+    "pool": (
+        "it sums the counts in the engine before any row is seen, so leaving rows out "
+        "(missing='skip') and wide tables need the rows in pandas"
+    )
+}
 
 #: Every backend, in the order they are tried.
 BACKENDS: tuple[Backend, ...] = (
@@ -147,6 +155,7 @@ BACKENDS: tuple[Backend, ...] = (
             "pool it to one row per area and period with mch.pool if it is large, then "
             "call .compute() on it"
         ),
+        reasons=_SUMS_FIRST,
     ),
     Backend(
         "a Spark DataFrame",
@@ -158,7 +167,8 @@ BACKENDS: tuple[Backend, ...] = (
             ("pyspark.sql.connect.dataframe", "DataFrame"),
             ("pyspark.pandas", "DataFrame"),
         ),
-        convert=_SPARK_TO_PANDAS,
+        convert="pool it with mch.pool if it is large, then call .toPandas()",
+        reasons=_SUMS_FIRST,
     ),
     Backend(
         "an xarray Dataset",
@@ -176,6 +186,7 @@ BACKENDS: tuple[Backend, ...] = (
         packages=("polars", "pyarrow", "duckdb", "sqlframe"),
         requires="narwhals",
         convert="convert it first (polars and pyarrow: .to_pandas(); DuckDB: .df())",
+        reasons=_SUMS_FIRST,
     ),
     Backend(
         "plain arrays (no data=)",
