@@ -34,11 +34,17 @@ def _objects() -> dict[str, object]:
         "target": mch.targets_for("MMR", plan="healthy_china_2030")[0],
         "standard population": mch.standard_population("esp_2013"),
         "reliability": mch.Reliability(min_events=10),
+        "read limits": mch.ReadLimits(cells=1000),
         "suppression": mch.Suppression.nchs(),
         "estimate": stats.proportion([9856, 0], [12345, 10]),
         "joinpoint": stats.joinpoint(
             [100, 90, 81, 73, 66, 66, 67, 67, 68, 69, 70], 10000, range(2013, 2024)
         ),
+        "smoothed": stats.smooth(
+            [2, 14, 30, 5, 9, 41, 0, 12], [800, 3100, 9800, 1200, 4100, 9000, 600, 2500]
+        ),
+        "decomposition": stats.decompose([0.3, 0.05], [150, 700], [0.2, 0.04], [120, 650]),
+        "trend": stats.trend([95, 88, 80, 74, 66], [12000] * 5, range(2020, 2025)),
     }
 
 
@@ -70,7 +76,16 @@ def _same(a: object, b: object) -> bool:
             b.selection,
             b.reason.tolist(),
         )
+    if isinstance(a, stats.Smoothed | stats.Decomposition | stats.Trend):
+        assert type(b) is type(a)
+        return all(_same_field(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__)
     return a == b
+
+
+def _same_field(a: object, b: object) -> bool:
+    x, y = np.asarray(a), np.asarray(b)
+    numeric = x.dtype.kind in "fc"
+    return x.shape == y.shape and bool(np.array_equal(x, y, equal_nan=numeric))
 
 
 @pytest.mark.parametrize("name", list(_objects()))

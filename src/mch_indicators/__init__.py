@@ -68,9 +68,11 @@ from mch_indicators._wiring import install as _install
 if TYPE_CHECKING:
     from mch_indicators import export, interop, plot, records, stats, units
     from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
+    from mch_indicators._adapters._pandas._validate import validate
     from mch_indicators._api import (
         compare,
         compute,
+        decompose,
         dsr,
         funnel,
         get,
@@ -78,11 +80,14 @@ if TYPE_CHECKING:
         joinpoint,
         pool,
         search,
+        smooth,
         trend,
         trend_line,
     )
     from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._checks import checks
     from mch_indicators._io import read_table
+    from mch_indicators._io._bounds import ReadLimits
     from mch_indicators._model import (
         Codes,
         Criteria,
@@ -142,6 +147,7 @@ __all__ = [
     "Parameters",
     "Plan",
     "Progress",
+    "ReadLimits",
     "RecordCounts",
     "RecordResults",
     "Reliability",
@@ -159,10 +165,12 @@ __all__ = [
     "__version__",
     "assess_target",
     "catalog",
+    "checks",
     "compare",
     "compute",
     "compute_records",
     "count_records",
+    "decompose",
     "dsr",
     "export",
     "funnel",
@@ -181,6 +189,7 @@ __all__ = [
     "report",
     "required_arr",
     "search",
+    "smooth",
     "standard_population",
     "stats",
     "targets",
@@ -191,6 +200,7 @@ __all__ = [
     "trend",
     "trend_line",
     "units",
+    "validate",
 ]
 
 # name -> the module it lives in; imported on first access (PEP 562)
@@ -198,12 +208,15 @@ _LAZY = {
     **dict.fromkeys(
         [
             *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
-            *("trend_line", "joinpoint"),
+            *("decompose", "joinpoint", "smooth", "trend_line"),
         ],
         "_api",
     ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
+    "checks": "_checks",
+    "ReadLimits": "_io._bounds",
+    "validate": "_adapters._pandas._validate",
     **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(

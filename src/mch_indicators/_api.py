@@ -31,11 +31,13 @@ from typing import (
 
 from mch_indicators._adapters._columns import resolve
 from mch_indicators._adapters._pandas import compare as frame_compare
+from mch_indicators._adapters._pandas import decompose as frame_decompose
 from mch_indicators._adapters._pandas import dsr as frame_dsr
 from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
 from mch_indicators._adapters._pandas import joinpoint as frame_joinpoint
 from mch_indicators._adapters._pandas import pool as frame_pool
+from mch_indicators._adapters._pandas import smooth as frame_smooth
 from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._adapters._pandas import trend_line as frame_trend_line
 from mch_indicators._adapters._registry import BACKENDS, Backend, backend_for, takers
@@ -51,8 +53,8 @@ if TYPE_CHECKING:
     from mch_indicators._result import Result
 
 __all__ = [
-    "compare", "compute", "dsr", "funnel", "get", "isr", "joinpoint", "pool", "search", "trend",
-    "trend_line",
+    "compare", "compute", "decompose", "dsr", "funnel", "get", "isr", "joinpoint", "pool",
+    "search", "smooth", "trend", "trend_line",
 ]  # fmt: skip
 
 P = ParamSpec("P")
@@ -247,6 +249,11 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
+    rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
@@ -283,6 +290,24 @@ def compute(
         pandas, dask and Spark frames: after the frame's other columns, only
         ``value``, the limits and ``flags`` (no ``indicator``, ``numerator``,
         ``denominator`` or ``unit`` repeated on every row).
+    totals : {"check", "drop", "keep"}, default "check"
+        pandas: total rows of an office's table (合计, 小计, 全县, Total, a blank
+        area cell, a row summing the others) are never counted as units;
+        ``"check"`` compares each with the sum of its parts, ``"drop"`` does not,
+        ``"keep"`` counts every row as a unit. See :func:`checks`.
+    duplicates : {"error", "sum"}, default "error"
+        pandas: two rows of one unit and period are an error naming both, or
+        with ``"sum"`` are added up (listed in the checks).
+    total_labels : sequence of str, optional
+        pandas: more labels marking a total row.
+    rules : bool, path or sequence, default True
+        pandas wide table: consistency rules over each row's counts
+        (:func:`validate`); values whose counts break one are flagged
+        ``INCONSISTENT``. A path or list adds your rules files; False: none.
+    lang : {"en", "zh"}, default "en"
+        pandas: the language of the result's column headers (``"zh"``: 县区, 年份,
+        指标, 分子, 分母, 数值, 下限, 上限, 单位, 标记), for a table to show; the
+        other functions (``pool``, ``to_excel``, the charts) take the English one.
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
@@ -322,3 +347,5 @@ funnel = _table_function(frame_funnel)
 trend = _table_function(frame_trend)
 trend_line = _table_function(frame_trend_line)
 joinpoint = _table_function(frame_joinpoint)
+smooth = _table_function(frame_smooth)
+decompose = _table_function(frame_decompose)

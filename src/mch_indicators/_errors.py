@@ -189,12 +189,13 @@ class AmbiguousIndicatorError(UnknownIndicatorError):
     def _describe(self) -> str:
         padded = (*self.labels, *[""] * (len(self.suggestions) - len(self.labels)))
         described = [
-            f"{candidate!r} ({label})" if label else repr(candidate)
+            f"  - {candidate!r}: {label}" if label else f"  - {candidate!r}"
             for candidate, label in zip(self.suggestions, padded, strict=False)
         ]
         return (
-            f"{self.key!r} names different indicators in different traditions; "
-            "use one of their ids: " + "; ".join(described)
+            f"{self.key!r} names {len(self.suggestions)} different indicators (another "
+            "tradition, age band, population, severity or denominator); use one of their "
+            "ids:\n" + "\n".join(described)
         )
 
 

@@ -61,7 +61,7 @@ LANG_VARIABLE = "MCH_INDICATORS_LANG"
 STATUS_SECTIONS: tuple[str, ...] = ("comparisons", "significance", "trends", "target_status")
 _SECTIONS: tuple[str, ...] = (
     *("units", "flags", "kinds", "directions", "domains", "comparators", *STATUS_SECTIONS),
-    *("axis", "legend", "columns", "fields", "text"),
+    *("axis", "legend", "columns", "fields", "text", "checks"),
 )
 #: Parts an entry may have besides ``en`` and ``zh``, each itself an en/zh pair.
 _PARTS = {"units": ("header", "axis"), "flags": ("meaning",), "comparators": ("rule",)}

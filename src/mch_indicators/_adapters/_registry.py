@@ -135,6 +135,8 @@ BACKENDS: tuple[Backend, ...] = (
             "trend": "trend",
             "trend_line": "trend_line",
             "joinpoint": "joinpoint",
+            "smooth": "smooth",
+            "decompose": "decompose",
         },
         classes=(("pandas", "DataFrame"),),
         several_indicators=True,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._checks import PERCENT_KEY, CellMarks
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import describe_bad_number, parse_numbers
 from mch_indicators._optional import pandas
@@ -23,6 +24,7 @@ from mch_indicators.stats import Flag, flag_labels
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mch_indicators._model import Term
     from mch_indicators._result import Result
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "check_counts",
     "check_frame",
     "check_numeric",
+    "check_whole",
     "flag_column",
     "flag_masks",
     "frame_of",
@@ -40,6 +43,7 @@ __all__ = [
     "label_of",
     "numbers",
     "pandas",
+    "percent_rows",
     "result_columns",
     "row_label",
     "text_array",
@@ -166,6 +170,62 @@ def check_count_range(
     else:
         reason = f"a denominator must be 0 or at least 2**-53 ({value:g})"
     raise InvalidInputError(reason, column=column, row=label_of(index, position))
+
+
+def percent_rows(frame: pd.DataFrame, column: Hashable) -> tuple[Hashable, ...]:
+    """The rows of ``frame`` whose ``column`` cell a workbook formats as a percentage."""
+    marks = getattr(frame, "attrs", {}).get(PERCENT_KEY)
+    rows = marks.get(column) if isinstance(marks, CellMarks) else None
+    if not rows:
+        return ()
+    present = frame.index.isin(list(rows))
+    return tuple(label_of(frame.index, int(p)) for p in np.flatnonzero(present))
+
+
+def check_whole(
+    frame: pd.DataFrame | None,
+    column: Hashable,
+    values: FloatArray,
+    term: Term | None,
+    index: pd.Index[Any] | None = None,
+) -> None:
+    """Refuse a count that is not whole (unless its term is estimated), or a percent cell.
+
+    A term that counts people or events (every term not marked ``estimated``)
+    takes whole numbers: ``26.954`` is an error naming the cell, with a hint
+    when it looks like ``26,954`` written with a dot between the thousands. A
+    cell formatted as a percentage in a workbook is no count either.
+    """
+    rows = index if index is not None else frame.index if frame is not None else None
+    if frame is not None:
+        percent = percent_rows(frame, column)
+        if percent:
+            raise InvalidInputError(
+                "the cell is formatted as a percentage in the workbook, but the column holds "
+                "counts; write the count itself (a number of people or events)",
+                column=str(column),
+                row=percent[0],
+            )
+    if term is not None and getattr(term, "estimated", False):
+        return
+    with np.errstate(invalid="ignore"):
+        broken = np.isfinite(values) & (values != np.floor(values))
+    if not broken.any():
+        return
+    position = int(np.flatnonzero(broken)[0])
+    value = float(values[position])
+    what = f"{term.name.zh} ({term.id})" if term is not None else "a count"
+    reason = f"{value:g} is not a whole number, and {what} counts people or events"
+    if round(value, 3) == value and round(value, 2) != value:
+        reason += (
+            f"; {value:.3f} looks like {round(value * 1000):,} written with a dot between the "
+            "thousands: write it without the dot, or read the file with decimal=','"
+        )
+    raise InvalidInputError(
+        reason,
+        column=None if column is None else str(column),
+        row=None if rows is None else label_of(rows, position),
+    )
 
 
 def check_numeric(frame: pd.DataFrame, column: str) -> None:

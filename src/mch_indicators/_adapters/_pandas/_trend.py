@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns, as_list, count_columns, require, resolve
+from mch_indicators._adapters._columns import Columns, as_list, resolve
 from mch_indicators._adapters._pandas._columns import (
     check_counts,
     check_frame,
@@ -20,6 +20,9 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
     row_label,
 )
+from mch_indicators._adapters._pandas._labelled import analysis_columns
+from mch_indicators._checks import attach
+from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
 from mch_indicators.stats import Trend
@@ -91,7 +94,10 @@ def trend(
         ``dispersion``, ``arr``, ``arr_lower``, ``arr_upper`` (annual rate of
         reduction, continuous form), ``change``, ``assessment``, ``reason``;
         with a target, ``target_year``, ``projected``, ``projected_lower``,
-        ``projected_upper``, ``target_status``, ``target_clear``.
+        ``projected_upper`` (the line at the target's year and the line's
+        interval), ``prediction_lower``, ``prediction_upper`` (the range the rate
+        *observed* that year will fall in, with ``prediction_denominator``
+        births: each area's latest year's), ``target_status``, ``target_clear``.
 
     Raises
     ------
@@ -133,7 +139,7 @@ def trend(
     if target is not None:
         _add_target(out, frame, fitted, target, chosen, baseline, codes, len(labels))
         out["target_status"] = translate(out["target_status"].to_numpy(), lang)
-    return out
+    return attach(out, fit.checks)
 
 
 def _add_target(
@@ -159,6 +165,9 @@ def _add_target(
     out["projected"] = assessed.value
     out["projected_lower"] = assessed.lower
     out["projected_upper"] = assessed.upper
+    out["prediction_lower"] = assessed.prediction_lower
+    out["prediction_upper"] = assessed.prediction_upper
+    out["prediction_denominator"] = assessed.prediction_denominator
     out["target_status"] = assessed.status.astype(object)
     out["target_clear"] = assessed.clear
 
@@ -176,6 +185,8 @@ def trend_line(
     dispersion: str = "quasi",
     min_points: int = MIN_POINTS,
     last: int | None = None,
+    lang: str = "en",
+    assumed_denominator: float | None = None,
 ) -> pd.DataFrame:
     """The fitted trend line of each area, year by year, with the interval of the line.
 
@@ -192,15 +203,25 @@ def trend_line(
         Carry the line on to this year (default: the last year of the frame).
     confidence, dispersion, min_points, last
         As for :func:`mch_indicators.stats.trend`.
+    lang : {"en", "zh"}, default "en"
+        Language of the column headers (``"zh"``: 年份, 拟合值...; for a table
+        to show; the charts take the English one).
+    assumed_denominator : float, optional
+        The births (population...) of every year the area has no count for, for
+        the prediction interval; default: each area's denominator of its latest
+        year used.
 
     Returns
     -------
     pandas.DataFrame
         One row per area and year: the ``by`` columns, ``period``, ``fitted``,
         ``fitted_lower``, ``fitted_upper`` (in the indicator's unit; the
-        interval of the expected value on the line, :meth:`Trend.projection`)
-        and ``projected`` (True outside the years the area's fit used). Areas
-        whose trend cannot be calculated get NaN.
+        interval of the expected value on the line, :meth:`Trend.projection`),
+        ``prediction_lower``, ``prediction_upper`` (the range the rate *observed*
+        in that year falls in, given ``prediction_denominator``: the year's own
+        denominator where the area has one, else the assumed one;
+        :meth:`Trend.prediction`) and ``projected`` (True outside the years the
+        area's fit used). Areas whose trend cannot be calculated get NaN.
 
     Raises
     ------
@@ -219,6 +240,8 @@ def trend_line(
     10  2030    3.25          2.97          3.57
     >>> line.projected.tolist()[4:6]
     [False, True]
+    >>> line[["prediction_lower", "prediction_upper"]].round(2).iloc[-1].tolist()
+    [2.92, 3.61]
     """
     chosen = resolve(indicator)
     if to is not None and (isinstance(to, bool) or int(to) != to):
@@ -226,7 +249,7 @@ def trend_line(
     fit = _fit(
         frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        lang="en", name="trend_line",
+        lang=lang, name="trend_line",
     )  # fmt: skip
     first_year = float(fit.years.min())
     final_year = float(fit.years.max()) if to is None else max(float(fit.years.max()), float(to))
@@ -237,12 +260,35 @@ def trend_line(
     end = np.where(used, fit.years, -np.inf).max(axis=1)
     areas, count = len(fit.labels), grid.size
     out = fit.labels.loc[fit.labels.index.repeat(count)].reset_index(drop=True)
-    out[period] = np.tile(grid, areas).astype(np.int64)
+    out[fit.period] = np.tile(grid, areas).astype(np.int64)
     out["fitted"] = value.T.ravel()
     out["fitted_lower"] = lower.T.ravel()
     out["fitted_upper"] = upper.T.ravel()
+    births = _prediction_denominators(fit, grid, assumed_denominator)  # (areas, years)
+    _, low, high = fit.fitted.prediction(grid[:, None], births.T)
+    out["prediction_lower"] = low.T.ravel()
+    out["prediction_upper"] = high.T.ravel()
+    out["prediction_denominator"] = births.ravel()
     out["projected"] = ((grid[None, :] < start[:, None]) | (grid[None, :] > end[:, None])).ravel()
-    return out
+    return attach(in_language(out, lang), fit.checks)
+
+
+def _prediction_denominators(fit: _Fitted, grid: Any, assumed: float | None) -> Any:
+    """Each area's denominator in each year of ``grid``: its own, else the assumed one."""
+    if assumed is None:
+        base = np.asarray(fit.fitted.last_denominator, dtype=np.float64)
+    elif isinstance(assumed, bool) or not 0 < float(assumed) < np.inf:
+        raise InvalidInputError(f"assumed_denominator must be above 0, got {assumed!r}")
+    else:
+        base = np.full(len(fit.labels), float(assumed))
+    own = np.full((len(fit.labels), grid.size), np.nan)
+    column = np.searchsorted(fit.years, grid)
+    observed = (column < fit.years.size) & (
+        fit.years[np.minimum(column, fit.years.size - 1)] == grid
+    )
+    counted = np.isfinite(fit.x) & np.isfinite(fit.n) & (fit.n > 0)
+    own[:, observed] = np.where(counted, fit.n, np.nan)[:, column[observed]]
+    return np.where(np.isfinite(own), own, base[:, None])
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,6 +302,8 @@ class _Fitted:
     x: Any
     n: Any
     fitted: Trend
+    period: str
+    checks: list[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +316,8 @@ class Pivoted:
     years: Any
     x: Any
     n: Any
+    period: str = "year"
+    checks: tuple[Any, ...] = ()
 
 
 def pivot_counts(
@@ -281,9 +331,9 @@ def pivot_counts(
     """
     frame = check_frame(frame, name)
     check_lang(lang)
-    keys = as_list(by)
-    require(frame, [*keys, period], "column")
-    num, den = count_columns(frame, chosen, numerator, denominator)
+    found = analysis_columns(frame, chosen, numerator, denominator, as_list(by), period)
+    frame, num, den, keys = found.frame, found.numerator, found.denominator, found.keys
+    period = str(found.period)
     counts = check_counts(frame, [num, den], [*keys, period])
     times = numbers(frame, period)
     bad = ~np.isfinite(times) | (times != np.round(times))
@@ -306,7 +356,7 @@ def pivot_counts(
     shape = (len(labels), years.size)
     x, n = np.full(shape, np.nan), np.full(shape, np.nan)
     x[codes, column], n[codes, column] = counts[num], counts[den]
-    return Pivoted(frame, labels, codes, years, x, n)
+    return Pivoted(frame, labels, codes, years, x, n, period, tuple(found.checks))
 
 
 def _fit(
@@ -324,4 +374,7 @@ def _fit(
         dispersion=dispersion, direction=chosen.direction.value, min_points=min_points,
         last=last, multiplier=float(chosen.scale),
     )  # fmt: skip
-    return _Fitted(table.frame, table.labels, table.codes, table.years, table.x, table.n, fitted)
+    return _Fitted(
+        table.frame, table.labels, table.codes, table.years, table.x, table.n, fitted,
+        table.period, list(table.checks),
+    )  # fmt: skip
