@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._targets import Target, TargetStatus
-from mch_indicators._validate import align_labelled, check_broadcast, coerce_values
+from mch_indicators._validate import Labelled, align_labelled, check_broadcast, coerce_values
 from mch_indicators.stats import projection
 from mch_indicators.stats import required_arr as numeric_required_arr
 
@@ -38,30 +38,46 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+L = TypeVar("L", bound=Labelled)
 
 
-def _target_value(
-    target: Target | npt.ArrayLike, unit: str | None
-) -> tuple[FloatArray, Target | None]:
+def _target_value(target: Target | npt.ArrayLike, unit: str | None) -> tuple[Any, Target | None]:
     if isinstance(target, Target):
         if target.comparator.relative:
             raise InvalidInputError(
                 f"{target.id} is relative to {target.baseline_year}: pass the value it "
                 "asks for (target.threshold(baseline=...)) as a number"
             )
-        return target.threshold(unit), target
-    return coerce_values(target, "target"), None
+        threshold = target.threshold(unit)
+        return (float(threshold) if threshold.ndim == 0 else threshold), target
+    coerce_values(target, "target")  # checked here, named as the caller named it
+    return target, None
 
 
+@overload
 def required_arr(
-    value: npt.ArrayLike,
-    year: npt.ArrayLike,
-    target: Target | npt.ArrayLike,
-    target_year: npt.ArrayLike | None = None,
+    value: float, year: float, target: float | Target, target_year: float | None = ..., *,
+    unit: str | None = ..., form: str = ...,
+) -> float: ...  # fmt: skip
+@overload
+def required_arr(
+    value: L, year: npt.ArrayLike, target: Target | npt.ArrayLike,
+    target_year: npt.ArrayLike | None = ..., *, unit: str | None = ..., form: str = ...,
+) -> L: ...  # fmt: skip
+@overload
+def required_arr(
+    value: npt.ArrayLike, year: npt.ArrayLike, target: Target | npt.ArrayLike,
+    target_year: npt.ArrayLike | None = ..., *, unit: str | None = ..., form: str = ...,
+) -> FloatArray: ...  # fmt: skip
+def required_arr(
+    value: Any,
+    year: Any,
+    target: Any,
+    target_year: Any = None,
     *,
     unit: str | None = None,
     form: str = "continuous",
-) -> FloatArray:
+) -> Any:
     """The annual rate of reduction needed to go from ``value`` to ``target`` by ``target_year``.
 
     ``target`` may be a number or a catalog :class:`Target` (its value and
@@ -70,10 +86,10 @@ def required_arr(
     Examples
     --------
     >>> import mch_indicators as mch
-    >>> round(float(mch.required_arr(223, 2020, 70, 2030)), 4)  # MMR to the SDG level
+    >>> round(mch.required_arr(223, 2020, 70, 2030), 4)  # MMR to the SDG level
     11.5868
     >>> sdg = mch.targets_for("MMR", plan="sdg_2030")[0]
-    >>> round(float(mch.required_arr(216, 2015, sdg)), 2)
+    >>> round(mch.required_arr(216, 2015, sdg), 2)
     7.51
     """
     goal, chosen = _target_value(target, unit)
