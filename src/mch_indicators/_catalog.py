@@ -16,7 +16,6 @@ import difflib
 import json
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -35,14 +34,16 @@ from mch_indicators._errors import (
 )
 from mch_indicators._hooks import catalog_frame, catalog_json
 from mch_indicators._model import Domain, Indicator, Kind, Term
+from mch_indicators._text import fold_key
+from mch_indicators._unitspec import resolve_unit
 
 __all__ = ["Catalog", "builtin_catalog", "get", "load_definitions", "normalize_key", "search"]
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
 
 def normalize_key(key: str) -> str:
-    """Fold case, width and separators so that lookups forgive spelling.
+    """Fold case, width, script, quotes, brackets and separators so that lookups forgive spelling.
+
+    The catalog's own name for :func:`mch_indicators._text.fold_key`.
 
     Examples
     --------
@@ -50,9 +51,10 @@ def normalize_key(key: str) -> str:
     'infant mortality rate'
     >>> normalize_key("SDG 3.1.1")
     'sdg 3.1.1'
+    >>> normalize_key("「孕產婦死亡率」")
+    '孕产妇死亡率'
     """
-    text = unicodedata.normalize("NFKC", key).casefold().strip()
-    return _SEPARATORS.sub(" ", text)
+    return fold_key(key)
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,10 +449,7 @@ class Catalog(Mapping[str, Indicator]):
         folded = normalize_key(key)
         if folded in self._ambiguous:
             candidates = self._ambiguous[folded]
-            labels = [
-                f"{self._indicators[c].name.zh} / {self._indicators[c].name.en}"
-                for c in candidates
-            ]
+            labels = [_difference(self._indicators[c]) for c in candidates]
             raise AmbiguousIndicatorError(key, candidates, labels)
         found = self._keys.get(folded)
         if found is None:
@@ -576,6 +575,20 @@ class Catalog(Mapping[str, Indicator]):
             {**self._terms, **other._terms},
             roots={**self._roots, **other._roots},
         )
+
+
+def _difference(indicator: Indicator) -> str:
+    """One line telling a candidate of an ambiguous name from the others.
+
+    Its names, then what it divides by what and on which scale: the candidates of one
+    word differ there (age band, population, severity, denominator or unit).
+    """
+    unit = resolve_unit(indicator.unit)
+    return (
+        f"{indicator.name.zh} / {indicator.name.en}: {indicator.numerator.name.zh} ÷ "
+        f"{indicator.denominator.name.zh} ({indicator.numerator.name.en} per "
+        f"{indicator.denominator.name.en}), {unit.symbol or unit.name}"
+    )
 
 
 def _match_score(wanted: str, indicator: Indicator) -> float:

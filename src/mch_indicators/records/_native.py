@@ -29,6 +29,7 @@ from typing import Any, cast
 
 import narwhals as nw
 
+from mch_indicators._text import ENGINE_SPACES
 from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTest, Not
 from mch_indicators.records._convert import UNPARSED
 from mch_indicators.records._expr import Columns, Compiled, Status
@@ -66,6 +67,10 @@ class _Kit:
 
     def null(self) -> Any:
         """An unknown boolean."""
+        raise NotImplementedError
+
+    def folded(self, expression: Any) -> Any:
+        """Text stripped of spaces (``ENGINE_SPACES``) and lower-cased, as ``Columns.column``."""
         raise NotImplementedError
 
     def bit(self, test: Any, k: int) -> Any:
@@ -108,6 +113,10 @@ class _Polars(_Kit):
     def null(self) -> Any:
         return self.pl.lit(None, dtype=self.pl.Boolean)
 
+    def folded(self, expression: Any) -> Any:
+        text = expression.cast(self.pl.String)
+        return text.str.strip_chars(ENGINE_SPACES).str.to_lowercase()
+
     def bit(self, test: Any, k: int) -> Any:
         return test.cast(self.pl.Int64) * 2**k
 
@@ -147,6 +156,11 @@ class _DuckDB(_Kit):
 
     def null(self) -> Any:
         return self.duckdb.ConstantExpression(None)
+
+    def folded(self, expression: Any) -> Any:
+        text = expression.cast(self.duckdb.sqltype("VARCHAR"))
+        trimmed = self.duckdb.FunctionExpression("trim", text, self.lit(ENGINE_SPACES))
+        return self.duckdb.FunctionExpression("lower", trimmed)
 
 
 @dataclass(frozen=True)
@@ -198,39 +212,50 @@ class _Reasons:
     whose bits say which targets it cannot classify and which field states it has;
     the aggregation keeps one list per group of the codes of the records some target
     cannot classify (a small part of a register), and each pair's sum is the number of
-    a group's codes with both bits set.
+    a group's codes with both bits set. A code is one or more 62-bit words
+    (``__rc0``, ``__rc1``...), as many as the targets and field states need.
     """
 
     wanted: Mapping[str, tuple[str, str]]  # sum name -> (target column, state column)
 
-    def bits(self) -> dict[str, int]:
+    def bits(self) -> dict[str, tuple[int, int]]:
+        """Each column's word and bit in the code."""
         columns = dict.fromkeys(c for pair in self.wanted.values() for c in pair)
-        if len(columns) > 62:
-            raise ValueError("more than 62 targets and field states in one count")
-        return {column: k for k, column in enumerate(columns)}
+        return {column: divmod(k, _WORD) for k, column in enumerate(columns)}
+
+    def words(self) -> int:
+        return -(-len(self.bits()) // _WORD)
 
     def levels(self, kit: _Kit) -> list[dict[str, Any]]:
-        """``__ru``, whether any target is unknown; then ``__rc``, the record's code there."""
-        bits = self.bits()
-        parts = []
-        for column, k in bits.items():
+        """``__ru``, whether any target is unknown; then ``__rc0``..., the record's code there."""
+        parts: list[list[Any]] = [[] for _ in range(self.words())]
+        for column, (word, k) in self.bits().items():
             test = kit.is_null(kit.col(column)) if column.startswith("__T") else kit.col(column)
-            parts.append(kit.bit(test, k))
-        targets = [kit.is_null(kit.col(c)) for c in bits if c.startswith("__T")]
-        code = functools.reduce(operator.add, parts)
-        return [{"__ru": _or(targets)}, {"__rc": kit.case([(kit.col("__ru"), code)], kit.lit(0))}]
+            parts[word].append(kit.bit(test, k))
+        targets = [kit.is_null(kit.col(c)) for c in self.bits() if c.startswith("__T")]
+        unknown = kit.col("__ru")
+        codes = {
+            f"__rc{word}": kit.case([(unknown, functools.reduce(operator.add, terms))], kit.lit(0))
+            for word, terms in enumerate(parts)
+        }
+        return [{"__ru": _or(targets)}, codes]
 
     def decode(self, codes: Any, groups: Any, size: int) -> dict[str, Any]:
-        """Each reason's count per group, from the codes and the group of each code."""
+        """Each reason's count per group, from the codes (one column per word) and groups."""
         import numpy as np
 
         bits = self.bits()
         out = {}
         for name, (target, state) in self.wanted.items():
-            mask = (2 ** bits[target]) | (2 ** bits[state])
-            hits = (codes & mask) == mask
+            (word_t, bit_t), (word_s, bit_s) = bits[target], bits[state]
+            hits = ((codes[:, word_t] >> bit_t) & 1).astype(bool)
+            hits &= ((codes[:, word_s] >> bit_s) & 1).astype(bool)
             out[name] = np.bincount(groups[hits], minlength=size).astype(np.float64)
         return out
+
+
+#: Bits of one word of a record's code (an int64 holds 2**62 exactly, and the sum stays positive).
+_WORD = 62
 
 
 def _and(parts: Sequence[Any]) -> Any:
@@ -263,6 +288,11 @@ class _Fields:
     def name(self, column: str, what: str) -> str:
         """The column holding ``what`` (m, a, b or a status) of field column ``column``."""
         return self.internal.setdefault((column, what), f"__v{len(self.internal)}")
+
+    def column(self, name: str) -> Any:
+        """The field's values; text codes folded as the narwhals path folds them."""
+        column = self.kit.col(name)
+        return self.kit.folded(column) if self.cols.folds(name) else column
 
     def missing(self, name: str) -> Any:
         return self.kit.col(self.name(name, "m"))
@@ -300,7 +330,7 @@ class _Fields:
 
     def _missing(self, name: str) -> Any:
         kit, spec = self.kit, self.cols.fields[name]
-        column = kit.col(name)
+        column = self.column(name)
         parts = [kit.is_null(column)]
         if self.cols.dtypes[name].is_float():
             parts.append(kit.is_nan(column))
@@ -326,7 +356,7 @@ class _Fields:
         return found
 
     def _invalid(self, name: str) -> dict[Status, Any]:
-        kit, spec, column = self.kit, self.cols.fields[name], self.kit.col(name)
+        kit, spec, column = self.kit, self.cols.fields[name], self.column(name)
         present = ~kit.col(self.name(name, "a"))
         tests: dict[Status, Any] = {
             "below": lambda: present & (column < kit.lit(spec.min)),
@@ -343,7 +373,7 @@ class _Fields:
 def _matches(fields: _Fields, name: str, values: Sequence[Any]) -> Any:
     """True where the field holds one of ``values`` (as ``Columns.matches``)."""
     kit, cols, spec = fields.kit, fields.cols, fields.cols.fields[name]
-    column = kit.col(name)
+    column = fields.column(name)
     if spec.type == "boolean" and cols.is_bool(name):
         wanted = {bool(v) for v in values}
         if wanted == {True, False}:
@@ -358,7 +388,7 @@ def _matches(fields: _Fields, name: str, values: Sequence[Any]) -> Any:
 def _value_test(fields: _Fields, test: FieldTest) -> Any:
     """The comparisons of ``test`` on a present, valid value (as ``Columns.test``)."""
     kit, cols, name = fields.kit, fields.cols, test.field
-    spec, column = cols.fields[name], kit.col(name)
+    spec, column = cols.fields[name], fields.column(name)
     parts: list[Any] = []
     for op, value in test.comparisons():
         if spec.type in {"category", "boolean"}:
@@ -484,24 +514,30 @@ def run_native(frame: nw.LazyFrame[Any], query: Query, cols: Columns) -> nw.Data
         return nw.from_native(found, eager_only=True)
     if reasons.wanted:
         levels += reasons.levels(kit)
-    found = _run_duckdb(native, kit, query.keys, levels, sums, bool(reasons.wanted))
+    found = _run_duckdb(native, kit, query.keys, levels, sums, reasons.words())
     return _with_reasons(found, reasons)
 
 
 def _with_reasons(found: Any, reasons: _Reasons) -> nw.DataFrame[Any]:
-    """The result with each reason's counts in place of the list of codes."""
+    """The result with each reason's counts in place of the list of codes.
+
+    ``__rl`` holds, per group, the codes of its records some target cannot classify:
+    numbers, or lists of one number per word when the code needs several words.
+    """
     import numpy as np
+    import pyarrow.compute as pc
 
     result: nw.DataFrame[Any] = nw.from_native(found, eager_only=True)
     if not reasons.wanted:
         return result
-    lists = result["__rl"].to_list()
-    sizes = np.fromiter((len(codes or ()) for codes in lists), dtype=np.intp, count=len(lists))
-    codes = np.fromiter(
-        (c for codes in lists for c in codes or ()), dtype=np.int64, count=int(sizes.sum())
-    )
-    groups = np.repeat(np.arange(len(lists)), sizes)
-    counts = reasons.decode(codes, groups, len(lists))
+    listed = found.column("__rl").combine_chunks()
+    sizes = pc.fill_null(pc.list_value_length(listed), 0).to_numpy().astype(np.intp)
+    flat = pc.list_flatten(listed)
+    if reasons.words() > 1:
+        flat = pc.list_flatten(flat)
+    codes = flat.to_numpy(zero_copy_only=False).astype(np.int64).reshape(-1, reasons.words())
+    groups = np.repeat(np.arange(len(sizes)), sizes)
+    counts = reasons.decode(codes, groups, len(sizes))
     series = [nw.new_series(name, values, nw.Float64(), backend=result.implementation)
               for name, values in counts.items()]  # fmt: skip
     return result.drop("__rl").with_columns(*series)
@@ -526,7 +562,7 @@ def _run_polars(
 
 def _run_duckdb(
     native: Any, kit: _Kit, keys: Sequence[str], levels: Sequence[Mapping[str, Any]],
-    sums: Mapping[str, _Sum], reasons: bool,
+    sums: Mapping[str, _Sum], words: int,
 ) -> Any:  # fmt: skip
     relation = native
     for level in levels:
@@ -537,8 +573,10 @@ def _run_duckdb(
     neutral = {f"__s{k}": name for k, name in enumerate(sums)}
     listed = [_quoted(key) for key in keys]
     listed += [_duckdb_sum(alias, sums[name]) for alias, name in neutral.items()]
-    if reasons:
-        listed.append('list("__rc") FILTER (WHERE "__ru") AS "__rl"')
+    if words:  # one list per group of its unclassified records' codes (a word, or their list)
+        names = [_quoted(f"__rc{w}") for w in range(words)]
+        code = names[0] if words == 1 else f"[{', '.join(names)}]"
+        listed.append(f'list({code}) FILTER (WHERE "__ru") AS "__rl"')
     grouped = relation.aggregate(", ".join(listed), ", ".join(_quoted(k) for k in keys))
     table = grouped.to_arrow_table()
     return table.rename_columns([neutral.get(name, name) for name in table.column_names])

@@ -19,6 +19,11 @@ Trends
     :func:`arr`, :func:`arr_series`, :func:`percent_decline`, :func:`required_arr`,
     :func:`projection`, :func:`annualize`; :func:`joinpoint` (segments joined at estimated
     years, APC and AAPC, as NCI's Joinpoint, a :class:`Joinpoint`), :func:`default_max_joinpoints`.
+Small areas
+    :func:`smooth` (empirical Bayes rates, a :class:`Smoothed`).
+Decomposition
+    :func:`decompose` (Kitagawa, Das Gupta: composition and rate effects),
+    :func:`decompose_factors` (Das Gupta's P factors), a :class:`Decomposition`.
 Comparisons
     :func:`funnel_limits`, :func:`funnel_significance`, :func:`funnel_points`,
     :func:`funnel_dispersion`; :func:`compare_to_benchmark`, :func:`compare_rates`,
@@ -61,6 +66,7 @@ if TYPE_CHECKING:
         compare_rates,
         compare_to_benchmark,
     )
+    from mch_indicators.stats._decompose import Decomposition, decompose, decompose_factors
     from mch_indicators.stats._dispersion import Dispersion, funnel_dispersion
     from mch_indicators.stats._estimates import (
         Estimate,
@@ -82,6 +88,7 @@ if TYPE_CHECKING:
     from mch_indicators.stats._intervals import METHODS, IntervalMethod
     from mch_indicators.stats._joinpoint import Joinpoint, default_max_joinpoints, joinpoint
     from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
+    from mch_indicators.stats._smooth import Smoothed, smooth
     from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
     from mch_indicators.stats._trend import Change, Trend, trend
 
@@ -91,6 +98,7 @@ __all__ = [
     "BenchmarkComparison",
     "Change",
     "Comparison",
+    "Decomposition",
     "Dispersion",
     "Estimate",
     "Flag",
@@ -103,6 +111,7 @@ __all__ = [
     "RateComparison",
     "Reliability",
     "Significance",
+    "Smoothed",
     "Standardised",
     "Suppression",
     "Trend",
@@ -112,6 +121,8 @@ __all__ = [
     "compare_proportions",
     "compare_rates",
     "compare_to_benchmark",
+    "decompose",
+    "decompose_factors",
     "default_max_joinpoints",
     "dsr",
     "expected_counts",
@@ -130,6 +141,7 @@ __all__ = [
     "rate",
     "relative_standard_error",
     "required_arr",
+    "smooth",
     "trend",
 ]
 
@@ -149,6 +161,9 @@ _LAZY = {
     "compare_proportions": "_compare",
     "compare_rates": "_compare",
     "compare_to_benchmark": "_compare",
+    "Decomposition": "_decompose",
+    "decompose": "_decompose",
+    "decompose_factors": "_decompose",
     "Dispersion": "_dispersion",
     "funnel_dispersion": "_dispersion",
     "Estimate": "_estimates",
@@ -173,6 +188,8 @@ _LAZY = {
     "Reliability": "_reliability",
     "Suppression": "_reliability",
     "relative_standard_error": "_reliability",
+    "Smoothed": "_smooth",
+    "smooth": "_smooth",
     "Standardised": "_standardise",
     "dsr": "_standardise",
     "expected_counts": "_standardise",
