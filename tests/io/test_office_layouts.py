@@ -101,6 +101,12 @@ def test_a_field_over_128_kb_is_an_error_below_the_header_too():
         mch.read_table(io.StringIO(quoted))
 
 
+def test_a_header_field_over_128_kb_with_the_delimiter_given():
+    text = "county," + "b" * 200_000 + "\nA,1\n"
+    with pytest.raises(mch.InvalidInputError, match=r":1: a field longer than 131,072"):
+        mch.read_table(io.StringIO(text), delimiter=",")
+
+
 def test_a_million_columns_are_refused_before_any_work_per_column():
     header = ",".join(f"c{i}" for i in range(1_000_000))
     with pytest.raises(mch.InvalidInputError, match="1,000,000 fields, more than the limit"):
