@@ -15,6 +15,9 @@ import pytest
 
 import mch_indicators.datasets as mch_datasets
 
+# subprocesses: run by the README's command, left out of CI's secondary runs
+pytestmark = pytest.mark.slow
+
 SCRIPT = Path(sys.executable).with_name("mch-indicators")
 
 
