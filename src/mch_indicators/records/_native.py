@@ -525,16 +525,15 @@ def _with_reasons(found: Any, reasons: _Reasons) -> nw.DataFrame[Any]:
     numbers, or lists of one number per word when the code needs several words.
     """
     import numpy as np
-    import pyarrow.compute as pc
 
     result: nw.DataFrame[Any] = nw.from_native(found, eager_only=True)
     if not reasons.wanted:
         return result
     listed = found.column("__rl").combine_chunks()
-    sizes = pc.fill_null(pc.list_value_length(listed), 0).to_numpy().astype(np.intp)
-    flat = pc.list_flatten(listed)
+    sizes = listed.value_lengths().fill_null(0).to_numpy().astype(np.intp)
+    flat = listed.flatten()  # (a list with a null group is flattened without it)
     if reasons.words() > 1:
-        flat = pc.list_flatten(flat)
+        flat = flat.flatten()
     codes = flat.to_numpy(zero_copy_only=False).astype(np.int64).reshape(-1, reasons.words())
     groups = np.repeat(np.arange(len(sizes)), sizes)
     counts = reasons.decode(codes, groups, len(sizes))
