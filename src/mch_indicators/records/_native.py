@@ -290,9 +290,15 @@ class _Fields:
         return self.internal.setdefault((column, what), f"__v{len(self.internal)}")
 
     def column(self, name: str) -> Any:
-        """The field's values; text codes folded as the narwhals path folds them."""
-        column = self.kit.col(name)
-        return self.kit.folded(column) if self.cols.folds(name) else column
+        """The field's values; text codes folded as the narwhals path folds them.
+
+        A folded field is folded once, in a column of the level before the others.
+        """
+        if not self.cols.folds(name):
+            return self.kit.col(name)
+        if name in self.names:
+            return self.kit.col(self.name(name, "f"))
+        return self.kit.folded(self.kit.col(name))
 
     def missing(self, name: str) -> Any:
         return self.kit.col(self.name(name, "m"))
@@ -307,10 +313,15 @@ class _Fields:
         return None
 
     def levels(self) -> list[dict[str, Any]]:
-        """The columns of each level: missing and absent; each invalid status; invalid at all.
+        """The columns of each level: folded codes; missing, absent; invalid as; invalid at all.
 
         A level refers only to the columns of the levels before it.
         """
+        folded = {
+            self.name(name, "f"): self.kit.folded(self.kit.col(name))
+            for name in self.names
+            if self.cols.folds(name)
+        }
         first: dict[str, Any] = {}
         second: dict[str, Any] = {}
         third: dict[str, Any] = {}
@@ -323,7 +334,7 @@ class _Fields:
             if invalid:
                 states = [self.kit.col(self.name(name, s)) for s in invalid]
                 third[self.name(name, "b")] = _or(states)
-        return [first, second, third]
+        return [folded, first, second, third]
 
     def _unparsed(self, name: str) -> Any | None:
         return self.kit.col(name + UNPARSED) if self.cols.unparsed(name) is not None else None
