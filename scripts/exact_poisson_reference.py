@@ -56,6 +56,7 @@ def main() -> None:
         f"# source: R's qgamma ({version}, src/nmath/qgamma.c), run by",
         "#   scripts/exact_poisson_reference.py: lower = qgamma(alpha/2, k) (0 at k = 0),",
         "#   upper = qgamma(alpha/2, k + 1, lower.tail = FALSE), printed with %.17g.",
+        "# obtained: by running that script, which calls Rscript once for the whole table.",
         "# case: level and count; the counts are the branches of the library's exact limits",
         "#   (tabulated whole counts, the start of the large-count series and its neighbours,",
         "#   the end of the table, counts that are not whole, powers of ten, 2^53).",
