@@ -130,16 +130,17 @@ def section_arrays(size: int, rounds: int) -> list[dict[str, Any]]:
 
 
 def _process(command: list[str]) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak MiB) of one child process; its output discarded."""
+    """(wall s, CPU s, peak MiB) of one child process; its output discarded.
+
+    The child is spawned (``subprocess`` uses vfork/posix_spawn), not forked: a forked
+    child's peak resident size would start at this process's own, arrays and all.
+    """
     start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.execv(command[0], command)
-    _, status, usage = os.wait4(pid, 0)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
+    if child.returncode != 0:
         raise SystemExit(f"failed: {' '.join(command)}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
