@@ -281,7 +281,7 @@ class Joinpoint:
     def _resampled_aapc(
         self, at: FloatArray, confidence: float | None
     ) -> tuple[FloatArray, FloatArray]:
-        """Quantiles of the resamples' mean slopes between ``at[..., 0]`` and ``at[..., 1]``."""
+        """Empirical interval of the resamples' mean slopes from ``at[..., 0]`` to ``at[..., 1]``."""
         level = self._level(confidence)
         count = self.resample_coefficients.shape[-2]
         shape = (*self.joinpoints.shape, count, 2)
@@ -290,8 +290,7 @@ class Joinpoint:
         step = x[..., 1, :] - x[..., 0, :]
         change = np.einsum("...p,...p->...", step, self.resample_coefficients)
         slopes = change / (at[..., 1] - at[..., 0])[..., None]
-        lower, upper = np.quantile(slopes, [(1 - level) / 2, (1 + level) / 2], axis=-1)
-        return np.asarray(lower), np.asarray(upper)
+        return resampling.order_interval(slopes, level, axis=-1)
 
     def predict(self, years: npt.ArrayLike) -> FloatArray:
         """The fitted rate (× multiplier) of each series at ``years``: (..., len(years)).
@@ -404,8 +403,16 @@ def _options(**given: Any) -> _Options:
         scaled=given["dispersion"] == "quasi",
         multiplier=float(multiplier),
         interval=_choice(given["interval"], INTERVALS, "interval"),
-        resamples=_whole(given["resamples"], "resamples", 99),
+        resamples=_resamples(given),
     )
+
+
+def _resamples(given: dict[str, Any]) -> int:
+    """At least 99 resamples, and with empirical intervals enough for their level."""
+    count = _whole(given["resamples"], "resamples", 99)
+    if given["interval"] == "empirical":
+        resampling.order_rank(count, float(given["confidence"]))
+    return count
 
 
 # -- the data on the model's scale -----------------------------------------------------
