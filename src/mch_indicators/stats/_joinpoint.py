@@ -281,7 +281,10 @@ class Joinpoint:
     def _resampled_aapc(
         self, at: FloatArray, confidence: float | None
     ) -> tuple[FloatArray, FloatArray]:
-        """Empirical interval of the resamples' mean slopes from ``at[..., 0]`` to ``at[..., 1]``."""
+        """Empirical interval of the resamples' mean slopes from ``at[..., 0]`` to ``at[..., 1]``.
+
+        The same order statistics as the APCs' (:func:`._joinpoint_resample.order_rank`).
+        """
         level = self._level(confidence)
         count = self.resample_coefficients.shape[-2]
         shape = (*self.joinpoints.shape, count, 2)
