@@ -260,6 +260,15 @@ class Joinpoint:
         ([2017.0], [-10.01, 1.0])
         >>> round(float(fit.aapc()[0]), 2)  # e^((4 ln 0.8999 + 6 ln 1.0100) / 10) − 1
         -3.56
+
+        With empirical intervals, the interval of any range comes from the kept
+        resamples, each with its own joinpoint:
+
+        >>> noisy = stats.joinpoint([212, 198, 190, 171, 160, 150, 155, 149, 152, 160, 158,
+        ...                          167, 171, 169, 180], 20000, range(2009, 2024),
+        ...                         interval="empirical", resamples=999)
+        >>> [round(float(v), 2) for v in noisy.aapc(2012, 2023)]
+        [0.2, -0.12, 0.51]
         """
         a = self.first if start is None else coerce_values(start, "start")
         b = self.last if end is None else coerce_values(end, "end")
@@ -903,6 +912,19 @@ def joinpoint(
     >>> fits = stats.joinpoint(rates, 10000, range(2013, 2024), max_joinpoints=1)
     >>> fits.joinpoint_year[:, 0].tolist()
     [2017.0, 2019.0]
+
+    Empirical quantile intervals, the joinpoint free to move in each resample
+    (a noisier series; ``seed`` makes them reproducible):
+
+    >>> deaths = [212, 198, 190, 171, 160, 150, 155, 149, 152, 160, 158, 167, 171, 169, 180]
+    >>> fit = stats.joinpoint(deaths, 20000, range(2009, 2024), interval="empirical",
+    ...                       resamples=999, seed=0)
+    >>> fit.joinpoint_year[:1].tolist(), fit.joinpoint_lower[:1].tolist()
+    ([2014.0], [2013.0])
+    >>> [round(float(v), 2) for v in (fit.apc[0], fit.apc_lower[0], fit.apc_upper[0])]
+    [-7.14, -8.32, -6.06]
+    >>> fit.resample_coefficients.shape  # b₀, b₁, δ₁ and 0 for δ₂, refitted 999 times
+    (999, 4)
     """
     options = _options(
         max_joinpoints=max_joinpoints, min_joinpoints=min_joinpoints, model=model,
