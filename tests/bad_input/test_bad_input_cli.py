@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# subprocesses: run by the README's command, left out of CI's secondary runs
+pytestmark = pytest.mark.slow
+
 COVERS = {"text-numbers", "definitions-files", "console", "output", "not-numbers", "negative",
           "huge", "above-denominator", "shapes"}  # fmt: skip
 
