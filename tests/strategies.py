@@ -69,6 +69,32 @@ def count_arrays(draw: st.DrawFn, bounded: bool) -> tuple[np.ndarray, np.ndarray
     return x, n
 
 
+# -- engine frames -----------------------------------------------------------------------
+
+#: The engines a table may come in besides pandas (dask and Spark have their own tests).
+ENGINES = ["polars", "polars_lazy", "pyarrow", "duckdb"]
+
+
+def as_engine(frame: Any, engine: str) -> Any:
+    """A pandas frame in ``engine`` (``"pandas"``: itself); the test skips if it is missing."""
+    import pytest
+
+    if engine == "pandas":
+        return frame
+    if engine in {"polars", "polars_lazy"}:
+        pl = pytest.importorskip("polars")
+        converted = pl.from_pandas(frame)
+        return converted.lazy() if engine == "polars_lazy" else converted
+    if engine == "pyarrow":
+        pa = pytest.importorskip("pyarrow")
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    if engine == "duckdb":
+        duckdb = pytest.importorskip("duckdb")
+        return duckdb.connect().from_arrow(as_engine(frame, "pyarrow"))
+    dd = pytest.importorskip("dask.dataframe")
+    return dd.from_pandas(frame, npartitions=2)
+
+
 # -- registers (records) ---------------------------------------------------------------
 
 #: Values a birth register holds, boundaries and errors included: exactly 22, 28 and
