@@ -29,6 +29,7 @@ LAYERS: dict[str, int] = {
     "mch_indicators._version": 0,
     "mch_indicators.definitions": 0,
     "mch_indicators.datasets": 0,
+    "mch_indicators._documents": 1,  # reading a user's TOML or JSON, bounded
     "mch_indicators._unitspec": 1,
     "mch_indicators._labels": 1,
     "mch_indicators.units": 1,

@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
@@ -19,8 +18,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from mch_indicators._documents import read_document
 from mch_indicators._errors import (
     AmbiguousIndicatorError,
     DefinitionError,
@@ -435,31 +435,15 @@ _JSON_FILE_KEYS = ("$schema", "schema_version", "generator", "fingerprints", "pl
 
 
 def _read(source: Traversable | Path) -> dict[str, Any]:
-    """A TOML file as a dict (UTF-8, with or without a byte-order mark)."""
-    try:
-        text = source.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DefinitionError(f"{source.name}: not UTF-8 text; save the file as UTF-8") from None
-    except OSError as error:
-        raise DefinitionError(f"{source}: cannot be read ({error.strerror})") from None
+    """A TOML or JSON definition file as a dict (UTF-8, with or without a byte-order mark)."""
+    data = read_document(source, DefinitionError)
     if source.name.lower().endswith(".json"):
-        return _read_json(text, source.name)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DefinitionError(f"{source.name}: not valid TOML ({error})") from None
-    except RecursionError:
-        raise DefinitionError(f"{source.name}: not valid TOML (nested too deeply)") from None
+        return _read_json(data, source.name)
+    return cast(dict[str, Any], data)
 
 
-def _read_json(text: str, name: str) -> dict[str, Any]:
+def _read_json(data: Any, name: str) -> dict[str, Any]:
     """A JSON definition file: the TOML layout, plus the keys an export writes around it."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DefinitionError(f"{name}: not valid JSON ({error})") from None
-    except RecursionError:
-        raise DefinitionError(f"{name}: not valid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise DefinitionError(f"{name}: a definition file is a JSON object, not a list or value")
     version = str(data.get("schema_version", "1"))
