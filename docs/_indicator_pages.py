@@ -16,7 +16,7 @@ from pathlib import Path
 import mch_indicators as mch
 from mch_indicators import units
 from mch_indicators._labels import label
-from mch_indicators._render import criteria_label, parameter_label
+from mch_indicators._views import criteria_label, parameter_label
 
 
 def _index() -> list[str]:

@@ -40,7 +40,7 @@ def core() -> None:
     assert len(pooled) == table["county"].nunique() * table["indicator"].nunique()
 
     with tempfile.TemporaryDirectory() as folder:
-        path = mch.export.catalog(Path(folder) / "catalog.json")
+        path = mch.export.write(Path(folder) / "catalog.json")
         back = mch.load_definitions(path)
     assert dict(back) == dict(mch.catalog), "the exported catalog did not read back equal"
     print(f"smoke: core ok ({len(mch.catalog)} indicators, {len(pooled)} county totals)")

@@ -1,94 +1,56 @@
 """The architecture holds: dependencies point one way and nothing imports in a circle.
 
-Every module of the package is parsed (not imported) and each ``import`` it
-makes is collected, at module level and inside functions alike; imports under
+The layers are written once, in ``tests/layers.toml`` (lowest first); the table in
+CONTRIBUTING.md is generated from it (``python tests/test_layers.py`` rewrites it).
+Every module of the package is parsed (not imported) and each ``import`` it makes is
+collected, at module level and inside functions alike; imports under
 ``if TYPE_CHECKING:`` are left out, since they never run. Then:
 
-- the graph of the package's modules has no cycle;
-- :mod:`mch_indicators.stats` imports only numpy (scipy and numba lazily),
-  the standard library, itself and the exception module: no catalog, no pandas;
-- every import goes to the same layer or a lower one (definitions and errors ->
-  model and statistics -> catalog -> compute -> adapters -> surfaces), with the
-  exceptions listed, each with its reason.
+- every module has a layer, and every entry of the file names a module;
+- the graph of the package's modules has no cycle (only a declared delegation may
+  close one, and is left out of the check);
+- :mod:`mch_indicators.stats` imports only numpy (scipy and numba lazily), the
+  standard library, itself and the modules the file allows: no catalog, no pandas;
+- every import goes to the same layer or a lower one, except the declared upward
+  imports, each of which really points up, with its reason, inside a function.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src"
 PACKAGE = "mch_indicators"
+SPEC = tomllib.loads((Path(__file__).with_name("layers.toml")).read_text(encoding="utf-8"))
+CONTRIBUTING = ROOT / "CONTRIBUTING.md"
 
-#: Layers, lowest first; a module is in the layer of its longest matching prefix.
-LAYERS: dict[str, int] = {
-    "mch_indicators._errors": 0,
-    "mch_indicators._version": 0,
-    "mch_indicators.definitions": 0,
-    "mch_indicators.datasets": 0,
-    "mch_indicators._documents": 1,  # reading a user's TOML or JSON, bounded
-    "mch_indicators._unitspec": 1,
-    "mch_indicators._labels": 1,
-    "mch_indicators.units": 1,
-    "mch_indicators.stats": 1,
-    "mch_indicators._model": 2,
-    "mch_indicators._options": 2,
-    "mch_indicators._result": 2,
-    "mch_indicators._headers": 2,
-    "mch_indicators._display": 2,
-    "mch_indicators._io": 2,
-    "mch_indicators._catalog": 3,
-    "mch_indicators._standards": 3,
-    "mch_indicators._targets": 3,
-    "mch_indicators._compute": 4,
-    "mch_indicators._progress": 4,
-    "mch_indicators._adapters": 5,
-    "mch_indicators._render": 5,
-    "mch_indicators._render_html": 5,
-    "mch_indicators._api": 6,
-    "mch_indicators.export": 6,
-    "mch_indicators._report": 6,
-    "mch_indicators.plot": 6,  # charts: a surface over results, matplotlib only here
-    # what Catalog.to_json writes: definitions only, below the catalog
-    "mch_indicators.export._normal": 3,
-    "mch_indicators.export._document": 3,
-    # records: the condition language and the schemas are definitions; rules are checked
-    # against the catalog; counting talks to the engines (an adapter); the API is a surface
-    "mch_indicators.records._conditions": 2,
-    "mch_indicators.records._schema": 2,
-    "mch_indicators.records._rules": 3,
-    "mch_indicators.records._expr": 3,
-    "mch_indicators.records._count": 5,
-    "mch_indicators.records._api": 6,
-    "mch_indicators.records": 6,
-    "mch_indicators.testing": 7,
-    "mch_indicators._cli": 7,
-    "mch_indicators.__main__": 7,
-    "mch_indicators": 7,  # the package's __init__: re-exports only
+
+def _dotted(entry: str) -> str:
+    """``records/_count.py`` -> ``mch_indicators.records._count``; ``__init__.py``: the package."""
+    path = entry.removesuffix("/").removesuffix(".py").removesuffix("__init__").strip("/")
+    return ".".join([PACKAGE, *path.split("/")]) if path else PACKAGE
+
+
+#: entry -> layer position (0 = lowest); ``x/`` entries cover a package, ``x.py`` one module.
+LAYER_OF_ENTRY: dict[str, int] = {
+    entry: position for position, layer in enumerate(SPEC["layer"]) for entry in layer["modules"]
 }
+LAYER_NAMES = [layer["name"] for layer in SPEC["layer"]]
 
-#: Imports that go up a layer on purpose, with the reason.
-UPWARD = {
-    # Indicator.compute is a one-line convenience that hands the definition to the
-    # compute layer; the import is inside the method, so the model never loads it.
-    ("mch_indicators._model", "mch_indicators._compute"),
-    ("mch_indicators._model", "mch_indicators._options"),
-    # Notebook display: ``_repr_html_`` and ``__repr__`` are one-line methods that hand
-    # the object to the rendering layer; the imports are inside them, so the models
-    # never load it unless a notebook asks.
-    ("mch_indicators._model", "mch_indicators._render_html"),
-    ("mch_indicators._result", "mch_indicators._render_html"),
-    ("mch_indicators._targets", "mch_indicators._render_html"),
-    ("mch_indicators._catalog", "mch_indicators._render_html"),
-    # Catalog.to_frame is the flat export as a DataFrame: one table, one implementation.
-    ("mch_indicators._catalog", "mch_indicators.export._csv"),
+#: Imports that go up a layer on purpose: (module, target) -> is it a delegation?
+UPWARD: dict[tuple[str, str], bool] = {
+    (_dotted(entry["from"]), _dotted(target)): bool(entry.get("delegation", False))
+    for entry in SPEC["upward"]
+    for target in entry["to"]
 }
-
-#: What the statistics layer may import from outside the package.
-STATS_MAY_IMPORT = {"numpy", "scipy", "numba"}
+DELEGATIONS = {edge for edge, delegation in UPWARD.items() if delegation}
 
 
 def _module_name(path: Path) -> str:
@@ -149,11 +111,22 @@ def _graph() -> dict[str, set[str]]:
 GRAPH = _graph()
 
 
+def _entry_matches(entry: str, module: str) -> bool:
+    dotted = _dotted(entry)
+    return module == dotted or (entry.endswith("/") and module.startswith(dotted + "."))
+
+
+def _entry_of(module: str) -> str | None:
+    """The most specific entry of layers.toml for ``module``: itself, else its nearest package."""
+    matches = [entry for entry in LAYER_OF_ENTRY if _entry_matches(entry, module)]
+    return max(matches, key=lambda e: (not e.endswith("/"), len(e)), default=None)
+
+
 def _layer(module: str) -> int:
-    matches = [prefix for prefix in LAYERS if module == prefix or module.startswith(prefix + ".")]
-    if not matches:
-        pytest.fail(f"{module} has no layer: add it to LAYERS in tests/test_layers.py")
-    return LAYERS[max(matches, key=len)]
+    entry = _entry_of(module)
+    if entry is None:
+        pytest.fail(f"{module} has no layer: add it to tests/layers.toml")
+    return LAYER_OF_ENTRY[entry]
 
 
 def _internal(module: str) -> set[str]:
@@ -161,19 +134,28 @@ def _internal(module: str) -> set[str]:
 
 
 def test_every_module_has_a_layer():
-    for module in GRAPH:
-        _layer(module)
+    missing = [module for module in GRAPH if _entry_of(module) is None]
+    assert missing == [], "add these to tests/layers.toml: " + ", ".join(missing)
+
+
+def test_every_entry_names_a_module():
+    """A stale entry (a module moved or deleted) fails: the file describes the code as it is."""
+    entries = [*LAYER_OF_ENTRY, *SPEC["spans"], *SPEC["stats"]["internal"]]
+    entries += [entry["from"] for entry in SPEC["upward"]]
+    entries += [target for entry in SPEC["upward"] for target in entry["to"]]
+    stale = [e for e in entries if not any(_entry_matches(e, module) for module in GRAPH)]
+    assert stale == []
 
 
 def test_no_import_cycles():
-    """No cycle, except through a declared upward import (lazy: it never runs at import)."""
+    """No cycle: only a declared delegation (a lazy import inside a method) is left out."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = done
     path: list[str] = []
 
     def walk(module: str) -> None:
         state[module] = 1
         path.append(module)
-        for target in sorted(_internal(module) - {t for m, t in UPWARD if m == module}):
+        for target in sorted(_internal(module) - {t for m, t in DELEGATIONS if m == module}):
             if state.get(target) == 1:
                 cycle = [*path[path.index(target) :], target]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
@@ -185,6 +167,16 @@ def test_no_import_cycles():
     for module in sorted(GRAPH):
         if module not in state:
             walk(module)
+
+
+def test_declared_upward_imports_exist_and_point_up():
+    """Each declared exception is an import the code makes, to a higher layer: none is stale."""
+    for module, target in UPWARD:
+        assert target in _internal(module), f"{module} no longer imports {target}"
+        assert _layer(target) > _layer(module), (
+            f"{module} -> {target} does not go up ({LAYER_NAMES[_layer(module)]} -> "
+            f"{LAYER_NAMES[_layer(target)]}): remove it from [[upward]] in tests/layers.toml"
+        )
 
 
 def test_upward_imports_are_inside_functions():
@@ -207,7 +199,8 @@ def test_upward_imports_are_inside_functions():
 
 def test_dependencies_point_down():
     upward = [
-        f"{module} (layer {_layer(module)}) imports {target} (layer {_layer(target)})"
+        f"{module} ({LAYER_NAMES[_layer(module)]}) imports {target} "
+        f"({LAYER_NAMES[_layer(target)]})"
         for module in GRAPH
         for target in _internal(module)
         if _layer(target) > _layer(module) and (module, target) not in UPWARD
@@ -217,20 +210,72 @@ def test_dependencies_point_down():
 
 def test_stats_is_numpy_only():
     stdlib = set(sys.stdlib_module_names) | {"__future__"}
+    allowed = {_dotted(entry) for entry in SPEC["stats"]["internal"]}
+    external = set(SPEC["stats"]["external"])
     for module, targets in GRAPH.items():
         if not (module == "mch_indicators.stats" or module.startswith("mch_indicators.stats.")):
             continue
         for target in targets:
             if target.startswith("external:"):
                 name = target.removeprefix("external:")
-                assert name in stdlib | STATS_MAY_IMPORT, f"{module} imports {name}"
+                assert name in stdlib | external, f"{module} imports {name}"
             else:
-                assert target.startswith("mch_indicators.stats") or target == (
-                    "mch_indicators._errors"
-                ), f"{module} imports {target}"
+                assert target.startswith("mch_indicators.stats") or target in allowed, (
+                    f"{module} imports {target}"
+                )
 
 
 def test_the_walker_sees_function_level_imports():
     """A guard on the test itself: lazy imports inside functions count."""
     assert "mch_indicators._compute" in _internal("mch_indicators._model")
     assert "mch_indicators._result" not in _internal("mch_indicators._model")  # TYPE_CHECKING
+
+
+# -- the table in CONTRIBUTING.md ---------------------------------------------------------
+
+_START = "<!-- layers: generated from tests/layers.toml by `python tests/test_layers.py` -->"
+_END = "<!-- /layers -->"
+
+
+def layers_markdown() -> str:
+    """The layer table of CONTRIBUTING.md, highest layer first, as tests/layers.toml says."""
+    rows = [
+        "| layer | modules (under `src/mch_indicators/`) | what lives there |",
+        "|---|---|---|",
+    ]
+    for layer in reversed(SPEC["layer"]):
+        modules = ", ".join(f"`{entry}`" for entry in layer["modules"])
+        rows.append(f"| {layer['name']} | {modules} | {layer['what']} |")
+    spans = [f"- `{package}` spans layers: {why}." for package, why in SPEC["spans"].items()]
+    upward = [
+        f"- `{entry['from']}` may import {', '.join(f'`{t}`' for t in entry['to'])} "
+        f"inside a function{' (a delegation)' if entry.get('delegation') else ''}: "
+        f"{entry['why']}."
+        for entry in SPEC["upward"]
+    ]
+    stats = (
+        f"- `stats/` imports only {', '.join(SPEC['stats']['external'])}, the standard "
+        f"library, itself and {', '.join(f'`{e}`' for e in SPEC['stats']['internal'])}."
+    )
+    return "\n".join([_START, *rows, "", *spans, *upward, stats, _END])
+
+
+def _contributing_block(text: str) -> str:
+    found = re.search(re.escape(_START) + r".*?" + re.escape(_END), text, flags=re.DOTALL)
+    assert found, f"CONTRIBUTING.md has no block between {_START!r} and {_END!r}"
+    return found.group(0)
+
+
+def test_contributing_table_is_generated_from_the_layers_file():
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    assert _contributing_block(text) == layers_markdown(), (
+        "CONTRIBUTING.md's layer table differs from tests/layers.toml: "
+        "run `python tests/test_layers.py`"
+    )
+
+
+if __name__ == "__main__":  # rewrite CONTRIBUTING.md's table from tests/layers.toml
+    text = CONTRIBUTING.read_text(encoding="utf-8")
+    CONTRIBUTING.write_text(
+        text.replace(_contributing_block(text), layers_markdown()), encoding="utf-8"
+    )

@@ -4,16 +4,48 @@
 >>> print(mch.get("孕产妇死亡率").compute(2, 26954))
 7.42 per 100,000 live births (95% CI 0.90–26.80) [UNRELIABLE]
 
-The public surface is what ``__all__`` lists; modules whose names start with an
-underscore are private. :mod:`mch_indicators.stats` holds the statistics on plain
-arrays, :mod:`mch_indicators.units` the units, :mod:`mch_indicators.export` the
-definitions in formats other systems import (JSON, CSV, xlsx, DHIS2, FHIR) and
-:mod:`mch_indicators.testing` hypothesis strategies derived from the definitions and
-:mod:`mch_indicators.plot` charts of the results (matplotlib, loaded only when used).
+What lives where
+----------------
+The public surface is what each public module's ``__all__`` lists; modules whose names
+start with an underscore are private. A name goes where its rule says:
 
-This module only re-exports, and lazily: ``import mch_indicators`` loads numpy and
-nothing heavier (neither pydantic, pint, scipy nor pandas); each name is imported
-from its module the first time it is used.
+``mch_indicators`` (this module)
+    What knows an indicator: the catalog and its definitions (:func:`get`,
+    :func:`search`, ``catalog``, :class:`Indicator`...), the targets of national and
+    global plans, and computing indicators on counts in arrays or tables (:func:`compute`,
+    :func:`pool`, :func:`dsr`, :func:`funnel`, :func:`trend`, :func:`progress`...), with
+    the types their results and options are made of (:class:`Result`, :class:`Flag`,
+    :class:`Reliability`, :class:`Suppression`, :func:`thread_limit`); the office's files
+    in and its report out (:func:`read_table`, :func:`report`, :func:`to_csv`,
+    :func:`to_excel`); counting records (:func:`count_records`); the errors.
+:mod:`mch_indicators.stats`
+    The statistics on plain arrays: numpy in, numpy out, no catalog. A top-level function
+    may share its name with one of these (``trend``, ``dsr``, ``isr``, ``required_arr``):
+    it is the same statistic taking what the catalog knows (an indicator, a ``Target``,
+    a table), and it gives the same numbers. A statistic that needs nothing from the
+    catalog lives in ``stats`` only.
+:mod:`mch_indicators.units`
+    Units: parsing, converting, pint quantities.
+:mod:`mch_indicators.plot`
+    Drawing (matplotlib, loaded only when used).
+:mod:`mch_indicators.export`
+    Our definitions, written in formats other systems import (JSON, JSON Schema, CSV,
+    xlsx, DHIS2 metadata, FHIR).
+:mod:`mch_indicators.interop`
+    Other systems' definitions and data, read in (DHIS2 metadata and data values).
+:mod:`mch_indicators.records`
+    Definitions that run on records: record sets and the rules that count terms.
+:mod:`mch_indicators.testing`, ``mch_indicators.datasets``
+    Hypothesis strategies derived from the definitions; the example tables (data).
+
+One name, one meaning: ``to_*`` writes what it is given (:func:`to_csv`,
+:func:`to_excel`, :meth:`Result.to_frame`); ``catalog_*`` in ``export`` gives the catalog.
+A renamed or moved name keeps its old spelling for one release, with a
+:class:`DeprecationWarning` (``CHANGELOG.md``, *Deprecated*).
+
+This module only re-exports, and lazily: ``import mch_indicators`` loads neither
+pydantic, pint, scipy nor pandas; each name is imported from its module the first time
+it is used.
 """
 
 from __future__ import annotations
@@ -21,7 +53,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from mch_indicators._adapters._accessor import install as _install_accessor
 from mch_indicators._errors import (
     AmbiguousIndicatorError,
     ConfigurationError,
@@ -32,9 +63,10 @@ from mch_indicators._errors import (
     UnknownIndicatorError,
 )
 from mch_indicators._version import __version__
+from mch_indicators._wiring import install as _install
 
 if TYPE_CHECKING:
-    from mch_indicators import export, plot, records, stats, units
+    from mch_indicators import export, interop, plot, records, stats, units
     from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
     from mch_indicators._api import (
         compare,
@@ -82,16 +114,7 @@ if TYPE_CHECKING:
         compute_records,
         count_records,
     )
-    from mch_indicators.stats import (
-        Flag,
-        Reliability,
-        Suppression,
-        annualize,
-        arr,
-        arr_series,
-        percent_decline,
-        projection,
-    )
+    from mch_indicators.stats import Flag, Reliability, Suppression
     from mch_indicators.stats._engine import thread_limit
 
     catalog: Catalog
@@ -133,9 +156,6 @@ __all__ = [
     "UnitError",
     "UnknownIndicatorError",
     "__version__",
-    "annualize",
-    "arr",
-    "arr_series",
     "assess_target",
     "catalog",
     "compare",
@@ -146,15 +166,14 @@ __all__ = [
     "export",
     "funnel",
     "get",
+    "interop",
     "isr",
     "load_definitions",
     "match_columns",
-    "percent_decline",
     "plot",
     "pool",
     "progress",
     "project_target",
-    "projection",
     "read_table",
     "records",
     "report",
@@ -203,19 +222,15 @@ _LAZY = {
     "Result": "_result",
     **dict.fromkeys(["StandardPopulation", "standard_population"], "_standards"),
     **dict.fromkeys(["Comparator", "Plan", "Target", "TargetStatus", "targets_for"], "_targets"),
-    **dict.fromkeys(
-        [
-            *("Flag", "Reliability", "Suppression", "annualize", "arr", "arr_series"),
-            *("percent_decline", "projection"),
-        ],
-        "stats",
-    ),
+    **dict.fromkeys(["Flag", "Reliability", "Suppression"], "stats"),
     **dict.fromkeys(
         ["RecordCounts", "RecordResults", "compute_records", "count_records"], "records"
     ),
     "thread_limit": "stats._engine",
 }
-_SUBMODULES = {"export", "plot", "records", "stats", "testing", "units"}
+#: Array statistics once re-exported here; they live in ``stats`` (deprecated here).
+_MOVED_TO_STATS = frozenset({"annualize", "arr", "arr_series", "percent_decline", "projection"})
+_SUBMODULES = {"export", "interop", "plot", "records", "stats", "testing", "units"}
 
 
 def __getattr__(name: str) -> object:
@@ -229,6 +244,11 @@ def __getattr__(name: str) -> object:
         return builtin_targets()
     if name in _SUBMODULES:
         return importlib.import_module(f"mch_indicators.{name}")
+    if name in _MOVED_TO_STATS:
+        from mch_indicators._deprecation import warn_renamed
+
+        warn_renamed(f"mch_indicators.{name}", f"mch_indicators.stats.{name}")
+        return getattr(importlib.import_module("mch_indicators.stats"), name)
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module 'mch_indicators' has no attribute {name!r}")
@@ -241,4 +261,4 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
 
 
-_install_accessor()  # df.mch, once pandas is imported (pandas is not imported here)
+_install()  # the lower layers' hooks, and df.mch when pandas is here (it is not imported)

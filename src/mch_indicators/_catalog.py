@@ -20,12 +20,14 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, cast
 
+from mch_indicators._deprecation import warn_renamed
 from mch_indicators._documents import read_document
 from mch_indicators._errors import (
     AmbiguousIndicatorError,
     DefinitionError,
     UnknownIndicatorError,
 )
+from mch_indicators._hooks import catalog_frame, catalog_json
 from mch_indicators._model import Domain, Indicator, Kind, Term
 
 __all__ = ["Catalog", "builtin_catalog", "load_definitions", "normalize_key"]
@@ -188,27 +190,17 @@ class Catalog(Mapping[str, Indicator]):
         return f"<Catalog of {len(self)} indicators>"
 
     def _repr_html_(self) -> str:
-        from mch_indicators._render_html import catalog_html
+        from mch_indicators._views import catalog_html
 
-        return catalog_html(self)
+        return catalog_html({domain.value: self.filter(domain=domain) for domain in Domain})
 
     def to_frame(self) -> Any:
-        """Every definition as a pandas DataFrame, one row per indicator (needs pandas).
+        """Deprecated: use :func:`mch_indicators.export.catalog_frame` (goes in 0.2).
 
-        The columns are those of the flat export (:func:`mch_indicators.export.to_csv`):
-        ``id``, ``name.en``, ``name.zh``, ``domain``, ``kind``, ``unit``, the terms,
-        sources, codes, ``targets``... indexed by ``id``.
-
-        Examples
-        --------
-        >>> import mch_indicators as mch
-        >>> frame = mch.catalog.to_frame()
-        >>> frame.loc["maternal_mortality_ratio", ["name.zh", "unit", "numerator.id"]].tolist()
-        ['孕产妇死亡率', 'per_100k', 'maternal_deaths']
+        Every definition as a pandas DataFrame, one row per indicator, indexed by ``id``.
         """
-        from mch_indicators.export._csv import indicator_frame
-
-        return indicator_frame(self)
+        warn_renamed("Catalog.to_frame()", "mch_indicators.export.catalog_frame(catalog)")
+        return catalog_frame(self)
 
     # -- lookup ------------------------------------------------------------------------
 
@@ -375,23 +367,16 @@ class Catalog(Mapping[str, Indicator]):
         return found if limit is None else found[:limit]
 
     def to_json(self, ids: Sequence[str] | None = None, *, indent: int | None = 2) -> str:
-        """Every definition (or those of ``ids``) as JSON, with schema version and fingerprints.
+        """Deprecated: use :func:`mch_indicators.export.catalog_json` (goes in 0.2).
 
-        :func:`load_definitions` reads the text back, from a ``.json`` file, into
-        an equal catalog. :func:`mch_indicators.export.to_json` writes the same
-        document plus the targets of the built-in plans for these indicators.
-
-        Examples
-        --------
-        >>> import json, mch_indicators as mch
-        >>> document = json.loads(mch.catalog.to_json(["stillbirth_rate"]))
-        >>> document["indicator"][0]["numerator"], document["schema_version"]
-        ('stillbirths_28w', '1.0')
+        Every definition (or those of ``ids``) as JSON, without the targets:
+        ``export.catalog_json(catalog, ids, indent=indent, targets=False)``.
         """
-        from mch_indicators.export._document import definitions_document
-        from mch_indicators.export._normal import pick
-
-        return json.dumps(definitions_document(pick(self, ids)), ensure_ascii=False, indent=indent)
+        warn_renamed(
+            "Catalog.to_json()",
+            "mch_indicators.export.catalog_json(catalog, ids, targets=False)",
+        )
+        return catalog_json(self, ids, indent)
 
     def merged(self, other: Catalog) -> Catalog:
         """A new catalog with the indicators of both (ids must not repeat)."""
@@ -540,7 +525,7 @@ def load_definitions(*paths: str | PathLike[str]) -> Catalog:
     """Load your own indicators from TOML or JSON files with the built-in schema.
 
     A ``.json`` file has the same layout as a TOML one (``terms`` and
-    ``indicator``); a catalog exported by :func:`mch_indicators.export.catalog`
+    ``indicator``); a catalog exported by :func:`mch_indicators.export.write`
     reads back equal (its ``schema_version``, ``fingerprints`` and targets
     describe the file and are not part of the catalog).
 

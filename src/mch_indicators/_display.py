@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._labels import check_lang, column_label, flag_text, unit_header
+from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -171,9 +172,3 @@ def header_with_unit(indicator: Indicator, lang: str) -> str:
     name = getattr(indicator.name, chosen)
     unit = unit_header(indicator.unit, chosen)
     return f"{name}({unit})" if chosen == "zh" else f"{name} ({unit})"
-
-
-def _pandas() -> Any:
-    import pandas as pd
-
-    return pd

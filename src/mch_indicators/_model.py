@@ -441,14 +441,14 @@ class Indicator(_Frozen):
         return self
 
     def __repr__(self) -> str:
-        from mch_indicators._render_html import indicator_repr
+        from mch_indicators._views import indicator_repr
 
         return indicator_repr(self)
 
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        from mch_indicators._render_html import indicator_html
+        from mch_indicators._views import indicator_html
 
         return indicator_html(self)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal, TypedDict
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import check_confidence
+from mch_indicators._validate import check_confidence
 from mch_indicators.stats._reliability import Reliability, Suppression
 
 __all__ = ["DEFAULT_RELIABILITY", "ComputeOptions", "OnInvalid", "Options"]

@@ -3,7 +3,11 @@
 :func:`describe` gathers what a reader needs (the definition, its terms, unit,
 codes, sources, the family of variants and the targets) once, and writes it as
 plain text (``mch-indicators show``) or Markdown (the generated docs pages).
-Nothing is computed here.
+The labels of single fields (a unit, a source, a target in words) are the
+model's views, in :mod:`mch_indicators._views`; what needs the catalog and the
+targets is gathered here, above them: :func:`builtin_context` is also what an
+indicator's notebook card lists (plugged into the model's views by
+:mod:`mch_indicators._wiring`). Nothing is computed here.
 """
 
 from __future__ import annotations
@@ -12,37 +16,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from mch_indicators._unitspec import resolve_unit
+from mch_indicators._views import (
+    code_labels,
+    criteria_label,
+    parameter_label,
+    source_label,
+    target_label,
+    unit_label,
+)
 
 if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
-    from mch_indicators._model import Indicator, Parameters, Source, Term, Text
+    from mch_indicators._model import Indicator, Text
     from mch_indicators._targets import Target
 
-__all__ = [
-    "Description",
-    "code_labels",
-    "describe",
-    "direction_label",
-    "parameter_label",
-    "source_label",
-    "target_label",
-    "unit_label",
-]
+__all__ = ["Description", "builtin_context", "describe", "direction_label"]
 
 Format = Literal["text", "markdown"]
-
-
-def unit_label(unit: str) -> str:
-    """``per 100,000 live births (per 100,000; /10万)``: the unit in words, symbol and Chinese.
-
-    Examples
-    --------
-    >>> unit_label("per_100k")
-    'per 100,000 (per 100,000; /10万)'
-    """
-    spec = resolve_unit(unit)
-    return f"{spec.per or spec.name} ({spec.symbol or spec.name}; {spec.zh or '-'})"
 
 
 def direction_label(direction: str, lang: str = "en") -> str:
@@ -50,41 +40,6 @@ def direction_label(direction: str, lang: str = "en") -> str:
     from mch_indicators._labels import label
 
     return label("directions", direction, lang)
-
-
-def code_labels(indicator: Indicator) -> list[str]:
-    """``SDG 3.1.1``, ``GHO MDG_0000000026 (unverified)``...: every cross-walk code."""
-    return [
-        f"{system.upper()} {code}"
-        + (" (unverified)" if system in indicator.codes.unverified else "")
-        for system, code in indicator.codes.items()
-    ]
-
-
-def _number(value: str | float) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def criteria_label(term: Term) -> str:
-    """``gestation_weeks_min = 28, ...``, or ``""`` for a term without criteria."""
-    criteria = term.criteria.model_dump(exclude_none=True)
-    return ", ".join(f"{k} = {_number(v)}" for k, v in criteria.items())
-
-
-def parameter_label(parameters: Parameters) -> str:
-    """``gestation_weeks_min = 22, ...``: how a variant differs, or ``""``."""
-    return ", ".join(f"{k} = {_number(v)}" for k, v in parameters.items())
-
-
-def source_label(source: Source, *, markdown: bool = False) -> str:
-    """A source as cited: document, section, URL, and whether it is the primary text."""
-    document = f"[{source.document}]({source.url})" if markdown and source.url else source.document
-    text = document + (f", {source.section}" if source.section else "")
-    if source.url and not markdown:
-        text += f" <{source.url}>"
-    if source.key:
-        text += f" [{source.key}]"
-    return text + (" (primary)" if source.primary else " (secondary)")
 
 
 def _texts(text: Text | None) -> list[str]:
@@ -105,13 +60,6 @@ def _about(indicator: Indicator) -> list[tuple[str, list[str]]]:
         )
         if paragraphs
     ]
-
-
-def target_label(target: Target) -> str:
-    """``≤ 12 per 100,000 by 2030, scope``: a target's rule, year and scope."""
-    when = f" by {target.year}" if target.year else " (standing criterion)"
-    scope = f", {target.scope}" if target.scope else ""
-    return f"{target.rule}{when}{scope}"
 
 
 def _reporting(indicator: Indicator) -> list[tuple[str, str]]:
@@ -145,6 +93,29 @@ def _gather(indicator: Indicator, catalog: Catalog | None) -> Description:
     family = tuple(catalog.variants(indicator)) if indicator.id in catalog else ()
     targets = targets_for(indicator) if indicator.id in builtin else ()
     return Description(indicator, family, targets)
+
+
+def builtin_context(indicator: Indicator) -> tuple[tuple[Indicator, ...], tuple[Target, ...]]:
+    """The built-in family and targets of a built-in indicator; none for one of your own.
+
+    An indicator is built-in when the built-in catalog holds it unchanged (a
+    modified copy has no family there). The notebook card lists these.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> family, targets = builtin_context(mch.get("MMR"))
+    >>> [m.id for m in family][:2], len(targets) > 0
+    (['maternal_mortality_ratio', 'maternal_mortality_ratio_modelled'], True)
+    >>> builtin_context(mch.get("MMR").model_copy(update={"decimals": 1}))
+    ((), ())
+    """
+    from mch_indicators._catalog import builtin_catalog
+
+    if builtin_catalog().get(indicator.id) != indicator:
+        return (), ()
+    description = _gather(indicator, None)
+    return description.family, description.targets
 
 
 def describe(

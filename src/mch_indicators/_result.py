@@ -12,8 +12,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators._validate import level_label, owned
 from mch_indicators.stats._flags import Flag, flag_label_array
-from mch_indicators.stats._inputs import level_label, owned
 from mch_indicators.stats._reliability import Suppression, relative_standard_error
 
 if TYPE_CHECKING:
@@ -394,18 +394,14 @@ class Result:
         >>> shown[["指标", "数值", "单位", "标记"]].to_dict("records")
         [{'指标': '孕产妇死亡率', '数值': 7.42, '单位': '/10万', '标记': '数值不稳定'}]
         """
-        try:
-            import pandas as pd
-        except ImportError:  # pragma: no cover - depends on the environment
-            raise ImportError(
-                "Result.to_frame() needs pandas: pip install 'mch-indicators[pandas]'"
-            ) from None
+        from mch_indicators._optional import pandas
+
         index: pd.Index[Any] | None = None
         if self.value.ndim > 1:
-            index = pd.MultiIndex.from_tuples(
+            index = pandas().MultiIndex.from_tuples(
                 list(np.ndindex(self.shape)), names=[f"dim_{i}" for i in range(self.value.ndim)]
             )
-        frame = pd.DataFrame(self.records(), index=index)
+        frame: pd.DataFrame = pandas().DataFrame(self.records(), index=index)
         if lang is None:
             return frame
         from mch_indicators._display import display_frame
@@ -476,7 +472,7 @@ class Result:
         return self.__repr__()
 
     def _repr_html_(self) -> str:
-        from mch_indicators._render_html import result_html
+        from mch_indicators._views import result_html
 
         return result_html(self)
 

@@ -23,7 +23,7 @@ from pydantic import Field, model_validator
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
 from mch_indicators._unitspec import resolve_unit
-from mch_indicators.stats._inputs import align_labelled, coerce_values
+from mch_indicators._validate import align_labelled, coerce_values
 
 if TYPE_CHECKING:
     from mch_indicators._result import Result
@@ -301,12 +301,12 @@ class Target(_Frozen):
         )  # fmt: skip
 
     def __repr__(self) -> str:
-        from mch_indicators._render_html import target_repr
+        from mch_indicators._views import target_repr
 
         return target_repr(self)
 
     def _repr_html_(self) -> str:
-        from mch_indicators._render_html import target_html
+        from mch_indicators._views import target_html
 
         return target_html(self)
 

@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError, UnitError
 from mch_indicators._unitspec import UnitSpec, resolve_unit, unit_specs
-from mch_indicators.stats._inputs import coerce_values
+from mch_indicators._validate import coerce_values
 
 if TYPE_CHECKING:
     import pint

@@ -348,22 +348,3 @@ def test_dask_equals_numpy_for_any_chunking(pairs, chunk):
         np.testing.assert_array_equal(lazy["value"].values, eager.value)
         np.testing.assert_array_equal(lazy["lower"].values[..., 0], eager.lower)
         np.testing.assert_array_equal(lazy["flags"].values, eager.flags)
-
-
-def test_accessor_registers_whichever_is_imported_first():
-    import json
-    import subprocess
-    import sys
-
-    script = (
-        "import sys, json\n"
-        "import mch_indicators\n"
-        "loaded_early = 'pandas' in sys.modules\n"
-        "import pandas as pd\n"
-        "frame = pd.DataFrame({'infant_deaths': [1], 'live_births': [10]})\n"
-        "print(json.dumps([loaded_early, frame.mch.compute('IMR')['value'].tolist()]))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                          check=True)  # fmt: skip
-    assert json.loads(done.stdout) == [False, [100.0]]
-    assert hasattr(counties(), "mch")  # pandas imported first (this test module)

@@ -61,19 +61,19 @@ def mine(tmp_path: Path) -> mch.Catalog:
 
 
 def test_json_round_trip_gives_an_equal_catalog(tmp_path: Path) -> None:
-    path = export.catalog(tmp_path / "catalog.json", "json")
+    path = export.write(tmp_path / "catalog.json", "json")
     back = mch.load_definitions(path)
     assert list(back) == list(mch.catalog)
     assert dict(back) == dict(mch.catalog)
     assert back.terms == {t: mch.catalog.terms[t] for t in back.terms}
-    full = json.loads(export.to_json())
-    assert json.loads(mch.catalog.to_json()) == {
+    full = json.loads(export.catalog_json())
+    assert json.loads(export.catalog_json(targets=False)) == {
         key: value for key, value in full.items() if key not in ("plans", "target")
     }
 
 
 def test_json_has_every_field_and_the_targets() -> None:
-    document = json.loads(export.to_json(ids=["stillbirth_rate_22w"]))
+    document = json.loads(export.catalog_json(ids=["stillbirth_rate_22w"]))
     entry = document["indicator"][0]
     assert set(entry) == set(mch.Indicator.model_fields)
     assert entry["variant_of"] == "stillbirth_rate"
@@ -96,7 +96,7 @@ def test_fingerprints_are_stable_and_change_with_the_definition() -> None:
     # a field written out at its default value does not change the fingerprint
     explicit = mch.Indicator.model_validate({**mmr.model_dump(), "method": None})
     assert export.fingerprint(explicit) == export.fingerprint(mmr)
-    prints = json.loads(export.to_json())["fingerprints"]
+    prints = json.loads(export.catalog_json())["fingerprints"]
     assert len(set(prints.values())) == len(mch.catalog)
 
 
@@ -115,7 +115,7 @@ def test_a_json_file_of_a_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_a_users_own_definitions_export_and_read_back(mine: mch.Catalog, tmp_path: Path) -> None:
     for fmt in export.FORMATS:
-        export.catalog(tmp_path / f"mine.{fmt}", fmt, catalog=mine)
+        export.write(tmp_path / f"mine.{fmt}", fmt, catalog=mine)
     back = mch.load_definitions(tmp_path / "mine.json")
     assert dict(back) == dict(mine)
     text = (tmp_path / "mine.csv").read_text(encoding="utf-8-sig")
@@ -134,7 +134,7 @@ def test_every_built_in_definition_file_validates(entry: object, validator: obje
 
 
 def test_the_exported_json_validates(validator: object) -> None:
-    assert list(validator.iter_errors(json.loads(export.to_json()))) == []  # type: ignore[attr-defined]
+    assert list(validator.iter_errors(json.loads(export.catalog_json()))) == []  # type: ignore[attr-defined]
 
 
 def _messages(validator: object, data: object) -> list[str]:
@@ -196,7 +196,7 @@ def test_the_shipped_schema_is_the_generated_one() -> None:
 
 
 def test_csv_has_one_row_per_indicator_and_every_field() -> None:
-    rows = list(csv.DictReader(io.StringIO(export.to_csv())))
+    rows = list(csv.DictReader(io.StringIO(export.catalog_csv())))
     assert [row["id"] for row in rows] == list(mch.catalog)
     row = rows[list(mch.catalog).index("neonatal_mortality_rate")]
     assert row["name.zh"] == "新生儿死亡率"
@@ -214,7 +214,7 @@ def test_csv_has_one_row_per_indicator_and_every_field() -> None:
 def test_xlsx_holds_the_same_rows(tmp_path: Path) -> None:
     openpyxl = pytest.importorskip("openpyxl")
     ids = ["maternal_mortality_ratio", "anc4_coverage_hmis"]
-    path = export.catalog(tmp_path / "catalog.xlsx", "xlsx", ids=ids)
+    path = export.write(tmp_path / "catalog.xlsx", "xlsx", ids=ids)
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["indicators", "terms", "targets", "about"]
     rows = list(book["indicators"].iter_rows(values_only=True))
@@ -297,7 +297,7 @@ def test_cli_export_prints_or_writes(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_cli_definitions_accept_json(mine: mch.Catalog, tmp_path: Path) -> None:
-    path = export.catalog(tmp_path / "mine.json", catalog=mine)
+    path = export.write(tmp_path / "mine.json", catalog=mine)
     result = subprocess.run(
         [sys.executable, "-m", "mch_indicators", "--definitions", str(path), "show",
          "caesarean_rate_local", "--format", "json"],
@@ -329,3 +329,39 @@ def test_the_crosswalk_reference_file_names_catalog_indicators() -> None:
         assert row["indicator_id"] in mch.catalog, row
         assert row["system"] in {"sdg", "gho", "dhs", "dhis2"} and row["verified"] in {"yes", "no"}
         assert row["match"] in {"same", "analogue", "correction"} and row["source"]
+
+
+# -- one name, one meaning: the renamed spellings ----------------------------------------
+
+
+def test_catalog_frame_is_the_flat_table() -> None:
+    pytest.importorskip("pandas")
+    frame = export.catalog_frame()
+    assert len(frame) == len(mch.catalog) and frame.index.name == "id"
+    assert frame.loc["infant_mortality_rate", "name.zh"] == "婴儿死亡率"
+    assert list(frame.reset_index().columns) == next(csv.reader(io.StringIO(export.catalog_csv())))
+    assert list(export.catalog_frame(ids=["IMR", "MMR"]).index) == [
+        "infant_mortality_rate",
+        "maternal_mortality_ratio",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [("catalog", "write"), ("to_csv", "catalog_csv"), ("to_json", "catalog_json")]
+)
+def test_the_old_export_names_warn_and_give_the_new_function(old: str, new: str) -> None:
+    with pytest.warns(DeprecationWarning, match=rf"export\.{old} is deprecated.*export\.{new}"):
+        function = getattr(export, old)
+    assert function is getattr(export, new)
+    assert old not in export.__all__
+
+
+def test_catalog_to_json_and_to_frame_warn_and_give_what_they_gave() -> None:
+    pytest.importorskip("pandas")
+    with pytest.warns(DeprecationWarning, match=r"Catalog\.to_json\(\) is deprecated"):
+        text = mch.catalog.to_json(["stillbirth_rate"], indent=None)
+    assert text == export.catalog_json(ids=["stillbirth_rate"], indent=None, targets=False)
+    assert "target" not in json.loads(text)
+    with pytest.warns(DeprecationWarning, match=r"Catalog\.to_frame\(\) is deprecated"):
+        frame = mch.catalog.to_frame()
+    assert frame.equals(export.catalog_frame())

@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from mch_indicators._validate import level_label
 from mch_indicators.stats import METHODS
-from mch_indicators.stats._inputs import level_label
 from strategies import (
     SCALE_UNIT,
     confidence_levels,

@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import LARGEST_COUNT, SMALLEST_DENOMINATOR
+from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR
 
 __all__ = [
     "LARGEST_INTEGER",

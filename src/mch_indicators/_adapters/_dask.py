@@ -50,8 +50,8 @@ from mch_indicators._adapters._pandas._standardise import dsr as frame_dsr
 from mch_indicators._adapters._pandas._wide import placed
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
 from mch_indicators._options import ComputeOptions, Options
+from mch_indicators._validate import check_confidence
 from mch_indicators.stats._engine import within_task
-from mch_indicators.stats._inputs import check_confidence
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -18,8 +18,8 @@ from mch_indicators._compute import compute_indicator, require_computable
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR, align_labelled
 from mch_indicators.stats._flags import Flag
-from mch_indicators.stats._inputs import LARGEST_COUNT, SMALLEST_DENOMINATOR, align_labelled
 
 if TYPE_CHECKING:
     import xarray as xr

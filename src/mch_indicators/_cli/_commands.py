@@ -375,7 +375,7 @@ def cmd_export(args: argparse.Namespace) -> str:
         if args.format == "xlsx":
             raise CommandError("xlsx is a binary format: give --output PATH")
         return export.dumps(args.format, catalog=catalog, ids=ids).rstrip("\n")
-    path = export.catalog(args.output, args.format, catalog=catalog, ids=ids)
+    path = export.write(args.output, args.format, catalog=catalog, ids=ids)
     count = len(ids) if ids else len(catalog)
     what = "the schema of definition files" if args.format == "jsonschema" else (
         f"{count} indicator{'s' if count != 1 else ''}"

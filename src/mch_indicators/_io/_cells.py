@@ -16,6 +16,7 @@ import numpy as np
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import Decimal, parse_numbers
+from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,9 +179,3 @@ def _parse(text: pd.Series[Any], decimal: Decimal) -> Any:
             return None
         values[rest] = parsed
     return values
-
-
-def _pandas() -> Any:
-    import pandas as pd
-
-    return pd

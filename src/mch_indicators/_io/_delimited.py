@@ -22,6 +22,7 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._cells import check_header, finish_table, header_position, typed_column
 from mch_indicators._io._numbers import Decimal
+from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -314,9 +315,3 @@ def _parser_problem(name: str, message: str, delimiter: str) -> str:
             f"({DELIMITERS.get(delimiter, repr(delimiter))}-separated)"
         )
     return f"{name}: not a readable delimited table ({message})"
-
-
-def _pandas() -> Any:
-    import pandas as pd
-
-    return pd

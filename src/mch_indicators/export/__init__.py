@@ -2,10 +2,12 @@
 
 One module per format, each turning definitions into plain dicts or rows, with
 no format library needed to build them (writing ``.xlsx`` uses openpyxl, the
-``xlsx`` extra). :func:`catalog` writes a file in any format; :func:`dumps`
-returns the text. DHIS2 also works the other way: :func:`read_dhis2_metadata`
-reads DHIS2 indicators into definitions and :func:`compute_data_values`
-computes on a DHIS2 data value set.
+``xlsx`` extra). :func:`write` writes a file in any format; :func:`dumps`
+returns the text. The ``catalog_*`` functions give the catalog (default:
+built-in) or some of its indicators as one object: :func:`catalog_document` (a
+dict), :func:`catalog_json`, :func:`catalog_csv` (text) and
+:func:`catalog_frame` (a pandas DataFrame). Reading other systems' definitions
+and data (DHIS2) is :mod:`mch_indicators.interop`.
 
 >>> import mch_indicators as mch
 >>> text = mch.export.dumps("json", ids=["maternal_mortality_ratio"])
@@ -22,16 +24,11 @@ from pathlib import Path
 from typing import Literal
 
 from mch_indicators._catalog import Catalog
-from mch_indicators.export._csv import flatten, indicator_table, to_csv
+from mch_indicators._deprecation import warn_renamed
+from mch_indicators.export._csv import catalog_csv, catalog_frame, flatten, indicator_table
 from mch_indicators.export._dhis2 import UID_PATTERN, dhis2_metadata, dhis2_uid
-from mch_indicators.export._dhis2_read import (
-    Dhis2Definitions,
-    compute_data_values,
-    read_data_value_set,
-    read_dhis2_metadata,
-)
 from mch_indicators.export._fhir import fhir_bundle, fhir_id, fhir_measure
-from mch_indicators.export._json import catalog_document, to_json
+from mch_indicators.export._json import catalog_document, catalog_json
 from mch_indicators.export._jsonschema import json_schema
 from mch_indicators.export._normal import SCHEMA_VERSION, fingerprint
 from mch_indicators.export._xlsx import sheets, write_xlsx
@@ -40,11 +37,11 @@ __all__ = [
     "FORMATS",
     "SCHEMA_VERSION",
     "UID_PATTERN",
-    "Dhis2Definitions",
     "Format",
-    "catalog",
+    "catalog_csv",
     "catalog_document",
-    "compute_data_values",
+    "catalog_frame",
+    "catalog_json",
     "dhis2_metadata",
     "dhis2_uid",
     "dumps",
@@ -55,13 +52,17 @@ __all__ = [
     "flatten",
     "indicator_table",
     "json_schema",
-    "read_data_value_set",
-    "read_dhis2_metadata",
     "sheets",
-    "to_csv",
-    "to_json",
+    "write",
     "write_xlsx",
 ]
+
+#: The DHIS2 readers, moved to :mod:`mch_indicators.interop` (deprecated here).
+_MOVED_TO_INTEROP = frozenset(
+    {"Dhis2Definitions", "compute_data_values", "read_data_value_set", "read_dhis2_metadata"}
+)
+#: Old spelling -> new one (deprecated): ``to_csv`` meant "write results" at the top level.
+_RENAMED = {"catalog": "write", "to_csv": "catalog_csv", "to_json": "catalog_json"}
 
 Format = Literal["json", "jsonschema", "csv", "xlsx", "dhis2", "fhir"]
 #: The formats :func:`catalog` writes.
@@ -83,24 +84,24 @@ def dumps(
     ``json`` is the catalog document, ``jsonschema`` the schema of definition
     files (``catalog`` and ``ids`` do not apply), ``csv`` the flat table,
     ``dhis2`` a metadata package and ``fhir`` a Bundle of Measures. ``xlsx`` is
-    binary: write it with :func:`catalog`.
+    binary: write it with :func:`write`.
     """
     if format == "json":
-        return to_json(catalog, ids) + "\n"
+        return catalog_json(catalog, ids) + "\n"
     if format == "jsonschema":
         return _json(json_schema())
     if format == "csv":
-        return to_csv(catalog, ids)
+        return catalog_csv(catalog, ids)
     if format == "dhis2":
         return _json(dhis2_metadata(catalog, ids))
     if format == "fhir":
         return _json(fhir_bundle(catalog, ids))
     if format == "xlsx":
-        raise ValueError("xlsx is a binary format: write it to a file with catalog(path, 'xlsx')")
+        raise ValueError("xlsx is a binary format: write it to a file with write(path, 'xlsx')")
     raise ValueError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
 
 
-def catalog(
+def write(
     path: str | PathLike[str],
     format: Format = "json",
     *,
@@ -117,7 +118,7 @@ def catalog(
     --------
     >>> import tempfile, pathlib, mch_indicators as mch
     >>> folder = pathlib.Path(tempfile.mkdtemp())
-    >>> path = mch.export.catalog(folder / "catalog.json")
+    >>> path = mch.export.write(folder / "catalog.json")
     >>> back = mch.load_definitions(path)
     >>> dict(back) == dict(mch.catalog)
     True
@@ -129,3 +130,16 @@ def catalog(
         text = dumps(format, catalog=catalog, ids=ids)
         target.write_text(text, encoding="utf-8-sig" if format == "csv" else "utf-8")
     return target
+
+
+def __getattr__(name: str) -> object:
+    """The deprecated spellings: renamed functions, and the DHIS2 readers (now in ``interop``)."""
+    if name in _RENAMED:
+        warn_renamed(f"mch_indicators.export.{name}", f"mch_indicators.export.{_RENAMED[name]}")
+        return globals()[_RENAMED[name]]
+    if name in _MOVED_TO_INTEROP:
+        import mch_indicators.interop as interop
+
+        warn_renamed(f"mch_indicators.export.{name}", f"mch_indicators.interop.{name}")
+        return getattr(interop, name)
+    raise AttributeError(f"module 'mch_indicators.export' has no attribute {name!r}")

@@ -18,11 +18,12 @@ from typing import Any
 
 from mch_indicators._catalog import Catalog
 from mch_indicators._model import Indicator
+from mch_indicators._optional import pandas
 from mch_indicators._targets import Target
 from mch_indicators.export._json import select, targets_of
 from mch_indicators.export._normal import SCHEMA_VERSION, fingerprint
 
-__all__ = ["JOIN", "flatten", "indicator_frame", "indicator_table", "merge_columns", "to_csv"]
+__all__ = ["JOIN", "catalog_csv", "catalog_frame", "flatten", "indicator_table", "merge_columns"]
 
 #: Separator of the items of a list in one cell.
 JOIN = " | "
@@ -87,14 +88,21 @@ def indicator_table(
     return header, [[record.get(column) for column in header] for record in records]
 
 
-def indicator_frame(catalog: Catalog | None = None) -> Any:
-    """The flat table as a pandas DataFrame indexed by ``id`` (:meth:`Catalog.to_frame`)."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("Catalog.to_frame() needs pandas: pip install pandas") from None
-    header, rows = indicator_table(catalog)
-    return pd.DataFrame(rows, columns=header).set_index("id")
+def catalog_frame(catalog: Catalog | None = None, ids: Sequence[str] | None = None) -> Any:
+    """The flat table as a pandas DataFrame indexed by ``id`` (needs pandas).
+
+    The columns are those of :func:`catalog_csv`: ``name.en``, ``name.zh``,
+    ``domain``, ``kind``, ``unit``, the terms, sources, codes, ``targets``...
+
+    Examples
+    --------
+    >>> from mch_indicators.export import catalog_frame
+    >>> frame = catalog_frame()
+    >>> frame.loc["maternal_mortality_ratio", ["name.zh", "unit", "numerator.id"]].tolist()
+    ['孕产妇死亡率', 'per_100k', 'maternal_deaths']
+    """
+    header, rows = indicator_table(catalog, ids)
+    return pandas().DataFrame(rows, columns=header).set_index("id")
 
 
 def _cell(value: Any) -> Any:
@@ -105,13 +113,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def to_csv(catalog: Catalog | None = None, ids: Sequence[str] | None = None) -> str:
+def catalog_csv(catalog: Catalog | None = None, ids: Sequence[str] | None = None) -> str:
     """The flat table as CSV text (write it with ``encoding="utf-8-sig"``).
 
     Examples
     --------
-    >>> from mch_indicators.export import to_csv
-    >>> text = to_csv(ids=["infant_mortality_rate"])
+    >>> from mch_indicators.export import catalog_csv
+    >>> text = catalog_csv(ids=["infant_mortality_rate"])
     >>> text.splitlines()[0].split(",")[:4]
     ['id', 'name.en', 'name.zh', 'aliases']
     >>> text.splitlines()[1].split(",")[:3]

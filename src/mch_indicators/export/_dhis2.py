@@ -17,7 +17,7 @@ dhis2-core; see ``docs/export.md`` for the references):
 - ``indicatorGroups``: one per domain.
 - ``attributes``: two indicator attributes carry what DHIS2 has no field for,
   the definition as JSON and its fingerprint, so that reading the package back
-  (:func:`~mch_indicators.export.read_dhis2_metadata`) gives the same definitions.
+  (:func:`~mch_indicators.interop.read_dhis2_metadata`) gives the same definitions.
 - ``translations``: Chinese (``zh``) names, short names and descriptions.
 
 Every UID is derived from an id (:func:`dhis2_uid`), so exporting again gives

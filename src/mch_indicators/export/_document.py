@@ -1,8 +1,8 @@
 """The definitions document: what a definition file holds, plus its version and fingerprints.
 
-This is the part of the JSON export that :meth:`mch_indicators.Catalog.to_json`
-writes and :func:`mch_indicators.load_definitions` reads back. It depends on the
-models only (the catalog layer uses it); :mod:`mch_indicators.export._json`
+This is the part of the JSON export that
+``catalog_json(..., targets=False)`` writes and :func:`mch_indicators.load_definitions`
+reads back. It depends on the models only; :mod:`mch_indicators.export._json`
 adds the targets of the built-in plans.
 """
 

@@ -21,7 +21,7 @@ from mch_indicators._targets import Target, builtin_targets
 from mch_indicators.export._document import definitions_document
 from mch_indicators.export._normal import pick
 
-__all__ = ["catalog_document", "select", "targets_of", "to_json"]
+__all__ = ["catalog_document", "catalog_json", "select", "targets_of"]
 
 
 def select(catalog: Catalog | None, ids: Sequence[str] | None) -> list[Indicator]:
@@ -36,9 +36,13 @@ def targets_of(indicators: Sequence[Indicator]) -> list[Target]:
 
 
 def catalog_document(
-    catalog: Catalog | None = None, ids: Sequence[str] | None = None
+    catalog: Catalog | None = None, ids: Sequence[str] | None = None, *, targets: bool = True
 ) -> dict[str, Any]:
     """The catalog (default: built-in) or the indicators ``ids`` as a plain dict.
+
+    With ``targets=False`` the built-in plans' targets are left out: the document
+    is then exactly a definition file (``terms``, ``indicator``) with its
+    ``schema_version``, ``generator`` and ``fingerprints``.
 
     Examples
     --------
@@ -50,8 +54,10 @@ def catalog_document(
     ['sdg_2030', 'mdg_2015']
     """
     indicators = select(catalog, ids)
-    targets = targets_of(indicators)
-    plans = {target.plan.id: target.plan for target in targets}
+    if not targets:
+        return definitions_document(indicators)
+    chosen = targets_of(indicators)
+    plans = {target.plan.id: target.plan for target in chosen}
     return {
         **definitions_document(indicators),
         "plans": {
@@ -59,13 +65,30 @@ def catalog_document(
         },
         "target": [
             {"plan": target.plan.id, **target.model_dump(mode="json", exclude={"plan"})}
-            for target in targets
+            for target in chosen
         ],
     }
 
 
-def to_json(
-    catalog: Catalog | None = None, ids: Sequence[str] | None = None, *, indent: int | None = 2
+def catalog_json(
+    catalog: Catalog | None = None,
+    ids: Sequence[str] | None = None,
+    *,
+    indent: int | None = 2,
+    targets: bool = True,
 ) -> str:
-    """:func:`catalog_document` as JSON text (UTF-8, Chinese kept as characters)."""
-    return json.dumps(catalog_document(catalog, ids), ensure_ascii=False, indent=indent)
+    """:func:`catalog_document` as JSON text (UTF-8, Chinese kept as characters).
+
+    :func:`mch_indicators.load_definitions` reads the text back, from a ``.json``
+    file, into an equal catalog.
+
+    Examples
+    --------
+    >>> import json
+    >>> from mch_indicators.export import catalog_json
+    >>> document = json.loads(catalog_json(ids=["stillbirth_rate"], targets=False))
+    >>> document["indicator"][0]["numerator"], sorted(document)
+    ('stillbirths_28w', ['fingerprints', 'generator', 'indicator', 'schema_version', 'terms'])
+    """
+    document = catalog_document(catalog, ids, targets=targets)
+    return json.dumps(document, ensure_ascii=False, indent=indent)

@@ -37,6 +37,14 @@ Examples
 (0.2422, 7.2247)
 """
 
+from mch_indicators.stats._annual import (
+    annualize,
+    arr,
+    arr_series,
+    percent_decline,
+    projection,
+    required_arr,
+)
 from mch_indicators.stats._compare import (
     Assessment,
     BenchmarkComparison,
@@ -63,14 +71,6 @@ from mch_indicators.stats._intervals import METHODS, IntervalMethod
 from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
 from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
 from mch_indicators.stats._trend import Change, Trend, trend
-from mch_indicators.stats._trends import (
-    annualize,
-    arr,
-    arr_series,
-    percent_decline,
-    projection,
-    required_arr,
-)
 
 __all__ = [
     "METHODS",

@@ -30,7 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import (
+from mch_indicators._validate import (
     check_range,
     coerce_counts,
     coerce_values,
@@ -105,7 +105,7 @@ def assess(
 
 
 def _level(confidence: float) -> float:
-    from mch_indicators.stats._inputs import check_confidence
+    from mch_indicators._validate import check_confidence
 
     levels = check_confidence(confidence)
     if len(levels) != 1:

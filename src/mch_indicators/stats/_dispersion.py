@@ -36,8 +36,8 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._validate import coerce_counts, labelled
 from mch_indicators.stats._funnels import FUNNEL_LEVELS, Significance, _labels, _prepare
-from mch_indicators.stats._inputs import coerce_counts, labelled
 from mch_indicators.stats._intervals import normal_quantile
 
 __all__ = ["Dispersion", "funnel_dispersion"]

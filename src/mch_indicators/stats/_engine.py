@@ -25,8 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._flags import FLAG_DTYPE, Flag
-from mch_indicators.stats._inputs import (
+from mch_indicators._validate import (
     LARGEST_COUNT,
     SMALLEST_DENOMINATOR,
     align_labelled,
@@ -35,6 +34,7 @@ from mch_indicators.stats._inputs import (
     coerce_counts,
     describe_positions,
 )
+from mch_indicators.stats._flags import FLAG_DTYPE, Flag
 from mch_indicators.stats._intervals import BLOCK, IntervalMethod, normal_quantile
 from mch_indicators.stats._kernels import FusedKernels, backend_choice, fused_kernels
 from mch_indicators.stats._reliability import Reliability

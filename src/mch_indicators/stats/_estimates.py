@@ -15,8 +15,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._validate import check_confidence, check_multiplier, owned
 from mch_indicators.stats._engine import compute_counts
-from mch_indicators.stats._inputs import check_confidence, check_multiplier, owned
 from mch_indicators.stats._intervals import Family, get_method
 from mch_indicators.stats._reliability import Reliability
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from mch_indicators.stats._inputs import LARGEST_COUNT, SMALLEST_DENOMINATOR
+from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR
 
 __all__ = ["BACKEND_VARIABLE", "FusedKernels", "backend_choice", "fused_kernels"]
 

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import align_labelled, check_broadcast, coerce_counts
+from mch_indicators._validate import align_labelled, check_broadcast, coerce_counts
 
 __all__ = ["Reliability", "Suppression", "relative_standard_error"]
 

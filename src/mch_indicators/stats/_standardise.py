@@ -16,8 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._flags import FLAG_DTYPE, Flag
-from mch_indicators.stats._inputs import (
+from mch_indicators._validate import (
     align_labelled,
     check_broadcast,
     check_confidence,
@@ -27,6 +26,7 @@ from mch_indicators.stats._inputs import (
     describe_positions,
     owned,
 )
+from mch_indicators.stats._flags import FLAG_DTYPE, Flag
 from mch_indicators.stats._intervals import poisson_count_limits
 
 __all__ = [

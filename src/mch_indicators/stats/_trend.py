@@ -38,8 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._compare import Assessment, assess
-from mch_indicators.stats._inputs import (
+from mch_indicators._validate import (
     check_range,
     coerce_counts,
     coerce_values,
@@ -47,6 +46,7 @@ from mch_indicators.stats._inputs import (
     labelled,
     read_only_fields,
 )
+from mch_indicators.stats._compare import Assessment, assess
 
 __all__ = ["Change", "Trend", "trend"]
 

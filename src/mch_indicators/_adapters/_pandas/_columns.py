@@ -18,7 +18,9 @@ from mch_indicators._adapters._counts import Values, check_integers, refuse_valu
 from mch_indicators._adapters._counts import check_count_range as check_range_by_row
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import describe_bad_number, parse_numbers
+from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
+from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR
 from mch_indicators.stats._flags import Flag, flag_labels
 
 if TYPE_CHECKING:
@@ -56,15 +58,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 Columns = str | Sequence[str] | None
-
-
-def pandas() -> Any:
-    """The pandas module, or an ImportError saying how to install it."""
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError("tables need pandas: pip install 'mch-indicators[pandas]'") from None
-    return pd
 
 
 def as_frame(obj: Any) -> pd.DataFrame:

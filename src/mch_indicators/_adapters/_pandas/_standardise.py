@@ -27,10 +27,10 @@ from mch_indicators._adapters._pandas._columns import (
 from mch_indicators._errors import DefinitionError, InvalidInputError
 from mch_indicators._result import limit_columns
 from mch_indicators._standards import StandardPopulation, normalize_band, standard_population
+from mch_indicators._validate import check_confidence
 from mch_indicators.stats import dsr as array_dsr
 from mch_indicators.stats import expected_counts
 from mch_indicators.stats import isr as array_isr
-from mch_indicators.stats._inputs import check_confidence
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -400,7 +400,8 @@ def read_dhis2_metadata(
     Examples
     --------
     >>> import mch_indicators as mch
-    >>> from mch_indicators.export import dhis2_metadata, read_dhis2_metadata
+    >>> from mch_indicators.export import dhis2_metadata
+    >>> from mch_indicators.interop import read_dhis2_metadata
     >>> package = dhis2_metadata(ids=["stillbirth_rate", "anc4_coverage_hmis"])
     >>> back = read_dhis2_metadata(package)
     >>> back.catalog["stillbirth_rate"] == mch.get("stillbirth_rate")

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators.stats._inputs import (
+from mch_indicators._validate import (
     align_labelled,
     check_broadcast,
     check_range,

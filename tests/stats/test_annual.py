@@ -21,16 +21,16 @@ from reference_data import case, case_id, load, missing
 @pytest.mark.parametrize("row", load("arr_published"), ids=case_id)
 def test_arr_reproduces_published_figures(row):
     r1, r2, t1, t2, tol = row["r1"], row["r2"], row["t1"], row["t2"], row["abs_tol"]
-    assert float(mch.arr(r1, r2, t1, t2)) == pytest.approx(row["continuous"], abs=tol)
-    compound = float(mch.arr(r1, r2, t1, t2, form="compound"))
+    assert float(mch.stats.arr(r1, r2, t1, t2)) == pytest.approx(row["continuous"], abs=tol)
+    compound = float(mch.stats.arr(r1, r2, t1, t2, form="compound"))
     assert compound == pytest.approx(row["compound"], abs=tol)
     if not missing(row["published"]):  # K3-K5: only the continuous form rounds to it
-        assert round(float(mch.arr(r1, r2, t1, t2)), 1) == row["published"]
+        assert round(float(mch.stats.arr(r1, r2, t1, t2)), 1) == row["published"]
 
 
 def test_percent_decline_and_required_rate():
     k1 = case("arr_published", "K1")
-    assert float(mch.percent_decline(k1["r1"], k1["r2"])) == pytest.approx(
+    assert float(mch.stats.percent_decline(k1["r1"], k1["r2"])) == pytest.approx(
         k1["percent_decline"], abs=5e-5
     )
     # K7: MMR 223 (2020) to 70 by 2030 needs 11.6 % a year (continuous), 10.9 % compound.
@@ -48,10 +48,10 @@ def test_series_fit_reproduces_the_unicef_aarr_note():
     k10 = case("arr_regression_published", "K10")
     years = np.arange(2000, 2011)
     values = 30 * np.exp(k10["slope"] * (years - 2000))
-    compound = float(mch.arr_series(values, years, form="compound"))
+    compound = float(mch.stats.arr_series(values, years, form="compound"))
     assert compound == pytest.approx(k10["compound"], abs=5e-5)
     assert round(compound, 1) == k10["published"]
-    assert float(mch.arr_series(values, years)) == pytest.approx(k10["continuous"], abs=1e-9)
+    assert float(mch.stats.arr_series(values, years)) == pytest.approx(k10["continuous"], abs=1e-9)
 
 
 def test_series_fit_is_vectorised_and_skips_missing_years():
@@ -64,32 +64,34 @@ def test_series_fit_is_vectorised_and_skips_missing_years():
             [4.0, 0.0, -1.0, 4.0, 4.0],
         ]
     )
-    rates = mch.arr_series(values, years)
+    rates = mch.stats.arr_series(values, years)
     expected = -np.polyfit(years, np.log(values[0]), 1)[0] * 100
     assert rates[0] == pytest.approx(expected, rel=1e-12)
     kept = [0, 2, 4]
     assert rates[1] == pytest.approx(-np.polyfit(years[kept], np.log(values[1, kept]), 1)[0] * 100)
     assert np.isnan(rates[2])  # one usable year
     assert rates[3] == pytest.approx(0.0, abs=1e-12)  # non-positive values are left out
-    along_first = mch.arr_series(values.T, years, axis=0)
+    along_first = mch.stats.arr_series(values.T, years, axis=0)
     np.testing.assert_array_equal(along_first, rates)
 
 
 def test_invalid_inputs_are_refused_or_nan():
     with pytest.raises(mch.InvalidInputError, match="t2 must be later than t1"):
-        mch.arr(10, 5, 2020, 2020)
+        mch.stats.arr(10, 5, 2020, 2020)
     with pytest.raises(mch.InvalidInputError, match="form must be"):
-        mch.arr(10, 5, 2010, 2020, form="linear")
+        mch.stats.arr(10, 5, 2010, 2020, form="linear")
     with pytest.raises(mch.InvalidInputError, match="r1 must be numbers"):
-        mch.arr("10", 5, 2010, 2020)
-    assert np.isnan(mch.arr([0.0], 5, 2010, 2020)[0])  # no logarithm: NaN, no warning
+        mch.stats.arr("10", 5, 2010, 2020)
+    assert np.isnan(mch.stats.arr([0.0], 5, 2010, 2020)[0])  # no logarithm: NaN, no warning
     with pytest.raises(mch.InvalidInputError, match="5 years for series of length 4"):
-        mch.arr_series(np.ones(4), np.arange(5))
+        mch.stats.arr_series(np.ones(4), np.arange(5))
 
 
 def test_projection_and_progress_against_catalog_targets():
     hc2030 = mch.targets_for("MMR", plan="healthy_china_2030")[0]  # <= 12 by 2030
-    assert float(mch.projection(14.3, 2024, 3.0, 2030)) == pytest.approx(14.3 * math.exp(-0.18))
+    assert float(mch.stats.projection(14.3, 2024, 3.0, 2030)) == pytest.approx(
+        14.3 * math.exp(-0.18)
+    )
     areas = np.array([11.0, 14.3, 14.3, np.nan, 14.3])
     rates = np.array([1.0, 3.5, 1.0, 2.0, np.nan])
     status = mch.progress(hc2030, areas, 2024, rate=rates)
@@ -121,19 +123,19 @@ def test_standing_criteria_are_met_or_not_on_track():
 
 
 def test_annualize_is_explicit_and_checked():
-    assert mch.annualize([1150, 300], months=3).tolist() == [4600.0, 1200.0]
-    assert float(mch.annualize(31, days=31, year_days=365)) == pytest.approx(365.0)
+    assert mch.stats.annualize([1150, 300], months=3).tolist() == [4600.0, 1200.0]
+    assert float(mch.stats.annualize(31, days=31, year_days=365)) == pytest.approx(365.0)
     with pytest.raises(mch.InvalidInputError, match="exactly one"):
-        mch.annualize(10)
+        mch.stats.annualize(10)
     with pytest.raises(mch.InvalidInputError, match="exactly one"):
-        mch.annualize(10, months=3, days=90)
+        mch.stats.annualize(10, months=3, days=90)
     with pytest.raises(mch.InvalidInputError, match="whole numbers from 1 to 12"):
-        mch.annualize(10, months=2.5)
+        mch.stats.annualize(10, months=2.5)
     with pytest.raises(mch.InvalidInputError, match="from 1 to 366"):
-        mch.annualize(10, days=400)
+        mch.stats.annualize(10, days=400)
     with pytest.raises(mch.InvalidInputError, match="counts cannot be negative"):
-        mch.annualize([5, -1], months=1)
-    quarter = mch.annualize(1150, months=3)
+        mch.stats.annualize([5, -1], months=1)
+    quarter = mch.stats.annualize(1150, months=3)
     coverage = mch.get("anc4_coverage_hmis").compute(quarter, 5000)
     assert float(coverage.value) == pytest.approx(92.0)
 
@@ -148,14 +150,14 @@ def test_projection_at_the_arr_returns_the_end_value(r1, change, t1, span):
     # within 1e-7 of 100, no longer carries nine significant digits of (1 − rate/100).
     r2 = r1 * change
     for form in ("continuous", "compound"):
-        rate = mch.arr(r1, r2, t1, t1 + span, form=form)
-        assert float(mch.projection(r1, t1, rate, t1 + span, form=form)) == pytest.approx(
+        rate = mch.stats.arr(r1, r2, t1, t1 + span, form=form)
+        assert float(mch.stats.projection(r1, t1, rate, t1 + span, form=form)) == pytest.approx(
             r2, rel=1e-9
         )
 
 
 @given(positive, positive, years, st.integers(1, 40))
 def test_compound_is_one_minus_exp_of_continuous(r1, r2, t1, span):
-    continuous = float(mch.arr(r1, r2, t1, t1 + span)) / 100
-    compound = float(mch.arr(r1, r2, t1, t1 + span, form="compound")) / 100
+    continuous = float(mch.stats.arr(r1, r2, t1, t1 + span)) / 100
+    compound = float(mch.stats.arr(r1, r2, t1, t1 + span, form="compound")) / 100
     assert compound == pytest.approx(-math.expm1(-continuous), rel=1e-9, abs=1e-15)

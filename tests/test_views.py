@@ -5,10 +5,9 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import numpy as np
-import pytest
 
 import mch_indicators as mch
-from mch_indicators._render_html import MAX_ROWS
+from mch_indicators._views import MAX_ROWS
 
 VOID = {"br", "input", "hr", "img", "meta", "link", "wbr"}
 
@@ -124,10 +123,3 @@ def test_concise_reprs() -> None:
     )
     words = " ".join(_parse(target._repr_html_()).text)
     assert "≤ 12 per 100,000 by 2030" in words and "健康中国" in words
-
-
-def test_catalog_to_frame() -> None:
-    pytest.importorskip("pandas")
-    frame = mch.catalog.to_frame()
-    assert len(frame) == len(mch.catalog) and frame.index.name == "id"
-    assert frame.loc["infant_mortality_rate", "name.zh"] == "婴儿死亡率"

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import mch_indicators as mch
-from mch_indicators import export
+from mch_indicators import export, interop
 from mch_indicators.export import dhis2_uid
 
 
@@ -93,7 +93,7 @@ def test_indicators_point_at_their_terms_in_both_languages(package: dict[str, An
 
 
 def test_export_then_import_gives_the_same_definitions(package: dict[str, Any]) -> None:
-    back = export.read_dhis2_metadata(json.loads(json.dumps(package)))
+    back = interop.read_dhis2_metadata(json.loads(json.dumps(package)))
     assert list(back.catalog) == list(mch.catalog)
     assert dict(back.catalog) == dict(mch.catalog)
 
@@ -120,10 +120,10 @@ def _data_value_set(catalog: mch.Catalog, rng: np.random.Generator) -> tuple[dic
 
 
 def test_export_then_import_gives_the_same_numbers(package: dict[str, Any]) -> None:
-    back = export.read_dhis2_metadata(package)
+    back = interop.read_dhis2_metadata(package)
     ids = ["maternal_mortality_ratio", "stillbirth_rate", "anc4_coverage_hmis"]
     data, table = _data_value_set(back.catalog, np.random.default_rng(1))
-    got = export.compute_data_values(data, back.catalog, back.data_elements, indicators=ids)
+    got = interop.compute_data_values(data, back.catalog, back.data_elements, indicators=ids)
     for key in ids:
         indicator = mch.get(key)
         want = indicator.compute(table[indicator.numerator.id], table[indicator.denominator.id])
@@ -147,7 +147,7 @@ def test_data_value_set_csv_and_default_mapping(tmp_path: Path) -> None:
         f"{births},2024,ouB,cocMale0001,aoc,8000,u,2024-01-01,,false\n",
         encoding="utf-8",
     )
-    out = export.compute_data_values(path, indicators=["maternal_mortality_ratio"])
+    out = interop.compute_data_values(path, indicators=["maternal_mortality_ratio"])
     assert out["orgUnit"].tolist() == ["ouA", "ouB"]
     assert out["numerator"].tolist()[0] == 3  # category option combos summed
     assert round(out["value"].tolist()[0], 2) == round(3 / 26954 * 1e5, 2)
@@ -159,9 +159,9 @@ def test_bad_data_values_are_refused_with_their_place(tmp_path: Path) -> None:
         "dataValues": [{"dataElement": "abc", "orgUnit": "ou", "period": "2024", "value": "-3"}]
     }
     with pytest.raises(mch.InvalidInputError, match=r"data value 1 .*'-3' is not a non-negative"):
-        export.read_data_value_set(data)
+        interop.read_data_value_set(data)
     with pytest.raises(mch.InvalidInputError, match="no data element of the data value set maps"):
-        export.compute_data_values({"dataValues": [{"dataElement": "x", "value": "1"}]})
+        interop.compute_data_values({"dataValues": [{"dataElement": "x", "value": "1"}]})
 
 
 # -- reading other DHIS2 metadata ------------------------------------------------------
@@ -214,7 +214,7 @@ def foreign() -> dict[str, Any]:
 
 
 def test_sums_of_data_elements_become_terms() -> None:
-    read = export.read_dhis2_metadata(foreign(), directions={"TEST_SB": "lower"})
+    read = interop.read_dhis2_metadata(foreign(), directions={"TEST_SB": "lower"})
     sbr = read.catalog["test_sb"]
     assert sbr.unit == "percent" and sbr.kind is mch.Kind.RATIO and sbr.decimals == 1
     assert sbr.direction is mch.Direction.LOWER and sbr.name.zh == "死产率"
@@ -231,7 +231,7 @@ def test_sums_of_data_elements_become_terms() -> None:
             {"dataElement": UID["LB_FACILITY"], "value": "995"},
         ],
     }  # fmt: skip
-    out = export.compute_data_values(data, read.catalog, read.data_elements)
+    out = interop.compute_data_values(data, read.catalog, read.data_elements)
     assert out["indicator"].tolist() == ["test_sb"]
     assert out["value"].tolist() == [pytest.approx(0.5)]  # 5 / 1000 x 100, as DHIS2 computes
 
@@ -257,13 +257,13 @@ def test_bad_dhis2_metadata_is_refused_naming_the_indicator(change: Any, message
     metadata = foreign()
     change(metadata)
     with pytest.raises(mch.DefinitionError, match=message):
-        export.read_dhis2_metadata(metadata)
+        interop.read_dhis2_metadata(metadata)
 
 
 def test_metadata_from_a_file(tmp_path: Path) -> None:
     path = tmp_path / "metadata.json"
     path.write_text(json.dumps(foreign()), encoding="utf-8")
-    assert list(export.read_dhis2_metadata(path).catalog) == ["test_sb", "test_anc4_cov"]
+    assert list(interop.read_dhis2_metadata(path).catalog) == ["test_sb", "test_anc4_cov"]
 
 
 def test_unsupported_indicators_can_be_skipped_and_listed() -> None:
@@ -274,8 +274,8 @@ def test_unsupported_indicators_can_be_skipped_and_listed() -> None:
         _indicator("TEST_COUNT", f"#{{{UID['ANC4']}}}", "1", indicatorType={"id": "NumberType"})
     )
     with pytest.raises(mch.DefinitionError, match="'TEST_COUNT'"):
-        export.read_dhis2_metadata(metadata)
-    read = export.read_dhis2_metadata(metadata, skip_unsupported=True)
+        interop.read_dhis2_metadata(metadata)
+    read = interop.read_dhis2_metadata(metadata, skip_unsupported=True)
     assert list(read.catalog) == ["test_sb", "test_anc4_cov"]
     ((label, reason),) = read.skipped.items()
     assert "'TEST_COUNT'" in label and "is a number" in reason

@@ -1,39 +1,59 @@
-"""HTML views for notebooks: an indicator's card, a result's table, the catalog, a target.
+"""How the model's objects read: one-line reprs, notebook HTML cards, labels in words.
 
-The model classes' ``_repr_html_`` methods hand themselves to these functions, so
-the rendering lives beside :mod:`mch_indicators._render` (text and Markdown) and the
-models stay data. Every piece of text that comes from a definition or a user is
-escaped; a large result is summarised (its first and last rows and the count of each
-flag), never dumped. Field names are bilingual, from :mod:`mch_indicators._labels`.
-Nothing is computed here.
+This module stands BELOW the model (:mod:`mch_indicators._model`, ``_result``,
+``_targets``, ``_catalog``): the models' ``__repr__`` and ``_repr_html_`` are
+one-line methods that hand the object to a function here, and this module
+imports no model, catalog or format, only the label table, the units and the
+flags. So the models stay data and the import graph stays one-way (pandas hands
+its frames to the formatters of ``pandas.io.formats`` the same way).
+
+The one thing a card shows that lies above the model, an indicator's variants
+and targets in the built-in catalog, comes through the
+:data:`~mch_indicators._hooks.indicator_context` hook, which the package plugs
+in when it is imported (see :mod:`mch_indicators._hooks` for why a hook and not
+an import). A catalog hands its indicators grouped by domain.
+
+Every piece of text that comes from a definition or a user is escaped; a large
+result is summarised (its first and last rows and the count of each flag), never
+dumped. Field names are bilingual, from :mod:`mch_indicators._labels`. Nothing is
+computed here.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from html import escape
 from itertools import count
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mch_indicators._hooks import indicator_context
 from mch_indicators._labels import label, upper_first
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators._validate import level_label
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
-    from mch_indicators._catalog import Catalog
-    from mch_indicators._model import Indicator
+    from mch_indicators._model import Indicator, Parameters, Source, Term
     from mch_indicators._result import Result
     from mch_indicators._targets import Target
 
 __all__ = [
     "MAX_ROWS",
     "catalog_html",
+    "code_labels",
+    "criteria_label",
     "indicator_html",
     "indicator_repr",
+    "parameter_label",
     "result_html",
+    "source_label",
     "target_html",
+    "target_label",
     "target_repr",
+    "unit_label",
 ]
 
 #: Results with more rows than this show their first and last rows only.
@@ -82,8 +102,64 @@ def _rows(rows: list[tuple[str, str]]) -> str:
 
 
 def _unit(unit: str) -> str:
+    return escape(unit_label(unit))
+
+
+# -- labels in words (also the command line's and the docs' text) -------------------------
+
+
+def unit_label(unit: str) -> str:
+    """``per 100,000 live births (per 100,000; /10万)``: the unit in words, symbol and Chinese.
+
+    Examples
+    --------
+    >>> unit_label("per_100k")
+    'per 100,000 (per 100,000; /10万)'
+    """
     spec = resolve_unit(unit)
-    return escape(f"{spec.per or spec.name} ({spec.symbol or spec.name}; {spec.zh or '-'})")
+    return f"{spec.per or spec.name} ({spec.symbol or spec.name}; {spec.zh or '-'})"
+
+
+def code_labels(indicator: Indicator) -> list[str]:
+    """``SDG 3.1.1``, ``GHO MDG_0000000026 (unverified)``...: every cross-walk code."""
+    return [
+        f"{system.upper()} {code}"
+        + (" (unverified)" if system in indicator.codes.unverified else "")
+        for system, code in indicator.codes.items()
+    ]
+
+
+def _plain(value: str | float) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def criteria_label(term: Term) -> str:
+    """``gestation_weeks_min = 28, ...``, or ``""`` for a term without criteria."""
+    criteria = term.criteria.model_dump(exclude_none=True)
+    return ", ".join(f"{k} = {_plain(v)}" for k, v in criteria.items())
+
+
+def parameter_label(parameters: Parameters) -> str:
+    """``gestation_weeks_min = 22, ...``: how a variant differs, or ``""``."""
+    return ", ".join(f"{k} = {_plain(v)}" for k, v in parameters.items())
+
+
+def source_label(source: Source, *, markdown: bool = False) -> str:
+    """A source as cited: document, section, URL, and whether it is the primary text."""
+    document = f"[{source.document}]({source.url})" if markdown and source.url else source.document
+    text = document + (f", {source.section}" if source.section else "")
+    if source.url and not markdown:
+        text += f" <{source.url}>"
+    if source.key:
+        text += f" [{source.key}]"
+    return text + (" (primary)" if source.primary else " (secondary)")
+
+
+def target_label(target: Target) -> str:
+    """``≤ 12 per 100,000 by 2030, scope``: a target's rule, year and scope."""
+    when = f" by {target.year}" if target.year else " (standing criterion)"
+    scope = f", {target.scope}" if target.scope else ""
+    return f"{target.rule}{when}{scope}"
 
 
 # -- indicators ---------------------------------------------------------------------------
@@ -129,9 +205,7 @@ def _formula(indicator: Indicator) -> str:
 
 def indicator_html(indicator: Indicator) -> str:
     """A definition card: names, formula, unit, kind, direction, sources, variants, targets."""
-    from mch_indicators._render import code_labels, parameter_label, source_label, target_label
-
-    family, targets = _family_and_targets(indicator)
+    family, targets = indicator_context(indicator)
     rows = [
         (_field("unit"), _unit(indicator.unit)),
         (_field("kind"), _both("kinds", indicator.kind.value)),
@@ -178,17 +252,6 @@ def _details(summary: str, size: int, body: str) -> str:
     return f"<details><summary>{summary} ({size})</summary>{body}</details>"
 
 
-def _family_and_targets(indicator: Indicator) -> tuple[list[Indicator], list[Target]]:
-    """The built-in family and targets of a built-in indicator; none for your own."""
-    from mch_indicators._catalog import builtin_catalog
-    from mch_indicators._targets import targets_for
-
-    catalog = builtin_catalog()
-    if catalog.get(indicator.id) != indicator:
-        return [], []
-    return list(catalog.variants(indicator)), list(targets_for(indicator))
-
-
 # -- results ------------------------------------------------------------------------------
 
 
@@ -205,9 +268,6 @@ def _positions(size: int) -> list[int | None]:
 
 def result_html(result: Result) -> str:
     """A rounded table of a result with its flags and their legend; large ones summarised."""
-    from mch_indicators._result import level_label
-    from mch_indicators.stats._flags import Flag
-
     places = result.indicator.decimals
     spec = resolve_unit(result.unit)
     level = level_label(result.confidence[0])
@@ -269,18 +329,17 @@ def result_html(result: Result) -> str:
 # -- catalog ------------------------------------------------------------------------------
 
 
-def catalog_html(catalog: Catalog) -> str:
-    """The catalog as a table grouped by domain, with a search box that filters the rows.
+def catalog_html(domains: Mapping[str, Sequence[Indicator]]) -> str:
+    """A catalog as a table grouped by domain, with a search box that filters the rows.
 
-    The domains open on a click; the search box (a few lines of script, where a
-    page allows them) shows the matching rows and opens their domains.
+    ``domains`` maps each domain (its value, ``"maternal_mortality"``...) to its
+    indicators, in the order to show. The domains open on a click; the search box
+    (a few lines of script, where a page allows them) shows the matching rows and
+    opens their domains.
     """
-    from mch_indicators._model import Domain
-
     uid = f"mch-catalog-{next(_ids)}"
     groups = []
-    for domain in Domain:
-        members = catalog.filter(domain=domain)
+    for domain, members in domains.items():
         if not members:
             continue
         rows = "".join(
@@ -293,7 +352,7 @@ def catalog_html(catalog: Catalog) -> str:
             for i in members
         )
         groups.append(
-            f"<details><summary><strong>{_both('domains', domain.value)}</strong> "
+            f"<details><summary><strong>{_both('domains', domain)}</strong> "
             f"({len(members)})</summary><table>{rows}</table></details>"
         )
     search = (
@@ -304,7 +363,8 @@ def catalog_html(catalog: Catalog) -> str:
         ';d.open=q.length>0&&n>0})" '
         "style='width:28em;max-width:100%'>"
     )
-    title = f"<div><strong>{_both('text', 'catalog')}</strong> ({len(catalog)})</div>"
+    size = sum(len(members) for members in domains.values())
+    title = f"<div><strong>{_both('text', 'catalog')}</strong> ({size})</div>"
     return _card(f"{title}{search}<div id='{uid}'>{''.join(groups)}</div>")
 
 
@@ -326,8 +386,6 @@ def target_repr(target: Target) -> str:
 
 def target_html(target: Target) -> str:
     """A target's card: plan, indicator, rule, year, the plan's own words, sources."""
-    from mch_indicators._render import source_label, target_label
-
     rows = [
         (_field("plan"), escape(f"{target.plan.name.en} · {target.plan.name.zh}")),
         (_field("target"), escape(target_label(target))),

@@ -1,0 +1,107 @@
+"""Late bindings: what a lower layer asks of a higher one, plugged in at run time.
+
+The model stands below the catalog, the targets and the export formats, and never
+imports them, not even inside a function. Three things still cross that line:
+
+- an indicator's notebook card lists its variants and its targets, which the
+  catalog and the targets know (:data:`indicator_context`);
+- ``Catalog.to_frame`` and ``Catalog.to_json``, kept one release as deprecated
+  shims, write through :mod:`mch_indicators.export` (:data:`catalog_frame`,
+  :data:`catalog_json`);
+- ``df.mch`` is registered with pandas the first time the library loads pandas
+  (:data:`pandas_loaded`, called by :func:`mch_indicators._optional.pandas`).
+
+So the lower module calls a :class:`Hook` defined here, at the bottom of the
+house, and :mod:`mch_indicators._wiring` plugs the implementation in when
+``mch_indicators`` is imported: the package's ``__init__`` runs before any of
+its modules, so a hook is always plugged by the time it is called. This is how
+pandas meets IPython: the table of formatters belongs to the lower side, and the
+side that knows how to draw fills it. The alternative, a function-level import
+of the higher module, would make the import graph circular.
+
+>>> greet: Hook[[str], str] = Hook("greet", fallback=lambda name: "hello")
+>>> greet("Li")
+'hello'
+>>> _ = greet.plug(lambda name: f"hello {name}")
+>>> greet("Li")
+'hello Li'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from mch_indicators._catalog import Catalog
+    from mch_indicators._model import Indicator
+    from mch_indicators._targets import Target
+
+__all__ = [
+    "Hook",
+    "catalog_frame",
+    "catalog_json",
+    "indicator_context",
+    "pandas_loaded",
+]
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class Hook(Generic[P, R]):
+    """One function a lower module calls and a higher one provides.
+
+    Until something is plugged in, a call runs ``fallback``, or raises
+    :class:`RuntimeError` naming the hook when there is none.
+    """
+
+    def __init__(self, name: str, *, fallback: Callable[P, R] | None = None) -> None:
+        self.name = name
+        self._fallback = fallback
+        self._function: Callable[P, R] | None = None
+
+    def plug(self, function: Callable[P, R]) -> Callable[P, R]:
+        """Provide the implementation (the last one plugged wins); returns ``function``."""
+        self._function = function
+        return function
+
+    @property
+    def plugged(self) -> bool:
+        """Whether an implementation was plugged in."""
+        return self._function is not None
+
+    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+        function = self._function or self._fallback
+        if function is None:
+            raise RuntimeError(f"the hook {self.name!r} is not plugged in (import mch_indicators)")
+        return function(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<Hook {self.name}: {'plugged' if self.plugged else 'fallback'}>"
+
+
+def _no_context(indicator: Indicator) -> tuple[Sequence[Indicator], Sequence[Target]]:
+    return (), ()
+
+
+def _nothing(pandas: ModuleType) -> None:
+    return None
+
+
+#: An indicator's family (its variants) and targets in the built-in catalog, for its
+#: notebook card; nothing for an indicator of your own.
+indicator_context: Hook[[Indicator], tuple[Sequence[Indicator], Sequence[Target]]] = Hook(
+    "indicator_context", fallback=_no_context
+)
+
+#: ``export.catalog_frame(catalog)``, for the deprecated ``Catalog.to_frame()``.
+catalog_frame: Hook[[Catalog], Any] = Hook("catalog_frame")
+
+#: ``export.catalog_json(catalog, ids, indent=indent, targets=False)``, for the
+#: deprecated ``Catalog.to_json()``.
+catalog_json: Hook[[Catalog, Sequence[str] | None, int | None], str] = Hook("catalog_json")
+
+#: Called with the pandas module the first time the library loads it (``df.mch``).
+pandas_loaded: Hook[[ModuleType], None] = Hook("pandas_loaded", fallback=_nothing)
