@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 import mch_indicators as mch
-from mch_indicators import export
+from mch_indicators import export, interop
 from mch_indicators.export import dhis2_uid
 
 DEATHS = dhis2_uid("dataElement", "maternal_deaths")
@@ -45,7 +45,7 @@ def values(*rows: tuple[str, str, str]) -> dict[str, Any]:
 )
 def test_malformed_data_value_sets_are_typed_errors(document, message):
     with pytest.raises(mch.InvalidInputError, match=message) as caught:
-        export.read_data_value_set(document)
+        interop.read_data_value_set(document)
     assert len(str(caught.value)) < 300  # a 5,000-digit value is not quoted whole
 
 
@@ -69,9 +69,9 @@ def test_malformed_files_are_typed_errors_naming_the_file(tmp_path, name, conten
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(mch.InvalidInputError, match=message):
-        export.read_data_value_set(path)
+        interop.read_data_value_set(path)
     with pytest.raises(mch.InvalidInputError, match=message):
-        export.compute_data_values(path)
+        interop.compute_data_values(path)
 
 
 def foreign(**extra: Any) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def foreign(**extra: Any) -> dict[str, Any]:
 
 
 def test_the_small_foreign_metadata_reads():
-    assert list(export.read_dhis2_metadata(foreign()).catalog) == ["anc4_rate"]
+    assert list(interop.read_dhis2_metadata(foreign()).catalog) == ["anc4_rate"]
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_the_small_foreign_metadata_reads():
 )  # fmt: skip
 def test_malformed_metadata_is_a_typed_error_naming_the_place(metadata, message):
     with pytest.raises(mch.InvalidInputError, match=message):
-        export.read_dhis2_metadata(metadata)
+        interop.read_dhis2_metadata(metadata)
 
 
 def test_a_definition_attribute_that_is_not_json_is_a_definition_error():
@@ -119,14 +119,14 @@ def test_a_definition_attribute_that_is_not_json_is_a_definition_error():
     for value in ("{not json", "[1, 2]", '"x"', "[" * 5000 + "]" * 5000):
         indicator["attributeValues"][0]["value"] = value
         with pytest.raises(mch.DefinitionError, match="stillbirth_rate"):
-            export.read_dhis2_metadata(package)
+            interop.read_dhis2_metadata(package)
 
 
 def test_metadata_files_are_read_by_the_bounded_reader(tmp_path: Path):
     path = tmp_path / "metadata.json"
     path.write_text('{"indicators": ' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8")
     with pytest.raises(mch.InvalidInputError, match=r"metadata\.json: not valid JSON"):
-        export.read_dhis2_metadata(path)
+        interop.read_dhis2_metadata(path)
 
 
 # -- the same value twice --------------------------------------------------------------
@@ -137,22 +137,22 @@ def test_a_value_reported_twice_is_an_error_naming_its_key():
         (DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954"), (DEATHS, "ouA", "2")
     )  # the same deaths sent twice: summed, MMR 14.84 for 7.42
     with pytest.raises(mch.InvalidInputError, match="reported twice") as caught:
-        export.compute_data_values(twice, indicators=["MMR"])
+        interop.compute_data_values(twice, indicators=["MMR"])
     message = str(caught.value)
     assert DEATHS in message and "ouA" in message and "2024" in message
     assert "data values 1 and 3" in message
     with pytest.raises(mch.InvalidInputError, match="reported twice"):
-        export.read_data_value_set(twice)
+        interop.read_data_value_set(twice)
 
 
 def test_values_reported_twice_are_summed_only_when_asked():
     twice = values((DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954"), (DEATHS, "ouA", "2"))
-    summed = export.compute_data_values(twice, indicators=["MMR"], duplicates="sum")
+    summed = interop.compute_data_values(twice, indicators=["MMR"], duplicates="sum")
     assert summed["numerator"].tolist() == [4.0]
-    table = export.read_data_value_set(twice, duplicates="sum")
+    table = interop.read_data_value_set(twice, duplicates="sum")
     assert sorted(table["value"].tolist()) == [4.0, 26954.0]
     with pytest.raises(mch.InvalidInputError, match="duplicates must be"):
-        export.read_data_value_set(twice, duplicates="add")
+        interop.read_data_value_set(twice, duplicates="add")
 
 
 def test_keys_that_differ_in_a_combination_are_not_duplicates(tmp_path):
@@ -165,18 +165,18 @@ def test_keys_that_differ_in_a_combination_are_not_duplicates(tmp_path):
         f"{BIRTHS},2024,ouA,cocMale0001,aoc,26954\n",
         encoding="utf-8",
     )
-    out = export.compute_data_values(path, indicators=["MMR"])
+    out = interop.compute_data_values(path, indicators=["MMR"])
     assert out["numerator"].tolist() == [7.0]
     path.write_text(path.read_text() + f"{DEATHS},2024,ouA,cocFemale001,aoc2,4\n")
     with pytest.raises(mch.InvalidInputError, match=r"lines 4 and 6"):
-        export.compute_data_values(path, indicators=["MMR"])
+        interop.compute_data_values(path, indicators=["MMR"])
 
 
 def test_a_table_of_values_is_checked_for_duplicates_too():
-    table = export.read_data_value_set(values((DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954")))
+    table = interop.read_data_value_set(values((DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954")))
     doubled = table.iloc[[0, 1, 0]]
     with pytest.raises(mch.InvalidInputError, match="reported twice"):
-        export.compute_data_values(doubled, indicators=["MMR"])
+        interop.compute_data_values(doubled, indicators=["MMR"])
 
 
 def test_a_value_mapped_to_one_term_by_its_element_and_its_combination_counts_once():
@@ -185,7 +185,7 @@ def test_a_value_mapped_to_one_term_by_its_element_and_its_combination_counts_on
         {"dataElement": "de2", "value": "26954"},
     ]}  # fmt: skip
     mapping = {"de1": "maternal_deaths", "de1.coc1": "maternal_deaths", "de2": "live_births"}
-    out = export.compute_data_values(data, data_elements=mapping, indicators=["MMR"])
+    out = interop.compute_data_values(data, data_elements=mapping, indicators=["MMR"])
     assert out["numerator"].tolist() == [2.0]
 
 
@@ -193,6 +193,6 @@ def test_the_json_document_read_from_a_file_and_given_parsed_agree(tmp_path):
     document = values((DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954"))
     path = tmp_path / "values.json"
     path.write_text(json.dumps(document), encoding="utf-8")
-    a = export.compute_data_values(path, indicators=["MMR"])
-    b = export.compute_data_values(document, indicators=["MMR"])
+    a = interop.compute_data_values(path, indicators=["MMR"])
+    b = interop.compute_data_values(document, indicators=["MMR"])
     assert a["value"].tolist() == b["value"].tolist() == [pytest.approx(2 / 26954 * 1e5)]
