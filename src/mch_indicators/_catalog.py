@@ -9,7 +9,6 @@ validated by the pydantic models once, on first use, and cached.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -25,10 +24,12 @@ from mch_indicators._documents import read_document
 from mch_indicators._errors import (
     AmbiguousIndicatorError,
     DefinitionError,
+    InvalidInputError,
     UnknownIndicatorError,
 )
 from mch_indicators._hooks import catalog_frame, catalog_json
 from mch_indicators._model import Domain, Indicator, Kind, Term
+from mch_indicators._validate import quoted
 
 __all__ = ["Catalog", "builtin_catalog", "load_definitions", "normalize_key"]
 
@@ -249,8 +250,7 @@ class Catalog(Mapping[str, Indicator]):
         """
         if isinstance(key, Indicator):
             return key
-        if not isinstance(key, str):
-            raise TypeError(f"indicator key must be text, got {type(key).__name__}")
+        _check_text(key, "indicator key", "an id, name, alias or code such as 'MMR'")
         if key in self._indicators:
             return self._indicators[key]
         folded = normalize_key(key)
@@ -354,6 +354,11 @@ class Catalog(Mapping[str, Indicator]):
         >>> mch.catalog.search("新生儿死亡")[0].id
         'neonatal_mortality_rate'
         """
+        _check_text(query, "search query", "a few characters or words such as '死亡率'")
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
+            raise InvalidInputError(f"limit must be a whole number >= 0 or None, got {limit!r}")
         wanted = normalize_key(query)
         if not wanted:
             return []
@@ -384,6 +389,14 @@ class Catalog(Mapping[str, Indicator]):
             [*self.values(), *other.values()],
             {**self._terms, **other._terms},
             roots={**self._roots, **other._roots},
+        )
+
+
+def _check_text(value: object, what: str, example: str) -> None:
+    """Raise :class:`InvalidInputError` unless ``value`` is text (str), naming what it is."""
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"{what} must be text ({example}), got {type(value).__name__} {quoted(value)}"
         )
 
 

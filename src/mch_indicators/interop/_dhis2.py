@@ -32,6 +32,7 @@ from mch_indicators._documents import parse_document, read_document, read_text
 from mch_indicators._errors import DefinitionError, InvalidInputError
 from mch_indicators._model import Direction, Domain, Indicator, Kind, Term
 from mch_indicators._unitspec import UnitSpec, resolve_unit, unit_specs
+from mch_indicators._validate import quoted
 from mch_indicators.export._dhis2 import DEFINITION_ATTRIBUTE, dhis2_uid, type_code
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def _objects(item: Mapping[str, Any], key: str, where: str) -> list[Mapping[str,
     for position, member in enumerate(value, start=1):
         if not isinstance(member, Mapping):
             raise InvalidInputError(
-                f"{where}: {key} #{position} is not an object ({_short(member)})"
+                f"{where}: {key} #{position} is not an object ({quoted(member)})"
             )
     return value
 
@@ -122,15 +123,6 @@ def _uids(items: list[Mapping[str, Any]], key: str, where: str) -> list[str]:
             raise InvalidInputError(f"{where}: {key} #{position} has no text 'id'")
         found.append(uid)
     return found
-
-
-def _short(value: object) -> str:
-    """``repr(value)`` cut to 40 characters (a 5,000-digit number is not quoted whole)."""
-    try:
-        text = repr(value)
-    except ValueError:  # an int too long for Python to print
-        return "a number too long to print"
-    return text if len(text) <= 40 else text[:39] + "…"
 
 
 def _slug(text: str) -> str:
@@ -489,7 +481,7 @@ def _json_records(data: Mapping[str, Any], origin: str) -> list[_Record]:
     for position, value in enumerate(listed, start=1):
         if not isinstance(value, Mapping):
             raise InvalidInputError(
-                f"{origin}: data value {position} is not an object ({_short(value)})"
+                f"{origin}: data value {position} is not an object ({quoted(value)})"
             )
         records.append((f"data value {position}", {**defaults, **value}))
     return records
@@ -502,9 +494,9 @@ def _value(record: Mapping[str, Any], where: str, origin: str) -> float:
     except ValueError:  # not a number, or an int too long to write out
         value = float("nan")
     if not value >= 0 or value == float("inf"):
-        key = ", ".join(_short(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
+        key = ", ".join(quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
         raise InvalidInputError(
-            f"{origin}: {where} ({key}): {_short(record.get('value'))} is not a non-negative "
+            f"{origin}: {where} ({key}): {quoted(record.get('value'))} is not a non-negative "
             "number",
             row=int(where.rpartition(" ")[2]),
             column="value",

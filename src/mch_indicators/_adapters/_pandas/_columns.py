@@ -20,7 +20,6 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import describe_bad_number, parse_numbers
 from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
-from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR
 from mch_indicators.stats._flags import Flag, flag_labels
 
 if TYPE_CHECKING:
