@@ -265,3 +265,61 @@ toml_values = st.recursive(
     ),
     max_leaves=6,
 )
+
+
+# -- hostile numbers (docs/bad-input.md: no warning escapes) --------------------------------
+#
+# Counts and values at the edges where arithmetic breaks: all zero, all equal to the
+# denominator, one enormous next to tiny ones, 2**53 itself, subnormal denominators,
+# missing ones. A function fed these either refuses them with a typed error or returns
+# numbers; a warning escaping (divide by zero, overflow in exp) is a failure.
+
+#: One count at an edge, or an ordinary one.
+edge_counts = st.one_of(
+    st.sampled_from([0.0, 1.0, 2.0, 9.0, 10.0, 2.0**53, 2.0**53 - 1, 1e15, float("nan")]),
+    st.integers(0, 10**6).map(float),
+    st.floats(2.0**-53, 1.0),
+    st.floats(0.0, 2.0**53),
+)
+
+
+@st.composite
+def edge_count_pairs(draw: st.DrawFn, size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Numerators and denominators at the edges: all zero, x = n, one huge among small..."""
+    length = size if size is not None else draw(st.integers(1, 6))
+    shape = draw(st.sampled_from(["any", "zero events", "x = n", "one huge", "equal"]))
+    n = np.array(draw(st.lists(edge_counts, min_size=length, max_size=length)))
+    x = np.array(draw(st.lists(edge_counts, min_size=length, max_size=length)))
+    if shape == "zero events":
+        x = np.zeros(length)
+    elif shape == "x = n":
+        x = n.copy()
+    elif shape == "one huge":
+        x, n = np.ones(length), np.full(length, 10.0)
+        x[0], n[0] = 2.0**52, 2.0**53
+    elif shape == "equal":
+        x, n = np.full(length, x[0]), np.full(length, n[0])
+    return x, n
+
+
+#: Years that are years: recent, ancient, negative (years before an epoch), far ahead.
+edge_years = st.one_of(
+    st.integers(1990, 2030), st.integers(-50, 50), st.sampled_from([-2020, 0, 3000, 10**6])
+)
+
+
+@st.composite
+def edge_series(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One or two series of counts over consecutive years at the edges (a last year of
+    20,000 events in 10,000 births, all events in one year, zero everywhere...)."""
+    points = draw(st.integers(3, 7))
+    start = draw(edge_years)
+    years = np.arange(start, start + points, dtype=float)
+    series = draw(st.integers(1, 2))
+    x = np.array([draw(st.lists(edge_counts, min_size=points, max_size=points))
+                  for _ in range(series)])  # fmt: skip
+    n = np.array([draw(st.lists(st.one_of(st.just(10_000.0), edge_counts), min_size=points,
+                                max_size=points)) for _ in range(series)])  # fmt: skip
+    if draw(st.booleans()):  # a jump in the last year: 20,000 events in 10,000 births
+        x[:, :-1], x[:, -1], n[:] = 1.0, 20_000.0, 10_000.0
+    return x, n, years

@@ -59,8 +59,9 @@ def test_rate_ratio_matches_statsmodels(x1: int, n1: int, x2: int, n2: int) -> N
     assert float(got.lower) == pytest.approx(ratio_low, rel=1e-8, abs=1e-300)
     if high < 1:
         assert float(got.upper) == pytest.approx(high / (1 - high) * n2 / n1, rel=1e-8)
-    else:
-        assert np.isinf(got.upper)
+    else:  # no events in the second: the ratio and its upper limit are infinite, given as NaN
+        assert np.isnan(got.upper) and np.isnan(got.ratio)
+        assert got.flags == stats.Flag.ZERO_DENOMINATOR
 
 
 @given(

@@ -42,7 +42,8 @@ def _threshold(value: object, name: str, *, allow_inf: bool = False) -> float:
 def relative_standard_error(x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> FloatArray:
     """Relative standard error of x/n: 1/√x (Poisson) or √((n − x)/(n x)) (binomial).
 
-    Infinite at x = 0; NaN where a count is missing or n is 0.
+    Infinite at x = 0 (and n above 0); NaN where a count is missing, n is 0, or
+    (binomial) x is above n.
 
     Examples
     --------
@@ -55,7 +56,7 @@ def relative_standard_error(x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: boo
             rse = np.sqrt((base - counts) / (base * counts))
             rse = np.where(base > 0, rse, np.nan)
         else:
-            rse = 1.0 / np.sqrt(counts)
+            rse = np.where(base > 0, 1.0 / np.sqrt(counts), np.nan)
     return np.asarray(rse, dtype=np.float64)
 
 
