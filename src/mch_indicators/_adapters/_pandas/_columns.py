@@ -149,7 +149,9 @@ def _held(dtype: Any) -> Values:
     return Values.TEXT  # object, string, dates...: read cell by cell with the grammar
 
 
-def numbers(frame: pd.DataFrame, column: str, *, denominator: bool = False) -> FloatArray:
+def numbers(
+    frame: pd.DataFrame, column: str, *, denominator: bool = False, counts: bool = True
+) -> FloatArray:
     """A count column as float64 (missing values as NaN), or an error naming the row.
 
     The rules are those of every table library (:mod:`mch_indicators._adapters._counts`):
@@ -157,7 +159,9 @@ def numbers(frame: pd.DataFrame, column: str, *, denominator: bool = False) -> F
     any rounding; text columns are read with the grammar of numbers of
     :func:`mch_indicators.read_table` (``26,954``; never ``9,5``); booleans are
     refused. Negative and infinite counts are refused with the label of the
-    first such row.
+    first such row. ``counts=False`` reads numbers that are not counts (years,
+    indicator values) by the same rules, refusing only infinite ones: a
+    negative year is a year.
     """
     pd = pandas()
     series = frame[column]
@@ -166,7 +170,7 @@ def numbers(frame: pd.DataFrame, column: str, *, denominator: bool = False) -> F
     held = _held(series.dtype)
     if held in (Values.BOOLEANS, Values.COMPLEX):
         refuse_values(column, held, series.dtype, cast=_cast_hint(column, "int64"))
-    if held is Values.INTEGERS:
+    if held is Values.INTEGERS and counts:
         exact = series.to_numpy(dtype=np.int64 if series.dtype.kind != "u" else np.uint64,
                                 na_value=0)  # fmt: skip
         check_integers(exact, column, lambda position: label_of(frame.index, position))
@@ -174,7 +178,14 @@ def numbers(frame: pd.DataFrame, column: str, *, denominator: bool = False) -> F
         values: FloatArray = series.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         values = _text_numbers(frame, column)
-    check_count_range(values, frame.index, column, denominator=denominator)
+    if counts:
+        check_count_range(values, frame.index, column, denominator=denominator)
+    elif np.isinf(values).any():
+        position = int(np.flatnonzero(np.isinf(values))[0])
+        raise InvalidInputError(
+            f"must hold finite numbers ({values[position]:g})",
+            column=column, row=label_of(frame.index, position),
+        )  # fmt: skip
     return values
 
 

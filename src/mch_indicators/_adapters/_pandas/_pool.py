@@ -138,7 +138,7 @@ def rolling_sums(
 ) -> pd.DataFrame:
     """Sums over ``window`` consecutive values of ``over`` within the other keys."""
     others = [k for k in keys if k != over]
-    steps = numbers(sums, over)
+    steps = numbers(sums, over, counts=False)
     if np.any(np.isnan(steps)) or np.any(steps != np.round(steps)):
         raise InvalidInputError(f"column {over!r} must hold whole numbers (years) to roll over")
     ordered = sums.sort_values([*others, over], kind="stable").reset_index(drop=True)

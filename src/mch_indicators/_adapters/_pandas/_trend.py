@@ -154,7 +154,7 @@ def _add_target(
         )
     base = None
     if baseline is not None:
-        values = numbers(frame, baseline)
+        values = numbers(frame, baseline, counts=False)
         base = np.full(groups, np.nan)
         base[codes] = values
     assessed = project_target(target, fitted, unit=indicator.unit, baseline=base)
@@ -273,7 +273,7 @@ def _fit(
     require(frame, [*keys, period], "column")
     num, den = count_columns(frame, chosen, numerator, denominator)
     counts = check_counts(frame, [num, den], [*keys, period])
-    times = numbers(frame, period)
+    times = numbers(frame, period, counts=False)  # years: -5 is a year, not a bad count
     bad = ~np.isfinite(times) | (times != np.round(times))
     if bad.any():
         first = int(np.argmax(bad))
