@@ -21,3 +21,21 @@ def best_of(function: Callable[[], Any], repeats: int, *, warm_up: bool | None =
         function()
         best = min(best, time.perf_counter() - start)
     return best
+
+
+def interleaved(
+    functions: dict[str, Callable[[], Any]], rounds: int
+) -> dict[str, list[tuple[float, float]]]:
+    """(wall, CPU) seconds of each function in each of ``rounds`` rounds, taken in turn.
+
+    Round r runs every function once before round r + 1 starts, so that a change of
+    the machine's load falls on all of them alike. CPU time is the process's
+    (all threads), from :func:`time.process_time`.
+    """
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in functions}
+    for _ in range(rounds):
+        for name, function in functions.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            function()
+            times[name].append((time.perf_counter() - wall, time.process_time() - cpu))
+    return times

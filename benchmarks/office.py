@@ -39,7 +39,8 @@ def make_table(rows: int) -> pd.DataFrame:
     example = mch.read_table(folder / "example_office.csv")
     rng = np.random.default_rng(14)
     table = example.iloc[rng.integers(0, len(example), rows)].reset_index(drop=True)
-    table["县区"] = [f"{name}{i // 60:05d}" for i, name in enumerate(table["县区"])]
+    # one unit per row: a county and year once (two rows of one unit and period are an error)
+    table["县区"] = [f"{name}{i:06d}" for i, name in enumerate(table["县区"])]
     return table
 
 

@@ -90,7 +90,8 @@ def as_engine(frame: Any, engine: str) -> Any:
         return pa.Table.from_pandas(frame, preserve_index=False)
     if engine == "duckdb":
         duckdb = pytest.importorskip("duckdb")
-        return duckdb.connect().from_arrow(as_engine(frame, "pyarrow"))
+        # the default connection: it outlives the relation
+        return duckdb.from_arrow(as_engine(frame, "pyarrow"))
     dd = pytest.importorskip("dask.dataframe")
     return dd.from_pandas(frame, npartitions=2)
 

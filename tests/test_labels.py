@@ -93,8 +93,8 @@ def test_the_file_is_what_the_module_serves():
 def test_there_is_one_label_file_and_the_style_file_holds_no_text():
     folder = Path(str(DEFINITIONS))
     assert sorted(p.name for p in folder.glob("*.toml")) == [
-        "labels.toml", "plot_style.toml", "standard_populations.toml", "targets.toml",
-        "units.toml",
+        "labels.toml", "office_tables.toml", "plot_style.toml", "standard_populations.toml",
+        "targets.toml", "units.toml", "validation_rules.toml",
     ]  # fmt: skip
     style = tomllib.loads((folder / "plot_style.toml").read_text("utf-8"))
 

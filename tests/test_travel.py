@@ -34,8 +34,12 @@ def _objects() -> dict[str, object]:
         "target": mch.targets_for("MMR", plan="healthy_china_2030")[0],
         "standard population": mch.standard_population("esp_2013"),
         "reliability": mch.Reliability(min_events=10),
+        "read limits": mch.ReadLimits(cells=1000),
         "suppression": mch.Suppression.nchs(),
         "estimate": stats.proportion([9856, 0], [12345, 10]),
+        "joinpoint": stats.joinpoint(
+            [100, 90, 81, 73, 66, 66, 67, 67, 68, 69, 70], 10000, range(2013, 2024)
+        ),
     }
 
 
@@ -57,6 +61,16 @@ def _same(a: object, b: object) -> bool:
             np.array_equal(getattr(a, f), getattr(b, f), equal_nan=True)
             for f in ("value", "lower", "upper", "flags")
         ) and (a.confidence, a.method) == (b.confidence, b.method)
+    if isinstance(a, stats.Joinpoint):
+        assert isinstance(b, stats.Joinpoint)
+        return all(
+            np.array_equal(getattr(a, f), getattr(b, f), equal_nan=True)
+            for f in ("joinpoint_year", "apc", "apc_lower", "fitted", "covariance")
+        ) and (a.model, a.selection, a.reason.tolist()) == (
+            b.model,
+            b.selection,
+            b.reason.tolist(),
+        )
     return a == b
 
 

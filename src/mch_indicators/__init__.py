@@ -20,7 +20,7 @@ start with an underscore are private. A name goes where its rule says:
     :func:`to_excel`); counting records (:func:`count_records`); the errors.
 :mod:`mch_indicators.stats`
     The statistics on plain arrays: numpy in, numpy out, no catalog. A top-level function
-    may share its name with one of these (``trend``, ``dsr``, ``isr``, ``required_arr``):
+    may share its name with one of these (``trend``, ``joinpoint``, ``dsr``, ``required_arr``):
     it is the same statistic taking what the catalog knows (an indicator, a ``Target``,
     a table), and it gives the same numbers. A statistic that needs nothing from the
     catalog lives in ``stats`` only.
@@ -68,6 +68,7 @@ from mch_indicators._wiring import install as _install
 if TYPE_CHECKING:
     from mch_indicators import export, interop, plot, records, stats, units
     from mch_indicators._adapters._pandas._match import ColumnMatch, match_columns
+    from mch_indicators._adapters._pandas._validate import validate
     from mch_indicators._api import (
         compare,
         compute,
@@ -75,13 +76,16 @@ if TYPE_CHECKING:
         funnel,
         get,
         isr,
+        joinpoint,
         pool,
         search,
         trend,
         trend_line,
     )
     from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._checks import checks
     from mch_indicators._io import read_table
+    from mch_indicators._io._bounds import ReadLimits
     from mch_indicators._model import (
         Codes,
         Criteria,
@@ -141,6 +145,7 @@ __all__ = [
     "Parameters",
     "Plan",
     "Progress",
+    "ReadLimits",
     "RecordCounts",
     "RecordResults",
     "Reliability",
@@ -158,6 +163,7 @@ __all__ = [
     "__version__",
     "assess_target",
     "catalog",
+    "checks",
     "compare",
     "compute",
     "compute_records",
@@ -168,6 +174,7 @@ __all__ = [
     "get",
     "interop",
     "isr",
+    "joinpoint",
     "load_definitions",
     "match_columns",
     "plot",
@@ -189,6 +196,7 @@ __all__ = [
     "trend",
     "trend_line",
     "units",
+    "validate",
 ]
 
 # name -> the module it lives in; imported on first access (PEP 562)
@@ -196,12 +204,15 @@ _LAZY = {
     **dict.fromkeys(
         [
             *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
-            "trend_line",
+            *("trend_line", "joinpoint"),
         ],
         "_api",
     ),
     **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
     "read_table": "_io",
+    "checks": "_checks",
+    "ReadLimits": "_io._bounds",
+    "validate": "_adapters._pandas._validate",
     **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(

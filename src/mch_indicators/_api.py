@@ -20,17 +20,20 @@ from mch_indicators._adapters._dask import (
     isr_dask_frame,
     pool_dask_frame,
 )
-from mch_indicators._adapters._pandas import FunnelTable, compute_frame
+from mch_indicators._adapters._pandas import FunnelTable, JoinpointTable, compute_frame
 from mch_indicators._adapters._pandas import compare as frame_compare
 from mch_indicators._adapters._pandas import dsr as frame_dsr
 from mch_indicators._adapters._pandas import funnel as frame_funnel
 from mch_indicators._adapters._pandas import isr as frame_isr
+from mch_indicators._adapters._pandas import joinpoint as frame_joinpoint
 from mch_indicators._adapters._pandas import pool as frame_pool
 from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._adapters._pandas import trend_line as frame_trend_line
 from mch_indicators._adapters._spark import is_spark_frame
 from mch_indicators._compute import is_lazy
+from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import check_lang
 from mch_indicators._options import ComputeOptions
 
 if TYPE_CHECKING:
@@ -44,7 +47,8 @@ if TYPE_CHECKING:
     from mch_indicators._targets import Target
 
 __all__ = [
-    "compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend", "trend_line",
+    "compare", "compute", "dsr", "funnel", "get", "isr", "joinpoint", "pool", "search", "trend",
+    "trend_line",
 ]  # fmt: skip
 
 Columns = str | Sequence[str] | None
@@ -131,6 +135,11 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
+    rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -164,6 +173,11 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
+    rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 def compute(
@@ -178,6 +192,11 @@ def compute(
     shape: Literal["long", "wide"] = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
+    rules: Any = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> Any:
     """Compute an indicator on a table or on labelled arrays, whatever holds the counts.
@@ -214,6 +233,24 @@ def compute(
         pandas, dask and Spark frames: after the frame's other columns, only
         ``value``, the limits and ``flags`` (no ``indicator``, ``numerator``,
         ``denominator`` or ``unit`` repeated on every row).
+    totals : {"check", "drop", "keep"}, default "check"
+        pandas: total rows of an office's table (合计, 小计, 全县, Total, a blank
+        area cell, a row summing the others) are never counted as units;
+        ``"check"`` compares each with the sum of its parts, ``"drop"`` does not,
+        ``"keep"`` counts every row as a unit. See :func:`checks`.
+    duplicates : {"error", "sum"}, default "error"
+        pandas: two rows of one unit and period are an error naming both, or
+        with ``"sum"`` are added up (listed in the checks).
+    total_labels : sequence of str, optional
+        pandas: more labels marking a total row.
+    rules : bool, path or sequence, default True
+        pandas wide table: consistency rules over each row's counts
+        (:func:`validate`); values whose counts break one are flagged
+        ``INCONSISTENT``. A path or list adds your rules files; False: none.
+    lang : {"en", "zh"}, default "en"
+        pandas: the language of the result's column headers (``"zh"``: 县区, 年份,
+        指标, 分子, 分母, 数值, 下限, 上限, 单位, 标记), for a table to show; the
+        other functions (``pool``, ``to_excel``, the charts) take the English one.
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
@@ -240,12 +277,18 @@ def compute(
     """
     pandas = sys.modules.get("pandas")
     names = {"numerator": numerator, "denominator": denominator}
+    chosen_lang = check_lang(lang)
     if pandas is not None and isinstance(data, pandas.DataFrame):
-        return compute_frame(
+        out = compute_frame(
             data, indicator, **names, indicators=indicators, columns=columns,
             allow_substitute=allow_substitute, shape=shape, catalog=catalog, lean=lean,
+            totals=totals, duplicates=duplicates, total_labels=total_labels, rules=rules,
             **options,
         )  # fmt: skip
+        return in_language(out, chosen_lang)
+    if chosen_lang != "en":
+        raise InvalidInputError("lang= names the columns of a pandas DataFrame's result")
+    _pandas_units_only(totals, duplicates, total_labels)
     if isinstance(indicator, Sequence) and not isinstance(indicator, str):
         raise InvalidInputError(
             "several indicators need a pandas DataFrame: compute(frame, [...])"
@@ -314,6 +357,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame: ...
 @overload
@@ -332,6 +378,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any: ...
 @_documented_by(frame_pool)
@@ -350,6 +399,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> Any:
     keywords: dict[str, Any] = {
@@ -357,6 +409,9 @@ def pool(
         "window": window, "catalog": catalog,
     }  # fmt: skip
     wide = (indicators, columns, allow_substitute)
+    pandas = sys.modules.get("pandas")
+    if pandas is None or not isinstance(frame, pandas.DataFrame):
+        _pandas_units_only(totals, duplicates, total_labels)
     if is_dask_frame(frame):  # distributed sums (tree reduction, split_out), computed in place
         return pool_dask_frame(frame, _pool_one(frame, indicator, missing, wide), **keywords,
                                split_out=split_out, **options)  # fmt: skip
@@ -374,8 +429,18 @@ def pool(
                               **options)  # fmt: skip
     return frame_pool(
         frame, indicator, **keywords, missing=missing, indicators=indicators, columns=columns,
-        allow_substitute=allow_substitute, split_out=split_out, **options,
+        allow_substitute=allow_substitute, split_out=split_out, totals=totals,
+        duplicates=duplicates, total_labels=total_labels, **options,
     )  # fmt: skip
+
+
+def _pandas_units_only(totals: str, duplicates: str, total_labels: object) -> None:
+    """Refuse ``totals=``, ``duplicates=`` and ``total_labels=`` beyond pandas frames."""
+    if totals != "check" or duplicates != "error" or total_labels is not None:
+        raise InvalidInputError(
+            "totals=, duplicates= and total_labels= are for an office's pandas DataFrame "
+            "(total rows and duplicates are found by its area and period columns)"
+        )
 
 
 def _pool_one(
@@ -565,9 +630,38 @@ def trend_line(
     dispersion: str = "quasi",
     min_points: int = 5,
     last: int | None = None,
+    lang: str = "en",
 ) -> pd.DataFrame:
     _pandas_only("trend_line", frame)
     return frame_trend_line(
         frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
         to=to, confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
+        lang=lang,
+    )  # fmt: skip
+
+
+@_documented_by(frame_joinpoint)
+def joinpoint(
+    frame: pd.DataFrame,
+    indicator: str | Indicator,
+    *,
+    by: Columns = None,
+    period: str = "year",
+    numerator: str | None = None,
+    denominator: str | None = None,
+    max_joinpoints: int | None = None,
+    model: str | None = None,
+    selection: str = "wbic",
+    min_segment: int = 2,
+    min_end: int | None = None,
+    permutations: int = 4499,
+    seed: int = 0,
+    confidence: float = 0.95,
+    lang: str = "en",
+) -> JoinpointTable:
+    _pandas_only("joinpoint", frame)
+    return frame_joinpoint(
+        frame, indicator, by=by, period=period, numerator=numerator, denominator=denominator,
+        max_joinpoints=max_joinpoints, model=model, selection=selection, min_segment=min_segment,
+        min_end=min_end, permutations=permutations, seed=seed, confidence=confidence, lang=lang,
     )  # fmt: skip

@@ -30,6 +30,7 @@ __all__ = [
     "display_frame",
     "format_number",
     "header_with_unit",
+    "in_language",
     "limit_names",
     "round_half_up",
 ]
@@ -172,3 +173,16 @@ def header_with_unit(indicator: Indicator, lang: str) -> str:
     name = getattr(indicator.name, chosen)
     unit = unit_header(indicator.unit, chosen)
     return f"{name}({unit})" if chosen == "zh" else f"{name} ({unit})"
+
+
+def in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with its column headers in ``lang`` (known columns and fields; others kept).
+
+    English gives the frame itself; Chinese a renamed copy (县区, 年份, 指标, 数值, 下限...).
+    """
+    if check_lang(lang) == "en":
+        return frame
+    renamed = {c: column_label(c, lang) for c in frame.columns if isinstance(c, str)}
+    if isinstance(frame.columns, _pandas().MultiIndex):
+        return frame.rename(columns=renamed, level=0).rename(columns=renamed, level=1)
+    return frame.rename(columns=renamed)

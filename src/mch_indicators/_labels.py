@@ -61,7 +61,7 @@ LANG_VARIABLE = "MCH_INDICATORS_LANG"
 STATUS_SECTIONS: tuple[str, ...] = ("comparisons", "significance", "trends", "target_status")
 _SECTIONS: tuple[str, ...] = (
     *("units", "flags", "kinds", "directions", "domains", "comparators", *STATUS_SECTIONS),
-    *("axis", "legend", "columns", "fields", "text"),
+    *("axis", "legend", "columns", "fields", "text", "checks"),
 )
 #: Parts an entry may have besides ``en`` and ``zh``, each itself an en/zh pair.
 _PARTS = {"units": ("header", "axis"), "flags": ("meaning",), "comparators": ("rule",)}
@@ -174,7 +174,7 @@ def _check_coverage(data: Mapping[str, Any]) -> None:
     this one; the test suite checks that each has a label (tests/test_labels.py).
     """
     from mch_indicators._unitspec import unit_specs
-    from mch_indicators.stats._flags import Flag
+    from mch_indicators.stats import Flag
 
     wanted = {"units": list(unit_specs()), "flags": [flag.name for flag in Flag if flag.name]}
     for section, keys in wanted.items():

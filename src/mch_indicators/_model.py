@@ -410,7 +410,7 @@ class Indicator(_Frozen):
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
-        from mch_indicators.stats._intervals import METHODS
+        from mch_indicators.stats import METHODS
 
         if self.method is not None and self.method not in METHODS[self.kind.family]:
             allowed = ", ".join(METHODS[self.kind.family])

@@ -16,7 +16,7 @@ from typing import Literal, TypedDict
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._validate import check_confidence
-from mch_indicators.stats._reliability import Reliability, Suppression
+from mch_indicators.stats import Reliability, Suppression
 
 __all__ = ["DEFAULT_RELIABILITY", "ComputeOptions", "OnInvalid", "Options"]
 

@@ -21,12 +21,12 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._targets import Target, TargetStatus
 from mch_indicators._validate import align_labelled, check_broadcast, coerce_values
-from mch_indicators.stats._annual import projection
-from mch_indicators.stats._annual import required_arr as numeric_required_arr
+from mch_indicators.stats import projection
+from mch_indicators.stats import required_arr as numeric_required_arr
 
 if TYPE_CHECKING:
     from mch_indicators._result import Result
-    from mch_indicators.stats._trend import Trend
+    from mch_indicators.stats import Trend
 
 __all__ = [
     "Progress",

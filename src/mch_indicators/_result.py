@@ -13,8 +13,8 @@ import numpy.typing as npt
 
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import level_label, owned
-from mch_indicators.stats._flags import Flag, flag_label_array
-from mch_indicators.stats._reliability import Suppression, relative_standard_error
+from mch_indicators.stats import Flag, Suppression, relative_standard_error
+from mch_indicators.stats._flags import flag_label_array
 
 if TYPE_CHECKING:
     import pandas as pd

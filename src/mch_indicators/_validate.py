@@ -1,4 +1,11 @@
-"""Turning user input into validated float arrays, with errors that say where."""
+"""Turning user input into validated float arrays, with errors that say where.
+
+The package's one set of input checks: counts and values coerced to float arrays
+(masked and missing values to NaN), ranges, broadcasting, confidence levels,
+labelled inputs (pandas, xarray) aligned by label, results made read-only. The
+statistics, the units, the model and the adapters all call these, so they sit
+below all of them (numpy and the standard library only; see tests/layers.toml).
+"""
 
 from __future__ import annotations
 

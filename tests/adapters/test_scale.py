@@ -219,14 +219,15 @@ def test_dask_pooling_refuses_an_invalid_row_by_its_label_when_computed():
     assert "on_invalid='flag'" in str(caught.value)
 
 
-def test_flag_codes_hold_every_mask_up_to_incomplete():
+def test_flag_codes_hold_every_mask_up_to_inconsistent():
     from mch_indicators._adapters._pandas._columns import flag_column, flag_masks
 
     masks = np.arange(1 << len(mch.Flag))
     column = pd.Series(flag_column(masks))
     np.testing.assert_array_equal(flag_masks(column), masks)
     assert column.iloc[int(mch.Flag.INCOMPLETE)] == "INCOMPLETE"
-    assert column.iloc[-1].endswith("UNCLASSIFIED|INCOMPLETE")
+    assert column.iloc[int(mch.Flag.INCONSISTENT)] == "INCONSISTENT"
+    assert column.iloc[-1].endswith("UNCLASSIFIED|INCOMPLETE|INCONSISTENT")
     frame = pd.DataFrame({"c": ["a", "a"], "maternal_deaths": [1.0, np.nan],
                           "live_births": [1000.0, 900.0]})  # fmt: skip
     out = mch.pool(frame, "MMR", by="c", missing="skip")

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 PAGE = Path(__file__).parents[2] / "docs" / "bad-input.md"
-MODULES = ["core", "trends", "standardise", "tables", "text", "travel", "cli"]
+MODULES = ["core", "trends", "standardise", "tables", "text", "travel", "cli", "office"]
 
 
 def documented_classes() -> set[str]:

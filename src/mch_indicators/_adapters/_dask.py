@@ -21,14 +21,8 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 import numpy as np
 
-from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_frame,
-    as_list,
-    check_numeric,
-    require,
-    resolve,
-)
+from mch_indicators._adapters._columns import Columns, as_list, require, resolve
+from mch_indicators._adapters._pandas._columns import as_frame, check_numeric
 from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
 from mch_indicators._adapters._pandas._pool import (
     POOLED,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from mch_indicators._adapters._pandas._columns import Columns
+from mch_indicators._adapters._columns import Columns
 from mch_indicators._adapters._pandas._compare import compare
 from mch_indicators._errors import InvalidInputError
 

@@ -33,7 +33,7 @@ from mch_indicators._adapters._counts import (
 )
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
-from mch_indicators.stats._flags import Flag, flag_labels
+from mch_indicators.stats import Flag, flag_labels
 
 if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog

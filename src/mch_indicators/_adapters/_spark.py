@@ -28,14 +28,11 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any, Unpack
 
-from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    pandas,
-    resolve,
-)
+from mch_indicators._adapters._columns import Columns, resolve
 from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
 from mch_indicators._adapters._pandas._pool import POOLED, ROWS, finish_sums, pool_keys
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats._engine import within_task
 

@@ -16,10 +16,11 @@ import numpy.typing as npt
 
 from mch_indicators._compute import compute_indicator, require_computable
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._optional import load
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR, align_labelled
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import xarray as xr
@@ -30,13 +31,7 @@ __all__ = ["compute_dataarrays", "compute_dataset"]
 
 
 def _xarray() -> Any:
-    try:
-        import xarray as xr
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "xarray and dask arrays need xarray: pip install 'mch-indicators[xarray]'"
-        ) from None
-    return xr
+    return load("xarray", extra="xarray", needed_for="xarray and dask arrays")
 
 
 def _dataarray(obj: Any) -> xr.DataArray:

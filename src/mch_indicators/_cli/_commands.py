@@ -305,6 +305,24 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     return _result_table(out, args, catalog)
 
 
+def _whole_counts(indicator: Indicator, numerators: Any, denominators: Any) -> None:
+    """``-n 26.954`` is refused as a table cell is: counts of a term not estimated are whole."""
+    from mch_indicators._adapters._pandas._columns import check_whole
+
+    for flag, values, term in (
+        ("--numerator", numerators, indicator.numerator),
+        ("--denominator", denominators, indicator.denominator),
+    ):
+        try:
+            numbers = np.asarray(values, dtype=np.float64).ravel()
+        except (TypeError, ValueError):
+            continue  # the compute call names what is not a number
+        try:
+            check_whole(None, flag, numbers, term)
+        except MCHIndicatorsError as error:
+            raise CommandError(f"{flag}: {error.reason}") from None
+
+
 def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
     """``compute``: one indicator from counts on the command line, or a long table file."""
     if args.file is not None:
@@ -316,6 +334,7 @@ def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
     numerator = args.numerator[0] if len(args.numerator) == 1 else args.numerator
     denominator = args.denominator[0] if len(args.denominator) == 1 else args.denominator
     indicator = catalog_of(args).get_indicator(args.indicator)
+    _whole_counts(indicator, args.numerator, args.denominator)
     result = indicator.compute(numerator, denominator, **_compute_options(args))
     if args.unit:
         result = result.to(args.unit)

@@ -10,45 +10,197 @@ missing becomes numeric by the one grammar of :mod:`mch_indicators._io._numbers`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+import re
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mch_indicators._checks import PERCENT_KEY, CellMarks, CheckRow, attach, cell_text, check_row
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._bounds import SheetFacts
 from mch_indicators._io._numbers import Decimal, parse_numbers
+from mch_indicators._layout import is_above_header, is_note
 from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["check_header", "finish_table", "header_position", "typed_column"]
+__all__ = [
+    "check_header",
+    "finish_table",
+    "header_position",
+    "note_end",
+    "skipped_above",
+    "sub_header",
+    "typed_column",
+]
+
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+_STR = str
+#: A year as offices write it: 2024, 2024年, 2024年度.
+_YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*年度?\s*")
 
 
 def _blank(cells: pd.DataFrame) -> Any:
-    """Where cells hold nothing (empty or absent), as a boolean array (vectorised)."""
-    values = cells.to_numpy(dtype=object)
-    blank: Any = _pandas().isna(values) | (values == "")
+    """Where cells hold nothing (empty, absent or only spaces), as a boolean array."""
+    return blank_values(cells.to_numpy(dtype=object))
+
+
+def blank_values(values: Any) -> Any:
+    """:func:`_blank` of an object array (one vectorised pass; spaces-only cells stripped)."""
+    pd = _pandas()
+    blank: Any = pd.isna(values) | (values == "")
+    if values.size:
+        strings = np.flatnonzero((_TYPE_OF(values.ravel()) == _STR) & ~blank.ravel())
+        flat = values.ravel()
+        spaces = [int(i) for i in strings if not flat[i].strip()]
+        if spaces:
+            blank.ravel()[spaces] = True
     return blank
 
 
 def _filled(cells: pd.DataFrame) -> Any:
-    """How many cells of each of a few rows hold something (spaces alone count as nothing)."""
-    text = cells.astype("string").fillna("")
-    return (text.apply(lambda column: column.str.strip() != "")).sum(axis=1)
+    """How many cells of each row hold something (spaces alone count as nothing)."""
+    return (~_blank(cells)).sum(axis=1)
+
+
+def _row_texts(cells: pd.DataFrame, position: int) -> list[str]:
+    return [cell_text(v) for v in cells.iloc[position].tolist()]
 
 
 def header_position(cells: pd.DataFrame) -> int:
-    """Position of the header row: the first with at least two filled cells."""
-    filled = _filled(cells.head(30)).to_numpy()
-    candidates = np.flatnonzero(filled >= 2)
-    if candidates.size:
-        return int(candidates[0])
+    """Position of the header row: two filled cells or more, and not 填报单位 or 单位：人."""
+    head = cells.head(30)
+    filled = _filled(head)
+    for position in np.flatnonzero(filled >= 2):
+        texts = [t for t in _row_texts(head, int(position)) if t]
+        if not all(is_above_header(t) for t in texts):
+            return int(position)
     return int(np.flatnonzero(filled >= 1)[0]) if (filled >= 1).any() else 0
 
 
-def check_header(row: pd.Series[Any], name: str, where: str = "") -> list[str]:
+def skipped_above(cells: pd.DataFrame, start: int) -> list[CheckRow]:
+    """The check naming the filled rows above the header (titles, 填报单位, 单位：人)."""
+    rows = [p for p in range(start) if any(_row_texts(cells, p))]
+    if not rows:
+        return []
+    texts = ["  ".join(t for t in _row_texts(cells, p) if t) for p in rows]
+    return [
+        check_row(
+            "rows_above_header", rows=_span([int(cells.index[p]) for p in rows]),
+            text=" | ".join(texts)[:200],
+        )
+    ]  # fmt: skip
+
+
+def _span(numbers: list[int]) -> str:
+    """``3``, ``3–5`` or ``3, 7``: line numbers as a message shows them."""
+    if not numbers:
+        return ""
+    if numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 1:
+        return f"{numbers[0]}–{numbers[-1]}"
+    shown = ", ".join(map(str, numbers[:10]))
+    return shown + ("…" if len(numbers) > 10 else "")
+
+
+def _is_label_text(text: str, decimal: Decimal) -> bool:
+    """A filled cell that is not a number nor a missing token."""
+    if not text:
+        return False
+    import pandas as pd
+
+    _, bad = parse_numbers(pd.Series([text], dtype=object), decimal)
+    return bool(bad[0]) and not _YEAR.fullmatch(text)
+
+
+def sub_header(
+    cells: pd.DataFrame, start: int, header: list[str], decimal: Decimal
+) -> list[str] | None:
+    """The joined header when the row under it continues it (孕产妇 | 死亡数), else None.
+
+    The row below is a second header row when each of its filled cells is text
+    (no number) under a blank header cell, under a header cell repeated from a
+    merged range, or repeating the header cell (a label merged down two rows),
+    at least one of them under a blank or merged header cell, and a row with a
+    number follows.
+    """
+    if start + 2 >= len(cells):
+        return None
+    below = _row_texts(cells, start + 1)[: len(header)]
+    below += [""] * (len(header) - len(below))
+    spans = [False] * len(header)
+    for j, cell in enumerate(header):
+        left = header[j - 1] if j else None
+        right = header[j + 1] if j + 1 < len(header) else None
+        spans[j] = not cell or cell in (left, right) or right == ""
+    continued = False
+    for j, text in enumerate(below):
+        if not text:
+            continue
+        if not _is_label_text(text, decimal):
+            return None
+        if spans[j]:
+            continued = True
+        elif text != header[j]:
+            return None
+    if not continued:
+        return None
+    after = _row_texts(cells, start + 2)
+    if not any(t and not _is_label_text(t, decimal) for t in after):
+        return None
+    joined, group = [], ""
+    for j, text in enumerate(below):
+        cell = header[j]
+        group = cell or (group if text else "")
+        if text and text != group:
+            joined.append(group + text)
+        else:
+            joined.append(group)
+    return joined
+
+
+def note_end(
+    cells: pd.DataFrame, name: str, where: str, blank: Any = None
+) -> tuple[int, list[CheckRow]]:
+    """Rows of ``cells`` before the first note (注：, 填表人...), and the check naming the rest.
+
+    Every row after the first note must be blank, a note, or one filled cell of
+    free text: a row of data there is an error naming it.
+    """
+    blank = _blank(cells) if blank is None else blank
+    filled = ~blank
+    has = filled.any(axis=1)
+    first = np.where(has, filled.argmax(axis=1), 0)
+    values = cells.to_numpy(dtype=object)
+    starts = values[np.arange(len(cells)), first]
+    candidates = np.flatnonzero(has)
+    distinct = set(starts[candidates].tolist())
+    notes = {v for v in distinct if isinstance(v, str) and is_note(v)}
+    if not notes:
+        return len(cells), []
+    is_note_row = np.fromiter((v in notes for v in starts.tolist()), dtype=bool, count=len(cells))
+    end = int(np.flatnonzero(is_note_row & has)[0])
+    for position in range(end + 1, len(cells)):
+        if has[position] and not is_note_row[position] and filled[position].sum() > 1:
+            raise InvalidInputError(
+                f"{name}{where}:{int(cells.index[position])}: a row of data after the notes "
+                f"that end the table (line {int(cells.index[end])}); move the notes under "
+                "the last row of the table"
+            )
+    rows = [int(cells.index[p]) for p in range(end, len(cells)) if has[p]]
+    texts = [
+        "  ".join(cell_text(v) for v in values[p] if cell_text(v))
+        for p in range(end, len(cells))
+        if has[p]
+    ]
+    check = check_row("notes_rows", rows=_span(rows), text=" | ".join(texts)[:200])
+    return end, [check]
+
+
+def check_header(row: pd.Series[Any] | list[str], name: str, where: str = "") -> list[str]:
     """The header's names (stripped); a name given twice is an error."""
-    header = ["" if v is None or v != v else str(v).strip() for v in row.tolist()]
+    values = row if isinstance(row, list) else row.tolist()
+    header = [cell_text(v) for v in values]
     seen: set[str] = set()
     for cell in header:
         if cell and cell in seen:
@@ -58,23 +210,56 @@ def check_header(row: pd.Series[Any], name: str, where: str = "") -> list[str]:
 
 
 def finish_table(
-    cells: pd.DataFrame, name: str, decimal: Decimal, *, where: str = ""
+    cells: pd.DataFrame,
+    name: str,
+    decimal: Decimal,
+    *,
+    where: str = "",
+    facts: SheetFacts | None = None,
+    first_column: int = 1,
+    fields: Any = None,
 ) -> pd.DataFrame:
-    """The typed table of a grid of cells (index: line or row numbers).
+    """The typed table of a grid of cells (index: line or row numbers), with its checks.
 
-    ``where`` names the sheet in messages (``" sheet '2024'"``).
+    ``where`` names the sheet in messages (``" sheet '2024'"``); ``facts`` are
+    what the workbook scan found (hidden rows and columns, percent cells), and
+    ``first_column`` is the sheet's column number of the grid's first column;
+    ``fields`` the number of fields of each row of a text file (a row of the
+    table with another number than the header's is an error naming its line).
+    The rows above the header, a second header row, and notes under the table
+    are handled as :func:`mch_indicators.read_table` documents.
     """
     module = _pandas()
     if cells.empty or not (_filled(cells.head(30)) > 0).any():
         raise InvalidInputError(f"{name}{where}: empty; expected a header row")
     start = header_position(cells)
     header_line = int(cells.index[start])
+    checks = skipped_above(cells, start)
     header = check_header(cells.iloc[start], name, where)
+    joined = sub_header(cells, start, header, decimal)
+    if joined is not None:
+        header = check_header(joined, name, where)
+        rows = f"{header_line}–{int(cells.index[start + 1])}"
+        shown = ", ".join(h for h, old in zip(header, _row_texts(cells, start), strict=False)
+                          if h and h != old)  # fmt: skip
+        checks.append(check_row("header_joined", rows=rows, text=shown[:200]))
+        start += 1
     body = cells.iloc[start + 1 :]
-    body.columns = module.RangeIndex(len(header))
-    blank = _blank(body)
+    values = body.to_numpy(dtype=object, copy=True)
+    blank = blank_values(values)
+    end, notes = note_end(body, name, where, blank)
+    body, values, blank = body.iloc[:end], values[:end], blank[:end]
+    checks += notes
+    if fields is not None:
+        _check_fields(
+            np.asarray(fields)[start + 1 : start + 1 + end], blank, body, name, fields[start]
+        )
+    values[blank] = None  # empty cells are missing, so number columns type in one pass
     filled_rows = ~blank.all(axis=1)
-    body, blank = body[filled_rows], blank[filled_rows]
+    body = module.DataFrame(
+        values[filled_rows], index=body.index[filled_rows], columns=module.RangeIndex(len(header))
+    )
+    blank = blank[filled_rows]
     keep = []
     for position, column in enumerate(header):
         if column:
@@ -87,14 +272,63 @@ def finish_table(
             )
     body = body[keep]
     body.columns = module.Index([header[p] for p in keep])
-    short = body.isna().any(axis=1)
-    if short.any():
-        line = int(body.index[short.to_numpy()][0])
-        raise InvalidInputError(
-            f"{name}{where}:{line}: expected {len(header)} fields as in the header"
-        )
     columns = {column: typed_column(body[column], decimal) for column in body.columns}
-    return cast("pd.DataFrame", module.DataFrame(columns, index=body.index))
+    frame = module.DataFrame(columns, index=body.index)
+    if facts is not None:
+        checks += _sheet_checks(frame, facts, header, keep, first_column)
+        _mark_percent(frame, facts, header, first_column)
+    return attach(frame, checks)
+
+
+def _check_fields(counts: Any, blank: Any, body: pd.DataFrame, name: str, width: int) -> None:
+    wrong = (counts != width) & ~blank.all(axis=1)
+    if wrong.any():
+        first = int(np.flatnonzero(wrong)[0])
+        raise InvalidInputError(
+            f"{name}:{int(body.index[first])}: expected {width} fields as in the header, "
+            f"saw {int(counts[first])}"
+        )
+
+
+def _sheet_checks(
+    frame: pd.DataFrame, facts: SheetFacts, header: list[str], keep: list[int], first: int
+) -> list[CheckRow]:
+    """Hidden rows and columns of the table's part of the sheet, and merged cells filled."""
+    checks = []
+    rows = [r for r in facts.hidden_rows if r in set(frame.index.tolist())]
+    if rows:
+        checks.append(check_row("hidden_rows", rows=_span(rows)))
+    named = {first + p: header[p] for p in keep}
+    columns = [f"{named[c]} ({_letters(c)})" for c in facts.hidden_columns if c in named]
+    if columns:
+        checks.append(check_row("hidden_columns", columns=", ".join(columns)))
+    if facts.merged_refs:
+        shown = ", ".join(facts.merged_refs[:10]) + ("…" if len(facts.merged_refs) > 10 else "")
+        checks.append(check_row("merged_cells", text=shown))
+    return checks
+
+
+def _letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _mark_percent(frame: pd.DataFrame, facts: SheetFacts, header: list[str], first: int) -> None:
+    if not facts.percent_cells:
+        return
+    present = set(frame.index.tolist())
+    marked: dict[str, list[int]] = {}
+    for row, column in facts.percent_cells:
+        position = column - first
+        if row in present and 0 <= position < len(header) and header[position] in frame:
+            marked.setdefault(header[position], []).append(row)
+    if marked:
+        frame.attrs[PERCENT_KEY] = CellMarks(
+            tuple((column, tuple(rows)) for column, rows in marked.items())
+        )
 
 
 def typed_column(cells: pd.Series[Any], decimal: Decimal) -> Any:
@@ -102,9 +336,32 @@ def typed_column(cells: pd.Series[Any], decimal: Decimal) -> Any:
     numbers = _numbers(cells, decimal)
     if numbers is not None:
         return numbers
+    years = _years(cells)
+    if years is not None:
+        return years
     if _pandas().api.types.infer_dtype(cells, skipna=True) == "string":
         return cells.str.strip().astype(object)
     return cells.map(_as_text, na_action="ignore").astype(object)
+
+
+def _years(cells: pd.Series[Any]) -> Any:
+    """Years written 2024年 or 2024年度 (every filled cell) as numbers, else None."""
+    pd = _pandas()
+    if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "mixed", "mixed-integer"):
+        return None
+    first = cells.dropna().head(1).tolist()
+    if not first or not _YEAR.fullmatch(_as_text(first[0])):
+        return None
+    text = cells.map(_as_text, na_action="ignore").astype(object)
+    filled = text.notna() & (text.astype(str).str.strip() != "")
+    if not filled.any():
+        return None
+    found = text[filled].astype(str).str.fullmatch(_YEAR.pattern)
+    if not found.all() or not text[filled].astype(str).str.contains("年").any():
+        return None
+    years = text.astype(str).str.extract(_YEAR.pattern, expand=False)
+    values = pd.to_numeric(years.where(filled), errors="coerce").to_numpy(np.float64)
+    return values.astype(np.int64) if filled.all() else values
 
 
 def _as_text(value: Any) -> str:

@@ -19,9 +19,19 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._io._cells import check_header, finish_table, header_position, typed_column
+from mch_indicators._io._bounds import ReadLimits
+from mch_indicators._io._cells import (
+    check_header,
+    finish_table,
+    header_position,
+    skipped_above,
+    sub_header,
+    typed_column,
+)
 from mch_indicators._io._numbers import Decimal
+from mch_indicators._layout import layout
 from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
@@ -32,6 +42,9 @@ __all__ = ["DELIMITERS", "choose_delimiter", "read_delimited", "sniff_delimiter"
 #: Delimiters tried, with the names messages use.
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}
 _BLANK = re.compile(r"(?m)^[ \t]+$")
+_CODE = re.compile(r"0\d+")
+#: The longest field read: the csv module's own limit (128 KB), held on every line.
+FIELD_LIMIT = 131_072
 
 
 def _fields(lines: list[str], delimiter: str) -> list[int]:
@@ -76,15 +89,6 @@ def _check_delimiter(text: str, delimiter: str, name: str) -> None:
         )
 
 
-def _cells(text: str, delimiter: str, **options: Any) -> pd.DataFrame:
-    """Cells as strings, no conversion (pandas' C tokenizer)."""
-    frame = _pandas().read_csv(
-        io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-        na_filter=False, skip_blank_lines=False, engine="c", **options,
-    )  # fmt: skip
-    return cast("pd.DataFrame", frame)
-
-
 _ODD_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # str.splitlines breaks there; csv does not
 
 
@@ -106,13 +110,14 @@ def _split_lines(text: str) -> list[str]:
 
 
 def _head(
-    text: str, delimiter: str, name: str, records: int = 1000
+    text: str, delimiter: str, name: str, records: int | None = 1000
 ) -> tuple[pd.DataFrame, list[int]]:
-    """The first records as cells by line, and how many fields each has.
+    """The first records (all with None) as cells by line, and how many fields each has.
 
     Ragged rows are padded, so that title rows above the header are allowed.
     """
-    reader = csv.reader(io.StringIO(_prefix(text, records)), delimiter=delimiter)
+    source = text if records is None else _prefix(text, records)
+    reader = csv.reader(io.StringIO(source), delimiter=delimiter)
     rows, lines, previous = [], [], 0
     try:
         for row in islice(reader, records):
@@ -120,11 +125,8 @@ def _head(
             lines.append(previous + 1)
             previous = reader.line_num
     except csv.Error as error:  # a field over the csv module's limit (128 KB)
-        if not rows:
-            raise InvalidInputError(
-                f"{name}:{previous + 1}: the header is not readable ({error})"
-            ) from None
-        # a huge cell below the header: the peek stops there; pandas reads the cell
+        what = "the header is" if not rows else "the line is"
+        raise InvalidInputError(f"{name}:{previous + 1}: {what} not readable ({error})") from None
     width = max((len(row) for row in rows), default=0)
     padded = [row + [""] * (width - len(row)) for row in rows]
     module = _pandas()
@@ -143,7 +145,55 @@ def choose_delimiter(text: str, name: str, delimiter: str | None) -> str:
     return delimiter
 
 
-def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal) -> pd.DataFrame:
+def _line_ends(text: str) -> str:
+    """CR LF and lone CR (Excel's "CSV (Macintosh)") as LF."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_limits(text: str, delimiter: str, name: str, columns: int) -> None:
+    """Refuse a field over 128 KB (131,072 characters) or a line of more than ``columns`` fields.
+
+    Both in one linear pass in C: a run of characters with no line end and no
+    delimiter is a field (a quoted field holding the delimiter is shorter, and the
+    csv module's own limit catches a quoted field over it).
+    """
+    found = re.search(f"[^\n{re.escape(delimiter)}]{{{FIELD_LIMIT + 1}}}", text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise InvalidInputError(
+            f"{name}:{line}: a field longer than {FIELD_LIMIT:,} characters (128 KB); "
+            "not a table an office keeps"
+        )
+    for number, line_text in enumerate(_split_lines(_prefix(text, 30)), start=1):
+        fields = line_text.count(delimiter) + 1
+        if fields > columns:
+            raise InvalidInputError(
+                f"{name}:{number}: {fields:,} fields, more than the limit of {columns:,} "
+                "columns (Excel's own; ReadLimits.columns)"
+            )
+
+
+def _all_cells(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, list[int]]:
+    """Every record as text cells by line (ragged rows padded), and its number of fields."""
+    return _head(text, delimiter, name, None)
+
+
+def _has_notes(text: str) -> bool:
+    """Whether a field of ``text`` starts like a note under a table (注：, 填表人...)."""
+    words = "|".join(re.escape(w) for w in sorted(layout().notes, key=len, reverse=True))
+    pattern = rf'(?:^|[,\t;|])[ "]*(?:{words})'
+    return re.search(pattern, text, flags=re.M | re.I) is not None
+
+
+def read_delimited(
+    text: str,
+    name: str,
+    delimiter: str | None,
+    decimal: Decimal,
+    limits: ReadLimits | None = None,
+) -> pd.DataFrame:
     """The typed table of a delimited text (index: line numbers, header found).
 
     Numeric columns are parsed by pandas' C parser in one pass (no Python string
@@ -152,25 +202,22 @@ def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal
     (seen in the first thousand lines) are read as text from the start.
     """
     pd = _pandas()
-    text = _without_space_lines(text)
+    text = _without_space_lines(_line_ends(text))
     chosen = choose_delimiter(text, name, delimiter)
+    _check_limits(text, chosen, name, (limits or ReadLimits()).columns)
     try:
-        if decimal != ".":
-            cells = _cells(text, chosen)
-            cells.index = pd.RangeIndex(1, 1 + len(cells), name="line")
-            return finish_table(cells, name, decimal)
-        head, fields = _head(text, chosen, name)
+        width = text[: text.find("\n") if "\n" in text else len(text)].count(chosen) + 1
+        head, fields = _head(text, chosen, name, max(50, min(1000, 1_000_000 // width)))
         if head.empty:
             raise InvalidInputError(f"{name}: empty file; expected a header row")
         start = header_position(head)
-        header_line = int(head.index[start])
         header = check_header(head.iloc[start], name)[: fields[start]]
-        sample = head.iloc[start + 1 :].fillna("")
-        codes = [
-            position
-            for position in range(min(len(header), sample.shape[1]))
-            if sample[position].astype(str).str.strip().str.fullmatch(r"0\d+").any()
-        ]
+        if decimal != "." or _has_notes(text) or sub_header(head, start, header, decimal):
+            cells, counts = _all_cells(text, chosen, name)
+            return finish_table(cells, name, decimal, fields=counts)
+        header_line = int(head.index[start])
+        above = skipped_above(head, start)
+        codes = _code_columns(head.iloc[start + 1 :], len(header))
         lines = _record_lines(text, chosen, len(header), header_line - 1, name)
         frame = pd.read_csv(
             io.StringIO(text), sep=chosen, header=0, skiprows=header_line - 1,
@@ -192,7 +239,17 @@ def read_delimited(text: str, name: str, delimiter: str | None, decimal: Decimal
         ).iloc[:, 0]  # fmt: skip
         return cells
 
-    return _typed(frame, header, lines, name, reread)
+    return attach(_typed(frame, header, lines, name, reread), above)
+
+
+def _code_columns(sample: pd.DataFrame, width: int) -> list[int]:
+    """Positions of the columns whose sampled cells include a code with leading zeros."""
+    values = sample.iloc[:, :width].to_numpy(dtype=object)
+    if not values.size:
+        return []
+    code = np.frompyfunc(lambda v: isinstance(v, str) and _CODE.fullmatch(v.strip()) is not None,
+                         1, 1)  # fmt: skip
+    return np.flatnonzero(code(values).astype(bool).any(axis=0)).tolist()
 
 
 def _without_space_lines(text: str) -> str:

@@ -13,6 +13,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._bounds import ReadLimits, SheetFacts, check_size, scan_workbook
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,10 +66,22 @@ def _choose(book: Any, sheet: str | int | None, name: str) -> Any:
     return book.get_sheet_by_name(sheet)
 
 
-def read_sheet(raw: bytes, name: str, sheet: str | int | None) -> tuple[pd.DataFrame, str]:
-    """The cells of one sheet (index: Excel's row numbers) and the sheet's name."""
+def read_sheet(
+    raw: bytes, name: str, sheet: str | int | None, limits: ReadLimits | None = None
+) -> tuple[pd.DataFrame, str, SheetFacts, int]:
+    """The cells of one sheet (index: Excel's row numbers), its name, facts, first column.
+
+    The workbook is checked against ``limits`` first (:mod:`._bounds`); merged
+    ranges are filled with the value of their first cell.
+    """
     import pandas as pd
 
+    chosen_limits = limits or ReadLimits()
+    if raw.startswith(b"PK"):
+        facts = scan_workbook(raw, name, sheet, chosen_limits)
+    else:
+        check_size(raw, name, chosen_limits)
+        facts = SheetFacts()
     book = _workbook(raw, name)
     chosen = _choose(book, sheet, name)
     try:
@@ -78,6 +91,22 @@ def read_sheet(raw: bytes, name: str, sheet: str | int | None) -> tuple[pd.DataF
             f"{name}: sheet {chosen.name!r} cannot be read ({error})"
         ) from None
     first = int(chosen.start[0]) + 1 if rows and chosen.start is not None else 1
+    first_column = int(chosen.start[1]) + 1 if rows and chosen.start is not None else 1
     cells = pd.DataFrame(rows, dtype=object)
+    if facts.merged:
+        cells = pd.DataFrame(_fill_merged(cells.to_numpy(dtype=object, copy=True), facts, first,
+                                          first_column))  # fmt: skip
     cells.index = pd.RangeIndex(first, first + len(cells), name="row")
-    return cells, str(chosen.name)
+    return cells, str(chosen.name), facts, first_column
+
+
+def _fill_merged(values: Any, facts: SheetFacts, first: int, first_column: int) -> Any:
+    """Each merged range takes its first cell's value (an area label over its rows)."""
+    rows, columns = values.shape
+    for r1, c1, r2, c2 in facts.merged:
+        top, left = r1 - first, c1 - first_column
+        if not (0 <= top < rows and 0 <= left < columns):
+            continue
+        bottom, right = min(r2 - first, rows - 1), min(c2 - first_column, columns - 1)
+        values[top : bottom + 1, left : right + 1] = values[top, left]
+    return values

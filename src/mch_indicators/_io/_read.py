@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._bounds import ReadLimits, check_size
 from mch_indicators._io._cells import finish_table
 from mch_indicators._io._delimited import read_delimited
 from mch_indicators._io._excel import read_sheet
@@ -31,6 +32,7 @@ def read_table(
     encoding: str | None = None,
     delimiter: str | None = None,
     decimal: Decimal = ".",
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
     r"""Read a table an office keeps (CSV, TSV, ``.xlsx``) into a DataFrame indexed by place.
 
@@ -53,13 +55,23 @@ def read_table(
     decimal : {".", ","}, default "."
         The decimal mark of numbers in text. With ``"."`` a comma may only group
         thousands (``26,954``); ``9,5`` is refused rather than read as 95.
+    limits : ReadLimits, optional
+        How large a workbook (cells, inflated bytes, compression ratio) or a
+        text table (columns) is read; beyond, a typed error naming the limit,
+        before the Excel engine sees the file (default: :class:`ReadLimits`).
 
     Returns
     -------
     pandas.DataFrame
-        Columns as in the header (surrounding spaces removed; title rows above
-        the header, with at most one filled cell, are skipped; empty rows and
-        empty unnamed columns dropped). A column whose cells are all numbers or
+        Columns as in the header (surrounding spaces removed; empty rows and
+        empty unnamed columns dropped). As offices lay tables out: title rows
+        and rows naming the reporting unit or the unit of counts (填报单位：…,
+        单位：人) above the header are skipped; two header rows are joined
+        (孕产妇 over 死亡数: 孕产妇死亡数); notes and signature rows under the
+        table (注：…, 填表人, 审核人, 填报日期) end it; merged cells of a workbook
+        take the value of their range; ``2024年`` and ``2024年度`` are years.
+        Each of these, and hidden rows and columns, is a row of the read's data
+        checks, :func:`mch_indicators.checks` of the frame. A column whose cells are all numbers or
         missing (empty, ``NA``, ``N/A``, ``NaN``, ``null``, ``-``, ``缺失``...)
         becomes numeric (int64 when all are whole and present, float64 with NaN
         otherwise); codes with leading zeros and every other column stay text.
@@ -73,7 +85,10 @@ def read_table(
         the encodings tried and the line); the delimiter given is wrong (naming
         the right one); a sheet is not in the workbook (listing them); the file
         is empty, names a column twice, or a row has more or fewer fields than
-        the header (naming the line).
+        the header (naming the line); a field over 128 KB (naming the line); a
+        row of data after the notes; a formula never calculated (naming the
+        cell); bytes that read as Latin-1 rather than GBK (showing the line
+        both ways); a workbook beyond ``limits``.
 
     Examples
     --------
@@ -93,11 +108,16 @@ def read_table(
             raise InvalidInputError(
                 f"{name}: a workbook has no encoding or delimiter; pass sheet= instead"
             )
-        cells, sheet_name = read_sheet(raw, name, sheet)
-        return finish_table(cells, name, decimal, where=f" sheet {sheet_name!r}")
+        cells, sheet_name, facts, first_column = read_sheet(raw, name, sheet, limits)
+        return finish_table(
+            cells, name, decimal, where=f" sheet {sheet_name!r}", facts=facts,
+            first_column=first_column,
+        )  # fmt: skip
     if sheet is not None:
         raise InvalidInputError(f"{name}: sheet= is for workbooks; this is a text file")
+    if isinstance(raw, bytes):
+        check_size(raw, name, limits or ReadLimits())
     text, _ = decode(raw, name, encoding)
     if not text.strip():
         raise InvalidInputError(f"{name}: empty file; expected a header row")
-    return read_delimited(text, name, delimiter, decimal)
+    return read_delimited(text, name, delimiter, decimal, limits)

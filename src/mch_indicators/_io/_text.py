@@ -35,6 +35,42 @@ def _failure(raw: bytes, name: str, encoding: str, error: UnicodeDecodeError) ->
     return f"{name}:{_line_of(raw, error.start)}: cannot be decoded as {encoding} (bytes {bad})"
 
 
+def _rare(character: str) -> bool:
+    """Whether a character decoded from GB18030 lies outside GB2312 (common Chinese text).
+
+    GB2312 characters are two bytes each from 0xA1 up; Latin-1 text read as
+    GB18030 pairs an accented letter with the ASCII byte after it (``é`` + ``t``),
+    which lands outside it, or in the four-byte range.
+    """
+    encoded = character.encode("gb18030")
+    return len(encoded) != 2 or encoded[0] < 0xA1 or encoded[1] < 0xA1
+
+
+def _refuse_latin(raw: bytes, text: str, name: str) -> None:
+    """Refuse bytes that decode as GB18030 but read as Latin-1 / Windows-1252 text.
+
+    A text table in GBK is almost all GB2312 characters; one in Latin-1 decoded as
+    GB18030 is almost all rare ones. When rare characters outnumber common ones
+    the file is not decoded silently: the error shows the first line both ways.
+    """
+    sample = text[:200_000]
+    wide = [c for c in sample if ord(c) > 0x7F]
+    if not wide:
+        return
+    rare = sum(map(_rare, set(wide)))
+    if rare * 2 <= len(set(wide)):
+        return
+    position = next(i for i, c in enumerate(sample) if ord(c) > 0x7F and _rare(c))
+    line = sample.count("\n", 0, position) + 1
+    raw_line = raw.split(b"\n")[line - 1][:60].rstrip(b"\r")
+    raise InvalidInputError(
+        f"{name}:{line}: not UTF-8, and read as GB18030/GBK it gives rare characters "
+        f"({raw_line.decode('gb18030', 'replace')!r}); as Latin-1 the line reads "
+        f"{raw_line.decode('cp1252', 'replace')!r}. Say which it is: encoding='latin-1' "
+        "(or 'cp1252'), or encoding='gb18030' (command line: --encoding)"
+    )
+
+
 def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[str, str]:
     r"""The text of a file and the encoding it was read in.
 
@@ -78,10 +114,21 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
     first_bad: int | None = None
     for codec in _GUESSES:
         try:
-            return raw.decode(codec), codec
+            text = raw.decode(codec)
         except UnicodeDecodeError as failure:
             first_bad = failure.start if first_bad is None else first_bad
+            continue
+        if codec == "gb18030":
+            _refuse_latin(raw, text, name)
+        return text, codec
     line = _line_of(raw, first_bad or 0)
+    if all(byte >= 0xA0 for byte in raw if byte > 0x7F):
+        shown = raw.split(b"\n")[line - 1][:60].rstrip(b"\r").decode("cp1252", "replace")
+        raise InvalidInputError(
+            f"{name}:{line}: not UTF-8 and not GB18030/GBK text; as Latin-1 the line reads "
+            f"{shown!r}: if that is right, pass encoding='latin-1' (or 'cp1252'; command "
+            "line: --encoding latin-1)"
+        )
     raise InvalidInputError(
         f"{name}:{line}: not UTF-8 and not GB18030/GBK text (tried both); pass the "
         "file's encoding, e.g. encoding='big5' (command line: --encoding big5)"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from mch_indicators._io._read import read_table
 from mch_indicators._io._source import Source
@@ -35,6 +35,8 @@ def report(
     sheet: str | int | None = None,
     encoding: str | None = None,
     catalog: Catalog | None = None,
+    totals: Literal["check", "drop", "keep"] = "check",
+    duplicates: Literal["error", "sum"] = "error",
 ) -> dict[str, pd.DataFrame]:
     """Every indicator an office's table allows, for its rows and pooled totals; and a report.
 
@@ -52,6 +54,12 @@ def report(
         As in :func:`read_table`.
     catalog : Catalog, optional
         Where indicators and terms come from (default: the built-in catalog).
+    totals, duplicates
+        Total rows (合计, 小计, 全县...) and two rows of one unit and period, as in
+        :func:`compute`: by default total rows are taken out of the units and
+        checked against the sum of their parts; the findings (and those of the
+        reading: rows skipped, notes, hidden rows, rules broken) are
+        :func:`mch_indicators.checks` of the returned sets.
 
     Returns
     -------
@@ -87,16 +95,21 @@ def report(
         str(match.fields[f.id]) for f in fields() if f.role == "period" and f.id in match.fields
     ]
     finest = label("fields", areas[-1].id, chosen) if areas else label("text", "total", chosen)
-    sets = {finest: compute_frame(frame, catalog=catalog, on_invalid="flag")}
+    sets = {
+        finest: compute_frame(
+            frame, catalog=catalog, on_invalid="flag", totals=totals, duplicates=duplicates
+        )
+    }
     if areas:
         for level in areas[:-1]:
             sets[label("fields", level.id, chosen)] = pool(
                 frame, by=[str(match.fields[level.id]), *periods],
-                missing="skip", catalog=catalog, on_invalid="flag",
+                missing="skip", catalog=catalog, on_invalid="flag", totals=totals,
+                duplicates=duplicates,
             )  # fmt: skip
         sets[label("text", "total", chosen)] = pool(
             frame, by=periods or None, missing="skip",
-            catalog=catalog, on_invalid="flag",
+            catalog=catalog, on_invalid="flag", totals=totals, duplicates=duplicates,
         )  # fmt: skip
     if out is not None:
         if Path(out).suffix.lower() == ".csv":

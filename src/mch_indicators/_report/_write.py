@@ -25,7 +25,7 @@ from mch_indicators._display import (
 )
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, column_label, label
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -580,6 +580,23 @@ def read_data_value_set(
     return _no_duplicates(table, places, origin, duplicates)
 
 
+def _whole_values(counted: pd.DataFrame, catalog: Catalog) -> None:
+    """A value counted towards a term not estimated must be whole (26.954 is no count)."""
+    from mch_indicators._adapters._pandas._columns import check_whole
+
+    for term_id, rows in counted.groupby("term", sort=False):
+        values = rows["value"].to_numpy(dtype="float64")
+        try:
+            check_whole(None, "value", values, catalog.terms.get(str(term_id)))
+        except InvalidInputError as error:
+            first = rows.iloc[int((values != values.round()).argmax())]
+            raise InvalidInputError(
+                f"data value ({first['dataElement']}, {first['orgUnit']}, {first['period']}): "
+                f"{error.reason}",
+                column="value",
+            ) from None
+
+
 def default_mapping(catalog: Catalog) -> dict[str, tuple[str, ...]]:
     """Data elements of :func:`dhis2_metadata` (by uid and by code) to their terms."""
     mapping: dict[str, tuple[str, ...]] = {}
@@ -652,6 +669,7 @@ def compute_data_values(
     counted = counted.drop_duplicates(["__value", "term"])  # once per term, by either key
     if counted.empty:
         raise InvalidInputError("no data element of the data value set maps to a term")
+    _whole_values(counted, chosen)
     wide = counted.groupby(["orgUnit", "period", "term"], sort=True)["value"].sum().unstack("term")
     wanted = [chosen.get_indicator(key) for key in indicators] if indicators else [
         i for i in chosen.values()

@@ -1,4 +1,4 @@
-"""Charts of the library's results: funnel plots, trends against targets, caterpillar charts.
+"""Charts of the library's results: funnels, trends against targets, joinpoints, caterpillars.
 
 Needs matplotlib (``pip install 'mch-indicators[plot]'``); ``import mch_indicators``
 never loads it. Each function takes what the library returned
@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - depends on the environment
 from mch_indicators.plot._caterpillar import caterpillar
 from mch_indicators.plot._fonts import CJKFontWarning, cjk_font
 from mch_indicators.plot._funnel import funnel
+from mch_indicators.plot._joinpoint import joinpoint
 from mch_indicators.plot._trend import small_multiples, trend
 from mch_indicators.plot._variants import variants
 
@@ -34,6 +35,7 @@ __all__ = [
     "caterpillar",
     "cjk_font",
     "funnel",
+    "joinpoint",
     "small_multiples",
     "trend",
     "variants",

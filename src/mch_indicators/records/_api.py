@@ -12,9 +12,10 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._model import Indicator, Term
+from mch_indicators._optional import load
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.records._rules import Rule, RuleBook, builtin_rules
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -213,12 +214,7 @@ def _frame(columns: dict[str, Any], backend: Backend) -> Any:
 
 def _counting() -> ModuleType:
     """The counting module, which needs narwhals (the ``records`` extra)."""
-    try:
-        import narwhals  # noqa: F401
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "counting records needs narwhals: pip install 'mch-indicators[records]'"
-        ) from None
+    load("narwhals", extra="records", needed_for="counting records")
     import mch_indicators.records._count as counting
 
     return counting

@@ -17,7 +17,8 @@ Standardisation
 Trends
     :func:`trend` (log-linear Poisson or logistic fits of the counts, a :class:`Trend`),
     :func:`arr`, :func:`arr_series`, :func:`percent_decline`, :func:`required_arr`,
-    :func:`projection`, :func:`annualize`.
+    :func:`projection`, :func:`annualize`; :func:`joinpoint` (segments joined at estimated
+    years, APC and AAPC, as NCI's Joinpoint, a :class:`Joinpoint`), :func:`default_max_joinpoints`.
 Comparisons
     :func:`funnel_limits`, :func:`funnel_significance`, :func:`funnel_points`,
     :func:`funnel_dispersion`; :func:`compare_to_benchmark`, :func:`compare_rates`,
@@ -68,6 +69,7 @@ from mch_indicators.stats._funnels import (
     funnel_significance,
 )
 from mch_indicators.stats._intervals import METHODS, IntervalMethod
+from mch_indicators.stats._joinpoint import Joinpoint, default_max_joinpoints, joinpoint
 from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
 from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
 from mch_indicators.stats._trend import Change, Trend, trend
@@ -85,6 +87,7 @@ __all__ = [
     "FunnelPoints",
     "FunnelSignificance",
     "IntervalMethod",
+    "Joinpoint",
     "ProportionComparison",
     "RateComparison",
     "Reliability",
@@ -98,6 +101,7 @@ __all__ = [
     "compare_proportions",
     "compare_rates",
     "compare_to_benchmark",
+    "default_max_joinpoints",
     "dsr",
     "expected_counts",
     "flag_labels",
@@ -106,6 +110,7 @@ __all__ = [
     "funnel_points",
     "funnel_significance",
     "isr",
+    "joinpoint",
     "percent_decline",
     "poisson_ci",
     "projection",

@@ -45,6 +45,11 @@ class Flag(IntFlag):
         A pooled value over fewer units than its group has: some units did not
         report a count, or were INVALID, and were left out of the sums (only
         when pooling was asked to skip them).
+    INCONSISTENT
+        The counts of the row break a consistency rule (新生儿死亡数 above
+        婴儿死亡数, 住院分娩活产数 above 活产数...; see
+        :func:`mch_indicators.validate`): the value is kept, but one of its
+        counts is wrong. The checks table says which rule.
     """
 
     MISSING = 1
@@ -55,6 +60,7 @@ class Flag(IntFlag):
     SUPPRESSED = 32
     UNCLASSIFIED = 64
     INCOMPLETE = 128
+    INCONSISTENT = 256
 
 
 def flag_label_array(flags: npt.ArrayLike, sep: str = "|") -> npt.NDArray[np.object_]:

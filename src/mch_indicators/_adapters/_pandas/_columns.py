@@ -1,4 +1,4 @@
-"""Column checks shared by every table adapter (pandas, and dask through its meta frame).
+"""Column checks of the pandas adapter (dask checks its meta frame with them too).
 
 Each check raises :class:`InvalidInputError` naming the column (and the first
 offending row by its index label); none modifies or copies the frame.
@@ -6,7 +6,6 @@ offending row by its index label); none modifies or copies the frame.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Hashable, Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -16,30 +15,28 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._counts import Values, check_integers, refuse_values
 from mch_indicators._adapters._counts import check_count_range as check_range_by_row
+from mch_indicators._checks import PERCENT_KEY, CellMarks
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import describe_bad_number, parse_numbers
 from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
-from mch_indicators.stats._flags import Flag, flag_labels
+from mch_indicators.stats import Flag, flag_labels
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mch_indicators._catalog import Catalog
-    from mch_indicators._model import Indicator
+    from mch_indicators._model import Term
     from mch_indicators._result import Result
 
 __all__ = [
     "FLAG_CODES",
-    "Columns",
     "LabelCodes",
     "as_frame",
-    "as_list",
     "check_count_range",
     "check_counts",
     "check_frame",
     "check_numeric",
-    "count_columns",
+    "check_whole",
     "flag_column",
     "flag_masks",
     "frame_of",
@@ -48,27 +45,18 @@ __all__ = [
     "label_of",
     "numbers",
     "pandas",
-    "require",
-    "resolve",
+    "percent_rows",
     "result_columns",
     "row_label",
     "text_array",
 ]
 
 FloatArray = npt.NDArray[np.float64]
-Columns = str | Sequence[str] | None
 
 
 def as_frame(obj: Any) -> pd.DataFrame:
     """``obj`` typed as a DataFrame (pandas is imported lazily, so calls return Any)."""
     return cast("pd.DataFrame", obj)
-
-
-def as_list(columns: Columns) -> list[str]:
-    """One column name or several, as a list."""
-    if columns is None:
-        return []
-    return [columns] if isinstance(columns, str) else list(columns)
 
 
 def check_frame(frame: object, function: str) -> pd.DataFrame:
@@ -80,22 +68,6 @@ def check_frame(frame: object, function: str) -> pd.DataFrame:
             "use Indicator.compute(numerator, denominator)"
         )
     return as_frame(frame)
-
-
-def require(
-    frame: pd.DataFrame, columns: Sequence[str], role: str = "column", why: str = ""
-) -> None:
-    """Raise naming the first of ``columns`` missing from ``frame``, with the closest match."""
-    for column in columns:
-        if column not in frame.columns:
-            close = difflib.get_close_matches(str(column), [str(c) for c in frame.columns], n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            listed = ", ".join(map(str, frame.columns))
-            raise InvalidInputError(
-                f"missing column {column!r}{why}{hint}; the table has {listed}",
-                column=str(column),
-                message=f"{role} {column!r} is not in the frame{why}{hint} (columns: {listed})",
-            )
 
 
 def label_of(index: pd.Index[Any], position: int) -> Hashable:
@@ -202,6 +174,62 @@ def check_count_range(
     )
 
 
+def percent_rows(frame: pd.DataFrame, column: Hashable) -> tuple[Hashable, ...]:
+    """The rows of ``frame`` whose ``column`` cell a workbook formats as a percentage."""
+    marks = getattr(frame, "attrs", {}).get(PERCENT_KEY)
+    rows = marks.get(column) if isinstance(marks, CellMarks) else None
+    if not rows:
+        return ()
+    present = frame.index.isin(list(rows))
+    return tuple(label_of(frame.index, int(p)) for p in np.flatnonzero(present))
+
+
+def check_whole(
+    frame: pd.DataFrame | None,
+    column: Hashable,
+    values: FloatArray,
+    term: Term | None,
+    index: pd.Index[Any] | None = None,
+) -> None:
+    """Refuse a count that is not whole (unless its term is estimated), or a percent cell.
+
+    A term that counts people or events (every term not marked ``estimated``)
+    takes whole numbers: ``26.954`` is an error naming the cell, with a hint
+    when it looks like ``26,954`` written with a dot between the thousands. A
+    cell formatted as a percentage in a workbook is no count either.
+    """
+    rows = index if index is not None else frame.index if frame is not None else None
+    if frame is not None:
+        percent = percent_rows(frame, column)
+        if percent:
+            raise InvalidInputError(
+                "the cell is formatted as a percentage in the workbook, but the column holds "
+                "counts; write the count itself (a number of people or events)",
+                column=str(column),
+                row=percent[0],
+            )
+    if term is not None and getattr(term, "estimated", False):
+        return
+    with np.errstate(invalid="ignore"):
+        broken = np.isfinite(values) & (values != np.floor(values))
+    if not broken.any():
+        return
+    position = int(np.flatnonzero(broken)[0])
+    value = float(values[position])
+    what = f"{term.name.zh} ({term.id})" if term is not None else "a count"
+    reason = f"{value:g} is not a whole number, and {what} counts people or events"
+    if round(value, 3) == value and round(value, 2) != value:
+        reason += (
+            f"; {value:.3f} looks like {round(value * 1000):,} written with a dot between the "
+            "thousands: write it without the dot, or read the file with decimal=','"
+        )
+    raise InvalidInputError(
+        reason,
+        column=None if column is None else str(column),
+        row=None if rows is None else label_of(rows, position),
+    )
+
+
 def is_number_column(series: pd.Series[Any]) -> bool:
     """Whether a column holds numbers (integers or floats; not booleans, complex or text)."""
     return _held(series.dtype) in (Values.INTEGERS, Values.NUMBERS)
@@ -211,41 +239,6 @@ def check_numeric(frame: pd.DataFrame, column: str) -> None:
     """Raise for a non-numeric count column without converting (or copying) it."""
     if column not in frame.columns or not is_number_column(frame[column]):
         numbers(frame, column)  # raises with the offending row
-
-
-def resolve(indicator: str | Indicator, catalog: Catalog | None = None) -> Indicator:
-    """An indicator by any key in ``catalog`` (default: the built-in one), or itself."""
-    if catalog is None:
-        from mch_indicators._catalog import builtin_catalog
-
-        catalog = builtin_catalog()
-    return catalog.get_indicator(indicator)
-
-
-def count_columns(
-    frame: pd.DataFrame,
-    indicator: Indicator | None,
-    numerator: str | None,
-    denominator: str | None,
-) -> tuple[str, str]:
-    """The numerator and denominator columns: as named, else the terms' ids (or a long table's)."""
-    if indicator is None:
-        num, den = numerator or "numerator", denominator or "denominator"
-        require(frame, ["indicator"], "column")
-    else:
-        num = numerator or indicator.numerator.id
-        den = denominator or indicator.denominator.id
-    for role, column, default in (
-        ("numerator", num, numerator is None),
-        ("denominator", den, denominator is None),
-    ):
-        why = (
-            f" (the {role} term of {indicator.id}; name your column with {role}=)"
-            if default and indicator is not None
-            else ""
-        )
-        require(frame, [column], f"{role} column", why)
-    return num, den
 
 
 def frame_of(kept: pd.DataFrame, columns: Mapping[str, Any], index: pd.Index[Any]) -> pd.DataFrame:

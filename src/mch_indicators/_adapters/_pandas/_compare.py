@@ -12,23 +12,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_list,
     check_counts,
     check_frame,
-    count_columns,
     group_codes,
     numbers,
-    pandas,
-    require,
-    resolve,
     row_label,
 )
+from mch_indicators._adapters._pandas._labelled import analysis_columns
+from mch_indicators._adapters._pandas._units import Totals
+from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
+from mch_indicators._optional import pandas
 from mch_indicators._validate import align_labelled, coerce_values, quoted
-from mch_indicators.stats._compare import compare_to_benchmark
+from mch_indicators.stats import compare_to_benchmark
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -156,9 +155,10 @@ def compare(
           prefecture row among its counties), area versus rest; its row is
           marked ``"benchmark"``.
     numerator, denominator : str, optional
-        The count columns (default: the indicator's term ids).
+        The count columns (default: the columns headed by the indicator's terms,
+        by id, name or alias: ``infant_deaths``, ``婴儿死亡数``).
     by : str or list of str, optional
-        Groups compared separately (``"year"``).
+        Groups compared separately (``"year"``, ``"年份"``): headers or field ids.
     confidence : float, default 0.95
         0.998 for Fingertips' 99.8 % level.
     method : str, optional
@@ -199,9 +199,9 @@ def compare(
     frame = check_frame(frame, "compare")
     check_lang(lang)
     chosen = resolve(indicator)
-    num, den = count_columns(frame, chosen, numerator, denominator)
-    keys = as_list(by)
-    require(frame, keys, "by column")
+    totals: Totals = "keep" if isinstance(benchmark, Mapping) else "check"  # the row named
+    columns = analysis_columns(frame, chosen, numerator, denominator, as_list(by), totals=totals)
+    frame, num, den, keys = columns.frame, columns.numerator, columns.denominator, columns.keys
     counts = check_counts(frame, [num, den], keys)
     x, n = counts[num], counts[den]
     options: dict[str, Any] = {
@@ -212,12 +212,14 @@ def compare(
     out = frame.copy()
     values = _benchmark_values(frame, benchmark, chosen)
     if values is not None:
-        return _attach(out, compare_to_benchmark(x, n, values, **options), None, lang)
-    if not (benchmark == "total" or isinstance(benchmark, Mapping)):
+        compared = _attach(out, compare_to_benchmark(x, n, values, **options), None, lang)
+        return attach(compared, columns.checks)
+    total = isinstance(benchmark, str) and benchmark == "total"
+    if not (total or isinstance(benchmark, Mapping)):
         raise InvalidInputError(f"benchmark must be {_KINDS}; got {quoted(benchmark)}")
     codes, labels = group_codes(frame, keys)
     groups = len(labels)
-    if benchmark == "total":
+    if total:
         is_benchmark = np.zeros(len(frame), dtype=bool)
         big_x = np.asarray(
             np.bincount(codes, weights=np.nan_to_num(x), minlength=groups)[codes], dtype=np.float64
@@ -244,7 +246,7 @@ def compare(
         own = compare_to_benchmark(x, n, 0.0, **options)
         for name in ("value", "lower", "upper"):
             out[name] = np.where(is_benchmark, getattr(own, name), out[name].to_numpy())
-    return out
+    return attach(out, columns.checks)
 
 
 def _attach(

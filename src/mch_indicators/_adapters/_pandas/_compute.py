@@ -16,35 +16,42 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._columns import count_columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
     LabelCodes,
     check_count_range,
     check_frame,
-    count_columns,
+    check_whole,
+    flag_column,
+    flag_masks,
     frame_of,
     label_of,
     numbers,
-    pandas,
-    require,
-    resolve,
     result_columns,
     text_array,
 )
+from mch_indicators._adapters._pandas._units import Duplicates, Totals
+from mch_indicators._adapters._pandas._validate import RulesArg
 from mch_indicators._adapters._pandas._wide import (
+    AS_UNITS,
     Shape,
     Substitutes,
+    UnitRules,
     check_substitute,
     located,
     long_counts,
     placed,
     substitutes,
+    table_units,
     to_wide,
 )
+from mch_indicators._checks import attach, checks_of
 from mch_indicators._compute import compute_owned
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
+from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._result import limit_columns
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,6 +64,7 @@ __all__ = [
     "compute_frame",
     "compute_long",
     "compute_rows",
+    "compute_rows_frame",
     "compute_wide",
     "indicator_columns",
     "single_columns",
@@ -83,6 +91,8 @@ def compute_rows(
     """
     check_count_range(x, index, "numerator")
     check_count_range(n, index, "denominator", denominator=True)
+    check_whole(None, "numerator", x, indicator.numerator, index)
+    check_whole(None, "denominator", n, indicator.denominator, index)
     flagged = dataclasses.replace(options, on_invalid="flag")
     result, owned = compute_owned(indicator, x, n, flagged)
     if options.on_invalid == "raise":
@@ -305,6 +315,10 @@ def compute_frame(
     shape: Shape = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    totals: Totals = "check",
+    duplicates: Duplicates = "error",
+    total_labels: Sequence[str] | None = None,
+    rules: RulesArg | bool = True,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute indicators on the rows of a DataFrame: one, a long table's, or a wide table's.
@@ -345,6 +359,25 @@ def compute_frame(
         ``denominator`` or ``unit`` repeated on every row (a long table keeps
         its own ``indicator`` column). Select the columns to carry
         (``frame[["county", "year", "deaths", "births"]]``) for the leanest output.
+    totals : {"check", "drop", "keep"}, default "check"
+        Total rows of an office's table (合计, 总计, 小计, 全县, Total...; a
+        blank area cell or a row that sums the others): ``"check"`` takes them
+        out of the units and compares each with the sum of its parts (every
+        difference listed in :func:`mch_indicators.checks`); ``"drop"`` takes
+        them out without comparing; ``"keep"`` counts every row as a unit.
+        Rows are told apart by the area and period columns the table has
+        (县区, 乡镇, 年份, county, year...; see :func:`mch_indicators.match_columns`).
+    duplicates : {"error", "sum"}, default "error"
+        Two rows of one unit and period (and indicator) are an error naming
+        both; ``"sum"`` adds them up (listed in the checks).
+    total_labels : sequence of str, optional
+        More labels that mark a total row, besides those of
+        ``definitions/office_tables.toml``.
+    rules : bool, path or sequence, default True
+        Wide table: consistency rules over the counts of each row
+        (:func:`mch_indicators.validate`). Values whose counts break one are
+        flagged ``INCONSISTENT`` (and the rule listed in the checks). True: the
+        built-in rules; a path (or list) adds your rules files; False: none.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -359,12 +392,18 @@ def compute_frame(
         fixed in advance (so that dask partitions and Parquet files agree; the
         codes of ``flags`` are the :class:`~mch_indicators.Flag` masks).
 
+        The data checks (total rows, duplicates summed, unmatched columns, and
+        those of :func:`mch_indicators.read_table`) are :func:`mch_indicators.checks`
+        of the result.
+
     Raises
     ------
     InvalidInputError
-        A missing or non-numeric count column, a numerator above the
-        denominator of a proportion, or a count of another term than the
-        definition's, naming both terms (and the row by its label).
+        A missing or non-numeric count column, a count that is not whole (of
+        a term not estimated), a numerator above the denominator of a
+        proportion, a count of another term than the definition's (naming
+        both terms), a blank area or period cell, or two rows of one unit and
+        period (naming both rows by their labels).
 
     Examples
     --------
@@ -387,6 +426,7 @@ def compute_frame(
     ([92.63], "denominator live_births <- women_delivered (column '产妇数')")
     """
     frame = check_frame(frame, "compute")
+    unit_rules = UnitRules.of(totals, duplicates, total_labels)
     indicator, indicators, wide = wide_layout(frame, indicator, indicators)
     if wide:
         if numerator is not None or denominator is not None:
@@ -396,13 +436,33 @@ def compute_frame(
             )
         return compute_wide(
             frame, indicators, columns=columns, allow_substitute=allow_substitute,
-            shape=shape, catalog=catalog, lean=lean, **options,
+            shape=shape, catalog=catalog, lean=lean, unit_rules=unit_rules, rules=rules,
+            **options,
         )  # fmt: skip
-    checked = Options.from_keywords(options)
+    return compute_rows_frame(
+        frame, indicator, numerator, denominator, allow_substitute, catalog, lean, unit_rules,
+        Options.from_keywords(options),
+    )  # fmt: skip
+
+
+def compute_rows_frame(
+    frame: pd.DataFrame,
+    indicator: str | Indicator | None,
+    numerator: str | None,
+    denominator: str | None,
+    allow_substitute: Substitutes | None,
+    catalog: Catalog | None,
+    lean: bool,
+    rules: UnitRules,
+    checked: Options,
+) -> pd.DataFrame:
+    """:func:`compute_frame` on a one-indicator or long table, its rows made units by ``rules``."""
     chosen = None if indicator is None else resolve(indicator, catalog)
     num, den, note = indicator_columns(
         frame, chosen, numerator, denominator, allow_substitute, catalog
     )
+    source = frame
+    frame, found = unit_rows(frame, num, den, rules, catalog)
     try:
         x, n = numbers(frame, num), numbers(frame, den)
         if chosen is None:
@@ -426,7 +486,67 @@ def compute_frame(
             "rename it or leave it out"
         )
     # one constructor call: labels stay categoricals, nothing is inferred per row
-    return frame_of(frame[kept], columns_out, frame.index)
+    return attach(frame_of(frame[kept], columns_out, frame.index), checks_of(source), found)
+
+
+def _flag_inconsistent(
+    tidy: pd.DataFrame,
+    units: pd.DataFrame,
+    k: int,
+    columns: Mapping[Hashable, str] | None,
+    rules: RulesArg | bool,
+    catalog: Catalog | None,
+) -> list[Any]:
+    """Flag ``INCONSISTENT`` the values whose counts break a consistency rule; the checks.
+
+    ``tidy`` holds ``k`` rows (indicators) per unit row, in order; it is changed
+    in place (a frame this call made).
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+    from mch_indicators._adapters._pandas._validate import violations
+    from mch_indicators._validation import rules_for
+
+    if rules is False or not k or not len(units):
+        return []
+    chosen = catalog if catalog is not None else _builtin()
+    given = None if rules is True else rules
+    found, terms_of_row = violations(
+        units, match_columns(units, columns, catalog=chosen), rules_for(given, chosen), chosen
+    )
+    if not terms_of_row or "flags" not in tidy.columns:
+        return found
+    order = [chosen.get_indicator(str(i)) for i in tidy["indicator"].iloc[:k].tolist()]
+    masks = flag_masks(tidy["flags"])
+    for position, terms in terms_of_row.items():
+        for j, indicator in enumerate(order):
+            if indicator.numerator.id in terms or indicator.denominator.id in terms:
+                masks[position * k + j] |= Flag.INCONSISTENT
+    tidy["flags"] = flag_column(masks)
+    return found
+
+
+def unit_rows(
+    frame: pd.DataFrame, num: str, den: str, rules: UnitRules, catalog: Catalog | None
+) -> tuple[pd.DataFrame, list[Any]]:
+    """The unit rows of a one-indicator or long table (:func:`table_units`), and the checks.
+
+    The area and period columns are found by their headers; a long table's
+    ``indicator`` column is a key too. Nothing happens to a table without them.
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+
+    if rules is AS_UNITS:
+        return frame, []
+    others = ["indicator"] if "indicator" in frame.columns else []
+    try:
+        match = match_columns([c for c in frame.columns if c not in {num, den}], catalog=catalog)
+    except MCHIndicatorsError:
+        return frame, []  # labels ambiguous by name: the caller names its columns
+    return table_units(frame, match, [num, den], rules, others, strata=True)
+
+
+#: The default of :func:`compute_wide`: total rows checked, duplicates an error.
+OFFICE_UNITS = UnitRules()
 
 
 def compute_wide(
@@ -438,6 +558,8 @@ def compute_wide(
     shape: Shape = "long",
     catalog: Catalog | None = None,
     lean: bool = False,
+    unit_rules: UnitRules = OFFICE_UNITS,
+    rules: RulesArg | bool = True,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute many indicators on a wide table (one column per count); one tidy result.
@@ -466,6 +588,12 @@ def compute_wide(
     lean : bool, default False
         Only ``value``, the limits and ``flags`` for each indicator (see
         :func:`compute_frame`).
+    unit_rules : UnitRules
+        Total rows and duplicates (``totals=``, ``duplicates=``, ``total_labels=``
+        of :func:`compute_frame`).
+    rules : bool, path or sequence, default True
+        Consistency rules (:func:`mch_indicators.validate`): True applies the
+        built-in ones, a path or list adds your files to them, False none.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -485,14 +613,21 @@ def compute_wide(
     """
     if shape not in ("long", "wide"):
         raise InvalidInputError(f"shape must be 'long' or 'wide', got {shape!r}")
-    long, places = long_counts(
-        frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog
-    )
-    k = len(long) // max(len(frame), 1) if len(frame) else 0
+    long, units, places, found = long_counts(
+        frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog,
+        rules=unit_rules,
+    )  # fmt: skip
+    k = len(long) // max(len(units), 1) if len(units) else 0
     try:
-        tidy = compute_frame(long, None, catalog=catalog, lean=lean, **options)
+        tidy = compute_rows_frame(
+            long, None, None, None, None, catalog, lean, AS_UNITS,
+            Options.from_keywords(options),
+        )  # fmt: skip
     except MCHIndicatorsError as error:
-        raise located(error, frame, places, k) from None
+        raise located(error, units, places, k) from None
+    broken = _flag_inconsistent(tidy, units, k, columns, rules, catalog)
+    found = [*found, *broken]
     if "substitution" in tidy.columns:
         tidy = tidy[[c for c in tidy.columns if c != "substitution"] + ["substitution"]]
-    return to_wide(tidy, k) if shape == "wide" and k else tidy
+    out = to_wide(tidy, k) if shape == "wide" and k else tidy
+    return attach(out, checks_of(frame), found)

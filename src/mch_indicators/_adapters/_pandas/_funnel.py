@@ -11,23 +11,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
     as_frame,
-    as_list,
     check_counts,
     check_frame,
-    count_columns,
     group_codes,
-    pandas,
-    require,
-    resolve,
 )
 from mch_indicators._adapters._pandas._compare import indicator_statistic
+from mch_indicators._adapters._pandas._labelled import analysis_columns
+from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
-from mch_indicators.stats._dispersion import funnel_dispersion
-from mch_indicators.stats._funnels import GRID_POINTS, funnel_limits, funnel_significance
+from mch_indicators._optional import pandas
+from mch_indicators.stats import funnel_dispersion, funnel_limits, funnel_significance
+from mch_indicators.stats._funnels import GRID_POINTS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -94,9 +92,10 @@ def funnel(
         its denominator) and the multiplier. Without it give ``statistic`` and
         both count columns (``statistic="ratio"``: observed and expected events).
     numerator, denominator : str, optional
-        Count columns (default: the indicator's term ids).
+        Count columns (default: the columns headed by the indicator's terms, by id,
+        name or alias: ``infant_deaths``, ``婴儿死亡数``).
     by : str or list of str, optional
-        One funnel per group (``"year"``).
+        One funnel per group (``"year"``, ``"年份"``): headers or field ids.
     ratio_type : {"isr", "count"}, default "isr"
         Ratios only.
     years : float, default 1
@@ -136,8 +135,9 @@ def funnel(
     frame = check_frame(frame, "funnel")
     check_lang(lang)
     keys = as_list(by)
-    require(frame, keys, "by column")
+    found: list[Any] = []
     if indicator is None:
+        require(frame, keys, "by column")
         if statistic is None or numerator is None or denominator is None:
             raise InvalidInputError(
                 "funnel() needs an indicator, or statistic=, numerator= and denominator="
@@ -149,7 +149,9 @@ def funnel(
         chosen = resolve(indicator)
         kind = statistic or indicator_statistic(chosen)
         multiplier, indicator_id = float(chosen.scale), chosen.id
-        num, den = count_columns(frame, chosen, numerator, denominator)
+        labelled = analysis_columns(frame, chosen, numerator, denominator, keys)
+        frame, num, den = labelled.frame, labelled.numerator, labelled.denominator
+        keys, found = labelled.keys, labelled.checks
     counts = check_counts(frame, [num, den], keys)
     x, n = counts[num], counts[den]
     codes, labels = group_codes(frame, keys)
@@ -189,7 +191,8 @@ def funnel(
     if adjusted_frames:
         extra_limits = as_frame(pd.concat(adjusted_frames, ignore_index=True))
     return FunnelTable(
-        as_frame(points), as_frame(pd.concat(limit_frames, ignore_index=True)), extra_limits,
+        attach(as_frame(points), found), as_frame(pd.concat(limit_frames, ignore_index=True)),
+        extra_limits,
         indicator_id, kind,
     )  # fmt: skip
 

@@ -11,32 +11,34 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack, cast
 
 import numpy as np
 
+from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._counts import LARGEST_INTEGER
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
     as_frame,
-    as_list,
     check_frame,
+    check_whole,
     flag_column,
     flag_masks,
     frame_of,
     is_number_column,
     label_of,
     numbers,
-    pandas,
-    require,
-    resolve,
     result_columns,
 )
 from mch_indicators._adapters._pandas._compute import (
     compute_long,
     compute_rows,
     indicator_columns,
+    unit_rows,
     wide_layout,
 )
+from mch_indicators._adapters._pandas._units import Duplicates, Totals
+from mch_indicators._adapters._pandas._wide import UnitRules
+from mch_indicators._checks import attach, checks_of
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
+from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
-from mch_indicators.stats._flags import Flag
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -356,6 +358,9 @@ def pool(
     allow_substitute: Mapping[str, str] | None = None,
     catalog: Catalog | None = None,
     split_out: int | None = None,
+    totals: Totals = "check",
+    duplicates: Duplicates = "error",
+    total_labels: Sequence[str] | None = None,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Pool strata by summing numerators and denominators, then compute.
@@ -397,6 +402,11 @@ def pool(
         For a dask DataFrame: how many partitions the sums by group are spread
         over (default: dask's choice from the number of partitions and keys).
         A pandas frame is pooled into one frame and ignores it.
+    totals, duplicates, total_labels
+        Total rows (合计, 小计, 全县...) and two rows of one unit and period, as
+        in :func:`mch_indicators.compute`: by default a total row is never
+        summed as a unit (it is checked against the sum of its parts, see
+        :func:`mch_indicators.checks`), and duplicates are an error naming both rows.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`), applied to
         the pooled counts. A unit whose numerator exceeds the denominator of a
@@ -437,23 +447,46 @@ def pool(
     frame = check_frame(frame, "pool")
     if missing not in ("propagate", "skip"):
         raise InvalidInputError(f"missing must be 'propagate' or 'skip', got {missing!r}")
+    rules = UnitRules.of(totals, duplicates, total_labels)
     indicator, indicators, wide = wide_layout(frame, indicator, indicators)
     if wide:
         return _pool_wide(
             frame, indicators, by=by, over=over, window=window, missing=missing,
-            columns=columns, allow_substitute=allow_substitute, catalog=catalog, **options,
+            columns=columns, allow_substitute=allow_substitute, catalog=catalog, rules=rules,
+            **options,
         )  # fmt: skip
     checked = Options.from_keywords(options)
     chosen = None if indicator is None else resolve(indicator, catalog)
     num, den, note = indicator_columns(
         frame, chosen, numerator, denominator, allow_substitute, catalog
     )
+    source = frame
+    frame, found = unit_rows(frame, num, den, rules, catalog)
+    out = _pool_rows(frame, chosen, num, den, by, over, window, missing, checked, catalog)
+    out = as_frame(out.assign(substitution=note)) if allow_substitute is not None else out
+    return attach(out, checks_of(source), found)
+
+
+def _pool_rows(
+    frame: pd.DataFrame,
+    chosen: Indicator | None,
+    num: str,
+    den: str,
+    by: Columns,
+    over: str | None,
+    window: int | None,
+    missing: Missing,
+    checked: Options,
+    catalog: Catalog | None,
+) -> pd.DataFrame:
+    """Pool the unit rows of a one-indicator or long table."""
     keys = pool_keys(frame, chosen, by, over, window)
     if num in keys or den in keys:
         raise InvalidInputError("a count column cannot also be a grouping column")
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
         frame = frame.assign(indicator=canonical_ids(frame, catalog))
     try:
+        whole_counts(frame, chosen, num, den, catalog)
         excluded = left_out(frame, chosen, num, den, missing, checked, catalog)
     except MCHIndicatorsError as error:
         from mch_indicators._adapters._pandas._wide import placed
@@ -464,8 +497,25 @@ def pool(
     else:
         counts = [num, den, ROWS, POOLED]
         sums = group_sums(weighted(frame, num, den, excluded), keys, counts)
-    out = finish_sums(sums, chosen, num, den, keys, over, window, checked, catalog)
-    return as_frame(out.assign(substitution=note)) if allow_substitute is not None else out
+    return finish_sums(sums, chosen, num, den, keys, over, window, checked, catalog)
+
+
+def whole_counts(
+    frame: pd.DataFrame, chosen: Indicator | None, num: str, den: str, catalog: Catalog | None
+) -> None:
+    """Refuse a count that is not whole before it is summed (naming its row, not its group)."""
+    if chosen is not None:
+        pairs = [(chosen, np.ones(len(frame), dtype=bool))]
+    else:
+        column = frame["indicator"]
+        pairs = [
+            (resolve(str(key), catalog), (column == key).to_numpy(dtype=bool))
+            for key in column.dropna().unique()
+        ]
+    for indicator, rows in pairs:
+        for column_name, term in ((num, indicator.numerator), (den, indicator.denominator)):
+            values = numbers(frame, column_name)
+            check_whole(frame, column_name, np.where(rows, values, 0.0), term)
 
 
 def _pool_wide(
@@ -479,6 +529,7 @@ def _pool_wide(
     columns: Mapping[Hashable, str] | None,
     allow_substitute: Mapping[str, str] | None,
     catalog: Catalog | None,
+    rules: UnitRules,
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Pool a wide table: laid out long (area and period columns by field id), then pooled."""
@@ -487,16 +538,19 @@ def _pool_wide(
 
     renamed = {str(c): f for f, c in match_columns(frame, columns, catalog=catalog).fields.items()}
     keys = [renamed.get(k, k) for k in as_list(by)]
-    long, places = long_counts(
-        frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog
-    )
+    long, units, places, found = long_counts(
+        frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog,
+        rules=rules,
+    )  # fmt: skip
     try:
-        return pool(
-            long, None, by=keys or None, over=renamed.get(over, over) if over else None,
-            window=window, missing=missing, catalog=catalog, **options,
+        out = _pool_rows(
+            long, None, "numerator", "denominator", keys or None,
+            renamed.get(over, over) if over else None, window, missing,
+            Options.from_keywords(options), catalog,
         )  # fmt: skip
     except MCHIndicatorsError as error:
-        raise located(error, frame, places, len(long) // max(len(frame), 1)) from None
+        raise located(error, units, places, len(long) // max(len(units), 1)) from None
+    return attach(out, checks_of(frame), found)
 
 
 def canonical_ids(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.Series[Any]:

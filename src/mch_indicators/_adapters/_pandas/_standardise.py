@@ -13,18 +13,16 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._columns import Columns, as_list, require
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
     as_frame,
-    as_list,
     check_frame,
     flag_column,
     numbers,
-    pandas,
-    require,
     text_array,
 )
 from mch_indicators._errors import DefinitionError, InvalidInputError
+from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
 from mch_indicators._standards import StandardPopulation, normalize_band, standard_population
 from mch_indicators._validate import check_confidence

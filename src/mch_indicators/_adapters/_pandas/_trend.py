@@ -12,22 +12,22 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mch_indicators._adapters._columns import Columns, as_list, resolve
 from mch_indicators._adapters._pandas._columns import (
-    Columns,
-    as_list,
     check_counts,
     check_frame,
-    count_columns,
     group_codes,
     numbers,
-    require,
-    resolve,
     row_label,
 )
+from mch_indicators._adapters._pandas._labelled import analysis_columns
+from mch_indicators._checks import attach
+from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
-from mch_indicators.stats._trend import MIN_POINTS, Trend
-from mch_indicators.stats._trend import trend as array_trend
+from mch_indicators.stats import Trend
+from mch_indicators.stats import trend as array_trend
+from mch_indicators.stats._trend import MIN_POINTS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._targets import Target
 
-__all__ = ["trend", "trend_line"]
+__all__ = ["Pivoted", "pivot_counts", "trend", "trend_line"]
 
 
 def trend(
@@ -136,7 +136,7 @@ def trend(
     if target is not None:
         _add_target(out, frame, fitted, target, chosen, baseline, codes, len(labels))
         out["target_status"] = translate(out["target_status"].to_numpy(), lang)
-    return out
+    return attach(out, fit.checks)
 
 
 def _add_target(
@@ -179,6 +179,7 @@ def trend_line(
     dispersion: str = "quasi",
     min_points: int = MIN_POINTS,
     last: int | None = None,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """The fitted trend line of each area, year by year, with the interval of the line.
 
@@ -195,6 +196,9 @@ def trend_line(
         Carry the line on to this year (default: the last year of the frame).
     confidence, dispersion, min_points, last
         As for :func:`mch_indicators.stats.trend`.
+    lang : {"en", "zh"}, default "en"
+        Language of the column headers (``"zh"``: 年份, 拟合值...; for a table
+        to show; the charts take the English one).
 
     Returns
     -------
@@ -229,7 +233,7 @@ def trend_line(
     fit = _fit(
         frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
-        lang="en", name="trend_line",
+        lang=lang, name="trend_line",
     )  # fmt: skip
     first_year = float(fit.years.min())
     final_year = float(fit.years.max()) if to is None else max(float(fit.years.max()), float(to))
@@ -240,12 +244,12 @@ def trend_line(
     end = np.where(used, fit.years, -np.inf).max(axis=1)
     areas, count = len(fit.labels), grid.size
     out = fit.labels.loc[fit.labels.index.repeat(count)].reset_index(drop=True)
-    out[period] = np.tile(grid, areas).astype(np.int64)
+    out[fit.period] = np.tile(grid, areas).astype(np.int64)
     out["fitted"] = value.T.ravel()
     out["fitted_lower"] = lower.T.ravel()
     out["fitted_upper"] = upper.T.ravel()
     out["projected"] = ((grid[None, :] < start[:, None]) | (grid[None, :] > end[:, None])).ravel()
-    return out
+    return attach(in_language(out, lang), fit.checks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,19 +263,38 @@ class _Fitted:
     x: Any
     n: Any
     fitted: Trend
+    period: str
+    checks: list[Any]
 
 
-def _fit(
+@dataclass(frozen=True, slots=True)
+class Pivoted:
+    """A frame's counts pivoted to (areas × periods), with the areas' labels."""
+
+    frame: pd.DataFrame
+    labels: pd.DataFrame
+    codes: Any
+    years: Any
+    x: Any
+    n: Any
+    period: str = "year"
+    checks: tuple[Any, ...] = ()
+
+
+def pivot_counts(
     frame: pd.DataFrame, chosen: Indicator, *, by: Columns, period: str, numerator: str | None,
-    denominator: str | None, confidence: float, dispersion: str, min_points: int,
-    last: int | None, lang: str, name: str,
-) -> _Fitted:  # fmt: skip
-    """Pivot the rows to (areas × periods) and fit every area in one call."""
+    denominator: str | None, lang: str, name: str,
+) -> Pivoted:  # fmt: skip
+    """Check the frame and pivot its counts to (areas × periods): one series per area.
+
+    Shared by :func:`trend`, :func:`trend_line` and :func:`mch_indicators.joinpoint`:
+    whole years, one row per area and period (two rows raise, naming them).
+    """
     frame = check_frame(frame, name)
     check_lang(lang)
-    keys = as_list(by)
-    require(frame, [*keys, period], "column")
-    num, den = count_columns(frame, chosen, numerator, denominator)
+    found = analysis_columns(frame, chosen, numerator, denominator, as_list(by), period)
+    frame, num, den, keys = found.frame, found.numerator, found.denominator, found.keys
+    period = str(found.period)
     counts = check_counts(frame, [num, den], [*keys, period])
     times = numbers(frame, period, counts=False)  # years: -5 is a year, not a bad count
     bad = ~np.isfinite(times) | (times != np.round(times))
@@ -294,9 +317,25 @@ def _fit(
     shape = (len(labels), years.size)
     x, n = np.full(shape, np.nan), np.full(shape, np.nan)
     x[codes, column], n[codes, column] = counts[num], counts[den]
-    fitted = array_trend(
-        x, n, years, family=chosen.kind.family, confidence=confidence, dispersion=dispersion,
-        direction=chosen.direction.value, min_points=min_points, last=last,
-        multiplier=float(chosen.scale),
+    return Pivoted(frame, labels, codes, years, x, n, period, tuple(found.checks))
+
+
+def _fit(
+    frame: pd.DataFrame, chosen: Indicator, *, by: Columns, period: str, numerator: str | None,
+    denominator: str | None, confidence: float, dispersion: str, min_points: int,
+    last: int | None, lang: str, name: str,
+) -> _Fitted:  # fmt: skip
+    """Pivot the rows to (areas × periods) and fit every area in one call."""
+    table = pivot_counts(
+        frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
+        lang=lang, name=name,
     )  # fmt: skip
-    return _Fitted(frame, labels, codes, years, x, n, fitted)
+    fitted = array_trend(
+        table.x, table.n, table.years, family=chosen.kind.family, confidence=confidence,
+        dispersion=dispersion, direction=chosen.direction.value, min_points=min_points,
+        last=last, multiplier=float(chosen.scale),
+    )  # fmt: skip
+    return _Fitted(
+        table.frame, table.labels, table.codes, table.years, table.x, table.n, fitted,
+        table.period, list(table.checks),
+    )  # fmt: skip

@@ -11,13 +11,14 @@ the caller says so with ``allow_substitute``, which the result then records.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas, resolve
+from mch_indicators._adapters._columns import resolve
+from mch_indicators._adapters._pandas._columns import as_frame, check_whole, label_of, numbers
 from mch_indicators._adapters._pandas._match import (
     ColumnMatch,
     indicator_label,
@@ -25,7 +26,16 @@ from mch_indicators._adapters._pandas._match import (
     resolve_term,
     term_label,
 )
+from mch_indicators._adapters._pandas._units import (
+    Duplicates,
+    Totals,
+    check_unit_options,
+    label_columns,
+    office_units,
+)
+from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
+from mch_indicators._optional import pandas
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,13 +44,16 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
 
 __all__ = [
+    "AS_UNITS",
     "Shape",
     "Substitutes",
+    "UnitRules",
     "check_substitute",
     "located",
     "long_counts",
     "placed",
     "substitutes",
+    "table_units",
     "to_wide",
     "with_place",
 ]
@@ -179,15 +192,74 @@ def placed(error: MCHIndicatorsError, frame: pd.DataFrame) -> MCHIndicatorsError
         return error
     if not columns or position.size != 1:
         return error
-    place = "/".join(str(frame[c].iloc[int(position[0])]) for c in columns)
+    parts = (_label_texts(frame[c].iloc[[int(position[0])]])[0] for c in columns)
+    place = "/".join(part for part in parts if part)
     return with_place(error, place)
 
 
 def _places(frame: pd.DataFrame, label_columns: list[Hashable]) -> list[str]:
+    """``石门县/2023`` for each row (a blank cell shows as nothing, never as ``nan``)."""
     if not label_columns:
         return []
-    parts = [frame[c].astype(str).tolist() for c in label_columns]
+    parts = [_label_texts(frame[c]) for c in label_columns]
     return ["/".join(values) for values in zip(*parts, strict=True)]
+
+
+def _label_texts(series: pd.Series[Any]) -> list[str]:
+    return [cell_text(v) for v in series.tolist()]
+
+
+@dataclass(frozen=True, slots=True)
+class UnitRules:
+    """How a table's rows become units: ``totals``, ``duplicates``, ``total_labels``."""
+
+    totals: Totals = "check"
+    duplicates: Duplicates = "error"
+    total_labels: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, totals: object = "check", duplicates: object = "error",
+        total_labels: Iterable[str] | None = None,
+    ) -> UnitRules:  # fmt: skip
+        """Checked options (a :class:`InvalidInputError` for a value not documented)."""
+        check_unit_options(totals, duplicates)
+        if isinstance(total_labels, str):
+            total_labels = [total_labels]
+        return cls(totals, duplicates, tuple(str(t) for t in total_labels or ()))  # type: ignore[arg-type]
+
+
+#: What the inner calls on a table already made of units use: nothing taken out again.
+AS_UNITS = UnitRules("keep", "error")
+
+
+def table_units(
+    frame: pd.DataFrame,
+    match: ColumnMatch,
+    counts: Sequence[Hashable],
+    rules: UnitRules,
+    others: Sequence[Hashable] = (),
+    *,
+    strata: bool = False,
+) -> tuple[pd.DataFrame, list[CheckRow]]:
+    """The unit rows of a table by its matched area and period columns, and the checks.
+
+    Columns that match nothing (except ``indicator``) are listed in the checks.
+    """
+    areas, periods = label_columns(match)
+    units, found = office_units(
+        frame, areas=areas, periods=periods, counts=counts, others=others,
+        totals=rules.totals, duplicates=rules.duplicates, total_labels=rules.total_labels,
+        strata=strata,
+    )  # fmt: skip
+    if rules is AS_UNITS or strata:
+        return units, found
+    unmatched = [
+        check_row("unmatched_column", item=column)
+        for column in match.unmatched
+        if column != "indicator" and column not in others and column not in counts
+    ]
+    return units, [*found, *unmatched]
 
 
 def long_counts(
@@ -197,8 +269,13 @@ def long_counts(
     columns: Mapping[Hashable, str] | None = None,
     allow_substitute: Substitutes | None = None,
     catalog: Catalog | None = None,
-) -> tuple[pd.DataFrame, list[str]]:
-    """A wide table as a long table of counts, and the place of each input row.
+    rules: UnitRules = AS_UNITS,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[CheckRow]]:
+    """A wide table as a long table of counts, its unit rows, each long row's place, the checks.
+
+    The rows are first made units (:func:`table_units`: total rows out, one row
+    per unit and period, by ``rules``); every count is checked to be whole
+    unless its term is estimated (:func:`check_whole`).
 
     Columns of the long table: the label fields (renamed to their ids:
     ``county``, ``year``...), other text columns, then ``indicator``,
@@ -213,17 +290,24 @@ def long_counts(
     match = match_columns(frame, columns, catalog=catalog)
     allowed = substitutes(allow_substitute, catalog)
     plan = _plan(match, wanted, allowed, catalog)
-    label_columns = list(match.fields.values())
+    used = list(dict.fromkeys(c for pair in plan.columns for c in pair))
+    fields_in_order = list(match.fields.values())
+    try:
+        frame, checks = table_units(frame, match, used, rules)
+    except MCHIndicatorsError as error:
+        raise placed(error, frame) from None
     kept = [
         c
         for c in match.unmatched
         if not pd.api.types.is_numeric_dtype(frame[c].dtype) and c != "indicator"
     ]
-    places = _places(frame, label_columns)
+    places = _places(frame, fields_in_order)
+    terms = {column: term for term, column in match.terms.items()}
     counts = {}
-    for column in dict.fromkeys(c for pair in plan.columns for c in pair):
+    for column in used:
         try:
             counts[column] = numbers(frame, str(column))
+            check_whole(frame, column, counts[column], catalog.terms.get(terms.get(column, "")))
         except MCHIndicatorsError as error:
             if error.row is None or not places:
                 raise
@@ -241,7 +325,7 @@ def long_counts(
     if allow_substitute is not None:
         out["substitution"] = np.tile(np.array(plan.notes, dtype=object), rows)
     long = pd.DataFrame(out, index=pd.RangeIndex(rows * k))
-    return as_frame(long), [place for place in places for _ in range(k)]
+    return as_frame(long), frame, [place for place in places for _ in range(k)], checks
 
 
 def to_wide(tidy: pd.DataFrame, indicators: int) -> pd.DataFrame:

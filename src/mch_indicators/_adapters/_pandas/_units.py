@@ -1,0 +1,429 @@
+"""The units of an office's table: total rows taken out and checked, one row per unit and period.
+
+An office's table names its units (townships, counties) in area columns and
+its periods in period columns (:func:`mch_indicators.match_columns` finds them).
+Before anything is computed or pooled, :func:`office_units`:
+
+- finds the **total rows**: by label (合计, 总计, 小计, 全县, 甲县合计, Total...;
+  ``definitions/office_tables.toml`` plus ``total_labels=``), by a blank area
+  cell on a row whose counts are the sum of its group's units, and by
+  arithmetic alone (the first or last row of a period whose every count, in at
+  least two columns, is the sum of the other rows). With ``totals="check"``
+  (the default) they are taken out of the units and each is compared with the
+  sum of its parts, column by column, every difference a row of the checks
+  table; ``"drop"`` takes them out without comparing; ``"keep"`` keeps every
+  row as a unit (the caller says the table has no total rows).
+- refuses a **blank area or period** cell on a row that is no total, naming the row.
+- refuses **two rows of one unit and period**, naming both by their labels, unless
+  ``duplicates="sum"`` (then they are added up and the sum is a check).
+
+A total row is at the level of its first area column that holds a total word
+(or is blank): its parts are the unit rows that agree with it on the coarser
+area columns, the period (a blank period: every period) and the other keys. A
+subtotal word (小计) with no coarser area beside it sums the unit rows since the
+previous total row. A total with no unit under it is the area itself (a county's
+own series labelled 全县) and stays a unit, with a check saying so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
+from mch_indicators._checks import CheckRow, cell_text, check_row
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import fields
+from mch_indicators._layout import Layout, is_subtotal_label, is_total_label, layout
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mch_indicators._adapters._pandas._match import ColumnMatch
+
+__all__ = ["Duplicates", "Totals", "check_unit_options", "label_columns", "office_units"]
+
+Totals = Literal["check", "drop", "keep"]
+Duplicates = Literal["error", "sum"]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def check_unit_options(totals: object, duplicates: object) -> None:
+    """Refuse a ``totals`` or ``duplicates`` option that is not one of the documented values."""
+    if totals not in ("check", "drop", "keep"):
+        raise InvalidInputError(f"totals must be 'check', 'drop' or 'keep', got {totals!r}")
+    if duplicates not in ("error", "sum"):
+        raise InvalidInputError(f"duplicates must be 'error' or 'sum', got {duplicates!r}")
+
+
+def label_columns(match: ColumnMatch) -> tuple[list[Hashable], list[Hashable]]:
+    """The area columns (coarsest first) and the period columns a match found."""
+    areas = [match.fields[f.id] for f in fields() if f.role == "area" and f.id in match.fields]
+    periods = [match.fields[f.id] for f in fields() if f.role == "period" and f.id in match.fields]
+    return areas, periods
+
+
+def _texts(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
+    """A label column as stripped text, ``""`` for a blank cell (factorized: one pass in C)."""
+    pd = pandas()
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    shown = [cell_text(value) for value in uniques.tolist()] + [""]
+    table = np.array(shown, dtype=object)
+    return table[np.where(codes < 0, len(shown) - 1, codes)]
+
+
+def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) -> bool:
+    """Whether any distinct label of the area columns is a total word (a pass in C each)."""
+    pd = pandas()
+    for column in areas:
+        distinct = pd.unique(frame[column].to_numpy(dtype=object))
+        if any(is_total_label(cell_text(v), words) for v in distinct.tolist()):
+            return True
+    return False
+
+
+def _classify(texts: npt.NDArray[np.object_], words: Layout) -> tuple[BoolArray, BoolArray]:
+    """Per row, whether its label is a total word, and whether it is a subtotal word."""
+    distinct = list(dict.fromkeys(texts.tolist()))
+    total = {t: is_total_label(t, words) for t in distinct}
+    sub = {t: total[t] and is_subtotal_label(t, words) for t in distinct}
+    return (
+        np.fromiter((total[t] for t in texts), dtype=bool, count=texts.size),
+        np.fromiter((sub[t] for t in texts), dtype=bool, count=texts.size),
+    )
+
+
+@dataclass
+class _Table:
+    """The label texts and counts of a table, and what each row turned out to be."""
+
+    frame: pd.DataFrame
+    areas: list[Hashable]
+    periods: list[Hashable]
+    others: list[Hashable]
+    counts: list[Hashable]
+    area_text: list[npt.NDArray[np.object_]]
+    period_text: list[npt.NDArray[np.object_]]
+    other_text: list[npt.NDArray[np.object_]]
+    values: npt.NDArray[np.float64]
+    level: npt.NDArray[np.intp] = field(init=False)  # area level of a total, -1 for a unit
+    subtotal: BoolArray = field(init=False)
+    how: npt.NDArray[np.object_] = field(init=False)  # "label", "blank", "sum" or ""
+
+    def __post_init__(self) -> None:
+        rows = len(self.frame)
+        self.level = np.full(rows, -1, dtype=np.intp)
+        self.subtotal = np.zeros(rows, dtype=bool)
+        self.how = np.full(rows, "", dtype=object)
+
+    def row_name(self, position: int) -> Hashable:
+        return label_of(self.frame.index, position)
+
+    def unit_of(self, position: int) -> str:
+        return "/".join(t[position] for t in self.area_text if t[position]) or ""
+
+    def period_of(self, position: int) -> str:
+        return "/".join(t[position] for t in self.period_text)
+
+
+def _read(
+    frame: pd.DataFrame,
+    areas: Sequence[Hashable],
+    periods: Sequence[Hashable],
+    others: Sequence[Hashable],
+    counts: Sequence[Hashable],
+) -> _Table:
+    values = np.column_stack([numbers(frame, str(c)) for c in counts]) if counts else None
+    return _Table(
+        frame, list(areas), list(periods), list(others), list(counts),
+        [_texts(frame[c]) for c in areas], [_texts(frame[c]) for c in periods],
+        [_texts(frame[c]) for c in others],
+        values if values is not None else np.zeros((len(frame), 0)),
+    )  # fmt: skip
+
+
+def _by_label(table: _Table, words: Layout) -> None:
+    """Mark total rows by the first area column holding a total word; blank rows as candidates."""
+    for level, texts in enumerate(table.area_text):
+        total, sub = _classify(texts, words)
+        fresh = (table.level < 0) & total
+        table.level[fresh] = level
+        table.how[fresh] = "label"
+        table.subtotal |= fresh & sub
+    for level, texts in enumerate(table.area_text):
+        blank = (table.level < 0) & (texts == "")
+        table.level[blank] = level
+        table.how[blank] = "blank"
+
+
+def _group_key(table: _Table, level: int, position: int | None = None) -> Any:
+    """Per row (or for one row), the tuple of coarser area labels, periods and other keys."""
+    parts = [*table.area_text[:level], *table.other_text]
+    if position is None:
+        return list(zip(*parts, strict=True)) if parts else [()] * len(table.frame)
+    return tuple(t[position] for t in parts)
+
+
+def _parts(table: _Table, position: int, units: BoolArray) -> BoolArray:
+    """The unit rows a total row sums."""
+    level = int(table.level[position])
+    mask = units.copy()
+    for texts in [*table.area_text[:level], *table.other_text]:
+        mask &= texts == texts[position]
+    for texts in table.period_text:
+        if texts[position]:
+            mask &= texts == texts[position]
+    if table.subtotal[position] and level == 0:  # 小计 alone: the rows since the last total
+        earlier = np.flatnonzero((table.level >= 0) & (np.arange(mask.size) < position))
+        start = int(earlier[-1]) + 1 if earlier.size else 0
+        window = np.zeros(mask.size, dtype=bool)
+        window[start:position] = True
+        mask &= window
+    return mask
+
+
+def _sums_match(table: _Table, position: int, parts: BoolArray) -> bool:
+    """Whether a row's counts are the sum of ``parts`` in every column (some not zero)."""
+    if not parts.any() or not table.counts:
+        return False
+    row = table.values[position]
+    sums = table.values[parts].sum(axis=0)
+    return bool(np.all(row == sums) and np.nansum(row) > 0)
+
+
+def _by_sum(table: _Table) -> None:
+    """Mark as totals the first or last row of a period whose counts sum the others."""
+    if table.values.shape[1] < 2:
+        return
+    units = table.level < 0
+    pd = pandas()
+    parts = [*table.other_text, *table.period_text]
+    if parts:
+        keys = pd.DataFrame(dict(enumerate(parts)))
+        codes = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
+    else:
+        codes = np.zeros(len(table.frame), dtype=np.intp)
+    for code in np.unique(codes[units]):
+        rows = np.flatnonzero(units & (codes == code))
+        if rows.size < 3:
+            continue
+        block = table.values[rows]
+        if np.isnan(block).any():
+            continue
+        sums = block.sum(axis=0)
+        informative = np.count_nonzero(sums) >= 2
+        for end in {int(rows[0]), int(rows[-1])}:
+            if informative and np.all(2 * table.values[end] == sums):
+                table.level[end], table.how[end] = 0, "sum"
+                break
+
+
+def _resolve_blanks(table: _Table) -> None:
+    """A blank area cell is a total when the row sums its group's units, else an error."""
+    units = table.level < 0
+    for position in np.flatnonzero(table.how == "blank"):
+        if not _sums_match(table, int(position), _parts(table, int(position), units)):
+            column = table.areas[int(table.level[position])]
+            raise _blank_error(table, int(position), column)
+
+
+def _blank_error(table: _Table, position: int, column: Hashable) -> InvalidInputError:
+    row = table.row_name(position)
+    shown = table.unit_of(position)
+    where = f" ({shown} {table.period_of(position)})".rstrip() if shown else ""
+    reason = (
+        f"the area cell is empty{where}: every row needs its unit's name (in a workbook, "
+        "merged area cells are filled; in a CSV write the name on every row), or the row must "
+        "be a total (合计) of the rows above it"
+    )
+    return InvalidInputError(reason, column=str(column), row=row)
+
+
+def _blank_periods(table: _Table) -> None:
+    for column, texts in zip(table.periods, table.period_text, strict=True):
+        empty = (table.level < 0) & (texts == "")
+        if empty.any():
+            position = int(np.flatnonzero(empty)[0])
+            raise InvalidInputError(
+                f"the period cell is empty ({table.unit_of(position)}): every unit's row needs "
+                "its period",
+                column=str(column),
+                row=table.row_name(position),
+            )
+
+
+def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArray) -> list[Any]:
+    """The checks of one total row: what it is, and each column that disagrees."""
+    name = {
+        "unit": table.unit_of(position) or "(blank)", "period": table.period_of(position),
+        "row": table.row_name(position), "units": int(parts.sum()),
+    }  # fmt: skip
+    code = "total_row" if table.how[position] == "label" else "total_row_sum"
+    rows = [check_row(code, **name)]
+    for column, reported, part_values in zip(
+        table.counts, table.values[position], table.values[parts].T, strict=True
+    ):
+        if np.isnan(reported):
+            continue
+        if np.isnan(part_values).any():
+            rows.append(check_row("total_unchecked", item=column, reported=reported, **name))
+            continue
+        expected = float(part_values.sum())
+        if expected != reported:
+            rows.append(
+                check_row(
+                    "total_mismatch", item=column, reported=reported, expected=expected, **name
+                )
+            )
+    return rows
+
+
+def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
+    """Which rows are units, and the checks of the total rows."""
+    checks: list[Any] = []
+    units = table.level < 0
+    keep = units.copy()
+    for position in np.flatnonzero(~units):
+        parts = _parts(table, int(position), units)
+        name = {
+            "unit": table.unit_of(int(position)), "period": table.period_of(int(position)),
+            "row": table.row_name(int(position)),
+        }  # fmt: skip
+        if not parts.any():  # 全县 over no units: the area itself
+            keep[position] = True
+            checks.append(check_row("total_alone", **name))
+        elif totals == "drop":
+            checks.append(check_row("total_dropped", **name))
+        else:
+            checks.extend(_check_total(table, int(position), units, parts))
+    return keep, checks
+
+
+def _duplicates(
+    frame: pd.DataFrame,
+    keys: list[Hashable],
+    counts: list[Hashable],
+    duplicates: Duplicates,
+    texts: list[npt.NDArray[np.object_]],
+) -> tuple[pd.DataFrame, list[Any]]:
+    """One row per unit and period: an error naming two rows, or their sum when asked."""
+    pd = pandas()
+    if not keys or len(frame) < 2:
+        return frame, []
+    key_frame = pd.DataFrame(dict(enumerate(texts)))
+    repeated = key_frame.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return frame, []
+    codes = key_frame.groupby(list(key_frame.columns), sort=False).ngroup().to_numpy()
+    first = int(np.flatnonzero(repeated)[0])
+    same = np.flatnonzero(codes == codes[first])
+    shown = " ".join(t[first] for t in texts if t[first])
+    if duplicates == "error":
+        rows = [label_of(frame.index, int(p)) for p in same[:2]]
+        named = (
+            f"rows {rows[0]!r} and {rows[1]!r}"
+            if rows[0] != rows[1]
+            else f"the rows at positions {int(same[0])} and {int(same[1])} (both labelled "
+            f"{rows[0]!r})"
+        )
+        raise InvalidInputError(
+            f"two rows for {shown}: {named}; one row per unit and period; "
+            "correct the table, or pass duplicates='sum' if the rows are parts to be added up "
+            "(the sum is then listed in the checks)",
+            row=rows[1],
+        )
+    return _summed(frame, counts, codes, repeated, texts)
+
+
+def _summed(
+    frame: pd.DataFrame,
+    counts: list[Hashable],
+    codes: npt.NDArray[np.intp],
+    repeated: BoolArray,
+    texts: list[npt.NDArray[np.object_]],
+) -> tuple[pd.DataFrame, list[Any]]:
+    pd = pandas()
+    checks = []
+    firsts = pd.Series(np.arange(len(frame))).groupby(codes, sort=False).first().to_numpy()
+    out = frame.iloc[np.sort(firsts)].copy()
+    order = codes[np.sort(firsts)]
+    for column in counts:
+        values = pd.Series(numbers(frame, str(column)))
+        sums = values.groupby(codes, sort=False).sum(min_count=1)
+        missing = values.isna().groupby(codes, sort=False).any()
+        sums[missing] = np.nan
+        out[column] = sums.reindex(order).to_numpy()
+    for code in np.unique(codes[repeated]):
+        same = np.flatnonzero(codes == code)
+        labels = ", ".join(repr(label_of(frame.index, int(p))) for p in same)
+        checks.append(
+            check_row(
+                "duplicate_summed", unit=texts[0][same[0]] if texts else "",
+                period=" ".join(t[same[0]] for t in texts[1:]), rows=labels, times=same.size,
+            )
+        )  # fmt: skip
+    return as_frame(out), checks
+
+
+def office_units(
+    frame: pd.DataFrame,
+    *,
+    areas: Sequence[Hashable],
+    periods: Sequence[Hashable],
+    counts: Sequence[Hashable],
+    others: Sequence[Hashable] = (),
+    totals: Totals = "check",
+    duplicates: Duplicates = "error",
+    total_labels: Iterable[str] = (),
+    strata: bool = False,
+    sums: bool = True,
+) -> tuple[pd.DataFrame, list[CheckRow]]:
+    """The unit rows of a table (totals out, one row per unit and period) and the checks.
+
+    ``others`` are further key columns (a long table's ``indicator``). With
+    ``strata`` (a frame of one indicator or a long table, whose rows may be
+    strata of a unit: facilities, age bands), only rows labelled as totals are
+    taken out: a blank label stays a stratum, no row is judged by its sums,
+    and rows of one unit and period are summed only when ``duplicates="sum"``
+    asks (they are strata to pool, not duplicates). Without ``sums`` (a table of
+    two count columns, where a row can equal the sum of others by chance) rows
+    are judged by their labels only, a blank label staying a unit. The frame
+    given is never modified; it is returned itself when nothing changes.
+    """
+    check_unit_options(totals, duplicates)
+    if not areas and not periods:
+        return frame, []
+    words = layout().with_totals(total_labels) if total_labels else layout()
+    if strata and duplicates == "error" and not _any_total(frame, areas, words):
+        return frame, []  # strata with no total label: nothing to do (no pass per row)
+    table = _read(frame, areas, periods, others, counts)
+    checks: list[Any] = []
+    if totals == "keep":
+        keep = np.ones(len(frame), dtype=bool)
+        for column, texts in zip(table.areas, table.area_text, strict=True):
+            if strata:
+                break
+            if (texts == "").any():
+                raise _blank_error(table, int(np.flatnonzero(texts == "")[0]), column)
+    else:
+        _by_label(table, words)
+        if strata or not sums:
+            table.level[table.how == "blank"] = -1
+        else:
+            _resolve_blanks(table)
+            _by_sum(table)
+        keep, checks = _totals(table, totals)
+    table.level[keep] = -1
+    if strata and duplicates == "error":
+        return (frame if keep.all() else as_frame(frame[keep])), checks
+    _blank_periods(table)
+    units = frame if keep.all() else as_frame(frame[keep])
+    key_texts = [t[keep] for t in (*table.area_text, *table.period_text, *table.other_text)]
+    units, summed = _duplicates(
+        units, [*areas, *periods, *others], list(counts), duplicates, key_texts
+    )
+    return units, [*checks, *summed]

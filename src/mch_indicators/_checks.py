@@ -1,0 +1,271 @@
+"""Data checks: what the library found in an office's table and did about it, in one table.
+
+A county office's file says more than its counts: a 合计 row (the office's own
+total, checked against the sum of its parts and never counted as a unit), rows
+above the header and notes below the table (skipped), hidden rows and columns,
+merged cells (filled), two rows for one unit and period (summed only when asked),
+columns that match no count, rows that break a consistency rule. Each finding is
+a row of a *checks table* with the columns of :data:`CHECK_COLUMNS`, its message
+in Chinese and English from ``definitions/labels.toml`` (section ``checks``).
+
+Where the checks travel
+-----------------------
+The checks of a table ride on the frame the library returns, in
+``frame.attrs`` under :data:`ATTRS_KEY`, as an immutable :class:`CheckTable`
+(not a DataFrame: pandas compares and deep-copies ``attrs`` on every operation,
+and a DataFrame there makes ``pd.concat`` fail on its ambiguous truth value; a
+:class:`CheckTable` compares by its rows and copies as itself). So the checks of
+:func:`~mch_indicators.read_table` reach :func:`~mch_indicators.compute` with the
+frame, and :func:`checks` reads them back as a DataFrame from any result:
+``mch.checks(mch.compute(mch.read_table("本县.xlsx")))``. A frame built some
+other way simply has no checks (an empty table), never stale ones of another file.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mch_indicators._labels import label
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "ATTRS_KEY",
+    "CHECK_COLUMNS",
+    "PERCENT_KEY",
+    "CellMarks",
+    "CheckRow",
+    "CheckTable",
+    "attach",
+    "cell_text",
+    "check_row",
+    "checks",
+    "checks_of",
+]
+
+#: The columns of every checks table (the report's 数据核查 sheet writes them).
+CHECK_COLUMNS = (
+    "check",
+    "unit",
+    "period",
+    "item",
+    "reported",
+    "expected",
+    "message_zh",
+    "message_en",
+)
+#: Where a frame keeps its checks.
+ATTRS_KEY = "mch_indicators.checks"
+
+CheckRow = tuple[str, str, str, str, float, float, str, str]
+#: Where a frame read from a workbook lists its percent-formatted number cells
+#: (:class:`CellMarks`), so that a count column can refuse them.
+PERCENT_KEY = "mch_indicators.percent_cells"
+
+
+@dataclass(frozen=True, slots=True)
+class CellMarks:
+    """Cells a reader marked, as ``(column, row labels)`` pairs; immutable, copied as itself."""
+
+    cells: tuple[tuple[Hashable, tuple[Hashable, ...]], ...] = ()
+
+    def get(self, column: Hashable) -> tuple[Hashable, ...]:
+        """The rows marked in ``column``."""
+        for name, rows in self.cells:
+            if name == column:
+                return rows
+        return ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CellMarks:
+        return self
+
+    def __copy__(self) -> CellMarks:
+        return self
+
+
+def cell_text(value: object) -> str:
+    """A cell or label as a message and a key show it: ``""`` for blank, ``2024`` not ``2024.0``.
+
+    Examples
+    --------
+    >>> cell_text(None), cell_text(float("nan")), cell_text(2024.0), cell_text(" 甲县 ")
+    ('', '', '2024', '甲县')
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+_text = cell_text
+
+
+def _number(value: object) -> float:
+    if value is None:
+        return math.nan
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def _shown(value: object) -> str:
+    """A count as a message shows it: ``10,555`` (whole), ``26.954`` (not whole)."""
+    number = _number(value)
+    if math.isnan(number):
+        return _text(value)
+    return f"{number:,.0f}" if number.is_integer() else f"{number:,g}"
+
+
+def check_row(
+    code: str,
+    *,
+    unit: object = "",
+    period: object = "",
+    item: object = "",
+    reported: object = None,
+    expected: object = None,
+    **values: object,
+) -> CheckRow:
+    """One row of a checks table, its messages from ``labels.toml`` ``[checks.<code>]``.
+
+    The templates may use ``{unit}``, ``{period}``, ``{item}``, ``{reported}``,
+    ``{expected}``, ``{difference}`` and the ``values`` given; a value given as
+    ``{"zh": ..., "en": ...}`` is put in each language's message in its own words.
+
+    Examples
+    --------
+    >>> row = check_row("total_mismatch", unit="合计", period=2024, item="活产数",
+    ...                 reported=10556, expected=10555, row=14, units=12)
+    >>> row[:6]
+    ('total_mismatch', '合计', '2024', '活产数', 10556.0, 10555.0)
+    >>> row[6]
+    '第14行“合计”2024活产数为10,556，12个单位之和为10,555（差1）'
+    """
+    given, wanted = _number(reported), _number(expected)
+    fill = {
+        "unit": _text(unit),
+        "period": _text(period),
+        "item": _text(item),
+        "reported": _shown(reported),
+        "expected": _shown(expected),
+        "difference": _shown(given - wanted),
+    }
+    words = {
+        lang: {
+            **fill,
+            **{key: _text(value[lang] if isinstance(value, Mapping) else value)
+               for key, value in values.items()},
+        }
+        for lang in ("zh", "en")
+    }  # fmt: skip
+    return (
+        code,
+        fill["unit"],
+        fill["period"],
+        fill["item"],
+        given,
+        wanted,
+        label("checks", code, "zh", **words["zh"]),
+        label("checks", code, "en", **words["en"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckTable:
+    """The checks of a table: rows of :data:`CHECK_COLUMNS`, immutable.
+
+    Kept in ``frame.attrs``; equal when the rows are; copied (and deep-copied)
+    as itself, so that pandas' copying of ``attrs`` costs nothing.
+    """
+
+    rows: tuple[CheckRow, ...] = ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CheckTable:
+        return self
+
+    def __copy__(self) -> CheckTable:
+        return self
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __add__(self, other: CheckTable | Iterable[CheckRow]) -> CheckTable:
+        rows = other.rows if isinstance(other, CheckTable) else tuple(other)
+        return CheckTable(self.rows + tuple(r for r in rows if r not in self.rows))
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rows as a DataFrame with the columns of :data:`CHECK_COLUMNS`."""
+        import pandas as pd
+
+        frame = pd.DataFrame(list(self.rows), columns=list(CHECK_COLUMNS))
+        return frame.astype({"reported": "float64", "expected": "float64"})
+
+
+def checks_of(frame: object) -> CheckTable:
+    """The :class:`CheckTable` a frame carries (empty when it has none)."""
+    attrs = getattr(frame, "attrs", None)
+    found = attrs.get(ATTRS_KEY) if isinstance(attrs, Mapping) else None
+    return found if isinstance(found, CheckTable) else CheckTable()
+
+
+def attach(frame: pd.DataFrame, *tables: CheckTable | Iterable[CheckRow]) -> pd.DataFrame:
+    """``frame`` with ``tables`` added to its checks (set on ``frame`` itself; return it).
+
+    Call it on a frame the library has just made, never on the caller's own.
+    """
+    combined = checks_of(frame)
+    for table in tables:
+        combined = combined + table
+    if len(combined):
+        frame.attrs[ATTRS_KEY] = combined
+    return frame
+
+
+def checks(result: object) -> pd.DataFrame:
+    """The data checks of a table read or computed by mch_indicators, as a DataFrame.
+
+    Parameters
+    ----------
+    result : DataFrame or mapping of DataFrames
+        What :func:`~mch_indicators.read_table`, :func:`~mch_indicators.compute`,
+        :func:`~mch_indicators.pool`, :func:`~mch_indicators.validate` or
+        :func:`~mch_indicators.report` returned (a report's sets are combined).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per finding: ``check`` (its code: ``total_row``,
+        ``total_mismatch``, ``duplicate_summed``, ``rule_violation``,
+        ``rows_above_header``, ``notes_rows``, ``hidden_rows``,
+        ``hidden_columns``, ``merged_cells``, ``unmatched_column``...),
+        ``unit`` and ``period`` (as the table writes them), ``item`` (a column
+        or a rule), ``reported`` and ``expected`` (numbers where the check has
+        them, NaN otherwise), ``message_zh`` and ``message_en``. Empty when
+        nothing was found, or when the frame was not made by the library.
+
+    Examples
+    --------
+    >>> import pandas as pd, mch_indicators as mch
+    >>> table = pd.DataFrame({"乡镇": ["甲乡", "乙乡", "合计"], "年份": [2024] * 3,
+    ...                       "活产数": [5200, 5355, 10556], "孕产妇死亡数": [1, 0, 1]})
+    >>> out = mch.compute(table)
+    >>> out["township"].tolist()
+    ['甲乡', '乙乡']
+    >>> found = mch.checks(out)
+    >>> found[["check", "unit", "item", "reported", "expected"]].values.tolist()
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [['total_row', '合计', '', nan, nan],
+     ['total_mismatch', '合计', '活产数', 10556.0, 10555.0]]
+    """
+    if isinstance(result, Mapping):
+        combined = CheckTable()
+        for item in result.values():
+            combined = combined + checks_of(item)
+        return combined.to_frame()
+    return checks_of(result).to_frame()

@@ -1,0 +1,359 @@
+"""A workbook looked at before the Excel engine sees it: its size, its extent, its layout.
+
+A ``.xlsx`` file is a zip archive of XML parts. Before python-calamine reads
+one (it allocates the whole rectangle from the first cell to the last, so one
+cell at ``XFD1048576`` asks for 512 GiB and aborts the process), its zip
+directory is read and every member the engine will inflate is checked against
+:class:`ReadLimits`: its declared size, the total, and its compression ratio;
+then those members are inflated here, bounded by their declared sizes (a
+member whose data inflates to more than it declares fails its CRC check and is
+refused), and the chosen sheet's XML is scanned, linearly, with regular
+expressions (no XML parser, so no entity expansion) for:
+
+- its declared extent (``<dimension ref>``) and its actual one (the first and
+  last rows and columns holding a cell), each refused above ``limits.cells``;
+- merged ranges (filled by the reader), hidden rows and columns (reported);
+- formula cells without a cached value (a workbook written by a program and
+  never calculated: refused, naming the cell);
+- number cells whose style formats them as a percentage (marked, so that a
+  count column can refuse them).
+
+``.ods`` archives get the zip checks; ``.xls`` files their size.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from mch_indicators._errors import InvalidInputError
+
+__all__ = ["ReadLimits", "SheetFacts", "check_size", "column_number", "scan_workbook"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """How large a workbook :func:`~mch_indicators.read_table` reads; beyond, a typed error.
+
+    The defaults hold any real office file with room to spare (a county's
+    workbook has thousands of cells; a national table of 3,000 counties over
+    ten years and 60 counts has 1.8 million).
+
+    Attributes
+    ----------
+    cells : int, default 5,000,000
+        Cells in a sheet's extent (rows × columns from its first cell to its
+        last), declared or actual.
+    member_bytes : int, default 200,000,000
+        Bytes one part of a workbook inflates to.
+    total_bytes : int, default 200,000,000
+        Bytes the parts read together inflate to.
+    ratio : int, default 200
+        Inflated size over compressed size of a part larger than 1 MB
+        (office sheets compress 5 to 30 times; zip bombs thousands of times).
+    file_bytes : int, default 200,000,000
+        Bytes of the file itself.
+    columns : int, default 16,384
+        Fields on a line of a text table (Excel's own limit of columns).
+    """
+
+    cells: int = 5_000_000
+    member_bytes: int = 200_000_000
+    total_bytes: int = 200_000_000
+    ratio: int = 200
+    file_bytes: int = 200_000_000
+    columns: int = 16_384
+
+    def __post_init__(self) -> None:
+        for name in ("cells", "member_bytes", "total_bytes", "ratio", "file_bytes", "columns"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise InvalidInputError(f"ReadLimits.{name} must be a whole number >= 1")
+
+
+@dataclass(frozen=True, slots=True)
+class SheetFacts:
+    """What the scan found in a sheet (rows and columns numbered as Excel does, from 1)."""
+
+    merged: tuple[
+        tuple[int, int, int, int], ...
+    ] = ()  # (first row, first col, last row, last col)
+    hidden_rows: tuple[int, ...] = ()
+    hidden_columns: tuple[int, ...] = ()
+    percent_cells: tuple[tuple[int, int], ...] = ()  # (row, column)
+    merged_refs: tuple[str, ...] = field(default=())
+
+
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
+_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]+)"')
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})\d+"')
+# the forms Excel, WPS, LibreOffice and openpyxl write (r first): one pass, no backtracking
+_ROW_FAST = re.compile(rb'<row r="(\d+)"')
+_CELL_FAST = re.compile(rb'<c r="([A-Z]{1,4})')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
+_COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_REF = re.compile(r"^\$?([A-Z]{1,4})\$?(\d+)$")
+_NUMFMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*\bnumFmtId="(\d+)"[^>]*\bformatCode="([^"]*)"')
+_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)/?>")
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+_PERCENT_BUILTIN = {9, 10}
+
+
+def check_size(raw: bytes, name: str, limits: ReadLimits) -> None:
+    """Refuse a file larger than ``limits.file_bytes``."""
+    if len(raw) > limits.file_bytes:
+        raise InvalidInputError(
+            f"{name}: the file has {len(raw):,} bytes, more than the limit of "
+            f"{limits.file_bytes:,} (ReadLimits.file_bytes)"
+        )
+
+
+def column_number(letters: str) -> int:
+    """Excel's column number of ``letters`` (``A`` is 1, ``XFD`` 16384)."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + (ord(letter) - 64)
+    return number
+
+
+def _cell(ref: str) -> tuple[int, int]:
+    found = _REF.match(ref.strip().upper())
+    if found is None:
+        raise ValueError(ref)
+    return int(found[2]), column_number(found[1])
+
+
+def _attrs(text: bytes) -> dict[str, str]:
+    return {k.decode().split(":")[-1]: html.unescape(v.decode()) for k, v in _ATTR.findall(text)}
+
+
+def _check_directory(book: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
+    members = book.infolist()
+    if len(members) > 10_000:
+        raise InvalidInputError(f"{name}: the workbook has {len(members):,} parts; refused")
+    total = 0
+    for member in members:
+        size = member.file_size
+        total += size
+        if size > limits.member_bytes:
+            raise InvalidInputError(
+                f"{name}: part {member.filename!r} inflates to {size:,} bytes, more than the "
+                f"limit of {limits.member_bytes:,} (ReadLimits.member_bytes)"
+            )
+        packed = max(member.compress_size, 1)
+        if size > 1_000_000 and size > limits.ratio * packed:
+            raise InvalidInputError(
+                f"{name}: part {member.filename!r} inflates {size // packed:,}"
+                f" times ({member.compress_size:,} to {size:,} bytes), more than the limit of "
+                f"{limits.ratio} (ReadLimits.ratio): not an office workbook"
+            )
+    if total > limits.total_bytes:
+        raise InvalidInputError(
+            f"{name}: the workbook inflates to {total:,} bytes, more than the limit of "
+            f"{limits.total_bytes:,} (ReadLimits.total_bytes)"
+        )
+
+
+def _inflate(book: zipfile.ZipFile, member: str, name: str) -> bytes:
+    """A member's bytes, no more than it declares (a lying member fails its CRC check)."""
+    try:
+        info = book.getinfo(member)
+        with book.open(info) as stream:
+            data = stream.read(info.file_size + 1)
+    except KeyError:
+        return b""
+    except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as error:
+        raise InvalidInputError(f"{name}: part {member!r} cannot be read ({error})") from None
+    except Exception as error:  # zlib.error and friends: a damaged archive
+        raise InvalidInputError(f"{name}: part {member!r} is damaged ({error})") from None
+    return data
+
+
+def _sheet_path(book: zipfile.ZipFile, sheet: str | int | None, name: str) -> str | None:
+    """The path of the chosen sheet's XML, by name or position, as calamine chooses it."""
+    workbook = _inflate(book, "xl/workbook.xml", name)
+    rels = _inflate(book, "xl/_rels/workbook.xml.rels", name)
+    sheets = [_attrs(found) for found in _SHEET.findall(workbook)]
+    targets = {a.get("Id", ""): a.get("Target", "") for a in map(_attrs, _REL.findall(rels))}
+    if not sheets:
+        return None
+    if sheet is None:
+        chosen = sheets[0]
+    elif isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(sheets):
+            return None  # calamine's own message names the sheets
+        chosen = sheets[sheet]
+    else:
+        matches = [s for s in sheets if s.get("name") == sheet]
+        if not matches:
+            return None
+        chosen = matches[0]
+    target = targets.get(chosen.get("id", ""), "")
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def _percent_styles(styles: bytes) -> set[int]:
+    """Indexes of the cell styles that format a number as a percentage."""
+    custom = {
+        int(number)
+        for number, code in _NUMFMT.findall(styles)
+        if "%" in _QUOTED.sub("", html.unescape(code.decode("utf-8", "replace")))
+    }
+    percent = _PERCENT_BUILTIN | custom
+    found = _CELLXFS.search(styles)
+    if found is None:
+        return set()
+    styles_of = [_attrs(xf).get("numFmtId", "0") for xf in _XF.findall(found[1])]
+    return {i for i, number in enumerate(styles_of) if number.isdigit() and int(number) in percent}
+
+
+def _extent(sheet: bytes) -> tuple[int, int, int, int] | None:
+    """(first row, first column, last row, last column) of the cells present, or None."""
+    rows = [int(r) for r in _ROW_FAST.findall(sheet)] or [
+        int(r) for r in _ROW_NUMBER.findall(sheet)
+    ]
+    columns = {c.decode() for c in set(_CELL_FAST.findall(sheet))} or {
+        c.decode() for c in set(_CELL_COLUMN.findall(sheet))
+    }
+    if not rows or not columns:
+        return None
+    numbers = [column_number(c) for c in columns]
+    return min(rows), min(numbers), max(rows), max(numbers)
+
+
+def _refuse_extent(name: str, what: str, box: tuple[int, int, int, int], limit: int) -> None:
+    rows, columns = box[2] - box[0] + 1, box[3] - box[1] + 1
+    if rows * columns > limit:
+        raise InvalidInputError(
+            f"{name}: the sheet's {what} extent is {rows:,} rows by {columns:,} columns "
+            f"({rows * columns:,} cells), more than the limit of {limit:,} cells "
+            "(ReadLimits.cells)"
+        )
+
+
+def _cells_of(sheet: bytes) -> Iterator[tuple[int, bytes, int]]:
+    """Each cell start tag: (position, attributes, end of the tag)."""
+    for found in _CELL_START.finditer(sheet):
+        yield found.start(), found[1], found.end()
+
+
+def _uncalculated(sheet: bytes) -> str | None:
+    """The first formula cell with no cached value, or None."""
+    for formula in _FORMULA.finditer(sheet):
+        start = sheet.rfind(b"<c", 0, formula.start())
+        end = sheet.find(b"</c>", formula.end())
+        if start < 0 or end < 0:
+            continue
+        cell = sheet[start:end]
+        value = re.search(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", cell, re.S)
+        if value is None or (not value[1].strip() and b't="str"' not in cell):
+            return _attrs(cell[: cell.find(b">") + 1]).get("r", "?")
+    return None
+
+
+def _percent_cells(sheet: bytes, styles: set[int]) -> list[tuple[int, int]]:
+    cells = []
+    for _, text, _ in _cells_of(sheet):
+        attrs = _attrs(text)
+        style = attrs.get("s", "0")
+        if style.isdigit() and int(style) in styles and attrs.get("t", "n") == "n":
+            try:
+                cells.append(_cell(attrs.get("r", "")))
+            except ValueError:
+                continue
+    return cells
+
+
+def _hidden_rows(sheet: bytes) -> set[int]:
+    if b"hidden=" not in sheet:
+        return set()
+    hidden = set()
+    for tag in _ROW_TAG.findall(sheet):
+        if b"hidden=" in tag:
+            attrs = _attrs(tag)
+            if attrs.get("hidden") in ("1", "true") and attrs.get("r", "").isdigit():
+                hidden.add(int(attrs["r"]))
+    return hidden
+
+
+def _hidden_columns(sheet: bytes) -> list[int]:
+    hidden: list[int] = []
+    for text in _COL.findall(sheet):
+        attrs = _attrs(text)
+        if attrs.get("hidden") in ("1", "true"):
+            first, last = int(attrs.get("min", "0")), int(attrs.get("max", "0"))
+            hidden.extend(range(first, min(last, 16384) + 1))
+    return hidden
+
+
+def scan_workbook(
+    raw: bytes, name: str, sheet: str | int | None, limits: ReadLimits
+) -> SheetFacts:
+    """Check a zip workbook against ``limits`` and scan the chosen sheet (see the module)."""
+    check_size(raw, name, limits)
+    try:
+        book = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise InvalidInputError(f"{name}: not a readable workbook ({error})") from None
+    with book:
+        _check_directory(book, name, limits)
+        if "xl/workbook.xml" not in book.namelist():
+            return SheetFacts()  # .ods and others: the zip checks only
+        path = _sheet_path(book, sheet, name)
+        if path is None:
+            return SheetFacts()
+        for part in ("xl/sharedStrings.xml", "xl/workbook.xml"):
+            _inflate(book, part, name)  # checked whole: the engine reads them
+        data = _inflate(book, path, name)
+        styles = _percent_styles(_inflate(book, "xl/styles.xml", name))
+    declared = _DIMENSION.search(data[:4096])
+    if declared is not None:
+        refs = declared[1].decode().split(":")
+        try:
+            corners = [_cell(ref) for ref in refs]
+        except ValueError:
+            corners = []
+        if corners:
+            first, last = corners[0], corners[-1]
+            _refuse_extent(name, "declared", (*first, *last), limits.cells)
+    actual = _extent(data)
+    if actual is not None:
+        _refuse_extent(name, "actual", actual, limits.cells)
+    uncalculated = _uncalculated(data)
+    if uncalculated is not None:
+        raise InvalidInputError(
+            f"{name}: cell {uncalculated} holds a formula that was never calculated (the "
+            "workbook was written by a program and not opened in Excel since): open it in "
+            "Excel, WPS or LibreOffice and save it, so that the values are stored"
+        )
+    merged, refs = [], []
+    for ref in _MERGE.findall(data):
+        text = ref.decode()
+        try:
+            corners = [_cell(part) for part in text.split(":")]
+        except ValueError:
+            continue
+        (r1, c1), (r2, c2) = corners[0], corners[-1]
+        merged.append((r1, c1, r2, c2))
+        refs.append(text)
+    rows = _hidden_rows(data)
+    return SheetFacts(
+        merged=tuple(merged),
+        hidden_rows=tuple(sorted(rows)),
+        hidden_columns=tuple(_hidden_columns(data)),
+        percent_cells=tuple(_percent_cells(data, styles)) if styles else (),
+        merged_refs=tuple(refs),
+    )

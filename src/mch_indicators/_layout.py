@@ -1,0 +1,179 @@
+"""The words of an office's table layout: total rows, notes under the table, rows above it.
+
+Read from ``definitions/office_tables.toml`` once and checked (a mistake is a
+:class:`DefinitionError` at load). The readers use :func:`is_note` and
+:func:`is_above_header`; the table adapters :func:`is_total_label` and
+:func:`is_subtotal_label`. Words are compared after folding width, case and
+spaces, so ``合 计``, ``合计：`` and ``ＴＯＴＡＬ`` are the same word.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from mch_indicators._errors import DefinitionError
+
+__all__ = [
+    "Layout",
+    "fold_label",
+    "is_above_header",
+    "is_note",
+    "is_subtotal_label",
+    "is_total_label",
+    "layout",
+]
+
+_FIELDS = {
+    "totals": ("labels", "suffixes", "whole_of", "subtotals"),
+    "notes": ("starts",),
+    "above_header": ("starts",),
+}
+_SPACES = re.compile(r"\s+")
+_TRAILING = re.compile(r"[：:：。.,，;；、\s]+$")
+_SEPARATOR = re.compile(r"[\s：:、.．,，;；()（）\[\]【】\d一二三四五六七八九十]")
+
+
+def fold_label(text: object) -> str:
+    """A cell's text folded for comparison: NFKC, case folded, spaces and a trailing colon gone.
+
+    Examples
+    --------
+    >>> fold_label(" 合 计： "), fold_label("ＴＯＴＡＬ")
+    ('合计', 'total')
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).casefold()
+    return _TRAILING.sub("", _SPACES.sub("", folded))
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """The folded words of ``office_tables.toml``, with extra total labels if given."""
+
+    total_labels: frozenset[str]
+    total_suffixes: tuple[str, ...]
+    whole_of: tuple[str, ...]
+    subtotals: frozenset[str]
+    notes: tuple[str, ...]
+    above_header: tuple[str, ...]
+
+    def with_totals(self, extra: Iterable[str]) -> Layout:
+        """The layout with more total labels (``total_labels=`` of the table functions)."""
+        added = frozenset(fold_label(word) for word in extra if fold_label(word))
+        return Layout(
+            self.total_labels | added, self.total_suffixes, self.whole_of, self.subtotals,
+            self.notes, self.above_header,
+        )  # fmt: skip
+
+
+def _words(data: Mapping[str, Any], section: str, field: str) -> list[str]:
+    words = data[section].get(field)
+    if not isinstance(words, list) or not words:
+        raise DefinitionError(f"office_tables.toml, {section}.{field}: expected a list of words")
+    for word in words:
+        if not isinstance(word, str) or not fold_label(word):
+            raise DefinitionError(
+                f"office_tables.toml, {section}.{field}: {word!r} is not a non-empty word"
+            )
+    return [fold_label(word) for word in words]
+
+
+def check_layout(data: Mapping[str, Any]) -> Layout:
+    """The :class:`Layout` of a parsed ``office_tables.toml``, or a :class:`DefinitionError`."""
+    unknown = set(data) - set(_FIELDS)
+    if unknown:
+        raise DefinitionError(f"office_tables.toml: unknown sections {sorted(unknown)}")
+    for section, names in _FIELDS.items():
+        if not isinstance(data.get(section), Mapping):
+            raise DefinitionError(f"office_tables.toml: section [{section}] is missing")
+        extra = set(data[section]) - set(names)
+        if extra:
+            raise DefinitionError(
+                f"office_tables.toml, [{section}]: unknown fields {sorted(extra)}"
+            )
+    return Layout(
+        total_labels=frozenset(_words(data, "totals", "labels")),
+        total_suffixes=tuple(_words(data, "totals", "suffixes")),
+        whole_of=tuple(_words(data, "totals", "whole_of")),
+        subtotals=frozenset(_words(data, "totals", "subtotals")),
+        notes=tuple(_words(data, "notes", "starts")),
+        above_header=tuple(_words(data, "above_header", "starts")),
+    )
+
+
+@cache
+def layout() -> Layout:
+    """The built-in layout words (read once)."""
+    folder = resources.files("mch_indicators.definitions")
+    text = folder.joinpath("office_tables.toml").read_text(encoding="utf-8")
+    return check_layout(tomllib.loads(text))
+
+
+def is_total_label(text: object, words: Layout | None = None) -> bool:
+    """Whether a label names a total row: 合计, 总计, 小计, 全县, 甲县合计, Total...
+
+    Examples
+    --------
+    >>> [is_total_label(t) for t in ("合计", "全县", "全市合计", "城区小计", "Total", "全胜村")]
+    [True, True, True, True, True, False]
+    """
+    chosen = words or layout()
+    folded = fold_label(text)
+    if not folded:
+        return False
+    if folded in chosen.total_labels or folded.endswith(chosen.total_suffixes):
+        return True
+    if folded.startswith("全"):
+        rest = folded[1:]
+        for place in chosen.whole_of:
+            if rest == place or (
+                rest.startswith(place) and rest[len(place) :] in chosen.total_labels
+            ):
+                return True
+    return False
+
+
+def is_subtotal_label(text: object, words: Layout | None = None) -> bool:
+    """Whether a label is a subtotal (小计): the sum of the rows since the previous total."""
+    chosen = words or layout()
+    folded = fold_label(text)
+    return folded in chosen.subtotals or any(folded.endswith(w) for w in chosen.subtotals)
+
+
+def _starts(folded: str, starts: tuple[str, ...]) -> bool:
+    for word in starts:
+        if folded.startswith(word):
+            rest = folded[len(word) :]
+            if len(word) > 1 or not rest or _SEPARATOR.match(rest):
+                return True
+    return False
+
+
+def is_note(text: object, words: Layout | None = None) -> bool:
+    """Whether a cell opens a note under a table: 注：..., 填表人, 审核人, 填报日期...
+
+    Examples
+    --------
+    >>> [is_note(t) for t in ("注：数据为初步统计", "填表人：张三", "注射室", "审核人")]
+    [True, True, False, True]
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    return bool(folded) and _starts(folded, (words or layout()).notes)
+
+
+def is_above_header(text: object, words: Layout | None = None) -> bool:
+    """Whether a cell above a header names the reporting unit or the unit of counts.
+
+    Examples
+    --------
+    >>> [is_above_header(t) for t in ("填报单位：河阳县妇幼保健院", "单位：人", "县区")]
+    [True, True, False]
+    """
+    folded = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    return bool(folded) and _starts(folded, (words or layout()).above_header)

@@ -1,0 +1,352 @@
+"""An office's table: total rows never counted as units, checked; one row per unit and period.
+
+The numbers are checked against an independent computation: the exact Poisson
+(Garwood) interval from scipy's chi-square quantiles on the counts of the units
+alone (tolerance 1e-9 relative), the figures of issue 22 (1 maternal death in
+10,555 live births: MMR 95 % CI 0.24–52.79; counted twice with its 合计 row,
+1.15–34.22). Hypothesis adds total rows, duplicates, notes rows and merged cells
+to random valid tables and checks the results unchanged or the error raised.
+"""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from scipy import stats as scipy_stats
+
+import mch_indicators as mch
+
+
+def garwood(x: float, n: float, scale: float = 100_000, level: float = 0.95) -> tuple[float, ...]:
+    alpha = 1 - level
+    low = scipy_stats.chi2.ppf(alpha / 2, 2 * x) / 2 if x > 0 else 0.0
+    high = scipy_stats.chi2.ppf(1 - alpha / 2, 2 * (x + 1)) / 2
+    return x / n * scale, low / n * scale, high / n * scale
+
+
+def townships(total: str | None = "合计", total_births: int = 10555) -> pd.DataFrame:
+    names = ["城关镇", "东乡", "西乡", "南乡", "北乡", "河口镇"]
+    births = [2100, 1980, 1720, 1605, 1600, 1550]
+    deaths = [1, 0, 0, 0, 0, 0]
+    rows = [(n, 2024, b, d) for n, b, d in zip(names, births, deaths, strict=True)]
+    if total is not None:
+        rows.append((total, 2024, total_births, 1))
+    return pd.DataFrame(rows, columns=["乡镇", "年份", "活产数", "孕产妇死亡数"])
+
+
+def test_the_issue_county_is_one_death_in_10555_births_not_two_in_21110():
+    pooled = mch.pool(townships(), "MMR", missing="skip")
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [1, 10555, 6]
+    _, low, high = garwood(1, 10555)
+    assert pooled["lower"].iloc[0] == pytest.approx(low, rel=1e-9)
+    assert pooled["upper"].iloc[0] == pytest.approx(high, rel=1e-9)
+    assert (round(low, 2), round(high, 2)) == (0.24, 52.79)
+    kept = mch.pool(townships(), "MMR", totals="keep")
+    assert kept[["numerator", "denominator"]].iloc[0].tolist() == [2, 21110]
+    assert (round(kept["lower"].iloc[0], 2), round(kept["upper"].iloc[0], 2)) == (1.15, 34.22)
+
+
+def test_a_total_that_agrees_is_listed_once_and_one_that_does_not_names_the_difference():
+    agrees = mch.checks(mch.compute(townships()))
+    assert agrees["check"].tolist() == ["total_row"]
+    differs = mch.checks(mch.compute(townships(total_births=10556)))
+    assert differs["check"].tolist() == ["total_row", "total_mismatch"]
+    row = differs.iloc[1]
+    assert (row["unit"], row["item"], row["reported"], row["expected"]) == (
+        "合计", "活产数", 10556.0, 10555.0,
+    )  # fmt: skip
+    assert "差1" in row["message_zh"] and "difference 1" in row["message_en"]
+    assert mch.checks(mch.compute(townships(), totals="drop"))["check"].tolist() == [
+        "total_dropped"
+    ]
+
+
+@pytest.mark.parametrize("label", ["合计", "总计", "全县", "全 县 合 计", "Total", "ALL", "本县"])
+def test_total_labels_by_word_and_by_the_callers_list(label):
+    extra = ["本县"] if label == "本县" else None
+    out = mch.compute(townships(total=label), total_labels=extra)
+    assert len(out) == 6 and label not in out["township"].tolist()
+
+
+def test_a_total_by_arithmetic_or_a_blank_label_is_taken_out():
+    unlabelled = townships(total="河阳县")  # the county's own name over its townships
+    assert len(mch.compute(unlabelled)) == 6
+    assert mch.checks(mch.compute(unlabelled))["check"].tolist() == ["total_row_sum"]
+    blank = townships(total=None)
+    blank.loc[len(blank)] = [None, 2024, 10555, 1]
+    assert len(mch.compute(blank)) == 6
+    wrong = townships(total=None)
+    wrong.loc[len(wrong)] = [None, 2024, 999, 0]
+    with pytest.raises(
+        mch.InvalidInputError, match=r"column '乡镇', row 6 \(2024\): the area cell is empty"
+    ):
+        mch.compute(wrong)
+
+
+def test_subtotals_by_county_and_the_grand_total():
+    table = pd.DataFrame(
+        [
+            ("甲县", "城关镇", 2024, 5200, 1), ("甲县", "东乡", 2024, 5355, 0),
+            ("甲县", "小计", 2024, 10555, 1), ("乙县", "西乡", 2024, 3000, 0),
+            ("乙县", "小计", 2024, 3001, 0), ("合计", None, 2024, 13555, 1),
+        ],
+        columns=["县区", "乡镇", "年份", "活产数", "孕产妇死亡数"],
+    )  # fmt: skip
+    out = mch.compute(table)
+    assert out["township"].tolist() == ["城关镇", "东乡", "西乡"]
+    found = mch.checks(out)
+    mismatch = found[found["check"] == "total_mismatch"]
+    assert mismatch[["unit", "reported", "expected"]].values.tolist() == [
+        ["乙县/小计", 3001.0, 3000.0]
+    ]
+    sets = mch.report(table)
+    assert sets["合计"]["denominator"].iloc[0] == 13555
+
+
+def test_a_total_with_no_units_under_it_is_the_area_itself():
+    series = pd.DataFrame(
+        {"县区": ["全县"] * 3, "年份": [2022, 2023, 2024], "活产数": [9000, 9100, 8800],
+         "孕产妇死亡数": [1, 0, 2]}
+    )  # fmt: skip
+    out = mch.compute(series)
+    assert out["year"].tolist() == [2022, 2023, 2024]
+    assert set(mch.checks(out)["check"]) == {"total_alone"}
+
+
+def test_two_rows_of_one_unit_and_period_are_an_error_unless_summed_on_request():
+    table = pd.DataFrame(
+        {"县区": ["甲县", "乙县", "甲县"], "年份": [2024] * 3, "活产数": [6000, 7000, 6800],
+         "孕产妇死亡数": [0, 1, 1]}
+    )  # fmt: skip
+    for call in (mch.compute, mch.pool, mch.report):
+        with pytest.raises(mch.InvalidInputError, match="two rows for 甲县 2024: rows 0 and 2"):
+            call(table)
+    with pytest.raises(mch.InvalidInputError, match="rows 0 and 2"):
+        mch.funnel(table, "MMR")
+    with pytest.raises(mch.InvalidInputError, match="rows 0 and 2"):
+        mch.compare(table, "MMR", benchmark=10.0)
+    summed = mch.compute(table, duplicates="sum")
+    assert summed["denominator"].tolist() == [12800.0, 7000.0]
+    found = mch.checks(summed)
+    assert found["check"].tolist() == ["duplicate_summed"]
+    assert "0, 2" in found["message_en"].iloc[0]
+
+
+def test_blank_labels_and_notes_rows_are_typed_errors_never_type_errors():
+    table = pd.DataFrame({"县区": ["甲县", np.nan], "年份": [2024, 2024], "活产数": [100, 50],
+                          "孕产妇死亡数": [0, 0]})  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match="area cell is empty"):
+        mch.report(table)
+    no_year = pd.DataFrame({"县区": ["甲县", "乙县"], "年份": [2024, None], "活产数": [100, 50],
+                            "孕产妇死亡数": [0, 0]})  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match="period cell is empty"):
+        mch.compute(no_year)
+
+
+def test_counts_must_be_whole_with_a_hint_for_a_dot_between_thousands():
+    table = townships(total=None).astype({"活产数": "float64"})
+    table.loc[2, "活产数"] = 26.954
+    with pytest.raises(mch.InvalidInputError, match="26,954 written with a dot") as caught:
+        mch.compute(table)
+    assert "row 2" in str(caught.value) and "西乡/2024" in str(caught.value)
+    with pytest.raises(mch.InvalidInputError, match="not a whole number"):
+        mch.pool(table, "MMR")
+    coverage = pd.DataFrame({"两癌筛查人数": [980], "两癌筛查任务数": [1000.5]})
+    assert mch.compute(coverage, "两癌筛查覆盖率")["value"].iloc[0] == pytest.approx(97.95, 1e-3)
+
+
+def test_consistency_rules_flag_the_values_and_name_the_row():
+    table = pd.DataFrame(
+        {"乡镇": ["甲乡", "乙乡"], "年份": [2024, 2024], "新生儿死亡数": [5, 1],
+         "婴儿死亡数": [3, 2], "5岁以下儿童死亡数": [2, 3], "活产数": [900, 800]}
+    )  # fmt: skip
+    found = mch.validate(table)
+    assert found["item"].tolist() == [
+        "neonatal_within_infant_deaths", "infant_within_under5_deaths",
+    ]  # fmt: skip
+    assert found["message_zh"].iloc[0].startswith("第0行：甲乡2024不符合“新生儿死亡数≤婴儿死亡数”")
+    out = mch.compute(table)
+    flagged = out[out["flags"].astype(str).str.contains("INCONSISTENT")]
+    assert flagged["township"].unique().tolist() == ["甲乡"]
+    assert "INCONSISTENT" not in "".join(mch.compute(table, rules=False)["flags"].astype(str))
+
+
+def test_a_users_rules_file_is_checked_and_added(tmp_path):
+    mine = tmp_path / "mine.toml"
+    mine.write_text(
+        '[[rule]]\nid = "births_above_deaths"\n'
+        'name = { en = "deaths < births", zh = "死亡<活产" }\n'
+        'left = ["infant_deaths"]\noperator = "<"\nright = ["live_births"]\n',
+        encoding="utf-8",
+    )
+    table = pd.DataFrame({"乡镇": ["甲乡"], "年份": [2024], "婴儿死亡数": [9], "活产数": [9]})
+    assert mch.validate(table, rules=mine)["item"].tolist() == ["births_above_deaths"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[rule]]\nid = "x"\nname = { en = "x", zh = "x" }\nleft = ["deaths"]\n'
+                   'operator = "<="\nright = ["live_births"]\n', encoding="utf-8")  # fmt: skip
+    with pytest.raises(mch.DefinitionError, match="'deaths', not terms of the catalog"):
+        mch.validate(table, rules=bad)
+    evil = tmp_path / "evil.toml"
+    evil.write_text('[[rule]]\nid = "x"\nname = { en = "x", zh = "x" }\nleft = ["live_births"]\n'
+                    'operator = "__import__(\'os\')"\nright = ["live_births"]\n',
+                    encoding="utf-8")  # fmt: skip
+    with pytest.raises(mch.DefinitionError, match="operator must be one of"):
+        mch.validate(table, rules=evil)
+
+
+def test_every_entry_point_takes_the_offices_headers():
+    years = list(range(2020, 2025))
+    table = pd.DataFrame(
+        {"乡镇": [t for t in "甲乙丙" for _ in years], "年份": years * 3,
+         "婴儿死亡数": [9, 8, 8, 7, 6, 5, 5, 6, 5, 5, 3, 4, 3, 3, 2],
+         "活产数": [1000] * 15}
+    )  # fmt: skip
+    names = {"乡镇": "township", "年份": "year", "婴儿死亡数": "infant_deaths",
+             "活产数": "live_births"}  # fmt: skip
+    english = table.rename(columns=names)
+    for by in ("乡镇", "township"):
+        zh = mch.trend(table, "IMR", by=by)
+        assert zh["apc"].tolist() == pytest.approx(mch.trend(english, "IMR", by="township")["apc"])
+    line = mch.trend_line(table, "IMR", by="乡镇", lang="zh")
+    assert list(line.columns[:3]) == ["乡镇", "年份", "拟合值"]
+    last = table[table["年份"] == 2024]
+    assert mch.funnel(last, "IMR").points["significance"].notna().all()
+    assert mch.compare(last, "IMR", benchmark="total")["comparison"].notna().all()
+    headers = mch.compute(table, "IMR", lang="zh").columns.tolist()
+    assert headers == [
+        "乡镇",
+        "年份",
+        "指标",
+        "分子",
+        "分母",
+        "数值",
+        "下限",
+        "上限",
+        "单位",
+        "标记",
+    ]
+
+
+def test_checks_travel_with_the_frame_and_never_break_pandas():
+    import copy
+    import pickle
+
+    out = mch.compute(townships(total_births=10556))
+    found = mch.checks(out)
+    for moved in (pickle.loads(pickle.dumps(out)), copy.deepcopy(out), out.copy(), out.head(3)):
+        pd.testing.assert_frame_equal(mch.checks(moved), found)
+    both = pd.concat([out, out])  # pandas compares attrs: the checks table compares by rows
+    pd.testing.assert_frame_equal(mch.checks(both), found)
+    assert mch.checks(pd.DataFrame({"a": [1]})).empty
+    assert list(mch.checks(out).columns) == [
+        "check", "unit", "period", "item", "reported", "expected", "message_zh", "message_en",
+    ]  # fmt: skip
+
+
+# -- generated tables ---------------------------------------------------------------------
+
+NAMES = ["城关镇", "东乡", "西乡", "南乡", "北乡", "河口镇", "新村乡", "石门镇"]
+
+
+@st.composite
+def office_tables(draw: st.DrawFn) -> pd.DataFrame:
+    units = draw(st.integers(3, 6))
+    years = draw(st.lists(st.integers(2018, 2024), min_size=1, max_size=3, unique=True))
+    rows = []
+    for year in sorted(years):
+        for name in NAMES[:units]:
+            births = draw(st.integers(1, 5000))
+            deaths = draw(st.integers(0, min(births, 30)))
+            facility = draw(st.integers(0, births))
+            rows.append((name, year, births, deaths, facility))
+    table = pd.DataFrame(
+        rows, columns=["乡镇", "年份", "活产数", "孕产妇死亡数", "住院分娩活产数"]
+    )
+    counts = table[["活产数", "孕产妇死亡数", "住院分娩活产数"]].to_numpy()
+    for year in years:  # no unit that is by chance the sum of the others
+        block = counts[(table["年份"] == year).to_numpy()]
+        assume(not (2 * block == block.sum(axis=0)).all(axis=1).any())
+    return table
+
+
+def with_totals(table: pd.DataFrame, label: str, where: str) -> pd.DataFrame:
+    parts = []
+    for year, block in table.groupby("年份", sort=False):
+        sums = block[["活产数", "孕产妇死亡数", "住院分娩活产数"]].sum()
+        total = pd.DataFrame([[label, year, *sums.tolist()]], columns=table.columns)
+        parts.append(pd.concat([total, block] if where == "top" else [block, total]))
+    return pd.concat(parts, ignore_index=True)
+
+
+def same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    columns = ["township", "year", "indicator", "numerator", "denominator", "value", "lower",
+               "upper"]  # fmt: skip
+    pd.testing.assert_frame_equal(
+        a[columns].reset_index(drop=True), b[columns].reset_index(drop=True)
+    )
+
+
+@settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.filter_too_much])
+@given(office_tables(), st.sampled_from(["合计", "总计", "全县", "Total", ""]),
+       st.sampled_from(["top", "bottom"]))  # fmt: skip
+def test_added_total_rows_change_nothing_but_the_checks(table, label, where):
+    expected = mch.compute(table)
+    got = mch.compute(with_totals(table, label, where))
+    same(expected, got)
+    assert set(mch.checks(got)["check"]) <= {"total_row", "total_row_sum"}
+    pooled = mch.pool(with_totals(table, label, where), by="年份")
+    pd.testing.assert_frame_equal(
+        pooled.drop(columns="units"), mch.pool(table, by="年份").drop(columns="units")
+    )
+
+
+@settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.filter_too_much])
+@given(office_tables(), st.data())
+def test_a_duplicated_row_is_an_error_naming_it_or_summed_when_asked(table, data):
+    position = data.draw(st.integers(0, len(table) - 1))
+    doubled = pd.concat([table, table.iloc[[position]]], ignore_index=True)
+    with pytest.raises(mch.InvalidInputError, match=f"rows {position} and {len(table)}"):
+        mch.compute(doubled)
+    summed = mch.compute(doubled, duplicates="sum")
+    twice = table.copy()
+    twice.loc[position, ["活产数", "孕产妇死亡数", "住院分娩活产数"]] *= 2
+    same(mch.compute(twice), summed)
+
+
+@settings(deadline=None, max_examples=15, suppress_health_check=[HealthCheck.filter_too_much])
+@given(
+    office_tables(),
+    st.sampled_from(["注：数据为初步统计", "填表人：张三", "审核人", "填报日期：2025-01-10"]),
+)
+def test_notes_rows_under_a_csv_change_nothing(table, note):
+    text = table.to_csv(index=False) + f"{note},,,,\n填表人：李四,,审核人：王五,,\n"
+    got = mch.read_table(io.BytesIO(text.encode("gbk")))
+    same(mch.compute(table), mch.compute(got))
+    assert mch.checks(got)["check"].tolist() == ["notes_rows"]
+
+
+@settings(deadline=None, max_examples=10, suppress_health_check=[HealthCheck.filter_too_much])
+@given(office_tables())
+def test_merged_area_cells_in_a_workbook_change_nothing(table):
+    ordered = table.sort_values(["乡镇", "年份"], kind="stable").reset_index(drop=True)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(ordered.columns.tolist())
+    for row in ordered.itertuples(index=False):
+        sheet.append(list(row))
+    first = 2
+    for _, block in ordered.groupby("乡镇", sort=False):
+        last = first + len(block) - 1
+        if last > first:
+            sheet.merge_cells(f"A{first}:A{last}")
+        first = last + 1
+    buffer = io.BytesIO()
+    book.save(buffer)
+    got = mch.read_table(io.BytesIO(buffer.getvalue()))
+    same(mch.compute(ordered), mch.compute(got))

@@ -1,0 +1,236 @@
+"""The layouts county offices really send, read as they mean, and hostile workbooks refused.
+
+Each table is written here as an office would save it (GBK CSV from Excel, CR-only
+"CSV (Macintosh)", .xlsx from openpyxl with merged cells, hidden rows and columns,
+percent formats, formulas), read with ``read_table`` and checked cell by cell, with
+the read's checks (``mch.checks``) naming what was skipped or found.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import textwrap
+import tracemalloc
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pytest
+
+import mch_indicators as mch
+
+OFFICE_CSV = """河阳县2024年妇幼卫生统计表,,,
+填报单位：河阳县妇幼保健院,,单位：人,
+乡镇,年份,活产数,孕产妇死亡数
+甲乡,2024年,"5,200",1
+乙乡,2024年度,5355,0
+合计,2024年,10556,1
+注：数据为初步统计,,,
+填表人：张三,,审核人：李四,
+填报日期：2025年1月10日,,,
+"""
+
+
+def read(text: str, encoding: str = "gbk", newline: str = "\n") -> pd.DataFrame:
+    return mch.read_table(io.BytesIO(text.replace("\n", newline).encode(encoding)))
+
+
+def workbook_bytes(book: openpyxl.Workbook) -> bytes:
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_title_unit_rows_notes_and_years_as_an_office_writes_them(newline):
+    table = read(OFFICE_CSV, newline=newline)
+    assert table.columns.tolist() == ["乡镇", "年份", "活产数", "孕产妇死亡数"]
+    assert table.index.tolist() == [4, 5, 6]  # lines of the file
+    assert table["年份"].tolist() == [2024, 2024, 2024]
+    assert table["活产数"].tolist() == [5200, 5355, 10556]
+    found = mch.checks(table)
+    assert found["check"].tolist() == ["rows_above_header", "notes_rows"]
+    assert "填报单位：河阳县妇幼保健院" in found["message_zh"].iloc[0]
+    assert "第1–2行" in found["message_zh"].iloc[0]
+    assert "7–9" in found["message_en"].iloc[1] and "审核人" in found["message_en"].iloc[1]
+
+
+def test_a_row_of_data_after_the_notes_is_an_error_naming_it():
+    text = OFFICE_CSV + "丙乡,2024,300,0\n"
+    with pytest.raises(mch.InvalidInputError, match=r":10: a row of data after the notes"):
+        read(text)
+
+
+def test_two_header_rows_are_joined():
+    text = "地区,孕产妇,,活产数\n,死亡数,死亡率,\n甲县,1,10.2,9800\n乙县,0,0,5000\n"
+    table = read(text, "utf-8")
+    assert table.columns.tolist() == ["地区", "孕产妇死亡数", "孕产妇死亡率", "活产数"]
+    assert table["孕产妇死亡数"].tolist() == [1, 0]
+    assert mch.checks(table)["check"].tolist() == ["header_joined"]
+
+
+def test_a_first_data_row_of_text_is_not_taken_for_a_second_header():
+    text = "县区,乡镇,活产数\n甲县,城关镇,\n甲县,东乡,300\n"
+    table = read(text, "utf-8")
+    assert table.columns.tolist() == ["县区", "乡镇", "活产数"]
+    assert table["乡镇"].tolist() == ["城关镇", "东乡"]
+
+
+def test_latin1_is_never_decoded_silently_as_gb18030():
+    raw = "name,count\nMüller Straße Weißbier,3\nGarçon Crème,4\n".encode("latin-1")
+    with pytest.raises(mch.InvalidInputError, match="Latin-1") as caught:
+        mch.read_table(io.BytesIO(raw))
+    assert "Müller" in str(caught.value) and ":2:" in str(caught.value)
+    table = mch.read_table(io.BytesIO(raw), encoding="latin-1")
+    assert table["name"].tolist() == ["Müller Straße Weißbier", "Garçon Crème"]
+    # GBK with a few rare characters (镕 is outside GB2312) stays GBK
+    gbk = "县区,活产数\n朱镕基县,10\n河阳县,20\n石门县,30\n".encode("gbk")
+    assert mch.read_table(io.BytesIO(gbk))["县区"].tolist() == ["朱镕基县", "河阳县", "石门县"]
+
+
+def test_a_field_over_128_kb_is_an_error_below_the_header_too():
+    for cell in ("a" * 200_000, "县" * 200_000):
+        text = f"county,births\nA,1\n{cell},2\n"
+        with pytest.raises(mch.InvalidInputError, match=r":3: a field longer than 131,072"):
+            mch.read_table(io.StringIO(text))
+    quoted = 'county,births\nA,1\n"' + "b" * 200_000 + '",2\n'
+    with pytest.raises(mch.InvalidInputError, match=":3:"):
+        mch.read_table(io.StringIO(quoted))
+
+
+def test_a_million_columns_are_refused_before_any_work_per_column():
+    header = ",".join(f"c{i}" for i in range(1_000_000))
+    with pytest.raises(mch.InvalidInputError, match="1,000,000 fields, more than the limit"):
+        mch.read_table(io.StringIO(header + "\n" + ",".join(["1"] * 1_000_000) + "\n"))
+
+
+def test_ten_thousand_columns_are_read():
+    width = 10_000
+    header = ",".join(f"c{i}" for i in range(width))
+    table = mch.read_table(io.StringIO(header + "\n" + ",".join(["7"] * width) + "\n"))
+    assert table.shape == (1, width) and int(table["c9999"].iloc[0]) == 7
+
+
+def office_book() -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "乡镇", "年份", "活产数", "孕产妇死亡数"])
+    sheet.append(["甲县", "城关镇", 2024, 5200, 1])
+    sheet.append([None, "东乡", 2024, 5355, 0])
+    sheet.append([None, "小计", 2024, 10555, 1])
+    sheet.append(["乙县", "西乡", 2024, 3000, 0])
+    sheet.merge_cells("A2:A4")
+    sheet.row_dimensions[3].hidden = True
+    sheet.column_dimensions["E"].hidden = True
+    return book
+
+
+def test_merged_cells_are_filled_and_hidden_rows_and_columns_reported():
+    table = mch.read_table(io.BytesIO(workbook_bytes(office_book())))
+    assert table["县区"].tolist() == ["甲县", "甲县", "甲县", "乙县"]
+    found = mch.checks(table)
+    assert found["check"].tolist() == ["hidden_rows", "hidden_columns", "merged_cells"]
+    assert "孕产妇死亡数 (E)" in found["message_en"].iloc[1]
+    out = mch.compute(table)
+    assert out["township"].tolist() == ["城关镇", "东乡", "西乡"]  # 小计 is no unit
+    assert "total_row" in mch.checks(out)["check"].tolist()
+
+
+def test_a_percent_formatted_count_is_an_error_naming_the_cell():
+    book = office_book()
+    book.active["D5"].number_format = "0.0%"
+    table = mch.read_table(io.BytesIO(workbook_bytes(book)))
+    with pytest.raises(mch.InvalidInputError, match=r"column '活产数', row 5 .*percentage"):
+        mch.compute(table)
+
+
+def test_a_formula_never_calculated_is_an_error_naming_the_cell():
+    book = office_book()
+    book.active["D5"] = "=D2+D3"
+    with pytest.raises(mch.InvalidInputError, match="cell D5 holds a formula that was never"):
+        mch.read_table(io.BytesIO(workbook_bytes(book)))
+
+
+def test_cached_formula_values_are_read():
+    book = office_book()
+    raw = workbook_bytes(book)
+    # write a cached value the way Excel does: <c r="D5"><f>D2+D3</f><v>3000</v></c>
+    with zipfile.ZipFile(io.BytesIO(raw)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    cell = sheet[sheet.index('<c r="D5"') : sheet.index("</c>", sheet.index('<c r="D5"')) + 4]
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace(
+        cell, '<c r="D5"><f>D2-2200</f><v>3000</v></c>'
+    ).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    table = mch.read_table(io.BytesIO(buffer.getvalue()))
+    assert table["活产数"].tolist() == [5200, 5355, 10555, 3000]
+
+
+def test_a_cell_at_xfd1048576_is_refused_not_fatal(tmp_path):
+    book = openpyxl.Workbook()
+    book.active["A1"] = "县区"
+    book.active["XFD1048576"] = 1
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+    assert path.stat().st_size < 10_000
+    script = textwrap.dedent(
+        f"""
+        import mch_indicators as mch
+        try:
+            mch.read_table({str(path)!r})
+        except mch.InvalidInputError as error:
+            print(error)
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "more than the limit of 5,000,000 cells" in done.stdout
+
+
+def bomb(inflated: int) -> bytes:
+    """A workbook whose sheet inflates to ``inflated`` bytes of one repeated byte."""
+    book = openpyxl.Workbook()
+    book.active["A1"] = "x"
+    with zipfile.ZipFile(io.BytesIO(workbook_bytes(book))) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for name, data in parts.items():
+            if name != "xl/worksheets/sheet1.xml":
+                target.writestr(name, data)
+        with target.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as member:
+            chunk = b" " * 4_000_000
+            for _ in range(inflated // len(chunk)):
+                member.write(chunk)
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_refused_with_memory_bounded():
+    raw = bomb(220_000_000)
+    assert len(raw) < 1_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(mch.InvalidInputError, match="more than the limit"):
+            mch.read_table(io.BytesIO(raw))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000
+
+
+def test_limits_are_configurable():
+    raw = workbook_bytes(office_book())
+    with pytest.raises(mch.InvalidInputError, match=r"ReadLimits.cells"):
+        mch.read_table(io.BytesIO(raw), limits=mch.ReadLimits(cells=10))
+    with pytest.raises(mch.InvalidInputError, match=r"ReadLimits\.ratio"):
+        mch.read_table(io.BytesIO(bomb(8_000_000)))
+    with pytest.raises(mch.InvalidInputError, match="whole number >= 1"):
+        mch.ReadLimits(cells=0)
+    assert np.isclose(mch.read_table(io.BytesIO(raw))["活产数"].sum(), 24110)
