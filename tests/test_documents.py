@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators._documents import MAX_DEPTH, check_depth, parse_document
 from mch_indicators.records import load_rules
 
@@ -33,6 +34,7 @@ JSON_DEEP = {
 }
 
 
+@promise("definitions-files", "documents")
 @pytest.mark.parametrize("reader", sorted(READERS))
 @pytest.mark.parametrize("case", sorted(TOML_DEEP))
 def test_a_toml_file_nested_hundreds_deep_is_a_definition_error(tmp_path, reader, case):
@@ -42,6 +44,7 @@ def test_a_toml_file_nested_hundreds_deep_is_a_definition_error(tmp_path, reader
         READERS[reader](path)
 
 
+@promise("definitions-files", "documents")
 @pytest.mark.parametrize("reader", sorted(READERS))
 @pytest.mark.parametrize("case", sorted(JSON_DEEP))
 def test_a_json_file_nested_hundreds_deep_is_a_definition_error(tmp_path, reader, case):
@@ -51,6 +54,7 @@ def test_a_json_file_nested_hundreds_deep_is_a_definition_error(tmp_path, reader
         READERS[reader](path)
 
 
+@promise("definitions-files", "documents")
 @pytest.mark.parametrize("reader", sorted(READERS))
 @pytest.mark.parametrize(
     ("name", "text"),
@@ -64,6 +68,7 @@ def test_a_5000_digit_number_is_a_definition_error(tmp_path, reader, name, text)
     assert len(str(caught.value)) < 200  # the number is not quoted
 
 
+@promise("definitions-files", "documents")
 @pytest.mark.parametrize("reader", sorted(READERS))
 def test_text_that_is_not_utf8_names_the_file(tmp_path, reader):
     path = tmp_path / "gbk.toml"

@@ -13,12 +13,14 @@ import pandas as pd
 import pytest
 
 import mch_indicators as mch
+from contract import promise
 
 HC2030 = mch.targets_for("MMR", plan="healthy_china_2030")[0]  # ≤ 12 per 100,000
 IMR = mch.targets_for("IMR", plan="healthy_china_2030")[0]
 COVERAGE = next(t for t in mch.targets_for("hospital_delivery_rate_cn") if t.value is not None)
 
 
+@promise("labelled", "trends")
 def test_labelled_limits_are_paired_by_label_not_position():
     value = pd.Series([10.0, 20.0], index=["A", "B"])
     lower = pd.Series([15.0, 5.0], index=["B", "A"])  # A: 5-11, B: 15-25
@@ -29,6 +31,7 @@ def test_labelled_limits_are_paired_by_label_not_position():
     assert assessed.lower.tolist() == [5.0, 15.0]
 
 
+@promise("labels-differ", "trends")
 def test_labels_that_differ_are_refused():
     value = pd.Series([10.0, 20.0], index=["A", "B"])
     other = pd.Series([5.0, 15.0], index=["A", "C"])
@@ -36,6 +39,7 @@ def test_labels_that_differ_are_refused():
         mch.assess_target(HC2030, value, other, value + 1)
 
 
+@promise("intervals", "trends")
 @pytest.mark.parametrize(
     ("value", "lower", "upper", "message"),
     [
@@ -51,12 +55,14 @@ def test_limits_that_are_not_an_interval_around_their_value_are_refused(
         mch.assess_target(HC2030, value, lower, upper)
 
 
+@promise("intervals", "trends")
 def test_the_refused_row_is_named_by_its_label():
     value = pd.Series([10.0, 20.0], index=["河阳县", "B"])
     with pytest.raises(mch.InvalidInputError, match="'河阳县'"):
         mch.assess_target(HC2030, value, value + 1, value + 2)
 
 
+@promise("out-of-range", "trends")
 def test_values_outside_the_indicators_range_are_refused():
     with pytest.raises(mch.InvalidInputError, match=r"infant_mortality_rate.* from 0"):
         mch.assess_target(IMR, [-1.0], [-2.0], [0.0])
@@ -82,12 +88,14 @@ COUNTIES = pd.DataFrame(
 )  # fmt: skip
 
 
+@promise("out-of-range", "tables")
 @pytest.mark.parametrize("benchmark", [-1.0, -0.001, float("inf")])
 def test_a_benchmark_outside_the_indicators_range_is_refused(benchmark):
     with pytest.raises(mch.InvalidInputError, match="benchmark"):
         mch.compare(COUNTIES, "IMR", benchmark=benchmark)
 
 
+@promise("out-of-range", "tables")
 def test_a_proportion_benchmark_above_100_percent_is_refused():
     births = pd.DataFrame({"facility_live_births": [90, 95], "live_births": [100, 100]})
     with pytest.raises(mch.InvalidInputError, match=r"benchmark.*100"):
@@ -95,12 +103,15 @@ def test_a_proportion_benchmark_above_100_percent_is_refused():
     assert mch.compare(births, "hospital_delivery_rate_cn", benchmark=100.0)["comparison"].size
 
 
+@promise("out-of-range", "tables")
 def test_a_benchmark_column_outside_the_range_names_its_row():
     frame = COUNTIES.assign(national=[4.0, -4.0, 4.0])
     with pytest.raises(mch.InvalidInputError, match=r"benchmark.*'b'"):
         mch.compare(frame, "IMR", benchmark="national")
 
 
+@promise("labelled", "tables")
+@promise("labels-differ", "tables")
 def test_a_series_benchmark_is_paired_by_label():
     national = pd.Series([6.0, 4.0, 4.0], index=["b", "a", "c"])
     out = mch.compare(COUNTIES, "IMR", benchmark=national)
@@ -118,6 +129,8 @@ def test_a_series_benchmark_on_dask_is_a_typed_error():
         mch.compare(lazy, "IMR", benchmark=pd.Series([4.0, 4.0, 4.0], index=["a", "b", "c"]))
 
 
+@promise("missing", "arrays")
+@promise("masked", "arrays")
 def test_a_missing_benchmark_is_not_compared_and_flagged():
     out = mch.stats.compare_to_benchmark(
         [30, 95], [12000, 15000], np.ma.array([4.0, 5.0], mask=[True, False]),
@@ -130,6 +143,7 @@ def test_a_missing_benchmark_is_not_compared_and_flagged():
 # -- trend years -----------------------------------------------------------------------------
 
 
+@promise("years", "tables")
 def test_negative_years_are_years_not_counts():
     frame = pd.DataFrame({"year": [-2, -1, 0, 1, 2], "maternal_deaths": [30, 28, 25, 21, 20],
                           "live_births": [100_000] * 5})  # fmt: skip
@@ -140,6 +154,7 @@ def test_negative_years_are_years_not_counts():
     assert line["year"].tolist() == [-2, -1, 0, 1, 2]
 
 
+@promise("years", "tables")
 @pytest.mark.parametrize("year", [2020.5, float("inf"), "twenty"])
 def test_a_period_that_is_not_a_whole_year_says_year(year):
     frame = pd.DataFrame({"year": [2019, 2020, year], "maternal_deaths": [3, 4, 5],

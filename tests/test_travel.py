@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import stats
 
 TIMEOUT = 60  # seconds; a pool that hangs fails instead of blocking the suite
@@ -74,6 +75,7 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
+@promise("travel", "arrays", "text")
 @pytest.mark.parametrize("name", list(_objects()))
 def test_public_objects_pickle_and_deep_copy(name):
     original = _objects()[name]

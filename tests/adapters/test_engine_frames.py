@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import mch_indicators as mch
+from contract import promise
 from strategies import ENGINES, as_engine
 
 pd = pytest.importorskip("pandas")
@@ -44,6 +45,7 @@ def refusal(engine: str, call: str, frame: pd.DataFrame) -> mch.InvalidInputErro
     return caught.value
 
 
+@promise("not-numbers", "engines")
 @pytest.mark.parametrize("call", sorted(CALLS))
 @pytest.mark.parametrize("engine", ["pandas", *ENGINES])
 def test_boolean_count_columns_are_refused_not_counted_as_1_and_0(engine, call):
@@ -52,6 +54,7 @@ def test_boolean_count_columns_are_refused_not_counted_as_1_and_0(engine, call):
     assert "True/False" in str(error)
 
 
+@promise("not-numbers", "engines")
 @pytest.mark.parametrize("call", sorted(CALLS))
 @pytest.mark.parametrize("engine", ENGINES)
 def test_text_count_columns_are_a_typed_error_naming_the_column(engine, call):
@@ -60,6 +63,7 @@ def test_text_count_columns_are_a_typed_error_naming_the_column(engine, call):
     assert "text" in str(error)
 
 
+@promise("not-numbers", "engines")
 @pytest.mark.parametrize("call", sorted(CALLS))
 @pytest.mark.parametrize("engine", ENGINES)
 def test_date_count_columns_are_refused(engine, call):
@@ -67,6 +71,7 @@ def test_date_count_columns_are_refused(engine, call):
     assert error.column == "maternal_deaths"
 
 
+@promise("huge", "engines", "tables")
 @pytest.mark.parametrize("call", sorted(CALLS))
 @pytest.mark.parametrize("engine", ["pandas", *ENGINES])
 @pytest.mark.parametrize("births", [2**53 + 1, 2**62])
@@ -79,6 +84,7 @@ def test_integers_above_2_53_are_refused_exactly(engine, call, births):
     assert error.row == ("B" if call == "pool" and engine != "pandas" else 1)
 
 
+@promise("huge", "engines")
 @pytest.mark.parametrize("engine", ["polars", "pyarrow", "duckdb"])
 def test_nullable_integers_above_2_53_are_refused_though_a_null_makes_them_floats(engine):
     native = {
@@ -107,6 +113,7 @@ def test_counts_of_exactly_2_53_are_counts(engine):
     assert np.isfinite(values).all()
 
 
+@promise("huge", "engines")
 @pytest.mark.parametrize("engine", ENGINES)
 def test_pooled_integer_sums_never_wrap_around(engine):
     rows = 1100  # 1,100 x 2**53 is beyond int64: an engine's integer sum wraps to a negative
@@ -127,6 +134,7 @@ def test_valid_integer_and_decimal_counts_pool_like_pandas(engine):
     np.testing.assert_array_equal(pooled["denominator"].to_numpy(), [57165.0, 40000.0])
 
 
+@promise("negative", "engines", "tables")
 @pytest.mark.parametrize("engine", ["pandas", *ENGINES])
 def test_a_negative_row_is_refused_before_a_sum_could_hide_it(engine):
     frame = frame_with([5, -1, 3]).assign(county=["A", "A", "B"])  # 5 and -1 are not 4
@@ -136,6 +144,7 @@ def test_a_negative_row_is_refused_before_a_sum_could_hide_it(engine):
     assert caught.value.row == (1 if engine == "pandas" else "A")
 
 
+@promise("text-numbers", "tables")
 def test_pandas_pools_text_counts_read_with_the_cell_grammar_as_compute_does():
     frame = pd.DataFrame({"city": ["X", "X"], "maternal_deaths": ["5", "1"],
                           "live_births": ["26,954", "3,046"]})  # fmt: skip

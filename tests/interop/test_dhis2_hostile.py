@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import export, interop
 from mch_indicators.export import dhis2_uid
 
@@ -31,6 +32,7 @@ def values(*rows: tuple[str, str, str]) -> dict[str, Any]:
     }
 
 
+@promise("dhis2", "documents")
 @pytest.mark.parametrize(
     ("document", "message"),
     [
@@ -49,6 +51,7 @@ def test_malformed_data_value_sets_are_typed_errors(document, message):
     assert len(str(caught.value)) < 300  # a 5,000-digit value is not quoted whole
 
 
+@promise("dhis2", "documents")
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
@@ -91,6 +94,7 @@ def test_the_small_foreign_metadata_reads():
     assert list(interop.read_dhis2_metadata(foreign()).catalog) == ["anc4_rate"]
 
 
+@promise("dhis2", "documents")
 @pytest.mark.parametrize(
     ("metadata", "message"),
     [
@@ -113,6 +117,7 @@ def test_malformed_metadata_is_a_typed_error_naming_the_place(metadata, message)
         interop.read_dhis2_metadata(metadata)
 
 
+@promise("dhis2", "documents")
 def test_a_definition_attribute_that_is_not_json_is_a_definition_error():
     package = export.dhis2_metadata(ids=["stillbirth_rate"])
     (indicator,) = package["indicators"]
@@ -132,6 +137,7 @@ def test_metadata_files_are_read_by_the_bounded_reader(tmp_path: Path):
 # -- the same value twice --------------------------------------------------------------
 
 
+@promise("duplicate-values", "documents")
 def test_a_value_reported_twice_is_an_error_naming_its_key():
     twice = values(
         (DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954"), (DEATHS, "ouA", "2")
@@ -145,6 +151,7 @@ def test_a_value_reported_twice_is_an_error_naming_its_key():
         interop.read_data_value_set(twice)
 
 
+@promise("duplicate-values", "documents")
 def test_values_reported_twice_are_summed_only_when_asked():
     twice = values((DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954"), (DEATHS, "ouA", "2"))
     summed = interop.compute_data_values(twice, indicators=["MMR"], duplicates="sum")

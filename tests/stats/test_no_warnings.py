@@ -21,6 +21,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import stats
 from strategies import edge_count_pairs, edge_series
 
@@ -154,6 +155,7 @@ def test_annual_rates_warn_about_nothing(series):
 # -- the cases of issue 23 -----------------------------------------------------------------
 
 
+@promise("edge-counts", "arrays")
 def test_a_rate_funnel_of_areas_without_events_has_no_width_and_says_so():
     limits = run(
         lambda: stats.funnel_limits([0, 0, 0], [1000, 2000, 3000], statistic="rate",
@@ -167,6 +169,8 @@ def test_a_rate_funnel_of_areas_without_events_has_no_width_and_says_so():
     assert plain.reason == "" and np.isfinite(plain.lower).all()
 
 
+@promise("edge-counts", "trends")
+@promise("extreme-magnitudes", "trends")
 def test_a_trend_whose_interval_overflows_cannot_be_calculated_and_says_why():
     fitted = run(lambda: stats.trend([1, 1, 1, 1, 20_000], [10_000] * 5, range(2016, 2021)))
     assert fitted.change.tolist() == "cannot be calculated"
@@ -176,6 +180,7 @@ def test_a_trend_whose_interval_overflows_cannot_be_calculated_and_says_why():
     assert plain.change.tolist() == "increasing" and np.isfinite(plain.apc_upper)
 
 
+@promise("extreme-magnitudes", "trends")
 def test_a_trend_line_that_would_overflow_is_refused_naming_the_year():
     fitted = stats.trend([40, 36, 35, 30, 29], [10_000] * 5, range(2019, 2024), multiplier=1e9)
     assert np.isfinite(fitted.projection(2030)).all()
