@@ -144,6 +144,17 @@ def test_a_negative_row_is_refused_before_a_sum_could_hide_it(engine):
     assert caught.value.row == (1 if engine == "pandas" else "A")
 
 
+@promise("non-whole-counts", "engines")
+@pytest.mark.parametrize("engine", ["pandas", *ENGINES])
+def test_a_count_that_is_not_whole_is_refused_naming_its_row_or_group(engine):
+    frame = frame_with([1.5, 0.5, 3.0]).assign(county=["A", "A", "B"])  # 1.5 and 0.5 are not 2
+    for call, row in (("compute", 0), ("pool", "A")):
+        with pytest.raises(mch.InvalidInputError, match="not a whole number") as caught:
+            CALLS[call](as_engine(frame, engine))
+        assert "maternal_deaths" in f"{caught.value.column} {caught.value}"
+        assert caught.value.row == (0 if engine == "pandas" else row)
+
+
 @promise("text-numbers", "tables")
 def test_pandas_pools_text_counts_read_with_the_cell_grammar_as_compute_does():
     frame = pd.DataFrame({"city": ["X", "X"], "maternal_deaths": ["5", "1"],

@@ -110,6 +110,11 @@ def test_the_small_foreign_metadata_reads():
         (foreign(translations="zh"), r"'translations' is a list of objects"),
         (foreign(attributeValues=[{"attribute": "x"}]), r"'attribute' is an object"),
         ([1, 2], r"DHIS2 metadata is a JSON object"),
+        (foreign(name=5), r"indicators #1: 'name' is text, got 5"),
+        (foreign(numerator=["#{ElementAAA1}"]), r"'numerator' is text, got \["),
+        (foreign(annualized="yes"), r"'annualized' is true or false, got 'yes'"),
+        ({"indicatorTypes": [{"id": "T", "factor": "100"}]},
+         r"indicatorTypes #1: 'factor' is a number, got '100'"),
     ],
 )  # fmt: skip
 def test_malformed_metadata_is_a_typed_error_naming_the_place(metadata, message):
@@ -203,3 +208,12 @@ def test_the_json_document_read_from_a_file_and_given_parsed_agree(tmp_path):
     a = interop.compute_data_values(path, indicators=["MMR"])
     b = interop.compute_data_values(document, indicators=["MMR"])
     assert a["value"].tolist() == b["value"].tolist() == [pytest.approx(2 / 26954 * 1e5)]
+
+
+@promise("dhis2", "documents")
+def test_values_that_complete_no_indicator_are_an_error_not_an_empty_table():
+    deaths = export.dhis2_uid("dataElement", "maternal_deaths")  # no births: no MMR
+    values = {"dataValues": [{"dataElement": deaths, "orgUnit": "ouA", "period": "2024",
+                              "value": "2"}]}  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match="no indicator of the catalog"):
+        interop.compute_data_values(values)

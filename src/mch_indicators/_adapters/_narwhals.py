@@ -31,6 +31,7 @@ from mch_indicators._adapters._counts import (
     check_integers,
     refuse_values,
 )
+from mch_indicators._adapters._pandas._columns import check_whole
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats import Flag, flag_labels
@@ -124,6 +125,17 @@ def _counts(frame: Any, column: str, *, denominator: bool) -> npt.NDArray[np.flo
     return floats
 
 
+def _not_whole(column: str, dtype: Any) -> Any:
+    """The count on rows where it is finite and not a whole number, else null."""
+    import narwhals as nw
+
+    count = nw.col(column)
+    if dtype.is_integer():
+        return nw.lit(None).cast(nw.Float64())
+    fraction = count.is_finite() & (count != count.floor())
+    return nw.when(fraction.fill_null(False)).then(count.cast(nw.Float64()))
+
+
 def _out_of_range(column: str, dtype: Any) -> Any:
     """True on rows whose count is negative, infinite or above 2**53 (False where missing)."""
     import narwhals as nw
@@ -176,6 +188,9 @@ def compute_any_frame(
     num, den = _columns(frame, chosen, numerator, denominator)
     x = _counts(frame, num, denominator=False)
     n = _counts(frame, den, denominator=True)
+    positions: Any = range(len(x))  # an engine's rows are named by position
+    check_whole(None, num, x, chosen.numerator, positions)
+    check_whole(None, den, n, chosen.denominator, positions)
     result = compute_indicator(chosen, x, n, checked)
     kept = {name: frame[name].to_numpy() for name in frame.columns if name not in {num, den}}
     return _out({**kept, **result.columns(details=False)}, frame)
@@ -233,8 +248,10 @@ def pool_any_frame(
         "__invalid": invalid.cast(nw.Int64()),
         "__units": nw.lit(1).cast(nw.Int64()),
     }
-    source = frame.select(*keys, **parts)
-    sums = [nw.col(name).sum() for name in parts]
+    odd = {f"__odd_{role}": _not_whole(column, schema[column])
+           for role, column in (("x", num), ("n", den))}  # fmt: skip
+    source = frame.select(*keys, **parts, **odd)
+    sums = [nw.col(name).sum() for name in parts] + [nw.col(name).max() for name in odd]
     grouped = (
         source.group_by(*keys, drop_null_keys=False).agg(*sums) if keys else source.select(*sums)
     )
@@ -253,6 +270,12 @@ def pool_any_frame(
     wrong = "counts cannot be negative, infinite or above 2**53"
     _refuse_rows(kept, keys, column("__x_wrong"), num, wrong)
     _refuse_rows(kept, keys, column("__n_wrong"), den, wrong)
+    for role, name, term in (("x", num, chosen.numerator), ("n", den, chosen.denominator)):
+        # per group, a count that is not whole (0 where every count is whole)
+        odd_values = np.nan_to_num(column(f"__odd_{role}"), nan=0.0)
+        if odd_values.any():  # the groups are named only when one is refused
+            groups: Any = [_group(kept, keys, position) for position in range(len(odd_values))]
+            check_whole(None, name, odd_values, term, groups)
     if bounded and not leave_out:
         _refuse_rows(
             kept, keys, column("__invalid"), None,

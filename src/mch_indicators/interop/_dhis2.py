@@ -101,7 +101,37 @@ def _objects(item: Mapping[str, Any], key: str, where: str) -> list[Mapping[str,
             raise InvalidInputError(
                 f"{where}: {key} #{position} is not an object ({quoted(member)})"
             )
+        _check_fields(member, f"{where}: {key} #{position}")
     return value
+
+
+#: Fields the reader takes as text, numbers or true/false, wherever they appear.
+_TEXT_FIELDS = frozenset({
+    "id", "code", "name", "shortName", "formName", "description", "numerator", "denominator",
+    "numeratorDescription", "denominatorDescription", "url", "locale", "property", "value",
+})  # fmt: skip
+_NUMBER_FIELDS = frozenset({"factor", "decimals"})
+_FLAG_FIELDS = frozenset({"number", "annualized"})
+
+
+def _check_fields(item: Mapping[str, Any], where: str) -> None:
+    """Refuse a field of ``item`` that the reader takes as a scalar but is not one."""
+    for key, value in item.items():
+        if value is None:
+            continue
+        if key in _TEXT_FIELDS:
+            wrong = not isinstance(value, str)
+            wanted = "text"
+        elif key in _NUMBER_FIELDS:
+            wrong = isinstance(value, bool) or not isinstance(value, int | float)
+            wanted = "a number"
+        elif key in _FLAG_FIELDS:
+            wrong = not isinstance(value, bool)
+            wanted = "true or false"
+        else:
+            continue
+        if wrong:
+            raise InvalidInputError(f"{where}: {key!r} is {wanted}, got {quoted(value)}")
 
 
 def _object(item: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
@@ -111,6 +141,7 @@ def _object(item: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
         return {}
     if not isinstance(value, Mapping):
         raise InvalidInputError(f"{where}: {key!r} is an object, got {type(value).__name__}")
+    _check_fields(value, f"{where}: {key}")
     return value
 
 
@@ -675,6 +706,11 @@ def compute_data_values(
         i for i in chosen.values()
         if i.numerator.id in wide.columns and i.denominator.id in wide.columns and i.computable
     ]  # fmt: skip
+    if not wanted:
+        raise InvalidInputError(
+            "no indicator of the catalog has data elements for both its terms in the data "
+            "value set; say which to compute with indicators="
+        )
     rows = []
     for indicator in wanted:
         for term in (indicator.numerator.id, indicator.denominator.id):

@@ -328,7 +328,12 @@ def _book(
             f"{origin}: unexpected top-level keys {sorted(unexpected)}; use "
             "[conditions.<record set>] and [[rule]] tables"
         )
-    for position, body in enumerate(data.get("rule", []), start=1):
+    rules = data.get("rule", [])
+    if not isinstance(rules, list):
+        raise DefinitionError(
+            f"{origin}: 'rule' is a list of [[rule]] tables, got {type(rules).__name__}"
+        )
+    for position, body in enumerate(rules, start=1):
         term = body.get("term") if isinstance(body, Mapping) else None
         label = f"rule for term {term!r}" if term else f"rule #{position}"
         Rule.model_validate(body, where=f"{origin}, {label}")
