@@ -1,4 +1,4 @@
-"""Write one Markdown page per catalog indicator, an index by domain and a variants page.
+"""Write one Markdown page per catalog indicator, an index by domain, variants and coverage.
 
 The pages are the library's own description of each indicator
 (:func:`mch_indicators._render.describe`, the renderer ``mch-indicators show``
@@ -25,12 +25,15 @@ def _index() -> list[str]:
         "",
         f"{len(mch.catalog)} indicators of the built-in catalog, one page each, generated from "
         "the data files. Variants (China's and WHO's definitions of one concept) follow their "
-        "root, marked ↳; [how definitions differ](variants.md) compares them side by side.",
+        "root, marked ↳; [how definitions differ](variants.md) compares them side by side, and "
+        "[coverage](coverage.md) says what the catalog holds of China's annual report forms, "
+        "WHO's core list and SDG 3.",
         "",
         "```{toctree}",
         ":hidden:",
         "",
         "variants",
+        "coverage",
         *sorted(i.id for i in mch.catalog.values()),
         "```",
         "",
@@ -157,6 +160,44 @@ def _variants() -> list[str]:
     return lines
 
 
+STATUS = {"present": "present · 有", "variant": "variant · 相近", "missing": "**missing** · 无"}
+
+
+def _coverage() -> list[str]:
+    """The coverage page: each reference list, its items and what the catalog holds."""
+    from mch_indicators._coverage import builtin_coverage
+
+    lines = [
+        "# Coverage · 覆盖情况",
+        "",
+        "What the catalog holds of three reference lists, generated from "
+        "`definitions/coverage.toml` (checked against the catalog when it loads): **present** "
+        "(the catalog holds the measure), **variant** (a related measure: the reason says how "
+        "it differs) or **missing** (the reason says why).",
+        "",
+    ]
+    for reference in builtin_coverage():
+        counts = reference.counts()
+        lines += [
+            f"## {reference.name.en}",
+            "",
+            f"{reference.name.zh}. *{reference.document}.* {reference.note}",
+            "",
+            f"{counts['present']} present, {counts['variant']} variant, "
+            f"{counts['missing']} missing.",
+            "",
+            "```{list-table}",
+            ":header-rows: 1",
+            "",
+            *_row(["item", "status", "catalog", "reason"]),
+        ]
+        for item in reference.items:
+            linked = ", ".join(f"[{i}]({i}.md)" for i in item.indicators) or "—"
+            lines += _row([item.item, STATUS[item.status], linked, item.reason or ""])
+        lines += ["```", ""]
+    return lines
+
+
 def write_indicator_pages(folder: Path) -> None:
     """(Re)write ``folder``: one page per indicator, ``index.md`` and ``variants.md``."""
     from mch_indicators._render import describe
@@ -173,3 +214,4 @@ def write_indicator_pages(folder: Path) -> None:
         (folder / f"{indicator.id}.md").write_text(page, encoding="utf-8")
     (folder / "index.md").write_text("\n".join(_index()) + "\n", encoding="utf-8")
     (folder / "variants.md").write_text("\n".join(_variants()) + "\n", encoding="utf-8")
+    (folder / "coverage.md").write_text("\n".join(_coverage()) + "\n", encoding="utf-8")

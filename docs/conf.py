@@ -45,10 +45,40 @@ myst_enable_extensions = ["colon_fence", "deflist"]
 exclude_patterns = ["_build", "jupyter_execute", "**/.ipynb_checkpoints", "**/.jupyter_cache"]
 html_theme = "pydata_sphinx_theme"
 html_title = "mch_indicators"
+# Chinese search: Sphinx segments Chinese text with jieba (the docs extra), so 妇幼, 孕产妇
+# and 死亡率 find the pages that use them (scripts/check_docs_pages.py checks the index).
+html_search_language = "zh"
 html_theme_options = {
     "show_toc_level": 2,
+    # short titles in the top bar (the toctree's explicit titles); the rest under "More",
+    # so the bar stays on one line at 1366 px
+    "header_links_before_dropdown": 5,
     # the indicator index is a wide table: give it the width of the right-hand column
     "secondary_sidebar_items": {"**": ["page-toc", "sourcelink"], "indicators/index": []},
 }
 
 write_indicator_pages(HERE / "indicators")
+
+
+def _chinese_search(app: object) -> None:
+    """Chinese search that runs in the browser on Sphinx 9.0 too.
+
+    Sphinx 9.0 names the stemmer's JavaScript class after the language ("ChineseStemmer")
+    although Chinese search ships the English stemmer, so every query stops on a
+    ReferenceError (sphinx-doc/sphinx#14229, fixed by #14416 after 9.0.4). Naming the
+    language after its stemmer writes ``window.Stemmer = EnglishStemmer``; the index
+    itself (jieba's segmentation) is unchanged.
+    """
+    from sphinx.search.zh import SearchChinese
+
+    if getattr(SearchChinese, "js_stemmer_rawcode", "") != "english-stemmer.js":
+        return
+
+    class _SearchChinese(SearchChinese):
+        language_name = "English"
+
+    app.add_search_language(_SearchChinese)  # type: ignore[attr-defined]
+
+
+def setup(app: object) -> None:
+    _chinese_search(app)

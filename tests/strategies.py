@@ -120,13 +120,38 @@ BIRTH_VALUES: dict[str, list[Any]] = {
         40.0,
         50.0,
     ],
-    "birth_weight_g": [None, 50.0, 600.0, 999.0, 1000.0, 1800.0, 2499.0, 2500.0, 3400.0, 9000.0],
+    "birth_weight_g": [
+        None,
+        50.0,
+        600.0,
+        999.0,
+        1000.0,
+        1499.0,
+        1500.0,
+        1800.0,
+        2499.0,
+        2500.0,
+        3400.0,
+        3999.0,
+        4000.0,
+        9000.0,
+    ],
     "death_age_days": [None, None, None, -1.0, 0.0, 6.0, 7.0, 27.0, 28.0, 200.0, 400.0],
     "sex": ["male", "男", "female", "2", "9", None, "x"],
     "delivery_place": ["hospital", "township", "home", "2", None, "other", "??"],
     "delivery_mode": ["vaginal", "剖宫产", "caesarean", "3", None, "9", "c-section?"],
     "mother_age": [None, 14.0, 15.0, 19.9, 20.0, 35.0, 70.0],
     "area": ["A", "B", "C"],
+    "birth_defect": [True, False, False, None],
+    "birth_defect_age_days": [None, 0.0, 6.0, 7.0, 42.0, 43.0, -1.0],
+    "pku_screened": [True, False, None],
+    "ch_screened": [True, False, None],
+    "hearing_screened": [True, False, None],
+    "chd_screened": [True, False, None],
+    "deafness_gene_screened": [True, False, None],
+    "hepb1_hours": [None, 0.0, 24.0, 24.5, 100.0, -1.0],
+    "bcg_given": [True, False, None],
+    "kmc": [True, False, None],
 }
 
 
@@ -270,6 +295,31 @@ toml_values = st.recursive(
 )
 
 
+#: Texts a hostile or careless table puts where a label goes (formulas, DDE, error values).
+FORMULA_SEEDS = (
+    "=1+1", '=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
+    "\t=1+1", "\r=1", "#N/A", "=cmd|'/C calc'!A0", "-", "+", "=", "@",
+)  # fmt: skip
+
+
+@st.composite
+def hostile_texts(draw: st.DrawFn) -> str:
+    """A label as an attacker writes it: a formula trigger first, then anything.
+
+    Mixed with plain and Chinese text, control characters and lone surrogates (which
+    no spreadsheet can hold), so that the writers see every kind of first character.
+    """
+    tail = draw(st.text(max_size=12))
+    head = draw(
+        st.one_of(
+            st.sampled_from(FORMULA_SEEDS),
+            st.sampled_from(["=", "+", "-", "@", "\t", "\r", "＝", " =", "\n="]),
+            st.text(alphabet="甲乙县镇=+-@\t\r\x00\x01", max_size=3),
+        )
+    )
+    return head + tail
+
+
 # -- hostile numbers (docs/bad-input.md: no warning escapes) --------------------------------
 #
 # Counts and values at the edges where arithmetic breaks: all zero, all equal to the
@@ -366,8 +416,7 @@ def bounded(seconds: float = 30.0) -> Iterator[None]:
 
 #: Labels that have broken programs: formula-like cells (OWASP's list), control
 #: characters, a right-to-left override, full-width and traditional forms, totals.
-LABELS = ["=1+1", '=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(1)",
-          "\t=1", "\r=1", "河阳县", "合计", "Total", " 活产 ", "活產", "ＭＭＲ", "MMR", "mmr",
+LABELS = [*FORMULA_SEEDS, "河阳县", "合计", "Total", " 活产 ", "活產", "ＭＭＲ", "MMR", "mmr",
           "\u202egnp.exe", "a\x00b", "'", '"', "\\", "NaN", "None", "", " ",
           "孕产妇死亡率"]  # fmt: skip
 

@@ -251,3 +251,17 @@ def test_coverage_needs_an_estimated_denominator():
         )
     with pytest.raises(ValueError, match="use kind = 'coverage'"):
         mch.Indicator.model_validate({**base, "kind": "proportion"})
+
+
+def test_every_computable_indicator_computes_from_a_table_with_the_form_headers():
+    """Issue 24: an office's export, headed by the form's own words, needs no columns=."""
+    pd = pytest.importorskip("pandas")
+    for indicator in ALL:
+        if not indicator.computable:
+            continue
+        numerator, denominator = indicator.numerator, indicator.denominator
+        for header in {numerator.name.zh, *numerator.aliases}:
+            frame = pd.DataFrame({"县区": ["甲", "乙"], header: [5, 7],
+                                  denominator.name.zh: [100, 120]})  # fmt: skip
+            result = mch.compute(frame, indicator.id)
+            assert len(result) == 2, (indicator.id, header)

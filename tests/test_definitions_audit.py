@@ -101,10 +101,18 @@ def test_every_source_has_a_url_or_a_full_reference():
     missing = [
         (owner, s.document)
         for owner, s in _sources()
-        if not (s.url or FULL_REFERENCE.search(s.document))
+        if not (s.url or FULL_REFERENCE.search(s.document) or s.url_note)
     ]
     assert missing == []
     assert all(s.url.startswith(("https://", "http://")) for _, s in _sources() if s.url)
+
+
+def test_every_built_in_source_gives_a_url_or_says_why_there_is_none():
+    """Issue 24: a web address, or a note saying why none exists (print only, not online)."""
+    bare = [(owner, s.document) for owner, s in _sources() if not (s.url or s.url_note)]
+    assert bare == []
+    both = [(owner, s.document) for owner, s in _sources() if s.url and s.url_note]
+    assert both == []  # a note explains a missing address, never an address given
 
 
 def test_no_source_relies_on_a_key_into_private_notes():
@@ -196,9 +204,12 @@ def test_an_ambiguous_name_lists_the_candidates_and_their_names():
     )
     assert error.shared and error.key == "maternal mortality rate"
     message = str(error)
-    assert "names different indicators in different traditions" in message
-    assert "'maternal_mortality_ratio' (孕产妇死亡率" in message
-    assert "'maternal_mortality_rate' (孕产妇死亡专率" in message
+    assert "names 2 different indicators (another tradition" in message
+    lines = message.splitlines()[1:]  # one line per candidate, saying how it differs
+    assert lines[0].startswith("  - 'maternal_mortality_ratio': 孕产妇死亡率 / ")
+    assert "活产数" in lines[0] and "per 100,000" in lines[0]
+    assert lines[1].startswith("  - 'maternal_mortality_rate': 孕产妇死亡专率")
+    assert "人年数" in lines[1]
     # the exact id still finds its indicator, and a search offers both
     assert mch.get("maternal_mortality_rate").denominator.id == "woman_years_15_49"
     found = [i.id for i in mch.search("maternal mortality rate", limit=2)]

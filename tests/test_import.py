@@ -44,3 +44,17 @@ def test_notebook_display_loads_neither_pandas_nor_matplotlib():
         "m.get('MMR').compute([2, 3], 26954)._repr_html_()"
     )
     assert loaded["pandas"] is False and loaded["matplotlib"] is False
+
+
+def test_the_registry_of_backends_imports_no_table_library():
+    script = (
+        "import sys, json, mch_indicators as m\n"
+        "m.compute(indicator='MMR', numerator=[2], denominator=[26954])\n"
+        "m.pool, m.dsr, m.funnel\n"
+        "names = ('pandas', 'dask', 'xarray', 'polars', 'pyarrow', 'pyspark', 'narwhals',\n"
+        "         'duckdb')\n"
+        "print(json.dumps(sorted(n for n in names if n in sys.modules)))"
+    )
+    run = [sys.executable, "-c", script]
+    out = subprocess.run(run, capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

@@ -37,7 +37,7 @@ def test_the_top_level_reexports_no_array_statistic() -> None:
 
 def test_a_name_shared_with_stats_is_the_catalog_aware_version() -> None:
     shared = {name for name in mch.__all__ if name in stats.__all__} - VOCABULARY
-    assert shared == {"dsr", "isr", "joinpoint", "required_arr", "trend"}
+    assert shared == {"decompose", "dsr", "isr", "joinpoint", "required_arr", "smooth", "trend"}
     for name in shared:
         top, numeric = getattr(mch, name), getattr(stats, name)
         assert top is not numeric and inspect.isfunction(top), name

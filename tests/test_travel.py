@@ -38,10 +38,24 @@ def _objects() -> dict[str, object]:
         "read limits": mch.ReadLimits(cells=1000),
         "suppression": mch.Suppression.nchs(),
         "estimate": stats.proportion([9856, 0], [12345, 10]),
+        "office report": _office_report(),
         "joinpoint": stats.joinpoint(
             [100, 90, 81, 73, 66, 66, 67, 67, 68, 69, 70], 10000, range(2013, 2024)
         ),
+        "smoothed": stats.smooth(
+            [2, 14, 30, 5, 9, 41, 0, 12], [800, 3100, 9800, 1200, 4100, 9000, 600, 2500]
+        ),
+        "decomposition": stats.decompose([0.3, 0.05], [150, 700], [0.2, 0.04], [120, 650]),
+        "trend": stats.trend([95, 88, 80, 74, 66], [12000] * 5, range(2020, 2025)),
     }
+
+
+def _office_report() -> mch.OfficeReport:
+    import pandas as pd
+
+    table = pd.DataFrame({"县区": ["甲县", "乙县"], "年份": [2024, 2024], "活产数": [1000, 900],
+                          "孕产妇死亡数": [1, 0], "备注": ["", "迟报"]})  # fmt: skip
+    return mch.report(table)
 
 
 def _errors() -> list[mch.MCHIndicatorsError]:
@@ -72,7 +86,23 @@ def _same(a: object, b: object) -> bool:
             b.selection,
             b.reason.tolist(),
         )
+    if isinstance(a, mch.OfficeReport):
+        assert isinstance(b, mch.OfficeReport) and list(a) == list(b)
+        return (
+            all(a[k].equals(b[k]) for k in a)
+            and a.checks.equals(b.checks)
+            and (a.review.equals(b.review))
+        )
+    if isinstance(a, stats.Smoothed | stats.Decomposition | stats.Trend):
+        assert type(b) is type(a)
+        return all(_same_field(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__)
     return a == b
+
+
+def _same_field(a: object, b: object) -> bool:
+    x, y = np.asarray(a), np.asarray(b)
+    numeric = x.dtype.kind in "fc"
+    return x.shape == y.shape and bool(np.array_equal(x, y, equal_nan=numeric))
 
 
 @promise("travel", "arrays", "text")

@@ -72,6 +72,7 @@ if TYPE_CHECKING:
     from mch_indicators._api import (
         compare,
         compute,
+        decompose,
         dsr,
         funnel,
         get,
@@ -79,6 +80,7 @@ if TYPE_CHECKING:
         joinpoint,
         pool,
         search,
+        smooth,
         trend,
         trend_line,
     )
@@ -108,7 +110,7 @@ if TYPE_CHECKING:
         project_target,
         required_arr,
     )
-    from mch_indicators._report import report, to_csv, to_excel
+    from mch_indicators._report import OfficeReport, report, template, to_csv, to_excel
     from mch_indicators._result import Result
     from mch_indicators._standards import StandardPopulation, standard_population
     from mch_indicators._targets import Comparator, Plan, Target, TargetStatus, targets_for
@@ -142,6 +144,7 @@ __all__ = [
     "Kind",
     "MCHIndicatorsError",
     "Names",
+    "OfficeReport",
     "Parameters",
     "Plan",
     "Progress",
@@ -168,6 +171,7 @@ __all__ = [
     "compute",
     "compute_records",
     "count_records",
+    "decompose",
     "dsr",
     "export",
     "funnel",
@@ -186,10 +190,12 @@ __all__ = [
     "report",
     "required_arr",
     "search",
+    "smooth",
     "standard_population",
     "stats",
     "targets",
     "targets_for",
+    "template",
     "thread_limit",
     "to_csv",
     "to_excel",
@@ -204,7 +210,7 @@ _LAZY = {
     **dict.fromkeys(
         [
             *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
-            *("trend_line", "joinpoint"),
+            *("decompose", "joinpoint", "smooth", "trend_line"),
         ],
         "_api",
     ),
@@ -213,7 +219,7 @@ _LAZY = {
     "checks": "_checks",
     "ReadLimits": "_io._bounds",
     "validate": "_adapters._pandas._validate",
-    **dict.fromkeys(["report", "to_csv", "to_excel"], "_report"),
+    **dict.fromkeys(["OfficeReport", "report", "template", "to_csv", "to_excel"], "_report"),
     **dict.fromkeys(["ColumnMatch", "match_columns"], "_adapters._pandas._match"),
     **dict.fromkeys(
         [

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
@@ -29,15 +28,17 @@ from mch_indicators._errors import (
 )
 from mch_indicators._hooks import catalog_frame, catalog_json
 from mch_indicators._model import Domain, Indicator, Kind, Term
+from mch_indicators._text import fold_key
+from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import quoted
 
 __all__ = ["Catalog", "builtin_catalog", "load_definitions", "normalize_key"]
 
-_SEPARATORS = re.compile(r"[\s_\-]+")
-
 
 def normalize_key(key: str) -> str:
-    """Fold case, width and separators so that lookups forgive spelling.
+    """Fold case, width, script, quotes, brackets and separators so that lookups forgive spelling.
+
+    The catalog's own name for :func:`mch_indicators._text.fold_key`.
 
     Examples
     --------
@@ -45,9 +46,10 @@ def normalize_key(key: str) -> str:
     'infant mortality rate'
     >>> normalize_key("SDG 3.1.1")
     'sdg 3.1.1'
+    >>> normalize_key("「孕產婦死亡率」")
+    '孕产妇死亡率'
     """
-    text = unicodedata.normalize("NFKC", key).casefold().strip()
-    return _SEPARATORS.sub(" ", text)
+    return fold_key(key)
 
 
 class Catalog(Mapping[str, Indicator]):
@@ -256,10 +258,7 @@ class Catalog(Mapping[str, Indicator]):
         folded = normalize_key(key)
         if folded in self._ambiguous:
             candidates = self._ambiguous[folded]
-            labels = [
-                f"{self._indicators[c].name.zh} / {self._indicators[c].name.en}"
-                for c in candidates
-            ]
+            labels = [_difference(self._indicators[c]) for c in candidates]
             raise AmbiguousIndicatorError(key, candidates, labels)
         found = self._keys.get(folded)
         if found is None:
@@ -398,6 +397,20 @@ def _check_text(value: object, what: str, example: str) -> None:
         raise InvalidInputError(
             f"{what} must be text ({example}), got {type(value).__name__} {quoted(value)}"
         )
+
+
+def _difference(indicator: Indicator) -> str:
+    """One line telling a candidate of an ambiguous name from the others.
+
+    Its names, then what it divides by what and on which scale: the candidates of one
+    word differ there (age band, population, severity, denominator or unit).
+    """
+    unit = resolve_unit(indicator.unit)
+    return (
+        f"{indicator.name.zh} / {indicator.name.en}: {indicator.numerator.name.zh} ÷ "
+        f"{indicator.denominator.name.zh} ({indicator.numerator.name.en} per "
+        f"{indicator.denominator.name.en}), {unit.symbol or unit.name}"
+    )
 
 
 def _match_score(wanted: str, indicator: Indicator) -> float:

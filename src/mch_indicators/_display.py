@@ -10,6 +10,7 @@ all come through here; nothing is computed.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "COUNT_COLUMNS",
     "RESULT_COLUMNS",
     "display_frame",
+    "display_width",
     "format_number",
     "header_with_unit",
     "in_language",
@@ -49,6 +51,22 @@ COUNT_COLUMNS = ("numerator", "denominator", "units", "units_pooled")
 def limit_names(columns: list[str]) -> list[str]:
     """The limit columns among ``columns`` (``lower``, ``upper_95``...)."""
     return [c for c in columns if c in ("lower", "upper") or c.startswith(("lower_", "upper_"))]
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes on a terminal or in a spreadsheet cell: CJK characters take two.
+
+    Wide and full-width characters (``unicodedata.east_asian_width`` W or F) count
+    two, every other character one.
+
+    Examples
+    --------
+    >>> display_width("孕产妇死亡率(/10万)"), display_width("MMR"), display_width("７")
+    (19, 3, 2)
+    """
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def round_half_up(values: npt.ArrayLike, decimals: npt.ArrayLike) -> npt.NDArray[np.float64]:

@@ -64,6 +64,9 @@ class MCHIndicatorsError(Exception):
         The table column concerned, when there is one.
     row : hashable or None
         The index label of the table row concerned, when there is one.
+    reason_zh : str or None
+        What is wrong, in Chinese, when the raiser says it in Chinese too; the
+        command line shows it under ``--lang zh``.
     """
 
     def __init__(
@@ -73,11 +76,13 @@ class MCHIndicatorsError(Exception):
         column: str | None = None,
         row: Hashable | None = None,
         message: str | None = None,
+        reason_zh: str | None = None,
     ) -> None:
         self.reason = reason
         self.column = column
         self.row = row
         self.message = message
+        self.reason_zh = reason_zh
         super().__init__(reason)
 
     def where(self) -> str:
@@ -189,12 +194,13 @@ class AmbiguousIndicatorError(UnknownIndicatorError):
     def _describe(self) -> str:
         padded = (*self.labels, *[""] * (len(self.suggestions) - len(self.labels)))
         described = [
-            f"{candidate!r} ({label})" if label else repr(candidate)
+            f"  - {candidate!r}: {label}" if label else f"  - {candidate!r}"
             for candidate, label in zip(self.suggestions, padded, strict=False)
         ]
         return (
-            f"{self.key!r} names different indicators in different traditions; "
-            "use one of their ids: " + "; ".join(described)
+            f"{self.key!r} names {len(self.suggestions)} different indicators (another "
+            "tradition, age band, population, severity or denominator); use one of their "
+            "ids:\n" + "\n".join(described)
         )
 
 

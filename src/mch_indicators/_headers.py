@@ -1,7 +1,8 @@
 """Matching a table's column headers to names: terms of the catalog, fields of a record set.
 
-Headers of real files vary in width (``活产数`` / ``活产数（人）``), case, spaces and
-separators; :func:`fold_header` folds them all the same way, and
+Headers of real files vary in width (``活产数`` / ``活产数（人）``), case, script
+(``活產數``), quotes (``"两癌"检查人数``), spaces and separators; :func:`fold_header`
+folds them all the same way (with the one normaliser, :mod:`mch_indicators._text`), and
 :func:`match_headers` maps each column to at most one target (a term id, a
 record field) by any of the target's names, with an explicit mapping always
 winning. Nothing here knows what the targets are: the catalog and the record
@@ -11,35 +12,38 @@ schemas supply the vocabularies.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._text import DASHES, fold
 
 __all__ = ["HeaderMatch", "fold_header", "match_headers"]
 
-_IGNORED = re.compile(r"[\s_\-·•/\\.:：,，;；]+")
-_UNIT_SUFFIX = re.compile(r"[（(](?:人|例|个|次|户|名|人次|%|‰)[）)]$")
+#: separators a header may be written with (after NFKC): read as spaces, then removed
+_SEPARATORS = "_·•/\\.:,;、" + DASHES
+#: a trailing count unit in brackets, in either width: 活产数（人）, 患病率(%)
+_UNIT_SUFFIX = re.compile(r"[(（](?:人|例|个|次|户|名|人次|%|％|‰)[)）]\s*$")
 
 
 def fold_header(text: object) -> str:
     """The form in which two spellings of one header compare equal.
 
-    NFKC folds full-width characters (``１０万``, ``（人）``) to their usual
-    form; case, whitespace and separators are dropped, and a trailing count
-    unit in brackets (``（人）``, ``(例)``) is ignored.
+    Full-width characters (``１０万``, ``（人）``) read as their usual form,
+    traditional characters as simplified ones; case, whitespace, separators,
+    quotation marks and brackets are dropped, and a trailing count unit in
+    brackets (``（人）``, ``(例)``) is ignored.
 
     Examples
     --------
     >>> fold_header(" Live_Births ") == fold_header("live births")
     True
-    >>> fold_header("活产数（人）") == fold_header("活产数")
+    >>> fold_header("活产数（人）") == fold_header("活產數")
+    True
+    >>> fold_header('"两癌"检查人数') == fold_header("两癌检查人数")
     True
     """
-    folded = unicodedata.normalize("NFKC", str(text)).casefold().strip()
-    folded = _UNIT_SUFFIX.sub("", folded)
-    return _IGNORED.sub("", folded)
+    return fold(_UNIT_SUFFIX.sub("", str(text)), spaces="remove", drop=_SEPARATORS, marks=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,7 @@ __all__ = [
     "default_lang",
     "fields",
     "flag_text",
+    "input_error",
     "label",
     "labels",
     "status_codes",
@@ -61,10 +62,15 @@ LANG_VARIABLE = "MCH_INDICATORS_LANG"
 STATUS_SECTIONS: tuple[str, ...] = ("comparisons", "significance", "trends", "target_status")
 _SECTIONS: tuple[str, ...] = (
     *("units", "flags", "kinds", "directions", "domains", "comparators", *STATUS_SECTIONS),
-    *("axis", "legend", "columns", "fields", "text", "checks"),
+    *("axis", "legend", "columns", "fields", "checks", "check_names", "template_sets"),
+    *("messages", "text"),
+    "cli",
+    "argparse",
 )
-#: Parts an entry may have besides ``en`` and ``zh``, each itself an en/zh pair.
+#: Parts an entry must have besides ``en`` and ``zh``, each itself an en/zh pair.
 _PARTS = {"units": ("header", "axis"), "flags": ("meaning",), "comparators": ("rule",)}
+#: Parts an entry may have (a report's mark of a flag; a domain's sheet name).
+_OPTIONAL_PARTS = {"flags": ("mark",), "domains": ("sheet",)}
 #: Fields an entry may have that are data, not text.
 _DATA = {"fields": ("role", "aliases")}
 
@@ -135,14 +141,16 @@ def _check_entry(section: str, key: str, entry: Any) -> None:
     if not isinstance(entry, Mapping):
         raise DefinitionError(f"labels.toml, {where}: expected a table with en and zh")
     parts, data = _PARTS.get(section, ()), _DATA.get(section, ())
+    optional = _OPTIONAL_PARTS.get(section, ())
     blank = section == "units"
     _pair({k: v for k, v in entry.items() if k in LANGS}, where, blank=blank)
-    extra = set(entry) - {*LANGS, *parts, *data}
+    extra = set(entry) - {*LANGS, *parts, *optional, *data}
     if extra:
         raise DefinitionError(f"labels.toml, {where}: unknown fields {sorted(extra)}")
     for part in parts:
         if part not in entry:
             raise DefinitionError(f"labels.toml, {where}: {part} is missing")
+    for part in (*parts, *(p for p in optional if p in entry)):
         _pair(entry[part], f"{where}.{part}", blank=blank)
     if section == "fields" and entry.get("role") not in ("area", "period"):
         raise DefinitionError(f"labels.toml, {where}: role must be 'area' or 'period'")
@@ -230,6 +238,20 @@ def label(section: str, key: str, lang: str, part: str | None = None, /, **value
         entry = entry[part]
     text: str = entry[chosen]
     return text.format(**values) if values else text
+
+
+def input_error(key: str, /, **values: object) -> InvalidInputError:
+    """An :class:`InvalidInputError` saying the ``messages`` text ``key`` in both languages.
+
+    Examples
+    --------
+    >>> error = input_error("unknown_plan", plan="x", known="sdg_2030")
+    >>> error.reason, error.reason_zh
+    ("unknown plan 'x'; known plans: sdg_2030", '未知的规划“x”；已有的规划：sdg_2030')
+    """
+    return InvalidInputError(
+        label("messages", key, "en", **values), reason_zh=label("messages", key, "zh", **values)
+    )
 
 
 def upper_first(text: str) -> str:

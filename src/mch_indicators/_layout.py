@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +18,7 @@ from importlib import resources
 from typing import Any
 
 from mch_indicators._errors import DefinitionError
+from mch_indicators._text import fold
 
 __all__ = [
     "Layout",
@@ -35,7 +35,6 @@ _FIELDS = {
     "notes": ("starts",),
     "above_header": ("starts",),
 }
-_SPACES = re.compile(r"\s+")
 _TRAILING = re.compile(r"[：:：。.,，;；、\s]+$")
 _SEPARATOR = re.compile(r"[\s：:、.．,，;；()（）\[\]【】\d一二三四五六七八九十]")
 
@@ -48,8 +47,7 @@ def fold_label(text: object) -> str:
     >>> fold_label(" 合 计： "), fold_label("ＴＯＴＡＬ")
     ('合计', 'total')
     """
-    folded = unicodedata.normalize("NFKC", str(text)).casefold()
-    return _TRAILING.sub("", _SPACES.sub("", folded))
+    return _TRAILING.sub("", fold(str(text), spaces="remove"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,7 +161,7 @@ def is_note(text: object, words: Layout | None = None) -> bool:
     >>> [is_note(t) for t in ("注：数据为初步统计", "填表人：张三", "注射室", "审核人")]
     [True, True, False, True]
     """
-    folded = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    folded = fold(str(text), spaces="strip")
     return bool(folded) and _starts(folded, (words or layout()).notes)
 
 
@@ -175,5 +173,5 @@ def is_above_header(text: object, words: Layout | None = None) -> bool:
     >>> [is_above_header(t) for t in ("填报单位：河阳县妇幼保健院", "单位：人", "县区")]
     [True, True, False]
     """
-    folded = unicodedata.normalize("NFKC", str(text)).casefold().strip()
+    folded = fold(str(text), spaces="strip")
     return bool(folded) and _starts(folded, (words or layout()).above_header)

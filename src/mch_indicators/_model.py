@@ -74,6 +74,7 @@ Disaggregation = Literal[
     "wealth_quintile",
     "ethnicity",
     "migrant_status",
+    "residence",
     "facility_level",
     "gestational_age",
     "birth_weight",
@@ -218,6 +219,7 @@ class Criteria(_Frozen):
     age_days_max: float | None = Field(default=None, gt=0)
     age_years_min: float | None = Field(default=None, ge=0)
     age_years_max: float | None = Field(default=None, gt=0)
+    birth_weight_g_min: float | None = Field(default=None, gt=0)
     birth_weight_g_max: float | None = Field(default=None, gt=0)
     window_days: float | None = Field(default=None, gt=0)
 
@@ -267,6 +269,11 @@ class Source(_Frozen):
         description="True when this is the issuing body's own text (the statistical system, "
         "the norm, the custodian agency's metadata, the plan), read as such; False for a "
         "report, mirror, textbook or article quoting it",
+    )
+    url_note: str | None = Field(
+        default=None,
+        description="why the source has no web address (a print journal, a document "
+        "circulated on paper, a page no longer online); built-in sources give a url or this",
     )
 
     @field_validator("url")

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._targets import Target, TargetStatus
-from mch_indicators._validate import align_labelled, check_broadcast, coerce_values
+from mch_indicators._validate import Labelled, align_labelled, check_broadcast, coerce_values
 from mch_indicators.stats import projection
 from mch_indicators.stats import required_arr as numeric_required_arr
 
@@ -38,30 +38,46 @@ __all__ = [
 ]
 
 FloatArray = npt.NDArray[np.float64]
+L = TypeVar("L", bound=Labelled)
 
 
-def _target_value(
-    target: Target | npt.ArrayLike, unit: str | None
-) -> tuple[FloatArray, Target | None]:
+def _target_value(target: Target | npt.ArrayLike, unit: str | None) -> tuple[Any, Target | None]:
     if isinstance(target, Target):
         if target.comparator.relative:
             raise InvalidInputError(
                 f"{target.id} is relative to {target.baseline_year}: pass the value it "
                 "asks for (target.threshold(baseline=...)) as a number"
             )
-        return target.threshold(unit), target
-    return coerce_values(target, "target"), None
+        threshold = target.threshold(unit)
+        return (float(threshold) if threshold.ndim == 0 else threshold), target
+    coerce_values(target, "target")  # checked here, named as the caller named it
+    return target, None
 
 
+@overload
 def required_arr(
-    value: npt.ArrayLike,
-    year: npt.ArrayLike,
-    target: Target | npt.ArrayLike,
-    target_year: npt.ArrayLike | None = None,
+    value: float, year: float, target: float | Target, target_year: float | None = ..., *,
+    unit: str | None = ..., form: str = ...,
+) -> float: ...  # fmt: skip
+@overload
+def required_arr(
+    value: L, year: npt.ArrayLike, target: Target | npt.ArrayLike,
+    target_year: npt.ArrayLike | None = ..., *, unit: str | None = ..., form: str = ...,
+) -> L: ...  # fmt: skip
+@overload
+def required_arr(
+    value: npt.ArrayLike, year: npt.ArrayLike, target: Target | npt.ArrayLike,
+    target_year: npt.ArrayLike | None = ..., *, unit: str | None = ..., form: str = ...,
+) -> FloatArray: ...  # fmt: skip
+def required_arr(
+    value: Any,
+    year: Any,
+    target: Any,
+    target_year: Any = None,
     *,
     unit: str | None = None,
     form: str = "continuous",
-) -> FloatArray:
+) -> Any:
     """The annual rate of reduction needed to go from ``value`` to ``target`` by ``target_year``.
 
     ``target`` may be a number or a catalog :class:`Target` (its value and
@@ -70,10 +86,10 @@ def required_arr(
     Examples
     --------
     >>> import mch_indicators as mch
-    >>> round(float(mch.required_arr(223, 2020, 70, 2030)), 4)  # MMR to the SDG level
+    >>> round(mch.required_arr(223, 2020, 70, 2030), 4)  # MMR to the SDG level
     11.5868
     >>> sdg = mch.targets_for("MMR", plan="sdg_2030")[0]
-    >>> round(float(mch.required_arr(216, 2015, sdg)), 2)
+    >>> round(mch.required_arr(216, 2015, sdg), 2)
     7.51
     """
     goal, chosen = _target_value(target, unit)
@@ -177,9 +193,15 @@ class TargetAssessment:
         statistically clear)"``...
     value, lower, upper, threshold : numpy.ndarray
         What was compared (for :func:`project_target`, the trend line at the
-        target's year and its interval).
+        target's year and its interval: the interval of the *line*).
     year : int or None
         The year the values are for (the target's year for a projection).
+    prediction_lower, prediction_upper : numpy.ndarray or None
+        :func:`project_target` only: the range the rate *observed* in the
+        target's year will fall in (:meth:`~mch_indicators.stats.Trend.prediction`),
+        given ``prediction_denominator`` births; wider than the line's interval.
+    prediction_denominator : numpy.ndarray or None
+        The denominator assumed for the target's year.
     """
 
     status: npt.NDArray[np.str_]
@@ -190,6 +212,9 @@ class TargetAssessment:
     upper: FloatArray
     threshold: FloatArray
     year: int | None = None
+    prediction_lower: FloatArray | None = None
+    prediction_upper: FloatArray | None = None
+    prediction_denominator: FloatArray | None = None
 
 
 def _assessment(
@@ -355,6 +380,7 @@ def project_target(
     unit: str | None = None,
     baseline: npt.ArrayLike | None = None,
     confidence: float | None = None,
+    denominator: npt.ArrayLike | None = None,
 ) -> TargetAssessment:
     """Carry each area's fitted trend to the target's year and assess it there.
 
@@ -362,6 +388,11 @@ def project_target(
     the target's year, with the interval of the line (from the fit's
     covariance); fit the trend with ``multiplier=`` in the target's unit (or say
     ``unit=``). ``"met (statistically clear)"`` then reads "on track, clearly".
+    Alongside, ``prediction_lower`` and ``prediction_upper`` give the range the
+    rate observed in that year will fall in, given ``denominator`` births
+    (default: each area's births of its latest year), over-dispersion included
+    (:meth:`~mch_indicators.stats.Trend.prediction`): a year's observed rate can
+    miss a target its line meets.
 
     Examples
     --------
@@ -372,8 +403,22 @@ def project_target(
     >>> out = mch.project_target(hc2030, fit)
     >>> out.value.round(2).tolist(), out.label.tolist()
     ([3.25, 5.17], ['met (statistically clear)', 'not met (not statistically clear)'])
+    >>> out.upper.round(2).tolist(), out.prediction_upper.round(2).tolist()  # line, year
+    ([3.57, 6.31], [3.61, 6.39])
     """
+    import dataclasses
+
     if target.year is None:
         raise InvalidInputError(f"{target.id} has no year to project to (a standing criterion)")
     value, lower, upper = trend.projection(target.year, confidence=confidence)
-    return _assessment(target, value, lower, upper, unit, baseline, target.year)
+    assessed = _assessment(target, value, lower, upper, unit, baseline, target.year)
+    if denominator is None and trend.last_denominator is None:
+        return assessed
+    births = trend.last_denominator if denominator is None else denominator
+    _, low, high = trend.prediction(target.year, births, confidence=confidence)
+    shape = np.shape(value)
+    return dataclasses.replace(
+        assessed, prediction_lower=np.broadcast_to(low, shape),
+        prediction_upper=np.broadcast_to(high, shape),
+        prediction_denominator=np.broadcast_to(np.asarray(births, dtype=np.float64), shape),
+    )  # fmt: skip

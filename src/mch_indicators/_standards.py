@@ -20,6 +20,7 @@ from pydantic import Field, model_validator
 from mch_indicators._catalog import normalize_key
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._model import Id, NonEmpty, _Frozen
+from mch_indicators._text import fold
 
 __all__ = ["StandardPopulation", "normalize_band", "standard_population", "standard_populations"]
 
@@ -36,7 +37,7 @@ def normalize_band(label: object) -> str:
     >>> [normalize_band(b) for b in ["0–4", "5 to 9", "85 and over", "85+", "1-4岁", 0]]
     ['0-4', '5-9', '85+', '85+', '1-4', '0']
     """
-    text = str(label).strip().casefold()
+    text = fold(str(label), spaces="strip")
     text = _UNITS.sub("", text) if not text.endswith(("+", "以上")) else text.replace("岁", "")
     open_band = _OPEN.match(text.strip())
     if open_band:

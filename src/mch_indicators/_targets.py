@@ -22,6 +22,7 @@ from pydantic import Field, model_validator
 
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
+from mch_indicators._text import fold
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import align_labelled, coerce_values
 
@@ -171,7 +172,7 @@ def comparator_from_wording(wording: str) -> Comparator | None:
     >>> comparator_from_wording("90 % of girls fully vaccinated by age 15") is None
     True
     """
-    folded = wording.casefold()
+    folded = fold(wording)
     for phrase, comparator in _ENGLISH_RULES:
         if phrase in folded:
             return Comparator(comparator)

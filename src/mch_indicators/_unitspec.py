@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -17,6 +16,7 @@ from types import MappingProxyType
 from typing import Any
 
 from mch_indicators._errors import UnitError
+from mch_indicators._text import fold
 
 __all__ = ["UnitSpec", "normalize_token", "rejected_tokens", "resolve_unit", "unit_specs"]
 
@@ -45,8 +45,7 @@ def normalize_token(text: str) -> str:
     >>> normalize_token("  Per 100,000 ")
     'per 100000'
     """
-    text = unicodedata.normalize("NFKC", text)
-    text = _THOUSANDS.sub("", text.strip().lower().replace("_", " "))
+    text = _THOUSANDS.sub("", fold(text, spaces="strip", drop="_"))
     text = _SPACES.sub(" ", text)
     return re.sub(r"\s*/\s*", "/", text)
 

@@ -15,7 +15,7 @@ import inspect
 import math
 import numbers
 from collections.abc import Callable, Iterable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +25,7 @@ from mch_indicators._errors import InvalidInputError
 __all__ = [
     "LARGEST_COUNT",
     "SMALLEST_DENOMINATOR",
+    "Labelled",
     "align_labelled",
     "broadcast_counts",
     "check_broadcast",
@@ -39,6 +40,7 @@ __all__ = [
     "owned",
     "quoted",
     "read_only_fields",
+    "shaped",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -473,6 +475,56 @@ def align_labelled(**named: Any) -> dict[str, Any]:
     for name in labelled[1:]:
         out[name] = _align_pandas(named, labelled[0], name)
     return out
+
+
+class Labelled(Protocol):
+    """A labelled array, for typing: a pandas Series or DataFrame (kept by :func:`shaped`)."""
+
+    @property
+    def index(self) -> Any: ...
+
+    def __array__(self, dtype: Any = ..., /) -> npt.NDArray[Any]: ...
+
+
+def _relabelled(values: Any, like: Any) -> Any:
+    """``values`` with the labels of ``like`` (same shape), by ``like``'s own constructor."""
+    if np.shape(values) != np.shape(like):
+        return values
+    data = np.array(values)  # the result's own memory, writable
+    if _library(like) == "xarray":
+        return type(like)(data, coords=like.coords, dims=like.dims)
+    if hasattr(like, "columns"):
+        return type(like)(data, index=like.index, columns=like.columns)
+    return type(like)(data, index=like.index)
+
+
+def shaped(result: Any, *inputs: object) -> Any:
+    """``result`` (an array or a tuple of arrays) in the form of ``inputs``, as statsmodels.
+
+    Python floats when every input is a scalar (a Python or numpy number, not a 0-d
+    array); labelled like the first labelled input (a pandas Series or DataFrame, an
+    xarray DataArray: built by its own type, so no library is imported here) where a
+    result has its shape; otherwise the arrays as they are. Labelled inputs were paired
+    by label first (:func:`align_labelled`), so the first one's labels are the result's.
+
+    Examples
+    --------
+    >>> shaped((np.array(0.25), np.array(0.5)), 1, 4)
+    (0.25, 0.5)
+    >>> import pandas as pd
+    >>> shaped(np.array([0.5, 1.0]), pd.Series([1, 2], index=["a", "b"]), 2).to_dict()
+    {'a': 0.5, 'b': 1.0}
+    """
+    several = isinstance(result, tuple)
+    arrays = result if several else (result,)
+    if inputs and all(np.isscalar(value) for value in inputs):
+        out = tuple(float(array) for array in arrays)
+    else:
+        like = next((value for value in inputs if _library(value) is not None), None)
+        if like is None:
+            return result
+        out = tuple(_relabelled(array, like) for array in arrays)
+    return out if several else out[0]
 
 
 P = ParamSpec("P")

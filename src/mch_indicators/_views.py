@@ -31,6 +31,7 @@ import numpy as np
 
 from mch_indicators._hooks import indicator_context
 from mch_indicators._labels import label, upper_first
+from mch_indicators._text import fold
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import level_label
 from mch_indicators.stats import Flag
@@ -344,7 +345,7 @@ def catalog_html(domains: Mapping[str, Sequence[Indicator]]) -> str:
             continue
         rows = "".join(
             "<tr data-search='"
-            + escape(" ".join([i.id, i.name.en, i.name.zh, *i.aliases]).casefold(), quote=True)
+            + escape(fold(" ".join([i.id, i.name.en, i.name.zh, *i.aliases])), quote=True)
             + f"'><td class='mch-en'>{escape(i.name.en)}</td>"
             f"<td class='mch-zh'>{escape(i.name.zh)}</td><td class='mch-id'>{escape(i.id)}</td>"
             f"<td>{escape(resolve_unit(i.unit).symbol or i.unit)}</td>"

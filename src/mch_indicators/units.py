@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError, UnitError
+from mch_indicators._text import fold
 from mch_indicators._unitspec import UnitSpec, resolve_unit, unit_specs
 from mch_indicators._validate import coerce_values
 
@@ -179,7 +179,7 @@ def parse(text: str) -> Quantity:
             f"text of {len(text)} characters is too long for a value with its unit "
             f"(at most {MAX_TEXT})"
         )
-    plain = unicodedata.normalize("NFKC", text).strip()
+    plain = fold(text, spaces="strip")
     match = _NUMBER.match(plain)
     if match is None:
         raise UnitError(f"no number at the start of {text!r}; expected text such as '7.42/10万'")

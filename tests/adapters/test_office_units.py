@@ -178,6 +178,14 @@ def test_consistency_rules_flag_the_values_and_name_the_row():
     assert "INCONSISTENT" not in "".join(mch.compute(table, rules=False)["flags"].astype(str))
 
 
+def test_early_neonatal_deaths_are_within_neonatal_deaths():
+    table = pd.DataFrame({"乡镇": ["甲乡", "乙乡"], "年份": [2024, 2024],
+                          "早期新生儿死亡数": [4, 1], "新生儿死亡数": [3, 1]})  # fmt: skip
+    found = mch.validate(table)
+    assert found["item"].tolist() == ["early_neonatal_within_neonatal_deaths"]
+    assert found["unit"].tolist() == ["甲乡"]
+
+
 @promise("inconsistent-counts", "text")
 def test_a_users_rules_file_is_checked_and_added(tmp_path):
     mine = tmp_path / "mine.toml"

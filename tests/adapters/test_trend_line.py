@@ -67,3 +67,43 @@ def test_without_to_the_line_stops_at_the_last_year_and_inputs_stay() -> None:
 def test_to_must_be_a_year(to: object) -> None:
     with pytest.raises(InvalidInputError, match="to= must be a year"):
         mch.trend_line(_frame(), "IMR", by="county", to=to)  # type: ignore[arg-type]
+
+
+# -- prediction intervals ------------------------------------------------------------------------
+
+
+def test_prediction_columns_are_the_trend_prediction_with_each_years_births() -> None:
+    frame = _frame()
+    frame.loc[(frame.county == "A") & (frame.year == 2022), "live_births"] = 9000
+    line = mch.trend_line(frame, "IMR", by="county", to=2030).query("county == 'A'")
+    fit = mch.stats.trend(np.array(DEATHS["A"], float), frame.query("county == 'A'").live_births,
+                          range(2020, 2025), multiplier=1000)  # fmt: skip
+    births = np.array([12000, 12000, 9000, 12000, 12000] + [12000] * 6, dtype=float)
+    np.testing.assert_array_equal(line.prediction_denominator, births)
+    _, low, high = fit.prediction(np.arange(2020, 2031), births)
+    np.testing.assert_allclose(line.prediction_lower, low, rtol=1e-12)
+    np.testing.assert_allclose(line.prediction_upper, high, rtol=1e-12)
+    assert (line.prediction_lower <= line.fitted_lower).all()
+    assert (line.prediction_upper >= line.fitted_upper).all()
+
+
+def test_assumed_denominator_for_years_without_counts() -> None:
+    line = mch.trend_line(_frame(), "IMR", by="county", to=2030, assumed_denominator=30000)
+    a = line.query("county == 'A'")
+    assert a.prediction_denominator.tolist() == [12000.0] * 5 + [30000.0] * 6
+    wide = mch.trend_line(_frame(), "IMR", by="county", to=2030).query("county == 'A'")
+    later = a.year > 2024
+    assert ((a.prediction_upper - a.prediction_lower)[later]
+            < (wide.prediction_upper - wide.prediction_lower)[later]).all()  # fmt: skip
+    with pytest.raises(InvalidInputError, match="assumed_denominator"):
+        mch.trend_line(_frame(), "IMR", by="county", assumed_denominator=0)
+
+
+def test_trend_with_a_target_gives_the_prediction_at_the_target_year() -> None:
+    target = mch.targets_for("IMR", plan="healthy_china_2030")[0]
+    summary = mch.trend(_frame(), "IMR", by="county", target=target).set_index("county")
+    line = mch.trend_line(_frame(), "IMR", by="county", to=target.year)
+    at_target = line[line.year == target.year].set_index("county")
+    np.testing.assert_allclose(summary.prediction_upper, at_target.prediction_upper, rtol=1e-12)
+    np.testing.assert_allclose(summary.prediction_lower, at_target.prediction_lower, rtol=1e-12)
+    assert (summary.prediction_denominator.dropna() == 12000).all()

@@ -149,7 +149,9 @@ def test_narrow_dtypes_are_computed_in_float64(dtype):
 @promise("narrow-dtypes", "trends", "standardisation")
 def test_narrow_dtypes_in_trends_and_standardisation_are_float64():
     values = np.array([40.0, 30.0], dtype=np.float16)
-    assert stats.percent_decline(values[0], values[1]).dtype == np.float64
+    scalar = stats.percent_decline(values[0], values[1])  # numbers in: a Python float out
+    assert isinstance(scalar, float) and scalar == 25.0
+    assert stats.percent_decline(values, values[::-1]).dtype == np.float64
     counts = np.array([[14, 31, 45]], dtype=np.int8)
     populations = np.array([[5000, 6000, 6500]], dtype=np.uint16)
     weights = np.array([5500.0, 6000.0, 6000.0])

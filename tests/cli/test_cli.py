@@ -362,7 +362,7 @@ def test_report_in_one_step_from_workbook_and_gbk_csv(tmp_path):
     assert "县区：60 行 × 19 项指标" in done.stdout and f"已写入 {out}" in done.stdout
     with pd.ExcelFile(out, engine="calamine") as book:
         sheets = book.sheet_names
-    assert "死亡与妊娠结局-县区" in sheets and "标记说明" in sheets and "指标来源" in sheets
+    assert "死亡与妊娠结局" in sheets and "标记说明" in sheets and "指标来源" in sheets
     csv_out = tmp_path / "report.csv"
     gbk = EXAMPLE.with_suffix(".csv")
     assert run("report", str(gbk), "--out", str(csv_out)).returncode == 0

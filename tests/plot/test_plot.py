@@ -216,6 +216,35 @@ def test_caterpillar_of_a_result_with_names() -> None:
         mch.plot.caterpillar(result, label=["A"])
 
 
+def test_caterpillar_of_smooth_draws_both_rates_ranked_by_the_smoothed() -> None:
+    out = mch.smooth(imr().query("year == 2024"), "IMR")
+    ax = mch.plot.caterpillar(out, label="county", lang="zh")
+    names = [t.get_text() for t in ax.get_yticklabels()]
+    assert names == out.sort_values("smoothed").county.tolist()
+    crude, smoothed = ax.collections[1], ax.collections[3]  # hlines, points, hlines, points
+    order = np.argsort(out.smoothed.to_numpy())
+    np.testing.assert_allclose(np.asarray(smoothed.get_offsets())[:, 0], out.smoothed)
+    np.testing.assert_allclose(np.asarray(crude.get_offsets())[:, 0], out.crude)
+    positions = np.asarray(smoothed.get_offsets())[:, 1]
+    np.testing.assert_allclose(positions[order], np.arange(len(out)) + 0.17)
+    overall = next(line for line in ax.lines if "总体水平" in str(line.get_label()))
+    assert overall.get_xdata()[0] == pytest.approx(out["mean"].iloc[0])
+    assert "平滑率" in smoothed.get_label() and "粗率" in crude.get_label()
+
+
+def test_trend_draws_the_prediction_interval_when_asked() -> None:
+    city = imr().groupby("year", as_index=False)[["infant_deaths", "live_births"]].sum()
+    line = mch.trend_line(city, "IMR", to=2030)
+    plain = mch.plot.trend(mch.compute(city, "IMR"), line)
+    assert not [x for x in plain.lines if x.get_linestyle() == ":"]
+    ax = mch.plot.trend(mch.compute(city, "IMR"), line, prediction=True, lang="zh")
+    dotted = [x for x in ax.lines if x.get_linestyle() == ":"]
+    later = line[line.year > 2024]
+    np.testing.assert_allclose(dotted[0].get_ydata(), later.prediction_lower)
+    np.testing.assert_allclose(dotted[1].get_ydata(), later.prediction_upper)
+    assert "预测区间" in str(dotted[0].get_label())
+
+
 # -- variants -------------------------------------------------------------------------------
 
 

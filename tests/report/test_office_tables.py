@@ -8,6 +8,7 @@ import unicodedata
 from importlib import resources
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -226,7 +227,8 @@ def test_wide_pool_by_header_or_field_id_equals_summing_by_hand():
 def test_dask_refuses_skip_with_a_reason():
     dd = pytest.importorskip("dask.dataframe")
     lazy = dd.from_pandas(office_table(), npartitions=2)
-    with pytest.raises(mch.InvalidInputError, match="missing='skip' and wide tables"):
+    reason = r"missing= .* before any row is seen, so leaving rows out"
+    with pytest.raises(mch.InvalidInputError, match=reason):
         mch.pool(lazy, "MMR", by="地市", numerator="孕产妇死亡数", denominator="活产婴儿数",
                  missing="skip")  # fmt: skip
 
@@ -263,13 +265,23 @@ def test_excel_report_round_trip_gives_the_same_numbers(tmp_path):
     with pd.ExcelFile(path, engine="calamine") as book:
         names = book.sheet_names
     assert names[-3:] == ["全部结果", "标记说明", "指标来源"]
-    assert "死亡与妊娠结局-县区" in names and "死亡与妊娠结局-合计" in names
-    back = mch.read_table(path, sheet="死亡与妊娠结局-县区")
-    mmr = sets["县区"][sets["县区"]["indicator"] == "maternal_mortality_ratio"]
-    assert back["孕产妇死亡率(/10万)"].tolist() == np.round(mmr["value"].to_numpy(), 2).tolist()
-    assert back["县区"].tolist() == ["河阳县", "石门县", "白沙县"]
+    assert names[:3] == ["死亡与妊娠结局", "孕产期保健", "妇女保健"]
+    # one sheet per domain: the counties, then the prefecture's subtotal and the total
+    sheet = openpyxl.load_workbook(path)["死亡与妊娠结局"]
+    assert [c.value for c in sheet[2]][:4] == ["地市", "县区", "年份", "孕产妇死亡率(/10万)"]
+    rows = [[c.value for c in row[:4]] for row in sheet.iter_rows(min_row=4, max_row=8)]
+    mmr = [
+        frame.loc[frame["indicator"] == "maternal_mortality_ratio", "value"].tolist()
+        for frame in sets.values()
+    ]
+    expected = [round(v, 2) for values in mmr for v in values]
+    assert [r[3] for r in rows] == expected
+    assert [r[:3] for r in rows] == [
+        ["甲市", "河阳县", 2024], ["甲市", "石门县", 2024], ["甲市", "白沙县", 2024],
+        ["甲市", "小计", 2024], ["合计", None, 2024],
+    ]  # fmt: skip
     legend = mch.read_table(path, sheet="标记说明")
-    assert set(legend["id"]) == {f.name for f in mch.Flag if f.name}
+    assert set(legend["id"].dropna()) - {""} == {f.name for f in mch.Flag if f.name}
     details = mch.read_table(path, sheet="全部结果")
     assert details["分子"].sum() == sum(s["numerator"].sum() for s in sets.values())
 

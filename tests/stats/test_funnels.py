@@ -211,8 +211,8 @@ def test_proportion_limits_nest_and_significance_flips_at_the_limits(
 @given(st.integers(1, 3000))
 def test_ratio_significance_flips_where_the_interval_reaches_one(observed: int) -> None:
     lower, _ = stats.poisson_ci(observed, method="phe", confidence=0.95)
-    just_high = float(lower[()]) * (1 - 1e-9)  # expected just below the lower limit
-    just_not = float(lower[()]) * (1 + 1e-9)
+    just_high = lower * (1 - 1e-9)  # expected just below the lower limit
+    just_not = lower * (1 + 1e-9)
     got = stats.funnel_significance([observed] * 2, [just_high, just_not], statistic="ratio")
     assert got.significance[0].startswith("high")
     assert got.significance[1] == "not significant" or observed == 0

@@ -136,6 +136,8 @@ def test_trends_warn_about_nothing(series, dispersion, confidence):
         run(lambda fitted=fitted: fitted.arr(confidence=0.9999))
         run(lambda fitted=fitted: fitted.projection(years[-1] + 10))
         run(lambda fitted=fitted: fitted.projection(years, confidence=0.9999))
+        run(lambda fitted=fitted: fitted.prediction(years[-1] + 10))
+        run(lambda fitted=fitted: fitted.prediction(years[-1] + 10, n[..., -1] + 1.0))
 
 
 @SWEEP
@@ -186,6 +188,11 @@ def test_a_trend_line_that_would_overflow_is_refused_naming_the_year():
     assert np.isfinite(fitted.projection(2030)).all()
     with pytest.raises(mch.InvalidInputError, match="10000"):
         fitted.projection(-10_000)
+    assert np.isfinite(fitted.prediction(2030)).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # it overflows: refused, and no warning escapes
+        with pytest.raises(mch.InvalidInputError, match="in -10000"):
+            fitted.prediction(-10_000)
 
 
 def test_a_trend_multiplier_is_checked_like_every_multiplier():

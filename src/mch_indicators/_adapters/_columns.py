@@ -48,7 +48,14 @@ def require(frame: Any, columns: Sequence[str], role: str = "column", why: str =
 
 
 def resolve(indicator: str | Indicator, catalog: Catalog | None = None) -> Indicator:
-    """An indicator by any key in ``catalog`` (default: the built-in one), or itself."""
+    """An indicator by any key in ``catalog`` (default: the built-in one), or itself.
+
+    An :class:`Indicator` is returned as it is: no catalog is looked at again.
+    """
+    from mch_indicators._model import Indicator
+
+    if isinstance(indicator, Indicator):
+        return indicator
     if catalog is None:
         from mch_indicators._catalog import builtin_catalog
 

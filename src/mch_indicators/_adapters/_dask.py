@@ -7,8 +7,8 @@ tree reduction and ``split_out`` (a group whose sum meets a missing count is
 NaN, as in pandas, without adding a column to every row; the rows of each group
 are counted for ``units``; a proportion's rows are checked where they are), then
 finishes each partition of sums where it is, as the pandas adapter finishes its
-sums (:func:`finish_sums`); rolling windows shuffle the sums by the groups they
-roll within, never into one partition. ``dsr`` and ``isr`` sum by group
+sums (:func:`~mch_indicators._adapters._sums.finish_table`); rolling windows shuffle
+the sums by the groups they roll within, never into one partition. ``dsr`` and ``isr`` sum by group
 (and age band) the same way and finish with :mod:`mch_indicators.stats`.
 Nothing runs until the caller asks for the result.
 """
@@ -25,10 +25,7 @@ from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._pandas._columns import as_frame, check_numeric
 from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
 from mch_indicators._adapters._pandas._pool import (
-    POOLED,
-    ROWS,
     canonical_ids,
-    finish_sums,
     left_out,
     pool_keys,
     weighted,
@@ -42,6 +39,7 @@ from mch_indicators._adapters._pandas._standardise import (
 )
 from mch_indicators._adapters._pandas._standardise import dsr as frame_dsr
 from mch_indicators._adapters._pandas._wide import placed
+from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._validate import check_confidence
@@ -60,22 +58,19 @@ __all__ = [
     "as_task",
     "compute_dask_frame",
     "dsr_dask_frame",
-    "is_dask_frame",
     "isr_dask_frame",
     "pool_dask_frame",
 ]
-
-
-def is_dask_frame(data: object) -> bool:
-    """True for a dask DataFrame (without importing dask when it is not loaded)."""
-    module = sys.modules.get("dask.dataframe")
-    return module is not None and isinstance(data, module.DataFrame)
 
 
 def as_task(function: Any, part: Any, *args: Any, **kwargs: Any) -> Any:
     """``function(part, ...)`` as one task among the scheduler's (no threads of its own)."""
     with within_task():
         return function(part, *args, **kwargs)
+
+
+#: The one group of an ungrouped sum (a column of the frame of shares, dropped after).
+_ONE_GROUP = "__mch_one_group__"
 
 
 def _dd() -> Any:
@@ -149,7 +144,7 @@ def group_sums(
     for column, functions in spec.items():
         wanted = [functions] if isinstance(functions, str) else functions
         aggregations[column] = [_sum_or_nan() if f == "sum_or_nan" else f for f in wanted]
-        names += [column if f != "size" else ROWS for f in wanted]
+        names += [column if f != "size" else UNITS for f in wanted]
     grouped = frame.groupby(keys, sort=False, observed=True, dropna=False)
     sums = grouped.agg(aggregations, split_out=split_out)
     sums.columns = names
@@ -255,8 +250,8 @@ def pool_dask_frame(
         # a window rolls within the other keys: their sums meet in one partition
         sums = sums.shuffle(on=others) if others else sums.repartition(npartitions=1)
     finish = partial(
-        finish_sums, chosen=chosen, num=num, den=den, keys=keys, over=over, window=window,
-        options=checked, catalog=catalog,
+        finish_table, keys=keys, num=num, den=den, chosen=chosen, options=checked,
+        catalog=catalog, over=over, window=window,
     )  # fmt: skip
     return sums.map_partitions(partial(as_task, finish), meta=finish(sums._meta))
 
@@ -266,14 +261,14 @@ def pool_dask_frame(
 
 def _finish_dsr(sums: pd.DataFrame, cells: list[str], **arguments: Any) -> pd.DataFrame:
     """The pandas :func:`dsr` on the table of sums (one row per group and band)."""
-    repeated = sums[sums[ROWS] > 1]
+    repeated = sums[sums[UNITS] > 1]
     if len(repeated):
         where = ", ".join(f"{k}={repeated[k].iloc[0]!r}" for k in cells)
         raise InvalidInputError(
             f"two rows for the same group and age band ({where}); sum them first or add "
             "the column that tells them apart to by="
         )
-    return frame_dsr(sums.drop(columns=ROWS), **arguments)
+    return frame_dsr(sums.drop(columns=UNITS), **arguments)
 
 
 def dsr_dask_frame(
@@ -370,14 +365,14 @@ def isr_dask_frame(
         check_numeric(meta, column)
     check_isr_options(kind, refvalue, multiplier)
     levels = check_confidence(confidence)
-    grouping = keys or [ROWS]
-    constant = {ROWS: 0} if not keys else {}
+    grouping = keys or [_ONE_GROUP]
+    constant = {_ONE_GROUP: 0} if not keys else {}
     share = partial(_isr_partition, keys=keys, columns=named, constant=constant)
     shares = frame.map_partitions(share, meta=share(meta))
     spec = dict.fromkeys(ISR_SUMS, "sum_or_nan")
     sums = group_sums(shares, grouping, spec, None)
     if not keys:
-        sums = sums.drop(columns=ROWS)
+        sums = sums.drop(columns=_ONE_GROUP)
     finish = partial(
         _finish_isr, keys=keys, kind=kind, levels=levels, refvalue=refvalue,
         multiplier=multiplier,

@@ -40,17 +40,7 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_any_frame", "is_narwhals_frame", "pool_any_frame"]
-
-_KNOWN = ("polars", "pyarrow", "duckdb", "sqlframe")  # Spark: see _spark
-
-
-def is_narwhals_frame(data: object) -> bool:
-    """True for a polars, pyarrow or DuckDB frame, when narwhals is installed."""
-    import importlib.util
-
-    module = type(data).__module__.split(".")[0]
-    return module in _KNOWN and importlib.util.find_spec("narwhals") is not None
+__all__ = ["compute_any_frame", "pool_any_frame"]
 
 
 def _frame(data: Any) -> Any:

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 from mch_indicators._adapters._columns import Columns, resolve
 from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
-from mch_indicators._adapters._pandas._pool import POOLED, ROWS, finish_sums, pool_keys
+from mch_indicators._adapters._pandas._pool import pool_keys
+from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
@@ -42,23 +43,9 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_spark", "is_spark_frame", "pool_spark"]
+__all__ = ["compute_spark", "pool_spark"]
 
 _INDEX = "__mch_index_{}__"
-
-
-def is_spark_frame(data: object) -> bool:
-    """True for a Spark (classic or Connect) or pandas-on-Spark DataFrame (no pyspark import)."""
-    for module, name in (
-        ("pyspark.sql", "DataFrame"),
-        ("pyspark.sql.connect.dataframe", "DataFrame"),
-        ("pyspark.pandas", "DataFrame"),
-    ):
-        loaded = sys.modules.get(module)
-        kind = getattr(loaded, name, None)
-        if isinstance(kind, type) and isinstance(data, kind):
-            return True
-    return False
 
 
 def _pyspark() -> Any:
@@ -239,12 +226,14 @@ def pool_spark(
             )
         sums = _rolling(sums, keys, over, window, (num, den), marked)
         key_fields.append(types.StructField("period", types.StringType(), True))
-    sample = pandas().DataFrame(
-        {num: [1.0], den: [1.0], "indicator": [_sample_indicator(catalog)], ROWS: [1]}
-    )
+        keys = [*keys, "period"]
+    row: dict[str, list[Any]] = {key: [None] for key in keys}
+    sample = pandas().DataFrame({**row, num: [1.0], den: [1.0], UNITS: [1]})
+    if chosen is None:  # a long table's sample row needs an indicator of the catalog
+        sample["indicator"] = _sample_indicator(catalog)
     finish = partial(
-        finish_sums, chosen=chosen, num=num, den=den, keys=keys, over=None, window=None,
-        options=checked, catalog=catalog,
+        finish_table, keys=keys, num=num, den=den, chosen=chosen, options=checked,
+        catalog=catalog,
     )  # fmt: skip
     schema = _output_fields(finish(sample), key_fields)
     run = partial(_batches, function=finish, columns=schema.fieldNames())
@@ -334,7 +323,7 @@ def _group_sums(
             functions.sum(col(column).cast("double")).alias(column),
             functions.max((~_present(column, fields)).cast("int")).alias(f"__missing_{column}__"),
         ]
-    aggregations.append(functions.count(functions.lit(1)).alias(ROWS))
+    aggregations.append(functions.count(functions.lit(1)).alias(UNITS))
     if marked:
         aggregations.append(functions.sum(col(POOLED)).alias(POOLED))
     sums = frame.groupBy(*keys).agg(*aggregations)
@@ -359,7 +348,7 @@ def _rolling(
         present = functions.count(col(column)).over(frame)
         total = functions.sum(col(column)).over(frame)
         rolled = rolled.withColumn(column, functions.when(present == window, total))
-    units = [ROWS, *([POOLED] if marked else [])]
+    units = [UNITS, *([POOLED] if marked else [])]
     for column in units:
         rolled = rolled.withColumn(column, functions.sum(col(column)).over(frame))
     period = functions.concat(

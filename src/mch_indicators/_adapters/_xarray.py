@@ -173,13 +173,15 @@ def compute_dataarrays(
 
 def compute_dataset(
     data: xr.Dataset,
-    indicator: Indicator,
+    indicator: Indicator | None,
     *,
     numerator: str | None = None,
     denominator: str | None = None,
     **options: Unpack[ComputeOptions],
 ) -> xr.Dataset:
     """Compute from two variables of a Dataset (default: the indicator's term ids)."""
+    if indicator is None:
+        raise InvalidInputError("compute() on a Dataset needs the indicator")
     num = numerator or indicator.numerator.id
     den = denominator or indicator.denominator.id
     for role, name in (("numerator", num), ("denominator", den)):

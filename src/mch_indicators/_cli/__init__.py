@@ -26,9 +26,9 @@ import codecs
 import os
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from mch_indicators._cli._commands import (
     CommandError,
@@ -39,8 +39,11 @@ from mch_indicators._cli._commands import (
     cmd_report,
     cmd_show,
     cmd_targets,
+    cmd_template,
     run_command,
 )
+from mch_indicators._cli._words import HelpFormatter, argparse_in, cli_text, lang_of_argv
+from mch_indicators._labels import Lang, fields
 from mch_indicators._model import Domain, Kind
 
 if TYPE_CHECKING:
@@ -131,162 +134,195 @@ def _console_safe(*streams: TextIO) -> Iterator[None]:
             stream.reconfigure(errors="strict")  # type: ignore[attr-defined]
 
 
-def _confidence(text: str) -> float:
-    try:
-        return float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number such as 0.95") from None
+def _confidence_in(lang: Lang) -> Any:
+    def confidence(text: str) -> float:
+        try:
+            return float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(cli_text("not_confidence", lang, text=text)) from None
+
+    return confidence
 
 
-def _lang(command: argparse.ArgumentParser) -> None:
+def _lang(command: argparse.ArgumentParser, lang: Lang) -> None:
     command.add_argument(
-        "--lang",
-        choices=["en", "zh"],
-        default=None,
-        help="language of the output (default: $MCH_INDICATORS_LANG, else en)",
+        "--lang", choices=["en", "zh"], default=None, help=cli_text("lang_help", lang)
     )
 
 
-def _reading(command: argparse.ArgumentParser) -> None:
-    command.add_argument("--sheet", help="the sheet of a workbook, by name or number from 0")
-    command.add_argument("--encoding", help="the encoding of a text file (default: detected)")
+def _reading(command: argparse.ArgumentParser, lang: Lang) -> None:
+    command.add_argument("--sheet", help=cli_text("sheet_help", lang))
+    command.add_argument("--encoding", help=cli_text("encoding_help", lang))
+    command.add_argument("--delimiter", help=cli_text("delimiter_help", lang))
+
+
+def _escaping(command: argparse.ArgumentParser, lang: Lang) -> None:
     command.add_argument(
-        "--delimiter", help="the delimiter of a text file (default: detected), e.g. ';'"
+        "--escape-formulas", action=argparse.BooleanOptionalAction, default=True,
+        help=cli_text("escape_help", lang),
+    )  # fmt: skip
+
+
+def _formats(command: argparse.ArgumentParser, choices: list[str], default: str | None,
+             lang: Lang) -> None:  # fmt: skip
+    command.add_argument(
+        "--format", choices=choices, default=default, help=cli_text("format_help", lang)
     )
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, except that help that cannot be written is an error, not lost silently."""
+    """argparse, except that help that cannot be written is an error, not lost silently.
+
+    Help is wrapped by terminal columns (:class:`HelpFormatter`), for Chinese text.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
             (file or sys.stderr).write(message)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of every command."""
-    from mch_indicators import __version__
+def _words(lang: Lang) -> Callable[[str], str]:
+    """The command line's texts in ``lang``, by key."""
 
-    parser = _Parser(
-        prog=PROG,
-        description="Maternal and child health indicators: definitions, values and intervals.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument(
-        "--definitions",
-        action="append",
-        metavar="FILE",
-        help="also use your own indicators from this TOML or JSON file (repeatable; catalog "
-        "schema)",
-    )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    def text(key: str) -> str:
+        return cli_text(key, lang)
 
-    listing = commands.add_parser("list", help="list the catalog")
-    listing.add_argument("--domain", choices=[d.value for d in Domain])
-    listing.add_argument("--kind", choices=[k.value for k in Kind])
-    listing.add_argument(
-        "--search", "-s", metavar="TEXT", help="rank by match, e.g. 死亡率 or anc"
-    )
-    listing.add_argument(
-        "--variants-of", metavar="INDICATOR", help="only this indicator's family of variants"
-    )
-    listing.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    _lang(listing)
+    return text
+
+
+def _listing_commands(commands: Any, lang: Lang) -> None:
+    t = _words(lang)
+    listing = commands.add_parser("list", help=t("list_help"), description=t("list_help"))
+    listing.add_argument("--domain", choices=[d.value for d in Domain], help=t("domain_help"))
+    listing.add_argument("--kind", choices=[k.value for k in Kind], help=t("kind_help"))
+    listing.add_argument("--search", "-s", metavar="TEXT", help=t("search_help"))
+    listing.add_argument("--variants-of", metavar="INDICATOR", help=t("variants_help"))
+    _formats(listing, ["table", "csv", "json"], "table", lang)
+    _escaping(listing, lang)
+    _lang(listing, lang)
     listing.set_defaults(handler=cmd_list)
 
-    show = commands.add_parser("show", help="show one indicator's full definition")
-    show.add_argument("indicator", help="id, alias, Chinese name or code, e.g. 孕产妇死亡率")
-    show.add_argument("--format", choices=["text", "json"], default="text")
-    _lang(show)
+    show = commands.add_parser("show", help=t("show_help"), description=t("show_help"))
+    show.add_argument("indicator", help=t("indicator_help"))
+    _formats(show, ["text", "json"], "text", lang)
+    _lang(show, lang)
     show.set_defaults(handler=cmd_show)
 
-    targets = commands.add_parser("targets", help="list the targets of national and global plans")
-    targets.add_argument("indicator", nargs="?", help="only targets of this indicator's family")
-    targets.add_argument("--plan", help="only this plan, e.g. sdg_2030 or healthy_china_2030")
-    targets.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    _lang(targets)
+    targets = commands.add_parser("targets", help=t("targets_help"),
+                                  description=t("targets_help"))  # fmt: skip
+    targets.add_argument("indicator", nargs="?", help=t("targets_indicator_help"))
+    targets.add_argument("--plan", help=t("plan_help"))
+    _formats(targets, ["table", "csv", "json"], "table", lang)
+    _escaping(targets, lang)
+    _lang(targets, lang)
     targets.set_defaults(handler=cmd_targets)
 
+
+def _compute_command(commands: Any, lang: Lang) -> None:
+    t = _words(lang)
     compute = commands.add_parser(
-        "compute",
-        help="compute values and intervals from counts",
-        description=(
-            "Compute one indicator from --numerator/--denominator, or a table (--file: CSV "
-            "or TSV in UTF-8 or GBK, or .xlsx): a long table with columns indicator, "
-            "numerator, denominator, or an office's wide table with a column per count "
-            "(活产数, 孕产妇死亡数...), from which every indicator whose counts are present "
-            "is computed. Empty cells, NA and NaN are missing counts (flagged MISSING)."
-        ),
+        "compute", help=t("compute_help"), description=t("compute_description")
     )
-    compute.add_argument("indicator", nargs="?", help="id, alias, Chinese name or code")
-    compute.add_argument("--numerator", "-n", type=float, nargs="+", metavar="N")
-    compute.add_argument("--denominator", "-d", type=float, nargs="+", metavar="D")
+    compute.add_argument("indicator", nargs="?", help=t("compute_indicator_help"))
+    compute.add_argument("--numerator", "-n", type=float, nargs="+", metavar="N",
+                         help=t("numerator_help"))  # fmt: skip
+    compute.add_argument("--denominator", "-d", type=float, nargs="+", metavar="D",
+                         help=t("denominator_help"))  # fmt: skip
+    compute.add_argument("--file", "-f", metavar="TABLE", help=t("file_help"))
+    compute.add_argument("--indicators", nargs="+", metavar="INDICATOR",
+                         help=t("indicators_help"))  # fmt: skip
+    _reading(compute, lang)
     compute.add_argument(
-        "--file", "-f", metavar="TABLE", help="counts table: CSV, TSV or .xlsx ('-' for stdin)"
-    )
-    compute.add_argument(
-        "--indicators", nargs="+", metavar="INDICATOR",
-        help="wide table: only these indicators (default: all whose counts are present)",
+        "--confidence", "-c", type=_confidence_in(lang), action="append", metavar="C",
+        help=t("confidence_help"),
     )  # fmt: skip
-    _reading(compute)
-    compute.add_argument(
-        "--confidence", "-c", type=_confidence, action="append", metavar="C",
-        help="confidence level, repeatable (default 0.95)",
-    )  # fmt: skip
-    compute.add_argument("--method", "-m", help="interval method (default: the indicator's)")
-    compute.add_argument("--unit", "-u", help="display unit, e.g. ‰ or per_100k")
-    compute.add_argument("--on-invalid", choices=["raise", "flag"], default="raise")
-    compute.add_argument(
-        "--suppress", choices=["ons", "nchs", "uscs"], help="withhold values by a preset rule"
-    )
-    compute.add_argument("--format", choices=["text", "table", "csv", "json"], default=None)
-    _lang(compute)
+    compute.add_argument("--method", "-m", help=t("method_help"))
+    compute.add_argument("--unit", "-u", help=t("unit_help"))
+    compute.add_argument("--on-invalid", choices=["raise", "flag"], default="raise",
+                         help=t("on_invalid_help"))  # fmt: skip
+    compute.add_argument("--suppress", choices=["ons", "nchs", "uscs"], help=t("suppress_help"))
+    _formats(compute, ["text", "table", "csv", "json"], None, lang)
+    _escaping(compute, lang)
+    _lang(compute, lang)
     compute.set_defaults(handler=cmd_compute)
 
+
+def _office_commands(commands: Any, lang: Lang) -> None:
+    t = _words(lang)
     report = commands.add_parser(
-        "report",
-        help="an office's table in, its report out (Excel or CSV)",
-        description=(
-            "Read an office's wide table (a row per county or township and year, a column "
-            "per count), compute every indicator whose counts are present for each row and "
-            "for the totals, and write the report: .xlsx (a sheet per domain and level, "
-            "flags explained, sources) or .csv (UTF-8 with BOM, for Excel)."
-        ),
+        "report", help=t("report_help"), description=t("report_description")
     )
-    report.add_argument("file", metavar="TABLE", help="the office's table (CSV, TSV, .xlsx)")
-    report.add_argument("--out", "-o", metavar="REPORT", help="report.xlsx or report.csv")
-    _reading(report)
-    _lang(report)
+    report.add_argument("file", metavar="TABLE", help=t("table_help"))
+    report.add_argument("--out", "-o", metavar="REPORT", help=t("out_help"))
+    report.add_argument("--plan", help=t("report_plan_help"))
+    _reading(report, lang)
+    _escaping(report, lang)
+    _lang(report, lang)
     report.set_defaults(handler=cmd_report)
 
+    template = commands.add_parser(
+        "template", help=t("template_help"), description=t("template_description")
+    )
+    template.add_argument("--out", "-o", metavar="XLSX", required=True,
+                          help=t("template_out_help"))  # fmt: skip
+    template.add_argument("--indicators", nargs="+", metavar="INDICATOR",
+                          help=t("template_indicators_help"))  # fmt: skip
+    template.add_argument("--set", dest="indicator_set", default="county_annual",
+                          metavar="SET", help=t("template_set_help"))  # fmt: skip
+    template.add_argument("--units", metavar="A,B,...", help=t("units_help"))
+    template.add_argument("--year", nargs="+", metavar="YEAR", help=t("year_help"))
+    areas = [f.id for f in fields() if f.role == "area"]
+    template.add_argument("--level", choices=areas, default="county", help=t("level_help"))
+    _lang(template, lang)
+    template.set_defaults(handler=cmd_template)
+
+
+def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
+    """The argument parser of every command, its help in ``lang``."""
+    from mch_indicators import __version__
+
+    t = _words(lang)
+    parser = _Parser(prog=PROG, description=t("description"), epilog=t("epilog"))
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help=t("version_help"))  # fmt: skip
+    parser.add_argument("--definitions", action="append", metavar="FILE",
+                        help=t("definitions_help"))  # fmt: skip
+    parser.add_argument("--lang", choices=["en", "zh"], default=None, dest="top_lang",
+                        help=t("lang_help"))  # fmt: skip
+    commands = parser.add_subparsers(dest="command", required=True, metavar=t("command_metavar"))
+    _listing_commands(commands, lang)
+    _compute_command(commands, lang)
+    _office_commands(commands, lang)
+
     export = commands.add_parser(
-        "export",
-        help="write the definitions for other systems (JSON, CSV, xlsx, DHIS2, FHIR)",
-        description=(
-            "Write the catalog (with --definitions: and your own indicators), or the "
-            "indicators named, as a JSON catalog, the JSON Schema of definition files, a "
-            "CSV table, an xlsx workbook, a DHIS2 metadata package or a FHIR Bundle of "
-            "Measures."
-        ),
+        "export", help=t("export_help"), description=t("export_description")
     )
-    export.add_argument("indicators", nargs="*", metavar="INDICATOR", help="only these")
-    export.add_argument(
-        "--format", choices=["json", "jsonschema", "csv", "xlsx", "dhis2", "fhir"], default="json"
-    )
-    export.add_argument("--output", "-o", metavar="PATH", help="write here (default: print)")
+    export.add_argument("indicators", nargs="*", metavar="INDICATOR",
+                        help=t("export_indicators_help"))  # fmt: skip
+    _formats(export, ["json", "jsonschema", "csv", "xlsx", "dhis2", "fhir"], "json", lang)
+    export.add_argument("--output", "-o", metavar="PATH", help=t("output_help"))
+    _escaping(export, lang)
     export.set_defaults(handler=cmd_export)
 
-    demo = commands.add_parser("demo", help="compute the bundled example prefecture")
-    demo.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    _lang(demo)
+    demo = commands.add_parser("demo", help=t("demo_help"), description=t("demo_help"))
+    _formats(demo, ["table", "csv", "json"], "table", lang)
+    demo.add_argument("--files", nargs="?", const=".", metavar="DIR", help=t("demo_files_help"))
+    _escaping(demo, lang)
+    _lang(demo, lang)
     demo.set_defaults(handler=cmd_demo)
     return parser
 
 
-def _say(message: str) -> None:
+def _say(message: str, lang: Lang = "en") -> None:
     """One line on standard error (as much of it as can be written)."""
+    sep = "：" if lang == "zh" else ": "
+    word = cli_text("error", lang)
     with suppress(OSError, ValueError):  # stderr itself may be gone
-        print(f"{PROG}: error: {' '.join(message.split())}", file=sys.stderr, flush=True)
+        print(f"{PROG}{sep}{word}{sep}{' '.join(message.split())}", file=sys.stderr, flush=True)
 
 
 def _silence_stdout() -> None:
@@ -298,7 +334,7 @@ def _silence_stdout() -> None:
         pass
 
 
-def _write(output: str | Iterator[str]) -> int:
+def _write(output: str | Iterator[str], lang: Lang = "en") -> int:
     """Print ``output``; a status for a pipe closed early or an output that cannot be written."""
     try:
         if isinstance(output, str):
@@ -312,14 +348,14 @@ def _write(output: str | Iterator[str]) -> int:
         return EXIT_OK
     except OSError as error:
         _silence_stdout()
-        _say(f"cannot write the output: {error.strerror or error}")
+        _say(cli_text("cannot_write", lang, reason=error.strerror or error), lang)
         return EXIT_OUTPUT
     return EXIT_OK
 
 
-def _run(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def _run(argv: Sequence[str], lang: Lang) -> int:
+    with argparse_in(lang):
+        args = build_parser(lang).parse_args(argv)
     if args.command == "compute" and args.format is None:
         args.format = "table" if args.file else "text"
     if args.command == "compute" and args.file and args.format == "text":
@@ -327,34 +363,37 @@ def _run(argv: Sequence[str] | None) -> int:
     try:
         output = run_command(args)
     except CommandError as error:
-        _say(str(error))
+        _say(str(error), getattr(args, "lang", None) or lang)
         return EXIT_INPUT
-    return _write(output)
+    return _write(output, getattr(args, "lang", None) or lang)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (see the module docstring)."""
+    """Run the command line; return the exit status (see the module docstring).
+
+    Help, progress and errors are in the language of ``--lang`` (anywhere on the
+    line) or ``MCH_INDICATORS_LANG``, English otherwise.
+    """
+    words = list(sys.argv[1:] if argv is None else argv)
+    lang = lang_of_argv(words)
     with _console_safe(sys.stdout, sys.stderr):
         try:
-            return _run(argv)
+            return _run(words, lang)
         except SystemExit as done:  # the argument parser: --help, --version, usage errors
             sys.stdout.flush()  # --help on a full disk fails here, not silently at exit
             return done.code if isinstance(done.code, int) else EXIT_USAGE
         except KeyboardInterrupt:
-            _say("interrupted")
+            _say(cli_text("interrupted", lang), lang)
             return EXIT_INTERRUPTED
         except MemoryError:
-            _say("not enough memory for this input; split the file")
+            _say(cli_text("no_memory", lang), lang)
             return EXIT_INPUT
         except OSError as error:  # writing --help or --version; files are read by the library
             _silence_stdout()
-            _say(f"cannot write the output: {error.strerror or error}")
+            _say(cli_text("cannot_write", lang, reason=error.strerror or error), lang)
             return EXIT_OUTPUT
         except Exception as error:
             if os.environ.get("MCH_INDICATORS_DEBUG"):
                 raise
-            _say(
-                f"internal error ({type(error).__name__}: {error}); please report it, with "
-                "MCH_INDICATORS_DEBUG=1 for the details"
-            )
+            _say(cli_text("internal_error", lang, kind=type(error).__name__, error=error), lang)
             return EXIT_INTERNAL

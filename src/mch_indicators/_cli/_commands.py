@@ -13,6 +13,7 @@ import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,6 +21,7 @@ import numpy as np
 from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
 from mch_indicators._cli._frames import frame_chunks
 from mch_indicators._cli._tables import render
+from mch_indicators._cli._words import cli_text, describe_error
 from mch_indicators._display import COUNT_COLUMNS, display_frame, format_number, limit_names
 from mch_indicators._errors import MCHIndicatorsError
 from mch_indicators._labels import column_label, default_lang, flag_text, label, unit_header
@@ -43,9 +45,12 @@ __all__ = [
     "cmd_report",
     "cmd_show",
     "cmd_targets",
+    "cmd_template",
 ]
 
 EXAMPLE = "example_office.csv"  # GBK, Chinese headers: read like an office's file
+#: The example files ``demo --files`` copies: the county table as GBK CSV and as a workbook.
+EXAMPLE_FILES = ("example_office.csv", "example_office.xlsx")
 REQUIRED = ("indicator", "numerator", "denominator")
 
 
@@ -144,7 +149,7 @@ def cmd_list(args: argparse.Namespace) -> str:
         chosen = {i.id for i in catalog.filter(domain=args.domain, kind=args.kind)}
         indicators = [i for i in catalog.search(args.search, limit=None) if i.id in chosen]
         if not indicators:
-            raise CommandError(f"no indicator matches {args.search!r}")
+            raise CommandError(cli_text("no_match", args.lang, key=args.search))
     else:
         indicators = catalog.filter(domain=args.domain, kind=args.kind)
     if args.variants_of:
@@ -169,7 +174,7 @@ def cmd_list(args: argparse.Namespace) -> str:
         ]
         for i in indicators
     ]
-    return render(header, rows, args.format)
+    return render(header, rows, args.format, escape_formulas=args.escape_formulas)
 
 
 def _yes(flag: bool, lang: str) -> str:
@@ -209,20 +214,18 @@ def cmd_targets(args: argparse.Namespace) -> str:
     if args.indicator:
         found = catalog_of(args).get_indicator(args.indicator)  # also your --definitions
         if found.id not in builtin_catalog() and found.variant_of not in builtin_catalog():
-            return (
-                f"no targets for {found.id}: the built-in plans set targets only for "
-                "built-in indicators"
-            )
+            return cli_text("no_targets_builtin", args.lang, id=found.id)
         targets = targets_for(found.variant_of or found.id, plan=args.plan, variants=True)
     else:
         targets = tuple(t for t in builtin_targets() if args.plan in (None, t.plan.id))
         if not targets:
             known = ", ".join(dict.fromkeys(t.plan.id for t in builtin_targets()))
-            raise CommandError(f"unknown plan {args.plan!r}; known plans: {known}")
+            raise CommandError(label("messages", "unknown_plan", args.lang, plan=args.plan,
+                                     known=known))  # fmt: skip
     if not targets:
-        return "no targets for this indicator in the built-in plans"
+        return cli_text("no_targets", args.lang)
     header, rows = _target_rows(targets, args.format, args.lang)
-    return render(header, rows, args.format)
+    return render(header, rows, args.format, escape_formulas=args.escape_formulas)
 
 
 def cmd_show(args: argparse.Namespace) -> str:
@@ -250,6 +253,9 @@ def _sheet(args: argparse.Namespace) -> str | int | None:
 
 def _read(args: argparse.Namespace, path: str) -> pd.DataFrame:
     from mch_indicators._io import read_table
+
+    if path != "-" and not Path(path).exists():
+        raise CommandError(cli_text("no_file", getattr(args, "lang", "en") or "en", file=path))
 
     delimiter = getattr(args, "delimiter", None)
     if delimiter in ("\\t", "tab"):
@@ -279,10 +285,13 @@ def _result_table(
     frame: pd.DataFrame, args: argparse.Namespace, catalog: Catalog
 ) -> str | Iterator[str]:
     """A result frame as text: labelled and rounded in Chinese, streamed in chunks in English."""
+    escape = getattr(args, "escape_formulas", True)
     if args.lang == "zh":
         header, rows, numeric = display_rows(frame, args.format, args.lang, catalog)
-        return render(header, rows, args.format, numeric=numeric)
-    return frame_chunks(frame, args.format, lambda key: catalog[key].decimals)
+        return render(header, rows, args.format, numeric=numeric, escape_formulas=escape)
+    return frame_chunks(
+        frame, args.format, lambda key: catalog[key].decimals, escape_formulas=escape
+    )
 
 
 def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
@@ -293,12 +302,12 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     if "indicator" in frame.columns:
         missing = [column for column in REQUIRED if column not in frame.columns]
         if missing:
+            header = ", ".join(map(str, frame.columns))
             raise CommandError(
-                f"missing column {missing[0]!r}; the header has "
-                f"{', '.join(map(str, frame.columns))}"
+                cli_text("missing_column", args.lang, column=missing[0], header=header)
             )
     if frame.empty:
-        raise CommandError("no data rows under the header")
+        raise CommandError(cli_text("no_rows", args.lang))
     wide = {"indicators": args.indicators} if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
@@ -327,10 +336,10 @@ def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
     """``compute``: one indicator from counts on the command line, or a long table file."""
     if args.file is not None:
         if args.indicator or args.numerator is not None or args.denominator is not None:
-            raise CommandError("give either --file or an indicator with --numerator/--denominator")
+            raise CommandError(cli_text("file_or_counts", args.lang))
         return _compute_file(args)
     if not args.indicator or args.numerator is None or args.denominator is None:
-        raise CommandError("compute needs an indicator, --numerator and --denominator (or --file)")
+        raise CommandError(cli_text("needs_counts", args.lang))
     numerator = args.numerator[0] if len(args.numerator) == 1 else args.numerator
     denominator = args.denominator[0] if len(args.denominator) == 1 else args.denominator
     indicator = catalog_of(args).get_indicator(args.indicator)
@@ -348,7 +357,7 @@ def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
     header, rows, numeric = result_rows(
         _result_columns(result), args.format, lambda _: indicator.decimals
     )
-    return render(header, rows, args.format, numeric=numeric)
+    return render(header, rows, args.format, numeric=numeric, escape_formulas=args.escape_formulas)
 
 
 # -- the report --------------------------------------------------------------------------
@@ -361,21 +370,27 @@ def cmd_report(args: argparse.Namespace) -> str:
     catalog = catalog_of(args)
     frame = _read(args, args.file)
     if frame.empty:
-        raise CommandError("no data rows under the header")
-    sets = report(frame, args.out, lang=args.lang, catalog=catalog)
-    zh = args.lang == "zh"
+        raise CommandError(cli_text("no_rows", args.lang))
+    sets = report(
+        frame, args.out, lang=args.lang, catalog=catalog, plan=args.plan,
+        escape_formulas=args.escape_formulas, source_name=_file_name(args.file),
+    )  # fmt: skip
     lines = []
     for level, results in sets.items():
         count = len(dict.fromkeys(results["indicator"]))
         flagged = int((results["flags"] != "").sum())
-        lines.append(
-            f"{level}：{len(results) // max(count, 1)} 行 × {count} 项指标，{flagged} 个数值带标记"
-            if zh
-            else f"{level}: {len(results) // max(count, 1)} rows × {count} indicators, "
-            f"{flagged} values flagged"
-        )
+        rows = len(results) // max(count, 1)
+        lines.append(cli_text("report_set", args.lang, level=level, rows=rows, count=count,
+                              flagged=flagged))  # fmt: skip
+    unmatched = sets.checks[sets.checks["check"] == "unmatched_column"]["item"].tolist()
+    if len(sets.checks) > len(unmatched):
+        count = len(sets.checks) - len(unmatched)
+        lines.append(cli_text("report_checks", args.lang, count=count))
+    if unmatched:
+        sep = "、" if args.lang == "zh" else ", "
+        lines.append(cli_text("report_unmatched", args.lang, columns=sep.join(unmatched)))
     if args.out is not None:
-        lines.append(f"已写入 {args.out}" if zh else f"wrote {args.out}")
+        lines.append(cli_text("wrote", args.lang, path=args.out))
         return "\n".join(lines)
     total = list(sets.values())[-1]
     args.format = "table"
@@ -384,22 +399,58 @@ def cmd_report(args: argparse.Namespace) -> str:
     return "\n".join([*lines, "", text])
 
 
+def _file_name(path: str) -> str | None:
+    return None if path == "-" else Path(path).name
+
+
+def _years(words: Sequence[str] | None, lang: str) -> list[int]:
+    years = []
+    for word in words or ():
+        for part in word.replace("，", ",").split(","):
+            text = part.strip().removesuffix("年")
+            if not text.isdigit():
+                raise CommandError(cli_text("bad_year", lang, value=part))
+            years.append(int(text))
+    return years
+
+
+def cmd_template(args: argparse.Namespace) -> str:
+    """``template``: the blank workbook an office fills in, written by the library."""
+    from mch_indicators._report import template
+
+    units = [u.strip() for u in (args.units or "").replace("，", ",").split(",") if u.strip()]
+    years = _years(args.year, args.lang)
+    header = template(
+        args.out, lang=args.lang, indicators=args.indicators, indicator_set=args.indicator_set,
+        units=units, year=years or None, level=args.level, catalog=catalog_of(args),
+    )  # fmt: skip
+    rows = len(units) * max(len(years), 1)
+    return cli_text(
+        "template_wrote", args.lang, path=args.out, columns=len(header) - 2,
+        rows=cli_text("template_rows", args.lang, rows=rows) if rows else "",
+    )  # fmt: skip
+
+
 def cmd_export(args: argparse.Namespace) -> str:
     """``export``: the definitions in a format other systems import (written by the library)."""
     from mch_indicators import export
 
     catalog = catalog_of(args)
     ids = args.indicators or None
+    lang = getattr(args, "lang", None) or "en"
+    escape = args.escape_formulas
     if args.output is None:
         if args.format == "xlsx":
-            raise CommandError("xlsx is a binary format: give --output PATH")
-        return export.dumps(args.format, catalog=catalog, ids=ids).rstrip("\n")
-    path = export.write(args.output, args.format, catalog=catalog, ids=ids)
+            raise CommandError(cli_text("xlsx_needs_output", lang))
+        text = export.dumps(args.format, catalog=catalog, ids=ids, escape_formulas=escape)
+        return text.rstrip("\n")
+    path = export.write(args.output, args.format, catalog=catalog, ids=ids,
+                          escape_formulas=escape)  # fmt: skip
     count = len(ids) if ids else len(catalog)
-    what = "the schema of definition files" if args.format == "jsonschema" else (
-        f"{count} indicator{'s' if count != 1 else ''}"
+    what = cli_text("export_schema", lang) if args.format == "jsonschema" else (
+        cli_text("export_count", lang, count=count, plural="s" if count != 1 else "")
     )  # fmt: skip
-    return f"wrote {what} to {path} ({args.format})"
+    return cli_text("wrote_export", lang, what=what, path=path, format=args.format)
 
 
 # -- the demo --------------------------------------------------------------------------
@@ -455,6 +506,8 @@ def cmd_demo(args: argparse.Namespace) -> str | Iterator[str]:
 
     catalog = builtin_catalog()
     lang = args.lang
+    if args.files is not None:
+        return _copy_examples(args.files, lang)
     with resources.as_file(resources.files("mch_indicators.datasets") / EXAMPLE) as path:
         frame = _read_example(path)
     if args.format != "table":
@@ -499,9 +552,59 @@ def cmd_demo(args: argparse.Namespace) -> str | Iterator[str]:
             ),
             "",
             *_flag_legend(lang),
-            label("text", "demo_more", lang).format(**text),
+            _demo_hint(lang),
         ]
     )
+
+
+def _installed(name: str) -> Path | None:
+    """The example file's path in the installed package, when it is a plain file."""
+    found = resources.files("mch_indicators.datasets") / name
+    return found if isinstance(found, Path) and found.is_file() else None
+
+
+def _demo_hint(lang: str) -> str:
+    """A command the user can run as it is: on the installed example, named by its path."""
+    import shlex
+
+    path = _installed("example_office.xlsx")
+    if path is None:  # not a plain file (a zip import): copy the files first
+        return cli_text("demo_more_here", lang, file="example_office.xlsx")
+    return cli_text("demo_more", lang, path=path, quoted=shlex.quote(str(path)))
+
+
+def _copy_examples(folder: str, lang: str) -> str:
+    """Copy the example files into ``folder`` (never over a file), then say what to run."""
+    target = Path(folder)
+    if not target.is_dir():
+        raise CommandError(cli_text("no_file", lang, file=folder))
+    lines, written = [], []
+    for name in EXAMPLE_FILES:
+        destination = target / name
+        if destination.exists():
+            lines.append(cli_text("demo_files_exist", lang, file=destination))
+            continue
+        data = (resources.files("mch_indicators.datasets") / name).read_bytes()
+        try:
+            destination.write_bytes(data)
+        except OSError as error:
+            raise CommandError(
+                cli_text("cannot_write", lang, reason=f"{destination}: {error.strerror}")
+            ) from None
+        written.append(str(destination))
+    if written:
+        sep = "、" if lang == "zh" else ", "
+        lines.insert(0, cli_text("demo_files_written", lang, files=sep.join(written)))
+    local = target / "example_office.xlsx"
+    lines.append(cli_text("demo_more_here", lang, file=shlex_quote(str(local))))
+    return "\n".join(lines)
+
+
+def shlex_quote(text: str) -> str:
+    """``text`` quoted for a POSIX shell when it needs it (``example_office.xlsx`` stays bare)."""
+    import shlex
+
+    return shlex.quote(text)
 
 
 def _read_example(path: Any) -> pd.DataFrame:
@@ -516,19 +619,11 @@ def run_command(args: argparse.Namespace) -> str | Iterator[str]:
     The output is the text to print, or (a large table) its chunks, each ending a line.
     """
     try:
-        if hasattr(args, "lang"):
+        if hasattr(args, "lang") or getattr(args, "top_lang", None):
+            args.lang = getattr(args, "lang", None) or getattr(args, "top_lang", None)
             args.lang = args.lang or default_lang()
         output: str | Iterator[str] = args.handler(args)
     except MCHIndicatorsError as error:
-        raise CommandError(_located(error, getattr(args, "file", None))) from None
+        lang = getattr(args, "lang", None) or "en"
+        raise CommandError(describe_error(error, getattr(args, "file", None), lang)) from None
     return output
-
-
-def _located(error: MCHIndicatorsError, path: str | None) -> str:
-    """``counts.csv:18: column 'numerator': 'abc' is not a number``: an error with its place."""
-    if path is None or (error.row is None and error.column is None):
-        return str(error)
-    name = "<stdin>" if path == "-" else path
-    line = f":{error.row}" if error.row is not None else ""
-    column = f" column {error.column!r}:" if error.column is not None and line else ""
-    return f"{name}{line}:{column} {error.reason}"

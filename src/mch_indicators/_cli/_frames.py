@@ -9,13 +9,14 @@ is an empty cell, as :func:`mch_indicators.read_table` reads it back.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring as _quote
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mch_indicators._display import display_width
+from mch_indicators._safe_text import csv_frame
 from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
@@ -34,12 +35,7 @@ def _symbol(unit: str) -> str:
 
 def _widths(cells: Sequence[str]) -> list[int]:
     """Terminal columns of each cell (CJK characters take two)."""
-    return [
-        len(c)
-        if c.isascii()
-        else sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in c)
-        for c in cells
-    ]
+    return [display_width(c) for c in cells]
 
 
 def _ascii(cells: Sequence[str]) -> bool:
@@ -112,9 +108,9 @@ def _table(out: pd.DataFrame, layout: _Layout) -> Iterator[str]:
         yield "".join("  ".join(row).rstrip() + "\n" for row in zip(*padded, strict=True))
 
 
-def _csv(out: pd.DataFrame) -> Iterator[str]:
+def _csv(out: pd.DataFrame, escape_formulas: bool) -> Iterator[str]:
     for first in range(0, len(out), CHUNK):
-        part = out.iloc[first : first + CHUNK]
+        part = csv_frame(out.iloc[first : first + CHUNK], escape=escape_formulas)
         yield part.to_csv(index=False, header=first == 0, lineterminator="\n", na_rep="")
 
 
@@ -151,13 +147,21 @@ def _json(out: pd.DataFrame, layout: _Layout) -> Iterator[str]:
     yield "\n]\n"
 
 
-def frame_chunks(out: pd.DataFrame, fmt: str, decimals_of: Callable[[str], int]) -> Iterator[str]:
+def frame_chunks(
+    out: pd.DataFrame,
+    fmt: str,
+    decimals_of: Callable[[str], int],
+    *,
+    escape_formulas: bool = True,
+) -> Iterator[str]:
     """The text of a result frame in ``fmt`` (``table``, ``csv``, ``json``), chunk by chunk.
 
     Joined, the chunks end with one newline. ``decimals_of`` gives the decimals of
-    an indicator id (values and limits in a table are rounded to them).
+    an indicator id (values and limits in a table are rounded to them). CSV text a
+    spreadsheet would run as a formula gets a leading apostrophe unless
+    ``escape_formulas`` is false.
     """
     if fmt == "csv":
-        return _csv(out)
+        return _csv(out, escape_formulas)
     layout = _Layout(out, decimals_of)
     return _json(out, layout) if fmt == "json" else _table(out, layout)

@@ -5,16 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from mch_indicators._display import display_width as _width
+from mch_indicators._safe_text import csv_rows
+
 __all__ = ["render"]
-
-
-def _width(text: str) -> int:
-    """Columns a string takes in a terminal (CJK characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _pad(text: str, width: int, right: bool) -> str:
@@ -42,8 +39,13 @@ def render(
     fmt: str,
     *,
     numeric: Sequence[bool] | None = None,
+    escape_formulas: bool = True,
 ) -> str:
-    """Render rows as an aligned ``table``, ``csv`` or ``json`` (list of objects)."""
+    """Render rows as an aligned ``table``, ``csv`` or ``json`` (list of objects).
+
+    CSV text that a spreadsheet would run as a formula gets a leading apostrophe
+    unless ``escape_formulas`` is false (:mod:`mch_indicators._safe_text`).
+    """
     if fmt == "json":
         return json.dumps(
             [dict(zip(header, row, strict=True)) for row in rows], ensure_ascii=False, indent=2
@@ -51,8 +53,7 @@ def render(
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(csv_rows([header, *rows], escape=escape_formulas))
         return buffer.getvalue().rstrip("\n")
     text_rows = [["" if cell is None else str(cell) for cell in row] for row in rows]
     return _table(header, text_rows, numeric or [False] * len(header))

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._text import fold_code
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -67,7 +69,7 @@ def parse_numbers(
     # any character beyond ASCII (``.str.isascii`` needs pandas 3)
     wide = stripped.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
     if wide.any():  # full-width digits and commas read as their plain forms (NFKC)
-        stripped[wide] = stripped[wide].str.normalize("NFKC")
+        stripped[wide] = stripped[wide].map(fold_code)
     missing = stripped.isna() | stripped.str.casefold().isin(MISSING_TOKENS)
     number = stripped.str.fullmatch(_pattern(decimal)).fillna(False).astype(bool)
     good = number & ~missing

@@ -10,21 +10,64 @@ proportion's denominator is flagged INVALID and left out, never summed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal, cast
 
+from mch_indicators._checks import CHECK_COLUMNS
+from mch_indicators._checks import checks as checks_table
 from mch_indicators._io._read import read_table
 from mch_indicators._io._source import Source
 from mch_indicators._labels import check_lang, fields, label
-from mch_indicators._report._write import to_csv, to_excel
+from mch_indicators._report._blocks import blocks_of
+from mch_indicators._report._write import to_csv, write_workbook
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from mch_indicators._catalog import Catalog
 
-__all__ = ["report"]
+__all__ = ["OfficeReport", "report"]
+
+
+class OfficeReport(dict[str, "pd.DataFrame"]):
+    """The results of :func:`report`: a dict of tidy frames by set, with the checks and review.
+
+    A plain ``dict`` (``list(out)`` gives the sets, finest first) with two more
+    attributes:
+
+    Attributes
+    ----------
+    checks : DataFrame
+        The data checks of the table (:func:`mch_indicators.checks` of the sets):
+        total rows checked against their units, rows skipped, duplicates, rules
+        broken, columns not used..., with the columns of ``CHECK_COLUMNS``
+        (``check``, ``unit``, ``period``, ``item``, ``reported``, ``expected``,
+        ``message_zh``, ``message_en``). The 数据核查 sheet lists them.
+    review : DataFrame
+        The latest year of every area: change from last year, rank and target
+        (what the 同比、排名与达标 sheet shows), with status codes.
+    """
+
+    checks: pd.DataFrame
+    review: pd.DataFrame
+
+    def __init__(
+        self,
+        sets: Mapping[str, pd.DataFrame] = MappingProxyType({}),
+        checks: pd.DataFrame | None = None,
+        review: pd.DataFrame | None = None,
+    ) -> None:
+        import pandas as pd
+
+        super().__init__(sets)
+        self.checks = checks if checks is not None else pd.DataFrame(columns=list(CHECK_COLUMNS))
+        self.review = review if review is not None else pd.DataFrame()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (dict(self), self.checks, self.review))
 
 
 def report(
@@ -37,17 +80,23 @@ def report(
     catalog: Catalog | None = None,
     totals: Literal["check", "drop", "keep"] = "check",
     duplicates: Literal["error", "sum"] = "error",
-) -> dict[str, pd.DataFrame]:
+    plan: str | None = None,
+    escape_formulas: bool = True,
+    source_name: str | None = None,
+) -> OfficeReport:
     """Every indicator an office's table allows, for its rows and pooled totals; and a report.
 
     Parameters
     ----------
     source : path, file object or DataFrame
-        The office's wide table (GBK/GB18030 or UTF-8 CSV, TSV, ``.xlsx``), read
-        by :func:`read_table`, or a DataFrame already read.
+        The office's wide table (GBK/GB18030 or UTF-8 CSV, TSV, ``.xlsx``, a
+        template written by :func:`template` and filled in), read by
+        :func:`read_table`, or a DataFrame already read.
     out : path, optional
-        Write the report there: ``.xlsx`` (:func:`to_excel`) or ``.csv``
-        (:func:`to_csv`, UTF-8 with a byte-order mark).
+        Write the report there: ``.xlsx`` (:func:`to_excel`: a sheet per domain,
+        the change from last year, ranks and targets, the data checks, all values,
+        flags and sources; print-ready) or ``.csv`` (:func:`to_csv`, UTF-8 with a
+        byte-order mark).
     lang : {"zh", "en"}, default "zh"
         Language of the written report and of the set names.
     sheet, encoding
@@ -60,28 +109,46 @@ def report(
         checked against the sum of their parts; the findings (and those of the
         reading: rows skipped, notes, hidden rows, rules broken) are
         :func:`mch_indicators.checks` of the returned sets.
+    plan : str, optional
+        A plan id (``"healthy_china_2030"``): the report says whether each latest
+        value meets its target still to be met (see :func:`to_excel`).
+    escape_formulas : bool, default True
+        In a ``.csv`` report, text a spreadsheet would run as a formula gets a
+        leading apostrophe (see :func:`to_csv`). An ``.xlsx`` report never holds
+        a formula.
+    source_name : str, optional
+        The file name printed in the footer of every page (default: the name of
+        ``source`` when it is a path or a named file).
 
     Returns
     -------
-    dict of str to DataFrame
-        The tidy results by area level, finest first: the table's rows (named by
-        their area field, ``县区``), each coarser area level the table has
-        (``地市``), and the total (``合计``), each period apart.
+    OfficeReport
+        A dict of tidy results by area level, finest first: the table's rows
+        (named by their area field, ``县区``), each coarser area level the table
+        has (``地市``), and the total (``合计``), each period apart; with
+        ``.checks`` (the data checks) and ``.review`` (change, rank, target).
+        Columns of the table that are neither counts nor areas nor periods are
+        listed in ``.checks``; the written report shows them there only, not on
+        every sheet.
 
     Examples
     --------
     >>> import pandas as pd, mch_indicators as mch
     >>> table = pd.DataFrame({"县区": ["河阳县", "石门县"], "年份": [2024, 2024],
-    ...                       "活产数": [13957, 4210], "孕产妇死亡数": [1, None]})
+    ...                       "活产数": [13957, 4210], "孕产妇死亡数": [1, None],
+    ...                       "备注": ["", "迟报"]})
     >>> sets = mch.report(table)
     >>> list(sets)
     ['县区', '合计']
     >>> sets["合计"][["year", "denominator", "units_pooled", "flags"]].iloc[0].to_dict()
     {'year': 2024, 'denominator': 13957.0, 'units_pooled': 1, 'flags': 'UNRELIABLE|INCOMPLETE'}
+    >>> sets.checks[["check", "item"]].values.tolist()
+    [['unmatched_column', '备注']]
     """
     from mch_indicators._adapters._pandas._compute import compute_frame
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._adapters._pandas._pool import pool
+    from mch_indicators._catalog import builtin_catalog
 
     chosen = check_lang(lang)
     frame = (
@@ -111,12 +178,38 @@ def report(
             frame, by=periods or None, missing="skip",
             catalog=catalog, on_invalid="flag", totals=totals, duplicates=duplicates,
         )  # fmt: skip
+    found = catalog if catalog is not None else builtin_catalog()
+    done = OfficeReport(sets, checks_table(sets), _review(sets, found, plan))
     if out is not None:
         if Path(out).suffix.lower() == ".csv":
-            to_csv(sets, out, lang=chosen, catalog=catalog)
+            to_csv(done, out, lang=chosen, catalog=found, escape_formulas=escape_formulas)
         else:
-            to_excel(sets, out, lang=chosen, catalog=catalog)
-    return sets
+            write_workbook(
+                blocks_of(done, found, chosen), out, lang=chosen, catalog=found, plan=plan,
+                checks=done.checks, source=source_name or _source_name(source), review=done.review,
+            )  # fmt: skip
+    return done
+
+
+def _review(sets: Mapping[str, pd.DataFrame], catalog: Catalog, plan: str | None) -> pd.DataFrame:
+    import datetime
+
+    from mch_indicators._report._analysis import annual_review
+    from mch_indicators._report._blocks import label_columns
+
+    return annual_review(
+        sets, catalog,
+        labels_of={name: label_columns(frame) for name, frame in sets.items()},
+        plan=plan, year=datetime.date.today().year,
+    )  # fmt: skip
+
+
+def _source_name(source: Any) -> str | None:
+    """The file name printed in the report's footer (a path's name, a file object's name)."""
+    if isinstance(source, str | PathLike):
+        return Path(source).name
+    name = getattr(source, "name", None)
+    return Path(name).name if isinstance(name, str) and name else None
 
 
 def _is_frame(value: Any) -> bool:

@@ -1,64 +1,47 @@
 """Results out, for the people who read them: an Excel report and a CSV that Excel opens right.
 
-:func:`to_excel` writes a workbook with openpyxl (the ``excel`` extra): for each
-set of results (counties, the prefecture...) one sheet per domain, one row per
-area and period and one column per indicator, its unit in the header
-(``孕产妇死亡率(/10万)``), values rounded as reports print them; then every value
-with its counts, interval and flags; a legend explaining the flags; and the
-sources of every definition. :func:`to_csv` writes the same rounded, labelled
-table as CSV with a byte-order mark, which Chinese Excel needs to read UTF-8.
+:func:`to_excel` writes a workbook with openpyxl (the ``excel`` extra) that the head
+of an office reads and prints without the details: a sheet per domain (the table's
+rows, then the subtotals and the total; each value with its interval, marks and
+fills for values to read with care, the reason where a value is missing), a sheet
+of the latest year's change, rank and target, the data checks, then every value
+with its counts, the flags and the sources (:mod:`._sheets`). Every sheet prints
+on landscape A4, one page wide, titles repeated, a footer with the source file,
+the date and the page (:mod:`._sheet`). :func:`to_csv` writes the tidy table,
+labelled and rounded, as CSV with a byte-order mark, which Chinese Excel needs.
+
+No text becomes a formula (:mod:`mch_indicators._safe_text`).
 """
 
 from __future__ import annotations
 
+import datetime
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from os import PathLike
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from mch_indicators._display import (
-    RESULT_COLUMNS,
-    display_frame,
-    header_with_unit,
-    round_half_up,
-)
-from mch_indicators._errors import InvalidInputError
-from mch_indicators._labels import check_lang, column_label, label
-from mch_indicators.stats import Flag
+from mch_indicators._checks import CHECK_COLUMNS
+from mch_indicators._display import display_frame
+from mch_indicators._labels import Lang, check_lang, column_label, input_error, label
+from mch_indicators._report._analysis import plan_name_in
+from mch_indicators._report._blocks import Block, blocks_of, frames_of, indicators_of
+from mch_indicators._report._sheet import Footer, SheetWriter
+from mch_indicators._safe_text import csv_frame
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from mch_indicators._catalog import Catalog
-    from mch_indicators._model import Indicator
 
-__all__ = ["to_csv", "to_excel"]
+__all__ = ["sheet_title", "to_csv", "to_excel", "write_workbook"]
 
 Target = str | PathLike[str] | IO[bytes]
 _BAD_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
+#: Excel's longest sheet name.
+SHEET_NAME_LIMIT = 31
 EXTRA = "pip install 'mch-indicators[excel]'"
-
-
-def _frames(results: Any) -> dict[str, pd.DataFrame]:
-    """``results`` as named tidy frames (a Result becomes its frame)."""
-    import pandas as pd
-
-    from mch_indicators._result import Result
-
-    def one(item: Any) -> pd.DataFrame:
-        if isinstance(item, Result):
-            return item.to_frame()
-        if isinstance(item, pd.DataFrame) and "indicator" in item.columns:
-            return item
-        raise InvalidInputError(
-            "results must be the output of mch.compute or mch.pool (a frame with an "
-            f"'indicator' column), a Result, or a mapping of them; got {type(item).__name__}"
-        )
-
-    if isinstance(results, Mapping):
-        return {str(name): one(item) for name, item in results.items()}
-    return {"": one(results)}
 
 
 def _catalog(catalog: Catalog | None) -> Catalog:
@@ -69,20 +52,36 @@ def _catalog(catalog: Catalog | None) -> Catalog:
     return catalog
 
 
-def _labels_of(frame: pd.DataFrame) -> list[str]:
-    """The label columns of a tidy result: those before ``indicator`` that are not results."""
-    columns = [str(c) for c in frame.columns]
-    return [c for c in columns[: columns.index("indicator")] if c not in RESULT_COLUMNS]
+def sheet_title(parts: Sequence[str], used: set[str]) -> str:
+    """A sheet name from ``parts``: Excel's forbidden characters replaced, 31 characters, unique.
 
-
-def _sheet_title(parts: Sequence[str], used: set[str]) -> str:
-    title = "-".join(p for p in parts if p).translate(_BAD_SHEET_CHARS)[:31] or "Sheet"
+    Examples
+    --------
+    >>> used = set()
+    >>> sheet_title(["死亡与妊娠结局"], used), sheet_title(["死亡与妊娠结局"], used)
+    ('死亡与妊娠结局', '死亡与妊娠结局(2)')
+    >>> len(sheet_title(["x" * 40], used))
+    31
+    """
+    title = "-".join(p for p in parts if p).translate(_BAD_SHEET_CHARS)
+    title = title.strip("'")[:SHEET_NAME_LIMIT] or "Sheet"
     base, n = title, 2
-    while title in used:
-        title = f"{base[:28]}({n})"
+    while title.casefold() in {u.casefold() for u in used}:
+        suffix = f"({n})"
+        title = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
         n += 1
     used.add(title)
     return title
+
+
+def _write_bytes(data: bytes, path: Target) -> None:
+    if isinstance(path, str | PathLike):
+        try:
+            Path(path).write_bytes(data)
+        except OSError as error:
+            raise input_error("cannot_write", path=path, reason=error.strerror) from None
+    else:
+        path.write(data)
 
 
 def to_csv(
@@ -91,12 +90,21 @@ def to_csv(
     *,
     lang: str = "zh",
     catalog: Catalog | None = None,
+    escape_formulas: bool = True,
 ) -> None:
     r"""Write results as a CSV that Excel opens right: UTF-8 with a byte-order mark.
 
     Headers, indicator names, units and flags in ``lang``; values and limits
     rounded half up to each indicator's decimals and written with exactly that
-    many places (``7.40``); counts as whole numbers (``13957``, not ``13957.0``).
+    many places (``7.40``); counts as whole numbers (``13957``, not ``13957.0``);
+    indicators in the catalog's order. Several sets (a mapping, as
+    :func:`report` returns) are written one after another, with a first column
+    naming the set (``汇总层级``).
+
+    Text a spreadsheet would run as a formula (beginning with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return, and not a number) gets a leading
+    apostrophe, as OWASP recommends; ``escape_formulas=False`` writes it as it
+    is, for a program that reads the file.
 
     Examples
     --------
@@ -114,141 +122,52 @@ def to_csv(
     import pandas as pd
 
     chosen = check_lang(lang)
-    frames = [
-        display_frame(frame, chosen, catalog=_catalog(catalog), text=True)
-        for frame in _frames(results).values()
-    ]
+    found = _catalog(catalog)
+    blocks = blocks_of(frames_of(results), found, chosen)
+    frames = []
+    for block in blocks:
+        table = display_frame(block.frame, chosen, catalog=found, text=True)
+        if len(blocks) > 1:
+            table.insert(
+                0, column_label("level", chosen), block.fill if block.pooled else block.name
+            )
+        frames.append(table)
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    text = table.to_csv(index=False, lineterminator="\r\n")
-    data = "\ufeff".encode() + text.encode("utf-8")
-    if isinstance(path, str | PathLike):
-        try:
-            Path(path).write_bytes(data)
-        except OSError as error:
-            raise InvalidInputError(f"{path}: cannot write ({error.strerror})") from None
-    else:
-        path.write(data)
+    text = csv_frame(table, escape=escape_formulas).to_csv(index=False, lineterminator="\r\n")
+    _write_bytes("\ufeff".encode() + text.encode("utf-8", errors="replace"), path)
 
 
 def _openpyxl() -> Any:
     try:
         import openpyxl
     except ImportError:
-        raise InvalidInputError(f"writing a workbook needs openpyxl: {EXTRA}") from None
+        raise input_error("needs_openpyxl", extra=EXTRA) from None
     return openpyxl
 
 
-def _number_format(decimals: int) -> str:
-    return "0" if decimals == 0 else "0." + "0" * decimals
+def _periods_text(blocks: list[Block], lang: str) -> str:
+    years = sorted({int(y) for b in blocks if "year" in b.labels for y in b.frame["year"].dropna()
+                    if isinstance(y, int | float) or str(y).isdigit()})  # fmt: skip
+    if not years:
+        return ""
+    span = str(years[0]) if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+    return label("text", "years_span", lang, years=span)
 
 
-def _write_rows(sheet: Any, title: str, header: list[str], rows: list[list[Any]]) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=12)
-    sheet.append(header)
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-    for row in rows:
-        sheet.append(row)
-    sheet.freeze_panes = "A3"
-    for position, name in enumerate(header, start=1):
-        width = max(8, min(40, 2 * len(str(name)) + 2))
-        sheet.column_dimensions[sheet.cell(row=2, column=position).column_letter].width = width
+def _domain_title(name: str, periods: str, lang: str) -> str:
+    if not periods:
+        return name
+    return f"{name}（{periods}）" if lang == "zh" else f"{name} ({periods})"
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
-def _domain_sheet(
-    sheet: Any,
-    frame: pd.DataFrame,
-    indicators: list[Indicator],
-    labels: list[str],
-    title: str,
-    lang: str,
-) -> None:
-    """One row per area and period, one column per indicator (its unit in the header)."""
-    import numpy as np
-
-    header = [column_label(c, lang) for c in labels]
-    header += [header_with_unit(i, lang) for i in indicators]
-    keys = frame[labels].astype(str).agg("\x1f".join, axis=1) if labels else None
-    order = list(dict.fromkeys(keys)) if keys is not None else [""]
-    rows = []
-    for key in order:
-        part = frame[keys == key] if keys is not None else frame
-        row = [_plain(v) for v in part[labels].iloc[0].tolist()] if labels else []
-        by_id = dict(zip(part["indicator"], part["value"], strict=True))
-        for indicator in indicators:
-            value = float(by_id.get(indicator.id, np.nan))
-            rounded = float(round_half_up(value, indicator.decimals))
-            row.append(None if rounded != rounded else rounded)
-        rows.append(row)
-    _write_rows(sheet, title, header, rows)
-    for position, indicator in enumerate(indicators, start=len(labels) + 1):
-        for (cell,) in sheet.iter_rows(min_row=3, min_col=position, max_col=position):
-            cell.number_format = _number_format(indicator.decimals)
-
-
-def _details_sheet(
-    sheet: Any, frames: dict[str, pd.DataFrame], lang: str, catalog: Catalog
-) -> None:
+def _checks_frame(checks: pd.DataFrame | None) -> pd.DataFrame:
     import pandas as pd
 
-    shown = []
-    for level, frame in frames.items():
-        table = display_frame(frame, lang, catalog=catalog)
-        if level:
-            table.insert(0, column_label("level", lang), level)
-        shown.append(table)
-    table = pd.concat(shown, ignore_index=True) if len(shown) > 1 else shown[0]
-    rows = [[_plain(v) for v in row] for row in table.itertuples(index=False)]
-    _write_rows(sheet, label("text", "details_sheet", lang), [str(c) for c in table.columns], rows)
-
-
-def _legend_sheet(sheet: Any, lang: str) -> None:
-    header = [column_label("flags", lang), column_label("meaning", lang), "id"]
-    rows = [
-        [label("flags", f.name, lang), label("flags", f.name, lang, "meaning"), f.name]
-        for f in Flag
-        if f.name
-    ]
-    _write_rows(sheet, label("text", "legend", lang), header, rows)
-    sheet.column_dimensions["B"].width = 90
-
-
-def _sources_sheet(sheet: Any, indicators: list[Indicator], lang: str) -> None:
-    names = ["id", "name", "unit", "kind", "numerator", "denominator", "definition", "sources"]
-    header = [column_label(c, lang) for c in names]
-    rows = []
-    for i in indicators:
-        definition = (i.definition.zh or i.definition.en) if lang == "zh" else i.definition.en
-        sources = "; ".join(
-            s.document + (f", {s.section}" if s.section else "") for s in i.sources
-        )
-        rows.append(
-            [
-                i.id,
-                getattr(i.name, lang),
-                label("units", i.unit, lang, "header"),
-                label("kinds", i.kind.value, lang),
-                getattr(i.numerator.name, lang),
-                getattr(i.denominator.name, lang),
-                definition,
-                sources + ("" if i.verified else f" [unverified: {i.note}]"),
-            ]
-        )
-    _write_rows(sheet, label("text", "sources_sheet", lang), header, rows)
-    sheet.column_dimensions["G"].width = 80
-    sheet.column_dimensions["H"].width = 60
+    if checks is None:
+        return pd.DataFrame(columns=list(CHECK_COLUMNS))
+    if not isinstance(checks, pd.DataFrame) or any(c not in checks.columns for c in CHECK_COLUMNS):
+        raise input_error("bad_checks", columns=", ".join(CHECK_COLUMNS))
+    return checks
 
 
 def to_excel(
@@ -257,29 +176,49 @@ def to_excel(
     *,
     lang: str = "zh",
     catalog: Catalog | None = None,
+    plan: str | None = None,
+    checks: pd.DataFrame | None = None,
+    source: str | None = None,
 ) -> None:
-    """Write results as an Excel report (needs the ``excel`` extra: openpyxl).
+    """Write results as an Excel report an office head reads and prints (openpyxl).
 
     Parameters
     ----------
     results : DataFrame, Result, or mapping of them
         Output of :func:`mch_indicators.compute` or :func:`mch_indicators.pool`;
-        a mapping names each set by its area level (``{"县区": counties,
-        "全市": prefecture}``).
+        a mapping names each set, finest first (``{"县区": counties, "合计":
+        total}``, as :func:`report` returns). Later sets are pooled rows: shown
+        in bold under the first, their missing area named ``小计`` (a subtotal
+        of an area level) or ``合计``.
     path : path or binary file
         Where to write the ``.xlsx``.
     lang : {"zh", "en"}, default "zh"
         Language of sheet names, headers, indicator names, units and flags.
     catalog : Catalog, optional
         Where indicator ids are looked up (default: the built-in catalog).
+    plan : str, optional
+        A plan id (``"healthy_china_2030"``; see ``mch-indicators targets``): the
+        change-and-rank sheet then says whether each value meets the plan's target
+        still to be met in its year (met, not met, not statistically clear).
+    checks : DataFrame, optional
+        Data checks with the columns of ``CHECK_COLUMNS`` (``check``, ``unit``,
+        ``period``, ``item``, ``reported``, ``expected``, ``message_zh``,
+        ``message_en``), listed on the 数据核查 sheet; default: the checks the
+        results carry (:func:`mch_indicators.checks`: total rows, rows skipped,
+        rules broken, columns not used...).
+    source : str, optional
+        The name of the file the counts came from, printed in every page's footer.
 
     Notes
     -----
-    Sheets: for each set of results and each domain, one row per area and
-    period and one column per indicator, headed by its name and unit
-    (``孕产妇死亡率(/10万)``), values rounded half up to the indicator's
-    decimals; then all values with counts, limits and flags; the flags and
-    what they mean; and the definition and sources of every indicator.
+    Sheets: one per domain (value and interval of each indicator, marks ``*``
+    数值不稳定, ``▲`` 超过任务数, ``†`` 部分单位未纳入, ``‡`` 部分记录无法归类 with
+    fills, the reason in place of a value not computed); 同比、排名与达标 when
+    there is a year or a plan; 数据核查; 全部结果 (counts, limits, flags);
+    标记说明; 指标来源. Every sheet is set to print landscape on A4, one page
+    wide, with its title, header rows and area columns on every page, and a
+    footer with the source, the date and the page number. Every text is a string
+    cell, never a formula.
 
     Examples
     --------
@@ -288,41 +227,94 @@ def to_excel(
     ...                                 "孕产妇死亡数": [1, 0]}))
     >>> buffer = io.BytesIO()
     >>> mch.to_excel(out, buffer)
-    >>> back = mch.read_table(io.BytesIO(buffer.getvalue()), sheet=0)
-    >>> back.to_dict("list")
-    {'县区': ['河阳县', '石门县'], '孕产妇死亡率(/10万)': [7.16, 0.0]}
+    >>> back = mch.read_table(io.BytesIO(buffer.getvalue()), sheet="全部结果")
+    >>> back[["县区", "数值", "标记"]].to_dict("list")
+    {'县区': ['河阳县', '石门县'], '数值': [7.16, 0.0], '标记': ['数值不稳定', '数值不稳定']}
     """
+    from mch_indicators._checks import checks as checks_table
+
     chosen = check_lang(lang)
-    openpyxl = _openpyxl()
     found = _catalog(catalog)
-    frames = _frames(results)
+    frames = frames_of(results)
+    write_workbook(
+        blocks_of(frames, found, chosen), path, lang=chosen, catalog=found, plan=plan,
+        checks=checks if checks is not None else checks_table(frames), source=source,
+    )  # fmt: skip
+
+
+def write_workbook(
+    blocks: list[Block],
+    path: Target,
+    *,
+    lang: Lang,
+    catalog: Catalog,
+    plan: str | None,
+    checks: pd.DataFrame | None,
+    source: str | None,
+    review: pd.DataFrame | None = None,
+) -> None:
+    """The report workbook of :func:`to_excel` (``review``: the annual review, if computed)."""
+    from mch_indicators._report._sheets import (
+        checks_sheet,
+        details_sheet,
+        legend_sheet,
+        sources_sheet,
+    )
+
+    openpyxl = _openpyxl()
+    checked = _checks_frame(checks)
+    plan_name = plan_name_in(plan, lang)
+    footer = Footer(source, datetime.date.today().isoformat(), lang)
     book = openpyxl.Workbook()
     book.remove(book.active)
     used: set[str] = set()
-    everything: dict[str, Indicator] = {}
-    for level, frame in frames.items():
-        ids = list(dict.fromkeys(str(i) for i in frame["indicator"]))
-        indicators = [found.get_indicator(i) for i in ids]
-        everything.update({i.id: i for i in indicators})
-        labels = _labels_of(frame)
-        for domain in dict.fromkeys(i.domain for i in indicators):
-            members = [i for i in indicators if i.domain is domain]
-            part = frame[frame["indicator"].isin([i.id for i in members])]
-            name = label("domains", domain.value, chosen)
-            title = f"{name}（{level}）" if level and chosen == "zh" else name
-            title = f"{name} ({level})" if level and chosen == "en" else title
-            sheet = book.create_sheet(_sheet_title([name, level], used))
-            _domain_sheet(sheet, part, members, labels, title, chosen)
-    _details_sheet(
-        book.create_sheet(_sheet_title([label("text", "details_sheet", chosen)], used)),
-        frames, chosen, found,
-    )  # fmt: skip
-    _legend_sheet(book.create_sheet(_sheet_title([label("text", "legend", chosen)], used)), chosen)
-    _sources_sheet(
-        book.create_sheet(_sheet_title([label("text", "sources_sheet", chosen)], used)),
-        list(everything.values()), chosen,
-    )  # fmt: skip
+
+    def new_sheet(*parts: str) -> SheetWriter:
+        return SheetWriter(book.create_sheet(sheet_title(parts, used)))
+
+    indicators = indicators_of(blocks, catalog)
+    periods = _periods_text(blocks, lang)
+    _domain_sheets(new_sheet, blocks, indicators, lang, periods, footer)
+    _review(new_sheet, blocks, indicators, catalog, lang, plan, plan_name, footer, review)
+    checks_sheet(new_sheet(label("text", "checks_sheet", lang)), checked, lang, footer)
+    details_sheet(new_sheet(label("text", "details_sheet", lang)), blocks, lang, catalog, footer)
+    legend_sheet(new_sheet(label("text", "legend", lang)), lang, footer)
+    sources_sheet(new_sheet(label("text", "sources_sheet", lang)), indicators, lang, footer)
     _save(book, path)
+
+
+def _domain_sheets(
+    new_sheet: Any, blocks: list[Block], indicators: list[Any], lang: str, periods: str,
+    footer: Footer,
+) -> None:  # fmt: skip
+    from mch_indicators._report._sheets import domain_sheet
+
+    for domain in dict.fromkeys(i.domain for i in indicators):
+        members = [i for i in indicators if i.domain is domain]
+        name = label("domains", domain.value, lang)
+        short = label("domains", domain.value, lang, "sheet")
+        title = _domain_title(name, periods, lang)
+        domain_sheet(new_sheet(short), blocks, members, title=title, lang=lang, footer=footer)
+
+
+def _review(
+    new_sheet: Any, blocks: list[Block], indicators: list[Any], catalog: Catalog, lang: str,
+    plan: str | None, plan_name: str | None, footer: Footer, review: pd.DataFrame | None,
+) -> None:  # fmt: skip
+    from mch_indicators._report._analysis import annual_review
+    from mch_indicators._report._review import review_sheet
+
+    has_year = any("year" in b.labels for b in blocks)
+    ranked = any(b.labels and len(b.frame) > len(set(b.frame["indicator"])) for b in blocks)
+    if not (has_year or ranked or plan is not None):
+        return
+    review = review if review is not None else annual_review(
+        {b.name: b.frame for b in blocks}, catalog,
+        labels_of={b.name: b.labels for b in blocks}, plan=plan,
+        year=datetime.date.today().year,
+    )  # fmt: skip
+    review_sheet(new_sheet(label("text", "review_sheet", lang)), review, blocks, indicators,
+                 lang=lang, plan_name=plan_name, footer=footer)  # fmt: skip
 
 
 def _save(book: Any, path: Target) -> None:
@@ -330,7 +322,7 @@ def _save(book: Any, path: Target) -> None:
         try:
             book.save(str(path))
         except OSError as error:
-            raise InvalidInputError(f"{path}: cannot write ({error.strerror})") from None
+            raise input_error("cannot_write", path=path, reason=error.strerror) from None
         return
     buffer = io.BytesIO()
     book.save(buffer)

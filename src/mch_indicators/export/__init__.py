@@ -78,20 +78,23 @@ def dumps(
     *,
     catalog: Catalog | None = None,
     ids: Sequence[str] | None = None,
+    escape_formulas: bool = True,
 ) -> str:
     """The catalog (default: built-in) or the indicators ``ids`` as text in ``format``.
 
     ``json`` is the catalog document, ``jsonschema`` the schema of definition
     files (``catalog`` and ``ids`` do not apply), ``csv`` the flat table,
     ``dhis2`` a metadata package and ``fhir`` a Bundle of Measures. ``xlsx`` is
-    binary: write it with :func:`write`.
+    binary: write it with :func:`write`. In ``csv``, text a spreadsheet would
+    run as a formula gets a leading apostrophe unless ``escape_formulas=False``
+    (see :func:`catalog_csv`).
     """
     if format == "json":
         return catalog_json(catalog, ids) + "\n"
     if format == "jsonschema":
         return _json(json_schema())
     if format == "csv":
-        return catalog_csv(catalog, ids)
+        return catalog_csv(catalog, ids, escape_formulas=escape_formulas)
     if format == "dhis2":
         return _json(dhis2_metadata(catalog, ids))
     if format == "fhir":
@@ -107,11 +110,15 @@ def write(
     *,
     catalog: Catalog | None = None,
     ids: Sequence[str] | None = None,
+    escape_formulas: bool = True,
 ) -> Path:
     """Write the catalog (default: built-in) or the indicators ``ids`` to ``path`` in ``format``.
 
     Text is UTF-8 (CSV with a byte-order mark, so that spreadsheet programs
     read Chinese); ``xlsx`` needs openpyxl (``pip install 'mch-indicators[xlsx]'``).
+    No text becomes a formula: ``xlsx`` cells are string cells, and ``csv`` text
+    beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
+    leading apostrophe (``escape_formulas=False``: as it is, for programs).
     Returns the path written.
 
     Examples
@@ -127,7 +134,7 @@ def write(
     if format == "xlsx":
         write_xlsx(target, catalog, ids)
     else:
-        text = dumps(format, catalog=catalog, ids=ids)
+        text = dumps(format, catalog=catalog, ids=ids, escape_formulas=escape_formulas)
         target.write_text(text, encoding="utf-8-sig" if format == "csv" else "utf-8")
     return target
 

@@ -19,6 +19,7 @@ from typing import Any
 from mch_indicators._catalog import Catalog
 from mch_indicators._model import Indicator
 from mch_indicators._optional import pandas
+from mch_indicators._safe_text import csv_rows
 from mch_indicators._targets import Target
 from mch_indicators.export._json import select, targets_of
 from mch_indicators.export._normal import SCHEMA_VERSION, fingerprint
@@ -113,8 +114,17 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def catalog_csv(catalog: Catalog | None = None, ids: Sequence[str] | None = None) -> str:
+def catalog_csv(
+    catalog: Catalog | None = None,
+    ids: Sequence[str] | None = None,
+    *,
+    escape_formulas: bool = True,
+) -> str:
     """The flat table as CSV text (write it with ``encoding="utf-8-sig"``).
+
+    Text that a spreadsheet would read as a formula (a name beginning with ``=``,
+    ``+``, ``-``, ``@``...) gets a leading apostrophe (:mod:`mch_indicators._safe_text`);
+    ``escape_formulas=False`` writes it as it is, for a program that reads the file.
 
     Examples
     --------
@@ -128,6 +138,7 @@ def catalog_csv(catalog: Catalog | None = None, ids: Sequence[str] | None = None
     header, rows = indicator_table(catalog, ids)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
+    writer.writerow(next(csv_rows([header], escape=escape_formulas)))
+    cells = ([_cell(value) for value in row] for row in rows)
+    writer.writerows(csv_rows(cells, escape=escape_formulas))
     return buffer.getvalue()

@@ -11,6 +11,7 @@ from os import PathLike
 from typing import Any
 
 from mch_indicators._catalog import Catalog
+from mch_indicators._safe_text import xlsx_rows
 from mch_indicators.export._csv import flatten, indicator_table, merge_columns
 from mch_indicators.export._json import select, targets_of
 from mch_indicators.export._normal import SCHEMA_VERSION, generator, terms_of
@@ -63,7 +64,11 @@ def write_xlsx(
     catalog: Catalog | None = None,
     ids: Sequence[str] | None = None,
 ) -> None:
-    """Write :func:`sheets` to an ``.xlsx`` file (needs openpyxl: the ``xlsx`` extra)."""
+    """Write :func:`sheets` to an ``.xlsx`` file (needs openpyxl: the ``xlsx`` extra).
+
+    Every text is a string cell, never a formula, whatever it begins with (a
+    user definition named ``=1+1`` stays that text; :mod:`mch_indicators._safe_text`).
+    """
     try:
         from openpyxl import Workbook
     except ImportError:
@@ -74,8 +79,6 @@ def write_xlsx(
     book.remove(book.active)
     for name, (header, rows) in sheets(catalog, ids).items():
         sheet = book.create_sheet(name)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
+        xlsx_rows(sheet, [header, *rows])
         sheet.freeze_panes = "B2"
     book.save(path)

@@ -1,4 +1,4 @@
-"""Charts of the library's results: funnels, trends against targets, joinpoints, caterpillars.
+"""Charts of the library's results: funnels, trends, joinpoints, caterpillars, maps.
 
 Needs matplotlib (``pip install 'mch-indicators[plot]'``); ``import mch_indicators``
 never loads it. Each function takes what the library returned
@@ -12,6 +12,9 @@ limits, intervals, fits and significance are the library's, drawn as returned.
 Chinese text needs a CJK font: the charts use the first installed one (Noto Sans CJK,
 Source Han Sans, Microsoft YaHei, PingFang, SimHei, WenQuanYi...) and, when there is
 none, say so once (:class:`CJKFontWarning`) with the command that installs one.
+
+Maps (:func:`choropleth`) draw on a geometry the user supplies and need geopandas
+(``pip install 'mch-indicators[maps]'``), imported only when a map is drawn.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ except ImportError:  # pragma: no cover - depends on the environment
     ) from None
 
 from mch_indicators.plot._caterpillar import caterpillar
+from mch_indicators.plot._choropleth import choropleth
 from mch_indicators.plot._fonts import CJKFontWarning, cjk_font
 from mch_indicators.plot._funnel import funnel
 from mch_indicators.plot._joinpoint import joinpoint
@@ -33,6 +37,7 @@ from mch_indicators.plot._variants import variants
 __all__ = [
     "CJKFontWarning",
     "caterpillar",
+    "choropleth",
     "cjk_font",
     "funnel",
     "joinpoint",

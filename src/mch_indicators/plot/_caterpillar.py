@@ -2,8 +2,9 @@
 
 Fingertips' "spine" view: each area's value and confidence interval, coloured
 better / similar / worse (or higher / lower where no direction is better) by what
-:func:`mch_indicators.compare` said, and the benchmark as a line. Nothing is
-computed here.
+:func:`mch_indicators.compare` said, and the benchmark as a line. Given
+:func:`mch_indicators.smooth`, each area's smoothed rate and its interval beside its
+crude rate and interval, ranked by the smoothed rate. Nothing is computed here.
 """
 
 from __future__ import annotations
@@ -69,6 +70,16 @@ def _as_frame(data: pd.DataFrame | Result, label: str | Sequence[Any] | None) ->
     return frame, names
 
 
+def _ranked(value: Any, sort: bool) -> tuple[Any, Any]:
+    """The rows from the bottom of the chart up (highest at the top), and each row's height."""
+    count = len(value)
+    order = np.argsort(np.where(np.isnan(value), -np.inf, value), kind="stable")
+    order = order if sort else np.arange(count)[::-1]
+    position = np.empty(count)
+    position[order] = np.arange(count)
+    return order, position
+
+
 def caterpillar(
     compared: pd.DataFrame | Result,
     *,
@@ -87,7 +98,9 @@ def caterpillar(
         :func:`mch_indicators.compare` (coloured by ``assessment``, the
         benchmark drawn as a line), or any frame with ``value, lower, upper``
         (:func:`mch_indicators.compute`, :func:`mch_indicators.dsr`...) or a
-        :class:`Result`, drawn in one colour.
+        :class:`Result`, drawn in one colour; or :func:`mch_indicators.smooth`
+        (its ``smoothed`` rate and interval beside the ``crude`` ones, ranked
+        by the smoothed rate, the overall rate as a line).
     label : str or sequence, optional
         The column naming each area, or the names themselves.
     indicator : str or Indicator, optional
@@ -114,17 +127,16 @@ def caterpillar(
     """
     check_lang(lang)
     frame, names = _as_frame(compared, label)
+    if "smoothed" in frame.columns:
+        return _smoothed(frame, names, indicator, sort, lang, title, ax)
     require_columns(frame, ["value", "lower", "upper"], "plot.caterpillar")
     chosen = resolve_indicator(indicator, frame=frame)
     value = frame["value"].to_numpy(dtype=float)
     lower = frame["lower"].to_numpy(dtype=float)
     upper = frame["upper"].to_numpy(dtype=float)
     categories = _categories(frame)
-    order = np.argsort(np.where(np.isnan(value), -np.inf, value), kind="stable")
-    order = order if sort else np.arange(len(frame))[::-1]
+    order, position = _ranked(value, sort)
     ax = new_axes(ax, (6.4, 0.9 + 0.32 * len(frame)))
-    position = np.empty(len(frame))
-    position[order] = np.arange(len(frame))
     for category in [c for c in _ORDER if c in categories] + sorted(set(categories) - set(_ORDER)):
         rows = np.array([c == category for c in categories])
         marker = "D" if category == "benchmark" else "s"
@@ -133,14 +145,22 @@ def caterpillar(
                    color=colour(category), edgecolor="black", linewidth=0.7,
                    label=category_label(category, lang))  # fmt: skip
     _benchmark(ax, frame, position, chosen, lang)
-    ax.set_yticks(np.arange(len(frame)), [names[i] for i in order])
-    ax.set_ylim(-0.7, len(frame) - 0.3)
-    ax.set_xlabel(axis_title(chosen, lang))
+    return _finish(ax, [names[i] for i in order], chosen, lang, title, 4)
+
+
+def _finish(
+    ax: Axes, ranked: list[str], indicator: Indicator | None, lang: str, title: str | None,
+    columns: int,
+) -> Axes:  # fmt: skip
+    """Area names on the y axis (bottom to top), the value axis, grid, title and legend."""
+    ax.set_yticks(np.arange(len(ranked)), ranked)
+    ax.set_ylim(-0.7, len(ranked) - 0.3)
+    ax.set_xlabel(axis_title(indicator, lang))
     ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
     ax.set_axisbelow(True)
     if title is not None:
         ax.set_title(title)
-    legend_below(ax, 4)
+    legend_below(ax, columns)
     apply_fonts(ax.figure)
     return ax
 
@@ -164,3 +184,37 @@ def _benchmark(
         finite = np.isfinite(values)
         ax.scatter(values[finite], position[finite], marker="|", s=160,
                    color=colour("benchmark"), label=name, zorder=4)  # fmt: skip
+
+
+def _level(frame: pd.DataFrame) -> int:
+    """The interval's level in percent, as :func:`mch_indicators.smooth` was asked (95)."""
+    return round(float(frame.attrs.get("confidence", 0.95)) * 100)
+
+
+def _smoothed(
+    frame: pd.DataFrame, names: list[str], indicator: str | Indicator | None, sort: bool,
+    lang: str, title: str | None, ax: Axes | None,
+) -> Axes:  # fmt: skip
+    """Smoothed rates (filled) beside crude rates (hollow), each with its interval."""
+    columns = ["crude", "crude_lower", "crude_upper", "smoothed", "smoothed_lower",
+               "smoothed_upper"]  # fmt: skip
+    require_columns(frame, columns, "plot.caterpillar of mch.smooth")
+    chosen = resolve_indicator(indicator, frame=frame)
+    values = {name: frame[name].to_numpy(dtype=float) for name in columns}
+    order, position = _ranked(values["smoothed"], sort)
+    ax = new_axes(ax, (6.4, 0.9 + 0.42 * len(frame)))
+    level = _level(frame)
+    for key, offset, face in (("crude", -0.17, "white"), ("smoothed", 0.17, colour("smoothed"))):
+        ax.hlines(position + offset, values[f"{key}_lower"], values[f"{key}_upper"],
+                  color=colour(key), linewidth=1.2)  # fmt: skip
+        ax.scatter(values[key], position + offset, marker="o", s=36, zorder=3, color=face,
+                   edgecolor=colour(key), linewidth=1.1,
+                   label=legend_text(key, lang, level=level))  # fmt: skip
+    if "mean" in frame.columns:
+        known = frame["mean"].to_numpy(dtype=float)
+        known = known[np.isfinite(known)]
+        if known.size and np.allclose(known, known[0], rtol=1e-12, atol=0.0):
+            shown = value_label(float(known[0]), chosen, lang)
+            ax.axvline(known[0], color=colour("centre"), linewidth=1.0, linestyle="--",
+                       label=f"{legend_text('overall', lang)}: {shown}")  # fmt: skip
+    return _finish(ax, [names[i] for i in order], chosen, lang, title, 2)

@@ -95,9 +95,9 @@ def joinpoint(
     Returns
     -------
     matplotlib.axes.Axes
-        Each segment is a line labelled with its APC (``*``: different from 0 at
-        the table's confidence level); each joinpoint a marker with its interval
-        as a horizontal bar.
+        Each segment is a line labelled with its APC (``*``: its interval, of
+        the table's kind and confidence level, excludes 0); each joinpoint a
+        marker with its interval as a horizontal bar.
 
     Examples
     --------
@@ -117,7 +117,7 @@ def joinpoint(
     ax = new_axes(ax, (7.0, 4.2))
     level = level_label(table.result.confidence)
     _observed(ax, fitted, series, table, area, period, lang, level)
-    _segments(ax, fitted, segments, period, lang, level, table.result.confidence)
+    _segments(ax, fitted, segments, period, lang)
     _joinpoints(ax, fitted, points, period, lang, level)
     ax.set_xlabel(heading("fields", "year", lang) if period == "year" else period)
     ax.set_ylabel(axis_title(chosen, lang))
@@ -151,13 +151,13 @@ def _observed(
 
 
 def _segments(
-    ax: Axes, fitted: pd.DataFrame, segments: pd.DataFrame, period: str, lang: str,
-    level: str, confidence: float,
-) -> None:  # fmt: skip
+    ax: Axes, fitted: pd.DataFrame, segments: pd.DataFrame, period: str, lang: str
+) -> None:
     years = fitted[period].to_numpy(dtype=float)
     values = fitted["fitted"].to_numpy(dtype=float)
-    columns = [segments[c].to_numpy(dtype=float) for c in ("start", "end", "apc", "p_value")]
-    for number, (start, end, apc, p) in enumerate(zip(*columns, strict=True)):
+    names = ("start", "end", "apc", "apc_lower", "apc_upper")
+    columns = [segments[c].to_numpy(dtype=float) for c in names]
+    for number, (start, end, apc, low, high) in enumerate(zip(*columns, strict=True)):
         inside = (years >= start) & (years <= end)
         ax.plot(years[inside], values[inside], "-", color=colour("fitted"), linewidth=1.8,
                 label=legend_text("joinpoint_fit", lang) if number == 0 else None)  # fmt: skip
@@ -165,7 +165,7 @@ def _segments(
             continue
         middle = (start + end) / 2.0
         height = float(np.interp(middle, years[inside], values[inside]))
-        ax.annotate(_apc_text(apc, p < 1.0 - confidence, lang), (middle, height),
+        ax.annotate(_apc_text(apc, low > 0 or high < 0, lang), (middle, height),
                     textcoords="offset points", xytext=(0, 10), ha="center", fontsize=8,
                     color=colour("fitted"),
                     bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",

@@ -124,6 +124,22 @@ def _draw_line(ax: Axes, line: pd.DataFrame, period: str, lang: str, level: str)
                         fmt="s", color=colour("fitted"), capsize=3, markersize=5)  # fmt: skip
 
 
+def _draw_prediction(ax: Axes, line: pd.DataFrame, period: str, lang: str, level: str) -> None:
+    """The prediction interval of the observed rate over the projected years, dotted."""
+    require_columns(line, ["prediction_lower", "prediction_upper"],
+                    "plot.trend(prediction=True)")  # fmt: skip
+    later = line["projected"].to_numpy(dtype=bool) & (
+        line[period].to_numpy(dtype=float) > line.loc[~line["projected"], period].max()
+    )
+    if not later.any():
+        return
+    years = line[period].to_numpy(dtype=float)[later]
+    for name, label in (("prediction_lower", legend_text("prediction", lang, level=level)),
+                        ("prediction_upper", None)):  # fmt: skip
+        ax.plot(years, line[name].to_numpy(dtype=float)[later], ":", color=colour("fitted"),
+                linewidth=1.5, label=label)  # fmt: skip
+
+
 def trend(
     series: pd.DataFrame | None = None,
     line: pd.DataFrame | None = None,
@@ -133,6 +149,7 @@ def trend(
     targets: Target | Sequence[Target] | None = None,
     plan: str | None = None,
     confidence: float = 0.95,
+    prediction: bool = False,
     lang: str = "en",
     title: str | None = None,
     ax: Axes | None = None,
@@ -157,6 +174,11 @@ def trend(
         (``"healthy_china_2030"``). Targets relative to a baseline are not drawn.
     confidence : float, default 0.95
         The level the frames' intervals were computed at (for the legend).
+    prediction : bool, default False
+        Also draw, dotted, the line's ``prediction_lower`` / ``prediction_upper``
+        over the projected years: the range a future year's *observed* rate
+        will fall in (:meth:`mch_indicators.stats.Trend.prediction`), wider than
+        the line's own interval.
     lang : {"en", "zh"}, default "en"
     title : str, optional
     ax : matplotlib.axes.Axes, optional
@@ -186,6 +208,8 @@ def trend(
     ax = new_axes(ax, (7.0, 4.2))
     level = level_label(confidence)
     _draw(ax, series, line, chosen, _targets(chosen, targets, plan), period, lang, level)
+    if prediction and line is not None:
+        _draw_prediction(ax, line.sort_values(period), period, lang, level)
     ax.set_xlabel(heading("fields", "year", lang) if period == "year" else period)
     ax.set_ylabel(axis_title(chosen, lang))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

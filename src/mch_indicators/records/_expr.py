@@ -21,8 +21,9 @@ from typing import Literal
 import narwhals as nw
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._text import ENGINE_SPACES
 from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTest, Not, Scalar
-from mch_indicators.records._schema import Code, RecordField
+from mch_indicators.records._schema import Code, RecordField, text_forms
 
 __all__ = ["Columns", "Compiled", "Status", "compile_condition"]
 
@@ -98,15 +99,30 @@ class Columns:
                     out.append(int(str(code)))
                 except ValueError:
                     continue
+            if self.dtypes[name].is_float():  # polars compares floats with floats only
+                return [float(code) for code in out]
             return out
-        return [str(code) for code in codes if not isinstance(code, bool)]
+        if self.fields[name].type in {"category", "boolean"} and self._text(name):
+            return list(text_forms(codes))
+        texts: list[Code] = [str(code) for code in codes if not isinstance(code, bool)]
+        if self.dtypes[name] == nw.Object:  # mixed Python values: True is 1, False is 0
+            numbers = [c for c in codes if isinstance(c, int | float) and not isinstance(c, bool)]
+            return [*numbers, *texts]
+        return texts
+
+    def _text(self, name: str) -> bool:
+        dtype = self.dtypes[name]
+        return bool(dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum)
 
     def column(self, name: str) -> nw.Expr:
-        """The field's values (categorical columns read as text)."""
+        """The field's values (categorical columns read as text; codes lower-cased, stripped)."""
         dtype = self.dtypes[name]
+        column = nw.col(name)
         if dtype == nw.Categorical or dtype == nw.Enum:
-            return nw.col(name).cast(nw.String())
-        return nw.col(name)
+            column = column.cast(nw.String())
+        if self.fields[name].type in {"category", "boolean"} and self._text(name):
+            return column.str.strip_chars(ENGINE_SPACES).str.to_lowercase()
+        return column
 
     def is_bool(self, name: str) -> bool:
         return self.dtypes[name] == nw.Boolean

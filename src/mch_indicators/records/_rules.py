@@ -53,6 +53,7 @@ _CRITERIA = {
     "age_days_max": ("age_days", "lt"),
     "age_years_min": ("age_years", "ge"),
     "age_years_max": ("age_years", "lt"),
+    "birth_weight_g_min": ("birth_weight_g", "ge"),
     "birth_weight_g_max": ("birth_weight_g", "lt"),
     "window_days": ("days", "le"),
 }
@@ -246,8 +247,18 @@ class _Check:
 
 
 def _check_criteria(where: str, term: Term, condition: Condition, schema: RecordSet) -> None:
-    """Each criterion of the term must be enforced, with its exact bound, by the rule."""
-    tests = [n for n in walk(condition) if isinstance(n, FieldTest)]
+    """Each criterion of the term must be enforced, with its exact bound, by the rule.
+
+    A test inside another test's ``unknown`` fallback (1,000 g when gestation is
+    unknown) decides a different question, so it neither enforces nor contradicts one.
+    """
+    fallbacks = {
+        id(inner)
+        for node in walk(condition)
+        if isinstance(node, FieldTest) and not isinstance(node.unknown, str | bool)
+        for inner in walk(node.unknown)
+    }
+    tests = [n for n in walk(condition) if isinstance(n, FieldTest) and id(n) not in fallbacks]
     for criterion, bound in term.criteria.model_dump(exclude_none=True).items():
         quantity, operator = _CRITERIA[criterion]
         related = [

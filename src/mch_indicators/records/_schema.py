@@ -10,7 +10,7 @@ against), their plausible range or their codes. The built-in schemas live in
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
 from typing import Literal
@@ -19,6 +19,7 @@ from pydantic import Field, model_validator
 
 from mch_indicators._errors import DefinitionError
 from mch_indicators._model import Id, Names, Text, _Frozen
+from mch_indicators._text import code_forms
 
 __all__ = [
     "FALSE_CODES",
@@ -31,11 +32,12 @@ __all__ = [
     "RecordSet",
     "builtin_record_sets",
     "record_set",
+    "text_forms",
 ]
 
 FieldType = Literal["number", "integer", "category", "boolean", "date", "text"]
 #: What a number measures; the criteria of terms are checked against it.
-Quantity = Literal["gestation_weeks", "age_days", "age_years", "birth_weight_g", "days"]
+Quantity = Literal["gestation_weeks", "age_days", "age_years", "birth_weight_g", "days", "hours"]
 Code = bool | int | float | str
 
 #: How a boolean field may be written when it is not a boolean column.
@@ -53,6 +55,26 @@ FALSE_CODES: tuple[Code, ...] = (
     "否",
     "无",
 )
+
+
+def text_forms(codes: Iterable[Code]) -> list[str]:
+    """The spellings a text column may hold ``codes`` in, lower-cased and stripped.
+
+    Codes are folded like every name of the package (:mod:`mch_indicators._text`): case,
+    full and half width, traditional and simplified characters, surrounding spaces. A
+    text column is lower-cased and stripped inside its engine and tested against these
+    forms, so ``Live``, ``LIVE``, `` 活产 `` and ``活產`` all mean ``live`` / ``活产``.
+
+    Examples
+    --------
+    >>> "活產" in text_forms(["活产"]) and "live" in text_forms(["Live"])
+    True
+    """
+    forms: set[str] = set()
+    for code in codes:
+        if not isinstance(code, bool):
+            forms |= code_forms(code)
+    return sorted(forms)
 
 
 class Category(_Frozen):

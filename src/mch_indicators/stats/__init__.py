@@ -19,6 +19,11 @@ Trends
     :func:`arr`, :func:`arr_series`, :func:`percent_decline`, :func:`required_arr`,
     :func:`projection`, :func:`annualize`; :func:`joinpoint` (segments joined at estimated
     years, APC and AAPC, as NCI's Joinpoint, a :class:`Joinpoint`), :func:`default_max_joinpoints`.
+Small areas
+    :func:`smooth` (empirical Bayes rates, a :class:`Smoothed`).
+Decomposition
+    :func:`decompose` (Kitagawa, Das Gupta: composition and rate effects),
+    :func:`decompose_factors` (Das Gupta's P factors), a :class:`Decomposition`.
 Comparisons
     :func:`funnel_limits`, :func:`funnel_significance`, :func:`funnel_points`,
     :func:`funnel_dispersion`; :func:`compare_to_benchmark`, :func:`compare_rates`,
@@ -56,6 +61,7 @@ from mch_indicators.stats._compare import (
     compare_rates,
     compare_to_benchmark,
 )
+from mch_indicators.stats._decompose import Decomposition, decompose, decompose_factors
 from mch_indicators.stats._dispersion import Dispersion, funnel_dispersion
 from mch_indicators.stats._estimates import Estimate, poisson_ci, proportion, proportion_ci, rate
 from mch_indicators.stats._flags import Flag, flag_labels
@@ -71,6 +77,7 @@ from mch_indicators.stats._funnels import (
 from mch_indicators.stats._intervals import METHODS, IntervalMethod
 from mch_indicators.stats._joinpoint import Joinpoint, default_max_joinpoints, joinpoint
 from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
+from mch_indicators.stats._smooth import Smoothed, smooth
 from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
 from mch_indicators.stats._trend import Change, Trend, trend
 
@@ -80,6 +87,7 @@ __all__ = [
     "BenchmarkComparison",
     "Change",
     "Comparison",
+    "Decomposition",
     "Dispersion",
     "Estimate",
     "Flag",
@@ -92,6 +100,7 @@ __all__ = [
     "RateComparison",
     "Reliability",
     "Significance",
+    "Smoothed",
     "Standardised",
     "Suppression",
     "Trend",
@@ -101,6 +110,8 @@ __all__ = [
     "compare_proportions",
     "compare_rates",
     "compare_to_benchmark",
+    "decompose",
+    "decompose_factors",
     "default_max_joinpoints",
     "dsr",
     "expected_counts",
@@ -119,5 +130,6 @@ __all__ = [
     "rate",
     "relative_standard_error",
     "required_arr",
+    "smooth",
     "trend",
 ]

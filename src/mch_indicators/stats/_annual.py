@@ -8,18 +8,20 @@ that is not positive has no logarithm, so its rate is NaN (documented, no warnin
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._validate import (
+    Labelled,
     align_labelled,
     check_broadcast,
     check_range,
     coerce_counts,
     coerce_values,
+    shaped,
 )
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 Form = Literal["continuous", "compound"]
+L = TypeVar("L", bound=Labelled)
 
 
 def check_form(form: str) -> Form:
@@ -134,14 +137,17 @@ def later(t1: FloatArray, t2: FloatArray, first: str, second: str) -> None:
             raise InvalidInputError(f"{second} must be later than {first}")
 
 
+@overload
+def arr(r1: float, r2: float, t1: float, t2: float, *, form: str = ...) -> float: ...
+@overload
 def arr(
-    r1: npt.ArrayLike,
-    r2: npt.ArrayLike,
-    t1: npt.ArrayLike,
-    t2: npt.ArrayLike,
-    *,
-    form: str = "continuous",
-) -> FloatArray:
+    r1: L, r2: npt.ArrayLike, t1: npt.ArrayLike, t2: npt.ArrayLike, *, form: str = ...
+) -> L: ...
+@overload
+def arr(
+    r1: npt.ArrayLike, r2: npt.ArrayLike, t1: npt.ArrayLike, t2: npt.ArrayLike, *, form: str = ...
+) -> FloatArray: ...
+def arr(r1: Any, r2: Any, t1: Any, t2: Any, *, form: str = "continuous") -> Any:
     """Annual rate of reduction from ``r1`` at ``t1`` to ``r2`` at ``t2``, in percent.
 
     Parameters
@@ -156,9 +162,10 @@ def arr(
 
     Returns
     -------
-    numpy.ndarray
+    float, numpy.ndarray or pandas.Series
         Percent per year; positive for a decline, negative for a rise, NaN where a
-        value is missing or not positive (a logarithm does not exist).
+        value is missing or not positive (a logarithm does not exist). A float for
+        numbers, a Series with its index for a Series (as statsmodels).
 
     Notes
     -----
@@ -170,9 +177,9 @@ def arr(
     Examples
     --------
     >>> from mch_indicators import stats
-    >>> round(float(stats.arr(339, 223, 2000, 2020)), 4)  # global MMR, UN estimates
+    >>> round(stats.arr(339, 223, 2000, 2020), 4)  # global MMR, UN estimates
     2.0941
-    >>> round(float(stats.arr(339, 223, 2000, 2020, form="compound")), 2)  # MMEIG 2023: 2.07 %
+    >>> round(stats.arr(339, 223, 2000, 2020, form="compound"), 2)  # MMEIG 2023: 2.07 %
     2.07
     >>> stats.arr([20, 100], 10, 1990, 2015, form="compound").round(4).tolist()
     [2.7345, 8.7989]
@@ -182,7 +189,7 @@ def arr(
     s, e = coerce_values(named["t1"], "t1"), coerce_values(named["t2"], "t2")
     check_broadcast(r1=a, r2=b, t1=s, t2=e)
     later(s, e, "t1", "t2")
-    return annual_rate(a, b, s, e, check_form(form))
+    return shaped(annual_rate(a, b, s, e, check_form(form)), r1, r2, t1, t2)
 
 
 def arr_series(
@@ -228,37 +235,57 @@ def arr_series(
     return annual_rate_series(data, times, check_form(form))
 
 
-def percent_decline(r1: npt.ArrayLike, r2: npt.ArrayLike) -> FloatArray:
+@overload
+def percent_decline(r1: float, r2: float) -> float: ...
+@overload
+def percent_decline(r1: L, r2: npt.ArrayLike) -> L: ...
+@overload
+def percent_decline(r1: npt.ArrayLike, r2: npt.ArrayLike) -> FloatArray: ...
+def percent_decline(r1: Any, r2: Any) -> Any:
     """Percentage decline from ``r1`` to ``r2``: ``(1 − r2/r1) × 100``.
+
+    A float for numbers, a Series with its index for a Series, else an array.
 
     Examples
     --------
     >>> from mch_indicators import stats
-    >>> round(float(stats.percent_decline(339, 223)), 4)
+    >>> round(stats.percent_decline(339, 223), 4)
     34.2183
     """
     named = align_labelled(r1=r1, r2=r2)
     a, b = coerce_values(named["r1"], "r1"), coerce_values(named["r2"], "r2")
     check_broadcast(r1=a, r2=b)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(a > 0, (1.0 - b / np.where(a > 0, a, 1.0)) * 100.0, np.nan)
+        decline = np.where(a > 0, (1.0 - b / np.where(a > 0, a, 1.0)) * 100.0, np.nan)
+    return shaped(decline, r1, r2)
 
 
+@overload
 def required_arr(
-    value: npt.ArrayLike,
-    year: npt.ArrayLike,
-    target: npt.ArrayLike,
-    target_year: npt.ArrayLike,
-    *,
-    form: str = "continuous",
-) -> FloatArray:
+    value: float, year: float, target: float, target_year: float, *, form: str = ...
+) -> float: ...
+@overload
+def required_arr(
+    value: L, year: npt.ArrayLike, target: npt.ArrayLike, target_year: npt.ArrayLike, *,
+    form: str = ...,
+) -> L: ...  # fmt: skip
+@overload
+def required_arr(
+    value: npt.ArrayLike, year: npt.ArrayLike, target: npt.ArrayLike,
+    target_year: npt.ArrayLike, *, form: str = ...,
+) -> FloatArray: ...  # fmt: skip
+def required_arr(
+    value: Any, year: Any, target: Any, target_year: Any, *, form: str = "continuous"
+) -> Any:
     """The annual rate of reduction (percent) taking ``value`` to ``target`` by ``target_year``.
 
     Examples
     --------
     >>> from mch_indicators import stats
-    >>> round(float(stats.required_arr(223, 2020, 70, 2030)), 4)  # MMR to the SDG level
+    >>> round(stats.required_arr(223, 2020, 70, 2030), 4)  # MMR to the SDG level
     11.5868
+
+    A float for numbers, a Series with its index for a Series, else an array.
     """
     named = align_labelled(value=value, year=year, target=target, target_year=target_year)
     start = coerce_values(named["year"], "year")
@@ -266,7 +293,8 @@ def required_arr(
     goal, now = coerce_values(named["target"], "target"), coerce_values(named["value"], "value")
     check_broadcast(value=now, year=start, target=goal, target_year=end)
     later(start, end, "year", "target_year")
-    return required_rate(now, start, goal, end, check_form(form))
+    rate = required_rate(now, start, goal, end, check_form(form))
+    return shaped(rate, value, year, target, target_year)
 
 
 def projection(

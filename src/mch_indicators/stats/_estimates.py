@@ -5,24 +5,41 @@ statsmodels' ``proportion_confint`` or PHEindicatormethods' ``phe_proportion`` a
 ``phe_rate``. They run on the same engine as :meth:`mch_indicators.Indicator.compute`
 (blocks, threads, the optional compiled kernels), so every surface gives the
 same numbers.
+
+:func:`proportion_ci` and :func:`poisson_ci` follow statsmodels' contract: scalars in,
+Python floats out; a pandas Series in, a Series with its index out (see
+:func:`~mch_indicators._validate.shaped`). One plain pair of counts skips the engine
+(:func:`_plain_limits`): its limits come from the same method function of
+``_intervals`` that the engine calls on every block, so they are the same numbers,
+without the engine's set-up, which costs more than the arithmetic of one element.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._validate import check_confidence, check_multiplier, owned
+from mch_indicators._validate import (
+    LARGEST_COUNT,
+    SMALLEST_DENOMINATOR,
+    Labelled,
+    check_confidence,
+    check_multiplier,
+    owned,
+    shaped,
+)
 from mch_indicators.stats._engine import compute_counts
-from mch_indicators.stats._intervals import Family, get_method
+from mch_indicators.stats._intervals import Family, get_method, normal_quantile
 from mch_indicators.stats._reliability import Reliability
 
 __all__ = ["Estimate", "poisson_ci", "proportion", "proportion_ci", "rate"]
 
 FloatArray = npt.NDArray[np.float64]
+L = TypeVar("L", bound=Labelled)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -54,6 +71,46 @@ def _single_level(confidence: float) -> float:
     return levels[0]
 
 
+def _is_plain(value: object) -> bool:
+    """A Python or numpy number (not a boolean, not an array)."""
+    return isinstance(value, int | float | np.integer | np.floating) and not isinstance(
+        value, bool | np.bool_
+    )
+
+
+@lru_cache(maxsize=32)
+def _z(alpha: float) -> float:
+    return normal_quantile(1.0 - alpha / 2.0)  # as the engine computes it for each level
+
+
+def _plain_limits(
+    x: object, n: object, family: Family, method: str, confidence: float
+) -> tuple[float, float] | None:
+    """The limits of one plain pair of counts, or None for the engine to handle.
+
+    Plain: two numbers with 0 <= x (<= n for a proportion), n a valid denominator,
+    both at most 2**53. A missing count, a zero denominator or a wrong input goes
+    to the engine, which gives NaN or the error that says why. The limits come from
+    the same method function as the engine's, at the same z, so they are its numbers.
+    """
+    if not (_is_plain(x) and _is_plain(n)):
+        return None
+    count, base = float(x), float(n)  # type: ignore[arg-type]
+    if not (0.0 <= count <= LARGEST_COUNT and SMALLEST_DENOMINATOR <= base <= LARGEST_COUNT):
+        return None
+    if family == "binomial" and count > base:
+        return None
+    alpha = 1.0 - _single_level(confidence)
+    chosen = get_method(method, family, "proportion" if family == "binomial" else "rate")
+    lower, upper = chosen.limits(np.array([count]), np.array([base]), _z(alpha), alpha)
+    # as the engine's blocks end (stats._engine._contain): the value inside its limits,
+    # a proportion at most 1 (scale 1: the value is count * 1.0 / base, as there)
+    value = count * 1.0 / base
+    if family == "binomial":
+        value = min(value, 1.0)
+    return min(float(lower[0]), value), max(float(upper[0]), value)
+
+
 def _estimate(
     x: npt.ArrayLike,
     n: npt.ArrayLike,
@@ -82,28 +139,46 @@ def _estimate(
     return Estimate(core.value, core.lower[0], core.upper[0], core.flags, level, chosen.name)
 
 
+@overload
 def proportion_ci(
-    x: npt.ArrayLike,
-    n: npt.ArrayLike,
+    x: float, n: float, *, method: str = ..., confidence: float = ...
+) -> tuple[float, float]: ...
+@overload
+def proportion_ci(
+    x: L, n: npt.ArrayLike, *, method: str = ..., confidence: float = ...
+) -> tuple[L, L]: ...
+@overload
+def proportion_ci(
+    x: npt.ArrayLike, n: npt.ArrayLike, *, method: str = ..., confidence: float = ...
+) -> tuple[FloatArray, FloatArray]: ...
+def proportion_ci(
+    x: Any,
+    n: Any,
     *,
     method: str = "wilson",
     confidence: float = 0.95,
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[Any, Any]:
     """Confidence limits of the proportion ``x / n`` on the 0–1 scale.
 
     Parameters
     ----------
     x, n : array_like
         Successes and trials, any broadcastable shapes. ``x`` may not exceed ``n``.
+        pandas Series are paired by label.
     method : {"wilson", "clopper_pearson", "jeffreys", "agresti_coull", "wald"}
-        Wilson's score interval by default (no continuity correction).
+        Wilson's score interval by default (no continuity correction). statsmodels'
+        names work too: ``"beta"`` and ``"exact"`` are Clopper-Pearson, ``"normal"``
+        is Wald, ``"agresti"`` Agresti-Coull, ``"score"`` Wilson.
     confidence : float, default 0.95
         Strictly between 0 and 1.
 
     Returns
     -------
-    (lower, upper) : tuple of numpy.ndarray
-        In the broadcast shape; NaN where ``x`` or ``n`` is missing or ``n`` is 0.
+    (lower, upper) : tuple
+        As statsmodels' ``proportion_confint``: Python floats when ``x`` and ``n``
+        are numbers; pandas Series with the index of ``x`` (or of ``n``) when one is
+        a Series; otherwise numpy arrays in the broadcast shape. NaN where ``x`` or
+        ``n`` is missing or ``n`` is 0.
 
     Raises
     ------
@@ -118,25 +193,40 @@ def proportion_ci(
 
     >>> from mch_indicators import stats
     >>> lower, upper = stats.proportion_ci(1, 100)
-    >>> round(float(lower), 12), round(float(upper), 12)
+    >>> round(lower, 12), round(upper, 12)
     (0.001767432064, 0.054486196179)
-    >>> lower, upper = stats.proportion_ci([0, 5], 10, method="clopper_pearson")
+    >>> lower, upper = stats.proportion_ci([0, 5], 10, method="beta")  # Clopper-Pearson
     >>> lower.round(4).tolist(), upper.round(4).tolist()
     ([0.0, 0.1871], [0.3085, 0.8129])
+    >>> import pandas as pd
+    >>> births = pd.Series([980, 4210], index=["河阳县", "石门县"])
+    >>> stats.proportion_ci(births - 20, births)[0].round(4).to_dict()
+    {'河阳县': 0.9687, '石门县': 0.9927}
     """
+    quick = _plain_limits(x, n, "binomial", method, confidence)
+    if quick is not None:
+        return quick
     estimate = _estimate(
         x, n, family="binomial", method=method, confidence=confidence, multiplier=1.0,
         on_invalid="raise", reliability=None,
     )  # fmt: skip
-    return estimate.lower, estimate.upper
+    return shaped((estimate.lower, estimate.upper), x, n)  # type: ignore[no-any-return]
 
 
+@overload
+def poisson_ci(x: float, *, method: str = ..., confidence: float = ...) -> tuple[float, float]: ...
+@overload
+def poisson_ci(x: L, *, method: str = ..., confidence: float = ...) -> tuple[L, L]: ...
+@overload
 def poisson_ci(
-    x: npt.ArrayLike,
+    x: npt.ArrayLike, *, method: str = ..., confidence: float = ...
+) -> tuple[FloatArray, FloatArray]: ...
+def poisson_ci(
+    x: Any,
     *,
     method: str = "exact",
     confidence: float = 0.95,
-) -> tuple[FloatArray, FloatArray]:
+) -> tuple[Any, Any]:
     """Confidence limits of a Poisson count ``x`` itself.
 
     Divide both limits by a denominator (person-years, live births) for the
@@ -147,15 +237,17 @@ def poisson_ci(
     x : array_like
         Counts (not necessarily whole: a weighted count is allowed).
     method : {"exact", "byar", "phe", "wald"}
-        ``exact`` is Garwood's interval from gamma quantiles; ``byar`` Byar's
-        approximation; ``phe`` exact below 10 events and Byar from 10, as
-        PHEindicatormethods' ``phe_rate``; ``wald`` x ± z√x.
+        ``exact`` is Garwood's interval from gamma quantiles (statsmodels'
+        ``confint_poisson`` calls it ``"exact-c"``; ``"garwood"`` works too); ``byar``
+        Byar's approximation; ``phe`` exact below 10 events and Byar from 10, as
+        PHEindicatormethods' ``phe_rate``; ``wald`` (or ``"normal"``) x ± z√x.
     confidence : float, default 0.95
 
     Returns
     -------
-    (lower, upper) : tuple of numpy.ndarray
-        NaN where ``x`` is missing.
+    (lower, upper) : tuple
+        Python floats for a number, a pandas Series (its index kept) for a Series,
+        numpy arrays otherwise. NaN where ``x`` is missing.
 
     Examples
     --------
@@ -163,12 +255,17 @@ def poisson_ci(
     >>> lower, upper = stats.poisson_ci([0, 2, 10])
     >>> lower.round(4).tolist(), upper.round(4).tolist()
     ([0.0, 0.2422, 4.7954], [3.6889, 7.2247, 18.3904])
+    >>> [round(limit, 4) for limit in stats.poisson_ci(2)]
+    [0.2422, 7.2247]
     """
+    quick = _plain_limits(x, 1.0, "poisson", method, confidence)
+    if quick is not None:
+        return quick
     estimate = _estimate(
         x, 1.0, family="poisson", method=method, confidence=confidence, multiplier=1.0,
         on_invalid="raise", reliability=None,
     )  # fmt: skip
-    return estimate.lower, estimate.upper
+    return shaped((estimate.lower, estimate.upper), x)  # type: ignore[no-any-return]
 
 
 def proportion(

@@ -358,17 +358,36 @@ METHODS: MappingProxyType[Family, MappingProxyType[str, IntervalMethod]] = Mappi
 )
 
 
+#: Other names of the methods, as statsmodels and R call them: ``"beta"`` is
+#: Clopper-Pearson (statsmodels' ``proportion_confint``), ``"exact-c"`` Garwood's exact
+#: Poisson interval (statsmodels' ``confint_poisson``). Every lookup by name reads them.
+ALIASES: MappingProxyType[Family, MappingProxyType[str, str]] = MappingProxyType(
+    {
+        "binomial": MappingProxyType(
+            {
+                "beta": "clopper_pearson",
+                "exact": "clopper_pearson",
+                "normal": "wald",
+                "agresti": "agresti_coull",
+                "score": "wilson",
+            }
+        ),
+        "poisson": MappingProxyType({"exact-c": "exact", "garwood": "exact", "normal": "wald"}),
+    }
+)
+
+
 def get_method(name: str, family: Family, kind: str) -> IntervalMethod:
-    """Return the method ``name`` of ``family`` or raise a clear error.
+    """Return the method ``name`` (or one of its :data:`ALIASES`) of ``family``, or raise.
 
     ``kind`` only serves the message (the indicator kind that asked).
     """
     methods = METHODS[family]
-    method = methods.get(name)
+    method = methods.get(ALIASES[family].get(name, name))
     if method is not None:
         return method
     other: Family = "poisson" if family == "binomial" else "binomial"
-    allowed = ", ".join(methods)
+    allowed = ", ".join(methods) + f" (or {', '.join(ALIASES[family])})"
     if name in METHODS[other]:
         raise InvalidInputError(
             f"method {name!r} is for {other} data and does not fit a {kind} indicator; "

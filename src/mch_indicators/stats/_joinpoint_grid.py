@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 __all__ = [
     "GridFit",
+    "SharedFit",
     "candidate_sets",
     "designs",
     "feasible",
@@ -198,31 +199,70 @@ def _best(table: FloatArray) -> GridFit:
     return GridFit(best, criterion, table)
 
 
-def grid_wls_shared(z: FloatArray, w: FloatArray, x: FloatArray, ok: BoolArray) -> FloatArray:
-    """SSE of many data sets ``z`` (sets, years) sharing the weights ``w`` (years,).
+@dataclass(frozen=True, slots=True)
+class SharedFit:
+    """The best candidate of each of many data sets sharing one series' weights."""
 
-    The permutation test's workhorse: the weighted Gram matrix of each candidate is
-    inverted once for all permuted data sets. Returns the smallest SSE of each data
-    set over the candidates allowed by ``ok`` (candidates,).
+    best: IntArray  # (sets,) index into the candidates, -1 where none is allowed
+    sse: FloatArray  # (sets,) its (weighted) sum of squared errors, inf where none
+    coefficients: FloatArray  # (sets, p) its coefficients; (sets, 0) unless asked for
+
+
+def _bases(xw: FloatArray) -> tuple[FloatArray, FloatArray, BoolArray]:
+    """Orthonormal bases Q and triangles R of the weighted designs, and which have full rank."""
+    q, r = np.linalg.qr(xw)
+    size = np.abs(np.diagonal(r, axis1=1, axis2=2))
+    full = size.min(axis=1) > 1e-10 * np.maximum(size.max(axis=1), np.finfo(float).tiny)
+    return q, r, np.asarray(full)
+
+
+def grid_wls_shared(
+    z: FloatArray, w: FloatArray, x: FloatArray, ok: BoolArray, *, coefficients: bool = False
+) -> SharedFit:
+    """Grid search of many data sets ``z`` (sets, years) sharing the weights ``w`` (years,).
+
+    The workhorse of the permutation test and of the resampled intervals: each
+    candidate design allowed by ``ok`` (candidates,) is orthonormalised once (QR of
+    √W·X; a candidate without full rank is left out, as in :func:`grid_wls`), and
+    every data set is projected on all of them in one matrix product. Years of
+    weight 0 are not used. Returns each data set's best candidate, its SSE and,
+    with ``coefficients``, its coefficients.
     """
-    root = np.sqrt(w)
-    xw = x[ok] * root[None, :, None]
-    if xw.shape[0] == 0:
-        return np.full(z.shape[0], np.inf)
-    inverse = np.linalg.pinv(np.einsum("cmp,cmq->cpq", xw, xw), hermitian=True)
-    # an intercept is in every design: centring z on its weighted mean changes no SSE and
-    # keeps z'Wz small, so that z'Wz - r'G^-1 r loses few digits
-    centre = (z * w[None, :]).sum(axis=1, keepdims=True) / w.sum()
-    zw = (z - centre) * root[None, :]
-    total = (zw * zw).sum(axis=1)
-    out = np.empty(z.shape[0])
-    size = max(1, _CHUNK_ELEMENTS // max(1, xw.shape[0] * xw.shape[2]))
-    for start in range(0, z.shape[0], size):
+    sets = z.shape[0]
+    used = w > 0
+    root = np.sqrt(w[used])
+    allowed = np.flatnonzero(ok)
+    q, r, full = _bases(x[allowed][:, used, :] * root[None, :, None])
+    allowed, q, r = allowed[full], q[full], r[full]
+    if allowed.size == 0:
+        return SharedFit(
+            np.full(sets, -1, dtype=np.int64), np.full(sets, np.inf), np.zeros((sets, 0))
+        )
+    u = z[:, used] * root[None, :]
+    # the straight line (intercept, slope) is in every design: its part of the fit is
+    # common to all candidates, and taking it out first keeps the SSE free of
+    # cancellation; the hinges' orthonormal columns are orthogonal to it
+    line = q[0, :, :2]
+    v = u - (u @ line) @ line.T
+    total = (v * v).sum(axis=1)
+    hinges = q[:, :, 2:]
+    count, k = hinges.shape[0], hinges.shape[2]
+    flat = hinges.transpose(1, 0, 2).reshape(root.size, count * k)
+    best = np.zeros(sets, dtype=np.int64)
+    explained = np.zeros(sets)
+    size = max(1, _CHUNK_ELEMENTS // max(1, count * max(k, 1)))
+    for start in range(0, sets if k else 0, size):
         part = slice(start, start + size)
-        right = np.einsum("cmp,nm->ncp", xw, zw[part])
-        explained = np.einsum("ncp,cpq,ncq->nc", right, inverse, right)
-        out[part] = np.maximum(total[part][:, None] - explained, 0.0).min(axis=1)
-    return out
+        projected = (v[part] @ flat).reshape(-1, count, k)
+        share = (projected * projected).sum(axis=2)
+        best[part] = np.argmax(share, axis=1)
+        explained[part] = share[np.arange(share.shape[0]), best[part]]
+    beta = np.zeros((sets, 0))
+    if coefficients:
+        along = np.einsum("snp,sn->sp", q[best], u)
+        beta = np.linalg.solve(r[best], along[:, :, None])[:, :, 0]
+    sse = np.maximum(total - explained, 0.0)
+    return SharedFit(allowed[best], sse, beta if coefficients else np.zeros((sets, 0)))
 
 
 # -- count models ----------------------------------------------------------------------

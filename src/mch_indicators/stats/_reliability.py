@@ -9,16 +9,24 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
+from typing import Any, TypeVar, overload
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._validate import align_labelled, check_broadcast, coerce_counts
+from mch_indicators._validate import (
+    Labelled,
+    align_labelled,
+    check_broadcast,
+    coerce_counts,
+    shaped,
+)
 
 __all__ = ["Reliability", "Suppression", "relative_standard_error"]
 
 FloatArray = npt.NDArray[np.float64]
+L = TypeVar("L", bound=Labelled)
 
 
 def _counts(x: npt.ArrayLike, n: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
@@ -39,11 +47,20 @@ def _threshold(value: object, name: str, *, allow_inf: bool = False) -> float:
     return number
 
 
-def relative_standard_error(x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> FloatArray:
+@overload
+def relative_standard_error(x: float, n: float, *, binomial: bool) -> float: ...
+@overload
+def relative_standard_error(x: L, n: npt.ArrayLike, *, binomial: bool) -> L: ...
+@overload
+def relative_standard_error(
+    x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool
+) -> FloatArray: ...
+def relative_standard_error(x: Any, n: Any, *, binomial: bool) -> Any:
     """Relative standard error of x/n: 1/√x (Poisson) or √((n − x)/(n x)) (binomial).
 
     Infinite at x = 0 (and n above 0); NaN where a count is missing, n is 0, or
-    (binomial) x is above n.
+    (binomial) x is above n. A float for numbers, a Series with its index for a
+    Series, else an array.
 
     Examples
     --------
@@ -57,7 +74,7 @@ def relative_standard_error(x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: boo
             rse = np.where(base > 0, rse, np.nan)
         else:
             rse = np.where(base > 0, 1.0 / np.sqrt(counts), np.nan)
-    return np.asarray(rse, dtype=np.float64)
+    return shaped(np.asarray(rse, dtype=np.float64), x, n)
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,7 +47,9 @@ from mch_indicators._adapters._pandas._wide import (
 )
 from mch_indicators._checks import attach, checks_of
 from mch_indicators._compute import compute_owned
+from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
+from mch_indicators._labels import check_lang
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._result import limit_columns
@@ -319,6 +321,7 @@ def compute_frame(
     duplicates: Duplicates = "error",
     total_labels: Sequence[str] | None = None,
     rules: RulesArg | bool = True,
+    lang: str = "en",
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute indicators on the rows of a DataFrame: one, a long table's, or a wide table's.
@@ -378,6 +381,9 @@ def compute_frame(
         (:func:`mch_indicators.validate`). Values whose counts break one are
         flagged ``INCONSISTENT`` (and the rule listed in the checks). True: the
         built-in rules; a path (or list) adds your rules files; False: none.
+    lang : {"en", "zh"}, default "en"
+        The language of the result's column headers (``"zh"``: 县区, 年份, 指标, 分子,
+        分母, 数值, 下限, 上限, 单位, 标记), for a table to show.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -426,6 +432,7 @@ def compute_frame(
     ([92.63], "denominator live_births <- women_delivered (column '产妇数')")
     """
     frame = check_frame(frame, "compute")
+    chosen_lang = check_lang(lang)
     unit_rules = UnitRules.of(totals, duplicates, total_labels)
     indicator, indicators, wide = wide_layout(frame, indicator, indicators)
     if wide:
@@ -434,15 +441,17 @@ def compute_frame(
                 "numerator= and denominator= name the columns of one indicator; for a wide "
                 "table use columns={column: term}"
             )
-        return compute_wide(
+        out = compute_wide(
             frame, indicators, columns=columns, allow_substitute=allow_substitute,
             shape=shape, catalog=catalog, lean=lean, unit_rules=unit_rules, rules=rules,
             **options,
         )  # fmt: skip
-    return compute_rows_frame(
-        frame, indicator, numerator, denominator, allow_substitute, catalog, lean, unit_rules,
-        Options.from_keywords(options),
-    )  # fmt: skip
+    else:
+        out = compute_rows_frame(
+            frame, indicator, numerator, denominator, allow_substitute, catalog, lean,
+            unit_rules, Options.from_keywords(options),
+        )  # fmt: skip
+    return in_language(out, chosen_lang)
 
 
 def compute_rows_frame(

@@ -39,7 +39,8 @@ class JoinpointTable:
     segments : pandas.DataFrame
         One row per area and segment: the ``by`` columns, ``segment`` (1, 2, …),
         ``start``, ``end``, ``apc``, ``apc_lower``, ``apc_upper``, ``p_value``
-        and ``change`` (increasing, decreasing, no significant change).
+        and ``change`` (increasing or decreasing where the interval excludes 0,
+        else no significant change).
     joinpoints : pandas.DataFrame
         One row per area and joinpoint: the ``by`` columns, ``joinpoint`` (1, 2,
         …), the ``period`` column (the year) and its interval ``lower``, ``upper``.
@@ -70,7 +71,8 @@ class JoinpointTable:
 
         Defaults: each area's first and last year. One row per area: the ``by``
         columns, ``start``, ``end``, ``aapc``, ``aapc_lower``, ``aapc_upper``
-        (:meth:`mch_indicators.stats.Joinpoint.aapc`).
+        (:meth:`mch_indicators.stats.Joinpoint.aapc`; the interval is of the
+        table's kind, parametric or empirical).
 
         Examples
         --------
@@ -109,6 +111,8 @@ def joinpoint(
     permutations: int = 4499,
     seed: int = 0,
     confidence: float = 0.95,
+    interval: str = "parametric",
+    resamples: int = 1000,
     lang: str = "en",
 ) -> JoinpointTable:
     """Joinpoint regression of each area's counts: joinpoints, APC per segment and AAPC.
@@ -133,6 +137,11 @@ def joinpoint(
         Count columns (default: the indicator's term ids).
     max_joinpoints, selection, min_segment, min_end, permutations, seed, confidence
         As for :func:`mch_indicators.stats.joinpoint`.
+    interval : {"parametric", "empirical"}, default "parametric"
+        Parametric intervals (joinpoints held fixed), or NCI Joinpoint 5's
+        empirical quantile intervals from ``resamples`` resampled data sets per
+        area (:func:`mch_indicators.stats.joinpoint` says when to choose which).
+    resamples : int, default 1000
     model : {"poisson", "binomial", "log-linear"}, optional
         Default: by the indicator's kind.
     lang : {"en", "zh"}, default "en"
@@ -170,7 +179,7 @@ def joinpoint(
         table.x, table.n, table.years, max_joinpoints=max_joinpoints,
         model=model or chosen.kind.family, selection=selection, min_segment=min_segment,
         min_end=min_end, permutations=permutations, seed=seed, confidence=confidence,
-        multiplier=float(chosen.scale),
+        multiplier=float(chosen.scale), interval=interval, resamples=resamples,
     )  # fmt: skip
     keys = list(table.labels.columns)
     return JoinpointTable(
@@ -215,10 +224,9 @@ def _segments(labels: pd.DataFrame, fit: Joinpoint, lang: str) -> pd.DataFrame:
     for name, column in (("apc", fit.apc), ("apc_lower", fit.apc_lower),
                          ("apc_upper", fit.apc_upper), ("p_value", fit.apc_p_value)):  # fmt: skip
         out[name] = column[present]
-    significant = out["p_value"].to_numpy() < 1.0 - fit.confidence
-    apc = out["apc"].to_numpy()
+    lower, upper = out["apc_lower"].to_numpy(), out["apc_upper"].to_numpy()
     change = np.select(
-        [significant & (apc > 0), significant & (apc < 0)],
+        [lower > 0, upper < 0],
         [Change.INCREASING.value, Change.DECREASING.value],
         Change.NO_CHANGE.value,
     )

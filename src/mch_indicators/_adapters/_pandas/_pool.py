@@ -7,7 +7,7 @@ checked, not copied); the interval work is on the small table of sums.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal, Unpack, cast
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 import numpy as np
 
@@ -17,28 +17,17 @@ from mch_indicators._adapters._pandas._columns import (
     as_frame,
     check_frame,
     check_whole,
-    flag_column,
-    flag_masks,
-    frame_of,
     is_number_column,
     label_of,
     numbers,
-    result_columns,
 )
-from mch_indicators._adapters._pandas._compute import (
-    compute_long,
-    compute_rows,
-    indicator_columns,
-    unit_rows,
-    wide_layout,
-)
+from mch_indicators._adapters._pandas._compute import indicator_columns, unit_rows, wide_layout
 from mch_indicators._adapters._pandas._units import Duplicates, Totals
 from mch_indicators._adapters._pandas._wide import UnitRules
+from mch_indicators._adapters._sums import POOLED, UNITS, Sums, finish
 from mch_indicators._checks import attach, checks_of
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
-from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
-from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -47,17 +36,12 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
 
 __all__ = [
-    "POOLED",
-    "ROWS",
     "Missing",
     "canonical_ids",
-    "compute_sums",
-    "finish_sums",
     "group_sums",
     "left_out",
     "pool",
     "pool_keys",
-    "rolling_sums",
     "weighted",
     "widened",
 ]
@@ -135,40 +119,6 @@ def widened(frame: pd.DataFrame, counts: list[str]) -> pd.DataFrame:
     return frame.astype(narrow) if narrow else frame
 
 
-def rolling_sums(
-    sums: pd.DataFrame, keys: list[str], over: str, window: int, counts: list[str]
-) -> pd.DataFrame:
-    """Sums over ``window`` consecutive values of ``over`` within the other keys."""
-    others = [k for k in keys if k != over]
-    steps = numbers(sums, over, counts=False)
-    if np.any(np.isnan(steps)) or np.any(steps != np.round(steps)):
-        raise InvalidInputError(f"column {over!r} must hold whole numbers (years) to roll over")
-    ordered = sums.sort_values([*others, over], kind="stable").reset_index(drop=True)
-    group = ordered.groupby(others, sort=False, observed=True, dropna=False) if others else None
-    rolled = {}
-    for column in counts:
-        series = ordered[column]
-        # back to the rows by their index, not by position: pandas 2 orders the groups
-        # of a categorical key its own way (not by first appearance) even with sort=False
-        rolled[column] = (
-            group[column]
-            .rolling(window, min_periods=window)
-            .sum()
-            .droplevel(list(range(len(others))))
-            .reindex(ordered.index)
-            if group is not None
-            else series.rolling(window, min_periods=window).sum()
-        )
-    first = group[over].shift(window - 1) if group is not None else ordered[over].shift(window - 1)
-    complete = ((ordered[over] - first) == window - 1).to_numpy()  # False where first is NaN
-    out = ordered[keys].copy()
-    start = (ordered[over] - (window - 1)).astype("int64").astype(str)
-    out.insert(len(keys), "period", start + "–" + ordered[over].astype("int64").astype(str))
-    for column in counts:
-        out[column] = np.asarray(rolled[column], dtype=np.float64)
-    return as_frame(out[complete].reset_index(drop=True))
-
-
 def pool_keys(
     frame: pd.DataFrame,
     chosen: Indicator | None,
@@ -192,46 +142,7 @@ def pool_keys(
     return keys
 
 
-def _group_labels(sums: pd.DataFrame, num: str, den: str) -> pd.Index[Any]:
-    """Each pooled row's group key (a value, or a tuple of values), to name it in messages."""
-    module = pandas()
-    keys = [k for k in sums.columns if k not in {num, den}]
-    if not keys:
-        labels = module.Index(["all rows"] * len(sums))
-    elif len(keys) == 1:
-        labels = module.Index(sums[keys[0]])
-    else:
-        labels = module.MultiIndex.from_frame(sums[keys])
-    return cast("pd.Index[Any]", labels)
-
-
-def compute_sums(
-    sums: pd.DataFrame,
-    chosen: Indicator | None,
-    num: str,
-    den: str,
-    options: Options,
-    catalog: Catalog | None = None,
-) -> pd.DataFrame:
-    """The indicator on a table of sums: its key columns, then the result columns."""
-    x, n = sums[num].to_numpy(dtype=np.float64), sums[den].to_numpy(dtype=np.float64)
-    labels = _group_labels(sums, num, den)
-    if chosen is None:
-        columns = compute_long(sums["indicator"].tolist(), x, n, options, labels, catalog)
-    else:
-        result, owned = compute_rows(chosen, x, n, options, labels)
-        columns = result_columns(result, owned=owned)
-    front = [k for k in sums.columns if k not in {num, den, "indicator"}]
-    return frame_of(sums[front], columns, sums.index)
-
-
 Missing = Literal["propagate", "skip"]
-
-#: Hidden column: how many units (input rows) a row of counts stands for. Absent,
-#: every row is one unit; the dask and Spark adapters count them with the sums.
-ROWS = "__mch_rows__"
-#: Hidden column: how many of those units were summed (not left out); absent, all.
-POOLED = "__mch_pooled__"
 
 
 def _bounded(frame: pd.DataFrame, chosen: Indicator | None, catalog: Catalog | None) -> Any:
@@ -283,64 +194,17 @@ def left_out(
 
 
 def weighted(frame: pd.DataFrame, num: str, den: str, excluded: Any) -> pd.DataFrame:
-    """The frame with unit counts, and the counts of rows left out set to 0."""
-    rows = frame[ROWS].to_numpy(np.float64) if ROWS in frame.columns else np.ones(len(frame))
-    if excluded is None or not excluded.any():
-        return as_frame(frame.assign(**{ROWS: rows, POOLED: rows}))
-    kept = ~excluded
+    """The rows with a mark of 1 if summed (:data:`POOLED`), and 0 counts where left out."""
+    kept = np.ones(len(frame), dtype=bool) if excluded is None else ~excluded
     return as_frame(
         frame.assign(
             **{
                 num: np.where(kept, numbers(frame, num), 0.0),
                 den: np.where(kept, numbers(frame, den), 0.0),
-                ROWS: rows,
-                POOLED: np.where(kept, rows, 0.0),
+                POOLED: kept.astype(np.float64),
             }
         )
     )
-
-
-def _with_coverage(out: pd.DataFrame, units: Any, pooled: Any) -> pd.DataFrame:
-    """``units`` and ``units_pooled`` columns; INCOMPLETE where some units were left out."""
-    flags = out["flags"]
-    short = pooled < units
-    if short.any():
-        masks = flag_masks(flags)  # the categorical's codes are the masks
-        masks[short] |= Flag.INCOMPLETE
-        flags = flag_column(masks)
-    return as_frame(
-        out.assign(flags=flags, units=units.astype(np.int64), units_pooled=pooled.astype(np.int64))
-    )
-
-
-def finish_sums(
-    sums: pd.DataFrame,
-    chosen: Indicator | None,
-    num: str,
-    den: str,
-    keys: list[str],
-    over: str | None,
-    window: int | None,
-    options: Options,
-    catalog: Catalog | None = None,
-) -> pd.DataFrame:
-    """Pooled rows from a table of sums by ``keys`` that holds :data:`ROWS` (and :data:`POOLED`).
-
-    Rolls the windows (``over``, ``window``), makes a group in which no unit was
-    summed missing rather than zero, computes the indicator and adds the coverage
-    columns. The pandas, dask and Spark adapters all finish here.
-    """
-    sums = as_frame(sums.astype({num: np.float64, den: np.float64}))  # a copy: never written back
-    if over is not None and window is not None:
-        counts = [c for c in (num, den, ROWS, POOLED) if c in sums.columns]
-        sums = rolling_sums(sums, keys, over, window, counts)
-    units = sums[ROWS].to_numpy()
-    pooled = sums[POOLED].to_numpy() if POOLED in sums.columns else units
-    sums = as_frame(sums.drop(columns=[c for c in (ROWS, POOLED) if c in sums.columns]))
-    none = pooled == 0
-    if none.any():  # no unit reported: the group's counts are missing, not zero
-        sums.loc[none, [num, den]] = np.nan
-    return _with_coverage(compute_sums(sums, chosen, num, den, options, catalog), units, pooled)
 
 
 def pool(
@@ -492,12 +356,13 @@ def _pool_rows(
         from mch_indicators._adapters._pandas._wide import placed
 
         raise placed(error, frame) from None
-    if ROWS not in frame.columns and (excluded is None or not excluded.any()):
-        sums = group_sums(frame, keys, [num, den], sizes=ROWS)  # every row counts: no copy
+    if excluded is None or not excluded.any():
+        table = group_sums(frame, keys, [num, den], sizes=UNITS)  # every row counts: no copy
     else:
-        counts = [num, den, ROWS, POOLED]
-        sums = group_sums(weighted(frame, num, den, excluded), keys, counts)
-    return finish_sums(sums, chosen, num, den, keys, over, window, checked, catalog)
+        table = group_sums(weighted(frame, num, den, excluded), keys, [num, den, POOLED],
+                           sizes=UNITS)  # fmt: skip
+    sums = Sums.from_table(table, keys, num, den)
+    return finish(sums, chosen, checked, catalog, over=over, window=window)
 
 
 def whole_counts(

@@ -94,7 +94,10 @@ def trend(
         ``dispersion``, ``arr``, ``arr_lower``, ``arr_upper`` (annual rate of
         reduction, continuous form), ``change``, ``assessment``, ``reason``;
         with a target, ``target_year``, ``projected``, ``projected_lower``,
-        ``projected_upper``, ``target_status``, ``target_clear``.
+        ``projected_upper`` (the line at the target's year and the line's
+        interval), ``prediction_lower``, ``prediction_upper`` (the range the rate
+        *observed* that year will fall in, with ``prediction_denominator``
+        births: each area's latest year's), ``target_status``, ``target_clear``.
 
     Raises
     ------
@@ -162,6 +165,9 @@ def _add_target(
     out["projected"] = assessed.value
     out["projected_lower"] = assessed.lower
     out["projected_upper"] = assessed.upper
+    out["prediction_lower"] = assessed.prediction_lower
+    out["prediction_upper"] = assessed.prediction_upper
+    out["prediction_denominator"] = assessed.prediction_denominator
     out["target_status"] = assessed.status.astype(object)
     out["target_clear"] = assessed.clear
 
@@ -180,6 +186,7 @@ def trend_line(
     min_points: int = MIN_POINTS,
     last: int | None = None,
     lang: str = "en",
+    assumed_denominator: float | None = None,
 ) -> pd.DataFrame:
     """The fitted trend line of each area, year by year, with the interval of the line.
 
@@ -199,15 +206,22 @@ def trend_line(
     lang : {"en", "zh"}, default "en"
         Language of the column headers (``"zh"``: 年份, 拟合值...; for a table
         to show; the charts take the English one).
+    assumed_denominator : float, optional
+        The births (population...) of every year the area has no count for, for
+        the prediction interval; default: each area's denominator of its latest
+        year used.
 
     Returns
     -------
     pandas.DataFrame
         One row per area and year: the ``by`` columns, ``period``, ``fitted``,
         ``fitted_lower``, ``fitted_upper`` (in the indicator's unit; the
-        interval of the expected value on the line, :meth:`Trend.projection`)
-        and ``projected`` (True outside the years the area's fit used). Areas
-        whose trend cannot be calculated get NaN.
+        interval of the expected value on the line, :meth:`Trend.projection`),
+        ``prediction_lower``, ``prediction_upper`` (the range the rate *observed*
+        in that year falls in, given ``prediction_denominator``: the year's own
+        denominator where the area has one, else the assumed one;
+        :meth:`Trend.prediction`) and ``projected`` (True outside the years the
+        area's fit used). Areas whose trend cannot be calculated get NaN.
 
     Raises
     ------
@@ -226,6 +240,8 @@ def trend_line(
     10  2030    3.25          2.97          3.57
     >>> line.projected.tolist()[4:6]
     [False, True]
+    >>> line[["prediction_lower", "prediction_upper"]].round(2).iloc[-1].tolist()
+    [2.92, 3.61]
     """
     chosen = resolve(indicator)
     if to is not None and (isinstance(to, bool) or int(to) != to):
@@ -248,8 +264,31 @@ def trend_line(
     out["fitted"] = value.T.ravel()
     out["fitted_lower"] = lower.T.ravel()
     out["fitted_upper"] = upper.T.ravel()
+    births = _prediction_denominators(fit, grid, assumed_denominator)  # (areas, years)
+    _, low, high = fit.fitted.prediction(grid[:, None], births.T)
+    out["prediction_lower"] = low.T.ravel()
+    out["prediction_upper"] = high.T.ravel()
+    out["prediction_denominator"] = births.ravel()
     out["projected"] = ((grid[None, :] < start[:, None]) | (grid[None, :] > end[:, None])).ravel()
     return attach(in_language(out, lang), fit.checks)
+
+
+def _prediction_denominators(fit: _Fitted, grid: Any, assumed: float | None) -> Any:
+    """Each area's denominator in each year of ``grid``: its own, else the assumed one."""
+    if assumed is None:
+        base = np.asarray(fit.fitted.last_denominator, dtype=np.float64)
+    elif isinstance(assumed, bool) or not 0 < float(assumed) < np.inf:
+        raise InvalidInputError(f"assumed_denominator must be above 0, got {assumed!r}")
+    else:
+        base = np.full(len(fit.labels), float(assumed))
+    own = np.full((len(fit.labels), grid.size), np.nan)
+    column = np.searchsorted(fit.years, grid)
+    observed = (column < fit.years.size) & (
+        fit.years[np.minimum(column, fit.years.size - 1)] == grid
+    )
+    counted = np.isfinite(fit.x) & np.isfinite(fit.n) & (fit.n > 0)
+    own[:, observed] = np.where(counted, fit.n, np.nan)[:, column[observed]]
+    return np.where(np.isfinite(own), own, base[:, None])
 
 
 @dataclass(frozen=True, slots=True)

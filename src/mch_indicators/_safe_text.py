@@ -1,0 +1,235 @@
+"""Text written to spreadsheets never runs: one module for every ``.xlsx`` and CSV writer.
+
+A spreadsheet program reads a cell that begins with ``=`` (and in a CSV also ``+``,
+``-``, ``@``, a tab or a carriage return) as a formula: an area label
+``=HYPERLINK("http://x","y")`` in an office's table would become a live link in its
+report, ``+cmd|' /C calc'!A0`` a command. Every writer of the package calls this
+module, and nothing else decides how text reaches a cell:
+
+* **.xlsx** (:func:`xlsx_text`, :func:`xlsx_row`, :func:`xlsx_rows`): every text is a string cell,
+  whatever it begins with (openpyxl would make ``=1+1`` a formula and ``#N/A`` an
+  error value); characters XML cannot hold (control characters, lone surrogates)
+  become U+FFFD, and a text longer than Excel's 32,767 characters is cut there with
+  ``…``. Numbers stay numbers.
+* **CSV** (:func:`csv_cell`, :func:`csv_rows`, :func:`csv_frame`): a text beginning
+  with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+  apostrophe, as OWASP's *CSV Injection* page recommends; the ``csv`` module quotes
+  separators and quotes. Numbers, and texts that are plain decimal numbers
+  (``-0.50``, ``+3``, ``1e-5``), are left alone: a negative number is a number.
+  A carriage return inside a text becomes a line feed, which every writer quotes
+  (a bare one, unquoted, would start a new row whose first cell is the rest).
+  ``escape=False`` is for a CSV read by a program, not opened in a spreadsheet.
+* **headers and footers** (:func:`header_footer_text`): ``&`` starts a code there
+  (``&P`` is the page number), so a file name's ``&`` is doubled.
+
+Standard library only; the writers hand their openpyxl cells and pandas frames in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+__all__ = [
+    "EXCEL_TEXT_LIMIT",
+    "TRIGGERS",
+    "csv_cell",
+    "csv_cells",
+    "csv_frame",
+    "csv_rows",
+    "header_footer_text",
+    "is_number_text",
+    "needs_escape",
+    "xlsx_row",
+    "xlsx_rows",
+    "xlsx_text",
+    "xlsx_value",
+]
+
+#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP).
+TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: The longest text an Excel cell holds.
+EXCEL_TEXT_LIMIT = 32_767
+#: Header and footer sections hold at most 255 characters, codes included.
+_HEADER_FOOTER_LIMIT = 255
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+# What XML 1.0 cannot carry: C0 controls other than tab, line feed and carriage
+# return; lone surrogates; U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_REPLACEMENT = "\ufffd"
+
+
+def is_number_text(text: str) -> bool:
+    """Whether ``text`` is a plain decimal number a spreadsheet reads as one.
+
+    Examples
+    --------
+    >>> [is_number_text(t) for t in ["-0.50", "+3", "1e-5", "-1+2", "-inf", "1,234"]]
+    [True, True, True, False, False, False]
+    """
+    return _NUMBER.fullmatch(text) is not None
+
+
+def needs_escape(text: str) -> bool:
+    """Whether a CSV cell holding ``text`` would be read as a formula.
+
+    Examples
+    --------
+    >>> needs_escape("=1+1"), needs_escape("@SUM(1)"), needs_escape("-12.5"), needs_escape("甲县")
+    (True, True, False, False)
+    """
+    return text[:1] in TRIGGERS and text != "" and not is_number_text(text)
+
+
+def csv_cell(value: Any, *, escape: bool = True) -> Any:
+    """A value as a CSV writer should receive it: formula text made plain text.
+
+    Only text changes, and a number whose written form a spreadsheet cannot read
+    as one (``-inf``); other numbers, booleans and ``None`` are returned as they are.
+
+    Examples
+    --------
+    >>> print(csv_cell('=HYPERLINK("http://x","y")'))
+    '=HYPERLINK("http://x","y")
+    >>> csv_cell("-12.5"), csv_cell(-3), csv_cell("+cmd", escape=False)
+    ('-12.5', -3, '+cmd')
+    """
+    if not escape:
+        return value
+    if isinstance(value, str):
+        text = "'" + value if needs_escape(value) else value
+        if "\r" in text:  # a bare carriage return ends a row where the writer would not quote it
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text
+    if isinstance(value, float) and value == float("-inf"):
+        return "'-inf"
+    return value
+
+
+def csv_cells(values: Iterable[Any], *, escape: bool = True) -> list[Any]:
+    """:func:`csv_cell` of each value."""
+    if not escape:
+        return list(values)
+    return [csv_cell(value) for value in values]
+
+
+def csv_rows(rows: Iterable[Sequence[Any]], *, escape: bool = True) -> Iterator[list[Any]]:
+    """Rows for :func:`csv.writer`, each cell through :func:`csv_cell`.
+
+    Examples
+    --------
+    >>> import csv, io
+    >>> out = io.StringIO()
+    >>> csv.writer(out).writerows(csv_rows([["@SUM(1)", -1.5, "-2"]]))
+    >>> out.getvalue().splitlines()
+    ["'@SUM(1),-1.5,-2"]
+    """
+    for row in rows:
+        yield csv_cells(row, escape=escape)
+
+
+def csv_frame(frame: Any, *, escape: bool = True) -> Any:
+    """A pandas DataFrame whose text cells and headers are safe for CSV (numbers untouched).
+
+    Only the columns that are not numeric are looked at, and only their cells
+    beginning with a trigger character are changed; ``frame`` itself is not.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"area": ["=1+1", "甲县"], "@x": [-1.5, 2.0]})
+    >>> csv_frame(frame).to_dict("list")
+    {'area': ["'=1+1", '甲县'], "'@x": [-1.5, 2.0]}
+    """
+    if not escape:
+        return frame
+    out = frame.copy()
+    names = list(out.columns)
+    if any(isinstance(name, str) and (needs_escape(name) or "\r" in name) for name in names):
+        out.columns = csv_cells(names)
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if column.dtype.kind in "biufc":
+            continue
+        values = column.tolist()
+        if any(isinstance(v, str) and (v[:1] in TRIGGERS or "\r" in v) for v in values):
+            out.isetitem(position, csv_cells(values))
+    return out
+
+
+def xlsx_value(value: Any) -> Any:
+    """A value as an ``.xlsx`` cell can hold it: text cleaned for XML and cut to Excel's limit.
+
+    Examples
+    --------
+    >>> xlsx_value("a" + chr(1) + "b") == "a" + chr(0xFFFD) + "b", xlsx_value(3)
+    (True, 3)
+    >>> len(xlsx_value("x" * 40_000))
+    32767
+    """
+    if not isinstance(value, str):
+        return value
+    text = _NOT_XML.sub(_REPLACEMENT, value)
+    if len(text) > EXCEL_TEXT_LIMIT:
+        text = text[: EXCEL_TEXT_LIMIT - 1] + "…"
+    return text
+
+
+def xlsx_text(cell: Any, value: Any) -> None:
+    """Put ``value`` in an openpyxl ``cell``; text always as a string cell, never a formula.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> cell = Workbook().active["A1"]
+    >>> xlsx_text(cell, "=1+1")
+    >>> cell.value, cell.data_type
+    ('=1+1', 's')
+    """
+    cleaned = xlsx_value(value)
+    cell.value = cleaned
+    if isinstance(cleaned, str):
+        cell.data_type = "s"
+
+
+def xlsx_row(sheet: Any, number: int, values: Sequence[Any]) -> None:
+    """Write ``values`` into row ``number`` of an openpyxl worksheet, text as string cells.
+
+    ``None`` leaves its cell empty.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> sheet = Workbook().active
+    >>> xlsx_row(sheet, 1, ["=1+1", 2.5, None, "#N/A"])
+    >>> [(c.value, c.data_type) for c in sheet[1]]
+    [('=1+1', 's'), (2.5, 'n'), (None, 'n'), ('#N/A', 's')]
+    """
+    for position, value in enumerate(values, start=1):
+        if value is not None:
+            xlsx_text(sheet.cell(row=number, column=position), value)
+
+
+def xlsx_rows(sheet: Any, rows: Iterable[Sequence[Any]], start: int = 1) -> int:
+    """Write ``rows`` from row ``start`` on (:func:`xlsx_row`); the next free row's number."""
+    number = start
+    for row in rows:
+        xlsx_row(sheet, number, row)
+        number += 1
+    return number
+
+
+def header_footer_text(text: str) -> str:
+    """Text for a page header or footer: ``&`` doubled, cleaned, within 255 characters.
+
+    Examples
+    --------
+    >>> header_footer_text("R&D 报表.xlsx")
+    'R&&D 报表.xlsx'
+    """
+    cleaned = _NOT_XML.sub(_REPLACEMENT, text).replace("&", "&&")
+    if len(cleaned) > _HEADER_FOOTER_LIMIT // 3:
+        cleaned = cleaned[: _HEADER_FOOTER_LIMIT // 3 - 1].rstrip("&") + "…"
+    return cleaned

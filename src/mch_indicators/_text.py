@@ -1,0 +1,255 @@
+"""Folding text for comparison: the one normaliser of names, column headers and codes.
+
+Offices write the same word many ways: ``活产数``, ``活產數`` (traditional characters),
+``活产数（人）`` (full-width brackets), ``"两癌"检查人数`` (quotes), `` Live `` (case and
+spaces). :func:`fold` brings every spelling to one form:
+
+- Unicode NFKC: full-width letters, digits and brackets to their usual forms
+  (``１０万`` -> ``10万``, ``（`` -> ``(``), compatibility ideographs to unified ones;
+- case folded (``LIVE`` -> ``live``);
+- traditional and variant Chinese characters to simplified ones, by the table
+  ``definitions/hanzi.toml`` (validated when it loads);
+- quotation marks, brackets and separators dropped or read as spaces, and spaces
+  stripped, collapsed or removed, as the caller's context needs.
+
+The catalog's look-up keys (:func:`fold_key`), the column-header matcher
+(``_headers.fold_header``) and the codes of registers (:func:`fold_code`,
+:func:`code_forms`) all call :func:`fold`: one implementation. Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import product
+from math import prod
+from typing import Literal
+
+from mch_indicators._errors import DefinitionError
+
+__all__ = [
+    "DASHES",
+    "ENGINE_SPACES",
+    "MARKS",
+    "code_forms",
+    "fold",
+    "fold_code",
+    "fold_key",
+    "to_simplified",
+    "traditional_forms",
+]
+
+#: Quotation marks and brackets, after NFKC: they never change what a name means
+#: (``"两癌"检查覆盖率`` is ``两癌检查覆盖率``, ``《纲要》`` is ``纲要``).
+MARKS = "\"'`“”‘’„‟«»‹›「」『』《》〈〉()[]{}【】〔〕〖〗〘〙"
+#: Dashes and tildes written between the ends of a range (``0-6岁``, ``0～6岁``, ``0—6岁``).
+DASHES = "-~‐‑‒–—―〜"
+#: The spaces an engine strips from a register's codes (``code_forms`` pairs with it).
+ENGINE_SPACES = " \t\r\n\f\v\u00a0\u3000"
+
+Spaces = Literal["strip", "collapse", "remove"]
+
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+_SINGLE = re.compile(f"^[{_CJK}]$")
+_WHITESPACE = re.compile(r"\s+")
+# a space between two characters of which one is Chinese: Chinese is written without spaces
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) | (?=[{_CJK}])")
+#: at most this many spellings of one code are enumerated (see code_forms)
+_MAX_FORMS = 256
+
+
+def _table_text() -> str:
+    return resources.files("mch_indicators.definitions").joinpath("hanzi.toml").read_text("utf-8")
+
+
+def _validated(data: dict[str, object]) -> dict[str, str]:
+    """Simplified character -> its traditional forms, checked; DefinitionError otherwise."""
+    table = data.get("simplified")
+    if not isinstance(table, dict) or not table:
+        raise DefinitionError("hanzi.toml: expected a [simplified] table of characters")
+    seen: dict[str, str] = {}
+    for simple, forms in table.items():
+        where = f"hanzi.toml, {simple!r}"
+        if not _SINGLE.match(simple):
+            raise DefinitionError(f"{where}: a key is one Chinese character")
+        if not isinstance(forms, str) or not forms or not all(_SINGLE.match(f) for f in forms):
+            raise DefinitionError(f"{where}: the value is a string of Chinese characters")
+        for form in forms:
+            if form == simple:
+                raise DefinitionError(f"{where}: lists itself as its traditional form")
+            if form in table:
+                raise DefinitionError(f"{where}: {form!r} is itself a simplified key (a chain)")
+            if form in seen:
+                raise DefinitionError(f"{where}: {form!r} is also listed under {seen[form]!r}")
+            seen[form] = simple
+    return {simple: str(forms) for simple, forms in table.items()}
+
+
+@cache
+def _tables() -> tuple[dict[int, str], dict[str, str]]:
+    """The translation table (traditional -> simplified) and its inverse, loaded once."""
+    try:
+        data = tomllib.loads(_table_text())
+    except tomllib.TOMLDecodeError as error:
+        raise DefinitionError(f"hanzi.toml: not valid TOML ({error})") from None
+    forms = _validated(data)
+    translate = {ord(form): simple for simple, chars in forms.items() for form in chars}
+    return translate, forms
+
+
+def to_simplified(text: str) -> str:
+    """``text`` with traditional and variant characters replaced by simplified ones.
+
+    Examples
+    --------
+    >>> to_simplified("孕產婦死亡率")
+    '孕产妇死亡率'
+    """
+    return text.translate(_tables()[0])
+
+
+def traditional_forms(character: str) -> str:
+    """The traditional forms the table folds to ``character`` (empty when there are none).
+
+    Examples
+    --------
+    >>> traditional_forms("产")
+    '產産'
+    """
+    return _tables()[1].get(character, "")
+
+
+def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool = False) -> str:
+    """The form in which two spellings of ``text`` compare equal.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+    spaces : {"collapse", "strip", "remove"}, default "collapse"
+        ``collapse``: runs of spaces become one and spaces next to a Chinese character
+        go (``"5岁以下 儿童"`` is ``"5岁以下儿童"``); ``strip``: only surrounding spaces
+        go; ``remove``: every space goes.
+    drop : str, optional
+        Characters read as spaces (separators such as ``_`` or ``-``).
+    marks : bool, default False
+        Read quotation marks and brackets (:data:`MARKS`) as spaces too.
+
+    Examples
+    --------
+    >>> fold(" 活產數 ")
+    '活产数'
+    >>> fold("“两癌”检查覆盖率", marks=True)
+    '两癌检查覆盖率'
+    >>> fold("ＬＩＶＥ  Births")
+    'live births'
+    >>> fold("Live_Births", spaces="remove", drop="_")
+    'livebirths'
+    """
+    dropped = drop + MARKS if marks else drop
+    removing = spaces == "remove"
+    if text.isascii():  # the common case, fast: no width, script or composition to fold
+        folded = text.lower()
+        if dropped and not removing:
+            folded = folded.translate(_spaces_for(dropped))
+    else:
+        # NFKC, case fold, NFKC again (Unicode's NFKC_Casefold: folding twice changes
+        # nothing), then traditional characters (and the dropped ones) in one pass
+        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+        folded = folded.translate(_translation("" if removing else dropped))
+    if removing:
+        folded = _remover(dropped).sub("", folded)
+    elif spaces == "strip":
+        folded = folded.strip()
+    else:
+        folded = _CJK_SPACE.sub("", _WHITESPACE.sub(" ", folded).strip())
+    # a removed space may leave a letter beside a combining mark: compose them
+    return folded if folded.isascii() else unicodedata.normalize("NFC", folded)
+
+
+@lru_cache(maxsize=16)
+def _spaces_for(characters: str) -> dict[int, str]:
+    return dict.fromkeys(map(ord, characters), " ")
+
+
+@lru_cache(maxsize=16)
+def _remover(dropped: str) -> re.Pattern[str]:
+    """Spaces and the ``dropped`` characters, in runs: what ``spaces="remove"`` deletes."""
+    return re.compile(f"[\\s{re.escape(dropped)}]+")
+
+
+@lru_cache(maxsize=16)
+def _translation(dropped: str) -> dict[int, str]:
+    """Traditional -> simplified, and ``dropped`` -> space, as one translation table."""
+    return {**_tables()[0], **_spaces_for(dropped)}
+
+
+def fold_key(text: str) -> str:
+    """A catalog look-up key: case, width, script, quotes, brackets and separators folded.
+
+    Examples
+    --------
+    >>> fold_key(" Infant-Mortality_rate ")
+    'infant mortality rate'
+    >>> fold_key('"两癌"检查覆盖率') == fold_key("两癌检查覆盖率")
+    True
+    >>> fold_key("0-6岁儿童") == fold_key("0～6岁儿童")
+    True
+    """
+    return fold(text, spaces="collapse", drop="_" + DASHES, marks=True)
+
+
+def fold_code(code: object) -> str:
+    """A register's code as compared: case, width and script folded, surrounding spaces gone.
+
+    Examples
+    --------
+    >>> sorted({fold_code(c) for c in ("Live", "LIVE", " 活产 ", "活產")})
+    ['live', '活产']
+    """
+    return fold(str(code), spaces="strip")
+
+
+def _wide(character: str) -> str:
+    """The full-width form of a printable ASCII character or a space; others as they are."""
+    if character == " ":
+        return "\u3000"
+    if "!" <= character <= "~":
+        return chr(ord(character) + 0xFEE0)
+    return character
+
+
+def _alternatives(character: str) -> str:
+    """The spellings of one folded character: itself, its traditional and full-width forms."""
+    wide = _wide(character)
+    return character + traditional_forms(character) + (wide if wide != character else "")
+
+
+@lru_cache(maxsize=4096)
+def code_forms(code: str | int | float) -> frozenset[str]:
+    """Every spelling of ``code`` that an engine sees after lower-casing and stripping spaces.
+
+    A register's text column is compared inside its engine (pandas, polars, DuckDB,
+    Spark), where NFKC and the character table are not available: the engine only
+    lower-cases and strips (:data:`ENGINE_SPACES`), and the column is tested for
+    membership in these forms. They are the combinations of each character's
+    simplified, traditional and full-width spellings; a code with more than 256 of
+    them (a long phrase) is given its simplified and traditional spellings, each in
+    half and full width. Whatever spelling is listed folds back to ``fold_code(code)``.
+
+    Examples
+    --------
+    >>> sorted(code_forms("活产"))
+    ['活产', '活產', '活産']
+    >>> "ｌｉｖｅ" in code_forms(" Live ")
+    True
+    """
+    folded = fold_code(code)
+    choices = [_alternatives(character) for character in folded]
+    if prod(len(choice) for choice in choices) <= _MAX_FORMS:
+        return frozenset("".join(chars) for chars in product(*choices))
+    scripts = (folded, "".join((traditional_forms(c) or c)[0] for c in folded))
+    return frozenset(form for text in scripts for form in (text, "".join(map(_wide, text))))

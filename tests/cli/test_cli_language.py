@@ -1,0 +1,177 @@
+"""The command line in the user's language: help, argparse's own words, progress, errors, demo."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shlex
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from mch_indicators._cli import main
+from mch_indicators._cli._words import lang_of_argv, wrap_display
+from mch_indicators._display import display_width
+
+
+def run(*args: str, env: dict[str, str] | None = None, monkeypatch=None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(list(args))
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_help_is_chinese_under_lang_zh_or_the_environment(monkeypatch):
+    status, out, _ = run("--lang", "zh", "--help")
+    assert status == 0 and out.startswith("用法：mch-indicators")
+    assert "选项" in out and "生成单位填报用的空白工作簿" in out and "显示本帮助并退出" in out
+    monkeypatch.setenv("MCH_INDICATORS_LANG", "zh")
+    status, out, _ = run("report", "--help")
+    assert "对照此规划的目标判断是否达标" in out and "--no-escape-formulas" in out
+    status, out, _ = run("report", "--help", "--lang", "en")  # the line wins
+    assert "usage: mch-indicators report" in out and "show this help message and exit" in out
+
+
+def test_chinese_help_is_wrapped_by_terminal_columns(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in ([], ["report"], ["compute"], ["template"]):
+        _, out, _ = run(*command, "--help", "--lang", "zh")
+        assert max(display_width(line) for line in out.splitlines()) <= 80, command
+
+
+def test_argparse_errors_are_chinese():
+    status, _, err = run("report", "--lang", "zh")
+    assert status == 2 and "mch-indicators report：错误：缺少必需的参数：TABLE" in err
+    status, _, err = run("list", "--format", "xml", "--lang", "zh")
+    assert status == 2 and "参数 --format：无效的取值：'xml'" in err
+    status, _, err = run("compute", "MMR", "-n", "1", "-d", "2", "-c", "九五", "--lang", "zh")
+    assert status == 2 and "“九五”不是 0.95 这样的数" in err
+    import argparse
+
+    assert argparse._("usage: ") == "usage: "  # argparse's own words are put back
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("show", "foo"), "没有与“foo”匹配的指标；运行 mch-indicators list 查看指标目录"),
+        (("show", "infant mortality"), "您要找的是否是：infant_mortality_rate"),
+        (("compute", "MMR", "-n", "1"), "compute 需要指标、--numerator 和 --denominator"),
+        (("report", "/nonexistent/本县.csv"), "/nonexistent/本县.csv：无法读取文件（文件不存在）"),
+        (("targets", "--plan", "sdg"), "未知的规划“sdg”；已有的规划："),
+        (("export", "--format", "xlsx"), "xlsx 是二进制格式"),
+    ],
+)
+def test_command_errors_are_one_chinese_line(args, message):
+    status, _, err = (
+        run(*args, "--lang", "zh") if args[0] != "export" else run("--lang", "zh", *args)
+    )
+    assert status == 1 and err.startswith("mch-indicators：错误：")
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_file_error_names_line_and_column_in_chinese(tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("indicator,numerator,denominator\nMMR,1,100\nMMR,abc,100\n", encoding="utf-8")
+    status, _, err = run("compute", "--file", str(path), "--lang", "zh")
+    assert status == 1 and f"{path} 第3行：列“numerator”：" in err
+    status, _, err = run("compute", "--file", str(path))
+    assert f"{path}:3: column 'numerator': 'abc' is not a number" in err
+
+
+def test_an_internal_error_is_reported_in_chinese(monkeypatch):
+    import mch_indicators._cli._commands as commands
+
+    def broken(args):
+        raise TypeError("boom")
+
+    monkeypatch.setattr(commands, "cmd_list", broken)
+    import mch_indicators._cli as cli
+
+    monkeypatch.setattr(cli, "cmd_list", broken)
+    status, _, err = run("list", "--lang", "zh")
+    assert status == 4 and "内部错误（TypeError：boom）；请报告此问题" in err
+
+
+def test_progress_of_a_report_is_chinese_and_names_unused_columns(tmp_path):
+    table = tmp_path / "本县.csv"
+    table.write_text("县区,年份,活产数,孕产妇死亡数,备注\n甲县,2024,1000,1,迟报\n乙县,2024,900,0,\n",
+                     encoding="utf-8")  # fmt: skip
+    out = tmp_path / "报表.xlsx"
+    status, text, err = run("report", str(table), "--out", str(out), "--plan",
+                            "healthy_china_2030", "--lang", "zh")  # fmt: skip
+    assert status == 0, err
+    assert text.splitlines() == [
+        "县区：2 行 × 1 项指标，2 个数值带标记",
+        "合计：1 行 × 1 项指标，1 个数值带标记",
+        "未识别的列（已列入“数据核查”表）：备注",
+        f"已写入 {out}",
+    ]
+    sheet = openpyxl.load_workbook(out)["同比、排名与达标"]
+    assert [c.value for c in sheet[2]][-1] == "达标情况"
+    assert sheet.oddFooter.left.text == "来源：本县.csv"
+
+
+def test_template_command(tmp_path):
+    out = tmp_path / "模板.xlsx"
+    status, text, _ = run("template", "--out", str(out), "--units", "城关镇，河口镇", "--year",
+                          "2024年", "2025", "--level", "township", "--lang", "zh")  # fmt: skip
+    assert status == 0 and text.startswith(f"已写入 {out}：待填 ") and "，4 行；" in text
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=3, values_only=True))
+    assert [r[:2] for r in rows[:4]] == [
+        ("城关镇", 2024), ("城关镇", 2025), ("河口镇", 2024), ("河口镇", 2025),
+    ]  # fmt: skip
+    status, _, err = run("template", "--out", str(out), "--year", "明年", "--lang", "zh")
+    assert status == 1 and "--year：“明年”不是年份" in err
+    status, _, err = run("template", "--out", str(out), "--set", "nope")
+    assert status == 1 and "unknown template set 'nope'" in err
+
+
+def test_the_demo_suggests_a_command_that_runs_on_a_file_that_exists():
+    status, text, _ = run("demo", "--lang", "zh")
+    assert status == 0
+    line = next(line for line in text.splitlines() if "mch-indicators report" in line)
+    path = shlex.split(line)[2]
+    assert Path(path).is_file() and Path(path).name == "example_office.xlsx"
+    assert "示例统计表位于" in text
+
+
+def test_demo_files_copies_the_examples_and_never_overwrites(tmp_path):
+    status, text, _ = run("demo", "--files", str(tmp_path), "--lang", "zh")
+    assert status == 0 and text.startswith("已将示例文件复制到此处：")
+    copied = sorted(p.name for p in tmp_path.iterdir())
+    assert copied == ["example_office.csv", "example_office.xlsx"]
+    (tmp_path / "example_office.csv").write_text("mine", encoding="utf-8")
+    status, text, _ = run("demo", "--files", str(tmp_path))
+    assert "example_office.csv exists already: not overwritten" in text
+    assert (tmp_path / "example_office.csv").read_text(encoding="utf-8") == "mine"
+    status, _, err = run("demo", "--files", str(tmp_path / "nowhere"), "--lang", "zh")
+    assert status == 1 and "无法读取文件" in err
+
+
+def test_language_is_read_before_parsing(monkeypatch):
+    assert lang_of_argv(["report", "--lang", "zh"]) == "zh"
+    assert lang_of_argv(["--lang=zh", "list"]) == "zh"
+    monkeypatch.setenv("MCH_INDICATORS_LANG", "fr")
+    assert lang_of_argv(["list"]) == "en"  # reported as an error when the command runs
+
+
+def test_wrapping_keeps_words_and_closing_punctuation():
+    lines = wrap_display("每个地区每年一行（未上报留空），填好后运行 mch-indicators report", 12)
+    assert all(display_width(line) <= 14 for line in lines)
+    assert not any(line.startswith(("，", "）", "。")) for line in lines)
+    assert "mch-indicators" in lines[-2] + lines[-1]
+
+
+def test_the_librarys_errors_with_a_chinese_reason_are_chinese(tmp_path):
+    from importlib import resources
+
+    example = resources.files("mch_indicators.datasets") / "example_office.csv"
+    status, _, err = run("report", str(example), "--plan", "nope", "--lang", "zh")
+    assert status == 1 and "未知的规划“nope”；已有的规划：" in err
+    status, _, err = run("report", str(example), "--plan", "nope")
+    assert status == 1 and "unknown plan 'nope'; known plans:" in err
+    status, _, err = run("template", "--out", str(tmp_path / "t.xlsx"), "--indicators", "TFR",
+                         "--lang", "zh")  # fmt: skip
+    assert status == 1 and "不由计数计算" in err
