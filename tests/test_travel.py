@@ -151,6 +151,7 @@ def _round_trip(obj: object) -> object:
     return obj
 
 
+@pytest.mark.slow
 def test_results_come_back_from_a_multiprocessing_pool():
     context = multiprocessing.get_context("spawn")
     with context.Pool(2) as pool:
@@ -158,6 +159,7 @@ def test_results_come_back_from_a_multiprocessing_pool():
     assert results == [_compute_in_worker(2), _compute_in_worker(30)]
 
 
+@pytest.mark.slow
 def test_objects_and_errors_cross_a_process_pool_executor():
     objects = _objects()
     errors = _errors()

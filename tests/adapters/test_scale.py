@@ -428,6 +428,7 @@ def test_dask_partitions_run_as_single_threaded_tasks(monkeypatch):
     assert seen and set(seen) == {1}
 
 
+@pytest.mark.slow
 def test_numba_kernels_are_loaded_from_the_disk_cache_by_a_new_process(tmp_path):
     pytest.importorskip("numba")
     script = textwrap.dedent(
@@ -453,6 +454,7 @@ def test_numba_kernels_are_loaded_from_the_disk_cache_by_a_new_process(tmp_path)
 # -- a distributed cluster ------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_distributed_local_cluster_with_processes():
     distributed = pytest.importorskip("distributed")
     frame = strata(rows=200, seed=5)

@@ -19,6 +19,9 @@ import pytest
 
 from contract import promise
 
+# subprocesses: run by the README's command, left out of CI's secondary runs
+pytestmark = pytest.mark.slow
+
 HEADER = "indicator,numerator,denominator\n"
 MINE = """[terms.caesareans_local]
 name = { en = "caesarean deliveries", zh = "剖宫产数" }

@@ -15,6 +15,9 @@ import pytest
 
 import mch_indicators.datasets as mch_datasets
 
+# subprocesses: run by the README's command, left out of CI's secondary runs
+pytestmark = pytest.mark.slow
+
 SCRIPT = Path(sys.executable).with_name("mch-indicators")
 
 
@@ -367,3 +370,25 @@ def test_report_in_one_step_from_workbook_and_gbk_csv(tmp_path):
     gbk = EXAMPLE.with_suffix(".csv")
     assert run("report", str(gbk), "--out", str(csv_out)).returncode == 0
     assert csv_out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_report_takes_the_total_and_duplicate_rules_and_says_them_in_chinese(tmp_path):
+    table = tmp_path / "乡镇.csv"
+    table.write_text(
+        "县区,年份,活产数,孕产妇死亡数\n甲县,2024,5200,1\n乙县,2024,4000,0\n乙县,2024,800,1\n"
+        "丙县,2024,3000,0\n合计,2024,13000,2\n",
+        encoding="gbk",
+    )
+    refused = run("report", str(table), "--lang", "zh")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "乙县 2024有两行：第3行和第4行" in refused.stderr
+    assert "--duplicates sum" in refused.stderr
+    summed = run("report", str(table), "--lang", "zh", "--duplicates", "sum")
+    assert summed.returncode == 0, summed.stderr
+    assert "县区：3 行" in summed.stdout  # 甲县, 乙县 (two rows summed), 丙县; 合计 is no unit
+    total = next(line for line in summed.stdout.splitlines() if "孕产妇死亡率" in line)
+    assert total.split()[2:4] == ["2", "13000"]
+    kept = run("report", str(table), "--lang", "zh", "--duplicates", "sum", "--totals", "keep")
+    assert "县区：4 行" in kept.stdout  # the total row counted as a unit, as asked
+    help_text = run("report", "--help", "--lang", "zh").stdout
+    assert "合计行" in help_text and "同一单位同一时期" in help_text

@@ -259,6 +259,10 @@ def _office_commands(commands: Any, lang: Lang) -> None:
     report.add_argument("file", metavar="TABLE", help=t("table_help"))
     report.add_argument("--out", "-o", metavar="REPORT", help=t("out_help"))
     report.add_argument("--plan", help=t("report_plan_help"))
+    report.add_argument("--totals", choices=["check", "drop", "keep"], default="check",
+                        help=t("totals_help"))  # fmt: skip
+    report.add_argument("--duplicates", choices=["error", "sum"], default="error",
+                        help=t("duplicates_help"))  # fmt: skip
     _reading(report, lang)
     _escaping(report, lang)
     _lang(report, lang)

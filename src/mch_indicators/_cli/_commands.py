@@ -373,6 +373,7 @@ def cmd_report(args: argparse.Namespace) -> str:
         raise CommandError(cli_text("no_rows", args.lang))
     sets = report(
         frame, args.out, lang=args.lang, catalog=catalog, plan=args.plan,
+        totals=args.totals, duplicates=args.duplicates,
         escape_formulas=args.escape_formulas, source_name=_file_name(args.file),
     )  # fmt: skip
     lines = []

@@ -37,7 +37,7 @@ import numpy.typing as npt
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
 from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._labels import fields
+from mch_indicators._labels import fields, label
 from mch_indicators._layout import Layout, is_subtotal_label, is_total_label, layout
 
 if TYPE_CHECKING:
@@ -324,16 +324,14 @@ def _duplicates(
     shown = " ".join(t[first] for t in texts if t[first])
     if duplicates == "error":
         rows = [label_of(frame.index, int(p)) for p in same[:2]]
-        named = (
-            f"rows {rows[0]!r} and {rows[1]!r}"
-            if rows[0] != rows[1]
-            else f"the rows at positions {int(same[0])} and {int(same[1])} (both labelled "
-            f"{rows[0]!r})"
-        )
+        if rows[0] != rows[1]:
+            key, where = "duplicate_rows", {"first": rows[0], "second": rows[1]}
+        else:  # rows named by one label: say where they stand instead
+            key, where = "duplicate_rows_at", {"label": rows[0], "first": int(same[0]),
+                                               "second": int(same[1])}  # fmt: skip
         raise InvalidInputError(
-            f"two rows for {shown}: {named}; one row per unit and period; "
-            "correct the table, or pass duplicates='sum' if the rows are parts to be added up "
-            "(the sum is then listed in the checks)",
+            label("messages", key, "en", unit=shown, **where),
+            reason_zh=label("messages", key, "zh", unit=shown, **where),
             row=rows[1],
         )
     return _summed(frame, counts, codes, repeated, texts)
