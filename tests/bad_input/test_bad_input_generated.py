@@ -9,10 +9,13 @@ broken programs. The property is one for all: a typed error (an
 
 from __future__ import annotations
 
+import io
 import json
 import tomllib
 import warnings
+import zipfile
 from collections.abc import Callable
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -33,6 +36,7 @@ from strategies import (
     json_values,
     label_strings,
     malformed_bytes,
+    mutated_bytes,
     mutated_documents,
     toml_document,
 )
@@ -175,6 +179,50 @@ def test_generated_data_value_sets_are_read_or_refused(tmp_path, document, dupli
                    "attributeOptionCombo"]  # fmt: skip
             assert not table.duplicated(key).any()
     answered(lambda: interop.compute_data_values(source, duplicates=duplicates))
+
+
+# -- office files ---------------------------------------------------------------------------
+
+OFFICE = resources.files("mch_indicators.datasets")
+OFFICE_CSV = b"".join(OFFICE.joinpath("example_office.csv").read_bytes().splitlines(True)[:6])
+OFFICE_XLSX = OFFICE.joinpath("example_office.xlsx").read_bytes()
+
+
+@st.composite
+def spoiled_workbooks(draw: st.DrawFn) -> bytes:
+    """The example workbook with bytes flipped, or one of its XML members spoiled inside a
+    zip that is still valid (so that the reader gets past the zip to the sheet's XML)."""
+    if draw(st.booleans()):
+        data = bytearray(OFFICE_XLSX)
+        for at in draw(st.lists(st.integers(0, len(data) - 1), min_size=1, max_size=4)):
+            data[at] = draw(st.integers(0, 255))
+        return bytes(data)
+    with zipfile.ZipFile(io.BytesIO(OFFICE_XLSX)) as book:
+        members = {name: book.read(name) for name in book.namelist()}
+    name = draw(st.sampled_from(sorted(n for n in members if n.endswith(".xml"))))
+    members[name] = draw(mutated_bytes(members[name][:4000]))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        for member, content in members.items():
+            book.writestr(member, content)
+    return out.getvalue()
+
+
+@promise("office-layouts", "text")
+@promise("hostile-workbooks", "text")
+@GENERATED
+@given(
+    st.one_of(
+        malformed_bytes(OFFICE_CSV).map(lambda b: ("office.csv", b)),
+        spoiled_workbooks().map(lambda b: ("office.xlsx", b)),
+    )
+)
+def test_spoiled_office_files_are_read_or_refused(tmp_path, document):
+    name, content = document
+    path = tmp_path / name
+    path.write_bytes(content)
+    table = answered(lambda: mch.read_table(path))
+    assert table is None or isinstance(table, pd.DataFrame)
 
 
 # -- engine frames --------------------------------------------------------------------------
