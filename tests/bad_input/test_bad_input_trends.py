@@ -132,6 +132,13 @@ def test_projections_stay_finite_and_positive_or_are_refused(value, rate, years,
         lambda: stats.arr_series([1, 2, 3], [1, 2, 3], axis=5),
         lambda: RELATIVE.evaluate([1.0, 2.0], baseline=[1.0, 2.0, 3.0]),
         lambda: RELATIVE.evaluate([1.0]),
+        lambda: stats.joinpoint([5, 6, 7, 8, 9], 100, range(5), interval="bootstrap"),
+        lambda: stats.joinpoint(
+            [5, 6, 7, 8, 9], 100, range(5), interval="empirical", resamples=50
+        ),
+        lambda: stats.joinpoint(
+            [5, 6, 7, 8, 9], 100, range(5), interval="empirical", resamples=150, confidence=0.99
+        ),  # too few for the level
     ],
 )
 def test_bad_arguments_are_typed_errors(call):
