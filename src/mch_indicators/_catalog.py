@@ -13,9 +13,7 @@ Your own files (:func:`load_definitions`) are validated whole, on load.
 from __future__ import annotations
 
 import difflib
-import json
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -23,19 +21,22 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from mch_indicators._cache import content_key, read_cached, write_cached
 from mch_indicators._deprecation import warn_renamed
+from mch_indicators._documents import read_document
 from mch_indicators._errors import (
     AmbiguousIndicatorError,
     DefinitionError,
+    InvalidInputError,
     UnknownIndicatorError,
 )
 from mch_indicators._hooks import catalog_frame, catalog_json
 from mch_indicators._model import Domain, Indicator, Kind, Term
 from mch_indicators._text import fold_key
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators._validate import quoted
 
 __all__ = ["Catalog", "builtin_catalog", "get", "load_definitions", "normalize_key", "search"]
 
@@ -442,8 +443,7 @@ class Catalog(Mapping[str, Indicator]):
         """
         if isinstance(key, Indicator):
             return key
-        if not isinstance(key, str):
-            raise TypeError(f"indicator key must be text, got {type(key).__name__}")
+        _check_text(key, "indicator key", "an id, name, alias or code such as 'MMR'")
         if key in self._indicators:
             return self._indicators[key]
         folded = normalize_key(key)
@@ -544,6 +544,11 @@ class Catalog(Mapping[str, Indicator]):
         >>> mch.catalog.search("新生儿死亡")[0].id
         'neonatal_mortality_rate'
         """
+        _check_text(query, "search query", "a few characters or words such as '死亡率'")
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
+            raise InvalidInputError(f"limit must be a whole number >= 0 or None, got {limit!r}")
         wanted = normalize_key(query)
         if not wanted:
             return []
@@ -574,6 +579,14 @@ class Catalog(Mapping[str, Indicator]):
             [*self.values(), *other.values()],
             {**self._terms, **other._terms},
             roots={**self._roots, **other._roots},
+        )
+
+
+def _check_text(value: object, what: str, example: str) -> None:
+    """Raise :class:`InvalidInputError` unless ``value`` is text (str), naming what it is."""
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"{what} must be text ({example}), got {type(value).__name__} {quoted(value)}"
         )
 
 
@@ -624,31 +637,15 @@ _JSON_FILE_KEYS = ("$schema", "schema_version", "generator", "fingerprints", "pl
 
 
 def _read(source: Traversable | Path) -> dict[str, Any]:
-    """A TOML file as a dict (UTF-8, with or without a byte-order mark)."""
-    try:
-        text = source.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DefinitionError(f"{source.name}: not UTF-8 text; save the file as UTF-8") from None
-    except OSError as error:
-        raise DefinitionError(f"{source}: cannot be read ({error.strerror})") from None
+    """A TOML or JSON definition file as a dict (UTF-8, with or without a byte-order mark)."""
+    data = read_document(source, DefinitionError)
     if source.name.lower().endswith(".json"):
-        return _read_json(text, source.name)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DefinitionError(f"{source.name}: not valid TOML ({error})") from None
-    except RecursionError:
-        raise DefinitionError(f"{source.name}: not valid TOML (nested too deeply)") from None
+        return _read_json(data, source.name)
+    return cast(dict[str, Any], data)
 
 
-def _read_json(text: str, name: str) -> dict[str, Any]:
+def _read_json(data: Any, name: str) -> dict[str, Any]:
     """A JSON definition file: the TOML layout, plus the keys an export writes around it."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DefinitionError(f"{name}: not valid JSON ({error})") from None
-    except RecursionError:
-        raise DefinitionError(f"{name}: not valid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise DefinitionError(f"{name}: a definition file is a JSON object, not a list or value")
     version = str(data.get("schema_version", "1"))
