@@ -134,7 +134,7 @@ def hand(table: Any) -> Any:
 @pytest.mark.parametrize("engine", ["duckdb", "parquet", "polars", "pandas"])
 def test_counts_equal_hand_written_sql_cell_for_cell(engine, table, hand, tmp_path):
     if engine == "duckdb":
-        data: Any = duckdb.connect().from_arrow(table)
+        data: Any = duckdb.from_arrow(table)
     elif engine == "parquet":
         import pyarrow.parquet as pq
 
@@ -165,7 +165,7 @@ def _quality(out: Any) -> Any:
 def test_native_paths_equal_the_narwhals_path_quality_included(table, period, monkeypatch):
     by = ["area", "year"]
     frames = {
-        "duckdb": duckdb.connect().from_arrow(table),
+        "duckdb": duckdb.from_arrow(table),
         "polars": pl.from_arrow(table).lazy(),
     }
     native = {
@@ -190,7 +190,7 @@ def test_native_paths_agree_on_generated_registers(records):
     terms = ["live_births", "neonatal_deaths", "stillbirths_28w"]
     reference = mch.count_records(frame, terms, by=["area"])
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
-    for data in (duckdb.connect().from_arrow(arrow), pl.from_arrow(arrow)):
+    for data in (duckdb.from_arrow(arrow), pl.from_arrow(arrow)):
         got = mch.count_records(data, terms, by=["area"])
         pd.testing.assert_frame_equal(
             _long_area(got), _long_area(reference), check_index_type=False, check_dtype=False
@@ -229,7 +229,7 @@ def _engines(frame: Any) -> dict[str, Any]:
         "pandas": frame,
         "polars": pl.from_pandas(text),
         "pyarrow": arrow,
-        "duckdb": duckdb.connect().from_arrow(arrow),
+        "duckdb": duckdb.from_arrow(arrow),
         "dask": dd.from_pandas(frame, npartitions=2),
     }
 

@@ -97,10 +97,11 @@ def load_frame(source: object) -> Any:
     if importlib.util.find_spec("duckdb") is not None:
         import duckdb
 
-        connection = duckdb.connect()
+        # the default connection: DuckDB before 1.5 closes a connection nobody holds,
+        # and the relation returned would die with it
         if suffix == ".csv":
-            return connection.read_csv(pattern)
-        return connection.read_parquet(pattern, hive_partitioning=path.is_dir())
+            return duckdb.read_csv(pattern)
+        return duckdb.read_parquet(pattern, hive_partitioning=path.is_dir())
     raise ImportError(
         "reading record files needs polars or DuckDB: pip install 'mch-indicators[records]'"
     )
