@@ -10,19 +10,12 @@ import pytest
 
 mpl = pytest.importorskip("matplotlib")
 mpl.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
 from plot_helpers import imr  # noqa: E402
 
 import mch_indicators as mch  # noqa: E402
 from mch_indicators import InvalidInputError  # noqa: E402
 from mch_indicators.plot import _fonts  # noqa: E402
 from mch_indicators.plot._style import FontSettings, font_settings  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def _latest() -> pd.DataFrame:
