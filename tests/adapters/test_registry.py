@@ -158,3 +158,11 @@ def test_results_are_those_of_the_backend_functions():
     assert np.array_equal(direct.value, mch.get("MMR").compute([1, 2], [900, 800]).value)
     pooled = mch.pool(COUNTS, "MMR", by="city")
     assert pooled["numerator"].tolist() == [3.0, 0.0]
+
+
+def test_a_class_from_a_packages_private_module_is_recognised():
+    # DuckDB 1.4 and 1.5 define DuckDBPyRelation in a module named `_duckdb`
+    relation = type("DuckDBPyRelation", (), {"__module__": "_duckdb"})()
+    backend = backend_for(relation)
+    assert backend is not None and backend.what == "a polars, pyarrow or DuckDB frame"
+    assert backend_for(type("Other", (), {"__module__": "_private_thing"})()) is None

@@ -23,6 +23,9 @@ def _frame(outcomes: list[Any]) -> Any:
     return pd.DataFrame([{**BASE, "outcome": outcome} for outcome in outcomes])
 
 
+CONNECTIONS: dict[str, Any] = {}
+
+
 def _engine(frame: Any, engine: str) -> Any:
     if engine == "pandas":
         return frame
@@ -32,7 +35,9 @@ def _engine(frame: Any, engine: str) -> Any:
         return pytest.importorskip("pyarrow").Table.from_pandas(frame, preserve_index=False)
     duckdb = pytest.importorskip("duckdb")
     table = pytest.importorskip("pyarrow").Table.from_pandas(frame, preserve_index=False)
-    return duckdb.connect().from_arrow(table)
+    # the connection must outlive the relation: DuckDB before 1.5 closes it when collected
+    connection = CONNECTIONS.setdefault("duckdb", duckdb.connect())
+    return connection.from_arrow(table)
 
 
 def _pandas(frame: Any) -> Any:

@@ -92,7 +92,8 @@ class Backend:
             kind = getattr(sys.modules.get(module_name), class_name, None)
             if isinstance(kind, type) and isinstance(data, kind):
                 return True
-        package = type(data).__module__.partition(".")[0]
+        # DuckDB 1.4 and 1.5 name the module of their classes `_duckdb`
+        package = type(data).__module__.partition(".")[0].lstrip("_")
         if package not in self.packages:
             return False
         return self.requires is None or importlib.util.find_spec(self.requires) is not None
