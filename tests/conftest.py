@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +20,10 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("dev", max_examples=100, deadline=None)
+
+# the parsed built-in catalog is cached on disk (mch_indicators._cache): in a folder of this
+# run, never in the user's own cache (subprocesses of the tests inherit it)
+os.environ.setdefault("MCH_INDICATORS_CACHE_DIR", tempfile.mkdtemp(prefix="mch-cache-"))
 settings.load_profile(
     "ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev")
 )

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import units
 
 V0 = {
@@ -99,8 +100,29 @@ def test_catalog_getitem_also_suggests():
 def test_get_accepts_an_indicator_and_refuses_non_text():
     mmr = mch.get("MMR")
     assert mch.get(mmr) is mmr
-    with pytest.raises(TypeError):
+    with pytest.raises(mch.InvalidInputError, match="indicator key must be text"):
         mch.get(3)  # type: ignore[arg-type]
+
+
+NOT_TEXT = [None, 1, 1.5, b"MMR", ["MMR"], {"id": "MMR"}, 10**5000]
+
+
+@promise("lookups", "text")
+@pytest.mark.parametrize("key", NOT_TEXT, ids=lambda key: type(key).__name__)
+def test_lookups_refuse_what_is_not_text_with_a_typed_error(key):
+    for call in (mch.get, mch.search, mch.catalog.get_indicator, mch.catalog.search):
+        with pytest.raises(mch.InvalidInputError, match="must be text") as caught:
+            call(key)
+        assert type(key).__name__ in str(caught.value)
+        assert len(str(caught.value)) < 200
+
+
+@promise("lookups", "text")
+@pytest.mark.parametrize("limit", [-1, 1.5, "3", True])
+def test_search_refuses_a_limit_that_is_not_a_count(limit):
+    with pytest.raises(mch.InvalidInputError, match="limit"):
+        mch.search("MMR", limit=limit)
+    assert len(mch.search("MMR", limit=0)) == 0
 
 
 def test_filter_by_domain_and_kind():

@@ -276,10 +276,7 @@ def _fused_and_reference(indicator, x, n, **options):
     from mch_indicators.stats import _kernels
 
     assert _kernels.fused_kernels() is not None
-    with (
-        mock.patch.object(_compute, "KERNEL_FROM", 0),
-        mock.patch.object(_compute, "TABLE_FROM", 0),
-    ):
+    with mock.patch.object(_compute, "KERNEL_FROM", 0):
         fused = indicator.compute(x, n, **options)
         with mock.patch.object(_compute, "fused_kernels", return_value=None):
             reference = indicator.compute(x, n, **options)
@@ -328,6 +325,34 @@ def test_poisson_table_kernel_is_identical_to_numpy(pairs, key, method, levels, 
         "reliability": mch.Reliability() if reliable else None,
     }
     _assert_identical(*_fused_and_reference(mch.get(key), x, n, **options))
+
+
+@settings(deadline=None, max_examples=60)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(0, 5000).map(float),
+            st.integers(0, 10**9).map(float),
+            st.floats(0, 10**7, allow_nan=False).map(lambda v: round(v, 1)),
+        ),
+        min_size=1,
+        max_size=600,
+    ),
+    st.sampled_from(["exact", "byar", "phe", "wald"]),
+    st.sampled_from([0.95, 0.5, 0.999999]),
+    st.booleans(),
+)
+def test_poisson_kernel_on_any_count_is_identical_to_numpy(counts, method, level, reliable):
+    """Counts beyond the table (the series, Byar's and Wald's formulas) and weighted ones."""
+    pytest.importorskip("numba")
+    x = np.array(counts)
+    n = np.full(x.size, 2.0e9)
+    options = {
+        "confidence": level,
+        "method": method,
+        "reliability": mch.Reliability() if reliable else None,
+    }
+    _assert_identical(*_fused_and_reference(mch.get("maternal_mortality_ratio"), x, n, **options))
 
 
 def test_fused_kernels_leave_bad_blocks_to_the_numpy_path():

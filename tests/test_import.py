@@ -33,9 +33,27 @@ def test_catalog_lookup_stays_light():
     assert loaded == {"pint": False, "scipy": False, "pandas": False, "matplotlib": False}
 
 
-def test_compute_loads_scipy_but_not_pint_or_pandas():
-    loaded = _modules_after("import mch_indicators as m; m.get('MMR').compute(2, 26954)")
-    assert loaded == {"pint": False, "scipy": True, "pandas": False, "matplotlib": False}
+def test_a_first_compute_loads_neither_scipy_nor_pint_nor_pandas():
+    """Exact Poisson limits of whole counts and Wilson limits need numpy alone."""
+    loaded = _modules_after(
+        "import mch_indicators as m; m.get('MMR').compute(2, 26954); "
+        "m.get('hospital_delivery_rate_cn').compute(980, 1000)"
+    )
+    assert loaded == {"pint": False, "scipy": False, "pandas": False, "matplotlib": False}
+
+
+def test_get_imports_no_adapter():
+    """A lookup loads the catalog and the model, not the pandas, dask or Spark adapters."""
+    script = (
+        "import sys, mch_indicators as m; m.get('MMR'); m.search('anc'); "
+        "print(sorted(n for n in sys.modules if n.startswith('mch_indicators.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = out.stdout.strip()
+    for module in ("_adapters._pandas", "_adapters._dask", "_adapters._spark", "_api", "_io"):
+        assert f"mch_indicators.{module}'" not in loaded, module
 
 
 def test_notebook_display_loads_neither_pandas_nor_matplotlib():

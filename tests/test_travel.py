@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import stats
 
 TIMEOUT = 60  # seconds; a pool that hangs fails instead of blocking the suite
@@ -104,6 +105,7 @@ def _same_field(a: object, b: object) -> bool:
     return x.shape == y.shape and bool(np.array_equal(x, y, equal_nan=numeric))
 
 
+@promise("travel", "arrays", "text")
 @pytest.mark.parametrize("name", list(_objects()))
 def test_public_objects_pickle_and_deep_copy(name):
     original = _objects()[name]

@@ -75,16 +75,14 @@ if TYPE_CHECKING:
         decompose,
         dsr,
         funnel,
-        get,
         isr,
         joinpoint,
         pool,
-        search,
         smooth,
         trend,
         trend_line,
     )
-    from mch_indicators._catalog import Catalog, load_definitions
+    from mch_indicators._catalog import Catalog, get, load_definitions, search
     from mch_indicators._checks import checks
     from mch_indicators._io import read_table
     from mch_indicators._io._bounds import ReadLimits
@@ -209,12 +207,12 @@ __all__ = [
 _LAZY = {
     **dict.fromkeys(
         [
-            *("compare", "compute", "dsr", "funnel", "get", "isr", "pool", "search", "trend"),
+            *("compare", "compute", "dsr", "funnel", "isr", "pool", "trend"),
             *("decompose", "joinpoint", "smooth", "trend_line"),
         ],
         "_api",
     ),
-    **dict.fromkeys(["Catalog", "load_definitions"], "_catalog"),
+    **dict.fromkeys(["Catalog", "get", "load_definitions", "search"], "_catalog"),
     "read_table": "_io",
     "checks": "_checks",
     "ReadLimits": "_io._bounds",

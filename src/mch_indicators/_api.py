@@ -41,6 +41,7 @@ from mch_indicators._adapters._pandas import smooth as frame_smooth
 from mch_indicators._adapters._pandas import trend as frame_trend
 from mch_indicators._adapters._pandas import trend_line as frame_trend_line
 from mch_indicators._adapters._registry import BACKENDS, Backend, backend_for, takers
+from mch_indicators._catalog import get, search  # here for the names; they live with the catalog
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions
 
@@ -184,56 +185,6 @@ def _table_function(
 def _compute_function(reference: Callable[Concatenate[Any, P], Any]) -> ComputeFunction[P]:
     function: ComputeFunction[P] = _dispatched(reference)
     return function
-
-
-def _builtin() -> Catalog:
-    from mch_indicators._catalog import builtin_catalog
-
-    return builtin_catalog()
-
-
-def get(key: str | Indicator) -> Indicator:
-    """Find a built-in indicator by id, alias, English or Chinese name, or code.
-
-    Parameters
-    ----------
-    key : str
-        ``"maternal_mortality_ratio"``, ``"MMR"``, ``"孕产妇死亡率"``,
-        ``"SDG 3.1.1"``... Case, width and ``_``/``-``/space are ignored.
-
-    Raises
-    ------
-    UnknownIndicatorError
-        A ``KeyError`` whose message suggests the closest indicators.
-
-    Examples
-    --------
-    >>> import mch_indicators as mch
-    >>> mch.get("孕产妇死亡率").id
-    'maternal_mortality_ratio'
-    >>> try:
-    ...     mch.get("infant mortality")
-    ... except KeyError as error:
-    ...     print(error.suggestions[0])
-    infant_mortality_rate
-    """
-    return _builtin().get_indicator(key)
-
-
-def search(query: str, limit: int | None = 10) -> list[Indicator]:
-    """Built-in indicators matching ``query`` in English or Chinese, best first.
-
-    See :meth:`Catalog.search` for how matches are ranked.
-
-    Examples
-    --------
-    >>> import mch_indicators as mch
-    >>> [i.id for i in mch.search("stillbirth", limit=3)]
-    ['stillbirth_rate', 'stillbirth_rate_22w', 'stillbirth_rate_24w']
-    >>> mch.search("早孕")[0].id
-    'early_pregnancy_registration_rate_cn'
-    """
-    return _builtin().search(query, limit)
 
 
 @_compute_function

@@ -2,36 +2,43 @@
 
 The built-in catalog lives in ``definitions/catalog/*.toml``: ``terms.toml``
 holds the terms, every other file a list of ``[[indicator]]`` tables grouped by
-domain. Files are read with :mod:`tomllib` (no code is ever evaluated),
-validated by the pydantic models once, on first use, and cached.
+domain. Files are read with :mod:`tomllib` (no code is ever evaluated); the
+parsed files are cached on disk by a hash of their content
+(:mod:`mch_indicators._cache`). The catalog is indexed by the keys of its
+tables (ids, names, aliases, codes, families) without validating them, and each
+definition is validated by the pydantic models the first time it is asked for.
+Your own files (:func:`load_definitions`) are validated whole, on load.
 """
 
 from __future__ import annotations
 
 import difflib
-import json
 import re
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
+from mch_indicators._cache import content_key, read_cached, write_cached
 from mch_indicators._deprecation import warn_renamed
+from mch_indicators._documents import read_document
 from mch_indicators._errors import (
     AmbiguousIndicatorError,
     DefinitionError,
+    InvalidInputError,
     UnknownIndicatorError,
 )
 from mch_indicators._hooks import catalog_frame, catalog_json
 from mch_indicators._model import Domain, Indicator, Kind, Term
 from mch_indicators._text import fold_key
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators._validate import quoted
 
-__all__ = ["Catalog", "builtin_catalog", "load_definitions", "normalize_key"]
+__all__ = ["Catalog", "builtin_catalog", "get", "load_definitions", "normalize_key", "search"]
 
 
 def normalize_key(key: str) -> str:
@@ -51,8 +58,138 @@ def normalize_key(key: str) -> str:
     return fold_key(key)
 
 
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    """What the catalog's passes read of a definition: its id and every key it is found by.
+
+    Read from a validated :class:`Indicator` or, for the built-in catalog, from its
+    TOML table without validating it (:meth:`read`).
+    """
+
+    id: str
+    names: tuple[str, ...]  # the English and Chinese names and the aliases
+    ambiguous: tuple[str, ...]
+    codes: tuple[tuple[str, str], ...]
+    variant_of: str | None
+
+    @classmethod
+    def of(cls, indicator: Indicator) -> _Entry:
+        """The keys of a validated definition."""
+        names = (indicator.name.en, indicator.name.zh, *indicator.aliases)
+        codes = tuple(indicator.codes.items())
+        return cls(indicator.id, names, indicator.ambiguous_aliases, codes, indicator.variant_of)
+
+    @classmethod
+    def read(cls, body: Mapping[str, Any]) -> _Entry:
+        """The keys of a TOML table of the built-in catalog (KeyError/TypeError if malformed)."""
+        name = body["name"]
+        names = (name["en"], name["zh"], *body.get("aliases", ()))
+        codes = tuple(
+            (system, code.strip())
+            for system in _CODE_SYSTEMS
+            if isinstance(code := body.get("codes", {}).get(system), str) and code.strip()
+        )
+        texts = (body["id"], *names, *body.get("ambiguous_aliases", ()), *(c for _, c in codes))
+        if not all(isinstance(text, str) for text in texts):
+            raise TypeError("a name, alias or code is not text")
+        return cls(body["id"], names, tuple(body.get("ambiguous_aliases", ())), codes,
+                   body.get("variant_of"))  # fmt: skip
+
+    def name_keys(self) -> set[str]:
+        """The folded id, names and aliases."""
+        return {normalize_key(key) for key in (self.id, *self.names)}
+
+    def code_keys(self) -> set[str]:
+        """The folded codes, alone and after their system ("SDG 3.1.1")."""
+        keys = {key for system, code in self.codes for key in (code, f"{system} {code}")}
+        return {normalize_key(key) for key in keys}
+
+    def lookup_keys(self) -> set[str]:
+        """Every folded key: names, codes and ambiguous aliases."""
+        ambiguous = {normalize_key(phrase) for phrase in self.ambiguous}
+        return self.name_keys() | self.code_keys() | ambiguous
+
+
+#: The code systems of :class:`~mch_indicators.Codes`, in order.
+_CODE_SYSTEMS = ("sdg", "gho", "dhs", "dhis2")
+
+
+class _Definitions(Mapping[str, Indicator]):
+    """Indicators by id, each validated the first time it is asked for.
+
+    A definition is held as its TOML table (with the file it came from and the
+    terms it may name) until first access; then it is validated once and kept.
+    Membership, order and length need no validation.
+    """
+
+    def __init__(self) -> None:
+        self._done: dict[str, Indicator] = {}
+        self._raw: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._order: list[str] = []
+        self.terms: Mapping[str, Term] = {}
+
+    def add(self, indicator_id: str, indicator: Indicator | tuple[str, dict[str, Any]]) -> None:
+        """Add a validated indicator, or (origin, TOML table) to validate on access."""
+        if indicator_id in self._done or indicator_id in self._raw:
+            raise DefinitionError(f"indicator id {indicator_id!r} is defined twice")
+        self._order.append(indicator_id)
+        if isinstance(indicator, Indicator):
+            self._done[indicator_id] = indicator
+        else:
+            self._raw[indicator_id] = indicator
+
+    def __getitem__(self, key: str) -> Indicator:
+        found = self._done.get(key)
+        if found is None:
+            origin, body = self._raw[key]
+            found = _validate_indicator(body, origin, 0, self.terms)
+            self._done[key] = found  # once: later lookups find it here
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._done or key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+class _Terms(Mapping[str, Term]):
+    """Terms by id, each validated the first time it is asked for (see :class:`_Definitions`)."""
+
+    def __init__(self, raw: Mapping[str, tuple[str, Any]]) -> None:
+        self._raw = dict(raw)
+        self._done: dict[str, Term] = {}
+
+    def __getitem__(self, key: str) -> Term:
+        found = self._done.get(key)
+        if found is None:
+            origin, body = self._raw[key]
+            found = _validate_term(key, body, origin)
+            self._done[key] = found
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._raw
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 class Catalog(Mapping[str, Indicator]):
     """A read-only mapping of indicator id to :class:`Indicator`, with lookup.
+
+    The catalog is built in named passes over the definitions' keys
+    (:meth:`_build`): ids and terms, families, names, ambiguous names, codes. Each
+    pass raises :class:`DefinitionError` naming what clashes. The built-in catalog
+    reads those keys from its TOML tables and validates each definition the first
+    time it is asked for; a catalog of your own (:func:`load_definitions`, or this
+    constructor) is validated whole, on load.
 
     Examples
     --------
@@ -72,107 +209,159 @@ class Catalog(Mapping[str, Indicator]):
     ):
         # ``roots``: indicators outside this catalog that its variants may name
         # (the built-in catalog, for your own variants of built-in indicators).
-        self._roots: dict[str, Indicator] = dict(roots or {})
-        self._indicators: dict[str, Indicator] = {}
-        self._terms: dict[str, Term] = dict(terms or {})
-        self._keys: dict[str, str] = {}
+        definitions = _Definitions()
+        known: dict[str, Term] = dict(terms or {})
+        entries = []
         for indicator in indicators:
-            if indicator.id in self._indicators:
-                raise DefinitionError(f"indicator id {indicator.id!r} is defined twice")
-            self._indicators[indicator.id] = indicator
-            for term in (indicator.numerator, indicator.denominator):
-                known = self._terms.setdefault(term.id, term)
-                if known != term:
-                    raise DefinitionError(
-                        f"indicator {indicator.id!r}: term {term.id!r} differs from the term "
-                        "of the same id already defined; give it its own id"
-                    )
-        self._families: dict[str, list[str]] = {}
-        for indicator in self._indicators.values():
-            root = indicator.variant_of
+            definitions.add(indicator.id, indicator)
+            _add_terms(known, indicator)
+            entries.append(_Entry.of(indicator))
+        definitions.terms = known
+        self._build(definitions, known, entries, roots or {})
+
+    @classmethod
+    def _lazy(
+        cls,
+        documents: Sequence[tuple[str, Mapping[str, Any]]],
+        roots: Mapping[str, Indicator] | None = None,
+    ) -> Catalog:
+        """The catalog of TOML documents, each definition validated on first access.
+
+        The keys are read from the tables; a table whose keys cannot be read is
+        validated at once, so that its error names the file and the field.
+        """
+        terms = _Terms({
+            term_id: (origin, body)
+            for origin, data in documents
+            for term_id, body in _table(data.get("terms", {}), f"{origin}, terms").items()
+        })  # fmt: skip
+        definitions = _Definitions()
+        definitions.terms = terms
+        entries = []
+        for origin, data in documents:
+            _check_top_level(data, origin)
+            bodies = _tables(data.get("indicator", []), f"{origin}, indicator")
+            for position, body in enumerate(bodies, start=1):
+                try:
+                    entry = _Entry.read(body)
+                except (KeyError, TypeError, AttributeError):
+                    entry = _Entry.of(_validate_indicator(body, origin, position, terms))
+                definitions.add(entry.id, (origin, body))
+                entries.append(entry)
+        catalog = cls.__new__(cls)
+        catalog._build(definitions, terms, entries, roots or {})
+        return catalog
+
+    def _build(
+        self,
+        definitions: _Definitions,
+        terms: Mapping[str, Term],
+        entries: list[_Entry],
+        roots: Mapping[str, Indicator],
+    ) -> None:
+        """The passes, in order: families, names, ambiguous names, codes."""
+        self._roots: dict[str, Indicator] = dict(roots)
+        self._indicators = definitions
+        self._terms: Mapping[str, Term] = terms
+        self._entries: dict[str, _Entry] = {entry.id: entry for entry in entries}
+        self._families = self._link_families()
+        self._keys: dict[str, str] = self._index_names()
+        self._ambiguous = self._index_ambiguous()
+        self._shared = self._index_codes()
+
+    def _link_families(self) -> dict[str, list[str]]:
+        """Each root's id with its variants': a variant names a root, never another variant."""
+        families: dict[str, list[str]] = {}
+        for entry in self._entries.values():
+            root = entry.variant_of
             if root is None:
-                self._families.setdefault(indicator.id, []).insert(0, indicator.id)
+                families.setdefault(entry.id, []).insert(0, entry.id)
                 continue
-            parent = self._indicators.get(root) or self._roots.get(root)
-            if parent is None:
+            parent = self._entries.get(root)
+            parent_root = parent.variant_of if parent else None
+            if parent is None and root in self._roots:
+                parent_root = self._roots[root].variant_of
+            elif parent is None:
                 raise DefinitionError(
-                    f"indicator {indicator.id!r} is a variant of unknown indicator {root!r}"
+                    f"indicator {entry.id!r} is a variant of unknown indicator {root!r}"
                 )
-            if parent.variant_of is not None:
+            if parent_root is not None:
                 raise DefinitionError(
-                    f"indicator {indicator.id!r} is a variant of {root!r}, itself a variant of "
-                    f"{parent.variant_of!r}; point at {parent.variant_of!r}"
+                    f"indicator {entry.id!r} is a variant of {root!r}, itself a variant of "
+                    f"{parent_root!r}; point at {parent_root!r}"
                 )
-            self._families.setdefault(root, []).append(indicator.id)
-        # Names and aliases are unique. A code may be shared by the members of one
-        # family (China's period ratio and UN IGME's probability are both "SDG 3.2.1"):
-        # it then finds the family's root. A code shared across families (SDG 3.b.1
-        # covers several vaccines) finds none and says which ids to use instead.
-        self._shared: dict[str, list[str]] = {}
-        for indicator in self._indicators.values():
-            for key in self._name_keys(indicator):
-                owner = self._keys.setdefault(key, indicator.id)
-                if owner != indicator.id:
+            families.setdefault(root, []).append(entry.id)
+        return families
+
+    def _index_names(self) -> dict[str, str]:
+        """Folded ids, names and aliases, each pointing at one indicator."""
+        keys: dict[str, str] = {}
+        for entry in self._entries.values():
+            for key in entry.name_keys():
+                owner = keys.setdefault(key, entry.id)
+                if owner != entry.id:
                     raise DefinitionError(
-                        f"lookup key {key!r} points at both {owner!r} and {indicator.id!r}"
+                        f"lookup key {key!r} points at both {owner!r} and {entry.id!r}"
                     )
-        # A phrase that names different indicators in different traditions ("maternal
-        # mortality rate": a ratio per live births in Chinese usage, a rate per
-        # woman-years in demography) finds none: every indicator that claims it is a
-        # candidate. It may not be a name or alias of any indicator.
-        self._ambiguous: dict[str, list[str]] = {}
+        return keys
+
+    def _index_ambiguous(self) -> dict[str, list[str]]:
+        """Phrases naming different indicators in different traditions, with every claimant.
+
+        A phrase such as "maternal mortality rate" (a ratio per live births in Chinese
+        usage, a rate per woman-years in demography) finds none: it may not also be a
+        name or alias of any indicator.
+        """
         named = {
-            normalize_key(key): indicator.id
-            for indicator in self._indicators.values()
-            for key in (indicator.name.en, indicator.name.zh, *indicator.aliases)
+            normalize_key(key): entry.id for entry in self._entries.values() for key in entry.names
         }
-        for indicator in self._indicators.values():
-            for phrase in indicator.ambiguous_aliases:
+        ambiguous: dict[str, list[str]] = {}
+        for entry in self._entries.values():
+            for phrase in entry.ambiguous:
                 key = normalize_key(phrase)
                 if key in named:
                     raise DefinitionError(
-                        f"{phrase!r} is an ambiguous alias of {indicator.id!r} but a name or "
+                        f"{phrase!r} is an ambiguous alias of {entry.id!r} but a name or "
                         f"alias of {named[key]!r}; list it as ambiguous there too, not as a name"
                     )
-                claimants = self._ambiguous.setdefault(key, [])
-                if indicator.id not in claimants:
-                    claimants.append(indicator.id)
-        roots_first = sorted(self._indicators.values(), key=lambda i: i.variant_of is not None)
-        for indicator in roots_first:
-            for key in self._code_keys(indicator) - self._name_keys(indicator):
-                if key in self._shared:
-                    self._shared[key].append(indicator.id)
+                claimants = ambiguous.setdefault(key, [])
+                if entry.id not in claimants:
+                    claimants.append(entry.id)
+        return ambiguous
+
+    def _index_codes(self) -> dict[str, list[str]]:
+        """Codes as keys; a code shared across families finds none (returned with its ids).
+
+        A code may be shared by the members of one family (China's period ratio and UN
+        IGME's probability are both "SDG 3.2.1"): it then finds the family's root. A
+        code shared across families (SDG 3.b.1 covers several vaccines) finds none and
+        says which ids to use instead.
+        """
+        shared: dict[str, list[str]] = {}
+        roots_first = sorted(self._entries.values(), key=lambda e: e.variant_of is not None)
+        for entry in roots_first:
+            for key in entry.code_keys() - entry.name_keys():
+                if key in shared:
+                    shared[key].append(entry.id)
                     continue
-                owner = self._keys.setdefault(key, indicator.id)
-                if owner == indicator.id:
+                owner = self._keys.setdefault(key, entry.id)
+                if owner == entry.id:
                     continue
-                if key in self._name_keys(self._indicators[owner]):
+                if key in self._entries[owner].name_keys():
                     raise DefinitionError(
-                        f"code {key!r} of {indicator.id!r} is a name or alias of {owner!r}"
+                        f"code {key!r} of {entry.id!r} is a name or alias of {owner!r}"
                     )
-                if self._family_of(owner) != self._family_of(indicator.id):
-                    self._shared[key] = [owner, indicator.id]
+                if self._family_of(owner) != self._family_of(entry.id):
+                    shared[key] = [owner, entry.id]
                     del self._keys[key]
+        return shared
 
     def _family_of(self, indicator_id: str) -> str:
-        return self._indicators[indicator_id].variant_of or indicator_id
+        return self._entries[indicator_id].variant_of or indicator_id
 
     @staticmethod
-    def _name_keys(indicator: Indicator) -> set[str]:
-        keys = {indicator.id, indicator.name.en, indicator.name.zh, *indicator.aliases}
-        return {normalize_key(key) for key in keys}
-
-    @staticmethod
-    def _code_keys(indicator: Indicator) -> set[str]:
-        keys: set[str] = set()
-        for system, code in indicator.codes.items():
-            keys.update({code, f"{system} {code}"})
-        return {normalize_key(key) for key in keys}
-
-    @classmethod
-    def _lookup_keys(cls, indicator: Indicator) -> set[str]:
-        ambiguous = {normalize_key(phrase) for phrase in indicator.ambiguous_aliases}
-        return cls._name_keys(indicator) | cls._code_keys(indicator) | ambiguous
+    def _lookup_keys(indicator: Indicator) -> set[str]:
+        return _Entry.of(indicator).lookup_keys()
 
     # -- Mapping -----------------------------------------------------------------------
 
@@ -187,6 +376,9 @@ class Catalog(Mapping[str, Indicator]):
 
     def __len__(self) -> int:
         return len(self._indicators)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._indicators  # no validation to answer
 
     def __repr__(self) -> str:
         return f"<Catalog of {len(self)} indicators>"
@@ -251,8 +443,7 @@ class Catalog(Mapping[str, Indicator]):
         """
         if isinstance(key, Indicator):
             return key
-        if not isinstance(key, str):
-            raise TypeError(f"indicator key must be text, got {type(key).__name__}")
+        _check_text(key, "indicator key", "an id, name, alias or code such as 'MMR'")
         if key in self._indicators:
             return self._indicators[key]
         folded = normalize_key(key)
@@ -353,6 +544,11 @@ class Catalog(Mapping[str, Indicator]):
         >>> mch.catalog.search("新生儿死亡")[0].id
         'neonatal_mortality_rate'
         """
+        _check_text(query, "search query", "a few characters or words such as '死亡率'")
+        if limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
+        ):
+            raise InvalidInputError(f"limit must be a whole number >= 0 or None, got {limit!r}")
         wanted = normalize_key(query)
         if not wanted:
             return []
@@ -383,6 +579,14 @@ class Catalog(Mapping[str, Indicator]):
             [*self.values(), *other.values()],
             {**self._terms, **other._terms},
             roots={**self._roots, **other._roots},
+        )
+
+
+def _check_text(value: object, what: str, example: str) -> None:
+    """Raise :class:`InvalidInputError` unless ``value`` is text (str), naming what it is."""
+    if not isinstance(value, str):
+        raise InvalidInputError(
+            f"{what} must be text ({example}), got {type(value).__name__} {quoted(value)}"
         )
 
 
@@ -433,31 +637,15 @@ _JSON_FILE_KEYS = ("$schema", "schema_version", "generator", "fingerprints", "pl
 
 
 def _read(source: Traversable | Path) -> dict[str, Any]:
-    """A TOML file as a dict (UTF-8, with or without a byte-order mark)."""
-    try:
-        text = source.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DefinitionError(f"{source.name}: not UTF-8 text; save the file as UTF-8") from None
-    except OSError as error:
-        raise DefinitionError(f"{source}: cannot be read ({error.strerror})") from None
+    """A TOML or JSON definition file as a dict (UTF-8, with or without a byte-order mark)."""
+    data = read_document(source, DefinitionError)
     if source.name.lower().endswith(".json"):
-        return _read_json(text, source.name)
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise DefinitionError(f"{source.name}: not valid TOML ({error})") from None
-    except RecursionError:
-        raise DefinitionError(f"{source.name}: not valid TOML (nested too deeply)") from None
+        return _read_json(data, source.name)
+    return cast(dict[str, Any], data)
 
 
-def _read_json(text: str, name: str) -> dict[str, Any]:
+def _read_json(data: Any, name: str) -> dict[str, Any]:
     """A JSON definition file: the TOML layout, plus the keys an export writes around it."""
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DefinitionError(f"{name}: not valid JSON ({error})") from None
-    except RecursionError:
-        raise DefinitionError(f"{name}: not valid JSON (nested too deeply)") from None
     if not isinstance(data, dict):
         raise DefinitionError(f"{name}: a definition file is a JSON object, not a list or value")
     version = str(data.get("schema_version", "1"))
@@ -484,40 +672,63 @@ def _tables(value: object, where: str) -> list[dict[str, Any]]:
     return [_table(item, f"{where} #{i}") for i, item in enumerate(value, start=1)]
 
 
+def _validate_term(term_id: str, body: object, origin: str) -> Term:
+    where = f"{origin}, term {term_id!r}"
+    return Term.model_validate({**_table(body, where), "id": term_id}, where=where)
+
+
 def _terms_from(data: Mapping[str, Any], origin: str) -> dict[str, Term]:
-    terms = {}
-    for term_id, body in _table(data.get("terms", {}), f"{origin}, terms").items():
-        where = f"{origin}, term {term_id!r}"
-        terms[term_id] = Term.model_validate({**_table(body, where), "id": term_id}, where=where)
-    return terms
+    bodies = _table(data.get("terms", {}), f"{origin}, terms")
+    return {term_id: _validate_term(term_id, body, origin) for term_id, body in bodies.items()}
 
 
-def _indicators_from(
-    data: Mapping[str, Any], origin: str, terms: Mapping[str, Term]
-) -> list[Indicator]:
+def _add_terms(known: dict[str, Term], indicator: Indicator) -> None:
+    """Add an indicator's terms to ``known``; a term id names one term."""
+    for term in (indicator.numerator, indicator.denominator):
+        if known.setdefault(term.id, term) != term:
+            raise DefinitionError(
+                f"indicator {indicator.id!r}: term {term.id!r} differs from the term "
+                "of the same id already defined; give it its own id"
+            )
+
+
+def _check_top_level(data: Mapping[str, Any], origin: str) -> None:
     unexpected = set(data) - {"indicator", "terms"}
     if unexpected:
         raise DefinitionError(
             f"{origin}: unexpected top-level keys {sorted(unexpected)}; "
             "use [terms.<id>] and [[indicator]] tables"
         )
-    indicators = []
+
+
+def _validate_indicator(
+    body: Mapping[str, Any], origin: str, position: int, terms: Mapping[str, Term]
+) -> Indicator:
+    """One ``[[indicator]]`` table, its term references resolved, validated."""
+    label = f"indicator {body.get('id')!r}" if "id" in body else f"indicator #{position}"
+    raw = dict(body)
+    for role in ("numerator", "denominator"):
+        reference = raw.get(role)
+        if isinstance(reference, str):
+            if reference not in terms:
+                close = difflib.get_close_matches(reference, list(terms), n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                raise DefinitionError(
+                    f"{origin}, {label}: {role} refers to unknown term {reference!r}{hint}"
+                )
+            raw[role] = terms[reference]
+    return Indicator.model_validate(raw, where=f"{origin}, {label}")
+
+
+def _indicators_from(
+    data: Mapping[str, Any], origin: str, terms: Mapping[str, Term]
+) -> list[Indicator]:
+    _check_top_level(data, origin)
     bodies = _tables(data.get("indicator", []), f"{origin}, indicator")
-    for position, body in enumerate(bodies, start=1):
-        label = f"indicator {body.get('id')!r}" if "id" in body else f"indicator #{position}"
-        raw = dict(body)
-        for role in ("numerator", "denominator"):
-            reference = raw.get(role)
-            if isinstance(reference, str):
-                if reference not in terms:
-                    close = difflib.get_close_matches(reference, list(terms), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
-                    raise DefinitionError(
-                        f"{origin}, {label}: {role} refers to unknown term {reference!r}{hint}"
-                    )
-                raw[role] = terms[reference]
-        indicators.append(Indicator.model_validate(raw, where=f"{origin}, {label}"))
-    return indicators
+    return [
+        _validate_indicator(body, origin, position, terms)
+        for position, body in enumerate(bodies, start=1)
+    ]
 
 
 def _load(
@@ -525,6 +736,7 @@ def _load(
     base_terms: Mapping[str, Term],
     roots: Mapping[str, Indicator] | None = None,
 ) -> Catalog:
+    """Your definition files, validated whole."""
     documents = [(source.name, _read(source)) for source in files]
     terms = dict(base_terms)
     for origin, data in documents:
@@ -535,19 +747,85 @@ def _load(
     return Catalog(indicators, terms, roots=roots)
 
 
-@cache
-def builtin_catalog() -> Catalog:
-    """The catalog shipped with the package (loaded and validated once)."""
+def _builtin_files() -> list[Traversable]:
+    """The built-in catalog's files, in catalog order (terms, then the domains in order)."""
     folder = resources.files("mch_indicators.definitions").joinpath("catalog")
-    order = ["terms", *(domain.value for domain in Domain)]  # catalog order = domain order
-    files = sorted(
+    order = ["terms", *(domain.value for domain in Domain)]
+    return sorted(
         (entry for entry in folder.iterdir() if entry.name.endswith(".toml")),
         key=lambda entry: (
             order.index(entry.name[:-5]) if entry.name[:-5] in order else len(order),
             entry.name,
         ),
     )
-    return _load(list(files), {})
+
+
+def builtin_documents() -> list[tuple[str, dict[str, Any]]]:
+    """The built-in catalog's files, parsed: from the cache when their content is unchanged.
+
+    Parsing the TOML costs more than everything else a first lookup does, so the
+    parsed documents are kept as JSON under :func:`~mch_indicators._cache.cache_folder`,
+    named by a hash of the files' names and bytes (and of this version). A missing,
+    unreadable or unwritable cache only means parsing again.
+    """
+    files = _builtin_files()
+    key = content_key("catalog", [(entry.name, entry.read_bytes()) for entry in files])
+    cached = read_cached(key)
+    if isinstance(cached, list):
+        return [(str(name), data) for name, data in cached]
+    documents = [(entry.name, _read(entry)) for entry in files]
+    write_cached(key, documents)
+    return documents
+
+
+@cache
+def builtin_catalog() -> Catalog:
+    """The catalog shipped with the package: indexed once, each definition validated on use."""
+    return Catalog._lazy(builtin_documents())
+
+
+def get(key: str | Indicator) -> Indicator:
+    """Find a built-in indicator by id, alias, English or Chinese name, or code.
+
+    Parameters
+    ----------
+    key : str
+        ``"maternal_mortality_ratio"``, ``"MMR"``, ``"孕产妇死亡率"``,
+        ``"SDG 3.1.1"``... Case, width and ``_``/``-``/space are ignored.
+
+    Raises
+    ------
+    UnknownIndicatorError
+        A ``KeyError`` whose message suggests the closest indicators.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> mch.get("孕产妇死亡率").id
+    'maternal_mortality_ratio'
+    >>> try:
+    ...     mch.get("infant mortality")
+    ... except KeyError as error:
+    ...     print(error.suggestions[0])
+    infant_mortality_rate
+    """
+    return builtin_catalog().get_indicator(key)
+
+
+def search(query: str, limit: int | None = 10) -> list[Indicator]:
+    """Built-in indicators matching ``query`` in English or Chinese, best first.
+
+    See :meth:`Catalog.search` for how matches are ranked.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> [i.id for i in mch.search("stillbirth", limit=3)]
+    ['stillbirth_rate', 'stillbirth_rate_22w', 'stillbirth_rate_24w']
+    >>> mch.search("早孕")[0].id
+    'early_pregnancy_registration_rate_cn'
+    """
+    return builtin_catalog().search(query, limit)
 
 
 def load_definitions(*paths: str | PathLike[str]) -> Catalog:

@@ -9,6 +9,8 @@ denominator, a coverage may exceed it), its unit the scale, and
 
 from __future__ import annotations
 
+import math
+from collections.abc import Hashable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,7 +25,14 @@ from mch_indicators.stats._intervals import get_method
 if TYPE_CHECKING:
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_indicator", "compute_owned", "is_lazy", "require_computable"]
+__all__ = [
+    "check_indicator_values",
+    "compute_indicator",
+    "compute_owned",
+    "is_lazy",
+    "require_computable",
+    "value_range",
+]
 
 
 def is_lazy(values: object) -> bool:
@@ -135,3 +144,51 @@ def _writable_again(array: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     root.flags.writeable = True
     array.flags.writeable = True
     return array
+
+
+def value_range(indicator: Indicator, unit: str | None = None) -> tuple[float, float]:
+    """The lowest and highest value ``indicator`` can take, in ``unit`` (default: its own).
+
+    Every indicator is a quotient of counts: 0 and up. A proportion (a part of
+    its denominator) is at most 1 in its unit (100 %); a coverage may exceed it.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> value_range(mch.get("hospital_delivery_rate_cn")), value_range(mch.get("IMR"))
+    ((0.0, 100.0), (0.0, inf))
+    """
+    from mch_indicators._model import Kind
+    from mch_indicators._unitspec import resolve_unit
+
+    if indicator.kind is not Kind.PROPORTION:
+        return 0.0, math.inf
+    return 0.0, float(resolve_unit(unit or indicator.unit).scale)
+
+
+def check_indicator_values(
+    values: npt.ArrayLike,
+    indicator: Indicator,
+    name: str,
+    *,
+    unit: str | None = None,
+    labels: Sequence[Hashable] | None = None,
+) -> None:
+    """Raise naming the first value outside ``indicator``'s :func:`value_range` (NaN passes).
+
+    ``labels`` name the values (a frame's index, a Series' labels); without them
+    they are named by position.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    low, high = value_range(indicator, unit)
+    with np.errstate(invalid="ignore"):
+        outside = (array < low) | (array > high)
+    if not outside.any():
+        return
+    position = int(np.flatnonzero(outside.ravel())[0])
+    where = f"row {labels[position]!r}" if labels is not None else f"[{position}]"
+    upto = f"to {high:g}" if math.isfinite(high) else "up"
+    raise InvalidInputError(
+        f"{name}: {indicator.id} takes values from 0 {upto} ({unit or indicator.unit}); "
+        f"{where} is {float(array.ravel()[position]):g}"
+    )

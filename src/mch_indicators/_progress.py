@@ -277,7 +277,11 @@ def assess_target(
     value : array_like or Result
         Values, or a :class:`Result` (its value, limits and unit are used).
     lower, upper : array_like
-        The confidence limits of ``value`` (not with a Result).
+        The confidence limits of ``value`` (not with a Result). Labelled values
+        and limits (pandas Series) are paired by label, never by position;
+        limits that are not an interval around their value (lower above upper,
+        a value outside its interval) and values outside the indicator's range
+        (a negative rate, a proportion above 100 %) are refused.
     unit : str, optional
         Unit of plain values (default: the target's).
     baseline : array_like, optional
@@ -311,14 +315,62 @@ def assess_target(
         return _assessment(target, values, low, high, unit, baseline, None)
     if lower is None or upper is None:
         raise InvalidInputError("give lower= and upper= (the confidence limits of the values)")
-    values = coerce_values(value, "value")
-    low, high = coerce_values(lower, "lower"), coerce_values(upper, "upper")
-    try:
-        return _assessment(target, values, low, high, unit, baseline, None)
-    except ValueError as error:
-        if isinstance(error, InvalidInputError):
-            raise
-        raise InvalidInputError(f"value, lower and upper do not broadcast: {error}") from None
+    named = align_labelled(value=value, lower=lower, upper=upper, baseline=baseline)
+    values = coerce_values(named["value"], "value")
+    low, high = coerce_values(named["lower"], "lower"), coerce_values(named["upper"], "upper")
+    check_broadcast(value=values, lower=low, upper=high)
+    values, low, high = np.broadcast_arrays(values, low, high)
+    _check_intervals(target, values, low, high, unit, _labels_of(named))
+    return _assessment(target, values, low, high, unit, named["baseline"], None)
+
+
+def _labels_of(named: dict[str, object]) -> list[object] | None:
+    """The row labels of the first labelled argument (a pandas object), else None."""
+    for argument in named.values():
+        index = getattr(argument, "index", None)
+        if index is not None and hasattr(argument, "reindex"):
+            return list(index)
+    return None
+
+
+def _check_intervals(
+    target: Target,
+    value: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+    unit: str | None,
+    labels: list[object] | None,
+) -> None:
+    """Refuse limits that are not an interval around their value, or outside the range.
+
+    Missing values and limits pass (they are "not evaluable"). The range is the
+    indicator's (:func:`~mch_indicators._compute.value_range`): a negative IMR or a
+    proportion above 100 % is no value at all.
+    """
+    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._compute import check_indicator_values
+
+    def where(mask: npt.NDArray[np.bool_]) -> str:
+        position = int(np.flatnonzero(mask.ravel())[0])
+        name = f"row {labels[position]!r}" if labels is not None else f"[{position}]"
+        shown = ", ".join(
+            f"{what} {float(array.ravel()[position]):g}"
+            for what, array in (("value", value), ("lower", lower), ("upper", upper))
+        )
+        return f"{name} ({shown})"
+
+    with np.errstate(invalid="ignore"):
+        crossed = lower > upper
+        outside = (value < lower) | (value > upper)
+    if crossed.any():
+        raise InvalidInputError(f"a lower limit above its upper limit at {where(crossed)}")
+    if outside.any():
+        raise InvalidInputError(f"a value outside its own interval at {where(outside)}")
+    indicator = builtin_catalog().get(target.indicator)
+    if indicator is not None:
+        for name, array in (("value", value), ("lower", lower), ("upper", upper)):
+            check_indicator_values(array, indicator, name, unit=unit or target.unit,
+                                   labels=labels)  # fmt: skip
 
 
 def project_target(

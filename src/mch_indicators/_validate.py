@@ -38,6 +38,7 @@ __all__ = [
     "labelled",
     "level_label",
     "owned",
+    "quoted",
     "read_only_fields",
     "shaped",
 ]
@@ -79,6 +80,28 @@ def describe_positions(
 def _short(text: str) -> str:
     """``text``, cut to a readable length (a 400-digit number is not quoted whole)."""
     return text if len(text) <= _MAX_QUOTED else text[: _MAX_QUOTED - 1] + "…"
+
+
+def quoted(value: object) -> str:
+    """``repr(value)`` cut to a readable length, for messages about any value.
+
+    A number too long for Python to write out (more than 4,300 digits) is
+    described, not printed.
+
+    Examples
+    --------
+    >>> quoted("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"
+    >>> quoted(10**5000)
+    'an integer of about 5001 digits'
+    """
+    try:
+        return _short(repr(value))
+    except ValueError:  # int.__repr__ refuses beyond sys.get_int_max_str_digits()
+        if isinstance(value, int):
+            digits = int(abs(value).bit_length() * math.log10(2)) + 1
+            return f"an integer of about {digits} digits"
+        return f"a {type(value).__name__} that cannot be shown"
 
 
 def _is_missing(value: object) -> bool:

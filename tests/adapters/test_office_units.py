@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 import mch_indicators as mch
+from contract import promise
 
 
 def garwood(x: float, n: float, scale: float = 100_000, level: float = 0.95) -> tuple[float, ...]:
@@ -185,6 +186,7 @@ def test_early_neonatal_deaths_are_within_neonatal_deaths():
     assert found["unit"].tolist() == ["甲乡"]
 
 
+@promise("inconsistent-counts", "text")
 def test_a_users_rules_file_is_checked_and_added(tmp_path):
     mine = tmp_path / "mine.toml"
     mine.write_text(

@@ -333,12 +333,25 @@ def test_nullable_counts_and_ungrouped_standardisation_on_dask():
     )
 
 
-def test_dsr_on_dask_refuses_two_rows_for_one_band_when_computed():
+def test_dsr_on_dask_sums_raw_rows_of_one_group_and_band():
+    """Raw rows (two per group and band here) are summed first, as pandas users do by hand."""
     frame = banded().dropna()
-    doubled = dd.from_pandas(pd.concat([frame, frame.iloc[:1]]), npartitions=2)
-    lazy = mch.dsr(doubled, count="events", population="pop", age="age", by="county",
-                   standard="esp_2013", subset=True)  # fmt: skip
-    with pytest.raises(mch.InvalidInputError, match="two rows for the same group and age band"):
+    halves = frame.assign(events=frame["events"] // 2, pop=frame["pop"] // 2)
+    rest = frame.assign(
+        events=frame["events"] - halves["events"], pop=frame["pop"] - halves["pop"]
+    )
+    raw = dd.from_pandas(pd.concat([halves, rest]), npartitions=3)
+    arguments = {"count": "events", "population": "pop", "age": "age", "by": "county",
+                 "standard": "esp_2013", "subset": True}  # fmt: skip
+    summed = frame.groupby(["county", "age"], as_index=False)[["events", "pop"]].sum()
+    got = sort_rows(assert_meta_agrees(mch.dsr(raw, **arguments)), ["county"])
+    want = sort_rows(mch.dsr(summed, **arguments), ["county"])
+    pd.testing.assert_frame_equal(got, want, rtol=1e-12, atol=0)
+    weights = frame.assign(w=1.0)
+    weights.loc[weights.index[0], "w"] = 2.0
+    clash = dd.from_pandas(pd.concat([weights, frame.assign(w=1.0).iloc[:1]]), npartitions=2)
+    lazy = mch.dsr(clash, **{**arguments, "standard": "w", "subset": False})
+    with pytest.raises(mch.InvalidInputError, match="two standard weights for age band"):
         lazy.compute()
 
 
@@ -437,7 +450,9 @@ def test_numba_kernels_are_loaded_from_the_disk_cache_by_a_new_process(tmp_path)
         from mch_indicators.stats._kernels import fused_kernels
         kernels = fused_kernels()
         x = np.array([1.0, 2.0]); n = np.array([10.0, 20.0]); out = [np.empty(2) for _ in "abc"]
-        kernels.wilson(x, n, 100.0, 1.96, *out)
+        copies = (np.empty(2), np.empty(2), True, True)
+        flags = (-np.inf, np.inf, np.uint16(8), False, np.uint16(16))
+        kernels.wilson(x, n, *copies, 100.0, 1.96, *flags, *out, np.zeros(2, np.uint16))
         print(sum(kernels.wilson.stats.cache_hits.values()))
         """
     )
@@ -511,6 +526,51 @@ def test_spark_compute_and_pool_equal_pandas(spark):
         np.testing.assert_array_equal(got_pool[column].to_numpy(), want_pool[column].to_numpy())
     assert got_pool["period"].tolist() == want_pool["period"].astype(str).tolist()
     assert got_pool["flags"].tolist() == want_pool["flags"].astype(str).tolist()
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical and text columns as Python strings (Spark hands back plain strings)."""
+    kinds = [name for name, dtype in frame.dtypes.items() if dtype.kind not in "fiub"]
+    return frame.astype(dict.fromkeys(kinds, object)).astype(dict.fromkeys(kinds, str))
+
+
+@pytest.mark.spark
+@pytest.mark.filterwarnings(SPARK_ON_PANDAS_3, SPARK_COPY_KEYWORD)
+def test_spark_standardises_as_pandas_raw_rows_summed(spark):
+    """dsr and isr on Spark: Spark's sums, then pandas' finish (relative 1e-12)."""
+    frame = banded().dropna()
+    sdf = spark.createDataFrame(frame)
+    dsr = {"count": "events", "population": "pop", "age": "age", "standard": "esp_2013",
+           "subset": True, "confidence": (0.95, 0.998)}  # fmt: skip
+    with CountTasks() as counter:
+        lazy = mch.dsr(sdf, by=["county", "year"], **dsr)
+        whole = mch.dsr(sdf, **dsr)  # every group's rows summed by band
+    assert counter.tasks == 0
+    keys = ["county", "year"]
+    want = mch.dsr(frame, by=keys, **dsr)
+    pd.testing.assert_frame_equal(
+        _as_text(sort_rows(lazy.toPandas(), keys)),
+        _as_text(sort_rows(want, keys)),
+        rtol=1e-12, atol=0, check_dtype=False,
+    )  # fmt: skip
+    summed = frame.groupby("age", as_index=False)[["events", "pop"]].sum()
+    pd.testing.assert_frame_equal(
+        _as_text(whole.toPandas()),
+        _as_text(mch.dsr(summed, **dsr)),
+        rtol=1e-12,
+        atol=0,
+        check_dtype=False,
+    )
+    isr = {"count": "events", "population": "pop", "reference_count": "ref_events",
+           "reference_population": "ref_pop"}  # fmt: skip
+    for by in ("county", None):
+        got = mch.isr(sdf, by=by, **isr).toPandas()
+        want = mch.isr(frame, by=by, **isr)
+        if by:
+            got, want = sort_rows(got, [by]), sort_rows(want, [by])
+        pd.testing.assert_frame_equal(
+            _as_text(got), _as_text(want), rtol=1e-12, atol=0, check_dtype=False
+        )
 
 
 @pytest.mark.spark

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 
 
 def counties() -> pd.DataFrame:
@@ -86,6 +87,7 @@ def test_long_table_computes_many_indicators_in_one_call():
     assert "ABOVE_DENOMINATOR" in out["flags"].iloc[2] and out["flags"].iloc[3] == "MISSING"
 
 
+@promise("aliasing", "tables")
 def test_compute_does_not_modify_the_frame():
     frame = counties()
     before = frame.copy()

@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from contract import promise
+
 # subprocesses: run by the README's command, left out of CI's secondary runs
 pytestmark = pytest.mark.slow
-
-COVERS = {"text-numbers", "definitions-files", "console", "output", "not-numbers", "negative",
-          "huge", "above-denominator", "shapes"}  # fmt: skip
 
 HEADER = "indicator,numerator,denominator\n"
 MINE = """[terms.caesareans_local]
@@ -63,6 +62,9 @@ def table(*rows: str) -> dict[str, bytes]:
 
 
 COMPUTE = ("compute", "--file", "{dir}/counts.csv")
+#: A county office's CSV: title and unit rows, notes, GBK, CR-only line ends.
+OFFICE = "标题,,\r填报单位：甲县,,\r县区,活产数,孕产妇死亡数\r甲县,6000,0\r注：初步,,\r"
+TOTAL = "县区,活产数,孕产妇死亡数\n甲县,6000,0\n乙县,7000,1\n合计,13000,1\n"
 DEFINED = ("--definitions", "{dir}/mine.toml", "list")
 CASES = {
     "decimal comma": Case(COMPUTE, 1, "counts.csv:2: column 'denominator'", table('MMR,2,"9,5"')),
@@ -102,6 +104,20 @@ CASES = {
         COMPUTE, 1, "counts.csv:2: a field longer than 131,072", table("MMR,1," + "9" * 140_000)
     ),
     "missing file": Case(("compute", "--file", "{dir}/nowhere.csv"), 1, "cannot read"),
+    "missing count": Case(COMPUTE, 0, files=table("MMR,NA,26954")),
+    "zero denominator": Case(COMPUTE, 0, files=table("MMR,0,0")),
+    "denominator below 2**-53": Case(COMPUTE, 1, "2**-53", table("IMR,0,1e-300")),
+    "two rows of one unit": Case(
+        COMPUTE,
+        1,
+        "two rows for 甲县",
+        {"counts.csv": "县区,活产数,孕产妇死亡数\n甲县,6000,0\n甲县,6000,1\n".encode()},
+    ),
+    "20,000 columns": Case(
+        COMPUTE, 1, "ReadLimits", {"counts.csv": (",".join(["a"] * 20_000) + "\n").encode()}
+    ),
+    "an office's layout": Case(COMPUTE, 0, files={"counts.csv": OFFICE.encode("gbk")}),
+    "a total row": Case(COMPUTE, 0, files={"counts.csv": TOTAL.encode()}),
     "definitions of the wrong type": Case(
         DEFINED, 1, "array of tables", {"mine.toml": b"indicator = 5\n"}
     ),
@@ -165,6 +181,22 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Done]:
         return {name: future.result() for name, future in futures.items()}
 
 
+@promise("text-numbers", "CLI")
+@promise("definitions-files", "CLI")
+@promise("output", "CLI")
+@promise("not-numbers", "CLI")
+@promise("negative", "CLI")
+@promise("huge", "CLI")
+@promise("above-denominator", "CLI")
+@promise("shapes", "CLI")
+@promise("infinite", "CLI")
+@promise("options", "CLI")
+@promise("missing", "CLI")
+@promise("zero-denominator", "CLI")
+@promise("tiny-denominator", "CLI")
+@promise("duplicate-rows", "CLI")
+@promise("hostile-workbooks", "CLI")
+@promise("office-layouts", "CLI")
 @pytest.mark.parametrize("name", list(CASES))
 def test_one_line_no_traceback_and_the_documented_status(runs, name):
     case, done = CASES[name], runs[name]
@@ -179,6 +211,15 @@ def test_one_line_no_traceback_and_the_documented_status(runs, name):
         assert len(lines) == 1, stderr
     assert lines[-1].startswith("mch-indicators: error:")
     assert case.stderr in lines[-1]
+
+
+@promise("console", "CLI")
+@promise("total-rows", "CLI")
+def test_a_total_row_is_never_a_unit_on_the_command_line(runs):
+    done = runs["a total row"]
+    assert done.returncode == 0
+    output = done.stdout.decode("utf-8")
+    assert "甲县" in output and "乙县" in output and "合计" not in output
 
 
 def test_a_console_that_lacks_a_symbol_gets_the_documented_fallback(runs):

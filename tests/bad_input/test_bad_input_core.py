@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import stats
 from mch_indicators.stats import _engine
 from strategies import (
@@ -31,12 +32,6 @@ from strategies import (
     shuffled_labels,
     with_bad_count,
 )
-
-COVERS = {
-    "missing", "zero-denominator", "above-denominator", "negative", "infinite", "huge",
-    "tiny-denominator", "not-numbers", "masked", "labelled", "aliasing", "extreme-magnitudes",
-    "options", "shapes",
-}  # fmt: skip
 
 FEW = settings(max_examples=40, deadline=None)
 KINDS = [("proportion", "percent"), ("ratio", "per_100k"), ("coverage", "percent"),
@@ -73,11 +68,12 @@ def both_backends(function):  # type: ignore[no-untyped-def]
         plain = function()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_engine, "KERNEL_FROM", 1)
-        patch.setattr(_engine, "TABLE_FROM", 1)
         fused = function()
     return plain, fused
 
 
+@promise("missing", "arrays")
+@promise("zero-denominator", "arrays")
 @FEW
 @given(st.sampled_from(list(INDICATORS)), st.data())
 def test_counts_in_range_keep_the_contract_on_both_backends(kind, data):
@@ -95,6 +91,10 @@ def test_counts_in_range_keep_the_contract_on_both_backends(kind, data):
     np.testing.assert_array_equal(n, before[1])
 
 
+@promise("negative", "arrays")
+@promise("infinite", "arrays")
+@promise("huge", "arrays")
+@promise("not-numbers", "arrays")
 @FEW
 @given(st.sampled_from(sorted(BAD_COUNTS)), st.sampled_from(["numerator", "denominator"]),
        st.sampled_from(list(INDICATORS)), st.data())  # fmt: skip
@@ -107,6 +107,7 @@ def test_every_bad_count_is_a_typed_error_naming_its_argument(bad, role, kind, d
     assert len(str(error.value)) < 400  # a 400-digit count is not quoted whole
 
 
+@promise("masked", "arrays")
 @FEW
 @given(st.sampled_from(list(INDICATORS)), st.integers(1, 6).flatmap(masked_counts))
 def test_masked_elements_are_missing_and_never_read(kind, x):
@@ -118,6 +119,8 @@ def test_masked_elements_are_missing_and_never_read(kind, x):
     np.testing.assert_array_equal(result.value[~mask], visible.value[~mask])
 
 
+@promise("labelled", "arrays")
+@promise("labels-differ", "arrays")
 @FEW
 @given(st.integers(1, 6).flatmap(shuffled_labels), st.data())
 def test_labelled_counts_are_paired_by_label_or_refused(labelled, data):
@@ -136,6 +139,7 @@ def test_labelled_counts_are_paired_by_label_or_refused(labelled, data):
         mch.get("MMR").compute(x, stranger)
 
 
+@promise("aliasing", "arrays")
 @FEW
 @given(st.sampled_from(list(INDICATORS)), st.data())
 def test_a_result_owns_its_arrays(kind, data):
@@ -152,6 +156,7 @@ def test_a_result_owns_its_arrays(kind, data):
     assert pickle.loads(pickle.dumps(result)) == result
 
 
+@promise("extreme-magnitudes", "arrays")
 @FEW
 @given(
     st.sampled_from([2.0**53, 2.0**53 - 1, 1e15 + 3, 12345678901.0, 3.0, 1.0]),
@@ -165,6 +170,8 @@ def test_extreme_magnitudes_stay_inside_their_limits_and_range(n, gap, kind):
     assert_contract(result, float(indicator.scale), kind == "proportion")
 
 
+@promise("tiny-denominator", "arrays")
+@promise("extreme-magnitudes", "arrays")
 @FEW
 @given(
     st.sampled_from(["tiny", "huge-multiplier"]),
@@ -179,6 +186,7 @@ def test_out_of_range_denominators_and_multipliers_are_refused(case, function):
             function(1, 10, multiplier=1e300)
 
 
+@promise("options", "arrays")
 @FEW
 @given(colliding_levels)
 def test_confidence_levels_whose_labels_collide_are_refused(levels):
@@ -186,6 +194,7 @@ def test_confidence_levels_whose_labels_collide_are_refused(levels):
         mch.get("MMR").compute(2, 26954, confidence=levels)
 
 
+@promise("options", "arrays")
 @pytest.mark.parametrize(
     "options",
     [
@@ -227,6 +236,7 @@ def test_a_huge_rse_threshold_disables_the_rule_without_overflow():
     assert not result.has_flag(mch.Flag.UNRELIABLE)
 
 
+@promise("shapes", "arrays")
 @pytest.mark.parametrize(
     ("x", "n"),
     [([1, 2], [1, 2, 3]), ([[1, 2], [3]], 10), (np.zeros((2, 3)), np.ones((3, 2)))],
@@ -265,6 +275,7 @@ ANALYSES = {
 }
 
 
+@promise("labelled", "arrays")
 @FEW
 @given(st.sampled_from(sorted(ANALYSES)), st.integers(2, 6).flatmap(shuffled_labels), st.data())
 def test_the_analysis_functions_pair_labelled_inputs_by_label(name, labelled, data):

@@ -15,9 +15,7 @@ import pandas as pd
 import pytest
 
 import mch_indicators as mch
-
-COVERS = {"total-rows", "duplicate-rows", "office-layouts", "non-whole-counts",
-          "inconsistent-counts", "hostile-workbooks"}  # fmt: skip
+from contract import promise
 
 
 def table(**extra: list[object]) -> pd.DataFrame:
@@ -26,6 +24,7 @@ def table(**extra: list[object]) -> pd.DataFrame:
     return pd.DataFrame({**data, **extra})
 
 
+@promise("total-rows", "tables")
 def test_total_rows_are_never_units_and_are_checked():
     out = mch.compute(table())
     assert out["county"].tolist() == ["甲县", "乙县"]
@@ -37,6 +36,7 @@ def test_total_rows_are_never_units_and_are_checked():
         assert pooled["denominator"].iloc[0] == 13000.0
 
 
+@promise("duplicate-rows", "tables")
 def test_duplicate_rows_are_named_or_summed_on_request():
     doubled = table(县区=["甲县", "甲县", "合计"])
     with pytest.raises(mch.InvalidInputError, match="two rows for 甲县 2024: rows 0 and 1"):
@@ -44,6 +44,7 @@ def test_duplicate_rows_are_named_or_summed_on_request():
     assert mch.compute(doubled, duplicates="sum")["denominator"].tolist() == [13000.0]
 
 
+@promise("office-layouts", "tables", "text")
 def test_office_layouts_are_read_as_meant_and_blank_labels_named():
     text = (
         "标题,,,\n填报单位：甲县,,单位：人,\n县区,年份,活产数,孕产妇死亡数\n"
@@ -56,6 +57,7 @@ def test_office_layouts_are_read_as_meant_and_blank_labels_named():
         mch.compute(table(县区=["甲县", None, "合计"]))
 
 
+@promise("non-whole-counts", "tables", "CLI")
 def test_non_whole_counts_are_errors_on_every_surface():
     with pytest.raises(mch.InvalidInputError, match="26,954 written with a dot"):
         mch.compute(table(活产数=[26.954, 7000, 13001]))
@@ -74,6 +76,7 @@ def test_non_whole_counts_are_errors_on_every_surface():
         compute_data_values(values)
 
 
+@promise("inconsistent-counts", "tables")
 def test_inconsistent_counts_are_flagged_and_listed():
     rows = pd.DataFrame({"县区": ["甲县"], "年份": [2024], "新生儿死亡数": [4], "婴儿死亡数": [3],
                          "活产数": [1000]})  # fmt: skip
@@ -81,6 +84,7 @@ def test_inconsistent_counts_are_flagged_and_listed():
     assert "INCONSISTENT" in str(mch.compute(rows)["flags"].iloc[0])
 
 
+@promise("hostile-workbooks", "text")
 def test_hostile_workbooks_are_refused_naming_the_limit():
     with pytest.raises(mch.InvalidInputError, match=r"ReadLimits\.columns"):
         mch.read_table(io.StringIO(",".join(["a"] * 20_000) + "\n"))

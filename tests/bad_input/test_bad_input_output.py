@@ -28,12 +28,11 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import export
 from mch_indicators._cli import main
 from mch_indicators._safe_text import TRIGGERS, is_number_text
 from strategies import hostile_texts
-
-COVERS = {"formula-text"}
 
 FEW = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 labels = st.lists(hostile_texts(), min_size=2, max_size=3, unique_by=lambda t: t.strip())
@@ -81,6 +80,7 @@ def _compute(table: pd.DataFrame) -> pd.DataFrame:
         raise
 
 
+@promise("formula-text", "tables")
 @FEW
 @given(named, hostile_texts(), st.sampled_from(["zh", "en"]))
 def test_to_excel_and_to_csv_write_no_formula(names, header, lang):
@@ -92,6 +92,7 @@ def test_to_excel_and_to_csv_write_no_formula(names, header, lang):
     assert_csv_safe(text.getvalue().decode("utf-8-sig"))
 
 
+@promise("formula-text", "tables")
 @FEW
 @given(named, hostile_texts())
 def test_report_writes_no_formula_in_any_sheet(tmp_path_factory, names, header):
@@ -106,6 +107,7 @@ def test_report_writes_no_formula_in_any_sheet(tmp_path_factory, names, header):
     assert_csv_safe((folder / "r.csv").read_text("utf-8-sig"))
 
 
+@promise("formula-text", "tables")
 def test_the_report_keeps_the_hostile_text_as_text(tmp_path):
     names = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0"]
     mch.report(office(names, "@SUM(1)"), tmp_path / "r.xlsx")
@@ -120,6 +122,7 @@ def test_the_report_keeps_the_hostile_text_as_text(tmp_path):
     assert '"=HYPERLINK(""http://x"",""y"")"' in raw.getvalue().decode("utf-8-sig")
 
 
+@promise("formula-text", "tables")
 @FEW
 @given(labels)
 def test_the_template_writes_no_formula(names):
@@ -142,6 +145,7 @@ def _definition(name: str) -> mch.Indicator:
         raise
 
 
+@promise("formula-text", "tables")
 @FEW
 @given(hostile_texts())
 def test_exports_of_a_user_definition_write_no_formula(tmp_path_factory, name):
@@ -159,6 +163,7 @@ def run_cli(*args: str) -> tuple[int, str]:
     return status, out.getvalue()
 
 
+@promise("formula-text", "CLI")
 @FEW
 @given(named, hostile_texts(), st.sampled_from(["zh", "en"]))
 def test_the_command_line_writes_no_formula(tmp_path_factory, names, header, lang):
@@ -181,6 +186,7 @@ def test_the_command_line_writes_no_formula(tmp_path_factory, names, header, lan
             assert_csv_safe((folder / out).read_text("utf-8-sig"))
 
 
+@promise("formula-text", "CLI")
 def test_a_machine_csv_can_opt_out_on_the_command_line(tmp_path):
     table = tmp_path / "counts.csv"
     office(["=1+1", "乙县"], "x").iloc[:, :4].to_csv(table, index=False)
@@ -189,6 +195,7 @@ def test_a_machine_csv_can_opt_out_on_the_command_line(tmp_path):
     assert "\n'=1+1," in escaped and "\n=1+1," in raw
 
 
+@promise("formula-text", "CLI")
 def test_list_csv_with_a_hostile_user_definition(tmp_path):
     mine = tmp_path / "mine.toml"
     mine.write_text(

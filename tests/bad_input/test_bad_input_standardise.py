@@ -15,11 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import stats
 from strategies import BAD_COUNTS, count_vectors, grids, masked_counts
-
-COVERS = {"negative", "infinite", "huge", "tiny-denominator", "not-numbers", "missing",
-          "masked", "zero-denominator", "labelled", "aliasing", "options"}  # fmt: skip
 
 FEW = settings(max_examples=40, deadline=None)
 WEIGHTS = np.array([5500.0, 6000.0, 6000.0])
@@ -39,6 +37,8 @@ def assert_standardised(out: stats.Standardised) -> None:
             array.flags.writeable = True
 
 
+@promise("missing", "standardisation")
+@promise("aliasing", "standardisation")
 @FEW
 @given(grids())
 def test_dsr_on_counts_in_range_keeps_the_contract(grid):
@@ -51,6 +51,7 @@ def test_dsr_on_counts_in_range_keeps_the_contract(grid):
     assert (out.flags[np.isnan(populations).any(axis=1)] & mch.Flag.MISSING).all()
 
 
+@promise("zero-denominator", "standardisation")
 @FEW
 @given(count_vectors(4), count_vectors(4))
 def test_isr_on_counts_in_range_keeps_the_contract(observed, expected):
@@ -59,6 +60,10 @@ def test_isr_on_counts_in_range_keeps_the_contract(observed, expected):
     assert (out.flags[expected == 0] & mch.Flag.ZERO_DENOMINATOR).all()
 
 
+@promise("negative", "standardisation")
+@promise("infinite", "standardisation")
+@promise("huge", "standardisation")
+@promise("not-numbers", "standardisation")
 @FEW
 @given(st.sampled_from(sorted(BAD_COUNTS)), st.sampled_from(["counts", "populations"]),
        st.data())  # fmt: skip
@@ -71,6 +76,10 @@ def test_dsr_refuses_every_bad_count_naming_the_argument(bad, role, data):
         stats.dsr(counts, populations, WEIGHTS)
 
 
+@promise("negative", "standardisation")
+@promise("infinite", "standardisation")
+@promise("huge", "standardisation")
+@promise("not-numbers", "standardisation")
 @FEW
 @given(st.sampled_from(sorted(BAD_COUNTS)), st.sampled_from(["observed", "expected"]),
        st.data())  # fmt: skip
@@ -83,6 +92,7 @@ def test_isr_refuses_every_bad_count_naming_the_argument(bad, role, data):
         stats.isr(observed, expected)
 
 
+@promise("masked", "standardisation")
 @FEW
 @given(st.integers(2, 5).flatmap(masked_counts))
 def test_masked_observed_counts_are_missing(observed):
@@ -90,6 +100,8 @@ def test_masked_observed_counts_are_missing(observed):
     assert (out.flags[np.ma.getmaskarray(observed)] & mch.Flag.MISSING).all()
 
 
+@promise("labelled", "standardisation")
+@promise("labels-differ", "standardisation")
 def test_labelled_groups_are_paired_by_label():
     counts = pd.DataFrame([[14, 31, 45], [20, 25, 30]], index=["A", "B"], columns=["a", "b", "c"])
     populations = counts * 100 + 5000
@@ -100,6 +112,9 @@ def test_labelled_groups_are_paired_by_label():
         stats.dsr(counts, populations.rename(index={"B": "C"}), WEIGHTS)
 
 
+@promise("options", "standardisation")
+@promise("shapes", "standardisation")
+@promise("extreme-magnitudes", "standardisation")
 @pytest.mark.parametrize(
     "call",
     [
@@ -129,4 +144,18 @@ def test_labelled_groups_are_paired_by_label():
 )  # fmt: skip
 def test_bad_standardisation_arguments_are_typed_errors(call):
     with pytest.raises(mch.InvalidInputError):
+        call()
+
+
+@promise("tiny-denominator", "standardisation")
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: stats.dsr([[1, 2]], [[1e-300, 100]], WEIGHTS[:2]),
+        lambda: stats.isr([1], [1e-300]),
+        lambda: stats.expected_counts([[100.0]], [1.0], [1e-300]),
+    ],
+)
+def test_denominators_below_2_53_are_refused_naming_the_argument(call):
+    with pytest.raises(mch.InvalidInputError, match=r"2\*\*-53"):
         call()

@@ -16,12 +16,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 from strategies import BAD_COUNTS, narrow_dtypes, row_labels
 
 dd = pytest.importorskip("dask.dataframe")
 
-COVERS = {"negative", "infinite", "huge", "tiny-denominator", "not-numbers", "text-numbers",
-          "missing", "labelled", "narrow-dtypes", "aliasing", "options"}  # fmt: skip
 
 FEW = settings(max_examples=30, deadline=None)
 TEXT_CELLS = ["9,5", "1,2,3", "abc", "1e400", "inf", "-3", "９,５", "12,34"]
@@ -39,6 +38,11 @@ def long_table(index: list[object]) -> pd.DataFrame:
     )
 
 
+@promise("labelled", "tables")
+@promise("negative", "tables")
+@promise("infinite", "tables")
+@promise("huge", "tables")
+@promise("not-numbers", "tables")
 @FEW
 @given(
     row_labels,
@@ -59,6 +63,7 @@ def test_a_bad_cell_is_named_by_its_row_label_and_column(index, bad, column, dat
     pd.testing.assert_frame_equal(frame, before)
 
 
+@promise("text-numbers", "tables")
 @FEW
 @given(row_labels, st.sampled_from(TEXT_CELLS), st.data())
 def test_text_that_is_not_a_number_is_refused_with_its_row(index, cell, data):
@@ -70,6 +75,7 @@ def test_text_that_is_not_a_number_is_refused_with_its_row(index, cell, data):
     assert error.value.row == index[position]
 
 
+@promise("above-denominator", "tables")
 @FEW
 @given(row_labels, st.data())
 def test_long_table_errors_name_the_row_not_its_place_in_the_subset(index, data):
@@ -84,6 +90,7 @@ def test_long_table_errors_name_the_row_not_its_place_in_the_subset(index, data)
     assert error.value.row == index[position]
 
 
+@promise("narrow-dtypes", "tables")
 @FEW
 @given(narrow_dtypes, st.integers(2, 40), st.data())
 def test_pooling_narrow_dtypes_sums_exactly(dtype, rows, data):
@@ -96,6 +103,7 @@ def test_pooling_narrow_dtypes_sums_exactly(dtype, rows, data):
     assert mch.pool(frame, "MMR", by="city")["denominator"].tolist() == [exact]
 
 
+@promise("narrow-dtypes", "tables")
 @pytest.mark.parametrize("dtype", ["float16", "float32", "int8", "uint16"])
 def test_dask_pools_narrow_dtypes_in_float64(dtype):
     births = np.array([60000, 60000, 1, 7] if dtype in ("float16", "float32") else [100, 27, 1, 7])
@@ -118,6 +126,9 @@ def test_labelled_series_are_paired_by_label():
     assert result.value.round(2).tolist() == [7.42, 10.0]
 
 
+@promise("labelled", "xarray")
+@promise("labels-differ", "xarray", "arrays")
+@promise("options", "xarray")
 def test_xarray_pairs_by_coordinates_and_refuses_a_confidence_dimension():
     deaths = xr.DataArray([2, 30], dims=["county"], coords={"county": ["A", "B"]})
     births = xr.DataArray([300_000, 26_954], dims=["county"], coords={"county": ["B", "A"]})
@@ -152,6 +163,7 @@ def test_dask_long_tables_compute_and_pool_like_pandas(confidence):
     )
 
 
+@promise("options", "tables")
 @pytest.mark.parametrize(
     ("change", "options"),
     [
@@ -169,6 +181,9 @@ def test_bad_pool_arguments_and_columns_are_typed_errors(change, options):
         mch.pool(change(frame), "MMR", **options)
 
 
+@promise("negative", "xarray")
+@promise("infinite", "xarray")
+@promise("huge", "xarray")
 @FEW
 @given(st.sampled_from(sorted(set(BAD_COUNTS) - {"not-numbers"})), st.integers(0, 3), st.data())
 def test_xarray_names_a_bad_count_by_its_coordinates(bad, position, data):

@@ -20,18 +20,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import units
 from mch_indicators._io._numbers import parse_numbers
 from strategies import toml_values
-
-COVERS = {"units-text", "text-numbers", "definitions-files", "extreme-magnitudes", "masked",
-          "travel"}  # fmt: skip
 
 FEW = settings(max_examples=50, deadline=None)
 SPELLINGS = ["/10万", "‰", "%", " per 100,000", " per 1,000", "‱", "/万", " per 100k"]
 WIDE = {chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)}  # ASCII -> full-width forms
 
 
+@promise("units-text", "text")
+@promise("travel", "text")
 @FEW
 @given(st.floats(0, 1e6), st.sampled_from(SPELLINGS), st.sets(st.integers(0, 40)))
 def test_full_width_and_compatibility_forms_parse_as_their_plain_forms(value, unit, widen):
@@ -43,6 +43,7 @@ def test_full_width_and_compatibility_forms_parse_as_their_plain_forms(value, un
     assert pickle.loads(pickle.dumps(plain)) == plain
 
 
+@promise("units-text", "text")
 @FEW
 @given(st.text(max_size=300))
 def test_any_text_parses_or_is_a_unit_error(text):
@@ -50,12 +51,14 @@ def test_any_text_parses_or_is_a_unit_error(text):
         units.parse(text)
 
 
+@promise("units-text", "text")
 def test_long_texts_are_refused_before_they_are_read():
     with pytest.raises(mch.UnitError, match="too long"):
         units.parse("1" + " " * 65_536 + "%")
     assert str(units.parse("97.99﹪")) == "97.99 percent"
 
 
+@promise("units-text", "text")
 @pytest.mark.parametrize("bad", [None, 5, b"%", ["%"]])
 def test_units_that_are_not_text_are_unit_errors(bad):
     for call in (units.scale, units.parse_unit, lambda u: units.convert(1.0, u, "percent")):
@@ -66,6 +69,7 @@ def test_units_that_are_not_text_are_unit_errors(bad):
         result.to(bad)
 
 
+@promise("extreme-magnitudes", "text")
 @FEW
 @given(st.floats(allow_nan=False), st.sampled_from(units.names()), st.sampled_from(units.names()))
 def test_conversion_never_returns_infinity(value, source, target):
@@ -76,11 +80,13 @@ def test_conversion_never_returns_infinity(value, source, target):
     assert np.isfinite(out)
 
 
+@promise("masked", "text")
 def test_conversion_reads_masked_values_as_missing():
     out = units.convert(np.ma.array([1.0, 1e308], mask=[False, True]), "fraction", "per_100k")
     assert out[0] == 100_000.0 and np.isnan(out[1])
 
 
+@promise("text-numbers", "text")
 @FEW
 @given(st.integers(1, 999), st.integers(0, 99))
 def test_a_comma_is_never_a_silent_decimal_point(whole, part):
@@ -90,18 +96,21 @@ def test_a_comma_is_never_a_silent_decimal_point(whole, part):
     assert values[2] == whole
 
 
+@promise("text-numbers", "text")
 def test_full_width_cells_read_as_their_plain_forms():
     values, bad = parse_numbers(pd.Series(["２６，９５４", "９,５", "１２.５"]))
     assert bad.tolist() == [False, True, False]
     assert values[0] == 26954 and values[2] == 12.5
 
 
+@promise("huge", "text")
 def test_numbers_beyond_a_float_are_refused_not_infinite():
     values, bad = parse_numbers(pd.Series(["1e400", "9" * 400, "1e308"]))
     assert bad.tolist() == [True, True, False]
     assert np.isnan(values[:2]).all()
 
 
+@promise("text-numbers", "text")
 def test_duplicate_headers_are_refused():
     with pytest.raises(mch.InvalidInputError, match="twice"):
         mch.read_table(io.StringIO("indicator,numerator,numerator\nMMR,1,2\n"))
@@ -125,6 +134,7 @@ def _toml(value: object) -> str:
     return repr(value)
 
 
+@promise("definitions-files", "documents")
 @FEW
 @given(
     fields=st.dictionaries(st.sampled_from(FIELDS), toml_values, max_size=6),
@@ -138,6 +148,7 @@ def test_definitions_of_any_shape_are_definition_errors(tmp_path_factory, fields
         mch.load_definitions(path)
 
 
+@promise("definitions-files", "documents")
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -156,6 +167,7 @@ def test_broken_definitions_files_are_definition_errors(tmp_path, content, messa
         mch.load_definitions(path)
 
 
+@promise("definitions-files", "documents")
 @pytest.mark.parametrize("bad", [None, 5, ["a.toml"]])
 def test_load_definitions_refuses_what_is_not_a_path(bad):
     with pytest.raises(mch.DefinitionError, match="paths"):

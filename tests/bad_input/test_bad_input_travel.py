@@ -15,13 +15,13 @@ import multiprocessing
 import pytest
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import units
-
-COVERS = {"travel"}
 
 TIMEOUT = 120  # seconds: a hang fails the test instead of stalling the suite
 
 
+@promise("travel", "arrays")
 def test_a_process_pool_returns_results_and_quantities():
     compute = functools.partial(mch.get("MMR").compute, denominator=26954)
     context = multiprocessing.get_context("spawn")  # no fork of a threaded process
@@ -32,6 +32,7 @@ def test_a_process_pool_returns_results_and_quantities():
     assert quantity == units.parse("7.42/10万")
 
 
+@promise("travel", "arrays")
 def test_a_dask_distributed_worker_returns_a_result():
     distributed = pytest.importorskip("distributed")
     indicator = mch.get("MMR")

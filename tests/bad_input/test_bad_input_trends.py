@@ -16,11 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators import stats
 from strategies import shuffled_labels, value_arrays
-
-COVERS = {"not-numbers", "infinite", "missing", "masked", "labelled", "extreme-magnitudes",
-          "options", "shapes"}  # fmt: skip
 
 FEW = settings(max_examples=40, deadline=None)
 TARGET = mch.targets_for("MMR", plan="healthy_china_2030")[0]
@@ -38,6 +36,7 @@ CALLS = {
 }
 
 
+@promise("missing", "trends")
 @FEW
 @given(st.sampled_from(sorted(CALLS)), value_arrays)
 def test_numbers_and_missing_values_give_finite_numbers_or_nan_without_warning(name, v):
@@ -48,6 +47,8 @@ def test_numbers_and_missing_values_give_finite_numbers_or_nan_without_warning(n
     np.testing.assert_array_equal(v, before)
 
 
+@promise("infinite", "trends")
+@promise("not-numbers", "trends")
 @FEW
 @given(
     st.sampled_from(sorted(CALLS)),
@@ -58,6 +59,7 @@ def test_values_that_are_not_finite_numbers_are_typed_errors(name, bad):
         CALLS[name](bad)
 
 
+@promise("masked", "trends")
 @FEW
 @given(st.sampled_from(sorted(set(CALLS) - {"arr_series"})), st.data())
 def test_masked_values_are_missing(name, data):
@@ -69,6 +71,8 @@ def test_masked_values_are_missing(name, data):
     np.testing.assert_array_equal(out, unmasked)
 
 
+@promise("labelled", "trends")
+@promise("labels-differ", "trends")
 @FEW
 @given(st.integers(2, 6).flatmap(shuffled_labels), st.data())
 def test_labelled_values_are_paired_by_label(labelled, data):
@@ -85,6 +89,7 @@ def test_labelled_values_are_paired_by_label(labelled, data):
         stats.arr(first, second.rename(index={labels[order[0]]: "other"}), 2000, 2010)
 
 
+@promise("extreme-magnitudes", "trends")
 @FEW
 @given(
     st.floats(0.01, 1e6),
@@ -101,6 +106,8 @@ def test_projections_stay_finite_and_positive_or_are_refused(value, rate, years,
     assert np.isfinite(out) and out >= 0
 
 
+@promise("options", "trends")
+@promise("shapes", "trends")
 @pytest.mark.parametrize(
     "call",
     [
@@ -125,8 +132,23 @@ def test_projections_stay_finite_and_positive_or_are_refused(value, rate, years,
         lambda: stats.arr_series([1, 2, 3], [1, 2, 3], axis=5),
         lambda: RELATIVE.evaluate([1.0, 2.0], baseline=[1.0, 2.0, 3.0]),
         lambda: RELATIVE.evaluate([1.0]),
+        lambda: stats.joinpoint([5, 6, 7, 8, 9], 100, range(5), interval="bootstrap"),
+        lambda: stats.joinpoint(
+            [5, 6, 7, 8, 9], 100, range(5), interval="empirical", resamples=50
+        ),
+        lambda: stats.joinpoint(
+            [5, 6, 7, 8, 9], 100, range(5), interval="empirical", resamples=150, confidence=0.99
+        ),  # too few for the level
     ],
 )
 def test_bad_arguments_are_typed_errors(call):
     with pytest.raises(mch.InvalidInputError):
         call()
+
+
+@promise("zero-denominator", "trends")
+def test_a_rate_of_a_value_of_0_is_nan():
+    assert np.isnan(stats.arr(0.0, 10.0, 2000, 2010))
+    assert np.isnan(stats.arr(10.0, 0.0, 2000, 2010))
+    assert np.isnan(stats.percent_decline(0.0, 5.0))
+    assert np.isnan(stats.required_arr(0.0, 2020, 12.0, 2030))

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 import mch_indicators as mch
+from contract import promise
 
 OFFICE_CSV = """河阳县2024年妇幼卫生统计表,,,
 填报单位：河阳县妇幼保健院,,单位：人,
@@ -91,6 +92,7 @@ def test_latin1_is_never_decoded_silently_as_gb18030():
     assert mch.read_table(io.BytesIO(gbk))["县区"].tolist() == ["朱镕基县", "河阳县", "石门县"]
 
 
+@promise("shapes", "text")
 def test_a_field_over_128_kb_is_an_error_below_the_header_too():
     for cell in ("a" * 200_000, "县" * 200_000):
         text = f"county,births\nA,1\n{cell},2\n"
@@ -99,6 +101,12 @@ def test_a_field_over_128_kb_is_an_error_below_the_header_too():
     quoted = 'county,births\nA,1\n"' + "b" * 200_000 + '",2\n'
     with pytest.raises(mch.InvalidInputError, match=":3:"):
         mch.read_table(io.StringIO(quoted))
+
+
+def test_a_header_field_over_128_kb_with_the_delimiter_given():
+    text = "county," + "b" * 200_000 + "\nA,1\n"
+    with pytest.raises(mch.InvalidInputError, match=r":1: a field longer than 131,072"):
+        mch.read_table(io.StringIO(text), delimiter=",")
 
 
 def test_a_million_columns_are_refused_before_any_work_per_column():
@@ -139,6 +147,7 @@ def test_merged_cells_are_filled_and_hidden_rows_and_columns_reported():
     assert "total_row" in mch.checks(out)["check"].tolist()
 
 
+@promise("non-whole-counts", "text")
 def test_a_percent_formatted_count_is_an_error_naming_the_cell():
     book = office_book()
     book.active["D5"].number_format = "0.0%"

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators._io._numbers import parse_numbers
 from mch_indicators._render import describe
 
@@ -19,6 +20,7 @@ def _read(text: str, **options) -> pd.DataFrame:
     return mch.read_table(io.StringIO(text), **options)
 
 
+@promise("missing", "text")
 @pytest.mark.parametrize(
     ("cell", "value"),
     [
@@ -39,6 +41,7 @@ def test_cells_that_are_numbers(cell, value):
     np.testing.assert_equal(values[0], value)
 
 
+@promise("infinite", "text")
 @pytest.mark.parametrize("cell", ["9,5", "1,2,3", "12,34", "1,2345", "abc", "1.2.3", "--5", "inf"])
 def test_cells_that_are_not(cell):
     _, bad = parse_numbers(pd.Series([cell]))

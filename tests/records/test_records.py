@@ -21,7 +21,7 @@ from hypothesis import given, settings
 import mch_indicators as mch
 from mch_indicators.records import builtin_rules, record_set
 from mch_indicators.records._conditions import AllOf, AnyOf, FieldTest, Not
-from strategies import BIRTH_VALUES, birth_registers
+from strategies import BIRTH_VALUES, as_engine, birth_registers
 
 pd = pytest.importorskip("pandas")
 pytest.importorskip("narwhals")
@@ -388,24 +388,6 @@ def _tidy(out: Any) -> Any:
 ENGINES = ["pandas", "polars", "polars_lazy", "pyarrow", "duckdb", "dask"]
 
 
-def _as_engine(frame: Any, engine: str) -> Any:
-    if engine == "pandas":
-        return frame
-    if engine in {"polars", "polars_lazy"}:
-        pl = pytest.importorskip("polars")
-        converted = pl.from_pandas(frame)
-        return converted.lazy() if engine == "polars_lazy" else converted
-    if engine == "pyarrow":
-        pa = pytest.importorskip("pyarrow")
-        return pa.Table.from_pandas(frame, preserve_index=False)
-    if engine == "duckdb":
-        duckdb = pytest.importorskip("duckdb")
-        table = _as_engine(frame, "pyarrow")
-        return duckdb.from_arrow(table)  # the default connection: it outlives the relation
-    dd = pytest.importorskip("dask.dataframe")
-    return dd.from_pandas(frame, npartitions=2)
-
-
 @pytest.fixture(scope="module")
 def register() -> Any:
     return _register()
@@ -418,7 +400,7 @@ def pandas_counts(register: Any) -> Any:
 
 @pytest.mark.parametrize("engine", ENGINES[1:])
 def test_every_engine_gives_the_same_counts(engine, register, pandas_counts):
-    out = mch.count_records(_as_engine(register, engine), BIRTH_TERMS, by=["area", "year"])
+    out = mch.count_records(as_engine(register, engine), BIRTH_TERMS, by=["area", "year"])
     got = _tidy(out)
     pd.testing.assert_frame_equal(
         got[["term", "area", "year", "count", "unclassified"]],
@@ -530,11 +512,11 @@ def test_pool_and_compute_on_other_engines_match_pandas(engine):
     })  # fmt: skip
     keywords = {"numerator": "deaths", "denominator": "births"}
     expected = mch.pool(counts, "MMR", by="city", **keywords)
-    pooled = mch.pool(_as_engine(counts, engine), "MMR", by="city", **keywords)
+    pooled = mch.pool(as_engine(counts, engine), "MMR", by="city", **keywords)
     pooled = pooled if isinstance(pooled, pd.DataFrame) else pooled.to_pandas()
     for column in ("numerator", "denominator", "value", "lower", "upper", "flags", "units"):
         _same_column(pooled[column], expected[column])
-    rows = mch.compute(_as_engine(counts, engine), "MMR", **keywords)
+    rows = mch.compute(as_engine(counts, engine), "MMR", **keywords)
     rows = rows if isinstance(rows, pd.DataFrame) else rows.to_pandas()
     np.testing.assert_array_equal(
         rows["value"].to_numpy(), mch.compute(counts, "MMR", **keywords)["value"].to_numpy()
@@ -550,10 +532,10 @@ def test_pool_on_other_engines_checks_rows_like_pandas(engine):
     })  # fmt: skip
     keywords = {"numerator": "hospital_births", "denominator": "live_births", "by": "city"}
     with pytest.raises(mch.InvalidInputError, match="impossible for the proportion") as caught:
-        mch.pool(_as_engine(counts, engine), "hospital_delivery_rate_cn", **keywords)
+        mch.pool(as_engine(counts, engine), "hospital_delivery_rate_cn", **keywords)
     assert caught.value.row == "X"
     flagged = mch.pool(
-        _as_engine(counts, engine), "hospital_delivery_rate_cn", on_invalid="flag", **keywords
+        as_engine(counts, engine), "hospital_delivery_rate_cn", on_invalid="flag", **keywords
     )
     flagged = flagged if isinstance(flagged, pd.DataFrame) else flagged.to_pandas()
     expected = mch.pool(counts, "hospital_delivery_rate_cn", on_invalid="flag", **keywords)
@@ -561,7 +543,7 @@ def test_pool_on_other_engines_checks_rows_like_pandas(engine):
         _same_column(flagged[column], expected[column])
     negative = counts.assign(hospital_births=[90.0, -1.0, 50.0])
     with pytest.raises(mch.InvalidInputError, match="negative") as caught:
-        mch.pool(_as_engine(negative, engine), "hospital_delivery_rate_cn", **keywords)
+        mch.pool(as_engine(negative, engine), "hospital_delivery_rate_cn", **keywords)
     assert (caught.value.row, caught.value.column) == ("X", "hospital_births")
 
 

@@ -155,7 +155,7 @@ def test_your_rules_replace_the_built_in_ones_and_json_works(tmp_path):
 
 
 def test_invalid_files_name_themselves(tmp_path):
-    with pytest.raises(mch.DefinitionError, match=r"bad.toml: not valid toml"):
+    with pytest.raises(mch.DefinitionError, match=r"bad.toml: not valid TOML"):
         _load(tmp_path, "[[rule]\n", "bad.toml")
     with pytest.raises(mch.DefinitionError, match="unexpected top-level keys"):
         _load(tmp_path, "[rules]\nx = 1\n")

@@ -34,10 +34,11 @@ from mch_indicators._adapters._pandas._pool import (
 from mch_indicators._adapters._pandas._standardise import (
     ISR_SUMS,
     check_isr_options,
+    dsr_meta,
+    dsr_of_sums,
     isr_frame,
     isr_rows,
 )
-from mch_indicators._adapters._pandas._standardise import dsr as frame_dsr
 from mch_indicators._adapters._pandas._wide import placed
 from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
@@ -259,18 +260,6 @@ def pool_dask_frame(
 # -- standardisation --------------------------------------------------------------------------
 
 
-def _finish_dsr(sums: pd.DataFrame, cells: list[str], **arguments: Any) -> pd.DataFrame:
-    """The pandas :func:`dsr` on the table of sums (one row per group and band)."""
-    repeated = sums[sums[UNITS] > 1]
-    if len(repeated):
-        where = ", ".join(f"{k}={repeated[k].iloc[0]!r}" for k in cells)
-        raise InvalidInputError(
-            f"two rows for the same group and age band ({where}); sum them first or add "
-            "the column that tells them apart to by="
-        )
-    return frame_dsr(sums.drop(columns=UNITS), **arguments)
-
-
 def dsr_dask_frame(
     frame: Any,
     *,
@@ -286,8 +275,11 @@ def dsr_dask_frame(
 ) -> Any:
     """Lazy :func:`dsr`: one distributed sum by group and age band, then the pandas finish.
 
-    The table of sums (one row per group and band) is small and is finished in
-    one partition, where the bands of every group are matched to the standard.
+    The rows may be raw (several rows per group and band, say by district within a
+    county, or one per month): their counts and populations are summed by group
+    and band, as a national table of strata holds them. The table of sums (one
+    row per group and band) is small and is finished in one partition, where the
+    bands of every group are matched to the standard.
     """
     meta = frame._meta
     keys = as_list(by)
@@ -297,48 +289,81 @@ def dsr_dask_frame(
     for column in (count, population):
         check_numeric(meta, column)
     check_confidence(confidence)
-    spec: dict[str, str | list[str]] = {count: ["sum", "size"], population: "sum_or_nan"}
-    if weights is not None:
-        spec[weights] = "max"  # one row per cell (checked), so any one of its values
-    columns = list(dict.fromkeys([*cells, *spec]))
-    sums = group_sums(frame[columns], cells, spec, None).repartition(npartitions=1)
+    # built-in sums only (dask's custom aggregations cost several times more): a missing
+    # population is counted beside the sums and makes its band's sum missing in the finish
+    work = frame[list(dict.fromkeys([*cells, count, population]))]
+    spec: dict[str, str | list[str]] = {count: "sum", population: "sum"}
+    if _may_be_missing(meta, population):
+        work = work.assign(**{_MISSING_POPULATION: work[population].isna()})
+        spec[_MISSING_POPULATION] = "sum"
+    sums = group_sums(work, cells, spec, None).repartition(npartitions=1)
     arguments: dict[str, Any] = {
         "count": count, "population": population, "age": age, "standard": standard,
         "by": by, "confidence": confidence, "multiplier": multiplier,
         "frequency": frequency, "subset": subset,
     }  # fmt: skip
-    finish = partial(_finish_dsr, cells=cells, **arguments)
-    return sums.map_partitions(finish, meta=_dsr_meta(sums._meta, keys, arguments))
+    finish = partial(_finish_dsr, cells=cells, weights=weights, **arguments)
+    meta_out = dsr_meta(sums._meta[keys], confidence)
+    if weights is None:
+        return sums.map_partitions(finish, None, meta=meta_out)
+    # the standard given as a column: its (band, weight) pairs, a tiny table, checked whole
+    pairs = frame[[age, weights]].drop_duplicates().repartition(npartitions=1)
+    return sums.map_partitions(finish, pairs, meta=meta_out)
 
 
-def _dsr_meta(sums: pd.DataFrame, keys: list[str], arguments: dict[str, Any]) -> pd.DataFrame:
-    """The output of :func:`dsr` with no rows (a standard that fits an empty table)."""
-    from mch_indicators._adapters._pandas._standardise import standardised_frame
-    from mch_indicators._result import limit_columns
+_MISSING_POPULATION = "__missing_population__"
 
-    levels = check_confidence(arguments["confidence"])
-    empty = sums[keys].iloc[:0]
-    numbers = {name: empty.index.to_numpy(dtype="float64") for name in ("total_count",
-               "total_pop", "value")}  # fmt: skip
-    for low, high in limit_columns(levels):
-        numbers[low] = numbers[high] = numbers["value"]
-    texts = dict.fromkeys(("unit", "standard", "method"), "")
-    return standardised_frame(empty, numbers, texts, empty.index.to_numpy(dtype="uint16"))
+
+def _finish_dsr(
+    sums: pd.DataFrame,
+    pairs: pd.DataFrame | None,
+    cells: list[str],
+    weights: str | None,
+    **arguments: Any,
+) -> pd.DataFrame:
+    """:func:`dsr` on the sums, with missing populations and the standard's column restored."""
+    population, age = arguments["population"], arguments["age"]
+    if _MISSING_POPULATION in sums.columns:
+        missing = sums.pop(_MISSING_POPULATION) > 0
+        sums[population] = sums[population].where(~missing)
+    if pairs is not None and weights is not None:
+        twice = pairs[age].duplicated()
+        if twice.any():
+            band = pairs[age][twice].iloc[0]
+            raise InvalidInputError(
+                f"column {weights!r} gives two standard weights for age band {band!r}"
+            )
+        sums[weights] = sums[age].map(dict(zip(pairs[age], pairs[weights], strict=True)))
+    return dsr_of_sums(sums, cells=cells, weights=None, **arguments)
 
 
 def _isr_partition(
     part: pd.DataFrame, keys: list[str], columns: dict[str, str], constant: dict[str, int]
 ) -> pd.DataFrame:
-    """What each row of a partition adds to its group, beside the group keys."""
+    """What each row of a partition adds to its group, beside the group keys.
+
+    A share that is missing (a missing population) is summed as 0 and counted in a
+    column of its own, so that the sums are dask's built-in ones; the finish makes
+    the group's sum missing.
+    """
     pd = sys.modules["pandas"]
     rows = isr_rows(part, **columns)
+    for name in _ISR_MAY_BE_MISSING:
+        rows[f"__missing_{name}__"] = np.isnan(rows[name]).astype(np.int64)
+        rows[name] = np.nan_to_num(rows[name], nan=0.0)
     return as_frame(pd.DataFrame({**{k: part[k].array for k in keys}, **rows}).assign(**constant))
+
+
+#: The shares that a missing population leaves missing (see ``isr_rows``).
+_ISR_MAY_BE_MISSING = ("expected", "reference_population")
 
 
 def _finish_isr(sums: pd.DataFrame, keys: list[str], **arguments: Any) -> pd.DataFrame:
     if keys:
         sums = sums.sort_values(keys, kind="stable").reset_index(drop=True)
-    totals = {name: sums[name].to_numpy(dtype="float64") for name in ISR_SUMS}
+    totals = {name: sums[name].to_numpy(dtype="float64", copy=True) for name in ISR_SUMS}
+    for name in _ISR_MAY_BE_MISSING:
+        totals[name][sums[f"__missing_{name}__"].to_numpy() > 0] = np.nan
     return isr_frame(sums[keys], totals, **arguments)
 
 
@@ -369,7 +394,8 @@ def isr_dask_frame(
     constant = {_ONE_GROUP: 0} if not keys else {}
     share = partial(_isr_partition, keys=keys, columns=named, constant=constant)
     shares = frame.map_partitions(share, meta=share(meta))
-    spec = dict.fromkeys(ISR_SUMS, "sum_or_nan")
+    missing = [f"__missing_{name}__" for name in _ISR_MAY_BE_MISSING]
+    spec: dict[str, str | list[str]] = dict.fromkeys([*ISR_SUMS, *missing], "sum")
     sums = group_sums(shares, grouping, spec, None)
     if not keys:
         sums = sums.drop(columns=_ONE_GROUP)

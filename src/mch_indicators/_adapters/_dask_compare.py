@@ -8,6 +8,7 @@ dask frame to one row per area and period (``mch.pool``) and compute it first.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from mch_indicators._adapters._columns import Columns
@@ -33,11 +34,16 @@ def compare_dask_frame(
     lang: str = "en",
 ) -> Any:
     """Lazy :func:`compare` over the partitions when the benchmark is row by row."""
-    if benchmark == "total" or isinstance(benchmark, dict):
+    if (isinstance(benchmark, str) and benchmark == "total") or isinstance(benchmark, Mapping):
         raise InvalidInputError(
             "compare() on a dask DataFrame takes a benchmark value, a Target or a benchmark "
             "column (row by row); for 'total' or a benchmark row, pool the frame to one row "
             "per area and period (mch.pool) and call .compute() first"
+        )
+    if hasattr(benchmark, "index") and hasattr(benchmark, "reindex"):
+        raise InvalidInputError(
+            "compare() on a dask DataFrame pairs no Series by label across partitions: put "
+            "the benchmark in a column of the frame (assign or merge) and pass its name"
         )
     keywords: dict[str, Any] = {
         "benchmark": benchmark, "numerator": numerator, "denominator": denominator, "by": by,

@@ -24,6 +24,14 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._counts import (
+    LARGEST_INTEGER,
+    Values,
+    check_count_range,
+    check_integers,
+    refuse_values,
+)
+from mch_indicators._adapters._pandas._columns import check_whole
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats import Flag, flag_labels
@@ -57,15 +65,76 @@ def _indicator(
 def _columns(
     frame: Any, chosen: Indicator, numerator: str | None, denominator: str | None
 ) -> tuple[str, str]:
+    """The two count columns, refused unless they hold numbers (the rules of :mod:`._counts`)."""
     num = numerator or chosen.numerator.id
     den = denominator or chosen.denominator.id
-    names = frame.collect_schema().names()
+    schema = frame.collect_schema()
+    names = schema.names()
     for role, column in (("numerator", num), ("denominator", den)):
         if column not in names:
             raise InvalidInputError(
                 f"{role} column {column!r} is not in the frame (columns: {', '.join(names)})"
             )
+        held = _held(schema[column])
+        if held not in (Values.NUMBERS, Values.INTEGERS):
+            cast = f"a cast of {column!r} to Int64 or Float64 in the engine"
+            refuse_values(column, held, schema[column], cast=cast)
     return num, den
+
+
+def _held(dtype: Any) -> Values:
+    """What an engine column of narwhals ``dtype`` holds, for the rules of :mod:`._counts`."""
+    import narwhals as nw
+
+    if dtype == nw.Boolean:
+        return Values.BOOLEANS
+    if dtype.is_integer():
+        return Values.INTEGERS
+    if dtype.is_numeric():  # floats and decimals
+        return Values.NUMBERS
+    if dtype.is_temporal():
+        return Values.DATES
+    if dtype in (nw.String, nw.Categorical, nw.Enum):
+        return Values.TEXT
+    return Values.OTHER
+
+
+def _counts(frame: Any, column: str, *, denominator: bool) -> npt.NDArray[np.float64]:
+    """A count column of an eager frame as float64, refused by row position as pandas would."""
+    import narwhals as nw
+
+    def row_of(position: int) -> int:
+        return position
+
+    if frame.collect_schema()[column].is_integer():  # exact, before a float rounds it
+        exact = frame.select(nw.col(column).fill_null(0))[column].to_numpy()
+        check_integers(exact, column, row_of)
+    values = frame.select(nw.col(column).cast(nw.Float64()))[column].to_numpy()
+    floats: npt.NDArray[np.float64] = np.asarray(values, dtype=np.float64)
+    check_count_range(floats, column, row_of, denominator=denominator)
+    return floats
+
+
+def _not_whole(column: str, dtype: Any) -> Any:
+    """The count on rows where it is finite and not a whole number, else null."""
+    import narwhals as nw
+
+    count = nw.col(column)
+    if dtype.is_integer():
+        return nw.lit(None).cast(nw.Float64())
+    fraction = count.is_finite() & (count != count.floor())
+    return nw.when(fraction.fill_null(False)).then(count.cast(nw.Float64()))
+
+
+def _out_of_range(column: str, dtype: Any) -> Any:
+    """True on rows whose count is negative, infinite or above 2**53 (False where missing)."""
+    import narwhals as nw
+
+    count = nw.col(column)
+    wrong = (count < 0) | (count > LARGEST_INTEGER)
+    if dtype.is_float():
+        wrong = wrong | (count.abs() == float("inf"))
+    return wrong.fill_null(False)
 
 
 def _eager(frame: Any) -> Any:
@@ -107,8 +176,11 @@ def compute_any_frame(
     chosen = _indicator(indicator, "compute", catalog)
     frame = _eager(_frame(data))
     num, den = _columns(frame, chosen, numerator, denominator)
-    x = frame[num].to_numpy().astype(np.float64)
-    n = frame[den].to_numpy().astype(np.float64)
+    x = _counts(frame, num, denominator=False)
+    n = _counts(frame, den, denominator=True)
+    positions: Any = range(len(x))  # an engine's rows are named by position
+    check_whole(None, num, x, chosen.numerator, positions)
+    check_whole(None, den, n, chosen.denominator, positions)
     result = compute_indicator(chosen, x, n, checked)
     kept = {name: frame[name].to_numpy() for name in frame.columns if name not in {num, den}}
     return _out({**kept, **result.columns(details=False)}, frame)
@@ -149,20 +221,27 @@ def pool_any_frame(
         raise InvalidInputError(f"grouping column {missing[0]!r} is not in the frame")
     bounded = chosen.kind.family == "binomial"
     leave_out = bounded and checked.on_invalid == "flag"
+    schema = frame.collect_schema()
     x, n = nw.col(num), nw.col(den)
-    invalid = x > n
+    x_wrong, n_wrong = _out_of_range(num, schema[num]), _out_of_range(den, schema[den])
+    invalid = (x > n).fill_null(False) if bounded else nw.lit(False)
+    # rows refused below are summed as 0 so that no cast fails and no integer sum wraps;
+    # counts are summed as float64, as pandas sums them
+    skipped = x_wrong | n_wrong | invalid if leave_out else x_wrong | n_wrong
     parts = {
-        "__x": nw.when(invalid).then(0).otherwise(x) if leave_out else x,
-        "__n": nw.when(invalid).then(0).otherwise(n) if leave_out else n,
+        "__x": nw.when(skipped).then(0).otherwise(x).cast(nw.Float64()),
+        "__n": nw.when(skipped).then(0).otherwise(n).cast(nw.Float64()),
         "__x_missing": x.is_null().cast(nw.Int64()),
         "__n_missing": n.is_null().cast(nw.Int64()),
-        "__x_wrong": ((x < 0) | (x.abs() == float("inf"))).fill_null(False).cast(nw.Int64()),
-        "__n_wrong": ((n < 0) | (n.abs() == float("inf"))).fill_null(False).cast(nw.Int64()),
-        "__invalid": (invalid.fill_null(False) if bounded else nw.lit(False)).cast(nw.Int64()),
+        "__x_wrong": x_wrong.cast(nw.Int64()),
+        "__n_wrong": n_wrong.cast(nw.Int64()),
+        "__invalid": invalid.cast(nw.Int64()),
         "__units": nw.lit(1).cast(nw.Int64()),
     }
-    source = frame.select(*keys, **parts)
-    sums = [nw.col(name).sum() for name in parts]
+    odd = {f"__odd_{role}": _not_whole(column, schema[column])
+           for role, column in (("x", num), ("n", den))}  # fmt: skip
+    source = frame.select(*keys, **parts, **odd)
+    sums = [nw.col(name).sum() for name in parts] + [nw.col(name).max() for name in odd]
     grouped = (
         source.group_by(*keys, drop_null_keys=False).agg(*sums) if keys else source.select(*sums)
     )
@@ -178,8 +257,15 @@ def pool_any_frame(
         return values
 
     kept = {key: np.asarray(table[key].to_list(), dtype=object)[rank] for key in keys}
-    _refuse_rows(kept, keys, column("__x_wrong"), num, "counts cannot be negative or infinite")
-    _refuse_rows(kept, keys, column("__n_wrong"), den, "counts cannot be negative or infinite")
+    wrong = "counts cannot be negative, infinite or above 2**53"
+    _refuse_rows(kept, keys, column("__x_wrong"), num, wrong)
+    _refuse_rows(kept, keys, column("__n_wrong"), den, wrong)
+    for role, name, term in (("x", num, chosen.numerator), ("n", den, chosen.denominator)):
+        # per group, a count that is not whole (0 where every count is whole)
+        odd_values = np.nan_to_num(column(f"__odd_{role}"), nan=0.0)
+        if odd_values.any():  # the groups are named only when one is refused
+            groups: Any = [_group(kept, keys, position) for position in range(len(odd_values))]
+            check_whole(None, name, odd_values, term, groups)
     if bounded and not leave_out:
         _refuse_rows(
             kept, keys, column("__invalid"), None,
@@ -189,6 +275,8 @@ def pool_any_frame(
     x_sum, n_sum = column("__x"), column("__n")
     x_sum[column("__x_missing") > 0] = np.nan
     n_sum[column("__n_missing") > 0] = np.nan
+    for values, name in ((x_sum, num), (n_sum, den)):  # a group's sum can pass 2**53
+        check_count_range(values, name, lambda position: _group(kept, keys, position))
     result = compute_indicator(chosen, x_sum, n_sum, checked)
     units = column("__units").astype(np.int64)
     pooled = units - column("__invalid").astype(np.int64) if leave_out else units
@@ -199,6 +287,14 @@ def pool_any_frame(
     return _out({**kept, **columns, **coverage}, frame)
 
 
+def _group(kept: dict[str, Any], keys: list[str], position: int) -> Any:
+    """The key value(s) of the group at ``position`` (``"all rows"`` without keys, as pandas)."""
+    if not keys:
+        return "all rows"
+    values = tuple(kept[key][position] for key in keys)
+    return values[0] if len(values) == 1 else values
+
+
 def _refuse_rows(
     kept: dict[str, Any], keys: list[str], wrong: Any, column: str | None, reason: str
 ) -> None:
@@ -207,8 +303,7 @@ def _refuse_rows(
     if hit.size == 0:
         return
     first = int(hit[0])
-    values = tuple(kept[key][first] for key in keys)
-    group: Any = None if not keys else values[0] if len(values) == 1 else values
+    group = _group(kept, keys, first) if keys else None
     where = f"group {group!r}" if keys else "the table"
     raise InvalidInputError(
         f"{reason} (in {int(wrong[first])} row(s) of {where})", column=column, row=group

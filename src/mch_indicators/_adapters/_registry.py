@@ -164,7 +164,7 @@ BACKENDS: tuple[Backend, ...] = (
         "a Spark DataFrame",
         "Spark DataFrames",
         "mch_indicators._adapters._spark",
-        {"compute": "compute_spark", "pool": "pool_spark"},
+        {"compute": "compute_spark", "pool": "pool_spark", "dsr": "dsr_spark", "isr": "isr_spark"},
         classes=(
             ("pyspark.sql", "DataFrame"),
             ("pyspark.sql.connect.dataframe", "DataFrame"),

@@ -24,17 +24,18 @@ the driver as Spark's ``PythonException`` with the library's message in it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import partial
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
-from mch_indicators._adapters._columns import Columns, resolve
+from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
 from mch_indicators._adapters._pandas._pool import pool_keys
 from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
+from mch_indicators._validate import check_confidence
 from mch_indicators.stats._engine import within_task
 
 if TYPE_CHECKING:
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_spark", "pool_spark"]
+__all__ = ["compute_spark", "dsr_spark", "isr_spark", "pool_spark"]
 
 _INDEX = "__mch_index_{}__"
 
@@ -356,3 +357,152 @@ def _rolling(
     )
     rolled = rolled.where(col("__years__") == window).withColumn("period", period)
     return rolled.select(*keys, "period", *counts, *units)
+
+
+# -- standardisation -------------------------------------------------------------------
+
+
+def _band_sums(frame: Any, cells: list[str], count: str, population: str, extra: list[Any]) -> Any:
+    """Spark's own sums by group and age band.
+
+    A missing count adds 0, a missing population makes its band's sum missing, as
+    :func:`dsr` on pandas and dask.
+    """
+    functions, _ = _pyspark()
+    col = functions.col
+    fields = {field.name: field for field in frame.schema.fields}
+    present = _present(count, fields)
+    events = functions.sum(functions.when(present, col(count).cast("double")).otherwise(0.0))
+    people = functions.sum(col(population).cast("double"))
+    missing = functions.max((~_present(population, fields)).cast("int"))
+    sums = frame.groupBy(*cells).agg(
+        events.alias(count), people.alias(population), missing.alias("__missing__"), *extra
+    )
+    nothing = functions.lit(None).cast("double")
+    people_or_missing = functions.when(col("__missing__") > 0, nothing).otherwise(col(population))
+    return sums.withColumn(population, people_or_missing).drop("__missing__")
+
+
+def dsr_spark(
+    frame: Any,
+    *,
+    count: str,
+    population: str,
+    age: str,
+    standard: Any,
+    by: Columns = None,
+    confidence: float | Sequence[float] = 0.95,
+    multiplier: float = 100_000,
+    frequency: str | None = None,
+    subset: bool = False,
+) -> Any:
+    """Lazy :func:`dsr` of a Spark DataFrame: Spark's sums, then one ``mapInPandas``.
+
+    Spark sums the counts by group and band; the pandas :func:`dsr` then runs on
+    the table of sums (one row per group and band, a small table) in one task.
+
+    Rows may be raw (several per group and band): they are summed, as on dask. A
+    standard given as a column must give the rows of one band one weight.
+    """
+    from mch_indicators._adapters._pandas._standardise import dsr_meta, dsr_of_sums
+
+    functions, _ = _pyspark()
+    keys = as_list(by)
+    cells = [*keys, age, *([frequency] if frequency else [])]
+    names = set(frame.columns)
+    weights = standard if isinstance(standard, str) and standard in names else None
+    require(_column_frame(frame), [count, population, *cells, *([weights] if weights else [])])
+    _check_counts(frame, (count, population))
+    check_confidence(confidence)
+    extra = []
+    if weights is not None:
+        column = functions.col(weights).cast("double")
+        extra = [
+            functions.max(column).alias(weights),
+            functions.min(column).alias(f"__min_{weights}__"),
+        ]
+    sums = _band_sums(frame, cells, count, population, extra)
+    arguments: dict[str, Any] = {
+        "count": count, "population": population, "age": age, "standard": standard,
+        "by": by, "confidence": confidence, "multiplier": multiplier,
+        "frequency": frequency, "subset": subset,
+    }  # fmt: skip
+    fields = {field.name: field for field in frame.schema.fields}
+    meta = dsr_meta(pandas().DataFrame(columns=keys), confidence)
+    schema = _output_fields(meta, [fields[k] for k in keys])
+
+    def finish(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+        whole = pandas().concat(list(batches), ignore_index=True)
+        with within_task():
+            out = dsr_of_sums(whole, cells=cells, weights=weights, **arguments)
+        yield out[schema.fieldNames()]
+
+    # the table of sums (groups x bands) is small: one task sees all of it, as pandas
+    # does, so that a band missing from a group is judged against the bands of all
+    return sums.coalesce(1).mapInPandas(finish, schema)
+
+
+def _isr_shares(
+    batches: Iterator[pd.DataFrame], keys: list[str], named: dict[str, str]
+) -> Iterator[pd.DataFrame]:
+    """What each row adds to its group (as dask's partitions), batch by batch."""
+    from mch_indicators._adapters._pandas._standardise import isr_rows
+
+    for batch in batches:
+        with within_task():
+            rows = isr_rows(batch, **named)
+        yield pandas().DataFrame({**{k: batch[k].array for k in keys}, **rows})
+
+
+def isr_spark(
+    frame: Any,
+    *,
+    count: str,
+    population: str,
+    reference_count: str,
+    reference_population: str,
+    by: Columns = None,
+    kind: Literal["ratio", "rate"] = "ratio",
+    confidence: float | Sequence[float] = 0.95,
+    refvalue: float = 1.0,
+    multiplier: float = 100_000,
+) -> Any:
+    """Lazy :func:`isr` of a Spark DataFrame: shares, Spark's sums, one ``mapInPandas``.
+
+    Each row's share of its group (``mapInPandas``), Spark's sums by group, then the
+    ratios or rates of every group computed in one ``mapInPandas`` over the sums.
+    """
+    from mch_indicators._adapters._pandas._standardise import ISR_SUMS, check_isr_options
+
+    functions, types = _pyspark()
+    keys = as_list(by)
+    named = {"count": count, "population": population, "reference_count": reference_count,
+             "reference_population": reference_population}  # fmt: skip
+    require(_column_frame(frame), [*named.values(), *keys])
+    for pair in ((count, population), (reference_count, reference_population)):
+        _check_counts(frame, pair)
+    check_isr_options(kind, refvalue, multiplier)
+    levels = check_confidence(confidence)
+    fields = {field.name: field for field in frame.schema.fields}
+    share_fields = [fields[k] for k in keys]
+    share_fields += [types.StructField(name, types.DoubleType(), True) for name in ISR_SUMS]
+    shares = frame.select(*keys, *named.values()).mapInPandas(
+        partial(_isr_shares, keys=keys, named=named), types.StructType(share_fields)
+    )
+    # Spark's sum carries NaN through: a missing population makes its group's sum NaN
+    sums = shares.groupBy(*keys).agg(*(functions.sum(name).alias(name) for name in ISR_SUMS))
+    finish = partial(
+        _finish_isr, keys=keys, kind=kind, levels=levels, refvalue=refvalue, multiplier=multiplier
+    )
+    sample = pandas().DataFrame({**{k: [] for k in keys}, **{n: [1.0] * 0 for n in ISR_SUMS}})
+    schema = _output_fields(finish(sample.astype(dict.fromkeys(ISR_SUMS, "float64"))),
+                            [fields[k] for k in keys])  # fmt: skip
+    run = partial(_batches, function=finish, columns=schema.fieldNames())
+    return sums.mapInPandas(run, schema)
+
+
+def _finish_isr(sums: pd.DataFrame, keys: list[str], **arguments: Any) -> pd.DataFrame:
+    from mch_indicators._adapters._pandas._standardise import ISR_SUMS, isr_frame
+
+    totals = {name: sums[name].to_numpy(dtype="float64") for name in ISR_SUMS}
+    return isr_frame(sums[keys].reset_index(drop=True), totals, **arguments)

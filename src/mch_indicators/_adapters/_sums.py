@@ -100,7 +100,7 @@ def _rolling(table: pd.DataFrame, keys: list[str], over: str, window: int) -> pd
 
     counts = [_NUMERATOR, _DENOMINATOR, UNITS, POOLED]
     others = [k for k in keys if k != over]
-    steps = numbers(table, over)
+    steps = numbers(table, over, counts=False)
     if np.any(np.isnan(steps)) or np.any(steps != np.round(steps)):
         raise InvalidInputError(f"column {over!r} must hold whole numbers (years) to roll over")
     ordered = table.sort_values([*others, over], kind="stable").reset_index(drop=True)

@@ -350,6 +350,10 @@ def _write(output: str | Iterator[str], lang: Lang = "en") -> int:
     except BrokenPipeError:  # piped into `head`: the reader has what it wanted
         _silence_stdout()
         return EXIT_OK
+    except CommandError as error:  # a streamed table that cannot be read on (its line named)
+        sys.stdout.flush()
+        _say(str(error))
+        return EXIT_INPUT
     except OSError as error:
         _silence_stdout()
         _say(cli_text("cannot_write", lang, reason=error.strerror or error), lang)

@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
-from mch_indicators._cli._frames import frame_chunks
+from mch_indicators._cli._frames import frame_chunks, stream_chunks
+from mch_indicators._cli._stream import read_chunks, streamable
 from mch_indicators._cli._tables import render
 from mch_indicators._cli._words import cli_text, describe_error
 from mch_indicators._display import COUNT_COLUMNS, display_frame, format_number, limit_names
@@ -251,16 +252,21 @@ def _sheet(args: argparse.Namespace) -> str | int | None:
     return int(sheet) if sheet is not None and sheet.isdigit() else sheet
 
 
+def _delimiter(args: argparse.Namespace) -> str | None:
+    delimiter: str | None = getattr(args, "delimiter", None)
+    return "\t" if delimiter in ("\\t", "tab") else delimiter
+
+
 def _read(args: argparse.Namespace, path: str) -> pd.DataFrame:
     from mch_indicators._io import read_table
 
+    _check_exists(args, path)
+    return read_table(path, sheet=_sheet(args), encoding=args.encoding, delimiter=_delimiter(args))
+
+
+def _check_exists(args: argparse.Namespace, path: str) -> None:
     if path != "-" and not Path(path).exists():
         raise CommandError(cli_text("no_file", getattr(args, "lang", "en") or "en", file=path))
-
-    delimiter = getattr(args, "delimiter", None)
-    if delimiter in ("\\t", "tab"):
-        delimiter = "\t"
-    return read_table(path, sheet=_sheet(args), encoding=args.encoding, delimiter=delimiter)
 
 
 def display_rows(
@@ -294,11 +300,7 @@ def _result_table(
     )
 
 
-def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
-    from mch_indicators._api import compute
-
-    catalog = catalog_of(args)
-    frame = _read(args, args.file)
+def _check_columns(frame: pd.DataFrame, args: argparse.Namespace) -> None:
     if "indicator" in frame.columns:
         missing = [column for column in REQUIRED if column not in frame.columns]
         if missing:
@@ -306,12 +308,73 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
             raise CommandError(
                 cli_text("missing_column", args.lang, column=missing[0], header=header)
             )
+
+
+def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
+    from mch_indicators._api import compute
+
+    catalog = catalog_of(args)
+    sheet = getattr(args, "sheet", None)
+    text = args.format in ("table", "csv", "json") and sheet is None and streamable(args.file)
+    if text and args.lang != "zh":  # the Chinese table is labelled whole (display_rows)
+        return _compute_stream(args, catalog)
+    frame = _read(args, args.file)
+    _check_columns(frame, args)
     if frame.empty:
         raise CommandError(cli_text("no_rows", args.lang))
     wide = {"indicators": args.indicators} if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
     return _result_table(out, args, catalog)
+
+
+def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]:
+    """A delimited text file read, computed and written a chunk at a time (``_stream``).
+
+    The first chunk is read and computed before anything is written, so that a file
+    that cannot be computed at all (a missing column, an unknown indicator) fails
+    with nothing printed; an error further down stops the output at its chunk.
+    """
+    from mch_indicators._api import compute
+
+    _check_exists(args, args.file)
+    delimiter = _delimiter(args)
+    chunks = read_chunks(args.file, args.file, encoding=args.encoding, delimiter=delimiter)
+    first = next(chunks)
+    _check_columns(first, args)
+    wide = {"indicators": args.indicators} if "indicator" not in first.columns else {}
+    options = {"catalog": catalog, **wide, **_compute_options(args)}
+    parts = (compute(frame, **options) for frame in _non_empty(first, chunks))
+    results = _located_errors(parts, args.file, args.lang)
+    first_result = next(results, None)
+    if first_result is None:
+        raise CommandError(cli_text("no_rows", args.lang))
+    decimals_of = lambda key: catalog[key].decimals  # noqa: E731 - as _result_table's
+    escape = getattr(args, "escape_formulas", True)
+    return stream_chunks(
+        _chained(first_result, results), args.format, decimals_of, escape_formulas=escape
+    )
+
+
+def _non_empty(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    if not first.empty:
+        yield first
+    for frame in rest:
+        if not frame.empty:
+            yield frame
+
+
+def _located_errors(parts: Iterator[Any], path: str, lang: str) -> Iterator[Any]:
+    """``parts``, a library error while reading on becoming a :class:`CommandError`."""
+    try:
+        yield from parts
+    except MCHIndicatorsError as error:
+        raise CommandError(describe_error(error, path, lang)) from None
+
+
+def _chained(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
+    yield first
+    yield from rest
 
 
 def _whole_counts(indicator: Indicator, numerators: Any, denominators: Any) -> None:

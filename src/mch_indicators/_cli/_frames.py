@@ -22,7 +22,7 @@ from mch_indicators._unitspec import resolve_unit
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["frame_chunks"]
+__all__ = ["frame_chunks", "stream_chunks"]
 
 #: Rows formatted and written at a time.
 CHUNK = 1 << 15
@@ -165,3 +165,67 @@ def frame_chunks(
         return _csv(out, escape_formulas)
     layout = _Layout(out, decimals_of)
     return _json(out, layout) if fmt == "json" else _table(out, layout)
+
+
+def stream_chunks(
+    parts: Iterator[pd.DataFrame],
+    fmt: str,
+    decimals_of: Callable[[str], int],
+    *,
+    escape_formulas: bool = True,
+) -> Iterator[str]:
+    """The text of result frames computed one after another, as :func:`frame_chunks` writes one.
+
+    CSV and JSON are written as the parts come; an aligned table needs the widest
+    cell of each column first, so its formatted cells wait in a temporary file (on
+    disk, not in memory) until the last part is in.
+    """
+    if fmt == "csv":
+        for number, part in enumerate(parts):
+            safe = csv_frame(part, escape=escape_formulas)
+            yield safe.to_csv(index=False, header=number == 0, lineterminator="\n", na_rep="")
+        return
+    if fmt == "json":
+        started = False
+        for part in parts:
+            records = list(_json(part, _Layout(part, decimals_of)))[1:-1]  # without [ and ]
+            for text in records:
+                yield ("[" if not started else ",") + text if text.startswith("\n") else text
+                started = True
+        yield "\n]\n" if started else "[\n]\n"
+        return
+    yield from _spooled_table(parts, decimals_of)
+
+
+def _spooled_table(
+    parts: Iterator[pd.DataFrame], decimals_of: Callable[[str], int]
+) -> Iterator[str]:
+    import pickle
+    import tempfile
+
+    header: list[str] | None = None
+    widths: list[int] = []
+    right: list[bool] = []
+    with tempfile.TemporaryFile() as spool:
+        chunks = 0
+        for part in parts:
+            layout = _Layout(part, decimals_of)
+            if header is None:
+                header = layout.header
+                right = [layout.numeric(n) and i >= layout.start for i, n in enumerate(header)]
+                widths = [_width([h]) for h in header]
+            for first in range(0, len(part), CHUNK):
+                cells = layout.table_cells(part.iloc[first : first + CHUNK], first)
+                widths = [max(w, _width(c)) for w, c in zip(widths, cells, strict=True)]
+                pickle.dump(cells, spool)  # the library's own temporary file, read back below
+                chunks += 1
+        if header is None:
+            return
+        head = (_pad([h], w, r)[0] for h, w, r in zip(header, widths, right, strict=True))
+        yield "  ".join(head).rstrip() + "\n"
+        yield "  ".join("-" * w for w in widths) + "\n"
+        spool.seek(0)
+        for _ in range(chunks):
+            cells = pickle.load(spool)
+            padded = [_pad(c, w, r) for c, w, r in zip(cells, widths, right, strict=True)]
+            yield "".join("  ".join(row).rstrip() + "\n" for row in zip(*padded, strict=True))

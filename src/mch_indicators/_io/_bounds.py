@@ -135,7 +135,11 @@ def _cell(ref: str) -> tuple[int, int]:
 
 
 def _attrs(text: bytes) -> dict[str, str]:
-    return {k.decode().split(":")[-1]: html.unescape(v.decode()) for k, v in _ATTR.findall(text)}
+    """The attributes of an XML tag (bytes a damaged part spoils read as U+FFFD)."""
+    return {
+        k.decode(errors="replace").split(":")[-1]: html.unescape(v.decode(errors="replace"))
+        for k, v in _ATTR.findall(text)
+    }
 
 
 def _check_directory(book: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:

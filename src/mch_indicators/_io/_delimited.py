@@ -77,7 +77,10 @@ def sniff_delimiter(text: str) -> str | None:
 
 def _check_delimiter(text: str, delimiter: str, name: str) -> None:
     """Refuse a delimiter that leaves the header in one field when another splits it."""
-    header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    except csv.Error:  # a field over 128 KB: the limits check names its line
+        return
     if len(header) > 1:
         return
     found = sniff_delimiter(text)

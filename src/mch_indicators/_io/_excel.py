@@ -83,13 +83,14 @@ def read_sheet(
         check_size(raw, name, chosen_limits)
         facts = SheetFacts()
     book = _workbook(raw, name)
-    chosen = _choose(book, sheet, name)
-    try:
+    try:  # calamine parses a sheet's XML when the sheet is chosen, then its cells
+        chosen = _choose(book, sheet, name)
         rows = chosen.to_python(skip_empty_area=True)
-    except Exception as error:
-        raise InvalidInputError(
-            f"{name}: sheet {chosen.name!r} cannot be read ({error})"
-        ) from None
+    except InvalidInputError:
+        raise
+    except Exception as error:  # calamine's errors are not one class across versions
+        which = f"sheet {sheet!r}" if sheet is not None else "the first sheet"
+        raise InvalidInputError(f"{name}: {which} cannot be read ({error})") from None
     first = int(chosen.start[0]) + 1 if rows and chosen.start is not None else 1
     first_column = int(chosen.start[1]) + 1 if rows and chosen.start is not None else 1
     cells = pd.DataFrame(rows, dtype=object)

@@ -20,18 +20,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Unpack
+from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from mch_indicators._catalog import Catalog, builtin_catalog
+from mch_indicators._documents import parse_document, read_document, read_text
 from mch_indicators._errors import DefinitionError, InvalidInputError
 from mch_indicators._model import Direction, Domain, Indicator, Kind, Term
 from mch_indicators._unitspec import UnitSpec, resolve_unit, unit_specs
+from mch_indicators._validate import quoted
 from mch_indicators.export._dhis2 import DEFINITION_ATTRIBUTE, dhis2_uid, type_code
 
 if TYPE_CHECKING:
@@ -69,16 +70,90 @@ class Dhis2Definitions:
     skipped: Mapping[str, str] = field(default_factory=dict)
 
 
-def _load(source: str | PathLike[str] | Mapping[str, Any], what: str) -> Any:
+def _load(source: str | PathLike[str] | Mapping[str, Any], what: str) -> Mapping[str, Any]:
+    """A DHIS2 JSON document, given parsed or as a file read by the bounded reader."""
     if isinstance(source, Mapping):
         return source
-    path = Path(source)
-    try:
-        return json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise InvalidInputError(f"{path}: cannot be read ({error.strerror})") from None
-    except json.JSONDecodeError as error:
-        raise InvalidInputError(f"{path}: not valid JSON {what} ({error})") from None
+    if not isinstance(source, str | PathLike):
+        raise InvalidInputError(
+            f"{what} is a JSON object (a dict) or the path of a JSON file, got "
+            f"{type(source).__name__}"
+        )
+    data = read_document(source, InvalidInputError, kind="json")
+    if not isinstance(data, Mapping):
+        raise InvalidInputError(
+            f"{Path(source).name}: {what} is a JSON object, not a list or value"
+        )
+    return data
+
+
+def _objects(item: Mapping[str, Any], key: str, where: str) -> list[Mapping[str, Any]]:
+    """``item[key]``, a list of JSON objects (``[]`` when absent), or an error naming the place."""
+    value = item.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise InvalidInputError(
+            f"{where}: {key!r} is a list of objects, got {type(value).__name__}"
+        )
+    for position, member in enumerate(value, start=1):
+        if not isinstance(member, Mapping):
+            raise InvalidInputError(
+                f"{where}: {key} #{position} is not an object ({quoted(member)})"
+            )
+        _check_fields(member, f"{where}: {key} #{position}")
+    return value
+
+
+#: Fields the reader takes as text, numbers or true/false, wherever they appear.
+_TEXT_FIELDS = frozenset({
+    "id", "code", "name", "shortName", "formName", "description", "numerator", "denominator",
+    "numeratorDescription", "denominatorDescription", "url", "locale", "property", "value",
+})  # fmt: skip
+_NUMBER_FIELDS = frozenset({"factor", "decimals"})
+_FLAG_FIELDS = frozenset({"number", "annualized"})
+
+
+def _check_fields(item: Mapping[str, Any], where: str) -> None:
+    """Refuse a field of ``item`` that the reader takes as a scalar but is not one."""
+    for key, value in item.items():
+        if value is None:
+            continue
+        if key in _TEXT_FIELDS:
+            wrong = not isinstance(value, str)
+            wanted = "text"
+        elif key in _NUMBER_FIELDS:
+            wrong = isinstance(value, bool) or not isinstance(value, int | float)
+            wanted = "a number"
+        elif key in _FLAG_FIELDS:
+            wrong = not isinstance(value, bool)
+            wanted = "true or false"
+        else:
+            continue
+        if wrong:
+            raise InvalidInputError(f"{where}: {key!r} is {wanted}, got {quoted(value)}")
+
+
+def _object(item: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+    """``item[key]``, a JSON object (``{}`` when absent), or an error naming the place."""
+    value = item.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(f"{where}: {key!r} is an object, got {type(value).__name__}")
+    _check_fields(value, f"{where}: {key}")
+    return value
+
+
+def _uids(items: list[Mapping[str, Any]], key: str, where: str) -> list[str]:
+    """The ``id`` of each object of ``items`` (the list ``key`` of ``where``)."""
+    found = []
+    for position, item in enumerate(items, start=1):
+        uid = item.get("id")
+        if not isinstance(uid, str):
+            raise InvalidInputError(f"{where}: {key} #{position} has no text 'id'")
+        found.append(uid)
+    return found
 
 
 def _slug(text: str) -> str:
@@ -87,7 +162,7 @@ def _slug(text: str) -> str:
 
 
 def _zh(item: Mapping[str, Any], prop: str) -> str | None:
-    for translation in item.get("translations", []):
+    for translation in _objects(item, "translations", f"{item.get('id')!r}"):
         locale = str(translation.get("locale", ""))
         if locale.split("_")[0] == "zh" and translation.get("property") == prop:
             return str(translation.get("value"))
@@ -104,18 +179,22 @@ class _Reader:
         directions: Mapping[str, Direction | str],
         domain: Domain | str,
     ) -> None:
-        self.elements = {e["id"]: e for e in metadata.get("dataElements", [])}
-        self.types = {t["id"]: t for t in metadata.get("indicatorTypes", [])}
+        where = "DHIS2 metadata"
+        elements = _objects(metadata, "dataElements", where)
+        self.elements = dict(zip(_uids(elements, "dataElements", where), elements, strict=True))
+        types = _objects(metadata, "indicatorTypes", where)
+        self.types = dict(zip(_uids(types, "indicatorTypes", where), types, strict=True))
         self.kinds, self.directions, self.domain = kinds, directions, Domain(domain)
         self.groups: dict[str, Domain] = {}
-        for group in metadata.get("indicatorGroups", []):
+        for number, group in enumerate(_objects(metadata, "indicatorGroups", where), start=1):
             code = str(group.get("code") or "")
+            members = _objects(group, "indicators", f"{where}: indicatorGroups #{number}")
             if code.startswith("MCH_") and code[4:].lower() in Domain._value2member_map_:
-                for member in group.get("indicators", []):
-                    self.groups[member["id"]] = Domain(code[4:].lower())
+                for member in members:
+                    self.groups[str(member.get("id"))] = Domain(code[4:].lower())
         self.definition_attributes = {dhis2_uid("attribute", DEFINITION_ATTRIBUTE)} | {
-            a["id"]
-            for a in metadata.get("attributes", [])
+            str(a.get("id"))
+            for a in _objects(metadata, "attributes", where)
             if a.get("code") == DEFINITION_ATTRIBUTE
         }
         self.terms: dict[tuple[str, ...], Term] = {}
@@ -128,8 +207,8 @@ class _Reader:
         return f"DHIS2 indicator {name!r} ({item.get('id')})"
 
     def unit(self, item: Mapping[str, Any], label: str) -> UnitSpec:
-        reference = (item.get("indicatorType") or {}).get("id")
-        kind = self.types.get(reference)
+        reference = _object(item, "indicatorType", label).get("id")
+        kind = self.types.get(str(reference))
         if kind is None:
             raise DefinitionError(f"{label}: indicator type {reference!r} is not in the metadata")
         if kind.get("number"):
@@ -225,9 +304,19 @@ class _Reader:
         )
 
     def definition(self, item: Mapping[str, Any]) -> dict[str, Any] | None:
-        for value in item.get("attributeValues", []):
-            if (value.get("attribute") or {}).get("id") in self.definition_attributes:
-                loaded: dict[str, Any] = json.loads(value["value"])
+        label = self.label(item)
+        for value in _objects(item, "attributeValues", label):
+            if _object(value, "attribute", label).get("id") in self.definition_attributes:
+                text = value.get("value")
+                loaded = (
+                    parse_document(text, "json", label, DefinitionError)
+                    if isinstance(text, str)
+                    else None
+                )
+                if not isinstance(loaded, dict):
+                    raise DefinitionError(
+                        f"{label}: its {DEFINITION_ATTRIBUTE} attribute is not a JSON object"
+                    )
                 return loaded
         return None
 
@@ -341,9 +430,9 @@ def read_dhis2_metadata(
     >>> back.catalog["stillbirth_rate"] == mch.get("stillbirth_rate")
     True
     """
-    data = _load(metadata, "metadata")
+    data = _load(metadata, "DHIS2 metadata")
     reader = _Reader(data, kinds or {}, directions or {}, domain)
-    items = list(data.get("indicators", []))
+    items = list(_objects(data, "indicators", "DHIS2 metadata"))
     skipped: dict[str, str] = {}
     estimated = set()
     for item in list(items):
@@ -384,79 +473,142 @@ _POSITIONS = ["dataElement", "period", "orgUnit", "categoryOptionCombo", "attrib
 _POSITIONS += ["value"]
 
 
-def _csv_records(text: str) -> list[tuple[int, dict[str, Any]]]:
-    rows = list(csv.reader(io.StringIO(text)))
+#: What identifies one data value in DHIS2: a second value for the same key is a duplicate.
+_KEY = ["dataElement", "orgUnit", "period", "categoryOptionCombo", "attributeOptionCombo"]
+_TABLE = ["dataElement", "categoryOptionCombo", "attributeOptionCombo", "orgUnit", "period"]
+
+Duplicates = Literal["error", "sum"]
+#: A record of a data value set: its place ("line 4", "data value 2") and its fields.
+_Record = tuple[str, dict[str, Any]]
+
+
+def _csv_records(path: Path) -> list[_Record]:
+    text = read_text(path, InvalidInputError, hint="DHIS2 exports CSV in UTF-8")
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as error:  # a field over the csv module's limit (128 KB), a NUL byte
+        raise InvalidInputError(f"{path.name}: line {reader.line_num}: {error}") from None
     if not rows:
         return []
     header = [_COLUMNS.get(cell.strip().lower().replace("_", "")) for cell in rows[0]]
     start = 1 if "dataElement" in header else 0
     names = header if start else _POSITIONS
     return [
-        (line, {name: cell for name, cell in zip(names, row, strict=False) if name})
+        (f"line {line}", {name: cell for name, cell in zip(names, row, strict=False) if name})
         for line, row in enumerate(rows[start:], start=start + 1)
         if any(cell.strip() for cell in row)
     ]
 
 
-def _json_records(data: Any, origin: str) -> list[tuple[int, dict[str, Any]]]:
-    if not isinstance(data, Mapping) or not isinstance(data.get("dataValues"), list):
+def _json_records(data: Mapping[str, Any], origin: str) -> list[_Record]:
+    listed = data.get("dataValues")
+    if not isinstance(listed, list):
         raise InvalidInputError(f"{origin}: a data value set has a list 'dataValues'")
     defaults = {
         key: data[key] for key in ("period", "orgUnit", "attributeOptionCombo") if key in data
     }
-    return [(i, {**defaults, **value}) for i, value in enumerate(data["dataValues"], start=1)]
+    records = []
+    for position, value in enumerate(listed, start=1):
+        if not isinstance(value, Mapping):
+            raise InvalidInputError(
+                f"{origin}: data value {position} is not an object ({quoted(value)})"
+            )
+        records.append((f"data value {position}", {**defaults, **value}))
+    return records
 
 
-def read_data_value_set(source: str | PathLike[str] | Mapping[str, Any]) -> pd.DataFrame:
+def _value(record: Mapping[str, Any], where: str, origin: str) -> float:
+    """The value of one record: a non-negative number, or an error naming its place."""
+    try:
+        value = float(str(record.get("value", "")).strip())
+    except ValueError:  # not a number, or an int too long to write out
+        value = float("nan")
+    if not value >= 0 or value == float("inf"):
+        key = ", ".join(quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
+        raise InvalidInputError(
+            f"{origin}: {where} ({key}): {quoted(record.get('value'))} is not a non-negative "
+            "number",
+            row=int(where.rpartition(" ")[2]),
+            column="value",
+        )
+    return value
+
+
+def _records(source: str | PathLike[str] | Mapping[str, Any]) -> tuple[str, list[_Record]]:
+    if isinstance(source, Mapping):
+        return "dataValueSet", _json_records(source, "dataValueSet")
+    if isinstance(source, str | PathLike) and str(source).lower().endswith(".csv"):
+        return str(source), _csv_records(Path(source))
+    return str(source), _json_records(_load(source, "a data value set"), str(source))
+
+
+def _no_duplicates(
+    table: pd.DataFrame, places: Sequence[str], origin: str, duplicates: str
+) -> pd.DataFrame:
+    """``table``, refused where a key repeats (naming both places), or with repeats summed."""
+    if duplicates not in ("error", "sum"):
+        raise InvalidInputError(f"duplicates must be 'error' or 'sum', got {duplicates!r}")
+    again = table.duplicated(_KEY, keep="first").to_numpy()
+    if not again.any():
+        return table
+    if duplicates == "sum":
+        summed = table.groupby(_KEY, sort=False, dropna=False)["value"].sum().reset_index()
+        return summed[[*_TABLE, "value"]]
+    second = int(again.argmax())
+    key = table.iloc[second][_KEY]
+    same = (table[_KEY] == key).all(axis=1).to_numpy()
+    first = int(same.argmax())
+    noun, a = places[first].rsplit(" ", 1)
+    b = places[second].rsplit(" ", 1)[1]
+    shown = ", ".join(f"{name} {key[name]!r}" for name in _KEY[1:] if key[name] != "")
+    raise InvalidInputError(
+        f"{origin}: data element {key['dataElement']!r} ({shown}) is reported twice, in "
+        f"{noun}s {a} and {b}; DHIS2 keeps one value per key: remove one, or pass "
+        "duplicates='sum' to add them up"
+    )
+
+
+def read_data_value_set(
+    source: str | PathLike[str] | Mapping[str, Any], *, duplicates: Duplicates = "error"
+) -> pd.DataFrame:
     """A DHIS2 ``dataValueSet`` (JSON or CSV file, or the parsed JSON) as a table of values.
 
     Returns a pandas DataFrame with columns ``dataElement, categoryOptionCombo,
     attributeOptionCombo, orgUnit, period, value`` (float); deleted values are
     dropped. A value that is not a non-negative number raises
-    :class:`~mch_indicators.InvalidInputError` naming its line (CSV) or position (JSON).
+    :class:`~mch_indicators.InvalidInputError` naming its line (CSV) or position
+    (JSON); so does a document that is not a data value set (not UTF-8, not JSON,
+    nested too deeply, values that are not objects).
+
+    Parameters
+    ----------
+    source : path or dict
+    duplicates : {"error", "sum"}, default "error"
+        Two values for one key (data element, organisation unit, period,
+        category option combination, attribute option combination) are an
+        error naming the key and both places: DHIS2 stores one value per key, so
+        a second one is an export or a merge gone wrong. ``"sum"`` adds them up.
     """
     import pandas as pd
 
-    if isinstance(source, Mapping):
-        origin, records = "dataValueSet", _json_records(source, "dataValueSet")
-    elif str(source).lower().endswith(".csv"):
-        origin = str(source)
-        try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except OSError as error:
-            raise InvalidInputError(f"{source}: cannot be read ({error.strerror})") from None
-        records = _csv_records(text)
-    else:
-        origin, records = str(source), _json_records(_load(source, "data value set"), str(source))
-    rows = []
+    origin, records = _records(source)
+    rows, places = [], []
     for where, record in records:
         if str(record.get("deleted", "")).lower() == "true":
             continue
-        try:
-            value = float(str(record.get("value", "")).strip())
-        except ValueError:
-            value = float("nan")
-        if not value >= 0 or value == float("inf"):
-            raise InvalidInputError(
-                f"{origin}: data value {where} ({record.get('dataElement')}, "
-                f"{record.get('orgUnit')}, {record.get('period')}): {record.get('value')!r} is "
-                "not a non-negative number",
-                row=where,
-                column="value",
-            )
-        rows.append(
-            {
-                "dataElement": str(record.get("dataElement", "")),
-                "categoryOptionCombo": str(record.get("categoryOptionCombo") or ""),
-                "attributeOptionCombo": str(record.get("attributeOptionCombo") or ""),
-                "orgUnit": str(record.get("orgUnit", "")),
-                "period": str(record.get("period", "")),
-                "value": value,
-            }
-        )
-    return pd.DataFrame(
-        rows, columns=[*_POSITIONS[:1], *_POSITIONS[3:5], "orgUnit", "period", "value"]
-    )
+        value = _value(record, where, origin)
+        rows.append({
+            "dataElement": str(record.get("dataElement", "")),
+            "categoryOptionCombo": str(record.get("categoryOptionCombo") or ""),
+            "attributeOptionCombo": str(record.get("attributeOptionCombo") or ""),
+            "orgUnit": str(record.get("orgUnit", "")),
+            "period": str(record.get("period", "")),
+            "value": value,
+        })  # fmt: skip
+        places.append(where)
+    table = pd.DataFrame(rows, columns=[*_TABLE, "value"])
+    return _no_duplicates(table, places, origin, duplicates)
 
 
 def _whole_values(counted: pd.DataFrame, catalog: Catalog) -> None:
@@ -491,6 +643,7 @@ def compute_data_values(
     data_elements: Mapping[str, str | Sequence[str]] | None = None,
     *,
     indicators: Sequence[str] | None = None,
+    duplicates: Duplicates = "error",
     **options: Unpack[ComputeOptions],
 ) -> pd.DataFrame:
     """Compute indicators with intervals and flags on a DHIS2 ``dataValueSet`` export.
@@ -510,6 +663,10 @@ def compute_data_values(
     indicators : list of str, optional
         The indicators to compute (default: every indicator both of whose terms
         have values).
+    duplicates : {"error", "sum"}, default "error"
+        A second value for one key (data element, organisation unit, period and
+        both option combinations) is an error naming the key; ``"sum"`` adds
+        them up (:func:`read_data_value_set`).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -525,16 +682,22 @@ def compute_data_values(
     from mch_indicators._api import compute
 
     chosen = catalog if catalog is not None else builtin_catalog()
-    values = source if isinstance(source, pd.DataFrame) else read_data_value_set(source)
+    if isinstance(source, pd.DataFrame):
+        places = [f"row {label}" for label in source.index]
+        values = _no_duplicates(source, places, "the table of values", duplicates)
+    else:
+        values = read_data_value_set(source, duplicates=duplicates)
     mapping = {
         key: (terms,) if isinstance(terms, str) else tuple(terms)
         for key, terms in (data_elements or default_mapping(chosen)).items()
     }
     combination = values["dataElement"] + "." + values["categoryOptionCombo"]
+    numbered = values.assign(__value=range(len(values)))
     pieces = [  # a value counts towards the terms of its element and of its element.combo
-        values.assign(term=keys.map(mapping)) for keys in (values["dataElement"], combination)
+        numbered.assign(term=keys.map(mapping)) for keys in (values["dataElement"], combination)
     ]
     counted = pd.concat(pieces).dropna(subset="term").explode("term")
+    counted = counted.drop_duplicates(["__value", "term"])  # once per term, by either key
     if counted.empty:
         raise InvalidInputError("no data element of the data value set maps to a term")
     _whole_values(counted, chosen)
@@ -543,6 +706,11 @@ def compute_data_values(
         i for i in chosen.values()
         if i.numerator.id in wide.columns and i.denominator.id in wide.columns and i.computable
     ]  # fmt: skip
+    if not wanted:
+        raise InvalidInputError(
+            "no indicator of the catalog has data elements for both its terms in the data "
+            "value set; say which to compute with indicators="
+        )
     rows = []
     for indicator in wanted:
         for term in (indicator.numerator.id, indicator.denominator.id):

@@ -1,11 +1,16 @@
-"""Counting terms on records inside the engine that holds them, through narwhals.
+"""Counting terms on records inside the engine that holds them.
 
 Every term asked for becomes three kinds of sums over the records: the records
 counted, the records that cannot be classified, and those dated outside the
 period, plus one sum per (field, reason) that made records unclassifiable.
 All of them are computed in **one** grouped aggregation per record set, by the
-engine that holds the records (pandas, polars, pyarrow, DuckDB, dask, PySpark);
-only the small table of sums comes back to Python.
+engine that holds the records; only the small table of sums comes back to Python.
+
+On DuckDB and polars the rules become one native query with the engines' own
+three-valued logic (``_native``); on the other engines (pandas, pyarrow, dask,
+PySpark) narwhals expressions with a (true, unknown) pair per condition (``_expr``).
+Fields are found and text in number and date fields is read (``_convert``) the same
+way for both.
 """
 
 from __future__ import annotations
@@ -26,7 +31,9 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._headers import match_headers
 from mch_indicators.records._conditions import AllOf, AnyOf, FieldTest, Not, walk
+from mch_indicators.records._convert import UNPARSED, read_date, read_number
 from mch_indicators.records._expr import Columns, Compiled, Status, compile_condition
+from mch_indicators.records._native import NATIVE, Query, run_native
 from mch_indicators.records._rules import Rule, RuleBook
 from mch_indicators.records._schema import RecordSet, builtin_record_sets
 
@@ -47,6 +54,8 @@ _REASON_TEXT: dict[Status, str] = {
     "below": "{field}: below {min:g}",
     "above": "{field}: above {max:g}",
     "unknown_code": "{field}: unrecognised code",
+    "not_a_number": "{field}: not a number",
+    "not_a_date": "{field}: not a date",
 }
 
 
@@ -133,21 +142,7 @@ def _prepare(
         if field in needed
     ]
     frame = frame.with_columns(*renames) if renames else frame
-    dtypes = frame.collect_schema()
-    converted = []
-    for field in needed & set(found):
-        spec, name = schema.fields[field], f"__field_{field}"
-        if spec.type == "date" and dtypes[name] == nw.String:
-            converted.append(nw.col(name).str.to_datetime("%Y-%m-%d").alias(name))
-        elif spec.type in {"number", "integer"} and dtypes[name] in {nw.String, nw.Object}:
-            # text holding numbers (or only empty cells); text that is no number makes
-            # the engine raise
-            converted.append(nw.col(name).cast(nw.Float64()).alias(name))
-        elif spec.type in {"number", "integer"} and not dtypes[name].is_numeric():
-            raise InvalidInputError(
-                f"column {found[field]!r} holds {spec.name.en} ({field}) but is not numeric "
-                f"({dtypes[name]}); convert it first"
-            )
+    converted = _conversions(frame, schema, needed & set(found), found)
     frame = frame.with_columns(*converted) if converted else frame
     derived = []
     for field in sorted(needed - set(found)):
@@ -175,6 +170,37 @@ def _prepare(
         found[field] = f"(derived from {' and '.join(sources)})"
     frame = frame.with_columns(*derived) if derived else frame
     return frame, found
+
+
+def _conversions(
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
+    schema: RecordSet,
+    fields: set[str],
+    found: Mapping[str, str],
+) -> list[nw.Expr]:
+    """Number and date fields held as text, read by one grammar (``_convert``).
+
+    Each converted field gets a flag column marking text that is not a number or
+    not a date; such values are unclassifiable, with that reason.
+    """
+    dtypes = frame.collect_schema()
+    converted = []
+    for field in sorted(fields):
+        spec, name = schema.fields[field], f"__field_{field}"
+        text = dtypes[name] in {nw.String, nw.Object}
+        if spec.type == "date" and text:
+            value, unparsed = read_date(name)
+        elif spec.type in {"number", "integer"} and text:
+            value, unparsed = read_number(name)
+        elif spec.type in {"number", "integer"} and not dtypes[name].is_numeric():
+            raise InvalidInputError(
+                f"column {found[field]!r} holds {spec.name.en} ({field}) but is not numeric "
+                f"({dtypes[name]}); convert it first"
+            )
+        else:
+            continue
+        converted += [value.alias(name), unparsed.alias(name + UNPARSED)]
+    return converted
 
 
 def _renamed(condition: Any) -> Any:
@@ -261,6 +287,10 @@ def tally(
         needed.add(period_test.field)
     frame, _ = _prepare(frame, schema, needed, columns)
     keys, _ = _key_expressions(by, schema, frame)
+    if frame.implementation in NATIVE:
+        frame = frame.lazy()
+        native = _NativeCall(schema, rules, conditions, period_test, needed, by, quality)
+        return _tally_native(frame, keys, native)
     dtypes = frame.collect_schema()
     fields = {f"__field_{name}": spec for name, spec in schema.fields.items()}
     cols = Columns(fields, {name: dtypes[name] for name in dtypes.names()})
@@ -276,6 +306,47 @@ def tally(
     sums, labels = _sums(compiled, rules, cols, schema, within is not None, quality)
     result = _aggregate(frame.select(*keys, **sums), list(by), list(sums))
     return _to_tally(schema.id, result, list(by), labels, rules)
+
+
+@dataclass(frozen=True)
+class _NativeCall:
+    """What :func:`tally` hands to the native query (``_native``)."""
+
+    schema: RecordSet
+    rules: Mapping[Target, Rule]
+    conditions: Mapping[Target, Any]
+    period_test: FieldTest | None
+    needed: set[str]
+    by: Sequence[str]
+    quality: bool
+
+
+def _tally_native(frame: nw.LazyFrame[Any], keys: list[nw.Expr], call: _NativeCall) -> Tally:
+    """The sums of a DuckDB or polars frame in one native query (``_native``)."""
+    key_names = [f"__key{i}" for i in range(len(keys))]
+    names = sorted(f"__field_{n}" for n in call.needed)
+    present = set(frame.collect_schema().names())
+    flags = [name + UNPARSED for name in names if name + UNPARSED in present]
+    frame = frame.select(
+        *(key.alias(name) for key, name in zip(keys, key_names, strict=True)),
+        *(nw.col(name) for name in names + flags),
+    )
+    dtypes = frame.collect_schema()
+    fields = {f"__field_{name}": spec for name, spec in call.schema.fields.items()}
+    cols = Columns(fields, {name: dtypes[name] for name in dtypes.names()})
+    conditions = {target: _renamed(c) for target, c in call.conditions.items()}
+    within = _renamed(call.period_test) if call.period_test else None
+    compiled = {target: compile_condition(c, cols) for target, c in conditions.items()}
+    within_compiled = compile_condition(within, cols) if within is not None else None
+    _, counted = _decisions(compiled, within_compiled)
+    counts = {t: (f"__field_{r.count}" if r.count else None) for t, r in call.rules.items()}
+    query = Query(
+        conditions, counted, within, counts, names, key_names, call.quality, call.schema.date
+    )
+    result = run_native(frame, query, cols)
+    result = result.rename(dict(zip(key_names, call.by, strict=True)))
+    _, labels = _sums(counted, call.rules, cols, call.schema, within is not None, call.quality)
+    return _to_tally(call.schema.id, result, list(call.by), labels, call.rules)
 
 
 def _conditions(rules: Mapping[Target, Rule], book: RuleBook) -> dict[Target, Any]:

@@ -23,12 +23,14 @@ import narwhals as nw
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._text import ENGINE_SPACES
 from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTest, Not, Scalar
+from mch_indicators.records._convert import UNPARSED
 from mch_indicators.records._schema import Code, RecordField, text_forms
 
 __all__ = ["Columns", "Compiled", "Status", "compile_condition"]
 
-#: Why a value cannot be used: missing, below the range, above it, not a known code.
-Status = Literal["missing", "below", "above", "unknown_code"]
+#: Why a value cannot be used: missing, below the range, above it, not a known code, or
+#: text that is not a number or not a date (``_convert``).
+Status = Literal["missing", "below", "above", "unknown_code", "not_a_number", "not_a_date"]
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,7 @@ class Columns:
     def _numeric(self, name: str) -> bool:
         return bool(self.dtypes[name].is_numeric())
 
-    def _codes(self, name: str, codes: Sequence[Code]) -> list[Code]:
+    def codes(self, name: str, codes: Sequence[Code]) -> list[Code]:
         """Codes of the column's kind: numbers for a numeric column, text otherwise."""
         if self._numeric(name):
             out: list[Code] = []
@@ -102,7 +104,7 @@ class Columns:
             if self.dtypes[name].is_float():  # polars compares floats with floats only
                 return [float(code) for code in out]
             return out
-        if self.fields[name].type in {"category", "boolean"} and self._text(name):
+        if self.folds(name):
             return list(text_forms(codes))
         texts: list[Code] = [str(code) for code in codes if not isinstance(code, bool)]
         if self.dtypes[name] == nw.Object:  # mixed Python values: True is 1, False is 0
@@ -114,13 +116,17 @@ class Columns:
         dtype = self.dtypes[name]
         return bool(dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum)
 
+    def folds(self, name: str) -> bool:
+        """Whether the field's codes are text compared stripped and lower-cased."""
+        return self.fields[name].type in {"category", "boolean"} and self._text(name)
+
     def column(self, name: str) -> nw.Expr:
         """The field's values (categorical columns read as text; codes lower-cased, stripped)."""
         dtype = self.dtypes[name]
         column = nw.col(name)
         if dtype == nw.Categorical or dtype == nw.Enum:
             column = column.cast(nw.String())
-        if self.fields[name].type in {"category", "boolean"} and self._text(name):
+        if self.folds(name):
             return column.str.strip_chars(ENGINE_SPACES).str.to_lowercase()
         return column
 
@@ -136,19 +142,26 @@ class Columns:
     def invalid(self, name: str) -> dict[Status, nw.Expr]:
         """Each way the field's present values can be invalid, as expressions."""
         if f"{name}__missing" in self.statuses:
-            statuses: tuple[Status, ...] = ("below", "above", "unknown_code")
+            statuses: tuple[Status, ...] = (
+                "below", "above", "unknown_code", "not_a_number", "not_a_date",
+            )  # fmt: skip
             return {s: nw.col(f"{name}__{s}") for s in statuses if f"{name}__{s}" in self.statuses}
         return self._invalid(name)
+
+    def unparsed(self, name: str) -> nw.Expr | None:
+        """True where the field's text was not a number or not a date (``_convert``)."""
+        return nw.col(name + UNPARSED) if name + UNPARSED in self.dtypes else None
 
     def _missing(self, name: str) -> nw.Expr:
         column, spec = self.column(name), self.fields[name]
         parts = [column.is_null()]
         if self.dtypes[name].is_float():
             parts.append(column.is_nan().fill_null(False))
-        codes = self._codes(name, spec.missing)
+        codes = self.codes(name, spec.missing)
         if codes and not self.is_bool(name) and spec.type in {"category", "boolean"}:
             parts.append(column.is_in(codes).fill_null(False))
-        return _or(parts)
+        unparsed = self.unparsed(name)  # text that was no number is null but not missing
+        return _or(parts) if unparsed is None else _or(parts) & ~unparsed
 
     def _invalid(self, name: str) -> dict[Status, nw.Expr]:
         column, spec = self.column(name), self.fields[name]
@@ -160,8 +173,11 @@ class Columns:
             if spec.max is not None:
                 found["above"] = present & (column > spec.max).fill_null(False)
         elif spec.type in {"category", "boolean"} and not self.is_bool(name):
-            known = self._codes(name, spec.all_codes())
+            known = self.codes(name, spec.all_codes())
             found["unknown_code"] = present & ~column.is_in(known).fill_null(False)
+        unparsed = self.unparsed(name)
+        if unparsed is not None:
+            found["not_a_date" if spec.type == "date" else "not_a_number"] = unparsed
         return found
 
     def value(self, name: str, value: Scalar) -> Scalar | dt.datetime:
@@ -206,7 +222,7 @@ class Columns:
             return column if True in wanted else ~column
         if spec.type in {"category", "boolean"}:
             codes = [c for v in values for c in spec.codes_of(v)]  # type: ignore[arg-type]
-            return column.is_in(self._codes(name, codes)).fill_null(False)
+            return column.is_in(self.codes(name, codes)).fill_null(False)
         return column.is_in(list(values)).fill_null(False)
 
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
-import tomllib
 from collections.abc import Mapping
 from functools import cache
 from importlib import resources
@@ -24,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from mch_indicators._documents import read_document
 from mch_indicators._errors import DefinitionError
 from mch_indicators._model import Id, Term, _Frozen
 from mch_indicators.records._conditions import (
@@ -340,7 +339,12 @@ def _book(
             f"{origin}: unexpected top-level keys {sorted(unexpected)}; use "
             "[conditions.<record set>] and [[rule]] tables"
         )
-    for position, body in enumerate(data.get("rule", []), start=1):
+    rules = data.get("rule", [])
+    if not isinstance(rules, list):
+        raise DefinitionError(
+            f"{origin}: 'rule' is a list of [[rule]] tables, got {type(rules).__name__}"
+        )
+    for position, body in enumerate(rules, start=1):
         term = body.get("term") if isinstance(body, Mapping) else None
         label = f"rule for term {term!r}" if term else f"rule #{position}"
         Rule.model_validate(body, where=f"{origin}, {label}")
@@ -355,7 +359,7 @@ def builtin_rules() -> RuleBook:
     from mch_indicators._catalog import builtin_catalog
 
     source = resources.files("mch_indicators.definitions").joinpath("records", "rules.toml")
-    data = tomllib.loads(source.read_text(encoding="utf-8"))
+    data = read_document(source, DefinitionError)
     return _book(data, "rules.toml", builtin_catalog().terms)
 
 
@@ -410,13 +414,10 @@ def load_rules(*paths: str | PathLike[str], catalog: Catalog | None = None) -> R
     book = builtin_rules()
     for raw in paths:
         path = Path(raw)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as error:
-            raise DefinitionError(f"{path}: cannot be read ({error.strerror})") from None
-        try:
-            data = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
-        except (tomllib.TOMLDecodeError, json.JSONDecodeError) as error:
-            raise DefinitionError(f"{path.name}: not valid {path.suffix[1:]} ({error})") from None
+        data = read_document(path, DefinitionError)
+        if not isinstance(data, dict):
+            raise DefinitionError(
+                f"{path.name}: a rules file is a table of [[rule]] entries, not a list or value"
+            )
         book = book.merged(_book(data, path.name, terms, book.conditions))
     return book

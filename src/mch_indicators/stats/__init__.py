@@ -29,8 +29,9 @@ Comparisons
     :func:`funnel_dispersion`; :func:`compare_to_benchmark`, :func:`compare_rates`,
     :func:`compare_proportions`.
 
-Only numpy is imported with this module; scipy is imported by the first
-interval that needs it.
+Only numpy is imported with this module, and each name's own module the first
+time the name is used (so a computation does not load the trend fits, and the
+exact limits of whole counts need no scipy).
 
 Examples
 --------
@@ -43,43 +44,53 @@ Examples
 (0.2422, 7.2247)
 """
 
-from mch_indicators.stats._annual import (
-    annualize,
-    arr,
-    arr_series,
-    percent_decline,
-    projection,
-    required_arr,
-)
-from mch_indicators.stats._compare import (
-    Assessment,
-    BenchmarkComparison,
-    Comparison,
-    ProportionComparison,
-    RateComparison,
-    compare_proportions,
-    compare_rates,
-    compare_to_benchmark,
-)
-from mch_indicators.stats._decompose import Decomposition, decompose, decompose_factors
-from mch_indicators.stats._dispersion import Dispersion, funnel_dispersion
-from mch_indicators.stats._estimates import Estimate, poisson_ci, proportion, proportion_ci, rate
-from mch_indicators.stats._flags import Flag, flag_labels
-from mch_indicators.stats._funnels import (
-    FunnelLimits,
-    FunnelPoints,
-    FunnelSignificance,
-    Significance,
-    funnel_limits,
-    funnel_points,
-    funnel_significance,
-)
-from mch_indicators.stats._intervals import METHODS, IntervalMethod
-from mch_indicators.stats._joinpoint import Joinpoint, default_max_joinpoints, joinpoint
-from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
-from mch_indicators.stats._smooth import Smoothed, smooth
-from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
-from mch_indicators.stats._trend import Change, Trend, trend
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mch_indicators.stats._annual import (
+        annualize,
+        arr,
+        arr_series,
+        percent_decline,
+        projection,
+        required_arr,
+    )
+    from mch_indicators.stats._compare import (
+        Assessment,
+        BenchmarkComparison,
+        Comparison,
+        ProportionComparison,
+        RateComparison,
+        compare_proportions,
+        compare_rates,
+        compare_to_benchmark,
+    )
+    from mch_indicators.stats._decompose import Decomposition, decompose, decompose_factors
+    from mch_indicators.stats._dispersion import Dispersion, funnel_dispersion
+    from mch_indicators.stats._estimates import (
+        Estimate,
+        poisson_ci,
+        proportion,
+        proportion_ci,
+        rate,
+    )
+    from mch_indicators.stats._flags import Flag, flag_labels
+    from mch_indicators.stats._funnels import (
+        FunnelLimits,
+        FunnelPoints,
+        FunnelSignificance,
+        Significance,
+        funnel_limits,
+        funnel_points,
+        funnel_significance,
+    )
+    from mch_indicators.stats._intervals import METHODS, IntervalMethod
+    from mch_indicators.stats._joinpoint import Joinpoint, default_max_joinpoints, joinpoint
+    from mch_indicators.stats._reliability import Reliability, Suppression, relative_standard_error
+    from mch_indicators.stats._smooth import Smoothed, smooth
+    from mch_indicators.stats._standardise import Standardised, dsr, expected_counts, isr
+    from mch_indicators.stats._trend import Change, Trend, trend
 
 __all__ = [
     "METHODS",
@@ -133,3 +144,70 @@ __all__ = [
     "smooth",
     "trend",
 ]
+
+# name -> the module it lives in; imported on first access (PEP 562)
+_LAZY = {
+    "annualize": "_annual",
+    "arr": "_annual",
+    "arr_series": "_annual",
+    "percent_decline": "_annual",
+    "projection": "_annual",
+    "required_arr": "_annual",
+    "Assessment": "_compare",
+    "BenchmarkComparison": "_compare",
+    "Comparison": "_compare",
+    "ProportionComparison": "_compare",
+    "RateComparison": "_compare",
+    "compare_proportions": "_compare",
+    "compare_rates": "_compare",
+    "compare_to_benchmark": "_compare",
+    "Decomposition": "_decompose",
+    "decompose": "_decompose",
+    "decompose_factors": "_decompose",
+    "Dispersion": "_dispersion",
+    "funnel_dispersion": "_dispersion",
+    "Estimate": "_estimates",
+    "poisson_ci": "_estimates",
+    "proportion": "_estimates",
+    "proportion_ci": "_estimates",
+    "rate": "_estimates",
+    "Flag": "_flags",
+    "flag_labels": "_flags",
+    "FunnelLimits": "_funnels",
+    "FunnelPoints": "_funnels",
+    "FunnelSignificance": "_funnels",
+    "Significance": "_funnels",
+    "funnel_limits": "_funnels",
+    "funnel_points": "_funnels",
+    "funnel_significance": "_funnels",
+    "METHODS": "_intervals",
+    "IntervalMethod": "_intervals",
+    "Joinpoint": "_joinpoint",
+    "default_max_joinpoints": "_joinpoint",
+    "joinpoint": "_joinpoint",
+    "Reliability": "_reliability",
+    "Suppression": "_reliability",
+    "relative_standard_error": "_reliability",
+    "Smoothed": "_smooth",
+    "smooth": "_smooth",
+    "Standardised": "_standardise",
+    "dsr": "_standardise",
+    "expected_counts": "_standardise",
+    "isr": "_standardise",
+    "Change": "_trend",
+    "Trend": "_trend",
+    "trend": "_trend",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mch_indicators.stats' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"mch_indicators.stats.{module}"), name)
+    globals()[name] = value  # next time, a plain attribute
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

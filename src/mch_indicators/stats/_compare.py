@@ -38,6 +38,7 @@ from mch_indicators._validate import (
     labelled,
     read_only_fields,
 )
+from mch_indicators.stats._flags import FLAG_DTYPE, Flag
 from mch_indicators.stats._intervals import get_method, normal_quantile
 
 __all__ = [
@@ -113,10 +114,18 @@ def _level(confidence: float) -> float:
     return levels[0]
 
 
-def _counts(values: npt.ArrayLike, name: str) -> FloatArray:
+def _counts(values: npt.ArrayLike, name: str, *, denominator: bool = False) -> FloatArray:
     array = coerce_counts(values, name)
-    check_range(array, name)
+    check_range(array, name, denominator=denominator)
     return array
+
+
+def _flags(missing: BoolArray, zero: BoolArray) -> npt.NDArray[np.uint16]:
+    """Flag masks: MISSING where an input is missing (or masked), ZERO_DENOMINATOR at ``zero``."""
+    flags = np.zeros(missing.shape, dtype=FLAG_DTYPE)
+    flags[missing] |= FLAG_DTYPE(Flag.MISSING)
+    flags[zero & ~missing] |= FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
+    return flags
 
 
 def _broadcast(**arrays: FloatArray) -> list[FloatArray]:
@@ -130,16 +139,26 @@ def _broadcast(**arrays: FloatArray) -> list[FloatArray]:
 # -- the exact binomial pieces ------------------------------------------------------------
 
 
-def _clopper_pearson(x: FloatArray, n: FloatArray, level: float) -> tuple[FloatArray, FloatArray]:
+def _clopper_pearson_odds(
+    x: FloatArray, n: FloatArray, level: float
+) -> tuple[FloatArray, FloatArray]:
+    """Clopper–Pearson limits of the binomial probability p, as odds p / (1 − p).
+
+    Both p and 1 − p are beta quantiles (1 − p of Beta(a, b) is Beta(b, a)), so
+    neither is found by subtracting from 1: an upper limit of p a hair below 1
+    still gives finite odds. The odds are infinite only at x = n.
+    """
     from scipy.special import betaincinv
 
-    alpha = 1.0 - level
-    with np.errstate(invalid="ignore"):
-        lower = np.where(x > 0, betaincinv(np.maximum(x, 1e-300), n - x + 1.0, alpha / 2.0), 0.0)
-        upper = np.where(
-            x < n, betaincinv(x + 1.0, np.maximum(n - x, 1e-300), 1.0 - alpha / 2.0), 1.0
-        )
-    return np.asarray(lower, dtype=np.float64), np.asarray(upper, dtype=np.float64)
+    tail = (1.0 - level) / 2.0
+    some, short = x > 0, x < n
+    with np.errstate(invalid="ignore", divide="ignore"):
+        events, others = np.maximum(x, 1e-300), np.maximum(n - x, 1e-300)
+        p_low = np.where(some, betaincinv(events, n - x + 1.0, tail), 0.0)
+        q_low = np.where(some, betaincinv(n - x + 1.0, events, 1.0 - tail), 1.0)
+        p_high = np.where(short, betaincinv(x + 1.0, others, 1.0 - tail), 1.0)
+        q_high = np.where(short, betaincinv(others, x + 1.0, tail), 0.0)
+        return np.asarray(p_low / q_low), np.asarray(p_high / q_high)
 
 
 def _first_true(test: object, low: FloatArray, high: FloatArray) -> FloatArray:
@@ -197,7 +216,12 @@ class RateComparison:
 
     ``ratio`` is rate₁ / rate₂ with its exact conditional limits; ``percent_change``
     is (ratio − 1) × 100 with the same limits ("down 12 % on last year");
-    ``p_value`` tests a ratio of 1. NaN where both counts are 0 or a count is missing.
+    ``p_value`` tests a ratio of 1. ``flags`` says why a number is NaN:
+    ``MISSING`` where a count is missing (or masked): everything NaN;
+    ``ZERO_DENOMINATOR`` where the second rate is 0 (or so near 0 that the upper
+    limit is beyond any float): the ratio and its upper limit are infinite and
+    given as NaN, the lower limit and the p-value stand (both counts 0:
+    everything NaN).
     """
 
     rate1: FloatArray
@@ -207,9 +231,10 @@ class RateComparison:
     upper: FloatArray
     p_value: FloatArray
     confidence: float
+    flags: npt.NDArray[np.uint16]
 
     def __post_init__(self) -> None:
-        read_only_fields(self, ("rate1", "rate2", "ratio", "lower", "upper", "p_value"))
+        read_only_fields(self, ("rate1", "rate2", "ratio", "lower", "upper", "p_value", "flags"))
 
     @property
     def percent_change(self) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -260,8 +285,8 @@ def compare_rates(
     [-40.6, -72.3, 19.4]
     """
     level = _level(confidence)
-    a, b = _counts(x1, "x1"), _counts(n1, "n1")
-    c, d = _counts(x2, "x2"), _counts(n2, "n2")
+    a, b = _counts(x1, "x1"), _counts(n1, "n1", denominator=True)
+    c, d = _counts(x2, "x2"), _counts(n2, "n2", denominator=True)
     a, b, c, d = _broadcast(x1=a, n1=b, x2=c, n2=d)
     zero = (b == 0) | (d == 0)
     if zero.any():
@@ -273,20 +298,25 @@ def compare_rates(
     ok = np.isfinite(total) & (total > 0)
     safe_total = np.where(ok, total, 1.0)
     safe_a = np.where(ok, a, 0.0)
-    p_low, p_high = _clopper_pearson(safe_a, safe_total, level)
+    low_odds, high_odds = _clopper_pearson_odds(safe_a, safe_total, level)
     scale = d / b
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = (a / b) / (c / d)
-        lower = p_low / (1.0 - p_low) * scale
-        upper = np.where(p_high < 1.0, p_high / (1.0 - p_high) * scale, np.inf)
+        lower = low_odds * scale
+        upper = high_odds * scale
     p_null = b / (b + d)
     p_value = _binomial_two_sided(safe_a, safe_total, p_null)
     nan = np.full(a.shape, np.nan)
     with np.errstate(divide="ignore", invalid="ignore"):
         rate1, rate2 = a / b, c / d
+    # with no events in the second (or so few that the limit is beyond any float) the
+    # ratio has no upper bound
+    unbounded = (c == 0) | (ok & ~(np.isfinite(upper) & np.isfinite(ratio)))
+    bounded = ok & ~unbounded
+    flags = _flags(np.isnan(a) | np.isnan(b) | np.isnan(c) | np.isnan(d), unbounded)
     return RateComparison(
-        rate1, rate2, np.where(ok, ratio, nan), np.where(ok, lower, nan), np.where(ok, upper, nan),
-        np.where(ok, p_value, nan), level,
+        rate1, rate2, np.where(bounded, ratio, nan), np.where(ok, lower, nan),
+        np.where(bounded, upper, nan), np.where(ok, p_value, nan), level, flags,
     )  # fmt: skip
 
 
@@ -299,7 +329,10 @@ class ProportionComparison:
 
     ``difference`` is p₁ − p₂ (fractions) with Newcombe's hybrid score limits;
     ``ratio`` is p₁ / p₂ (point estimate); ``p_value`` is the two-sided score
-    (Pearson χ², no continuity correction) test of equal proportions.
+    (Pearson χ², no continuity correction) test of equal proportions. ``flags``
+    says why a number is NaN: ``MISSING`` where a count is missing (or masked):
+    everything NaN; ``ZERO_DENOMINATOR`` where p₂ is 0: the ratio is NaN, the
+    difference and its interval stand.
     """
 
     p1: FloatArray
@@ -310,9 +343,12 @@ class ProportionComparison:
     ratio: FloatArray
     p_value: FloatArray
     confidence: float
+    flags: npt.NDArray[np.uint16]
 
     def __post_init__(self) -> None:
-        read_only_fields(self, ("p1", "p2", "difference", "lower", "upper", "ratio", "p_value"))
+        read_only_fields(
+            self, ("p1", "p2", "difference", "lower", "upper", "ratio", "p_value", "flags")
+        )
 
 
 @labelled("x1", "n1", "x2", "n2")
@@ -338,8 +374,8 @@ def compare_proportions(
     True
     """
     level = _level(confidence)
-    a, b = _counts(x1, "x1"), _counts(n1, "n1")
-    c, d = _counts(x2, "x2"), _counts(n2, "n2")
+    a, b = _counts(x1, "x1"), _counts(n1, "n1", denominator=True)
+    c, d = _counts(x2, "x2"), _counts(n2, "n2", denominator=True)
     a, b, c, d = _broadcast(x1=a, n1=b, x2=c, n2=d)
     for x, n, name in ((a, b, "x1"), (c, d, "x2")):
         bad = (x > n) | (n == 0)
@@ -368,10 +404,12 @@ def compare_proportions(
 
     p_value = np.where(np.isnan(statistic) & ok, 1.0, 2.0 * ndtr(-np.abs(statistic)))
     nan = np.full(a.shape, np.nan)
+    flags = _flags(~ok, p2 == 0).reshape(shape)
     return ProportionComparison(
         p1.reshape(shape), p2.reshape(shape), difference.reshape(shape),
         np.where(ok, lower, nan).reshape(shape), np.where(ok, upper, nan).reshape(shape),
-        ratio.reshape(shape), np.where(ok, p_value, nan).reshape(shape), level,
+        np.where(ok & (p2 > 0), ratio, nan).reshape(shape),
+        np.where(ok, p_value, nan).reshape(shape), level, flags,
     )  # fmt: skip
 
 
@@ -398,6 +436,12 @@ class BenchmarkComparison:
     contrast, contrast_lower, contrast_upper, p_value : numpy.ndarray
         Area versus rest only (NaN otherwise): the rate ratio or the difference of
         proportions (× multiplier) with its interval, and the p-value.
+    flags : numpy.ndarray of uint16
+        Why a number is NaN or an area not compared: the area's own flags
+        (``MISSING`` for a missing or masked count, ``ZERO_DENOMINATOR``...),
+        ``MISSING`` where the benchmark is missing, and, area versus rest,
+        ``ZERO_DENOMINATOR`` where the rest has no population (or, for rates,
+        no events: the rate ratio and its upper limit are then NaN).
     """
 
     value: FloatArray
@@ -412,18 +456,19 @@ class BenchmarkComparison:
     contrast_lower: FloatArray
     contrast_upper: FloatArray
     p_value: FloatArray
+    flags: npt.NDArray[np.uint16]
 
     def __post_init__(self) -> None:
         read_only_fields(
             self,
             ("value", "lower", "upper", "benchmark", "comparison", "assessment", "contrast",
-             "contrast_lower", "contrast_upper", "p_value"),
+             "contrast_lower", "contrast_upper", "p_value", "flags"),
         )  # fmt: skip
 
 
 def _area_limits(
     x: FloatArray, n: FloatArray, statistic: str, method: str | None, level: float, scale: float
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+) -> tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.uint16]]:
     from mch_indicators.stats._estimates import proportion, rate
 
     if statistic == "proportion":
@@ -431,7 +476,7 @@ def _area_limits(
                        on_invalid="flag")  # fmt: skip
     else:
         e = rate(x, n, multiplier=scale, method=method or "exact", confidence=level)
-    return np.asarray(e.value), np.asarray(e.lower), np.asarray(e.upper)
+    return np.asarray(e.value), np.asarray(e.lower), np.asarray(e.upper), np.array(e.flags)
 
 
 @labelled("numerator", "denominator", "benchmark")
@@ -499,9 +544,9 @@ def compare_to_benchmark(
         )
     level = _level(confidence)
     scale = float(multiplier)
-    x, n = _counts(numerator, "numerator"), _counts(denominator, "denominator")
+    x, n = _counts(numerator, "numerator"), _counts(denominator, "denominator", denominator=True)
     x, n = _broadcast(numerator=x, denominator=n)
-    value, lower, upper = _area_limits(x, n, statistic, method, level, scale)
+    value, lower, upper, flags = _area_limits(x, n, statistic, method, level, scale)
     unknown = np.isnan(value)
     nan = np.full(value.shape, np.nan)
     if benchmark is not None:
@@ -509,13 +554,14 @@ def compare_to_benchmark(
             raise InvalidInputError(f"benchmark= is a number, got {benchmark!r}")
         target = np.broadcast_to(coerce_values(benchmark, "benchmark"), value.shape)
         unknown = unknown | np.isnan(target)
+        flags[np.isnan(target)] |= FLAG_DTYPE(Flag.MISSING)
         with np.errstate(invalid="ignore"):
             higher, lower_than = target < lower, target > upper
         return _benchmark_result(value, lower, upper, np.array(target), higher, lower_than,
                                  unknown, level, direction, "benchmark outside interval",
-                                 (nan, nan, nan, nan))  # fmt: skip
-    return _versus_rest(x, n, benchmark_counts, statistic, value, lower, upper, unknown, level,
-                        direction, scale)  # fmt: skip
+                                 (nan, nan, nan, nan), flags)  # fmt: skip
+    return _versus_rest(x, n, benchmark_counts, statistic, (value, lower, upper, flags),
+                        unknown, level, direction, scale)  # fmt: skip
 
 
 def _versus_rest(
@@ -523,9 +569,7 @@ def _versus_rest(
     n: FloatArray,
     counts: tuple[npt.ArrayLike, npt.ArrayLike] | None,
     statistic: str,
-    value: FloatArray,
-    lower: FloatArray,
-    upper: FloatArray,
+    area: tuple[FloatArray, FloatArray, FloatArray, npt.NDArray[np.uint16]],
     unknown: BoolArray,
     level: float,
     direction: str | None,
@@ -534,7 +578,7 @@ def _versus_rest(
     if not (isinstance(counts, tuple | list) and len(counts) == 2):
         raise InvalidInputError("benchmark_counts must be (numerator, denominator)")
     big_x = np.broadcast_to(_counts(counts[0], "benchmark numerator"), x.shape)
-    big_n = np.broadcast_to(_counts(counts[1], "benchmark denominator"), x.shape)
+    big_n = np.broadcast_to(_counts(counts[1], "benchmark denominator", denominator=True), x.shape)
     with np.errstate(invalid="ignore"):
         outside = (big_x < x) | (big_n < n)
     if outside.any():
@@ -544,7 +588,10 @@ def _versus_rest(
             f"{describe_positions(outside, x)}; for a benchmark that does not contain the "
             "areas, pass its value as benchmark="
         )
+    value, lower, upper, flags = area
     rest_x, rest_n = big_x - x, big_n - n
+    flags[(np.isnan(rest_x) | np.isnan(rest_n)) & ~unknown] |= FLAG_DTYPE(Flag.MISSING)
+    flags[(rest_n == 0) & ~unknown] |= FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
     unknown = unknown | np.isnan(rest_x) | np.isnan(rest_n) | (rest_n == 0)
     safe = np.where(unknown, 1.0, rest_n)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -553,7 +600,9 @@ def _versus_rest(
         c = compare_rates(np.where(unknown, 0.0, x), np.where(unknown, 1.0, n),
                           np.where(unknown, 0.0, rest_x), safe, confidence=level)  # fmt: skip
         contrast, c_low, c_high = c.ratio, c.lower, c.upper
-        higher, lower_than, p_value = c_low > 1.0, c_high < 1.0, c.p_value
+        with np.errstate(invalid="ignore"):  # no events in the rest: no upper limit (NaN)
+            higher, lower_than, p_value = c_low > 1.0, c_high < 1.0, c.p_value
+        flags[~unknown & (c.flags > 0)] |= FLAG_DTYPE(Flag.ZERO_DENOMINATOR)
     else:
         p = compare_proportions(
             np.where(unknown, 0.0, x), np.where(unknown, 1.0, n), np.where(unknown, 0.0, rest_x),
@@ -562,10 +611,13 @@ def _versus_rest(
         contrast, c_low, c_high = p.difference * scale, p.lower * scale, p.upper * scale
         higher, lower_than, p_value = p.lower > 0.0, p.upper < 0.0, p.p_value
     nan = np.full(value.shape, np.nan)
-    extras = tuple(np.where(unknown, nan, a) for a in (contrast, c_low, c_high, p_value))
+    contrast, c_low, c_high, p_value = (
+        np.where(unknown, nan, a) for a in (contrast, c_low, c_high, p_value)
+    )
     return _benchmark_result(value, lower, upper, np.array(benchmark), higher & ~unknown,
                              lower_than & ~unknown, unknown, level, direction,
-                             "area versus rest", extras)  # fmt: skip
+                             "area versus rest", (contrast, c_low, c_high, p_value),
+                             flags)  # fmt: skip
 
 
 def _benchmark_result(
@@ -579,7 +631,8 @@ def _benchmark_result(
     level: float,
     direction: str | None,
     method: str,
-    extras: tuple[FloatArray, ...],
+    extras: tuple[FloatArray, FloatArray, FloatArray, FloatArray],
+    flags: npt.NDArray[np.uint16],
 ) -> BenchmarkComparison:
     comparison = np.select(
         [unknown, higher, lower_than],
@@ -589,4 +642,4 @@ def _benchmark_result(
     assessment = assess(higher & ~unknown, lower_than & ~unknown, unknown, direction,
                         Assessment.SIMILAR.value)  # fmt: skip
     return BenchmarkComparison(value, lower, upper, benchmark, comparison, assessment, level,
-                               method, *extras)  # fmt: skip
+                               method, *extras, flags)  # fmt: skip

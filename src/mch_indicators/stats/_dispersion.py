@@ -177,7 +177,13 @@ def _phi_tau2(z_kept: FloatArray, s: FloatArray) -> tuple[float, float, int]:
     if used * phi < used - 1:
         return phi, 0.0, used
     w = 1.0 / s[kept] ** 2
-    tau2 = max(0.0, (used * phi - (used - 1)) / (w.sum() - (w * w).sum() / w.sum()))
+    spread = w.sum() - (w * w).sum() / w.sum()
+    if not spread > 0:  # one area carries (to a float's precision) all the weight
+        raise InvalidInputError(
+            "over-dispersion between areas cannot be estimated: one area's denominator "
+            "outweighs all the others together beyond a float's precision"
+        )
+    tau2 = max(0.0, (used * phi - (used - 1)) / spread)
     return phi, tau2, used
 
 
@@ -256,6 +262,11 @@ def funnel_dispersion(
     x, n = prepared.numerator, prepared.denominator
     keep = ~np.isnan(n)
     average = prepared.average
+    if prepared.statistic == "rate" and not average > 0:
+        raise InvalidInputError(
+            "numerator: no events in the areas of the average (a DSR funnel leaves out areas "
+            "with 0 events): there is no dispersion between areas to estimate"
+        )
     expected = n * average if prepared.statistic == "rate" else n
     z, s, target = _z_scores(x[keep], expected[keep], chosen)  # type: ignore[arg-type]
     kept = _truncate(z, trim_by) if trimming == "truncate" else _winsorise(z, trim_by)

@@ -35,15 +35,14 @@ from mch_indicators._validate import (
     describe_positions,
 )
 from mch_indicators.stats._flags import FLAG_DTYPE, Flag
-from mch_indicators.stats._intervals import BLOCK, IntervalMethod, normal_quantile
+from mch_indicators.stats._gamma import normal_quantile
+from mch_indicators.stats._intervals import BLOCK, CountTable, IntervalMethod, count_table
 from mch_indicators.stats._kernels import FusedKernels, backend_choice, fused_kernels
 from mch_indicators.stats._reliability import Reliability
 
 __all__ = [
     "KERNEL_FROM",
     "PARALLEL_FROM",
-    "TABLE_FROM",
-    "TABLE_MAX",
     "THREADS_VARIABLE",
     "CoreResult",
     "Counts",
@@ -63,7 +62,6 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 OnInvalid = Literal["raise", "flag"]
-Tables = tuple[tuple[FloatArray, FloatArray], ...]
 
 #: Inputs of at least this many elements are processed on several threads.
 PARALLEL_FROM = 1 << 18
@@ -75,10 +73,6 @@ THREADS_VARIABLE = "MCH_INDICATORS_THREADS"
 _LIMIT: ContextVar[int | None] = ContextVar("mch_indicators_thread_limit", default=None)
 _IN_TASK: ContextVar[bool] = ContextVar("mch_indicators_in_task", default=False)
 
-#: Poisson limits are tabulated when counts are whole numbers up to this many...
-TABLE_MAX = 4096
-#: ... and the input has at least this many elements.
-TABLE_FROM = 4096
 #: Use the optional fused kernel (numba) from this many elements: below it the
 #: numpy path is already fast and a first call would pay the compilation.
 KERNEL_FROM = 1 << 16
@@ -108,9 +102,9 @@ class Counts:
 
     ``x`` and ``n`` are the engine's own flat arrays. When an input has the full
     shape, its copy is made block by block while the block is in the CPU cache
-    (:func:`run_blocks` copies ``x_from`` into ``x``); until then ``x_from`` is
-    where the numbers are read. Otherwise ``x_from`` is None and ``x`` is
-    already the broadcast copy.
+    (by the fused kernel in the same loop that computes the block, or by
+    :meth:`copy_block`); until then ``x_from`` is where the numbers are read.
+    Otherwise ``x_from`` is None and ``x`` is already the broadcast copy.
     """
 
     x_in: FloatArray
@@ -126,10 +120,11 @@ class Counts:
         """Number of elements after broadcasting."""
         return int(self.x.size)
 
-    @property
-    def x_now(self) -> FloatArray:
-        """The flat numerators as they can be read before the blocks have run."""
-        return self.x if self.x_from is None else self.x_from
+    def sources(self, part: slice) -> tuple[FloatArray, FloatArray]:
+        """Where one block's numbers are read before it is copied."""
+        x = self.x if self.x_from is None else self.x_from
+        n = self.n if self.n_from is None else self.n_from
+        return x[part], n[part]
 
     def copy_block(self, part: slice) -> None:
         """Copy one block of the inputs into the engine's own arrays."""
@@ -151,9 +146,10 @@ class Plan:
 
     ``few_below`` and ``r2`` are the UNRELIABLE thresholds (fewer events than
     ``few_below``, or a binomial RSE² above ``r2``); a block whose smallest count
-    reaches ``all_reliable_from`` has no unreliable value. ``tables`` holds the
-    Poisson limits of every whole count up to the largest one, per level, when
-    they are worth tabulating; ``kernels`` the compiled block kernels, or None.
+    reaches ``all_reliable_from`` has no unreliable value. ``tables`` holds, per
+    level, the Poisson limits of the whole counts up to the table's size and the
+    formula beyond (for the kernels; the numpy path reaches the same tables
+    through the method); ``kernels`` the compiled block kernels, or None.
     """
 
     method: IntervalMethod
@@ -168,14 +164,9 @@ class Plan:
     few_below: float
     r2: float
     all_reliable_from: float
-    tables: Tables | None
+    tables: tuple[CountTable, ...] | None
     kernels: FusedKernels | None
     threads: int
-
-    @property
-    def blockwise(self) -> bool:
-        """Whether the limits are computed block by block (else once, over the whole array)."""
-        return self.method.blockwise or self.tables is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,24 +348,6 @@ def _thresholds(reliability: Reliability | None, bounded: bool) -> tuple[float, 
     return few_below, r2, all_reliable_from
 
 
-def _tables(
-    method: IntervalMethod, x: FloatArray, zs: tuple[float, ...], alphas: tuple[float, ...]
-) -> Tables | None:
-    """Poisson limits of every whole count up to the largest, when all counts are whole and small.
-
-    Poisson limits depend on the count only: tabulated once, they are looked up
-    inside the block loop.
-    """
-    count_limits = method.count_limits
-    if count_limits is None or x.size < TABLE_FROM:
-        return None
-    top, bottom = x.max(), x.min()  # NaN propagates and disables the table
-    if not (bottom >= 0 and top <= TABLE_MAX):
-        return None
-    whole = np.arange(int(top) + 1, dtype=np.float64)
-    return tuple(count_limits(whole, z, a) for z, a in zip(zs, alphas, strict=True))
-
-
 def make_plan(
     counts: Counts,
     *,
@@ -390,7 +363,8 @@ def make_plan(
     alphas = tuple(1.0 - level for level in levels)
     zs = tuple(normal_quantile(1.0 - a / 2.0) for a in alphas)
     few_below, r2, all_reliable_from = _thresholds(reliability, bounded)
-    tables = _tables(method, counts.x_now, zs, alphas)
+    poisson = method.count_limits is not None
+    tables = tuple(count_table(method.name, a) for a in alphas) if poisson else None
     backend_choice()  # a bad MCH_INDICATORS_BACKEND fails on first use, whatever the size
     kernels = fused_kernels() if len(levels) == 1 and counts.size >= KERNEL_FROM else None
     if kernels is not None and not ((method.name == "wilson" and bounded) or tables is not None):
@@ -421,34 +395,28 @@ def _unreliable(plan: Plan, xb: FloatArray, nb: FloatArray) -> npt.NDArray[np.bo
     return few
 
 
-def _limits(plan: Plan, i: int, xs: FloatArray, ns: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Limits at level ``i``: looked up in the table for whole counts, else computed."""
-    if plan.tables is not None:
-        index = xs.astype(np.intp)
-        if np.array_equal(index, xs):
-            low_table, high_table = plan.tables[i]
-            return low_table[index] / ns, high_table[index] / ns
-    return plan.method.limits(xs, ns, plan.zs[i], plan.alphas[i])
-
-
 def run_fused_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bool:
-    """One block through the compiled kernels; False (nothing written) leaves it to numpy."""
+    """One block through the compiled kernels; False (nothing written) leaves it to numpy.
+
+    The kernel also copies the block's counts into the engine's own arrays.
+    """
     kernels = plan.kernels
     assert kernels is not None
-    xb, nb = counts.x[part], counts.n[part]
-    arrays = out.value[part], out.lower[0, part], out.upper[0, part]
+    xs, ns = counts.sources(part)
+    copies = counts.x[part], counts.n[part], counts.x_from is not None, counts.n_from is not None
+    # the flag thresholds: -inf and inf where the numpy path tests nothing
+    few_below = plan.few_below if plan.flag_few else -np.inf
+    r2 = plan.r2 if plan.flag_few and plan.bounded else np.inf
+    flags = (few_below, r2, _UNRELIABLE, plan.estimated_denominator, _ABOVE)
+    arrays = out.value[part], out.lower[0, part], out.upper[0, part], out.flags[part]
     if plan.tables is not None:
-        done = kernels.table(xb, nb, plan.scale, *plan.tables[0], plan.bounded, *arrays)
-    else:
-        done = kernels.wilson(xb, nb, plan.scale, plan.zs[0], *arrays)
-    if done and (plan.flag_few or plan.estimated_denominator):
-        # the flag kernel's thresholds: -inf and inf where the numpy path tests nothing
-        few_below = plan.few_below if plan.flag_few else -np.inf
-        r2 = plan.r2 if plan.flag_few and plan.bounded else np.inf
-        kernels.flags(
-            xb, nb, out.flags[part], few_below, r2,
-            _UNRELIABLE, plan.estimated_denominator, _ABOVE,
+        table = plan.tables[0]
+        done = kernels.counts(
+            xs, ns, *copies, plan.scale, table.low, table.high, table.formula, table.z,
+            table.low_series, table.high_series, plan.bounded, *flags, *arrays,
         )  # fmt: skip
+    else:
+        done = kernels.wilson(xs, ns, *copies, plan.scale, plan.zs[0], *flags, *arrays)
     return bool(done)
 
 
@@ -464,11 +432,10 @@ def _run_plain_block(
         above = xb > nb
         if above.any():
             out.flags[part][above] |= _ABOVE
-    if plan.blockwise:
-        for i in range(len(plan.levels)):
-            low, high = _limits(plan, i, xb, nb)
-            np.multiply(low, plan.scale, out=out.lower[i, part])
-            np.multiply(high, plan.scale, out=out.upper[i, part])
+    for i in range(len(plan.levels)):
+        low, high = plan.method.limits(xb, nb, plan.zs[i], plan.alphas[i])
+        np.multiply(low, plan.scale, out=out.lower[i, part])
+        np.multiply(high, plan.scale, out=out.upper[i, part])
 
 
 def _raise_proportion(x: FloatArray, n: FloatArray, above: npt.NDArray[np.bool_]) -> None:
@@ -515,14 +482,13 @@ def run_slow_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> boo
         block_flags[_unreliable(plan, xb, nb) & ~block_bad] |= _UNRELIABLE
     out.bad[part] = block_bad
     out.value[part][block_bad] = np.nan
-    if plan.blockwise:
-        keep = ~block_bad
-        for i in range(len(plan.levels)):
-            low, high = _limits(plan, i, xb[keep], nb[keep])
-            out.lower[i, part][keep] = low * plan.scale
-            out.upper[i, part][keep] = high * plan.scale
-            out.lower[i, part][block_bad] = np.nan
-            out.upper[i, part][block_bad] = np.nan
+    keep = ~block_bad
+    for i in range(len(plan.levels)):
+        low, high = plan.method.limits(xb[keep], nb[keep], plan.zs[i], plan.alphas[i])
+        out.lower[i, part][keep] = low * plan.scale
+        out.upper[i, part][keep] = high * plan.scale
+        out.lower[i, part][block_bad] = np.nan
+        out.upper[i, part][block_bad] = np.nan
     return bool(block_bad.any())
 
 
@@ -553,10 +519,10 @@ def _contain(plan: Plan, out: Outputs, part: slice) -> None:
 
 
 def _run_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bool:
-    """Value, flags and (blockwise) limits of one block; return whether any element is bad."""
-    counts.copy_block(part)
+    """Value, flags and limits of one block; return whether any element is bad."""
     if plan.kernels is not None and run_fused_block(plan, counts, out, part):
-        return False  # fused loops (range checks and _contain included), identical numbers
+        return False  # fused loops (copies, range checks and _contain included), same numbers
+    counts.copy_block(part)
     xb, nb = counts.x[part], counts.n[part]
     # reductions, not temporaries: NaN makes every comparison False
     ok = _in_range(xb, nb)
@@ -569,8 +535,7 @@ def _run_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bool:
         bad = False
     else:
         bad = run_slow_block(plan, counts, out, part)
-    if plan.blockwise:
-        _contain(plan, out, part)
+    _contain(plan, out, part)
     return bad
 
 
@@ -603,21 +568,6 @@ def _run_all(plan: Plan, counts: Counts, out: Outputs) -> bool:
         futures = [pool.submit(run_blocks, plan, counts, out, *chunk) for chunk in chunks]
         results = [future.result() for future in futures]  # wait for all
     return any(results)
-
-
-def _whole_array_limits(plan: Plan, counts: Counts, out: Outputs, some_bad: bool) -> None:
-    """Limits of the methods that see the whole array at once (each distinct count once)."""
-    keep = ~out.bad if some_bad else None
-    x, n = counts.x, counts.n
-    for i, (z, alpha) in enumerate(zip(plan.zs, plan.alphas, strict=True)):
-        if keep is None:
-            low, high = plan.method.limits(x, n, z, alpha)
-            np.multiply(low, plan.scale, out=out.lower[i])
-            np.multiply(high, plan.scale, out=out.upper[i])
-        else:
-            low, high = plan.method.limits(x[keep], n[keep], z, alpha)
-            out.lower[i], out.upper[i] = np.nan, np.nan
-            out.lower[i, keep], out.upper[i, keep] = low * plan.scale, high * plan.scale
 
 
 def compute_counts(
@@ -668,11 +618,7 @@ def compute_counts(
         reliability=reliability,
     )
     out = Outputs.allocate(counts.size, len(levels))
-    some_bad = _run_all(plan, counts, out)
-    if not plan.blockwise:
-        _whole_array_limits(plan, counts, out, some_bad)
-        with np.errstate(invalid="ignore"):
-            _contain(plan, out, slice(None))
+    _run_all(plan, counts, out)
     shape = counts.shape
     full = (len(levels), *shape)
     numerators, denominators = counts.owned_inputs()

@@ -43,6 +43,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._validate import (
+    LARGEST_COUNT,
     check_range,
     coerce_counts,
     describe_positions,
@@ -72,6 +73,11 @@ GRID_POINTS = 100
 #: PHE gives no significance for a directly standardised rate below this many events.
 DSR_MIN_EVENTS = 10
 _DEFAULT_MULTIPLIER = {"proportion": 100.0, "rate": 100_000.0}
+#: From this mean on, PHE's truncated Poisson series is taken whole (see _last_term).
+_WHOLE_SERIES = 2.0**50
+#: Why a rate funnel has no limits (:attr:`FunnelLimits.reason`).
+NO_EVENTS = "no events in the areas of the average: it is 0 and the funnel has no width"
+TINY_AVERAGE = "the average rate is too small for the funnel's populations to be numbers"
 
 
 class Significance(StrEnum):
@@ -96,7 +102,7 @@ def _counts(values: npt.ArrayLike, name: str) -> FloatArray:
     array = np.atleast_1d(coerce_counts(values, name)).astype(np.float64, copy=False)
     if array.ndim != 1:
         raise InvalidInputError(f"{name}: one value per area (a 1-d array), got {array.ndim}-d")
-    check_range(array, name)
+    check_range(array, name, denominator=name == "denominator")
     return array
 
 
@@ -145,15 +151,19 @@ class _Prepared:
 
     @property
     def average(self) -> float:
-        """The centre line per unit: Σ numerators / Σ denominators (PHE's ``av``)."""
-        return float(self.numerator.sum() / np.nansum(self.denominator))
+        """The centre line per unit: Σ numerators / Σ denominators (PHE's ``av``).
+
+        NaN when no area counts towards it (a DSR funnel of areas without events).
+        """
+        total = float(np.nansum(self.denominator))
+        return float(self.numerator.sum()) / total if total > 0 else math.nan
 
 
 def _derived_denominators(
     x: FloatArray, rate: FloatArray, n: FloatArray | None, rate_type: str, multiplier: float
 ) -> FloatArray:
     """PHE's ``denominator_derived``: the population implied by each area's events and rate."""
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # refused later
         implied = multiplier * x / rate
     zero = x == 0
     if rate_type == "dsr":
@@ -266,6 +276,12 @@ def _prepare_rate(
                 + describe_positions(bad, n)
             )
     derived = _derived_denominators(x, r, n, chosen, _positive_scalar(scale, "multiplier"))
+    implied = derived > LARGEST_COUNT  # a count of 9e15 at a rate of 5 per 100,000
+    if implied.any():
+        raise InvalidInputError(
+            "rate: the population implied by an area's events and rate is above 2**53 (about "
+            f"9.0e15), more than a count holds; at {describe_positions(implied, derived)}"
+        )
     return _Prepared("rate", x, derived, scale, rate_type=chosen, years=span)
 
 
@@ -336,8 +352,18 @@ def _last_term(z: FloatArray) -> FloatArray:
 
     The series adds terms k = 0, 1, ... and stops at the first k above z whose
     term is at most 10⁻¹⁰ of the sum so far; the last term added is k − 1.
+    From a mean of 2**50 on, the terms it leaves out weigh less than 10⁻¹⁰ of
+    the whole and whole numbers near z are no longer all floats (a search over
+    them would not end): the series is taken whole (``inf``).
     """
     from scipy.special import gammaln, pdtr
+
+    whole = z >= _WHOLE_SERIES
+    if whole.any():
+        last = np.full(z.shape, np.inf)
+        if not whole.all():
+            last[~whole] = _last_term(z[~whole])
+        return last
 
     def small(k: FloatArray) -> npt.NDArray[np.bool_]:
         log_term = k * np.log(z) - z - gammaln(k + 1.0)
@@ -425,6 +451,10 @@ class FunnelLimits:
     method : str
         ``"Wilson"`` or ``"Poisson"`` (PHE's label).
     confidence : tuple of float
+    reason : str
+        Why the limits are NaN, ``""`` when they are not: a rate funnel of areas
+        none of which had an event has an average of 0, so there is no funnel
+        (its populations would be infinite).
     """
 
     statistic: Statistic
@@ -438,6 +468,7 @@ class FunnelLimits:
     baseline: float
     method: str
     confidence: tuple[float, ...] = FUNNEL_LEVELS
+    reason: str = ""
 
     def __post_init__(self) -> None:
         read_only_fields(self, ("grid", "lower", "upper", "lower_x", "upper_x"))
@@ -446,7 +477,8 @@ class FunnelLimits:
         """The limits as PHE's output columns, in its order (``type = "standard"``).
 
         ``full=True`` adds PHE's ``statistic`` and ``method`` columns
-        (``type = "full"``). Names are lower-case: ``population``,
+        (``type = "full"``), and a ``reason`` column when the limits are NaN.
+        Names are lower-case: ``population``,
         ``observed_events`` or ``events``, then ``lower_2s_limit`` ...
         ``upper_3s_limit`` (with ``*_exp_events`` or ``*_population_1_year``
         before each limit of a ratio or rate), then ``baseline``.
@@ -466,7 +498,17 @@ class FunnelLimits:
         if full:
             out["statistic"] = np.full(self.grid.shape, self.label, dtype=object)
             out["method"] = np.full(self.grid.shape, self.method, dtype=object)
+            if self.reason:
+                out["reason"] = np.full(self.grid.shape, self.reason, dtype=object)
         return out
+
+
+def _no_funnel(label: str, reason: str, baseline: float) -> FunnelLimits:
+    """The limits of a rate funnel that cannot be drawn: NaN, with the ``reason``."""
+    nan = np.full(GRID_POINTS, np.nan)
+    both = np.full((2, GRID_POINTS), np.nan)
+    return FunnelLimits("rate", label, nan, "events", both, both, both, both, baseline,
+                        "Poisson", reason=reason)  # fmt: skip
 
 
 def _proportion_limits(prepared: _Prepared, grid: FloatArray) -> tuple[FloatArray, FloatArray]:
@@ -550,7 +592,8 @@ def funnel_limits(
     -------
     FunnelLimits
         ``.columns()`` gives PHE's ``type = "standard"`` table, ``.columns(full=True)``
-        its ``"full"`` one.
+        its ``"full"`` one. A rate funnel of areas none of which had an event has
+        NaN limits and says why in ``.reason`` (its average is 0: no funnel).
 
     Raises
     ------
@@ -574,9 +617,11 @@ def funnel_limits(
         numerator, denominator, statistic=statistic, multiplier=multiplier, rate=rate,
         ratio_type=ratio_type, rate_type=rate_type, years=years, need_years=True,
     )  # fmt: skip
+    label = _label(prepared)
+    if prepared.statistic == "rate" and not prepared.average > 0:
+        return _no_funnel(label, NO_EVENTS, 0.0)
     minimum, maximum = _axis(prepared)
     grid = _grid(minimum, maximum, ratio=prepared.statistic == "ratio")
-    label = _label(prepared)
     if prepared.statistic == "proportion":
         lower, upper = _proportion_limits(prepared, grid)
         baseline = prepared.average * prepared.multiplier
@@ -593,7 +638,10 @@ def funnel_limits(
         return FunnelLimits("ratio", label, grid, "observed_events", lower, upper, above, below,
                             math.nan, "Poisson")  # fmt: skip
     average = prepared.average
-    lower_population, upper_population = above / average, below / average
+    with np.errstate(over="ignore"):  # an average rate of 1e-308: populations beyond floats
+        lower_population, upper_population = above / average, below / average
+    if not (np.isfinite(lower_population).all() and np.isfinite(upper_population).all()):
+        return _no_funnel(label, TINY_AVERAGE, average * prepared.multiplier)
     lower = grid / lower_population * prepared.multiplier
     upper = grid / upper_population * prepared.multiplier
     return FunnelLimits(

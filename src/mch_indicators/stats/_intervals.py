@@ -16,7 +16,8 @@ Formulas and references are in the docstrings and in ``docs/methods.md``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -24,12 +25,27 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._gamma import (
+    lower_series,
+    normal_quantile,
+    series_from,
+    series_limit,
+    shortened,
+    upper_series,
+    whole_count_quantiles,
+)
 
 __all__ = [
     "BLOCK",
+    "BYAR_FORMULA",
+    "EXACT_SERIES",
     "METHODS",
+    "TABLE_SIZE",
+    "WALD_FORMULA",
+    "CountTable",
     "Family",
     "IntervalMethod",
+    "count_table",
     "get_method",
     "normal_quantile",
     "poisson_count_limits",
@@ -40,33 +56,19 @@ Family = Literal["binomial", "poisson"]
 Limits = tuple[FloatArray, FloatArray]
 LimitFunction = Callable[[FloatArray, FloatArray, float, float], Limits]
 
-#: Elements per block for the arithmetic methods: small enough for the
-#: temporaries of one block to stay in the CPU cache.
+#: Elements per block: small enough for the temporaries of one block to stay in
+#: the CPU cache.
 BLOCK = 1 << 15
-#: Above this many elements, Poisson limits are evaluated once per distinct count.
-DISTINCT_FROM = 2048
-
-
-def normal_quantile(p: float) -> float:
-    """The standard normal quantile: ``normal_quantile(0.975)`` is 1.959964...
-
-    Examples
-    --------
-    >>> round(normal_quantile(0.975), 6)
-    1.959964
-    """
-    from scipy.special import ndtri
-
-    return float(ndtri(p))
 
 
 @dataclass(frozen=True, slots=True)
 class IntervalMethod:
     """One interval method: its name, family, reference and function.
 
-    ``blockwise`` methods are evaluated element by element within cache-sized
-    blocks, on several threads for large inputs; the others (exact Poisson) see
-    the whole array at once, to evaluate each distinct count only once.
+    Every method is evaluated element by element (``blockwise``): within
+    cache-sized blocks, on several threads for large inputs. (Exact Poisson
+    limits used to be evaluated once per distinct count over the whole array;
+    they are now looked up or computed element by element too.)
     """
 
     name: str
@@ -159,79 +161,179 @@ def _wald_proportion(x: FloatArray, n: FloatArray, z: float, alpha: float) -> Li
 
 
 # -- poisson (counts over a fixed denominator) -----------------------------------------
+#
+# A Poisson method's limits depend on the count only. Each method has a formula valid
+# for any count (its "general" limits); the limits of the whole counts below
+# ``CountTable.size`` are tabulated once per method and level, and looked up. The
+# formulas beyond the table use only +, -, *, / and sqrt, element by element, so the
+# optional compiled kernels (``_kernels.py``) evaluate them to the same bits.
+
+#: Whole counts below this are looked up in a table made once per method and level.
+TABLE_SIZE = 4096
+#: How a count beyond the table gets its limits (the compiled kernels switch on it).
+EXACT_SERIES, BYAR_FORMULA, WALD_FORMULA = 0, 1, 2
+#: PHE's exact limits below this many events, Byar's from it.
+PHE_EXACT_BELOW = 10
+_NO_SERIES = np.empty(0)
+_NO_SERIES.flags.writeable = False
 
 
-def _per_distinct(
-    x: FloatArray, *functions: Callable[[FloatArray], FloatArray]
-) -> list[FloatArray]:
-    """Evaluate each function once per distinct value of ``x``.
-
-    Registers of many strata repeat the same small counts; a special function
-    evaluated on 10 million counts that take a few hundred distinct values
-    costs a few hundred evaluations plus one lookup per element.
-    """
-    if x.size < DISTINCT_FROM:
-        return [function(x) for function in functions]
-    top = float(x.max())
-    if top <= 4.0 * x.size and top < 2**31:
-        whole = x.astype(np.intp)
-        if np.array_equal(whole, x):
-            present = np.flatnonzero(np.bincount(whole)).astype(np.float64)
-            out = []
-            for function in functions:
-                table = np.empty(int(top) + 1, dtype=np.float64)
-                table[present.astype(np.intp)] = function(present)
-                out.append(table[whole])
-            return out
-    distinct, inverse = np.unique(x, return_inverse=True)
-    if distinct.size > x.size // 2:
-        return [function(x) for function in functions]
-    return [function(distinct)[inverse.reshape(x.shape)] for function in functions]
-
-
-def _exact_lower(x: FloatArray, alpha: float) -> FloatArray:
-    from scipy.special import gammaincinv
-
-    lower = np.zeros_like(x)
-    some = x >= np.finfo(np.float64).tiny  # below it (subnormal) the limit is 0; scipy: NaN
-    lower[some] = gammaincinv(x[some], alpha / 2.0)
-    return lower
-
-
-def _exact_upper(x: FloatArray, alpha: float) -> FloatArray:
-    from scipy.special import gammaincinv
-
-    return np.asarray(gammaincinv(x + 1.0, 1.0 - alpha / 2.0), dtype=np.float64)
-
-
-def _exact_counts(x: FloatArray, z: float, alpha: float) -> Limits:
-    lower, upper = _per_distinct(
-        x, lambda v: _exact_lower(v, alpha), lambda v: _exact_upper(v, alpha)
-    )
-    return lower, upper
-
-
-def _byar_counts(x: FloatArray, z: float, alpha: float) -> Limits:
+def _byar_counts(x: FloatArray, z: float) -> Limits:
+    """Byar's limits: x (1 - 1/(9x) - z/(3 sqrt x))^3 and the same at x + 1 with +z."""
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # tiny x: -inf, then 0
-        lower = x * (1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))) ** 3
+        low_root = 1.0 - 1.0 / (9.0 * x) - z / (3.0 * np.sqrt(x))
+        lower = x * (low_root * low_root * low_root)
     lower[x == 0] = 0.0
     np.maximum(lower, 0.0, out=lower)
     x1 = x + 1.0
-    upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))) ** 3
+    high_root = 1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))
+    upper = x1 * (high_root * high_root * high_root)
     return lower, upper
 
 
-def _phe_counts(x: FloatArray, z: float, alpha: float) -> Limits:
-    lower, upper = _byar_counts(x, z, alpha)
-    small = x < 10
-    if small.any():
-        lower[small], upper[small] = _exact_counts(x[small], z, alpha)
-    return lower, upper
-
-
-def _wald_counts(x: FloatArray, z: float, alpha: float) -> Limits:
+def _wald_counts(x: FloatArray, z: float) -> Limits:
     half = z * np.sqrt(x)
     return np.maximum(x - half, 0.0), x + half
+
+
+def _scipy_gamma_limits(x: FloatArray, tail: float) -> Limits:
+    """Exact limits of counts that are neither whole nor large (weighted counts)."""
+    from scipy.special import gammainccinv, gammaincinv
+
+    lower = np.zeros_like(x)
+    some = x >= np.finfo(np.float64).tiny  # below it (subnormal) the limit is 0; scipy: NaN
+    lower[some] = gammaincinv(x[some], tail)
+    upper = np.asarray(gammainccinv(x + 1.0, tail), dtype=np.float64)
+    return lower, upper
+
+
+@dataclass(frozen=True, slots=True)
+class CountTable:
+    """The limits of a Poisson count for one method and level (see :func:`count_table`).
+
+    ``low`` and ``high`` hold the limits of the whole counts 0 .. ``size`` - 1.
+    Beyond them ``formula`` says how a count gets its limits: Byar's or Wald's
+    formula at ``z``, or (exact limits) the gamma quantile series
+    (:func:`~mch_indicators.stats._gamma.series_limit`) with the coefficients
+    ``low_series`` and ``high_series`` (shortened to what counts from ``size`` on).
+    Counts from ``series_from`` on that are not in the table (not whole) take the
+    full series ``series``.
+    """
+
+    name: str
+    alpha: float
+    z: float
+    low: FloatArray
+    high: FloatArray
+    formula: int
+    low_series: FloatArray = field(default_factory=lambda: _NO_SERIES)
+    high_series: FloatArray = field(default_factory=lambda: _NO_SERIES)
+    series: tuple[FloatArray, FloatArray] = (_NO_SERIES, _NO_SERIES)
+    series_from: float = 0.0
+
+    @property
+    def size(self) -> int:
+        """Whole counts below this are looked up."""
+        return int(self.low.size)
+
+    def general(self, x: FloatArray) -> Limits:
+        """The limits of any valid counts (finite, >= 0) beyond or outside the table."""
+        if self.formula == WALD_FORMULA:
+            return _wald_counts(x, self.z)
+        if self.formula == BYAR_FORMULA:
+            lower, upper = _byar_counts(x, self.z)
+            few = x < PHE_EXACT_BELOW
+            if self.name == "phe" and few.any():
+                lower[few], upper[few] = count_table("exact", self.alpha).limits(x[few])
+            return lower, upper
+        return self._exact(x)
+
+    def _exact(self, x: FloatArray) -> Limits:
+        """Exact limits from the series where it holds, else (weighted counts) from scipy."""
+        lower, upper = np.empty_like(x), np.empty_like(x)
+        beyond = x >= self.size
+        lower[beyond] = series_limit(x[beyond], self.low_series)
+        upper[beyond] = series_limit(x[beyond], self.high_series)
+        within = (x >= self.series_from) & ~beyond
+        lower[within] = series_limit(x[within], self.series[0])
+        upper[within] = series_limit(x[within], self.series[1])
+        small = x < self.series_from
+        if small.any():
+            lower[small], upper[small] = _scipy_gamma_limits(x[small], self.alpha / 2.0)
+        return lower, upper
+
+    def limits(self, x: FloatArray) -> Limits:
+        """The limits of valid counts: looked up where whole and small, else by formula."""
+        inside = x < self.size
+        if inside.all():
+            index = x.astype(np.intp)
+            if np.array_equal(index, x):
+                return self.low[index], self.high[index]
+        lower, upper = np.empty_like(x), np.empty_like(x)
+        looked_up = inside & (x == np.floor(x))
+        index = x[looked_up].astype(np.intp)
+        lower[looked_up], upper[looked_up] = self.low[index], self.high[index]
+        rest = ~looked_up
+        lower[rest], upper[rest] = self.general(x[rest])
+        return lower, upper
+
+
+def _exact_table(alpha: float, z: float) -> CountTable:
+    """Exact limits of 0 .. TABLE_SIZE - 1: Newton below the series' range, the series in it.
+
+    The series use the normal quantiles of the tail alpha/2 itself (and its
+    negative), not of 1 - alpha/2 rounded.
+    """
+    tail = alpha / 2.0
+    low_series, high_series = lower_series(tail), upper_series(tail)
+    start = series_from(low_series, high_series)
+    small = int(start)
+    size = max(TABLE_SIZE, small)
+    counts = np.arange(size, dtype=np.float64)
+    low, high = np.empty(size), np.empty(size)
+    low[:small] = whole_count_quantiles(small, tail, upper=False)
+    high[:small] = whole_count_quantiles(small, tail, upper=True)
+    series_limit(counts[small:], low_series, out=low[small:])
+    series_limit(counts[small:], high_series, out=high[small:])
+    for v in (low_series, high_series):
+        v.flags.writeable = False
+    return CountTable(
+        "exact", alpha, z, low, high, EXACT_SERIES,
+        shortened(low_series, size), shortened(high_series, size),
+        (low_series, high_series), start,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=64)
+def count_table(name: str, alpha: float) -> CountTable:
+    """The limits of Poisson counts by method ``name`` at level 1 - ``alpha``, made once.
+
+    Examples
+    --------
+    >>> table = count_table("exact", 0.05)
+    >>> [round(float(v), 4) for v in (table.low[2], table.high[2])]
+    [0.2422, 7.2247]
+    """
+    z = normal_quantile(1.0 - alpha / 2.0)  # the z of the other methods, as the engine's
+    if name == "exact":
+        table = _exact_table(alpha, z)
+    else:
+        formula = WALD_FORMULA if name == "wald" else BYAR_FORMULA
+        counts = np.arange(TABLE_SIZE, dtype=np.float64)
+        table = CountTable(name, alpha, z, counts, counts, formula)
+        low, high = table.general(counts)
+        table = CountTable(name, alpha, z, low, high, formula)
+    table.low.flags.writeable = False
+    table.high.flags.writeable = False
+    return table
+
+
+def _count_limits_of(name: str) -> Callable[[FloatArray, float, float], Limits]:
+    def limits(x: FloatArray, z: float, alpha: float) -> Limits:
+        return count_table(name, alpha).limits(x)  # fresh arrays (a lookup copies)
+
+    limits.__name__ = f"_{name}_counts"
+    return limits
 
 
 def _over_denominator(count_limits: Callable[[FloatArray, float, float], Limits]) -> LimitFunction:
@@ -245,10 +347,7 @@ def _over_denominator(count_limits: Callable[[FloatArray, float, float], Limits]
 
 
 _COUNT_LIMITS: dict[str, Callable[[FloatArray, float, float], Limits]] = {
-    "exact": _exact_counts,
-    "byar": _byar_counts,
-    "phe": _phe_counts,
-    "wald": _wald_counts,
+    name: _count_limits_of(name) for name in ("exact", "byar", "phe", "wald")
 }
 
 
@@ -320,15 +419,15 @@ _ALL = (
         "poisson",
         "Exact (Garwood) Poisson interval on the numerator, gamma quantiles",
         "Garwood F (1936) Biometrika 28:437-442; Armitage & Berry (2002)",
-        _over_denominator(_exact_counts),
-        False,
+        _over_denominator(_COUNT_LIMITS["exact"]),
+        True,
     ),
     _method(
         "byar",
         "poisson",
         "Byar's approximation to the exact Poisson interval (Breslow & Day), as PHE uses it",
         "Breslow NE & Day NE (1987) Statistical Methods in Cancer Research vol. II, IARC",
-        _over_denominator(_byar_counts),
+        _over_denominator(_COUNT_LIMITS["byar"]),
         True,
     ),
     _method(
@@ -336,15 +435,15 @@ _ALL = (
         "poisson",
         "Exact below 10 events, Byar from 10 (PHEindicatormethods phe_rate)",
         "PHE Technical Guide - Confidence Intervals (2018); PHEindicatormethods",
-        _over_denominator(_phe_counts),
-        False,
+        _over_denominator(_COUNT_LIMITS["phe"]),
+        True,
     ),
     _method(
         "wald",
         "poisson",
         "Wald (normal approximation) interval on the numerator, x ± z√x, lower clipped at 0",
         "Armitage P & Berry G (2002) Statistical Methods in Medical Research",
-        _over_denominator(_wald_counts),
+        _over_denominator(_COUNT_LIMITS["wald"]),
         True,
     ),
 )

@@ -33,12 +33,14 @@ Introduction to the Bootstrap. Chapman & Hall.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 import mch_indicators.stats._joinpoint_grid as grid
+from mch_indicators._errors import InvalidInputError
 
 __all__ = [
     "Resampled",
@@ -46,6 +48,8 @@ __all__ = [
     "apc_interval",
     "joinpoint_interval",
     "none",
+    "order_interval",
+    "order_rank",
     "resample",
     "segment_slopes",
 ]
@@ -134,22 +138,57 @@ def segment_slopes(coefficients: FloatArray) -> FloatArray:
     return np.asarray(np.cumsum(coefficients[..., 1:], axis=-1))
 
 
+def order_rank(resamples: int, confidence: float) -> int:
+    """The rank j of the interval's ends: the j-th smallest and j-th largest of R values.
+
+    j = ⌈(R + 1)(1 − confidence)/2⌉ − 1 (Davison and Hinkley 1997, section 5.2.2,
+    with the Monte Carlo test's +1 of section 4.2.5), so that the interval excludes
+    0 exactly when the p-value of :func:`apc_interval` is below 1 − confidence.
+    Raises InvalidInputError when R is too small for that level (j < 1).
+    """
+    rank = math.ceil((resamples + 1) * (1.0 - confidence) / 2.0 - 1e-9) - 1
+    if rank < 1:
+        least = math.floor(2.0 / (1.0 - confidence) + 1e-9)
+        raise InvalidInputError(
+            f"{resamples} resamples cannot give a {confidence:g} interval: "
+            f"at least {least} are needed (resamples= of stats.joinpoint)"
+        )
+    return rank
+
+
+def order_interval(
+    values: FloatArray, confidence: float, axis: int = -1
+) -> tuple[FloatArray, FloatArray]:
+    """The j-th smallest and j-th largest of ``values`` along ``axis`` (:func:`order_rank`).
+
+    NaN where a slice holds NaN (a series without a model).
+    """
+    count = values.shape[axis]
+    rank = order_rank(count, confidence)
+    ordered = np.sort(values, axis=axis)
+    missing = np.isnan(values).any(axis=axis)
+    lower = np.take(ordered, rank - 1, axis=axis)
+    upper = np.take(ordered, count - rank, axis=axis)
+    return np.where(missing, np.nan, lower), np.where(missing, np.nan, upper)
+
+
 def apc_interval(
     resampled: Resampled, joinpoints: IntArray, confidence: float
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Empirical quantile interval of each segment's slope, and its resampling p-value.
 
-    The interval is the (1 − confidence)/2 and (1 + confidence)/2 quantiles of the
-    refitted slopes; the two-sided p-value of no change is
-    2·min(1 + #{slope* ≤ 0}, 1 + #{slope* ≥ 0}) / (R + 1), capped at 1, so that the
-    interval excludes 0 when the p-value is below 1 − confidence. Returns (lower,
-    upper, p-value) on the slope scale, each (series, K + 1), NaN beyond a series'
-    own segments.
+    The interval's ends are the j-th smallest and j-th largest refitted slopes
+    (:func:`order_rank`: about the (1 − confidence)/2 and (1 + confidence)/2
+    quantiles); the two-sided p-value of no change is
+    2·(1 + min(#{slope* ≤ 0}, #{slope* ≥ 0})) / (R + 1), capped at 1, so that the
+    interval excludes 0 exactly when the p-value is below 1 − confidence. Returns
+    (lower, upper, p-value) on the slope scale, each (series, K + 1), NaN beyond a
+    series' own segments.
     """
     slopes = segment_slopes(resampled.coefficients)  # (series, R, K + 1)
     count = slopes.shape[1]
     present = np.arange(slopes.shape[2])[None, :] <= joinpoints[:, None]
-    lower, upper = np.quantile(slopes, [(1 - confidence) / 2, (1 + confidence) / 2], axis=1)
+    lower, upper = order_interval(slopes, confidence, axis=1)
     below = (slopes <= 0).sum(axis=1)
     above = (slopes >= 0).sum(axis=1)
     p = np.minimum(1.0, 2.0 * (np.minimum(below, above) + 1.0) / (count + 1.0))
@@ -164,10 +203,7 @@ def apc_interval(
 def joinpoint_interval(resampled: Resampled, confidence: float) -> tuple[FloatArray, FloatArray]:
     """Empirical quantile interval of each joinpoint, in observed years: (series, K) twice.
 
-    The lower end is the first year at which the refitted joinpoints' cumulative
-    share reaches (1 − confidence)/2, the upper end the first at which it reaches
-    (1 + confidence)/2 (the inverse of their empirical distribution).
+    The j-th earliest and j-th latest of the refitted joinpoints (:func:`order_rank`),
+    years of the grid.
     """
-    levels = [(1 - confidence) / 2, (1 + confidence) / 2]
-    lower, upper = np.quantile(resampled.joinpoint_year, levels, axis=1, method="inverted_cdf")
-    return np.asarray(lower), np.asarray(upper)
+    return order_interval(resampled.joinpoint_year, confidence, axis=1)

@@ -58,8 +58,9 @@ def relative_standard_error(
 def relative_standard_error(x: Any, n: Any, *, binomial: bool) -> Any:
     """Relative standard error of x/n: 1/√x (Poisson) or √((n − x)/(n x)) (binomial).
 
-    Infinite at x = 0; NaN where a count is missing or n is 0. A float for numbers,
-    a Series with its index for a Series, else an array.
+    Infinite at x = 0 (and n above 0); NaN where a count is missing, n is 0, or
+    (binomial) x is above n. A float for numbers, a Series with its index for a
+    Series, else an array.
 
     Examples
     --------
@@ -72,7 +73,7 @@ def relative_standard_error(x: Any, n: Any, *, binomial: bool) -> Any:
             rse = np.sqrt((base - counts) / (base * counts))
             rse = np.where(base > 0, rse, np.nan)
         else:
-            rse = 1.0 / np.sqrt(counts)
+            rse = np.where(base > 0, 1.0 / np.sqrt(counts), np.nan)
     return shaped(np.asarray(rse, dtype=np.float64), x, n)
 
 

@@ -39,11 +39,14 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._validate import (
+    check_broadcast,
+    check_multiplier,
     check_range,
     coerce_counts,
     coerce_values,
     describe_positions,
     labelled,
+    quoted,
     read_only_fields,
 )
 from mch_indicators.stats._compare import Assessment, assess
@@ -57,6 +60,12 @@ BoolArray = npt.NDArray[np.bool_]
 MIN_POINTS = 5
 _MAX_ITERATIONS = 100
 _TOLERANCE = 1e-11
+#: The widest exponent a trend's interval may reach: e to it, times a multiplier up to
+#: 1e9 (per billion), still fits in a float. A fit whose slope or level interval goes
+#: further (counts that follow no log-linear trend, over-dispersion in the millions)
+#: cannot be calculated rather than give infinite limits.
+_WIDEST = float(np.log(np.finfo(np.float64).max / 1e9))
+_TOO_WIDE = "the interval of the fit is too wide to express (the counts follow no trend)"
 
 
 class Change(StrEnum):
@@ -131,15 +140,7 @@ class Trend:
         level = self.confidence if confidence is None else confidence
         if not 0.0 < level < 1.0:
             raise InvalidInputError(f"confidence must be between 0 and 1, got {level!r}")
-        if self.scaled:
-            from scipy.stats import t
-
-            with np.errstate(invalid="ignore"):
-                df = np.where(self.points > 2, self.points - 2, np.nan)
-                return np.asarray(t.ppf(0.5 + level / 2.0, df), dtype=np.float64)
-        from scipy.special import ndtri
-
-        return np.full(self.slope.shape, float(ndtri(0.5 + level / 2.0)))
+        return _quantile(self.points, self.scaled, level)
 
     def arr(
         self, *, form: str = "continuous", confidence: float | None = None
@@ -162,11 +163,10 @@ class Trend:
         if form == "continuous":
             return -b * 100.0, -(b + q * se) * 100.0, -(b - q * se) * 100.0
         if form == "compound":
-            return (
-                -np.expm1(b) * 100.0,
-                -np.expm1(b + q * se) * 100.0,
-                -np.expm1(b - q * se) * 100.0,
-            )
+            with np.errstate(over="ignore"):  # checked: an overflow is an error
+                rates = (-np.expm1(b) * 100.0, -np.expm1(b + q * se) * 100.0,
+                         -np.expm1(b - q * se) * 100.0)  # fmt: skip
+            return _finite("the compound rate's interval", rates, "at this confidence")
         raise InvalidInputError(f"form must be 'continuous' or 'compound', got {form!r}")
 
     def projection(
@@ -186,17 +186,20 @@ class Trend:
         >>> [round(float(v), 2) for v in t.projection(2030)]
         [1.5, 0.72, 3.15]
         """
-        at = coerce_values(year, "year") - self.centre
+        years = coerce_values(year, "year")
+        check_broadcast(year=years, series=self.centre)
         q = self._quantile(confidence)
-        eta = self.intercept + self.slope * at
-        var = self.var_intercept + 2.0 * at * self.covariance + at * at * self.standard_error**2
+        eta, var = self._line(years)
         spread = q * np.sqrt(var)
         inverse = _inverse_link(self.family)
-        return (
-            inverse(eta) * self.multiplier,
-            inverse(eta - spread) * self.multiplier,
-            inverse(eta + spread) * self.multiplier,
-        )
+        with np.errstate(over="ignore"):  # checked: an overflow is an error
+            line = (
+                inverse(eta) * self.multiplier,
+                inverse(eta - spread) * self.multiplier,
+                inverse(eta + spread) * self.multiplier,
+            )
+        where = f"in {quoted(years.tolist()) if years.ndim else repr(float(years))}"
+        return _finite("the trend line", line, where)
 
     def _line(self, year: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
         """η of the line at ``year`` and its variance (from the covariance of a and b)."""
@@ -256,7 +259,8 @@ class Trend:
         >>> [round(float(v), 2) for v in t.prediction(2030)]  # where 2030's rate will fall
         [1.5, 0.54, 3.45]
         """
-        eta, var = self._line(year)
+        years = coerce_values(year, "year")
+        eta, var = self._line(years)
         if denominator is None:
             if self.last_denominator is None:
                 raise InvalidInputError("give denominator= (this Trend has no last denominator)")
@@ -269,13 +273,27 @@ class Trend:
         q = self._quantile(confidence)
         inverse = _inverse_link(self.family)
         phi = self.dispersion
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", over="ignore"):  # checked: an overflow is an error
             if self.family == "poisson":
                 low, high = _poisson_prediction(eta, var, n, phi, q)
             else:
                 low, high = _binomial_prediction(eta, var, n, phi, q)
-        value = inverse(eta) * self.multiplier
-        return value, low * self.multiplier, high * self.multiplier
+            value = inverse(eta) * self.multiplier
+            limits = (value, low * self.multiplier, high * self.multiplier)
+        where = f"in {quoted(years.tolist()) if years.ndim else repr(float(years))}"
+        return _finite("the prediction", limits, where)
+
+
+def _finite(
+    what: str, computed: tuple[FloatArray, FloatArray, FloatArray], where: str
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """The three arrays, or an error when one overflowed (a value beyond any float)."""
+    if any(np.isinf(part).any() for part in computed):
+        raise InvalidInputError(
+            f"{what} {where} is beyond the largest number a float holds; project to nearer "
+            "years (or ask a lower confidence)"
+        )
+    return computed
 
 
 def _poisson_prediction(
@@ -425,33 +443,45 @@ def _irls(
     b = np.zeros_like(a)
     converged = np.zeros(a.shape, dtype=bool)
     steps = 0
-    while steps < _MAX_ITERATIONS:
-        steps += 1
+    # a series whose fit runs off (exposures 10**15 apart, say) overflows on the way: its
+    # numbers turn inf or NaN, which is checked below (not converged), never warned about
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        while steps < _MAX_ITERATIONS:
+            steps += 1
+            new_a, new_b, change = _irls_step(a, b, xs, ns, w_use, tc, offset, use, family)
+            a = np.where(converged, a, new_a)
+            b = np.where(converged, b, new_b)
+            converged |= ~(change > _TOLERANCE * (1.0 + np.abs(a) + np.abs(b)))
+            if converged.all():
+                break
+        converged &= np.isfinite(a) & np.isfinite(b)  # stopped on NaN is not converged
         eta = a[:, None] + b[:, None] * tc
         weight, mean = _weights(eta, offset, ns, family)
         weight = np.where(use, weight, 0.0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            working = eta + np.where(
-                weight > 0, (xs - mean) * w_use / np.where(weight > 0, weight, 1.0), 0.0
-            )
-        s0, s1, s2 = weight.sum(axis=1), (weight * tc).sum(axis=1), (weight * tc * tc).sum(axis=1)
-        r0, r1 = (weight * working).sum(axis=1), (weight * tc * working).sum(axis=1)
+        s0, s1, s2 = (weight.sum(axis=1), (weight * tc).sum(axis=1),
+                      (weight * tc * tc).sum(axis=1))  # fmt: skip
         det = s0 * s2 - s1 * s1
-        with np.errstate(divide="ignore", invalid="ignore"):
-            new_b = (s0 * r1 - s1 * r0) / det
-            new_a = (r0 - new_b * s1) / s0
-        step = np.maximum(np.abs(new_a - a), np.abs(new_b - b))
-        a = np.where(converged, a, new_a)
-        b = np.where(converged, b, new_b)
-        converged |= ~(step > _TOLERANCE * (1.0 + np.abs(a) + np.abs(b)))
-        if converged.all():
-            break
+    return a, b, np.stack([s0, s1, s2]), mean, det, converged, steps
+
+
+def _irls_step(
+    a: FloatArray, b: FloatArray, xs: FloatArray, ns: FloatArray, w_use: FloatArray,
+    tc: FloatArray, offset: FloatArray, use: BoolArray, family: str,
+) -> tuple[FloatArray, FloatArray, FloatArray]:  # fmt: skip
+    """One reweighted least-squares step of every series: new a, new b, and the change."""
     eta = a[:, None] + b[:, None] * tc
     weight, mean = _weights(eta, offset, ns, family)
     weight = np.where(use, weight, 0.0)
+    working = eta + np.where(
+        weight > 0, (xs - mean) * w_use / np.where(weight > 0, weight, 1.0), 0.0
+    )
     s0, s1, s2 = weight.sum(axis=1), (weight * tc).sum(axis=1), (weight * tc * tc).sum(axis=1)
+    r0, r1 = (weight * working).sum(axis=1), (weight * tc * working).sum(axis=1)
     det = s0 * s2 - s1 * s1
-    return a, b, np.stack([s0, s1, s2]), mean, det, converged, steps
+    new_b = (s0 * r1 - s1 * r0) / det
+    new_a = (r0 - new_b * s1) / s0
+    change = np.maximum(np.abs(new_a - a), np.abs(new_b - b))
+    return new_a, new_b, change
 
 
 def _weights(
@@ -549,6 +579,7 @@ def trend(
         )
     if last is not None and (int(last) != last or last < min_points):
         raise InvalidInputError(f"last must be a whole number ≥ min_points, got {last!r}")
+    scale = check_multiplier(multiplier)
     x, n, t, shape = _series(numerator, denominator, years, family)
     use = _usable(x, n, t, last)
     points = use.sum(axis=1)
@@ -572,11 +603,14 @@ def trend(
         cov = -phi * s1 / det
     ok = fit & converged & np.isfinite(var_b) & (var_b >= 0)
     reason = _reasons(points, exists, converged, fit, min_points, x, use)
+    level = float(confidence)
+    wide = ok & _too_wide(a, b, var_a, var_b, _quantile(points, scaled, level))
+    ok &= ~wide
+    reason = np.where(wide, _TOO_WIDE, reason).astype(np.str_)
     nan = np.full(a.shape, np.nan)
     b, a = np.where(ok, b, nan), np.where(ok, a, nan)
     se = np.where(ok, np.sqrt(np.where(ok, var_b, 0.0)), nan)
     var_a, cov, phi = np.where(ok, var_a, nan), np.where(ok, cov, nan), np.where(ok, phi, nan)
-    level = float(confidence)
     p_value, q = _test(b, se, points, scaled, level)
     apc = np.expm1(b) * 100.0
     lower, upper = np.expm1(b - q * se) * 100.0, np.expm1(b + q * se) * 100.0
@@ -596,9 +630,32 @@ def trend(
     return Trend(
         family, back(b), back(se), back(a), back(centre), back(var_a), back(cov), back(phi),
         back(points.astype(np.int64)), back(p_value), back(apc), back(lower), back(upper),
-        back(change), back(assessment), back(reason), steps, level, float(multiplier), scaled,
+        back(change), back(assessment), back(reason), steps, level, scale, scaled,
         back(_last_denominator(n, t, use)),
     )  # fmt: skip
+
+
+def _quantile(points: npt.NDArray[np.int64], scaled: bool, level: float) -> FloatArray:
+    """The quantile of the intervals: t on points - 2 df (quasi), else normal."""
+    if scaled:
+        from scipy.stats import t
+
+        with np.errstate(invalid="ignore"):
+            df = np.where(points > 2, points - 2, np.nan).astype(np.float64)
+        return np.asarray(t.ppf(0.5 + level / 2.0, df), dtype=np.float64)
+    from scipy.special import ndtri
+
+    return np.full(points.shape, float(ndtri(0.5 + level / 2.0)))
+
+
+def _too_wide(
+    a: FloatArray, b: FloatArray, var_a: FloatArray, var_b: FloatArray, q: FloatArray
+) -> BoolArray:
+    """Where e to the slope's or the level's interval would pass :data:`_WIDEST`."""
+    with np.errstate(invalid="ignore"):
+        slope = np.abs(b) + q * np.sqrt(np.maximum(var_b, 0.0))
+        level = np.abs(a) + q * np.sqrt(np.maximum(var_a, 0.0))
+        return np.asarray(~((slope <= _WIDEST) & (level <= _WIDEST)))
 
 
 def _last_denominator(n: FloatArray, t: FloatArray, use: BoolArray) -> FloatArray:
@@ -614,14 +671,15 @@ def _test(
     """Two-sided p-values of b = 0 and the quantile of the intervals."""
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = np.abs(b / se)
+    q = _quantile(points, scaled, level)
     if scaled:
         from scipy.stats import t
 
         df = np.where(points > 2, points - 2, np.nan).astype(np.float64)
-        return 2.0 * t.sf(statistic, df), np.asarray(t.ppf(0.5 + level / 2.0, df))
-    from scipy.special import ndtr, ndtri
+        return np.asarray(2.0 * t.sf(statistic, df), dtype=np.float64), q
+    from scipy.special import ndtr
 
-    return 2.0 * ndtr(-statistic), np.full(b.shape, float(ndtri(0.5 + level / 2.0)))
+    return np.asarray(2.0 * ndtr(-statistic), dtype=np.float64), q
 
 
 def _reasons(

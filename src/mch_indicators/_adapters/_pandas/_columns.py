@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._counts import Values, check_integers, refuse_values
+from mch_indicators._adapters._counts import check_count_range as check_range_by_row
 from mch_indicators._checks import PERCENT_KEY, CellMarks
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import describe_bad_number, parse_numbers
 from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
-from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR
 from mch_indicators.stats import Flag, flag_labels
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ __all__ = [
     "flag_masks",
     "frame_of",
     "group_codes",
+    "is_number_column",
     "label_of",
     "numbers",
     "pandas",
@@ -77,20 +79,18 @@ def label_of(index: pd.Index[Any], position: int) -> Hashable:
     return plain
 
 
+def _cast_hint(column: str, dtype: str) -> str:
+    return f"frame[{column!r}].astype({dtype!r})"
+
+
 def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     """A text column read with the grammar of numbers, or an error at its first bad cell."""
     series = frame[column]
     booleans = series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
     if booleans.any():
-        hint = (
-            f"if they really are counts of 1 and 0, convert with frame[{column!r}].astype('int64')"
-        )
-        raise InvalidInputError(
-            f"holds True/False; {hint}",
-            column=column,
-            row=label_of(frame.index, int(np.flatnonzero(booleans)[0])),
-            message=f"column {column!r} is not numeric: it holds True/False; {hint}",
-        )
+        row = label_of(frame.index, int(np.flatnonzero(booleans)[0]))
+        refuse_values(column, Values.BOOLEANS, series.dtype, cast=_cast_hint(column, "int64"),
+                      row=row)  # fmt: skip
     values, bad = parse_numbers(series.map(lambda v: v if v is None else str(v)))
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
@@ -107,38 +107,57 @@ def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
     return values
 
 
-def numbers(frame: pd.DataFrame, column: str, *, denominator: bool = False) -> FloatArray:
+def _held(dtype: Any) -> Values:
+    """What a pandas column of ``dtype`` holds, for the rules of :mod:`.._counts`."""
+    types = pandas().api.types
+    if types.is_bool_dtype(dtype):
+        return Values.BOOLEANS
+    if types.is_complex_dtype(dtype):
+        return Values.COMPLEX
+    if types.is_integer_dtype(dtype):
+        return Values.INTEGERS
+    if types.is_numeric_dtype(dtype):
+        return Values.NUMBERS
+    return Values.TEXT  # object, string, dates...: read cell by cell with the grammar
+
+
+def numbers(
+    frame: pd.DataFrame, column: str, *, denominator: bool = False, counts: bool = True
+) -> FloatArray:
     """A count column as float64 (missing values as NaN), or an error naming the row.
 
-    Numeric columns are taken as they are; text columns are read with the
-    grammar of numbers of :func:`mch_indicators.read_table` (``26,954``; never
-    ``9,5``); booleans are refused. Negative and infinite counts are refused
-    with the label of the first such row.
+    The rules are those of every table library (:mod:`mch_indicators._adapters._counts`):
+    numeric columns are taken as they are, integers above 2**53 refused before
+    any rounding; text columns are read with the grammar of numbers of
+    :func:`mch_indicators.read_table` (``26,954``; never ``9,5``); booleans are
+    refused. Negative and infinite counts are refused with the label of the
+    first such row. ``counts=False`` reads numbers that are not counts (years,
+    indicator values) by the same rules, refusing only infinite ones: a
+    negative year is a year.
     """
     pd = pandas()
     series = frame[column]
     if isinstance(series, pd.DataFrame):
         raise InvalidInputError(f"column {column!r} appears more than once in the frame")
-    dtype = series.dtype
-    if pd.api.types.is_bool_dtype(dtype):
-        hint = (
-            f"if True/False really are counts of 1 and 0, convert with "
-            f"frame[{column!r}].astype('int64')"
-        )
-        raise InvalidInputError(
-            f"not numeric (dtype {dtype}); {hint}",
-            column=column,
-            message=f"column {column!r} is not numeric (dtype {dtype}); {hint}",
-        )
-    if pd.api.types.is_complex_dtype(dtype):
-        raise InvalidInputError(
-            f"holds complex numbers (dtype {dtype}); counts are real numbers", column=column
-        )
-    if pd.api.types.is_numeric_dtype(dtype):
+    held = _held(series.dtype)
+    if held in (Values.BOOLEANS, Values.COMPLEX):
+        refuse_values(column, held, series.dtype, cast=_cast_hint(column, "int64"))
+    if held is Values.INTEGERS and counts:
+        exact = series.to_numpy(dtype=np.int64 if series.dtype.kind != "u" else np.uint64,
+                                na_value=0)  # fmt: skip
+        check_integers(exact, column, lambda position: label_of(frame.index, position))
+    if held in (Values.INTEGERS, Values.NUMBERS):
         values: FloatArray = series.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         values = _text_numbers(frame, column)
-    check_count_range(values, frame.index, column, denominator=denominator)
+    if counts:
+        check_count_range(values, frame.index, column, denominator=denominator)
+    elif np.isinf(values).any():
+        position = int(np.flatnonzero(np.isinf(values))[0])
+        raise InvalidInputError(
+            f"must hold finite numbers ({values[position]:g})",
+            column=column, row=label_of(frame.index, position),
+        )  # fmt: skip
     return values
 
 
@@ -149,27 +168,10 @@ def check_count_range(
 
     Counts may not be negative, infinite or above 2**53; a ``denominator`` may not
     be positive and below 2**-53 either (see :func:`mch_indicators.stats` limits).
-    A quick pass of reductions clears the common case.
     """
-    smallest = SMALLEST_DENOMINATOR if denominator else 0.0
-    # NaN makes both comparisons False: missing values take the careful path
-    if values.size == 0 or (values.min() >= smallest and values.max() <= LARGEST_COUNT):
-        return
-    with np.errstate(invalid="ignore"):
-        wrong = (values < 0) | (values > LARGEST_COUNT) | ((values > 0) & (values < smallest))
-    if not wrong.any():
-        return  # only missing values
-    position = int(np.flatnonzero(wrong)[0])
-    value = values[position]
-    if value < 0:
-        reason = f"counts cannot be negative ({value:g})"
-    elif np.isinf(value):
-        reason = f"counts must be finite ({value:g})"
-    elif value > LARGEST_COUNT:
-        reason = f"counts above 2**53 (about 9.0e15) are refused ({value:g})"
-    else:
-        reason = f"a denominator must be 0 or at least 2**-53 ({value:g})"
-    raise InvalidInputError(reason, column=column, row=label_of(index, position))
+    check_range_by_row(
+        values, column, lambda position: label_of(index, position), denominator=denominator
+    )
 
 
 def percent_rows(frame: pd.DataFrame, column: Hashable) -> tuple[Hashable, ...]:
@@ -228,16 +230,14 @@ def check_whole(
     )
 
 
+def is_number_column(series: pd.Series[Any]) -> bool:
+    """Whether a column holds numbers (integers or floats; not booleans, complex or text)."""
+    return _held(series.dtype) in (Values.INTEGERS, Values.NUMBERS)
+
+
 def check_numeric(frame: pd.DataFrame, column: str) -> None:
     """Raise for a non-numeric count column without converting (or copying) it."""
-    pd = pandas()
-    dtype = frame[column].dtype if column in frame.columns else None
-    if (
-        dtype is None
-        or pd.api.types.is_bool_dtype(dtype)
-        or pd.api.types.is_complex_dtype(dtype)
-        or not pd.api.types.is_numeric_dtype(dtype)
-    ):
+    if column not in frame.columns or not is_number_column(frame[column]):
         numbers(frame, column)  # raises with the offending row
 
 

@@ -17,6 +17,7 @@ from mch_indicators._adapters._pandas._columns import (
     check_counts,
     check_frame,
     group_codes,
+    numbers,
     row_label,
 )
 from mch_indicators._adapters._pandas._labelled import analysis_columns
@@ -24,6 +25,8 @@ from mch_indicators._adapters._pandas._units import Totals
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
+from mch_indicators._optional import pandas
+from mch_indicators._validate import align_labelled, coerce_values, quoted
 from mch_indicators.stats import compare_to_benchmark
 
 if TYPE_CHECKING:
@@ -35,7 +38,10 @@ if TYPE_CHECKING:
 __all__ = ["compare", "indicator_statistic"]
 
 FloatArray = npt.NDArray[np.float64]
-_KINDS = "a number, a Target, 'total', a column name or {column: label} (the benchmark rows)"
+_KINDS = (
+    "a number, a Target, 'total', a column name, a Series (by the frame's labels) or "
+    "{column: label} (the benchmark rows)"
+)
 
 
 def indicator_statistic(indicator: Indicator) -> str:
@@ -54,6 +60,40 @@ def _target_value(target: Target, indicator: Indicator) -> float:
             "target.threshold(baseline=...) per area as a column"
         )
     return float(target.threshold(indicator.unit))
+
+
+def _benchmark_values(frame: pd.DataFrame, benchmark: Any, indicator: Indicator) -> Any:
+    """A benchmark given as values (a number, a Target, a column, a Series), checked; else None.
+
+    Values must lie in the indicator's range (a benchmark of -1 would make every
+    area "higher"); a Series is paired with the rows by label, never by position.
+    """
+    from mch_indicators._compute import check_indicator_values
+    from mch_indicators._targets import Target
+
+    pd = pandas()
+    if isinstance(benchmark, Target):
+        benchmark = _target_value(benchmark, indicator)
+    if isinstance(benchmark, bool | list | tuple | set | np.ndarray | pd.DataFrame):
+        raise InvalidInputError(f"benchmark must be {_KINDS}; got {type(benchmark).__name__}")
+    labels = None
+    if isinstance(benchmark, int | float | np.number):
+        values: Any = float(benchmark)
+        if not np.isfinite(values):
+            raise InvalidInputError(f"benchmark must be a finite number, got {benchmark!r}")
+    elif isinstance(benchmark, pd.Series):
+        named = align_labelled(rows=pd.Series(0, index=frame.index), benchmark=benchmark)
+        values, labels = coerce_values(named["benchmark"], "benchmark"), list(frame.index)
+    elif isinstance(benchmark, str) and benchmark != "total":
+        if benchmark not in frame.columns:
+            raise InvalidInputError(
+                f"benchmark {benchmark!r} is not a column of the frame; benchmark must be {_KINDS}"
+            )
+        values, labels = numbers(frame, benchmark, counts=False), list(frame.index)
+    else:
+        return None
+    check_indicator_values(values, indicator, "benchmark", labels=labels)
+    return values
 
 
 def _benchmark_rows(
@@ -104,10 +144,11 @@ def compare(
     indicator : str or Indicator
         Decides the statistic (proportion or rate), the multiplier, the interval
         method and which way is better (its ``direction``).
-    benchmark : number, Target, str or mapping
+    benchmark : number, Target, str, Series or mapping
         * a number (in the indicator's unit), or a :class:`Target` (its value):
           Fingertips' comparison, the benchmark outside the area's interval;
-        * the name of a column holding each row's benchmark value;
+        * the name of a column holding each row's benchmark value, or a Series
+          of them paired with the rows by label (never by position);
         * ``"total"``: the sum of the areas of each group (``by``), each area
           compared with the others (area versus rest);
         * ``{column: label}``: the benchmark area's own row in each group (the
@@ -140,7 +181,9 @@ def compare(
     InvalidInputError
         A benchmark of the wrong kind (a list, a target of another indicator,
         an unknown column, a benchmark row missing or repeated in a group, a
-        benchmark smaller than an area), negative counts (naming the row).
+        benchmark smaller than an area), a benchmark value outside the
+        indicator's range (below 0; above 100 % for a proportion), negative
+        counts (naming the row).
 
     Examples
     --------
@@ -153,8 +196,6 @@ def compare(
     >>> mch.compare(counties, "IMR", benchmark="total")["comparison"].tolist()
     ['lower', 'higher', 'similar']
     """
-    from mch_indicators._targets import Target
-
     frame = check_frame(frame, "compare")
     check_lang(lang)
     chosen = resolve(indicator)
@@ -169,26 +210,16 @@ def compare(
         "direction": chosen.direction.value,
     }  # fmt: skip
     out = frame.copy()
-    if isinstance(benchmark, Target):
-        benchmark = _target_value(benchmark, chosen)
-    if isinstance(benchmark, bool | list | tuple | set | np.ndarray):
-        raise InvalidInputError(f"benchmark must be {_KINDS}; got {type(benchmark).__name__}")
-    if isinstance(benchmark, int | float | np.number):
-        result = compare_to_benchmark(x, n, float(benchmark), **options)
-        return attach(_attach(out, result, None, lang), columns.checks)
-    if isinstance(benchmark, str) and benchmark != "total":
-        if benchmark not in frame.columns:
-            raise InvalidInputError(
-                f"benchmark {benchmark!r} is not a column of the frame; benchmark must be {_KINDS}"
-            )
-        values = check_counts(frame, [benchmark], keys)[benchmark]
+    values = _benchmark_values(frame, benchmark, chosen)
+    if values is not None:
         compared = _attach(out, compare_to_benchmark(x, n, values, **options), None, lang)
         return attach(compared, columns.checks)
-    if not (benchmark == "total" or isinstance(benchmark, Mapping)):
-        raise InvalidInputError(f"benchmark must be {_KINDS}; got {benchmark!r}")
+    total = isinstance(benchmark, str) and benchmark == "total"
+    if not (total or isinstance(benchmark, Mapping)):
+        raise InvalidInputError(f"benchmark must be {_KINDS}; got {quoted(benchmark)}")
     codes, labels = group_codes(frame, keys)
     groups = len(labels)
-    if benchmark == "total":
+    if total:
         is_benchmark = np.zeros(len(frame), dtype=bool)
         big_x = np.asarray(
             np.bincount(codes, weights=np.nan_to_num(x), minlength=groups)[codes], dtype=np.float64

@@ -110,7 +110,9 @@ def funnel(
     -------
     FunnelTable
         ``points`` (the frame with value, x and significance), ``limits`` and,
-        with ``dispersion``, the ``adjusted`` limits.
+        with ``dispersion``, the ``adjusted`` limits. A rate funnel of areas none
+        of which had an event has NaN limits with a ``reason`` column (its
+        average is 0: there is no funnel); its areas are "not significant".
 
     Raises
     ------

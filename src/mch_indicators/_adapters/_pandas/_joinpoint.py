@@ -142,6 +142,8 @@ def joinpoint(
         empirical quantile intervals from ``resamples`` resampled data sets per
         area (:func:`mch_indicators.stats.joinpoint` says when to choose which).
     resamples : int, default 1000
+        Resampled data sets per area with ``interval="empirical"`` (at least 99,
+        and enough for ``confidence``: 199 for 99 %).
     model : {"poisson", "binomial", "log-linear"}, optional
         Default: by the indicator's kind.
     lang : {"en", "zh"}, default "en"

@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 import numpy as np
 
 from mch_indicators._adapters._columns import Columns, as_list, require, resolve
+from mch_indicators._adapters._counts import LARGEST_INTEGER
 from mch_indicators._adapters._pandas._columns import (
     as_frame,
     check_frame,
-    check_numeric,
     check_whole,
+    is_number_column,
     label_of,
     numbers,
 )
@@ -51,14 +52,13 @@ def group_sums(
 ) -> pd.DataFrame:
     """Sums of ``counts`` by ``keys``; a missing count makes its group's sum NaN.
 
-    The counts are summed in place by pandas (no float copy of a large frame)
-    when they are float64 or integers; narrower floats (float32, float16) are
-    summed in float64, never in their own precision. The result is float64.
-    ``sizes`` names a column for the rows in each group.
+    Every row's count is checked first (:func:`summable`). The counts are summed
+    in place by pandas (no float copy of a large frame) when they are float64 or
+    integers; narrower floats (float32, float16) are summed in float64, never in
+    their own precision. The result is float64. ``sizes`` names a column for the
+    rows in each group.
     """
-    for column in counts:
-        check_numeric(frame, column)
-    frame = widened(frame, counts)
+    frame = summable(frame, counts)
     if not keys:
         sums = frame[counts].sum().to_frame().T.astype(np.float64)
         for column in counts:
@@ -77,6 +77,33 @@ def group_sums(
                                                    dropna=False, sort=True).any()  # fmt: skip
             sums.loc[missing.to_numpy(), column] = np.nan
     return as_frame(sums.reset_index())
+
+
+def summable(frame: pd.DataFrame, counts: list[str]) -> pd.DataFrame:
+    """``frame`` with count columns that can be summed: every row checked by the count rules.
+
+    A row that is negative, infinite or above 2**53 is refused by its label
+    before any sum could hide it (5 and -1 must not pool to 4); text is read
+    with the grammar of numbers (summing text would join it); floats narrower
+    than float64 are widened (:func:`widened`), and integers whose sum could pass
+    the int64 range are summed in float64 (an integer sum would wrap around).
+    Numeric columns in range are checked with two reductions, not copied.
+    """
+    changed: dict[str, Any] = {}
+    for column in counts:
+        series = frame[column]
+        if not is_number_column(series):
+            changed[column] = numbers(frame, column)  # text read, or refused by its row
+            continue
+        if not series.notna().any():
+            continue
+        whole = series.dtype.kind in "iu"  # compared as Python numbers: exact, no casts
+        low, high = ((int if whole else float)(bound) for bound in (series.min(), series.max()))
+        if not (low >= 0 and high <= LARGEST_INTEGER):
+            numbers(frame, column)  # raises, naming the first row out of range
+        if whole and high * len(series) > np.iinfo(np.int64).max:
+            changed[column] = series.astype(np.float64)
+    return widened(as_frame(frame.assign(**changed)) if changed else frame, counts)
 
 
 def widened(frame: pd.DataFrame, counts: list[str]) -> pd.DataFrame:

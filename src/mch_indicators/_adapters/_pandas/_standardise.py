@@ -8,7 +8,7 @@ standard by label, and :func:`mch_indicators.stats.dsr` or
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,8 @@ __all__ = [
     "ISR_SUMS",
     "check_isr_options",
     "dsr",
+    "dsr_meta",
+    "dsr_of_sums",
     "isr",
     "isr_frame",
     "isr_rows",
@@ -92,13 +94,17 @@ def _standard_weights(
     """Weights of ``bands`` from a shipped standard, a mapping, or a column of the frame."""
     if isinstance(standard, str) and standard in frame.columns:
         weights = numbers(frame, standard)
-        by_band: dict[str, float] = {}
-        for band, weight in zip(frame["__band__"], weights, strict=True):
-            if by_band.setdefault(band, weight) != weight:
-                raise InvalidInputError(
-                    f"column {standard!r} gives two standard weights for age band {band!r}"
-                )
-        return np.array([by_band[b] for b in bands]), standard
+        codes = frame["__code__"].to_numpy()
+        lowest, highest = np.full(len(bands), np.inf), np.full(len(bands), -np.inf)
+        np.minimum.at(lowest, codes, weights)  # NaN propagates into both
+        np.maximum.at(highest, codes, weights)
+        differ = ~((lowest == highest) | (np.isnan(lowest) & np.isnan(highest)))
+        if differ.any():
+            band = bands[int(np.flatnonzero(differ)[0])]
+            raise InvalidInputError(
+                f"column {standard!r} gives two standard weights for age band {band!r}"
+            )
+        return lowest, standard
     if isinstance(standard, Mapping):
         try:
             named = StandardPopulation(
@@ -164,7 +170,8 @@ def dsr(
         ``value``, ``lower``, ``upper``, ``unit``, ``standard``, ``method``, ``flags``.
         Given a dask DataFrame, :func:`mch_indicators.dsr` returns a lazy one:
         one distributed sum by group and age band, then this computation on
-        the table of sums.
+        the table of sums; its rows may be raw (several per group and band, as
+        a national table of strata holds them), and they are summed.
 
     Examples
     --------
@@ -184,14 +191,20 @@ def dsr(
     require(frame, named)
     levels = check_confidence(confidence)
     unit = _unit_of(multiplier)
-    work = pd.DataFrame({"__band__": [normalize_band(b) for b in frame[age]]}, index=frame.index)
+    # each distinct label spelled once (a table of sums repeats its few bands many times)
+    label_codes, distinct = pd.factorize(frame[age], use_na_sentinel=False)
+    spelled = [normalize_band(label) for label in distinct]
+    band_names = list(dict.fromkeys(spelled))
+    band_index = {b: i for i, b in enumerate(band_names)}
+    bands = np.array([band_index[b] for b in spelled], dtype=np.intp)[label_codes]
+    work = pd.DataFrame(
+        {"__band__": np.array(spelled, dtype=object)[label_codes], "__code__": bands},
+        index=frame.index,
+    )
     codes, labels = _groups(frame, keys)
-    band_names = list(dict.fromkeys(work["__band__"]))
     if isinstance(standard, str) and standard in frame.columns:
         work[standard] = frame[standard]
     weights, standard_id = _standard_weights(work, standard, band_names, subset)
-    band_index = {b: i for i, b in enumerate(band_names)}
-    bands = np.array([band_index[b] for b in work["__band__"]], dtype=np.intp)
     x, n = numbers(frame, count), numbers(frame, population, denominator=True)
     groups = len(labels)
     if frequency is None:
@@ -324,6 +337,38 @@ def check_isr_options(kind: str, refvalue: float, multiplier: float) -> None:
         raise InvalidInputError(f"refvalue must be 1 or 100 for a ratio, got {refvalue!r}")
     if kind == "rate":
         _unit_of(multiplier)
+
+
+def dsr_of_sums(
+    sums: pd.DataFrame, cells: list[str], weights: str | None, **arguments: Any
+) -> pd.DataFrame:
+    """:func:`dsr` on a table of sums by group and band (the finish of dask and Spark).
+
+    A standard given as a column must give the rows of one band one weight.
+    """
+    if weights is not None:
+        lowest = f"__min_{weights}__"
+        differ = sums[sums[weights] != sums[lowest]]
+        if len(differ):
+            where = ", ".join(f"{k}={differ[k].iloc[0]!r}" for k in cells)
+            raise InvalidInputError(
+                f"the rows of one group and age band ({where}) give different standard "
+                f"weights in column {weights!r}"
+            )
+        sums = sums.drop(columns=lowest)
+    return dsr(sums, **arguments)
+
+
+def dsr_meta(keys: pd.DataFrame, confidence: float | Sequence[float]) -> pd.DataFrame:
+    """The output of :func:`dsr` with no rows, for the key columns of ``keys`` (a lazy frame's)."""
+    levels = check_confidence(confidence)
+    empty = keys.iloc[:0]
+    numbers = {name: empty.index.to_numpy(dtype="float64") for name in ("total_count",
+               "total_pop", "value")}  # fmt: skip
+    for low, high in limit_columns(levels):
+        numbers[low] = numbers[high] = numbers["value"]
+    texts = dict.fromkeys(("unit", "standard", "method"), "")
+    return standardised_frame(empty, numbers, texts, empty.index.to_numpy(dtype="uint16"))
 
 
 def isr_rows(

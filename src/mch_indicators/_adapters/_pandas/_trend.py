@@ -157,7 +157,7 @@ def _add_target(
         )
     base = None
     if baseline is not None:
-        values = numbers(frame, baseline)
+        values = numbers(frame, baseline, counts=False)
         base = np.full(groups, np.nan)
         base[codes] = values
     assessed = project_target(target, fitted, unit=indicator.unit, baseline=base)
@@ -335,7 +335,7 @@ def pivot_counts(
     frame, num, den, keys = found.frame, found.numerator, found.denominator, found.keys
     period = str(found.period)
     counts = check_counts(frame, [num, den], [*keys, period])
-    times = numbers(frame, period)
+    times = numbers(frame, period, counts=False)  # years: -5 is a year, not a bad count
     bad = ~np.isfinite(times) | (times != np.round(times))
     if bad.any():
         first = int(np.argmax(bad))

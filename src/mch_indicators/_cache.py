@@ -1,0 +1,120 @@
+"""A small on-disk cache of parsed data files, keyed by a hash of their content.
+
+The built-in catalog's TOML takes longer to parse than everything else a first
+lookup does; its parsed form is kept as JSON (never pickle: the cache holds data,
+not code) in a folder of the user's cache directory, under a name that is a hash
+of the files' names and bytes and of this version of the package. A changed file
+gets a new name; an old entry of the same kind is removed when a new one is
+written. Reading or writing the cache never fails a call: a missing, corrupt or
+unwritable cache only means parsing again.
+
+The folder is ``$MCH_INDICATORS_CACHE_DIR`` when set (an empty value turns the
+cache off), else ``$XDG_CACHE_HOME/mch_indicators`` or ``~/.cache/mch_indicators``
+(``mch_indicators/Cache`` under ``%LOCALAPPDATA%`` on Windows,
+``~/Library/Caches/mch_indicators`` on macOS).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from contextlib import suppress
+from pathlib import Path
+from typing import Any
+
+from mch_indicators._version import __version__
+
+__all__ = ["CACHE_VARIABLE", "cache_folder", "content_key", "read_cached", "write_cached"]
+
+#: The environment variable naming the cache folder ("" turns the cache off).
+CACHE_VARIABLE = "MCH_INDICATORS_CACHE_DIR"
+#: Changes when the layout of a cached entry changes.
+_FORMAT = "1"
+
+
+def cache_folder() -> Path | None:
+    """Where cached entries live, or None when caching is off.
+
+    Examples
+    --------
+    >>> import os
+    >>> folder = cache_folder()
+    >>> named = folder is None or folder.name in ("mch_indicators", "Cache")
+    >>> named or CACHE_VARIABLE in os.environ
+    True
+    """
+    chosen = os.environ.get(CACHE_VARIABLE)
+    if chosen is not None:
+        return Path(chosen) if chosen.strip() else None
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "mch_indicators" / "Cache" if base else None
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "mch_indicators"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "mch_indicators"
+
+
+def content_key(kind: str, contents: Sequence[tuple[str, bytes]]) -> str:
+    """``kind-<hash>``: a name for what is parsed from ``contents`` (file names and bytes).
+
+    Examples
+    --------
+    >>> one, two = [("a.toml", b"x = 1")], [("a.toml", b"x = 2")]
+    >>> content_key("catalog", one) == content_key("catalog", one)
+    True
+    >>> content_key("catalog", one) == content_key("catalog", two)
+    False
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (__version__, _FORMAT, kind):
+        digest.update(part.encode() + b"\0")
+    for name, content in contents:
+        digest.update(f"{name}\0{len(content)}\0".encode())
+        digest.update(content)
+    return f"{kind}-{digest.hexdigest()}"
+
+
+def _path(key: str) -> Path | None:
+    folder = cache_folder()
+    return folder / f"{key}.json" if folder is not None else None
+
+
+def read_cached(key: str) -> Any | None:
+    """The value stored under ``key``, or None (nothing stored, or not readable as JSON)."""
+    path = _path(key)
+    if path is None:
+        return None
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
+def write_cached(key: str, value: Any) -> None:
+    """Store ``value`` (JSON data) under ``key``, replacing older entries of the same kind."""
+    path = _path(key)
+    if path is None:
+        return
+    kind = key.rsplit("-", 1)[0]
+    temporary: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(value, file, ensure_ascii=False, separators=(",", ":"))
+        os.replace(temporary, path)  # atomic: a reader sees the old file or the new one
+        temporary = None
+        for old in path.parent.glob(f"{kind}-*.json"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except (OSError, TypeError, ValueError):
+        pass  # no cache this time: the next call parses again
+    finally:
+        if temporary is not None:
+            with suppress(OSError):
+                os.unlink(temporary)

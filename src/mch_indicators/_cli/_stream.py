@@ -1,0 +1,166 @@
+"""``compute --file`` on a delimited text file of any size: read, computed and written in chunks.
+
+The file is read a chunk of lines at a time, each chunk as :func:`mch_indicators.read_table`
+reads a whole file (the same encoding, delimiter, title rows, header, grammar of
+numbers, rows labelled by their line in the file): the lines above the first record
+(title rows, the header) are put in front of every chunk, and the chunk's line
+numbers are moved to where its lines are in the file. A chunk ends only where the
+quotes balance, so a quoted cell spanning lines is never cut. Every row of a long or
+wide table is computed on its own, so each chunk is computed and written before the
+next is read: memory is bounded by the chunk, whatever the size of the file.
+
+The encoding is chosen as :func:`read_table` chooses it (a byte-order mark, else
+UTF-8 if the whole file is valid UTF-8, else GB18030), by one pass over the bytes
+before reading. Workbooks and standard input are read whole, as before.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+from collections.abc import Iterator
+from itertools import islice
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._delimited import choose_delimiter, read_delimited
+from mch_indicators._io._source import spreadsheet_kind
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["CHUNK_LINES", "read_chunks", "streamable"]
+
+#: Lines read, computed and written at a time.
+CHUNK_LINES = 1 << 16
+#: Lines read first: the title rows, the header and enough records to choose the delimiter.
+_HEAD_LINES = 1000
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def streamable(path: str) -> bool:
+    """Whether ``path`` is a file of delimited text (not standard input, not a workbook)."""
+    if path == "-":
+        return False
+    try:
+        with Path(path).open("rb") as file:
+            start = file.read(8)
+    except OSError:
+        return False  # the whole-file reader names the problem
+    return spreadsheet_kind(start) is None
+
+
+def _codec(path: str, name: str, encoding: str | None) -> str:
+    """The encoding :func:`read_table` would choose, from one pass over the bytes."""
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InvalidInputError(f"unknown encoding {encoding!r}") from None
+        return encoding
+    with Path(path).open("rb") as file:
+        start = file.read(4096)
+    for mark, codec in _BOMS:
+        if start.startswith(mark):
+            return codec
+    if b"\x00" in start:
+        raise InvalidInputError(
+            f"{name}: binary data, not a text table (a workbook other than .xlsx/.xls, "
+            "or UTF-16 without a byte-order mark: pass encoding='utf-16-le')"
+        )
+    for codec in ("utf-8", "gb18030"):
+        if _decodes(path, codec):
+            return codec
+    from mch_indicators._io import read_table
+
+    read_table(path)  # neither: the whole-file reader names the line and the encodings
+    raise InvalidInputError(f"{name}: cannot be decoded")  # pragma: no cover - it raised
+
+
+def _decodes(path: str, codec: str) -> bool:
+    """Whether the whole file is valid ``codec`` text (one pass, a block at a time)."""
+    checker = codecs.getincrementaldecoder(codec)()
+    with Path(path).open("rb") as file:
+        try:
+            for block in iter(lambda: file.read(1 << 20), b""):
+                checker.decode(block)
+            checker.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _record_chunks(lines: Iterator[str]) -> Iterator[list[str]]:
+    """Lists of about CHUNK_LINES lines, each ending where the quotes balance."""
+    while True:
+        chunk = list(islice(lines, CHUNK_LINES))
+        if not chunk:
+            return
+        quotes = sum(line.count('"') for line in chunk)
+        while quotes % 2:  # inside a quoted cell: read on to its end
+            line = next(lines, None)
+            if line is None:
+                break
+            chunk.append(line)
+            quotes += line.count('"')
+        yield chunk
+
+
+def read_chunks(
+    path: str, name: str, *, encoding: str | None, delimiter: str | None
+) -> Iterator[pd.DataFrame]:
+    """The table of ``path`` in chunks of rows, each typed and indexed as ``read_table`` does.
+
+    Raises
+    ------
+    InvalidInputError
+        As :func:`read_table` does, naming the line (found while reading on).
+    """
+    codec = _codec(path, name, encoding)
+    with Path(path).open("rb") as binary:
+        text = io.TextIOWrapper(binary, encoding=codec, newline="")
+        lines = iter(text)
+        try:
+            yield from _chunks(lines, name, delimiter)
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                f"{name}: cannot be decoded as {codec} ({error.reason})"
+            ) from None
+
+
+def _chunks(lines: Iterator[str], name: str, delimiter: str | None) -> Iterator[pd.DataFrame]:
+    head = list(islice(lines, _HEAD_LINES))
+    head_text = "".join(head).removeprefix("\ufeff")
+    if not head_text.strip():
+        raise InvalidInputError(f"{name}: empty file; expected a header row")
+    chosen = choose_delimiter(head_text, name, delimiter)
+    chunks = _record_chunks(lines)
+    first_chunk = next(chunks, [])
+    first = read_delimited(head_text + "".join(first_chunk), name, chosen, ".")
+    yield first
+    if first.empty:  # no record yet: the prefix is unknown; read the rest whole
+        rest = "".join(line for chunk in chunks for line in chunk)
+        if rest:
+            yield _shifted(read_delimited(head_text + rest, name, chosen, "."), 0)
+        return
+    first_record = int(first.index[0])  # the line of the first record: title and header above
+    prefix = "".join(head[: first_record - 1]).removeprefix("\ufeff")
+    start = len(head) + len(first_chunk) + 1  # the line of the next chunk's first line
+    for chunk in chunks:
+        frame = read_delimited(prefix + "".join(chunk), name, chosen, ".")
+        yield _shifted(frame, start - first_record)
+        start += len(chunk)
+
+
+def _shifted(frame: pd.DataFrame, offset: int) -> pd.DataFrame:
+    """The frame with its line numbers moved by ``offset`` (to the lines of the file)."""
+    if offset:
+        frame.index = frame.index + offset
+    return frame

@@ -1,0 +1,142 @@
+"""Reading a user's TOML or JSON document (definitions, record rules, DHIS2 exports), bounded.
+
+One reader for every document a user hands the library, so that each ends in
+a typed error naming the file, never in the parser's own exception:
+
+- text that is not UTF-8 (a byte-order mark is allowed), with the encoding
+  to save it in;
+- syntax errors, with the parser's line and column;
+- nesting deeper than :data:`MAX_DEPTH` arrays or tables: refused after
+  parsing, before any reader walks the document recursively (and the parser's
+  own ``RecursionError`` on a document thousands deep becomes the same error);
+- integers longer than Python converts (4,300 digits), which the parsers
+  raise as a bare ``ValueError``.
+
+The caller chooses the error class: :class:`~mch_indicators.DefinitionError`
+for definitions and rules, :class:`~mch_indicators.InvalidInputError` for data.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from collections.abc import Mapping
+from importlib.resources.abc import Traversable
+from os import PathLike
+from pathlib import Path
+from typing import Any, Literal
+
+from mch_indicators._errors import MCHIndicatorsError
+
+__all__ = ["MAX_DEPTH", "check_depth", "parse_document", "read_document", "read_text"]
+
+Format = Literal["json", "toml"]
+
+#: Arrays and tables may nest this deep. The deepest built-in document (a record
+#: rule's conditions) nests about ten; a generated or hostile one thousands.
+MAX_DEPTH = 64
+
+
+def check_depth(data: object, where: str, error: type[MCHIndicatorsError]) -> None:
+    """Raise ``error`` if ``data`` nests lists and mappings deeper than :data:`MAX_DEPTH`.
+
+    The walk uses a stack of its own, not recursion, so any depth is measured.
+
+    Examples
+    --------
+    >>> from mch_indicators import DefinitionError
+    >>> check_depth({"a": [[1]]}, "x.toml", DefinitionError)
+    >>> check_depth([[]] * 2, "x.toml", DefinitionError)
+    """
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        item, depth = stack.pop()
+        children = (
+            item.values()
+            if isinstance(item, Mapping)
+            else item
+            if isinstance(item, list | tuple)
+            else ()
+        )
+        for child in children:
+            if isinstance(child, Mapping | list | tuple):
+                if depth + 1 >= MAX_DEPTH:
+                    raise error(
+                        f"{where}: arrays and tables nested more than {MAX_DEPTH} deep; "
+                        "no definition, rule or export nests so deep"
+                    )
+                stack.append((child, depth + 1))
+
+
+def _parse(text: str, kind: Format) -> Any:
+    return json.loads(text) if kind == "json" else tomllib.loads(text)
+
+
+def parse_document(text: str, kind: Format, where: str, error: type[MCHIndicatorsError]) -> Any:
+    """The document in ``text`` (TOML or JSON), or ``error`` naming ``where`` and why.
+
+    Examples
+    --------
+    >>> from mch_indicators import DefinitionError
+    >>> parse_document('x = 1', "toml", "mine.toml", DefinitionError)
+    {'x': 1}
+    >>> try:
+    ...     parse_document('x = ' + '9' * 5000, "toml", "mine.toml", DefinitionError)
+    ... except DefinitionError as caught:
+    ...     print(caught)
+    mine.toml: not valid TOML (a number longer than 4300 digits)
+    """
+    name = kind.upper()
+    try:
+        data = _parse(text, kind)
+    except RecursionError:
+        raise error(f"{where}: not valid {name} (nested too deeply)") from None
+    except ValueError as caught:  # syntax (TOMLDecodeError, JSONDecodeError) or digits
+        reason = str(caught)
+        if "integer string conversion" in reason:
+            limit = sys.get_int_max_str_digits()
+            reason = f"a number longer than {limit} digits"
+        raise error(f"{where}: not valid {name} ({reason})") from None
+    check_depth(data, where, error)
+    return data
+
+
+def read_text(
+    path: str | PathLike[str] | Traversable,
+    error: type[MCHIndicatorsError],
+    *,
+    hint: str = "save the file as UTF-8",
+) -> str:
+    """The text of the file ``path``: UTF-8, with or without a byte-order mark.
+
+    Anything else is ``error`` naming the file and the first byte that is not
+    UTF-8, then ``hint``.
+    """
+    source = path if isinstance(path, Traversable) else Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError as caught:
+        raise error(f"{source}: cannot be read ({caught.strerror})") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as caught:
+        raise error(
+            f"{source.name}: not UTF-8 text (byte {caught.start} cannot be read); {hint}"
+        ) from None
+
+
+def read_document(
+    path: str | PathLike[str] | Traversable,
+    error: type[MCHIndicatorsError],
+    *,
+    kind: Format | None = None,
+) -> Any:
+    """The TOML or JSON document in the file ``path`` (by its suffix unless ``kind``).
+
+    Read with :func:`read_text` and :func:`parse_document`. ``path`` may be a
+    packaged resource (a ``Traversable``).
+    """
+    name = path.name if isinstance(path, Traversable) else Path(path).name
+    chosen: Format = kind or ("json" if name.lower().endswith(".json") else "toml")
+    return parse_document(read_text(path, error), chosen, name, error)

@@ -1,0 +1,63 @@
+"""Text in number and date fields, read the same way by every engine (narwhals expressions).
+
+A register exported as text holds numbers and dates as strings. A field's text is
+read by one grammar, written as expressions every engine evaluates alike (pandas,
+polars, pyarrow, DuckDB, dask, PySpark), so that a cell is never an engine's error:
+
+- an empty cell (or only spaces) is **missing**;
+- a number is an optional sign, digits with an optional decimal point, and an
+  optional exponent (``38``, `` 40.5 ``, ``1e3``); anything else (``四十``, ``nan``,
+  ``1,000``) is **not a number**;
+- a date is year, month and day, in this order, written ``2024-01-05``,
+  ``2024/01/05``, ``2024.01.05`` or ``20240105``, and a day of that month
+  (``2024-02-29`` yes, ``2023-02-29`` and ``2024-02-30`` no); anything else
+  (``05/01/2024``, ``2024-1-5``) is **not a date**.
+
+A value that is not a number or not a date cannot be classified: the records it
+decides are reported as unclassified, with the reason ``<field>: not a number`` or
+``<field>: not a date`` in the data-quality table.
+"""
+
+from __future__ import annotations
+
+import narwhals as nw
+
+__all__ = ["UNPARSED", "read_date", "read_number"]
+
+#: The suffix of the column flagging text that is not a number or not a date.
+UNPARSED = "__unparsed"
+
+_NUMBER = r"^[+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?$"
+_DATE = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$|^[0-9]{4}/[0-9]{2}/[0-9]{2}$"
+    r"|^[0-9]{4}[.][0-9]{2}[.][0-9]{2}$|^[0-9]{8}$"
+)
+
+
+def _text(name: str) -> tuple[nw.Expr, nw.Expr]:
+    """The cell's text without surrounding spaces, and whether it is empty (or null)."""
+    text = nw.col(name).cast(nw.String()).str.strip_chars()
+    return text, text.is_null() | (text.str.len_chars() == 0)
+
+
+def read_number(name: str) -> tuple[nw.Expr, nw.Expr]:
+    """(the number, or null) and (True where the text is not a number) of a text column."""
+    text, blank = _text(name)
+    number = text.str.contains(_NUMBER).fill_null(False)
+    return nw.when(number).then(text).cast(nw.Float64()), ~blank & ~number
+
+
+def read_date(name: str) -> tuple[nw.Expr, nw.Expr]:
+    """(the date, or null) and (True where the text is not a date) of a text column."""
+    text, blank = _text(name)
+    shaped = text.str.contains(_DATE).fill_null(False)
+    digits = nw.when(shaped).then(text.str.replace_all(r"[-/.]", ""))
+    year, month, day = (digits.str.slice(start, length).cast(nw.Float64())
+                        for start, length in ((0, 4), (4, 2), (6, 2)))  # fmt: skip
+    leap = ((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))).cast(nw.Int64())
+    short = month.is_in([4.0, 6.0, 9.0, 11.0]).cast(nw.Int64())
+    days = 31 - short - (month == 2).cast(nw.Int64()) * (3 - leap)
+    valid = (shaped & (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)).fill_null(False)
+    parts = [digits.str.slice(start, length) for start, length in ((0, 4), (4, 2), (6, 2))]
+    iso = nw.concat_str(parts, separator="-")
+    return nw.when(valid).then(iso).str.to_datetime("%Y-%m-%d"), ~blank & ~valid

@@ -1,0 +1,592 @@
+"""Rules pushed down: one native query on DuckDB (its expression API) and on polars.
+
+On these two engines a rule needs no pair of boolean columns (true, unknown): a
+nullable boolean *is* three-valued, and SQL's and polars' ``AND``, ``OR`` and
+``NOT`` are Kleene's, so each target is one expression whose null means "cannot
+be classified", as a hand-written query would say it. The query has three levels:
+
+1. each needed field's state: missing, and each way it can be invalid (flags);
+2. each target's value (true, false or null), and whether it is outside the period;
+3. one grouped aggregation: per target the records counted (or the field summed),
+   the records unclassifiable, outside the period, and, for the data-quality
+   table, the unclassifiable records by field and reason.
+
+Values and names reach the engine as expression objects (DuckDB's
+``ColumnExpression``/``ConstantExpression``, polars' ``col``/``lit``), never as text
+spliced into SQL. The reasons a target can be unknown come from the narwhals
+compiler (``_expr``), so both paths report the same reasons; the counts are tested
+cell for cell against hand-written SQL and against the narwhals path.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+import narwhals as nw
+
+from mch_indicators._text import ENGINE_SPACES
+from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTest, Not
+from mch_indicators.records._convert import UNPARSED
+from mch_indicators.records._expr import Columns, Compiled, Status
+
+__all__ = ["NATIVE", "Query", "run_native"]
+
+#: The engines whose frames are counted by one native query.
+NATIVE = {nw.Implementation.DUCKDB, nw.Implementation.POLARS}
+
+
+class _Kit:
+    """The few expression operations the query needs, on one engine.
+
+    ``is_nan`` and ``is_in`` of a null are null: they are only used where that cannot
+    matter (after ``is_null(x) |``, after ``~absent &``, or on a present value).
+    """
+
+    def col(self, name: str) -> Any:
+        raise NotImplementedError
+
+    def lit(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def case(self, branches: Sequence[tuple[Any, Any]], otherwise: Any) -> Any:
+        raise NotImplementedError
+
+    def is_null(self, expression: Any) -> Any:
+        raise NotImplementedError
+
+    def is_nan(self, expression: Any) -> Any:
+        raise NotImplementedError
+
+    def is_in(self, expression: Any, values: Sequence[Any]) -> Any:
+        raise NotImplementedError
+
+    def null(self) -> Any:
+        """An unknown boolean."""
+        raise NotImplementedError
+
+    def folded(self, expression: Any) -> Any:
+        """Text stripped of spaces (``ENGINE_SPACES``) and lower-cased, as ``Columns.column``."""
+        raise NotImplementedError
+
+    def bit(self, test: Any, k: int) -> Any:
+        """2**k where ``test`` is true, else 0."""
+        return self.case([(test, self.lit(2**k))], self.lit(0))
+
+    def is_not_false(self, expression: Any) -> Any:
+        """True or unknown."""
+        return self.case([(self.is_null(expression), self.lit(True))], expression)
+
+
+class _Polars(_Kit):
+    def __init__(self) -> None:
+        import polars as pl
+
+        self.pl = pl
+
+    def col(self, name: str) -> Any:
+        return self.pl.col(name)
+
+    def lit(self, value: Any) -> Any:
+        return self.pl.lit(value)
+
+    def case(self, branches: Sequence[tuple[Any, Any]], otherwise: Any) -> Any:
+        (first, value), *rest = branches
+        chain: Any = self.pl.when(first).then(value)
+        for condition, then in rest:
+            chain = chain.when(condition).then(then)
+        return chain.otherwise(otherwise)
+
+    def is_null(self, expression: Any) -> Any:
+        return expression.is_null()
+
+    def is_nan(self, expression: Any) -> Any:
+        return expression.is_nan()
+
+    def is_in(self, expression: Any, values: Sequence[Any]) -> Any:
+        return expression.is_in(list(values))
+
+    def null(self) -> Any:
+        return self.pl.lit(None, dtype=self.pl.Boolean)
+
+    def folded(self, expression: Any) -> Any:
+        text = expression.cast(self.pl.String)
+        return text.str.strip_chars(ENGINE_SPACES).str.to_lowercase()
+
+    def bit(self, test: Any, k: int) -> Any:
+        return test.cast(self.pl.Int64) * 2**k
+
+    def is_not_false(self, expression: Any) -> Any:
+        return expression.fill_null(True)
+
+
+class _DuckDB(_Kit):
+    def __init__(self) -> None:
+        import duckdb
+
+        self.duckdb = duckdb
+
+    def col(self, name: str) -> Any:
+        return self.duckdb.ColumnExpression(name)
+
+    def lit(self, value: Any) -> Any:
+        return self.duckdb.ConstantExpression(value)
+
+    def case(self, branches: Sequence[tuple[Any, Any]], otherwise: Any) -> Any:
+        (first, value), *rest = branches
+        chain = self.duckdb.CaseExpression(first, value)
+        for condition, then in rest:
+            chain = chain.when(condition, then)
+        return chain.otherwise(otherwise)
+
+    def is_null(self, expression: Any) -> Any:
+        return expression.isnull()
+
+    def is_nan(self, expression: Any) -> Any:
+        return self.duckdb.FunctionExpression("isnan", expression)
+
+    def is_in(self, expression: Any, values: Sequence[Any]) -> Any:
+        if not values:
+            return self.lit(False)
+        return expression.isin(*(self.lit(v) for v in values))
+
+    def null(self) -> Any:
+        return self.duckdb.ConstantExpression(None)
+
+    def folded(self, expression: Any) -> Any:
+        text = expression.cast(self.duckdb.sqltype("VARCHAR"))
+        trimmed = self.duckdb.FunctionExpression("trim", text, self.lit(ENGINE_SPACES))
+        return self.duckdb.FunctionExpression("lower", trimmed)
+
+
+@dataclass(frozen=True)
+class _Sum:
+    """A sum of the aggregation: the records where a column is true, or is null.
+
+    ``value`` names the column to add up instead of counting records.
+    """
+
+    column: str
+    is_true: bool = True
+    value: str | None = None
+
+
+_INTERNAL = re.compile(r"__[a-zA-Z]+[0-9]*")
+
+
+def _quoted(name: str) -> str:
+    """An internal column name as a SQL identifier (refusing anything else)."""
+    if not _INTERNAL.fullmatch(name):
+        raise ValueError(f"not an internal column name: {name!r}")
+    return f'"{name}"'
+
+
+def _duckdb_sum(name: str, total: _Sum) -> str:
+    """One sum as ``count(*) FILTER (WHERE "__T0" IS NULL) AS "__s7"``.
+
+    FILTER is DuckDB's cheapest form; every column is one of the library's.
+    """
+    test = _quoted(total.column) + ("" if total.is_true else " IS NULL")
+    measure = "count(*)" if total.value is None else f"sum({_quoted(total.value)})"
+    return f"{measure} FILTER (WHERE {test}) AS {_quoted(name)}"
+
+
+def _polars_sum(pl: Any, total: _Sum) -> Any:
+    column = pl.col(total.column)
+    test = column if total.is_true else column.is_null()
+    if total.value is None:
+        return test.sum()  # a boolean's sum counts its true values; nulls are skipped
+    return pl.when(test).then(pl.col(total.value)).otherwise(0).sum()
+
+
+@dataclass(frozen=True)
+class _Reasons:
+    """The data-quality sums: the unclassified records of a target, by field state.
+
+    On polars each (target, field, reason) pair is one boolean sum. On DuckDB, where a
+    sum per pair costs about as much as the counts themselves, each record gets a code
+    whose bits say which targets it cannot classify and which field states it has;
+    the aggregation keeps one list per group of the codes of the records some target
+    cannot classify (a small part of a register), and each pair's sum is the number of
+    a group's codes with both bits set. A code is one or more 62-bit words
+    (``__rc0``, ``__rc1``...), as many as the targets and field states need.
+    """
+
+    wanted: Mapping[str, tuple[str, str]]  # sum name -> (target column, state column)
+
+    def bits(self) -> dict[str, tuple[int, int]]:
+        """Each column's word and bit in the code."""
+        columns = dict.fromkeys(c for pair in self.wanted.values() for c in pair)
+        return {column: divmod(k, _WORD) for k, column in enumerate(columns)}
+
+    def words(self) -> int:
+        return -(-len(self.bits()) // _WORD)
+
+    def levels(self, kit: _Kit) -> list[dict[str, Any]]:
+        """``__ru``, whether any target is unknown; then ``__rc0``..., the record's code there."""
+        parts: list[list[Any]] = [[] for _ in range(self.words())]
+        for column, (word, k) in self.bits().items():
+            test = kit.is_null(kit.col(column)) if column.startswith("__T") else kit.col(column)
+            parts[word].append(kit.bit(test, k))
+        targets = [kit.is_null(kit.col(c)) for c in self.bits() if c.startswith("__T")]
+        unknown = kit.col("__ru")
+        codes = {
+            f"__rc{word}": kit.case([(unknown, functools.reduce(operator.add, terms))], kit.lit(0))
+            for word, terms in enumerate(parts)
+        }
+        return [{"__ru": _or(targets)}, codes]
+
+    def decode(self, codes: Any, groups: Any, size: int) -> dict[str, Any]:
+        """Each reason's count per group, from the codes (one column per word) and groups."""
+        import numpy as np
+
+        bits = self.bits()
+        out = {}
+        for name, (target, state) in self.wanted.items():
+            (word_t, bit_t), (word_s, bit_s) = bits[target], bits[state]
+            hits = ((codes[:, word_t] >> bit_t) & 1).astype(bool)
+            hits &= ((codes[:, word_s] >> bit_s) & 1).astype(bool)
+            out[name] = np.bincount(groups[hits], minlength=size).astype(np.float64)
+        return out
+
+
+#: Bits of one word of a record's code (an int64 holds 2**62 exactly, and the sum stays positive).
+_WORD = 62
+
+
+def _and(parts: Sequence[Any]) -> Any:
+    return functools.reduce(operator.and_, parts)
+
+
+def _or(parts: Sequence[Any]) -> Any:
+    return functools.reduce(operator.or_, parts)
+
+
+@dataclass
+class _Fields:
+    """The state of each field, as columns of the first three levels (see :meth:`levels`).
+
+    ``<field>__m``: missing (null, NaN, a missing code); ``<field>__a``: absent
+    (missing, or text that is no number or no date); ``<field>__<status>``: each way
+    the field is invalid; ``<field>__b``: invalid at all. Every flag is a plain
+    boolean, never null.
+    """
+
+    kit: _Kit
+    cols: Columns
+    names: Sequence[str]
+    #: one column per distinct field test (see :func:`compile3`)
+    leaves: dict[str, Any] = field(default_factory=dict)
+    leaf_names: dict[str, str] = field(default_factory=dict)
+    #: (field, what) -> the neutral name of its column, __v0, __v1...
+    internal: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def name(self, column: str, what: str) -> str:
+        """The column holding ``what`` (m, a, b or a status) of field column ``column``."""
+        return self.internal.setdefault((column, what), f"__v{len(self.internal)}")
+
+    def column(self, name: str) -> Any:
+        """The field's values; text codes folded as the narwhals path folds them.
+
+        A folded field is folded once, in a column of the level before the others.
+        """
+        if not self.cols.folds(name):
+            return self.kit.col(name)
+        if name in self.names:
+            return self.kit.col(self.name(name, "f"))
+        return self.kit.folded(self.kit.col(name))
+
+    def missing(self, name: str) -> Any:
+        return self.kit.col(self.name(name, "m"))
+
+    def bad(self, name: str) -> Any | None:
+        return self.kit.col(self.name(name, "b")) if self._statuses(name) else None
+
+    def state(self, name: str, status: Status) -> str | None:
+        """The column true where the field is missing or invalid as ``status`` says."""
+        if status == "missing" or status in self._statuses(name):
+            return self.name(name, "m" if status == "missing" else status)
+        return None
+
+    def levels(self) -> list[dict[str, Any]]:
+        """The columns of each level: folded codes; missing, absent; invalid as; invalid at all.
+
+        A level refers only to the columns of the levels before it.
+        """
+        folded = {
+            self.name(name, "f"): self.kit.folded(self.kit.col(name))
+            for name in self.names
+            if self.cols.folds(name)
+        }
+        first: dict[str, Any] = {}
+        second: dict[str, Any] = {}
+        third: dict[str, Any] = {}
+        for name in self.names:
+            missing = first[self.name(name, "m")] = self._missing(name)
+            unparsed = self._unparsed(name)
+            first[self.name(name, "a")] = missing if unparsed is None else missing | unparsed
+            invalid = self._invalid(name)
+            second.update({self.name(name, status): e for status, e in invalid.items()})
+            if invalid:
+                states = [self.kit.col(self.name(name, s)) for s in invalid]
+                third[self.name(name, "b")] = _or(states)
+        return [folded, first, second, third]
+
+    def _unparsed(self, name: str) -> Any | None:
+        return self.kit.col(name + UNPARSED) if self.cols.unparsed(name) is not None else None
+
+    def _missing(self, name: str) -> Any:
+        kit, spec = self.kit, self.cols.fields[name]
+        column = self.column(name)
+        parts = [kit.is_null(column)]
+        if self.cols.dtypes[name].is_float():
+            parts.append(kit.is_nan(column))
+        codes = self.cols.codes(name, spec.missing)
+        if codes and not self.cols.is_bool(name) and spec.type in {"category", "boolean"}:
+            parts.append(kit.is_in(column, codes))
+        missing = _or(parts)
+        unparsed = self._unparsed(name)
+        return missing if unparsed is None else missing & ~unparsed
+
+    def _statuses(self, name: str) -> list[Status]:
+        spec = self.cols.fields[name]
+        found: list[Status] = []
+        if spec.type in {"number", "integer"}:
+            bounds: tuple[tuple[Status, float | None], ...] = (
+                ("below", spec.min), ("above", spec.max),
+            )  # fmt: skip
+            found += [status for status, bound in bounds if bound is not None]
+        elif spec.type in {"category", "boolean"} and not self.cols.is_bool(name):
+            found.append("unknown_code")
+        if self.cols.unparsed(name) is not None:
+            found.append("not_a_date" if spec.type == "date" else "not_a_number")
+        return found
+
+    def _invalid(self, name: str) -> dict[Status, Any]:
+        kit, spec, column = self.kit, self.cols.fields[name], self.column(name)
+        present = ~kit.col(self.name(name, "a"))
+        tests: dict[Status, Any] = {
+            "below": lambda: present & (column < kit.lit(spec.min)),
+            "above": lambda: present & (column > kit.lit(spec.max)),
+            "unknown_code": lambda: (
+                present & ~kit.is_in(column, self.cols.codes(name, spec.all_codes()))
+            ),
+            "not_a_number": lambda: self._unparsed(name),
+            "not_a_date": lambda: self._unparsed(name),
+        }
+        return {status: tests[status]() for status in self._statuses(name)}
+
+
+def _matches(fields: _Fields, name: str, values: Sequence[Any]) -> Any:
+    """True where the field holds one of ``values`` (as ``Columns.matches``)."""
+    kit, cols, spec = fields.kit, fields.cols, fields.cols.fields[name]
+    column = fields.column(name)
+    if spec.type == "boolean" and cols.is_bool(name):
+        wanted = {bool(v) for v in values}
+        if wanted == {True, False}:
+            return kit.lit(True)
+        return column if True in wanted else ~column
+    if spec.type in {"category", "boolean"}:
+        codes = [c for v in values for c in spec.codes_of(v)]
+        return kit.is_in(column, cols.codes(name, codes))
+    return kit.is_in(column, list(values))
+
+
+def _value_test(fields: _Fields, test: FieldTest) -> Any:
+    """The comparisons of ``test`` on a present, valid value (as ``Columns.test``)."""
+    kit, cols, name = fields.kit, fields.cols, test.field
+    spec, column = cols.fields[name], fields.column(name)
+    parts: list[Any] = []
+    for op, value in test.comparisons():
+        if spec.type in {"category", "boolean"}:
+            matches = _matches(fields, name, [value])
+            parts.append(matches if op == "eq" else ~matches)
+        else:
+            parts.append(getattr(operator, op)(column, kit.lit(cols.value(name, value))))
+    for op, values in test.memberships():
+        matches = _matches(fields, name, list(values))
+        parts.append(matches if op == "in" else ~matches)
+    return _and(parts) if parts else kit.lit(True)
+
+
+def compile3(condition: Condition, fields: _Fields, *, shared: bool = True) -> Any:
+    """``condition`` as one nullable boolean: true, false, or null (cannot be classified).
+
+    Each distinct field test becomes a column of its own (``fields.leaves``), which
+    every target that uses it reads: a hand-written query computes "born alive" once
+    for all its terms, and so does this one. (A test's fallback condition is written
+    into its test, ``shared=False``.)
+    """
+    if isinstance(condition, Not):
+        return ~compile3(condition.not_, fields, shared=shared)
+    if isinstance(condition, AllOf):
+        return _and([compile3(c, fields, shared=shared) for c in condition.all])
+    if isinstance(condition, AnyOf):
+        return _or([compile3(c, fields, shared=shared) for c in condition.any])
+    assert isinstance(condition, FieldTest)
+    if not shared:
+        return _field_test(condition, fields)
+    key = repr(condition)
+    if key not in fields.leaf_names:
+        fields.leaf_names[key] = name = f"__c{len(fields.leaf_names)}"
+        fields.leaves[name] = _field_test(condition, fields)
+    return fields.kit.col(fields.leaf_names[key])
+
+
+def _field_test(condition: FieldTest, fields: _Fields) -> Any:
+    """One field's test as a nullable boolean (its fallback written in)."""
+    kit, name = fields.kit, condition.field
+    missing, bad = fields.missing(name), fields.bad(name)
+    invalid = [(bad, kit.null())] if bad is not None else []
+    if condition.missing is not None:
+        core = missing if condition.missing else ~missing
+        return kit.case(invalid, core) if invalid else core
+    policy = condition.unknown
+    if policy == "unclassified":
+        fallback = kit.null()
+    elif isinstance(policy, bool):
+        fallback = kit.lit(policy)
+    else:
+        fallback = compile3(policy, fields, shared=False)
+    return kit.case([(missing, fallback), *invalid], _value_test(fields, condition))
+
+
+@dataclass(frozen=True)
+class Query:
+    """What to count: targets' conditions, the period test, the sums and their labels."""
+
+    conditions: Mapping[Any, Condition]
+    compiled: Mapping[Any, Compiled]  # from the narwhals compiler: its reasons
+    within: Condition | None
+    counts: Mapping[Any, str | None]  # target -> the field it sums, if any
+    fields: Sequence[str]
+    keys: Sequence[str]
+    quality: bool
+    date: str | None
+
+
+def _values_and_sums(
+    query: Query, fields: _Fields
+) -> tuple[dict[str, Any], dict[str, _Sum], _Reasons]:
+    """Each target's value, outside-the-period flag and summed field; the sums over them."""
+    kit = fields.kit
+    values: dict[str, Any] = {}
+    sums: dict[str, _Sum] = {}
+    reasons: dict[str, tuple[str, str]] = {}
+    within = compile3(query.within, fields) if query.within is not None else None
+    for i, (target, condition) in enumerate(query.conditions.items()):
+        each = compile3(condition, fields)
+        values[f"__T{i}"] = each if within is None else each & within
+        counted = query.counts[target]
+        if counted:
+            values[f"__n{i}"] = kit.col(counted)
+        sums[f"__t{i}"] = _Sum(f"__T{i}", value=f"__n{i}" if counted else None)
+        if within is not None:
+            values[f"__O{i}"] = kit.is_not_false(each) & ~kit.is_not_false(within)
+            sums[f"__o{i}"] = _Sum(f"__O{i}")
+        if query.compiled[target].unknown is None:
+            continue
+        sums[f"__u{i}"] = _Sum(f"__T{i}", is_true=False)
+        if query.quality:
+            reasons.update(_reason_pairs(i, query.compiled[target], fields))
+    return values, sums, _Reasons(reasons)
+
+
+def _reason_pairs(i: int, compiled: Compiled, fields: _Fields) -> dict[str, tuple[str, str]]:
+    """The (field, reason) sums of target ``i`` (named as ``_count._reason_sums`` names them)."""
+    pairs = {}
+    for column, statuses in sorted(compiled.reasons.items()):
+        name = column.removeprefix("__field_")
+        for status in sorted(statuses):
+            state = fields.state(column, status)
+            if state is not None:
+                pairs[f"__r{i}_{name}_{status}"] = (f"__T{i}", state)
+    return pairs
+
+
+def run_native(frame: nw.LazyFrame[Any], query: Query, cols: Columns) -> nw.DataFrame[Any]:
+    """The sums by group, in one query of the frame's own engine (polars or DuckDB).
+
+    ``frame`` holds the keys (``__key0``...), the prepared fields (``__field_*``) and
+    their text flags; the result has the keys and the sums named as ``_count``'s.
+    """
+    native = nw.to_native(frame)
+    duck = frame.implementation is nw.Implementation.DUCKDB
+    kit: _Kit = _DuckDB() if duck else _Polars()
+    fields = _Fields(kit, cols, query.fields)
+    values, sums, reasons = _values_and_sums(query, fields)
+    levels = [*fields.levels(), fields.leaves, values]
+    if not duck:  # polars sums each reason in its one pass
+        found = _run_polars(native, kit, query.keys, levels, sums, reasons)
+        return nw.from_native(found, eager_only=True)
+    if reasons.wanted:
+        levels += reasons.levels(kit)
+    found = _run_duckdb(native, kit, query.keys, levels, sums, reasons.words())
+    return _with_reasons(found, reasons)
+
+
+def _with_reasons(found: Any, reasons: _Reasons) -> nw.DataFrame[Any]:
+    """The result with each reason's counts in place of the list of codes.
+
+    ``__rl`` holds, per group, the codes of its records some target cannot classify:
+    numbers, or lists of one number per word when the code needs several words.
+    """
+    import numpy as np
+
+    result: nw.DataFrame[Any] = nw.from_native(found, eager_only=True)
+    if not reasons.wanted:
+        return result
+    listed = found.column("__rl").combine_chunks()
+    sizes = listed.value_lengths().fill_null(0).to_numpy().astype(np.intp)
+    flat = listed.flatten()  # (a list with a null group is flattened without it)
+    if reasons.words() > 1:
+        flat = flat.flatten()
+    codes = flat.to_numpy(zero_copy_only=False).astype(np.int64).reshape(-1, reasons.words())
+    groups = np.repeat(np.arange(len(sizes)), sizes)
+    counts = reasons.decode(codes, groups, len(sizes))
+    series = [nw.new_series(name, values, nw.Float64(), backend=result.implementation)
+              for name, values in counts.items()]  # fmt: skip
+    return result.drop("__rl").with_columns(*series)
+
+
+def _run_polars(
+    native: Any, kit: _Kit, keys: Sequence[str], levels: Sequence[Mapping[str, Any]],
+    sums: Mapping[str, _Sum], reasons: _Reasons,
+) -> Any:  # fmt: skip
+    pl = cast(_Polars, kit).pl
+    lazy = native.lazy()
+    for level in levels:
+        lazy = lazy.with_columns(**level)
+    aggregations = [_polars_sum(pl, total).alias(name) for name, total in sums.items()]
+    aggregations += [
+        (pl.col(target).is_null() & pl.col(state)).sum().alias(name)
+        for name, (target, state) in reasons.wanted.items()
+    ]
+    grouped = lazy.group_by(list(keys)).agg(aggregations) if keys else lazy.select(aggregations)
+    return grouped.collect(engine="streaming")
+
+
+def _run_duckdb(
+    native: Any, kit: _Kit, keys: Sequence[str], levels: Sequence[Mapping[str, Any]],
+    sums: Mapping[str, _Sum], words: int,
+) -> Any:  # fmt: skip
+    relation = native
+    for level in levels:
+        kept = [kit.col(name) for name in relation.columns]
+        relation = relation.project(*kept, *(e.alias(n) for n, e in level.items()))
+    # the aggregation names only the library's own columns (__key0, __T0, __rc, __s7...):
+    # every value and every user column name went in above as an expression object
+    neutral = {f"__s{k}": name for k, name in enumerate(sums)}
+    listed = [_quoted(key) for key in keys]
+    listed += [_duckdb_sum(alias, sums[name]) for alias, name in neutral.items()]
+    if words:  # one list per group of its unclassified records' codes (a word, or their list)
+        names = [_quoted(f"__rc{w}") for w in range(words)]
+        code = names[0] if words == 1 else f"[{', '.join(names)}]"
+        listed.append(f'list({code}) FILTER (WHERE "__ru") AS "__rl"')
+    grouped = relation.aggregate(", ".join(listed), ", ".join(_quoted(k) for k in keys))
+    table = grouped.to_arrow_table()
+    return table.rename_columns([neutral.get(name, name) for name in table.column_names])

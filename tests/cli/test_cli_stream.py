@@ -1,0 +1,88 @@
+"""``compute --file`` streams a text file in chunks, with the output of reading it whole.
+
+The chunk size is made tiny here, so that a few dozen lines cross many chunk
+boundaries: title rows above the header, blank lines, a quoted cell spanning lines,
+GBK and UTF-8 with a byte-order mark, and an error far down the file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mch_indicators._cli import _commands, _stream, main
+
+HEADER = "county,year,indicator,numerator,denominator\n"
+
+
+def _rows(count: int) -> str:
+    ids = ["MMR", "住院分娩率", "IMR"]
+    return "".join(
+        f"county_{i // 3:03d},{2000 + i % 7},{ids[i % 3]},{i % 5},{1000 + i}\n"
+        for i in range(count)
+    )
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+@pytest.fixture
+def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_stream, "CHUNK_LINES", 7)
+    monkeypatch.setattr(_stream, "_HEAD_LINES", 5)
+
+
+CASES = {
+    "plain": ("utf-8", HEADER + _rows(60)),
+    "titled": ("utf-8", "某县妇幼年报\n\n" + HEADER + _rows(30) + "\n\n" + _rows(25)),
+    "quoted": ("utf-8", HEADER + _rows(9) + '"a, ""b""\nc",2001,MMR,1,900\n' + _rows(20)),
+    "gbk": ("gbk", "某县妇幼年报\n" + HEADER + _rows(40)),
+    "bom": ("utf-8-sig", HEADER + _rows(40)),
+}
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("fmt", ["csv", "json", "table"])
+def test_streamed_output_equals_the_whole_file_read(case, fmt, tmp_path, capsys, monkeypatch):
+    encoding, text = CASES[case]
+    path = tmp_path / "counts.csv"
+    path.write_bytes(text.encode(encoding))
+    chunks = list(_stream.read_chunks(str(path), "counts.csv", encoding=None, delimiter=None))
+    assert len(chunks) > 3  # many chunks, each read as a whole file would be
+    streamed = _run(capsys, "compute", "--file", str(path), "--format", fmt)
+    monkeypatch.setattr(_commands, "streamable", lambda path: False)
+    whole = _run(capsys, "compute", "--file", str(path), "--format", fmt)
+    assert streamed == whole
+    assert streamed[0] == 0
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+def test_chunks_keep_the_lines_of_the_file(tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("title\n\n" + HEADER + _rows(20) + "\n" + _rows(20), encoding="utf-8")
+    lines = [int(line) for chunk in _stream.read_chunks(str(path), "c", encoding=None,
+             delimiter=None) for line in chunk.index]  # fmt: skip
+    assert lines == [*range(4, 24), *range(25, 45)]
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+def test_an_error_far_down_names_its_line_and_stops_the_output(tmp_path, capsys):
+    path = tmp_path / "counts.csv"
+    path.write_text(HEADER + _rows(40) + "B,2001,MMR,abc,100\n" + _rows(5), encoding="utf-8")
+    status, out, err = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    assert status == 1
+    assert "counts.csv:42: column 'numerator'" in err and "'abc' is not a number" in err
+    assert out.count("\n") < 42  # what was computed before the bad chunk, then nothing
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+def test_a_file_that_cannot_be_computed_fails_before_printing(tmp_path, capsys):
+    path = tmp_path / "counts.csv"
+    path.write_text("indicator,numerator\n" + "MMR,1\n" * 30, encoding="utf-8")
+    status, out, err = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    assert (status, out) == (1, "")
+    assert "missing column 'denominator'" in err

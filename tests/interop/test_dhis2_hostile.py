@@ -1,0 +1,219 @@
+"""DHIS2 readers on malformed documents: a typed error naming the place, never another error.
+
+Malformed data value sets and metadata (values that are not objects, lists that
+are text, a CSV in GBK, nesting thousands deep, a 5,000-digit number) end in an
+``InvalidInputError`` (a malformed document) or a ``DefinitionError`` (a
+definition that does not read); a value reported twice for one key is an error
+naming the key, summed only when asked (docs/bad-input.md, class ``dhis2``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import mch_indicators as mch
+from contract import promise
+from mch_indicators import export, interop
+from mch_indicators.export import dhis2_uid
+
+DEATHS = dhis2_uid("dataElement", "maternal_deaths")
+BIRTHS = dhis2_uid("dataElement", "live_births")
+
+
+def values(*rows: tuple[str, str, str]) -> dict[str, Any]:
+    """A data value set of (dataElement, orgUnit, value) rows for 2024."""
+    return {
+        "period": "2024",
+        "dataValues": [{"dataElement": e, "orgUnit": o, "value": v} for e, o, v in rows],
+    }
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"dataValues": ["a", "b"]}, r"data value 1 is not an object"),
+        ({"dataValues": [1]}, r"data value 1 is not an object"),
+        ({"dataValues": "abc"}, r"a list 'dataValues'"),
+        ({"dataValues": [{"value": {"a": 1}}]}, r"data value 1 .* not a non-negative number"),
+        ({"dataValues": [{"value": 10**5000}]}, r"data value 1 .* not a non-negative number"),
+        ({"dataValues": [{"value": "9" * 5000}]}, r"data value 1 .* not a non-negative number"),
+        ([1, 2], r"a data value set is a JSON object"),
+    ],
+)
+def test_malformed_data_value_sets_are_typed_errors(document, message):
+    with pytest.raises(mch.InvalidInputError, match=message) as caught:
+        interop.read_data_value_set(document)
+    assert len(str(caught.value)) < 300  # a 5,000-digit value is not quoted whole
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("gbk.csv", "dataelement,period,orgunit,value\n孕产妇死亡,2024,县,3\n".encode("gbk"),
+         r"gbk\.csv: not UTF-8"),
+        ("deep.json", ("[" * 100_000 + "]" * 100_000).encode(), r"deep\.json: .*nested"),
+        ("deep2.json", ('{"dataValues":' + "[" * 600 + "]" * 600 + "}").encode(),
+         r"deep2\.json: .*deep"),
+        ("big.json", ('{"dataValues":[{"value":' + "9" * 5000 + "}]}").encode(),
+         r"big\.json: not valid JSON \(a number longer than 4300 digits\)"),
+        ("bad.json", b'{"dataValues": [', r"bad\.json: not valid JSON"),
+        ("wide.csv", b"dataelement,period,orgunit,value\nde,2024,ou," + b"1" * 200_000 + b"\n",
+         r"wide\.csv: line 2: field larger than field limit"),
+        ("text.json", b'"dataValues"', r"text\.json: a data value set is a JSON object"),
+    ],
+)  # fmt: skip
+def test_malformed_files_are_typed_errors_naming_the_file(tmp_path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(mch.InvalidInputError, match=message):
+        interop.read_data_value_set(path)
+    with pytest.raises(mch.InvalidInputError, match=message):
+        interop.compute_data_values(path)
+
+
+def foreign(**extra: Any) -> dict[str, Any]:
+    """Metadata of one indicator not made by mch_indicators, with ``extra`` fields."""
+    element = {"id": "ElementAAA1", "code": "ANC4", "name": "ANC 4th visit"}
+    births = {"id": "ElementBBB2", "code": "LB", "name": "Live births"}
+    return {
+        "dataElements": [element, births],
+        "indicatorTypes": [{"id": "PercentType", "name": "Percent", "factor": 100}],
+        "indicators": [{"id": "IndicatorA1", "code": "ANC4_RATE", "name": "ANC4 rate",
+                        "numerator": "#{ElementAAA1}", "denominator": "#{ElementBBB2}",
+                        "indicatorType": {"id": "PercentType"}, **extra}],
+    }  # fmt: skip
+
+
+def test_the_small_foreign_metadata_reads():
+    assert list(interop.read_dhis2_metadata(foreign()).catalog) == ["anc4_rate"]
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        ({"indicators": "x"}, r"'indicators' is a list of objects, got str"),
+        ({"indicators": [1]}, r"indicators #1 is not an object"),
+        ({"dataElements": "x"}, r"'dataElements' is a list of objects"),
+        ({"dataElements": [{"name": "no id"}]}, r"dataElements #1 has no text 'id'"),
+        ({"indicatorTypes": [None]}, r"indicatorTypes #1 is not an object"),
+        ({"indicatorGroups": [{"code": "MCH_MORTALITY", "indicators": [3]}]},
+         r"indicatorGroups #1: indicators #1 is not an object"),
+        ({"indicators": [{"id": "a", "indicatorType": "x"}]},
+         r"'indicatorType' is an object, got str"),
+        (foreign(translations="zh"), r"'translations' is a list of objects"),
+        (foreign(attributeValues=[{"attribute": "x"}]), r"'attribute' is an object"),
+        ([1, 2], r"DHIS2 metadata is a JSON object"),
+        (foreign(name=5), r"indicators #1: 'name' is text, got 5"),
+        (foreign(numerator=["#{ElementAAA1}"]), r"'numerator' is text, got \["),
+        (foreign(annualized="yes"), r"'annualized' is true or false, got 'yes'"),
+        ({"indicatorTypes": [{"id": "T", "factor": "100"}]},
+         r"indicatorTypes #1: 'factor' is a number, got '100'"),
+    ],
+)  # fmt: skip
+def test_malformed_metadata_is_a_typed_error_naming_the_place(metadata, message):
+    with pytest.raises(mch.InvalidInputError, match=message):
+        interop.read_dhis2_metadata(metadata)
+
+
+@promise("dhis2", "documents")
+def test_a_definition_attribute_that_is_not_json_is_a_definition_error():
+    package = export.dhis2_metadata(ids=["stillbirth_rate"])
+    (indicator,) = package["indicators"]
+    for value in ("{not json", "[1, 2]", '"x"', "[" * 5000 + "]" * 5000):
+        indicator["attributeValues"][0]["value"] = value
+        with pytest.raises(mch.DefinitionError, match="stillbirth_rate"):
+            interop.read_dhis2_metadata(package)
+
+
+def test_metadata_files_are_read_by_the_bounded_reader(tmp_path: Path):
+    path = tmp_path / "metadata.json"
+    path.write_text('{"indicators": ' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8")
+    with pytest.raises(mch.InvalidInputError, match=r"metadata\.json: not valid JSON"):
+        interop.read_dhis2_metadata(path)
+
+
+# -- the same value twice --------------------------------------------------------------
+
+
+@promise("duplicate-values", "documents")
+def test_a_value_reported_twice_is_an_error_naming_its_key():
+    twice = values(
+        (DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954"), (DEATHS, "ouA", "2")
+    )  # the same deaths sent twice: summed, MMR 14.84 for 7.42
+    with pytest.raises(mch.InvalidInputError, match="reported twice") as caught:
+        interop.compute_data_values(twice, indicators=["MMR"])
+    message = str(caught.value)
+    assert DEATHS in message and "ouA" in message and "2024" in message
+    assert "data values 1 and 3" in message
+    with pytest.raises(mch.InvalidInputError, match="reported twice"):
+        interop.read_data_value_set(twice)
+
+
+@promise("duplicate-values", "documents")
+def test_values_reported_twice_are_summed_only_when_asked():
+    twice = values((DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954"), (DEATHS, "ouA", "2"))
+    summed = interop.compute_data_values(twice, indicators=["MMR"], duplicates="sum")
+    assert summed["numerator"].tolist() == [4.0]
+    table = interop.read_data_value_set(twice, duplicates="sum")
+    assert sorted(table["value"].tolist()) == [4.0, 26954.0]
+    with pytest.raises(mch.InvalidInputError, match="duplicates must be"):
+        interop.read_data_value_set(twice, duplicates="add")
+
+
+def test_keys_that_differ_in_a_combination_are_not_duplicates(tmp_path):
+    path = tmp_path / "values.csv"
+    path.write_text(
+        "dataelement,period,orgunit,catoptcombo,attroptcombo,value\n"
+        f"{DEATHS},2024,ouA,cocMale0001,aoc,1\n"
+        f"{DEATHS},2024,ouA,cocFemale001,aoc,2\n"
+        f"{DEATHS},2024,ouA,cocFemale001,aoc2,4\n"
+        f"{BIRTHS},2024,ouA,cocMale0001,aoc,26954\n",
+        encoding="utf-8",
+    )
+    out = interop.compute_data_values(path, indicators=["MMR"])
+    assert out["numerator"].tolist() == [7.0]
+    path.write_text(path.read_text() + f"{DEATHS},2024,ouA,cocFemale001,aoc2,4\n")
+    with pytest.raises(mch.InvalidInputError, match=r"lines 4 and 6"):
+        interop.compute_data_values(path, indicators=["MMR"])
+
+
+def test_a_table_of_values_is_checked_for_duplicates_too():
+    table = interop.read_data_value_set(values((DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954")))
+    doubled = table.iloc[[0, 1, 0]]
+    with pytest.raises(mch.InvalidInputError, match="reported twice"):
+        interop.compute_data_values(doubled, indicators=["MMR"])
+
+
+def test_a_value_mapped_to_one_term_by_its_element_and_its_combination_counts_once():
+    data = {"period": "2024", "orgUnit": "ouA", "dataValues": [
+        {"dataElement": "de1", "categoryOptionCombo": "coc1", "value": "2"},
+        {"dataElement": "de2", "value": "26954"},
+    ]}  # fmt: skip
+    mapping = {"de1": "maternal_deaths", "de1.coc1": "maternal_deaths", "de2": "live_births"}
+    out = interop.compute_data_values(data, data_elements=mapping, indicators=["MMR"])
+    assert out["numerator"].tolist() == [2.0]
+
+
+def test_the_json_document_read_from_a_file_and_given_parsed_agree(tmp_path):
+    document = values((DEATHS, "ouA", "2"), (BIRTHS, "ouA", "26954"))
+    path = tmp_path / "values.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    a = interop.compute_data_values(path, indicators=["MMR"])
+    b = interop.compute_data_values(document, indicators=["MMR"])
+    assert a["value"].tolist() == b["value"].tolist() == [pytest.approx(2 / 26954 * 1e5)]
+
+
+@promise("dhis2", "documents")
+def test_values_that_complete_no_indicator_are_an_error_not_an_empty_table():
+    deaths = export.dhis2_uid("dataElement", "maternal_deaths")  # no births: no MMR
+    values = {"dataValues": [{"dataElement": deaths, "orgUnit": "ouA", "period": "2024",
+                              "value": "2"}]}  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match="no indicator of the catalog"):
+        interop.compute_data_values(values)

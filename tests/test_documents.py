@@ -1,0 +1,103 @@
+"""A user's TOML or JSON document ends in a typed error naming the file, whatever it holds.
+
+Definitions (`load_definitions`) and record rules (`load_rules`) are read by one
+bounded reader (`mch_indicators._documents`): nesting hundreds or thousands deep,
+a 5,000-digit number, text that is not UTF-8 and documents of the wrong shape are a
+`DefinitionError`, never the parser's `RecursionError` or `ValueError`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import mch_indicators as mch
+from contract import promise
+from mch_indicators._documents import MAX_DEPTH, check_depth, parse_document
+from mch_indicators.records import load_rules
+
+READERS = {"load_definitions": mch.load_definitions, "load_rules": load_rules}
+
+TOML_DEEP = {
+    "arrays 500": "x = " + "[" * 500 + "]" * 500 + "\n",
+    "inline tables 500": "x = " + "{a=" * 500 + "1" + "}" * 500 + "\n",
+    # parses, but deeper than any rule: refused before the rule reader recurses into it
+    "conditions 100": '[[rule]]\nterm = "stillbirths_28w"\nrecords = "births"\nwhere = '
+    + "{ all = [" * 100
+    + '{ field = "outcome", eq = "stillbirth" }'
+    + "] }" * 100
+    + "\n",
+}
+JSON_DEEP = {
+    "arrays 500": "[" * 500 + "]" * 500,
+    "arrays 5000": '{"rule": ' + "[" * 5000 + "]" * 5000 + "}",
+    "objects 500": '{"a": ' * 500 + "1" + "}" * 500,
+}
+
+
+@promise("definitions-files", "documents")
+@pytest.mark.parametrize("reader", sorted(READERS))
+@pytest.mark.parametrize("case", sorted(TOML_DEEP))
+def test_a_toml_file_nested_hundreds_deep_is_a_definition_error(tmp_path, reader, case):
+    path = tmp_path / "deep.toml"
+    path.write_text(TOML_DEEP[case], encoding="utf-8")
+    with pytest.raises(mch.DefinitionError, match=r"deep\.toml: .*(deep|nested)"):
+        READERS[reader](path)
+
+
+@promise("definitions-files", "documents")
+@pytest.mark.parametrize("reader", sorted(READERS))
+@pytest.mark.parametrize("case", sorted(JSON_DEEP))
+def test_a_json_file_nested_hundreds_deep_is_a_definition_error(tmp_path, reader, case):
+    path = tmp_path / "deep.json"
+    path.write_text(JSON_DEEP[case], encoding="utf-8")
+    with pytest.raises(mch.DefinitionError, match=r"deep\.json: .*(deep|nested)"):
+        READERS[reader](path)
+
+
+@promise("definitions-files", "documents")
+@pytest.mark.parametrize("reader", sorted(READERS))
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("big.toml", "x = " + "9" * 5000 + "\n"), ("big.json", '{"x": ' + "9" * 5000 + "}")],
+)
+def test_a_5000_digit_number_is_a_definition_error(tmp_path, reader, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(mch.DefinitionError, match="longer than 4300 digits") as caught:
+        READERS[reader](path)
+    assert len(str(caught.value)) < 200  # the number is not quoted
+
+
+@promise("definitions-files", "documents")
+@pytest.mark.parametrize("reader", sorted(READERS))
+def test_text_that_is_not_utf8_names_the_file(tmp_path, reader):
+    path = tmp_path / "gbk.toml"
+    path.write_bytes('x = "孕产妇"\n'.encode("gbk"))
+    with pytest.raises(mch.DefinitionError, match=r"gbk\.toml: not UTF-8"):
+        READERS[reader](path)
+
+
+@pytest.mark.parametrize("reader", sorted(READERS))
+@pytest.mark.parametrize("text", ["[1, 2]", '"rule"', "3"])
+def test_a_json_document_that_is_not_an_object_is_refused(tmp_path, reader, text):
+    path = tmp_path / "list.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(mch.DefinitionError, match=r"list\.json: .*not a list or value"):
+        READERS[reader](path)
+
+
+def test_the_depth_limit_lets_every_real_document_through():
+    deepest = value = {"all": []}
+    for _ in range(MAX_DEPTH // 2 - 1):  # a rule's condition: a table inside a list, nested
+        inner: dict[str, list[object]] = {"all": []}
+        value["all"].append(inner)
+        value = inner
+    check_depth(deepest, "rules.toml", mch.DefinitionError)
+    value["all"].append({"all": []})
+    with pytest.raises(mch.DefinitionError, match=f"more than {MAX_DEPTH} deep"):
+        check_depth(deepest, "rules.toml", mch.DefinitionError)
+
+
+def test_the_caller_chooses_the_error_class():
+    with pytest.raises(mch.InvalidInputError, match=r"export\.json: not valid JSON"):
+        parse_document("{", "json", "export.json", mch.InvalidInputError)
