@@ -151,6 +151,36 @@ def describe(
     return _text(description) if format == "text" else _markdown(description)
 
 
+#: The text's English heading of a fact where it is not the fact's key.
+_EN_HEADS = {"method": "interval"}
+
+
+def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
+    """The definition's short facts, (key, value in ``lang``), in the order the text lists them.
+
+    Kind, unit, direction, domain, interval method, then its aliases and codes
+    where it has any.
+    """
+    from mch_indicators._labels import label
+
+    zh = lang == "zh"
+    facts = [
+        ("kind", label("kinds", indicator.kind.value, "zh") if zh else indicator.kind.value),
+        ("unit", label("units", indicator.unit, "zh", "header") if zh
+         else unit_label(indicator.unit)),
+        ("direction", label("directions", indicator.direction.value, "zh") if zh
+         else direction_label(indicator.direction.value)),
+        ("domain", label("domains", indicator.domain.value, "zh") if zh
+         else indicator.domain.value),
+        ("method", indicator.default_method),
+    ]  # fmt: skip
+    separator = "、" if zh else ", "
+    codes = code_labels(indicator)
+    facts += [("aliases", separator.join(indicator.aliases))] if indicator.aliases else []
+    facts += [("codes", separator.join(codes))] if codes else []
+    return facts
+
+
 def _text_zh(description: Description) -> str:
     """The text of ``show --lang zh``: the same facts, headed and labelled in Chinese."""
     from mch_indicators._labels import label
@@ -163,18 +193,7 @@ def _text_zh(description: Description) -> str:
         f"{indicator.name.zh} ({indicator.id})",
         f"  {indicator.name.en}",
         "",
-        f"  {head('kind')}：{label('kinds', indicator.kind.value, 'zh')}",
-        f"  {head('unit')}：{label('units', indicator.unit, 'zh', 'header')}",
-        f"  {head('direction')}：{label('directions', indicator.direction.value, 'zh')}",
-        f"  {head('domain')}：{label('domains', indicator.domain.value, 'zh')}",
-        f"  {head('method')}：{indicator.default_method}",
-    ]
-    if indicator.aliases:
-        lines.append(f"  {head('aliases')}：{'、'.join(indicator.aliases)}")
-    codes = code_labels(indicator)
-    if codes:
-        lines.append(f"  {head('codes')}：{'、'.join(codes)}")
-    lines += [
+        *(f"  {head(key)}：{value}" for key, value in _facts(indicator, "zh")),
         "",
         f"  {head('definition')}：",
         f"    {indicator.definition.zh or indicator.definition.en}",
@@ -212,17 +231,11 @@ def _text(description: Description) -> str:
         f"{indicator.id}",
         f"  {indicator.name.en} / {indicator.name.zh}",
         "",
-        f"  kind:       {indicator.kind.value}",
-        f"  unit:       {unit_label(indicator.unit)}",
-        f"  direction:  {direction_label(indicator.direction.value)}",
-        f"  domain:     {indicator.domain.value}",
-        f"  interval:   {indicator.default_method}",
+        *(
+            f"  {_EN_HEADS.get(key, key) + ':':<12}{value}"
+            for key, value in _facts(indicator, "en")
+        ),
     ]
-    if indicator.aliases:
-        lines.append(f"  aliases:    {', '.join(indicator.aliases)}")
-    codes = code_labels(indicator)
-    if codes:
-        lines.append(f"  codes:      {', '.join(codes)}")
     lines += [f"  {name}: {value}" for name, value in _reporting(indicator)]
     lines += ["", "  definition:", f"    {indicator.definition.en}"]
     if indicator.definition.zh:

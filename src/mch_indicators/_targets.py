@@ -157,18 +157,17 @@ def comparator_from_wording(wording: str) -> Comparator | None:
 
     Examples
     --------
-    >>> comparator_from_wording("艾滋病母婴传播率下降到2%以下").value
-    'at_most'
-    >>> comparator_from_wording("保持在90%以上").value
-    'at_least'
-    >>> comparator_from_wording("5岁以下儿童生长迟缓率控制在5%以下").value
-    'at_most'
-    >>> comparator_from_wording("孕产妇死亡率低于10/10万").value
-    'below'
-    >>> comparator_from_wording("less than 70 per 100,000 live births").value
-    'below'
-    >>> comparator_from_wording("at least as low as 12 per 1,000 live births").value
-    'at_most'
+    >>> for wording in ["艾滋病母婴传播率下降到2%以下", "保持在90%以上",
+    ...                 "5岁以下儿童生长迟缓率控制在5%以下", "孕产妇死亡率低于10/10万",
+    ...                 "less than 70 per 100,000 live births",
+    ...                 "at least as low as 12 per 1,000 live births"]:
+    ...     print(f"{comparator_from_wording(wording).value:<9} {wording}")
+    at_most   艾滋病母婴传播率下降到2%以下
+    at_least  保持在90%以上
+    at_most   5岁以下儿童生长迟缓率控制在5%以下
+    below     孕产妇死亡率低于10/10万
+    below     less than 70 per 100,000 live births
+    at_most   at least as low as 12 per 1,000 live births
     >>> comparator_from_wording("90 % of girls fully vaccinated by age 15") is None
     True
     """

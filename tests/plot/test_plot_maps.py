@@ -129,3 +129,32 @@ def test_geometry_of_the_wrong_kind() -> None:
         mch.plot.choropleth(frame, {"type": "Feature"}, label="county")
     with pytest.raises(InvalidInputError, match="GeoDataFrame"):
         mch.plot.choropleth(frame, 42, label="county")
+
+
+def test_label_names_one_row_each() -> None:
+    frame = pd.DataFrame({"county": ["甲县", "乙县"], "value": [1.0, 2.0]})
+    with pytest.raises(InvalidInputError, match="label= has 1 names for 2 rows"):
+        mch.plot.choropleth(frame, _shapes(["甲县", "乙县"]), label=["甲县"])
+    with pytest.raises(InvalidInputError, match=r"label= needs the column.*'nope'"):
+        mch.plot.choropleth(frame, _shapes(["甲县", "乙县"]), label="nope")
+    ax = mch.plot.choropleth(frame, _shapes(["乙县", "甲县"]), label=("甲县", "乙县"))
+    assert _fills(ax)[0] != _fills(ax)[1]
+
+
+def test_the_font_warning_points_at_the_line_that_drew_the_map(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mch_indicators.plot import _fonts
+    from mch_indicators.plot._style import FontSettings, font_settings
+
+    settings = font_settings()
+    monkeypatch.setattr(_fonts, "font_settings",
+                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
+    _fonts.reset()
+    frame = pd.DataFrame({"county": ["甲县", "乙县"], "value": [1.0, 2.0]})
+    try:
+        with pytest.warns(_fonts.CJKFontWarning) as caught:
+            mch.plot.choropleth(frame, _shapes(["甲县", "乙县"]), label="county", lang="zh")
+        assert [w.filename for w in caught] == [__file__]
+    finally:
+        _fonts.reset()

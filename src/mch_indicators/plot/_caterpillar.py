@@ -14,20 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators.plot._axes import area_rows, finish, new_axes
 from mch_indicators.plot._common import (
+    area_labels,
+    as_frame,
     axis_title,
     category_label,
     check_lang,
-    legend_below,
     legend_text,
-    new_axes,
     require_columns,
     resolve_indicator,
     status_codes,
     value_label,
 )
-from mch_indicators.plot._fonts import apply_fonts
 from mch_indicators.plot._style import colour
 
 if TYPE_CHECKING:
@@ -55,19 +54,10 @@ def _categories(frame: pd.DataFrame) -> list[str]:
 
 
 def _as_frame(data: pd.DataFrame | Result, label: str | Sequence[Any] | None) -> tuple[Any, Any]:
-    from mch_indicators._result import Result
-
-    frame = data.to_frame() if isinstance(data, Result) else data
-    if label is None:
-        names = [str(i) for i in frame.index]
-    elif isinstance(label, str):
-        require_columns(frame, [label], "label=")
-        names = [str(v) for v in frame[label]]
-    else:
-        names = [str(v) for v in label]
-        if len(names) != len(frame):
-            raise InvalidInputError(f"label= has {len(names)} names for {len(frame)} rows")
-    return frame, names
+    """The frame, and each row's area as text (the index's without ``label``)."""
+    frame = as_frame(data)
+    names = frame.index if label is None else area_labels(frame, label)
+    return frame, [str(name) for name in names]
 
 
 def _ranked(value: Any, sort: bool) -> tuple[Any, Any]:
@@ -153,16 +143,9 @@ def _finish(
     columns: int,
 ) -> Axes:  # fmt: skip
     """Area names on the y axis (bottom to top), the value axis, grid, title and legend."""
-    ax.set_yticks(np.arange(len(ranked)), ranked)
-    ax.set_ylim(-0.7, len(ranked) - 0.3)
-    ax.set_xlabel(axis_title(indicator, lang))
-    ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
-    ax.set_axisbelow(True)
-    if title is not None:
-        ax.set_title(title)
-    legend_below(ax, columns)
-    apply_fonts(ax.figure)
-    return ax
+    area_rows(ax, np.arange(len(ranked)), ranked, (-0.7, len(ranked) - 0.3),
+              axis_title(indicator, lang))  # fmt: skip
+    return finish(ax, title, columns)
 
 
 def _benchmark(

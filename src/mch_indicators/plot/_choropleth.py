@@ -29,12 +29,14 @@ import numpy as np
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._headers import fold_header
+from mch_indicators.plot._axes import new_axes
 from mch_indicators.plot._common import (
+    area_labels,
+    as_frame,
     axis_title,
     category_label,
     check_lang,
     legend_text,
-    new_axes,
     require_columns,
     resolve_indicator,
     status_codes,
@@ -208,18 +210,10 @@ def _default_column(frame: pd.DataFrame) -> str:
 def _frame_and_names(
     data: pd.DataFrame | Result, label: str | Sequence[Hashable] | None
 ) -> tuple[pd.DataFrame, list[Hashable]]:
-    from mch_indicators._result import Result
-
-    frame = data.to_frame() if isinstance(data, Result) else data
+    frame = as_frame(data)
     if label is None:
         raise InvalidInputError("plot.choropleth needs label= (the column naming each area)")
-    if isinstance(label, str):
-        require_columns(frame, [label], "label=")
-        return frame, list(frame[label])
-    names = list(label)
-    if len(names) != len(frame):
-        raise InvalidInputError(f"label= has {len(names)} names for {len(frame)} rows")
-    return frame, names
+    return frame, area_labels(frame, label)
 
 
 def _key_column(shapes: Any, key: str | None, label: str | Sequence[Hashable] | None) -> str:

@@ -1,9 +1,12 @@
-"""What every chart shares: the indicator, the language, axis titles, categories, axes."""
+"""What every chart shares: the indicator, the language, the rows, axis titles, categories.
+
+How the axes are set up and finished is in :mod:`mch_indicators.plot._axes`.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,22 +25,22 @@ from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.axes import Axes
 
     from mch_indicators._model import Indicator
+    from mch_indicators._result import Result
     from mch_indicators._targets import Target
 
 __all__ = [
+    "area_labels",
+    "as_frame",
     "axis_title",
     "axis_unit",
     "category_label",
     "check_lang",
     "heading",
     "indicator_name",
-    "legend_below",
     "legend_text",
     "named_axis",
-    "new_axes",
     "require_columns",
     "resolve_indicator",
     "select_rows",
@@ -72,6 +75,32 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
             f"{what} needs the column(s) {', '.join(map(repr, missing))}; the frame has "
             f"{', '.join(map(repr, frame.columns))}"
         )
+
+
+def as_frame(data: pd.DataFrame | Result) -> pd.DataFrame:
+    """The frame of a :class:`~mch_indicators.Result` (its ``to_frame()``), or the frame given."""
+    from mch_indicators._result import Result
+
+    return data.to_frame() if isinstance(data, Result) else data
+
+
+def area_labels(frame: pd.DataFrame, label: str | Sequence[Hashable]) -> list[Hashable]:
+    """Each row's area: the column named ``label``, or ``label``'s names, one per row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"county": ["甲县", "乙县"], "value": [1.0, 2.0]})
+    >>> area_labels(frame, "county"), area_labels(frame, ("A", "B"))
+    (['甲县', '乙县'], ['A', 'B'])
+    """
+    if isinstance(label, str):
+        require_columns(frame, [label], "label=")
+        return list(frame[label])
+    names = list(label)
+    if len(names) != len(frame):
+        raise InvalidInputError(f"label= has {len(names)} names for {len(frame)} rows")
+    return names
 
 
 def select_rows(frame: pd.DataFrame, where: Mapping[str, Any] | None) -> pd.DataFrame:
@@ -151,25 +180,3 @@ def target_label(target: Target, lang: str) -> str:
     plan = target.plan.name.zh if lang == "zh" else target.plan.name.en
     key = "target" if target.year else "target_standing"
     return label("legend", key, lang, plan=plan, rule=target.rule_in(lang), year=target.year)
-
-
-def legend_below(ax: Axes, columns: int) -> None:
-    """The legend under the axes, clear of the tick labels and the axis title."""
-    from matplotlib.figure import Figure
-    from matplotlib.transforms import offset_copy
-
-    figure = ax.figure
-    root = figure if isinstance(figure, Figure) else figure.figure  # a subfigure's figure
-    below = offset_copy(ax.transAxes, fig=root, y=-38, units="points")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below,
-              ncols=columns, fontsize=8, frameon=False)  # fmt: skip
-
-
-def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """``ax``, or the axes of a new figure of ``size`` inches."""
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, axes = plt.subplots(figsize=size, layout="constrained")
-    return axes

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,12 +22,16 @@ from typing import TYPE_CHECKING
 from mch_indicators.plot._style import font_settings
 
 if TYPE_CHECKING:
+    from types import FrameType
+
     from matplotlib.artist import Artist
 
 __all__ = ["CJKFontWarning", "apply_fonts", "cjk_font", "install_command", "reset"]
 
 _CHINESE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _UNSET = object()
+#: This package's folder: a frame of a file under it is the library's, not the user's.
+_PACKAGE = Path(__file__).resolve().parent.parent
 _state: dict[str, object] = {"font": _UNSET, "warned": False}
 
 
@@ -90,6 +95,19 @@ def install_command() -> str:
     return install["other"]
 
 
+def _outside_stacklevel() -> int:
+    """``stacklevel`` of the first caller outside this package, for a warning of its caller.
+
+    A chart reaches :func:`apply_fonts` through one or more of its own helpers; the
+    warning points at the user's line that drew the chart, whichever path it took.
+    """
+    level = 2  # the caller of apply_fonts
+    frame: FrameType | None = sys._getframe(level)
+    while frame is not None and Path(frame.f_code.co_filename).resolve().is_relative_to(_PACKAGE):
+        level, frame = level + 1, frame.f_back
+    return level
+
+
 def apply_fonts(artist: Artist) -> None:
     """Give every text of ``artist`` (an Axes or a Figure) a family that draws Chinese.
 
@@ -107,7 +125,7 @@ def apply_fonts(artist: Artist) -> None:
                 "no installed font draws Chinese, so the Chinese text of this chart shows "
                 f"as empty boxes; install one with: {install_command()} (then restart Python)",
                 CJKFontWarning,
-                stacklevel=3,
+                stacklevel=_outside_stacklevel(),
             )
         return
     for text in texts:

@@ -14,21 +14,19 @@ import numpy as np
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import upper_first
+from mch_indicators.plot._axes import finish, new_axes
 from mch_indicators.plot._common import (
     axis_title,
     category_label,
     check_lang,
     heading,
-    legend_below,
     legend_text,
-    new_axes,
     require_columns,
     resolve_indicator,
     select_rows,
     status_codes,
     value_label,
 )
-from mch_indicators.plot._fonts import apply_fonts
 from mch_indicators.plot._style import colour
 
 if TYPE_CHECKING:
@@ -189,11 +187,7 @@ def funnel(
         term = chosen.denominator.name
         ax.set_xlabel(term.zh if lang == "zh" else upper_first(term.en))
     ax.set_ylabel(axis_title(chosen, lang))
-    if title is not None:
-        ax.set_title(title)
-    legend_below(ax, 2)
-    apply_fonts(ax.figure)
-    return ax
+    return finish(ax, title, 2)
 
 
 def _draw_limits(ax: Axes, limits: pd.DataFrame, extra: pd.DataFrame | None, lang: str) -> None:

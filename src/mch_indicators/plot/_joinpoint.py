@@ -12,21 +12,16 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.ticker import MaxNLocator
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._result import level_label
+from mch_indicators.plot._axes import finish, new_axes, time_axes
 from mch_indicators.plot._common import (
-    axis_title,
     check_lang,
-    heading,
-    legend_below,
     legend_text,
-    new_axes,
     require_columns,
     resolve_indicator,
 )
-from mch_indicators.plot._fonts import apply_fonts
 from mch_indicators.plot._style import colour
 
 if TYPE_CHECKING:
@@ -119,15 +114,8 @@ def joinpoint(
     _observed(ax, fitted, series, table, area, period, lang, level)
     _segments(ax, fitted, segments, period, lang)
     _joinpoints(ax, fitted, points, period, lang, level)
-    ax.set_xlabel(heading("fields", "year", lang) if period == "year" else period)
-    ax.set_ylabel(axis_title(chosen, lang))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylim(bottom=0)
-    if title is not None:
-        ax.set_title(title)
-    legend_below(ax, 3)
-    apply_fonts(ax.figure)
-    return ax
+    time_axes(ax, chosen, period, lang)
+    return finish(ax, title, 3)
 
 
 def _observed(

@@ -18,13 +18,11 @@ from matplotlib.ticker import MaxNLocator
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import translate
 from mch_indicators._result import level_label
+from mch_indicators.plot._axes import finish, new_axes, time_axes
 from mch_indicators.plot._common import (
     axis_title,
     check_lang,
-    heading,
-    legend_below,
     legend_text,
-    new_axes,
     require_columns,
     resolve_indicator,
     status_codes,
@@ -210,15 +208,8 @@ def trend(
     _draw(ax, series, line, chosen, _targets(chosen, targets, plan), period, lang, level)
     if prediction and line is not None:
         _draw_prediction(ax, line.sort_values(period), period, lang, level)
-    ax.set_xlabel(heading("fields", "year", lang) if period == "year" else period)
-    ax.set_ylabel(axis_title(chosen, lang))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylim(bottom=0)
-    if title is not None:
-        ax.set_title(title)
-    legend_below(ax, 2)
-    apply_fonts(ax.figure)
-    return ax
+    time_axes(ax, chosen, period, lang)
+    return finish(ax, title, 2)
 
 
 def small_multiples(

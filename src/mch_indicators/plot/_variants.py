@@ -14,19 +14,17 @@ import numpy as np
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators.plot._axes import area_rows, finish, new_axes
 from mch_indicators.plot._common import (
     axis_title,
     axis_unit,
     check_lang,
     heading,
     indicator_name,
-    legend_below,
     named_axis,
-    new_axes,
     require_columns,
     resolve_indicator,
 )
-from mch_indicators.plot._fonts import apply_fonts
 from mch_indicators.plot._style import series_colours
 
 if TYPE_CHECKING:
@@ -131,13 +129,6 @@ def variants(
                            rows["upper"].to_numpy(float) - value])  # fmt: skip
         ax.errorbar(value, y, xerr=error, fmt="o", color=palette[k % len(palette)],
                     markersize=5, capsize=2, linewidth=1.1, label=names[k])  # fmt: skip
-    ax.set_yticks(list(where.values()), list(where.keys()))
-    ax.set_ylim(-0.6, len(areas) - 0.4)
-    ax.set_xlabel(_title(found, chosen, lang))
-    ax.grid(axis="x", color="#E0E0E0", linewidth=0.6)
-    ax.set_axisbelow(True)
-    if title is not None:
-        ax.set_title(title)
-    legend_below(ax, 1)
-    apply_fonts(ax.figure)
-    return ax
+    area_rows(ax, list(where.values()), list(where.keys()), (-0.6, len(areas) - 0.4),
+              _title(found, chosen, lang))  # fmt: skip
+    return finish(ax, title, 1)

@@ -1,0 +1,55 @@
+"""The text of a definition (``mch-indicators show``): its short facts, in English and Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+import mch_indicators as mch
+from mch_indicators._render import describe
+
+#: The lines under the names: kind, unit, direction, domain, interval, aliases, codes.
+FACTS = {
+    ("maternal_mortality_ratio", "en"): [
+        "  kind:       ratio",
+        "  unit:       per 100,000 (per 100,000; /10万)",
+        "  direction:  lower is better",
+        "  domain:     mortality",
+        "  interval:   exact",
+        "  aliases:    MMR, maternal mortality rate (Chinese usage), 孕产妇死亡比",
+        "  codes:      SDG 3.1.1, GHO MDG_0000000026 (unverified)",
+    ],
+    ("maternal_mortality_ratio", "zh"): [
+        "  类型：比",
+        "  单位：/10万",
+        "  方向：越低越好",
+        "  领域：死亡与妊娠结局",
+        "  置信区间方法：exact",
+        "  别名：MMR、maternal mortality rate (Chinese usage)、孕产妇死亡比",
+        "  编码：SDG 3.1.1、GHO MDG_0000000026 (unverified)",
+    ],
+    # neither aliases nor codes: no line for them, in either language
+    ("lifetime_risk_maternal_death", "en"): [
+        "  kind:       rate",
+        "  unit:       per 100 (%; %)",
+        "  direction:  lower is better",
+        "  domain:     mortality",
+        "  interval:   exact",
+    ],
+    ("lifetime_risk_maternal_death", "zh"): [
+        "  类型：率",
+        "  单位：%",
+        "  方向：越低越好",
+        "  领域：死亡与妊娠结局",
+        "  置信区间方法：exact",
+    ],
+}
+
+
+@pytest.mark.parametrize(("key", "lang"), FACTS)
+def test_the_facts_stand_under_the_names_in_the_texts_language(key: str, lang: str) -> None:
+    lines = describe(mch.get(key), lang=lang).splitlines()
+    expected = FACTS[key, lang]
+    assert lines[2] == ""
+    assert lines[3 : 3 + len(expected)] == expected
+    following = lines[3 + len(expected)]
+    assert not following.startswith(("  aliases", "  codes", "  别名", "  编码"))
