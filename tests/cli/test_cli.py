@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import mch_indicators as mch
 import mch_indicators.datasets as mch_datasets
 
 # subprocesses: run by the README's command, left out of CI's secondary runs
@@ -392,3 +393,21 @@ def test_report_takes_the_total_and_duplicate_rules_and_says_them_in_chinese(tmp
     assert "县区：4 行" in kept.stdout  # the total row counted as a unit, as asked
     help_text = run("report", "--help", "--lang", "zh").stdout
     assert "合计行" in help_text and "同一单位同一时期" in help_text
+
+
+def test_compute_file_chooses_the_encoding_by_the_readers_own_rules(tmp_path):
+    # Latin-1 text that also decodes as GB18030: read_table refuses to guess, and so does
+    # the streaming path of compute --file; a lone CR ends lines as it does for read_table
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes("area,numerator,denominator,indicator\nSão Tomé,1,1000,MMR\n"
+                      "Göteborg,2,3000,MMR\n".encode("latin-1"))  # fmt: skip
+    refused = run("compute", "--file", str(latin))
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    with pytest.raises(mch.InvalidInputError) as whole:
+        mch.read_table(latin)
+    assert "Latin-1" in refused.stderr and "Latin-1" in str(whole.value)
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"indicator,numerator,denominator\rMMR,1,1000\rMMR,2,3000\r")
+    done = run("compute", "--file", str(mac), "--format", "csv")
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.strip().splitlines()) == 3

@@ -148,10 +148,16 @@ def test_annual_rates_warn_about_nothing(series):
         values = (x / n)[0] * 1e5
     run(lambda: stats.arr(values[0], values[-1], years[0], years[-1], form="compound"))
     run(lambda: stats.arr_series(values, years))
-    run(lambda: stats.percent_decline(values[0], values[-1]))
+    # a rise from a rate near 0 beyond the float range is -inf, as documented
+    run(lambda: stats.percent_decline(values[0], values[-1]), infinite=True)
     run(lambda: stats.required_arr(values[-1], years[-1], values[0], years[-1] + 10))
     run(lambda: stats.projection(values[-1], years[-1], 50.0, years[-1] + 100, form="compound"))
     run(lambda: stats.annualize(x[0], months=np.full(x.shape[1], 3.0)))
+
+
+def test_a_decline_from_a_tiny_rate_is_an_unbounded_rise_without_a_warning():
+    # found by the sweep above: 1e10 / 4.57e-303 overflows the float range
+    assert run(lambda: stats.percent_decline(4.57e-303, 1e10), infinite=True) == -np.inf
 
 
 # -- the cases of issue 23 -----------------------------------------------------------------

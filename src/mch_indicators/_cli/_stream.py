@@ -9,9 +9,10 @@ quotes balance, so a quoted cell spanning lines is never cut. Every row of a lon
 wide table is computed on its own, so each chunk is computed and written before the
 next is read: memory is bounded by the chunk, whatever the size of the file.
 
-The encoding is chosen as :func:`read_table` chooses it (a byte-order mark, else
-UTF-8 if the whole file is valid UTF-8, else GB18030), by one pass over the bytes
-before reading. Workbooks and standard input are read whole, as before.
+The encoding is chosen by :func:`read_table`'s own rules applied to the first lines,
+then the whole file is checked in one pass over the bytes before reading; line ends
+(CR LF, a lone CR) are read as the whole-file reader reads them. Workbooks, UTF-16 and
+UTF-32 text and standard input are read whole, as before.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._io._delimited import choose_delimiter, read_delimited
+from mch_indicators._io._delimited import choose_delimiter, line_ends, read_delimited
 from mch_indicators._io._source import spreadsheet_kind
+from mch_indicators._io._text import decode
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,13 +38,8 @@ __all__ = ["CHUNK_LINES", "read_chunks", "streamable"]
 CHUNK_LINES = 1 << 16
 #: Lines read first: the title rows, the header and enough records to choose the delimiter.
 _HEAD_LINES = 1000
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
+#: Bytes the encoding is chosen from (then the whole file is checked).
+_HEAD_BYTES = 1 << 20
 
 
 def streamable(path: str) -> bool:
@@ -54,33 +51,30 @@ def streamable(path: str) -> bool:
             start = file.read(8)
     except OSError:
         return False  # the whole-file reader names the problem
-    return spreadsheet_kind(start) is None
+    wide = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)  # UTF-16 and -32: read whole
+    return spreadsheet_kind(start) is None and not start.startswith(wide)
 
 
 def _codec(path: str, name: str, encoding: str | None) -> str:
-    """The encoding :func:`read_table` would choose, from one pass over the bytes."""
-    if encoding is not None:
-        try:
-            codecs.lookup(encoding)
-        except LookupError:
-            raise InvalidInputError(f"unknown encoding {encoding!r}") from None
-        return encoding
+    """The encoding :func:`read_table` would choose: its own rules on the file's first lines.
+
+    ``decode`` (the whole-file reader's) decides from the first mebibyte, cut after a
+    line end: byte-order marks, binary data, UTF-8 or GB18030, Latin-1 text that only
+    looks like GB18030. The rest of the file is then checked in one pass; where it does
+    not decode, the whole-file reader names the line.
+    """
     with Path(path).open("rb") as file:
-        start = file.read(4096)
-    for mark, codec in _BOMS:
-        if start.startswith(mark):
-            return codec
-    if b"\x00" in start:
-        raise InvalidInputError(
-            f"{name}: binary data, not a text table (a workbook other than .xlsx/.xls, "
-            "or UTF-16 without a byte-order mark: pass encoding='utf-16-le')"
-        )
-    for codec in ("utf-8", "gb18030"):
-        if _decodes(path, codec):
-            return codec
+        start = file.read(_HEAD_BYTES)
+    cut = max(start.rfind(b"\n"), start.rfind(b"\r"))
+    head = start if len(start) < _HEAD_BYTES or cut < 0 else start[: cut + 1]
+    _, codec = decode(head, name, encoding)
+    if _decodes(path, codec):
+        return codec
+    if encoding is None and codec == "utf-8" and _decodes(path, "gb18030"):
+        return "gb18030"  # UTF-8 at the start only: as the whole-file reader decides
     from mch_indicators._io import read_table
 
-    read_table(path)  # neither: the whole-file reader names the line and the encodings
+    read_table(path, encoding=encoding)  # the whole-file reader names the line
     raise InvalidInputError(f"{name}: cannot be decoded")  # pragma: no cover - it raised
 
 
@@ -137,7 +131,7 @@ def read_chunks(
 
 def _chunks(lines: Iterator[str], name: str, delimiter: str | None) -> Iterator[pd.DataFrame]:
     head = list(islice(lines, _HEAD_LINES))
-    head_text = "".join(head).removeprefix("\ufeff")
+    head_text = line_ends("".join(head)).removeprefix("\ufeff")
     if not head_text.strip():
         raise InvalidInputError(f"{name}: empty file; expected a header row")
     chosen = choose_delimiter(head_text, name, delimiter)

@@ -148,7 +148,7 @@ def choose_delimiter(text: str, name: str, delimiter: str | None) -> str:
     return delimiter
 
 
-def _line_ends(text: str) -> str:
+def line_ends(text: str) -> str:
     """CR LF and lone CR (Excel's "CSV (Macintosh)") as LF."""
     if "\r" not in text:
         return text
@@ -205,7 +205,7 @@ def read_delimited(
     (seen in the first thousand lines) are read as text from the start.
     """
     pd = _pandas()
-    text = _without_space_lines(_line_ends(text))
+    text = _without_space_lines(line_ends(text))
     chosen = choose_delimiter(text, name, delimiter)
     _check_limits(text, chosen, name, (limits or ReadLimits()).columns)
     try:

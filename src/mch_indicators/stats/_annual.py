@@ -245,6 +245,8 @@ def percent_decline(r1: Any, r2: Any) -> Any:
     """Percentage decline from ``r1`` to ``r2``: ``(1 − r2/r1) × 100``.
 
     A float for numbers, a Series with its index for a Series, else an array.
+    NaN where ``r1`` is not above 0; ``-inf`` for a rise from a rate so near 0
+    that the ratio exceeds the largest float (``r1`` of ``1e-303``).
 
     Examples
     --------
@@ -255,7 +257,8 @@ def percent_decline(r1: Any, r2: Any) -> Any:
     named = align_labelled(r1=r1, r2=r2)
     a, b = coerce_values(named["r1"], "r1"), coerce_values(named["r2"], "r2")
     check_broadcast(r1=a, r2=b)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a ratio beyond the largest float (r1 of 1e-303) is an unbounded rise: -inf
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         decline = np.where(a > 0, (1.0 - b / np.where(a > 0, a, 1.0)) * 100.0, np.nan)
     return shaped(decline, r1, r2)
 
