@@ -22,6 +22,7 @@ import mch_indicators
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 CI = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+READTHEDOCS = (ROOT / ".readthedocs.yaml").read_text(encoding="utf-8")
 
 
 def _tracked_package_files() -> set[str]:
@@ -58,9 +59,12 @@ def _claimed_pythons() -> set[str]:
 
 
 def _ci_pythons() -> set[str]:
-    """The README's run (python3, this interpreter in CI) and the versions .ci/run names."""
+    """The README's run (python3 of CI's machine, the Python Read the Docs builds with too)
+    and the versions .ci/run names; these tests also run under the named ones."""
     named = set(re.findall(r"\bfind_python (3\.\d+)", CI))
-    return named | {f"{sys.version_info.major}.{sys.version_info.minor}"}
+    readme = re.search(r'^\s*python: "(3\.\d+)"', READTHEDOCS, re.MULTILINE)
+    assert readme is not None, ".readthedocs.yaml names no Python"
+    return named | {readme.group(1)}
 
 
 def test_the_python_versions_claimed_are_those_ci_runs():

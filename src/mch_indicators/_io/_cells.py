@@ -407,10 +407,11 @@ def _plainly_text(text: pd.Series[Any], decimal: Decimal, sample: int = 20) -> b
 
 def _codes(text: pd.Series[Any]) -> bool:
     """Whether a text column holds codes with leading zeros (``010101``)."""
-    zero = text.str.startswith("0").fillna(False).to_numpy(dtype=bool)
+    # na=False rather than .fillna(False): pandas 2 warns when fillna downcasts objects
+    zero = text.str.startswith("0", na=False).to_numpy(dtype=bool)
     if not zero.any():
         return False
-    return bool(text[zero].str.strip().str.fullmatch(r"0\d+").fillna(False).any())
+    return bool(text[zero].str.strip().str.fullmatch(r"0\d+", na=False).any())
 
 
 def _parse(text: pd.Series[Any], decimal: Decimal) -> Any:

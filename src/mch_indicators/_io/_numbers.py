@@ -67,11 +67,11 @@ def parse_numbers(
     """
     stripped = texts.astype("string").str.strip()
     # any character beyond ASCII (``.str.isascii`` needs pandas 3)
-    wide = stripped.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
+    wide = stripped.str.contains(r"[^\x00-\x7f]", regex=True, na=False).astype(bool)
     if wide.any():  # full-width digits and commas read as their plain forms (NFKC)
         stripped[wide] = stripped[wide].map(fold_code)
     missing = stripped.isna() | stripped.str.casefold().isin(MISSING_TOKENS)
-    number = stripped.str.fullmatch(_pattern(decimal)).fillna(False).astype(bool)
+    number = stripped.str.fullmatch(_pattern(decimal), na=False).astype(bool)
     good = number & ~missing
     values = np.full(len(texts), np.nan)
     if good.any():

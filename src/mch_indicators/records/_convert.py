@@ -35,9 +35,13 @@ _DATE = (
 
 
 def _text(name: str) -> tuple[nw.Expr, nw.Expr]:
-    """The cell's text without surrounding spaces, and whether it is empty (or null)."""
-    text = nw.col(name).cast(nw.String()).str.strip_chars()
-    return text, text.is_null() | (text.str.len_chars() == 0)
+    """The cell's text without surrounding spaces, and whether it is empty (or null).
+
+    Null is tested before the cast: pandas 2 casts a None in an object column to "None".
+    """
+    cell = nw.col(name)
+    text = cell.cast(nw.String()).str.strip_chars()
+    return text, cell.is_null() | text.is_null() | (text.str.len_chars() == 0)
 
 
 def read_number(name: str) -> tuple[nw.Expr, nw.Expr]:
