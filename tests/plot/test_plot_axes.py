@@ -75,6 +75,7 @@ def _top_row(legend) -> int:
     return tops.count(max(tops))
 
 
+@pytest.mark.cjk_font  # drawing the canvas renders the example's Chinese area names
 @pytest.mark.parametrize("name", CHARTS)
 def test_every_chart_takes_a_title_and_puts_its_legend_under_the_axes(name: str) -> None:
     draw, columns = CHARTS[name]

@@ -160,6 +160,14 @@ def test_a_decline_from_a_tiny_rate_is_an_unbounded_rise_without_a_warning():
     assert run(lambda: stats.percent_decline(4.57e-303, 1e10), infinite=True) == -np.inf
 
 
+def test_a_trend_with_a_denominator_near_zero_has_no_interval_and_says_why():
+    # found by the sweep above: the quasi-Poisson dispersion overflowed with a warning
+    x = np.array([[0.0, 0.0, 9.0, 0.0, 0.0]])
+    n = np.array([[1e4, 1e4, 1.33092662e-303, 1e4, 1e4]])
+    fitted = run(lambda: stats.trend(x, n, np.arange(1990.0, 1995.0), dispersion="quasi"))
+    assert np.isnan(fitted.slope[0]) and "too wide" in fitted.reason[0]
+
+
 # -- the cases of issue 23 -----------------------------------------------------------------
 
 

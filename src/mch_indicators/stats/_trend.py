@@ -595,14 +595,17 @@ def trend(
         mean if family == "poisson" else mean * (1 - mean / np.where(use, n, 1.0)),
         1.0,
     )
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # a denominator near 0 (1e-303) can make the dispersion overflow: no finite interval
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         pearson = np.where(use & fit[:, None], (x - mean) ** 2 / variance, 0.0).sum(axis=1)
         phi = pearson / (points - 2) if scaled else np.ones(points.shape)
         var_b = phi * s0 / det
         var_a = phi * s2 / det
         cov = -phi * s1 / det
-    ok = fit & converged & np.isfinite(var_b) & (var_b >= 0)
+    finite = np.isfinite(var_a) & np.isfinite(var_b) & np.isfinite(cov)
+    ok = fit & converged & finite & (var_b >= 0)
     reason = _reasons(points, exists, converged, fit, min_points, x, use)
+    reason = np.where(fit & converged & ~finite & (reason == ""), _TOO_WIDE, reason)
     level = float(confidence)
     wide = ok & _too_wide(a, b, var_a, var_b, _quantile(points, scaled, level))
     ok &= ~wide
