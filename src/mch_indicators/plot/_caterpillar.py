@@ -1,10 +1,6 @@
 """The caterpillar (forest) chart: areas ranked with their intervals and the benchmark.
 
-Fingertips' "spine" view: each area's value and confidence interval, coloured
-better / similar / worse (or higher / lower where no direction is better) by what
-:func:`mch_indicators.compare` said, and the benchmark as a line. Given
-:func:`mch_indicators.smooth`, each area's smoothed rate and its interval beside its
-crude rate and interval, ranked by the smoothed rate. Nothing is computed here.
+Nothing is computed here: what is drawn is said in :func:`caterpillar`'s docstring.
 """
 
 from __future__ import annotations
@@ -27,6 +23,7 @@ from mch_indicators.plot._common import (
     status_codes,
     value_label,
 )
+from mch_indicators.plot._docs import chart_doc
 from mch_indicators.plot._style import colour
 
 if TYPE_CHECKING:
@@ -70,6 +67,7 @@ def _ranked(value: Any, sort: bool) -> tuple[Any, Any]:
     return order, position
 
 
+@chart_doc
 def caterpillar(
     compared: pd.DataFrame | Result,
     *,
@@ -81,6 +79,13 @@ def caterpillar(
     ax: Axes | None = None,
 ) -> Axes:
     """Draw areas ranked by value, with their intervals, coloured by the comparison.
+
+    Fingertips' "spine" view: each area's value and confidence interval, coloured
+    better / similar / worse (or higher / lower where no direction is better) by what
+    :func:`mch_indicators.compare` said, and the benchmark as a line. Given
+    :func:`mch_indicators.smooth`, each area's smoothed rate and its interval beside
+    its crude rate and interval, ranked by the smoothed rate. Nothing is computed:
+    values, intervals and categories are drawn as the frame holds them.
 
     Parameters
     ----------
@@ -97,13 +102,7 @@ def caterpillar(
         For the axis title (default: the frame's ``indicator`` column).
     sort : bool, default True
         Rank the areas by value, highest at the top.
-    lang : {"en", "zh"}, default "en"
-    title : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {chart_returns}
 
     Examples
     --------

@@ -42,6 +42,7 @@ from mch_indicators.plot._common import (
     status_codes,
     value_label,
 )
+from mch_indicators.plot._docs import chart_doc
 from mch_indicators.plot._fonts import apply_fonts
 from mch_indicators.plot._style import colour
 
@@ -229,6 +230,7 @@ def _key_column(shapes: Any, key: str | None, label: str | Sequence[Hashable] | 
     )
 
 
+@chart_doc
 def choropleth(
     result_or_frame: pd.DataFrame | Result,
     geometry: Any,
@@ -273,13 +275,7 @@ def choropleth(
     unmatched : {"raise", "note"}, default "raise"
         A row with no shape is an :class:`~mch_indicators.InvalidInputError`
         naming it; ``"note"`` draws the map and lists such areas under it.
-    lang : {"en", "zh"}, default "en"
-    title : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {chart_returns}
 
     Raises
     ------

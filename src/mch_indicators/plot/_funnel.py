@@ -1,8 +1,6 @@
 """The funnel plot: each area against the 95 % and 99.8 % limits around the average.
 
-Everything drawn comes from :func:`mch_indicators.funnel`'s :class:`FunnelTable`:
-the points and their significance, PHE's limit table and, with over-dispersion,
-the adjusted limits. Nothing is computed here.
+Nothing is computed here: what is drawn is said in :func:`funnel`'s docstring.
 """
 
 from __future__ import annotations
@@ -27,6 +25,7 @@ from mch_indicators.plot._common import (
     status_codes,
     value_label,
 )
+from mch_indicators.plot._docs import chart_doc
 from mch_indicators.plot._style import colour
 
 if TYPE_CHECKING:
@@ -102,6 +101,7 @@ def _one_group(
     return select_rows(table.points, group), limits, extra
 
 
+@chart_doc
 def funnel(
     table: FunnelTable,
     *,
@@ -115,6 +115,10 @@ def funnel(
     ax: Axes | None = None,
 ) -> Axes:
     """Draw a funnel plot: areas against the 95 % and 99.8 % limits around their average.
+
+    Everything drawn comes from :func:`mch_indicators.funnel`'s table: the points and
+    their significance, PHE's limits and, with over-dispersion (``dispersion=``), the
+    adjusted limits. Nothing is computed here.
 
     Parameters
     ----------
@@ -131,15 +135,7 @@ def funnel(
         Label the areas outside the 95 % limits (needs ``label``).
     indicator : str or Indicator, optional
         Default: the table's. Decides the axis titles and whether high is better.
-    lang : {"en", "zh"}, default "en"
-        Language of the axis titles and the legend.
-    title : str, optional
-    ax : matplotlib.axes.Axes, optional
-        Where to draw (default: a new figure).
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {chart_returns}
 
     Examples
     --------

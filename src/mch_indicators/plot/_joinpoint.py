@@ -1,9 +1,6 @@
 """A joinpoint model of one area: observed values, fitted segments, joinpoints and APCs.
 
-Everything drawn comes from :func:`mch_indicators.joinpoint` (the fitted values,
-joinpoints with their intervals, segments with their APCs) and, optionally, the
-observed values' intervals from :func:`mch_indicators.compute`. Nothing is computed
-here.
+Nothing is computed here: what is drawn is said in :func:`joinpoint`'s docstring.
 """
 
 from __future__ import annotations
@@ -22,6 +19,7 @@ from mch_indicators.plot._common import (
     require_columns,
     resolve_indicator,
 )
+from mch_indicators.plot._docs import chart_doc
 from mch_indicators.plot._style import colour
 
 if TYPE_CHECKING:
@@ -59,6 +57,7 @@ def _apc_text(apc: float, significant: bool, lang: str) -> str:
     return legend_text("apc", lang, value=f"{apc:+.1f}", mark="*" if significant else "")
 
 
+@chart_doc
 def joinpoint(
     table: JoinpointTable,
     series: pd.DataFrame | None = None,
@@ -70,6 +69,11 @@ def joinpoint(
     ax: Axes | None = None,
 ) -> Axes:
     """Draw one area's joinpoint model: observed values, fitted segments, joinpoints, APCs.
+
+    Everything drawn comes from :func:`mch_indicators.joinpoint` (the fitted values,
+    the joinpoints with their intervals, the segments with their APCs) and, when
+    given, the observed values' intervals from :func:`mch_indicators.compute`.
+    Nothing is computed here.
 
     Parameters
     ----------
@@ -83,9 +87,7 @@ def joinpoint(
         Which area to draw when the table holds several (its ``by`` values).
     indicator : str or Indicator, optional
         Default: the table's.
-    lang : {"en", "zh"}, default "en"
-    title : str, optional
-    ax : matplotlib.axes.Axes, optional
+    {chart_options}
 
     Returns
     -------

@@ -1,9 +1,6 @@
 """Trends against targets: one area (:func:`trend`) or a panel per area (:func:`small_multiples`).
 
-The observed series and its interval come from :func:`mch_indicators.compute`, the
-fitted line, its interval and its projection from :func:`mch_indicators.trend_line`,
-the target lines from the catalog's targets (:meth:`Target.threshold`). Nothing is
-computed here.
+Nothing is computed here: what is drawn is said in :func:`trend`'s docstring.
 """
 
 from __future__ import annotations
@@ -28,6 +25,7 @@ from mch_indicators.plot._common import (
     status_codes,
     target_label,
 )
+from mch_indicators.plot._docs import chart_doc
 from mch_indicators.plot._fonts import apply_fonts
 from mch_indicators.plot._style import colour
 
@@ -138,6 +136,7 @@ def _draw_prediction(ax: Axes, line: pd.DataFrame, period: str, lang: str, level
                 linewidth=1.5, label=label)  # fmt: skip
 
 
+@chart_doc
 def trend(
     series: pd.DataFrame | None = None,
     line: pd.DataFrame | None = None,
@@ -153,6 +152,11 @@ def trend(
     ax: Axes | None = None,
 ) -> Axes:
     """Draw one area's series against its target: observed values, fitted trend, projection.
+
+    The observed series and its interval come from :func:`mch_indicators.compute`,
+    the fitted line, its interval and its projection from
+    :func:`mch_indicators.trend_line`, the target lines from the catalog's targets
+    (:meth:`Target.threshold`). Nothing is computed here.
 
     Parameters
     ----------
@@ -177,13 +181,7 @@ def trend(
         over the projected years: the range a future year's *observed* rate
         will fall in (:meth:`mch_indicators.stats.Trend.prediction`), wider than
         the line's own interval.
-    lang : {"en", "zh"}, default "en"
-    title : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {chart_returns}
 
     Examples
     --------

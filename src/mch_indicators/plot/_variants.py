@@ -1,8 +1,6 @@
 """The same areas through several definitions, side by side (China's and WHO's...).
 
-Each area's value and interval under each series (an indicator of a family of
-variants, or any measure named by a column: crude and standardised rates...),
-from :func:`mch_indicators.compute` or stacked result frames. Nothing is computed here.
+Nothing is computed here: what is drawn is said in :func:`variants`'s docstring.
 """
 
 from __future__ import annotations
@@ -25,6 +23,7 @@ from mch_indicators.plot._common import (
     require_columns,
     resolve_indicator,
 )
+from mch_indicators.plot._docs import chart_doc
 from mch_indicators.plot._style import series_colours
 
 if TYPE_CHECKING:
@@ -65,6 +64,7 @@ def _title(found: list[Indicator | None], indicator: Indicator | None, lang: str
     return named_axis(plain, unit, lang)
 
 
+@chart_doc
 def variants(
     frame: pd.DataFrame,
     *,
@@ -76,6 +76,11 @@ def variants(
     ax: Axes | None = None,
 ) -> Axes:
     """Draw each area's value under several definitions (or measures) side by side.
+
+    Each area's value and interval under each series (an indicator of a family of
+    variants, or any measure named by a column: crude and standardised rates...),
+    from :func:`mch_indicators.compute` or stacked result frames, one row per area.
+    Nothing is computed here.
 
     Parameters
     ----------
@@ -89,13 +94,7 @@ def variants(
         The column naming the definitions; indicator ids show as their names.
     indicator : str or Indicator, optional
         For the axis title (default: the family's root indicator).
-    lang : {"en", "zh"}, default "en"
-    title : str, optional
-    ax : matplotlib.axes.Axes, optional
-
-    Returns
-    -------
-    matplotlib.axes.Axes
+    {chart_returns}
 
     Examples
     --------
