@@ -40,8 +40,8 @@ def compose(doc: str) -> str:
     >>> text = compose('''Draw.
     ...
     ...     {chart_options}''')
-    >>> text.splitlines()[:4]
-    ['Draw.', '', 'lang : {"en", "zh"}, default "en"', '    Language of the titles, names, units and legend.']
+    >>> text.splitlines()[2:4]
+    ['lang : {"en", "zh"}, default "en"', '    Language of the titles, names, units and legend.']
     """
     return "\n".join(_piece(line) for line in inspect.cleandoc(doc).split("\n"))
 
