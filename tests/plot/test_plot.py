@@ -162,6 +162,15 @@ def test_trend_of_several_areas_is_refused() -> None:
         mch.plot.trend()
 
 
+def test_a_series_without_the_period_column_is_an_error_naming_it() -> None:
+    series = mch.compute(imr(), "IMR").rename(columns={"year": "年份"})
+    with pytest.raises(InvalidInputError, match=r"period=.*'year'"):
+        mch.plot.small_multiples(series, by="county")
+    with pytest.raises(InvalidInputError, match=r"period=.*'year'"):
+        mch.plot.trend(series[series.county == "河阳县"])
+    assert mch.plot.trend(series[series.county == "河阳县"], period="年份").lines
+
+
 def test_small_multiples_one_panel_per_county_on_shared_axes() -> None:
     data = imr()
     trends = mch.trend(data, "IMR", by="county", lang="zh")

@@ -139,13 +139,13 @@ def funnel(
 
     Examples
     --------
-    >>> import pandas as pd, mch_indicators as mch
-    >>> data = pd.DataFrame({"county": list("ABCDE"),
-    ...                      "facility_live_births": [9800, 15100, 7700, 12600, 4400],
-    ...                      "live_births": [10000, 16000, 8000, 13000, 4500]})
-    >>> ax = mch.plot.funnel(mch.funnel(data, "hospital_delivery_rate_cn"), label="county")
-    >>> ax.get_ylabel()
-    'Hospital delivery rate (%)'
+    >>> from importlib import resources
+    >>> import mch_indicators as mch
+    >>> office = mch.read_table(resources.files("mch_indicators.datasets") / "example_office.csv")
+    >>> latest = office[office["年份"] == 2024]
+    >>> ax = mch.plot.funnel(mch.funnel(latest, "hospital_delivery_rate_cn"), label="县区")
+    >>> ax.get_ylabel(), [t.get_text() for t in ax.texts][:2]
+    ('Hospital delivery rate (%)', ['北山县 99.97%', '安宁县 99.85%'])
     """
     check_lang(lang)
     chosen = resolve_indicator(indicator, fallback=table.indicator)

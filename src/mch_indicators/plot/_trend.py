@@ -61,7 +61,11 @@ def _targets(
 
 
 def _one_series(frame: pd.DataFrame | None, period: str, what: str) -> None:
-    if frame is not None and frame[period].duplicated().any():
+    """One row per period, in a frame that has the ``period`` column."""
+    if frame is None:
+        return
+    require_columns(frame, [period], f"{what} (period=)")
+    if frame[period].duplicated().any():
         raise InvalidInputError(
             f"{what} holds several rows per {period}: select one area first, or draw one "
             "panel per area with plot.small_multiples(..., by=...)"
@@ -250,13 +254,13 @@ def small_multiples(
 
     Examples
     --------
-    >>> import pandas as pd, mch_indicators as mch
-    >>> data = pd.DataFrame({"county": ["A"] * 5 + ["B"] * 5, "year": list(range(2020, 2025)) * 2,
-    ...                      "infant_deaths": [95, 88, 80, 74, 66, 60, 62, 61, 63, 60],
-    ...                      "live_births": [12000] * 10})
-    >>> fig = mch.plot.small_multiples(mch.compute(data, "IMR"), by="county", columns=2)
-    >>> [ax.get_title() for ax in fig.axes]
-    ['A', 'B']
+    >>> from importlib import resources
+    >>> import mch_indicators as mch
+    >>> office = mch.read_table(resources.files("mch_indicators.datasets") / "example_office.csv")
+    >>> imr = mch.compute(office, "IMR")
+    >>> fig = mch.plot.small_multiples(imr, by="县区", period="年份", columns=4)
+    >>> [ax.get_title() for ax in fig.axes][:3]
+    ['河阳县', '清水县', '南湖区']
     """
     import matplotlib.pyplot as plt
 
