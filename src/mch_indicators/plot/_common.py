@@ -103,8 +103,21 @@ def area_labels(frame: pd.DataFrame, label: str | Sequence[Hashable]) -> list[Ha
     return names
 
 
-def select_rows(frame: pd.DataFrame, where: Mapping[str, Any] | None) -> pd.DataFrame:
-    """The rows whose columns equal ``where``'s values (all rows without ``where``)."""
+def select_rows(
+    frame: pd.DataFrame, where: Mapping[str, Any] | None, none_found: str | None = None
+) -> pd.DataFrame:
+    """The rows whose columns equal ``where``'s values (all rows without ``where``).
+
+    No such row is an :class:`InvalidInputError` saying ``none_found`` (default: the
+    values looked for).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"county": ["A", "A", "B"], "year": [2023, 2024, 2024]})
+    >>> select_rows(frame, {"county": "A", "year": 2024}).index.tolist()
+    [1]
+    """
     if not where:
         return frame
     require_columns(frame, where, "where=")
@@ -112,7 +125,7 @@ def select_rows(frame: pd.DataFrame, where: Mapping[str, Any] | None) -> pd.Data
     for column, value in where.items():
         chosen &= (frame[column] == value).to_numpy()
     if not chosen.any():
-        raise InvalidInputError(f"no rows with {dict(where)!r}")
+        raise InvalidInputError(none_found or f"no rows with {dict(where)!r}")
     return frame[chosen]
 
 

@@ -18,6 +18,7 @@ from mch_indicators.plot._common import (
     legend_text,
     require_columns,
     resolve_indicator,
+    select_rows,
 )
 from mch_indicators.plot._docs import chart_doc
 from mch_indicators.plot._style import colour
@@ -45,12 +46,8 @@ def _one_area(frame: pd.DataFrame, by: list[str], area: Any, what: str) -> pd.Da
     values = area if isinstance(area, tuple) else (area,)
     if len(values) != len(by):
         raise InvalidInputError(f"area= needs one value per by column {by}, got {area!r}")
-    mask = np.ones(len(frame), dtype=bool)
-    for column, value in zip(by, values, strict=True):
-        mask &= (frame[column] == value).to_numpy()
-    if not mask.any():
-        raise InvalidInputError(f"no area {area!r} in {what}")
-    return frame[mask]
+    where = dict(zip(by, values, strict=True))
+    return select_rows(frame, where, f"no area {area!r} in {what}")
 
 
 def _apc_text(apc: float, significant: bool, lang: str) -> str:
