@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import numpy as np
@@ -135,3 +136,35 @@ def test_the_font_warning_points_at_the_line_that_drew_the_chart(
         assert [w.filename for w in caught] == [__file__]
     finally:
         _fonts.reset()
+
+
+# -- the shared parameter documentation (plot/_docs.py) --------------------------------------
+
+_CHARTS = [
+    chart
+    for chart in (getattr(mch.plot, name) for name in mch.plot.__all__)
+    if inspect.isfunction(chart) and "lang" in inspect.signature(chart).parameters
+]
+
+
+def _documented(doc: str) -> set[str]:
+    """The names the Parameters section documents (``a, b`` lines name several)."""
+    section = doc.split("Parameters\n----------\n", 1)[1].split("\n\n", 1)[0]
+    heads = [line.split(" : ")[0] for line in section.splitlines() if not line.startswith(" ")]
+    return {name.strip() for head in heads for name in head.split(",")}
+
+
+@pytest.mark.parametrize("chart", _CHARTS, ids=lambda chart: chart.__name__)
+def test_every_parameter_of_every_chart_is_documented(chart: Callable[..., object]) -> None:
+    doc = inspect.getdoc(chart)
+    assert doc is not None
+    assert "{chart_" not in doc  # every shared piece was put in its place
+    assert set(inspect.signature(chart).parameters) <= _documented(doc)
+    if inspect.signature(chart).return_annotation == "Axes":
+        assert "Returns\n-------\nmatplotlib.axes.Axes" in doc
+
+
+def test_the_shared_pieces_read_as_written_in_help() -> None:
+    doc = mch.plot.caterpillar.__doc__ or ""
+    assert 'lang : {"en", "zh"}, default "en"\n    Language of the titles' in doc
+    assert "ax : matplotlib.axes.Axes, optional\n    Where to draw (default: a new figure)." in doc
