@@ -154,18 +154,29 @@ def _benchmark(
     if "benchmark" not in frame.columns:
         return
     values = frame["benchmark"].to_numpy(dtype=float)
-    known = values[np.isfinite(values)]
-    if not known.size:
-        return
     name = legend_text("benchmark", lang)
-    if np.allclose(known, known[0], rtol=1e-12, atol=0.0):
-        shown = value_label(float(known[0]), indicator, lang)
-        ax.axvline(known[0], color=colour("benchmark"), linewidth=1.1,
-                   label=f"{name}: {shown}")  # fmt: skip
-    else:
-        finite = np.isfinite(values)
+    single = _one_value(values)
+    finite = np.isfinite(values)
+    if single is not None:
+        _value_line(ax, single, name, indicator, lang, color=colour("benchmark"), linewidth=1.1)
+    elif finite.any():
         ax.scatter(values[finite], position[finite], marker="|", s=160,
                    color=colour("benchmark"), label=name, zorder=4)  # fmt: skip
+
+
+def _one_value(values: Any) -> float | None:
+    """The value all the finite ``values`` hold (to 1e-12), or None: none, or several."""
+    known = values[np.isfinite(values)]
+    if known.size and np.allclose(known, known[0], rtol=1e-12, atol=0.0):
+        return float(known[0])
+    return None
+
+
+def _value_line(
+    ax: Axes, value: float, name: str, indicator: Indicator | None, lang: str, **style: Any
+) -> None:
+    """A vertical line at ``value``, in the legend as ``name: value`` (``Benchmark: 4.00‰``)."""
+    ax.axvline(value, label=f"{name}: {value_label(value, indicator, lang)}", **style)
 
 
 def _level(frame: pd.DataFrame) -> int:
@@ -192,11 +203,8 @@ def _smoothed(
         ax.scatter(values[key], position + offset, marker="o", s=36, zorder=3, color=face,
                    edgecolor=colour(key), linewidth=1.1,
                    label=legend_text(key, lang, level=level))  # fmt: skip
-    if "mean" in frame.columns:
-        known = frame["mean"].to_numpy(dtype=float)
-        known = known[np.isfinite(known)]
-        if known.size and np.allclose(known, known[0], rtol=1e-12, atol=0.0):
-            shown = value_label(float(known[0]), chosen, lang)
-            ax.axvline(known[0], color=colour("centre"), linewidth=1.0, linestyle="--",
-                       label=f"{legend_text('overall', lang)}: {shown}")  # fmt: skip
+    overall = _one_value(frame["mean"].to_numpy(dtype=float)) if "mean" in frame else None
+    if overall is not None:
+        _value_line(ax, overall, legend_text("overall", lang), chosen, lang,
+                    color=colour("centre"), linewidth=1.0, linestyle="--")  # fmt: skip
     return _finish(ax, [names[i] for i in order], chosen, lang, title, 2)
