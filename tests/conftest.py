@@ -19,7 +19,16 @@ settings.register_profile(
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", max_examples=100, deadline=None)
+# The default is deterministic: every run (a developer's, CI's) draws the same examples, so
+# a red run is reproducible and CI never turns red on an example no one has seen. Explore new
+# examples on purpose with HYPOTHESIS_PROFILE=explore (random, more of them).
+settings.register_profile("dev", max_examples=100, deadline=None, derandomize=True)
+settings.register_profile(
+    "explore",
+    max_examples=1000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 # the parsed built-in catalog is cached on disk (mch_indicators._cache): in a folder of this
 # run, never in the user's own cache (subprocesses of the tests inherit it)
