@@ -185,7 +185,7 @@ def _check_read(layout: Layout, table: object) -> None:
     assert pooled["denominator"].tolist() == [sum(layout.births)]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     layouts(),
     st.sampled_from(("gbk", "utf-8", "utf-8-sig")),
@@ -196,7 +196,7 @@ def test_a_csv_as_an_office_saves_it_gives_its_townships(layout, encoding, newli
     _check_read(layout, table)
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=15, deadline=None)
 @given(layouts())
 def test_an_xlsx_as_an_office_saves_it_gives_its_townships(layout):
     table = mch.read_table(io.BytesIO(_xlsx_bytes(layout)))
