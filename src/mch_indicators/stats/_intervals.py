@@ -34,6 +34,7 @@ from mch_indicators.stats._gamma import (
     upper_series,
     whole_count_quantiles,
 )
+from mch_indicators.stats._types import FloatArray
 
 __all__ = [
     "BLOCK",
@@ -51,7 +52,6 @@ __all__ = [
     "poisson_count_limits",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 Family = Literal["binomial", "poisson"]
 Limits = tuple[FloatArray, FloatArray]
 LimitFunction = Callable[[FloatArray, FloatArray, float, float], Limits]

@@ -69,14 +69,12 @@ import numpy.typing as npt
 import mch_indicators.stats._joinpoint_grid as grid
 import mch_indicators.stats._joinpoint_resample as resampling
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._validate import coerce_values, labelled, read_only_fields
+from mch_indicators._validate import coerce_values, labelled
 from mch_indicators.stats._trend import _series, _usable
+from mch_indicators.stats._types import BoolArray, FloatArray, IntArray, ReadOnlyResult
 
 __all__ = ["Joinpoint", "default_max_joinpoints", "joinpoint"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 MODELS = ("poisson", "binomial", "log-linear")
 SELECTIONS = ("wbic", "bic", "bic3", "permutation")
@@ -101,7 +99,7 @@ def default_max_joinpoints(points: npt.ArrayLike) -> IntArray:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Joinpoint:
+class Joinpoint(ReadOnlyResult):
     """Joinpoint models, one per series (:func:`joinpoint`).
 
     Arrays have the shape of the series (the inputs without their year axis),
@@ -209,16 +207,6 @@ class Joinpoint:
     permutations: int
     multiplier: float
     scaled: bool
-
-    def __post_init__(self) -> None:
-        read_only_fields(self, (
-            "years", "joinpoints", "joinpoint_year", "joinpoint_lower", "joinpoint_upper",
-            "segment_start", "segment_end", "slope", "slope_se", "apc", "apc_lower",
-            "apc_upper", "apc_p_value", "coefficients", "covariance", "fitted", "criterion",
-            "information", "r2_max", "test_null", "test_alternative", "test_p_value",
-            "test_level", "dispersion", "df", "points", "max_joinpoints", "first", "last",
-            "reason", "resample_coefficients", "resample_joinpoint_year",
-        ))  # fmt: skip
 
     def _quantile(self, confidence: float | None) -> FloatArray:
         level = self._level(confidence)
