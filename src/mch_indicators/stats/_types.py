@@ -1,6 +1,6 @@
-"""The array types the statistics take and return, and the base of their results.
+"""The types the statistics take and return, and the base of their results.
 
-Named once for every module of ``stats``: the array aliases, and
+Named once for every module of ``stats``: the array aliases, the families of counts, and
 :class:`ReadOnlyResult`, which makes every array field of a frozen result
 dataclass read-only, so that no result restates its fields to protect them.
 """
@@ -10,14 +10,14 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._validate import read_only_fields
 
-__all__ = ["BoolArray", "FloatArray", "IntArray", "ReadOnlyResult"]
+__all__ = ["BoolArray", "Family", "FloatArray", "IntArray", "ReadOnlyResult"]
 
 #: Counts, values, limits: every number the statistics compute.
 FloatArray = npt.NDArray[np.float64]
@@ -25,6 +25,9 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 #: Masks: which elements are used, missing or flagged.
 BoolArray = npt.NDArray[np.bool_]
+#: The two families of counts: a numerator within its denominator (a proportion), or
+#: events over a fixed denominator (rates, ratios).
+Family = Literal["binomial", "poisson"]
 
 #: The array fields of each result class, found once from its annotations.
 _ARRAY_FIELDS: dict[type[Any], tuple[str, ...]] = {}
