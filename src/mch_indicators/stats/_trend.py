@@ -48,6 +48,7 @@ from mch_indicators._validate import (
     labelled,
     quoted,
 )
+from mch_indicators.stats._annual import check_form
 from mch_indicators.stats._compare import Assessment, assess
 from mch_indicators.stats._types import BoolArray, FloatArray, ReadOnlyResult
 
@@ -149,14 +150,12 @@ class Trend(ReadOnlyResult):
         """
         q = self._quantile(confidence)
         b, se = self.slope, self.standard_error
-        if form == "continuous":
+        if check_form(form) == "continuous":
             return -b * 100.0, -(b + q * se) * 100.0, -(b - q * se) * 100.0
-        if form == "compound":
-            with np.errstate(over="ignore"):  # checked: an overflow is an error
-                rates = (-np.expm1(b) * 100.0, -np.expm1(b + q * se) * 100.0,
-                         -np.expm1(b - q * se) * 100.0)  # fmt: skip
-            return _finite("the compound rate's interval", rates, "at this confidence")
-        raise InvalidInputError(f"form must be 'continuous' or 'compound', got {form!r}")
+        with np.errstate(over="ignore"):  # checked: an overflow is an error
+            rates = (-np.expm1(b) * 100.0, -np.expm1(b + q * se) * 100.0,
+                     -np.expm1(b - q * se) * 100.0)  # fmt: skip
+        return _finite("the compound rate's interval", rates, "at this confidence")
 
     def projection(
         self, year: npt.ArrayLike, *, confidence: float | None = None
