@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -568,6 +567,8 @@ def _run_all(plan: Plan, counts: Counts, out: Outputs) -> bool:
     chunks = _chunks(counts.size, plan.threads)
     if len(chunks) == 1:
         return run_blocks(plan, counts, out, *chunks[0])
+    from concurrent.futures import ThreadPoolExecutor  # here: a first small call needs no pool
+
     # numpy releases the GIL inside each operation, so blocks run in parallel
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
         futures = [pool.submit(run_blocks, plan, counts, out, *chunk) for chunk in chunks]
