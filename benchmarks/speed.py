@@ -18,7 +18,9 @@ Sections (``--only``):
 
 - ``arrays``: 10 M strata in one process: Wilson (value, limits, flags) and exact
   Poisson limits on three mixes of counts against ``np.divide(num, den)``, and
-  exact Poisson with and without the reliability flags;
+  exact Poisson with and without the reliability flags; beside them, as a floor,
+  the memory a result needs (five fresh input-sized arrays written: value, two
+  limits and its own copies of the counts) without any arithmetic;
 - ``import``: a fresh interpreter importing numpy, against importing the library
   and looking up ``MMR``, and then computing one scalar result (the catalog's
   parse cache warm, as on every run after the first);
@@ -100,8 +102,17 @@ def section_arrays(size: int, rounds: int) -> list[dict[str, Any]]:
     proportion, ratio = mch.get("hospital_delivery_rate_cn"), mch.get("maternal_mortality_ratio")
     for x in (covered, wide, small, huge):  # compile the kernels, make the tables
         (proportion if x is covered else ratio).compute(x[:100_000], births[:100_000])
+
+    def result_memory() -> list[np.ndarray]:
+        """The floor of a Result's memory: its five input-sized arrays, fresh and written."""
+        arrays = [np.empty_like(births) for _ in range(5)]  # value, lower, upper, 2 counts
+        for array in arrays:
+            np.copyto(array, covered)
+        return arrays
+
     functions: dict[str, Callable[[], Any]] = {
         "np.divide(num, den)": lambda: np.divide(covered, births),
+        "(floor) 5 fresh arrays written, no arithmetic": result_memory,
         "Wilson (value, limits, flags)": lambda: proportion.compute(covered, births),
         "exact Poisson, wide mix (0-19 and 20-100,000)": lambda: ratio.compute(wide, births),
         "exact Poisson, every count <= 4,096": lambda: ratio.compute(small, births),
