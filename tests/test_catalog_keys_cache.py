@@ -8,7 +8,9 @@ cache is written) and on the next (it is read); a corrupt entry only means foldi
 
 from __future__ import annotations
 
+import functools
 import json
+import pickle
 
 import pytest
 
@@ -22,10 +24,14 @@ def _index(catalog: Catalog) -> tuple[object, ...]:
 
 @pytest.fixture
 def cache_here(tmp_path, monkeypatch):
+    """A cache folder of the test's own, and a built-in catalog of its own to clear.
+
+    The process's catalog stays as it is (other tests hold its indicators).
+    """
     monkeypatch.setenv(_cache.CACHE_VARIABLE, str(tmp_path))
-    _catalog.builtin_catalog.cache_clear()
-    yield tmp_path
-    _catalog.builtin_catalog.cache_clear()
+    own = functools.cache(_catalog.builtin_catalog.__wrapped__)
+    monkeypatch.setattr(_catalog, "builtin_catalog", own)
+    return tmp_path
 
 
 def test_the_cached_keys_give_the_folded_index(cache_here):
@@ -52,6 +58,15 @@ def test_a_corrupt_keys_entry_only_means_folding_again(cache_here):
         entry.write_bytes(corrupt)
         _catalog.builtin_catalog.cache_clear()
         assert _index(_catalog.builtin_catalog()) == expected
+
+
+def test_a_catalog_indexed_from_the_cache_travels(cache_here):
+    _catalog.builtin_catalog()  # writes the cache
+    _catalog.builtin_catalog.cache_clear()
+    catalog = _catalog.builtin_catalog()  # indexed from it
+    twin = pickle.loads(pickle.dumps(catalog))
+    assert _index(twin) == _index(catalog)
+    assert twin.get_indicator("孕产妇死亡率").id == "maternal_mortality_ratio"
 
 
 def test_a_lookup_the_cache_does_not_hold_is_folded(cache_here):

@@ -275,15 +275,14 @@ class Catalog(Mapping[str, Indicator]):
         fold: Fold = normalize_key,
     ) -> None:
         """The passes, in order: families, names, ambiguous names, codes."""
-        self._fold = fold
         self._roots: dict[str, Indicator] = dict(roots)
         self._indicators = definitions
         self._terms: Mapping[str, Term] = terms
         self._entries: dict[str, _Entry] = {entry.id: entry for entry in entries}
         self._families = self._link_families()
-        self._keys: dict[str, str] = self._index_names()
-        self._ambiguous = self._index_ambiguous()
-        self._shared = self._index_codes()
+        self._keys: dict[str, str] = self._index_names(fold)
+        self._ambiguous = self._index_ambiguous(fold)
+        self._shared = self._index_codes(fold)
 
     def _link_families(self) -> dict[str, list[str]]:
         """Each root's id with its variants': a variant names a root, never another variant."""
@@ -309,11 +308,11 @@ class Catalog(Mapping[str, Indicator]):
             families.setdefault(root, []).append(entry.id)
         return families
 
-    def _index_names(self) -> dict[str, str]:
+    def _index_names(self, fold: Fold) -> dict[str, str]:
         """Folded ids, names and aliases, each pointing at one indicator."""
         keys: dict[str, str] = {}
         for entry in self._entries.values():
-            for key in entry.name_keys(self._fold):
+            for key in entry.name_keys(fold):
                 owner = keys.setdefault(key, entry.id)
                 if owner != entry.id:
                     raise DefinitionError(
@@ -321,20 +320,18 @@ class Catalog(Mapping[str, Indicator]):
                     )
         return keys
 
-    def _index_ambiguous(self) -> dict[str, list[str]]:
+    def _index_ambiguous(self, fold: Fold) -> dict[str, list[str]]:
         """Phrases naming different indicators in different traditions, with every claimant.
 
         A phrase such as "maternal mortality rate" (a ratio per live births in Chinese
         usage, a rate per woman-years in demography) finds none: it may not also be a
         name or alias of any indicator.
         """
-        named = {
-            self._fold(key): entry.id for entry in self._entries.values() for key in entry.names
-        }
+        named = {fold(key): entry.id for entry in self._entries.values() for key in entry.names}
         ambiguous: dict[str, list[str]] = {}
         for entry in self._entries.values():
             for phrase in entry.ambiguous:
-                key = self._fold(phrase)
+                key = fold(phrase)
                 if key in named:
                     raise DefinitionError(
                         f"{phrase!r} is an ambiguous alias of {entry.id!r} but a name or "
@@ -345,7 +342,7 @@ class Catalog(Mapping[str, Indicator]):
                     claimants.append(entry.id)
         return ambiguous
 
-    def _index_codes(self) -> dict[str, list[str]]:
+    def _index_codes(self, fold: Fold) -> dict[str, list[str]]:
         """Codes as keys; a code shared across families finds none (returned with its ids).
 
         A code may be shared by the members of one family (China's period ratio and UN
@@ -356,14 +353,14 @@ class Catalog(Mapping[str, Indicator]):
         shared: dict[str, list[str]] = {}
         roots_first = sorted(self._entries.values(), key=lambda e: e.variant_of is not None)
         for entry in roots_first:
-            for key in entry.code_keys(self._fold) - entry.name_keys(self._fold):
+            for key in entry.code_keys(fold) - entry.name_keys(fold):
                 if key in shared:
                     shared[key].append(entry.id)
                     continue
                 owner = self._keys.setdefault(key, entry.id)
                 if owner == entry.id:
                     continue
-                if key in self._entries[owner].name_keys(self._fold):
+                if key in self._entries[owner].name_keys(fold):
                     raise DefinitionError(
                         f"code {key!r} of {entry.id!r} is a name or alias of {owner!r}"
                     )
@@ -816,11 +813,10 @@ def _fold_sources() -> list[tuple[str, bytes]] | None:
 
     With the Python version (its Unicode tables). None where the sources cannot be read.
     """
-    from mch_indicators import _text
-
+    folding = sys.modules[fold_key.__module__].__file__  # mch_indicators._text
     try:
         code = [
-            (Path(module).name, Path(module).read_bytes()) for module in (__file__, _text.__file__)
+            (Path(module).name, Path(module).read_bytes()) for module in (__file__, str(folding))
         ]
         table = resources.files("mch_indicators.definitions").joinpath("hanzi.toml").read_bytes()
     except (OSError, TypeError):
