@@ -23,7 +23,9 @@ Sections (``--only``):
   limits and its own copies of the counts) without any arithmetic;
 - ``import``: a fresh interpreter importing numpy, against importing the library
   and looking up ``MMR``, and then computing one scalar result (the catalog's
-  parse cache warm, as on every run after the first);
+  parse cache warm, as on every run after the first); then where that time goes,
+  stage by stage (numpy, pydantic, the model classes, the catalog, the lookup,
+  the computation);
 - ``records``: a births register on disk (Parquet), 4 terms by area:
   ``count_records`` on the file (quality table on and off) and on a DuckDB
   relation, and ``compute_records`` on the relation, against the same counts
@@ -156,6 +158,36 @@ def _process(command: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+#: A child that reports the CPU milliseconds of each stage of a first result.
+STAGES = """
+import resource, json
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return (usage.ru_utime + usage.ru_stime) * 1000
+marks = [("start", cpu())]
+import numpy; marks.append(("import numpy", cpu()))
+from pydantic import BaseModel; marks.append(("pydantic (BaseModel)", cpu()))
+import mch_indicators._model; marks.append(("the definitions' model classes", cpu()))
+import mch_indicators as m; m.catalog; marks.append(("the built-in catalog indexed", cpu()))
+i = m.get("MMR"); marks.append(("get('MMR') (validates one definition)", cpu()))
+i.compute(2, 26954); marks.append(("first scalar compute", cpu()))
+print(json.dumps([(b[0], b[1] - a[1]) for a, b in zip(marks, marks[1:])]))
+"""
+
+
+def _stages(rounds: int) -> None:
+    """Print the median CPU milliseconds of each stage of a first result (fresh processes)."""
+    runs = [
+        json.loads(subprocess.run([sys.executable, "-c", STAGES], capture_output=True,
+                                  text=True, check=True).stdout)
+        for _ in range(rounds)
+    ]  # fmt: skip
+    print("\nwhere a first result's CPU goes (median ms over fresh processes)")
+    print("| stage | CPU ms |\n|---|---:|")
+    for k, (stage, _) in enumerate(runs[0]):
+        print(f"| {stage} | {statistics.median(run[k][1] for run in runs):.0f} |")
+
+
 def section_import(rounds: int) -> list[dict[str, Any]]:
     codes = {
         "import numpy": "import numpy",
@@ -183,6 +215,7 @@ def section_import(rounds: int) -> list[dict[str, Any]]:
         cpu = statistics.median(extra_cpu)
         print(f"| {name} | {median:+.0f} | {best:+.0f} | {cpu:+.0f} | {goal} |")
         rows.append({"name": name, "median_ms": median, "best_ms": best, "cpu_ms": cpu})
+    _stages(rounds)
     return rows
 
 
