@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
@@ -33,27 +33,32 @@ from mch_indicators._adapters._pandas._pool import (
 )
 from mch_indicators._adapters._pandas._standardise import (
     ISR_SUMS,
-    check_isr_options,
+    check_isr,
     dsr_meta,
     dsr_of_sums,
-    isr_frame,
+    isr_of_sums,
     isr_rows,
 )
 from mch_indicators._adapters._pandas._wide import placed
+from mch_indicators._adapters._standardise import (
+    BandCells,
+    DsrArguments,
+    IsrArguments,
+    band_cells,
+    isr_counts,
+)
 from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
 from mch_indicators._options import ComputeOptions, Options
-from mch_indicators._validate import check_confidence
 from mch_indicators.stats._engine import within_task
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
     import pandas as pd
 
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
-    from mch_indicators._standards import StandardPopulation
 
 __all__ = [
     "as_task",
@@ -260,19 +265,7 @@ def pool_dask_frame(
 # -- standardisation --------------------------------------------------------------------------
 
 
-def dsr_dask_frame(
-    frame: Any,
-    *,
-    count: str,
-    population: str,
-    age: str,
-    standard: str | StandardPopulation | Mapping[str, float],
-    by: Columns = None,
-    confidence: float | Sequence[float] = 0.95,
-    multiplier: float = 100_000,
-    frequency: str | None = None,
-    subset: bool = False,
-) -> Any:
+def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     """Lazy :func:`dsr`: one distributed sum by group and age band, then the pandas finish.
 
     The rows may be raw (several rows per group and band, say by district within a
@@ -282,32 +275,25 @@ def dsr_dask_frame(
     bands of every group are matched to the standard.
     """
     meta = frame._meta
-    keys = as_list(by)
-    cells = [*keys, age, *([frequency] if frequency else [])]
-    weights = standard if isinstance(standard, str) and standard in meta.columns else None
-    require(meta, [count, population, *cells, *([weights] if weights else [])])
+    cells = band_cells(arguments, meta.columns)
+    count, population = cells.count, cells.population
+    require(meta, cells.needed)
     for column in (count, population):
         check_numeric(meta, column)
-    check_confidence(confidence)
     # built-in sums only (dask's custom aggregations cost several times more): a missing
     # population is counted beside the sums and makes its band's sum missing in the finish
-    work = frame[list(dict.fromkeys([*cells, count, population]))]
+    work = frame[list(dict.fromkeys([*cells.cells, count, population]))]
     spec: dict[str, str | list[str]] = {count: "sum", population: "sum"}
     if _may_be_missing(meta, population):
         work = work.assign(**{_MISSING_POPULATION: work[population].isna()})
         spec[_MISSING_POPULATION] = "sum"
-    sums = group_sums(work, cells, spec, None).repartition(npartitions=1)
-    arguments: dict[str, Any] = {
-        "count": count, "population": population, "age": age, "standard": standard,
-        "by": by, "confidence": confidence, "multiplier": multiplier,
-        "frequency": frequency, "subset": subset,
-    }  # fmt: skip
-    finish = partial(_finish_dsr, cells=cells, weights=weights, **arguments)
-    meta_out = dsr_meta(sums._meta[keys], confidence)
-    if weights is None:
+    sums = group_sums(work, cells.cells, spec, None).repartition(npartitions=1)
+    finish = partial(_finish_dsr, cells=cells, arguments=arguments)
+    meta_out = dsr_meta(sums._meta[cells.keys], arguments.get("confidence", 0.95))
+    if cells.weights is None:
         return sums.map_partitions(finish, None, meta=meta_out)
     # the standard given as a column: its (band, weight) pairs, a tiny table, checked whole
-    pairs = frame[[age, weights]].drop_duplicates().repartition(npartitions=1)
+    pairs = frame[[arguments["age"], cells.weights]].drop_duplicates().repartition(npartitions=1)
     return sums.map_partitions(finish, pairs, meta=meta_out)
 
 
@@ -315,14 +301,10 @@ _MISSING_POPULATION = "__missing_population__"
 
 
 def _finish_dsr(
-    sums: pd.DataFrame,
-    pairs: pd.DataFrame | None,
-    cells: list[str],
-    weights: str | None,
-    **arguments: Any,
+    sums: pd.DataFrame, pairs: pd.DataFrame | None, cells: BandCells, arguments: DsrArguments
 ) -> pd.DataFrame:
     """:func:`dsr` on the sums, with missing populations and the standard's column restored."""
-    population, age = arguments["population"], arguments["age"]
+    population, age, weights = cells.population, arguments["age"], cells.weights
     if _MISSING_POPULATION in sums.columns:
         missing = sums.pop(_MISSING_POPULATION) > 0
         sums[population] = sums[population].where(~missing)
@@ -334,7 +316,7 @@ def _finish_dsr(
                 f"column {weights!r} gives two standard weights for age band {band!r}"
             )
         sums[weights] = sums[age].map(dict(zip(pairs[age], pairs[weights], strict=True)))
-    return dsr_of_sums(sums, cells=cells, weights=None, **arguments)
+    return dsr_of_sums(sums, cells, arguments)
 
 
 def _isr_partition(
@@ -358,38 +340,15 @@ def _isr_partition(
 _ISR_MAY_BE_MISSING = ("expected", "reference_population")
 
 
-def _finish_isr(sums: pd.DataFrame, keys: list[str], **arguments: Any) -> pd.DataFrame:
-    if keys:
-        sums = sums.sort_values(keys, kind="stable").reset_index(drop=True)
-    totals = {name: sums[name].to_numpy(dtype="float64", copy=True) for name in ISR_SUMS}
-    for name in _ISR_MAY_BE_MISSING:
-        totals[name][sums[f"__missing_{name}__"].to_numpy() > 0] = np.nan
-    return isr_frame(sums[keys], totals, **arguments)
-
-
-def isr_dask_frame(
-    frame: Any,
-    *,
-    count: str,
-    population: str,
-    reference_count: str,
-    reference_population: str,
-    by: Columns = None,
-    kind: Literal["ratio", "rate"] = "ratio",
-    confidence: float | Sequence[float] = 0.95,
-    refvalue: float = 1.0,
-    multiplier: float = 100_000,
-) -> Any:
+def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     """Lazy :func:`isr`: each row's share summed by group (distributed), then finished in place."""
     meta = frame._meta
-    keys = as_list(by)
-    named = {"count": count, "population": population, "reference_count": reference_count,
-             "reference_population": reference_population}  # fmt: skip
+    keys = as_list(arguments.get("by"))
+    named = isr_counts(arguments)
     require(meta, [*named.values(), *keys])
     for column in named.values():
         check_numeric(meta, column)
-    check_isr_options(kind, refvalue, multiplier)
-    levels = check_confidence(confidence)
+    check_isr(arguments)
     grouping = keys or [_ONE_GROUP]
     constant = {_ONE_GROUP: 0} if not keys else {}
     share = partial(_isr_partition, keys=keys, columns=named, constant=constant)
@@ -399,8 +358,5 @@ def isr_dask_frame(
     sums = group_sums(shares, grouping, spec, None)
     if not keys:
         sums = sums.drop(columns=_ONE_GROUP)
-    finish = partial(
-        _finish_isr, keys=keys, kind=kind, levels=levels, refvalue=refvalue,
-        multiplier=multiplier,
-    )  # fmt: skip
+    finish = partial(isr_of_sums, keys=keys, arguments=arguments)
     return sums.map_partitions(finish, meta=finish(sums._meta))

@@ -24,18 +24,24 @@ the driver as Spark's ``PythonException`` with the library's message in it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
 from mch_indicators._adapters._pandas._pool import pool_keys
+from mch_indicators._adapters._standardise import (
+    BandCells,
+    DsrArguments,
+    IsrArguments,
+    band_cells,
+    isr_counts,
+)
 from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
-from mch_indicators._validate import check_confidence
 from mch_indicators.stats._engine import within_task
 
 if TYPE_CHECKING:
@@ -362,7 +368,7 @@ def _rolling(
 # -- standardisation -------------------------------------------------------------------
 
 
-def _band_sums(frame: Any, cells: list[str], count: str, population: str, extra: list[Any]) -> Any:
+def _band_sums(frame: Any, cells: BandCells, extra: list[Any]) -> Any:
     """Spark's own sums by group and age band.
 
     A missing count adds 0, a missing population makes its band's sum missing, as
@@ -370,12 +376,13 @@ def _band_sums(frame: Any, cells: list[str], count: str, population: str, extra:
     """
     functions, _ = _pyspark()
     col = functions.col
+    count, population = cells.count, cells.population
     fields = {field.name: field for field in frame.schema.fields}
     present = _present(count, fields)
     events = functions.sum(functions.when(present, col(count).cast("double")).otherwise(0.0))
     people = functions.sum(col(population).cast("double"))
     missing = functions.max((~_present(population, fields)).cast("int"))
-    sums = frame.groupBy(*cells).agg(
+    sums = frame.groupBy(*cells.cells).agg(
         events.alias(count), people.alias(population), missing.alias("__missing__"), *extra
     )
     nothing = functions.lit(None).cast("double")
@@ -383,19 +390,7 @@ def _band_sums(frame: Any, cells: list[str], count: str, population: str, extra:
     return sums.withColumn(population, people_or_missing).drop("__missing__")
 
 
-def dsr_spark(
-    frame: Any,
-    *,
-    count: str,
-    population: str,
-    age: str,
-    standard: Any,
-    by: Columns = None,
-    confidence: float | Sequence[float] = 0.95,
-    multiplier: float = 100_000,
-    frequency: str | None = None,
-    subset: bool = False,
-) -> Any:
+def dsr_spark(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     """Lazy :func:`dsr` of a Spark DataFrame: Spark's sums, then one ``mapInPandas``.
 
     Spark sums the counts by group and band; the pandas :func:`dsr` then runs on
@@ -407,34 +402,25 @@ def dsr_spark(
     from mch_indicators._adapters._pandas._standardise import dsr_meta, dsr_of_sums
 
     functions, _ = _pyspark()
-    keys = as_list(by)
-    cells = [*keys, age, *([frequency] if frequency else [])]
-    names = set(frame.columns)
-    weights = standard if isinstance(standard, str) and standard in names else None
-    require(_column_frame(frame), [count, population, *cells, *([weights] if weights else [])])
-    _check_counts(frame, (count, population))
-    check_confidence(confidence)
+    cells = band_cells(arguments, set(frame.columns))
+    require(_column_frame(frame), cells.needed)
+    _check_counts(frame, (cells.count, cells.population))
     extra = []
-    if weights is not None:
-        column = functions.col(weights).cast("double")
+    if cells.weights is not None:
+        column = functions.col(cells.weights).cast("double")
         extra = [
-            functions.max(column).alias(weights),
-            functions.min(column).alias(f"__min_{weights}__"),
+            functions.max(column).alias(cells.weights),
+            functions.min(column).alias(f"__min_{cells.weights}__"),
         ]
-    sums = _band_sums(frame, cells, count, population, extra)
-    arguments: dict[str, Any] = {
-        "count": count, "population": population, "age": age, "standard": standard,
-        "by": by, "confidence": confidence, "multiplier": multiplier,
-        "frequency": frequency, "subset": subset,
-    }  # fmt: skip
+    sums = _band_sums(frame, cells, extra)
     fields = {field.name: field for field in frame.schema.fields}
-    meta = dsr_meta(pandas().DataFrame(columns=keys), confidence)
-    schema = _output_fields(meta, [fields[k] for k in keys])
+    meta = dsr_meta(pandas().DataFrame(columns=cells.keys), arguments.get("confidence", 0.95))
+    schema = _output_fields(meta, [fields[k] for k in cells.keys])
 
     def finish(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         whole = pandas().concat(list(batches), ignore_index=True)
         with within_task():
-            out = dsr_of_sums(whole, cells=cells, weights=weights, **arguments)
+            out = dsr_of_sums(whole, cells, arguments)
         yield out[schema.fieldNames()]
 
     # the table of sums (groups x bands) is small: one task sees all of it, as pandas
@@ -454,35 +440,22 @@ def _isr_shares(
         yield pandas().DataFrame({**{k: batch[k].array for k in keys}, **rows})
 
 
-def isr_spark(
-    frame: Any,
-    *,
-    count: str,
-    population: str,
-    reference_count: str,
-    reference_population: str,
-    by: Columns = None,
-    kind: Literal["ratio", "rate"] = "ratio",
-    confidence: float | Sequence[float] = 0.95,
-    refvalue: float = 1.0,
-    multiplier: float = 100_000,
-) -> Any:
+def isr_spark(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     """Lazy :func:`isr` of a Spark DataFrame: shares, Spark's sums, one ``mapInPandas``.
 
     Each row's share of its group (``mapInPandas``), Spark's sums by group, then the
     ratios or rates of every group computed in one ``mapInPandas`` over the sums.
     """
-    from mch_indicators._adapters._pandas._standardise import ISR_SUMS, check_isr_options
+    from mch_indicators._adapters._pandas._standardise import ISR_SUMS, check_isr, isr_of_sums
 
     functions, types = _pyspark()
-    keys = as_list(by)
-    named = {"count": count, "population": population, "reference_count": reference_count,
-             "reference_population": reference_population}  # fmt: skip
+    keys = as_list(arguments.get("by"))
+    named = isr_counts(arguments)
     require(_column_frame(frame), [*named.values(), *keys])
-    for pair in ((count, population), (reference_count, reference_population)):
+    for pair in ((named["count"], named["population"]),
+                 (named["reference_count"], named["reference_population"])):  # fmt: skip
         _check_counts(frame, pair)
-    check_isr_options(kind, refvalue, multiplier)
-    levels = check_confidence(confidence)
+    check_isr(arguments)
     fields = {field.name: field for field in frame.schema.fields}
     share_fields = [fields[k] for k in keys]
     share_fields += [types.StructField(name, types.DoubleType(), True) for name in ISR_SUMS]
@@ -491,18 +464,9 @@ def isr_spark(
     )
     # Spark's sum carries NaN through: a missing population makes its group's sum NaN
     sums = shares.groupBy(*keys).agg(*(functions.sum(name).alias(name) for name in ISR_SUMS))
-    finish = partial(
-        _finish_isr, keys=keys, kind=kind, levels=levels, refvalue=refvalue, multiplier=multiplier
-    )
+    finish = partial(isr_of_sums, keys=keys, arguments=arguments)
     sample = pandas().DataFrame({**{k: [] for k in keys}, **{n: [1.0] * 0 for n in ISR_SUMS}})
     schema = _output_fields(finish(sample.astype(dict.fromkeys(ISR_SUMS, "float64"))),
                             [fields[k] for k in keys])  # fmt: skip
     run = partial(_batches, function=finish, columns=schema.fieldNames())
     return sums.mapInPandas(run, schema)
-
-
-def _finish_isr(sums: pd.DataFrame, keys: list[str], **arguments: Any) -> pd.DataFrame:
-    from mch_indicators._adapters._pandas._standardise import ISR_SUMS, isr_frame
-
-    totals = {name: sums[name].to_numpy(dtype="float64") for name in ISR_SUMS}
-    return isr_frame(sums[keys].reset_index(drop=True), totals, **arguments)
