@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns, as_list, require, resolve
+from mch_indicators._adapters._columns import as_list, require
+from mch_indicators._adapters._keywords import ComputeKeywords, SplitPoolKeywords
 from mch_indicators._adapters._pandas._columns import as_frame, check_numeric
-from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
+from mch_indicators._adapters._pandas._compute import compute_frame
 from mch_indicators._adapters._pandas._pool import (
     canonical_ids,
+    engine_pooling,
     left_out,
-    pool_keys,
     weighted,
     widened,
 )
@@ -47,9 +48,8 @@ from mch_indicators._adapters._standardise import (
     band_cells,
     isr_counts,
 )
-from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
+from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, finish_table
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
-from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats._engine import within_task
 
 if TYPE_CHECKING:
@@ -57,7 +57,6 @@ if TYPE_CHECKING:
 
     import pandas as pd
 
-    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
 __all__ = [
@@ -86,21 +85,10 @@ def _dd() -> Any:
 
 
 def compute_dask_frame(
-    frame: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    catalog: Catalog | None = None,
-    lean: bool = False,
-    **options: Unpack[ComputeOptions],
+    frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[ComputeKeywords]
 ) -> Any:
     """Lazy :func:`compute_frame` over the partitions of a dask DataFrame."""
-    checked = Options.from_keywords(options).keywords()
-    function = partial(
-        compute_frame, indicator=indicator, numerator=numerator, denominator=denominator,
-        catalog=catalog, lean=lean, **checked,
-    )  # fmt: skip
+    function = partial(compute_frame, indicator=indicator, **keywords)
     return frame.map_partitions(partial(as_task, function), meta=function(frame._meta))
 
 
@@ -168,16 +156,7 @@ def _check_split_out(split_out: object) -> int | None:
 # -- pooling ---------------------------------------------------------------------------------
 
 
-def _rows_to_sum(
-    part: pd.DataFrame,
-    chosen: Indicator | None,
-    num: str,
-    den: str,
-    keys: list[str],
-    options: Options,
-    catalog: Catalog | None,
-    mark: bool,
-) -> pd.DataFrame:
+def _rows_to_sum(part: pd.DataFrame, pooling: Pooling, mark: bool) -> pd.DataFrame:
     """A partition's rows as they are summed, checked as the pandas adapter checks them.
 
     A long table's ``indicator`` keys become ids ("MMR" and its id are one
@@ -185,31 +164,22 @@ def _rows_to_sum(
     error naming it, or with ``mark`` (``on_invalid="flag"``) counts 0 and is
     marked not pooled (:data:`POOLED`), as in :func:`pool`.
     """
+    chosen, num, den = pooling.chosen, pooling.numerator, pooling.denominator
     if chosen is None:
-        part = as_frame(part.assign(indicator=canonical_ids(part, catalog)))
+        part = as_frame(part.assign(indicator=canonical_ids(part, pooling.catalog)))
     try:
-        excluded = left_out(part, chosen, num, den, "propagate", options, catalog)
+        excluded = left_out(part, chosen, num, den, "propagate", pooling.options, pooling.catalog)
     except MCHIndicatorsError as error:
         raise placed(error, part) from None
-    rows = part[[*keys, num, den]]
+    rows = part[[*pooling.keys, num, den]]
     if not mark:
         return as_frame(rows)
     counts = as_frame(rows.astype({num: "float64", den: "float64"}))
-    return as_frame(weighted(counts, num, den, excluded)[[*keys, num, den, POOLED]])
+    return as_frame(weighted(counts, num, den, excluded)[[*pooling.keys, num, den, POOLED]])
 
 
 def pool_dask_frame(
-    frame: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    by: Columns = None,
-    over: str | None = None,
-    window: int | None = None,
-    split_out: int | None = None,
-    catalog: Catalog | None = None,
-    **options: Unpack[ComputeOptions],
+    frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[SplitPoolKeywords]
 ) -> Any:
     """Lazy :func:`pool` of a dask DataFrame: distributed sums by group, computed in place.
 
@@ -219,27 +189,20 @@ def pool_dask_frame(
     (``units``) and summed in float64; no column is added to the rows unless
     ``on_invalid="flag"`` asks for invalid rows to be left out of the sums.
     """
-    checked = Options.from_keywords(options)
-    chosen = None if indicator is None else resolve(indicator, catalog)
     meta = frame._meta
-    num, den, _ = indicator_columns(meta, chosen, numerator, denominator, catalog=catalog)
-    keys = pool_keys(meta, chosen, by, over, window)
-    if num in keys or den in keys:
-        raise InvalidInputError("a count column cannot also be a grouping column")
+    pooling = engine_pooling(meta, indicator, keywords)
+    num, den, keys = pooling.numerator, pooling.denominator, pooling.keys
     for column in (num, den):
         check_numeric(meta, column)
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
-    split_out = _check_split_out(split_out)
+    split_out = _check_split_out(keywords.get("split_out"))
     narrow = widened(meta, [num, den]).dtypes  # float32 sums lose counts: sum in float64
     frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta[c].dtype})
-    proportion = chosen is None or chosen.kind.family == "binomial"
-    mark = proportion and checked.on_invalid == "flag"
+    proportion = pooling.chosen is None or pooling.chosen.kind.family == "binomial"
+    mark = proportion and pooling.options.on_invalid == "flag"
     if proportion:
-        prepare = partial(
-            _rows_to_sum, chosen=chosen, num=num, den=den, keys=keys, options=checked,
-            catalog=catalog, mark=mark,
-        )  # fmt: skip
+        prepare = partial(_rows_to_sum, pooling=pooling, mark=mark)
         frame = frame.map_partitions(partial(as_task, prepare), meta=prepare(frame._meta))
     else:
         frame = frame[[*keys, num, den]]
@@ -251,14 +214,11 @@ def pool_dask_frame(
     if mark:
         spec[POOLED] = "sum"
     sums = group_sums(frame, keys, spec, split_out)
-    if over is not None and window is not None:
-        others = [k for k in keys if k != over]
+    if pooling.over is not None and pooling.window is not None:
+        others = [k for k in keys if k != pooling.over]
         # a window rolls within the other keys: their sums meet in one partition
         sums = sums.shuffle(on=others) if others else sums.repartition(npartitions=1)
-    finish = partial(
-        finish_table, keys=keys, num=num, den=den, chosen=chosen, options=checked,
-        catalog=catalog, over=over, window=window,
-    )  # fmt: skip
+    finish = partial(finish_table, pooling=pooling)
     return sums.map_partitions(partial(as_task, finish), meta=finish(sums._meta))
 
 

@@ -28,9 +28,10 @@ from collections.abc import Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any, Unpack
 
-from mch_indicators._adapters._columns import Columns, as_list, require, resolve
+from mch_indicators._adapters._columns import as_list, require, resolve
+from mch_indicators._adapters._keywords import ComputeKeywords, SplitPoolKeywords, options_of
 from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
-from mch_indicators._adapters._pandas._pool import pool_keys
+from mch_indicators._adapters._pandas._pool import engine_pooling
 from mch_indicators._adapters._standardise import (
     BandCells,
     DsrArguments,
@@ -38,10 +39,9 @@ from mch_indicators._adapters._standardise import (
     band_cells,
     isr_counts,
 )
-from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
+from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, finish_table
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._optional import pandas
-from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats._engine import within_task
 
 if TYPE_CHECKING:
@@ -151,81 +151,59 @@ def _sample_indicator(catalog: Catalog | None) -> str:
 
 
 def compute_spark(
-    frame: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    catalog: Catalog | None = None,
-    lean: bool = False,
-    **options: Unpack[ComputeOptions],
+    frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[ComputeKeywords]
 ) -> Any:
     """Lazy :func:`compute_frame` over the batches of a Spark DataFrame (``mapInPandas``)."""
     if _on_spark(frame):
         levels = frame.index.nlevels
         index = [_INDEX.format(i) for i in range(levels)]
-        out = compute_spark(
-            frame.to_spark(index_col=index), indicator, numerator=numerator,
-            denominator=denominator, catalog=catalog, lean=lean, **options,
-        ).pandas_api(index_col=index)  # fmt: skip
+        spark = frame.to_spark(index_col=index)
+        out = compute_spark(spark, indicator, **keywords).pandas_api(index_col=index)
         out.index.names = frame.index.names
         return out
-    checked = Options.from_keywords(options).keywords()
+    options_of(keywords)  # checked before any batch runs
+    catalog = keywords.get("catalog")
     chosen = None if indicator is None else resolve(indicator, catalog)
-    num, den = _counts(frame, chosen, numerator, denominator, catalog)
+    num, den = _counts(
+        frame, chosen, keywords.get("numerator"), keywords.get("denominator"), catalog
+    )
+    lean = keywords.get("lean", False)
     dropped = {num, den} if chosen is None and lean else {num, den, "indicator"}
     kept = [f for f in frame.schema.fields if f.name not in dropped]
     sample: dict[str, list[Any]] = {num: [1.0], den: [1.0]}
     if chosen is None:
         sample["indicator"] = [_sample_indicator(catalog)]
-    function = partial(
-        compute_frame, indicator=indicator, numerator=num, denominator=den, catalog=catalog,
-        lean=lean, **checked,
-    )  # fmt: skip
+    found: ComputeKeywords = {**keywords, "numerator": num, "denominator": den}
+    function = partial(compute_frame, indicator=indicator, **found)
     schema = _output_fields(function(pandas().DataFrame(sample)), kept)
     run = partial(_batches, function=function, columns=schema.fieldNames())
     return frame.mapInPandas(run, schema)
 
 
 def pool_spark(
-    frame: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    by: Columns = None,
-    over: str | None = None,
-    window: int | None = None,
-    split_out: int | None = None,
-    catalog: Catalog | None = None,
-    **options: Unpack[ComputeOptions],
+    frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[SplitPoolKeywords]
 ) -> Any:
     """Lazy :func:`pool` of a Spark DataFrame: Spark sums by group, then compute per batch."""
     if _on_spark(frame):
-        return pool_spark(
-            frame.to_spark(), indicator, numerator=numerator, denominator=denominator, by=by,
-            over=over, window=window, split_out=split_out, catalog=catalog, **options,
-        ).pandas_api()  # fmt: skip
-    if split_out is not None:
+        return pool_spark(frame.to_spark(), indicator, **keywords).pandas_api()
+    if keywords.get("split_out") is not None:
         raise InvalidInputError(
             "split_out= is for dask; Spark spreads the sums over spark.sql.shuffle.partitions"
         )
     functions, types = _pyspark()
-    checked = Options.from_keywords(options)
-    chosen = None if indicator is None else resolve(indicator, catalog)
-    num, den = _counts(frame, chosen, numerator, denominator, catalog)
-    keys = pool_keys(_column_frame(frame), chosen, by, over, window)
-    if num in keys or den in keys:
-        raise InvalidInputError("a count column cannot also be a grouping column")
+    pooling = engine_pooling(_column_frame(frame), indicator, keywords)
+    chosen, num, den, keys = pooling.chosen, pooling.numerator, pooling.denominator, pooling.keys
+    _check_counts(frame, (num, den))
     fields = {field.name: field for field in frame.schema.fields}
     if chosen is None:
-        ids = _canonical_ids(functions, catalog)
+        ids = _canonical_ids(functions, pooling.catalog)
         frame = frame.withColumn("indicator", ids(frame["indicator"]))
         fields["indicator"] = types.StructField("indicator", types.StringType(), True)
-    frame, marked = _checked_rows(frame, chosen, num, den, keys, fields, checked, catalog)
+    frame, marked = _checked_rows(frame, pooling, fields)
     sums = _group_sums(frame, keys, (num, den), fields, marked)
     # a long table's indicator column comes out of the computation, not the keys
     key_fields = [fields[k] for k in keys if chosen is not None or k != "indicator"]
+    over, window = pooling.over, pooling.window
     if over is not None and window is not None:
         if not isinstance(fields[over].dataType, types.IntegralType):
             raise InvalidInputError(
@@ -233,15 +211,12 @@ def pool_spark(
             )
         sums = _rolling(sums, keys, over, window, (num, den), marked)
         key_fields.append(types.StructField("period", types.StringType(), True))
-        keys = [*keys, "period"]
-    row: dict[str, list[Any]] = {key: [None] for key in keys}
+        pooling = pooling.rolled_in_engine()
+    row: dict[str, list[Any]] = {key: [None] for key in pooling.keys}
     sample = pandas().DataFrame({**row, num: [1.0], den: [1.0], UNITS: [1]})
     if chosen is None:  # a long table's sample row needs an indicator of the catalog
-        sample["indicator"] = _sample_indicator(catalog)
-    finish = partial(
-        finish_table, keys=keys, num=num, den=den, chosen=chosen, options=checked,
-        catalog=catalog,
-    )  # fmt: skip
+        sample["indicator"] = _sample_indicator(pooling.catalog)
+    finish = partial(finish_table, pooling=pooling)
     schema = _output_fields(finish(sample), key_fields)
     run = partial(_batches, function=finish, columns=schema.fieldNames())
     return sums.mapInPandas(run, schema)
@@ -266,22 +241,15 @@ def _present(column: str, fields: Any) -> Any:
     return present
 
 
-def _checked_rows(
-    frame: Any,
-    chosen: Indicator | None,
-    num: str,
-    den: str,
-    keys: list[str],
-    fields: Any,
-    options: Options,
-    catalog: Catalog | None,
-) -> tuple[Any, bool]:
+def _checked_rows(frame: Any, pooling: Pooling, fields: Any) -> tuple[Any, bool]:
     """Rows whose numerator exceeds the denominator of a proportion: refused, or left out.
 
     As :func:`pool` does: an error naming the row by its keys, or with
     ``on_invalid="flag"`` counts of 0 and a :data:`POOLED` mark of 0 (True
     returned: the rows carry the mark).
     """
+    chosen, num, den, keys = pooling.chosen, pooling.numerator, pooling.denominator, pooling.keys
+    catalog, options = pooling.catalog, pooling.options
     functions, _ = _pyspark()
     col = functions.col
     if chosen is not None and chosen.kind.family != "binomial":
