@@ -45,7 +45,6 @@ from mch_indicators._adapters._standardise import (
     BandCells,
     DsrArguments,
     IsrArguments,
-    band_cells,
     isr_counts,
 )
 from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, finish_table
@@ -235,7 +234,7 @@ def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     bands of every group are matched to the standard.
     """
     meta = frame._meta
-    cells = band_cells(arguments, meta.columns)
+    cells = BandCells.of(arguments, meta.columns)
     count, population = cells.count, cells.population
     require(meta, cells.needed)
     for column in (count, population):

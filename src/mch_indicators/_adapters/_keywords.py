@@ -1,4 +1,4 @@
-"""The keywords of ``compute`` and ``pool`` on the engines, declared once for them all.
+"""The keywords of the operations on the engines, declared once for them all.
 
 dask, Spark and narwhals (polars, pyarrow, DuckDB) take the same keywords for the same
 operation; each backend function takes ``**keywords: Unpack[...]`` of one of these, and
@@ -10,7 +10,7 @@ out: they are the reference signatures and docstrings of the public functions.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Required, TypedDict, cast
 
 from mch_indicators._options import ComputeOptions, Options
 
@@ -18,7 +18,14 @@ if TYPE_CHECKING:
     from mch_indicators._adapters._columns import Columns
     from mch_indicators._catalog import Catalog
 
-__all__ = ["ComputeKeywords", "FrameKeywords", "PoolKeywords", "SplitPoolKeywords", "options_of"]
+__all__ = [
+    "CompareKeywords",
+    "ComputeKeywords",
+    "FrameKeywords",
+    "PoolKeywords",
+    "SplitPoolKeywords",
+    "options_of",
+]
 
 
 class FrameKeywords(ComputeOptions, total=False):
@@ -41,6 +48,18 @@ class PoolKeywords(FrameKeywords, total=False):
     by: Columns
     over: str | None
     window: int | None
+
+
+class CompareKeywords(TypedDict, total=False):
+    """``compare`` row by row on an engine's frame (the benchmark is required)."""
+
+    benchmark: Required[Any]
+    numerator: str | None
+    denominator: str | None
+    by: Columns
+    confidence: float
+    method: str | None
+    lang: str
 
 
 class SplitPoolKeywords(PoolKeywords, total=False):

@@ -36,7 +36,6 @@ from mch_indicators._adapters._standardise import (
     BandCells,
     DsrArguments,
     IsrArguments,
-    band_cells,
     isr_counts,
 )
 from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, finish_table
@@ -370,7 +369,7 @@ def dsr_spark(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     from mch_indicators._adapters._pandas._standardise import dsr_meta, dsr_of_sums
 
     functions, _ = _pyspark()
-    cells = band_cells(arguments, set(frame.columns))
+    cells = BandCells.of(arguments, set(frame.columns))
     require(_column_frame(frame), cells.needed)
     _check_counts(frame, (cells.count, cells.population))
     extra = []

@@ -25,7 +25,7 @@ from mch_indicators._validate import check_confidence
 if TYPE_CHECKING:
     from mch_indicators._standards import StandardPopulation
 
-__all__ = ["BandCells", "DsrArguments", "IsrArguments", "band_cells", "isr_counts"]
+__all__ = ["BandCells", "DsrArguments", "IsrArguments", "isr_counts"]
 
 
 class DsrArguments(TypedDict):
@@ -71,22 +71,22 @@ class BandCells:
     count: str
     population: str
 
+    @classmethod
+    def of(cls, arguments: DsrArguments, columns: Collection[str]) -> BandCells:
+        """The cells of :func:`dsr`'s sums for a frame of ``columns``; the confidence checked."""
+        check_confidence(arguments.get("confidence", 0.95))
+        keys = as_list(arguments.get("by"))
+        frequency = arguments.get("frequency")
+        standard = arguments["standard"]
+        weights = standard if isinstance(standard, str) and standard in columns else None
+        cells = [*keys, arguments["age"], *([frequency] if frequency else [])]
+        return cls(keys, cells, weights, arguments["count"], arguments["population"])
+
     @property
     def needed(self) -> list[str]:
         """Every column the rows must have."""
         weights = [self.weights] if self.weights else []
         return [self.count, self.population, *self.cells, *weights]
-
-
-def band_cells(arguments: DsrArguments, columns: Collection[str]) -> BandCells:
-    """The cells of :func:`dsr`'s sums for a frame of ``columns``; the confidence checked."""
-    check_confidence(arguments.get("confidence", 0.95))
-    keys = as_list(arguments.get("by"))
-    frequency = arguments.get("frequency")
-    standard = arguments["standard"]
-    weights = standard if isinstance(standard, str) and standard in columns else None
-    cells = [*keys, arguments["age"], *([frequency] if frequency else [])]
-    return BandCells(keys, cells, weights, arguments["count"], arguments["population"])
 
 
 def isr_counts(arguments: IsrArguments) -> dict[str, str]:
