@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mch_indicators._adapters._columns import as_list, require
-from mch_indicators._adapters._pandas._columns import check_counts
+from mch_indicators._adapters._columns import as_list, require, resolve
+from mch_indicators._adapters._pandas._columns import FloatArray, check_counts, check_frame
 from mch_indicators._adapters._pandas._compute import single_columns
 from mch_indicators._adapters._pandas._units import Totals, label_columns, office_units
 from mch_indicators._checks import CheckRow
 from mch_indicators._errors import MCHIndicatorsError
+from mch_indicators._labels import check_lang
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["Found", "analysis_columns"]
+__all__ = ["Counted", "Found", "analysis_columns", "analysis_counts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,45 @@ def analysis_columns(
         totals=totals,
     )
     return Found(units, num, den, keys, when, checks)
+
+
+@dataclass(frozen=True, slots=True)
+class Counted:
+    """An analysis' indicator, unit rows and columns (:class:`Found`), and its counts."""
+
+    indicator: Indicator
+    found: Found
+    x: FloatArray
+    n: FloatArray
+
+
+def analysis_counts(
+    frame: object,
+    name: str,
+    indicator: str | Indicator,
+    numerator: str | None,
+    denominator: str | None,
+    by: Columns,
+    *,
+    period: str | None = None,
+    lang: str | None = None,
+    totals: Totals = "check",
+) -> Counted:
+    """The opening of an analysis (``compare``, ``smooth``, ``trend``...), in its order.
+
+    The frame is checked (a pandas DataFrame, for the function ``name``), then
+    ``lang``, then the indicator is resolved; the columns are found and the unit rows
+    made (:func:`analysis_columns`); the counts are read as float64, a negative or
+    infinite one refused naming its row by the keys (and the period).
+    """
+    checked = check_frame(frame, name)
+    if lang is not None:
+        check_lang(lang)
+    chosen = resolve(indicator)
+    found = analysis_columns(checked, chosen, numerator, denominator, by, period, totals=totals)
+    named = [*found.keys, *([found.period] if found.period is not None else [])]
+    counts = check_counts(found.frame, [found.numerator, found.denominator], named)
+    return Counted(chosen, found, counts[found.numerator], counts[found.denominator])
 
 
 def _builtin() -> Catalog:
