@@ -12,17 +12,18 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._adapters._columns import Columns, require
+from mch_indicators._adapters._columns import Columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
+    check_frame,
     group_codes,
     numbers,
     row_label,
 )
-from mch_indicators._adapters._pandas._labelled import analysis_counts
+from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._adapters._pandas._units import Totals
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._labels import translate
+from mch_indicators._labels import check_lang, translate
 from mch_indicators._optional import pandas
 from mch_indicators._validate import align_labelled, coerce_values, quoted
 from mch_indicators.stats import compare_to_benchmark
@@ -202,12 +203,12 @@ def compare(
     >>> mch.compare(counties, "IMR", benchmark="total")["comparison"].tolist()
     ['lower', 'higher', 'similar']
     """
+    frame = check_frame(frame, "compare")
+    check_lang(lang)
+    chosen = resolve(indicator)
     totals: Totals = "keep" if isinstance(benchmark, Mapping) else "check"  # the row named
-    counted = analysis_counts(
-        frame, "compare", indicator, numerator, denominator, by, lang=lang, totals=totals
-    )
-    chosen, columns, x, n = counted.indicator, counted.found, counted.x, counted.n
-    frame, keys = columns.frame, columns.keys
+    columns = analysis_columns(frame, chosen, numerator, denominator, by, totals=totals)
+    frame, keys, (x, n) = columns.frame, columns.keys, columns.counts()
     options: dict[str, Any] = {
         "statistic": indicator_statistic(chosen), "multiplier": float(chosen.scale),
         "method": method or chosen.default_method, "confidence": confidence,

@@ -15,13 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mch_indicators._adapters._columns import as_list, require, resolve
-from mch_indicators._adapters._pandas._columns import FloatArray, check_counts, check_frame
+from mch_indicators._adapters._columns import as_list, require
+from mch_indicators._adapters._pandas._columns import FloatArray, check_counts
 from mch_indicators._adapters._pandas._compute import single_columns
 from mch_indicators._adapters._pandas._units import Totals, label_columns, office_units
 from mch_indicators._checks import CheckRow
 from mch_indicators._errors import MCHIndicatorsError
-from mch_indicators._labels import check_lang
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,7 +29,7 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["Counted", "Found", "analysis_columns", "analysis_counts"]
+__all__ = ["Found", "analysis_columns"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +42,15 @@ class Found:
     keys: list[str]
     period: str | None
     checks: list[CheckRow]
+
+    def counts(self) -> tuple[FloatArray, FloatArray]:
+        """The numerator and denominator as float64; a negative or infinite count refused.
+
+        The row is named by its keys (and period).
+        """
+        named = [*self.keys, *([self.period] if self.period is not None else [])]
+        counts = check_counts(self.frame, [self.numerator, self.denominator], named)
+        return counts[self.numerator], counts[self.denominator]
 
 
 def _label_column(frame: pd.DataFrame, key: str, catalog: Catalog | None) -> str:
@@ -100,45 +108,6 @@ def analysis_columns(
         totals=totals,
     )
     return Found(units, num, den, keys, when, checks)
-
-
-@dataclass(frozen=True, slots=True)
-class Counted:
-    """An analysis' indicator, unit rows and columns (:class:`Found`), and its counts."""
-
-    indicator: Indicator
-    found: Found
-    x: FloatArray
-    n: FloatArray
-
-
-def analysis_counts(
-    frame: object,
-    name: str,
-    indicator: str | Indicator,
-    numerator: str | None,
-    denominator: str | None,
-    by: Columns,
-    *,
-    period: str | None = None,
-    lang: str | None = None,
-    totals: Totals = "check",
-) -> Counted:
-    """The opening of an analysis (``compare``, ``smooth``, ``trend``...), in its order.
-
-    The frame is checked (a pandas DataFrame, for the function ``name``), then
-    ``lang``, then the indicator is resolved; the columns are found and the unit rows
-    made (:func:`analysis_columns`); the counts are read as float64, a negative or
-    infinite one refused naming its row by the keys (and the period).
-    """
-    checked = check_frame(frame, name)
-    if lang is not None:
-        check_lang(lang)
-    chosen = resolve(indicator)
-    found = analysis_columns(checked, chosen, numerator, denominator, by, period, totals=totals)
-    named = [*found.keys, *([found.period] if found.period is not None else [])]
-    counts = check_counts(found.frame, [found.numerator, found.denominator], named)
-    return Counted(chosen, found, counts[found.numerator], counts[found.denominator])
 
 
 def _builtin() -> Catalog:

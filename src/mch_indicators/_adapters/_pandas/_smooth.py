@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns
-from mch_indicators._adapters._pandas._columns import group_codes
+from mch_indicators._adapters._columns import Columns, resolve
+from mch_indicators._adapters._pandas._columns import check_frame, group_codes
 from mch_indicators._adapters._pandas._compare import target_value
-from mch_indicators._adapters._pandas._labelled import analysis_counts
+from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats import smooth as array_smooth
@@ -121,9 +121,10 @@ def smooth(
     >>> round(float(out["mean"].iloc[0]), 2), out["fit_note"].iloc[0]
     (3.62, '')
     """
-    counted = analysis_counts(frame, "smooth", indicator, numerator, denominator, by)
-    chosen, columns, x, n = counted.indicator, counted.found, counted.x, counted.n
-    frame, keys = columns.frame, columns.keys
+    frame = check_frame(frame, "smooth")
+    chosen = resolve(indicator)
+    columns = analysis_columns(frame, chosen, numerator, denominator, by)
+    frame, keys, (x, n) = columns.frame, columns.keys, columns.counts()
     if model is not None and model not in MODELS:
         raise InvalidInputError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
     kind = model or ("beta-binomial" if chosen.kind.family == "binomial" else "poisson-gamma")

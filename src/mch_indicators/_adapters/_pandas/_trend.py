@@ -14,15 +14,16 @@ import numpy as np
 
 from mch_indicators._adapters._columns import Columns, resolve
 from mch_indicators._adapters._pandas._columns import (
+    check_frame,
     group_codes,
     numbers,
     row_label,
 )
-from mch_indicators._adapters._pandas._labelled import analysis_counts
+from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._checks import attach
 from mch_indicators._display import in_language
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._labels import translate
+from mch_indicators._labels import check_lang, translate
 from mch_indicators.stats import Trend
 from mch_indicators.stats import trend as array_trend
 from mch_indicators.stats._trend import MIN_POINTS
@@ -327,11 +328,15 @@ def pivot_counts(
     Shared by :func:`trend`, :func:`trend_line` and :func:`mch_indicators.joinpoint`:
     whole years, one row per area and period (two rows raise, naming them).
     """
-    counted = analysis_counts(
-        frame, name, chosen, numerator, denominator, by, period=period, lang=lang
+    frame = check_frame(frame, name)
+    check_lang(lang)
+    found = analysis_columns(frame, chosen, numerator, denominator, by, period)
+    frame, keys, period, (x_rows, n_rows) = (
+        found.frame,
+        found.keys,
+        str(found.period),
+        found.counts(),
     )
-    found = counted.found
-    frame, keys, period = found.frame, found.keys, str(found.period)
     times = numbers(frame, period, counts=False)  # years: -5 is a year, not a bad count
     bad = ~np.isfinite(times) | (times != np.round(times))
     if bad.any():
@@ -352,7 +357,7 @@ def pivot_counts(
         )
     shape = (len(labels), years.size)
     x, n = np.full(shape, np.nan), np.full(shape, np.nan)
-    x[codes, column], n[codes, column] = counted.x, counted.n
+    x[codes, column], n[codes, column] = x_rows, n_rows
     return Pivoted(frame, labels, codes, years, x, n, period, tuple(found.checks))
 
 
