@@ -86,3 +86,26 @@ def test_a_file_that_cannot_be_computed_fails_before_printing(tmp_path, capsys):
     status, out, err = _run(capsys, "compute", "--file", str(path), "--format", "csv")
     assert (status, out) == (1, "")
     assert "missing column 'denominator'" in err
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+def test_latin1_far_down_is_refused_as_the_whole_file_reader_refuses_it(
+    tmp_path, capsys, monkeypatch
+):
+    # ASCII for more than the first mebibyte (the part the encoding is chosen from), then a
+    # Latin-1 line: valid GB18030 bytes, but not GBK text
+    monkeypatch.setattr(_stream, "_HEAD_BYTES", 1 << 10)
+    ascii_rows = _rows(60).replace("住院分娩率", "MMR")
+    text = HEADER + ascii_rows + "Montélimar,2001,MMR,1,900\n" + ascii_rows[:81]
+    path = tmp_path / "counts.csv"
+    path.write_bytes(text.encode("latin-1"))
+    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    monkeypatch.setattr(_commands, "streamable", lambda path: False)
+    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    assert streamed == whole
+    status, out, err = streamed
+    assert (status, out) == (1, "")
+    assert "counts.csv:62: not UTF-8" in err and "'Montélimar,2001,MMR,1,900'" in err
+    # said to be Latin-1, it streams
+    status, out, _ = _run(capsys, "compute", "--file", str(path), "--encoding", "latin-1")
+    assert status == 0 and "Montélimar" in out

@@ -243,3 +243,10 @@ def test_limits_are_configurable():
     with pytest.raises(mch.InvalidInputError, match="whole number >= 1"):
         mch.ReadLimits(cells=0)
     assert np.isclose(mch.read_table(io.BytesIO(raw))["活产数"].sum(), 24110)
+
+
+def test_latin1_after_a_long_ascii_start_is_refused_too():
+    # the judgement starts at the first character outside ASCII, wherever it stands
+    raw = ("name,count\n" + "plain,1\n" * 40_000 + "Montélimar,2\n").encode("latin-1")
+    with pytest.raises(mch.InvalidInputError, match=r":40002: not UTF-8.*Latin-1"):
+        mch.read_table(io.BytesIO(raw))

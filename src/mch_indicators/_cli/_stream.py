@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._delimited import choose_delimiter, line_ends, read_delimited
 from mch_indicators._io._source import spreadsheet_kind
-from mch_indicators._io._text import decode
+from mch_indicators._io._text import WIDE_BYTE, decode, refuse_latin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -71,11 +71,31 @@ def _codec(path: str, name: str, encoding: str | None) -> str:
     if _decodes(path, codec):
         return codec
     if encoding is None and codec == "utf-8" and _decodes(path, "gb18030"):
-        return "gb18030"  # UTF-8 at the start only: as the whole-file reader decides
+        # UTF-8 at the start only: as the whole-file reader decides, Latin-1 refused
+        line, part = _from_first_wide_line(path)
+        refuse_latin(part, name, first_line=line)
+        return "gb18030"
     from mch_indicators._io import read_table
 
     read_table(path, encoding=encoding)  # the whole-file reader names the line
     raise InvalidInputError(f"{name}: cannot be decoded")  # pragma: no cover - it raised
+
+
+def _from_first_wide_line(path: str) -> tuple[int, bytes]:
+    """The number of the first line holding a byte outside ASCII, and the file from there.
+
+    At most :data:`_HEAD_BYTES` are returned: enough for :func:`refuse_latin` to judge.
+    """
+    line = 1
+    with Path(path).open("rb") as file:
+        for block in iter(lambda: file.read(_HEAD_BYTES), b""):
+            wide = WIDE_BYTE.search(block)
+            if wide is not None:
+                start = block.rfind(b"\n", 0, wide.start()) + 1
+                file.seek(file.tell() - len(block) + start)
+                return line + block.count(b"\n", 0, start), file.read(_HEAD_BYTES)
+            line += block.count(b"\n")
+    return line, b""  # pragma: no cover - only called on a file that is not ASCII
 
 
 def _decodes(path: str, codec: str) -> bool:

@@ -11,10 +11,11 @@ valid GB18030 text by accident in the other direction. ``encoding=`` overrides.
 from __future__ import annotations
 
 import codecs
+import re
 
 from mch_indicators._errors import InvalidInputError
 
-__all__ = ["decode"]
+__all__ = ["WIDE_BYTE", "decode", "refuse_latin"]
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -46,23 +47,44 @@ def _rare(character: str) -> bool:
     return len(encoded) != 2 or encoded[0] < 0xA1 or encoded[1] < 0xA1
 
 
-def _refuse_latin(raw: bytes, text: str, name: str) -> None:
-    """Refuse bytes that decode as GB18030 but read as Latin-1 / Windows-1252 text.
+#: Characters judged, from the first one outside ASCII on.
+_SAMPLE_CHARACTERS = 200_000
+#: A byte outside ASCII.
+WIDE_BYTE = re.compile(rb"[\x80-\xff]")
+
+
+def refuse_latin(raw: bytes, name: str, first_line: int = 1) -> None:
+    r"""Refuse GB18030 bytes that read as Latin-1 / Windows-1252 text.
 
     A text table in GBK is almost all GB2312 characters; one in Latin-1 decoded as
-    GB18030 is almost all rare ones. When rare characters outnumber common ones
-    the file is not decoded silently: the error shows the first line both ways.
+    GB18030 is almost all rare ones. The judgement is made on the characters from the
+    first one outside ASCII on, wherever in the file it stands: when rare characters
+    outnumber common ones the file is not decoded silently, and the error shows the
+    first rare line both ways. ``raw`` starts at a line start, numbered ``first_line``
+    in the file (the streaming reader passes the part of a file it judges).
+
+    Examples
+    --------
+    >>> refuse_latin("县区,活产数\n".encode("gbk"), "counts.csv")
+    >>> refuse_latin(b"area\nMont\xe9limar,3\n", "counts.csv")
+    Traceback (most recent call last):
+    ...
+    mch_indicators.InvalidInputError: counts.csv:2: not UTF-8, ...
     """
-    sample = text[:200_000]
-    wide = [c for c in sample if ord(c) > 0x7F]
-    if not wide:
+    found = WIDE_BYTE.search(raw)
+    if found is None:
         return
-    rare = sum(map(_rare, set(wide)))
-    if rare * 2 <= len(set(wide)):
+    line_start = raw.rfind(b"\n", 0, found.start()) + 1
+    part = raw[line_start : line_start + 4 * _SAMPLE_CHARACTERS]
+    sample = part.decode("gb18030", "ignore")[:_SAMPLE_CHARACTERS]
+    wide = {c for c in sample if ord(c) > 0x7F}
+    rare = sum(map(_rare, wide))
+    if rare * 2 <= len(wide):
         return
     position = next(i for i, c in enumerate(sample) if ord(c) > 0x7F and _rare(c))
-    line = sample.count("\n", 0, position) + 1
-    raw_line = raw.split(b"\n")[line - 1][:60].rstrip(b"\r")
+    offset = sample.count("\n", 0, position)
+    line = first_line + raw.count(b"\n", 0, line_start) + offset
+    raw_line = part.split(b"\n")[offset][:60].rstrip(b"\r")
     raise InvalidInputError(
         f"{name}:{line}: not UTF-8, and read as GB18030/GBK it gives rare characters "
         f"({raw_line.decode('gb18030', 'replace')!r}); as Latin-1 the line reads "
@@ -119,7 +141,7 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
             first_bad = failure.start if first_bad is None else first_bad
             continue
         if codec == "gb18030":
-            _refuse_latin(raw, text, name)
+            refuse_latin(raw, name)
         return text, codec
     line = _line_of(raw, first_bad or 0)
     if all(byte >= 0xA0 for byte in raw if byte > 0x7F):

@@ -329,11 +329,12 @@ def _duplicates(
         else:  # rows named by one label: say where they stand instead
             key, where = "duplicate_rows_at", {"label": rows[0], "first": int(same[0]),
                                                "second": int(same[1])}  # fmt: skip
-        raise InvalidInputError(
-            label("messages", key, "en", unit=shown, **where),
-            reason_zh=label("messages", key, "zh", unit=shown, **where),
-            row=rows[1],
+        en, zh = (
+            label("messages", key, lang, unit=shown, **where)
+            + label("messages", "duplicate_rows_advice", lang)
+            for lang in ("en", "zh")
         )
+        raise InvalidInputError(en, reason_zh=zh, row=rows[1])
     return _summed(frame, counts, codes, repeated, texts)
 
 
