@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators.stats import _engine
 
 LABELS = ["indicator", "unit", "flags"]
@@ -355,6 +356,7 @@ def test_dsr_on_dask_sums_raw_rows_of_one_group_and_band():
         lazy.compute()
 
 
+@promise("duplicate-rows", "standardisation")
 @pytest.mark.parametrize("frequency", [False, True])
 def test_dsr_sums_raw_rows_on_pandas_as_on_dask(frequency):
     """pandas sums the raw rows of a group and band as dask does (relative 1e-12).
