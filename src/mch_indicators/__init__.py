@@ -264,12 +264,9 @@ def __getattr__(name: str) -> object:
 
         warn_renamed(f"mch_indicators.{name}", f"mch_indicators.stats.{name}")
         return getattr(importlib.import_module("mch_indicators.stats"), name)
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'mch_indicators' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"mch_indicators.{module}"), name)
-    globals()[name] = value  # next time, a plain attribute
-    return value
+    from mch_indicators.stats._lazy import lazy_attribute
+
+    return lazy_attribute(__name__, _LAZY, name, globals())
 
 
 def __dir__() -> list[str]:

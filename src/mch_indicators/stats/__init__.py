@@ -44,7 +44,6 @@ Examples
 (0.2422, 7.2247)
 """
 
-import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -201,12 +200,9 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'mch_indicators.stats' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"mch_indicators.stats.{module}"), name)
-    globals()[name] = value  # next time, a plain attribute
-    return value
+    from mch_indicators.stats._lazy import lazy_attribute
+
+    return lazy_attribute(__name__, _LAZY, name, globals())
 
 
 def __dir__() -> list[str]:

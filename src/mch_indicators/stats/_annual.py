@@ -23,6 +23,7 @@ from mch_indicators._validate import (
     coerce_values,
     shaped,
 )
+from mch_indicators.stats._types import FloatArray
 
 __all__ = [
     "Form",
@@ -41,7 +42,6 @@ __all__ = [
     "required_rate",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 Form = Literal["continuous", "compound"]
 L = TypeVar("L", bound=Labelled)
 

@@ -36,10 +36,10 @@ from mch_indicators._validate import (
     coerce_values,
     describe_positions,
     labelled,
-    read_only_fields,
 )
 from mch_indicators.stats._flags import FLAG_DTYPE, Flag
 from mch_indicators.stats._intervals import get_method, normal_quantile
+from mch_indicators.stats._types import BoolArray, FloatArray, ReadOnlyResult
 
 __all__ = [
     "Assessment",
@@ -52,9 +52,6 @@ __all__ = [
     "compare_rates",
     "compare_to_benchmark",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 class Comparison(StrEnum):
@@ -211,7 +208,7 @@ def _binomial_two_sided(x: FloatArray, n: FloatArray, p: FloatArray) -> FloatArr
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class RateComparison:
+class RateComparison(ReadOnlyResult):
     """Two Poisson rates compared (:func:`compare_rates`).
 
     ``ratio`` is rate₁ / rate₂ with its exact conditional limits; ``percent_change``
@@ -232,9 +229,6 @@ class RateComparison:
     p_value: FloatArray
     confidence: float
     flags: npt.NDArray[np.uint16]
-
-    def __post_init__(self) -> None:
-        read_only_fields(self, ("rate1", "rate2", "ratio", "lower", "upper", "p_value", "flags"))
 
     @property
     def percent_change(self) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -324,7 +318,7 @@ def compare_rates(
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class ProportionComparison:
+class ProportionComparison(ReadOnlyResult):
     """Two proportions compared (:func:`compare_proportions`).
 
     ``difference`` is p₁ − p₂ (fractions) with Newcombe's hybrid score limits;
@@ -344,11 +338,6 @@ class ProportionComparison:
     p_value: FloatArray
     confidence: float
     flags: npt.NDArray[np.uint16]
-
-    def __post_init__(self) -> None:
-        read_only_fields(
-            self, ("p1", "p2", "difference", "lower", "upper", "ratio", "p_value", "flags")
-        )
 
 
 @labelled("x1", "n1", "x2", "n2")
@@ -417,7 +406,7 @@ def compare_proportions(
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class BenchmarkComparison:
+class BenchmarkComparison(ReadOnlyResult):
     """Areas compared with a benchmark (:func:`compare_to_benchmark`).
 
     Attributes
@@ -457,13 +446,6 @@ class BenchmarkComparison:
     contrast_upper: FloatArray
     p_value: FloatArray
     flags: npt.NDArray[np.uint16]
-
-    def __post_init__(self) -> None:
-        read_only_fields(
-            self,
-            ("value", "lower", "upper", "benchmark", "comparison", "assessment", "contrast",
-             "contrast_lower", "contrast_upper", "p_value", "flags"),
-        )  # fmt: skip
 
 
 def _area_limits(

@@ -42,17 +42,16 @@ from mch_indicators._validate import (
     check_multiplier,
     coerce_values,
     describe_positions,
-    read_only_fields,
 )
+from mch_indicators.stats._types import FloatArray, ReadOnlyResult
 
 __all__ = ["Decomposition", "decompose", "decompose_factors"]
 
-FloatArray = npt.NDArray[np.float64]
 METHODS = ("das-gupta", "kitagawa")
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Decomposition:
+class Decomposition(ReadOnlyResult):
     """A difference of two crude rates split into the effects of its factors.
 
     Attributes
@@ -85,9 +84,6 @@ class Decomposition:
     contributions: FloatArray
     method: str
     multiplier: float
-
-    def __post_init__(self) -> None:
-        read_only_fields(self, ("crude", "standardised", "effects", "percent", "contributions"))
 
 
 def _weights(factors: int) -> list[float]:

@@ -39,10 +39,10 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._validate import coerce_counts, labelled
 from mch_indicators.stats._funnels import FUNNEL_LEVELS, Significance, _labels, _prepare
 from mch_indicators.stats._intervals import normal_quantile
+from mch_indicators.stats._types import FloatArray
 
 __all__ = ["Dispersion", "funnel_dispersion"]
 
-FloatArray = npt.NDArray[np.float64]
 Transform = Literal["arcsine", "sqrt", "log"]
 
 

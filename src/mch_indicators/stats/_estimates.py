@@ -33,12 +33,12 @@ from mch_indicators._validate import (
     shaped,
 )
 from mch_indicators.stats._engine import compute_counts
-from mch_indicators.stats._intervals import Family, get_method, normal_quantile
+from mch_indicators.stats._intervals import get_method, normal_quantile
 from mch_indicators.stats._reliability import Reliability
+from mch_indicators.stats._types import Family, FloatArray
 
 __all__ = ["Estimate", "poisson_ci", "proportion", "proportion_ci", "rate"]
 
-FloatArray = npt.NDArray[np.float64]
 L = TypeVar("L", bound=Labelled)
 
 

@@ -48,9 +48,9 @@ from mch_indicators._validate import (
     coerce_counts,
     describe_positions,
     labelled,
-    read_only_fields,
 )
 from mch_indicators.stats._intervals import normal_quantile, poisson_count_limits
+from mch_indicators.stats._types import FloatArray, ReadOnlyResult
 
 __all__ = [
     "FUNNEL_LEVELS",
@@ -63,7 +63,6 @@ __all__ = [
     "funnel_significance",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 Statistic = Literal["proportion", "ratio", "rate"]
 
 #: The two funnels PHE draws: 95 % (about 2 s.d.) and 99.8 % (about 3 s.d.).
@@ -425,7 +424,7 @@ def _exact_poisson_mean(counts: FloatArray, tail: float, side: str) -> FloatArra
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class FunnelLimits:
+class FunnelLimits(ReadOnlyResult):
     """Control limits of a funnel plot, ready to draw.
 
     Every array has one row per level of :attr:`confidence` (95 %, then 99.8 %)
@@ -469,9 +468,6 @@ class FunnelLimits:
     method: str
     confidence: tuple[float, ...] = FUNNEL_LEVELS
     reason: str = ""
-
-    def __post_init__(self) -> None:
-        read_only_fields(self, ("grid", "lower", "upper", "lower_x", "upper_x"))
 
     def columns(self, *, full: bool = False) -> dict[str, npt.NDArray[np.generic]]:
         """The limits as PHE's output columns, in its order (``type = "standard"``).
@@ -654,7 +650,7 @@ def funnel_limits(
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class FunnelSignificance:
+class FunnelSignificance(ReadOnlyResult):
     """Per-area significance against the funnel (:func:`funnel_significance`).
 
     Attributes
@@ -674,9 +670,6 @@ class FunnelSignificance:
     value: FloatArray
     average: float
     denominator: FloatArray
-
-    def __post_init__(self) -> None:
-        read_only_fields(self, ("significance", "value", "denominator"))
 
 
 def _labels(

@@ -25,7 +25,8 @@ import math
 from statistics import NormalDist
 
 import numpy as np
-import numpy.typing as npt
+
+from mch_indicators.stats._types import FloatArray
 
 __all__ = [
     "SERIES",
@@ -38,7 +39,6 @@ __all__ = [
     "whole_count_quantiles",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: c_k(z) for k = 0..19, each a polynomial in z (coefficients of z^0, z^1, ...),
 #: written by ``python scripts/gamma_quantile_series.py 20`` (exact rationals, rounded).

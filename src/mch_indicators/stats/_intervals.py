@@ -19,7 +19,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from types import MappingProxyType
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -34,6 +33,7 @@ from mch_indicators.stats._gamma import (
     upper_series,
     whole_count_quantiles,
 )
+from mch_indicators.stats._types import Family, FloatArray
 
 __all__ = [
     "BLOCK",
@@ -51,8 +51,6 @@ __all__ = [
     "poisson_count_limits",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-Family = Literal["binomial", "poisson"]
 Limits = tuple[FloatArray, FloatArray]
 LimitFunction = Callable[[FloatArray, FloatArray, float, float], Limits]
 

@@ -60,7 +60,7 @@ default settings changes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -69,14 +69,12 @@ import numpy.typing as npt
 import mch_indicators.stats._joinpoint_grid as grid
 import mch_indicators.stats._joinpoint_resample as resampling
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._validate import coerce_values, labelled, read_only_fields
+from mch_indicators._validate import coerce_values, labelled
 from mch_indicators.stats._trend import _series, _usable
+from mch_indicators.stats._types import BoolArray, FloatArray, IntArray, ReadOnlyResult
 
 __all__ = ["Joinpoint", "default_max_joinpoints", "joinpoint"]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 MODELS = ("poisson", "binomial", "log-linear")
 SELECTIONS = ("wbic", "bic", "bic3", "permutation")
@@ -101,7 +99,7 @@ def default_max_joinpoints(points: npt.ArrayLike) -> IntArray:
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Joinpoint:
+class Joinpoint(ReadOnlyResult):
     """Joinpoint models, one per series (:func:`joinpoint`).
 
     Arrays have the shape of the series (the inputs without their year axis),
@@ -209,16 +207,6 @@ class Joinpoint:
     permutations: int
     multiplier: float
     scaled: bool
-
-    def __post_init__(self) -> None:
-        read_only_fields(self, (
-            "years", "joinpoints", "joinpoint_year", "joinpoint_lower", "joinpoint_upper",
-            "segment_start", "segment_end", "slope", "slope_se", "apc", "apc_lower",
-            "apc_upper", "apc_p_value", "coefficients", "covariance", "fitted", "criterion",
-            "information", "r2_max", "test_null", "test_alternative", "test_p_value",
-            "test_level", "dispersion", "df", "points", "max_joinpoints", "first", "last",
-            "reason", "resample_coefficients", "resample_joinpoint_year",
-        ))  # fmt: skip
 
     def _quantile(self, confidence: float | None) -> FloatArray:
         level = self._level(confidence)
@@ -990,26 +978,10 @@ def _segment_matrix(widest: int) -> FloatArray:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Chosen:
-    """The chosen model of every series, padded to K joinpoints."""
-
-    joinpoint_year: FloatArray
-    joinpoint_lower: FloatArray
-    joinpoint_upper: FloatArray
-    segment_start: FloatArray
-    segment_end: FloatArray
-    slope: FloatArray
-    slope_se: FloatArray
-    apc: FloatArray
-    apc_lower: FloatArray
-    apc_upper: FloatArray
-    apc_p_value: FloatArray
-    coefficients: FloatArray
-    covariance: FloatArray
-    fitted: FloatArray
-    dispersion: FloatArray
-    df: IntArray
+#: The chosen model of every series, padded to K joinpoints: arrays keyed by the names
+#: of the :class:`Joinpoint` fields they become (``joinpoint_year`` ... ``fitted``,
+#: ``dispersion``, ``df``).
+_Chosen = dict[str, npt.NDArray[Any]]
 
 
 def _chosen(
@@ -1055,12 +1027,15 @@ def _chosen(
     end = np.where(k_of == chosen[:, None], _last(data)[:, None], ends)
     end = np.where(present, end, np.nan)
     fitted = _inverse(eta, options.model) * options.multiplier
-    return _Chosen(
-        year, lower, upper, start, end, slope, se, np.expm1(slope) * 100.0,
-        np.expm1(slope - spread) * 100.0, np.expm1(slope + spread) * 100.0,
-        _p_values(slope, se, df, use_t), np.where((chosen >= 0)[:, None], beta, np.nan),
-        covariance, fitted, phi, df,
-    )  # fmt: skip
+    return {
+        "joinpoint_year": year, "joinpoint_lower": lower, "joinpoint_upper": upper,
+        "segment_start": start, "segment_end": end, "slope": slope, "slope_se": se,
+        "apc": np.expm1(slope) * 100.0, "apc_lower": np.expm1(slope - spread) * 100.0,
+        "apc_upper": np.expm1(slope + spread) * 100.0,
+        "apc_p_value": _p_values(slope, se, df, use_t),
+        "coefficients": np.where((chosen >= 0)[:, None], beta, np.nan),
+        "covariance": covariance, "fitted": fitted, "dispersion": phi, "df": df,
+    }  # fmt: skip
 
 
 def _p_values(slope: FloatArray, se: FloatArray, df: IntArray, use_t: bool) -> FloatArray:
@@ -1107,19 +1082,13 @@ def _result(
         return v.reshape(shape + v.shape[1:])
 
     return Joinpoint(
+        **{name: back(values) for name, values in model.items()},
         model=options.model, selection=options.selection,
         variance=options.variance if options.model == "log-linear" else "",
         years=data.t.copy(), centre=float(data.t.mean()), joinpoints=back(chosen),
-        joinpoint_year=back(model.joinpoint_year), joinpoint_lower=back(model.joinpoint_lower),
-        joinpoint_upper=back(model.joinpoint_upper), segment_start=back(model.segment_start),
-        segment_end=back(model.segment_end), slope=back(model.slope),
-        slope_se=back(model.slope_se), apc=back(model.apc), apc_lower=back(model.apc_lower),
-        apc_upper=back(model.apc_upper), apc_p_value=back(model.apc_p_value),
-        coefficients=back(model.coefficients), covariance=back(model.covariance),
-        fitted=back(model.fitted), criterion=back(criterion), information=back(information),
-        r2_max=back(r2), test_null=back(nulls), test_alternative=back(alts),
-        test_p_value=back(p_values), test_level=back(levels), dispersion=back(model.dispersion),
-        df=back(model.df), points=back(data.points), max_joinpoints=back(high),
+        criterion=back(criterion), information=back(information), r2_max=back(r2),
+        test_null=back(nulls), test_alternative=back(alts), test_p_value=back(p_values),
+        test_level=back(levels), points=back(data.points), max_joinpoints=back(high),
         first=back(_first(data)), last=back(_last(data)), reason=back(why.astype(np.str_)),
         interval=options.interval, resamples=resampled.coefficients.shape[1],
         resample_coefficients=back(resampled.coefficients),
@@ -1146,8 +1115,9 @@ def _empirical(
     )  # fmt: skip
     lower, upper, p_value = resampling.apc_interval(resampled, chosen, options.confidence)
     joinpoint_lower, joinpoint_upper = resampling.joinpoint_interval(resampled, options.confidence)
-    changed = replace(
-        model, apc_lower=np.expm1(lower) * 100.0, apc_upper=np.expm1(upper) * 100.0,
-        apc_p_value=p_value, joinpoint_lower=joinpoint_lower, joinpoint_upper=joinpoint_upper,
-    )  # fmt: skip
+    changed = {
+        **model, "apc_lower": np.expm1(lower) * 100.0, "apc_upper": np.expm1(upper) * 100.0,
+        "apc_p_value": p_value, "joinpoint_lower": joinpoint_lower,
+        "joinpoint_upper": joinpoint_upper,
+    }  # fmt: skip
     return changed, resampled

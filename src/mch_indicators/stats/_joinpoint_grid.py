@@ -26,6 +26,8 @@ from itertools import combinations
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators.stats._types import BoolArray, FloatArray, IntArray
+
 __all__ = [
     "GridFit",
     "SharedFit",
@@ -39,9 +41,6 @@ __all__ = [
     "grid_wls_shared",
 ]
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 #: Elements (series × candidates × years) handled at once: bounds the memory of a chunk.
 _CHUNK_ELEMENTS = 1_500_000

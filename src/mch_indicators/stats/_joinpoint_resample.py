@@ -37,10 +37,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 import mch_indicators.stats._joinpoint_grid as grid
 from mch_indicators._errors import InvalidInputError
+from mch_indicators.stats._types import FloatArray, IntArray
 
 __all__ = [
     "Resampled",
@@ -53,10 +53,6 @@ __all__ = [
     "resample",
     "segment_slopes",
 ]
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)

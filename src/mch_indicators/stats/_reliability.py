@@ -22,10 +22,10 @@ from mch_indicators._validate import (
     coerce_counts,
     shaped,
 )
+from mch_indicators.stats._types import FloatArray
 
 __all__ = ["Reliability", "Suppression", "relative_standard_error"]
 
-FloatArray = npt.NDArray[np.float64]
 L = TypeVar("L", bound=Labelled)
 
 

@@ -64,13 +64,11 @@ from mch_indicators._validate import (
     coerce_values,
     describe_positions,
     labelled,
-    read_only_fields,
 )
+from mch_indicators.stats._types import BoolArray, FloatArray, ReadOnlyResult
 
 __all__ = ["MODELS", "Smoothed", "smooth"]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 MODELS = ("poisson-gamma", "beta-binomial")
 #: Fewest areas with counts for a fit.
@@ -80,7 +78,7 @@ _INNER_STEPS = 60
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Smoothed:
+class Smoothed(ReadOnlyResult):
     """Empirical Bayes estimates of areas' rates (:func:`smooth`).
 
     Per-area arrays have the shape of the counts; per-group arrays (one fit per
@@ -146,13 +144,6 @@ class Smoothed:
     reason: npt.NDArray[np.str_]
     confidence: float
     multiplier: float
-
-    def __post_init__(self) -> None:
-        read_only_fields(self, (
-            "crude", "value", "lower", "upper", "median", "exceedance", "weight", "mean",
-            "dispersion", "between_sd", "benchmark", "loglik", "loglik_null", "lr_statistic",
-            "p_value", "boundary", "areas", "reason",
-        ))  # fmt: skip
 
 
 # -- sums of log(c + jφ) over j < k ---------------------------------------------------------

@@ -28,6 +28,7 @@ from mch_indicators._validate import (
 )
 from mch_indicators.stats._flags import FLAG_DTYPE, Flag
 from mch_indicators.stats._intervals import poisson_count_limits
+from mch_indicators.stats._types import FloatArray
 
 __all__ = [
     "DSR_MIN_EVENTS",
@@ -39,7 +40,6 @@ __all__ = [
     "isr",
 ]
 
-FloatArray = npt.NDArray[np.float64]
 
 #: PHE withholds a directly standardised rate below this many events in the group.
 DSR_MIN_EVENTS = 10

@@ -47,14 +47,13 @@ from mch_indicators._validate import (
     describe_positions,
     labelled,
     quoted,
-    read_only_fields,
 )
+from mch_indicators.stats._annual import check_form
 from mch_indicators.stats._compare import Assessment, assess
+from mch_indicators.stats._types import BoolArray, FloatArray, ReadOnlyResult
 
 __all__ = ["Change", "Trend", "trend"]
 
-FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
 
 #: Fingertips calculates a recent trend from at least this many points.
 MIN_POINTS = 5
@@ -78,7 +77,7 @@ class Change(StrEnum):
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class Trend:
+class Trend(ReadOnlyResult):
     """Fitted trends, one per series (:func:`trend`).
 
     Arrays have the shape of the series (the inputs without their last axis).
@@ -127,15 +126,6 @@ class Trend:
     scaled: bool
     last_denominator: FloatArray | None = None
 
-    def __post_init__(self) -> None:
-        read_only_fields(self, (
-            "slope", "standard_error", "intercept", "centre", "var_intercept", "covariance",
-            "dispersion", "points", "p_value", "apc", "apc_lower", "apc_upper", "change",
-            "assessment", "reason",
-        ))  # fmt: skip
-        if self.last_denominator is not None:
-            read_only_fields(self, ("last_denominator",))
-
     def _quantile(self, confidence: float | None) -> FloatArray:
         level = self.confidence if confidence is None else confidence
         if not 0.0 < level < 1.0:
@@ -160,14 +150,12 @@ class Trend:
         """
         q = self._quantile(confidence)
         b, se = self.slope, self.standard_error
-        if form == "continuous":
+        if check_form(form) == "continuous":
             return -b * 100.0, -(b + q * se) * 100.0, -(b - q * se) * 100.0
-        if form == "compound":
-            with np.errstate(over="ignore"):  # checked: an overflow is an error
-                rates = (-np.expm1(b) * 100.0, -np.expm1(b + q * se) * 100.0,
-                         -np.expm1(b - q * se) * 100.0)  # fmt: skip
-            return _finite("the compound rate's interval", rates, "at this confidence")
-        raise InvalidInputError(f"form must be 'continuous' or 'compound', got {form!r}")
+        with np.errstate(over="ignore"):  # checked: an overflow is an error
+            rates = (-np.expm1(b) * 100.0, -np.expm1(b + q * se) * 100.0,
+                     -np.expm1(b - q * se) * 100.0)  # fmt: skip
+        return _finite("the compound rate's interval", rates, "at this confidence")
 
     def projection(
         self, year: npt.ArrayLike, *, confidence: float | None = None
