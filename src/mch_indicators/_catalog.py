@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -58,6 +60,10 @@ def normalize_key(key: str) -> str:
     return fold_key(key)
 
 
+#: How a catalog folds a text into a key (:func:`normalize_key`, or a table of its results).
+Fold = Callable[[str], str]
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     """What the catalog's passes read of a definition: its id and every key it is found by.
@@ -95,19 +101,24 @@ class _Entry:
         return cls(body["id"], names, tuple(body.get("ambiguous_aliases", ())), codes,
                    body.get("variant_of"))  # fmt: skip
 
-    def name_keys(self) -> set[str]:
-        """The folded id, names and aliases."""
-        return {normalize_key(key) for key in (self.id, *self.names)}
+    def texts(self) -> tuple[str, ...]:
+        """Every text the catalog folds into a key: id, names, aliases, codes."""
+        codes = (key for system, code in self.codes for key in (code, f"{system} {code}"))
+        return (self.id, *self.names, *self.ambiguous, *codes)
 
-    def code_keys(self) -> set[str]:
+    def name_keys(self, fold: Fold = normalize_key) -> set[str]:
+        """The folded id, names and aliases."""
+        return {fold(key) for key in (self.id, *self.names)}
+
+    def code_keys(self, fold: Fold = normalize_key) -> set[str]:
         """The folded codes, alone and after their system ("SDG 3.1.1")."""
         keys = {key for system, code in self.codes for key in (code, f"{system} {code}")}
-        return {normalize_key(key) for key in keys}
+        return {fold(key) for key in keys}
 
-    def lookup_keys(self) -> set[str]:
+    def lookup_keys(self, fold: Fold = normalize_key) -> set[str]:
         """Every folded key: names, codes and ambiguous aliases."""
-        ambiguous = {normalize_key(phrase) for phrase in self.ambiguous}
-        return self.name_keys() | self.code_keys() | ambiguous
+        ambiguous = {fold(phrase) for phrase in self.ambiguous}
+        return self.name_keys(fold) | self.code_keys(fold) | ambiguous
 
 
 #: The code systems of :class:`~mch_indicators.Codes`, in order.
@@ -224,11 +235,14 @@ class Catalog(Mapping[str, Indicator]):
         cls,
         documents: Sequence[tuple[str, Mapping[str, Any]]],
         roots: Mapping[str, Indicator] | None = None,
+        fold: Fold = normalize_key,
     ) -> Catalog:
         """The catalog of TOML documents, each definition validated on first access.
 
         The keys are read from the tables; a table whose keys cannot be read is
         validated at once, so that its error names the file and the field.
+        ``fold`` folds the tables' texts into keys (the built-in catalog passes
+        a table of :func:`normalize_key`'s results, kept in the cache).
         """
         terms = _Terms({
             term_id: (origin, body)
@@ -249,7 +263,7 @@ class Catalog(Mapping[str, Indicator]):
                 definitions.add(entry.id, (origin, body))
                 entries.append(entry)
         catalog = cls.__new__(cls)
-        catalog._build(definitions, terms, entries, roots or {})
+        catalog._build(definitions, terms, entries, roots or {}, fold)
         return catalog
 
     def _build(
@@ -258,6 +272,7 @@ class Catalog(Mapping[str, Indicator]):
         terms: Mapping[str, Term],
         entries: list[_Entry],
         roots: Mapping[str, Indicator],
+        fold: Fold = normalize_key,
     ) -> None:
         """The passes, in order: families, names, ambiguous names, codes."""
         self._roots: dict[str, Indicator] = dict(roots)
@@ -265,9 +280,9 @@ class Catalog(Mapping[str, Indicator]):
         self._terms: Mapping[str, Term] = terms
         self._entries: dict[str, _Entry] = {entry.id: entry for entry in entries}
         self._families = self._link_families()
-        self._keys: dict[str, str] = self._index_names()
-        self._ambiguous = self._index_ambiguous()
-        self._shared = self._index_codes()
+        self._keys: dict[str, str] = self._index_names(fold)
+        self._ambiguous = self._index_ambiguous(fold)
+        self._shared = self._index_codes(fold)
 
     def _link_families(self) -> dict[str, list[str]]:
         """Each root's id with its variants': a variant names a root, never another variant."""
@@ -293,11 +308,11 @@ class Catalog(Mapping[str, Indicator]):
             families.setdefault(root, []).append(entry.id)
         return families
 
-    def _index_names(self) -> dict[str, str]:
+    def _index_names(self, fold: Fold) -> dict[str, str]:
         """Folded ids, names and aliases, each pointing at one indicator."""
         keys: dict[str, str] = {}
         for entry in self._entries.values():
-            for key in entry.name_keys():
+            for key in entry.name_keys(fold):
                 owner = keys.setdefault(key, entry.id)
                 if owner != entry.id:
                     raise DefinitionError(
@@ -305,20 +320,18 @@ class Catalog(Mapping[str, Indicator]):
                     )
         return keys
 
-    def _index_ambiguous(self) -> dict[str, list[str]]:
+    def _index_ambiguous(self, fold: Fold) -> dict[str, list[str]]:
         """Phrases naming different indicators in different traditions, with every claimant.
 
         A phrase such as "maternal mortality rate" (a ratio per live births in Chinese
         usage, a rate per woman-years in demography) finds none: it may not also be a
         name or alias of any indicator.
         """
-        named = {
-            normalize_key(key): entry.id for entry in self._entries.values() for key in entry.names
-        }
+        named = {fold(key): entry.id for entry in self._entries.values() for key in entry.names}
         ambiguous: dict[str, list[str]] = {}
         for entry in self._entries.values():
             for phrase in entry.ambiguous:
-                key = normalize_key(phrase)
+                key = fold(phrase)
                 if key in named:
                     raise DefinitionError(
                         f"{phrase!r} is an ambiguous alias of {entry.id!r} but a name or "
@@ -329,7 +342,7 @@ class Catalog(Mapping[str, Indicator]):
                     claimants.append(entry.id)
         return ambiguous
 
-    def _index_codes(self) -> dict[str, list[str]]:
+    def _index_codes(self, fold: Fold) -> dict[str, list[str]]:
         """Codes as keys; a code shared across families finds none (returned with its ids).
 
         A code may be shared by the members of one family (China's period ratio and UN
@@ -340,14 +353,14 @@ class Catalog(Mapping[str, Indicator]):
         shared: dict[str, list[str]] = {}
         roots_first = sorted(self._entries.values(), key=lambda e: e.variant_of is not None)
         for entry in roots_first:
-            for key in entry.code_keys() - entry.name_keys():
+            for key in entry.code_keys(fold) - entry.name_keys(fold):
                 if key in shared:
                     shared[key].append(entry.id)
                     continue
                 owner = self._keys.setdefault(key, entry.id)
                 if owner == entry.id:
                     continue
-                if key in self._entries[owner].name_keys():
+                if key in self._entries[owner].name_keys(fold):
                     raise DefinitionError(
                         f"code {key!r} of {entry.id!r} is a name or alias of {owner!r}"
                     )
@@ -769,7 +782,14 @@ def builtin_documents() -> list[tuple[str, dict[str, Any]]]:
     unreadable or unwritable cache only means parsing again.
     """
     files = _builtin_files()
-    key = content_key("catalog", [(entry.name, entry.read_bytes()) for entry in files])
+    return _documents_of(files, [(entry.name, entry.read_bytes()) for entry in files])
+
+
+def _documents_of(
+    files: list[Traversable], contents: list[tuple[str, bytes]]
+) -> list[tuple[str, dict[str, Any]]]:
+    """The parsed ``files`` (whose names and bytes are ``contents``), cached by content."""
+    key = content_key("catalog", contents)
     cached = read_cached(key)
     if isinstance(cached, list):
         return [(str(name), data) for name, data in cached]
@@ -778,10 +798,66 @@ def builtin_documents() -> list[tuple[str, dict[str, Any]]]:
     return documents
 
 
+def _texts_of(documents: list[tuple[str, dict[str, Any]]]) -> set[str]:
+    """Every text of the documents' tables that the index folds (unreadable tables skipped)."""
+    texts: set[str] = set()
+    for _, data in documents:
+        for body in data.get("indicator", []):
+            with suppress(KeyError, TypeError, AttributeError):
+                texts.update(_Entry.read(body).texts())
+    return texts
+
+
+def _fold_sources() -> list[tuple[str, bytes]] | None:
+    """What decides how a text folds into a key: this code, the folding code and its table.
+
+    With the Python version (its Unicode tables). None where the sources cannot be read.
+    """
+    folding = sys.modules[fold_key.__module__].__file__  # mch_indicators._text
+    try:
+        code = [
+            (Path(module).name, Path(module).read_bytes()) for module in (__file__, str(folding))
+        ]
+        table = resources.files("mch_indicators.definitions").joinpath("hanzi.toml").read_bytes()
+    except (OSError, TypeError):
+        return None
+    return [*code, ("hanzi.toml", table), ("python", sys.version.encode())]
+
+
+def _folded_keys(
+    contents: list[tuple[str, bytes]], documents: list[tuple[str, dict[str, Any]]]
+) -> Fold:
+    """:func:`normalize_key` with the built-in catalog's own texts looked up, not folded.
+
+    Folding every name, alias and code of the catalog is most of the cost of
+    indexing it; the folded forms are cached (JSON, named by a hash of the
+    catalog's files, the folding code, its character table and the Python version),
+    so a first lookup folds only what it is asked.
+    """
+    sources = _fold_sources()
+    if sources is None:
+        return normalize_key
+    key = content_key("catalog_keys", [*contents, *sources])
+    cached = read_cached(key)
+    if not (isinstance(cached, dict) and all(isinstance(v, str) for v in cached.values())):
+        cached = {text: normalize_key(text) for text in sorted(_texts_of(documents))}
+        write_cached(key, cached)
+    known: dict[str, str] = cached
+
+    def fold(text: str) -> str:
+        folded = known.get(text)
+        return normalize_key(text) if folded is None else folded
+
+    return fold
+
+
 @cache
 def builtin_catalog() -> Catalog:
     """The catalog shipped with the package: indexed once, each definition validated on use."""
-    return Catalog._lazy(builtin_documents())
+    files = _builtin_files()
+    contents = [(entry.name, entry.read_bytes()) for entry in files]
+    documents = _documents_of(files, contents)
+    return Catalog._lazy(documents, fold=_folded_keys(contents, documents))
 
 
 def get(key: str | Indicator) -> Indicator:

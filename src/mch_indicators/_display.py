@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -23,7 +23,27 @@ from mch_indicators._optional import pandas as _pandas
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mch_indicators._model import Indicator
+
+class _Names(Protocol):
+    @property
+    def en(self) -> str: ...
+    @property
+    def zh(self) -> str: ...
+
+
+class Shown(Protocol):
+    """What a display needs of an indicator (an :class:`~mch_indicators.Indicator` has it).
+
+    Written here, below the model, so that the views never import the model.
+    """
+
+    @property
+    def name(self) -> _Names: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def decimals(self) -> int: ...
+
 
 __all__ = [
     "COUNT_COLUMNS",
@@ -96,12 +116,12 @@ def format_number(value: float, decimals: int) -> str:
     return f"{float(round_half_up(value, decimals)):.{decimals}f}"
 
 
-def _indicator_of(catalog: Mapping[str, Indicator] | None) -> Callable[[str], Indicator | None]:
+def _indicator_of(catalog: Mapping[str, Shown] | None) -> Callable[[str], Shown | None]:
     if catalog is None:
         raise ValueError("display_frame needs the catalog its indicator ids come from")
     chosen = catalog
 
-    def find(key: str) -> Indicator | None:
+    def find(key: str) -> Shown | None:
         return chosen.get(key)
 
     return find
@@ -111,7 +131,7 @@ def display_frame(
     frame: pd.DataFrame,
     lang: str = "en",
     *,
-    catalog: Mapping[str, Indicator] | None = None,
+    catalog: Mapping[str, Shown] | None = None,
     text: bool = False,
     names: bool = True,
 ) -> pd.DataFrame:
@@ -185,7 +205,7 @@ def _counts(series: pd.Series[Any], text: bool) -> Any:
     return values
 
 
-def header_with_unit(indicator: Indicator, lang: str) -> str:
+def header_with_unit(indicator: Shown, lang: str) -> str:
     """``孕产妇死亡率(/10万)``: an indicator's name with its unit, for a column header."""
     chosen = check_lang(lang)
     name = getattr(indicator.name, chosen)

@@ -233,15 +233,15 @@ def definition_error(error: ValidationError, where: str) -> DefinitionError:
     return DefinitionError(f"{where}: {describe_validation(error)}")
 
 
+def _tree() -> list[type[MCHIndicatorsError]]:
+    """The error classes this module defines: the base and every subclass, at any depth."""
+    found: list[type[MCHIndicatorsError]] = [MCHIndicatorsError]
+    for error in found:
+        found += error.__subclasses__()
+    return [error for error in found if error.__module__ == __name__]
+
+
 # Errors show as ``mch_indicators.UnitError`` in tracebacks, not by private module.
-for _error in (
-    AmbiguousIndicatorError,
-    ConfigurationError,
-    DefinitionError,
-    InvalidInputError,
-    MCHIndicatorsError,
-    UnitError,
-    UnknownIndicatorError,
-):
+for _error in _tree():
     _error.__module__ = "mch_indicators"
 del _error

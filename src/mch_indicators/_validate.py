@@ -14,6 +14,7 @@ import functools
 import inspect
 import math
 import numbers
+import sys
 from collections.abc import Callable, Iterable
 from typing import Any, ParamSpec, Protocol, TypeVar
 
@@ -136,7 +137,10 @@ def _from_objects(array: npt.NDArray[Any], name: str) -> FloatArray:
 
 def _unmasked(values: Any) -> tuple[Any, npt.NDArray[np.bool_] | None]:
     """The data under a masked array and its mask (None for anything else)."""
-    if isinstance(values, np.ma.MaskedArray):
+    # numpy.ma is not imported by numpy itself: until someone imports it, no value can be a
+    # masked array, and the first computation need not load it (about 10 ms)
+    masked = sys.modules.get("numpy.ma")
+    if masked is not None and isinstance(values, masked.MaskedArray):
         mask = np.ma.getmaskarray(values)
         return (np.ma.getdata(values), mask) if mask.any() else (np.ma.getdata(values), None)
     return values, None

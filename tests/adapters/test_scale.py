@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from contract import promise
 from mch_indicators.stats import _engine
 
 LABELS = ["indicator", "unit", "flags"]
@@ -353,6 +354,45 @@ def test_dsr_on_dask_sums_raw_rows_of_one_group_and_band():
     lazy = mch.dsr(clash, **{**arguments, "standard": "w", "subset": False})
     with pytest.raises(mch.InvalidInputError, match="two standard weights for age band"):
         lazy.compute()
+
+
+@promise("duplicate-rows", "standardisation")
+@pytest.mark.parametrize("frequency", [False, True])
+def test_dsr_sums_raw_rows_on_pandas_as_on_dask(frequency):
+    """pandas sums the raw rows of a group and band as dask does (relative 1e-12).
+
+    Missing counts add 0 and a missing population makes its band's sum missing,
+    on both; with ``frequency=``, each frequency's rows are summed apart.
+    """
+    frame = banded()
+    halves = frame.assign(events=frame["events"] // 2, pop=frame["pop"] // 2)
+    rest = frame.assign(
+        events=frame["events"] - halves["events"], pop=frame["pop"] - halves["pop"]
+    )
+    raw = pd.concat([halves, rest], ignore_index=True).sample(frac=1.0, random_state=3)
+    arguments = {"count": "events", "population": "pop", "age": "age", "by": ["county", "year"],
+                 "standard": "esp_2013", "subset": True}  # fmt: skip
+    if frequency:
+        # each raw row's individuals with one event and with two, beside the same population
+        raw = pd.concat([raw.assign(times=1), raw.assign(times=2, events=raw["events"] // 3)])
+        arguments["frequency"] = "times"
+    keys = ["county", "year"]
+    got = mch.dsr(raw, **arguments)
+    lazy = sort_rows(assert_meta_agrees(mch.dsr(dd.from_pandas(raw, npartitions=4), **arguments)),
+                     keys)  # fmt: skip
+    pd.testing.assert_frame_equal(sort_rows(got, keys), lazy, rtol=1e-12, atol=0)
+    if not frequency:  # and equal to the table summed by hand
+        summed = raw.groupby([*keys, "age"], as_index=False, dropna=False)[["events", "pop"]].sum(
+            min_count=1
+        )
+        summed["events"] = summed["events"].fillna(0)
+        pop_missing = raw.groupby([*keys, "age"], dropna=False)["pop"].apply(
+            lambda p: p.isna().any()
+        )
+        summed.loc[pop_missing.to_numpy(), "pop"] = np.nan
+        pd.testing.assert_frame_equal(
+            sort_rows(got, keys), sort_rows(mch.dsr(summed, **arguments), keys), rtol=1e-12, atol=0
+        )
 
 
 # -- one behaviour for lazy inputs --------------------------------------------------------------

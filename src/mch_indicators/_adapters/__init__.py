@@ -14,11 +14,14 @@ Layout
     reference signatures and docstrings of the public table functions.
 ``_dask``, ``_dask_compare``, ``_spark``, ``_narwhals``, ``_xarray``, ``_arrays``
     dask, Spark, polars/pyarrow/DuckDB (through narwhals), xarray Datasets, and counts
-    given as arrays. Each function declares, in its own signature, the keywords it takes.
-``_columns``, ``_sums``
+    given as arrays. Each function declares, in its own signature, the keywords it takes:
+    by name, or as ``**keywords: Unpack[...]`` of a TypedDict shared by the engines that
+    take the same ones (``_keywords``, ``_standardise``), which the registry reads.
+``_columns``, ``_sums``, ``_keywords``, ``_standardise``
     What several backends share: finding a table's columns; :class:`~._sums.Sums`, the
     typed table of sums every pooling backend (pandas, dask, Spark) hands to the one
-    finish, instead of hidden columns passed between them.
+    finish, instead of hidden columns passed between them, and :class:`~._sums.Pooling`,
+    what a pool sums and how it finishes; the keywords of each operation on the engines.
 
 Why a registry beside the backends rather than a package per backend (pandera's
 ``backends/``): the backends already live one module each here, and the functions they

@@ -17,43 +17,46 @@ from __future__ import annotations
 
 import sys
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns, as_list, require, resolve
+from mch_indicators._adapters._columns import as_list, require
+from mch_indicators._adapters._keywords import ComputeKeywords, SplitPoolKeywords
 from mch_indicators._adapters._pandas._columns import as_frame, check_numeric
-from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
+from mch_indicators._adapters._pandas._compute import compute_frame
 from mch_indicators._adapters._pandas._pool import (
     canonical_ids,
+    engine_pooling,
     left_out,
-    pool_keys,
     weighted,
     widened,
 )
 from mch_indicators._adapters._pandas._standardise import (
     ISR_SUMS,
-    check_isr_options,
+    check_isr,
     dsr_meta,
     dsr_of_sums,
-    isr_frame,
+    isr_of_sums,
     isr_rows,
 )
 from mch_indicators._adapters._pandas._wide import placed
-from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
+from mch_indicators._adapters._standardise import (
+    BandCells,
+    DsrArguments,
+    IsrArguments,
+    isr_counts,
+)
+from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, finish_table
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
-from mch_indicators._options import ComputeOptions, Options
-from mch_indicators._validate import check_confidence
 from mch_indicators.stats._engine import within_task
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Mapping
 
     import pandas as pd
 
-    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
-    from mch_indicators._standards import StandardPopulation
 
 __all__ = [
     "as_task",
@@ -81,21 +84,10 @@ def _dd() -> Any:
 
 
 def compute_dask_frame(
-    frame: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    catalog: Catalog | None = None,
-    lean: bool = False,
-    **options: Unpack[ComputeOptions],
+    frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[ComputeKeywords]
 ) -> Any:
     """Lazy :func:`compute_frame` over the partitions of a dask DataFrame."""
-    checked = Options.from_keywords(options).keywords()
-    function = partial(
-        compute_frame, indicator=indicator, numerator=numerator, denominator=denominator,
-        catalog=catalog, lean=lean, **checked,
-    )  # fmt: skip
+    function = partial(compute_frame, indicator=indicator, **keywords)
     return frame.map_partitions(partial(as_task, function), meta=function(frame._meta))
 
 
@@ -163,16 +155,7 @@ def _check_split_out(split_out: object) -> int | None:
 # -- pooling ---------------------------------------------------------------------------------
 
 
-def _rows_to_sum(
-    part: pd.DataFrame,
-    chosen: Indicator | None,
-    num: str,
-    den: str,
-    keys: list[str],
-    options: Options,
-    catalog: Catalog | None,
-    mark: bool,
-) -> pd.DataFrame:
+def _rows_to_sum(part: pd.DataFrame, pooling: Pooling, mark: bool) -> pd.DataFrame:
     """A partition's rows as they are summed, checked as the pandas adapter checks them.
 
     A long table's ``indicator`` keys become ids ("MMR" and its id are one
@@ -180,31 +163,22 @@ def _rows_to_sum(
     error naming it, or with ``mark`` (``on_invalid="flag"``) counts 0 and is
     marked not pooled (:data:`POOLED`), as in :func:`pool`.
     """
+    chosen, num, den = pooling.chosen, pooling.numerator, pooling.denominator
     if chosen is None:
-        part = as_frame(part.assign(indicator=canonical_ids(part, catalog)))
+        part = as_frame(part.assign(indicator=canonical_ids(part, pooling.catalog)))
     try:
-        excluded = left_out(part, chosen, num, den, "propagate", options, catalog)
+        excluded = left_out(part, chosen, num, den, "propagate", pooling.options, pooling.catalog)
     except MCHIndicatorsError as error:
         raise placed(error, part) from None
-    rows = part[[*keys, num, den]]
+    rows = part[[*pooling.keys, num, den]]
     if not mark:
         return as_frame(rows)
     counts = as_frame(rows.astype({num: "float64", den: "float64"}))
-    return as_frame(weighted(counts, num, den, excluded)[[*keys, num, den, POOLED]])
+    return as_frame(weighted(counts, num, den, excluded)[[*pooling.keys, num, den, POOLED]])
 
 
 def pool_dask_frame(
-    frame: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    by: Columns = None,
-    over: str | None = None,
-    window: int | None = None,
-    split_out: int | None = None,
-    catalog: Catalog | None = None,
-    **options: Unpack[ComputeOptions],
+    frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[SplitPoolKeywords]
 ) -> Any:
     """Lazy :func:`pool` of a dask DataFrame: distributed sums by group, computed in place.
 
@@ -214,27 +188,20 @@ def pool_dask_frame(
     (``units``) and summed in float64; no column is added to the rows unless
     ``on_invalid="flag"`` asks for invalid rows to be left out of the sums.
     """
-    checked = Options.from_keywords(options)
-    chosen = None if indicator is None else resolve(indicator, catalog)
     meta = frame._meta
-    num, den, _ = indicator_columns(meta, chosen, numerator, denominator, catalog=catalog)
-    keys = pool_keys(meta, chosen, by, over, window)
-    if num in keys or den in keys:
-        raise InvalidInputError("a count column cannot also be a grouping column")
+    pooling = engine_pooling(meta, indicator, keywords)
+    num, den, keys = pooling.numerator, pooling.denominator, pooling.keys
     for column in (num, den):
         check_numeric(meta, column)
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
-    split_out = _check_split_out(split_out)
+    split_out = _check_split_out(keywords.get("split_out"))
     narrow = widened(meta, [num, den]).dtypes  # float32 sums lose counts: sum in float64
     frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta[c].dtype})
-    proportion = chosen is None or chosen.kind.family == "binomial"
-    mark = proportion and checked.on_invalid == "flag"
+    proportion = pooling.chosen is None or pooling.chosen.kind.family == "binomial"
+    mark = proportion and pooling.options.on_invalid == "flag"
     if proportion:
-        prepare = partial(
-            _rows_to_sum, chosen=chosen, num=num, den=den, keys=keys, options=checked,
-            catalog=catalog, mark=mark,
-        )  # fmt: skip
+        prepare = partial(_rows_to_sum, pooling=pooling, mark=mark)
         frame = frame.map_partitions(partial(as_task, prepare), meta=prepare(frame._meta))
     else:
         frame = frame[[*keys, num, den]]
@@ -246,33 +213,18 @@ def pool_dask_frame(
     if mark:
         spec[POOLED] = "sum"
     sums = group_sums(frame, keys, spec, split_out)
-    if over is not None and window is not None:
-        others = [k for k in keys if k != over]
+    if pooling.over is not None and pooling.window is not None:
+        others = [k for k in keys if k != pooling.over]
         # a window rolls within the other keys: their sums meet in one partition
         sums = sums.shuffle(on=others) if others else sums.repartition(npartitions=1)
-    finish = partial(
-        finish_table, keys=keys, num=num, den=den, chosen=chosen, options=checked,
-        catalog=catalog, over=over, window=window,
-    )  # fmt: skip
+    finish = partial(finish_table, pooling=pooling)
     return sums.map_partitions(partial(as_task, finish), meta=finish(sums._meta))
 
 
 # -- standardisation --------------------------------------------------------------------------
 
 
-def dsr_dask_frame(
-    frame: Any,
-    *,
-    count: str,
-    population: str,
-    age: str,
-    standard: str | StandardPopulation | Mapping[str, float],
-    by: Columns = None,
-    confidence: float | Sequence[float] = 0.95,
-    multiplier: float = 100_000,
-    frequency: str | None = None,
-    subset: bool = False,
-) -> Any:
+def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     """Lazy :func:`dsr`: one distributed sum by group and age band, then the pandas finish.
 
     The rows may be raw (several rows per group and band, say by district within a
@@ -282,32 +234,25 @@ def dsr_dask_frame(
     bands of every group are matched to the standard.
     """
     meta = frame._meta
-    keys = as_list(by)
-    cells = [*keys, age, *([frequency] if frequency else [])]
-    weights = standard if isinstance(standard, str) and standard in meta.columns else None
-    require(meta, [count, population, *cells, *([weights] if weights else [])])
+    cells = BandCells.of(arguments, meta.columns)
+    count, population = cells.count, cells.population
+    require(meta, cells.needed)
     for column in (count, population):
         check_numeric(meta, column)
-    check_confidence(confidence)
     # built-in sums only (dask's custom aggregations cost several times more): a missing
     # population is counted beside the sums and makes its band's sum missing in the finish
-    work = frame[list(dict.fromkeys([*cells, count, population]))]
+    work = frame[list(dict.fromkeys([*cells.cells, count, population]))]
     spec: dict[str, str | list[str]] = {count: "sum", population: "sum"}
     if _may_be_missing(meta, population):
         work = work.assign(**{_MISSING_POPULATION: work[population].isna()})
         spec[_MISSING_POPULATION] = "sum"
-    sums = group_sums(work, cells, spec, None).repartition(npartitions=1)
-    arguments: dict[str, Any] = {
-        "count": count, "population": population, "age": age, "standard": standard,
-        "by": by, "confidence": confidence, "multiplier": multiplier,
-        "frequency": frequency, "subset": subset,
-    }  # fmt: skip
-    finish = partial(_finish_dsr, cells=cells, weights=weights, **arguments)
-    meta_out = dsr_meta(sums._meta[keys], confidence)
-    if weights is None:
+    sums = group_sums(work, cells.cells, spec, None).repartition(npartitions=1)
+    finish = partial(_finish_dsr, cells=cells, arguments=arguments)
+    meta_out = dsr_meta(sums._meta[cells.keys], arguments.get("confidence", 0.95))
+    if cells.weights is None:
         return sums.map_partitions(finish, None, meta=meta_out)
     # the standard given as a column: its (band, weight) pairs, a tiny table, checked whole
-    pairs = frame[[age, weights]].drop_duplicates().repartition(npartitions=1)
+    pairs = frame[[arguments["age"], cells.weights]].drop_duplicates().repartition(npartitions=1)
     return sums.map_partitions(finish, pairs, meta=meta_out)
 
 
@@ -315,14 +260,10 @@ _MISSING_POPULATION = "__missing_population__"
 
 
 def _finish_dsr(
-    sums: pd.DataFrame,
-    pairs: pd.DataFrame | None,
-    cells: list[str],
-    weights: str | None,
-    **arguments: Any,
+    sums: pd.DataFrame, pairs: pd.DataFrame | None, cells: BandCells, arguments: DsrArguments
 ) -> pd.DataFrame:
     """:func:`dsr` on the sums, with missing populations and the standard's column restored."""
-    population, age = arguments["population"], arguments["age"]
+    population, age, weights = cells.population, arguments["age"], cells.weights
     if _MISSING_POPULATION in sums.columns:
         missing = sums.pop(_MISSING_POPULATION) > 0
         sums[population] = sums[population].where(~missing)
@@ -334,7 +275,7 @@ def _finish_dsr(
                 f"column {weights!r} gives two standard weights for age band {band!r}"
             )
         sums[weights] = sums[age].map(dict(zip(pairs[age], pairs[weights], strict=True)))
-    return dsr_of_sums(sums, cells=cells, weights=None, **arguments)
+    return dsr_of_sums(sums, cells, arguments)
 
 
 def _isr_partition(
@@ -358,38 +299,15 @@ def _isr_partition(
 _ISR_MAY_BE_MISSING = ("expected", "reference_population")
 
 
-def _finish_isr(sums: pd.DataFrame, keys: list[str], **arguments: Any) -> pd.DataFrame:
-    if keys:
-        sums = sums.sort_values(keys, kind="stable").reset_index(drop=True)
-    totals = {name: sums[name].to_numpy(dtype="float64", copy=True) for name in ISR_SUMS}
-    for name in _ISR_MAY_BE_MISSING:
-        totals[name][sums[f"__missing_{name}__"].to_numpy() > 0] = np.nan
-    return isr_frame(sums[keys], totals, **arguments)
-
-
-def isr_dask_frame(
-    frame: Any,
-    *,
-    count: str,
-    population: str,
-    reference_count: str,
-    reference_population: str,
-    by: Columns = None,
-    kind: Literal["ratio", "rate"] = "ratio",
-    confidence: float | Sequence[float] = 0.95,
-    refvalue: float = 1.0,
-    multiplier: float = 100_000,
-) -> Any:
+def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     """Lazy :func:`isr`: each row's share summed by group (distributed), then finished in place."""
     meta = frame._meta
-    keys = as_list(by)
-    named = {"count": count, "population": population, "reference_count": reference_count,
-             "reference_population": reference_population}  # fmt: skip
+    keys = as_list(arguments.get("by"))
+    named = isr_counts(arguments)
     require(meta, [*named.values(), *keys])
     for column in named.values():
         check_numeric(meta, column)
-    check_isr_options(kind, refvalue, multiplier)
-    levels = check_confidence(confidence)
+    check_isr(arguments)
     grouping = keys or [_ONE_GROUP]
     constant = {_ONE_GROUP: 0} if not keys else {}
     share = partial(_isr_partition, keys=keys, columns=named, constant=constant)
@@ -399,8 +317,5 @@ def isr_dask_frame(
     sums = group_sums(shares, grouping, spec, None)
     if not keys:
         sums = sums.drop(columns=_ONE_GROUP)
-    finish = partial(
-        _finish_isr, keys=keys, kind=kind, levels=levels, refvalue=refvalue,
-        multiplier=multiplier,
-    )  # fmt: skip
+    finish = partial(isr_of_sums, keys=keys, arguments=arguments)
     return sums.map_partitions(finish, meta=finish(sums._meta))

@@ -9,9 +9,9 @@ dask frame to one row per area and period (``mch.pool``) and compute it first.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
-from mch_indicators._adapters._columns import Columns
+from mch_indicators._adapters._keywords import CompareKeywords
 from mch_indicators._adapters._pandas._compare import compare
 from mch_indicators._errors import InvalidInputError
 
@@ -22,18 +22,10 @@ __all__ = ["compare_dask_frame"]
 
 
 def compare_dask_frame(
-    frame: Any,
-    indicator: str | Indicator,
-    *,
-    benchmark: Any,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    by: Columns = None,
-    confidence: float = 0.95,
-    method: str | None = None,
-    lang: str = "en",
+    frame: Any, indicator: str | Indicator, **keywords: Unpack[CompareKeywords]
 ) -> Any:
     """Lazy :func:`compare` over the partitions when the benchmark is row by row."""
+    benchmark = keywords["benchmark"]
     if (isinstance(benchmark, str) and benchmark == "total") or isinstance(benchmark, Mapping):
         raise InvalidInputError(
             "compare() on a dask DataFrame takes a benchmark value, a Target or a benchmark "
@@ -45,9 +37,5 @@ def compare_dask_frame(
             "compare() on a dask DataFrame pairs no Series by label across partitions: put "
             "the benchmark in a column of the frame (assign or merge) and pass its name"
         )
-    keywords: dict[str, Any] = {
-        "benchmark": benchmark, "numerator": numerator, "denominator": denominator, "by": by,
-        "confidence": confidence, "method": method, "lang": lang,
-    }  # fmt: skip
     meta = compare(frame._meta, indicator, **keywords)
     return frame.map_partitions(compare, indicator, **keywords, meta=meta)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._columns import as_list
 from mch_indicators._adapters._counts import (
     LARGEST_INTEGER,
     Values,
@@ -31,9 +32,9 @@ from mch_indicators._adapters._counts import (
     check_integers,
     refuse_values,
 )
+from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, options_of
 from mch_indicators._adapters._pandas._columns import check_whole
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats import Flag, flag_labels
 
 if TYPE_CHECKING:
@@ -161,21 +162,15 @@ def _out(columns: dict[str, Any], like: Any) -> Any:
 
 
 def compute_any_frame(
-    data: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    catalog: Catalog | None = None,
-    **options: Unpack[ComputeOptions],
+    data: Any, indicator: str | Indicator | None = None, **keywords: Unpack[FrameKeywords]
 ) -> Any:
     """Compute on every row of a polars, pyarrow or DuckDB frame."""
     from mch_indicators._compute import compute_indicator
 
-    checked = Options.from_keywords(options)
-    chosen = _indicator(indicator, "compute", catalog)
+    checked = options_of(keywords)
+    chosen = _indicator(indicator, "compute", keywords.get("catalog"))
     frame = _eager(_frame(data))
-    num, den = _columns(frame, chosen, numerator, denominator)
+    num, den = _columns(frame, chosen, keywords.get("numerator"), keywords.get("denominator"))
     x = _counts(frame, num, denominator=False)
     n = _counts(frame, den, denominator=True)
     positions: Any = range(len(x))  # an engine's rows are named by position
@@ -187,16 +182,7 @@ def compute_any_frame(
 
 
 def pool_any_frame(
-    data: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    by: str | list[str] | tuple[str, ...] | None = None,
-    over: str | None = None,
-    window: int | None = None,
-    catalog: Catalog | None = None,
-    **options: Unpack[ComputeOptions],
+    data: Any, indicator: str | Indicator | None = None, **keywords: Unpack[PoolKeywords]
 ) -> Any:
     """Sum counts by group inside the engine, then compute the small table of sums."""
     import narwhals as nw
@@ -204,16 +190,16 @@ def pool_any_frame(
     from mch_indicators._compute import compute_indicator
     from mch_indicators.records._count import order
 
-    if over is not None or window is not None:
+    if keywords.get("over") is not None or keywords.get("window") is not None:
         raise InvalidInputError(
             "rolling windows (over=, window=) need a pandas or dask frame; pool by year "
             "first, then roll the small table in pandas"
         )
-    checked = Options.from_keywords(options)
-    chosen = _indicator(indicator, "pool", catalog)
+    checked = options_of(keywords)
+    chosen = _indicator(indicator, "pool", keywords.get("catalog"))
     frame = _frame(data)
-    num, den = _columns(frame, chosen, numerator, denominator)
-    keys = [by] if isinstance(by, str) else list(by or [])
+    num, den = _columns(frame, chosen, keywords.get("numerator"), keywords.get("denominator"))
+    keys = as_list(keywords.get("by"))
     if num in keys or den in keys:
         raise InvalidInputError("a count column cannot also be a grouping column")
     missing = [key for key in keys if key not in frame.collect_schema().names()]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -29,17 +30,27 @@ from mch_indicators._options import ComputeOptions
 
 __all__ = ["BACKENDS", "Backend", "backend_for", "takers"]
 
-#: The keywords a backend function's ``**options`` stands for: the compute options.
-_OPTIONS = frozenset(ComputeOptions.__optional_keys__ | ComputeOptions.__required_keys__)
+
+def _keys(typed: Any) -> frozenset[str]:
+    return frozenset(typed.__optional_keys__ | typed.__required_keys__)
+
+
+def _unpacked(function: Callable[..., Any], annotation: object) -> frozenset[str]:
+    """The keys of the TypedDict in ``**kwargs: Unpack[T]``; the compute options without one."""
+    written = annotation if isinstance(annotation, str) else ""
+    found = re.fullmatch(r"Unpack\[(\w+)\]", written)
+    if found is None:
+        return _keys(ComputeOptions)
+    return _keys(function.__globals__[found.group(1)])
 
 
 @cache
 def _parameters(function: Callable[..., Any]) -> frozenset[str]:
-    """The keywords ``function`` takes by name (``**options``: the compute options)."""
+    """The keywords ``function`` takes by name (``**kwargs: Unpack[T]``: the keys of ``T``)."""
     names: set[str] = set()
     for parameter in inspect.signature(function).parameters.values():
         if parameter.kind is inspect.Parameter.VAR_KEYWORD:
-            names |= _OPTIONS
+            names |= _unpacked(function, parameter.annotation)
         elif parameter.kind is not inspect.Parameter.VAR_POSITIONAL:
             names.add(parameter.name)
     return frozenset(names)

@@ -24,18 +24,23 @@ the driver as Spark's ``PythonException`` with the library's message in it.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import partial
-from typing import TYPE_CHECKING, Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
-from mch_indicators._adapters._columns import Columns, as_list, require, resolve
+from mch_indicators._adapters._columns import as_list, require, resolve
+from mch_indicators._adapters._keywords import ComputeKeywords, SplitPoolKeywords, options_of
 from mch_indicators._adapters._pandas._compute import compute_frame, indicator_columns
-from mch_indicators._adapters._pandas._pool import pool_keys
-from mch_indicators._adapters._sums import POOLED, UNITS, finish_table
+from mch_indicators._adapters._pandas._pool import engine_pooling
+from mch_indicators._adapters._standardise import (
+    BandCells,
+    DsrArguments,
+    IsrArguments,
+    isr_counts,
+)
+from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, finish_table
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._optional import pandas
-from mch_indicators._options import ComputeOptions, Options
-from mch_indicators._validate import check_confidence
 from mch_indicators.stats._engine import within_task
 
 if TYPE_CHECKING:
@@ -145,81 +150,59 @@ def _sample_indicator(catalog: Catalog | None) -> str:
 
 
 def compute_spark(
-    frame: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    catalog: Catalog | None = None,
-    lean: bool = False,
-    **options: Unpack[ComputeOptions],
+    frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[ComputeKeywords]
 ) -> Any:
     """Lazy :func:`compute_frame` over the batches of a Spark DataFrame (``mapInPandas``)."""
     if _on_spark(frame):
         levels = frame.index.nlevels
         index = [_INDEX.format(i) for i in range(levels)]
-        out = compute_spark(
-            frame.to_spark(index_col=index), indicator, numerator=numerator,
-            denominator=denominator, catalog=catalog, lean=lean, **options,
-        ).pandas_api(index_col=index)  # fmt: skip
+        spark = frame.to_spark(index_col=index)
+        out = compute_spark(spark, indicator, **keywords).pandas_api(index_col=index)
         out.index.names = frame.index.names
         return out
-    checked = Options.from_keywords(options).keywords()
+    options_of(keywords)  # checked before any batch runs
+    catalog = keywords.get("catalog")
     chosen = None if indicator is None else resolve(indicator, catalog)
-    num, den = _counts(frame, chosen, numerator, denominator, catalog)
+    num, den = _counts(
+        frame, chosen, keywords.get("numerator"), keywords.get("denominator"), catalog
+    )
+    lean = keywords.get("lean", False)
     dropped = {num, den} if chosen is None and lean else {num, den, "indicator"}
     kept = [f for f in frame.schema.fields if f.name not in dropped]
     sample: dict[str, list[Any]] = {num: [1.0], den: [1.0]}
     if chosen is None:
         sample["indicator"] = [_sample_indicator(catalog)]
-    function = partial(
-        compute_frame, indicator=indicator, numerator=num, denominator=den, catalog=catalog,
-        lean=lean, **checked,
-    )  # fmt: skip
+    found: ComputeKeywords = {**keywords, "numerator": num, "denominator": den}
+    function = partial(compute_frame, indicator=indicator, **found)
     schema = _output_fields(function(pandas().DataFrame(sample)), kept)
     run = partial(_batches, function=function, columns=schema.fieldNames())
     return frame.mapInPandas(run, schema)
 
 
 def pool_spark(
-    frame: Any,
-    indicator: str | Indicator | None = None,
-    *,
-    numerator: str | None = None,
-    denominator: str | None = None,
-    by: Columns = None,
-    over: str | None = None,
-    window: int | None = None,
-    split_out: int | None = None,
-    catalog: Catalog | None = None,
-    **options: Unpack[ComputeOptions],
+    frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[SplitPoolKeywords]
 ) -> Any:
     """Lazy :func:`pool` of a Spark DataFrame: Spark sums by group, then compute per batch."""
     if _on_spark(frame):
-        return pool_spark(
-            frame.to_spark(), indicator, numerator=numerator, denominator=denominator, by=by,
-            over=over, window=window, split_out=split_out, catalog=catalog, **options,
-        ).pandas_api()  # fmt: skip
-    if split_out is not None:
+        return pool_spark(frame.to_spark(), indicator, **keywords).pandas_api()
+    if keywords.get("split_out") is not None:
         raise InvalidInputError(
             "split_out= is for dask; Spark spreads the sums over spark.sql.shuffle.partitions"
         )
     functions, types = _pyspark()
-    checked = Options.from_keywords(options)
-    chosen = None if indicator is None else resolve(indicator, catalog)
-    num, den = _counts(frame, chosen, numerator, denominator, catalog)
-    keys = pool_keys(_column_frame(frame), chosen, by, over, window)
-    if num in keys or den in keys:
-        raise InvalidInputError("a count column cannot also be a grouping column")
+    pooling = engine_pooling(_column_frame(frame), indicator, keywords)
+    chosen, num, den, keys = pooling.chosen, pooling.numerator, pooling.denominator, pooling.keys
+    _check_counts(frame, (num, den))
     fields = {field.name: field for field in frame.schema.fields}
     if chosen is None:
-        ids = _canonical_ids(functions, catalog)
+        ids = _canonical_ids(functions, pooling.catalog)
         frame = frame.withColumn("indicator", ids(frame["indicator"]))
         fields["indicator"] = types.StructField("indicator", types.StringType(), True)
-    frame, marked = _checked_rows(frame, chosen, num, den, keys, fields, checked, catalog)
+    frame, marked = _checked_rows(frame, pooling, fields)
     sums = _group_sums(frame, keys, (num, den), fields, marked)
     # a long table's indicator column comes out of the computation, not the keys
     key_fields = [fields[k] for k in keys if chosen is not None or k != "indicator"]
+    over, window = pooling.over, pooling.window
     if over is not None and window is not None:
         if not isinstance(fields[over].dataType, types.IntegralType):
             raise InvalidInputError(
@@ -227,15 +210,12 @@ def pool_spark(
             )
         sums = _rolling(sums, keys, over, window, (num, den), marked)
         key_fields.append(types.StructField("period", types.StringType(), True))
-        keys = [*keys, "period"]
-    row: dict[str, list[Any]] = {key: [None] for key in keys}
+        pooling = pooling.rolled_in_engine()
+    row: dict[str, list[Any]] = {key: [None] for key in pooling.keys}
     sample = pandas().DataFrame({**row, num: [1.0], den: [1.0], UNITS: [1]})
     if chosen is None:  # a long table's sample row needs an indicator of the catalog
-        sample["indicator"] = _sample_indicator(catalog)
-    finish = partial(
-        finish_table, keys=keys, num=num, den=den, chosen=chosen, options=checked,
-        catalog=catalog,
-    )  # fmt: skip
+        sample["indicator"] = _sample_indicator(pooling.catalog)
+    finish = partial(finish_table, pooling=pooling)
     schema = _output_fields(finish(sample), key_fields)
     run = partial(_batches, function=finish, columns=schema.fieldNames())
     return sums.mapInPandas(run, schema)
@@ -260,22 +240,15 @@ def _present(column: str, fields: Any) -> Any:
     return present
 
 
-def _checked_rows(
-    frame: Any,
-    chosen: Indicator | None,
-    num: str,
-    den: str,
-    keys: list[str],
-    fields: Any,
-    options: Options,
-    catalog: Catalog | None,
-) -> tuple[Any, bool]:
+def _checked_rows(frame: Any, pooling: Pooling, fields: Any) -> tuple[Any, bool]:
     """Rows whose numerator exceeds the denominator of a proportion: refused, or left out.
 
     As :func:`pool` does: an error naming the row by its keys, or with
     ``on_invalid="flag"`` counts of 0 and a :data:`POOLED` mark of 0 (True
     returned: the rows carry the mark).
     """
+    chosen, num, den, keys = pooling.chosen, pooling.numerator, pooling.denominator, pooling.keys
+    catalog, options = pooling.catalog, pooling.options
     functions, _ = _pyspark()
     col = functions.col
     if chosen is not None and chosen.kind.family != "binomial":
@@ -362,7 +335,7 @@ def _rolling(
 # -- standardisation -------------------------------------------------------------------
 
 
-def _band_sums(frame: Any, cells: list[str], count: str, population: str, extra: list[Any]) -> Any:
+def _band_sums(frame: Any, cells: BandCells, extra: list[Any]) -> Any:
     """Spark's own sums by group and age band.
 
     A missing count adds 0, a missing population makes its band's sum missing, as
@@ -370,12 +343,13 @@ def _band_sums(frame: Any, cells: list[str], count: str, population: str, extra:
     """
     functions, _ = _pyspark()
     col = functions.col
+    count, population = cells.count, cells.population
     fields = {field.name: field for field in frame.schema.fields}
     present = _present(count, fields)
     events = functions.sum(functions.when(present, col(count).cast("double")).otherwise(0.0))
     people = functions.sum(col(population).cast("double"))
     missing = functions.max((~_present(population, fields)).cast("int"))
-    sums = frame.groupBy(*cells).agg(
+    sums = frame.groupBy(*cells.cells).agg(
         events.alias(count), people.alias(population), missing.alias("__missing__"), *extra
     )
     nothing = functions.lit(None).cast("double")
@@ -383,19 +357,7 @@ def _band_sums(frame: Any, cells: list[str], count: str, population: str, extra:
     return sums.withColumn(population, people_or_missing).drop("__missing__")
 
 
-def dsr_spark(
-    frame: Any,
-    *,
-    count: str,
-    population: str,
-    age: str,
-    standard: Any,
-    by: Columns = None,
-    confidence: float | Sequence[float] = 0.95,
-    multiplier: float = 100_000,
-    frequency: str | None = None,
-    subset: bool = False,
-) -> Any:
+def dsr_spark(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     """Lazy :func:`dsr` of a Spark DataFrame: Spark's sums, then one ``mapInPandas``.
 
     Spark sums the counts by group and band; the pandas :func:`dsr` then runs on
@@ -407,34 +369,25 @@ def dsr_spark(
     from mch_indicators._adapters._pandas._standardise import dsr_meta, dsr_of_sums
 
     functions, _ = _pyspark()
-    keys = as_list(by)
-    cells = [*keys, age, *([frequency] if frequency else [])]
-    names = set(frame.columns)
-    weights = standard if isinstance(standard, str) and standard in names else None
-    require(_column_frame(frame), [count, population, *cells, *([weights] if weights else [])])
-    _check_counts(frame, (count, population))
-    check_confidence(confidence)
+    cells = BandCells.of(arguments, set(frame.columns))
+    require(_column_frame(frame), cells.needed)
+    _check_counts(frame, (cells.count, cells.population))
     extra = []
-    if weights is not None:
-        column = functions.col(weights).cast("double")
+    if cells.weights is not None:
+        column = functions.col(cells.weights).cast("double")
         extra = [
-            functions.max(column).alias(weights),
-            functions.min(column).alias(f"__min_{weights}__"),
+            functions.max(column).alias(cells.weights),
+            functions.min(column).alias(f"__min_{cells.weights}__"),
         ]
-    sums = _band_sums(frame, cells, count, population, extra)
-    arguments: dict[str, Any] = {
-        "count": count, "population": population, "age": age, "standard": standard,
-        "by": by, "confidence": confidence, "multiplier": multiplier,
-        "frequency": frequency, "subset": subset,
-    }  # fmt: skip
+    sums = _band_sums(frame, cells, extra)
     fields = {field.name: field for field in frame.schema.fields}
-    meta = dsr_meta(pandas().DataFrame(columns=keys), confidence)
-    schema = _output_fields(meta, [fields[k] for k in keys])
+    meta = dsr_meta(pandas().DataFrame(columns=cells.keys), arguments.get("confidence", 0.95))
+    schema = _output_fields(meta, [fields[k] for k in cells.keys])
 
     def finish(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         whole = pandas().concat(list(batches), ignore_index=True)
         with within_task():
-            out = dsr_of_sums(whole, cells=cells, weights=weights, **arguments)
+            out = dsr_of_sums(whole, cells, arguments)
         yield out[schema.fieldNames()]
 
     # the table of sums (groups x bands) is small: one task sees all of it, as pandas
@@ -454,35 +407,22 @@ def _isr_shares(
         yield pandas().DataFrame({**{k: batch[k].array for k in keys}, **rows})
 
 
-def isr_spark(
-    frame: Any,
-    *,
-    count: str,
-    population: str,
-    reference_count: str,
-    reference_population: str,
-    by: Columns = None,
-    kind: Literal["ratio", "rate"] = "ratio",
-    confidence: float | Sequence[float] = 0.95,
-    refvalue: float = 1.0,
-    multiplier: float = 100_000,
-) -> Any:
+def isr_spark(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     """Lazy :func:`isr` of a Spark DataFrame: shares, Spark's sums, one ``mapInPandas``.
 
     Each row's share of its group (``mapInPandas``), Spark's sums by group, then the
     ratios or rates of every group computed in one ``mapInPandas`` over the sums.
     """
-    from mch_indicators._adapters._pandas._standardise import ISR_SUMS, check_isr_options
+    from mch_indicators._adapters._pandas._standardise import ISR_SUMS, check_isr, isr_of_sums
 
     functions, types = _pyspark()
-    keys = as_list(by)
-    named = {"count": count, "population": population, "reference_count": reference_count,
-             "reference_population": reference_population}  # fmt: skip
+    keys = as_list(arguments.get("by"))
+    named = isr_counts(arguments)
     require(_column_frame(frame), [*named.values(), *keys])
-    for pair in ((count, population), (reference_count, reference_population)):
+    for pair in ((named["count"], named["population"]),
+                 (named["reference_count"], named["reference_population"])):  # fmt: skip
         _check_counts(frame, pair)
-    check_isr_options(kind, refvalue, multiplier)
-    levels = check_confidence(confidence)
+    check_isr(arguments)
     fields = {field.name: field for field in frame.schema.fields}
     share_fields = [fields[k] for k in keys]
     share_fields += [types.StructField(name, types.DoubleType(), True) for name in ISR_SUMS]
@@ -491,18 +431,9 @@ def isr_spark(
     )
     # Spark's sum carries NaN through: a missing population makes its group's sum NaN
     sums = shares.groupBy(*keys).agg(*(functions.sum(name).alias(name) for name in ISR_SUMS))
-    finish = partial(
-        _finish_isr, keys=keys, kind=kind, levels=levels, refvalue=refvalue, multiplier=multiplier
-    )
+    finish = partial(isr_of_sums, keys=keys, arguments=arguments)
     sample = pandas().DataFrame({**{k: [] for k in keys}, **{n: [1.0] * 0 for n in ISR_SUMS}})
     schema = _output_fields(finish(sample.astype(dict.fromkeys(ISR_SUMS, "float64"))),
                             [fields[k] for k in keys])  # fmt: skip
     run = partial(_batches, function=finish, columns=schema.fieldNames())
     return sums.mapInPandas(run, schema)
-
-
-def _finish_isr(sums: pd.DataFrame, keys: list[str], **arguments: Any) -> pd.DataFrame:
-    from mch_indicators._adapters._pandas._standardise import ISR_SUMS, isr_frame
-
-    totals = {name: sums[name].to_numpy(dtype="float64") for name in ISR_SUMS}
-    return isr_frame(sums[keys].reset_index(drop=True), totals, **arguments)

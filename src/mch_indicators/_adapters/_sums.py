@@ -4,8 +4,9 @@ pandas sums a frame's rows with pandas, dask with its tree reduction, Spark with
 own aggregation. Each then holds, per group, the key values, the summed numerator and
 denominator, how many input rows (units) the group has and how many of them were summed
 (a row left out by ``on_invalid="flag"`` or ``missing="skip"`` is a unit not summed).
-:class:`Sums` is exactly that, typed; :func:`finish` rolls the windows, computes the
-indicator and adds the coverage columns, the same for every backend.
+:class:`Sums` is exactly that, typed; :class:`Pooling` says what was summed and how
+to finish; :func:`finish` rolls the windows, computes the indicator and adds the
+coverage columns, the same for every backend.
 
 An engine's own table of sums (a dask partition, a Spark batch) names its two unit
 counts :data:`UNITS` and :data:`POOLED`; :meth:`Sums.from_table` reads them there and
@@ -17,7 +18,7 @@ imports this module for its own pooling, so this module must import without it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._options import Options
 
-__all__ = ["POOLED", "UNITS", "Sums", "finish", "finish_table"]
+__all__ = ["POOLED", "UNITS", "Pooling", "Sums", "finish", "finish_table"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -156,6 +157,28 @@ def _with_coverage(out: pd.DataFrame, units: FloatArray, pooled: FloatArray) -> 
     )
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class Pooling:
+    """What a pool sums and how it finishes, the same on every backend.
+
+    ``keys`` are the grouping columns (``over`` among them for a rolling window;
+    a long table's ``indicator`` last); ``chosen`` is None for a long table.
+    """
+
+    chosen: Indicator | None
+    numerator: str
+    denominator: str
+    keys: list[str]
+    options: Options
+    catalog: Catalog | None = None
+    over: str | None = None
+    window: int | None = None
+
+    def rolled_in_engine(self) -> Pooling:
+        """The pooling of sums an engine has rolled itself: keyed by ``period`` too."""
+        return replace(self, keys=[*self.keys, "period"], over=None, window=None)
+
+
 def finish(
     sums: Sums,
     chosen: Indicator | None,
@@ -191,18 +214,10 @@ def finish(
     return _with_coverage(out, sums.units, sums.pooled)
 
 
-def finish_table(
-    table: pd.DataFrame,
-    keys: list[str],
-    num: str,
-    den: str,
-    chosen: Indicator | None,
-    options: Options,
-    catalog: Catalog | None = None,
-    *,
-    over: str | None = None,
-    window: int | None = None,
-) -> pd.DataFrame:
+def finish_table(table: pd.DataFrame, pooling: Pooling) -> pd.DataFrame:
     """:func:`finish` of an engine's table of sums (a dask partition, a Spark batch)."""
-    sums = Sums.from_table(table, keys, num, den)
-    return finish(sums, chosen, options, catalog, over=over, window=window)
+    sums = Sums.from_table(table, pooling.keys, pooling.numerator, pooling.denominator)
+    return finish(
+        sums, pooling.chosen, pooling.options, pooling.catalog,
+        over=pooling.over, window=pooling.window,
+    )  # fmt: skip

@@ -170,6 +170,27 @@ def _formats(command: argparse.ArgumentParser, choices: list[str], default: str 
     )
 
 
+def _writes(
+    command: argparse.ArgumentParser, lang: Lang, formats: list[str], default: str | None
+) -> None:
+    """A command that writes a table or text: ``--format``, ``--escape-formulas``, ``--lang``."""
+    _formats(command, formats, default, lang)
+    _escaping(command, lang)
+    _lang(command, lang)
+
+
+def _command(
+    commands: Any, name: str, handler: Callable[..., object], lang: Lang, description: str = ""
+) -> argparse.ArgumentParser:
+    """The subcommand ``name``, run by ``handler``; help ``<name>_help`` in ``lang``."""
+    short = cli_text(f"{name}_help", lang)
+    command: argparse.ArgumentParser = commands.add_parser(
+        name, help=short, description=cli_text(description, lang) if description else short
+    )
+    command.set_defaults(handler=handler)
+    return command
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, except that help that cannot be written is an error, not lost silently.
 
@@ -196,37 +217,27 @@ def _words(lang: Lang) -> Callable[[str], str]:
 
 def _listing_commands(commands: Any, lang: Lang) -> None:
     t = _words(lang)
-    listing = commands.add_parser("list", help=t("list_help"), description=t("list_help"))
+    listing = _command(commands, "list", cmd_list, lang)
     listing.add_argument("--domain", choices=[d.value for d in Domain], help=t("domain_help"))
     listing.add_argument("--kind", choices=[k.value for k in Kind], help=t("kind_help"))
     listing.add_argument("--search", "-s", metavar="TEXT", help=t("search_help"))
     listing.add_argument("--variants-of", metavar="INDICATOR", help=t("variants_help"))
-    _formats(listing, ["table", "csv", "json"], "table", lang)
-    _escaping(listing, lang)
-    _lang(listing, lang)
-    listing.set_defaults(handler=cmd_list)
+    _writes(listing, lang, ["table", "csv", "json"], "table")
 
-    show = commands.add_parser("show", help=t("show_help"), description=t("show_help"))
+    show = _command(commands, "show", cmd_show, lang)
     show.add_argument("indicator", help=t("indicator_help"))
     _formats(show, ["text", "json"], "text", lang)
     _lang(show, lang)
-    show.set_defaults(handler=cmd_show)
 
-    targets = commands.add_parser("targets", help=t("targets_help"),
-                                  description=t("targets_help"))  # fmt: skip
+    targets = _command(commands, "targets", cmd_targets, lang)
     targets.add_argument("indicator", nargs="?", help=t("targets_indicator_help"))
     targets.add_argument("--plan", help=t("plan_help"))
-    _formats(targets, ["table", "csv", "json"], "table", lang)
-    _escaping(targets, lang)
-    _lang(targets, lang)
-    targets.set_defaults(handler=cmd_targets)
+    _writes(targets, lang, ["table", "csv", "json"], "table")
 
 
 def _compute_command(commands: Any, lang: Lang) -> None:
     t = _words(lang)
-    compute = commands.add_parser(
-        "compute", help=t("compute_help"), description=t("compute_description")
-    )
+    compute = _command(commands, "compute", cmd_compute, lang, "compute_description")
     compute.add_argument("indicator", nargs="?", help=t("compute_indicator_help"))
     compute.add_argument("--numerator", "-n", type=float, nargs="+", metavar="N",
                          help=t("numerator_help"))  # fmt: skip
@@ -245,17 +256,12 @@ def _compute_command(commands: Any, lang: Lang) -> None:
     compute.add_argument("--on-invalid", choices=["raise", "flag"], default="raise",
                          help=t("on_invalid_help"))  # fmt: skip
     compute.add_argument("--suppress", choices=["ons", "nchs", "uscs"], help=t("suppress_help"))
-    _formats(compute, ["text", "table", "csv", "json"], None, lang)
-    _escaping(compute, lang)
-    _lang(compute, lang)
-    compute.set_defaults(handler=cmd_compute)
+    _writes(compute, lang, ["text", "table", "csv", "json"], None)
 
 
 def _office_commands(commands: Any, lang: Lang) -> None:
     t = _words(lang)
-    report = commands.add_parser(
-        "report", help=t("report_help"), description=t("report_description")
-    )
+    report = _command(commands, "report", cmd_report, lang, "report_description")
     report.add_argument("file", metavar="TABLE", help=t("table_help"))
     report.add_argument("--out", "-o", metavar="REPORT", help=t("out_help"))
     report.add_argument("--plan", help=t("report_plan_help"))
@@ -266,11 +272,8 @@ def _office_commands(commands: Any, lang: Lang) -> None:
     _reading(report, lang)
     _escaping(report, lang)
     _lang(report, lang)
-    report.set_defaults(handler=cmd_report)
 
-    template = commands.add_parser(
-        "template", help=t("template_help"), description=t("template_description")
-    )
+    template = _command(commands, "template", cmd_template, lang, "template_description")
     template.add_argument("--out", "-o", metavar="XLSX", required=True,
                           help=t("template_out_help"))  # fmt: skip
     template.add_argument("--indicators", nargs="+", metavar="INDICATOR",
@@ -282,7 +285,6 @@ def _office_commands(commands: Any, lang: Lang) -> None:
     areas = [f.id for f in fields() if f.role == "area"]
     template.add_argument("--level", choices=areas, default="county", help=t("level_help"))
     _lang(template, lang)
-    template.set_defaults(handler=cmd_template)
 
 
 def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
@@ -302,22 +304,18 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     _compute_command(commands, lang)
     _office_commands(commands, lang)
 
-    export = commands.add_parser(
-        "export", help=t("export_help"), description=t("export_description")
-    )
+    export = _command(commands, "export", cmd_export, lang, "export_description")
     export.add_argument("indicators", nargs="*", metavar="INDICATOR",
                         help=t("export_indicators_help"))  # fmt: skip
     _formats(export, ["json", "jsonschema", "csv", "xlsx", "dhis2", "fhir"], "json", lang)
     export.add_argument("--output", "-o", metavar="PATH", help=t("output_help"))
     _escaping(export, lang)
-    export.set_defaults(handler=cmd_export)
 
-    demo = commands.add_parser("demo", help=t("demo_help"), description=t("demo_help"))
+    demo = _command(commands, "demo", cmd_demo, lang)
     _formats(demo, ["table", "csv", "json"], "table", lang)
     demo.add_argument("--files", nargs="?", const=".", metavar="DIR", help=t("demo_files_help"))
     _escaping(demo, lang)
     _lang(demo, lang)
-    demo.set_defaults(handler=cmd_demo)
     return parser
 
 

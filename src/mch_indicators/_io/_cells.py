@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = [
     "check_header",
     "finish_table",
+    "headed_columns",
     "header_position",
     "note_end",
     "skipped_above",
@@ -197,6 +198,26 @@ def note_end(
     return end, [check]
 
 
+def headed_columns(
+    header: list[str], blank: Any, lines: pd.Index[Any], name: str, after: str = ""
+) -> list[int]:
+    """The positions of the columns with a header; a column of data without one is an error.
+
+    ``blank`` marks the empty cells (rows x columns); the error names the file
+    (``name``) and the line (from ``lines``) of the column's first filled cell.
+    """
+    keep = []
+    for position, column in enumerate(header):
+        if column:
+            keep.append(position)
+        elif not blank[:, position].all():
+            line = int(lines[np.flatnonzero(~blank[:, position])[0]])
+            raise InvalidInputError(
+                f"{name}:{line}: column {position + 1} holds data but has no header{after}"
+            )
+    return keep
+
+
 def check_header(row: pd.Series[Any] | list[str], name: str, where: str = "") -> list[str]:
     """The header's names (stripped); a name given twice is an error."""
     values = row if isinstance(row, list) else row.tolist()
@@ -260,16 +281,8 @@ def finish_table(
         values[filled_rows], index=body.index[filled_rows], columns=module.RangeIndex(len(header))
     )
     blank = blank[filled_rows]
-    keep = []
-    for position, column in enumerate(header):
-        if column:
-            keep.append(position)
-        elif not blank[:, position].all():
-            first = int(body.index[np.flatnonzero(~blank[:, position])[0]])
-            raise InvalidInputError(
-                f"{name}{where}:{first}: column {position + 1} holds data but has no header "
-                f"(header on line {header_line})"
-            )
+    keep = headed_columns(header, blank, body.index, f"{name}{where}",
+                          f" (header on line {header_line})")  # fmt: skip
     body = body[keep]
     body.columns = module.Index([header[p] for p in keep])
     columns = {column: typed_column(body[column], decimal) for column in body.columns}

@@ -25,6 +25,7 @@ from mch_indicators._io._bounds import ReadLimits
 from mch_indicators._io._cells import (
     check_header,
     finish_table,
+    headed_columns,
     header_position,
     skipped_above,
     sub_header,
@@ -329,15 +330,7 @@ def _typed(
     if not filled.all():
         frame = cast("pd.DataFrame", frame[filled])
         blank = blank[filled]
-    keep = []
-    for position, column in enumerate(header):
-        if column:
-            keep.append(position)
-        elif not blank[:, position].all():
-            line = int(frame.index[np.flatnonzero(~blank[:, position])[0]])
-            raise InvalidInputError(
-                f"{name}:{line}: column {position + 1} holds data but has no header"
-            )
+    keep = headed_columns(header, blank, frame.index, name)
     columns = {}
     for p in keep:
         column = _column(frame[p])

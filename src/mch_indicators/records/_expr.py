@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import operator
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import narwhals as nw
 
@@ -214,16 +214,37 @@ class Columns:
 
     def matches(self, name: str, values: Sequence[Scalar]) -> nw.Expr:
         """True where the field holds one of ``values`` (value ids, written in any code)."""
-        spec, column = self.fields[name], self.column(name)
+        matched: nw.Expr = self.matches_in(name, self.column(name), values, nw.lit, _is_in)
+        return matched
+
+    def matches_in(
+        self,
+        name: str,
+        column: Any,
+        values: Sequence[Scalar],
+        lit: Callable[[Any], Any],
+        is_in: Callable[[Any, list[Any]], Any],
+    ) -> Any:
+        """:meth:`matches` built from an engine's own ``lit`` and ``is_in`` expressions.
+
+        One definition of what matching a value means (boolean fields, codes of a
+        category, plain values) for the narwhals path and the native ones.
+        """
+        spec = self.fields[name]
         if spec.type == "boolean" and self.is_bool(name):
             wanted = {bool(v) for v in values}
             if wanted == {True, False}:
-                return nw.lit(True)
+                return lit(True)
             return column if True in wanted else ~column
         if spec.type in {"category", "boolean"}:
             codes = [c for v in values for c in spec.codes_of(v)]  # type: ignore[arg-type]
-            return column.is_in(self.codes(name, codes)).fill_null(False)
-        return column.is_in(list(values)).fill_null(False)
+            return is_in(column, self.codes(name, codes))
+        return is_in(column, list(values))
+
+
+def _is_in(column: nw.Expr, values: list[Any]) -> nw.Expr:
+    """Membership, false (not unknown) where the value is missing."""
+    return column.is_in(values).fill_null(False)
 
 
 def _field_test(test: FieldTest, columns: Columns) -> Compiled:

@@ -383,17 +383,8 @@ class _Fields:
 
 def _matches(fields: _Fields, name: str, values: Sequence[Any]) -> Any:
     """True where the field holds one of ``values`` (as ``Columns.matches``)."""
-    kit, cols, spec = fields.kit, fields.cols, fields.cols.fields[name]
-    column = fields.column(name)
-    if spec.type == "boolean" and cols.is_bool(name):
-        wanted = {bool(v) for v in values}
-        if wanted == {True, False}:
-            return kit.lit(True)
-        return column if True in wanted else ~column
-    if spec.type in {"category", "boolean"}:
-        codes = [c for v in values for c in spec.codes_of(v)]
-        return kit.is_in(column, cols.codes(name, codes))
-    return kit.is_in(column, list(values))
+    kit = fields.kit
+    return fields.cols.matches_in(name, fields.column(name), values, kit.lit, kit.is_in)
 
 
 def _value_test(fields: _Fields, test: FieldTest) -> Any:

@@ -15,11 +15,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NotRequired, TypedDict, Unpack
 
 import numpy as np
 import numpy.typing as npt
@@ -48,6 +47,7 @@ __all__ = [
     "Counts",
     "Outputs",
     "Plan",
+    "Settings",
     "compute_counts",
     "make_plan",
     "prepare_counts",
@@ -138,6 +138,18 @@ class Counts:
         return _owned_input(self.x_in, self.x, self.shape), _owned_input(
             self.n_in, self.n, self.shape
         )
+
+
+class Settings(TypedDict):
+    """What one computation is asked for: the keywords of :func:`compute_counts`."""
+
+    method: IntervalMethod
+    levels: tuple[float, ...]
+    scale: float
+    bounded: bool
+    estimated_denominator: bool
+    on_invalid: NotRequired[OnInvalid]
+    reliability: NotRequired[Reliability | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,18 +360,10 @@ def _thresholds(reliability: Reliability | None, bounded: bool) -> tuple[float, 
     return few_below, r2, all_reliable_from
 
 
-def make_plan(
-    counts: Counts,
-    *,
-    method: IntervalMethod,
-    levels: tuple[float, ...],
-    scale: float,
-    bounded: bool,
-    estimated_denominator: bool,
-    on_invalid: OnInvalid = "raise",
-    reliability: Reliability | None = None,
-) -> Plan:
-    """Decide once how every block of ``counts`` is computed."""
+def make_plan(counts: Counts, **settings: Unpack[Settings]) -> Plan:
+    """Decide once how every block of ``counts`` is computed (see :class:`Settings`)."""
+    method, levels, bounded = settings["method"], settings["levels"], settings["bounded"]
+    reliability = settings.get("reliability")
     alphas = tuple(1.0 - level for level in levels)
     zs = tuple(normal_quantile(1.0 - a / 2.0) for a in alphas)
     few_below, r2, all_reliable_from = _thresholds(reliability, bounded)
@@ -374,10 +378,10 @@ def make_plan(
         levels=levels,
         zs=zs,
         alphas=alphas,
-        scale=scale,
+        scale=settings["scale"],
         bounded=bounded,
-        estimated_denominator=estimated_denominator,
-        on_invalid=on_invalid,
+        estimated_denominator=settings["estimated_denominator"],
+        on_invalid=settings.get("on_invalid", "raise"),
         flag_few=reliability is not None,
         few_below=few_below,
         r2=r2,
@@ -563,6 +567,8 @@ def _run_all(plan: Plan, counts: Counts, out: Outputs) -> bool:
     chunks = _chunks(counts.size, plan.threads)
     if len(chunks) == 1:
         return run_blocks(plan, counts, out, *chunks[0])
+    from concurrent.futures import ThreadPoolExecutor  # here: a first small call needs no pool
+
     # numpy releases the GIL inside each operation, so blocks run in parallel
     with ThreadPoolExecutor(max_workers=len(chunks)) as pool:
         futures = [pool.submit(run_blocks, plan, counts, out, *chunk) for chunk in chunks]
@@ -571,16 +577,7 @@ def _run_all(plan: Plan, counts: Counts, out: Outputs) -> bool:
 
 
 def compute_counts(
-    numerator: npt.ArrayLike,
-    denominator: npt.ArrayLike,
-    *,
-    method: IntervalMethod,
-    levels: tuple[float, ...],
-    scale: float,
-    bounded: bool,
-    estimated_denominator: bool,
-    on_invalid: OnInvalid = "raise",
-    reliability: Reliability | None = None,
+    numerator: npt.ArrayLike, denominator: npt.ArrayLike, **settings: Unpack[Settings]
 ) -> CoreResult:
     """Compute value = numerator x scale / denominator with intervals and flags.
 
@@ -607,16 +604,8 @@ def compute_counts(
         is binomial for bounded (proportion) data and Poisson otherwise.
     """
     counts = prepare_counts(numerator, denominator)
-    plan = make_plan(
-        counts,
-        method=method,
-        levels=levels,
-        scale=scale,
-        bounded=bounded,
-        estimated_denominator=estimated_denominator,
-        on_invalid=on_invalid,
-        reliability=reliability,
-    )
+    plan = make_plan(counts, **settings)
+    levels = plan.levels
     out = Outputs.allocate(counts.size, len(levels))
     _run_all(plan, counts, out)
     shape = counts.shape

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._adapters._columns import Columns, as_list, require, resolve
+from mch_indicators._adapters._columns import Columns, require, resolve
 from mch_indicators._adapters._pandas._columns import (
-    check_counts,
     check_frame,
     group_codes,
     numbers,
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._targets import Target
 
-__all__ = ["compare", "indicator_statistic"]
+__all__ = ["compare", "indicator_statistic", "target_value"]
 
 FloatArray = npt.NDArray[np.float64]
 _KINDS = (
@@ -49,15 +48,23 @@ def indicator_statistic(indicator: Indicator) -> str:
     return "proportion" if indicator.kind.family == "binomial" else "rate"
 
 
-def _target_value(target: Target, indicator: Indicator) -> float:
+def target_value(
+    target: Target,
+    indicator: Indicator,
+    relative: str = "compare with target.threshold(baseline=...) per area as a column",
+) -> float:
+    """A benchmark given as a Target: its value in the indicator's unit.
+
+    A target of another indicator is refused, and so is a relative one (its value
+    depends on each area's baseline: ``relative`` says what to do instead).
+    """
     if target.indicator != indicator.id:
         raise InvalidInputError(
             f"benchmark: {target.id} is a target for {target.indicator}, not {indicator.id}"
         )
     if target.comparator.relative:
         raise InvalidInputError(
-            f"benchmark: {target.id} is relative to {target.baseline_year}; compare with "
-            "target.threshold(baseline=...) per area as a column"
+            f"benchmark: {target.id} is relative to {target.baseline_year}; {relative}"
         )
     return float(target.threshold(indicator.unit))
 
@@ -73,7 +80,7 @@ def _benchmark_values(frame: pd.DataFrame, benchmark: Any, indicator: Indicator)
 
     pd = pandas()
     if isinstance(benchmark, Target):
-        benchmark = _target_value(benchmark, indicator)
+        benchmark = target_value(benchmark, indicator)
     if isinstance(benchmark, bool | list | tuple | set | np.ndarray | pd.DataFrame):
         raise InvalidInputError(f"benchmark must be {_KINDS}; got {type(benchmark).__name__}")
     labels = None
@@ -200,10 +207,8 @@ def compare(
     check_lang(lang)
     chosen = resolve(indicator)
     totals: Totals = "keep" if isinstance(benchmark, Mapping) else "check"  # the row named
-    columns = analysis_columns(frame, chosen, numerator, denominator, as_list(by), totals=totals)
-    frame, num, den, keys = columns.frame, columns.numerator, columns.denominator, columns.keys
-    counts = check_counts(frame, [num, den], keys)
-    x, n = counts[num], counts[den]
+    columns = analysis_columns(frame, chosen, numerator, denominator, by, totals=totals)
+    frame, keys, (x, n) = columns.frame, columns.keys, columns.counts()
     options: dict[str, Any] = {
         "statistic": indicator_statistic(chosen), "multiplier": float(chosen.scale),
         "method": method or chosen.default_method, "confidence": confidence,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mch_indicators._adapters._columns import as_list, require
-from mch_indicators._adapters._pandas._columns import check_counts
+from mch_indicators._adapters._pandas._columns import FloatArray, check_counts
 from mch_indicators._adapters._pandas._compute import single_columns
 from mch_indicators._adapters._pandas._units import Totals, label_columns, office_units
 from mch_indicators._checks import CheckRow
@@ -42,6 +42,15 @@ class Found:
     keys: list[str]
     period: str | None
     checks: list[CheckRow]
+
+    def counts(self) -> tuple[FloatArray, FloatArray]:
+        """The numerator and denominator as float64; a negative or infinite count refused.
+
+        The row is named by its keys (and period).
+        """
+        named = [*self.keys, *([self.period] if self.period is not None else [])]
+        counts = check_counts(self.frame, [self.numerator, self.denominator], named)
+        return counts[self.numerator], counts[self.denominator]
 
 
 def _label_column(frame: pd.DataFrame, key: str, catalog: Catalog | None) -> str:

@@ -13,6 +13,7 @@ import numpy as np
 
 from mch_indicators._adapters._columns import Columns, as_list, require, resolve
 from mch_indicators._adapters._counts import LARGEST_INTEGER
+from mch_indicators._adapters._keywords import PoolKeywords, options_of
 from mch_indicators._adapters._pandas._columns import (
     as_frame,
     check_frame,
@@ -24,7 +25,7 @@ from mch_indicators._adapters._pandas._columns import (
 from mch_indicators._adapters._pandas._compute import indicator_columns, unit_rows, wide_layout
 from mch_indicators._adapters._pandas._units import Duplicates, Totals
 from mch_indicators._adapters._pandas._wide import UnitRules
-from mch_indicators._adapters._sums import POOLED, UNITS, Sums, finish
+from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, Sums, finish
 from mch_indicators._checks import attach, checks_of
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
 from mch_indicators._options import ComputeOptions, Options
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Missing",
     "canonical_ids",
+    "engine_pooling",
     "group_sums",
     "left_out",
     "pool",
@@ -125,9 +127,15 @@ def pool_keys(
     by: Columns,
     over: str | None,
     window: int | None,
+    counts: tuple[str, str],
 ) -> list[str]:
-    """Grouping columns of a pool: ``by``, then ``over``, then ``indicator`` for long tables."""
+    """Grouping columns of a pool: ``by``, then ``over``, then ``indicator`` for long tables.
+
+    None of them may be one of the ``counts`` columns.
+    """
     keys = as_list(by)
+    if counts[0] in keys or counts[1] in keys:
+        raise InvalidInputError("a count column cannot also be a grouping column")
     if (over is None) != (window is None):
         raise InvalidInputError("rolling windows need both over= (a year column) and window=")
     if over is not None and over not in keys:
@@ -344,9 +352,7 @@ def _pool_rows(
     catalog: Catalog | None,
 ) -> pd.DataFrame:
     """Pool the unit rows of a one-indicator or long table."""
-    keys = pool_keys(frame, chosen, by, over, window)
-    if num in keys or den in keys:
-        raise InvalidInputError("a count column cannot also be a grouping column")
+    keys = pool_keys(frame, chosen, by, over, window, (num, den))
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
         frame = frame.assign(indicator=canonical_ids(frame, catalog))
     try:
@@ -363,6 +369,24 @@ def _pool_rows(
                            sizes=UNITS)  # fmt: skip
     sums = Sums.from_table(table, keys, num, den)
     return finish(sums, chosen, checked, catalog, over=over, window=window)
+
+
+def engine_pooling(
+    columns: pd.DataFrame, indicator: str | Indicator | None, keywords: PoolKeywords
+) -> Pooling:
+    """A pool of an engine's frame (dask, Spark), planned on an empty frame of its columns.
+
+    The count columns are found and the keys checked as :func:`pool` does it.
+    """
+    options = options_of(keywords)
+    catalog = keywords.get("catalog")
+    chosen = None if indicator is None else resolve(indicator, catalog)
+    num, den, _ = indicator_columns(
+        columns, chosen, keywords.get("numerator"), keywords.get("denominator"), catalog=catalog
+    )
+    over, window = keywords.get("over"), keywords.get("window")
+    keys = pool_keys(columns, chosen, keywords.get("by"), over, window, (num, den))
+    return Pooling(chosen, num, den, keys, options, catalog, over, window)
 
 
 def whole_counts(

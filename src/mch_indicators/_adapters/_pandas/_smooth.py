@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns, as_list, resolve
-from mch_indicators._adapters._pandas._columns import check_counts, check_frame, group_codes
+from mch_indicators._adapters._columns import Columns, resolve
+from mch_indicators._adapters._pandas._columns import check_frame, group_codes
+from mch_indicators._adapters._pandas._compare import target_value
 from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
@@ -36,17 +37,7 @@ def _benchmark_value(benchmark: float | Target | None, indicator: Indicator) -> 
     if benchmark is None:
         return None
     if isinstance(benchmark, Target):
-        if benchmark.indicator != indicator.id:
-            raise InvalidInputError(
-                f"benchmark: {benchmark.id} is a target for {benchmark.indicator}, not "
-                f"{indicator.id}"
-            )
-        if benchmark.comparator.relative:
-            raise InvalidInputError(
-                f"benchmark: {benchmark.id} is relative to {benchmark.baseline_year}; give "
-                "its value as a number"
-            )
-        return float(benchmark.threshold(indicator.unit))
+        return target_value(benchmark, indicator, "give its value as a number")
     if isinstance(benchmark, bool) or not isinstance(benchmark, int | float | np.number):
         raise InvalidInputError(
             f"benchmark must be a number in the indicator's unit or a Target, got {benchmark!r}"
@@ -132,10 +123,8 @@ def smooth(
     """
     frame = check_frame(frame, "smooth")
     chosen = resolve(indicator)
-    columns = analysis_columns(frame, chosen, numerator, denominator, as_list(by))
-    frame, num, den, keys = columns.frame, columns.numerator, columns.denominator, columns.keys
-    counts = check_counts(frame, [num, den], keys)
-    x, n = counts[num], counts[den]
+    columns = analysis_columns(frame, chosen, numerator, denominator, by)
+    frame, keys, (x, n) = columns.frame, columns.keys, columns.counts()
     if model is not None and model not in MODELS:
         raise InvalidInputError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
     kind = model or ("beta-binomial" if chosen.kind.family == "binomial" else "poisson-gamma")

@@ -8,7 +8,7 @@ standard by label, and :func:`mch_indicators.stats.dsr` or
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +21,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
     text_array,
 )
+from mch_indicators._adapters._standardise import BandCells, DsrArguments, IsrArguments
 from mch_indicators._errors import DefinitionError, InvalidInputError
 from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
@@ -35,12 +36,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ISR_SUMS",
+    "check_isr",
     "check_isr_options",
     "dsr",
     "dsr_meta",
     "dsr_of_sums",
     "isr",
     "isr_frame",
+    "isr_of_sums",
     "isr_rows",
     "standardised_frame",
 ]
@@ -143,7 +146,10 @@ def dsr(
     Parameters
     ----------
     frame : pandas.DataFrame
-        One row per group and age band (a missing count counts as 0).
+        The counts and populations by group and age band: one row per group and
+        band, or raw rows (several per group and band, say one per district or
+        month), which are summed. A missing count adds 0; a missing population
+        makes its band's sum missing.
     count, population, age : str
         Columns of the events, the population and the age-band label.
     standard : str, StandardPopulation or mapping
@@ -168,10 +174,9 @@ def dsr(
     pandas.DataFrame
         One row per group: the ``by`` columns, ``total_count``, ``total_pop``,
         ``value``, ``lower``, ``upper``, ``unit``, ``standard``, ``method``, ``flags``.
-        Given a dask DataFrame, :func:`mch_indicators.dsr` returns a lazy one:
-        one distributed sum by group and age band, then this computation on
-        the table of sums; its rows may be raw (several per group and band, as
-        a national table of strata holds them), and they are summed.
+        Given a dask or Spark DataFrame, :func:`mch_indicators.dsr` returns a
+        lazy one: one distributed sum by group and age band, then this
+        computation on the table of sums (the same numbers).
 
     Examples
     --------
@@ -207,20 +212,20 @@ def dsr(
     weights, standard_id = _standard_weights(work, standard, band_names, subset)
     x, n = numbers(frame, count), numbers(frame, population, denominator=True)
     groups = len(labels)
+    count_values = np.nan_to_num(x, nan=0.0)  # a missing count adds 0
     if frequency is None:
-        cells = codes * len(band_names) + bands
-        _no_duplicates(frame, cells, keys, age)
-        counts = np.zeros((groups, len(band_names)))
-        np.add.at(counts, (codes, bands), np.nan_to_num(x, nan=0.0))
+        counts = np.nan_to_num(_cell_sums(count_values, (codes, bands), (groups, len(band_names))))
+        populations = _cell_sums(n, (codes, bands), (groups, len(band_names)))
         freqs = None
     else:
-        f = numbers(frame, frequency)
-        freqs, f_index = np.unique(f, return_inverse=True)
-        _no_duplicates(frame, (codes * len(band_names) + bands) * freqs.size + f_index, keys, age)
-        counts = np.zeros((groups, len(band_names), freqs.size))
-        np.add.at(counts, (codes, bands, f_index), np.nan_to_num(x, nan=0.0))
-    populations = np.full((groups, len(band_names)), np.nan)
-    populations[codes, bands] = n
+        freqs, f_index = np.unique(numbers(frame, frequency), return_inverse=True)
+        shape = (groups, len(band_names), freqs.size)
+        counts = np.nan_to_num(_cell_sums(count_values, (codes, bands, f_index), shape), nan=0.0)
+        # each frequency's rows of a band carry the band's population: one of them is taken
+        populations = np.full((groups, len(band_names)), np.nan)
+        populations[codes, bands] = _cell_sums(n, (codes, bands, f_index), shape)[
+            codes, bands, f_index
+        ]
     core = array_dsr(
         counts, populations, weights, confidence=levels, multiplier=float(multiplier),
         frequencies=freqs,
@@ -257,17 +262,19 @@ def standardised_frame(
     return as_frame(pd.DataFrame(columns, index=pd.RangeIndex(size)))
 
 
-def _no_duplicates(
-    frame: pd.DataFrame, cells: npt.NDArray[np.intp], keys: list[str], age: str
-) -> None:
-    _, first, counts = np.unique(cells, return_index=True, return_counts=True)
-    if (counts > 1).any():
-        row = frame.iloc[int(first[np.argmax(counts > 1)])]
-        where = ", ".join(f"{k}={row[k]!r}" for k in [*keys, age])
-        raise InvalidInputError(
-            f"two rows for the same group and age band ({where}); sum them first or add "
-            "the column that tells them apart to by="
-        )
+def _cell_sums(
+    values: FloatArray, cells: tuple[npt.NDArray[np.intp], ...], shape: tuple[int, ...]
+) -> FloatArray:
+    """``values`` summed by cell (several rows of one group and band are added up).
+
+    A missing value makes its cell's sum missing; a cell with no row is missing.
+    """
+    sums = np.zeros(shape)
+    np.add.at(sums, cells, values)  # NaN propagates
+    seen = np.zeros(shape, dtype=bool)
+    seen[cells] = True
+    sums[~seen] = np.nan
+    return sums
 
 
 def isr(
@@ -339,24 +346,54 @@ def check_isr_options(kind: str, refvalue: float, multiplier: float) -> None:
         _unit_of(multiplier)
 
 
-def dsr_of_sums(
-    sums: pd.DataFrame, cells: list[str], weights: str | None, **arguments: Any
-) -> pd.DataFrame:
+def dsr_of_sums(sums: pd.DataFrame, cells: BandCells, arguments: DsrArguments) -> pd.DataFrame:
     """:func:`dsr` on a table of sums by group and band (the finish of dask and Spark).
 
-    A standard given as a column must give the rows of one band one weight.
+    A standard given as a column must give the rows of one band one weight: the sums
+    carry its largest value under its name and its smallest in ``__min_<name>__``.
     """
-    if weights is not None:
-        lowest = f"__min_{weights}__"
+    weights = cells.weights
+    lowest = f"__min_{weights}__"
+    if weights is not None and lowest in sums.columns:
         differ = sums[sums[weights] != sums[lowest]]
         if len(differ):
-            where = ", ".join(f"{k}={differ[k].iloc[0]!r}" for k in cells)
+            where = ", ".join(f"{k}={differ[k].iloc[0]!r}" for k in cells.cells)
             raise InvalidInputError(
                 f"the rows of one group and age band ({where}) give different standard "
                 f"weights in column {weights!r}"
             )
         sums = sums.drop(columns=lowest)
     return dsr(sums, **arguments)
+
+
+def check_isr(arguments: IsrArguments) -> tuple[float, ...]:
+    """Raise for a bad option of :func:`isr`; the confidence levels."""
+    check_isr_options(
+        arguments.get("kind", "ratio"),
+        arguments.get("refvalue", 1.0),
+        arguments.get("multiplier", 100_000),
+    )
+    return check_confidence(arguments.get("confidence", 0.95))
+
+
+def isr_of_sums(sums: pd.DataFrame, keys: list[str], arguments: IsrArguments) -> pd.DataFrame:
+    """:func:`isr` of a table of sums by group (:data:`ISR_SUMS`): the finish of dask and Spark.
+
+    The groups come out in the order of their keys. A sum marked missing (a column
+    ``__missing_<name>__`` above 0, where an engine summed a missing share as 0) is NaN.
+    """
+    if keys:
+        sums = sums.sort_values(keys, kind="stable")
+    sums = sums.reset_index(drop=True)
+    totals = {name: sums[name].to_numpy(dtype="float64", copy=True) for name in ISR_SUMS}
+    for name, values in totals.items():
+        marked = f"__missing_{name}__"
+        if marked in sums.columns:
+            values[sums[marked].to_numpy() > 0] = np.nan
+    return isr_frame(
+        sums[keys], totals, kind=arguments.get("kind", "ratio"), levels=check_isr(arguments),
+        refvalue=arguments.get("refvalue", 1.0), multiplier=arguments.get("multiplier", 100_000),
+    )  # fmt: skip
 
 
 def dsr_meta(keys: pd.DataFrame, confidence: float | Sequence[float]) -> pd.DataFrame:

@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns, as_list, resolve
+from mch_indicators._adapters._columns import Columns, resolve
 from mch_indicators._adapters._pandas._columns import (
-    check_counts,
     check_frame,
     group_codes,
     numbers,
@@ -331,10 +330,13 @@ def pivot_counts(
     """
     frame = check_frame(frame, name)
     check_lang(lang)
-    found = analysis_columns(frame, chosen, numerator, denominator, as_list(by), period)
-    frame, num, den, keys = found.frame, found.numerator, found.denominator, found.keys
-    period = str(found.period)
-    counts = check_counts(frame, [num, den], [*keys, period])
+    found = analysis_columns(frame, chosen, numerator, denominator, by, period)
+    frame, keys, period, (x_rows, n_rows) = (
+        found.frame,
+        found.keys,
+        str(found.period),
+        found.counts(),
+    )
     times = numbers(frame, period, counts=False)  # years: -5 is a year, not a bad count
     bad = ~np.isfinite(times) | (times != np.round(times))
     if bad.any():
@@ -355,7 +357,7 @@ def pivot_counts(
         )
     shape = (len(labels), years.size)
     x, n = np.full(shape, np.nan), np.full(shape, np.nan)
-    x[codes, column], n[codes, column] = counts[num], counts[den]
+    x[codes, column], n[codes, column] = x_rows, n_rows
     return Pivoted(frame, labels, codes, years, x, n, period, tuple(found.checks))
 
 

@@ -1,0 +1,87 @@
+"""The built-in catalog's folded lookup keys are cached, and the cache changes nothing.
+
+Folding every name, alias and code of the catalog is most of the cost of indexing it,
+so the folded forms are kept with the parsed files (``catalog_keys-<hash>.json``). An
+index built from the cache must be the index built by folding, on the first run (the
+cache is written) and on the next (it is read); a corrupt entry only means folding again.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import pickle
+
+import pytest
+
+from mch_indicators import _cache, _catalog
+from mch_indicators._catalog import Catalog, builtin_documents
+
+
+def _index(catalog: Catalog) -> tuple[object, ...]:
+    return catalog._keys, catalog._ambiguous, catalog._shared, catalog._families
+
+
+@pytest.fixture
+def cache_here(tmp_path, monkeypatch):
+    """A cache folder of the test's own, and a built-in catalog of its own to clear.
+
+    The process's catalog stays as it is (other tests hold its indicators).
+    """
+    monkeypatch.setenv(_cache.CACHE_VARIABLE, str(tmp_path))
+    own = functools.cache(_catalog.builtin_catalog.__wrapped__)
+    monkeypatch.setattr(_catalog, "builtin_catalog", own)
+    return tmp_path
+
+
+def test_the_cached_keys_give_the_folded_index(cache_here):
+    folded = _index(Catalog._lazy(builtin_documents()))  # normalize_key on every text
+    first = _index(_catalog.builtin_catalog())  # writes the cache
+    (entry,) = cache_here.glob("catalog_keys-*.json")
+    _catalog.builtin_catalog.cache_clear()
+    second = _index(_catalog.builtin_catalog())  # reads it
+    assert first == folded
+    assert second == folded
+    assert len(list(cache_here.glob("catalog-*.json"))) == 1  # the kinds do not replace each other
+    # and the index really is read from it: a changed entry changes the index
+    table = json.loads(entry.read_text("utf-8"))
+    table["MMR"] = "mmr as cached"
+    entry.write_text(json.dumps(table), "utf-8")
+    _catalog.builtin_catalog.cache_clear()
+    assert _catalog.builtin_catalog()._keys["mmr as cached"] == "maternal_mortality_ratio"
+
+
+def test_a_corrupt_keys_entry_only_means_folding_again(cache_here):
+    expected = _index(_catalog.builtin_catalog())
+    (entry,) = cache_here.glob("catalog_keys-*.json")
+    for corrupt in (b"{not json", b'{"mmr": 1}', b"[1, 2]"):
+        entry.write_bytes(corrupt)
+        _catalog.builtin_catalog.cache_clear()
+        assert _index(_catalog.builtin_catalog()) == expected
+
+
+def test_a_catalog_indexed_from_the_cache_travels(cache_here):
+    _catalog.builtin_catalog()  # writes the cache
+    _catalog.builtin_catalog.cache_clear()
+    catalog = _catalog.builtin_catalog()  # indexed from it
+    twin = pickle.loads(pickle.dumps(catalog))
+    assert _index(twin) == _index(catalog)
+    assert twin.get_indicator("孕产妇死亡率").id == "maternal_mortality_ratio"
+
+
+def test_a_lookup_the_cache_does_not_hold_is_folded(cache_here):
+    catalog = _catalog.builtin_catalog()
+    assert catalog.get_indicator("  Maternal-Mortality_RATIO ").id == "maternal_mortality_ratio"
+    assert catalog.get_indicator("「孕產婦死亡率」").id == "maternal_mortality_ratio"
+
+
+def test_the_keys_entry_is_named_by_the_folding_code_too(monkeypatch):
+    sources = _catalog._fold_sources()
+    assert sources is not None
+    names = [name for name, _ in sources]
+    assert names == ["_catalog.py", "_text.py", "hanzi.toml", "python"]
+    contents = [("a.toml", b"x")]
+    changed = [(name, content + b"#") for name, content in sources]
+    assert _cache.content_key("catalog_keys", [*contents, *sources]) != _cache.content_key(
+        "catalog_keys", [*contents, *changed]
+    )
