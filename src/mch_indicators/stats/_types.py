@@ -74,4 +74,8 @@ def _array_fields(result: type[Any]) -> tuple[str, ...]:
 def _is_array(hint: object) -> bool:
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         return any(_is_array(member) for member in typing.get_args(hint))
-    return hint is np.ndarray or typing.get_origin(hint) is np.ndarray
+    origin = typing.get_origin(hint) or hint
+    aliased = getattr(origin, "__value__", None)  # a `type` alias: numpy's NDArray, Python 3.12+
+    if aliased is not None:
+        return _is_array(aliased)
+    return origin is np.ndarray
