@@ -19,8 +19,30 @@ def test_every_hook_is_plugged_once_the_package_is_imported() -> None:
         "catalog_frame",
         "catalog_json",
         "pandas_loaded",
+        "indicator_repr",
+        "indicator_html",
+        "result_html",
+        "target_repr",
+        "target_html",
+        "catalog_html",
     }
     assert all(hook.plugged for hook in hooks)
+
+
+def test_the_models_read_through_the_views_plugged_into_their_hooks() -> None:
+    """The model knows no view: what its repr says is whatever the package plugged in."""
+    indicator = mch.get("MMR")
+    plugged = _hooks.indicator_repr._function
+    assert repr(indicator).startswith("<Indicator maternal_mortality_ratio: ")
+    try:
+        _hooks.indicator_repr.plug(lambda shown: f"<shown {shown.id}>")
+        assert repr(indicator) == "<shown maternal_mortality_ratio>"
+    finally:
+        assert plugged is not None
+        _hooks.indicator_repr.plug(plugged)
+    assert repr(indicator).startswith("<Indicator maternal_mortality_ratio: ")
+    unplugged: Hook[..., str] = Hook("bare", fallback=_hooks._plain)
+    assert unplugged(indicator) == "<Indicator>"  # before the package plugs the views in
 
 
 def test_an_unplugged_hook_without_fallback_says_so() -> None:

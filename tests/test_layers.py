@@ -57,20 +57,10 @@ UPWARD: dict[tuple[str, str], bool] = {
 }
 DELEGATIONS = {edge for edge, delegation in UPWARD.items() if delegation}
 
-#: Type-only imports (under ``if TYPE_CHECKING:``) that still point up: the views and the
-#: hooks name the model's classes in their signatures. Each closes a circle with the
-#: model's reprs (model -> views) or the catalog's hooks (catalog -> hooks). The way out is
-#: a Protocol below the model for what each reads (as ``_display.Shown`` does), or the
-#: hooks declared by the modules that call them; until then each entry is checked to be
-#: real, and nothing may be added here without a reason.
-TYPE_ONLY_UPWARD: set[tuple[str, str]] = {
-    ("mch_indicators._hooks", "mch_indicators._catalog"),
-    ("mch_indicators._hooks", "mch_indicators._model"),
-    ("mch_indicators._hooks", "mch_indicators._targets"),
-    ("mch_indicators._views", "mch_indicators._model"),
-    ("mch_indicators._views", "mch_indicators._result"),
-    ("mch_indicators._views", "mch_indicators._targets"),
-}
+#: Type-only imports (under ``if TYPE_CHECKING:``) that point up: none. The views sit
+#: above the model and are plugged into the models' hooks (``_hooks``, which names no
+#: class above it); an entry added here must be real (checked) and have a reason.
+TYPE_ONLY_UPWARD: set[tuple[str, str]] = set()
 
 #: Type-only imports within a layer that close a circle: ``Indicator.compute`` (the
 #: declared delegation) returns a Result, which names its Indicator.

@@ -34,7 +34,7 @@ from mch_indicators._errors import (
     InvalidInputError,
     UnknownIndicatorError,
 )
-from mch_indicators._hooks import catalog_frame, catalog_json
+from mch_indicators._hooks import catalog_frame, catalog_html, catalog_json
 from mch_indicators._model import Domain, Indicator, Kind, Term
 from mch_indicators._text import fold_key
 from mch_indicators._unitspec import resolve_unit
@@ -397,8 +397,6 @@ class Catalog(Mapping[str, Indicator]):
         return f"<Catalog of {len(self)} indicators>"
 
     def _repr_html_(self) -> str:
-        from mch_indicators._views import catalog_html
-
         return catalog_html({domain.value: self.filter(domain=domain) for domain in Domain})
 
     def to_frame(self) -> Any:

@@ -34,7 +34,7 @@ class _Names(Protocol):
 class Shown(Protocol):
     """What a display needs of an indicator (an :class:`~mch_indicators.Indicator` has it).
 
-    Written here, below the model, so that the views never import the model.
+    Written here, below the model, so that the display tables never import the model.
     """
 
     @property

@@ -1,10 +1,14 @@
 """Late bindings: what a lower layer asks of a higher one, plugged in at run time.
 
-The model stands below the catalog, the targets and the export formats, and never
-imports them, not even inside a function. Three things still cross that line:
+The model stands below the views, the catalog, the targets and the export formats, and
+never imports them, not even inside a function. Three things still cross that line:
 
-- an indicator's notebook card lists its variants and its targets, which the
-  catalog and the targets know (:data:`indicator_context`);
+- how the models read (``__repr__``, the notebook card ``_repr_html_`` of an indicator,
+  a result, a target and the catalog), drawn by :mod:`mch_indicators._views`, which sits
+  above the definitions (:data:`indicator_repr`, :data:`indicator_html`,
+  :data:`result_html`, :data:`target_repr`, :data:`target_html`, :data:`catalog_html`);
+  the card of an indicator lists its variants and its targets, which the built-in
+  catalog and targets know (:data:`indicator_context`);
 - ``Catalog.to_frame`` and ``Catalog.to_json``, kept one release as deprecated
   shims, write through :mod:`mch_indicators.export` (:data:`catalog_frame`,
   :data:`catalog_json`);
@@ -17,7 +21,10 @@ house, and :mod:`mch_indicators._wiring` plugs the implementation in when
 its modules, so a hook is always plugged by the time it is called. This is how
 pandas meets IPython: the table of formatters belongs to the lower side, and the
 side that knows how to draw fills it. The alternative, a function-level import
-of the higher module, would make the import graph circular.
+of the higher module, would make the import graph circular. The hooks here name
+no class of the layers above (their arguments are not typed here, only what they
+give back): the module that calls one passes its own object, and the function
+plugged in is typed in its own module.
 
 >>> greet: Hook[[str], str] = Hook("greet", fallback=lambda name: "hello")
 >>> greet("Li")
@@ -31,19 +38,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
-
-if TYPE_CHECKING:
-    from mch_indicators._catalog import Catalog
-    from mch_indicators._model import Indicator
-    from mch_indicators._targets import Target
+from typing import Any, Generic, ParamSpec, TypeVar
 
 __all__ = [
     "Hook",
     "catalog_frame",
+    "catalog_html",
     "catalog_json",
     "indicator_context",
+    "indicator_html",
+    "indicator_repr",
     "pandas_loaded",
+    "result_html",
+    "target_html",
+    "target_repr",
 ]
 
 P = ParamSpec("P")
@@ -82,26 +90,40 @@ class Hook(Generic[P, R]):
         return f"<Hook {self.name}: {'plugged' if self.plugged else 'fallback'}>"
 
 
-def _no_context(indicator: Indicator) -> tuple[Sequence[Indicator], Sequence[Target]]:
+def _no_context(indicator: object) -> tuple[Sequence[Any], Sequence[Any]]:
     return (), ()
+
+
+def _plain(thing: object) -> str:
+    return f"<{type(thing).__name__}>"
 
 
 def _nothing(pandas: ModuleType) -> None:
     return None
 
 
+#: How the models read, by :mod:`mch_indicators._views`: an indicator's one line and card,
+#: a result's table, a target's line and card, the catalog's domains (called with a mapping
+#: of domain -> its indicators). Before the package plugs them in, a bare name.
+indicator_repr: Hook[..., str] = Hook("indicator_repr", fallback=_plain)
+indicator_html: Hook[..., str] = Hook("indicator_html", fallback=_plain)
+result_html: Hook[..., str] = Hook("result_html", fallback=_plain)
+target_repr: Hook[..., str] = Hook("target_repr", fallback=_plain)
+target_html: Hook[..., str] = Hook("target_html", fallback=_plain)
+catalog_html: Hook[..., str] = Hook("catalog_html", fallback=_plain)
+
 #: An indicator's family (its variants) and targets in the built-in catalog, for its
 #: notebook card; nothing for an indicator of your own.
-indicator_context: Hook[[Indicator], tuple[Sequence[Indicator], Sequence[Target]]] = Hook(
+indicator_context: Hook[..., tuple[Sequence[Any], Sequence[Any]]] = Hook(
     "indicator_context", fallback=_no_context
 )
 
 #: ``export.catalog_frame(catalog)``, for the deprecated ``Catalog.to_frame()``.
-catalog_frame: Hook[[Catalog], Any] = Hook("catalog_frame")
+catalog_frame: Hook[..., Any] = Hook("catalog_frame")
 
 #: ``export.catalog_json(catalog, ids, indent=indent, targets=False)``, for the
 #: deprecated ``Catalog.to_json()``.
-catalog_json: Hook[[Catalog, Sequence[str] | None, int | None], str] = Hook("catalog_json")
+catalog_json: Hook[..., str] = Hook("catalog_json")
 
 #: Called with the pandas module the first time the library loads it (``df.mch``).
 pandas_loaded: Hook[[ModuleType], None] = Hook("pandas_loaded", fallback=_nothing)

@@ -28,6 +28,7 @@ from pydantic import (
 from pydantic._internal._model_construction import ModelMetaclass
 
 from mch_indicators._errors import UnitError, definition_error
+from mch_indicators._hooks import indicator_html, indicator_repr
 from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
@@ -448,15 +449,11 @@ class Indicator(_Frozen):
         return self
 
     def __repr__(self) -> str:
-        from mch_indicators._views import indicator_repr
-
         return indicator_repr(self)
 
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        from mch_indicators._views import indicator_html
-
         return indicator_html(self)
 
     @property

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._hooks import result_html
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import level_label, owned
 from mch_indicators.stats import Flag, Suppression, relative_standard_error
@@ -472,8 +473,6 @@ class Result:
         return self.__repr__()
 
     def _repr_html_(self) -> str:
-        from mch_indicators._views import result_html
-
         return result_html(self)
 
     def __repr__(self) -> str:

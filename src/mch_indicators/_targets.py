@@ -21,6 +21,7 @@ import numpy.typing as npt
 from pydantic import Field, model_validator
 
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
+from mch_indicators._hooks import target_html, target_repr
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
 from mch_indicators._text import fold
 from mch_indicators._unitspec import resolve_unit
@@ -301,13 +302,9 @@ class Target(_Frozen):
         )  # fmt: skip
 
     def __repr__(self) -> str:
-        from mch_indicators._views import target_repr
-
         return target_repr(self)
 
     def _repr_html_(self) -> str:
-        from mch_indicators._views import target_html
-
         return target_html(self)
 
     def __str__(self) -> str:

@@ -1,17 +1,16 @@
 """How the model's objects read: one-line reprs, notebook HTML cards, labels in words.
 
-This module stands BELOW the model (:mod:`mch_indicators._model`, ``_result``,
-``_targets``, ``_catalog``): the models' ``__repr__`` and ``_repr_html_`` are
-one-line methods that hand the object to a function here, and this module
-imports no model, catalog or format, only the label table, the units and the
-flags. So the models stay data and the import graph stays one-way (pandas hands
-its frames to the formatters of ``pandas.io.formats`` the same way).
+This module stands ABOVE the definitions (:mod:`mch_indicators._model`, ``_result``,
+``_targets``, ``_catalog``), which never import it: each model's ``__repr__`` and
+``_repr_html_`` is a one-line method calling a hook of :mod:`mch_indicators._hooks`,
+and :mod:`mch_indicators._wiring` plugs the functions of this module into those hooks
+when the package is imported (IPython finds pandas' formatters at run time the same
+way). So the models stay data, they know no view, and the import graph stays one-way.
 
-The one thing a card shows that lies above the model, an indicator's variants
-and targets in the built-in catalog, comes through the
-:data:`~mch_indicators._hooks.indicator_context` hook, which the package plugs
-in when it is imported (see :mod:`mch_indicators._hooks` for why a hook and not
-an import). A catalog hands its indicators grouped by domain.
+The one thing a card shows that lies higher still, an indicator's variants and
+targets in the built-in catalog, comes through the
+:data:`~mch_indicators._hooks.indicator_context` hook, also plugged in by the
+package. A catalog hands its indicators grouped by domain.
 
 Every piece of text that comes from a definition or a user is escaped; a large
 result is summarised (its first and last rows and the count of each flag), never

@@ -2,8 +2,9 @@
 
 The package's ``__init__`` runs before any of its modules, and calls :func:`install`
 once. It plugs into :mod:`mch_indicators._hooks` the functions that live above the
-model (the catalog's variants and targets for an indicator's card, the export
-behind the deprecated ``Catalog.to_frame`` and ``Catalog.to_json``), and registers
+model (the views behind the models' reprs and notebook cards, the catalog's variants
+and targets for an indicator's card, the export behind the deprecated
+``Catalog.to_frame`` and ``Catalog.to_json``), and registers
 ``DataFrame.mch`` with pandas: now if pandas is already imported, else the first
 time the library loads pandas (:func:`mch_indicators._optional.pandas`). Each
 plugged function imports its module when first called, so ``import mch_indicators``
@@ -13,11 +14,23 @@ stays light (no pandas, no pydantic).
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from mch_indicators._hooks import catalog_frame, catalog_json, indicator_context, pandas_loaded
+from mch_indicators._hooks import (
+    Hook,
+    catalog_frame,
+    catalog_html,
+    catalog_json,
+    indicator_context,
+    indicator_html,
+    indicator_repr,
+    pandas_loaded,
+    result_html,
+    target_html,
+    target_repr,
+)
 
 if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
@@ -51,8 +64,34 @@ def _register_accessor(pandas: ModuleType) -> None:
     register(pandas)
 
 
+#: The hooks that the functions of the same name in :mod:`mch_indicators._views` fill.
+VIEWS: tuple[Hook[..., str], ...] = (
+    indicator_repr,
+    indicator_html,
+    result_html,
+    target_repr,
+    target_html,
+    catalog_html,
+)
+
+
+def _view(name: str) -> Callable[..., str]:
+    """The view ``name``, importing :mod:`mch_indicators._views` when first called."""
+
+    def view(*args: Any) -> str:
+        import mch_indicators._views as views
+
+        function: Callable[..., str] = getattr(views, name)
+        return function(*args)
+
+    view.__name__ = view.__qualname__ = name
+    return view
+
+
 def install() -> None:
     """Plug the hooks in and register ``df.mch`` if pandas is already imported."""
+    for hook in VIEWS:
+        hook.plug(_view(hook.name))
     indicator_context.plug(_indicator_context)
     catalog_frame.plug(_catalog_frame)
     catalog_json.plug(_catalog_json)
