@@ -20,7 +20,14 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["Columns", "as_list", "count_columns", "require", "resolve"]
+__all__ = [
+    "Columns",
+    "as_list",
+    "count_columns",
+    "refuse_count_keys",
+    "require",
+    "resolve",
+]
 
 #: One column name, several, or none.
 Columns = str | Sequence[str] | None
@@ -31,6 +38,12 @@ def as_list(columns: Columns) -> list[str]:
     if columns is None:
         return []
     return [columns] if isinstance(columns, str) else list(columns)
+
+
+def refuse_count_keys(keys: Sequence[str], counts: tuple[str, str]) -> None:
+    """A grouping column that is also one of the two ``counts`` columns is an error."""
+    if counts[0] in keys or counts[1] in keys:
+        raise InvalidInputError("a count column cannot also be a grouping column")
 
 
 def require(frame: Any, columns: Sequence[str], role: str = "column", why: str = "") -> None:

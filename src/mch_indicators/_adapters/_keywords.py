@@ -25,6 +25,7 @@ __all__ = [
     "PoolKeywords",
     "SplitPoolKeywords",
     "options_of",
+    "typed_keys",
 ]
 
 
@@ -68,12 +69,14 @@ class SplitPoolKeywords(PoolKeywords, total=False):
     split_out: int | None
 
 
-def _keys(typed: Any) -> frozenset[str]:
+def typed_keys(typed: Any) -> frozenset[str]:
+    """Every key a TypedDict declares, required or not."""
     return frozenset(typed.__optional_keys__ | typed.__required_keys__)
 
 
 #: The keywords here that are not compute options.
-_NOT_OPTIONS = (_keys(ComputeKeywords) | _keys(SplitPoolKeywords)) - _keys(ComputeOptions)
+_ENGINE_KEYWORDS = typed_keys(ComputeKeywords) | typed_keys(SplitPoolKeywords)
+_NOT_OPTIONS = _ENGINE_KEYWORDS - typed_keys(ComputeOptions)
 
 
 def options_of(keywords: Mapping[str, object]) -> Options:

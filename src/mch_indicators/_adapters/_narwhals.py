@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._adapters._columns import as_list
+from mch_indicators._adapters._columns import as_list, refuse_count_keys
 from mch_indicators._adapters._counts import (
     LARGEST_INTEGER,
     Values,
@@ -200,8 +200,7 @@ def pool_any_frame(
     frame = _frame(data)
     num, den = _columns(frame, chosen, keywords.get("numerator"), keywords.get("denominator"))
     keys = as_list(keywords.get("by"))
-    if num in keys or den in keys:
-        raise InvalidInputError("a count column cannot also be a grouping column")
+    refuse_count_keys(keys, (num, den))
     missing = [key for key in keys if key not in frame.collect_schema().names()]
     if missing:
         raise InvalidInputError(f"grouping column {missing[0]!r} is not in the frame")

@@ -26,13 +26,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from mch_indicators._adapters._keywords import typed_keys
 from mch_indicators._options import ComputeOptions
 
 __all__ = ["BACKENDS", "Backend", "backend_for", "takers"]
-
-
-def _keys(typed: Any) -> frozenset[str]:
-    return frozenset(typed.__optional_keys__ | typed.__required_keys__)
 
 
 def _unpacked(function: Callable[..., Any], annotation: object) -> frozenset[str]:
@@ -40,8 +37,8 @@ def _unpacked(function: Callable[..., Any], annotation: object) -> frozenset[str
     written = annotation if isinstance(annotation, str) else ""
     found = re.fullmatch(r"Unpack\[(\w+)\]", written)
     if found is None:
-        return _keys(ComputeOptions)
-    return _keys(function.__globals__[found.group(1)])
+        return typed_keys(ComputeOptions)
+    return typed_keys(function.__globals__[found.group(1)])
 
 
 @cache

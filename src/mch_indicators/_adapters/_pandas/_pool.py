@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 import numpy as np
 
-from mch_indicators._adapters._columns import Columns, as_list, require, resolve
+from mch_indicators._adapters._columns import (
+    Columns,
+    as_list,
+    refuse_count_keys,
+    require,
+    resolve,
+)
 from mch_indicators._adapters._counts import LARGEST_INTEGER
 from mch_indicators._adapters._keywords import PoolKeywords, options_of
 from mch_indicators._adapters._pandas._columns import (
@@ -134,8 +140,7 @@ def pool_keys(
     None of them may be one of the ``counts`` columns.
     """
     keys = as_list(by)
-    if counts[0] in keys or counts[1] in keys:
-        raise InvalidInputError("a count column cannot also be a grouping column")
+    refuse_count_keys(keys, counts)
     if (over is None) != (window is None):
         raise InvalidInputError("rolling windows need both over= (a year column) and window=")
     if over is not None and over not in keys:

@@ -8,7 +8,7 @@ standard by label, and :func:`mch_indicators.stats.dsr` or
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ISR_SUMS",
+    "IsrSettings",
     "check_isr",
     "check_isr_options",
     "dsr",
@@ -366,14 +367,23 @@ def dsr_of_sums(sums: pd.DataFrame, cells: BandCells, arguments: DsrArguments) -
     return dsr(sums, **arguments)
 
 
-def check_isr(arguments: IsrArguments) -> tuple[float, ...]:
-    """Raise for a bad option of :func:`isr`; the confidence levels."""
-    check_isr_options(
-        arguments.get("kind", "ratio"),
-        arguments.get("refvalue", 1.0),
-        arguments.get("multiplier", 100_000),
-    )
-    return check_confidence(arguments.get("confidence", 0.95))
+class IsrSettings(NamedTuple):
+    """The options of :func:`isr`, checked, with their defaults (for :func:`isr_frame`)."""
+
+    kind: Literal["ratio", "rate"]
+    levels: tuple[float, ...]
+    refvalue: float
+    multiplier: float
+
+
+def check_isr(arguments: IsrArguments) -> IsrSettings:
+    """Raise for a bad option of :func:`isr`; the options with their defaults."""
+    kind = arguments.get("kind", "ratio")
+    refvalue = arguments.get("refvalue", 1.0)
+    multiplier = arguments.get("multiplier", 100_000)
+    check_isr_options(kind, refvalue, multiplier)
+    levels = check_confidence(arguments.get("confidence", 0.95))
+    return IsrSettings(kind, levels, refvalue, multiplier)
 
 
 def isr_of_sums(sums: pd.DataFrame, keys: list[str], arguments: IsrArguments) -> pd.DataFrame:
@@ -390,9 +400,10 @@ def isr_of_sums(sums: pd.DataFrame, keys: list[str], arguments: IsrArguments) ->
         marked = f"__missing_{name}__"
         if marked in sums.columns:
             values[sums[marked].to_numpy() > 0] = np.nan
+    settings = check_isr(arguments)
     return isr_frame(
-        sums[keys], totals, kind=arguments.get("kind", "ratio"), levels=check_isr(arguments),
-        refvalue=arguments.get("refvalue", 1.0), multiplier=arguments.get("multiplier", 100_000),
+        sums[keys], totals, kind=settings.kind, levels=settings.levels,
+        refvalue=settings.refvalue, multiplier=settings.multiplier,
     )  # fmt: skip
 
 

@@ -331,12 +331,8 @@ def pivot_counts(
     frame = check_frame(frame, name)
     check_lang(lang)
     found = analysis_columns(frame, chosen, numerator, denominator, by, period)
-    frame, keys, period, (x_rows, n_rows) = (
-        found.frame,
-        found.keys,
-        str(found.period),
-        found.counts(),
-    )
+    frame, keys, period = found.frame, found.keys, str(found.period)
+    x_rows, n_rows = found.counts()
     times = numbers(frame, period, counts=False)  # years: -5 is a year, not a bad count
     bad = ~np.isfinite(times) | (times != np.round(times))
     if bad.any():
