@@ -264,7 +264,7 @@ def __getattr__(name: str) -> object:
 
         warn_renamed(f"mch_indicators.{name}", f"mch_indicators.stats.{name}")
         return getattr(importlib.import_module("mch_indicators.stats"), name)
-    from mch_indicators.stats._lazy import lazy_attribute
+    from mch_indicators._lazy import lazy_attribute
 
     return lazy_attribute(__name__, _LAZY, name, globals())
 

@@ -200,7 +200,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
-    from mch_indicators.stats._lazy import lazy_attribute
+    from mch_indicators._lazy import lazy_attribute
 
     return lazy_attribute(__name__, _LAZY, name, globals())
 
