@@ -9,7 +9,6 @@ cache is written) and on the next (it is read); a corrupt entry only means foldi
 from __future__ import annotations
 
 import functools
-import json
 import pickle
 
 import pytest
@@ -44,9 +43,9 @@ def test_the_cached_keys_give_the_folded_index(cache_here):
     assert second == folded
     assert len(list(cache_here.glob("catalog-*.json"))) == 1  # the kinds do not replace each other
     # and the index really is read from it: a changed entry changes the index
-    table = json.loads(entry.read_text("utf-8"))
+    table = _cache.read_cached(entry.stem)
     table["MMR"] = "mmr as cached"
-    entry.write_text(json.dumps(table), "utf-8")
+    _cache.write_cached(entry.stem, table)
     _catalog.builtin_catalog.cache_clear()
     assert _catalog.builtin_catalog()._keys["mmr as cached"] == "maternal_mortality_ratio"
 
@@ -56,6 +55,10 @@ def test_a_corrupt_keys_entry_only_means_folding_again(cache_here):
     (entry,) = cache_here.glob("catalog_keys-*.json")
     for corrupt in (b"{not json", b'{"mmr": 1}', b"[1, 2]"):
         entry.write_bytes(corrupt)
+        _catalog.builtin_catalog.cache_clear()
+        assert _index(_catalog.builtin_catalog()) == expected
+    for wrong in ({"mmr": 1}, [1, 2]):  # a well-formed entry of the wrong shape
+        _cache.write_cached(entry.stem, wrong)
         _catalog.builtin_catalog.cache_clear()
         assert _index(_catalog.builtin_catalog()) == expected
 

@@ -5,7 +5,8 @@ lookup does; its parsed form is kept as JSON (never pickle: the cache holds data
 not code) in a folder of the user's cache directory, under a name that is a hash
 of the files' names and bytes and of this version of the package. A changed file
 gets a new name; an old entry of the same kind is removed when a new one is
-written. Reading or writing the cache never fails a call: a missing, corrupt or
+written. Each entry starts with a hash of the rest, so a truncated or altered entry is
+never used. Reading or writing the cache never fails a call: a missing, corrupt or
 unwritable cache only means parsing again.
 
 The folder is ``$MCH_INDICATORS_CACHE_DIR`` when set (an empty value turns the
@@ -33,7 +34,7 @@ __all__ = ["CACHE_VARIABLE", "cache_folder", "content_key", "read_cached", "writ
 #: The environment variable naming the cache folder ("" turns the cache off).
 CACHE_VARIABLE = "MCH_INDICATORS_CACHE_DIR"
 #: Changes when the layout of a cached entry changes.
-_FORMAT = "1"
+_FORMAT = "2"
 
 
 def cache_folder() -> Path | None:
@@ -84,13 +85,32 @@ def _path(key: str) -> Path | None:
     return folder / f"{key}.json" if folder is not None else None
 
 
+def _digest(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+
+
 def read_cached(key: str) -> Any | None:
-    """The value stored under ``key``, or None (nothing stored, or not readable as JSON)."""
+    """The value stored under ``key``, or None (nothing stored, altered, or not JSON).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {CACHE_VARIABLE: tempfile.mkdtemp()}):
+    ...     write_cached("example-1", {"a": [1, 2]})
+    ...     whole = read_cached("example-1")
+    ...     path = cache_folder() / "example-1.json"
+    ...     _ = path.write_bytes(path.read_bytes()[:-1])  # truncated
+    ...     cut = read_cached("example-1")
+    >>> whole, cut
+    ({'a': [1, 2]}, None)
+    """
     path = _path(key)
     if path is None:
         return None
     try:
-        return json.loads(path.read_bytes())
+        stored, _, body = path.read_bytes().partition(b"\n")
+        return json.loads(body) if stored == _digest(body) else None
     except (OSError, ValueError, RecursionError):
         return None
 
@@ -105,8 +125,9 @@ def write_cached(key: str, value: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(value, file, ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+        with os.fdopen(handle, "wb") as file:
+            file.write(_digest(body) + b"\n" + body)
         os.replace(temporary, path)  # atomic: a reader sees the old file or the new one
         temporary = None
         for old in path.parent.glob(f"{kind}-*.json"):

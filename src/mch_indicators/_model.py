@@ -110,7 +110,9 @@ class _DefinitionMeta(ModelMetaclass):
 class _Frozen(BaseModel, metaclass=_DefinitionMeta):
     """Immutable, strict models whose validation errors are :class:`DefinitionError`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
     @classmethod
     def model_validate(cls, obj: Any, *, where: str | None = None, **options: Any) -> Self:
@@ -246,7 +248,7 @@ class Term(_Frozen):
     population: str | None = None
     event: str | None = None
     time_window: str | None = None
-    criteria: Criteria = Criteria()
+    criteria: Criteria = Criteria.model_construct()
     estimated: bool = Field(
         default=False,
         description="an estimate or a planned target (expected pregnancies, task number), "
@@ -368,7 +370,7 @@ class Indicator(_Frozen):
     denominator: Term
     definition: Text
     sources: tuple[Source, ...] = Field(min_length=1)
-    codes: Codes = Codes()
+    codes: Codes = Codes.model_construct()
     method: str | None = None
     decimals: int = Field(default=2, ge=0, le=6)
     verified: bool = True
@@ -376,7 +378,7 @@ class Indicator(_Frozen):
     variant_of: Id | None = Field(
         default=None, description="id of the indicator this one is a variant of"
     )
-    parameters: Parameters = Parameters()
+    parameters: Parameters = Parameters.model_construct()
     computable: bool = Field(
         default=True,
         description="False when the value is not one quotient of two counts "
