@@ -7,6 +7,9 @@ parsed files are cached on disk by a hash of their content
 (:mod:`mch_indicators._cache`). The catalog is indexed by the keys of its
 tables (ids, names, aliases, codes, families) without validating them, and each
 definition is validated by the pydantic models the first time it is asked for.
+The validated definitions are cached too (JSON, named by a hash of the files, the
+model code and the pydantic version): a later process builds a definition from its
+validated form without validating again (:func:`~mch_indicators._model.from_dump`).
 Your own files (:func:`load_definitions`) are validated whole, on load.
 """
 
@@ -23,9 +26,9 @@ from importlib import resources
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
-from mch_indicators._cache import content_key, read_cached, write_cached
+from mch_indicators._cache import cache_folder, content_key, read_cached, write_cached
 from mch_indicators._deprecation import warn_renamed
 from mch_indicators._documents import read_document
 from mch_indicators._errors import (
@@ -35,7 +38,7 @@ from mch_indicators._errors import (
     UnknownIndicatorError,
 )
 from mch_indicators._hooks import catalog_frame, catalog_html, catalog_json
-from mch_indicators._model import Domain, Indicator, Kind, Term
+from mch_indicators._model import Domain, Indicator, Kind, Term, from_dump
 from mch_indicators._text import fold_key
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import quoted
@@ -130,7 +133,9 @@ class _Definitions(Mapping[str, Indicator]):
 
     A definition is held as its TOML table (with the file it came from and the
     terms it may name) until first access; then it is validated once and kept.
-    Membership, order and length need no validation.
+    Membership, order and length need no validation. A definition found in
+    ``validated`` (its dump, from the built-in catalog's cache) is built from it
+    without validating.
     """
 
     def __init__(self) -> None:
@@ -138,6 +143,7 @@ class _Definitions(Mapping[str, Indicator]):
         self._raw: dict[str, tuple[str, dict[str, Any]]] = {}
         self._order: list[str] = []
         self.terms: Mapping[str, Term] = {}
+        self.validated: Mapping[str, Any] = {}
 
     def add(self, indicator_id: str, indicator: Indicator | tuple[str, dict[str, Any]]) -> None:
         """Add a validated indicator, or (origin, TOML table) to validate on access."""
@@ -152,8 +158,10 @@ class _Definitions(Mapping[str, Indicator]):
     def __getitem__(self, key: str) -> Indicator:
         found = self._done.get(key)
         if found is None:
-            origin, body = self._raw[key]
-            found = _validate_indicator(body, origin, 0, self.terms)
+            found = _rebuilt(Indicator, self.validated.get(key))
+            if found is None:
+                origin, body = self._raw[key]
+                found = _validate_indicator(body, origin, 0, self.terms)
             self._done[key] = found  # once: later lookups find it here
         return found
 
@@ -173,12 +181,15 @@ class _Terms(Mapping[str, Term]):
     def __init__(self, raw: Mapping[str, tuple[str, Any]]) -> None:
         self._raw = dict(raw)
         self._done: dict[str, Term] = {}
+        self.validated: Mapping[str, Any] = {}
 
     def __getitem__(self, key: str) -> Term:
         found = self._done.get(key)
         if found is None:
-            origin, body = self._raw[key]
-            found = _validate_term(key, body, origin)
+            found = _rebuilt(Term, self.validated.get(key))
+            if found is None:
+                origin, body = self._raw[key]
+                found = _validate_term(key, body, origin)
             self._done[key] = found
         return found
 
@@ -806,20 +817,103 @@ def _texts_of(documents: list[tuple[str, dict[str, Any]]]) -> set[str]:
     return texts
 
 
+def _code_sources(modules: Sequence[str], tables: Sequence[str]) -> list[tuple[str, bytes]] | None:
+    """The source of ``modules`` and the bytes of the data files ``tables``, by name.
+
+    With the Python version. None where a source cannot be read.
+    """
+    folder = resources.files("mch_indicators.definitions")
+    try:
+        code = [(Path(path).name, Path(path).read_bytes()) for path in modules]
+        data = [(name, folder.joinpath(name).read_bytes()) for name in tables]
+    except (OSError, TypeError):
+        return None
+    return [*code, *data, ("python", sys.version.encode())]
+
+
 def _fold_sources() -> list[tuple[str, bytes]] | None:
     """What decides how a text folds into a key: this code, the folding code and its table.
 
     With the Python version (its Unicode tables). None where the sources cannot be read.
     """
     folding = sys.modules[fold_key.__module__].__file__  # mch_indicators._text
-    try:
-        code = [
-            (Path(module).name, Path(module).read_bytes()) for module in (__file__, str(folding))
-        ]
-        table = resources.files("mch_indicators.definitions").joinpath("hanzi.toml").read_bytes()
-    except (OSError, TypeError):
+    return _code_sources([__file__, str(folding)], ["hanzi.toml"])
+
+
+def _model_sources() -> list[tuple[str, bytes]] | None:
+    """What decides a validated definition: the models, the units and pydantic's version."""
+    from pydantic import VERSION
+
+    modules = [
+        sys.modules[name].__file__ for name in (Indicator.__module__, resolve_unit.__module__)
+    ]
+    sources = _code_sources([__file__, *map(str, modules)], ["units.toml"])
+    return None if sources is None else [*sources, ("pydantic", VERSION.encode())]
+
+
+def _rebuilt(model: type[Any], dumped: Any) -> Any:
+    """``model`` built from its validated dump (:func:`from_dump`), or None if it has none.
+
+    Data of another shape (an entry of an older layout) also gives None: validate instead.
+    """
+    if not isinstance(dumped, dict):
         return None
-    return [*code, ("hanzi.toml", table), ("python", sys.version.encode())]
+    try:
+        return from_dump(model, dumped)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _validated_forms(catalog: Catalog) -> dict[str, dict[str, Any]] | None:
+    """Every definition and term of ``catalog``, validated, as JSON; None if one fails."""
+    try:
+        return {
+            "indicators": {
+                key: catalog[key].model_dump(mode="json", exclude_unset=True) for key in catalog
+            },
+            "terms": {
+                key: term.model_dump(mode="json", exclude_unset=True)
+                for key, term in catalog._terms.items()
+            },
+        }
+    except DefinitionError:
+        return None  # a built-in definition that does not validate is reported when asked for
+
+
+def _use_validated_forms(catalog: Catalog, contents: list[tuple[str, bytes]]) -> None:
+    """Let ``catalog`` build its definitions from their cached validated forms.
+
+    Read from the cache when the files, the model code and pydantic are unchanged;
+    otherwise every definition is validated once and the forms are written for the
+    next process. With the cache off, each definition is validated when asked for.
+    """
+    sources = _model_sources() if cache_folder() is not None else None
+    if sources is None:
+        return
+    key = content_key("catalog_models", [*contents, *sources])
+    forms = read_cached(key)
+    if not _fits(forms, catalog):
+        forms = _validated_forms(catalog)
+        if forms is None:
+            return
+        write_cached(key, forms)
+    catalog._indicators.validated = forms["indicators"]
+    if isinstance(catalog._terms, _Terms):
+        catalog._terms.validated = forms["terms"]
+
+
+def _fits(forms: object, catalog: Catalog) -> TypeGuard[dict[str, dict[str, Any]]]:
+    """Whether ``forms`` (read from the cache) holds one object per definition and term."""
+    if not (isinstance(forms, dict) and set(forms) == {"indicators", "terms"}):
+        return False
+    indicators, terms = forms["indicators"], forms["terms"]
+    return (
+        isinstance(indicators, dict)
+        and isinstance(terms, dict)
+        and indicators.keys() == set(catalog)
+        and terms.keys() == set(catalog._terms)
+        and all(isinstance(value, dict) for value in (*indicators.values(), *terms.values()))
+    )
 
 
 def _folded_keys(
@@ -855,7 +949,9 @@ def builtin_catalog() -> Catalog:
     files = _builtin_files()
     contents = [(entry.name, entry.read_bytes()) for entry in files]
     documents = _documents_of(files, contents)
-    return Catalog._lazy(documents, fold=_folded_keys(contents, documents))
+    catalog = Catalog._lazy(documents, fold=_folded_keys(contents, documents))
+    _use_validated_forms(catalog, contents)
+    return catalog
 
 
 def get(key: str | Indicator) -> Indicator:

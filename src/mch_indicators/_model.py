@@ -11,9 +11,21 @@ counts to :mod:`mch_indicators._compute`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, Unpack
+import types
+from collections.abc import Iterable, Mapping
+from enum import Enum, StrEnum
+from typing import (
+    TYPE_CHECKING,
+    Annotated,
+    Any,
+    Literal,
+    Self,
+    TypeVar,
+    Union,
+    Unpack,
+    get_args,
+    get_origin,
+)
 
 import numpy.typing as npt
 from pydantic import (
@@ -50,6 +62,7 @@ __all__ = [
     "Source",
     "Term",
     "Text",
+    "from_dump",
 ]
 
 _ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
@@ -125,6 +138,54 @@ class _Frozen(BaseModel, metaclass=_DefinitionMeta):
             return super().model_validate(obj, **options)
         except ValidationError as error:
             raise definition_error(error, where or _where(cls, obj)) from None
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def from_dump(model: type[_Model], data: Mapping[str, Any]) -> _Model:
+    """Rebuild a model from its own ``model_dump(mode="json", exclude_unset=True)``, unvalidated.
+
+    For data this package validated and stored itself (the built-in catalog's
+    pre-validated cache); never for what a user supplies. Each value is turned
+    back into its field's declared type: sub-models (recursively), enums, tuples.
+    Raises KeyError, TypeError or ValueError on data of another shape.
+
+    Examples
+    --------
+    >>> text = Text(en="Births showing any sign of life.")
+    >>> again = from_dump(Text, text.model_dump(mode="json", exclude_unset=True))
+    >>> again == text, again.model_fields_set == text.model_fields_set
+    (True, True)
+    """
+    fields = model.model_fields
+    values = {name: _revive(fields[name].annotation, value) for name, value in data.items()}
+    return model.model_construct(**values)
+
+
+def _revive(annotation: Any, value: Any) -> Any:
+    """``value`` (JSON) as an instance of ``annotation``, the way pydantic dumped it."""
+    origin, args = get_origin(annotation), get_args(annotation)
+    if value is None:
+        return None
+    if origin is Annotated:
+        return _revive(args[0], value)
+    if origin in (Union, types.UnionType):
+        (kept,) = [arg for arg in args if arg is not type(None)]  # only "X | None" is used
+        return _revive(kept, value)
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise TypeError(f"expected a list for {annotation}, got {type(value).__name__}")
+        return tuple(_revive(args[0], item) for item in value)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not isinstance(value, dict):
+            raise TypeError(f"expected an object for {annotation.__name__}")
+        return from_dump(annotation, value)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return annotation(value)
+    if annotation is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    return value
 
 
 class Kind(StrEnum):

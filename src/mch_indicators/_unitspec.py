@@ -104,6 +104,9 @@ def resolve_unit(text: str) -> UnitSpec:
         raise UnitError(f"a unit is text such as '‰' or 'per_100k', got {text!r}")
     if len(text) > 100:
         raise UnitError(f"unit of {len(text)} characters is too long to be a unit")
+    named = unit_specs().get(text)
+    if named is not None:  # a canonical name, as every validated definition holds
+        return named
     key = normalize_token(text)
     rejected = rejected_tokens()
     if key in rejected:
