@@ -1,0 +1,257 @@
+"""The built-in definitions built from their cached validated forms are the validated ones.
+
+A process that finds ``catalog_models-<hash>.json`` builds each definition it is asked
+for from the stored dump (:func:`mch_indicators._model.from_dump`, no validation). For
+every built-in indicator and term that object must be the validated one: equal, of the
+same hash, dump and repr, with the same fields set at every level. A corrupt, truncated
+or ill-shaped entry only means validating again (and writing the entry anew); the entry
+is named by the model code too, so a change of the models never reads an old one.
+Your own definitions are always validated.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import pickle
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+import mch_indicators as mch
+from mch_indicators import _cache, _catalog
+from mch_indicators._catalog import Catalog, builtin_documents
+from mch_indicators._errors import DefinitionError
+from mch_indicators._model import (
+    Codes,
+    Criteria,
+    Indicator,
+    Names,
+    Parameters,
+    Source,
+    Term,
+    Text,
+    from_dump,
+)
+
+
+@pytest.fixture
+def cache_here(tmp_path, monkeypatch):
+    """A cache folder of the test's own, and a built-in catalog of its own to clear."""
+    monkeypatch.setenv(_cache.CACHE_VARIABLE, str(tmp_path))
+    own = functools.cache(_catalog.builtin_catalog.__wrapped__)
+    monkeypatch.setattr(_catalog, "builtin_catalog", own)
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def validated() -> Catalog:
+    """The built-in catalog with every definition validated from its TOML table."""
+    return Catalog._lazy(builtin_documents())
+
+
+def _fields_set(model: BaseModel) -> Any:
+    """The fields set of ``model`` and of every sub-model, recursively."""
+    nested = {
+        name: _fields_set(value) if isinstance(value, BaseModel) else None for name, value in model
+    }
+    return model.model_fields_set, {k: v for k, v in nested.items() if v is not None}
+
+
+def _same(built: BaseModel, checked: BaseModel) -> None:
+    assert type(built) is type(checked)
+    assert built == checked
+    assert hash(built) == hash(checked)
+    assert built.model_dump() == checked.model_dump()
+    assert built.model_dump_json() == checked.model_dump_json()
+    assert repr(built) == repr(checked)
+    assert _fields_set(built) == _fields_set(checked)
+
+
+def _rebuilt_catalog() -> Catalog:
+    """A built-in catalog that read the validated forms from the cache (written first)."""
+    _catalog.builtin_catalog()  # writes the entry
+    _catalog.builtin_catalog.cache_clear()
+    return _catalog.builtin_catalog()
+
+
+def test_every_built_in_definition_from_the_cache_is_the_validated_one(cache_here, validated):
+    catalog = _rebuilt_catalog()
+    assert set(catalog._indicators.validated) == set(validated)
+    assert not catalog._indicators._done  # nothing validated or built yet
+    for key in validated:
+        _same(catalog[key], validated[key])
+    for key, term in validated._terms.items():
+        _same(catalog._terms[key], term)
+
+
+def test_a_definition_from_the_cache_travels_and_validates_like_any(cache_here, validated):
+    mmr = _rebuilt_catalog().get_indicator("MMR")
+    for twin in (pickle.loads(pickle.dumps(mmr)), copy.deepcopy(mmr), copy.copy(mmr)):
+        _same(twin, validated["maternal_mortality_ratio"])
+    again = Indicator.model_validate(mmr.model_dump(exclude_unset=True))
+    _same(again, mmr)
+    assert Indicator.model_json_schema()["title"] == "Indicator"
+    with pytest.raises(DefinitionError, match="decimals"):
+        Indicator.model_validate({**mmr.model_dump(), "decimals": 9})
+    assert str(mmr.compute(3, 40000)) == str(
+        validated["maternal_mortality_ratio"].compute(3, 40000)
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(b"{not json"),
+        lambda path: path.write_bytes(path.read_bytes()[:-100]),  # truncated
+        lambda path: path.write_bytes(path.read_bytes().replace(b'"ratio"', b'"rates"', 1)),
+    ],
+    ids=["not-json", "truncated", "altered"],
+)
+def test_a_corrupt_entry_means_validating_again_and_is_rewritten(cache_here, validated, damage):
+    _catalog.builtin_catalog()
+    (entry,) = cache_here.glob("catalog_models-*.json")
+    written = entry.read_bytes()
+    damage(entry)
+    _catalog.builtin_catalog.cache_clear()
+    catalog = _catalog.builtin_catalog()
+    assert entry.read_bytes() == written  # validated again, and written anew
+    for key in validated:
+        _same(catalog[key], validated[key])
+
+
+def test_a_well_formed_entry_of_another_shape_is_not_used(cache_here, validated):
+    _catalog.builtin_catalog()
+    (entry,) = cache_here.glob("catalog_models-*.json")
+    forms = _cache.read_cached(entry.stem)
+    del forms["indicators"]["maternal_mortality_ratio"]  # one definition missing
+    _cache.write_cached(entry.stem, forms)
+    _catalog.builtin_catalog.cache_clear()
+    assert "maternal_mortality_ratio" in _catalog.builtin_catalog()._indicators.validated
+    # a definition whose dump does not fit the model is validated from its table
+    forms = _cache.read_cached(entry.stem)
+    forms["indicators"]["maternal_mortality_ratio"]["kind"] = "no such kind"
+    forms["indicators"]["infant_mortality_rate"]["sources"] = "not a list"
+    _cache.write_cached(entry.stem, forms)
+    _catalog.builtin_catalog.cache_clear()
+    catalog = _catalog.builtin_catalog()
+    for key in ("maternal_mortality_ratio", "infant_mortality_rate"):
+        _same(catalog[key], validated[key])
+
+
+def test_with_the_cache_off_each_definition_is_validated_when_asked(monkeypatch, validated):
+    monkeypatch.setenv(_cache.CACHE_VARIABLE, "")
+    catalog = _catalog.builtin_catalog.__wrapped__()
+    assert not catalog._indicators.validated
+    _same(catalog.get_indicator("MMR"), validated["maternal_mortality_ratio"])
+    assert list(catalog._indicators._done) == ["maternal_mortality_ratio"]
+
+
+def test_the_entry_is_named_by_the_model_code_and_pydantic():
+    sources = _catalog._model_sources()
+    assert sources is not None
+    names = [name for name, _ in sources]
+    assert names == [
+        "_catalog.py",
+        "_model.py",
+        "_unitspec.py",
+        "units.toml",
+        "python",
+        "pydantic",
+    ]
+    contents = [("a.toml", b"x")]
+    for position in range(len(sources)):
+        changed = list(sources)
+        changed[position] = (sources[position][0], sources[position][1] + b"#")
+        assert _cache.content_key("catalog_models", [*contents, *sources]) != _cache.content_key(
+            "catalog_models", [*contents, *changed]
+        )
+
+
+def test_a_lookup_in_a_fresh_process_builds_no_validator(tmp_path):
+    """With the cache written, ``get`` and a first compute build no pydantic validator."""
+    code = (
+        "import mch_indicators as mch; from mch_indicators._model import Indicator, Term; "
+        "print(mch.get('MMR').compute(3, 40000)); "
+        "print(Indicator.__pydantic_complete__, Term.__pydantic_complete__)"
+    )
+    env = {**__import__("os").environ, _cache.CACHE_VARIABLE: str(tmp_path)}
+    runs = [
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+        for _ in range(2)
+    ]
+    assert runs[0].stdout.splitlines()[0] == runs[1].stdout.splitlines()[0], runs[1].stderr
+    assert runs[1].stdout.splitlines()[1] == "False False"
+
+
+# -- from_dump ---------------------------------------------------------------------------
+
+
+def _everything() -> Indicator:
+    """A user-built indicator with every optional field set."""
+    term = Term(
+        id="deaths",
+        name=Names(en="deaths", zh="死亡数"),
+        aliases=("死亡人数",),
+        definition=Text(en="Deaths.", zh="死亡。"),
+        criteria=Criteria(age_days_max=28, gestation_weeks_min=22),
+    )
+    births = Term(id="births", name=Names(en="births", zh="活产数"), definition=Text(en="B."))
+    return Indicator(
+        id="local_rate",
+        name=Names(en="Local rate", zh="本地率"),
+        aliases=("LR",),
+        domain="mortality",
+        kind="rate",
+        unit="‰",
+        direction="lower",
+        numerator=term,
+        denominator=births,
+        definition=Text(en="Deaths per 1,000 births."),
+        sources=(Source(document="Protocol", url="https://example.org", primary=True),),
+        codes=Codes(sdg="3.2.2", unverified=("sdg",)),
+        method="byar",
+        decimals=1,
+        verified=False,
+        note="local",
+        parameters=Parameters(gestation_weeks_min=22, estimator="direct"),
+        ambiguous_aliases=("local mortality",),
+        rationale=Text(en="Why."),
+        reporting_frequency="annual",
+        disaggregations=("area", "sex"),
+    )
+
+
+def test_from_dump_gives_back_what_was_dumped():
+    indicator = _everything()
+    again = from_dump(Indicator, indicator.model_dump(mode="json", exclude_unset=True))
+    _same(again, indicator)
+    assert type(again.kind) is type(indicator.kind)
+    assert isinstance(again.sources, tuple) and isinstance(again.numerator.criteria, Criteria)
+    assert again.numerator.criteria.age_days_max == 28.0
+    assert isinstance(again.numerator.criteria.age_days_max, float)
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"kind": "no such kind"}, ValueError),
+        ({"sources": "not a list"}, TypeError),
+        ({"name": "not an object"}, TypeError),
+        ({"no_such_field": 1}, KeyError),
+    ],
+)
+def test_from_dump_refuses_data_of_another_shape(change, error):
+    dumped = _everything().model_dump(mode="json", exclude_unset=True)
+    with pytest.raises(error):
+        from_dump(Indicator, {**dumped, **change})
+
+
+def test_your_own_definitions_are_still_validated(cache_here):
+    _rebuilt_catalog()
+    mmr = mch.get("MMR")
+    with pytest.raises(DefinitionError, match="unit"):
+        Indicator(**{**dict(mmr), "unit": "furlongs"})
