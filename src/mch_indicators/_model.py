@@ -66,7 +66,8 @@ __all__ = [
 ]
 
 _ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: A Chinese character (a pattern, compiled when a Chinese name is first checked).
+_CJK_PATTERN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
 Id = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -257,7 +258,7 @@ class Names(_Frozen):
     @field_validator("zh")
     @classmethod
     def _has_chinese(cls, value: str) -> str:
-        if not _CJK.search(value):
+        if not re.search(_CJK_PATTERN, value):
             raise ValueError(f"the Chinese name {value!r} contains no Chinese characters")
         return value
 

@@ -53,10 +53,12 @@ ENGINE_SPACES = " \t\r\n\f\v\u00a0\u3000"
 Spaces = Literal["strip", "collapse", "remove"]
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
-_SINGLE = re.compile(f"^[{_CJK}]$")
-_WHITESPACE = re.compile(r"\s+")
+# patterns compiled on first use (_compiled): a class of every Chinese character costs
+# milliseconds to compile, which an import should not pay
+_SINGLE = f"^[{_CJK}]$"
 # a space between two characters of which one is Chinese: Chinese is written without spaces
-_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) | (?=[{_CJK}])")
+_CJK_SPACE = f"(?<=[{_CJK}]) | (?=[{_CJK}])"
+_WHITESPACE = re.compile(r"\s+")
 #: at most this many spellings of one code are enumerated (see code_forms)
 _MAX_FORMS = 256
 
@@ -73,9 +75,10 @@ def _validated(data: dict[str, object]) -> dict[str, str]:
     seen: dict[str, str] = {}
     for simple, forms in table.items():
         where = f"hanzi.toml, {simple!r}"
-        if not _SINGLE.match(simple):
+        if not _compiled(_SINGLE).match(simple):
             raise DefinitionError(f"{where}: a key is one Chinese character")
-        if not isinstance(forms, str) or not forms or not all(_SINGLE.match(f) for f in forms):
+        single = _compiled(_SINGLE)
+        if not isinstance(forms, str) or not forms or not all(single.match(f) for f in forms):
             raise DefinitionError(f"{where}: the value is a string of Chinese characters")
         for form in forms:
             if form == simple:
@@ -165,9 +168,15 @@ def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool 
     elif spaces == "strip":
         folded = folded.strip()
     else:
-        folded = _CJK_SPACE.sub("", _WHITESPACE.sub(" ", folded).strip())
+        folded = _compiled(_CJK_SPACE).sub("", _WHITESPACE.sub(" ", folded).strip())
     # a removed space may leave a letter beside a combining mark: compose them
     return folded if folded.isascii() else unicodedata.normalize("NFC", folded)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled, once (for this module's own patterns)."""
+    return re.compile(pattern)
 
 
 @lru_cache(maxsize=16)
