@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 import pickle
 import subprocess
 import sys
@@ -107,7 +108,7 @@ def test_a_definition_from_the_cache_travels_and_validates_like_any(cache_here, 
     [
         lambda path: path.write_bytes(b"{not json"),
         lambda path: path.write_bytes(path.read_bytes()[:-100]),  # truncated
-        lambda path: path.write_bytes(path.read_bytes().replace(b'"ratio"', b'"rates"', 1)),
+        lambda path: path.write_bytes(path.read_bytes().replace(b"ratio", b"rates", 1)),
     ],
     ids=["not-json", "truncated", "altered"],
 )
@@ -116,6 +117,7 @@ def test_a_corrupt_entry_means_validating_again_and_is_rewritten(cache_here, val
     (entry,) = cache_here.glob("catalog_models-*.json")
     written = entry.read_bytes()
     damage(entry)
+    assert entry.read_bytes() != written
     _catalog.builtin_catalog.cache_clear()
     catalog = _catalog.builtin_catalog()
     assert entry.read_bytes() == written  # validated again, and written anew
@@ -133,12 +135,20 @@ def test_a_well_formed_entry_of_another_shape_is_not_used(cache_here, validated)
     assert "maternal_mortality_ratio" in _catalog.builtin_catalog()._indicators.validated
     # a definition whose dump does not fit the model is validated from its table
     forms = _cache.read_cached(entry.stem)
-    forms["indicators"]["maternal_mortality_ratio"]["kind"] = "no such kind"
-    forms["indicators"]["infant_mortality_rate"]["sources"] = "not a list"
+    mmr = json.loads(forms["indicators"]["maternal_mortality_ratio"])
+    forms["indicators"]["maternal_mortality_ratio"] = json.dumps({**mmr, "kind": "no such kind"})
+    forms["indicators"]["infant_mortality_rate"] = '{"sources": "not a list"}'
+    forms["indicators"]["neonatal_mortality_rate"] = "[1, 2]"
+    forms["indicators"]["stillbirth_rate"] = "{not json"
     _cache.write_cached(entry.stem, forms)
     _catalog.builtin_catalog.cache_clear()
     catalog = _catalog.builtin_catalog()
-    for key in ("maternal_mortality_ratio", "infant_mortality_rate"):
+    for key in (
+        "maternal_mortality_ratio",
+        "infant_mortality_rate",
+        "neonatal_mortality_rate",
+        "stillbirth_rate",
+    ):
         _same(catalog[key], validated[key])
 
 

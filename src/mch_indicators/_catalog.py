@@ -16,6 +16,7 @@ Your own files (:func:`load_definitions`) are validated whole, on load.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -143,7 +144,7 @@ class _Definitions(Mapping[str, Indicator]):
         self._raw: dict[str, tuple[str, dict[str, Any]]] = {}
         self._order: list[str] = []
         self.terms: Mapping[str, Term] = {}
-        self.validated: Mapping[str, Any] = {}
+        self.validated: Mapping[str, str] = {}
 
     def add(self, indicator_id: str, indicator: Indicator | tuple[str, dict[str, Any]]) -> None:
         """Add a validated indicator, or (origin, TOML table) to validate on access."""
@@ -181,7 +182,7 @@ class _Terms(Mapping[str, Term]):
     def __init__(self, raw: Mapping[str, tuple[str, Any]]) -> None:
         self._raw = dict(raw)
         self._done: dict[str, Term] = {}
-        self.validated: Mapping[str, Any] = {}
+        self.validated: Mapping[str, str] = {}
 
     def __getitem__(self, key: str) -> Term:
         found = self._done.get(key)
@@ -851,30 +852,30 @@ def _model_sources() -> list[tuple[str, bytes]] | None:
     return None if sources is None else [*sources, ("pydantic", VERSION.encode())]
 
 
-def _rebuilt(model: type[Any], dumped: Any) -> Any:
-    """``model`` built from its validated dump (:func:`from_dump`), or None if it has none.
+def _rebuilt(model: type[Any], dumped: str | None) -> Any:
+    """``model`` built from its validated dump (JSON text, :func:`from_dump`), or None.
 
-    Data of another shape (an entry of an older layout) also gives None: validate instead.
+    None when there is no dump, or it is of another shape: validate instead.
     """
-    if not isinstance(dumped, dict):
+    if dumped is None:
         return None
     try:
-        return from_dump(model, dumped)
-    except (KeyError, TypeError, ValueError):
+        data = json.loads(dumped)
+        return from_dump(model, data) if isinstance(data, dict) else None
+    except (KeyError, TypeError, ValueError, RecursionError):
         return None
 
 
-def _validated_forms(catalog: Catalog) -> dict[str, dict[str, Any]] | None:
-    """Every definition and term of ``catalog``, validated, as JSON; None if one fails."""
+def _validated_forms(catalog: Catalog) -> dict[str, dict[str, str]] | None:
+    """Every definition and term of ``catalog``, validated, as JSON; None if one fails.
+
+    Each is JSON text of its own, parsed only when that definition is asked for.
+    """
+    models: dict[str, Mapping[str, Any]] = {"indicators": catalog, "terms": catalog._terms}
     try:
         return {
-            "indicators": {
-                key: catalog[key].model_dump(mode="json", exclude_unset=True) for key in catalog
-            },
-            "terms": {
-                key: term.model_dump(mode="json", exclude_unset=True)
-                for key, term in catalog._terms.items()
-            },
+            kind: {key: model.model_dump_json(exclude_unset=True) for key, model in found.items()}
+            for kind, found in models.items()
         }
     except DefinitionError:
         return None  # a built-in definition that does not validate is reported when asked for
@@ -902,8 +903,8 @@ def _use_validated_forms(catalog: Catalog, contents: list[tuple[str, bytes]]) ->
         catalog._terms.validated = forms["terms"]
 
 
-def _fits(forms: object, catalog: Catalog) -> TypeGuard[dict[str, dict[str, Any]]]:
-    """Whether ``forms`` (read from the cache) holds one object per definition and term."""
+def _fits(forms: object, catalog: Catalog) -> TypeGuard[dict[str, dict[str, str]]]:
+    """Whether ``forms`` (read from the cache) holds one text per definition and term."""
     if not (isinstance(forms, dict) and set(forms) == {"indicators", "terms"}):
         return False
     indicators, terms = forms["indicators"], forms["terms"]
@@ -912,7 +913,7 @@ def _fits(forms: object, catalog: Catalog) -> TypeGuard[dict[str, dict[str, Any]
         and isinstance(terms, dict)
         and indicators.keys() == set(catalog)
         and terms.keys() == set(catalog._terms)
-        and all(isinstance(value, dict) for value in (*indicators.values(), *terms.values()))
+        and all(isinstance(value, str) for value in (*indicators.values(), *terms.values()))
     )
 
 
