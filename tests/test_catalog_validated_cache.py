@@ -182,19 +182,28 @@ def test_the_entry_is_named_by_the_model_code_and_pydantic():
 
 
 def test_a_lookup_in_a_fresh_process_builds_no_validator(tmp_path):
-    """With the cache written, ``get`` and a first compute build no pydantic validator."""
-    code = (
-        "import mch_indicators as mch; from mch_indicators._model import Indicator, Term; "
-        "print(mch.get('MMR').compute(3, 40000)); "
-        "print(Indicator.__pydantic_complete__, Term.__pydantic_complete__)"
-    )
+    """With the cache written, ``get``, a first compute, equality, hashing, pickling and
+    copying build no pydantic validator; dumping and validating build it when asked."""
+    code = """if True:
+        import copy, pickle
+        import mch_indicators as mch
+        from mch_indicators._model import Indicator, Term
+        mmr = mch.get("MMR")
+        print(mmr.compute(3, 40000))
+        twin = pickle.loads(pickle.dumps(mmr))
+        same = twin == mmr == copy.deepcopy(mmr) and hash(twin) == hash(mmr)
+        print(same, Indicator.__pydantic_complete__, Term.__pydantic_complete__)
+        again = Indicator.model_validate(mmr.model_dump(exclude_unset=True))
+        print(again == mmr, Indicator.__pydantic_complete__)
+    """
     env = {**__import__("os").environ, _cache.CACHE_VARIABLE: str(tmp_path)}
     runs = [
         subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
         for _ in range(2)
     ]
-    assert runs[0].stdout.splitlines()[0] == runs[1].stdout.splitlines()[0], runs[1].stderr
-    assert runs[1].stdout.splitlines()[1] == "False False"
+    first, second = (run.stdout.splitlines() for run in runs)
+    assert first[0] == second[0], runs[1].stderr
+    assert second[1:] == ["True False False", "True True"]
 
 
 # -- from_dump ---------------------------------------------------------------------------
