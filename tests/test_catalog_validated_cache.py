@@ -89,6 +89,59 @@ def test_every_built_in_definition_from_the_cache_is_the_validated_one(cache_her
         _same(catalog._terms[key], term)
 
 
+def _index(catalog: Catalog) -> tuple[object, ...]:
+    return catalog._keys, catalog._ambiguous, catalog._shared, catalog._families
+
+
+def test_the_catalog_from_the_cache_is_indexed_as_from_the_files(cache_here, validated):
+    catalog = _rebuilt_catalog()
+    assert list(catalog) == list(validated)
+    assert list(catalog._terms) == list(validated._terms)
+    assert _index(catalog) == _index(validated)
+    assert catalog._entries == validated._entries
+    assert catalog.search("stillbirth", limit=None) == validated.search("stillbirth", limit=None)
+    assert catalog.variants("stillbirth_rate_22w") == validated.variants("stillbirth_rate_22w")
+    twin = pickle.loads(pickle.dumps(catalog))
+    assert (
+        _index(twin) == _index(catalog)
+        and twin.get_indicator("MMR") == catalog["maternal_mortality_ratio"]
+    )
+
+
+def test_the_files_are_parsed_only_for_a_form_that_cannot_be_used(cache_here, validated):
+    catalog = _rebuilt_catalog()
+    catalog.get_indicator("MMR")
+    assert catalog._indicators._raw._tables is None  # no TOML table was needed
+    (entry,) = cache_here.glob("catalog_models-*.json")
+    forms = _cache.read_cached(entry.stem)
+    forms["indicators"]["infant_mortality_rate"] = "{not json"
+    _cache.write_cached(entry.stem, forms)
+    _catalog.builtin_catalog.cache_clear()
+    catalog = _catalog.builtin_catalog()
+    _same(catalog["infant_mortality_rate"], validated["infant_mortality_rate"])
+    assert catalog._indicators._raw._tables is not None  # validated from its table
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        ["x", ["a"], [], [], None, "extra"],
+        ["x", ["a"], [], [["sdg"]], None],
+        ["x", ["a", 1], [], [], None],
+        ["x", ["a"], [], [], 3],
+        "not a row",
+    ],
+)
+def test_an_index_row_of_another_shape_is_refused(row):
+    with pytest.raises((TypeError, ValueError)):
+        _catalog._Entry.from_row(row)
+
+
+def test_an_index_row_round_trips(validated):
+    for entry in validated._entries.values():
+        assert _catalog._Entry.from_row(json.loads(json.dumps(entry.row()))) == entry
+
+
 def test_a_definition_from_the_cache_travels_and_validates_like_any(cache_here, validated):
     mmr = _rebuilt_catalog().get_indicator("MMR")
     for twin in (pickle.loads(pickle.dumps(mmr)), copy.deepcopy(mmr), copy.copy(mmr)):

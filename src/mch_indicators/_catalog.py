@@ -22,12 +22,12 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any, TypeGuard, cast
+from typing import Any, cast
 
 from mch_indicators._cache import cache_folder, content_key, read_cached, write_cached
 from mch_indicators._deprecation import warn_renamed
@@ -105,6 +105,25 @@ class _Entry:
         return cls(body["id"], names, tuple(body.get("ambiguous_aliases", ())), codes,
                    body.get("variant_of"))  # fmt: skip
 
+    def row(self) -> list[Any]:
+        """The entry as a JSON row (the built-in catalog's validated forms keep them)."""
+        return [self.id, list(self.names), list(self.ambiguous), [list(c) for c in self.codes],
+                self.variant_of]  # fmt: skip
+
+    @classmethod
+    def from_row(cls, row: Any) -> _Entry:
+        """The entry of :meth:`row` (TypeError or ValueError if it is not one)."""
+        ident, names, ambiguous, codes, variant_of = row
+        texts = (ident, *names, *ambiguous, *(part for code in codes for part in code))
+        if not all(isinstance(text, str) for text in texts) or not all(
+            len(code) == 2 for code in codes
+        ):
+            raise TypeError("an entry holds texts")
+        if not (variant_of is None or isinstance(variant_of, str)):
+            raise TypeError("variant_of is an id or null")
+        pairs = tuple((system, code) for system, code in codes)
+        return cls(ident, tuple(names), tuple(ambiguous), pairs, variant_of)
+
     def texts(self) -> tuple[str, ...]:
         """Every text the catalog folds into a key: id, names, aliases, codes."""
         codes = (key for system, code in self.codes for key in (code, f"{system} {code}"))
@@ -141,7 +160,7 @@ class _Definitions(Mapping[str, Indicator]):
 
     def __init__(self) -> None:
         self._done: dict[str, Indicator] = {}
-        self._raw: dict[str, tuple[str, dict[str, Any]]] = {}
+        self._raw: dict[str, tuple[str, dict[str, Any]]] | _Later = {}
         self._order: list[str] = []
         self.terms: Mapping[str, Term] = {}
         self.validated: Mapping[str, str] = {}
@@ -154,7 +173,18 @@ class _Definitions(Mapping[str, Indicator]):
         if isinstance(indicator, Indicator):
             self._done[indicator_id] = indicator
         else:
-            self._raw[indicator_id] = indicator
+            cast(dict[str, tuple[str, dict[str, Any]]], self._raw)[indicator_id] = indicator
+
+    @classmethod
+    def later(
+        cls, ids: Sequence[str], tables: _Later, validated: Mapping[str, str]
+    ) -> _Definitions:
+        """Definitions built from ``validated`` (their forms), else from ``tables`` when asked."""
+        definitions = cls()
+        definitions._order = list(ids)
+        definitions._raw = tables
+        definitions.validated = validated
+        return definitions
 
     def __getitem__(self, key: str) -> Indicator:
         found = self._done.get(key)
@@ -180,7 +210,7 @@ class _Terms(Mapping[str, Term]):
     """Terms by id, each validated the first time it is asked for (see :class:`_Definitions`)."""
 
     def __init__(self, raw: Mapping[str, tuple[str, Any]]) -> None:
-        self._raw = dict(raw)
+        self._raw = raw if isinstance(raw, _Later) else dict(raw)
         self._done: dict[str, Term] = {}
         self.validated: Mapping[str, str] = {}
 
@@ -202,6 +232,54 @@ class _Terms(Mapping[str, Term]):
 
     def __len__(self) -> int:
         return len(self._raw)
+
+
+class _Later(Mapping[str, tuple[str, dict[str, Any]]]):
+    """(file, TOML table) by id, for ``ids``: the built-in files parsed when one is asked for.
+
+    The built-in catalog built from its validated forms needs a table only when a form
+    cannot be used; ``kind`` is ``"terms"`` or ``"indicator"``.
+    """
+
+    def __init__(self, kind: str, ids: Iterable[str]) -> None:
+        self._kind = kind
+        self._ids = list(ids)
+        self._known = frozenset(self._ids)
+        self._tables: dict[str, tuple[str, dict[str, Any]]] | None = None
+
+    def __getitem__(self, key: str) -> tuple[str, dict[str, Any]]:
+        if key not in self._known:
+            raise KeyError(key)
+        if self._tables is None:
+            self._tables = _tables_by_id(builtin_documents(), self._kind)
+        return self._tables[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
+def _tables_by_id(
+    documents: Sequence[tuple[str, Mapping[str, Any]]], kind: str
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The ``terms`` or ``indicator`` tables of ``documents`` by id, with their file."""
+    if kind == "terms":
+        return {
+            term_id: (origin, body)
+            for origin, data in documents
+            for term_id, body in _table(data.get("terms", {}), f"{origin}, terms").items()
+        }
+    return {
+        body["id"]: (origin, body)
+        for origin, data in documents
+        for body in _tables(data.get("indicator", []), f"{origin}, indicator")
+        if isinstance(body.get("id"), str)
+    }
 
 
 class Catalog(Mapping[str, Indicator]):
@@ -256,11 +334,7 @@ class Catalog(Mapping[str, Indicator]):
         ``fold`` folds the tables' texts into keys (the built-in catalog passes
         a table of :func:`normalize_key`'s results, kept in the cache).
         """
-        terms = _Terms({
-            term_id: (origin, body)
-            for origin, data in documents
-            for term_id, body in _table(data.get("terms", {}), f"{origin}, terms").items()
-        })  # fmt: skip
+        terms = _Terms(_tables_by_id(documents, "terms"))
         definitions = _Definitions()
         definitions.terms = terms
         entries = []
@@ -276,6 +350,23 @@ class Catalog(Mapping[str, Indicator]):
                 entries.append(entry)
         catalog = cls.__new__(cls)
         catalog._build(definitions, terms, entries, roots or {}, fold)
+        return catalog
+
+    @classmethod
+    def _prevalidated(cls, forms: _Forms, fold: Fold) -> Catalog:
+        """The built-in catalog from its validated forms (:func:`_read_forms`).
+
+        Each definition is built from its form when first asked for; the TOML files
+        are parsed only if a form cannot be used (then that definition is validated).
+        """
+        entries = forms.entries
+        terms = _Terms(_Later("terms", forms.terms))
+        terms.validated = forms.terms
+        ids = [entry.id for entry in entries]
+        definitions = _Definitions.later(ids, _Later("indicator", ids), forms.indicators)
+        definitions.terms = terms
+        catalog = cls.__new__(cls)
+        catalog._build(definitions, terms, entries, {}, fold)
         return catalog
 
     def _build(
@@ -818,6 +909,11 @@ def _texts_of(documents: list[tuple[str, dict[str, Any]]]) -> set[str]:
     return texts
 
 
+def _texts_of_entries(entries: Iterable[_Entry]) -> set[str]:
+    """Every text of the entries that the index folds."""
+    return {text for entry in entries for text in entry.texts()}
+
+
 def _code_sources(modules: Sequence[str], tables: Sequence[str]) -> list[tuple[str, bytes]] | None:
     """The source of ``modules`` and the bytes of the data files ``tables``, by name.
 
@@ -866,60 +962,67 @@ def _rebuilt(model: type[Any], dumped: str | None) -> Any:
         return None
 
 
-def _validated_forms(catalog: Catalog) -> dict[str, dict[str, str]] | None:
-    """Every definition and term of ``catalog``, validated, as JSON; None if one fails.
+@dataclass(frozen=True)
+class _Forms:
+    """The built-in catalog validated: its index entries and each definition's JSON text."""
 
-    Each is JSON text of its own, parsed only when that definition is asked for.
-    """
-    models: dict[str, Mapping[str, Any]] = {"indicators": catalog, "terms": catalog._terms}
-    try:
-        return {
-            kind: {key: model.model_dump_json(exclude_unset=True) for key, model in found.items()}
-            for kind, found in models.items()
-        }
-    except DefinitionError:
-        return None  # a built-in definition that does not validate is reported when asked for
+    entries: list[_Entry]
+    indicators: dict[str, str]
+    terms: dict[str, str]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> _Forms | None:
+        """Every definition and term of ``catalog``, validated; None if one fails."""
+        try:
+            indicators = {key: _dumped(catalog[key]) for key in catalog}
+            terms = {key: _dumped(term) for key, term in catalog._terms.items()}
+        except DefinitionError:
+            return None  # a built-in definition that does not validate is reported when asked
+        return cls(list(catalog._entries.values()), indicators, terms)
+
+    def json(self) -> dict[str, Any]:
+        """The forms as JSON data (:meth:`read` reads them back)."""
+        rows = [entry.row() for entry in self.entries]
+        return {"entries": rows, "indicators": self.indicators, "terms": self.terms}
+
+    @classmethod
+    def read(cls, data: object) -> _Forms | None:
+        """The forms of :meth:`json`, or None when ``data`` is of another shape."""
+        if not (isinstance(data, dict) and set(data) == {"entries", "indicators", "terms"}):
+            return None
+        rows, indicators, terms = data["entries"], data["indicators"], data["terms"]
+        if not (
+            isinstance(rows, list) and isinstance(indicators, dict) and isinstance(terms, dict)
+        ):
+            return None
+        try:
+            entries = [_Entry.from_row(row) for row in rows]
+        except (TypeError, ValueError):
+            return None
+        texts = (*indicators.values(), *terms.values())
+        if [entry.id for entry in entries] != list(indicators) or not all(
+            isinstance(text, str) for text in texts
+        ):
+            return None
+        return cls(entries, indicators, terms)
 
 
-def _use_validated_forms(catalog: Catalog, contents: list[tuple[str, bytes]]) -> None:
-    """Let ``catalog`` build its definitions from their cached validated forms.
+def _dumped(model: Indicator | Term) -> str:
+    """A validated definition as JSON text: what :func:`from_dump` builds it from."""
+    return model.model_dump_json(exclude_unset=True)
 
-    Read from the cache when the files, the model code and pydantic are unchanged;
-    otherwise every definition is validated once and the forms are written for the
-    next process. With the cache off, each definition is validated when asked for.
+
+def _forms_key(contents: list[tuple[str, bytes]]) -> str | None:
+    """The cache name of the validated forms; None with the cache off or sources unreadable.
+
+    Named by a hash of the catalog's files, the models' code, the units and pydantic's
+    version: a change to any of them is a new entry.
     """
     sources = _model_sources() if cache_folder() is not None else None
-    if sources is None:
-        return
-    key = content_key("catalog_models", [*contents, *sources])
-    forms = read_cached(key)
-    if not _fits(forms, catalog):
-        forms = _validated_forms(catalog)
-        if forms is None:
-            return
-        write_cached(key, forms)
-    catalog._indicators.validated = forms["indicators"]
-    if isinstance(catalog._terms, _Terms):
-        catalog._terms.validated = forms["terms"]
+    return None if sources is None else content_key("catalog_models", [*contents, *sources])
 
 
-def _fits(forms: object, catalog: Catalog) -> TypeGuard[dict[str, dict[str, str]]]:
-    """Whether ``forms`` (read from the cache) holds one text per definition and term."""
-    if not (isinstance(forms, dict) and set(forms) == {"indicators", "terms"}):
-        return False
-    indicators, terms = forms["indicators"], forms["terms"]
-    return (
-        isinstance(indicators, dict)
-        and isinstance(terms, dict)
-        and indicators.keys() == set(catalog)
-        and terms.keys() == set(catalog._terms)
-        and all(isinstance(value, str) for value in (*indicators.values(), *terms.values()))
-    )
-
-
-def _folded_keys(
-    contents: list[tuple[str, bytes]], documents: list[tuple[str, dict[str, Any]]]
-) -> Fold:
+def _folded_keys(contents: list[tuple[str, bytes]], texts: Callable[[], Iterable[str]]) -> Fold:
     """:func:`normalize_key` with the built-in catalog's own texts looked up, not folded.
 
     Folding every name, alias and code of the catalog is most of the cost of
@@ -933,7 +1036,7 @@ def _folded_keys(
     key = content_key("catalog_keys", [*contents, *sources])
     cached = read_cached(key)
     if not (isinstance(cached, dict) and all(isinstance(v, str) for v in cached.values())):
-        cached = {text: normalize_key(text) for text in sorted(_texts_of(documents))}
+        cached = {text: normalize_key(text) for text in sorted(texts())}
         write_cached(key, cached)
     known: dict[str, str] = cached
 
@@ -946,12 +1049,27 @@ def _folded_keys(
 
 @cache
 def builtin_catalog() -> Catalog:
-    """The catalog shipped with the package: indexed once, each definition validated on use."""
+    """The catalog shipped with the package: indexed once, each definition validated once.
+
+    From the cached validated forms when the files, the models and pydantic are
+    unchanged (nothing is validated); else from the files, every definition validated
+    once to write the forms for the next process (with the cache off, each definition
+    is validated when first asked for).
+    """
     files = _builtin_files()
     contents = [(entry.name, entry.read_bytes()) for entry in files]
+    key = _forms_key(contents)
+    forms = _Forms.read(read_cached(key)) if key is not None else None
+    if forms is not None:
+        texts = partial(_texts_of_entries, forms.entries)
+        return Catalog._prevalidated(forms, _folded_keys(contents, texts))
     documents = _documents_of(files, contents)
-    catalog = Catalog._lazy(documents, fold=_folded_keys(contents, documents))
-    _use_validated_forms(catalog, contents)
+    catalog = Catalog._lazy(documents, fold=_folded_keys(contents, partial(_texts_of, documents)))
+    forms = _Forms.of(catalog) if key is not None else None
+    if key is not None and forms is not None:
+        write_cached(key, forms.json())
+        catalog._indicators.validated = forms.indicators
+        cast(_Terms, catalog._terms).validated = forms.terms
     return catalog
 
 
