@@ -7,9 +7,10 @@ parsed files are cached on disk by a hash of their content
 (:mod:`mch_indicators._cache`). The catalog is indexed by the keys of its
 tables (ids, names, aliases, codes, families) without validating them, and each
 definition is validated by the pydantic models the first time it is asked for.
-The validated definitions are cached too (JSON, named by a hash of the files, the
-model code and the pydantic version): a later process builds a definition from its
-validated form without validating again (:func:`~mch_indicators._model.from_dump`).
+The validated definitions are cached too, with the index (JSON, named by a hash of the
+files, the model code and pydantic's version): a later process indexes the catalog and
+builds each definition from them without validating or parsing the files again
+(:func:`~mch_indicators._model.from_dump`).
 Your own files (:func:`load_definitions`) are validated whole, on load.
 """
 
@@ -289,8 +290,9 @@ class Catalog(Mapping[str, Indicator]):
     (:meth:`_build`): ids and terms, families, names, ambiguous names, codes. Each
     pass raises :class:`DefinitionError` naming what clashes. The built-in catalog
     reads those keys from its TOML tables and validates each definition the first
-    time it is asked for; a catalog of your own (:func:`load_definitions`, or this
-    constructor) is validated whole, on load.
+    time it is asked for, or, once cached, builds them from their validated forms; a
+    catalog of your own (:func:`load_definitions`, or this constructor) is validated
+    whole, on load.
 
     Examples
     --------

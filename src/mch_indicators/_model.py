@@ -122,7 +122,12 @@ class _DefinitionMeta(ModelMetaclass):
 
 
 class _Frozen(BaseModel, metaclass=_DefinitionMeta):
-    """Immutable, strict models whose validation errors are :class:`DefinitionError`."""
+    """Immutable, strict models whose validation errors are :class:`DefinitionError`.
+
+    Each class builds its validator when it first validates or dumps (``defer_build``):
+    defining the classes, or building the built-in definitions from their validated
+    forms (:func:`from_dump`), builds none.
+    """
 
     model_config = ConfigDict(
         frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
