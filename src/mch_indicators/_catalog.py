@@ -244,19 +244,18 @@ class _Later(Mapping[str, tuple[str, dict[str, Any]]]):
 
     def __init__(self, kind: str, ids: Iterable[str]) -> None:
         self._kind = kind
-        self._ids = list(ids)
-        self._known = frozenset(self._ids)
+        self._ids = dict.fromkeys(ids)  # ordered, and quick to ask
         self._tables: dict[str, tuple[str, dict[str, Any]]] | None = None
 
     def __getitem__(self, key: str) -> tuple[str, dict[str, Any]]:
-        if key not in self._known:
+        if key not in self._ids:
             raise KeyError(key)
         if self._tables is None:
             self._tables = _tables_by_id(builtin_documents(), self._kind)
         return self._tables[key]
 
     def __contains__(self, key: object) -> bool:
-        return key in self._known
+        return key in self._ids
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._ids)
