@@ -56,6 +56,30 @@ def test_get_imports_no_adapter():
         assert f"mch_indicators.{module}'" not in loaded, module
 
 
+def test_compute_on_plain_arrays_loads_no_frame_adapter():
+    """``mch.compute(indicator=..., numerator=..., denominator=...)`` is a first result too."""
+    script = (
+        "import sys, mch_indicators as m; "
+        "m.compute(indicator='MMR', numerator=[2, 0], denominator=[26954, 8000]); "
+        "print(sorted(n for n in sys.modules if n.startswith('mch_indicators.')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = out.stdout.strip()
+    assert "mch_indicators._api'" in loaded  # the entry point did run
+    for module in ("_adapters._pandas", "_adapters._dask", "_adapters._spark", "_io"):
+        assert f"mch_indicators.{module}'" not in loaded, module
+
+
+def test_table_functions_are_built_once_on_first_use():
+    from mch_indicators import _api
+
+    assert _api.pool is _api.pool
+    assert _api.pool.__module__ == "mch_indicators._api"
+    assert _api.pool.__name__ == "pool"
+
+
 def test_notebook_display_loads_neither_pandas_nor_matplotlib():
     loaded = _modules_after(
         "import mch_indicators as m; m.get('MMR')._repr_html_(); m.catalog._repr_html_(); "

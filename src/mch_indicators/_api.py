@@ -30,16 +30,6 @@ from typing import (
 )
 
 from mch_indicators._adapters._columns import resolve
-from mch_indicators._adapters._pandas import compare as frame_compare
-from mch_indicators._adapters._pandas import decompose as frame_decompose
-from mch_indicators._adapters._pandas import dsr as frame_dsr
-from mch_indicators._adapters._pandas import funnel as frame_funnel
-from mch_indicators._adapters._pandas import isr as frame_isr
-from mch_indicators._adapters._pandas import joinpoint as frame_joinpoint
-from mch_indicators._adapters._pandas import pool as frame_pool
-from mch_indicators._adapters._pandas import smooth as frame_smooth
-from mch_indicators._adapters._pandas import trend as frame_trend
-from mch_indicators._adapters._pandas import trend_line as frame_trend_line
 from mch_indicators._adapters._registry import BACKENDS, Backend, backend_for, takers
 from mch_indicators._catalog import get, search  # here for the names; they live with the catalog
 from mch_indicators._errors import InvalidInputError
@@ -49,6 +39,16 @@ if TYPE_CHECKING:
     import pandas as pd
     import xarray as xr
 
+    from mch_indicators._adapters._pandas import compare as frame_compare
+    from mch_indicators._adapters._pandas import decompose as frame_decompose
+    from mch_indicators._adapters._pandas import dsr as frame_dsr
+    from mch_indicators._adapters._pandas import funnel as frame_funnel
+    from mch_indicators._adapters._pandas import isr as frame_isr
+    from mch_indicators._adapters._pandas import joinpoint as frame_joinpoint
+    from mch_indicators._adapters._pandas import pool as frame_pool
+    from mch_indicators._adapters._pandas import smooth as frame_smooth
+    from mch_indicators._adapters._pandas import trend as frame_trend
+    from mch_indicators._adapters._pandas import trend_line as frame_trend_line
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
     from mch_indicators._result import Result
@@ -290,13 +290,29 @@ def compute(
     )
 
 
-pool = _table_function(frame_pool)
-dsr = _table_function(frame_dsr)
-isr = _table_function(frame_isr)
-compare = _table_function(frame_compare)
-funnel = _table_function(frame_funnel)
-trend = _table_function(frame_trend)
-trend_line = _table_function(frame_trend_line)
-joinpoint = _table_function(frame_joinpoint)
-smooth = _table_function(frame_smooth)
-decompose = _table_function(frame_decompose)
+#: The table functions, each the entry point over the pandas adapter's function of the
+#: same name; built when first used, so that ``compute`` on plain arrays or another
+#: engine's frame does not load the pandas adapter.
+_TABLE_FUNCTIONS = frozenset(__all__) - {"compute", "get", "search"}
+
+if TYPE_CHECKING:
+    pool = _table_function(frame_pool)
+    dsr = _table_function(frame_dsr)
+    isr = _table_function(frame_isr)
+    compare = _table_function(frame_compare)
+    funnel = _table_function(frame_funnel)
+    trend = _table_function(frame_trend)
+    trend_line = _table_function(frame_trend_line)
+    joinpoint = _table_function(frame_joinpoint)
+    smooth = _table_function(frame_smooth)
+    decompose = _table_function(frame_decompose)
+else:
+
+    def __getattr__(name: str) -> object:  # PEP 562
+        if name not in _TABLE_FUNCTIONS:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from mch_indicators._adapters import _pandas
+
+        function = _table_function(getattr(_pandas, name))
+        globals()[name] = function  # next time, a plain attribute
+        return function

@@ -489,10 +489,11 @@ def test_numba_kernels_are_loaded_from_the_disk_cache_by_a_new_process(tmp_path)
         import numpy as np
         from mch_indicators.stats._kernels import fused_kernels
         kernels = fused_kernels()
-        x = np.array([1.0, 2.0]); n = np.array([10.0, 20.0]); out = [np.empty(2) for _ in "abc"]
+        x = np.array([1.0, 2.0]); n = np.array([10.0, 20.0])
         copies = (np.empty(2), np.empty(2), True, True)
-        flags = (-np.inf, np.inf, np.uint16(8), False, np.uint16(16))
-        kernels.wilson(x, n, *copies, 100.0, 1.96, *flags, *out, np.zeros(2, np.uint16))
+        thresholds = (-np.inf, np.inf, np.uint16(8), False, np.uint16(16))
+        outputs = (np.empty(2), np.empty(2), np.empty(2), np.zeros(2, np.uint16))
+        kernels.wilson(x, n, copies, 100.0, 1.96, thresholds, outputs)
         print(sum(kernels.wilson.stats.cache_hits.values()))
         """
     )

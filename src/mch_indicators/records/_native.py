@@ -36,6 +36,9 @@ from mch_indicators.records._expr import Columns, Compiled, Status
 
 __all__ = ["NATIVE", "Query", "run_native"]
 
+#: Up to this many values, DuckDB tests an ``IN`` list as it is (see ``_DuckDB.is_in``).
+_FEW = 8
+
 #: The engines whose frames are counted by one native query.
 NATIVE = {nw.Implementation.DUCKDB, nw.Implementation.POLARS}
 
@@ -150,9 +153,28 @@ class _DuckDB(_Kit):
         return self.duckdb.FunctionExpression("isnan", expression)
 
     def is_in(self, expression: Any, values: Sequence[Any]) -> Any:
+        """Membership, text tested only against the values of its own length.
+
+        DuckDB compares a value with each constant of an ``IN`` list in turn, and a
+        code's spellings are many (``unknown`` has 128 in half and full width), which
+        made ``count_records`` on a relation ~5x slower than hand-written SQL. Every
+        spelling of a code has the code's length in characters, so a branch per length
+        tests the same membership with a few comparisons per record.
+        """
         if not values:
             return self.lit(False)
-        return expression.isin(*(self.lit(v) for v in values))
+        if len(values) <= _FEW or not all(isinstance(v, str) for v in values):
+            return expression.isin(*(self.lit(v) for v in values))
+        by_length: dict[int, list[str]] = {}
+        for value in values:
+            by_length.setdefault(len(value), []).append(value)
+        length = self.duckdb.FunctionExpression("length", expression)
+        branches = [(self.is_null(expression), self.null())]
+        branches += [
+            (length == self.lit(size), expression.isin(*(self.lit(v) for v in same)))
+            for size, same in sorted(by_length.items())
+        ]
+        return self.case(branches, self.lit(False))
 
     def null(self) -> Any:
         return self.duckdb.ConstantExpression(None)

@@ -30,20 +30,15 @@ _inline = numba.njit(nogil=True, fastmath=False, error_model="numpy", cache=True
 
 
 @_inline
-def _flag_of(
-    x: float,
-    n: float,
-    few_below: float,
-    r2: float,
-    unreliable_bit: Any,
-    flag_above: bool,
-    above_bit: Any,
-) -> Any:
+def _flag_of(x: float, n: float, thresholds: Any) -> Any:
     """The UNRELIABLE and ABOVE_DENOMINATOR bits of one plain element.
 
+    ``thresholds`` is ``(few_below, r2, unreliable_bit, flag_above, above_bit)``.
     UNRELIABLE: fewer events than ``few_below``, or a binomial RSE² above ``r2``
-    (``r2 = inf`` for Poisson data; ``few_below = -inf`` for no reliability flag).
+    (``r2 = inf`` for Poisson data; ``few_below = -inf`` for no reliability flag);
+    ABOVE_DENOMINATOR: ``x > n`` where ``flag_above``.
     """
+    few_below, r2, unreliable_bit, flag_above, above_bit = thresholds
     flag = unreliable_bit & 0
     if x < few_below or (n - x) > r2 * n * x:
         flag |= unreliable_bit
@@ -126,7 +121,6 @@ def _count_outputs(
 ) -> None:
     """Copies, value, limits (count limit/n·scale, kept around the value) and flags of a step."""
     x_own, n_own, copy_x, copy_n = copies
-    few_below, r2, unreliable_bit, flag_above, above_bit = thresholds
     value, lower, upper, flags = outputs  # flags: the step's own buffer
     for i in range(xs.shape[0]):
         x = xs[i]
@@ -141,7 +135,7 @@ def _count_outputs(
         value[i] = v
         lower[i] = min((low[i] / n) * scale, v)  # the value inside its limits
         upper[i] = max((high[i] / n) * scale, v)
-        flags[i] = _flag_of(x, n, few_below, r2, unreliable_bit, flag_above, above_bit)
+        flags[i] = _flag_of(x, n, thresholds)
 
 
 @_inline
@@ -150,7 +144,6 @@ def _wilson_outputs(
 ) -> None:
     """Copies, value, Wilson limits and flags of a step (see :func:`wilson_block`)."""
     x_own, n_own, copy_x, copy_n = copies
-    few_below, r2, unreliable_bit, flag_above, above_bit = thresholds
     value, lower, upper, flags = outputs  # flags: the step's own buffer
     half_z2 = 0.5 * z * z
     twice = 2.0 * half_z2
@@ -174,28 +167,12 @@ def _wilson_outputs(
         value[i] = v
         lower[i] = min(((x * x) / ((x + h) * n)) * scale, v)  # the value inside its limits
         upper[i] = max((1.0 - (y * y) / ((y + h) * n)) * scale, v)
-        flags[i] = _flag_of(x, n, few_below, r2, unreliable_bit, flag_above, above_bit)
+        flags[i] = _flag_of(x, n, thresholds)
 
 
 @_jit
 def wilson_block(
-    xs: Any,
-    ns: Any,
-    x_own: Any,
-    n_own: Any,
-    copy_x: bool,
-    copy_n: bool,
-    scale: float,
-    z: float,
-    few_below: float,
-    r2: float,
-    unreliable_bit: Any,
-    flag_above: bool,
-    above_bit: Any,
-    value: Any,
-    lower: Any,
-    upper: Any,
-    flags: Any,
+    xs: Any, ns: Any, copies: Any, scale: float, z: float, thresholds: Any, outputs: Any
 ) -> bool:
     """Value, Wilson limits (conjugate form) and flags of one block of proportions.
 
@@ -204,6 +181,12 @@ def wilson_block(
     lower = x²/((x + h)·n); upper = 1 − y²/((y + h)·n); both times scale; then,
     as ``_contain``, the value capped at the scale and the limits widened to it.
     The counts are copied into the result's own arrays in the same loop.
+
+    The arguments travel in the tuples every kernel shares: ``copies`` is
+    ``(x_own, n_own, copy_x, copy_n)``, the result's own count arrays and
+    whether to fill them; ``thresholds`` is ``(few_below, r2, unreliable_bit,
+    flag_above, above_bit)`` (see :func:`_flag_of`); ``outputs`` is ``(value,
+    lower, upper, flags)``, the block's slices of the result.
     """
     plain = True
     for j in range(xs.shape[0]):
@@ -212,14 +195,15 @@ def wilson_block(
         plain &= (x >= 0.0) & (x <= n) & (n >= _SMALLEST) & (n <= _LARGEST)  # NaN fails too
     if not plain:
         return False
+    x_own, n_own, copy_x, copy_n = copies
+    value, lower, upper, flags = outputs
     step_flags = np.empty(_STEP, dtype=flags.dtype)
-    thresholds = (few_below, r2, unreliable_bit, flag_above, above_bit)
     for start in range(0, xs.shape[0], _STEP):
         stop = min(start + _STEP, xs.shape[0])
         count = stop - start
-        copies = (x_own[start:stop], n_own[start:stop], copy_x, copy_n)
-        outputs = (value[start:stop], lower[start:stop], upper[start:stop], step_flags[:count])
-        _wilson_outputs(xs[start:stop], ns[start:stop], copies, scale, z, thresholds, outputs)
+        step_copies = (x_own[start:stop], n_own[start:stop], copy_x, copy_n)
+        step = (value[start:stop], lower[start:stop], upper[start:stop], step_flags[:count])
+        _wilson_outputs(xs[start:stop], ns[start:stop], step_copies, scale, z, thresholds, step)
         _keep_flags(step_flags[:count], flags[start:stop])
     return True
 
@@ -228,27 +212,12 @@ def wilson_block(
 def count_block(
     xs: Any,
     ns: Any,
-    x_own: Any,
-    n_own: Any,
-    copy_x: bool,
-    copy_n: bool,
+    copies: Any,
     scale: float,
-    low_table: Any,
-    high_table: Any,
-    formula: int,
-    z: float,
-    low_series: Any,
-    high_series: Any,
+    table: Any,
     bounded: bool,
-    few_below: float,
-    r2: float,
-    unreliable_bit: Any,
-    flag_above: bool,
-    above_bit: Any,
-    value: Any,
-    lower: Any,
-    upper: Any,
-    flags: Any,
+    thresholds: Any,
+    outputs: Any,
 ) -> bool:
     """Value, Poisson limits and flags of one block of counts.
 
@@ -258,7 +227,12 @@ def count_block(
     lower = (limit/n)·scale, and as ``_contain``, a proportion capped at the scale
     and the limits widened to the value. A count below the table's size that is
     not whole leaves the block to numpy. The counts are copied in the same loop.
+    ``table`` is ``(low, high, formula, z, low_series, high_series)``, a
+    ``CountTable``'s arrays; the other tuples are :func:`wilson_block`'s.
     """
+    low_table, high_table, formula, z, low_series, high_series = table
+    x_own, n_own, copy_x, copy_n = copies
+    value, lower, upper, flags = outputs
     size = float(low_table.shape[0])
     top = size - 1.0
     plain = True
@@ -274,7 +248,6 @@ def count_block(
     low_work, high_work = np.empty(_STEP), np.empty(_STEP)
     root_work, s_work = np.empty(_STEP), np.empty(_STEP)
     step_flags = np.empty(_STEP, dtype=flags.dtype)
-    thresholds = (few_below, r2, unreliable_bit, flag_above, above_bit)
     for start in range(0, xs.shape[0], _STEP):
         stop = min(start + _STEP, xs.shape[0])
         x_step = xs[start:stop]
@@ -292,10 +265,10 @@ def count_block(
             inside = x < size
             low[i] = low_table[k] if inside else low[i]
             high[i] = high_table[k] if inside else high[i]
-        copies = (x_own[start:stop], n_own[start:stop], copy_x, copy_n)
-        outputs = (value[start:stop], lower[start:stop], upper[start:stop], step_flags[:count])
+        step_copies = (x_own[start:stop], n_own[start:stop], copy_x, copy_n)
+        step = (value[start:stop], lower[start:stop], upper[start:stop], step_flags[:count])
         _count_outputs(
-            x_step, ns[start:stop], copies, scale, bounded, thresholds, low, high, outputs
+            x_step, ns[start:stop], step_copies, scale, bounded, thresholds, low, high, step
         )
         _keep_flags(step_flags[:count], flags[start:stop])
     return True

@@ -411,16 +411,14 @@ def run_fused_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bo
     # the flag thresholds: -inf and inf where the numpy path tests nothing
     few_below = plan.few_below if plan.flag_few else -np.inf
     r2 = plan.r2 if plan.flag_few and plan.bounded else np.inf
-    flags = (few_below, r2, _UNRELIABLE, plan.estimated_denominator, _ABOVE)
-    arrays = out.value[part], out.lower[0, part], out.upper[0, part], out.flags[part]
+    thresholds = (few_below, r2, _UNRELIABLE, plan.estimated_denominator, _ABOVE)
+    outputs = out.value[part], out.lower[0, part], out.upper[0, part], out.flags[part]
     if plan.tables is not None:
-        table = plan.tables[0]
-        done = kernels.counts(
-            xs, ns, *copies, plan.scale, table.low, table.high, table.formula, table.z,
-            table.low_series, table.high_series, plan.bounded, *flags, *arrays,
-        )  # fmt: skip
+        t = plan.tables[0]
+        table = t.low, t.high, t.formula, t.z, t.low_series, t.high_series
+        done = kernels.counts(xs, ns, copies, plan.scale, table, plan.bounded, thresholds, outputs)
     else:
-        done = kernels.wilson(xs, ns, *copies, plan.scale, plan.zs[0], *flags, *arrays)
+        done = kernels.wilson(xs, ns, copies, plan.scale, plan.zs[0], thresholds, outputs)
     return bool(done)
 
 
