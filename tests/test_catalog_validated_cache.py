@@ -205,8 +205,15 @@ def test_a_well_formed_entry_of_another_shape_is_not_used(cache_here, validated)
         _same(catalog[key], validated[key])
 
 
-def test_with_the_cache_off_each_definition_is_validated_when_asked(monkeypatch, validated):
-    monkeypatch.setenv(_cache.CACHE_VARIABLE, "")
+@pytest.mark.parametrize("where", ["off", "blocked"])
+def test_without_a_cache_each_definition_is_validated_when_asked(
+    tmp_path, monkeypatch, validated, where
+):
+    """With the cache off or unwritable, nothing is validated only to be cached."""
+    blocked = tmp_path / "a file"
+    blocked.write_text("not a folder")
+    folder = "" if where == "off" else str(blocked / "below")
+    monkeypatch.setenv(_cache.CACHE_VARIABLE, folder)
     catalog = _catalog.builtin_catalog.__wrapped__()
     assert not catalog._indicators.validated
     _same(catalog.get_indicator("MMR"), validated["maternal_mortality_ratio"])

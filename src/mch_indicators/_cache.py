@@ -29,7 +29,14 @@ from typing import Any
 
 from mch_indicators._version import __version__
 
-__all__ = ["CACHE_VARIABLE", "cache_folder", "content_key", "read_cached", "write_cached"]
+__all__ = [
+    "CACHE_VARIABLE",
+    "cache_folder",
+    "can_write",
+    "content_key",
+    "read_cached",
+    "write_cached",
+]
 
 #: The environment variable naming the cache folder ("" turns the cache off).
 CACHE_VARIABLE = "MCH_INDICATORS_CACHE_DIR"
@@ -58,6 +65,30 @@ def cache_folder() -> Path | None:
         return Path.home() / "Library" / "Caches" / "mch_indicators"
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "mch_indicators"
+
+
+def can_write() -> bool:
+    """Whether entries can be written: the cache is on and its folder exists or can be made.
+
+    For work done only to be cached (a read-only or blocked folder would redo it in
+    every process).
+
+    Examples
+    --------
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {CACHE_VARIABLE: ""}):
+    ...     can_write()
+    False
+    """
+    folder = cache_folder()
+    if folder is None:
+        return False
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(folder, os.W_OK)
 
 
 def content_key(kind: str, contents: Sequence[tuple[str, bytes]]) -> str:

@@ -30,7 +30,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, cast
 
-from mch_indicators._cache import cache_folder, content_key, read_cached, write_cached
+from mch_indicators._cache import cache_folder, can_write, content_key, read_cached, write_cached
 from mch_indicators._deprecation import warn_renamed
 from mch_indicators._documents import read_document
 from mch_indicators._errors import (
@@ -1054,8 +1054,8 @@ def builtin_catalog() -> Catalog:
 
     From the cached validated forms when the files, the models and pydantic are
     unchanged (nothing is validated); else from the files, every definition validated
-    once to write the forms for the next process (with the cache off, each definition
-    is validated when first asked for).
+    once to write the forms for the next process (with the cache off or not writable,
+    each definition is validated when first asked for).
     """
     files = _builtin_files()
     contents = [(entry.name, entry.read_bytes()) for entry in files]
@@ -1066,7 +1066,7 @@ def builtin_catalog() -> Catalog:
         return Catalog._prevalidated(forms, _folded_keys(contents, texts))
     documents = _documents_of(files, contents)
     catalog = Catalog._lazy(documents, fold=_folded_keys(contents, partial(_texts_of, documents)))
-    forms = _Forms.of(catalog) if key is not None else None
+    forms = _Forms.of(catalog) if key is not None and can_write() else None
     if key is not None and forms is not None:
         write_cached(key, forms.json())
         catalog._indicators.validated = forms.indicators
