@@ -17,6 +17,8 @@ import json
 import pickle
 import subprocess
 import sys
+import tomllib
+from importlib import resources
 from typing import Any
 
 import pytest
@@ -243,7 +245,8 @@ def test_the_entry_is_named_by_the_model_code_and_pydantic():
 
 def test_a_lookup_in_a_fresh_process_builds_no_validator(tmp_path):
     """With the cache written, ``get``, a first compute, equality, hashing, pickling and
-    copying build no pydantic validator; dumping and validating build it when asked."""
+    copying build no pydantic validator and parse no TOML; dumping and validating build
+    the validator when asked."""
     code = """if True:
         import copy, pickle
         import mch_indicators as mch
@@ -253,6 +256,8 @@ def test_a_lookup_in_a_fresh_process_builds_no_validator(tmp_path):
         twin = pickle.loads(pickle.dumps(mmr))
         same = twin == mmr == copy.deepcopy(mmr) and hash(twin) == hash(mmr)
         print(same, Indicator.__pydantic_complete__, Term.__pydantic_complete__)
+        import sys
+        print("tomllib" in sys.modules)  # no file parsed: the catalog and units from JSON
         again = Indicator.model_validate(mmr.model_dump(exclude_unset=True))
         print(again == mmr, Indicator.__pydantic_complete__)
     """
@@ -263,7 +268,7 @@ def test_a_lookup_in_a_fresh_process_builds_no_validator(tmp_path):
     ]
     first, second = (run.stdout.splitlines() for run in runs)
     assert first[0] == second[0], runs[1].stderr
-    assert second[1:] == ["True False False", "True True"]
+    assert second[1:] == ["True False False", "False", "True True"]
 
 
 # -- from_dump ---------------------------------------------------------------------------
@@ -334,3 +339,14 @@ def test_your_own_definitions_are_still_validated(cache_here):
     mmr = mch.get("MMR")
     with pytest.raises(DefinitionError, match="unit"):
         Indicator(**{**dict(mmr), "unit": "furlongs"})
+
+
+def test_a_package_data_file_from_the_cache_is_the_parsed_file(cache_here):
+    folder = resources.files("mch_indicators.definitions")
+    for name in ("units.toml", "hanzi.toml"):
+        parsed = tomllib.loads(folder.joinpath(name).read_text("utf-8"))
+        assert _cache.package_toml(name) == parsed  # parsed, and written
+        (entry,) = cache_here.glob(f"data_{name[:-5]}-*.json")
+        assert _cache.package_toml(name) == parsed  # read back
+        entry.write_bytes(entry.read_bytes()[:-3])
+        assert _cache.package_toml(name) == parsed  # a truncated entry is not read

@@ -34,6 +34,7 @@ __all__ = [
     "cache_folder",
     "can_write",
     "content_key",
+    "package_toml",
     "read_cached",
     "write_cached",
 ]
@@ -170,3 +171,28 @@ def write_cached(key: str, value: Any) -> None:
         if temporary is not None:
             with suppress(OSError):
                 os.unlink(temporary)
+
+
+def package_toml(name: str) -> dict[str, Any]:
+    """The package's data file ``definitions/<name>`` parsed, from the cache when unchanged.
+
+    Spares a first computation the TOML parser (importing it costs more than reading
+    the cached JSON). Raises ``tomllib.TOMLDecodeError`` (a ValueError) on bad TOML.
+
+    Examples
+    --------
+    >>> package_toml("units.toml")["units"]["percent"]["symbol"]
+    '%'
+    """
+    from importlib import resources
+
+    raw = resources.files("mch_indicators.definitions").joinpath(name).read_bytes()
+    key = content_key(f"data_{name.rsplit('.', 1)[0]}", [(name, raw)])
+    cached = read_cached(key)
+    if isinstance(cached, dict):
+        return cached
+    import tomllib  # here: only when the file is not cached
+
+    data = tomllib.loads(raw.decode("utf-8"))
+    write_cached(key, data)
+    return data

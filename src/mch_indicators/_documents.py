@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import sys
-import tomllib
 from collections.abc import Mapping
 from importlib.resources.abc import Traversable
 from os import PathLike
@@ -70,7 +69,11 @@ def check_depth(data: object, where: str, error: type[MCHIndicatorsError]) -> No
 
 
 def _parse(text: str, kind: Format) -> Any:
-    return json.loads(text) if kind == "json" else tomllib.loads(text)
+    if kind == "json":
+        return json.loads(text)
+    import tomllib  # here: a first lookup reads the catalog from JSON and needs no TOML parser
+
+    return tomllib.loads(text)
 
 
 def parse_document(text: str, kind: Format, where: str, error: type[MCHIndicatorsError]) -> Any:

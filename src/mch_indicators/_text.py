@@ -20,7 +20,6 @@ The catalog's look-up keys (:func:`fold_key`), the column-header matcher
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
@@ -94,6 +93,8 @@ def _validated(data: dict[str, object]) -> dict[str, str]:
 @cache
 def _tables() -> tuple[dict[int, str], dict[str, str]]:
     """The translation table (traditional -> simplified) and its inverse, loaded once."""
+    import tomllib  # here: ASCII text never needs the table, nor a TOML parser
+
     try:
         data = tomllib.loads(_table_text())
     except tomllib.TOMLDecodeError as error:

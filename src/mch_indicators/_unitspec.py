@@ -8,13 +8,12 @@ builds the pint registry from the same table when a Quantity is first asked for.
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from mch_indicators._cache import package_toml
 from mch_indicators._errors import UnitError
 from mch_indicators._text import fold
 
@@ -52,8 +51,7 @@ def normalize_token(text: str) -> str:
 
 @cache
 def _table() -> dict[str, Any]:
-    raw = resources.files("mch_indicators.definitions").joinpath("units.toml").read_text("utf-8")
-    return tomllib.loads(raw)
+    return package_toml("units.toml")
 
 
 @cache
