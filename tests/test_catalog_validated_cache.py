@@ -252,7 +252,8 @@ def test_a_lookup_in_a_fresh_process_builds_no_validator(tmp_path):
         import mch_indicators as mch
         from mch_indicators._model import Indicator, Term
         mmr = mch.get("MMR")
-        print(mmr.compute(3, 40000))
+        result = mmr.compute(3, 40000)
+        print(result.value.tolist(), result.lower.tolist(), result.upper.tolist())
         twin = pickle.loads(pickle.dumps(mmr))
         same = twin == mmr == copy.deepcopy(mmr) and hash(twin) == hash(mmr)
         print(same, Indicator.__pydantic_complete__, Term.__pydantic_complete__)
