@@ -344,7 +344,7 @@ def test_your_own_definitions_are_still_validated(cache_here):
 
 def test_a_package_data_file_from_the_cache_is_the_parsed_file(cache_here):
     folder = resources.files("mch_indicators.definitions")
-    for name in ("units.toml", "hanzi.toml"):
+    for name in ("units.toml", "labels.toml", "hanzi.toml"):
         parsed = tomllib.loads(folder.joinpath(name).read_text("utf-8"))
         assert _cache.package_toml(name) == parsed  # parsed, and written
         (entry,) = cache_here.glob(f"data_{name[:-5]}-*.json")

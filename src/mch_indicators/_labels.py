@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import os
 import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
+from mch_indicators._cache import package_toml
 from mch_indicators._errors import DefinitionError, InvalidInputError
 
 if TYPE_CHECKING:
@@ -205,9 +204,8 @@ def check_labels(data: Mapping[str, Any]) -> None:
 
 @cache
 def labels() -> MappingProxyType[str, Any]:
-    """The whole label table, checked (read once)."""
-    folder = resources.files("mch_indicators.definitions")
-    data = tomllib.loads(folder.joinpath("labels.toml").read_text(encoding="utf-8"))
+    """The whole label table, checked (read once; parsed from the cache when unchanged)."""
+    data = package_toml("labels.toml")
     check_labels(data)
     return MappingProxyType(data)
 
