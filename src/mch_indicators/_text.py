@@ -169,7 +169,9 @@ def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool 
     elif spaces == "strip":
         folded = folded.strip()
     else:
-        folded = _compiled(_CJK_SPACE).sub("", _WHITESPACE.sub(" ", folded).strip())
+        folded = _WHITESPACE.sub(" ", folded).strip()
+        if not folded.isascii():  # only a Chinese character has spaces to lose
+            folded = _compiled(_CJK_SPACE).sub("", folded)
     # a removed space may leave a letter beside a combining mark: compose them
     return folded if folded.isascii() else unicodedata.normalize("NFC", folded)
 
