@@ -327,12 +327,16 @@ def test_from_dump_gives_back_what_was_dumped():
         ({"sources": "not a list"}, TypeError),
         ({"name": "not an object"}, TypeError),
         ({"no_such_field": 1}, KeyError),
+        ({"numerator": {"id": "deaths"}}, KeyError),  # a required field missing
     ],
 )
 def test_from_dump_refuses_data_of_another_shape(change, error):
     dumped = _everything().model_dump(mode="json", exclude_unset=True)
     with pytest.raises(error):
         from_dump(Indicator, {**dumped, **change})
+    without_id = {key: value for key, value in dumped.items() if key != "id"}
+    with pytest.raises(KeyError, match="Indicator without id"):
+        from_dump(Indicator, without_id)
 
 
 def test_your_own_definitions_are_still_validated(cache_here):

@@ -155,7 +155,8 @@ def from_dump(model: type[_Model], data: Mapping[str, Any]) -> _Model:
     For data this package validated and stored itself (the built-in catalog's
     pre-validated cache); never for what a user supplies. Each value is turned
     back into its field's declared type: sub-models (recursively), enums, tuples.
-    Raises KeyError, TypeError or ValueError on data of another shape.
+    Raises KeyError (a field unknown or a required one missing), TypeError or
+    ValueError on data of another shape.
 
     Examples
     --------
@@ -165,6 +166,9 @@ def from_dump(model: type[_Model], data: Mapping[str, Any]) -> _Model:
     (True, True)
     """
     fields = model.model_fields
+    missing = [name for name, field in fields.items() if field.is_required() and name not in data]
+    if missing:
+        raise KeyError(f"{model.__name__} without {', '.join(missing)}")
     values = {name: _revive(fields[name].annotation, value) for name, value in data.items()}
     return model.model_construct(**values)
 
