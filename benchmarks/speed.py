@@ -23,7 +23,7 @@ Sections (``--only``):
   limits and its own copies of the counts) without any arithmetic;
 - ``import``: a fresh interpreter importing numpy, against importing the library
   and looking up ``MMR``, and then computing one scalar result (the catalog's
-  parse cache warm, as on every run after the first); then where that time goes,
+  cache of parsed and validated definitions warm, as on every run after the first); then where that time goes,
   stage by stage (numpy, pydantic, the model classes, the catalog, the lookup,
   the computation);
 - ``records``: a births register on disk (Parquet), 4 terms by area:
@@ -177,7 +177,7 @@ import numpy; marks.append(("import numpy", cpu()))
 from pydantic import BaseModel; marks.append(("pydantic (BaseModel)", cpu()))
 import mch_indicators._model; marks.append(("the definitions' model classes", cpu()))
 import mch_indicators as m; m.catalog; marks.append(("the built-in catalog indexed", cpu()))
-i = m.get("MMR"); marks.append(("get('MMR') (validates one definition)", cpu()))
+i = m.get("MMR"); marks.append(("get('MMR') (one definition, from its validated form)", cpu()))
 i.compute(2, 26954); marks.append(("first scalar compute", cpu()))
 print(json.dumps([(b[0], b[1] - a[1]) for a, b in zip(marks, marks[1:])]))
 """
