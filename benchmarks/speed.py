@@ -24,8 +24,8 @@ Sections (``--only``):
 - ``import``: a fresh interpreter importing numpy, against importing the library
   and looking up ``MMR``, and then computing one scalar result (the catalog's
   cache of validated definitions warm, as on every run after the first); then
-  where that time goes, stage by stage (numpy, pydantic, the model classes, the catalog, the lookup,
-  the computation);
+  where that time goes, stage by stage (numpy, pydantic, the model classes, the
+  catalog, the lookup, the computation);
 - ``records``: a births register on disk (Parquet), 4 terms by area:
   ``count_records`` on the file (quality table on and off) and on a DuckDB
   relation, and ``compute_records`` on the relation, against the same counts
