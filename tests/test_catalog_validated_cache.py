@@ -227,12 +227,8 @@ def test_the_entry_is_named_by_the_model_code_and_pydantic():
     assert sources is not None
     names = [name for name, _ in sources]
     assert names == [
-        "_catalog.py",
-        "_model.py",
-        "_unitspec.py",
-        "units.toml",
-        "python",
-        "pydantic",
+        *("_catalog.py", "_model.py", "_unitspec.py", "_text.py", "stats/_intervals.py"),
+        *("units.toml", "hanzi.toml", "python", "pydantic"),
     ]
     contents = [("a.toml", b"x")]
     for position in range(len(sources)):

@@ -355,7 +355,7 @@ class Catalog(Mapping[str, Indicator]):
 
     @classmethod
     def _prevalidated(cls, forms: _Forms, fold: Fold) -> Catalog:
-        """The built-in catalog from its validated forms (:func:`_read_forms`).
+        """The built-in catalog from its validated forms (:class:`_Forms`).
 
         Each definition is built from its form when first asked for; the TOML files
         are parsed only if a form cannot be used (then that definition is validated).
@@ -916,13 +916,14 @@ def _texts_of_entries(entries: Iterable[_Entry]) -> set[str]:
 
 
 def _code_sources(modules: Sequence[str], tables: Sequence[str]) -> list[tuple[str, bytes]] | None:
-    """The source of ``modules`` and the bytes of the data files ``tables``, by name.
+    """The source of ``modules`` (paths in the package) and the bytes of its data files ``tables``.
 
     With the Python version. None where a source cannot be read.
     """
+    package = Path(__file__).parent
     folder = resources.files("mch_indicators.definitions")
     try:
-        code = [(Path(path).name, Path(path).read_bytes()) for path in modules]
+        code = [(name, package.joinpath(name).read_bytes()) for name in modules]
         data = [(name, folder.joinpath(name).read_bytes()) for name in tables]
     except (OSError, TypeError):
         return None
@@ -934,18 +935,20 @@ def _fold_sources() -> list[tuple[str, bytes]] | None:
 
     With the Python version (its Unicode tables). None where the sources cannot be read.
     """
-    folding = sys.modules[fold_key.__module__].__file__  # mch_indicators._text
-    return _code_sources([__file__, str(folding)], ["hanzi.toml"])
+    return _code_sources(["_catalog.py", "_text.py"], ["hanzi.toml"])
+
+
+#: The code a validated definition depends on: this module (the forms' layout), the
+#: models and their validators, the units (and the folding of their spellings), the
+#: interval methods a definition may name.
+_MODEL_CODE = ("_catalog.py", "_model.py", "_unitspec.py", "_text.py", "stats/_intervals.py")
 
 
 def _model_sources() -> list[tuple[str, bytes]] | None:
-    """What decides a validated definition: the models, the units and pydantic's version."""
+    """What decides a validated definition: its code and data, and pydantic's version."""
     from pydantic import VERSION
 
-    modules = [
-        sys.modules[name].__file__ for name in (Indicator.__module__, resolve_unit.__module__)
-    ]
-    sources = _code_sources([__file__, *map(str, modules)], ["units.toml"])
+    sources = _code_sources(_MODEL_CODE, ["units.toml", "hanzi.toml"])
     return None if sources is None else [*sources, ("pydantic", VERSION.encode())]
 
 
