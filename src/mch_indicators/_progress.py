@@ -23,6 +23,7 @@ from mch_indicators._targets import Target, TargetStatus
 from mch_indicators._validate import Labelled, align_labelled, check_broadcast, coerce_values
 from mch_indicators.stats import projection
 from mch_indicators.stats import required_arr as numeric_required_arr
+from mch_indicators.stats._types import ReadOnlyResult
 
 if TYPE_CHECKING:
     from mch_indicators._result import Result
@@ -177,7 +178,7 @@ def progress(
 
 
 @dataclass(frozen=True, slots=True, eq=False)
-class TargetAssessment:
+class TargetAssessment(ReadOnlyResult):
     """A target checked against values with their confidence intervals.
 
     Attributes

@@ -31,6 +31,7 @@ __all__ = [
     "broadcast_counts",
     "check_broadcast",
     "check_confidence",
+    "check_level",
     "check_multiplier",
     "check_range",
     "coerce_counts",
@@ -358,6 +359,26 @@ def check_confidence(confidence: float | Iterable[float]) -> tuple[float, ...]:
                 )
         checked.append(value)
     return tuple(checked)
+
+
+def check_level(confidence: object) -> float:
+    """One confidence level, strictly between 0 and 1, checked as :func:`check_confidence`.
+
+    For the statistics that take a single level (trends, joinpoints, smoothing).
+
+    Examples
+    --------
+    >>> check_level(0.9)
+    0.9
+    >>> check_level(95)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    mch_indicators.InvalidInputError: confidence level 95 ...; did you mean 0.95?
+    """
+    if isinstance(confidence, numbers.Real) or (
+        isinstance(confidence, np.ndarray) and confidence.ndim == 0
+    ):
+        return check_confidence(confidence)[0]  # type: ignore[arg-type]
+    raise InvalidInputError(f"confidence must be one number such as 0.95, got {confidence!r}")
 
 
 def level_label(level: float) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import mch_indicators as mch
 from mch_indicators import stats
 
 DEATHS = [2, 5, 3, 4, 1, 6, 0, 7]
@@ -34,6 +35,11 @@ RESULTS: dict[str, Callable[[], Any]] = {
     ),
     "Smoothed": lambda: stats.smooth(DEATHS, BIRTHS, multiplier=1000),
     "Trend": lambda: stats.trend([40, 36, 35, 30, 29, 25], [10000] * 6, range(2019, 2025)),
+    "TargetAssessment": lambda: mch.project_target(
+        mch.targets_for("婴儿死亡率", plan="healthy_china_2030")[0],
+        stats.trend([40, 36, 35, 30, 29, 25], [10000] * 6, range(2019, 2025), multiplier=1000),
+        denominator=10000,
+    ),
 }
 
 

@@ -69,7 +69,7 @@ import numpy.typing as npt
 import mch_indicators.stats._joinpoint_grid as grid
 import mch_indicators.stats._joinpoint_resample as resampling
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._validate import coerce_values, labelled
+from mch_indicators._validate import check_level, coerce_values, labelled
 from mch_indicators.stats._trend import _series, _usable
 from mch_indicators.stats._types import BoolArray, FloatArray, IntArray, ReadOnlyResult
 
@@ -217,10 +217,7 @@ class Joinpoint(ReadOnlyResult):
         return _design(at, self.joinpoint_year, self.centre)
 
     def _level(self, confidence: float | None) -> float:
-        level = self.confidence if confidence is None else float(confidence)
-        if not 0.0 < level < 1.0:
-            raise InvalidInputError(f"confidence must be between 0 and 1, got {confidence!r}")
-        return level
+        return self.confidence if confidence is None else check_level(confidence)
 
     def aapc(
         self,
@@ -373,10 +370,10 @@ def _choice(value: str, allowed: tuple[str, ...], name: str) -> str:
 
 def _options(**given: Any) -> _Options:
     model = _choice(given["model"], MODELS, "model")
-    for name in ("alpha", "confidence"):
-        value = given[name]
-        if isinstance(value, bool) or not isinstance(value, float | int) or not 0 < value < 1:
-            raise InvalidInputError(f"{name} must be between 0 and 1, got {value!r}")
+    check_level(given["confidence"])
+    alpha = given["alpha"]
+    if isinstance(alpha, bool) or not isinstance(alpha, float | int) or not 0 < alpha < 1:
+        raise InvalidInputError(f"alpha must be between 0 and 1, got {alpha!r}")
     if given["dispersion"] not in ("quasi", "none"):
         raise InvalidInputError(
             f"dispersion must be 'quasi' or 'none', got {given['dispersion']!r}"

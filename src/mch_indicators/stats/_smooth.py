@@ -58,6 +58,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._validate import (
+    check_level,
     check_multiplier,
     check_range,
     coerce_counts,
@@ -487,9 +488,7 @@ def _check_inputs(counts: FloatArray, base: FloatArray, model: str) -> None:
 def _options(model: str, confidence: float) -> float:
     if model not in MODELS:
         raise InvalidInputError(f"model must be one of {', '.join(MODELS)}, got {model!r}")
-    if isinstance(confidence, bool) or not 0.0 < float(confidence) < 1.0:
-        raise InvalidInputError(f"confidence must be between 0 and 1, got {confidence!r}")
-    return float(confidence)
+    return check_level(confidence)
 
 
 _PER_AREA = ("value", "lower", "upper", "median", "exceedance", "weight")

@@ -40,6 +40,7 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._validate import (
     check_broadcast,
+    check_level,
     check_multiplier,
     check_range,
     coerce_counts,
@@ -127,9 +128,7 @@ class Trend(ReadOnlyResult):
     last_denominator: FloatArray | None = None
 
     def _quantile(self, confidence: float | None) -> FloatArray:
-        level = self.confidence if confidence is None else confidence
-        if not 0.0 < level < 1.0:
-            raise InvalidInputError(f"confidence must be between 0 and 1, got {level!r}")
+        level = self.confidence if confidence is None else check_level(confidence)
         return _quantile(self.points, self.scaled, level)
 
     def arr(
@@ -556,8 +555,7 @@ def trend(
         raise InvalidInputError(f"family must be 'poisson' or 'binomial', got {family!r}")
     if dispersion not in ("quasi", "none"):
         raise InvalidInputError(f"dispersion must be 'quasi' or 'none', got {dispersion!r}")
-    if not 0.0 < float(confidence) < 1.0:
-        raise InvalidInputError(f"confidence must be between 0 and 1, got {confidence!r}")
+    confidence = check_level(confidence)
     scaled = dispersion == "quasi"
     fewest = 3 if scaled else 2
     if int(min_points) != min_points or min_points < fewest:
