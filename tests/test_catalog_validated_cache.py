@@ -351,3 +351,21 @@ def test_a_package_data_file_from_the_cache_is_the_parsed_file(cache_here):
         assert _cache.package_toml(name) == parsed  # read back
         entry.write_bytes(entry.read_bytes()[:-3])
         assert _cache.package_toml(name) == parsed  # a truncated entry is not read
+
+
+def test_the_data_folder_is_the_packaged_resource(monkeypatch, tmp_path):
+    """Installed as files, the folder itself; else (a zip) what importlib.resources gives."""
+    folder = _cache.package_data()
+    packaged = resources.files("mch_indicators.definitions")
+    assert (
+        folder.joinpath("units.toml").read_bytes() == packaged.joinpath("units.toml").read_bytes()
+    )
+    monkeypatch.setattr(_cache, "__file__", str(tmp_path / "elsewhere" / "_cache.py"))
+    fallback = _cache.package_data()
+    assert (
+        fallback.joinpath("units.toml").read_bytes()
+        == packaged.joinpath("units.toml").read_bytes()
+    )
+    assert sorted(entry.name for entry in fallback.joinpath("catalog").iterdir()) == sorted(
+        entry.name for entry in folder.joinpath("catalog").iterdir()
+    )

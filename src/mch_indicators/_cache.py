@@ -21,19 +21,22 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mch_indicators._version import __version__
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = [
     "CACHE_VARIABLE",
     "cache_folder",
     "can_write",
     "content_key",
+    "package_data",
     "package_toml",
     "read_cached",
     "write_cached",
@@ -155,6 +158,8 @@ def write_cached(key: str, value: Any) -> None:
     kind = key.rsplit("-", 1)[0]
     temporary: str | None = None
     try:
+        import tempfile  # here: a process that only reads the cache never needs it
+
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{key}.", suffix=".tmp")
         body = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
@@ -184,9 +189,7 @@ def package_toml(name: str) -> dict[str, Any]:
     >>> package_toml("units.toml")["units"]["percent"]["symbol"]
     '%'
     """
-    from importlib import resources
-
-    raw = resources.files("mch_indicators.definitions").joinpath(name).read_bytes()
+    raw = package_data().joinpath(name).read_bytes()
     key = content_key(f"data_{name.rsplit('.', 1)[0]}", [(name, raw)])
     cached = read_cached(key)
     if isinstance(cached, dict):
@@ -196,3 +199,24 @@ def package_toml(name: str) -> dict[str, Any]:
     data = tomllib.loads(raw.decode("utf-8"))
     write_cached(key, data)
     return data
+
+
+def package_data() -> Traversable:
+    """The package's data folder, ``mch_indicators/definitions``.
+
+    The folder itself when the package is installed as files (as pip installs it):
+    that needs no :mod:`importlib.resources`, whose import (it imports :mod:`tempfile`)
+    costs a first lookup several milliseconds. Else (a zip archive) the resource the
+    import system gives.
+
+    Examples
+    --------
+    >>> package_data().joinpath("units.toml").is_file()
+    True
+    """
+    folder = Path(__file__).with_name("definitions")
+    if folder.is_dir():
+        return folder
+    from importlib import resources
+
+    return resources.files("mch_indicators.definitions")

@@ -24,13 +24,18 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache, partial
-from importlib import resources
-from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from mch_indicators._cache import cache_folder, can_write, content_key, read_cached, write_cached
+from mch_indicators._cache import (
+    cache_folder,
+    can_write,
+    content_key,
+    package_data,
+    read_cached,
+    write_cached,
+)
 from mch_indicators._deprecation import warn_renamed
 from mch_indicators._documents import read_document
 from mch_indicators._errors import (
@@ -44,6 +49,9 @@ from mch_indicators._model import Domain, Indicator, Kind, Term, from_dump
 from mch_indicators._text import fold_key
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import quoted
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = ["Catalog", "builtin_catalog", "get", "load_definitions", "normalize_key", "search"]
 
@@ -864,7 +872,7 @@ def _load(
 
 def _builtin_files() -> list[Traversable]:
     """The built-in catalog's files, in catalog order (terms, then the domains in order)."""
-    folder = resources.files("mch_indicators.definitions").joinpath("catalog")
+    folder = package_data().joinpath("catalog")
     order = ["terms", *(domain.value for domain in Domain)]
     return sorted(
         (entry for entry in folder.iterdir() if entry.name.endswith(".toml")),
@@ -921,7 +929,7 @@ def _code_sources(modules: Sequence[str], tables: Sequence[str]) -> list[tuple[s
     With the Python version. None where a source cannot be read.
     """
     package = Path(__file__).parent
-    folder = resources.files("mch_indicators.definitions")
+    folder = package_data()
     try:
         code = [(name, package.joinpath(name).read_bytes()) for name in modules]
         data = [(name, folder.joinpath(name).read_bytes()) for name in tables]

@@ -21,12 +21,14 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Mapping
-from importlib.resources.abc import Traversable
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from mch_indicators._errors import MCHIndicatorsError
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 __all__ = ["MAX_DEPTH", "check_depth", "parse_document", "read_document", "read_text"]
 
@@ -116,7 +118,7 @@ def read_text(
     Anything else is ``error`` naming the file and the first byte that is not
     UTF-8, then ``hint``.
     """
-    source = path if isinstance(path, Traversable) else Path(path)
+    source = Path(path) if isinstance(path, str | PathLike) else path
     try:
         raw = source.read_bytes()
     except OSError as caught:
@@ -140,6 +142,6 @@ def read_document(
     Read with :func:`read_text` and :func:`parse_document`. ``path`` may be a
     packaged resource (a ``Traversable``).
     """
-    name = path.name if isinstance(path, Traversable) else Path(path).name
+    name = Path(path).name if isinstance(path, str | PathLike) else path.name
     chosen: Format = kind or ("json" if name.lower().endswith(".json") else "toml")
     return parse_document(read_text(path, error), chosen, name, error)

@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache, lru_cache
-from importlib import resources
 from itertools import product
 from math import prod
 from typing import Literal
 
+from mch_indicators._cache import package_data
 from mch_indicators._errors import DefinitionError
 
 __all__ = [
@@ -63,7 +63,7 @@ _MAX_FORMS = 256
 
 
 def _table_text() -> str:
-    return resources.files("mch_indicators.definitions").joinpath("hanzi.toml").read_text("utf-8")
+    return package_data().joinpath("hanzi.toml").read_text("utf-8")
 
 
 def _validated(data: dict[str, object]) -> dict[str, str]:
