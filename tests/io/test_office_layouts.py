@@ -103,6 +103,15 @@ def test_a_field_over_128_kb_is_an_error_below_the_header_too():
         mch.read_table(io.StringIO(quoted))
 
 
+def test_a_field_under_the_limit_in_characters_but_over_it_in_bytes_is_read():
+    """The limit counts characters: 50,000 Chinese characters are 150,000 bytes of UTF-8."""
+    cell = "县" * 50_000
+    table = mch.read_table(io.StringIO(f"county,births\nA,1\n{cell},2\n"))
+    assert table["county"].tolist() == ["A", cell]
+    with pytest.raises(mch.InvalidInputError, match=r":2: a field longer than 131,072"):
+        mch.read_table(io.StringIO(f"county，births\n{'县' * 131_073}，2\n"), delimiter="，")
+
+
 def test_a_header_field_over_128_kb_with_the_delimiter_given():
     text = "county," + "b" * 200_000 + "\nA,1\n"
     with pytest.raises(mch.InvalidInputError, match=r":1: a field longer than 131,072"):

@@ -156,6 +156,24 @@ def line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _longest_run_bytes(text: str, delimiter: str) -> int:
+    """An upper bound of the longest run of characters with no line end and no delimiter.
+
+    Counted in bytes of UTF-8 with numpy (Python's regular expressions take seconds
+    over a long file); exact for ASCII, never below the count in characters.
+    """
+    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    stop = data == ord("\n")
+    if ord(delimiter) < 0x80:  # (a delimiter of several bytes: runs by line, a bound too)
+        stop |= data == ord(delimiter)
+    ends = np.flatnonzero(stop)
+    if not ends.size:
+        return int(data.size)
+    runs = np.diff(ends) - 1
+    edges = max(int(ends[0]), int(data.size - ends[-1] - 1))
+    return max(edges, int(runs.max()) if runs.size else 0)
+
+
 def _check_limits(text: str, delimiter: str, name: str, columns: int) -> None:
     """Refuse a field over 128 KB (131,072 characters) or a line of more than ``columns`` fields.
 
@@ -163,7 +181,9 @@ def _check_limits(text: str, delimiter: str, name: str, columns: int) -> None:
     delimiter is a field (a quoted field holding the delimiter is shorter, and the
     csv module's own limit catches a quoted field over it).
     """
-    found = re.search(f"[^\n{re.escape(delimiter)}]{{{FIELD_LIMIT + 1}}}", text)
+    found = None
+    if _longest_run_bytes(text, delimiter) > FIELD_LIMIT:  # (a character is 1 byte or more)
+        found = re.search(f"[^\n{re.escape(delimiter)}]{{{FIELD_LIMIT + 1}}}", text)
     if found is not None:
         line = text.count("\n", 0, found.start()) + 1
         raise InvalidInputError(
@@ -186,7 +206,11 @@ def _all_cells(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, list
 
 def _has_notes(text: str) -> bool:
     """Whether a field of ``text`` starts like a note under a table (注：, 填表人...)."""
-    words = "|".join(re.escape(w) for w in sorted(layout().notes, key=len, reverse=True))
+    notes = layout().notes
+    caseless = all(word.lower() == word.upper() for word in notes)
+    if caseless and not any(word in text for word in notes):
+        return False  # no note word anywhere: the search below takes seconds on a long file
+    words = "|".join(re.escape(w) for w in sorted(notes, key=len, reverse=True))
     pattern = rf'(?:^|[,\t;|])[ "]*(?:{words})'
     return re.search(pattern, text, flags=re.M | re.I) is not None
 
