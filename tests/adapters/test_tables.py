@@ -350,3 +350,19 @@ def test_dask_equals_numpy_for_any_chunking(pairs, chunk):
         np.testing.assert_array_equal(lazy["value"].values, eager.value)
         np.testing.assert_array_equal(lazy["lower"].values[..., 0], eager.lower)
         np.testing.assert_array_equal(lazy["flags"].values, eager.flags)
+
+
+@pytest.mark.parametrize(
+    ("counts", "column", "reason"),
+    [
+        ({"deaths": [2.5, 0], "births": [26954, 8000]}, "deaths", "not a whole number"),
+        ({"deaths": [2, 0], "births": [26954, -8000]}, "births", "negative"),
+    ],
+)
+def test_a_bad_count_is_named_by_the_tables_own_header(counts, column, reason):
+    """The error names the user's column (and the row's label), not 'numerator'."""
+    frame = pd.DataFrame({"county": ["A", "B"], **counts}).set_index("county")
+    with pytest.raises(mch.InvalidInputError, match=reason) as caught:
+        mch.compute(frame, "MMR", numerator="deaths", denominator="births")
+    assert caught.value.column == column
+    assert f"column {column!r}" in str(caught.value)

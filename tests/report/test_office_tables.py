@@ -106,6 +106,18 @@ def test_match_report_and_explicit_columns_win():
         mch.match_columns(["活产数", "活产婴儿数"])
 
 
+def test_a_count_headed_by_its_event_alone_matches():
+    """Offices head a count 活产 or 孕产妇死亡 as often as 活产数 or 孕产妇死亡数."""
+    found = mch.match_columns(
+        ["县区", "孕产妇死亡", "活产", "新生儿死亡", "婴儿死亡", "5岁以下儿童死亡"]
+    )
+    assert found.terms == {
+        "maternal_deaths": "孕产妇死亡", "live_births": "活产", "neonatal_deaths": "新生儿死亡",
+        "infant_deaths": "婴儿死亡", "under5_deaths": "5岁以下儿童死亡",
+    }  # fmt: skip
+    assert not found.unmatched
+
+
 # -- many indicators --------------------------------------------------------------------
 
 

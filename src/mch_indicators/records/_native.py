@@ -29,15 +29,12 @@ from typing import Any, cast
 
 import narwhals as nw
 
-from mch_indicators._text import ENGINE_SPACES
+from mch_indicators._text import ENGINE_SPACES, fold_code
 from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTest, Not
 from mch_indicators.records._convert import UNPARSED
 from mch_indicators.records._expr import Columns, Compiled, Status
 
 __all__ = ["NATIVE", "Query", "run_native"]
-
-#: Up to this many values, DuckDB tests an ``IN`` list as it is (see ``_DuckDB.is_in``).
-_FEW = 8
 
 #: The engines whose frames are counted by one native query.
 NATIVE = {nw.Implementation.DUCKDB, nw.Implementation.POLARS}
@@ -74,6 +71,14 @@ class _Kit:
 
     def folded(self, expression: Any) -> Any:
         """Text stripped of spaces (``ENGINE_SPACES``) and lower-cased, as ``Columns.column``."""
+        raise NotImplementedError
+
+    #: Whether a folded field's column holds each spelling's code (:meth:`canonical`)
+    #: rather than the spelling, so that every test compares a few codes.
+    canonical_codes = False
+
+    def canonical(self, expression: Any, spellings: Mapping[str, str]) -> Any:
+        """Each listed spelling as its code (``spellings[s]``), other text as it is."""
         raise NotImplementedError
 
     def bit(self, test: Any, k: int) -> Any:
@@ -153,28 +158,37 @@ class _DuckDB(_Kit):
         return self.duckdb.FunctionExpression("isnan", expression)
 
     def is_in(self, expression: Any, values: Sequence[Any]) -> Any:
-        """Membership, text tested only against the values of its own length.
-
-        DuckDB compares a value with each constant of an ``IN`` list in turn, and a
-        code's spellings are many (``unknown`` has 128 in half and full width), which
-        made ``count_records`` on a relation ~5x slower than hand-written SQL. Every
-        spelling of a code has the code's length in characters, so a branch per length
-        tests the same membership with a few comparisons per record.
-        """
         if not values:
             return self.lit(False)
-        if len(values) <= _FEW or not all(isinstance(v, str) for v in values):
-            return expression.isin(*(self.lit(v) for v in values))
-        by_length: dict[int, list[str]] = {}
-        for value in values:
-            by_length.setdefault(len(value), []).append(value)
+        return expression.isin(*(self.lit(v) for v in values))
+
+    #: DuckDB compares a value with each constant of an ``IN`` list in turn, and a code's
+    #: spellings are many (``unknown`` has 128 in half and full width): testing them at
+    #: every test of a field made ``count_records`` on a relation ~5x slower than
+    #: hand-written SQL. The spellings are matched once per record instead.
+    canonical_codes = True
+
+    def canonical(self, expression: Any, spellings: Mapping[str, str]) -> Any:
+        """Each listed spelling as its code, in one pass; NULL stays NULL.
+
+        A branch per length (every spelling of a code has the code's length in
+        characters), in it one ``IN`` per code.
+        """
+        by_length: dict[int, dict[str, list[str]]] = {}
+        for spelling, code in spellings.items():
+            by_length.setdefault(len(spelling), {}).setdefault(code, []).append(spelling)
+        if not by_length:
+            return expression
         length = self.duckdb.FunctionExpression("length", expression)
-        branches = [(self.is_null(expression), self.null())]
-        branches += [
-            (length == self.lit(size), expression.isin(*(self.lit(v) for v in same)))
-            for size, same in sorted(by_length.items())
-        ]
-        return self.case(branches, self.lit(False))
+        branches = [
+            (length == self.lit(size), self.case(
+                [(self.is_in(expression, sorted(same)), self.lit(code))
+                 for code, same in sorted(codes.items())],
+                expression,
+            ))
+            for size, codes in sorted(by_length.items())
+        ]  # fmt: skip
+        return self.case(branches, expression)
 
     def null(self) -> Any:
         return self.duckdb.ConstantExpression(None)
@@ -322,6 +336,28 @@ class _Fields:
             return self.kit.col(self.name(name, "f"))
         return self.kit.folded(self.kit.col(name))
 
+    def is_in(self, name: str, column: Any, codes: Sequence[Any]) -> Any:
+        """Whether field ``name``'s ``column`` holds one of ``codes`` (``cols.codes``'s).
+
+        Where the field's folded column holds codes (``kit.canonical_codes``), the
+        spellings become their codes: a few constants to compare.
+        """
+        if self._canonical(name):
+            codes = sorted({fold_code(c) for c in codes})
+        return self.kit.is_in(column, codes)
+
+    def _canonical(self, name: str) -> bool:
+        return self.kit.canonical_codes and self.cols.folds(name) and name in self.names
+
+    def _folded(self, name: str) -> Any:
+        """The field's text folded; where the engine wants it, each spelling as its code."""
+        folded = self.kit.folded(self.kit.col(name))
+        if not self._canonical(name):
+            return folded
+        spec = self.cols.fields[name]
+        spellings = self.cols.codes(name, [*spec.all_codes(), *spec.missing])
+        return self.kit.canonical(folded, {s: fold_code(s) for s in map(str, spellings)})
+
     def missing(self, name: str) -> Any:
         return self.kit.col(self.name(name, "m"))
 
@@ -340,7 +376,7 @@ class _Fields:
         A level refers only to the columns of the levels before it.
         """
         folded = {
-            self.name(name, "f"): self.kit.folded(self.kit.col(name))
+            self.name(name, "f"): self._folded(name)
             for name in self.names
             if self.cols.folds(name)
         }
@@ -369,7 +405,7 @@ class _Fields:
             parts.append(kit.is_nan(column))
         codes = self.cols.codes(name, spec.missing)
         if codes and not self.cols.is_bool(name) and spec.type in {"category", "boolean"}:
-            parts.append(kit.is_in(column, codes))
+            parts.append(self.is_in(name, column, codes))
         missing = _or(parts)
         unparsed = self._unparsed(name)
         return missing if unparsed is None else missing & ~unparsed
@@ -395,7 +431,7 @@ class _Fields:
             "below": lambda: present & (column < kit.lit(spec.min)),
             "above": lambda: present & (column > kit.lit(spec.max)),
             "unknown_code": lambda: (
-                present & ~kit.is_in(column, self.cols.codes(name, spec.all_codes()))
+                present & ~self.is_in(name, column, self.cols.codes(name, spec.all_codes()))
             ),
             "not_a_number": lambda: self._unparsed(name),
             "not_a_date": lambda: self._unparsed(name),
@@ -405,8 +441,11 @@ class _Fields:
 
 def _matches(fields: _Fields, name: str, values: Sequence[Any]) -> Any:
     """True where the field holds one of ``values`` (as ``Columns.matches``)."""
-    kit = fields.kit
-    return fields.cols.matches_in(name, fields.column(name), values, kit.lit, kit.is_in)
+
+    def is_in(column: Any, codes: Sequence[Any]) -> Any:
+        return fields.is_in(name, column, codes)
+
+    return fields.cols.matches_in(name, fields.column(name), values, fields.kit.lit, is_in)
 
 
 def _value_test(fields: _Fields, test: FieldTest) -> Any:

@@ -82,19 +82,21 @@ def compute_rows(
     n: FloatArray,
     options: Options,
     index: pd.Index[Any],
+    headers: tuple[str, str] = ("numerator", "denominator"),
 ) -> tuple[Result, dict[str, FloatArray]]:
     """:func:`compute_owned` on rows of a table; an invalid row is named by its label.
 
     A numerator above the denominator of a proportion is found by computing with
     ``on_invalid="flag"``; when the options say ``"raise"``, the error then names
     the first such row by its index label (a county, a line of a file). Counts out
-    of range are named the same way. Returns the Result and its value and limit
-    arrays for the caller's table (see :func:`compute_owned`).
+    of range, or not whole, are named the same way, in the table's ``headers``
+    of the numerator and the denominator. Returns the Result and its value
+    and limit arrays for the caller's table (see :func:`compute_owned`).
     """
-    check_count_range(x, index, "numerator")
-    check_count_range(n, index, "denominator", denominator=True)
-    check_whole(None, "numerator", x, indicator.numerator, index)
-    check_whole(None, "denominator", n, indicator.denominator, index)
+    check_count_range(x, index, headers[0])
+    check_count_range(n, index, headers[1], denominator=True)
+    check_whole(None, headers[0], x, indicator.numerator, index)
+    check_whole(None, headers[1], n, indicator.denominator, index)
     flagged = dataclasses.replace(options, on_invalid="flag")
     result, owned = compute_owned(indicator, x, n, flagged)
     if options.on_invalid == "raise":
@@ -145,8 +147,12 @@ def compute_long(
     catalog: Catalog | None = None,
     *,
     lean: bool = False,
+    headers: tuple[str, str] = ("numerator", "denominator"),
 ) -> dict[str, Any]:
-    """Compute each indicator of a long table on its rows; columns in row order."""
+    """Compute each indicator of a long table on its rows; columns in row order.
+
+    ``headers`` are the table's headers of the counts, named in errors.
+    """
     pd = pandas()
     codes, keys = pd.factorize(pd.Series(indicators, dtype=object), use_na_sentinel=True)
     if (codes < 0).any():
@@ -170,7 +176,7 @@ def compute_long(
                 row=label_of(index, int(rows[0])),
             ) from None  # fmt: skip
         try:
-            result, _ = compute_rows(chosen, x[rows], n[rows], options, index[rows])
+            result, _ = compute_rows(chosen, x[rows], n[rows], options, index[rows], headers)
         except InvalidInputError as error:
             if error.row is not None:
                 raise
@@ -476,10 +482,11 @@ def compute_rows_frame(
         x, n = numbers(frame, num), numbers(frame, den)
         if chosen is None:
             columns_out = compute_long(
-                frame["indicator"].tolist(), x, n, checked, frame.index, catalog, lean=lean
-            )
+                frame["indicator"].tolist(), x, n, checked, frame.index, catalog, lean=lean,
+                headers=(str(num), str(den)),
+            )  # fmt: skip
         else:
-            result, owned = compute_rows(chosen, x, n, checked, frame.index)
+            result, owned = compute_rows(chosen, x, n, checked, frame.index, (str(num), str(den)))
             columns_out = result_columns(result, lean=lean, owned=owned)
     except MCHIndicatorsError as error:
         raise placed(error, frame) from None
