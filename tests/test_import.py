@@ -42,31 +42,28 @@ def test_a_first_compute_loads_neither_scipy_nor_pint_nor_pandas():
     assert loaded == {"pint": False, "scipy": False, "pandas": False, "matplotlib": False}
 
 
-def test_get_imports_no_adapter():
-    """A lookup loads the catalog and the model, not the pandas, dask or Spark adapters."""
-    script = (
-        "import sys, mch_indicators as m; m.get('MMR'); m.search('anc'); "
-        "print(sorted(n for n in sys.modules if n.startswith('mch_indicators.')))"
-    )
+def _package_modules_after(code: str) -> str:
+    """The package's modules loaded by ``code`` in a fresh interpreter, as a printed list."""
+    script = f"import sys\n{code}\nprint(sorted(n for n in sys.modules if 'mch_indicators.' in n))"
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
-    loaded = out.stdout.strip()
+    return out.stdout.strip()
+
+
+def test_get_imports_no_adapter():
+    """A lookup loads the catalog and the model, not the pandas, dask or Spark adapters."""
+    loaded = _package_modules_after("import mch_indicators as m; m.get('MMR'); m.search('anc')")
     for module in ("_adapters._pandas", "_adapters._dask", "_adapters._spark", "_api", "_io"):
         assert f"mch_indicators.{module}'" not in loaded, module
 
 
 def test_compute_on_plain_arrays_loads_no_frame_adapter():
     """``mch.compute(indicator=..., numerator=..., denominator=...)`` is a first result too."""
-    script = (
-        "import sys, mch_indicators as m; "
-        "m.compute(indicator='MMR', numerator=[2, 0], denominator=[26954, 8000]); "
-        "print(sorted(n for n in sys.modules if n.startswith('mch_indicators.')))"
+    loaded = _package_modules_after(
+        "import mch_indicators as m\n"
+        "m.compute(indicator='MMR', numerator=[2, 0], denominator=[26954, 8000])"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True
-    )
-    loaded = out.stdout.strip()
     assert "mch_indicators._api'" in loaded  # the entry point did run
     for module in ("_adapters._pandas", "_adapters._dask", "_adapters._spark", "_io"):
         assert f"mch_indicators.{module}'" not in loaded, module
