@@ -88,3 +88,16 @@ def test_the_keys_entry_is_named_by_the_folding_code_too(monkeypatch):
     assert _cache.content_key("catalog_keys", [*contents, *sources]) != _cache.content_key(
         "catalog_keys", [*contents, *changed]
     )
+
+
+def test_the_newest_entries_of_a_kind_are_kept(cache_here):
+    """Two installs on one machine do not replace each other's entry; old ones go."""
+    import os
+
+    keys = [_cache.content_key("probe", [("v", str(i).encode())]) for i in range(6)]
+    for age, key in enumerate(keys):
+        _cache.write_cached(key, {"i": age})
+        os.utime(cache_here / f"{key}.json", (1_000_000 + age, 1_000_000 + age))
+    kept = sorted(path.stem for path in cache_here.glob("probe-*.json"))
+    assert kept == sorted(keys[-_cache.KEPT_PER_KIND :])
+    assert _cache.read_cached(keys[-1]) == {"i": 5} and _cache.read_cached(keys[0]) is None

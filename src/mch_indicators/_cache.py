@@ -150,8 +150,14 @@ def read_cached(key: str) -> Any | None:
         return None
 
 
+#: Entries of one kind kept: the newest few, so that two installs of different versions
+#: on one machine (two virtual environments, two checkouts) do not keep replacing
+#: each other's entry, while old versions' entries do not pile up.
+KEPT_PER_KIND = 4
+
+
 def write_cached(key: str, value: Any) -> None:
-    """Store ``value`` (JSON data) under ``key``, replacing older entries of the same kind."""
+    """Store ``value`` (JSON data) under ``key``; of its kind, the newest entries are kept."""
     path = _path(key)
     if path is None:
         return
@@ -167,15 +173,21 @@ def write_cached(key: str, value: Any) -> None:
             file.write(_digest(body) + b"\n" + body)
         os.replace(temporary, path)  # atomic: a reader sees the old file or the new one
         temporary = None
-        for old in path.parent.glob(f"{kind}-*.json"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        _prune(path, kind)
     except (OSError, TypeError, ValueError):
         pass  # no cache this time: the next call parses again
     finally:
         if temporary is not None:
             with suppress(OSError):
                 os.unlink(temporary)
+
+
+def _prune(written: Path, kind: str) -> None:
+    """Remove the entries of ``kind`` beyond the :data:`KEPT_PER_KIND` newest."""
+    others = [old for old in written.parent.glob(f"{kind}-*.json") if old != written]
+    others.sort(key=lambda old: old.stat().st_mtime, reverse=True)
+    for old in others[KEPT_PER_KIND - 1 :]:
+        old.unlink(missing_ok=True)
 
 
 def package_toml(name: str) -> dict[str, Any]:
