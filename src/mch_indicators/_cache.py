@@ -4,7 +4,7 @@ The built-in catalog's TOML takes longer to parse than everything else a first
 lookup does; its parsed form is kept as JSON (never pickle: the cache holds data,
 not code) in a folder of the user's cache directory, under a name that is a hash
 of the files' names and bytes and of this version of the package. A changed file
-gets a new name; an old entry of the same kind is removed when a new one is
+gets a new name; of each kind the four newest entries are kept when a new one is
 written. Each entry starts with a hash of the rest, so a truncated or altered entry is
 never used. Reading or writing the cache never fails a call: a missing, corrupt or
 unwritable cache only means parsing again.
