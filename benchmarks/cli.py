@@ -22,14 +22,14 @@ API. Results are recorded in benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from _timing import process
 
 INDICATORS = {  # id: (events per denominator, denominator range)
     "maternal_mortality_ratio": (2e-4, (500, 40_000)),
@@ -71,23 +71,8 @@ def write_table(path: Path, rows: int, seed: int = 11) -> None:
     frame.to_csv(path, index=False, na_rep="NA")
 
 
-def run(command: list[str]) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak resident MiB) of one process, output discarded."""
-    start = time.perf_counter()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        null = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(null, 1)
-        os.execv(command[0], command)
-    _, status, usage = os.wait4(pid, 0)
-    seconds = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}")
-    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # KiB on Linux
-
-
 def best(command: list[str], repeats: int) -> tuple[float, float, float]:
-    runs = [run(command) for _ in range(repeats)]
+    runs = [process(command) for _ in range(repeats)]
     return min(r[0] for r in runs), min(r[1] for r in runs), max(r[2] for r in runs)
 
 

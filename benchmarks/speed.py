@@ -49,14 +49,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from _timing import interleaved
+from _timing import interleaved, process
 
 HERE = Path(__file__).resolve().parent
 Times = dict[str, list[tuple[float, float]]]
@@ -150,22 +149,6 @@ def section_arrays(size: int, rounds: int) -> list[dict[str, Any]]:
 # -- import ----------------------------------------------------------------------------------
 
 
-def _process(command: list[str]) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak MiB) of one child process; its output discarded.
-
-    The child is spawned (``subprocess`` uses vfork/posix_spawn), not forked: a forked
-    child's peak resident size would start at this process's own, arrays and all.
-    """
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - start
-    if child.returncode != 0:
-        raise SystemExit(f"failed: {' '.join(command)}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
-
-
 #: A child that reports the CPU milliseconds of each stage of a first result.
 STAGES = """
 import resource, json
@@ -208,7 +191,7 @@ def section_import(rounds: int) -> list[dict[str, Any]]:
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in codes}
     for _ in range(rounds):
         for name, code in codes.items():
-            wall, cpu, _ = _process([sys.executable, "-c", code])
+            wall, cpu, _ = process([sys.executable, "-c", code])
             runs[name].append((wall, cpu))
     print(f"\nimport: fresh interpreters, {rounds} rounds (milliseconds over `import numpy`)")
     print("| contestant | median wall ms | best wall ms | median CPU ms over numpy | goal |")
@@ -298,7 +281,7 @@ def section_records(births: int, rounds: int, data: Path) -> list[dict[str, Any]
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
     for _ in range(rounds):
         for name in names:
-            wall, cpu, _ = _process([sys.executable, "-c", child, str(path), name])
+            wall, cpu, _ = process([sys.executable, "-c", child, str(path), name])
             runs[name].append((wall, cpu))
     goals = dict.fromkeys(names[1:], "≤ 1.2×")
     title = f"records: {births:,} births on disk, {len(TERMS)} terms by area, {rounds} rounds"
@@ -435,7 +418,7 @@ def section_cli(rows: int, rounds: int) -> list[dict[str, Any]]:
         runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
         for _ in range(rounds):
             for name, command in commands.items():
-                runs[name].append(_process(command))
+                runs[name].append(process(command))
     base = "read_table + compute + to_csv (pandas API)"
     times = {name: [(w, c) for w, c, _ in values] for name, values in runs.items()}
     goals = {name: "≤ 1.5× wall, ≤ 1.2× memory" for name in commands if name != base}
