@@ -20,13 +20,13 @@ import difflib
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from functools import cache, partial
 from os import PathLike
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from mch_indicators._cache import (
     cache_folder,
@@ -157,7 +157,49 @@ class _Entry:
 _CODE_SYSTEMS = ("sdg", "gho", "dhs", "dhis2")
 
 
-class _Definitions(Mapping[str, Indicator]):
+_Value = TypeVar("_Value")
+
+
+class _Keyed(Mapping[str, _Value]):
+    """A read-only mapping over the ids held in ``_keys``; subclasses say how to get one."""
+
+    _keys: Collection[str]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
+class _OnFirstUse(_Keyed[_Value]):
+    """Values made the first time each is asked for, then kept.
+
+    From the value's validated form in ``validated`` (the built-in catalog's cache)
+    when there is one, else validated from its TOML table (:meth:`_validate`).
+    """
+
+    _model: type[Any]
+    _done: dict[str, _Value]
+    validated: Mapping[str, str]
+
+    def __getitem__(self, key: str) -> _Value:
+        found = self._done.get(key)
+        if found is None:
+            found = _rebuilt(self._model, self.validated.get(key))
+            if found is None:
+                found = self._validate(key)
+            self._done[key] = found  # once: later lookups find it here
+        return cast(_Value, found)
+
+    def _validate(self, key: str) -> _Value:
+        raise NotImplementedError
+
+
+class _Definitions(_OnFirstUse[Indicator]):
     """Indicators by id, each validated the first time it is asked for.
 
     A definition is held as its TOML table (with the file it came from and the
@@ -167,10 +209,13 @@ class _Definitions(Mapping[str, Indicator]):
     without validating.
     """
 
+    _model = Indicator
+
     def __init__(self) -> None:
         self._done: dict[str, Indicator] = {}
         self._raw: dict[str, tuple[str, dict[str, Any]]] | _Later = {}
         self._order: list[str] = []
+        self._keys = self._order
         self.terms: Mapping[str, Term] = {}
         self.validated: Mapping[str, str] = {}
 
@@ -190,60 +235,36 @@ class _Definitions(Mapping[str, Indicator]):
     ) -> _Definitions:
         """Definitions built from ``validated`` (their forms), else from ``tables`` when asked."""
         definitions = cls()
-        definitions._order = list(ids)
+        definitions._order = definitions._keys = list(ids)
         definitions._raw = tables
         definitions.validated = validated
         return definitions
 
-    def __getitem__(self, key: str) -> Indicator:
-        found = self._done.get(key)
-        if found is None:
-            found = _rebuilt(Indicator, self.validated.get(key))
-            if found is None:
-                origin, body = self._raw[key]
-                found = _validate_indicator(body, origin, 0, self.terms)
-            self._done[key] = found  # once: later lookups find it here
-        return found
+    def _validate(self, key: str) -> Indicator:
+        origin, body = self._raw[key]
+        return _validate_indicator(body, origin, 0, self.terms)
 
-    def __contains__(self, key: object) -> bool:
+    def __contains__(self, key: object) -> bool:  # (the list of ids is slow to search)
         return key in self._done or key in self._raw
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._order)
 
-    def __len__(self) -> int:
-        return len(self._order)
-
-
-class _Terms(Mapping[str, Term]):
+class _Terms(_OnFirstUse[Term]):
     """Terms by id, each validated the first time it is asked for (see :class:`_Definitions`)."""
+
+    _model = Term
 
     def __init__(self, raw: Mapping[str, tuple[str, Any]]) -> None:
         self._raw = raw if isinstance(raw, _Later) else dict(raw)
+        self._keys = self._raw
         self._done: dict[str, Term] = {}
         self.validated: Mapping[str, str] = {}
 
-    def __getitem__(self, key: str) -> Term:
-        found = self._done.get(key)
-        if found is None:
-            found = _rebuilt(Term, self.validated.get(key))
-            if found is None:
-                origin, body = self._raw[key]
-                found = _validate_term(key, body, origin)
-            self._done[key] = found
-        return found
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._raw
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._raw)
-
-    def __len__(self) -> int:
-        return len(self._raw)
+    def _validate(self, key: str) -> Term:
+        origin, body = self._raw[key]
+        return _validate_term(key, body, origin)
 
 
-class _Later(Mapping[str, tuple[str, dict[str, Any]]]):
+class _Later(_Keyed[tuple[str, dict[str, Any]]]):
     """(file, TOML table) by id, for ``ids``: the built-in files parsed when one is asked for.
 
     The built-in catalog built from its validated forms needs a table only when a form
@@ -252,24 +273,15 @@ class _Later(Mapping[str, tuple[str, dict[str, Any]]]):
 
     def __init__(self, kind: str, ids: Iterable[str]) -> None:
         self._kind = kind
-        self._ids = dict.fromkeys(ids)  # ordered, and quick to ask
+        self._keys = dict.fromkeys(ids)  # ordered, and quick to ask
         self._tables: dict[str, tuple[str, dict[str, Any]]] | None = None
 
     def __getitem__(self, key: str) -> tuple[str, dict[str, Any]]:
-        if key not in self._ids:
+        if key not in self._keys:
             raise KeyError(key)
         if self._tables is None:
             self._tables = _tables_by_id(builtin_documents(), self._kind)
         return self._tables[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._ids
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
 
 
 def _tables_by_id(
