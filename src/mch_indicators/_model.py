@@ -145,6 +145,36 @@ class _Frozen(BaseModel, metaclass=_DefinitionMeta):
         except ValidationError as error:
             raise definition_error(error, where or _where(cls, obj)) from None
 
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The JSON Schema pydantic writes, the models used as field defaults built first.
+
+        pydantic before 2.10 cannot write the default of a field whose default is an
+        instance of a model not built yet (``defer_build``): ``Codes()`` of an
+        indicator, ``Criteria()`` of a term.
+        """
+        _build_defaults(cls, set())
+        return super().model_json_schema(*args, **kwargs)
+
+
+def _build_defaults(model: type[BaseModel], seen: set[type[BaseModel]]) -> None:
+    """Build every model class whose instance is the default of a field under ``model``."""
+    if model in seen:
+        return
+    seen.add(model)
+    for field in model.model_fields.values():
+        if isinstance(field.default, BaseModel):
+            type(field.default).model_rebuild()
+        for inner in _models_in(field.annotation):
+            _build_defaults(inner, seen)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The model classes an annotation names (``Term``, ``tuple[Source, ...]``...)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models_in(arg)]
+
 
 _Model = TypeVar("_Model", bound=BaseModel)
 
