@@ -652,3 +652,23 @@ def test_pandas_on_spark_frames_come_back_as_such(spark):
     np.testing.assert_array_equal(local["value"], mch.compute(frame, "IMR")["value"])
     with pytest.raises(mch.InvalidInputError, match="not numeric"):
         mch.compute(spark.createDataFrame(frame.astype({"infant_deaths": str})), "IMR")
+
+
+@pytest.mark.spark
+@pytest.mark.filterwarnings(SPARK_ON_PANDAS_3, SPARK_COPY_KEYWORD)
+def test_spark_pools_a_long_table_as_pandas(spark):
+    """A long table's indicator keys, names and ids alike, pool as one group (a pandas UDF)."""
+    frame = pd.DataFrame(
+        {"county": ["a", "a", "a", "b"],
+         "indicator": ["IMR", "infant_mortality_rate", "MMR", "IMR"],
+         "numerator": [3.0, 4.0, 1.0, 2.0], "denominator": [1000.0, 900.0, 5000.0, 700.0]}
+    )  # fmt: skip
+    got = sort_rows(mch.pool(spark.createDataFrame(frame), by="county").toPandas(),
+                    ["county", "indicator"])  # fmt: skip
+    want = mch.pool(frame, by="county")
+    want = sort_rows(want.astype({"indicator": str}), ["county", "indicator"])
+    assert list(got.columns) == list(want.columns)
+    assert got["indicator"].tolist() == want["indicator"].tolist()
+    assert len(got) == 3  # IMR and its id summed together in county a
+    for column in ["numerator", "denominator", "value", "lower", "upper", "units"]:
+        np.testing.assert_array_equal(got[column].to_numpy(), want[column].to_numpy())

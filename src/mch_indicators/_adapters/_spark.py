@@ -228,6 +228,10 @@ def _canonical_ids(functions: Any, catalog: Catalog | None) -> Any:
         found = {key: resolve(str(key), catalog).id for key in keys.dropna().unique()}
         return keys.map(found).astype(object)
 
+    # pyspark reads the UDF's kind from its type hints, which it must resolve: this
+    # module's annotations are strings naming ``pd``, imported for type checking only
+    series = pandas().Series
+    ids.__annotations__ = {"keys": series, "return": series}
     return functions.pandas_udf(ids, "string")
 
 
