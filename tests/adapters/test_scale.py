@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from functools import partial
 
 import dask
 import dask.array as da
@@ -650,8 +651,20 @@ def test_pandas_on_spark_frames_come_back_as_such(spark):
     assert type(out).__module__.startswith("pyspark.pandas")
     local = out.to_pandas().sort_index()
     np.testing.assert_array_equal(local["value"], mch.compute(frame, "IMR")["value"])
-    with pytest.raises(mch.InvalidInputError, match="not numeric"):
-        mch.compute(spark.createDataFrame(frame.astype({"infant_deaths": str})), "IMR")
+
+
+@pytest.mark.spark
+@pytest.mark.filterwarnings(SPARK_ON_PANDAS_3, SPARK_COPY_KEYWORD)
+def test_spark_refuses_text_and_true_false_counts_before_running(spark):
+    """A count column Spark types as text or boolean: the library's error, at the call."""
+    frame = strata(rows=12, seed=3).astype({"province": str})
+    text = spark.createDataFrame(frame.astype({"infant_deaths": str}))
+    for run in (partial(mch.compute, text, "IMR"), partial(mch.pool, text, "IMR", by="county")):
+        with pytest.raises(mch.InvalidInputError, match=r"'infant_deaths' is not numeric.*cast"):
+            run()
+    flags = spark.createDataFrame(frame.assign(infant_deaths=frame["infant_deaths"] > 1))
+    with pytest.raises(mch.InvalidInputError, match=r"boolean.*cast\('int'\)"):
+        mch.compute(flags, "IMR")
 
 
 @pytest.mark.spark
