@@ -144,3 +144,13 @@ def test_a_code_read_by_duckdb_is_the_code_python_reads():
         assert got == expected, texts
 
     check()
+
+
+def test_a_field_without_codes_reads_every_text_as_no_code():
+    duckdb = pytest.importorskip("duckdb")
+    pa = pytest.importorskip("pyarrow")
+    from mch_indicators.records import _native
+
+    read = _native._DuckDB().canonical(duckdb.ColumnExpression("t"), {}, {})
+    relation = duckdb.from_arrow(pa.table({"t": pa.array([None, "x", ""], pa.string())}))
+    assert [row[0] for row in relation.project(read).fetchall()] == [None, 0, 0]

@@ -196,6 +196,8 @@ class _DuckDB(_Kit):
             for size, codes in sorted(by_length.items())
         ]  # fmt: skip
         anything = self.case(branches, no_code) if branches else no_code
+        if not numbers:  # no codes to find (an empty list literal has no type)
+            return self.case([(text.isnull(), self.null())], no_code)
         codes = sorted(numbers, key=numbers.__getitem__)
         assert [numbers[code] for code in codes] == list(range(1, len(codes) + 1))
         written = self.duckdb.FunctionExpression("list_position", self.lit(codes), text)
