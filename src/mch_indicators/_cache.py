@@ -193,6 +193,8 @@ def _prune(written: Path, kind: str) -> None:
 def package_toml(name: str) -> dict[str, Any]:
     """The package's data file ``definitions/<name>`` parsed, from the cache when unchanged.
 
+    ``name`` may name a file of a sub-folder (``records/births.toml``).
+
     Spares a first computation the TOML parser (importing it costs more than reading
     the cached JSON). Raises ``tomllib.TOMLDecodeError`` (a ValueError) on bad TOML.
 
@@ -202,7 +204,7 @@ def package_toml(name: str) -> dict[str, Any]:
     '%'
     """
     raw = package_data().joinpath(name).read_bytes()
-    key = content_key(f"data_{name.rsplit('.', 1)[0]}", [(name, raw)])
+    key = content_key(f"data_{name.rsplit('.', 1)[0].replace('/', '_')}", [(name, raw)])
     cached = read_cached(key)
     if isinstance(cached, dict):
         return cached

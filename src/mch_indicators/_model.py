@@ -10,7 +10,6 @@ counts to :mod:`mch_indicators._compute`.
 
 from __future__ import annotations
 
-import re
 import types
 from collections.abc import Iterable, Mapping
 from enum import Enum, StrEnum
@@ -41,6 +40,7 @@ from pydantic._internal._model_construction import ModelMetaclass
 
 from mch_indicators._errors import UnitError, definition_error
 from mch_indicators._hooks import indicator_html, indicator_repr
+from mch_indicators._text import has_chinese
 from mch_indicators._unitspec import resolve_unit
 
 if TYPE_CHECKING:
@@ -66,8 +66,6 @@ __all__ = [
 ]
 
 _ID_PATTERN = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
-#: A Chinese character (a pattern, compiled when a Chinese name is first checked).
-_CJK_PATTERN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
 Id = Annotated[str, StringConstraints(pattern=_ID_PATTERN, max_length=80)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -297,7 +295,7 @@ class Names(_Frozen):
     @field_validator("zh")
     @classmethod
     def _has_chinese(cls, value: str) -> str:
-        if not re.search(_CJK_PATTERN, value):
+        if not has_chinese(value):
             raise ValueError(f"the Chinese name {value!r} contains no Chinese characters")
         return value
 

@@ -30,6 +30,7 @@ from mch_indicators._cache import package_data
 from mch_indicators._errors import DefinitionError
 
 __all__ = [
+    "CHINESE_CHARACTER",
     "DASHES",
     "ENGINE_SPACES",
     "MARKS",
@@ -37,6 +38,7 @@ __all__ = [
     "fold",
     "fold_code",
     "fold_key",
+    "has_chinese",
     "to_simplified",
     "traditional_forms",
 ]
@@ -51,7 +53,11 @@ ENGINE_SPACES = " \t\r\n\f\v\u00a0\u3000"
 
 Spaces = Literal["strip", "collapse", "remove"]
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+#: Chinese characters as a regular-expression class: the unified ideographs, extension
+#: A and the compatibility ideographs (which NFKC maps to unified ones when folding).
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # escapes: re and JSON Schema read them
+#: One Chinese character, as a regular expression (JSON Schema's ``pattern`` too).
+CHINESE_CHARACTER = f"[{_CJK}]"
 # patterns compiled on first use (_compiled): a class of every Chinese character costs
 # milliseconds to compile, which an import should not pay
 _SINGLE = f"^[{_CJK}]$"
@@ -177,6 +183,17 @@ def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool 
 
 
 @cache
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character (the one definition of one).
+
+    Examples
+    --------
+    >>> has_chinese("孕产妇死亡率"), has_chinese("MMR 7.42/10万"), has_chinese("MMR")
+    (True, True, False)
+    """
+    return _compiled(CHINESE_CHARACTER).search(text) is not None
+
+
 def _compiled(pattern: str) -> re.Pattern[str]:
     """``pattern`` compiled, once (for this module's own patterns)."""
     return re.compile(pattern)

@@ -69,19 +69,88 @@ def test_boolean_codes_fold_too():
 
 def test_duckdb_reads_each_spelling_as_its_code_in_one_pass():
     """DuckDB matches a code's many spellings once per record (``unknown`` has 128 in half
-    and full width; testing them at every test made a relation ~5x slower than hand SQL),
-    one branch per length; every other test then compares a few codes."""
+    and full width; testing them at every test made a relation ~5x slower than hand SQL)
+    and keeps the code as a small number: a value written as its code is matched as it
+    is, any other folded and matched by length; every other test compares integers."""
     duckdb = pytest.importorskip("duckdb")
     from mch_indicators._text import code_forms, fold_code
     from mch_indicators.records import _native
 
     codes = ["unknown", "不详", "9", "Live"]
     spellings = {form: fold_code(form) for code in codes for form in code_forms(code)}
-    texts = [None, "unknown", "ｕnknown", "unknow", "9", "不詳", "不详x", "", "ｌive", "x"]
+    numbers = {code: k for k, code in enumerate(sorted(set(spellings.values())), start=1)}
+    texts = [None, "unknown", "ｕnknown", "unknow", "9", "不詳", "不详x", "", "ｌive", "x",
+             " LIVE ", "\u30009", "Live", "live"]  # fmt: skip
     relation = duckdb.from_arrow(pytest.importorskip("pyarrow").table({"t": texts}))
-    read = _native._DuckDB().canonical(duckdb.ColumnExpression("t"), spellings)
+    read = _native._DuckDB().canonical(duckdb.ColumnExpression("t"), numbers, spellings)
     assert "length" in str(read)  # the branches are there
     got = [row[0] for row in relation.project(read).fetchall()]
-    expected = [None if t is None else spellings.get(t, t) for t in texts]
+    expected = [None if t is None else numbers.get(fold_code(t), 0) for t in texts]
     assert got == expected
-    assert got[:3] == [None, "unknown", "unknown"] and got[8] == "live"
+    live, unknown = numbers["live"], numbers["unknown"]
+    assert got[:3] == [None, unknown, unknown] and got[8] == got[10] == got[12] == live
+    assert got[3] == got[6] == got[7] == got[9] == 0
+
+
+def _respelled(code: str, data: Any) -> str:
+    """``code`` written another way a register might: case, width, surrounding spaces."""
+    from hypothesis import strategies as st
+
+    from mch_indicators._text import code_forms
+
+    form = data.draw(st.sampled_from(sorted(code_forms(code))))
+    if data.draw(st.booleans()):
+        form = form.upper()
+    pad = st.text(alphabet=" \t\u3000", max_size=2)
+    return data.draw(pad) + form + data.draw(pad)
+
+
+def test_a_code_read_by_duckdb_is_the_code_python_reads():
+    """DuckDB's one pass from text to a code's number gives what ``fold_code`` and a
+    dictionary give, for codes written as they are, written otherwise, and no code.
+    (polars tests the folded text against every spelling: a hash lookup, as fast.)"""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from mch_indicators._text import code_forms, fold_code
+    from mch_indicators.records import _native
+
+    duckdb = pytest.importorskip("duckdb")
+    pa = pytest.importorskip("pyarrow")
+    codes = ["unknown", "不详", "9", "live", "live birth", "活产", "死胎死产"]
+    spellings = {form: fold_code(form) for code in codes for form in code_forms(code)}
+    numbers = {code: k for k, code in enumerate(sorted(set(spellings.values())), start=1)}
+    read = _native._DuckDB().canonical(duckdb.ColumnExpression("t"), numbers, spellings)
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.data())
+    def check(data: Any) -> None:
+        size = data.draw(st.integers(1, 12))
+        texts: list[str | None] = []
+        for _ in range(size):
+            kind = data.draw(st.sampled_from(["as is", "respelled", "other", "none"]))
+            code = data.draw(st.sampled_from(codes))
+            if kind == "as is":
+                texts.append(fold_code(code))
+            elif kind == "respelled":
+                texts.append(_respelled(code, data))
+            elif kind == "other":
+                texts.append(data.draw(st.text(alphabet="liveun9不详活产 ", max_size=6)))
+            else:
+                texts.append(None)
+        table = pa.table({"t": pa.array(texts, pa.string())})
+        got = [row[0] for row in duckdb.from_arrow(table).project(read).fetchall()]
+        expected = [None if t is None else numbers.get(fold_code(t), 0) for t in texts]
+        assert got == expected, texts
+
+    check()
+
+
+def test_a_field_without_codes_reads_every_text_as_no_code():
+    duckdb = pytest.importorskip("duckdb")
+    pa = pytest.importorskip("pyarrow")
+    from mch_indicators.records import _native
+
+    read = _native._DuckDB().canonical(duckdb.ColumnExpression("t"), {}, {})
+    relation = duckdb.from_arrow(pa.table({"t": pa.array([None, "x", ""], pa.string())}))
+    assert [row[0] for row in relation.project(read).fetchall()] == [None, 0, 0]

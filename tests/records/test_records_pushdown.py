@@ -200,6 +200,27 @@ def test_native_paths_agree_on_generated_registers(records):
         )
 
 
+def test_a_summed_field_on_the_native_engines_is_pandas_sum():
+    """``count = "live_born"`` sums a field (DuckDB answers a decimal, or null for a group
+    with nothing to sum): the same numbers as pandas, a group with none counted is 0."""
+    frame = pd.DataFrame({
+        "delivery_date": pd.to_datetime(["2024-01-01"] * 5),
+        "gestation_weeks": [39.0, 30.0, 20.0, None, 41.0],
+        "live_born": [1, 2, 1, 3, None],
+        "area": ["a", "a", "b", "b", "c"],
+    })  # fmt: skip
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    reference = mch.count_records({"deliveries": frame}, ["live_births"], by="area")
+    for data in (duckdb.from_arrow(arrow), pl.from_arrow(arrow)):
+        got = mch.count_records({"deliveries": data}, ["live_births"], by="area")
+        pd.testing.assert_frame_equal(
+            _long_area(got), _long_area(reference), check_index_type=False, check_dtype=False
+        )
+    counts = _long_area(reference)["count"].to_dict()
+    assert counts == {("live_births", "a"): 3.0, ("live_births", "b"): 0.0,
+                      ("live_births", "c"): 0.0}  # fmt: skip
+
+
 def _long_area(out: Any) -> Any:
     counts = out.counts if isinstance(out.counts, pd.DataFrame) else out.counts.to_pandas()
     return (

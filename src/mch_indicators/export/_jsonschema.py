@@ -14,7 +14,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from mch_indicators._model import _CJK_PATTERN, _ID_PATTERN, Indicator, Term
+from mch_indicators._model import _ID_PATTERN, Indicator, Term
+from mch_indicators._text import CHINESE_CHARACTER
 from mch_indicators._unitspec import unit_specs
 
 __all__ = ["SCHEMA_ID", "json_schema"]
@@ -82,7 +83,7 @@ def json_schema() -> dict[str, Any]:
         "title": "Unit",
     }
     indicator["allOf"] = [_needs_note("verified"), _needs_note("computable")]
-    definitions["Names"]["properties"]["zh"]["pattern"] = _CJK_PATTERN
+    definitions["Names"]["properties"]["zh"]["pattern"] = CHINESE_CHARACTER
     definitions["Names"]["properties"]["zh"]["description"] = "contains Chinese characters"
 
     entry = copy.deepcopy(definitions["Term"])

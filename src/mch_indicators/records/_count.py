@@ -306,7 +306,9 @@ def tally(
     frame = frame.with_columns(**decided)
     sums, labels = _sums(compiled, rules, cols, schema, within is not None, quality)
     result = _aggregate(frame.select(*keys, **sums), list(by), list(sums))
-    return _to_tally(schema.id, result, list(by), labels, rules)
+    found: dict[str, Any] = {name: result[name].to_list() for name in by}
+    found |= {name: result[name].to_numpy() for name in sums}
+    return _to_tally(schema.id, found, list(by), labels, rules)
 
 
 @dataclass(frozen=True)
@@ -344,8 +346,8 @@ def _tally_native(frame: nw.LazyFrame[Any], keys: list[nw.Expr], call: _NativeCa
     query = Query(
         conditions, counted, within, counts, names, key_names, call.quality, call.schema.date
     )
-    result = run_native(frame, query, cols)
-    result = result.rename(dict(zip(key_names, call.by, strict=True)))
+    found = run_native(frame, query, cols)
+    result = {dict(zip(key_names, call.by, strict=True)).get(k, k): v for k, v in found.items()}
     _, labels = _sums(counted, call.rules, cols, call.schema, within is not None, call.quality)
     return _to_tally(call.schema.id, result, list(call.by), labels, call.rules)
 
@@ -517,20 +519,24 @@ def order(columns: Sequence[npt.NDArray[np.object_]]) -> npt.NDArray[np.intp]:
 
 def _to_tally(
     records: str,
-    result: nw.DataFrame[Any],
+    result: Mapping[str, Any],
     key_names: list[str],
     labels: Mapping[str, tuple[str, Target, str]],
     rules: Mapping[Target, Rule],
 ) -> Tally:
-    rows = len(result)
-    columns = [_python(result[k].to_list()) for k in key_names]
+    """The tally of the sums by group.
+
+    ``result`` holds each key's values (a list) and each sum's (an array), by name.
+    """
+    columns = [_python(result[k]) for k in key_names]
+    rows = len(next(iter(result.values()))) if result else 0
     rank = order(columns) if key_names else np.arange(rows)
     columns = [column[rank] for column in columns]
     counts: dict[Target, npt.NDArray[np.float64]] = {}
     unclassified: dict[Target, npt.NDArray[np.float64]] = {}
     reasons: dict[tuple[Target, str], npt.NDArray[np.float64]] = {}
     for name, (kind, target, text) in labels.items():
-        values = np.asarray(result[name].to_numpy(), dtype=np.float64)[rank]
+        values = np.asarray(result[name], dtype=np.float64)[rank]
         values = np.nan_to_num(values, nan=0.0)
         if kind == "count":
             counts[target] = values

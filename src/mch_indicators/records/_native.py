@@ -34,7 +34,7 @@ from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTes
 from mch_indicators.records._convert import UNPARSED
 from mch_indicators.records._expr import Columns, Compiled, Status
 
-__all__ = ["NATIVE", "Query", "run_native"]
+__all__ = ["NATIVE", "Found", "Query", "run_native"]
 
 #: The engines whose frames are counted by one native query.
 NATIVE = {nw.Implementation.DUCKDB, nw.Implementation.POLARS}
@@ -73,12 +73,14 @@ class _Kit:
         """Text stripped of spaces (``ENGINE_SPACES``) and lower-cased, as ``Columns.column``."""
         raise NotImplementedError
 
-    #: Whether a folded field's column holds each spelling's code (:meth:`canonical`)
-    #: rather than the spelling, so that every test compares a few codes.
+    #: Whether a folded field's column holds each record's code as a number
+    #: (:meth:`canonical`) rather than its text, so that every test compares integers.
     canonical_codes = False
 
-    def canonical(self, expression: Any, spellings: Mapping[str, str]) -> Any:
-        """Each listed spelling as its code (``spellings[s]``), other text as it is."""
+    def canonical(
+        self, column: Any, numbers: Mapping[str, int], spellings: Mapping[str, str]
+    ) -> Any:
+        """``column``'s code as its number (``numbers[spellings[s]]``), 0 for no code."""
         raise NotImplementedError
 
     def bit(self, test: Any, k: int) -> Any:
@@ -165,30 +167,41 @@ class _DuckDB(_Kit):
     #: DuckDB compares a value with each constant of an ``IN`` list in turn, and a code's
     #: spellings are many (``unknown`` has 128 in half and full width): testing them at
     #: every test of a field made ``count_records`` on a relation ~5x slower than
-    #: hand-written SQL. The spellings are matched once per record instead.
+    #: hand-written SQL. Each record's code is found once instead, as a small number.
     canonical_codes = True
 
-    def canonical(self, expression: Any, spellings: Mapping[str, str]) -> Any:
-        """Each listed spelling as its code, in one pass; NULL stays NULL.
+    def canonical(
+        self, column: Any, numbers: Mapping[str, int], spellings: Mapping[str, str]
+    ) -> Any:
+        """Each record's code as its number (``numbers``: 1, 2, ... in the codes' order).
 
-        A branch per length (every spelling of a code has the code's length in
-        characters), in it one ``IN`` per code.
+        NULL stays NULL; text that spells no code is 0. A value written exactly as its
+        code (most values of a register) is found by ``list_position``, one lookup; any
+        other is folded (:meth:`folded`) and matched against the ``spellings`` of its
+        length (every spelling of a code has the code's length), one ``IN`` per code.
         """
+        text = column.cast(self.duckdb.sqltype("VARCHAR"))
+        folded = self.folded(column)
         by_length: dict[int, dict[str, list[str]]] = {}
         for spelling, code in spellings.items():
             by_length.setdefault(len(spelling), {}).setdefault(code, []).append(spelling)
-        if not by_length:
-            return expression
-        length = self.duckdb.FunctionExpression("length", expression)
+        length = self.duckdb.FunctionExpression("length", folded)
+        no_code = self.lit(0)
         branches = [
             (length == self.lit(size), self.case(
-                [(self.is_in(expression, sorted(same)), self.lit(code))
+                [(self.is_in(folded, sorted(same)), self.lit(numbers[code]))
                  for code, same in sorted(codes.items())],
-                expression,
+                no_code,
             ))
             for size, codes in sorted(by_length.items())
         ]  # fmt: skip
-        return self.case(branches, expression)
+        anything = self.case(branches, no_code) if branches else no_code
+        if not numbers:  # no codes to find (an empty list literal has no type)
+            return self.case([(text.isnull(), self.null())], no_code)
+        codes = sorted(numbers, key=numbers.__getitem__)
+        assert [numbers[code] for code in codes] == list(range(1, len(codes) + 1))
+        written = self.duckdb.FunctionExpression("list_position", self.lit(codes), text)
+        return self.case([(written.isnotnull(), written), (text.isnull(), self.null())], anything)
 
     def null(self) -> Any:
         return self.duckdb.ConstantExpression(None)
@@ -320,6 +333,8 @@ class _Fields:
     leaf_names: dict[str, str] = field(default_factory=dict)
     #: (field, what) -> the neutral name of its column, __v0, __v1...
     internal: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: field column -> its codes' numbers (see :meth:`_numbers`)
+    numbered: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def name(self, column: str, what: str) -> str:
         """The column holding ``what`` (m, a, b or a status) of field column ``column``."""
@@ -339,24 +354,36 @@ class _Fields:
     def is_in(self, name: str, column: Any, codes: Sequence[Any]) -> Any:
         """Whether field ``name``'s ``column`` holds one of ``codes`` (``cols.codes``'s).
 
-        Where the field's folded column holds codes (``kit.canonical_codes``), the
-        spellings become their codes: a few constants to compare.
+        Where the field's folded column holds codes as numbers (``kit.canonical_codes``),
+        the spellings become their codes' numbers: a few integers to compare.
         """
         if self._canonical(name):
-            codes = sorted({fold_code(c) for c in codes})
+            numbers = self._numbers(name)
+            folded = {fold_code(c) for c in codes}
+            codes = sorted(numbers[code] for code in folded if code in numbers)
         return self.kit.is_in(column, codes)
 
     def _canonical(self, name: str) -> bool:
         return self.kit.canonical_codes and self.cols.folds(name) and name in self.names
 
-    def _folded(self, name: str) -> Any:
-        """The field's text folded; where the engine wants it, each spelling as its code."""
-        folded = self.kit.folded(self.kit.col(name))
-        if not self._canonical(name):
-            return folded
+    def _spellings(self, name: str) -> dict[str, str]:
+        """Every spelling of the field's codes (missing ones included) -> its code."""
         spec = self.cols.fields[name]
         spellings = self.cols.codes(name, [*spec.all_codes(), *spec.missing])
-        return self.kit.canonical(folded, {s: fold_code(s) for s in map(str, spellings)})
+        return {s: fold_code(s) for s in map(str, spellings)}
+
+    def _numbers(self, name: str) -> dict[str, int]:
+        """The field's codes (folded) -> the numbers its canonical column holds."""
+        if name not in self.numbered:
+            codes = sorted(set(self._spellings(name).values()))
+            self.numbered[name] = {code: k for k, code in enumerate(codes, start=1)}
+        return self.numbered[name]
+
+    def _folded(self, name: str) -> Any:
+        """The field's text folded; where the engine wants it, each code as its number."""
+        if not self._canonical(name):
+            return self.kit.folded(self.kit.col(name))
+        return self.kit.canonical(self.kit.col(name), self._numbers(name), self._spellings(name))
 
     def missing(self, name: str) -> Any:
         return self.kit.col(self.name(name, "m"))
@@ -560,7 +587,12 @@ def _reason_pairs(i: int, compiled: Compiled, fields: _Fields) -> dict[str, tupl
     return pairs
 
 
-def run_native(frame: nw.LazyFrame[Any], query: Query, cols: Columns) -> nw.DataFrame[Any]:
+#: What the native query returns: each column of the sums by group (keys as lists of
+#: Python values, sums as float arrays), by name.
+Found = dict[str, Any]
+
+
+def run_native(frame: nw.LazyFrame[Any], query: Query, cols: Columns) -> Found:
     """The sums by group, in one query of the frame's own engine (polars or DuckDB).
 
     ``frame`` holds the keys (``__key0``...), the prepared fields (``__field_*``) and
@@ -574,35 +606,52 @@ def run_native(frame: nw.LazyFrame[Any], query: Query, cols: Columns) -> nw.Data
     levels = [*fields.levels(), fields.leaves, values]
     if not duck:  # polars sums each reason in its one pass
         found = _run_polars(native, kit, query.keys, levels, sums, reasons)
-        return nw.from_native(found, eager_only=True)
+        return _polars_columns(found, query.keys)
     if reasons.wanted:
         levels += reasons.levels(kit)
-    found = _run_duckdb(native, kit, query.keys, levels, sums, reasons.words())
-    return _with_reasons(found, reasons)
+    table = _run_duckdb(native, kit, query.keys, levels, sums, reasons.words())
+    return _arrow_columns(table, query.keys, reasons)
 
 
-def _with_reasons(found: Any, reasons: _Reasons) -> nw.DataFrame[Any]:
-    """The result with each reason's counts in place of the list of codes.
+def _polars_columns(found: Any, keys: Sequence[str]) -> Found:
+    import numpy as np
+
+    return {
+        name: found[name].to_list() if name in keys else np.asarray(found[name], np.float64)
+        for name in found.columns
+    }
+
+
+def _arrow_columns(table: Any, keys: Sequence[str], reasons: _Reasons) -> Found:
+    """The columns of DuckDB's Arrow table, each reason's counts in place of ``__rl``.
 
     ``__rl`` holds, per group, the codes of its records some target cannot classify:
     numbers, or lists of one number per word when the code needs several words.
     """
     import numpy as np
 
-    result: nw.DataFrame[Any] = nw.from_native(found, eager_only=True)
+    found: Found = {}
+    for name in table.column_names:
+        if name in keys:
+            found[name] = table.column(name).to_pylist()
+        elif name != "__rl":
+            found[name] = _numeric(table.column(name).combine_chunks()).astype(np.float64)
     if not reasons.wanted:
-        return result
-    listed = found.column("__rl").combine_chunks()
-    sizes = listed.value_lengths().fill_null(0).to_numpy().astype(np.intp)
-    flat = listed.flatten()  # (a list with a null group is flattened without it)
+        return found
+    listed = table.column("__rl").combine_chunks()
+    sizes = np.diff(_numeric(listed.offsets)).astype(np.intp)  # a null list has none
+    flat = listed.flatten()
     if reasons.words() > 1:
         flat = flat.flatten()
-    codes = flat.to_numpy(zero_copy_only=False).astype(np.int64).reshape(-1, reasons.words())
+    codes = _numeric(flat).astype(np.int64).reshape(-1, reasons.words())
     groups = np.repeat(np.arange(len(sizes)), sizes)
-    counts = reasons.decode(codes, groups, len(sizes))
-    series = [nw.new_series(name, values, nw.Float64(), backend=result.implementation)
-              for name, values in counts.items()]  # fmt: skip
-    return result.drop("__rl").with_columns(*series)
+    found.update(reasons.decode(codes, groups, len(sizes)))
+    return found
+
+
+def _numeric(array: Any) -> Any:
+    """An Arrow array of numbers as numpy (a null as NaN)."""
+    return array.to_numpy(zero_copy_only=False)
 
 
 def _run_polars(

@@ -13,15 +13,23 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import sys
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import Field
 
+from mch_indicators._cache import (
+    cache_folder,
+    content_key,
+    package_data,
+    package_toml,
+    read_cached,
+    write_cached,
+)
 from mch_indicators._documents import read_document
 from mch_indicators._errors import DefinitionError
 from mch_indicators._model import Id, Term, _Frozen
@@ -333,6 +341,13 @@ def _book(
     terms: Mapping[str, Term],
     base: Mapping[str, Mapping[str, Condition]] | None = None,
 ) -> RuleBook:
+    book = _validated(data, origin)
+    _check(book, origin, terms, base or {})
+    return book
+
+
+def _validated(data: Mapping[str, Any], origin: str) -> RuleBook:
+    """The rule book of ``data``, its form validated (:func:`_check` checks its meaning)."""
     unexpected = set(data) - {"default_live_birth_definition", "conditions", "rule"}
     if unexpected:
         raise DefinitionError(
@@ -348,19 +363,59 @@ def _book(
         term = body.get("term") if isinstance(body, Mapping) else None
         label = f"rule for term {term!r}" if term else f"rule #{position}"
         Rule.model_validate(body, where=f"{origin}, {label}")
-    book = RuleBook.model_validate(data, where=origin)
-    _check(book, origin, terms, base or {})
-    return book
+    return RuleBook.model_validate(data, where=origin)
 
 
 @cache
 def builtin_rules() -> RuleBook:
-    """The rules shipped with the package (loaded and checked once)."""
+    """The rules shipped with the package (loaded and checked once).
+
+    The check against the record sets and the catalog's terms is made once for each
+    content of the files and code it depends on (:func:`_checked_key`); a later process
+    finds it passed in the cache and only validates the rules' form.
+    """
+    try:
+        data = package_toml("records/rules.toml")
+    except ValueError as error:  # tomllib.TOMLDecodeError
+        raise DefinitionError(f"rules.toml: not valid TOML ({error})") from None
+    key = _checked_key()
+    if key is not None and read_cached(key) is True:
+        return _validated(data, "rules.toml")
     from mch_indicators._catalog import builtin_catalog
 
-    source = resources.files("mch_indicators.definitions").joinpath("records", "rules.toml")
-    data = read_document(source, DefinitionError)
-    return _book(data, "rules.toml", builtin_catalog().terms)
+    book = _book(data, "rules.toml", builtin_catalog().terms)
+    if key is not None:
+        write_cached(key, True)
+    return book
+
+
+#: The code the check of the built-in rules depends on (paths in the package).
+_CHECK_CODE = ("records/_rules.py", "records/_schema.py", "records/_conditions.py", "_model.py")
+
+
+def _checked_key() -> str | None:
+    """The cache name recording that the built-in rules passed their check; None if off.
+
+    Named by a hash of the rules, the record sets, the catalog (the terms' criteria),
+    the code that reads and checks them, and the Python and pydantic versions.
+    """
+    if cache_folder() is None:
+        return None
+    from pydantic import VERSION
+
+    package, data = Path(__file__).parents[1], package_data()
+    try:
+        code = [(name, package.joinpath(name).read_bytes()) for name in _CHECK_CODE]
+        files = [
+            (f"{folder}/{entry.name}", entry.read_bytes())
+            for folder in ("catalog", "records")
+            for entry in sorted(data.joinpath(folder).iterdir(), key=lambda e: e.name)
+            if entry.name.endswith(".toml")
+        ]
+    except OSError:
+        return None
+    versions = [("python", sys.version.encode()), ("pydantic", VERSION.encode())]
+    return content_key("rules_checked", [*code, *files, *versions])
 
 
 def load_rules(*paths: str | PathLike[str], catalog: Catalog | None = None) -> RuleBook:

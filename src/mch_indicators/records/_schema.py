@@ -9,14 +9,13 @@ against), their plausible range or their codes. The built-in schemas live in
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable, Mapping
 from functools import cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import Field, model_validator
 
+from mch_indicators._cache import package_data, package_toml
 from mch_indicators._errors import DefinitionError
 from mch_indicators._model import Id, Names, Text, _Frozen
 from mch_indicators._text import code_forms
@@ -200,10 +199,11 @@ class RecordSet(_Frozen):
         return {field.id: field.names for field in self.fields.values()}
 
 
-def _load(name: str, text: str) -> RecordSet:
+def _load(name: str) -> RecordSet:
+    """The built-in record set of the file ``records/<name>`` (parsed once, then cached)."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = package_toml(f"records/{name}")
+    except ValueError as error:  # tomllib.TOMLDecodeError
         raise DefinitionError(f"{name}: not valid TOML ({error})") from None
     return RecordSet.model_validate(data, where=f"{name}, record set {data.get('id')!r}")
 
@@ -211,11 +211,11 @@ def _load(name: str, text: str) -> RecordSet:
 @cache
 def builtin_record_sets() -> dict[str, RecordSet]:
     """The record sets shipped with the package, by id (loaded and validated once)."""
-    folder = resources.files("mch_indicators.definitions").joinpath("records")
+    folder = package_data().joinpath("records")
     sets = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".toml") and entry.name != "rules.toml":
-            schema = _load(entry.name, entry.read_text(encoding="utf-8"))
+            schema = _load(entry.name)
             if schema.id != entry.name.removesuffix(".toml"):
                 raise DefinitionError(f"{entry.name}: id {schema.id!r} differs from the file name")
             sets[schema.id] = schema
