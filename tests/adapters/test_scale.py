@@ -554,7 +554,12 @@ def test_spark_compute_and_pool_equal_pandas(spark):
         computed = mch.compute(sdf, "IMR")
         pooled = mch.pool(sdf, "IMR", by="county", over="year", window=2)
     assert counter.tasks == 0
-    got = computed.toPandas()
+    batch = "spark.sql.execution.arrow.maxRecordsPerBatch"
+    spark.conf.set(batch, "7")  # many Arrow batches in each partition
+    try:
+        got = computed.toPandas()
+    finally:
+        spark.conf.unset(batch)
     want = mch.compute(frame, "IMR")
     assert list(got.columns) == list(want.columns)
     for column in ["value", "lower", "upper", "numerator"]:
