@@ -446,6 +446,8 @@ def section_spark(rows: int, rounds: int) -> list[dict[str, Any]]:
 
     spark = (
         SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+        # the default 1 GB driver runs out of heap caching 20 M rows
+        .config("spark.driver.memory", "4g")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.shuffle.partitions", "8").getOrCreate()
     )  # fmt: skip

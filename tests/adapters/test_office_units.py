@@ -360,3 +360,23 @@ def test_merged_area_cells_in_a_workbook_change_nothing(table):
     book.save(buffer)
     got = mch.read_table(io.BytesIO(buffer.getvalue()))
     same(mch.compute(ordered), mch.compute(got))
+
+
+def test_numeric_area_codes_are_not_read_for_total_words(monkeypatch):
+    """A column of numbers or dates holds no total word: it is not read at all (each
+    Spark batch of a table coded by numeric areas had spent most of its time here); a
+    text column still is."""
+    from mch_indicators._adapters._pandas import _units
+
+    words = _units.layout()
+    numeric = pd.DataFrame({"county": np.arange(3000) % 300, "day": pd.Timestamp("2024-01-01")})
+
+    def unread(*args, **kwargs):
+        raise AssertionError("a label of a numeric column was read")
+
+    monkeypatch.setattr(_units, "is_total_label", unread)
+    assert not _units._any_total(numeric, ["county", "day"], words)
+    monkeypatch.undo()
+    text = pd.DataFrame({"county": ["甲县", "乙县", "合计"]})
+    assert _units._any_total(text, ["county"], words)
+    assert not _units._any_total(text.iloc[:2], ["county"], words)

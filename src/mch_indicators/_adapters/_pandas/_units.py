@@ -77,9 +77,16 @@ def _texts(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
 
 
 def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) -> bool:
-    """Whether any distinct label of the area columns is a total word (a pass in C each)."""
+    """Whether any distinct label of the area columns is a total word (a pass in C each).
+
+    A column of numbers or dates holds no word: it is not read (a Spark batch of
+    10,000 rows coded by 3,000 numeric areas spent most of its time here).
+    """
     pd = pandas()
     for column in areas:
+        dtype = frame[column].dtype
+        if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+            continue
         distinct = pd.unique(frame[column].to_numpy(dtype=object))
         if any(is_total_label(cell_text(v), words) for v in distinct.tolist()):
             return True
