@@ -141,3 +141,15 @@ def test_the_table_covers_every_character_of_the_data():
               for c in map(str, f.all_codes())]  # fmt: skip
     for name in names:
         assert _text.fold(to_traditional(name)) == _text.fold(name), name
+
+
+def test_has_chinese_compiles_its_pattern_once_and_keeps_no_text():
+    from mch_indicators import _text
+
+    assert _text.has_chinese("孕产妇死亡率") and not _text.has_chinese("MMR 7.42")
+    assert _text.has_chinese("\uf900")  # a compatibility ideograph counts
+    before = _text._compiled.cache_info().currsize
+    for k in range(50):
+        _text.has_chinese(f"名{k}")
+    assert _text._compiled.cache_info().currsize == before  # one pattern, no texts kept
+    assert not hasattr(_text.has_chinese, "cache_info")

@@ -182,9 +182,8 @@ def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool 
     return folded if folded.isascii() else unicodedata.normalize("NFC", folded)
 
 
-@cache
 def has_chinese(text: str) -> bool:
-    """Whether ``text`` holds a Chinese character (the one definition of one).
+    """Whether ``text`` holds a Chinese character (:data:`CHINESE_CHARACTER`).
 
     Examples
     --------
@@ -194,6 +193,7 @@ def has_chinese(text: str) -> bool:
     return _compiled(CHINESE_CHARACTER).search(text) is not None
 
 
+@cache
 def _compiled(pattern: str) -> re.Pattern[str]:
     """``pattern`` compiled, once (for this module's own patterns)."""
     return re.compile(pattern)

@@ -389,8 +389,16 @@ def builtin_rules() -> RuleBook:
     return book
 
 
-#: The code the check of the built-in rules depends on (paths in the package).
-_CHECK_CODE = ("records/_rules.py", "records/_schema.py", "records/_conditions.py", "_model.py")
+#: The code the check of the built-in rules depends on (paths in the package): the rules,
+#: record sets and conditions, and how the catalog's terms are read and folded.
+_CHECK_CODE = (
+    "records/_rules.py",
+    "records/_schema.py",
+    "records/_conditions.py",
+    "_model.py",
+    "_catalog.py",
+    "_text.py",
+)
 
 
 def _checked_key() -> str | None:
