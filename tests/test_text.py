@@ -153,3 +153,17 @@ def test_has_chinese_compiles_its_pattern_once_and_keeps_no_text():
         _text.has_chinese(f"名{k}")
     assert _text._compiled.cache_info().currsize == before  # one pattern, no texts kept
     assert not hasattr(_text.has_chinese, "cache_info")
+
+
+def test_folded_headers_are_kept_only_when_short():
+    """The vocabulary's names are folded once per process; a long header (a hostile
+    workbook's) is folded each time, never kept."""
+    from mch_indicators import _headers
+
+    _headers._folded_header.cache_clear()
+    assert _headers.fold_header("活产数（人）") == _headers.fold_header("活產數")
+    kept = _headers._folded_header.cache_info().currsize
+    assert kept == 2
+    long = "活产数" * 1000
+    assert _headers.fold_header(long) == _headers.fold_header(long)
+    assert _headers._folded_header.cache_info().currsize == kept

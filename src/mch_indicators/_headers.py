@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._text import DASHES, fold
@@ -43,7 +44,21 @@ def fold_header(text: object) -> str:
     >>> fold_header('"两癌"检查人数') == fold_header("两癌检查人数")
     True
     """
-    return fold(_UNIT_SUFFIX.sub("", str(text)), spaces="remove", drop=_SEPARATORS, marks=True)
+    text = str(text)
+    return _folded_header(text) if len(text) <= _CACHED_LENGTH else _folded(text)
+
+
+#: Headers up to this length are kept folded (a hostile workbook's long ones are not).
+_CACHED_LENGTH = 200
+
+
+def _folded(text: str) -> str:
+    return fold(_UNIT_SUFFIX.sub("", text), spaces="remove", drop=_SEPARATORS, marks=True)
+
+
+# each table's headers are matched against the same vocabulary of ~1,000 names, whose
+# folding was most of a small table's (or a Spark batch's) fixed cost
+_folded_header = lru_cache(maxsize=4096)(_folded)
 
 
 @dataclass(frozen=True, slots=True)
