@@ -181,12 +181,14 @@ class _DuckDB(_Kit):
         length (every spelling of a code has the code's length), one ``IN`` per code.
         """
         text = column.cast(self.duckdb.sqltype("VARCHAR"))
+        no_code = self.lit(0)
+        if not numbers:  # no codes to find (an empty list literal has no type)
+            return self.case([(text.isnull(), self.null())], no_code)
         folded = self.folded(column)
         by_length: dict[int, dict[str, list[str]]] = {}
         for spelling, code in spellings.items():
             by_length.setdefault(len(spelling), {}).setdefault(code, []).append(spelling)
         length = self.duckdb.FunctionExpression("length", folded)
-        no_code = self.lit(0)
         branches = [
             (length == self.lit(size), self.case(
                 [(self.is_in(folded, sorted(same)), self.lit(numbers[code]))
@@ -196,8 +198,6 @@ class _DuckDB(_Kit):
             for size, codes in sorted(by_length.items())
         ]  # fmt: skip
         anything = self.case(branches, no_code) if branches else no_code
-        if not numbers:  # no codes to find (an empty list literal has no type)
-            return self.case([(text.isnull(), self.null())], no_code)
         codes = sorted(numbers, key=numbers.__getitem__)
         assert [numbers[code] for code in codes] == list(range(1, len(codes) + 1))
         written = self.duckdb.FunctionExpression("list_position", self.lit(codes), text)
