@@ -35,6 +35,7 @@ __all__ = [
     "CACHE_VARIABLE",
     "cache_folder",
     "can_write",
+    "code_sources",
     "content_key",
     "package_data",
     "package_toml",
@@ -213,6 +214,22 @@ def package_toml(name: str) -> dict[str, Any]:
     data = tomllib.loads(raw.decode("utf-8"))
     write_cached(key, data)
     return data
+
+
+def code_sources(modules: Sequence[str], tables: Sequence[str]) -> list[tuple[str, bytes]] | None:
+    """The source of ``modules`` (paths in the package) and the bytes of its data files ``tables``.
+
+    With the Python version: what a cache entry built by that code from those files is
+    named by (:func:`content_key`). None where a source cannot be read.
+    """
+    package = Path(__file__).parent
+    folder = package_data()
+    try:
+        code = [(name, package.joinpath(name).read_bytes()) for name in modules]
+        data = [(name, folder.joinpath(name).read_bytes()) for name in tables]
+    except (OSError, TypeError):
+        return None
+    return [*code, *data, ("python", sys.version.encode())]
 
 
 def package_data() -> Traversable:

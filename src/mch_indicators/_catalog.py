@@ -19,7 +19,6 @@ from __future__ import annotations
 import difflib
 import json
 import re
-import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from mch_indicators._cache import (
     cache_folder,
     can_write,
+    code_sources,
     content_key,
     package_data,
     read_cached,
@@ -935,27 +935,12 @@ def _texts_of_entries(entries: Iterable[_Entry]) -> set[str]:
     return {text for entry in entries for text in entry.texts()}
 
 
-def _code_sources(modules: Sequence[str], tables: Sequence[str]) -> list[tuple[str, bytes]] | None:
-    """The source of ``modules`` (paths in the package) and the bytes of its data files ``tables``.
-
-    With the Python version. None where a source cannot be read.
-    """
-    package = Path(__file__).parent
-    folder = package_data()
-    try:
-        code = [(name, package.joinpath(name).read_bytes()) for name in modules]
-        data = [(name, folder.joinpath(name).read_bytes()) for name in tables]
-    except (OSError, TypeError):
-        return None
-    return [*code, *data, ("python", sys.version.encode())]
-
-
 def _fold_sources() -> list[tuple[str, bytes]] | None:
     """What decides how a text folds into a key: this code, the folding code and its table.
 
     With the Python version (its Unicode tables). None where the sources cannot be read.
     """
-    return _code_sources(["_catalog.py", "_text.py"], ["hanzi.toml"])
+    return code_sources(["_catalog.py", "_text.py"], ["hanzi.toml"])
 
 
 #: The code a validated definition depends on: this module (the forms' layout), the
@@ -968,7 +953,7 @@ def _model_sources() -> list[tuple[str, bytes]] | None:
     """What decides a validated definition: its code and data, and pydantic's version."""
     from pydantic import VERSION
 
-    sources = _code_sources(_MODEL_CODE, ["units.toml", "hanzi.toml"])
+    sources = code_sources(_MODEL_CODE, ["units.toml", "hanzi.toml"])
     return None if sources is None else [*sources, ("pydantic", VERSION.encode())]
 
 

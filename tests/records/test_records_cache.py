@@ -92,5 +92,6 @@ def test_the_record_of_a_check_names_the_catalog_and_the_record_sets(
     assert _rules._checked_key() == before
     with (copy / changed).open("a", encoding="utf-8") as file:
         file.write("\n# changed\n")
-    monkeypatch.setattr(_rules, "package_data", lambda: copy)
+    monkeypatch.setattr(_rules, "package_data", lambda: copy)  # the files listed
+    monkeypatch.setattr(_cache, "package_data", lambda: copy)  # the files read
     assert _rules._checked_key() not in (None, before)

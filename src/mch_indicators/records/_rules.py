@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import sys
 from collections.abc import Mapping
 from functools import cache
 from os import PathLike
@@ -24,9 +23,9 @@ from pydantic import Field
 
 from mch_indicators._cache import (
     cache_folder,
+    code_sources,
     content_key,
     package_data,
-    package_toml,
     read_cached,
     write_cached,
 )
@@ -44,7 +43,12 @@ from mch_indicators.records._conditions import (
     Use,
     walk,
 )
-from mch_indicators.records._schema import RecordField, RecordSet, builtin_record_sets
+from mch_indicators.records._schema import (
+    RecordField,
+    RecordSet,
+    builtin_document,
+    builtin_record_sets,
+)
 
 if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
@@ -374,10 +378,7 @@ def builtin_rules() -> RuleBook:
     content of the files and code it depends on (:func:`_checked_key`); a later process
     finds it passed in the cache and only validates the rules' form.
     """
-    try:
-        data = package_toml("records/rules.toml")
-    except ValueError as error:  # tomllib.TOMLDecodeError
-        raise DefinitionError(f"rules.toml: not valid TOML ({error})") from None
+    data = builtin_document("rules.toml")
     key = _checked_key()
     if key is not None and read_cached(key) is True:
         return _validated(data, "rules.toml")
@@ -411,19 +412,20 @@ def _checked_key() -> str | None:
         return None
     from pydantic import VERSION
 
-    package, data = Path(__file__).parents[1], package_data()
+    data = package_data()
     try:
-        code = [(name, package.joinpath(name).read_bytes()) for name in _CHECK_CODE]
-        files = [
-            (f"{folder}/{entry.name}", entry.read_bytes())
+        tables = [
+            f"{folder}/{entry.name}"
             for folder in ("catalog", "records")
             for entry in sorted(data.joinpath(folder).iterdir(), key=lambda e: e.name)
             if entry.name.endswith(".toml")
         ]
     except OSError:
         return None
-    versions = [("python", sys.version.encode()), ("pydantic", VERSION.encode())]
-    return content_key("rules_checked", [*code, *files, *versions])
+    sources = code_sources(_CHECK_CODE, tables)
+    if sources is None:
+        return None
+    return content_key("rules_checked", [*sources, ("pydantic", VERSION.encode())])
 
 
 def load_rules(*paths: str | PathLike[str], catalog: Catalog | None = None) -> RuleBook:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -29,6 +29,7 @@ __all__ = [
     "Quantity",
     "RecordField",
     "RecordSet",
+    "builtin_document",
     "builtin_record_sets",
     "record_set",
     "text_forms",
@@ -199,12 +200,17 @@ class RecordSet(_Frozen):
         return {field.id: field.names for field in self.fields.values()}
 
 
-def _load(name: str) -> RecordSet:
-    """The built-in record set of the file ``records/<name>`` (parsed once, then cached)."""
+def builtin_document(name: str) -> dict[str, Any]:
+    """The built-in file ``records/<name>`` parsed (once, then from the cache)."""
     try:
-        data = package_toml(f"records/{name}")
-    except ValueError as error:  # tomllib.TOMLDecodeError
+        return package_toml(f"records/{name}")
+    except ValueError as error:  # tomllib.TOMLDecodeError, or bytes that are not UTF-8
         raise DefinitionError(f"{name}: not valid TOML ({error})") from None
+
+
+def _load(name: str) -> RecordSet:
+    """The built-in record set of the file ``records/<name>``."""
+    data = builtin_document(name)
     return RecordSet.model_validate(data, where=f"{name}, record set {data.get('id')!r}")
 
 
