@@ -380,3 +380,18 @@ def test_numeric_area_codes_are_not_read_for_total_words(monkeypatch):
     text = pd.DataFrame({"county": ["甲县", "乙县", "合计"]})
     assert _units._any_total(text, ["county"], words)
     assert not _units._any_total(text.iloc[:2], ["county"], words)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float64", "Int64"])
+def test_a_total_label_written_as_a_number_is_found_in_a_column_of_codes(dtype):
+    """A county code column whose total row is coded 999999 (``total_labels=``): the
+    numeric column is read for that label, so the total row is no unit."""
+    frame = pd.DataFrame({
+        "county": pd.array([110101, 110102, 999999], dtype=dtype), "year": 2024,
+        "maternal_deaths": [1, 2, 3], "live_births": [1000, 2000, 3000],
+    })  # fmt: skip
+    out = mch.compute(frame, "mmr", total_labels=["999999"])
+    assert out["county"].tolist() == [110101, 110102]
+    assert out["numerator"].tolist() == [1, 2]
+    # without the label a code is a unit like any other
+    assert len(mch.compute(frame, "mmr")) == 3

@@ -27,6 +27,7 @@ own series labelled 全县) and stays a unit, with a check saying so.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
@@ -76,16 +77,24 @@ def _texts(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
     return table[np.where(codes < 0, len(shown) - 1, codes)]
 
 
+#: A total label a number, a boolean or a date can show as (``cell_text``, folded):
+#: ``total_labels=["999999"]`` for a county code column whose total row is coded 999999.
+_NUMBER_TEXT = re.compile(r"[0-9.e+\-:]+|nan|nat|inf|true|false")
+
+
 def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) -> bool:
     """Whether any distinct label of the area columns is a total word (a pass in C each).
 
-    A column of numbers or dates holds no word: it is not read (a Spark batch of
-    10,000 rows coded by 3,000 numeric areas spent most of its time here).
+    A column of numbers or dates holds no word, unless a total label is written as a
+    number: it is not read (a Spark batch of 10,000 rows coded by 3,000 numeric areas
+    spent most of its time here).
     """
     pd = pandas()
+    numbers = any(_NUMBER_TEXT.fullmatch(word) for word in words.total_labels)
     for column in areas:
         dtype = frame[column].dtype
-        if pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype):
+        typed = pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+        if typed and not numbers:
             continue
         distinct = pd.unique(frame[column].to_numpy(dtype=object))
         if any(is_total_label(cell_text(v), words) for v in distinct.tolist()):
