@@ -154,3 +154,25 @@ def test_a_field_without_codes_reads_every_text_as_no_code():
     read = _native._DuckDB().canonical(duckdb.ColumnExpression("t"), {}, {})
     relation = duckdb.from_arrow(pa.table({"t": pa.array([None, "x", ""], pa.string())}))
     assert [row[0] for row in relation.project(read).fetchall()] == [None, 0, 0]
+
+
+@pytest.mark.parametrize("engine", ["pandas", "polars", "pyarrow", "duckdb"])
+@pytest.mark.parametrize(
+    ("values", "reason"),
+    [
+        ([True, False, True], "outcome: unrecognised code"),
+        ([pd.Timestamp("2024-01-01")] * 3, "outcome: unrecognised code"),
+        ([None, None, None], "outcome: missing"),
+    ],
+    ids=["booleans", "dates", "nothing"],
+)
+def test_a_code_field_held_as_booleans_dates_or_nothing_is_unclassified(engine, values, reason):
+    """A category field's column of booleans or dates holds no code: every record is
+    unclassified as an unrecognised code on every engine (pandas had counted booleans as
+    neither live nor stillborn, silently; the others raised their own errors), and an
+    all-null column (pyarrow's null type) is missing."""
+    frame = _frame([None] * 3).assign(outcome=pd.Series(values, dtype=None))
+    out = mch.count_records({"births": _engine(frame, engine)}, ["live_births"])
+    counts = _pandas(out.counts)
+    assert counts[["count", "unclassified"]].values.tolist() == [[0, 3]]
+    assert _pandas(out.quality)["reason"].tolist() == [reason]

@@ -88,7 +88,12 @@ class Columns:
         return bool(self.dtypes[name].is_numeric())
 
     def codes(self, name: str, codes: Sequence[Code]) -> list[Code]:
-        """Codes of the column's kind: numbers for a numeric column, text otherwise."""
+        """Codes of the column's kind: numbers for a numeric column, text for a text one.
+
+        A column of booleans, dates or nothing at all (a null type) holds no code.
+        """
+        if not self._holds_codes(name):
+            return []
         if self._numeric(name):
             out: list[Code] = []
             for code in codes:
@@ -112,6 +117,9 @@ class Columns:
             return [*numbers, *texts]
         return texts
 
+    def _holds_codes(self, name: str) -> bool:
+        return self._numeric(name) or self._text(name) or self.dtypes[name] == nw.Object
+
     def _text(self, name: str) -> bool:
         dtype = self.dtypes[name]
         return bool(dtype == nw.String or dtype == nw.Categorical or dtype == nw.Enum)
@@ -131,7 +139,8 @@ class Columns:
         return column
 
     def is_bool(self, name: str) -> bool:
-        return self.dtypes[name] == nw.Boolean
+        """Whether the column holds a boolean field's values as booleans (no codes to read)."""
+        return self.fields[name].type == "boolean" and self.dtypes[name] == nw.Boolean
 
     def missing(self, name: str) -> nw.Expr:
         """Null, NaN, or a code the schema lists as meaning "not recorded"."""
@@ -174,7 +183,7 @@ class Columns:
                 found["above"] = present & (column > spec.max).fill_null(False)
         elif spec.type in {"category", "boolean"} and not self.is_bool(name):
             known = self.codes(name, spec.all_codes())
-            found["unknown_code"] = present & ~column.is_in(known).fill_null(False)
+            found["unknown_code"] = present & ~_is_in(column, known)
         unparsed = self.unparsed(name)
         if unparsed is not None:
             found["not_a_date" if spec.type == "date" else "not_a_number"] = unparsed
@@ -243,8 +252,8 @@ class Columns:
 
 
 def _is_in(column: nw.Expr, values: list[Any]) -> nw.Expr:
-    """Membership, false (not unknown) where the value is missing."""
-    return column.is_in(values).fill_null(False)
+    """Membership, false (not unknown) where the value is missing or there is nothing to hold."""
+    return column.is_in(values).fill_null(False) if values else nw.lit(False)
 
 
 def _field_test(test: FieldTest, columns: Columns) -> Compiled:
