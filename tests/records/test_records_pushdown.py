@@ -273,3 +273,65 @@ def test_text_that_is_no_number_or_no_date_is_unclassified_with_the_reason_on_ev
         pd.testing.assert_frame_equal(
             _quality(out), _quality(results["pandas"]), check_dtype=False
         )
+
+
+# -- dates held as numbers or with a time zone ------------------------------------------
+
+
+def _typed_engines(frame: Any) -> dict[str, Any]:
+    """The frame on each engine with its column types as they are (no text cast)."""
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    return {"pandas": frame, "polars": pl.from_pandas(frame), "pyarrow": arrow,
+            "duckdb": duckdb.from_arrow(arrow)}  # fmt: skip
+
+
+_PERIOD = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        pd.array([20240105, 20240230, 20230301, 20241231, 20240229, 2024010], dtype="int64"),
+        pd.array([20240105.0, 20240230.0, 20230301.0, 20241231.0, 20240229.0, np.nan]),
+    ],
+    ids=["integers", "floats with a blank"],
+)
+def test_a_date_field_held_as_numbers_is_read_like_its_text_on_every_engine(dates):
+    """``20240105`` read by pandas from a CSV or a workbook is an integer (a float when the
+    column has blanks): it is the date 2024-01-05 on every engine, as the text would be.
+    (pandas, pyarrow and DuckDB raised their own errors comparing it with the period;
+    polars said every record was outside it.)"""
+    frame = pd.DataFrame({"area": "A", "birth_date": dates, "outcome": "1",
+                          "gestation_weeks": 39.0, "birth_weight_g": 3000.0})  # fmt: skip
+    for name, data in _typed_engines(frame).items():
+        out = mch.count_records(data, ["live_births"], by=["area"], period=_PERIOD)
+        # counted: 2024-01-05, 2024-12-31, 2024-02-29; 2024-02-30 and the last are no date
+        # (7 digits) or missing (blank); 2023-03-01 is outside the period
+        assert _long_area(out).loc[("live_births", "A")].tolist() == [3.0, 2.0], name
+        reasons = _quality(out).set_index("reason")["count"].to_dict()
+        assert reasons["birth_date: outside the period"] == 1, name
+        if dates.dtype == "int64":
+            assert reasons["birth_date: not a date"] == 2, name
+        else:
+            assert reasons["birth_date: not a date"] == 1, name
+            assert reasons["birth_date: missing"] == 1, name
+
+
+def test_dates_with_a_time_zone_are_compared_on_their_own_clock():
+    """A birth at 07:30 on 1 January in Shanghai is in 2024 (not 23:30 on 31 December UTC);
+    pandas, polars and pyarrow raised their own errors comparing it with the period."""
+    stamps = pd.to_datetime(["2024-01-01 07:30", "2023-12-31 23:30"]).tz_localize("Asia/Shanghai")
+    frame = pd.DataFrame({"area": "A", "birth_date": stamps, "outcome": "1",
+                          "gestation_weeks": 39.0, "birth_weight_g": 3000.0})  # fmt: skip
+    for name, data in _typed_engines(frame).items():
+        if name == "duckdb":  # a TIMESTAMPTZ keeps the instant, shown in the session's zone
+            continue
+        out = mch.count_records(data, ["live_births"], by=["area"], period=_PERIOD)
+        assert _long_area(out).loc[("live_births", "A")].tolist() == [1.0, 0.0], name
+
+
+def test_a_date_field_of_another_type_is_refused_by_name():
+    frame = pd.DataFrame({"birth_date": [True, False], "outcome": "1",
+                          "gestation_weeks": 39.0, "birth_weight_g": 3000.0})  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match=r"'birth_date'.*neither dates nor text"):
+        mch.count_records(frame, ["live_births"], period=_PERIOD)

@@ -11,7 +11,8 @@ polars, pyarrow, DuckDB, dask, PySpark), so that a cell is never an engine's err
 - a date is year, month and day, in this order, written ``2024-01-05``,
   ``2024/01/05``, ``2024.01.05`` or ``20240105``, and a day of that month
   (``2024-02-29`` yes, ``2023-02-29`` and ``2024-02-30`` no); anything else
-  (``05/01/2024``, ``2024-1-5``) is **not a date**.
+  (``05/01/2024``, ``2024-1-5``) is **not a date**; a date field held as numbers
+  (``20240105``, as spreadsheets and CSV readers give it) is read as that text.
 
 A value that is not a number or not a date cannot be classified: the records it
 decides are reported as unclassified, with the reason ``<field>: not a number`` or
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 import narwhals as nw
 
-__all__ = ["UNPARSED", "read_date", "read_number"]
+__all__ = ["UNPARSED", "read_date", "read_date_number", "read_number"]
 
 #: The suffix of the column flagging text that is not a number or not a date.
 UNPARSED = "__unparsed"
@@ -53,7 +54,28 @@ def read_number(name: str) -> tuple[nw.Expr, nw.Expr]:
 
 def read_date(name: str) -> tuple[nw.Expr, nw.Expr]:
     """(the date, or null) and (True where the text is not a date) of a text column."""
-    text, blank = _text(name)
+    return _date(*_text(name))
+
+
+def read_date_number(name: str, *, whole: bool) -> tuple[nw.Expr, nw.Expr]:
+    """(the date, or null) and (True where it is no date) of a column of numbers ``20240105``.
+
+    A spreadsheet or a CSV reader gives a date written ``20240105`` as an integer
+    (as a float when the column has blanks): it is read as that text would be, a
+    number with a fraction or out of the eight digits' range being no date.
+    ``whole`` says the column's type holds integers only.
+    """
+    cell = nw.col(name)
+    blank = cell.is_null() if whole else cell.is_null() | cell.is_nan().fill_null(True)
+    shaped = (cell >= 10_000_101) & (cell <= 99_991_231)
+    if not whole:
+        shaped = ~blank & shaped & (cell == cell.round(0))
+    shaped = shaped.fill_null(False)
+    digits = nw.when(shaped).then(cell).otherwise(0).cast(nw.Int64()).cast(nw.String())
+    return _date(nw.when(shaped).then(digits), blank)
+
+
+def _date(text: nw.Expr, blank: nw.Expr) -> tuple[nw.Expr, nw.Expr]:
     shaped = text.str.contains(_DATE).fill_null(False)
     digits = nw.when(shaped).then(text.str.replace_all(r"[-/.]", ""))
     year, month, day = (digits.str.slice(start, length).cast(nw.Float64())

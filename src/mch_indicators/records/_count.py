@@ -31,11 +31,11 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._headers import match_headers
 from mch_indicators.records._conditions import AllOf, AnyOf, FieldTest, Not, walk
-from mch_indicators.records._convert import UNPARSED, read_date, read_number
+from mch_indicators.records._convert import UNPARSED, read_date, read_date_number, read_number
 from mch_indicators.records._expr import Columns, Compiled, Status, compile_condition
 from mch_indicators.records._native import NATIVE, Query, run_native
 from mch_indicators.records._rules import Rule, RuleBook
-from mch_indicators.records._schema import RecordSet, builtin_record_sets
+from mch_indicators.records._schema import RecordField, RecordSet, builtin_record_sets
 
 __all__ = ["Tally", "Target", "builtin_schema", "load_frame", "order", "tally"]
 
@@ -179,29 +179,55 @@ def _conversions(
     fields: set[str],
     found: Mapping[str, str],
 ) -> list[nw.Expr]:
-    """Number and date fields held as text, read by one grammar (``_convert``).
+    """Number and date fields held as text (or dates as numbers), read by one grammar.
 
     Each converted field gets a flag column marking text that is not a number or
-    not a date; such values are unclassifiable, with that reason.
+    not a date (``_convert``); such values are unclassifiable, with that reason.
     """
     dtypes = frame.collect_schema()
     converted = []
     for field in sorted(fields):
-        spec, name = schema.fields[field], f"__field_{field}"
-        text = dtypes[name] in {nw.String, nw.Object}
-        if spec.type == "date" and text:
-            value, unparsed = read_date(name)
-        elif spec.type in {"number", "integer"} and text:
-            value, unparsed = read_number(name)
-        elif spec.type in {"number", "integer"} and not dtypes[name].is_numeric():
-            raise InvalidInputError(
-                f"column {found[field]!r} holds {spec.name.en} ({field}) but is not numeric "
-                f"({dtypes[name]}); convert it first"
-            )
-        else:
-            continue
-        converted += [value.alias(name), unparsed.alias(name + UNPARSED)]
+        name = f"__field_{field}"
+        converted += _conversion(schema.fields[field], name, dtypes[name], found[field])
     return converted
+
+
+def _conversion(
+    spec: RecordField, name: str, dtype: nw.dtypes.DType, column: str
+) -> list[nw.Expr]:
+    """The columns reading one field's values; none when they are read as they are."""
+    text = dtype in {nw.String, nw.Object}
+    if spec.type == "date":
+        if text:
+            value, unparsed = read_date(name)
+        elif dtype.is_numeric():
+            value, unparsed = read_date_number(name, whole=dtype.is_integer())
+        elif isinstance(dtype, nw.Datetime) and dtype.time_zone:
+            # the time of day where it was recorded: comparable with the period's dates
+            return [nw.col(name).dt.replace_time_zone(None).alias(name)]
+        elif any(dtype == kind for kind in (nw.Date, nw.Datetime, nw.Unknown)):
+            return []
+        else:
+            raise _unread(column, spec, dtype, "neither dates nor text")
+    elif spec.type in {"number", "integer"}:
+        if text:
+            value, unparsed = read_number(name)
+        elif dtype.is_numeric():
+            return []
+        else:
+            raise _unread(column, spec, dtype, "not numeric")
+    else:
+        return []
+    return [value.alias(name), unparsed.alias(name + UNPARSED)]
+
+
+def _unread(
+    column: str, spec: RecordField, dtype: nw.dtypes.DType, what: str
+) -> InvalidInputError:
+    return InvalidInputError(
+        f"column {column!r} holds {spec.name.en} ({spec.id}) but is {what} ({dtype}); "
+        "convert it first"
+    )
 
 
 def _renamed(condition: Any) -> Any:
