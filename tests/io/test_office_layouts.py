@@ -259,3 +259,39 @@ def test_latin1_after_a_long_ascii_start_is_refused_too():
     raw = ("name,count\n" + "plain,1\n" * 40_000 + "Montélimar,2\n").encode("latin-1")
     with pytest.raises(mch.InvalidInputError, match=r":40002: not UTF-8.*Latin-1"):
         mch.read_table(io.BytesIO(raw))
+
+
+def _titled_book(two_header_rows: bool) -> openpyxl.Workbook:
+    """An office's sheet: a title merged across the table, perhaps a header of two rows
+    whose group name is merged over its columns, a total row and notes under it."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2024年河阳县妇幼卫生年报"])
+    sheet.merge_cells("A1:E1")
+    if two_header_rows:
+        sheet.append(["县区", "年份", "活产数", "孕产妇", None])
+        sheet.append([None, None, None, "死亡数", "系统管理人数"])
+        for merged in ("A2:A3", "B2:B3", "C2:C3", "D2:E2"):
+            sheet.merge_cells(merged)
+    else:
+        sheet.append(["县区", "年份", "活产数", "孕产妇死亡数", "孕产妇系统管理人数"])
+    sheet.append(["甲乡", 2024, "1,000", 1, 900])
+    sheet.append(["乙乡", 2024, "2,000", 1, 1800])
+    sheet.append(["合计", 2024, "3,000", 2, 2700])
+    sheet.append(["注：数据为初步统计"])
+    sheet.append(["填表人：张三", None, "审核人：李四"])
+    return book
+
+
+@pytest.mark.parametrize("two_header_rows", [False, True], ids=["one header row", "two"])
+def test_a_title_merged_across_the_table_and_a_merged_group_header_are_read(two_header_rows):
+    """A title merged over the table's width filled its row with one text, which was taken
+    for the header ("names column '2024年…' twice"); a group name merged over two columns
+    of a two-row header was refused as a repeated column before the rows were joined."""
+    table = mch.read_table(io.BytesIO(workbook_bytes(_titled_book(two_header_rows))))
+    assert list(table.columns) == ["县区", "年份", "活产数", "孕产妇死亡数", "孕产妇系统管理人数"]
+    assert table["活产数"].tolist() == [1000, 2000, 3000]
+    assert "rows_above_header" in mch.checks(table)["check"].tolist()
+    out = mch.compute(table, "mmr")
+    assert out["县区"].tolist() == ["甲乡", "乙乡"]  # 合计 is no unit
+    assert out["value"].tolist() == [100.0, 50.0]

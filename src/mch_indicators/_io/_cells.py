@@ -70,12 +70,15 @@ def _row_texts(cells: pd.DataFrame, position: int) -> list[str]:
 
 
 def header_position(cells: pd.DataFrame) -> int:
-    """Position of the header row: two filled cells or more, and not 填报单位 or 单位：人."""
+    """Position of the header row: two different texts or more, and not 填报单位 or 单位：人.
+
+    A title merged across the table fills its row with one text: it is no header.
+    """
     head = cells.head(30)
     filled = _filled(head)
     for position in np.flatnonzero(filled >= 2):
         texts = [t for t in _row_texts(head, int(position)) if t]
-        if not all(is_above_header(t) for t in texts):
+        if len(set(texts)) > 1 and not all(is_above_header(t) for t in texts):
             return int(position)
     return int(np.flatnonzero(filled >= 1)[0]) if (filled >= 1).any() else 0
 
@@ -256,9 +259,11 @@ def finish_table(
     start = header_position(cells)
     header_line = int(cells.index[start])
     checks = skipped_above(cells, start)
-    header = check_header(cells.iloc[start], name, where)
+    header = _row_texts(cells, start)  # checked once joined: a merged group repeats its name
     joined = sub_header(cells, start, header, decimal)
-    if joined is not None:
+    if joined is None:
+        header = check_header(header, name, where)
+    else:
         header = check_header(joined, name, where)
         rows = f"{header_line}–{int(cells.index[start + 1])}"
         shown = ", ".join(h for h, old in zip(header, _row_texts(cells, start), strict=False)
