@@ -335,3 +335,21 @@ def test_a_date_field_of_another_type_is_refused_by_name():
                           "gestation_weeks": 39.0, "birth_weight_g": 3000.0})  # fmt: skip
     with pytest.raises(mch.InvalidInputError, match=r"'birth_date'.*neither dates nor text"):
         mch.count_records(frame, ["live_births"], period=_PERIOD)
+
+
+@pytest.mark.parametrize("key", ["__T0", "__leaf0", "__U0", "__t0", "__key1"])
+def test_a_grouping_column_named_like_the_librarys_own_is_read_as_it_is(key):
+    """Records grouped by a column named as one the library adds on the way (``__T0``,
+    ``__leaf0``...): pandas grouped by the library's column instead, silently."""
+    frame = pd.DataFrame({key: ["x", "y", "x", "y"], "outcome": ["1", "2", "1", "1"],
+                          "birth_date": "2024-03-01", "gestation_weeks": 39.0,
+                          "birth_weight_g": 3000.0})  # fmt: skip
+    engines = _typed_engines(frame)
+    engines["dask"] = pytest.importorskip("dask.dataframe").from_pandas(frame, npartitions=2)
+    for name, data in engines.items():
+        out = mch.count_records(data, ["live_births", "stillbirths_28w"], by=[key])
+        counts = out.counts if isinstance(out.counts, pd.DataFrame) else out.counts.to_pandas()
+        got = counts.set_index(["term", key])["count"].sort_index().to_dict()
+        expected = {("live_births", "x"): 2.0, ("live_births", "y"): 1.0,
+                    ("stillbirths_28w", "x"): 0.0, ("stillbirths_28w", "y"): 1.0}  # fmt: skip
+        assert got == expected, name

@@ -318,6 +318,10 @@ def tally(
         frame = frame.lazy()
         native = _NativeCall(schema, rules, conditions, period_test, needed, by, quality)
         return _tally_native(frame, keys, native)
+    # the keys first, under names of their own: a column of the records named as one of
+    # the library's (__T0, __leaf0...) is read before that column is added
+    key_names = [f"__key{i}" for i in range(len(keys))]
+    frame = frame.with_columns(*(k.alias(n) for k, n in zip(keys, key_names, strict=True)))
     dtypes = frame.collect_schema()
     fields = {f"__field_{name}": spec for name, spec in schema.fields.items()}
     cols = Columns(fields, {name: dtypes[name] for name in dtypes.names()})
@@ -331,10 +335,10 @@ def tally(
     decided, compiled = _decisions(compiled, within)
     frame = frame.with_columns(**decided)
     sums, labels = _sums(compiled, rules, cols, schema, within is not None, quality)
-    result = _aggregate(frame.select(*keys, **sums), list(by), list(sums))
-    found: dict[str, Any] = {name: result[name].to_list() for name in by}
+    result = _aggregate(frame.select(*key_names, **sums), key_names, list(sums))
+    found: dict[str, Any] = {key: result[key].to_list() for key in key_names}
     found |= {name: result[name].to_numpy() for name in sums}
-    return _to_tally(schema.id, found, list(by), labels, rules)
+    return _to_tally(schema.id, found, key_names, labels, rules)
 
 
 @dataclass(frozen=True)
@@ -373,9 +377,8 @@ def _tally_native(frame: nw.LazyFrame[Any], keys: list[nw.Expr], call: _NativeCa
         conditions, counted, within, counts, names, key_names, call.quality, call.schema.date
     )
     found = run_native(frame, query, cols)
-    result = {dict(zip(key_names, call.by, strict=True)).get(k, k): v for k, v in found.items()}
     _, labels = _sums(counted, call.rules, cols, call.schema, within is not None, call.quality)
-    return _to_tally(call.schema.id, result, list(call.by), labels, call.rules)
+    return _to_tally(call.schema.id, found, key_names, labels, call.rules)
 
 
 def _conditions(rules: Mapping[Target, Rule], book: RuleBook) -> dict[Target, Any]:
@@ -552,7 +555,8 @@ def _to_tally(
 ) -> Tally:
     """The tally of the sums by group.
 
-    ``result`` holds each key's values (a list) and each sum's (an array), by name.
+    ``result`` holds each key's values (a list, under ``key_names``, the library's
+    names for them) and each sum's (an array), by name.
     """
     columns = [_python(result[k]) for k in key_names]
     rows = len(next(iter(result.values()))) if result else 0
