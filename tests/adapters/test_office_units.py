@@ -395,3 +395,20 @@ def test_a_total_label_written_as_a_number_is_found_in_a_column_of_codes(dtype):
     assert out["numerator"].tolist() == [1, 2]
     # without the label a code is a unit like any other
     assert len(mch.compute(frame, "mmr")) == 3
+
+
+@pytest.mark.parametrize("area", [[110101.0, 110102.0, np.nan], ["甲乡", "乙乡", None]],
+                         ids=["codes read as floats", "names"])  # fmt: skip
+def test_a_blank_area_summing_its_units_is_no_stratum_of_a_one_indicator_table(area):
+    """A one-indicator table's total row with an empty area cell: ``pool`` added it to its
+    units (6 deaths in 6,000 births, a narrower interval than 3 in 3,000 gives), and
+    ``compute`` returned it as a unit; a blank label that sums nothing stays a stratum."""
+    frame = pd.DataFrame({"county": area, "year": 2024, "maternal_deaths": [1, 2, 3],
+                          "live_births": [1000, 2000, 3000]})  # fmt: skip
+    pooled = mch.pool(frame, "mmr", by="year")
+    assert pooled[["numerator", "denominator"]].values.tolist() == [[3, 3000]]
+    out = mch.compute(frame, "mmr")
+    assert out["numerator"].tolist() == [1, 2]
+    assert mch.checks(out)["check"].tolist() == ["total_row_sum"]
+    stratum = frame.assign(maternal_deaths=[1, 2, 4])  # sums nothing: a stratum
+    assert mch.pool(stratum, "mmr", by="year")["numerator"].tolist() == [7]

@@ -83,7 +83,7 @@ _NUMBER_TEXT = re.compile(r"[0-9.e+\-:]+|nan|nat|inf|true|false")
 
 
 def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) -> bool:
-    """Whether any distinct label of the area columns is a total word (a pass in C each).
+    """Whether any distinct label of the area columns is a total word or blank (a pass in C each).
 
     A column of numbers or dates holds no word, unless a total label is written as a
     number: it is not read (a Spark batch of 10,000 rows coded by 3,000 numeric areas
@@ -95,9 +95,11 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
         dtype = frame[column].dtype
         typed = pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
         if typed and not numbers:
+            if frame[column].isna().any():  # a blank area cell: a total if it sums its units
+                return True
             continue
         distinct = pd.unique(frame[column].to_numpy(dtype=object))
-        if any(is_total_label(cell_text(v), words) for v in distinct.tolist()):
+        if any(not cell_text(v) or is_total_label(cell_text(v), words) for v in distinct.tolist()):
             return True
     return False
 
@@ -238,13 +240,22 @@ def _by_sum(table: _Table) -> None:
                 break
 
 
-def _resolve_blanks(table: _Table) -> None:
-    """A blank area cell is a total when the row sums its group's units, else an error."""
+def _resolve_blanks(table: _Table, *, strata: bool = False) -> None:
+    """A blank area cell is a total when the row sums its group's units, else an error.
+
+    Among ``strata`` a blank label that sums no units is a stratum like the others;
+    it is a total when it sums two units or more.
+    """
     units = table.level < 0
     for position in np.flatnonzero(table.how == "blank"):
-        if not _sums_match(table, int(position), _parts(table, int(position), units)):
-            column = table.areas[int(table.level[position])]
-            raise _blank_error(table, int(position), column)
+        parts = _parts(table, int(position), units)
+        if _sums_match(table, int(position), parts) and (not strata or parts.sum() >= 2):
+            continue
+        if strata:
+            table.level[position], table.how[position] = -1, ""
+            continue
+        column = table.areas[int(table.level[position])]
+        raise _blank_error(table, int(position), column)
 
 
 def _blank_error(table: _Table, position: int, column: Hashable) -> InvalidInputError:
@@ -401,8 +412,9 @@ def office_units(
 
     ``others`` are further key columns (a long table's ``indicator``). With
     ``strata`` (a frame of one indicator or a long table, whose rows may be
-    strata of a unit: facilities, age bands), only rows labelled as totals are
-    taken out: a blank label stays a stratum, no row is judged by its sums,
+    strata of a unit: facilities, age bands), only rows labelled as totals, and
+    rows with a blank label summing two units or more of their group, are taken
+    out: another blank label stays a stratum, no other row is judged by its sums,
     and rows of one unit and period are summed only when ``duplicates="sum"``
     asks (they are strata to pool, not duplicates). Without ``sums`` (a table of
     two count columns, where a row can equal the sum of others by chance) rows
@@ -426,8 +438,10 @@ def office_units(
                 raise _blank_error(table, int(np.flatnonzero(texts == "")[0]), column)
     else:
         _by_label(table, words)
-        if strata or not sums:
+        if not sums:
             table.level[table.how == "blank"] = -1
+        elif strata:
+            _resolve_blanks(table, strata=True)
         else:
             _resolve_blanks(table)
             _by_sum(table)
