@@ -29,6 +29,7 @@ from typing import Any, cast
 
 import narwhals as nw
 
+from mch_indicators._adapters._native_tables import float_values, int_values, list_values
 from mch_indicators._text import ENGINE_SPACES, fold_code
 from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTest, Not
 from mch_indicators.records._convert import UNPARSED
@@ -635,23 +636,18 @@ def _arrow_columns(table: Any, keys: Sequence[str], reasons: _Reasons) -> Found:
         if name in keys:
             found[name] = table.column(name).to_pylist()
         elif name != "__rl":
-            found[name] = _numeric(table.column(name).combine_chunks()).astype(np.float64)
+            found[name] = float_values(table.column(name).combine_chunks())
     if not reasons.wanted:
         return found
     listed = table.column("__rl").combine_chunks()
-    sizes = np.diff(_numeric(listed.offsets)).astype(np.intp)  # a null list has none
-    flat = listed.flatten()
+    sizes = np.diff(int_values(listed.offsets)).astype(np.intp)  # a null list has none
+    flat = list_values(listed)
     if reasons.words() > 1:
-        flat = flat.flatten()
-    codes = _numeric(flat).astype(np.int64).reshape(-1, reasons.words())
+        flat = list_values(flat)
+    codes = int_values(flat).reshape(-1, reasons.words())
     groups = np.repeat(np.arange(len(sizes)), sizes)
     found.update(reasons.decode(codes, groups, len(sizes)))
     return found
-
-
-def _numeric(array: Any) -> Any:
-    """An Arrow array of numbers as numpy (a null as NaN)."""
-    return array.to_numpy(zero_copy_only=False)
 
 
 def _run_polars(
