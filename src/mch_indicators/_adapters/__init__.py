@@ -22,6 +22,9 @@ Layout
     typed table of sums every pooling backend (pandas, dask, Spark) hands to the one
     finish, instead of hidden columns passed between them, and :class:`~._sums.Pooling`,
     what a pool sums and how it finishes; the keywords of each operation on the engines.
+``_native_tables``
+    The small tables results are returned as, in the caller's library, and an engine's
+    Arrow sums read as numpy: for pyarrow both without importing pandas.
 
 Why a registry beside the backends rather than a package per backend (pandera's
 ``backends/``): the backends already live one module each here, and the functions they

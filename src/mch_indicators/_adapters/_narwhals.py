@@ -19,7 +19,7 @@ through narwhals: only sums come back.)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import numpy.typing as npt
@@ -33,6 +33,7 @@ from mch_indicators._adapters._counts import (
     refuse_values,
 )
 from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, options_of
+from mch_indicators._adapters._native_tables import native_frame
 from mch_indicators._adapters._pandas._columns import check_whole
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats import Flag, flag_labels
@@ -149,16 +150,7 @@ def _eager(frame: Any) -> Any:
 
 
 def _out(columns: dict[str, Any], like: Any) -> Any:
-    import narwhals as nw
-
-    backend: Literal["polars", "pyarrow"] = (
-        "polars" if like.implementation.is_polars() else "pyarrow"
-    )
-    typed = {
-        name: values.tolist() if getattr(values, "dtype", None) == np.dtype(object) else values
-        for name, values in columns.items()
-    }
-    return nw.from_dict(typed, backend=backend).to_native()
+    return native_frame(columns, "polars" if like.implementation.is_polars() else "pyarrow")
 
 
 def compute_any_frame(

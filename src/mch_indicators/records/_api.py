@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, Unpack
+from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._native_tables import Backend, native_frame
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._model import Indicator, Term
 from mch_indicators._optional import load
@@ -28,7 +29,6 @@ Target = tuple[str, str | None]
 
 __all__ = ["RecordCounts", "RecordResults", "compute_records", "count_records"]
 
-Backend = Literal["pandas", "polars", "pyarrow"]
 Wanted = str | Term | Indicator
 Records = object
 
@@ -198,17 +198,6 @@ def _importable(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def _frame(columns: dict[str, Any], backend: Backend) -> Any:
-    """A native frame; text and key columns go in as lists, so each library types them."""
-    import narwhals as nw
-
-    typed = {
-        name: values.tolist() if getattr(values, "dtype", None) == np.dtype(object) else values
-        for name, values in columns.items()
-    }
-    return nw.from_dict(typed, backend=backend).to_native()
-
-
 # -- counting -------------------------------------------------------------------------
 
 
@@ -330,7 +319,7 @@ def _tables(
         name: np.concatenate(parts) if parts else np.zeros(0, dtype=object)
         for name, parts in pieces.items()
     }
-    return _frame(counts, backend), _frame(quality, backend)
+    return native_frame(counts, backend), native_frame(quality, backend)
 
 
 def count_records(
@@ -557,7 +546,7 @@ def compute_records(
     first = next(iter(sources.values()))
     chosen_backend = backend or _backend(first)
     counts, quality = _tables(keys, aligned, keys_by, chosen_backend)
-    return RecordResults(_frame(columns_out, chosen_backend), counts, quality, skipped)
+    return RecordResults(native_frame(columns_out, chosen_backend), counts, quality, skipped)
 
 
 def _lookup(
