@@ -32,6 +32,7 @@ from mch_indicators._errors import DefinitionError
 __all__ = [
     "CHINESE_CHARACTER",
     "DASHES",
+    "ENGINE_DOTTED_I",
     "ENGINE_SPACES",
     "MARKS",
     "code_forms",
@@ -50,6 +51,10 @@ MARKS = "\"'`“”‘’„‟«»‹›「」『』《》〈〉()[]{}【】〔
 DASHES = "-~‐‑‒–—―〜"
 #: The spaces an engine strips from a register's codes (``code_forms`` pairs with it).
 ENGINE_SPACES = " \t\r\n\f\v\u00a0\u3000"
+#: The one letter whose lower case is two characters (``İ`` -> ``i̇``, as Python, polars
+#: and Java write it): an engine that lower-cases one character for one (pyarrow,
+#: DuckDB) writes ``i``, so it is replaced by its lower case before any lower-casing.
+ENGINE_DOTTED_I = ("\u0130", "i\u0307")
 
 Spaces = Literal["strip", "collapse", "remove"]
 
@@ -252,9 +257,14 @@ def _wide(character: str) -> str:
 
 
 def _alternatives(character: str) -> str:
-    """The spellings of one folded character: itself, its traditional and full-width forms."""
+    """The spellings of one folded character: itself, its traditional and full-width forms.
+
+    A sigma is also written final (``ς``), as Python and polars lower-case a word's last
+    ``Σ`` (pyarrow and DuckDB write ``σ``); case folding reads both as ``σ``.
+    """
     wide = _wide(character)
-    return character + traditional_forms(character) + (wide if wide != character else "")
+    final = "ς" if character == "σ" else ""
+    return character + traditional_forms(character) + (wide if wide != character else "") + final
 
 
 @lru_cache(maxsize=4096)

@@ -273,3 +273,38 @@ def test_a_parquet_file_is_read_first_for_its_texts(tmp_path, monkeypatch):
     assert len(calls) == 1
     pd.testing.assert_frame_equal(from_file[0], _counted(frame)[0], check_dtype=False)
     pd.testing.assert_frame_equal(from_file[1], _counted(frame)[1], check_dtype=False)
+
+
+@pytest.mark.parametrize("engine", ["pandas objects", "pandas", "polars", "pyarrow", "duckdb"])
+def test_a_dotted_capital_i_reads_alike_on_every_engine(engine):
+    """``LİVE BIRTH`` lower-cases to ``li̇ve birth`` in Python, polars and Java, which is no
+    code (``fold_code`` says so); pyarrow and DuckDB lower-case one character for one and
+    had read ``live birth``, a live birth, where polars read an unrecognised code."""
+    frame = _frame(["LİVE BIRTH", "live birth", "1"])
+    if engine == "pandas objects":
+        frame = frame.astype({"outcome": object})
+    data = _engine(frame, engine.split()[0])
+    counts = _pandas(mch.count_records({"births": data}, ["live_births"]).counts)
+    assert counts[["count", "unclassified"]].values.tolist() == [[2, 1]]
+
+
+def test_a_final_sigma_is_a_spelling_of_sigma():
+    """Python and polars lower-case a word's last ``Σ`` to ``ς``, pyarrow and DuckDB to
+    ``σ``: both are spellings of a code with a sigma, as case folding reads them."""
+    pa = pytest.importorskip("pyarrow")
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    import pyarrow.compute as pc
+
+    from mch_indicators._text import code_forms, fold_code
+
+    written = "ΑΣ"
+    lowered = {
+        written.lower(),
+        pc.utf8_lower(pa.array([written]))[0].as_py(),
+        pl.Series([written]).str.to_lowercase()[0],
+        duckdb.sql("SELECT lower(?)", params=[written]).fetchall()[0][0],
+    }
+    assert lowered == {"ας", "ασ"}
+    assert lowered <= code_forms("ασ")
+    assert {fold_code(form) for form in code_forms("ασ")} == {fold_code("ασ")}

@@ -328,7 +328,10 @@ def tally(
     dtypes = frame.collect_schema()
     fields = {f"__field_{name}": spec for name, spec in schema.fields.items()}
     cols = Columns(fields, {name: dtypes[name] for name in dtypes.names()})
-    frame = frame.with_columns(**cols.status_columns(sorted(f"__field_{n}" for n in needed)))
+    names = sorted(f"__field_{n}" for n in needed)
+    folded = cols.folded_columns(names)  # each code field folded once
+    frame = frame.with_columns(**folded) if folded else frame
+    frame = frame.with_columns(**cols.status_columns(names))
     within = compile_condition(_renamed(period_test), cols) if period_test else None
     compiled = {
         target: compile_condition(_renamed(condition), cols)

@@ -21,7 +21,7 @@ from typing import Any, Literal
 import narwhals as nw
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._text import ENGINE_SPACES
+from mch_indicators._text import ENGINE_DOTTED_I, ENGINE_SPACES
 from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTest, Not, Scalar
 from mch_indicators.records._convert import UNPARSED
 from mch_indicators.records._schema import Code, RecordField, text_forms
@@ -66,9 +66,21 @@ class Columns:
         self.fields, self.dtypes = fields, dtypes
         #: status columns computed once per field (see :meth:`status_columns`)
         self.statuses: set[str] = set()
+        #: fields whose column holds its text folded already (see :meth:`folded_columns`)
+        self.prefolded: set[str] = set()
         #: comparison columns computed once per distinct test: name -> expression
         self.leaves: dict[str, nw.Expr] = {}
         self._leaf_names: dict[str, str] = {}
+
+    def folded_columns(self, names: Sequence[str]) -> dict[str, nw.Expr]:
+        """Each text code field's column folded, to replace the column before anything else.
+
+        Afterwards :meth:`column` reads the folded column as it is, so an engine without
+        common-subexpression elimination (pandas) folds each field once, not at each test.
+        """
+        folded = {name: self.column(name) for name in names if self.folds(name)}
+        self.prefolded = set(folded)
+        return folded
 
     def status_columns(self, names: Sequence[str]) -> dict[str, nw.Expr]:
         """Missing and invalid flags of each field, to add as columns before anything else.
@@ -132,9 +144,12 @@ class Columns:
         """The field's values (categorical columns read as text; codes lower-cased, stripped)."""
         dtype = self.dtypes[name]
         column = nw.col(name)
+        if name in self.prefolded:
+            return column
         if dtype == nw.Categorical or dtype == nw.Enum:
             column = column.cast(nw.String())
         if self.folds(name):
+            column = column.str.replace_all(*ENGINE_DOTTED_I, literal=True)
             return column.str.strip_chars(ENGINE_SPACES).str.to_lowercase()
         return column
 

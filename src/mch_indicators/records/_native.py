@@ -30,7 +30,7 @@ from typing import Any, cast
 import narwhals as nw
 
 from mch_indicators._adapters._native_tables import float_values, int_values, list_values
-from mch_indicators._text import ENGINE_SPACES, fold_code
+from mch_indicators._text import ENGINE_DOTTED_I, ENGINE_SPACES, fold_code
 from mch_indicators.records._conditions import AllOf, AnyOf, Condition, FieldTest, Not
 from mch_indicators.records._convert import UNPARSED
 from mch_indicators.records._expr import Columns, Compiled, Status
@@ -217,8 +217,9 @@ class _DuckDB(_Kit):
         return expression.cast(self.duckdb.sqltype("VARCHAR"))
 
     def folded(self, expression: Any) -> Any:
-        spaces = self.lit(ENGINE_SPACES)
-        trimmed = self.duckdb.FunctionExpression("trim", self.text(expression), spaces)
+        dotted, lowered = (self.lit(text) for text in ENGINE_DOTTED_I)
+        text = self.duckdb.FunctionExpression("replace", self.text(expression), dotted, lowered)
+        trimmed = self.duckdb.FunctionExpression("trim", text, self.lit(ENGINE_SPACES))
         return self.duckdb.FunctionExpression("lower", trimmed)
 
 
