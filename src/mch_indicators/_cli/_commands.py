@@ -305,9 +305,15 @@ def _check_columns(frame: pd.DataFrame, args: argparse.Namespace) -> None:
         missing = [column for column in REQUIRED if column not in frame.columns]
         if missing:
             header = ", ".join(map(str, frame.columns))
-            raise CommandError(
-                cli_text("missing_column", args.lang, column=missing[0], header=header)
+            raise _file_error(
+                args, cli_text("missing_column", args.lang, column=missing[0], header=header)
             )
+
+
+def _file_error(args: argparse.Namespace, reason: str) -> CommandError:
+    """An error about the whole of ``args.file``, named as an error on one of its lines is."""
+    name = "<stdin>" if args.file == "-" else str(args.file)
+    return CommandError(cli_text("at_file", args.lang, file=name, reason=reason))
 
 
 def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
@@ -321,7 +327,7 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     frame = _read(args, args.file)
     _check_columns(frame, args)
     if frame.empty:
-        raise CommandError(cli_text("no_rows", args.lang))
+        raise _file_error(args, cli_text("no_rows", args.lang))
     wide = {"indicators": args.indicators} if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
@@ -348,7 +354,7 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
     results = _located_errors(parts, args.file, args.lang)
     first_result = next(results, None)
     if first_result is None:
-        raise CommandError(cli_text("no_rows", args.lang))
+        raise _file_error(args, cli_text("no_rows", args.lang))
     decimals_of = lambda key: catalog[key].decimals  # noqa: E731 - as _result_table's
     escape = getattr(args, "escape_formulas", True)
     return stream_chunks(
@@ -433,7 +439,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     catalog = catalog_of(args)
     frame = _read(args, args.file)
     if frame.empty:
-        raise CommandError(cli_text("no_rows", args.lang))
+        raise _file_error(args, cli_text("no_rows", args.lang))
     sets = report(
         frame, args.out, lang=args.lang, catalog=catalog, plan=args.plan,
         totals=args.totals, duplicates=args.duplicates,
