@@ -196,3 +196,17 @@ def test_an_error_about_the_whole_file_names_the_file(tmp_path):
     empty.write_text("县区,年份,活产数\n", encoding="utf-8")
     status, _, err = run("report", str(empty))
     assert status == 1 and f"error: {empty}: no data rows under the header" in err
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_demo_says_what_its_xlsx_commands_need_when_it_is_missing(monkeypatch, lang):
+    import importlib.util
+
+    _, text, _ = run("demo", "--lang", lang)
+    assert "mch-indicators[excel]" not in text  # the dev install has the excel extra
+    found = importlib.util.find_spec
+    hidden = lambda name, *more: None if name == "openpyxl" else found(name, *more)  # noqa: E731
+    monkeypatch.setattr(importlib.util, "find_spec", hidden)
+    status, text, _ = run("demo", "--lang", lang)
+    last = text.strip().splitlines()[-1]
+    assert status == 0 and "report" in text and "pip install 'mch-indicators[excel]'" in last

@@ -639,8 +639,19 @@ def _demo_hint(lang: str) -> str:
 
     path = _installed("example_office.xlsx")
     if path is None:  # not a plain file (a zip import): copy the files first
-        return cli_text("demo_more_here", lang, file="example_office.xlsx")
-    return cli_text("demo_more", lang, path=path, quoted=shlex.quote(str(path)))
+        return cli_text("demo_more_here", lang, file="example_office.xlsx") + _excel_note(lang)
+    return cli_text("demo_more", lang, path=path, quoted=shlex.quote(str(path))) + _excel_note(
+        lang
+    )
+
+
+def _excel_note(lang: str) -> str:
+    """How to install what the suggested ``.xlsx`` commands need, when it is not installed."""
+    import importlib.util
+
+    if all(importlib.util.find_spec(name) for name in ("python_calamine", "openpyxl")):
+        return ""
+    return "\n" + cli_text("demo_needs_excel", lang)
 
 
 def _copy_examples(folder: str, lang: str) -> str:
@@ -667,7 +678,7 @@ def _copy_examples(folder: str, lang: str) -> str:
         lines.insert(0, cli_text("demo_files_written", lang, files=sep.join(written)))
     local = target / "example_office.xlsx"
     lines.append(cli_text("demo_more_here", lang, file=shlex_quote(str(local))))
-    return "\n".join(lines)
+    return "\n".join(lines) + _excel_note(lang)
 
 
 def shlex_quote(text: str) -> str:
