@@ -228,7 +228,8 @@ def _text_zh(description: Description) -> str:
         lines += ["", f"  {head('targets')}："]
         for target in description.targets:
             when = label("text", "by_year", "zh").format(year=target.year) if target.year else ""
-            lines.append(f"    - {when}{target.rule_in('zh')}：{target.plan.name.zh}")
+            scope = f"（{label('scopes', target.scope, 'zh')}）" if target.scope else ""
+            lines.append(f"    - {when}{target.rule_in('zh')}{scope}：{target.plan.name.zh}")
     return "\n".join(lines)
 
 

@@ -210,3 +210,11 @@ def test_the_demo_says_what_its_xlsx_commands_need_when_it_is_missing(monkeypatc
     status, text, _ = run("demo", "--lang", lang)
     last = text.strip().splitlines()[-1]
     assert status == 0 and "report" in text and "pip install 'mch-indicators[excel]'" in last
+
+
+def test_the_targets_scope_is_chinese_under_lang_zh():
+    _, text, _ = run("targets", "MMR", "--lang", "zh")
+    sdg = next(line for line in text.splitlines() if "<70/10万" in line)
+    assert "全球" in sdg and "global" not in text
+    _, text, _ = run("targets", "MMR")
+    assert "global" in text

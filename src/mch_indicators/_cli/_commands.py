@@ -201,7 +201,7 @@ def _target_rows(
             else target.model_dump(mode="json", exclude={"plan"}),
             target.year if fmt == "json" else (target.year or label("text", "standing", lang)),
             target.plan.name.zh if fmt == "table" or lang == "zh" else target.plan.id,
-            target.scope or ("" if fmt != "json" else None),
+            target.scope if fmt == "json" else label("scopes", target.scope or "", lang),
             target.verified if fmt == "json" else verified,
         ]
         if fmt != "table":
