@@ -154,3 +154,102 @@ def test_a_field_without_codes_reads_every_text_as_no_code():
     read = _native._DuckDB().canonical(duckdb.ColumnExpression("t"), {}, {})
     relation = duckdb.from_arrow(pa.table({"t": pa.array([None, "x", ""], pa.string())}))
     assert [row[0] for row in relation.project(read).fetchall()] == [None, 0, 0]
+
+
+def _births_of(outcomes: list[str | None], places: list[str | None]) -> Any:
+    return pd.DataFrame(
+        [
+            {**BASE, "outcome": o, "delivery_place": p, "area": f"a{k % 3}"}
+            for k, (o, p) in enumerate(zip(outcomes, places, strict=True))
+        ]
+    )
+
+
+def _counted(data: Any) -> tuple[Any, Any]:
+    terms = ["live_births", "stillbirths_28w", "facility_live_births"]
+    out = mch.count_records({"births": data}, terms, by="area")
+    counts = _pandas(out.counts).sort_values(["term", "area"]).reset_index(drop=True)
+    quality = _pandas(out.quality)
+    quality = quality.sort_values([c for c in quality.columns if c != "count"])
+    return counts, quality.reset_index(drop=True)
+
+
+def _codes_drawn(data: Any, codes: list[str], size: int) -> list[str | None]:
+    from hypothesis import strategies as st
+
+    texts: list[str | None] = []
+    for _ in range(size):
+        kind = data.draw(st.sampled_from(["as is", "respelled", "other", "none"]))
+        code = data.draw(st.sampled_from(codes))
+        if kind == "as is":
+            texts.append(code)
+        elif kind == "respelled":
+            texts.append(_respelled(code, data))
+        elif kind == "other":
+            texts.append(data.draw(st.text(alphabet="liveun9不详活产 hosptaIİΣ", max_size=6)))
+        else:
+            texts.append(None)
+    return texts
+
+
+def test_polars_texts_read_first_count_as_texts_folded_per_record(monkeypatch):
+    """A polars DataFrame (read twice alike) has its code fields' distinct texts read and
+    folded first, and compares texts as written; a LazyFrame folds every record. Both
+    count alike, quality table included, whatever the spellings; so does a field with
+    more distinct texts than are read first (folded per record)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    pl = pytest.importorskip("polars")
+    from mch_indicators.records import _native
+
+    outcome_codes = ["live", "活产", "stillbirth", "死胎死产", "unknown", "9", "1"]
+    place_codes = ["hospital", "医院", "home", "家中", "township", "9", "unknown"]
+    read_first: list[dict[str, Any]] = []
+    original = _native._texts_read_first
+
+    def spy(native: Any, kit: Any, names: Any) -> Any:
+        read_first.append(original(native, kit, names))
+        return read_first[-1]
+
+    monkeypatch.setattr(_native, "_texts_read_first", spy)
+
+    @settings(max_examples=40, deadline=None)
+    @given(st.data(), st.integers(0, 3))
+    def check(data: Any, most: int) -> None:
+        size = data.draw(st.integers(1, 14))
+        frame = _births_of(
+            _codes_drawn(data, outcome_codes, size), _codes_drawn(data, place_codes, size)
+        )
+        monkeypatch.setattr(_native, "MOST_TEXTS_READ_FIRST", [10_000, 0, 1, 3][most])
+        read_first.clear()
+        eager = _counted(pl.from_pandas(frame))
+        assert len(read_first) == 1 and set(read_first[0]) <= {
+            "__field_outcome",
+            "__field_delivery_place",
+        }
+        lazy = _counted(pl.from_pandas(frame).lazy())
+        assert len(read_first) == 1  # a LazyFrame folds per record
+        pd.testing.assert_frame_equal(eager[0], lazy[0])
+        pd.testing.assert_frame_equal(eager[1], lazy[1])
+        pd.testing.assert_frame_equal(eager[0], _counted(frame)[0], check_dtype=False)
+
+    check()
+
+
+def test_a_parquet_file_is_read_first_for_its_texts(tmp_path, monkeypatch):
+    pl = pytest.importorskip("polars")
+    from mch_indicators.records import _native
+
+    frame = _births_of(["Live", " 活產", None, "xx"], ["医院", "HOME", "9", "spaceship"])
+    path = tmp_path / "births.parquet"
+    pl.from_pandas(frame).write_parquet(path)
+    calls: list[Any] = []
+    original = _native._texts_read_first
+    monkeypatch.setattr(
+        _native, "_texts_read_first", lambda *a: calls.append(a) or original(*a)
+    )
+    from_file = _counted(path)
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(from_file[0], _counted(frame)[0], check_dtype=False)
+    pd.testing.assert_frame_equal(from_file[1], _counted(frame)[1], check_dtype=False)

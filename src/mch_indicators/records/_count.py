@@ -290,7 +290,10 @@ def tally(
     keys, _ = _key_expressions(by, schema, frame)
     if frame.implementation in NATIVE:
         frame = frame.lazy()
-        native = _NativeCall(schema, rules, conditions, period_test, needed, by, quality)
+        replayable = isinstance(data, str | PathLike) or _in_memory(data)
+        native = _NativeCall(
+            schema, rules, conditions, period_test, needed, by, quality, replayable
+        )
         return _tally_native(frame, keys, native)
     dtypes = frame.collect_schema()
     fields = {f"__field_{name}": spec for name, spec in schema.fields.items()}
@@ -311,6 +314,12 @@ def tally(
     return _to_tally(schema.id, found, list(by), labels, rules)
 
 
+def _in_memory(data: object) -> bool:
+    """A polars DataFrame (not a lazy query, which a second read would run again)."""
+    kind = type(data)
+    return kind.__module__.split(".")[0] == "polars" and kind.__name__ == "DataFrame"
+
+
 @dataclass(frozen=True)
 class _NativeCall:
     """What :func:`tally` hands to the native query (``_native``)."""
@@ -322,6 +331,8 @@ class _NativeCall:
     needed: set[str]
     by: Sequence[str]
     quality: bool
+    #: a file or data in memory: read twice cheaply and alike (``_native.Query``)
+    replayable: bool
 
 
 def _tally_native(frame: nw.LazyFrame[Any], keys: list[nw.Expr], call: _NativeCall) -> Tally:
@@ -344,8 +355,9 @@ def _tally_native(frame: nw.LazyFrame[Any], keys: list[nw.Expr], call: _NativeCa
     _, counted = _decisions(compiled, within_compiled)
     counts = {t: (f"__field_{r.count}" if r.count else None) for t, r in call.rules.items()}
     query = Query(
-        conditions, counted, within, counts, names, key_names, call.quality, call.schema.date
-    )
+        conditions, counted, within, counts, names, key_names, call.quality, call.schema.date,
+        replayable=call.replayable,
+    )  # fmt: skip
     found = run_native(frame, query, cols)
     result = {dict(zip(key_names, call.by, strict=True)).get(k, k): v for k, v in found.items()}
     _, labels = _sums(counted, call.rules, cols, call.schema, within is not None, call.quality)
