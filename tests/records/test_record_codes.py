@@ -246,9 +246,7 @@ def test_a_parquet_file_is_read_first_for_its_texts(tmp_path, monkeypatch):
     pl.from_pandas(frame).write_parquet(path)
     calls: list[Any] = []
     original = _native._texts_read_first
-    monkeypatch.setattr(
-        _native, "_texts_read_first", lambda *a: calls.append(a) or original(*a)
-    )
+    monkeypatch.setattr(_native, "_texts_read_first", lambda *a: calls.append(a) or original(*a))
     from_file = _counted(path)
     assert len(calls) == 1
     pd.testing.assert_frame_equal(from_file[0], _counted(frame)[0], check_dtype=False)
