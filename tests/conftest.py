@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import sys
@@ -33,6 +34,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 #: tests marked ``cjk_font`` instead of skipping them.
 REQUIRE_CJK_FONT = "MCH_REQUIRE_CJK_FONT"
 NO_CJK_FONT = "no CJK font installed (CI installs fonts-noto-cjk and runs these: .ci/run)"
+#: Set (as .ci/floors does, having installed pyspark and a Java runtime) to make a missing
+#: pyspark or Java fail the tests marked ``spark`` instead of skipping them.
+REQUIRE_SPARK = "MCH_REQUIRE_SPARK"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -52,9 +56,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 @pytest.fixture(scope="session")
 def spark() -> Iterator[Any]:
     """A local Spark session whose Python workers run this interpreter (tests marked spark)."""
-    pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed")
+    missing = pytest.fail if os.environ.get(REQUIRE_SPARK) else pytest.skip
+    if importlib.util.find_spec("pyspark") is None:
+        missing("pyspark is not installed")
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-        pytest.skip("Spark needs Java (java not on PATH, JAVA_HOME unset)")
+        missing("Spark needs Java (java not on PATH, JAVA_HOME unset)")
+    import pyspark
     from pyspark.sql import SparkSession
 
     # the Python workers must import this package: run them on this interpreter

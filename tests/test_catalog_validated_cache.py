@@ -369,3 +369,37 @@ def test_the_data_folder_is_the_packaged_resource(monkeypatch, tmp_path):
     assert sorted(entry.name for entry in fallback.joinpath("catalog").iterdir()) == sorted(
         entry.name for entry in folder.joinpath("catalog").iterdir()
     )
+
+
+@pytest.mark.parametrize(
+    "annotation",
+    [dict[str, Names], list[Names], tuple[Names, Names], set[str]],
+    ids=["dict", "list", "fixed tuple", "set"],
+)
+def test_a_field_of_a_type_not_rebuilt_is_validated_instead(annotation):
+    """A model field of a kind ``from_dump`` does not rebuild (none is, today) raises the
+    TypeError after which the catalog validates the definition from its file: it is
+    never built as plain JSON where a model belongs."""
+    from pydantic import BaseModel, ConfigDict
+
+    class Holder(BaseModel):
+        model_config = ConfigDict(frozen=True)
+        value: annotation  # type: ignore[valid-type]
+
+    dumped = {
+        "value": Holder.model_validate({"value": _value_of(annotation)}).model_dump(
+            mode="json", exclude_unset=True
+        )["value"]
+    }
+    with pytest.raises(TypeError, match="not rebuilt"):
+        from_dump(Holder, dumped)
+
+
+def _value_of(annotation: Any) -> Any:
+    names = {"en": "a", "zh": "甲"}
+    return {
+        "dict": {"k": names},
+        "list": [names],
+        "tuple": [names, names],
+        "set": ["x"],
+    }[getattr(annotation, "__origin__", annotation).__name__]

