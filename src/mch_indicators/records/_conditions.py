@@ -146,6 +146,7 @@ Condition = Annotated[
     ),
 ]
 
+
 def walk(condition: Condition) -> Iterator[Condition]:
     """``condition`` and every condition inside it, depth first (names not expanded)."""
     yield condition
