@@ -151,7 +151,8 @@ def test_list_values_as_flatten(lists, start, stop):
 
 
 def test_counting_records_on_duckdb_loads_no_pandas():
-    """A DuckDB user's first counts and results come without importing pandas."""
+    """A DuckDB user's first counts and results come without importing pandas (a summed
+    field too)."""
     script = (
         "import sys, json, duckdb, mch_indicators as m\n"
         'rel = duckdb.sql("select * from (values '
@@ -161,6 +162,11 @@ def test_counting_records_on_duckdb_loads_no_pandas():
         'delivery_place)")\n'
         "m.count_records(rel, ['live_births', 'stillbirths_28w'], by='area')\n"
         "m.compute_records(rel, ['perinatal_mortality_rate_cn'], by='area')\n"
+        'deliveries = duckdb.sql("select * from (values '
+        "(DATE '2024-03-01', 39.0, 2, 'a')) "
+        't(delivery_date, gestation_weeks, live_born, area)")\n'
+        "summed = m.count_records({'deliveries': deliveries}, ['live_births'], by='area')\n"
+        "assert summed.counts.column('count').to_pylist() == [2.0], summed.counts\n"
         "print(json.dumps({n: n in sys.modules for n in ('pandas', 'pyarrow.compute')}))"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)

@@ -201,8 +201,9 @@ def test_native_paths_agree_on_generated_registers(records):
 
 
 def test_a_summed_field_on_the_native_engines_is_pandas_sum():
-    """``count = "live_born"`` sums a field (DuckDB answers a decimal, or null for a group
-    with nothing to sum): the same numbers as pandas, a group with none counted is 0."""
+    """``count = "live_born"`` sums a field (on DuckDB a sum cast to a double, or null for
+    a group with nothing to sum): the same numbers as pandas, a group with none counted
+    is 0."""
     frame = pd.DataFrame({
         "delivery_date": pd.to_datetime(["2024-01-01"] * 5),
         "gestation_weeks": [39.0, 30.0, 20.0, None, 41.0],

@@ -247,11 +247,15 @@ def _quoted(name: str) -> str:
 def _duckdb_sum(name: str, total: _Sum) -> str:
     """One sum as ``count(*) FILTER (WHERE "__T0" IS NULL) AS "__s7"``.
 
-    FILTER is DuckDB's cheapest form; every column is one of the library's.
+    FILTER is DuckDB's cheapest form; every column is one of the library's. A summed
+    field comes back as a double (a sum of whole numbers would be a 128-bit integer,
+    which Arrow holds as a decimal, read into numpy only through pandas).
     """
     test = _quoted(total.column) + ("" if total.is_true else " IS NULL")
-    measure = "count(*)" if total.value is None else f"sum({_quoted(total.value)})"
-    return f"{measure} FILTER (WHERE {test}) AS {_quoted(name)}"
+    if total.value is None:
+        return f"count(*) FILTER (WHERE {test}) AS {_quoted(name)}"
+    summed = f"sum({_quoted(total.value)}) FILTER (WHERE {test})"
+    return f"CAST({summed} AS DOUBLE) AS {_quoted(name)}"
 
 
 def _polars_sum(pl: Any, total: _Sum) -> Any:
