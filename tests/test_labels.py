@@ -202,3 +202,11 @@ def test_the_language_parameter_is_lang_everywhere():
         if "lang" in parameters:
             with_lang.append(name.rsplit(".", 1)[-1])
     assert {"compare", "funnel", "trend", "caterpillar", "format", "to_frame"} <= set(with_lang)
+
+
+def test_every_scope_of_the_built_in_targets_has_a_label():
+    from mch_indicators._targets import builtin_targets
+
+    scopes = {t.scope for t in builtin_targets() if t.scope}
+    assert scopes and scopes <= set(labels()["scopes"])
+    assert label("scopes", "global", "zh") == "全球"

@@ -25,7 +25,7 @@ FACTS = {
         "  领域：死亡与妊娠结局",
         "  置信区间方法：exact",
         "  别名：MMR、maternal mortality rate (Chinese usage)、孕产妇死亡比",
-        "  编码：SDG 3.1.1、GHO MDG_0000000026 (unverified)",
+        "  编码：SDG 3.1.1、GHO MDG_0000000026（未核实）",
     ],
     # neither aliases nor codes: no line for them, in either language
     ("lifetime_risk_maternal_death", "en"): [
@@ -53,3 +53,18 @@ def test_the_facts_stand_under_the_names_in_the_texts_language(key: str, lang: s
     assert lines[3 : 3 + len(expected)] == expected
     following = lines[3 + len(expected)]
     assert not following.startswith(("  aliases", "  codes", "  别名", "  编码"))
+
+
+def test_the_chinese_text_says_all_the_english_one_does_in_chinese() -> None:
+    imr = mch.get("infant_mortality_rate")
+    text = describe(imr, lang="zh")
+    for heading, field in (("意义", imr.rationale), ("解读与局限", imr.limitations),
+                           ("数据来源", imr.data_source)):  # fmt: skip
+        assert field is not None and field.zh
+        assert f"  {heading}：\n    {field.zh}\n" in text
+    assert f"  备注：{imr.note}" in text and "note:" not in text
+    assert "（转引文献）" in text and "(secondary)" not in text and "(unverified)" not in text
+    assert "能否由计数计算：否" in describe(mch.get("TFR"), lang="zh")
+    english = describe(imr, lang="en")
+    assert "(secondary)" in english and f"  note: {imr.note}" in english
+    assert "computable: no (not one quotient" in describe(mch.get("TFR"), lang="en")

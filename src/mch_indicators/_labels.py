@@ -62,7 +62,7 @@ STATUS_SECTIONS: tuple[str, ...] = ("comparisons", "significance", "trends", "ta
 _SECTIONS: tuple[str, ...] = (
     *("units", "flags", "kinds", "directions", "domains", "comparators", *STATUS_SECTIONS),
     *("axis", "legend", "columns", "fields", "checks", "check_names", "template_sets"),
-    *("messages", "text"),
+    *("messages", "text", "scopes"),
     "cli",
     "argparse",
 )

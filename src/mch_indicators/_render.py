@@ -175,7 +175,7 @@ def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
         ("method", indicator.default_method),
     ]  # fmt: skip
     separator = "、" if zh else ", "
-    codes = code_labels(indicator)
+    codes = code_labels(indicator, lang)
     facts += [("aliases", separator.join(indicator.aliases))] if indicator.aliases else []
     facts += [("codes", separator.join(codes))] if codes else []
     return facts
@@ -198,17 +198,24 @@ def _text_zh(description: Description) -> str:
         f"  {head('definition')}：",
         f"    {indicator.definition.zh or indicator.definition.en}",
     ]
+    about = (("rationale", indicator.rationale), ("limitations", indicator.limitations),
+             ("data_source", indicator.data_source))  # fmt: skip
+    for key, text in about:
+        if text is not None:
+            lines += ["", f"  {head(key)}：", f"    {text.zh or text.en}"]
     for role, term in (("numerator", indicator.numerator), ("denominator", indicator.denominator)):
         lines += ["", f"  {head(role)}：{term.name.zh} ({term.id})"]
         lines.append(f"    {term.definition.zh or term.definition.en}")
         if term.aliases:
             lines.append(f"    {head('aliases')}：{'、'.join(term.aliases)}")
     lines += ["", f"  {head('sources')}："]
-    lines += [f"    - {source_label(source)}" for source in indicator.sources]
+    lines += [f"    - {source_label(source, lang='zh')}" for source in indicator.sources]
     status = label("text", "verified" if indicator.verified else "unverified", "zh")
     lines += ["", f"  {head('status')}：{status}"]
+    if not indicator.computable:
+        lines.append(f"  {label('text', 'not_computable', 'zh')}")
     if indicator.note:
-        lines.append(f"  note: {indicator.note}")
+        lines.append(f"  {head('note')}：{indicator.note}")
     if len(description.family) > 1:
         lines += ["", f"  {head('variants')}："]
         for member in description.family:
@@ -221,11 +228,14 @@ def _text_zh(description: Description) -> str:
         lines += ["", f"  {head('targets')}："]
         for target in description.targets:
             when = label("text", "by_year", "zh").format(year=target.year) if target.year else ""
-            lines.append(f"    - {when}{target.rule_in('zh')}：{target.plan.name.zh}")
+            scope = f"（{label('scopes', target.scope, 'zh')}）" if target.scope else ""
+            lines.append(f"    - {when}{target.rule_in('zh')}{scope}：{target.plan.name.zh}")
     return "\n".join(lines)
 
 
 def _text(description: Description) -> str:
+    from mch_indicators._labels import label
+
     indicator = description.indicator
     lines = [
         f"{indicator.id}",
@@ -254,7 +264,7 @@ def _text(description: Description) -> str:
     lines += [f"    - {source_label(source)}" for source in indicator.sources]
     lines += ["", f"  status: {'verified' if indicator.verified else 'UNVERIFIED'}"]
     if not indicator.computable:
-        lines.append("  computable: no (not one quotient of counts; see the note)")
+        lines.append(f"  {label('text', 'not_computable', 'en')}")
     if indicator.note:
         lines.append(f"  note: {indicator.note}")
     if len(description.family) > 1:

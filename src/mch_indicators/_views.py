@@ -120,11 +120,15 @@ def unit_label(unit: str) -> str:
     return f"{spec.per or spec.name} ({spec.symbol or spec.name}; {spec.zh or '-'})"
 
 
-def code_labels(indicator: Indicator) -> list[str]:
-    """``SDG 3.1.1``, ``GHO MDG_0000000026 (unverified)``...: every cross-walk code."""
+def code_labels(indicator: Indicator, lang: str = "en") -> list[str]:
+    """``SDG 3.1.1``, ``GHO MDG_0000000026 (unverified)``...: every cross-walk code.
+
+    Under ``lang="zh"`` an unverified code reads ``GHO MDG_0000000026（未核实）``.
+    """
+    unverified = label("text", "unverified", lang)
+    mark = f"（{unverified}）" if lang == "zh" else f" ({unverified})"
     return [
-        f"{system.upper()} {code}"
-        + (" (unverified)" if system in indicator.codes.unverified else "")
+        f"{system.upper()} {code}" + (mark if system in indicator.codes.unverified else "")
         for system, code in indicator.codes.items()
     ]
 
@@ -144,15 +148,19 @@ def parameter_label(parameters: Parameters) -> str:
     return ", ".join(f"{k} = {_plain(v)}" for k, v in parameters.items())
 
 
-def source_label(source: Source, *, markdown: bool = False) -> str:
-    """A source as cited: document, section, URL, and whether it is the primary text."""
+def source_label(source: Source, *, markdown: bool = False, lang: str = "en") -> str:
+    """A source as cited: document, section, URL, and whether it is the primary text.
+
+    The primary/secondary mark is in ``lang`` (``（原始文献）`` under ``"zh"``).
+    """
     document = f"[{source.document}]({source.url})" if markdown and source.url else source.document
     text = document + (f", {source.section}" if source.section else "")
     if source.url and not markdown:
         text += f" <{source.url}>"
     if source.key:
         text += f" [{source.key}]"
-    return text + (" (primary)" if source.primary else " (secondary)")
+    which = label("text", "primary_source" if source.primary else "secondary_source", lang)
+    return text + (f"（{which}）" if lang == "zh" else f" ({which})")
 
 
 def target_label(target: Target) -> str:

@@ -64,9 +64,7 @@ def test_argparse_errors_are_chinese():
     ],
 )
 def test_command_errors_are_one_chinese_line(args, message):
-    status, _, err = (
-        run(*args, "--lang", "zh") if args[0] != "export" else run("--lang", "zh", *args)
-    )
+    status, _, err = run(*args, "--lang", "zh")
     assert status == 1 and err.startswith("mch-indicators：错误：")
     assert message in err and len(err.strip().splitlines()) == 1
 
@@ -175,3 +173,48 @@ def test_the_librarys_errors_with_a_chinese_reason_are_chinese(tmp_path):
     status, _, err = run("template", "--out", str(tmp_path / "t.xlsx"), "--indicators", "TFR",
                          "--lang", "zh")  # fmt: skip
     assert status == 1 and "不由计数计算" in err
+
+
+def test_export_takes_lang_after_the_command_as_every_command_does(tmp_path):
+    path = tmp_path / "mmr.json"
+    status, text, err = run("export", "MMR", "--output", str(path), "--lang", "zh")
+    assert status == 0, err
+    assert text.strip() == f"已将1项指标写入 {path}（json）"
+    _, help_text, _ = run("export", "--help", "--lang", "zh")
+    assert "--lang {en,zh}" in help_text
+
+
+def test_an_error_about_the_whole_file_names_the_file(tmp_path):
+    path = tmp_path / "counts.csv"
+    path.write_text("county,indicator,numerator\nA,MMR,1\n", encoding="utf-8")
+    status, _, err = run("compute", "--file", str(path))
+    assert status == 1
+    assert f"error: {path}: missing column 'denominator'; the header has county, " in err
+    status, _, err = run("compute", "--file", str(path), "--lang", "zh")
+    assert status == 1 and f"错误：{path}：缺少列“denominator”" in err
+    empty = tmp_path / "empty.csv"
+    empty.write_text("县区,年份,活产数\n", encoding="utf-8")
+    status, _, err = run("report", str(empty))
+    assert status == 1 and f"error: {empty}: no data rows under the header" in err
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_demo_says_what_its_xlsx_commands_need_when_it_is_missing(monkeypatch, lang):
+    import importlib.util
+
+    _, text, _ = run("demo", "--lang", lang)
+    assert "mch-indicators[excel]" not in text  # the dev install has the excel extra
+    found = importlib.util.find_spec
+    hidden = lambda name, *more: None if name == "openpyxl" else found(name, *more)  # noqa: E731
+    monkeypatch.setattr(importlib.util, "find_spec", hidden)
+    status, text, _ = run("demo", "--lang", lang)
+    last = text.strip().splitlines()[-1]
+    assert status == 0 and "report" in text and "pip install 'mch-indicators[excel]'" in last
+
+
+def test_the_targets_scope_is_chinese_under_lang_zh():
+    _, text, _ = run("targets", "MMR", "--lang", "zh")
+    sdg = next(line for line in text.splitlines() if "<70/10万" in line)
+    assert "全球" in sdg and "global" not in text
+    _, text, _ = run("targets", "MMR")
+    assert "global" in text

@@ -293,7 +293,8 @@ def test_excel_report_round_trip_gives_the_same_numbers(tmp_path):
         ["甲市", "小计", 2024], ["合计", None, 2024],
     ]  # fmt: skip
     legend = mch.read_table(path, sheet="标记说明")
-    assert set(legend["id"].dropna()) - {""} == {f.name for f in mch.Flag if f.name}
+    assert list(legend.columns) == ["符号", "标记", "含义", "编号"]  # Chinese headers only
+    assert set(legend["编号"].dropna()) - {""} == {f.name for f in mch.Flag if f.name}
     details = mch.read_table(path, sheet="全部结果")
     assert details["分子"].sum() == sum(s["numerator"].sum() for s in sets.values())
 

@@ -310,6 +310,7 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     _formats(export, ["json", "jsonschema", "csv", "xlsx", "dhis2", "fhir"], "json", lang)
     export.add_argument("--output", "-o", metavar="PATH", help=t("output_help"))
     _escaping(export, lang)
+    _lang(export, lang)
 
     demo = _command(commands, "demo", cmd_demo, lang)
     _formats(demo, ["table", "csv", "json"], "table", lang)

@@ -201,7 +201,7 @@ def _target_rows(
             else target.model_dump(mode="json", exclude={"plan"}),
             target.year if fmt == "json" else (target.year or label("text", "standing", lang)),
             target.plan.name.zh if fmt == "table" or lang == "zh" else target.plan.id,
-            target.scope or ("" if fmt != "json" else None),
+            target.scope if fmt == "json" else label("scopes", target.scope or "", lang),
             target.verified if fmt == "json" else verified,
         ]
         if fmt != "table":
@@ -305,9 +305,15 @@ def _check_columns(frame: pd.DataFrame, args: argparse.Namespace) -> None:
         missing = [column for column in REQUIRED if column not in frame.columns]
         if missing:
             header = ", ".join(map(str, frame.columns))
-            raise CommandError(
-                cli_text("missing_column", args.lang, column=missing[0], header=header)
+            raise _file_error(
+                args, cli_text("missing_column", args.lang, column=missing[0], header=header)
             )
+
+
+def _file_error(args: argparse.Namespace, reason: str) -> CommandError:
+    """An error about the whole of ``args.file``, named as an error on one of its lines is."""
+    name = "<stdin>" if args.file == "-" else str(args.file)
+    return CommandError(cli_text("at_file", args.lang, file=name, reason=reason))
 
 
 def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
@@ -321,7 +327,7 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     frame = _read(args, args.file)
     _check_columns(frame, args)
     if frame.empty:
-        raise CommandError(cli_text("no_rows", args.lang))
+        raise _file_error(args, cli_text("no_rows", args.lang))
     wide = {"indicators": args.indicators} if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
@@ -348,7 +354,7 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
     results = _located_errors(parts, args.file, args.lang)
     first_result = next(results, None)
     if first_result is None:
-        raise CommandError(cli_text("no_rows", args.lang))
+        raise _file_error(args, cli_text("no_rows", args.lang))
     decimals_of = lambda key: catalog[key].decimals  # noqa: E731 - as _result_table's
     escape = getattr(args, "escape_formulas", True)
     return stream_chunks(
@@ -433,7 +439,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     catalog = catalog_of(args)
     frame = _read(args, args.file)
     if frame.empty:
-        raise CommandError(cli_text("no_rows", args.lang))
+        raise _file_error(args, cli_text("no_rows", args.lang))
     sets = report(
         frame, args.out, lang=args.lang, catalog=catalog, plan=args.plan,
         totals=args.totals, duplicates=args.duplicates,
@@ -633,8 +639,19 @@ def _demo_hint(lang: str) -> str:
 
     path = _installed("example_office.xlsx")
     if path is None:  # not a plain file (a zip import): copy the files first
-        return cli_text("demo_more_here", lang, file="example_office.xlsx")
-    return cli_text("demo_more", lang, path=path, quoted=shlex.quote(str(path)))
+        return cli_text("demo_more_here", lang, file="example_office.xlsx") + _excel_note(lang)
+    return cli_text("demo_more", lang, path=path, quoted=shlex.quote(str(path))) + _excel_note(
+        lang
+    )
+
+
+def _excel_note(lang: str) -> str:
+    """How to install what the suggested ``.xlsx`` commands need, when it is not installed."""
+    import importlib.util
+
+    if all(importlib.util.find_spec(name) for name in ("python_calamine", "openpyxl")):
+        return ""
+    return "\n" + cli_text("demo_needs_excel", lang)
 
 
 def _copy_examples(folder: str, lang: str) -> str:
@@ -661,7 +678,7 @@ def _copy_examples(folder: str, lang: str) -> str:
         lines.insert(0, cli_text("demo_files_written", lang, files=sep.join(written)))
     local = target / "example_office.xlsx"
     lines.append(cli_text("demo_more_here", lang, file=shlex_quote(str(local))))
-    return "\n".join(lines)
+    return "\n".join(lines) + _excel_note(lang)
 
 
 def shlex_quote(text: str) -> str:

@@ -414,8 +414,8 @@ def details_sheet(
 
 def legend_sheet(writer: SheetWriter, lang: str, footer: Footer) -> None:
     """Each flag: its mark, its words, what it means, its id; and the fills."""
-    keys = ("mark", "flags", "meaning")
-    header = [label("text", "mark", lang), *(column_label(k, lang) for k in keys[1:]), "id"]
+    keys = ("mark", "flags", "meaning", "id")
+    header = [label("text", "mark", lang), *(column_label(k, lang) for k in keys[1:])]
     rows = [
         [
             _mark(f.name) if f.name in MARKED_FLAGS else "",
