@@ -125,19 +125,7 @@ def test_a_code_read_by_duckdb_is_the_code_python_reads():
     @settings(max_examples=60, deadline=None)
     @given(st.data())
     def check(data: Any) -> None:
-        size = data.draw(st.integers(1, 12))
-        texts: list[str | None] = []
-        for _ in range(size):
-            kind = data.draw(st.sampled_from(["as is", "respelled", "other", "none"]))
-            code = data.draw(st.sampled_from(codes))
-            if kind == "as is":
-                texts.append(fold_code(code))
-            elif kind == "respelled":
-                texts.append(_respelled(code, data))
-            elif kind == "other":
-                texts.append(data.draw(st.text(alphabet="liveun9不详活产 ", max_size=6)))
-            else:
-                texts.append(None)
+        texts = _codes_drawn(data, codes, data.draw(st.integers(1, 12)), "liveun9不详活产 ")
         table = pa.table({"t": pa.array(texts, pa.string())})
         got = [row[0] for row in duckdb.from_arrow(table).project(read).fetchall()]
         expected = [None if t is None else numbers.get(fold_code(t), 0) for t in texts]
@@ -178,6 +166,11 @@ def test_a_code_field_held_as_booleans_dates_or_nothing_is_unclassified(engine, 
     assert _pandas(out.quality)["reason"].tolist() == [reason]
 
 
+#: What a register's code field holds besides codes: letters of codes, a dotted capital I,
+#: a capital sigma (folded differently by engines that lower-case one character for one)
+OTHER_TEXT = "liveun9不详活产 hosptaIİΣ"
+
+
 def _births_of(outcomes: list[str | None], places: list[str | None]) -> Any:
     return pd.DataFrame(
         [
@@ -196,7 +189,8 @@ def _counted(data: Any) -> tuple[Any, Any]:
     return counts, quality.reset_index(drop=True)
 
 
-def _codes_drawn(data: Any, codes: list[str], size: int) -> list[str | None]:
+def _codes_drawn(data: Any, codes: list[str], size: int, other: str) -> list[str | None]:
+    """``size`` texts: codes as written (folded), respelled, other text from ``other``, none."""
     from hypothesis import strategies as st
 
     texts: list[str | None] = []
@@ -208,7 +202,7 @@ def _codes_drawn(data: Any, codes: list[str], size: int) -> list[str | None]:
         elif kind == "respelled":
             texts.append(_respelled(code, data))
         elif kind == "other":
-            texts.append(data.draw(st.text(alphabet="liveun9不详活产 hosptaIİΣ", max_size=6)))
+            texts.append(data.draw(st.text(alphabet=other, max_size=6)))
         else:
             texts.append(None)
     return texts
@@ -241,7 +235,8 @@ def test_polars_texts_read_first_count_as_texts_folded_per_record(monkeypatch):
     def check(data: Any, most: int) -> None:
         size = data.draw(st.integers(1, 14))
         frame = _births_of(
-            _codes_drawn(data, outcome_codes, size), _codes_drawn(data, place_codes, size)
+            _codes_drawn(data, outcome_codes, size, OTHER_TEXT),
+            _codes_drawn(data, place_codes, size, OTHER_TEXT),
         )
         monkeypatch.setattr(_native, "MOST_TEXTS_READ_FIRST", [10_000, 0, 1, 3][most])
         read_first.clear()
