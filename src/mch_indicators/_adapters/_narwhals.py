@@ -33,7 +33,7 @@ from mch_indicators._adapters._counts import (
     refuse_values,
 )
 from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, options_of
-from mch_indicators._adapters._native_tables import native_frame
+from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
 from mch_indicators._errors import InvalidInputError
 from mch_indicators.stats import Flag, flag_labels
@@ -180,7 +180,6 @@ def pool_any_frame(
     import narwhals as nw
 
     from mch_indicators._compute import compute_indicator
-    from mch_indicators.records._count import order
 
     if keywords.get("over") is not None or keywords.get("window") is not None:
         raise InvalidInputError(

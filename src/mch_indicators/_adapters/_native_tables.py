@@ -2,7 +2,8 @@
 
 :func:`native_frame` makes the table a result is returned as (pandas, polars or
 pyarrow) from numpy arrays and lists; :func:`float_values`, :func:`int_values` and
-:func:`list_values` read an engine's sums and codes.
+:func:`list_values` read an engine's sums and codes; :func:`order` is the order of
+a table's rows by its keys.
 
 Neither imports pandas for pyarrow: pyarrow's converters (``pa.array``, ``pa.table``,
 ``Array.to_numpy``) first ask whether their input is a pandas object, and asking
@@ -23,7 +24,7 @@ import numpy.typing as npt
 
 from mch_indicators._optional import load
 
-__all__ = ["arrow_table", "float_values", "int_values", "list_values", "native_frame"]
+__all__ = ["arrow_table", "float_values", "int_values", "list_values", "native_frame", "order"]
 
 Backend = Literal["pandas", "polars", "pyarrow"]
 
@@ -31,6 +32,33 @@ Backend = Literal["pandas", "polars", "pyarrow"]
 #: through pyarrow's converter, which chunks it.
 _LARGEST_TEXT = 2**31 - 1
 _INT64 = (-(2**63), 2**63 - 1)
+
+
+def order(columns: Sequence[npt.NDArray[np.object_]]) -> npt.NDArray[np.intp]:
+    """Row order sorting by the key columns: numbers by value, text as text, None last.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> order([np.array(["乙", None, "甲"], dtype=object), np.array([2, 1, 3], dtype=object)])
+    array([0, 2, 1])
+    """
+    if not columns:
+        return np.arange(0)
+    sort_keys: list[npt.NDArray[Any]] = []
+    for column in reversed(columns):
+        missing = np.fromiter((v is None for v in column), dtype=bool, count=len(column))
+        present = column[~missing]
+        numeric = all(
+            isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in present
+        )
+        if numeric:
+            values: npt.NDArray[Any] = np.zeros(len(column))
+            values[~missing] = present.astype(np.float64)
+        else:
+            values = np.array(["" if v is None else str(v) for v in column], dtype=object)
+        sort_keys.extend([values, missing])
+    return np.lexsort(sort_keys)
 
 
 def _pyarrow() -> Any:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._adapters._native_tables import Backend, native_frame
+from mch_indicators._adapters._native_tables import Backend, native_frame, order
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._model import Indicator, Term
 from mch_indicators._optional import load
@@ -246,7 +246,7 @@ def _tallies(
 
 def _aligned(tallies: list[Tally]) -> tuple[list[npt.NDArray[np.object_]], list[Tally]]:
     """Every group of every tally, sorted, with each tally's sums laid on them (0 elsewhere)."""
-    from mch_indicators.records._count import Tally, order
+    from mch_indicators.records._count import Tally
 
     if len(tallies) == 1:
         return tallies[0].keys, tallies

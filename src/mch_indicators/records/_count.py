@@ -28,6 +28,7 @@ import narwhals as nw
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._native_tables import order
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._headers import match_headers
 from mch_indicators.records._conditions import AllOf, AnyOf, FieldTest, Not, walk
@@ -37,7 +38,7 @@ from mch_indicators.records._native import NATIVE, Query, run_native
 from mch_indicators.records._rules import Rule, RuleBook
 from mch_indicators.records._schema import RecordField, RecordSet, builtin_record_sets
 
-__all__ = ["Tally", "Target", "builtin_schema", "load_frame", "order", "tally"]
+__all__ = ["Tally", "Target", "builtin_schema", "load_frame", "tally"]
 
 #: what a counter is: (term id, live-birth definition or None)
 Target = tuple[str, str | None]
@@ -539,26 +540,6 @@ def _python(values: list[Any]) -> npt.NDArray[np.object_]:
     out = np.empty(len(values), dtype=object)
     out[:] = [None if v is None or (isinstance(v, float) and v != v) else v for v in values]
     return out
-
-
-def order(columns: Sequence[npt.NDArray[np.object_]]) -> npt.NDArray[np.intp]:
-    """Row order sorting by the key columns: numbers by value, text as text, None last."""
-    if not columns:
-        return np.arange(0)
-    sort_keys: list[npt.NDArray[Any]] = []
-    for column in reversed(columns):
-        missing = np.fromiter((v is None for v in column), dtype=bool, count=len(column))
-        present = column[~missing]
-        numeric = all(
-            isinstance(v, int | float | np.number) and not isinstance(v, bool) for v in present
-        )
-        if numeric:
-            values: npt.NDArray[Any] = np.zeros(len(column))
-            values[~missing] = present.astype(np.float64)
-        else:
-            values = np.array(["" if v is None else str(v) for v in column], dtype=object)
-        sort_keys.extend([values, missing])
-    return np.lexsort(sort_keys)
 
 
 def _to_tally(
