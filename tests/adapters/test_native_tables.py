@@ -152,7 +152,15 @@ def test_list_values_as_flatten(lists, start, stop):
 
 def test_counting_records_on_duckdb_loads_no_pandas():
     """A DuckDB user's first counts and results come without importing pandas (a summed
-    field too)."""
+    field too). Older DuckDB (1.2, the floor) imports pandas itself to read a Python
+    constant into an expression: there the test skips, saying so."""
+    own = subprocess.run(
+        [sys.executable, "-c", "import sys, duckdb; duckdb.ConstantExpression('x'); "
+         "print('pandas' in sys.modules)"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    if own.stdout.strip() == "True":
+        pytest.skip("this DuckDB imports pandas itself for a constant expression")
     script = (
         "import sys, json, duckdb, mch_indicators as m\n"
         'rel = duckdb.sql("select * from (values '
