@@ -412,3 +412,25 @@ def test_a_blank_area_summing_its_units_is_no_stratum_of_a_one_indicator_table(a
     assert mch.checks(out)["check"].tolist() == ["total_row_sum"]
     stratum = frame.assign(maternal_deaths=[1, 2, 4])  # sums nothing: a stratum
     assert mch.pool(stratum, "mmr", by="year")["numerator"].tolist() == [7]
+
+
+def test_area_codes_and_years_read_as_floats_come_back_whole(tmp_path):
+    """A code column with a blank cell is read as floats (110101.0): results keep the
+    codes whole (nullable integers), so they still match the system they come from."""
+    text = "区县,年份,活产数,孕产妇死亡数\n110101,2024,1000,1\n110102,2024,2000,0\n,2024,3000,1\n"
+    (tmp_path / "counts.csv").write_text(text, encoding="utf-8")
+    table = mch.read_table(tmp_path / "counts.csv")
+    assert table["区县"].dtype == np.float64
+    out = mch.compute(table, indicators=["MMR"])
+    assert out["county"].tolist() == [110101, 110102]
+    assert str(out["county"].dtype) == "Int64"
+    assert out.to_csv(index=False).splitlines()[1].startswith("110101,2024,")
+    assert table["区县"].dtype == np.float64  # the caller's table is left as it was
+
+
+def test_fractional_labels_are_left_as_they_are():
+    frame = pd.DataFrame(
+        {"区县": [1.5, 2.0], "年份": [2024, 2024], "活产数": [1000, 2000], "孕产妇死亡数": [1, 0]}
+    )
+    out = mch.compute(frame, indicators=["MMR"])
+    assert out["county"].tolist() == [1.5, 2.0]

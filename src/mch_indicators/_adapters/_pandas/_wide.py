@@ -316,7 +316,7 @@ def long_counts(
     rows, k = len(frame), len(plan.indicators)
     out: dict[Hashable, Any] = {}
     for field_id, column in match.fields.items():
-        out[field_id] = np.repeat(frame[column].to_numpy(), k)
+        out[field_id] = _label_values(frame[column]).take(np.repeat(np.arange(rows), k))
     for column in kept:
         out[column] = np.repeat(frame[column].to_numpy(), k)
     out["indicator"] = np.tile(np.array([i.id for i in plan.indicators], dtype=object), rows)
@@ -326,6 +326,25 @@ def long_counts(
         out["substitution"] = np.tile(np.array(plan.notes, dtype=object), rows)
     long = pd.DataFrame(out, index=pd.RangeIndex(rows * k))
     return as_frame(long), frame, [place for place in places for _ in range(k)], checks
+
+
+def _label_values(labels: pd.Series[Any]) -> Any:
+    """A label column's values, whole numbers kept whole.
+
+    A column of codes or years with a blank cell is read as floats (``110101.0``);
+    written out so, a code would no longer match the system it comes from. Floats
+    that are all whole numbers become pandas' nullable integers (the blank a missing
+    value); any other column is kept as it is.
+    """
+    pd = pandas()
+    values = labels.array
+    if not pd.api.types.is_float_dtype(labels.dtype):
+        return values
+    present = labels.dropna().to_numpy(dtype=np.float64)
+    whole = bool(np.all(np.isfinite(present) & (present == np.round(present))))
+    if present.size == 0 or not whole or np.abs(present).max() >= 2.0**53:
+        return values
+    return labels.astype("Int64").array
 
 
 def to_wide(tidy: pd.DataFrame, indicators: int) -> pd.DataFrame:
