@@ -220,3 +220,67 @@ def test_values_that_complete_no_indicator_are_an_error_not_an_empty_table():
                               "value": "2"}]}  # fmt: skip
     with pytest.raises(mch.InvalidInputError, match="no indicator of the catalog"):
         interop.compute_data_values(values)
+
+
+@promise("dhis2", "documents")
+def test_a_data_value_with_a_field_given_twice_is_refused(tmp_path):
+    # json.loads kept the second "value" (2000 deaths) without a word.
+    path = tmp_path / "twice.json"
+    value = f'{{"dataElement": "{DEATHS}", "orgUnit": "OU", "value": "2", "value": "2000"}}'
+    path.write_text(f'{{"period": "2024", "dataValues": [{value}]}}', encoding="utf-8")
+    with pytest.raises(mch.InvalidInputError, match=r"twice\.json: .*key 'value' .*twice"):
+        interop.read_data_value_set(path)
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    ("field", "given"),
+    [("orgUnit", None), ("orgUnit", ["OU"]), ("orgUnit", {"id": "OU"}), ("period", ["2024"]),
+     ("period", True), ("categoryOptionCombo", {"id": "x"}), ("orgUnit", float("nan")),
+     ("dataElement", None), ("orgUnit", "")],
+)  # fmt: skip
+def test_a_key_field_that_is_not_text_is_refused_naming_the_value(field, given):
+    # They became the texts "None", "['OU']", "{'id': 'OU'}": an organisation unit of that name.
+    document = values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"))
+    document["dataValues"][0][field] = given
+    with pytest.raises(mch.InvalidInputError, match=rf"data value 1: {field} is text"):
+        interop.read_data_value_set(document)
+
+
+def test_whole_numbers_as_keys_are_read_as_their_text():
+    document = values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"))
+    document["period"] = 2024
+    assert interop.read_data_value_set(document)["period"].tolist() == ["2024", "2024"]
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize("terms", [5, None, [5], {"a": 1}, b"live_births"])
+def test_a_mapping_to_something_other_than_term_ids_is_refused(terms):
+    document = values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"))
+    mapping = {DEATHS: terms, BIRTHS: "live_births"}
+    with pytest.raises(mch.InvalidInputError, match=rf"data_elements\[{DEATHS!r}\]"):
+        interop.compute_data_values(document, data_elements=mapping)
+
+
+def test_one_indicator_may_be_named_without_a_list():
+    document = values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"))
+    out = interop.compute_data_values(document, indicators="MMR")
+    assert out["indicator"].tolist() == ["maternal_mortality_ratio"]
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    "change",
+    [lambda d: d.pop("unit"), lambda d: d.clear(), lambda d: d.update(numerator="x"),
+     lambda d: d.update(denominator=[1]), lambda d: d.update(unit="bogus")],
+)  # fmt: skip
+def test_an_incomplete_definition_attribute_is_a_definition_error(change):
+    # A missing unit was a KeyError, a numerator that is not an object an AttributeError.
+    package = export.dhis2_metadata(ids=["stillbirth_rate"])
+    (indicator,) = package["indicators"]
+    attribute = next(a for a in indicator["attributeValues"] if a["value"].startswith("{"))
+    definition = json.loads(attribute["value"])
+    change(definition)
+    attribute["value"] = json.dumps(definition)
+    with pytest.raises(mch.DefinitionError, match="stillbirth_rate"):
+        interop.read_dhis2_metadata(package)

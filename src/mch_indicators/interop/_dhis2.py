@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal, Unpack
 
 from mch_indicators._catalog import Catalog, builtin_catalog
 from mch_indicators._documents import parse_document, read_document, read_text
-from mch_indicators._errors import DefinitionError, InvalidInputError
+from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Direction, Domain, Indicator, Kind, Term
 from mch_indicators._unitspec import UnitSpec, resolve_unit, unit_specs
 from mch_indicators._validate import quoted
@@ -167,6 +167,17 @@ def _zh(item: Mapping[str, Any], prop: str) -> str | None:
         if locale.split("_")[0] == "zh" and translation.get("property") == prop:
             return str(translation.get("value"))
     return None
+
+
+def _scale(unit: object) -> float | None:
+    """The scale of a definition's ``unit``; None when it has none or an unknown one.
+
+    The model's validation then names the definition and the field.
+    """
+    try:
+        return resolve_unit(unit).scale if isinstance(unit, str) else None
+    except UnitError:
+        return None
 
 
 class _Reader:
@@ -317,6 +328,12 @@ class _Reader:
                     raise DefinitionError(
                         f"{label}: its {DEFINITION_ATTRIBUTE} attribute is not a JSON object"
                     )
+                for role in ("numerator", "denominator"):
+                    if not isinstance(loaded.get(role, {}), dict):
+                        raise DefinitionError(
+                            f"{label}: the {role} of its {DEFINITION_ATTRIBUTE} attribute is "
+                            f"not a JSON object ({quoted(loaded[role])})"
+                        )
                 return loaded
         return None
 
@@ -328,8 +345,8 @@ class _Reader:
         base = self.definition(item)
         if base is not None:
             fields = dict(base)
-            if resolve_unit(fields["unit"]).scale != unit.scale:
-                fields["unit"] = unit.name
+            if _scale(fields.get("unit")) not in (None, unit.scale):
+                fields["unit"] = unit.name  # DHIS2 computes with its indicator type's factor
         else:
             fields = self.foreign(item, unit, denominator in estimated)
         known = base or {}
@@ -535,6 +552,31 @@ def _value(record: Mapping[str, Any], where: str, origin: str) -> float:
     return value
 
 
+#: Fields of a data value that DHIS2 requires (the others may be left out).
+_REQUIRED = ("dataElement", "orgUnit", "period")
+
+
+def _key(record: Mapping[str, Any], name: str, where: str, origin: str) -> str:
+    """A key field of one record as text (a whole number as its digits), or an error naming it.
+
+    Anything else would become a key written as Python writes it: an organisation
+    unit named ``None`` or ``['OU']``.
+    """
+    value = record.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if value is None and name not in _REQUIRED:
+        return ""
+    if isinstance(value, str) and (value or name not in _REQUIRED):
+        return value
+    needed = " (DHIS2 requires it)" if name in _REQUIRED else ""
+    raise InvalidInputError(
+        f"{origin}: {where}: {name} is text{needed}, got {quoted(value)}",
+        row=int(where.rpartition(" ")[2]),
+        column=name,
+    )
+
+
 def _records(source: str | PathLike[str] | Mapping[str, Any]) -> tuple[str, list[_Record]]:
     if isinstance(source, Mapping):
         return "dataValueSet", _json_records(source, "dataValueSet")
@@ -578,8 +620,11 @@ def read_data_value_set(
     attributeOptionCombo, orgUnit, period, value`` (float); deleted values are
     dropped. A value that is not a non-negative number raises
     :class:`~mch_indicators.InvalidInputError` naming its line (CSV) or position
-    (JSON); so does a document that is not a data value set (not UTF-8, not JSON,
-    nested too deeply, values that are not objects).
+    (JSON); so does a key field that is not text (a whole number is read as its
+    digits), a data value without its data element, organisation unit or
+    period, and a document that is not a data value set (not UTF-8, not JSON,
+    a field given twice in one object, nested too deeply, values that are not
+    objects).
 
     Parameters
     ----------
@@ -598,14 +643,8 @@ def read_data_value_set(
         if str(record.get("deleted", "")).lower() == "true":
             continue
         value = _value(record, where, origin)
-        rows.append({
-            "dataElement": str(record.get("dataElement", "")),
-            "categoryOptionCombo": str(record.get("categoryOptionCombo") or ""),
-            "attributeOptionCombo": str(record.get("attributeOptionCombo") or ""),
-            "orgUnit": str(record.get("orgUnit", "")),
-            "period": str(record.get("period", "")),
-            "value": value,
-        })  # fmt: skip
+        keys = {name: _key(record, name, where, origin) for name in _TABLE}
+        rows.append(keys | {"value": value})
         places.append(where)
     table = pd.DataFrame(rows, columns=[*_TABLE, "value"])
     return _no_duplicates(table, places, origin, duplicates)
@@ -637,6 +676,24 @@ def default_mapping(catalog: Catalog) -> dict[str, tuple[str, ...]]:
     return mapping
 
 
+def _mapping(data_elements: Mapping[str, str | Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """``data_elements`` with each data element's term ids as a tuple, or an error naming it."""
+    if not isinstance(data_elements, Mapping):
+        raise InvalidInputError(
+            "data_elements maps each data element to a term id or a list of term ids, got "
+            f"{type(data_elements).__name__}"
+        )
+    mapping: dict[str, tuple[str, ...]] = {}
+    for key, terms in data_elements.items():
+        listed = [terms] if isinstance(terms, str) else terms
+        if not isinstance(listed, list | tuple) or not all(isinstance(t, str) for t in listed):
+            raise InvalidInputError(
+                f"data_elements[{key!r}] is a term id or a list of term ids, got {quoted(terms)}"
+            )
+        mapping[key] = tuple(listed)
+    return mapping
+
+
 def compute_data_values(
     source: str | PathLike[str] | Mapping[str, Any] | pd.DataFrame,
     catalog: Catalog | None = None,
@@ -660,9 +717,9 @@ def compute_data_values(
         term ids, its values count towards; values of one term are summed. By
         default the data elements of :func:`~mch_indicators.export.dhis2_metadata`
         (by uid, or by code when the values were exported with codes).
-    indicators : list of str, optional
-        The indicators to compute (default: every indicator both of whose terms
-        have values).
+    indicators : str or list of str, optional
+        The indicator, or indicators, to compute (default: every indicator both
+        of whose terms have values).
     duplicates : {"error", "sum"}, default "error"
         A second value for one key (data element, organisation unit, period and
         both option combinations) is an error naming the key; ``"sum"`` adds
@@ -687,10 +744,7 @@ def compute_data_values(
         values = _no_duplicates(source, places, "the table of values", duplicates)
     else:
         values = read_data_value_set(source, duplicates=duplicates)
-    mapping = {
-        key: (terms,) if isinstance(terms, str) else tuple(terms)
-        for key, terms in (data_elements or default_mapping(chosen)).items()
-    }
+    mapping = _mapping(data_elements) if data_elements else default_mapping(chosen)
     combination = values["dataElement"] + "." + values["categoryOptionCombo"]
     numbered = values.assign(__value=range(len(values)))
     pieces = [  # a value counts towards the terms of its element and of its element.combo
@@ -702,6 +756,8 @@ def compute_data_values(
         raise InvalidInputError("no data element of the data value set maps to a term")
     _whole_values(counted, chosen)
     wide = counted.groupby(["orgUnit", "period", "term"], sort=True)["value"].sum().unstack("term")
+    if isinstance(indicators, str):  # one indicator, not its letters
+        indicators = [indicators]
     wanted = [chosen.get_indicator(key) for key in indicators] if indicators else [
         i for i in chosen.values()
         if i.numerator.id in wide.columns and i.denominator.id in wide.columns and i.computable
