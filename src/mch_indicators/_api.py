@@ -161,6 +161,8 @@ def _dispatched(reference: Callable[..., Any]) -> Callable[..., Any]:
                 f"{operation}() needs a pandas DataFrame, not {backend.what}; {backend.convert}"
             )
         keywords = _given(bound, first)
+        if isinstance(keywords.get("indicators"), str):  # one indicator, not its letters
+            keywords["indicators"] = [keywords["indicators"]]
         _refuse(operation, backend, keywords)
         catalog = keywords.get("catalog")
         if not backend.takes(operation, "catalog"):

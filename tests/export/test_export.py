@@ -365,3 +365,16 @@ def test_catalog_to_json_and_to_frame_warn_and_give_what_they_gave() -> None:
     with pytest.warns(DeprecationWarning, match=r"Catalog\.to_frame\(\) is deprecated"):
         frame = mch.catalog.to_frame()
     assert frame.equals(export.catalog_frame())
+
+
+@pytest.mark.parametrize("form", ["json", "csv", "dhis2", "fhir"])
+def test_one_id_may_be_given_without_a_list(form: str) -> None:
+    # ids="MMR" was read letter by letter: "no indicator matches 'M'".
+    assert export.dumps(form, ids="MMR") == export.dumps(form, ids=["MMR"])
+
+
+def test_an_unknown_format_is_a_typed_error() -> None:
+    with pytest.raises(mch.InvalidInputError, match="unknown format 'bogus'"):
+        export.dumps("bogus")  # type: ignore[arg-type]
+    with pytest.raises(mch.InvalidInputError, match="binary format"):
+        export.dumps("xlsx")
