@@ -308,6 +308,36 @@ def test_without_a_cjk_font_the_charts_say_so_once(monkeypatch: pytest.MonkeyPat
         _fonts.reset()
 
 
+def test_without_a_cjk_font_drawing_adds_no_warning_per_character(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # matplotlib warned once per Chinese character when the chart was drawn ("Glyph 23381
+    # missing from font(s) DejaVu Sans"), some forty lines a chart, after the one warning.
+    settings = font_settings()
+    monkeypatch.setattr(_fonts, "font_settings",
+                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
+    _fonts.reset()
+    latest = imr().query("year == 2024")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ax = mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county",
+                                      lang="zh")  # fmt: skip
+            ax.figure.canvas.draw()
+        assert [w.category for w in caught] == [_fonts.CJKFontWarning]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county",
+                                      lang="zh")  # fmt: skip
+            ax.figure.canvas.draw()
+            ax.figure.text(0.5, 0.5, "\u0915")  # not Chinese: matplotlib's own warning stays
+            with pytest.warns(UserWarning, match="Glyph 2325"):
+                ax.figure.canvas.draw()
+    finally:
+        _fonts.reset()
+        plt.close("all")
+
+
 def test_english_text_needs_no_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
     settings = font_settings()
     monkeypatch.setattr(_fonts, "font_settings",
