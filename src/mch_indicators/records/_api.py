@@ -33,7 +33,7 @@ Wanted = str | Term | Indicator
 Records = object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # frames have no truth value: `==` is identity
 class RecordCounts:
     """What :func:`count_records` returns: the counts and the data-quality table.
 
@@ -55,7 +55,7 @@ class RecordCounts:
     quality: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # frames have no truth value: `==` is identity
 class RecordResults:
     """What :func:`compute_records` returns: results, counts and data quality.
 
