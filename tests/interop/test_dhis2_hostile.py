@@ -284,3 +284,19 @@ def test_an_incomplete_definition_attribute_is_a_definition_error(change):
     attribute["value"] = json.dumps(definition)
     with pytest.raises(mch.DefinitionError, match="stillbirth_rate"):
         interop.read_dhis2_metadata(package)
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [("dataelement,period,orgunit,value,value", r"columns 4 and 5 are both 'value'"),
+     ("dataelement,period,orgunit,catoptcombo,categoryoptioncombo,value",
+      r"columns 4 and 5 are both 'categoryOptionCombo'")],
+)  # fmt: skip
+def test_a_csv_whose_header_names_a_field_twice_is_refused(tmp_path, header, message):
+    # The last column was read without a word: deaths 2000 where the first said 2.
+    path = tmp_path / "twice.csv"
+    cells = "2,2000" if header.endswith("value,value") else "a,b,2"
+    path.write_text(f"{header}\n{DEATHS},2024,OU,{cells}\n", encoding="utf-8")
+    with pytest.raises(mch.InvalidInputError, match=rf"twice\.csv: line 1: {message}"):
+        interop.read_data_value_set(path)

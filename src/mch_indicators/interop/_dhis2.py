@@ -510,6 +510,12 @@ def _csv_records(path: Path) -> list[_Record]:
         return []
     header = [_COLUMNS.get(cell.strip().lower().replace("_", "")) for cell in rows[0]]
     start = 1 if "dataElement" in header else 0
+    for position, name in enumerate(header):
+        if name is not None and start and header.index(name) < position:
+            raise InvalidInputError(  # the last would be read without a word
+                f"{path.name}: line 1: columns {header.index(name) + 1} and {position + 1} "
+                f"are both {name!r}; keep one"
+            )
     names = header if start else _POSITIONS
     return [
         (f"line {line}", {name: cell for name, cell in zip(names, row, strict=False) if name})
