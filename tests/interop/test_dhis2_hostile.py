@@ -300,3 +300,47 @@ def test_a_csv_whose_header_names_a_field_twice_is_refused(tmp_path, header, mes
     path.write_text(f"{header}\n{DEATHS},2024,OU,{cells}\n", encoding="utf-8")
     with pytest.raises(mch.InvalidInputError, match=rf"twice\.csv: line 1: {message}"):
         interop.read_data_value_set(path)
+
+
+def table_of_values(**changes: Any) -> Any:
+    table = interop.read_data_value_set(
+        values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"), (DEATHS, "OV", "1"),
+               (BIRTHS, "OV", "900"))
+    )  # fmt: skip
+    return table.assign(**changes) if changes else table
+
+
+@promise("dhis2", "documents")
+def test_a_missing_value_in_a_table_of_values_is_refused_not_counted_as_zero():
+    # The table's NaN was summed as 0 deaths: a maternal mortality ratio of 0, unflagged.
+    table = table_of_values(value=[float("nan"), 1000.0, 1.0, 900.0])
+    with pytest.raises(mch.InvalidInputError, match=r"row 0 .*None is not a non-negative number"):
+        interop.compute_data_values(table, indicators="MMR")
+
+
+@promise("dhis2", "documents")
+def test_text_values_of_one_term_in_a_table_are_added_as_numbers():
+    # pandas' sum of texts joins them: "1" and "2" deaths of two combinations made 12.
+    table = table_of_values(
+        value=["1", "1000", "1", "900"], categoryOptionCombo=["a", "", "b", ""]
+    )
+    table.loc[2, "orgUnit"] = "OU"
+    table = table.drop(index=3)
+    out = interop.compute_data_values(table, indicators="MMR")
+    assert out["numerator"].tolist() == [2.0] and out["denominator"].tolist() == [1000.0]
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize("column", ["dataElement", "orgUnit", "period", "value"])
+def test_a_table_of_values_without_a_column_is_refused_naming_it(column):
+    # A KeyError from pandas before.
+    with pytest.raises(mch.InvalidInputError, match=rf"no column '{column}'"):
+        interop.compute_data_values(table_of_values().drop(columns=column), indicators="MMR")
+
+
+def test_a_table_of_values_may_leave_out_the_combinations_or_hold_nan_in_them():
+    table = table_of_values().drop(columns=["categoryOptionCombo", "attributeOptionCombo"])
+    got = interop.compute_data_values(table, indicators="MMR")
+    blank = table_of_values(categoryOptionCombo=float("nan"))
+    assert got.equals(interop.compute_data_values(blank, indicators="MMR"))
+    assert got["numerator"].tolist() == [2.0, 1.0]

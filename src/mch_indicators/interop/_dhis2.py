@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
@@ -495,8 +495,9 @@ _KEY = ["dataElement", "orgUnit", "period", "categoryOptionCombo", "attributeOpt
 _TABLE = ["dataElement", "categoryOptionCombo", "attributeOptionCombo", "orgUnit", "period"]
 
 Duplicates = Literal["error", "sum"]
-#: A record of a data value set: its place ("line 4", "data value 2") and its fields.
-_Record = tuple[str, dict[str, Any]]
+#: A record of a data value set: its place ("line 4", "data value 2", "row 7"), the row
+#: errors name (the line, the position, the table's index label) and its fields.
+_Record = tuple[str, Hashable, dict[str, Any]]
 
 
 def _csv_records(path: Path) -> list[_Record]:
@@ -518,7 +519,11 @@ def _csv_records(path: Path) -> list[_Record]:
             )
     names = header if start else _POSITIONS
     return [
-        (f"line {line}", {name: cell for name, cell in zip(names, row, strict=False) if name})
+        (
+            f"line {line}",
+            line,
+            {name: cell for name, cell in zip(names, row, strict=False) if name},
+        )
         for line, row in enumerate(rows[start:], start=start + 1)
         if any(cell.strip() for cell in row)
     ]
@@ -531,17 +536,17 @@ def _json_records(data: Mapping[str, Any], origin: str) -> list[_Record]:
     defaults = {
         key: data[key] for key in ("period", "orgUnit", "attributeOptionCombo") if key in data
     }
-    records = []
+    records: list[_Record] = []
     for position, value in enumerate(listed, start=1):
         if not isinstance(value, Mapping):
             raise InvalidInputError(
                 f"{origin}: data value {position} is not an object ({quoted(value)})"
             )
-        records.append((f"data value {position}", {**defaults, **value}))
+        records.append((f"data value {position}", position, {**defaults, **value}))
     return records
 
 
-def _value(record: Mapping[str, Any], where: str, origin: str) -> float:
+def _value(record: Mapping[str, Any], where: str, row: Hashable, origin: str) -> float:
     """The value of one record: a non-negative number, or an error naming its place."""
     try:
         value = float(str(record.get("value", "")).strip())
@@ -552,7 +557,7 @@ def _value(record: Mapping[str, Any], where: str, origin: str) -> float:
         raise InvalidInputError(
             f"{origin}: {where} ({key}): {quoted(record.get('value'))} is not a non-negative "
             "number",
-            row=int(where.rpartition(" ")[2]),
+            row=row,
             column="value",
         )
     return value
@@ -562,7 +567,7 @@ def _value(record: Mapping[str, Any], where: str, origin: str) -> float:
 _REQUIRED = ("dataElement", "orgUnit", "period")
 
 
-def _key(record: Mapping[str, Any], name: str, where: str, origin: str) -> str:
+def _key(record: Mapping[str, Any], name: str, where: str, row: Hashable, origin: str) -> str:
     """A key field of one record as text (a whole number as its digits), or an error naming it.
 
     Anything else would become a key written as Python writes it: an organisation
@@ -571,6 +576,8 @@ def _key(record: Mapping[str, Any], name: str, where: str, origin: str) -> str:
     value = record.get(name)
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
+    if isinstance(value, float) and value != value:  # a table's empty cell
+        value = None
     if value is None and name not in _REQUIRED:
         return ""
     if isinstance(value, str) and (value or name not in _REQUIRED):
@@ -578,7 +585,7 @@ def _key(record: Mapping[str, Any], name: str, where: str, origin: str) -> str:
     needed = " (DHIS2 requires it)" if name in _REQUIRED else ""
     raise InvalidInputError(
         f"{origin}: {where}: {name} is text{needed}, got {quoted(value)}",
-        row=int(where.rpartition(" ")[2]),
+        row=row,
         column=name,
     )
 
@@ -641,19 +648,46 @@ def read_data_value_set(
         error naming the key and both places: DHIS2 stores one value per key, so
         a second one is an export or a merge gone wrong. ``"sum"`` adds them up.
     """
+    origin, records = _records(source)
+    return _values_table(records, origin, duplicates)
+
+
+def _values_table(records: list[_Record], origin: str, duplicates: str) -> pd.DataFrame:
+    """The table of :func:`read_data_value_set` from records, each checked where it is."""
     import pandas as pd
 
-    origin, records = _records(source)
     rows, places = [], []
-    for where, record in records:
+    for where, row, record in records:
         if str(record.get("deleted", "")).lower() == "true":
             continue
-        value = _value(record, where, origin)
-        keys = {name: _key(record, name, where, origin) for name in _TABLE}
+        value = _value(record, where, row, origin)
+        keys = {name: _key(record, name, where, row, origin) for name in _TABLE}
         rows.append(keys | {"value": value})
         places.append(where)
     table = pd.DataFrame(rows, columns=[*_TABLE, "value"])
     return _no_duplicates(table, places, origin, duplicates)
+
+
+def _frame_records(frame: pd.DataFrame) -> list[_Record]:
+    """The rows of a table of values as records, named by their index labels.
+
+    Read as a data value set is, so that a missing value is refused (a sum would take
+    it as 0) and a value written as text is read as a number (a sum would join texts).
+    """
+    for column in ("dataElement", "orgUnit", "period", "value"):
+        if column not in frame.columns:
+            raise InvalidInputError(
+                f"the table of values has no column {column!r}; it has the columns of "
+                "read_data_value_set: dataElement, categoryOptionCombo, "
+                "attributeOptionCombo, orgUnit, period, value"
+            )
+    names = [c for c in [*_TABLE, "value", "deleted"] if c in frame.columns]
+    cells = frame[names].astype(object)
+    cells = cells.where(cells.notna(), None)  # NaN, NA and NaT alike: an empty cell
+    return [
+        (f"row {label}", label, dict(zip(names, values, strict=True)))
+        for label, values in zip(frame.index, cells.itertuples(index=False), strict=True)
+    ]
 
 
 def _whole_values(counted: pd.DataFrame, catalog: Catalog) -> None:
@@ -746,8 +780,7 @@ def compute_data_values(
 
     chosen = catalog if catalog is not None else builtin_catalog()
     if isinstance(source, pd.DataFrame):
-        places = [f"row {label}" for label in source.index]
-        values = _no_duplicates(source, places, "the table of values", duplicates)
+        values = _values_table(_frame_records(source), "the table of values", duplicates)
     else:
         values = read_data_value_set(source, duplicates=duplicates)
     mapping = _mapping(data_elements) if data_elements else default_mapping(chosen)
