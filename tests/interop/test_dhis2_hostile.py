@@ -344,3 +344,17 @@ def test_a_table_of_values_may_leave_out_the_combinations_or_hold_nan_in_them():
     blank = table_of_values(categoryOptionCombo=float("nan"))
     assert got.equals(interop.compute_data_values(blank, indicators="MMR"))
     assert got["numerator"].tolist() == [2.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"kinds": {"ANC4_RATE": "bogus"}}, r"kinds\['ANC4_RATE'\] is one of proportion, "),
+     ({"directions": {"IndicatorA1": "up"}}, r"directions\['IndicatorA1'\] is one of lower, "),
+     ({"domain": "bogus"}, r"domain is one of mortality, "),
+     ({"kinds": {"ANC4_RATE": 5}}, r"kinds\['ANC4_RATE'\] is one of"),
+     ({"kinds": "ratio"}, r"kinds maps DHIS2 codes or uids to kinds, got str")],
+)  # fmt: skip
+def test_options_that_name_no_kind_direction_or_domain_are_refused(options, message):
+    # Python's "'bogus' is not a valid Kind" (a ValueError), or an AttributeError, before.
+    with pytest.raises(mch.InvalidInputError, match=message):
+        interop.read_dhis2_metadata(foreign(), **options)

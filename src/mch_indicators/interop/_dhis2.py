@@ -23,6 +23,7 @@ import io
 import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
@@ -397,6 +398,15 @@ class _Reader:
         }
 
 
+def _choice(kind: type[StrEnum], value: Any, what: str) -> str:
+    """``value`` as a member of the enumeration ``kind``, or an error listing the members."""
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        members = ", ".join(str(member.value) for member in kind)
+        raise InvalidInputError(f"{what} is one of {members}, got {quoted(value)}") from None
+
+
 def read_dhis2_metadata(
     metadata: str | PathLike[str] | Mapping[str, Any],
     *,
@@ -448,7 +458,14 @@ def read_dhis2_metadata(
     True
     """
     data = _load(metadata, "DHIS2 metadata")
-    reader = _Reader(data, kinds or {}, directions or {}, domain)
+    for name, given, kind in (("kinds", kinds, Kind), ("directions", directions, Direction)):
+        if given is not None and not isinstance(given, Mapping):
+            raise InvalidInputError(
+                f"{name} maps DHIS2 codes or uids to {name}, got {type(given).__name__}"
+            )
+        for key, value in (given or {}).items():
+            _choice(kind, value, f"{name}[{key!r}]")
+    reader = _Reader(data, kinds or {}, directions or {}, _choice(Domain, domain, "domain"))
     items = list(_objects(data, "indicators", "DHIS2 metadata"))
     skipped: dict[str, str] = {}
     estimated = set()
