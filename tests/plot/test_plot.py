@@ -171,6 +171,13 @@ def test_a_series_without_the_period_column_is_an_error_naming_it() -> None:
     assert mch.plot.trend(series[series.county == "河阳县"], period="年份").lines
 
 
+@pytest.mark.parametrize("columns", [0, -1, 2.5, True, "4"])
+def test_small_multiples_takes_a_whole_number_of_columns(columns: object) -> None:
+    # columns=0 was a ZeroDivisionError.
+    with pytest.raises(InvalidInputError, match=r"columns must be a whole number ≥ 1"):
+        mch.plot.small_multiples(mch.compute(imr(), "IMR"), by="county", columns=columns)
+
+
 def test_small_multiples_one_panel_per_county_on_shared_axes() -> None:
     data = imr()
     trends = mch.trend(data, "IMR", by="county", lang="zh")
