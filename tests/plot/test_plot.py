@@ -171,6 +171,24 @@ def test_a_series_without_the_period_column_is_an_error_naming_it() -> None:
     assert mch.plot.trend(series[series.county == "河阳县"], period="年份").lines
 
 
+def test_a_label_series_is_paired_with_the_rows_by_its_index() -> None:
+    # It was paired by position: row 'x' was drawn as 'Z-label'.
+    counts = pd.DataFrame({"deaths": [1, 20, 3], "births": [1000, 2000, 3000]},
+                          index=["x", "y", "z"])  # fmt: skip
+    out = mch.compute(counts, "MMR", numerator="deaths", denominator="births")
+    labels = pd.Series(["Z-label", "Y-label", "X-label"], index=["z", "y", "x"])
+    ax = mch.plot.caterpillar(out, label=labels, sort=False)
+    plain = mch.plot.caterpillar(out, sort=False)
+    drawn = [t.get_text() for t in ax.get_yticklabels()]
+    assert drawn == [f"{t.get_text().upper()}-label" for t in plain.get_yticklabels()]
+    with pytest.raises(InvalidInputError, match=r"'z' is only in the frame"):
+        mch.plot.caterpillar(out, label=labels.rename({"z": "w"}))
+    result = mch.get("MMR").compute([1, 20, 3], [1000, 2000, 3000])  # no labels: in order
+    ax = mch.plot.caterpillar(result, label=labels, sort=False)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["X-label", "Y-label", "Z-label"]
+    plt.close("all")
+
+
 @pytest.mark.parametrize("columns", [0, -1, 2.5, True, "4"])
 def test_small_multiples_takes_a_whole_number_of_columns(columns: object) -> None:
     # columns=0 was a ZeroDivisionError.
