@@ -358,3 +358,10 @@ def test_options_that_name_no_kind_direction_or_domain_are_refused(options, mess
     # Python's "'bogus' is not a valid Kind" (a ValueError), or an AttributeError, before.
     with pytest.raises(mch.InvalidInputError, match=message):
         interop.read_dhis2_metadata(foreign(), **options)
+
+
+def test_a_chinese_translation_without_a_value_is_no_translation():
+    # Its value null was read as the Chinese name "None", refused as holding no Chinese.
+    empty = [{"locale": "zh", "property": "NAME", "value": None}]
+    read = interop.read_dhis2_metadata(foreign(translations=empty))
+    assert read.catalog["anc4_rate"].name.zh == "ANC4 rate（未翻译）"

@@ -165,8 +165,9 @@ def _slug(text: str) -> str:
 def _zh(item: Mapping[str, Any], prop: str) -> str | None:
     for translation in _objects(item, "translations", f"{item.get('id')!r}"):
         locale = str(translation.get("locale", ""))
-        if locale.split("_")[0] == "zh" and translation.get("property") == prop:
-            return str(translation.get("value"))
+        value = translation.get("value")
+        if locale.split("_")[0] == "zh" and translation.get("property") == prop and value:
+            return str(value)  # text (checked); a translation without a value is none
     return None
 
 
