@@ -28,7 +28,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
-from mch_indicators._catalog import Catalog, builtin_catalog
+from mch_indicators._catalog import Catalog, builtin_catalog, chosen_catalog
 from mch_indicators._documents import parse_document, read_document, read_text
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Direction, Domain, Indicator, Kind, Term
@@ -796,7 +796,7 @@ def compute_data_values(
 
     from mch_indicators._api import compute
 
-    chosen = catalog if catalog is not None else builtin_catalog()
+    chosen = chosen_catalog(catalog)
     if isinstance(source, pd.DataFrame):
         values = _values_table(_frame_records(source), "the table of values", duplicates)
     else:

@@ -82,9 +82,9 @@ class RecordResults:
 
 
 def _catalog(catalog: Catalog | None = None) -> Catalog:
-    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
-    return catalog or builtin_catalog()
+    return chosen_catalog(catalog)
 
 
 def _as_list(wanted: Wanted | Iterable[Wanted]) -> list[Wanted]:
