@@ -218,3 +218,43 @@ def test_the_targets_scope_is_chinese_under_lang_zh():
     assert "全球" in sdg and "global" not in text
     _, text, _ = run("targets", "MMR")
     assert "global" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("source", ["counts", "file"])
+def test_the_on_invalid_hint_is_said_as_the_command_line_option(tmp_path, lang, source):
+    path = tmp_path / "counts.csv"
+    path.write_text("indicator,numerator,denominator\n住院分娩率,11,10\n", encoding="utf-8")
+    args = (
+        ("compute", "住院分娩率", "-n", "11", "-d", "10")
+        if source == "counts"
+        else ("compute", "--file", str(path))
+    )
+    status, _, err = run(*args, "--lang", lang)
+    assert status == 1 and len(err.strip().splitlines()) == 1
+    assert "--on-invalid flag" in err and "on_invalid=" not in err
+    words = "加上 --on-invalid flag" if lang == "zh" else "use --on-invalid flag"
+    assert words in err
+    status, _, err = run(*args, "--on-invalid", "flag", "--lang", lang)  # the hint works
+    assert status == 0, err
+
+
+def test_rows_beyond_the_first_invalid_one_are_counted_in_words_that_agree(tmp_path):
+    path = tmp_path / "counts.csv"
+    rows = "住院分娩率,11,10\n"
+    for count, words in ((2, "(and 1 more row);"), (3, "(and 2 more rows);")):
+        path.write_text("indicator,numerator,denominator\n" + rows * count, encoding="utf-8")
+        _, _, err = run("compute", "--file", str(path))
+        assert words in err
+        _, _, err = run("compute", "--file", str(path), "--lang", "zh")
+        assert f"（另有 {count - 1} 行）" in err
+
+
+def test_every_hint_the_library_gives_names_a_command_line_option_that_exists():
+    from mch_indicators._cli import build_parser
+    from mch_indicators._errors import HINTS
+
+    compute = build_parser()._subparsers._group_actions[0].choices["compute"]  # type: ignore[union-attr]
+    options = {a.dest: a for a in compute._actions}
+    for hint in HINTS:
+        assert hint.keyword in options and hint.value in options[hint.keyword].choices
