@@ -210,3 +210,25 @@ def test_every_scope_of_the_built_in_targets_has_a_label():
     scopes = {t.scope for t in builtin_targets() if t.scope}
     assert scopes and scopes <= set(labels()["scopes"])
     assert label("scopes", "global", "zh") == "全球"
+
+
+def test_every_interval_method_has_a_label_and_chinese_outputs_use_it():
+    import pandas as pd
+
+    from mch_indicators._display import display_frame
+    from mch_indicators._render import describe
+    from mch_indicators._views import indicator_html
+    from mch_indicators.stats._intervals import METHODS
+
+    ids = {name for family in METHODS.values() for name in family}
+    assert ids <= set(labels()["methods"])
+    for method in ids:
+        assert not label("methods", method, "zh").isascii(), method
+    mmr = mch.get("MMR")
+    shown = label("methods", mmr.default_method, "zh")
+    assert f"置信区间方法：{shown}（{mmr.default_method}）" in describe(mmr, lang="zh")
+    assert "interval:   exact\n" in describe(mmr, lang="en")  # English keeps the id
+    assert shown in indicator_html(mmr)
+    frame = pd.DataFrame({"indicator": ["maternal_mortality_ratio"], "method": ["exact"]})
+    assert display_frame(frame, "zh", catalog=mch.catalog)["置信区间方法"].tolist() == [shown]
+    assert display_frame(frame, "en", catalog=mch.catalog)["method"].tolist() == ["exact"]

@@ -60,7 +60,8 @@ LANG_VARIABLE = "MCH_INDICATORS_LANG"
 #: Sections whose keys are the status codes the library returns.
 STATUS_SECTIONS: tuple[str, ...] = ("comparisons", "significance", "trends", "target_status")
 _SECTIONS: tuple[str, ...] = (
-    *("units", "flags", "kinds", "directions", "domains", "comparators", *STATUS_SECTIONS),
+    *("units", "flags", "kinds", "directions", "domains", "methods", "comparators"),
+    *STATUS_SECTIONS,
     *("axis", "legend", "columns", "fields", "checks", "check_names", "template_sets"),
     *("messages", "text", "scopes"),
     "cli",

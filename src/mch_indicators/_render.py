@@ -164,6 +164,7 @@ def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
     from mch_indicators._labels import label
 
     zh = lang == "zh"
+    method = indicator.default_method
     facts = [
         ("kind", label("kinds", indicator.kind.value, "zh") if zh else indicator.kind.value),
         ("unit", label("units", indicator.unit, "zh", "header") if zh
@@ -172,7 +173,7 @@ def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
          else direction_label(indicator.direction.value)),
         ("domain", label("domains", indicator.domain.value, "zh") if zh
          else indicator.domain.value),
-        ("method", indicator.default_method),
+        ("method", f"{label('methods', method, 'zh')}（{method}）" if zh else method),
     ]  # fmt: skip
     separator = "、" if zh else ", "
     codes = code_labels(indicator, lang)

@@ -91,6 +91,11 @@ def _field(key: str) -> str:
     return escape(f"{upper_first(label('columns', key, 'en'))} · {label('columns', key, 'zh')}")
 
 
+def _method(method: str) -> str:
+    """``wilson · Wilson 得分区间``: an interval method by its id and its Chinese name."""
+    return f"{method} · {label('methods', method, 'zh')}"
+
+
 def _card(body: str) -> str:
     return f'<div class="mch-card">{_STYLE}{body}</div>'
 
@@ -219,7 +224,7 @@ def indicator_html(indicator: Indicator) -> str:
         (_field("kind"), _both("kinds", indicator.kind.value)),
         (_field("direction"), _both("directions", indicator.direction.value)),
         (_field("domain"), _both("domains", indicator.domain.value)),
-        (_field("method"), escape(indicator.default_method)),
+        (_field("method"), escape(_method(indicator.default_method))),
     ]
     codes = code_labels(indicator)
     if codes:

@@ -211,4 +211,6 @@ def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> st
     if error.row is None:
         return cli_text("at_file", lang, file=name, reason=reason + hint)
     column = cli_text("at_column", lang, column=error.column) if error.column is not None else ""
-    return cli_text("at_line", lang, file=name, line=error.row, column=column, reason=reason + hint)
+    return cli_text(
+        "at_line", lang, file=name, line=error.row, column=column, reason=reason + hint
+    )
