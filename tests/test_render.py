@@ -68,3 +68,11 @@ def test_the_chinese_text_says_all_the_english_one_does_in_chinese() -> None:
     english = describe(imr, lang="en")
     assert "(secondary)" in english and f"  note: {imr.note}" in english
     assert "computable: no (not one quotient" in describe(mch.get("TFR"), lang="en")
+
+
+def test_the_chinese_text_writes_full_width_brackets_and_colons() -> None:
+    text = describe(mch.get("MMR"), lang="zh")
+    assert text.startswith("孕产妇死亡率（maternal_mortality_ratio）\n")
+    assert "  分子：孕产妇死亡数（maternal_deaths）\n" in text
+    assert "* maternal_mortality_ratio：孕产妇死亡率 [" in text
+    assert "变体（同一概念、不同定义）：" in text

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import string
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -340,7 +341,21 @@ def _statuses() -> MappingProxyType[str, Mapping[str, str]]:
 
 @cache
 def _codes_by_zh() -> MappingProxyType[str, str]:
-    return MappingProxyType({entry["zh"]: code for code, entry in _statuses().items()})
+    """Each status's Chinese text, and its NFKC form, to its code.
+
+    The NFKC form (``偏高(超出95%控制限)``) is how tables written before the labels
+    took full-width brackets have it: they read back too.
+    """
+    back = {}
+    for code, entry in _statuses().items():
+        back[unicodedata.normalize("NFKC", entry["zh"])] = code
+        back[entry["zh"]] = code
+    return MappingProxyType(back)
+
+
+def _code_of(shown: str, back: Mapping[str, str]) -> str:
+    found = back.get(shown)
+    return found if found is not None else back.get(unicodedata.normalize("NFKC", shown), shown)
 
 
 def status_text(code: str, lang: str) -> str:
@@ -392,5 +407,5 @@ def status_codes(shown: npt.ArrayLike) -> np.ndarray[Any, np.dtype[np.object_]]:
 
     back = _codes_by_zh()
     values = np.asarray(shown, dtype=object)
-    out = [back.get(v, v) if isinstance(v, str) else v for v in values.ravel().tolist()]
+    out = [_code_of(v, back) if isinstance(v, str) else v for v in values.ravel().tolist()]
     return np.array(out, dtype=object).reshape(values.shape)

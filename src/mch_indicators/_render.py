@@ -191,7 +191,7 @@ def _text_zh(description: Description) -> str:
 
     indicator = description.indicator
     lines = [
-        f"{indicator.name.zh} ({indicator.id})",
+        f"{indicator.name.zh}（{indicator.id}）",
         f"  {indicator.name.en}",
         "",
         *(f"  {head(key)}：{value}" for key, value in _facts(indicator, "zh")),
@@ -205,7 +205,7 @@ def _text_zh(description: Description) -> str:
         if text is not None:
             lines += ["", f"  {head(key)}：", f"    {text.zh or text.en}"]
     for role, term in (("numerator", indicator.numerator), ("denominator", indicator.denominator)):
-        lines += ["", f"  {head(role)}：{term.name.zh} ({term.id})"]
+        lines += ["", f"  {head(role)}：{term.name.zh}（{term.id}）"]
         lines.append(f"    {term.definition.zh or term.definition.en}")
         if term.aliases:
             lines.append(f"    {head('aliases')}：{'、'.join(term.aliases)}")
@@ -223,7 +223,7 @@ def _text_zh(description: Description) -> str:
             mark = "*" if member.id == indicator.id else "-"
             params = parameter_label(member.parameters)
             lines.append(
-                f"    {mark} {member.id}: {member.name.zh}" + (f" [{params}]" if params else "")
+                f"    {mark} {member.id}：{member.name.zh}" + (f" [{params}]" if params else "")
             )
     if description.targets:
         lines += ["", f"  {head('targets')}："]

@@ -258,3 +258,29 @@ def test_every_hint_the_library_gives_names_a_command_line_option_that_exists():
     options = {a.dest: a for a in compute._actions}
     for hint in HINTS:
         assert hint.keyword in options and hint.value in options[hint.keyword].choices
+
+
+def test_chinese_help_headings_end_in_a_full_width_colon():
+    for command in ([], ["report"], ["compute"], ["template"], ["list"]):
+        _, out, _ = run(*command, "--help", "--lang", "zh")
+        headings = [line for line in out.splitlines() if line.rstrip().endswith((":", "："))]
+        assert "选项：" in headings, command
+        assert not [line for line in headings if line.endswith(":")], (command, headings)
+    _, out, _ = run("compute", "--help")
+    assert "options:" in out.splitlines()  # English keeps its own
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_the_chinese_list_names_units_in_chinese_in_every_format(fmt):
+    import csv
+    import json
+
+    status, out, _ = run("list", "--lang", "zh", "--format", fmt, "--search", "孕产妇死亡率")
+    assert status == 0
+    if fmt == "json":
+        rows = json.loads(out)
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+    else:
+        rows = [{"单位": "/10万" if "/10万" in out else "per_100k"}]
+    assert rows[0]["单位"] == "/10万", rows[0]

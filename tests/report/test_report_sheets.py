@@ -287,7 +287,7 @@ def test_target_met_not_met_or_not_clear_comes_from_assess_target(book):
     assert first["目标"] == "≤12/10万（2030年）" and first["达标情况"] in {
         "达标",
         "未达标",
-        "未能确定(区间跨越目标)",
+        "未能确定（区间跨越目标）",
     }
 
 

@@ -167,7 +167,7 @@ def cmd_list(args: argparse.Namespace) -> str:
             i.id,
             i.name.zh,
             i.name.en,
-            (unit_header(i.unit, args.lang) if zh else unit_symbol(i.unit)) if table else i.unit,
+            unit_header(i.unit, "zh") if zh else (unit_symbol(i.unit) if table else i.unit),
             label("kinds", i.kind.value, "zh") if zh else i.kind.value,
             label("domains", i.domain.value, "zh") if zh else i.domain.value,
             i.variant_of or (None if json_format else ""),

@@ -100,8 +100,19 @@ def wrap_display(text: str, width: int) -> list[str]:
     return lines
 
 
+#: A section heading argparse wrote after a Chinese word: it ends in ASCII ``:``.
+_CHINESE_HEADING = re.compile(r"(?m)^([ \t]*\S[^\n]*[\u1100-\uffdc]):$")
+
+
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's help, wrapped by terminal columns rather than characters (Chinese is wide)."""
+    """argparse's help, wrapped by terminal columns rather than characters (Chinese is wide).
+
+    argparse ends each section heading with an ASCII colon it does not translate; a
+    Chinese heading (``选项``) gets the full-width one (``选项：``).
+    """
+
+    def format_help(self) -> str:
+        return _CHINESE_HEADING.sub(r"\1：", super().format_help())
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrap_display(text, width)
