@@ -70,8 +70,9 @@ _SECTIONS: tuple[str, ...] = (
 )
 #: Parts an entry must have besides ``en`` and ``zh``, each itself an en/zh pair.
 _PARTS = {"units": ("header", "axis"), "flags": ("meaning",), "comparators": ("rule",)}
-#: Parts an entry may have (a report's mark of a flag; a domain's sheet name).
-_OPTIONAL_PARTS = {"flags": ("mark",), "domains": ("sheet",)}
+#: Parts an entry may have (a report's mark of a flag; a domain's sheet name; a check's
+#: message about one line).
+_OPTIONAL_PARTS = {"flags": ("mark",), "domains": ("sheet",), "checks": ("one",)}
 #: Fields an entry may have that are data, not text.
 _DATA = {"fields": ("role", "aliases")}
 

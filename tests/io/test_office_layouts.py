@@ -295,3 +295,31 @@ def test_a_title_merged_across_the_table_and_a_merged_group_header_are_read(two_
     out = mch.compute(table, "mmr")
     assert out["县区"].tolist() == ["甲乡", "乙乡"]  # 合计 is no unit
     assert out["value"].tolist() == [100.0, 50.0]
+
+
+def test_the_checks_count_lines_in_words_that_agree_with_their_number():
+    one = read("河阳县2024年报表\n乡镇,活产数\n甲乡,5200\n乙乡,5355\n注：初步统计\n", "utf-8")
+    found = mch.checks(one).set_index("check")
+    assert found.loc["rows_above_header", "message_en"].startswith(
+        "line 1 above the header was skipped: "
+    )
+    assert found.loc["notes_rows", "message_en"].startswith("line 5 after the table was not read")
+    assert found.loc["rows_above_header", "message_zh"].startswith("表头上方第1行已跳过")
+    apart = read("标题\n\n单位：人\n乡镇,活产数\n甲乡,5200\n", "utf-8")
+    message = mch.checks(apart).set_index("check").loc["rows_above_header"]
+    assert message["message_en"].startswith("lines 1, 3 above the header were skipped: ")
+    assert message["message_zh"].startswith("表头上方第1、3行已跳过")
+
+
+def test_one_hidden_column_and_row_are_named_in_the_singular_and_in_chinese_words():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["乡镇", "活产数", "孕产妇死亡数"], ["甲乡", 5200, 0], ["乙乡", 5355, 1]):
+        sheet.append(row)
+    sheet.column_dimensions["B"].hidden = True
+    sheet.row_dimensions[3].hidden = True
+    table = mch.read_table(io.BytesIO(workbook_bytes(book)))
+    found = mch.checks(table).set_index("check")
+    assert found.loc["hidden_columns", "message_en"].startswith("column 活产数 (B) is hidden")
+    assert found.loc["hidden_columns", "message_zh"] == "工作表中的隐藏列活产数（B列）已照常读入"
+    assert found.loc["hidden_rows", "message_en"].startswith("row 3 is hidden in the sheet; it")

@@ -92,19 +92,22 @@ def skipped_above(cells: pd.DataFrame, start: int) -> list[CheckRow]:
     return [
         check_row(
             "rows_above_header", rows=_span([int(cells.index[p]) for p in rows]),
-            text=" | ".join(texts)[:200],
+            text=" | ".join(texts)[:200], count=len(rows),
         )
     ]  # fmt: skip
 
 
-def _span(numbers: list[int]) -> str:
-    """``3``, ``3–5`` or ``3, 7``: line numbers as a message shows them."""
+def _span(numbers: list[int]) -> dict[str, str]:
+    """``3``, ``3–5`` or ``3, 7`` (``3、7`` in Chinese): line numbers as a message shows them."""
     if not numbers:
-        return ""
+        return {"en": "", "zh": ""}
     if numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 1:
-        return f"{numbers[0]}–{numbers[-1]}"
-    shown = ", ".join(map(str, numbers[:10]))
-    return shown + ("…" if len(numbers) > 10 else "")
+        return dict.fromkeys(("en", "zh"), f"{numbers[0]}–{numbers[-1]}")
+    more = "…" if len(numbers) > 10 else ""
+    return {
+        "en": ", ".join(map(str, numbers[:10])) + more,
+        "zh": "、".join(map(str, numbers[:10])) + more,
+    }
 
 
 def _is_label_text(text: str, decimal: Decimal) -> bool:
@@ -197,7 +200,9 @@ def note_end(
         for p in range(end, len(cells))
         if has[p]
     ]
-    check = check_row("notes_rows", rows=_span(rows), text=" | ".join(texts)[:200])
+    check = check_row(
+        "notes_rows", rows=_span(rows), text=" | ".join(texts)[:200], count=len(rows)
+    )
     return end, [check]
 
 
@@ -315,11 +320,15 @@ def _sheet_checks(
     checks = []
     rows = [r for r in facts.hidden_rows if r in set(frame.index.tolist())]
     if rows:
-        checks.append(check_row("hidden_rows", rows=_span(rows)))
+        checks.append(check_row("hidden_rows", rows=_span(rows), count=len(rows)))
     named = {first + p: header[p] for p in keep}
-    columns = [f"{named[c]} ({_letters(c)})" for c in facts.hidden_columns if c in named]
-    if columns:
-        checks.append(check_row("hidden_columns", columns=", ".join(columns)))
+    hidden = [c for c in facts.hidden_columns if c in named]
+    if hidden:
+        columns = {
+            "en": ", ".join(f"{named[c]} ({_letters(c)})" for c in hidden),
+            "zh": "、".join(f"{named[c]}（{_letters(c)}列）" for c in hidden),
+        }
+        checks.append(check_row("hidden_columns", columns=columns, count=len(hidden)))
     if facts.merged_refs:
         shown = ", ".join(facts.merged_refs[:10]) + ("…" if len(facts.merged_refs) > 10 else "")
         checks.append(check_row("merged_cells", text=shown))
