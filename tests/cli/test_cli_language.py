@@ -284,3 +284,18 @@ def test_the_chinese_list_names_units_in_chinese_in_every_format(fmt):
     else:
         rows = [{"单位": "/10万" if "/10万" in out else "per_100k"}]
     assert rows[0]["单位"] == "/10万", rows[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_demo_legend_lists_exactly_the_flags_its_tables_show(lang):
+    from mch_indicators._labels import label
+    from mch_indicators.stats import Flag
+
+    status, out, _ = run("demo", "--lang", lang)
+    assert status == 0
+    tables, _, legend = out.partition("\nFlags:\n" if lang == "en" else "\n标记：\n")
+    assert legend
+    words = {label("flags", f.name, lang): f.name for f in Flag if f.name}
+    listed = {words[line.split(" = ")[0].strip()] for line in legend.splitlines() if " = " in line}
+    shown = {name for word, name in words.items() if word in tables}
+    assert listed == shown and "MISSING" not in listed

@@ -561,8 +561,14 @@ def _pooled_table(rows: list[list[str]], header: list[str], lang: str) -> str:
     return render([*header, *words], rows, "table", numeric=numeric)
 
 
-def _flag_legend(lang: str) -> list[str]:
-    flags = ("UNRELIABLE", "ABOVE_DENOMINATOR", "MISSING")
+def _flag_legend(lang: str, records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What each flag the tables of ``records`` show means (no line for a flag not shown)."""
+    from mch_indicators.stats import Flag
+
+    used = {name for record in records for name in str(record["flags"]).split("|") if name}
+    flags = [flag.name for flag in Flag if flag.name in used]
+    if not flags:
+        return []
     head = column_label("flags", lang)
     return [f"{head.capitalize()}:" if lang == "en" else f"{head}："] + [
         f"  {label('flags', f, lang)} = {label('flags', f, lang, 'meaning')}" for f in flags
@@ -596,7 +602,8 @@ def cmd_demo(args: argparse.Namespace) -> str | Iterator[str]:
     if lang == "en":  # the Chinese name leads, as in the office's report
         names = [catalog[i].name.zh for i in prefecture["indicator"]]
     prefecture = prefecture.assign(name=names)
-    prefecture_rows = _pooled_rows(prefecture.to_dict("records"), ["name"], catalog, lang)
+    prefecture_records = prefecture.to_dict("records")
+    prefecture_rows = _pooled_rows(prefecture_records, ["name"], catalog, lang)
     mmr = catalog["maternal_mortality_ratio"]
     one_year = pool(latest, mmr, by=county).set_index(county)
     all_years = pool(frame, mmr, by=county).set_index(county)
@@ -621,7 +628,7 @@ def cmd_demo(args: argparse.Namespace) -> str | Iterator[str]:
                 _pooled_rows(by_county, ["county", "years"], catalog, lang), county_header, lang
             ),
             "",
-            *_flag_legend(lang),
+            *_flag_legend(lang, [*prefecture_records, *by_county]),
             _demo_hint(lang),
         ]
     )
