@@ -299,3 +299,33 @@ def test_the_demo_legend_lists_exactly_the_flags_its_tables_show(lang):
     listed = {words[line.split(" = ")[0].strip()] for line in legend.splitlines() if " = " in line}
     shown = {name for word, name in words.items() if word in tables}
     assert listed == shown and "MISSING" not in listed
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_csv_report_writes_its_checks_beside_it_and_says_where(tmp_path, lang):
+    import csv
+
+    table = tmp_path / "county.csv"
+    table.write_text(
+        "本县2024年报表\n县区,年份,活产数,孕产妇死亡数,备注\n甲县,2024,1000,1,迟报\n乙县,2024,900,0,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.csv"
+    status, text, err = run("report", str(table), "--out", str(out), "--lang", lang)
+    assert status == 0, err
+    beside = tmp_path / "report.checks.csv"
+    rows = list(csv.reader(io.StringIO(beside.read_text("utf-8-sig"))))
+    head = {"en": ["check", "unit"], "zh": ["核查项目", "填报单位"]}[lang]
+    assert rows[0][:2] == head
+    assert {row[0] for row in rows[1:]} == (
+        {"rows above the header", "column not used"}
+        if lang == "en"
+        else {"表头上方的行", "未识别的列"}
+    )
+    said = {
+        "en": [f"data checks: 1 finding, written to {beside}",
+               f"columns not used (listed in {beside}): 备注"],
+        "zh": [f"数据核查：1 项，已写入 {beside}", f"未识别的列（已列入 {beside}）：备注"],
+    }[lang]  # fmt: skip
+    assert all(line in text.splitlines() for line in said), text
+    assert "sheet" not in text and "“数据核查”表" not in text

@@ -452,13 +452,7 @@ def cmd_report(args: argparse.Namespace) -> str:
         rows = len(results) // max(count, 1)
         lines.append(cli_text("report_set", args.lang, level=level, rows=rows, count=count,
                               flagged=flagged))  # fmt: skip
-    unmatched = sets.checks[sets.checks["check"] == "unmatched_column"]["item"].tolist()
-    if len(sets.checks) > len(unmatched):
-        count = len(sets.checks) - len(unmatched)
-        lines.append(cli_text("report_checks", args.lang, count=count))
-    if unmatched:
-        sep = "、" if args.lang == "zh" else ", "
-        lines.append(cli_text("report_unmatched", args.lang, columns=sep.join(unmatched)))
+    lines += _checks_lines(sets.checks, args)
     if args.out is not None:
         lines.append(cli_text("wrote", args.lang, path=args.out))
         return "\n".join(lines)
@@ -467,6 +461,27 @@ def cmd_report(args: argparse.Namespace) -> str:
     table = _result_table(total, args, catalog)
     text = table if isinstance(table, str) else "".join(table).rstrip("\n")
     return "\n".join([*lines, "", text])
+
+
+def _checks_lines(checks: pd.DataFrame, args: argparse.Namespace) -> list[str]:
+    """What the checks found and where they are: the workbook's sheet, or the CSV beside."""
+    from mch_indicators._report._write import checks_beside
+
+    unmatched = checks[checks["check"] == "unmatched_column"]["item"].tolist()
+    count = len(checks) - len(unmatched)
+    csv = args.out is not None and Path(args.out).suffix.lower() == ".csv"
+    where = {"path": checks_beside(args.out)} if csv else {}
+    suffix = "_csv" if csv else ""
+    lines = []
+    if count or csv:  # a CSV report always names the file it wrote its checks to
+        plural = "" if count == 1 else "s"
+        lines.append(cli_text(f"report_checks{suffix}", args.lang, count=count, plural=plural,
+                              **where))  # fmt: skip
+    if unmatched:
+        sep = "、" if args.lang == "zh" else ", "
+        lines.append(cli_text(f"report_unmatched{suffix}", args.lang, columns=sep.join(unmatched),
+                              **where))  # fmt: skip
+    return lines
 
 
 def _file_name(path: str) -> str | None:
