@@ -74,7 +74,7 @@ _PARTS = {"units": ("header", "axis"), "flags": ("meaning",), "comparators": ("r
 #: message about one line).
 _OPTIONAL_PARTS = {"flags": ("mark",), "domains": ("sheet",), "checks": ("one",)}
 #: Fields an entry may have that are data, not text.
-_DATA = {"fields": ("role", "aliases")}
+_DATA = {"fields": ("role", "aliases", "codes")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,9 @@ class Field:
     """A label column of an office's table: an area level or a period.
 
     ``id`` is the name the column takes in results (``county``, ``year``);
-    ``aliases`` the headers it goes by (``县区``, ``区县``, ``年份``...).
+    ``aliases`` the headers it goes by (``县区``, ``区县``, ``年份``...); ``codes``
+    the headers of a column of an area level's codes (``县区代码``), the level's
+    column when a table names no area otherwise.
     """
 
     id: str
@@ -90,6 +92,7 @@ class Field:
     en: str
     zh: str
     aliases: tuple[str, ...]
+    codes: tuple[str, ...] = ()
 
     def names(self) -> tuple[str, ...]:
         """Every header this field is matched by."""
@@ -156,6 +159,12 @@ def _check_entry(section: str, key: str, entry: Any) -> None:
         _pair(entry[part], f"{where}.{part}", blank=blank)
     if section == "fields" and entry.get("role") not in ("area", "period"):
         raise DefinitionError(f"labels.toml, {where}: role must be 'area' or 'period'")
+    for name in ("aliases", "codes") if section == "fields" else ():
+        headers = entry.get(name, [])
+        if not isinstance(headers, list) or not all(isinstance(h, str) and h for h in headers):
+            raise DefinitionError(f"labels.toml, {where}: {name} must be a list of headers")
+    if section == "fields" and entry.get("codes") and entry["role"] != "area":
+        raise DefinitionError(f"labels.toml, {where}: only an area has codes")
 
 
 def _check_statuses(data: Mapping[str, Any]) -> None:
@@ -323,6 +332,7 @@ def fields() -> tuple[Field, ...]:
             en=entry["en"],
             zh=entry["zh"],
             aliases=tuple(entry.get("aliases", ())),
+            codes=tuple(entry.get("codes", ())),
         )
         for key, entry in labels()["fields"].items()
     )
