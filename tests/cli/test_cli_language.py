@@ -114,7 +114,7 @@ def test_progress_of_a_report_is_chinese_and_names_unused_columns(tmp_path):
 def test_template_command(tmp_path):
     out = tmp_path / "模板.xlsx"
     status, text, _ = run("template", "--out", str(out), "--units", "城关镇，河口镇", "--year",
-                          "2024年", "2025", "--level", "township", "--lang", "zh")  # fmt: skip
+                          "2024年", "二〇二五", "--level", "township", "--lang", "zh")  # fmt: skip
     assert status == 0 and text.startswith(f"已写入 {out}：待填 ") and "，4 行；" in text
     rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=3, values_only=True))
     assert [r[:2] for r in rows[:4]] == [

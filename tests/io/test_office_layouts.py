@@ -323,3 +323,32 @@ def test_one_hidden_column_and_row_are_named_in_the_singular_and_in_chinese_word
     assert found.loc["hidden_columns", "message_en"].startswith("column 活产数 (B) is hidden")
     assert found.loc["hidden_columns", "message_zh"] == "工作表中的隐藏列活产数（B列）已照常读入"
     assert found.loc["hidden_rows", "message_en"].startswith("row 3 is hidden in the sheet; it")
+
+
+def test_one_year_written_several_ways_is_one_period():
+    text = "县区,年份,活产数,孕产妇死亡数\n甲县,2024年,1000,1\n乙县,二〇二四,900,0\n丙县,2024,800,0\n丁县,２０２４年度,700,0\n"
+    table = read(text, "utf-8")
+    assert table["年份"].tolist() == [2024] * 4
+    pooled = mch.pool(table, "MMR", by="年份")
+    assert pooled["denominator"].tolist() == [3400.0]
+
+
+def test_a_frame_not_read_from_a_file_gets_its_years_read_the_same_way():
+    frame = pd.DataFrame({"县区": ["甲县", "乙县", "丙县"], "年份": ["2024年", 2024, "二零二四年"],
+                          "活产数": [1000, 900, 800], "孕产妇死亡数": [1, 0, 0]})  # fmt: skip
+    out = mch.compute(frame, indicators=["MMR"])
+    assert out["year"].tolist() == [2024, 2024, 2024]
+    assert mch.pool(frame, "MMR", by="年份")["denominator"].tolist() == [2700.0]
+    one_unit = frame.assign(县区="甲县").iloc[:2]  # the same unit and year twice: an error
+    with pytest.raises(mch.InvalidInputError, match="two rows"):
+        mch.compute(one_unit, indicators=["MMR"])
+    assert frame["年份"].tolist() == ["2024年", 2024, "二零二四年"]  # the caller's frame as it was
+
+
+def test_year_of_reads_every_spelling_of_a_year_and_nothing_else():
+    from mch_indicators._io._numbers import year_of
+
+    for text in ("2024", " 2024年 ", "2024年度", "二〇二四", "二零二四年", "２０２４", 2024, 2024.0):
+        assert year_of(text) == 2024, text
+    for text in ("2024上半年", "24年", "1850", "二四", "2024.5", 2024.5, True, None, "", "合计"):
+        assert year_of(text) is None, text

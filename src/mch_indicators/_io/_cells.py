@@ -10,7 +10,6 @@ missing becomes numeric by the one grammar of :mod:`mch_indicators._io._numbers`
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -18,7 +17,7 @@ import numpy as np
 from mch_indicators._checks import PERCENT_KEY, CellMarks, CheckRow, attach, cell_text, check_row
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._bounds import SheetFacts
-from mch_indicators._io._numbers import Decimal, parse_numbers
+from mch_indicators._io._numbers import Decimal, parse_numbers, parse_years, year_of
 from mch_indicators._layout import is_above_header, is_note
 from mch_indicators._optional import pandas as _pandas
 
@@ -38,8 +37,6 @@ __all__ = [
 
 _TYPE_OF = np.frompyfunc(type, 1, 1)
 _STR = str
-#: A year as offices write it: 2024, 2024年, 2024年度.
-_YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*年度?\s*")
 
 
 def _blank(cells: pd.DataFrame) -> Any:
@@ -117,7 +114,7 @@ def _is_label_text(text: str, decimal: Decimal) -> bool:
     import pandas as pd
 
     _, bad = parse_numbers(pd.Series([text], dtype=object), decimal)
-    return bool(bad[0]) and not _YEAR.fullmatch(text)
+    return bool(bad[0]) and year_of(text) is None
 
 
 def sub_header(
@@ -372,23 +369,14 @@ def typed_column(cells: pd.Series[Any], decimal: Decimal) -> Any:
 
 
 def _years(cells: pd.Series[Any]) -> Any:
-    """Years written 2024年 or 2024年度 (every filled cell) as numbers, else None."""
+    """Years written as text (2024年, 二〇二四; every filled cell) as numbers, else None."""
     pd = _pandas()
     if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "mixed", "mixed-integer"):
         return None
     first = cells.dropna().head(1).tolist()
-    if not first or not _YEAR.fullmatch(_as_text(first[0])):
+    if not first or year_of(first[0]) is None:  # most text columns stop here, cheaply
         return None
-    text = cells.map(_as_text, na_action="ignore").astype(object)
-    filled = text.notna() & (text.astype(str).str.strip() != "")
-    if not filled.any():
-        return None
-    found = text[filled].astype(str).str.fullmatch(_YEAR.pattern)
-    if not found.all() or not text[filled].astype(str).str.contains("年").any():
-        return None
-    years = text.astype(str).str.extract(_YEAR.pattern, expand=False)
-    values = pd.to_numeric(years.where(filled), errors="coerce").to_numpy(np.float64)
-    return values.astype(np.int64) if filled.all() else values
+    return parse_years(cells)
 
 
 def _as_text(value: Any) -> str:
