@@ -62,7 +62,7 @@ def test_the_chinese_text_says_all_the_english_one_does_in_chinese() -> None:
                            ("数据来源", imr.data_source)):  # fmt: skip
         assert field is not None and field.zh
         assert f"  {heading}：\n    {field.zh}\n" in text
-    assert f"  备注：{imr.note}" in text and "note:" not in text
+    assert f"  备注：{imr.note_zh}" in text and "note:" not in text
     assert "（转引文献）" in text and "(secondary)" not in text and "(unverified)" not in text
     assert "能否由计数计算：否" in describe(mch.get("TFR"), lang="zh")
     english = describe(imr, lang="en")
@@ -76,3 +76,18 @@ def test_the_chinese_text_writes_full_width_brackets_and_colons() -> None:
     assert "  分子：孕产妇死亡数（maternal_deaths）\n" in text
     assert "* maternal_mortality_ratio：孕产妇死亡率 [" in text
     assert "变体（同一概念、不同定义）：" in text
+
+
+def test_the_note_is_chinese_in_chinese_outputs_and_marked_where_only_english() -> None:
+    from mch_indicators._views import note_text
+
+    imr = mch.get("infant_mortality_rate")
+    assert imr.note and imr.note_zh
+    assert f"  备注：{imr.note_zh}\n" in describe(imr, lang="zh")
+    assert f"  note: {imr.note}\n" in describe(imr, lang="en")
+    english_only = next(i for i in mch.catalog.values() if i.note and not i.note_zh)
+    shown = note_text(english_only, "zh")
+    assert shown == f"（英文原文）{english_only.note}"
+    assert f"  备注：{shown}" in describe(english_only, lang="zh")
+    assert note_text(english_only, "en") == english_only.note
+    assert note_text(mch.get("MMR"), "zh") == ""

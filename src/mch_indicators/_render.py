@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from mch_indicators._views import (
     code_labels,
     criteria_label,
+    note_text,
     parameter_label,
     source_label,
     target_label,
@@ -216,7 +217,7 @@ def _text_zh(description: Description) -> str:
     if not indicator.computable:
         lines.append(f"  {label('text', 'not_computable', 'zh')}")
     if indicator.note:
-        lines.append(f"  {head('note')}：{indicator.note}")
+        lines.append(f"  {head('note')}：{note_text(indicator, 'zh')}")
     if len(description.family) > 1:
         lines += ["", f"  {head('variants')}："]
         for member in description.family:

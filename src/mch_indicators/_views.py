@@ -47,6 +47,7 @@ __all__ = [
     "criteria_label",
     "indicator_html",
     "indicator_repr",
+    "note_text",
     "parameter_label",
     "result_html",
     "source_label",
@@ -151,6 +152,29 @@ def criteria_label(term: Term) -> str:
 def parameter_label(parameters: Parameters) -> str:
     """``gestation_weeks_min = 22, ...``: how a variant differs, or ``""``."""
     return ", ".join(f"{k} = {_plain(v)}" for k, v in parameters.items())
+
+
+def note_text(indicator: Indicator, lang: str) -> str:
+    """An indicator's note in ``lang`` (``""`` without one).
+
+    In Chinese, its ``note_zh``; where it has none, the English note marked as such
+    (``（英文原文）GHO code corrected...``), never passed off as Chinese.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> note_text(mch.get("infant_mortality_rate"), "zh")[:8]
+    '婴儿死亡率的定义'
+    >>> note_text(mch.get("stillbirth_rate"), "zh")[:6]
+    '（英文原文）'
+    """
+    if not indicator.note:
+        return ""
+    if lang != "zh":
+        return indicator.note
+    if indicator.note_zh:
+        return indicator.note_zh
+    return label("text", "english_note", "zh", note=indicator.note)
 
 
 def source_label(source: Source, *, markdown: bool = False, lang: str = "en") -> str:

@@ -36,6 +36,7 @@ from mch_indicators._report._sheet import (
     fill,
     print_ready,
 )
+from mch_indicators._views import note_text
 from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
@@ -448,7 +449,7 @@ def sources_sheet(
                 getattr(i.name, lang), unit_header(i.unit, lang),
                 getattr(i.numerator.name, lang), getattr(i.denominator.name, lang),
                 definition, "\n".join(_source_text(s, lang) for s in i.sources), status,
-                i.note or "", i.id,
+                note_text(i, lang), i.id,
             ]
         )  # fmt: skip
     table_sheet(
