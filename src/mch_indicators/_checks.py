@@ -130,7 +130,7 @@ def check_row(
     item: object = "",
     reported: object = None,
     expected: object = None,
-    count: int | None = None,
+    count: object = None,
     **values: object,
 ) -> CheckRow:
     """One row of a checks table, its messages from ``labels.toml`` ``[checks.<code>]``.
