@@ -96,24 +96,22 @@ def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
     >>> parse_years(pd.Series(["2024年", "合计"])) is None
     True
     """
-    values = cells.tolist()
-    missing = cells.isna().tolist()
-    blank = [
-        m or (isinstance(v, str) and not v.strip()) for v, m in zip(values, missing, strict=True)
-    ]
-    if all(blank) or not any(
-        isinstance(v, str) for v, b in zip(values, blank, strict=True) if not b
-    ):
-        return None
-    years = np.full(len(values), np.nan)
-    for position, (value, empty) in enumerate(zip(values, blank, strict=True)):
-        if empty:
+    codes, distinct = cells.factorize()  # each spelling read once, not each cell
+    found: list[float] = []
+    text = False
+    for value in distinct.tolist():
+        if isinstance(value, str) and not value.strip():
+            found.append(np.nan)  # a blank cell
             continue
         year = year_of(value)
         if year is None:
             return None
-        years[position] = year
-    return years if any(blank) else years.astype(np.int64)
+        text = text or isinstance(value, str)
+        found.append(year)
+    if not text:
+        return None
+    years = np.array([*found, np.nan])[codes]  # code -1 (a missing cell) is the last: NaN
+    return years if np.isnan(years).any() else years.astype(np.int64)
 
 
 def _pattern(decimal: Decimal) -> re.Pattern[str]:
