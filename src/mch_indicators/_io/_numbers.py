@@ -110,7 +110,8 @@ def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
         found.append(year)
     if not text:
         return None
-    years = np.array([*found, np.nan])[codes]  # code -1 (a missing cell) is the last: NaN
+    table = np.array([*found, np.nan], dtype=np.float64)
+    years: npt.NDArray[np.float64] = table[np.asarray(codes)]  # code -1 (missing) is the NaN
     return years if np.isnan(years).any() else years.astype(np.int64)
 
 
