@@ -304,8 +304,11 @@ class _Reasons:
         }
         return [{"__ru": _or(targets)}, codes]
 
-    def decode(self, codes: Any, groups: Any, size: int) -> dict[str, Any]:
-        """Each reason's count per group, from the codes (one column per word) and groups."""
+    def decode(self, codes: Any, groups: Any, size: int, weights: Any = None) -> dict[str, Any]:
+        """Each reason's count per group, from the codes (one column per word) and groups.
+
+        ``weights``: the records each code stands for (one each if not given).
+        """
         import numpy as np
 
         bits = self.bits()
@@ -314,7 +317,8 @@ class _Reasons:
             (word_t, bit_t), (word_s, bit_s) = bits[target], bits[state]
             hits = ((codes[:, word_t] >> bit_t) & 1).astype(bool)
             hits &= ((codes[:, word_s] >> bit_s) & 1).astype(bool)
-            out[name] = np.bincount(groups[hits], minlength=size).astype(np.float64)
+            weight = None if weights is None else weights[hits]
+            out[name] = np.bincount(groups[hits], weight, minlength=size).astype(np.float64)
         return out
 
 
@@ -638,11 +642,11 @@ def run_native(frame: nw.LazyFrame[Any], query: Query, cols: Columns) -> Found:
     fields = _Fields(kit, cols, query.fields, texts=texts)
     values, sums, reasons = _values_and_sums(query, fields)
     levels = [*fields.levels(), fields.leaves, values]
-    if not duck:  # polars sums each reason in its one pass
-        found = _run_polars(native, kit, query.keys, levels, sums, reasons)
-        return _polars_columns(found, query.keys)
-    if reasons.wanted:
-        levels += reasons.levels(kit)
+    coded = reasons.levels(kit) if reasons.wanted else []
+    if not duck:
+        found = _run_polars(native, kit, query.keys, levels, sums, coded)
+        return _polars_columns(found, query.keys, reasons)
+    levels += coded
     table = _run_duckdb(native, kit, query.keys, levels, sums, reasons.words())
     return _arrow_columns(table, query.keys, reasons)
 
@@ -682,13 +686,47 @@ def _texts_read_first(
     return texts
 
 
-def _polars_columns(found: Any, keys: Sequence[str]) -> Found:
+def _polars_columns(found: Any, keys: Sequence[str], reasons: _Reasons) -> Found:
+    """The columns of polars' result, each reason's counts in place of the codes.
+
+    With reasons wanted, ``found`` has the counts' rows and, below them, one row per
+    group and code of its unclassified records (``__rc0``..., with their number
+    ``__rn``): each reason counts the records whose code has both its bits.
+    """
     import numpy as np
 
-    return {
+    if reasons.wanted:
+        found, codes, weights, groups = _by_group(found, keys, reasons.words())
+    columns: Found = {
         name: found[name].to_list() if name in keys else np.asarray(found[name], np.float64)
         for name in found.columns
     }
+    if reasons.wanted:
+        columns.update(reasons.decode(codes, groups, found.height, weights))
+    return columns
+
+
+def _by_group(found: Any, keys: Sequence[str], words: int) -> tuple[Any, Any, Any, Any]:
+    """The sums by group; the reasons' rows' codes, numbers of records and group numbers.
+
+    ``found`` has the counts' rows, then the reasons' rows (no sums): grouped by the
+    keys in order of appearance, each reasons' row joins its group's counts' row by
+    polars' own equality of keys (a null key is one group, as NaN is).
+    """
+    import numpy as np
+    import polars as pl
+
+    listed = [*(f"__rc{w}" for w in range(words)), "__rn"]
+    sums = pl.col([name for name in found.columns if name not in {*keys, *listed}]).sum()
+    if keys:
+        folded = found.group_by(list(keys), maintain_order=True).agg(sums, *listed)
+    else:
+        folded = found.select(sums, pl.col(listed).implode())
+    sizes = folded["__rn"].list.len().to_numpy().astype(np.intp)
+    groups = np.repeat(np.arange(folded.height), sizes)
+    flat = {name: folded[name].explode().to_numpy() for name in listed}
+    codes = np.column_stack([flat[name].astype(np.int64) for name in listed[:-1]])
+    return folded.drop(listed), codes, flat["__rn"].astype(np.float64), groups
 
 
 def _arrow_columns(table: Any, keys: Sequence[str], reasons: _Reasons) -> Found:
@@ -720,19 +758,31 @@ def _arrow_columns(table: Any, keys: Sequence[str], reasons: _Reasons) -> Found:
 
 def _run_polars(
     native: Any, kit: _Kit, keys: Sequence[str], levels: Sequence[Mapping[str, Any]],
-    sums: Mapping[str, _Sum], reasons: _Reasons,
+    sums: Mapping[str, _Sum], coded: Sequence[Mapping[str, Any]],
 ) -> Any:  # fmt: skip
+    """The sums by group; with ``coded`` (the reasons' levels), the reasons' rows below them.
+
+    The unclassified records (a small part of a register) are counted by group and code
+    in a second query over the same prepared records; ``collect_all`` runs both, reading
+    the source once. A sum per (target, field state) pair in the counts' aggregation
+    cost a pass over every record each; grouping every record by its code as well cost
+    more than the filter. The counts' rows get code 0 and no records (``__rn``), the
+    reasons' rows no sums (see :func:`_by_group`).
+    """
     pl = cast(_Polars, kit).pl
     lazy = native.lazy()
     for level in levels:
         lazy = lazy.with_columns(**level)
     aggregations = [_polars_sum(pl, total).alias(name) for name, total in sums.items()]
-    aggregations += [
-        (pl.col(target).is_null() & pl.col(state)).sum().alias(name)
-        for name, (target, state) in reasons.wanted.items()
-    ]
-    grouped = lazy.group_by(list(keys)).agg(aggregations) if keys else lazy.select(aggregations)
-    return grouped.collect(engine="streaming")
+    counts = lazy.group_by(list(keys)).agg(aggregations) if keys else lazy.select(aggregations)
+    if not coded:
+        return counts.collect(engine="streaming")
+    unknown, codes = coded
+    reasons = lazy.with_columns(**unknown).filter(pl.col("__ru")).with_columns(**codes)
+    reasons = reasons.group_by([*keys, *codes]).agg(pl.len().alias("__rn"))
+    counted, listed = pl.collect_all([counts, reasons], engine="streaming")
+    none = [pl.lit(0, listed.schema[name]).alias(name) for name in (*codes, "__rn")]
+    return pl.concat([counted.with_columns(none), listed], how="diagonal")
 
 
 def _run_duckdb(
