@@ -193,8 +193,23 @@ def source_label(source: Source, *, markdown: bool = False, lang: str = "en") ->
     return text + (f"（{which}）" if lang == "zh" else f" ({which})")
 
 
-def target_label(target: Target) -> str:
-    """``≤ 12 per 100,000 by 2030, scope``: a target's rule, year and scope."""
+def target_label(target: Target, lang: str = "en") -> str:
+    """``≤ 12 per 100,000 by 2030, scope``: a target's rule, year and scope.
+
+    Under ``lang="zh"`` the year comes first and the scope in brackets:
+    ``2030年≤12/10万（全国）``.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> target = mch.targets_for("MMR", plan="healthy_china_2030")[0]
+    >>> target_label(target), target_label(target, "zh")
+    ('≤ 12 per 100,000 by 2030', '2030年≤12/10万')
+    """
+    if lang == "zh":
+        when = label("text", "by_year", "zh", year=target.year) if target.year else ""
+        scope = f"（{label('scopes', target.scope, 'zh')}）" if target.scope else ""
+        return f"{when}{target.rule_in('zh')}{scope}"
     when = f" by {target.year}" if target.year else " (standing criterion)"
     scope = f", {target.scope}" if target.scope else ""
     return f"{target.rule}{when}{scope}"

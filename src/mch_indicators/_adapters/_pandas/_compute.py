@@ -457,9 +457,8 @@ def compute_frame(
                 "table use columns={column: term}"
             )
         out = compute_wide(
-            frame, indicators, columns=columns, allow_substitute=allow_substitute,
-            shape=shape, catalog=catalog, lean=lean, unit_rules=unit_rules, rules=rules,
-            **options,
+            frame, indicators, columns, allow_substitute, shape, catalog, lean, unit_rules,
+            rules, options,
         )  # fmt: skip
     else:
         out = compute_rows_frame(
@@ -570,57 +569,41 @@ def unit_rows(
     return table_units(frame, match, [num, den], rules, others, strata=True)
 
 
-#: The default of :func:`compute_wide`: total rows checked, duplicates an error.
-OFFICE_UNITS = UnitRules()
-
-
 def compute_wide(
     frame: pd.DataFrame,
-    indicators: Sequence[str | Indicator] | None = None,
-    *,
-    columns: Mapping[Hashable, str] | None = None,
-    allow_substitute: Substitutes | None = None,
-    shape: Shape = "long",
-    catalog: Catalog | None = None,
-    lean: bool = False,
-    unit_rules: UnitRules = OFFICE_UNITS,
-    rules: RulesArg | bool = True,
-    **options: Unpack[ComputeOptions],
+    indicators: Sequence[str | Indicator] | None,
+    columns: Mapping[Hashable, str] | None,
+    allow_substitute: Substitutes | None,
+    shape: Shape,
+    catalog: Catalog | None,
+    lean: bool,
+    unit_rules: UnitRules,
+    rules: RulesArg | bool,
+    options: ComputeOptions,
 ) -> pd.DataFrame:
-    """Compute many indicators on a wide table (one column per count); one tidy result.
+    """:func:`compute_frame` on a wide table (one column per count): one tidy result.
+
+    The frame has one row per area (and period), one column per count, headed by
+    the terms' names, ids or aliases in either language (活产数, 活产婴儿数,
+    live_births...); area and period columns (县区, 年份...) are recognised.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per area (and period), one column per count, headed by the
-        terms' names, ids or aliases in either language (活产数, 活产婴儿数,
-        live_births...); area and period columns (县区, 年份...) are recognised.
-    indicators : sequence, optional
-        The indicators to compute (ids, names, codes); by default every
-        computable indicator whose numerator and denominator columns are present.
-    columns : mapping, optional
-        ``{column: term}`` for headers the names do not give; always wins.
-    allow_substitute : mapping, optional
-        ``{definition_term: stand_in_term}``: compute indicators defined over the
-        first term with the column of the second (``{"live_births":
-        "women_delivered"}``). Without it, a column of another term is refused.
-        Every substitution is recorded in a ``substitution`` column.
-    shape : {"long", "wide"}, default "long"
-        ``long``: one row per area, period and indicator (area and period
-        columns named by their field ids, ``county``, ``year``...; then
-        ``indicator, numerator, denominator, value, lower, upper, unit, flags``).
-        ``wide``: one row per area and period, a column group per indicator.
-    lean : bool, default False
-        Only ``value``, the limits and ``flags`` for each indicator (see
-        :func:`compute_frame`).
+    frame, indicators, columns, allow_substitute, shape, catalog, lean, rules
+        As :func:`compute_frame` takes them (its keywords are the one declaration).
     unit_rules : UnitRules
         Total rows and duplicates (``totals=``, ``duplicates=``, ``total_labels=``
         of :func:`compute_frame`).
-    rules : bool, path or sequence, default True
-        Consistency rules (:func:`mch_indicators.validate`): True applies the
-        built-in ones, a path or list adds your files to them, False none.
-    **options
-        The compute options (:class:`~mch_indicators.ComputeOptions`).
+    options : ComputeOptions
+        The compute options as given, checked here.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``shape="long"``: one row per area, period and indicator (area and period
+        columns named by their field ids, ``county``, ``year``...; then
+        ``indicator, numerator, denominator, value, lower, upper, unit, flags``);
+        ``"wide"``: one row per area and period, a column group per indicator.
 
     Examples
     --------
