@@ -12,13 +12,14 @@ indicator's notebook card lists (plugged into the model's views by
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from mch_indicators._views import (
     code_labels,
     criteria_label,
+    note_text,
     parameter_label,
     source_label,
     target_label,
@@ -27,7 +28,8 @@ from mch_indicators._views import (
 
 if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
-    from mch_indicators._model import Indicator, Text
+    from mch_indicators._labels import Lang
+    from mch_indicators._model import Indicator, Names, Term, Text
     from mch_indicators._targets import Target
 
 __all__ = ["Description", "builtin_context", "describe", "direction_label"]
@@ -146,13 +148,9 @@ def describe(
     from mch_indicators._labels import check_lang
 
     description = _gather(indicator, catalog)
-    if format == "text" and check_lang(lang) == "zh":
-        return _text_zh(description)
-    return _text(description) if format == "text" else _markdown(description)
-
-
-#: The text's English heading of a fact where it is not the fact's key.
-_EN_HEADS = {"method": "interval"}
+    if format == "text":
+        return _text(description, check_lang(lang))
+    return _markdown(description)
 
 
 def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
@@ -164,6 +162,7 @@ def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
     from mch_indicators._labels import label
 
     zh = lang == "zh"
+    method = indicator.default_method
     facts = [
         ("kind", label("kinds", indicator.kind.value, "zh") if zh else indicator.kind.value),
         ("unit", label("units", indicator.unit, "zh", "header") if zh
@@ -172,7 +171,7 @@ def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
          else direction_label(indicator.direction.value)),
         ("domain", label("domains", indicator.domain.value, "zh") if zh
          else indicator.domain.value),
-        ("method", indicator.default_method),
+        ("method", f"{label('methods', method, 'zh')}（{method}）" if zh else method),
     ]  # fmt: skip
     separator = "、" if zh else ", "
     codes = code_labels(indicator, lang)
@@ -181,109 +180,159 @@ def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
     return facts
 
 
-def _text_zh(description: Description) -> str:
-    """The text of ``show --lang zh``: the same facts, headed and labelled in Chinese."""
+@dataclass(frozen=True, slots=True)
+class _Voice:
+    """What the text of ``show`` words differently in one language; :func:`_text` reads it.
+
+    The English text is the reference: every name and paragraph in both languages, the
+    reporting rows, the terms' criteria and the family's root. The Chinese text speaks
+    Chinese (English where a field has no Chinese) and lists the terms' aliases instead.
+    """
+
+    lang: Lang
+    #: After a heading alone on its line (``definition:``, ``定义：``).
+    colon: str
+    #: Between a heading and its value on one line (``note: ...``, ``备注：...``).
+    inline: str
+    #: The width the facts' headings are padded to (``kind:       rate``); 0: none.
+    fact_width: int
+    #: Headings that are not the ``columns`` label of their key.
+    heads: Mapping[str, str]
+    #: The words of a verified and of an unverified definition.
+    status: tuple[str, str]
+
+    @property
+    def reference(self) -> bool:
+        """True for the English reference text (see the class)."""
+        return self.lang == "en"
+
+    def heading(self, key: str) -> str:
+        """A section's or fact's heading: ``definition``, ``interval``, ``定义``."""
+        from mch_indicators._labels import label
+
+        return self.heads.get(key) or label("columns", key, self.lang)
+
+    def names(self, text: Names) -> str:
+        """A name as the text gives it: ``English / 中文``, or ``中文``."""
+        return f"{text.en} / {text.zh}" if self.reference else text.zh
+
+    def aside(self, text: str) -> str:
+        """``text`` in brackets after a name: `` (id)``, or ``（id）`` in Chinese."""
+        return f" ({text})" if self.reference else f"（{text}）"
+
+    def paragraphs(self, text: Text) -> list[str]:
+        """A text field's paragraphs: both languages, or the Chinese (else the English)."""
+        return _texts(text) if self.reference else [text.zh or text.en]
+
+
+def _voice(lang: Lang) -> _Voice:
+    """The voice of the text in ``lang`` (the Chinese one's words from ``_labels``)."""
     from mch_indicators._labels import label
 
-    def head(key: str) -> str:
-        return label("columns", key, "zh")
+    if lang == "zh":
+        status = (label("text", "verified", "zh"), label("text", "unverified", "zh"))
+        return _Voice("zh", "：", "：", 0, {}, status)
+    heads = {"method": "interval"}
+    return _Voice("en", ":", ": ", 12, heads, ("verified", "UNVERIFIED"))
 
+
+def _text(description: Description, lang: Lang) -> str:
+    """The text of ``show``: the definition's facts, sections, terms, sources and family."""
+    voice = _voice(lang)
     indicator = description.indicator
-    lines = [
-        f"{indicator.name.zh} ({indicator.id})",
-        f"  {indicator.name.en}",
-        "",
-        *(f"  {head(key)}：{value}" for key, value in _facts(indicator, "zh")),
-        "",
-        f"  {head('definition')}：",
-        f"    {indicator.definition.zh or indicator.definition.en}",
-    ]
-    about = (("rationale", indicator.rationale), ("limitations", indicator.limitations),
-             ("data_source", indicator.data_source))  # fmt: skip
-    for key, text in about:
-        if text is not None:
-            lines += ["", f"  {head(key)}：", f"    {text.zh or text.en}"]
-    for role, term in (("numerator", indicator.numerator), ("denominator", indicator.denominator)):
-        lines += ["", f"  {head(role)}：{term.name.zh} ({term.id})"]
-        lines.append(f"    {term.definition.zh or term.definition.en}")
-        if term.aliases:
-            lines.append(f"    {head('aliases')}：{'、'.join(term.aliases)}")
-    lines += ["", f"  {head('sources')}："]
-    lines += [f"    - {source_label(source, lang='zh')}" for source in indicator.sources]
-    status = label("text", "verified" if indicator.verified else "unverified", "zh")
-    lines += ["", f"  {head('status')}：{status}"]
-    if not indicator.computable:
-        lines.append(f"  {label('text', 'not_computable', 'zh')}")
-    if indicator.note:
-        lines.append(f"  {head('note')}：{indicator.note}")
-    if len(description.family) > 1:
-        lines += ["", f"  {head('variants')}："]
-        for member in description.family:
-            mark = "*" if member.id == indicator.id else "-"
-            params = parameter_label(member.parameters)
-            lines.append(
-                f"    {mark} {member.id}: {member.name.zh}" + (f" [{params}]" if params else "")
-            )
-    if description.targets:
-        lines += ["", f"  {head('targets')}："]
-        for target in description.targets:
-            when = label("text", "by_year", "zh").format(year=target.year) if target.year else ""
-            scope = f"（{label('scopes', target.scope, 'zh')}）" if target.scope else ""
-            lines.append(f"    - {when}{target.rule_in('zh')}{scope}：{target.plan.name.zh}")
+    if voice.reference:
+        title = [indicator.id, f"  {voice.names(indicator.name)}"]
+    else:
+        title = [f"{indicator.name.zh}{voice.aside(indicator.id)}", f"  {indicator.name.en}"]
+    lines = [*title, "", *_fact_lines(indicator, voice)]
+    for key in ("definition", "rationale", "limitations", "data_source"):
+        lines += _section(voice, key, getattr(indicator, key))
+    lines += _term_lines(voice, "numerator", indicator.numerator)
+    lines += _term_lines(voice, "denominator", indicator.denominator)
+    lines += ["", f"  {voice.heading('sources')}{voice.colon}"]
+    lines += [f"    - {source_label(source, lang=lang)}" for source in indicator.sources]
+    lines += _status_lines(indicator, voice)
+    lines += _family_lines(description, voice)
+    lines += _target_lines(description, voice)
     return "\n".join(lines)
 
 
-def _text(description: Description) -> str:
+def _fact_lines(indicator: Indicator, voice: _Voice) -> list[str]:
+    """The short facts, headings padded into a column; the reporting rows in the reference."""
+    lines = [
+        f"  {voice.heading(key) + voice.colon:<{voice.fact_width}}{value}"
+        for key, value in _facts(indicator, voice.lang)
+    ]
+    if voice.reference:
+        lines += [f"  {name}{voice.inline}{value}" for name, value in _reporting(indicator)]
+    return lines
+
+
+def _section(voice: _Voice, key: str, text: Text | None) -> list[str]:
+    """A text field under its heading (``definition:``, ``意义：``); nothing when it is unset."""
+    if text is None:
+        return []
+    return [
+        "",
+        f"  {voice.heading(key)}{voice.colon}",
+        *(f"    {p}" for p in voice.paragraphs(text)),
+    ]
+
+
+def _term_lines(voice: _Voice, role: str, term: Term) -> list[str]:
+    """The numerator or denominator: its names, definition, and its criteria or aliases."""
+    name = voice.names(term.name) + voice.aside(term.id)
+    lines = ["", f"  {voice.heading(role)}{voice.inline}{name}"]
+    lines += [f"    {p}" for p in voice.paragraphs(term.definition)]
+    key, detail = (
+        ("criteria", criteria_label(term))
+        if voice.reference
+        else ("aliases", "、".join(term.aliases))
+    )
+    if detail:  # "criteria" is no column's label: label() gives the key itself
+        lines.append(f"    {voice.heading(key)}{voice.inline}{detail}")
+    return lines
+
+
+def _status_lines(indicator: Indicator, voice: _Voice) -> list[str]:
+    """Whether the definition is verified, whether it is computable, and its note."""
     from mch_indicators._labels import label
 
-    indicator = description.indicator
-    lines = [
-        f"{indicator.id}",
-        f"  {indicator.name.en} / {indicator.name.zh}",
-        "",
-        *(
-            f"  {_EN_HEADS.get(key, key) + ':':<12}{value}"
-            for key, value in _facts(indicator, "en")
-        ),
-    ]
-    lines += [f"  {name}: {value}" for name, value in _reporting(indicator)]
-    lines += ["", "  definition:", f"    {indicator.definition.en}"]
-    if indicator.definition.zh:
-        lines.append(f"    {indicator.definition.zh}")
-    for heading, paragraphs in _about(indicator):
-        lines += ["", f"  {heading.lower()}:", *(f"    {p}" for p in paragraphs)]
-    for role, term in (("numerator", indicator.numerator), ("denominator", indicator.denominator)):
-        lines += ["", f"  {role}: {term.name.en} / {term.name.zh} ({term.id})"]
-        lines.append(f"    {term.definition.en}")
-        if term.definition.zh:
-            lines.append(f"    {term.definition.zh}")
-        criteria = criteria_label(term)
-        if criteria:
-            lines.append(f"    criteria: {criteria}")
-    lines += ["", "  sources:"]
-    lines += [f"    - {source_label(source)}" for source in indicator.sources]
-    lines += ["", f"  status: {'verified' if indicator.verified else 'UNVERIFIED'}"]
+    status = voice.status[0] if indicator.verified else voice.status[1]
+    lines = ["", f"  {voice.heading('status')}{voice.inline}{status}"]
     if not indicator.computable:
-        lines.append(f"  {label('text', 'not_computable', 'en')}")
+        lines.append(f"  {label('text', 'not_computable', voice.lang)}")
     if indicator.note:
-        lines.append(f"  note: {indicator.note}")
-    if len(description.family) > 1:
-        lines += ["", "  variants (same concept, different definition):"]
-        for member in description.family:
-            mark = "*" if member.id == indicator.id else "-"
-            role = "" if member.variant_of else " (root)"
-            params = parameter_label(member.parameters)
-            lines.append(
-                f"    {mark} {member.id}{role}: {member.name.zh}"
-                + (f" [{params}]" if params else "")
-            )
-    if description.targets:
-        lines += ["", "  targets:"]
-        lines += [
-            f"    - {target_label(t)}: {t.plan.name.zh} / {t.plan.name.en}"
-            for t in description.targets
-        ]
-    return "\n".join(lines)
+        lines.append(f"  {voice.heading('note')}{voice.inline}{note_text(indicator, voice.lang)}")
+    return lines
+
+
+def _family_lines(description: Description, voice: _Voice) -> list[str]:
+    """The variants of the concept, this one starred (the reference marks the root)."""
+    if len(description.family) <= 1:
+        return []
+    lines = ["", f"  {voice.heading('variants')}{voice.colon}"]
+    for member in description.family:
+        mark = "*" if member.id == description.indicator.id else "-"
+        root = " (root)" if voice.reference and not member.variant_of else ""
+        params = parameter_label(member.parameters)
+        lines.append(
+            f"    {mark} {member.id}{root}{voice.inline}{member.name.zh}"
+            + (f" [{params}]" if params else "")
+        )
+    return lines
+
+
+def _target_lines(description: Description, voice: _Voice) -> list[str]:
+    """The targets set for the indicator, each with its plan's name."""
+    if not description.targets:
+        return []
+    lines = ["", f"  {voice.heading('targets')}{voice.colon}"]
+    for target in description.targets:
+        plan = target.plan.name
+        name = f"{plan.zh} / {plan.en}" if voice.reference else plan.zh
+        lines.append(f"    - {target_label(target, voice.lang)}{voice.inline}{name}")
+    return lines
 
 
 def _table(rows: Sequence[tuple[str, str]]) -> list[str]:

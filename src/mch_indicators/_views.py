@@ -47,6 +47,7 @@ __all__ = [
     "criteria_label",
     "indicator_html",
     "indicator_repr",
+    "note_text",
     "parameter_label",
     "result_html",
     "source_label",
@@ -89,6 +90,11 @@ def _both(section: str, key: str) -> str:
 def _field(key: str) -> str:
     """A card's field name: a column header in both languages (``Unit · 单位``)."""
     return escape(f"{upper_first(label('columns', key, 'en'))} · {label('columns', key, 'zh')}")
+
+
+def _method(method: str) -> str:
+    """``wilson · Wilson 得分区间``: an interval method by its id and its Chinese name."""
+    return f"{method} · {label('methods', method, 'zh')}"
 
 
 def _card(body: str) -> str:
@@ -148,6 +154,30 @@ def parameter_label(parameters: Parameters) -> str:
     return ", ".join(f"{k} = {_plain(v)}" for k, v in parameters.items())
 
 
+def note_text(indicator: Indicator, lang: str) -> str:
+    """An indicator's note in ``lang`` (``""`` without one).
+
+    In Chinese, its ``note_zh``; where it has none, the English note marked as such
+    (``（英文原文）GHO code corrected...``), never passed off as Chinese.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> note_text(mch.get("infant_mortality_rate"), "zh")[:8]
+    '婴儿死亡率的定义'
+    >>> yours = mch.get("stillbirth_rate").model_copy(update={"note_zh": None})
+    >>> note_text(yours, "zh")[:6]
+    '（英文原文）'
+    """
+    if not indicator.note:
+        return ""
+    if lang != "zh":
+        return indicator.note
+    if indicator.note_zh:
+        return indicator.note_zh
+    return label("text", "english_note", "zh", note=indicator.note)
+
+
 def source_label(source: Source, *, markdown: bool = False, lang: str = "en") -> str:
     """A source as cited: document, section, URL, and whether it is the primary text.
 
@@ -163,8 +193,23 @@ def source_label(source: Source, *, markdown: bool = False, lang: str = "en") ->
     return text + (f"（{which}）" if lang == "zh" else f" ({which})")
 
 
-def target_label(target: Target) -> str:
-    """``≤ 12 per 100,000 by 2030, scope``: a target's rule, year and scope."""
+def target_label(target: Target, lang: str = "en") -> str:
+    """``≤ 12 per 100,000 by 2030, scope``: a target's rule, year and scope.
+
+    Under ``lang="zh"`` the year comes first and the scope in brackets:
+    ``2030年≤12/10万（全国）``.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> target = mch.targets_for("MMR", plan="healthy_china_2030")[0]
+    >>> target_label(target), target_label(target, "zh")
+    ('≤ 12 per 100,000 by 2030', '2030年≤12/10万')
+    """
+    if lang == "zh":
+        when = label("text", "by_year", "zh", year=target.year) if target.year else ""
+        scope = f"（{label('scopes', target.scope, 'zh')}）" if target.scope else ""
+        return f"{when}{target.rule_in('zh')}{scope}"
     when = f" by {target.year}" if target.year else " (standing criterion)"
     scope = f", {target.scope}" if target.scope else ""
     return f"{target.rule}{when}{scope}"
@@ -219,7 +264,7 @@ def indicator_html(indicator: Indicator) -> str:
         (_field("kind"), _both("kinds", indicator.kind.value)),
         (_field("direction"), _both("directions", indicator.direction.value)),
         (_field("domain"), _both("domains", indicator.domain.value)),
-        (_field("method"), escape(indicator.default_method)),
+        (_field("method"), escape(_method(indicator.default_method))),
     ]
     codes = code_labels(indicator)
     if codes:

@@ -214,3 +214,23 @@ where = { all = [{ use = "born_alive" }, { parameter = "live_birth_definition" }
     })  # fmt: skip
     out = mch.compute_records(births, "home_birth_share", rules=book, catalog=mine)
     assert out.results[["numerator", "denominator"]].values.tolist() == [[2.0, 3.0]]
+
+
+def test_with_inner_changes_every_condition_directly_inside_and_nothing_else():
+    from mch_indicators.records import AllOf, AnyOf, FieldTest, Not, Parameter, Use
+    from mch_indicators.records._conditions import with_inner
+
+    a, b = FieldTest(field="a", eq=1), FieldTest(field="b", eq=2)
+    fallback = FieldTest(field="gestation_weeks", ge=28, unknown=b)
+    named = Use(use="b")
+
+    def mark(inner):
+        return Not(not_=inner)
+
+    assert with_inner(AllOf(all=(a, named)), mark) == AllOf(all=(Not(not_=a), Not(not_=named)))
+    assert with_inner(AnyOf(any=(a,)), mark) == AnyOf(any=(Not(not_=a),))
+    assert with_inner(Not(not_=a), mark) == Not(not_=Not(not_=a))
+    assert with_inner(fallback, mark).unknown == Not(not_=b)
+    assert with_inner(fallback, mark).ge == 28
+    for leaf in (a, named, Parameter(parameter="live_birth_definition")):
+        assert with_inner(leaf, mark) is leaf  # nothing inside: handed back as it is

@@ -23,7 +23,7 @@ unclassifiable when unknown.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Discriminator, Field, Tag
@@ -41,6 +41,7 @@ __all__ = [
     "Scalar",
     "Use",
     "walk",
+    "with_inner",
 ]
 
 Scalar = bool | int | float | dt.date | str
@@ -162,3 +163,29 @@ def walk(condition: Condition) -> Iterator[Condition]:
         children = ()
     for child in children:
         yield from walk(child)
+
+
+def with_inner(condition: Condition, change: Callable[[Condition], Condition]) -> Condition:
+    """``condition`` with each condition directly inside it replaced by ``change(inner)``.
+
+    The combinations' members, a negation's condition and a field test's fallback
+    (``unknown``) are the conditions inside; a name or a parameter has none. A
+    rewrite of a whole condition (expanding names, renaming fields) is a function
+    that changes what it must and hands the rest back here.
+
+    Examples
+    --------
+    >>> either = AnyOf(any=(FieldTest(field="a", eq=1), FieldTest(field="b", eq=2)))
+    >>> inverted = with_inner(either, lambda inner: Not(not_=inner))
+    >>> [type(inner).__name__ for inner in inverted.any]
+    ['Not', 'Not']
+    """
+    if isinstance(condition, AllOf):
+        return AllOf(all=tuple(change(inner) for inner in condition.all))
+    if isinstance(condition, AnyOf):
+        return AnyOf(any=tuple(change(inner) for inner in condition.any))
+    if isinstance(condition, Not):
+        return Not(not_=change(condition.not_))
+    if isinstance(condition, FieldTest) and not isinstance(condition.unknown, str | bool):
+        return condition.model_copy(update={"unknown": change(condition.unknown)})
+    return condition

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from mch_indicators._adapters._native_tables import order
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._headers import match_headers
-from mch_indicators.records._conditions import AllOf, AnyOf, FieldTest, Not, walk
+from mch_indicators.records._conditions import AllOf, FieldTest, walk, with_inner
 from mch_indicators.records._convert import UNPARSED, read_date, read_date_number, read_number
 from mch_indicators.records._expr import Columns, Compiled, Status, compile_condition
 from mch_indicators.records._native import NATIVE, Query, run_native
@@ -233,18 +233,10 @@ def _unread(
 
 def _renamed(condition: Any) -> Any:
     """A condition whose field names are the frame's internal column names."""
-    if isinstance(condition, FieldTest):
-        update: dict[str, Any] = {"field": f"__field_{condition.field}"}
-        if not isinstance(condition.unknown, str | bool):
-            update["unknown"] = _renamed(condition.unknown)
-        return condition.model_copy(update=update)
-    if isinstance(condition, AllOf):
-        return AllOf(all=tuple(_renamed(c) for c in condition.all))
-    if isinstance(condition, AnyOf):
-        return AnyOf(any=tuple(_renamed(c) for c in condition.any))
-    if isinstance(condition, Not):
-        return Not(not_=_renamed(condition.not_))
-    return condition
+    renamed = with_inner(condition, _renamed)
+    if isinstance(renamed, FieldTest):
+        return renamed.model_copy(update={"field": f"__field_{renamed.field}"})
+    return renamed
 
 
 def _fields_of(condition: Any) -> set[str]:

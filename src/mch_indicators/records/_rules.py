@@ -33,15 +33,13 @@ from mch_indicators._documents import read_document
 from mch_indicators._errors import DefinitionError
 from mch_indicators._model import Id, Term, _Frozen
 from mch_indicators.records._conditions import (
-    AllOf,
-    AnyOf,
     Condition,
     FieldTest,
-    Not,
     Parameter,
     Scalar,
     Use,
     walk,
+    with_inner,
 )
 from mch_indicators.records._schema import (
     RecordField,
@@ -142,19 +140,11 @@ class RuleBook(_Frozen):
 def _expand(
     condition: Condition, named: Mapping[str, Condition], definition: str, seen: tuple[str, ...]
 ) -> Condition:
+    """``condition`` with every name and parameter replaced by the condition it names."""
     if isinstance(condition, Use | Parameter):
         name = condition.use if isinstance(condition, Use) else definition
         return _expand(named[name], named, definition, (*seen, name))
-    if isinstance(condition, AllOf):
-        return AllOf(all=tuple(_expand(c, named, definition, seen) for c in condition.all))
-    if isinstance(condition, AnyOf):
-        return AnyOf(any=tuple(_expand(c, named, definition, seen) for c in condition.any))
-    if isinstance(condition, Not):
-        return Not(not_=_expand(condition.not_, named, definition, seen))
-    if isinstance(condition, FieldTest) and not isinstance(condition.unknown, str | bool):
-        fallback = _expand(condition.unknown, named, definition, seen)
-        return condition.model_copy(update={"unknown": fallback})
-    return condition
+    return with_inner(condition, lambda inner: _expand(inner, named, definition, seen))
 
 
 def _uses_parameter(

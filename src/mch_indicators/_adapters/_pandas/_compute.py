@@ -48,7 +48,12 @@ from mch_indicators._adapters._pandas._wide import (
 from mch_indicators._checks import attach, checks_of
 from mch_indicators._compute import compute_owned
 from mch_indicators._display import in_language
-from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
+from mch_indicators._errors import (
+    ON_INVALID_FLAG,
+    InvalidInputError,
+    MCHIndicatorsError,
+    UnknownIndicatorError,
+)
 from mch_indicators._labels import check_lang
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
@@ -104,16 +109,20 @@ def compute_rows(
         if invalid.size:
             first = int(invalid[0])
             row = label_of(index, first)
+            others = invalid.size - 1
+            more = f" (and {others} more row{'s' if others > 1 else ''})" if others else ""
+            more_zh = f"（另有 {others} 行）" if others else ""
             reason = (
                 f"numerator {x[first]:g} exceeds denominator {n[first]:g}, impossible for the "
-                f"proportion {indicator.id}"
+                f"proportion {indicator.id}{more}"
             )
-            more = f" (and {invalid.size - 1} more rows)" if invalid.size > 1 else ""
             raise InvalidInputError(
                 reason,
                 row=row,
-                message=f"row {row!r}: {reason}{more}; pass on_invalid='flag' to get NaN "
-                "with an INVALID flag instead",
+                message=f"row {row!r}: {reason}",
+                reason_zh=f"分子 {x[first]:g} 大于分母 {n[first]:g}，{indicator.name.zh}为构成比，"
+                f"不可能如此{more_zh}",
+                hint=ON_INVALID_FLAG,
             )
     return result, owned
 
@@ -448,9 +457,8 @@ def compute_frame(
                 "table use columns={column: term}"
             )
         out = compute_wide(
-            frame, indicators, columns=columns, allow_substitute=allow_substitute,
-            shape=shape, catalog=catalog, lean=lean, unit_rules=unit_rules, rules=rules,
-            **options,
+            frame, indicators, columns, allow_substitute, shape, catalog, lean, unit_rules,
+            rules, options,
         )  # fmt: skip
     else:
         out = compute_rows_frame(
@@ -561,57 +569,41 @@ def unit_rows(
     return table_units(frame, match, [num, den], rules, others, strata=True)
 
 
-#: The default of :func:`compute_wide`: total rows checked, duplicates an error.
-OFFICE_UNITS = UnitRules()
-
-
 def compute_wide(
     frame: pd.DataFrame,
-    indicators: Sequence[str | Indicator] | None = None,
-    *,
-    columns: Mapping[Hashable, str] | None = None,
-    allow_substitute: Substitutes | None = None,
-    shape: Shape = "long",
-    catalog: Catalog | None = None,
-    lean: bool = False,
-    unit_rules: UnitRules = OFFICE_UNITS,
-    rules: RulesArg | bool = True,
-    **options: Unpack[ComputeOptions],
+    indicators: Sequence[str | Indicator] | None,
+    columns: Mapping[Hashable, str] | None,
+    allow_substitute: Substitutes | None,
+    shape: Shape,
+    catalog: Catalog | None,
+    lean: bool,
+    unit_rules: UnitRules,
+    rules: RulesArg | bool,
+    options: ComputeOptions,
 ) -> pd.DataFrame:
-    """Compute many indicators on a wide table (one column per count); one tidy result.
+    """:func:`compute_frame` on a wide table (one column per count): one tidy result.
+
+    The frame has one row per area (and period), one column per count, headed by
+    the terms' names, ids or aliases in either language (活产数, 活产婴儿数,
+    live_births...); area and period columns (县区, 年份...) are recognised.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        One row per area (and period), one column per count, headed by the
-        terms' names, ids or aliases in either language (活产数, 活产婴儿数,
-        live_births...); area and period columns (县区, 年份...) are recognised.
-    indicators : sequence, optional
-        The indicators to compute (ids, names, codes); by default every
-        computable indicator whose numerator and denominator columns are present.
-    columns : mapping, optional
-        ``{column: term}`` for headers the names do not give; always wins.
-    allow_substitute : mapping, optional
-        ``{definition_term: stand_in_term}``: compute indicators defined over the
-        first term with the column of the second (``{"live_births":
-        "women_delivered"}``). Without it, a column of another term is refused.
-        Every substitution is recorded in a ``substitution`` column.
-    shape : {"long", "wide"}, default "long"
-        ``long``: one row per area, period and indicator (area and period
-        columns named by their field ids, ``county``, ``year``...; then
-        ``indicator, numerator, denominator, value, lower, upper, unit, flags``).
-        ``wide``: one row per area and period, a column group per indicator.
-    lean : bool, default False
-        Only ``value``, the limits and ``flags`` for each indicator (see
-        :func:`compute_frame`).
+    frame, indicators, columns, allow_substitute, shape, catalog, lean, rules
+        As :func:`compute_frame` takes them (its keywords are the one declaration).
     unit_rules : UnitRules
         Total rows and duplicates (``totals=``, ``duplicates=``, ``total_labels=``
         of :func:`compute_frame`).
-    rules : bool, path or sequence, default True
-        Consistency rules (:func:`mch_indicators.validate`): True applies the
-        built-in ones, a path or list adds your files to them, False none.
-    **options
-        The compute options (:class:`~mch_indicators.ComputeOptions`).
+    options : ComputeOptions
+        The compute options as given, checked here.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``shape="long"``: one row per area, period and indicator (area and period
+        columns named by their field ids, ``county``, ``year``...; then
+        ``indicator, numerator, denominator, value, lower, upper, unit, flags``);
+        ``"wide"``: one row per area and period, a column group per indicator.
 
     Examples
     --------
