@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 
 import pytest
@@ -34,7 +35,8 @@ from strategies import hostile_texts
 )  # fmt: skip
 def test_formula_text_gets_an_apostrophe(text):
     assert needs_escape(text)
-    assert csv_cell(text) == "'" + text.replace("\r", "\n")  # a bare CR would split the row
+    # a bare CR would split the row; a trigger after the line feed it becomes is escaped too
+    assert csv_cell(text) == "'" + text.replace("\r", "\n").replace("\n=", "\n'=")
     assert csv_cell(text, escape=False) == text
 
 
@@ -53,13 +55,32 @@ def test_a_number_a_spreadsheet_would_read_as_a_formula_is_written_as_text():
     assert csv_cell(float("-inf")) == "'-inf"
 
 
-@given(st.text())
+#: Texts made mostly of what matters here: triggers, separators, quotes, digits.
+CELL_TEXTS = st.text(st.sampled_from([*TRIGGERS, ";", ",", '"', "'", "1", ".", "a", "甲", "\n"]))
+
+
+@given(st.one_of(st.text(), CELL_TEXTS))
 def test_escaped_text_never_starts_a_formula_and_keeps_the_text(text):
     cell = csv_cell(text)
     assert cell[:1] not in TRIGGERS or is_number_text(cell)
     same = text.replace("\r\n", "\n").replace("\r", "\n")
-    assert cell in (same, "'" + same) and "\r" not in cell
+    pieces, originals = re.split("[;\n]", cell), re.split("[;\n]", same)
+    assert len(pieces) == len(originals) and "\r" not in cell
+    assert pieces[0] in (originals[0], "'" + originals[0])
+    for piece, original in zip(pieces[1:], originals[1:], strict=True):
+        assert piece[:1] not in TRIGGERS  # where ";" separates cells, this one is text
+        assert piece in (original, "'" + original)
     assert csv_cell(cell) == cell or cell[:1] == "'"  # escaping an escaped cell changes nothing
+
+
+@given(st.lists(st.lists(st.one_of(CELL_TEXTS, st.floats()), min_size=1, max_size=4)))
+def test_csv_rows_opened_where_the_list_separator_is_a_semicolon_hold_no_formula(rows):
+    """German or French Excel splits a CSV's lines at ``;``: no cell it makes may run."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(csv_rows(rows))
+    for line in csv.reader(io.StringIO(buffer.getvalue()), delimiter=";"):
+        assert all(cell[:1] not in TRIGGERS for cell in line[1:])
+        assert not line or line[0][:1] not in TRIGGERS or is_number_text(line[0].split(",")[0])
 
 
 @given(st.lists(st.lists(st.one_of(hostile_texts(), st.floats()), max_size=4)))

@@ -18,6 +18,10 @@ module, and nothing else decides how text reaches a cell:
   (``-0.50``, ``+3``, ``1e-5``), are left alone: a negative number is a number.
   A carriage return inside a text becomes a line feed, which every writer quotes
   (a bare one, unquoted, would start a new row whose first cell is the rest).
+  Where the list separator is ``;`` (German, French, Spanish... Excel), a spreadsheet
+  splits an unquoted ``a;=1+1`` into ``a`` and ``=1+1``, and a quote inside such a piece
+  quotes nothing, so a line feed in it starts a row: a trigger after a ``;`` or a line
+  feed gets its apostrophe too (``a;'=1+1``).
   ``escape=False`` is for a CSV read by a program, not opened in a spreadsheet.
 * **headers and footers** (:func:`header_footer_text`): ``&`` starts a code there
   (``&P`` is the page number), so a file name's ``&`` is doubled.
@@ -59,6 +63,8 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 # return; lone surrogates; U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _REPLACEMENT = "\ufffd"
+#: A trigger after a ``;`` or a line feed: where ``;`` is the list separator, a cell's start.
+_AFTER_SEPARATOR = re.compile("([;\n])([=+\\-@\t])")
 
 
 def is_number_text(text: str) -> bool:
@@ -99,13 +105,31 @@ def csv_cell(value: Any, *, escape: bool = True) -> Any:
     if not escape:
         return value
     if isinstance(value, str):
-        text = "'" + value if needs_escape(value) else value
+        text = _escaped(value)
         if "\r" in text:  # a bare carriage return ends a row where the writer would not quote it
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        return text
+        return _escaped_pieces(text) if ";" in text or "\n" in text else text
     if isinstance(value, float) and value == float("-inf"):
         return "'-inf"
     return value
+
+
+def _escaped(text: str) -> str:
+    return "'" + text if needs_escape(text) else text
+
+
+def _escaped_pieces(text: str) -> str:
+    """``text`` with an apostrophe before each trigger that follows a ``;`` or a line feed.
+
+    Such a piece is escaped even when it is a number: where ``;`` splits the line (and a
+    quote inside a field quotes nothing), the piece runs on into the next cells.
+
+    Examples
+    --------
+    >>> _escaped_pieces("-2;=1+1;-2;甲")
+    "-2;'=1+1;'-2;甲"
+    """
+    return _AFTER_SEPARATOR.sub(r"\1'\2", text)
 
 
 def csv_cells(values: Iterable[Any], *, escape: bool = True) -> list[Any]:
@@ -147,16 +171,21 @@ def csv_frame(frame: Any, *, escape: bool = True) -> Any:
         return frame
     out = frame.copy()
     names = list(out.columns)
-    if any(isinstance(name, str) and (needs_escape(name) or "\r" in name) for name in names):
+    if any(isinstance(name, str) and _may_change(name) for name in names):
         out.columns = csv_cells(names)
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
         if column.dtype.kind in "biufc":
             continue
         values = column.tolist()
-        if any(isinstance(v, str) and (v[:1] in TRIGGERS or "\r" in v) for v in values):
+        if any(isinstance(v, str) and _may_change(v) for v in values):
             out.isetitem(position, csv_cells(values))
     return out
+
+
+def _may_change(text: str) -> bool:
+    """Whether :func:`csv_cell` may change ``text`` (a quick test before the exact one)."""
+    return text[:1] in TRIGGERS or "\r" in text or "\n" in text or ";" in text
 
 
 def xlsx_value(value: Any) -> Any:

@@ -58,6 +58,12 @@ def assert_csv_safe(text: str) -> None:
     for row in csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")):
         for cell in row:
             assert cell[:1] not in TRIGGERS or is_number_text(cell), cell
+    # opened where ";" is the list separator (German, French Excel), quotes inside a piece
+    # quoting nothing: no piece after a ";" begins a formula, nor a line (but a number)
+    for line in text.replace("\r", "\n").split("\n"):
+        first, *rest = line.split(";")
+        assert first[:1] not in TRIGGERS or is_number_text(first.split(",")[0]), line
+        assert all(piece[:1] not in TRIGGERS for piece in rest), line
 
 
 def office(names: list[str], header: str) -> pd.DataFrame:
@@ -120,6 +126,16 @@ def test_the_report_keeps_the_hostile_text_as_text(tmp_path):
     raw = io.BytesIO()
     mch.to_csv(mch.compute(office(names, "x").iloc[:, :4]), raw, escape_formulas=False)
     assert '"=HYPERLINK(""http://x"",""y"")"' in raw.getvalue().decode("utf-8-sig")
+
+
+@promise("formula-text", "tables")
+def test_a_csv_opened_where_the_list_separator_is_a_semicolon_runs_nothing():
+    out = mch.compute(office(["甲;=1+1", "乙\n@SUM(1)"], "x").iloc[:, :4])
+    text = io.BytesIO()
+    mch.to_csv(out, text)
+    written = text.getvalue().decode("utf-8-sig")
+    assert "甲;'=1+1" in written and "乙\n'@SUM(1)" in written
+    assert_csv_safe(written)
 
 
 @promise("formula-text", "tables")
