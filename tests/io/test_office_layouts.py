@@ -387,3 +387,26 @@ def test_two_columns_of_one_term_by_either_order_are_an_error_naming_them():
     table = read(text, "utf-8")
     with pytest.raises(mch.InvalidInputError, match=r"孕产妇死亡数.*死亡数孕产妇"):
         mch.match_columns(table)
+
+
+def test_the_latin1_judgement_reads_the_text_already_decoded(monkeypatch):
+    """``decode`` decoded a GBK file whole, then ``refuse_latin`` decoded it again (up to
+    800 KB from the first byte outside ASCII) to judge it: it now judges the text."""
+    from mch_indicators._io import _text
+
+    raw = ("县区,活产数\n" * 3 + "河阳县,1\n").encode("gbk")
+    judged = []
+    original = _text.refuse_latin
+
+    def spy(data, name, first_line=1, text=None):
+        judged.append(text)
+        return original(data, name, first_line, text)
+
+    monkeypatch.setattr(_text, "refuse_latin", spy)
+    text, codec = _text.decode(raw, "counts.csv")
+    assert codec == "gb18030" and judged == [text]
+    # the text given is what is judged (bytes that read as Latin-1 are not decoded again)
+    latin = b"area\nMont\xe9limar,3\n"
+    original(latin, "counts.csv", text="area\n河阳县,3\n")
+    with pytest.raises(mch.InvalidInputError, match=r"counts.csv:2: .*Montélimar"):
+        original(latin, "counts.csv", text=latin.decode("gb18030"))
