@@ -148,7 +148,7 @@ def test_the_picks_where_the_old_tables_disagreed():
     assert label("directions", "neutral", "zh") == "中性（结合情况解读）"
     assert label("domains", "mortality", "zh") == "死亡与妊娠结局"
     assert label("domains", "womens_health", "en") == "Women's health"
-    assert label("comparisons", "not assessed", "zh") == "未评价(无优劣方向)"
+    assert label("comparisons", "not assessed", "zh") == "未评价（无优劣方向）"
     assert label("columns", "method", "zh") == "置信区间方法"
     assert label("text", "ci", "zh", level=95) == "95%置信区间"
 
@@ -210,3 +210,47 @@ def test_every_scope_of_the_built_in_targets_has_a_label():
     scopes = {t.scope for t in builtin_targets() if t.scope}
     assert scopes and scopes <= set(labels()["scopes"])
     assert label("scopes", "global", "zh") == "全球"
+
+
+def test_every_interval_method_has_a_label_and_chinese_outputs_use_it():
+    import pandas as pd
+
+    from mch_indicators._display import display_frame
+    from mch_indicators._render import describe
+    from mch_indicators._views import indicator_html
+    from mch_indicators.stats._intervals import METHODS
+
+    ids = {name for family in METHODS.values() for name in family}
+    assert ids <= set(labels()["methods"])
+    for method in ids:
+        assert not label("methods", method, "zh").isascii(), method
+    mmr = mch.get("MMR")
+    shown = label("methods", mmr.default_method, "zh")
+    assert f"置信区间方法：{shown}（{mmr.default_method}）" in describe(mmr, lang="zh")
+    assert "interval:   exact\n" in describe(mmr, lang="en")  # English keeps the id
+    assert shown in indicator_html(mmr)
+    frame = pd.DataFrame({"indicator": ["maternal_mortality_ratio"], "method": ["exact"]})
+    assert display_frame(frame, "zh", catalog=mch.catalog)["置信区间方法"].tolist() == [shown]
+    assert display_frame(frame, "en", catalog=mch.catalog)["method"].tolist() == ["exact"]
+
+
+def test_chinese_labels_use_full_width_brackets_and_colons():
+    import re
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    placeholders = re.compile(r"%\([a-z_]+\)[sdr]|'[^']*'")  # argparse's %(prog)s, an example
+    wrong = []
+    for section, entries in labels().items():
+        for key, entry in entries.items():
+            for where, _, zh in _texts(entry, f"{section}.{key}"):
+                text = placeholders.sub("", zh)
+                if cjk.search(text) and re.search(r"[()]|[\u4e00-\u9fff]:|:$", text):
+                    wrong.append((where, zh))
+    assert not wrong
+
+
+def test_old_tables_with_ascii_brackets_still_read_back():
+    assert status_codes(["偏高(超出95%控制限)", "偏高（超出95%控制限）"]).tolist() == [
+        "high (0.025)",
+        "high (0.025)",
+    ]

@@ -52,6 +52,9 @@ def test_indicators_are_frozen():
         ({"method": "exact"}, "does not fit a proportion"),
         ({"decimals": 9}, "decimals"),
         ({"colour": "red"}, "Extra inputs are not permitted"),
+        ({"note": None, "note_zh": "仅核对了二手资料"}, "note_zh without a note"),
+        ({"note": "x", "note_zh": "read in a textbook"}, "note_zh .* no Chinese characters"),
+        ({"note": "x", "note_zh": "  "}, "note_zh"),
     ],
 )
 def test_definition_errors_are_clear(changes, message):

@@ -23,7 +23,7 @@ FACTS = {
         "  单位：/10万",
         "  方向：越低越好",
         "  领域：死亡与妊娠结局",
-        "  置信区间方法：exact",
+        "  置信区间方法：泊松分布精确区间（exact）",
         "  别名：MMR、maternal mortality rate (Chinese usage)、孕产妇死亡比",
         "  编码：SDG 3.1.1、GHO MDG_0000000026（未核实）",
     ],
@@ -40,7 +40,7 @@ FACTS = {
         "  单位：%",
         "  方向：越低越好",
         "  领域：死亡与妊娠结局",
-        "  置信区间方法：exact",
+        "  置信区间方法：泊松分布精确区间（exact）",
     ],
 }
 
@@ -62,9 +62,33 @@ def test_the_chinese_text_says_all_the_english_one_does_in_chinese() -> None:
                            ("数据来源", imr.data_source)):  # fmt: skip
         assert field is not None and field.zh
         assert f"  {heading}：\n    {field.zh}\n" in text
-    assert f"  备注：{imr.note}" in text and "note:" not in text
+    assert f"  备注：{imr.note_zh}" in text and "note:" not in text
     assert "（转引文献）" in text and "(secondary)" not in text and "(unverified)" not in text
     assert "能否由计数计算：否" in describe(mch.get("TFR"), lang="zh")
     english = describe(imr, lang="en")
     assert "(secondary)" in english and f"  note: {imr.note}" in english
     assert "computable: no (not one quotient" in describe(mch.get("TFR"), lang="en")
+
+
+def test_the_chinese_text_writes_full_width_brackets_and_colons() -> None:
+    text = describe(mch.get("MMR"), lang="zh")
+    assert text.startswith("孕产妇死亡率（maternal_mortality_ratio）\n")
+    assert "  分子：孕产妇死亡数（maternal_deaths）\n" in text
+    assert "* maternal_mortality_ratio：孕产妇死亡率 [" in text
+    assert "变体（同一概念、不同定义）：" in text
+
+
+def test_the_note_is_chinese_in_chinese_outputs_and_marked_where_only_english() -> None:
+    from mch_indicators._views import note_text
+
+    imr = mch.get("infant_mortality_rate")
+    assert imr.note and imr.note_zh
+    assert f"  备注：{imr.note_zh}\n" in describe(imr, lang="zh")
+    assert f"  note: {imr.note}\n" in describe(imr, lang="en")
+    assert all(i.note_zh for i in mch.catalog.values() if i.note)  # every built-in note
+    english_only = mch.get("stillbirth_rate").model_copy(update={"note_zh": None})  # one of yours
+    shown = note_text(english_only, "zh")
+    assert shown == f"（英文原文）{english_only.note}"
+    assert f"  备注：{shown}" in describe(english_only, lang="zh")
+    assert note_text(english_only, "en") == english_only.note
+    assert note_text(mch.get("MMR"), "zh") == ""

@@ -28,7 +28,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mch_indicators._labels import label
+from mch_indicators._labels import label, labels
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -130,6 +130,7 @@ def check_row(
     item: object = "",
     reported: object = None,
     expected: object = None,
+    count: object = None,
     **values: object,
 ) -> CheckRow:
     """One row of a checks table, its messages from ``labels.toml`` ``[checks.<code>]``.
@@ -137,6 +138,8 @@ def check_row(
     The templates may use ``{unit}``, ``{period}``, ``{item}``, ``{reported}``,
     ``{expected}``, ``{difference}`` and the ``values`` given; a value given as
     ``{"zh": ..., "en": ...}`` is put in each language's message in its own words.
+    ``count`` is how many lines, rows or columns the message names: one takes the
+    entry's ``one`` message where it has one (``line 1 ... was skipped``).
 
     Examples
     --------
@@ -164,6 +167,7 @@ def check_row(
         }
         for lang in ("zh", "en")
     }  # fmt: skip
+    one = "one" if count == 1 and "one" in labels()["checks"].get(code, {}) else None
     return (
         code,
         fill["unit"],
@@ -171,8 +175,8 @@ def check_row(
         fill["item"],
         given,
         wanted,
-        label("checks", code, "zh", **words["zh"]),
-        label("checks", code, "en", **words["en"]),
+        label("checks", code, "zh", one, **words["zh"]),
+        label("checks", code, "en", one, **words["en"]),
     )
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._labels import check_lang, column_label, flag_text, unit_header
+from mch_indicators._labels import check_lang, column_label, flag_text, label, unit_header
 from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
@@ -180,6 +180,8 @@ def display_frame(
             out[column] = _counts(out[column], text)
     if "unit" in columns:
         out["unit"] = [unit_header(str(u), chosen) for u in out["unit"]]
+    if "method" in columns and chosen == "zh":  # English keeps the ids method= takes
+        out["method"] = [label("methods", str(m), "zh") for m in out["method"]]
     if "flags" in columns:
         sep = "、" if chosen == "zh" else "|"
         out["flags"] = [flag_text(str(f), chosen, sep) for f in out["flags"]]

@@ -28,6 +28,12 @@ and :attr:`~MCHIndicatorsError.row` (the row's index label: a county, a
 are set, the message starts with them, and :attr:`~MCHIndicatorsError.reason` holds
 the rest, so that a command line can say ``counts.csv:18: column 'numerator': ...``.
 
+An error that a setting would let through carries that setting as a :class:`Hint`
+(:attr:`~MCHIndicatorsError.hint`): the one source of the advice, which each surface
+formats in its own spelling. The library's message says it as a keyword
+(``...; pass on_invalid='flag' to get NaN with an INVALID flag instead``); the command
+line, as its option (``use --on-invalid flag ...``), in English or Chinese.
+
 Errors of the pydantic models are translated once, by :func:`definition_error`,
 into a :class:`DefinitionError` that names the definition and each field.
 """
@@ -35,15 +41,20 @@ into a :class:`DefinitionError` that names the definition and each field.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
 __all__ = [
+    "HINTS",
+    "ON_INVALID_FLAG",
+    "ON_INVALID_LEAVE_OUT",
     "AmbiguousIndicatorError",
     "ConfigurationError",
     "DefinitionError",
+    "Hint",
     "InvalidInputError",
     "MCHIndicatorsError",
     "UnitError",
@@ -51,6 +62,60 @@ __all__ = [
     "definition_error",
     "describe_validation",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Hint:
+    """A setting that would let a refused call go through: the advice, said once.
+
+    Each surface formats it in its own spelling: :meth:`python` as the keyword of
+    the library's functions (the message of the error), the command line as its
+    option (``--on-invalid flag``), in English or Chinese.
+
+    Attributes
+    ----------
+    keyword : str
+        The keyword argument (``on_invalid``); the command line's option is the
+        same word with dashes (``--on-invalid``).
+    value : str
+        The value that lets the call through (``flag``).
+    effect, effect_zh : str
+        What the setting does, in English (``to get NaN ... instead``, following
+        the keyword) and in Chinese (following 可).
+
+    Examples
+    --------
+    >>> ON_INVALID_FLAG.python()
+    "pass on_invalid='flag' to get NaN with an INVALID flag instead"
+    """
+
+    keyword: str
+    value: str
+    effect: str
+    effect_zh: str
+
+    def python(self) -> str:
+        """The advice as the library's message gives it: ``pass on_invalid='flag' ...``."""
+        return f"pass {self.keyword}={self.value!r} {self.effect}"
+
+
+#: A numerator above the denominator of a proportion, refused: computed with the setting,
+#: the row gets NaN and the INVALID flag.
+ON_INVALID_FLAG = Hint(
+    "on_invalid",
+    "flag",
+    "to get NaN with an INVALID flag instead",
+    "得到空值并标记“数据矛盾”",
+)
+#: The same, refused when pooling: with the setting, such rows are left out of the sums.
+ON_INVALID_LEAVE_OUT = Hint(
+    "on_invalid",
+    "flag",
+    "to leave such rows out of the sums (the pooled row then says how many units it has)",
+    "在汇总时不计入这些行（汇总行会注明纳入的单位数）",
+)
+#: Every hint the library gives (the command line's tests check each names an option).
+HINTS: tuple[Hint, ...] = (ON_INVALID_FLAG, ON_INVALID_LEAVE_OUT)
 
 
 class MCHIndicatorsError(Exception):
@@ -67,6 +132,9 @@ class MCHIndicatorsError(Exception):
     reason_zh : str or None
         What is wrong, in Chinese, when the raiser says it in Chinese too; the
         command line shows it under ``--lang zh``.
+    hint : Hint or None
+        A setting that would let the call through; the message ends with it
+        (``; pass on_invalid='flag' ...``), the command line says its own option.
     """
 
     def __init__(
@@ -77,12 +145,14 @@ class MCHIndicatorsError(Exception):
         row: Hashable | None = None,
         message: str | None = None,
         reason_zh: str | None = None,
+        hint: Hint | None = None,
     ) -> None:
         self.reason = reason
         self.column = column
         self.row = row
         self.message = message
         self.reason_zh = reason_zh
+        self.hint = hint
         super().__init__(reason)
 
     def where(self) -> str:
@@ -94,10 +164,15 @@ class MCHIndicatorsError(Exception):
             parts.append(f"row {self.row!r}")
         return ", ".join(parts) + ": " if parts else ""
 
-    def __str__(self) -> str:
+    def without_hint(self) -> str:
+        """The message without its :attr:`hint`: where, then what is wrong."""
         if self.message is not None:  # a message that says where in its own words
             return self.message
         return self.where() + self.reason
+
+    def __str__(self) -> str:
+        hint = getattr(self, "hint", None)  # an error unpickled from an older version
+        return self.without_hint() + (f"; {hint.python()}" if hint is not None else "")
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (_restore, (type(self), self.args, dict(self.__dict__)))

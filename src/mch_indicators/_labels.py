@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import string
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -60,7 +61,8 @@ LANG_VARIABLE = "MCH_INDICATORS_LANG"
 #: Sections whose keys are the status codes the library returns.
 STATUS_SECTIONS: tuple[str, ...] = ("comparisons", "significance", "trends", "target_status")
 _SECTIONS: tuple[str, ...] = (
-    *("units", "flags", "kinds", "directions", "domains", "comparators", *STATUS_SECTIONS),
+    *("units", "flags", "kinds", "directions", "domains", "methods", "comparators"),
+    *STATUS_SECTIONS,
     *("axis", "legend", "columns", "fields", "checks", "check_names", "template_sets"),
     *("messages", "text", "scopes"),
     "cli",
@@ -68,10 +70,11 @@ _SECTIONS: tuple[str, ...] = (
 )
 #: Parts an entry must have besides ``en`` and ``zh``, each itself an en/zh pair.
 _PARTS = {"units": ("header", "axis"), "flags": ("meaning",), "comparators": ("rule",)}
-#: Parts an entry may have (a report's mark of a flag; a domain's sheet name).
-_OPTIONAL_PARTS = {"flags": ("mark",), "domains": ("sheet",)}
+#: Parts an entry may have (a report's mark of a flag; a domain's sheet name; a check's
+#: message about one line).
+_OPTIONAL_PARTS = {"flags": ("mark",), "domains": ("sheet",), "checks": ("one",)}
 #: Fields an entry may have that are data, not text.
-_DATA = {"fields": ("role", "aliases")}
+_DATA = {"fields": ("role", "aliases", "codes")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,9 @@ class Field:
     """A label column of an office's table: an area level or a period.
 
     ``id`` is the name the column takes in results (``county``, ``year``);
-    ``aliases`` the headers it goes by (``县区``, ``区县``, ``年份``...).
+    ``aliases`` the headers it goes by (``县区``, ``区县``, ``年份``...); ``codes``
+    the headers of a column of an area level's codes (``县区代码``), the level's
+    column when a table names no area otherwise.
     """
 
     id: str
@@ -87,6 +92,7 @@ class Field:
     en: str
     zh: str
     aliases: tuple[str, ...]
+    codes: tuple[str, ...] = ()
 
     def names(self) -> tuple[str, ...]:
         """Every header this field is matched by."""
@@ -153,6 +159,12 @@ def _check_entry(section: str, key: str, entry: Any) -> None:
         _pair(entry[part], f"{where}.{part}", blank=blank)
     if section == "fields" and entry.get("role") not in ("area", "period"):
         raise DefinitionError(f"labels.toml, {where}: role must be 'area' or 'period'")
+    for name in ("aliases", "codes") if section == "fields" else ():
+        headers = entry.get(name, [])
+        if not isinstance(headers, list) or not all(isinstance(h, str) and h for h in headers):
+            raise DefinitionError(f"labels.toml, {where}: {name} must be a list of headers")
+    if section == "fields" and entry.get("codes") and entry["role"] != "area":
+        raise DefinitionError(f"labels.toml, {where}: only an area has codes")
 
 
 def _check_statuses(data: Mapping[str, Any]) -> None:
@@ -320,6 +332,7 @@ def fields() -> tuple[Field, ...]:
             en=entry["en"],
             zh=entry["zh"],
             aliases=tuple(entry.get("aliases", ())),
+            codes=tuple(entry.get("codes", ())),
         )
         for key, entry in labels()["fields"].items()
     )
@@ -339,7 +352,21 @@ def _statuses() -> MappingProxyType[str, Mapping[str, str]]:
 
 @cache
 def _codes_by_zh() -> MappingProxyType[str, str]:
-    return MappingProxyType({entry["zh"]: code for code, entry in _statuses().items()})
+    """Each status's Chinese text, and its NFKC form, to its code.
+
+    The NFKC form (``偏高(超出95%控制限)``) is how tables written before the labels
+    took full-width brackets have it: they read back too.
+    """
+    back = {}
+    for code, entry in _statuses().items():
+        back[unicodedata.normalize("NFKC", entry["zh"])] = code
+        back[entry["zh"]] = code
+    return MappingProxyType(back)
+
+
+def _code_of(shown: str, back: Mapping[str, str]) -> str:
+    found = back.get(shown)
+    return found if found is not None else back.get(unicodedata.normalize("NFKC", shown), shown)
 
 
 def status_text(code: str, lang: str) -> str:
@@ -391,5 +418,5 @@ def status_codes(shown: npt.ArrayLike) -> np.ndarray[Any, np.dtype[np.object_]]:
 
     back = _codes_by_zh()
     values = np.asarray(shown, dtype=object)
-    out = [back.get(v, v) if isinstance(v, str) else v for v in values.ravel().tolist()]
+    out = [_code_of(v, back) if isinstance(v, str) else v for v in values.ravel().tolist()]
     return np.array(out, dtype=object).reshape(values.shape)

@@ -478,6 +478,11 @@ class Indicator(_Frozen):
     decimals: int = Field(default=2, ge=0, le=6)
     verified: bool = True
     note: str | None = None
+    note_zh: NonEmpty | None = Field(
+        default=None,
+        description="the note in Chinese, shown by Chinese outputs (show --lang zh, the "
+        "report's sources sheet); where there is none they show the English note, marked",
+    )
     variant_of: Id | None = Field(
         default=None, description="id of the indicator this one is a variant of"
     )
@@ -513,6 +518,13 @@ class Indicator(_Frozen):
             raise ValueError(f"listed more than once: {', '.join(repeated)}")
         return value
 
+    @field_validator("note_zh")
+    @classmethod
+    def _note_in_chinese(cls, value: str | None) -> str | None:
+        if value is not None and not has_chinese(value):
+            raise ValueError(f"note_zh {value!r} contains no Chinese characters")
+        return value
+
     @field_validator("unit")
     @classmethod
     def _known_unit(cls, value: str) -> str:
@@ -535,6 +547,8 @@ class Indicator(_Frozen):
             raise ValueError("an unverified definition needs a note saying what is unconfirmed")
         if not self.computable and not self.note:
             raise ValueError("a definition that is not computable needs a note saying how it is")
+        if self.note_zh and not self.note:
+            raise ValueError("note_zh without a note: it is the note's Chinese wording")
         if self.numerator.id == self.denominator.id:
             raise ValueError("numerator and denominator are the same term")
         if self.variant_of == self.id:

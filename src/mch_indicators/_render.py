@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 from mch_indicators._views import (
     code_labels,
     criteria_label,
+    note_text,
     parameter_label,
     source_label,
     target_label,
@@ -161,6 +162,7 @@ def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
     from mch_indicators._labels import label
 
     zh = lang == "zh"
+    method = indicator.default_method
     facts = [
         ("kind", label("kinds", indicator.kind.value, "zh") if zh else indicator.kind.value),
         ("unit", label("units", indicator.unit, "zh", "header") if zh
@@ -169,7 +171,7 @@ def _facts(indicator: Indicator, lang: str) -> list[tuple[str, str]]:
          else direction_label(indicator.direction.value)),
         ("domain", label("domains", indicator.domain.value, "zh") if zh
          else indicator.domain.value),
-        ("method", indicator.default_method),
+        ("method", f"{label('methods', method, 'zh')}（{method}）" if zh else method),
     ]  # fmt: skip
     separator = "、" if zh else ", "
     codes = code_labels(indicator, lang)
@@ -214,6 +216,10 @@ class _Voice:
         """A name as the text gives it: ``English / 中文``, or ``中文``."""
         return f"{text.en} / {text.zh}" if self.reference else text.zh
 
+    def aside(self, text: str) -> str:
+        """``text`` in brackets after a name: `` (id)``, or ``（id）`` in Chinese."""
+        return f" ({text})" if self.reference else f"（{text}）"
+
     def paragraphs(self, text: Text) -> list[str]:
         """A text field's paragraphs: both languages, or the Chinese (else the English)."""
         return _texts(text) if self.reference else [text.zh or text.en]
@@ -237,7 +243,7 @@ def _text(description: Description, lang: Lang) -> str:
     if voice.reference:
         title = [indicator.id, f"  {voice.names(indicator.name)}"]
     else:
-        title = [f"{indicator.name.zh} ({indicator.id})", f"  {indicator.name.en}"]
+        title = [f"{indicator.name.zh}{voice.aside(indicator.id)}", f"  {indicator.name.en}"]
     lines = [*title, "", *_fact_lines(indicator, voice)]
     for key in ("definition", "rationale", "limitations", "data_source"):
         lines += _section(voice, key, getattr(indicator, key))
@@ -275,7 +281,8 @@ def _section(voice: _Voice, key: str, text: Text | None) -> list[str]:
 
 def _term_lines(voice: _Voice, role: str, term: Term) -> list[str]:
     """The numerator or denominator: its names, definition, and its criteria or aliases."""
-    lines = ["", f"  {voice.heading(role)}{voice.inline}{voice.names(term.name)} ({term.id})"]
+    name = voice.names(term.name) + voice.aside(term.id)
+    lines = ["", f"  {voice.heading(role)}{voice.inline}{name}"]
     lines += [f"    {p}" for p in voice.paragraphs(term.definition)]
     key, detail = (
         ("criteria", criteria_label(term))
@@ -296,7 +303,7 @@ def _status_lines(indicator: Indicator, voice: _Voice) -> list[str]:
     if not indicator.computable:
         lines.append(f"  {label('text', 'not_computable', voice.lang)}")
     if indicator.note:
-        lines.append(f"  {voice.heading('note')}{voice.inline}{indicator.note}")
+        lines.append(f"  {voice.heading('note')}{voice.inline}{note_text(indicator, voice.lang)}")
     return lines
 
 
@@ -310,7 +317,8 @@ def _family_lines(description: Description, voice: _Voice) -> list[str]:
         root = " (root)" if voice.reference and not member.variant_of else ""
         params = parameter_label(member.parameters)
         lines.append(
-            f"    {mark} {member.id}{root}: {member.name.zh}" + (f" [{params}]" if params else "")
+            f"    {mark} {member.id}{root}{voice.inline}{member.name.zh}"
+            + (f" [{params}]" if params else "")
         )
     return lines
 

@@ -47,6 +47,7 @@ __all__ = [
     "criteria_label",
     "indicator_html",
     "indicator_repr",
+    "note_text",
     "parameter_label",
     "result_html",
     "source_label",
@@ -89,6 +90,11 @@ def _both(section: str, key: str) -> str:
 def _field(key: str) -> str:
     """A card's field name: a column header in both languages (``Unit · 单位``)."""
     return escape(f"{upper_first(label('columns', key, 'en'))} · {label('columns', key, 'zh')}")
+
+
+def _method(method: str) -> str:
+    """``wilson · Wilson 得分区间``: an interval method by its id and its Chinese name."""
+    return f"{method} · {label('methods', method, 'zh')}"
 
 
 def _card(body: str) -> str:
@@ -146,6 +152,30 @@ def criteria_label(term: Term) -> str:
 def parameter_label(parameters: Parameters) -> str:
     """``gestation_weeks_min = 22, ...``: how a variant differs, or ``""``."""
     return ", ".join(f"{k} = {_plain(v)}" for k, v in parameters.items())
+
+
+def note_text(indicator: Indicator, lang: str) -> str:
+    """An indicator's note in ``lang`` (``""`` without one).
+
+    In Chinese, its ``note_zh``; where it has none, the English note marked as such
+    (``（英文原文）GHO code corrected...``), never passed off as Chinese.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> note_text(mch.get("infant_mortality_rate"), "zh")[:8]
+    '婴儿死亡率的定义'
+    >>> yours = mch.get("stillbirth_rate").model_copy(update={"note_zh": None})
+    >>> note_text(yours, "zh")[:6]
+    '（英文原文）'
+    """
+    if not indicator.note:
+        return ""
+    if lang != "zh":
+        return indicator.note
+    if indicator.note_zh:
+        return indicator.note_zh
+    return label("text", "english_note", "zh", note=indicator.note)
 
 
 def source_label(source: Source, *, markdown: bool = False, lang: str = "en") -> str:
@@ -234,7 +264,7 @@ def indicator_html(indicator: Indicator) -> str:
         (_field("kind"), _both("kinds", indicator.kind.value)),
         (_field("direction"), _both("directions", indicator.direction.value)),
         (_field("domain"), _both("domains", indicator.domain.value)),
-        (_field("method"), escape(indicator.default_method)),
+        (_field("method"), escape(_method(indicator.default_method))),
     ]
     codes = code_labels(indicator)
     if codes:

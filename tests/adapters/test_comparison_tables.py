@@ -295,7 +295,7 @@ def test_tables_show_statuses_in_chinese_on_request(prefecture: pd.DataFrame) ->
     en = mch.compare(data, "IMR", benchmark="total")
     assert zh.comparison.tolist() == translate(en.comparison.to_numpy(), "zh").tolist()
     assert set(zh.assessment) <= {"较好", "较差", "无显著差异"}
-    assert "偏高(超出95%控制限)" in set(mch.funnel(data, "IMR", lang="zh").points.significance)
+    assert "偏高（超出95%控制限）" in set(mch.funnel(data, "IMR", lang="zh").points.significance)
     trend = mch.trend(imr(prefecture), "IMR", by="county", lang="zh")
     assert set(trend.change) <= {"上升", "下降", "无显著变化"}
     with pytest.raises(mch.InvalidInputError, match="lang must be"):

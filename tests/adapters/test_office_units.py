@@ -452,3 +452,41 @@ def test_fractional_labels_are_left_as_they_are():
     )
     out = mch.compute(frame, indicators=["MMR"])
     assert out["county"].tolist() == [1.5, 2.0]
+
+
+@pytest.mark.parametrize(
+    "header", ["县区代码", "区县代码", "行政区划代码", "区划代码", "地区编码"]
+)
+def test_a_table_whose_areas_are_codes_has_them_as_its_area_column(header):
+    frame = pd.DataFrame({header: [110101, 110102], "年份": [2024, 2024],
+                          "活产数": [1000, 2000], "孕产妇死亡数": [1, 0]})  # fmt: skip
+    found = mch.match_columns(frame)
+    area = next(field for field, column in found.fields.items() if column == header)
+    assert area == ("county" if "县" in header else "area") and not found.unmatched
+    out = mch.compute(frame, indicators=["MMR"])
+    assert out[area].tolist() == [110101, 110102]
+    assert mch.report(frame)[label_of_level(area)]["denominator"].tolist() == [1000.0, 2000.0]
+
+
+def label_of_level(field: str) -> str:
+    from mch_indicators._labels import label
+
+    return label("fields", field, "zh")
+
+
+def test_an_area_code_beside_the_area_names_is_left_out_not_a_second_area():
+    frame = pd.DataFrame(
+        {"县区代码": [110101, 110102], "县区": ["甲县", "乙县"], "年份": [2024, 2024],
+         "活产数": [1000, 2000], "孕产妇死亡数": [1, 0]}
+    )  # fmt: skip
+    found = mch.match_columns(frame)
+    assert found.fields == {"county": "县区", "year": "年份"}
+    assert found.unmatched == ("县区代码",)
+
+
+def test_the_record_sets_know_the_area_code_spellings():
+    from mch_indicators.records._schema import builtin_record_sets
+
+    for schema in builtin_record_sets().values():
+        names = schema.vocabulary()["area"]
+        assert {"县区代码", "区县代码", "行政区划代码", "区划代码"} <= set(names), schema.id

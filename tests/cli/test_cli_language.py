@@ -114,7 +114,7 @@ def test_progress_of_a_report_is_chinese_and_names_unused_columns(tmp_path):
 def test_template_command(tmp_path):
     out = tmp_path / "模板.xlsx"
     status, text, _ = run("template", "--out", str(out), "--units", "城关镇，河口镇", "--year",
-                          "2024年", "2025", "--level", "township", "--lang", "zh")  # fmt: skip
+                          "2024年", "二〇二五", "--level", "township", "--lang", "zh")  # fmt: skip
     assert status == 0 and text.startswith(f"已写入 {out}：待填 ") and "，4 行；" in text
     rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=3, values_only=True))
     assert [r[:2] for r in rows[:4]] == [
@@ -218,3 +218,114 @@ def test_the_targets_scope_is_chinese_under_lang_zh():
     assert "全球" in sdg and "global" not in text
     _, text, _ = run("targets", "MMR")
     assert "global" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("source", ["counts", "file"])
+def test_the_on_invalid_hint_is_said_as_the_command_line_option(tmp_path, lang, source):
+    path = tmp_path / "counts.csv"
+    path.write_text("indicator,numerator,denominator\n住院分娩率,11,10\n", encoding="utf-8")
+    args = (
+        ("compute", "住院分娩率", "-n", "11", "-d", "10")
+        if source == "counts"
+        else ("compute", "--file", str(path))
+    )
+    status, _, err = run(*args, "--lang", lang)
+    assert status == 1 and len(err.strip().splitlines()) == 1
+    assert "--on-invalid flag" in err and "on_invalid=" not in err
+    words = "加上 --on-invalid flag" if lang == "zh" else "use --on-invalid flag"
+    assert words in err
+    status, _, err = run(*args, "--on-invalid", "flag", "--lang", lang)  # the hint works
+    assert status == 0, err
+
+
+def test_rows_beyond_the_first_invalid_one_are_counted_in_words_that_agree(tmp_path):
+    path = tmp_path / "counts.csv"
+    rows = "住院分娩率,11,10\n"
+    for count, words in ((2, "(and 1 more row);"), (3, "(and 2 more rows);")):
+        path.write_text("indicator,numerator,denominator\n" + rows * count, encoding="utf-8")
+        _, _, err = run("compute", "--file", str(path))
+        assert words in err
+        _, _, err = run("compute", "--file", str(path), "--lang", "zh")
+        assert f"（另有 {count - 1} 行）" in err
+
+
+def test_every_hint_the_library_gives_names_a_command_line_option_that_exists():
+    from mch_indicators._cli import build_parser
+    from mch_indicators._errors import HINTS
+
+    compute = build_parser()._subparsers._group_actions[0].choices["compute"]  # type: ignore[union-attr]
+    options = {a.dest: a for a in compute._actions}
+    for hint in HINTS:
+        assert hint.keyword in options and hint.value in options[hint.keyword].choices
+
+
+def test_chinese_help_headings_end_in_a_full_width_colon():
+    for command in ([], ["report"], ["compute"], ["template"], ["list"]):
+        _, out, _ = run(*command, "--help", "--lang", "zh")
+        headings = [line for line in out.splitlines() if line.rstrip().endswith((":", "："))]
+        assert "选项：" in headings, command
+        assert not [line for line in headings if line.endswith(":")], (command, headings)
+    _, out, _ = run("compute", "--help")
+    assert "options:" in out.splitlines()  # English keeps its own
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_the_chinese_list_names_units_in_chinese_in_every_format(fmt):
+    import csv
+    import json
+
+    status, out, _ = run("list", "--lang", "zh", "--format", fmt, "--search", "孕产妇死亡率")
+    assert status == 0
+    if fmt == "json":
+        rows = json.loads(out)
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out)))
+    else:
+        rows = [{"单位": "/10万" if "/10万" in out else "per_100k"}]
+    assert rows[0]["单位"] == "/10万", rows[0]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_demo_legend_lists_exactly_the_flags_its_tables_show(lang):
+    from mch_indicators._labels import label
+    from mch_indicators.stats import Flag
+
+    status, out, _ = run("demo", "--lang", lang)
+    assert status == 0
+    tables, _, legend = out.partition("\nFlags:\n" if lang == "en" else "\n标记：\n")
+    assert legend
+    words = {label("flags", f.name, lang): f.name for f in Flag if f.name}
+    listed = {words[line.split(" = ")[0].strip()] for line in legend.splitlines() if " = " in line}
+    shown = {name for word, name in words.items() if word in tables}
+    assert listed == shown and "MISSING" not in listed
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_csv_report_writes_its_checks_beside_it_and_says_where(tmp_path, lang):
+    import csv
+
+    table = tmp_path / "county.csv"
+    table.write_text(
+        "本县2024年报表\n县区,年份,活产数,孕产妇死亡数,备注\n甲县,2024,1000,1,迟报\n乙县,2024,900,0,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.csv"
+    status, text, err = run("report", str(table), "--out", str(out), "--lang", lang)
+    assert status == 0, err
+    beside = tmp_path / "report.checks.csv"
+    rows = list(csv.reader(io.StringIO(beside.read_text("utf-8-sig"))))
+    head = {"en": ["check", "unit"], "zh": ["核查项目", "填报单位"]}[lang]
+    assert rows[0][:2] == head
+    assert {row[0] for row in rows[1:]} == (
+        {"rows above the header", "column not used"}
+        if lang == "en"
+        else {"表头上方的行", "未识别的列"}
+    )
+    said = {
+        "en": [f"data checks: 1 finding, written to {beside}",
+               f"columns not used (listed in {beside}): 备注"],
+        "zh": [f"数据核查：1 项，已写入 {beside}", f"未识别的列（已列入 {beside}）：备注"],
+    }[lang]  # fmt: skip
+    assert all(line in text.splitlines() for line in said), text
+    assert "sheet" not in text and "“数据核查”表" not in text

@@ -162,6 +162,7 @@ def _one(**changes: object) -> dict[str, object]:
         (_one(name={"en": "Caesarean rate", "zh": "caesarean"}), "'caesarean' does not match"),
         (_one(sources=[]), "[] should be non-empty"),
         (_one(verified=False), "'note' is a required property"),
+        (_one(note_zh="仅见于教材"), "'note' is a required property"),
         (_one(colour="red"), "Additional properties are not allowed ('colour' was unexpected)"),
         (
             _one(numerator={"id": "x", "name": {"en": "x", "zh": "某"}}),

@@ -410,3 +410,64 @@ def test_the_latin1_judgement_reads_the_text_already_decoded(monkeypatch):
     original(latin, "counts.csv", text="area\n河阳县,3\n")
     with pytest.raises(mch.InvalidInputError, match=r"counts.csv:2: .*Montélimar"):
         original(latin, "counts.csv", text=latin.decode("gb18030"))
+
+
+def test_the_checks_count_lines_in_words_that_agree_with_their_number():
+    one = read("河阳县2024年报表\n乡镇,活产数\n甲乡,5200\n乙乡,5355\n注：初步统计\n", "utf-8")
+    found = mch.checks(one).set_index("check")
+    assert found.loc["rows_above_header", "message_en"].startswith(
+        "line 1 above the header was skipped: "
+    )
+    assert found.loc["notes_rows", "message_en"].startswith("line 5 after the table was not read")
+    assert found.loc["rows_above_header", "message_zh"].startswith("表头上方第1行已跳过")
+    apart = read("标题\n\n单位：人\n乡镇,活产数\n甲乡,5200\n", "utf-8")
+    message = mch.checks(apart).set_index("check").loc["rows_above_header"]
+    assert message["message_en"].startswith("lines 1, 3 above the header were skipped: ")
+    assert message["message_zh"].startswith("表头上方第1、3行已跳过")
+
+
+def test_one_hidden_column_and_row_are_named_in_the_singular_and_in_chinese_words():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (["乡镇", "活产数", "孕产妇死亡数"], ["甲乡", 5200, 0], ["乙乡", 5355, 1]):
+        sheet.append(row)
+    sheet.column_dimensions["B"].hidden = True
+    sheet.row_dimensions[3].hidden = True
+    table = mch.read_table(io.BytesIO(workbook_bytes(book)))
+    found = mch.checks(table).set_index("check")
+    assert found.loc["hidden_columns", "message_en"].startswith("column 活产数 (B) is hidden")
+    assert found.loc["hidden_columns", "message_zh"] == "工作表中的隐藏列活产数（B列）已照常读入"
+    assert found.loc["hidden_rows", "message_en"].startswith("row 3 is hidden in the sheet; it")
+
+
+def test_one_year_written_several_ways_is_one_period():
+    text = (
+        "县区,年份,活产数,孕产妇死亡数\n甲县,2024年,1000,1\n乙县,二〇二四,900,0\n丙县,2024,800,0\n"
+        "丁县,２０２４年度,700,0\n"
+    )
+    table = read(text, "utf-8")
+    assert table["年份"].tolist() == [2024] * 4
+    pooled = mch.pool(table, "MMR", by="年份")
+    assert pooled["denominator"].tolist() == [3400.0]
+
+
+def test_a_frame_not_read_from_a_file_gets_its_years_read_the_same_way():
+    frame = pd.DataFrame({"县区": ["甲县", "乙县", "丙县"], "年份": ["2024年", 2024, "二零二四年"],
+                          "活产数": [1000, 900, 800], "孕产妇死亡数": [1, 0, 0]})  # fmt: skip
+    out = mch.compute(frame, indicators=["MMR"])
+    assert out["year"].tolist() == [2024, 2024, 2024]
+    assert mch.pool(frame, "MMR", by="年份")["denominator"].tolist() == [2700.0]
+    one_unit = frame.assign(县区="甲县").iloc[:2]  # the same unit and year twice: an error
+    with pytest.raises(mch.InvalidInputError, match="two rows"):
+        mch.compute(one_unit, indicators=["MMR"])
+    assert frame["年份"].tolist() == ["2024年", 2024, "二零二四年"]  # the caller's frame as it was
+
+
+def test_year_of_reads_every_spelling_of_a_year_and_nothing_else():
+    from mch_indicators._io._numbers import year_of
+
+    spellings = ("2024", " 2024年 ", "2024年度", "二〇二四", "二零二四年", "２０２４")
+    for text in (*spellings, 2024, 2024.0):
+        assert year_of(text) == 2024, text
+    for text in ("2024上半年", "24年", "1850", "二四", "2024.5", 2024.5, True, None, "", "合计"):
+        assert year_of(text) is None, text

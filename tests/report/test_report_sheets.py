@@ -222,6 +222,8 @@ def test_the_sources_sheet_is_chinese_under_zh(book):
     unverified = mch.get("early_pregnancy_registration_rate_cn")
     assert not unverified.verified and by_name[unverified.name.zh]["核实状态"] == "未核实"
     assert any("未核实" in str(row[0]) for row in rows if row[0])  # the note under the table
+    assert unverified.note_zh and by_name[unverified.name.zh]["备注"] == unverified.note_zh
+    assert not [row for row in by_name.values() if row["备注"] and "（英文原文）" in row["备注"]]
 
 
 # -- change from last year, rank, target --------------------------------------------------
@@ -287,7 +289,7 @@ def test_target_met_not_met_or_not_clear_comes_from_assess_target(book):
     assert first["目标"] == "≤12/10万（2030年）" and first["达标情况"] in {
         "达标",
         "未达标",
-        "未能确定(区间跨越目标)",
+        "未能确定（区间跨越目标）",
     }
 
 

@@ -35,7 +35,7 @@ from mch_indicators._adapters._counts import (
 from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, options_of
 from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import ON_INVALID_LEAVE_OUT, Hint, InvalidInputError
 from mch_indicators.stats import Flag, flag_labels
 
 if TYPE_CHECKING:
@@ -245,8 +245,8 @@ def pool_any_frame(
     if bounded and not leave_out:
         _refuse_rows(
             kept, keys, column("__invalid"), None,
-            f"a numerator exceeds its denominator, impossible for the proportion {chosen.id}; "
-            "pass on_invalid='flag' to leave such rows out of the sums",
+            f"a numerator exceeds its denominator, impossible for the proportion {chosen.id}",
+            hint=ON_INVALID_LEAVE_OUT,
         )  # fmt: skip
     x_sum, n_sum = column("__x"), column("__n")
     x_sum[column("__x_missing") > 0] = np.nan
@@ -272,7 +272,12 @@ def _group(kept: dict[str, Any], keys: list[str], position: int) -> Any:
 
 
 def _refuse_rows(
-    kept: dict[str, Any], keys: list[str], wrong: Any, column: str | None, reason: str
+    kept: dict[str, Any],
+    keys: list[str],
+    wrong: Any,
+    column: str | None,
+    reason: str,
+    hint: Hint | None = None,
 ) -> None:
     """Raise naming the first group holding a wrong row (an engine has no row labels)."""
     hit = np.flatnonzero(wrong > 0)
@@ -282,5 +287,6 @@ def _refuse_rows(
     group = _group(kept, keys, first) if keys else None
     where = f"group {group!r}" if keys else "the table"
     raise InvalidInputError(
-        f"{reason} (in {int(wrong[first])} row(s) of {where})", column=column, row=group
-    )
+        f"{reason} (in {int(wrong[first])} row(s) of {where})", column=column, row=group,
+        hint=hint,
+    )  # fmt: skip

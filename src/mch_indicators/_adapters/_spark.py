@@ -39,7 +39,7 @@ from mch_indicators._adapters._standardise import (
     isr_counts,
 )
 from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, finish_table
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import ON_INVALID_LEAVE_OUT, InvalidInputError
 from mch_indicators._optional import pandas
 from mch_indicators.stats._engine import within_task
 
@@ -272,9 +272,8 @@ def _checked_rows(frame: Any, pooling: Pooling, fields: Any) -> tuple[Any, bool]
             col(num).cast("string"), functions.lit(" exceeds denominator "),
             col(den).cast("string"),
             functions.lit(
-                ", impossible for a proportion; it cannot be pooled; pass on_invalid='flag' "
-                "to leave such rows out of the sums (the pooled row then says how many units "
-                "it has)"
+                ", impossible for a proportion; it cannot be pooled; "
+                + ON_INVALID_LEAVE_OUT.python()
             ),
         )  # fmt: skip
         checked = functions.when(invalid, functions.raise_error(message)).otherwise(col(num))

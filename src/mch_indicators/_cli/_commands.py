@@ -167,7 +167,7 @@ def cmd_list(args: argparse.Namespace) -> str:
             i.id,
             i.name.zh,
             i.name.en,
-            (unit_header(i.unit, args.lang) if zh else unit_symbol(i.unit)) if table else i.unit,
+            unit_header(i.unit, "zh") if zh else (unit_symbol(i.unit) if table else i.unit),
             label("kinds", i.kind.value, "zh") if zh else i.kind.value,
             label("domains", i.domain.value, "zh") if zh else i.domain.value,
             i.variant_of or (None if json_format else ""),
@@ -452,13 +452,7 @@ def cmd_report(args: argparse.Namespace) -> str:
         rows = len(results) // max(count, 1)
         lines.append(cli_text("report_set", args.lang, level=level, rows=rows, count=count,
                               flagged=flagged))  # fmt: skip
-    unmatched = sets.checks[sets.checks["check"] == "unmatched_column"]["item"].tolist()
-    if len(sets.checks) > len(unmatched):
-        count = len(sets.checks) - len(unmatched)
-        lines.append(cli_text("report_checks", args.lang, count=count))
-    if unmatched:
-        sep = "、" if args.lang == "zh" else ", "
-        lines.append(cli_text("report_unmatched", args.lang, columns=sep.join(unmatched)))
+    lines += _checks_lines(sets.checks, args)
     if args.out is not None:
         lines.append(cli_text("wrote", args.lang, path=args.out))
         return "\n".join(lines)
@@ -469,18 +463,42 @@ def cmd_report(args: argparse.Namespace) -> str:
     return "\n".join([*lines, "", text])
 
 
+def _checks_lines(checks: pd.DataFrame, args: argparse.Namespace) -> list[str]:
+    """What the checks found and where they are: the workbook's sheet, or the CSV beside."""
+    from mch_indicators._report._write import checks_beside
+
+    unmatched = checks[checks["check"] == "unmatched_column"]["item"].tolist()
+    count = len(checks) - len(unmatched)
+    csv = args.out is not None and Path(args.out).suffix.lower() == ".csv"
+    where = {"path": checks_beside(args.out)} if csv else {}
+    suffix = "_csv" if csv else ""
+    lines = []
+    if count or csv:  # a CSV report always names the file it wrote its checks to
+        plural = "" if count == 1 else "s"
+        lines.append(cli_text(f"report_checks{suffix}", args.lang, count=count, plural=plural,
+                              **where))  # fmt: skip
+    if unmatched:
+        sep = "、" if args.lang == "zh" else ", "
+        lines.append(cli_text(f"report_unmatched{suffix}", args.lang, columns=sep.join(unmatched),
+                              **where))  # fmt: skip
+    return lines
+
+
 def _file_name(path: str) -> str | None:
     return None if path == "-" else Path(path).name
 
 
 def _years(words: Sequence[str] | None, lang: str) -> list[int]:
+    """``--year 2024 2025年 二〇二六``: years read as a table's are (:func:`year_of`)."""
+    from mch_indicators._io._numbers import year_of
+
     years = []
     for word in words or ():
         for part in word.replace("，", ",").split(","):
-            text = part.strip().removesuffix("年")
-            if not text.isdigit():
+            year = year_of(part)
+            if year is None:
                 raise CommandError(cli_text("bad_year", lang, value=part))
-            years.append(int(text))
+            years.append(year)
     return years
 
 
@@ -561,8 +579,14 @@ def _pooled_table(rows: list[list[str]], header: list[str], lang: str) -> str:
     return render([*header, *words], rows, "table", numeric=numeric)
 
 
-def _flag_legend(lang: str) -> list[str]:
-    flags = ("UNRELIABLE", "ABOVE_DENOMINATOR", "MISSING")
+def _flag_legend(lang: str, records: Sequence[Mapping[str, Any]]) -> list[str]:
+    """What each flag the tables of ``records`` show means (no line for a flag not shown)."""
+    from mch_indicators.stats import Flag
+
+    used = {name for record in records for name in str(record["flags"]).split("|") if name}
+    flags = [flag.name for flag in Flag if flag.name in used]
+    if not flags:
+        return []
     head = column_label("flags", lang)
     return [f"{head.capitalize()}:" if lang == "en" else f"{head}："] + [
         f"  {label('flags', f, lang)} = {label('flags', f, lang, 'meaning')}" for f in flags
@@ -596,7 +620,8 @@ def cmd_demo(args: argparse.Namespace) -> str | Iterator[str]:
     if lang == "en":  # the Chinese name leads, as in the office's report
         names = [catalog[i].name.zh for i in prefecture["indicator"]]
     prefecture = prefecture.assign(name=names)
-    prefecture_rows = _pooled_rows(prefecture.to_dict("records"), ["name"], catalog, lang)
+    prefecture_records = prefecture.to_dict("records")
+    prefecture_rows = _pooled_rows(prefecture_records, ["name"], catalog, lang)
     mmr = catalog["maternal_mortality_ratio"]
     one_year = pool(latest, mmr, by=county).set_index(county)
     all_years = pool(frame, mmr, by=county).set_index(county)
@@ -621,7 +646,7 @@ def cmd_demo(args: argparse.Namespace) -> str | Iterator[str]:
                 _pooled_rows(by_county, ["county", "years"], catalog, lang), county_header, lang
             ),
             "",
-            *_flag_legend(lang),
+            *_flag_legend(lang, [*prefecture_records, *by_county]),
             _demo_hint(lang),
         ]
     )

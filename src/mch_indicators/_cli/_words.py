@@ -17,6 +17,7 @@ from typing import Any
 from mch_indicators._display import display_width
 from mch_indicators._errors import (
     AmbiguousIndicatorError,
+    Hint,
     InvalidInputError,
     MCHIndicatorsError,
     UnknownIndicatorError,
@@ -33,6 +34,7 @@ __all__ = [
     "argparse_in",
     "cli_text",
     "describe_error",
+    "hint_text",
     "lang_of_argv",
     "wrap_display",
 ]
@@ -98,8 +100,19 @@ def wrap_display(text: str, width: int) -> list[str]:
     return lines
 
 
+#: A section heading argparse wrote after a Chinese word: it ends in ASCII ``:``.
+_CHINESE_HEADING = re.compile(r"(?m)^([ \t]*\S[^\n]*[\u1100-\uffdc]):$")
+
+
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's help, wrapped by terminal columns rather than characters (Chinese is wide)."""
+    """argparse's help, wrapped by terminal columns rather than characters (Chinese is wide).
+
+    argparse ends each section heading with an ASCII colon it does not translate; a
+    Chinese heading (``选项``) gets the full-width one (``选项：``).
+    """
+
+    def format_help(self) -> str:
+        return _CHINESE_HEADING.sub(r"\1：", super().format_help())
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrap_display(text, width)
@@ -171,21 +184,44 @@ def _reason(error: MCHIndicatorsError, lang: str) -> str:
     return error.reason
 
 
+def hint_text(hint: Hint | None, lang: str) -> str:
+    """``; use --on-invalid flag to ...``: the library's hint said as the command line's option.
+
+    The library holds the advice (:class:`~mch_indicators._errors.Hint`); the command
+    line only spells it: the keyword with dashes, then its value.
+
+    Examples
+    --------
+    >>> from mch_indicators._errors import ON_INVALID_FLAG
+    >>> hint_text(ON_INVALID_FLAG, "zh")
+    '；加上 --on-invalid flag 可得到空值并标记“数据矛盾”'
+    """
+    if hint is None:
+        return ""
+    option = f"--{hint.keyword.replace('_', '-')} {hint.value}"
+    effect = hint.effect_zh if lang == "zh" else hint.effect
+    return cli_text("hint", lang, option=option, effect=effect)
+
+
 def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> str:
     """``counts.csv:18: column 'numerator': 'abc' is not a number``: an error with its place.
 
     In Chinese the place reads ``counts.csv 第18行：列“numerator”：...``; what is wrong is
     Chinese where the error carries it (an unknown indicator, and every error raised
-    with a Chinese reason), else the library's English words.
+    with a Chinese reason), else the library's English words. A hint the error carries
+    is said as the command line's option (:func:`hint_text`), never as the keyword.
     """
     reason = _reason(error, lang)
+    hint = hint_text(getattr(error, "hint", None), lang)
     located = path is not None and (error.row is not None or error.column is not None)
     if not located:
         if lang == "zh" and reason is not error.reason:
-            return f"{error.where()}{reason}" if error.where() else reason
-        return str(error)
+            return (f"{error.where()}{reason}" if error.where() else reason) + hint
+        return error.without_hint() + hint
     name = "<stdin>" if path == "-" else str(path)
     if error.row is None:
-        return cli_text("at_file", lang, file=name, reason=reason)
+        return cli_text("at_file", lang, file=name, reason=reason + hint)
     column = cli_text("at_column", lang, column=error.column) if error.column is not None else ""
-    return cli_text("at_line", lang, file=name, line=error.row, column=column, reason=reason)
+    return cli_text(
+        "at_line", lang, file=name, line=error.row, column=column, reason=reason + hint
+    )

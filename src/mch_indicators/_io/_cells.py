@@ -10,7 +10,6 @@ missing becomes numeric by the one grammar of :mod:`mch_indicators._io._numbers`
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,7 +18,7 @@ from mch_indicators._checks import PERCENT_KEY, CellMarks, CheckRow, attach, cel
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._headers import HEADER_PARTS_KEY, HeaderParts
 from mch_indicators._io._bounds import SheetFacts
-from mch_indicators._io._numbers import Decimal, parse_numbers
+from mch_indicators._io._numbers import Decimal, parse_numbers, parse_years, year_of
 from mch_indicators._layout import is_above_header, is_note
 from mch_indicators._optional import pandas as _pandas
 
@@ -39,8 +38,6 @@ __all__ = [
 
 _TYPE_OF = np.frompyfunc(type, 1, 1)
 _STR = str
-#: A year as offices write it: 2024, 2024年, 2024年度.
-_YEAR = re.compile(r"\s*((?:19|20)\d\d)\s*年度?\s*")
 
 
 def _blank(cells: pd.DataFrame) -> Any:
@@ -93,19 +90,22 @@ def skipped_above(cells: pd.DataFrame, start: int) -> list[CheckRow]:
     return [
         check_row(
             "rows_above_header", rows=_span([int(cells.index[p]) for p in rows]),
-            text=" | ".join(texts)[:200],
+            text=" | ".join(texts)[:200], count=len(rows),
         )
     ]  # fmt: skip
 
 
-def _span(numbers: list[int]) -> str:
-    """``3``, ``3–5`` or ``3, 7``: line numbers as a message shows them."""
+def _span(numbers: list[int]) -> dict[str, str]:
+    """``3``, ``3–5`` or ``3, 7`` (``3、7`` in Chinese): line numbers as a message shows them."""
     if not numbers:
-        return ""
+        return {"en": "", "zh": ""}
     if numbers == list(range(numbers[0], numbers[-1] + 1)) and len(numbers) > 1:
-        return f"{numbers[0]}–{numbers[-1]}"
-    shown = ", ".join(map(str, numbers[:10]))
-    return shown + ("…" if len(numbers) > 10 else "")
+        return dict.fromkeys(("en", "zh"), f"{numbers[0]}–{numbers[-1]}")
+    more = "…" if len(numbers) > 10 else ""
+    return {
+        "en": ", ".join(map(str, numbers[:10])) + more,
+        "zh": "、".join(map(str, numbers[:10])) + more,
+    }
 
 
 def _is_label_text(text: str, decimal: Decimal) -> bool:
@@ -115,7 +115,7 @@ def _is_label_text(text: str, decimal: Decimal) -> bool:
     import pandas as pd
 
     _, bad = parse_numbers(pd.Series([text], dtype=object), decimal)
-    return bool(bad[0]) and not _YEAR.fullmatch(text)
+    return bool(bad[0]) and year_of(text) is None
 
 
 def sub_header(
@@ -201,7 +201,9 @@ def note_end(
         for p in range(end, len(cells))
         if has[p]
     ]
-    check = check_row("notes_rows", rows=_span(rows), text=" | ".join(texts)[:200])
+    check = check_row(
+        "notes_rows", rows=_span(rows), text=" | ".join(texts)[:200], count=len(rows)
+    )
     return end, [check]
 
 
@@ -321,11 +323,15 @@ def _sheet_checks(
     checks = []
     rows = [r for r in facts.hidden_rows if r in set(frame.index.tolist())]
     if rows:
-        checks.append(check_row("hidden_rows", rows=_span(rows)))
+        checks.append(check_row("hidden_rows", rows=_span(rows), count=len(rows)))
     named = {first + p: header[p] for p in keep}
-    columns = [f"{named[c]} ({_letters(c)})" for c in facts.hidden_columns if c in named]
-    if columns:
-        checks.append(check_row("hidden_columns", columns=", ".join(columns)))
+    hidden = [c for c in facts.hidden_columns if c in named]
+    if hidden:
+        columns = {
+            "en": ", ".join(f"{named[c]} ({_letters(c)})" for c in hidden),
+            "zh": "、".join(f"{named[c]}（{_letters(c)}列）" for c in hidden),
+        }
+        checks.append(check_row("hidden_columns", columns=columns, count=len(hidden)))
     if facts.merged_refs:
         shown = ", ".join(facts.merged_refs[:10]) + ("…" if len(facts.merged_refs) > 10 else "")
         checks.append(check_row("merged_cells", text=shown))
@@ -369,23 +375,14 @@ def typed_column(cells: pd.Series[Any], decimal: Decimal) -> Any:
 
 
 def _years(cells: pd.Series[Any]) -> Any:
-    """Years written 2024年 or 2024年度 (every filled cell) as numbers, else None."""
+    """Years written as text (2024年, 二〇二四; every filled cell) as numbers, else None."""
     pd = _pandas()
     if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "mixed", "mixed-integer"):
         return None
     first = cells.dropna().head(1).tolist()
-    if not first or not _YEAR.fullmatch(_as_text(first[0])):
+    if not first or year_of(first[0]) is None:  # most text columns stop here, cheaply
         return None
-    text = cells.map(_as_text, na_action="ignore").astype(object)
-    filled = text.notna() & (text.astype(str).str.strip() != "")
-    if not filled.any():
-        return None
-    found = text[filled].astype(str).str.fullmatch(_YEAR.pattern)
-    if not found.all() or not text[filled].astype(str).str.contains("年").any():
-        return None
-    years = text.astype(str).str.extract(_YEAR.pattern, expand=False)
-    values = pd.to_numeric(years.where(filled), errors="coerce").to_numpy(np.float64)
-    return values.astype(np.int64) if filled.all() else values
+    return parse_years(cells)
 
 
 def _as_text(value: Any) -> str:

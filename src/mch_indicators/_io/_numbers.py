@@ -9,11 +9,17 @@ told ``decimal=","``; then ``.`` or a space groups thousands (``1.234,5``).
 A number too large for a float (``1e400``, a 400-digit count) is not a number
 either: it would read as infinity. Full-width forms (``２６，９５４``) are read as
 their plain forms (Unicode NFKC).
+
+A year is read here too, whatever the spelling (:func:`year_of`): ``2024``,
+``2024年``, ``2024年度``, ``二〇二四``, ``二零二四年``, ``２０２４``; every reader and the
+units of a table (:func:`parse_years`) read it by this one grammar, so that one
+year written two ways is one period.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -24,7 +30,14 @@ from mch_indicators._text import fold_code
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MISSING_TOKENS", "Decimal", "describe_bad_number", "parse_numbers"]
+__all__ = [
+    "MISSING_TOKENS",
+    "Decimal",
+    "describe_bad_number",
+    "parse_numbers",
+    "parse_years",
+    "year_of",
+]
 
 Decimal = Literal[".", ","]
 
@@ -38,6 +51,68 @@ _POINT = re.compile(
     rf"[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d*)?{_EXPONENT}|[+-]?\.\d+{_EXPONENT}"
 )
 _COMMA = re.compile(rf"[+-]?(?:\d{{1,3}}(?:[. ]\d{{3}})+|\d+)(?:,\d*)?{_EXPONENT}|[+-]?,\d+")
+
+
+#: A year as offices write it, once its digits are plain: 2024, 2024年, 2024年度.
+_YEAR = re.compile(r"((?:19|20)\d\d)(?:年度|年)?")
+#: Chinese numerals as a year is written, digit by digit: 二〇二四, 二零二四.
+_CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+
+
+def year_of(value: object) -> int | None:
+    """The year a cell writes, or None: ``2024``, ``2024.0``, ``2024年``, ``二〇二四``...
+
+    Examples
+    --------
+    >>> [year_of(v) for v in ("2024年度", "二〇二四年", "２０２４", 2024.0, "2024上半年", "24")]
+    [2024, 2024, 2024, 2024, None, None]
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | np.integer):
+        return int(value) if 1900 <= value <= 2099 else None
+    if isinstance(value, float | np.floating):
+        whole = value == value and float(value).is_integer()
+        return year_of(int(value)) if whole else None
+    if not isinstance(value, str):
+        return None
+    text = "".join(unicodedata.normalize("NFKC", value).split()).translate(_CHINESE_DIGITS)
+    found = _YEAR.fullmatch(text)
+    return int(found.group(1)) if found else None
+
+
+def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
+    """A column's years as numbers when some cell writes one as text (``2024年``), else None.
+
+    Every filled cell must be a year (:func:`year_of`); blank cells are NaN (the
+    result is then float, else int64). None when a filled cell is not a year, or
+    when no cell is text (a column of numbers is read as numbers already).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> parse_years(pd.Series(["2024年", "二〇二四", 2024])).tolist()
+    [2024, 2024, 2024]
+    >>> parse_years(pd.Series(["2024年", "合计"])) is None
+    True
+    """
+    codes, distinct = cells.factorize()  # each spelling read once, not each cell
+    found: list[float] = []
+    text = False
+    for value in distinct.tolist():
+        if isinstance(value, str) and not value.strip():
+            found.append(np.nan)  # a blank cell
+            continue
+        year = year_of(value)
+        if year is None:
+            return None
+        text = text or isinstance(value, str)
+        found.append(year)
+    if not text:
+        return None
+    table = np.array([*found, np.nan], dtype=np.float64)
+    years: npt.NDArray[np.float64] = table[np.asarray(codes)]  # code -1 (missing) is the NaN
+    return years if np.isnan(years).any() else years.astype(np.int64)
 
 
 def _pattern(decimal: Decimal) -> re.Pattern[str]:

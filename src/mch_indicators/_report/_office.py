@@ -22,7 +22,7 @@ from mch_indicators._io._read import read_table
 from mch_indicators._io._source import Source
 from mch_indicators._labels import check_lang, fields, label
 from mch_indicators._report._blocks import blocks_of
-from mch_indicators._report._write import to_csv, write_workbook
+from mch_indicators._report._write import checks_beside, checks_to_csv, to_csv, write_workbook
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -96,7 +96,9 @@ def report(
         Write the report there: ``.xlsx`` (:func:`to_excel`: a sheet per domain,
         the change from last year, ranks and targets, the data checks, all values,
         flags and sources; print-ready) or ``.csv`` (:func:`to_csv`, UTF-8 with a
-        byte-order mark).
+        byte-order mark); a CSV report has no sheets, so its data checks are
+        written beside it, as the workbook's 数据核查 sheet shows them
+        (``报表.checks.csv`` beside ``报表.csv``; a header alone when there are none).
     lang : {"zh", "en"}, default "zh"
         Language of the written report and of the set names.
     sheet, encoding
@@ -183,6 +185,8 @@ def report(
     if out is not None:
         if Path(out).suffix.lower() == ".csv":
             to_csv(done, out, lang=chosen, catalog=found, escape_formulas=escape_formulas)
+            checks_to_csv(done.checks, checks_beside(out), lang=chosen,
+                          escape_formulas=escape_formulas)  # fmt: skip
         else:
             write_workbook(
                 blocks_of(done, found, chosen), out, lang=chosen, catalog=found, plan=plan,

@@ -36,6 +36,7 @@ from mch_indicators._report._sheet import (
     fill,
     print_ready,
 )
+from mch_indicators._views import note_text
 from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = [
     "EMPTY_FLAGS",
     "MARKED_FLAGS",
+    "checks_rows",
     "checks_sheet",
     "details_sheet",
     "domain_sheet",
@@ -447,7 +449,7 @@ def sources_sheet(
                 getattr(i.name, lang), unit_header(i.unit, lang),
                 getattr(i.numerator.name, lang), getattr(i.denominator.name, lang),
                 definition, "\n".join(_source_text(s, lang) for s in i.sources), status,
-                i.note or "", i.id,
+                note_text(i, lang), i.id,
             ]
         )  # fmt: skip
     table_sheet(
@@ -464,8 +466,8 @@ def _source_text(source: Source, lang: str) -> str:
     return label("text", "source_section", lang, document=source.document, section=source.section)
 
 
-def checks_sheet(writer: SheetWriter, checks: pd.DataFrame, lang: str, footer: Footer) -> None:
-    """The checks of the office's table (``CHECK_COLUMNS``), or a line saying there are none."""
+def checks_rows(checks: pd.DataFrame, lang: str) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the checks as a report shows them (the sheet, a CSV report's file)."""
     keys = ["check", "check_unit", "period", "item", "reported", "expected", "message"]
     header = [column_label(k, lang) for k in keys]
     rows = [
@@ -476,6 +478,12 @@ def checks_sheet(writer: SheetWriter, checks: pd.DataFrame, lang: str, footer: F
         ]
         for record in checks.to_dict("records")
     ]
+    return header, rows
+
+
+def checks_sheet(writer: SheetWriter, checks: pd.DataFrame, lang: str, footer: Footer) -> None:
+    """The checks of the office's table (``CHECK_COLUMNS``), or a line saying there are none."""
+    header, rows = checks_rows(checks, lang)
     if not rows:
         rows = [[label("text", "no_checks", lang), None, None, None, None, None, None]]
     table_sheet(writer, label("text", "checks_sheet", lang), header, rows, footer=footer,

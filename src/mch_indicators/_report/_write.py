@@ -35,7 +35,14 @@ if TYPE_CHECKING:
 
     from mch_indicators._catalog import Catalog
 
-__all__ = ["sheet_title", "to_csv", "to_excel", "write_workbook"]
+__all__ = [
+    "checks_beside",
+    "checks_to_csv",
+    "sheet_title",
+    "to_csv",
+    "to_excel",
+    "write_workbook",
+]
 
 Target = str | PathLike[str] | IO[bytes]
 _BAD_SHEET_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "_"))
@@ -133,6 +140,36 @@ def to_csv(
             )
         frames.append(table)
     table = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    text = csv_frame(table, escape=escape_formulas).to_csv(index=False, lineterminator="\r\n")
+    _write_bytes("\ufeff".encode() + text.encode("utf-8", errors="replace"), path)
+
+
+def checks_beside(path: str | PathLike[str]) -> Path:
+    """Where a CSV report's data checks go: ``报表.checks.csv`` beside ``报表.csv``.
+
+    Examples
+    --------
+    >>> checks_beside("out/报表.csv").as_posix()
+    'out/报表.checks.csv'
+    """
+    out = Path(path)
+    return out.with_name(f"{out.stem}.checks.csv")
+
+
+def checks_to_csv(
+    checks: pd.DataFrame | None, path: Target, *, lang: str = "zh", escape_formulas: bool = True
+) -> None:
+    """Write the data checks as the report's 数据核查 sheet shows them, as a CSV (BOM, UTF-8).
+
+    A CSV report has no sheets: :func:`mch_indicators.report` writes its checks
+    with this beside it (:func:`checks_beside`); a header alone when there are none.
+    """
+    import pandas as pd
+
+    from mch_indicators._report._sheets import checks_rows
+
+    header, rows = checks_rows(_checks_frame(checks), check_lang(lang))
+    table = pd.DataFrame(rows, columns=header)
     text = csv_frame(table, escape=escape_formulas).to_csv(index=False, lineterminator="\r\n")
     _write_bytes("\ufeff".encode() + text.encode("utf-8", errors="replace"), path)
 

@@ -82,7 +82,11 @@ def json_schema() -> dict[str, Any]:
         + "; other spellings such as '‰' or '/10万' are accepted",
         "title": "Unit",
     }
-    indicator["allOf"] = [_needs_note("verified"), _needs_note("computable")]
+    indicator["allOf"] = [
+        _needs_note("verified"),
+        _needs_note("computable"),
+        {"if": {"required": ["note_zh"]}, "then": {"required": ["note"]}},  # its wording
+    ]
     definitions["Names"]["properties"]["zh"]["pattern"] = CHINESE_CHARACTER
     definitions["Names"]["properties"]["zh"]["description"] = "contains Chinese characters"
 

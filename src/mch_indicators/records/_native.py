@@ -444,13 +444,23 @@ class _Fields:
         for name in self.names:
             missing = first[self.name(name, "m")] = self._missing(name)
             unparsed = self._unparsed(name)
-            first[self.name(name, "a")] = missing if unparsed is None else missing | unparsed
+            if unparsed is not None:
+                first[self.name(name, "a")] = missing | unparsed
             invalid = self._invalid(name)
             second.update({self.name(name, status): e for status, e in invalid.items()})
             if invalid:
                 states = [self.kit.col(self.name(name, s)) for s in invalid]
                 third[self.name(name, "b")] = _or(states)
+                third[self.name(name, "u")] = self.missing(name) | _or(states)
         return [folded, first, second, third]
+
+    def absent(self, name: str) -> Any:
+        """Missing, or text that is no number or no date (the column of missing if none can be)."""
+        return self.kit.col(self.name(name, "a" if self.cols.unparsed(name) is not None else "m"))
+
+    def unusable(self, name: str) -> Any:
+        """Missing or invalid: no test of its value can say (missing where never invalid)."""
+        return self.kit.col(self.name(name, "u")) if self._statuses(name) else self.missing(name)
 
     def _unparsed(self, name: str) -> Any | None:
         return self.kit.col(name + UNPARSED) if self.cols.unparsed(name) is not None else None
@@ -484,7 +494,7 @@ class _Fields:
 
     def _invalid(self, name: str) -> dict[Status, Any]:
         kit, spec, column = self.kit, self.cols.fields[name], self.column(name)
-        present = ~kit.col(self.name(name, "a"))
+        present = ~self.absent(name)
         tests: dict[Status, Any] = {
             "below": lambda: present & (column < kit.lit(spec.min)),
             "above": lambda: present & (column > kit.lit(spec.max)),
@@ -556,9 +566,9 @@ def _field_test(condition: FieldTest, fields: _Fields) -> Any:
         core = missing if condition.missing else ~missing
         return kit.case(invalid, core) if invalid else core
     policy = condition.unknown
-    if policy == "unclassified":
-        fallback = kit.null()
-    elif isinstance(policy, bool):
+    if policy == "unclassified":  # one test: missing and invalid both leave it unknown
+        return kit.case([(fields.unusable(name), kit.null())], _value_test(fields, condition))
+    if isinstance(policy, bool):
         fallback = kit.lit(policy)
     else:
         fallback = compile3(policy, fields, shared=False)

@@ -23,7 +23,7 @@ from typing import Literal, NotRequired, TypedDict, Unpack
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import ON_INVALID_FLAG, InvalidInputError
 from mch_indicators._validate import (
     LARGEST_COUNT,
     SMALLEST_DENOMINATOR,
@@ -444,10 +444,12 @@ def _raise_proportion(x: FloatArray, n: FloatArray, above: npt.NDArray[np.bool_]
     pairs = np.empty(above.shape, dtype=object)
     for index in map(tuple, np.argwhere(above)[:6]):
         pairs[index] = f"{x[index]:.15g} > {n[index]:.15g}"
+    where = describe_positions(above, pairs, quote=False)
+    where_zh = pairs[()] if above.ndim == 0 else f"位置 {where}"
     raise InvalidInputError(
-        "numerator exceeds denominator, impossible for a proportion, at "
-        f"{describe_positions(above, pairs, quote=False)}; pass "
-        "on_invalid='flag' to get NaN with an INVALID flag instead"
+        f"numerator exceeds denominator, impossible for a proportion, at {where}",
+        reason_zh=f"分子大于分母，构成比不可能如此：{where_zh}",
+        hint=ON_INVALID_FLAG,
     )
 
 

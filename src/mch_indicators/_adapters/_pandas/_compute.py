@@ -48,7 +48,12 @@ from mch_indicators._adapters._pandas._wide import (
 from mch_indicators._checks import attach, checks_of
 from mch_indicators._compute import compute_owned
 from mch_indicators._display import in_language
-from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
+from mch_indicators._errors import (
+    ON_INVALID_FLAG,
+    InvalidInputError,
+    MCHIndicatorsError,
+    UnknownIndicatorError,
+)
 from mch_indicators._labels import check_lang
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
@@ -104,16 +109,20 @@ def compute_rows(
         if invalid.size:
             first = int(invalid[0])
             row = label_of(index, first)
+            others = invalid.size - 1
+            more = f" (and {others} more row{'s' if others > 1 else ''})" if others else ""
+            more_zh = f"（另有 {others} 行）" if others else ""
             reason = (
                 f"numerator {x[first]:g} exceeds denominator {n[first]:g}, impossible for the "
-                f"proportion {indicator.id}"
+                f"proportion {indicator.id}{more}"
             )
-            more = f" (and {invalid.size - 1} more rows)" if invalid.size > 1 else ""
             raise InvalidInputError(
                 reason,
                 row=row,
-                message=f"row {row!r}: {reason}{more}; pass on_invalid='flag' to get NaN "
-                "with an INVALID flag instead",
+                message=f"row {row!r}: {reason}",
+                reason_zh=f"分子 {x[first]:g} 大于分母 {n[first]:g}，{indicator.name.zh}为构成比，"
+                f"不可能如此{more_zh}",
+                hint=ON_INVALID_FLAG,
             )
     return result, owned
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mch_indicators._catalog import normalize_key
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._headers import header_parts, match_headers
+from mch_indicators._headers import HeaderMatch, header_parts, match_headers
 from mch_indicators._labels import check_lang, column_label, fields
 
 if TYPE_CHECKING:
@@ -217,6 +217,7 @@ def match_columns(
                 f"columns {found.columns[repeated]!r} and {column!r} both match {repeated!r}; "
                 "keep one, or say which is which with columns={column: term}"
             )
+    found = _area_codes(found)
     field_ids = {label.id for label in fields()}
     return ColumnMatch(
         terms={t: c for t, c in found.columns.items() if t not in field_ids},
@@ -224,6 +225,25 @@ def match_columns(
         how=dict(found.how),
         unmatched=found.unmatched,
         catalog=catalog,
+    )
+
+
+def _area_codes(found: HeaderMatch) -> HeaderMatch:
+    """``found`` with columns of area codes (县区代码) as their levels, if it names no area.
+
+    Beside a column of names a column of codes is left out, listed as not used.
+    """
+    areas = [f for f in fields() if f.role == "area"]
+    if any(f.id in found.columns for f in areas) or not found.unmatched:
+        return found
+    codes = match_headers(found.unmatched, {f.id: f.codes for f in areas if f.codes})
+    if not codes.columns:
+        return found
+    taken = set(codes.columns.values())
+    return HeaderMatch(
+        {**found.columns, **codes.columns},
+        {**found.how, **codes.how},
+        tuple(c for c in found.unmatched if c not in taken),
     )
 
 

@@ -33,7 +33,12 @@ from mch_indicators._adapters._pandas._units import Duplicates, Totals
 from mch_indicators._adapters._pandas._wide import UnitRules
 from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, Sums, finish
 from mch_indicators._checks import attach, checks_of
-from mch_indicators._errors import InvalidInputError, MCHIndicatorsError, UnknownIndicatorError
+from mch_indicators._errors import (
+    ON_INVALID_LEAVE_OUT,
+    InvalidInputError,
+    MCHIndicatorsError,
+    UnknownIndicatorError,
+)
 from mch_indicators._options import ComputeOptions, Options
 
 if TYPE_CHECKING:
@@ -199,9 +204,9 @@ def left_out(
             "proportion; it cannot be pooled"
         )
         raise InvalidInputError(
-            reason, row=row,
-            message=f"row {row!r}: {reason}; pass on_invalid='flag' to leave such rows out "
-            "of the sums (the pooled row then says how many units it has)",
+            reason, row=row, message=f"row {row!r}: {reason}",
+            reason_zh=f"分子 {x[first]:g} 大于分母 {n[first]:g}，构成比不可能如此，无法汇总",
+            hint=ON_INVALID_LEAVE_OUT,
         )  # fmt: skip
     return out | invalid
 

@@ -38,6 +38,7 @@ import numpy.typing as npt
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
 from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._io._numbers import parse_years
 from mch_indicators._labels import fields, label
 from mch_indicators._layout import Layout, is_subtotal_label, is_total_label, layout
 
@@ -395,6 +396,28 @@ def _summed(
     return as_frame(out), checks
 
 
+def _years_as_numbers(frame: pd.DataFrame, periods: Sequence[Hashable]) -> pd.DataFrame:
+    """``frame`` with each period column writing its years as text (2024年, 二〇二四) as numbers.
+
+    A copy when a column changes (one year written two ways is then one period), the
+    frame itself when none does; the years are read as a file's are (:func:`parse_years`).
+    """
+    pd = pandas()
+    changed = {}
+    for column in periods:
+        series = frame[column]
+        if not pd.api.types.is_numeric_dtype(series.dtype):
+            years = parse_years(series)
+            if years is not None:
+                changed[column] = years
+    if not changed:
+        return frame
+    out = frame.copy()
+    for column, years in changed.items():
+        out[column] = years
+    return out
+
+
 def office_units(
     frame: pd.DataFrame,
     *,
@@ -424,6 +447,7 @@ def office_units(
     check_unit_options(totals, duplicates)
     if not areas and not periods:
         return frame, []
+    frame = _years_as_numbers(frame, periods)
     words = layout().with_totals(total_labels) if total_labels else layout()
     if strata and duplicates == "error" and not _any_total(frame, areas, words):
         return frame, []  # strata with no total label: nothing to do (no pass per row)
