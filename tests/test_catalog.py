@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -213,3 +215,37 @@ def test_alias_pointing_at_two_indicators_is_refused(tmp_path):
     )
     with pytest.raises(mch.DefinitionError, match="points at both"):
         mch.load_definitions(_write(tmp_path, clash))
+
+
+def _catalog_takers() -> dict[str, Any]:
+    import pandas as pd
+
+    from mch_indicators import export, interop
+
+    wide = pd.DataFrame({"县区": ["甲"], "活产数": [1000], "孕产妇死亡数": [1]})
+    values = {"period": "2024", "dataValues": [
+        {"dataElement": "live_births", "orgUnit": "OU", "value": "1000"},
+        {"dataElement": "maternal_deaths", "orgUnit": "OU", "value": "1"}]}  # fmt: skip
+    out = mch.compute(wide)
+    return {
+        "compute": lambda catalog: mch.compute(wide, catalog=catalog),
+        "pool": lambda catalog: mch.pool(wide, catalog=catalog),
+        "match_columns": lambda catalog: mch.match_columns(wide, catalog=catalog),
+        "to_csv": lambda catalog: mch.to_csv(out, io.BytesIO(), catalog=catalog),
+        "report": lambda catalog: mch.report(wide, catalog=catalog),
+        "compute_records": lambda catalog: mch.compute_records(
+            pd.DataFrame({"outcome": ["live"], "gestation_weeks": [39.0]}),
+            "preterm_birth_rate", catalog=catalog),
+        "export.dumps": lambda catalog: export.dumps("json", catalog=catalog),
+        "interop.compute_data_values": lambda catalog: interop.compute_data_values(
+            values, catalog),
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("taker", sorted(_catalog_takers()))
+@pytest.mark.parametrize("wrong", ["catalog.toml", {"MMR": None}, 5])
+def test_a_catalog_argument_that_is_no_catalog_is_refused(taker: str, wrong: object) -> None:
+    # A string or a number raised AttributeError deep inside; a dict exported an empty catalog.
+    with pytest.raises(mch.InvalidInputError, match=r"catalog must be a Catalog") as caught:
+        _catalog_takers()[taker](wrong)
+    assert caught.value.reason_zh is not None

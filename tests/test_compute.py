@@ -249,7 +249,7 @@ def test_text_forms():
     assert str(RATIO.compute(1, 0)) == "NaN (ZERO_DENOMINATOR)"
     many = RATIO.compute([1, 2], 10)
     assert str(many).startswith("Result(test_ratio")
-    with pytest.raises(ValueError, match="scalar"):
+    with pytest.raises(mch.InvalidInputError, match="scalar"):  # a ValueError too
         many.format()
 
 
@@ -394,3 +394,14 @@ def test_backend_variable_is_checked(monkeypatch):
     finally:
         monkeypatch.delenv(_kernels.BACKEND_VARIABLE)
         _kernels.fused_kernels.cache_clear(), _kernels.backend_choice.cache_clear()
+
+
+def test_one_indicator_of_a_wide_table_may_be_named_without_a_list() -> None:
+    # indicators="MMR" was read letter by letter: "no indicator matches 'M'".
+    table = pd.DataFrame({"县区": ["甲", "乙"], "活产数": [1000, 900], "孕产妇死亡数": [1, 0],
+                          "婴儿死亡数": [3, 4]})  # fmt: skip
+    one = mch.compute(table, indicators="MMR")
+    pd.testing.assert_frame_equal(one, mch.compute(table, indicators=["MMR"]))
+    assert one["indicator"].unique().tolist() == ["maternal_mortality_ratio"]
+    pooled = mch.pool(table, indicators="MMR")
+    pd.testing.assert_frame_equal(pooled, mch.pool(table, indicators=["MMR"]))

@@ -101,3 +101,22 @@ def test_the_depth_limit_lets_every_real_document_through():
 def test_the_caller_chooses_the_error_class():
     with pytest.raises(mch.InvalidInputError, match=r"export\.json: not valid JSON"):
         parse_document("{", "json", "export.json", mch.InvalidInputError)
+
+
+@promise("definitions-files", "documents")
+@pytest.mark.parametrize("reader", sorted(READERS))
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # TOML refuses a key given twice; JSON's parser kept the last one without a word
+        ('{"indicator": [], "indicator": [{"id": "x"}]}', r"key 'indicator' .*twice"),
+        ('{"rule": [{"term": "a", "term": "b"}]}', r"key 'term' .*twice"),
+        ('{"x": NaN}', r"NaN is not JSON"),
+        ('{"x": -Infinity}', r"-Infinity is not JSON"),
+    ],
+)
+def test_json_that_toml_could_not_hold_is_a_definition_error(tmp_path, reader, text, message):
+    path = tmp_path / "twice.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(mch.DefinitionError, match=r"twice\.json: not valid JSON \(" + message):
+        READERS[reader](path)

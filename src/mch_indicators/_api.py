@@ -31,7 +31,7 @@ from typing import (
 
 from mch_indicators._adapters._columns import resolve
 from mch_indicators._adapters._registry import BACKENDS, Backend, backend_for, takers
-from mch_indicators._catalog import get, search  # here for the names; they live with the catalog
+from mch_indicators._catalog import chosen_catalog, get, search  # get, search: for the names
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import ComputeOptions
 
@@ -161,6 +161,10 @@ def _dispatched(reference: Callable[..., Any]) -> Callable[..., Any]:
                 f"{operation}() needs a pandas DataFrame, not {backend.what}; {backend.convert}"
             )
         keywords = _given(bound, first)
+        if keywords.get("catalog") is not None:
+            chosen_catalog(keywords["catalog"])  # a file name or a dict: refused here
+        if isinstance(keywords.get("indicators"), str):  # one indicator, not its letters
+            keywords["indicators"] = [keywords["indicators"]]
         _refuse(operation, backend, keywords)
         catalog = keywords.get("catalog")
         if not backend.takes(operation, "catalog"):

@@ -53,7 +53,15 @@ from mch_indicators._validate import quoted
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-__all__ = ["Catalog", "builtin_catalog", "get", "load_definitions", "normalize_key", "search"]
+__all__ = [
+    "Catalog",
+    "builtin_catalog",
+    "chosen_catalog",
+    "get",
+    "load_definitions",
+    "normalize_key",
+    "search",
+]
 
 
 def normalize_key(key: str) -> str:
@@ -1116,6 +1124,27 @@ def _folded_keys(
         return normalize_key(text) if folded is None else folded
 
     return fold
+
+
+def chosen_catalog(catalog: object) -> Catalog:
+    """The catalog a ``catalog=`` argument names: the built-in one for ``None``.
+
+    Anything but a :class:`Catalog` is an :class:`~mch_indicators.InvalidInputError`
+    (a file name, a dict of definitions), raised where it is given, not as an
+    ``AttributeError`` deep inside, nor read as an empty catalog.
+
+    Examples
+    --------
+    >>> chosen_catalog(None) is builtin_catalog()
+    True
+    """
+    if catalog is None:
+        return builtin_catalog()
+    if isinstance(catalog, Catalog):
+        return catalog
+    from mch_indicators._labels import input_error
+
+    raise input_error("not_a_catalog", kind=type(catalog).__name__)
 
 
 @cache

@@ -10,6 +10,7 @@ all come through here; nothing is computed.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, Protocol
@@ -55,6 +56,7 @@ __all__ = [
     "in_language",
     "limit_names",
     "round_half_up",
+    "terminal_text",
 ]
 
 #: Columns of a tidy result that are not labels of the rows.
@@ -87,6 +89,42 @@ def display_width(text: str) -> int:
     if text.isascii():
         return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+#: What a terminal would act on instead of showing: C0 and C1 controls (ESC starts the
+#: sequences that clear the screen or write the clipboard, CSI is ESC [ in one byte),
+#: DEL, and the bidirectional controls that reorder the text after them.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
+
+
+def terminal_text(text: str, *, keep: str = "") -> str:
+    r"""``text`` as a terminal should print it: control characters written as escapes.
+
+    A user's file may hold an area label with ``ESC ] 52 ...`` (which sets the
+    clipboard of many terminals) or ``ESC [ 2 J`` (which clears the screen); printed
+    as it is, the terminal would run it. Each control character, and each
+    bidirectional control, is written the way Python writes it in a string
+    (``\x1b``, ``\t``, ``\u202e``), so the reader sees what the file holds and a
+    table keeps its columns. The characters in ``keep`` (a line feed, for whole
+    lines) stay as they are.
+
+    Examples
+    --------
+    >>> print(terminal_text("甲县\x1b[2J\tB"))
+    甲县\x1b[2J\tB
+    >>> print(terminal_text("a\nb\r", keep="\n"))
+    a
+    b\r
+    """
+    if _CONTROLS.search(text) is None:
+        return text
+    if keep:
+        return "".join(c if c in keep else _CONTROLS.sub(_escape, c) for c in text)
+    return _CONTROLS.sub(_escape, text)
 
 
 def round_half_up(values: npt.ArrayLike, decimals: npt.ArrayLike) -> npt.NDArray[np.float64]:

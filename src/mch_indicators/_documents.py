@@ -10,7 +10,10 @@ a typed error naming the file, never in the parser's own exception:
   parsing, before any reader walks the document recursively (and the parser's
   own ``RecursionError`` on a document thousands deep becomes the same error);
 - integers longer than Python converts (4,300 digits), which the parsers
-  raise as a bare ``ValueError``.
+  raise as a bare ``ValueError``;
+- what JSON's parser takes but TOML refuses: a key given twice in one object
+  (Python keeps the last one without a word: ``"value": "2", "value": "2000"``)
+  and ``NaN``/``Infinity``, which are not JSON.
 
 The caller chooses the error class: :class:`~mch_indicators.DefinitionError`
 for definitions and rules, :class:`~mch_indicators.InvalidInputError` for data.
@@ -78,9 +81,29 @@ def check_depth(data: object, where: str, error: type[MCHIndicatorsError]) -> No
                 stack.append((child, depth + 1))
 
 
+class _NotJsonError(ValueError):
+    """JSON that Python's parser takes but a TOML file could not hold: said as a syntax error."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object, refusing a key given twice (the parser would keep the last one silently)."""
+    out = dict(pairs)
+    if len(out) < len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _NotJsonError(f"key {key!r} given twice in one object")
+            seen.add(key)
+    return out
+
+
+def _constant(name: str) -> Any:
+    raise _NotJsonError(f"{name} is not JSON; write null for a missing number")
+
+
 def _parse(text: str, kind: Format) -> Any:
     if kind == "json":
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
     import tomllib  # here: a first lookup reads the catalog from JSON and needs no TOML parser
 
     return tomllib.loads(text)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._errors import InvalidInputError
 from mch_indicators._hooks import result_html
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import level_label, owned
@@ -430,7 +431,7 @@ class Result:
         from mch_indicators._labels import check_lang, flag_text, label, unit_text
 
         if self.value.ndim != 0:
-            raise ValueError("format() needs a scalar result; index it first, e.g. r[0]")
+            raise InvalidInputError("format() needs a scalar result; index it first, e.g. r[0]")
         chosen = check_lang(lang)
         places = self.indicator.decimals if decimals is None else decimals
         spec = resolve_unit(self.unit)

@@ -184,8 +184,6 @@ def rules_for(
 
 
 def _catalog(catalog: Catalog | None) -> Catalog:
-    if catalog is None:
-        from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
-        return builtin_catalog()
-    return catalog
+    return chosen_catalog(catalog)

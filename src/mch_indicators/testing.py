@@ -36,7 +36,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
         "mch_indicators.testing needs hypothesis: pip install 'mch-indicators[testing]'"
     ) from error
 
-from mch_indicators._catalog import Catalog, builtin_catalog
+from mch_indicators._catalog import Catalog, chosen_catalog
 from mch_indicators._model import Indicator, Kind
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class BadInput:
 def _family(
     key: str | Indicator | Sequence[str | Indicator], catalog: Catalog | None
 ) -> list[Indicator]:
-    chosen = catalog if catalog is not None else builtin_catalog()
+    chosen = chosen_catalog(catalog)
     if isinstance(key, str | Indicator):
         indicator = chosen.get_indicator(key)
         members = chosen.variants(indicator) if isinstance(key, str) else [indicator]
@@ -154,7 +154,7 @@ def counts(
 ) -> tuple[Any, Any]:
     """Numerator and denominator arrays valid for one indicator (see :func:`count_tables`)."""
     chosen = indicator if isinstance(indicator, Indicator) else (
-        catalog if catalog is not None else builtin_catalog()
+        chosen_catalog(catalog)
     ).get_indicator(indicator)  # fmt: skip
     table = draw(count_tables(chosen, rows=size))
     return table[chosen.numerator.id].to_numpy(), table[chosen.denominator.id].to_numpy()
@@ -174,7 +174,7 @@ def bad_inputs(
     its denominator).
     """
     chosen = indicator if isinstance(indicator, Indicator) else (
-        catalog if catalog is not None else builtin_catalog()
+        chosen_catalog(catalog)
     ).get_indicator(indicator)  # fmt: skip
     allowed = [c for c in classes if c != "above" or chosen.kind is Kind.PROPORTION]
     kind = draw(st.sampled_from(allowed))

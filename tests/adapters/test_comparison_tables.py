@@ -300,3 +300,12 @@ def test_tables_show_statuses_in_chinese_on_request(prefecture: pd.DataFrame) ->
     assert set(trend.change) <= {"上升", "下降", "无显著变化"}
     with pytest.raises(mch.InvalidInputError, match="lang must be"):
         mch.trend(imr(prefecture), "IMR", by="county", lang="fr")
+
+
+def test_funnel_by_a_column_of_a_table_with_no_rows() -> None:
+    # No rows, so no group: pandas was asked to concatenate no limits (a ValueError).
+    empty = pd.DataFrame({"area": [], "year": [], "deaths": [], "births": []})
+    got = mch.funnel(empty, "MMR", numerator="deaths", denominator="births", by="year")
+    assert got.points.empty and {"value", "x", "significance"} <= set(got.points.columns)
+    first = ["year", "events", "lower_2s_population_1_year"]
+    assert got.limits.empty and list(got.limits.columns[:3]) == first

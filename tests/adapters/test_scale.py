@@ -690,3 +690,36 @@ def test_spark_pools_a_long_table_as_pandas(spark):
     assert len(got) == 3  # IMR and its id summed together in county a
     for column in ["numerator", "denominator", "value", "lower", "upper", "units"]:
         np.testing.assert_array_equal(got[column].to_numpy(), want[column].to_numpy())
+
+
+@promise("text-numbers", "engines")
+@pytest.mark.parametrize("partitions", [1, 3])
+def test_text_counts_on_dask_are_read_as_numbers_as_pandas_reads_them(partitions):
+    # dask stores an object column of numbers as text; its sum joined the texts:
+    # births "1000", "2000", "3000" summed to 100020003000, without a word.
+    frame = banded().dropna()
+    text = frame.assign(events=frame["events"].map("{:.0f}".format),
+                        pop=frame["pop"].map("{:,.0f}".format).astype(object))  # fmt: skip
+    lazy = dd.from_pandas(text, npartitions=partitions)
+    assert not pd.api.types.is_numeric_dtype(lazy["pop"].dtype)
+    pooled = {"numerator": "events", "denominator": "pop", "by": ["county", "year"]}
+    got = sort_rows(mch.pool(lazy, "IMR", **pooled).compute(), ["county", "year"])
+    want = sort_rows(mch.pool(frame, "IMR", **pooled), ["county", "year"])
+    pd.testing.assert_frame_equal(got, want, rtol=1e-12, atol=0)
+    arguments = {"count": "events", "population": "pop", "by": ["county", "year"]}
+    dsr = {**arguments, "age": "age", "standard": "esp_2013", "subset": True}
+    got = sort_rows(assert_meta_agrees(mch.dsr(lazy, **dsr)), ["county", "year"])
+    pd.testing.assert_frame_equal(got, sort_rows(mch.dsr(frame, **dsr), ["county", "year"]),
+                                  rtol=1e-12, atol=0)  # fmt: skip
+    isr = {**arguments, "reference_count": "ref_events", "reference_population": "ref_pop"}
+    got = sort_rows(assert_meta_agrees(mch.isr(lazy, **isr)), ["county", "year"])
+    pd.testing.assert_frame_equal(got, sort_rows(mch.isr(frame, **isr), ["county", "year"]),
+                                  rtol=1e-12, atol=0)  # fmt: skip
+
+
+def test_a_text_count_on_dask_that_is_no_number_is_refused_naming_its_row():
+    frame = pd.DataFrame({"c": ["a", "a", "b"], "x": ["1", "two", "3"], "n": [10, 20, 30]})
+    lazy = mch.pool(dd.from_pandas(frame, npartitions=2), "IMR", numerator="x",
+                    denominator="n", by="c")  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match=r"column 'x' .*row 1 holds 'two'"):
+        lazy.compute()

@@ -366,3 +366,20 @@ def test_a_bad_count_is_named_by_the_tables_own_header(counts, column, reason):
         mch.compute(frame, "MMR", numerator="deaths", denominator="births")
     assert caught.value.column == column
     assert f"column {column!r}" in str(caught.value)
+
+
+@pytest.mark.parametrize("dtype", ["string", "string[pyarrow]", object])
+def test_a_missing_count_in_a_text_column_is_missing_whatever_the_text_dtype(dtype):
+    # A nullable string column's <NA> was read as the text "<NA>" and refused as no
+    # number, where the same column of Python objects holding None flags MISSING; dask
+    # stores every text column that way.
+    counts = pd.Series(["3", None, "1,204"], dtype=dtype)
+    frame = pd.DataFrame({"county": ["a", "b", "c"], "live_births": [1000, 900, 80_000],
+                          "infant_deaths": counts})  # fmt: skip
+    got = mch.compute(frame, "IMR")
+    assert got["numerator"].tolist()[::2] == [3.0, 1204.0] and np.isnan(got["numerator"][1])
+    assert got["flags"].astype(str).tolist()[1] == "MISSING"
+    lazy = mch.compute(dd.from_pandas(frame, npartitions=2), "IMR").compute()
+    pd.testing.assert_series_equal(lazy["numerator"].reset_index(drop=True), got["numerator"])
+    pooled = mch.pool(frame.assign(city="X"), "IMR", by="city")
+    assert pooled["flags"].astype(str).tolist() == ["MISSING"]

@@ -107,3 +107,16 @@ def test_trend_with_a_target_gives_the_prediction_at_the_target_year() -> None:
     np.testing.assert_allclose(summary.prediction_upper, at_target.prediction_upper, rtol=1e-12)
     np.testing.assert_allclose(summary.prediction_lower, at_target.prediction_lower, rtol=1e-12)
     assert (summary.prediction_denominator.dropna() == 12000).all()
+
+
+def test_a_table_with_no_rows_gives_no_line_and_a_trend_that_says_why() -> None:
+    # A filter that leaves no rows reached numpy's min of an empty array (a ValueError).
+    empty = pd.DataFrame({"year": [], "deaths": [], "births": []})
+    counts = {"numerator": "deaths", "denominator": "births"}
+    line = mch.trend_line(empty, "MMR", **counts)
+    full = mch.trend_line(pd.DataFrame({"year": [2020, 2021], "deaths": [1, 2],
+                                        "births": [9000, 9100]}), "MMR", **counts)  # fmt: skip
+    assert line.empty and list(line.columns) == list(full.columns)
+    trend = mch.trend(empty, "MMR", **counts)
+    assert trend["points"].tolist() == [0] and trend["first"].isna().all()
+    assert trend["reason"].tolist() == ["fewer than 5 years with counts"]

@@ -6,6 +6,7 @@ import copy
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -242,6 +243,29 @@ def test_every_measure_validates_with_fhir_resources() -> None:
     assert len(bundle["entry"]) == len(mch.catalog)
 
 
+def test_ids_longer_than_fhir_allows_stay_distinct_measures(tmp_path: Path) -> None:
+    # Both were cut to the same 64 characters: one Measure id and fullUrl for two
+    # definitions, so a server given the bundle kept one of them.
+    stem = "caesarean_rate_of_our_hospital_in_the_years_before_the_new_protocol_"
+    terms, indicator = MINE.split("[[indicator]]")
+    text = terms
+    for suffix in ("a", "b"):
+        named = indicator.replace('"caesarean_rate_local"', f'"{stem}{suffix}"')
+        text += "[[indicator]]" + named.replace("本院剖宫产率", f"本院剖宫产率{suffix}").replace(
+            "our hospital", f"hospital {suffix}"
+        )
+    path = tmp_path / "long.toml"
+    path.write_text(text, encoding="utf-8")
+    ids = [stem + "a", stem + "b"]
+    bundle = export.fhir_bundle(mch.load_definitions(path), ids)
+    made = [entry["resource"]["id"] for entry in bundle["entry"]]
+    assert len(set(made)) == 2 and all(len(i) <= 64 for i in made)
+    assert all(re.fullmatch(r"[A-Za-z0-9\-.]{1,64}", i) for i in made)
+    assert len({entry["fullUrl"] for entry in bundle["entry"]}) == 2
+    assert made == [export.fhir_id(i) for i in ids]  # the same on every export
+    assert export.fhir_id("maternal_mortality_ratio") == "maternal-mortality-ratio"
+
+
 def test_an_invalid_measure_is_refused_by_fhir_resources() -> None:
     pytest.importorskip("fhir.resources")
     from fhir.resources.R4B.measure import Measure
@@ -366,3 +390,16 @@ def test_catalog_to_json_and_to_frame_warn_and_give_what_they_gave() -> None:
     with pytest.warns(DeprecationWarning, match=r"Catalog\.to_frame\(\) is deprecated"):
         frame = mch.catalog.to_frame()
     assert frame.equals(export.catalog_frame())
+
+
+@pytest.mark.parametrize("form", ["json", "csv", "dhis2", "fhir"])
+def test_one_id_may_be_given_without_a_list(form: str) -> None:
+    # ids="MMR" was read letter by letter: "no indicator matches 'M'".
+    assert export.dumps(form, ids="MMR") == export.dumps(form, ids=["MMR"])
+
+
+def test_an_unknown_format_is_a_typed_error() -> None:
+    with pytest.raises(mch.InvalidInputError, match="unknown format 'bogus'"):
+        export.dumps("bogus")  # type: ignore[arg-type]
+    with pytest.raises(mch.InvalidInputError, match="binary format"):
+        export.dumps("xlsx")

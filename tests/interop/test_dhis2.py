@@ -161,7 +161,9 @@ def test_bad_data_values_are_refused_with_their_place(tmp_path: Path) -> None:
     with pytest.raises(mch.InvalidInputError, match=r"data value 1 .*'-3' is not a non-negative"):
         interop.read_data_value_set(data)
     with pytest.raises(mch.InvalidInputError, match="no data element of the data value set maps"):
-        interop.compute_data_values({"dataValues": [{"dataElement": "x", "value": "1"}]})
+        interop.compute_data_values(
+            {"dataValues": [{"dataElement": "x", "orgUnit": "ou", "period": "2024", "value": "1"}]}
+        )
 
 
 # -- reading other DHIS2 metadata ------------------------------------------------------

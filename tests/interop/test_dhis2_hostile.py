@@ -220,3 +220,148 @@ def test_values_that_complete_no_indicator_are_an_error_not_an_empty_table():
                               "value": "2"}]}  # fmt: skip
     with pytest.raises(mch.InvalidInputError, match="no indicator of the catalog"):
         interop.compute_data_values(values)
+
+
+@promise("dhis2", "documents")
+def test_a_data_value_with_a_field_given_twice_is_refused(tmp_path):
+    # json.loads kept the second "value" (2000 deaths) without a word.
+    path = tmp_path / "twice.json"
+    value = f'{{"dataElement": "{DEATHS}", "orgUnit": "OU", "value": "2", "value": "2000"}}'
+    path.write_text(f'{{"period": "2024", "dataValues": [{value}]}}', encoding="utf-8")
+    with pytest.raises(mch.InvalidInputError, match=r"twice\.json: .*key 'value' .*twice"):
+        interop.read_data_value_set(path)
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    ("field", "given"),
+    [("orgUnit", None), ("orgUnit", ["OU"]), ("orgUnit", {"id": "OU"}), ("period", ["2024"]),
+     ("period", True), ("categoryOptionCombo", {"id": "x"}), ("orgUnit", float("nan")),
+     ("dataElement", None), ("orgUnit", "")],
+)  # fmt: skip
+def test_a_key_field_that_is_not_text_is_refused_naming_the_value(field, given):
+    # They became the texts "None", "['OU']", "{'id': 'OU'}": an organisation unit of that name.
+    document = values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"))
+    document["dataValues"][0][field] = given
+    with pytest.raises(mch.InvalidInputError, match=rf"data value 1: {field} is text"):
+        interop.read_data_value_set(document)
+
+
+def test_whole_numbers_as_keys_are_read_as_their_text():
+    document = values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"))
+    document["period"] = 2024
+    assert interop.read_data_value_set(document)["period"].tolist() == ["2024", "2024"]
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize("terms", [5, None, [5], {"a": 1}, b"live_births"])
+def test_a_mapping_to_something_other_than_term_ids_is_refused(terms):
+    document = values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"))
+    mapping = {DEATHS: terms, BIRTHS: "live_births"}
+    with pytest.raises(mch.InvalidInputError, match=rf"data_elements\[{DEATHS!r}\]"):
+        interop.compute_data_values(document, data_elements=mapping)
+
+
+def test_one_indicator_may_be_named_without_a_list():
+    document = values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"))
+    out = interop.compute_data_values(document, indicators="MMR")
+    assert out["indicator"].tolist() == ["maternal_mortality_ratio"]
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    "change",
+    [lambda d: d.pop("unit"), lambda d: d.clear(), lambda d: d.update(numerator="x"),
+     lambda d: d.update(denominator=[1]), lambda d: d.update(unit="bogus")],
+)  # fmt: skip
+def test_an_incomplete_definition_attribute_is_a_definition_error(change):
+    # A missing unit was a KeyError, a numerator that is not an object an AttributeError.
+    package = export.dhis2_metadata(ids=["stillbirth_rate"])
+    (indicator,) = package["indicators"]
+    attribute = next(a for a in indicator["attributeValues"] if a["value"].startswith("{"))
+    definition = json.loads(attribute["value"])
+    change(definition)
+    attribute["value"] = json.dumps(definition)
+    with pytest.raises(mch.DefinitionError, match="stillbirth_rate"):
+        interop.read_dhis2_metadata(package)
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [("dataelement,period,orgunit,value,value", r"columns 4 and 5 are both 'value'"),
+     ("dataelement,period,orgunit,catoptcombo,categoryoptioncombo,value",
+      r"columns 4 and 5 are both 'categoryOptionCombo'")],
+)  # fmt: skip
+def test_a_csv_whose_header_names_a_field_twice_is_refused(tmp_path, header, message):
+    # The last column was read without a word: deaths 2000 where the first said 2.
+    path = tmp_path / "twice.csv"
+    cells = "2,2000" if header.endswith("value,value") else "a,b,2"
+    path.write_text(f"{header}\n{DEATHS},2024,OU,{cells}\n", encoding="utf-8")
+    with pytest.raises(mch.InvalidInputError, match=rf"twice\.csv: line 1: {message}"):
+        interop.read_data_value_set(path)
+
+
+def table_of_values(**changes: Any) -> Any:
+    table = interop.read_data_value_set(
+        values((DEATHS, "OU", "2"), (BIRTHS, "OU", "1000"), (DEATHS, "OV", "1"),
+               (BIRTHS, "OV", "900"))
+    )  # fmt: skip
+    return table.assign(**changes) if changes else table
+
+
+@promise("dhis2", "documents")
+def test_a_missing_value_in_a_table_of_values_is_refused_not_counted_as_zero():
+    # The table's NaN was summed as 0 deaths: a maternal mortality ratio of 0, unflagged.
+    table = table_of_values(value=[float("nan"), 1000.0, 1.0, 900.0])
+    with pytest.raises(mch.InvalidInputError, match=r"row 0 .*None is not a non-negative number"):
+        interop.compute_data_values(table, indicators="MMR")
+
+
+@promise("dhis2", "documents")
+def test_text_values_of_one_term_in_a_table_are_added_as_numbers():
+    # pandas' sum of texts joins them: "1" and "2" deaths of two combinations made 12.
+    table = table_of_values(
+        value=["1", "1000", "1", "900"], categoryOptionCombo=["a", "", "b", ""]
+    )
+    table.loc[2, "orgUnit"] = "OU"
+    table = table.drop(index=3)
+    out = interop.compute_data_values(table, indicators="MMR")
+    assert out["numerator"].tolist() == [2.0] and out["denominator"].tolist() == [1000.0]
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize("column", ["dataElement", "orgUnit", "period", "value"])
+def test_a_table_of_values_without_a_column_is_refused_naming_it(column):
+    # A KeyError from pandas before.
+    with pytest.raises(mch.InvalidInputError, match=rf"no column '{column}'"):
+        interop.compute_data_values(table_of_values().drop(columns=column), indicators="MMR")
+
+
+def test_a_table_of_values_may_leave_out_the_combinations_or_hold_nan_in_them():
+    table = table_of_values().drop(columns=["categoryOptionCombo", "attributeOptionCombo"])
+    got = interop.compute_data_values(table, indicators="MMR")
+    blank = table_of_values(categoryOptionCombo=float("nan"))
+    assert got.equals(interop.compute_data_values(blank, indicators="MMR"))
+    assert got["numerator"].tolist() == [2.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [({"kinds": {"ANC4_RATE": "bogus"}}, r"kinds\['ANC4_RATE'\] is one of proportion, "),
+     ({"directions": {"IndicatorA1": "up"}}, r"directions\['IndicatorA1'\] is one of lower, "),
+     ({"domain": "bogus"}, r"domain is one of mortality, "),
+     ({"kinds": {"ANC4_RATE": 5}}, r"kinds\['ANC4_RATE'\] is one of"),
+     ({"kinds": "ratio"}, r"kinds maps DHIS2 codes or uids to kinds, got str")],
+)  # fmt: skip
+def test_options_that_name_no_kind_direction_or_domain_are_refused(options, message):
+    # Python's "'bogus' is not a valid Kind" (a ValueError), or an AttributeError, before.
+    with pytest.raises(mch.InvalidInputError, match=message):
+        interop.read_dhis2_metadata(foreign(), **options)
+
+
+def test_a_chinese_translation_without_a_value_is_no_translation():
+    # Its value null was read as the Chinese name "None", refused as holding no Chinese.
+    empty = [{"locale": "zh", "property": "NAME", "value": None}]
+    read = interop.read_dhis2_metadata(foreign(translations=empty))
+    assert read.catalog["anc4_rate"].name.zh == "ANC4 rate（未翻译）"

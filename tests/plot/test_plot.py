@@ -171,6 +171,31 @@ def test_a_series_without_the_period_column_is_an_error_naming_it() -> None:
     assert mch.plot.trend(series[series.county == "河阳县"], period="年份").lines
 
 
+def test_a_label_series_is_paired_with_the_rows_by_its_index() -> None:
+    # It was paired by position: row 'x' was drawn as 'Z-label'.
+    counts = pd.DataFrame({"deaths": [1, 20, 3], "births": [1000, 2000, 3000]},
+                          index=["x", "y", "z"])  # fmt: skip
+    out = mch.compute(counts, "MMR", numerator="deaths", denominator="births")
+    labels = pd.Series(["Z-label", "Y-label", "X-label"], index=["z", "y", "x"])
+    ax = mch.plot.caterpillar(out, label=labels, sort=False)
+    plain = mch.plot.caterpillar(out, sort=False)
+    drawn = [t.get_text() for t in ax.get_yticklabels()]
+    assert drawn == [f"{t.get_text().upper()}-label" for t in plain.get_yticklabels()]
+    with pytest.raises(InvalidInputError, match=r"'z' is only in the frame"):
+        mch.plot.caterpillar(out, label=labels.rename({"z": "w"}))
+    result = mch.get("MMR").compute([1, 20, 3], [1000, 2000, 3000])  # no labels: in order
+    ax = mch.plot.caterpillar(result, label=labels, sort=False)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["X-label", "Y-label", "Z-label"]
+    plt.close("all")
+
+
+@pytest.mark.parametrize("columns", [0, -1, 2.5, True, "4"])
+def test_small_multiples_takes_a_whole_number_of_columns(columns: object) -> None:
+    # columns=0 was a ZeroDivisionError.
+    with pytest.raises(InvalidInputError, match=r"columns must be a whole number ≥ 1"):
+        mch.plot.small_multiples(mch.compute(imr(), "IMR"), by="county", columns=columns)
+
+
 def test_small_multiples_one_panel_per_county_on_shared_axes() -> None:
     data = imr()
     trends = mch.trend(data, "IMR", by="county", lang="zh")
@@ -306,6 +331,36 @@ def test_without_a_cjk_font_the_charts_say_so_once(monkeypatch: pytest.MonkeyPat
             mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county")
     finally:
         _fonts.reset()
+
+
+def test_without_a_cjk_font_drawing_adds_no_warning_per_character(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # matplotlib warned once per Chinese character when the chart was drawn ("Glyph 23381
+    # missing from font(s) DejaVu Sans"), some forty lines a chart, after the one warning.
+    settings = font_settings()
+    monkeypatch.setattr(_fonts, "font_settings",
+                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
+    _fonts.reset()
+    latest = imr().query("year == 2024")
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ax = mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county",
+                                      lang="zh")  # fmt: skip
+            ax.figure.canvas.draw()
+        assert [w.category for w in caught] == [_fonts.CJKFontWarning]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            ax = mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county",
+                                      lang="zh")  # fmt: skip
+            ax.figure.canvas.draw()
+            ax.figure.text(0.5, 0.5, "\u0915")  # not Chinese: matplotlib's own warning stays
+            with pytest.warns(UserWarning, match="Glyph 2325"):
+                ax.figure.canvas.draw()
+    finally:
+        _fonts.reset()
+        plt.close("all")
 
 
 def test_english_text_needs_no_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -499,6 +499,11 @@ def test_results_pickle():
     result = mch.compute_records(births, "preterm_birth_rate")
     again = pickle.loads(pickle.dumps(result))
     pd.testing.assert_frame_equal(again.results, result.results)
+    # as FunnelTable and JoinpointTable: one result is itself; comparing two raised
+    # pandas' "truth value of a DataFrame is ambiguous"
+    assert result == result and again != result
+    counts = mch.count_records(births, ["live_births"])
+    assert counts == counts and counts != pickle.loads(pickle.dumps(counts))
 
 
 def test_import_stays_light():

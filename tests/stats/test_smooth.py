@@ -311,3 +311,11 @@ def test_smoothed_rates_lie_between_crude_and_overall(
     assert ((got.weight >= 0) & (got.weight <= 1)).all()
     assert ((got.lower <= got.value + 1e-12) & (got.value <= got.upper + 1e-12)).all()
     assert float(got.lr_statistic) >= 0
+
+
+@pytest.mark.parametrize("shape", [(0,), (2, 0)])
+def test_a_group_of_no_areas_gets_nan_and_a_reason(shape: tuple[int, ...]) -> None:
+    # No areas at all reached numpy's reshape(-1, 0), which fails.
+    got = stats.smooth(np.zeros(shape), np.zeros(shape))
+    assert got.value.shape == shape and np.isnan(got.mean).all()
+    assert np.all(np.char.find(got.reason.astype(str), "fewer than 3 areas") >= 0)

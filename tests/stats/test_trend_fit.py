@@ -214,3 +214,15 @@ def test_published_arr_reproduced_by_the_form_the_publisher_used(row: dict[str, 
         assert not min(others) <= published <= max(others)
     else:
         assert round(got, decimals) == published
+
+
+@pytest.mark.parametrize("shape", [(0,), (2, 0)])
+def test_a_series_of_no_years_gets_nan_and_a_reason(shape: tuple[int, ...]) -> None:
+    # An empty table (no rows after a filter) reached numpy's reshape(-1, 0), which fails.
+    empty = np.zeros(shape)
+    got = stats.trend(empty, empty, empty)
+    assert got.slope.shape == shape[:-1] and np.isnan(got.slope).all()
+    assert np.all(got.reason == "fewer than 5 years with counts")
+    assert np.all(got.points == 0)
+    fit = stats.joinpoint(empty, empty, empty)
+    assert np.all(fit.reason == "fewer than 3 years with counts")

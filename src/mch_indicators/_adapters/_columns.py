@@ -69,11 +69,9 @@ def resolve(indicator: str | Indicator, catalog: Catalog | None = None) -> Indic
 
     if isinstance(indicator, Indicator):
         return indicator
-    if catalog is None:
-        from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
-        catalog = builtin_catalog()
-    return catalog.get_indicator(indicator)
+    return chosen_catalog(catalog).get_indicator(indicator)
 
 
 def count_columns(

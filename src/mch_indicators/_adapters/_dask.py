@@ -23,7 +23,12 @@ import numpy as np
 
 from mch_indicators._adapters._columns import as_list, require
 from mch_indicators._adapters._keywords import ComputeKeywords, SplitPoolKeywords
-from mch_indicators._adapters._pandas._columns import as_frame, check_numeric
+from mch_indicators._adapters._pandas._columns import (
+    as_frame,
+    check_numeric,
+    is_number_column,
+    numbers,
+)
 from mch_indicators._adapters._pandas._compute import compute_frame
 from mch_indicators._adapters._pandas._pool import (
     canonical_ids,
@@ -152,6 +157,34 @@ def _check_split_out(split_out: object) -> int | None:
     return split_out
 
 
+# -- counts ----------------------------------------------------------------------------------
+
+
+def _read_numbers(part: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """A partition with its text ``columns`` read as numbers (an error naming the row)."""
+    return as_frame(part.assign(**{column: numbers(part, column) for column in columns}))
+
+
+def numeric_counts(frame: Any, columns: list[str]) -> Any:
+    """``frame`` with its text count ``columns`` read as numbers, partition by partition.
+
+    dask holds an object column as text (its ``dataframe.convert-string``), and
+    its sum of texts joins them (``"1000" + "2000"`` is ``"10002000"``): a count
+    column of text is read with the grammar pandas reads it with (``26,954``)
+    before any sum, and a cell that is no number is an error naming its row when
+    computed. Numeric columns are checked on the meta and left as they are.
+    """
+    meta = frame._meta
+    text = [c for c in dict.fromkeys(columns) if not is_number_column(meta[c])]
+    for column in columns:
+        if column not in text:
+            check_numeric(meta, column)
+    if not text:
+        return frame
+    read = partial(_read_numbers, columns=text)
+    return frame.map_partitions(partial(as_task, read), meta=read(meta))
+
+
 # -- pooling ---------------------------------------------------------------------------------
 
 
@@ -188,11 +221,10 @@ def pool_dask_frame(
     (``units``) and summed in float64; no column is added to the rows unless
     ``on_invalid="flag"`` asks for invalid rows to be left out of the sums.
     """
-    meta = frame._meta
-    pooling = engine_pooling(meta, indicator, keywords)
+    pooling = engine_pooling(frame._meta, indicator, keywords)
     num, den, keys = pooling.numerator, pooling.denominator, pooling.keys
-    for column in (num, den):
-        check_numeric(meta, column)
+    frame = numeric_counts(frame, [num, den])
+    meta = frame._meta
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
     split_out = _check_split_out(keywords.get("split_out"))
@@ -237,8 +269,8 @@ def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     cells = BandCells.of(arguments, meta.columns)
     count, population = cells.count, cells.population
     require(meta, cells.needed)
-    for column in (count, population):
-        check_numeric(meta, column)
+    frame = numeric_counts(frame, [count, population])
+    meta = frame._meta
     # built-in sums only (dask's custom aggregations cost several times more): a missing
     # population is counted beside the sums and makes its band's sum missing in the finish
     work = frame[list(dict.fromkeys([*cells.cells, count, population]))]
@@ -305,8 +337,8 @@ def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     keys = as_list(arguments.get("by"))
     named = isr_counts(arguments)
     require(meta, [*named.values(), *keys])
-    for column in named.values():
-        check_numeric(meta, column)
+    frame = numeric_counts(frame, list(named.values()))
+    meta = frame._meta
     check_isr(arguments)
     grouping = keys or [_ONE_GROUP]
     constant = {_ONE_GROUP: 0} if not keys else {}

@@ -54,14 +54,14 @@ def _frame(data: Any) -> Any:
 def _indicator(
     indicator: str | Indicator | None, function: str, catalog: Catalog | None
 ) -> Indicator:
-    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
     if indicator is None:
         raise InvalidInputError(
             f"{function}() on a polars, pyarrow or DuckDB frame needs the indicator "
             "(long tables with an indicator column are for pandas)"
         )
-    return (catalog or builtin_catalog()).get_indicator(indicator)
+    return chosen_catalog(catalog).get_indicator(indicator)
 
 
 def _columns(

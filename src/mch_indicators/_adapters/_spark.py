@@ -69,11 +69,9 @@ def _on_spark(data: Any) -> bool:
 
 
 def _catalog(catalog: Catalog | None) -> Catalog:
-    if catalog is not None:
-        return catalog
-    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
-    return builtin_catalog()
+    return chosen_catalog(catalog)
 
 
 def _column_frame(frame: Any) -> pd.DataFrame:

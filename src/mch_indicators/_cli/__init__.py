@@ -43,6 +43,7 @@ from mch_indicators._cli._commands import (
     run_command,
 )
 from mch_indicators._cli._words import HelpFormatter, argparse_in, cli_text, lang_of_argv
+from mch_indicators._display import terminal_text
 from mch_indicators._labels import Lang, fields
 from mch_indicators._model import Domain, Kind
 
@@ -325,7 +326,8 @@ def _say(message: str, lang: Lang = "en") -> None:
     sep = "：" if lang == "zh" else ": "
     word = cli_text("error", lang)
     with suppress(OSError, ValueError):  # stderr itself may be gone
-        print(f"{PROG}{sep}{word}{sep}{' '.join(message.split())}", file=sys.stderr, flush=True)
+        line = terminal_text(" ".join(message.split()))  # it may quote a hostile file
+        print(f"{PROG}{sep}{word}{sep}{line}", file=sys.stderr, flush=True)
 
 
 def _silence_stdout() -> None:
@@ -337,14 +339,27 @@ def _silence_stdout() -> None:
         pass
 
 
+def _on_terminal(stream: TextIO) -> bool:
+    """Whether ``stream`` is a terminal (a closed or odd stream is not)."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 def _write(output: str | Iterator[str], lang: Lang = "en") -> int:
-    """Print ``output``; a status for a pipe closed early or an output that cannot be written."""
+    """Print ``output``; a status for a pipe closed early or an output that cannot be written.
+
+    On a terminal, control characters (a hostile file's ``ESC`` sequences) are shown
+    as escapes; written to a file or a pipe, CSV is data and stays as it is.
+    """
+    shown = _on_terminal(sys.stdout)
     try:
         if isinstance(output, str):
-            print(output)
+            print(terminal_text(output, keep="\n") if shown else output)
         else:
             for chunk in output:
-                sys.stdout.write(chunk)
+                sys.stdout.write(terminal_text(chunk, keep="\n") if shown else chunk)
         sys.stdout.flush()
     except BrokenPipeError:  # piped into `head`: the reader has what it wanted
         _silence_stdout()

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._display import display_width
+from mch_indicators._display import display_width, terminal_text
 from mch_indicators._safe_text import csv_frame
 from mch_indicators._unitspec import resolve_unit
 
@@ -63,6 +63,7 @@ class _Layout:
 
     def __init__(self, out: pd.DataFrame, decimals_of: Callable[[str], int]) -> None:
         self.header = [str(name) for name in out.columns]
+        self.shown = [terminal_text(name) for name in self.header]  # the table's header
         self.start = self.header.index("indicator")
         self.limits = self.header[self.header.index("value") : self.header.index("unit")]
         ids = out["indicator"].astype(str)
@@ -87,19 +88,19 @@ class _Layout:
             elif name == "unit":
                 units = values.astype(str)
                 cells = units.map({u: _symbol(u) for u in units.unique()}).tolist()
-            else:
-                cells = ["" if v is None else str(v) for v in values.tolist()]
+            else:  # a user's text: control characters shown, never sent to the terminal
+                cells = ["" if v is None else terminal_text(str(v)) for v in values.tolist()]
             columns.append(cells)
         return columns
 
 
 def _table(out: pd.DataFrame, layout: _Layout) -> Iterator[str]:
     right = [layout.numeric(n) and i >= layout.start for i, n in enumerate(layout.header)]
-    widths = [_width([h]) for h in layout.header]
+    widths = [_width([h]) for h in layout.shown]
     for first in range(0, len(out), CHUNK):  # first pass: the widths only
         cells = layout.table_cells(out.iloc[first : first + CHUNK], first)
         widths = [max(w, _width(c)) for w, c in zip(widths, cells, strict=True)]
-    head = (_pad([h], w, r)[0] for h, w, r in zip(layout.header, widths, right, strict=True))
+    head = (_pad([h], w, r)[0] for h, w, r in zip(layout.shown, widths, right, strict=True))
     yield "  ".join(head).rstrip() + "\n"
     yield "  ".join("-" * w for w in widths) + "\n"
     for first in range(0, len(out), CHUNK):
@@ -211,8 +212,10 @@ def _spooled_table(
         for part in parts:
             layout = _Layout(part, decimals_of)
             if header is None:
-                header = layout.header
-                right = [layout.numeric(n) and i >= layout.start for i, n in enumerate(header)]
+                header = layout.shown
+                right = [
+                    layout.numeric(n) and i >= layout.start for i, n in enumerate(layout.header)
+                ]
                 widths = [_width([h]) for h in header]
             for first in range(0, len(part), CHUNK):
                 cells = layout.table_cells(part.iloc[first : first + CHUNK], first)

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from mch_indicators._display import display_width as _width
+from mch_indicators._display import terminal_text
 from mch_indicators._safe_text import csv_rows
 
 __all__ = ["render"]
@@ -20,6 +21,8 @@ def _pad(text: str, width: int, right: bool) -> str:
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], numeric: Sequence[bool]) -> str:
+    header = [terminal_text(h) for h in header]  # a user's text: shown, never run by the terminal
+    rows = [[terminal_text(cell) for cell in row] for row in rows]
     widths = [_width(h) for h in header]
     for row in rows:
         widths = [max(w, _width(cell)) for w, cell in zip(widths, row, strict=True)]

@@ -150,7 +150,7 @@ def report(
     from mch_indicators._adapters._pandas._compute import compute_frame
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._adapters._pandas._pool import pool
-    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
     chosen = check_lang(lang)
     frame = (
@@ -180,7 +180,7 @@ def report(
             frame, by=periods or None, missing="skip",
             catalog=catalog, on_invalid="flag", totals=totals, duplicates=duplicates,
         )  # fmt: skip
-    found = catalog if catalog is not None else builtin_catalog()
+    found = chosen_catalog(catalog)
     done = OfficeReport(sets, checks_table(sets), _review(sets, found, plan))
     if out is not None:
         if Path(out).suffix.lower() == ".csv":

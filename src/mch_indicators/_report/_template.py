@@ -267,11 +267,11 @@ def template(
     >>> blank[["乡镇", "年份"]].values.tolist()
     [['城关镇', 2025], ['河口镇', 2025]]
     """
-    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
     from mch_indicators._report._write import _openpyxl, _save, sheet_title
 
     chosen = check_lang(lang)
-    found = catalog if catalog is not None else builtin_catalog()
+    found = chosen_catalog(catalog)
     area = _area_field(level)
     years = _years(year)
     names = [str(u).strip() for u in units]

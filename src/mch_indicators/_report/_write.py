@@ -52,11 +52,9 @@ EXTRA = "pip install 'mch-indicators[excel]'"
 
 
 def _catalog(catalog: Catalog | None) -> Catalog:
-    if catalog is None:
-        from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
-        return builtin_catalog()
-    return catalog
+    return chosen_catalog(catalog)
 
 
 def sheet_title(parts: Sequence[str], used: set[str]) -> str:

@@ -14,6 +14,7 @@ FHIR ``translation`` extensions on the English ones.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -46,15 +47,29 @@ _IMPROVEMENT = "http://terminology.hl7.org/CodeSystem/measure-improvement-notati
 _POPULATION = "http://terminology.hl7.org/CodeSystem/measure-population"
 
 
+#: The longest FHIR resource id.
+_ID_LIMIT = 64
+
+
 def fhir_id(indicator_id: str) -> str:
     """A FHIR resource id (``[A-Za-z0-9-.]{1,64}``) for an indicator id.
+
+    An id longer than 64 characters keeps its first 53 and ends in ten hexadecimal
+    digits of its SHA-256, so two ids that differ only after the 64th character
+    are two resources (cut, they would be one: a server would keep one of them).
 
     Examples
     --------
     >>> fhir_id("maternal_mortality_ratio")
     'maternal-mortality-ratio'
+    >>> len(fhir_id("x" * 80)), fhir_id("x" * 80) == fhir_id("x" * 79 + "y")
+    (64, False)
     """
-    return indicator_id.replace("_", "-")[:64]
+    text = indicator_id.replace("_", "-")
+    if len(text) <= _ID_LIMIT:
+        return text
+    digest = hashlib.sha256(indicator_id.encode()).hexdigest()[:10]
+    return f"{text[: _ID_LIMIT - len(digest) - 1]}-{digest}"
 
 
 def _computer_name(indicator_id: str) -> str:

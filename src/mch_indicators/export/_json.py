@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from mch_indicators._catalog import Catalog, builtin_catalog
+from mch_indicators._catalog import Catalog, chosen_catalog
 from mch_indicators._model import Indicator
 from mch_indicators._targets import Target, builtin_targets
 from mch_indicators.export._document import definitions_document
@@ -26,7 +26,7 @@ __all__ = ["catalog_document", "catalog_json", "select", "targets_of"]
 
 def select(catalog: Catalog | None, ids: Sequence[str] | None) -> list[Indicator]:
     """The indicators to export: all of ``catalog`` (default: built-in), or ``ids`` in order."""
-    return pick(catalog if catalog is not None else builtin_catalog(), ids)
+    return pick(chosen_catalog(catalog), ids)
 
 
 def targets_of(indicators: Sequence[Indicator]) -> list[Target]:

@@ -71,10 +71,13 @@ def fingerprint(indicator: Indicator) -> str:
 def pick(catalog: Catalog, ids: Sequence[str] | None) -> list[Indicator]:
     """The indicators to export: all of ``catalog``, or those of ``ids`` in their order.
 
-    Each of ``ids`` may be an id, alias, name or code, as in lookups.
+    Each of ``ids`` may be an id, alias, name or code, as in lookups; one may be
+    given alone, as a string.
     """
     if not ids:
         return list(catalog.values())
+    if isinstance(ids, str):  # one id, not its letters
+        ids = [ids]
     found = [catalog.get_indicator(key) for key in ids]
     return list({indicator.id: indicator for indicator in found}.values())
 

@@ -21,15 +21,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
-from mch_indicators._catalog import Catalog, builtin_catalog
+from mch_indicators._catalog import Catalog, builtin_catalog, chosen_catalog
 from mch_indicators._documents import parse_document, read_document, read_text
-from mch_indicators._errors import DefinitionError, InvalidInputError
+from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
 from mch_indicators._model import Direction, Domain, Indicator, Kind, Term
 from mch_indicators._unitspec import UnitSpec, resolve_unit, unit_specs
 from mch_indicators._validate import quoted
@@ -164,9 +165,21 @@ def _slug(text: str) -> str:
 def _zh(item: Mapping[str, Any], prop: str) -> str | None:
     for translation in _objects(item, "translations", f"{item.get('id')!r}"):
         locale = str(translation.get("locale", ""))
-        if locale.split("_")[0] == "zh" and translation.get("property") == prop:
-            return str(translation.get("value"))
+        value = translation.get("value")
+        if locale.split("_")[0] == "zh" and translation.get("property") == prop and value:
+            return str(value)  # text (checked); a translation without a value is none
     return None
+
+
+def _scale(unit: object) -> float | None:
+    """The scale of a definition's ``unit``; None when it has none or an unknown one.
+
+    The model's validation then names the definition and the field.
+    """
+    try:
+        return resolve_unit(unit).scale if isinstance(unit, str) else None
+    except UnitError:
+        return None
 
 
 class _Reader:
@@ -317,6 +330,12 @@ class _Reader:
                     raise DefinitionError(
                         f"{label}: its {DEFINITION_ATTRIBUTE} attribute is not a JSON object"
                     )
+                for role in ("numerator", "denominator"):
+                    if not isinstance(loaded.get(role, {}), dict):
+                        raise DefinitionError(
+                            f"{label}: the {role} of its {DEFINITION_ATTRIBUTE} attribute is "
+                            f"not a JSON object ({quoted(loaded[role])})"
+                        )
                 return loaded
         return None
 
@@ -328,8 +347,8 @@ class _Reader:
         base = self.definition(item)
         if base is not None:
             fields = dict(base)
-            if resolve_unit(fields["unit"]).scale != unit.scale:
-                fields["unit"] = unit.name
+            if _scale(fields.get("unit")) not in (None, unit.scale):
+                fields["unit"] = unit.name  # DHIS2 computes with its indicator type's factor
         else:
             fields = self.foreign(item, unit, denominator in estimated)
         known = base or {}
@@ -378,6 +397,15 @@ class _Reader:
             "note": "Read from DHIS2 metadata, which has no kind or direction: kind "
             f"{kind.value!r} and direction {direction.value!r} are assumed{yearly}.",
         }
+
+
+def _choice(kind: type[StrEnum], value: Any, what: str) -> str:
+    """``value`` as a member of the enumeration ``kind``, or an error listing the members."""
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        members = ", ".join(str(member.value) for member in kind)
+        raise InvalidInputError(f"{what} is one of {members}, got {quoted(value)}") from None
 
 
 def read_dhis2_metadata(
@@ -431,7 +459,14 @@ def read_dhis2_metadata(
     True
     """
     data = _load(metadata, "DHIS2 metadata")
-    reader = _Reader(data, kinds or {}, directions or {}, domain)
+    for name, given, kind in (("kinds", kinds, Kind), ("directions", directions, Direction)):
+        if given is not None and not isinstance(given, Mapping):
+            raise InvalidInputError(
+                f"{name} maps DHIS2 codes or uids to {name}, got {type(given).__name__}"
+            )
+        for key, value in (given or {}).items():
+            _choice(kind, value, f"{name}[{key!r}]")
+    reader = _Reader(data, kinds or {}, directions or {}, _choice(Domain, domain, "domain"))
     items = list(_objects(data, "indicators", "DHIS2 metadata"))
     skipped: dict[str, str] = {}
     estimated = set()
@@ -478,8 +513,9 @@ _KEY = ["dataElement", "orgUnit", "period", "categoryOptionCombo", "attributeOpt
 _TABLE = ["dataElement", "categoryOptionCombo", "attributeOptionCombo", "orgUnit", "period"]
 
 Duplicates = Literal["error", "sum"]
-#: A record of a data value set: its place ("line 4", "data value 2") and its fields.
-_Record = tuple[str, dict[str, Any]]
+#: A record of a data value set: its place ("line 4", "data value 2", "row 7"), the row
+#: errors name (the line, the position, the table's index label) and its fields.
+_Record = tuple[str, Hashable, dict[str, Any]]
 
 
 def _csv_records(path: Path) -> list[_Record]:
@@ -493,9 +529,19 @@ def _csv_records(path: Path) -> list[_Record]:
         return []
     header = [_COLUMNS.get(cell.strip().lower().replace("_", "")) for cell in rows[0]]
     start = 1 if "dataElement" in header else 0
+    for position, name in enumerate(header):
+        if name is not None and start and header.index(name) < position:
+            raise InvalidInputError(  # the last would be read without a word
+                f"{path.name}: line 1: columns {header.index(name) + 1} and {position + 1} "
+                f"are both {name!r}; keep one"
+            )
     names = header if start else _POSITIONS
     return [
-        (f"line {line}", {name: cell for name, cell in zip(names, row, strict=False) if name})
+        (
+            f"line {line}",
+            line,
+            {name: cell for name, cell in zip(names, row, strict=False) if name},
+        )
         for line, row in enumerate(rows[start:], start=start + 1)
         if any(cell.strip() for cell in row)
     ]
@@ -508,17 +554,17 @@ def _json_records(data: Mapping[str, Any], origin: str) -> list[_Record]:
     defaults = {
         key: data[key] for key in ("period", "orgUnit", "attributeOptionCombo") if key in data
     }
-    records = []
+    records: list[_Record] = []
     for position, value in enumerate(listed, start=1):
         if not isinstance(value, Mapping):
             raise InvalidInputError(
                 f"{origin}: data value {position} is not an object ({quoted(value)})"
             )
-        records.append((f"data value {position}", {**defaults, **value}))
+        records.append((f"data value {position}", position, {**defaults, **value}))
     return records
 
 
-def _value(record: Mapping[str, Any], where: str, origin: str) -> float:
+def _value(record: Mapping[str, Any], where: str, row: Hashable, origin: str) -> float:
     """The value of one record: a non-negative number, or an error naming its place."""
     try:
         value = float(str(record.get("value", "")).strip())
@@ -529,10 +575,37 @@ def _value(record: Mapping[str, Any], where: str, origin: str) -> float:
         raise InvalidInputError(
             f"{origin}: {where} ({key}): {quoted(record.get('value'))} is not a non-negative "
             "number",
-            row=int(where.rpartition(" ")[2]),
+            row=row,
             column="value",
         )
     return value
+
+
+#: Fields of a data value that DHIS2 requires (the others may be left out).
+_REQUIRED = ("dataElement", "orgUnit", "period")
+
+
+def _key(record: Mapping[str, Any], name: str, where: str, row: Hashable, origin: str) -> str:
+    """A key field of one record as text (a whole number as its digits), or an error naming it.
+
+    Anything else would become a key written as Python writes it: an organisation
+    unit named ``None`` or ``['OU']``.
+    """
+    value = record.get(name)
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if isinstance(value, float) and value != value:  # a table's empty cell
+        value = None
+    if value is None and name not in _REQUIRED:
+        return ""
+    if isinstance(value, str) and (value or name not in _REQUIRED):
+        return value
+    needed = " (DHIS2 requires it)" if name in _REQUIRED else ""
+    raise InvalidInputError(
+        f"{origin}: {where}: {name} is text{needed}, got {quoted(value)}",
+        row=row,
+        column=name,
+    )
 
 
 def _records(source: str | PathLike[str] | Mapping[str, Any]) -> tuple[str, list[_Record]]:
@@ -578,8 +651,11 @@ def read_data_value_set(
     attributeOptionCombo, orgUnit, period, value`` (float); deleted values are
     dropped. A value that is not a non-negative number raises
     :class:`~mch_indicators.InvalidInputError` naming its line (CSV) or position
-    (JSON); so does a document that is not a data value set (not UTF-8, not JSON,
-    nested too deeply, values that are not objects).
+    (JSON); so does a key field that is not text (a whole number is read as its
+    digits), a data value without its data element, organisation unit or
+    period, and a document that is not a data value set (not UTF-8, not JSON,
+    a field given twice in one object, nested too deeply, values that are not
+    objects).
 
     Parameters
     ----------
@@ -590,25 +666,46 @@ def read_data_value_set(
         error naming the key and both places: DHIS2 stores one value per key, so
         a second one is an export or a merge gone wrong. ``"sum"`` adds them up.
     """
+    origin, records = _records(source)
+    return _values_table(records, origin, duplicates)
+
+
+def _values_table(records: list[_Record], origin: str, duplicates: str) -> pd.DataFrame:
+    """The table of :func:`read_data_value_set` from records, each checked where it is."""
     import pandas as pd
 
-    origin, records = _records(source)
     rows, places = [], []
-    for where, record in records:
+    for where, row, record in records:
         if str(record.get("deleted", "")).lower() == "true":
             continue
-        value = _value(record, where, origin)
-        rows.append({
-            "dataElement": str(record.get("dataElement", "")),
-            "categoryOptionCombo": str(record.get("categoryOptionCombo") or ""),
-            "attributeOptionCombo": str(record.get("attributeOptionCombo") or ""),
-            "orgUnit": str(record.get("orgUnit", "")),
-            "period": str(record.get("period", "")),
-            "value": value,
-        })  # fmt: skip
+        value = _value(record, where, row, origin)
+        keys = {name: _key(record, name, where, row, origin) for name in _TABLE}
+        rows.append(keys | {"value": value})
         places.append(where)
     table = pd.DataFrame(rows, columns=[*_TABLE, "value"])
     return _no_duplicates(table, places, origin, duplicates)
+
+
+def _frame_records(frame: pd.DataFrame) -> list[_Record]:
+    """The rows of a table of values as records, named by their index labels.
+
+    Read as a data value set is, so that a missing value is refused (a sum would take
+    it as 0) and a value written as text is read as a number (a sum would join texts).
+    """
+    for column in ("dataElement", "orgUnit", "period", "value"):
+        if column not in frame.columns:
+            raise InvalidInputError(
+                f"the table of values has no column {column!r}; it has the columns of "
+                "read_data_value_set: dataElement, categoryOptionCombo, "
+                "attributeOptionCombo, orgUnit, period, value"
+            )
+    names = [c for c in [*_TABLE, "value", "deleted"] if c in frame.columns]
+    cells = frame[names].astype(object)
+    cells = cells.where(cells.notna(), None)  # NaN, NA and NaT alike: an empty cell
+    return [
+        (f"row {label}", label, dict(zip(names, values, strict=True)))
+        for label, values in zip(frame.index, cells.itertuples(index=False), strict=True)
+    ]
 
 
 def _whole_values(counted: pd.DataFrame, catalog: Catalog) -> None:
@@ -637,6 +734,24 @@ def default_mapping(catalog: Catalog) -> dict[str, tuple[str, ...]]:
     return mapping
 
 
+def _mapping(data_elements: Mapping[str, str | Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """``data_elements`` with each data element's term ids as a tuple, or an error naming it."""
+    if not isinstance(data_elements, Mapping):
+        raise InvalidInputError(
+            "data_elements maps each data element to a term id or a list of term ids, got "
+            f"{type(data_elements).__name__}"
+        )
+    mapping: dict[str, tuple[str, ...]] = {}
+    for key, terms in data_elements.items():
+        listed = [terms] if isinstance(terms, str) else terms
+        if not isinstance(listed, list | tuple) or not all(isinstance(t, str) for t in listed):
+            raise InvalidInputError(
+                f"data_elements[{key!r}] is a term id or a list of term ids, got {quoted(terms)}"
+            )
+        mapping[key] = tuple(listed)
+    return mapping
+
+
 def compute_data_values(
     source: str | PathLike[str] | Mapping[str, Any] | pd.DataFrame,
     catalog: Catalog | None = None,
@@ -660,9 +775,9 @@ def compute_data_values(
         term ids, its values count towards; values of one term are summed. By
         default the data elements of :func:`~mch_indicators.export.dhis2_metadata`
         (by uid, or by code when the values were exported with codes).
-    indicators : list of str, optional
-        The indicators to compute (default: every indicator both of whose terms
-        have values).
+    indicators : str or list of str, optional
+        The indicator, or indicators, to compute (default: every indicator both
+        of whose terms have values).
     duplicates : {"error", "sum"}, default "error"
         A second value for one key (data element, organisation unit, period and
         both option combinations) is an error naming the key; ``"sum"`` adds
@@ -681,16 +796,12 @@ def compute_data_values(
 
     from mch_indicators._api import compute
 
-    chosen = catalog if catalog is not None else builtin_catalog()
+    chosen = chosen_catalog(catalog)
     if isinstance(source, pd.DataFrame):
-        places = [f"row {label}" for label in source.index]
-        values = _no_duplicates(source, places, "the table of values", duplicates)
+        values = _values_table(_frame_records(source), "the table of values", duplicates)
     else:
         values = read_data_value_set(source, duplicates=duplicates)
-    mapping = {
-        key: (terms,) if isinstance(terms, str) else tuple(terms)
-        for key, terms in (data_elements or default_mapping(chosen)).items()
-    }
+    mapping = _mapping(data_elements) if data_elements else default_mapping(chosen)
     combination = values["dataElement"] + "." + values["categoryOptionCombo"]
     numbered = values.assign(__value=range(len(values)))
     pieces = [  # a value counts towards the terms of its element and of its element.combo
@@ -702,6 +813,8 @@ def compute_data_values(
         raise InvalidInputError("no data element of the data value set maps to a term")
     _whole_values(counted, chosen)
     wide = counted.groupby(["orgUnit", "period", "term"], sort=True)["value"].sum().unstack("term")
+    if isinstance(indicators, str):  # one indicator, not its letters
+        indicators = [indicators]
     wanted = [chosen.get_indicator(key) for key in indicators] if indicators else [
         i for i in chosen.values()
         if i.numerator.id in wide.columns and i.denominator.id in wide.columns and i.computable

@@ -52,8 +52,11 @@ def _categories(frame: pd.DataFrame) -> list[str]:
 
 def _as_frame(data: pd.DataFrame | Result, label: str | Sequence[Any] | None) -> tuple[Any, Any]:
     """The frame, and each row's area as text (the index's without ``label``)."""
+    from mch_indicators._result import Result
+
     frame = as_frame(data)
-    names = frame.index if label is None else area_labels(frame, label)
+    labelled = not isinstance(data, Result)  # a Result's rows have no labels to pair by
+    names = frame.index if label is None else area_labels(frame, label, by_index=labelled)
     return frame, [str(name) for name in names]
 
 
@@ -97,7 +100,8 @@ def caterpillar(
         (its ``smoothed`` rate and interval beside the ``crude`` ones, ranked
         by the smoothed rate, the overall rate as a line).
     label : str or sequence, optional
-        The column naming each area, or the names themselves.
+        The column naming each area, or the names themselves (a pandas Series of
+        names is paired with the frame's rows by its index; with a Result, in order).
     indicator : str or Indicator, optional
         For the axis title (default: the frame's ``indicator`` column).
     sort : bool, default True

@@ -263,7 +263,8 @@ def choropleth(
         classes 0.05 / 0.2 / 0.8 / 0.95). Default: ``smoothed``, else
         ``assessment``, else ``value``.
     label : str or sequence
-        The column naming each area (``"county"``), or the names.
+        The column naming each area (``"county"``), or the names (a pandas Series
+        of names is paired with the rows by its index).
     key : str, optional
         The geometry's column of names or codes (default: the column named like
         ``label``, else ``name``, ``adcode``, ``code``, ``NAME`` or ``id``).

@@ -21,7 +21,9 @@ from mch_indicators._labels import (
     unit_text,
     upper_first,
 )
+from mch_indicators._optional import pandas
 from mch_indicators._unitspec import resolve_unit
+from mch_indicators._validate import align_labelled
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,8 +86,14 @@ def as_frame(data: pd.DataFrame | Result) -> pd.DataFrame:
     return data.to_frame() if isinstance(data, Result) else data
 
 
-def area_labels(frame: pd.DataFrame, label: str | Sequence[Hashable]) -> list[Hashable]:
+def area_labels(
+    frame: pd.DataFrame, label: str | Sequence[Hashable], *, by_index: bool = True
+) -> list[Hashable]:
     """Each row's area: the column named ``label``, or ``label``'s names, one per row.
+
+    A pandas Series of names is paired with the rows by its index, as every labelled
+    input is (never by position), unless ``by_index`` is false (the rows of a
+    :class:`~mch_indicators.Result` have no labels of their own).
 
     Examples
     --------
@@ -93,10 +101,15 @@ def area_labels(frame: pd.DataFrame, label: str | Sequence[Hashable]) -> list[Ha
     >>> frame = pd.DataFrame({"county": ["甲县", "乙县"], "value": [1.0, 2.0]})
     >>> area_labels(frame, "county"), area_labels(frame, ("A", "B"))
     (['甲县', '乙县'], ['A', 'B'])
+    >>> area_labels(frame, pd.Series(["B", "A"], index=[1, 0]))
+    ['A', 'B']
     """
     if isinstance(label, str):
         require_columns(frame, [label], "label=")
         return list(frame[label])
+    if by_index and isinstance(label, pandas().Series):
+        rows = pandas().Series(np.arange(len(frame)), index=frame.index)
+        label = align_labelled(**{"the frame": rows, "label=": label})["label="]
     names = list(label)
     if len(names) != len(frame):
         raise InvalidInputError(f"label= has {len(names)} names for {len(frame)} rows")

@@ -33,6 +33,10 @@ _UNSET = object()
 #: This package's folder: a frame of a file under it is the library's, not the user's.
 _PACKAGE = Path(__file__).resolve().parent.parent
 _state: dict[str, object] = {"font": _UNSET, "warned": False}
+#: matplotlib's warning, when a chart is drawn, for each Chinese character its fonts
+#: lack ("Glyph 23381 (\\N{CJK UNIFIED IDEOGRAPH-5B55}) missing from font(s) ..."):
+#: forty lines a chart, all said once by :class:`CJKFontWarning`.
+_GLYPH_WARNING = r"Glyph \d+ \(\\N\{(CJK|FULLWIDTH|HALFWIDTH|IDEOGRAPHIC|KANGXI) "
 
 
 class CJKFontWarning(UserWarning):
@@ -112,14 +116,20 @@ def apply_fonts(artist: Artist) -> None:
     """Give every text of ``artist`` (an Axes or a Figure) a family that draws Chinese.
 
     When no CJK font is installed and some text is Chinese, warn once (a
-    :class:`CJKFontWarning` naming the command that installs one).
+    :class:`CJKFontWarning` naming the command that installs one), and let
+    matplotlib's warnings for each missing Chinese glyph, which come when the
+    chart is drawn, say it no more (a filter of those warnings only, set again
+    for each such chart: a ``warnings.catch_warnings`` block may have reset it).
     """
     from matplotlib.text import Text
 
     texts = [t for t in artist.findobj(Text) if isinstance(t, Text)]
     font = cjk_font()
     if font is None:
-        if not _state["warned"] and any(_CHINESE.search(t.get_text()) for t in texts):
+        if not any(_CHINESE.search(t.get_text()) for t in texts):
+            return
+        warnings.filterwarnings("ignore", message=_GLYPH_WARNING, category=UserWarning)
+        if not _state["warned"]:
             _state["warned"] = True
             warnings.warn(
                 "no installed font draws Chinese, so the Chinese text of this chart shows "

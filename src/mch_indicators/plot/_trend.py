@@ -265,6 +265,8 @@ def small_multiples(
     import matplotlib.pyplot as plt
 
     check_lang(lang)
+    if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
+        raise InvalidInputError(f"columns must be a whole number ≥ 1, got {columns!r}")
     require_columns(series, [by], "by=")
     chosen = resolve_indicator(indicator, frame=series)
     areas = list(dict.fromkeys(series[by]))

@@ -33,7 +33,7 @@ Wanted = str | Term | Indicator
 Records = object
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # frames have no truth value: `==` is identity
 class RecordCounts:
     """What :func:`count_records` returns: the counts and the data-quality table.
 
@@ -55,7 +55,7 @@ class RecordCounts:
     quality: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # frames have no truth value: `==` is identity
 class RecordResults:
     """What :func:`compute_records` returns: results, counts and data quality.
 
@@ -82,9 +82,9 @@ class RecordResults:
 
 
 def _catalog(catalog: Catalog | None = None) -> Catalog:
-    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
-    return catalog or builtin_catalog()
+    return chosen_catalog(catalog)
 
 
 def _as_list(wanted: Wanted | Iterable[Wanted]) -> list[Wanted]:

@@ -958,12 +958,12 @@ def _start(data: _Data, family: str) -> FloatArray:
 
 def _first(data: _Data) -> FloatArray:
     some = data.use.any(axis=1)
-    return np.where(some, np.where(data.use, data.t, np.inf).min(axis=1), np.nan)
+    return np.where(some, np.where(data.use, data.t, np.inf).min(axis=1, initial=np.inf), np.nan)
 
 
 def _last(data: _Data) -> FloatArray:
     some = data.use.any(axis=1)
-    return np.where(some, np.where(data.use, data.t, -np.inf).max(axis=1), np.nan)
+    return np.where(some, np.where(data.use, data.t, -np.inf).max(axis=1, initial=-np.inf), np.nan)
 
 
 def _segment_matrix(widest: int) -> FloatArray:
@@ -1105,7 +1105,8 @@ def _result(
         **{name: back(values) for name, values in model.fields().items()},
         model=options.model, selection=options.selection,
         variance=options.variance if options.model == "log-linear" else "",
-        years=data.t.copy(), centre=float(data.t.mean()), joinpoints=back(chosen),
+        years=data.t.copy(), centre=float(data.t.mean()) if data.t.size else np.nan,
+        joinpoints=back(chosen),
         criterion=back(criterion), information=back(information), r2_max=back(r2),
         test_null=back(nulls), test_alternative=back(alts), test_p_value=back(p_values),
         test_level=back(levels), points=back(data.points), max_joinpoints=back(high),

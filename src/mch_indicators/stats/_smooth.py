@@ -50,6 +50,7 @@ SpatialEpi (R package): ``eBayes``, ``EBpostthresh``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -616,8 +617,8 @@ def smooth(
     if benchmark is not None:
         benchmark = float(coerce_values(benchmark, "benchmark"))
     shape, areas = y.shape[:-1], y.shape[-1]
-    ys, ns = y.reshape(-1, areas), n.reshape(-1, areas)
-    groups = ys.shape[0]
+    groups = math.prod(shape)  # not -1: numpy cannot infer it when there are no areas
+    ys, ns = y.reshape(groups, areas), n.reshape(groups, areas)
     out: dict[str, Any] = {name: np.full((groups, areas), np.nan) for name in _PER_AREA}
     out |= {name: np.full(groups, np.nan) for name in _PER_GROUP}
     out |= {"boundary": np.zeros(groups, dtype=bool), "areas": np.zeros(groups, np.int64),

@@ -29,6 +29,7 @@ technical guidance, *Fingertips trend markers*.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -366,8 +367,8 @@ def _series(
             f"{describe_positions(above, x)}"
         )
     shape = x.shape[:-1]
-    k = x.shape[-1]
-    return x.reshape(-1, k), n.reshape(-1, k), t.reshape(-1, k), shape
+    rows, k = math.prod(shape), x.shape[-1]  # not -1: numpy cannot infer it when k is 0
+    return x.reshape(rows, k), n.reshape(rows, k), t.reshape(rows, k), shape
 
 
 def _usable(x: FloatArray, n: FloatArray, t: FloatArray, last: int | None) -> BoolArray:
@@ -400,7 +401,8 @@ def _mle_exists(
     """
 
     def extremes(mask: BoolArray) -> tuple[FloatArray, FloatArray]:
-        return (np.where(mask, t, np.inf).min(axis=1), np.where(mask, t, -np.inf).max(axis=1))
+        low = np.where(mask, t, np.inf).min(axis=1, initial=np.inf)  # initial: no years at all
+        return low, np.where(mask, t, -np.inf).max(axis=1, initial=-np.inf)
 
     events = use & (x > 0)
     others = use & ((n - x > 0) if family == "binomial" else True)
@@ -649,6 +651,8 @@ def _too_wide(
 
 def _last_denominator(n: FloatArray, t: FloatArray, use: BoolArray) -> FloatArray:
     """Each series' denominator in its latest year used (NaN without one)."""
+    if n.shape[1] == 0:  # no years at all: argmax has nothing to point at
+        return np.full(n.shape[0], np.nan)
     latest = np.argmax(np.where(use, t, -np.inf), axis=1)
     found = np.take_along_axis(n, latest[:, None], axis=1)[:, 0]
     return np.where(use.any(axis=1), found, np.nan)

@@ -91,7 +91,9 @@ def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
         row = label_of(frame.index, int(np.flatnonzero(booleans)[0]))
         refuse_values(column, Values.BOOLEANS, series.dtype, cast=_cast_hint(column, "int64"),
                       row=row)  # fmt: skip
-    values, bad = parse_numbers(series.map(lambda v: v if v is None else str(v)))
+    present = series.notna().to_numpy()  # None, NaN and a nullable column's <NA> alike
+    texts = series.astype(object).where(present, None)
+    values, bad = parse_numbers(texts.map(lambda v: v if v is None else str(v)))
     if bad.any():
         position = int(np.flatnonzero(bad)[0])
         cell = series.iloc[position]

@@ -185,6 +185,18 @@ def funnel(
             grid = _adjusted_limits(adjusted, limits, x_position, span)
             adjusted_frames.append(_keyed(grid, keys, labels, group))
         limit_frames.append(_keyed(limits.columns(full=True), keys, labels, group))
+    if not len(labels):  # no rows, so no group: the columns of a funnel, without rows
+        none = np.empty(0)
+        options = _options(kind, multiplier, ratio_type, none, none)
+        extra = {"ratio_type": ratio_type} if kind == "ratio" else {}
+        limits = funnel_limits(
+            none, none, years=years if kind == "rate" else None, method=method, **options,
+            **extra,
+        )  # fmt: skip
+        limit_frames.append(_keyed(limits.columns(full=True), keys, labels, None))
+        for name in ("value", "x", "significance"):
+            kind_of = object if name == "significance" else float
+            _put(columns, none.astype(np.intp), 0, name, none, kind_of)
     for name, values in columns.items():
         points[name] = translate(values, lang) if "significance" in name else values
     extra_limits = None
@@ -197,11 +209,14 @@ def funnel(
     )  # fmt: skip
 
 
-def _keyed(columns: dict[str, Any], keys: list[str], labels: Any, group: int) -> Any:
-    """A frame of ``columns`` with the group's ``by`` labels first."""
+def _keyed(columns: dict[str, Any], keys: list[str], labels: Any, group: int | None) -> Any:
+    """A frame of ``columns`` with the group's ``by`` labels first (``None``: no rows)."""
     table = pandas().DataFrame(columns)
+    if group is None:
+        table = table.iloc[:0]
     for key in reversed(keys):
-        table.insert(0, key, labels[key].iloc[group])
+        label = labels[key].iloc[group] if group is not None else labels[key].iloc[:0]
+        table.insert(0, key, label)
     return table
 
 

@@ -30,11 +30,9 @@ __all__ = ["ColumnMatch", "header_target", "match_columns", "resolve_term", "voc
 
 
 def _catalog(catalog: Catalog | None) -> Catalog:
-    if catalog is None:
-        from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
-        return builtin_catalog()
-    return catalog
+    return chosen_catalog(catalog)
 
 
 # Per-catalog caches, keyed by identity (a Catalog is a Mapping, so not hashable); an

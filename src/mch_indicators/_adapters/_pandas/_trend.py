@@ -127,8 +127,10 @@ def trend(
     out = labels.copy()
     used = np.isfinite(x) & np.isfinite(n) & (n > 0)
     out["points"] = fitted.points
-    out["first"] = np.where(used.any(axis=1), np.where(used, years, np.inf).min(axis=1), np.nan)
-    out["last"] = np.where(used.any(axis=1), np.where(used, years, -np.inf).max(axis=1), np.nan)
+    first = np.where(used, years, np.inf).min(axis=1, initial=np.inf)  # initial: no years
+    last = np.where(used, years, -np.inf).max(axis=1, initial=-np.inf)
+    out["first"] = np.where(used.any(axis=1), first, np.nan)
+    out["last"] = np.where(used.any(axis=1), last, np.nan)
     for name in ("apc", "apc_lower", "apc_upper", "p_value", "dispersion"):
         out[name] = getattr(fitted, name)
     out["arr"], out["arr_lower"], out["arr_upper"] = fitted.arr()
@@ -250,13 +252,16 @@ def trend_line(
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
         lang=lang, name="trend_line",
     )  # fmt: skip
-    first_year = float(fit.years.min())
-    final_year = float(fit.years.max()) if to is None else max(float(fit.years.max()), float(to))
-    grid = np.arange(first_year, final_year + 1.0)
+    if fit.years.size:
+        first_year, last_year = float(fit.years.min()), float(fit.years.max())
+        final_year = last_year if to is None else max(last_year, float(to))
+        grid = np.arange(first_year, final_year + 1.0)
+    else:  # no rows: no year to draw a line over
+        grid = np.empty(0)
     value, lower, upper = fit.fitted.projection(grid[:, None])  # (years, areas)
     used = np.isfinite(fit.x) & np.isfinite(fit.n) & (fit.n > 0)
-    start = np.where(used, fit.years, np.inf).min(axis=1)
-    end = np.where(used, fit.years, -np.inf).max(axis=1)
+    start = np.where(used, fit.years, np.inf).min(axis=1, initial=np.inf)
+    end = np.where(used, fit.years, -np.inf).max(axis=1, initial=-np.inf)
     areas, count = len(fit.labels), grid.size
     out = fit.labels.loc[fit.labels.index.repeat(count)].reset_index(drop=True)
     out[fit.period] = np.tile(grid, areas).astype(np.int64)

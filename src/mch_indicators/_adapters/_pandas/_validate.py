@@ -158,10 +158,10 @@ def validate(
     import pandas as pd
 
     from mch_indicators._adapters._pandas._match import match_columns
-    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
     frame = check_frame(table, "validate")
-    chosen = catalog if catalog is not None else builtin_catalog()
+    chosen = chosen_catalog(catalog)
     unit_rules = UnitRules.of(totals, duplicates, total_labels)
     checked = rules_for(rules, chosen, builtin=builtin)
     match = match_columns(frame, columns, catalog=chosen)

@@ -283,10 +283,9 @@ def long_counts(
     ``allow_substitute`` is given); rows are input row by indicator.
     """
     pd = pandas()
-    if catalog is None:
-        from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._catalog import chosen_catalog
 
-        catalog = builtin_catalog()
+    catalog = chosen_catalog(catalog)
     match = match_columns(frame, columns, catalog=catalog)
     allowed = substitutes(allow_substitute, catalog)
     plan = _plan(match, wanted, allowed, catalog)
