@@ -101,3 +101,43 @@ def test_the_newest_entries_of_a_kind_are_kept(cache_here):
     kept = sorted(path.stem for path in cache_here.glob("probe-*.json"))
     assert kept == sorted(keys[-_cache.KEPT_PER_KIND :])
     assert _cache.read_cached(keys[-1]) == {"i": 5} and _cache.read_cached(keys[0]) is None
+
+
+def _reads_while(monkeypatch, build):
+    """How many times each file was read (``Path.read_bytes``) while ``build()`` ran."""
+    import collections
+    import pathlib
+
+    reads: collections.Counter[str] = collections.Counter()
+    original = pathlib.Path.read_bytes
+
+    def counted(self):
+        reads[self.name] += 1
+        return original(self)
+
+    monkeypatch.setattr(pathlib.Path, "read_bytes", counted)
+    build()
+    monkeypatch.setattr(pathlib.Path, "read_bytes", original)
+    return {name: n for name, n in reads.items() if not name.endswith(".json")}
+
+
+def _build_and_read_tables():
+    catalog = _catalog.builtin_catalog()
+    catalog._terms._raw["live_births"]  # the tables of a definition whose form cannot be used
+    catalog._indicators._raw["maternal_mortality_ratio"]
+
+
+@pytest.mark.parametrize("cached", [False, True], ids=["first run", "cache written"])
+def test_each_file_is_read_once_to_build_the_catalog(cache_here, monkeypatch, cached):
+    """The catalog's files were read two or three times in one build (for the keys of the
+    cache entries, again to parse them, again for the tables behind the validated forms),
+    and the code the keys name twice (the folded keys' and the forms'): once each now."""
+    if cached:
+        _build_and_read_tables()
+        _catalog.builtin_catalog.cache_clear()
+    reads = _reads_while(monkeypatch, _build_and_read_tables)
+    files = [entry.name for entry in _catalog._builtin_files()]
+    assert {name: reads.get(name) for name in files} == dict.fromkeys(files, 1)
+    # the sources both keys name (units.toml is read apart to load the units, when validating)
+    code = ["_catalog.py", "_model.py", "_unitspec.py", "_text.py", "_intervals.py", "hanzi.toml"]
+    assert {name: reads.get(name) for name in code} == dict.fromkeys(code, 1)

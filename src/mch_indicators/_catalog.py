@@ -37,7 +37,7 @@ from mch_indicators._cache import (
     write_cached,
 )
 from mch_indicators._deprecation import warn_renamed
-from mch_indicators._documents import read_document
+from mch_indicators._documents import document_of_bytes, read_document
 from mch_indicators._errors import (
     AmbiguousIndicatorError,
     DefinitionError,
@@ -279,17 +279,41 @@ class _Later(_Keyed[tuple[str, dict[str, Any]]]):
     cannot be used; ``kind`` is ``"terms"`` or ``"indicator"``.
     """
 
-    def __init__(self, kind: str, ids: Iterable[str]) -> None:
+    def __init__(self, kind: str, ids: Iterable[str], documents: _Documents) -> None:
         self._kind = kind
         self._keys = dict.fromkeys(ids)  # ordered, and quick to ask
+        self._documents = documents
         self._tables: dict[str, tuple[str, dict[str, Any]]] | None = None
 
     def __getitem__(self, key: str) -> tuple[str, dict[str, Any]]:
         if key not in self._keys:
             raise KeyError(key)
         if self._tables is None:
-            self._tables = _tables_by_id(builtin_documents(), self._kind)
+            self._tables = _tables_by_id(self._documents(), self._kind)
         return self._tables[key]
+
+
+class _Documents:
+    """The built-in files parsed, loaded the first time they are needed, then kept.
+
+    From the cache entry ``key`` (named when the catalog was built, from the files
+    read then), else read and parsed (:func:`builtin_documents`). One loader serves
+    the terms' and the definitions' tables.
+    """
+
+    def __init__(self, key: str) -> None:
+        self._key = key
+        self._loaded: list[tuple[str, dict[str, Any]]] | None = None
+
+    def __call__(self) -> list[tuple[str, dict[str, Any]]]:
+        if self._loaded is None:
+            cached = read_cached(self._key)
+            self._loaded = (
+                [(str(name), data) for name, data in cached]
+                if isinstance(cached, list)
+                else builtin_documents()
+            )
+        return self._loaded
 
 
 def _tables_by_id(
@@ -382,17 +406,19 @@ class Catalog(Mapping[str, Indicator]):
         return catalog
 
     @classmethod
-    def _prevalidated(cls, forms: _Forms, fold: Fold) -> Catalog:
+    def _prevalidated(cls, forms: _Forms, fold: Fold, documents: _Documents) -> Catalog:
         """The built-in catalog from its validated forms (:class:`_Forms`).
 
         Each definition is built from its form when first asked for; the TOML files
-        are parsed only if a form cannot be used (then that definition is validated).
+        are parsed (``documents``) only if a form cannot be used (then that definition
+        is validated).
         """
         entries = forms.entries
-        terms = _Terms(_Later("terms", forms.terms))
+        terms = _Terms(_Later("terms", forms.terms, documents))
         terms.validated = forms.terms
         ids = [entry.id for entry in entries]
-        definitions = _Definitions.later(ids, _Later("indicator", ids), forms.indicators)
+        tables = _Later("indicator", ids, documents)
+        definitions = _Definitions.later(ids, tables, forms.indicators)
         definitions.terms = terms
         catalog = cls.__new__(cls)
         catalog._build(definitions, terms, entries, {}, fold)
@@ -781,9 +807,17 @@ _JSON_FILE_KEYS = ("$schema", "schema_version", "generator", "fingerprints", "pl
 
 def _read(source: Traversable | Path) -> dict[str, Any]:
     """A TOML or JSON definition file as a dict (UTF-8, with or without a byte-order mark)."""
-    data = read_document(source, DefinitionError)
-    if source.name.lower().endswith(".json"):
-        return _read_json(data, source.name)
+    return _definitions_of(read_document(source, DefinitionError), source.name)
+
+
+def _read_bytes(name: str, raw: bytes) -> dict[str, Any]:
+    """:func:`_read` of a file already read: its ``name`` and bytes ``raw``."""
+    return _definitions_of(document_of_bytes(raw, name, DefinitionError), name)
+
+
+def _definitions_of(data: Any, name: str) -> dict[str, Any]:
+    if name.lower().endswith(".json"):
+        return _read_json(data, name)
     return cast(dict[str, Any], data)
 
 
@@ -911,19 +945,33 @@ def builtin_documents() -> list[tuple[str, dict[str, Any]]]:
     named by a hash of the files' names and bytes (and of this version). A missing,
     unreadable or unwritable cache only means parsing again.
     """
-    files = _builtin_files()
-    return _documents_of(files, [(entry.name, entry.read_bytes()) for entry in files])
+    contents = _builtin_contents()
+    return _documents_of(contents, _files_entry(contents))
+
+
+def _builtin_contents() -> list[tuple[str, bytes]]:
+    """The built-in catalog's files, read: (name, bytes), in catalog order."""
+    return [(entry.name, entry.read_bytes()) for entry in _builtin_files()]
+
+
+def _files_entry(contents: list[tuple[str, bytes]]) -> tuple[str, bytes]:
+    """The catalog's files hashed once, as one entry of the cache keys that name them."""
+    return ("catalog files", content_key("files", contents).encode())
+
+
+def _documents_key(files: tuple[str, bytes]) -> str:
+    return content_key("catalog", [files])
 
 
 def _documents_of(
-    files: list[Traversable], contents: list[tuple[str, bytes]]
+    contents: list[tuple[str, bytes]], files: tuple[str, bytes]
 ) -> list[tuple[str, dict[str, Any]]]:
-    """The parsed ``files`` (whose names and bytes are ``contents``), cached by content."""
-    key = content_key("catalog", contents)
+    """The files whose names and bytes are ``contents`` (hashed: ``files``), parsed; cached."""
+    key = _documents_key(files)
     cached = read_cached(key)
     if isinstance(cached, list):
         return [(str(name), data) for name, data in cached]
-    documents = [(entry.name, _read(entry)) for entry in files]
+    documents = [(name, _read_bytes(name, raw)) for name, raw in contents]
     write_cached(key, documents)
     return documents
 
@@ -943,26 +991,37 @@ def _texts_of_entries(entries: Iterable[_Entry]) -> set[str]:
     return {text for entry in entries for text in entry.texts()}
 
 
-def _fold_sources() -> list[tuple[str, bytes]] | None:
-    """What decides how a text folds into a key: this code, the folding code and its table.
-
-    With the Python version (its Unicode tables). None where the sources cannot be read.
-    """
-    return code_sources(["_catalog.py", "_text.py"], ["hanzi.toml"])
-
-
 #: The code a validated definition depends on: this module (the forms' layout), the
 #: models and their validators, the units (and the folding of their spellings), the
 #: interval methods a definition may name.
 _MODEL_CODE = ("_catalog.py", "_model.py", "_unitspec.py", "_text.py", "stats/_intervals.py")
+#: What decides how a text folds into a key: this code, the folding code and its table,
+#: and the Python version (its Unicode tables).
+_FOLD_SOURCES = ("_catalog.py", "_text.py", "hanzi.toml", "python")
+
+Sources = list[tuple[str, bytes]]
 
 
-def _model_sources() -> list[tuple[str, bytes]] | None:
+def _key_sources() -> Sources | None:
+    """The code and data the cache keys name, read once for both (None if unreadable)."""
+    return code_sources(_MODEL_CODE, ["units.toml", "hanzi.toml"])
+
+
+def _fold_sources(sources: Sources | None = None) -> Sources | None:
+    """What decides how a text folds into a key (of ``sources``, else read): see above.
+
+    None where the sources cannot be read.
+    """
+    read = _key_sources() if sources is None else sources
+    return None if read is None else [entry for entry in read if entry[0] in _FOLD_SOURCES]
+
+
+def _model_sources(sources: Sources | None = None) -> Sources | None:
     """What decides a validated definition: its code and data, and pydantic's version."""
     from pydantic import VERSION
 
-    sources = code_sources(_MODEL_CODE, ["units.toml", "hanzi.toml"])
-    return None if sources is None else [*sources, ("pydantic", VERSION.encode())]
+    read = _key_sources() if sources is None else sources
+    return None if read is None else [*read, ("pydantic", VERSION.encode())]
 
 
 def _rebuilt(model: type[Any], dumped: str | None) -> Any:
@@ -1029,17 +1088,20 @@ def _dumped(model: Indicator | Term) -> str:
     return model.model_dump_json(exclude_unset=True)
 
 
-def _forms_key(contents: list[tuple[str, bytes]]) -> str | None:
-    """The cache name of the validated forms; None with the cache off or sources unreadable.
+def _forms_key(files: tuple[str, bytes], sources: Sources | None) -> str | None:
+    """The cache name of the validated forms; None with the sources unreadable.
 
-    Named by a hash of the catalog's files, the models' code, the units and pydantic's
-    version: a change to any of them is a new entry.
+    Named by a hash of the catalog's files (``files``), the models' code, the units
+    and pydantic's version (``sources``, :func:`_key_sources`): a change to any of
+    them is a new entry.
     """
-    sources = _model_sources() if cache_folder() is not None else None
-    return None if sources is None else content_key("catalog_models", [*contents, *sources])
+    models = _model_sources(sources) if sources is not None else None
+    return None if models is None else content_key("catalog_models", [files, *models])
 
 
-def _folded_keys(contents: list[tuple[str, bytes]], texts: Callable[[], Iterable[str]]) -> Fold:
+def _folded_keys(
+    files: tuple[str, bytes], sources: Sources | None, texts: Callable[[], Iterable[str]]
+) -> Fold:
     """:func:`normalize_key` with the built-in catalog's own texts looked up, not folded.
 
     Folding every name, alias and code of the catalog is most of the cost of
@@ -1047,10 +1109,10 @@ def _folded_keys(contents: list[tuple[str, bytes]], texts: Callable[[], Iterable
     catalog's files, the folding code, its character table and the Python version),
     so a first lookup folds only what it is asked.
     """
-    sources = _fold_sources()
-    if sources is None:
+    folding = _fold_sources(sources) if sources is not None else None
+    if folding is None:
         return normalize_key
-    key = content_key("catalog_keys", [*contents, *sources])
+    key = content_key("catalog_keys", [files, *folding])
     cached = read_cached(key)
     if not (isinstance(cached, dict) and all(isinstance(v, str) for v in cached.values())):
         cached = {text: normalize_key(text) for text in sorted(texts())}
@@ -1094,15 +1156,18 @@ def builtin_catalog() -> Catalog:
     once to write the forms for the next process (with the cache off or not writable,
     each definition is validated when first asked for).
     """
-    files = _builtin_files()
-    contents = [(entry.name, entry.read_bytes()) for entry in files]
-    key = _forms_key(contents)
+    contents = _builtin_contents()  # each file read once, hashed once for every key
+    files = _files_entry(contents)
+    sources = _key_sources() if cache_folder() is not None else None
+    key = _forms_key(files, sources)
     forms = _Forms.read(read_cached(key)) if key is not None else None
     if forms is not None:
         texts = partial(_texts_of_entries, forms.entries)
-        return Catalog._prevalidated(forms, _folded_keys(contents, texts))
-    documents = _documents_of(files, contents)
-    catalog = Catalog._lazy(documents, fold=_folded_keys(contents, partial(_texts_of, documents)))
+        fold = _folded_keys(files, sources, texts)
+        return Catalog._prevalidated(forms, fold, _Documents(_documents_key(files)))
+    documents = _documents_of(contents, files)
+    fold = _folded_keys(files, sources, partial(_texts_of, documents))
+    catalog = Catalog._lazy(documents, fold=fold)
     forms = _Forms.of(catalog) if key is not None and can_write() else None
     if key is not None and forms is not None:
         write_cached(key, forms.json())

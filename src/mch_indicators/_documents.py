@@ -33,7 +33,15 @@ from mch_indicators._errors import MCHIndicatorsError
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-__all__ = ["MAX_DEPTH", "check_depth", "parse_document", "read_document", "read_text"]
+__all__ = [
+    "MAX_DEPTH",
+    "check_depth",
+    "decode_text",
+    "document_of_bytes",
+    "parse_document",
+    "read_document",
+    "read_text",
+]
 
 Format = Literal["json", "toml"]
 
@@ -146,11 +154,28 @@ def read_text(
         raw = source.read_bytes()
     except OSError as caught:
         raise error(f"{source}: cannot be read ({caught.strerror})") from None
+    return decode_text(raw, source.name, error, hint=hint)
+
+
+def decode_text(
+    raw: bytes, name: str, error: type[MCHIndicatorsError], *, hint: str = "save the file as UTF-8"
+) -> str:
+    r"""The text of a file's bytes ``raw``: UTF-8, with or without a byte-order mark.
+
+    Anything else is ``error`` naming the file (``name``) and the first byte that
+    is not UTF-8, then ``hint``.
+
+    Examples
+    --------
+    >>> from mch_indicators import DefinitionError
+    >>> decode_text(b"\xef\xbb\xbfx = 1", "mine.toml", DefinitionError)
+    'x = 1'
+    """
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as caught:
         raise error(
-            f"{source.name}: not UTF-8 text (byte {caught.start} cannot be read); {hint}"
+            f"{name}: not UTF-8 text (byte {caught.start} cannot be read); {hint}"
         ) from None
 
 
@@ -166,5 +191,16 @@ def read_document(
     packaged resource (a ``Traversable``).
     """
     name = Path(path).name if isinstance(path, str | PathLike) else path.name
+    return _document(read_text(path, error), name, error, kind)
+
+
+def document_of_bytes(
+    raw: bytes, name: str, error: type[MCHIndicatorsError], *, kind: Format | None = None
+) -> Any:
+    """:func:`read_document` of a file already read: its bytes ``raw`` and its ``name``."""
+    return _document(decode_text(raw, name, error), name, error, kind)
+
+
+def _document(text: str, name: str, error: type[MCHIndicatorsError], kind: Format | None) -> Any:
     chosen: Format = kind or ("json" if name.lower().endswith(".json") else "toml")
-    return parse_document(read_text(path, error), chosen, name, error)
+    return parse_document(text, chosen, name, error)

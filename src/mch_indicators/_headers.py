@@ -7,6 +7,12 @@ folds them all the same way (with the one normaliser, :mod:`mch_indicators._text
 record field) by any of the target's names, with an explicit mapping always
 winning. Nothing here knows what the targets are: the catalog and the record
 schemas supply the vocabularies.
+
+A header read from two rows (``死亡数`` over ``孕产妇 | 婴儿``) is joined in the
+order of the rows, but offices write the group above or below the subject
+(``孕产妇`` over ``死亡数 | 活产数`` too): the reader keeps each joined column's
+two parts as :class:`HeaderParts` in the frame's ``attrs``, and the matcher tries
+both orders, matching a column only when they name one target.
 """
 
 from __future__ import annotations
@@ -15,11 +21,22 @@ import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._text import DASHES, fold
 
-__all__ = ["HeaderMatch", "fold_header", "match_headers"]
+__all__ = [
+    "HEADER_PARTS_KEY",
+    "HeaderMatch",
+    "HeaderParts",
+    "fold_header",
+    "header_parts",
+    "match_headers",
+]
+
+#: where a table read from two header rows keeps its joined columns' parts (``frame.attrs``)
+HEADER_PARTS_KEY = "mch_indicators.header_parts"
 
 #: separators a header may be written with (after NFKC): read as spaces, then removed
 _SEPARATORS = "_·•/\\.:,;、" + DASHES
@@ -59,6 +76,39 @@ def _folded(text: str) -> str:
 # each table's headers are matched against the same vocabulary of ~1,000 names, whose
 # folding was most of a small table's (or a Spark batch's) fixed cost
 _folded_header = lru_cache(maxsize=4096)(_folded)
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderParts:
+    """The columns whose header was joined from two rows, each with its upper and lower part.
+
+    Kept in ``frame.attrs`` under :data:`HEADER_PARTS_KEY`; immutable, and copied
+    (and deep-copied) as itself, so that pandas' copying of ``attrs`` costs nothing.
+
+    Examples
+    --------
+    >>> HeaderParts((("死亡数孕产妇", ("死亡数", "孕产妇")),)).spellings()
+    {'死亡数孕产妇': ('孕产妇死亡数',)}
+    """
+
+    parts: tuple[tuple[str, tuple[str, str]], ...] = ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> HeaderParts:
+        return self
+
+    def __copy__(self) -> HeaderParts:
+        return self
+
+    def spellings(self) -> dict[Hashable, tuple[str, ...]]:
+        """Column -> its header in the other order of the two rows (lower part first)."""
+        return {column: (lower + upper,) for column, (upper, lower) in self.parts}
+
+
+def header_parts(frame: object) -> HeaderParts:
+    """The :class:`HeaderParts` a frame read by ``read_table`` carries (empty if none)."""
+    attrs = getattr(frame, "attrs", None)
+    found = attrs.get(HEADER_PARTS_KEY) if isinstance(attrs, Mapping) else None
+    return found if isinstance(found, HeaderParts) else HeaderParts()
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +155,7 @@ def match_headers(
     columns: Sequence[Hashable],
     vocabulary: Mapping[str, Iterable[str]],
     explicit: Mapping[str, Hashable] | None = None,
+    spellings: Mapping[Hashable, Sequence[str]] | None = None,
 ) -> HeaderMatch:
     """Map the columns of a table to targets by their names.
 
@@ -116,6 +167,11 @@ def match_headers(
         target -> its names (the target's own id counts as a name too).
     explicit : mapping, optional
         target -> column, given by the caller; always wins over matching by name.
+    spellings : mapping, optional
+        column -> other spellings of its header (a header joined from two rows,
+        in the other order: :meth:`HeaderParts.spellings`). The column matches
+        the target its header or these name; when they name two targets, it
+        matches neither (no guess).
 
     Raises
     ------
@@ -144,7 +200,7 @@ def match_headers(
     for column in columns:
         if column in taken:
             continue
-        found = index.get(fold_header(column))
+        found = _found(index, column, (spellings or {}).get(column, ()))
         if found is None or found[0] in chosen:
             unmatched.append(column)
             continue
@@ -156,3 +212,21 @@ def match_headers(
             )
         chosen[target], how[target] = column, name
     return HeaderMatch(chosen, how, tuple(unmatched))
+
+
+def _found(
+    index: Mapping[str, tuple[str, str]], column: Hashable, others: Sequence[str]
+) -> tuple[str, str] | None:
+    """(target, name) that the column's header, or each of its other spellings, matches.
+
+    None when nothing matches, or when two spellings match two targets.
+    """
+    found = index.get(fold_header(column))
+    for other in others:
+        also = index.get(fold_header(other))
+        if also is None:
+            continue
+        if found is not None and found[0] != also[0]:
+            return None
+        found = found or also
+    return found

@@ -382,6 +382,24 @@ def test_numeric_area_codes_are_not_read_for_total_words(monkeypatch):
     assert not _units._any_total(text.iloc[:2], ["county"], words)
 
 
+def test_each_distinct_area_label_is_shown_as_text_once(monkeypatch):
+    """``_any_total`` showed each distinct label as text twice (once to see it blank, once
+    for the total words): once now."""
+    from mch_indicators._adapters._pandas import _units
+
+    shown: list[object] = []
+    original = _units.cell_text
+
+    def counted(value: object) -> str:
+        shown.append(value)
+        return original(value)
+
+    monkeypatch.setattr(_units, "cell_text", counted)
+    text = pd.DataFrame({"county": ["甲县", "乙县", "甲县", "丙县"]})
+    assert not _units._any_total(text, ["county"], _units.layout())
+    assert sorted(shown) == sorted(["甲县", "乙县", "丙县"])
+
+
 @pytest.mark.parametrize("dtype", ["int64", "float64", "Int64"])
 def test_a_total_label_written_as_a_number_is_found_in_a_column_of_codes(dtype):
     """A county code column whose total row is coded 999999 (``total_labels=``): the

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import inspect
 import pickle
+import typing
+from typing import Unpack
 
 import dask.dataframe as dd
 import numpy as np
@@ -15,6 +17,7 @@ import xarray as xr
 
 import mch_indicators as mch
 from mch_indicators import _api
+from mch_indicators._adapters import _keywords
 from mch_indicators._adapters._registry import BACKENDS, backend_for
 from mch_indicators._catalog import Catalog
 
@@ -166,3 +169,39 @@ def test_a_class_from_a_packages_private_module_is_recognised():
     backend = backend_for(relation)
     assert backend is not None and backend.what == "a polars, pyarrow or DuckDB frame"
     assert backend_for(type("Other", (), {"__module__": "_private_thing"})()) is None
+
+
+def _qualified(frame, **keywords: typing.Unpack[_keywords.PoolKeywords]):
+    """Annotated with the module's names written out (the regex read only ``Unpack[T]``)."""
+
+
+def _quoted(frame, **keywords: Unpack["_keywords.CompareKeywords"]):  # noqa: UP037
+    """Annotated with a quoted name inside the brackets."""
+
+
+def _unannotated(frame, lang="en", **keywords):
+    """No ``Unpack``: the compute options."""
+
+
+def test_the_keywords_of_unpack_are_read_however_the_annotation_is_written():
+    """The registry read ``**keywords: Unpack[T]`` with a regex: ``typing.Unpack[m.T]`` or a
+    quoted ``T`` fell back to the compute options silently (a backend's ``by`` refused).
+    Python's own evaluation of the annotation reads them all."""
+    from mch_indicators._adapters._registry import _parameters
+
+    assert _parameters(_qualified) == {"frame"} | _keywords.typed_keys(_keywords.PoolKeywords)
+    assert "by" in _parameters(_qualified) and "window" in _parameters(_qualified)
+    assert _parameters(_quoted) == {"frame"} | _keywords.typed_keys(_keywords.CompareKeywords)
+    compute = _keywords.typed_keys(mch.ComputeOptions)
+    assert _parameters(_unannotated) == {"frame", "lang"} | compute
+
+
+def _undefined(frame, **keywords: Unpack[NoSuchKeywords]):  # noqa: F821
+    """An annotation naming nothing."""
+
+
+def test_an_annotation_that_names_nothing_is_an_error_naming_the_function():
+    from mch_indicators._adapters._registry import _parameters
+
+    with pytest.raises(TypeError, match=r"_undefined.*NoSuchKeywords"):
+        _parameters(_undefined)

@@ -22,6 +22,7 @@ import pytest
 
 import mch_indicators as mch
 from contract import promise
+from mch_indicators._headers import match_headers
 
 OFFICE_CSV = """河阳县2024年妇幼卫生统计表,,,
 填报单位：河阳县妇幼保健院,,单位：人,
@@ -295,6 +296,120 @@ def test_a_title_merged_across_the_table_and_a_merged_group_header_are_read(two_
     out = mch.compute(table, "mmr")
     assert out["县区"].tolist() == ["甲乡", "乙乡"]  # 合计 is no unit
     assert out["value"].tolist() == [100.0, 50.0]
+
+
+# --- a group header over its sub-headers: 死亡数 over 孕产妇 | 婴儿 ----------------------
+
+GROUP_OVER_SUBJECTS_CSV = """县区,年份,死亡数,,活产数
+,,孕产妇,婴儿,
+甲县,2024,1,30,9800
+乙县,2024,0,21,5000
+"""
+
+
+def _group_over_subjects_book(first: str = "孕产妇", second: str = "婴儿") -> bytes:
+    """``死亡数`` merged over ``孕产妇 | 婴儿``: an office's other order of a two-row header."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "年份", "死亡数", None, "活产数"])
+    sheet.append([None, None, first, second, None])
+    for merged in ("A1:A2", "B1:B2", "C1:D1", "E1:E2"):
+        sheet.merge_cells(merged)
+    sheet.append(["甲县", 2024, 1, 30, 9800])
+    sheet.append(["乙县", 2024, 0, 21, 5000])
+    return workbook_bytes(book)
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_a_group_header_over_its_subjects_matches_the_terms(kind):
+    """死亡数 over 孕产妇 | 婴儿 joined as 死亡数孕产妇 matched no term (an office writes
+    孕产妇死亡数): the matcher now tries the two header rows in both orders."""
+    raw = GROUP_OVER_SUBJECTS_CSV.encode("gbk") if kind == "csv" else _group_over_subjects_book()
+    table = mch.read_table(io.BytesIO(raw))
+    assert table.columns.tolist() == ["县区", "年份", "死亡数孕产妇", "死亡数婴儿", "活产数"]
+    found = mch.match_columns(table)
+    assert found.terms == {
+        "maternal_deaths": "死亡数孕产妇",
+        "infant_deaths": "死亡数婴儿",
+        "live_births": "活产数",
+    }
+    assert found.how["maternal_deaths"] == "孕产妇死亡数"
+    out = mch.compute(table, ["mmr", "imr"])
+    assert out["indicator"].tolist() == ["maternal_mortality_ratio", "infant_mortality_rate"] * 2
+    assert out["numerator"].tolist() == [1, 30, 0, 21]
+
+
+def test_the_order_of_header_rows_that_already_matched_still_matches():
+    text = "地区,孕产妇,,活产数\n,死亡数,系统管理人数,\n甲县,1,900,9800\n乙县,0,800,5000\n"
+    table = read(text, "utf-8")
+    found = mch.match_columns(table)
+    assert found.terms["maternal_deaths"] == "孕产妇死亡数"
+    assert found.how["maternal_deaths"] == "孕产妇死亡数"
+
+
+def test_a_header_of_one_row_is_never_read_in_the_other_order():
+    """Only a header joined from two rows has another order: 死亡数孕产妇 written so in one
+    cell is no term, as before."""
+    table = read("县区,死亡数孕产妇,活产数\n甲县,1,9800\n", "utf-8")
+    assert mch.match_columns(table).unmatched == ("死亡数孕产妇",)
+
+
+def test_two_orders_matching_two_terms_match_neither():
+    """No guess: when each order names another target, the column matches neither (the
+    "no match" path: a missing term's error then names the columns the table has)."""
+    joined = {"死亡数孕产妇": ("孕产妇死亡数",)}
+    words = {"maternal_deaths": ["孕产妇死亡数"], "other": ["死亡数孕产妇"]}
+    found = match_headers(["死亡数孕产妇"], words, spellings=joined)
+    assert found.columns == {} and found.unmatched == ("死亡数孕产妇",)
+    one = match_headers(["死亡数孕产妇"], {"maternal_deaths": ["孕产妇死亡数"]}, spellings=joined)
+    assert one.columns == {"maternal_deaths": "死亡数孕产妇"}
+    assert one.how == {"maternal_deaths": "孕产妇死亡数"}
+
+
+def test_a_group_header_over_its_subjects_through_the_command_line(tmp_path, capsys):
+    from mch_indicators._cli import main
+
+    path = tmp_path / "deaths.xlsx"
+    path.write_bytes(_group_over_subjects_book())
+    assert main(["compute", "--file", str(path), "--format", "csv"]) == 0
+    rows = pd.read_csv(io.StringIO(capsys.readouterr().out))
+    mmr = rows[rows["indicator"] == "maternal_mortality_ratio"]
+    assert mmr["numerator"].tolist() == [1, 0]
+    assert mmr["denominator"].tolist() == [9800, 5000]
+
+
+def test_two_columns_of_one_term_by_either_order_are_an_error_naming_them():
+    """孕产妇 over 死亡数 beside 死亡数 over 孕产妇: both columns are maternal deaths."""
+    text = (
+        "县区,孕产妇,,死亡数,,活产数\n,死亡数,死亡率,孕产妇,婴儿,\n"
+        "甲县,1,10.2,1,30,9800\n乙县,0,0,0,21,5000\n"
+    )
+    table = read(text, "utf-8")
+    with pytest.raises(mch.InvalidInputError, match=r"孕产妇死亡数.*死亡数孕产妇"):
+        mch.match_columns(table)
+
+
+def test_the_latin1_judgement_reads_the_text_already_decoded(monkeypatch):
+    """``decode`` decoded a GBK file whole, then ``refuse_latin`` decoded it again (up to
+    800 KB from the first byte outside ASCII) to judge it: it now judges the text."""
+    from mch_indicators._io import _text
+
+    raw = ("县区,活产数\n" * 3 + "河阳县,1\n").encode("gbk")
+    judged = []
+    original = _text.refuse_latin
+
+    def spy(data, name, first_line=1, text=None):
+        judged.append(text)
+        return original(data, name, first_line, text)
+
+    monkeypatch.setattr(_text, "refuse_latin", spy)
+    text, codec = _text.decode(raw, "counts.csv")
+    assert codec == "gb18030" and judged == [text]
+    # the text given is what is judged (bytes that read as Latin-1 are not decoded again)
+    latin = b"area\nMont\xe9limar,3\n"
+    original(latin, "counts.csv", text="area\n河阳县,3\n")
+    with pytest.raises(mch.InvalidInputError, match=r"counts.csv:2: .*Montélimar"):
+        original(latin, "counts.csv", text=latin.decode("gb18030"))
 
 
 def test_the_checks_count_lines_in_words_that_agree_with_their_number():

@@ -320,15 +320,44 @@ def test_a_date_field_held_as_numbers_is_read_like_its_text_on_every_engine(date
 
 def test_dates_with_a_time_zone_are_compared_on_their_own_clock():
     """A birth at 07:30 on 1 January in Shanghai is in 2024 (not 23:30 on 31 December UTC);
-    pandas, polars and pyarrow raised their own errors comparing it with the period."""
+    pandas, polars and pyarrow raised their own errors comparing it with the period.
+
+    A DuckDB ``TIMESTAMPTZ`` holds the instant only: its clock is the session's
+    ``TimeZone`` (the one DuckDB shows it in, and casts it to a date with), so the same
+    records are in 2024 on a Shanghai session."""
     stamps = pd.to_datetime(["2024-01-01 07:30", "2023-12-31 23:30"]).tz_localize("Asia/Shanghai")
     frame = pd.DataFrame({"area": "A", "birth_date": stamps, "outcome": "1",
                           "gestation_weeks": 39.0, "birth_weight_g": 3000.0})  # fmt: skip
-    for name, data in _typed_engines(frame).items():
-        if name == "duckdb":  # a TIMESTAMPTZ keeps the instant, shown in the session's zone
-            continue
+    engines = _typed_engines(frame)
+    engines["duckdb"] = _duckdb_on_clock("Asia/Shanghai", pa.Table.from_pandas(frame))
+    assert str(engines["duckdb"].types[1]) == "TIMESTAMP WITH TIME ZONE"
+    for name, data in engines.items():
         out = mch.count_records(data, ["live_births"], by=["area"], period=_PERIOD)
         assert _long_area(out).loc[("live_births", "A")].tolist() == [1.0, 0.0], name
+
+
+def test_a_duckdb_timestamptz_is_compared_on_the_sessions_clock():
+    """The same instants on a UTC session read 2023-12-31 15:30 and 23:30 there, as
+    ``birth_date::DATE`` shows them: both outside 2024 (the value holds no zone of its
+    own); on a session at UTC+14 both are in 2024."""
+    stamps = pd.to_datetime(["2024-01-01 07:30", "2023-12-31 23:30"]).tz_localize("Asia/Shanghai")
+    frame = pd.DataFrame({"area": "A", "birth_date": stamps, "outcome": "1",
+                          "gestation_weeks": 39.0, "birth_weight_g": 3000.0})  # fmt: skip
+    for zone, counted in [("UTC", 0.0), ("Pacific/Kiritimati", 2.0)]:
+        relation = _duckdb_on_clock(zone, pa.Table.from_pandas(frame))
+        out = mch.count_records(relation, ["live_births"], by=["area"], period=_PERIOD)
+        assert _long_area(out).loc[("live_births", "A")].tolist() == [counted, 0.0], zone
+        days = relation.query(
+            "r", "select count(*) from r where birth_date::DATE >= DATE '2024-01-01'"
+        )
+        assert days.fetchall() == [(int(counted),)], zone
+
+
+def _duckdb_on_clock(zone: str, table: pa.Table) -> Any:
+    """``table`` as a relation of a DuckDB connection whose session clock is ``zone``."""
+    connection = duckdb.connect()
+    connection.execute(f"SET TimeZone = '{zone}'")
+    return connection.from_arrow(table)
 
 
 def test_a_date_field_of_another_type_is_refused_by_name():

@@ -19,12 +19,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
-import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Unpack, get_args, get_origin, get_type_hints
 
 from mch_indicators._adapters._keywords import typed_keys
 from mch_indicators._options import ComputeOptions
@@ -32,13 +32,28 @@ from mch_indicators._options import ComputeOptions
 __all__ = ["BACKENDS", "Backend", "backend_for", "takers"]
 
 
-def _unpacked(function: Callable[..., Any], annotation: object) -> frozenset[str]:
-    """The keys of the TypedDict in ``**kwargs: Unpack[T]``; the compute options without one."""
-    written = annotation if isinstance(annotation, str) else ""
-    found = re.fullmatch(r"Unpack\[(\w+)\]", written)
-    if found is None:
+def _unpacked(function: Callable[..., Any], name: str, annotation: object) -> frozenset[str]:
+    """The keys of the TypedDict in ``**kwargs: Unpack[T]``; the compute options without one.
+
+    Only this one annotation is evaluated, in ``function``'s module (as
+    :func:`typing.get_type_hints` evaluates it: ``Unpack[T]``, ``typing.Unpack[m.T]``,
+    a quoted ``T``): the functions' other annotations name classes imported only for
+    type checking (``pd.DataFrame``, ``Indicator``), which ``get_type_hints(function)``
+    and ``inspect.signature(function, eval_str=True)`` would evaluate too, and fail on.
+    """
+    if annotation is inspect.Parameter.empty:
         return typed_keys(ComputeOptions)
-    return typed_keys(function.__globals__[found.group(1)])
+    holder = SimpleNamespace(__annotations__={name: annotation})
+    try:
+        declared = get_type_hints(holder, globalns=getattr(function, "__globals__", None))[name]
+    except (NameError, AttributeError, SyntaxError, TypeError) as error:
+        raise TypeError(
+            f"{function.__qualname__}: **{name} is annotated {annotation!r}, which does not "
+            f"name a TypedDict of its module ({error})"
+        ) from None
+    if get_origin(declared) is not Unpack:
+        return typed_keys(ComputeOptions)
+    return typed_keys(get_args(declared)[0])
 
 
 @cache
@@ -47,7 +62,7 @@ def _parameters(function: Callable[..., Any]) -> frozenset[str]:
     names: set[str] = set()
     for parameter in inspect.signature(function).parameters.values():
         if parameter.kind is inspect.Parameter.VAR_KEYWORD:
-            names |= _unpacked(function, parameter.annotation)
+            names |= _unpacked(function, parameter.name, parameter.annotation)
         elif parameter.kind is not inspect.Parameter.VAR_POSITIONAL:
             names.add(parameter.name)
     return frozenset(names)

@@ -16,6 +16,7 @@ import numpy as np
 
 from mch_indicators._checks import PERCENT_KEY, CellMarks, CheckRow, attach, cell_text, check_row
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._headers import HEADER_PARTS_KEY, HeaderParts
 from mch_indicators._io._bounds import SheetFacts
 from mch_indicators._io._numbers import Decimal, parse_numbers, parse_years, year_of
 from mch_indicators._layout import is_above_header, is_note
@@ -119,14 +120,15 @@ def _is_label_text(text: str, decimal: Decimal) -> bool:
 
 def sub_header(
     cells: pd.DataFrame, start: int, header: list[str], decimal: Decimal
-) -> list[str] | None:
-    """The joined header when the row under it continues it (孕产妇 | 死亡数), else None.
+) -> list[tuple[str, str]] | None:
+    """Each column's header parts when the row under it continues it (孕产妇 | 死亡数), else None.
 
     The row below is a second header row when each of its filled cells is text
     (no number) under a blank header cell, under a header cell repeated from a
     merged range, or repeating the header cell (a label merged down two rows),
     at least one of them under a blank or merged header cell, and a row with a
-    number follows.
+    number follows. A column's parts are (upper, lower), lower empty where the
+    column's header is one cell; the header reads ``upper + lower``.
     """
     if start + 2 >= len(cells):
         return None
@@ -152,15 +154,17 @@ def sub_header(
     after = _row_texts(cells, start + 2)
     if not any(t and not _is_label_text(t, decimal) for t in after):
         return None
-    joined, group = [], ""
+    parts, group = [], ""
     for j, text in enumerate(below):
         cell = header[j]
         group = cell or (group if text else "")
-        if text and text != group:
-            joined.append(group + text)
-        else:
-            joined.append(group)
-    return joined
+        parts.append((group, text if text and text != group else ""))
+    return parts
+
+
+def _joined(parts: list[tuple[str, str]], keep: list[int]) -> HeaderParts:
+    """The kept columns whose header has two parts, for the matcher to read in either order."""
+    return HeaderParts(tuple((parts[p][0] + parts[p][1], parts[p]) for p in keep if all(parts[p])))
 
 
 def note_end(
@@ -262,11 +266,11 @@ def finish_table(
     header_line = int(cells.index[start])
     checks = skipped_above(cells, start)
     header = _row_texts(cells, start)  # checked once joined: a merged group repeats its name
-    joined = sub_header(cells, start, header, decimal)
-    if joined is None:
+    parts = sub_header(cells, start, header, decimal)
+    if parts is None:
         header = check_header(header, name, where)
     else:
-        header = check_header(joined, name, where)
+        header = check_header([upper + lower for upper, lower in parts], name, where)
         rows = f"{header_line}–{int(cells.index[start + 1])}"
         shown = ", ".join(h for h, old in zip(header, _row_texts(cells, start), strict=False)
                           if h and h != old)  # fmt: skip
@@ -294,6 +298,8 @@ def finish_table(
     body.columns = module.Index([header[p] for p in keep])
     columns = {column: typed_column(body[column], decimal) for column in body.columns}
     frame = module.DataFrame(columns, index=body.index)
+    if parts is not None and any(lower for _, lower in parts):
+        frame.attrs[HEADER_PARTS_KEY] = _joined(parts, keep)
     if facts is not None:
         checks += _sheet_checks(frame, facts, header, keep, first_column)
         _mark_percent(frame, facts, header, first_column)

@@ -67,7 +67,9 @@ def read_table(
         empty unnamed columns dropped). As offices lay tables out: title rows
         and rows naming the reporting unit or the unit of counts (填报单位：…,
         单位：人) above the header are skipped; two header rows are joined
-        (孕产妇 over 死亡数: 孕产妇死亡数); notes and signature rows under the
+        (孕产妇 over 死亡数: 孕产妇死亡数; 死亡数 over 孕产妇: 死亡数孕产妇, which
+        :func:`mch_indicators.match_columns` and ``compute`` read in either order,
+        so that it is maternal deaths still); notes and signature rows under the
         table (注：…, 填表人, 审核人, 填报日期) end it; merged cells of a workbook
         take the value of their range; ``2024年`` and ``2024年度`` are years.
         Each of these, and hidden rows and columns, is a row of the read's data

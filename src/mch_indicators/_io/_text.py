@@ -51,9 +51,11 @@ def _rare(character: str) -> bool:
 _SAMPLE_CHARACTERS = 200_000
 #: A byte outside ASCII.
 WIDE_BYTE = re.compile(rb"[\x80-\xff]")
+#: A character outside ASCII.
+_WIDE_CHARACTER = re.compile(r"[^\x00-\x7f]")
 
 
-def refuse_latin(raw: bytes, name: str, first_line: int = 1) -> None:
+def refuse_latin(raw: bytes, name: str, first_line: int = 1, text: str | None = None) -> None:
     r"""Refuse GB18030 bytes that read as Latin-1 / Windows-1252 text.
 
     A text table in GBK is almost all GB2312 characters; one in Latin-1 decoded as
@@ -61,7 +63,9 @@ def refuse_latin(raw: bytes, name: str, first_line: int = 1) -> None:
     first one outside ASCII on, wherever in the file it stands: when rare characters
     outnumber common ones the file is not decoded silently, and the error shows the
     first rare line both ways. ``raw`` starts at a line start, numbered ``first_line``
-    in the file (the streaming reader passes the part of a file it judges).
+    in the file (the streaming reader passes the part of a file it judges); ``text``
+    is ``raw`` already decoded as GB18030, when the caller has it (then nothing is
+    decoded again: only the line an error shows is read from ``raw``).
 
     Examples
     --------
@@ -71,25 +75,34 @@ def refuse_latin(raw: bytes, name: str, first_line: int = 1) -> None:
     ...
     mch_indicators.InvalidInputError: counts.csv:2: not UTF-8, ...
     """
-    found = WIDE_BYTE.search(raw)
-    if found is None:
-        return
-    line_start = raw.rfind(b"\n", 0, found.start()) + 1
-    part = raw[line_start : line_start + 4 * _SAMPLE_CHARACTERS]
-    sample = part.decode("gb18030", "ignore")[:_SAMPLE_CHARACTERS]
-    wide = {c for c in sample if ord(c) > 0x7F}
-    rare = sum(map(_rare, wide))
-    if rare * 2 <= len(wide):
+    if text is None:
+        found = WIDE_BYTE.search(raw)
+        if found is None:
+            return
+        start = raw.rfind(b"\n", 0, found.start()) + 1
+        before = raw.count(b"\n", 0, start)
+        part = raw[start : start + 4 * _SAMPLE_CHARACTERS]
+        sample = part.decode("gb18030", "ignore")[:_SAMPLE_CHARACTERS]
+    else:
+        wide = _WIDE_CHARACTER.search(text)
+        if wide is None:
+            return
+        start = text.rfind("\n", 0, wide.start()) + 1
+        before = text.count("\n", 0, start)
+        sample = text[start : start + _SAMPLE_CHARACTERS]
+    wide_characters = {c for c in sample if ord(c) > 0x7F}
+    rare = sum(map(_rare, wide_characters))
+    if rare * 2 <= len(wide_characters):
         return
     position = next(i for i, c in enumerate(sample) if ord(c) > 0x7F and _rare(c))
     offset = sample.count("\n", 0, position)
-    line = first_line + raw.count(b"\n", 0, line_start) + offset
-    raw_line = part.split(b"\n")[offset][:60].rstrip(b"\r")
+    # a line feed is one byte in GB18030 and never inside a character: lines match
+    raw_line = raw.split(b"\n", before + offset + 1)[before + offset][:60].rstrip(b"\r")
     raise InvalidInputError(
-        f"{name}:{line}: not UTF-8, and read as GB18030/GBK it gives rare characters "
-        f"({raw_line.decode('gb18030', 'replace')!r}); as Latin-1 the line reads "
-        f"{raw_line.decode('cp1252', 'replace')!r}. Say which it is: encoding='latin-1' "
-        "(or 'cp1252'), or encoding='gb18030' (command line: --encoding)"
+        f"{name}:{first_line + before + offset}: not UTF-8, and read as GB18030/GBK it gives "
+        f"rare characters ({raw_line.decode('gb18030', 'replace')!r}); as Latin-1 the line "
+        f"reads {raw_line.decode('cp1252', 'replace')!r}. Say which it is: "
+        "encoding='latin-1' (or 'cp1252'), or encoding='gb18030' (command line: --encoding)"
     )
 
 
@@ -141,7 +154,7 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
             first_bad = failure.start if first_bad is None else first_bad
             continue
         if codec == "gb18030":
-            refuse_latin(raw, name)
+            refuse_latin(raw, name, text=text)
         return text, codec
     line = _line_of(raw, first_bad or 0)
     if all(byte >= 0xA0 for byte in raw if byte > 0x7F):

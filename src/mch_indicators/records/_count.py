@@ -204,7 +204,9 @@ def _conversion(
         elif dtype.is_numeric():
             value, unparsed = read_date_number(name, whole=dtype.is_integer())
         elif isinstance(dtype, nw.Datetime) and dtype.time_zone:
-            # the time of day where it was recorded: comparable with the period's dates
+            # the time of day where it was recorded: comparable with the period's dates (a
+            # DuckDB TIMESTAMPTZ holds no zone: narwhals gives it the session's TimeZone,
+            # and the cast reads it on that clock, as DuckDB shows it)
             return [nw.col(name).dt.replace_time_zone(None).alias(name)]
         elif any(dtype == kind for kind in (nw.Date, nw.Datetime, nw.Unknown)):
             return []

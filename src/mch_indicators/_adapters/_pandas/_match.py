@@ -3,8 +3,9 @@
 The vocabulary is the catalog's: every term by its id, Chinese and English names
 and aliases (``活产数``, ``活产婴儿数``, ``live births``), and the label fields of
 ``labels.toml`` (``县区``, ``年份``). :func:`mch_indicators._headers.match_headers`
-does the matching (width, case, spaces and unit suffixes folded); an explicit
-``columns={column: term}`` mapping always wins.
+does the matching (width, case, spaces and unit suffixes folded; a header read
+from two rows in either order); an explicit ``columns={column: term}`` mapping
+always wins.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from mch_indicators._catalog import normalize_key
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._headers import HeaderMatch, match_headers
+from mch_indicators._headers import HeaderMatch, header_parts, match_headers
 from mch_indicators._labels import check_lang, column_label, fields
 
 if TYPE_CHECKING:
@@ -65,6 +66,15 @@ def header_target(column: Hashable, catalog: Catalog) -> str | None:
         found = match_headers([column], names).columns
         known[column] = next(iter(found), None)
     return known[column]
+
+
+def _target(column: Hashable, catalog: Catalog, others: Iterable[str]) -> str | None:
+    """:func:`header_target` of a header that has other spellings (two rows, either order)."""
+    others = tuple(others)
+    if not others:
+        return header_target(column, catalog)
+    found = match_headers([column], vocabulary(catalog), spellings={column: others}).columns
+    return next(iter(found), None)
 
 
 def resolve_term(key: str, catalog: Catalog) -> str:
@@ -196,9 +206,10 @@ def match_columns(
             )
         explicit[target] = column
     words = vocabulary(chosen)
-    found = match_headers(names, words, explicit)
+    spellings = header_parts(frame).spellings()
+    found = match_headers(names, words, explicit, spellings)
     for column in found.unmatched:  # a second column of a term already matched by name
-        repeated = header_target(column, chosen)
+        repeated = _target(column, chosen, spellings.get(column, ()))
         if repeated is not None and repeated not in explicit:
             raise InvalidInputError(
                 f"columns {found.columns[repeated]!r} and {column!r} both match {repeated!r}; "

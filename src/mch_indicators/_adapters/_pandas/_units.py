@@ -99,8 +99,8 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
             if frame[column].isna().any():  # a blank area cell: a total if it sums its units
                 return True
             continue
-        distinct = pd.unique(frame[column].to_numpy(dtype=object))
-        if any(not cell_text(v) or is_total_label(cell_text(v), words) for v in distinct.tolist()):
+        distinct = pd.unique(frame[column].to_numpy(dtype=object)).tolist()
+        if any(not text or is_total_label(text, words) for text in map(cell_text, distinct)):
             return True
     return False
 
