@@ -336,26 +336,3 @@ def test_years_in_any_order() -> None:
     b = stats.joinpoint(COUNTS[order], BIRTHS[order], SPAN[order], max_joinpoints=2)
     np.testing.assert_allclose(a.apc, b.apc, rtol=1e-12, equal_nan=True)
     np.testing.assert_array_equal(a.years, b.years)
-
-
-def test_the_chosen_model_is_a_frozen_record_of_joinpoint_fields() -> None:
-    """The chosen model travelled as a plain dict keyed by field names (a misspelt key
-    surfaced only as a TypeError of ``Joinpoint``): a frozen dataclass whose every field
-    is a field of :class:`Joinpoint`, taken whole by the result."""
-    import dataclasses
-
-    from mch_indicators.stats import _joinpoint
-
-    assert dataclasses.is_dataclass(_joinpoint._Chosen)
-    names = [field.name for field in dataclasses.fields(_joinpoint._Chosen)]
-    assert set(names) <= {field.name for field in dataclasses.fields(stats.Joinpoint)}
-    assert {"apc", "apc_lower", "joinpoint_year", "fitted", "df"} <= set(names)
-    rate = np.array([10.0, 10.5, 11.2, 11.4, 12.0, 12.1, 11.0, 10.2, 9.6, 9.0])
-    years = np.arange(2010, 2020)
-    for interval in ("parametric", "empirical"):
-        fit = stats.joinpoint(np.round(rate * 100), np.full(10, 100_000.0), years,
-                              max_joinpoints=1, interval=interval, resamples=99)  # fmt: skip
-        assert fit.joinpoints == 1 and fit.apc.shape == (2,) and np.isfinite(fit.apc_lower).all()
-    chosen = _joinpoint._Chosen(**{name: np.zeros(1) for name in names})
-    with pytest.raises(dataclasses.FrozenInstanceError):
-        chosen.apc = np.ones(1)  # type: ignore[misc]

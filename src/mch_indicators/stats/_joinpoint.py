@@ -60,7 +60,7 @@ default settings changes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -975,33 +975,10 @@ def _segment_matrix(widest: int) -> FloatArray:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class _Chosen:
-    """The chosen model of every series, padded to K joinpoints (series first).
-
-    Each field becomes the :class:`Joinpoint` field of its name (:meth:`fields`).
-    """
-
-    joinpoint_year: FloatArray
-    joinpoint_lower: FloatArray
-    joinpoint_upper: FloatArray
-    segment_start: FloatArray
-    segment_end: FloatArray
-    slope: FloatArray
-    slope_se: FloatArray
-    apc: FloatArray
-    apc_lower: FloatArray
-    apc_upper: FloatArray
-    apc_p_value: FloatArray
-    coefficients: FloatArray
-    covariance: FloatArray
-    fitted: FloatArray
-    dispersion: FloatArray
-    df: IntArray
-
-    def fields(self) -> dict[str, npt.NDArray[Any]]:
-        """Field name -> its arrays, as :class:`Joinpoint` takes them."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+#: The chosen model of every series, padded to K joinpoints: arrays keyed by the names
+#: of the :class:`Joinpoint` fields they become (``joinpoint_year`` ... ``fitted``,
+#: ``dispersion``, ``df``).
+_Chosen = dict[str, npt.NDArray[Any]]
 
 
 def _chosen(
@@ -1047,15 +1024,15 @@ def _chosen(
     end = np.where(k_of == chosen[:, None], _last(data)[:, None], ends)
     end = np.where(present, end, np.nan)
     fitted = _inverse(eta, options.model) * options.multiplier
-    return _Chosen(
-        joinpoint_year=year, joinpoint_lower=lower, joinpoint_upper=upper,
-        segment_start=start, segment_end=end, slope=slope, slope_se=se,
-        apc=np.expm1(slope) * 100.0, apc_lower=np.expm1(slope - spread) * 100.0,
-        apc_upper=np.expm1(slope + spread) * 100.0,
-        apc_p_value=_p_values(slope, se, df, use_t),
-        coefficients=np.where((chosen >= 0)[:, None], beta, np.nan),
-        covariance=covariance, fitted=fitted, dispersion=phi, df=df,
-    )  # fmt: skip
+    return {
+        "joinpoint_year": year, "joinpoint_lower": lower, "joinpoint_upper": upper,
+        "segment_start": start, "segment_end": end, "slope": slope, "slope_se": se,
+        "apc": np.expm1(slope) * 100.0, "apc_lower": np.expm1(slope - spread) * 100.0,
+        "apc_upper": np.expm1(slope + spread) * 100.0,
+        "apc_p_value": _p_values(slope, se, df, use_t),
+        "coefficients": np.where((chosen >= 0)[:, None], beta, np.nan),
+        "covariance": covariance, "fitted": fitted, "dispersion": phi, "df": df,
+    }  # fmt: skip
 
 
 def _p_values(slope: FloatArray, se: FloatArray, df: IntArray, use_t: bool) -> FloatArray:
@@ -1102,7 +1079,7 @@ def _result(
         return v.reshape(shape + v.shape[1:])
 
     return Joinpoint(
-        **{name: back(values) for name, values in model.fields().items()},
+        **{name: back(values) for name, values in model.items()},
         model=options.model, selection=options.selection,
         variance=options.variance if options.model == "log-linear" else "",
         years=data.t.copy(), centre=float(data.t.mean()) if data.t.size else np.nan,
@@ -1136,8 +1113,9 @@ def _empirical(
     )  # fmt: skip
     lower, upper, p_value = resampling.apc_interval(resampled, chosen, options.confidence)
     joinpoint_lower, joinpoint_upper = resampling.joinpoint_interval(resampled, options.confidence)
-    changed = replace(
-        model, apc_lower=np.expm1(lower) * 100.0, apc_upper=np.expm1(upper) * 100.0,
-        apc_p_value=p_value, joinpoint_lower=joinpoint_lower, joinpoint_upper=joinpoint_upper,
-    )  # fmt: skip
+    changed = {
+        **model, "apc_lower": np.expm1(lower) * 100.0, "apc_upper": np.expm1(upper) * 100.0,
+        "apc_p_value": p_value, "joinpoint_lower": joinpoint_lower,
+        "joinpoint_upper": joinpoint_upper,
+    }  # fmt: skip
     return changed, resampled
