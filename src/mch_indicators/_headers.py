@@ -24,6 +24,7 @@ from functools import lru_cache
 from typing import Any
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import input_error
 from mch_indicators._text import DASHES, fold
 
 __all__ = [
@@ -176,7 +177,8 @@ def match_headers(
     Raises
     ------
     InvalidInputError
-        Two columns match one target, or an explicit column is not in the table.
+        Two columns match one target (neither given in ``explicit``): no guess
+        which to use; or an explicit column is not in the table.
 
     Examples
     --------
@@ -186,7 +188,8 @@ def match_headers(
     >>> m.columns, m.unmatched
     ({'live_births': '活产数（人）', 'maternal_deaths': '孕产妇死亡数'}, ('县区',))
     """
-    chosen = dict(explicit or {})
+    given = dict(explicit or {})
+    chosen = dict(given)
     for target, column in chosen.items():
         if column not in columns:
             raise InvalidInputError(
@@ -201,14 +204,13 @@ def match_headers(
         if column in taken:
             continue
         found = _found(index, column, (spellings or {}).get(column, ()))
-        if found is None or found[0] in chosen:
+        if found is None or found[0] in given:  # the caller's column for it wins
             unmatched.append(column)
             continue
         target, name = found
-        if target in how:
-            raise InvalidInputError(
-                f"columns {chosen[target]!r} and {column!r} both match {target!r}; "
-                "keep one, or say which with an explicit mapping"
+        if target in chosen:
+            raise input_error(
+                "columns_both_match", first=chosen[target], second=column, target=target
             )
         chosen[target], how[target] = column, name
     return HeaderMatch(chosen, how, tuple(unmatched))

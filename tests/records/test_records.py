@@ -586,3 +586,24 @@ def test_pool_on_other_engines_refuses_windows():
     frame = pl.DataFrame({"year": [2020, 2021], "maternal_deaths": [1, 2], "live_births": [9, 9]})
     with pytest.raises(mch.InvalidInputError, match="rolling windows"):
         mch.pool(frame, "MMR", over="year", window=2)
+
+
+def test_two_columns_of_one_field_are_refused_naming_both():
+    """birth_date and 出生日期 both name the date of birth: no guess which one counts."""
+    frame = pd.DataFrame(
+        {"birth_date": ["2024-03-01"], "出生日期": ["2025-03-01"], "outcome": ["live"],
+         "gestation_weeks": [39.0], "birth_weight_g": [3000.0]}
+    )  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match="'birth_date' and '出生日期'") as error:
+        mch.count_records({"births": frame}, "live_births")
+    assert "“birth_date”和“出生日期”两列都对应 birth_date" in (error.value.reason_zh or "")
+    # said which with columns=, the other one is left alone
+    year_2025 = ("2025-01-01", "2025-12-31")
+    chosen = mch.count_records(
+        {"births": frame}, "live_births", period=year_2025, columns={"birth_date": "出生日期"}
+    )
+    assert chosen.counts["count"].tolist() == [1]
+    other = mch.count_records(
+        {"births": frame}, "live_births", period=year_2025, columns={"birth_date": "birth_date"}
+    )
+    assert other.counts["count"].tolist() == [0]

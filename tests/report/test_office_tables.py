@@ -102,8 +102,11 @@ def test_match_report_and_explicit_columns_win():
     assert forced.terms["live_births"] == "分娩产妇数" and forced.how["live_births"] == "explicit"
     with pytest.raises(mch.InvalidInputError, match="not a term of the catalog"):
         mch.match_columns(table, {"备注": "no such thing"})
-    with pytest.raises(mch.InvalidInputError, match="both match 'live_births'"):
+    with pytest.raises(mch.InvalidInputError, match="both match 'live_births'") as error:
         mch.match_columns(["活产数", "活产婴儿数"])
+    assert "“活产数”和“活产婴儿数”两列都对应 live_births" in (error.value.reason_zh or "")
+    said = mch.match_columns(["活产数", "活产婴儿数"], {"活产婴儿数": "live_births"})
+    assert said.terms == {"live_births": "活产婴儿数"} and said.unmatched == ("活产数",)
 
 
 def test_a_count_headed_by_its_event_alone_matches():

@@ -68,15 +68,6 @@ def header_target(column: Hashable, catalog: Catalog) -> str | None:
     return known[column]
 
 
-def _target(column: Hashable, catalog: Catalog, others: Iterable[str]) -> str | None:
-    """:func:`header_target` of a header that has other spellings (two rows, either order)."""
-    others = tuple(others)
-    if not others:
-        return header_target(column, catalog)
-    found = match_headers([column], vocabulary(catalog), spellings={column: others}).columns
-    return next(iter(found), None)
-
-
 def resolve_term(key: str, catalog: Catalog) -> str:
     """A term or field id from its id, name or alias (``"产妇数"`` -> ``women_delivered``)."""
     found = header_target(key, catalog)
@@ -207,15 +198,7 @@ def match_columns(
         explicit[target] = column
     words = vocabulary(chosen)
     spellings = header_parts(frame).spellings()
-    found = match_headers(names, words, explicit, spellings)
-    for column in found.unmatched:  # a second column of a term already matched by name
-        repeated = _target(column, chosen, spellings.get(column, ()))
-        if repeated is not None and repeated not in explicit:
-            raise InvalidInputError(
-                f"columns {found.columns[repeated]!r} and {column!r} both match {repeated!r}; "
-                "keep one, or say which is which with columns={column: term}"
-            )
-    found = _area_codes(found)
+    found = _area_codes(match_headers(names, words, explicit, spellings))
     field_ids = {label.id for label in fields()}
     return ColumnMatch(
         terms={t: c for t, c in found.columns.items() if t not in field_ids},
