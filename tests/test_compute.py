@@ -177,8 +177,14 @@ def test_several_confidence_levels_are_kept_apart():
     low998, up998 = result.interval(0.998)
     assert low998 < low95 < float(result.value) < up95 < up998
     assert result.lower == low95 and result.upper == up95
-    with pytest.raises(KeyError, match="not computed"):
+    computed = r"0\.9 was not computed \(computed: 0\.95, 0\.998\)"
+    with pytest.raises(mch.InvalidInputError, match=computed) as error:
         result.interval(0.9)
+    assert "已计算：0.95, 0.998" in (error.value.reason_zh or "")
+    for odd in ("0.95", None, True):
+        with pytest.raises(mch.InvalidInputError, match=r"computed: 0\.95, 0\.998"):
+            result.interval(odd)  # type: ignore[arg-type]
+    assert result.interval(np.float64(0.95))[0] == low95
     frame = result.to_frame()
     assert {"lower_95", "upper_95", "lower_99.8", "upper_99.8"} <= set(frame.columns)
 

@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._hooks import result_html
+from mch_indicators._labels import input_error
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators._validate import level_label, owned
 from mch_indicators.stats import Flag, Suppression, relative_standard_error
@@ -212,12 +213,36 @@ class Result:
         )
 
     def interval(self, confidence: float) -> tuple[FloatArray, FloatArray]:
-        """(lower, upper) at one of the computed confidence levels."""
+        """(lower, upper) at one of the computed confidence levels.
+
+        Parameters
+        ----------
+        confidence : float
+            One of the levels of :attr:`confidence` (``0.95``).
+
+        Raises
+        ------
+        InvalidInputError
+            ``confidence`` is not one of the levels computed; the message lists them.
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> r = mch.get("infant_mortality_rate").compute(60, 26906, confidence=(0.95, 0.998))
+        >>> [round(float(v), 2) for v in r.interval(0.95)]
+        [1.7, 2.87]
+        """
+        number = isinstance(confidence, int | float | np.number) and not isinstance(
+            confidence, bool | np.bool_
+        )
         for i, level in enumerate(self.confidence):
-            if math.isclose(level, confidence, rel_tol=0, abs_tol=1e-12):
+            if number and math.isclose(level, float(confidence), rel_tol=0, abs_tol=1e-12):
                 return self._lower[i], self._upper[i]
-        computed = ", ".join(f"{c:g}" for c in self.confidence)
-        raise KeyError(f"confidence {confidence:g} was not computed (computed: {computed})")
+        raise input_error(
+            "confidence_not_computed",
+            level=f"{confidence:g}" if number else repr(confidence),
+            computed=", ".join(f"{c:g}" for c in self.confidence),
+        )
 
     @property
     def shape(self) -> tuple[int, ...]:
