@@ -266,6 +266,29 @@ def test_ids_longer_than_fhir_allows_stay_distinct_measures(tmp_path: Path) -> N
     assert export.fhir_id("maternal_mortality_ratio") == "maternal-mortality-ratio"
 
 
+@pytest.mark.parametrize(
+    "base_url", [5, None, b"https://x.org", "", "fhir", "x.org/fhir", "ftp://x.org",
+                 "https://", "https://x.org/fhir?a=1", "https://x.org/my fhir"],
+)  # fmt: skip
+def test_a_base_url_that_is_not_an_absolute_web_address_is_refused(base_url: object) -> None:
+    """base_url=5 was written into every Measure's url as '5/Measure/...'."""
+    for make in (
+        lambda: export.fhir_bundle(ids=["stillbirth_rate"], base_url=base_url),  # type: ignore[arg-type]
+        lambda: export.fhir_bundle(ids=[], base_url=base_url),  # type: ignore[arg-type]
+        lambda: export.fhir_measure(mch.get("stillbirth_rate"), base_url=base_url),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(mch.InvalidInputError, match="base_url must be an absolute") as error:
+            make()
+        assert "base_url 须为完整的 http 或 https 网址" in (error.value.reason_zh or "")
+
+
+def test_a_base_url_gives_each_measure_its_canonical_url() -> None:
+    for base in ("https://fhir.example.org/r4", "https://fhir.example.org/r4/"):
+        bundle = export.fhir_bundle(ids=["stillbirth_rate"], base_url=base)
+        url = "https://fhir.example.org/r4/Measure/stillbirth-rate"
+        assert bundle["entry"][0]["fullUrl"] == bundle["entry"][0]["resource"]["url"] == url
+
+
 def test_an_invalid_measure_is_refused_by_fhir_resources() -> None:
     pytest.importorskip("fhir.resources")
     from fhir.resources.R4B.measure import Measure

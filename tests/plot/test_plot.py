@@ -121,6 +121,24 @@ def test_funnel_draws_into_the_axes_given() -> None:
         mch.plot.funnel(table, adjusted=True)
 
 
+def test_axes_that_are_not_axes_are_refused_in_both_languages() -> None:
+    """ax=5 raised matplotlib's AttributeError from inside the chart."""
+    table = mch.funnel(imr().query("year == 2024"), "IMR")
+    result = mch.get("IMR").compute([30, 95], [12000, 15000])
+    city = _city()
+    charts = [
+        lambda ax: mch.plot.funnel(table, ax=ax),
+        lambda ax: mch.plot.caterpillar(result, label=["A", "B"], ax=ax),
+        lambda ax: mch.plot.trend(mch.compute(city, "MMR"), ax=ax),
+    ]
+    for chart in charts:
+        for odd in (5, "ax", plt.figure()):
+            with pytest.raises(InvalidInputError, match="ax must be matplotlib axes") as error:
+                chart(odd)
+            assert "ax 须为 matplotlib 的坐标轴" in (error.value.reason_zh or "")
+            assert type(odd).__name__ in str(error.value)
+
+
 # -- trend ----------------------------------------------------------------------------------
 
 

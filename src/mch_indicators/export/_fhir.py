@@ -18,8 +18,10 @@ import hashlib
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from mch_indicators._catalog import Catalog
+from mch_indicators._labels import input_error
 from mch_indicators._model import Direction, Indicator, Kind, Term
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators.export._json import select
@@ -109,8 +111,29 @@ def _population(role: str, term: Term) -> dict[str, Any]:
     }
 
 
+def _checked_base(base_url: object) -> str:
+    """``base_url`` if it is an absolute http(s) URL (without its trailing ``/``).
+
+    A FHIR canonical URL is absolute; anything else is refused, in both languages.
+    """
+    parts = urlsplit(base_url) if isinstance(base_url, str) else None
+    if (
+        parts is None
+        or parts.scheme not in {"http", "https"}
+        or not parts.netloc
+        or parts.query
+        or parts.fragment
+        or any(c.isspace() for c in str(base_url))
+    ):
+        raise input_error("bad_base_url", value=base_url, example=BASE_URL)
+    return str(base_url).rstrip("/")
+
+
 def fhir_measure(indicator: Indicator, *, base_url: str = BASE_URL) -> dict[str, Any]:
     """One indicator as a FHIR R4 ``Measure`` resource (a plain dict).
+
+    ``base_url`` (an absolute http or https URL) starts the Measure's canonical ``url``;
+    anything else raises :class:`~mch_indicators.InvalidInputError`.
 
     Examples
     --------
@@ -124,6 +147,7 @@ def fhir_measure(indicator: Indicator, *, base_url: str = BASE_URL) -> dict[str,
     >>> [p["code"]["coding"][0]["code"] for p in measure["group"][0]["population"]]
     ['numerator', 'denominator']
     """
+    base_url = _checked_base(base_url)
     unit = resolve_unit(indicator.unit)
     resource_id = fhir_id(indicator.id)
     per = f"{unit.per} {indicator.denominator.name.en}" if unit.per else "(a fraction)"
@@ -200,6 +224,8 @@ def fhir_bundle(
 ) -> dict[str, Any]:
     """The catalog (default: built-in) or ``ids`` as a FHIR ``Bundle`` (collection) of Measures.
 
+    ``base_url`` as for :func:`fhir_measure` (an absolute http or https URL).
+
     Examples
     --------
     >>> from mch_indicators.export import fhir_bundle
@@ -207,6 +233,7 @@ def fhir_bundle(
     >>> bundle["type"], [e["resource"]["id"] for e in bundle["entry"]]
     ('collection', ['infant-mortality-rate', 'stillbirth-rate'])
     """
+    base_url = _checked_base(base_url)
     measures = [fhir_measure(indicator, base_url=base_url) for indicator in select(catalog, ids)]
     return {
         "resourceType": "Bundle",

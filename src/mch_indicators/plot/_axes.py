@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from matplotlib.ticker import MaxNLocator
 
+from mch_indicators._labels import input_error
 from mch_indicators.plot._common import axis_title, heading
 from mch_indicators.plot._fonts import apply_fonts
 
@@ -26,8 +27,18 @@ __all__ = ["area_rows", "finish", "legend_below", "new_axes", "time_axes"]
 
 
 def new_axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
-    """``ax``, or the axes of a new figure of ``size`` inches."""
+    """``ax``, or the axes of a new figure of ``size`` inches.
+
+    Raises
+    ------
+    InvalidInputError
+        ``ax`` is neither None nor matplotlib axes (in both languages).
+    """
     if ax is not None:
+        from matplotlib.axes import Axes
+
+        if not isinstance(ax, Axes):
+            raise input_error("not_axes", kind=type(ax).__name__)
         return ax
     import matplotlib.pyplot as plt
 
