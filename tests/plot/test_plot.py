@@ -268,6 +268,33 @@ def test_caterpillar_of_a_result_with_names() -> None:
         mch.plot.caterpillar(result, label=["A"])
 
 
+@pytest.mark.parametrize("blank", [None, np.nan, pd.NA, "  "])
+def test_an_area_without_a_name_is_refused_naming_its_row(blank: object) -> None:
+    """A None or NaN area was drawn as the name 'None' or 'nan'; an office's table with
+    an empty area cell is refused, naming the row: so is a chart's."""
+    frame = pd.DataFrame({"county": ["A", blank, "C"], "value": [1.0, 2.0, 3.0],
+                          "lower": [0.5, 1.5, 2.5], "upper": [1.5, 2.5, 3.5]},
+                         index=[10, 11, 12])  # fmt: skip
+    with pytest.raises(InvalidInputError, match="column 'county', row 11: the area's name") as e:
+        mch.plot.caterpillar(frame, label="county")
+    assert "地区名称为空" in (e.value.reason_zh or "")
+    with pytest.raises(InvalidInputError, match="row 11: the area's name is empty"):
+        mch.plot.caterpillar(frame.set_index("county", drop=False).set_axis([10, 11, 12]),
+                             label=list(frame.county))  # fmt: skip
+    with pytest.raises(InvalidInputError, match="the area's name is empty"):
+        mch.plot.caterpillar(frame.set_index("county"))  # the index names the areas
+    result = mch.get("IMR").compute([30, 95, 60], [12000, 15000, 14000])
+    with pytest.raises(InvalidInputError, match="row 1: the area's name is empty"):
+        mch.plot.caterpillar(result, label=["A", blank, "C"])
+    long = frame.assign(indicator="IMR")
+    with pytest.raises(InvalidInputError, match="row 11: the area's name is empty"):
+        mch.plot.variants(long, label="county")
+    series = pd.DataFrame({"county": ["A", "A", blank, blank], "year": [2023, 2024] * 2,
+                           "value": [1.0, 2.0, 3.0, 4.0], "lower": 0.5, "upper": 5.0})  # fmt: skip
+    with pytest.raises(InvalidInputError, match="row 2: the area's name is empty"):
+        mch.plot.small_multiples(series, by="county", period="year", indicator="IMR")
+
+
 def test_caterpillar_of_smooth_draws_both_rates_ranked_by_the_smoothed() -> None:
     out = mch.smooth(imr().query("year == 2024"), "IMR")
     ax = mch.plot.caterpillar(out, label="county", lang="zh")

@@ -56,6 +56,17 @@ def test_areas_are_matched_by_folded_name_and_coloured_by_assessment() -> None:
     assert legend[-1] == "无数据" and "较差" in legend
 
 
+@pytest.mark.parametrize("blank", [None, np.nan])
+def test_an_area_without_a_name_is_refused_naming_its_row(blank: object) -> None:
+    """It was listed under the map as an area named 'None' or 'nan'."""
+    frame = pd.DataFrame({"county": ["甲县", blank], "value": [1.0, 2.0]})
+    for unmatched in ("raise", "note"):
+        with pytest.raises(InvalidInputError, match="column 'county', row 1: the area's") as e:
+            mch.plot.choropleth(frame, _shapes(["甲县", "乙县"]), column="value",
+                                label="county", unmatched=unmatched)  # fmt: skip
+        assert "地区名称为空" in (e.value.reason_zh or "")
+
+
 def test_numbers_are_classed_by_quantiles_or_given_breaks() -> None:
     out = _smoothed()
     shapes = _shapes(list(out.county))

@@ -19,6 +19,7 @@ from mch_indicators.plot._common import (
     check_lang,
     legend_text,
     require_columns,
+    require_names,
     resolve_indicator,
     status_codes,
     value_label,
@@ -56,7 +57,11 @@ def _as_frame(data: pd.DataFrame | Result, label: str | Sequence[Any] | None) ->
 
     frame = as_frame(data)
     labelled = not isinstance(data, Result)  # a Result's rows have no labels to pair by
-    names = frame.index if label is None else area_labels(frame, label, by_index=labelled)
+    if label is None:
+        names = list(frame.index)
+        require_names(frame, names, None)
+    else:
+        names = area_labels(frame, label, by_index=labelled)
     return frame, [str(name) for name in names]
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "legend_text",
     "named_axis",
     "require_columns",
+    "require_names",
     "resolve_indicator",
     "select_rows",
     "status_codes",
@@ -106,14 +107,52 @@ def area_labels(
     """
     if isinstance(label, str):
         require_columns(frame, [label], "label=")
-        return list(frame[label])
+        found = list(frame[label])
+        require_names(frame, found, label)
+        return found
     if by_index and isinstance(label, pandas().Series):
         rows = pandas().Series(np.arange(len(frame)), index=frame.index)
         label = align_labelled(**{"the frame": rows, "label=": label})["label="]
     names = list(label)
     if len(names) != len(frame):
         raise InvalidInputError(f"label= has {len(names)} names for {len(frame)} rows")
+    require_names(frame, names, None)
     return names
+
+
+def require_names(frame: pd.DataFrame, names: Sequence[Hashable], column: str | None) -> None:
+    """Refuse an area whose name is missing (None, NaN, empty), naming its row.
+
+    A chart would draw it as ``None`` or ``nan``; as an office's table with an
+    empty area cell, it is refused (in both languages), with the row's index label.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"county": ["甲县", None]}, index=[7, 8])
+    >>> try:
+    ...     require_names(frame, list(frame["county"]), "county")
+    ... except InvalidInputError as refused:
+    ...     print(refused.where() + refused.reason[:24])
+    column 'county', row 8: the area's name is empty
+    """
+    for position, name in enumerate(names):
+        if _blank(name):
+            row = frame.index[position]
+            raise InvalidInputError(
+                label("messages", "blank_area_name", "en"),
+                reason_zh=label("messages", "blank_area_name", "zh"),
+                column=column,
+                row=row.item() if hasattr(row, "item") else row,
+            )
+
+
+def _blank(name: object) -> bool:
+    """None, NaN, NaT, ``pd.NA`` or text of spaces only."""
+    if isinstance(name, str):
+        return not name.strip()
+    missing = pandas().isna(name)
+    return isinstance(missing, bool | np.bool_) and bool(missing)
 
 
 def select_rows(

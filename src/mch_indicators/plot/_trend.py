@@ -17,6 +17,7 @@ from mch_indicators._labels import translate
 from mch_indicators._result import level_label
 from mch_indicators.plot._axes import finish, new_axes, time_axes
 from mch_indicators.plot._common import (
+    area_labels,
     axis_title,
     check_lang,
     legend_text,
@@ -269,7 +270,7 @@ def small_multiples(
         raise InvalidInputError(f"columns must be a whole number ≥ 1, got {columns!r}")
     require_columns(series, [by], "by=")
     chosen = resolve_indicator(indicator, frame=series)
-    areas = list(dict.fromkeys(series[by]))
+    areas = list(dict.fromkeys(area_labels(series, by)))
     if not areas:
         raise InvalidInputError("the series has no rows")
     rows = math.ceil(len(areas) / columns)

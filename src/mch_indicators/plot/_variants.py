@@ -14,6 +14,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators.plot._axes import area_rows, finish, new_axes
 from mch_indicators.plot._common import (
+    area_labels,
     axis_title,
     axis_unit,
     check_lang,
@@ -111,7 +112,7 @@ def variants(
     require_columns(frame, [label, series, "value", "lower", "upper"], "plot.variants")
     chosen = None if indicator is None else resolve_indicator(indicator)
     keys = list(dict.fromkeys(frame[series]))
-    areas = list(dict.fromkeys(frame[label]))
+    areas: list[Any] = list(dict.fromkeys(area_labels(frame, label)))
     names, found = _series_names(keys, lang)
     ax = new_axes(ax, (6.4, 1.0 + 0.42 * len(areas)))
     palette = series_colours()
