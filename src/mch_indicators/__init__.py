@@ -59,6 +59,7 @@ from mch_indicators._errors import (
     DefinitionError,
     InvalidInputError,
     MCHIndicatorsError,
+    OutputError,
     UnitError,
     UnknownIndicatorError,
 )
@@ -143,6 +144,7 @@ __all__ = [
     "MCHIndicatorsError",
     "Names",
     "OfficeReport",
+    "OutputError",
     "Parameters",
     "Plan",
     "Progress",

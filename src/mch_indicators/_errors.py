@@ -4,8 +4,10 @@
 
     MCHIndicatorsError                       everything below; catch this to catch all
     ├── InvalidInputError (ValueError)       counts, values, options or tables that cannot
-    │                                        be computed on; the message names the argument
-    │                                        and the rows (by label where they have one)
+    │   │                                    be computed on; the message names the argument
+    │   │                                    and the rows (by label where they have one)
+    │   └── OutputError                      a file that cannot be written (a missing
+    │                                        folder, no permission, a full disk); names it
     ├── UnitError (ValueError)               a unit that is unknown, ambiguous or not
     │                                        convertible
     ├── DefinitionError (ValueError)         an indicator, term, target, plan or standard
@@ -57,6 +59,7 @@ __all__ = [
     "Hint",
     "InvalidInputError",
     "MCHIndicatorsError",
+    "OutputError",
     "UnitError",
     "UnknownIndicatorError",
     "definition_error",
@@ -183,6 +186,23 @@ class InvalidInputError(MCHIndicatorsError, ValueError):
 
     The message names the argument and the first offending positions and values.
     """
+
+
+class OutputError(InvalidInputError):
+    """A file that cannot be written: a missing folder, no permission, a full disk.
+
+    Every writer of the library (reports, exports, templates) raises it, naming the
+    file, in English and Chinese; the command line exits with status 3.
+
+    Attributes
+    ----------
+    path : str or None
+        The file that could not be written.
+    """
+
+    def __init__(self, reason: str = "", *, path: str | None = None, **keywords: Any) -> None:
+        super().__init__(reason, **keywords)
+        self.path = path
 
 
 class UnitError(MCHIndicatorsError, ValueError):

@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from mch_indicators._cache import package_toml
-from mch_indicators._errors import DefinitionError, InvalidInputError
+from mch_indicators._errors import DefinitionError, InvalidInputError, OutputError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -261,6 +261,25 @@ def input_error(key: str, /, **values: object) -> InvalidInputError:
     """
     return InvalidInputError(
         label("messages", key, "en", **values), reason_zh=label("messages", key, "zh", **values)
+    )
+
+
+def cannot_write(path: object, error: OSError) -> OutputError:
+    """The :class:`OutputError` of a file that could not be written, in both languages.
+
+    Examples
+    --------
+    >>> error = cannot_write("out/a.json", FileNotFoundError(2, "No such file or directory"))
+    >>> str(error), error.path
+    ('out/a.json: cannot write (No such file or directory)', 'out/a.json')
+    >>> error.reason_zh
+    'out/a.json：无法写入（No such file or directory）'
+    """
+    reason = error.strerror or str(error) or type(error).__name__
+    return OutputError(
+        label("messages", "cannot_write", "en", path=path, reason=reason),
+        reason_zh=label("messages", "cannot_write", "zh", path=path, reason=reason),
+        path=str(path),
     )
 
 

@@ -7,8 +7,9 @@ with a documented status (``docs/cli.md``, "Exit status"):
 * 1 — bad input: an unknown indicator, an unreadable or malformed file, a
   missing column, a bad number on line 18 (the line names file, line and column);
 * 2 — a command line the argument parser does not accept;
-* 3 — the output cannot be written (a full disk, a closed pipe other than
-  ``| head``);
+* 3 — the output cannot be written: a file of ``--out`` or ``--output`` (a
+  missing folder, no permission, a full disk; the message names the file), or
+  standard output (a full disk, a closed pipe other than ``| head``);
 * 4 — an internal error (a bug: please report it; ``MCH_INDICATORS_DEBUG=1``
   shows the traceback);
 * 130 — interrupted (Ctrl-C).
@@ -32,6 +33,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from mch_indicators._cli._commands import (
     CommandError,
+    OutputCommandError,
     cmd_compute,
     cmd_demo,
     cmd_export,
@@ -384,6 +386,9 @@ def _run(argv: Sequence[str], lang: Lang) -> int:
         args.format = "table"
     try:
         output = run_command(args)
+    except OutputCommandError as error:  # a file the command writes (--out, --output)
+        _say(str(error), getattr(args, "lang", None) or lang)
+        return EXIT_OUTPUT
     except CommandError as error:
         _say(str(error), getattr(args, "lang", None) or lang)
         return EXIT_INPUT

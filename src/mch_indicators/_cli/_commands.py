@@ -24,8 +24,15 @@ from mch_indicators._cli._stream import read_chunks, streamable
 from mch_indicators._cli._tables import render
 from mch_indicators._cli._words import cli_text, describe_error
 from mch_indicators._display import COUNT_COLUMNS, display_frame, format_number, limit_names
-from mch_indicators._errors import MCHIndicatorsError
-from mch_indicators._labels import column_label, default_lang, flag_text, label, unit_header
+from mch_indicators._errors import MCHIndicatorsError, OutputError
+from mch_indicators._labels import (
+    cannot_write,
+    column_label,
+    default_lang,
+    flag_text,
+    label,
+    unit_header,
+)
 from mch_indicators._render import describe
 from mch_indicators._targets import Target, builtin_targets, targets_for
 from mch_indicators._unitspec import resolve_unit
@@ -57,6 +64,10 @@ REQUIRED = ("indicator", "numerator", "denominator")
 
 class CommandError(Exception):
     """A user error: printed as one line, exit status 1."""
+
+
+class OutputCommandError(CommandError):
+    """A file that cannot be written (an :class:`~mch_indicators.OutputError`): exit status 3."""
 
 
 def unit_symbol(unit: str) -> str:
@@ -694,9 +705,7 @@ def _copy_examples(folder: str, lang: str) -> str:
         try:
             destination.write_bytes(data)
         except OSError as error:
-            raise CommandError(
-                cli_text("cannot_write", lang, reason=f"{destination}: {error.strerror}")
-            ) from None
+            raise cannot_write(destination, error) from None
         written.append(str(destination))
     if written:
         sep = "、" if lang == "zh" else ", "
@@ -731,5 +740,6 @@ def run_command(args: argparse.Namespace) -> str | Iterator[str]:
         output: str | Iterator[str] = args.handler(args)
     except MCHIndicatorsError as error:
         lang = getattr(args, "lang", None) or "en"
-        raise CommandError(describe_error(error, getattr(args, "file", None), lang)) from None
+        kind = OutputCommandError if isinstance(error, OutputError) else CommandError
+        raise kind(describe_error(error, getattr(args, "file", None), lang)) from None
     return output

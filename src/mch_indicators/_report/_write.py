@@ -24,7 +24,14 @@ from typing import IO, TYPE_CHECKING, Any
 
 from mch_indicators._checks import CHECK_COLUMNS
 from mch_indicators._display import display_frame
-from mch_indicators._labels import Lang, check_lang, column_label, input_error, label
+from mch_indicators._labels import (
+    Lang,
+    cannot_write,
+    check_lang,
+    column_label,
+    input_error,
+    label,
+)
 from mch_indicators._report._analysis import plan_name_in
 from mch_indicators._report._blocks import Block, blocks_of, frames_of, indicators_of
 from mch_indicators._report._sheet import Footer, SheetWriter
@@ -84,7 +91,7 @@ def _write_bytes(data: bytes, path: Target) -> None:
         try:
             Path(path).write_bytes(data)
         except OSError as error:
-            raise input_error("cannot_write", path=path, reason=error.strerror) from None
+            raise cannot_write(path, error) from None
     else:
         path.write(data)
 
@@ -357,7 +364,7 @@ def _save(book: Any, path: Target) -> None:
         try:
             book.save(str(path))
         except OSError as error:
-            raise input_error("cannot_write", path=path, reason=error.strerror) from None
+            raise cannot_write(path, error) from None
         return
     buffer = io.BytesIO()
     book.save(buffer)

@@ -26,6 +26,7 @@ from typing import Literal
 from mch_indicators._catalog import Catalog
 from mch_indicators._deprecation import warn_renamed
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import cannot_write
 from mch_indicators.export._csv import catalog_csv, catalog_frame, flatten, indicator_table
 from mch_indicators.export._dhis2 import UID_PATTERN, dhis2_metadata, dhis2_uid
 from mch_indicators.export._fhir import fhir_bundle, fhir_id, fhir_measure
@@ -122,7 +123,8 @@ def write(
     No text becomes a formula: ``xlsx`` cells are string cells, and ``csv`` text
     beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a
     leading apostrophe (``escape_formulas=False``: as it is, for programs).
-    Returns the path written.
+    Returns the path written; a file that cannot be written (its folder missing, no
+    permission) raises :class:`~mch_indicators.OutputError`, naming it.
 
     Examples
     --------
@@ -134,11 +136,14 @@ def write(
     True
     """
     target = Path(path)
-    if format == "xlsx":
-        write_xlsx(target, catalog, ids)
-    else:
-        text = dumps(format, catalog=catalog, ids=ids, escape_formulas=escape_formulas)
-        target.write_text(text, encoding="utf-8-sig" if format == "csv" else "utf-8")
+    try:
+        if format == "xlsx":
+            write_xlsx(target, catalog, ids)
+        else:
+            text = dumps(format, catalog=catalog, ids=ids, escape_formulas=escape_formulas)
+            target.write_text(text, encoding="utf-8-sig" if format == "csv" else "utf-8")
+    except OSError as error:
+        raise cannot_write(target, error) from None
     return target
 
 

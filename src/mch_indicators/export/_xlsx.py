@@ -11,6 +11,7 @@ from os import PathLike
 from typing import Any
 
 from mch_indicators._catalog import Catalog
+from mch_indicators._labels import cannot_write
 from mch_indicators._safe_text import xlsx_rows
 from mch_indicators.export._csv import flatten, indicator_table, merge_columns
 from mch_indicators.export._json import select, targets_of
@@ -81,4 +82,7 @@ def write_xlsx(
         sheet = book.create_sheet(name)
         xlsx_rows(sheet, [header, *rows])
         sheet.freeze_panes = "B2"
-    book.save(path)
+    try:
+        book.save(path)
+    except OSError as error:  # a missing folder, no permission: OutputError naming the file
+        raise cannot_write(path, error) from None
