@@ -22,6 +22,7 @@ for definitions and rules, :class:`~mch_indicators.InvalidInputError` for data.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Mapping
 from os import PathLike
@@ -101,9 +102,23 @@ def _constant(name: str) -> Any:
     raise _NotJsonError(f"{name} is not JSON; write null for a missing number")
 
 
+def _float(literal: str) -> float:
+    """A JSON number with a fraction or exponent, refusing one no float can hold.
+
+    ``1e400`` would read as infinity and ``1e-400`` as 0: neither is the number written.
+    """
+    value = float(literal)
+    mantissa = literal.lower().partition("e")[0]
+    if math.isinf(value) or (value == 0 and any(d in mantissa for d in "123456789")):
+        raise _NotJsonError(f"the number {literal[:40]} is beyond the range of a float")
+    return value
+
+
 def _parse(text: str, kind: Format) -> Any:
     if kind == "json":
-        return json.loads(text, object_pairs_hook=_pairs, parse_constant=_constant)
+        return json.loads(
+            text, object_pairs_hook=_pairs, parse_constant=_constant, parse_float=_float
+        )
     import tomllib  # here: a first lookup reads the catalog from JSON and needs no TOML parser
 
     return tomllib.loads(text)

@@ -365,3 +365,55 @@ def test_a_chinese_translation_without_a_value_is_no_translation():
     empty = [{"locale": "zh", "property": "NAME", "value": None}]
     read = interop.read_dhis2_metadata(foreign(translations=empty))
     assert read.catalog["anc4_rate"].name.zh == "ANC4 rate（未翻译）"
+
+
+@promise("dhis2", "documents")
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        ("1_000", r"'1_000' is not a non-negative number"),  # Python's float took it: 1000
+        ("1e-400", r"'1e-400' is too small a number \(it would read as 0\)"),  # read as 0
+        ("1e400", r"'1e400' is not a non-negative number"),
+        ("9,5", r"'9,5' is not a non-negative number"),
+        (True, r"True is not a non-negative number"),
+        (" ", r"' ' is not a non-negative number"),
+    ],
+)
+def test_a_value_is_read_by_the_one_number_grammar_of_office_tables(given, message):
+    """Values were read by Python's float: 1_000 was 1000, 1e-400 was 0 deaths."""
+    document = values((DEATHS, "OU", given))
+    with pytest.raises(mch.InvalidInputError, match=rf"data value 1 .*{message}"):
+        interop.read_data_value_set(document)
+
+
+@promise("dhis2", "documents")
+def test_values_written_as_office_tables_write_them_are_read_alike(tmp_path):
+    """Grouped thousands and full-width digits read as an office table's cells do."""
+    document = values((DEATHS, "OU", "２"), (BIRTHS, "OU", "1,000"), (DEATHS, "OV", 3),
+                      (BIRTHS, "OV", 900.0), (DEATHS, "OW", " 1 "),
+                      (BIRTHS, "OW", "1e3"))  # fmt: skip
+    table = interop.read_data_value_set(document)
+    assert table["value"].tolist() == [2.0, 1000.0, 3.0, 900.0, 1.0, 1000.0]
+    cells = mch.read_table(_csv_of(tmp_path, ["２", "1,000", "3", "900.0", " 1 ", "1e3"]))
+    assert cells["n"].tolist() == table["value"].tolist()  # the office tables' reader agrees
+
+
+def _csv_of(tmp_path: Path, cells: list[str]) -> Path:
+    path = tmp_path / "cells.csv"
+    rows = "".join(f'a{i},"{c}"\n' for i, c in enumerate(cells))
+    path.write_text("area,n\n" + rows, encoding="utf-8")
+    return path
+
+
+@promise("dhis2", "documents")
+def test_a_json_number_beyond_a_float_is_refused_not_read_as_0_or_infinity(tmp_path):
+    for literal in ("1e-400", "1e400", "-2.5e-999"):
+        path = tmp_path / "values.json"
+        value = {"dataElement": DEATHS, "orgUnit": "OU", "value": 0}
+        text = json.dumps({"period": "2024", "dataValues": [value]})
+        path.write_text(text.replace('"value": 0', f'"value": {literal}'), encoding="utf-8")
+        found = rf"values\.json: not valid JSON .*{literal}"
+        with pytest.raises(mch.InvalidInputError, match=found):
+            interop.read_data_value_set(path)
+    path.write_text('{"dataValues": [], "x": [0.0, 0e-400, 1.5e-300]}', encoding="utf-8")
+    assert interop.read_data_value_set(path).empty  # 0 written as 0 is 0

@@ -7,8 +7,9 @@ never ``9,5`` or ``1,2,3``), an optional decimal point and fraction, and an
 optional exponent. A decimal comma (``9,5``) is refused unless the reader is
 told ``decimal=","``; then ``.`` or a space groups thousands (``1.234,5``).
 A number too large for a float (``1e400``, a 400-digit count) is not a number
-either: it would read as infinity. Full-width forms (``２６，９５４``) are read as
-their plain forms (Unicode NFKC).
+either: it would read as infinity; nor is one too small for a float (``1e-400``),
+which would read as 0. Full-width forms (``２６，９５４``) are read as their plain
+forms (Unicode NFKC).
 
 A year is read here too, whatever the spelling (:func:`year_of`): ``2024``,
 ``2024年``, ``2024年度``, ``二〇二四``, ``二零二四年``, ``２０２４``; every reader and the
@@ -139,6 +140,8 @@ def parse_numbers(
     >>> values, bad = parse_numbers(pd.Series(["26,954", " 7.5 ", "NA", "9,5", "1,2,3"]))
     >>> values.tolist(), bad.tolist()
     ([26954.0, 7.5, nan, nan, nan], [False, False, False, True, True])
+    >>> parse_numbers(pd.Series(["1e-400", "0e5", "1e400"]))[1].tolist()  # never 0, never inf
+    [True, False, True]
     """
     stripped = texts.astype("string").str.strip()
     # any character beyond ASCII (``.str.isascii`` needs pandas 3)
@@ -157,6 +160,13 @@ def parse_numbers(
     if overflow.any():  # digits beyond any float: not a number, never infinity
         bad |= overflow
         values[overflow] = np.nan
+    zero = good.to_numpy(dtype=bool) & (values == 0)
+    if zero.any():  # 1e-400 reads as 0: a number too small for a float, never 0
+        mantissa = stripped[zero].str.replace(r"[eE].*$", "", regex=True)
+        underflow = mantissa.str.contains(r"[1-9]", regex=True, na=False).to_numpy(dtype=bool)
+        where = np.flatnonzero(zero)[underflow]
+        bad[where] = True
+        values[where] = np.nan
     return values, bad
 
 
@@ -169,9 +179,22 @@ def describe_bad_number(text: object, decimal: Decimal = ".") -> str:
     if re.fullmatch(r"[+-]?[\d,.]+(?:[eE][+-]?\d+)?", cell) and len(cell) > 20:
         shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
         return f"{shown!r} is too large a number ({len(cell)} characters)"
+    if _underflows(cell):
+        return f"{cell!r} is too small a number (it would read as 0)"
     if decimal == "." and re.fullmatch(r"[+-]?\d+,\d{1,2}", cell):
         return (
             f"{cell!r} is not a number: a comma groups thousands (26,954); for a decimal "
             "comma read the file with decimal=','"
         )
     return f"{cell!r} is not a number"
+
+
+def _underflows(cell: str) -> bool:
+    """Whether ``cell`` writes a number other than 0 that a float reads as 0 (``1e-400``)."""
+    found = re.fullmatch(r"[+-]?([\d,.]*[1-9][\d,.]*)[eE]-\d+", cell)
+    if found is None:
+        return False
+    try:
+        return float(found.group(1).replace(",", "") + cell[found.end(1) :]) == 0
+    except ValueError:
+        return False

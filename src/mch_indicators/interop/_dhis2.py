@@ -28,6 +28,9 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Unpack
 
+import numpy as np
+import numpy.typing as npt
+
 from mch_indicators._catalog import Catalog, builtin_catalog, chosen_catalog
 from mch_indicators._documents import parse_document, read_document, read_text
 from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
@@ -564,20 +567,54 @@ def _json_records(data: Mapping[str, Any], origin: str) -> list[_Record]:
     return records
 
 
-def _value(record: Mapping[str, Any], where: str, row: Hashable, origin: str) -> float:
-    """The value of one record: a non-negative number, or an error naming its place."""
+def _value_text(value: object) -> str:
+    """A record's value as the text the one number grammar reads (``_io._numbers``).
+
+    A JSON number or a frame's number is written out as Python writes it (``3``,
+    ``2.5``, ``nan``); true/false, and an integer too long to write out, as text no
+    number has.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number | str):
+        return f"<{type(value).__name__}>"
     try:
-        value = float(str(record.get("value", "")).strip())
-    except ValueError:  # not a number, or an int too long to write out
-        value = float("nan")
-    if not value >= 0 or value == float("inf"):
+        return str(value)
+    except ValueError:  # an int of more than 4,300 digits
+        return "<too long>"
+
+
+def _values(records: Sequence[_Record]) -> npt.NDArray[np.float64]:
+    """Each record's value read by the package's one number parser (NaN: not a number).
+
+    As an office table's cell: ``1,000`` groups thousands, full-width digits are digits;
+    ``1_000`` and a number no float holds (``1e400``, ``1e-400``) are not numbers.
+    """
+    import pandas as pd
+
+    from mch_indicators._io._numbers import parse_numbers
+
+    texts = pd.Series([_value_text(record.get("value")) for _, _, record in records], dtype=object)
+    values, _ = parse_numbers(texts)
+    return values
+
+
+def _value(
+    record: Mapping[str, Any], value: float, where: str, row: Hashable, origin: str
+) -> float:
+    """The value of one record: a non-negative number, or an error naming its place."""
+    if not value >= 0:  # NaN too: missing, or not a number
+        from mch_indicators._io._numbers import describe_bad_number
+
         key = ", ".join(quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
-        raise InvalidInputError(
-            f"{origin}: {where} ({key}): {quoted(record.get('value'))} is not a non-negative "
-            "number",
-            row=row,
-            column="value",
-        )
+        raw = record.get("value")
+        text = _value_text(raw).strip()
+        small = isinstance(raw, str) and "too small" in describe_bad_number(text)
+        said = "is too small a number (it would read as 0)" if small else (
+            "is not a non-negative number"
+        )  # fmt: skip
+        raise InvalidInputError(f"{origin}: {where} ({key}): {quoted(raw)} {said}",
+                                row=row, column="value")  # fmt: skip
     return value
 
 
@@ -675,10 +712,9 @@ def _values_table(records: list[_Record], origin: str, duplicates: str) -> pd.Da
     import pandas as pd
 
     rows, places = [], []
-    for where, row, record in records:
-        if str(record.get("deleted", "")).lower() == "true":
-            continue
-        value = _value(record, where, row, origin)
+    kept = [r for r in records if str(r[2].get("deleted", "")).lower() != "true"]
+    for (where, row, record), number in zip(kept, _values(kept).tolist(), strict=True):
+        value = _value(record, number, where, row, origin)
         keys = {name: _key(record, name, where, row, origin) for name in _TABLE}
         rows.append(keys | {"value": value})
         places.append(where)
