@@ -469,11 +469,14 @@ def _align_xarray(named: dict[str, Any], labelled: list[str]) -> dict[str, Any]:
 def align_labelled(**named: Any) -> dict[str, Any]:
     """The arguments, with labelled ones (pandas objects, xarray DataArrays) paired by label.
 
-    Values are never paired by position when they carry labels: the second and
-    later labelled arguments are reordered to the first one's labels (and, for
-    DataArrays, its order of dimensions), and an :class:`InvalidInputError` says
-    which label is missing when the labels differ. Unlabelled arguments (arrays,
-    lists, scalars) are returned as they are.
+    Values are never paired by position when they carry labels. The second and
+    later pandas arguments are reordered to the first one's labels, and an
+    :class:`InvalidInputError` says which label is missing when the labels differ.
+    DataArrays must have the first one's coordinates in the same order (xarray's
+    ``join="exact"``): the same labels in another order, like any other difference,
+    are refused with an :class:`InvalidInputError`, never reordered; only their
+    dimensions may come in another order, and are put in the first one's.
+    Unlabelled arguments (arrays, lists, scalars) are returned as they are.
 
     Examples
     --------

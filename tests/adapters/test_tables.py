@@ -305,6 +305,15 @@ def test_xarray_refuses_misaligned_coordinates():
     shifted = births.assign_coords(year=[2023, 2024, 2025])
     with pytest.raises(mch.InvalidInputError, match="do not share dimensions and coordinates"):
         mch.compute(indicator="IMR", numerator=deaths, denominator=shifted)
+    # the same labels in another order are refused too, never reordered (align_labelled's
+    # docstring said they were; docs/bad-input.md says xarray refuses any difference)
+    reversed_births = births.isel(county=slice(None, None, -1))
+    with pytest.raises(mch.InvalidInputError, match="do not share dimensions and coordinates"):
+        mch.compute(indicator="IMR", numerator=deaths, denominator=reversed_births)
+    # dimensions in another order are put in the first one's
+    turned = mch.compute(indicator="IMR", numerator=deaths, denominator=births.transpose())
+    plain = mch.compute(indicator="IMR", numerator=deaths, denominator=births)
+    np.testing.assert_array_equal(turned["value"].values, plain["value"].values)
     with pytest.raises(
         mch.InvalidInputError, match="variable 'live_births' is not in the Dataset"
     ):
