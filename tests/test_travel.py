@@ -114,6 +114,19 @@ def test_public_objects_pickle_and_deep_copy(name):
         assert _same(copied, original)
 
 
+def test_an_office_report_equals_itself_only():
+    """`==` compared the frames and raised pandas' ambiguous truth value."""
+    report = _office_report()
+    same = report
+    assert report == same and (report != same) is False
+    for other in (pickle.loads(pickle.dumps(report)), copy.deepcopy(report), copy.copy(report),
+                  dict(report), {}, None):  # fmt: skip
+        assert report != other and (report == other) is False and (other == report) is False
+    assert _same(copy.deepcopy(report), report)
+    assert _same(pickle.loads(pickle.dumps(report)), report)
+    assert report in [report] and report not in [_office_report()]
+
+
 def test_a_result_stays_immutable_after_the_trip():
     result = pickle.loads(pickle.dumps(mch.get("IMR").compute([60, 6], 26906)))
     with pytest.raises(ValueError, match="read-only"):

@@ -49,6 +49,9 @@ class OfficeReport(dict[str, "pd.DataFrame"]):
     review : DataFrame
         The latest year of every area: change from last year, rank and target
         (what the 同比、排名与达标 sheet shows), with status codes.
+
+    ``==`` is identity: a report equals itself only (compare the frames with
+    ``DataFrame.equals``).
     """
 
     checks: pd.DataFrame
@@ -68,6 +71,16 @@ class OfficeReport(dict[str, "pd.DataFrame"]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (dict(self), self.checks, self.review))
+
+    # frames have no truth value: `==` is identity, as for RecordResults (dict's `==`
+    # compared the frames and raised pandas' "truth value ... is ambiguous")
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
+
+    __hash__ = None  # a dict: mutable, so never a key
 
 
 def report(
