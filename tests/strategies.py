@@ -313,7 +313,9 @@ def hostile_texts(draw: st.DrawFn) -> str:
     head = draw(
         st.one_of(
             st.sampled_from(FORMULA_SEEDS),
-            st.sampled_from(["=", "+", "-", "@", "\t", "\r", "＝", " =", "\n=", "a;=", "a\n@"]),
+            st.sampled_from(
+                ["=", "+", "-", "@", "\t", "\r", "＝", " =", "\n=", "a;=", "a\n@", ';"=', '\r"=']
+            ),
             st.text(alphabet="甲乙县镇=+-@\t\r\x00\x01", max_size=3),
         )
     )

@@ -64,7 +64,8 @@ _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _REPLACEMENT = "\ufffd"
 #: A trigger after a ``;`` or a line feed: where ``;`` is the list separator, a cell's start.
-_AFTER_SEPARATOR = re.compile("([;\n])([=+\\-@\t])")
+#: (quotes first too: written doubled, ``""=`` reads as an empty quoted text, then ``=``)
+_AFTER_SEPARATOR = re.compile('([;\n])(?="*[=+\\-@\t])')
 
 
 def is_number_text(text: str) -> bool:
@@ -119,17 +120,17 @@ def _escaped(text: str) -> str:
 
 
 def _escaped_pieces(text: str) -> str:
-    """``text`` with an apostrophe before each trigger that follows a ``;`` or a line feed.
+    """``text`` with an apostrophe after each ``;`` or line feed that a trigger follows.
 
     Such a piece is escaped even when it is a number: where ``;`` splits the line (and a
     quote inside a field quotes nothing), the piece runs on into the next cells.
 
     Examples
     --------
-    >>> _escaped_pieces("-2;=1+1;-2;甲")
-    "-2;'=1+1;'-2;甲"
+    >>> print(_escaped_pieces('-2;=1+1;-2;甲;"@x'))
+    -2;'=1+1;'-2;甲;'"@x
     """
-    return _AFTER_SEPARATOR.sub(r"\1'\2", text)
+    return _AFTER_SEPARATOR.sub(r"\1'", text)
 
 
 def csv_cells(values: Iterable[Any], *, escape: bool = True) -> list[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -20,7 +21,7 @@ from mch_indicators._labels import label  # noqa: E402
 from mch_indicators.plot import _fonts  # noqa: E402
 from mch_indicators.plot._common import category_label  # noqa: E402
 from mch_indicators.plot._funnel import funnel_category  # noqa: E402
-from mch_indicators.plot._style import FontSettings, colour, font_settings  # noqa: E402
+from mch_indicators.plot._style import colour, font_settings  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -362,64 +363,42 @@ def test_a_cjk_font_is_found_and_used() -> None:
     assert font in ax.get_yticklabels()[0].get_fontfamily()
 
 
-def test_without_a_cjk_font_the_charts_say_so_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = font_settings()
-    monkeypatch.setattr(_fonts, "font_settings",
-                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
-    _fonts.reset()
-    try:
-        latest = imr().query("year == 2024")
-        with pytest.warns(_fonts.CJKFontWarning, match="install one with: "):
-            mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county")
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county")
-    finally:
-        _fonts.reset()
+def test_without_a_cjk_font_the_charts_say_so_once(no_cjk_font: Any) -> None:
+    latest = imr().query("year == 2024")
+    with pytest.warns(no_cjk_font.CJKFontWarning, match="install one with: "):
+        mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county")
 
 
 def test_without_a_cjk_font_drawing_adds_no_warning_per_character(
-    monkeypatch: pytest.MonkeyPatch,
+    no_cjk_font: Any,
 ) -> None:
     # matplotlib warned once per Chinese character when the chart was drawn ("Glyph 23381
     # missing from font(s) DejaVu Sans"), some forty lines a chart, after the one warning.
-    settings = font_settings()
-    monkeypatch.setattr(_fonts, "font_settings",
-                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
-    _fonts.reset()
     latest = imr().query("year == 2024")
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            ax = mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county",
-                                      lang="zh")  # fmt: skip
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ax = mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county",
+                                  lang="zh")  # fmt: skip
+        ax.figure.canvas.draw()
+    assert [w.category for w in caught] == [no_cjk_font.CJKFontWarning]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county",
+                                  lang="zh")  # fmt: skip
+        ax.figure.canvas.draw()
+        ax.figure.text(0.5, 0.5, "\u0915")  # not Chinese: matplotlib's own warning stays
+        with pytest.warns(UserWarning, match="Glyph 2325"):
             ax.figure.canvas.draw()
-        assert [w.category for w in caught] == [_fonts.CJKFontWarning]
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            ax = mch.plot.caterpillar(mch.compare(latest, "IMR", benchmark=3.0), label="county",
-                                      lang="zh")  # fmt: skip
-            ax.figure.canvas.draw()
-            ax.figure.text(0.5, 0.5, "\u0915")  # not Chinese: matplotlib's own warning stays
-            with pytest.warns(UserWarning, match="Glyph 2325"):
-                ax.figure.canvas.draw()
-    finally:
-        _fonts.reset()
-        plt.close("all")
 
 
-def test_english_text_needs_no_cjk_font(monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = font_settings()
-    monkeypatch.setattr(_fonts, "font_settings",
-                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
-    _fonts.reset()
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")
-            result = mch.get("IMR").compute([30, 95], [12000, 15000])
-            mch.plot.caterpillar(result, label=["A", "B"])
-    finally:
-        _fonts.reset()
+def test_english_text_needs_no_cjk_font(no_cjk_font: Any) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = mch.get("IMR").compute([30, 95], [12000, 15000])
+        mch.plot.caterpillar(result, label=["A", "B"])
 
 
 def test_the_install_command_is_one_line() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,8 +16,6 @@ from plot_helpers import imr  # noqa: E402
 
 import mch_indicators as mch  # noqa: E402
 from mch_indicators import InvalidInputError  # noqa: E402
-from mch_indicators.plot import _fonts  # noqa: E402
-from mch_indicators.plot._style import FontSettings, font_settings  # noqa: E402
 
 
 def _latest() -> pd.DataFrame:
@@ -124,18 +123,11 @@ def test_label_names_one_row_each_for_caterpillar_and_maps() -> None:
 
 @pytest.mark.parametrize("name", CHARTS)
 def test_the_font_warning_points_at_the_line_that_drew_the_chart(
-    name: str, monkeypatch: pytest.MonkeyPatch
+    name: str, no_cjk_font: Any
 ) -> None:
-    settings = font_settings()
-    monkeypatch.setattr(_fonts, "font_settings",
-                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
-    _fonts.reset()
-    try:
-        with pytest.warns(_fonts.CJKFontWarning) as caught:
-            CHARTS[name][0](lang="zh")
-        assert [w.filename for w in caught] == [__file__]
-    finally:
-        _fonts.reset()
+    with pytest.warns(no_cjk_font.CJKFontWarning) as caught:
+        CHARTS[name][0](lang="zh")
+    assert [w.filename for w in caught] == [__file__]
 
 
 # -- the shared parameter documentation (plot/_docs.py) --------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -153,19 +154,9 @@ def test_label_names_one_row_each() -> None:
 
 
 def test_the_font_warning_points_at_the_line_that_drew_the_map(
-    monkeypatch: pytest.MonkeyPatch,
+    no_cjk_font: Any,
 ) -> None:
-    from mch_indicators.plot import _fonts
-    from mch_indicators.plot._style import FontSettings, font_settings
-
-    settings = font_settings()
-    monkeypatch.setattr(_fonts, "font_settings",
-                        lambda: FontSettings(("No Such Font",), (), settings.install))  # fmt: skip
-    _fonts.reset()
     frame = pd.DataFrame({"county": ["甲县", "乙县"], "value": [1.0, 2.0]})
-    try:
-        with pytest.warns(_fonts.CJKFontWarning) as caught:
-            mch.plot.choropleth(frame, _shapes(["甲县", "乙县"]), label="county", lang="zh")
-        assert [w.filename for w in caught] == [__file__]
-    finally:
-        _fonts.reset()
+    with pytest.warns(no_cjk_font.CJKFontWarning) as caught:
+        mch.plot.choropleth(frame, _shapes(["甲县", "乙县"]), label="county", lang="zh")
+    assert [w.filename for w in caught] == [__file__]
