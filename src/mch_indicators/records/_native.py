@@ -123,6 +123,8 @@ class _Polars(_Kit):
         return expression.is_nan()
 
     def is_in(self, expression: Any, values: Sequence[Any]) -> Any:
+        if not values:  # polars 1.25 types an empty list as null, refused beside text
+            return self.lit(False)
         return expression.is_in(list(values))
 
     def null(self) -> Any:
