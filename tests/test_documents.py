@@ -70,6 +70,29 @@ def test_a_5000_digit_number_is_a_definition_error(tmp_path, reader, name, text)
 
 @promise("definitions-files", "documents")
 @pytest.mark.parametrize("reader", sorted(READERS))
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [("tiny.toml", "x = 1e-400\n"), ("huge.toml", "x = 1.5e400\n"),
+     ("tiny.json", '{"x": 1e-400}'), ("huge.json", '{"x": -1.5e400}')],
+)  # fmt: skip
+def test_a_number_beyond_a_float_is_refused(tmp_path, reader, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(mch.DefinitionError, match="beyond the range of a float"):
+        READERS[reader](path)
+
+
+def test_tomls_own_inf_and_nan_and_a_written_zero_are_read_as_written():
+    from mch_indicators._documents import parse_document
+
+    text = "a = inf\nb = -nan\nc = 0e-400\nd = 1_000.5"
+    read = parse_document(text, "toml", "x", mch.DefinitionError)
+    assert read["a"] == float("inf") and read["b"] != read["b"] and read["c"] == 0.0
+    assert read["d"] == 1000.5
+
+
+@promise("definitions-files", "documents")
+@pytest.mark.parametrize("reader", sorted(READERS))
 def test_text_that_is_not_utf8_names_the_file(tmp_path, reader):
     path = tmp_path / "gbk.toml"
     path.write_bytes('x = "孕产妇"\n'.encode("gbk"))

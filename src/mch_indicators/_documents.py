@@ -103,11 +103,14 @@ def _constant(name: str) -> Any:
 
 
 def _float(literal: str) -> float:
-    """A JSON number with a fraction or exponent, refusing one no float can hold.
+    """A number with a fraction or exponent, refusing one no float can hold.
 
     ``1e400`` would read as infinity and ``1e-400`` as 0: neither is the number written.
+    TOML's own ``inf`` and ``nan`` are read as written.
     """
     value = float(literal)
+    if literal.lstrip("+-") in {"inf", "nan"}:
+        return value
     mantissa = literal.lower().partition("e")[0]
     if math.isinf(value) or (value == 0 and any(d in mantissa for d in "123456789")):
         raise _NotJsonError(f"the number {literal[:40]} is beyond the range of a float")
@@ -121,7 +124,7 @@ def _parse(text: str, kind: Format) -> Any:
         )
     import tomllib  # here: a first lookup reads the catalog from JSON and needs no TOML parser
 
-    return tomllib.loads(text)
+    return tomllib.loads(text, parse_float=_float)
 
 
 def parse_document(text: str, kind: Format, where: str, error: type[MCHIndicatorsError]) -> Any:
