@@ -273,13 +273,15 @@ def _polars_sum(pl: Any, total: _Sum) -> Any:
 class _Reasons:
     """The data-quality sums: the unclassified records of a target, by field state.
 
-    On polars each (target, field, reason) pair is one boolean sum. On DuckDB, where a
-    sum per pair costs about as much as the counts themselves, each record gets a code
-    whose bits say which targets it cannot classify and which field states it has;
-    the aggregation keeps one list per group of the codes of the records some target
-    cannot classify (a small part of a register), and each pair's sum is the number of
-    a group's codes with both bits set. A code is one or more 62-bit words
-    (``__rc0``, ``__rc1``...), as many as the targets and field states need.
+    A sum per (target, field, reason) pair over every record costs about as much as
+    the counts themselves, so each record gets a code whose bits say which targets
+    it cannot classify and which field states it has, and only the records some
+    target cannot classify (a small part of a register) are kept: on DuckDB the
+    aggregation keeps one list per group of their codes; on polars a second query
+    counts them by group and code (:func:`_run_polars`). Each pair's sum is the
+    number of a group's records whose code has both bits set (:meth:`decode`). A
+    code is one or more 62-bit words (``__rc0``, ``__rc1``...), as many as the
+    targets and field states need.
     """
 
     wanted: Mapping[str, tuple[str, str]]  # sum name -> (target column, state column)
