@@ -353,10 +353,16 @@ def test_a_duckdb_timestamptz_is_compared_on_the_sessions_clock():
         assert days.fetchall() == [(int(counted),)], zone
 
 
+#: The connections of the relations below, kept open (DuckDB 1.2 closes a connection
+#: nothing refers to, and its relations with it: a relation holds no reference to it).
+_OPEN_CONNECTIONS: list[Any] = []
+
+
 def _duckdb_on_clock(zone: str, table: pa.Table) -> Any:
     """``table`` as a relation of a DuckDB connection whose session clock is ``zone``."""
     connection = duckdb.connect()
     connection.execute(f"SET TimeZone = '{zone}'")
+    _OPEN_CONNECTIONS.append(connection)
     return connection.from_arrow(table)
 
 
