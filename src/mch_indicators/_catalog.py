@@ -307,12 +307,8 @@ class _Documents:
 
     def __call__(self) -> list[tuple[str, dict[str, Any]]]:
         if self._loaded is None:
-            cached = read_cached(self._key)
-            self._loaded = (
-                [(str(name), data) for name, data in cached]
-                if isinstance(cached, list)
-                else builtin_documents()
-            )
+            cached = _cached_documents(self._key)
+            self._loaded = builtin_documents() if cached is None else cached
         return self._loaded
 
 
@@ -949,6 +945,12 @@ def builtin_documents() -> list[tuple[str, dict[str, Any]]]:
     return _documents_of(contents, _files_entry(contents))
 
 
+def _cached_documents(key: str) -> list[tuple[str, dict[str, Any]]] | None:
+    """The parsed files of the cache entry ``key``; None if there is none."""
+    cached = read_cached(key)
+    return [(str(name), data) for name, data in cached] if isinstance(cached, list) else None
+
+
 def _builtin_contents() -> list[tuple[str, bytes]]:
     """The built-in catalog's files, read: (name, bytes), in catalog order."""
     return [(entry.name, entry.read_bytes()) for entry in _builtin_files()]
@@ -968,9 +970,9 @@ def _documents_of(
 ) -> list[tuple[str, dict[str, Any]]]:
     """The files whose names and bytes are ``contents`` (hashed: ``files``), parsed; cached."""
     key = _documents_key(files)
-    cached = read_cached(key)
-    if isinstance(cached, list):
-        return [(str(name), data) for name, data in cached]
+    cached = _cached_documents(key)
+    if cached is not None:
+        return cached
     documents = [(name, _read_bytes(name, raw)) for name, raw in contents]
     write_cached(key, documents)
     return documents
