@@ -171,8 +171,9 @@ class Trend(ReadOnlyResult):
         >>> from mch_indicators import stats
         >>> t = stats.trend([40, 36, 35, 30, 29, 25], [10000] * 6, range(2019, 2025),
         ...                 multiplier=1000, dispersion="none")
-        >>> [round(float(v), 2) for v in t.projection(2030)]
-        [1.5, 0.72, 3.15]
+        >>> value, lower, upper = t.projection([2025, 2030])  # a value per year
+        >>> value.round(2).tolist(), lower.round(2).tolist(), upper.round(2).tolist()
+        ([2.35, 1.5], [1.67, 0.72], [3.31, 3.15])
         """
         years = coerce_values(year, "year")
         check_broadcast(year=years, series=self.centre)
@@ -242,10 +243,12 @@ class Trend(ReadOnlyResult):
         >>> from mch_indicators import stats
         >>> t = stats.trend([40, 36, 35, 30, 29, 25], [10000] * 6, range(2019, 2025),
         ...                 multiplier=1000, dispersion="none")
-        >>> [round(float(v), 2) for v in t.projection(2030)]  # the line and its interval
-        [1.5, 0.72, 3.15]
         >>> [round(float(v), 2) for v in t.prediction(2030)]  # where 2030's rate will fall
         [1.5, 0.54, 3.45]
+        >>> [round(float(v), 2) for v in t.prediction(2030, denominator=2500)]  # fewer births
+        [1.5, 0.18, 4.27]
+        >>> [round(float(v), 2) for v in t.projection(2030)]  # the line's own interval: narrower
+        [1.5, 0.72, 3.15]
         """
         years = coerce_values(year, "year")
         eta, var = self._line(years)
