@@ -22,12 +22,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from mch_indicators._cache import package_toml
-from mch_indicators._errors import DefinitionError, InvalidInputError, OutputError
+from mch_indicators._errors import (
+    DefinitionError,
+    Hint,
+    InvalidInputError,
+    MCHIndicatorsError,
+    OutputError,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     import numpy as np
     import numpy.typing as npt
 
@@ -40,6 +48,7 @@ __all__ = [
     "check_lang",
     "column_label",
     "default_lang",
+    "error_of",
     "fields",
     "flag_text",
     "input_error",
@@ -54,6 +63,7 @@ __all__ = [
 ]
 
 Lang = Literal["en", "zh"]
+E = TypeVar("E", bound=MCHIndicatorsError)
 LANGS: tuple[Lang, ...] = ("en", "zh")
 #: Environment variable giving the command line's default language.
 LANG_VARIABLE = "MCH_INDICATORS_LANG"
@@ -64,7 +74,7 @@ _SECTIONS: tuple[str, ...] = (
     *("units", "flags", "kinds", "directions", "domains", "methods", "comparators"),
     *STATUS_SECTIONS,
     *("axis", "legend", "columns", "fields", "checks", "check_names", "template_sets"),
-    *("messages", "text", "scopes"),
+    *("messages", "hints", "text", "scopes"),
     "cli",
     "argparse",
 )
@@ -187,15 +197,20 @@ def _check_statuses(data: Mapping[str, Any]) -> None:
 
 
 def _check_coverage(data: Mapping[str, Any]) -> None:
-    """Every unit and flag has a label (both live in this layer).
+    """Every unit, flag and hint has a label (all live in this layer or below).
 
     Kinds, directions, domains, comparators and status codes live in modules above
     this one; the test suite checks that each has a label (tests/test_labels.py).
     """
+    from mch_indicators._errors import HINTS
     from mch_indicators._unitspec import unit_specs
     from mch_indicators.stats import Flag
 
-    wanted = {"units": list(unit_specs()), "flags": [flag.name for flag in Flag if flag.name]}
+    wanted = {
+        "units": list(unit_specs()),
+        "flags": [flag.name for flag in Flag if flag.name],
+        "hints": [hint.key for hint in HINTS],
+    }
     for section, keys in wanted.items():
         missing = [key for key in keys if key not in data.get(section, {})]
         if missing:
@@ -248,6 +263,37 @@ def label(section: str, key: str, lang: str, part: str | None = None, /, **value
         entry = entry[part]
     text: str = entry[chosen]
     return text.format(**values) if values else text
+
+
+def error_of(
+    kind: type[E],
+    key: str,
+    /,
+    *,
+    hint: Hint | None = None,
+    row: Hashable | None = None,
+    column: str | None = None,
+    **values: object,
+) -> E:
+    """An error of class ``kind`` saying the ``messages`` text ``key`` in both languages.
+
+    ``values`` fill the placeholders of both texts; ``hint``, ``row`` and ``column``
+    are the error's own (a setting that lets the call through, where it is).
+
+    Examples
+    --------
+    >>> from mch_indicators._errors import DefinitionError
+    >>> error = error_of(DefinitionError, "unknown_plan", plan="x", known="sdg_2030")
+    >>> type(error).__name__, error.reason_zh
+    ('DefinitionError', '未知的规划“x”；已有的规划：sdg_2030')
+    """
+    return kind(
+        label("messages", key, "en", **values),
+        reason_zh=label("messages", key, "zh", **values),
+        hint=hint,
+        row=row,
+        column=column,
+    )
 
 
 def input_error(key: str, /, **values: object) -> InvalidInputError:
