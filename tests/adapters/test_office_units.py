@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 import mch_indicators as mch
-from mch_indicators._errors import DUPLICATES_SUM
 from contract import promise
+from mch_indicators._errors import DUPLICATES_SUM
 
 
 def garwood(x: float, n: float, scale: float = 100_000, level: float = 0.95) -> tuple[float, ...]:
