@@ -169,6 +169,12 @@ def _broken(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
         (lambda d: d["flags"]["MISSING"].pop("meaning"), "flags.MISSING: meaning is missing"),
         (lambda d: d["flags"].pop("INCOMPLETE"), "no flags label for INCOMPLETE"),
         (lambda d: d["hints"].pop("duplicates_sum"), "no hints label for duplicates_sum"),
+        (
+            lambda d: d["messages"]["dhis2_csv_twice"].update(
+                en="{name}{first}{second}{field}{column}"
+            ),
+            r"messages.dhis2_csv_twice: placeholders \['column'\] are the error's own",
+        ),
         (lambda d: d["hints"]["on_invalid_flag"].pop("zh"), "hints.on_invalid_flag: zh is"),
         (lambda d: d["text"]["ci"].update(zh="{level}%置信区间{lower"), "text.ci: zh"),
         (lambda d: d["text"]["ci"].update(zh="{level}%{method}"), "placeholders that en lacks"),

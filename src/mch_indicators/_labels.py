@@ -45,6 +45,7 @@ __all__ = [
     "STATUS_SECTIONS",
     "Field",
     "Lang",
+    "Words",
     "check_lang",
     "column_label",
     "default_lang",
@@ -60,6 +61,7 @@ __all__ = [
     "unit_header",
     "unit_text",
     "upper_first",
+    "words",
 ]
 
 Lang = Literal["en", "zh"]
@@ -177,6 +179,22 @@ def _check_entry(section: str, key: str, entry: Any) -> None:
         raise DefinitionError(f"labels.toml, {where}: only an area has codes")
 
 
+#: The keywords of :func:`error_of` that are the error's own: no message names them.
+_ERROR_KEYWORDS = frozenset({"hint", "row", "column"})
+
+
+def _check_messages(data: Mapping[str, Any]) -> None:
+    """No message has a placeholder that :func:`error_of` would take as the error's own."""
+    for key, entry in data.get("messages", {}).items():
+        names = {name for _, name, _, _ in string.Formatter().parse(entry["en"]) if name}
+        taken = sorted(names & _ERROR_KEYWORDS)
+        if taken:
+            raise DefinitionError(
+                f"labels.toml, messages.{key}: placeholders {taken} are the error's own "
+                "(hint, row, column); name them otherwise"
+            )
+
+
 def _check_statuses(data: Mapping[str, Any]) -> None:
     """Each status code in one section; no two codes with the same Chinese text."""
     home: dict[str, str] = {}
@@ -225,6 +243,7 @@ def check_labels(data: Mapping[str, Any]) -> None:
     for section in _SECTIONS:
         for key, entry in dict(data.get(section, {})).items():
             _check_entry(section, key, entry)
+    _check_messages(data)
     _check_statuses(data)
     _check_coverage(data)
 
@@ -265,6 +284,40 @@ def label(section: str, key: str, lang: str, part: str | None = None, /, **value
     return text.format(**values) if values else text
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text said in both languages: a place, a noun, put into a message of either.
+
+    A value of :func:`error_of` or :func:`words` that is ``Words`` fills the English
+    text with :attr:`en` and the Chinese one with :attr:`zh`.
+
+    Examples
+    --------
+    >>> place = words("dhis2_line", place=4)
+    >>> place.en, place.zh
+    ('line 4', '第4行')
+    """
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def _in_lang(values: Mapping[str, object], lang: Lang) -> dict[str, object]:
+    return {k: getattr(v, lang) if isinstance(v, Words) else v for k, v in values.items()}
+
+
+def words(key: str, /, **values: object) -> Words:
+    """The ``messages`` text ``key`` in both languages, to put into another message.
+
+    ``values`` fill its placeholders, each in its language when it is :class:`Words`.
+    """
+    en, zh = (label("messages", key, lang, **_in_lang(values, lang)) for lang in LANGS)
+    return Words(en, zh)
+
+
 def error_of(
     kind: type[E],
     key: str,
@@ -277,8 +330,9 @@ def error_of(
 ) -> E:
     """An error of class ``kind`` saying the ``messages`` text ``key`` in both languages.
 
-    ``values`` fill the placeholders of both texts; ``hint``, ``row`` and ``column``
-    are the error's own (a setting that lets the call through, where it is).
+    ``values`` fill the placeholders of both texts (a :class:`Words` value in each
+    text's language); ``hint``, ``row`` and ``column`` are the error's own (a setting
+    that lets the call through, where it is).
 
     Examples
     --------
@@ -287,13 +341,8 @@ def error_of(
     >>> type(error).__name__, error.reason_zh
     ('DefinitionError', '未知的规划“x”；已有的规划：sdg_2030')
     """
-    return kind(
-        label("messages", key, "en", **values),
-        reason_zh=label("messages", key, "zh", **values),
-        hint=hint,
-        row=row,
-        column=column,
-    )
+    said = words(key, **values)
+    return kind(said.en, reason_zh=said.zh, hint=hint, row=row, column=column)
 
 
 def input_error(key: str, /, **values: object) -> InvalidInputError:
