@@ -12,6 +12,8 @@ import pytest
 
 import mch_indicators as mch
 from mch_indicators._errors import ENCODING_UTF16, delimiter_hint
+from mch_indicators._io._delimited import DELIMITERS
+from mch_indicators._labels import label
 
 ROWS = [["河阳县", 2024, "13,957", 1], ["石门县", 2024, 8120, "NA"], ["白沙县", 2024, 4210, 0]]
 HEADER = ["县区", "年份", "活产数", "孕产妇死亡数"]
@@ -88,14 +90,17 @@ def test_gbk_that_is_also_valid_utf8_is_never_misread():
 
 def test_wrong_delimiter_is_recognised_and_named():
     raw = delimited("\t").encode("gbk")
-    with pytest.raises(mch.InvalidInputError, match="looks separated by '\\\\t'") as caught:
+    with pytest.raises(mch.InvalidInputError, match="looks tab-separated") as caught:
         mch.read_table(io.BytesIO(raw), delimiter=",")
     assert caught.value.hint == delimiter_hint("\t")  # the setting that reads it, said once
     assert "pass delimiter='\\t' to read it" in str(caught.value)
-    assert caught.value.reason_zh.endswith("此文件看来以 '\\t' 分隔")
-    with pytest.raises(mch.InvalidInputError, match="separated by ';'"):
+    assert caught.value.reason_zh.endswith("此文件看来以制表符分隔")
+    with pytest.raises(mch.InvalidInputError, match="semicolon-separated"):
         mch.read_table(io.BytesIO(delimited(";").encode()), delimiter="\t")
     check(mch.read_table(io.BytesIO(raw), delimiter="\t"))
+    for name in DELIMITERS.values():  # every delimiter found is named in both languages
+        key = "delimiter_" + name.replace(" ", "_")
+        assert label("messages", key, "en") == name and label("messages", key, "zh") != name
 
 
 def test_title_rows_and_blank_lines_keep_line_numbers():

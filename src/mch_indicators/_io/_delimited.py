@@ -32,7 +32,7 @@ from mch_indicators._io._cells import (
     typed_column,
 )
 from mch_indicators._io._numbers import Decimal
-from mch_indicators._labels import error_of
+from mch_indicators._labels import error_of, words
 from mch_indicators._layout import layout
 from mch_indicators._optional import pandas as _pandas
 
@@ -93,7 +93,7 @@ def _check_delimiter(text: str, delimiter: str, name: str) -> None:
             hint=delimiter_hint(found),
             name=name,
             delimiter=delimiter,
-            found=repr(found),
+            found=words("delimiter_" + DELIMITERS[found].replace(" ", "_")),
         )
 
 
