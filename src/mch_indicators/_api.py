@@ -266,7 +266,9 @@ def compute(
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
-        dask), or plain arrays (a :class:`Result`, as :meth:`Indicator.compute`).
+        dask), or plain arrays or pandas Series (a :class:`Result`, as
+        :meth:`Indicator.compute`: a Series' labels pair the counts and stay
+        the Result's :attr:`~Result.labels`).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`):
         ``confidence``, ``method``, ``on_invalid``, ``reliability``, ``suppress``.

@@ -208,6 +208,19 @@ def test_a_label_series_is_paired_with_the_rows_by_its_index() -> None:
     plt.close("all")
 
 
+def test_a_result_of_series_is_drawn_with_their_labels() -> None:
+    # Indicator.compute(Series, Series) drew its rows as 0, 1, 2.
+    deaths = pd.Series([1, 20, 3], index=["x", "y", "z"])
+    births = pd.Series([3000, 2000, 1000], index=["z", "y", "x"])
+    result = mch.get("MMR").compute(deaths, births)
+    ax = mch.plot.caterpillar(result, sort=False)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["z", "y", "x"]  # bottom up
+    labels = pd.Series(["Z-label", "Y-label", "X-label"], index=["z", "y", "x"])
+    ax = mch.plot.caterpillar(result, label=labels, sort=False)  # paired by label
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Z-label", "Y-label", "X-label"]
+    plt.close("all")
+
+
 @pytest.mark.parametrize("columns", [0, -1, 2.5, True, "4"])
 def test_small_multiples_takes_a_whole_number_of_columns(columns: object) -> None:
     # columns=0 was a ZeroDivisionError.

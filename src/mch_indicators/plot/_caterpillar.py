@@ -56,7 +56,8 @@ def _as_frame(data: pd.DataFrame | Result, label: str | Sequence[Any] | None) ->
     from mch_indicators._result import Result
 
     frame = as_frame(data)
-    labelled = not isinstance(data, Result)  # a Result's rows have no labels to pair by
+    # a Result of plain arrays has no labels to pair by; one of Series has the Series'
+    labelled = not isinstance(data, Result) or data.labels is not None
     if label is None:
         names = list(frame.index)
         require_names(frame, names, None)
@@ -106,7 +107,10 @@ def caterpillar(
         by the smoothed rate, the overall rate as a line).
     label : str or sequence, optional
         The column naming each area, or the names themselves (a pandas Series of
-        names is paired with the frame's rows by its index; with a Result, in order).
+        names is paired with the frame's rows by its index; with a Result, by its
+        :attr:`~Result.labels`, or in order when it has none). Without it, the
+        frame's index, or the Result's labels (the index of the Series it was
+        computed on).
     indicator : str or Indicator, optional
         For the axis title (default: the frame's ``indicator`` column).
     sort : bool, default True

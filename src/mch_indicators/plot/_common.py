@@ -94,7 +94,7 @@ def area_labels(
 
     A pandas Series of names is paired with the rows by its index, as every labelled
     input is (never by position), unless ``by_index`` is false (the rows of a
-    :class:`~mch_indicators.Result` have no labels of their own).
+    :class:`~mch_indicators.Result` of plain arrays have no labels of their own).
 
     Examples
     --------
