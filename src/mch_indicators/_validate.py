@@ -574,12 +574,12 @@ def labels_of(shape: tuple[int, ...], *inputs: object) -> Any:
     >>> labels_of((2,), [1, 2], 10) is None
     True
     """
-    like = next((value for value in inputs if _library(value) is not None), None)
-    if like is None or len(shape) == 0 or np.shape(like) != shape:  # type: ignore[arg-type]
+    like: Any = next((value for value in inputs if _library(value) is not None), None)
+    if like is None or len(shape) == 0 or np.shape(like) != shape:
         return None
     if _library(like) == "xarray":
-        axes = [like.get_index(dim) for dim in like.dims]  # type: ignore[attr-defined]
-        names = list(like.dims)  # type: ignore[attr-defined]
+        axes = [like.get_index(dim) for dim in like.dims]
+        names = list(like.dims)
     else:
         axes = _pandas_axes(like)
         names = [axis.name for axis in axes]
