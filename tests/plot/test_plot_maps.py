@@ -68,6 +68,17 @@ def test_an_area_without_a_name_is_refused_naming_its_row(blank: object) -> None
         assert "地区名称为空" in (e.value.reason_zh or "")
 
 
+def test_an_infinite_number_is_refused_naming_its_row_a_negative_one_coloured() -> None:
+    # An infinite value was classed without a word (into the top class, or no class).
+    frame = pd.DataFrame({"county": ["甲县", "乙县", "丙县"], "value": [1.0, np.inf, 3.0],
+                          "change": [-1.0, 0.5, 2.0]})  # fmt: skip
+    shapes = _shapes(["甲县", "乙县", "丙县"])
+    with pytest.raises(InvalidInputError, match=r"column 'value', row 1: the value inf is inf"):
+        mch.plot.choropleth(frame, shapes, column="value", label="county")
+    ax = mch.plot.choropleth(frame, shapes, column="change", label="county", bins=2)
+    assert len(set(_fills(ax))) == 2  # a change may be negative
+
+
 def test_numbers_are_classed_by_quantiles_or_given_breaks() -> None:
     out = _smoothed()
     shapes = _shapes(list(out.county))

@@ -19,6 +19,7 @@ from mch_indicators.plot._common import (
     check_lang,
     legend_text,
     require_columns,
+    require_drawable,
     require_names,
     resolve_indicator,
     status_codes,
@@ -132,6 +133,7 @@ def caterpillar(
     if "smoothed" in frame.columns:
         return _smoothed(frame, names, indicator, sort, lang, title, ax)
     require_columns(frame, ["value", "lower", "upper"], "plot.caterpillar")
+    require_drawable(frame, ["value", "lower", "upper"], limits=[("lower", "upper")])
     chosen = resolve_indicator(indicator, frame=frame)
     value = frame["value"].to_numpy(dtype=float)
     lower = frame["lower"].to_numpy(dtype=float)
@@ -205,6 +207,8 @@ def _smoothed(
     columns = ["crude", "crude_lower", "crude_upper", "smoothed", "smoothed_lower",
                "smoothed_upper"]  # fmt: skip
     require_columns(frame, columns, "plot.caterpillar of mch.smooth")
+    require_drawable(frame, columns, limits=[(f"{key}_lower", f"{key}_upper")
+                                             for key in ("crude", "smoothed")])  # fmt: skip
     chosen = resolve_indicator(indicator, frame=frame)
     values = {name: frame[name].to_numpy(dtype=float) for name in columns}
     order, position = _ranked(values["smoothed"], sort)

@@ -38,6 +38,7 @@ from mch_indicators.plot._common import (
     check_lang,
     legend_text,
     require_columns,
+    require_drawable,
     resolve_indicator,
     status_codes,
     value_label,
@@ -175,6 +176,7 @@ def _numeric_fill(
     lang: str,
 ) -> tuple[list[str | None], list[tuple[str, str]]]:  # fmt: skip
     """Colour of each row and the legend (label, colour) of numbers classed by ``bins``."""
+    require_drawable(frame, [column], negative=True)  # a number, not only a value: a change
     values = frame[column].to_numpy(dtype=float)
     exceedance = column == "exceedance"
     found, breaks = _classes(values, bins, exceedance)
