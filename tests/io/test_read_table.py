@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import mch_indicators as mch
 from contract import promise
-from mch_indicators._io._numbers import parse_numbers
+from mch_indicators._io._numbers import describe_bad_number, parse_numbers
 from mch_indicators._render import describe
 
 
@@ -46,6 +46,20 @@ def test_cells_that_are_numbers(cell, value):
 def test_cells_that_are_not(cell):
     _, bad = parse_numbers(pd.Series([cell]))
     assert bad[0]
+
+
+@pytest.mark.parametrize(
+    ("cell", "decimal"),
+    [("1e-400", "."), ("0." + "0" * 400 + "1", "."), ("0," + "0" * 400 + "1", ","),
+     ("1,5e-400", ",")],
+)  # fmt: skip
+def test_a_number_too_small_for_a_float_is_said_so_never_too_large(cell, decimal):
+    # "0.000…1" (400 zeros) was refused as "too large a number (403 characters)".
+    values, bad = parse_numbers(pd.Series([cell, "0", "0e-400", "0.000"]), decimal=decimal)
+    assert bad.tolist() == [True, False, False, False]
+    assert np.isnan(values[0]) and values[1:].tolist() == [0.0, 0.0, 0.0]
+    said = describe_bad_number(cell, decimal)
+    assert said.endswith("is too small a number (it would read as 0)")
 
 
 def test_a_decimal_comma_only_when_asked():

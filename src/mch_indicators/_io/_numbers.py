@@ -33,10 +33,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MISSING_TOKENS",
+    "TOO_SMALL",
     "Decimal",
     "describe_bad_number",
     "parse_numbers",
     "parse_years",
+    "underflows",
     "year_of",
 ]
 
@@ -46,6 +48,9 @@ Decimal = Literal[".", ","]
 MISSING_TOKENS = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "—", "--", "缺失", "不详"}
 )
+
+#: How every reader says a cell that :func:`underflows`, after the cell itself.
+TOO_SMALL = "is too small a number (it would read as 0)"
 
 _EXPONENT = r"(?:[eE][+-]?\d+)?"
 _POINT = re.compile(
@@ -163,8 +168,9 @@ def parse_numbers(
     zero = good.to_numpy(dtype=bool) & (values == 0)
     if zero.any():  # 1e-400 reads as 0: a number too small for a float, never 0
         mantissa = stripped[zero].str.replace(r"[eE].*$", "", regex=True)
-        underflow = mantissa.str.contains(r"[1-9]", regex=True, na=False).to_numpy(dtype=bool)
-        where = np.flatnonzero(zero)[underflow]
+        digits = mantissa.str.contains(r"[1-9]", regex=True, na=False).to_numpy(dtype=bool)
+        where = np.flatnonzero(zero)[digits]  # "0", "0.00": zero as written, read once
+        where = where[[underflows(cell, decimal) for cell in stripped.iloc[where]]]
         bad[where] = True
         values[where] = np.nan
     return values, bad
@@ -176,11 +182,11 @@ def describe_bad_number(text: object, decimal: Decimal = ".") -> str:
     folded = cell.casefold().lstrip("+-")
     if folded in {"inf", "infinity", "∞"}:
         return f"{cell!r} is not a finite number"
+    shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
+    if underflows(cell, decimal):  # before "too large": 0.000…1 is long, and small
+        return f"{shown!r} {TOO_SMALL}"
     if re.fullmatch(r"[+-]?[\d,.]+(?:[eE][+-]?\d+)?", cell) and len(cell) > 20:
-        shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
         return f"{shown!r} is too large a number ({len(cell)} characters)"
-    if _underflows(cell):
-        return f"{cell!r} is too small a number (it would read as 0)"
     if decimal == "." and re.fullmatch(r"[+-]?\d+,\d{1,2}", cell):
         return (
             f"{cell!r} is not a number: a comma groups thousands (26,954); for a decimal "
@@ -189,12 +195,30 @@ def describe_bad_number(text: object, decimal: Decimal = ".") -> str:
     return f"{cell!r} is not a number"
 
 
-def _underflows(cell: str) -> bool:
-    """Whether ``cell`` writes a number other than 0 that a float reads as 0 (``1e-400``)."""
-    found = re.fullmatch(r"[+-]?([\d,.]*[1-9][\d,.]*)[eE]-\d+", cell)
+def underflows(cell: str, decimal: Decimal = ".") -> bool:
+    """Whether ``cell`` writes a number other than 0 that a float reads as 0.
+
+    ``1e-400``, or ``0.`` and 400 zeros before a 1: a count no float holds, which
+    every reader refuses (:data:`TOO_SMALL`) rather than read as 0. The one test of
+    it: :func:`parse_numbers` asks it of the cells that read as 0, and
+    :func:`describe_bad_number` and the DHIS2 reader of the cells they describe.
+
+    Examples
+    --------
+    >>> underflows("1e-400"), underflows("0." + "0" * 400 + "1"), underflows("0e-400")
+    (True, True, False)
+    >>> underflows("1,5e-400", decimal=","), underflows("1e-300"), underflows("x")
+    (True, False, False)
+    """
+    found = re.fullmatch(r"[+-]?([\d,. ]*[1-9][\d,. ]*)((?:[eE][+-]?\d+)?)", cell.strip())
     if found is None:
         return False
+    mantissa = found.group(1)
+    if decimal == ".":
+        mantissa = mantissa.replace(",", "")
+    else:
+        mantissa = mantissa.replace(".", "").replace(" ", "").replace(",", ".")
     try:
-        return float(found.group(1).replace(",", "") + cell[found.end(1) :]) == 0
+        return float(mantissa + found.group(2)) == 0
     except ValueError:
         return False
