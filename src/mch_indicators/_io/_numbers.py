@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "MISSING_TOKENS",
     "TOO_SMALL",
     "Decimal",
@@ -59,7 +61,10 @@ _POINT = re.compile(
 _COMMA = re.compile(rf"[+-]?(?:\d{{1,3}}(?:[. ]\d{{3}})+|\d+)(?:,\d*)?{_EXPONENT}|[+-]?,\d+")
 
 
-#: A year as offices write it, once its digits are plain: 2024, 2024年, 2024年度.
+#: The years a cell, a template or ``--year`` may name: one range for every surface.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+#: A year as offices write it, once its digits are plain: 2024, 2024年, 2024年度
+#: (19xx and 20xx: FIRST_YEAR to LAST_YEAR).
 _YEAR = re.compile(r"((?:19|20)\d\d)(?:年度|年)?")
 #: Chinese numerals as a year is written, digit by digit: 二〇二四, 二零二四.
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
@@ -76,7 +81,7 @@ def year_of(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int | np.integer):
-        return int(value) if 1900 <= value <= 2099 else None
+        return int(value) if FIRST_YEAR <= value <= LAST_YEAR else None
     if isinstance(value, float | np.floating):
         whole = value == value and float(value).is_integer()
         return year_of(int(value)) if whole else None
