@@ -62,6 +62,22 @@ def test_a_number_too_small_for_a_float_is_said_so_never_too_large(cell, decimal
     assert said.endswith("is too small a number (it would read as 0)")
 
 
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_digits_are_ascii_or_full_width_whatever_holds_the_strings(storage):
+    # \d read Arabic-Indic, Bengali and Devanagari digits as numbers (Python's re).
+    pytest.importorskip(storage if storage == "pyarrow" else "pandas")
+    cells = ["٢", "০", "१२", "٣.٥", "2٠", "２６，９５４", "26,954", "7", "1e٣"]
+    with pd.option_context("mode.string_storage", storage):
+        for given in (pd.Series(cells, dtype=object), pd.Series(cells, dtype="string")):
+            values, bad = parse_numbers(given)
+            assert bad.tolist() == [True] * 5 + [False] * 3 + [True]
+            assert values[5:8].tolist() == [26954.0, 26954.0, 7.0]
+    assert describe_bad_number("٢") == "'٢' is not a number: write its digits as 0-9"
+    table = _read("area,births\nA,٢\n")
+    with pytest.raises(mch.InvalidInputError, match="write its digits as 0-9"):
+        mch.compute(table.assign(deaths=1), "MMR", numerator="deaths", denominator="births")
+
+
 def test_a_decimal_comma_only_when_asked():
     values, bad = parse_numbers(pd.Series(["9,5", "1.234,5"]), decimal=",")
     assert values.tolist() == [9.5, 1234.5] and not bad.any()
