@@ -484,6 +484,23 @@ def test_an_area_code_beside_the_area_names_is_left_out_not_a_second_area():
     assert found.unmatched == ("县区代码",)
 
 
+def test_two_area_code_columns_are_refused_as_two_columns_of_one_count():
+    # The refusal of two columns of one target, untested for the area codes' second match.
+    frame = pd.DataFrame(
+        {"地区编码": [110101, 110102], "区划代码": [110101, 110102], "年份": [2024, 2024],
+         "活产数": [1000, 2000], "孕产妇死亡数": [1, 0]}
+    )  # fmt: skip
+    for surface in (mch.match_columns, mch.compute, mch.report):
+        with pytest.raises(mch.InvalidInputError,
+                           match="columns '地区编码' and '区划代码' both match 'area'") as error:
+            surface(frame)  # fmt: skip
+        assert "“地区编码”和“区划代码”两列都对应 area" in (error.value.reason_zh or "")
+    chosen = mch.match_columns(frame, columns={"区划代码": "area"})  # the one said wins
+    assert chosen.fields["area"] == "区划代码" and chosen.unmatched == ("地区编码",)
+    beside_names = frame.assign(地区名称=["甲", "乙"])  # names: the codes are left out
+    assert mch.match_columns(beside_names).unmatched == ("地区编码", "区划代码")
+
+
 def test_the_record_sets_know_the_area_code_spellings():
     from mch_indicators.records._schema import builtin_record_sets
 
