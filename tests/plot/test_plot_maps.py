@@ -171,3 +171,22 @@ def test_the_font_warning_points_at_the_line_that_drew_the_map(
     with pytest.warns(no_cjk_font.CJKFontWarning) as caught:
         mch.plot.choropleth(frame, _shapes(["甲县", "乙县"]), label="county", lang="zh")
     assert [w.filename for w in caught] == [__file__]
+
+
+def test_a_result_pairs_its_names_as_the_caterpillar_does() -> None:
+    """A Result of plain arrays has no labels: a Series of names is taken in order, as
+    ``plot.caterpillar`` takes it (the map paired it by index, refusing it here); one of
+    Series pairs the names by the Series' labels."""
+    imr_ = mch.get("IMR")
+    plain = imr_.compute([30, 95], [12000, 15000])
+    names = pd.Series(["甲县", "乙县"], index=[5, 6])
+    ax = mch.plot.choropleth(plain, _shapes(["乙县", "甲县"]), column="value", label=names)
+    assert _fills(ax)[0] != _fills(ax)[1]
+    mch.plot.caterpillar(plain, label=names)
+    labelled = imr_.compute(pd.Series([95, 30], index=["b", "a"]),
+                            pd.Series([15000, 12000], index=["b", "a"]))  # fmt: skip
+    by_label = pd.Series(["甲县", "乙县"], index=["a", "b"])
+    first = mch.plot.choropleth(plain, _shapes(["甲县", "乙县"]), column="value", label=names)
+    second = mch.plot.choropleth(labelled, _shapes(["甲县", "乙县"]), column="value",
+                                 label=by_label)  # fmt: skip
+    assert _fills(first) == _fills(second)

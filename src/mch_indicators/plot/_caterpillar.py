@@ -12,15 +12,13 @@ import numpy as np
 
 from mch_indicators.plot._axes import area_rows, finish, new_axes
 from mch_indicators.plot._common import (
-    area_labels,
-    as_frame,
     axis_title,
     category_label,
     check_lang,
+    frame_and_areas,
     legend_text,
     require_columns,
     require_drawable,
-    require_names,
     resolve_indicator,
     status_codes,
     value_label,
@@ -50,21 +48,6 @@ def _categories(frame: pd.DataFrame) -> list[str]:
         str(c) if a == "not assessed" else str(a)
         for a, c in zip(assessment, comparison, strict=True)
     ]
-
-
-def _as_frame(data: pd.DataFrame | Result, label: str | Sequence[Any] | None) -> tuple[Any, Any]:
-    """The frame, and each row's area as text (the index's without ``label``)."""
-    from mch_indicators._result import Result
-
-    frame = as_frame(data)
-    # a Result of plain arrays has no labels to pair by; one of Series has the Series'
-    labelled = not isinstance(data, Result) or data.labels is not None
-    if label is None:
-        names = list(frame.index)
-        require_names(frame, names, None)
-    else:
-        names = area_labels(frame, label, by_index=labelled)
-    return frame, [str(name) for name in names]
 
 
 def _ranked(value: Any, sort: bool) -> tuple[Any, Any]:
@@ -129,7 +112,8 @@ def caterpillar(
     ['A', 'C', 'B']
     """
     check_lang(lang)
-    frame, names = _as_frame(compared, label)
+    frame, areas = frame_and_areas(compared, label)
+    names = [str(area) for area in areas]
     if "smoothed" in frame.columns:
         return _smoothed(frame, names, indicator, sort, lang, title, ax)
     require_columns(frame, ["value", "lower", "upper"], "plot.caterpillar")

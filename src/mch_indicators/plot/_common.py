@@ -40,6 +40,7 @@ __all__ = [
     "axis_unit",
     "category_label",
     "check_lang",
+    "frame_and_areas",
     "heading",
     "indicator_name",
     "legend_text",
@@ -120,6 +121,37 @@ def area_labels(
         raise InvalidInputError(f"label= has {len(names)} names for {len(frame)} rows")
     require_names(frame, names, None)
     return names
+
+
+def frame_and_areas(
+    data: pd.DataFrame | Result, label: str | Sequence[Hashable] | None
+) -> tuple[pd.DataFrame, list[Hashable]]:
+    """The frame a chart draws, and each row's area: ``label``'s, or the index's without it.
+
+    A pandas Series of names is paired with the rows by label (:func:`area_labels`),
+    except with a :class:`~mch_indicators.Result` of plain arrays, whose rows have no
+    labels to pair by: its names are taken in order. Every chart that names a row by its
+    area takes them so.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mch_indicators import get
+    >>> names = pd.Series(["甲县", "乙县"], index=[5, 6])
+    >>> frame_and_areas(get("IMR").compute([3, 9], [1000, 1500]), names)[1]
+    ['甲县', '乙县']
+    >>> frame_and_areas(pd.DataFrame({"value": [1.0]}, index=["丙县"]), None)[1]
+    ['丙县']
+    """
+    from mch_indicators._result import Result
+
+    frame = as_frame(data)
+    if label is None:
+        names = list(frame.index)
+        require_names(frame, names, None)
+        return frame, names
+    labelled = not isinstance(data, Result) or data.labels is not None
+    return frame, area_labels(frame, label, by_index=labelled)
 
 
 def require_names(frame: pd.DataFrame, names: Sequence[Hashable], column: str | None) -> None:
