@@ -204,6 +204,14 @@ def test_the_places_a_message_names_are_chinese_in_the_chinese_text():
     assert "分子“1”既不是一个数据元" in refused.value.reason_zh
 
 
+def test_a_number_too_small_is_said_in_the_words_every_reader_uses():
+    from mch_indicators._io._numbers import TOO_SMALL
+
+    with pytest.raises(mch.InvalidInputError) as caught:
+        VALUES(_values(_value(value="1e-400")))
+    assert caught.value.reason.endswith("'1e-400' " + TOO_SMALL)
+
+
 def test_the_command_line_would_say_the_chinese_text():
     from mch_indicators._cli._words import describe_error
 

@@ -631,12 +631,11 @@ def _value(
 ) -> float:
     """The value of one record: a non-negative number, or an error naming its place."""
     if not value >= 0:  # NaN too: missing, or not a number
-        from mch_indicators._io._numbers import describe_bad_number
+        from mch_indicators._io._numbers import underflows
 
         key = ", ".join(quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
         raw = record.get("value")
-        text = _value_text(raw).strip()
-        small = isinstance(raw, str) and "too small" in describe_bad_number(text)
+        small = isinstance(raw, str) and underflows(_value_text(raw))
         said = "dhis2_value_too_small" if small else "dhis2_value_negative"
         raise error_of(
             InvalidInputError, said, row=row, column="value", origin=origin, where=where,
