@@ -65,7 +65,6 @@ __all__ = [
 ]
 
 Lang = Literal["en", "zh"]
-E = TypeVar("E", bound=MCHIndicatorsError)
 LANGS: tuple[Lang, ...] = ("en", "zh")
 #: Environment variable giving the command line's default language.
 LANG_VARIABLE = "MCH_INDICATORS_LANG"
@@ -318,6 +317,10 @@ def words(key: str, /, **values: object) -> Words:
     return Words(en, zh)
 
 
+#: The class of error :func:`error_of` makes.
+E = TypeVar("E", bound=MCHIndicatorsError)
+
+
 def error_of(
     kind: type[E],
     key: str,
@@ -354,9 +357,8 @@ def input_error(key: str, /, **values: object) -> InvalidInputError:
     >>> error.reason, error.reason_zh
     ("unknown plan 'x'; known plans: sdg_2030", '未知的规划“x”；已有的规划：sdg_2030')
     """
-    return InvalidInputError(
-        label("messages", key, "en", **values), reason_zh=label("messages", key, "zh", **values)
-    )
+    # no message names a placeholder hint, row or column (the label table refuses them)
+    return error_of(InvalidInputError, key, **values)  # type: ignore[arg-type]
 
 
 def cannot_write(path: object, error: OSError) -> OutputError:
