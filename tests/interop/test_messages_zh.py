@@ -157,7 +157,7 @@ CASES: dict[str, Callable[[Path], object]] = {
     "dhis2_value_negative": lambda _: VALUES(_values(_value(value="-1"))),
     "dhis2_key_required": lambda _: VALUES(_values(_value(unit=["OU"]))),  # type: ignore[arg-type]
     "dhis2_key_text": lambda _: VALUES(_values({**_value(), "categoryOptionCombo": [1]})),
-    "dhis2_duplicates_choice": lambda _: VALUES(TWO, duplicates="x"),  # type: ignore[arg-type]
+    "duplicates_choice": lambda _: VALUES(TWO, duplicates="x"),  # type: ignore[arg-type]
     "dhis2_reported_twice": lambda _: VALUES(_values(_value(), _value())),
     "dhis2_table_column": lambda _: COMPUTE(pd.DataFrame({"dataElement": ["a"]})),
     "dhis2_not_whole": lambda _: COMPUTE(_values(_value(value="1.5"), _value(BIRTHS))),
@@ -188,7 +188,7 @@ def test_every_message_of_the_modules_is_driven_by_a_case():
     places = {"dhis2_metadata", "dhis2_data_value_set", "dhis2_table_of_values"}
     places |= {"dhis2_indicator", "dhis2_member", "dhis2_in_field"}
     places |= {f"dhis2_{kind}{s}" for kind in ("line", "data_value", "row") for s in ("", "s")}
-    assert keys - places == set(CASES)
+    assert keys - places <= set(CASES)  # and a message shared with other readers (duplicates=)
 
 
 def test_the_places_a_message_names_are_chinese_in_the_chinese_text():

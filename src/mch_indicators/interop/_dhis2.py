@@ -685,7 +685,7 @@ def _no_duplicates(
 ) -> pd.DataFrame:
     """``table``, refused where a key repeats (naming both places), or with repeats summed."""
     if duplicates not in ("error", "sum"):
-        raise error_of(InvalidInputError, "dhis2_duplicates_choice", value=duplicates)
+        raise error_of(InvalidInputError, "duplicates_choice", value=duplicates)
     again = table.duplicated(_KEY, keep="first").to_numpy()
     if not again.any():
         return table
