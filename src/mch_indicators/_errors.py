@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 __all__ = [
+    "DECIMAL_COMMA",
     "DUPLICATES_ADD",
     "DUPLICATES_SUM",
     "ENCODING_LATIN",
@@ -135,6 +136,10 @@ ENCODING_OTHER = Hint("encoding", "big5", "encoding_other")
 #: A text table with NUL bytes and no byte-order mark: UTF-16 written without one.
 ENCODING_UTF16 = Hint("encoding", "utf-16-le", "encoding_utf16")
 
+#: A count read as ``9,5`` or ``26.954``: a file that writes a decimal comma (``9,5`` is 9.5
+#: and ``26.954`` is 26954 when read with the setting).
+DECIMAL_COMMA = Hint("decimal", ",", "decimal_comma")
+
 
 def delimiter_hint(found: str) -> Hint:
     """The hint to read a text table with the delimiter ``found`` in it (``;``, tab...).
@@ -157,6 +162,7 @@ HINTS: tuple[Hint, ...] = (
     ENCODING_LATIN,
     ENCODING_OTHER,
     ENCODING_UTF16,
+    DECIMAL_COMMA,
     delimiter_hint(";"),
 )
 

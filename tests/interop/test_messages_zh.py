@@ -205,11 +205,13 @@ def test_the_places_a_message_names_are_chinese_in_the_chinese_text():
 
 
 def test_a_number_too_small_is_said_in_the_words_every_reader_uses():
-    from mch_indicators._io._numbers import TOO_SMALL
+    from mch_indicators._io._numbers import describe_bad_number
 
     with pytest.raises(mch.InvalidInputError) as caught:
         VALUES(_values(_value(value="1e-400")))
-    assert caught.value.reason.endswith("'1e-400' " + TOO_SMALL)
+    said = describe_bad_number("1e-400")  # what an office table's reader says of the cell
+    assert caught.value.reason.endswith(": " + said.en)
+    assert caught.value.reason_zh.endswith("：" + said.zh) and "太小" in said.zh
 
 
 def test_the_command_line_would_say_the_chinese_text():

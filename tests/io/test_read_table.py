@@ -59,7 +59,8 @@ def test_a_number_too_small_for_a_float_is_said_so_never_too_large(cell, decimal
     assert bad.tolist() == [True, False, False, False]
     assert np.isnan(values[0]) and values[1:].tolist() == [0.0, 0.0, 0.0]
     said = describe_bad_number(cell, decimal)
-    assert said.endswith("is too small a number (it would read as 0)")
+    assert said.en.endswith("is too small a number (it would read as 0)")
+    assert said.zh.endswith("太小（会读作 0）")
 
 
 @pytest.mark.parametrize("storage", ["python", "pyarrow"])
@@ -72,7 +73,7 @@ def test_digits_are_ascii_or_full_width_whatever_holds_the_strings(storage):
             values, bad = parse_numbers(given)
             assert bad.tolist() == [True] * 5 + [False] * 3 + [True]
             assert values[5:8].tolist() == [26954.0, 26954.0, 7.0]
-    assert describe_bad_number("٢") == "'٢' is not a number: write its digits as 0-9"
+    assert describe_bad_number("٢").en == "'٢' is not a number: write its digits as 0-9"
     table = _read("area,births\nA,٢\n")
     with pytest.raises(mch.InvalidInputError, match="write its digits as 0-9"):
         mch.compute(table.assign(deaths=1), "MMR", numerator="deaths", denominator="births")

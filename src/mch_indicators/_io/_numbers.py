@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._errors import DECIMAL_COMMA, Hint
+from mch_indicators._labels import Words, words
 from mch_indicators._text import fold_code
 
 if TYPE_CHECKING:
@@ -37,8 +39,8 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "MISSING_TOKENS",
-    "TOO_SMALL",
     "Decimal",
+    "bad_number_hint",
     "describe_bad_number",
     "parse_numbers",
     "parse_years",
@@ -52,9 +54,6 @@ Decimal = Literal[".", ","]
 MISSING_TOKENS = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "—", "--", "缺失", "不详"}
 )
-
-#: How every reader says a cell that :func:`underflows`, after the cell itself.
-TOO_SMALL = "is too small a number (it would read as 0)"
 
 #: The digits of the grammar: ASCII only, as offices write them (full-width ones are folded
 #: to these first). Never ``\d``, which Python's ``re`` reads as any script's digit (٢, ০):
@@ -189,33 +188,61 @@ def parse_numbers(
     return values, bad
 
 
-def describe_bad_number(text: object, decimal: Decimal = ".") -> str:
-    """Why one cell is not a number, in words."""
+def describe_bad_number(text: object, decimal: Decimal = ".") -> Words:
+    """Why one cell is not a number, in English and Chinese.
+
+    A cell that :func:`underflows` is said as every reader says it (``number_too_small``
+    of the label table, which the DHIS2 reader says too). What would let a cell through,
+    if anything, is :func:`bad_number_hint`.
+
+    Examples
+    --------
+    >>> said = describe_bad_number("1e-400")
+    >>> said.en, said.zh
+    ("'1e-400' is too small a number (it would read as 0)", "'1e-400' 太小（会读作 0）")
+    >>> describe_bad_number("9,5").zh
+    "'9,5' 不是数字：逗号是千位分隔符（26,954）"
+    """
     cell = str(text).strip()
     folded = cell.casefold().lstrip("+-")
     if folded in {"inf", "infinity", "∞"}:
-        return f"{cell!r} is not a finite number"
+        return words("number_not_finite", cell=repr(cell))
     shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
     if underflows(cell, decimal):  # before "too large": 0.000…1 is long, and small
-        return f"{shown!r} {TOO_SMALL}"
+        return words("number_too_small", cell=repr(shown))
     if re.fullmatch(r"[+-]?[0-9,.]+(?:[eE][+-]?[0-9]+)?", cell) and len(cell) > 20:
-        return f"{shown!r} is too large a number ({len(cell)} characters)"
+        return words("number_too_large", cell=repr(shown), length=len(cell))
     if any(c.isdecimal() and not "0" <= c <= "9" for c in unicodedata.normalize("NFKC", cell)):
-        return f"{shown!r} is not a number: write its digits as 0-9"
-    if decimal == "." and re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}", cell):
-        return (
-            f"{cell!r} is not a number: a comma groups thousands (26,954); for a decimal "
-            "comma read the file with decimal=','"
-        )
-    return f"{cell!r} is not a number"
+        return words("number_digits", cell=repr(shown))
+    if _decimal_comma(cell, decimal):
+        return words("number_comma", cell=repr(cell))
+    return words("not_a_number", cell=repr(cell))
+
+
+def bad_number_hint(text: object, decimal: Decimal = ".") -> Hint | None:
+    """The setting that would read ``text`` as a number: ``decimal=','`` for ``9,5``, or None.
+
+    Examples
+    --------
+    >>> bad_number_hint("9,5").python()
+    "pass decimal=',' if the file writes a decimal comma (9,5 for 9.5, 26.954 for 26954)"
+    >>> bad_number_hint("abc") is None, bad_number_hint("9,5", decimal=",") is None
+    (True, True)
+    """
+    return DECIMAL_COMMA if _decimal_comma(str(text).strip(), decimal) else None
+
+
+def _decimal_comma(cell: str, decimal: Decimal) -> bool:
+    """Whether ``cell`` is a number written with a decimal comma (``9,5``) read with a point."""
+    return decimal == "." and re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}", cell) is not None
 
 
 def underflows(cell: str, decimal: Decimal = ".") -> bool:
     """Whether ``cell`` writes a number other than 0 that a float reads as 0.
 
     ``1e-400``, or ``0.`` and 400 zeros before a 1: a count no float holds, which
-    every reader refuses (:data:`TOO_SMALL`) rather than read as 0. The one test of
-    it: :func:`parse_numbers` asks it of the cells that read as 0, and
+    every reader refuses (``number_too_small`` of the label table) rather than read as
+    0. The one test of it: :func:`parse_numbers` asks it of the cells that read as 0, and
     :func:`describe_bad_number` and the DHIS2 reader of the cells they describe.
 
     Examples

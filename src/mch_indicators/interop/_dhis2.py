@@ -639,7 +639,7 @@ def _value(
         said = "dhis2_value_too_small" if small else "dhis2_value_negative"
         raise error_of(
             InvalidInputError, said, row=row, column="value", origin=origin, where=where,
-            key=key, value=quoted(raw),
+            key=key, value=quoted(raw), too_small=words("number_too_small", cell=quoted(raw)),
         )  # fmt: skip
     return value
 

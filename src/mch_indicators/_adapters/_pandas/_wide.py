@@ -169,6 +169,8 @@ def with_place(
     if place and not known:
         copy.reason = f"{place}: {error.reason}"
         copy.args = (copy.reason,)
+        if error.reason_zh:  # the Chinese reason names the place too
+            copy.reason_zh = f"{place}：{error.reason_zh}"
         copy.place = place  # type: ignore[attr-defined]
     shown = known or place
     if error.message is not None and row is None:  # its own words, the place after them
