@@ -44,7 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -68,9 +68,12 @@ __all__ = [
     "OutputError",
     "UnitError",
     "UnknownIndicatorError",
+    "Words",
     "definition_error",
     "delimiter_hint",
     "describe_validation",
+    "error_of",
+    "words",
 ]
 
 
@@ -343,6 +346,71 @@ class AmbiguousIndicatorError(UnknownIndicatorError):
             "tradition, age band, population, severity or denominator); use one of their "
             "ids:\n" + "\n".join(described)
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text said in both languages: a place, a noun, put into a message of either.
+
+    A value of :func:`error_of` or :func:`words` that is ``Words`` fills the English
+    text with :attr:`en` and the Chinese one with :attr:`zh`.
+
+    Examples
+    --------
+    >>> place = words("dhis2_line", place=4)
+    >>> place.en, place.zh
+    ('line 4', '第4行')
+    """
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def words(key: str, /, **values: object) -> Words:
+    """The ``[messages]`` text ``key`` of the label table in both languages.
+
+    ``values`` fill its placeholders, each in its language when it is :class:`Words`.
+    The label table is read above this module (:mod:`mch_indicators._labels`), through
+    :data:`mch_indicators._hooks.message_texts`: every layer, the lowest included,
+    says its messages from it.
+    """
+    from mch_indicators._hooks import message_texts
+
+    en, zh = message_texts(key, values)
+    return Words(en, zh)
+
+
+#: The class of error :func:`error_of` makes.
+E = TypeVar("E", bound=MCHIndicatorsError)
+
+
+def error_of(
+    kind: type[E],
+    key: str,
+    /,
+    *,
+    hint: Hint | None = None,
+    row: Hashable | None = None,
+    column: str | None = None,
+    **values: object,
+) -> E:
+    """An error of class ``kind`` saying the ``[messages]`` text ``key`` in both languages.
+
+    ``values`` fill the placeholders of both texts (a :class:`Words` value in each
+    text's language); ``hint``, ``row`` and ``column`` are the error's own (a setting
+    that lets the call through, where it is).
+
+    Examples
+    --------
+    >>> error = error_of(DefinitionError, "unknown_plan", plan="x", known="sdg_2030")
+    >>> type(error).__name__, error.reason_zh
+    ('DefinitionError', '未知的规划“x”；已有的规划：sdg_2030')
+    """
+    said = words(key, **values)
+    return kind(said.en, reason_zh=said.zh, hint=hint, row=row, column=column)
 
 
 def _restore(

@@ -117,6 +117,12 @@ def _csv(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
+def _gbk_csv(tmp_path: Path) -> str:
+    path = tmp_path / "values.csv"
+    path.write_bytes("dataelement,period,orgunit,value\n死亡,2024,县,1\n".encode("gbk"))
+    return str(path)
+
+
 def _json_list(tmp_path: Path) -> str:
     path = tmp_path / "values.json"
     path.write_text("[1, 2]", encoding="utf-8")
@@ -150,6 +156,7 @@ CASES: dict[str, Callable[[Path], object]] = {
     "dhis2_choice": lambda _: READ(_package(), kinds={"x": "nope"}),
     "dhis2_by_code": lambda _: READ(_package(), kinds="x"),  # type: ignore[arg-type]
     "dhis2_csv_error": lambda tmp: VALUES(_csv(tmp, "a\n" + '"' + "x" * 200_000 + '"\n')),
+    "dhis2_csv_utf8": lambda tmp: VALUES(_gbk_csv(tmp)),
     "dhis2_csv_twice": lambda tmp: VALUES(_csv(tmp, "dataelement,period,value,value\n")),
     "dhis2_no_data_values": lambda _: VALUES({"dataValues": "abc"}),
     "dhis2_value_not_object": lambda _: VALUES({"dataValues": ["a"]}),
@@ -221,3 +228,11 @@ def test_the_command_line_would_say_the_chinese_text():
         VALUES(_values(_value(), _value()))
     said = describe_error(caught.value, None, "zh")
     assert said.startswith("dataValueSet：数据元") and "加上 --duplicates sum 可将其相加" in said
+
+
+def test_a_csv_export_not_in_utf8_gets_the_dhis2_advice_in_both_languages(tmp_path):
+    with pytest.raises(mch.InvalidInputError) as caught:
+        VALUES(_gbk_csv(tmp_path))
+    assert caught.value.reason.endswith("cannot be read); DHIS2 exports CSV in UTF-8")
+    assert caught.value.reason_zh.startswith("values.csv：不是 UTF-8 文本（第 ")
+    assert caught.value.reason_zh.endswith("；DHIS2 导出的 CSV 为 UTF-8 编码")

@@ -545,7 +545,7 @@ def _said(place: _Place) -> Words:
 
 
 def _csv_records(path: Path) -> list[_Record]:
-    text = read_text(path, InvalidInputError, hint="DHIS2 exports CSV in UTF-8")
+    text = read_text(path, InvalidInputError, advice="dhis2_csv_utf8")
     reader = csv.reader(io.StringIO(text))
     try:
         rows = list(reader)
