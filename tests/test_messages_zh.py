@@ -105,3 +105,75 @@ def test_dhis2_wraps_the_whole_number_reason_in_chinese_too():
     zh = caught.value.reason_zh
     assert zh.startswith("数据值（") and "1.5 不是整数，而孕产妇死亡数" in zh, zh
     assert "is not a whole number" not in zh and "is not a whole number" in caught.value.reason
+
+
+# -- definitions that do not validate (pydantic's errors, framed in both languages) -----------
+
+BAD_INDICATOR = """
+[[indicator]]
+id = "my_rate"
+name = { en = "My rate", zh = "我的率" }
+kind = "proportion"
+numerator = "live_births"
+denominator = "live_births"
+unit = "percent"
+domain = "mortality"
+direction = "lower"
+definition = { en = "x", zh = "x" }
+sources = [{ document = "x", url = "https://example.org" }]
+colour = "red"
+"""
+
+
+def test_a_definitions_file_that_does_not_validate_is_framed_in_chinese(tmp_path):
+    path = tmp_path / "mine.toml"
+    path.write_text(BAD_INDICATOR.replace('direction = "lower"\n', ""), encoding="utf-8")
+    with pytest.raises(mch.DefinitionError) as caught:
+        mch.load_definitions(path)
+    error = caught.value
+    assert error.reason == (
+        "mine.toml, indicator 'my_rate': direction: Field required; "
+        "colour: Extra inputs are not permitted"
+    )
+    assert error.reason_zh == (
+        "mine.toml，指标 my_rate：direction：必须填写；colour：不认识的字段（不允许多余的字段）"
+    )
+    status, err = _run("--definitions", str(path), "--lang", "zh", "list")
+    assert status == 1 and error.reason_zh in err
+
+
+def test_pydantics_own_account_stays_inside_the_chinese_frame(tmp_path):
+    path = tmp_path / "mine.toml"
+    text = BAD_INDICATOR.replace('colour = "red"\n', "").replace('unit = "percent"', "unit = 3")
+    path.write_text(text.replace('id = "my_rate"\n', ""), encoding="utf-8")
+    with pytest.raises(mch.DefinitionError) as caught:
+        mch.load_definitions(path)
+    zh = caught.value.reason_zh
+    assert zh.startswith("mine.toml，第1个指标：") and "unit：" in zh and CJK.search(zh)
+
+
+def test_a_rule_that_does_not_validate_is_framed_in_chinese(tmp_path):
+    from mch_indicators.records import load_rules
+
+    path = tmp_path / "rules.toml"
+    path.write_text(
+        '[[rule]]\nterm = "stillbirths_28w"\nrecords = "births"\ncolour = 1\n'
+        '[[rule]]\nrecords = "births"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(mch.DefinitionError) as caught:
+        load_rules(path)
+    assert caught.value.reason.startswith("rules.toml, rule for term 'stillbirths_28w': ")
+    assert caught.value.reason_zh.startswith("rules.toml，计数项 stillbirths_28w 的规则：")
+    assert "colour：不认识的字段" in caught.value.reason_zh
+    path.write_text('[[rule]]\nrecords = "births"\n', encoding="utf-8")
+    with pytest.raises(mch.DefinitionError) as caught:
+        load_rules(path)
+    assert caught.value.reason_zh.startswith("rules.toml，第1条规则：")
+    assert "term：必须填写" in caught.value.reason_zh
+
+
+def test_a_model_built_in_python_is_framed_in_chinese_too():
+    with pytest.raises(mch.DefinitionError) as caught:
+        mch.Term(id="x")  # type: ignore[call-arg]
+    assert caught.value.reason_zh.startswith("Term 'x'：") and "必须填写" in caught.value.reason_zh

@@ -423,23 +423,39 @@ def _restore(
     return error
 
 
-def describe_validation(error: ValidationError) -> str:
+#: pydantic's kinds of error whose account a message of the label table gives in both
+#: languages; any other kind is said in pydantic's words in both texts.
+_VALIDATION_WORDS = {"missing": "definition_missing", "extra_forbidden": "definition_extra"}
+
+
+def describe_validation(error: ValidationError) -> Words:
     """Each failing field of a pydantic error as ``field: message``, joined by ``; ``.
 
     The raw pydantic text (error codes, input values, documentation links) is
     left out: the field path and the reason are what a definition's author needs.
+    The frame is said in English and Chinese (``field：message``, joined by ``；``);
+    pydantic's account of a field stays in its words, but for a field missing or
+    one not allowed.
     """
     lines = []
     for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "definition"
+        where = ".".join(str(part) for part in item["loc"]) or words("definition_whole")
+        key = _VALIDATION_WORDS.get(str(item["type"]))
         message = str(item["msg"]).removeprefix("Value error, ")
-        lines.append(f"{where}: {message}")
-    return "; ".join(lines)
+        reason = words(key) if key is not None else Words(message, message)
+        lines.append(words("definition_field", field=where, reason=reason))
+    return Words("; ".join(line.en for line in lines), "；".join(line.zh for line in lines))
 
 
-def definition_error(error: ValidationError, where: str) -> DefinitionError:
-    """The :class:`DefinitionError` for a pydantic error, naming ``where`` (file, id)."""
-    return DefinitionError(f"{where}: {describe_validation(error)}")
+def definition_error(error: ValidationError, where: str | Words) -> DefinitionError:
+    """The :class:`DefinitionError` for a pydantic error, naming ``where`` (file, id).
+
+    ``where`` may be said in both languages (:class:`Words`): ``mine.toml, indicator
+    'x'``, ``mine.toml，指标 x``.
+    """
+    return error_of(
+        DefinitionError, "definition_invalid", where=where, fields=describe_validation(error)
+    )
 
 
 def _tree() -> list[type[MCHIndicatorsError]]:
