@@ -471,3 +471,50 @@ def test_year_of_reads_every_spelling_of_a_year_and_nothing_else():
         assert year_of(text) == 2024, text
     for text in ("2024上半年", "24年", "1850", "二四", "2024.5", 2024.5, True, None, "", "合计"):
         assert year_of(text) is None, text
+
+
+# --- hidden sheets -----------------------------------------------------------------------
+
+
+def _hidden_first_book() -> openpyxl.Workbook:
+    """An office's workbook whose first sheet, hidden, holds last year's copy of the table."""
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "2023旧"
+    old.append(["县区", "年份", "活产数", "孕产妇死亡数"])
+    old.append(["河阳县", 2024, 999, 9])
+    old.sheet_state = "hidden"
+    shown = book.create_sheet("2024")
+    shown.append(["县区", "年份", "活产数", "孕产妇死亡数"])
+    shown.append(["河阳县", 2024, 1000, 1])
+    shown.append(["石门县", 2024, 2000, 0])
+    book.active = 1
+    return book
+
+
+def test_a_hidden_sheet_in_front_is_never_read_unasked():
+    """Without sheet=, the hidden first sheet (last year's numbers, 9 deaths in 999 births)
+    was read, and the report computed from it with no word; the first visible sheet is read
+    now, and the checks name the hidden sheet passed over."""
+    raw = workbook_bytes(_hidden_first_book())
+    table = mch.read_table(io.BytesIO(raw))
+    assert table["县区"].tolist() == ["河阳县", "石门县"]
+    assert table["活产数"].tolist() == [1000, 2000]
+    found = mch.checks(table).set_index("check")
+    assert found.loc["hidden_sheets", "message_zh"].startswith("隐藏的工作表“2023旧”未读入")
+    assert "'2023旧'" in found.loc["hidden_sheets", "message_en"]
+    hidden = mch.read_table(io.BytesIO(raw), sheet=0)  # named, it is read as asked
+    assert hidden["活产数"].tolist() == [999]
+    assert "hidden_sheets" not in mch.checks(hidden)["check"].tolist()
+
+
+def test_a_workbook_not_scanned_says_which_sheets_are_hidden_through_the_engine():
+    """.xls and .ods are not scanned: calamine's own metadata choose the first visible sheet."""
+    import python_calamine
+
+    from mch_indicators._io._bounds import SheetFacts
+    from mch_indicators._io._excel import _default_sheet
+
+    raw = workbook_bytes(_hidden_first_book())
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    assert _default_sheet(book, SheetFacts()) == (1, ("2023旧",))

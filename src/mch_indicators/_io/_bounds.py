@@ -18,6 +18,10 @@ expressions (no XML parser, so no entity expansion) for:
 - number cells whose style formats them as a percentage (marked, so that a
   count column can refuse them).
 
+Without a sheet named, the first *visible* sheet is read (a hidden sheet in front,
+an old year's or a lookup table, is never read unasked): the scan chooses it, the
+reader opens the sheet the scan chose, and the hidden sheets passed over are named.
+
 ``.ods`` archives get the zip checks; ``.xls`` files their size.
 """
 
@@ -32,7 +36,15 @@ from dataclasses import dataclass, field
 
 from mch_indicators._errors import InvalidInputError
 
-__all__ = ["ReadLimits", "SheetFacts", "check_size", "column_number", "scan_workbook"]
+__all__ = [
+    "HIDDEN_STATES",
+    "ReadLimits",
+    "SheetFacts",
+    "check_size",
+    "column_number",
+    "first_visible",
+    "scan_workbook",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +98,8 @@ class SheetFacts:
     hidden_columns: tuple[int, ...] = ()
     percent_cells: tuple[tuple[int, int], ...] = ()  # (row, column)
     merged_refs: tuple[str, ...] = field(default=())
+    sheet: int | None = None  # the position of the sheet read, when the scan chose it
+    hidden_sheets: tuple[str, ...] = ()  # hidden sheets passed over to reach it
 
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
@@ -184,29 +198,54 @@ def _inflate(book: zipfile.ZipFile, member: str, name: str) -> bytes:
     return data
 
 
-def _sheet_path(book: zipfile.ZipFile, sheet: str | int | None, name: str) -> str | None:
-    """The path of the chosen sheet's XML, by name or position, as calamine chooses it."""
+#: the states of a sheet that Excel does not show (``<sheet state="hidden">``)
+HIDDEN_STATES = frozenset({"hidden", "veryHidden"})
+
+
+def first_visible(hidden: list[bool]) -> int:
+    """The position of the sheet read when none is named: the first one not hidden.
+
+    The first sheet when every sheet is hidden (a workbook Excel would not open).
+
+    Examples
+    --------
+    >>> first_visible([True, False, False]), first_visible([True]), first_visible([])
+    (1, 0, 0)
+    """
+    return next((i for i, h in enumerate(hidden) if not h), 0)
+
+
+def _sheet_path(
+    book: zipfile.ZipFile, sheet: str | int | None, name: str
+) -> tuple[str | None, int | None, tuple[str, ...]]:
+    """The path of the chosen sheet's XML, its position, and the hidden sheets passed over.
+
+    By name or position as calamine chooses it; without one, the first visible sheet.
+    """
     workbook = _inflate(book, "xl/workbook.xml", name)
     rels = _inflate(book, "xl/_rels/workbook.xml.rels", name)
     sheets = [_attrs(found) for found in _SHEET.findall(workbook)]
     targets = {a.get("Id", ""): a.get("Target", "") for a in map(_attrs, _REL.findall(rels))}
     if not sheets:
-        return None
+        return None, None, ()
+    passed: tuple[str, ...] = ()
     if sheet is None:
-        chosen = sheets[0]
+        position = first_visible([s.get("state") in HIDDEN_STATES for s in sheets])
+        passed = tuple(s.get("name", "") for s in sheets[:position])
     elif isinstance(sheet, int) and not isinstance(sheet, bool):
         if not 0 <= sheet < len(sheets):
-            return None  # calamine's own message names the sheets
-        chosen = sheets[sheet]
+            return None, None, ()  # calamine's own message names the sheets
+        position = sheet
     else:
-        matches = [s for s in sheets if s.get("name") == sheet]
+        matches = [i for i, s in enumerate(sheets) if s.get("name") == sheet]
         if not matches:
-            return None
-        chosen = matches[0]
-    target = targets.get(chosen.get("id", ""), "")
+            return None, None, ()
+        position = matches[0]
+    target = targets.get(sheets[position].get("id", ""), "")
     if not target:
-        return None
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        return None, position, passed
+    path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return path, position, passed
 
 
 def _percent_styles(styles: bytes) -> set[int]:
@@ -316,9 +355,9 @@ def scan_workbook(
         _check_directory(book, name, limits)
         if "xl/workbook.xml" not in book.namelist():
             return SheetFacts()  # .ods and others: the zip checks only
-        path = _sheet_path(book, sheet, name)
+        path, position, passed = _sheet_path(book, sheet, name)
         if path is None:
-            return SheetFacts()
+            return SheetFacts(sheet=position, hidden_sheets=passed)
         for part in ("xl/sharedStrings.xml", "xl/workbook.xml"):
             _inflate(book, part, name)  # checked whole: the engine reads them
         data = _inflate(book, path, name)
@@ -360,4 +399,6 @@ def scan_workbook(
         hidden_columns=tuple(_hidden_columns(data)),
         percent_cells=tuple(_percent_cells(data, styles)) if styles else (),
         merged_refs=tuple(refs),
+        sheet=position,
+        hidden_sheets=passed,
     )

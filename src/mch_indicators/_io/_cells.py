@@ -319,8 +319,14 @@ def _check_fields(counts: Any, blank: Any, body: pd.DataFrame, name: str, width:
 def _sheet_checks(
     frame: pd.DataFrame, facts: SheetFacts, header: list[str], keep: list[int], first: int
 ) -> list[CheckRow]:
-    """Hidden rows and columns of the table's part of the sheet, and merged cells filled."""
+    """Hidden sheets passed over, hidden rows and columns of the table, merged cells filled."""
     checks = []
+    if facts.hidden_sheets:
+        sheets = {
+            "en": ", ".join(f"'{n}'" for n in facts.hidden_sheets),
+            "zh": "、".join(f"“{n}”" for n in facts.hidden_sheets),
+        }
+        checks.append(check_row("hidden_sheets", sheets=sheets, count=len(facts.hidden_sheets)))
     rows = [r for r in facts.hidden_rows if r in set(frame.index.tolist())]
     if rows:
         checks.append(check_row("hidden_rows", rows=_span(rows), count=len(rows)))
