@@ -518,3 +518,35 @@ def test_a_workbook_not_scanned_says_which_sheets_are_hidden_through_the_engine(
     raw = workbook_bytes(_hidden_first_book())
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
     assert _default_sheet(book, SheetFacts()) == (1, ("2023旧",))
+
+
+def test_a_year_cell_in_a_date_format_is_the_year_it_holds():
+    """A cell holding 2024 formatted as a date (Excel shows 1905-07-16) was read as that
+    date: a period of its own, with its units left out of the year's total. It is the
+    year 2024 now; a real date in a column is no year, and the column is left as it is."""
+    import datetime
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "年份", "活产数", "孕产妇死亡数", "填报日期"])
+    sheet.append(["河阳县", 2024, 1000, 1, datetime.date(2025, 1, 5)])
+    sheet.append(["石门县", 2024, 2000, 0, datetime.date(2025, 1, 6)])
+    sheet["B3"].number_format = "yyyy-mm-dd"
+    table = mch.read_table(io.BytesIO(workbook_bytes(book)))
+    assert table["年份"].tolist() == [2024, 2024]
+    assert table["填报日期"].tolist() == ["2025-01-05", "2025-01-06"]  # dates, as before
+    pooled = mch.pool(table, "mmr", by="年份")
+    assert pooled["年份"].tolist() == [2024]
+    assert pooled["denominator"].tolist() == [3000]
+
+
+def test_year_of_a_date_is_its_day_number_only_in_the_years_of_a_date_formatted_year():
+    import datetime
+
+    from mch_indicators._io._numbers import year_of
+
+    assert year_of(datetime.datetime(1905, 7, 16)) == 2024
+    assert year_of(datetime.date(1905, 3, 14)) == 1900
+    assert year_of(datetime.datetime(1905, 7, 16, 12)) is None  # not a whole day
+    assert year_of(datetime.date(2024, 1, 1)) is None  # a real date is no year
+    assert year_of(pd.Timestamp("1905-07-16")) == 2024

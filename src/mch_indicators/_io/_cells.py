@@ -381,9 +381,10 @@ def typed_column(cells: pd.Series[Any], decimal: Decimal) -> Any:
 
 
 def _years(cells: pd.Series[Any]) -> Any:
-    """Years written as text (2024年, 二〇二四; every filled cell) as numbers, else None."""
+    """Years written as text (2024年, 二〇二四) or held in a date format, as numbers, else None."""
     pd = _pandas()
-    if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "mixed", "mixed-integer"):
+    kinds = ("string", "mixed", "mixed-integer", "date", "datetime")
+    if pd.api.types.infer_dtype(cells, skipna=True) not in kinds:
         return None
     first = cells.dropna().head(1).tolist()
     if not first or year_of(first[0]) is None:  # most text columns stop here, cheaply

@@ -12,13 +12,16 @@ which would read as 0. Full-width forms (``２６，９５４``) are read as the
 forms (Unicode NFKC).
 
 A year is read here too, whatever the spelling (:func:`year_of`): ``2024``,
-``2024年``, ``2024年度``, ``二〇二四``, ``二零二四年``, ``２０２４``; every reader and the
-units of a table (:func:`parse_years`) read it by this one grammar, so that one
-year written two ways is one period.
+``2024年``, ``2024年度``, ``二〇二四``, ``二零二四年``, ``２０２４``, and a workbook's cell
+that holds 2024 in a date format (Excel shows it as 1905-07-16, the engine reads that
+date: its day number is the year); every reader and the units of a table
+(:func:`parse_years`) read it by this one grammar, so that one year written two ways is
+one period.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Literal
@@ -58,18 +61,30 @@ _COMMA = re.compile(rf"[+-]?(?:\d{{1,3}}(?:[. ]\d{{3}})+|\d+)(?:,\d*)?{_EXPONENT
 _YEAR = re.compile(r"((?:19|20)\d\d)(?:年度|年)?")
 #: Chinese numerals as a year is written, digit by digit: 二〇二四, 二零二四.
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+#: Day 0 of a workbook's dates (Excel's 1900 system, as calamine reads it): a cell holding
+#: 2024 formatted as a date is 2024 days after it, 1905-07-16.
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 
 
 def year_of(value: object) -> int | None:
     """The year a cell writes, or None: ``2024``, ``2024.0``, ``2024年``, ``二〇二四``...
 
+    A date is a year when it is a whole number of days from day 0 of a workbook's
+    dates between 1900 and 2099 (1905-03-14 to 1905-09-30): a cell holding the year
+    in a date format. Any other date is no year.
+
     Examples
     --------
     >>> [year_of(v) for v in ("2024年度", "二〇二四年", "２０２４", 2024.0, "2024上半年", "24")]
     [2024, 2024, 2024, 2024, None, None]
+    >>> import datetime
+    >>> year_of(datetime.date(1905, 7, 16)), year_of(datetime.date(2024, 7, 16))
+    (2024, None)
     """
     if isinstance(value, bool):
         return None
+    if isinstance(value, datetime.date):
+        return _year_of_date(value)
     if isinstance(value, int | np.integer):
         return int(value) if 1900 <= value <= 2099 else None
     if isinstance(value, float | np.floating):
@@ -82,12 +97,23 @@ def year_of(value: object) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _year_of_date(value: datetime.date) -> int | None:
+    """The year a date-formatted cell holds (its day number), or None for a real date."""
+    moment = (
+        value
+        if isinstance(value, datetime.datetime)
+        else datetime.datetime(value.year, value.month, value.day)
+    )
+    days = (moment.replace(tzinfo=None) - _EXCEL_EPOCH) / datetime.timedelta(days=1)
+    return int(days) if days.is_integer() and 1900 <= days <= 2099 else None
+
+
 def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
     """A column's years as numbers when some cell writes one as text (``2024年``), else None.
 
     Every filled cell must be a year (:func:`year_of`); blank cells are NaN (the
     result is then float, else int64). None when a filled cell is not a year, or
-    when no cell is text (a column of numbers is read as numbers already).
+    when no cell is text or a date (a column of numbers is read as numbers already).
 
     Examples
     --------
@@ -107,7 +133,7 @@ def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
         year = year_of(value)
         if year is None:
             return None
-        text = text or isinstance(value, str)
+        text = text or not isinstance(value, int | float | np.number)
         found.append(year)
     if not text:
         return None
