@@ -550,3 +550,43 @@ def test_year_of_a_date_is_its_day_number_only_in_the_years_of_a_date_formatted_
     assert year_of(datetime.datetime(1905, 7, 16, 12)) is None  # not a whole day
     assert year_of(datetime.date(2024, 1, 1)) is None  # a real date is no year
     assert year_of(pd.Timestamp("1905-07-16")) == 2024
+
+
+def _with_empty_styled_rows(raw: bytes, last: int, cells: str = "") -> bytes:
+    """The workbook with rows 4..last written empty but styled (``<row r s customFormat/>``,
+    or rows of styled empty cells), as some programs write them down to row 1,048,576."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    if cells:
+        rows = "".join(
+            f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="0"/>' for c in cells) + "</row>"
+            for r in range(4, last + 1)
+        )
+    else:
+        rows = "".join(f'<row r="{r}" s="0" customFormat="1"/>' for r in range(4, last + 1))
+    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", rows + "</sheetData>").encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("cells", ["", "ABCD"], ids=["empty rows", "rows of empty cells"])
+def test_empty_styled_rows_below_the_table_are_not_its_extent(cells):
+    """Three rows of data over rows styled down the sheet were refused as an actual extent
+    of every row tag ("1,048,576 rows by 10 columns"), though the engine skips them; the
+    extent is that of the cells holding something now. A filled cell far away still counts."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "年份", "活产数", "孕产妇死亡数"])
+    sheet.append(["河阳县", 2024, 1000, 1])
+    sheet.append(["石门县", 2024, 2000, 0])
+    raw = _with_empty_styled_rows(workbook_bytes(book), 200, cells)
+    limits = mch.ReadLimits(cells=100)  # 4 columns by 200 rows is over it; 4 by 3 is not
+    table = mch.read_table(io.BytesIO(raw), limits=limits)
+    assert table["活产数"].tolist() == [1000, 2000]
+    sheet["D60"] = 7  # a value far down: the extent reaches it
+    with pytest.raises(mch.InvalidInputError, match=r"extent is 60 rows by 4 columns"):
+        mch.read_table(io.BytesIO(workbook_bytes(book)), limits=limits)

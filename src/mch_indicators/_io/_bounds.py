@@ -11,7 +11,9 @@ refused), and the chosen sheet's XML is scanned, linearly, with regular
 expressions (no XML parser, so no entity expansion) for:
 
 - its declared extent (``<dimension ref>``) and its actual one (the first and
-  last rows and columns holding a cell), each refused above ``limits.cells``;
+  last rows and columns holding a value: a row or a cell with a style and nothing in
+  it, as some programs write down to row 1,048,576, holds none and the engine skips
+  it), each refused above ``limits.cells``;
 - merged ranges (filled by the reader), hidden rows and columns (reported);
 - formula cells without a cached value (a workbook written by a program and
   never calculated: refused, naming the cell);
@@ -112,6 +114,10 @@ _CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})\d+"')
 _ROW_FAST = re.compile(rb'<row r="(\d+)"')
 _CELL_FAST = re.compile(rb'<c r="([A-Z]{1,4})')
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+# a cell that holds something: a value, an inline string or a formula (not <c .../>)
+_FILLED_CELL = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})(\d+)"[^>]*(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b'
+)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
@@ -277,6 +283,28 @@ def _extent(sheet: bytes) -> tuple[int, int, int, int] | None:
     return min(rows), min(numbers), max(rows), max(numbers)
 
 
+def _filled_extent(sheet: bytes) -> tuple[int, int, int, int] | None:
+    """:func:`_extent` of the cells that hold something, in one pass and constant memory.
+
+    Asked only when the extent of every row and cell tag is over the limit: a sheet
+    with a few rows of data and a million empty, styled rows is read as the engine
+    reads it (it skips cells without a value).
+    """
+    box: list[int] | None = None
+    for found in _FILLED_CELL.finditer(sheet):
+        row, column = int(found[2]), column_number(found[1].decode())
+        if box is None:
+            box = [row, column, row, column]
+            continue
+        box[0], box[1] = min(box[0], row), min(box[1], column)
+        box[2], box[3] = max(box[2], row), max(box[3], column)
+    return None if box is None else (box[0], box[1], box[2], box[3])
+
+
+def _over(box: tuple[int, int, int, int], limit: int) -> bool:
+    return (box[2] - box[0] + 1) * (box[3] - box[1] + 1) > limit
+
+
 def _refuse_extent(name: str, what: str, box: tuple[int, int, int, int], limit: int) -> None:
     rows, columns = box[2] - box[0] + 1, box[3] - box[1] + 1
     if rows * columns > limit:
@@ -373,6 +401,8 @@ def scan_workbook(
             first, last = corners[0], corners[-1]
             _refuse_extent(name, "declared", (*first, *last), limits.cells)
     actual = _extent(data)
+    if actual is not None and _over(actual, limits.cells):
+        actual = _filled_extent(data)  # empty styled rows and cells do not count
     if actual is not None:
         _refuse_extent(name, "actual", actual, limits.cells)
     uncalculated = _uncalculated(data)
