@@ -590,3 +590,29 @@ def test_empty_styled_rows_below_the_table_are_not_its_extent(cells):
     sheet["D60"] = 7  # a value far down: the extent reaches it
     with pytest.raises(mch.InvalidInputError, match=r"extent is 60 rows by 4 columns"):
         mch.read_table(io.BytesIO(workbook_bytes(book)), limits=limits)
+
+
+def _by_sex_book() -> openpyxl.Workbook:
+    """活产数 merged over 男 | 女 | 合计, as the birth columns of an office's form are."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["乡镇", "年份", "活产数", None, None, "孕产妇死亡数"])
+    sheet.append([None, None, "男", "女", "合计", None])
+    for merged in ("A1:A2", "B1:B2", "C1:E1", "F1:F2"):
+        sheet.merge_cells(merged)
+    sheet.append(["城关镇", 2024, 520, 480, 1000, 1])
+    sheet.append(["河口镇", 2024, 260, 240, 500, 0])
+    return book
+
+
+def test_a_total_column_under_a_group_header_is_the_group_s_count():
+    """活产数 over 男 | 女 | 合计 gave 活产数合计, which matched nothing: "no indicator can
+    be computed". Its 合计 column is the live births now; 男 and 女 match nothing (never
+    summed, never taken for the total)."""
+    table = mch.read_table(io.BytesIO(workbook_bytes(_by_sex_book())))
+    found = mch.match_columns(table)
+    assert found.terms["live_births"] == "活产数合计"
+    assert "活产数男" in found.unmatched and "活产数女" in found.unmatched
+    out = mch.compute(table, "mmr")
+    assert out["denominator"].tolist() == [1000, 500]
+    assert out["value"].tolist() == [100.0, 0.0]
