@@ -616,3 +616,24 @@ def test_a_total_column_under_a_group_header_is_the_group_s_count():
     out = mch.compute(table, "mmr")
     assert out["denominator"].tolist() == [1000, 500]
     assert out["value"].tolist() == [100.0, 0.0]
+
+
+def test_a_merged_title_is_named_once_among_the_rows_skipped():
+    """A title merged over ten columns was shown ten times in the check of the rows skipped
+    above the header, and the 200 characters kept were all title: the row under it
+    (填报单位, 单位：人) never appeared. Each merged range's text is shown once now."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某某县2024年乡镇孕产妇及儿童死亡情况统计表"])
+    sheet.merge_cells("A1:J1")
+    sheet.append(["填报单位：某某县妇幼保健院", None, None, None, None, None, None, "单位：人"])
+    sheet.append(["乡镇", "年份", "活产数", "孕产妇死亡数", *[f"备注{i}" for i in range(6)]])
+    sheet.append(["城关镇", 2024, 1000, 1])
+    sheet.append(["注：初步统计数", None, None, None, None, None, None, None, None, None])
+    sheet.merge_cells("A5:J5")
+    found = mch.checks(mch.read_table(io.BytesIO(workbook_bytes(book)))).set_index("check")
+    assert found.loc["rows_above_header", "message_zh"] == (
+        "表头上方第1–2行已跳过：某某县2024年乡镇孕产妇及儿童死亡情况统计表 | "
+        "填报单位：某某县妇幼保健院  单位：人"
+    )
+    assert found.loc["notes_rows", "message_zh"].endswith("未读入：注：初步统计数")

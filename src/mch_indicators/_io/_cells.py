@@ -10,6 +10,7 @@ missing becomes numeric by the one grammar of :mod:`mch_indicators._io._numbers`
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -67,6 +68,19 @@ def _row_texts(cells: pd.DataFrame, position: int) -> list[str]:
     return [cell_text(v) for v in cells.iloc[position].tolist()]
 
 
+def _shown_row(texts: list[str]) -> str:
+    """A skipped row as a check shows it: its filled cells, a merged range's text once.
+
+    A title merged across the table fills every cell of its range with its text.
+
+    Examples
+    --------
+    >>> _shown_row(["2024年统计表", "2024年统计表", "", "单位：人"])
+    '2024年统计表  单位：人'
+    """
+    return "  ".join(text for text, _ in groupby(t for t in texts if t))
+
+
 def header_position(cells: pd.DataFrame) -> int:
     """Position of the header row: two different texts or more, and not 填报单位 or 单位：人.
 
@@ -86,7 +100,7 @@ def skipped_above(cells: pd.DataFrame, start: int) -> list[CheckRow]:
     rows = [p for p in range(start) if any(_row_texts(cells, p))]
     if not rows:
         return []
-    texts = ["  ".join(t for t in _row_texts(cells, p) if t) for p in rows]
+    texts = [_shown_row(_row_texts(cells, p)) for p in rows]
     return [
         check_row(
             "rows_above_header", rows=_span([int(cells.index[p]) for p in rows]),
@@ -197,9 +211,7 @@ def note_end(
             )
     rows = [int(cells.index[p]) for p in range(end, len(cells)) if has[p]]
     texts = [
-        "  ".join(cell_text(v) for v in values[p] if cell_text(v))
-        for p in range(end, len(cells))
-        if has[p]
+        _shown_row([cell_text(v) for v in values[p]]) for p in range(end, len(cells)) if has[p]
     ]
     check = check_row(
         "notes_rows", rows=_span(rows), text=" | ".join(texts)[:200], count=len(rows)
