@@ -329,3 +329,28 @@ def test_a_csv_report_writes_its_checks_beside_it_and_says_where(tmp_path, lang)
     }[lang]  # fmt: skip
     assert all(line in text.splitlines() for line in said), text
     assert "sheet" not in text and "“数据核查”表" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_report_printed_without_out_prints_its_checks(tmp_path, lang):
+    """Without --out, `report` said "data checks: 2 findings (Data checks sheet)", pointing
+    at a sheet no file held, and a total row that did not add up went unseen. Each finding
+    is printed now, in the language asked, above the totals."""
+    table = tmp_path / "county.csv"
+    table.write_text(
+        "县区,年份,活产数,孕产妇死亡数,备注\n甲县,2024,1000,1,迟报\n乙县,2024,900,0,\n"
+        "合计,2024,1901,1,\n",
+        encoding="utf-8",
+    )
+    status, text, err = run("report", str(table), "--lang", lang)
+    assert status == 0, err
+    lines = text.splitlines()
+    said = {
+        "en": ["data checks: 2 findings:",
+               "  - row 4: '合计' 2024 gives 活产数 1,901; its 2 units sum to 1,900 (difference 1)",
+               "columns not used: 备注"],
+        "zh": ["数据核查：2 项：", "  - 第4行“合计”2024活产数为1,901，2个单位之和为1,900（差1）",
+               "未识别的列：备注"],
+    }[lang]  # fmt: skip
+    assert all(line in lines for line in said), text
+    assert "sheet" not in text and "“数据核查”表" not in text

@@ -467,7 +467,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     if args.out is not None:
         lines.append(cli_text("wrote", args.lang, path=args.out))
         return "\n".join(lines)
-    total = list(sets.values())[-1]
+    total = list(sets.values())[-1]  # the checks above it, as a report's sheet lists them
     args.format = "table"
     table = _result_table(total, args, catalog)
     text = table if isinstance(table, str) else "".join(table).rstrip("\n")
@@ -475,19 +475,26 @@ def cmd_report(args: argparse.Namespace) -> str:
 
 
 def _checks_lines(checks: pd.DataFrame, args: argparse.Namespace) -> list[str]:
-    """What the checks found and where they are: the workbook's sheet, or the CSV beside."""
+    """What the checks found and where they are: the workbook's sheet, or the CSV beside.
+
+    Without ``--out`` nothing is written: each finding is printed, in the language asked.
+    """
     from mch_indicators._report._write import checks_beside
 
-    unmatched = checks[checks["check"] == "unmatched_column"]["item"].tolist()
+    found = checks["check"] == "unmatched_column"
+    unmatched = checks[found]["item"].tolist()
     count = len(checks) - len(unmatched)
     csv = args.out is not None and Path(args.out).suffix.lower() == ".csv"
     where = {"path": checks_beside(args.out)} if csv else {}
-    suffix = "_csv" if csv else ""
+    suffix = "_csv" if csv else "_shown" if args.out is None else ""
     lines = []
     if count or csv:  # a CSV report always names the file it wrote its checks to
         plural = "" if count == 1 else "s"
         lines.append(cli_text(f"report_checks{suffix}", args.lang, count=count, plural=plural,
                               **where))  # fmt: skip
+        if args.out is None:
+            message = "message_zh" if args.lang == "zh" else "message_en"
+            lines += [f"  - {text}" for text in checks[~found][message].tolist()]
     if unmatched:
         sep = "、" if args.lang == "zh" else ", "
         lines.append(cli_text(f"report_unmatched{suffix}", args.lang, columns=sep.join(unmatched),
