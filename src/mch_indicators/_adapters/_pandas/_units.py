@@ -214,8 +214,26 @@ def _sums_match(table: _Table, position: int, parts: BoolArray) -> bool:
     return bool(np.all(row == sums) and np.nansum(row) > 0)
 
 
+def _other_units(table: _Table, rows: npt.NDArray[np.intp], end: int) -> int:
+    """How many units the rows other than ``end`` are, when ``end``'s unit is not among them.
+
+    Two rows of one unit (duplicates, or parts to be summed) are one unit; a row whose
+    unit has another row is no total of the rest (0).
+    """
+    if not table.area_text:  # rows without an area: each row as it stands
+        return int(rows.size) - 1
+    names = list(zip(*(t[rows] for t in table.area_text), strict=True))
+    mine = tuple(t[end] for t in table.area_text)
+    others = [name for name, row in zip(names, rows.tolist(), strict=True) if row != end]
+    return 0 if mine in others else len(set(others))
+
+
 def _by_sum(table: _Table) -> None:
-    """Mark as totals the first or last row of a period whose counts sum the others."""
+    """Mark as totals the first or last row of a period whose counts sum two units or more.
+
+    The others are counted as units, not rows: 甲县 equal to the two rows of 乙县 (its
+    parts, summed with ``duplicates="sum"``) is a unit beside one other unit, no total.
+    """
     if table.values.shape[1] < 2:
         return
     units = table.level < 0
@@ -236,7 +254,11 @@ def _by_sum(table: _Table) -> None:
         sums = block.sum(axis=0)
         informative = np.count_nonzero(sums) >= 2
         for end in {int(rows[0]), int(rows[-1])}:
-            if informative and np.all(2 * table.values[end] == sums):
+            if (
+                informative
+                and np.all(2 * table.values[end] == sums)
+                and _other_units(table, rows, end) >= 2
+            ):
                 table.level[end], table.how[end] = 0, "sum"
                 break
 
@@ -285,29 +307,36 @@ def _blank_periods(table: _Table) -> None:
 
 
 def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArray) -> list[Any]:
-    """The checks of one total row: what it is, and each column that disagrees."""
+    """The checks of one total row: what it is, and each column that disagrees.
+
+    A total by its label is checked against its units (two rows of one unit, to be
+    summed, are one); a total by its sums names the rows it sums.
+    """
+    code = "total_row" if table.how[position] == "label" else "total_row_sum"
+    rows = np.flatnonzero(parts)
+    names = set(zip(*(t[rows] for t in table.area_text), strict=True)) or set(rows.tolist())
     name = {
         "unit": table.unit_of(position) or "(blank)", "period": table.period_of(position),
-        "row": table.row_name(position), "units": int(parts.sum()),
+        "row": table.row_name(position),
+        "units": len(names) if code == "total_row" else int(rows.size),
     }  # fmt: skip
-    code = "total_row" if table.how[position] == "label" else "total_row_sum"
-    rows = [check_row(code, **name)]
+    found = [check_row(code, **name)]
     for column, reported, part_values in zip(
         table.counts, table.values[position], table.values[parts].T, strict=True
     ):
         if np.isnan(reported):
             continue
         if np.isnan(part_values).any():
-            rows.append(check_row("total_unchecked", item=column, reported=reported, **name))
+            found.append(check_row("total_unchecked", item=column, reported=reported, **name))
             continue
         expected = float(part_values.sum())
         if expected != reported:
-            rows.append(
+            found.append(
                 check_row(
                     "total_mismatch", item=column, reported=reported, expected=expected, **name
                 )
             )
-    return rows
+    return found
 
 
 def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
