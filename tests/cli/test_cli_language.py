@@ -354,3 +354,28 @@ def test_a_report_printed_without_out_prints_its_checks(tmp_path, lang):
     }[lang]  # fmt: skip
     assert all(line in lines for line in said), text
     assert "sheet" not in text and "“数据核查”表" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])  # en streams the file, zh reads it whole
+def test_compute_file_takes_the_duplicates_option_its_error_advises(tmp_path, lang):
+    """`compute --file` refused two rows of one county with "... --duplicates sum", an option
+    it did not have ("unrecognized arguments: --duplicates"). It takes --duplicates and
+    --totals now, as `report` does."""
+    table = tmp_path / "county.csv"
+    table.write_text(
+        "县区,年份,活产数,孕产妇死亡数\n甲县,2024,1000,1\n乙县,2024,900,0\n乙县,2024,100,1\n"
+        "合计,2024,2000,2\n",
+        encoding="utf-8",
+    )
+    status, _, err = run("compute", "--file", str(table), "--lang", lang)
+    assert status == 1 and "--duplicates sum" in err
+    status, text, err = run("compute", "--file", str(table), "--duplicates", "sum",
+                            "--format", "csv", "--lang", lang)  # fmt: skip
+    assert status == 0, err
+    rows = [line.split(",") for line in text.splitlines()[1:]]
+    assert [row[0] for row in rows] == ["甲县", "乙县"]  # 乙县's two rows summed; 合计 no unit
+    assert [row[3:5] for row in rows][1] in (["1", "1000"], ["1.0", "1000.0"])
+    status, text, err = run("compute", "--file", str(table), "--duplicates", "sum",
+                            "--totals", "keep", "--format", "csv", "--lang", lang)  # fmt: skip
+    assert status == 0, err
+    assert [line.split(",")[0] for line in text.splitlines()[1:]] == ["甲县", "乙县", "合计"]

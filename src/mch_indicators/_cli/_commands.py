@@ -339,10 +339,15 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     _check_columns(frame, args)
     if frame.empty:
         raise _file_error(args, cli_text("no_rows", args.lang))
-    wide = {"indicators": args.indicators} if "indicator" not in frame.columns else {}
+    wide = _wide_options(args) if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
     return _result_table(out, args, catalog)
+
+
+def _wide_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options of an office's wide table: its indicators, its total and duplicate rows."""
+    return {"indicators": args.indicators, "totals": args.totals, "duplicates": args.duplicates}
 
 
 def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]:
@@ -359,7 +364,7 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
     chunks = read_chunks(args.file, args.file, encoding=args.encoding, delimiter=delimiter)
     first = next(chunks)
     _check_columns(first, args)
-    wide = {"indicators": args.indicators} if "indicator" not in first.columns else {}
+    wide = _wide_options(args) if "indicator" not in first.columns else {}
     options = {"catalog": catalog, **wide, **_compute_options(args)}
     parts = (compute(frame, **options) for frame in _non_empty(first, chunks))
     results = _located_errors(parts, args.file, args.lang)
