@@ -111,3 +111,43 @@ def test_one_description_serves_the_command_line_and_the_docs():
         assert fact in text and fact in page
     assert page.startswith("# Maternal mortality ratio · 孕产妇死亡率")
     assert "| field | value |" in page  # key/value tables have a real header row
+
+
+_WEB_PAGE = (
+    '<html xmlns:x="urn:schemas-microsoft-com:office:excel">\n<head><meta charset="utf-8">'
+    "</head>\n<body><table><tr><td>县区</td><td>活产数</td></tr>"
+    "<tr><td>甲县</td><td>100</td></tr></table></body></html>\n"
+)
+_XML_2003 = (
+    '<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+    '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet>'
+    "<Table><Row><Cell><Data>县区</Data></Cell></Row></Table></Worksheet></Workbook>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "en", "zh"),
+    [(_WEB_PAGE, "a web page (HTML)", "这是网页文件（HTML）"),
+     ("\ufeff  " + _WEB_PAGE.upper(), "a web page (HTML)", "这是网页文件（HTML）"),
+     (_XML_2003, 'an "XML Spreadsheet 2003" file', "这是“XML 表格 2003”文件")],
+)  # fmt: skip
+def test_a_web_page_or_xml_workbook_named_xls_is_refused_saying_what_it_is(tmp_path, text, en, zh):
+    """An information system's "Excel" export that is a web page (or an XML Spreadsheet
+    2003) was read as text: one column headed '<html …>', and "no data rows under the
+    header". It is refused saying what the file is and what to do, in both languages,
+    by read_table and by the command line's streaming reader alike."""
+    path = tmp_path / "导出.xls"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.read_table(path)
+    assert en in caught.value.reason and "save it as .xlsx" in caught.value.reason
+    assert zh in caught.value.reason_zh and "另存为 .xlsx" in caught.value.reason_zh
+    from mch_indicators._cli._stream import read_chunks
+
+    with pytest.raises(mch.InvalidInputError, match="save it as .xlsx"):
+        next(read_chunks(str(path), str(path), encoding=None, delimiter=None))
+
+
+def test_a_csv_whose_first_cell_merely_mentions_html_is_read():
+    table = mch.read_table(io.BytesIO("备注,活产数\n<b>html</b>,1\n".encode()))
+    assert table["活产数"].tolist() == [1]
