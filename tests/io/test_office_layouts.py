@@ -565,7 +565,8 @@ def _with_empty_styled_rows(raw: bytes, last: int, cells: str = "") -> bytes:
         )
     else:
         rows = "".join(f'<row r="{r}" s="0" customFormat="1"/>' for r in range(4, last + 1))
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace("</sheetData>", rows + "</sheetData>").encode()
+    sheet = sheet.replace("</sheetData>", rows + "</sheetData>")
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
         for name, data in parts.items():

@@ -144,7 +144,7 @@ def test_a_web_page_or_xml_workbook_named_xls_is_refused_saying_what_it_is(tmp_p
     assert zh in caught.value.reason_zh and "另存为 .xlsx" in caught.value.reason_zh
     from mch_indicators._cli._stream import read_chunks
 
-    with pytest.raises(mch.InvalidInputError, match="save it as .xlsx"):
+    with pytest.raises(mch.InvalidInputError, match=r"save it as \.xlsx"):
         next(read_chunks(str(path), str(path), encoding=None, delimiter=None))
 
 

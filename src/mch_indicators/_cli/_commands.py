@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -321,6 +322,17 @@ def _check_columns(frame: pd.DataFrame, args: argparse.Namespace) -> None:
             )
 
 
+def _no_rows(args: argparse.Namespace) -> str:
+    """No data rows: in a workbook read at its first visible sheet, perhaps another sheet's."""
+    from mch_indicators._io._source import spreadsheet_kind
+
+    key = "no_rows"
+    if args.file != "-" and getattr(args, "sheet", None) is None:
+        with suppress(OSError), Path(args.file).open("rb") as file:
+            key = "no_rows_workbook" if spreadsheet_kind(file.read(8)) else key
+    return cli_text(key, args.lang)
+
+
 def _file_error(args: argparse.Namespace, reason: str) -> CommandError:
     """An error about the whole of ``args.file``, named as an error on one of its lines is."""
     name = "<stdin>" if args.file == "-" else str(args.file)
@@ -338,7 +350,7 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     frame = _read(args, args.file)
     _check_columns(frame, args)
     if frame.empty:
-        raise _file_error(args, cli_text("no_rows", args.lang))
+        raise _file_error(args, _no_rows(args))
     wide = _wide_options(args) if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
@@ -370,7 +382,7 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
     results = _located_errors(parts, args.file, args.lang)
     first_result = next(results, None)
     if first_result is None:
-        raise _file_error(args, cli_text("no_rows", args.lang))
+        raise _file_error(args, _no_rows(args))
     decimals_of = lambda key: catalog[key].decimals  # noqa: E731 - as _result_table's
     escape = getattr(args, "escape_formulas", True)
     return stream_chunks(
@@ -455,7 +467,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     catalog = catalog_of(args)
     frame = _read(args, args.file)
     if frame.empty:
-        raise _file_error(args, cli_text("no_rows", args.lang))
+        raise _file_error(args, _no_rows(args))
     sets = report(
         frame, args.out, lang=args.lang, catalog=catalog, plan=args.plan,
         totals=args.totals, duplicates=args.duplicates,

@@ -196,23 +196,38 @@ def parse_numbers(
     return values, bad
 
 
-def describe_bad_number(text: object, decimal: Decimal = ".") -> str:
-    """Why one cell is not a number, in words."""
+def describe_bad_number(text: object, decimal: Decimal = ".", lang: str = "en") -> str:
+    """Why one cell is not a number, in words (``lang="zh"``: in Chinese).
+
+    Examples
+    --------
+    >>> describe_bad_number("无"), describe_bad_number("无", lang="zh")
+    ("'无' is not a number", '“无”不是数字：确为0请填0，未上报请留空')
+    """
     cell = str(text).strip()
     folded = cell.casefold().lstrip("+-")
+    zh = lang == "zh"
     if folded in {"inf", "infinity", "∞"}:
-        return f"{cell!r} is not a finite number"
+        return f"“{cell}”不是有限的数" if zh else f"{cell!r} is not a finite number"
     if re.fullmatch(r"[+-]?[\d,.]+(?:[eE][+-]?\d+)?", cell) and len(cell) > 20:
         shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
+        if zh:
+            return f"“{shown}”数值过大（{len(cell)}个字符）"
         return f"{shown!r} is too large a number ({len(cell)} characters)"
     if _underflows(cell):
+        if zh:
+            return f"“{cell}”数值过小（会读作0）"
         return f"{cell!r} is too small a number (it would read as 0)"
     if decimal == "." and re.fullmatch(r"[+-]?\d+,\d{1,2}", cell):
+        if zh:
+            return (
+                f"“{cell}”不是数字：逗号用于分隔千位（26,954）；如逗号是小数点，请用 decimal=','"
+            )
         return (
             f"{cell!r} is not a number: a comma groups thousands (26,954); for a decimal "
             "comma read the file with decimal=','"
         )
-    return f"{cell!r} is not a number"
+    return f"“{cell}”不是数字：确为0请填0，未上报请留空" if zh else f"{cell!r} is not a number"
 
 
 def _underflows(cell: str) -> bool:

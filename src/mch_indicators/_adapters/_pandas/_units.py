@@ -314,11 +314,11 @@ def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArra
     """
     code = "total_row" if table.how[position] == "label" else "total_row_sum"
     rows = np.flatnonzero(parts)
-    names = set(zip(*(t[rows] for t in table.area_text), strict=True)) or set(rows.tolist())
+    units_under = len(set(zip(*(t[rows] for t in table.area_text), strict=True))) or rows.size
     name = {
         "unit": table.unit_of(position) or "(blank)", "period": table.period_of(position),
         "row": table.row_name(position),
-        "units": len(names) if code == "total_row" else int(rows.size),
+        "units": int(units_under) if code == "total_row" else int(rows.size),
     }  # fmt: skip
     found = [check_row(code, **name)]
     for column, reported, part_values in zip(
