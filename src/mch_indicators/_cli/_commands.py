@@ -346,7 +346,9 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     sheet = getattr(args, "sheet", None)
     text = args.format in ("table", "csv", "json") and sheet is None and streamable(args.file)
     if text and args.lang != "zh":  # the Chinese table is labelled whole (display_rows)
-        return _compute_stream(args, catalog)
+        streamed = _compute_stream(args, catalog)
+        if streamed is not None:
+            return streamed
     frame = _read(args, args.file)
     _check_columns(frame, args)
     if frame.empty:
@@ -362,12 +364,14 @@ def _wide_options(args: argparse.Namespace) -> dict[str, Any]:
     return {"indicators": args.indicators, "totals": args.totals, "duplicates": args.duplicates}
 
 
-def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]:
-    """A delimited text file read, computed and written a chunk at a time (``_stream``).
+def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str] | None:
+    """A long table's file read, computed and written a chunk at a time (``_stream``).
 
     The first chunk is read and computed before anything is written, so that a file
     that cannot be computed at all (a missing column, an unknown indicator) fails
     with nothing printed; an error further down stops the output at its chunk.
+    None for an office's wide table: its rows are judged together (two rows of one
+    unit and period, total rows), so it is read whole, whatever the language.
     """
     from mch_indicators._api import compute
 
@@ -376,8 +380,10 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
     chunks = read_chunks(args.file, args.file, encoding=args.encoding, delimiter=delimiter)
     first = next(chunks)
     _check_columns(first, args)
-    wide = _wide_options(args) if "indicator" not in first.columns else {}
-    options = {"catalog": catalog, **wide, **_compute_options(args)}
+    if "indicator" not in first.columns:
+        chunks.close()
+        return None
+    options = {"catalog": catalog, **_compute_options(args)}
     parts = (compute(frame, **options) for frame in _non_empty(first, chunks))
     results = _located_errors(parts, args.file, args.lang)
     first_result = next(results, None)
