@@ -151,3 +151,28 @@ def test_a_web_page_or_xml_workbook_named_xls_is_refused_saying_what_it_is(tmp_p
 def test_a_csv_whose_first_cell_merely_mentions_html_is_read():
     table = mch.read_table(io.BytesIO("备注,活产数\n<b>html</b>,1\n".encode()))
     assert table["活产数"].tolist() == [1]
+
+
+def test_a_workbook_without_the_excel_extra_is_refused_in_both_languages(monkeypatch):
+    """The README's first command installs no `excel` extra; `report 本县.xlsx --lang zh`
+    then said "reading a workbook needs python-calamine" in English."""
+    import builtins
+
+    real = builtins.__import__
+
+    def no_calamine(name, *args, **kwargs):
+        if name == "python_calamine":
+            raise ImportError(name)
+        return real(name, *args, **kwargs)
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["县区", "活产数"])
+    raw = io.BytesIO()
+    book.save(raw)
+    monkeypatch.setattr(builtins, "__import__", no_calamine)
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.read_table(io.BytesIO(raw.getvalue()))
+    assert "needs python-calamine: pip install 'mch-indicators[excel]'" in caught.value.reason
+    assert caught.value.reason_zh.startswith("读 Excel 工作簿需要 python-calamine")

@@ -21,6 +21,7 @@ from mch_indicators._io._bounds import (
     first_visible,
     scan_workbook,
 )
+from mch_indicators._labels import input_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,9 +35,7 @@ def _calamine() -> Any:
     try:
         import python_calamine
     except ImportError:
-        raise InvalidInputError(
-            f"reading a workbook needs python-calamine: {EXTRA} (or save the sheet as CSV)"
-        ) from None
+        raise input_error("needs_calamine", extra=EXTRA) from None
     return python_calamine
 
 
