@@ -176,3 +176,20 @@ def test_a_workbook_without_the_excel_extra_is_refused_in_both_languages(monkeyp
         mch.read_table(io.BytesIO(raw.getvalue()))
     assert "needs python-calamine: pip install 'mch-indicators[excel]'" in caught.value.reason
     assert caught.value.reason_zh.startswith("读 Excel 工作簿需要 python-calamine")
+
+
+@pytest.mark.parametrize(
+    ("cell", "en", "zh"),
+    [("12,345人", "without its unit '人'", "只填数字，不带单位“人”"),
+     ("３例", "without its unit '例'", "不带单位“例”"),
+     ("97.99%", "is a rate, not a count", "是比例，不是计数"),
+     ("无", "'无' is not a number", "确为0请填0，未上报请留空")],
+)  # fmt: skip
+def test_a_count_written_with_its_unit_or_as_a_percentage_says_so(cell, en, zh):
+    """A count written 12,345人 or 97.99% was refused as "not a number" (in Chinese, with
+    the advice for 无: "确为0请填0"); the message says what to write instead now."""
+    from mch_indicators._io._numbers import describe_bad_number
+
+    assert parse_numbers(pd.Series([cell]))[1].tolist() == [True]  # refused, never guessed
+    assert en in describe_bad_number(cell)
+    assert zh in describe_bad_number(cell, lang="zh")

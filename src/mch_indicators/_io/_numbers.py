@@ -203,6 +203,8 @@ def describe_bad_number(text: object, decimal: Decimal = ".", lang: str = "en") 
     --------
     >>> describe_bad_number("无"), describe_bad_number("无", lang="zh")
     ("'无' is not a number", '“无”不是数字：确为0请填0，未上报请留空')
+    >>> describe_bad_number("12,345人", lang="zh"), describe_bad_number("97.99%", lang="zh")
+    ('“12,345人”不是数字：只填数字，不带单位“人”', '“97.99%”是比例，不是计数：请填人数（率由程序计算）')
     """
     cell = str(text).strip()
     folded = cell.casefold().lstrip("+-")
@@ -227,7 +229,28 @@ def describe_bad_number(text: object, decimal: Decimal = ".", lang: str = "en") 
             f"{cell!r} is not a number: a comma groups thousands (26,954); for a decimal "
             "comma read the file with decimal=','"
         )
-    return f"“{cell}”不是数字：确为0请填0，未上报请留空" if zh else f"{cell!r} is not a number"
+    return _with_unit(cell, zh) or (
+        f"“{cell}”不是数字：确为0请填0，未上报请留空" if zh else f"{cell!r} is not a number"
+    )
+
+
+#: A number followed by a unit of count (12,345人) or a percent sign (97.99%).
+_UNIT_AFTER = re.compile(r"[+-]?[\d,.]*\d\s*([人例名个次户位%％‰])")
+
+
+def _with_unit(cell: str, zh: bool) -> str | None:
+    """Why a number written with its unit (``12,345人``, ``97.99%``) is refused, or None."""
+    found = _UNIT_AFTER.fullmatch(cell)
+    if found is None:
+        return None
+    unit = found[1]
+    if unit in "%％‰":
+        if zh:
+            return f"“{cell}”是比例，不是计数：请填人数（率由程序计算）"
+        return f"{cell!r} is a rate, not a count: write the count (the rate is computed)"
+    if zh:
+        return f"“{cell}”不是数字：只填数字，不带单位“{unit}”"
+    return f"{cell!r} is not a number: write the count alone, without its unit {unit!r}"
 
 
 def _underflows(cell: str) -> bool:
