@@ -203,8 +203,10 @@ def describe_bad_number(text: object, decimal: Decimal = ".", lang: str = "en") 
     --------
     >>> describe_bad_number("无"), describe_bad_number("无", lang="zh")
     ("'无' is not a number", '“无”不是数字：确为0请填0，未上报请留空')
-    >>> describe_bad_number("12,345人", lang="zh"), describe_bad_number("97.99%", lang="zh")
-    ('“12,345人”不是数字：只填数字，不带单位“人”', '“97.99%”是比例，不是计数：请填人数（率由程序计算）')
+    >>> describe_bad_number("12,345人", lang="zh")
+    '“12,345人”不是数字：只填数字，不带单位“人”'
+    >>> describe_bad_number("97.99%", lang="zh")
+    '“97.99%”是比例，不是计数：请填人数（率由程序计算）'
     """
     cell = str(text).strip()
     folded = cell.casefold().lstrip("+-")
