@@ -41,6 +41,7 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._numbers import parse_years
 from mch_indicators._labels import fields, label
 from mch_indicators._layout import Layout, is_subtotal_label, is_total_label, layout
+from mch_indicators._text import fold
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -367,11 +368,15 @@ def _duplicates(
     duplicates: Duplicates,
     texts: list[npt.NDArray[np.object_]],
 ) -> tuple[pd.DataFrame, list[Any]]:
-    """One row per unit and period: an error naming two rows, or their sum when asked."""
+    """One row per unit and period: an error naming two rows, or their sum when asked.
+
+    Units are compared by their labels folded (:func:`_unit_key`): 城关镇 written again as
+    ``城关　镇``, ``城關鎮`` or with full-width letters is the same unit, never a second one.
+    """
     pd = pandas()
     if not keys or len(frame) < 2:
         return frame, []
-    key_frame = pd.DataFrame(dict(enumerate(texts)))
+    key_frame = pd.DataFrame({i: _unit_key(t) for i, t in enumerate(texts)})
     repeated = key_frame.duplicated(keep=False).to_numpy()
     if not repeated.any():
         return frame, []
@@ -393,6 +398,18 @@ def _duplicates(
         )
         raise InvalidInputError(en, reason_zh=zh, row=rows[1])
     return _summed(frame, counts, codes, repeated, texts)
+
+
+def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """Labels as one unit's spellings compare (the one text normaliser, each label once).
+
+    Width, case, traditional characters and spaces beside a Chinese character fold:
+    ``城关 镇``, ``城关\u3000镇``, ``城關鎮`` are ``城关镇``; ``ＣＧ镇`` is ``cg镇``.
+    """
+    pd = pandas()
+    codes, uniques = pd.factorize(texts)
+    folded = np.array([fold(str(u)) for u in uniques.tolist()] + [""], dtype=object)
+    return folded[np.where(codes < 0, len(folded) - 1, codes)]
 
 
 def _summed(
