@@ -169,8 +169,13 @@ def test_a_percent_formatted_count_is_an_error_naming_the_cell():
 def test_a_formula_never_calculated_is_an_error_naming_the_cell():
     book = office_book()
     book.active["D5"] = "=D2+D3"
-    with pytest.raises(mch.InvalidInputError, match="cell D5 holds a formula that was never"):
+    with pytest.raises(mch.InvalidInputError, match="cell D5 holds a formula that was never") as e:
         mch.read_table(io.BytesIO(workbook_bytes(book)))
+    # in Chinese too: programs that export 妇幼 workbooks write formulas never calculated
+    assert e.value.reason_zh == (
+        "<stream>：单元格 D5 中的公式从未计算过（工作簿由程序生成，之后未在 Excel 中打开过）："
+        "请用 Excel、WPS 或 LibreOffice 打开并保存，使计算结果存入文件"
+    )
 
 
 def test_cached_formula_values_are_read():

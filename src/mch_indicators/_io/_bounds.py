@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import input_error
 
 __all__ = [
     "HIDDEN_STATES",
@@ -407,11 +408,7 @@ def scan_workbook(
         _refuse_extent(name, "actual", actual, limits.cells)
     uncalculated = _uncalculated(data)
     if uncalculated is not None:
-        raise InvalidInputError(
-            f"{name}: cell {uncalculated} holds a formula that was never calculated (the "
-            "workbook was written by a program and not opened in Excel since): open it in "
-            "Excel, WPS or LibreOffice and save it, so that the values are stored"
-        )
+        raise input_error("formula_not_calculated", name=name, cell=uncalculated)
     merged, refs = [], []
     for ref in _MERGE.findall(data):
         text = ref.decode()

@@ -44,7 +44,7 @@ def _workbook(raw: bytes, name: str) -> Any:
     try:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except calamine.PasswordError:
-        raise InvalidInputError(f"{name}: the workbook is password-protected") from None
+        raise input_error("password_protected", name=name) from None
     except Exception as error:  # calamine's errors are not one class across versions
         raise InvalidInputError(f"{name}: not a readable workbook ({error})") from None
 
