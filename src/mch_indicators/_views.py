@@ -319,6 +319,14 @@ def _positions(size: int) -> list[int | None]:
     return [*range(_HEAD), None, *range(size - _TAIL, size)]
 
 
+def _row_name(result: Result, position: int) -> str:
+    """A row of the card: its label (a Series' index...), else its position in the array."""
+    if result.labels is not None:
+        return str(result.labels[position])
+    index = np.unravel_index(position, result.shape) if result.shape else ()
+    return str(index[0] if len(index) == 1 else tuple(map(int, index)))
+
+
 def result_html(result: Result) -> str:
     """A rounded table of a result with its flags and their legend; large ones summarised."""
     places = result.indicator.decimals
@@ -339,11 +347,10 @@ def result_html(result: Result) -> str:
         if position is None:
             body.append(f"<tr><td colspan='{len(header)}'>…</td></tr>")
             continue
-        index = np.unravel_index(position, result.shape) if result.shape else ()
         mask = int(flags[position])
         labels = "|".join(f.name or "" for f in Flag if mask & f)
         body.append(
-            f"<tr><td>{escape(str(index[0] if len(index) == 1 else tuple(map(int, index))))}"
+            f"<tr><td>{escape(_row_name(result, position))}"
             f"</td><td class='num'>{_number(float(numerator[position]), 0)}</td>"
             f"<td class='num'>{_number(float(denominator[position]), 0)}</td>"
             f"<td class='num'>{_number(float(value[position]), places)}</td>"

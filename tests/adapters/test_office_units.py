@@ -519,6 +519,39 @@ def test_an_area_code_beside_the_area_names_is_left_out_not_a_second_area():
     assert found.unmatched == ("县区代码",)
 
 
+def test_two_area_code_columns_are_refused_as_two_columns_of_one_count():
+    # The refusal of two columns of one target, untested for the area codes' second match.
+    frame = pd.DataFrame(
+        {"地区编码": [110101, 110102], "区划代码": [110101, 110102], "年份": [2024, 2024],
+         "活产数": [1000, 2000], "孕产妇死亡数": [1, 0]}
+    )  # fmt: skip
+    for surface in (mch.match_columns, mch.compute, mch.report):
+        with pytest.raises(
+            mch.InvalidInputError, match="columns '地区编码' and '区划代码' both match 'area'"
+        ) as error:
+            surface(frame)  # fmt: skip
+        assert "“地区编码”和“区划代码”两列都对应 area" in (error.value.reason_zh or "")
+    chosen = mch.match_columns(frame, columns={"区划代码": "area"})  # the one said wins
+    assert chosen.fields["area"] == "区划代码" and chosen.unmatched == ("地区编码",)
+    beside_names = frame.assign(地区名称=["甲", "乙"])  # names: the codes are left out
+    assert mch.match_columns(beside_names).unmatched == ("地区编码", "区划代码")
+
+
+def test_a_count_named_by_a_header_of_two_rows_is_its_term_in_either_order():
+    # numerator="死亡数婴儿" (死亡数 over 婴儿: infant deaths) computed the maternal
+    # mortality ratio from infant deaths without a word; headed 婴儿死亡数 it was refused.
+    text = "县区,死亡数,,活产数\n,孕产妇,婴儿,\n甲县,1,30,9800\n乙县,0,20,5000\n"
+    table = mch.read_table(io.StringIO(text))
+    assert mch.match_columns(table).terms["infant_deaths"] == "死亡数婴儿"
+    with pytest.raises(mch.InvalidInputError, match=r"'死亡数婴儿' holds 婴儿死亡数 \(infant_"):
+        mch.compute(table, "MMR", numerator="死亡数婴儿")
+    allowed = mch.compute(table, "MMR", numerator="死亡数婴儿",
+                          allow_substitute={"maternal_deaths": "infant_deaths"})  # fmt: skip
+    assert allowed["numerator"].tolist() == [30, 20] and allowed["substitution"].all()
+    own = mch.compute(table, "MMR", numerator="死亡数孕产妇")
+    assert own["numerator"].tolist() == [1, 0] and "substitution" not in own
+
+
 def test_the_record_sets_know_the_area_code_spellings():
     from mch_indicators.records._schema import builtin_record_sets
 

@@ -121,7 +121,7 @@ def test_template_command(tmp_path):
         ("城关镇", 2024), ("城关镇", 2025), ("河口镇", 2024), ("河口镇", 2025),
     ]  # fmt: skip
     status, _, err = run("template", "--out", str(out), "--year", "明年", "--lang", "zh")
-    assert status == 1 and "--year：“明年”不是年份" in err
+    assert status == 1 and "--year：“明年”不是 1900 至 2099 年间的年份" in err
     status, _, err = run("template", "--out", str(out), "--set", "nope")
     assert status == 1 and "unknown template set 'nope'" in err
 

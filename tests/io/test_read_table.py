@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import mch_indicators as mch
 from contract import promise
-from mch_indicators._io._numbers import parse_numbers
+from mch_indicators._io._numbers import describe_bad_number, parse_numbers
 from mch_indicators._render import describe
 
 
@@ -46,6 +46,36 @@ def test_cells_that_are_numbers(cell, value):
 def test_cells_that_are_not(cell):
     _, bad = parse_numbers(pd.Series([cell]))
     assert bad[0]
+
+
+@pytest.mark.parametrize(
+    ("cell", "decimal"),
+    [("1e-400", "."), ("0." + "0" * 400 + "1", "."), ("0," + "0" * 400 + "1", ","),
+     ("1,5e-400", ",")],
+)  # fmt: skip
+def test_a_number_too_small_for_a_float_is_said_so_never_too_large(cell, decimal):
+    # "0.000…1" (400 zeros) was refused as "too large a number (403 characters)".
+    values, bad = parse_numbers(pd.Series([cell, "0", "0e-400", "0.000"]), decimal=decimal)
+    assert bad.tolist() == [True, False, False, False]
+    assert np.isnan(values[0]) and values[1:].tolist() == [0.0, 0.0, 0.0]
+    said = describe_bad_number(cell, decimal)
+    assert said.endswith("is too small a number (it would read as 0)")
+
+
+@pytest.mark.parametrize("storage", ["python", "pyarrow"])
+def test_digits_are_ascii_or_full_width_whatever_holds_the_strings(storage):
+    # \d read Arabic-Indic, Bengali and Devanagari digits as numbers (Python's re).
+    pytest.importorskip(storage if storage == "pyarrow" else "pandas")
+    cells = ["٢", "০", "१२", "٣.٥", "2٠", "２６，９５４", "26,954", "7", "1e٣"]
+    with pd.option_context("mode.string_storage", storage):
+        for given in (pd.Series(cells, dtype=object), pd.Series(cells, dtype="string")):
+            values, bad = parse_numbers(given)
+            assert bad.tolist() == [True] * 5 + [False] * 3 + [True]
+            assert values[5:8].tolist() == [26954.0, 26954.0, 7.0]
+    assert describe_bad_number("٢") == "'٢' is not a number: write its digits as 0-9"
+    table = _read("area,births\nA,٢\n")
+    with pytest.raises(mch.InvalidInputError, match="write its digits as 0-9"):
+        mch.compute(table.assign(deaths=1), "MMR", numerator="deaths", denominator="births")
 
 
 def test_a_decimal_comma_only_when_asked():

@@ -531,14 +531,16 @@ def _file_name(path: str) -> str | None:
 
 def _years(words: Sequence[str] | None, lang: str) -> list[int]:
     """``--year 2024 2025年 二〇二六``: years read as a table's are (:func:`year_of`)."""
-    from mch_indicators._io._numbers import year_of
+    from mch_indicators._io._numbers import FIRST_YEAR, LAST_YEAR, year_of
 
     years = []
     for word in words or ():
         for part in word.replace("，", ",").split(","):
             year = year_of(part)
             if year is None:
-                raise CommandError(cli_text("bad_year", lang, value=part))
+                raise CommandError(
+                    cli_text("bad_year", lang, value=part, first=FIRST_YEAR, last=LAST_YEAR)
+                )
             years.append(year)
     return years
 

@@ -451,7 +451,7 @@ def _codes(text: pd.Series[Any]) -> bool:
     zero = text.str.startswith("0", na=False).to_numpy(dtype=bool)
     if not zero.any():
         return False
-    return bool(text[zero].str.strip().str.fullmatch(r"0\d+", na=False).any())
+    return bool(text[zero].str.strip().str.fullmatch(r"0[0-9]+", na=False).any())
 
 
 def _parse(text: pd.Series[Any], decimal: Decimal) -> Any:

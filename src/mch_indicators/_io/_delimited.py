@@ -44,7 +44,7 @@ __all__ = ["DELIMITERS", "choose_delimiter", "read_delimited", "sniff_delimiter"
 #: Delimiters tried, with the names messages use.
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}
 _BLANK = re.compile(r"(?m)^[ \t]+$")
-_CODE = re.compile(r"0\d+")
+_CODE = re.compile(r"0[0-9]+")
 #: The longest field read: the csv module's own limit (128 KB), held on every line.
 FIELD_LIMIT = 131_072
 

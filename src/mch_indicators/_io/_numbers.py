@@ -9,7 +9,9 @@ told ``decimal=","``; then ``.`` or a space groups thousands (``1.234,5``).
 A number too large for a float (``1e400``, a 400-digit count) is not a number
 either: it would read as infinity; nor is one too small for a float (``1e-400``),
 which would read as 0. Full-width forms (``２６，９５４``) are read as their plain
-forms (Unicode NFKC).
+forms (Unicode NFKC). Digits are those offices write, ASCII and full-width: another
+script's digits (``٢``, ``০``, ``२``) are not read as numbers, whether pandas holds the
+column as Python strings or in pyarrow.
 
 A year is read here too, whatever the spelling (:func:`year_of`): ``2024``,
 ``2024年``, ``2024年度``, ``二〇二四``, ``二零二四年``, ``２０２４``, and a workbook's cell
@@ -35,11 +37,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "MISSING_TOKENS",
+    "TOO_SMALL",
     "Decimal",
     "describe_bad_number",
     "parse_numbers",
     "parse_years",
+    "underflows",
     "year_of",
 ]
 
@@ -50,15 +56,27 @@ MISSING_TOKENS = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "—", "--", "缺失", "不详"}
 )
 
-_EXPONENT = r"(?:[eE][+-]?\d+)?"
+#: How every reader says a cell that :func:`underflows`, after the cell itself.
+TOO_SMALL = "is too small a number (it would read as 0)"
+
+#: The digits of the grammar: ASCII only, as offices write them (full-width ones are folded
+#: to these first). Never ``\d``, which Python's ``re`` reads as any script's digit (٢, ০):
+#: one grammar whatever engine runs it (pandas' Python strings, pyarrow's RE2).
+_D = "[0-9]"
+_EXPONENT = rf"(?:[eE][+-]?{_D}+)?"
 _POINT = re.compile(
-    rf"[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d*)?{_EXPONENT}|[+-]?\.\d+{_EXPONENT}"
+    rf"[+-]?(?:{_D}{{1,3}}(?:,{_D}{{3}})+|{_D}+)(?:\.{_D}*)?{_EXPONENT}|[+-]?\.{_D}+{_EXPONENT}"
 )
-_COMMA = re.compile(rf"[+-]?(?:\d{{1,3}}(?:[. ]\d{{3}})+|\d+)(?:,\d*)?{_EXPONENT}|[+-]?,\d+")
+_COMMA = re.compile(
+    rf"[+-]?(?:{_D}{{1,3}}(?:[. ]{_D}{{3}})+|{_D}+)(?:,{_D}*)?{_EXPONENT}|[+-]?,{_D}+"
+)
 
 
-#: A year as offices write it, once its digits are plain: 2024, 2024年, 2024年度.
-_YEAR = re.compile(r"((?:19|20)\d\d)(?:年度|年)?")
+#: The years a cell, a template or ``--year`` may name: one range for every surface.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+#: A year as offices write it, once its digits are plain: 2024, 2024年, 2024年度
+#: (19xx and 20xx: FIRST_YEAR to LAST_YEAR).
+_YEAR = re.compile(r"((?:19|20)[0-9][0-9])(?:年度|年)?")
 #: Chinese numerals as a year is written, digit by digit: 二〇二四, 二零二四.
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
 #: Day 0 of a workbook's dates (Excel's 1900 system, as calamine reads it): a cell holding
@@ -86,7 +104,7 @@ def year_of(value: object) -> int | None:
     if isinstance(value, datetime.date):
         return _year_of_date(value)
     if isinstance(value, int | np.integer):
-        return int(value) if 1900 <= value <= 2099 else None
+        return int(value) if FIRST_YEAR <= value <= LAST_YEAR else None
     if isinstance(value, float | np.floating):
         whole = value == value and float(value).is_integer()
         return year_of(int(value)) if whole else None
@@ -189,8 +207,9 @@ def parse_numbers(
     zero = good.to_numpy(dtype=bool) & (values == 0)
     if zero.any():  # 1e-400 reads as 0: a number too small for a float, never 0
         mantissa = stripped[zero].str.replace(r"[eE].*$", "", regex=True)
-        underflow = mantissa.str.contains(r"[1-9]", regex=True, na=False).to_numpy(dtype=bool)
-        where = np.flatnonzero(zero)[underflow]
+        digits = mantissa.str.contains(r"[1-9]", regex=True, na=False).to_numpy(dtype=bool)
+        where = np.flatnonzero(zero)[digits]  # "0", "0.00": zero as written, read once
+        where = where[[underflows(cell, decimal) for cell in stripped.iloc[where]]]
         bad[where] = True
         values[where] = np.nan
     return values, bad
@@ -213,16 +232,18 @@ def describe_bad_number(text: object, decimal: Decimal = ".", lang: str = "en") 
     zh = lang == "zh"
     if folded in {"inf", "infinity", "∞"}:
         return f"“{cell}”不是有限的数" if zh else f"{cell!r} is not a finite number"
-    if re.fullmatch(r"[+-]?[\d,.]+(?:[eE][+-]?\d+)?", cell) and len(cell) > 20:
-        shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
+    shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
+    if underflows(cell, decimal):  # before "too large": 0.000…1 is long, and small
+        return f"“{shown}”数值过小（会读作0）" if zh else f"{shown!r} {TOO_SMALL}"
+    if re.fullmatch(r"[+-]?[0-9,.]+(?:[eE][+-]?[0-9]+)?", cell) and len(cell) > 20:
         if zh:
             return f"“{shown}”数值过大（{len(cell)}个字符）"
         return f"{shown!r} is too large a number ({len(cell)} characters)"
-    if _underflows(cell):
+    if any(c.isdecimal() and not "0" <= c <= "9" for c in unicodedata.normalize("NFKC", cell)):
         if zh:
-            return f"“{cell}”数值过小（会读作0）"
-        return f"{cell!r} is too small a number (it would read as 0)"
-    if decimal == "." and re.fullmatch(r"[+-]?\d+,\d{1,2}", cell):
+            return f"“{shown}”不是数字：请用 0-9 书写数字"
+        return f"{shown!r} is not a number: write its digits as 0-9"
+    if decimal == "." and re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}", cell):
         if zh:
             return (
                 f"“{cell}”不是数字：逗号用于分隔千位（26,954）；如逗号是小数点，请用 decimal=','"
@@ -237,16 +258,16 @@ def describe_bad_number(text: object, decimal: Decimal = ".", lang: str = "en") 
 
 
 #: A number followed by a unit of count (12,345人) or a percent sign (97.99%).
-_UNIT_AFTER = re.compile(r"[+-]?[\d,.]*\d\s*([人例名个次户位%％‰])")
+_UNIT_AFTER = re.compile(r"[+-]?[0-9,.]*[0-9]\s*([人例名个次户位%‰])")
 
 
 def _with_unit(cell: str, zh: bool) -> str | None:
     """Why a number written with its unit (``12,345人``, ``97.99%``) is refused, or None."""
-    found = _UNIT_AFTER.fullmatch(cell)
+    found = _UNIT_AFTER.fullmatch(unicodedata.normalize("NFKC", cell))  # ３例, ９７％
     if found is None:
         return None
     unit = found[1]
-    if unit in "%％‰":
+    if unit in "%‰":
         if zh:
             return f"“{cell}”是比例，不是计数：请填人数（率由程序计算）"
         return f"{cell!r} is a rate, not a count: write the count (the rate is computed)"
@@ -255,12 +276,30 @@ def _with_unit(cell: str, zh: bool) -> str | None:
     return f"{cell!r} is not a number: write the count alone, without its unit {unit!r}"
 
 
-def _underflows(cell: str) -> bool:
-    """Whether ``cell`` writes a number other than 0 that a float reads as 0 (``1e-400``)."""
-    found = re.fullmatch(r"[+-]?([\d,.]*[1-9][\d,.]*)[eE]-\d+", cell)
+def underflows(cell: str, decimal: Decimal = ".") -> bool:
+    """Whether ``cell`` writes a number other than 0 that a float reads as 0.
+
+    ``1e-400``, or ``0.`` and 400 zeros before a 1: a count no float holds, which
+    every reader refuses (:data:`TOO_SMALL`) rather than read as 0. The one test of
+    it: :func:`parse_numbers` asks it of the cells that read as 0, and
+    :func:`describe_bad_number` and the DHIS2 reader of the cells they describe.
+
+    Examples
+    --------
+    >>> underflows("1e-400"), underflows("0." + "0" * 400 + "1"), underflows("0e-400")
+    (True, True, False)
+    >>> underflows("1,5e-400", decimal=","), underflows("1e-300"), underflows("x")
+    (True, False, False)
+    """
+    found = re.fullmatch(r"[+-]?([0-9,. ]*[1-9][0-9,. ]*)((?:[eE][+-]?[0-9]+)?)", cell.strip())
     if found is None:
         return False
+    mantissa = found.group(1)
+    if decimal == ".":
+        mantissa = mantissa.replace(",", "")
+    else:
+        mantissa = mantissa.replace(".", "").replace(" ", "").replace(",", ".")
     try:
-        return float(found.group(1).replace(",", "") + cell[found.end(1) :]) == 0
+        return float(mantissa + found.group(2)) == 0
     except ValueError:
         return False

@@ -604,15 +604,12 @@ def _value(
 ) -> float:
     """The value of one record: a non-negative number, or an error naming its place."""
     if not value >= 0:  # NaN too: missing, or not a number
-        from mch_indicators._io._numbers import describe_bad_number
+        from mch_indicators._io._numbers import TOO_SMALL, underflows
 
         key = ", ".join(quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
         raw = record.get("value")
-        text = _value_text(raw).strip()
-        small = isinstance(raw, str) and "too small" in describe_bad_number(text)
-        said = "is too small a number (it would read as 0)" if small else (
-            "is not a non-negative number"
-        )  # fmt: skip
+        small = isinstance(raw, str) and underflows(_value_text(raw))
+        said = TOO_SMALL if small else "is not a non-negative number"
         raise InvalidInputError(f"{origin}: {where} ({key}): {quoted(raw)} {said}",
                                 row=row, column="value")  # fmt: skip
     return value

@@ -22,6 +22,7 @@ from mch_indicators.plot._common import (
     indicator_name,
     named_axis,
     require_columns,
+    require_drawable,
     resolve_indicator,
 )
 from mch_indicators.plot._docs import chart_doc
@@ -110,6 +111,7 @@ def variants(
     """
     check_lang(lang)
     require_columns(frame, [label, series, "value", "lower", "upper"], "plot.variants")
+    require_drawable(frame, ["value", "lower", "upper"], limits=[("lower", "upper")])
     chosen = None if indicator is None else resolve_indicator(indicator)
     keys = list(dict.fromkeys(frame[series]))
     areas: list[Any] = list(dict.fromkeys(area_labels(frame, label)))

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import narwhals as nw
 
+from mch_indicators._text import ENGINE_SPACES
+
 __all__ = ["UNPARSED", "read_date", "read_date_number", "read_number"]
 
 #: The suffix of the column flagging text that is not a number or not a date.
@@ -38,10 +40,13 @@ _DATE = (
 def _text(name: str) -> tuple[nw.Expr, nw.Expr]:
     """The cell's text without surrounding spaces, and whether it is empty (or null).
 
-    Null is tested before the cast: pandas 2 casts a None in an object column to "None".
+    The spaces are the ones a code loses (``ENGINE_SPACES``, the ideographic and no-break
+    spaces too), named so that every engine strips the same: DuckDB's and pyarrow's own
+    trims take ASCII spaces only. Null is tested before the cast: pandas 2 casts a None in
+    an object column to "None".
     """
     cell = nw.col(name)
-    text = cell.cast(nw.String()).str.strip_chars()
+    text = cell.cast(nw.String()).str.strip_chars(ENGINE_SPACES)
     return text, cell.is_null() | text.is_null() | (text.str.len_chars() == 0)
 
 
