@@ -106,6 +106,20 @@ def test_a_small_result_shows_every_row_rounded_with_its_flags() -> None:
     assert "(1, 1)" in " ".join(_parse(grid._repr_html_()).text)
 
 
+def test_a_result_card_names_its_interval_and_method_in_both_languages_as_the_card_does() -> None:
+    from mch_indicators._labels import label
+
+    result = mch.get("hospital_delivery_rate_cn").compute(2, 26)
+    assert result.method == "wilson"
+    note = _parse(result._repr_html_()).text
+    words = " ".join(note)
+    method = label("methods", "wilson", "zh")
+    assert f"95% CI · 95%置信区间 (wilson · {method})" in words  # as the indicator card's
+    assert "95% CI (wilson)" not in words
+    headers = ["Numerator · 分子", "Denominator · 分母", "Value · 数值 (%)", "Flags · 标记"]
+    assert all(header in note for header in headers)
+
+
 def test_a_result_of_series_names_its_rows_by_their_labels() -> None:
     # The card numbered a Series' rows 0, 1 as it does a plain array's.
     deaths = pd.Series([2, 0], index=["甲县", "<b>乙县</b>"])

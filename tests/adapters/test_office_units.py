@@ -22,6 +22,7 @@ from scipy import stats as scipy_stats
 
 import mch_indicators as mch
 from contract import promise
+from mch_indicators._errors import DUPLICATES_SUM
 
 
 def garwood(x: float, n: float, scale: float = 100_000, level: float = 0.95) -> tuple[float, ...]:
@@ -128,8 +129,11 @@ def test_two_rows_of_one_unit_and_period_are_an_error_unless_summed_on_request()
     for call in (mch.compute, mch.pool, mch.report):
         with pytest.raises(mch.InvalidInputError, match="two rows for 甲县 2024: rows 0 and 2"):
             call(table)
-    with pytest.raises(mch.InvalidInputError, match="rows 0 and 2"):
+    with pytest.raises(mch.InvalidInputError, match="rows 0 and 2") as caught:
         mch.funnel(table, "MMR")
+    assert caught.value.hint == DUPLICATES_SUM  # the setting, said once: no inline spellings
+    assert str(caught.value).endswith("; " + DUPLICATES_SUM.python())
+    assert caught.value.reason_zh == "甲县 2024有两行：第0行和第2行"
     with pytest.raises(mch.InvalidInputError, match="rows 0 and 2"):
         mch.compare(table, "MMR", benchmark=10.0)
     summed = mch.compute(table, duplicates="sum")

@@ -254,10 +254,43 @@ def test_every_hint_the_library_gives_names_a_command_line_option_that_exists():
     from mch_indicators._cli import build_parser
     from mch_indicators._errors import HINTS
 
-    compute = build_parser()._subparsers._group_actions[0].choices["compute"]  # type: ignore[union-attr]
-    options = {a.dest: a for a in compute._actions}
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     for hint in HINTS:
-        assert hint.keyword in options and hint.value in options[hint.keyword].choices
+        found = [
+            action
+            for command in commands.values()
+            for action in command._actions
+            if action.dest == hint.keyword
+        ]
+        assert found, hint
+        for action in found:
+            assert action.choices is None or hint.value in action.choices, (hint, action)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_hint_is_said_as_an_option_a_shell_reads_in_the_users_language(lang):
+    from mch_indicators._cli._words import hint_text
+    from mch_indicators._errors import DUPLICATES_SUM, ENCODING_LATIN, delimiter_hint
+    from mch_indicators._labels import label
+
+    assert hint_text(delimiter_hint("\t"), lang).startswith(
+        "；加上 --delimiter tab 可" if lang == "zh" else "; use --delimiter tab to read"
+    )
+    assert "--delimiter ';' " in hint_text(delimiter_hint(";"), lang)
+    assert "--encoding latin-1 " in hint_text(ENCODING_LATIN, lang)
+    said = hint_text(DUPLICATES_SUM, lang)
+    assert label("hints", "duplicates_sum", lang) in said and "duplicates=" not in said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_table_in_another_encoding_gets_the_encoding_option_in_the_users_language(
+    tmp_path, lang
+):
+    path = tmp_path / "counts.csv"
+    path.write_bytes(b"indicator,numerator,denominator\nMMR,1,100\n\x80\x80,1,2\n")
+    status, _, err = run("compute", "--file", str(path), "--lang", lang)
+    assert status != 0 and "encoding=" not in err and "--encoding big5" in err
+    assert ("既不是 UTF-8" in err) == (lang == "zh")
 
 
 def test_chinese_help_headings_end_in_a_full_width_colon():

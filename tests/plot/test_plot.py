@@ -399,7 +399,7 @@ def test_variants_draw_each_definition_side_by_side() -> None:
     computed = mch.compute(long)
     ax = mch.plot.variants(computed, label="county", lang="zh")
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["围产儿死亡率", "围产儿死亡率(满22周起)"]
+    assert legend == ["围产儿死亡率", "围产儿死亡率（满22周起）"]
     drawn = [np.asarray(c.lines[0].get_xdata(), float) for c in ax.containers]
     for indicator, values in zip(dict.fromkeys(computed.indicator), drawn, strict=True):
         np.testing.assert_array_equal(values, computed[computed.indicator == indicator].value)

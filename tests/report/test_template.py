@@ -115,6 +115,35 @@ def test_any_filled_counts_read_back_unchanged(deaths, births):
     assert back["孕产妇死亡数"].tolist() == deaths and back["活产数"].tolist() == births
 
 
+def _respelled(path, brackets: str) -> None:
+    """The template's headers with their brackets in one width: "()" as older ones, "（）"."""
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    for cell in sheet[2]:
+        if isinstance(cell.value, str):
+            cell.value = cell.value.translate(str.maketrans("()（）", brackets * 2))
+    book.save(path)
+
+
+def test_a_template_reads_back_with_its_headers_brackets_in_either_width(tmp_path):
+    ids = ["perinatal_mortality_rate_22w", "preterm_birth_rate"]
+    path = tmp_path / "模板.xlsx"
+    header = mch.template(path, indicators=ids, units=UNITS, year=2025)
+    assert "围产儿死亡数（满22周起）" in header  # a Chinese header's brackets are full-width
+    counts = {name: [float(10 + 7 * i + k) for i in range(len(UNITS))]
+              for k, name in enumerate(header[2:])}  # fmt: skip
+    filled(path, counts)
+    results = []
+    for brackets in ("（）", "()"):  # as written now, and as templates of 0.1.0 were
+        _respelled(path, brackets)
+        assert any(brackets[0] in str(c.value) for c in openpyxl.load_workbook(path).active[2])
+        out = mch.report(path)["县区"]
+        results.append(out[out["indicator"].isin(ids)].reset_index(drop=True))
+    assert len(results[0]) == len(UNITS) * len(ids)
+    assert results[0]["numerator"].notna().all()
+    pd.testing.assert_frame_equal(results[0], results[1])
+
+
 def test_english_template(tmp_path):
     header = mch.template(tmp_path / "t.xlsx", lang="en", indicator_set="mortality")
     assert header[:3] == ["county", "year", "maternal deaths"]

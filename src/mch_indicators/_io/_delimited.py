@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._checks import attach
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, delimiter_hint
 from mch_indicators._io._bounds import ReadLimits
 from mch_indicators._io._cells import (
     check_header,
@@ -32,7 +32,7 @@ from mch_indicators._io._cells import (
     typed_column,
 )
 from mch_indicators._io._numbers import Decimal
-from mch_indicators._labels import input_error
+from mch_indicators._labels import error_of, input_error, words
 from mch_indicators._layout import layout
 from mch_indicators._optional import pandas as _pandas
 
@@ -87,10 +87,13 @@ def _check_delimiter(text: str, delimiter: str, name: str) -> None:
         return
     found = sniff_delimiter(text)
     if found is not None and found != delimiter:
-        raise InvalidInputError(
-            f"{name}: the header is one field with delimiter {delimiter!r}; the file looks "
-            f"{DELIMITERS[found]}-separated: read it with delimiter={found!r} (or leave the "
-            "delimiter out to detect it)"
+        raise error_of(
+            InvalidInputError,
+            "one_field_header",
+            hint=delimiter_hint(found),
+            name=name,
+            delimiter=delimiter,
+            found=words("delimiter_" + DELIMITERS[found].replace(" ", "_")),
         )
 
 

@@ -107,7 +107,7 @@ def variants(
     ...     "numerator": [40, 61, 25, 37], "denominator": [8000, 8060, 6000, 6045]})
     >>> ax = mch.plot.variants(mch.compute(long), label="county", lang="zh")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['围产儿死亡率', '围产儿死亡率(满22周起)']
+    ['围产儿死亡率', '围产儿死亡率（满22周起）']
     """
     check_lang(lang)
     require_columns(frame, [label, series, "value", "lower", "upper"], "plot.variants")

@@ -37,9 +37,9 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
 from mch_indicators._checks import CheckRow, cell_text, check_row
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError
 from mch_indicators._io._numbers import parse_years
-from mch_indicators._labels import fields, label
+from mch_indicators._labels import error_of, fields
 from mch_indicators._layout import Layout, is_subtotal_label, is_total_label, layout
 from mch_indicators._text import fold
 
@@ -387,16 +387,14 @@ def _duplicates(
     if duplicates == "error":
         rows = [label_of(frame.index, int(p)) for p in same[:2]]
         if rows[0] != rows[1]:
-            key, where = "duplicate_rows", {"first": rows[0], "second": rows[1]}
-        else:  # rows named by one label: say where they stand instead
-            key, where = "duplicate_rows_at", {"label": rows[0], "first": int(same[0]),
-                                               "second": int(same[1])}  # fmt: skip
-        en, zh = (
-            label("messages", key, lang, unit=shown, **where)
-            + label("messages", "duplicate_rows_advice", lang)
-            for lang in ("en", "zh")
-        )
-        raise InvalidInputError(en, reason_zh=zh, row=rows[1])
+            raise error_of(
+                InvalidInputError, "duplicate_rows", hint=DUPLICATES_SUM, row=rows[1],
+                unit=shown, first=rows[0], second=rows[1],
+            )  # fmt: skip
+        raise error_of(  # rows named by one label: say where they stand instead
+            InvalidInputError, "duplicate_rows_at", hint=DUPLICATES_SUM, row=rows[1],
+            unit=shown, label=rows[0], first=int(same[0]), second=int(same[1]),
+        )  # fmt: skip
     return _summed(frame, counts, codes, repeated, texts)
 
 
