@@ -6,10 +6,9 @@ names the offending indicators so a failure says what to fix.
 
 from __future__ import annotations
 
+import importlib.util
 import re
-import tomllib
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -272,76 +271,31 @@ def test_every_computable_indicator_computes_from_a_table_with_the_form_headers(
 
 # -- Chinese text takes full-width brackets ------------------------------------------------
 
-DEFINITIONS = Path(mch.__file__).parent / "definitions"
-#: The data files of definitions: the catalog, targets, coverage lists, record sets and rules.
-DATA_FILES = sorted(
-    [
-        *DEFINITIONS.glob("catalog/*.toml"),
-        DEFINITIONS / "targets.toml",
-        DEFINITIONS / "coverage.toml",
-        *DEFINITIONS.glob("records/*.toml"),
-    ]
-)
-#: Chinese characters and punctuation, CJK and full-width forms.
-CHINESE = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef\u2e80-\u2fdf]")
+ROOT = Path(__file__).resolve().parents[1]
 
 
-def _beside(text: str, position: int, step: int) -> str:
-    """The character beside a bracket, past one space ("" at an end)."""
-    near = position + step
-    if 0 <= near < len(text) and text[near] == " ":
-        near += step
-    return text[near] if 0 <= near < len(text) else ""
-
-
-def ascii_brackets_in_chinese(text: str) -> list[str]:
-    """Each ASCII bracket pair of ``text`` whose content, or a character beside it, is Chinese.
-
-    A call or a part of an identifier (a letter, digit, ``_`` or ``.`` before the bracket
-    and no Chinese inside: ``.to('per_100k')``, ``SDG 2.2.2(a)``) is code, not Chinese text.
-    """
-    found, stack = [], []
-    for position, character in enumerate(text):
-        if character == "(":
-            stack.append(position)
-        elif character == ")" and stack:
-            start = stack.pop()
-            content = text[start + 1 : position]
-            code = start and re.match(r"[A-Za-z0-9_.]", text[start - 1])
-            if code and not CHINESE.search(content):
-                continue
-            beside = (_beside(text, start, -1), _beside(text, position, 1))
-            if CHINESE.search(content) or any(c and CHINESE.match(c) for c in beside):
-                found.append(text[max(0, start - 6) : position + 7])
-    return found
-
-
-def _chinese_fields(data: object, where: str) -> Iterator[tuple[str, str]]:
-    """(where, text) of every Chinese field of a parsed file: zh, *_zh, Chinese aliases."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            place = f"{where}.{key}"
-            if isinstance(value, str) and (key == "zh" or key.endswith("_zh")):
-                yield place, value
-            elif key in ("aliases", "codes") and isinstance(value, list):
-                yield from ((place, v) for v in value if isinstance(v, str) and CHINESE.search(v))
-            else:
-                yield from _chinese_fields(value, place)
-    elif isinstance(data, list):
-        for number, value in enumerate(data):
-            yield from _chinese_fields(value, f"{where}[{number}]")
+def _bracket_script():
+    """``scripts/full_width_brackets.py``: the one rule of Chinese brackets, and its fixer."""
+    spec = importlib.util.spec_from_file_location(
+        "full_width_brackets", ROOT / "scripts" / "full_width_brackets.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_the_chinese_text_of_the_data_files_takes_full_width_brackets():
-    """An ASCII bracket in Chinese text is refused (scripts/full_width_brackets.py fixes it)."""
+    """An ASCII bracket in Chinese text is refused (``scripts/full_width_brackets.py``,
+    which this asks, fixes it): the catalog, targets, coverage lists and record sets."""
+    script = _bracket_script()
     wrong = [
-        (f"{path.name}{where}", shown)
-        for path in DATA_FILES
-        for where, text in _chinese_fields(tomllib.loads(path.read_text("utf-8")), "")
-        for shown in ascii_brackets_in_chinese(text)
+        f"{path.name}:{number}: {before}"
+        for path in script.FILES
+        for number, before, _ in script.convert_file(path)[1]
     ]
     assert not wrong, wrong[:20]
-    assert len(DATA_FILES) >= 15
+    assert len(script.FILES) >= 15
 
 
 @pytest.mark.parametrize(
@@ -356,7 +310,7 @@ def test_the_chinese_text_of_the_data_files_takes_full_width_brackets():
     ],
 )
 def test_the_bracket_check_refuses_chinese_text_and_spares_code(text, refused):
-    assert bool(ascii_brackets_in_chinese(text)) is refused
+    assert (_bracket_script().convert_text(text, "chinese") != text) is refused
 
 
 @pytest.mark.parametrize(
