@@ -143,6 +143,41 @@ def test_two_rows_of_one_unit_and_period_are_an_error_unless_summed_on_request()
     assert "0, 2" in found["message_en"].iloc[0]
 
 
+def test_a_unit_equal_to_the_parts_of_a_summed_unit_is_no_total():
+    """With duplicates="sum", 甲县 (1000 births, 1 death) equal to the two rows of 乙县
+    (900 + 100, 0 + 1) was taken for a total row "holding the sum of the other 2 rows" and
+    left out: the report's total was 乙县 alone, 1 death in 1,000. Rows of one unit are one
+    unit: 甲县 stays, the total is 2 in 2,000, and the 合计 row is checked against 2 units."""
+    table = pd.DataFrame(
+        {"县区": ["甲县", "乙县", "乙县", "合计"], "年份": [2024] * 4,
+         "活产数": [1000, 900, 100, 2000], "孕产妇死亡数": [1, 0, 1, 2]}
+    )  # fmt: skip
+    out = mch.compute(table, duplicates="sum")  # the office's wide table, as report reads it
+    assert out["county"].tolist() == ["甲县", "乙县"]
+    assert out["denominator"].tolist() == [1000.0, 1000.0]
+    pooled = mch.pool(table, by="年份", duplicates="sum")
+    assert pooled[["numerator", "denominator"]].to_numpy().tolist() == [[2.0, 2000.0]]
+    found = mch.checks(out).set_index("check")
+    assert list(found.index) == ["total_row", "duplicate_summed"]
+    assert found.loc["total_row", "message_zh"].endswith("已与2个单位之和核对")
+
+
+@pytest.mark.parametrize("again", ["城关 镇", "城关\u3000镇", "城關鎮", " 城关镇\u3000"])
+def test_a_unit_written_again_in_another_spelling_is_a_duplicate_not_a_second_unit(again):
+    """城关镇 written again with a space inside, a full-width space or traditional
+    characters was a second unit: its births counted twice in the total, with no word.
+    Units compare by their folded labels: it is two rows of one unit now, refused unless
+    summed on request."""
+    table = pd.DataFrame(
+        {"乡镇": ["城关镇", again, "河口镇"], "年份": [2024] * 3,
+         "活产数": [1000, 800, 500], "孕产妇死亡数": [1, 0, 0]}
+    )  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match="two rows for 城关镇 2024: rows 0 and 1"):
+        mch.compute(table)
+    summed = mch.pool(table, by="年份", duplicates="sum")
+    assert summed[["denominator", "units"]].to_numpy().tolist() == [[2300.0, 2.0]]
+
+
 def test_blank_labels_and_notes_rows_are_typed_errors_never_type_errors():
     table = pd.DataFrame({"县区": ["甲县", np.nan], "年份": [2024, 2024], "活产数": [100, 50],
                           "孕产妇死亡数": [0, 0]})  # fmt: skip

@@ -218,7 +218,7 @@ def test_a_number_too_small_is_said_in_the_words_every_reader_uses():
         VALUES(_values(_value(value="1e-400")))
     said = describe_bad_number("1e-400")  # what an office table's reader says of the cell
     assert caught.value.reason.endswith(": " + said.en)
-    assert caught.value.reason_zh.endswith("：" + said.zh) and "太小" in said.zh
+    assert caught.value.reason_zh.endswith("：" + said.zh) and "数值过小" in said.zh
 
 
 def test_the_command_line_would_say_the_chinese_text():

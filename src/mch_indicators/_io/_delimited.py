@@ -32,7 +32,7 @@ from mch_indicators._io._cells import (
     typed_column,
 )
 from mch_indicators._io._numbers import Decimal
-from mch_indicators._labels import error_of, words
+from mch_indicators._labels import error_of, input_error, words
 from mch_indicators._layout import layout
 from mch_indicators._optional import pandas as _pandas
 
@@ -143,8 +143,40 @@ def _head(
     return head, [len(row) for row in rows]
 
 
+#: How a file that is markup, not a table of text, begins (after a BOM and spaces): a web
+#: page or an "XML Spreadsheet 2003", which information systems export as ``.xls``.
+_MARKUP = {
+    "html": re.compile(r"<(?:!doctype\s+html|html|table|head|body|meta)\b", re.I),
+    "xml_spreadsheet": re.compile(
+        r"<\?xml\b[^>]*>\s*(?:<\?mso-application[^>]*>\s*)?<(?:\w+:)?Workbook\b", re.I
+    ),
+}
+
+
+def refuse_markup(text: str, name: str) -> None:
+    r"""Refuse a web page or an XML Spreadsheet 2003 read as delimited text, in both languages.
+
+    Such a file, named ``.xls``, is what many information systems export; read as
+    text it was one column headed ``<html>`` and "no data rows under the header".
+
+    Examples
+    --------
+    >>> refuse_markup("县区,年份\n", "a.csv")
+    >>> try:
+    ...     refuse_markup("\ufeff <html><table><tr><td>县区</td></tr></table>", "a.xls")
+    ... except InvalidInputError as error:
+    ...     print(error.reason_zh.split("，")[0])
+    a.xls：这是网页文件（HTML）
+    """
+    start = text[:4096].lstrip("\ufeff \t\r\n")
+    for kind, pattern in _MARKUP.items():
+        if pattern.match(start):
+            raise input_error(f"markup_{kind}", name=name)
+
+
 def choose_delimiter(text: str, name: str, delimiter: str | None) -> str:
-    """The delimiter given (checked) or detected."""
+    """The delimiter given (checked) or detected; a web page or XML workbook is refused."""
+    refuse_markup(text, name)
     if delimiter is None:
         return sniff_delimiter(text) or ","
     if len(delimiter) != 1:

@@ -14,13 +14,16 @@ script's digits (``٢``, ``০``, ``२``) are not read as numbers, whether pand
 column as Python strings or in pyarrow.
 
 A year is read here too, whatever the spelling (:func:`year_of`): ``2024``,
-``2024年``, ``2024年度``, ``二〇二四``, ``二零二四年``, ``２０２４``; every reader and the
-units of a table (:func:`parse_years`) read it by this one grammar, so that one
-year written two ways is one period.
+``2024年``, ``2024年度``, ``二〇二四``, ``二零二四年``, ``２０２４``, and a workbook's cell
+that holds 2024 in a date format (Excel shows it as 1905-07-16, the engine reads that
+date: its day number is the year); every reader and the units of a table
+(:func:`parse_years`) read it by this one grammar, so that one year written two ways is
+one period.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Literal
@@ -75,18 +78,30 @@ FIRST_YEAR, LAST_YEAR = 1900, 2099
 _YEAR = re.compile(r"((?:19|20)[0-9][0-9])(?:年度|年)?")
 #: Chinese numerals as a year is written, digit by digit: 二〇二四, 二零二四.
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+#: Day 0 of a workbook's dates (Excel's 1900 system, as calamine reads it): a cell holding
+#: 2024 formatted as a date is 2024 days after it, 1905-07-16.
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 
 
 def year_of(value: object) -> int | None:
     """The year a cell writes, or None: ``2024``, ``2024.0``, ``2024年``, ``二〇二四``...
 
+    A date is a year when it is a whole number of days from day 0 of a workbook's
+    dates between 1900 and 2099 (1905-03-14 to 1905-09-30): a cell holding the year
+    in a date format. Any other date is no year.
+
     Examples
     --------
     >>> [year_of(v) for v in ("2024年度", "二〇二四年", "２０２４", 2024.0, "2024上半年", "24")]
     [2024, 2024, 2024, 2024, None, None]
+    >>> import datetime
+    >>> year_of(datetime.date(1905, 7, 16)), year_of(datetime.date(2024, 7, 16))
+    (2024, None)
     """
     if isinstance(value, bool):
         return None
+    if isinstance(value, datetime.date):
+        return _year_of_date(value)
     if isinstance(value, int | np.integer):
         return int(value) if FIRST_YEAR <= value <= LAST_YEAR else None
     if isinstance(value, float | np.floating):
@@ -99,12 +114,23 @@ def year_of(value: object) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _year_of_date(value: datetime.date) -> int | None:
+    """The year a date-formatted cell holds (its day number), or None for a real date."""
+    moment = (
+        value
+        if isinstance(value, datetime.datetime)
+        else datetime.datetime(value.year, value.month, value.day)
+    )
+    days = (moment.replace(tzinfo=None) - _EXCEL_EPOCH) / datetime.timedelta(days=1)
+    return int(days) if days.is_integer() and 1900 <= days <= 2099 else None
+
+
 def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
     """A column's years as numbers when some cell writes one as text (``2024年``), else None.
 
     Every filled cell must be a year (:func:`year_of`); blank cells are NaN (the
     result is then float, else int64). None when a filled cell is not a year, or
-    when no cell is text (a column of numbers is read as numbers already).
+    when no cell is text or a date (a column of numbers is read as numbers already).
 
     Examples
     --------
@@ -124,7 +150,7 @@ def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
         year = year_of(value)
         if year is None:
             return None
-        text = text or isinstance(value, str)
+        text = text or not isinstance(value, int | float | np.number)
         found.append(year)
     if not text:
         return None
@@ -189,7 +215,7 @@ def parse_numbers(
 
 
 def describe_bad_number(text: object, decimal: Decimal = ".") -> Words:
-    """Why one cell is not a number, in English and Chinese.
+    """Why one cell is not a number, in English and Chinese (label messages).
 
     A cell that :func:`underflows` is said as every reader says it (``number_too_small``
     of the label table, which the DHIS2 reader says too). What would let a cell through,
@@ -197,26 +223,45 @@ def describe_bad_number(text: object, decimal: Decimal = ".") -> Words:
 
     Examples
     --------
-    >>> said = describe_bad_number("1e-400")
+    >>> said = describe_bad_number("无")
     >>> said.en, said.zh
-    ("'1e-400' is too small a number (it would read as 0)", "'1e-400' 太小（会读作 0）")
-    >>> describe_bad_number("9,5").zh
-    "'9,5' 不是数字：逗号是千位分隔符（26,954）"
+    ("'无' is not a number", '“无”不是数字：确为0请填0，未上报请留空')
+    >>> describe_bad_number("12,345人").zh
+    '“12,345人”不是数字：只填数字，不带单位“人”'
+    >>> describe_bad_number("97.99%").zh
+    '“97.99%”是比例，不是计数：请填人数（率由程序计算）'
+    >>> describe_bad_number("1e-400").en
+    "'1e-400' is too small a number (it would read as 0)"
     """
     cell = str(text).strip()
     folded = cell.casefold().lstrip("+-")
     if folded in {"inf", "infinity", "∞"}:
-        return words("number_not_finite", cell=repr(cell))
+        return words("number_not_finite", cell=cell)
     shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
     if underflows(cell, decimal):  # before "too large": 0.000…1 is long, and small
-        return words("number_too_small", cell=repr(shown))
+        return words("number_too_small", cell=shown)
     if re.fullmatch(r"[+-]?[0-9,.]+(?:[eE][+-]?[0-9]+)?", cell) and len(cell) > 20:
-        return words("number_too_large", cell=repr(shown), length=len(cell))
+        return words("number_too_large", cell=shown, length=len(cell))
     if any(c.isdecimal() and not "0" <= c <= "9" for c in unicodedata.normalize("NFKC", cell)):
-        return words("number_digits", cell=repr(shown))
+        return words("number_digits", cell=shown)
     if _decimal_comma(cell, decimal):
-        return words("number_comma", cell=repr(cell))
-    return words("not_a_number", cell=repr(cell))
+        return words("number_comma", cell=cell)
+    return _with_unit(cell) or words("not_a_number", cell=cell)
+
+
+#: A number followed by a unit of count (12,345人) or a percent sign (97.99%).
+_UNIT_AFTER = re.compile(r"[+-]?[0-9,.]*[0-9]\s*([人例名个次户位%‰])")
+
+
+def _with_unit(cell: str) -> Words | None:
+    """Why a number written with its unit (``12,345人``, ``97.99%``) is refused, or None."""
+    found = _UNIT_AFTER.fullmatch(unicodedata.normalize("NFKC", cell))  # ３例, ９７％
+    if found is None:
+        return None
+    unit = found[1]
+    if unit in "%‰":
+        return words("number_as_rate", cell=cell)
+    return words("number_with_unit", cell=cell, unit=unit)
 
 
 def bad_number_hint(text: object, decimal: Decimal = ".") -> Hint | None:

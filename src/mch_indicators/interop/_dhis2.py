@@ -631,15 +631,16 @@ def _value(
 ) -> float:
     """The value of one record: a non-negative number, or an error naming its place."""
     if not value >= 0:  # NaN too: missing, or not a number
-        from mch_indicators._io._numbers import underflows
+        from mch_indicators._io._numbers import describe_bad_number, underflows
 
         key = ", ".join(quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
         raw = record.get("value")
-        small = isinstance(raw, str) and underflows(_value_text(raw))
+        text = _value_text(raw)
+        small = isinstance(raw, str) and underflows(text)
         said = "dhis2_value_too_small" if small else "dhis2_value_negative"
         raise error_of(
             InvalidInputError, said, row=row, column="value", origin=origin, where=where,
-            key=key, value=quoted(raw), too_small=words("number_too_small", cell=quoted(raw)),
+            key=key, value=quoted(raw), too_small=describe_bad_number(text) if small else "",
         )  # fmt: skip
     return value
 

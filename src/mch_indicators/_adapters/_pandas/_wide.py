@@ -145,12 +145,30 @@ def _plan(
         )
         plan.notes.append("; ".join(notes))
     if not plan.indicators:
-        raise InvalidInputError(
-            "no indicator can be computed: no numerator and denominator of one indicator "
-            f"match the columns ({', '.join(map(str, match.terms.values())) or 'none matched'}"
-            "); see mch.match_columns(table), or name them with columns={column: term}"
-        )
+        raise _nothing_computable(match)
     return plan
+
+
+def _nothing_computable(match: ColumnMatch) -> InvalidInputError:
+    """No indicator has both its counts: which columns matched, which did not, what to do.
+
+    In both languages: an office's table whose header is not the table's (a cover
+    sheet read first, a header the matcher does not know) says what it saw.
+    """
+    from mch_indicators._labels import label
+
+    def listed(columns: Iterable[Hashable], lang: str) -> str:
+        names = [str(c) for c in columns]
+        if not names:
+            return "无" if lang == "zh" else "none"
+        return ("、" if lang == "zh" else ", ").join(names[:12]) + "…" * (len(names) > 12)
+
+    en, zh = (
+        label("messages", "nothing_computable", lang, matched=listed(match.terms.values(), lang),
+              other=listed(match.unmatched, lang))
+        for lang in ("en", "zh")
+    )  # fmt: skip
+    return InvalidInputError(en, reason_zh=zh)
 
 
 def with_place(
@@ -168,6 +186,8 @@ def with_place(
     known = getattr(error, "place", None)
     if place and not known:
         copy.reason = f"{place}: {error.reason}"
+        if error.reason_zh:
+            copy.reason_zh = f"{place}：{error.reason_zh}"
         copy.args = (copy.reason,)
         if error.reason_zh:  # the Chinese reason names the place too
             copy.reason_zh = f"{place}：{error.reason_zh}"

@@ -44,7 +44,7 @@ def test_a_decimal_comma_is_refused_in_both_languages_with_the_decimal_setting()
         mch.compute(table, "MMR", numerator="deaths", denominator="births")
     error = caught.value
     assert error.reason == "A: '9,5' is not a number: a comma groups thousands (26,954)"
-    assert error.reason_zh == "A：'9,5' 不是数字：逗号是千位分隔符（26,954）"  # the place too
+    assert error.reason_zh == "A：“9,5”不是数字：逗号用于分隔千位（26,954）"  # the place too
     assert error.hint == DECIMAL_COMMA
     assert str(error).endswith("; pass decimal=',' " + DECIMAL_COMMA.effect("en"))
     said = "；加上 --decimal , 可按小数逗号读取（9,5 即 9.5，26.954 即 26954）"
@@ -58,7 +58,7 @@ def test_the_command_line_says_its_decimal_option_and_the_option_reads_the_file(
     status, err = _run("compute", "--file", str(path), "--lang", lang)
     assert status == 1 and "decimal=" not in err
     assert ("use --decimal , if the file writes a decimal comma" in err) == (lang == "en")
-    chinese = "逗号是千位分隔符（26,954）；加上 --decimal , 可按小数逗号读取"
+    chinese = "逗号用于分隔千位（26,954）；加上 --decimal , 可按小数逗号读取"
     assert (chinese in err) == (lang == "zh")
     path.write_text("indicator,numerator,denominator\nMMR,1,26.954\n", encoding="utf-8")
     status, err = _run("compute", "--file", str(path), "--lang", lang)
