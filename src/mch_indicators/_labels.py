@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import string
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
@@ -52,6 +52,7 @@ __all__ = [
     "fields",
     "flag_text",
     "input_error",
+    "joined",
     "label",
     "labels",
     "message_texts",
@@ -333,6 +334,23 @@ def cannot_write(path: object, error: OSError) -> OutputError:
         reason_zh=label("messages", "cannot_write", "zh", path=path, reason=reason),
         path=str(path),
     )
+
+
+def joined(items: Iterable[object], lang: str, *, most: int | None = None) -> str:
+    """``items`` as a list in a message: ``a, b`` in English, ``甲、乙`` in Chinese.
+
+    With ``most``, the first ``most`` and an ellipsis; an empty list says so ("none", 无).
+
+    Examples
+    --------
+    >>> joined(["甲县", "乙县"], "zh"), joined("abc", "en", most=2), joined([], "zh")
+    ('甲县、乙县', 'a, b…', '无')
+    """
+    names = [str(item) for item in items]
+    if not names:
+        return label("text", "none", lang)
+    shown = names if most is None else names[:most]
+    return ("、" if lang == "zh" else ", ").join(shown) + "…" * (len(shown) < len(names))
 
 
 def upper_first(text: str) -> str:

@@ -31,6 +31,7 @@ from mch_indicators._labels import (
     column_label,
     default_lang,
     flag_text,
+    joined,
     label,
     unit_header,
 )
@@ -524,9 +525,8 @@ def _checks_lines(checks: pd.DataFrame, args: argparse.Namespace) -> list[str]:
             message = "message_zh" if args.lang == "zh" else "message_en"
             lines += [f"  - {text}" for text in checks[~found][message].tolist()]
     if unmatched:
-        sep = "、" if args.lang == "zh" else ", "
-        lines.append(cli_text(f"report_unmatched{suffix}", args.lang, columns=sep.join(unmatched),
-                              **where))  # fmt: skip
+        lines.append(cli_text(f"report_unmatched{suffix}", args.lang,
+                              columns=joined(unmatched, args.lang), **where))  # fmt: skip
     return lines
 
 
@@ -745,8 +745,7 @@ def _copy_examples(folder: str, lang: str) -> str:
             raise cannot_write(destination, error) from None
         written.append(str(destination))
     if written:
-        sep = "、" if lang == "zh" else ", "
-        lines.insert(0, cli_text("demo_files_written", lang, files=sep.join(written)))
+        lines.insert(0, cli_text("demo_files_written", lang, files=joined(written, lang)))
     local = target / "example_office.xlsx"
     lines.append(cli_text("demo_more_here", lang, file=shlex_quote(str(local))))
     return "\n".join(lines) + _excel_note(lang)

@@ -31,6 +31,7 @@ from mch_indicators._labels import (
     column_label,
     fields,
     input_error,
+    joined,
     label,
     labels,
 )
@@ -213,7 +214,7 @@ def _notes_sheet(
             (term.definition.zh or term.definition.en) if lang == "zh" else term.definition.en
         )
         kind = label("text", "template_estimated" if term.estimated else "template_whole", lang)
-        names = ("、" if lang == "zh" else ", ").join(getattr(i.name, lang) for i in served)
+        names = joined((getattr(i.name, lang) for i in served), lang)
         rows.append([getattr(term.name, lang), term.id, definition, kind, names])
     header = [
         column_label(k, lang) for k in ("column", "id", "definition", "value_kind", "used_by")

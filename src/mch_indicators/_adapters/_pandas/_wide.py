@@ -155,20 +155,13 @@ def _nothing_computable(match: ColumnMatch) -> InvalidInputError:
     In both languages: an office's table whose header is not the table's (a cover
     sheet read first, a header the matcher does not know) says what it saw.
     """
-    from mch_indicators._labels import label
+    from mch_indicators._labels import Words, error_of, joined
 
-    def listed(columns: Iterable[Hashable], lang: str) -> str:
-        names = [str(c) for c in columns]
-        if not names:
-            return "无" if lang == "zh" else "none"
-        return ("、" if lang == "zh" else ", ").join(names[:12]) + "…" * (len(names) > 12)
+    def listed(columns: Iterable[Hashable]) -> Words:
+        return Words(*(joined(columns, lang, most=12) for lang in ("en", "zh")))
 
-    en, zh = (
-        label("messages", "nothing_computable", lang, matched=listed(match.terms.values(), lang),
-              other=listed(match.unmatched, lang))
-        for lang in ("en", "zh")
-    )  # fmt: skip
-    return InvalidInputError(en, reason_zh=zh)
+    matched, other = listed(match.terms.values()), listed(match.unmatched)
+    return error_of(InvalidInputError, "nothing_computable", matched=matched, other=other)
 
 
 def with_place(
