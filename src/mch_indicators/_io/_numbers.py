@@ -297,8 +297,9 @@ def underflows(cell: str, decimal: Decimal = ".") -> bool:
     >>> underflows("1,5e-400", decimal=","), underflows("1e-300"), underflows("x")
     (True, False, False)
     """
-    found = re.fullmatch(r"[+-]?([0-9,. ]*[1-9][0-9,. ]*)((?:[eE][+-]?[0-9]+)?)", cell.strip())
-    if found is None:
+    # possessive, and the digit other than 0 looked for after: a digit run read once
+    found = re.fullmatch(r"[+-]?([0-9,. ]++)((?:[eE][+-]?[0-9]++)?)", cell.strip())
+    if found is None or found.group(1).strip("0,. ") == "":
         return False
     mantissa = found.group(1)
     if decimal == ".":
