@@ -35,7 +35,8 @@ _FIELDS = {
     "notes": ("starts",),
     "above_header": ("starts",),
 }
-_TRAILING = re.compile(r"[：:：。.,，;；、\s]+$")
+# from the start of the trailing run only: tried at each of its characters it is quadratic
+_TRAILING = re.compile(r"(?<![：:：。.,，;；、\s])[：:：。.,，;；、\s]++$")
 _SEPARATOR = re.compile(r"[\s：:、.．,，;；()（）\[\]【】0-9一二三四五六七八九十]")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from importlib import resources
 
@@ -24,9 +24,16 @@ from mch_indicators._text import fold
 
 __all__ = ["StandardPopulation", "normalize_band", "standard_population", "standard_populations"]
 
-_DASHES = re.compile(r"\s*(?:[-‐‑–—~～]|\bto\b)\s*")
+# A run of spaces is read once, with the word after it if any (a run without one is
+# kept as is): "\s*word\s*" tried at every space of a long run is quadratic.
+_DASHES = re.compile(r"\s++(?:(?:[-‐‑–—~～]|\bto\b)\s*+)?|(?:[-‐‑–—~～]|\bto\b)\s*+")
 _OPEN = re.compile(r"^([0-9]+)\s*(?:\+|plus|and over|and above|or more|岁及以上|及以上|以上)$")
-_UNITS = re.compile(r"\s*(?:years?|yrs?|y|岁)\s*")
+_UNITS = re.compile(r"\s++(?:(?:years?|yrs?|y|岁)\s*+)?|(?:years?|yrs?|y|岁)\s*+")
+
+
+def _replaced(by: str) -> Callable[[re.Match[str]], str]:
+    """``by`` for a match holding a word, the match itself for a bare run of spaces."""
+    return lambda found: found[0] if found[0].isspace() else by
 
 
 def normalize_band(label: object) -> str:
@@ -38,11 +45,15 @@ def normalize_band(label: object) -> str:
     ['0-4', '5-9', '85+', '85+', '1-4', '0']
     """
     text = fold(str(label), spaces="strip")
-    text = _UNITS.sub("", text) if not text.endswith(("+", "以上")) else text.replace("岁", "")
+    text = (
+        _UNITS.sub(_replaced(""), text)
+        if not text.endswith(("+", "以上"))
+        else text.replace("岁", "")
+    )
     open_band = _OPEN.match(text.strip())
     if open_band:
         return f"{open_band.group(1)}+"
-    return _DASHES.sub("-", text).replace(" ", "")
+    return _DASHES.sub(_replaced("-"), text).replace(" ", "")
 
 
 class StandardPopulation(_Frozen):

@@ -70,7 +70,9 @@ _ENGLISH_RULES: tuple[tuple[str, str], ...] = (
     ("above", "above"),
     ("exceed", "above"),
 )
-_NUMBER = r"[0-9][0-9.]*\s*(?:%|‰|/10万|/万|个|名|张)?(?:活产)?\s*"
+# read from the start of a run of digits and points, each part once (possessive): tried
+# at every digit of a long run, or with two ways to split a run of spaces, it is quadratic
+_NUMBER = r"(?<![0-9.])[.]*+[0-9][0-9.]*+\s*+(?:%|‰|/10万|/万|个|名|张)?(?:活产)?\s*+"
 # a comparison word after the number: 90%以上, 50/10万活产及以下, 1%或更低
 _AFTER = re.compile(_NUMBER + r"(?:及)?(以下|以内|以上|或更低|或更少)")
 # a comparison word before the number: 不低于80%, 降至3.0‰, 达到90%, ≥95%
