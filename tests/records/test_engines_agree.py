@@ -329,3 +329,43 @@ def test_dask_counts_without_groups():
     for got, want in zip(_counted(as_engine(frame, "dask")), expected, strict=True):
         pd.testing.assert_frame_equal(got, want, check_dtype=False)
     assert expected[0]["count"].tolist() == [1.0, 1.0]
+
+
+@pytest.mark.parametrize("engine", ["polars", "pyarrow", "duckdb", "parquet"])
+def test_a_column_of_nothing_but_nulls_is_missing_on_every_engine(engine, tmp_path):
+    """pyarrow, polars, DuckDB (and a Parquet file) give a column of None the null type:
+    a number field of it was refused ("not numeric (Unknown)") and a date field grouped
+    by year raised the engine's own error (no ``year`` of null), where pandas reads every
+    value as missing."""
+    pa = pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({**REGISTER, "gestation_weeks": [None] * 4, "birth_date": [None] * 4})
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    assert pa.types.is_null(table.schema.field("gestation_weeks").type)
+    if engine == "polars":
+        source: Any = pytest.importorskip("polars").from_arrow(table)
+    elif engine == "parquet":
+        source = tmp_path / "nulls.parquet"
+        pytest.importorskip("pyarrow.parquet").write_table(table, source)
+    else:
+        source = _engine(frame, engine, tmp_path)
+    period = (dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    expected = _counted(frame, by=["year"], period=period)
+    for got, want in zip(_counted(source, by=["year"], period=period), expected, strict=True):
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert {"birth_date: missing", "gestation_weeks: missing"} <= set(expected[1]["reason"])
+
+
+def test_dask_reads_a_boolean_field_beside_a_date_written_as_text():
+    """dask's ``assign`` with ``to_datetime`` types the frame's boolean columns as objects
+    in its metadata: a boolean field was then folded as text, raising pandas'
+    AttributeError (``.str`` of booleans)."""
+    frame = pd.DataFrame({
+        "outcome": ["live"] * 4, "gestation_weeks": [39.0, 30.0, 39.0, 39.0],
+        "birth_defect": [True, False, True, True], "birth_defect_age_days": [1.0, 0.0, 50.0, 3.0],
+        "birth_date": ["2024-01-05", "2024-02-01", "2023-12-31", "2024-05-01"],
+    })  # fmt: skip
+    terms = ["births_with_defects_42d", "total_births_22w"]
+    expected = _tidy(mch.count_records(frame, terms, by=["year"]).counts)
+    got = _tidy(mch.count_records(as_engine(frame, "dask"), terms, by=["year"]).counts)
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert expected["count"].tolist() == [0.0, 1.0, 2.0, 3.0]

@@ -145,7 +145,10 @@ def _prepare(
     ]
     frame = frame.with_columns(*renames) if renames else frame
     converted = _conversions(frame, schema, needed & set(found), found)
-    frame = frame.with_columns(*converted) if converted else frame
+    if converted:
+        before = frame.collect_schema()
+        frame = frame.with_columns(*converted)
+        frame = _kept_types(frame, before)
     derived = []
     for field in sorted(needed - set(found)):
         spec = schema.fields[field]
@@ -183,14 +186,72 @@ def _conversions(
     """Number and date fields held as text (or dates as numbers), read by one grammar.
 
     Each converted field gets a flag column marking text that is not a number or
-    not a date (``_convert``); such values are unclassifiable, with that reason.
+    not a date (``_convert``); such values are unclassifiable, with that reason. A
+    column of the null type (every value missing) is read as missing values of the
+    field's type.
     """
     dtypes = frame.collect_schema()
+    names = [f"__field_{field}" for field in sorted(fields)]
+    unknown = [name for name in names if dtypes[name] == nw.Unknown]
+    nulls = _null_columns(frame, unknown) if unknown else set()
     converted = []
-    for field in sorted(fields):
-        name = f"__field_{field}"
-        converted += _conversion(schema.fields[field], name, dtypes[name], found[field])
+    for field, name in zip(sorted(fields), names, strict=True):
+        spec = schema.fields[field]
+        if name in nulls:
+            converted.append(nw.col(name).cast(_NULL_READ_AS[spec.type]).alias(name))
+            continue
+        converted += _conversion(spec, name, dtypes[name], found[field])
     return converted
+
+
+#: What a field's column of the null type is read as: missing values of the field's type.
+_NULL_READ_AS: dict[str, nw.dtypes.DType] = {
+    "number": nw.Float64(),
+    "integer": nw.Float64(),
+    "date": nw.Date(),
+    "category": nw.String(),
+    "boolean": nw.String(),
+    "text": nw.String(),
+}
+
+
+def _null_columns(frame: nw.DataFrame[Any] | nw.LazyFrame[Any], names: list[str]) -> set[str]:
+    """Those of ``names`` typed as holding nothing (every value missing).
+
+    pyarrow, polars, DuckDB and Spark give a column of None the null type, which
+    narwhals calls ``Unknown`` as it calls types it does not know (DuckDB's UUID): the
+    engine's own schema tells them apart. pandas and dask hold such a column as objects.
+    """
+    native = frame.to_native()
+    kind = frame.implementation
+    types: dict[str, str] = {}
+    if kind is nw.Implementation.PYARROW:
+        types = {field.name: str(field.type) for field in native.schema}
+    elif kind is nw.Implementation.POLARS:
+        types = {name: str(dtype) for name, dtype in native.collect_schema().items()}
+    elif kind is nw.Implementation.DUCKDB:
+        types = {name: str(dtype) for name, dtype in zip(native.columns, native.types, strict=True)}
+    elif kind in _NO_BOOLEAN_SUM:  # Spark
+        types = {field.name: field.dataType.typeName() for field in native.schema.fields}
+    return {name for name in names if types.get(name, "").strip('"').lower() in {"null", "void"}}
+
+
+def _kept_types(
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any], before: nw.Schema
+) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
+    """``frame`` with each column the conversions did not touch typed as it was before.
+
+    dask's ``assign`` with ``to_datetime`` (a date written as text) types the frame's
+    boolean columns as objects in its metadata: a boolean field was then read as text
+    and its folding raised pandas' AttributeError (``.str`` of booleans).
+    """
+    after = frame.collect_schema()
+    changed = [
+        nw.col(name).cast(dtype)
+        for name, dtype in before.items()
+        if after[name] != dtype and dtype == nw.Boolean
+    ]
+    return frame.with_columns(*changed) if changed else frame
 
 
 def _conversion(
