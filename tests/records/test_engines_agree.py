@@ -43,12 +43,19 @@ BOUNDS: dict[str, list[float]] = {
     "death_age_days": [-1, 0, 6, 7, 27, 28, 366, 367],
     "mother_age": [9, 10, 15, 19.9, 20, 60, 61],
     "birth_defect_age_days": [-1, 0, 6, 7, 42, 43],
+    "age_days": [-1, 0, 6, 7, 27, 28, 364, 1830, 1831],
+    "live_born": [-1, 0, 1, 2, 8, 9, 1.5],
+    "postpartum_visit_days": [-1, 0, 3, 7, 28, 29, 366, 367],
+    "registration_weeks": [-1, 0, 11.9, 12, 12.9, 13, 45, 46],
 }
 CODES: dict[str, list[Any]] = {
     "outcome": ["live", "Live Birth", "活产", "活產", "1", "stillbirth", "Still", "死胎", "2",
                 "9", "不详", "unknown", "alive?", "", 1, 2, 9],
     "sex": ["male", "M", "男", "f", "女", "2", "0", "9", "x", 1, 2],
     "delivery_place": ["hospital", "医院", "township", "2", "home", "途中", "9", "??", 1, 3],
+    "cause_group": ["birth_defect", "先天异常", "1", "Pneumonia", "肺炎", "99", "不详", "x", 1, 4],
+    "risk_grade": ["green", "绿", "1", "Yellow", "黄", "red", "4", "purple", "未评估", "9", 2, 5],
+    "delivery_mode": ["vaginal", "顺产", "caesarean", "剖宫产", "3", "助产", "9", "c?", 1, 3],
 }  # fmt: skip
 BOOLEAN_TEXTS = ["是", "否", "yes", "No", "TRUE", "false", "1", "0", "Y", "n", "不详", "maybe"]
 AREAS = ["A", "B", "甲", "乙"]
@@ -181,15 +188,23 @@ def boolean_column(draw: st.DrawFn, size: int) -> Any:
 
 @st.composite
 def date_column(draw: st.DrawFn, size: int) -> Any:
-    kind = draw(st.sampled_from(["text", "text", "datetime", "int", "float", "nulls"]))
+    kind = draw(st.sampled_from(["text", "text", "datetime", "date", "int", "float", "nulls"]))
     if kind == "nulls":
         return _column([None] * size, "object")
     if kind == "text":
         return _column(draw(st.lists(date_texts(), min_size=size, max_size=size)), "object")
     days = draw(st.lists(st.one_of(st.none(), st.sampled_from(DAYS)), min_size=size,
                          max_size=size))  # fmt: skip
+    if kind == "date":  # Python dates: pandas objects, the other engines' date type
+        return _column(days, "object")
     if kind == "datetime":
-        return pd.Series(pd.to_datetime(days), dtype="datetime64[ns]")
+        times = draw(st.lists(st.sampled_from([0, 1, 23]), min_size=size, max_size=size))
+        stamps = [None if d is None else pd.Timestamp(d) + pd.Timedelta(hours=h)
+                  for d, h in zip(days, times, strict=True)]  # fmt: skip
+        series = pd.Series(pd.to_datetime(stamps), dtype="datetime64[ns]")
+        if draw(st.booleans()):  # a clock of its own: the record's date is its local date
+            series = series.dt.tz_localize("Asia/Shanghai")
+        return series
     numbers = [None if d is None else int(d.strftime("%Y%m%d")) for d in days]
     if kind == "int":
         if any(n is None for n in numbers):
@@ -229,11 +244,49 @@ BIRTH_TERMS = [
 ]  # fmt: skip
 
 
+DEATH_COLUMNS: dict[str, Callable[[int], st.SearchStrategy[Any]]] = {
+    "birth_date": date_column,
+    "death_date": date_column,
+    "gestation_weeks": BIRTH_COLUMNS["gestation_weeks"],
+    "birth_weight_g": BIRTH_COLUMNS["birth_weight_g"],
+    "cause_group": lambda n: code_column("cause_group", n),
+    "area": area_column,
+}
+DEATH_TERMS = ["neonatal_deaths", "early_neonatal_deaths", "infant_deaths", "under5_deaths",
+               "birth_defect_infant_deaths"]  # fmt: skip
+DELIVERY_COLUMNS: dict[str, Callable[[int], st.SearchStrategy[Any]]] = {
+    "gestation_weeks": BIRTH_COLUMNS["gestation_weeks"],
+    "live_born": lambda n: number_column("live_born", n),
+    "registration_weeks": lambda n: number_column("registration_weeks", n),
+    "postpartum_visit_days": lambda n: number_column("postpartum_visit_days", n),
+    "risk_grade": lambda n: code_column("risk_grade", n),
+    "high_risk_managed": boolean_column,
+    "delivery_mode": lambda n: code_column("delivery_mode", n),
+    "delivery_place": lambda n: code_column("delivery_place", n),
+    "delivery_date": date_column,
+    "area": area_column,
+}
+DELIVERY_TERMS = ["live_births", "women_delivered", "caesarean_live_births",
+                  "women_with_postpartum_visit", "managed_high_risk_women", "facility_caesareans",
+                  "women_registered_card"]  # fmt: skip
+REGISTERS = {
+    "births": (BIRTH_COLUMNS, BIRTH_TERMS),
+    "child_deaths": (DEATH_COLUMNS, DEATH_TERMS),
+    "deliveries": (DELIVERY_COLUMNS, DELIVERY_TERMS),
+}
+
+
 @st.composite
-def birth_registers(draw: st.DrawFn) -> Any:
+def registers(draw: st.DrawFn, records: str) -> Any:
+    """A small register of ``records``: each column in a representation of its own."""
+    makers, _ = REGISTERS[records]
     size = draw(st.integers(1, 12))
-    columns = {name: draw(make(size)) for name, make in BIRTH_COLUMNS.items()}
+    columns = {name: draw(make(size)) for name, make in makers.items()}
     return pd.DataFrame(columns)
+
+
+def birth_registers() -> st.SearchStrategy[Any]:
+    return registers("births")
 
 
 # -- running and comparing -------------------------------------------------------------------
@@ -248,7 +301,23 @@ def _engine(frame: Any, engine: str, where: Path) -> Any:
         path = where / "register.parquet"
         frame.to_parquet(path)
         return path
+    if engine == "duckdb":
+        # a TIMESTAMP WITH TIME ZONE is read on the session's clock (docs/records.md): the
+        # clock of the register's own zone, as the other engines read it
+        return _shanghai().from_arrow(as_engine(frame, "pyarrow"))
     return as_engine(frame, engine)
+
+
+_CONNECTIONS: list[Any] = []
+
+
+def _shanghai() -> Any:
+    """A DuckDB connection whose TimeZone is the registers' (kept open for the session)."""
+    if not _CONNECTIONS:
+        connection = pytest.importorskip("duckdb").connect()
+        connection.execute("SET TimeZone = 'Asia/Shanghai'")
+        _CONNECTIONS.append(connection)
+    return _CONNECTIONS[0]
 
 
 def _pandas(table: Any) -> Any:
@@ -263,7 +332,7 @@ def _tidy(table: Any) -> Any:
     for column in table.columns:
         if column not in {"count", "unclassified", "records"}:
             table[column] = [
-                None if v is None or (isinstance(v, float) and v != v) else v
+                None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v
                 for v in table[column].astype(object)
             ]
     keys = [c for c in table.columns if c not in {"count", "unclassified"}]
@@ -271,19 +340,21 @@ def _tidy(table: Any) -> Any:
     return table.iloc[order].reset_index(drop=True)
 
 
-def _outcome(source: Any, terms: list[str], by: list[str] | None, period: Any) -> Any:
+def _outcome(
+    source: Any, terms: list[str], by: list[str] | None, period: Any, records: str = "births"
+) -> Any:
     try:
-        out = mch.count_records({"births": source}, terms, by=by, period=period)
+        out = mch.count_records({records: source}, terms, by=by, period=period)
     except mch.MCHIndicatorsError as error:
         return type(error).__name__
     return _tidy(out.counts), _tidy(out.quality)
 
 
 def _check_all_engines(frame: Any, terms: list[str], by: list[str] | None, period: Any,
-                       where: Path) -> None:  # fmt: skip
-    expected = _outcome(frame, terms, by, period)
+                       where: Path, records: str = "births") -> None:  # fmt: skip
+    expected = _outcome(frame, terms, by, period, records)
     for engine in ENGINES:
-        got = _outcome(_engine(frame, engine, where), terms, by, period)
+        got = _outcome(_engine(frame, engine, where), terms, by, period, records)
         if isinstance(expected, str) or isinstance(got, str):
             assert got == expected, (engine, got, expected)
             continue
@@ -295,15 +366,29 @@ BYS = st.sampled_from([None, ["area"], ["year"], ["area", "year"]])
 PERIODS = st.sampled_from([None, (dt.date(2024, 1, 1), dt.date(2024, 12, 31))])
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    frame=birth_registers(),
-    terms=st.lists(st.sampled_from(BIRTH_TERMS), min_size=1, max_size=4, unique=True),
-    by=BYS,
-    period=PERIODS,
-)
-def test_every_engine_counts_a_messy_register_as_pandas_does(frame, terms, by, period, tmp_path_factory):
-    _check_all_engines(frame, terms, by, period, tmp_path_factory.mktemp("register"))
+@st.composite
+def counts_asked(draw: st.DrawFn, records: str) -> tuple[Any, list[str], Any, Any]:
+    """A register, terms of it, a grouping and a period."""
+    terms = REGISTERS[records][1]
+    return (
+        draw(registers(records)),
+        draw(st.lists(st.sampled_from(terms), min_size=1, max_size=4, unique=True)),
+        draw(BYS),
+        draw(PERIODS),
+    )
+
+
+@pytest.mark.parametrize("records", sorted(REGISTERS))
+def test_every_engine_counts_a_messy_register_as_pandas_does(records, tmp_path_factory):
+    where = tmp_path_factory.mktemp(records)
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(asked=counts_asked(records))
+    def check(asked: tuple[Any, list[str], Any, Any]) -> None:
+        frame, terms, by, period = asked
+        _check_all_engines(frame, terms, by, period, where, records)
+
+    check()
 
 
 # -- each difference found, as its own test --------------------------------------------------
@@ -369,3 +454,46 @@ def test_dask_reads_a_boolean_field_beside_a_date_written_as_text():
     got = _tidy(mch.count_records(as_engine(frame, "dask"), terms, by=["year"]).counts)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     assert expected["count"].tolist() == [0.0, 1.0, 2.0, 3.0]
+
+
+DEATHS = {
+    "birth_date": [dt.date(2024, 1, 1), dt.date(2024, 1, 1), dt.date(2024, 3, 1)],
+    "death_date": [dt.date(2024, 1, 3), dt.date(2024, 2, 15), dt.date(2025, 3, 2)],
+    "gestation_weeks": [39.0, 39.0, 39.0],
+    "birth_weight_g": [3000.0, 3000.0, 3000.0],
+}
+
+
+def _deaths_counted(source: Any) -> Any:
+    out = mch.count_records({"child_deaths": source}, ["neonatal_deaths", "infant_deaths"])
+    return _tidy(out.counts)
+
+
+def test_duckdb_derives_ages_from_date_columns():
+    """A DuckDB relation's dates are DATE, and DATE - DATE is a number of days, not an
+    interval: deriving the age at death from them raised DuckDB's BinderException
+    (``epoch_us(BIGINT)``), where the other engines count."""
+    pa = pytest.importorskip("pyarrow")
+    table = pa.Table.from_pandas(pd.DataFrame(DEATHS), preserve_index=False)
+    assert pa.types.is_date32(table.schema.field("birth_date").type)
+    expected = _deaths_counted(pd.DataFrame(DEATHS))
+    assert expected["count"].tolist() == [2.0, 1.0]  # infant, neonatal
+    got = _deaths_counted(pytest.importorskip("duckdb").from_arrow(table))
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_duckdb_derives_ages_from_a_zoned_nanosecond_date_and_a_text_date():
+    """pandas' zoned nanosecond timestamps are DuckDB's TIMESTAMPTZ_NS, a type narwhals
+    does not know: it was left as it was, and subtracting a date read from text (a
+    TIMESTAMP) raised DuckDB's BinderException. It is read on the session's clock, as a
+    TIMESTAMP WITH TIME ZONE is (docs/records.md)."""
+    frame = pd.DataFrame(DEATHS)
+    frame["birth_date"] = [d.isoformat() for d in frame["birth_date"]]
+    zoned = pd.to_datetime(frame["death_date"]).astype("datetime64[ns]")
+    frame["death_date"] = zoned.dt.tz_localize("Asia/Shanghai") + pd.Timedelta(hours=1)
+    table = pytest.importorskip("pyarrow").Table.from_pandas(frame, preserve_index=False)
+    relation = _shanghai().from_arrow(table)
+    assert str(relation.types[relation.columns.index("death_date")]) == "TIMESTAMPTZ_NS"
+    expected = _deaths_counted(frame)
+    assert expected["count"].tolist() == [2.0, 1.0]  # infant, neonatal
+    pd.testing.assert_frame_equal(_deaths_counted(relation), expected, check_dtype=False)

@@ -208,7 +208,7 @@ def _conversions(
 _NULL_READ_AS: dict[str, nw.dtypes.DType] = {
     "number": nw.Float64(),
     "integer": nw.Float64(),
-    "date": nw.Date(),
+    "date": nw.Datetime(),
     "category": nw.String(),
     "boolean": nw.String(),
     "text": nw.String(),
@@ -269,8 +269,14 @@ def _conversion(
             # DuckDB TIMESTAMPTZ holds no zone: narwhals gives it the session's TimeZone,
             # and the cast reads it on that clock, as DuckDB shows it)
             return [nw.col(name).dt.replace_time_zone(None).alias(name)]
-        elif any(dtype == kind for kind in (nw.Date, nw.Datetime, nw.Unknown)):
+        elif dtype == nw.Datetime:
             return []
+        elif dtype == nw.Date or dtype == nw.Unknown:
+            # a date and a time of day alike on every engine, so that two of them subtract
+            # (DuckDB's DATE - DATE is a number of days, not an interval); a type narwhals
+            # does not know (DuckDB's TIMESTAMPTZ_NS) is read on the session's clock, as
+            # a TIMESTAMP WITH TIME ZONE is
+            return [nw.col(name).cast(nw.Datetime()).alias(name)]
         else:
             raise _unread(column, spec, dtype, "neither dates nor text")
     elif spec.type in {"number", "integer"}:
