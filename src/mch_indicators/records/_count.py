@@ -146,9 +146,8 @@ def _prepare(
     frame = frame.with_columns(*renames) if renames else frame
     converted = _conversions(frame, schema, needed & set(found), found)
     if converted:
-        before = frame.collect_schema()
-        frame = frame.with_columns(*converted)
-        frame = _kept_types(frame, before)
+        types = frame.collect_schema()
+        frame = _kept_types(frame.with_columns(*converted), types)
     derived = []
     for field in sorted(needed - set(found)):
         spec = schema.fields[field]
@@ -230,7 +229,8 @@ def _null_columns(frame: nw.DataFrame[Any] | nw.LazyFrame[Any], names: list[str]
     elif kind is nw.Implementation.POLARS:
         types = {name: str(dtype) for name, dtype in native.collect_schema().items()}
     elif kind is nw.Implementation.DUCKDB:
-        types = {name: str(dtype) for name, dtype in zip(native.columns, native.types, strict=True)}
+        pairs = zip(native.columns, native.types, strict=True)
+        types = {name: str(dtype) for name, dtype in pairs}
     elif kind in _NO_BOOLEAN_SUM:  # Spark
         types = {field.name: field.dataType.typeName() for field in native.schema.fields}
     return {name for name in names if types.get(name, "").strip('"').lower() in {"null", "void"}}
