@@ -6,8 +6,10 @@ names the offending indicators so a failure says what to fix.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -265,3 +267,65 @@ def test_every_computable_indicator_computes_from_a_table_with_the_form_headers(
                                   denominator.name.zh: [100, 120]})  # fmt: skip
             result = mch.compute(frame, indicator.id)
             assert len(result) == 2, (indicator.id, header)
+
+
+# -- Chinese text takes full-width brackets ------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _bracket_script():
+    """``scripts/full_width_brackets.py``: the one rule of Chinese brackets, and its fixer."""
+    spec = importlib.util.spec_from_file_location(
+        "full_width_brackets", ROOT / "scripts" / "full_width_brackets.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_chinese_text_of_the_data_files_takes_full_width_brackets():
+    """An ASCII bracket in Chinese text is refused (``scripts/full_width_brackets.py``,
+    which this asks, fixes it): the catalog, targets, coverage lists and record sets."""
+    script = _bracket_script()
+    wrong = [
+        f"{path.name}:{number}: {before}"
+        for path in script.FILES
+        for number, before, _ in script.convert_file(path)[1]
+    ]
+    assert not wrong, wrong[:20]
+    assert len(script.FILES) >= 15
+
+
+@pytest.mark.parametrize(
+    ("text", "refused"),
+    [
+        ("孕产妇死亡率(模型估计)", True),
+        ("以每千活产计(‰)。", True),
+        ("新生儿破伤风发病率 (/万)", True),
+        ("孕产妇死亡率（模型估计）", False),
+        ("可用 .to('per_100k') 换算；为可持续发展目标2.2.2(a)。", False),
+        ("Live births (WHO)", False),
+    ],
+)
+def test_the_bracket_check_refuses_chinese_text_and_spares_code(text, refused):
+    assert (_bracket_script().convert_text(text, "chinese") != text) is refused
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "孕产妇死亡率(模型估计)",
+            "孕产妇死亡率（模型估计）",
+            "maternal_mortality_ratio_modelled",
+        ),
+        ("围产儿死亡率(满22周起)", "围产儿死亡率（满22周起）", "perinatal_mortality_rate_22w"),
+        ("艾滋病母婴传播率(%)", "艾滋病母婴传播率（%）", "hiv_mtct_rate"),
+    ],
+)
+def test_a_name_is_found_with_its_brackets_in_either_width(old, new, expected):
+    assert new in {mch.get(expected).name.zh, *mch.get(expected).aliases}
+    assert mch.get(old).id == mch.get(new).id == expected
+    assert normalize_key(old) == normalize_key(new)

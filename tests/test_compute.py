@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import pickle
 import warnings
 from decimal import Decimal
 from fractions import Fraction
@@ -226,6 +227,37 @@ def test_slicing_keeps_flags_and_every_level():
     assert result[result.value > 35].value.tolist() == [40.0]
     with pytest.raises(TypeError):
         len(result[0, 0])
+
+
+def test_labelled_counts_keep_their_labels():
+    # A Result of two Series lost their labels: to_frame() and a caterpillar said 0, 1, 2.
+    deaths = pd.Series([3, 5, 7], index=pd.Index(["甲县", "乙县", "丙县"], name="county"))
+    births = pd.Series([1500, 1000, 2000], index=["丙县", "甲县", "乙县"])  # another order
+    for result in (
+        mch.get("MMR").compute(deaths, births),
+        mch.compute(indicator="MMR", numerator=deaths, denominator=births),
+    ):
+        assert result.labels.tolist() == ["甲县", "乙县", "丙县"]
+        frame = result.to_frame()
+        assert frame.index.tolist() == ["甲县", "乙县", "丙县"]
+        assert frame["denominator"].tolist() == [1000, 2000, 1500]  # paired by label
+        assert result[1:].labels.tolist() == ["乙县", "丙县"]
+        assert result[result.value > 280].labels.tolist() == ["甲县", "丙县"]
+        assert result[0].labels is None  # one element: a scalar
+        assert result.to("‰").labels.equals(result.labels)
+        assert result.suppress("ons").to_frame().index.tolist() == ["甲县", "乙县", "丙县"]
+        assert pickle.loads(pickle.dumps(result)) == result
+        assert result != result._replace(labels=None)
+    with pytest.raises(InvalidInputError, match=r"'丙县' is only in numerator"):
+        mch.get("MMR").compute(deaths, births.rename({"丙县": "丁县"}))
+    grid = pd.DataFrame([[1, 2], [3, 4]], index=pd.Index(["A", "B"], name="county"),
+                        columns=pd.Index([2020, 2021], name="year"))  # fmt: skip
+    result = PROPORTION.compute(grid, 10)
+    assert result.to_frame().index.tolist() == [("A", 2020), ("A", 2021), ("B", 2020), ("B", 2021)]
+    assert result.to_frame().index.names == ["county", "year"]
+    assert result[:, 1].labels.tolist() == [("A", 2021), ("B", 2021)]
+    assert PROPORTION.compute([1, 2], 10).labels is None
+    assert PROPORTION.compute(deaths, [[10, 10, 10]] * 2).labels is None  # axes with no label
 
 
 def test_to_frame_is_tidy():

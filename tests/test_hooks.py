@@ -25,6 +25,7 @@ def test_every_hook_is_plugged_once_the_package_is_imported() -> None:
         "target_repr",
         "target_html",
         "catalog_html",
+        "hint_effect",
     }
     assert all(hook.plugged for hook in hooks)
 

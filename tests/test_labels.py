@@ -168,6 +168,14 @@ def _broken(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
         (lambda d: d["kinds"]["rate"].update(fr="taux"), "kinds.rate: unknown fields"),
         (lambda d: d["flags"]["MISSING"].pop("meaning"), "flags.MISSING: meaning is missing"),
         (lambda d: d["flags"].pop("INCOMPLETE"), "no flags label for INCOMPLETE"),
+        (lambda d: d["hints"].pop("duplicates_sum"), "no hints label for duplicates_sum"),
+        (
+            lambda d: d["messages"]["dhis2_csv_twice"].update(
+                en="{name}{first}{second}{field}{column}"
+            ),
+            r"messages.dhis2_csv_twice: placeholders \['column'\] are the error's own",
+        ),
+        (lambda d: d["hints"]["on_invalid_flag"].pop("zh"), "hints.on_invalid_flag: zh is"),
         (lambda d: d["text"]["ci"].update(zh="{level}%置信区间{lower"), "text.ci: zh"),
         (lambda d: d["text"]["ci"].update(zh="{level}%{method}"), "placeholders that en lacks"),
         (lambda d: d["fields"]["county"].update(role="place"), "role must be"),
@@ -178,6 +186,23 @@ def _broken(change: Callable[[dict[str, Any]], None]) -> dict[str, Any]:
 def test_a_broken_table_is_refused_on_load(change: Callable[..., None], message: str) -> None:
     with pytest.raises(DefinitionError, match=message):
         check_labels(_broken(change))
+
+
+def test_the_words_of_every_hint_are_label_data_in_both_languages():
+    import dataclasses
+
+    from mch_indicators._cli._words import hint_text
+    from mch_indicators._errors import HINTS, ON_INVALID_FLAG, Hint
+
+    # a hint holds its setting and the key of its words, no text of its own
+    assert [f.name for f in dataclasses.fields(Hint)] == ["keyword", "value", "key"]
+    assert {hint.key for hint in HINTS} == set(labels()["hints"])
+    for hint in HINTS:
+        for lang in ("en", "zh"):
+            assert hint.effect(lang) == label("hints", hint.key, lang)
+            assert hint_text(hint, lang).endswith(hint.effect(lang))
+        assert hint.python().endswith(" " + label("hints", hint.key, "en"))
+    assert ON_INVALID_FLAG.effect("zh") == "得到空值并标记“数据矛盾”"
 
 
 def _public_functions() -> Iterator[tuple[str, Callable[..., Any]]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import numpy as np
+import pandas as pd
 
 import mch_indicators as mch
 from mch_indicators._views import MAX_ROWS
@@ -103,6 +104,30 @@ def test_a_small_result_shows_every_row_rounded_with_its_flags() -> None:
     assert "7.42" in " ".join(_parse(scalar._repr_html_()).text)
     grid = mch.get("MMR").compute([[2, 3], [4, 5]], 26954)
     assert "(1, 1)" in " ".join(_parse(grid._repr_html_()).text)
+
+
+def test_a_result_card_names_its_interval_and_method_in_both_languages_as_the_card_does() -> None:
+    from mch_indicators._labels import label
+
+    result = mch.get("hospital_delivery_rate_cn").compute(2, 26)
+    assert result.method == "wilson"
+    note = _parse(result._repr_html_()).text
+    words = " ".join(note)
+    method = label("methods", "wilson", "zh")
+    assert f"95% CI · 95%置信区间 (wilson · {method})" in words  # as the indicator card's
+    assert "95% CI (wilson)" not in words
+    headers = ["Numerator · 分子", "Denominator · 分母", "Value · 数值 (%)", "Flags · 标记"]
+    assert all(header in note for header in headers)
+
+
+def test_a_result_of_series_names_its_rows_by_their_labels() -> None:
+    # The card numbered a Series' rows 0, 1 as it does a plain array's.
+    deaths = pd.Series([2, 0], index=["甲县", "<b>乙县</b>"])
+    result = mch.get("MMR").compute(deaths, pd.Series([0, 26954], index=deaths.index[::-1]))
+    html = result._repr_html_()
+    cells = _parse(html).text
+    assert cells[cells.index("甲县") + 1 : cells.index("甲县") + 3] == ["2", "26,954"]
+    assert "<b>乙县</b>" in cells and "b" not in _parse(html).tags  # escaped
 
 
 def test_catalog_view_is_grouped_by_domain_and_searchable() -> None:

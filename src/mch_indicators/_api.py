@@ -147,10 +147,18 @@ def _dispatched(reference: Callable[..., Any]) -> Callable[..., Any]:
     signature = inspect.signature(reference)
     first = next(iter(signature.parameters))
     with_indicator = "indicator" in signature.parameters
+    positional = ", ".join(
+        name for name, p in signature.parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD
+    )
+    by_name = "give the others by name (numerator=..., by=...)"
 
     @wraps(reference)
     def entry_point(*args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind(*args, **kwargs)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as error:  # a call Python itself refuses: say which, and how
+            advice = f"; {by_name}" if "positional" in str(error) else ""
+            raise TypeError(f"{operation}({positional}, ...): {error}{advice}") from None
         data = bound.arguments.get(first)
         backend = backend_for(data)
         function = None if backend is None else backend.function(operation)
@@ -266,7 +274,9 @@ def compute(
     numerator, denominator : str or array
         Column names with ``data``; without ``data``, the counts themselves:
         xarray DataArrays or dask arrays (a Dataset comes back, lazily for
-        dask), or plain arrays (a :class:`Result`, as :meth:`Indicator.compute`).
+        dask), or plain arrays or pandas Series (a :class:`Result`, as
+        :meth:`Indicator.compute`: a Series' labels pair the counts and stay
+        the Result's :attr:`~Result.labels`).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`):
         ``confidence``, ``method``, ``on_invalid``, ``reliability``, ``suppress``.

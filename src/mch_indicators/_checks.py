@@ -200,8 +200,14 @@ class CheckTable:
         return len(self.rows)
 
     def __add__(self, other: CheckTable | Iterable[CheckRow]) -> CheckTable:
+        """These rows, then those of ``other`` not among them.
+
+        Rows are looked up by hash: a sheet of 16,384 columns not used has as many
+        rows, and each was compared with every row before it.
+        """
         rows = other.rows if isinstance(other, CheckTable) else tuple(other)
-        return CheckTable(self.rows + tuple(r for r in rows if r not in self.rows))
+        seen = set(self.rows)
+        return CheckTable(self.rows + tuple(r for r in rows if r not in seen))
 
     def to_frame(self) -> pd.DataFrame:
         """The rows as a DataFrame with the columns of :data:`CHECK_COLUMNS`."""
@@ -246,7 +252,7 @@ def checks(result: object) -> pd.DataFrame:
     pandas.DataFrame
         One row per finding: ``check`` (its code: ``total_row``,
         ``total_mismatch``, ``duplicate_summed``, ``rule_violation``,
-        ``rows_above_header``, ``notes_rows``, ``hidden_rows``,
+        ``rows_above_header``, ``notes_rows``, ``hidden_sheets``, ``hidden_rows``,
         ``hidden_columns``, ``merged_cells``, ``unmatched_column``...),
         ``unit`` and ``period`` (as the table writes them), ``item`` (a column
         or a rule), ``reported`` and ``expected`` (numbers where the check has

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._options import Options
 from mch_indicators._result import Result
+from mch_indicators._validate import labels_of
 from mch_indicators.stats._engine import CoreResult, compute_counts
 from mch_indicators.stats._intervals import get_method
 
@@ -125,6 +126,7 @@ def _computed(
         numerator=core.numerator,
         denominator=core.denominator,
         flags=core.flags,
+        labels=labels_of(core.value.shape, numerator, denominator),
     )
     if options.suppress is not None:
         result = result.suppress(options.suppress)

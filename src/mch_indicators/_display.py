@@ -83,8 +83,8 @@ def display_width(text: str) -> int:
 
     Examples
     --------
-    >>> display_width("孕产妇死亡率(/10万)"), display_width("MMR"), display_width("７")
-    (19, 3, 2)
+    >>> display_width("孕产妇死亡率（/10万）"), display_width("MMR"), display_width("７")
+    (21, 3, 2)
     """
     if text.isascii():
         return len(text)
@@ -246,11 +246,22 @@ def _counts(series: pd.Series[Any], text: bool) -> Any:
 
 
 def header_with_unit(indicator: Shown, lang: str) -> str:
-    """``孕产妇死亡率(/10万)``: an indicator's name with its unit, for a column header."""
+    """``孕产妇死亡率（/10万）``: an indicator's name with its unit, for a column header.
+
+    A Chinese header takes full-width brackets, as Chinese text does; the header
+    folder (:func:`mch_indicators._headers.fold_header`) reads them and the ASCII
+    ones of older reports alike.
+
+    Examples
+    --------
+    >>> import mch_indicators as mch
+    >>> header_with_unit(mch.get("MMR"), "zh"), header_with_unit(mch.get("MMR"), "en")
+    ('孕产妇死亡率（/10万）', 'Maternal mortality ratio (per 100,000)')
+    """
     chosen = check_lang(lang)
     name = getattr(indicator.name, chosen)
     unit = unit_header(indicator.unit, chosen)
-    return f"{name}({unit})" if chosen == "zh" else f"{name} ({unit})"
+    return f"{name}（{unit}）" if chosen == "zh" else f"{name} ({unit})"
 
 
 def in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

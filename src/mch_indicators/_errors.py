@@ -50,6 +50,11 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 __all__ = [
+    "DUPLICATES_ADD",
+    "DUPLICATES_SUM",
+    "ENCODING_LATIN",
+    "ENCODING_OTHER",
+    "ENCODING_UTF16",
     "HINTS",
     "ON_INVALID_FLAG",
     "ON_INVALID_LEAVE_OUT",
@@ -63,6 +68,7 @@ __all__ = [
     "UnitError",
     "UnknownIndicatorError",
     "definition_error",
+    "delimiter_hint",
     "describe_validation",
 ]
 
@@ -73,7 +79,9 @@ class Hint:
 
     Each surface formats it in its own spelling: :meth:`python` as the keyword of
     the library's functions (the message of the error), the command line as its
-    option (``--on-invalid flag``), in English or Chinese.
+    option (``--on-invalid flag``), in English or Chinese. What the setting does is
+    label data (``[hints.<key>]`` of ``definitions/labels.toml``, checked on load
+    like every label), read through :data:`mch_indicators._hooks.hint_effect`.
 
     Attributes
     ----------
@@ -82,43 +90,75 @@ class Hint:
         same word with dashes (``--on-invalid``).
     value : str
         The value that lets the call through (``flag``).
-    effect, effect_zh : str
-        What the setting does, in English (``to get NaN ... instead``, following
-        the keyword) and in Chinese (following 可).
+    key : str
+        The entry of ``[hints]`` in the label table saying what the setting does,
+        in English (``to get NaN ... instead``, following the keyword and its
+        value) and in Chinese (following 可).
 
     Examples
     --------
     >>> ON_INVALID_FLAG.python()
     "pass on_invalid='flag' to get NaN with an INVALID flag instead"
+    >>> ON_INVALID_FLAG.effect("zh")
+    '得到空值并标记“数据矛盾”'
     """
 
     keyword: str
     value: str
-    effect: str
-    effect_zh: str
+    key: str
+
+    def effect(self, lang: str = "en") -> str:
+        """What the setting does, in ``lang`` (``en`` or ``zh``), from the label table."""
+        from mch_indicators._hooks import hint_effect
+
+        return hint_effect(self.key, lang)
 
     def python(self) -> str:
         """The advice as the library's message gives it: ``pass on_invalid='flag' ...``."""
-        return f"pass {self.keyword}={self.value!r} {self.effect}"
+        return f"pass {self.keyword}={self.value!r} {self.effect('en')}"
 
 
 #: A numerator above the denominator of a proportion, refused: computed with the setting,
 #: the row gets NaN and the INVALID flag.
-ON_INVALID_FLAG = Hint(
-    "on_invalid",
-    "flag",
-    "to get NaN with an INVALID flag instead",
-    "得到空值并标记“数据矛盾”",
-)
+ON_INVALID_FLAG = Hint("on_invalid", "flag", "on_invalid_flag")
 #: The same, refused when pooling: with the setting, such rows are left out of the sums.
-ON_INVALID_LEAVE_OUT = Hint(
-    "on_invalid",
-    "flag",
-    "to leave such rows out of the sums (the pooled row then says how many units it has)",
-    "在汇总时不计入这些行（汇总行会注明纳入的单位数）",
+ON_INVALID_LEAVE_OUT = Hint("on_invalid", "flag", "on_invalid_leave_out")
+#: Two rows of an office's table for one unit and period: with the setting, they are summed
+#: (and the checks list the sum).
+DUPLICATES_SUM = Hint("duplicates", "sum", "duplicates_sum")
+#: Two values of a DHIS2 data value set for one key: with the setting, they are added up.
+DUPLICATES_ADD = Hint("duplicates", "sum", "duplicates_add")
+#: A text table that reads as Latin-1 (Windows-1252), or is neither UTF-8 nor GB18030.
+ENCODING_LATIN = Hint("encoding", "latin-1", "encoding_latin")
+#: A text table of another encoding than the ones guessed (Big5, for one).
+ENCODING_OTHER = Hint("encoding", "big5", "encoding_other")
+#: A text table with NUL bytes and no byte-order mark: UTF-16 written without one.
+ENCODING_UTF16 = Hint("encoding", "utf-16-le", "encoding_utf16")
+
+
+def delimiter_hint(found: str) -> Hint:
+    """The hint to read a text table with the delimiter ``found`` in it (``;``, tab...).
+
+    Examples
+    --------
+    >>> delimiter_hint(";").python()
+    "pass delimiter=';' to read it with the delimiter found (or leave delimiter out to detect it)"
+    """
+    return Hint("delimiter", found, "delimiter_found")
+
+
+#: Every hint the library gives, one per entry of ``[hints]`` (the command line's tests
+#: check each names an option, the label table's check that each has its words).
+HINTS: tuple[Hint, ...] = (
+    ON_INVALID_FLAG,
+    ON_INVALID_LEAVE_OUT,
+    DUPLICATES_SUM,
+    DUPLICATES_ADD,
+    ENCODING_LATIN,
+    ENCODING_OTHER,
+    ENCODING_UTF16,
+    delimiter_hint(";"),
 )
-#: Every hint the library gives (the command line's tests check each names an option).
-HINTS: tuple[Hint, ...] = (ON_INVALID_FLAG, ON_INVALID_LEAVE_OUT)
 
 
 class MCHIndicatorsError(Exception):

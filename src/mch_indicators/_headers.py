@@ -12,7 +12,9 @@ A header read from two rows (``死亡数`` over ``孕产妇 | 婴儿``) is joine
 order of the rows, but offices write the group above or below the subject
 (``孕产妇`` over ``死亡数 | 活产数`` too): the reader keeps each joined column's
 two parts as :class:`HeaderParts` in the frame's ``attrs``, and the matcher tries
-both orders, matching a column only when they name one target.
+both orders, matching a column only when they name one target. A lower part that
+is a total's word (``活产数`` over ``男 | 女 | 合计``: the column 活产数合计) names the
+group's own total, so the upper part alone is tried too.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import input_error
+from mch_indicators._layout import fold_label, layout
 from mch_indicators._text import DASHES, fold
 
 __all__ = [
@@ -90,6 +93,8 @@ class HeaderParts:
     --------
     >>> HeaderParts((("死亡数孕产妇", ("死亡数", "孕产妇")),)).spellings()
     {'死亡数孕产妇': ('孕产妇死亡数',)}
+    >>> HeaderParts((("活产数合计", ("活产数", "合计")),)).spellings()
+    {'活产数合计': ('合计活产数', '活产数')}
     """
 
     parts: tuple[tuple[str, tuple[str, str]], ...] = ()
@@ -101,8 +106,16 @@ class HeaderParts:
         return self
 
     def spellings(self) -> dict[Hashable, tuple[str, ...]]:
-        """Column -> its header in the other order of the two rows (lower part first)."""
-        return {column: (lower + upper,) for column, (upper, lower) in self.parts}
+        """Column -> its header in the other order of the two rows (lower part first).
+
+        Under a group, a total's word (合计, 总计, 小计, Total: ``totals.labels`` of
+        ``office_tables.toml``) makes the group's name alone a spelling too.
+        """
+        totals = layout().total_labels
+        return {
+            column: (lower + upper, *((upper,) if fold_label(lower) in totals else ()))
+            for column, (upper, lower) in self.parts
+        }
 
 
 def header_parts(frame: object) -> HeaderParts:

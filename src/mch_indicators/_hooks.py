@@ -13,7 +13,10 @@ never imports them, not even inside a function. Three things still cross that li
   shims, write through :mod:`mch_indicators.export` (:data:`catalog_frame`,
   :data:`catalog_json`);
 - ``df.mch`` is registered with pandas the first time the library loads pandas
-  (:data:`pandas_loaded`, called by :func:`mch_indicators._optional.pandas`).
+  (:data:`pandas_loaded`, called by :func:`mch_indicators._optional.pandas`);
+- the words of a :class:`~mch_indicators._errors.Hint` live in the label table
+  (``[hints]`` of ``definitions/labels.toml``), which :mod:`mch_indicators._labels`
+  reads and checks above the exception tree (:data:`hint_effect`).
 
 So the lower module calls a :class:`Hook` defined here, at the bottom of the
 house, and :mod:`mch_indicators._wiring` plugs the implementation in when
@@ -45,6 +48,7 @@ __all__ = [
     "catalog_frame",
     "catalog_html",
     "catalog_json",
+    "hint_effect",
     "indicator_context",
     "indicator_html",
     "indicator_repr",
@@ -127,3 +131,12 @@ catalog_json: Hook[..., str] = Hook("catalog_json")
 
 #: Called with the pandas module the first time the library loads it (``df.mch``).
 pandas_loaded: Hook[[ModuleType], None] = Hook("pandas_loaded", fallback=_nothing)
+
+
+def _hint_key(key: str, lang: str) -> str:
+    return key
+
+
+#: The words of the hint ``key`` in ``lang`` (``[hints]`` of the label table): what the
+#: setting does. Before the package plugs it in, the key itself.
+hint_effect: Hook[[str, str], str] = Hook("hint_effect", fallback=_hint_key)

@@ -18,16 +18,24 @@ from __future__ import annotations
 import os
 import string
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from mch_indicators._cache import package_toml
-from mch_indicators._errors import DefinitionError, InvalidInputError, OutputError
+from mch_indicators._errors import (
+    DefinitionError,
+    Hint,
+    InvalidInputError,
+    MCHIndicatorsError,
+    OutputError,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     import numpy as np
     import numpy.typing as npt
 
@@ -37,12 +45,15 @@ __all__ = [
     "STATUS_SECTIONS",
     "Field",
     "Lang",
+    "Words",
     "check_lang",
     "column_label",
     "default_lang",
+    "error_of",
     "fields",
     "flag_text",
     "input_error",
+    "joined",
     "label",
     "labels",
     "status_codes",
@@ -51,6 +62,7 @@ __all__ = [
     "unit_header",
     "unit_text",
     "upper_first",
+    "words",
 ]
 
 Lang = Literal["en", "zh"]
@@ -64,7 +76,7 @@ _SECTIONS: tuple[str, ...] = (
     *("units", "flags", "kinds", "directions", "domains", "methods", "comparators"),
     *STATUS_SECTIONS,
     *("axis", "legend", "columns", "fields", "checks", "check_names", "template_sets"),
-    *("messages", "text", "scopes"),
+    *("messages", "hints", "text", "scopes"),
     "cli",
     "argparse",
 )
@@ -167,6 +179,22 @@ def _check_entry(section: str, key: str, entry: Any) -> None:
         raise DefinitionError(f"labels.toml, {where}: only an area has codes")
 
 
+#: The keywords of :func:`error_of` that are the error's own: no message names them.
+_ERROR_KEYWORDS = frozenset({"hint", "row", "column"})
+
+
+def _check_messages(data: Mapping[str, Any]) -> None:
+    """No message has a placeholder that :func:`error_of` would take as the error's own."""
+    for key, entry in data.get("messages", {}).items():
+        names = {name for _, name, _, _ in string.Formatter().parse(entry["en"]) if name}
+        taken = sorted(names & _ERROR_KEYWORDS)
+        if taken:
+            raise DefinitionError(
+                f"labels.toml, messages.{key}: placeholders {taken} are the error's own "
+                "(hint, row, column); name them otherwise"
+            )
+
+
 def _check_statuses(data: Mapping[str, Any]) -> None:
     """Each status code in one section; no two codes with the same Chinese text."""
     home: dict[str, str] = {}
@@ -187,15 +215,20 @@ def _check_statuses(data: Mapping[str, Any]) -> None:
 
 
 def _check_coverage(data: Mapping[str, Any]) -> None:
-    """Every unit and flag has a label (both live in this layer).
+    """Every unit, flag and hint has a label (all live in this layer or below).
 
     Kinds, directions, domains, comparators and status codes live in modules above
     this one; the test suite checks that each has a label (tests/test_labels.py).
     """
+    from mch_indicators._errors import HINTS
     from mch_indicators._unitspec import unit_specs
     from mch_indicators.stats import Flag
 
-    wanted = {"units": list(unit_specs()), "flags": [flag.name for flag in Flag if flag.name]}
+    wanted = {
+        "units": list(unit_specs()),
+        "flags": [flag.name for flag in Flag if flag.name],
+        "hints": [hint.key for hint in HINTS],
+    }
     for section, keys in wanted.items():
         missing = [key for key in keys if key not in data.get(section, {})]
         if missing:
@@ -210,6 +243,7 @@ def check_labels(data: Mapping[str, Any]) -> None:
     for section in _SECTIONS:
         for key, entry in dict(data.get(section, {})).items():
             _check_entry(section, key, entry)
+    _check_messages(data)
     _check_statuses(data)
     _check_coverage(data)
 
@@ -250,6 +284,71 @@ def label(section: str, key: str, lang: str, part: str | None = None, /, **value
     return text.format(**values) if values else text
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text said in both languages: a place, a noun, put into a message of either.
+
+    A value of :func:`error_of` or :func:`words` that is ``Words`` fills the English
+    text with :attr:`en` and the Chinese one with :attr:`zh`.
+
+    Examples
+    --------
+    >>> place = words("dhis2_line", place=4)
+    >>> place.en, place.zh
+    ('line 4', '第4行')
+    """
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def _in_lang(values: Mapping[str, object], lang: Lang) -> dict[str, object]:
+    return {k: getattr(v, lang) if isinstance(v, Words) else v for k, v in values.items()}
+
+
+def words(key: str, /, **values: object) -> Words:
+    """The ``messages`` text ``key`` in both languages, to put into another message.
+
+    ``values`` fill its placeholders, each in its language when it is :class:`Words`.
+    """
+    en, zh = (label("messages", key, lang, **_in_lang(values, lang)) for lang in LANGS)
+    return Words(en, zh)
+
+
+#: The class of error :func:`error_of` makes.
+E = TypeVar("E", bound=MCHIndicatorsError)
+
+
+def error_of(
+    kind: type[E],
+    key: str,
+    /,
+    *,
+    hint: Hint | None = None,
+    row: Hashable | None = None,
+    column: str | None = None,
+    **values: object,
+) -> E:
+    """An error of class ``kind`` saying the ``messages`` text ``key`` in both languages.
+
+    ``values`` fill the placeholders of both texts (a :class:`Words` value in each
+    text's language); ``hint``, ``row`` and ``column`` are the error's own (a setting
+    that lets the call through, where it is).
+
+    Examples
+    --------
+    >>> from mch_indicators._errors import DefinitionError
+    >>> error = error_of(DefinitionError, "unknown_plan", plan="x", known="sdg_2030")
+    >>> type(error).__name__, error.reason_zh
+    ('DefinitionError', '未知的规划“x”；已有的规划：sdg_2030')
+    """
+    said = words(key, **values)
+    return kind(said.en, reason_zh=said.zh, hint=hint, row=row, column=column)
+
+
 def input_error(key: str, /, **values: object) -> InvalidInputError:
     """An :class:`InvalidInputError` saying the ``messages`` text ``key`` in both languages.
 
@@ -259,9 +358,8 @@ def input_error(key: str, /, **values: object) -> InvalidInputError:
     >>> error.reason, error.reason_zh
     ("unknown plan 'x'; known plans: sdg_2030", '未知的规划“x”；已有的规划：sdg_2030')
     """
-    return InvalidInputError(
-        label("messages", key, "en", **values), reason_zh=label("messages", key, "zh", **values)
-    )
+    # no message names a placeholder hint, row or column (the label table refuses them)
+    return error_of(InvalidInputError, key, **values)  # type: ignore[arg-type]
 
 
 def cannot_write(path: object, error: OSError) -> OutputError:
@@ -281,6 +379,23 @@ def cannot_write(path: object, error: OSError) -> OutputError:
         reason_zh=label("messages", "cannot_write", "zh", path=path, reason=reason),
         path=str(path),
     )
+
+
+def joined(items: Iterable[object], lang: str, *, most: int | None = None) -> str:
+    """``items`` as a list in a message: ``a, b`` in English, ``甲、乙`` in Chinese.
+
+    With ``most``, the first ``most`` and an ellipsis; an empty list says so ("none", 无).
+
+    Examples
+    --------
+    >>> joined(["甲县", "乙县"], "zh"), joined("abc", "en", most=2), joined([], "zh")
+    ('甲县、乙县', 'a, b…', '无')
+    """
+    names = [str(item) for item in items]
+    if not names:
+        return label("text", "none", lang)
+    shown = names if most is None else names[:most]
+    return ("、" if lang == "zh" else ", ").join(shown) + "…" * (len(shown) < len(names))
 
 
 def upper_first(text: str) -> str:

@@ -36,7 +36,7 @@ _FIELDS = {
     "above_header": ("starts",),
 }
 _TRAILING = re.compile(r"[：:：。.,，;；、\s]+$")
-_SEPARATOR = re.compile(r"[\s：:、.．,，;；()（）\[\]【】\d一二三四五六七八九十]")
+_SEPARATOR = re.compile(r"[\s：:、.．,，;；()（）\[\]【】0-9一二三四五六七八九十]")
 
 
 def fold_label(text: object) -> str:

@@ -598,6 +598,9 @@ class Indicator(_Frozen):
         numerator, denominator : array_like
             Counts: scalars, sequences or arrays of any broadcastable shapes.
             NaN or None marks a missing count. Inputs are never modified.
+            Labelled counts (pandas Series or DataFrames, xarray DataArrays) are
+            paired by label (different labels are refused, naming one), and the
+            Result keeps them (:attr:`Result.labels`, the index of ``to_frame()``).
         **options
             The compute options (:class:`~mch_indicators.ComputeOptions`):
             ``confidence`` (default 0.95, or several levels such as ``(0.95, 0.998)``),

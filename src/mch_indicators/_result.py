@@ -65,6 +65,11 @@ class Result:
         The confidence levels, first one primary.
     method : str
         The interval method used.
+    labels : pandas.Index or None
+        The strata's labels, one per element in C order, when the counts carried
+        them (a pandas Series' index; a DataFrame's or a DataArray's axes as a
+        MultiIndex): :meth:`to_frame` and the charts name the rows by them, and
+        indexing keeps those of the elements kept. None for plain arrays.
 
     Notes
     -----
@@ -81,6 +86,7 @@ class Result:
         "denominator",
         "flags",
         "indicator",
+        "labels",
         "method",
         "numerator",
         "suppression",
@@ -97,6 +103,7 @@ class Result:
     denominator: FloatArray
     flags: npt.NDArray[np.uint16]
     suppression: Suppression | None
+    labels: pd.Index[Any] | None
     _lower: FloatArray
     _upper: FloatArray
 
@@ -114,6 +121,7 @@ class Result:
         denominator: FloatArray,
         flags: npt.NDArray[np.uint16],
         suppression: Suppression | None = None,
+        labels: pd.Index[Any] | None = None,
     ) -> None:
         arrays = {
             "value": value,
@@ -131,6 +139,7 @@ class Result:
         object.__setattr__(self, "confidence", confidence)
         object.__setattr__(self, "method", method)
         object.__setattr__(self, "suppression", suppression)
+        object.__setattr__(self, "labels", labels)
 
     def _fields(self) -> dict[str, Any]:
         return {
@@ -145,6 +154,7 @@ class Result:
             "denominator": self.denominator,
             "flags": self.flags,
             "suppression": self.suppression,
+            "labels": self.labels,
         }
 
     def _replace(self, **changes: Any) -> Result:
@@ -157,6 +167,11 @@ class Result:
         if not isinstance(other, Result):
             return NotImplemented
         mine, theirs = self._fields(), other._fields()
+        labels = mine.pop("labels"), theirs.pop("labels")
+        if (labels[0] is None) != (labels[1] is None) or not (
+            labels[0] is None or labels[0].equals(labels[1])
+        ):
+            return False
         return all(
             np.array_equal(value, theirs[name], equal_nan=value.dtype.kind == "f")
             if isinstance(value, np.ndarray)
@@ -265,14 +280,24 @@ class Result:
 
     def __getitem__(self, key: Any) -> Result:
         keys = key if isinstance(key, tuple) else (key,)
+        value = np.asarray(self.value[key])
         return self._replace(
-            value=np.asarray(self.value[key]),
+            labels=self._kept_labels(key, value.ndim),
+            value=value,
             lower=np.asarray(self._lower[(slice(None), *keys)]),
             upper=np.asarray(self._upper[(slice(None), *keys)]),
             numerator=np.asarray(self.numerator[key]),
             denominator=np.asarray(self.denominator[key]),
             flags=np.asarray(self.flags[key]),
         )
+
+    def _kept_labels(self, key: Any, ndim: int) -> pd.Index[Any] | None:
+        """The labels of the elements ``self[key]`` keeps (None for one element)."""
+        if self.labels is None or ndim == 0:
+            return None
+        kept = np.arange(self.size).reshape(self.shape)[key]
+        labels: pd.Index[Any] = self.labels.take(np.ravel(kept))
+        return labels
 
     def flag_list(self, index: int | tuple[int, ...] = ()) -> list[Flag]:
         """The flags set on one element, as a list of :class:`Flag` members."""
@@ -405,7 +430,9 @@ class Result:
         confidence, method, flags``. With several confidence levels the limit
         columns are ``lower_95, upper_95, lower_99.8, upper_99.8``... Flags are
         readable labels such as ``"MISSING|ZERO_DENOMINATOR"`` (``""`` for none).
-        Multi-dimensional results get a MultiIndex with one level per axis.
+        The index is the :attr:`labels` of the counts (a Series' index...) where
+        they had some; otherwise multi-dimensional results get a MultiIndex with one
+        level per axis.
 
         With ``lang="zh"`` (or ``"en"``) the frame is for reading: headers, the
         indicator's name, the unit (``/10万``) and the flags in that language,
@@ -423,8 +450,8 @@ class Result:
         """
         from mch_indicators._optional import pandas
 
-        index: pd.Index[Any] | None = None
-        if self.value.ndim > 1:
+        index: pd.Index[Any] | None = self.labels
+        if index is None and self.value.ndim > 1:
             index = pandas().MultiIndex.from_tuples(
                 list(np.ndindex(self.shape)), names=[f"dim_{i}" for i in range(self.value.ndim)]
             )

@@ -58,7 +58,7 @@ EXCEL_TEXT_LIMIT = 32_767
 #: Header and footer sections hold at most 255 characters, codes included.
 _HEADER_FOOTER_LIMIT = 255
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # What XML 1.0 cannot carry: C0 controls other than tab, line feed and carriage
 # return; lone surrogates; U+FFFE and U+FFFF.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")

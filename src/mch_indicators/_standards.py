@@ -25,7 +25,7 @@ from mch_indicators._text import fold
 __all__ = ["StandardPopulation", "normalize_band", "standard_population", "standard_populations"]
 
 _DASHES = re.compile(r"\s*(?:[-‐‑–—~～]|\bto\b)\s*")
-_OPEN = re.compile(r"^(\d+)\s*(?:\+|plus|and over|and above|or more|岁及以上|及以上|以上)$")
+_OPEN = re.compile(r"^([0-9]+)\s*(?:\+|plus|and over|and above|or more|岁及以上|及以上|以上)$")
 _UNITS = re.compile(r"\s*(?:years?|yrs?|y|岁)\s*")
 
 

@@ -70,13 +70,13 @@ _ENGLISH_RULES: tuple[tuple[str, str], ...] = (
     ("above", "above"),
     ("exceed", "above"),
 )
-_NUMBER = r"\d[\d.]*\s*(?:%|‰|/10万|/万|个|名|张)?(?:活产)?\s*"
+_NUMBER = r"[0-9][0-9.]*\s*(?:%|‰|/10万|/万|个|名|张)?(?:活产)?\s*"
 # a comparison word after the number: 90%以上, 50/10万活产及以下, 1%或更低
 _AFTER = re.compile(_NUMBER + r"(?:及)?(以下|以内|以上|或更低|或更少)")
 # a comparison word before the number: 不低于80%, 降至3.0‰, 达到90%, ≥95%
 _BEFORE = re.compile(
     r"(不低于|不少于|不超过|不高于|下降到|下降至|降低到|降至|降到|控制在|保持在|达到|增至|"
-    r"低于|少于|不足|不满|小于|高于|超过|大于|≥|≤|<|>)\s*(?:10万分之)?\d"
+    r"低于|少于|不足|不满|小于|高于|超过|大于|≥|≤|<|>)\s*(?:10万分之)?[0-9]"
 )
 _CHINESE_WORDS = {
     "以下": "at_most",

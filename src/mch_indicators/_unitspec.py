@@ -33,7 +33,7 @@ class UnitSpec:
 
 
 _SPACES = re.compile(r"\s+")
-_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 
 
 def normalize_token(text: str) -> str:

@@ -38,6 +38,7 @@ __all__ = [
     "coerce_values",
     "describe_positions",
     "labelled",
+    "labels_of",
     "level_label",
     "owned",
     "quoted",
@@ -553,6 +554,40 @@ def shaped(result: Any, *inputs: object) -> Any:
             return result
         out = tuple(_relabelled(array, like) for array in arrays)
     return out if several else out[0]
+
+
+def labels_of(shape: tuple[int, ...], *inputs: object) -> Any:
+    """The labels of a result of ``shape``: one per element, C order, or None.
+
+    The first labelled input's (a pandas Series' index; a DataFrame's or an xarray
+    DataArray's axes, as a MultiIndex with one level per axis), as :func:`shaped`
+    labels its arrays: where that input has the result's shape and at least one
+    dimension; otherwise None (unlabelled inputs, a scalar, or a broadcast that
+    adds axes no label names). Labelled inputs were paired by label first
+    (:func:`align_labelled`), so the first one's labels are every input's.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> labels_of((2,), pd.Series([1, 2], index=["A", "B"]), 10).tolist()
+    ['A', 'B']
+    >>> labels_of((2,), [1, 2], 10) is None
+    True
+    """
+    like: Any = next((value for value in inputs if _library(value) is not None), None)
+    if like is None or len(shape) == 0 or np.shape(like) != shape:
+        return None
+    if _library(like) == "xarray":
+        axes = [like.get_index(dim) for dim in like.dims]
+        names = list(like.dims)
+    else:
+        axes = _pandas_axes(like)
+        names = [axis.name for axis in axes]
+    if len(axes) == 1:
+        return axes[0]
+    pandas = sys.modules["pandas"]  # loaded: a pandas or xarray object exists
+    named = [f"dim_{i}" if name is None else name for i, name in enumerate(names)]
+    return pandas.MultiIndex.from_product(axes, names=named)
 
 
 P = ParamSpec("P")

@@ -93,8 +93,19 @@ def _field(key: str) -> str:
 
 
 def _method(method: str) -> str:
-    """``wilson · Wilson 得分区间``: an interval method by its id and its Chinese name."""
-    return f"{method} · {label('methods', method, 'zh')}"
+    """``wilson · Wilson 得分区间``: an interval method by its id and its Chinese name.
+
+    A method without a label (none of the library's) is its id alone, never said twice.
+    """
+    name = label("methods", method, "zh")
+    return method if name == method else f"{method} · {name}"
+
+
+def _interval(level: str) -> str:
+    """``95% CI · 95%置信区间``: a confidence interval's name in both languages, escaped."""
+    return escape(
+        f"{label('text', 'ci', 'en', level=level)} · {label('text', 'ci', 'zh', level=level)}"
+    )
 
 
 def _card(body: str) -> str:
@@ -319,6 +330,14 @@ def _positions(size: int) -> list[int | None]:
     return [*range(_HEAD), None, *range(size - _TAIL, size)]
 
 
+def _row_name(result: Result, position: int) -> str:
+    """A row of the card: its label (a Series' index...), else its position in the array."""
+    if result.labels is not None:
+        return str(result.labels[position])
+    index = np.unravel_index(position, result.shape) if result.shape else ()
+    return str(index[0] if len(index) == 1 else tuple(map(int, index)))
+
+
 def result_html(result: Result) -> str:
     """A rounded table of a result with its flags and their legend; large ones summarised."""
     places = result.indicator.decimals
@@ -329,21 +348,20 @@ def result_html(result: Result) -> str:
     flags = result.flags.ravel()
     header = ["", "numerator", "denominator", "value", "ci", "flags"]
     names = [
-        "#", *(upper_first(label("columns", k, "en")) for k in ("numerator", "denominator")),
-        f"{upper_first(label('columns', 'value', 'en'))} ({spec.symbol or spec.name})",
-        label("text", "ci", "en", level=level), upper_first(label("columns", "flags", "en")),
+        "#", _field("numerator"), _field("denominator"),
+        f"{_field('value')} ({escape(spec.symbol or spec.name)})", _interval(level),
+        _field("flags"),
     ]  # fmt: skip
-    head = "".join(f"<th>{escape(n)}</th>" for n in names)
+    head = "".join(f"<th>{n}</th>" for n in names)
     body = []
     for position in _positions(result.size):
         if position is None:
             body.append(f"<tr><td colspan='{len(header)}'>…</td></tr>")
             continue
-        index = np.unravel_index(position, result.shape) if result.shape else ()
         mask = int(flags[position])
         labels = "|".join(f.name or "" for f in Flag if mask & f)
         body.append(
-            f"<tr><td>{escape(str(index[0] if len(index) == 1 else tuple(map(int, index))))}"
+            f"<tr><td>{escape(_row_name(result, position))}"
             f"</td><td class='num'>{_number(float(numerator[position]), 0)}</td>"
             f"<td class='num'>{_number(float(denominator[position]), 0)}</td>"
             f"<td class='num'>{_number(float(value[position]), places)}</td>"
@@ -364,8 +382,8 @@ def result_html(result: Result) -> str:
         f"<div><strong>{escape(result.indicator.name.en)}</strong> · "
         f"<span class='mch-zh'>{escape(result.indicator.name.zh)}</span> "
         f"<span class='mch-note'>{escape(_unit(result.unit))}; {result.size:,} "
-        f"value{'s' if result.size != 1 else ''}, shape {result.shape}; {escape(level)}% CI "
-        f"({escape(result.method)})</span></div>"
+        f"value{'s' if result.size != 1 else ''}, shape {result.shape}; {_interval(level)} "
+        f"({escape(_method(result.method))})</span></div>"
     )
     shown = len([p for p in _positions(result.size) if p is not None])
     total = f"{result.size:,}"

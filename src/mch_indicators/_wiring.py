@@ -4,7 +4,8 @@ The package's ``__init__`` runs before any of its modules, and calls :func:`inst
 once. It plugs into :mod:`mch_indicators._hooks` the functions that live above the
 model (the views behind the models' reprs and notebook cards, the catalog's variants
 and targets for an indicator's card, the export behind the deprecated
-``Catalog.to_frame`` and ``Catalog.to_json``), and registers
+``Catalog.to_frame`` and ``Catalog.to_json``, the words of the errors' hints from the
+label table), and registers
 ``DataFrame.mch`` with pandas: now if pandas is already imported, else the first
 time the library loads pandas (:func:`mch_indicators._optional.pandas`). Each
 plugged function imports its module when first called, so ``import mch_indicators``
@@ -23,6 +24,7 @@ from mch_indicators._hooks import (
     catalog_frame,
     catalog_html,
     catalog_json,
+    hint_effect,
     indicator_context,
     indicator_html,
     indicator_repr,
@@ -56,6 +58,12 @@ def _catalog_json(catalog: Catalog, ids: Sequence[str] | None, indent: int | Non
     from mch_indicators.export import catalog_json as text
 
     return text(catalog, ids, indent=indent, targets=False)
+
+
+def _hint_effect(key: str, lang: str) -> str:
+    from mch_indicators._labels import label
+
+    return label("hints", key, lang)
 
 
 def _register_accessor(pandas: ModuleType) -> None:
@@ -95,6 +103,7 @@ def install() -> None:
     indicator_context.plug(_indicator_context)
     catalog_frame.plug(_catalog_frame)
     catalog_json.plug(_catalog_json)
+    hint_effect.plug(_hint_effect)
     pandas_loaded.plug(_register_accessor)
     pandas = sys.modules.get("pandas")
     if pandas is not None and hasattr(pandas, "api"):  # not while pandas itself is importing

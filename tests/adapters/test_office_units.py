@@ -22,6 +22,7 @@ from scipy import stats as scipy_stats
 
 import mch_indicators as mch
 from contract import promise
+from mch_indicators._errors import DUPLICATES_SUM
 
 
 def garwood(x: float, n: float, scale: float = 100_000, level: float = 0.95) -> tuple[float, ...]:
@@ -128,8 +129,11 @@ def test_two_rows_of_one_unit_and_period_are_an_error_unless_summed_on_request()
     for call in (mch.compute, mch.pool, mch.report):
         with pytest.raises(mch.InvalidInputError, match="two rows for 甲县 2024: rows 0 and 2"):
             call(table)
-    with pytest.raises(mch.InvalidInputError, match="rows 0 and 2"):
+    with pytest.raises(mch.InvalidInputError, match="rows 0 and 2") as caught:
         mch.funnel(table, "MMR")
+    assert caught.value.hint == DUPLICATES_SUM  # the setting, said once: no inline spellings
+    assert str(caught.value).endswith("; " + DUPLICATES_SUM.python())
+    assert caught.value.reason_zh == "甲县 2024有两行：第0行和第2行"
     with pytest.raises(mch.InvalidInputError, match="rows 0 and 2"):
         mch.compare(table, "MMR", benchmark=10.0)
     summed = mch.compute(table, duplicates="sum")
@@ -137,6 +141,41 @@ def test_two_rows_of_one_unit_and_period_are_an_error_unless_summed_on_request()
     found = mch.checks(summed)
     assert found["check"].tolist() == ["duplicate_summed"]
     assert "0, 2" in found["message_en"].iloc[0]
+
+
+def test_a_unit_equal_to_the_parts_of_a_summed_unit_is_no_total():
+    """With duplicates="sum", 甲县 (1000 births, 1 death) equal to the two rows of 乙县
+    (900 + 100, 0 + 1) was taken for a total row "holding the sum of the other 2 rows" and
+    left out: the report's total was 乙县 alone, 1 death in 1,000. Rows of one unit are one
+    unit: 甲县 stays, the total is 2 in 2,000, and the 合计 row is checked against 2 units."""
+    table = pd.DataFrame(
+        {"县区": ["甲县", "乙县", "乙县", "合计"], "年份": [2024] * 4,
+         "活产数": [1000, 900, 100, 2000], "孕产妇死亡数": [1, 0, 1, 2]}
+    )  # fmt: skip
+    out = mch.compute(table, duplicates="sum")  # the office's wide table, as report reads it
+    assert out["county"].tolist() == ["甲县", "乙县"]
+    assert out["denominator"].tolist() == [1000.0, 1000.0]
+    pooled = mch.pool(table, by="年份", duplicates="sum")
+    assert pooled[["numerator", "denominator"]].to_numpy().tolist() == [[2.0, 2000.0]]
+    found = mch.checks(out).set_index("check")
+    assert list(found.index) == ["total_row", "duplicate_summed"]
+    assert found.loc["total_row", "message_zh"].endswith("已与2个单位之和核对")
+
+
+@pytest.mark.parametrize("again", ["城关 镇", "城关\u3000镇", "城關鎮", " 城关镇\u3000"])
+def test_a_unit_written_again_in_another_spelling_is_a_duplicate_not_a_second_unit(again):
+    """城关镇 written again with a space inside, a full-width space or traditional
+    characters was a second unit: its births counted twice in the total, with no word.
+    Units compare by their folded labels: it is two rows of one unit now, refused unless
+    summed on request."""
+    table = pd.DataFrame(
+        {"乡镇": ["城关镇", again, "河口镇"], "年份": [2024] * 3,
+         "活产数": [1000, 800, 500], "孕产妇死亡数": [1, 0, 0]}
+    )  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match="two rows for 城关镇 2024: rows 0 and 1"):
+        mch.compute(table)
+    summed = mch.pool(table, by="年份", duplicates="sum")
+    assert summed[["denominator", "units"]].to_numpy().tolist() == [[2300.0, 2.0]]
 
 
 def test_blank_labels_and_notes_rows_are_typed_errors_never_type_errors():
@@ -482,6 +521,39 @@ def test_an_area_code_beside_the_area_names_is_left_out_not_a_second_area():
     found = mch.match_columns(frame)
     assert found.fields == {"county": "县区", "year": "年份"}
     assert found.unmatched == ("县区代码",)
+
+
+def test_two_area_code_columns_are_refused_as_two_columns_of_one_count():
+    # The refusal of two columns of one target, untested for the area codes' second match.
+    frame = pd.DataFrame(
+        {"地区编码": [110101, 110102], "区划代码": [110101, 110102], "年份": [2024, 2024],
+         "活产数": [1000, 2000], "孕产妇死亡数": [1, 0]}
+    )  # fmt: skip
+    for surface in (mch.match_columns, mch.compute, mch.report):
+        with pytest.raises(
+            mch.InvalidInputError, match="columns '地区编码' and '区划代码' both match 'area'"
+        ) as error:
+            surface(frame)  # fmt: skip
+        assert "“地区编码”和“区划代码”两列都对应 area" in (error.value.reason_zh or "")
+    chosen = mch.match_columns(frame, columns={"区划代码": "area"})  # the one said wins
+    assert chosen.fields["area"] == "区划代码" and chosen.unmatched == ("地区编码",)
+    beside_names = frame.assign(地区名称=["甲", "乙"])  # names: the codes are left out
+    assert mch.match_columns(beside_names).unmatched == ("地区编码", "区划代码")
+
+
+def test_a_count_named_by_a_header_of_two_rows_is_its_term_in_either_order():
+    # numerator="死亡数婴儿" (死亡数 over 婴儿: infant deaths) computed the maternal
+    # mortality ratio from infant deaths without a word; headed 婴儿死亡数 it was refused.
+    text = "县区,死亡数,,活产数\n,孕产妇,婴儿,\n甲县,1,30,9800\n乙县,0,20,5000\n"
+    table = mch.read_table(io.StringIO(text))
+    assert mch.match_columns(table).terms["infant_deaths"] == "死亡数婴儿"
+    with pytest.raises(mch.InvalidInputError, match=r"'死亡数婴儿' holds 婴儿死亡数 \(infant_"):
+        mch.compute(table, "MMR", numerator="死亡数婴儿")
+    allowed = mch.compute(table, "MMR", numerator="死亡数婴儿",
+                          allow_substitute={"maternal_deaths": "infant_deaths"})  # fmt: skip
+    assert allowed["numerator"].tolist() == [30, 20] and allowed["substitution"].all()
+    own = mch.compute(table, "MMR", numerator="死亡数孕产妇")
+    assert own["numerator"].tolist() == [1, 0] and "substitution" not in own
 
 
 def test_the_record_sets_know_the_area_code_spellings():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import dask
 import dask.array as da
 import dask.dataframe as dd
@@ -298,6 +300,30 @@ def test_xarray_keeps_dims_coords_and_units():
     np.testing.assert_array_equal(ds["flags"].values, reference.flags)
     again = mch.compute(xr.Dataset({"infant_deaths": deaths, "live_births": births}), "IMR")
     np.testing.assert_array_equal(again["value"].values, reference.value)
+
+
+def test_xarray_reads_object_counts_as_indicator_compute_does():
+    # A Dataset (and mch.compute on DataArrays) refused an object array of numbers that
+    # Indicator.compute took: "numerator must be numbers, got an array of object".
+    deaths, births = grid()
+    objects = deaths.astype(object)
+    objects[0, 0] = None  # missing, as in Indicator.compute
+    objects[1, 1] = Decimal(int(deaths[1, 1]))
+    reference = mch.get("IMR").compute(objects, births)
+    ds = mch.compute(xr.Dataset({"infant_deaths": objects, "live_births": births}), "IMR")
+    np.testing.assert_array_equal(ds["value"].values, reference.value)
+    np.testing.assert_array_equal(ds["flags"].values, reference.flags)
+    arrays = mch.compute(indicator="IMR", numerator=objects, denominator=births)
+    np.testing.assert_array_equal(arrays["value"].values, reference.value)
+    for bad, message in ((objects.where(objects.county != "b", "x"), r"not a number at \[1, 0\]"),
+                         (deaths > 0, "got booleans")):  # fmt: skip
+        with pytest.raises(mch.InvalidInputError, match=message):
+            mch.get("IMR").compute(bad, births)
+        with pytest.raises(mch.InvalidInputError, match=message):
+            mch.compute(xr.Dataset({"infant_deaths": bad, "live_births": births}), "IMR")
+    lazy = objects.chunk({"county": 1})
+    with pytest.raises(mch.InvalidInputError, match="got a dask array of object"):
+        mch.compute(indicator="IMR", numerator=lazy, denominator=births)
 
 
 def test_xarray_refuses_misaligned_coordinates():

@@ -189,3 +189,15 @@ def test_funnels_and_trends_of_frames_at_the_edges_say_why_they_are_nan():
     assert trend["change"].tolist() == ["cannot be calculated"]
     assert "too wide" in trend["reason"].iloc[0]
     assert mch.trend_line(jump, "MMR")["fitted"].isna().all()
+
+
+def test_a_call_python_refuses_names_the_function_and_its_positional_arguments():
+    """``mch.compute("MMR", num, den)`` (the counts positionally, as ``Indicator.compute``
+    takes them) is Python's TypeError, saying which function and how to call it; before,
+    the bare text of ``inspect.Signature.bind`` ("too many positional arguments")."""
+    with pytest.raises(
+        TypeError, match=r"^compute\(data, indicator, \.\.\.\): too many .*by name"
+    ):
+        mch.compute("MMR", [1], [10])
+    with pytest.raises(TypeError, match=r"^pool\(frame, indicator, \.\.\.\): missing .*'frame'$"):
+        mch.pool()

@@ -92,11 +92,11 @@ def test_show_lists_variants_and_targets():
     assert "variants (same concept, different definition):" in shown
     assert "* perinatal_mortality_rate_cn (root)" in shown
     assert (
-        "- perinatal_mortality_rate_22w: 围产儿死亡率(满22周起) [live_birth_definition = any_ga, "
-        "gestation_weeks_min = 22]" in shown
+        "- perinatal_mortality_rate_22w: 围产儿死亡率（满22周起） "
+        "[live_birth_definition = any_ga, gestation_weeks_min = 22]" in shown
     )
     mmr = run("show", "MMR").stdout
-    assert "< 70 per 100,000 by 2030, global: 联合国可持续发展目标(2030)" in mmr
+    assert "< 70 per 100,000 by 2030, global: 联合国可持续发展目标（2030）" in mmr
     assert "≤ 12 per 100,000 by 2030: “健康中国2030”规划纲要" in mmr
     assert "computable: no" in run("show", "TFR").stdout
 

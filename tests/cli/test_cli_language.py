@@ -121,7 +121,7 @@ def test_template_command(tmp_path):
         ("城关镇", 2024), ("城关镇", 2025), ("河口镇", 2024), ("河口镇", 2025),
     ]  # fmt: skip
     status, _, err = run("template", "--out", str(out), "--year", "明年", "--lang", "zh")
-    assert status == 1 and "--year：“明年”不是年份" in err
+    assert status == 1 and "--year：“明年”不是 1900 至 2099 年间的年份" in err
     status, _, err = run("template", "--out", str(out), "--set", "nope")
     assert status == 1 and "unknown template set 'nope'" in err
 
@@ -254,10 +254,43 @@ def test_every_hint_the_library_gives_names_a_command_line_option_that_exists():
     from mch_indicators._cli import build_parser
     from mch_indicators._errors import HINTS
 
-    compute = build_parser()._subparsers._group_actions[0].choices["compute"]  # type: ignore[union-attr]
-    options = {a.dest: a for a in compute._actions}
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     for hint in HINTS:
-        assert hint.keyword in options and hint.value in options[hint.keyword].choices
+        found = [
+            action
+            for command in commands.values()
+            for action in command._actions
+            if action.dest == hint.keyword
+        ]
+        assert found, hint
+        for action in found:
+            assert action.choices is None or hint.value in action.choices, (hint, action)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_hint_is_said_as_an_option_a_shell_reads_in_the_users_language(lang):
+    from mch_indicators._cli._words import hint_text
+    from mch_indicators._errors import DUPLICATES_SUM, ENCODING_LATIN, delimiter_hint
+    from mch_indicators._labels import label
+
+    assert hint_text(delimiter_hint("\t"), lang).startswith(
+        "；加上 --delimiter tab 可" if lang == "zh" else "; use --delimiter tab to read"
+    )
+    assert "--delimiter ';' " in hint_text(delimiter_hint(";"), lang)
+    assert "--encoding latin-1 " in hint_text(ENCODING_LATIN, lang)
+    said = hint_text(DUPLICATES_SUM, lang)
+    assert label("hints", "duplicates_sum", lang) in said and "duplicates=" not in said
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_table_in_another_encoding_gets_the_encoding_option_in_the_users_language(
+    tmp_path, lang
+):
+    path = tmp_path / "counts.csv"
+    path.write_bytes(b"indicator,numerator,denominator\nMMR,1,100\n\x80\x80,1,2\n")
+    status, _, err = run("compute", "--file", str(path), "--lang", lang)
+    assert status != 0 and "encoding=" not in err and "--encoding big5" in err
+    assert ("既不是 UTF-8" in err) == (lang == "zh")
 
 
 def test_chinese_help_headings_end_in_a_full_width_colon():
@@ -329,3 +362,90 @@ def test_a_csv_report_writes_its_checks_beside_it_and_says_where(tmp_path, lang)
     }[lang]  # fmt: skip
     assert all(line in text.splitlines() for line in said), text
     assert "sheet" not in text and "“数据核查”表" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_report_printed_without_out_prints_its_checks(tmp_path, lang):
+    """Without --out, `report` said "data checks: 2 findings (Data checks sheet)", pointing
+    at a sheet no file held, and a total row that did not add up went unseen. Each finding
+    is printed now, in the language asked, above the totals."""
+    table = tmp_path / "county.csv"
+    table.write_text(
+        "县区,年份,活产数,孕产妇死亡数,备注\n甲县,2024,1000,1,迟报\n乙县,2024,900,0,\n"
+        "合计,2024,1901,1,\n",
+        encoding="utf-8",
+    )
+    status, text, err = run("report", str(table), "--lang", lang)
+    assert status == 0, err
+    lines = text.splitlines()
+    said = {
+        "en": ["data checks: 2 findings:",
+               "  - row 4: '合计' 2024 gives 活产数 1,901; its 2 units sum to 1,900"
+               " (difference 1)",
+               "columns not used: 备注"],
+        "zh": ["数据核查：2 项：", "  - 第4行“合计”2024活产数为1,901，2个单位之和为1,900（差1）",
+               "未识别的列：备注"],
+    }[lang]  # fmt: skip
+    assert all(line in lines for line in said), text
+    assert "sheet" not in text and "“数据核查”表" not in text
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])  # en streams the file, zh reads it whole
+def test_compute_file_takes_the_duplicates_option_its_error_advises(tmp_path, lang):
+    """`compute --file` refused two rows of one county with "... --duplicates sum", an option
+    it did not have ("unrecognized arguments: --duplicates"). It takes --duplicates and
+    --totals now, as `report` does."""
+    table = tmp_path / "county.csv"
+    table.write_text(
+        "县区,年份,活产数,孕产妇死亡数\n甲县,2024,1000,1\n乙县,2024,900,0\n乙县,2024,100,1\n"
+        "合计,2024,2000,2\n",
+        encoding="utf-8",
+    )
+    status, _, err = run("compute", "--file", str(table), "--lang", lang)
+    assert status == 1 and "--duplicates sum" in err
+    status, text, err = run("compute", "--file", str(table), "--duplicates", "sum",
+                            "--format", "csv", "--lang", lang)  # fmt: skip
+    assert status == 0, err
+    rows = [line.split(",") for line in text.splitlines()[1:]]
+    assert [row[0] for row in rows] == ["甲县", "乙县"]  # 乙县's two rows summed; 合计 no unit
+    assert [row[3:5] for row in rows][1] in (["1", "1000"], ["1.0", "1000.0"])
+    status, text, err = run("compute", "--file", str(table), "--duplicates", "sum",
+                            "--totals", "keep", "--format", "csv", "--lang", lang)  # fmt: skip
+    assert status == 0, err
+    assert [line.split(",")[0] for line in text.splitlines()[1:]] == ["甲县", "乙县", "合计"]
+
+
+def test_an_office_table_s_refusals_are_chinese_under_lang_zh(tmp_path):
+    """Under --lang zh, a table with no computable indicator (a cover sheet read first) and
+    a count written 无 were refused in English ("no indicator can be computed", "'无' is
+    not a number"), and the Chinese message lost the place (甲县/2024). Both are Chinese
+    now, with the place, the columns seen and what to do."""
+    book = openpyxl.Workbook()
+    book.active.title = "封面"
+    book.active.append(["某某县2024年妇幼卫生年报"])
+    book.active.append(["报送单位：某某县妇幼保健院"])
+    data = book.create_sheet("数据")
+    data.append(["县区", "年份", "活产数", "孕产妇死亡数"])
+    data.append(["甲县", 2024, 1000, 1])
+    path = tmp_path / "年报.xlsx"
+    book.save(path)
+    status, _, err = run("report", str(path), "--lang", "zh")
+    assert status == 1
+    assert "无法计算任何指标" in err and "未识别的列：某某县2024年妇幼卫生年报" in err
+    assert "--sheet" in err
+    status, _, err = run("report", str(path), "--lang", "en")
+    assert "columns not matched: 某某县2024年妇幼卫生年报" in err and "--sheet" in err
+    status, _, err = run("report", str(path), "--sheet", "数据", "--lang", "zh")
+    assert status == 0, err
+    book.remove(book["封面"])
+    book.create_sheet("封面", 0).append(["某某县2024年妇幼卫生年报"])  # one cell: no rows
+    book.save(path)
+    status, _, err = run("compute", "--file", str(path), "--lang", "zh")
+    assert status == 1 and "第一张可见工作表的表头下没有数据行" in err and "--sheet" in err
+    table = tmp_path / "county.csv"
+    table.write_text("县区,年份,活产数,孕产妇死亡数\n甲县,2024,1000,无\n", encoding="utf-8")
+    status, _, err = run("compute", "--file", str(table), "--lang", "zh")
+    assert status == 1
+    assert "第2行：列“孕产妇死亡数”：甲县/2024：“无”不是数字：确为0请填0，未上报请留空" in err
+    status, _, err = run("compute", "--file", str(table), "--lang", "en")
+    assert "甲县/2024: '无' is not a number" in err

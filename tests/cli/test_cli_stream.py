@@ -109,3 +109,22 @@ def test_latin1_far_down_is_refused_as_the_whole_file_reader_refuses_it(
     # said to be Latin-1, it streams
     status, out, _ = _run(capsys, "compute", "--file", str(path), "--encoding", "latin-1")
     assert status == 0 and "Montélimar" in out
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+def test_a_wide_table_is_judged_whole_never_chunk_by_chunk(tmp_path, capsys):
+    """A wide table streamed in chunks judged each chunk alone: two rows of one county in
+    two chunks were both computed in English (the Chinese output, read whole, refused
+    them), and a total row could be judged against a chunk's rows. A wide table is read
+    whole now, in both languages."""
+    rows = "".join(f"县{i},2024,{1000 + i},{i % 3}\n" for i in range(30))
+    path = tmp_path / "counts.csv"
+    header = "县区,年份,活产数,孕产妇死亡数\n"
+    path.write_text(header + rows + "县5,2024,999,1\n", encoding="utf-8")
+    for lang in ("en", "zh"):
+        status, out, err = _run(capsys, "compute", "--file", str(path), "--lang", lang)
+        assert status == 1 and out == ""
+        assert ":32" in err or "第32行" in err  # the second row of 县5, named
+    path.write_text(header + rows, encoding="utf-8")
+    status, out, _ = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    assert status == 0 and len(out.splitlines()) == 31

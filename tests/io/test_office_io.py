@@ -11,6 +11,9 @@ import pandas as pd
 import pytest
 
 import mch_indicators as mch
+from mch_indicators._errors import ENCODING_UTF16, delimiter_hint
+from mch_indicators._io._delimited import DELIMITERS
+from mch_indicators._labels import label
 
 ROWS = [["河阳县", 2024, "13,957", 1], ["石门县", 2024, 8120, "NA"], ["白沙县", 2024, 4210, 0]]
 HEADER = ["县区", "年份", "活产数", "孕产妇死亡数"]
@@ -87,11 +90,17 @@ def test_gbk_that_is_also_valid_utf8_is_never_misread():
 
 def test_wrong_delimiter_is_recognised_and_named():
     raw = delimited("\t").encode("gbk")
-    with pytest.raises(mch.InvalidInputError, match="looks tab-separated: read it with"):
+    with pytest.raises(mch.InvalidInputError, match="looks tab-separated") as caught:
         mch.read_table(io.BytesIO(raw), delimiter=",")
+    assert caught.value.hint == delimiter_hint("\t")  # the setting that reads it, said once
+    assert "pass delimiter='\\t' to read it" in str(caught.value)
+    assert caught.value.reason_zh.endswith("此文件看来以制表符分隔")
     with pytest.raises(mch.InvalidInputError, match="semicolon-separated"):
         mch.read_table(io.BytesIO(delimited(";").encode()), delimiter="\t")
     check(mch.read_table(io.BytesIO(raw), delimiter="\t"))
+    for name in DELIMITERS.values():  # every delimiter found is named in both languages
+        key = "delimiter_" + name.replace(" ", "_")
+        assert label("messages", key, "en") == name and label("messages", key, "zh") != name
 
 
 def test_title_rows_and_blank_lines_keep_line_numbers():
@@ -143,6 +152,7 @@ def test_a_column_with_data_but_no_header_is_named_by_line():
 
 def test_utf16_without_bom_is_refused_with_advice():
     raw = codecs.encode(delimited("\t"), "utf-16-le")
-    with pytest.raises(mch.InvalidInputError, match="encoding='utf-16-le'"):
+    with pytest.raises(mch.InvalidInputError, match="encoding='utf-16-le'") as caught:
         mch.read_table(io.BytesIO(raw))
+    assert caught.value.hint == ENCODING_UTF16 and caught.value.reason_zh
     check(mch.read_table(io.BytesIO(raw), encoding="utf-16-le"))

@@ -169,8 +169,13 @@ def test_a_percent_formatted_count_is_an_error_naming_the_cell():
 def test_a_formula_never_calculated_is_an_error_naming_the_cell():
     book = office_book()
     book.active["D5"] = "=D2+D3"
-    with pytest.raises(mch.InvalidInputError, match="cell D5 holds a formula that was never"):
+    with pytest.raises(mch.InvalidInputError, match="cell D5 holds a formula that was never") as e:
         mch.read_table(io.BytesIO(workbook_bytes(book)))
+    # in Chinese too: programs that export 妇幼 workbooks write formulas never calculated
+    assert e.value.reason_zh == (
+        "<stream>：单元格 D5 中的公式从未计算过（工作簿由程序生成，之后未在 Excel 中打开过）："
+        "请用 Excel、WPS 或 LibreOffice 打开并保存，使计算结果存入文件"
+    )
 
 
 def test_cached_formula_values_are_read():
@@ -471,3 +476,170 @@ def test_year_of_reads_every_spelling_of_a_year_and_nothing_else():
         assert year_of(text) == 2024, text
     for text in ("2024上半年", "24年", "1850", "二四", "2024.5", 2024.5, True, None, "", "合计"):
         assert year_of(text) is None, text
+
+
+# --- hidden sheets -----------------------------------------------------------------------
+
+
+def _hidden_first_book() -> openpyxl.Workbook:
+    """An office's workbook whose first sheet, hidden, holds last year's copy of the table."""
+    book = openpyxl.Workbook()
+    old = book.active
+    old.title = "2023旧"
+    old.append(["县区", "年份", "活产数", "孕产妇死亡数"])
+    old.append(["河阳县", 2024, 999, 9])
+    old.sheet_state = "hidden"
+    shown = book.create_sheet("2024")
+    shown.append(["县区", "年份", "活产数", "孕产妇死亡数"])
+    shown.append(["河阳县", 2024, 1000, 1])
+    shown.append(["石门县", 2024, 2000, 0])
+    book.active = 1
+    return book
+
+
+def test_a_hidden_sheet_in_front_is_never_read_unasked():
+    """Without sheet=, the hidden first sheet (last year's numbers, 9 deaths in 999 births)
+    was read, and the report computed from it with no word; the first visible sheet is read
+    now, and the checks name the hidden sheet passed over."""
+    raw = workbook_bytes(_hidden_first_book())
+    table = mch.read_table(io.BytesIO(raw))
+    assert table["县区"].tolist() == ["河阳县", "石门县"]
+    assert table["活产数"].tolist() == [1000, 2000]
+    found = mch.checks(table).set_index("check")
+    assert found.loc["hidden_sheets", "message_zh"].startswith("隐藏的工作表“2023旧”未读入")
+    assert "'2023旧'" in found.loc["hidden_sheets", "message_en"]
+    hidden = mch.read_table(io.BytesIO(raw), sheet=0)  # named, it is read as asked
+    assert hidden["活产数"].tolist() == [999]
+    assert "hidden_sheets" not in mch.checks(hidden)["check"].tolist()
+
+
+def test_a_workbook_not_scanned_says_which_sheets_are_hidden_through_the_engine():
+    """.xls and .ods are not scanned: calamine's own metadata choose the first visible sheet."""
+    import python_calamine
+
+    from mch_indicators._io._bounds import SheetFacts
+    from mch_indicators._io._excel import _default_sheet
+
+    raw = workbook_bytes(_hidden_first_book())
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
+    assert _default_sheet(book, SheetFacts()) == (1, ("2023旧",))
+
+
+def test_a_year_cell_in_a_date_format_is_the_year_it_holds():
+    """A cell holding 2024 formatted as a date (Excel shows 1905-07-16) was read as that
+    date: a period of its own, with its units left out of the year's total. It is the
+    year 2024 now; a real date in a column is no year, and the column is left as it is."""
+    import datetime
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "年份", "活产数", "孕产妇死亡数", "填报日期"])
+    sheet.append(["河阳县", 2024, 1000, 1, datetime.date(2025, 1, 5)])
+    sheet.append(["石门县", 2024, 2000, 0, datetime.date(2025, 1, 6)])
+    sheet["B3"].number_format = "yyyy-mm-dd"
+    table = mch.read_table(io.BytesIO(workbook_bytes(book)))
+    assert table["年份"].tolist() == [2024, 2024]
+    assert table["填报日期"].tolist() == ["2025-01-05", "2025-01-06"]  # dates, as before
+    pooled = mch.pool(table, "mmr", by="年份")
+    assert pooled["年份"].tolist() == [2024]
+    assert pooled["denominator"].tolist() == [3000]
+
+
+def test_year_of_a_date_is_its_day_number_only_in_the_years_of_a_date_formatted_year():
+    import datetime
+
+    from mch_indicators._io._numbers import year_of
+
+    assert year_of(datetime.datetime(1905, 7, 16)) == 2024
+    assert year_of(datetime.date(1905, 3, 14)) == 1900
+    assert year_of(datetime.datetime(1905, 7, 16, 12)) is None  # not a whole day
+    assert year_of(datetime.date(2024, 1, 1)) is None  # a real date is no year
+    assert year_of(pd.Timestamp("1905-07-16")) == 2024
+
+
+def _with_empty_styled_rows(raw: bytes, last: int, cells: str = "") -> bytes:
+    """The workbook with rows 4..last written empty but styled (``<row r s customFormat/>``,
+    or rows of styled empty cells), as some programs write them down to row 1,048,576."""
+    with zipfile.ZipFile(io.BytesIO(raw)) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    if cells:
+        rows = "".join(
+            f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="0"/>' for c in cells) + "</row>"
+            for r in range(4, last + 1)
+        )
+    else:
+        rows = "".join(f'<row r="{r}" s="0" customFormat="1"/>' for r in range(4, last + 1))
+    sheet = sheet.replace("</sheetData>", rows + "</sheetData>")
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("cells", ["", "ABCD"], ids=["empty rows", "rows of empty cells"])
+def test_empty_styled_rows_below_the_table_are_not_its_extent(cells):
+    """Three rows of data over rows styled down the sheet were refused as an actual extent
+    of every row tag ("1,048,576 rows by 10 columns"), though the engine skips them; the
+    extent is that of the cells holding something now. A filled cell far away still counts."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "年份", "活产数", "孕产妇死亡数"])
+    sheet.append(["河阳县", 2024, 1000, 1])
+    sheet.append(["石门县", 2024, 2000, 0])
+    raw = _with_empty_styled_rows(workbook_bytes(book), 200, cells)
+    limits = mch.ReadLimits(cells=100)  # 4 columns by 200 rows is over it; 4 by 3 is not
+    table = mch.read_table(io.BytesIO(raw), limits=limits)
+    assert table["活产数"].tolist() == [1000, 2000]
+    sheet["D60"] = 7  # a value far down: the extent reaches it
+    with pytest.raises(mch.InvalidInputError, match=r"extent is 60 rows by 4 columns"):
+        mch.read_table(io.BytesIO(workbook_bytes(book)), limits=limits)
+
+
+def _by_sex_book() -> openpyxl.Workbook:
+    """活产数 merged over 男 | 女 | 合计, as the birth columns of an office's form are."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["乡镇", "年份", "活产数", None, None, "孕产妇死亡数"])
+    sheet.append([None, None, "男", "女", "合计", None])
+    for merged in ("A1:A2", "B1:B2", "C1:E1", "F1:F2"):
+        sheet.merge_cells(merged)
+    sheet.append(["城关镇", 2024, 520, 480, 1000, 1])
+    sheet.append(["河口镇", 2024, 260, 240, 500, 0])
+    return book
+
+
+def test_a_total_column_under_a_group_header_is_the_group_s_count():
+    """活产数 over 男 | 女 | 合计 gave 活产数合计, which matched nothing: "no indicator can
+    be computed". Its 合计 column is the live births now; 男 and 女 match nothing (never
+    summed, never taken for the total)."""
+    table = mch.read_table(io.BytesIO(workbook_bytes(_by_sex_book())))
+    found = mch.match_columns(table)
+    assert found.terms["live_births"] == "活产数合计"
+    assert "活产数男" in found.unmatched and "活产数女" in found.unmatched
+    out = mch.compute(table, "mmr")
+    assert out["denominator"].tolist() == [1000, 500]
+    assert out["value"].tolist() == [100.0, 0.0]
+
+
+def test_a_merged_title_is_named_once_among_the_rows_skipped():
+    """A title merged over ten columns was shown ten times in the check of the rows skipped
+    above the header, and the 200 characters kept were all title: the row under it
+    (填报单位, 单位：人) never appeared. Each merged range's text is shown once now."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["某某县2024年乡镇孕产妇及儿童死亡情况统计表"])
+    sheet.merge_cells("A1:J1")
+    sheet.append(["填报单位：某某县妇幼保健院", None, None, None, None, None, None, "单位：人"])
+    sheet.append(["乡镇", "年份", "活产数", "孕产妇死亡数", *[f"备注{i}" for i in range(6)]])
+    sheet.append(["城关镇", 2024, 1000, 1])
+    sheet.append(["注：初步统计数", None, None, None, None, None, None, None, None, None])
+    sheet.merge_cells("A5:J5")
+    found = mch.checks(mch.read_table(io.BytesIO(workbook_bytes(book)))).set_index("check")
+    assert found.loc["rows_above_header", "message_zh"] == (
+        "表头上方第1–2行已跳过：某某县2024年乡镇孕产妇及儿童死亡情况统计表 | "
+        "填报单位：某某县妇幼保健院  单位：人"
+    )
+    assert found.loc["notes_rows", "message_zh"].endswith("未读入：注：初步统计数")

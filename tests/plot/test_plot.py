@@ -208,6 +208,19 @@ def test_a_label_series_is_paired_with_the_rows_by_its_index() -> None:
     plt.close("all")
 
 
+def test_a_result_of_series_is_drawn_with_their_labels() -> None:
+    # Indicator.compute(Series, Series) drew its rows as 0, 1, 2.
+    deaths = pd.Series([1, 20, 3], index=["x", "y", "z"])
+    births = pd.Series([3000, 2000, 1000], index=["z", "y", "x"])
+    result = mch.get("MMR").compute(deaths, births)
+    ax = mch.plot.caterpillar(result, sort=False)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["z", "y", "x"]  # bottom up
+    labels = pd.Series(["Z-label", "Y-label", "X-label"], index=["z", "y", "x"])
+    ax = mch.plot.caterpillar(result, label=labels, sort=False)  # paired by label
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Z-label", "Y-label", "X-label"]
+    plt.close("all")
+
+
 @pytest.mark.parametrize("columns", [0, -1, 2.5, True, "4"])
 def test_small_multiples_takes_a_whole_number_of_columns(columns: object) -> None:
     # columns=0 was a ZeroDivisionError.
@@ -325,6 +338,55 @@ def test_trend_draws_the_prediction_interval_when_asked() -> None:
     assert "预测区间" in str(dotted[0].get_label())
 
 
+_UNDRAWABLE = [
+    ("value", np.inf, r"column 'value', row '乙县': the value inf is infinite", "无穷大"),
+    ("upper", -np.inf, r"column 'upper', row '乙县': the value -inf is infinite", "无穷大"),
+    ("lower", -0.5, r"column 'lower', row '乙县': the value -0.5 is negative", "负数"),
+    ("lower", 3.5, r"column 'lower', row '乙县': the lower limit 3.5 is above the upper limit 3",
+     "下限 3.5 大于上限 3"),
+    ("value", "2,0", r"column 'value', row '乙县': the values are not numbers \('2,0'\)",
+     "不是数字"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("column", "bad", "message", "zh"), _UNDRAWABLE)
+def test_a_number_no_chart_can_draw_is_refused_naming_its_row(
+    column: str, bad: object, message: str, zh: str
+) -> None:
+    # Charts drew an infinite, negative or crossed interval without a word.
+    frame = pd.DataFrame({"county": ["甲县", "乙县", "丙县"], "year": [2022, 2023, 2024],
+                          "indicator": "IMR", "value": [1.0, 2.0, np.nan],
+                          "lower": [0.5, 1.0, np.nan], "upper": [2.0, 3.0, np.nan]},
+                         index=["甲县", "乙县", "丙县"]).astype({column: object})  # fmt: skip
+    mch.plot.caterpillar(frame)  # NaN is no data: drawn as nothing
+    frame.loc["乙县", column] = bad
+    draws = [
+        lambda: mch.plot.caterpillar(frame),
+        lambda: mch.plot.variants(frame, label="county"),
+        lambda: mch.plot.trend(frame, indicator="IMR"),
+        lambda: mch.plot.small_multiples(frame, by="county", indicator="IMR"),
+    ]
+    for draw in draws:
+        with pytest.raises(InvalidInputError, match=message) as refused:
+            draw()
+        assert zh in refused.value.reason_zh
+    joinpoint = mch.joinpoint(imr().query("county == '河阳县'"), "IMR")
+    with pytest.raises(InvalidInputError, match=message):
+        mch.plot.joinpoint(joinpoint, frame.drop(columns="county"))
+
+
+def test_a_smoothed_rate_or_a_funnel_point_no_chart_can_draw_is_refused() -> None:
+    latest = imr().query("year == 2024").reset_index(drop=True)
+    smoothed = mch.smooth(latest, "IMR")
+    smoothed.loc[2, "smoothed_upper"] = smoothed.loc[2, "smoothed_lower"] / 2
+    with pytest.raises(InvalidInputError, match=r"column 'smoothed_lower', row 2: the lower"):
+        mch.plot.caterpillar(smoothed, label="county")
+    table = mch.funnel(latest, "IMR")
+    table.points.loc[3, "value"] = np.inf
+    with pytest.raises(InvalidInputError, match=r"column 'value', row 3: the value inf"):
+        mch.plot.funnel(table)
+
+
 # -- variants -------------------------------------------------------------------------------
 
 
@@ -337,7 +399,7 @@ def test_variants_draw_each_definition_side_by_side() -> None:
     computed = mch.compute(long)
     ax = mch.plot.variants(computed, label="county", lang="zh")
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend == ["围产儿死亡率", "围产儿死亡率(满22周起)"]
+    assert legend == ["围产儿死亡率", "围产儿死亡率（满22周起）"]
     drawn = [np.asarray(c.lines[0].get_xdata(), float) for c in ax.containers]
     for indicator, values in zip(dict.fromkeys(computed.indicator), drawn, strict=True):
         np.testing.assert_array_equal(values, computed[computed.indicator == indicator].value)

@@ -68,6 +68,17 @@ def test_an_area_without_a_name_is_refused_naming_its_row(blank: object) -> None
         assert "地区名称为空" in (e.value.reason_zh or "")
 
 
+def test_an_infinite_number_is_refused_naming_its_row_a_negative_one_coloured() -> None:
+    # An infinite value was classed without a word (into the top class, or no class).
+    frame = pd.DataFrame({"county": ["甲县", "乙县", "丙县"], "value": [1.0, np.inf, 3.0],
+                          "change": [-1.0, 0.5, 2.0]})  # fmt: skip
+    shapes = _shapes(["甲县", "乙县", "丙县"])
+    with pytest.raises(InvalidInputError, match=r"column 'value', row 1: the value inf is inf"):
+        mch.plot.choropleth(frame, shapes, column="value", label="county")
+    ax = mch.plot.choropleth(frame, shapes, column="change", label="county", bins=2)
+    assert len(set(_fills(ax))) == 2  # a change may be negative
+
+
 def test_numbers_are_classed_by_quantiles_or_given_breaks() -> None:
     out = _smoothed()
     shapes = _shapes(list(out.county))
@@ -160,3 +171,22 @@ def test_the_font_warning_points_at_the_line_that_drew_the_map(
     with pytest.warns(no_cjk_font.CJKFontWarning) as caught:
         mch.plot.choropleth(frame, _shapes(["甲县", "乙县"]), label="county", lang="zh")
     assert [w.filename for w in caught] == [__file__]
+
+
+def test_a_result_pairs_its_names_as_the_caterpillar_does() -> None:
+    """A Result of plain arrays has no labels: a Series of names is taken in order, as
+    ``plot.caterpillar`` takes it (the map paired it by index, refusing it here); one of
+    Series pairs the names by the Series' labels."""
+    imr_ = mch.get("IMR")
+    plain = imr_.compute([30, 95], [12000, 15000])
+    names = pd.Series(["甲县", "乙县"], index=[5, 6])
+    ax = mch.plot.choropleth(plain, _shapes(["乙县", "甲县"]), column="value", label=names)
+    assert _fills(ax)[0] != _fills(ax)[1]
+    mch.plot.caterpillar(plain, label=names)
+    labelled = imr_.compute(pd.Series([95, 30], index=["b", "a"]),
+                            pd.Series([15000, 12000], index=["b", "a"]))  # fmt: skip
+    by_label = pd.Series(["甲县", "乙县"], index=["a", "b"])
+    first = mch.plot.choropleth(plain, _shapes(["甲县", "乙县"]), column="value", label=names)
+    second = mch.plot.choropleth(labelled, _shapes(["甲县", "乙县"]), column="value",
+                                 label=by_label)  # fmt: skip
+    assert _fills(first) == _fills(second)

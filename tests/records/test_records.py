@@ -10,6 +10,7 @@ are present).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
 import pickle
 from typing import Any
@@ -586,6 +587,20 @@ def test_pool_on_other_engines_refuses_windows():
     frame = pl.DataFrame({"year": [2020, 2021], "maternal_deaths": [1, 2], "live_births": [9, 9]})
     with pytest.raises(mch.InvalidInputError, match="rolling windows"):
         mch.pool(frame, "MMR", over="year", window=2)
+
+
+def test_a_field_headed_by_two_rows_in_either_order_is_found():
+    # 日期 over 出生 | 死亡 (joined 日期出生) matched match_columns' targets in either order,
+    # but not a record set's fields: "the records have no column for field 'birth_date'".
+    text = ("地区,日期,,妊娠结局,出生孕周,出生体重(克)\n,出生,死亡,,,\n"
+            "甲县,2024-03-01,,活产,39,3000\n甲县,2024-04-01,2024-04-02,活产,38,2900\n"
+            "乙县,2023-05-01,,活产,39,3100\n")  # fmt: skip
+    table = mch.read_table(io.StringIO(text))
+    assert "日期出生" in table.columns
+    year_2024 = ("2024-01-01", "2024-12-31")
+    out = mch.count_records({"births": table}, "live_births", by="area", period=year_2024)
+    counted = dict(zip(out.counts["area"], out.counts["count"], strict=True))
+    assert counted == {"乙县": 0, "甲县": 2}
 
 
 def test_two_columns_of_one_field_are_refused_naming_both():

@@ -283,7 +283,7 @@ def test_excel_report_round_trip_gives_the_same_numbers(tmp_path):
     assert names[:3] == ["死亡与妊娠结局", "孕产期保健", "妇女保健"]
     # one sheet per domain: the counties, then the prefecture's subtotal and the total
     sheet = openpyxl.load_workbook(path)["死亡与妊娠结局"]
-    assert [c.value for c in sheet[2]][:4] == ["地市", "县区", "年份", "孕产妇死亡率(/10万)"]
+    assert [c.value for c in sheet[2]][:4] == ["地市", "县区", "年份", "孕产妇死亡率（/10万）"]
     rows = [[c.value for c in row[:4]] for row in sheet.iter_rows(min_row=4, max_row=8)]
     mmr = [
         frame.loc[frame["indicator"] == "maternal_mortality_ratio", "value"].tolist()

@@ -84,7 +84,7 @@ def test_domain_sheets_mark_values_to_read_with_care_and_give_the_interval(book)
     sets, workbook, _ = book
     sheet = workbook["死亡与妊娠结局"]
     header = [c.value for c in sheet[2]]
-    assert header[:4] == ["县区", "年份", "孕产妇死亡率(/10万)", None]
+    assert header[:4] == ["县区", "年份", "孕产妇死亡率（/10万）", None]
     assert [c.value for c in sheet[3]][2:4] == ["数值", "95%置信区间"]
     first = sheet.cell(row=4, column=3)
     rows = sets["县区"]

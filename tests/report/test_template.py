@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 
 import openpyxl
@@ -11,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
+from mch_indicators._cli import main
 from mch_indicators._report._template import template_sets
 
 UNITS = ["城关镇", "河口镇", "石桥镇"]
@@ -113,6 +115,35 @@ def test_any_filled_counts_read_back_unchanged(deaths, births):
     assert back["孕产妇死亡数"].tolist() == deaths and back["活产数"].tolist() == births
 
 
+def _respelled(path, brackets: str) -> None:
+    """The template's headers with their brackets in one width: "()" as older ones, "（）"."""
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    for cell in sheet[2]:
+        if isinstance(cell.value, str):
+            cell.value = cell.value.translate(str.maketrans("()（）", brackets * 2))
+    book.save(path)
+
+
+def test_a_template_reads_back_with_its_headers_brackets_in_either_width(tmp_path):
+    ids = ["perinatal_mortality_rate_22w", "preterm_birth_rate"]
+    path = tmp_path / "模板.xlsx"
+    header = mch.template(path, indicators=ids, units=UNITS, year=2025)
+    assert "围产儿死亡数（满22周起）" in header  # a Chinese header's brackets are full-width
+    counts = {name: [float(10 + 7 * i + k) for i in range(len(UNITS))]
+              for k, name in enumerate(header[2:])}  # fmt: skip
+    filled(path, counts)
+    results = []
+    for brackets in ("（）", "()"):  # as written now, and as templates of 0.1.0 were
+        _respelled(path, brackets)
+        assert any(brackets[0] in str(c.value) for c in openpyxl.load_workbook(path).active[2])
+        out = mch.report(path)["县区"]
+        results.append(out[out["indicator"].isin(ids)].reset_index(drop=True))
+    assert len(results[0]) == len(UNITS) * len(ids)
+    assert results[0]["numerator"].notna().all()
+    pd.testing.assert_frame_equal(results[0], results[1])
+
+
 def test_english_template(tmp_path):
     header = mch.template(tmp_path / "t.xlsx", lang="en", indicator_set="mortality")
     assert header[:3] == ["county", "year", "maternal deaths"]
@@ -125,9 +156,11 @@ def test_english_template(tmp_path):
         ({"indicator_set": "nope"}, "unknown template set 'nope'"),
         ({"units": ["甲镇", "甲镇 "]}, "units must be distinct"),
         ({"units": ["甲镇", ""]}, "units must be distinct"),
-        ({"year": 25}, "year must be a whole year"),
+        ({"year": 25}, "year must be a year from 1900 to 2099"),
         ({"year": [2024, 2024]}, "names a year twice"),
-        ({"year": True}, "year must be a whole year"),
+        ({"year": [2024, "2024年"]}, "names a year twice"),
+        ({"year": True}, "year must be a year from 1900 to 2099"),
+        ({"year": 2024.5}, "year must be a year from 1900 to 2099"),
         ({"level": "village"}, "level must be one of"),
         ({"indicators": ["TFR"]}, "not computed from counts"),
         ({"lang": "fr"}, "lang must be 'en' or 'zh'"),
@@ -136,6 +169,28 @@ def test_english_template(tmp_path):
 def test_bad_requests_are_typed_errors(kwargs, message):
     with pytest.raises(mch.InvalidInputError, match=message):
         mch.template(io.BytesIO(), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("year", "written"),
+    [(2100, None), (1899, None), ("2100年", None), (2099, 2099), (1900, 1900),
+     ("2024年", 2024), ("二〇二五", 2025), ("２０２５", 2025)],
+)  # fmt: skip
+def test_the_library_and_the_command_line_take_the_same_years(tmp_path, year, written):
+    # template(year=2100) wrote a workbook that `template --year 2100` refused (1900–2099);
+    # template(year="2024年") refused its characters one by one ("got '2'").
+    out = tmp_path / "t.xlsx"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        status = main(["template", "--out", str(out), "--units", "甲镇", "--year", str(year)])
+    assert status == (0 if written else 1)
+    if written is None:
+        with pytest.raises(mch.InvalidInputError, match="a year from 1900 to 2099") as refused:
+            mch.template(io.BytesIO(), units=["甲镇"], year=year)
+        assert "1900 至 2099 年间" in refused.value.reason_zh
+        return
+    mch.template(out, units=["甲镇"], year=year)
+    row = next(openpyxl.load_workbook(out).worksheets[0].iter_rows(min_row=3, values_only=True))
+    assert row[:2] == ("甲镇", written)
 
 
 def test_template_sets_name_only_catalog_indicators():

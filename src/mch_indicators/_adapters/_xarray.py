@@ -19,7 +19,12 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._optional import load
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._unitspec import resolve_unit
-from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR, align_labelled
+from mch_indicators._validate import (
+    LARGEST_COUNT,
+    SMALLEST_DENOMINATOR,
+    align_labelled,
+    coerce_counts,
+)
 from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
@@ -49,6 +54,25 @@ def _as_dataarray(values: object, name: str) -> xr.DataArray:
     array = values if hasattr(values, "chunks") else np.asarray(values)
     dims = [f"dim_{i}" for i in range(getattr(array, "ndim", 0))]
     return _dataarray(xr.DataArray(array, dims=dims, name=name))
+
+
+def _numbers(array: xr.DataArray, name: str) -> xr.DataArray:
+    """``array`` with numbers in it, read as every count is (:func:`coerce_counts`).
+
+    Integers and floats stay as they are; an in-memory array of anything else (Python
+    numbers or Decimals in an object array, None as missing) is read by the package's
+    one coercion, so that it is taken or refused as :meth:`Indicator.compute` takes or
+    refuses the same values. A lazy (dask) array of such is refused: reading it would
+    load it.
+    """
+    if array.dtype != bool and array.dtype.kind in "iuf":
+        return array
+    if getattr(array.data, "chunks", None) is not None:
+        raise InvalidInputError(
+            f"{name} must be numbers, got a dask array of {array.dtype}; convert it with "
+            ".astype(float) (or call .compute() first)"
+        )
+    return _dataarray(array.copy(data=coerce_counts(array.values, name)))
 
 
 def _check_in_memory(array: xr.DataArray, name: str) -> None:
@@ -120,9 +144,8 @@ def compute_dataarrays(
         raise InvalidInputError(
             f"numerator and denominator do not share dimensions and coordinates: {error}"
         ) from None
+    num, den = _numbers(num, "numerator"), _numbers(den, "denominator")
     for name, array in (("numerator", num), ("denominator", den)):
-        if array.dtype == bool or array.dtype.kind not in "iuf":
-            raise InvalidInputError(f"{name} must be numbers, got an array of {array.dtype}")
         _check_in_memory(array, name)
     require_computable(indicator)
 

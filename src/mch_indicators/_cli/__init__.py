@@ -238,6 +238,15 @@ def _listing_commands(commands: Any, lang: Lang) -> None:
     _writes(targets, lang, ["table", "csv", "json"], "table")
 
 
+def _table_rules(command: argparse.ArgumentParser, lang: Lang) -> None:
+    """``--totals`` and ``--duplicates``: what an office's wide table's rows are."""
+    t = _words(lang)
+    command.add_argument("--totals", choices=["check", "drop", "keep"], default="check",
+                         help=t("totals_help"))  # fmt: skip
+    command.add_argument("--duplicates", choices=["error", "sum"], default="error",
+                         help=t("duplicates_help"))  # fmt: skip
+
+
 def _compute_command(commands: Any, lang: Lang) -> None:
     t = _words(lang)
     compute = _command(commands, "compute", cmd_compute, lang, "compute_description")
@@ -250,6 +259,7 @@ def _compute_command(commands: Any, lang: Lang) -> None:
     compute.add_argument("--indicators", nargs="+", metavar="INDICATOR",
                          help=t("indicators_help"))  # fmt: skip
     _reading(compute, lang)
+    _table_rules(compute, lang)
     compute.add_argument(
         "--confidence", "-c", type=_confidence_in(lang), action="append", metavar="C",
         help=t("confidence_help"),
@@ -268,10 +278,7 @@ def _office_commands(commands: Any, lang: Lang) -> None:
     report.add_argument("file", metavar="TABLE", help=t("table_help"))
     report.add_argument("--out", "-o", metavar="REPORT", help=t("out_help"))
     report.add_argument("--plan", help=t("report_plan_help"))
-    report.add_argument("--totals", choices=["check", "drop", "keep"], default="check",
-                        help=t("totals_help"))  # fmt: skip
-    report.add_argument("--duplicates", choices=["error", "sum"], default="error",
-                        help=t("duplicates_help"))  # fmt: skip
+    _table_rules(report, lang)
     _reading(report, lang)
     _escaping(report, lang)
     _lang(report, lang)

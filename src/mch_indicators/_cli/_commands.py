@@ -12,6 +12,7 @@ import argparse
 import json
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,7 @@ from mch_indicators._labels import (
     column_label,
     default_lang,
     flag_text,
+    joined,
     label,
     unit_header,
 )
@@ -321,6 +323,17 @@ def _check_columns(frame: pd.DataFrame, args: argparse.Namespace) -> None:
             )
 
 
+def _no_rows(args: argparse.Namespace) -> str:
+    """No data rows: in a workbook read at its first visible sheet, perhaps another sheet's."""
+    from mch_indicators._io._source import spreadsheet_kind
+
+    key = "no_rows"
+    if args.file != "-" and getattr(args, "sheet", None) is None:
+        with suppress(OSError), Path(args.file).open("rb") as file:
+            key = "no_rows_workbook" if spreadsheet_kind(file.read(8)) else key
+    return cli_text(key, args.lang)
+
+
 def _file_error(args: argparse.Namespace, reason: str) -> CommandError:
     """An error about the whole of ``args.file``, named as an error on one of its lines is."""
     name = "<stdin>" if args.file == "-" else str(args.file)
@@ -334,23 +347,32 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     sheet = getattr(args, "sheet", None)
     text = args.format in ("table", "csv", "json") and sheet is None and streamable(args.file)
     if text and args.lang != "zh":  # the Chinese table is labelled whole (display_rows)
-        return _compute_stream(args, catalog)
+        streamed = _compute_stream(args, catalog)
+        if streamed is not None:
+            return streamed
     frame = _read(args, args.file)
     _check_columns(frame, args)
     if frame.empty:
-        raise _file_error(args, cli_text("no_rows", args.lang))
-    wide = {"indicators": args.indicators} if "indicator" not in frame.columns else {}
+        raise _file_error(args, _no_rows(args))
+    wide = _wide_options(args) if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
     return _result_table(out, args, catalog)
 
 
-def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]:
-    """A delimited text file read, computed and written a chunk at a time (``_stream``).
+def _wide_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options of an office's wide table: its indicators, its total and duplicate rows."""
+    return {"indicators": args.indicators, "totals": args.totals, "duplicates": args.duplicates}
+
+
+def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str] | None:
+    """A long table's file read, computed and written a chunk at a time (``_stream``).
 
     The first chunk is read and computed before anything is written, so that a file
     that cannot be computed at all (a missing column, an unknown indicator) fails
     with nothing printed; an error further down stops the output at its chunk.
+    None for an office's wide table: its rows are judged together (two rows of one
+    unit and period, total rows), so it is read whole, whatever the language.
     """
     from mch_indicators._api import compute
 
@@ -359,13 +381,15 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
     chunks = read_chunks(args.file, args.file, encoding=args.encoding, delimiter=delimiter)
     first = next(chunks)
     _check_columns(first, args)
-    wide = {"indicators": args.indicators} if "indicator" not in first.columns else {}
-    options = {"catalog": catalog, **wide, **_compute_options(args)}
+    if "indicator" not in first.columns:
+        chunks.close()
+        return None
+    options = {"catalog": catalog, **_compute_options(args)}
     parts = (compute(frame, **options) for frame in _non_empty(first, chunks))
     results = _located_errors(parts, args.file, args.lang)
     first_result = next(results, None)
     if first_result is None:
-        raise _file_error(args, cli_text("no_rows", args.lang))
+        raise _file_error(args, _no_rows(args))
     decimals_of = lambda key: catalog[key].decimals  # noqa: E731 - as _result_table's
     escape = getattr(args, "escape_formulas", True)
     return stream_chunks(
@@ -450,7 +474,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     catalog = catalog_of(args)
     frame = _read(args, args.file)
     if frame.empty:
-        raise _file_error(args, cli_text("no_rows", args.lang))
+        raise _file_error(args, _no_rows(args))
     sets = report(
         frame, args.out, lang=args.lang, catalog=catalog, plan=args.plan,
         totals=args.totals, duplicates=args.duplicates,
@@ -467,7 +491,7 @@ def cmd_report(args: argparse.Namespace) -> str:
     if args.out is not None:
         lines.append(cli_text("wrote", args.lang, path=args.out))
         return "\n".join(lines)
-    total = list(sets.values())[-1]
+    total = list(sets.values())[-1]  # the checks above it, as a report's sheet lists them
     args.format = "table"
     table = _result_table(total, args, catalog)
     text = table if isinstance(table, str) else "".join(table).rstrip("\n")
@@ -475,23 +499,29 @@ def cmd_report(args: argparse.Namespace) -> str:
 
 
 def _checks_lines(checks: pd.DataFrame, args: argparse.Namespace) -> list[str]:
-    """What the checks found and where they are: the workbook's sheet, or the CSV beside."""
+    """What the checks found and where they are: the workbook's sheet, or the CSV beside.
+
+    Without ``--out`` nothing is written: each finding is printed, in the language asked.
+    """
     from mch_indicators._report._write import checks_beside
 
-    unmatched = checks[checks["check"] == "unmatched_column"]["item"].tolist()
+    found = checks["check"] == "unmatched_column"
+    unmatched = checks[found]["item"].tolist()
     count = len(checks) - len(unmatched)
     csv = args.out is not None and Path(args.out).suffix.lower() == ".csv"
     where = {"path": checks_beside(args.out)} if csv else {}
-    suffix = "_csv" if csv else ""
+    suffix = "_csv" if csv else "_shown" if args.out is None else ""
     lines = []
     if count or csv:  # a CSV report always names the file it wrote its checks to
         plural = "" if count == 1 else "s"
         lines.append(cli_text(f"report_checks{suffix}", args.lang, count=count, plural=plural,
                               **where))  # fmt: skip
+        if args.out is None:
+            message = "message_zh" if args.lang == "zh" else "message_en"
+            lines += [f"  - {text}" for text in checks[~found][message].tolist()]
     if unmatched:
-        sep = "、" if args.lang == "zh" else ", "
-        lines.append(cli_text(f"report_unmatched{suffix}", args.lang, columns=sep.join(unmatched),
-                              **where))  # fmt: skip
+        lines.append(cli_text(f"report_unmatched{suffix}", args.lang,
+                              columns=joined(unmatched, args.lang), **where))  # fmt: skip
     return lines
 
 
@@ -501,14 +531,16 @@ def _file_name(path: str) -> str | None:
 
 def _years(words: Sequence[str] | None, lang: str) -> list[int]:
     """``--year 2024 2025年 二〇二六``: years read as a table's are (:func:`year_of`)."""
-    from mch_indicators._io._numbers import year_of
+    from mch_indicators._io._numbers import FIRST_YEAR, LAST_YEAR, year_of
 
     years = []
     for word in words or ():
         for part in word.replace("，", ",").split(","):
             year = year_of(part)
             if year is None:
-                raise CommandError(cli_text("bad_year", lang, value=part))
+                raise CommandError(
+                    cli_text("bad_year", lang, value=part, first=FIRST_YEAR, last=LAST_YEAR)
+                )
             years.append(year)
     return years
 
@@ -708,8 +740,7 @@ def _copy_examples(folder: str, lang: str) -> str:
             raise cannot_write(destination, error) from None
         written.append(str(destination))
     if written:
-        sep = "、" if lang == "zh" else ", "
-        lines.insert(0, cli_text("demo_files_written", lang, files=sep.join(written)))
+        lines.insert(0, cli_text("demo_files_written", lang, files=joined(written, lang)))
     local = target / "example_office.xlsx"
     lines.append(cli_text("demo_more_here", lang, file=shlex_quote(str(local))))
     return "\n".join(lines) + _excel_note(lang)

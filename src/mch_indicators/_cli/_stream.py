@@ -5,9 +5,11 @@ reads a whole file (the same encoding, delimiter, title rows, header, grammar of
 numbers, rows labelled by their line in the file): the lines above the first record
 (title rows, the header) are put in front of every chunk, and the chunk's line
 numbers are moved to where its lines are in the file. A chunk ends only where the
-quotes balance, so a quoted cell spanning lines is never cut. Every row of a long or
-wide table is computed on its own, so each chunk is computed and written before the
-next is read: memory is bounded by the chunk, whatever the size of the file.
+quotes balance, so a quoted cell spanning lines is never cut. Every row of a long
+table is computed on its own, so each chunk is computed and written before the next is
+read: memory is bounded by the chunk, whatever the size of the file. An office's wide
+table is not streamed: its rows are judged together (two rows of one unit and period
+are refused, a total row is no unit), so ``compute`` reads it whole.
 
 The encoding is chosen by :func:`read_table`'s own rules applied to the first lines,
 then the whole file is checked in one pass over the bytes before reading; line ends
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import codecs
 import io
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -129,7 +131,7 @@ def _record_chunks(lines: Iterator[str]) -> Iterator[list[str]]:
 
 def read_chunks(
     path: str, name: str, *, encoding: str | None, delimiter: str | None
-) -> Iterator[pd.DataFrame]:
+) -> Generator[pd.DataFrame, None, None]:
     """The table of ``path`` in chunks of rows, each typed and indexed as ``read_table`` does.
 
     Raises

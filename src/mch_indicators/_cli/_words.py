@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -198,9 +199,9 @@ def hint_text(hint: Hint | None, lang: str) -> str:
     """
     if hint is None:
         return ""
-    option = f"--{hint.keyword.replace('_', '-')} {hint.value}"
-    effect = hint.effect_zh if lang == "zh" else hint.effect
-    return cli_text("hint", lang, option=option, effect=effect)
+    value = "tab" if hint.value == "\t" else shlex.quote(hint.value)
+    option = f"--{hint.keyword.replace('_', '-')} {value}"
+    return cli_text("hint", lang, option=option, effect=hint.effect(lang))
 
 
 def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> str:

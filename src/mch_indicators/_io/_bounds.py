@@ -11,12 +11,18 @@ refused), and the chosen sheet's XML is scanned, linearly, with regular
 expressions (no XML parser, so no entity expansion) for:
 
 - its declared extent (``<dimension ref>``) and its actual one (the first and
-  last rows and columns holding a cell), each refused above ``limits.cells``;
+  last rows and columns holding a value: a row or a cell with a style and nothing in
+  it, as some programs write down to row 1,048,576, holds none and the engine skips
+  it), each refused above ``limits.cells``;
 - merged ranges (filled by the reader), hidden rows and columns (reported);
 - formula cells without a cached value (a workbook written by a program and
   never calculated: refused, naming the cell);
 - number cells whose style formats them as a percentage (marked, so that a
   count column can refuse them).
+
+Without a sheet named, the first *visible* sheet is read (a hidden sheet in front,
+an old year's or a lookup table, is never read unasked): the scan chooses it, the
+reader opens the sheet the scan chose, and the hidden sheets passed over are named.
 
 ``.ods`` archives get the zip checks; ``.xls`` files their size.
 """
@@ -31,8 +37,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from mch_indicators._errors import InvalidInputError
+from mch_indicators._labels import input_error
 
-__all__ = ["ReadLimits", "SheetFacts", "check_size", "column_number", "scan_workbook"]
+__all__ = [
+    "HIDDEN_STATES",
+    "ReadLimits",
+    "SheetFacts",
+    "check_size",
+    "column_number",
+    "first_visible",
+    "scan_workbook",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +101,8 @@ class SheetFacts:
     hidden_columns: tuple[int, ...] = ()
     percent_cells: tuple[tuple[int, int], ...] = ()  # (row, column)
     merged_refs: tuple[str, ...] = field(default=())
+    sheet: int | None = None  # the position of the sheet read, when the scan chose it
+    hidden_sheets: tuple[str, ...] = ()  # hidden sheets passed over to reach it
 
 
 _SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
@@ -98,6 +115,10 @@ _CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})\d+"')
 _ROW_FAST = re.compile(rb'<row r="(\d+)"')
 _CELL_FAST = re.compile(rb'<c r="([A-Z]{1,4})')
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+# a cell that holds something: a value, an inline string or a formula (not <c .../>)
+_FILLED_CELL = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})(\d+)"[^>]*(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b'
+)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
 _COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
@@ -184,29 +205,54 @@ def _inflate(book: zipfile.ZipFile, member: str, name: str) -> bytes:
     return data
 
 
-def _sheet_path(book: zipfile.ZipFile, sheet: str | int | None, name: str) -> str | None:
-    """The path of the chosen sheet's XML, by name or position, as calamine chooses it."""
+#: the states of a sheet that Excel does not show (``<sheet state="hidden">``)
+HIDDEN_STATES = frozenset({"hidden", "veryHidden"})
+
+
+def first_visible(hidden: list[bool]) -> int:
+    """The position of the sheet read when none is named: the first one not hidden.
+
+    The first sheet when every sheet is hidden (a workbook Excel would not open).
+
+    Examples
+    --------
+    >>> first_visible([True, False, False]), first_visible([True]), first_visible([])
+    (1, 0, 0)
+    """
+    return next((i for i, h in enumerate(hidden) if not h), 0)
+
+
+def _sheet_path(
+    book: zipfile.ZipFile, sheet: str | int | None, name: str
+) -> tuple[str | None, int | None, tuple[str, ...]]:
+    """The path of the chosen sheet's XML, its position, and the hidden sheets passed over.
+
+    By name or position as calamine chooses it; without one, the first visible sheet.
+    """
     workbook = _inflate(book, "xl/workbook.xml", name)
     rels = _inflate(book, "xl/_rels/workbook.xml.rels", name)
     sheets = [_attrs(found) for found in _SHEET.findall(workbook)]
     targets = {a.get("Id", ""): a.get("Target", "") for a in map(_attrs, _REL.findall(rels))}
     if not sheets:
-        return None
+        return None, None, ()
+    passed: tuple[str, ...] = ()
     if sheet is None:
-        chosen = sheets[0]
+        position = first_visible([s.get("state") in HIDDEN_STATES for s in sheets])
+        passed = tuple(s.get("name", "") for s in sheets[:position])
     elif isinstance(sheet, int) and not isinstance(sheet, bool):
         if not 0 <= sheet < len(sheets):
-            return None  # calamine's own message names the sheets
-        chosen = sheets[sheet]
+            return None, None, ()  # calamine's own message names the sheets
+        position = sheet
     else:
-        matches = [s for s in sheets if s.get("name") == sheet]
+        matches = [i for i, s in enumerate(sheets) if s.get("name") == sheet]
         if not matches:
-            return None
-        chosen = matches[0]
-    target = targets.get(chosen.get("id", ""), "")
+            return None, None, ()
+        position = matches[0]
+    target = targets.get(sheets[position].get("id", ""), "")
     if not target:
-        return None
-    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        return None, position, passed
+    path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return path, position, passed
 
 
 def _percent_styles(styles: bytes) -> set[int]:
@@ -236,6 +282,28 @@ def _extent(sheet: bytes) -> tuple[int, int, int, int] | None:
         return None
     numbers = [column_number(c) for c in columns]
     return min(rows), min(numbers), max(rows), max(numbers)
+
+
+def _filled_extent(sheet: bytes) -> tuple[int, int, int, int] | None:
+    """:func:`_extent` of the cells that hold something, in one pass and constant memory.
+
+    Asked only when the extent of every row and cell tag is over the limit: a sheet
+    with a few rows of data and a million empty, styled rows is read as the engine
+    reads it (it skips cells without a value).
+    """
+    box: list[int] | None = None
+    for found in _FILLED_CELL.finditer(sheet):
+        row, column = int(found[2]), column_number(found[1].decode())
+        if box is None:
+            box = [row, column, row, column]
+            continue
+        box[0], box[1] = min(box[0], row), min(box[1], column)
+        box[2], box[3] = max(box[2], row), max(box[3], column)
+    return None if box is None else (box[0], box[1], box[2], box[3])
+
+
+def _over(box: tuple[int, int, int, int], limit: int) -> bool:
+    return (box[2] - box[0] + 1) * (box[3] - box[1] + 1) > limit
 
 
 def _refuse_extent(name: str, what: str, box: tuple[int, int, int, int], limit: int) -> None:
@@ -316,9 +384,9 @@ def scan_workbook(
         _check_directory(book, name, limits)
         if "xl/workbook.xml" not in book.namelist():
             return SheetFacts()  # .ods and others: the zip checks only
-        path = _sheet_path(book, sheet, name)
+        path, position, passed = _sheet_path(book, sheet, name)
         if path is None:
-            return SheetFacts()
+            return SheetFacts(sheet=position, hidden_sheets=passed)
         for part in ("xl/sharedStrings.xml", "xl/workbook.xml"):
             _inflate(book, part, name)  # checked whole: the engine reads them
         data = _inflate(book, path, name)
@@ -334,15 +402,13 @@ def scan_workbook(
             first, last = corners[0], corners[-1]
             _refuse_extent(name, "declared", (*first, *last), limits.cells)
     actual = _extent(data)
+    if actual is not None and _over(actual, limits.cells):
+        actual = _filled_extent(data)  # empty styled rows and cells do not count
     if actual is not None:
         _refuse_extent(name, "actual", actual, limits.cells)
     uncalculated = _uncalculated(data)
     if uncalculated is not None:
-        raise InvalidInputError(
-            f"{name}: cell {uncalculated} holds a formula that was never calculated (the "
-            "workbook was written by a program and not opened in Excel since): open it in "
-            "Excel, WPS or LibreOffice and save it, so that the values are stored"
-        )
+        raise input_error("formula_not_calculated", name=name, cell=uncalculated)
     merged, refs = [], []
     for ref in _MERGE.findall(data):
         text = ref.decode()
@@ -360,4 +426,6 @@ def scan_workbook(
         hidden_columns=tuple(_hidden_columns(data)),
         percent_cells=tuple(_percent_cells(data, styles)) if styles else (),
         merged_refs=tuple(refs),
+        sheet=position,
+        hidden_sheets=passed,
     )

@@ -10,6 +10,7 @@ missing becomes numeric by the one grammar of :mod:`mch_indicators._io._numbers`
 
 from __future__ import annotations
 
+from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -67,6 +68,19 @@ def _row_texts(cells: pd.DataFrame, position: int) -> list[str]:
     return [cell_text(v) for v in cells.iloc[position].tolist()]
 
 
+def _shown_row(texts: list[str]) -> str:
+    """A skipped row as a check shows it: its filled cells, a merged range's text once.
+
+    A title merged across the table fills every cell of its range with its text.
+
+    Examples
+    --------
+    >>> _shown_row(["2024年统计表", "2024年统计表", "", "单位：人"])
+    '2024年统计表  单位：人'
+    """
+    return "  ".join(text for text, _ in groupby(t for t in texts if t))
+
+
 def header_position(cells: pd.DataFrame) -> int:
     """Position of the header row: two different texts or more, and not 填报单位 or 单位：人.
 
@@ -86,7 +100,7 @@ def skipped_above(cells: pd.DataFrame, start: int) -> list[CheckRow]:
     rows = [p for p in range(start) if any(_row_texts(cells, p))]
     if not rows:
         return []
-    texts = ["  ".join(t for t in _row_texts(cells, p) if t) for p in rows]
+    texts = [_shown_row(_row_texts(cells, p)) for p in rows]
     return [
         check_row(
             "rows_above_header", rows=_span([int(cells.index[p]) for p in rows]),
@@ -197,9 +211,7 @@ def note_end(
             )
     rows = [int(cells.index[p]) for p in range(end, len(cells)) if has[p]]
     texts = [
-        "  ".join(cell_text(v) for v in values[p] if cell_text(v))
-        for p in range(end, len(cells))
-        if has[p]
+        _shown_row([cell_text(v) for v in values[p]]) for p in range(end, len(cells)) if has[p]
     ]
     check = check_row(
         "notes_rows", rows=_span(rows), text=" | ".join(texts)[:200], count=len(rows)
@@ -319,8 +331,14 @@ def _check_fields(counts: Any, blank: Any, body: pd.DataFrame, name: str, width:
 def _sheet_checks(
     frame: pd.DataFrame, facts: SheetFacts, header: list[str], keep: list[int], first: int
 ) -> list[CheckRow]:
-    """Hidden rows and columns of the table's part of the sheet, and merged cells filled."""
+    """Hidden sheets passed over, hidden rows and columns of the table, merged cells filled."""
     checks = []
+    if facts.hidden_sheets:
+        sheets = {
+            "en": ", ".join(f"'{n}'" for n in facts.hidden_sheets),
+            "zh": "、".join(f"“{n}”" for n in facts.hidden_sheets),
+        }
+        checks.append(check_row("hidden_sheets", sheets=sheets, count=len(facts.hidden_sheets)))
     rows = [r for r in facts.hidden_rows if r in set(frame.index.tolist())]
     if rows:
         checks.append(check_row("hidden_rows", rows=_span(rows), count=len(rows)))
@@ -375,9 +393,10 @@ def typed_column(cells: pd.Series[Any], decimal: Decimal) -> Any:
 
 
 def _years(cells: pd.Series[Any]) -> Any:
-    """Years written as text (2024年, 二〇二四; every filled cell) as numbers, else None."""
+    """Years written as text (2024年, 二〇二四) or held in a date format, as numbers, else None."""
     pd = _pandas()
-    if pd.api.types.infer_dtype(cells, skipna=True) not in ("string", "mixed", "mixed-integer"):
+    kinds = ("string", "mixed", "mixed-integer", "date", "datetime")
+    if pd.api.types.infer_dtype(cells, skipna=True) not in kinds:
         return None
     first = cells.dropna().head(1).tolist()
     if not first or year_of(first[0]) is None:  # most text columns stop here, cheaply
@@ -432,7 +451,7 @@ def _codes(text: pd.Series[Any]) -> bool:
     zero = text.str.startswith("0", na=False).to_numpy(dtype=bool)
     if not zero.any():
         return False
-    return bool(text[zero].str.strip().str.fullmatch(r"0\d+", na=False).any())
+    return bool(text[zero].str.strip().str.fullmatch(r"0[0-9]+", na=False).any())
 
 
 def _parse(text: pd.Series[Any], decimal: Decimal) -> Any:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._checks import attach
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, delimiter_hint
 from mch_indicators._io._bounds import ReadLimits
 from mch_indicators._io._cells import (
     check_header,
@@ -32,6 +32,7 @@ from mch_indicators._io._cells import (
     typed_column,
 )
 from mch_indicators._io._numbers import Decimal
+from mch_indicators._labels import error_of, input_error, words
 from mch_indicators._layout import layout
 from mch_indicators._optional import pandas as _pandas
 
@@ -43,7 +44,7 @@ __all__ = ["DELIMITERS", "choose_delimiter", "read_delimited", "sniff_delimiter"
 #: Delimiters tried, with the names messages use.
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}
 _BLANK = re.compile(r"(?m)^[ \t]+$")
-_CODE = re.compile(r"0\d+")
+_CODE = re.compile(r"0[0-9]+")
 #: The longest field read: the csv module's own limit (128 KB), held on every line.
 FIELD_LIMIT = 131_072
 
@@ -86,10 +87,13 @@ def _check_delimiter(text: str, delimiter: str, name: str) -> None:
         return
     found = sniff_delimiter(text)
     if found is not None and found != delimiter:
-        raise InvalidInputError(
-            f"{name}: the header is one field with delimiter {delimiter!r}; the file looks "
-            f"{DELIMITERS[found]}-separated: read it with delimiter={found!r} (or leave the "
-            "delimiter out to detect it)"
+        raise error_of(
+            InvalidInputError,
+            "one_field_header",
+            hint=delimiter_hint(found),
+            name=name,
+            delimiter=delimiter,
+            found=words("delimiter_" + DELIMITERS[found].replace(" ", "_")),
         )
 
 
@@ -139,8 +143,40 @@ def _head(
     return head, [len(row) for row in rows]
 
 
+#: How a file that is markup, not a table of text, begins (after a BOM and spaces): a web
+#: page or an "XML Spreadsheet 2003", which information systems export as ``.xls``.
+_MARKUP = {
+    "html": re.compile(r"<(?:!doctype\s+html|html|table|head|body|meta)\b", re.I),
+    "xml_spreadsheet": re.compile(
+        r"<\?xml\b[^>]*>\s*(?:<\?mso-application[^>]*>\s*)?<(?:\w+:)?Workbook\b", re.I
+    ),
+}
+
+
+def refuse_markup(text: str, name: str) -> None:
+    r"""Refuse a web page or an XML Spreadsheet 2003 read as delimited text, in both languages.
+
+    Such a file, named ``.xls``, is what many information systems export; read as
+    text it was one column headed ``<html>`` and "no data rows under the header".
+
+    Examples
+    --------
+    >>> refuse_markup("县区,年份\n", "a.csv")
+    >>> try:
+    ...     refuse_markup("\ufeff <html><table><tr><td>县区</td></tr></table>", "a.xls")
+    ... except InvalidInputError as error:
+    ...     print(error.reason_zh.split("，")[0])
+    a.xls：这是网页文件（HTML）
+    """
+    start = text[:4096].lstrip("\ufeff \t\r\n")
+    for kind, pattern in _MARKUP.items():
+        if pattern.match(start):
+            raise input_error(f"markup_{kind}", name=name)
+
+
 def choose_delimiter(text: str, name: str, delimiter: str | None) -> str:
-    """The delimiter given (checked) or detected."""
+    """The delimiter given (checked) or detected; a web page or XML workbook is refused."""
+    refuse_markup(text, name)
     if delimiter is None:
         return sniff_delimiter(text) or ","
     if len(delimiter) != 1:

@@ -10,10 +10,18 @@ row number shown by Excel, so messages point at the cell a person can find.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._io._bounds import ReadLimits, SheetFacts, check_size, scan_workbook
+from mch_indicators._io._bounds import (
+    ReadLimits,
+    SheetFacts,
+    check_size,
+    first_visible,
+    scan_workbook,
+)
+from mch_indicators._labels import input_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,9 +35,7 @@ def _calamine() -> Any:
     try:
         import python_calamine
     except ImportError:
-        raise InvalidInputError(
-            f"reading a workbook needs python-calamine: {EXTRA} (or save the sheet as CSV)"
-        ) from None
+        raise input_error("needs_calamine", extra=EXTRA) from None
     return python_calamine
 
 
@@ -38,7 +44,7 @@ def _workbook(raw: bytes, name: str) -> Any:
     try:
         return calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except calamine.PasswordError:
-        raise InvalidInputError(f"{name}: the workbook is password-protected") from None
+        raise input_error("password_protected", name=name) from None
     except Exception as error:  # calamine's errors are not one class across versions
         raise InvalidInputError(f"{name}: not a readable workbook ({error})") from None
 
@@ -47,6 +53,26 @@ def sheet_names(raw: bytes, name: str) -> list[str]:
     """The names of the sheets of a workbook, in order."""
     names: list[str] = list(_workbook(raw, name).sheet_names)
     return names
+
+
+def _hidden(book: Any) -> list[bool]:
+    """Whether each sheet is hidden, as the workbook says (all shown when it cannot say)."""
+    try:
+        return [str(m.visible).rsplit(".", 1)[-1] != "Visible" for m in book.sheets_metadata]
+    except Exception:  # calamine's metadata are not one shape across versions
+        return [False] * len(book.sheet_names)
+
+
+def _default_sheet(book: Any, facts: SheetFacts) -> tuple[int, tuple[str, ...]]:
+    """The sheet read when none is named (the first visible), and the hidden ones before it.
+
+    The scan of a ``.xlsx`` chose it already (:attr:`SheetFacts.sheet`); other
+    workbooks (``.xls``, ``.ods``) say which sheets are hidden through calamine.
+    """
+    if facts.sheet is not None:
+        return facts.sheet, facts.hidden_sheets
+    position = first_visible(_hidden(book))
+    return position, tuple(book.sheet_names[:position])
 
 
 def _choose(book: Any, sheet: str | int | None, name: str) -> Any:
@@ -72,7 +98,8 @@ def read_sheet(
     """The cells of one sheet (index: Excel's row numbers), its name, facts, first column.
 
     The workbook is checked against ``limits`` first (:mod:`._bounds`); merged
-    ranges are filled with the value of their first cell.
+    ranges are filled with the value of their first cell. Without ``sheet``, the
+    first visible sheet is read, and the facts name the hidden sheets before it.
     """
     import pandas as pd
 
@@ -83,6 +110,9 @@ def read_sheet(
         check_size(raw, name, chosen_limits)
         facts = SheetFacts()
     book = _workbook(raw, name)
+    if sheet is None:  # the first visible sheet, as Excel opens the workbook
+        sheet, passed = _default_sheet(book, facts)
+        facts = replace(facts, sheet=sheet, hidden_sheets=passed)
     try:  # calamine parses a sheet's XML when the sheet is chosen, then its cells
         chosen = _choose(book, sheet, name)
         rows = chosen.to_python(skip_empty_area=True)

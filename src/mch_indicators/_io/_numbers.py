@@ -9,16 +9,21 @@ told ``decimal=","``; then ``.`` or a space groups thousands (``1.234,5``).
 A number too large for a float (``1e400``, a 400-digit count) is not a number
 either: it would read as infinity; nor is one too small for a float (``1e-400``),
 which would read as 0. Full-width forms (``２６，９５４``) are read as their plain
-forms (Unicode NFKC).
+forms (Unicode NFKC). Digits are those offices write, ASCII and full-width: another
+script's digits (``٢``, ``০``, ``२``) are not read as numbers, whether pandas holds the
+column as Python strings or in pyarrow.
 
 A year is read here too, whatever the spelling (:func:`year_of`): ``2024``,
-``2024年``, ``2024年度``, ``二〇二四``, ``二零二四年``, ``２０２４``; every reader and the
-units of a table (:func:`parse_years`) read it by this one grammar, so that one
-year written two ways is one period.
+``2024年``, ``2024年度``, ``二〇二四``, ``二零二四年``, ``２０２４``, and a workbook's cell
+that holds 2024 in a date format (Excel shows it as 1905-07-16, the engine reads that
+date: its day number is the year); every reader and the units of a table
+(:func:`parse_years`) read it by this one grammar, so that one year written two ways is
+one period.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from typing import TYPE_CHECKING, Any, Literal
@@ -32,11 +37,15 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "FIRST_YEAR",
+    "LAST_YEAR",
     "MISSING_TOKENS",
+    "TOO_SMALL",
     "Decimal",
     "describe_bad_number",
     "parse_numbers",
     "parse_years",
+    "underflows",
     "year_of",
 ]
 
@@ -47,31 +56,55 @@ MISSING_TOKENS = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "—", "--", "缺失", "不详"}
 )
 
-_EXPONENT = r"(?:[eE][+-]?\d+)?"
+#: How every reader says a cell that :func:`underflows`, after the cell itself.
+TOO_SMALL = "is too small a number (it would read as 0)"
+
+#: The digits of the grammar: ASCII only, as offices write them (full-width ones are folded
+#: to these first). Never ``\d``, which Python's ``re`` reads as any script's digit (٢, ০):
+#: one grammar whatever engine runs it (pandas' Python strings, pyarrow's RE2).
+_D = "[0-9]"
+_EXPONENT = rf"(?:[eE][+-]?{_D}+)?"
 _POINT = re.compile(
-    rf"[+-]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d*)?{_EXPONENT}|[+-]?\.\d+{_EXPONENT}"
+    rf"[+-]?(?:{_D}{{1,3}}(?:,{_D}{{3}})+|{_D}+)(?:\.{_D}*)?{_EXPONENT}|[+-]?\.{_D}+{_EXPONENT}"
 )
-_COMMA = re.compile(rf"[+-]?(?:\d{{1,3}}(?:[. ]\d{{3}})+|\d+)(?:,\d*)?{_EXPONENT}|[+-]?,\d+")
+_COMMA = re.compile(
+    rf"[+-]?(?:{_D}{{1,3}}(?:[. ]{_D}{{3}})+|{_D}+)(?:,{_D}*)?{_EXPONENT}|[+-]?,{_D}+"
+)
 
 
-#: A year as offices write it, once its digits are plain: 2024, 2024年, 2024年度.
-_YEAR = re.compile(r"((?:19|20)\d\d)(?:年度|年)?")
+#: The years a cell, a template or ``--year`` may name: one range for every surface.
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+#: A year as offices write it, once its digits are plain: 2024, 2024年, 2024年度
+#: (19xx and 20xx: FIRST_YEAR to LAST_YEAR).
+_YEAR = re.compile(r"((?:19|20)[0-9][0-9])(?:年度|年)?")
 #: Chinese numerals as a year is written, digit by digit: 二〇二四, 二零二四.
 _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "000123456789")
+#: Day 0 of a workbook's dates (Excel's 1900 system, as calamine reads it): a cell holding
+#: 2024 formatted as a date is 2024 days after it, 1905-07-16.
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 
 
 def year_of(value: object) -> int | None:
     """The year a cell writes, or None: ``2024``, ``2024.0``, ``2024年``, ``二〇二四``...
 
+    A date is a year when it is a whole number of days from day 0 of a workbook's
+    dates between 1900 and 2099 (1905-03-14 to 1905-09-30): a cell holding the year
+    in a date format. Any other date is no year.
+
     Examples
     --------
     >>> [year_of(v) for v in ("2024年度", "二〇二四年", "２０２４", 2024.0, "2024上半年", "24")]
     [2024, 2024, 2024, 2024, None, None]
+    >>> import datetime
+    >>> year_of(datetime.date(1905, 7, 16)), year_of(datetime.date(2024, 7, 16))
+    (2024, None)
     """
     if isinstance(value, bool):
         return None
+    if isinstance(value, datetime.date):
+        return _year_of_date(value)
     if isinstance(value, int | np.integer):
-        return int(value) if 1900 <= value <= 2099 else None
+        return int(value) if FIRST_YEAR <= value <= LAST_YEAR else None
     if isinstance(value, float | np.floating):
         whole = value == value and float(value).is_integer()
         return year_of(int(value)) if whole else None
@@ -82,12 +115,23 @@ def year_of(value: object) -> int | None:
     return int(found.group(1)) if found else None
 
 
+def _year_of_date(value: datetime.date) -> int | None:
+    """The year a date-formatted cell holds (its day number), or None for a real date."""
+    moment = (
+        value
+        if isinstance(value, datetime.datetime)
+        else datetime.datetime(value.year, value.month, value.day)
+    )
+    days = (moment.replace(tzinfo=None) - _EXCEL_EPOCH) / datetime.timedelta(days=1)
+    return int(days) if days.is_integer() and 1900 <= days <= 2099 else None
+
+
 def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
     """A column's years as numbers when some cell writes one as text (``2024年``), else None.
 
     Every filled cell must be a year (:func:`year_of`); blank cells are NaN (the
     result is then float, else int64). None when a filled cell is not a year, or
-    when no cell is text (a column of numbers is read as numbers already).
+    when no cell is text or a date (a column of numbers is read as numbers already).
 
     Examples
     --------
@@ -107,7 +151,7 @@ def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
         year = year_of(value)
         if year is None:
             return None
-        text = text or isinstance(value, str)
+        text = text or not isinstance(value, int | float | np.number)
         found.append(year)
     if not text:
         return None
@@ -163,38 +207,99 @@ def parse_numbers(
     zero = good.to_numpy(dtype=bool) & (values == 0)
     if zero.any():  # 1e-400 reads as 0: a number too small for a float, never 0
         mantissa = stripped[zero].str.replace(r"[eE].*$", "", regex=True)
-        underflow = mantissa.str.contains(r"[1-9]", regex=True, na=False).to_numpy(dtype=bool)
-        where = np.flatnonzero(zero)[underflow]
+        digits = mantissa.str.contains(r"[1-9]", regex=True, na=False).to_numpy(dtype=bool)
+        where = np.flatnonzero(zero)[digits]  # "0", "0.00": zero as written, read once
+        where = where[[underflows(cell, decimal) for cell in stripped.iloc[where]]]
         bad[where] = True
         values[where] = np.nan
     return values, bad
 
 
-def describe_bad_number(text: object, decimal: Decimal = ".") -> str:
-    """Why one cell is not a number, in words."""
+def describe_bad_number(text: object, decimal: Decimal = ".", lang: str = "en") -> str:
+    """Why one cell is not a number, in words (``lang="zh"``: in Chinese).
+
+    Examples
+    --------
+    >>> describe_bad_number("无"), describe_bad_number("无", lang="zh")
+    ("'无' is not a number", '“无”不是数字：确为0请填0，未上报请留空')
+    >>> describe_bad_number("12,345人", lang="zh")
+    '“12,345人”不是数字：只填数字，不带单位“人”'
+    >>> describe_bad_number("97.99%", lang="zh")
+    '“97.99%”是比例，不是计数：请填人数（率由程序计算）'
+    """
     cell = str(text).strip()
     folded = cell.casefold().lstrip("+-")
+    zh = lang == "zh"
     if folded in {"inf", "infinity", "∞"}:
-        return f"{cell!r} is not a finite number"
-    if re.fullmatch(r"[+-]?[\d,.]+(?:[eE][+-]?\d+)?", cell) and len(cell) > 20:
-        shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
+        return f"“{cell}”不是有限的数" if zh else f"{cell!r} is not a finite number"
+    shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
+    if underflows(cell, decimal):  # before "too large": 0.000…1 is long, and small
+        return f"“{shown}”数值过小（会读作0）" if zh else f"{shown!r} {TOO_SMALL}"
+    if re.fullmatch(r"[+-]?[0-9,.]+(?:[eE][+-]?[0-9]+)?", cell) and len(cell) > 20:
+        if zh:
+            return f"“{shown}”数值过大（{len(cell)}个字符）"
         return f"{shown!r} is too large a number ({len(cell)} characters)"
-    if _underflows(cell):
-        return f"{cell!r} is too small a number (it would read as 0)"
-    if decimal == "." and re.fullmatch(r"[+-]?\d+,\d{1,2}", cell):
+    if any(c.isdecimal() and not "0" <= c <= "9" for c in unicodedata.normalize("NFKC", cell)):
+        if zh:
+            return f"“{shown}”不是数字：请用 0-9 书写数字"
+        return f"{shown!r} is not a number: write its digits as 0-9"
+    if decimal == "." and re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}", cell):
+        if zh:
+            return (
+                f"“{cell}”不是数字：逗号用于分隔千位（26,954）；如逗号是小数点，请用 decimal=','"
+            )
         return (
             f"{cell!r} is not a number: a comma groups thousands (26,954); for a decimal "
             "comma read the file with decimal=','"
         )
-    return f"{cell!r} is not a number"
+    return _with_unit(cell, zh) or (
+        f"“{cell}”不是数字：确为0请填0，未上报请留空" if zh else f"{cell!r} is not a number"
+    )
 
 
-def _underflows(cell: str) -> bool:
-    """Whether ``cell`` writes a number other than 0 that a float reads as 0 (``1e-400``)."""
-    found = re.fullmatch(r"[+-]?([\d,.]*[1-9][\d,.]*)[eE]-\d+", cell)
+#: A number followed by a unit of count (12,345人) or a percent sign (97.99%).
+_UNIT_AFTER = re.compile(r"[+-]?[0-9,.]*[0-9]\s*([人例名个次户位%‰])")
+
+
+def _with_unit(cell: str, zh: bool) -> str | None:
+    """Why a number written with its unit (``12,345人``, ``97.99%``) is refused, or None."""
+    found = _UNIT_AFTER.fullmatch(unicodedata.normalize("NFKC", cell))  # ３例, ９７％
+    if found is None:
+        return None
+    unit = found[1]
+    if unit in "%‰":
+        if zh:
+            return f"“{cell}”是比例，不是计数：请填人数（率由程序计算）"
+        return f"{cell!r} is a rate, not a count: write the count (the rate is computed)"
+    if zh:
+        return f"“{cell}”不是数字：只填数字，不带单位“{unit}”"
+    return f"{cell!r} is not a number: write the count alone, without its unit {unit!r}"
+
+
+def underflows(cell: str, decimal: Decimal = ".") -> bool:
+    """Whether ``cell`` writes a number other than 0 that a float reads as 0.
+
+    ``1e-400``, or ``0.`` and 400 zeros before a 1: a count no float holds, which
+    every reader refuses (:data:`TOO_SMALL`) rather than read as 0. The one test of
+    it: :func:`parse_numbers` asks it of the cells that read as 0, and
+    :func:`describe_bad_number` and the DHIS2 reader of the cells they describe.
+
+    Examples
+    --------
+    >>> underflows("1e-400"), underflows("0." + "0" * 400 + "1"), underflows("0e-400")
+    (True, True, False)
+    >>> underflows("1,5e-400", decimal=","), underflows("1e-300"), underflows("x")
+    (True, False, False)
+    """
+    found = re.fullmatch(r"[+-]?([0-9,. ]*[1-9][0-9,. ]*)((?:[eE][+-]?[0-9]+)?)", cell.strip())
     if found is None:
         return False
+    mantissa = found.group(1)
+    if decimal == ".":
+        mantissa = mantissa.replace(",", "")
+    else:
+        mantissa = mantissa.replace(".", "").replace(" ", "").replace(",", ".")
     try:
-        return float(found.group(1).replace(",", "") + cell[found.end(1) :]) == 0
+        return float(mantissa + found.group(2)) == 0
     except ValueError:
         return False

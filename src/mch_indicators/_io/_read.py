@@ -44,7 +44,7 @@ def read_table(
         reads standard input.
     sheet : str or int, optional
         The sheet of a workbook, by name or by position from 0 (default: the
-        first sheet).
+        first visible sheet; hidden sheets before it are named in the checks).
     encoding : str, optional
         The encoding of a text file. By default a byte-order mark decides (UTF-8,
         UTF-16), else UTF-8, else GB18030 (which includes GBK and GB2312).

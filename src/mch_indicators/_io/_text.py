@@ -13,7 +13,13 @@ from __future__ import annotations
 import codecs
 import re
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import (
+    ENCODING_LATIN,
+    ENCODING_OTHER,
+    ENCODING_UTF16,
+    InvalidInputError,
+)
+from mch_indicators._labels import error_of
 
 __all__ = ["WIDE_BYTE", "decode", "refuse_latin"]
 
@@ -98,11 +104,14 @@ def refuse_latin(raw: bytes, name: str, first_line: int = 1, text: str | None = 
     offset = sample.count("\n", 0, position)
     # a line feed is one byte in GB18030 and never inside a character: lines match
     raw_line = raw.split(b"\n", before + offset + 1)[before + offset][:60].rstrip(b"\r")
-    raise InvalidInputError(
-        f"{name}:{first_line + before + offset}: not UTF-8, and read as GB18030/GBK it gives "
-        f"rare characters ({raw_line.decode('gb18030', 'replace')!r}); as Latin-1 the line "
-        f"reads {raw_line.decode('cp1252', 'replace')!r}. Say which it is: "
-        "encoding='latin-1' (or 'cp1252'), or encoding='gb18030' (command line: --encoding)"
+    raise error_of(
+        InvalidInputError,
+        "latin_or_gb18030",
+        hint=ENCODING_LATIN,
+        name=name,
+        line=first_line + before + offset,
+        gb18030=raw_line.decode("gb18030", "replace"),
+        latin=raw_line.decode("cp1252", "replace"),
     )
 
 
@@ -142,10 +151,7 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
             except UnicodeDecodeError as error:
                 raise InvalidInputError(_failure(raw, name, codec, error)) from None
     if b"\x00" in raw[:4096]:
-        raise InvalidInputError(
-            f"{name}: binary data, not a text table (a workbook other than .xlsx/.xls, "
-            "or UTF-16 without a byte-order mark: pass encoding='utf-16-le')"
-        )
+        raise error_of(InvalidInputError, "binary_data", hint=ENCODING_UTF16, name=name)
     first_bad: int | None = None
     for codec in _GUESSES:
         try:
@@ -159,12 +165,10 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
     line = _line_of(raw, first_bad or 0)
     if all(byte >= 0xA0 for byte in raw if byte > 0x7F):
         shown = raw.split(b"\n")[line - 1][:60].rstrip(b"\r").decode("cp1252", "replace")
-        raise InvalidInputError(
-            f"{name}:{line}: not UTF-8 and not GB18030/GBK text; as Latin-1 the line reads "
-            f"{shown!r}: if that is right, pass encoding='latin-1' (or 'cp1252'; command "
-            "line: --encoding latin-1)"
-        )
-    raise InvalidInputError(
-        f"{name}:{line}: not UTF-8 and not GB18030/GBK text (tried both); pass the "
-        "file's encoding, e.g. encoding='big5' (command line: --encoding big5)"
+        raise error_of(
+            InvalidInputError, "not_utf8_latin", hint=ENCODING_LATIN, name=name, line=line,
+            latin=shown,
+        )  # fmt: skip
+    raise error_of(
+        InvalidInputError, "not_utf8_nor_gb18030", hint=ENCODING_OTHER, name=name, line=line
     ) from None

@@ -13,8 +13,9 @@ definition and the indicators it serves. The sheets print like the report's.
 from __future__ import annotations
 
 import datetime
+import numbers
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -30,6 +31,7 @@ from mch_indicators._labels import (
     column_label,
     fields,
     input_error,
+    joined,
     label,
     labels,
 )
@@ -136,11 +138,24 @@ def _validation(lang: Lang, estimated: bool) -> Any:
     return rule
 
 
-def _years(year: int | Sequence[int] | None) -> list[int]:
-    years = [] if year is None else [year] if isinstance(year, int) else list(year)
-    for value in years:
-        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 2100:
-            raise input_error("template_year", value=value)
+def _years(year: int | str | Sequence[int | str] | None) -> list[int]:
+    """The years asked for, each read by the one year grammar (:func:`year_of`), sorted.
+
+    ``2025``, ``"2025年"``, ``"二〇二五"`` or a list of such, as ``--year`` reads them:
+    what one surface refuses (2100, ``True``, 2025.5), the other refuses too.
+    """
+    from mch_indicators._io._numbers import FIRST_YEAR, LAST_YEAR, year_of
+
+    given: list[object] = []
+    if year is not None:
+        one = isinstance(year, str | numbers.Real)
+        given = [year] if one else list(year) if isinstance(year, Iterable) else [year]
+    years = []
+    for value in given:
+        found = year_of(value)
+        if found is None:
+            raise input_error("template_year", value=value, first=FIRST_YEAR, last=LAST_YEAR)
+        years.append(found)
     if len(set(years)) != len(years):
         raise input_error("template_year_twice", years=years)
     return sorted(years)
@@ -199,7 +214,7 @@ def _notes_sheet(
             (term.definition.zh or term.definition.en) if lang == "zh" else term.definition.en
         )
         kind = label("text", "template_estimated" if term.estimated else "template_whole", lang)
-        names = ("、" if lang == "zh" else ", ").join(getattr(i.name, lang) for i in served)
+        names = joined((getattr(i.name, lang) for i in served), lang)
         rows.append([getattr(term.name, lang), term.id, definition, kind, names])
     header = [
         column_label(k, lang) for k in ("column", "id", "definition", "value_kind", "used_by")
@@ -218,7 +233,7 @@ def template(
     indicators: Sequence[str] | None = None,
     indicator_set: str = "county_annual",
     units: Sequence[str] = (),
-    year: int | Sequence[int] | None = None,
+    year: int | str | Sequence[int | str] | None = None,
     level: str = "county",
     catalog: Catalog | None = None,
 ) -> list[str]:
@@ -239,10 +254,12 @@ def template(
         indicators of a county's annual report) or ``mortality``.
     units : sequence of str
         The areas, one row each, written in the first column (``城关镇``...).
-    year : int or sequence of int, optional
+    year : int, str or sequence of them, optional
         The year, written in every row of ``units`` and in the title; several
         years give a row per area and year (last year's counts beside this
-        year's make the report's change from last year).
+        year's make the report's change from last year). Read as a table's
+        year cells and ``--year`` are (``2025``, ``"2025年"``, ``"二〇二五"``;
+        1900 to 2099).
     level : str, default "county"
         The area level of the rows: ``county`` (县区), ``township`` (乡镇),
         ``prefecture``, ``province`` or ``area``.

@@ -25,8 +25,7 @@ from typing import Literal
 
 from mch_indicators._catalog import Catalog
 from mch_indicators._deprecation import warn_renamed
-from mch_indicators._errors import InvalidInputError
-from mch_indicators._labels import cannot_write
+from mch_indicators._labels import cannot_write, input_error
 from mch_indicators.export._csv import catalog_csv, catalog_frame, flatten, indicator_table
 from mch_indicators.export._dhis2 import UID_PATTERN, dhis2_metadata, dhis2_uid
 from mch_indicators.export._fhir import fhir_bundle, fhir_id, fhir_measure
@@ -102,10 +101,8 @@ def dumps(
     if format == "fhir":
         return _json(fhir_bundle(catalog, ids))
     if format == "xlsx":
-        raise InvalidInputError(
-            "xlsx is a binary format: write it to a file with write(path, 'xlsx')"
-        )
-    raise InvalidInputError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+        raise input_error("export_binary")
+    raise input_error("export_format", format=format, known=", ".join(FORMATS))
 
 
 def write(

@@ -11,7 +11,7 @@ from os import PathLike
 from typing import Any
 
 from mch_indicators._catalog import Catalog
-from mch_indicators._labels import cannot_write
+from mch_indicators._labels import cannot_write, input_error
 from mch_indicators._safe_text import xlsx_rows
 from mch_indicators.export._csv import flatten, indicator_table, merge_columns
 from mch_indicators.export._json import select, targets_of
@@ -67,15 +67,16 @@ def write_xlsx(
 ) -> None:
     """Write :func:`sheets` to an ``.xlsx`` file (needs openpyxl: the ``xlsx`` extra).
 
+    Without openpyxl, an :class:`~mch_indicators.InvalidInputError` says how to install it
+    (in English and Chinese), as every writer of a workbook does.
+
     Every text is a string cell, never a formula, whatever it begins with (a
     user definition named ``=1+1`` stays that text; :mod:`mch_indicators._safe_text`).
     """
     try:
         from openpyxl import Workbook
     except ImportError:
-        raise ImportError(
-            "writing .xlsx needs openpyxl: pip install 'mch-indicators[xlsx]'"
-        ) from None
+        raise input_error("needs_openpyxl", extra="pip install 'mch-indicators[xlsx]'") from None
     book = Workbook()
     book.remove(book.active)
     for name, (header, rows) in sheets(catalog, ids).items():

@@ -33,7 +33,8 @@ import numpy.typing as npt
 
 from mch_indicators._catalog import Catalog, builtin_catalog, chosen_catalog
 from mch_indicators._documents import parse_document, read_document, read_text
-from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
+from mch_indicators._errors import DUPLICATES_ADD, DefinitionError, InvalidInputError, UnitError
+from mch_indicators._labels import Words, error_of, label, words
 from mch_indicators._model import Direction, Domain, Indicator, Kind, Term
 from mch_indicators._unitspec import UnitSpec, resolve_unit, unit_specs
 from mch_indicators._validate import quoted
@@ -74,38 +75,36 @@ class Dhis2Definitions:
     skipped: Mapping[str, str] = field(default_factory=dict)
 
 
-def _load(source: str | PathLike[str] | Mapping[str, Any], what: str) -> Mapping[str, Any]:
+def _load(source: str | PathLike[str] | Mapping[str, Any], what: Words) -> Mapping[str, Any]:
     """A DHIS2 JSON document, given parsed or as a file read by the bounded reader."""
     if isinstance(source, Mapping):
         return source
     if not isinstance(source, str | PathLike):
-        raise InvalidInputError(
-            f"{what} is a JSON object (a dict) or the path of a JSON file, got "
-            f"{type(source).__name__}"
+        raise error_of(
+            InvalidInputError, "dhis2_source_kind", what=what, kind=type(source).__name__
         )
     data = read_document(source, InvalidInputError, kind="json")
     if not isinstance(data, Mapping):
-        raise InvalidInputError(
-            f"{Path(source).name}: {what} is a JSON object, not a list or value"
-        )
+        raise error_of(InvalidInputError, "dhis2_not_object", name=Path(source).name, what=what)
     return data
 
 
-def _objects(item: Mapping[str, Any], key: str, where: str) -> list[Mapping[str, Any]]:
+def _objects(item: Mapping[str, Any], key: str, where: Words | str) -> list[Mapping[str, Any]]:
     """``item[key]``, a list of JSON objects (``[]`` when absent), or an error naming the place."""
     value = item.get(key)
     if value is None:
         return []
     if not isinstance(value, list):
-        raise InvalidInputError(
-            f"{where}: {key!r} is a list of objects, got {type(value).__name__}"
+        raise error_of(
+            InvalidInputError, "dhis2_not_list", where=where, key=key, kind=type(value).__name__
         )
     for position, member in enumerate(value, start=1):
         if not isinstance(member, Mapping):
-            raise InvalidInputError(
-                f"{where}: {key} #{position} is not an object ({quoted(member)})"
-            )
-        _check_fields(member, f"{where}: {key} #{position}")
+            raise error_of(
+                InvalidInputError, "dhis2_member_not_object", where=where, key=key,
+                position=position, value=quoted(member),
+            )  # fmt: skip
+        _check_fields(member, words("dhis2_member", where=where, key=key, position=position))
     return value
 
 
@@ -118,44 +117,49 @@ _NUMBER_FIELDS = frozenset({"factor", "decimals"})
 _FLAG_FIELDS = frozenset({"number", "annualized"})
 
 
-def _check_fields(item: Mapping[str, Any], where: str) -> None:
+def _check_fields(item: Mapping[str, Any], where: Words | str) -> None:
     """Refuse a field of ``item`` that the reader takes as a scalar but is not one."""
     for key, value in item.items():
         if value is None:
             continue
         if key in _TEXT_FIELDS:
             wrong = not isinstance(value, str)
-            wanted = "text"
+            wanted = "dhis2_field_text"
         elif key in _NUMBER_FIELDS:
             wrong = isinstance(value, bool) or not isinstance(value, int | float)
-            wanted = "a number"
+            wanted = "dhis2_field_number"
         elif key in _FLAG_FIELDS:
             wrong = not isinstance(value, bool)
-            wanted = "true or false"
+            wanted = "dhis2_field_flag"
         else:
             continue
         if wrong:
-            raise InvalidInputError(f"{where}: {key!r} is {wanted}, got {quoted(value)}")
+            raise error_of(InvalidInputError, wanted, where=where, key=key, value=quoted(value))
 
 
-def _object(item: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+def _object(item: Mapping[str, Any], key: str, where: Words | str) -> Mapping[str, Any]:
     """``item[key]``, a JSON object (``{}`` when absent), or an error naming the place."""
     value = item.get(key)
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise InvalidInputError(f"{where}: {key!r} is an object, got {type(value).__name__}")
-    _check_fields(value, f"{where}: {key}")
+        raise error_of(
+            InvalidInputError, "dhis2_field_object", where=where, key=key,
+            kind=type(value).__name__,
+        )  # fmt: skip
+    _check_fields(value, words("dhis2_in_field", where=where, key=key))
     return value
 
 
-def _uids(items: list[Mapping[str, Any]], key: str, where: str) -> list[str]:
+def _uids(items: list[Mapping[str, Any]], key: str, where: Words | str) -> list[str]:
     """The ``id`` of each object of ``items`` (the list ``key`` of ``where``)."""
     found = []
     for position, item in enumerate(items, start=1):
         uid = item.get("id")
         if not isinstance(uid, str):
-            raise InvalidInputError(f"{where}: {key} #{position} has no text 'id'")
+            raise error_of(
+                InvalidInputError, "dhis2_no_id", where=where, key=key, position=position
+            )
         found.append(uid)
     return found
 
@@ -195,7 +199,7 @@ class _Reader:
         directions: Mapping[str, Direction | str],
         domain: Domain | str,
     ) -> None:
-        where = "DHIS2 metadata"
+        where = words("dhis2_metadata")
         elements = _objects(metadata, "dataElements", where)
         self.elements = dict(zip(_uids(elements, "dataElements", where), elements, strict=True))
         types = _objects(metadata, "indicatorTypes", where)
@@ -204,7 +208,8 @@ class _Reader:
         self.groups: dict[str, Domain] = {}
         for number, group in enumerate(_objects(metadata, "indicatorGroups", where), start=1):
             code = str(group.get("code") or "")
-            members = _objects(group, "indicators", f"{where}: indicatorGroups #{number}")
+            place = words("dhis2_member", where=where, key="indicatorGroups", position=number)
+            members = _objects(group, "indicators", place)
             if code.startswith("MCH_") and code[4:].lower() in Domain._value2member_map_:
                 for member in members:
                     self.groups[str(member.get("id"))] = Domain(code[4:].lower())
@@ -218,19 +223,18 @@ class _Reader:
 
     # -- one indicator ---------------------------------------------------------------
 
-    def label(self, item: Mapping[str, Any]) -> str:
+    def label(self, item: Mapping[str, Any]) -> Words:
         name = item.get("code") or item.get("name") or "?"
-        return f"DHIS2 indicator {name!r} ({item.get('id')})"
+        return words("dhis2_indicator", name=name, uid=item.get("id"))
 
-    def unit(self, item: Mapping[str, Any], label: str) -> UnitSpec:
+    def unit(self, item: Mapping[str, Any], label: Words) -> UnitSpec:
         reference = _object(item, "indicatorType", label).get("id")
         kind = self.types.get(str(reference))
         if kind is None:
-            raise DefinitionError(f"{label}: indicator type {reference!r} is not in the metadata")
+            raise error_of(DefinitionError, "dhis2_type_missing", label=label, reference=reference)
         if kind.get("number"):
-            raise DefinitionError(
-                f"{label}: its indicator type {kind.get('name')!r} is a number (numerator "
-                "only); mch_indicators definitions are quotients of two counts"
+            raise error_of(
+                DefinitionError, "dhis2_type_number", label=label, name=kind.get("name")
             )
         for spec in unit_specs().values():
             if kind.get("code") == type_code(spec):
@@ -240,23 +244,25 @@ class _Reader:
         by_scale |= {10000: "per_10k", 100000: "per_100k"}
         if factor not in by_scale:
             known = ", ".join(f"{scale:,}" for scale in by_scale)
-            raise DefinitionError(f"{label}: factor {factor!r} matches no unit (known: {known})")
+            raise error_of(
+                DefinitionError, "dhis2_factor", label=label, factor=factor, known=known
+            )
         return resolve_unit(by_scale[factor])
 
-    def items(self, item: Mapping[str, Any], role: str, label: str) -> tuple[str, ...]:
+    def items(self, item: Mapping[str, Any], role: str, label: Words) -> tuple[str, ...]:
         expression = str(item.get(role) or "")
         if not _SUM.match(expression):
-            raise DefinitionError(
-                f"{label}: the {role} {expression!r} is not a data element or a sum of data "
-                "elements (#{uid} + #{uid.categoryOptionCombo}); mch_indicators reads only those"
-            )
+            raise error_of(
+                DefinitionError, "dhis2_expression", label=label, role=_role(role),
+                expression=expression,
+            )  # fmt: skip
         keys = []
         for element, combo in _ITEM.findall(expression):
             if element not in self.elements:
-                raise DefinitionError(
-                    f"{label}: the {role} refers to data element {element!r}, which is not in "
-                    "the metadata (export the indicators with their dependencies)"
-                )
+                raise error_of(
+                    DefinitionError, "dhis2_element_missing", label=label, role=_role(role),
+                    element=element,
+                )  # fmt: skip
             keys.append(f"{element}.{combo}" if combo else element)
         return tuple(keys)
 
@@ -325,20 +331,22 @@ class _Reader:
             if _object(value, "attribute", label).get("id") in self.definition_attributes:
                 text = value.get("value")
                 loaded = (
-                    parse_document(text, "json", label, DefinitionError)
+                    parse_document(text, "json", label.en, DefinitionError)
                     if isinstance(text, str)
                     else None
                 )
                 if not isinstance(loaded, dict):
-                    raise DefinitionError(
-                        f"{label}: its {DEFINITION_ATTRIBUTE} attribute is not a JSON object"
-                    )
+                    raise error_of(
+                        DefinitionError, "dhis2_attribute", label=label,
+                        attribute=DEFINITION_ATTRIBUTE,
+                    )  # fmt: skip
                 for role in ("numerator", "denominator"):
                     if not isinstance(loaded.get(role, {}), dict):
-                        raise DefinitionError(
-                            f"{label}: the {role} of its {DEFINITION_ATTRIBUTE} attribute is "
-                            f"not a JSON object ({quoted(loaded[role])})"
-                        )
+                        raise error_of(
+                            DefinitionError, "dhis2_attribute_part", label=label,
+                            role=_role(role), attribute=DEFINITION_ATTRIBUTE,
+                            value=quoted(loaded[role]),
+                        )  # fmt: skip
                 return loaded
         return None
 
@@ -363,7 +371,7 @@ class _Reader:
         )
         if isinstance(item.get("decimals"), int) and 0 <= item["decimals"] <= 6:
             fields["decimals"] = item["decimals"]
-        return Indicator.model_validate(fields, where=label)
+        return Indicator.model_validate(fields, where=label.en)
 
     def foreign(self, item: Mapping[str, Any], unit: UnitSpec, estimated: bool) -> dict[str, Any]:
         uid, code = str(item.get("id")), item.get("code")
@@ -402,13 +410,20 @@ class _Reader:
         }
 
 
+def _role(role: str) -> Words:
+    """``numerator`` or ``denominator``, in both languages (分子, 分母)."""
+    return Words(label("columns", role, "en"), label("columns", role, "zh"))
+
+
 def _choice(kind: type[StrEnum], value: Any, what: str) -> str:
     """``value`` as a member of the enumeration ``kind``, or an error listing the members."""
     try:
         return kind(value)
     except (ValueError, TypeError):
         members = ", ".join(str(member.value) for member in kind)
-        raise InvalidInputError(f"{what} is one of {members}, got {quoted(value)}") from None
+        raise error_of(
+            InvalidInputError, "dhis2_choice", what=what, members=members, value=quoted(value)
+        ) from None
 
 
 def read_dhis2_metadata(
@@ -461,16 +476,16 @@ def read_dhis2_metadata(
     >>> back.catalog["stillbirth_rate"] == mch.get("stillbirth_rate")
     True
     """
-    data = _load(metadata, "DHIS2 metadata")
+    data = _load(metadata, words("dhis2_metadata"))
     for name, given, kind in (("kinds", kinds, Kind), ("directions", directions, Direction)):
         if given is not None and not isinstance(given, Mapping):
-            raise InvalidInputError(
-                f"{name} maps DHIS2 codes or uids to {name}, got {type(given).__name__}"
+            raise error_of(
+                InvalidInputError, "dhis2_by_code", name=name, kind=type(given).__name__
             )
         for key, value in (given or {}).items():
             _choice(kind, value, f"{name}[{key!r}]")
     reader = _Reader(data, kinds or {}, directions or {}, _choice(Domain, domain, "domain"))
-    items = list(_objects(data, "indicators", "DHIS2 metadata"))
+    items = list(_objects(data, "indicators", words("dhis2_metadata")))
     skipped: dict[str, str] = {}
     estimated = set()
     for item in list(items):
@@ -481,7 +496,7 @@ def read_dhis2_metadata(
         except DefinitionError as error:
             if not skip_unsupported:
                 raise
-            skipped[reader.label(item)] = str(error).partition(": ")[2]
+            skipped[reader.label(item).en] = str(error).partition(": ")[2]
             items.remove(item)
             continue
         base = reader.definition(item)
@@ -516,9 +531,17 @@ _KEY = ["dataElement", "orgUnit", "period", "categoryOptionCombo", "attributeOpt
 _TABLE = ["dataElement", "categoryOptionCombo", "attributeOptionCombo", "orgUnit", "period"]
 
 Duplicates = Literal["error", "sum"]
-#: A record of a data value set: its place ("line 4", "data value 2", "row 7"), the row
-#: errors name (the line, the position, the table's index label) and its fields.
-_Record = tuple[str, Hashable, dict[str, Any]]
+#: Where a record stands: the kind of place (the ``messages`` key saying one of them,
+#: ``dhis2_line``, ``dhis2_data_value``, ``dhis2_row``; with an ``s``, two) and its number.
+_Place = tuple[str, Hashable]
+#: A record of a data value set: its place (line 4, data value 2, row 7), the row errors
+#: name (the line, the position, the table's index label) and its fields.
+_Record = tuple[_Place, Hashable, dict[str, Any]]
+
+
+def _said(place: _Place) -> Words:
+    """A record's place in both languages: ``line 4`` / ``第4行``."""
+    return words(place[0], place=place[1])
 
 
 def _csv_records(path: Path) -> list[_Record]:
@@ -527,21 +550,24 @@ def _csv_records(path: Path) -> list[_Record]:
     try:
         rows = list(reader)
     except csv.Error as error:  # a field over the csv module's limit (128 KB), a NUL byte
-        raise InvalidInputError(f"{path.name}: line {reader.line_num}: {error}") from None
+        raise error_of(
+            InvalidInputError, "dhis2_csv_error", name=path.name, line=reader.line_num,
+            error=str(error),
+        ) from None  # fmt: skip
     if not rows:
         return []
     header = [_COLUMNS.get(cell.strip().lower().replace("_", "")) for cell in rows[0]]
     start = 1 if "dataElement" in header else 0
     for position, name in enumerate(header):
         if name is not None and start and header.index(name) < position:
-            raise InvalidInputError(  # the last would be read without a word
-                f"{path.name}: line 1: columns {header.index(name) + 1} and {position + 1} "
-                f"are both {name!r}; keep one"
-            )
+            raise error_of(  # the last would be read without a word
+                InvalidInputError, "dhis2_csv_twice", name=path.name,
+                first=header.index(name) + 1, second=position + 1, field=name,
+            )  # fmt: skip
     names = header if start else _POSITIONS
     return [
         (
-            f"line {line}",
+            ("dhis2_line", line),
             line,
             {name: cell for name, cell in zip(names, row, strict=False) if name},
         )
@@ -553,17 +579,18 @@ def _csv_records(path: Path) -> list[_Record]:
 def _json_records(data: Mapping[str, Any], origin: str) -> list[_Record]:
     listed = data.get("dataValues")
     if not isinstance(listed, list):
-        raise InvalidInputError(f"{origin}: a data value set has a list 'dataValues'")
+        raise error_of(InvalidInputError, "dhis2_no_data_values", origin=origin)
     defaults = {
         key: data[key] for key in ("period", "orgUnit", "attributeOptionCombo") if key in data
     }
     records: list[_Record] = []
     for position, value in enumerate(listed, start=1):
         if not isinstance(value, Mapping):
-            raise InvalidInputError(
-                f"{origin}: data value {position} is not an object ({quoted(value)})"
-            )
-        records.append((f"data value {position}", position, {**defaults, **value}))
+            raise error_of(
+                InvalidInputError, "dhis2_value_not_object", origin=origin, position=position,
+                value=quoted(value),
+            )  # fmt: skip
+        records.append((("dhis2_data_value", position), position, {**defaults, **value}))
     return records
 
 
@@ -600,21 +627,20 @@ def _values(records: Sequence[_Record]) -> npt.NDArray[np.float64]:
 
 
 def _value(
-    record: Mapping[str, Any], value: float, where: str, row: Hashable, origin: str
+    record: Mapping[str, Any], value: float, where: Words, row: Hashable, origin: Words | str
 ) -> float:
     """The value of one record: a non-negative number, or an error naming its place."""
     if not value >= 0:  # NaN too: missing, or not a number
-        from mch_indicators._io._numbers import describe_bad_number
+        from mch_indicators._io._numbers import underflows
 
         key = ", ".join(quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
         raw = record.get("value")
-        text = _value_text(raw).strip()
-        small = isinstance(raw, str) and "too small" in describe_bad_number(text)
-        said = "is too small a number (it would read as 0)" if small else (
-            "is not a non-negative number"
+        small = isinstance(raw, str) and underflows(_value_text(raw))
+        said = "dhis2_value_too_small" if small else "dhis2_value_negative"
+        raise error_of(
+            InvalidInputError, said, row=row, column="value", origin=origin, where=where,
+            key=key, value=quoted(raw),
         )  # fmt: skip
-        raise InvalidInputError(f"{origin}: {where} ({key}): {quoted(raw)} {said}",
-                                row=row, column="value")  # fmt: skip
     return value
 
 
@@ -622,7 +648,9 @@ def _value(
 _REQUIRED = ("dataElement", "orgUnit", "period")
 
 
-def _key(record: Mapping[str, Any], name: str, where: str, row: Hashable, origin: str) -> str:
+def _key(
+    record: Mapping[str, Any], name: str, where: Words, row: Hashable, origin: Words | str
+) -> str:
     """A key field of one record as text (a whole number as its digits), or an error naming it.
 
     Anything else would become a key written as Python writes it: an organisation
@@ -637,12 +665,11 @@ def _key(record: Mapping[str, Any], name: str, where: str, row: Hashable, origin
         return ""
     if isinstance(value, str) and (value or name not in _REQUIRED):
         return value
-    needed = " (DHIS2 requires it)" if name in _REQUIRED else ""
-    raise InvalidInputError(
-        f"{origin}: {where}: {name} is text{needed}, got {quoted(value)}",
-        row=row,
-        column=name,
-    )
+    said = "dhis2_key_required" if name in _REQUIRED else "dhis2_key_text"
+    raise error_of(
+        InvalidInputError, said, row=row, column=name, origin=origin, where=where, name=name,
+        value=quoted(value),
+    )  # fmt: skip
 
 
 def _records(source: str | PathLike[str] | Mapping[str, Any]) -> tuple[str, list[_Record]]:
@@ -650,15 +677,15 @@ def _records(source: str | PathLike[str] | Mapping[str, Any]) -> tuple[str, list
         return "dataValueSet", _json_records(source, "dataValueSet")
     if isinstance(source, str | PathLike) and str(source).lower().endswith(".csv"):
         return str(source), _csv_records(Path(source))
-    return str(source), _json_records(_load(source, "a data value set"), str(source))
+    return str(source), _json_records(_load(source, words("dhis2_data_value_set")), str(source))
 
 
 def _no_duplicates(
-    table: pd.DataFrame, places: Sequence[str], origin: str, duplicates: str
+    table: pd.DataFrame, places: Sequence[_Place], origin: Words | str, duplicates: str
 ) -> pd.DataFrame:
     """``table``, refused where a key repeats (naming both places), or with repeats summed."""
     if duplicates not in ("error", "sum"):
-        raise InvalidInputError(f"duplicates must be 'error' or 'sum', got {duplicates!r}")
+        raise error_of(InvalidInputError, "dhis2_duplicates_choice", value=duplicates)
     again = table.duplicated(_KEY, keep="first").to_numpy()
     if not again.any():
         return table
@@ -669,14 +696,13 @@ def _no_duplicates(
     key = table.iloc[second][_KEY]
     same = (table[_KEY] == key).all(axis=1).to_numpy()
     first = int(same.argmax())
-    noun, a = places[first].rsplit(" ", 1)
-    b = places[second].rsplit(" ", 1)[1]
+    kind = places[first][0]
+    both = words(kind + "s", first=places[first][1], second=places[second][1])
     shown = ", ".join(f"{name} {key[name]!r}" for name in _KEY[1:] if key[name] != "")
-    raise InvalidInputError(
-        f"{origin}: data element {key['dataElement']!r} ({shown}) is reported twice, in "
-        f"{noun}s {a} and {b}; DHIS2 keeps one value per key: remove one, or pass "
-        "duplicates='sum' to add them up"
-    )
+    raise error_of(
+        InvalidInputError, "dhis2_reported_twice", hint=DUPLICATES_ADD, origin=origin,
+        element=key["dataElement"], shown=shown, places=both,
+    )  # fmt: skip
 
 
 def read_data_value_set(
@@ -707,17 +733,18 @@ def read_data_value_set(
     return _values_table(records, origin, duplicates)
 
 
-def _values_table(records: list[_Record], origin: str, duplicates: str) -> pd.DataFrame:
+def _values_table(records: list[_Record], origin: Words | str, duplicates: str) -> pd.DataFrame:
     """The table of :func:`read_data_value_set` from records, each checked where it is."""
     import pandas as pd
 
     rows, places = [], []
     kept = [r for r in records if str(r[2].get("deleted", "")).lower() != "true"]
-    for (where, row, record), number in zip(kept, _values(kept).tolist(), strict=True):
+    for (place, row, record), number in zip(kept, _values(kept).tolist(), strict=True):
+        where = _said(place)
         value = _value(record, number, where, row, origin)
         keys = {name: _key(record, name, where, row, origin) for name in _TABLE}
         rows.append(keys | {"value": value})
-        places.append(where)
+        places.append(place)
     table = pd.DataFrame(rows, columns=[*_TABLE, "value"])
     return _no_duplicates(table, places, origin, duplicates)
 
@@ -730,17 +757,13 @@ def _frame_records(frame: pd.DataFrame) -> list[_Record]:
     """
     for column in ("dataElement", "orgUnit", "period", "value"):
         if column not in frame.columns:
-            raise InvalidInputError(
-                f"the table of values has no column {column!r}; it has the columns of "
-                "read_data_value_set: dataElement, categoryOptionCombo, "
-                "attributeOptionCombo, orgUnit, period, value"
-            )
+            raise error_of(InvalidInputError, "dhis2_table_column", field=column)
     names = [c for c in [*_TABLE, "value", "deleted"] if c in frame.columns]
     cells = frame[names].astype(object)
     cells = cells.where(cells.notna(), None)  # NaN, NA and NaT alike: an empty cell
     return [
-        (f"row {label}", label, dict(zip(names, values, strict=True)))
-        for label, values in zip(frame.index, cells.itertuples(index=False), strict=True)
+        (("dhis2_row", row), row, dict(zip(names, values, strict=True)))
+        for row, values in zip(frame.index, cells.itertuples(index=False), strict=True)
     ]
 
 
@@ -754,11 +777,12 @@ def _whole_values(counted: pd.DataFrame, catalog: Catalog) -> None:
             check_whole(None, "value", values, catalog.terms.get(str(term_id)))
         except InvalidInputError as error:
             first = rows.iloc[int((values != values.round()).argmax())]
-            raise InvalidInputError(
-                f"data value ({first['dataElement']}, {first['orgUnit']}, {first['period']}): "
-                f"{error.reason}",
-                column="value",
-            ) from None
+            reason = Words(error.reason, error.reason_zh or error.reason)
+            raise error_of(
+                InvalidInputError, "dhis2_not_whole", column="value",
+                element=first["dataElement"], unit=first["orgUnit"], period=first["period"],
+                reason=reason,
+            ) from None  # fmt: skip
 
 
 def default_mapping(catalog: Catalog) -> dict[str, tuple[str, ...]]:
@@ -773,17 +797,12 @@ def default_mapping(catalog: Catalog) -> dict[str, tuple[str, ...]]:
 def _mapping(data_elements: Mapping[str, str | Sequence[str]]) -> dict[str, tuple[str, ...]]:
     """``data_elements`` with each data element's term ids as a tuple, or an error naming it."""
     if not isinstance(data_elements, Mapping):
-        raise InvalidInputError(
-            "data_elements maps each data element to a term id or a list of term ids, got "
-            f"{type(data_elements).__name__}"
-        )
+        raise error_of(InvalidInputError, "dhis2_mapping", kind=type(data_elements).__name__)
     mapping: dict[str, tuple[str, ...]] = {}
     for key, terms in data_elements.items():
         listed = [terms] if isinstance(terms, str) else terms
         if not isinstance(listed, list | tuple) or not all(isinstance(t, str) for t in listed):
-            raise InvalidInputError(
-                f"data_elements[{key!r}] is a term id or a list of term ids, got {quoted(terms)}"
-            )
+            raise error_of(InvalidInputError, "dhis2_mapping_entry", key=key, value=quoted(terms))
         mapping[key] = tuple(listed)
     return mapping
 
@@ -834,7 +853,8 @@ def compute_data_values(
 
     chosen = chosen_catalog(catalog)
     if isinstance(source, pd.DataFrame):
-        values = _values_table(_frame_records(source), "the table of values", duplicates)
+        origin = words("dhis2_table_of_values")
+        values = _values_table(_frame_records(source), origin, duplicates)
     else:
         values = read_data_value_set(source, duplicates=duplicates)
     mapping = _mapping(data_elements) if data_elements else default_mapping(chosen)
@@ -846,7 +866,7 @@ def compute_data_values(
     counted = pd.concat(pieces).dropna(subset="term").explode("term")
     counted = counted.drop_duplicates(["__value", "term"])  # once per term, by either key
     if counted.empty:
-        raise InvalidInputError("no data element of the data value set maps to a term")
+        raise error_of(InvalidInputError, "dhis2_nothing_maps")
     _whole_values(counted, chosen)
     wide = counted.groupby(["orgUnit", "period", "term"], sort=True)["value"].sum().unstack("term")
     if isinstance(indicators, str):  # one indicator, not its letters
@@ -856,16 +876,13 @@ def compute_data_values(
         if i.numerator.id in wide.columns and i.denominator.id in wide.columns and i.computable
     ]  # fmt: skip
     if not wanted:
-        raise InvalidInputError(
-            "no indicator of the catalog has data elements for both its terms in the data "
-            "value set; say which to compute with indicators="
-        )
+        raise error_of(InvalidInputError, "dhis2_no_indicator")
     rows = []
     for indicator in wanted:
         for term in (indicator.numerator.id, indicator.denominator.id):
             if term not in wide.columns:
-                raise InvalidInputError(
-                    f"indicator {indicator.id!r}: no data element maps to its term {term!r}"
+                raise error_of(
+                    InvalidInputError, "dhis2_term_unmapped", indicator=indicator.id, term=term
                 )
         part = wide[[indicator.numerator.id, indicator.denominator.id]].dropna(how="all")
         rows.append(

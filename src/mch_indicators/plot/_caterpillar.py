@@ -12,14 +12,13 @@ import numpy as np
 
 from mch_indicators.plot._axes import area_rows, finish, new_axes
 from mch_indicators.plot._common import (
-    area_labels,
-    as_frame,
     axis_title,
     category_label,
     check_lang,
+    frame_and_areas,
     legend_text,
     require_columns,
-    require_names,
+    require_drawable,
     resolve_indicator,
     status_codes,
     value_label,
@@ -49,20 +48,6 @@ def _categories(frame: pd.DataFrame) -> list[str]:
         str(c) if a == "not assessed" else str(a)
         for a, c in zip(assessment, comparison, strict=True)
     ]
-
-
-def _as_frame(data: pd.DataFrame | Result, label: str | Sequence[Any] | None) -> tuple[Any, Any]:
-    """The frame, and each row's area as text (the index's without ``label``)."""
-    from mch_indicators._result import Result
-
-    frame = as_frame(data)
-    labelled = not isinstance(data, Result)  # a Result's rows have no labels to pair by
-    if label is None:
-        names = list(frame.index)
-        require_names(frame, names, None)
-    else:
-        names = area_labels(frame, label, by_index=labelled)
-    return frame, [str(name) for name in names]
 
 
 def _ranked(value: Any, sort: bool) -> tuple[Any, Any]:
@@ -106,7 +91,10 @@ def caterpillar(
         by the smoothed rate, the overall rate as a line).
     label : str or sequence, optional
         The column naming each area, or the names themselves (a pandas Series of
-        names is paired with the frame's rows by its index; with a Result, in order).
+        names is paired with the frame's rows by its index; with a Result, by its
+        :attr:`~Result.labels`, or in order when it has none). Without it, the
+        frame's index, or the Result's labels (the index of the Series it was
+        computed on).
     indicator : str or Indicator, optional
         For the axis title (default: the frame's ``indicator`` column).
     sort : bool, default True
@@ -124,10 +112,12 @@ def caterpillar(
     ['A', 'C', 'B']
     """
     check_lang(lang)
-    frame, names = _as_frame(compared, label)
+    frame, areas = frame_and_areas(compared, label)
+    names = [str(area) for area in areas]
     if "smoothed" in frame.columns:
         return _smoothed(frame, names, indicator, sort, lang, title, ax)
     require_columns(frame, ["value", "lower", "upper"], "plot.caterpillar")
+    require_drawable(frame, ["value", "lower", "upper"], limits=[("lower", "upper")])
     chosen = resolve_indicator(indicator, frame=frame)
     value = frame["value"].to_numpy(dtype=float)
     lower = frame["lower"].to_numpy(dtype=float)
@@ -201,6 +191,8 @@ def _smoothed(
     columns = ["crude", "crude_lower", "crude_upper", "smoothed", "smoothed_lower",
                "smoothed_upper"]  # fmt: skip
     require_columns(frame, columns, "plot.caterpillar of mch.smooth")
+    require_drawable(frame, columns, limits=[(f"{key}_lower", f"{key}_upper")
+                                             for key in ("crude", "smoothed")])  # fmt: skip
     chosen = resolve_indicator(indicator, frame=frame)
     values = {name: frame[name].to_numpy(dtype=float) for name in columns}
     order, position = _ranked(values["smoothed"], sort)

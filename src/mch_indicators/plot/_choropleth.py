@@ -31,13 +31,13 @@ from mch_indicators._errors import InvalidInputError
 from mch_indicators._headers import fold_header
 from mch_indicators.plot._axes import new_axes
 from mch_indicators.plot._common import (
-    area_labels,
-    as_frame,
     axis_title,
     category_label,
     check_lang,
+    frame_and_areas,
     legend_text,
     require_columns,
+    require_drawable,
     resolve_indicator,
     status_codes,
     value_label,
@@ -175,6 +175,7 @@ def _numeric_fill(
     lang: str,
 ) -> tuple[list[str | None], list[tuple[str, str]]]:  # fmt: skip
     """Colour of each row and the legend (label, colour) of numbers classed by ``bins``."""
+    require_drawable(frame, [column], negative=True)  # a number, not only a value: a change
     values = frame[column].to_numpy(dtype=float)
     exceedance = column == "exceedance"
     found, breaks = _classes(values, bins, exceedance)
@@ -211,10 +212,9 @@ def _default_column(frame: pd.DataFrame) -> str:
 def _frame_and_names(
     data: pd.DataFrame | Result, label: str | Sequence[Hashable] | None
 ) -> tuple[pd.DataFrame, list[Hashable]]:
-    frame = as_frame(data)
     if label is None:
         raise InvalidInputError("plot.choropleth needs label= (the column naming each area)")
-    return frame, area_labels(frame, label)
+    return frame_and_areas(data, label)
 
 
 def _key_column(shapes: Any, key: str | None, label: str | Sequence[Hashable] | None) -> str:

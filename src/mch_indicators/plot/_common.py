@@ -10,6 +10,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import numpy.typing as npt
 
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import (
@@ -39,11 +40,13 @@ __all__ = [
     "axis_unit",
     "category_label",
     "check_lang",
+    "frame_and_areas",
     "heading",
     "indicator_name",
     "legend_text",
     "named_axis",
     "require_columns",
+    "require_drawable",
     "require_names",
     "resolve_indicator",
     "select_rows",
@@ -94,7 +97,7 @@ def area_labels(
 
     A pandas Series of names is paired with the rows by its index, as every labelled
     input is (never by position), unless ``by_index`` is false (the rows of a
-    :class:`~mch_indicators.Result` have no labels of their own).
+    :class:`~mch_indicators.Result` of plain arrays have no labels of their own).
 
     Examples
     --------
@@ -118,6 +121,37 @@ def area_labels(
         raise InvalidInputError(f"label= has {len(names)} names for {len(frame)} rows")
     require_names(frame, names, None)
     return names
+
+
+def frame_and_areas(
+    data: pd.DataFrame | Result, label: str | Sequence[Hashable] | None
+) -> tuple[pd.DataFrame, list[Hashable]]:
+    """The frame a chart draws, and each row's area: ``label``'s, or the index's without it.
+
+    A pandas Series of names is paired with the rows by label (:func:`area_labels`),
+    except with a :class:`~mch_indicators.Result` of plain arrays, whose rows have no
+    labels to pair by: its names are taken in order. Every chart that names a row by its
+    area takes them so.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mch_indicators import get
+    >>> names = pd.Series(["甲县", "乙县"], index=[5, 6])
+    >>> frame_and_areas(get("IMR").compute([3, 9], [1000, 1500]), names)[1]
+    ['甲县', '乙县']
+    >>> frame_and_areas(pd.DataFrame({"value": [1.0]}, index=["丙县"]), None)[1]
+    ['丙县']
+    """
+    from mch_indicators._result import Result
+
+    frame = as_frame(data)
+    if label is None:
+        names = list(frame.index)
+        require_names(frame, names, None)
+        return frame, names
+    labelled = not isinstance(data, Result) or data.labels is not None
+    return frame, area_labels(frame, label, by_index=labelled)
 
 
 def require_names(frame: pd.DataFrame, names: Sequence[Hashable], column: str | None) -> None:
@@ -145,6 +179,81 @@ def require_names(frame: pd.DataFrame, names: Sequence[Hashable], column: str | 
                 column=column,
                 row=row.item() if hasattr(row, "item") else row,
             )
+
+
+def require_drawable(
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    *,
+    limits: Sequence[tuple[str, str]] = (),
+    negative: bool = False,
+) -> None:
+    """Refuse a number a chart would draw wrong without a word, naming its row and column.
+
+    Infinite values, negative ones (indicators' values and limits are 0 or more;
+    ``negative=True`` lets them through, for a column such as a change), values
+    that are not numbers, and, for each ``(lower, upper)`` pair of ``limits``, a
+    lower limit above the upper one: an :class:`InvalidInputError` in English and
+    Chinese, with the row's index label, as :func:`require_names`. NaN passes (no
+    data: nothing is drawn there).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"value": [1.0, float("nan")], "lower": [0.5, 3.0],
+    ...                       "upper": [2.0, 1.0]}, index=["甲县", "乙县"])
+    >>> try:
+    ...     require_drawable(frame, ["value", "lower", "upper"], limits=[("lower", "upper")])
+    ... except InvalidInputError as refused:
+    ...     print(refused.where() + refused.reason[:36])
+    column 'lower', row '乙县': the lower limit 3 is above the upper
+    """
+    named = dict.fromkeys([*columns, *(name for pair in limits for name in pair)])
+    arrays = {name: _numbers(frame, name) for name in named}
+    for name in columns:
+        values = arrays[name]
+        with np.errstate(invalid="ignore"):
+            bad = np.isinf(values) | ((values < 0) & (not negative))
+        if bad.any():
+            position = int(np.flatnonzero(bad)[0])
+            infinite = bool(np.isinf(values[position]))
+            key = "not_drawable_infinite" if infinite else "not_drawable_negative"
+            raise _cell_error(frame, position, name, key, value=f"{values[position]:g}")
+    for low, high in limits:
+        with np.errstate(invalid="ignore"):
+            crossed = arrays[low] > arrays[high]
+        if crossed.any():
+            position = int(np.flatnonzero(crossed)[0])
+            lower, upper = arrays[low][position], arrays[high][position]
+            raise _cell_error(
+                frame, position, low, "not_drawable_limits",
+                lower=f"{lower:g}", upper=f"{upper:g}", upper_column=high,
+            )  # fmt: skip
+
+
+def _numbers(frame: pd.DataFrame, column: str) -> npt.NDArray[np.float64]:
+    """The column as floats (missing values as NaN), or the error naming a cell that is not."""
+    series = pandas().to_numeric(frame[column], errors="coerce")
+    numbers: npt.NDArray[np.float64] = series.to_numpy(dtype=float, na_value=np.nan)
+    given = frame[column].isna().to_numpy()
+    unreadable = np.isnan(numbers) & ~given
+    if unreadable.any():
+        position = int(np.flatnonzero(unreadable)[0])
+        raise _cell_error(frame, position, column, "not_drawable_numbers",
+                          value=frame[column].iloc[position])  # fmt: skip
+    return numbers
+
+
+def _cell_error(
+    frame: pd.DataFrame, position: int, column: str, key: str, **values: object
+) -> InvalidInputError:
+    row = frame.index[position]
+    return InvalidInputError(
+        label("messages", key, "en", **values),
+        reason_zh=label("messages", key, "zh", **values),
+        column=column,
+        row=row.item() if hasattr(row, "item") else row,
+    )
 
 
 def _blank(name: object) -> bool:

@@ -20,6 +20,7 @@ from mch_indicators.plot._common import (
     heading,
     legend_text,
     require_columns,
+    require_drawable,
     resolve_indicator,
     select_rows,
     status_codes,
@@ -151,6 +152,7 @@ def funnel(
     chosen = resolve_indicator(indicator, fallback=table.indicator)
     points, limits, extra = _one_group(table, group)
     require_columns(points, ["x", "value", "significance"], "plot.funnel")
+    require_drawable(points, ["x", "value"])
     use_adjusted = extra is not None if adjusted is None else adjusted
     if use_adjusted and extra is None:
         raise InvalidInputError(

@@ -17,6 +17,7 @@ from mch_indicators.plot._common import (
     check_lang,
     legend_text,
     require_columns,
+    require_drawable,
     resolve_indicator,
     select_rows,
 )
@@ -127,6 +128,7 @@ def _observed(
                 markersize=4, label=legend_text("observed_values", lang))  # fmt: skip
         return
     require_columns(series, [period, "value", "lower", "upper"], "the series")
+    require_drawable(series, ["value", "lower", "upper"], limits=[("lower", "upper")])
     one = _one_area(series, [c for c in table.by if c in series.columns], area, "the series")
     one = one.sort_values(period)
     years = one[period].to_numpy(dtype=float)

@@ -22,6 +22,7 @@ from mch_indicators.plot._common import (
     check_lang,
     legend_text,
     require_columns,
+    require_drawable,
     resolve_indicator,
     status_codes,
     target_label,
@@ -80,6 +81,7 @@ def _draw(
     """One panel: band and points of the series, the fitted line and its projection, targets."""
     if series is not None:
         require_columns(series, [period, "value", "lower", "upper"], "the series")
+        require_drawable(series, ["value", "lower", "upper"], limits=[("lower", "upper")])
         ordered = series.sort_values(period)
         years = ordered[period].to_numpy(dtype=float)
         ax.fill_between(years, ordered["lower"].to_numpy(dtype=float),

@@ -22,6 +22,7 @@ from mch_indicators.plot._common import (
     indicator_name,
     named_axis,
     require_columns,
+    require_drawable,
     resolve_indicator,
 )
 from mch_indicators.plot._docs import chart_doc
@@ -106,10 +107,11 @@ def variants(
     ...     "numerator": [40, 61, 25, 37], "denominator": [8000, 8060, 6000, 6045]})
     >>> ax = mch.plot.variants(mch.compute(long), label="county", lang="zh")
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['围产儿死亡率', '围产儿死亡率(满22周起)']
+    ['围产儿死亡率', '围产儿死亡率（满22周起）']
     """
     check_lang(lang)
     require_columns(frame, [label, series, "value", "lower", "upper"], "plot.variants")
+    require_drawable(frame, ["value", "lower", "upper"], limits=[("lower", "upper")])
     chosen = None if indicator is None else resolve_indicator(indicator)
     keys = list(dict.fromkeys(frame[series]))
     areas: list[Any] = list(dict.fromkeys(area_labels(frame, label)))

@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._native_tables import order
 from mch_indicators._errors import InvalidInputError
-from mch_indicators._headers import match_headers
+from mch_indicators._headers import header_parts, match_headers
 from mch_indicators.records._conditions import AllOf, FieldTest, walk, with_inner
 from mch_indicators.records._convert import UNPARSED, read_date, read_date_number, read_number
 from mch_indicators.records._expr import Columns, Compiled, Status, compile_condition
@@ -130,10 +130,16 @@ def _prepare(
     schema: RecordSet,
     needed: set[str],
     explicit: Mapping[str, Hashable] | None,
+    parts: object = None,
 ) -> tuple[nw.DataFrame[Any] | nw.LazyFrame[Any], dict[str, str]]:
-    """The frame with its fields under their ids (derived ones added), and field -> column."""
+    """The frame with its fields under their ids (derived ones added), and field -> column.
+
+    ``parts``: the records as given, whose headers joined from two rows (a table read
+    by ``read_table``) match in either order of their rows, as an office table's do.
+    """
     names = frame.collect_schema().names()
-    matched = match_headers(names, schema.vocabulary(), explicit)
+    spellings = header_parts(parts).spellings()
+    matched = match_headers(names, schema.vocabulary(), explicit, spellings)
     found = {field: str(column) for field, column in matched.columns.items()}
     for field in needed - set(found):  # a derived field needs its sources
         derivation = schema.fields[field].derive
@@ -374,7 +380,7 @@ def tally(
     period_test = _period_test(schema, period)
     if period_test is not None:
         needed.add(period_test.field)
-    frame, _ = _prepare(frame, schema, needed, columns)
+    frame, _ = _prepare(frame, schema, needed, columns, parts=data)
     keys, _ = _key_expressions(by, schema, frame)
     if frame.implementation in NATIVE:
         frame = frame.lazy()

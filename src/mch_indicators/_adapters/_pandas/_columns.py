@@ -101,6 +101,7 @@ def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
         reason = describe_bad_number(cell)
         raise InvalidInputError(
             reason,
+            reason_zh=describe_bad_number(cell, lang="zh"),
             column=column,
             row=row,
             message=f"column {column!r} is not numeric (dtype {series.dtype}): row {row!r} "

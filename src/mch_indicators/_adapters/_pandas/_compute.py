@@ -260,7 +260,7 @@ def single_columns(
             else:
                 column = str(matched[term.id])
         require(frame, [column], f"{role} column", _why(indicator, role, named[role]))
-        given = header_target(column, chosen_catalog) if column != term.id else term.id
+        given = header_target(column, chosen_catalog, frame) if column != term.id else term.id
         given = given or term.id
         if given in chosen_catalog.terms:
             note = check_substitute(indicator, role, column, given, allowed, chosen_catalog)

@@ -37,11 +37,12 @@ def _catalog(catalog: Catalog | None) -> Catalog:
 
 # Per-catalog caches, keyed by identity (a Catalog is a Mapping, so not hashable); an
 # entry whose catalog is gone is replaced when the id is reused.
-_CACHE: dict[int, tuple[weakref.ref[Catalog], dict[str, list[str]], dict[Hashable, str | None]]]
+_Known = dict[tuple[Hashable, tuple[str, ...]], str | None]
+_CACHE: dict[int, tuple[weakref.ref[Catalog], dict[str, list[str]], _Known]]
 _CACHE = {}
 
 
-def _cached(catalog: Catalog) -> tuple[dict[str, list[str]], dict[Hashable, str | None]]:
+def _cached(catalog: Catalog) -> tuple[dict[str, list[str]], _Known]:
     entry = _CACHE.get(id(catalog))
     if entry is None or entry[0]() is not catalog:
         names = {
@@ -59,13 +60,21 @@ def vocabulary(catalog: Catalog) -> dict[str, list[str]]:
     return _cached(catalog)[0]
 
 
-def header_target(column: Hashable, catalog: Catalog) -> str | None:
-    """The term or field one header names, or None (remembered per catalog)."""
+def header_target(column: Hashable, catalog: Catalog, frame: object = None) -> str | None:
+    """The term or field one header names, or None (remembered per catalog).
+
+    A column of ``frame`` whose header was joined from two rows is matched in
+    either order of its parts, as :func:`match_columns` matches it (the one
+    matcher, :func:`~mch_indicators._headers.match_headers`): ``死亡数婴儿``
+    names infant deaths.
+    """
     names, known = _cached(catalog)
-    if column not in known:
-        found = match_headers([column], names).columns
-        known[column] = next(iter(found), None)
-    return known[column]
+    spellings = header_parts(frame).spellings().get(column, ())
+    key = (column, spellings)
+    if key not in known:
+        found = match_headers([column], names, spellings={column: spellings}).columns
+        known[key] = next(iter(found), None)
+    return known[key]
 
 
 def resolve_term(key: str, catalog: Catalog) -> str:

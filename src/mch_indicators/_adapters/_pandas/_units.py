@@ -37,10 +37,11 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
 from mch_indicators._checks import CheckRow, cell_text, check_row
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError
 from mch_indicators._io._numbers import parse_years
-from mch_indicators._labels import fields, label
+from mch_indicators._labels import error_of, fields
 from mch_indicators._layout import Layout, is_subtotal_label, is_total_label, layout
+from mch_indicators._text import fold
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -214,8 +215,26 @@ def _sums_match(table: _Table, position: int, parts: BoolArray) -> bool:
     return bool(np.all(row == sums) and np.nansum(row) > 0)
 
 
+def _other_units(table: _Table, rows: npt.NDArray[np.intp], end: int) -> int:
+    """How many units the rows other than ``end`` are, when ``end``'s unit is not among them.
+
+    Two rows of one unit (duplicates, or parts to be summed) are one unit; a row whose
+    unit has another row is no total of the rest (0).
+    """
+    if not table.area_text:  # rows without an area: each row as it stands
+        return int(rows.size) - 1
+    names = list(zip(*(t[rows] for t in table.area_text), strict=True))
+    mine = tuple(t[end] for t in table.area_text)
+    others = [name for name, row in zip(names, rows.tolist(), strict=True) if row != end]
+    return 0 if mine in others else len(set(others))
+
+
 def _by_sum(table: _Table) -> None:
-    """Mark as totals the first or last row of a period whose counts sum the others."""
+    """Mark as totals the first or last row of a period whose counts sum two units or more.
+
+    The others are counted as units, not rows: 甲县 equal to the two rows of 乙县 (its
+    parts, summed with ``duplicates="sum"``) is a unit beside one other unit, no total.
+    """
     if table.values.shape[1] < 2:
         return
     units = table.level < 0
@@ -236,7 +255,11 @@ def _by_sum(table: _Table) -> None:
         sums = block.sum(axis=0)
         informative = np.count_nonzero(sums) >= 2
         for end in {int(rows[0]), int(rows[-1])}:
-            if informative and np.all(2 * table.values[end] == sums):
+            if (
+                informative
+                and np.all(2 * table.values[end] == sums)
+                and _other_units(table, rows, end) >= 2
+            ):
                 table.level[end], table.how[end] = 0, "sum"
                 break
 
@@ -285,29 +308,36 @@ def _blank_periods(table: _Table) -> None:
 
 
 def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArray) -> list[Any]:
-    """The checks of one total row: what it is, and each column that disagrees."""
+    """The checks of one total row: what it is, and each column that disagrees.
+
+    A total by its label is checked against its units (two rows of one unit, to be
+    summed, are one); a total by its sums names the rows it sums.
+    """
+    code = "total_row" if table.how[position] == "label" else "total_row_sum"
+    rows = np.flatnonzero(parts)
+    units_under = len(set(zip(*(t[rows] for t in table.area_text), strict=True))) or rows.size
     name = {
         "unit": table.unit_of(position) or "(blank)", "period": table.period_of(position),
-        "row": table.row_name(position), "units": int(parts.sum()),
+        "row": table.row_name(position),
+        "units": int(units_under) if code == "total_row" else int(rows.size),
     }  # fmt: skip
-    code = "total_row" if table.how[position] == "label" else "total_row_sum"
-    rows = [check_row(code, **name)]
+    found = [check_row(code, **name)]
     for column, reported, part_values in zip(
         table.counts, table.values[position], table.values[parts].T, strict=True
     ):
         if np.isnan(reported):
             continue
         if np.isnan(part_values).any():
-            rows.append(check_row("total_unchecked", item=column, reported=reported, **name))
+            found.append(check_row("total_unchecked", item=column, reported=reported, **name))
             continue
         expected = float(part_values.sum())
         if expected != reported:
-            rows.append(
+            found.append(
                 check_row(
                     "total_mismatch", item=column, reported=reported, expected=expected, **name
                 )
             )
-    return rows
+    return found
 
 
 def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
@@ -338,11 +368,15 @@ def _duplicates(
     duplicates: Duplicates,
     texts: list[npt.NDArray[np.object_]],
 ) -> tuple[pd.DataFrame, list[Any]]:
-    """One row per unit and period: an error naming two rows, or their sum when asked."""
+    """One row per unit and period: an error naming two rows, or their sum when asked.
+
+    Units are compared by their labels folded (:func:`_unit_key`): 城关镇 written again as
+    ``城关　镇``, ``城關鎮`` or with full-width letters is the same unit, never a second one.
+    """
     pd = pandas()
     if not keys or len(frame) < 2:
         return frame, []
-    key_frame = pd.DataFrame(dict(enumerate(texts)))
+    key_frame = pd.DataFrame({i: _unit_key(t) for i, t in enumerate(texts)})
     repeated = key_frame.duplicated(keep=False).to_numpy()
     if not repeated.any():
         return frame, []
@@ -353,17 +387,27 @@ def _duplicates(
     if duplicates == "error":
         rows = [label_of(frame.index, int(p)) for p in same[:2]]
         if rows[0] != rows[1]:
-            key, where = "duplicate_rows", {"first": rows[0], "second": rows[1]}
-        else:  # rows named by one label: say where they stand instead
-            key, where = "duplicate_rows_at", {"label": rows[0], "first": int(same[0]),
-                                               "second": int(same[1])}  # fmt: skip
-        en, zh = (
-            label("messages", key, lang, unit=shown, **where)
-            + label("messages", "duplicate_rows_advice", lang)
-            for lang in ("en", "zh")
-        )
-        raise InvalidInputError(en, reason_zh=zh, row=rows[1])
+            raise error_of(
+                InvalidInputError, "duplicate_rows", hint=DUPLICATES_SUM, row=rows[1],
+                unit=shown, first=rows[0], second=rows[1],
+            )  # fmt: skip
+        raise error_of(  # rows named by one label: say where they stand instead
+            InvalidInputError, "duplicate_rows_at", hint=DUPLICATES_SUM, row=rows[1],
+            unit=shown, label=rows[0], first=int(same[0]), second=int(same[1]),
+        )  # fmt: skip
     return _summed(frame, counts, codes, repeated, texts)
+
+
+def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
+    """Labels as one unit's spellings compare (the one text normaliser, each label once).
+
+    Width, case, traditional characters and spaces beside a Chinese character fold:
+    ``城关 镇``, ``城关\u3000镇``, ``城關鎮`` are ``城关镇``; ``ＣＧ镇`` is ``cg镇``.
+    """
+    pd = pandas()
+    codes, uniques = pd.factorize(texts)
+    folded = np.array([fold(str(u)) for u in uniques.tolist()] + [""], dtype=object)
+    return folded[np.where(codes < 0, len(folded) - 1, codes)]
 
 
 def _summed(

@@ -145,12 +145,23 @@ def _plan(
         )
         plan.notes.append("; ".join(notes))
     if not plan.indicators:
-        raise InvalidInputError(
-            "no indicator can be computed: no numerator and denominator of one indicator "
-            f"match the columns ({', '.join(map(str, match.terms.values())) or 'none matched'}"
-            "); see mch.match_columns(table), or name them with columns={column: term}"
-        )
+        raise _nothing_computable(match)
     return plan
+
+
+def _nothing_computable(match: ColumnMatch) -> InvalidInputError:
+    """No indicator has both its counts: which columns matched, which did not, what to do.
+
+    In both languages: an office's table whose header is not the table's (a cover
+    sheet read first, a header the matcher does not know) says what it saw.
+    """
+    from mch_indicators._labels import Words, error_of, joined
+
+    def listed(columns: Iterable[Hashable]) -> Words:
+        return Words(*(joined(columns, lang, most=12) for lang in ("en", "zh")))
+
+    matched, other = listed(match.terms.values()), listed(match.unmatched)
+    return error_of(InvalidInputError, "nothing_computable", matched=matched, other=other)
 
 
 def with_place(
@@ -168,6 +179,8 @@ def with_place(
     known = getattr(error, "place", None)
     if place and not known:
         copy.reason = f"{place}: {error.reason}"
+        if error.reason_zh:
+            copy.reason_zh = f"{place}：{error.reason_zh}"
         copy.args = (copy.reason,)
         copy.place = place  # type: ignore[attr-defined]
     shown = known or place
