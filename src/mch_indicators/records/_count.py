@@ -237,7 +237,7 @@ def _null_columns(frame: nw.DataFrame[Any] | nw.LazyFrame[Any], names: list[str]
     elif kind is nw.Implementation.DUCKDB:
         pairs = zip(native.columns, native.types, strict=True)
         types = {name: str(dtype) for name, dtype in pairs}
-    elif kind in _NO_BOOLEAN_SUM:  # Spark
+    elif kind in {nw.Implementation.PYSPARK, nw.Implementation.PYSPARK_CONNECT}:
         types = {field.name: field.dataType.typeName() for field in native.schema.fields}
     return {name for name in names if types.get(name, "").strip('"').lower() in {"null", "void"}}
 
