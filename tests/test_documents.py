@@ -143,3 +143,56 @@ def test_json_that_toml_could_not_hold_is_a_definition_error(tmp_path, reader, t
     path.write_text(text, encoding="utf-8")
     with pytest.raises(mch.DefinitionError, match=r"twice\.json: not valid JSON \(" + message):
         READERS[reader](path)
+
+
+#: Each refusal of the reader, the input that drives it, and words of its Chinese text.
+REFUSALS_ZH = {
+    "not UTF-8": (b"x = '\xe9'", "mine.toml", "mine.toml：不是 UTF-8 文本（第 5 个字节"),
+    "syntax": (b"x = = 1", "mine.toml", "mine.toml：不是有效的 TOML（"),
+    "digits": (b"x = " + b"9" * 5000, "mine.toml", "（数字超过 4300 位）"),
+    "nested": (b"x = " + b"[" * 100 + b"]" * 100, "mine.toml", "数组和表嵌套超过 64 层"),
+    "parser's recursion": (b"[" * 5000 + b"]" * 5000, "mine.json", "不是有效的 JSON（嵌套太深）"),
+    "key twice": (b'{"a": 1, "a": 2}', "mine.json", "同一对象中键 'a' 出现了两次"),
+    "NaN": (b'{"a": NaN}', "mine.json", "NaN 不是 JSON；缺失的数请写 null"),
+    "1e400 in JSON": (b'{"a": 1e400}', "mine.json", "数 1e400 超出浮点数的范围"),
+    "1e400 in TOML": (b"a = 1e400", "mine.toml", "数 1e400 超出浮点数的范围"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REFUSALS_ZH))
+def test_every_refusal_of_the_reader_is_said_in_english_and_chinese(case):
+    from mch_indicators._cli._words import describe_error
+    from mch_indicators._documents import document_of_bytes
+
+    raw, name, chinese = REFUSALS_ZH[case]
+    with pytest.raises(mch.DefinitionError) as caught:
+        document_of_bytes(raw, name, mch.DefinitionError)
+    error = caught.value
+    assert error.reason.startswith(name + ": ") and error.reason_zh.startswith(name + "：")
+    assert chinese in error.reason_zh, error.reason_zh
+    assert describe_error(error, None, "zh") == error.reason_zh
+
+
+def test_a_file_that_cannot_be_read_is_said_in_both_languages(tmp_path):
+    from mch_indicators._documents import read_text
+
+    with pytest.raises(mch.DefinitionError) as caught:
+        read_text(tmp_path, mch.DefinitionError)  # a folder
+    assert caught.value.reason_zh.startswith(f"{tmp_path}：无法读取（")
+
+
+def test_a_definitions_file_not_utf8_is_said_in_chinese_on_the_command_line(tmp_path):
+    import contextlib
+    import io
+
+    from mch_indicators._cli import main
+
+    path = tmp_path / "mine.toml"
+    path.write_bytes(b"\xff\xfe")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        assert main(["--definitions", str(path), "--lang", "zh", "list"]) == 1
+    assert (
+        "mine.toml：不是 UTF-8 文本（第 0 个字节无法读取）；请将文件另存为 UTF-8 编码"
+        in err.getvalue()
+    )

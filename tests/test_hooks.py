@@ -26,6 +26,7 @@ def test_every_hook_is_plugged_once_the_package_is_imported() -> None:
         "target_html",
         "catalog_html",
         "hint_effect",
+        "message_texts",
     }
     assert all(hook.plugged for hook in hooks)
 

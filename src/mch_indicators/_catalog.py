@@ -43,6 +43,7 @@ from mch_indicators._errors import (
     DefinitionError,
     InvalidInputError,
     UnknownIndicatorError,
+    words,
 )
 from mch_indicators._hooks import catalog_frame, catalog_html, catalog_json
 from mch_indicators._model import Domain, Indicator, Kind, Term, from_dump
@@ -846,8 +847,8 @@ def _tables(value: object, where: str) -> list[dict[str, Any]]:
 
 
 def _validate_term(term_id: str, body: object, origin: str) -> Term:
-    where = f"{origin}, term {term_id!r}"
-    return Term.model_validate({**_table(body, where), "id": term_id}, where=where)
+    where = words("definition_term", origin=origin, id=term_id)
+    return Term.model_validate({**_table(body, where.en), "id": term_id}, where=where)
 
 
 def _terms_from(data: Mapping[str, Any], origin: str) -> dict[str, Term]:
@@ -890,7 +891,12 @@ def _validate_indicator(
                     f"{origin}, {label}: {role} refers to unknown term {reference!r}{hint}"
                 )
             raw[role] = terms[reference]
-    return Indicator.model_validate(raw, where=f"{origin}, {label}")
+    where = (
+        words("definition_indicator", origin=origin, id=body["id"])
+        if "id" in body
+        else words("definition_indicator_at", origin=origin, position=position)
+    )
+    return Indicator.model_validate(raw, where=where)
 
 
 def _indicators_from(

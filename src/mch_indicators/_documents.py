@@ -17,6 +17,9 @@ a typed error naming the file, never in the parser's own exception:
 
 The caller chooses the error class: :class:`~mch_indicators.DefinitionError`
 for definitions and rules, :class:`~mch_indicators.InvalidInputError` for data.
+Every refusal is said in English and Chinese (``[messages]`` of the label table,
+through :func:`~mch_indicators._errors.error_of`); the parser's own account of a
+syntax error stays as it wrote it, inside the frame.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mch_indicators._errors import MCHIndicatorsError
+from mch_indicators._errors import MCHIndicatorsError, Words, error_of, words
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -75,15 +78,19 @@ def check_depth(data: object, where: str, error: type[MCHIndicatorsError]) -> No
         for child in children:
             if isinstance(child, Mapping | list | tuple):
                 if depth + 1 >= MAX_DEPTH:
-                    raise error(
-                        f"{where}: arrays and tables nested more than {MAX_DEPTH} deep; "
-                        "no definition, rule or export nests so deep"
-                    )
+                    raise error_of(error, "document_nested", where=where, depth=MAX_DEPTH)
                 stack.append((child, depth + 1))
 
 
 class _NotJsonError(ValueError):
-    """JSON that Python's parser takes but a TOML file could not hold: said as a syntax error."""
+    """JSON that Python's parser takes but a TOML file could not hold: said as a syntax error.
+
+    ``said`` is why, in both languages.
+    """
+
+    def __init__(self, said: Words) -> None:
+        super().__init__(said.en)
+        self.said = said
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -93,13 +100,13 @@ def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise _NotJsonError(f"key {key!r} given twice in one object")
+                raise _NotJsonError(words("document_key_twice", key=key))
             seen.add(key)
     return out
 
 
 def _constant(name: str) -> Any:
-    raise _NotJsonError(f"{name} is not JSON; write null for a missing number")
+    raise _NotJsonError(words("document_not_json", name=name))
 
 
 def _float(literal: str) -> float:
@@ -113,7 +120,7 @@ def _float(literal: str) -> float:
         return value
     mantissa = literal.lower().partition("e")[0]
     if math.isinf(value) or (value == 0 and any(d in mantissa for d in "123456789")):
-        raise _NotJsonError(f"the number {literal[:40]} is beyond the range of a float")
+        raise _NotJsonError(words("document_float_range", literal=literal[:40]))
     return value
 
 
@@ -141,59 +148,68 @@ def parse_document(text: str, kind: Format, where: str, error: type[MCHIndicator
     ...     print(caught)
     mine.toml: not valid TOML (a number longer than 4300 digits)
     """
-    name = kind.upper()
     try:
         data = _parse(text, kind)
     except RecursionError:
-        raise error(f"{where}: not valid {name} (nested too deeply)") from None
+        reason = words("document_too_deep")
+    except _NotJsonError as caught:
+        reason = caught.said
     except ValueError as caught:  # syntax (TOMLDecodeError, JSONDecodeError) or digits
-        reason = str(caught)
-        if "integer string conversion" in reason:
-            limit = sys.get_int_max_str_digits()
-            reason = f"a number longer than {limit} digits"
-        raise error(f"{where}: not valid {name} ({reason})") from None
-    check_depth(data, where, error)
-    return data
+        parser = str(caught)  # the parser's own words, in both texts
+        reason = Words(parser, parser)
+        if "integer string conversion" in parser:
+            reason = words("document_long_number", limit=sys.get_int_max_str_digits())
+    else:
+        check_depth(data, where, error)
+        return data
+    raise error_of(error, "document_invalid", where=where, kind=kind.upper(), reason=reason)
 
 
 def read_text(
     path: str | PathLike[str] | Traversable,
     error: type[MCHIndicatorsError],
     *,
-    hint: str = "save the file as UTF-8",
+    advice: str = "save_as_utf8",
 ) -> str:
     """The text of the file ``path``: UTF-8, with or without a byte-order mark.
 
     Anything else is ``error`` naming the file and the first byte that is not
-    UTF-8, then ``hint``.
+    UTF-8, then ``advice`` (the key of a message of the label table).
     """
     source = Path(path) if isinstance(path, str | PathLike) else path
     try:
         raw = source.read_bytes()
     except OSError as caught:
-        raise error(f"{source}: cannot be read ({caught.strerror})") from None
-    return decode_text(raw, source.name, error, hint=hint)
+        reason = caught.strerror or type(caught).__name__
+        raise error_of(error, "document_unreadable", path=str(source), reason=reason) from None
+    return decode_text(raw, source.name, error, advice=advice)
 
 
 def decode_text(
-    raw: bytes, name: str, error: type[MCHIndicatorsError], *, hint: str = "save the file as UTF-8"
+    raw: bytes, name: str, error: type[MCHIndicatorsError], *, advice: str = "save_as_utf8"
 ) -> str:
     r"""The text of a file's bytes ``raw``: UTF-8, with or without a byte-order mark.
 
     Anything else is ``error`` naming the file (``name``) and the first byte that
-    is not UTF-8, then ``hint``.
+    is not UTF-8, then ``advice`` (the key of a message of the label table), in
+    English and Chinese.
 
     Examples
     --------
     >>> from mch_indicators import DefinitionError
     >>> decode_text(b"\xef\xbb\xbfx = 1", "mine.toml", DefinitionError)
     'x = 1'
+    >>> try:
+    ...     decode_text(b"x = '\xe9'", "mine.toml", DefinitionError)
+    ... except DefinitionError as caught:
+    ...     print(caught.reason_zh)
+    mine.toml：不是 UTF-8 文本（第 5 个字节无法读取）；请将文件另存为 UTF-8 编码
     """
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as caught:
-        raise error(
-            f"{name}: not UTF-8 text (byte {caught.start} cannot be read); {hint}"
+        raise error_of(
+            error, "document_not_utf8", name=name, byte=caught.start, advice=words(advice)
         ) from None
 
 

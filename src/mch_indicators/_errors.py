@@ -44,12 +44,13 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
 __all__ = [
+    "DECIMAL_COMMA",
     "DUPLICATES_ADD",
     "DUPLICATES_SUM",
     "ENCODING_LATIN",
@@ -67,9 +68,12 @@ __all__ = [
     "OutputError",
     "UnitError",
     "UnknownIndicatorError",
+    "Words",
     "definition_error",
     "delimiter_hint",
     "describe_validation",
+    "error_of",
+    "words",
 ]
 
 
@@ -135,6 +139,10 @@ ENCODING_OTHER = Hint("encoding", "big5", "encoding_other")
 #: A text table with NUL bytes and no byte-order mark: UTF-16 written without one.
 ENCODING_UTF16 = Hint("encoding", "utf-16-le", "encoding_utf16")
 
+#: A count read as ``9,5`` or ``26.954``: a file that writes a decimal comma (``9,5`` is 9.5
+#: and ``26.954`` is 26954 when read with the setting).
+DECIMAL_COMMA = Hint("decimal", ",", "decimal_comma")
+
 
 def delimiter_hint(found: str) -> Hint:
     """The hint to read a text table with the delimiter ``found`` in it (``;``, tab...).
@@ -157,6 +165,7 @@ HINTS: tuple[Hint, ...] = (
     ENCODING_LATIN,
     ENCODING_OTHER,
     ENCODING_UTF16,
+    DECIMAL_COMMA,
     delimiter_hint(";"),
 )
 
@@ -339,6 +348,71 @@ class AmbiguousIndicatorError(UnknownIndicatorError):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A text said in both languages: a place, a noun, put into a message of either.
+
+    A value of :func:`error_of` or :func:`words` that is ``Words`` fills the English
+    text with :attr:`en` and the Chinese one with :attr:`zh`.
+
+    Examples
+    --------
+    >>> place = words("dhis2_line", place=4)
+    >>> place.en, place.zh
+    ('line 4', '第4行')
+    """
+
+    en: str
+    zh: str
+
+    def __str__(self) -> str:
+        return self.en
+
+
+def words(key: str, /, **values: object) -> Words:
+    """The ``[messages]`` text ``key`` of the label table in both languages.
+
+    ``values`` fill its placeholders, each in its language when it is :class:`Words`.
+    The label table is read above this module (:mod:`mch_indicators._labels`), through
+    :data:`mch_indicators._hooks.message_texts`: every layer, the lowest included,
+    says its messages from it.
+    """
+    from mch_indicators._hooks import message_texts
+
+    en, zh = message_texts(key, values)
+    return Words(en, zh)
+
+
+#: The class of error :func:`error_of` makes.
+E = TypeVar("E", bound=MCHIndicatorsError)
+
+
+def error_of(
+    kind: type[E],
+    key: str,
+    /,
+    *,
+    hint: Hint | None = None,
+    row: Hashable | None = None,
+    column: str | None = None,
+    **values: object,
+) -> E:
+    """An error of class ``kind`` saying the ``[messages]`` text ``key`` in both languages.
+
+    ``values`` fill the placeholders of both texts (a :class:`Words` value in each
+    text's language); ``hint``, ``row`` and ``column`` are the error's own (a setting
+    that lets the call through, where it is).
+
+    Examples
+    --------
+    >>> error = error_of(DefinitionError, "unknown_plan", plan="x", known="sdg_2030")
+    >>> type(error).__name__, error.reason_zh
+    ('DefinitionError', '未知的规划“x”；已有的规划：sdg_2030')
+    """
+    said = words(key, **values)
+    return kind(said.en, reason_zh=said.zh, hint=hint, row=row, column=column)
+
+
 def _restore(
     kind: type[MCHIndicatorsError], args: tuple[Any, ...], state: dict[str, Any]
 ) -> MCHIndicatorsError:
@@ -349,23 +423,39 @@ def _restore(
     return error
 
 
-def describe_validation(error: ValidationError) -> str:
+#: pydantic's kinds of error whose account a message of the label table gives in both
+#: languages; any other kind is said in pydantic's words in both texts.
+_VALIDATION_WORDS = {"missing": "definition_missing", "extra_forbidden": "definition_extra"}
+
+
+def describe_validation(error: ValidationError) -> Words:
     """Each failing field of a pydantic error as ``field: message``, joined by ``; ``.
 
     The raw pydantic text (error codes, input values, documentation links) is
     left out: the field path and the reason are what a definition's author needs.
+    The frame is said in English and Chinese (``field：message``, joined by ``；``);
+    pydantic's account of a field stays in its words, but for a field missing or
+    one not allowed.
     """
     lines = []
     for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "definition"
+        where = ".".join(str(part) for part in item["loc"]) or words("definition_whole")
+        key = _VALIDATION_WORDS.get(str(item["type"]))
         message = str(item["msg"]).removeprefix("Value error, ")
-        lines.append(f"{where}: {message}")
-    return "; ".join(lines)
+        reason = words(key) if key is not None else Words(message, message)
+        lines.append(words("definition_field", field=where, reason=reason))
+    return Words("; ".join(line.en for line in lines), "；".join(line.zh for line in lines))
 
 
-def definition_error(error: ValidationError, where: str) -> DefinitionError:
-    """The :class:`DefinitionError` for a pydantic error, naming ``where`` (file, id)."""
-    return DefinitionError(f"{where}: {describe_validation(error)}")
+def definition_error(error: ValidationError, where: str | Words) -> DefinitionError:
+    """The :class:`DefinitionError` for a pydantic error, naming ``where`` (file, id).
+
+    ``where`` may be said in both languages (:class:`Words`): ``mine.toml, indicator
+    'x'``, ``mine.toml，指标 x``.
+    """
+    return error_of(
+        DefinitionError, "definition_invalid", where=where, fields=describe_validation(error)
+    )
 
 
 def _tree() -> list[type[MCHIndicatorsError]]:

@@ -16,7 +16,11 @@ never imports them, not even inside a function. Three things still cross that li
   (:data:`pandas_loaded`, called by :func:`mch_indicators._optional.pandas`);
 - the words of a :class:`~mch_indicators._errors.Hint` live in the label table
   (``[hints]`` of ``definitions/labels.toml``), which :mod:`mch_indicators._labels`
-  reads and checks above the exception tree (:data:`hint_effect`).
+  reads and checks above the exception tree (:data:`hint_effect`); so do the words of
+  every message an error says in English and Chinese (``[messages]``), which the
+  exception tree's :func:`~mch_indicators._errors.error_of` asks for
+  (:data:`message_texts`), so that the bottom of the house (reading a user's
+  document) says them too.
 
 So the lower module calls a :class:`Hook` defined here, at the bottom of the
 house, and :mod:`mch_indicators._wiring` plugs the implementation in when
@@ -39,7 +43,7 @@ plugged in is typed in its own module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import Any, Generic, ParamSpec, TypeVar
 
@@ -52,6 +56,7 @@ __all__ = [
     "indicator_context",
     "indicator_html",
     "indicator_repr",
+    "message_texts",
     "pandas_loaded",
     "result_html",
     "target_html",
@@ -140,3 +145,15 @@ def _hint_key(key: str, lang: str) -> str:
 #: The words of the hint ``key`` in ``lang`` (``[hints]`` of the label table): what the
 #: setting does. Before the package plugs it in, the key itself.
 hint_effect: Hook[[str, str], str] = Hook("hint_effect", fallback=_hint_key)
+
+
+def _message_key(key: str, values: Mapping[str, object]) -> tuple[str, str]:
+    return key, key
+
+
+#: The ``[messages]`` text ``key`` of the label table in English and Chinese, its
+#: placeholders filled with ``values`` (each value that is said in both languages, in
+#: its text's language). Before the package plugs it in, the key itself.
+message_texts: Hook[[str, Mapping[str, object]], tuple[str, str]] = Hook(
+    "message_texts", fallback=_message_key
+)

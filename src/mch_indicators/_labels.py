@@ -22,20 +22,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from mch_indicators._cache import package_toml
 from mch_indicators._errors import (
     DefinitionError,
-    Hint,
     InvalidInputError,
-    MCHIndicatorsError,
     OutputError,
+    Words,
+    error_of,
+    words,
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Hashable
-
     import numpy as np
     import numpy.typing as npt
 
@@ -56,6 +55,7 @@ __all__ = [
     "joined",
     "label",
     "labels",
+    "message_texts",
     "status_codes",
     "status_text",
     "translate",
@@ -284,69 +284,24 @@ def label(section: str, key: str, lang: str, part: str | None = None, /, **value
     return text.format(**values) if values else text
 
 
-@dataclass(frozen=True, slots=True)
-class Words:
-    """A text said in both languages: a place, a noun, put into a message of either.
+def message_texts(key: str, values: Mapping[str, object]) -> tuple[str, str]:
+    """The ``messages`` text ``key`` in English and Chinese, ``values`` filled in each.
 
-    A value of :func:`error_of` or :func:`words` that is ``Words`` fills the English
-    text with :attr:`en` and the Chinese one with :attr:`zh`.
+    What :func:`words` and :func:`error_of` say (plugged into
+    :data:`mch_indicators._hooks.message_texts`); a value that is :class:`Words` fills
+    each text in its language.
 
     Examples
     --------
-    >>> place = words("dhis2_line", place=4)
-    >>> place.en, place.zh
+    >>> message_texts("dhis2_line", {"place": 4})
     ('line 4', '第4行')
     """
-
-    en: str
-    zh: str
-
-    def __str__(self) -> str:
-        return self.en
+    en, zh = (label("messages", key, lang, **_in_lang(values, lang)) for lang in LANGS)
+    return en, zh
 
 
 def _in_lang(values: Mapping[str, object], lang: Lang) -> dict[str, object]:
     return {k: getattr(v, lang) if isinstance(v, Words) else v for k, v in values.items()}
-
-
-def words(key: str, /, **values: object) -> Words:
-    """The ``messages`` text ``key`` in both languages, to put into another message.
-
-    ``values`` fill its placeholders, each in its language when it is :class:`Words`.
-    """
-    en, zh = (label("messages", key, lang, **_in_lang(values, lang)) for lang in LANGS)
-    return Words(en, zh)
-
-
-#: The class of error :func:`error_of` makes.
-E = TypeVar("E", bound=MCHIndicatorsError)
-
-
-def error_of(
-    kind: type[E],
-    key: str,
-    /,
-    *,
-    hint: Hint | None = None,
-    row: Hashable | None = None,
-    column: str | None = None,
-    **values: object,
-) -> E:
-    """An error of class ``kind`` saying the ``messages`` text ``key`` in both languages.
-
-    ``values`` fill the placeholders of both texts (a :class:`Words` value in each
-    text's language); ``hint``, ``row`` and ``column`` are the error's own (a setting
-    that lets the call through, where it is).
-
-    Examples
-    --------
-    >>> from mch_indicators._errors import DefinitionError
-    >>> error = error_of(DefinitionError, "unknown_plan", plan="x", known="sdg_2030")
-    >>> type(error).__name__, error.reason_zh
-    ('DefinitionError', '未知的规划“x”；已有的规划：sdg_2030')
-    """
-    said = words(key, **values)
-    return kind(said.en, reason_zh=said.zh, hint=hint, row=row, column=column)
 
 
 def input_error(key: str, /, **values: object) -> InvalidInputError:

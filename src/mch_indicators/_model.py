@@ -38,7 +38,7 @@ from pydantic import (
 )
 from pydantic._internal._model_construction import ModelMetaclass
 
-from mch_indicators._errors import UnitError, definition_error
+from mch_indicators._errors import UnitError, Words, definition_error
 from mch_indicators._hooks import indicator_html, indicator_repr
 from mch_indicators._text import has_chinese
 from mch_indicators._unitspec import resolve_unit
@@ -132,11 +132,12 @@ class _Frozen(BaseModel, metaclass=_DefinitionMeta):
     )
 
     @classmethod
-    def model_validate(cls, obj: Any, *, where: str | None = None, **options: Any) -> Self:
+    def model_validate(cls, obj: Any, *, where: str | Words | None = None, **options: Any) -> Self:
         """Validate ``obj`` (a mapping); raise :class:`DefinitionError` naming each field.
 
-        ``where`` names the definition in the message (file and id), by default
-        the model and the ``id`` of ``obj``.
+        ``where`` names the definition in the message (file and id), in both
+        languages when it is :class:`~mch_indicators._errors.Words`; by default the
+        model and the ``id`` of ``obj``.
         """
         try:
             return super().model_validate(obj, **options)

@@ -4,8 +4,8 @@ The package's ``__init__`` runs before any of its modules, and calls :func:`inst
 once. It plugs into :mod:`mch_indicators._hooks` the functions that live above the
 model (the views behind the models' reprs and notebook cards, the catalog's variants
 and targets for an indicator's card, the export behind the deprecated
-``Catalog.to_frame`` and ``Catalog.to_json``, the words of the errors' hints from the
-label table), and registers
+``Catalog.to_frame`` and ``Catalog.to_json``, the words of the errors' hints and messages
+from the label table), and registers
 ``DataFrame.mch`` with pandas: now if pandas is already imported, else the first
 time the library loads pandas (:func:`mch_indicators._optional.pandas`). Each
 plugged function imports its module when first called, so ``import mch_indicators``
@@ -15,7 +15,7 @@ stays light (no pandas, no pydantic).
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ from mch_indicators._hooks import (
     indicator_context,
     indicator_html,
     indicator_repr,
+    message_texts,
     pandas_loaded,
     result_html,
     target_html,
@@ -64,6 +65,12 @@ def _hint_effect(key: str, lang: str) -> str:
     from mch_indicators._labels import label
 
     return label("hints", key, lang)
+
+
+def _message_texts(key: str, values: Mapping[str, object]) -> tuple[str, str]:
+    from mch_indicators._labels import message_texts as texts
+
+    return texts(key, values)
 
 
 def _register_accessor(pandas: ModuleType) -> None:
@@ -104,6 +111,7 @@ def install() -> None:
     catalog_frame.plug(_catalog_frame)
     catalog_json.plug(_catalog_json)
     hint_effect.plug(_hint_effect)
+    message_texts.plug(_message_texts)
     pandas_loaded.plug(_register_accessor)
     pandas = sys.modules.get("pandas")
     if pandas is not None and hasattr(pandas, "api"):  # not while pandas itself is importing

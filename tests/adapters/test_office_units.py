@@ -562,3 +562,23 @@ def test_the_record_sets_know_the_area_code_spellings():
     for schema in builtin_record_sets().values():
         names = schema.vocabulary()["area"]
         assert {"县区代码", "区县代码", "行政区划代码", "区划代码"} <= set(names), schema.id
+
+
+@pytest.mark.parametrize(
+    ("option", "english", "chinese"),
+    [
+        ({"totals": "x"}, "totals must be 'check', 'drop' or 'keep', got 'x'", "totals 应为"),
+        ({"duplicates": "x"}, "duplicates must be 'error' or 'sum', got 'x'", "duplicates 应为"),
+    ],
+)
+def test_an_unknown_totals_or_duplicates_choice_is_refused_in_both_languages(
+    option, english, chinese
+):
+    from mch_indicators._cli._words import describe_error
+
+    for call in (mch.compute, mch.pool):
+        with pytest.raises(mch.InvalidInputError) as caught:
+            call(townships(), "MMR", **option)
+        assert str(caught.value) == english
+        assert caught.value.reason_zh.startswith(chinese)
+        assert describe_error(caught.value, None, "zh") == caught.value.reason_zh

@@ -117,6 +117,12 @@ def _csv(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
+def _gbk_csv(tmp_path: Path) -> str:
+    path = tmp_path / "values.csv"
+    path.write_bytes("dataelement,period,orgunit,value\n死亡,2024,县,1\n".encode("gbk"))
+    return str(path)
+
+
 def _json_list(tmp_path: Path) -> str:
     path = tmp_path / "values.json"
     path.write_text("[1, 2]", encoding="utf-8")
@@ -150,6 +156,7 @@ CASES: dict[str, Callable[[Path], object]] = {
     "dhis2_choice": lambda _: READ(_package(), kinds={"x": "nope"}),
     "dhis2_by_code": lambda _: READ(_package(), kinds="x"),  # type: ignore[arg-type]
     "dhis2_csv_error": lambda tmp: VALUES(_csv(tmp, "a\n" + '"' + "x" * 200_000 + '"\n')),
+    "dhis2_csv_utf8": lambda tmp: VALUES(_gbk_csv(tmp)),
     "dhis2_csv_twice": lambda tmp: VALUES(_csv(tmp, "dataelement,period,value,value\n")),
     "dhis2_no_data_values": lambda _: VALUES({"dataValues": "abc"}),
     "dhis2_value_not_object": lambda _: VALUES({"dataValues": ["a"]}),
@@ -157,7 +164,7 @@ CASES: dict[str, Callable[[Path], object]] = {
     "dhis2_value_negative": lambda _: VALUES(_values(_value(value="-1"))),
     "dhis2_key_required": lambda _: VALUES(_values(_value(unit=["OU"]))),  # type: ignore[arg-type]
     "dhis2_key_text": lambda _: VALUES(_values({**_value(), "categoryOptionCombo": [1]})),
-    "dhis2_duplicates_choice": lambda _: VALUES(TWO, duplicates="x"),  # type: ignore[arg-type]
+    "duplicates_choice": lambda _: VALUES(TWO, duplicates="x"),  # type: ignore[arg-type]
     "dhis2_reported_twice": lambda _: VALUES(_values(_value(), _value())),
     "dhis2_table_column": lambda _: COMPUTE(pd.DataFrame({"dataElement": ["a"]})),
     "dhis2_not_whole": lambda _: COMPUTE(_values(_value(value="1.5"), _value(BIRTHS))),
@@ -188,7 +195,7 @@ def test_every_message_of_the_modules_is_driven_by_a_case():
     places = {"dhis2_metadata", "dhis2_data_value_set", "dhis2_table_of_values"}
     places |= {"dhis2_indicator", "dhis2_member", "dhis2_in_field"}
     places |= {f"dhis2_{kind}{s}" for kind in ("line", "data_value", "row") for s in ("", "s")}
-    assert keys - places == set(CASES)
+    assert keys - places <= set(CASES)  # and a message shared with other readers (duplicates=)
 
 
 def test_the_places_a_message_names_are_chinese_in_the_chinese_text():
@@ -205,11 +212,13 @@ def test_the_places_a_message_names_are_chinese_in_the_chinese_text():
 
 
 def test_a_number_too_small_is_said_in_the_words_every_reader_uses():
-    from mch_indicators._io._numbers import TOO_SMALL
+    from mch_indicators._io._numbers import describe_bad_number
 
     with pytest.raises(mch.InvalidInputError) as caught:
         VALUES(_values(_value(value="1e-400")))
-    assert caught.value.reason.endswith("'1e-400' " + TOO_SMALL)
+    said = describe_bad_number("1e-400")  # what an office table's reader says of the cell
+    assert caught.value.reason.endswith(": " + said.en)
+    assert caught.value.reason_zh.endswith("：" + said.zh) and "数值过小" in said.zh
 
 
 def test_the_command_line_would_say_the_chinese_text():
@@ -219,3 +228,11 @@ def test_the_command_line_would_say_the_chinese_text():
         VALUES(_values(_value(), _value()))
     said = describe_error(caught.value, None, "zh")
     assert said.startswith("dataValueSet：数据元") and "加上 --duplicates sum 可将其相加" in said
+
+
+def test_a_csv_export_not_in_utf8_gets_the_dhis2_advice_in_both_languages(tmp_path):
+    with pytest.raises(mch.InvalidInputError) as caught:
+        VALUES(_gbk_csv(tmp_path))
+    assert caught.value.reason.endswith("cannot be read); DHIS2 exports CSV in UTF-8")
+    assert caught.value.reason_zh.startswith("values.csv：不是 UTF-8 文本（第 ")
+    assert caught.value.reason_zh.endswith("；DHIS2 导出的 CSV 为 UTF-8 编码")

@@ -162,8 +162,10 @@ def test_a_percent_formatted_count_is_an_error_naming_the_cell():
     book = office_book()
     book.active["D5"].number_format = "0.0%"
     table = mch.read_table(io.BytesIO(workbook_bytes(book)))
-    with pytest.raises(mch.InvalidInputError, match=r"column '活产数', row 5 .*percentage"):
+    refused = r"column '活产数', row 5 .*percentage"
+    with pytest.raises(mch.InvalidInputError, match=refused) as caught:
         mch.compute(table)
+    assert caught.value.reason_zh.startswith("乙县/西乡/2024：该单元格在工作簿中设为百分比格式")
 
 
 def test_a_formula_never_calculated_is_an_error_naming_the_cell():

@@ -59,7 +59,8 @@ def test_a_number_too_small_for_a_float_is_said_so_never_too_large(cell, decimal
     assert bad.tolist() == [True, False, False, False]
     assert np.isnan(values[0]) and values[1:].tolist() == [0.0, 0.0, 0.0]
     said = describe_bad_number(cell, decimal)
-    assert said.endswith("is too small a number (it would read as 0)")
+    assert said.en.endswith("is too small a number (it would read as 0)")
+    assert said.zh.endswith("数值过小（会读作0）")
 
 
 @pytest.mark.parametrize("storage", ["python", "pyarrow"])
@@ -72,7 +73,7 @@ def test_digits_are_ascii_or_full_width_whatever_holds_the_strings(storage):
             values, bad = parse_numbers(given)
             assert bad.tolist() == [True] * 5 + [False] * 3 + [True]
             assert values[5:8].tolist() == [26954.0, 26954.0, 7.0]
-    assert describe_bad_number("٢") == "'٢' is not a number: write its digits as 0-9"
+    assert describe_bad_number("٢").en == "'٢' is not a number: write its digits as 0-9"
     table = _read("area,births\nA,٢\n")
     with pytest.raises(mch.InvalidInputError, match="write its digits as 0-9"):
         mch.compute(table.assign(deaths=1), "MMR", numerator="deaths", denominator="births")
@@ -221,5 +222,5 @@ def test_a_count_written_with_its_unit_or_as_a_percentage_says_so(cell, en, zh):
     from mch_indicators._io._numbers import describe_bad_number
 
     assert parse_numbers(pd.Series([cell]))[1].tolist() == [True]  # refused, never guessed
-    assert en in describe_bad_number(cell)
-    assert zh in describe_bad_number(cell, lang="zh")
+    said = describe_bad_number(cell)
+    assert en in said.en and zh in said.zh

@@ -196,10 +196,23 @@ def test_sheet_names_are_whole_and_within_excels_limit(lang):
     names = [label("domains", d.value, lang, "sheet") for d in mch.Domain]
     keys = ("review_sheet", "checks_sheet", "details_sheet", "legend", "sources_sheet")
     names += [label("text", k, lang) for k in keys]
-    titles = [sheet_title([n], used) for n in names]
+    titles = [sheet_title([n], used, lang) for n in names]
     assert titles == names  # nothing cut, nothing renamed
     assert all(len(t) <= SHEET_NAME_LIMIT for t in titles)
     assert len({t.casefold() for t in titles}) == len(titles)
+
+
+@pytest.mark.parametrize(("lang", "second"), [("zh", "（2）"), ("en", "(2)")])
+def test_a_sheet_name_used_twice_is_numbered_in_the_brackets_of_its_language(lang, second):
+    used: set[str] = set()
+    name = label("domains", "mortality", lang, "sheet")
+    assert sheet_title([name], used, lang) == name
+    assert sheet_title([name], used, lang) == name + second
+    long = "妇" * 40 if lang == "zh" else "x" * 40
+    first, again = sheet_title([long], used, lang), sheet_title([long], used, lang)
+    assert len(first) == len(again) == SHEET_NAME_LIMIT and again.endswith(second)
+    book = openpyxl.Workbook()
+    assert book.create_sheet(again).title == again  # openpyxl takes it: within Excel's limit
 
 
 def test_english_report_sheet_names_and_headers(tmp_path):

@@ -157,6 +157,9 @@ def _reading(command: argparse.ArgumentParser, lang: Lang) -> None:
     command.add_argument("--sheet", help=cli_text("sheet_help", lang))
     command.add_argument("--encoding", help=cli_text("encoding_help", lang))
     command.add_argument("--delimiter", help=cli_text("delimiter_help", lang))
+    command.add_argument(
+        "--decimal", choices=[".", ","], default=".", help=cli_text("decimal_help", lang)
+    )
 
 
 def _escaping(command: argparse.ArgumentParser, lang: Lang) -> None:

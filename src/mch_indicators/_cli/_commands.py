@@ -274,7 +274,10 @@ def _read(args: argparse.Namespace, path: str) -> pd.DataFrame:
     from mch_indicators._io import read_table
 
     _check_exists(args, path)
-    return read_table(path, sheet=_sheet(args), encoding=args.encoding, delimiter=_delimiter(args))
+    return read_table(
+        path, sheet=_sheet(args), encoding=args.encoding, delimiter=_delimiter(args),
+        decimal=args.decimal,
+    )  # fmt: skip
 
 
 def _check_exists(args: argparse.Namespace, path: str) -> None:
@@ -378,7 +381,9 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
 
     _check_exists(args, args.file)
     delimiter = _delimiter(args)
-    chunks = read_chunks(args.file, args.file, encoding=args.encoding, delimiter=delimiter)
+    chunks = read_chunks(
+        args.file, args.file, encoding=args.encoding, delimiter=delimiter, decimal=args.decimal
+    )
     first = next(chunks)
     _check_columns(first, args)
     if "indicator" not in first.columns:

@@ -34,6 +34,8 @@ from mch_indicators._io._text import WIDE_BYTE, decode, refuse_latin
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mch_indicators._io._numbers import Decimal
+
 __all__ = ["CHUNK_LINES", "read_chunks", "streamable"]
 
 #: Lines read, computed and written at a time.
@@ -130,7 +132,7 @@ def _record_chunks(lines: Iterator[str]) -> Iterator[list[str]]:
 
 
 def read_chunks(
-    path: str, name: str, *, encoding: str | None, delimiter: str | None
+    path: str, name: str, *, encoding: str | None, delimiter: str | None, decimal: Decimal = "."
 ) -> Generator[pd.DataFrame, None, None]:
     """The table of ``path`` in chunks of rows, each typed and indexed as ``read_table`` does.
 
@@ -144,14 +146,16 @@ def read_chunks(
         text = io.TextIOWrapper(binary, encoding=codec, newline="")
         lines = iter(text)
         try:
-            yield from _chunks(lines, name, delimiter)
+            yield from _chunks(lines, name, delimiter, decimal)
         except UnicodeDecodeError as error:
             raise InvalidInputError(
                 f"{name}: cannot be decoded as {codec} ({error.reason})"
             ) from None
 
 
-def _chunks(lines: Iterator[str], name: str, delimiter: str | None) -> Iterator[pd.DataFrame]:
+def _chunks(
+    lines: Iterator[str], name: str, delimiter: str | None, decimal: Decimal
+) -> Iterator[pd.DataFrame]:
     head = list(islice(lines, _HEAD_LINES))
     head_text = line_ends("".join(head)).removeprefix("\ufeff")
     if not head_text.strip():
@@ -159,18 +163,18 @@ def _chunks(lines: Iterator[str], name: str, delimiter: str | None) -> Iterator[
     chosen = choose_delimiter(head_text, name, delimiter)
     chunks = _record_chunks(lines)
     first_chunk = next(chunks, [])
-    first = read_delimited(head_text + "".join(first_chunk), name, chosen, ".")
+    first = read_delimited(head_text + "".join(first_chunk), name, chosen, decimal)
     yield first
     if first.empty:  # no record yet: the prefix is unknown; read the rest whole
         rest = "".join(line for chunk in chunks for line in chunk)
         if rest:
-            yield _shifted(read_delimited(head_text + rest, name, chosen, "."), 0)
+            yield _shifted(read_delimited(head_text + rest, name, chosen, decimal), 0)
         return
     first_record = int(first.index[0])  # the line of the first record: title and header above
     prefix = "".join(head[: first_record - 1]).removeprefix("\ufeff")
     start = len(head) + len(first_chunk) + 1  # the line of the next chunk's first line
     for chunk in chunks:
-        frame = read_delimited(prefix + "".join(chunk), name, chosen, ".")
+        frame = read_delimited(prefix + "".join(chunk), name, chosen, decimal)
         yield _shifted(frame, start - first_record)
         start += len(chunk)
 

@@ -31,6 +31,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._errors import DECIMAL_COMMA, Hint
+from mch_indicators._labels import Words, words
 from mch_indicators._text import fold_code
 
 if TYPE_CHECKING:
@@ -40,8 +42,8 @@ __all__ = [
     "FIRST_YEAR",
     "LAST_YEAR",
     "MISSING_TOKENS",
-    "TOO_SMALL",
     "Decimal",
+    "bad_number_hint",
     "describe_bad_number",
     "parse_numbers",
     "parse_years",
@@ -55,9 +57,6 @@ Decimal = Literal[".", ","]
 MISSING_TOKENS = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "—", "--", "缺失", "不详"}
 )
-
-#: How every reader says a cell that :func:`underflows`, after the cell itself.
-TOO_SMALL = "is too small a number (it would read as 0)"
 
 #: The digits of the grammar: ASCII only, as offices write them (full-width ones are folded
 #: to these first). Never ``\d``, which Python's ``re`` reads as any script's digit (٢, ০):
@@ -215,73 +214,80 @@ def parse_numbers(
     return values, bad
 
 
-def describe_bad_number(text: object, decimal: Decimal = ".", lang: str = "en") -> str:
-    """Why one cell is not a number, in words (``lang="zh"``: in Chinese).
+def describe_bad_number(text: object, decimal: Decimal = ".") -> Words:
+    """Why one cell is not a number, in English and Chinese (label messages).
+
+    A cell that :func:`underflows` is said as every reader says it (``number_too_small``
+    of the label table, which the DHIS2 reader says too). What would let a cell through,
+    if anything, is :func:`bad_number_hint`.
 
     Examples
     --------
-    >>> describe_bad_number("无"), describe_bad_number("无", lang="zh")
+    >>> said = describe_bad_number("无")
+    >>> said.en, said.zh
     ("'无' is not a number", '“无”不是数字：确为0请填0，未上报请留空')
-    >>> describe_bad_number("12,345人", lang="zh")
+    >>> describe_bad_number("12,345人").zh
     '“12,345人”不是数字：只填数字，不带单位“人”'
-    >>> describe_bad_number("97.99%", lang="zh")
+    >>> describe_bad_number("97.99%").zh
     '“97.99%”是比例，不是计数：请填人数（率由程序计算）'
+    >>> describe_bad_number("1e-400").en
+    "'1e-400' is too small a number (it would read as 0)"
     """
     cell = str(text).strip()
     folded = cell.casefold().lstrip("+-")
-    zh = lang == "zh"
     if folded in {"inf", "infinity", "∞"}:
-        return f"“{cell}”不是有限的数" if zh else f"{cell!r} is not a finite number"
+        return words("number_not_finite", cell=cell)
     shown = cell if len(cell) <= 40 else cell[:20] + "…" + cell[-5:]
     if underflows(cell, decimal):  # before "too large": 0.000…1 is long, and small
-        return f"“{shown}”数值过小（会读作0）" if zh else f"{shown!r} {TOO_SMALL}"
+        return words("number_too_small", cell=shown)
     if re.fullmatch(r"[+-]?[0-9,.]+(?:[eE][+-]?[0-9]+)?", cell) and len(cell) > 20:
-        if zh:
-            return f"“{shown}”数值过大（{len(cell)}个字符）"
-        return f"{shown!r} is too large a number ({len(cell)} characters)"
+        return words("number_too_large", cell=shown, length=len(cell))
     if any(c.isdecimal() and not "0" <= c <= "9" for c in unicodedata.normalize("NFKC", cell)):
-        if zh:
-            return f"“{shown}”不是数字：请用 0-9 书写数字"
-        return f"{shown!r} is not a number: write its digits as 0-9"
-    if decimal == "." and re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}", cell):
-        if zh:
-            return (
-                f"“{cell}”不是数字：逗号用于分隔千位（26,954）；如逗号是小数点，请用 decimal=','"
-            )
-        return (
-            f"{cell!r} is not a number: a comma groups thousands (26,954); for a decimal "
-            "comma read the file with decimal=','"
-        )
-    return _with_unit(cell, zh) or (
-        f"“{cell}”不是数字：确为0请填0，未上报请留空" if zh else f"{cell!r} is not a number"
-    )
+        return words("number_digits", cell=shown)
+    if _decimal_comma(cell, decimal):
+        return words("number_comma", cell=cell)
+    return _with_unit(cell) or words("not_a_number", cell=cell)
 
 
 #: A number followed by a unit of count (12,345人) or a percent sign (97.99%).
 _UNIT_AFTER = re.compile(r"[+-]?[0-9,.]*[0-9]\s*([人例名个次户位%‰])")
 
 
-def _with_unit(cell: str, zh: bool) -> str | None:
+def _with_unit(cell: str) -> Words | None:
     """Why a number written with its unit (``12,345人``, ``97.99%``) is refused, or None."""
     found = _UNIT_AFTER.fullmatch(unicodedata.normalize("NFKC", cell))  # ３例, ９７％
     if found is None:
         return None
     unit = found[1]
     if unit in "%‰":
-        if zh:
-            return f"“{cell}”是比例，不是计数：请填人数（率由程序计算）"
-        return f"{cell!r} is a rate, not a count: write the count (the rate is computed)"
-    if zh:
-        return f"“{cell}”不是数字：只填数字，不带单位“{unit}”"
-    return f"{cell!r} is not a number: write the count alone, without its unit {unit!r}"
+        return words("number_as_rate", cell=cell)
+    return words("number_with_unit", cell=cell, unit=unit)
+
+
+def bad_number_hint(text: object, decimal: Decimal = ".") -> Hint | None:
+    """The setting that would read ``text`` as a number: ``decimal=','`` for ``9,5``, or None.
+
+    Examples
+    --------
+    >>> bad_number_hint("9,5").python()
+    "pass decimal=',' if the file writes a decimal comma (9,5 for 9.5, 26.954 for 26954)"
+    >>> bad_number_hint("abc") is None, bad_number_hint("9,5", decimal=",") is None
+    (True, True)
+    """
+    return DECIMAL_COMMA if _decimal_comma(str(text).strip(), decimal) else None
+
+
+def _decimal_comma(cell: str, decimal: Decimal) -> bool:
+    """Whether ``cell`` is a number written with a decimal comma (``9,5``) read with a point."""
+    return decimal == "." and re.fullmatch(r"[+-]?[0-9]+,[0-9]{1,2}", cell) is not None
 
 
 def underflows(cell: str, decimal: Decimal = ".") -> bool:
     """Whether ``cell`` writes a number other than 0 that a float reads as 0.
 
     ``1e-400``, or ``0.`` and 400 zeros before a 1: a count no float holds, which
-    every reader refuses (:data:`TOO_SMALL`) rather than read as 0. The one test of
-    it: :func:`parse_numbers` asks it of the cells that read as 0, and
+    every reader refuses (``number_too_small`` of the label table) rather than read as
+    0. The one test of it: :func:`parse_numbers` asks it of the cells that read as 0, and
     :func:`describe_bad_number` and the DHIS2 reader of the cells they describe.
 
     Examples

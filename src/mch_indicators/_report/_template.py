@@ -301,12 +301,11 @@ def template(
     used: set[str] = set()
     footer = Footer(None, datetime.date.today().isoformat(), chosen)
     counts = SheetWriter(
-        book.create_sheet(sheet_title([label("text", "template_sheet", chosen)], used))
+        book.create_sheet(sheet_title([label("text", "template_sheet", chosen)], used, chosen))
     )
     header = _counts_sheet(counts, chosen, area, terms, names, years, footer)
-    notes = SheetWriter(
-        book.create_sheet(sheet_title([label("text", "template_notes_sheet", chosen)], used))
-    )
+    notes_title = sheet_title([label("text", "template_notes_sheet", chosen)], used, chosen)
+    notes = SheetWriter(book.create_sheet(notes_title))
     _notes_sheet(notes, chosen, terms, footer)
     _save(book, path if not isinstance(path, str | PathLike) else Path(path))
     return header

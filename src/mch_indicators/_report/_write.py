@@ -64,22 +64,27 @@ def _catalog(catalog: Catalog | None) -> Catalog:
     return chosen_catalog(catalog)
 
 
-def sheet_title(parts: Sequence[str], used: set[str]) -> str:
+def sheet_title(parts: Sequence[str], used: set[str], lang: Lang) -> str:
     """A sheet name from ``parts``: Excel's forbidden characters replaced, 31 characters, unique.
+
+    A name already ``used`` gets its number in the brackets of ``lang``'s text: ``(2)``
+    in English, full-width ``（2）`` in Chinese (one character each, as Excel counts).
 
     Examples
     --------
     >>> used = set()
-    >>> sheet_title(["死亡与妊娠结局"], used), sheet_title(["死亡与妊娠结局"], used)
-    ('死亡与妊娠结局', '死亡与妊娠结局(2)')
-    >>> len(sheet_title(["x" * 40], used))
+    >>> sheet_title(["死亡与妊娠结局"], used, "zh"), sheet_title(["死亡与妊娠结局"], used, "zh")
+    ('死亡与妊娠结局', '死亡与妊娠结局（2）')
+    >>> sheet_title(["Mortality"], used, "en"), sheet_title(["Mortality"], used, "en")
+    ('Mortality', 'Mortality(2)')
+    >>> len(sheet_title(["x" * 40], used, "en"))
     31
     """
     title = "-".join(p for p in parts if p).translate(_BAD_SHEET_CHARS)
     title = title.strip("'")[:SHEET_NAME_LIMIT] or "Sheet"
     base, n = title, 2
     while title.casefold() in {u.casefold() for u in used}:
-        suffix = f"({n})"
+        suffix = label("text", "sheet_again", lang, n=n)
         title = base[: SHEET_NAME_LIMIT - len(suffix)] + suffix
         n += 1
     used.add(title)
@@ -312,7 +317,7 @@ def write_workbook(
     used: set[str] = set()
 
     def new_sheet(*parts: str) -> SheetWriter:
-        return SheetWriter(book.create_sheet(sheet_title(parts, used)))
+        return SheetWriter(book.create_sheet(sheet_title(parts, used, lang)))
 
     indicators = indicators_of(blocks, catalog)
     periods = _periods_text(blocks, lang)

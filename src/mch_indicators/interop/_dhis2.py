@@ -545,7 +545,7 @@ def _said(place: _Place) -> Words:
 
 
 def _csv_records(path: Path) -> list[_Record]:
-    text = read_text(path, InvalidInputError, hint="DHIS2 exports CSV in UTF-8")
+    text = read_text(path, InvalidInputError, advice="dhis2_csv_utf8")
     reader = csv.reader(io.StringIO(text))
     try:
         rows = list(reader)
@@ -631,15 +631,16 @@ def _value(
 ) -> float:
     """The value of one record: a non-negative number, or an error naming its place."""
     if not value >= 0:  # NaN too: missing, or not a number
-        from mch_indicators._io._numbers import underflows
+        from mch_indicators._io._numbers import describe_bad_number, underflows
 
         key = ", ".join(quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
         raw = record.get("value")
-        small = isinstance(raw, str) and underflows(_value_text(raw))
+        text = _value_text(raw)
+        small = isinstance(raw, str) and underflows(text)
         said = "dhis2_value_too_small" if small else "dhis2_value_negative"
         raise error_of(
             InvalidInputError, said, row=row, column="value", origin=origin, where=where,
-            key=key, value=quoted(raw),
+            key=key, value=quoted(raw), too_small=describe_bad_number(text) if small else "",
         )  # fmt: skip
     return value
 
@@ -685,7 +686,7 @@ def _no_duplicates(
 ) -> pd.DataFrame:
     """``table``, refused where a key repeats (naming both places), or with repeats summed."""
     if duplicates not in ("error", "sum"):
-        raise error_of(InvalidInputError, "dhis2_duplicates_choice", value=duplicates)
+        raise error_of(InvalidInputError, "duplicates_choice", value=duplicates)
     again = table.duplicated(_KEY, keep="first").to_numpy()
     if not again.any():
         return table

@@ -30,7 +30,7 @@ from mch_indicators._cache import (
     write_cached,
 )
 from mch_indicators._documents import read_document
-from mch_indicators._errors import DefinitionError
+from mch_indicators._errors import DefinitionError, words
 from mch_indicators._model import Id, Term, _Frozen
 from mch_indicators.records._conditions import (
     Condition,
@@ -355,8 +355,12 @@ def _validated(data: Mapping[str, Any], origin: str) -> RuleBook:
         )
     for position, body in enumerate(rules, start=1):
         term = body.get("term") if isinstance(body, Mapping) else None
-        label = f"rule for term {term!r}" if term else f"rule #{position}"
-        Rule.model_validate(body, where=f"{origin}, {label}")
+        where = (
+            words("definition_rule", origin=origin, term=term)
+            if term
+            else words("definition_rule_at", origin=origin, position=position)
+        )
+        Rule.model_validate(body, where=where)
     return RuleBook.model_validate(data, where=origin)
 
 

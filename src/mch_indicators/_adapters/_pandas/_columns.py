@@ -16,8 +16,9 @@ import numpy.typing as npt
 from mch_indicators._adapters._counts import Values, check_integers, refuse_values
 from mch_indicators._adapters._counts import check_count_range as check_range_by_row
 from mch_indicators._checks import PERCENT_KEY, CellMarks
-from mch_indicators._errors import InvalidInputError
-from mch_indicators._io._numbers import describe_bad_number, parse_numbers
+from mch_indicators._errors import DECIMAL_COMMA, InvalidInputError
+from mch_indicators._io._numbers import bad_number_hint, describe_bad_number, parse_numbers
+from mch_indicators._labels import Words, error_of, words
 from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
 from mch_indicators.stats import Flag, flag_labels
@@ -100,12 +101,13 @@ def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
         row = label_of(frame.index, position)
         reason = describe_bad_number(cell)
         raise InvalidInputError(
-            reason,
-            reason_zh=describe_bad_number(cell, lang="zh"),
+            reason.en,
             column=column,
             row=row,
             message=f"column {column!r} is not numeric (dtype {series.dtype}): row {row!r} "
-            f"holds {cell!r}; {reason}",
+            f"holds {cell!r}; {reason.en}",
+            reason_zh=reason.zh,
+            hint=bad_number_hint(cell),
         )
     return values
 
@@ -197,19 +199,17 @@ def check_whole(
     """Refuse a count that is not whole (unless its term is estimated), or a percent cell.
 
     A term that counts people or events (every term not marked ``estimated``)
-    takes whole numbers: ``26.954`` is an error naming the cell, with a hint
-    when it looks like ``26,954`` written with a dot between the thousands. A
-    cell formatted as a percentage in a workbook is no count either.
+    takes whole numbers: ``26.954`` is an error naming the cell, with the hint
+    :data:`~mch_indicators._errors.DECIMAL_COMMA` when it looks like ``26,954``
+    written with a dot between the thousands. A cell formatted as a percentage in
+    a workbook is no count either. Both are said in English and Chinese.
     """
     rows = index if index is not None else frame.index if frame is not None else None
     if frame is not None:
         percent = percent_rows(frame, column)
         if percent:
-            raise InvalidInputError(
-                "the cell is formatted as a percentage in the workbook, but the column holds "
-                "counts; write the count itself (a number of people or events)",
-                column=str(column),
-                row=percent[0],
+            raise error_of(
+                InvalidInputError, "count_as_percent", column=str(column), row=percent[0]
             )
     if term is not None and getattr(term, "estimated", False):
         return
@@ -219,18 +219,20 @@ def check_whole(
         return
     position = int(np.flatnonzero(broken)[0])
     value = float(values[position])
-    what = f"{term.name.zh} ({term.id})" if term is not None else "a count"
-    reason = f"{value:g} is not a whole number, and {what} counts people or events"
-    if round(value, 3) == value and round(value, 2) != value:
-        reason += (
-            f"; {value:.3f} looks like {round(value * 1000):,} written with a dot between the "
-            "thousands: write it without the dot, or read the file with decimal=','"
-        )
-    raise InvalidInputError(
-        reason,
+    what = (
+        words("a_count")
+        if term is None
+        else words("term_named", name=Words(term.name.en, term.name.zh), id=term.id)
+    )
+    thousands = round(value, 3) == value and round(value, 2) != value
+    raise error_of(
+        InvalidInputError,
+        "not_whole_thousands" if thousands else "not_whole",
+        hint=DECIMAL_COMMA if thousands else None,
         column=None if column is None else str(column),
         row=None if rows is None else label_of(rows, position),
-    )
+        value=f"{value:g}", what=what, fixed=f"{value:.3f}", thousands=f"{round(value * 1000):,}",
+    )  # fmt: skip
 
 
 def is_number_column(series: pd.Series[Any]) -> bool:

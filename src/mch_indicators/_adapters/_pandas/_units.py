@@ -58,9 +58,9 @@ BoolArray = npt.NDArray[np.bool_]
 def check_unit_options(totals: object, duplicates: object) -> None:
     """Refuse a ``totals`` or ``duplicates`` option that is not one of the documented values."""
     if totals not in ("check", "drop", "keep"):
-        raise InvalidInputError(f"totals must be 'check', 'drop' or 'keep', got {totals!r}")
+        raise error_of(InvalidInputError, "totals_choice", value=totals)
     if duplicates not in ("error", "sum"):
-        raise InvalidInputError(f"duplicates must be 'error' or 'sum', got {duplicates!r}")
+        raise error_of(InvalidInputError, "duplicates_choice", value=duplicates)
 
 
 def label_columns(match: ColumnMatch) -> tuple[list[Hashable], list[Hashable]]:
