@@ -105,29 +105,36 @@ class SheetFacts:
     hidden_sheets: tuple[str, ...] = ()  # hidden sheets passed over to reach it
 
 
-_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)/?>")
-_ATTR = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
-_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)/?>")
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([^"]+)"')
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})\d+"')
+# Linear in the part, whatever it holds: a tag's text is matched by [^<>] (a tag without
+# its ">" ends at the next "<", so no two starts scan the same bytes), an attribute name
+# only from its first letter, and no pattern backtracks over a run it has scanned
+# (tests/io/test_workbook_limits.py times none, but counts the steps of each on hostile parts).
+_SHEET = re.compile(rb"<(?:\w+:)?sheet\b([^<>]*)>")
+_ATTR = re.compile(rb'(?<![\w:])([\w:]++)\s*+=\s*+"([^"]*+)"')
+_REL = re.compile(rb"<(?:\w+:)?Relationship\b([^<>]*)>")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*?\bref="([^"<>]+)"')
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^<>]*?\br="(\d+)"')
+_CELL_COLUMN = re.compile(rb'<(?:\w+:)?c\b[^<>]*?\br="([A-Z]{1,4})\d+"')
 # the forms Excel, WPS, LibreOffice and openpyxl write (r first): one pass, no backtracking
 _ROW_FAST = re.compile(rb'<row r="(\d+)"')
 _CELL_FAST = re.compile(rb'<c r="([A-Z]{1,4})')
-_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
-# a cell that holds something: a value, an inline string or a formula (not <c .../>)
-_FILLED_CELL = re.compile(
-    rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,4})(\d+)"[^>]*(?<!/)>\s*<(?:\w+:)?(?:v|is|f)\b'
-)
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([^"]+)"')
-_COL = re.compile(rb"<(?:\w+:)?col\b([^>]*)/?>")
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^<>]*>")
+# what follows a cell's start tag when it holds something: a value, an inline string or a
+# formula (see _filled_extent)
+_CELL_CONTENT = re.compile(rb"\s*+<(?:\w+:)?(?:v|is|f)\b")
+_CELL_REF = re.compile(rb'(?<![\w:])r\s*+=\s*+"([A-Z]{1,4})([0-9]+)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^<>]*?\bref="([^"<>]+)"')
+_COL = re.compile(rb"<(?:\w+:)?col\b([^<>]*)>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
-_CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_VALUE_START = re.compile(rb"<(?:\w+:)?v>")
+_VALUE_END = re.compile(rb"</(?:\w+:)?v>")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\b([^<>]*)>")
 _REF = re.compile(r"^\$?([A-Z]{1,4})\$?(\d+)$")
-_NUMFMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*\bnumFmtId="(\d+)"[^>]*\bformatCode="([^"]*)"')
-_CELLXFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
-_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)/?>")
-_QUOTED = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+_NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^<>]*)>")
+_CELLXFS_START = re.compile(rb"<(?:\w+:)?cellXfs\b[^<>]*>")
+_CELLXFS_END = re.compile(rb"</(?:\w+:)?cellXfs>")
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^<>]*)>")
+_QUOTED = re.compile(r'"[^"]*"|\[[^\]\[]*\]|\\.')
 _PERCENT_BUILTIN = {9, 10}
 
 
@@ -257,16 +264,20 @@ def _sheet_path(
 
 def _percent_styles(styles: bytes) -> set[int]:
     """Indexes of the cell styles that format a number as a percentage."""
+    formats = [_attrs(tag) for tag in _NUMFMT.findall(styles)]
     custom = {
         int(number)
-        for number, code in _NUMFMT.findall(styles)
-        if "%" in _QUOTED.sub("", html.unescape(code.decode("utf-8", "replace")))
+        for number, code in ((f.get("numFmtId", ""), f.get("formatCode", "")) for f in formats)
+        if number.isdigit() and "%" in _QUOTED.sub("", code)
     }
     percent = _PERCENT_BUILTIN | custom
-    found = _CELLXFS.search(styles)
-    if found is None:
+    start = _CELLXFS_START.search(styles)
+    end = None if start is None else _CELLXFS_END.search(styles, start.end())
+    if start is None or end is None:
         return set()
-    styles_of = [_attrs(xf).get("numFmtId", "0") for xf in _XF.findall(found[1])]
+    styles_of = [
+        _attrs(xf).get("numFmtId", "0") for xf in _XF.findall(styles[start.end() : end.start()])
+    ]
     return {i for i, number in enumerate(styles_of) if number.isdigit() and int(number) in percent}
 
 
@@ -292,8 +303,11 @@ def _filled_extent(sheet: bytes) -> tuple[int, int, int, int] | None:
     reads it (it skips cells without a value).
     """
     box: list[int] | None = None
-    for found in _FILLED_CELL.finditer(sheet):
-        row, column = int(found[2]), column_number(found[1].decode())
+    for found in _CELL_START.finditer(sheet):
+        ref = _CELL_REF.search(found[1])
+        if found[1].endswith(b"/") or ref is None or not _CELL_CONTENT.match(sheet, found.end()):
+            continue  # <c .../>: nothing in it
+        row, column = int(ref[2]), column_number(ref[1].decode())
         if box is None:
             box = [row, column, row, column]
             continue
@@ -323,17 +337,37 @@ def _cells_of(sheet: bytes) -> Iterator[tuple[int, bytes, int]]:
 
 
 def _uncalculated(sheet: bytes) -> str | None:
-    """The first formula cell with no cached value, or None."""
+    """The first formula cell with no cached value, or None.
+
+    Linear in the sheet: a formula's cell start is looked for back to the end of the
+    cell checked last (none there: the formula is in that cell, or in none), its end
+    once, and a formula inside a cell already checked is passed over.
+    """
+    checked = 0  # where the sheet is known: up to the end of the last cell checked
     for formula in _FORMULA.finditer(sheet):
-        start = sheet.rfind(b"<c", 0, formula.start())
-        end = sheet.find(b"</c>", formula.end())
-        if start < 0 or end < 0:
+        if formula.start() < checked:
             continue
-        cell = sheet[start:end]
-        value = re.search(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", cell, re.S)
-        if value is None or (not value[1].strip() and b't="str"' not in cell):
+        start = sheet.rfind(b"<c", checked, formula.start())
+        checked = formula.start()
+        if start < 0:
+            continue
+        end = sheet.find(b"</c>", formula.end())
+        if end < 0:
+            return None  # no later formula has an end either
+        checked = end
+        if not _has_value(sheet[start:end]):
+            cell = sheet[start:end]
             return _attrs(cell[: cell.find(b">") + 1]).get("r", "?")
     return None
+
+
+def _has_value(cell: bytes) -> bool:
+    """Whether a formula cell holds its cached value (a text formula's may be empty)."""
+    start = _VALUE_START.search(cell)
+    end = None if start is None else _VALUE_END.search(cell, start.end())
+    if start is None or end is None:
+        return False
+    return bool(cell[start.end() : end.start()].strip()) or b't="str"' in cell
 
 
 def _percent_cells(sheet: bytes, styles: set[int]) -> list[tuple[int, int]]:
