@@ -35,6 +35,7 @@ from mch_indicators._adapters._counts import (
 from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, options_of
 from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
+from mch_indicators._adapters._sums import group_counts
 from mch_indicators._errors import ON_INVALID_LEAVE_OUT, Hint, InvalidInputError
 from mch_indicators.stats import Flag, flag_labels
 
@@ -153,6 +154,19 @@ def _out(columns: dict[str, Any], like: Any) -> Any:
     return native_frame(columns, "polars" if like.implementation.is_polars() else "pyarrow")
 
 
+def _values(column: Any) -> Any:
+    """A column kept beside the results, as numpy; a categorical one as its texts.
+
+    pyarrow cannot turn a dictionary column into numpy when its dictionary is empty
+    (every value missing: numpy's IndexError); its texts are what numpy held anyway.
+    """
+    import narwhals as nw
+
+    if column.dtype in (nw.Categorical, nw.Enum):
+        column = column.cast(nw.String())
+    return column.to_numpy()
+
+
 def compute_any_frame(
     data: Any, indicator: str | Indicator | None = None, **keywords: Unpack[FrameKeywords]
 ) -> Any:
@@ -169,7 +183,7 @@ def compute_any_frame(
     check_whole(None, num, x, chosen.numerator, positions)
     check_whole(None, den, n, chosen.denominator, positions)
     result = compute_indicator(chosen, x, n, checked)
-    kept = {name: frame[name].to_numpy() for name in frame.columns if name not in {num, den}}
+    kept = {name: _values(frame[name]) for name in frame.columns if name not in {num, den}}
     return _out({**kept, **result.columns(details=False)}, frame)
 
 
@@ -253,9 +267,10 @@ def pool_any_frame(
     n_sum[column("__n_missing") > 0] = np.nan
     for values, name in ((x_sum, num), (n_sum, den)):  # a group's sum can pass 2**53
         check_count_range(values, name, lambda position: _group(kept, keys, position))
-    result = compute_indicator(chosen, x_sum, n_sum, checked)
     units = column("__units").astype(np.int64)
     pooled = units - column("__invalid").astype(np.int64) if leave_out else units
+    x_sum, n_sum = group_counts(x_sum, n_sum, pooled.astype(np.float64))
+    result = compute_indicator(chosen, x_sum, n_sum, checked)
     masks = result.flags.ravel().astype(np.int64)
     masks[pooled < units] |= int(Flag.INCOMPLETE)
     columns = {**result.columns(details=False), "flags": np.asarray(flag_labels(masks), object)}
