@@ -30,7 +30,9 @@ __all__ = ["UNPARSED", "read_date", "read_date_number", "read_number"]
 #: The suffix of the column flagging text that is not a number or not a date.
 UNPARSED = "__unparsed"
 
-_NUMBER = r"^[+-]?(?:[0-9]+[.]?[0-9]*|[.][0-9]+)(?:[eE][+-]?[0-9]+)?$"
+# one way only to read a run of digits (no [0-9]+[.]?[0-9]*: split at every digit of a
+# long run it is quadratic in pandas' Python re; no possessive: RE2 and Rust lack it)
+_NUMBER = r"^[+-]?(?:[0-9]+(?:[.][0-9]*)?|[.][0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _DATE = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$|^[0-9]{4}/[0-9]{2}/[0-9]{2}$"
     r"|^[0-9]{4}[.][0-9]{2}[.][0-9]{2}$|^[0-9]{8}$"
