@@ -156,21 +156,3 @@ def test_a_group_whose_every_row_is_left_out_is_missing_on_every_engine(engine):
     _same(got, expected, engine)
     left_out = got.set_index("city").loc["甲县"]
     assert np.isnan(left_out["denominator"]) and left_out["flags"] == "MISSING|INCOMPLETE"
-
-
-@pytest.mark.parametrize("engine", ["polars", "pyarrow", "duckdb"])
-def test_a_categorical_column_without_categories_is_kept_beside_the_results(engine):
-    """Every area missing, as a categorical: pyarrow raised numpy's IndexError."""
-    frame = pd.DataFrame(
-        {"city": pd.Series([None], dtype="category"), "deaths": [0], "births": [10]}
-    )
-    pa = pytest.importorskip("pyarrow")
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    source = {
-        "polars": lambda: pytest.importorskip("polars").from_arrow(table),
-        "pyarrow": lambda: table,
-        "duckdb": lambda: pytest.importorskip("duckdb").from_arrow(table),
-    }[engine]()
-    out = mch.compute(source, "MMR", numerator="deaths", denominator="births")
-    shown = out.to_pandas() if hasattr(out, "to_pandas") else out.df()
-    assert shown["value"].tolist() == [0.0] and shown["city"].isna().all()

@@ -154,19 +154,6 @@ def _out(columns: dict[str, Any], like: Any) -> Any:
     return native_frame(columns, "polars" if like.implementation.is_polars() else "pyarrow")
 
 
-def _values(column: Any) -> Any:
-    """A column kept beside the results, as numpy; a categorical one as its texts.
-
-    pyarrow cannot turn a dictionary column into numpy when its dictionary is empty
-    (every value missing: numpy's IndexError); its texts are what numpy held anyway.
-    """
-    import narwhals as nw
-
-    if column.dtype in (nw.Categorical, nw.Enum):
-        column = column.cast(nw.String())
-    return column.to_numpy()
-
-
 def compute_any_frame(
     data: Any, indicator: str | Indicator | None = None, **keywords: Unpack[FrameKeywords]
 ) -> Any:
@@ -183,7 +170,7 @@ def compute_any_frame(
     check_whole(None, num, x, chosen.numerator, positions)
     check_whole(None, den, n, chosen.denominator, positions)
     result = compute_indicator(chosen, x, n, checked)
-    kept = {name: _values(frame[name]) for name in frame.columns if name not in {num, den}}
+    kept = {name: frame[name].to_numpy() for name in frame.columns if name not in {num, den}}
     return _out({**kept, **result.columns(details=False)}, frame)
 
 
