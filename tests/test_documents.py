@@ -151,7 +151,13 @@ REFUSALS_ZH = {
     "syntax": (b"x = = 1", "mine.toml", "mine.toml：不是有效的 TOML（"),
     "digits": (b"x = " + b"9" * 5000, "mine.toml", "（数字超过 4300 位）"),
     "nested": (b"x = " + b"[" * 100 + b"]" * 100, "mine.toml", "数组和表嵌套超过 64 层"),
-    "parser's recursion": (b"[" * 5000 + b"]" * 5000, "mine.json", "不是有效的 JSON（嵌套太深）"),
+    # Python 3.11 and 3.12's parser gives up at this depth; 3.13's parses it, and the
+    # depth check refuses it: either way refused, in Chinese
+    "parser's recursion": (
+        b"[" * 5000 + b"]" * 5000,
+        "mine.json",
+        ("不是有效的 JSON（嵌套太深）", "嵌套超过 64 层"),
+    ),
     "key twice": (b'{"a": 1, "a": 2}', "mine.json", "同一对象中键 'a' 出现了两次"),
     "NaN": (b'{"a": NaN}', "mine.json", "NaN 不是 JSON；缺失的数请写 null"),
     "1e400 in JSON": (b'{"a": 1e400}', "mine.json", "数 1e400 超出浮点数的范围"),
@@ -169,7 +175,8 @@ def test_every_refusal_of_the_reader_is_said_in_english_and_chinese(case):
         document_of_bytes(raw, name, mch.DefinitionError)
     error = caught.value
     assert error.reason.startswith(name + ": ") and error.reason_zh.startswith(name + "：")
-    assert chinese in error.reason_zh, error.reason_zh
+    said = (chinese,) if isinstance(chinese, str) else chinese
+    assert any(text in error.reason_zh for text in said), error.reason_zh
     assert describe_error(error, None, "zh") == error.reason_zh
 
 

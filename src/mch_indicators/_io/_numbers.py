@@ -192,7 +192,11 @@ def parse_numbers(
     if wide.any():  # full-width digits and commas read as their plain forms (NFKC)
         stripped[wide] = stripped[wide].map(fold_code)
     missing = stripped.isna() | stripped.str.casefold().isin(MISSING_TOKENS)
-    number = stripped.str.fullmatch(_pattern(decimal), na=False).astype(bool)
+    # as text, and grouped: pandas 2.2's pyarrow strings take no compiled pattern, and anchor
+    # a fullmatch by writing ^ and $ around it, which would bind to the first and last
+    # alternatives only
+    grammar = f"(?:{_pattern(decimal).pattern})"
+    number = stripped.str.fullmatch(grammar, na=False).astype(bool)
     good = number & ~missing
     values = np.full(len(texts), np.nan)
     if good.any():
