@@ -355,8 +355,8 @@ def _uncalculated(sheet: bytes) -> str | None:
         if end < 0:
             return None  # no later formula has an end either
         checked = end
-        if not _has_value(sheet[start:end]):
-            cell = sheet[start:end]
+        cell = sheet[start:end]
+        if not _has_value(cell):
             return _attrs(cell[: cell.find(b">") + 1]).get("r", "?")
     return None
 
