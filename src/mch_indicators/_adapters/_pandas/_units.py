@@ -13,6 +13,9 @@ Before anything is computed or pooled, :func:`office_units`:
   sum of its parts, column by column, every difference a row of the checks
   table; ``"drop"`` takes them out without comparing; ``"keep"`` keeps every
   row as a unit (the caller says the table has no total rows).
+- takes out the **breakdown rows** (an area label starting 其中, "of which": a part
+  of the row above, already counted in it), each named in the checks, never a unit
+  nor a part of a total (``totals="keep"`` keeps them as it keeps every row).
 - refuses a **blank area or period** cell on a row that is no total, naming the row.
 - refuses **two rows of one unit and period**, naming both by their labels, unless
   ``duplicates="sum"`` (then they are added up and the sum is a check).
@@ -40,7 +43,13 @@ from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError
 from mch_indicators._io._numbers import parse_years
 from mch_indicators._labels import error_of, fields
-from mch_indicators._layout import Layout, is_subtotal_label, is_total_label, layout
+from mch_indicators._layout import (
+    Layout,
+    is_breakdown_label,
+    is_subtotal_label,
+    is_total_label,
+    layout,
+)
 from mch_indicators._text import fold
 
 if TYPE_CHECKING:
@@ -101,7 +110,10 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
                 return True
             continue
         distinct = pd.unique(frame[column].to_numpy(dtype=object)).tolist()
-        if any(not text or is_total_label(text, words) for text in map(cell_text, distinct)):
+        if any(
+            not text or is_total_label(text, words) or is_breakdown_label(text, words)
+            for text in map(cell_text, distinct)
+        ):
             return True
     return False
 
@@ -132,7 +144,7 @@ class _Table:
     values: npt.NDArray[np.float64]
     level: npt.NDArray[np.intp] = field(init=False)  # area level of a total, -1 for a unit
     subtotal: BoolArray = field(init=False)
-    how: npt.NDArray[np.object_] = field(init=False)  # "label", "blank", "sum" or ""
+    how: npt.NDArray[np.object_] = field(init=False)  # "label", "blank", "sum", "breakdown", ""
 
     def __post_init__(self) -> None:
         rows = len(self.frame)
@@ -167,7 +179,14 @@ def _read(
 
 
 def _by_label(table: _Table, words: Layout) -> None:
-    """Mark total rows by the first area column holding a total word; blank rows as candidates."""
+    """Mark breakdown rows (其中), totals by the first area column with a total word, blanks."""
+    for texts in table.area_text:
+        distinct = {t: is_breakdown_label(t, words) for t in dict.fromkeys(texts.tolist())}
+        if any(distinct.values()):
+            part = np.fromiter((distinct[t] for t in texts), dtype=bool, count=texts.size)
+            fresh = (table.level < 0) & part
+            table.level[fresh] = 0
+            table.how[fresh] = "breakdown"
     for level, texts in enumerate(table.area_text):
         total, sub = _classify(texts, words)
         fresh = (table.level < 0) & total
@@ -198,7 +217,8 @@ def _parts(table: _Table, position: int, units: BoolArray) -> BoolArray:
         if texts[position]:
             mask &= texts == texts[position]
     if table.subtotal[position] and level == 0:  # 小计 alone: the rows since the last total
-        earlier = np.flatnonzero((table.level >= 0) & (np.arange(mask.size) < position))
+        total = (table.level >= 0) & (table.how != "breakdown")
+        earlier = np.flatnonzero(total & (np.arange(mask.size) < position))
         start = int(earlier[-1]) + 1 if earlier.size else 0
         window = np.zeros(mask.size, dtype=bool)
         window[start:position] = True
@@ -346,11 +366,14 @@ def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
     units = table.level < 0
     keep = units.copy()
     for position in np.flatnonzero(~units):
-        parts = _parts(table, int(position), units)
         name = {
             "unit": table.unit_of(int(position)), "period": table.period_of(int(position)),
             "row": table.row_name(int(position)),
         }  # fmt: skip
+        if table.how[position] == "breakdown":
+            checks.append(check_row("breakdown_row", **name))
+            continue
+        parts = _parts(table, int(position), units)
         if not parts.any():  # 全县 over no units: the area itself
             keep[position] = True
             checks.append(check_row("total_alone", **name))
