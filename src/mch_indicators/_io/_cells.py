@@ -19,7 +19,13 @@ from mch_indicators._checks import PERCENT_KEY, CellMarks, CheckRow, attach, cel
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._headers import HEADER_PARTS_KEY, HeaderParts
 from mch_indicators._io._bounds import SheetFacts
-from mch_indicators._io._numbers import Decimal, parse_numbers, parse_years, year_of
+from mch_indicators._io._numbers import (
+    Decimal,
+    dot_thousands,
+    parse_numbers,
+    parse_years,
+    year_of,
+)
 from mch_indicators._layout import is_above_header, is_note
 from mch_indicators._optional import pandas as _pandas
 
@@ -424,6 +430,8 @@ def _numbers(cells: pd.Series[Any], decimal: Decimal) -> Any:
             return None
         values = _parse(text, decimal)
         if values is None:
+            return None
+        if decimal == "." and dot_thousands(text).any():  # 1.000: 1 or 1,000? kept as written
             return None
     else:  # booleans, dates: not counts
         return None
