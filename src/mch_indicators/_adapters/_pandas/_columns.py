@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._counts import Values, check_integers, refuse_values
 from mch_indicators._adapters._counts import check_count_range as check_range_by_row
-from mch_indicators._checks import PERCENT_KEY, CellMarks
+from mch_indicators._checks import ERROR_KEY, PERCENT_KEY, CellMarks
 from mch_indicators._errors import DECIMAL_COMMA, InvalidInputError
 from mch_indicators._io._numbers import (
     bad_number_hint,
@@ -198,9 +198,14 @@ def check_count_range(
     )
 
 
-def percent_rows(frame: pd.DataFrame, column: Hashable) -> tuple[Hashable, ...]:
-    """The rows of ``frame`` whose ``column`` cell a workbook formats as a percentage."""
-    marks = getattr(frame, "attrs", {}).get(PERCENT_KEY)
+def percent_rows(
+    frame: pd.DataFrame, column: Hashable, key: str = PERCENT_KEY
+) -> tuple[Hashable, ...]:
+    """The rows of ``frame`` whose ``column`` cell a workbook formats as a percentage.
+
+    With ``key=ERROR_KEY``, the rows whose cell holds an Excel error (#DIV/0!...).
+    """
+    marks = getattr(frame, "attrs", {}).get(key)
     rows = marks.get(column) if isinstance(marks, CellMarks) else None
     if not rows:
         return ()
@@ -215,7 +220,7 @@ def check_whole(
     term: Term | None,
     index: pd.Index[Any] | None = None,
 ) -> None:
-    """Refuse a count that is not whole (unless its term is estimated), or a percent cell.
+    """Refuse a count that is not whole (unless its term is estimated), a percent or error cell.
 
     A term that counts people or events (every term not marked ``estimated``)
     takes whole numbers: ``26.954`` is an error naming the cell, with the hint
@@ -230,6 +235,9 @@ def check_whole(
             raise error_of(
                 InvalidInputError, "count_as_percent", column=str(column), row=percent[0]
             )
+        failed = percent_rows(frame, column, ERROR_KEY)
+        if failed:
+            raise error_of(InvalidInputError, "count_as_error", column=str(column), row=failed[0])
     if term is not None and getattr(term, "estimated", False):
         return
     with np.errstate(invalid="ignore"):
