@@ -34,6 +34,7 @@ from mch_indicators._io._numbers import (
     parse_years,
     year_of,
 )
+from mch_indicators._labels import input_error
 from mch_indicators._layout import is_above_header, is_note
 from mch_indicators._optional import pandas as _pandas
 
@@ -260,7 +261,7 @@ def check_header(row: pd.Series[Any] | list[str], name: str, where: str = "") ->
     seen: set[str] = set()
     for cell in header:
         if cell and cell in seen:
-            raise InvalidInputError(f"{name}{where}: the header names column {cell!r} twice")
+            raise input_error("header_twice", name=name, where=where, cell=cell)
         seen.add(cell)
     return header
 
