@@ -24,6 +24,7 @@ def test_a_dot_and_three_zeros_is_ambiguous_unless_the_column_shows_its_dot() ->
     for shown in ("26,954", "12.5", "26954.000", "3.", "0.0001"):
         assert not dot_thousands(pd.Series(["1.000", shown])).any(), shown
     assert not dot_thousands(pd.Series(["1000", "26.95"])).any()
+    assert not dot_thousands(pd.Series(["0.000", "012.000"])).any()  # 0 either way; no group
 
 
 def _workbook(path, births) -> None:

@@ -226,8 +226,8 @@ def _plain(texts: pd.Series[Any]) -> pd.Series[Any]:
 
 
 #: A whole number of one to three digits written with a dot and three zeros: 1.000 is 1
-#: to three decimals, or 1,000 with a dot between the thousands.
-_DOT_GROUP = r"(?:[+-]?[0-9]{1,3}\.000)"
+#: to three decimals, or 1,000 with a dot between the thousands (0.000 is 0 either way).
+_DOT_GROUP = r"(?:[+-]?[1-9][0-9]{0,2}\.000)"
 #: A cell that shows the column's dot is a decimal point: a comma grouping thousands, a
 #: dot with other than three digits after it, or more than three digits before it.
 _POINT_SHOWN = (
