@@ -117,7 +117,7 @@ def test_a_breakdown_row_of_the_row_above_is_never_counted_again(label):
     # counted there. Added as a unit it made the total 11,055 births and its 合计 row
     # "differ" by 500; the total is 1 death in 10,555 births.
     table = townships()
-    table.loc[5.5] = [label, 2024, 500, 1]
+    table.loc[5.5] = [label, 2024, 500, 0]
     table = table.sort_index().reset_index(drop=True)
     out = mch.compute(table)
     assert label not in out["township"].tolist() and len(out) == 6
@@ -128,6 +128,18 @@ def test_a_breakdown_row_of_the_row_above_is_never_counted_again(label):
     assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [1, 10555, 6]
     sets = mch.report(table)
     assert sets["合计"]["denominator"].iloc[0] == 10555
+
+
+def test_a_breakdown_row_larger_than_its_row_is_a_check():
+    table = pd.DataFrame(
+        [("城关镇", 2024, 5200, 1), ("其中：城关村", 2024, 5300, 0), ("东乡", 2024, 5355, 0)],
+        columns=["乡镇", "年份", "活产数", "孕产妇死亡数"],
+    )
+    found = mch.checks(mch.compute(table))
+    assert found["check"].tolist() == ["breakdown_row", "breakdown_larger"]
+    row = found.iloc[1]
+    assert (row["item"], row["reported"], row["expected"]) == ("活产数", 5300.0, 5200.0)
+    assert row["message_zh"] == "第1行“其中：城关村”2024活产数为5,300，大于其所属的第0行的5,200"
 
 
 def test_a_breakdown_row_does_not_end_the_rows_a_subtotal_sums():

@@ -360,6 +360,26 @@ def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArra
     return found
 
 
+def _check_breakdown(table: _Table, position: int, name: dict[str, Any]) -> list[Any]:
+    """Each count of a breakdown (其中) row above that of the row it breaks down."""
+    above = np.flatnonzero(table.how[:position] != "breakdown")
+    if not above.size:
+        return []
+    parent = int(above[-1])
+    found = []
+    for column, part, whole in zip(
+        table.counts, table.values[position], table.values[parent], strict=True
+    ):
+        if part > whole:  # NaN on either side compares False: nothing to say
+            found.append(
+                check_row(
+                    "breakdown_larger", item=column, reported=part, expected=whole,
+                    above=table.row_name(parent), **name,
+                )
+            )  # fmt: skip
+    return found
+
+
 def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
     """Which rows are units, and the checks of the total rows."""
     checks: list[Any] = []
@@ -372,6 +392,7 @@ def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
         }  # fmt: skip
         if table.how[position] == "breakdown":
             checks.append(check_row("breakdown_row", **name))
+            checks.extend(_check_breakdown(table, int(position), name))
             continue
         parts = _parts(table, int(position), units)
         if not parts.any():  # 全县 over no units: the area itself
