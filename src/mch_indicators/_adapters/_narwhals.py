@@ -35,6 +35,7 @@ from mch_indicators._adapters._counts import (
 from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, options_of
 from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
+from mch_indicators._adapters._pandas._units import refuse_engine_totals
 from mch_indicators._errors import ON_INVALID_LEAVE_OUT, Hint, InvalidInputError
 from mch_indicators.stats import Flag, flag_labels
 
@@ -139,6 +140,21 @@ def _out_of_range(column: str, dtype: Any) -> Any:
     return wrong.fill_null(False)
 
 
+def _no_total_rows(frame: Any, counts: tuple[str, str], catalog: Catalog | None) -> None:
+    """Refuse a frame whose area column labels a row as a total (the rule pandas applies)."""
+    import narwhals as nw
+
+    schema = frame.collect_schema()
+
+    def distinct(column: str) -> list[Any]:
+        if _held(schema[column]) is not Values.TEXT:  # numbers and dates hold no total word
+            return []
+        values: list[Any] = _eager(frame.select(nw.col(column)).unique())[column].to_list()
+        return values
+
+    refuse_engine_totals(schema.names(), counts, distinct, catalog)
+
+
 def _eager(frame: Any) -> Any:
     import narwhals as nw
 
@@ -163,6 +179,7 @@ def compute_any_frame(
     chosen = _indicator(indicator, "compute", keywords.get("catalog"))
     frame = _eager(_frame(data))
     num, den = _columns(frame, chosen, keywords.get("numerator"), keywords.get("denominator"))
+    _no_total_rows(frame, (num, den), keywords.get("catalog"))
     x = _counts(frame, num, denominator=False)
     n = _counts(frame, den, denominator=True)
     positions: Any = range(len(x))  # an engine's rows are named by position
@@ -190,6 +207,7 @@ def pool_any_frame(
     chosen = _indicator(indicator, "pool", keywords.get("catalog"))
     frame = _frame(data)
     num, den = _columns(frame, chosen, keywords.get("numerator"), keywords.get("denominator"))
+    _no_total_rows(frame, (num, den), keywords.get("catalog"))
     keys = as_list(keywords.get("by"))
     refuse_count_keys(keys, (num, den))
     missing = [key for key in keys if key not in frame.collect_schema().names()]

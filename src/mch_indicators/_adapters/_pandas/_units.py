@@ -28,7 +28,7 @@ own series labelled 全县) and stays a unit, with a check saying so.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -47,8 +47,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mch_indicators._adapters._pandas._match import ColumnMatch
+    from mch_indicators._catalog import Catalog
 
-__all__ = ["Duplicates", "Totals", "check_unit_options", "label_columns", "office_units"]
+__all__ = [
+    "Duplicates",
+    "Totals",
+    "check_unit_options",
+    "label_columns",
+    "office_units",
+    "refuse_engine_totals",
+]
 
 Totals = Literal["check", "drop", "keep"]
 Duplicates = Literal["error", "sum"]
@@ -104,6 +112,39 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
         if any(not text or is_total_label(text, words) for text in map(cell_text, distinct)):
             return True
     return False
+
+
+def refuse_engine_totals(
+    names: Sequence[str],
+    counts: Iterable[str],
+    distinct: Callable[[str], Iterable[object]],
+    catalog: Catalog | None = None,
+) -> None:
+    """Refuse an engine's frame whose area column labels a row as a total (合计, 全县...).
+
+    An engine (polars, pyarrow, DuckDB, dask, Spark) sums its rows where they are,
+    with no pass that could take a total row out and check it as :func:`office_units`
+    does for pandas: summed, 甲县 1/10, 乙县 3/30 and 合计 4/40 would pool to 8/80.
+    The area columns are found by their headers as for pandas (the count columns
+    left out) and their distinct labels (``distinct(column)``, computed in the engine)
+    are read by the one total rule (:func:`is_total_label`); a total label is a typed
+    error naming the column and the label, in both languages.
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+    from mch_indicators._errors import MCHIndicatorsError
+
+    try:
+        match = match_columns([n for n in names if n not in set(counts)], catalog=catalog)
+    except MCHIndicatorsError:
+        return  # labels ambiguous by name: the caller names its columns (as for pandas)
+    areas, _ = label_columns(match)
+    words = layout()
+    for column in areas:
+        for text in map(cell_text, distinct(str(column))):
+            if text and is_total_label(text, words):
+                raise error_of(
+                    InvalidInputError, "engine_total_row", column=str(column), label=text
+                )
 
 
 def _classify(texts: npt.NDArray[np.object_], words: Layout) -> tuple[BoolArray, BoolArray]:
