@@ -438,7 +438,8 @@ def test_compute_file_lists_what_it_summed_and_took_out_on_standard_error(tmp_pa
     said = {
         "en": ["data checks: 2 findings:", "'合计' 2024 is a total row",
                "乙县 2024 appears 2 times; the counts were summed"],
-        "zh": ["数据核查：2 项：", "“合计”2024按名称识别为合计行", "乙县2024出现2次，已按要求合并相加"],
+        "zh": ["数据核查：2 项：", "“合计”2024按名称识别为合计行",
+               "乙县2024出现2次，已按要求合并相加"],
     }[lang]  # fmt: skip
     assert all(words in err for words in said), err
     assert "数据核查" not in text and "data checks" not in text
