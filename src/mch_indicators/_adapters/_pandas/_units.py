@@ -56,6 +56,7 @@ __all__ = [
     "label_columns",
     "office_units",
     "refuse_engine_totals",
+    "year_columns",
 ]
 
 Totals = Literal["check", "drop", "keep"]
@@ -112,6 +113,11 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
         if any(not text or is_total_label(text, words) for text in map(cell_text, distinct)):
             return True
     return False
+
+
+def year_columns(match: ColumnMatch) -> list[Hashable]:
+    """The period column a match found for years (年份), if any: a date there is its year."""
+    return [match.fields["year"]] if "year" in match.fields else []
 
 
 def refuse_engine_totals(
@@ -481,25 +487,29 @@ def _summed(
     return as_frame(out), checks
 
 
-def _years_as_numbers(frame: pd.DataFrame, periods: Sequence[Hashable]) -> pd.DataFrame:
+def _years_as_numbers(
+    frame: pd.DataFrame, periods: Sequence[Hashable], years: Sequence[Hashable] = ()
+) -> pd.DataFrame:
     """``frame`` with each period column writing its years as text (2024年, 二〇二四) as numbers.
 
     A copy when a column changes (one year written two ways is then one period), the
     frame itself when none does; the years are read as a file's are (:func:`parse_years`).
+    In a column of ``years`` (年份) a date is its year: a date cell, its text or its day
+    number in a workbook (45292), beside 2024, are one period.
     """
     pd = pandas()
     changed = {}
     for column in periods:
         series = frame[column]
         if not pd.api.types.is_numeric_dtype(series.dtype):
-            years = parse_years(series)
-            if years is not None:
-                changed[column] = years
+            years_of = parse_years(series, dates=column in years)
+            if years_of is not None:
+                changed[column] = years_of
     if not changed:
         return frame
     out = frame.copy()
-    for column, years in changed.items():
-        out[column] = years
+    for column, values in changed.items():
+        out[column] = values
     return out
 
 
@@ -515,6 +525,7 @@ def office_units(
     total_labels: Iterable[str] = (),
     strata: bool = False,
     sums: bool = True,
+    years: Sequence[Hashable] = (),
 ) -> tuple[pd.DataFrame, list[CheckRow]]:
     """The unit rows of a table (totals out, one row per unit and period) and the checks.
 
@@ -526,13 +537,14 @@ def office_units(
     and rows of one unit and period are summed only when ``duplicates="sum"``
     asks (they are strata to pool, not duplicates). Without ``sums`` (a table of
     two count columns, where a row can equal the sum of others by chance) rows
-    are judged by their labels only, a blank label staying a unit. The frame
-    given is never modified; it is returned itself when nothing changes.
+    are judged by their labels only, a blank label staying a unit. ``years`` are
+    the period columns of years (:func:`year_columns`), where a date is its year. The
+    frame given is never modified; it is returned itself when nothing changes.
     """
     check_unit_options(totals, duplicates)
     if not areas and not periods:
         return frame, []
-    frame = _years_as_numbers(frame, periods)
+    frame = _years_as_numbers(frame, periods, years)
     words = layout().with_totals(total_labels) if total_labels else layout()
     if strata and duplicates == "error" and not _any_total(frame, areas, words):
         return frame, []  # strata with no total label: nothing to do (no pass per row)
