@@ -88,3 +88,50 @@ def test_an_xarray_dataset_refuses_a_total_element():
     assert caught.value.column == "县区"
     units = office_table("丙县").set_index("县区").to_xarray()
     assert mch.compute(units, "MMR", **COUNTS)["numerator"].values.tolist() == [1, 3, 4]
+
+
+def band_table(last: str = "合计") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "县区": ["甲县"] * 2 + ["乙县"] * 2 + [last] * 2,
+            "age": ["0-14", "15+"] * 3,
+            "deaths": [1, 2, 1, 1, 2, 3],
+            "pop": [1000, 2000, 1000, 1000, 2000, 3000],
+            "ref_count": [1.0] * 6,
+            "ref_pop": [100.0] * 6,
+        }
+    )
+
+
+STANDARD = {"0-14": 40000, "15+": 60000}
+
+
+@promise("total-rows", "standardisation")
+@pytest.mark.parametrize("by", [None, "县区"])
+def test_dsr_and_isr_take_a_total_row_out_as_pool_does(by):
+    """dsr summed 合计's bands with its units' (18 deaths, 18,000 people: twice the
+    table); isr too. The total rows are taken out (dsr checks each against its band's
+    units); the sums are those of the units alone."""
+    dsr = mch.dsr(band_table(), count="deaths", population="pop", age="age",
+                  standard=STANDARD, by=by)  # fmt: skip
+    units = mch.dsr(band_table("丙县").iloc[:4], count="deaths", population="pop", age="age",
+                    standard=STANDARD, by=by)  # fmt: skip
+    assert dsr["total_count"].tolist() == units["total_count"].tolist()
+    assert dsr["total_pop"].sum() == 5000
+    assert mch.checks(dsr)["check"].tolist() == ["total_row", "total_row"]
+    isr = mch.isr(band_table(), count="deaths", population="pop", reference_count="ref_count",
+                  reference_population="ref_pop", by=by)  # fmt: skip
+    assert isr["observed"].sum() == 5
+    assert "total_dropped" in mch.checks(isr)["check"].tolist()
+
+
+def test_dask_dsr_and_isr_refuse_a_total_row():
+    frame = as_engine(band_table(), "dask")
+    with pytest.raises(mch.InvalidInputError):
+        mch.dsr(frame, count="deaths", population="pop", age="age", standard=STANDARD).compute()
+    with pytest.raises(mch.InvalidInputError):
+        mch.isr(frame, count="deaths", population="pop", reference_count="ref_count",
+                reference_population="ref_pop").compute()  # fmt: skip
+    plain = as_engine(band_table("丙县"), "dask")
+    out = mch.dsr(plain, count="deaths", population="pop", age="age", standard=STANDARD)
+    assert out.compute()["total_count"].tolist() == [10.0]

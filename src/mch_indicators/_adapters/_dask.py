@@ -295,6 +295,8 @@ def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     count, population = cells.count, cells.population
     require(meta, cells.needed)
     frame = numeric_counts(frame, [count, population])
+    check = partial(_without_totals, counts=(count, population), catalog=None)
+    frame = frame.map_partitions(partial(as_task, check), meta=frame._meta)
     meta = frame._meta
     # built-in sums only (dask's custom aggregations cost several times more): a missing
     # population is counted beside the sums and makes its band's sum missing in the finish
@@ -363,6 +365,8 @@ def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     named = isr_counts(arguments)
     require(meta, [*named.values(), *keys])
     frame = numeric_counts(frame, list(named.values()))
+    check = partial(_without_totals, counts=tuple(named.values()), catalog=None)
+    frame = frame.map_partitions(partial(as_task, check), meta=frame._meta)
     meta = frame._meta
     check_isr(arguments)
     grouping = keys or [_ONE_GROUP]
