@@ -163,7 +163,9 @@ def _no_total_rows(frame: Any, counts: tuple[str, str], catalog: Catalog | None)
     def distinct(column: str) -> list[Any]:
         if _held(schema[column]) is not Values.TEXT:  # numbers and dates hold no total word
             return []
-        values: list[Any] = _eager(frame.select(nw.col(column)).unique())[column].to_list()
+        # group_by, not unique(): narwhals' unique() on DuckDB needs DuckDB 1.3 (floor 1.2)
+        labels = frame.select(nw.col(column)).filter(~nw.col(column).is_null())
+        values: list[Any] = _eager(labels.group_by(column).agg())[column].to_list()
         return values
 
     refuse_engine_totals(schema.names(), counts, distinct, catalog)

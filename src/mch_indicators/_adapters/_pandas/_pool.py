@@ -501,7 +501,7 @@ def _mark_inconsistent(
         return out
     marked = long.loc[broken, keys].drop_duplicates().assign(__inconsistent=True)
     joined = out[keys].merge(marked, how="left", on=keys)["__inconsistent"]
-    hit = joined.fillna(False).to_numpy(dtype=bool)
+    hit = joined.notna().to_numpy()  # marked rows hold True, the rest NaN
     masks = flag_masks(out["flags"])
     masks[hit] |= int(Flag.INCONSISTENT)
     return as_frame(out.assign(flags=flag_column(masks)))
