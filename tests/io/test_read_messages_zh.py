@@ -103,7 +103,7 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
     "zip_bomb": (
         lambda: mch.read_table(io.BytesIO(_zip({"xl/worksheets/sheet1.xml": b"\0" * 4_000_000}))),
         "<stream>: part 'xl/worksheets/sheet1.xml' inflates ",
-        "<stream>：部件“xl/worksheets/sheet1.xml”解压后膨胀 ",
+        "<stream>：部件“xl/worksheets/sheet1.xml”解压后增大 ",
     ),
     "part_too_big": (
         lambda: mch.read_table(
@@ -183,7 +183,7 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
     "not_codec_asked": (
         lambda: mch.read_table(io.BytesIO("县区,活产数\n".encode("gbk")), encoding="utf-8"),
         "<stream>:1: cannot be decoded as utf-8 (bytes cf d8 c7 f8); is it the file's encoding?",
-        "<stream> 第1行：无法按 utf-8 编码读取（字节 cf d8 c7 f8）；文件确实是这种编码吗？",
+        "<stream> 第1行：无法按 utf-8 编码读取（字节 cf d8 c7 f8）；请确认文件是否为这种编码",
     ),
     "sheet_text": (
         lambda: mch.read_table(_text("a,b\n1,2\n"), sheet="2024"),
