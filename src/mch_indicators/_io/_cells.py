@@ -295,9 +295,10 @@ def finish_table(
     else:
         header = check_header([upper + lower for upper, lower in parts], at)
         rows = f"{header_line}–{int(cells.index[start + 1])}"
-        shown = ", ".join(h for h, old in zip(header, _row_texts(cells, start), strict=False)
-                          if h and h != old)  # fmt: skip
-        checks.append(check_row("header_joined", rows=rows, text=shown[:200]))
+        joined = [h for h, old in zip(header, _row_texts(cells, start), strict=False)
+                  if h and h != old]  # fmt: skip
+        shown = {"en": ", ".join(joined)[:200], "zh": "、".join(joined)[:200]}
+        checks.append(check_row("header_joined", rows=rows, text=shown))
         start += 1
     body = cells.iloc[start + 1 :]
     values = body.to_numpy(dtype=object, copy=True)
@@ -363,8 +364,12 @@ def _sheet_checks(
         }
         checks.append(check_row("hidden_columns", columns=columns, count=len(hidden)))
     if facts.merged_refs:
-        shown = ", ".join(facts.merged_refs[:10]) + ("…" if len(facts.merged_refs) > 10 else "")
-        checks.append(check_row("merged_cells", text=shown))
+        more = "…" if len(facts.merged_refs) > 10 else ""
+        refs = {
+            "en": ", ".join(facts.merged_refs[:10]) + more,
+            "zh": "、".join(facts.merged_refs[:10]) + more,
+        }
+        checks.append(check_row("merged_cells", text=refs))
     return checks
 
 
