@@ -79,7 +79,8 @@ CASES = {
         INDICATOR.replace('numerator = "maternal_deaths"', 'numerator = "live_birth"'),
         "mine.toml, indicator 'my_rate': numerator refers to unknown term 'live_birth'; "
         "did you mean 'live_births'?",
-        "mine.toml，指标 my_rate：numerator 引用了未定义的计数项 live_birth；是否应为 live_births？",
+        "mine.toml，指标 my_rate：numerator 引用了未定义的计数项 live_birth；"
+        "是否应为 live_births？",
     ),
     "defined_twice": (
         "mine.toml",

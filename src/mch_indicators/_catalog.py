@@ -867,9 +867,7 @@ def _add_terms(known: dict[str, Term], indicator: Indicator) -> None:
     """Add an indicator's terms to ``known``; a term id names one term."""
     for term in (indicator.numerator, indicator.denominator):
         if known.setdefault(term.id, term) != term:
-            raise error_of(
-                DefinitionError, "catalog_term_differs", id=indicator.id, term=term.id
-            )
+            raise error_of(DefinitionError, "catalog_term_differs", id=indicator.id, term=term.id)
 
 
 def _check_top_level(data: Mapping[str, Any], origin: str) -> None:

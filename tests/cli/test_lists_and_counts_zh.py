@@ -1,4 +1,4 @@
-"""Lists in Chinese messages take 、 (第2、3行), and English counts agree with their number (1 row).
+"""Lists in Chinese messages take 、 (第2、3行); English counts agree with their number (1 row).
 
 The data checks name several lines, columns or ranges; the command line's summary of a
 report counts its rows, indicators and flagged values.
@@ -57,7 +57,9 @@ def test_two_header_rows_joined_are_listed_with_the_enumeration_comma():
     text = "地区,孕产妇,,活产数\n,死亡数,死亡率,\n甲县,1,10.2,9800\n乙县,0,0,5000\n"
     table = mch.read_table(io.BytesIO(text.encode("utf-8")))
     found = mch.checks(table)
-    assert found["message_zh"].tolist() == ["两行表头（第1–2行）已合并：孕产妇死亡数、孕产妇死亡率"]
+    assert found["message_zh"].tolist() == [
+        "两行表头（第1–2行）已合并：孕产妇死亡数、孕产妇死亡率"
+    ]
     assert found["message_en"].tolist() == [
         "two header rows (1–2) were joined: 孕产妇死亡数, 孕产妇死亡率"
     ]

@@ -46,7 +46,9 @@ def _raises_of(path: Path) -> list[str]:
         if not isinstance(node, ast.Raise) or node.exc is None:
             continue
         made = node.exc
-        name = made.func.id if isinstance(made, ast.Call) and isinstance(made.func, ast.Name) else ""
+        name = (
+            made.func.id if isinstance(made, ast.Call) and isinstance(made.func, ast.Name) else ""
+        )
         if name == "ValueError" and path.name == "_bounds.py":
             continue  # a cell reference that is not one: caught beside it, never shown
         if name not in MAKERS:
@@ -111,7 +113,8 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
         ),
         "<stream>: part 'xl/workbook.xml' inflates to 100 bytes, more than the limit of 10 "
         "(ReadLimits.member_bytes)",
-        "<stream>：部件“xl/workbook.xml”解压后有 100 字节，超过上限 10 字节（ReadLimits.member_bytes）",
+        "<stream>：部件“xl/workbook.xml”解压后有 100 字节，超过上限 10 字节"
+        "（ReadLimits.member_bytes）",
     ),
     "workbook_too_big": (
         lambda: mch.read_table(
@@ -133,7 +136,9 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
         "（ReadLimits.cells）",
     ),
     "no_sheet": (
-        lambda: mch.read_table(io.BytesIO(_workbook({"A1": "县区", "B1": "活产数"})), sheet="2023"),
+        lambda: mch.read_table(
+            io.BytesIO(_workbook({"A1": "县区", "B1": "活产数"})), sheet="2023"
+        ),
         "<stream>: no sheet '2023'; the sheets are '2024'",
         "<stream>：没有名为“2023”的工作表；已有的工作表：“2024”",
     ),
@@ -232,7 +237,10 @@ def _run(*args: str) -> tuple[int, str]:
     [
         (b"", "文件为空，应有表头行"),
         (b"\n \n", "文件为空，应有表头行"),
-        ("县区,活产数,死亡数\n甲县,1\n".encode("gbk"), "第2行：应与表头一样有 3 个字段，实有 2 个"),
+        (
+            "县区,活产数,死亡数\n甲县,1\n".encode("gbk"),
+            "第2行：应与表头一样有 3 个字段，实有 2 个",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", ["compute", "report"])

@@ -187,9 +187,7 @@ def _check_directory(book: zipfile.ZipFile, name: str, limits: ReadLimits) -> No
                 packed=member.compress_size, size=size, ratio=limits.ratio,
             )  # fmt: skip
     if total > limits.total_bytes:
-        raise input_error(
-            "read_workbook_too_big", name=name, size=total, limit=limits.total_bytes
-        )
+        raise input_error("read_workbook_too_big", name=name, size=total, limit=limits.total_bytes)
 
 
 def _inflate(book: zipfile.ZipFile, member: str, name: str) -> bytes:

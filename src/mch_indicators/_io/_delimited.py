@@ -352,7 +352,9 @@ def _record_lines(
                 starts.append(previous + 1)
             previous = reader.line_num
     except csv.Error as error:  # a field over the csv module's limit (128 KB)
-        raise input_error("read_line_unreadable", name=name, line=previous + 1, error=error) from None
+        raise input_error(
+            "read_line_unreadable", name=name, line=previous + 1, error=error
+        ) from None
     return np.asarray(starts, dtype=np.int64)
 
 
