@@ -508,8 +508,10 @@ def cmd_report(args: argparse.Namespace) -> str:
         count = len(dict.fromkeys(results["indicator"]))
         flagged = int((results["flags"] != "").sum())
         rows = len(results) // max(count, 1)
+        plurals = {f"{k}_plural": "" if n == 1 else "s" for k, n in
+                   (("rows", rows), ("count", count), ("flagged", flagged))}  # fmt: skip
         lines.append(cli_text("report_set", args.lang, level=level, rows=rows, count=count,
-                              flagged=flagged))  # fmt: skip
+                              flagged=flagged, **plurals))  # fmt: skip
     lines += _checks_lines(sets.checks, args.lang, args.out)
     if args.out is not None:
         lines.append(cli_text("wrote", args.lang, path=args.out))

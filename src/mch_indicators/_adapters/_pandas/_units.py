@@ -477,7 +477,8 @@ def _summed(
         out[column] = sums.reindex(order).to_numpy()
     for code in np.unique(codes[repeated]):
         same = np.flatnonzero(codes == code)
-        labels = ", ".join(repr(label_of(frame.index, int(p))) for p in same)
+        found = [label_of(frame.index, int(p)) for p in same]
+        labels = {"en": ", ".join(map(repr, found)), "zh": "、".join(map(str, found))}
         checks.append(
             check_row(
                 "duplicate_summed", unit=texts[0][same[0]] if texts else "",
