@@ -256,8 +256,8 @@ def checks(result: object) -> pd.DataFrame:
     pandas.DataFrame
         One row per finding: ``check`` (its code: ``total_row``,
         ``total_mismatch``, ``duplicate_summed``, ``rule_violation``,
-        ``rows_above_header``, ``notes_rows``, ``hidden_sheets``, ``hidden_rows``,
-        ``hidden_columns``, ``merged_cells``, ``unmatched_column``...),
+        ``rows_above_header``, ``notes_rows``, ``hidden_sheets``, ``other_sheets``,
+        ``hidden_rows``, ``hidden_columns``, ``merged_cells``, ``unmatched_column``...),
         ``unit`` and ``period`` (as the table writes them), ``item`` (a column
         or a rule), ``reported`` and ``expected`` (numbers where the check has
         them, NaN otherwise), ``message_zh`` and ``message_en``. Empty when

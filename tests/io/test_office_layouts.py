@@ -524,7 +524,7 @@ def test_a_workbook_not_scanned_says_which_sheets_are_hidden_through_the_engine(
 
     raw = workbook_bytes(_hidden_first_book())
     book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(raw))
-    assert _default_sheet(book, SheetFacts()) == (1, ("2023旧",))
+    assert _default_sheet(book, SheetFacts()) == (1, ("2023旧",), ())  # no other visible sheet
 
 
 def test_a_year_cell_in_a_date_format_is_the_year_it_holds():

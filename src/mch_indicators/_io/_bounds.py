@@ -106,6 +106,7 @@ class SheetFacts:
     merged_refs: tuple[str, ...] = field(default=())
     sheet: int | None = None  # the position of the sheet read, when the scan chose it
     hidden_sheets: tuple[str, ...] = ()  # hidden sheets passed over to reach it
+    other_sheets: tuple[str, ...] = ()  # visible sheets not read (none was named)
 
 
 # Linear in the part, whatever it holds: a tag's text is matched by [^<>] (a tag without
@@ -232,8 +233,11 @@ def first_visible(hidden: list[bool]) -> int:
 
 def _sheet_path(
     book: zipfile.ZipFile, sheet: str | int | None, name: str
-) -> tuple[str | None, int | None, tuple[str, ...]]:
-    """The path of the chosen sheet's XML, its position, and the hidden sheets passed over.
+) -> tuple[str | None, int | None, tuple[str, ...], tuple[str, ...]]:
+    """The chosen sheet's XML path, its position, the hidden and visible sheets not read.
+
+    The hidden sheets passed over and the other visible sheets left unread are
+    named only when no sheet was named.
 
     By name or position as calamine chooses it; without one, the first visible sheet.
     """
@@ -242,25 +246,28 @@ def _sheet_path(
     sheets = [_attrs(found) for found in _SHEET.findall(workbook)]
     targets = {a.get("Id", ""): a.get("Target", "") for a in map(_attrs, _REL.findall(rels))}
     if not sheets:
-        return None, None, ()
+        return None, None, (), ()
     passed: tuple[str, ...] = ()
+    others: tuple[str, ...] = ()
     if sheet is None:
-        position = first_visible([s.get("state") in HIDDEN_STATES for s in sheets])
+        hidden = [s.get("state") in HIDDEN_STATES for s in sheets]
+        position = first_visible(hidden)
         passed = tuple(s.get("name", "") for s in sheets[:position])
+        others = tuple(s.get("name", "") for s, h in zip(sheets, hidden, strict=True) if not h)[1:]
     elif isinstance(sheet, int) and not isinstance(sheet, bool):
         if not 0 <= sheet < len(sheets):
-            return None, None, ()  # calamine's own message names the sheets
+            return None, None, (), ()  # calamine's own message names the sheets
         position = sheet
     else:
         matches = [i for i, s in enumerate(sheets) if s.get("name") == sheet]
         if not matches:
-            return None, None, ()
+            return None, None, (), ()
         position = matches[0]
     target = targets.get(sheets[position].get("id", ""), "")
     if not target:
-        return None, position, passed
+        return None, position, passed, others
     path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return path, position, passed
+    return path, position, passed, others
 
 
 def _percent_styles(styles: bytes) -> set[int]:
@@ -441,9 +448,9 @@ def scan_workbook(
         _check_directory(book, name, limits)
         if "xl/workbook.xml" not in book.namelist():
             return SheetFacts()  # .ods and others: the zip checks only
-        path, position, passed = _sheet_path(book, sheet, name)
+        path, position, passed, others = _sheet_path(book, sheet, name)
         if path is None:
-            return SheetFacts(sheet=position, hidden_sheets=passed)
+            return SheetFacts(sheet=position, hidden_sheets=passed, other_sheets=others)
         for part in ("xl/sharedStrings.xml", "xl/workbook.xml"):
             _inflate(book, part, name)  # checked whole: the engine reads them
         data = _inflate(book, path, name)
@@ -486,4 +493,5 @@ def scan_workbook(
         merged_refs=tuple(refs),
         sheet=position,
         hidden_sheets=passed,
+        other_sheets=others,
     )

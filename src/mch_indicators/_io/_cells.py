@@ -360,7 +360,7 @@ def _check_fields(
 def _sheet_checks(
     frame: pd.DataFrame, facts: SheetFacts, header: list[str], keep: list[int], first: int
 ) -> list[CheckRow]:
-    """Hidden sheets passed over, hidden rows and columns of the table, merged cells filled."""
+    """Hidden sheets passed over, other visible sheets unread, hidden rows and columns, merges."""
     checks = []
     if facts.hidden_sheets:
         sheets = {
@@ -368,6 +368,12 @@ def _sheet_checks(
             "zh": "、".join(f"“{n}”" for n in facts.hidden_sheets),
         }
         checks.append(check_row("hidden_sheets", sheets=sheets, count=len(facts.hidden_sheets)))
+    if facts.other_sheets:
+        sheets = {
+            "en": ", ".join(f"'{n}'" for n in facts.other_sheets),
+            "zh": "、".join(f"“{n}”" for n in facts.other_sheets),
+        }
+        checks.append(check_row("other_sheets", sheets=sheets, count=len(facts.other_sheets)))
     rows = [r for r in facts.hidden_rows if r in set(frame.index.tolist())]
     if rows:
         checks.append(check_row("hidden_rows", rows=_span(rows), count=len(rows)))

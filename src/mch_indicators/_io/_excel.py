@@ -63,16 +63,21 @@ def _hidden(book: Any) -> list[bool]:
         return [False] * len(book.sheet_names)
 
 
-def _default_sheet(book: Any, facts: SheetFacts) -> tuple[int, tuple[str, ...]]:
-    """The sheet read when none is named (the first visible), and the hidden ones before it.
+def _default_sheet(book: Any, facts: SheetFacts) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+    """The sheet read when none is named (the first visible), the hidden and visible others.
+
+    The hidden sheets are those before it; the visible ones, the others left unread.
 
     The scan of a ``.xlsx`` chose it already (:attr:`SheetFacts.sheet`); other
     workbooks (``.xls``, ``.ods``) say which sheets are hidden through calamine.
     """
     if facts.sheet is not None:
-        return facts.sheet, facts.hidden_sheets
-    position = first_visible(_hidden(book))
-    return position, tuple(book.sheet_names[:position])
+        return facts.sheet, facts.hidden_sheets, facts.other_sheets
+    hidden = _hidden(book)
+    position = first_visible(hidden)
+    names = list(book.sheet_names)
+    others = tuple(n for n, h in zip(names, hidden, strict=False) if not h)[1:]
+    return position, tuple(names[:position]), others
 
 
 def _choose(book: Any, sheet: str | int | None, name: str) -> Any:
@@ -108,8 +113,8 @@ def read_sheet(
         facts = SheetFacts()
     book = _workbook(raw, name)
     if sheet is None:  # the first visible sheet, as Excel opens the workbook
-        sheet, passed = _default_sheet(book, facts)
-        facts = replace(facts, sheet=sheet, hidden_sheets=passed)
+        sheet, passed, others = _default_sheet(book, facts)
+        facts = replace(facts, sheet=sheet, hidden_sheets=passed, other_sheets=others)
     try:  # calamine parses a sheet's XML when the sheet is chosen, then its cells
         chosen = _choose(book, sheet, name)
         rows = chosen.to_python(skip_empty_area=True)
