@@ -188,7 +188,13 @@ class MCHIndicatorsError(Exception):
     hint : Hint or None
         A setting that would let the call through; the message ends with it
         (``; pass on_invalid='flag' ...``), the command line says its own option.
+    command_line : Words or None
+        What the command line says instead of :attr:`reason` (and its Chinese),
+        when the reason's advice is a keyword the command line has no option for
+        (``columns=``); None when the reason serves both.
     """
+
+    command_line: Words | None = None
 
     def __init__(
         self,

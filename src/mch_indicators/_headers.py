@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, words
 from mch_indicators._labels import input_error
 from mch_indicators._layout import fold_label, layout
 from mch_indicators._text import DASHES, fold
@@ -222,9 +222,10 @@ def match_headers(
             continue
         target, name = found
         if target in chosen:
-            raise input_error(
-                "columns_both_match", first=chosen[target], second=column, target=target
-            )
+            both = {"first": chosen[target], "second": column, "target": target}
+            error = input_error("columns_both_match", **both)
+            error.command_line = words("columns_both_match_cli", **both)  # no columns=
+            raise error
         chosen[target], how[target] = column, name
     return HeaderMatch(chosen, how, tuple(unmatched))
 

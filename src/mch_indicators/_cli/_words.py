@@ -180,6 +180,9 @@ def _reason(error: MCHIndicatorsError, lang: str) -> str:
     """What is wrong, in ``lang`` where the error says it in Chinese, else as raised."""
     if lang == "zh" and isinstance(error, UnknownIndicatorError):
         return _unknown(error, lang)
+    said = getattr(error, "command_line", None)  # advice the command line has no option for
+    if said is not None:
+        return str(said.zh if lang == "zh" else said.en)
     if lang == "zh" and error.reason_zh:
         return error.reason_zh
     return error.reason
@@ -216,7 +219,7 @@ def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> st
     hint = hint_text(getattr(error, "hint", None), lang)
     located = path is not None and (error.row is not None or error.column is not None)
     if not located:
-        if lang == "zh" and reason is not error.reason:
+        if reason is not error.reason:
             return (f"{error.where()}{reason}" if error.where() else reason) + hint
         return error.without_hint() + hint
     name = "<stdin>" if path == "-" else str(path)
