@@ -50,6 +50,7 @@ __all__ = [
     "parse_years",
     "underflows",
     "year_of",
+    "year_texts",
 ]
 
 Decimal = Literal[".", ","]
@@ -210,6 +211,32 @@ def parse_years(cells: pd.Series[Any], *, dates: bool = False) -> npt.NDArray[An
     return years if np.isnan(years).any() else years.astype(np.int64)
 
 
+def year_texts(cells: pd.Series[Any], *, dates: bool = False) -> pd.Series[Any] | None:
+    """A column of periods as text with its years written one way, or None if unchanged.
+
+    For a column :func:`parse_years` does not read as years because some cell is
+    another period (``2024年第一季度``, ``2024上半年``): such cells are kept as
+    written, and each cell writing a year (:func:`year_of`: ``2024年``, ``2024``,
+    ``二〇二四``) becomes its year's digits, so one year written two ways is one period.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> year_texts(pd.Series(["2024年", 2024, "2024年第一季度"])).tolist()
+    ['2024', '2024', '2024年第一季度']
+    >>> year_texts(pd.Series(["2024年第一季度", "2024年第二季度"])) is None
+    True
+    """
+    spelled: dict[object, str] = {}
+    for value in cells.dropna().unique().tolist():  # each spelling read once, not each cell
+        year = year_of(value, dates=dates)
+        if year is not None and value != str(year):
+            spelled[value] = str(year)
+    if not spelled:
+        return None
+    return cells.astype(object).map(lambda v: spelled.get(v, v), na_action="ignore")
+
+
 def _pattern(decimal: Decimal) -> re.Pattern[str]:
     return _POINT if decimal == "." else _COMMA
 
@@ -335,6 +362,9 @@ def describe_bad_number(text: object, decimal: Decimal = ".") -> Words:
     "'1e-400' is too small a number (it would read as 0)"
     """
     cell = str(text).strip()
+    day = _day_number(text)
+    if day is not None:
+        return words("count_as_date", cell=cell, number=day)
     folded = cell.casefold().lstrip("+-")
     if folded in {"inf", "infinity", "∞"}:
         return words("number_not_finite", cell=cell)
@@ -348,6 +378,45 @@ def describe_bad_number(text: object, decimal: Decimal = ".") -> Words:
     if _decimal_comma(cell, decimal):
         return words("number_comma", cell=cell)
     return _with_unit(cell) or words("not_a_number", cell=cell)
+
+
+#: A date as a workbook's date cell reads as text (``1902-09-26``, ``1902-09-26 00:00:00``).
+_DATE_CELL = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?)?")
+
+
+def _day_number(value: object) -> str | None:
+    """The number a date-formatted cell holds (its day number), or None if not a date.
+
+    A count in a cell formatted as a date reads as the date Excel shows (1000 as
+    1902-09-26): a date, or its text, is said with that number.
+
+    Examples
+    --------
+    >>> _day_number("1902-09-26"), _day_number("1900-01-01 12:00:00"), _day_number("26,954")
+    ('1000', '1.5', None)
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        if not _DATE_CELL.fullmatch(text):
+            return None
+        try:
+            value = datetime.datetime.fromisoformat(text)
+        except ValueError:  # 2024-02-30: no date
+            return None
+    if not isinstance(value, datetime.date):
+        return None
+    moment = (
+        value
+        if isinstance(value, datetime.datetime)
+        else datetime.datetime(value.year, value.month, value.day)
+    )
+    moment = moment.replace(tzinfo=None)
+    days = (moment - _EXCEL_EPOCH) / datetime.timedelta(days=1)
+    if moment < datetime.datetime(1900, 3, 1):  # Excel's 29 February 1900, which was not
+        days -= 1
+    if days <= 0:
+        return None
+    return str(int(days)) if days.is_integer() else f"{days:g}"
 
 
 #: A number followed by a unit of count (12,345人) or a percent sign (97.99%).
