@@ -41,7 +41,7 @@ import numpy.typing as npt
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
 from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError
-from mch_indicators._io._numbers import parse_years
+from mch_indicators._io._numbers import parse_years, year_texts
 from mch_indicators._labels import error_of, fields
 from mch_indicators._layout import (
     Layout,
@@ -540,14 +540,18 @@ def _years_as_numbers(
     A copy when a column changes (one year written two ways is then one period), the
     frame itself when none does; the years are read as a file's are (:func:`parse_years`).
     In a column of ``years`` (年份) a date is its year: a date cell, its text or its day
-    number in a workbook (45292), beside 2024, are one period.
+    number in a workbook (45292), beside 2024, are one period. A column with other
+    periods too (``2024年第一季度``) stays text, its years written as digits
+    (:func:`year_texts`): ``2024年`` and ``2024`` are one period there as well.
     """
     pd = pandas()
     changed = {}
     for column in periods:
         series = frame[column]
         if not pd.api.types.is_numeric_dtype(series.dtype):
-            years_of = parse_years(series, dates=column in years)
+            years_of: Any = parse_years(series, dates=column in years)
+            if years_of is None:  # other periods too (2024年第一季度): kept as text
+                years_of = year_texts(series, dates=column in years)
             if years_of is not None:
                 changed[column] = years_of
     if not changed:
