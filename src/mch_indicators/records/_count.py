@@ -170,7 +170,7 @@ def _prepare(
             )
         start, end = (nw.col(f"__field_{s}") for s in sources)
         if spec.derive.kind == "days_between":
-            value = (end - start).dt.total_minutes() // 1440
+            value = _days_between(start, end)
         else:
             before = (end.dt.month() < start.dt.month()) | (
                 (end.dt.month() == start.dt.month()) & (end.dt.day() < start.dt.day())
@@ -180,6 +180,57 @@ def _prepare(
         found[field] = f"(derived from {' and '.join(sources)})"
     frame = frame.with_columns(*derived) if derived else frame
     return frame, found
+
+
+def _int(value: int) -> nw.Expr:
+    """An integer literal as a 64-bit integer (polars 1.25 panicked dividing Int64 by Int32)."""
+    return nw.lit(value, nw.Int64())
+
+
+#: seconds in a day; years shifted by 4000 (ten 400-year cycles of the calendar), so that every
+#: division below is of numbers not below zero (engines round a negative quotient apart)
+_DAY = 86_400
+_SHIFT = 4_000
+
+
+def _seconds(moment: nw.Expr) -> nw.Expr:
+    """Seconds from a fixed origin to a date and time, by integer arithmetic on its parts.
+
+    No subtraction of dates or times: engines give it different types (DuckDB's DATE -
+    DATE is a number of days, TIMESTAMP - TIMESTAMP an interval), and narwhals 2.9 read
+    a DuckDB interval's minutes part as its total (45 days gave 0 minutes). The days are
+    counted from a 1 March (March first, so that a leap day ends its year).
+    """
+    part: dict[str, nw.Expr] = {
+        name: getattr(moment.dt, name)().cast(nw.Int64())
+        for name in ("year", "month", "day", "hour", "minute", "second")
+    }
+    early = (part["month"] <= _int(2)).cast(nw.Int64())  # January and February: last year's
+    year = part["year"] - early + _int(_SHIFT)
+    month = part["month"] + early * _int(12) - _int(3)  # March 0 ... February 11
+    days = (
+        year * _int(365)
+        + year // _int(4)
+        - year // _int(100)
+        + year // _int(400)
+        + (month * _int(153) + _int(2)) // _int(5)
+        + part["day"]
+    )
+    return (
+        days * _int(_DAY) + part["hour"] * _int(3600) + part["minute"] * _int(60) + part["second"]
+    )
+
+
+def _days_between(start: nw.Expr, end: nw.Expr) -> nw.Expr:
+    """Completed days from ``start`` to ``end`` (negative, rounded down, when ``end`` is first).
+
+    To the second, by integer arithmetic on each engine alike (``_seconds``).
+    """
+    elapsed = _seconds(end) - _seconds(start)
+    after = elapsed // _int(_DAY)
+    # rounded down, not toward 0 (narwhals 2.9 has no unary minus)
+    before = _int(0) - ((_int(_DAY - 1) - elapsed) // _int(_DAY))
+    return nw.when(elapsed >= _int(0)).then(after).otherwise(before)
 
 
 def _conversions(
