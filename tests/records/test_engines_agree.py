@@ -581,3 +581,19 @@ def test_ages_derived_from_dates_are_counted_exactly_on_every_engine(engine, kin
         "early_neonatal_deaths": 1 + timed, "neonatal_deaths": 1 + timed, "infant_deaths": 1,
     }, engine  # fmt: skip
     assert set(quality["reason"]) == {"age_days: below 0", "age_years: below 0"}, engine
+
+
+@pytest.mark.parametrize("engine", ["pandas", *ENGINES])
+def test_a_missing_value_of_a_categorical_code_column_is_missing(engine, tmp_path):
+    """A missing value is missing (docs/records.md: "empty, NaN..."), in a categorical
+    column too: pandas 2 turns a categorical's NaN into the text "nan" when it is cast to
+    text, so pandas and dask (at the pandas floor, 2.2) reported an unrecognised code
+    where polars, pyarrow and DuckDB reported a missing outcome."""
+    frame = pd.DataFrame({
+        "outcome": pd.Series([None, " 活产", None, "Stillbirth"], dtype="category"),
+        "gestation_weeks": [39.0] * 4, "birth_weight_g": [3000.0] * 4,
+    })  # fmt: skip
+    out = mch.count_records({"births": _engine(frame, engine, tmp_path)}, ["live_births"])
+    assert _tidy(out.counts)["count"].tolist() == [1], engine
+    quality = _tidy(out.quality)
+    assert quality[["reason", "count"]].values.tolist() == [["outcome: missing", 2]], engine
