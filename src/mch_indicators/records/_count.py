@@ -187,10 +187,12 @@ def _int(value: int) -> nw.Expr:
     return nw.lit(value, nw.Int64())
 
 
-#: seconds in a day; years shifted by 4000 (ten 400-year cycles of the calendar), so that every
-#: division below is of numbers not below zero (engines round a negative quotient apart)
+#: seconds in a day; years shifted by 4000 (ten 400-year cycles of the calendar), and
+#: differences by 4 million days (more than any two dates apart), so that every division
+#: below is of numbers not below zero (engines round a negative quotient apart)
 _DAY = 86_400
-_SHIFT = 4_000
+_YEARS = 4_000
+_DAYS = 4_000_000
 
 
 def _seconds(moment: nw.Expr) -> nw.Expr:
@@ -199,14 +201,17 @@ def _seconds(moment: nw.Expr) -> nw.Expr:
     No subtraction of dates or times: engines give it different types (DuckDB's DATE -
     DATE is a number of days, TIMESTAMP - TIMESTAMP an interval), and narwhals 2.9 read
     a DuckDB interval's minutes part as its total (45 days gave 0 minutes). The days are
-    counted from a 1 March (March first, so that a leap day ends its year).
+    counted from a 1 March (March first, so that a leap day ends its year). A missing
+    moment's parts are 0 here: see ``_days_between``.
     """
     part: dict[str, nw.Expr] = {
-        name: getattr(moment.dt, name)().cast(nw.Int64())
+        # through a float: pandas 2 has NaN for a missing part, and polars 1.25's streaming
+        # engine panics filling an Int8 month with an Int32 literal
+        name: getattr(moment.dt, name)().cast(nw.Float64()).fill_null(0.0).cast(nw.Int64())
         for name in ("year", "month", "day", "hour", "minute", "second")
     }
     early = (part["month"] <= _int(2)).cast(nw.Int64())  # January and February: last year's
-    year = part["year"] - early + _int(_SHIFT)
+    year = part["year"] - early + _int(_YEARS)
     month = part["month"] + early * _int(12) - _int(3)  # March 0 ... February 11
     days = (
         year * _int(365)
@@ -224,13 +229,12 @@ def _seconds(moment: nw.Expr) -> nw.Expr:
 def _days_between(start: nw.Expr, end: nw.Expr) -> nw.Expr:
     """Completed days from ``start`` to ``end`` (negative, rounded down, when ``end`` is first).
 
-    To the second, by integer arithmetic on each engine alike (``_seconds``).
+    To the second, by integer arithmetic on each engine alike (``_seconds``); missing
+    where either date is.
     """
-    elapsed = _seconds(end) - _seconds(start)
-    after = elapsed // _int(_DAY)
-    # rounded down, not toward 0 (narwhals 2.9 has no unary minus)
-    before = _int(0) - ((_int(_DAY - 1) - elapsed) // _int(_DAY))
-    return nw.when(elapsed >= _int(0)).then(after).otherwise(before)
+    shifted = _seconds(end) - _seconds(start) + _int(_DAYS * _DAY)
+    days = shifted // _int(_DAY) - _int(_DAYS)
+    return nw.when(~(start.is_null() | end.is_null())).then(days)
 
 
 def _conversions(
