@@ -46,7 +46,7 @@ def normalize_token(text: str) -> str:
     """
     text = _THOUSANDS.sub("", fold(text, spaces="strip", drop="_"))
     text = _SPACES.sub(" ", text)
-    return re.sub(r"\s*/\s*", "/", text)
+    return text.replace(" /", "/").replace("/ ", "/")  # one space at most, after the collapse
 
 
 @cache
