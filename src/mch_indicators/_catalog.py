@@ -43,6 +43,8 @@ from mch_indicators._errors import (
     DefinitionError,
     InvalidInputError,
     UnknownIndicatorError,
+    Words,
+    error_of,
     words,
 )
 from mch_indicators._hooks import catalog_frame, catalog_html, catalog_json
@@ -231,7 +233,7 @@ class _Definitions(_OnFirstUse[Indicator]):
     def add(self, indicator_id: str, indicator: Indicator | tuple[str, dict[str, Any]]) -> None:
         """Add a validated indicator, or (origin, TOML table) to validate on access."""
         if indicator_id in self._done or indicator_id in self._raw:
-            raise DefinitionError(f"indicator id {indicator_id!r} is defined twice")
+            raise error_of(DefinitionError, "catalog_defined_twice", id=indicator_id)
         self._order.append(indicator_id)
         if isinstance(indicator, Indicator):
             self._done[indicator_id] = indicator
@@ -321,12 +323,14 @@ def _tables_by_id(
         return {
             term_id: (origin, body)
             for origin, data in documents
-            for term_id, body in _table(data.get("terms", {}), f"{origin}, terms").items()
+            for term_id, body in _table(
+                data.get("terms", {}), words("catalog_terms", origin=origin)
+            ).items()
         }
     return {
         body["id"]: (origin, body)
         for origin, data in documents
-        for body in _tables(data.get("indicator", []), f"{origin}, indicator")
+        for body in _tables(data.get("indicator", []), origin)
         if isinstance(body.get("id"), str)
     }
 
@@ -390,7 +394,7 @@ class Catalog(Mapping[str, Indicator]):
         entries = []
         for origin, data in documents:
             _check_top_level(data, origin)
-            bodies = _tables(data.get("indicator", []), f"{origin}, indicator")
+            bodies = _tables(data.get("indicator", []), origin)
             for position, body in enumerate(bodies, start=1):
                 try:
                     entry = _Entry.read(body)
@@ -452,14 +456,12 @@ class Catalog(Mapping[str, Indicator]):
             if parent is None and root in self._roots:
                 parent_root = self._roots[root].variant_of
             elif parent is None:
-                raise DefinitionError(
-                    f"indicator {entry.id!r} is a variant of unknown indicator {root!r}"
-                )
+                raise error_of(DefinitionError, "catalog_variant_unknown", id=entry.id, root=root)
             if parent_root is not None:
-                raise DefinitionError(
-                    f"indicator {entry.id!r} is a variant of {root!r}, itself a variant of "
-                    f"{parent_root!r}; point at {parent_root!r}"
-                )
+                raise error_of(
+                    DefinitionError, "catalog_variant_chain", id=entry.id, root=root,
+                    parent=parent_root,
+                )  # fmt: skip
             families.setdefault(root, []).append(entry.id)
         return families
 
@@ -470,8 +472,8 @@ class Catalog(Mapping[str, Indicator]):
             for key in entry.name_keys(fold):
                 owner = keys.setdefault(key, entry.id)
                 if owner != entry.id:
-                    raise DefinitionError(
-                        f"lookup key {key!r} points at both {owner!r} and {entry.id!r}"
+                    raise error_of(
+                        DefinitionError, "catalog_key_twice", key=key, owner=owner, id=entry.id
                     )
         return keys
 
@@ -488,10 +490,10 @@ class Catalog(Mapping[str, Indicator]):
             for phrase in entry.ambiguous:
                 key = fold(phrase)
                 if key in named:
-                    raise DefinitionError(
-                        f"{phrase!r} is an ambiguous alias of {entry.id!r} but a name or "
-                        f"alias of {named[key]!r}; list it as ambiguous there too, not as a name"
-                    )
+                    raise error_of(
+                        DefinitionError, "catalog_ambiguous_alias", phrase=phrase, id=entry.id,
+                        owner=named[key],
+                    )  # fmt: skip
                 claimants = ambiguous.setdefault(key, [])
                 if entry.id not in claimants:
                     claimants.append(entry.id)
@@ -516,8 +518,8 @@ class Catalog(Mapping[str, Indicator]):
                 if owner == entry.id:
                     continue
                 if key in self._entries[owner].name_keys(fold):
-                    raise DefinitionError(
-                        f"code {key!r} of {entry.id!r} is a name or alias of {owner!r}"
+                    raise error_of(
+                        DefinitionError, "catalog_code_is_name", key=key, id=entry.id, owner=owner
                     )
                 if self._family_of(owner) != self._family_of(entry.id):
                     shared[key] = [owner, entry.id]
@@ -821,38 +823,43 @@ def _definitions_of(data: Any, name: str) -> dict[str, Any]:
 def _read_json(data: Any, name: str) -> dict[str, Any]:
     """A JSON definition file: the TOML layout, plus the keys an export writes around it."""
     if not isinstance(data, dict):
-        raise DefinitionError(f"{name}: a definition file is a JSON object, not a list or value")
+        raise error_of(DefinitionError, "catalog_json_not_object", name=name)
     version = str(data.get("schema_version", "1"))
     if version.split(".")[0] != "1":
-        raise DefinitionError(
-            f"{name}: schema_version {version} is newer than this mch_indicators reads (1.x)"
-        )
+        raise error_of(DefinitionError, "catalog_schema_newer", name=name, version=version)
     return {key: value for key, value in data.items() if key not in _JSON_FILE_KEYS}
 
 
-def _table(value: object, where: str) -> dict[str, Any]:
+def _table(value: object, where: str | Words) -> dict[str, Any]:
     """``value`` if it is a TOML table, else a :class:`DefinitionError` saying what it is."""
     if not isinstance(value, dict):
-        raise DefinitionError(f"{where}: expected a table, got {type(value).__name__} {value!r}")
+        raise error_of(
+            DefinitionError, "catalog_not_table", where=where, kind=type(value).__name__,
+            value=value,
+        )  # fmt: skip
     return value
 
 
-def _tables(value: object, where: str) -> list[dict[str, Any]]:
+def _tables(value: object, origin: str) -> list[dict[str, Any]]:
     """``value`` if it is an array of tables (``[[indicator]]``), else a DefinitionError."""
+    where = words("catalog_indicators", origin=origin)
     if not isinstance(value, list):
-        raise DefinitionError(
-            f"{where}: expected an array of tables ([[indicator]]), got {type(value).__name__}"
+        raise error_of(
+            DefinitionError, "catalog_not_tables", where=where, kind=type(value).__name__
         )
-    return [_table(item, f"{where} #{i}") for i, item in enumerate(value, start=1)]
+    return [
+        _table(item, words("catalog_item", where=where, position=i))
+        for i, item in enumerate(value, start=1)
+    ]
 
 
 def _validate_term(term_id: str, body: object, origin: str) -> Term:
     where = words("definition_term", origin=origin, id=term_id)
-    return Term.model_validate({**_table(body, where.en), "id": term_id}, where=where)
+    return Term.model_validate({**_table(body, where), "id": term_id}, where=where)
 
 
 def _terms_from(data: Mapping[str, Any], origin: str) -> dict[str, Term]:
-    bodies = _table(data.get("terms", {}), f"{origin}, terms")
+    bodies = _table(data.get("terms", {}), words("catalog_terms", origin=origin))
     return {term_id: _validate_term(term_id, body, origin) for term_id, body in bodies.items()}
 
 
@@ -860,42 +867,38 @@ def _add_terms(known: dict[str, Term], indicator: Indicator) -> None:
     """Add an indicator's terms to ``known``; a term id names one term."""
     for term in (indicator.numerator, indicator.denominator):
         if known.setdefault(term.id, term) != term:
-            raise DefinitionError(
-                f"indicator {indicator.id!r}: term {term.id!r} differs from the term "
-                "of the same id already defined; give it its own id"
-            )
+            raise error_of(DefinitionError, "catalog_term_differs", id=indicator.id, term=term.id)
 
 
 def _check_top_level(data: Mapping[str, Any], origin: str) -> None:
     unexpected = set(data) - {"indicator", "terms"}
     if unexpected:
-        raise DefinitionError(
-            f"{origin}: unexpected top-level keys {sorted(unexpected)}; "
-            "use [terms.<id>] and [[indicator]] tables"
-        )
+        keys = sorted(unexpected)
+        listed = Words(str(keys), "、".join(keys))
+        raise error_of(DefinitionError, "catalog_top_level", origin=origin, keys=listed)
 
 
 def _validate_indicator(
     body: Mapping[str, Any], origin: str, position: int, terms: Mapping[str, Term]
 ) -> Indicator:
     """One ``[[indicator]]`` table, its term references resolved, validated."""
-    label = f"indicator {body.get('id')!r}" if "id" in body else f"indicator #{position}"
+    where = (
+        words("definition_indicator", origin=origin, id=body["id"])
+        if "id" in body
+        else words("definition_indicator_at", origin=origin, position=position)
+    )
     raw = dict(body)
     for role in ("numerator", "denominator"):
         reference = raw.get(role)
         if isinstance(reference, str):
             if reference not in terms:
                 close = difflib.get_close_matches(reference, list(terms), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise DefinitionError(
-                    f"{origin}, {label}: {role} refers to unknown term {reference!r}{hint}"
-                )
+                hint = words("catalog_did_you_mean", name=close[0]) if close else Words("", "")
+                raise error_of(
+                    DefinitionError, "catalog_unknown_term", where=where, role=role,
+                    reference=reference, hint_text=hint,
+                )  # fmt: skip
             raw[role] = terms[reference]
-    where = (
-        words("definition_indicator", origin=origin, id=body["id"])
-        if "id" in body
-        else words("definition_indicator_at", origin=origin, position=position)
-    )
     return Indicator.model_validate(raw, where=where)
 
 
@@ -903,7 +906,7 @@ def _indicators_from(
     data: Mapping[str, Any], origin: str, terms: Mapping[str, Term]
 ) -> list[Indicator]:
     _check_top_level(data, origin)
-    bodies = _tables(data.get("indicator", []), f"{origin}, indicator")
+    bodies = _tables(data.get("indicator", []), origin)
     return [
         _validate_indicator(body, origin, position, terms)
         for position, body in enumerate(bodies, start=1)
@@ -1274,11 +1277,11 @@ def load_definitions(*paths: str | PathLike[str]) -> Catalog:
     36.7% (95% CI 33.8–39.7)
     """
     if not paths:
-        raise DefinitionError("load_definitions() needs at least one file")
+        raise error_of(DefinitionError, "catalog_no_file")
     for path in paths:
         if not isinstance(path, str | PathLike):
-            raise DefinitionError(
-                f"load_definitions() takes paths of TOML files, got {type(path).__name__} {path!r}"
+            raise error_of(
+                DefinitionError, "catalog_not_path", kind=type(path).__name__, value=path
             )
     builtin = builtin_catalog()
     return _load([Path(p) for p in paths], builtin.terms, roots=builtin)

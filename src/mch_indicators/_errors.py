@@ -42,7 +42,7 @@ into a :class:`DefinitionError` that names the definition and each field.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -73,6 +73,7 @@ __all__ = [
     "delimiter_hint",
     "describe_validation",
     "error_of",
+    "invalid",
     "words",
 ]
 
@@ -424,8 +425,53 @@ def _restore(
 
 
 #: pydantic's kinds of error whose account a message of the label table gives in both
-#: languages; any other kind is said in pydantic's words in both texts.
+#: languages.
 _VALIDATION_WORDS = {"missing": "definition_missing", "extra_forbidden": "definition_extra"}
+#: pydantic's kinds of error said in Chinese by a message of the label table (its ``zh``,
+#: filled from the error's context); the English text stays pydantic's. Any other kind is
+#: said in pydantic's words in both texts.
+_VALIDATION_ZH = {
+    **dict.fromkeys(("string_type", "string_sub_type"), "definition_text"),
+    **dict.fromkeys(("int_type", "int_parsing", "int_from_float"), "definition_whole_number"),
+    **dict.fromkeys(("float_type", "float_parsing"), "definition_number"),
+    **dict.fromkeys(("bool_type", "bool_parsing"), "definition_boolean"),
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), "definition_table"),
+    **dict.fromkeys(("list_type", "tuple_type"), "definition_list"),
+    **dict.fromkeys(("literal_error", "enum"), "definition_one_of"),
+    "string_too_short": "definition_too_short",
+    "greater_than_equal": "definition_at_least",
+    "greater_than": "definition_above",
+    "less_than_equal": "definition_at_most",
+    "less_than": "definition_below",
+}
+
+
+def invalid(key: str, /, **values: object) -> ValueError:
+    """The ``ValueError`` a model's validator raises: the ``[messages]`` text ``key``.
+
+    pydantic shows it in English (its ``msg``); :func:`describe_validation` finds the
+    :class:`Words` it carries and says it in Chinese too.
+    """
+    return ValueError(words(key, **values))
+
+
+def _field_reason(item: Mapping[str, Any]) -> Words:
+    """What is wrong with one field, in English (pydantic's words) and Chinese."""
+    key = _VALIDATION_WORDS.get(str(item["type"]))
+    if key is not None:
+        return words(key)
+    context = item.get("ctx") or {}
+    raised = getattr(context.get("error"), "args", ())
+    if raised and isinstance(raised[0], Words):
+        return raised[0]
+    message = str(item["msg"]).removeprefix("Value error, ")
+    chinese = _VALIDATION_ZH.get(str(item["type"]))
+    if chinese is None:
+        return Words(message, message)
+    shown = {name: str(value) for name, value in context.items() if name != "error"}
+    if "expected" in shown:  # 'a', 'b' or 'c', listed in Chinese as 'a'、'b'、'c'
+        shown["expected"] = shown["expected"].replace("', '", "'、'").replace("' or '", "'、'")
+    return Words(message, words(chinese, **shown).zh)
 
 
 def describe_validation(error: ValidationError) -> Words:
@@ -434,16 +480,14 @@ def describe_validation(error: ValidationError) -> Words:
     The raw pydantic text (error codes, input values, documentation links) is
     left out: the field path and the reason are what a definition's author needs.
     The frame is said in English and Chinese (``field：message``, joined by ``；``);
-    pydantic's account of a field stays in its words, but for a field missing or
-    one not allowed.
+    pydantic's account of a field stays in its words in English; in Chinese, a
+    field missing or not allowed, of the wrong type or out of range is said from the
+    label table, and so is each validator's own refusal (raised by :func:`invalid`).
     """
     lines = []
     for item in error.errors():
         where = ".".join(str(part) for part in item["loc"]) or words("definition_whole")
-        key = _VALIDATION_WORDS.get(str(item["type"]))
-        message = str(item["msg"]).removeprefix("Value error, ")
-        reason = words(key) if key is not None else Words(message, message)
-        lines.append(words("definition_field", field=where, reason=reason))
+        lines.append(words("definition_field", field=where, reason=_field_reason(item)))
     return Words("; ".join(line.en for line in lines), "；".join(line.zh for line in lines))
 
 

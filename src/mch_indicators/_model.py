@@ -38,7 +38,7 @@ from pydantic import (
 )
 from pydantic._internal._model_construction import ModelMetaclass
 
-from mch_indicators._errors import UnitError, Words, definition_error
+from mch_indicators._errors import UnitError, Words, definition_error, invalid
 from mch_indicators._hooks import indicator_html, indicator_repr
 from mch_indicators._text import has_chinese
 from mch_indicators._unitspec import resolve_unit
@@ -301,7 +301,7 @@ class Names(_Frozen):
     @classmethod
     def _has_chinese(cls, value: str) -> str:
         if not has_chinese(value):
-            raise ValueError(f"the Chinese name {value!r} contains no Chinese characters")
+            raise invalid("model_name_not_chinese", value=value)
         return value
 
 
@@ -387,7 +387,7 @@ class Source(_Frozen):
     @classmethod
     def _url_is_web_address(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("https://", "http://")):
-            raise ValueError(f"url {value!r} is not an http(s) address")
+            raise invalid("model_url", value=value)
         return value
 
 
@@ -406,7 +406,7 @@ class Codes(_Frozen):
     def _unverified_are_set(self) -> Codes:
         for system in self.unverified:
             if getattr(self, system) is None:
-                raise ValueError(f"unverified lists {system!r}, which has no code")
+                raise invalid("model_unverified_code", system=system)
         return self
 
     def items(self) -> Iterable[tuple[str, str]]:
@@ -516,14 +516,14 @@ class Indicator(_Frozen):
     def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         repeated = sorted({item for item in value if value.count(item) > 1})
         if repeated:
-            raise ValueError(f"listed more than once: {', '.join(repeated)}")
+            raise invalid("model_repeated", items=Words(", ".join(repeated), "、".join(repeated)))
         return value
 
     @field_validator("note_zh")
     @classmethod
     def _note_in_chinese(cls, value: str | None) -> str | None:
         if value is not None and not has_chinese(value):
-            raise ValueError(f"note_zh {value!r} contains no Chinese characters")
+            raise invalid("model_note_not_chinese", value=value)
         return value
 
     @field_validator("unit")
@@ -532,40 +532,35 @@ class Indicator(_Frozen):
         try:
             return resolve_unit(value).name
         except UnitError as error:
-            raise ValueError(str(error)) from None
+            raise ValueError(Words(str(error), error.reason_zh or str(error))) from None
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:
         from mch_indicators.stats import METHODS
 
         if self.method is not None and self.method not in METHODS[self.kind.family]:
-            allowed = ", ".join(METHODS[self.kind.family])
-            raise ValueError(
-                f"method {self.method!r} does not fit a {self.kind} indicator; use one of: "
-                f"{allowed}"
-            )
+            methods = METHODS[self.kind.family]
+            raise invalid(
+                "model_method", method=self.method, kind=self.kind,
+                allowed=Words(", ".join(methods), "、".join(methods)),
+            )  # fmt: skip
         if not self.verified and not self.note:
-            raise ValueError("an unverified definition needs a note saying what is unconfirmed")
+            raise invalid("model_unverified_note")
         if not self.computable and not self.note:
-            raise ValueError("a definition that is not computable needs a note saying how it is")
+            raise invalid("model_not_computable_note")
         if self.note_zh and not self.note:
-            raise ValueError("note_zh without a note: it is the note's Chinese wording")
+            raise invalid("model_note_zh_alone")
         if self.numerator.id == self.denominator.id:
-            raise ValueError("numerator and denominator are the same term")
+            raise invalid("model_same_term")
         if self.variant_of == self.id:
-            raise ValueError("an indicator cannot be a variant of itself")
+            raise invalid("model_variant_itself")
         if (self.kind is Kind.COVERAGE) != self.denominator.estimated:
-            raise ValueError(
-                "kind 'coverage' is for an estimated or planned denominator: "
-                + (
-                    f"mark the term {self.denominator.id!r} estimated = true"
-                    if self.kind is Kind.COVERAGE
-                    else f"the denominator {self.denominator.id!r} is estimated, "
-                    "so use kind = 'coverage'"
-                )
+            said = (
+                "model_coverage_estimated" if self.kind is Kind.COVERAGE else "model_coverage_kind"
             )
+            raise invalid(said, term=self.denominator.id)
         if self.kind is Kind.DENSITY and resolve_unit(self.unit).symbol in {"%", "‰"}:
-            raise ValueError("a density is a count per population, not a percentage")
+            raise invalid("model_density_percent")
         return self
 
     def __repr__(self) -> str:

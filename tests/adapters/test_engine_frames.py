@@ -164,3 +164,35 @@ def test_pandas_pools_text_counts_read_with_the_cell_grammar_as_compute_does():
     with pytest.raises(mch.InvalidInputError, match="9,5") as caught:
         mch.pool(frame.assign(live_births=["26,954", "9,5"]), "MMR", by="city")
     assert caught.value.row == 1
+
+
+@promise("missing", "engines")
+@pytest.mark.parametrize("reader", ["polars", "polars_lazy", "pyarrow", "duckdb"])
+def test_a_csv_s_nan_count_is_missing_when_pooled_as_when_computed(tmp_path, reader):
+    """Each engine's CSV reader reads the text ``NaN`` as a float's NaN, not a null:
+    ``pool`` refused it as "negative, infinite or above 2**53" (engines order NaN above
+    every number), and would have counted it as a numerator above its denominator, where
+    ``compute`` and pandas read it as missing."""
+    path = tmp_path / "counts.csv"
+    path.write_text(
+        "county,maternal_deaths,live_births\nA,1,1000\nB,NaN,2000\nC,2,3000\n", encoding="utf-8"
+    )
+    pl = pytest.importorskip("polars")
+    if reader == "pyarrow":
+        import pyarrow.csv as pacsv
+
+        frame: Any = pacsv.read_csv(path)
+    elif reader == "duckdb":
+        frame = pytest.importorskip("duckdb").read_csv(str(path))
+    else:
+        frame = pl.read_csv(path) if reader == "polars" else pl.scan_csv(path)
+    expected = mch.pool(pd.read_csv(path), "MMR", by="county")
+    for call, out in (("pool", mch.pool(frame, "MMR", by="county")),
+                      ("compute", mch.compute(frame, "MMR"))):  # fmt: skip
+        got = pl.from_arrow(out) if not isinstance(out, pl.DataFrame) else out
+        assert got["flags"].to_list() == ["UNRELIABLE", "MISSING", "UNRELIABLE"], call
+        assert got["denominator"].to_list() == expected["denominator"].tolist(), call
+    total = mch.pool(frame, "MMR")
+    total = pl.from_arrow(total) if not isinstance(total, pl.DataFrame) else total
+    assert total["flags"].to_list() == ["MISSING"]
+    assert total["denominator"].to_list() == [6000.0]

@@ -582,3 +582,39 @@ def test_an_unknown_totals_or_duplicates_choice_is_refused_in_both_languages(
         assert str(caught.value) == english
         assert caught.value.reason_zh.startswith(chinese)
         assert describe_error(caught.value, None, "zh") == caught.value.reason_zh
+
+
+@pytest.mark.parametrize(
+    "second",
+    [45292, "2024-06-30", 2024, "2024年"],
+    ids=["day-number", "date-text", "year-number", "year-text"],
+)
+def test_a_year_column_of_dates_and_numbers_is_one_year(second):
+    """A workbook's 年份 written as a date cell (2024-01-01) in one row and as the same
+    day's number in Excel (45292), or the year 2024, in another gave two periods: two
+    rows, and two pooled years. In a year column a date is its year."""
+    import datetime as dt
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "年份", "活产数", "孕产妇死亡数"])
+    sheet.append(["甲县", dt.datetime(2024, 1, 1), 1000, 1])
+    sheet.append(["乙县", second, 3000, 2])
+    sheet.append(["丙县", dt.datetime(1905, 7, 16), 500, 0])  # 2024 in a date format
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = mch.read_table(io.BytesIO(buffer.getvalue()))
+    assert mch.compute(table)["year"].tolist() == [2024, 2024, 2024]
+    pooled = mch.pool(table, "MMR", by="年份", numerator="孕产妇死亡数", denominator="活产数")
+    assert pooled[["年份", "numerator", "denominator"]].values.tolist() == [[2024, 3, 4500]]
+    report = mch.report(table)
+    assert report["合计"]["year"].drop_duplicates().tolist() == [2024]
+
+
+def test_a_date_column_that_is_no_year_column_keeps_its_dates():
+    """Only the year column reads a date as its year: 填报日期 stays as written."""
+    table = pd.DataFrame({"县区": ["甲县", "乙县"], "年份": [2024, 2024],
+                          "填报日期": ["2024-01-05", "2024-02-01"],
+                          "活产数": [1000, 3000], "孕产妇死亡数": [1, 2]})  # fmt: skip
+    read = mch.read_table(io.BytesIO(table.to_csv(index=False).encode()))
+    assert read["填报日期"].tolist() == ["2024-01-05", "2024-02-01"]

@@ -415,6 +415,39 @@ def test_compute_file_takes_the_duplicates_option_its_error_advises(tmp_path, la
     assert [line.split(",")[0] for line in text.splitlines()[1:]] == ["甲县", "乙县", "合计"]
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_compute_file_lists_what_it_summed_and_took_out_on_standard_error(tmp_path, lang, suffix):
+    """`compute --file x.xlsx --duplicates sum` summed 乙县's two rows and took 合计 out
+    saying nothing (the report lists both): the data checks are listed on standard error,
+    in the language asked, the table on standard output unchanged."""
+    rows = [["县区", "年份", "活产数", "孕产妇死亡数"], ["甲县", 2024, 1000, 1],
+            ["乙县", 2024, 900, 0], ["乙县", 2024, 100, 1], ["合计", 2024, 2000, 2]]  # fmt: skip
+    table = tmp_path / f"county{suffix}"
+    if suffix == ".csv":
+        table.write_text("".join(",".join(map(str, r)) + "\n" for r in rows), encoding="utf-8")
+    else:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(table)
+    status, text, err = run("compute", "--file", str(table), "--duplicates", "sum",
+                            "--format", "csv", "--lang", lang)  # fmt: skip
+    assert status == 0, err
+    assert [line.split(",")[0] for line in text.splitlines()[1:]] == ["甲县", "乙县"]
+    said = {
+        "en": ["data checks: 2 findings:", "'合计' 2024 is a total row",
+               "乙县 2024 appears 2 times; the counts were summed"],
+        "zh": ["数据核查：2 项：", "“合计”2024按名称识别为合计行",
+               "乙县2024出现2次，已按要求合并相加"],
+    }[lang]  # fmt: skip
+    assert all(words in err for words in said), err
+    assert "数据核查" not in text and "data checks" not in text
+    status, _, err = run("compute", "--file", str(table), "--format", "csv", "--totals", "keep",
+                         "--duplicates", "sum", "--lang", lang)  # fmt: skip
+    assert status == 0 and said[2] in err and said[1] not in err
+
+
 def test_an_office_table_s_refusals_are_chinese_under_lang_zh(tmp_path):
     """Under --lang zh, a table with no computable indicator (a cover sheet read first) and
     a count written 无 were refused in English ("no indicator can be computed", "'无' is

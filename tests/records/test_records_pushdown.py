@@ -389,3 +389,27 @@ def test_a_grouping_column_named_like_the_librarys_own_is_read_as_it_is(key):
         expected = {("live_births", "x"): 2.0, ("live_births", "y"): 1.0,
                     ("stillbirths_28w", "x"): 0.0, ("stillbirths_28w", "y"): 1.0}  # fmt: skip
         assert got == expected, name
+
+
+@pytest.mark.parametrize("word", ["nan", "NaN", "NA", "null", "-", "缺失"])
+def test_a_csv_s_not_reported_word_is_missing_whichever_reader_read_the_file(tmp_path, word):
+    """The same CSV gave two counts: polars kept ``nan`` as text (not a number: the birth
+    unclassified) where DuckDB read it as NaN and pandas as NA (missing: the weight
+    decides, the birth counted). A word of the cell grammar meaning "not reported" is
+    missing on every reader, as a blank cell."""
+    path = tmp_path / "births.csv"
+    path.write_text(
+        f"area,outcome,gestation_weeks,birth_weight_g\nA,live,{word},3000\nA,live,39,3200\n",
+        encoding="utf-8",
+    )
+    readers = {
+        "path (polars)": str(path),
+        "polars": pl.scan_csv(path),
+        "duckdb": duckdb.read_csv(str(path)),
+        "pandas": pd.read_csv(path),
+        "read_table": mch.read_table(path),
+        "text": pd.read_csv(path, dtype=str, keep_default_na=False),
+    }
+    for name, data in readers.items():
+        out = mch.count_records({"births": data}, ["live_births"], by=["area"])
+        assert _long_area(out).loc[("live_births", "A")].tolist() == [2.0, 0.0], name

@@ -223,6 +223,29 @@ def test_invalid_units_are_never_summed():
     assert flagged["flags"] == "INCOMPLETE"
 
 
+def test_a_pooled_total_of_an_inconsistent_unit_is_marked_inconsistent_as_the_unit_is():
+    """甲县 reports 5 neonatal deaths and 3 infant deaths: its values are flagged
+    INCONSISTENT (逻辑不符), and its counts are summed into 甲市 and the total as they are,
+    which carried no mark (6 ≤ 7 summed). The pooled values they touch are marked too;
+    a city without such a unit is not."""
+    table = pd.DataFrame({"地市": ["甲市", "甲市", "乙市"], "县区": ["甲县", "乙县", "丙县"],
+                          "年份": [2024] * 3, "活产数": [1000, 2000, 500],
+                          "新生儿死亡数": [5, 1, 1], "婴儿死亡数": [3, 4, 2]})  # fmt: skip
+    units = mch.compute(table)
+    assert units["flags"].str.contains("INCONSISTENT").tolist() == [True, True] + [False] * 4
+
+    def marked(frame: pd.DataFrame) -> list[bool]:
+        return frame["flags"].astype(str).str.contains("INCONSISTENT").tolist()
+
+    by_city = mch.pool(table, by="地市")
+    assert by_city["prefecture"].tolist() == ["乙市", "乙市", "甲市", "甲市"]  # sorted
+    assert marked(by_city) == [False, False, True, True]
+    assert marked(mch.pool(table, by="年份")) == [True, True]
+    report = mch.report(table)
+    assert marked(report["合计"]) == [True, True]
+    assert by_city["numerator"].tolist() == [2.0, 1.0, 7.0, 6.0]  # the sums as they were
+
+
 def test_no_unit_reporting_is_missing_not_zero():
     table = office_table().astype({"孕产妇死亡数": float}).assign(孕产妇死亡数=np.nan)
     out = mch.pool(table, "MMR", missing="skip").iloc[0]

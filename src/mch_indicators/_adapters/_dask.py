@@ -45,6 +45,7 @@ from mch_indicators._adapters._pandas._standardise import (
     isr_of_sums,
     isr_rows,
 )
+from mch_indicators._adapters._pandas._units import refuse_engine_totals
 from mch_indicators._adapters._pandas._wide import placed
 from mch_indicators._adapters._standardise import (
     BandCells,
@@ -91,8 +92,19 @@ def _dd() -> Any:
 def compute_dask_frame(
     frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[ComputeKeywords]
 ) -> Any:
-    """Lazy :func:`compute_frame` over the partitions of a dask DataFrame."""
-    function = partial(compute_frame, indicator=indicator, **keywords)
+    """Lazy :func:`compute_frame` over the partitions of a dask DataFrame.
+
+    A total row is refused, as on the other engines: a partition cannot see the
+    units of a total row in another partition (合计 alone in its partition read as
+    the area's own series, a unit).
+    """
+    counts = tuple(str(keywords.get(role) or "") for role in ("numerator", "denominator"))
+    check = partial(_without_totals, counts=counts, catalog=keywords.get("catalog"))
+    compute = partial(compute_frame, indicator=indicator, **keywords)
+
+    def function(part: pd.DataFrame) -> pd.DataFrame:
+        return compute(check(part))
+
     return frame.map_partitions(partial(as_task, function), meta=function(frame._meta))
 
 
@@ -210,6 +222,17 @@ def _rows_to_sum(part: pd.DataFrame, pooling: Pooling, mark: bool) -> pd.DataFra
     return as_frame(weighted(counts, num, den, excluded)[[*pooling.keys, num, den, POOLED]])
 
 
+def _without_totals(part: pd.DataFrame, counts: tuple[str, ...], catalog: Any) -> pd.DataFrame:
+    """A partition, refused if an area column labels a row as a total (as other engines)."""
+
+    def distinct(column: str) -> list[Any]:
+        series = part[column]
+        return [] if is_number_column(series) else series.unique().tolist()
+
+    refuse_engine_totals([str(c) for c in part.columns], counts, distinct, catalog)
+    return part
+
+
 def pool_dask_frame(
     frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[SplitPoolKeywords]
 ) -> Any:
@@ -224,6 +247,8 @@ def pool_dask_frame(
     pooling = engine_pooling(frame._meta, indicator, keywords)
     num, den, keys = pooling.numerator, pooling.denominator, pooling.keys
     frame = numeric_counts(frame, [num, den])
+    check = partial(_without_totals, counts=(num, den), catalog=pooling.catalog)
+    frame = frame.map_partitions(partial(as_task, check), meta=frame._meta)
     meta = frame._meta
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
@@ -270,6 +295,8 @@ def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     count, population = cells.count, cells.population
     require(meta, cells.needed)
     frame = numeric_counts(frame, [count, population])
+    check = partial(_without_totals, counts=(count, population), catalog=None)
+    frame = frame.map_partitions(partial(as_task, check), meta=frame._meta)
     meta = frame._meta
     # built-in sums only (dask's custom aggregations cost several times more): a missing
     # population is counted beside the sums and makes its band's sum missing in the finish
@@ -338,6 +365,8 @@ def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     named = isr_counts(arguments)
     require(meta, [*named.values(), *keys])
     frame = numeric_counts(frame, list(named.values()))
+    check = partial(_without_totals, counts=tuple(named.values()), catalog=None)
+    frame = frame.map_partitions(partial(as_task, check), meta=frame._meta)
     meta = frame._meta
     check_isr(arguments)
     grouping = keys or [_ONE_GROUP]

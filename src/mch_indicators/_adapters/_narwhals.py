@@ -35,6 +35,7 @@ from mch_indicators._adapters._counts import (
 from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, options_of
 from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
+from mch_indicators._adapters._pandas._units import refuse_engine_totals
 from mch_indicators._adapters._sums import group_counts
 from mch_indicators._errors import ON_INVALID_LEAVE_OUT, Hint, InvalidInputError
 from mch_indicators.stats import Flag, flag_labels
@@ -129,6 +130,20 @@ def _not_whole(column: str, dtype: Any) -> Any:
     return nw.when(fraction.fill_null(False)).then(count.cast(nw.Float64()))
 
 
+def _blank(column: str, dtype: Any) -> Any:
+    """True on rows whose count is missing: null, or NaN in a float column.
+
+    pandas reads NaN as missing, and an engine's CSV reader reads the text ``NaN`` as
+    NaN; polars and DuckDB order NaN above every number, so it is tested first.
+    """
+    import narwhals as nw
+
+    count = nw.col(column)
+    return (
+        count.is_null() | count.is_nan().fill_null(True) if dtype.is_float() else count.is_null()
+    )
+
+
 def _out_of_range(column: str, dtype: Any) -> Any:
     """True on rows whose count is negative, infinite or above 2**53 (False where missing)."""
     import narwhals as nw
@@ -137,7 +152,24 @@ def _out_of_range(column: str, dtype: Any) -> Any:
     wrong = (count < 0) | (count > LARGEST_INTEGER)
     if dtype.is_float():
         wrong = wrong | (count.abs() == float("inf"))
-    return wrong.fill_null(False)
+    return (wrong & ~_blank(column, dtype)).fill_null(False)
+
+
+def _no_total_rows(frame: Any, counts: tuple[str, str], catalog: Catalog | None) -> None:
+    """Refuse a frame whose area column labels a row as a total (the rule pandas applies)."""
+    import narwhals as nw
+
+    schema = frame.collect_schema()
+
+    def distinct(column: str) -> list[Any]:
+        if _held(schema[column]) is not Values.TEXT:  # numbers and dates hold no total word
+            return []
+        # group_by, not unique(): narwhals' unique() on DuckDB needs DuckDB 1.3 (floor 1.2)
+        labels = frame.select(nw.col(column)).filter(~nw.col(column).is_null())
+        values: list[Any] = _eager(labels.group_by(column).agg())[column].to_list()
+        return values
+
+    refuse_engine_totals(schema.names(), counts, distinct, catalog)
 
 
 def _eager(frame: Any) -> Any:
@@ -164,6 +196,7 @@ def compute_any_frame(
     chosen = _indicator(indicator, "compute", keywords.get("catalog"))
     frame = _eager(_frame(data))
     num, den = _columns(frame, chosen, keywords.get("numerator"), keywords.get("denominator"))
+    _no_total_rows(frame, (num, den), keywords.get("catalog"))
     x = _counts(frame, num, denominator=False)
     n = _counts(frame, den, denominator=True)
     positions: Any = range(len(x))  # an engine's rows are named by position
@@ -191,6 +224,7 @@ def pool_any_frame(
     chosen = _indicator(indicator, "pool", keywords.get("catalog"))
     frame = _frame(data)
     num, den = _columns(frame, chosen, keywords.get("numerator"), keywords.get("denominator"))
+    _no_total_rows(frame, (num, den), keywords.get("catalog"))
     keys = as_list(keywords.get("by"))
     refuse_count_keys(keys, (num, den))
     missing = [key for key in keys if key not in frame.collect_schema().names()]
@@ -201,15 +235,16 @@ def pool_any_frame(
     schema = frame.collect_schema()
     x, n = nw.col(num), nw.col(den)
     x_wrong, n_wrong = _out_of_range(num, schema[num]), _out_of_range(den, schema[den])
-    invalid = (x > n).fill_null(False) if bounded else nw.lit(False)
+    x_blank, n_blank = _blank(num, schema[num]), _blank(den, schema[den])
+    invalid = ((x > n) & ~x_blank & ~n_blank).fill_null(False) if bounded else nw.lit(False)
     # rows refused below are summed as 0 so that no cast fails and no integer sum wraps;
     # counts are summed as float64, as pandas sums them
     skipped = x_wrong | n_wrong | invalid if leave_out else x_wrong | n_wrong
     parts = {
-        "__x": nw.when(skipped).then(0).otherwise(x).cast(nw.Float64()),
-        "__n": nw.when(skipped).then(0).otherwise(n).cast(nw.Float64()),
-        "__x_missing": x.is_null().cast(nw.Int64()),
-        "__n_missing": n.is_null().cast(nw.Int64()),
+        "__x": nw.when(skipped | x_blank).then(0).otherwise(x).cast(nw.Float64()),
+        "__n": nw.when(skipped | n_blank).then(0).otherwise(n).cast(nw.Float64()),
+        "__x_missing": x_blank.cast(nw.Int64()),
+        "__n_missing": n_blank.cast(nw.Int64()),
         "__x_wrong": x_wrong.cast(nw.Int64()),
         "__n_wrong": n_wrong.cast(nw.Int64()),
         "__invalid": invalid.cast(nw.Int64()),

@@ -194,6 +194,18 @@ def compute_dataarrays(
     return _dataset(dataset)
 
 
+def _no_total_rows(data: xr.Dataset, counts: tuple[str, str]) -> None:
+    """Refuse a Dataset whose area coordinate labels an element as a total (合计, 全县...)."""
+    from mch_indicators._adapters._pandas._units import refuse_engine_totals
+
+    def distinct(name: str) -> list[Any]:
+        values = np.asarray(data[name].values).ravel()
+        return [] if values.dtype.kind in "biufcmM" else list(dict.fromkeys(values.tolist()))
+
+    names = [str(name) for name in (*data.coords, *data.data_vars)]
+    refuse_engine_totals(names, counts, distinct)
+
+
 def compute_dataset(
     data: xr.Dataset,
     indicator: Indicator | None,
@@ -213,4 +225,5 @@ def compute_dataset(
                 f"{role} variable {name!r} is not in the Dataset (variables: "
                 f"{', '.join(map(str, data.data_vars))}); name it with {role}="
             )
+    _no_total_rows(data, (num, den))
     return compute_dataarrays(indicator, data[num], data[den], **options)

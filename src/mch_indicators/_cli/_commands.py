@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
 from importlib import resources
@@ -20,13 +21,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
+from mch_indicators._checks import checks as checks_table
 from mch_indicators._cli._frames import frame_chunks, stream_chunks
 from mch_indicators._cli._stream import read_chunks, streamable
 from mch_indicators._cli._tables import render
 from mch_indicators._cli._words import cli_text, describe_error
-from mch_indicators._display import COUNT_COLUMNS, display_frame, format_number, limit_names
+from mch_indicators._display import (
+    COUNT_COLUMNS,
+    display_frame,
+    format_number,
+    limit_names,
+    terminal_text,
+)
 from mch_indicators._errors import MCHIndicatorsError, OutputError
 from mch_indicators._labels import (
+    Lang,
     cannot_write,
     column_label,
     default_lang,
@@ -360,7 +369,16 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     wide = _wide_options(args) if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
+    if wide:  # an office's table, read whole (a long one streams: its chunks tell nothing)
+        _tell(_checks_lines(checks_table(out), args.lang, None))
     return _result_table(out, args, catalog)
+
+
+def _tell(lines: list[str]) -> None:
+    """Lines on standard error (the data checks of ``compute --file``: stdout is the table)."""
+    with suppress(OSError, ValueError):  # stderr itself may be gone
+        for line in lines:
+            print(terminal_text(line), file=sys.stderr, flush=True)
 
 
 def _wide_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -490,9 +508,11 @@ def cmd_report(args: argparse.Namespace) -> str:
         count = len(dict.fromkeys(results["indicator"]))
         flagged = int((results["flags"] != "").sum())
         rows = len(results) // max(count, 1)
+        plurals = {f"{k}_plural": "" if n == 1 else "s" for k, n in
+                   (("rows", rows), ("count", count), ("flagged", flagged))}  # fmt: skip
         lines.append(cli_text("report_set", args.lang, level=level, rows=rows, count=count,
-                              flagged=flagged))  # fmt: skip
-    lines += _checks_lines(sets.checks, args)
+                              flagged=flagged, **plurals))  # fmt: skip
+    lines += _checks_lines(sets.checks, args.lang, args.out)
     if args.out is not None:
         lines.append(cli_text("wrote", args.lang, path=args.out))
         return "\n".join(lines)
@@ -503,30 +523,33 @@ def cmd_report(args: argparse.Namespace) -> str:
     return "\n".join([*lines, "", text])
 
 
-def _checks_lines(checks: pd.DataFrame, args: argparse.Namespace) -> list[str]:
+def _checks_lines(checks: pd.DataFrame, lang: Lang, out: str | None) -> list[str]:
     """What the checks found and where they are: the workbook's sheet, or the CSV beside.
 
-    Without ``--out`` nothing is written: each finding is printed, in the language asked.
+    Without ``out`` (a report printed, ``compute --file``) nothing is written: each
+    finding is listed, in the language asked.
     """
     from mch_indicators._report._write import checks_beside
 
+    if checks.empty:
+        return []
     found = checks["check"] == "unmatched_column"
     unmatched = checks[found]["item"].tolist()
     count = len(checks) - len(unmatched)
-    csv = args.out is not None and Path(args.out).suffix.lower() == ".csv"
-    where = {"path": checks_beside(args.out)} if csv else {}
-    suffix = "_csv" if csv else "_shown" if args.out is None else ""
+    csv = out is not None and Path(out).suffix.lower() == ".csv"
+    where = {"path": checks_beside(out)} if out is not None and csv else {}
+    suffix = "_csv" if csv else "_shown" if out is None else ""
     lines = []
     if count or csv:  # a CSV report always names the file it wrote its checks to
         plural = "" if count == 1 else "s"
-        lines.append(cli_text(f"report_checks{suffix}", args.lang, count=count, plural=plural,
+        lines.append(cli_text(f"report_checks{suffix}", lang, count=count, plural=plural,
                               **where))  # fmt: skip
-        if args.out is None:
-            message = "message_zh" if args.lang == "zh" else "message_en"
+        if out is None:
+            message = "message_zh" if lang == "zh" else "message_en"
             lines += [f"  - {text}" for text in checks[~found][message].tolist()]
     if unmatched:
-        lines.append(cli_text(f"report_unmatched{suffix}", args.lang,
-                              columns=joined(unmatched, args.lang), **where))  # fmt: skip
+        lines.append(cli_text(f"report_unmatched{suffix}", lang,
+                              columns=joined(unmatched, lang), **where))  # fmt: skip
     return lines
 
 

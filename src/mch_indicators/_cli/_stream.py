@@ -26,10 +26,10 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mch_indicators._errors import InvalidInputError
 from mch_indicators._io._delimited import choose_delimiter, line_ends, read_delimited
 from mch_indicators._io._source import spreadsheet_kind
 from mch_indicators._io._text import WIDE_BYTE, decode, refuse_latin
+from mch_indicators._labels import input_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -82,7 +82,7 @@ def _codec(path: str, name: str, encoding: str | None) -> str:
     from mch_indicators._io import read_table
 
     read_table(path, encoding=encoding)  # the whole-file reader names the line
-    raise InvalidInputError(f"{name}: cannot be decoded")  # pragma: no cover - it raised
+    raise input_error("read_not_codec_on", name=name, codec=codec, reason="?")  # pragma: no cover
 
 
 def _from_first_wide_line(path: str) -> tuple[int, bytes]:
@@ -148,8 +148,8 @@ def read_chunks(
         try:
             yield from _chunks(lines, name, delimiter, decimal)
         except UnicodeDecodeError as error:
-            raise InvalidInputError(
-                f"{name}: cannot be decoded as {codec} ({error.reason})"
+            raise input_error(
+                "read_not_codec_on", name=name, codec=codec, reason=error.reason
             ) from None
 
 
@@ -159,7 +159,7 @@ def _chunks(
     head = list(islice(lines, _HEAD_LINES))
     head_text = line_ends("".join(head)).removeprefix("\ufeff")
     if not head_text.strip():
-        raise InvalidInputError(f"{name}: empty file; expected a header row")
+        raise input_error("read_empty", name=name)
     chosen = choose_delimiter(head_text, name, delimiter)
     chunks = _record_chunks(lines)
     first_chunk = next(chunks, [])

@@ -36,7 +36,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import words
 from mch_indicators._labels import input_error
 
 __all__ = [
@@ -87,7 +87,7 @@ class ReadLimits:
         for name in ("cells", "member_bytes", "total_bytes", "ratio", "file_bytes", "columns"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise InvalidInputError(f"ReadLimits.{name} must be a whole number >= 1")
+                raise input_error("read_limit_whole", field=name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +141,7 @@ _PERCENT_BUILTIN = {9, 10}
 def check_size(raw: bytes, name: str, limits: ReadLimits) -> None:
     """Refuse a file larger than ``limits.file_bytes``."""
     if len(raw) > limits.file_bytes:
-        raise InvalidInputError(
-            f"{name}: the file has {len(raw):,} bytes, more than the limit of "
-            f"{limits.file_bytes:,} (ReadLimits.file_bytes)"
-        )
+        raise input_error("read_file_too_big", name=name, size=len(raw), limit=limits.file_bytes)
 
 
 def column_number(letters: str) -> int:
@@ -173,28 +170,24 @@ def _attrs(text: bytes) -> dict[str, str]:
 def _check_directory(book: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
     members = book.infolist()
     if len(members) > 10_000:
-        raise InvalidInputError(f"{name}: the workbook has {len(members):,} parts; refused")
+        raise input_error("read_too_many_parts", name=name, parts=len(members))
     total = 0
     for member in members:
         size = member.file_size
         total += size
         if size > limits.member_bytes:
-            raise InvalidInputError(
-                f"{name}: part {member.filename!r} inflates to {size:,} bytes, more than the "
-                f"limit of {limits.member_bytes:,} (ReadLimits.member_bytes)"
-            )
+            raise input_error(
+                "read_part_too_big", name=name, part=member.filename, size=size,
+                limit=limits.member_bytes,
+            )  # fmt: skip
         packed = max(member.compress_size, 1)
         if size > 1_000_000 and size > limits.ratio * packed:
-            raise InvalidInputError(
-                f"{name}: part {member.filename!r} inflates {size // packed:,}"
-                f" times ({member.compress_size:,} to {size:,} bytes), more than the limit of "
-                f"{limits.ratio} (ReadLimits.ratio): not an office workbook"
-            )
+            raise input_error(
+                "read_zip_bomb", name=name, part=member.filename, times=size // packed,
+                packed=member.compress_size, size=size, ratio=limits.ratio,
+            )  # fmt: skip
     if total > limits.total_bytes:
-        raise InvalidInputError(
-            f"{name}: the workbook inflates to {total:,} bytes, more than the limit of "
-            f"{limits.total_bytes:,} (ReadLimits.total_bytes)"
-        )
+        raise input_error("read_workbook_too_big", name=name, size=total, limit=limits.total_bytes)
 
 
 def _inflate(book: zipfile.ZipFile, member: str, name: str) -> bytes:
@@ -206,9 +199,9 @@ def _inflate(book: zipfile.ZipFile, member: str, name: str) -> bytes:
     except KeyError:
         return b""
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as error:
-        raise InvalidInputError(f"{name}: part {member!r} cannot be read ({error})") from None
+        raise input_error("read_part_unreadable", name=name, part=member, error=error) from None
     except Exception as error:  # zlib.error and friends: a damaged archive
-        raise InvalidInputError(f"{name}: part {member!r} is damaged ({error})") from None
+        raise input_error("read_part_damaged", name=name, part=member, error=error) from None
     return data
 
 
@@ -323,11 +316,10 @@ def _over(box: tuple[int, int, int, int], limit: int) -> bool:
 def _refuse_extent(name: str, what: str, box: tuple[int, int, int, int], limit: int) -> None:
     rows, columns = box[2] - box[0] + 1, box[3] - box[1] + 1
     if rows * columns > limit:
-        raise InvalidInputError(
-            f"{name}: the sheet's {what} extent is {rows:,} rows by {columns:,} columns "
-            f"({rows * columns:,} cells), more than the limit of {limit:,} cells "
-            "(ReadLimits.cells)"
-        )
+        raise input_error(
+            "read_sheet_extent", name=name, what=words(f"read_extent_{what}"), rows=rows,
+            columns=columns, cells=rows * columns, limit=limit,
+        )  # fmt: skip
 
 
 def _cells_of(sheet: bytes) -> Iterator[tuple[int, bytes, int]]:
@@ -413,7 +405,7 @@ def scan_workbook(
     try:
         book = zipfile.ZipFile(io.BytesIO(raw))
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise InvalidInputError(f"{name}: not a readable workbook ({error})") from None
+        raise input_error("read_not_workbook", name=name, error=error) from None
     with book:
         _check_directory(book, name, limits)
         if "xl/workbook.xml" not in book.namelist():

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mch_indicators._checks import PERCENT_KEY, CellMarks, CheckRow, attach, cell_text, check_row
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import Words
 from mch_indicators._headers import HEADER_PARTS_KEY, HeaderParts
 from mch_indicators._io._bounds import SheetFacts
 from mch_indicators._io._numbers import Decimal, parse_numbers, parse_years, year_of
+from mch_indicators._labels import input_error
 from mch_indicators._layout import is_above_header, is_note
 from mch_indicators._optional import pandas as _pandas
 
@@ -182,12 +183,13 @@ def _joined(parts: list[tuple[str, str]], keep: list[int]) -> HeaderParts:
 
 
 def note_end(
-    cells: pd.DataFrame, name: str, where: str, blank: Any = None
+    cells: pd.DataFrame, place: str | Words, blank: Any = None
 ) -> tuple[int, list[CheckRow]]:
     """Rows of ``cells`` before the first note (注：, 填表人...), and the check naming the rest.
 
     Every row after the first note must be blank, a note, or one filled cell of
-    free text: a row of data there is an error naming it.
+    free text: a row of data there is an error naming it (and ``place``, the file
+    and its sheet).
     """
     blank = _blank(cells) if blank is None else blank
     filled = ~blank
@@ -204,11 +206,10 @@ def note_end(
     end = int(np.flatnonzero(is_note_row & has)[0])
     for position in range(end + 1, len(cells)):
         if has[position] and not is_note_row[position] and filled[position].sum() > 1:
-            raise InvalidInputError(
-                f"{name}{where}:{int(cells.index[position])}: a row of data after the notes "
-                f"that end the table (line {int(cells.index[end])}); move the notes under "
-                "the last row of the table"
-            )
+            raise input_error(
+                "read_data_after_notes", place=place, line=int(cells.index[position]),
+                end=int(cells.index[end]),
+            )  # fmt: skip
     rows = [int(cells.index[p]) for p in range(end, len(cells)) if has[p]]
     texts = [
         _shown_row([cell_text(v) for v in values[p]]) for p in range(end, len(cells)) if has[p]
@@ -220,12 +221,17 @@ def note_end(
 
 
 def headed_columns(
-    header: list[str], blank: Any, lines: pd.Index[Any], name: str, after: str = ""
+    header: list[str],
+    blank: Any,
+    lines: pd.Index[Any],
+    place: str | Words,
+    header_line: int | None = None,
 ) -> list[int]:
     """The positions of the columns with a header; a column of data without one is an error.
 
-    ``blank`` marks the empty cells (rows x columns); the error names the file
-    (``name``) and the line (from ``lines``) of the column's first filled cell.
+    ``blank`` marks the empty cells (rows x columns); the error names the file and
+    its sheet (``place``), the line (from ``lines``) of the column's first filled
+    cell and, when given, the header's line.
     """
     keep = []
     for position, column in enumerate(header):
@@ -233,20 +239,23 @@ def headed_columns(
             keep.append(position)
         elif not blank[:, position].all():
             line = int(lines[np.flatnonzero(~blank[:, position])[0]])
-            raise InvalidInputError(
-                f"{name}:{line}: column {position + 1} holds data but has no header{after}"
-            )
+            if header_line is None:
+                raise input_error("read_no_header", place=place, line=line, position=position + 1)
+            raise input_error(
+                "read_no_header_below", place=place, line=line, position=position + 1,
+                header=header_line,
+            )  # fmt: skip
     return keep
 
 
-def check_header(row: pd.Series[Any] | list[str], name: str, where: str = "") -> list[str]:
-    """The header's names (stripped); a name given twice is an error."""
+def check_header(row: pd.Series[Any] | list[str], place: str | Words) -> list[str]:
+    """The header's names (stripped); a name given twice is an error naming ``place``."""
     values = row if isinstance(row, list) else row.tolist()
     header = [cell_text(v) for v in values]
     seen: set[str] = set()
     for cell in header:
         if cell and cell in seen:
-            raise InvalidInputError(f"{name}{where}: the header names column {cell!r} twice")
+            raise input_error("read_header_twice", place=place, cell=cell)
         seen.add(cell)
     return header
 
@@ -256,14 +265,15 @@ def finish_table(
     name: str,
     decimal: Decimal,
     *,
-    where: str = "",
+    place: Words | None = None,
     facts: SheetFacts | None = None,
     first_column: int = 1,
     fields: Any = None,
 ) -> pd.DataFrame:
     """The typed table of a grid of cells (index: line or row numbers), with its checks.
 
-    ``where`` names the sheet in messages (``" sheet '2024'"``); ``facts`` are
+    ``place`` names the file and its sheet in messages (``counts.xlsx sheet '2024'``,
+    ``counts.xlsx 工作表“2024”``; the file alone by default); ``facts`` are
     what the workbook scan found (hidden rows and columns, percent cells), and
     ``first_column`` is the sheet's column number of the grid's first column;
     ``fields`` the number of fields of each row of a text file (a row of the
@@ -272,31 +282,33 @@ def finish_table(
     are handled as :func:`mch_indicators.read_table` documents.
     """
     module = _pandas()
+    at: str | Words = name if place is None else place
     if cells.empty or not (_filled(cells.head(30)) > 0).any():
-        raise InvalidInputError(f"{name}{where}: empty; expected a header row")
+        raise input_error("read_empty_sheet", place=at)
     start = header_position(cells)
     header_line = int(cells.index[start])
     checks = skipped_above(cells, start)
     header = _row_texts(cells, start)  # checked once joined: a merged group repeats its name
     parts = sub_header(cells, start, header, decimal)
     if parts is None:
-        header = check_header(header, name, where)
+        header = check_header(header, at)
     else:
-        header = check_header([upper + lower for upper, lower in parts], name, where)
+        header = check_header([upper + lower for upper, lower in parts], at)
         rows = f"{header_line}–{int(cells.index[start + 1])}"
-        shown = ", ".join(h for h, old in zip(header, _row_texts(cells, start), strict=False)
-                          if h and h != old)  # fmt: skip
-        checks.append(check_row("header_joined", rows=rows, text=shown[:200]))
+        joined = [h for h, old in zip(header, _row_texts(cells, start), strict=False)
+                  if h and h != old]  # fmt: skip
+        shown = {"en": ", ".join(joined)[:200], "zh": "、".join(joined)[:200]}
+        checks.append(check_row("header_joined", rows=rows, text=shown))
         start += 1
     body = cells.iloc[start + 1 :]
     values = body.to_numpy(dtype=object, copy=True)
     blank = blank_values(values)
-    end, notes = note_end(body, name, where, blank)
+    end, notes = note_end(body, at, blank)
     body, values, blank = body.iloc[:end], values[:end], blank[:end]
     checks += notes
     if fields is not None:
         _check_fields(
-            np.asarray(fields)[start + 1 : start + 1 + end], blank, body, name, fields[start]
+            np.asarray(fields)[start + 1 : start + 1 + end], blank, body, at, fields[start]
         )
     values[blank] = None  # empty cells are missing, so number columns type in one pass
     filled_rows = ~blank.all(axis=1)
@@ -304,8 +316,7 @@ def finish_table(
         values[filled_rows], index=body.index[filled_rows], columns=module.RangeIndex(len(header))
     )
     blank = blank[filled_rows]
-    keep = headed_columns(header, blank, body.index, f"{name}{where}",
-                          f" (header on line {header_line})")  # fmt: skip
+    keep = headed_columns(header, blank, body.index, at, header_line)
     body = body[keep]
     body.columns = module.Index([header[p] for p in keep])
     columns = {column: typed_column(body[column], decimal) for column in body.columns}
@@ -318,14 +329,16 @@ def finish_table(
     return attach(frame, checks)
 
 
-def _check_fields(counts: Any, blank: Any, body: pd.DataFrame, name: str, width: int) -> None:
+def _check_fields(
+    counts: Any, blank: Any, body: pd.DataFrame, place: str | Words, width: int
+) -> None:
     wrong = (counts != width) & ~blank.all(axis=1)
     if wrong.any():
         first = int(np.flatnonzero(wrong)[0])
-        raise InvalidInputError(
-            f"{name}:{int(body.index[first])}: expected {width} fields as in the header, "
-            f"saw {int(counts[first])}"
-        )
+        raise input_error(
+            "read_field_count", place=place, line=int(body.index[first]), fields=width,
+            saw=int(counts[first]),
+        )  # fmt: skip
 
 
 def _sheet_checks(
@@ -351,8 +364,12 @@ def _sheet_checks(
         }
         checks.append(check_row("hidden_columns", columns=columns, count=len(hidden)))
     if facts.merged_refs:
-        shown = ", ".join(facts.merged_refs[:10]) + ("…" if len(facts.merged_refs) > 10 else "")
-        checks.append(check_row("merged_cells", text=shown))
+        more = "…" if len(facts.merged_refs) > 10 else ""
+        refs = {
+            "en": ", ".join(facts.merged_refs[:10]) + more,
+            "zh": "、".join(facts.merged_refs[:10]) + more,
+        }
+        checks.append(check_row("merged_cells", text=refs))
     return checks
 
 

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._checks import attach
-from mch_indicators._errors import InvalidInputError, delimiter_hint
+from mch_indicators._errors import InvalidInputError, Words, delimiter_hint
 from mch_indicators._io._bounds import ReadLimits
 from mch_indicators._io._cells import (
     check_header,
@@ -133,8 +133,8 @@ def _head(
             lines.append(previous + 1)
             previous = reader.line_num
     except csv.Error as error:  # a field over the csv module's limit (128 KB)
-        what = "the header is" if not rows else "the line is"
-        raise InvalidInputError(f"{name}:{previous + 1}: {what} not readable ({error})") from None
+        what = "read_header_unreadable" if not rows else "read_record_unreadable"
+        raise input_error(what, name=name, line=previous + 1, error=error) from None
     width = max((len(row) for row in rows), default=0)
     padded = [row + [""] * (width - len(row)) for row in rows]
     module = _pandas()
@@ -180,7 +180,7 @@ def choose_delimiter(text: str, name: str, delimiter: str | None) -> str:
     if delimiter is None:
         return sniff_delimiter(text) or ","
     if len(delimiter) != 1:
-        raise InvalidInputError(f"delimiter must be one character, got {delimiter!r}")
+        raise input_error("read_delimiter_one", delimiter=delimiter)
     _check_delimiter(text, delimiter, name)
     return delimiter
 
@@ -222,16 +222,12 @@ def _check_limits(text: str, delimiter: str, name: str, columns: int) -> None:
         found = re.search(f"[^\n{re.escape(delimiter)}]{{{FIELD_LIMIT + 1}}}", text)
     if found is not None:
         line = text.count("\n", 0, found.start()) + 1
-        raise InvalidInputError(
-            f"{name}:{line}: a field longer than {FIELD_LIMIT:,} characters (128 KB); "
-            "not a table an office keeps"
-        )
+        raise input_error("read_field_too_long", name=name, line=line, limit=FIELD_LIMIT)
     for number, line_text in enumerate(_split_lines(_prefix(text, 30)), start=1):
         fields = line_text.count(delimiter) + 1
         if fields > columns:
-            raise InvalidInputError(
-                f"{name}:{number}: {fields:,} fields, more than the limit of {columns:,} "
-                "columns (Excel's own; ReadLimits.columns)"
+            raise input_error(
+                "read_too_many_fields", name=name, line=number, fields=fields, limit=columns
             )
 
 
@@ -273,7 +269,7 @@ def read_delimited(
         width = text[: text.find("\n") if "\n" in text else len(text)].count(chosen) + 1
         head, fields = _head(text, chosen, name, max(50, min(1000, 1_000_000 // width)))
         if head.empty:
-            raise InvalidInputError(f"{name}: empty file; expected a header row")
+            raise input_error("read_empty", name=name)
         start = header_position(head)
         header = check_header(head.iloc[start], name)[: fields[start]]
         if decimal != "." or _has_notes(text) or sub_header(head, start, header, decimal):
@@ -290,9 +286,9 @@ def read_delimited(
             dtype=dict.fromkeys(codes, str),
         )  # fmt: skip
     except pd.errors.EmptyDataError:
-        raise InvalidInputError(f"{name}: empty file; expected a header row") from None
+        raise input_error("read_empty", name=name) from None
     except pd.errors.ParserError as error:
-        raise InvalidInputError(_parser_problem(name, str(error), chosen)) from None
+        raise _parser_problem(name, str(error), chosen) from None
 
     def reread(position: int) -> Any:
         """One column's cells as written (when pandas' number is not the cell's)."""
@@ -356,12 +352,14 @@ def _record_lines(
                 starts.append(previous + 1)
             previous = reader.line_num
     except csv.Error as error:  # a field over the csv module's limit (128 KB)
-        raise InvalidInputError(f"{name}:{previous + 1}: not readable ({error})") from None
+        raise input_error(
+            "read_line_unreadable", name=name, line=previous + 1, error=error
+        ) from None
     return np.asarray(starts, dtype=np.int64)
 
 
 def _refuse_fields(name: str, line: int, fields: int, saw: int) -> None:
-    raise InvalidInputError(f"{name}:{line}: expected {fields} fields as in the header, saw {saw}")
+    raise input_error("read_field_count", place=name, line=line, fields=fields, saw=saw)
 
 
 def _typed(
@@ -375,7 +373,7 @@ def _typed(
     module = _pandas()
     frame.columns = module.RangeIndex(frame.shape[1])
     if len(lines) != len(frame):  # pragma: no cover - the two readers disagree
-        raise InvalidInputError(f"{name}: not a readable delimited table (unbalanced quotes?)")
+        raise input_error("read_unbalanced_quotes", name=name)
     frame.index = module.Index(lines, name="line")
     # a row is empty when every cell is; only text columns can hold "" (numbers cannot)
     text = [
@@ -419,12 +417,18 @@ def _column(series: pd.Series[Any]) -> Any:
     return typed_column(series.astype(object), ".")
 
 
-def _parser_problem(name: str, message: str, delimiter: str) -> str:
+def _parser_problem(name: str, message: str, delimiter: str) -> InvalidInputError:
     """Pandas' tokenizer message in the reader's words: the line and the field counts."""
     found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
     if found:
-        return (
-            f"{name}:{found[2]}: expected {found[1]} fields as in the header, saw {found[3]} "
-            f"({DELIMITERS.get(delimiter, repr(delimiter))}-separated)"
+        known = DELIMITERS.get(delimiter)
+        separated = (
+            words("delimiter_" + known.replace(" ", "_"))
+            if known is not None
+            else Words(repr(delimiter), repr(delimiter))
         )
-    return f"{name}: not a readable delimited table ({message})"
+        return input_error(
+            "read_field_count_separated", name=name, line=int(found[2]),
+            fields=int(found[1]), saw=int(found[3]), delimiter=separated,
+        )  # fmt: skip
+    return input_error("read_not_delimited", name=name, error=message)

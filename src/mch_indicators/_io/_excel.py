@@ -13,7 +13,7 @@ import io
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, Words
 from mch_indicators._io._bounds import (
     ReadLimits,
     SheetFacts,
@@ -46,7 +46,7 @@ def _workbook(raw: bytes, name: str) -> Any:
     except calamine.PasswordError:
         raise input_error("password_protected", name=name) from None
     except Exception as error:  # calamine's errors are not one class across versions
-        raise InvalidInputError(f"{name}: not a readable workbook ({error})") from None
+        raise input_error("read_not_workbook", name=name, error=error) from None
 
 
 def sheet_names(raw: bytes, name: str) -> list[str]:
@@ -81,14 +81,11 @@ def _choose(book: Any, sheet: str | int | None, name: str) -> Any:
         return book.get_sheet_by_index(0)
     if isinstance(sheet, int) and not isinstance(sheet, bool):
         if not 0 <= sheet < len(names):
-            raise InvalidInputError(
-                f"{name}: no sheet number {sheet} (the workbook has {len(names)}, from 0)"
-            )
+            raise input_error("read_no_sheet_number", name=name, sheet=sheet, count=len(names))
         return book.get_sheet_by_index(sheet)
     if sheet not in names:
-        raise InvalidInputError(
-            f"{name}: no sheet {sheet!r}; the sheets are {', '.join(map(repr, names))}"
-        )
+        listed = Words(", ".join(map(repr, names)), "、".join(f"“{n}”" for n in names))
+        raise input_error("read_no_sheet", name=name, sheet=sheet, names=listed)
     return book.get_sheet_by_name(sheet)
 
 
@@ -119,8 +116,9 @@ def read_sheet(
     except InvalidInputError:
         raise
     except Exception as error:  # calamine's errors are not one class across versions
-        which = f"sheet {sheet!r}" if sheet is not None else "the first sheet"
-        raise InvalidInputError(f"{name}: {which} cannot be read ({error})") from None
+        if sheet is None:
+            raise input_error("read_first_sheet_unreadable", name=name, error=error) from None
+        raise input_error("read_sheet_unreadable", name=name, sheet=sheet, error=error) from None
     first = int(chosen.start[0]) + 1 if rows and chosen.start is not None else 1
     first_column = int(chosen.start[1]) + 1 if rows and chosen.start is not None else 1
     cells = pd.DataFrame(rows, dtype=object)

@@ -83,12 +83,26 @@ _CHINESE_DIGITS = str.maketrans("〇○零一二三四五六七八九", "0001234
 _EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 
 
-def year_of(value: object) -> int | None:
+#: A date as a text column writes it (a date cell read among text: ``2024-01-01``,
+#: ``2024-01-01 00:00:00``, ``2024/1/1``), in a column of years only.
+_DATE_TEXT = re.compile(
+    r"((?:19|20)[0-9][0-9])[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})(?:[ T][0-9:.]+)?"
+)
+#: The day numbers of a workbook's dates from FIRST_YEAR to LAST_YEAR: 1900-01-01 is
+#: day 2 (no year below 1900 is read), 2099-12-31 day 73,050.
+_LAST_DAY = (datetime.datetime(LAST_YEAR, 12, 31) - _EXCEL_EPOCH).days
+
+
+def year_of(value: object, *, dates: bool = False) -> int | None:
     """The year a cell writes, or None: ``2024``, ``2024.0``, ``2024年``, ``二〇二四``...
 
     A date is a year when it is a whole number of days from day 0 of a workbook's
     dates between 1900 and 2099 (1905-03-14 to 1905-09-30): a cell holding the year
-    in a date format. Any other date is no year.
+    in a date format. Any other date is no year, unless ``dates`` says the cell is
+    in a column of years (an office table's 年份): there a date is read as its
+    year, whether a date cell (2024-01-01), its text, or its day number in a
+    workbook (45292, above the last year); one year written as a date in some rows
+    and as a number in others is then one period, not two.
 
     Examples
     --------
@@ -97,21 +111,56 @@ def year_of(value: object) -> int | None:
     >>> import datetime
     >>> year_of(datetime.date(1905, 7, 16)), year_of(datetime.date(2024, 7, 16))
     (2024, None)
+    >>> [year_of(v, dates=True) for v in (datetime.date(2024, 7, 16), "2024-01-01", 45292, 2024)]
+    [2024, 2024, 2024, 2024]
     """
     if isinstance(value, bool):
         return None
     if isinstance(value, datetime.date):
-        return _year_of_date(value)
+        held = _year_of_date(value)
+        return held if held is not None or not dates else _in_range(value.year)
     if isinstance(value, int | np.integer):
-        return int(value) if FIRST_YEAR <= value <= LAST_YEAR else None
+        if FIRST_YEAR <= value <= LAST_YEAR:
+            return int(value)
+        return _year_of_day(float(value)) if dates else None
     if isinstance(value, float | np.floating):
+        if dates and value == value and LAST_YEAR < value <= _LAST_DAY:
+            return _year_of_day(float(value))  # a date and time: a day and its fraction
         whole = value == value and float(value).is_integer()
-        return year_of(int(value)) if whole else None
+        return year_of(int(value), dates=dates) if whole else None
     if not isinstance(value, str):
         return None
     text = "".join(unicodedata.normalize("NFKC", value).split()).translate(_CHINESE_DIGITS)
     found = _YEAR.fullmatch(text)
-    return int(found.group(1)) if found else None
+    if found:
+        return int(found.group(1))
+    return _year_of_text(value) if dates else None
+
+
+def _in_range(year: int) -> int | None:
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+def _year_of_day(day: float) -> int | None:
+    """The year of a workbook's day number above the last year (45292: 2024-01-01), or None."""
+    if not LAST_YEAR < day <= _LAST_DAY:
+        return None
+    return (_EXCEL_EPOCH + datetime.timedelta(days=int(day))).year
+
+
+def _year_of_text(value: str) -> int | None:
+    """The year of a date's text (``2024-01-01``) or of a day number's (``45292``), or None."""
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text.isascii() and text.isdigit():
+        return _year_of_day(float(text))
+    found = _DATE_TEXT.fullmatch(text)
+    if not found:
+        return None
+    try:
+        moment = datetime.date(*(int(part) for part in found.groups()))
+    except ValueError:  # 2024-02-30: no date
+        return None
+    return year_of(moment, dates=True)
 
 
 def _year_of_date(value: datetime.date) -> int | None:
@@ -125,10 +174,11 @@ def _year_of_date(value: datetime.date) -> int | None:
     return int(days) if days.is_integer() and 1900 <= days <= 2099 else None
 
 
-def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
+def parse_years(cells: pd.Series[Any], *, dates: bool = False) -> npt.NDArray[Any] | None:
     """A column's years as numbers when some cell writes one as text (``2024年``), else None.
 
-    Every filled cell must be a year (:func:`year_of`); blank cells are NaN (the
+    Every filled cell must be a year (:func:`year_of`; with ``dates``, the column is
+    one of years, where a date is read as its year); blank cells are NaN (the
     result is then float, else int64). None when a filled cell is not a year, or
     when no cell is text or a date (a column of numbers is read as numbers already).
 
@@ -147,7 +197,7 @@ def parse_years(cells: pd.Series[Any]) -> npt.NDArray[Any] | None:
         if isinstance(value, str) and not value.strip():
             found.append(np.nan)  # a blank cell
             continue
-        year = year_of(value)
+        year = year_of(value, dates=dates)
         if year is None:
             return None
         text = text or not isinstance(value, int | float | np.number)

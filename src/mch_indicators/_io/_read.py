@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import words
 from mch_indicators._io._bounds import ReadLimits, check_size
 from mch_indicators._io._cells import finish_table
 from mch_indicators._io._delimited import read_delimited
@@ -18,6 +18,7 @@ from mch_indicators._io._excel import read_sheet
 from mch_indicators._io._numbers import Decimal
 from mch_indicators._io._source import Source, read_bytes, source_name, spreadsheet_kind
 from mch_indicators._io._text import decode
+from mch_indicators._labels import input_error
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -107,19 +108,18 @@ def read_table(
     kind = spreadsheet_kind(raw)
     if kind is not None and isinstance(raw, bytes):
         if encoding is not None or delimiter is not None:
-            raise InvalidInputError(
-                f"{name}: a workbook has no encoding or delimiter; pass sheet= instead"
-            )
+            raise input_error("read_workbook_no_encoding", name=name)
         cells, sheet_name, facts, first_column = read_sheet(raw, name, sheet, limits)
         return finish_table(
-            cells, name, decimal, where=f" sheet {sheet_name!r}", facts=facts,
+            cells, name, decimal, place=words("read_in_sheet", name=name, sheet=sheet_name),
+            facts=facts,
             first_column=first_column,
         )  # fmt: skip
     if sheet is not None:
-        raise InvalidInputError(f"{name}: sheet= is for workbooks; this is a text file")
+        raise input_error("read_sheet_text", name=name)
     if isinstance(raw, bytes):
         check_size(raw, name, limits or ReadLimits())
     text, _ = decode(raw, name, encoding)
     if not text.strip():
-        raise InvalidInputError(f"{name}: empty file; expected a header row")
+        raise input_error("read_empty", name=name)
     return read_delimited(text, name, delimiter, decimal, limits)

@@ -12,7 +12,7 @@ from os import PathLike
 from pathlib import Path
 from typing import IO
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, error_of
 
 __all__ = ["Source", "read_bytes", "source_name", "spreadsheet_kind"]
 
@@ -39,9 +39,11 @@ def read_bytes(source: Source) -> bytes | str:
             return Path(source).read_bytes()
         return source.read()
     except IsADirectoryError:
-        raise InvalidInputError(f"{name}: cannot read file (it is a directory)") from None
+        raise error_of(InvalidInputError, "read_directory", name=name) from None
     except OSError as error:
-        raise InvalidInputError(f"{name}: cannot read file ({error.strerror})") from None
+        raise error_of(
+            InvalidInputError, "read_cannot_read", name=name, reason=error.strerror
+        ) from None
 
 
 def spreadsheet_kind(raw: bytes | str) -> str | None:

@@ -37,9 +37,15 @@ def _line_of(raw: bytes, position: int) -> int:
     return raw.count(b"\n", 0, position) + 1
 
 
-def _failure(raw: bytes, name: str, encoding: str, error: UnicodeDecodeError) -> str:
+def _failure(
+    raw: bytes, name: str, encoding: str, error: UnicodeDecodeError, *, asked: bool = False
+) -> InvalidInputError:
+    """The refusal of bytes that ``encoding`` cannot decode, naming the line and the bytes."""
     bad = raw[error.start : error.start + 4].hex(" ")
-    return f"{name}:{_line_of(raw, error.start)}: cannot be decoded as {encoding} (bytes {bad})"
+    return error_of(
+        InvalidInputError, "read_not_codec_asked" if asked else "read_not_codec", name=name,
+        line=_line_of(raw, error.start), codec=encoding, bytes=bad,
+    )  # fmt: skip
 
 
 def _rare(character: str) -> bool:
@@ -137,19 +143,17 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InvalidInputError(f"unknown encoding {encoding!r}") from None
+            raise error_of(InvalidInputError, "read_unknown_encoding", encoding=encoding) from None
         try:
             return raw.decode(encoding).removeprefix("\ufeff"), encoding
         except UnicodeDecodeError as error:
-            raise InvalidInputError(
-                _failure(raw, name, encoding, error) + "; is it the file's encoding?"
-            ) from None
+            raise _failure(raw, name, encoding, error, asked=True) from None
     for mark, codec in _BOMS:
         if raw.startswith(mark):
             try:
                 return raw.decode(codec).removeprefix("\ufeff"), codec
             except UnicodeDecodeError as error:
-                raise InvalidInputError(_failure(raw, name, codec, error)) from None
+                raise _failure(raw, name, codec, error) from None
     if b"\x00" in raw[:4096]:
         raise error_of(InvalidInputError, "binary_data", hint=ENCODING_UTF16, name=name)
     first_bad: int | None = None

@@ -4,10 +4,14 @@ A register exported as text holds numbers and dates as strings. A field's text i
 read by one grammar, written as expressions every engine evaluates alike (pandas,
 polars, pyarrow, DuckDB, dask, PySpark), so that a cell is never an engine's error:
 
-- an empty cell (or only spaces) is **missing**;
+- an empty cell (or only spaces) is **missing**, and so is a word that means "not
+  reported" in the office's cell grammar (``NaN``, ``nan``, ``NA``, ``null``, ``-``,
+  ``缺失``, ``不详``: :data:`~mch_indicators._io._numbers.MISSING_TOKENS`, case folded),
+  as a CSV reader that reads ``NaN`` as a float's NaN makes it: the same file read by
+  polars (``nan`` kept as text) and by DuckDB (``nan`` read as NaN) is one reading;
 - a number is an optional sign, digits with an optional decimal point, and an
-  optional exponent (``38``, `` 40.5 ``, ``1e3``); anything else (``四十``, ``nan``,
-  ``1,000``) is **not a number**;
+  optional exponent (``38``, `` 40.5 ``, ``1e3``); anything else (``四十``,
+  ``Infinity``, ``1,000``) is **not a number**;
 - a date is year, month and day, in this order, written ``2024-01-05``,
   ``2024/01/05``, ``2024.01.05`` or ``20240105``, and a day of that month
   (``2024-02-29`` yes, ``2023-02-29`` and ``2024-02-30`` no); anything else
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import narwhals as nw
 
+from mch_indicators._io._numbers import MISSING_TOKENS
 from mch_indicators._text import ENGINE_SPACES
 
 __all__ = ["UNPARSED", "read_date", "read_date_number", "read_number"]
@@ -40,7 +45,9 @@ _DATE = (
 
 
 def _text(name: str) -> tuple[nw.Expr, nw.Expr]:
-    """The cell's text without surrounding spaces, and whether it is empty (or null).
+    """The cell's text without surrounding spaces, and whether it is missing.
+
+    Missing: null, empty, or a word of the cell grammar meaning "not reported" (``NA``).
 
     The spaces are the ones a code loses (``ENGINE_SPACES``, the ideographic and no-break
     spaces too), named so that every engine strips the same: DuckDB's and pyarrow's own
@@ -49,7 +56,13 @@ def _text(name: str) -> tuple[nw.Expr, nw.Expr]:
     """
     cell = nw.col(name)
     text = cell.cast(nw.String()).str.strip_chars(ENGINE_SPACES)
-    return text, cell.is_null() | text.is_null() | (text.str.len_chars() == 0)
+    said = text.str.to_lowercase().is_in(_MISSING_WORDS).fill_null(False)
+    return text, cell.is_null() | text.is_null() | (text.str.len_chars() == 0) | said
+
+
+#: The words of the cell grammar that mean "not reported", lower case (the empty one is
+#: tested by its length).
+_MISSING_WORDS = sorted(word for word in MISSING_TOKENS if word)
 
 
 def read_number(name: str) -> tuple[nw.Expr, nw.Expr]:

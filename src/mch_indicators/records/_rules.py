@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from os import PathLike
 from pathlib import Path
@@ -30,7 +30,7 @@ from mch_indicators._cache import (
     write_cached,
 )
 from mch_indicators._documents import read_document
-from mch_indicators._errors import DefinitionError, words
+from mch_indicators._errors import DefinitionError, Words, error_of, words
 from mch_indicators._model import Id, Term, _Frozen
 from mch_indicators.records._conditions import (
     Condition,
@@ -169,21 +169,21 @@ def _uses_parameter(
 class _Check:
     """Checks one condition of one rule; every error names the term (or condition)."""
 
-    def __init__(self, where: str, schema: RecordSet, named: Mapping[str, Condition]):
+    def __init__(self, where: Words, schema: RecordSet, named: Mapping[str, Condition]):
         self.where, self.schema, self.named = where, schema, named
 
-    def fail(self, message: str) -> DefinitionError:
-        return DefinitionError(f"{self.where}: {message}")
+    def fail(self, key: str, /, **values: object) -> DefinitionError:
+        """The rule's place, then the ``[messages]`` text ``key``, in both languages."""
+        return error_of(DefinitionError, "rules_at", where=self.where, reason=words(key, **values))
 
     def field(self, name: str) -> RecordField:
         field = self.schema.fields.get(name)
         if field is None:
             close = difflib.get_close_matches(name, list(self.schema.fields), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
             raise self.fail(
-                f"record set {self.schema.id!r} has no field {name!r}{hint} (fields: "
-                f"{', '.join(self.schema.fields)})"
-            )
+                "rules_no_field", records=self.schema.id, name=name, hint_text=_closest(close),
+                fields=_listed(self.schema.fields),
+            )  # fmt: skip
         return field
 
     def condition(self, condition: Condition, seen: tuple[str, ...] = ()) -> None:
@@ -192,37 +192,36 @@ class _Check:
                 self.test(node)
             elif isinstance(node, Use):
                 if node.use not in self.named:
-                    known = ", ".join(self.named) or "none"
                     raise self.fail(
-                        f"uses unknown condition {node.use!r} (conditions for "
-                        f"{self.schema.id!r}: {known})"
-                    )
+                        "rules_unknown_condition", name=node.use, records=self.schema.id,
+                        known=_listed(self.named),
+                    )  # fmt: skip
                 if node.use in seen:
-                    raise self.fail(f"condition {node.use!r} uses itself")
+                    raise self.fail("rules_condition_itself", name=node.use)
                 self.condition(self.named[node.use], (*seen, node.use))
             elif isinstance(node, Parameter):
                 missing = [d for d in LIVE_BIRTH_DEFINITIONS if d not in self.named]
                 if missing:
                     raise self.fail(
-                        f"depends on the live-birth definition, but the conditions for "
-                        f"{self.schema.id!r} lack {', '.join(missing)}"
-                    )
+                        "rules_live_birth_conditions", records=self.schema.id,
+                        missing=_listed(missing),
+                    )  # fmt: skip
 
     def test(self, test: FieldTest) -> None:
         field = self.field(test.field)
         comparisons = list(test.comparisons())
         memberships = list(test.memberships())
         if not comparisons and not memberships and test.missing is None:
-            raise self.fail(f"the test of {field.id!r} tests nothing (add eq, ge, in...)")
+            raise self.fail("rules_test_nothing", field=field.id)
         if test.missing is not None and (comparisons or memberships):
-            raise self.fail(f"the test of {field.id!r}: `missing` stands alone in its table")
+            raise self.fail("rules_missing_alone", field=field.id)
         for operator, value in comparisons:
             if operator in {"lt", "le", "gt", "ge"} and field.type in {"category", "boolean"}:
-                raise self.fail(f"{field.id!r} is a {field.type}: compare it with eq, ne, in")
+                raise self.fail("rules_not_ordered", field=field.id, kind=field.type)
             self.value(field, operator, value)
         for operator, values in memberships:
             if not values:
-                raise self.fail(f"the test of {field.id!r}: {operator} needs values")
+                raise self.fail("rules_needs_values", field=field.id, operator=operator)
             for value in values:
                 self.value(field, operator, value)
 
@@ -237,18 +236,28 @@ class _Check:
             "category": isinstance(value, str) and value in field.values,
         }[kind]
         if not ok:
-            expected = {
-                "number": "a number",
-                "integer": "a whole number",
-                "boolean": "true or false",
-                "date": "a date (2024-01-01)",
-                "text": "text",
-                "category": f"one of {field.describe_range()}",
-            }[kind]
-            raise self.fail(f"{field.id!r} {operator} {value!r}: expected {expected}")
+            listed = _listed(field.values) if kind == "category" else ""
+            expected = words(f"rules_expected_{kind}", values=listed)
+            raise self.fail(
+                "rules_bad_value", field=field.id, operator=operator, value=value,
+                expected=expected,
+            )  # fmt: skip
 
 
-def _check_criteria(where: str, term: Term, condition: Condition, schema: RecordSet) -> None:
+def _closest(close: list[str]) -> Words:
+    """``; did you mean 'x'?`` (in Chinese ``；是否应为 x？``), or nothing."""
+    return words("catalog_did_you_mean", name=close[0]) if close else Words("", "")
+
+
+def _listed(names: Iterable[str]) -> Words:
+    """Names as a message lists them: ``a, b`` and ``a、b`` (``none``, 无, when empty)."""
+    shown = list(names)
+    if not shown:
+        return words("rules_none")
+    return Words(", ".join(shown), "、".join(shown))
+
+
+def _check_criteria(where: Words, term: Term, condition: Condition, schema: RecordSet) -> None:
     """Each criterion of the term must be enforced, with its exact bound, by the rule.
 
     A test inside another test's ``unknown`` fallback (1,000 g when gestation is
@@ -274,12 +283,12 @@ def _check_criteria(where: str, term: Term, condition: Condition, schema: Record
         clash = [(f, op, v) for f, op, v in same if v != bound] if exact else related
         if exact and not clash:
             continue
-        said = ", ".join(f"{f} {op} {v:g}" for f, op, v in clash)
-        raise DefinitionError(
-            f"{where}: the term's criteria say {criterion} = {bound:g}, so the rule needs "
-            f"{operator} = {bound:g} on a field measuring {quantity}"
-            + (f"; the rule says {said}" if clash else " and has none")
-        )
+        said = _listed(f"{f} {op} {v:g}" for f, op, v in clash)
+        raise error_of(
+            DefinitionError, "rules_criteria_clash" if clash else "rules_criteria_none",
+            where=where, criterion=criterion, bound=bound, operator=operator,
+            quantity=quantity, said=said,
+        )  # fmt: skip
 
 
 def _check(
@@ -291,38 +300,40 @@ def _check(
     schemas = builtin_record_sets()
     available = {name: {**base.get(name, {}), **book.conditions.get(name, {})} for name in schemas}
     if book.default_live_birth_definition not in LIVE_BIRTH_DEFINITIONS:
-        raise DefinitionError(
-            f"{origin}: default_live_birth_definition must be one of "
-            f"{', '.join(LIVE_BIRTH_DEFINITIONS)}"
-        )
+        raise error_of(
+            DefinitionError, "rules_live_birth_default", origin=origin,
+            known=_listed(LIVE_BIRTH_DEFINITIONS),
+        )  # fmt: skip
     for records, named in book.conditions.items():
         if records not in schemas:
-            raise DefinitionError(
-                f"{origin}: conditions for unknown record set {records!r} (record sets: "
-                f"{', '.join(schemas)})"
-            )
+            raise error_of(
+                DefinitionError, "rules_conditions_unknown_set", origin=origin, records=records,
+                known=_listed(schemas),
+            )  # fmt: skip
         for name, condition in named.items():
-            where = f"{origin}, condition {name!r} of {records!r}"
+            where = words("rules_condition_where", origin=origin, name=name, records=records)
             _Check(where, schemas[records], available[records]).condition(condition, (name,))
     seen: set[tuple[str, str]] = set()
     for rule in book.rules:
-        where = f"{origin}, rule for term {rule.term!r}"
+        where = words("definition_rule", origin=origin, term=rule.term)
         if rule.term not in terms:
             close = difflib.get_close_matches(rule.term, list(terms), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise DefinitionError(f"{where}: no such term in the catalog{hint}")
+            raise error_of(
+                DefinitionError, "rules_no_term", where=where, hint_text=_closest(close)
+            )
         schema = schemas.get(rule.records)
         if schema is None:
-            raise DefinitionError(
-                f"{where}: unknown record set {rule.records!r} (record sets: {', '.join(schemas)})"
-            )
+            raise error_of(
+                DefinitionError, "rules_unknown_set", where=where, records=rule.records,
+                known=_listed(schemas),
+            )  # fmt: skip
         if (rule.term, rule.records) in seen:
-            raise DefinitionError(f"{where}: a second rule on record set {rule.records!r}")
+            raise error_of(DefinitionError, "rules_second_rule", where=where, records=rule.records)
         seen.add((rule.term, rule.records))
         check = _Check(where, schema, available[rule.records])
         check.condition(rule.where)
         if rule.count is not None and check.field(rule.count).type not in {"integer", "number"}:
-            raise DefinitionError(f"{where}: count = {rule.count!r} must name a number field")
+            raise error_of(DefinitionError, "rules_count_field", where=where, count=rule.count)
         expanded = _expand(
             rule.where, available[rule.records], book.default_live_birth_definition, ()
         )
@@ -344,15 +355,14 @@ def _validated(data: Mapping[str, Any], origin: str) -> RuleBook:
     """The rule book of ``data``, its form validated (:func:`_check` checks its meaning)."""
     unexpected = set(data) - {"default_live_birth_definition", "conditions", "rule"}
     if unexpected:
-        raise DefinitionError(
-            f"{origin}: unexpected top-level keys {sorted(unexpected)}; use "
-            "[conditions.<record set>] and [[rule]] tables"
-        )
+        keys = sorted(unexpected)
+        raise error_of(
+            DefinitionError, "rules_top_level", origin=origin,
+            keys=Words(str(keys), "、".join(keys)),
+        )  # fmt: skip
     rules = data.get("rule", [])
     if not isinstance(rules, list):
-        raise DefinitionError(
-            f"{origin}: 'rule' is a list of [[rule]] tables, got {type(rules).__name__}"
-        )
+        raise error_of(DefinitionError, "rules_not_list", origin=origin, kind=type(rules).__name__)
     for position, body in enumerate(rules, start=1):
         term = body.get("term") if isinstance(body, Mapping) else None
         where = (
@@ -466,7 +476,7 @@ def load_rules(*paths: str | PathLike[str], catalog: Catalog | None = None) -> R
     from mch_indicators._catalog import builtin_catalog
 
     if not paths:
-        raise DefinitionError("load_rules() needs at least one file")
+        raise error_of(DefinitionError, "rules_no_file")
     terms = dict(builtin_catalog().terms)
     if catalog is not None:
         terms.update(catalog.terms)
@@ -475,8 +485,6 @@ def load_rules(*paths: str | PathLike[str], catalog: Catalog | None = None) -> R
         path = Path(raw)
         data = read_document(path, DefinitionError)
         if not isinstance(data, dict):
-            raise DefinitionError(
-                f"{path.name}: a rules file is a table of [[rule]] entries, not a list or value"
-            )
+            raise error_of(DefinitionError, "rules_not_table", name=path.name)
         book = book.merged(_book(data, path.name, terms, book.conditions))
     return book

@@ -550,20 +550,28 @@ def _flag_inconsistent(
 
 
 def unit_rows(
-    frame: pd.DataFrame, num: str, den: str, rules: UnitRules, catalog: Catalog | None
+    frame: pd.DataFrame,
+    num: str,
+    den: str,
+    rules: UnitRules,
+    catalog: Catalog | None,
+    keys: Sequence[str] = (),
 ) -> tuple[pd.DataFrame, list[Any]]:
     """The unit rows of a one-indicator or long table (:func:`table_units`), and the checks.
 
     The area and period columns are found by their headers; a long table's
-    ``indicator`` column is a key too. Nothing happens to a table without them.
+    ``indicator`` column is a key too, and so are ``keys`` (a standardisation's age
+    bands: a total row sums the units of its own band). Nothing happens to a table
+    without them.
     """
     from mch_indicators._adapters._pandas._match import match_columns
 
     if rules is AS_UNITS:
         return frame, []
-    others = ["indicator"] if "indicator" in frame.columns else []
+    others = [*(["indicator"] if "indicator" in frame.columns else []), *keys]
+    named = {num, den, *keys}
     try:
-        match = match_columns([c for c in frame.columns if c not in {num, den}], catalog=catalog)
+        match = match_columns([c for c in frame.columns if c not in named], catalog=catalog)
     except MCHIndicatorsError:
         return frame, []  # labels ambiguous by name: the caller names its columns
     return table_units(frame, match, [num, den], rules, others, strata=True)

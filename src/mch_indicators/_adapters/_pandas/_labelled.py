@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING
 from mch_indicators._adapters._columns import as_list, require
 from mch_indicators._adapters._pandas._columns import FloatArray, check_counts
 from mch_indicators._adapters._pandas._compute import single_columns
-from mch_indicators._adapters._pandas._units import Totals, label_columns, office_units
+from mch_indicators._adapters._pandas._units import (
+    Totals,
+    label_columns,
+    office_units,
+    year_columns,
+)
 from mch_indicators._checks import CheckRow
 from mch_indicators._errors import MCHIndicatorsError
 
@@ -106,6 +111,7 @@ def analysis_columns(
         others=others,
         sums=False,
         totals=totals,
+        years=year_columns(match),
     )
     return Found(units, num, den, keys, when, checks)
 

@@ -24,6 +24,8 @@ from mch_indicators._adapters._pandas._columns import (
     as_frame,
     check_frame,
     check_whole,
+    flag_column,
+    flag_masks,
     is_number_column,
     label_of,
     numbers,
@@ -40,6 +42,7 @@ from mch_indicators._errors import (
     UnknownIndicatorError,
 )
 from mch_indicators._options import ComputeOptions, Options
+from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -449,7 +452,59 @@ def _pool_wide(
         )  # fmt: skip
     except MCHIndicatorsError as error:
         raise located(error, units, places, len(long) // max(len(units), 1)) from None
+    if window is None:
+        out = _mark_inconsistent(out, long, units, [*keys, "indicator"], columns, catalog)
     return attach(out, checks_of(frame), found)
+
+
+def _mark_inconsistent(
+    out: pd.DataFrame,
+    long: pd.DataFrame,
+    units: pd.DataFrame,
+    keys: list[str],
+    columns: Mapping[Hashable, str] | None,
+    catalog: Catalog | None,
+) -> pd.DataFrame:
+    """Flag ``INCONSISTENT`` the pooled groups that summed a unit breaking a consistency rule.
+
+    A unit's values are flagged so by :func:`compute` (新生儿死亡数 above 婴儿死亡数); its
+    counts are summed into its group as they are, so the group's value says so too, as
+    INCOMPLETE says a unit was left out. ``long`` holds ``k`` rows (indicators) per row
+    of ``units``, in order; ``keys`` are the pooled groups' columns.
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+    from mch_indicators._adapters._pandas._validate import violations
+    from mch_indicators._catalog import chosen_catalog
+    from mch_indicators._validation import rules_for
+
+    if not len(units) or not len(out) or "flags" not in out.columns:
+        return out
+    found = chosen_catalog(catalog)
+    match = match_columns(units, columns, catalog=found)
+    _, terms_of_row = violations(units, match, rules_for(None, found), found)
+    if not terms_of_row:
+        return out
+    k = len(long) // len(units)
+    indicators = [found.get_indicator(str(i)) for i in long["indicator"].iloc[:k].tolist()]
+    broken = np.zeros(len(long), dtype=bool)
+    for position, terms in terms_of_row.items():
+        for j, indicator in enumerate(indicators):
+            if indicator.numerator.id in terms or indicator.denominator.id in terms:
+                broken[position * k + j] = True
+    # only the rows summed: not a missing count, nor a proportion's numerator above its
+    # denominator (left out, INCOMPLETE)
+    x, n = numbers(long, "numerator"), numbers(long, "denominator")
+    bounded = np.tile([i.kind.family == "binomial" for i in indicators], len(units))
+    with np.errstate(invalid="ignore"):
+        broken &= ~np.isnan(x) & ~np.isnan(n) & ~(bounded & (x > n))
+    if not broken.any():
+        return out
+    marked = long.loc[broken, keys].drop_duplicates().assign(__inconsistent=True)
+    joined = out[keys].merge(marked, how="left", on=keys)["__inconsistent"]
+    hit = joined.notna().to_numpy()  # marked rows hold True, the rest NaN
+    masks = flag_masks(out["flags"])
+    masks[hit] |= int(Flag.INCONSISTENT)
+    return as_frame(out.assign(flags=flag_column(masks)))
 
 
 def canonical_ids(frame: pd.DataFrame, catalog: Catalog | None = None) -> pd.Series[Any]:

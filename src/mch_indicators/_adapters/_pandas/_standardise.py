@@ -8,7 +8,7 @@ standard by label, and :func:`mch_indicators.stats.dsr` or
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ from mch_indicators._adapters._pandas._columns import (
     text_array,
 )
 from mch_indicators._adapters._standardise import BandCells, DsrArguments, IsrArguments
+from mch_indicators._checks import attach, checks_of
 from mch_indicators._errors import DefinitionError, InvalidInputError
 from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
@@ -195,6 +196,8 @@ def dsr(
     keys = as_list(by)
     named = [count, population, age, *keys, *([frequency] if frequency else [])]
     require(frame, named)
+    source = frame
+    frame, found = _units(frame, count, population, [age, *([frequency] if frequency else [])])
     levels = check_confidence(confidence)
     unit = _unit_of(multiplier)
     # each distinct label spelled once (a table of sums repeats its few bands many times)
@@ -232,13 +235,32 @@ def dsr(
         frequencies=freqs,
     )  # fmt: skip
     method = "Dobson" if freqs is None else "Dobson, non-independent events"
-    return standardised_frame(
+    out = standardised_frame(
         labels,
         {"total_count": core.observed, "total_pop": core.population, "value": core.value,
          **_limits(levels, *core.limits)},
         {"unit": unit, "standard": standard_id, "method": method},
         core.flags,
     )  # fmt: skip
+    return attach(out, checks_of(source), found)
+
+
+def _units(
+    frame: pd.DataFrame, count: str, population: str, keys: list[str] | None
+) -> tuple[pd.DataFrame, list[Any]]:
+    """The rows to standardise: an office's total rows (合计, 全县...) taken out and checked.
+
+    The area columns are found by their headers, as :func:`mch_indicators.pool` finds
+    them; a total row sums the units of its own age band (``keys``). Without ``keys``
+    (:func:`isr` names no band column) total rows are taken out unchecked: their parts
+    are not known. A table of strata stays as it is: several rows of one area and band
+    are summed, never refused.
+    """
+    from mch_indicators._adapters._pandas._compute import unit_rows
+    from mch_indicators._adapters._pandas._wide import UnitRules
+
+    rules = UnitRules("drop") if keys is None else UnitRules()
+    return unit_rows(frame, count, population, rules, None, keys or ())
 
 
 def standardised_frame(
@@ -321,6 +343,8 @@ def isr(
     frame = check_frame(frame, "isr")
     keys = as_list(by)
     require(frame, [count, population, reference_count, reference_population, *keys])
+    source = frame
+    frame, found = _units(frame, count, population, None)
     check_isr_options(kind, refvalue, multiplier)
     levels = check_confidence(confidence)
     codes, labels = _groups(frame, keys)
@@ -330,8 +354,9 @@ def isr(
         name: np.bincount(codes, weights=values, minlength=groups).astype(np.float64)
         for name, values in rows.items()
     }
-    return isr_frame(labels, sums, kind=kind, levels=levels, refvalue=refvalue,
-                     multiplier=multiplier)  # fmt: skip
+    out = isr_frame(labels, sums, kind=kind, levels=levels, refvalue=refvalue,
+                    multiplier=multiplier)  # fmt: skip
+    return attach(out, checks_of(source), found)
 
 
 ISR_SUMS = ("observed", "expected", "reference_count", "reference_population")

@@ -28,7 +28,7 @@ own series labelled 全县) and stays a unit, with a check saying so.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -47,8 +47,17 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from mch_indicators._adapters._pandas._match import ColumnMatch
+    from mch_indicators._catalog import Catalog
 
-__all__ = ["Duplicates", "Totals", "check_unit_options", "label_columns", "office_units"]
+__all__ = [
+    "Duplicates",
+    "Totals",
+    "check_unit_options",
+    "label_columns",
+    "office_units",
+    "refuse_engine_totals",
+    "year_columns",
+]
 
 Totals = Literal["check", "drop", "keep"]
 Duplicates = Literal["error", "sum"]
@@ -104,6 +113,44 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
         if any(not text or is_total_label(text, words) for text in map(cell_text, distinct)):
             return True
     return False
+
+
+def year_columns(match: ColumnMatch) -> list[Hashable]:
+    """The period column a match found for years (年份), if any: a date there is its year."""
+    return [match.fields["year"]] if "year" in match.fields else []
+
+
+def refuse_engine_totals(
+    names: Sequence[str],
+    counts: Iterable[str],
+    distinct: Callable[[str], Iterable[object]],
+    catalog: Catalog | None = None,
+) -> None:
+    """Refuse an engine's frame whose area column labels a row as a total (合计, 全县...).
+
+    An engine (polars, pyarrow, DuckDB, dask, Spark) sums its rows where they are,
+    with no pass that could take a total row out and check it as :func:`office_units`
+    does for pandas: summed, 甲县 1/10, 乙县 3/30 and 合计 4/40 would pool to 8/80.
+    The area columns are found by their headers as for pandas (the count columns
+    left out) and their distinct labels (``distinct(column)``, computed in the engine)
+    are read by the one total rule (:func:`is_total_label`); a total label is a typed
+    error naming the column and the label, in both languages.
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+    from mch_indicators._errors import MCHIndicatorsError
+
+    try:
+        match = match_columns([n for n in names if n not in set(counts)], catalog=catalog)
+    except MCHIndicatorsError:
+        return  # labels ambiguous by name: the caller names its columns (as for pandas)
+    areas, _ = label_columns(match)
+    words = layout()
+    for column in areas:
+        for text in map(cell_text, distinct(str(column))):
+            if text and is_total_label(text, words):
+                raise error_of(
+                    InvalidInputError, "engine_total_row", column=str(column), label=text
+                )
 
 
 def _classify(texts: npt.NDArray[np.object_], words: Layout) -> tuple[BoolArray, BoolArray]:
@@ -430,7 +477,8 @@ def _summed(
         out[column] = sums.reindex(order).to_numpy()
     for code in np.unique(codes[repeated]):
         same = np.flatnonzero(codes == code)
-        labels = ", ".join(repr(label_of(frame.index, int(p))) for p in same)
+        found = [label_of(frame.index, int(p)) for p in same]
+        labels = {"en": ", ".join(map(repr, found)), "zh": "、".join(map(str, found))}
         checks.append(
             check_row(
                 "duplicate_summed", unit=texts[0][same[0]] if texts else "",
@@ -440,25 +488,29 @@ def _summed(
     return as_frame(out), checks
 
 
-def _years_as_numbers(frame: pd.DataFrame, periods: Sequence[Hashable]) -> pd.DataFrame:
+def _years_as_numbers(
+    frame: pd.DataFrame, periods: Sequence[Hashable], years: Sequence[Hashable] = ()
+) -> pd.DataFrame:
     """``frame`` with each period column writing its years as text (2024年, 二〇二四) as numbers.
 
     A copy when a column changes (one year written two ways is then one period), the
     frame itself when none does; the years are read as a file's are (:func:`parse_years`).
+    In a column of ``years`` (年份) a date is its year: a date cell, its text or its day
+    number in a workbook (45292), beside 2024, are one period.
     """
     pd = pandas()
     changed = {}
     for column in periods:
         series = frame[column]
         if not pd.api.types.is_numeric_dtype(series.dtype):
-            years = parse_years(series)
-            if years is not None:
-                changed[column] = years
+            years_of = parse_years(series, dates=column in years)
+            if years_of is not None:
+                changed[column] = years_of
     if not changed:
         return frame
     out = frame.copy()
-    for column, years in changed.items():
-        out[column] = years
+    for column, values in changed.items():
+        out[column] = values
     return out
 
 
@@ -474,6 +526,7 @@ def office_units(
     total_labels: Iterable[str] = (),
     strata: bool = False,
     sums: bool = True,
+    years: Sequence[Hashable] = (),
 ) -> tuple[pd.DataFrame, list[CheckRow]]:
     """The unit rows of a table (totals out, one row per unit and period) and the checks.
 
@@ -485,13 +538,14 @@ def office_units(
     and rows of one unit and period are summed only when ``duplicates="sum"``
     asks (they are strata to pool, not duplicates). Without ``sums`` (a table of
     two count columns, where a row can equal the sum of others by chance) rows
-    are judged by their labels only, a blank label staying a unit. The frame
-    given is never modified; it is returned itself when nothing changes.
+    are judged by their labels only, a blank label staying a unit. ``years`` are
+    the period columns of years (:func:`year_columns`), where a date is its year. The
+    frame given is never modified; it is returned itself when nothing changes.
     """
     check_unit_options(totals, duplicates)
     if not areas and not periods:
         return frame, []
-    frame = _years_as_numbers(frame, periods)
+    frame = _years_as_numbers(frame, periods, years)
     words = layout().with_totals(total_labels) if total_labels else layout()
     if strata and duplicates == "error" and not _any_total(frame, areas, words):
         return frame, []  # strata with no total label: nothing to do (no pass per row)

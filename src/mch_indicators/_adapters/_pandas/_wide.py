@@ -32,6 +32,7 @@ from mch_indicators._adapters._pandas._units import (
     check_unit_options,
     label_columns,
     office_units,
+    year_columns,
 )
 from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
@@ -265,7 +266,7 @@ def table_units(
     units, found = office_units(
         frame, areas=areas, periods=periods, counts=counts, others=others,
         totals=rules.totals, duplicates=rules.duplicates, total_labels=rules.total_labels,
-        strata=strata,
+        strata=strata, years=year_columns(match),
     )  # fmt: skip
     if rules is AS_UNITS or strata:
         return units, found
