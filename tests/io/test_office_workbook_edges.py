@@ -125,3 +125,14 @@ def test_years_beside_quarters_are_one_period_however_written():
         }
     )
     assert set(mch.compute(frame, indicators=["MMR"])["year"]) == {"2024", "2024年第一季度"}
+
+
+def test_a_filled_template_does_not_name_its_own_notes_sheet(tmp_path):
+    """A template (mch.template) has its notes sheet beside the counts: not a sheet left
+    unread that the office should look at, so the checks do not name it."""
+    path = tmp_path / "template.xlsx"
+    mch.template(path, indicators=["MMR"], units=["河阳县"], year=2024)
+    book = openpyxl.load_workbook(path)
+    assert len(book.sheetnames) == 2
+    table = mch.read_table(path)
+    assert "other_sheets" not in mch.checks(table)["check"].tolist()

@@ -34,7 +34,7 @@ from mch_indicators._io._numbers import (
     parse_years,
     year_of,
 )
-from mch_indicators._labels import input_error
+from mch_indicators._labels import input_error, label
 from mch_indicators._layout import is_above_header, is_note
 from mch_indicators._optional import pandas as _pandas
 
@@ -368,12 +368,14 @@ def _sheet_checks(
             "zh": "、".join(f"“{n}”" for n in facts.hidden_sheets),
         }
         checks.append(check_row("hidden_sheets", sheets=sheets, count=len(facts.hidden_sheets)))
-    if facts.other_sheets:
+    notes = {label("text", "template_notes_sheet", lang) for lang in ("en", "zh")}
+    others = [n for n in facts.other_sheets if n not in notes]  # a template's own notes
+    if others:
         sheets = {
-            "en": ", ".join(f"'{n}'" for n in facts.other_sheets),
-            "zh": "、".join(f"“{n}”" for n in facts.other_sheets),
+            "en": ", ".join(f"'{n}'" for n in others),
+            "zh": "、".join(f"“{n}”" for n in others),
         }
-        checks.append(check_row("other_sheets", sheets=sheets, count=len(facts.other_sheets)))
+        checks.append(check_row("other_sheets", sheets=sheets, count=len(others)))
     rows = [r for r in facts.hidden_rows if r in set(frame.index.tolist())]
     if rows:
         checks.append(check_row("hidden_rows", rows=_span(rows), count=len(rows)))
