@@ -20,7 +20,13 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, model_validator
 
-from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
+from mch_indicators._errors import (
+    DefinitionError,
+    InvalidInputError,
+    UnitError,
+    Words,
+    error_of,
+)
 from mch_indicators._hooks import target_html, target_repr
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
 from mch_indicators._text import fold
@@ -525,9 +531,10 @@ def targets_for(
     wanted = {i.id for i in catalog.variants(found)} if variants else {found.id}
     known_plans = list(dict.fromkeys(target.plan.id for target in builtin_targets()))
     if plan is not None and plan not in known_plans:
-        raise InvalidInputError(f"unknown plan {plan!r}; known plans: {', '.join(known_plans)}")
+        known = Words(", ".join(known_plans), "、".join(known_plans))
+        raise error_of(InvalidInputError, "unknown_plan", plan=plan, known=known)
     if active_in is not None and (isinstance(active_in, bool) or not isinstance(active_in, int)):
-        raise InvalidInputError(f"active_in must be a year, got {active_in!r}")
+        raise error_of(InvalidInputError, "active_in_year", value=active_in)
     return tuple(
         target
         for target in builtin_targets()
