@@ -76,6 +76,16 @@ def _run(*args: str) -> tuple[int, str]:
             ("nope", *(t.plan.id for t in mch.targets_for("MMR", variants=True))),
         ),
         (
+            ("targets", "--plan", "nope"),
+            "未知的规划“nope”；已有的规划：sdg_2030、enap_2030、",
+            ("nope", *(t.plan.id for t in mch.targets)),
+        ),
+        (
+            ("compute", "MMR", "-n", "1.5", "-d", "10"),
+            "--numerator：1.5 不是整数，而孕产妇死亡数（maternal_deaths）应为人数或事件数",
+            ("--numerator", "maternal_deaths"),
+        ),
+        (
             ("compute", "MMR", "-n", "1", "-d", "10", "--confidence", "95"),
             "置信水平 95.0 不在 0 与 1 之间（不含 0 和 1）；是否想写 0.95？",
             (),

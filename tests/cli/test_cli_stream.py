@@ -128,3 +128,23 @@ def test_a_wide_table_is_judged_whole_never_chunk_by_chunk(tmp_path, capsys):
     path.write_text(header + rows, encoding="utf-8")
     status, out, _ = _run(capsys, "compute", "--file", str(path), "--format", "csv")
     assert status == 0 and len(out.splitlines()) == 31
+
+
+def test_an_error_while_writing_a_stream_is_framed_in_the_language_given(capsys):
+    """``_write`` says a streamed table's error (already in its language) with its frame.
+
+    The command line streams only English tables today (a Chinese one is labelled
+    whole); the frame follows the language it is given all the same.
+    """
+    from mch_indicators._cli import EXIT_INPUT, _write
+
+    def chunks():
+        yield "a,b\n"
+        raise _commands.CommandError("counts.csv 第42行：列“numerator”：“abc”不是数字")
+
+    assert _write(chunks(), "zh") == EXIT_INPUT
+    captured = capsys.readouterr()
+    assert captured.out == "a,b\n"
+    assert (
+        captured.err == "mch-indicators：错误：counts.csv 第42行：列“numerator”：“abc”不是数字\n"
+    )

@@ -242,7 +242,7 @@ def cmd_targets(args: argparse.Namespace) -> str:
     else:
         targets = tuple(t for t in builtin_targets() if args.plan in (None, t.plan.id))
         if not targets:
-            known = ", ".join(dict.fromkeys(t.plan.id for t in builtin_targets()))
+            known = joined(dict.fromkeys(t.plan.id for t in builtin_targets()), args.lang)
             raise CommandError(label("messages", "unknown_plan", args.lang, plan=args.plan,
                                      known=known))  # fmt: skip
     if not targets:
@@ -441,7 +441,9 @@ def _chained(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
     yield from rest
 
 
-def _whole_counts(indicator: Indicator, numerators: Any, denominators: Any) -> None:
+def _whole_counts(
+    indicator: Indicator, numerators: Any, denominators: Any, lang: str = "en"
+) -> None:
     """``-n 26.954`` is refused as a table cell is: counts of a term not estimated are whole."""
     from mch_indicators._adapters._pandas._columns import check_whole
 
@@ -456,7 +458,8 @@ def _whole_counts(indicator: Indicator, numerators: Any, denominators: Any) -> N
         try:
             check_whole(None, flag, numbers, term)
         except MCHIndicatorsError as error:
-            raise CommandError(f"{flag}: {error.reason}") from None
+            reason = error.reason_zh if lang == "zh" and error.reason_zh else error.reason
+            raise CommandError(f"{flag}{'：' if lang == 'zh' else ': '}{reason}") from None
 
 
 def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
@@ -470,7 +473,7 @@ def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
     numerator = args.numerator[0] if len(args.numerator) == 1 else args.numerator
     denominator = args.denominator[0] if len(args.denominator) == 1 else args.denominator
     indicator = catalog_of(args).get_indicator(args.indicator)
-    _whole_counts(indicator, args.numerator, args.denominator)
+    _whole_counts(indicator, args.numerator, args.denominator, args.lang)
     result = indicator.compute(numerator, denominator, **_compute_options(args))
     if args.unit:
         result = result.to(args.unit)
