@@ -246,3 +246,27 @@ def test_every_raise_of_the_input_checks_says_a_message_of_the_label_table():
         and not (isinstance(node.exc.func, ast.Name) and node.exc.func.id == "error_of")
     ]
     assert wrong == []
+
+
+# -- a line with another number of fields than the header ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "english", "chinese"),
+    [
+        (
+            "births\n" + "\n".join(map(str, range(30))) + "\n3,4\n",
+            "<stream>:32: expected 1 field as in the header, saw 2",
+            "<stream> 第32行：应与表头一样有 1 个字段，实有 2 个",
+        ),
+        (
+            "a,b\n1,2\n3\n",
+            "<stream>:3: expected 2 fields as in the header, saw 1",
+            "<stream> 第3行：应与表头一样有 2 个字段，实有 1 个",
+        ),
+    ],
+)
+def test_a_line_of_another_width_says_one_field_in_the_singular(text, english, chinese):
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.read_table(io.BytesIO(text.encode("utf-8")))
+    assert (caught.value.reason, caught.value.reason_zh) == (english, chinese)
