@@ -55,6 +55,7 @@ _REASON_TEXT: dict[Status, str] = {
     "below": "{field}: below {min:g}",
     "above": "{field}: above {max:g}",
     "unknown_code": "{field}: unrecognised code",
+    "not_whole": "{field}: not a whole number",
     "not_a_number": "{field}: not a number",
     "not_a_date": "{field}: not a date",
 }
@@ -325,7 +326,8 @@ def tally(
     # the keys first, under names of their own: a column of the records named as one of
     # the library's (__T0, __leaf0...) is read before that column is added
     key_names = [f"__key{i}" for i in range(len(keys))]
-    frame = frame.with_columns(*(k.alias(n) for k, n in zip(keys, key_names, strict=True)))
+    if keys:  # a lazy frame (dask) refuses an empty with_columns
+        frame = frame.with_columns(*(k.alias(n) for k, n in zip(keys, key_names, strict=True)))
     dtypes = frame.collect_schema()
     fields = {f"__field_{name}": spec for name, spec in schema.fields.items()}
     cols = Columns(fields, {name: dtypes[name] for name in dtypes.names()})
