@@ -256,7 +256,8 @@ def test_a_rolling_window_holding_an_inconsistent_unit_is_marked_inconsistent():
 
     def marked(frame: pd.DataFrame) -> dict[tuple[str, str], bool]:
         flags = frame["flags"].astype(str).str.contains("INCONSISTENT")
-        return dict(zip(zip(frame["period"], frame["indicator"]), flags, strict=True))
+        keys = zip(frame["period"], frame["indicator"], strict=True)
+        return dict(zip(keys, flags, strict=True))
 
     one = marked(mch.pool(table, by="地市", over="年份", window=1))
     assert one == {("2023–2023", "infant_mortality_rate"): True,

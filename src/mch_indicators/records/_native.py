@@ -520,9 +520,10 @@ class _Fields:
             inf = kit.lit(float("inf"))
             infinite = present & ((column == inf) | (column == -inf))  # inf: not a number
             present = present & ~infinite
-        not_a_number = unparsed if infinite is None else (
-            infinite if unparsed is None else infinite | unparsed
-        )
+        if infinite is None or unparsed is None:
+            not_a_number = unparsed if infinite is None else infinite
+        else:
+            not_a_number = infinite | unparsed
         tests: dict[Status, Any] = {
             "below": lambda: present & (column < kit.lit(spec.min)),
             "above": lambda: present & (column > kit.lit(spec.max)),

@@ -41,8 +41,8 @@ from mch_indicators._errors import (
     MCHIndicatorsError,
     UnknownIndicatorError,
 )
-from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._optional import pandas
+from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
