@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ATTRS_KEY",
     "CHECK_COLUMNS",
+    "ERROR_KEY",
     "PERCENT_KEY",
     "CellMarks",
     "CheckRow",
@@ -65,6 +66,9 @@ CheckRow = tuple[str, str, str, str, float, float, str, str]
 #: Where a frame read from a workbook lists its percent-formatted number cells
 #: (:class:`CellMarks`), so that a count column can refuse them.
 PERCENT_KEY = "mch_indicators.percent_cells"
+#: Where a frame read from a workbook lists its cells holding an Excel error (#DIV/0!,
+#: #REF!...), which the engine reads as empty, so that a count column can refuse them.
+ERROR_KEY = "mch_indicators.error_cells"
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,7 @@ __all__ = [
     "Layout",
     "fold_label",
     "is_above_header",
+    "is_breakdown_label",
     "is_note",
     "is_subtotal_label",
     "is_total_label",
@@ -34,6 +35,7 @@ _FIELDS = {
     "totals": ("labels", "suffixes", "whole_of", "subtotals"),
     "notes": ("starts",),
     "above_header": ("starts",),
+    "breakdowns": ("starts",),
 }
 # from the start of the trailing run only: tried at each of its characters it is quadratic
 _TRAILING = re.compile(r"(?<![：:：。.,，;；、\s])[：:：。.,，;；、\s]++$")
@@ -61,13 +63,14 @@ class Layout:
     subtotals: frozenset[str]
     notes: tuple[str, ...]
     above_header: tuple[str, ...]
+    breakdowns: tuple[str, ...]
 
     def with_totals(self, extra: Iterable[str]) -> Layout:
         """The layout with more total labels (``total_labels=`` of the table functions)."""
         added = frozenset(fold_label(word) for word in extra if fold_label(word))
         return Layout(
             self.total_labels | added, self.total_suffixes, self.whole_of, self.subtotals,
-            self.notes, self.above_header,
+            self.notes, self.above_header, self.breakdowns,
         )  # fmt: skip
 
 
@@ -103,6 +106,7 @@ def check_layout(data: Mapping[str, Any]) -> Layout:
         subtotals=frozenset(_words(data, "totals", "subtotals")),
         notes=tuple(_words(data, "notes", "starts")),
         above_header=tuple(_words(data, "above_header", "starts")),
+        breakdowns=tuple(_words(data, "breakdowns", "starts")),
     )
 
 
@@ -143,6 +147,22 @@ def is_subtotal_label(text: object, words: Layout | None = None) -> bool:
     chosen = words or layout()
     folded = fold_label(text)
     return folded in chosen.subtotals or any(folded.endswith(w) for w in chosen.subtotals)
+
+
+def is_breakdown_label(text: object, words: Layout | None = None) -> bool:
+    """Whether a label names a part of the row above it: 其中：河口村, of which ...
+
+    Such a row breaks down a unit already counted (其中 means "of which"): adding it
+    again would count its people twice.
+
+    Examples
+    --------
+    >>> labels = ("其中：河口村", " 其中 流动人口", "Of which: urban", "河口村")
+    >>> [is_breakdown_label(t) for t in labels]
+    [True, True, True, False]
+    """
+    folded = fold_label(text)
+    return bool(folded) and folded.startswith((words or layout()).breakdowns)
 
 
 def _starts(folded: str, starts: tuple[str, ...]) -> bool:

@@ -111,6 +111,58 @@ def test_subtotals_by_county_and_the_grand_total():
     assert sets["合计"]["denominator"].iloc[0] == 13555
 
 
+@pytest.mark.parametrize("label", ["其中：河口村", " 其中 流动人口", "其中:河口村", "Of which: x"])
+def test_a_breakdown_row_of_the_row_above_is_never_counted_again(label):
+    # 其中 ("of which") is a part of the row above: 500 of 河口镇's 1550 births, already
+    # counted there. Added as a unit it made the total 11,055 births and its 合计 row
+    # "differ" by 500; the total is 1 death in 10,555 births.
+    table = townships()
+    table.loc[5.5] = [label, 2024, 500, 0]
+    table = table.sort_index().reset_index(drop=True)
+    out = mch.compute(table)
+    assert label not in out["township"].tolist() and len(out) == 6
+    found = mch.checks(out)
+    assert found["check"].tolist() == ["breakdown_row", "total_row"]
+    assert "其中" in found["message_zh"].iloc[0] and "of which" in found["message_en"].iloc[0]
+    pooled = mch.pool(table, "MMR", missing="skip")
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [1, 10555, 6]
+    sets = mch.report(table)
+    assert sets["合计"]["denominator"].iloc[0] == 10555
+
+
+def test_a_breakdown_row_larger_than_its_row_is_a_check():
+    table = pd.DataFrame(
+        [("城关镇", 2024, 5200, 1), ("其中：城关村", 2024, 5300, 0), ("东乡", 2024, 5355, 0)],
+        columns=["乡镇", "年份", "活产数", "孕产妇死亡数"],
+    )
+    found = mch.checks(mch.compute(table))
+    assert found["check"].tolist() == ["breakdown_row", "breakdown_larger"]
+    row = found.iloc[1]
+    assert (row["item"], row["reported"], row["expected"]) == ("活产数", 5300.0, 5200.0)
+    assert row["message_zh"] == "第1行“其中：城关村”2024活产数为5,300，大于其所属的第0行的5,200"
+
+
+def test_a_breakdown_row_does_not_end_the_rows_a_subtotal_sums():
+    table = pd.DataFrame(
+        [
+            ("城关镇", 2024, 5200, 1), ("其中：城关村", 2024, 700, 0), ("东乡", 2024, 5355, 0),
+            ("小计", 2024, 10555, 1),
+        ],
+        columns=["乡镇", "年份", "活产数", "孕产妇死亡数"],
+    )  # fmt: skip
+    found = mch.checks(mch.compute(table))
+    assert found["check"].tolist() == ["breakdown_row", "total_row"]
+
+
+def test_a_breakdown_row_among_strata_of_a_one_indicator_table_is_not_a_stratum():
+    table = pd.DataFrame(
+        {"县区": ["甲县", "其中：城区", "乙县"], "numerator": [3, 1, 2],
+         "denominator": [1000, 300, 900]}
+    )  # fmt: skip
+    pooled = mch.pool(table, "IMR", numerator="numerator", denominator="denominator")
+    assert pooled[["numerator", "denominator"]].iloc[0].tolist() == [5, 1900]
+
+
 def test_a_total_with_no_units_under_it_is_the_area_itself():
     series = pd.DataFrame(
         {"县区": ["全县"] * 3, "年份": [2022, 2023, 2024], "活产数": [9000, 9100, 8800],

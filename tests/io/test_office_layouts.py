@@ -645,3 +645,22 @@ def test_a_merged_title_is_named_once_among_the_rows_skipped():
         "填报单位：某某县妇幼保健院  单位：人"
     )
     assert found.loc["notes_rows", "message_zh"].endswith("未读入：注：初步统计数")
+
+
+def test_a_header_of_three_rows_is_refused_in_both_languages(tmp_path):
+    # 活产数 merged over 合计 | 其中：住院分娩, a third row of units (（人）): the merged name
+    # repeats in the first row (three header rows are not joined)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "年份", "活产数", None, "婴儿死亡数"])
+    sheet.append([None, None, "合计", "其中：住院分娩", None])
+    sheet.append([None, None, "（人）", "（人）", "（人）"])
+    for cells in ("A1:A3", "B1:B3", "C1:D1", "E1:E2"):
+        sheet.merge_cells(cells)
+    sheet.append(["甲县", 2024, 1000, 990, 3])
+    path = tmp_path / "three.xlsx"
+    book.save(path)
+    with pytest.raises(mch.InvalidInputError) as raised:
+        mch.read_table(path)
+    assert "names column '活产数' twice" in raised.value.reason
+    assert "表头中“活产数”列出现了两次" in raised.value.reason_zh

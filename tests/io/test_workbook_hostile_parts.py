@@ -37,6 +37,8 @@ SHEETS = {
     "formulas in no cell": _times(b"<f"),
     "one formula cell, values never closed": b'<c r="A1"><f>1</f>' + _times(b"<v>") + b"</c>",
     "a word without =": b"<row " + _times(b"a"),
+    "error cells, formulas without their end": _times(b'<c r="A1" t="e"><f '),
+    "one error cell, its formula never closed": b'<c r="A1" t="e"><f>' + _times(b"x"),
 }
 STYLES = {
     "number formats, one tag": b"<numFmt " + _times(b'numFmtId="1" ') + b">",
@@ -55,6 +57,7 @@ def test_a_hostile_sheet_is_scanned_in_linear_time(part: bytes) -> None:
     _bounds._hidden_rows(part + b' hidden="1"')
     _bounds._hidden_columns(part)
     _bounds._percent_cells(part, {1})
+    assert len(_bounds._error_cells(part + b' t="e"')) <= len(part)
 
 
 @pytest.mark.parametrize("part", STYLES.values(), ids=STYLES.keys())

@@ -36,6 +36,7 @@ from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, opti
 from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
 from mch_indicators._adapters._pandas._units import refuse_engine_totals
+from mch_indicators._adapters._sums import group_counts
 from mch_indicators._errors import ON_INVALID_LEAVE_OUT, Hint, InvalidInputError
 from mch_indicators.stats import Flag, flag_labels
 
@@ -288,9 +289,10 @@ def pool_any_frame(
     n_sum[column("__n_missing") > 0] = np.nan
     for values, name in ((x_sum, num), (n_sum, den)):  # a group's sum can pass 2**53
         check_count_range(values, name, lambda position: _group(kept, keys, position))
-    result = compute_indicator(chosen, x_sum, n_sum, checked)
     units = column("__units").astype(np.int64)
     pooled = units - column("__invalid").astype(np.int64) if leave_out else units
+    x_sum, n_sum = group_counts(x_sum, n_sum, pooled.astype(np.float64))
+    result = compute_indicator(chosen, x_sum, n_sum, checked)
     masks = result.flags.ravel().astype(np.int64)
     masks[pooled < units] |= int(Flag.INCOMPLETE)
     columns = {**result.columns(details=False), "flags": np.asarray(flag_labels(masks), object)}

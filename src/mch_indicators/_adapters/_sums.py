@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from mch_indicators._model import Indicator
     from mch_indicators._options import Options
 
-__all__ = ["POOLED", "UNITS", "Pooling", "Sums", "finish", "finish_table"]
+__all__ = ["POOLED", "UNITS", "Pooling", "Sums", "finish", "finish_table", "group_counts"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -179,6 +179,25 @@ class Pooling:
         return replace(self, keys=[*self.keys, "period"], over=None, window=None)
 
 
+def group_counts(
+    numerator: FloatArray, denominator: FloatArray, pooled: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    """Each group's counts to compute: missing, not zero, where no unit was summed.
+
+    A group whose every row was left out (``on_invalid="flag"``, ``missing="skip"``)
+    reported nothing: its sums of nothing are 0, and 0 of 0 would read as a zero
+    denominator. Every pooling backend computes these (the narwhals one too).
+
+    Examples
+    --------
+    >>> x, n = group_counts(np.array([3.0, 0.0]), np.array([9.0, 0.0]), np.array([2.0, 0.0]))
+    >>> x.tolist(), n.tolist()
+    ([3.0, nan], [9.0, nan])
+    """
+    none = pooled == 0  # no unit reported: the group's counts are missing, not zero
+    return np.where(none, np.nan, numerator), np.where(none, np.nan, denominator)
+
+
 def finish(
     sums: Sums,
     chosen: Indicator | None,
@@ -199,9 +218,7 @@ def finish(
 
     if over is not None and window is not None:
         sums = sums.rolled(over, window)
-    none = sums.pooled == 0  # no unit reported: the group's counts are missing, not zero
-    x = np.where(none, np.nan, sums.numerator)
-    n = np.where(none, np.nan, sums.denominator)
+    x, n = group_counts(sums.numerator, sums.denominator, sums.pooled)
     labels = _group_labels(sums.keys)
     if chosen is None:
         indicators = sums.keys["indicator"].tolist()

@@ -18,7 +18,9 @@ expressions (no XML parser, so no entity expansion) for:
 - formula cells without a cached value (a workbook written by a program and
   never calculated: refused, naming the cell);
 - number cells whose style formats them as a percentage (marked, so that a
-  count column can refuse them).
+  count column can refuse them);
+- cells holding an Excel error (#DIV/0!, #REF!: the engine reads them as empty),
+  named in the checks and marked, so that a count column refuses them.
 
 Without a sheet named, the first *visible* sheet is read (a hidden sheet in front,
 an old year's or a lookup table, is never read unasked): the scan chooses it, the
@@ -100,6 +102,7 @@ class SheetFacts:
     hidden_rows: tuple[int, ...] = ()
     hidden_columns: tuple[int, ...] = ()
     percent_cells: tuple[tuple[int, int], ...] = ()  # (row, column)
+    error_cells: tuple[tuple[int, int, str], ...] = ()  # (row, column, #DIV/0!...)
     merged_refs: tuple[str, ...] = field(default=())
     sheet: int | None = None  # the position of the sheet read, when the scan chose it
     hidden_sheets: tuple[str, ...] = ()  # hidden sheets passed over to reach it
@@ -128,6 +131,11 @@ _COL = re.compile(rb"<(?:\w+:)?col\b([^<>]*)>")
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE_START = re.compile(rb"<(?:\w+:)?v>")
 _VALUE_END = re.compile(rb"</(?:\w+:)?v>")
+# an error cell's value right after its start tag, at most 32 bytes (#DIV/0!, #REF!...)
+_ERROR_VALUE = re.compile(
+    rb"\s*+(?:<(?:\w+:)?f\b[^<>]*+(?:/>|>[^<]*+</(?:\w+:)?f>)\s*+)?"
+    rb"<(?:\w+:)?v>([^<]{0,32})</"
+)
 _CELL_START = re.compile(rb"<(?:\w+:)?c\b([^<>]*)>")
 _REF = re.compile(r"^\$?([A-Z]{1,4})\$?(\d+)$")
 _NUMFMT = re.compile(rb"<(?:\w+:)?numFmt\b([^<>]*)>")
@@ -375,6 +383,29 @@ def _percent_cells(sheet: bytes, styles: set[int]) -> list[tuple[int, int]]:
     return cells
 
 
+def _error_cells(sheet: bytes) -> list[tuple[int, int, str]]:
+    """Cells holding an Excel error (``t="e"``: #DIV/0!, #REF!...), which engines read as empty.
+
+    Linear in the sheet: each cell's start tag once, an error's value matched where its
+    tag ends, over a bounded length.
+    """
+    if b"t=" not in sheet or b'"e"' not in sheet:
+        return []
+    cells = []
+    for _, text, end in _cells_of(sheet):
+        attrs = _attrs(text)
+        if attrs.get("t") != "e" or text.rstrip().endswith(b"/"):
+            continue
+        try:
+            row, column = _cell(attrs.get("r", ""))
+        except ValueError:
+            continue
+        found = _ERROR_VALUE.match(sheet, end)
+        shown = found[1].decode("utf-8", "replace").strip() if found else ""
+        cells.append((row, column, shown or "#?"))
+    return cells
+
+
 def _hidden_rows(sheet: bytes) -> set[int]:
     if b"hidden=" not in sheet:
         return set()
@@ -451,6 +482,7 @@ def scan_workbook(
         hidden_rows=tuple(sorted(rows)),
         hidden_columns=tuple(_hidden_columns(data)),
         percent_cells=tuple(_percent_cells(data, styles)) if styles else (),
+        error_cells=tuple(_error_cells(data)),
         merged_refs=tuple(refs),
         sheet=position,
         hidden_sheets=passed,

@@ -15,11 +15,25 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mch_indicators._checks import PERCENT_KEY, CellMarks, CheckRow, attach, cell_text, check_row
+from mch_indicators._checks import (
+    ERROR_KEY,
+    PERCENT_KEY,
+    CellMarks,
+    CheckRow,
+    attach,
+    cell_text,
+    check_row,
+)
 from mch_indicators._errors import Words
 from mch_indicators._headers import HEADER_PARTS_KEY, HeaderParts
 from mch_indicators._io._bounds import SheetFacts
-from mch_indicators._io._numbers import Decimal, parse_numbers, parse_years, year_of
+from mch_indicators._io._numbers import (
+    Decimal,
+    dot_thousands,
+    parse_numbers,
+    parse_years,
+    year_of,
+)
 from mch_indicators._labels import input_error
 from mch_indicators._layout import is_above_header, is_note
 from mch_indicators._optional import pandas as _pandas
@@ -325,7 +339,9 @@ def finish_table(
         frame.attrs[HEADER_PARTS_KEY] = _joined(parts, keep)
     if facts is not None:
         checks += _sheet_checks(frame, facts, header, keep, first_column)
-        _mark_percent(frame, facts, header, first_column)
+        _mark(frame, PERCENT_KEY, facts.percent_cells, header, first_column)
+        errors = [(row, column) for row, column, _ in facts.error_cells]
+        _mark(frame, ERROR_KEY, errors, header, first_column)
     return attach(frame, checks)
 
 
@@ -370,6 +386,15 @@ def _sheet_checks(
             "zh": "、".join(facts.merged_refs[:10]) + more,
         }
         checks.append(check_row("merged_cells", text=refs))
+    present = set(frame.index.tolist())
+    errors = [
+        f"{_letters(c)}{r} {text}"
+        for r, c, text in facts.error_cells
+        if r in present and c in named
+    ]
+    if errors:
+        shown = ", ".join(errors[:10]) + ("…" if len(errors) > 10 else "")
+        checks.append(check_row("error_cells", text=shown, count=len(errors)))
     return checks
 
 
@@ -381,17 +406,18 @@ def _letters(number: int) -> str:
     return letters
 
 
-def _mark_percent(frame: pd.DataFrame, facts: SheetFacts, header: list[str], first: int) -> None:
-    if not facts.percent_cells:
+def _mark(frame: pd.DataFrame, key: str, cells: Any, header: list[str], first: int) -> None:
+    """List the table's ``cells`` ((row, column) of the sheet) in ``frame.attrs[key]``."""
+    if not cells:
         return
     present = set(frame.index.tolist())
     marked: dict[str, list[int]] = {}
-    for row, column in facts.percent_cells:
+    for row, column in cells:
         position = column - first
         if row in present and 0 <= position < len(header) and header[position] in frame:
             marked.setdefault(header[position], []).append(row)
     if marked:
-        frame.attrs[PERCENT_KEY] = CellMarks(
+        frame.attrs[key] = CellMarks(
             tuple((column, tuple(rows)) for column, rows in marked.items())
         )
 
@@ -441,6 +467,8 @@ def _numbers(cells: pd.Series[Any], decimal: Decimal) -> Any:
             return None
         values = _parse(text, decimal)
         if values is None:
+            return None
+        if decimal == "." and dot_thousands(text).any():  # 1.000: 1 or 1,000? kept as written
             return None
     else:  # booleans, dates: not counts
         return None

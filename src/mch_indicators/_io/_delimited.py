@@ -31,7 +31,7 @@ from mch_indicators._io._cells import (
     sub_header,
     typed_column,
 )
-from mch_indicators._io._numbers import Decimal
+from mch_indicators._io._numbers import Decimal, dot_thousands
 from mch_indicators._labels import error_of, input_error, words
 from mch_indicators._layout import layout
 from mch_indicators._optional import pandas as _pandas
@@ -290,13 +290,14 @@ def read_delimited(
     except pd.errors.ParserError as error:
         raise _parser_problem(name, str(error), chosen) from None
 
-    def reread(position: int) -> Any:
-        """One column's cells as written (when pandas' number is not the cell's)."""
+    def reread(positions: list[int]) -> Any:
+        """Columns' cells as written (when pandas' numbers are not the cells'), in one read."""
         cells = pd.read_csv(
             io.StringIO(text), sep=chosen, header=0, skiprows=header_line - 1,
-            usecols=[position], dtype=str, keep_default_na=False, na_filter=False,
+            usecols=positions, dtype=str, keep_default_na=False, na_filter=False,
             skip_blank_lines=True, engine="c",
-        ).iloc[:, 0]  # fmt: skip
+        )  # fmt: skip
+        cells.columns = positions  # usecols keeps the file's order: the positions sorted
         return cells
 
     return attach(_typed(frame, header, lines, name, reread), above)
@@ -367,7 +368,7 @@ def _typed(
     header: list[str],
     lines: npt.NDArray[np.int64],
     name: str,
-    reread: Callable[[int], Any],
+    reread: Callable[[list[int]], Any],
 ) -> pd.DataFrame:
     """Columns named by the header, rows by their lines, empty rows dropped, cells typed."""
     module = _pandas()
@@ -389,14 +390,26 @@ def _typed(
         frame = cast("pd.DataFrame", frame[filled])
         blank = blank[filled]
     keep = headed_columns(header, blank, frame.index, name)
-    columns = {}
-    for p in keep:
-        column = _column(frame[p])
-        if column is None:  # a number beyond float (1e400): the grammar names the cell
-            cells = reread(p).set_axis(frame.index if len(frame) == len(lines) else lines)
-            column = typed_column(cells.loc[frame.index].astype(object), ".")
-        columns[header[p]] = column
-    return cast("pd.DataFrame", module.DataFrame(columns, index=frame.index))
+    columns = {p: _column(frame[p]) for p in keep}
+    # a number beyond float (1e400): the grammar names the cell; whole numbers pandas read
+    # as floats may be written 1.000 (1, or 1,000?): the cells as written decide
+    again = sorted(p for p, c in columns.items() if c is None or _maybe_dot_grouped(frame[p], c))
+    if again:
+        cells = reread(again).set_axis(frame.index if len(frame) == len(lines) else lines)
+        for p in again:
+            written = cells[p].loc[frame.index].astype(object)
+            if columns[p] is None or dot_thousands(written).any():
+                columns[p] = typed_column(written, ".")
+    named = {header[p]: column for p, column in columns.items()}
+    return cast("pd.DataFrame", module.DataFrame(named, index=frame.index))
+
+
+def _maybe_dot_grouped(series: pd.Series[Any], column: Any) -> bool:
+    """Whether pandas read whole floats under 1,000 in a column: a cell may be ``1.000``."""
+    if series.dtype.kind != "f" or getattr(column, "dtype", None) != np.int64:
+        return False
+    size = np.abs(column)
+    return bool(((size >= 1) & (size < 1000)).any())
 
 
 def _column(series: pd.Series[Any]) -> Any:

@@ -45,6 +45,7 @@ __all__ = [
     "Decimal",
     "bad_number_hint",
     "describe_bad_number",
+    "dot_thousands",
     "parse_numbers",
     "parse_years",
     "underflows",
@@ -236,11 +237,7 @@ def parse_numbers(
     >>> parse_numbers(pd.Series(["1e-400", "0e5", "1e400"]))[1].tolist()  # never 0, never inf
     [True, False, True]
     """
-    stripped = texts.astype("string").str.strip()
-    # any character beyond ASCII (``.str.isascii`` needs pandas 3)
-    wide = stripped.str.contains(r"[^\x00-\x7f]", regex=True, na=False).astype(bool)
-    if wide.any():  # full-width digits and commas read as their plain forms (NFKC)
-        stripped[wide] = stripped[wide].map(fold_code)
+    stripped = _plain(texts)
     missing = stripped.isna() | stripped.str.casefold().isin(MISSING_TOKENS)
     # as text, and grouped: pandas 2.2's pyarrow strings take no compiled pattern, and anchor
     # a fullmatch by writing ^ and $ around it, which would bind to the first and last
@@ -266,6 +263,56 @@ def parse_numbers(
         bad[where] = True
         values[where] = np.nan
     return values, bad
+
+
+def _plain(texts: pd.Series[Any]) -> pd.Series[Any]:
+    """Cell texts stripped, full-width digits and commas as their plain forms (NFKC)."""
+    stripped = texts.astype("string").str.strip()
+    # any character beyond ASCII (``.str.isascii`` needs pandas 3)
+    wide = stripped.str.contains(r"[^\x00-\x7f]", regex=True, na=False).astype(bool)
+    if wide.any():
+        stripped[wide] = stripped[wide].map(fold_code)
+    return stripped
+
+
+#: A whole number of one to three digits written with a dot and three zeros: 1.000 is 1
+#: to three decimals, or 1,000 with a dot between the thousands (0.000 is 0 either way).
+_DOT_GROUP = r"(?:[+-]?[1-9][0-9]{0,2}\.000)"
+#: A cell that shows the column's dot is a decimal point: a comma grouping thousands, a
+#: dot with other than three digits after it, or more than three digits before it.
+_POINT_SHOWN = (
+    r"(?:[+-]?[0-9,]*,[0-9,.]*"
+    r"|[+-]?[0-9]*\.(?:[0-9]{0,2}|[0-9]{4,})"
+    r"|[+-]?[0-9]{4,}\.[0-9]*)"
+)
+
+
+def dot_thousands(texts: pd.Series[Any]) -> npt.NDArray[np.bool_]:
+    """Where a text cell of a count could be 1 or 1,000: ``1.000`` with nothing to tell.
+
+    A cell of one to three digits, a dot and ``000`` reads as a whole number, but an
+    office whose tool groups thousands with a dot means a thousand times more. It is
+    ambiguous (True) unless another cell of the column shows the dot as a decimal point
+    (``12.5``, ``26954.000``, or a comma grouping thousands, ``26,954``). Readers keep
+    such a column as its texts; a count read from them is refused naming the cell.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> dot_thousands(pd.Series(["1.000", "26,954", None])).tolist()
+    [False, False, False]
+    >>> dot_thousands(pd.Series(["1.000", "2.000", "７.０００", "12"])).tolist()
+    [True, True, True, False]
+    >>> dot_thousands(pd.Series(["1.000", "3.5"])).tolist()
+    [False, False]
+    """
+    stripped = _plain(texts)
+    grouped = stripped.str.fullmatch(_DOT_GROUP, na=False).to_numpy(dtype=bool)
+    if not grouped.any():
+        return grouped
+    if stripped.str.fullmatch(_POINT_SHOWN, na=False).any():
+        return np.zeros(len(texts), dtype=bool)
+    return grouped
 
 
 def describe_bad_number(text: object, decimal: Decimal = ".") -> Words:

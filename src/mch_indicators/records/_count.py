@@ -152,7 +152,9 @@ def _prepare(
     ]
     frame = frame.with_columns(*renames) if renames else frame
     converted = _conversions(frame, schema, needed & set(found), found)
-    frame = frame.with_columns(*converted) if converted else frame
+    if converted:
+        types = frame.collect_schema()
+        frame = _kept_types(frame.with_columns(*converted), types)
     derived = []
     for field in sorted(needed - set(found)):
         spec = schema.fields[field]
@@ -169,7 +171,7 @@ def _prepare(
             )
         start, end = (nw.col(f"__field_{s}") for s in sources)
         if spec.derive.kind == "days_between":
-            value = (end - start).dt.total_minutes() // 1440
+            value = _days_between(start, end)
         else:
             before = (end.dt.month() < start.dt.month()) | (
                 (end.dt.month() == start.dt.month()) & (end.dt.day() < start.dt.day())
@@ -181,6 +183,61 @@ def _prepare(
     return frame, found
 
 
+def _int(value: int) -> nw.Expr:
+    """An integer literal as a 64-bit integer (polars 1.25 panicked dividing Int64 by Int32)."""
+    return nw.lit(value, nw.Int64())
+
+
+#: seconds in a day; years shifted by 4000 (ten 400-year cycles of the calendar), and
+#: differences by 4 million days (more than any two dates apart), so that every division
+#: below is of numbers not below zero (engines round a negative quotient apart)
+_DAY = 86_400
+_YEARS = 4_000
+_DAYS = 4_000_000
+
+
+def _seconds(moment: nw.Expr) -> nw.Expr:
+    """Seconds from a fixed origin to a date and time, by integer arithmetic on its parts.
+
+    No subtraction of dates or times: engines give it different types (DuckDB's DATE -
+    DATE is a number of days, TIMESTAMP - TIMESTAMP an interval), and narwhals 2.9 read
+    a DuckDB interval's minutes part as its total (45 days gave 0 minutes). The days are
+    counted from a 1 March (March first, so that a leap day ends its year). A missing
+    moment's parts are 0 here: see ``_days_between``.
+    """
+    part: dict[str, nw.Expr] = {
+        # through a float: pandas 2 has NaN for a missing part, and polars 1.25's streaming
+        # engine panics filling an Int8 month with an Int32 literal
+        name: getattr(moment.dt, name)().cast(nw.Float64()).fill_null(0.0).cast(nw.Int64())
+        for name in ("year", "month", "day", "hour", "minute", "second")
+    }
+    early = (part["month"] <= _int(2)).cast(nw.Int64())  # January and February: last year's
+    year = part["year"] - early + _int(_YEARS)
+    month = part["month"] + early * _int(12) - _int(3)  # March 0 ... February 11
+    days = (
+        year * _int(365)
+        + year // _int(4)
+        - year // _int(100)
+        + year // _int(400)
+        + (month * _int(153) + _int(2)) // _int(5)
+        + part["day"]
+    )
+    return (
+        days * _int(_DAY) + part["hour"] * _int(3600) + part["minute"] * _int(60) + part["second"]
+    )
+
+
+def _days_between(start: nw.Expr, end: nw.Expr) -> nw.Expr:
+    """Completed days from ``start`` to ``end`` (negative, rounded down, when ``end`` is first).
+
+    To the second, by integer arithmetic on each engine alike (``_seconds``); missing
+    where either date is.
+    """
+    shifted = _seconds(end) - _seconds(start) + _int(_DAYS * _DAY)
+    days = shifted // _int(_DAY) - _int(_DAYS)
+    return nw.when(~(start.is_null() | end.is_null())).then(days)
+
+
 def _conversions(
     frame: nw.DataFrame[Any] | nw.LazyFrame[Any],
     schema: RecordSet,
@@ -190,14 +247,73 @@ def _conversions(
     """Number and date fields held as text (or dates as numbers), read by one grammar.
 
     Each converted field gets a flag column marking text that is not a number or
-    not a date (``_convert``); such values are unclassifiable, with that reason.
+    not a date (``_convert``); such values are unclassifiable, with that reason. A
+    column of the null type (every value missing) is read as missing values of the
+    field's type.
     """
     dtypes = frame.collect_schema()
+    names = [f"__field_{field}" for field in sorted(fields)]
+    unknown = [name for name in names if dtypes[name] == nw.Unknown]
+    nulls = _null_columns(frame, unknown) if unknown else set()
     converted = []
-    for field in sorted(fields):
-        name = f"__field_{field}"
-        converted += _conversion(schema.fields[field], name, dtypes[name], found[field])
+    for field, name in zip(sorted(fields), names, strict=True):
+        spec = schema.fields[field]
+        if name in nulls:
+            converted.append(nw.col(name).cast(_NULL_READ_AS[spec.type]).alias(name))
+            continue
+        converted += _conversion(spec, name, dtypes[name], found[field])
     return converted
+
+
+#: What a field's column of the null type is read as: missing values of the field's type.
+_NULL_READ_AS: dict[str, nw.dtypes.DType] = {
+    "number": nw.Float64(),
+    "integer": nw.Float64(),
+    "date": nw.Datetime(),
+    "category": nw.String(),
+    "boolean": nw.String(),
+    "text": nw.String(),
+}
+
+
+def _null_columns(frame: nw.DataFrame[Any] | nw.LazyFrame[Any], names: list[str]) -> set[str]:
+    """Those of ``names`` typed as holding nothing (every value missing).
+
+    pyarrow, polars, DuckDB and Spark give a column of None the null type, which
+    narwhals calls ``Unknown`` as it calls types it does not know (DuckDB's UUID): the
+    engine's own schema tells them apart. pandas and dask hold such a column as objects.
+    """
+    native = frame.to_native()
+    kind = frame.implementation
+    types: dict[str, str] = {}
+    if kind is nw.Implementation.PYARROW:
+        types = {field.name: str(field.type) for field in native.schema}
+    elif kind is nw.Implementation.POLARS:
+        types = {name: str(dtype) for name, dtype in native.collect_schema().items()}
+    elif kind is nw.Implementation.DUCKDB:
+        pairs = zip(native.columns, native.types, strict=True)
+        types = {name: str(dtype) for name, dtype in pairs}
+    elif kind in {nw.Implementation.PYSPARK, nw.Implementation.PYSPARK_CONNECT}:
+        types = {field.name: field.dataType.typeName() for field in native.schema.fields}
+    return {name for name in names if types.get(name, "").strip('"').lower() in {"null", "void"}}
+
+
+def _kept_types(
+    frame: nw.DataFrame[Any] | nw.LazyFrame[Any], before: nw.Schema
+) -> nw.DataFrame[Any] | nw.LazyFrame[Any]:
+    """``frame`` with each column the conversions did not touch typed as it was before.
+
+    dask's ``assign`` with ``to_datetime`` (a date written as text) types the frame's
+    boolean columns as objects in its metadata: a boolean field was then read as text
+    and its folding raised pandas' AttributeError (``.str`` of booleans).
+    """
+    after = frame.collect_schema()
+    changed = [
+        nw.col(name).cast(dtype)
+        for name, dtype in before.items()
+        if after[name] != dtype and dtype == nw.Boolean
+    ]
+    return frame.with_columns(*changed) if changed else frame
 
 
 def _conversion(
@@ -215,8 +331,14 @@ def _conversion(
             # DuckDB TIMESTAMPTZ holds no zone: narwhals gives it the session's TimeZone,
             # and the cast reads it on that clock, as DuckDB shows it)
             return [nw.col(name).dt.replace_time_zone(None).alias(name)]
-        elif any(dtype == kind for kind in (nw.Date, nw.Datetime, nw.Unknown)):
+        elif dtype == nw.Datetime:
             return []
+        elif dtype == nw.Date or dtype == nw.Unknown:
+            # a date and a time of day alike on every engine, so that two of them subtract
+            # (DuckDB's DATE - DATE is a number of days, not an interval); a type narwhals
+            # does not know (DuckDB's TIMESTAMPTZ_NS) is read on the session's clock, as
+            # a TIMESTAMP WITH TIME ZONE is
+            return [nw.col(name).cast(nw.Datetime()).alias(name)]
         else:
             raise _unread(column, spec, dtype, "neither dates nor text")
     elif spec.type in {"number", "integer"}:
@@ -326,7 +448,7 @@ def tally(
     # the keys first, under names of their own: a column of the records named as one of
     # the library's (__T0, __leaf0...) is read before that column is added
     key_names = [f"__key{i}" for i in range(len(keys))]
-    if keys:  # a lazy frame (dask) refuses an empty with_columns
+    if keys:  # a lazy frame (dask, Spark) refuses with_columns() of nothing
         frame = frame.with_columns(*(k.alias(n) for k, n in zip(keys, key_names, strict=True)))
     dtypes = frame.collect_schema()
     fields = {f"__field_{name}": spec for name, spec in schema.fields.items()}

@@ -158,7 +158,8 @@ class Columns:
         if name in self.prefolded:
             return column
         if dtype == nw.Categorical or dtype == nw.Enum:
-            column = column.cast(nw.String())
+            # a missing value stays missing: pandas 2 casts a categorical's NaN to "nan"
+            column = nw.when(~column.is_null()).then(column.cast(nw.String()))
         if self.folds(name):
             column = column.str.replace_all(*ENGINE_DOTTED_I, literal=True)
             return column.str.strip_chars(ENGINE_SPACES).str.to_lowercase()

@@ -15,9 +15,14 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._counts import Values, check_integers, refuse_values
 from mch_indicators._adapters._counts import check_count_range as check_range_by_row
-from mch_indicators._checks import PERCENT_KEY, CellMarks
+from mch_indicators._checks import ERROR_KEY, PERCENT_KEY, CellMarks
 from mch_indicators._errors import DECIMAL_COMMA, InvalidInputError
-from mch_indicators._io._numbers import bad_number_hint, describe_bad_number, parse_numbers
+from mch_indicators._io._numbers import (
+    bad_number_hint,
+    describe_bad_number,
+    dot_thousands,
+    parse_numbers,
+)
 from mch_indicators._labels import Words, error_of, words
 from mch_indicators._optional import pandas
 from mch_indicators._result import limit_columns
@@ -84,8 +89,12 @@ def _cast_hint(column: str, dtype: str) -> str:
     return f"frame[{column!r}].astype({dtype!r})"
 
 
-def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
-    """A text column read with the grammar of numbers, or an error at its first bad cell."""
+def _text_numbers(frame: pd.DataFrame, column: str, *, counts: bool = True) -> FloatArray:
+    """A text column read with the grammar of numbers, or an error at its first bad cell.
+
+    Counts written ``1.000`` (1, or 1,000 with a dot between the thousands?) are refused
+    unless the column shows its dot as a decimal point (:func:`dot_thousands`).
+    """
     series = frame[column]
     booleans = series.map(lambda v: isinstance(v, bool | np.bool_)).to_numpy(dtype=bool)
     if booleans.any():
@@ -109,6 +118,16 @@ def _text_numbers(frame: pd.DataFrame, column: str) -> FloatArray:
             reason_zh=reason.zh,
             hint=bad_number_hint(cell),
         )
+    if counts:
+        ambiguous = dot_thousands(texts)
+        if ambiguous.any():
+            position = int(np.flatnonzero(ambiguous)[0])
+            value = values[position]
+            raise error_of(
+                InvalidInputError, "count_dot_thousands", column=column,
+                row=label_of(frame.index, position), cell=str(series.iloc[position]).strip(),
+                one=f"{value:g}", thousands=f"{value * 1000:,.0f}", plain=f"{value * 1000:.0f}",
+            )  # fmt: skip
     return values
 
 
@@ -154,7 +173,7 @@ def numbers(
     if held in (Values.INTEGERS, Values.NUMBERS):
         values: FloatArray = series.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
-        values = _text_numbers(frame, column)
+        values = _text_numbers(frame, column, counts=counts)
     if counts:
         check_count_range(values, frame.index, column, denominator=denominator)
     elif np.isinf(values).any():
@@ -179,9 +198,14 @@ def check_count_range(
     )
 
 
-def percent_rows(frame: pd.DataFrame, column: Hashable) -> tuple[Hashable, ...]:
-    """The rows of ``frame`` whose ``column`` cell a workbook formats as a percentage."""
-    marks = getattr(frame, "attrs", {}).get(PERCENT_KEY)
+def percent_rows(
+    frame: pd.DataFrame, column: Hashable, key: str = PERCENT_KEY
+) -> tuple[Hashable, ...]:
+    """The rows of ``frame`` whose ``column`` cell a workbook formats as a percentage.
+
+    With ``key=ERROR_KEY``, the rows whose cell holds an Excel error (#DIV/0!...).
+    """
+    marks = getattr(frame, "attrs", {}).get(key)
     rows = marks.get(column) if isinstance(marks, CellMarks) else None
     if not rows:
         return ()
@@ -196,7 +220,7 @@ def check_whole(
     term: Term | None,
     index: pd.Index[Any] | None = None,
 ) -> None:
-    """Refuse a count that is not whole (unless its term is estimated), or a percent cell.
+    """Refuse a count that is not whole (unless its term is estimated), a percent or error cell.
 
     A term that counts people or events (every term not marked ``estimated``)
     takes whole numbers: ``26.954`` is an error naming the cell, with the hint
@@ -211,6 +235,9 @@ def check_whole(
             raise error_of(
                 InvalidInputError, "count_as_percent", column=str(column), row=percent[0]
             )
+        failed = percent_rows(frame, column, ERROR_KEY)
+        if failed:
+            raise error_of(InvalidInputError, "count_as_error", column=str(column), row=failed[0])
     if term is not None and getattr(term, "estimated", False):
         return
     with np.errstate(invalid="ignore"):

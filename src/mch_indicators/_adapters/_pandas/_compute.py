@@ -88,6 +88,7 @@ def compute_rows(
     options: Options,
     index: pd.Index[Any],
     headers: tuple[str, str] = ("numerator", "denominator"),
+    frame: pd.DataFrame | None = None,
 ) -> tuple[Result, dict[str, FloatArray]]:
     """:func:`compute_owned` on rows of a table; an invalid row is named by its label.
 
@@ -96,12 +97,14 @@ def compute_rows(
     the first such row by its index label (a county, a line of a file). Counts out
     of range, or not whole, are named the same way, in the table's ``headers``
     of the numerator and the denominator. Returns the Result and its value
-    and limit arrays for the caller's table (see :func:`compute_owned`).
+    and limit arrays for the caller's table (see :func:`compute_owned`). The
+    ``frame`` the columns come from, when given, says which cells a workbook marked
+    (percent-formatted, Excel errors): a count there is refused.
     """
     check_count_range(x, index, headers[0])
     check_count_range(n, index, headers[1], denominator=True)
-    check_whole(None, headers[0], x, indicator.numerator, index)
-    check_whole(None, headers[1], n, indicator.denominator, index)
+    check_whole(frame, headers[0], x, indicator.numerator, index)
+    check_whole(frame, headers[1], n, indicator.denominator, index)
     flagged = dataclasses.replace(options, on_invalid="flag")
     result, owned = compute_owned(indicator, x, n, flagged)
     if options.on_invalid == "raise":
@@ -494,7 +497,9 @@ def compute_rows_frame(
                 headers=(str(num), str(den)),
             )  # fmt: skip
         else:
-            result, owned = compute_rows(chosen, x, n, checked, frame.index, (str(num), str(den)))
+            result, owned = compute_rows(
+                chosen, x, n, checked, frame.index, (str(num), str(den)), frame
+            )
             columns_out = result_columns(result, lean=lean, owned=owned)
     except MCHIndicatorsError as error:
         raise placed(error, frame) from None

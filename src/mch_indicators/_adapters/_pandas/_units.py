@@ -13,6 +13,9 @@ Before anything is computed or pooled, :func:`office_units`:
   sum of its parts, column by column, every difference a row of the checks
   table; ``"drop"`` takes them out without comparing; ``"keep"`` keeps every
   row as a unit (the caller says the table has no total rows).
+- takes out the **breakdown rows** (an area label starting 其中, "of which": a part
+  of the row above, already counted in it), each named in the checks, never a unit
+  nor a part of a total (``totals="keep"`` keeps them as it keeps every row).
 - refuses a **blank area or period** cell on a row that is no total, naming the row.
 - refuses **two rows of one unit and period**, naming both by their labels, unless
   ``duplicates="sum"`` (then they are added up and the sum is a check).
@@ -40,7 +43,13 @@ from mch_indicators._checks import CheckRow, cell_text, check_row
 from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError
 from mch_indicators._io._numbers import parse_years
 from mch_indicators._labels import error_of, fields
-from mch_indicators._layout import Layout, is_subtotal_label, is_total_label, layout
+from mch_indicators._layout import (
+    Layout,
+    is_breakdown_label,
+    is_subtotal_label,
+    is_total_label,
+    layout,
+)
 from mch_indicators._text import fold
 
 if TYPE_CHECKING:
@@ -110,7 +119,10 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
                 return True
             continue
         distinct = pd.unique(frame[column].to_numpy(dtype=object)).tolist()
-        if any(not text or is_total_label(text, words) for text in map(cell_text, distinct)):
+        if any(
+            not text or is_total_label(text, words) or is_breakdown_label(text, words)
+            for text in map(cell_text, distinct)
+        ):
             return True
     return False
 
@@ -179,7 +191,7 @@ class _Table:
     values: npt.NDArray[np.float64]
     level: npt.NDArray[np.intp] = field(init=False)  # area level of a total, -1 for a unit
     subtotal: BoolArray = field(init=False)
-    how: npt.NDArray[np.object_] = field(init=False)  # "label", "blank", "sum" or ""
+    how: npt.NDArray[np.object_] = field(init=False)  # "label", "blank", "sum", "breakdown", ""
 
     def __post_init__(self) -> None:
         rows = len(self.frame)
@@ -214,7 +226,14 @@ def _read(
 
 
 def _by_label(table: _Table, words: Layout) -> None:
-    """Mark total rows by the first area column holding a total word; blank rows as candidates."""
+    """Mark breakdown rows (其中), totals by the first area column with a total word, blanks."""
+    for texts in table.area_text:
+        distinct = {t: is_breakdown_label(t, words) for t in dict.fromkeys(texts.tolist())}
+        if any(distinct.values()):
+            part = np.fromiter((distinct[t] for t in texts), dtype=bool, count=texts.size)
+            fresh = (table.level < 0) & part
+            table.level[fresh] = 0
+            table.how[fresh] = "breakdown"
     for level, texts in enumerate(table.area_text):
         total, sub = _classify(texts, words)
         fresh = (table.level < 0) & total
@@ -245,7 +264,8 @@ def _parts(table: _Table, position: int, units: BoolArray) -> BoolArray:
         if texts[position]:
             mask &= texts == texts[position]
     if table.subtotal[position] and level == 0:  # 小计 alone: the rows since the last total
-        earlier = np.flatnonzero((table.level >= 0) & (np.arange(mask.size) < position))
+        total = (table.level >= 0) & (table.how != "breakdown")
+        earlier = np.flatnonzero(total & (np.arange(mask.size) < position))
         start = int(earlier[-1]) + 1 if earlier.size else 0
         window = np.zeros(mask.size, dtype=bool)
         window[start:position] = True
@@ -387,17 +407,41 @@ def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArra
     return found
 
 
+def _check_breakdown(table: _Table, position: int, name: dict[str, Any]) -> list[Any]:
+    """Each count of a breakdown (其中) row above that of the row it breaks down."""
+    above = np.flatnonzero(table.how[:position] != "breakdown")
+    if not above.size:
+        return []
+    parent = int(above[-1])
+    found = []
+    for column, part, whole in zip(
+        table.counts, table.values[position], table.values[parent], strict=True
+    ):
+        if part > whole:  # NaN on either side compares False: nothing to say
+            found.append(
+                check_row(
+                    "breakdown_larger", item=column, reported=part, expected=whole,
+                    above=table.row_name(parent), **name,
+                )
+            )  # fmt: skip
+    return found
+
+
 def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
     """Which rows are units, and the checks of the total rows."""
     checks: list[Any] = []
     units = table.level < 0
     keep = units.copy()
     for position in np.flatnonzero(~units):
-        parts = _parts(table, int(position), units)
         name = {
             "unit": table.unit_of(int(position)), "period": table.period_of(int(position)),
             "row": table.row_name(int(position)),
         }  # fmt: skip
+        if table.how[position] == "breakdown":
+            checks.append(check_row("breakdown_row", **name))
+            checks.extend(_check_breakdown(table, int(position), name))
+            continue
+        parts = _parts(table, int(position), units)
         if not parts.any():  # 全县 over no units: the area itself
             keep[position] = True
             checks.append(check_row("total_alone", **name))
