@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from mch_indicators._catalog import builtin_catalog
-from mch_indicators._errors import DefinitionError
+from mch_indicators._errors import DefinitionError, invalid, words
 from mch_indicators._model import Id, Names, NonEmpty, _Frozen
 
 __all__ = ["CoverageItem", "CoverageList", "builtin_coverage"]
@@ -37,11 +37,11 @@ class CoverageItem(_Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> CoverageItem:
         if self.status == "missing" and self.indicators:
-            raise ValueError("a missing item names no indicator")
+            raise invalid("coverage_missing_names")
         if self.status != "missing" and not self.indicators:
-            raise ValueError(f"a {self.status} item names the catalog's indicators")
+            raise invalid("coverage_names", status=words(f"coverage_{self.status}"))
         if self.status != "present" and not self.reason:
-            raise ValueError(f"a {self.status} item says why (reason)")
+            raise invalid("coverage_reason", status=words(f"coverage_{self.status}"))
         return self
 
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from pydantic import Field, model_validator
 
 from mch_indicators._catalog import normalize_key
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, invalid
 from mch_indicators._model import Id, NonEmpty, _Frozen
 from mch_indicators._text import fold
 
@@ -80,14 +80,16 @@ class StandardPopulation(_Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> StandardPopulation:
         if len(self.bands) != len(self.weights):
-            raise ValueError(f"{len(self.bands)} bands but {len(self.weights)} weights")
+            raise invalid(
+                "standard_bands_weights", bands=len(self.bands), weights=len(self.weights)
+            )
         keys = [normalize_band(b) for b in self.bands]
         if len(set(keys)) != len(keys):
-            raise ValueError("two bands have the same label")
+            raise invalid("standard_bands_twice")
         if any(not w > 0 for w in self.weights):
-            raise ValueError("weights must be positive")
+            raise invalid("standard_weights_positive")
         if not self.verified and not self.verification_note:
-            raise ValueError("an unverified standard needs a verification_note")
+            raise invalid("standard_unverified")
         return self
 
     @property

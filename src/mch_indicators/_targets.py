@@ -20,7 +20,14 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import Field, model_validator
 
-from mch_indicators._errors import DefinitionError, InvalidInputError, UnitError
+from mch_indicators._errors import (
+    DefinitionError,
+    InvalidInputError,
+    UnitError,
+    Words,
+    error_of,
+    invalid,
+)
 from mch_indicators._hooks import target_html, target_repr
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
 from mch_indicators._text import fold
@@ -150,6 +157,13 @@ class Comparator(StrEnum):
         )
 
 
+def _said(comparator: Comparator) -> Words:
+    """A comparator in a message: its value in English (``at_most``), its label in Chinese."""
+    from mch_indicators._labels import label
+
+    return Words(comparator.value, label("comparators", comparator.value, "zh"))
+
+
 def comparator_from_wording(wording: str) -> Comparator | None:
     """The comparison a target's own words fix, or None when they fix none.
 
@@ -249,28 +263,32 @@ class Target(_Frozen):
         try:
             resolve_unit(self.unit)
         except UnitError as error:
-            raise ValueError(str(error)) from None
+            raise ValueError(Words(error.reason, error.reason_zh or error.reason)) from None
+        comparator = _said(self.comparator)
         if self.wording and not self.comparator.relative:
             worded = comparator_from_wording(self.wording)
             if worded is not None and worded is not self.comparator:
-                raise ValueError(
-                    f"the wording {self.wording!r} means {worded.value!r} "
-                    f"({worded.symbol}), not {self.comparator.value!r}"
+                raise invalid(
+                    "target_wording",
+                    wording=self.wording,
+                    means=_said(worded),
+                    symbol=worded.symbol,
+                    comparator=comparator,
                 )
         if self.comparator.relative and self.baseline_year is None:
-            raise ValueError(f"a {self.comparator} target needs a baseline_year")
+            raise invalid("target_needs_baseline", comparator=comparator)
         if not self.comparator.relative and self.baseline_year is not None:
-            raise ValueError(f"a {self.comparator} target takes no baseline_year")
+            raise invalid("target_no_baseline", comparator=comparator)
         if (self.value is None) != (self.comparator is Comparator.NO_INCREASE):
-            raise ValueError(
-                "no_increase takes no value"
+            raise (
+                invalid("target_no_increase_value")
                 if self.value is not None
-                else f"a {self.comparator} target needs a value"
+                else invalid("target_needs_value", comparator=comparator)
             )
         if self.comparator is Comparator.REDUCE_BY and self.value is not None and self.value > 100:
-            raise ValueError("a reduction cannot exceed 100 %")
+            raise invalid("target_reduction")
         if not self.verified and not self.note:
-            raise ValueError("an unverified target needs a note saying what is unconfirmed")
+            raise invalid("target_unverified")
         return self
 
     @property
@@ -525,9 +543,10 @@ def targets_for(
     wanted = {i.id for i in catalog.variants(found)} if variants else {found.id}
     known_plans = list(dict.fromkeys(target.plan.id for target in builtin_targets()))
     if plan is not None and plan not in known_plans:
-        raise InvalidInputError(f"unknown plan {plan!r}; known plans: {', '.join(known_plans)}")
+        known = Words(", ".join(known_plans), "、".join(known_plans))
+        raise error_of(InvalidInputError, "unknown_plan", plan=plan, known=known)
     if active_in is not None and (isinstance(active_in, bool) or not isinstance(active_in, int)):
-        raise InvalidInputError(f"active_in must be a year, got {active_in!r}")
+        raise error_of(InvalidInputError, "active_in_year", value=active_in)
     return tuple(
         target
         for target in builtin_targets()

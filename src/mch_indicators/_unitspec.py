@@ -14,7 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from mch_indicators._cache import package_toml
-from mch_indicators._errors import UnitError
+from mch_indicators._errors import UnitError, Words, error_of
 from mch_indicators._text import fold
 
 __all__ = ["UnitSpec", "normalize_token", "rejected_tokens", "resolve_unit", "unit_specs"]
@@ -99,9 +99,9 @@ def resolve_unit(text: str) -> UnitSpec:
     'per_1k'
     """
     if not isinstance(text, str):
-        raise UnitError(f"a unit is text such as '‰' or 'per_100k', got {text!r}")
+        raise error_of(UnitError, "unit_not_text", value=text)
     if len(text) > 100:
-        raise UnitError(f"unit of {len(text)} characters is too long to be a unit")
+        raise error_of(UnitError, "unit_too_long", length=len(text))
     named = unit_specs().get(text)
     if named is not None:  # a canonical name, as every validated definition holds
         return named
@@ -111,8 +111,10 @@ def resolve_unit(text: str) -> UnitSpec:
         raise UnitError(f"unit {text.strip()!r} {rejected[key]}")
     name = _alias_index().get(key)
     if name is None:
-        known = ", ".join(
-            f"{spec.symbol or spec.name} ({spec.name})" for spec in unit_specs().values()
+        specs = unit_specs().values()
+        known = Words(
+            ", ".join(f"{spec.symbol or spec.name} ({spec.name})" for spec in specs),
+            "、".join(f"{spec.zh}（{spec.name}）" if spec.zh else spec.name for spec in specs),
         )
-        raise UnitError(f"unknown unit {text.strip()!r}; known units: {known}")
+        raise error_of(UnitError, "unknown_unit", name=text.strip(), known=known)
     return unit_specs()[name]

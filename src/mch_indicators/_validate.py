@@ -21,7 +21,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, Words, error_of, words
 
 __all__ = [
     "LARGEST_COUNT",
@@ -41,6 +41,7 @@ __all__ = [
     "labels_of",
     "level_label",
     "owned",
+    "positions_words",
     "quoted",
     "read_only_fields",
     "shaped",
@@ -63,21 +64,47 @@ def describe_positions(
     mask: npt.NDArray[np.bool_], values: npt.NDArray[Any], *, quote: bool = True
 ) -> str:
     """List the first positions where ``mask`` is true, with their values."""
+    return positions_words(mask, values, quote=quote).en
+
+
+def positions_words(
+    mask: npt.NDArray[np.bool_], values: npt.NDArray[Any], *, quote: bool = True
+) -> Words:
+    """:func:`describe_positions` in English and Chinese (``[1] = -1.0、[3] = -2.0``).
+
+    Examples
+    --------
+    >>> said = positions_words(np.array(True), np.array(-1.0))
+    >>> said.en, said.zh
+    ('[scalar] = -1.0', '-1.0')
+    """
     positions = np.argwhere(mask)
-    shown = []
+    shown: list[Words] = []
     for position in positions[:_MAX_LISTED]:
         index = tuple(int(i) for i in position)
-        where = ", ".join(str(i) for i in index) if index else "scalar"
         value = values[index]
         if isinstance(value, np.generic):
             value = value.item()
         text = _short(repr(value) if quote else str(value))
-        shown.append(f"[{where}] = {text}" if quote else f"[{where}]: {text}")
+        if not index:
+            scalar = words("positions_scalar", value=text)
+            shown.append(scalar if quote else Words(f"[scalar]: {text}", scalar.zh))
+            continue
+        where = ", ".join(str(i) for i in index)
+        item = f"[{where}] = {text}" if quote else f"[{where}]: {text}"
+        shown.append(Words(item, item))
     extra = len(positions) - len(shown)
-    text = ", ".join(shown)
+    listed = Words(", ".join(w.en for w in shown), "、".join(w.zh for w in shown))
     if extra > 0:
-        text += f" and {extra} more"
-    return text
+        return words("positions_more", shown=listed, count=extra)
+    return listed
+
+
+def _argument(name: str) -> Words:
+    """The argument ``name`` said in both languages: the numerator is 分子 in Chinese."""
+    if name in {"numerator", "denominator"}:
+        return words(f"argument_{name}")
+    return Words(name, name)
 
 
 def _short(text: str) -> str:
@@ -131,8 +158,11 @@ def _from_objects(array: npt.NDArray[Any], name: str) -> FloatArray:
             except OverflowError:  # an int such as 10**400: beyond any float
                 out[index] = np.inf  # refused as not finite by check_range
     if bad.any():
-        raise InvalidInputError(
-            f"{name}: counts must be numbers; not a number at {describe_positions(bad, array)}"
+        raise error_of(
+            InvalidInputError,
+            "counts_not_numbers",
+            name=_argument(name),
+            positions=positions_words(bad, array),
         )
     return out
 
@@ -176,25 +206,23 @@ def coerce_counts(values: npt.ArrayLike, name: str) -> FloatArray:
         sequence = isinstance(values, list | tuple)
         array = np.asarray(values, dtype=object if sequence else None)
     except ValueError as error:  # ragged nested sequences
-        raise InvalidInputError(f"{name}: cannot be read as an array ({error})") from None
+        raise error_of(
+            InvalidInputError, "counts_not_array", name=_argument(name), reason=error
+        ) from None
     kind = array.dtype.kind
     if kind in "US":
         array = array.astype(object)
         kind = "O"
     if kind == "b":
-        raise InvalidInputError(
-            f"{name}: got booleans; counts must be numbers (convert with .astype(int) "
-            "if True/False really are counts of 1 and 0)"
-        )
+        raise error_of(InvalidInputError, "counts_booleans", name=_argument(name))
     if kind in "iuf":
         counts: FloatArray = array.astype(np.float64, copy=False)
     elif kind == "O":
         counts = _from_objects(array, name)
     else:
-        description = {"c": "complex numbers", "M": "dates", "m": "time spans"}
-        raise InvalidInputError(
-            f"{name}: got {description.get(kind, array.dtype.name)}; counts must be real numbers"
-        )
+        description = {"c": "kind_complex", "M": "kind_dates", "m": "kind_time_spans"}
+        said = words(description[kind]) if kind in description else array.dtype.name
+        raise error_of(InvalidInputError, "counts_not_real", name=_argument(name), kind=said)
     return counts
 
 
@@ -214,12 +242,14 @@ def coerce_values(values: npt.ArrayLike, name: str) -> FloatArray:
     values, mask = _unmasked(values)
     array = np.asarray(values)
     if array.dtype == bool or array.dtype.kind not in "iuf":
-        raise InvalidInputError(f"{name} must be numbers, got an array of {array.dtype}")
+        raise error_of(
+            InvalidInputError, "values_not_numbers", name=_argument(name), dtype=array.dtype
+        )
     result: FloatArray = array.astype(np.float64)
     if mask is not None:
         result[mask] = np.nan
     if np.isinf(result).any():
-        raise InvalidInputError(f"{name} must be finite numbers or NaN")
+        raise error_of(InvalidInputError, "values_not_finite", name=_argument(name))
     return result
 
 
@@ -236,33 +266,32 @@ def check_range(counts: FloatArray, name: str, *, denominator: bool = False) -> 
         infinite = np.isinf(counts)
         huge = (counts > LARGEST_COUNT) & ~infinite
         tiny = (counts > 0) & (counts < SMALLEST_DENOMINATOR) if denominator else None
-    if negative.any():
-        raise InvalidInputError(
-            f"{name}: counts cannot be negative; got {describe_positions(negative, counts)}"
-        )
-    if infinite.any():
-        raise InvalidInputError(
-            f"{name}: counts must be finite; got {describe_positions(infinite, counts)}"
-        )
-    if huge.any():
-        raise InvalidInputError(
-            f"{name}: counts above 2**53 (about 9.0e15) cannot be held exactly and are "
-            f"refused; got {describe_positions(huge, counts)}"
-        )
-    if tiny is not None and tiny.any():
-        raise InvalidInputError(
-            f"{name}: a denominator must be 0 or at least 2**-53 (about 1.1e-16); got "
-            f"{describe_positions(tiny, counts)}"
-        )
+    for mask, key in (
+        (negative, "counts_negative"),
+        (infinite, "counts_infinite"),
+        (huge, "counts_too_large"),
+        (tiny, "denominator_too_small"),
+    ):
+        if mask is not None and mask.any():
+            raise error_of(
+                InvalidInputError,
+                key,
+                name=_argument(name),
+                positions=positions_words(mask, counts),
+            )
 
 
 def check_multiplier(multiplier: object, name: str = "multiplier") -> float:
     """A display multiplier: a positive finite number up to 1e9 (per billion), as float."""
     if isinstance(multiplier, bool | np.bool_) or not isinstance(multiplier, numbers.Real):
-        raise InvalidInputError(f"{name} must be a number such as 100000, got {multiplier!r}")
+        raise error_of(
+            InvalidInputError, "multiplier_not_number", name=_argument(name), value=multiplier
+        )
     value = float(multiplier)
     if not 0.0 < value <= 1e9:
-        raise InvalidInputError(f"{name} must be positive and at most 1e9, got {multiplier!r}")
+        raise error_of(
+            InvalidInputError, "multiplier_range", name=_argument(name), value=multiplier
+        )
     return value
 
 
@@ -307,9 +336,11 @@ def broadcast_counts(numerator: FloatArray, denominator: FloatArray) -> tuple[in
     try:
         return tuple(np.broadcast_shapes(numerator.shape, denominator.shape))
     except ValueError:
-        raise InvalidInputError(
-            f"numerator of shape {numerator.shape} and denominator of shape "
-            f"{denominator.shape} do not broadcast together"
+        raise error_of(
+            InvalidInputError,
+            "counts_shapes",
+            first=numerator.shape,
+            second=denominator.shape,
         ) from None
 
 
@@ -318,8 +349,9 @@ def check_broadcast(**arrays: npt.NDArray[Any]) -> tuple[int, ...]:
     try:
         return tuple(np.broadcast_shapes(*(a.shape for a in arrays.values())))
     except ValueError:
-        shapes = ", ".join(f"{name} {a.shape}" for name, a in arrays.items())
-        raise InvalidInputError(f"shapes that do not broadcast together: {shapes}") from None
+        shapes = [f"{name} {a.shape}" for name, a in arrays.items()]
+        listed = Words(", ".join(shapes), "、".join(shapes))
+        raise error_of(InvalidInputError, "shapes_not_broadcast", shapes=listed) from None
 
 
 def check_confidence(confidence: float | Iterable[float]) -> tuple[float, ...]:
@@ -338,25 +370,34 @@ def check_confidence(confidence: float | Iterable[float]) -> tuple[float, ...]:
     elif isinstance(confidence, Iterable) and not isinstance(confidence, str | bytes):
         levels = list(confidence)
     else:
-        raise InvalidInputError(f"confidence must be a number such as 0.95, got {confidence!r}")
+        raise error_of(InvalidInputError, "confidence_not_number", value=confidence)
     if not levels:
-        raise InvalidInputError("confidence: give at least one level, such as 0.95")
+        raise error_of(InvalidInputError, "confidence_none")
     checked: list[float] = []
     for level in levels:
         if isinstance(level, bool | np.bool_) or not isinstance(level, numbers.Real):
-            raise InvalidInputError(f"confidence must be a number such as 0.95, got {level!r}")
+            raise error_of(InvalidInputError, "confidence_not_number", value=level)
         value = float(level)
         if not 0.0 < value < 1.0:
-            hint = f"; did you mean {value / 100:g}?" if 1.0 < value < 100.0 else ""
-            raise InvalidInputError(
-                f"confidence level {level!r} is not strictly between 0 and 1{hint}"
+            advice = (
+                words("confidence_percent", value=f"{value / 100:g}")
+                if 1.0 < value < 100.0
+                else ""
             )
+            raise error_of(InvalidInputError, "confidence_range", value=level, advice=advice)
         for other in checked:
             if level_label(other) == level_label(value):
-                same = "given twice" if other == value else f"too close to {other!r}"
-                raise InvalidInputError(
-                    f"confidence level {value!r} is {same}: both would be labelled "
-                    f"{level_label(value)}%; give levels that differ in their first 10 digits"
+                same = (
+                    words("confidence_given_twice")
+                    if other == value
+                    else words("confidence_too_close", other=other)
+                )
+                raise error_of(
+                    InvalidInputError,
+                    "confidence_twice",
+                    value=value,
+                    same=same,
+                    label=level_label(value),
                 )
         checked.append(value)
     return tuple(checked)
@@ -379,7 +420,7 @@ def check_level(confidence: object) -> float:
         isinstance(confidence, np.ndarray) and confidence.ndim == 0
     ):
         return check_confidence(confidence)[0]  # type: ignore[arg-type]
-    raise InvalidInputError(f"confidence must be one number such as 0.95, got {confidence!r}")
+    raise error_of(InvalidInputError, "confidence_not_one", value=confidence)
 
 
 def level_label(level: float) -> str:
@@ -418,29 +459,34 @@ def _align_pandas(named: dict[str, Any], first: str, name: str) -> Any:
     reference, value = named[first], named[name]
     ref_axes, axes = _pandas_axes(reference), _pandas_axes(value)
     if len(ref_axes) != len(axes):
-        raise InvalidInputError(f"{first} and {name} are not both Series (or both DataFrames)")
+        raise error_of(InvalidInputError, "labelled_kinds", first=first, second=name)
     if all(a.equals(b) for a, b in zip(ref_axes, axes, strict=True)):
         return value
     for axis, (mine, theirs) in enumerate(zip(ref_axes, axes, strict=True)):
         if mine.has_duplicates or theirs.has_duplicates:
-            raise InvalidInputError(
-                f"{first} and {name} have different labels, some repeated: they cannot be "
-                "paired by label; give them the same index"
-            )
+            raise error_of(InvalidInputError, "labels_repeated", first=first, second=name)
         missing = mine.difference(theirs, sort=False)
         extra = theirs.difference(mine, sort=False)
         if len(missing) or len(extra):
-            what = "index" if axis == 0 else "columns"
             lone, owner = (missing, first) if len(missing) else (extra, name)
-            raise InvalidInputError(
-                f"{first} and {name} do not have the same labels ({what}): "
-                f"{_short(repr(lone[0]))} is only in {owner}"
-                + (f" (and {len(lone) - 1} more)" if len(lone) > 1 else "")
-                + "; values are paired by label, never by position"
+            raise error_of(
+                InvalidInputError,
+                "labels_differ",
+                first=first,
+                second=name,
+                axis=words("labels_index" if axis == 0 else "labels_columns"),
+                label=_short(repr(lone[0])),
+                owner=owner,
+                more=words("labels_more", count=len(lone) - 1) if len(lone) > 1 else "",
             )
     if len(axes) == 1:
         return value.reindex(ref_axes[0])
     return value.reindex(index=ref_axes[0], columns=ref_axes[1])
+
+
+def _both(names: list[str]) -> Words:
+    """``x and n`` in English, ``x 和 n`` in Chinese (the arguments paired by label)."""
+    return Words(" and ".join(names), " 和 ".join(names))
 
 
 def _align_xarray(named: dict[str, Any], labelled: list[str]) -> dict[str, Any]:
@@ -451,17 +497,20 @@ def _align_xarray(named: dict[str, Any], labelled: list[str]) -> dict[str, Any]:
     try:
         aligned = xr.align(*arrays, join="exact")
     except ValueError as error:
-        raise InvalidInputError(
-            f"{' and '.join(labelled)} do not share dimensions and coordinates: {error}; "
-            "values are paired by label, never by position"
+        raise error_of(
+            InvalidInputError, "labels_dimensions", names=_both(labelled), reason=error
         ) from None
     dims = aligned[0].dims
     out = {}
     for name, array in zip(labelled, aligned, strict=True):
         if set(array.dims) != set(dims):
-            raise InvalidInputError(
-                f"{labelled[0]} has dimensions {dims} and {name} {array.dims}: give them the "
-                "same dimensions"
+            raise error_of(
+                InvalidInputError,
+                "labels_dimension_names",
+                first=labelled[0],
+                dims=dims,
+                second=name,
+                other=array.dims,
             )
         out[name] = array.transpose(*dims)
     return out
@@ -493,10 +542,7 @@ def align_labelled(**named: Any) -> dict[str, Any]:
         return named
     libraries = {kinds[name] for name in labelled}
     if len(libraries) > 1:
-        raise InvalidInputError(
-            f"{' and '.join(labelled)} mix pandas and xarray labels; convert one of them so "
-            "that values can be paired by label"
-        )
+        raise error_of(InvalidInputError, "labels_mixed", names=_both(labelled))
     out = dict(named)
     if libraries == {"xarray"}:
         out.update(_align_xarray(named, labelled))

@@ -169,7 +169,7 @@ def test_trend_against_a_target(prefecture: pd.DataFrame) -> None:
 
 def test_trend_bad_tables(prefecture: pd.DataFrame) -> None:
     data = imr(prefecture)
-    with pytest.raises(mch.InvalidInputError, match="two rows for 河阳县 2020"):
+    with pytest.raises(mch.InvalidInputError, match="two rows for 河阳县/2020"):
         mch.trend(pd.concat([data, data.head(1)]), "IMR", by="county")
     with pytest.raises(mch.InvalidInputError, match="whole years"):
         mch.trend(data.assign(year=data.year + 0.5), "IMR", by="county")

@@ -179,13 +179,13 @@ def test_two_rows_of_one_unit_and_period_are_an_error_unless_summed_on_request()
          "孕产妇死亡数": [0, 1, 1]}
     )  # fmt: skip
     for call in (mch.compute, mch.pool, mch.report):
-        with pytest.raises(mch.InvalidInputError, match="two rows for 甲县 2024: rows 0 and 2"):
+        with pytest.raises(mch.InvalidInputError, match="two rows for 甲县/2024: rows 0 and 2"):
             call(table)
     with pytest.raises(mch.InvalidInputError, match="rows 0 and 2") as caught:
         mch.funnel(table, "MMR")
     assert caught.value.hint == DUPLICATES_SUM  # the setting, said once: no inline spellings
     assert str(caught.value).endswith("; " + DUPLICATES_SUM.python())
-    assert caught.value.reason_zh == "甲县 2024有两行：第0行和第2行"
+    assert caught.value.reason_zh == "甲县/2024有两行：第0行和第2行"
     with pytest.raises(mch.InvalidInputError, match="rows 0 and 2"):
         mch.compare(table, "MMR", benchmark=10.0)
     summed = mch.compute(table, duplicates="sum")
@@ -224,7 +224,7 @@ def test_a_unit_written_again_in_another_spelling_is_a_duplicate_not_a_second_un
         {"乡镇": ["城关镇", again, "河口镇"], "年份": [2024] * 3,
          "活产数": [1000, 800, 500], "孕产妇死亡数": [1, 0, 0]}
     )  # fmt: skip
-    with pytest.raises(mch.InvalidInputError, match="two rows for 城关镇 2024: rows 0 and 1"):
+    with pytest.raises(mch.InvalidInputError, match="two rows for 城关镇/2024: rows 0 and 1"):
         mch.compute(table)
     summed = mch.pool(table, by="年份", duplicates="sum")
     assert summed[["denominator", "units"]].to_numpy().tolist() == [[2300.0, 2.0]]

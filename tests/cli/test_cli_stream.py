@@ -128,3 +128,44 @@ def test_a_wide_table_is_judged_whole_never_chunk_by_chunk(tmp_path, capsys):
     path.write_text(header + rows, encoding="utf-8")
     status, out, _ = _run(capsys, "compute", "--file", str(path), "--format", "csv")
     assert status == 0 and len(out.splitlines()) == 31
+
+
+def test_an_error_while_writing_a_stream_is_framed_in_the_language_given(capsys):
+    """``_write`` says a streamed table's error (already in its language) with its frame.
+
+    The command line streams only English tables today (a Chinese one is labelled
+    whole); the frame follows the language it is given all the same.
+    """
+    from mch_indicators._cli import EXIT_INPUT, _write
+
+    def chunks():
+        yield "a,b\n"
+        raise _commands.CommandError("counts.csv 第42行：列“numerator”：“abc”不是数字")
+
+    assert _write(chunks(), "zh") == EXIT_INPUT
+    captured = capsys.readouterr()
+    assert captured.out == "a,b\n"
+    assert (
+        captured.err == "mch-indicators：错误：counts.csv 第42行：列“numerator”：“abc”不是数字\n"
+    )
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_streamed_file_lists_its_data_checks_as_the_whole_file_read(
+    lang, tmp_path, capsys, monkeypatch
+):
+    """A long table's title row and notes row were data checks the streamed path never
+    told (nor the whole-file one, which told an office's wide table's only): both list
+    them on standard error, each once, whatever the number of chunks."""
+    path = tmp_path / "counts.csv"
+    path.write_text("某县妇幼年报\n" + HEADER + _rows(40) + "注：数据来源\n", encoding="utf-8")
+    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv", "--lang", lang)
+    monkeypatch.setattr(_commands, "streamable", lambda path: False)
+    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv", "--lang", lang)
+    assert streamed == whole
+    status, _, err = streamed
+    assert status == 0
+    lines = err.splitlines()
+    assert len(lines) == 3, err  # the count, then each finding once
+    assert "某县妇幼年报" in lines[1] and "注：数据来源" in lines[2]

@@ -413,3 +413,59 @@ def test_a_csv_s_not_reported_word_is_missing_whichever_reader_read_the_file(tmp
     for name, data in readers.items():
         out = mch.count_records({"births": data}, ["live_births"], by=["area"])
         assert _long_area(out).loc[("live_births", "A")].tolist() == [2.0, 0.0], name
+
+
+# -- fractions in integer fields, infinite numbers ----------------------------------------
+
+
+def _numbers_engines(frame: Any, path: Any) -> dict[str, Any]:
+    """The frame on every engine, and written as CSV, read by path (polars' native query)."""
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    dd = pytest.importorskip("dask.dataframe")
+    frame.to_csv(path, index=False)
+    return {
+        "pandas": frame,
+        "polars": pl.from_arrow(arrow),
+        "polars_lazy": pl.from_arrow(arrow).lazy(),
+        "path": str(path),
+        "pyarrow": arrow,
+        "duckdb": duckdb.from_arrow(arrow),
+        "dask": dd.from_pandas(frame, npartitions=2),
+    }
+
+
+@pytest.mark.parametrize("text", [False, True], ids=["numbers", "text"])
+def test_a_fraction_in_an_integer_field_and_infinity_are_unclassified_on_every_engine(
+    text, tmp_path
+):
+    """``live_born`` of 1.5 was summed (2.5 live births) on every engine; ``inf`` read by
+    a CSV reader was "above 45" where the text ``Infinity`` was "not a number". A
+    fraction in an integer field is "not a whole number", an infinite number is "not a
+    number", the grammar's word for ``Infinity``, on every engine and from any reader."""
+    frame = pd.DataFrame({
+        "delivery_date": ["2024-01-01"] * 5,
+        "gestation_weeks": [39.0, 39.0, float("inf"), 39.0, 39.0],
+        "live_born": [1.0, 1.5, 1.0, float("-inf"), 2.0],
+        "area": ["a"] * 5,
+    })  # fmt: skip
+    if text:
+        frame = frame.assign(
+            gestation_weeks=["39", "39", "Infinity", "39", "1e400"],
+            live_born=["1", "1.5", "1", "-inf", "2"],
+        ).astype("string")
+    expected_reasons = {
+        ("live_births", "live_born: not a whole number"): 1.0,
+        ("live_births", "live_born: not a number"): 1.0,
+        ("live_births", "gestation_weeks: not a number"): 2.0 if text else 1.0,
+        ("women_delivered", "gestation_weeks: not a number"): 2.0 if text else 1.0,
+    }
+    for name, data in _numbers_engines(frame, tmp_path / "deliveries.csv").items():
+        out = mch.count_records({"deliveries": data}, ["live_births", "women_delivered"])
+        counts = out.counts if isinstance(out.counts, pd.DataFrame) else out.counts.to_pandas()
+        got = counts.set_index("term")[["count", "unclassified"]].to_dict("index")
+        # counted: 1, and 2 from numbers (``1e400`` is no number: beyond any float)
+        births, unclassified = (1.0, 4.0) if text else (3.0, 3.0)
+        assert got["live_births"] == {"count": births, "unclassified": unclassified}, name
+        quality = _quality(out)
+        reasons = {(t, r): c for t, r, c in quality[["term", "reason", "count"]].values}
+        assert reasons == expected_reasons, name

@@ -246,6 +246,29 @@ def test_a_pooled_total_of_an_inconsistent_unit_is_marked_inconsistent_as_the_un
     assert by_city["numerator"].tolist() == [2.0, 1.0, 7.0, 6.0]  # the sums as they were
 
 
+def test_a_rolling_window_holding_an_inconsistent_unit_is_marked_inconsistent():
+    """pool(over=, window=) summed 甲县's 2023 counts (5 neonatal deaths above 3 infant
+    deaths) into every window holding 2023 with no mark; plain pooled totals carry it.
+    A window holds the mark where one of its years held such a unit, and only then."""
+    table = pd.DataFrame({"地市": ["甲市"] * 4, "县区": ["甲县", "乙县"] * 2,
+                          "年份": [2023, 2023, 2024, 2024], "活产数": [1000, 2000, 500, 600],
+                          "新生儿死亡数": [5, 1, 1, 1], "婴儿死亡数": [3, 4, 2, 2]})  # fmt: skip
+
+    def marked(frame: pd.DataFrame) -> dict[tuple[str, str], bool]:
+        flags = frame["flags"].astype(str).str.contains("INCONSISTENT")
+        keys = zip(frame["period"], frame["indicator"], strict=True)
+        return dict(zip(keys, flags, strict=True))
+
+    one = marked(mch.pool(table, by="地市", over="年份", window=1))
+    assert one == {("2023–2023", "infant_mortality_rate"): True,
+                   ("2024–2024", "infant_mortality_rate"): False,
+                   ("2023–2023", "neonatal_mortality_rate"): True,
+                   ("2024–2024", "neonatal_mortality_rate"): False}  # fmt: skip
+    two = marked(mch.pool(table, by="地市", over="年份", window=2))
+    assert two == {("2023–2024", "infant_mortality_rate"): True,
+                   ("2023–2024", "neonatal_mortality_rate"): True}  # fmt: skip
+
+
 def test_no_unit_reporting_is_missing_not_zero():
     table = office_table().astype({"孕产妇死亡数": float}).assign(孕产妇死亡数=np.nan)
     out = mch.pool(table, "MMR", missing="skip").iloc[0]

@@ -378,7 +378,7 @@ def _write(output: str | Iterator[str], lang: Lang = "en") -> int:
         return EXIT_OK
     except CommandError as error:  # a streamed table that cannot be read on (its line named)
         sys.stdout.flush()
-        _say(str(error))
+        _say(str(error), lang)
         return EXIT_INPUT
     except OSError as error:
         _silence_stdout()

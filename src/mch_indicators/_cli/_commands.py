@@ -242,7 +242,7 @@ def cmd_targets(args: argparse.Namespace) -> str:
     else:
         targets = tuple(t for t in builtin_targets() if args.plan in (None, t.plan.id))
         if not targets:
-            known = ", ".join(dict.fromkeys(t.plan.id for t in builtin_targets()))
+            known = joined(dict.fromkeys(t.plan.id for t in builtin_targets()), args.lang)
             raise CommandError(label("messages", "unknown_plan", args.lang, plan=args.plan,
                                      known=known))  # fmt: skip
     if not targets:
@@ -369,8 +369,7 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     wide = _wide_options(args) if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
-    if wide:  # an office's table, read whole (a long one streams: its chunks tell nothing)
-        _tell(_checks_lines(checks_table(out), args.lang, None))
+    _tell(_checks_lines(checks_table(out), args.lang, None))  # as a streamed file's, after
     return _result_table(out, args, catalog)
 
 
@@ -409,15 +408,38 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
         return None
     options = {"catalog": catalog, **_compute_options(args)}
     parts = (compute(frame, **options) for frame in _non_empty(first, chunks))
-    results = _located_errors(parts, args.file, args.lang)
+    found: list[pd.DataFrame] = []
+    results = _noted(_located_errors(parts, args.file, args.lang), found)
     first_result = next(results, None)
     if first_result is None:
         raise _file_error(args, _no_rows(args))
     decimals_of = lambda key: catalog[key].decimals  # noqa: E731 - as _result_table's
     escape = getattr(args, "escape_formulas", True)
-    return stream_chunks(
+    lines = stream_chunks(
         _chained(first_result, results), args.format, decimals_of, escape_formulas=escape
     )
+    return _then_checks(lines, found, args.lang)
+
+
+def _noted(results: Iterator[Any], found: list[pd.DataFrame]) -> Iterator[Any]:
+    """``results``, each one's data checks (``mch.checks``) kept in ``found``."""
+    for result in results:
+        found.append(checks_table(result))
+        yield result
+
+
+def _then_checks(lines: Iterator[str], found: list[pd.DataFrame], lang: Lang) -> Iterator[str]:
+    """A streamed file's lines, then its data checks on standard error, as a whole file's.
+
+    Every chunk is read under the file's title rows: their check is listed once.
+    """
+    yield from lines
+    kept = [checks for checks in found if not checks.empty]
+    if kept:
+        import pandas as pd
+
+        checks = pd.concat(kept, ignore_index=True).drop_duplicates(ignore_index=True)
+        _tell(_checks_lines(checks, lang, None))
 
 
 def _non_empty(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -441,7 +463,9 @@ def _chained(first: Any, rest: Iterator[Any]) -> Iterator[Any]:
     yield from rest
 
 
-def _whole_counts(indicator: Indicator, numerators: Any, denominators: Any) -> None:
+def _whole_counts(
+    indicator: Indicator, numerators: Any, denominators: Any, lang: str = "en"
+) -> None:
     """``-n 26.954`` is refused as a table cell is: counts of a term not estimated are whole."""
     from mch_indicators._adapters._pandas._columns import check_whole
 
@@ -456,7 +480,8 @@ def _whole_counts(indicator: Indicator, numerators: Any, denominators: Any) -> N
         try:
             check_whole(None, flag, numbers, term)
         except MCHIndicatorsError as error:
-            raise CommandError(f"{flag}: {error.reason}") from None
+            reason = error.reason_zh if lang == "zh" and error.reason_zh else error.reason
+            raise CommandError(f"{flag}{'：' if lang == 'zh' else ': '}{reason}") from None
 
 
 def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
@@ -470,7 +495,7 @@ def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
     numerator = args.numerator[0] if len(args.numerator) == 1 else args.numerator
     denominator = args.denominator[0] if len(args.denominator) == 1 else args.denominator
     indicator = catalog_of(args).get_indicator(args.indicator)
-    _whole_counts(indicator, args.numerator, args.denominator)
+    _whole_counts(indicator, args.numerator, args.denominator, args.lang)
     result = indicator.compute(numerator, denominator, **_compute_options(args))
     if args.unit:
         result = result.to(args.unit)

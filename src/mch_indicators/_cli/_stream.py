@@ -26,6 +26,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mch_indicators._checks import checks_of
 from mch_indicators._io._delimited import choose_delimiter, line_ends, read_delimited
 from mch_indicators._io._source import spreadsheet_kind
 from mch_indicators._io._text import WIDE_BYTE, decode, refuse_latin
@@ -173,9 +174,14 @@ def _chunks(
     first_record = int(first.index[0])  # the line of the first record: title and header above
     prefix = "".join(head[: first_record - 1]).removeprefix("\ufeff")
     start = len(head) + len(first_chunk) + 1  # the line of the next chunk's first line
+    seen = set(checks_of(first).rows)  # the title rows' check, found again in every chunk
     for chunk in chunks:
         frame = read_delimited(prefix + "".join(chunk), name, chosen, decimal)
-        yield _shifted(frame, start - first_record)
+        if set(checks_of(frame).rows) <= seen:
+            yield _shifted(frame, start - first_record)
+        else:  # a check of its own (notes below the table): read at the file's lines
+            blank = "\n" * (start - first_record)  # the lines between, left blank
+            yield read_delimited(prefix + blank + "".join(chunk), name, chosen, decimal)
         start += len(chunk)
 
 

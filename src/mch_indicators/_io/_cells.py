@@ -24,7 +24,7 @@ from mch_indicators._checks import (
     cell_text,
     check_row,
 )
-from mch_indicators._errors import Words
+from mch_indicators._errors import Words, words
 from mch_indicators._headers import HEADER_PARTS_KEY, HeaderParts
 from mch_indicators._io._bounds import SheetFacts
 from mch_indicators._io._numbers import (
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_header",
+    "field_count",
     "finish_table",
     "headed_columns",
     "header_position",
@@ -345,6 +346,17 @@ def finish_table(
     return attach(frame, checks)
 
 
+def field_count(count: int) -> Words:
+    """``1 field``, ``3 fields`` in English; the number alone in Chinese (``3 个字段``).
+
+    Examples
+    --------
+    >>> field_count(1).en, field_count(3).en, field_count(3).zh
+    ('1 field', '3 fields', '3')
+    """
+    return words("read_fields_one") if count == 1 else words("read_fields", count=count)
+
+
 def _check_fields(
     counts: Any, blank: Any, body: pd.DataFrame, place: str | Words, width: int
 ) -> None:
@@ -352,8 +364,8 @@ def _check_fields(
     if wrong.any():
         first = int(np.flatnonzero(wrong)[0])
         raise input_error(
-            "read_field_count", place=place, line=int(body.index[first]), fields=width,
-            saw=int(counts[first]),
+            "read_field_count", place=place, line=int(body.index[first]),
+            fields=field_count(width), saw=int(counts[first]),
         )  # fmt: skip
 
 

@@ -24,6 +24,7 @@ from mch_indicators._errors import InvalidInputError, Words, delimiter_hint
 from mch_indicators._io._bounds import ReadLimits
 from mch_indicators._io._cells import (
     check_header,
+    field_count,
     finish_table,
     headed_columns,
     header_position,
@@ -360,7 +361,9 @@ def _record_lines(
 
 
 def _refuse_fields(name: str, line: int, fields: int, saw: int) -> None:
-    raise input_error("read_field_count", place=name, line=line, fields=fields, saw=saw)
+    raise input_error(
+        "read_field_count", place=name, line=line, fields=field_count(fields), saw=saw
+    )
 
 
 def _typed(
@@ -442,6 +445,6 @@ def _parser_problem(name: str, message: str, delimiter: str) -> InvalidInputErro
         )
         return input_error(
             "read_field_count_separated", name=name, line=int(found[2]),
-            fields=int(found[1]), saw=int(found[3]), delimiter=separated,
+            fields=field_count(int(found[1])), saw=int(found[3]), delimiter=separated,
         )  # fmt: skip
     return input_error("read_not_delimited", name=name, error=message)

@@ -55,6 +55,7 @@ _REASON_TEXT: dict[Status, str] = {
     "below": "{field}: below {min:g}",
     "above": "{field}: above {max:g}",
     "unknown_code": "{field}: unrecognised code",
+    "not_whole": "{field}: not a whole number",
     "not_a_number": "{field}: not a number",
     "not_a_date": "{field}: not a date",
 }

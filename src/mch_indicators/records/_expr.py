@@ -28,9 +28,17 @@ from mch_indicators.records._schema import Code, RecordField, text_forms
 
 __all__ = ["Columns", "Compiled", "Status", "compile_condition"]
 
-#: Why a value cannot be used: missing, below the range, above it, not a known code, or
-#: text that is not a number or not a date (``_convert``).
-Status = Literal["missing", "below", "above", "unknown_code", "not_a_number", "not_a_date"]
+#: Why a value cannot be used: missing, below the range, above it, not a known code, a
+#: fraction in an integer field, or text that is not a number or not a date (``_convert``;
+#: an infinite number, ``inf`` read by a CSV reader, is not a number too).
+Status = Literal[
+    "missing", "below", "above", "unknown_code", "not_whole", "not_a_number", "not_a_date"
+]
+
+#: The statuses of a present value that make it unusable, in the order they are listed.
+INVALID: tuple[Status, ...] = (
+    "below", "above", "unknown_code", "not_whole", "not_a_number", "not_a_date",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,9 @@ class Compiled:
     unknown: nw.Expr | None
     #: field -> the statuses of it that can make the condition unknown
     reasons: Mapping[str, frozenset[Status]] = field(default_factory=dict)
+
+
+_INF = float("inf")
 
 
 def _and(parts: Sequence[nw.Expr]) -> nw.Expr:
@@ -167,10 +178,7 @@ class Columns:
     def invalid(self, name: str) -> dict[Status, nw.Expr]:
         """Each way the field's present values can be invalid, as expressions."""
         if f"{name}__missing" in self.statuses:
-            statuses: tuple[Status, ...] = (
-                "below", "above", "unknown_code", "not_a_number", "not_a_date",
-            )  # fmt: skip
-            return {s: nw.col(f"{name}__{s}") for s in statuses if f"{name}__{s}" in self.statuses}
+            return {s: nw.col(f"{name}__{s}") for s in INVALID if f"{name}__{s}" in self.statuses}
         return self._invalid(name)
 
     def unparsed(self, name: str) -> nw.Expr | None:
@@ -192,17 +200,27 @@ class Columns:
         column, spec = self.column(name), self.fields[name]
         present = ~self._missing(name)
         found: dict[Status, nw.Expr] = {}
+        unparsed = self.unparsed(name)
+        if unparsed is not None:  # its value is null (NaN on pandas): no number to test
+            present = present & ~unparsed
+        infinite: nw.Expr | None = None
         if spec.type in {"number", "integer"}:
+            if self.dtypes[name].is_float():  # inf, read by a CSV reader: not a number
+                infinite = present & ((column == _INF) | (column == -_INF)).fill_null(False)
+                present = present & ~infinite
             if spec.min is not None:
                 found["below"] = present & (column < spec.min).fill_null(False)
             if spec.max is not None:
                 found["above"] = present & (column > spec.max).fill_null(False)
+            if spec.type == "integer" and self.dtypes[name].is_float():
+                found["not_whole"] = present & (column != column.round(0)).fill_null(False)
         elif spec.type in {"category", "boolean"} and not self.is_bool(name):
             known = self.codes(name, spec.all_codes())
             found["unknown_code"] = present & ~_is_in(column, known)
-        unparsed = self.unparsed(name)
         if unparsed is not None:
             found["not_a_date" if spec.type == "date" else "not_a_number"] = unparsed
+        if infinite is not None:
+            found["not_a_number"] = infinite if unparsed is None else infinite | unparsed
         return found
 
     def value(self, name: str, value: Scalar) -> Scalar | dt.datetime:

@@ -70,6 +70,10 @@ class _Kit:
         """An unknown boolean."""
         raise NotImplementedError
 
+    def rounded(self, expression: Any) -> Any:
+        """A number rounded to a whole number (a fraction's test)."""
+        raise NotImplementedError
+
     def text(self, expression: Any) -> Any:
         """The values as text (a category column's labels)."""
         raise NotImplementedError
@@ -129,6 +133,9 @@ class _Polars(_Kit):
 
     def null(self) -> Any:
         return self.pl.lit(None, dtype=self.pl.Boolean)
+
+    def rounded(self, expression: Any) -> Any:
+        return expression.round(0)
 
     def text(self, expression: Any) -> Any:
         return expression.cast(self.pl.String)
@@ -214,6 +221,9 @@ class _DuckDB(_Kit):
 
     def null(self) -> Any:
         return self.duckdb.ConstantExpression(None)
+
+    def rounded(self, expression: Any) -> Any:
+        return self.duckdb.FunctionExpression("round", expression)
 
     def text(self, expression: Any) -> Any:
         return expression.cast(self.duckdb.sqltype("VARCHAR"))
@@ -485,28 +495,44 @@ class _Fields:
     def _statuses(self, name: str) -> list[Status]:
         spec = self.cols.fields[name]
         found: list[Status] = []
+        floats = self.cols.dtypes[name].is_float()
         if spec.type in {"number", "integer"}:
             bounds: tuple[tuple[Status, float | None], ...] = (
                 ("below", spec.min), ("above", spec.max),
             )  # fmt: skip
             found += [status for status, bound in bounds if bound is not None]
+            if spec.type == "integer" and floats:
+                found.append("not_whole")
         elif spec.type in {"category", "boolean"} and not self.cols.is_bool(name):
             found.append("unknown_code")
         if self.cols.unparsed(name) is not None:
             found.append("not_a_date" if spec.type == "date" else "not_a_number")
+        elif spec.type in {"number", "integer"} and floats:
+            found.append("not_a_number")  # an infinite number (as ``Columns``)
         return found
 
     def _invalid(self, name: str) -> dict[Status, Any]:
         kit, spec, column = self.kit, self.cols.fields[name], self.column(name)
         present = ~self.absent(name)
+        unparsed = self._unparsed(name)
+        infinite = None
+        if spec.type in {"number", "integer"} and self.cols.dtypes[name].is_float():
+            inf = kit.lit(float("inf"))
+            infinite = present & ((column == inf) | (column == -inf))  # inf: not a number
+            present = present & ~infinite
+        if infinite is None or unparsed is None:
+            not_a_number = unparsed if infinite is None else infinite
+        else:
+            not_a_number = infinite | unparsed
         tests: dict[Status, Any] = {
             "below": lambda: present & (column < kit.lit(spec.min)),
             "above": lambda: present & (column > kit.lit(spec.max)),
+            "not_whole": lambda: present & (column != kit.rounded(column)),
             "unknown_code": lambda: (
                 present & ~self.is_in(name, column, self.cols.codes(name, spec.all_codes()))
             ),
-            "not_a_number": lambda: self._unparsed(name),
-            "not_a_date": lambda: self._unparsed(name),
+            "not_a_number": lambda: not_a_number,
+            "not_a_date": lambda: unparsed,
         }
         return {status: tests[status]() for status in self._statuses(name)}
 

@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import Field, model_validator
 
 from mch_indicators._cache import package_data, package_toml
-from mch_indicators._errors import DefinitionError
+from mch_indicators._errors import DefinitionError, error_of, invalid
 from mch_indicators._model import Id, Names, Text, _Frozen
 from mch_indicators._text import code_forms
 
@@ -115,11 +115,11 @@ class RecordField(_Frozen):
     def _consistent(self) -> RecordField:
         numeric = self.type in {"number", "integer"}
         if (self.type == "category") != bool(self.values):
-            raise ValueError("a category field lists its values, and only a category field does")
+            raise invalid("schema_category_values")
         if not numeric and (self.min is not None or self.max is not None or self.quantity):
-            raise ValueError("min, max and quantity are for number and integer fields")
+            raise invalid("schema_numeric_only")
         if self.min is not None and self.max is not None and self.min > self.max:
-            raise ValueError(f"min {self.min} is above max {self.max}")
+            raise invalid("schema_min_max", low=self.min, high=self.max)
         return self
 
     @property
@@ -183,16 +183,13 @@ class RecordSet(_Frozen):
     @model_validator(mode="after")
     def _consistent(self) -> RecordSet:
         if self.date is not None and getattr(self.fields.get(self.date), "type", None) != "date":
-            raise ValueError(f"date {self.date!r} is not a date field of the record set")
+            raise invalid("schema_date_field", date=self.date)
         for field in self.fields.values():
             if field.derive is None:
                 continue
             for source in field.derive.source:
                 if getattr(self.fields.get(source), "type", None) != "date":
-                    raise ValueError(
-                        f"field {field.id!r} is derived from {source!r}, which is not a date "
-                        "field of the record set"
-                    )
+                    raise invalid("schema_derived", field=field.id, source=source)
         return self
 
     def vocabulary(self) -> dict[str, tuple[str, ...]]:
@@ -205,7 +202,7 @@ def builtin_document(name: str) -> dict[str, Any]:
     try:
         return package_toml(f"records/{name}")
     except ValueError as error:  # tomllib.TOMLDecodeError, or bytes that are not UTF-8
-        raise DefinitionError(f"{name}: not valid TOML ({error})") from None
+        raise error_of(DefinitionError, "schema_not_toml", name=name, reason=error) from None
 
 
 def _load(name: str) -> RecordSet:
@@ -223,7 +220,7 @@ def builtin_record_sets() -> dict[str, RecordSet]:
         if entry.name.endswith(".toml") and entry.name != "rules.toml":
             schema = _load(entry.name)
             if schema.id != entry.name.removesuffix(".toml"):
-                raise DefinitionError(f"{entry.name}: id {schema.id!r} differs from the file name")
+                raise error_of(DefinitionError, "schema_id_file", name=entry.name, id=schema.id)
             sets[schema.id] = schema
     return sets
 

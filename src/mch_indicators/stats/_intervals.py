@@ -23,7 +23,7 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, Words, error_of, words
 from mch_indicators.stats._gamma import (
     lower_series,
     normal_quantile,
@@ -484,10 +484,19 @@ def get_method(name: str, family: Family, kind: str) -> IntervalMethod:
     if method is not None:
         return method
     other: Family = "poisson" if family == "binomial" else "binomial"
-    allowed = ", ".join(methods) + f" (or {', '.join(ALIASES[family])})"
+    names, aliases = list(methods), list(ALIASES[family])
+    allowed = words(
+        "method_aliases",
+        names=Words(", ".join(names), "、".join(names)),
+        aliases=Words(", ".join(aliases), "、".join(aliases)),
+    )
     if name in METHODS[other]:
-        raise InvalidInputError(
-            f"method {name!r} is for {other} data and does not fit a {kind} indicator; "
-            f"use one of: {allowed}"
+        raise error_of(
+            InvalidInputError,
+            "method_other_family",
+            name=name,
+            family=words(f"family_{other}"),
+            kind=kind,
+            allowed=allowed,
         )
-    raise InvalidInputError(f"unknown interval method {name!r}; use one of: {allowed}")
+    raise error_of(InvalidInputError, "unknown_method", name=name, allowed=allowed)

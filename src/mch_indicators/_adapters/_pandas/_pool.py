@@ -41,6 +41,7 @@ from mch_indicators._errors import (
     MCHIndicatorsError,
     UnknownIndicatorError,
 )
+from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators.stats import Flag
 
@@ -452,8 +453,8 @@ def _pool_wide(
         )  # fmt: skip
     except MCHIndicatorsError as error:
         raise located(error, units, places, len(long) // max(len(units), 1)) from None
-    if window is None:
-        out = _mark_inconsistent(out, long, units, [*keys, "indicator"], columns, catalog)
+    rolled = (renamed.get(over, over), window) if over and window else None
+    out = _mark_inconsistent(out, long, units, [*keys, "indicator"], columns, catalog, rolled)
     return attach(out, checks_of(frame), found)
 
 
@@ -464,13 +465,16 @@ def _mark_inconsistent(
     keys: list[str],
     columns: Mapping[Hashable, str] | None,
     catalog: Catalog | None,
+    rolled: tuple[str, int] | None = None,
 ) -> pd.DataFrame:
     """Flag ``INCONSISTENT`` the pooled groups that summed a unit breaking a consistency rule.
 
     A unit's values are flagged so by :func:`compute` (新生儿死亡数 above 婴儿死亡数); its
     counts are summed into its group as they are, so the group's value says so too, as
     INCOMPLETE says a unit was left out. ``long`` holds ``k`` rows (indicators) per row
-    of ``units``, in order; ``keys`` are the pooled groups' columns.
+    of ``units``, in order; ``keys`` are the pooled groups' columns. ``rolled`` (the
+    ``over`` column and the window) marks each window whose years hold such a unit's year
+    (a window's row holds its last year in ``over``).
     """
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._adapters._pandas._validate import violations
@@ -499,8 +503,16 @@ def _mark_inconsistent(
         broken &= ~np.isnan(x) & ~np.isnan(n) & ~(bounded & (x > n))
     if not broken.any():
         return out
-    marked = long.loc[broken, keys].drop_duplicates().assign(__inconsistent=True)
-    joined = out[keys].merge(marked, how="left", on=keys)["__inconsistent"]
+    if rolled is not None:  # each window ending in one of the window's years after it
+        over, window = rolled
+        years = long.loc[broken, keys].assign(**{over: numbers(long, over, counts=False)[broken]})
+        keys = [*keys, over]
+        marked = pandas().concat([years.assign(**{over: years[over] + i}) for i in range(window)])
+        out_keys = out[keys].assign(**{over: numbers(out, over, counts=False)})
+    else:
+        marked, out_keys = long.loc[broken, keys], out[keys]
+    marked = marked.drop_duplicates().assign(__inconsistent=True)
+    joined = out_keys.merge(marked, how="left", on=keys)["__inconsistent"]
     hit = joined.notna().to_numpy()  # marked rows hold True, the rest NaN
     masks = flag_masks(out["flags"])
     masks[hit] |= int(Flag.INCONSISTENT)

@@ -474,18 +474,22 @@ def _duplicates(
     codes = key_frame.groupby(list(key_frame.columns), sort=False).ngroup().to_numpy()
     first = int(np.flatnonzero(repeated)[0])
     same = np.flatnonzero(codes == codes[first])
-    shown = " ".join(t[first] for t in texts if t[first])
+    # the unit and period as a row's place reads (甲县/2024): the message names it once
+    shown = "/".join(t[first] for t in texts if t[first])
     if duplicates == "error":
         rows = [label_of(frame.index, int(p)) for p in same[:2]]
         if rows[0] != rows[1]:
-            raise error_of(
+            error = error_of(
                 InvalidInputError, "duplicate_rows", hint=DUPLICATES_SUM, row=rows[1],
                 unit=shown, first=rows[0], second=rows[1],
             )  # fmt: skip
-        raise error_of(  # rows named by one label: say where they stand instead
-            InvalidInputError, "duplicate_rows_at", hint=DUPLICATES_SUM, row=rows[1],
-            unit=shown, label=rows[0], first=int(same[0]), second=int(same[1]),
-        )  # fmt: skip
+        else:
+            error = error_of(  # rows named by one label: say where they stand instead
+                InvalidInputError, "duplicate_rows_at", hint=DUPLICATES_SUM, row=rows[1],
+                unit=shown, label=rows[0], first=int(same[0]), second=int(same[1]),
+            )  # fmt: skip
+        error.place = shown  # type: ignore[attr-defined]  # named: not put in front again
+        raise error
     return _summed(frame, counts, codes, repeated, texts)
 
 
