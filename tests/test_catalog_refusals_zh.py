@@ -10,17 +10,16 @@ from __future__ import annotations
 import ast
 import io
 import json
-import re
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
+import chinese
 import mch_indicators as mch
 from mch_indicators._cli import main
 
 CATALOG = Path(mch.__file__).parent / "_catalog.py"
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 INDICATOR = """
 [[indicator]]
@@ -38,10 +37,8 @@ sources = [{ document = "x", url = "https://example.org" }]
 
 
 def english_words(text: str, *allowed: str) -> list[str]:
-    """Lower-case ASCII words of three letters or more left once names and ids are taken out."""
-    for part in allowed:
-        text = text.replace(part, " ")
-    return re.findall(r"(?<![\w.\[<])[a-z]{3,}(?![\w.\]>])", text)
+    """English words left once names and ids are taken out (in [...] and <...> too)."""
+    return chinese.english_words(text, *allowed, pattern=r"(?<![\w.\[<])[a-z]{3,}(?![\w.\]>])")
 
 
 def test_every_definition_error_of_the_catalog_says_a_message_of_the_label_table():

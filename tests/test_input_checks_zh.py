@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import ast
 import io
-import re
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+import chinese
 import mch_indicators as mch
-from mch_indicators._cli import main
+from chinese import CJK, run_cli
 from mch_indicators._validate import (
     align_labelled,
     check_broadcast,
@@ -34,21 +33,16 @@ from mch_indicators._validate import (
 
 PACKAGE = Path(mch.__file__).parent
 UNITS = ("fraction", "percent", "permille", "per_100k", "per_100", "per_10k", "per_1k")
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def english_words(text: str, *allowed: str) -> list[str]:
-    """ASCII words of three letters or more left in a Chinese text, ``allowed`` taken out."""
-    for part in sorted(allowed, key=len, reverse=True):
-        text = text.replace(part, " ")
-    return re.findall(r"(?<![\w.])[A-Za-z]{3,}(?![\w.])", text)
+    """English words left, upper-case ones too (an option's value is said as given)."""
+    return chinese.english_words(text, *allowed, pattern=r"(?<![\w.])[A-Za-z]{3,}(?![\w.])")
 
 
 def _run(*args: str) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(list(args))
-    return status, err.getvalue()
+    status, _, err = run_cli(*args)
+    return status, err
 
 
 # -- the command line's option values -----------------------------------------------------

@@ -8,16 +8,14 @@ and ``[hints]`` of ``definitions/labels.toml``).
 from __future__ import annotations
 
 import io
-import re
 
 import pandas as pd
 import pytest
 
 import mch_indicators as mch
+from chinese import CJK, run_cli
 from mch_indicators._cli._words import describe_error, hint_text
 from mch_indicators._errors import DECIMAL_COMMA
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _table(text: str) -> pd.DataFrame:
@@ -25,14 +23,8 @@ def _table(text: str) -> pd.DataFrame:
 
 
 def _run(*args: str) -> tuple[int, str]:
-    from contextlib import redirect_stderr, redirect_stdout
-
-    from mch_indicators._cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(list(args))
-    return status, err.getvalue()
+    status, _, err = run_cli(*args)
+    return status, err
 
 
 # -- numbers and counts -----------------------------------------------------------------------

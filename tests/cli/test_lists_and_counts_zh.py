@@ -7,19 +7,15 @@ report counts its rows, indicators and flagged values.
 from __future__ import annotations
 
 import io
-from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
 
 import mch_indicators as mch
-from mch_indicators._cli import main
+from chinese import run_cli
 
 
 def _run(*args: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(list(args))
-    return status, out.getvalue(), err.getvalue()
+    return run_cli(*args)
 
 
 DUPLICATED = "县区,年份,孕产妇死亡数,活产数\n甲县,2024,1,100\n甲县,2024,1,200\n乙县,2024,0,300\n"

@@ -12,20 +12,19 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
+import chinese
 import mch_indicators as mch
-from mch_indicators._cli import main
+from chinese import CJK, run_cli
 from mch_indicators._io._bounds import ReadLimits
 
 PACKAGE = Path(mch.__file__).parent
 MODULES = sorted([*PACKAGE.glob("_io/*.py"), PACKAGE / "_cli" / "_stream.py"])
 #: What makes an error from a ``messages`` key (``_failure`` and ``_parser_problem`` call them).
 MAKERS = {"error_of", "input_error", "_failure", "_parser_problem"}
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def english_words(text: str, *allowed: str) -> list[str]:
@@ -34,10 +33,7 @@ def english_words(text: str, *allowed: str) -> list[str]:
     The names of settings (``ReadLimits.cells``) and the ``allowed`` texts (the file's
     name, a value the user gave) are taken out first.
     """
-    for part in allowed:
-        text = text.replace(part, " ")
-    text = re.sub(r"ReadLimits\.\w+", " ", text)
-    return re.findall(r"(?<![\w.])[a-z]{3,}(?![\w.])", text)
+    return chinese.english_words(re.sub(r"ReadLimits\.\w+", " ", text), *allowed)
 
 
 def _raises_of(path: Path) -> list[str]:
@@ -226,10 +222,8 @@ def test_a_directory_is_refused_in_chinese(tmp_path):
 
 
 def _run(*args: str) -> tuple[int, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        status = main(list(args))
-    return status, err.getvalue()
+    status, _, err = run_cli(*args)
+    return status, err
 
 
 @pytest.mark.parametrize(
