@@ -10,6 +10,21 @@ from mch_indicators._cli import main
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
+#: A user's indicator (TOML) that loads: the refusal tests break one field of it.
+INDICATOR = """
+[[indicator]]
+id = "my_rate"
+name = { en = "My rate", zh = "我的率" }
+kind = "proportion"
+numerator = "maternal_deaths"
+denominator = "live_births"
+unit = "percent"
+domain = "mortality"
+direction = "lower"
+definition = { en = "x", zh = "x" }
+sources = [{ document = "x", url = "https://example.org" }]
+"""
+
 # An ASCII word of three letters or more standing alone (not inside a name, a path or a number).
 ASCII_WORD = r"(?<![\w.])[a-z]{3,}(?![\w.])"
 

@@ -17,23 +17,10 @@ import pytest
 
 import chinese
 import mch_indicators as mch
+from chinese import INDICATOR
 from mch_indicators._cli import main
 
 CATALOG = Path(mch.__file__).parent / "_catalog.py"
-
-INDICATOR = """
-[[indicator]]
-id = "my_rate"
-name = { en = "My rate", zh = "我的率" }
-kind = "proportion"
-numerator = "maternal_deaths"
-denominator = "live_births"
-unit = "percent"
-domain = "mortality"
-direction = "lower"
-definition = { en = "x", zh = "x" }
-sources = [{ document = "x", url = "https://example.org" }]
-"""
 
 
 def english_words(text: str, *allowed: str) -> list[str]:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import mch_indicators as mch
-from chinese import CJK, run_cli
+from chinese import CJK, INDICATOR, run_cli
 from mch_indicators._cli._words import describe_error, hint_text
 from mch_indicators._errors import DECIMAL_COMMA
 
@@ -101,20 +101,10 @@ def test_dhis2_wraps_the_whole_number_reason_in_chinese_too():
 
 # -- definitions that do not validate (pydantic's errors, framed in both languages) -----------
 
-BAD_INDICATOR = """
-[[indicator]]
-id = "my_rate"
-name = { en = "My rate", zh = "我的率" }
-kind = "proportion"
-numerator = "live_births"
-denominator = "live_births"
-unit = "percent"
-domain = "mortality"
-direction = "lower"
-definition = { en = "x", zh = "x" }
-sources = [{ document = "x", url = "https://example.org" }]
-colour = "red"
-"""
+BAD_INDICATOR = (
+    INDICATOR.replace('numerator = "maternal_deaths"', 'numerator = "live_births"')
+    + 'colour = "red"\n'
+)
 
 
 def test_a_definitions_file_that_does_not_validate_is_framed_in_chinese(tmp_path):

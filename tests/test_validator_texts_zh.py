@@ -12,22 +12,9 @@ import re
 import pytest
 
 import mch_indicators as mch
+from chinese import INDICATOR
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-INDICATOR = """
-[[indicator]]
-id = "my_rate"
-name = { en = "My rate", zh = "我的率" }
-kind = "proportion"
-numerator = "maternal_deaths"
-denominator = "live_births"
-unit = "percent"
-domain = "mortality"
-direction = "lower"
-definition = { en = "x", zh = "x" }
-sources = [{ document = "x", url = "https://example.org" }]
-"""
 
 
 def _refused(tmp_path, text: str) -> mch.DefinitionError:
