@@ -183,8 +183,6 @@ def with_place(
         if error.reason_zh:
             copy.reason_zh = f"{place}：{error.reason_zh}"
         copy.args = (copy.reason,)
-        if error.reason_zh:  # the Chinese reason names the place too
-            copy.reason_zh = f"{place}：{error.reason_zh}"
         copy.place = place  # type: ignore[attr-defined]
     shown = known or place
     if error.message is not None and row is None:  # its own words, the place after them
