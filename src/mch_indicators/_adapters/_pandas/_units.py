@@ -151,8 +151,9 @@ def refuse_engine_totals(
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._errors import MCHIndicatorsError
 
+    counted = set(counts)
     try:
-        match = match_columns([n for n in names if n not in set(counts)], catalog=catalog)
+        match = match_columns([n for n in names if n not in counted], catalog=catalog)
     except MCHIndicatorsError:
         return  # labels ambiguous by name: the caller names its columns (as for pandas)
     areas, _ = label_columns(match)
@@ -165,15 +166,16 @@ def refuse_engine_totals(
                 )
 
 
+def _per_row(texts: npt.NDArray[np.object_], test: Callable[[str], bool]) -> BoolArray:
+    """``test`` of each row's label, asked once per distinct label."""
+    said = {t: test(t) for t in dict.fromkeys(texts.tolist())}
+    return np.fromiter((said[t] for t in texts), dtype=bool, count=texts.size)
+
+
 def _classify(texts: npt.NDArray[np.object_], words: Layout) -> tuple[BoolArray, BoolArray]:
     """Per row, whether its label is a total word, and whether it is a subtotal word."""
-    distinct = list(dict.fromkeys(texts.tolist()))
-    total = {t: is_total_label(t, words) for t in distinct}
-    sub = {t: total[t] and is_subtotal_label(t, words) for t in distinct}
-    return (
-        np.fromiter((total[t] for t in texts), dtype=bool, count=texts.size),
-        np.fromiter((sub[t] for t in texts), dtype=bool, count=texts.size),
-    )
+    total = _per_row(texts, lambda t: is_total_label(t, words))
+    return total, total & _per_row(texts, lambda t: is_subtotal_label(t, words))
 
 
 @dataclass
@@ -228,12 +230,9 @@ def _read(
 def _by_label(table: _Table, words: Layout) -> None:
     """Mark breakdown rows (其中), totals by the first area column with a total word, blanks."""
     for texts in table.area_text:
-        distinct = {t: is_breakdown_label(t, words) for t in dict.fromkeys(texts.tolist())}
-        if any(distinct.values()):
-            part = np.fromiter((distinct[t] for t in texts), dtype=bool, count=texts.size)
-            fresh = (table.level < 0) & part
-            table.level[fresh] = 0
-            table.how[fresh] = "breakdown"
+        fresh = (table.level < 0) & _per_row(texts, lambda t: is_breakdown_label(t, words))
+        table.level[fresh] = 0
+        table.how[fresh] = "breakdown"
     for level, texts in enumerate(table.area_text):
         total, sub = _classify(texts, words)
         fresh = (table.level < 0) & total
