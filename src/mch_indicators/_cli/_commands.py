@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
+from mch_indicators._checks import CheckTable, checks_of
 from mch_indicators._checks import checks as checks_table
 from mch_indicators._cli._frames import frame_chunks, stream_chunks
 from mch_indicators._cli._stream import read_chunks, streamable
 from mch_indicators._cli._tables import render
-from mch_indicators._cli._words import cli_text, describe_error
+from mch_indicators._cli._words import cli_text, describe_error, error_reason
 from mch_indicators._display import (
     COUNT_COLUMNS,
     display_frame,
@@ -408,7 +409,7 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
         return None
     options = {"catalog": catalog, **_compute_options(args)}
     parts = (compute(frame, **options) for frame in _non_empty(first, chunks))
-    found: list[pd.DataFrame] = []
+    found: list[CheckTable] = []
     results = _noted(_located_errors(parts, args.file, args.lang), found)
     first_result = next(results, None)
     if first_result is None:
@@ -421,25 +422,23 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
     return _then_checks(lines, found, args.lang)
 
 
-def _noted(results: Iterator[Any], found: list[pd.DataFrame]) -> Iterator[Any]:
-    """``results``, each one's data checks (``mch.checks``) kept in ``found``."""
+def _noted(results: Iterator[Any], found: list[CheckTable]) -> Iterator[Any]:
+    """``results``, each one's data checks kept in ``found``."""
     for result in results:
-        found.append(checks_table(result))
+        found.append(checks_of(result))
         yield result
 
 
-def _then_checks(lines: Iterator[str], found: list[pd.DataFrame], lang: Lang) -> Iterator[str]:
+def _then_checks(lines: Iterator[str], found: list[CheckTable], lang: Lang) -> Iterator[str]:
     """A streamed file's lines, then its data checks on standard error, as a whole file's.
 
-    Every chunk is read under the file's title rows: their check is listed once.
+    Every chunk is read under the file's title rows: their check is listed once (the
+    chunks' tables are added up as :func:`mch_indicators.checks` adds those of a mapping).
     """
     yield from lines
-    kept = [checks for checks in found if not checks.empty]
-    if kept:
-        import pandas as pd
-
-        checks = pd.concat(kept, ignore_index=True).drop_duplicates(ignore_index=True)
-        _tell(_checks_lines(checks, lang, None))
+    combined = sum(found, CheckTable())
+    if len(combined):
+        _tell(_checks_lines(combined.to_frame(), lang, None))
 
 
 def _non_empty(first: pd.DataFrame, rest: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
@@ -480,7 +479,7 @@ def _whole_counts(
         try:
             check_whole(None, flag, numbers, term)
         except MCHIndicatorsError as error:
-            reason = error.reason_zh if lang == "zh" and error.reason_zh else error.reason
+            reason = error_reason(error, lang)
             raise CommandError(f"{flag}{'：' if lang == 'zh' else ': '}{reason}") from None
 
 

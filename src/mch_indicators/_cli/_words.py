@@ -35,6 +35,7 @@ __all__ = [
     "argparse_in",
     "cli_text",
     "describe_error",
+    "error_reason",
     "hint_text",
     "lang_of_argv",
     "wrap_display",
@@ -176,7 +177,7 @@ def _unknown(error: UnknownIndicatorError, lang: str) -> str:
     return text + cli_text("see_list", lang)
 
 
-def _reason(error: MCHIndicatorsError, lang: str) -> str:
+def error_reason(error: MCHIndicatorsError, lang: str) -> str:
     """What is wrong, in ``lang`` where the error says it in Chinese, else as raised."""
     if lang == "zh" and isinstance(error, UnknownIndicatorError):
         return _unknown(error, lang)
@@ -215,7 +216,7 @@ def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> st
     with a Chinese reason), else the library's English words. A hint the error carries
     is said as the command line's option (:func:`hint_text`), never as the keyword.
     """
-    reason = _reason(error, lang)
+    reason = error_reason(error, lang)
     hint = hint_text(getattr(error, "hint", None), lang)
     located = path is not None and (error.row is not None or error.column is not None)
     if not located:
