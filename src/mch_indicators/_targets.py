@@ -264,7 +264,6 @@ class Target(_Frozen):
             resolve_unit(self.unit)
         except UnitError as error:
             raise ValueError(Words(error.reason, error.reason_zh or error.reason)) from None
-        comparator = _said(self.comparator)
         if self.wording and not self.comparator.relative:
             worded = comparator_from_wording(self.wording)
             if worded is not None and worded is not self.comparator:
@@ -273,17 +272,17 @@ class Target(_Frozen):
                     wording=self.wording,
                     means=_said(worded),
                     symbol=worded.symbol,
-                    comparator=comparator,
+                    comparator=_said(self.comparator),
                 )
         if self.comparator.relative and self.baseline_year is None:
-            raise invalid("target_needs_baseline", comparator=comparator)
+            raise invalid("target_needs_baseline", comparator=_said(self.comparator))
         if not self.comparator.relative and self.baseline_year is not None:
-            raise invalid("target_no_baseline", comparator=comparator)
+            raise invalid("target_no_baseline", comparator=_said(self.comparator))
         if (self.value is None) != (self.comparator is Comparator.NO_INCREASE):
             raise (
                 invalid("target_no_increase_value")
                 if self.value is not None
-                else invalid("target_needs_value", comparator=comparator)
+                else invalid("target_needs_value", comparator=_said(self.comparator))
             )
         if self.comparator is Comparator.REDUCE_BY and self.value is not None and self.value > 100:
             raise invalid("target_reduction")
