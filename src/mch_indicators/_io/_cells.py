@@ -34,11 +34,13 @@ from mch_indicators._io._numbers import (
     parse_years,
     year_of,
 )
-from mch_indicators._labels import input_error, label
+from mch_indicators._labels import input_error, joined, label
 from mch_indicators._layout import is_above_header, is_note
 from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
 
 __all__ = [
@@ -375,20 +377,14 @@ def _sheet_checks(
     """Hidden sheets passed over, other visible sheets unread, hidden rows and columns, merges."""
     checks = []
     if facts.hidden_sheets:
-        sheets = {
-            "en": ", ".join(f"'{n}'" for n in facts.hidden_sheets),
-            "zh": "、".join(f"“{n}”" for n in facts.hidden_sheets),
-        }
+        sheets = _sheet_names(facts.hidden_sheets)
         checks.append(check_row("hidden_sheets", sheets=sheets, count=len(facts.hidden_sheets)))
     notes = {label("text", "template_notes_sheet", lang) for lang in ("en", "zh")}
     others = [n for n in facts.other_sheets if n not in notes]  # a template's own notes
     if others:
-        sheets = {
-            "en": ", ".join(f"'{n}'" for n in others),
-            "zh": "、".join(f"“{n}”" for n in others),
-        }
-        checks.append(check_row("other_sheets", sheets=sheets, count=len(others)))
-    rows = [r for r in facts.hidden_rows if r in set(frame.index.tolist())]
+        checks.append(check_row("other_sheets", sheets=_sheet_names(others), count=len(others)))
+    present = set(frame.index.tolist())
+    rows = [r for r in facts.hidden_rows if r in present]
     if rows:
         checks.append(check_row("hidden_rows", rows=_span(rows), count=len(rows)))
     named = {first + p: header[p] for p in keep}
@@ -400,22 +396,22 @@ def _sheet_checks(
         }
         checks.append(check_row("hidden_columns", columns=columns, count=len(hidden)))
     if facts.merged_refs:
-        more = "…" if len(facts.merged_refs) > 10 else ""
-        refs = {
-            "en": ", ".join(facts.merged_refs[:10]) + more,
-            "zh": "、".join(facts.merged_refs[:10]) + more,
-        }
+        refs = {lang: joined(facts.merged_refs, lang, most=10) for lang in ("en", "zh")}
         checks.append(check_row("merged_cells", text=refs))
-    present = set(frame.index.tolist())
     errors = [
         f"{_letters(c)}{r} {text}"
         for r, c, text in facts.error_cells
         if r in present and c in named
     ]
     if errors:
-        shown = ", ".join(errors[:10]) + ("…" if len(errors) > 10 else "")
+        shown = joined(errors, "en", most=10)
         checks.append(check_row("error_cells", text=shown, count=len(errors)))
     return checks
+
+
+def _sheet_names(names: Sequence[str]) -> dict[str, str]:
+    """Sheet names listed in a check: quoted, in each language's marks and separator."""
+    return {"en": ", ".join(f"'{n}'" for n in names), "zh": "、".join(f"“{n}”" for n in names)}
 
 
 def _letters(number: int) -> str:
