@@ -47,7 +47,7 @@ __all__ = [
     "SheetFacts",
     "check_size",
     "column_number",
-    "first_visible",
+    "default_sheet",
     "scan_workbook",
 ]
 
@@ -218,17 +218,24 @@ def _inflate(book: zipfile.ZipFile, member: str, name: str) -> bytes:
 HIDDEN_STATES = frozenset({"hidden", "veryHidden"})
 
 
-def first_visible(hidden: list[bool]) -> int:
-    """The position of the sheet read when none is named: the first one not hidden.
+def default_sheet(
+    names: list[str], hidden: list[bool]
+) -> tuple[int, tuple[str, ...], tuple[str, ...]]:
+    """The sheet read when none is named, the hidden sheets before it, the visible others.
 
-    The first sheet when every sheet is hidden (a workbook Excel would not open).
+    The first sheet not hidden; the first sheet when every sheet is hidden (a workbook
+    Excel would not open). The others are the visible sheets left unread.
 
     Examples
     --------
-    >>> first_visible([True, False, False]), first_visible([True]), first_visible([])
-    (1, 0, 0)
+    >>> default_sheet(["old", "2024", "乡镇"], [True, False, False])
+    (1, ('old',), ('乡镇',))
+    >>> default_sheet(["a"], [True]), default_sheet([], [])
+    ((0, (), ()), (0, (), ()))
     """
-    return next((i for i, h in enumerate(hidden) if not h), 0)
+    position = next((i for i, h in enumerate(hidden) if not h), 0)
+    visible = tuple(n for n, h in zip(names, hidden, strict=False) if not h)
+    return position, tuple(names[:position]), visible[1:]
 
 
 def _sheet_path(
@@ -251,9 +258,7 @@ def _sheet_path(
     others: tuple[str, ...] = ()
     if sheet is None:
         hidden = [s.get("state") in HIDDEN_STATES for s in sheets]
-        position = first_visible(hidden)
-        passed = tuple(s.get("name", "") for s in sheets[:position])
-        others = tuple(s.get("name", "") for s, h in zip(sheets, hidden, strict=True) if not h)[1:]
+        position, passed, others = default_sheet([s.get("name", "") for s in sheets], hidden)
     elif isinstance(sheet, int) and not isinstance(sheet, bool):
         if not 0 <= sheet < len(sheets):
             return None, None, (), ()  # calamine's own message names the sheets

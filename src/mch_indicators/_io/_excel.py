@@ -18,7 +18,7 @@ from mch_indicators._io._bounds import (
     ReadLimits,
     SheetFacts,
     check_size,
-    first_visible,
+    default_sheet,
     scan_workbook,
 )
 from mch_indicators._labels import input_error
@@ -73,11 +73,7 @@ def _default_sheet(book: Any, facts: SheetFacts) -> tuple[int, tuple[str, ...], 
     """
     if facts.sheet is not None:
         return facts.sheet, facts.hidden_sheets, facts.other_sheets
-    hidden = _hidden(book)
-    position = first_visible(hidden)
-    names = list(book.sheet_names)
-    others = tuple(n for n, h in zip(names, hidden, strict=False) if not h)[1:]
-    return position, tuple(names[:position]), others
+    return default_sheet(list(book.sheet_names), _hidden(book))
 
 
 def _choose(book: Any, sheet: str | int | None, name: str) -> Any:
