@@ -42,7 +42,7 @@ into a :class:`DefinitionError` that names the definition and each field.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -374,6 +374,18 @@ class Words:
 
     def __str__(self) -> str:
         return self.en
+
+    @classmethod
+    def listing(cls, items: Iterable[object]) -> Words:
+        """Items as a message lists them: ``a, b`` in English, ``a、b`` in Chinese.
+
+        Examples
+        --------
+        >>> Words.listing(["甲县", "乙县"])
+        Words(en='甲县, 乙县', zh='甲县、乙县')
+        """
+        names = [str(item) for item in items]
+        return cls(", ".join(names), "、".join(names))
 
 
 def words(key: str, /, **values: object) -> Words:

@@ -516,7 +516,7 @@ class Indicator(_Frozen):
     def _no_repeats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         repeated = sorted({item for item in value if value.count(item) > 1})
         if repeated:
-            raise invalid("model_repeated", items=Words(", ".join(repeated), "、".join(repeated)))
+            raise invalid("model_repeated", items=Words.listing(repeated))
         return value
 
     @field_validator("note_zh")
@@ -542,7 +542,7 @@ class Indicator(_Frozen):
             methods = METHODS[self.kind.family]
             raise invalid(
                 "model_method", method=self.method, kind=self.kind,
-                allowed=Words(", ".join(methods), "、".join(methods)),
+                allowed=Words.listing(methods),
             )  # fmt: skip
         if not self.verified and not self.note:
             raise invalid("model_unverified_note")

@@ -542,7 +542,7 @@ def targets_for(
     wanted = {i.id for i in catalog.variants(found)} if variants else {found.id}
     known_plans = list(dict.fromkeys(target.plan.id for target in builtin_targets()))
     if plan is not None and plan not in known_plans:
-        known = Words(", ".join(known_plans), "、".join(known_plans))
+        known = Words.listing(known_plans)
         raise error_of(InvalidInputError, "unknown_plan", plan=plan, known=known)
     if active_in is not None and (isinstance(active_in, bool) or not isinstance(active_in, int)):
         raise error_of(InvalidInputError, "active_in_year", value=active_in)

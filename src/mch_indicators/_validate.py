@@ -350,7 +350,7 @@ def check_broadcast(**arrays: npt.NDArray[Any]) -> tuple[int, ...]:
         return tuple(np.broadcast_shapes(*(a.shape for a in arrays.values())))
     except ValueError:
         shapes = [f"{name} {a.shape}" for name, a in arrays.items()]
-        listed = Words(", ".join(shapes), "、".join(shapes))
+        listed = Words.listing(shapes)
         raise error_of(InvalidInputError, "shapes_not_broadcast", shapes=listed) from None
 
 

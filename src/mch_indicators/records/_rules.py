@@ -252,9 +252,7 @@ def _closest(close: list[str]) -> Words:
 def _listed(names: Iterable[str]) -> Words:
     """Names as a message lists them: ``a, b`` and ``a、b`` (``none``, 无, when empty)."""
     shown = list(names)
-    if not shown:
-        return words("rules_none")
-    return Words(", ".join(shown), "、".join(shown))
+    return Words.listing(shown) if shown else words("rules_none")
 
 
 def _check_criteria(where: Words, term: Term, condition: Condition, schema: RecordSet) -> None:

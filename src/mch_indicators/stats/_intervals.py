@@ -487,8 +487,8 @@ def get_method(name: str, family: Family, kind: str) -> IntervalMethod:
     names, aliases = list(methods), list(ALIASES[family])
     allowed = words(
         "method_aliases",
-        names=Words(", ".join(names), "、".join(names)),
-        aliases=Words(", ".join(aliases), "、".join(aliases)),
+        names=Words.listing(names),
+        aliases=Words.listing(aliases),
     )
     if name in METHODS[other]:
         raise error_of(
