@@ -44,6 +44,7 @@ from mch_indicators._errors import (
     InvalidInputError,
     UnknownIndicatorError,
     Words,
+    did_you_mean,
     error_of,
     words,
 )
@@ -892,11 +893,9 @@ def _validate_indicator(
         reference = raw.get(role)
         if isinstance(reference, str):
             if reference not in terms:
-                close = difflib.get_close_matches(reference, list(terms), n=1)
-                hint = words("catalog_did_you_mean", name=close[0]) if close else Words("", "")
                 raise error_of(
                     DefinitionError, "catalog_unknown_term", where=where, role=role,
-                    reference=reference, hint_text=hint,
+                    reference=reference, hint_text=did_you_mean(reference, terms),
                 )  # fmt: skip
             raw[role] = terms[reference]
     return Indicator.model_validate(raw, where=where)

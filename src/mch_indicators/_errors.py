@@ -388,6 +388,20 @@ class Words:
         return cls(", ".join(names), "、".join(names))
 
 
+def did_you_mean(name: str, known: Iterable[str]) -> Words:
+    """``; did you mean 'x'?`` (``；是否应为 x？``) naming the closest of ``known``, or nothing.
+
+    Examples
+    --------
+    >>> did_you_mean("live_birth", ["live_births", "maternal_deaths"]).en
+    "; did you mean 'live_births'?"
+    """
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return words("catalog_did_you_mean", name=close[0]) if close else Words("", "")
+
+
 def words(key: str, /, **values: object) -> Words:
     """The ``[messages]`` text ``key`` of the label table in both languages.
 

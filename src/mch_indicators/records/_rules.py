@@ -12,7 +12,6 @@ a ``window_days = 42`` as ``le = 42`` on a number of days. Errors are
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable, Mapping
 from functools import cache
 from os import PathLike
@@ -30,7 +29,7 @@ from mch_indicators._cache import (
     write_cached,
 )
 from mch_indicators._documents import read_document
-from mch_indicators._errors import DefinitionError, Words, error_of, words
+from mch_indicators._errors import DefinitionError, Words, did_you_mean, error_of, words
 from mch_indicators._model import Id, Term, _Frozen
 from mch_indicators.records._conditions import (
     Condition,
@@ -179,9 +178,9 @@ class _Check:
     def field(self, name: str) -> RecordField:
         field = self.schema.fields.get(name)
         if field is None:
-            close = difflib.get_close_matches(name, list(self.schema.fields), n=1)
             raise self.fail(
-                "rules_no_field", records=self.schema.id, name=name, hint_text=_closest(close),
+                "rules_no_field", records=self.schema.id, name=name,
+                hint_text=did_you_mean(name, self.schema.fields),
                 fields=_listed(self.schema.fields),
             )  # fmt: skip
         return field
@@ -242,11 +241,6 @@ class _Check:
                 "rules_bad_value", field=field.id, operator=operator, value=value,
                 expected=expected,
             )  # fmt: skip
-
-
-def _closest(close: list[str]) -> Words:
-    """``; did you mean 'x'?`` (in Chinese ``；是否应为 x？``), or nothing."""
-    return words("catalog_did_you_mean", name=close[0]) if close else Words("", "")
 
 
 def _listed(names: Iterable[str]) -> Words:
@@ -315,10 +309,10 @@ def _check(
     for rule in book.rules:
         where = words("definition_rule", origin=origin, term=rule.term)
         if rule.term not in terms:
-            close = difflib.get_close_matches(rule.term, list(terms), n=1)
             raise error_of(
-                DefinitionError, "rules_no_term", where=where, hint_text=_closest(close)
-            )
+                DefinitionError, "rules_no_term", where=where,
+                hint_text=did_you_mean(rule.term, terms),
+            )  # fmt: skip
         schema = schemas.get(rule.records)
         if schema is None:
             raise error_of(
