@@ -8,10 +8,71 @@ a definition's table error with and without pydantic's context. The words are la
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from mch_indicators._errors import describe_validation
+import mch_indicators as mch
+from chinese import english_words
+from mch_indicators._cli._words import describe_error, error_reason
+from mch_indicators._errors import InvalidInputError, Words, describe_validation
+
+# -- describe_error without a file -------------------------------------------------------------
+
+
+def test_an_errors_place_is_chinese_when_no_file_is_named():
+    error = InvalidInputError("counts cannot be negative", column="deaths", row=3,
+                              reason_zh="计数不能为负数")  # fmt: skip
+    assert describe_error(error, None, "en") == "column 'deaths', row 3: counts cannot be negative"
+    said = describe_error(error, None, "zh")
+    assert said == "列“deaths”，第3行：计数不能为负数"
+    labelled = InvalidInputError("x", column="births", row="甲县", reason_zh="不是数字")
+    assert describe_error(labelled, None, "zh") == "列“births”，行“甲县”：不是数字"
+    assert describe_error(labelled, None, "en") == "column 'births', row '甲县': x"
+    assert english_words(describe_error(labelled, None, "zh"), "births") == []
+
+
+def test_an_errors_place_is_said_once_in_both_languages():
+    error = InvalidInputError("bad", column="deaths", row=("甲县", 2024))
+    assert error.where() == "column 'deaths', row ('甲县', 2024): "
+    assert error.location() == Words(
+        "column 'deaths', row ('甲县', 2024): ", "列“deaths”，行“甲县、2024”："
+    )
+    assert InvalidInputError("bad").location() == Words("", "")
+
+
+# -- UnknownIndicatorError raised from Python --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "chinese"),
+    [
+        ("XYZ", "没有与“XYZ”匹配的指标；运行 mch-indicators list 查看指标目录"),
+        ("infant mortality", "您要找的是否是：infant_mortality_rate"),
+        ("SDG 3.b.1", "“SDG 3.b.1”是多项指标共用的编码；请使用其中一项的编号："),
+    ],
+)
+def test_an_unknown_indicator_says_why_in_chinese_from_python(key, chinese):
+    with pytest.raises(mch.UnknownIndicatorError) as caught:
+        mch.get(key)
+    error = caught.value
+    assert chinese in error.reason_zh
+    assert error_reason(error, "zh") == error.reason_zh  # the command line says the same
+    assert error_reason(error, "en") == error.reason == str(error)
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.reason_zh == error.reason_zh and copy.key == key
+
+
+def test_an_ambiguous_name_says_its_candidates_in_chinese():
+    with pytest.raises(mch.AmbiguousIndicatorError) as caught:
+        mch.get("maternal mortality rate")
+    error = caught.value
+    assert "在不同体系中指不同的指标" in error.reason_zh
+    for candidate in error.suggestions:
+        assert candidate in error.reason_zh
+    assert "names 2 different indicators (another tradition" in error.reason
+
 
 # -- a definition's table error, with and without pydantic's context ---------------------------
 

@@ -532,7 +532,7 @@ class Indicator(_Frozen):
         try:
             return resolve_unit(value).name
         except UnitError as error:
-            raise ValueError(Words(str(error), error.reason_zh or str(error))) from None
+            raise ValueError(error.said) from None
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:

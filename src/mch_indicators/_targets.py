@@ -263,7 +263,7 @@ class Target(_Frozen):
         try:
             resolve_unit(self.unit)
         except UnitError as error:
-            raise ValueError(Words(error.reason, error.reason_zh or error.reason)) from None
+            raise ValueError(error.said) from None
         if self.wording and not self.comparator.relative:
             worded = comparator_from_wording(self.wording)
             if worded is not None and worded is not self.comparator:

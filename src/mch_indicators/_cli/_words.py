@@ -16,13 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from mch_indicators._display import display_width
-from mch_indicators._errors import (
-    AmbiguousIndicatorError,
-    Hint,
-    InvalidInputError,
-    MCHIndicatorsError,
-    UnknownIndicatorError,
-)
+from mch_indicators._errors import Hint, InvalidInputError, MCHIndicatorsError
 from mch_indicators._labels import Lang, default_lang, label, labels
 
 # a run of characters that are not wide and not spaces, one wide character, or spaces
@@ -158,29 +152,8 @@ def argparse_in(lang: Lang) -> Iterator[None]:
                 setattr(argparse, name, value)
 
 
-def _unknown(error: UnknownIndicatorError, lang: str) -> str:
-    names = ("、" if lang == "zh" else ", ").join(
-        s if lang == "zh" else repr(s) for s in error.suggestions
-    )
-    if isinstance(error, AmbiguousIndicatorError):
-        padded = (*error.labels, *[""] * (len(error.suggestions) - len(error.labels)))
-        names = "；".join(
-            f"{s}（{text}）" if text else s
-            for s, text in zip(error.suggestions, padded, strict=False)
-        )
-        return cli_text("ambiguous_name", lang, key=error.key, names=names)
-    if error.shared:
-        return cli_text("shared_code", lang, key=error.key, names=names)
-    text = cli_text("no_match", lang, key=error.key)
-    if error.suggestions:
-        return text + cli_text("did_you_mean", lang, names=names)
-    return text + cli_text("see_list", lang)
-
-
 def error_reason(error: MCHIndicatorsError, lang: str) -> str:
     """What is wrong, in ``lang`` where the error says it in Chinese, else as raised."""
-    if lang == "zh" and isinstance(error, UnknownIndicatorError):
-        return _unknown(error, lang)
     said = getattr(error, "command_line", None)  # advice the command line has no option for
     if said is not None:
         return str(said.zh if lang == "zh" else said.en)
@@ -211,7 +184,8 @@ def hint_text(hint: Hint | None, lang: str) -> str:
 def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> str:
     """``counts.csv:18: column 'numerator': 'abc' is not a number``: an error with its place.
 
-    In Chinese the place reads ``counts.csv 第18行：列“numerator”：...``; what is wrong is
+    In Chinese the place reads ``counts.csv 第18行：列“numerator”：...`` (without a file,
+    ``列“numerator”，第18行：...``); what is wrong is
     Chinese where the error carries it (an unknown indicator, and every error raised
     with a Chinese reason), else the library's English words. A hint the error carries
     is said as the command line's option (:func:`hint_text`), never as the keyword.
@@ -220,9 +194,10 @@ def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> st
     hint = hint_text(getattr(error, "hint", None), lang)
     located = path is not None and (error.row is not None or error.column is not None)
     if not located:
-        if reason is not error.reason:
-            return (f"{error.where()}{reason}" if error.where() else reason) + hint
-        return error.without_hint() + hint
+        if reason is error.reason and error.message is not None:  # where, in its own words
+            return error.message + hint
+        place = error.location()
+        return (place.zh if lang == "zh" else place.en) + reason + hint
     name = "<stdin>" if path == "-" else str(path)
     if error.row is None:
         return cli_text("at_file", lang, file=name, reason=reason + hint)

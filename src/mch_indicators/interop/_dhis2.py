@@ -778,11 +778,10 @@ def _whole_values(counted: pd.DataFrame, catalog: Catalog) -> None:
             check_whole(None, "value", values, catalog.terms.get(str(term_id)))
         except InvalidInputError as error:
             first = rows.iloc[int((values != values.round()).argmax())]
-            reason = Words(error.reason, error.reason_zh or error.reason)
             raise error_of(
                 InvalidInputError, "dhis2_not_whole", column="value",
                 element=first["dataElement"], unit=first["orgUnit"], period=first["period"],
-                reason=reason,
+                reason=error.said,
             ) from None  # fmt: skip
 
 
