@@ -14,9 +14,47 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 import mch_indicators as mch
-from chinese import english_words
+from chinese import CJK, english_words, run_cli
 from mch_indicators._cli._words import describe_error, error_reason
 from mch_indicators._errors import InvalidInputError, Words, describe_validation
+from mch_indicators._targets import _load_targets
+from mch_indicators._unitspec import rejected_tokens
+
+# -- units.toml [rejected] ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token", ["ppt", "ppb", "ppm", "bp", "bps", "pp", "percentage point"])
+def test_a_refused_unit_says_why_in_chinese(token):
+    with pytest.raises(mch.UnitError) as caught:
+        mch.units.parse(f"5 {token}")
+    error = caught.value
+    assert error.reason.startswith(f"unit {token!r} ")  # the English is as it was
+    assert error.reason_zh is not None and CJK.search(error.reason_zh)
+    assert english_words(error.reason_zh, token, "pint") == []
+
+
+def test_every_refused_unit_has_its_reason_in_both_languages():
+    for token, reason in rejected_tokens().items():
+        assert isinstance(reason, Words) and reason.en and CJK.search(reason.zh), token
+
+
+def test_the_command_line_says_a_refused_unit_in_chinese():
+    status, _, err = run_cli(
+        "compute", "MMR", "-n", "1", "-d", "100", "--unit", "ppt", "--lang", "zh"
+    )
+    assert status == 1 and "ppt" in err
+    assert english_words(err.partition("：错误：")[2], "ppt", "pint") == []
+
+
+def test_a_target_with_a_refused_unit_is_refused_in_chinese():
+    plan = {"name": {"en": "P", "zh": "规划"}, "sources": [{"document": "d"}]}
+    target = {"plan": "p", "indicator": "maternal_mortality_ratio", "comparator": "below",
+              "value": 70, "year": 2030, "unit": "ppm"}  # fmt: skip
+    with pytest.raises(mch.DefinitionError) as caught:
+        _load_targets({"plans": {"p": plan}, "target": [target]}, mch.catalog)
+    assert "not a reporting unit" in caught.value.reason
+    assert "不接受单位“ppm”：不是卫生指标的报告单位" in caught.value.reason_zh
+
 
 # -- describe_error without a file -------------------------------------------------------------
 
