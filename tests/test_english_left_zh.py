@@ -112,6 +112,55 @@ def test_an_ambiguous_name_says_its_candidates_in_chinese():
     assert "names 2 different indicators (another tradition" in error.reason
 
 
+# -- loading targets ---------------------------------------------------------------------------
+
+_PLAN = {"name": {"en": "Plan", "zh": "规划"}, "sources": [{"document": "A plan"}]}
+_TARGET = {"plan": "p", "indicator": "maternal_mortality_ratio", "comparator": "below",
+           "value": 70, "year": 2030}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("targets", "english", "chinese"),
+    [
+        ([{**_TARGET, "plan": "nope"}], "unknown plan 'nope'", "未知的规划“nope”"),
+        ([{**_TARGET, "indicator": "nope"}], "unknown indicator 'nope'", "未知的指标“nope”"),
+        ([_TARGET, _TARGET], "is defined twice", "定义了两次"),
+        ([{**_TARGET, "value": "x"}], "targets.toml, target #1", "targets.toml，第1个目标"),
+    ],
+)
+def test_loading_targets_refuses_in_both_languages(targets, english, chinese):
+    with pytest.raises(mch.DefinitionError) as caught:
+        _load_targets({"plans": {"p": _PLAN}, "target": targets}, mch.catalog)
+    error = caught.value
+    assert english in error.reason and chinese in error.reason_zh
+    assert (
+        english_words(error.reason_zh, "targets.toml", "nope", "maternal_mortality_ratio", "value")
+        == []
+    )
+
+
+def test_a_plan_that_does_not_validate_is_named_in_chinese():
+    with pytest.raises(mch.DefinitionError) as caught:
+        _load_targets({"plans": {"p": {"name": {"en": "Plan", "zh": "规划"}}}}, mch.catalog)
+    assert caught.value.reason_zh.startswith("targets.toml，规划 p：")
+    assert caught.value.reason.startswith("targets.toml, plan 'p': ")
+
+
+def test_the_built_in_targets_load_without_looking_a_word_up(monkeypatch):
+    import tomllib
+    from importlib import resources
+
+    import mch_indicators._targets as targets
+
+    said: list[str] = []
+    monkeypatch.setattr(targets, "words", lambda key, **values: said.append(key))
+    text = (
+        resources.files("mch_indicators.definitions").joinpath("targets.toml").read_text("utf-8")
+    )
+    assert len(_load_targets(tomllib.loads(text), mch.catalog)) > 90
+    assert said == []  # the places are said only for a definition refused
+
+
 # -- a definition's table error, with and without pydantic's context ---------------------------
 
 
