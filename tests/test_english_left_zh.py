@@ -19,6 +19,7 @@ from mch_indicators._cli._words import describe_error, error_reason
 from mch_indicators._errors import InvalidInputError, Words, describe_validation
 from mch_indicators._targets import _load_targets
 from mch_indicators._unitspec import rejected_tokens
+from mch_indicators._validate import quoted
 
 # -- units.toml [rejected] ---------------------------------------------------------------------
 
@@ -159,6 +160,34 @@ def test_the_built_in_targets_load_without_looking_a_word_up(monkeypatch):
     )
     assert len(_load_targets(tomllib.loads(text), mch.catalog)) > 90
     assert said == []  # the places are said only for a definition refused
+
+
+# -- a number too long to show -----------------------------------------------------------------
+
+
+def test_a_number_too_long_to_show_is_described_in_both_languages():
+    said = quoted(10**5000)
+    assert said == Words("an integer of about 5001 digits", "约5001位的整数")
+    assert str(said) == "an integer of about 5001 digits"
+    assert quoted("x") == Words("'x'", "'x'")
+
+
+def test_a_refusal_naming_a_huge_number_is_chinese():
+    metadata = {"dataElements": [{"id": "a", "name": 10**5000}]}
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.interop.read_dhis2_metadata(metadata)
+    error = caught.value
+    assert "an integer of about 5001 digits" in error.reason
+    assert "约5001位的整数" in error.reason_zh and "digits" not in error.reason_zh
+
+
+def test_the_members_of_a_dhis2_choice_are_listed_with_the_chinese_comma():
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.interop.read_dhis2_metadata({}, domain="nope")
+    error = caught.value
+    assert "domain is one of mortality, maternal_care, " in error.reason
+    assert "domain 应为 mortality、maternal_care、" in error.reason_zh
+    assert ", " not in error.reason_zh
 
 
 # -- a definition's table error, with and without pydantic's context ---------------------------

@@ -417,13 +417,15 @@ class Words:
     def listing(cls, items: Iterable[object]) -> Words:
         """Items as a message lists them: ``a, b`` in English, ``a、b`` in Chinese.
 
+        An item said in both languages (:class:`Words`) is listed in each.
+
         Examples
         --------
         >>> Words.listing(["甲县", "乙县"])
         Words(en='甲县, 乙县', zh='甲县、乙县')
         """
-        names = [str(item) for item in items]
-        return cls(", ".join(names), "、".join(names))
+        said = [item if isinstance(item, Words) else Words(str(item), str(item)) for item in items]
+        return cls(", ".join(s.en for s in said), "、".join(s.zh for s in said))
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> Words:
