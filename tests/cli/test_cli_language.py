@@ -517,3 +517,16 @@ def test_a_wrapped_line_neither_ends_with_an_opening_mark_nor_passes_the_width()
     assert wrap_display("只列此类型：density（密度）", 21) == ["只列此类型：density", "（密度）"]
     assert wrap_display("甲乙丙丁，戊", 8) == ["甲乙丙", "丁，戊"]  # the comma takes 丁 down
     assert wrap_display("甲乙丙丁，戊", 1) == ["甲", "乙", "丙", "丁，", "戊"]  # no room: it hangs
+    assert wrap_display("甲乙丙 ，丁", 7) == ["甲乙", "丙 ，丁"]  # a space between: still down
+
+
+def test_an_option_with_wide_choices_has_its_help_in_the_column(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    _, out, _ = run("compute", "--help", "--lang", "zh")
+    lines = out.splitlines()
+    (first,) = [line for line in lines if "显示本帮助" in line]
+    column = display_width(first[: first.index("显示本帮助")])  # where every help begins
+    for option in ("  --lang {en、zh}", "  --decimal {.、,}"):
+        (line,) = [line for line in lines if line.startswith(option)]
+        help_text = line[len(option) :].lstrip()
+        assert display_width(line[: line.index(help_text)]) == column, line

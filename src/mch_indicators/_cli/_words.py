@@ -116,13 +116,26 @@ def _break_at(parts: list[str], token: str) -> int | None:
     at the end of the line (one character past the width), never starting one.
     """
     kept = len(parts)
-    if token in _NO_LINE_START and not parts[-1].isspace():
+    if token in _NO_LINE_START:  # the word before it goes down with it, and its space
+        while kept and parts[kept - 1].isspace():
+            kept -= 1
         kept -= 1
     while kept and parts[kept - 1] in _NO_LINE_END:
         kept -= 1
     if "".join(parts[:kept]).strip():
         return kept
     return None if token in _NO_LINE_START else len(parts)
+
+
+#: An option and its help on one line of the help: argparse pads the option by characters.
+_OPTION_LINE = re.compile(r"(?m)^( +-[^\n]*?\S)( {2,})(?=\S)")
+
+
+def _aligned(found: re.Match[str]) -> str:
+    """An option's help moved back to its column when the option has wide characters (、)."""
+    option, gap = found[1], found[2]
+    wider = display_width(option) - len(option)
+    return option + " " * max(2, len(gap) - wider)
 
 
 #: A section heading argparse wrote after a Chinese word: it ends in ASCII ``:``.
@@ -173,7 +186,8 @@ class HelpFormatter(argparse.HelpFormatter):
     _in_usage = False
 
     def format_help(self) -> str:
-        return _CHINESE_HEADING.sub(r"\1：", super().format_help())
+        text = _CHINESE_HEADING.sub(r"\1：", super().format_help())
+        return _OPTION_LINE.sub(_aligned, text)
 
     def _format_usage(self, *args: Any, **kwargs: Any) -> str:
         self._in_usage = True
