@@ -759,18 +759,21 @@ def _check_text(value: object, what: str, example: str) -> None:
         )
 
 
-def _difference(indicator: Indicator) -> str:
-    """One line telling a candidate of an ambiguous name from the others.
+def _difference(indicator: Indicator) -> Words:
+    """One line telling a candidate of an ambiguous name from the others, in both languages.
 
     Its names, then what it divides by what and on which scale: the candidates of one
-    word differ there (age band, population, severity, denominator or unit).
+    word differ there (age band, population, severity, denominator or unit). The
+    Chinese line names them in Chinese only (``孕产妇死亡率：孕产妇死亡数÷活产数，/10万``).
     """
     unit = resolve_unit(indicator.unit)
-    return (
-        f"{indicator.name.zh} / {indicator.name.en}: {indicator.numerator.name.zh} ÷ "
-        f"{indicator.denominator.name.zh} ({indicator.numerator.name.en} per "
-        f"{indicator.denominator.name.en}), {unit.symbol or unit.name}"
+    numerator, denominator = indicator.numerator.name, indicator.denominator.name
+    english = (
+        f"{indicator.name.zh} / {indicator.name.en}: {numerator.zh} ÷ {denominator.zh} "
+        f"({numerator.en} per {denominator.en}), {unit.symbol or unit.name}"
     )
+    scale = f"，{unit.zh}" if unit.zh else ""
+    return Words(english, f"{indicator.name.zh}：{numerator.zh}÷{denominator.zh}{scale}")
 
 
 def _match_score(wanted: str, indicator: Indicator) -> float:

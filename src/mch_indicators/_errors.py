@@ -42,6 +42,7 @@ into a :class:`DefinitionError` that names the definition and each field.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -216,12 +217,37 @@ class MCHIndicatorsError(Exception):
 
     def where(self) -> str:
         """``"column 'x', row 18: "``, or ``""`` when the error is not about one cell."""
+        return self.location().en
+
+    def location(self) -> Words:
+        """Where the error is, in both languages: ``column 'x', row 18: `` (``列“x”，第18行：``).
+
+        Empty when the error is not about one cell. A row that is a whole number (a
+        line) reads ``第18行`` in Chinese; another label (a county, a ``(county,
+        year)`` pair) is quoted: ``行“甲县、2024”``.
+        """
         parts = []
         if self.column is not None:
-            parts.append(f"column {self.column!r}")
+            parts.append(words("error_column", name=self.column))
         if self.row is not None:
-            parts.append(f"row {self.row!r}")
-        return ", ".join(parts) + ": " if parts else ""
+            parts.append(
+                words(_row_key(self.row), label=Words(repr(self.row), _row_text(self.row)))
+            )
+        if not parts:
+            return Words("", "")
+        return Words(
+            ", ".join(part.en for part in parts) + ": ",
+            "，".join(part.zh for part in parts) + "：",
+        )
+
+    @property
+    def said(self) -> Words:
+        """What is wrong (:attr:`reason`), in English and in Chinese where the raiser gave it.
+
+        What a message quoting this error puts in each language (a definition's field, a
+        DHIS2 value); without a Chinese reason, the English stands in both.
+        """
+        return Words(self.reason, self.reason_zh or self.reason)
 
     def without_hint(self) -> str:
         """The message without its :attr:`hint`: where, then what is wrong."""
@@ -299,21 +325,22 @@ class UnknownIndicatorError(MCHIndicatorsError, KeyError):
         self.key = key
         self.suggestions = tuple(suggestions)
         self.shared = shared
-        super().__init__(self._describe(), column=column, row=row)
+        said = self._describe()
+        super().__init__(said.en, column=column, row=row, reason_zh=said.zh)
         self.args = (key,)
 
-    def _describe(self) -> str:
+    def _ids(self) -> Words:
+        """The suggested ids as a message lists them: quoted in English, plain in Chinese."""
+        return Words(", ".join(repr(s) for s in self.suggestions), "、".join(self.suggestions))
+
+    def _describe(self) -> Words:
         if self.shared:
-            return (
-                f"{self.key!r} is a code shared by several indicators; use one of their ids: "
-                + ", ".join(repr(s) for s in self.suggestions)
-            )
-        message = f"no indicator matches {self.key!r}"
+            return words("indicator_shared_code", key=self.key, names=self._ids())
         if self.suggestions:
-            message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+            advice = words("indicator_did_you_mean", names=self._ids())
         else:
-            message += "; run `mch-indicators list` to see the catalog"
-        return message
+            advice = words("indicator_see_list")
+        return words("indicator_no_match", key=self.key, advice=advice)
 
 
 class AmbiguousIndicatorError(UnknownIndicatorError):
@@ -327,31 +354,42 @@ class AmbiguousIndicatorError(UnknownIndicatorError):
     Attributes
     ----------
     labels : tuple of str
-        One description per candidate (its names), for the message.
+        One description per candidate (its names), for the message; a description
+        given in both languages (:class:`Words`) is kept in English here and said in
+        Chinese in :attr:`~MCHIndicatorsError.reason_zh`.
     """
 
     def __init__(
         self,
         key: str,
         suggestions: Sequence[str] = (),
-        labels: Sequence[str] = (),
+        labels: Sequence[str | Words] = (),
         *,
         column: str | None = None,
         row: Hashable | None = None,
     ) -> None:
-        self.labels = tuple(labels)
+        self._described = tuple(
+            label if isinstance(label, Words) else Words(label, label) for label in labels
+        )
+        self.labels = tuple(label.en for label in self._described)
         super().__init__(key, suggestions, shared=True, column=column, row=row)
 
-    def _describe(self) -> str:
-        padded = (*self.labels, *[""] * (len(self.suggestions) - len(self.labels)))
-        described = [
-            f"  - {candidate!r}: {label}" if label else f"  - {candidate!r}"
-            for candidate, label in zip(self.suggestions, padded, strict=False)
-        ]
-        return (
-            f"{self.key!r} names {len(self.suggestions)} different indicators (another "
-            "tradition, age band, population, severity or denominator); use one of their "
-            "ids:\n" + "\n".join(described)
+    def _describe(self) -> Words:
+        blank = Words("", "")
+        padded = (*self._described, *[blank] * (len(self.suggestions) - len(self._described)))
+        pairs = list(zip(self.suggestions, padded, strict=False))
+        candidates = Words(
+            "\n".join(
+                f"  - {candidate!r}: {label.en}" if label.en else f"  - {candidate!r}"
+                for candidate, label in pairs
+            ),
+            "；".join(
+                f"{candidate}（{label.zh}）" if label.zh else candidate
+                for candidate, label in pairs
+            ),
+        )
+        return words(
+            "indicator_ambiguous", key=self.key, count=len(self.suggestions), names=candidates
         )
 
 
@@ -379,13 +417,15 @@ class Words:
     def listing(cls, items: Iterable[object]) -> Words:
         """Items as a message lists them: ``a, b`` in English, ``a、b`` in Chinese.
 
+        An item said in both languages (:class:`Words`) is listed in each.
+
         Examples
         --------
         >>> Words.listing(["甲县", "乙县"])
         Words(en='甲县, 乙县', zh='甲县、乙县')
         """
-        names = [str(item) for item in items]
-        return cls(", ".join(names), "、".join(names))
+        said = [item if isinstance(item, Words) else Words(str(item), str(item)) for item in items]
+        return cls(", ".join(s.en for s in said), "、".join(s.zh for s in said))
 
 
 def did_you_mean(name: str, known: Iterable[str]) -> Words:
@@ -400,6 +440,19 @@ def did_you_mean(name: str, known: Iterable[str]) -> Words:
 
     close = difflib.get_close_matches(name, list(known), n=1)
     return words("catalog_did_you_mean", name=close[0]) if close else Words("", "")
+
+
+def _row_key(row: Hashable) -> str:
+    """The ``[messages]`` text naming a row: a line by its number, another label quoted."""
+    whole = isinstance(row, numbers.Integral) and not isinstance(row, bool)
+    return "error_line" if whole else "error_row"
+
+
+def _row_text(row: Hashable) -> str:
+    """A row's label as Chinese text shows it: ``甲县``, a pair as ``甲县、2024``."""
+    if isinstance(row, tuple):
+        return "、".join(str(part) for part in row)
+    return str(row)
 
 
 def words(key: str, /, **values: object) -> Words:

@@ -262,7 +262,10 @@ def labels() -> MappingProxyType[str, Any]:
 def label(section: str, key: str, lang: str, part: str | None = None, /, **values: object) -> str:
     """The ``lang`` text of ``key`` in ``section`` (``part``: ``meaning``, ``rule``...).
 
-    ``values`` fill the text's placeholders. An unknown key falls back to the key
+    ``values`` fill the text's placeholders. A text without placeholders is formatted
+    too, so that its doubled braces (``{{ en = ... }}``) read as one whether or not a
+    caller passes values; a text with placeholders asked for without values is the
+    template itself, for the caller to fill. An unknown key falls back to the key
     itself, so that a user's own column or a code without a label stays readable.
 
     Examples
@@ -281,7 +284,13 @@ def label(section: str, key: str, lang: str, part: str | None = None, /, **value
     if part is not None:
         entry = entry[part]
     text: str = entry[chosen]
-    return text.format(**values) if values else text
+    return text.format(**values) if values or not _has_placeholders(text) else text
+
+
+@cache
+def _has_placeholders(text: str) -> bool:
+    """Whether ``text`` names a value to fill (``{name}``); doubled braces do not count."""
+    return any(name is not None for _, name, _, _ in string.Formatter().parse(text))
 
 
 def message_texts(key: str, values: Mapping[str, object]) -> tuple[str, str]:

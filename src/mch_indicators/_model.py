@@ -11,7 +11,7 @@ counts to :mod:`mch_indicators._compute`.
 from __future__ import annotations
 
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum, StrEnum
 from typing import (
     TYPE_CHECKING,
@@ -132,17 +132,26 @@ class _Frozen(BaseModel, metaclass=_DefinitionMeta):
     )
 
     @classmethod
-    def model_validate(cls, obj: Any, *, where: str | Words | None = None, **options: Any) -> Self:
+    def model_validate(
+        cls,
+        obj: Any,
+        *,
+        where: str | Words | Callable[[], str | Words] | None = None,
+        **options: Any,
+    ) -> Self:
         """Validate ``obj`` (a mapping); raise :class:`DefinitionError` naming each field.
 
         ``where`` names the definition in the message (file and id), in both
-        languages when it is :class:`~mch_indicators._errors.Words`; by default the
-        model and the ``id`` of ``obj``.
+        languages when it is :class:`~mch_indicators._errors.Words`, or a function
+        saying it only when the definition is refused (a loader of many definitions
+        looks no words up for those that validate); by default the model and the
+        ``id`` of ``obj``.
         """
         try:
             return super().model_validate(obj, **options)
         except ValidationError as error:
-            raise definition_error(error, where or _where(cls, obj)) from None
+            named = where() if callable(where) else where
+            raise definition_error(error, named or _where(cls, obj)) from None
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -532,7 +541,7 @@ class Indicator(_Frozen):
         try:
             return resolve_unit(value).name
         except UnitError as error:
-            raise ValueError(Words(str(error), error.reason_zh or str(error))) from None
+            raise ValueError(error.said) from None
 
     @model_validator(mode="after")
     def _consistent(self) -> Indicator:

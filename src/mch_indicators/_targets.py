@@ -8,6 +8,7 @@ catalog once, on first use.
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from mch_indicators._errors import (
     Words,
     error_of,
     invalid,
+    words,
 )
 from mch_indicators._hooks import target_html, target_repr
 from mch_indicators._model import Id, Indicator, Names, NonEmpty, Source, _Frozen
@@ -263,7 +265,7 @@ class Target(_Frozen):
         try:
             resolve_unit(self.unit)
         except UnitError as error:
-            raise ValueError(Words(error.reason, error.reason_zh or error.reason)) from None
+            raise ValueError(error.said) from None
         if self.wording and not self.comparator.relative:
             worded = comparator_from_wording(self.wording)
             if worded is not None and worded is not self.comparator:
@@ -461,28 +463,45 @@ class Target(_Frozen):
 # -- loading ---------------------------------------------------------------------------
 
 
+def _target_at(position: int, indicator: Indicator | None = None) -> Words:
+    """``targets.toml, target #3`` (``targets.toml，第3个目标``), then its indicator's id."""
+    where = words("targets_target", position=position)
+    if indicator is None:
+        return where
+    return words("targets_target_of", where=where, indicator=indicator.id)
+
+
 def _load_targets(data: Mapping[str, Any], indicators: Mapping[str, Indicator]) -> list[Target]:
+    # The places are said (from the label table) only for a definition refused: the
+    # built-in targets load without looking a word up.
     plans: dict[str, Plan] = {}
     for plan_id, body in dict(data.get("plans", {})).items():
         plans[plan_id] = Plan.model_validate(
-            {"id": plan_id, **body}, where=f"targets.toml, plan {plan_id!r}"
+            {"id": plan_id, **body}, where=functools.partial(words, "targets_plan", plan=plan_id)
         )
     targets: list[Target] = []
     seen: set[str] = set()
     for position, body in enumerate(data.get("target", []), start=1):
         raw = dict(body)
-        label = f"targets.toml, target #{position}"
+        where = functools.partial(_target_at, position)
         plan = plans.get(raw.get("plan", ""))
         if plan is None:
-            raise DefinitionError(f"{label}: unknown plan {raw.get('plan')!r}")
+            raise error_of(
+                DefinitionError, "targets_unknown_plan", where=where(), plan=raw.get("plan")
+            )
         indicator = indicators.get(raw.get("indicator", ""))
         if indicator is None:
-            raise DefinitionError(f"{label}: unknown indicator {raw.get('indicator')!r}")
+            raise error_of(
+                DefinitionError, "targets_unknown_indicator", where=where(),
+                indicator=raw.get("indicator"),
+            )  # fmt: skip
         raw["plan"] = plan
         raw.setdefault("unit", indicator.unit)
-        target = Target.model_validate(raw, where=f"{label} ({indicator.id})")
+        target = Target.model_validate(
+            raw, where=functools.partial(_target_at, position, indicator)
+        )
         if target.id in seen:
-            raise DefinitionError(f"{label}: target {target.id!r} is defined twice")
+            raise error_of(DefinitionError, "targets_twice", where=where(), id=target.id)
         seen.add(target.id)
         targets.append(target)
     return targets

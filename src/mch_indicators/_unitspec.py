@@ -72,9 +72,14 @@ def unit_specs() -> MappingProxyType[str, UnitSpec]:
 
 
 @cache
-def rejected_tokens() -> MappingProxyType[str, str]:
-    """Tokens refused by the parser, with the reason for each."""
-    return MappingProxyType({normalize_token(k): str(v) for k, v in _table()["rejected"].items()})
+def rejected_tokens() -> MappingProxyType[str, Words]:
+    """Tokens refused by the parser, with the reason for each in English and Chinese."""
+    return MappingProxyType(
+        {
+            normalize_token(token): Words(str(reason["en"]), str(reason["zh"]))
+            for token, reason in _table()["rejected"].items()
+        }
+    )
 
 
 @cache
@@ -108,7 +113,7 @@ def resolve_unit(text: str) -> UnitSpec:
     key = normalize_token(text)
     rejected = rejected_tokens()
     if key in rejected:
-        raise UnitError(f"unit {text.strip()!r} {rejected[key]}")
+        raise error_of(UnitError, "unit_rejected", name=text.strip(), reason=rejected[key])
     name = _alias_index().get(key)
     if name is None:
         specs = unit_specs().values()

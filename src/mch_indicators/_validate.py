@@ -112,26 +112,28 @@ def _short(text: str) -> str:
     return text if len(text) <= _MAX_QUOTED else text[: _MAX_QUOTED - 1] + "…"
 
 
-def quoted(value: object) -> str:
+def quoted(value: object) -> Words:
     """``repr(value)`` cut to a readable length, for messages about any value.
 
     A number too long for Python to write out (more than 4,300 digits) is
-    described, not printed.
+    described, not printed, in English and Chinese; the value fills a message of
+    either language (:class:`~mch_indicators._errors.Words`; ``str()`` is English).
 
     Examples
     --------
-    >>> quoted("x" * 100)
+    >>> str(quoted("x" * 100))
     "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx…"
     >>> quoted(10**5000)
-    'an integer of about 5001 digits'
+    Words(en='an integer of about 5001 digits', zh='约5001位的整数')
     """
     try:
-        return _short(repr(value))
+        shown = _short(repr(value))
     except ValueError:  # int.__repr__ refuses beyond sys.get_int_max_str_digits()
         if isinstance(value, int):
             digits = int(abs(value).bit_length() * math.log10(2)) + 1
-            return f"an integer of about {digits} digits"
-        return f"a {type(value).__name__} that cannot be shown"
+            return words("value_long_integer", digits=digits)
+        return words("value_not_shown", kind=type(value).__name__)
+    return Words(shown, shown)
 
 
 def _is_missing(value: object) -> bool:

@@ -75,12 +75,24 @@ def _pandas(table: Any) -> Any:
     return table.df() if hasattr(table, "df") else table.to_pandas()
 
 
+def _keys(column: Any) -> list[str | None]:
+    """A key column's values as text, every kind of missing value as None (2024.0 as 2024:
+    a column of numbers with a missing one is a float column on some engines)."""
+    shown: list[str | None] = []
+    for value in column.astype(object):
+        whole = isinstance(value, float) and value.is_integer()
+        shown.append(None if pd.isna(value) else str(int(value) if whole else value))
+    return shown
+
+
 def _same(got: Any, want: Any, engine: str) -> None:
     """Equal columns, groups in the same order (dask's groups come in its partitions' order)."""
     if "units" in want.columns and "city" in want.columns:  # pooled: one row per group
         got, want = (t.sort_values("city", key=lambda c: c.astype(str)) for t in (got, want))
     got, want = got.reset_index(drop=True), want.reset_index(drop=True)
     assert len(got) == len(want), engine
+    if "city" in want.columns:  # the key kept beside the results, a missing one missing
+        assert _keys(got["city"]) == _keys(want["city"]), engine
     for column in [c for c in COLUMNS if c in want.columns]:
         if column == "flags":
             assert got[column].astype(str).tolist() == want[column].astype(str).tolist(), engine
@@ -156,3 +168,46 @@ def test_a_group_whose_every_row_is_left_out_is_missing_on_every_engine(engine):
     _same(got, expected, engine)
     left_out = got.set_index("city").loc["甲县"]
     assert np.isnan(left_out["denominator"]) and left_out["flags"] == "MISSING|INCOMPLETE"
+
+
+@pytest.mark.parametrize("engine", ["polars", "pyarrow", "duckdb"])
+@pytest.mark.parametrize(
+    "city",
+    [
+        pd.Series([None, None], dtype="category"),  # no categories: numpy's IndexError
+        pd.Series(["甲县", None], dtype="category"),  # a missing area: came out as 甲县
+        pd.Series([2024, None], dtype="category"),  # categories that are numbers stay numbers
+    ],
+    ids=["no categories", "text", "numbers"],
+)
+def test_a_categorical_column_is_kept_beside_the_results_with_its_missing_values(engine, city):
+    """pyarrow turned a dictionary column into numpy by taking its categories at the
+    indices, a missing value included: the first category stood in for it (a DuckDB ENUM
+    arrives as one too), and a dictionary with no categories raised numpy's IndexError."""
+    pa = pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"city": city, "deaths": [0, 1], "births": [10, 20]})
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    source = {
+        "polars": lambda: pytest.importorskip("polars").from_arrow(table),
+        "pyarrow": lambda: table,
+        "duckdb": lambda: pytest.importorskip("duckdb").from_arrow(table),
+    }[engine]()
+    got = _pandas(mch.compute(source, "MMR", numerator="deaths", denominator="births"))
+    expected = mch.compute(frame, "MMR", numerator="deaths", denominator="births")
+    _same(got, expected, engine)
+    assert got["city"].isna().tolist() == [city.isna().iloc[0], True]
+    if engine == "pyarrow" and city.cat.categories.dtype.kind == "i":
+        assert got["city"].dtype.kind == "f"  # 2024.0 and NaN, not the text '2024'
+
+
+def test_a_duckdb_enum_with_a_missing_value_is_kept_missing():
+    """A DuckDB ENUM comes out of the relation as a pyarrow dictionary: its NULL came out
+    as the first of the ENUM's values in use."""
+    duckdb = pytest.importorskip("duckdb")
+    connection = duckdb.connect()
+    connection.execute("CREATE TYPE area AS ENUM ('甲县', '乙县')")
+    relation = connection.sql(
+        "SELECT * FROM (VALUES ('乙县'::area, 0, 10), (NULL::area, 1, 20)) t(city, deaths, births)"
+    )
+    got = _pandas(mch.compute(relation, "MMR", numerator="deaths", denominator="births"))
+    assert _keys(got["city"]) == ["乙县", None]

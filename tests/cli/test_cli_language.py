@@ -482,3 +482,51 @@ def test_an_office_table_s_refusals_are_chinese_under_lang_zh(tmp_path):
     assert "第2行：列“孕产妇死亡数”：甲县/2024：“无”不是数字：确为0请填0，未上报请留空" in err
     status, _, err = run("compute", "--file", str(table), "--lang", "en")
     assert "甲县/2024: '无' is not a number" in err
+
+
+def test_choices_are_listed_with_the_chinese_comma_and_in_words():
+    from chinese import english_words
+
+    status, _, err = run("list", "--domain", "xyz", "--lang", "zh")
+    assert (
+        status == 2 and "（可选：mortality（死亡与妊娠结局）、maternal_care（孕产期保健）" in err
+    )
+    choices = err.partition("可选：")[2]
+    assert ", " not in choices and "'mortality'" not in choices
+    status, _, err = run("compute", "MMR", "--on-invalid", "x", "--lang", "zh")
+    assert status == 2 and "无效的取值：'x'（可选：raise、flag）" in err
+    status, _, err = run("compute", "MMR", "--on-invalid", "x")  # English as argparse says it
+    assert "invalid choice: 'x' (choose from 'raise', 'flag')" in err
+    _, out, _ = run("list", "--help", "--lang", "zh")
+    usage, _, options = out.partition("选项：")
+    assert "--format {table,csv,json}" in usage  # argparse's syntax, wrapped by characters
+    assert "--format {table、csv、json}" in options and "{table,csv,json}" not in options
+    assert "rate（率）" in out  # the kinds said in words after the option's help
+    words = options
+    allowed = ("mortality", "maternal_care", "screening", "child_health", "immunization",
+               "pmtct", "womens_health", "fertility_services", "proportion", "ratio", "rate",
+               "coverage", "density", "index", "table", "csv", "json", "escape-formulas",
+               "no-escape-formulas", "lang", "domain", "kind", "search", "variants-of", "format",
+               "help", "TEXT", "INDICATOR", "MCH_INDICATORS_LANG", "anc", "en", "zh")  # fmt: skip
+    assert english_words(words, *allowed) == []
+    _, out, _ = run("list", "--help", "--lang", "en")
+    assert "--format {table,csv,json}" in out and "（" not in out
+
+
+def test_a_wrapped_line_neither_ends_with_an_opening_mark_nor_passes_the_width():
+    assert wrap_display("只列此类型：density（密度）", 21) == ["只列此类型：density", "（密度）"]
+    assert wrap_display("甲乙丙丁，戊", 8) == ["甲乙丙", "丁，戊"]  # the comma takes 丁 down
+    assert wrap_display("甲乙丙丁，戊", 1) == ["甲", "乙", "丙", "丁，", "戊"]  # no room: it hangs
+    assert wrap_display("甲乙丙 ，丁", 7) == ["甲乙", "丙 ，丁"]  # a space between: still down
+
+
+def test_an_option_with_wide_choices_has_its_help_in_the_column(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    _, out, _ = run("compute", "--help", "--lang", "zh")
+    lines = out.splitlines()
+    (first,) = [line for line in lines if "显示本帮助" in line]
+    column = display_width(first[: first.index("显示本帮助")])  # where every help begins
+    for option in ("  --lang {en、zh}", "  --decimal {.、,}"):
+        (line,) = [line for line in lines if line.startswith(option)]
+        help_text = line[len(option) :].lstrip()
+        assert display_width(line[: line.index(help_text)]) == column, line

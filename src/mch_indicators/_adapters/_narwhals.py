@@ -186,6 +186,24 @@ def _out(columns: dict[str, Any], like: Any) -> Any:
     return native_frame(columns, "polars" if like.implementation.is_polars() else "pyarrow")
 
 
+def _values(column: Any) -> Any:
+    """A column kept beside the results, as numpy; a pyarrow dictionary column decoded first.
+
+    pyarrow turns a dictionary (a pandas categorical) into numpy by taking its entries
+    at the indices, missing ones included: a missing value came out as the first
+    category (``[甲县, None]`` as ``[甲县, 甲县]``), and with no categories at all numpy
+    raised ``IndexError``. Decoded to the categories' own type (text, numbers), a
+    missing value stays missing; polars and DuckDB hand their categories over right.
+    """
+    import narwhals as nw
+
+    dictionary = column.dtype in (nw.Categorical, nw.Enum)
+    if dictionary and column.implementation is nw.Implementation.PYARROW:
+        native = nw.to_native(column)  # a ChunkedArray of a dictionary type
+        return native.cast(native.type.value_type).to_numpy()
+    return column.to_numpy()
+
+
 def compute_any_frame(
     data: Any, indicator: str | Indicator | None = None, **keywords: Unpack[FrameKeywords]
 ) -> Any:
@@ -203,7 +221,7 @@ def compute_any_frame(
     check_whole(None, num, x, chosen.numerator, positions)
     check_whole(None, den, n, chosen.denominator, positions)
     result = compute_indicator(chosen, x, n, checked)
-    kept = {name: frame[name].to_numpy() for name in frame.columns if name not in {num, den}}
+    kept = {name: _values(frame[name]) for name in frame.columns if name not in {num, den}}
     return _out({**kept, **result.columns(details=False)}, frame)
 
 

@@ -44,9 +44,16 @@ from mch_indicators._cli._commands import (
     cmd_template,
     run_command,
 )
-from mch_indicators._cli._words import HelpFormatter, argparse_in, cli_text, lang_of_argv
+from mch_indicators._cli._words import (
+    ChineseHelpFormatter,
+    HelpFormatter,
+    argparse_in,
+    choices_text,
+    cli_text,
+    lang_of_argv,
+)
 from mch_indicators._display import terminal_text
-from mch_indicators._labels import Lang, fields
+from mch_indicators._labels import Lang, fields, label
 from mch_indicators._model import Domain, Kind
 
 if TYPE_CHECKING:
@@ -65,6 +72,9 @@ __all__ = [
 ]
 
 PROG = "mch-indicators"
+#: argparse's message for a value that is not one of an option's choices (its key in the
+#: ``[argparse]`` table of the labels).
+_INVALID_CHOICE = "invalid choice: %(value)r (choose from %(choices)s)"
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -191,8 +201,9 @@ def _command(
     """The subcommand ``name``, run by ``handler``; help ``<name>_help`` in ``lang``."""
     short = cli_text(f"{name}_help", lang)
     command: argparse.ArgumentParser = commands.add_parser(
-        name, help=short, description=cli_text(description, lang) if description else short
-    )
+        name, help=short, description=cli_text(description, lang) if description else short,
+        lang=lang,
+    )  # fmt: skip
     command.set_defaults(handler=handler)
     return command
 
@@ -201,11 +212,22 @@ class _Parser(argparse.ArgumentParser):
     """argparse, except that help that cannot be written is an error, not lost silently.
 
     Help is wrapped by terminal columns (:class:`HelpFormatter`), for Chinese text.
+    In Chinese (``lang="zh"``, passed on to each command's parser) an option's choices
+    are listed with ``、`` and in words, in its help and when a value is not one of them.
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", HelpFormatter)
+    def __init__(self, *args: Any, lang: Lang = "en", **kwargs: Any) -> None:
+        self.lang = lang
+        chinese = lang == "zh"
+        kwargs.setdefault("formatter_class", ChineseHelpFormatter if chinese else HelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        if self.lang == "zh" and action.choices is not None and value not in action.choices:
+            text = label("argparse", _INVALID_CHOICE, "zh")
+            shown = {"value": value, "choices": choices_text(action, "zh")}
+            raise argparse.ArgumentError(action, text % shown)
+        super()._check_value(action, value)
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         if message:
@@ -305,7 +327,7 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     from mch_indicators import __version__
 
     t = _words(lang)
-    parser = _Parser(prog=PROG, description=t("description"), epilog=t("epilog"))
+    parser = _Parser(prog=PROG, description=t("description"), epilog=t("epilog"), lang=lang)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
                         help=t("version_help"))  # fmt: skip
     parser.add_argument("--definitions", action="append", metavar="FILE",

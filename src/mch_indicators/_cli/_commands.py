@@ -173,7 +173,8 @@ def cmd_list(args: argparse.Namespace) -> str:
         chosen = {i.id for i in catalog.filter(domain=args.domain, kind=args.kind)}
         indicators = [i for i in catalog.search(args.search, limit=None) if i.id in chosen]
         if not indicators:
-            raise CommandError(cli_text("no_match", args.lang, key=args.search))
+            said = label("messages", "indicator_no_match", args.lang, key=args.search, advice="")
+            raise CommandError(said)
     else:
         indicators = catalog.filter(domain=args.domain, kind=args.kind)
     if args.variants_of:

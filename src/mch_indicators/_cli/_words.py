@@ -11,28 +11,26 @@ from __future__ import annotations
 import argparse
 import re
 import shlex
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from mch_indicators._display import display_width
-from mch_indicators._errors import (
-    AmbiguousIndicatorError,
-    Hint,
-    InvalidInputError,
-    MCHIndicatorsError,
-    UnknownIndicatorError,
-)
+from mch_indicators._errors import Hint, InvalidInputError, MCHIndicatorsError
 from mch_indicators._labels import Lang, default_lang, label, labels
 
 # a run of characters that are not wide and not spaces, one wide character, or spaces
 _TOKENS = re.compile(r"[^\s\u1100-\uffdc]+|[\u1100-\uffdc]|\s+")
 #: Punctuation a line never starts with: it stays on the line before, as Chinese type sets it.
 _NO_LINE_START = frozenset("，。、；：！？）」』》】”’")
+#: Punctuation a line never ends with: it goes to the next line, with what it opens.
+_NO_LINE_END = frozenset("（「『《【“‘")
 
 __all__ = [
+    "ChineseHelpFormatter",
     "HelpFormatter",
     "argparse_in",
+    "choices_text",
     "cli_text",
     "describe_error",
     "error_reason",
@@ -78,7 +76,9 @@ def lang_of_argv(argv: Sequence[str]) -> Lang:
 def wrap_display(text: str, width: int) -> list[str]:
     """``text`` in lines of at most ``width`` terminal columns (a Chinese character takes two).
 
-    Words are kept whole; Chinese text breaks between any two characters.
+    Words are kept whole; Chinese text breaks between any two characters, but never
+    before a closing mark (``，``、``）``: the character before it goes down with it) or
+    after an opening one (``（``: it goes down with what it opens).
 
     Examples
     --------
@@ -86,41 +86,142 @@ def wrap_display(text: str, width: int) -> list[str]:
     ['读入单位的宽表（每个', '县区一行）and more', 'words']
     """
     lines: list[str] = []
-    line, used = "", 0
+    parts: list[str] = []  # the tokens of the line being filled
+    used = 0
     for token in _TOKENS.findall(" ".join(text.split())):
-        size = display_width(token)
         if token.isspace():
-            if line:
-                line, used = line + " ", used + 1
+            if parts:
+                parts.append(" ")
+                used += 1
             continue
-        if used + size > width and line.strip() and token not in _NO_LINE_START:
-            lines.append(line.rstrip())
-            line, used = "", 0
-        line, used = line + token, used + size
-    if line.strip():
-        lines.append(line.rstrip())
+        size = display_width(token)
+        if used + size > width and "".join(parts).strip():
+            kept = _break_at(parts, token)
+            if kept is not None:
+                lines.append("".join(parts[:kept]).rstrip())
+                parts = parts[kept:]
+                used = sum(display_width(part) for part in parts)
+        parts.append(token)
+        used += size
+    if "".join(parts).strip():
+        lines.append("".join(parts).rstrip())
     return lines
+
+
+def _break_at(parts: list[str], token: str) -> int | None:
+    """How many of a full line's ``parts`` stay on it when ``token`` does not fit.
+
+    A closing mark takes the token before it down; an opening mark at the end goes
+    down too. None when that would leave the line empty: a closing mark then hangs
+    at the end of the line (one character past the width), never starting one.
+    """
+    kept = len(parts)
+    if token in _NO_LINE_START:  # the word before it goes down with it, and its space
+        while kept and parts[kept - 1].isspace():
+            kept -= 1
+        kept -= 1
+    while kept and parts[kept - 1] in _NO_LINE_END:
+        kept -= 1
+    if "".join(parts[:kept]).strip():
+        return kept
+    return None if token in _NO_LINE_START else len(parts)
+
+
+#: An option and its help on one line of the help: argparse pads the option by characters.
+_OPTION_LINE = re.compile(r"(?m)^( +-[^\n]*?\S)( {2,})(?=\S)")
+
+
+def _aligned(found: re.Match[str]) -> str:
+    """An option's help moved back to its column when the option has wide characters (、)."""
+    option, gap = found[1], found[2]
+    wider = display_width(option) - len(option)
+    return option + " " * max(2, len(gap) - wider)
 
 
 #: A section heading argparse wrote after a Chinese word: it ends in ASCII ``:``.
 _CHINESE_HEADING = re.compile(r"(?m)^([ \t]*\S[^\n]*[\u1100-\uffdc]):$")
 
 
+#: Options whose choices have words in a section of the label table (``--domain
+#: mortality``: 死亡与妊娠结局), said beside them in Chinese help and errors.
+_CHOICE_WORDS = {"domain": "domains", "kind": "kinds", "level": "fields"}
+
+
+def choices_text(action: argparse.Action, lang: str, *, words: bool = True) -> str:
+    """An option's choices as a message lists them: ``'a', 'b'``, or ``a、b`` in Chinese.
+
+    In Chinese a choice that has words in the label table is followed by them
+    (``mortality（死亡与妊娠结局）``); the choice itself is what the user types.
+
+    Examples
+    --------
+    >>> action = argparse.Action(["--kind"], "kind", choices=["rate", "index"])
+    >>> choices_text(action, "en"), choices_text(action, "zh")
+    ("'rate', 'index'", 'rate（率）、index（指数）')
+    """
+    choices = list(action.choices or ())
+    if lang != "zh":
+        return ", ".join(repr(choice) for choice in choices)
+    section = _CHOICE_WORDS.get(action.dest) if words else None
+    shown = []
+    for choice in choices:
+        said = label(section, str(choice), "zh") if section else str(choice)
+        shown.append(f"{choice}（{said}）" if said != str(choice) else str(choice))
+    return "、".join(shown)
+
+
 class HelpFormatter(argparse.HelpFormatter):
     """argparse's help, wrapped by terminal columns rather than characters (Chinese is wide).
 
     argparse ends each section heading with an ASCII colon it does not translate; a
-    Chinese heading (``选项``) gets the full-width one (``选项：``).
+    Chinese heading (``选项``) gets the full-width one (``选项：``). In Chinese help
+    (:class:`ChineseHelpFormatter`) an option's choices are listed with ``、``
+    (``{table、csv、json}``), and those that have words are said after its help; the
+    usage line keeps argparse's syntax (``{table,csv,json}``).
     """
 
+    lang: Lang = "en"
+    #: Whether the usage line is being written: its ``{a,b}`` is syntax, which argparse
+    #: wraps by characters, not columns; the list of options says the choices.
+    _in_usage = False
+
     def format_help(self) -> str:
-        return _CHINESE_HEADING.sub(r"\1：", super().format_help())
+        text = _CHINESE_HEADING.sub(r"\1：", super().format_help())
+        return _OPTION_LINE.sub(_aligned, text)
+
+    def _format_usage(self, *args: Any, **kwargs: Any) -> str:
+        self._in_usage = True
+        try:
+            return str(super()._format_usage(*args, **kwargs))
+        finally:
+            self._in_usage = False
+
+    def _metavar_formatter(
+        self, action: argparse.Action, default_metavar: str
+    ) -> Callable[[int], tuple[str, ...]]:
+        chinese = self.lang == "zh" and not self._in_usage
+        if not chinese or action.metavar is not None or action.choices is None:
+            return super()._metavar_formatter(action, default_metavar)
+        listed = "{" + choices_text(action, self.lang, words=False) + "}"
+        return lambda size: (listed,) * size
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = super()._get_help_string(action)
+        if self.lang != "zh" or not text or action.dest not in _CHOICE_WORDS:
+            return text
+        return text + "：" + choices_text(action, self.lang).replace("%", "%%")
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         return wrap_display(text, width)
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         return "\n".join(indent + line for line in wrap_display(text, width - len(indent)))
+
+
+class ChineseHelpFormatter(HelpFormatter):
+    """:class:`HelpFormatter` of the Chinese help: choices listed with ``、``, in words."""
+
+    lang: Lang = "zh"
 
 
 def _translator(lang: Lang) -> tuple[Any, Any]:
@@ -158,29 +259,8 @@ def argparse_in(lang: Lang) -> Iterator[None]:
                 setattr(argparse, name, value)
 
 
-def _unknown(error: UnknownIndicatorError, lang: str) -> str:
-    names = ("、" if lang == "zh" else ", ").join(
-        s if lang == "zh" else repr(s) for s in error.suggestions
-    )
-    if isinstance(error, AmbiguousIndicatorError):
-        padded = (*error.labels, *[""] * (len(error.suggestions) - len(error.labels)))
-        names = "；".join(
-            f"{s}（{text}）" if text else s
-            for s, text in zip(error.suggestions, padded, strict=False)
-        )
-        return cli_text("ambiguous_name", lang, key=error.key, names=names)
-    if error.shared:
-        return cli_text("shared_code", lang, key=error.key, names=names)
-    text = cli_text("no_match", lang, key=error.key)
-    if error.suggestions:
-        return text + cli_text("did_you_mean", lang, names=names)
-    return text + cli_text("see_list", lang)
-
-
 def error_reason(error: MCHIndicatorsError, lang: str) -> str:
     """What is wrong, in ``lang`` where the error says it in Chinese, else as raised."""
-    if lang == "zh" and isinstance(error, UnknownIndicatorError):
-        return _unknown(error, lang)
     said = getattr(error, "command_line", None)  # advice the command line has no option for
     if said is not None:
         return str(said.zh if lang == "zh" else said.en)
@@ -211,7 +291,8 @@ def hint_text(hint: Hint | None, lang: str) -> str:
 def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> str:
     """``counts.csv:18: column 'numerator': 'abc' is not a number``: an error with its place.
 
-    In Chinese the place reads ``counts.csv 第18行：列“numerator”：...``; what is wrong is
+    In Chinese the place reads ``counts.csv 第18行：列“numerator”：...`` (without a file,
+    ``列“numerator”，第18行：...``); what is wrong is
     Chinese where the error carries it (an unknown indicator, and every error raised
     with a Chinese reason), else the library's English words. A hint the error carries
     is said as the command line's option (:func:`hint_text`), never as the keyword.
@@ -220,9 +301,10 @@ def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> st
     hint = hint_text(getattr(error, "hint", None), lang)
     located = path is not None and (error.row is not None or error.column is not None)
     if not located:
-        if reason is not error.reason:
-            return (f"{error.where()}{reason}" if error.where() else reason) + hint
-        return error.without_hint() + hint
+        if reason is error.reason and error.message is not None:  # where, in its own words
+            return error.message + hint
+        place = error.location()
+        return (place.zh if lang == "zh" else place.en) + reason + hint
     name = "<stdin>" if path == "-" else str(path)
     if error.row is None:
         return cli_text("at_file", lang, file=name, reason=reason + hint)

@@ -420,7 +420,7 @@ def _choice(kind: type[StrEnum], value: Any, what: str) -> str:
     try:
         return kind(value)
     except (ValueError, TypeError):
-        members = ", ".join(str(member.value) for member in kind)
+        members = Words.listing(member.value for member in kind)
         raise error_of(
             InvalidInputError, "dhis2_choice", what=what, members=members, value=quoted(value)
         ) from None
@@ -633,7 +633,9 @@ def _value(
     if not value >= 0:  # NaN too: missing, or not a number
         from mch_indicators._io._numbers import describe_bad_number, underflows
 
-        key = ", ".join(quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period"))
+        key = Words.listing(
+            quoted(record.get(name)) for name in ("dataElement", "orgUnit", "period")
+        )
         raw = record.get("value")
         text = _value_text(raw)
         small = isinstance(raw, str) and underflows(text)
@@ -778,11 +780,10 @@ def _whole_values(counted: pd.DataFrame, catalog: Catalog) -> None:
             check_whole(None, "value", values, catalog.terms.get(str(term_id)))
         except InvalidInputError as error:
             first = rows.iloc[int((values != values.round()).argmax())]
-            reason = Words(error.reason, error.reason_zh or error.reason)
             raise error_of(
                 InvalidInputError, "dhis2_not_whole", column="value",
                 element=first["dataElement"], unit=first["orgUnit"], period=first["period"],
-                reason=reason,
+                reason=error.said,
             ) from None  # fmt: skip
 
 

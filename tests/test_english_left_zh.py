@@ -1,0 +1,220 @@
+"""English that was left under Chinese: each refusal said in both languages, at its source.
+
+Refused units, an error's place when no file is named, an unknown indicator raised from
+Python, the refusals of loading targets, a number too long to show, and the Chinese text of
+a definition's table error with and without pydantic's context. The words are label data
+(``definitions/labels.toml``, ``definitions/units.toml``).
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+import mch_indicators as mch
+from chinese import CJK, english_words, run_cli
+from mch_indicators._cli._words import describe_error, error_reason
+from mch_indicators._errors import InvalidInputError, Words, describe_validation
+from mch_indicators._targets import _load_targets
+from mch_indicators._unitspec import rejected_tokens
+from mch_indicators._validate import quoted
+
+# -- units.toml [rejected] ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("token", ["ppt", "ppb", "ppm", "bp", "bps", "pp", "percentage point"])
+def test_a_refused_unit_says_why_in_chinese(token):
+    with pytest.raises(mch.UnitError) as caught:
+        mch.units.parse(f"5 {token}")
+    error = caught.value
+    assert error.reason.startswith(f"unit {token!r} ")  # the English is as it was
+    assert error.reason_zh is not None and CJK.search(error.reason_zh)
+    assert english_words(error.reason_zh, token, "pint") == []
+
+
+def test_every_refused_unit_has_its_reason_in_both_languages():
+    for token, reason in rejected_tokens().items():
+        assert isinstance(reason, Words) and reason.en and CJK.search(reason.zh), token
+
+
+def test_the_command_line_says_a_refused_unit_in_chinese():
+    status, _, err = run_cli(
+        "compute", "MMR", "-n", "1", "-d", "100", "--unit", "ppt", "--lang", "zh"
+    )
+    assert status == 1 and "ppt" in err
+    assert english_words(err.partition("：错误：")[2], "ppt", "pint") == []
+
+
+def test_a_target_with_a_refused_unit_is_refused_in_chinese():
+    plan = {"name": {"en": "P", "zh": "规划"}, "sources": [{"document": "d"}]}
+    target = {"plan": "p", "indicator": "maternal_mortality_ratio", "comparator": "below",
+              "value": 70, "year": 2030, "unit": "ppm"}  # fmt: skip
+    with pytest.raises(mch.DefinitionError) as caught:
+        _load_targets({"plans": {"p": plan}, "target": [target]}, mch.catalog)
+    assert "not a reporting unit" in caught.value.reason
+    assert "不接受单位“ppm”：不是卫生指标的报告单位" in caught.value.reason_zh
+
+
+# -- describe_error without a file -------------------------------------------------------------
+
+
+def test_an_errors_place_is_chinese_when_no_file_is_named():
+    error = InvalidInputError("counts cannot be negative", column="deaths", row=3,
+                              reason_zh="计数不能为负数")  # fmt: skip
+    assert describe_error(error, None, "en") == "column 'deaths', row 3: counts cannot be negative"
+    said = describe_error(error, None, "zh")
+    assert said == "列“deaths”，第3行：计数不能为负数"
+    labelled = InvalidInputError("x", column="births", row="甲县", reason_zh="不是数字")
+    assert describe_error(labelled, None, "zh") == "列“births”，行“甲县”：不是数字"
+    assert describe_error(labelled, None, "en") == "column 'births', row '甲县': x"
+    assert english_words(describe_error(labelled, None, "zh"), "births") == []
+
+
+def test_an_errors_place_is_said_once_in_both_languages():
+    error = InvalidInputError("bad", column="deaths", row=("甲县", 2024))
+    assert error.where() == "column 'deaths', row ('甲县', 2024): "
+    assert error.location() == Words(
+        "column 'deaths', row ('甲县', 2024): ", "列“deaths”，行“甲县、2024”："
+    )
+    assert InvalidInputError("bad").location() == Words("", "")
+
+
+# -- UnknownIndicatorError raised from Python --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "chinese"),
+    [
+        ("XYZ", "没有与“XYZ”匹配的指标；运行 mch-indicators list 查看指标目录"),
+        ("infant mortality", "您要找的是否是：infant_mortality_rate"),
+        ("SDG 3.b.1", "“SDG 3.b.1”是多项指标共用的编码；请使用其中一项的编号："),
+    ],
+)
+def test_an_unknown_indicator_says_why_in_chinese_from_python(key, chinese):
+    with pytest.raises(mch.UnknownIndicatorError) as caught:
+        mch.get(key)
+    error = caught.value
+    assert chinese in error.reason_zh
+    assert error_reason(error, "zh") == error.reason_zh  # the command line says the same
+    assert error_reason(error, "en") == error.reason == str(error)
+    copy = pickle.loads(pickle.dumps(error))
+    assert copy.reason_zh == error.reason_zh and copy.key == key
+
+
+def test_an_ambiguous_name_says_its_candidates_in_chinese():
+    with pytest.raises(mch.AmbiguousIndicatorError) as caught:
+        mch.get("maternal mortality rate")
+    error = caught.value
+    assert "在不同体系中指不同的指标" in error.reason_zh
+    for candidate in error.suggestions:
+        assert candidate in error.reason_zh
+    assert "names 2 different indicators (another tradition" in error.reason
+
+
+# -- loading targets ---------------------------------------------------------------------------
+
+_PLAN = {"name": {"en": "Plan", "zh": "规划"}, "sources": [{"document": "A plan"}]}
+_TARGET = {"plan": "p", "indicator": "maternal_mortality_ratio", "comparator": "below",
+           "value": 70, "year": 2030}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("targets", "english", "chinese"),
+    [
+        ([{**_TARGET, "plan": "nope"}], "unknown plan 'nope'", "未知的规划“nope”"),
+        ([{**_TARGET, "indicator": "nope"}], "unknown indicator 'nope'", "未知的指标“nope”"),
+        ([_TARGET, _TARGET], "is defined twice", "定义了两次"),
+        ([{**_TARGET, "value": "x"}], "targets.toml, target #1", "targets.toml，第1个目标"),
+    ],
+)
+def test_loading_targets_refuses_in_both_languages(targets, english, chinese):
+    with pytest.raises(mch.DefinitionError) as caught:
+        _load_targets({"plans": {"p": _PLAN}, "target": targets}, mch.catalog)
+    error = caught.value
+    assert english in error.reason and chinese in error.reason_zh
+    assert (
+        english_words(error.reason_zh, "targets.toml", "nope", "maternal_mortality_ratio", "value")
+        == []
+    )
+
+
+def test_a_plan_that_does_not_validate_is_named_in_chinese():
+    with pytest.raises(mch.DefinitionError) as caught:
+        _load_targets({"plans": {"p": {"name": {"en": "Plan", "zh": "规划"}}}}, mch.catalog)
+    assert caught.value.reason_zh.startswith("targets.toml，规划 p：")
+    assert caught.value.reason.startswith("targets.toml, plan 'p': ")
+
+
+def test_the_built_in_targets_load_without_looking_a_word_up(monkeypatch):
+    import tomllib
+    from importlib import resources
+
+    import mch_indicators._targets as targets
+
+    said: list[str] = []
+    monkeypatch.setattr(targets, "words", lambda key, **values: said.append(key))
+    text = (
+        resources.files("mch_indicators.definitions").joinpath("targets.toml").read_text("utf-8")
+    )
+    assert len(_load_targets(tomllib.loads(text), mch.catalog)) > 90
+    assert said == []  # the places are said only for a definition refused
+
+
+# -- a number too long to show -----------------------------------------------------------------
+
+
+def test_a_number_too_long_to_show_is_described_in_both_languages():
+    said = quoted(10**5000)
+    assert said == Words("an integer of about 5001 digits", "约5001位的整数")
+    assert str(said) == "an integer of about 5001 digits"
+    assert quoted("x") == Words("'x'", "'x'")
+
+
+def test_a_refusal_naming_a_huge_number_is_chinese():
+    metadata = {"dataElements": [{"id": "a", "name": 10**5000}]}
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.interop.read_dhis2_metadata(metadata)
+    error = caught.value
+    assert "an integer of about 5001 digits" in error.reason
+    assert "约5001位的整数" in error.reason_zh and "digits" not in error.reason_zh
+
+
+def test_the_members_of_a_dhis2_choice_are_listed_with_the_chinese_comma():
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.interop.read_dhis2_metadata({}, domain="nope")
+    error = caught.value
+    assert "domain is one of mortality, maternal_care, " in error.reason
+    assert "domain 应为 mortality、maternal_care、" in error.reason_zh
+    assert ", " not in error.reason_zh
+
+
+# -- a definition's table error, with and without pydantic's context ---------------------------
+
+
+class _Inner(BaseModel):
+    value: int = 0
+
+
+class _Outer(BaseModel):
+    table: dict[str, int] = {}
+    inner: _Inner = _Inner()
+
+
+@pytest.mark.parametrize(
+    ("field", "kind"), [("table", "dict_type"), ("inner", "model_type")]
+)  # fmt: skip
+def test_a_table_error_shows_its_braces_once(field, kind):
+    with pytest.raises(ValidationError) as caught:
+        _Outer.model_validate({field: 5})
+    assert caught.value.errors()[0]["type"] == kind
+    said = describe_validation(caught.value)
+    assert said.zh == f'{field}：应为表（如 {{ en = "...", zh = "..." }}）'
+    assert "{{" not in said.zh and "}}" not in said.zh
+
+
+def test_a_label_without_placeholders_is_formatted_without_values():
+    from mch_indicators._labels import label
+
+    assert label("messages", "definition_table", "zh") == '应为表（如 { en = "...", zh = "..." }）'
