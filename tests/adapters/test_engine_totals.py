@@ -272,3 +272,56 @@ def test_dask_dsr_refuses_blank_area_rows_that_sum_their_bands_and_isr_counts_th
     expected = mch.isr(table, **isr)["observed"].tolist()
     assert expected == [10.0]
     assert mch.isr(as_engine(table, "dask"), **isr).compute()["observed"].tolist() == expected
+
+
+# -- Spark ------------------------------------------------------------------------------
+
+# pyspark's own warnings under pandas 3, not ours (as in test_scale.py)
+SPARK_WARNINGS = (
+    "ignore:PySpark does not yet fully support pandas:FutureWarning",
+    "ignore:The copy keyword is deprecated:DeprecationWarning",
+)
+
+
+def _spark_rows(frame: object) -> list[list[float]]:
+    return pooled(frame.toPandas())
+
+
+SPARK_CALLS = {
+    "pool": lambda sdf: mch.pool(sdf, "MMR", by="年份", **COUNTS),
+    "compute": lambda sdf: mch.compute(sdf, "MMR", **COUNTS),
+    "dsr": lambda sdf: mch.dsr(sdf, count="deaths", population="births", age="年份",
+                               standard={"2024": 1.0}),
+    "isr": lambda sdf: mch.isr(sdf, count="deaths", population="births",
+                               reference_count="deaths", reference_population="births"),
+}  # fmt: skip
+
+
+@promise("total-rows", "engines")
+@pytest.mark.spark
+@pytest.mark.filterwarnings(*SPARK_WARNINGS)
+@pytest.mark.parametrize("call", sorted(SPARK_CALLS))
+@pytest.mark.parametrize("last", ["合计", "全县", "其中：河口村", None, ""])
+def test_spark_refuses_a_total_row_rather_than_count_it(spark, call, last):
+    """pool, compute, dsr and isr on Spark never looked for total rows: 合计 4/40 was summed
+    with its units (8/80), as was a blank-area row summing them."""
+    table = blank_table(last)
+    sdf = spark.createDataFrame(table.astype({"县区": object}))
+    with pytest.raises(mch.InvalidInputError) as caught:
+        SPARK_CALLS[call](sdf)
+    assert caught.value.column == "县区"
+    assert "行" in caught.value.reason_zh
+
+
+@pytest.mark.spark
+@pytest.mark.filterwarnings(*SPARK_WARNINGS)
+@pytest.mark.parametrize(("deaths", "births"), [(5, 50), (4, 41)])
+def test_spark_counts_a_blank_area_stratum_as_pandas(spark, deaths, births):
+    table = blank_table(None, deaths, births)
+    sdf = spark.createDataFrame(table.astype({"县区": object}))
+    for call in ("pool", "compute"):
+        assert _spark_rows(SPARK_CALLS[call](sdf)) == _call(call, table)
+    city = spark.createDataFrame(city_table(5))
+    assert _spark_rows(mch.pool(city, "MMR", by="年份", **COUNTS)) == _call("pool", city_table(5))
+    with pytest.raises(mch.InvalidInputError):
+        mch.pool(spark.createDataFrame(city_table()), "MMR", by="年份", **COUNTS)
