@@ -52,6 +52,14 @@ def _text(column: str, dtype: Any) -> Any:
     return nw.when(~blank_rows(column, dtype)).then(text).otherwise(nw.lit(""))
 
 
+def _all(conditions: list[Any]) -> Any:
+    """True where every condition is."""
+    out = conditions[0]
+    for condition in conditions[1:]:
+        out = out & condition
+    return out
+
+
 def _missing(column: str, dtype: Any) -> Any:
     """True where a count is missing (null, or NaN in a float column)."""
     import narwhals as nw
@@ -68,18 +76,18 @@ def blank_total_hits(frame: Any, level: BlankTotal) -> Any:
     """
     import narwhals as nw
 
+    if isinstance(frame, nw.DataFrame) and not len(frame):
+        return frame.head(0)  # nothing to look at (narwhals 2.9 cannot broadcast on no rows)
     schema = frame.collect_schema()
     keys = {_KEY.format(i): _text(c, schema[c]) for i, c in enumerate(level.group)}
     keys[_KEY.format("all")] = nw.lit("")  # a join key even for a group of every row
     names = list(keys)
-    filled = [~blank_rows(c, schema[c]) for c in level.areas]
-    units = frame.filter(*filled) if len(filled) > 1 else frame.filter(filled[0])
-    at_level = [
+    unit = [~blank_rows(c, schema[c]) for c in level.areas]
+    at = [
         *(~blank_rows(c, schema[c]) for c in (*level.coarser, *level.filled)),
         blank_rows(level.column, schema[level.column]),
         *(blank_rows(c, schema[c]) for c in level.blank),
     ]
-    blanks = frame.filter(*at_level) if len(at_level) > 1 else frame.filter(at_level[0])
     counts: dict[str, Any] = {}
     for i, column in enumerate(level.counts):
         missing = _missing(column, schema[column])
@@ -87,15 +95,22 @@ def blank_total_hits(frame: Any, level: BlankTotal) -> Any:
             nw.when(missing).then(nw.lit(0.0)).otherwise(nw.col(column).cast(nw.Float64()))
         )
         counts[f"__mch_missing_{i}__"] = missing.cast(nw.Int64())
+    # every expression on the whole frame, before a filter can leave it with no rows
+    rows = frame.select(
+        **keys, **counts, __mch_unit__=_all(unit), __mch_at__=_all(at),
+        __mch_units__=nw.lit(1).cast(nw.Int64()),
+    )  # fmt: skip
     sums = (
-        units.select(**keys, **counts, __mch_units__=nw.lit(1).cast(nw.Int64()))
+        rows.filter(nw.col("__mch_unit__"))
+        .select(*names, *counts, "__mch_units__")
         .group_by(*names)
         .agg(
             *(nw.col(name).sum().alias(f"{name}sum") for name in counts),
             nw.col("__mch_units__").sum(),
         )
     )
-    joined = blanks.select(**keys, **counts).join(sums, on=names, how="inner")
+    blanks = rows.filter(nw.col("__mch_at__")).select(*names, *counts)
+    joined = blanks.join(sums, on=names, how="inner")
     same = [nw.col("__mch_units__") >= 2]
     for i in range(len(level.counts)):
         count, missing = f"__mch_count_{i}__", f"__mch_missing_{i}__"

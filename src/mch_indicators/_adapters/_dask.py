@@ -136,24 +136,40 @@ def _count_columns(
 def _blank_verdict(
     frame: Any, counts: tuple[str, str], catalog: Any, keys: list[str] | None = None
 ) -> Any:
-    """A lazy check (dask ``Delayed``) that no blank-area row sums its group's units.
+    """A lazy check (a dask ``Scalar``, 0) that no blank-area row sums its group's units.
 
     pandas takes such a row out as a total (:class:`BlankTotal`); the sums that find it
-    span partitions, so they are dask's own (narwhals expressions on the dask frame,
-    :func:`blank_total_hits`), and what each search finds (a row or none) meets in one
-    task, which raises. None when the frame has no area column to look at.
+    span partitions, so they are dask's own (:func:`_blank_hits`), and what each search
+    finds (a row or none) is reduced to one task, which raises. The result's partitions
+    take the scalar as an argument: they wait for it (a ``Delayed`` argument is not
+    waited for by dask 2025.1's ``map_partitions``). 0 when there is nothing to look at.
     """
-    from dask.delayed import delayed
-
     names = [str(c) for c in frame.columns]
     if not all(c in names for c in counts):
-        return None
-    levels = engine_blank_totals(names, counts, catalog, keys or ())
-    if not levels:
-        return None
-    return delayed(_refuse_blank, pure=True)(
-        levels, *(_blank_hits(frame, level) for level in levels)
-    )
+        return 0
+    verdict: Any = 0
+    for level in engine_blank_totals(names, counts, catalog, keys or ()):
+        found = _blank_hits(frame, level).reduction(
+            chunk=_first, combine=_first, aggregate=partial(_refuse_blank, level=level), meta=0
+        )
+        verdict = found if isinstance(verdict, int) else verdict + found
+    return verdict
+
+
+def _first(part: pd.DataFrame) -> pd.DataFrame:
+    return part.head(1)
+
+
+def _refuse_blank(found: pd.DataFrame, level: BlankTotal) -> int:
+    """0, or the typed error naming the first group whose blank row sums its units."""
+    if len(found):
+        raise blank_total_error(level, found.iloc[0].tolist())
+    return 0
+
+
+def _after(part: pd.DataFrame, verdict: int, function: Any) -> Any:
+    """``function(part)``, run once the lazy ``verdict`` (:func:`_blank_verdict`) has passed."""
+    return function(part)
 
 
 def _blank_hits(frame: Any, level: BlankTotal) -> Any:
@@ -167,32 +183,18 @@ def _blank_hits(frame: Any, level: BlankTotal) -> Any:
     )
     keys = [*(f"key{i}" for i in range(len(level.group))), "all"]
     counts = ["count0", "count1", "missing0", "missing1"]
-    units = rows[rows["unit"]][[*keys, *counts]]
-    sums = units.groupby(keys, sort=False, observed=True).agg(
-        {**dict.fromkeys(counts, "sum"), "count0": ["sum", "size"]}
-    )
-    sums.columns = ["sum_count0", "units", "sum_count1", "sum_missing0", "sum_missing1"]
+    units = rows[rows["unit"]][[*keys, *counts, "units"]]
+    sums = units.groupby(keys, sort=False, observed=True).sum().reset_index()
     blanks = rows[rows["at"]][[*keys, *counts]]
-    both = blanks.merge(sums.reset_index(), on=keys, how="inner")
+    both = blanks.merge(sums, on=keys, how="inner", suffixes=("", "_sum"))
     found = (
         (both["units"] >= 2)
         & (both["missing0"] == 0) & (both["missing1"] == 0)
-        & (both["sum_missing0"] == 0) & (both["sum_missing1"] == 0)
-        & (both["count0"] == both["sum_count0"]) & (both["count1"] == both["sum_count1"])
+        & (both["missing0_sum"] == 0) & (both["missing1_sum"] == 0)
+        & (both["count0"] == both["count0_sum"]) & (both["count1"] == both["count1_sum"])
         & (both["count0"] + both["count1"] > 0)
     )  # fmt: skip
     return both[found][keys[:-1] or keys]
-
-
-def _refuse_blank(levels: list[BlankTotal], *hits: pd.DataFrame) -> None:
-    for level, found in zip(levels, hits, strict=True):
-        if len(found):
-            raise blank_total_error(level, found.iloc[0].tolist())
-
-
-def _after(part: pd.DataFrame, verdict: None, function: Any) -> Any:
-    """``function(part)``, run once the lazy ``verdict`` (:func:`_blank_verdict`) has passed."""
-    return function(part)
 
 
 # -- sums by group ---------------------------------------------------------------------------
@@ -420,7 +422,7 @@ _MISSING_POPULATION = "__missing_population__"
 def _finish_dsr(
     sums: pd.DataFrame,
     pairs: pd.DataFrame | None,
-    verdict: None,
+    verdict: int,
     cells: BandCells,
     arguments: DsrArguments,
 ) -> pd.DataFrame:

@@ -221,8 +221,8 @@ def blank_total_rows(part: pd.DataFrame, level: BlankTotal) -> pd.DataFrame:
 
     Columns: the group's texts (``key0``... and ``all``, a blank ``""`` as pandas
     reads it), the two counts (0 where missing) and whether each is missing
-    (``count0``, ``missing0``...), and whether the row is a unit (``unit``: every
-    area filled) or a blank row at the level (``at``).
+    (``count0``, ``missing0``...), 1 (``units``, to count them by a sum), and whether
+    the row is a unit (``unit``: every area filled) or a blank row at the level (``at``).
     """
     pd = pandas()
     texts = {c: _texts(part[c]) for c in {*level.areas, *level.group, *level.blank}}
@@ -240,6 +240,7 @@ def blank_total_rows(part: pd.DataFrame, level: BlankTotal) -> pd.DataFrame:
         values = numbers(part, column)
         out[f"count{i}"] = np.nan_to_num(values, nan=0.0)
         out[f"missing{i}"] = np.isnan(values).astype(np.int64)
+    out["units"] = np.ones(len(part), dtype=np.int64)
     out["unit"], out["at"] = unit, at
     return as_frame(pd.DataFrame(out, index=part.index))
 
