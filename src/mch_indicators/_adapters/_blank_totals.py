@@ -91,9 +91,9 @@ def blank_total_hits(frame: Any, level: BlankTotal) -> Any:
     counts: dict[str, Any] = {}
     for i, column in enumerate(level.counts):
         missing = _missing(column, schema[column])
-        counts[f"__mch_count_{i}__"] = (
-            nw.when(missing).then(nw.lit(0.0)).otherwise(nw.col(column).cast(nw.Float64()))
-        )
+        # in the column's own type: a cast of an integer above 2**53 to a float fails on
+        # pyarrow, before the count checks that refuse it with their own message
+        counts[f"__mch_count_{i}__"] = nw.when(missing).then(nw.lit(0)).otherwise(nw.col(column))
         counts[f"__mch_missing_{i}__"] = missing.cast(nw.Int64())
     # every expression on the whole frame, before a filter can leave it with no rows
     rows = frame.select(
