@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 
-from mch_indicators._adapters._columns import as_list, require
+from mch_indicators._adapters._columns import as_list, require, resolve
 from mch_indicators._adapters._keywords import ComputeKeywords, SplitPoolKeywords
 from mch_indicators._adapters._pandas._columns import (
     as_frame,
@@ -45,7 +45,13 @@ from mch_indicators._adapters._pandas._standardise import (
     isr_of_sums,
     isr_rows,
 )
-from mch_indicators._adapters._pandas._units import refuse_engine_totals
+from mch_indicators._adapters._pandas._units import (
+    BlankTotal,
+    blank_total_error,
+    blank_total_rows,
+    engine_blank_totals,
+    refuse_engine_totals,
+)
 from mch_indicators._adapters._pandas._wide import placed
 from mch_indicators._adapters._standardise import (
     BandCells,
@@ -98,14 +104,97 @@ def compute_dask_frame(
     units of a total row in another partition (合计 alone in its partition read as
     the area's own series, a unit).
     """
-    counts = tuple(str(keywords.get(role) or "") for role in ("numerator", "denominator"))
-    check = partial(_without_totals, counts=counts, catalog=keywords.get("catalog"))
+    catalog = keywords.get("catalog")
+    counts = _count_columns(frame._meta, indicator, keywords)
+    check = partial(_without_totals, counts=counts, catalog=catalog)
     compute = partial(compute_frame, indicator=indicator, **keywords)
 
     def function(part: pd.DataFrame) -> pd.DataFrame:
         return compute(check(part))
 
-    return frame.map_partitions(partial(as_task, function), meta=function(frame._meta))
+    verdict = _blank_verdict(frame, counts, catalog)
+    run = partial(as_task, partial(_after, function=function))
+    return frame.map_partitions(run, verdict, meta=function(frame._meta))
+
+
+def _count_columns(
+    meta: pd.DataFrame, indicator: str | Indicator | None, keywords: ComputeKeywords
+) -> tuple[str, str]:
+    """The count columns ``compute`` will use (the names given, or found on the meta)."""
+    from mch_indicators._adapters._pandas._compute import indicator_columns
+
+    numerator, denominator = keywords.get("numerator"), keywords.get("denominator")
+    catalog = keywords.get("catalog")
+    try:
+        chosen = None if indicator is None else resolve(indicator, catalog)
+        num, den, _ = indicator_columns(meta, chosen, numerator, denominator, catalog=catalog)
+    except MCHIndicatorsError:  # said by compute itself, on the meta, below
+        return str(numerator or ""), str(denominator or "")
+    return str(num), str(den)
+
+
+def _blank_verdict(
+    frame: Any, counts: tuple[str, str], catalog: Any, keys: list[str] | None = None
+) -> Any:
+    """A lazy check (a dask ``Scalar``, 0) that no blank-area row sums its group's units.
+
+    pandas takes such a row out as a total (:class:`BlankTotal`); the sums that find it
+    span partitions, so they are dask's own (:func:`_blank_hits`), and what each search
+    finds (a row or none) is reduced to one task, which raises. The result's partitions
+    take the scalar as an argument: they wait for it (a ``Delayed`` argument is not
+    waited for by dask 2025.1's ``map_partitions``). 0 when there is nothing to look at.
+    """
+    names = [str(c) for c in frame.columns]
+    if not all(c in names for c in counts):
+        return 0
+    verdict: Any = 0
+    for level in engine_blank_totals(names, counts, catalog, keys or ()):
+        found = _blank_hits(frame, level).reduction(
+            chunk=_first, combine=_first, aggregate=partial(_refuse_blank, level=level), meta=0
+        )
+        verdict = found if isinstance(verdict, int) else verdict + found
+    return verdict
+
+
+def _first(part: pd.DataFrame) -> pd.DataFrame:
+    return part.head(1)
+
+
+def _refuse_blank(found: pd.DataFrame, level: BlankTotal) -> int:
+    """0, or the typed error naming the first group whose blank row sums its units."""
+    if len(found):
+        raise blank_total_error(level, found.iloc[0].tolist())
+    return 0
+
+
+def _after(part: pd.DataFrame, verdict: int, function: Any) -> Any:
+    """``function(part)``, run once the lazy ``verdict`` (:func:`_blank_verdict`) has passed."""
+    return function(part)
+
+
+def _blank_hits(frame: Any, level: BlankTotal) -> Any:
+    """The blank rows at ``level`` equal to their group's unit sums (a lazy dask frame).
+
+    Each partition's rows as the search reads them (:func:`blank_total_rows`), the
+    units' sums by group in dask's tree, the blank rows merged with them: a few rows.
+    """
+    rows = frame.map_partitions(
+        partial(as_task, blank_total_rows), level, meta=blank_total_rows(frame._meta, level)
+    )
+    keys = [*(f"key{i}" for i in range(len(level.group))), "all"]
+    counts = ["count0", "count1", "missing0", "missing1"]
+    units = rows[rows["unit"]][[*keys, *counts, "units"]]
+    sums = units.groupby(keys, sort=False, observed=True).sum().reset_index()
+    blanks = rows[rows["at"]][[*keys, *counts]]
+    both = blanks.merge(sums, on=keys, how="inner", suffixes=("", "_sum"))
+    found = (
+        (both["units"] >= 2)
+        & (both["missing0"] == 0) & (both["missing1"] == 0)
+        & (both["missing0_sum"] == 0) & (both["missing1_sum"] == 0)
+        & (both["count0"] == both["count0_sum"]) & (both["count1"] == both["count1_sum"])
+        & (both["count0"] + both["count1"] > 0)
+    )  # fmt: skip
+    return both[found][keys[:-1] or keys]
 
 
 # -- sums by group ---------------------------------------------------------------------------
@@ -222,14 +311,21 @@ def _rows_to_sum(part: pd.DataFrame, pooling: Pooling, mark: bool) -> pd.DataFra
     return as_frame(weighted(counts, num, den, excluded)[[*pooling.keys, num, den, POOLED]])
 
 
-def _without_totals(part: pd.DataFrame, counts: tuple[str, ...], catalog: Any) -> pd.DataFrame:
-    """A partition, refused if an area column labels a row as a total (as other engines)."""
+def _without_totals(
+    part: pd.DataFrame, counts: tuple[str, ...], catalog: Any, keys: list[str] | None = None
+) -> pd.DataFrame:
+    """A partition, refused if an area column labels a row as a total (as other engines).
+
+    A blank-area total is looked for across partitions (:func:`_blank_verdict`).
+    """
 
     def distinct(column: str) -> list[Any]:
         series = part[column]
         return [] if is_number_column(series) else series.unique().tolist()
 
-    refuse_engine_totals([str(c) for c in part.columns], counts, distinct, catalog)
+    refuse_engine_totals(
+        [str(c) for c in part.columns], counts, distinct, catalog, keys=keys or ()
+    )
     return part
 
 
@@ -247,6 +343,7 @@ def pool_dask_frame(
     pooling = engine_pooling(frame._meta, indicator, keywords)
     num, den, keys = pooling.numerator, pooling.denominator, pooling.keys
     frame = numeric_counts(frame, [num, den])
+    verdict = _blank_verdict(frame, (num, den), pooling.catalog)
     check = partial(_without_totals, counts=(num, den), catalog=pooling.catalog)
     frame = frame.map_partitions(partial(as_task, check), meta=frame._meta)
     meta = frame._meta
@@ -275,7 +372,8 @@ def pool_dask_frame(
         # a window rolls within the other keys: their sums meet in one partition
         sums = sums.shuffle(on=others) if others else sums.repartition(npartitions=1)
     finish = partial(finish_table, pooling=pooling)
-    return sums.map_partitions(partial(as_task, finish), meta=finish(sums._meta))
+    run = partial(as_task, partial(_after, function=finish))
+    return sums.map_partitions(run, verdict, meta=finish(sums._meta))
 
 
 # -- standardisation --------------------------------------------------------------------------
@@ -295,7 +393,10 @@ def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     count, population = cells.count, cells.population
     require(meta, cells.needed)
     frame = numeric_counts(frame, [count, population])
-    check = partial(_without_totals, counts=(count, population), catalog=None)
+    frequency = arguments.get("frequency")
+    bands = [arguments["age"], *([frequency] if frequency else [])]
+    verdict = _blank_verdict(frame, (count, population), None, bands)
+    check = partial(_without_totals, counts=(count, population), catalog=None, keys=bands)
     frame = frame.map_partitions(partial(as_task, check), meta=frame._meta)
     meta = frame._meta
     # built-in sums only (dask's custom aggregations cost several times more): a missing
@@ -309,19 +410,26 @@ def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     finish = partial(_finish_dsr, cells=cells, arguments=arguments)
     meta_out = dsr_meta(sums._meta[cells.keys], arguments.get("confidence", 0.95))
     if cells.weights is None:
-        return sums.map_partitions(finish, None, meta=meta_out)
+        return sums.map_partitions(finish, None, verdict, meta=meta_out)
     # the standard given as a column: its (band, weight) pairs, a tiny table, checked whole
     pairs = frame[[arguments["age"], cells.weights]].drop_duplicates().repartition(npartitions=1)
-    return sums.map_partitions(finish, pairs, meta=meta_out)
+    return sums.map_partitions(finish, pairs, verdict, meta=meta_out)
 
 
 _MISSING_POPULATION = "__missing_population__"
 
 
 def _finish_dsr(
-    sums: pd.DataFrame, pairs: pd.DataFrame | None, cells: BandCells, arguments: DsrArguments
+    sums: pd.DataFrame,
+    pairs: pd.DataFrame | None,
+    verdict: int,
+    cells: BandCells,
+    arguments: DsrArguments,
 ) -> pd.DataFrame:
-    """:func:`dsr` on the sums, with missing populations and the standard's column restored."""
+    """:func:`dsr` on the sums, with missing populations and the standard's column restored.
+
+    ``verdict`` is the lazy check for blank-area totals (:func:`_blank_verdict`), passed.
+    """
     population, age, weights = cells.population, arguments["age"], cells.weights
     if _MISSING_POPULATION in sums.columns:
         missing = sums.pop(_MISSING_POPULATION) > 0
@@ -365,6 +473,7 @@ def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     named = isr_counts(arguments)
     require(meta, [*named.values(), *keys])
     frame = numeric_counts(frame, list(named.values()))
+    verdict = _blank_verdict(frame, (named["count"], named["population"]), None)
     check = partial(_without_totals, counts=tuple(named.values()), catalog=None)
     frame = frame.map_partitions(partial(as_task, check), meta=frame._meta)
     meta = frame._meta
@@ -379,4 +488,4 @@ def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     if not keys:
         sums = sums.drop(columns=_ONE_GROUP)
     finish = partial(isr_of_sums, keys=keys, arguments=arguments)
-    return sums.map_partitions(finish, meta=finish(sums._meta))
+    return sums.map_partitions(partial(_after, function=finish), verdict, meta=finish(sums._meta))

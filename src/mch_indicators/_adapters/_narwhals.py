@@ -19,11 +19,13 @@ through narwhals: only sums come back.)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Unpack
 
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._blank_totals import blank_total_hits
 from mch_indicators._adapters._columns import as_list, refuse_count_keys
 from mch_indicators._adapters._counts import (
     LARGEST_INTEGER,
@@ -35,7 +37,7 @@ from mch_indicators._adapters._counts import (
 from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, options_of
 from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
-from mch_indicators._adapters._pandas._units import refuse_engine_totals
+from mch_indicators._adapters._pandas._units import BlankTotal, refuse_engine_totals
 from mch_indicators._adapters._sums import group_counts
 from mch_indicators._errors import ON_INVALID_LEAVE_OUT, Hint, InvalidInputError
 from mch_indicators.stats import Flag, flag_labels
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_any_frame", "pool_any_frame"]
+__all__ = ["compute_any_frame", "no_total_rows", "pool_any_frame"]
 
 
 def _frame(data: Any) -> Any:
@@ -155,8 +157,15 @@ def _out_of_range(column: str, dtype: Any) -> Any:
     return (wrong & ~_blank(column, dtype)).fill_null(False)
 
 
-def _no_total_rows(frame: Any, counts: tuple[str, str], catalog: Catalog | None) -> None:
-    """Refuse a frame whose area column labels a row as a total (the rule pandas applies)."""
+def no_total_rows(
+    frame: Any, counts: tuple[str, str], catalog: Catalog | None, keys: Sequence[str] = ()
+) -> None:
+    """Refuse a frame holding a row pandas would take out as a total (labelled or blank).
+
+    ``frame`` is any narwhals frame, eager or lazy (Spark's too): the distinct labels
+    of the area columns and the blank-area rows that sum their group are computed in
+    the engine; only those small answers are collected.
+    """
     import narwhals as nw
 
     schema = frame.collect_schema()
@@ -169,7 +178,13 @@ def _no_total_rows(frame: Any, counts: tuple[str, str], catalog: Catalog | None)
         values: list[Any] = _eager(labels.group_by(column).agg())[column].to_list()
         return values
 
-    refuse_engine_totals(schema.names(), counts, distinct, catalog)
+    def blank_total(level: BlankTotal) -> list[Any] | None:
+        found = _eager(blank_total_hits(frame, level))
+        return list(found.row(0)) if len(found) else None
+
+    refuse_engine_totals(
+        schema.names(), counts, distinct, catalog, blank_total=blank_total, keys=keys
+    )
 
 
 def _eager(frame: Any) -> Any:
@@ -214,7 +229,7 @@ def compute_any_frame(
     chosen = _indicator(indicator, "compute", keywords.get("catalog"))
     frame = _eager(_frame(data))
     num, den = _columns(frame, chosen, keywords.get("numerator"), keywords.get("denominator"))
-    _no_total_rows(frame, (num, den), keywords.get("catalog"))
+    no_total_rows(frame, (num, den), keywords.get("catalog"))
     x = _counts(frame, num, denominator=False)
     n = _counts(frame, den, denominator=True)
     positions: Any = range(len(x))  # an engine's rows are named by position
@@ -242,7 +257,7 @@ def pool_any_frame(
     chosen = _indicator(indicator, "pool", keywords.get("catalog"))
     frame = _frame(data)
     num, den = _columns(frame, chosen, keywords.get("numerator"), keywords.get("denominator"))
-    _no_total_rows(frame, (num, den), keywords.get("catalog"))
+    no_total_rows(frame, (num, den), keywords.get("catalog"))
     keys = as_list(keywords.get("by"))
     refuse_count_keys(keys, (num, den))
     missing = [key for key in keys if key not in frame.collect_schema().names()]

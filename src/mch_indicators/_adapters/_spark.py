@@ -17,8 +17,13 @@ narwhals, :mod:`._narwhals`):
   gathered on the driver, however many groups there are.
 
 A pandas-on-Spark frame goes through its Spark DataFrame and comes back as one.
-Nothing runs until Spark is asked for rows; an error found in a batch reaches
-the driver as Spark's ``PythonException`` with the library's message in it.
+Nothing of the computation runs until Spark is asked for rows; an error found in a
+batch reaches the driver as Spark's ``PythonException`` with the library's message
+in it. Total rows are the exception: a row pandas would take out as a total (合计,
+全县, or a blank area cell on a row summing its group's units) is refused when the
+call is made, as on polars, pyarrow and DuckDB (:func:`._narwhals.no_total_rows`):
+Spark computes the area columns' distinct labels and looks for such rows by its own
+sums, and only those small answers reach the driver.
 """
 
 from __future__ import annotations
@@ -78,6 +83,17 @@ def _column_frame(frame: Any) -> pd.DataFrame:
     """An empty pandas frame with the Spark frame's column names (for the name checks)."""
     empty: pd.DataFrame = pandas().DataFrame(columns=list(frame.columns))
     return empty
+
+
+def _no_total_rows(
+    frame: Any, counts: tuple[str, str], catalog: Catalog | None, keys: list[str] | None = None
+) -> None:
+    """Refuse a Spark frame holding a total row (labelled or blank), as the other engines do."""
+    import narwhals as nw
+
+    from mch_indicators._adapters._narwhals import no_total_rows
+
+    no_total_rows(nw.from_native(frame), counts, catalog, keys or ())
 
 
 def _counts(
@@ -164,6 +180,7 @@ def compute_spark(
     num, den = _counts(
         frame, chosen, keywords.get("numerator"), keywords.get("denominator"), catalog
     )
+    _no_total_rows(frame, (num, den), catalog)
     lean = keywords.get("lean", False)
     dropped = {num, den} if chosen is None and lean else {num, den, "indicator"}
     kept = [f for f in frame.schema.fields if f.name not in dropped]
@@ -191,6 +208,7 @@ def pool_spark(
     pooling = engine_pooling(_column_frame(frame), indicator, keywords)
     chosen, num, den, keys = pooling.chosen, pooling.numerator, pooling.denominator, pooling.keys
     _check_counts(frame, (num, den))
+    _no_total_rows(frame, (num, den), pooling.catalog)
     fields = {field.name: field for field in frame.schema.fields}
     if chosen is None:
         ids = _canonical_ids(functions, pooling.catalog)
@@ -373,6 +391,9 @@ def dsr_spark(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     cells = BandCells.of(arguments, set(frame.columns))
     require(_column_frame(frame), cells.needed)
     _check_counts(frame, (cells.count, cells.population))
+    frequency = arguments.get("frequency")
+    bands = [arguments["age"], *([frequency] if frequency else [])]
+    _no_total_rows(frame, (cells.count, cells.population), None, bands)
     extra = []
     if cells.weights is not None:
         column = functions.col(cells.weights).cast("double")
@@ -423,6 +444,7 @@ def isr_spark(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     for pair in ((named["count"], named["population"]),
                  (named["reference_count"], named["reference_population"])):  # fmt: skip
         _check_counts(frame, pair)
+    _no_total_rows(frame, (named["count"], named["population"]), None)
     check_isr(arguments)
     fields = {field.name: field for field in frame.schema.fields}
     share_fields = [fields[k] for k in keys]

@@ -59,9 +59,13 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
 
 __all__ = [
+    "BlankTotal",
     "Duplicates",
     "Totals",
+    "blank_total_error",
+    "blank_total_rows",
     "check_unit_options",
+    "engine_blank_totals",
     "label_columns",
     "office_units",
     "refuse_engine_totals",
@@ -132,31 +136,152 @@ def year_columns(match: ColumnMatch) -> list[Hashable]:
     return [match.fields["year"]] if "year" in match.fields else []
 
 
+@dataclass(frozen=True, slots=True)
+class BlankTotal:
+    """Where an engine looks for a row with a blank area cell that pandas takes out as a total.
+
+    pandas (:func:`office_units` among strata) takes such a row out when its counts
+    equal the sums of two units or more of its group and are not all zero: the unit
+    rows (every area cell filled) that agree with it on the ``coarser`` area columns,
+    the ``keys`` (a long table's ``indicator``, a standardisation's age bands) and the
+    period columns ``filled`` on it (a blank period: every period). A row whose
+    ``column`` is blank and whose ``coarser`` columns are filled is at this level; the
+    period columns in ``blank`` are blank on it. An engine finds such a row in the
+    engine (a sum by group, never the rows gathered) and refuses the table; another
+    blank row is a stratum, counted as pandas counts it.
+    """
+
+    column: str
+    areas: tuple[str, ...]
+    coarser: tuple[str, ...]
+    keys: tuple[str, ...]
+    filled: tuple[str, ...]
+    blank: tuple[str, ...]
+    counts: tuple[str, str]
+
+    @property
+    def group(self) -> tuple[str, ...]:
+        """The columns a blank row and its units agree on."""
+        return (*self.coarser, *self.keys, *self.filled)
+
+
+def _engine_columns(
+    names: Sequence[str], counts: Iterable[str], keys: Sequence[str], catalog: Catalog | None
+) -> tuple[list[str], list[str]] | None:
+    """The area and period columns of an engine's frame, found by their headers as for pandas.
+
+    The count columns and ``keys`` are left out, as :func:`unit_rows` leaves them out;
+    None when the headers are ambiguous (the caller names its columns, as for pandas).
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+    from mch_indicators._errors import MCHIndicatorsError
+
+    left_out = {*counts, *keys}
+    try:
+        match = match_columns([n for n in names if n not in left_out], catalog=catalog)
+    except MCHIndicatorsError:
+        return None
+    areas, periods = label_columns(match)
+    return [str(a) for a in areas], [str(p) for p in periods]
+
+
+def engine_blank_totals(
+    names: Sequence[str],
+    counts: tuple[str, str],
+    catalog: Catalog | None = None,
+    keys: Sequence[str] = (),
+) -> list[BlankTotal]:
+    """Each level and pattern of blank periods where a blank area cell may mark a total row.
+
+    ``keys`` are the standardisation's age bands (and frequency); a long table's
+    ``indicator`` column is a key too, as :func:`unit_rows` makes it. Period columns
+    are few (年份, 季度): every pattern of them filled or blank is a level to look at.
+    """
+    found = _engine_columns(names, counts, keys, catalog)
+    if found is None:
+        return []
+    areas, periods = found
+    others = (*(["indicator"] if "indicator" in names else []), *keys)
+    levels = []
+    for level, column in enumerate(areas):
+        for pattern in range(2 ** len(periods)):
+            filled = tuple(p for i, p in enumerate(periods) if not pattern >> i & 1)
+            blank = tuple(p for p in periods if p not in filled)
+            levels.append(
+                BlankTotal(
+                    column, tuple(areas), tuple(areas[:level]), tuple(others), filled, blank,
+                    counts,
+                )
+            )  # fmt: skip
+    return levels
+
+
+def blank_total_rows(part: pd.DataFrame, level: BlankTotal) -> pd.DataFrame:
+    """A pandas part's rows as a search of ``level`` sums them (dask's partitions).
+
+    Columns: the group's texts (``key0``... and ``all``, a blank ``""`` as pandas
+    reads it), the two counts (0 where missing) and whether each is missing
+    (``count0``, ``missing0``...), 1 (``units``, to count them by a sum), and whether
+    the row is a unit (``unit``: every area filled) or a blank row at the level (``at``).
+    """
+    pd = pandas()
+    texts = {c: _texts(part[c]) for c in {*level.areas, *level.group, *level.blank}}
+    unit = np.ones(len(part), dtype=bool)
+    for column in level.areas:
+        unit &= texts[column] != ""
+    at = texts[level.column] == ""
+    for column in (*level.coarser, *level.filled):
+        at &= texts[column] != ""
+    for column in level.blank:
+        at &= texts[column] == ""
+    out: dict[str, Any] = {f"key{i}": texts[c] for i, c in enumerate(level.group)}
+    out["all"] = np.full(len(part), "", dtype=object)
+    for i, column in enumerate(level.counts):
+        values = numbers(part, column)
+        out[f"count{i}"] = np.nan_to_num(values, nan=0.0)
+        out[f"missing{i}"] = np.isnan(values).astype(np.int64)
+    out["units"] = np.ones(len(part), dtype=np.int64)
+    out["unit"], out["at"] = unit, at
+    return as_frame(pd.DataFrame(out, index=part.index))
+
+
+def blank_total_error(level: BlankTotal, group: Sequence[object]) -> InvalidInputError:
+    """The typed error for a blank-area row that sums its group's units, naming the column."""
+    from mch_indicators._errors import Words, words
+
+    shown = "/".join(t for t in map(cell_text, group) if t)
+    where = words("engine_blank_group", group=shown) if shown else Words("", "")
+    return error_of(InvalidInputError, "engine_blank_total", column=level.column, where=where)
+
+
 def refuse_engine_totals(
     names: Sequence[str],
     counts: Iterable[str],
     distinct: Callable[[str], Iterable[object]],
     catalog: Catalog | None = None,
+    *,
+    blank_total: Callable[[BlankTotal], Sequence[object] | None] | None = None,
+    keys: Sequence[str] = (),
 ) -> None:
-    """Refuse an engine's frame whose area column labels a row as a total (合计, 全县...).
+    """Refuse an engine's frame holding a row pandas would take out as a total (合计, 全县...).
 
     An engine (polars, pyarrow, DuckDB, dask, Spark) sums its rows where they are,
     with no pass that could take a total row out and check it as :func:`office_units`
     does for pandas: summed, 甲县 1/10, 乙县 3/30 and 合计 4/40 would pool to 8/80.
     The area columns are found by their headers as for pandas (the count columns
-    left out) and their distinct labels (``distinct(column)``, computed in the engine)
-    are read by the one total rule (:func:`is_total_label`); a total label is a typed
-    error naming the column and the label, in both languages.
+    and ``keys`` left out) and their distinct labels (``distinct(column)``, computed
+    in the engine) are read by the one total rule (:func:`is_total_label`,
+    :func:`is_breakdown_label`); a total or breakdown (其中) label is a typed error
+    naming the column and the label, in both languages. With ``blank_total`` (the
+    engine's search of one :class:`BlankTotal`, returning the group of a row found,
+    or None) a row with a blank area cell whose counts are its group's sum is
+    refused too (:func:`blank_total_error`).
     """
-    from mch_indicators._adapters._pandas._match import match_columns
-    from mch_indicators._errors import MCHIndicatorsError
-
-    counted = set(counts)
-    try:
-        match = match_columns([n for n in names if n not in counted], catalog=catalog)
-    except MCHIndicatorsError:
+    counts = tuple(counts)
+    found = _engine_columns(names, counts, keys, catalog)
+    if found is None:
         return  # labels ambiguous by name: the caller names its columns (as for pandas)
-    areas, _ = label_columns(match)
+    areas, _ = found
     words = layout()
     for column in areas:
         for text in map(cell_text, distinct(str(column))):
@@ -164,6 +289,16 @@ def refuse_engine_totals(
                 raise error_of(
                     InvalidInputError, "engine_total_row", column=str(column), label=text
                 )
+            if text and is_breakdown_label(text, words):
+                raise error_of(
+                    InvalidInputError, "engine_breakdown_row", column=str(column), label=text
+                )
+    if blank_total is None or len(counts) != 2:
+        return
+    for level in engine_blank_totals(names, (counts[0], counts[1]), catalog, keys):
+        group = blank_total(level)
+        if group is not None:
+            raise blank_total_error(level, group)
 
 
 def _per_row(texts: npt.NDArray[np.object_], test: Callable[[str], bool]) -> BoolArray:
