@@ -230,6 +230,38 @@ def test_a_unit_written_again_in_another_spelling_is_a_duplicate_not_a_second_un
     assert summed[["denominator", "units"]].to_numpy().tolist() == [[2300.0, 2.0]]
 
 
+@pytest.mark.parametrize("again", ["城关镇\u200b", "\ufeff城关镇", "城\u00ad关镇", "城关\u2060镇"])
+def test_a_unit_written_again_with_an_invisible_character_is_a_duplicate(again):
+    """A zero-width space pasted from a web system (城关镇 + U+200B), or the byte-order mark
+    of a second CSV export appended to the first (U+FEFF at the start of its first row),
+    left a second unit that looks the same: its births counted twice in the total, with no
+    word. The one text normaliser drops invisible format characters: two rows of one unit,
+    refused unless summed on request."""
+    table = pd.DataFrame(
+        {"乡镇": ["城关镇", again, "河口镇"], "年份": [2024] * 3,
+         "活产数": [1000, 800, 500], "孕产妇死亡数": [1, 0, 0]}
+    )  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match="two rows for 城关镇/2024: rows 0 and 1"):
+        mch.compute(table)
+    summed = mch.pool(table, by="年份", duplicates="sum")
+    assert summed[["denominator", "units"]].to_numpy().tolist() == [[2300.0, 2.0]]
+
+
+def test_a_total_label_with_an_invisible_character_is_a_total():
+    """``合计\u200b`` (a zero-width space after it) was a unit of its own, summed with the
+    others when its counts are not exactly their sum (a total off by a typo is found by
+    its label only)."""
+    table = pd.DataFrame(
+        {"乡镇": ["城关镇", "河口镇", "合计\u200b"], "年份": [2024] * 3,
+         "活产数": [1000, 500, 1490], "孕产妇死亡数": [1, 0, 1]}
+    )  # fmt: skip
+    pooled = mch.pool(table, by="年份")
+    assert pooled[["numerator", "denominator", "units"]].to_numpy().tolist() == [
+        [1.0, 1500.0, 2.0]
+    ]
+    assert "total_mismatch" in mch.checks(pooled)["check"].tolist()
+
+
 def test_blank_labels_and_notes_rows_are_typed_errors_never_type_errors():
     table = pd.DataFrame({"县区": ["甲县", np.nan], "年份": [2024, 2024], "活产数": [100, 50],
                           "孕产妇死亡数": [0, 0]})  # fmt: skip
