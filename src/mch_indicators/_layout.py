@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from mch_indicators._errors import DefinitionError
@@ -25,6 +26,7 @@ __all__ = [
     "fold_label",
     "is_above_header",
     "is_breakdown_label",
+    "is_column_numbers",
     "is_note",
     "is_subtotal_label",
     "is_total_label",
@@ -36,6 +38,7 @@ _FIELDS = {
     "notes": ("starts",),
     "above_header": ("starts",),
     "breakdowns": ("starts",),
+    "column_numbers": ("labels",),
 }
 # from the start of the trailing run only: tried at each of its characters it is quadratic
 _TRAILING = re.compile(r"(?<![：:：。.,，;；、\s])[：:：。.,，;；、\s]++$")
@@ -64,13 +67,14 @@ class Layout:
     notes: tuple[str, ...]
     above_header: tuple[str, ...]
     breakdowns: tuple[str, ...]
+    column_numbers: frozenset[str]
 
     def with_totals(self, extra: Iterable[str]) -> Layout:
         """The layout with more total labels (``total_labels=`` of the table functions)."""
         added = frozenset(fold_label(word) for word in extra if fold_label(word))
         return Layout(
             self.total_labels | added, self.total_suffixes, self.whole_of, self.subtotals,
-            self.notes, self.above_header, self.breakdowns,
+            self.notes, self.above_header, self.breakdowns, self.column_numbers,
         )  # fmt: skip
 
 
@@ -107,6 +111,7 @@ def check_layout(data: Mapping[str, Any]) -> Layout:
         notes=tuple(_words(data, "notes", "starts")),
         above_header=tuple(_words(data, "above_header", "starts")),
         breakdowns=tuple(_words(data, "breakdowns", "starts")),
+        column_numbers=frozenset(_words(data, "column_numbers", "labels")),
     )
 
 
@@ -196,3 +201,43 @@ def is_above_header(text: object, words: Layout | None = None) -> bool:
     """
     folded = fold(str(text), spaces="strip")
     return bool(folded) and _starts(folded, (words or layout()).above_header)
+
+
+#: A column's number in a form's row of column numbers: one to three digits.
+_COLUMN_NUMBER = re.compile(r"[0-9]{1,3}")
+
+
+def is_column_numbers(texts: Iterable[str], words: Layout | None = None) -> bool:
+    """Whether a row's cells number the table's columns, as a statistical form's row does.
+
+    ``texts`` are the row's cells under the header's columns. Its text cells are all
+    words of ``column_numbers.labels`` (甲, 乙, 栏次...) or blank, and from its first
+    number on every cell is a number, each one more than the one before it, two of them
+    at least; a row without such a word needs three numbers from 1. A unit whose counts
+    happen to be 1, 2, 3 is named (甲乡) and stays a unit.
+
+    Examples
+    --------
+    >>> [is_column_numbers(r) for r in (["甲", "1", "2"], ["", "1", "2", "3"], ["栏次", "4"])]
+    [True, True, False]
+    >>> [is_column_numbers(r) for r in (["甲乡", "1", "2"], ["甲", "1", "3"], ["甲", "1", ""])]
+    [False, False, False]
+    """
+    chosen = words or layout()
+    numbers: list[int] = []
+    labelled = False
+    for text in texts:
+        folded = fold_label(text)
+        if not folded:
+            if numbers:  # a column left without its number: data with a blank cell
+                return False
+            continue
+        if _COLUMN_NUMBER.fullmatch(folded):
+            numbers.append(int(folded))
+        elif folded in chosen.column_numbers:
+            labelled = True
+        else:
+            return False
+    if len(numbers) < (2 if labelled else 3) or (not labelled and numbers[0] != 1):
+        return False
+    return all(later == earlier + 1 for earlier, later in pairwise(numbers))

@@ -664,3 +664,57 @@ def test_a_header_of_three_rows_is_refused_in_both_languages(tmp_path):
         mch.read_table(path)
     assert "names column '活产数' twice" in raised.value.reason
     assert "表头中“活产数”列出现了两次" in raised.value.reason_zh
+
+
+def _column_numbers_book(first: list[object]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["河阳县2024年妇幼卫生统计表"])
+    sheet.append(["乡镇", "活产数", "新生儿死亡数", "婴儿死亡数"])
+    sheet.append(first)
+    sheet.append(["甲乡", 5200, 3, 5])
+    sheet.append(["乙乡", 5355, 2, 4])
+    return workbook_bytes(book)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [["甲", 1, 2, 3], ["栏次", 1, 2, 3], ["甲", "1", "2", "3"], ["栏 次", "１", "２", "３"],
+     [None, 1, 2, 3], ["乙", 4, 5, 6]],
+    ids=["jia", "lanci", "text", "wide", "blank", "continued"],
+)  # fmt: skip
+def test_the_row_of_column_numbers_under_a_statistical_form_s_header_is_no_unit(first):
+    """A statistical report form numbers its columns in a row under the header (甲 | 1 |
+    2 | 3: 甲 for the label column, or 栏次). That row was read as a township named 甲
+    with 1 live birth, 2 neonatal and 3 infant deaths: a unit of its own, added to every
+    total (5 infant deaths too many in 10,556 births), with no word when its numbers
+    break no rule. It is skipped and named in the checks, in both languages."""
+    table = mch.read_table(io.BytesIO(_column_numbers_book(first)))
+    assert table.index.tolist() == [4, 5]
+    assert table["活产数"].tolist() == [5200, 5355]
+    found = mch.checks(table).set_index("check")
+    assert "column_numbers_row" in found.index
+    assert "第3行" in found.loc["column_numbers_row", "message_zh"]
+    assert "line 3" in found.loc["column_numbers_row", "message_en"]
+    pooled = mch.pool(table, ["IMR"])
+    assert pooled[["numerator", "denominator", "units"]].to_numpy().tolist() == [
+        [9.0, 10555.0, 2.0]
+    ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [["甲乡", 1, 2, 3], ["甲", 1, 3, 2], ["甲", 1, 2, None], ["乙乡", 7, 8, 9]],
+    ids=["a-township", "not-in-order", "one-missing", "unit-7-8-9"],
+)  # fmt: skip
+def test_a_unit_whose_counts_happen_to_run_in_order_is_still_a_unit(first):
+    table = mch.read_table(io.BytesIO(_column_numbers_book(first)))
+    assert table.index.tolist() == [3, 4, 5]
+    assert "column_numbers_row" not in mch.checks(table)["check"].tolist()
+
+
+def test_column_numbers_in_a_csv_from_a_statistical_form_are_skipped_too():
+    text = "乡镇,活产数,婴儿死亡数\n甲,1,2\n甲乡,5200,5\n乙乡,5355,4\n"
+    table = read(text, encoding="utf-8")
+    assert table.index.tolist() == [3, 4]
+    assert mch.checks(table)["check"].tolist() == ["column_numbers_row"]

@@ -35,7 +35,7 @@ from mch_indicators._io._numbers import (
     year_of,
 )
 from mch_indicators._labels import input_error, joined, label
-from mch_indicators._layout import is_above_header, is_note
+from mch_indicators._layout import is_above_header, is_column_numbers, is_note
 from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_header",
+    "column_numbers_below",
     "field_count",
     "finish_table",
     "headed_columns",
@@ -322,6 +323,7 @@ def finish_table(
     blank = blank_values(values)
     end, notes = note_end(body, at, blank)
     body, values, blank = body.iloc[:end], values[:end], blank[:end]
+    checks += _column_numbers(body, values, blank, header)
     checks += notes
     if fields is not None:
         _check_fields(
@@ -346,6 +348,45 @@ def finish_table(
         errors = [(row, column) for row, column, _ in facts.error_cells]
         _mark(frame, ERROR_KEY, errors, header, first_column)
     return attach(frame, checks)
+
+
+def column_numbers_below(cells: pd.DataFrame, start: int, header: list[str]) -> bool:
+    """Whether the first filled row under the header at ``start`` numbers its columns."""
+    body = cells.iloc[start + 1 :].to_numpy(dtype=object)
+    return _numbers_row(body, blank_values(body), header) is not None
+
+
+def _numbers_row(values: Any, blank: Any, header: list[str]) -> int | None:
+    """The position of the first filled row of ``values`` if it numbers the columns."""
+    filled = np.flatnonzero(~blank.all(axis=1))
+    if not filled.size:
+        return None
+    first = int(filled[0])
+    row = values[first]
+    texts = [cell_text(row[p]) for p, name in enumerate(header) if name and p < len(row)]
+    return first if is_column_numbers(texts) else None
+
+
+def _column_numbers(
+    body: pd.DataFrame, values: Any, blank: Any, header: list[str]
+) -> list[CheckRow]:
+    """The check naming a form's row of column numbers under the header, blanked out.
+
+    A statistical report form numbers its columns in the row under its header (甲 | 1 |
+    2 | 3): read as data, it is a unit named 甲 whose counts are 1, 2, 3, summed into
+    every total (:func:`~mch_indicators._layout.is_column_numbers` says which row is one).
+    """
+    first = _numbers_row(values, blank, header)
+    if first is None:
+        return []
+    texts = [cell_text(v) for v in values[first]]
+    blank[first] = True
+    return [
+        check_row(
+            "column_numbers_row", rows=_span([int(body.index[first])]),
+            text=_shown_row(texts)[:200], count=1,
+        )
+    ]  # fmt: skip
 
 
 def field_count(count: int) -> Words:

@@ -24,6 +24,7 @@ from mch_indicators._errors import InvalidInputError, Words, delimiter_hint
 from mch_indicators._io._bounds import ReadLimits
 from mch_indicators._io._cells import (
     check_header,
+    column_numbers_below,
     field_count,
     finish_table,
     headed_columns,
@@ -273,7 +274,12 @@ def read_delimited(
             raise input_error("read_empty", name=name)
         start = header_position(head)
         header = check_header(head.iloc[start], name)[: fields[start]]
-        if decimal != "." or _has_notes(text) or sub_header(head, start, header, decimal):
+        if (
+            decimal != "."
+            or _has_notes(text)
+            or sub_header(head, start, header, decimal)
+            or column_numbers_below(head, start, header)
+        ):
             cells, counts = _all_cells(text, chosen, name)
             return finish_table(cells, name, decimal, fields=counts)
         header_line = int(head.index[start])
