@@ -27,6 +27,7 @@ __all__ = [
     "is_above_header",
     "is_breakdown_label",
     "is_column_numbers",
+    "is_comparison_label",
     "is_note",
     "is_subtotal_label",
     "is_total_label",
@@ -38,6 +39,7 @@ _FIELDS = {
     "notes": ("starts",),
     "above_header": ("starts",),
     "breakdowns": ("starts",),
+    "comparisons": ("starts",),
     "column_numbers": ("labels",),
 }
 # from the start of the trailing run only: tried at each of its characters it is quadratic
@@ -67,6 +69,7 @@ class Layout:
     notes: tuple[str, ...]
     above_header: tuple[str, ...]
     breakdowns: tuple[str, ...]
+    comparisons: tuple[str, ...]
     column_numbers: frozenset[str]
 
     def with_totals(self, extra: Iterable[str]) -> Layout:
@@ -74,7 +77,8 @@ class Layout:
         added = frozenset(fold_label(word) for word in extra if fold_label(word))
         return Layout(
             self.total_labels | added, self.total_suffixes, self.whole_of, self.subtotals,
-            self.notes, self.above_header, self.breakdowns, self.column_numbers,
+            self.notes, self.above_header, self.breakdowns, self.comparisons,
+            self.column_numbers,
         )  # fmt: skip
 
 
@@ -111,6 +115,7 @@ def check_layout(data: Mapping[str, Any]) -> Layout:
         notes=tuple(_words(data, "notes", "starts")),
         above_header=tuple(_words(data, "above_header", "starts")),
         breakdowns=tuple(_words(data, "breakdowns", "starts")),
+        comparisons=tuple(_words(data, "comparisons", "starts")),
         column_numbers=frozenset(_words(data, "column_numbers", "labels")),
     )
 
@@ -145,6 +150,29 @@ def is_total_label(text: object, words: Layout | None = None) -> bool:
             ):
                 return True
     return False
+
+
+#: A year before a comparison's word (2023年同期, 2023年度同期): read past it.
+_LEADING_YEAR = re.compile(r"(?:19|20)[0-9]{2}(?:年度|年)?")
+
+
+def is_comparison_label(text: object, words: Layout | None = None) -> bool:
+    """Whether a label gives another period's figures or their change: 上年同期, 增减...
+
+    Such a row (last year's counts under this year's units, the change between them) is
+    no unit of the table and no part of its total.
+
+    Examples
+    --------
+    >>> labels = ("上年同期", "去年同期数", "2023年同期", "增减（%）", "同比", "同心乡", "上海")
+    >>> [is_comparison_label(t) for t in labels]
+    [True, True, True, True, True, False, False]
+    """
+    chosen = words or layout()
+    folded = fold_label(text)
+    year = _LEADING_YEAR.match(folded)
+    rest = folded[year.end() :] if year else folded
+    return bool(rest) and rest.startswith(chosen.comparisons)
 
 
 def is_subtotal_label(text: object, words: Layout | None = None) -> bool:

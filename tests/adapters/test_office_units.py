@@ -163,6 +163,51 @@ def test_a_breakdown_row_among_strata_of_a_one_indicator_table_is_not_a_stratum(
     assert pooled[["numerator", "denominator"]].iloc[0].tolist() == [5, 1900]
 
 
+@pytest.mark.parametrize("label", ["上年同期", "去年同期", "上年", "2023年同期", "同比增减"])
+def test_last_year_s_row_beside_this_year_s_units_is_no_unit(label):
+    """An office's table puts last year's figures (上年同期, 去年同期) under this year's
+    units, for comparison. That row was a unit named 上年同期: its births and deaths were
+    added into this year's total (1 death in 10,555 births became 2 in 20,655) and it had
+    a row of its own in the report, with no word. It is taken out of the units and named
+    in the checks, in both languages."""
+    table = pd.DataFrame(
+        [("城关镇", 5200, 1), ("东乡", 5355, 0), (label, 10100, 1)],
+        columns=["乡镇", "活产数", "孕产妇死亡数"],
+    )
+    out = mch.compute(table)
+    assert out["township"].tolist() == ["城关镇", "东乡"]
+    found = mch.checks(out)
+    assert found["check"].tolist() == ["comparison_row"]
+    assert "上年同期" in found["message_zh"].iloc[0] and "last year" in found["message_en"].iloc[0]
+    pooled = mch.pool(table, ["MMR"])
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [1, 10555, 2]
+    sets = mch.report(table)
+    assert sets["合计"]["denominator"].iloc[0] == 10555
+
+
+def test_a_comparison_block_under_the_total_is_read_as_the_office_means_it():
+    """合计, then 上年同期 and 增减 (the change, negative where the count fell): the change
+    was a unit with negative counts (refused as such), and without it 上年同期 a unit."""
+    table = pd.DataFrame(
+        [
+            ("城关镇", 5200, 1), ("东乡", 5355, 0), ("合计", 10555, 1),
+            ("上年同期", 10700, 2), ("增减", -145, -1), ("增减（%）", -1.4, -50.0),
+        ],
+        columns=["乡镇", "活产数", "孕产妇死亡数"],
+    )  # fmt: skip
+    found = mch.checks(mch.compute(table))
+    assert found["check"].tolist() == ["total_row", *["comparison_row"] * 3]
+    pooled = mch.pool(table, ["MMR"])
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [1, 10555, 2]
+
+
+def test_a_township_whose_name_only_contains_a_comparison_word_is_a_unit():
+    table = pd.DataFrame(
+        [("城关镇", 5200, 1), ("同心乡", 5355, 0)], columns=["乡镇", "活产数", "孕产妇死亡数"]
+    )
+    assert mch.compute(table)["township"].tolist() == ["城关镇", "同心乡"]
+
+
 def test_a_total_with_no_units_under_it_is_the_area_itself():
     series = pd.DataFrame(
         {"县区": ["全县"] * 3, "年份": [2022, 2023, 2024], "活产数": [9000, 9100, 8800],

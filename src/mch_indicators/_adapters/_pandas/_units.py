@@ -14,8 +14,10 @@ Before anything is computed or pooled, :func:`office_units`:
   table; ``"drop"`` takes them out without comparing; ``"keep"`` keeps every
   row as a unit (the caller says the table has no total rows).
 - takes out the **breakdown rows** (an area label starting 其中, "of which": a part
-  of the row above, already counted in it), each named in the checks, never a unit
-  nor a part of a total (``totals="keep"`` keeps them as it keeps every row).
+  of the row above, already counted in it) and the **comparison rows** (上年同期,
+  去年同期, 增减, 同比...: another period's figures or their change), each named in the
+  checks, never a unit nor a part of a total (``totals="keep"`` keeps them as it keeps
+  every row).
 - refuses a **blank area or period** cell on a row that is no total, naming the row.
 - refuses **two rows of one unit and period**, naming both by their labels, unless
   ``duplicates="sum"`` (then they are added up and the sum is a check).
@@ -33,6 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -46,6 +49,7 @@ from mch_indicators._labels import error_of, fields
 from mch_indicators._layout import (
     Layout,
     is_breakdown_label,
+    is_comparison_label,
     is_subtotal_label,
     is_total_label,
     layout,
@@ -120,7 +124,10 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
             continue
         distinct = pd.unique(frame[column].to_numpy(dtype=object)).tolist()
         if any(
-            not text or is_total_label(text, words) or is_breakdown_label(text, words)
+            not text
+            or is_total_label(text, words)
+            or is_breakdown_label(text, words)
+            or is_comparison_label(text, words)
             for text in map(cell_text, distinct)
         ):
             return True
@@ -193,7 +200,8 @@ class _Table:
     values: npt.NDArray[np.float64]
     level: npt.NDArray[np.intp] = field(init=False)  # area level of a total, -1 for a unit
     subtotal: BoolArray = field(init=False)
-    how: npt.NDArray[np.object_] = field(init=False)  # "label", "blank", "sum", "breakdown", ""
+    # "label", "blank", "sum", "breakdown", "comparison" or "" (a unit)
+    how: npt.NDArray[np.object_] = field(init=False)
 
     def __post_init__(self) -> None:
         rows = len(self.frame)
@@ -217,22 +225,34 @@ def _read(
     periods: Sequence[Hashable],
     others: Sequence[Hashable],
     counts: Sequence[Hashable],
+    words: Layout,
 ) -> _Table:
-    values = np.column_stack([numbers(frame, str(c)) for c in counts]) if counts else None
+    """The table's labels and counts; a comparison row's counts are not read (NaN).
+
+    A comparison row (上年同期, 增减) is no unit: its changes may be negative or
+    percentages (-145, -1.4), which no count may be, and it is taken out unread.
+    """
+    area_text = [_texts(frame[c]) for c in areas]
+    compared = np.zeros(len(frame), dtype=bool)
+    for texts in area_text:
+        compared |= _per_row(texts, lambda t: is_comparison_label(t, words))
+    values = np.full((len(frame), len(counts)), np.nan)
+    if counts and not compared.all():
+        read = frame if not compared.any() else as_frame(frame[~compared])
+        values[~compared] = np.column_stack([numbers(read, str(c)) for c in counts])
     return _Table(
-        frame, list(areas), list(periods), list(others), list(counts),
-        [_texts(frame[c]) for c in areas], [_texts(frame[c]) for c in periods],
-        [_texts(frame[c]) for c in others],
-        values if values is not None else np.zeros((len(frame), 0)),
+        frame, list(areas), list(periods), list(others), list(counts), area_text,
+        [_texts(frame[c]) for c in periods], [_texts(frame[c]) for c in others], values,
     )  # fmt: skip
 
 
 def _by_label(table: _Table, words: Layout) -> None:
-    """Mark breakdown rows (其中), totals by the first area column with a total word, blanks."""
-    for texts in table.area_text:
-        fresh = (table.level < 0) & _per_row(texts, lambda t: is_breakdown_label(t, words))
-        table.level[fresh] = 0
-        table.how[fresh] = "breakdown"
+    """Mark breakdown (其中) and comparison (上年同期) rows, totals by their words, blanks."""
+    for how, test in (("breakdown", is_breakdown_label), ("comparison", is_comparison_label)):
+        for texts in table.area_text:
+            fresh = (table.level < 0) & _per_row(texts, partial(test, words=words))
+            table.level[fresh] = 0
+            table.how[fresh] = how
     for level, texts in enumerate(table.area_text):
         total, sub = _classify(texts, words)
         fresh = (table.level < 0) & total
@@ -243,6 +263,10 @@ def _by_label(table: _Table, words: Layout) -> None:
         blank = (table.level < 0) & (texts == "")
         table.level[blank] = level
         table.how[blank] = "blank"
+
+
+#: Rows taken out by their labels that are no totals: they end no subtotal's rows.
+_NOT_TOTALS = ["breakdown", "comparison"]
 
 
 def _group_key(table: _Table, level: int, position: int | None = None) -> Any:
@@ -263,7 +287,7 @@ def _parts(table: _Table, position: int, units: BoolArray) -> BoolArray:
         if texts[position]:
             mask &= texts == texts[position]
     if table.subtotal[position] and level == 0:  # 小计 alone: the rows since the last total
-        total = (table.level >= 0) & (table.how != "breakdown")
+        total = (table.level >= 0) & ~np.isin(table.how, _NOT_TOTALS)
         earlier = np.flatnonzero(total & (np.arange(mask.size) < position))
         start = int(earlier[-1]) + 1 if earlier.size else 0
         window = np.zeros(mask.size, dtype=bool)
@@ -408,7 +432,7 @@ def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArra
 
 def _check_breakdown(table: _Table, position: int, name: dict[str, Any]) -> list[Any]:
     """Each count of a breakdown (其中) row above that of the row it breaks down."""
-    above = np.flatnonzero(table.how[:position] != "breakdown")
+    above = np.flatnonzero(~np.isin(table.how[:position], _NOT_TOTALS))
     if not above.size:
         return []
     parent = int(above[-1])
@@ -439,6 +463,9 @@ def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
         if table.how[position] == "breakdown":
             checks.append(check_row("breakdown_row", **name))
             checks.extend(_check_breakdown(table, int(position), name))
+            continue
+        if table.how[position] == "comparison":
+            checks.append(check_row("comparison_row", **name))
             continue
         parts = _parts(table, int(position), units)
         if not parts.any():  # 全县 over no units: the area itself
@@ -600,7 +627,7 @@ def office_units(
     words = layout().with_totals(total_labels) if total_labels else layout()
     if strata and duplicates == "error" and not _any_total(frame, areas, words):
         return frame, []  # strata with no total label: nothing to do (no pass per row)
-    table = _read(frame, areas, periods, others, counts)
+    table = _read(frame, areas, periods, others, counts, words)
     checks: list[Any] = []
     if totals == "keep":
         keep = np.ones(len(frame), dtype=bool)
