@@ -32,12 +32,13 @@ __all__ = [
     "is_subtotal_label",
     "is_total_label",
     "layout",
+    "scaled_unit",
 ]
 
 _FIELDS = {
     "totals": ("labels", "suffixes", "whole_of", "subtotals"),
     "notes": ("starts",),
-    "above_header": ("starts",),
+    "above_header": ("starts", "units", "scales", "counted"),
     "breakdowns": ("starts",),
     "comparisons": ("starts",),
     "column_numbers": ("labels",),
@@ -68,6 +69,9 @@ class Layout:
     subtotals: frozenset[str]
     notes: tuple[str, ...]
     above_header: tuple[str, ...]
+    unit_words: tuple[str, ...]
+    scales: frozenset[str]
+    counted: frozenset[str]
     breakdowns: tuple[str, ...]
     comparisons: tuple[str, ...]
     column_numbers: frozenset[str]
@@ -77,7 +81,8 @@ class Layout:
         added = frozenset(fold_label(word) for word in extra if fold_label(word))
         return Layout(
             self.total_labels | added, self.total_suffixes, self.whole_of, self.subtotals,
-            self.notes, self.above_header, self.breakdowns, self.comparisons,
+            self.notes, self.above_header, self.unit_words, self.scales, self.counted,
+            self.breakdowns, self.comparisons,
             self.column_numbers,
         )  # fmt: skip
 
@@ -114,6 +119,9 @@ def check_layout(data: Mapping[str, Any]) -> Layout:
         subtotals=frozenset(_words(data, "totals", "subtotals")),
         notes=tuple(_words(data, "notes", "starts")),
         above_header=tuple(_words(data, "above_header", "starts")),
+        unit_words=tuple(_words(data, "above_header", "units")),
+        scales=frozenset(_words(data, "above_header", "scales")),
+        counted=frozenset(_words(data, "above_header", "counted")),
         breakdowns=tuple(_words(data, "breakdowns", "starts")),
         comparisons=tuple(_words(data, "comparisons", "starts")),
         column_numbers=frozenset(_words(data, "column_numbers", "labels")),
@@ -269,3 +277,33 @@ def is_column_numbers(texts: Iterable[str], words: Layout | None = None) -> bool
     if len(numbers) < (2 if labelled else 3) or (not labelled and numbers[0] != 1):
         return False
     return all(later == earlier + 1 for earlier, later in pairwise(numbers))
+
+
+#: Where a unit cell's units part (单位：人、万人) is cut into its units.
+_UNIT_SEPARATORS = re.compile(r"[、,，;；/()（）和及]")
+
+
+def scaled_unit(text: object, words: Layout | None = None) -> str | None:
+    """The multiple a unit cell gives the numbers in (万人 of 单位：万人), or None.
+
+    A count written in tens of thousands (162 for 1,620,000 people) is no count; the
+    reader refuses it rather than scale it by a guess.
+
+    Examples
+    --------
+    >>> [scaled_unit(t) for t in ("单位：万人", "计量单位: 千例", "单位：人、万人", "单位：万")]
+    ['万人', '千例', '万人', '万']
+    >>> [scaled_unit(t) for t in ("单位：人", "单位：千岛湖镇", "填报单位：百花乡", "总人口万人")]
+    [None, None, None, None]
+    """
+    chosen = words or layout()
+    folded = fold_label(text)
+    for word in sorted(chosen.unit_words, key=len, reverse=True):
+        if folded.startswith(word) and folded[len(word) : len(word) + 1] == ":":
+            for piece in _UNIT_SEPARATORS.split(folded[len(word) + 1 :]):
+                for scale in chosen.scales:
+                    rest = piece[len(scale) :]
+                    if piece.startswith(scale) and (not rest or rest in chosen.counted):
+                        return piece
+            return None
+    return None

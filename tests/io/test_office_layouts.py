@@ -718,3 +718,41 @@ def test_column_numbers_in_a_csv_from_a_statistical_form_are_skipped_too():
     table = read(text, encoding="utf-8")
     assert table.index.tolist() == [3, 4]
     assert mch.checks(table)["check"].tolist() == ["column_numbers_row"]
+
+
+@pytest.mark.parametrize(
+    ("above", "unit"),
+    [(["单位：万人"], "万人"), (["填报单位：河阳县妇幼保健院", None, "计量单位：千人"], "千人"),
+     (["单位:人、万人"], "万人"), (["单位：万"], "万")],
+)  # fmt: skip
+def test_a_table_whose_numbers_are_in_ten_thousands_is_refused(above, unit):
+    """``单位：万人`` above the header (a population table in tens of thousands) was skipped
+    as ``单位：人`` is, and 162 (万人) read as 162 people: childcare places per 1,000
+    people came out 27,093 instead of 2.7, with no word but the skipped line. A count is
+    never scaled by a guess: the read is refused naming the line and its unit."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2024年各县常住人口与托位"])
+    sheet.append(above)
+    sheet.append(["县区", "常住人口数", "3岁以下婴幼儿托位数"])
+    sheet.append(["甲县", 162, 4389])
+    with pytest.raises(mch.InvalidInputError) as raised:
+        mch.read_table(io.BytesIO(workbook_bytes(book)))
+    assert f"in {unit}" in raised.value.reason and ":2:" in raised.value.reason
+    assert f"“{unit}”" in raised.value.reason_zh and "第2行" in raised.value.reason_zh
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "单位：人",
+        "单位：人、例",
+        "单位：河阳县妇幼保健院",
+        "填报单位：百花乡卫生院",
+        "单位：千岛湖镇",
+    ],
+)
+def test_a_unit_row_of_whole_counts_or_of_the_reporting_office_is_skipped_as_before(above):
+    table = read(f"{above},,\n县区,活产数,婴儿死亡数\n甲县,1000,5\n", encoding="utf-8")
+    assert table["活产数"].tolist() == [1000]
+    assert mch.checks(table)["check"].tolist() == ["rows_above_header"]

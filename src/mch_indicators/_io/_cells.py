@@ -35,7 +35,7 @@ from mch_indicators._io._numbers import (
     year_of,
 )
 from mch_indicators._labels import input_error, joined, label
-from mch_indicators._layout import is_above_header, is_column_numbers, is_note
+from mch_indicators._layout import is_above_header, is_column_numbers, is_note, scaled_unit
 from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
@@ -114,11 +114,23 @@ def header_position(cells: pd.DataFrame) -> int:
     return int(np.flatnonzero(filled >= 1)[0]) if (filled >= 1).any() else 0
 
 
-def skipped_above(cells: pd.DataFrame, start: int) -> list[CheckRow]:
-    """The check naming the filled rows above the header (titles, 填报单位, 单位：人)."""
+def skipped_above(cells: pd.DataFrame, start: int, place: str | Words) -> list[CheckRow]:
+    """The check naming the filled rows above the header (titles, 填报单位, 单位：人).
+
+    A row giving the numbers' unit as a multiple (单位：万人) is an error naming it and
+    ``place`` (:func:`~mch_indicators._layout.scaled_unit`): a count is never scaled by a guess.
+    """
     rows = [p for p in range(start) if any(_row_texts(cells, p))]
     if not rows:
         return []
+    for position in rows:
+        for text in _row_texts(cells, position):
+            unit = scaled_unit(text) if text else None
+            if unit is not None:
+                raise input_error(
+                    "read_scaled_units", place=place, line=int(cells.index[position]),
+                    unit=unit, text=text,
+                )  # fmt: skip
     texts = [_shown_row(_row_texts(cells, p)) for p in rows]
     return [
         check_row(
@@ -305,7 +317,7 @@ def finish_table(
         raise input_error("read_empty_sheet", place=at)
     start = header_position(cells)
     header_line = int(cells.index[start])
-    checks = skipped_above(cells, start)
+    checks = skipped_above(cells, start, at)
     header = _row_texts(cells, start)  # checked once joined: a merged group repeats its name
     parts = sub_header(cells, start, header, decimal)
     if parts is None:

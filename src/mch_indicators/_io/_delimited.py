@@ -283,7 +283,7 @@ def read_delimited(
             cells, counts = _all_cells(text, chosen, name)
             return finish_table(cells, name, decimal, fields=counts)
         header_line = int(head.index[start])
-        above = skipped_above(head, start)
+        above = skipped_above(head, start, name)
         codes = _code_columns(head.iloc[start + 1 :], len(header))
         lines = _record_lines(text, chosen, len(header), header_line - 1, name)
         frame = pd.read_csv(
