@@ -86,7 +86,13 @@ def test_aliases_are_unique_across_terms():
 
 @pytest.mark.parametrize(
     "header",
-    ["产前检查数（人次）", "产后访视数(人次)", "早孕建册数（人次）", "新法接生数（次）", "结婚登记数（户）"],
+    [
+        "产前检查数（人次）",
+        "产后访视数(人次)",
+        "早孕建册数（人次）",
+        "新法接生数（次）",
+        "结婚登记数（户）",
+    ],
 )
 def test_a_count_of_visits_or_households_is_not_a_count_of_people(header):
     """A unit in brackets was dropped from every header: 产前检查数（人次） (antenatal

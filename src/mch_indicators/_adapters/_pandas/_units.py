@@ -145,7 +145,7 @@ def refuse_engine_totals(
     distinct: Callable[[str], Iterable[object]],
     catalog: Catalog | None = None,
 ) -> None:
-    """Refuse an engine's frame whose area column labels a row as a total (合计, 全县...).
+    """Refuse an engine's frame whose area column labels a row as no unit: 合计, 其中, 上年同期.
 
     An engine (polars, pyarrow, DuckDB, dask, Spark) sums its rows where they are,
     with no pass that could take a total row out and check it as :func:`office_units`
@@ -153,7 +153,8 @@ def refuse_engine_totals(
     The area columns are found by their headers as for pandas (the count columns
     left out) and their distinct labels (``distinct(column)``, computed in the engine)
     are read by the one total rule (:func:`is_total_label`); a total label is a typed
-    error naming the column and the label, in both languages.
+    error naming the column and the label, in both languages. So is a breakdown (其中)
+    or comparison (上年同期, 增减) label, which pandas takes out of the units too.
     """
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._errors import MCHIndicatorsError
@@ -167,10 +168,20 @@ def refuse_engine_totals(
     words = layout()
     for column in areas:
         for text in map(cell_text, distinct(str(column))):
-            if text and is_total_label(text, words):
+            if not text:
+                continue
+            if is_total_label(text, words):
                 raise error_of(
                     InvalidInputError, "engine_total_row", column=str(column), label=text
                 )
+            for kind, test in (
+                ("breakdown", is_breakdown_label),
+                ("comparison", is_comparison_label),
+            ):
+                if test(text, words):
+                    raise error_of(
+                        InvalidInputError, f"engine_{kind}_row", column=str(column), label=text
+                    )
 
 
 def _per_row(texts: npt.NDArray[np.object_], test: Callable[[str], bool]) -> BoolArray:
