@@ -29,6 +29,7 @@ __all__ = [
     "is_column_numbers",
     "is_comparison_label",
     "is_note",
+    "is_second_table",
     "is_subtotal_label",
     "is_total_label",
     "layout",
@@ -37,7 +38,7 @@ __all__ = [
 
 _FIELDS = {
     "totals": ("labels", "suffixes", "whole_of", "subtotals"),
-    "notes": ("starts",),
+    "notes": ("starts", "tables"),
     "above_header": ("starts", "units", "scales", "counted"),
     "breakdowns": ("starts",),
     "comparisons": ("starts",),
@@ -68,6 +69,7 @@ class Layout:
     whole_of: tuple[str, ...]
     subtotals: frozenset[str]
     notes: tuple[str, ...]
+    tables: tuple[str, ...]
     above_header: tuple[str, ...]
     unit_words: tuple[str, ...]
     scales: frozenset[str]
@@ -81,7 +83,7 @@ class Layout:
         added = frozenset(fold_label(word) for word in extra if fold_label(word))
         return Layout(
             self.total_labels | added, self.total_suffixes, self.whole_of, self.subtotals,
-            self.notes, self.above_header, self.unit_words, self.scales, self.counted,
+            self.notes, self.tables, self.above_header, self.unit_words, self.scales, self.counted,
             self.breakdowns, self.comparisons,
             self.column_numbers,
         )  # fmt: skip
@@ -118,6 +120,7 @@ def check_layout(data: Mapping[str, Any]) -> Layout:
         whole_of=tuple(_words(data, "totals", "whole_of")),
         subtotals=frozenset(_words(data, "totals", "subtotals")),
         notes=tuple(_words(data, "notes", "starts")),
+        tables=tuple(_words(data, "notes", "tables")),
         above_header=tuple(_words(data, "above_header", "starts")),
         unit_words=tuple(_words(data, "above_header", "units")),
         scales=frozenset(_words(data, "above_header", "scales")),
@@ -220,11 +223,28 @@ def is_note(text: object, words: Layout | None = None) -> bool:
 
     Examples
     --------
-    >>> [is_note(t) for t in ("注：数据为初步统计", "填表人：张三", "注射室", "审核人")]
-    [True, True, False, True]
+    A second table's title (附表: :func:`is_second_table`) ends the table too.
+
+    Examples
+    --------
+    >>> [is_note(t) for t in ("注：数据为初步统计", "填表人：张三", "注射室", "审核人", "附表1")]
+    [True, True, False, True, True]
     """
     folded = fold(str(text), spaces="strip")
-    return bool(folded) and _starts(folded, (words or layout()).notes)
+    chosen = words or layout()
+    return bool(folded) and (_starts(folded, chosen.notes) or _starts(folded, chosen.tables))
+
+
+def is_second_table(text: object, words: Layout | None = None) -> bool:
+    """Whether a cell under a table opens a second table (附表：各乡镇情况).
+
+    Examples
+    --------
+    >>> [is_second_table(t) for t in ("附表：乡镇", "附表1", "注：附表另报")]
+    [True, True, False]
+    """
+    folded = fold(str(text), spaces="strip")
+    return bool(folded) and _starts(folded, (words or layout()).tables)
 
 
 def is_above_header(text: object, words: Layout | None = None) -> bool:

@@ -756,3 +756,30 @@ def test_a_unit_row_of_whole_counts_or_of_the_reporting_office_is_skipped_as_bef
     table = read(f"{above},,\n县区,活产数,婴儿死亡数\n甲县,1000,5\n", encoding="utf-8")
     assert table["活产数"].tolist() == [1000]
     assert mch.checks(table)["check"].tolist() == ["rows_above_header"]
+
+
+def test_a_second_table_under_the_first_is_refused_naming_it():
+    """An attached table (附表) under the county table, its townships without a header of
+    their own: the title row was a unit with no counts and the townships were units beside
+    the counties they belong to (summed twice with missing="skip"). The table ends at
+    附表, and rows of data under it are refused, saying to read one table at a time."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "活产数", "婴儿死亡数"])
+    sheet.append(["甲县", 1000, 5])
+    sheet.append(["乙县", 2000, 8])
+    sheet.append([])
+    sheet.append(["附表：甲县各乡镇"])
+    sheet.append(["城关镇", 600, 3])
+    sheet.append(["河口镇", 400, 2])
+    with pytest.raises(mch.InvalidInputError) as raised:
+        mch.read_table(io.BytesIO(workbook_bytes(book)))
+    assert "second table" in raised.value.reason and "line 5" in raised.value.reason
+    assert "附表：甲县各乡镇" in raised.value.reason
+    assert "第5行" in raised.value.reason_zh and "单独的工作表" in raised.value.reason_zh
+
+
+def test_an_attached_table_s_title_alone_under_the_table_is_a_note():
+    table = read("县区,活产数\n甲县,1000\n附表1：各乡镇情况（另附）,\n", encoding="utf-8")
+    assert table.index.tolist() == [2]
+    assert mch.checks(table)["check"].tolist() == ["notes_rows"]

@@ -35,7 +35,13 @@ from mch_indicators._io._numbers import (
     year_of,
 )
 from mch_indicators._labels import input_error, joined, label
-from mch_indicators._layout import is_above_header, is_column_numbers, is_note, scaled_unit
+from mch_indicators._layout import (
+    is_above_header,
+    is_column_numbers,
+    is_note,
+    is_second_table,
+    scaled_unit,
+)
 from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
@@ -236,6 +242,11 @@ def note_end(
     end = int(np.flatnonzero(is_note_row & has)[0])
     for position in range(end + 1, len(cells)):
         if has[position] and not is_note_row[position] and filled[position].sum() > 1:
+            if is_second_table(starts[end]):  # 附表: a second table, not notes
+                raise input_error(
+                    "read_second_table", place=place, line=int(cells.index[position]),
+                    end=int(cells.index[end]), text=cell_text(starts[end])[:60],
+                )  # fmt: skip
             raise input_error(
                 "read_data_after_notes", place=place, line=int(cells.index[position]),
                 end=int(cells.index[end]),

@@ -239,8 +239,8 @@ def _all_cells(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, list
 
 
 def _has_notes(text: str) -> bool:
-    """Whether a field of ``text`` starts like a note under a table (注：, 填表人...)."""
-    notes = layout().notes
+    """Whether a field of ``text`` starts like a note under a table (注：, 填表人, 附表...)."""
+    notes = (*layout().notes, *layout().tables)
     caseless = all(word.lower() == word.upper() for word in notes)
     if caseless and not any(word in text for word in notes):
         return False  # no note word anywhere: the search below takes seconds on a long file
