@@ -208,6 +208,40 @@ def test_a_township_whose_name_only_contains_a_comparison_word_is_a_unit():
     assert mch.compute(table)["township"].tolist() == ["城关镇", "同心乡"]
 
 
+VILLAGES = [("东村", 100, 1, 1), ("西村", 200, 2, 1), ("南村", 250, 2, 1), ("北村", 250, 2, 0)]
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+def test_township_rows_summing_their_villages_without_a_word_are_subtotals(where):
+    """One area column, each township's row (bold in the office's workbook, no 小计 in
+    it) over or under its villages: the townships were units beside their villages, and
+    every total counted each birth twice (14 infant deaths in 1,600 births for 7 in 800),
+    with no word. When the rows of a period fall wholly into such blocks, two at least,
+    each township summing its two villages or more in every count, the townships are
+    subtotals: taken out of the units and named."""
+    first = [("城关镇", 300, 3, 2), *VILLAGES[:2]]
+    second = [("河口镇", 500, 4, 1), *VILLAGES[2:]]
+    if where == "below":
+        first, second = first[1:] + first[:1], second[1:] + second[:1]
+    table = pd.DataFrame(first + second, columns=["乡镇", "活产数", "婴儿死亡数", "新生儿死亡数"])
+    out = mch.compute(table)
+    assert sorted(set(out["township"])) == sorted(v[0] for v in VILLAGES)
+    found = mch.checks(out)
+    assert found["check"].tolist() == ["subtotal_row_sum"] * 2
+    assert "2" in found["message_zh"].iloc[0] and "小计" in found["message_zh"].iloc[0]
+    pooled = mch.pool(table, ["IMR"])
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [7, 800, 4]
+
+
+def test_a_row_that_happens_to_sum_the_next_two_is_still_a_unit():
+    table = pd.DataFrame(
+        [("城关镇", 300, 3, 2), *VILLAGES[:2], ("河口镇", 480, 4, 1), *VILLAGES[2:]],
+        columns=["乡镇", "活产数", "婴儿死亡数", "新生儿死亡数"],
+    )
+    out = mch.compute(table)
+    assert len(set(out["township"])) == 6 and mch.checks(out).empty
+
+
 def test_a_total_with_no_units_under_it_is_the_area_itself():
     series = pd.DataFrame(
         {"县区": ["全县"] * 3, "年份": [2022, 2023, 2024], "活产数": [9000, 9100, 8800],

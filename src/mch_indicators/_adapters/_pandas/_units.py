@@ -8,7 +8,10 @@ Before anything is computed or pooled, :func:`office_units`:
   ``definitions/office_tables.toml`` plus ``total_labels=``), by a blank area
   cell on a row whose counts are the sum of its group's units, and by
   arithmetic alone (the first or last row of a period whose every count, in at
-  least two columns, is the sum of the other rows). With ``totals="check"``
+  least two columns, is the sum of the other rows; and, in a table of one area
+  column whose period's rows fall wholly into blocks, each a row summing the two
+  rows or more under or over it, those rows: townships over their villages, bold,
+  without 小计). With ``totals="check"``
   (the default) they are taken out of the units and each is compared with the
   sum of its parts, column by column, every difference a row of the checks
   table; ``"drop"`` takes them out without comparing; ``"keep"`` keeps every
@@ -211,6 +214,7 @@ class _Table:
     values: npt.NDArray[np.float64]
     level: npt.NDArray[np.intp] = field(init=False)  # area level of a total, -1 for a unit
     subtotal: BoolArray = field(init=False)
+    block_parts: dict[int, BoolArray] = field(init=False, default_factory=dict)
     # "label", "blank", "sum", "breakdown", "comparison" or "" (a unit)
     how: npt.NDArray[np.object_] = field(init=False)
 
@@ -290,6 +294,8 @@ def _group_key(table: _Table, level: int, position: int | None = None) -> Any:
 
 def _parts(table: _Table, position: int, units: BoolArray) -> BoolArray:
     """The unit rows a total row sums."""
+    if position in table.block_parts:
+        return table.block_parts[position] & units
     level = int(table.level[position])
     mask = units.copy()
     for texts in [*table.area_text[:level], *table.other_text]:
@@ -365,6 +371,66 @@ def _by_sum(table: _Table) -> None:
                 break
 
 
+def _blocks(block: npt.NDArray[np.float64]) -> list[tuple[int, int]] | None:
+    """The rows ``(head, end)`` of blocks each headed by a row summing the rows under it.
+
+    ``block`` is a period's unit rows (counts, no NaN) in the table's order; each block
+    is a head, then two rows or more whose counts sum to the head's in every column
+    (two columns at least not zero), and the blocks take every row. None otherwise.
+    A row of zeros after a block's sum is reached is its part (it could head none).
+    """
+    blocks: list[tuple[int, int]] = []
+    head, rows = 0, block.shape[0]
+    while head < rows:
+        target = block[head]
+        if np.count_nonzero(target) < 2:
+            return None
+        total = np.zeros_like(target)
+        end = head + 1
+        while end < rows and np.any(total != target) and np.all(total <= target):
+            total = total + block[end]
+            end += 1
+        if end - head < 3 or np.any(total != target):
+            return None
+        while end < rows and not block[end].any():
+            end += 1
+        blocks.append((head, end))
+        head = end
+    return blocks if len(blocks) >= 2 else None
+
+
+def _by_blocks(table: _Table) -> None:
+    """Mark as subtotals the rows heading (or closing) blocks of the rows they sum.
+
+    One area column with each township's row over its villages (or under them), no
+    小计 written: when a period's unit rows fall wholly into two blocks or more, each a
+    row summing two rows or more in every count, those rows are subtotals of their
+    blocks (:func:`_blocks`; read in reverse for rows under their parts).
+    """
+    if table.values.shape[1] < 2 or len(table.area_text) != 1:
+        return
+    units = table.level < 0
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for position in np.flatnonzero(units).tolist():
+        key = tuple(t[position] for t in (*table.period_text, *table.other_text))
+        groups.setdefault(key, []).append(position)
+    for positions in groups.values():
+        rows = np.array(positions, dtype=np.intp)
+        block = table.values[rows]
+        if rows.size < 6 or np.isnan(block).any():
+            continue
+        for order in (rows, rows[::-1]):
+            found = _blocks(table.values[order])
+            if found is None:
+                continue
+            for head, end in found:
+                position = int(order[head])
+                table.level[position], table.how[position] = 0, "block"
+                table.block_parts[position] = np.zeros(len(table.frame), dtype=bool)
+                table.block_parts[position][order[head + 1 : end]] = True
+            break
+
+
 def _resolve_blanks(table: _Table, *, strata: bool = False) -> None:
     """A blank area cell is a total when the row sums its group's units, else an error.
 
@@ -414,7 +480,9 @@ def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArra
     A total by its label is checked against its units (two rows of one unit, to be
     summed, are one); a total by its sums names the rows it sums.
     """
-    code = "total_row" if table.how[position] == "label" else "total_row_sum"
+    code = {"label": "total_row", "block": "subtotal_row_sum"}.get(
+        table.how[position], "total_row_sum"
+    )
     rows = np.flatnonzero(parts)
     units_under = len(set(zip(*(t[rows] for t in table.area_text), strict=True))) or rows.size
     name = {
@@ -656,6 +724,7 @@ def office_units(
         else:
             _resolve_blanks(table)
             _by_sum(table)
+            _by_blocks(table)
         keep, checks = _totals(table, totals)
     table.level[keep] = -1
     if strata and duplicates == "error":
