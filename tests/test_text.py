@@ -35,6 +35,8 @@ CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
         (["Infant mortality rate", "INFANT_MORTALITY-RATE", "ｉｎｆａｎｔ mortality rate"], "key"),
         (["活产数", "活產數", "活产数（人）", "活产数(人)", " 活产 数 "], "header"),
         (['"两癌"检查人数', "两癌检查人数", "「两癌」检查人数"], "header"),
+        (["活产数", "活产数\u200b", "\ufeff活产数", "活\u00ad产数", "活产\u2060数"], "header"),
+        (["孕产妇死亡率", "\u200b孕产妇死亡率\u200b", "孕产妇\ufeff死亡率"], "key"),
         (["live", "Live", "LIVE", " live ", "ｌｉｖｅ"], "code"),
         (["活产", " 活产 ", "活產", "\u3000活产"], "code"),
     ],

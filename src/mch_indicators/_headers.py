@@ -44,8 +44,11 @@ HEADER_PARTS_KEY = "mch_indicators.header_parts"
 
 #: separators a header may be written with (after NFKC): read as spaces, then removed
 _SEPARATORS = "_·•/\\.:,;、" + DASHES
-#: a trailing count unit in brackets, in either width: 活产数（人）, 患病率(%)
-_UNIT_SUFFIX = re.compile(r"[(（](?:人|例|个|次|户|名|人次|%|％|‰)[)）]\s*$")
+#: a trailing unit in brackets that names what the header counts already, in either
+#: width: 活产数（人）, 孕产妇死亡数（例）, 患病率(%). Not visits (人次, 次) nor households
+#: (户): 产前检查数（人次） counts antenatal visits, several per woman, and 结婚登记数（户）
+#: couples, half the persons; such a header keeps its unit and matches no count of people.
+_UNIT_SUFFIX = re.compile(r"[(（](?:人|例|个|名|%|％|‰)[)）]\s*$")
 
 
 def fold_header(text: object) -> str:
@@ -54,7 +57,8 @@ def fold_header(text: object) -> str:
     Full-width characters (``１０万``, ``（人）``) read as their usual form,
     traditional characters as simplified ones; case, whitespace, separators,
     quotation marks and brackets are dropped, and a trailing count unit in
-    brackets (``（人）``, ``(例)``) is ignored.
+    brackets (``（人）``, ``(例)``) is ignored; a unit of visits or households
+    (``（人次）``, ``（户）``) is kept: it counts something else.
 
     Examples
     --------
@@ -64,6 +68,8 @@ def fold_header(text: object) -> str:
     True
     >>> fold_header('"两癌"检查人数') == fold_header("两癌检查人数")
     True
+    >>> fold_header("产前检查数（人次）")
+    '产前检查数人次'
     """
     text = str(text)
     return _folded_header(text) if len(text) <= _CACHED_LENGTH else _folded(text)

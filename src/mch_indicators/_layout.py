@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 from mch_indicators._errors import DefinitionError
@@ -25,17 +26,23 @@ __all__ = [
     "fold_label",
     "is_above_header",
     "is_breakdown_label",
+    "is_column_numbers",
+    "is_comparison_label",
     "is_note",
+    "is_second_table",
     "is_subtotal_label",
     "is_total_label",
     "layout",
+    "scaled_unit",
 ]
 
 _FIELDS = {
     "totals": ("labels", "suffixes", "whole_of", "subtotals"),
-    "notes": ("starts",),
-    "above_header": ("starts",),
+    "notes": ("starts", "tables"),
+    "above_header": ("starts", "units", "scales", "counted"),
     "breakdowns": ("starts",),
+    "comparisons": ("starts",),
+    "column_numbers": ("labels",),
 }
 # from the start of the trailing run only: tried at each of its characters it is quadratic
 _TRAILING = re.compile(r"(?<![：:：。.,，;；、\s])[：:：。.,，;；、\s]++$")
@@ -62,15 +69,23 @@ class Layout:
     whole_of: tuple[str, ...]
     subtotals: frozenset[str]
     notes: tuple[str, ...]
+    tables: tuple[str, ...]
     above_header: tuple[str, ...]
+    unit_words: tuple[str, ...]
+    scales: frozenset[str]
+    counted: frozenset[str]
     breakdowns: tuple[str, ...]
+    comparisons: tuple[str, ...]
+    column_numbers: frozenset[str]
 
     def with_totals(self, extra: Iterable[str]) -> Layout:
         """The layout with more total labels (``total_labels=`` of the table functions)."""
         added = frozenset(fold_label(word) for word in extra if fold_label(word))
         return Layout(
             self.total_labels | added, self.total_suffixes, self.whole_of, self.subtotals,
-            self.notes, self.above_header, self.breakdowns,
+            self.notes, self.tables, self.above_header, self.unit_words, self.scales, self.counted,
+            self.breakdowns, self.comparisons,
+            self.column_numbers,
         )  # fmt: skip
 
 
@@ -105,8 +120,14 @@ def check_layout(data: Mapping[str, Any]) -> Layout:
         whole_of=tuple(_words(data, "totals", "whole_of")),
         subtotals=frozenset(_words(data, "totals", "subtotals")),
         notes=tuple(_words(data, "notes", "starts")),
+        tables=tuple(_words(data, "notes", "tables")),
         above_header=tuple(_words(data, "above_header", "starts")),
+        unit_words=tuple(_words(data, "above_header", "units")),
+        scales=frozenset(_words(data, "above_header", "scales")),
+        counted=frozenset(_words(data, "above_header", "counted")),
         breakdowns=tuple(_words(data, "breakdowns", "starts")),
+        comparisons=tuple(_words(data, "comparisons", "starts")),
+        column_numbers=frozenset(_words(data, "column_numbers", "labels")),
     )
 
 
@@ -140,6 +161,29 @@ def is_total_label(text: object, words: Layout | None = None) -> bool:
             ):
                 return True
     return False
+
+
+#: A year before a comparison's word (2023年同期, 2023年度同期): read past it.
+_LEADING_YEAR = re.compile(r"(?:19|20)[0-9]{2}(?:年度|年)?")
+
+
+def is_comparison_label(text: object, words: Layout | None = None) -> bool:
+    """Whether a label gives another period's figures or their change: 上年同期, 增减...
+
+    Such a row (last year's counts under this year's units, the change between them) is
+    no unit of the table and no part of its total.
+
+    Examples
+    --------
+    >>> labels = ("上年同期", "去年同期数", "2023年同期", "增减（%）", "同比", "同心乡", "上海")
+    >>> [is_comparison_label(t) for t in labels]
+    [True, True, True, True, True, False, False]
+    """
+    chosen = words or layout()
+    folded = fold_label(text)
+    year = _LEADING_YEAR.match(folded)
+    rest = folded[year.end() :] if year else folded
+    return bool(rest) and rest.startswith(chosen.comparisons)
 
 
 def is_subtotal_label(text: object, words: Layout | None = None) -> bool:
@@ -179,11 +223,28 @@ def is_note(text: object, words: Layout | None = None) -> bool:
 
     Examples
     --------
-    >>> [is_note(t) for t in ("注：数据为初步统计", "填表人：张三", "注射室", "审核人")]
-    [True, True, False, True]
+    A second table's title (附表: :func:`is_second_table`) ends the table too.
+
+    Examples
+    --------
+    >>> [is_note(t) for t in ("注：数据为初步统计", "填表人：张三", "注射室", "审核人", "附表1")]
+    [True, True, False, True, True]
     """
     folded = fold(str(text), spaces="strip")
-    return bool(folded) and _starts(folded, (words or layout()).notes)
+    chosen = words or layout()
+    return bool(folded) and (_starts(folded, chosen.notes) or _starts(folded, chosen.tables))
+
+
+def is_second_table(text: object, words: Layout | None = None) -> bool:
+    """Whether a cell under a table opens a second table (附表：各乡镇情况).
+
+    Examples
+    --------
+    >>> [is_second_table(t) for t in ("附表：乡镇", "附表1", "注：附表另报")]
+    [True, True, False]
+    """
+    folded = fold(str(text), spaces="strip")
+    return bool(folded) and _starts(folded, (words or layout()).tables)
 
 
 def is_above_header(text: object, words: Layout | None = None) -> bool:
@@ -196,3 +257,73 @@ def is_above_header(text: object, words: Layout | None = None) -> bool:
     """
     folded = fold(str(text), spaces="strip")
     return bool(folded) and _starts(folded, (words or layout()).above_header)
+
+
+#: A column's number in a form's row of column numbers: one to three digits.
+_COLUMN_NUMBER = re.compile(r"[0-9]{1,3}")
+
+
+def is_column_numbers(texts: Iterable[str], words: Layout | None = None) -> bool:
+    """Whether a row's cells number the table's columns, as a statistical form's row does.
+
+    ``texts`` are the row's cells under the header's columns. Its text cells are all
+    words of ``column_numbers.labels`` (甲, 乙, 栏次...) or blank, and from its first
+    number on every cell is a number, each one more than the one before it, two of them
+    at least; a row without such a word needs three numbers from 1. A unit whose counts
+    happen to be 1, 2, 3 is named (甲乡) and stays a unit.
+
+    Examples
+    --------
+    >>> [is_column_numbers(r) for r in (["甲", "1", "2"], ["", "1", "2", "3"], ["栏次", "4"])]
+    [True, True, False]
+    >>> [is_column_numbers(r) for r in (["甲乡", "1", "2"], ["甲", "1", "3"], ["甲", "1", ""])]
+    [False, False, False]
+    """
+    chosen = words or layout()
+    numbers: list[int] = []
+    labelled = False
+    for text in texts:
+        folded = fold_label(text)
+        if not folded:
+            if numbers:  # a column left without its number: data with a blank cell
+                return False
+            continue
+        if _COLUMN_NUMBER.fullmatch(folded):
+            numbers.append(int(folded))
+        elif folded in chosen.column_numbers:
+            labelled = True
+        else:
+            return False
+    if len(numbers) < (2 if labelled else 3) or (not labelled and numbers[0] != 1):
+        return False
+    return all(later == earlier + 1 for earlier, later in pairwise(numbers))
+
+
+#: Where a unit cell's units part (单位：人、万人) is cut into its units.
+_UNIT_SEPARATORS = re.compile(r"[、,，;；/()（）和及]")
+
+
+def scaled_unit(text: object, words: Layout | None = None) -> str | None:
+    """The multiple a unit cell gives the numbers in (万人 of 单位：万人), or None.
+
+    A count written in tens of thousands (162 for 1,620,000 people) is no count; the
+    reader refuses it rather than scale it by a guess.
+
+    Examples
+    --------
+    >>> [scaled_unit(t) for t in ("单位：万人", "计量单位: 千例", "单位：人、万人", "单位：万")]
+    ['万人', '千例', '万人', '万']
+    >>> [scaled_unit(t) for t in ("单位：人", "单位：千岛湖镇", "填报单位：百花乡", "总人口万人")]
+    [None, None, None, None]
+    """
+    chosen = words or layout()
+    folded = fold_label(text)
+    for word in sorted(chosen.unit_words, key=len, reverse=True):
+        if folded.startswith(word) and folded[len(word) : len(word) + 1] == ":":
+            for piece in _UNIT_SEPARATORS.split(folded[len(word) + 1 :]):
+                for scale in chosen.scales:
+                    rest = piece[len(scale) :]
+                    if piece.startswith(scale) and (not rest or rest in chosen.counted):
+                        return piece
+            return None
+    return None

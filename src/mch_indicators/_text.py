@@ -6,6 +6,8 @@ spaces). :func:`fold` brings every spelling to one form:
 
 - Unicode NFKC: full-width letters, digits and brackets to their usual forms
   (``１０万`` -> ``10万``, ``（`` -> ``(``), compatibility ideographs to unified ones;
+- invisible format characters dropped (:data:`INVISIBLE`: a zero-width space, a
+  byte-order mark inside the text);
 - case folded (``LIVE`` -> ``live``);
 - traditional and variant Chinese characters to simplified ones, by the table
   ``definitions/hanzi.toml`` (validated when it loads);
@@ -34,6 +36,7 @@ __all__ = [
     "DASHES",
     "ENGINE_DOTTED_I",
     "ENGINE_SPACES",
+    "INVISIBLE",
     "MARKS",
     "code_forms",
     "fold",
@@ -55,6 +58,15 @@ ENGINE_SPACES = " \t\r\n\f\v\u00a0\u3000"
 #: and Java write it): an engine that lower-cases one character for one (pyarrow,
 #: DuckDB) writes ``i``, so it is replaced by its lower case before any lower-casing.
 ENGINE_DOTTED_I = ("\u0130", "i\u0307")
+
+#: Characters that show nothing and mean nothing in a name: zero-width spaces and joiners,
+#: the soft hyphen, the word joiner, direction marks and the byte-order mark (U+FEFF, which a
+#: second CSV export appended to a first leaves at the start of a row). Pasted from web
+#: systems into a cell, they make ``城关镇`` and ``城关镇\u200b`` two names that look alike.
+INVISIBLE = (
+    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2066\u2067\u2068\u2069\ufeff"
+)
 
 Spaces = Literal["strip", "collapse", "remove"]
 
@@ -137,7 +149,14 @@ def traditional_forms(character: str) -> str:
     return _tables()[1].get(character, "")
 
 
-def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool = False) -> str:
+def fold(
+    text: str,
+    *,
+    spaces: Spaces = "collapse",
+    drop: str = "",
+    marks: bool = False,
+    invisible: bool = True,
+) -> str:
     """The form in which two spellings of ``text`` compare equal.
 
     Parameters
@@ -152,6 +171,10 @@ def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool 
         Characters read as spaces (separators such as ``_`` or ``-``).
     marks : bool, default False
         Read quotation marks and brackets (:data:`MARKS`) as spaces too.
+    invisible : bool, default True
+        Drop the invisible format characters (:data:`INVISIBLE`). A register's codes
+        keep them (:func:`fold_code`): engines compare codes without this table, and
+        every engine must read a code alike.
 
     Examples
     --------
@@ -174,7 +197,7 @@ def fold(text: str, *, spaces: Spaces = "collapse", drop: str = "", marks: bool 
         # NFKC, case fold, NFKC again (Unicode's NFKC_Casefold: folding twice changes
         # nothing), then traditional characters (and the dropped ones) in one pass
         folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
-        folded = folded.translate(_translation("" if removing else dropped))
+        folded = folded.translate(_translation("" if removing else dropped, invisible))
     if removing:
         folded = _remover(dropped).sub("", folded)
     elif spaces == "strip":
@@ -216,9 +239,10 @@ def _remover(dropped: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=16)
-def _translation(dropped: str) -> dict[int, str]:
-    """Traditional -> simplified, and ``dropped`` -> space, as one translation table."""
-    return {**_tables()[0], **_spaces_for(dropped)}
+def _translation(dropped: str, invisible: bool = True) -> dict[int, str | None]:
+    """Traditional -> simplified, ``dropped`` -> space, invisible characters gone: one table."""
+    gone: dict[int, str | None] = dict.fromkeys(map(ord, INVISIBLE)) if invisible else {}
+    return {**_tables()[0], **_spaces_for(dropped), **gone}
 
 
 def fold_key(text: str) -> str:
@@ -239,12 +263,16 @@ def fold_key(text: str) -> str:
 def fold_code(code: object) -> str:
     """A register's code as compared: case, width and script folded, surrounding spaces gone.
 
+    Invisible characters (:data:`INVISIBLE`) stay: engines compare a register's codes
+    against :func:`code_forms` inside themselves, without this package's tables, and every
+    engine must read a code alike (a code with a zero-width space is an unknown code).
+
     Examples
     --------
     >>> sorted({fold_code(c) for c in ("Live", "LIVE", " 活产 ", "活產")})
     ['live', '活产']
     """
-    return fold(str(code), spaces="strip")
+    return fold(str(code), spaces="strip", invisible=False)
 
 
 def _wide(character: str) -> str:

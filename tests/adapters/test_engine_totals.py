@@ -64,6 +64,26 @@ def test_every_engine_refuses_a_total_row_rather_than_count_it(engine, call, lab
     assert "合计行" in caught.value.reason_zh
 
 
+@pytest.mark.parametrize("engine", [*ENGINES, "dask"])
+@pytest.mark.parametrize(
+    ("label", "kind"), [("其中：城区", "其中"), ("上年同期", "上年同期"), ("增减", "上年同期")]
+)
+def test_every_engine_refuses_a_breakdown_or_comparison_row_rather_than_count_it(
+    engine, label, kind
+):
+    """pandas takes a 其中 (of which) row and a row of last year's figures or of the change
+    out of the units; the engines summed them as units: 甲县 1/10, 乙县 3/30 and 上年同期
+    4/40 pooled to 8/80 where pandas gives 4/40. They refuse such a label as they refuse
+    a total's, naming it, in both languages."""
+    assert pooled(mch.pool(office_table(label), "MMR", by="年份", **COUNTS)) == [[4.0, 40.0]]
+    frame = as_engine(office_table(label), engine)
+    with pytest.raises(mch.InvalidInputError) as caught:
+        pooled(mch.pool(frame, "MMR", by="年份", **COUNTS))
+    assert caught.value.column == "县区"
+    assert label in str(caught.value) and label in caught.value.reason_zh
+    assert kind in caught.value.reason_zh
+
+
 def test_dask_compute_refuses_a_total_row_its_partition_would_keep_as_a_unit():
     """合计 alone in its partition was the area's own series for pandas there: kept, 4/40."""
     frame = as_engine(office_table(), "dask")
@@ -255,7 +275,7 @@ def test_every_engine_refuses_a_breakdown_row(engine):
     with pytest.raises(mch.InvalidInputError) as caught:
         _call("pool", as_engine(frame, engine))
     assert caught.value.column == "县区"
-    assert "分项行" in caught.value.reason_zh
+    assert "其中行" in caught.value.reason_zh
 
 
 def test_dask_dsr_refuses_blank_area_rows_that_sum_their_bands_and_isr_counts_them():

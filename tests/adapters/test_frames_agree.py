@@ -146,7 +146,7 @@ def _run(call: Any) -> Any:
 def _total_refused(error: Any) -> bool:
     """Whether an engine's error is the typed refusal of a total (or breakdown) row."""
     said = getattr(error, "reason_zh", "") or ""
-    return isinstance(error, mch.InvalidInputError) and ("合计行" in said or "分项行" in said)
+    return isinstance(error, mch.InvalidInputError) and ("合计行" in said or "其中行" in said or "用于对比的行" in said)
 
 
 def _saw_total(result: Any) -> bool:

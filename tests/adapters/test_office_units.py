@@ -163,6 +163,85 @@ def test_a_breakdown_row_among_strata_of_a_one_indicator_table_is_not_a_stratum(
     assert pooled[["numerator", "denominator"]].iloc[0].tolist() == [5, 1900]
 
 
+@pytest.mark.parametrize("label", ["上年同期", "去年同期", "上年", "2023年同期", "同比增减"])
+def test_last_year_s_row_beside_this_year_s_units_is_no_unit(label):
+    """An office's table puts last year's figures (上年同期, 去年同期) under this year's
+    units, for comparison. That row was a unit named 上年同期: its births and deaths were
+    added into this year's total (1 death in 10,555 births became 2 in 20,655) and it had
+    a row of its own in the report, with no word. It is taken out of the units and named
+    in the checks, in both languages."""
+    table = pd.DataFrame(
+        [("城关镇", 5200, 1), ("东乡", 5355, 0), (label, 10100, 1)],
+        columns=["乡镇", "活产数", "孕产妇死亡数"],
+    )
+    out = mch.compute(table)
+    assert out["township"].tolist() == ["城关镇", "东乡"]
+    found = mch.checks(out)
+    assert found["check"].tolist() == ["comparison_row"]
+    assert "上年同期" in found["message_zh"].iloc[0] and "last year" in found["message_en"].iloc[0]
+    pooled = mch.pool(table, ["MMR"])
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [1, 10555, 2]
+    sets = mch.report(table)
+    assert sets["合计"]["denominator"].iloc[0] == 10555
+
+
+def test_a_comparison_block_under_the_total_is_read_as_the_office_means_it():
+    """合计, then 上年同期 and 增减 (the change, negative where the count fell): the change
+    was a unit with negative counts (refused as such), and without it 上年同期 a unit."""
+    table = pd.DataFrame(
+        [
+            ("城关镇", 5200, 1), ("东乡", 5355, 0), ("合计", 10555, 1),
+            ("上年同期", 10700, 2), ("增减", -145, -1), ("增减（%）", -1.4, -50.0),
+        ],
+        columns=["乡镇", "活产数", "孕产妇死亡数"],
+    )  # fmt: skip
+    found = mch.checks(mch.compute(table))
+    assert found["check"].tolist() == ["total_row", *["comparison_row"] * 3]
+    pooled = mch.pool(table, ["MMR"])
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [1, 10555, 2]
+
+
+def test_a_township_whose_name_only_contains_a_comparison_word_is_a_unit():
+    table = pd.DataFrame(
+        [("城关镇", 5200, 1), ("同心乡", 5355, 0)], columns=["乡镇", "活产数", "孕产妇死亡数"]
+    )
+    assert mch.compute(table)["township"].tolist() == ["城关镇", "同心乡"]
+
+
+VILLAGES = [("东村", 100, 1, 1), ("西村", 200, 2, 1), ("南村", 250, 2, 1), ("北村", 250, 2, 0)]
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+def test_township_rows_summing_their_villages_without_a_word_are_subtotals(where):
+    """One area column, each township's row (bold in the office's workbook, no 小计 in
+    it) over or under its villages: the townships were units beside their villages, and
+    every total counted each birth twice (14 infant deaths in 1,600 births for 7 in 800),
+    with no word. When the rows of a period fall wholly into such blocks, two at least,
+    each township summing its two villages or more in every count, the townships are
+    subtotals: taken out of the units and named."""
+    first = [("城关镇", 300, 3, 2), *VILLAGES[:2]]
+    second = [("河口镇", 500, 4, 1), *VILLAGES[2:]]
+    if where == "below":
+        first, second = first[1:] + first[:1], second[1:] + second[:1]
+    table = pd.DataFrame(first + second, columns=["乡镇", "活产数", "婴儿死亡数", "新生儿死亡数"])
+    out = mch.compute(table)
+    assert sorted(set(out["township"])) == sorted(v[0] for v in VILLAGES)
+    found = mch.checks(out)
+    assert found["check"].tolist() == ["subtotal_row_sum"] * 2
+    assert "2" in found["message_zh"].iloc[0] and "小计" in found["message_zh"].iloc[0]
+    pooled = mch.pool(table, ["IMR"])
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [7, 800, 4]
+
+
+def test_a_row_that_happens_to_sum_the_next_two_is_still_a_unit():
+    table = pd.DataFrame(
+        [("城关镇", 300, 3, 2), *VILLAGES[:2], ("河口镇", 480, 4, 1), *VILLAGES[2:]],
+        columns=["乡镇", "活产数", "婴儿死亡数", "新生儿死亡数"],
+    )
+    out = mch.compute(table)
+    assert len(set(out["township"])) == 6 and mch.checks(out).empty
+
+
 def test_a_total_with_no_units_under_it_is_the_area_itself():
     series = pd.DataFrame(
         {"县区": ["全县"] * 3, "年份": [2022, 2023, 2024], "活产数": [9000, 9100, 8800],
@@ -228,6 +307,38 @@ def test_a_unit_written_again_in_another_spelling_is_a_duplicate_not_a_second_un
         mch.compute(table)
     summed = mch.pool(table, by="年份", duplicates="sum")
     assert summed[["denominator", "units"]].to_numpy().tolist() == [[2300.0, 2.0]]
+
+
+@pytest.mark.parametrize("again", ["城关镇\u200b", "\ufeff城关镇", "城\u00ad关镇", "城关\u2060镇"])
+def test_a_unit_written_again_with_an_invisible_character_is_a_duplicate(again):
+    """A zero-width space pasted from a web system (城关镇 + U+200B), or the byte-order mark
+    of a second CSV export appended to the first (U+FEFF at the start of its first row),
+    left a second unit that looks the same: its births counted twice in the total, with no
+    word. The one text normaliser drops invisible format characters: two rows of one unit,
+    refused unless summed on request."""
+    table = pd.DataFrame(
+        {"乡镇": ["城关镇", again, "河口镇"], "年份": [2024] * 3,
+         "活产数": [1000, 800, 500], "孕产妇死亡数": [1, 0, 0]}
+    )  # fmt: skip
+    with pytest.raises(mch.InvalidInputError, match="two rows for 城关镇/2024: rows 0 and 1"):
+        mch.compute(table)
+    summed = mch.pool(table, by="年份", duplicates="sum")
+    assert summed[["denominator", "units"]].to_numpy().tolist() == [[2300.0, 2.0]]
+
+
+def test_a_total_label_with_an_invisible_character_is_a_total():
+    """``合计\u200b`` (a zero-width space after it) was a unit of its own, summed with the
+    others when its counts are not exactly their sum (a total off by a typo is found by
+    its label only)."""
+    table = pd.DataFrame(
+        {"乡镇": ["城关镇", "河口镇", "合计\u200b"], "年份": [2024] * 3,
+         "活产数": [1000, 500, 1490], "孕产妇死亡数": [1, 0, 1]}
+    )  # fmt: skip
+    pooled = mch.pool(table, by="年份")
+    assert pooled[["numerator", "denominator", "units"]].to_numpy().tolist() == [
+        [1.0, 1500.0, 2.0]
+    ]
+    assert "total_mismatch" in mch.checks(pooled)["check"].tolist()
 
 
 def test_blank_labels_and_notes_rows_are_typed_errors_never_type_errors():

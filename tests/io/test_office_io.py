@@ -156,3 +156,19 @@ def test_utf16_without_bom_is_refused_with_advice():
         mch.read_table(io.BytesIO(raw))
     assert caught.value.hint == ENCODING_UTF16 and caught.value.reason_zh
     check(mch.read_table(io.BytesIO(raw), encoding="utf-16-le"))
+
+
+def test_two_exports_appended_with_their_byte_order_marks_are_one_table_of_units(tmp_path):
+    """Two CSV exports joined by appending the second's rows (``copy /b a.csv+b.csv``):
+    its byte-order mark stays at the start of its first row, so ``\\ufeff河阳县`` was a
+    county of its own beside 河阳县, its births counted twice in every total, with no word.
+    The one text normaliser drops the mark: two rows of one county, refused naming both."""
+    first = "\ufeff" + delimited()
+    second = "\ufeff" + "河阳县,2024,13957,1\n"
+    path = tmp_path / "appended.csv"
+    path.write_bytes((first + second).encode("utf-8"))
+    table = mch.read_table(path)
+    with pytest.raises(mch.InvalidInputError, match="two rows for 河阳县/2024: rows 2 and 5"):
+        mch.compute(table)  # the office's wide table, as report and compute --file read it
+    with pytest.raises(mch.InvalidInputError, match="two rows for 河阳县/2024"):
+        mch.pool(table, ["MMR"], by="年份")

@@ -664,3 +664,122 @@ def test_a_header_of_three_rows_is_refused_in_both_languages(tmp_path):
         mch.read_table(path)
     assert "names column '活产数' twice" in raised.value.reason
     assert "表头中“活产数”列出现了两次" in raised.value.reason_zh
+
+
+def _column_numbers_book(first: list[object]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["河阳县2024年妇幼卫生统计表"])
+    sheet.append(["乡镇", "活产数", "新生儿死亡数", "婴儿死亡数"])
+    sheet.append(first)
+    sheet.append(["甲乡", 5200, 3, 5])
+    sheet.append(["乙乡", 5355, 2, 4])
+    return workbook_bytes(book)
+
+
+@pytest.mark.parametrize(
+    "first",
+    [["甲", 1, 2, 3], ["栏次", 1, 2, 3], ["甲", "1", "2", "3"], ["栏 次", "１", "２", "３"],
+     [None, 1, 2, 3], ["乙", 4, 5, 6]],
+    ids=["jia", "lanci", "text", "wide", "blank", "continued"],
+)  # fmt: skip
+def test_the_row_of_column_numbers_under_a_statistical_form_s_header_is_no_unit(first):
+    """A statistical report form numbers its columns in a row under the header (甲 | 1 |
+    2 | 3: 甲 for the label column, or 栏次). That row was read as a township named 甲
+    with 1 live birth, 2 neonatal and 3 infant deaths: a unit of its own, added to every
+    total (5 infant deaths too many in 10,556 births), with no word when its numbers
+    break no rule. It is skipped and named in the checks, in both languages."""
+    table = mch.read_table(io.BytesIO(_column_numbers_book(first)))
+    assert table.index.tolist() == [4, 5]
+    assert table["活产数"].tolist() == [5200, 5355]
+    found = mch.checks(table).set_index("check")
+    assert "column_numbers_row" in found.index
+    assert "第3行" in found.loc["column_numbers_row", "message_zh"]
+    assert "line 3" in found.loc["column_numbers_row", "message_en"]
+    pooled = mch.pool(table, ["IMR"])
+    assert pooled[["numerator", "denominator", "units"]].to_numpy().tolist() == [
+        [9.0, 10555.0, 2.0]
+    ]
+
+
+@pytest.mark.parametrize(
+    "first",
+    [["甲乡", 1, 2, 3], ["甲", 1, 3, 2], ["甲", 1, 2, None], ["乙乡", 7, 8, 9]],
+    ids=["a-township", "not-in-order", "one-missing", "unit-7-8-9"],
+)  # fmt: skip
+def test_a_unit_whose_counts_happen_to_run_in_order_is_still_a_unit(first):
+    table = mch.read_table(io.BytesIO(_column_numbers_book(first)))
+    assert table.index.tolist() == [3, 4, 5]
+    assert "column_numbers_row" not in mch.checks(table)["check"].tolist()
+
+
+def test_column_numbers_in_a_csv_from_a_statistical_form_are_skipped_too():
+    text = "乡镇,活产数,婴儿死亡数\n甲,1,2\n甲乡,5200,5\n乙乡,5355,4\n"
+    table = read(text, encoding="utf-8")
+    assert table.index.tolist() == [3, 4]
+    assert mch.checks(table)["check"].tolist() == ["column_numbers_row"]
+
+
+@pytest.mark.parametrize(
+    ("above", "unit"),
+    [(["单位：万人"], "万人"), (["填报单位：河阳县妇幼保健院", None, "计量单位：千人"], "千人"),
+     (["单位:人、万人"], "万人"), (["单位：万"], "万")],
+)  # fmt: skip
+def test_a_table_whose_numbers_are_in_ten_thousands_is_refused(above, unit):
+    """``单位：万人`` above the header (a population table in tens of thousands) was skipped
+    as ``单位：人`` is, and 162 (万人) read as 162 people: childcare places per 1,000
+    people came out 27,093 instead of 2.7, with no word but the skipped line. A count is
+    never scaled by a guess: the read is refused naming the line and its unit."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["2024年各县常住人口与托位"])
+    sheet.append(above)
+    sheet.append(["县区", "常住人口数", "3岁以下婴幼儿托位数"])
+    sheet.append(["甲县", 162, 4389])
+    with pytest.raises(mch.InvalidInputError) as raised:
+        mch.read_table(io.BytesIO(workbook_bytes(book)))
+    assert f"in {unit}" in raised.value.reason and ":2:" in raised.value.reason
+    assert f"“{unit}”" in raised.value.reason_zh and "第2行" in raised.value.reason_zh
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "单位：人",
+        "单位：人、例",
+        "单位：河阳县妇幼保健院",
+        "填报单位：百花乡卫生院",
+        "单位：千岛湖镇",
+    ],
+)
+def test_a_unit_row_of_whole_counts_or_of_the_reporting_office_is_skipped_as_before(above):
+    table = read(f"{above},,\n县区,活产数,婴儿死亡数\n甲县,1000,5\n", encoding="utf-8")
+    assert table["活产数"].tolist() == [1000]
+    assert mch.checks(table)["check"].tolist() == ["rows_above_header"]
+
+
+def test_a_second_table_under_the_first_is_refused_naming_it():
+    """An attached table (附表) under the county table, its townships without a header of
+    their own: the title row was a unit with no counts and the townships were units beside
+    the counties they belong to (summed twice with missing="skip"). The table ends at
+    附表, and rows of data under it are refused, saying to read one table at a time."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "活产数", "婴儿死亡数"])
+    sheet.append(["甲县", 1000, 5])
+    sheet.append(["乙县", 2000, 8])
+    sheet.append([])
+    sheet.append(["附表：甲县各乡镇"])
+    sheet.append(["城关镇", 600, 3])
+    sheet.append(["河口镇", 400, 2])
+    with pytest.raises(mch.InvalidInputError) as raised:
+        mch.read_table(io.BytesIO(workbook_bytes(book)))
+    assert "second table" in raised.value.reason and "line 5" in raised.value.reason
+    assert "附表：甲县各乡镇" in raised.value.reason
+    assert "第5行" in raised.value.reason_zh and "单独的工作表" in raised.value.reason_zh
+
+
+def test_an_attached_table_s_title_alone_under_the_table_is_a_note():
+    table = read("县区,活产数\n甲县,1000\n附表1：各乡镇情况（另附）,\n", encoding="utf-8")
+    assert table.index.tolist() == [2]
+    assert mch.checks(table)["check"].tolist() == ["notes_rows"]

@@ -176,6 +176,18 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
         "notes under the last row of the table",
         "<stream> 第4行：表格末尾的注释（第3行）之后还有数据行；请把注释移到表格最后一行的下方",
     ),
+    "scaled_units": (
+        lambda: mch.read_table(_text("单位：万人,\n县区,常住人口数\n甲县,162\n")),
+        "<stream>:1: the line above the header says the numbers are in 万人 ('单位：万人'): "
+        "a count must be written whole",
+        "<stream> 第1行：表头上方写明数字的单位是“万人”（单位：万人），计数须填写实际数",
+    ),
+    "second_table": (
+        lambda: mch.read_table(_text("县区,活产数\n甲县,1\n附表：乡镇,\n城关镇,2\n")),
+        "<stream>:4: a second table under the table ('附表：乡镇', line 3); one table is read "
+        "at a time",
+        "<stream> 第4行：表格下方还有一张表（第3行“附表：乡镇”）；一次只读一张表",
+    ),
     "unknown_encoding": (
         lambda: mch.read_table(_text("a,b\n1,2\n"), encoding="nope"),
         "unknown encoding 'nope'",

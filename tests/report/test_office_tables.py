@@ -84,6 +84,42 @@ def test_aliases_are_unique_across_terms():
             assert names[fold_header(alias)] == {term.id}, alias
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "产前检查数（人次）",
+        "产后访视数(人次)",
+        "早孕建册数（人次）",
+        "新法接生数（次）",
+        "结婚登记数（户）",
+    ],
+)
+def test_a_count_of_visits_or_households_is_not_a_count_of_people(header):
+    """A unit in brackets was dropped from every header: 产前检查数（人次） (antenatal
+    visits, several per woman) was the women with antenatal care, 结婚登记数（户） (couples)
+    the persons registering to marry, half of them: the premarital examination rate came
+    out twice what it is, with no word below 100 %. Visits (人次, 次) and households (户)
+    count something else: such a column matches no term of people, and is listed unused."""
+    found = mch.match_columns(["县区", header])
+    assert found.terms == {} and found.unmatched == (header,)
+
+
+def test_a_unit_of_people_in_brackets_still_matches_and_visits_match_visits():
+    found = mch.match_columns(["活产数（人）", "孕产妇死亡数(例)", "第4次产前检查（人次）"])
+    assert found.terms == {
+        "live_births": "活产数（人）", "maternal_deaths": "孕产妇死亡数(例)",
+        "anc4_visits": "第4次产前检查（人次）",
+    }  # fmt: skip
+
+
+def test_premarital_examinations_over_couples_registered_are_not_computed_as_over_persons():
+    table = pd.DataFrame(
+        {"县区": ["甲县", "乙县"], "结婚登记数（户）": [1000, 800], "婚前医学检查人数": [900, 700]}
+    )
+    with pytest.raises(mch.InvalidInputError, match="no indicator can be computed"):
+        mch.compute(table)
+
+
 def test_match_report_and_explicit_columns_win():
     table = office_table().assign(备注="")
     found = mch.match_columns(table)

@@ -35,7 +35,13 @@ from mch_indicators._io._numbers import (
     year_of,
 )
 from mch_indicators._labels import input_error, joined, label
-from mch_indicators._layout import is_above_header, is_note
+from mch_indicators._layout import (
+    is_above_header,
+    is_column_numbers,
+    is_note,
+    is_second_table,
+    scaled_unit,
+)
 from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
@@ -45,6 +51,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "check_header",
+    "column_numbers_below",
     "field_count",
     "finish_table",
     "headed_columns",
@@ -113,11 +120,23 @@ def header_position(cells: pd.DataFrame) -> int:
     return int(np.flatnonzero(filled >= 1)[0]) if (filled >= 1).any() else 0
 
 
-def skipped_above(cells: pd.DataFrame, start: int) -> list[CheckRow]:
-    """The check naming the filled rows above the header (titles, 填报单位, 单位：人)."""
+def skipped_above(cells: pd.DataFrame, start: int, place: str | Words) -> list[CheckRow]:
+    """The check naming the filled rows above the header (titles, 填报单位, 单位：人).
+
+    A row giving the numbers' unit as a multiple (单位：万人) is an error naming it and
+    ``place`` (:func:`~mch_indicators._layout.scaled_unit`): a count is never scaled by a guess.
+    """
     rows = [p for p in range(start) if any(_row_texts(cells, p))]
     if not rows:
         return []
+    for position in rows:
+        for text in _row_texts(cells, position):
+            unit = scaled_unit(text) if text else None
+            if unit is not None:
+                raise input_error(
+                    "read_scaled_units", place=place, line=int(cells.index[position]),
+                    unit=unit, text=text,
+                )  # fmt: skip
     texts = [_shown_row(_row_texts(cells, p)) for p in rows]
     return [
         check_row(
@@ -223,6 +242,11 @@ def note_end(
     end = int(np.flatnonzero(is_note_row & has)[0])
     for position in range(end + 1, len(cells)):
         if has[position] and not is_note_row[position] and filled[position].sum() > 1:
+            if is_second_table(starts[end]):  # 附表: a second table, not notes
+                raise input_error(
+                    "read_second_table", place=place, line=int(cells.index[position]),
+                    end=int(cells.index[end]), text=cell_text(starts[end])[:60],
+                )  # fmt: skip
             raise input_error(
                 "read_data_after_notes", place=place, line=int(cells.index[position]),
                 end=int(cells.index[end]),
@@ -304,7 +328,7 @@ def finish_table(
         raise input_error("read_empty_sheet", place=at)
     start = header_position(cells)
     header_line = int(cells.index[start])
-    checks = skipped_above(cells, start)
+    checks = skipped_above(cells, start, at)
     header = _row_texts(cells, start)  # checked once joined: a merged group repeats its name
     parts = sub_header(cells, start, header, decimal)
     if parts is None:
@@ -322,6 +346,7 @@ def finish_table(
     blank = blank_values(values)
     end, notes = note_end(body, at, blank)
     body, values, blank = body.iloc[:end], values[:end], blank[:end]
+    checks += _column_numbers(body, values, blank, header)
     checks += notes
     if fields is not None:
         _check_fields(
@@ -346,6 +371,45 @@ def finish_table(
         errors = [(row, column) for row, column, _ in facts.error_cells]
         _mark(frame, ERROR_KEY, errors, header, first_column)
     return attach(frame, checks)
+
+
+def column_numbers_below(cells: pd.DataFrame, start: int, header: list[str]) -> bool:
+    """Whether the first filled row under the header at ``start`` numbers its columns."""
+    body = cells.iloc[start + 1 :].to_numpy(dtype=object)
+    return _numbers_row(body, blank_values(body), header) is not None
+
+
+def _numbers_row(values: Any, blank: Any, header: list[str]) -> int | None:
+    """The position of the first filled row of ``values`` if it numbers the columns."""
+    filled = np.flatnonzero(~blank.all(axis=1))
+    if not filled.size:
+        return None
+    first = int(filled[0])
+    row = values[first]
+    texts = [cell_text(row[p]) for p, name in enumerate(header) if name and p < len(row)]
+    return first if is_column_numbers(texts) else None
+
+
+def _column_numbers(
+    body: pd.DataFrame, values: Any, blank: Any, header: list[str]
+) -> list[CheckRow]:
+    """The check naming a form's row of column numbers under the header, blanked out.
+
+    A statistical report form numbers its columns in the row under its header (甲 | 1 |
+    2 | 3): read as data, it is a unit named 甲 whose counts are 1, 2, 3, summed into
+    every total (:func:`~mch_indicators._layout.is_column_numbers` says which row is one).
+    """
+    first = _numbers_row(values, blank, header)
+    if first is None:
+        return []
+    texts = [cell_text(v) for v in values[first]]
+    blank[first] = True
+    return [
+        check_row(
+            "column_numbers_row", rows=_span([int(body.index[first])]),
+            text=_shown_row(texts)[:200], count=1,
+        )
+    ]  # fmt: skip
 
 
 def field_count(count: int) -> Words:

@@ -24,6 +24,7 @@ from mch_indicators._errors import InvalidInputError, Words, delimiter_hint
 from mch_indicators._io._bounds import ReadLimits
 from mch_indicators._io._cells import (
     check_header,
+    column_numbers_below,
     field_count,
     finish_table,
     headed_columns,
@@ -238,8 +239,8 @@ def _all_cells(text: str, delimiter: str, name: str) -> tuple[pd.DataFrame, list
 
 
 def _has_notes(text: str) -> bool:
-    """Whether a field of ``text`` starts like a note under a table (注：, 填表人...)."""
-    notes = layout().notes
+    """Whether a field of ``text`` starts like a note under a table (注：, 填表人, 附表...)."""
+    notes = (*layout().notes, *layout().tables)
     caseless = all(word.lower() == word.upper() for word in notes)
     if caseless and not any(word in text for word in notes):
         return False  # no note word anywhere: the search below takes seconds on a long file
@@ -273,11 +274,16 @@ def read_delimited(
             raise input_error("read_empty", name=name)
         start = header_position(head)
         header = check_header(head.iloc[start], name)[: fields[start]]
-        if decimal != "." or _has_notes(text) or sub_header(head, start, header, decimal):
+        if (
+            decimal != "."
+            or _has_notes(text)
+            or sub_header(head, start, header, decimal)
+            or column_numbers_below(head, start, header)
+        ):
             cells, counts = _all_cells(text, chosen, name)
             return finish_table(cells, name, decimal, fields=counts)
         header_line = int(head.index[start])
-        above = skipped_above(head, start)
+        above = skipped_above(head, start, name)
         codes = _code_columns(head.iloc[start + 1 :], len(header))
         lines = _record_lines(text, chosen, len(header), header_line - 1, name)
         frame = pd.read_csv(

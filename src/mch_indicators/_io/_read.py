@@ -67,7 +67,10 @@ def read_table(
         Columns as in the header (surrounding spaces removed; empty rows and
         empty unnamed columns dropped). As offices lay tables out: title rows
         and rows naming the reporting unit or the unit of counts (填报单位：…,
-        单位：人) above the header are skipped; two header rows are joined
+        单位：人) above the header are skipped (a unit that is a multiple, 单位：万人, is
+        an error naming its line: a count is never scaled by a guess), and so is a
+        statistical form's row of column numbers under it (甲 | 1 | 2 | 3, 栏次 | 1 | 2 |
+        3); two header rows are joined
         (孕产妇 over 死亡数: 孕产妇死亡数; 死亡数 over 孕产妇: 死亡数孕产妇, which
         :func:`mch_indicators.match_columns` and ``compute`` read in either order,
         so that it is maternal deaths still); notes and signature rows under the

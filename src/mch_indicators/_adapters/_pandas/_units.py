@@ -8,14 +8,19 @@ Before anything is computed or pooled, :func:`office_units`:
   ``definitions/office_tables.toml`` plus ``total_labels=``), by a blank area
   cell on a row whose counts are the sum of its group's units, and by
   arithmetic alone (the first or last row of a period whose every count, in at
-  least two columns, is the sum of the other rows). With ``totals="check"``
+  least two columns, is the sum of the other rows; and, in a table of one area
+  column whose period's rows fall wholly into blocks, each a row summing the two
+  rows or more under or over it, those rows: townships over their villages, bold,
+  without 小计). With ``totals="check"``
   (the default) they are taken out of the units and each is compared with the
   sum of its parts, column by column, every difference a row of the checks
   table; ``"drop"`` takes them out without comparing; ``"keep"`` keeps every
   row as a unit (the caller says the table has no total rows).
 - takes out the **breakdown rows** (an area label starting 其中, "of which": a part
-  of the row above, already counted in it), each named in the checks, never a unit
-  nor a part of a total (``totals="keep"`` keeps them as it keeps every row).
+  of the row above, already counted in it) and the **comparison rows** (上年同期,
+  去年同期, 增减, 同比...: another period's figures or their change), each named in the
+  checks, never a unit nor a part of a total (``totals="keep"`` keeps them as it keeps
+  every row).
 - refuses a **blank area or period** cell on a row that is no total, naming the row.
 - refuses **two rows of one unit and period**, naming both by their labels, unless
   ``duplicates="sum"`` (then they are added up and the sum is a check).
@@ -33,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -46,6 +52,7 @@ from mch_indicators._labels import error_of, fields
 from mch_indicators._layout import (
     Layout,
     is_breakdown_label,
+    is_comparison_label,
     is_subtotal_label,
     is_total_label,
     layout,
@@ -124,7 +131,10 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
             continue
         distinct = pd.unique(frame[column].to_numpy(dtype=object)).tolist()
         if any(
-            not text or is_total_label(text, words) or is_breakdown_label(text, words)
+            not text
+            or is_total_label(text, words)
+            or is_breakdown_label(text, words)
+            or is_comparison_label(text, words)
             for text in map(cell_text, distinct)
         ):
             return True
@@ -263,19 +273,20 @@ def refuse_engine_totals(
     blank_total: Callable[[BlankTotal], Sequence[object] | None] | None = None,
     keys: Sequence[str] = (),
 ) -> None:
-    """Refuse an engine's frame holding a row pandas would take out as a total (合计, 全县...).
+    """Refuse an engine's frame holding a row pandas would take out: 合计, 其中, 上年同期, blank.
 
     An engine (polars, pyarrow, DuckDB, dask, Spark) sums its rows where they are,
     with no pass that could take a total row out and check it as :func:`office_units`
     does for pandas: summed, 甲县 1/10, 乙县 3/30 and 合计 4/40 would pool to 8/80.
     The area columns are found by their headers as for pandas (the count columns
     and ``keys`` left out) and their distinct labels (``distinct(column)``, computed
-    in the engine) are read by the one total rule (:func:`is_total_label`,
-    :func:`is_breakdown_label`); a total or breakdown (其中) label is a typed error
-    naming the column and the label, in both languages. With ``blank_total`` (the
-    engine's search of one :class:`BlankTotal`, returning the group of a row found,
-    or None) a row with a blank area cell whose counts are its group's sum is
-    refused too (:func:`blank_total_error`).
+    in the engine) are read by the one total rule (:func:`is_total_label`); a total
+    label is a typed error naming the column and the label, in both languages. So is
+    a breakdown (其中) or comparison (上年同期, 增减) label, which pandas takes out of
+    the units too. With ``blank_total`` (the engine's search of one
+    :class:`BlankTotal`, returning the group of a row found, or None) a row with a
+    blank area cell whose counts are its group's sum is refused too
+    (:func:`blank_total_error`).
     """
     counts = tuple(counts)
     found = _engine_columns(names, counts, keys, catalog)
@@ -285,14 +296,20 @@ def refuse_engine_totals(
     words = layout()
     for column in areas:
         for text in map(cell_text, distinct(str(column))):
-            if text and is_total_label(text, words):
+            if not text:
+                continue
+            if is_total_label(text, words):
                 raise error_of(
                     InvalidInputError, "engine_total_row", column=str(column), label=text
                 )
-            if text and is_breakdown_label(text, words):
-                raise error_of(
-                    InvalidInputError, "engine_breakdown_row", column=str(column), label=text
-                )
+            for kind, test in (
+                ("breakdown", is_breakdown_label),
+                ("comparison", is_comparison_label),
+            ):
+                if text and test(text, words):
+                    raise error_of(
+                        InvalidInputError, f"engine_{kind}_row", column=str(column), label=text
+                    )
     if blank_total is None or len(counts) != 2:
         return
     for level in engine_blank_totals(names, (counts[0], counts[1]), catalog, keys):
@@ -328,7 +345,9 @@ class _Table:
     values: npt.NDArray[np.float64]
     level: npt.NDArray[np.intp] = field(init=False)  # area level of a total, -1 for a unit
     subtotal: BoolArray = field(init=False)
-    how: npt.NDArray[np.object_] = field(init=False)  # "label", "blank", "sum", "breakdown", ""
+    block_parts: dict[int, BoolArray] = field(init=False, default_factory=dict)
+    # "label", "blank", "sum", "breakdown", "comparison" or "" (a unit)
+    how: npt.NDArray[np.object_] = field(init=False)
 
     def __post_init__(self) -> None:
         rows = len(self.frame)
@@ -352,22 +371,34 @@ def _read(
     periods: Sequence[Hashable],
     others: Sequence[Hashable],
     counts: Sequence[Hashable],
+    words: Layout,
 ) -> _Table:
-    values = np.column_stack([numbers(frame, str(c)) for c in counts]) if counts else None
+    """The table's labels and counts; a comparison row's counts are not read (NaN).
+
+    A comparison row (上年同期, 增减) is no unit: its changes may be negative or
+    percentages (-145, -1.4), which no count may be, and it is taken out unread.
+    """
+    area_text = [_texts(frame[c]) for c in areas]
+    compared = np.zeros(len(frame), dtype=bool)
+    for texts in area_text:
+        compared |= _per_row(texts, lambda t: is_comparison_label(t, words))
+    values = np.full((len(frame), len(counts)), np.nan)
+    if counts and not compared.all():
+        read = frame if not compared.any() else as_frame(frame[~compared])
+        values[~compared] = np.column_stack([numbers(read, str(c)) for c in counts])
     return _Table(
-        frame, list(areas), list(periods), list(others), list(counts),
-        [_texts(frame[c]) for c in areas], [_texts(frame[c]) for c in periods],
-        [_texts(frame[c]) for c in others],
-        values if values is not None else np.zeros((len(frame), 0)),
+        frame, list(areas), list(periods), list(others), list(counts), area_text,
+        [_texts(frame[c]) for c in periods], [_texts(frame[c]) for c in others], values,
     )  # fmt: skip
 
 
 def _by_label(table: _Table, words: Layout) -> None:
-    """Mark breakdown rows (其中), totals by the first area column with a total word, blanks."""
-    for texts in table.area_text:
-        fresh = (table.level < 0) & _per_row(texts, lambda t: is_breakdown_label(t, words))
-        table.level[fresh] = 0
-        table.how[fresh] = "breakdown"
+    """Mark breakdown (其中) and comparison (上年同期) rows, totals by their words, blanks."""
+    for how, test in (("breakdown", is_breakdown_label), ("comparison", is_comparison_label)):
+        for texts in table.area_text:
+            fresh = (table.level < 0) & _per_row(texts, partial(test, words=words))
+            table.level[fresh] = 0
+            table.how[fresh] = how
     for level, texts in enumerate(table.area_text):
         total, sub = _classify(texts, words)
         fresh = (table.level < 0) & total
@@ -380,6 +411,10 @@ def _by_label(table: _Table, words: Layout) -> None:
         table.how[blank] = "blank"
 
 
+#: Rows taken out by their labels that are no totals: they end no subtotal's rows.
+_NOT_TOTALS = ["breakdown", "comparison"]
+
+
 def _group_key(table: _Table, level: int, position: int | None = None) -> Any:
     """Per row (or for one row), the tuple of coarser area labels, periods and other keys."""
     parts = [*table.area_text[:level], *table.other_text]
@@ -390,6 +425,8 @@ def _group_key(table: _Table, level: int, position: int | None = None) -> Any:
 
 def _parts(table: _Table, position: int, units: BoolArray) -> BoolArray:
     """The unit rows a total row sums."""
+    if position in table.block_parts:
+        return table.block_parts[position] & units
     level = int(table.level[position])
     mask = units.copy()
     for texts in [*table.area_text[:level], *table.other_text]:
@@ -398,7 +435,7 @@ def _parts(table: _Table, position: int, units: BoolArray) -> BoolArray:
         if texts[position]:
             mask &= texts == texts[position]
     if table.subtotal[position] and level == 0:  # 小计 alone: the rows since the last total
-        total = (table.level >= 0) & (table.how != "breakdown")
+        total = (table.level >= 0) & ~np.isin(table.how, _NOT_TOTALS)
         earlier = np.flatnonzero(total & (np.arange(mask.size) < position))
         start = int(earlier[-1]) + 1 if earlier.size else 0
         window = np.zeros(mask.size, dtype=bool)
@@ -465,6 +502,66 @@ def _by_sum(table: _Table) -> None:
                 break
 
 
+def _blocks(block: npt.NDArray[np.float64]) -> list[tuple[int, int]] | None:
+    """The rows ``(head, end)`` of blocks each headed by a row summing the rows under it.
+
+    ``block`` is a period's unit rows (counts, no NaN) in the table's order; each block
+    is a head, then two rows or more whose counts sum to the head's in every column
+    (two columns at least not zero), and the blocks take every row. None otherwise.
+    A row of zeros after a block's sum is reached is its part (it could head none).
+    """
+    blocks: list[tuple[int, int]] = []
+    head, rows = 0, block.shape[0]
+    while head < rows:
+        target = block[head]
+        if np.count_nonzero(target) < 2:
+            return None
+        total = np.zeros_like(target)
+        end = head + 1
+        while end < rows and np.any(total != target) and np.all(total <= target):
+            total = total + block[end]
+            end += 1
+        if end - head < 3 or np.any(total != target):
+            return None
+        while end < rows and not block[end].any():
+            end += 1
+        blocks.append((head, end))
+        head = end
+    return blocks if len(blocks) >= 2 else None
+
+
+def _by_blocks(table: _Table) -> None:
+    """Mark as subtotals the rows heading (or closing) blocks of the rows they sum.
+
+    One area column with each township's row over its villages (or under them), no
+    小计 written: when a period's unit rows fall wholly into two blocks or more, each a
+    row summing two rows or more in every count, those rows are subtotals of their
+    blocks (:func:`_blocks`; read in reverse for rows under their parts).
+    """
+    if table.values.shape[1] < 2 or len(table.area_text) != 1:
+        return
+    units = table.level < 0
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for position in np.flatnonzero(units).tolist():
+        key = tuple(t[position] for t in (*table.period_text, *table.other_text))
+        groups.setdefault(key, []).append(position)
+    for positions in groups.values():
+        rows = np.array(positions, dtype=np.intp)
+        block = table.values[rows]
+        if rows.size < 6 or np.isnan(block).any():
+            continue
+        for order in (rows, rows[::-1]):
+            found = _blocks(table.values[order])
+            if found is None:
+                continue
+            for head, end in found:
+                position = int(order[head])
+                table.level[position], table.how[position] = 0, "block"
+                table.block_parts[position] = np.zeros(len(table.frame), dtype=bool)
+                table.block_parts[position][order[head + 1 : end]] = True
+            break
+
+
 def _resolve_blanks(table: _Table, *, strata: bool = False) -> None:
     """A blank area cell is a total when the row sums its group's units, else an error.
 
@@ -514,7 +611,9 @@ def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArra
     A total by its label is checked against its units (two rows of one unit, to be
     summed, are one); a total by its sums names the rows it sums.
     """
-    code = "total_row" if table.how[position] == "label" else "total_row_sum"
+    code = {"label": "total_row", "block": "subtotal_row_sum"}.get(
+        table.how[position], "total_row_sum"
+    )
     rows = np.flatnonzero(parts)
     units_under = len(set(zip(*(t[rows] for t in table.area_text), strict=True))) or rows.size
     name = {
@@ -543,7 +642,7 @@ def _check_total(table: _Table, position: int, units: BoolArray, parts: BoolArra
 
 def _check_breakdown(table: _Table, position: int, name: dict[str, Any]) -> list[Any]:
     """Each count of a breakdown (其中) row above that of the row it breaks down."""
-    above = np.flatnonzero(table.how[:position] != "breakdown")
+    above = np.flatnonzero(~np.isin(table.how[:position], _NOT_TOTALS))
     if not above.size:
         return []
     parent = int(above[-1])
@@ -574,6 +673,9 @@ def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
         if table.how[position] == "breakdown":
             checks.append(check_row("breakdown_row", **name))
             checks.extend(_check_breakdown(table, int(position), name))
+            continue
+        if table.how[position] == "comparison":
+            checks.append(check_row("comparison_row", **name))
             continue
         parts = _parts(table, int(position), units)
         if not parts.any():  # 全县 over no units: the area itself
@@ -735,7 +837,7 @@ def office_units(
     words = layout().with_totals(total_labels) if total_labels else layout()
     if strata and duplicates == "error" and not _any_total(frame, areas, words):
         return frame, []  # strata with no total label: nothing to do (no pass per row)
-    table = _read(frame, areas, periods, others, counts)
+    table = _read(frame, areas, periods, others, counts, words)
     checks: list[Any] = []
     if totals == "keep":
         keep = np.ones(len(frame), dtype=bool)
@@ -753,6 +855,7 @@ def office_units(
         else:
             _resolve_blanks(table)
             _by_sum(table)
+            _by_blocks(table)
         keep, checks = _totals(table, totals)
     table.level[keep] = -1
     if strata and duplicates == "error":
