@@ -146,7 +146,8 @@ def _run(call: Any) -> Any:
 def _total_refused(error: Any) -> bool:
     """Whether an engine's error is the typed refusal of a total (or breakdown) row."""
     said = getattr(error, "reason_zh", "") or ""
-    return isinstance(error, mch.InvalidInputError) and ("合计行" in said or "其中行" in said or "用于对比的行" in said)
+    refusals = ("合计行", "其中行", "用于对比的行")
+    return isinstance(error, mch.InvalidInputError) and any(r in said for r in refusals)
 
 
 def _saw_total(result: Any) -> bool:
