@@ -109,7 +109,7 @@ class _Kit:
         raise NotImplementedError
 
     def bit(self, test: Any, k: int) -> Any:
-        """2**k where ``test`` is true, else 0."""
+        """2**k where ``test`` is true, else 0 (null too)."""
         return self.case([(test, self.lit(2**k))], self.lit(0))
 
     def is_not_false(self, expression: Any) -> Any:
@@ -166,7 +166,7 @@ class _Polars(_Kit):
         return self.text(expression).str.strip_chars(ENGINE_SPACES).str.to_lowercase()
 
     def bit(self, test: Any, k: int) -> Any:
-        return test.cast(self.pl.Int64) * 2**k
+        return test.fill_null(False).cast(self.pl.Int64) * 2**k
 
     def is_not_false(self, expression: Any) -> Any:
         return expression.fill_null(True)
@@ -620,24 +620,40 @@ class _Fields:
         return found
 
     def _invalid(self, name: str) -> dict[Status, Any]:
-        """Each way the field is invalid (expressions; the data-quality table's reasons)."""
+        """Each way the field is invalid (expressions; the data-quality table's reasons).
+
+        True where the field is present (not missing, no unparsed text: its value is
+        then null) and invalid that way; false, or null, elsewhere (``kit.bit`` reads a
+        null as false). A number's tests are written short, each as few operations as it
+        can (DuckDB evaluates each operation of the reasons' expression once per chunk of
+        records, however few of them are unclassified): a null value makes each null;
+        both engines order NaN above every number, so ``x < min`` is false for NaN and
+        ``x > max`` true, which ``x < inf`` rules out with infinity (not a number).
+        """
         kit, spec, column = self.kit, self.cols.fields[name], self.column(name)
         unparsed = self._unparsed(name)
         absent = self._missing(name) if unparsed is None else self._missing(name) | unparsed
         present = ~absent
-        infinite = None
-        if spec.type in {"number", "integer"} and self.cols.dtypes[name].is_float():
-            inf = kit.lit(float("inf"))
-            infinite = present & ((column == inf) | (column == -inf))  # inf: not a number
-            present = present & ~infinite
+        inf = kit.lit(float("inf"))
+        floats = spec.type in {"number", "integer"} and self.cols.dtypes[name].is_float()
+        infinite = kit.is_infinite(column) if floats else None  # inf: not a number
+
+        def below() -> Any:
+            below = column < kit.lit(spec.min)
+            return below & (column > -inf) if floats else below
+
+        def above() -> Any:
+            above = column > kit.lit(spec.max)
+            return above & (column < inf) if floats else above
+
         if infinite is None or unparsed is None:
             not_a_number = unparsed if infinite is None else infinite
         else:
             not_a_number = infinite | unparsed
         tests: dict[Status, Any] = {
-            "below": lambda: present & (column < kit.lit(spec.min)),
-            "above": lambda: present & (column > kit.lit(spec.max)),
-            "not_whole": lambda: present & (column != kit.rounded(column)),
+            "below": below,
+            "above": above,
+            "not_whole": lambda: column != kit.rounded(column),  # false for NaN and infinity
             "unknown_code": lambda: (
                 present & ~self.is_in(name, column, self.cols.codes(name, spec.all_codes()))
             ),
