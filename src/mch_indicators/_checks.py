@@ -211,7 +211,7 @@ class CheckTable:
         """
         rows = other.rows if isinstance(other, CheckTable) else tuple(other)
         seen = set(self.rows)
-        return CheckTable(self.rows + tuple(r for r in rows if r not in seen))
+        return CheckTable(_yielded(self.rows + tuple(r for r in rows if r not in seen)))
 
     def to_frame(self) -> pd.DataFrame:
         """The rows as a DataFrame with the columns of :data:`CHECK_COLUMNS`."""
@@ -219,6 +219,19 @@ class CheckTable:
 
         frame = pd.DataFrame(list(self.rows), columns=list(CHECK_COLUMNS))
         return frame.astype({"reported": "float64", "expected": "float64"})
+
+
+#: A check that a part of a table (a chunk of a streamed file) found, which another
+#: part's check about the same item overrules: "the column agrees" yields to a difference.
+_YIELDS_TO = {"office_rate_agrees": "office_rate_differs"}
+
+
+def _yielded(rows: tuple[CheckRow, ...]) -> tuple[CheckRow, ...]:
+    """``rows`` without those another row about their item overrules (:data:`_YIELDS_TO`)."""
+    overruled = {(code, row[3]) for row in rows for code, by in _YIELDS_TO.items() if row[0] == by}
+    if not overruled:
+        return rows
+    return tuple(row for row in rows if (row[0], row[3]) not in overruled)
 
 
 def checks_of(frame: object) -> CheckTable:

@@ -94,9 +94,14 @@ def caterpillar(
         names is paired with the frame's rows by its index; with a Result, by its
         :attr:`~Result.labels`, or in order when it has none). Without it, the
         frame's index, or the Result's labels (the index of the Series it was
-        computed on).
+        computed on); over an index of row numbers (what :func:`mch_indicators.compute`
+        returns), the area columns (``county``, ``县区``...), with the period
+        after an area that stands in several rows.
     indicator : str or Indicator, optional
-        For the axis title (default: the frame's ``indicator`` column).
+        The indicator drawn: where the frame's ``indicator`` column holds several
+        (a :func:`mch_indicators.compute` of an office's table), its rows are
+        drawn, and none given is an error naming those held; also the axis title
+        (default: the frame's only indicator).
     sort : bool, default True
         Rank the areas by value, highest at the top.
     {chart_returns}
@@ -112,7 +117,7 @@ def caterpillar(
     ['A', 'C', 'B']
     """
     check_lang(lang)
-    frame, areas = frame_and_areas(compared, label)
+    frame, areas = frame_and_areas(compared, label, indicator, "plot.caterpillar")
     names = [str(area) for area in areas]
     if "smoothed" in frame.columns:
         return _smoothed(frame, names, indicator, sort, lang, title, ax)

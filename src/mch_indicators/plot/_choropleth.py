@@ -210,11 +210,13 @@ def _default_column(frame: pd.DataFrame) -> str:
 
 
 def _frame_and_names(
-    data: pd.DataFrame | Result, label: str | Sequence[Hashable] | None
+    data: pd.DataFrame | Result,
+    label: str | Sequence[Hashable] | None,
+    indicator: str | Indicator | None,
 ) -> tuple[pd.DataFrame, list[Hashable]]:
     if label is None:
         raise InvalidInputError("plot.choropleth needs label= (the column naming each area)")
-    return frame_and_areas(data, label)
+    return frame_and_areas(data, label, indicator, "plot.choropleth")
 
 
 def _key_column(shapes: Any, key: str | None, label: str | Sequence[Hashable] | None) -> str:
@@ -272,7 +274,9 @@ def choropleth(
         Numbers: the count of quantile classes, or the break points (lowest to
         highest; values outside are drawn as no data).
     indicator : str or Indicator, optional
-        For the legend's units (default: the frame's ``indicator`` column).
+        The indicator drawn (its rows, where the frame's ``indicator`` column holds
+        several: none given is then an error) and the legend's units (default:
+        the frame's only indicator).
     unmatched : {"raise", "note"}, default "raise"
         A row with no shape is an :class:`~mch_indicators.InvalidInputError`
         naming it; ``"note"`` draws the map and lists such areas under it.
@@ -304,7 +308,7 @@ def choropleth(
     check_lang(lang)
     if unmatched not in ("raise", "note"):
         raise InvalidInputError(f"unmatched must be 'raise' or 'note', got {unmatched!r}")
-    frame, names = _frame_and_names(result_or_frame, label)
+    frame, names = _frame_and_names(result_or_frame, label, indicator)
     chosen_column = column or _default_column(frame)
     require_columns(frame, [chosen_column], "column=")
     shapes = _geometry(geometry)

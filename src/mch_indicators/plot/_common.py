@@ -43,6 +43,7 @@ __all__ = [
     "frame_and_areas",
     "heading",
     "indicator_name",
+    "indicator_rows",
     "legend_text",
     "named_axis",
     "require_columns",
@@ -71,6 +72,61 @@ def resolve_indicator(
         if len(ids) == 1:
             key = str(ids[0])
     return None if key is None else builtin_catalog().get_indicator(key)
+
+
+def indicator_rows(
+    frame: pd.DataFrame, indicator: str | Indicator | None, what: str
+) -> npt.NDArray[np.bool_] | None:
+    """Which rows of ``frame`` a chart of one indicator draws (None: every row).
+
+    A result of :func:`mch_indicators.compute` on an office's table holds several
+    indicators (a MMR per 100,000 and an IMR per 1,000 in one ``value`` column):
+    drawn together they would share one axis, one title and one ranking. With an
+    ``indicator`` column holding more than one, ``indicator=`` chooses its rows
+    (none given is an error naming those held); an indicator asked for and not held
+    is an error too, as the chart's title would name the wrong one. A frame without
+    the column is drawn as it is.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"indicator": ["maternal_mortality_ratio", "infant_mortality_rate"],
+    ...                       "value": [7.4, 2.2]})
+    >>> indicator_rows(frame, "IMR", "plot.caterpillar").tolist()
+    [False, True]
+    """
+    if "indicator" not in frame.columns:
+        return None
+    chosen = resolve_indicator(indicator, frame=frame)
+    held = [str(i) for i in dict.fromkeys(frame["indicator"].dropna())]
+    if chosen is not None:
+        ids = {text: _indicator_id(text) for text in held}
+        same = [text for text in held if ids[text] == chosen.id]
+        if same:
+            rows = frame["indicator"].isin(same).to_numpy(dtype=bool)
+            return None if rows.all() else rows
+        if len(held) == 1 and ids[held[0]] is None:
+            return None  # a label of the user's own, said to be this indicator
+    if not held or (chosen is None and len(held) == 1):
+        return None
+    from mch_indicators._errors import Words
+    from mch_indicators._labels import input_error, joined
+
+    listing = Words(*(joined(held, lang, most=8) for lang in ("en", "zh")))
+    if chosen is None:
+        raise input_error("chart_several_indicators", what=what, held=listing, count=len(held))
+    raise input_error("chart_indicator_not_held", what=what, wanted=chosen.id, held=listing)
+
+
+def _indicator_id(text: str) -> str | None:
+    """The id of the built-in indicator ``text`` names (id, name, alias), or None."""
+    from mch_indicators._catalog import builtin_catalog
+    from mch_indicators._errors import MCHIndicatorsError
+
+    try:
+        return builtin_catalog().get_indicator(text).id
+    except MCHIndicatorsError:
+        return None
 
 
 def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
@@ -124,9 +180,16 @@ def area_labels(
 
 
 def frame_and_areas(
-    data: pd.DataFrame | Result, label: str | Sequence[Hashable] | None
+    data: pd.DataFrame | Result,
+    label: str | Sequence[Hashable] | None,
+    indicator: str | Indicator | None = None,
+    what: str | None = None,
 ) -> tuple[pd.DataFrame, list[Hashable]]:
-    """The frame a chart draws, and each row's area: ``label``'s, or the index's without it.
+    """The rows a chart draws, and each row's area: ``label``'s, or found without it.
+
+    Without ``label``, the index names the rows, or over a plain index of row
+    numbers the area columns (:func:`_area_names`). With ``what`` (the chart), only
+    the rows of one indicator are drawn (:func:`indicator_rows`).
 
     A pandas Series of names is paired with the rows by label (:func:`area_labels`),
     except with a :class:`~mch_indicators.Result` of plain arrays, whose rows have no
@@ -146,12 +209,59 @@ def frame_and_areas(
     from mch_indicators._result import Result
 
     frame = as_frame(data)
+    rows = None if what is None else indicator_rows(frame, indicator, what)
     if label is None:
-        names = list(frame.index)
-        require_names(frame, names, None)
-        return frame, names
+        drawn = frame if rows is None else frame[rows]
+        names = _area_names(drawn) if _numbered(frame) else list(drawn.index)
+        require_names(drawn, names, None)
+        return drawn, names
     labelled = not isinstance(data, Result) or data.labels is not None
-    return frame, area_labels(frame, label, by_index=labelled)
+    names = area_labels(frame, label, by_index=labelled)
+    if rows is None:
+        return frame, names
+    return frame[rows], [name for name, kept in zip(names, rows, strict=True) if kept]
+
+
+def _numbered(frame: pd.DataFrame) -> bool:
+    """Whether the index only numbers the rows (unnamed whole numbers: ``compute``'s)."""
+    index = frame.index
+    return index.name is None and index.nlevels == 1 and index.dtype.kind in "iu"
+
+
+def _area_names(frame: pd.DataFrame) -> list[Hashable]:
+    """Each row's name without ``label=`` over row numbers: the area columns, else the numbers.
+
+    A frame whose index only numbers its rows (what :func:`mch_indicators.compute`
+    returns, or a selection of it) names its rows by its area columns, found by their
+    headers as ``compute`` finds them (``county``, ``县区``...; several joined by
+    ``/``), with the period after the area where an area stands in several rows.
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+    from mch_indicators._adapters._pandas._units import label_columns
+    from mch_indicators._errors import MCHIndicatorsError
+
+    index = frame.index
+    if not len(frame):
+        return list(index)
+    try:
+        areas, periods = label_columns(match_columns(list(frame.columns)))
+    except MCHIndicatorsError:
+        return list(index)
+    if not areas:
+        return list(index)
+    names = _joined_cells(frame, areas)
+    if len(set(names)) < len(names) and periods:
+        names = [
+            f"{n} {p}".strip() for n, p in zip(names, _joined_cells(frame, periods), strict=True)
+        ]
+    return list(names)
+
+
+def _joined_cells(frame: pd.DataFrame, columns: Sequence[Hashable]) -> list[str]:
+    from mch_indicators._checks import cell_text
+
+    parts = [[cell_text(v) for v in frame[c].tolist()] for c in columns]
+    return ["/".join(p for p in row if p) for row in zip(*parts, strict=True)]
 
 
 def require_names(frame: pd.DataFrame, names: Sequence[Hashable], column: str | None) -> None:

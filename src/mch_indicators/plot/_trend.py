@@ -20,6 +20,7 @@ from mch_indicators.plot._common import (
     area_labels,
     axis_title,
     check_lang,
+    indicator_rows,
     legend_text,
     require_columns,
     require_drawable,
@@ -60,6 +61,16 @@ def _targets(
     if wrong:
         raise InvalidInputError(f"targets of another indicator than {indicator.id}: {wrong}")
     return [t for t in chosen if not t.comparator.relative]
+
+
+def _of_indicator(
+    frame: pd.DataFrame | None, indicator: str | Indicator | None, what: str = "plot.trend"
+) -> pd.DataFrame | None:
+    """The rows of ``frame`` of the one indicator drawn (:func:`indicator_rows`)."""
+    if frame is None:
+        return None
+    rows = indicator_rows(frame, indicator, what)
+    return frame if rows is None else frame[rows]
 
 
 def _one_series(frame: pd.DataFrame | None, period: str, what: str) -> None:
@@ -174,7 +185,9 @@ def trend(
         :func:`mch_indicators.trend_line` of the same area: the fitted trend and
         its interval, and (dashed) its projection, e.g. to a target's year.
     indicator : str or Indicator, optional
-        Default: the frame's ``indicator`` column.
+        The indicator drawn (its rows, where the frames' ``indicator`` column
+        holds several: none given is then an error). Default: the frame's only
+        indicator.
     period : str, default "year"
     targets : Target or sequence of Target, optional
         Target lines, at :meth:`Target.threshold` in the indicator's unit.
@@ -205,6 +218,7 @@ def trend(
         raise InvalidInputError(
             "plot.trend needs a series (mch.compute) or a line (mch.trend_line)"
         )
+    series, line = (_of_indicator(f, indicator) for f in (series, line))
     chosen = resolve_indicator(indicator, frame=series if series is not None else line)
     _one_series(series, period, "the series")
     _one_series(line, period, "the trend line")
@@ -271,6 +285,8 @@ def small_multiples(
     if isinstance(columns, bool) or not isinstance(columns, int) or columns < 1:
         raise InvalidInputError(f"columns must be a whole number ≥ 1, got {columns!r}")
     require_columns(series, [by], "by=")
+    kept = indicator_rows(series, indicator, "plot.small_multiples")
+    series = series if kept is None else series[kept]
     chosen = resolve_indicator(indicator, frame=series)
     areas = list(dict.fromkeys(area_labels(series, by)))
     if not areas:

@@ -30,6 +30,11 @@ from mch_indicators._adapters._pandas._columns import (
     result_columns,
     text_array,
 )
+from mch_indicators._adapters._pandas._office_rates import (
+    OfficeRate,
+    compare_office_rates,
+    places_of,
+)
 from mch_indicators._adapters._pandas._units import Duplicates, Totals
 from mch_indicators._adapters._pandas._validate import RulesArg
 from mch_indicators._adapters._pandas._wide import (
@@ -554,6 +559,22 @@ def _flag_inconsistent(
     return found
 
 
+def _office_rates(
+    frame: pd.DataFrame,
+    rates: Sequence[OfficeRate],
+    columns: Mapping[Hashable, str] | None,
+    catalog: Catalog | None,
+) -> list[Any]:
+    """The office's own rate columns compared with the rates of each row's counts."""
+    from mch_indicators._adapters._pandas._match import match_columns
+    from mch_indicators._adapters._pandas._units import label_columns
+
+    if not rates:
+        return []
+    areas, periods = label_columns(match_columns(frame, columns, catalog=catalog))
+    return compare_office_rates(frame, rates, places_of(frame, areas, periods))
+
+
 def unit_rows(
     frame: pd.DataFrame,
     num: str,
@@ -634,9 +655,9 @@ def compute_wide(
     """
     if shape not in ("long", "wide"):
         raise InvalidInputError(f"shape must be 'long' or 'wide', got {shape!r}")
-    long, units, places, found = long_counts(
+    long, units, places, found, rates = long_counts(
         frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog,
-        rules=unit_rules,
+        rules=unit_rules, compare=True,
     )  # fmt: skip
     k = len(long) // max(len(units), 1) if len(units) else 0
     try:
@@ -647,7 +668,7 @@ def compute_wide(
     except MCHIndicatorsError as error:
         raise located(error, units, places, k) from None
     broken = _flag_inconsistent(tidy, units, k, columns, rules, catalog)
-    found = [*found, *broken]
+    found = [*found, *broken, *_office_rates(frame, rates, columns, catalog)]
     if "substitution" in tidy.columns:
         tidy = tidy[[c for c in tidy.columns if c != "substitution"] + ["substitution"]]
     out = to_wide(tidy, k) if shape == "wide" and k else tidy

@@ -441,7 +441,7 @@ def _pool_wide(
 
     renamed = {str(c): f for f, c in match_columns(frame, columns, catalog=catalog).fields.items()}
     keys = [renamed.get(k, k) for k in as_list(by)]
-    long, units, places, found = long_counts(
+    long, units, places, found, _ = long_counts(
         frame, indicators, columns=columns, allow_substitute=allow_substitute, catalog=catalog,
         rules=rules,
     )  # fmt: skip

@@ -26,6 +26,7 @@ from mch_indicators._adapters._pandas._match import (
     resolve_term,
     term_label,
 )
+from mch_indicators._adapters._pandas._office_rates import OfficeRate, office_rates
 from mch_indicators._adapters._pandas._units import (
     Duplicates,
     Totals,
@@ -255,10 +256,12 @@ def table_units(
     others: Sequence[Hashable] = (),
     *,
     strata: bool = False,
+    compared: Sequence[Hashable] = (),
 ) -> tuple[pd.DataFrame, list[CheckRow]]:
     """The unit rows of a table by its matched area and period columns, and the checks.
 
-    Columns that match nothing (except ``indicator``) are listed in the checks.
+    Columns that match nothing (except ``indicator`` and the office's own rate
+    columns, ``compared`` with the recomputed rates) are listed in the checks.
     """
     areas, periods = label_columns(match)
     units, found = office_units(
@@ -271,7 +274,7 @@ def table_units(
     unmatched = [
         check_row("unmatched_column", item=column)
         for column in match.unmatched
-        if column != "indicator" and column not in others and column not in counts
+        if column != "indicator" and column not in [*others, *counts, *compared]
     ]
     return units, [*found, *unmatched]
 
@@ -284,7 +287,8 @@ def long_counts(
     allow_substitute: Substitutes | None = None,
     catalog: Catalog | None = None,
     rules: UnitRules = AS_UNITS,
-) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[CheckRow]]:
+    compare: bool = False,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str], list[CheckRow], list[OfficeRate]]:
     """A wide table as a long table of counts, its unit rows, each long row's place, the checks.
 
     The rows are first made units (:func:`table_units`: total rows out, one row
@@ -294,7 +298,10 @@ def long_counts(
     Columns of the long table: the label fields (renamed to their ids:
     ``county``, ``year``...), other text columns, then ``indicator``,
     ``numerator``, ``denominator`` (and ``substitution`` when
-    ``allow_substitute`` is given); rows are input row by indicator.
+    ``allow_substitute`` is given); rows are input row by indicator. With
+    ``compare``, the office's own rate columns of the indicators laid out
+    (:func:`~._office_rates.office_rates`) are returned last, to be compared
+    with the recomputed rates, instead of being listed as columns not used.
     """
     pd = pandas()
     from mch_indicators._catalog import chosen_catalog
@@ -305,14 +312,16 @@ def long_counts(
     plan = _plan(match, wanted, allowed, catalog)
     used = list(dict.fromkeys(c for pair in plan.columns for c in pair))
     fields_in_order = list(match.fields.values())
+    rates = office_rates(frame, match.unmatched, plan.indicators, plan.columns) if compare else []
+    compared = [rate.column for rate in rates]
     try:
-        frame, checks = table_units(frame, match, used, rules)
+        frame, checks = table_units(frame, match, used, rules, compared=compared)
     except MCHIndicatorsError as error:
         raise placed(error, frame) from None
     kept = [
         c
         for c in match.unmatched
-        if not pd.api.types.is_numeric_dtype(frame[c].dtype) and c != "indicator"
+        if not pd.api.types.is_numeric_dtype(frame[c].dtype) and c not in ["indicator", *compared]
     ]
     places = _places(frame, fields_in_order)
     terms = {column: term for term, column in match.terms.items()}
@@ -338,7 +347,7 @@ def long_counts(
     if allow_substitute is not None:
         out["substitution"] = np.tile(np.array(plan.notes, dtype=object), rows)
     long = pd.DataFrame(out, index=pd.RangeIndex(rows * k))
-    return as_frame(long), frame, [place for place in places for _ in range(k)], checks
+    return as_frame(long), frame, [place for place in places for _ in range(k)], checks, rates
 
 
 def _label_values(labels: pd.Series[Any]) -> Any:
