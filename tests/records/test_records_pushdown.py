@@ -568,4 +568,5 @@ def test_a_duckdb_query_cleans_each_field_once_and_states_reasons_only_where_unc
     # cleaned; gestation (falls back on weight) and age at death (missing: not dead) missing
     assert len(per_record) == 1 + 4 + 2
     assert list(levels[-1]) == ["__rc0"]
-    assert str(levels[-1]["__rc0"]).startswith('(CASE WHEN "__ru" THEN ')
+    reasons = " ".join(str(levels[-1]["__rc0"]).replace("(", " ").replace(")", " ").split())
+    assert reasons.startswith('CASE WHEN "__ru" THEN ')  # (DuckDB 1.2 and 2.0 print it apart)
