@@ -5,11 +5,13 @@ nullable boolean *is* three-valued, and SQL's and polars' ``AND``, ``OR`` and
 ``NOT`` are Kleene's, so each target is one expression whose null means "cannot
 be classified", as a hand-written query would say it. The query has three levels:
 
-1. each needed field's state: missing, and each way it can be invalid (flags);
+1. each tested field's cleaned value (null where missing or invalid), and whether
+   it is missing where a test falls back on a missing value;
 2. each target's value (true, false or null), and whether it is outside the period;
 3. one grouped aggregation: per target the records counted (or the field summed),
    the records unclassifiable, outside the period, and, for the data-quality
-   table, the unclassifiable records by field and reason.
+   table, the unclassifiable records by field and reason (each way a field is
+   invalid computed for those records only).
 
 Values and names reach the engine as expression objects (DuckDB's
 ``ColumnExpression``/``ConstantExpression``, polars' ``col``/``lit``), never as text
