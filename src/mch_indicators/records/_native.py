@@ -5,11 +5,13 @@ nullable boolean *is* three-valued, and SQL's and polars' ``AND``, ``OR`` and
 ``NOT`` are Kleene's, so each target is one expression whose null means "cannot
 be classified", as a hand-written query would say it. The query has three levels:
 
-1. each needed field's state: missing, and each way it can be invalid (flags);
+1. each tested field's cleaned value (null where missing or invalid), and whether
+   it is missing where a test falls back on a missing value;
 2. each target's value (true, false or null), and whether it is outside the period;
 3. one grouped aggregation: per target the records counted (or the field summed),
    the records unclassifiable, outside the period, and, for the data-quality
-   table, the unclassifiable records by field and reason.
+   table, the unclassifiable records by field and reason (each way a field is
+   invalid computed for those records only).
 
 Values and names reach the engine as expression objects (DuckDB's
 ``ColumnExpression``/``ConstantExpression``, polars' ``col``/``lit``), never as text
@@ -44,8 +46,9 @@ NATIVE = {nw.Implementation.DUCKDB, nw.Implementation.POLARS}
 class _Kit:
     """The few expression operations the query needs, on one engine.
 
-    ``is_nan`` and ``is_in`` of a null are null: they are only used where that cannot
-    matter (after ``is_null(x) |``, after ``~absent &``, or on a present value).
+    ``is_nan``, ``is_infinite`` and ``is_in`` of a null are null (so is every comparison):
+    a field's test on its cleaned value (:meth:`_Fields.clean`, null when the value is
+    missing or invalid) is null, "cannot be classified", by the engine's own logic.
     """
 
     def col(self, name: str) -> Any:
@@ -66,8 +69,23 @@ class _Kit:
     def is_in(self, expression: Any, values: Sequence[Any]) -> Any:
         raise NotImplementedError
 
+    def is_infinite(self, expression: Any) -> Any:
+        raise NotImplementedError
+
+    def nothing_in(self, expression: Any) -> Any:
+        """``expression`` is in an empty list: false, or null where it is null."""
+        return self.case([(self.is_null(expression), self.null())], self.lit(False))
+
+    def numbers_in(self, expression: Any, numbers: Sequence[int]) -> Any:
+        """Whether a code's number (:meth:`canonical`) is one of ``numbers``."""
+        return self.is_in(expression, numbers)
+
     def null(self) -> Any:
         """An unknown boolean."""
+        raise NotImplementedError
+
+    def only_where(self, test: Any, value: Any) -> Any:
+        """``value`` where ``test`` is true, else null (of ``value``'s type)."""
         raise NotImplementedError
 
     def rounded(self, expression: Any) -> Any:
@@ -93,7 +111,7 @@ class _Kit:
         raise NotImplementedError
 
     def bit(self, test: Any, k: int) -> Any:
-        """2**k where ``test`` is true, else 0."""
+        """2**k where ``test`` is true, else 0 (null too)."""
         return self.case([(test, self.lit(2**k))], self.lit(0))
 
     def is_not_false(self, expression: Any) -> Any:
@@ -128,11 +146,17 @@ class _Polars(_Kit):
 
     def is_in(self, expression: Any, values: Sequence[Any]) -> Any:
         if not values:  # polars 1.25 types an empty list as null, refused beside text
-            return self.lit(False)
+            return self.nothing_in(expression)
         return expression.is_in(list(values))
+
+    def is_infinite(self, expression: Any) -> Any:
+        return expression.is_infinite()
 
     def null(self) -> Any:
         return self.pl.lit(None, dtype=self.pl.Boolean)
+
+    def only_where(self, test: Any, value: Any) -> Any:
+        return self.pl.when(test).then(value)
 
     def rounded(self, expression: Any) -> Any:
         return expression.round(0)
@@ -144,7 +168,7 @@ class _Polars(_Kit):
         return self.text(expression).str.strip_chars(ENGINE_SPACES).str.to_lowercase()
 
     def bit(self, test: Any, k: int) -> Any:
-        return test.cast(self.pl.Int64) * 2**k
+        return test.fill_null(False).cast(self.pl.Int64) * 2**k
 
     def is_not_false(self, expression: Any) -> Any:
         return expression.fill_null(True)
@@ -177,8 +201,25 @@ class _DuckDB(_Kit):
 
     def is_in(self, expression: Any, values: Sequence[Any]) -> Any:
         if not values:
-            return self.lit(False)
+            return self.nothing_in(expression)
         return expression.isin(*(self.lit(v) for v in values))
+
+    def is_infinite(self, expression: Any) -> Any:
+        return self.duckdb.FunctionExpression("isinf", expression)
+
+    def numbers_in(self, expression: Any, numbers: Sequence[int]) -> Any:
+        """A bit test, ``(mask >> number) & 1 = 1``, where every number is below 63.
+
+        DuckDB rewrites an ``IN`` of many constants at the top of a projection into a
+        join with a table of them (two hash joins cost a cleaned register's query a
+        third more than hand-written SQL), and compares them one by one elsewhere;
+        the bit test is two integer operations. Null stays null; 0 (no code) is false.
+        """
+        if not numbers or max(numbers) >= _WORD or min(numbers) < 0:
+            return self.is_in(expression, numbers)
+        function = self.duckdb.FunctionExpression
+        mask = self.lit(sum(1 << k for k in set(numbers))).cast(self.duckdb.sqltype("BIGINT"))
+        return function("&", function(">>", mask, expression), self.lit(1)) == self.lit(1)
 
     #: DuckDB compares a value with each constant of an ``IN`` list in turn, and a code's
     #: spellings are many (``unknown`` has 128 in half and full width): testing them at
@@ -221,6 +262,9 @@ class _DuckDB(_Kit):
 
     def null(self) -> Any:
         return self.duckdb.ConstantExpression(None)
+
+    def only_where(self, test: Any, value: Any) -> Any:
+        return self.duckdb.CaseExpression(test, value)
 
     def rounded(self, expression: Any) -> Any:
         return self.duckdb.FunctionExpression("round", expression)
@@ -291,10 +335,13 @@ class _Reasons:
     counts them by group and code (:func:`_run_polars`). Each pair's sum is the
     number of a group's records whose code has both bits set (:meth:`decode`). A
     code is one or more 62-bit words (``__rc0``, ``__rc1``...), as many as the
-    targets and field states need.
+    targets and field states need. A field state is an expression (``states``), only
+    ever computed on those records (after DuckDB's ``CASE WHEN "__ru"``, after polars'
+    filter).
     """
 
-    wanted: Mapping[str, tuple[str, str]]  # sum name -> (target column, state column)
+    wanted: Mapping[str, tuple[str, str]]  # sum name -> (target column, state's key)
+    states: Mapping[str, Any] = field(default_factory=dict)  # state's key -> expression
 
     def bits(self) -> dict[str, tuple[int, int]]:
         """Each column's word and bit in the code."""
@@ -306,17 +353,25 @@ class _Reasons:
 
     def levels(self, kit: _Kit) -> list[dict[str, Any]]:
         """``__ru``, whether any target is unknown; then ``__rc0``..., the record's code there."""
-        parts: list[list[Any]] = [[] for _ in range(self.words())]
-        for column, (word, k) in self.bits().items():
-            test = kit.is_null(kit.col(column)) if column.startswith("__T") else kit.col(column)
-            parts[word].append(kit.bit(test, k))
-        targets = [kit.is_null(kit.col(c)) for c in self.bits() if c.startswith("__T")]
         unknown = kit.col("__ru")
         codes = {
-            f"__rc{word}": kit.case([(unknown, functools.reduce(operator.add, terms))], kit.lit(0))
-            for word, terms in enumerate(parts)
+            name: kit.case([(unknown, code)], kit.lit(0)) for name, code in self.codes(kit).items()
         }
-        return [{"__ru": _or(targets)}, codes]
+        return [self.unknown(kit), codes]
+
+    def unknown(self, kit: _Kit) -> dict[str, Any]:
+        """``__ru``: whether some target cannot classify the record."""
+        return {"__ru": _or([kit.is_null(kit.col(c)) for c in self.bits() if c.startswith("__T")])}
+
+    def codes(self, kit: _Kit) -> dict[str, Any]:
+        """``__rc0``...: the code of a record some target cannot classify."""
+        parts: list[list[Any]] = [[] for _ in range(self.words())]
+        for column, (word, k) in self.bits().items():
+            target = column.startswith("__T")
+            test = kit.is_null(kit.col(column)) if target else self.states[column]
+            parts[word].append(kit.bit(test, k))
+        return {f"__rc{word}": functools.reduce(operator.add, terms)
+                for word, terms in enumerate(parts)}  # fmt: skip
 
     def decode(self, codes: Any, groups: Any, size: int, weights: Any = None) -> dict[str, Any]:
         """Each reason's count per group, from the codes (one column per word) and groups.
@@ -350,12 +405,14 @@ def _or(parts: Sequence[Any]) -> Any:
 
 @dataclass
 class _Fields:
-    """The state of each field, as columns of the first three levels (see :meth:`levels`).
+    """Each field's columns of the first levels (see :meth:`levels`), as a hand query has them.
 
-    ``<field>__m``: missing (null, NaN, a missing code); ``<field>__a``: absent
-    (missing, or text that is no number or no date); ``<field>__<status>``: each way
-    the field is invalid; ``<field>__b``: invalid at all. Every flag is a plain
-    boolean, never null.
+    ``<field>__k``: the field's *cleaned* value, null where it is missing or invalid,
+    so that a test of it is null ("cannot be classified") by the engine's own Kleene
+    logic; ``<field>__m``: missing (null, NaN, a missing code), only where a test
+    tells missing from invalid (a fallback, a test of being missing). Each way a
+    field is invalid, for the data-quality table, is an expression of its own
+    (:meth:`state`), computed on the records some target cannot classify only.
     """
 
     kit: _Kit
@@ -373,7 +430,7 @@ class _Fields:
     texts: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def name(self, column: str, what: str) -> str:
-        """The column holding ``what`` (m, a, b or a status) of field column ``column``."""
+        """The column holding ``what`` (f, k or m) of field column ``column``."""
         return self.internal.setdefault((column, what), f"__v{len(self.internal)}")
 
     def column(self, name: str) -> Any:
@@ -387,21 +444,29 @@ class _Fields:
             return self.kit.col(self.name(name, "f"))
         return self.kit.folded(self.kit.col(name))
 
+    def clean(self, name: str) -> Any:
+        """The field's value where it is present and valid, else null (a column)."""
+        return self.kit.col(self.name(name, "k"))
+
     def is_in(self, name: str, column: Any, codes: Sequence[Any]) -> Any:
         """Whether field ``name``'s ``column`` holds one of ``codes`` (``cols.codes``'s).
 
         Where the field's folded column holds codes as numbers (``kit.canonical_codes``),
         the spellings become their codes' numbers: a few integers to compare. Where its
         texts were read first, they become the texts as written that fold to them.
+        Null where ``column`` is null.
         """
         if name in self.texts:
             wanted = set(codes)
             return self.kit.is_in(column, [t for t, f in self.texts[name].items() if f in wanted])
         if self._canonical(name):
-            numbers = self._numbers(name)
-            folded = {fold_code(c) for c in codes}
-            codes = sorted(numbers[code] for code in folded if code in numbers)
+            return self.kit.numbers_in(column, self._numbers_of(name, codes))
         return self.kit.is_in(column, codes)
+
+    def _numbers_of(self, name: str, codes: Sequence[Any]) -> list[int]:
+        numbers = self._numbers(name)
+        folded = {fold_code(c) for c in codes}
+        return sorted(numbers[code] for code in folded if code in numbers)
 
     def _canonical(self, name: str) -> bool:
         return self.kit.canonical_codes and self.cols.folds(name) and name in self.names
@@ -433,19 +498,27 @@ class _Fields:
     def missing(self, name: str) -> Any:
         return self.kit.col(self.name(name, "m"))
 
-    def bad(self, name: str) -> Any | None:
-        return self.kit.col(self.name(name, "b")) if self._statuses(name) else None
+    def can_be_invalid(self, name: str) -> bool:
+        return bool(self._statuses(name))
 
-    def state(self, name: str, status: Status) -> str | None:
-        """The column true where the field is missing or invalid as ``status`` says."""
-        if status == "missing" or status in self._statuses(name):
-            return self.name(name, "m" if status == "missing" else status)
+    def unusable(self, name: str) -> Any:
+        """Missing or invalid: no test of its value can say."""
+        return self.kit.is_null(self.clean(name))
+
+    def state(self, name: str, status: Status) -> Any | None:
+        """True where the field is missing or invalid as ``status`` says (an expression)."""
+        if status == "missing":
+            return self._missing(name)
+        if status in self._statuses(name):
+            return self._invalid(name)[status]
         return None
 
     def levels(self) -> list[dict[str, Any]]:
-        """The columns of each level: folded codes; missing, absent; invalid as; invalid at all.
+        """The columns of each level: folded codes; each field's cleaned value and missing flag.
 
-        A level refers only to the columns of the levels before it.
+        A level refers only to the columns of the levels before it; a field's cleaned
+        value or missing flag is a column only where some test reads it (call after
+        the targets are compiled).
         """
         folded = {
             self.name(name, "f"): self._folded(name)
@@ -453,28 +526,65 @@ class _Fields:
             if self.cols.folds(name)
         }
         first: dict[str, Any] = {}
-        second: dict[str, Any] = {}
-        third: dict[str, Any] = {}
         for name in self.names:
-            missing = first[self.name(name, "m")] = self._missing(name)
-            unparsed = self._unparsed(name)
-            if unparsed is not None:
-                first[self.name(name, "a")] = missing | unparsed
-            invalid = self._invalid(name)
-            second.update({self.name(name, status): e for status, e in invalid.items()})
-            if invalid:
-                states = [self.kit.col(self.name(name, s)) for s in invalid]
-                third[self.name(name, "b")] = _or(states)
-                third[self.name(name, "u")] = self.missing(name) | _or(states)
-        return [folded, first, second, third]
+            if (name, "k") in self.internal:
+                first[self.name(name, "k")] = self._clean(name)
+            if (name, "m") in self.internal:
+                first[self.name(name, "m")] = self._missing(name)
+        return [folded, first]
 
-    def absent(self, name: str) -> Any:
-        """Missing, or text that is no number or no date (the column of missing if none can be)."""
-        return self.kit.col(self.name(name, "a" if self.cols.unparsed(name) is not None else "m"))
+    def _clean(self, name: str) -> Any:
+        valid = self._valid(name)
+        column = self.column(name)
+        return column if valid is None else self.kit.only_where(valid, column)
 
-    def unusable(self, name: str) -> Any:
-        """Missing or invalid: no test of its value can say (missing where never invalid)."""
-        return self.kit.col(self.name(name, "u")) if self._statuses(name) else self.missing(name)
+    def _valid(self, name: str) -> Any | None:
+        """True where the value is present and valid; false or null elsewhere.
+
+        The same records as "neither missing nor any of :meth:`_invalid`", written as a
+        hand query writes them: a number's bounds (both engines order NaN above every
+        number, so ``x <= max`` is false for NaN and infinity, ``x >= min`` for minus
+        infinity), a code's membership of the codes that are not missing ones. A null
+        value is null here. ``None``: every value that is not null is valid (the
+        cleaned value is the value itself); text that is no number or no date was
+        read as null.
+        """
+        kit, spec, column = self.kit, self.cols.fields[name], self.column(name)
+        floats = self.cols.dtypes[name].is_float()
+        parts: list[Any] = []
+        if spec.type in {"number", "integer"}:
+            if spec.min is not None:
+                parts.append(column >= kit.lit(spec.min))
+            if spec.max is not None:
+                parts.append(column <= kit.lit(spec.max))
+            if floats and spec.max is None:
+                parts.append(~kit.is_nan(column))
+            if floats and (spec.min is None or spec.max is None):
+                parts.append(~kit.is_infinite(column))
+            if spec.type == "integer" and floats:
+                parts.append(column == kit.rounded(column))
+        elif spec.type in {"category", "boolean"} and not self.cols.is_bool(name):
+            parts.append(self._codes_in(name, column))
+        elif floats:  # another kind of field held as floats: NaN is missing
+            parts.append(~kit.is_nan(column))
+        unparsed = self._unparsed(name)
+        if unparsed is not None:
+            parts.append(~unparsed)
+        return _and(parts) if parts else None
+
+    def _codes_in(self, name: str, column: Any) -> Any:
+        """Whether the field holds one of its codes that is not a missing one."""
+        spec = self.cols.fields[name]
+        codes = self.cols.codes(name, spec.all_codes())
+        missing = self.cols.codes(name, spec.missing)
+        if name in self.texts:
+            wanted = {*codes} - {*missing}
+            return self.kit.is_in(column, [t for t, f in self.texts[name].items() if f in wanted])
+        if self._canonical(name):
+            dropped = set(self._numbers_of(name, missing))
+            kept_numbers = [n for n in self._numbers_of(name, codes) if n not in dropped]
+            return self.kit.numbers_in(column, kept_numbers)
+        return self.kit.is_in(column, [c for c in codes if c not in set(missing)])
 
     def _unparsed(self, name: str) -> Any | None:
         return self.kit.col(name + UNPARSED) if self.cols.unparsed(name) is not None else None
@@ -512,22 +622,40 @@ class _Fields:
         return found
 
     def _invalid(self, name: str) -> dict[Status, Any]:
+        """Each way the field is invalid (expressions; the data-quality table's reasons).
+
+        True where the field is present (not missing, no unparsed text: its value is
+        then null) and invalid that way; false, or null, elsewhere (``kit.bit`` reads a
+        null as false). A number's tests are written short, each as few operations as it
+        can (DuckDB evaluates each operation of the reasons' expression once per chunk of
+        records, however few of them are unclassified): a null value makes each null;
+        both engines order NaN above every number, so ``x < min`` is false for NaN and
+        ``x > max`` true, which ``x < inf`` rules out with infinity (not a number).
+        """
         kit, spec, column = self.kit, self.cols.fields[name], self.column(name)
-        present = ~self.absent(name)
         unparsed = self._unparsed(name)
-        infinite = None
-        if spec.type in {"number", "integer"} and self.cols.dtypes[name].is_float():
-            inf = kit.lit(float("inf"))
-            infinite = present & ((column == inf) | (column == -inf))  # inf: not a number
-            present = present & ~infinite
+        absent = self._missing(name) if unparsed is None else self._missing(name) | unparsed
+        present = ~absent
+        inf = kit.lit(float("inf"))
+        floats = spec.type in {"number", "integer"} and self.cols.dtypes[name].is_float()
+        infinite = kit.is_infinite(column) if floats else None  # inf: not a number
+
+        def below() -> Any:
+            below = column < kit.lit(spec.min)
+            return below & (column > -inf) if floats else below
+
+        def above() -> Any:
+            above = column > kit.lit(spec.max)
+            return above & (column < inf) if floats else above
+
         if infinite is None or unparsed is None:
             not_a_number = unparsed if infinite is None else infinite
         else:
             not_a_number = infinite | unparsed
         tests: dict[Status, Any] = {
-            "below": lambda: present & (column < kit.lit(spec.min)),
-            "above": lambda: present & (column > kit.lit(spec.max)),
-            "not_whole": lambda: present & (column != kit.rounded(column)),
+            "below": below,
+            "above": above,
+            "not_whole": lambda: column != kit.rounded(column),  # false for NaN and infinity
             "unknown_code": lambda: (
                 present & ~self.is_in(name, column, self.cols.codes(name, spec.all_codes()))
             ),
@@ -538,18 +666,29 @@ class _Fields:
 
 
 def _matches(fields: _Fields, name: str, values: Sequence[Any]) -> Any:
-    """True where the field holds one of ``values`` (as ``Columns.matches``)."""
+    """True where the field's cleaned value is one of ``values`` (as ``Columns.matches``).
+
+    Null where it is null (missing or invalid).
+    """
+    kit, column = fields.kit, fields.clean(name)
 
     def is_in(column: Any, codes: Sequence[Any]) -> Any:
         return fields.is_in(name, column, codes)
 
-    return fields.cols.matches_in(name, fields.column(name), values, fields.kit.lit, is_in)
+    def constant(value: Any) -> Any:  # either value of a boolean field: any value there is
+        return kit.case([(kit.is_null(column), kit.null())], kit.lit(value))
+
+    return fields.cols.matches_in(name, column, values, constant, is_in)
 
 
 def _value_test(fields: _Fields, test: FieldTest) -> Any:
-    """The comparisons of ``test`` on a present, valid value (as ``Columns.test``)."""
+    """The comparisons of ``test`` on the field's cleaned value (as ``Columns.test``).
+
+    Null where the value is missing or invalid: every part is a comparison or a
+    membership of the cleaned value, null where it is null.
+    """
     kit, cols, name = fields.kit, fields.cols, test.field
-    spec, column = cols.fields[name], fields.column(name)
+    spec, column = cols.fields[name], fields.clean(name)
     parts: list[Any] = []
     for op, value in test.comparisons():
         if spec.type in {"category", "boolean"}:
@@ -560,7 +699,9 @@ def _value_test(fields: _Fields, test: FieldTest) -> Any:
     for op, values in test.memberships():
         matches = _matches(fields, name, list(values))
         parts.append(matches if op == "in" else ~matches)
-    return _and(parts) if parts else kit.lit(True)
+    if not parts:
+        return kit.case([(fields.unusable(name), kit.null())], kit.lit(True))
+    return _and(parts)
 
 
 def compile3(condition: Condition, fields: _Fields, *, shared: bool = True) -> Any:
@@ -588,21 +729,27 @@ def compile3(condition: Condition, fields: _Fields, *, shared: bool = True) -> A
 
 
 def _field_test(condition: FieldTest, fields: _Fields) -> Any:
-    """One field's test as a nullable boolean (its fallback written in)."""
+    """One field's test as a nullable boolean (its fallback written in).
+
+    As a hand query writes it: the test of the cleaned value is null where the value
+    is missing or invalid; a fallback replaces it where the value is missing.
+    """
     kit, name = fields.kit, condition.field
-    missing, bad = fields.missing(name), fields.bad(name)
-    invalid = [(bad, kit.null())] if bad is not None else []
     if condition.missing is not None:
-        core = missing if condition.missing else ~missing
-        return kit.case(invalid, core) if invalid else core
+        missing = fields.missing(name)
+        if not fields.can_be_invalid(name):
+            return missing if condition.missing else ~missing
+        when_missing, otherwise = kit.lit(condition.missing), kit.lit(not condition.missing)
+        return kit.case([(missing, when_missing), (fields.unusable(name), kit.null())], otherwise)
+    value = _value_test(fields, condition)
     policy = condition.unknown
-    if policy == "unclassified":  # one test: missing and invalid both leave it unknown
-        return kit.case([(fields.unusable(name), kit.null())], _value_test(fields, condition))
+    if policy == "unclassified":  # missing and invalid both leave it unknown: null
+        return value
     if isinstance(policy, bool):
         fallback = kit.lit(policy)
     else:
         fallback = compile3(policy, fields, shared=False)
-    return kit.case([(missing, fallback), *invalid], _value_test(fields, condition))
+    return kit.case([(fields.missing(name), fallback)], value)
 
 
 @dataclass(frozen=True)
@@ -630,6 +777,7 @@ def _values_and_sums(
     values: dict[str, Any] = {}
     sums: dict[str, _Sum] = {}
     reasons: dict[str, tuple[str, str]] = {}
+    states: dict[str, Any] = {}
     within = compile3(query.within, fields) if query.within is not None else None
     for i, (target, condition) in enumerate(query.conditions.items()):
         each = compile3(condition, fields)
@@ -645,19 +793,28 @@ def _values_and_sums(
             continue
         sums[f"__u{i}"] = _Sum(f"__T{i}", is_true=False)
         if query.quality:
-            reasons.update(_reason_pairs(i, query.compiled[target], fields))
-    return values, sums, _Reasons(reasons)
+            reasons.update(_reason_pairs(i, query.compiled[target], fields, states))
+    return values, sums, _Reasons(reasons, states)
 
 
-def _reason_pairs(i: int, compiled: Compiled, fields: _Fields) -> dict[str, tuple[str, str]]:
-    """The (field, reason) sums of target ``i`` (named as ``_count._reason_sums`` names them)."""
+def _reason_pairs(
+    i: int, compiled: Compiled, fields: _Fields, states: dict[str, Any]
+) -> dict[str, tuple[str, str]]:
+    """The (field, reason) sums of target ``i`` (named as ``_count._reason_sums`` names them).
+
+    ``states`` gets each field state's expression, under a key of its own.
+    """
     pairs = {}
     for column, statuses in sorted(compiled.reasons.items()):
         name = column.removeprefix("__field_")
         for status in sorted(statuses):
-            state = fields.state(column, status)
-            if state is not None:
-                pairs[f"__r{i}_{name}_{status}"] = (f"__T{i}", state)
+            key = f"{column}:{status}"
+            if key not in states:
+                state = fields.state(column, status)
+                if state is None:
+                    continue
+                states[key] = state
+            pairs[f"__r{i}_{name}_{status}"] = (f"__T{i}", key)
     return pairs
 
 
