@@ -209,6 +209,12 @@ def is_breakdown_label(text: object, words: Layout | None = None) -> bool:
     return bool(folded) and folded.startswith((words or layout()).breakdowns)
 
 
+def _opens(text: object, *starts: tuple[str, ...]) -> bool:
+    """Whether the cell ``text``, folded, starts with a word of one of ``starts``."""
+    folded = fold(str(text), spaces="strip")
+    return bool(folded) and any(_starts(folded, words) for words in starts)
+
+
 def _starts(folded: str, starts: tuple[str, ...]) -> bool:
     for word in starts:
         if folded.startswith(word):
@@ -230,9 +236,8 @@ def is_note(text: object, words: Layout | None = None) -> bool:
     >>> [is_note(t) for t in ("注：数据为初步统计", "填表人：张三", "注射室", "审核人", "附表1")]
     [True, True, False, True, True]
     """
-    folded = fold(str(text), spaces="strip")
     chosen = words or layout()
-    return bool(folded) and (_starts(folded, chosen.notes) or _starts(folded, chosen.tables))
+    return _opens(text, chosen.notes, chosen.tables)
 
 
 def is_second_table(text: object, words: Layout | None = None) -> bool:
@@ -243,8 +248,7 @@ def is_second_table(text: object, words: Layout | None = None) -> bool:
     >>> [is_second_table(t) for t in ("附表：乡镇", "附表1", "注：附表另报")]
     [True, True, False]
     """
-    folded = fold(str(text), spaces="strip")
-    return bool(folded) and _starts(folded, (words or layout()).tables)
+    return _opens(text, (words or layout()).tables)
 
 
 def is_above_header(text: object, words: Layout | None = None) -> bool:
@@ -255,8 +259,7 @@ def is_above_header(text: object, words: Layout | None = None) -> bool:
     >>> [is_above_header(t) for t in ("填报单位：河阳县妇幼保健院", "单位：人", "县区")]
     [True, True, False]
     """
-    folded = fold(str(text), spaces="strip")
-    return bool(folded) and _starts(folded, (words or layout()).above_header)
+    return _opens(text, (words or layout()).above_header)
 
 
 #: A column's number in a form's row of column numbers: one to three digits.
