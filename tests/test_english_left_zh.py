@@ -218,3 +218,41 @@ def test_a_label_without_placeholders_is_formatted_without_values():
     from mch_indicators._labels import label
 
     assert label("messages", "definition_table", "zh") == '应为表（如 { en = "...", zh = "..." }）'
+
+
+# -- Target.threshold and Target.evaluate ------------------------------------------------------
+
+
+def _stunting() -> mch.Target:
+    return mch.targets_for("stunting_prevalence_u5", plan="global_nutrition_2025")[0]
+
+
+def _mmr() -> mch.Target:
+    return mch.targets_for("MMR", plan="sdg_2030")[0]
+
+
+@pytest.mark.parametrize(
+    ("call", "english", "chinese"),
+    [
+        (lambda: _stunting().threshold(), "pass baseline= the 2012 values", "给出2012年的数值"),
+        (lambda: _mmr().evaluate([1.0], baseline=[2.0]), "drop baseline=", "请去掉 baseline="),
+        (lambda: _mmr().evaluate(mch.get("IMR").compute([1], [100])), "not for infant",
+         "不是 infant_mortality_rate 的"),
+        (lambda: _mmr().evaluate(mch.get("MMR").compute([1], [100]), unit="%"),
+         "drop unit=", "请去掉 unit="),
+        (lambda: _stunting().evaluate([1, 2, 3], baseline=[1, 2]), "shapes (3,) / (2,)",
+         "形状不能对应"),
+    ],
+)  # fmt: skip
+def test_a_targets_refusals_are_said_in_chinese(call, english, chinese):
+    with pytest.raises(mch.InvalidInputError) as caught:
+        call()
+    assert english in str(caught.value)
+    reason = caught.value.reason_zh or ""
+    assert chinese in reason
+    ids = (
+        "global_nutrition_2025/stunting_prevalence_u5/2025", "sdg_2030",
+        "maternal_mortality_ratio", "infant_mortality_rate", "baseline=", "unit=",
+        "result.value", "Result",
+    )  # fmt: skip
+    assert english_words(reason, *ids, pattern=r"(?<![\w./=])[a-z]{3,}(?![\w.=/])") == []

@@ -350,10 +350,10 @@ class Target(_Frozen):
         """
         if self.comparator.relative:
             if baseline is None:
-                raise InvalidInputError(
-                    f"{self.id} is relative to {self.baseline_year}: pass baseline= the "
-                    f"{self.baseline_year} values"
-                )
+                raise error_of(
+                    InvalidInputError, "target_needs_baseline_values", id=self.id,
+                    year=self.baseline_year,
+                )  # fmt: skip
             base = coerce_values(baseline, "baseline")
             factor = {
                 Comparator.REDUCE_BY: 1 - (self.value or 0) / 100,
@@ -362,7 +362,7 @@ class Target(_Frozen):
             }[self.comparator]
             return base * factor
         if baseline is not None:
-            raise InvalidInputError(f"{self.id} is not relative to a baseline; drop baseline=")
+            raise error_of(InvalidInputError, "target_not_relative", id=self.id)
         target_scale = resolve_unit(self.unit).scale
         wanted_scale = resolve_unit(unit or self.unit).scale
         return np.asarray(float(self.value or 0.0) * wanted_scale / target_scale)
@@ -413,12 +413,12 @@ class Target(_Frozen):
 
         if isinstance(values, Result):
             if values.indicator.id != self.indicator:
-                raise InvalidInputError(
-                    f"{self.id} is a target for {self.indicator}, not for "
-                    f"{values.indicator.id}; pass result.value to compare anyway"
-                )
+                raise error_of(
+                    InvalidInputError, "target_other_indicator", id=self.id,
+                    indicator=self.indicator, given=values.indicator.id,
+                )  # fmt: skip
             if unit is not None:
-                raise InvalidInputError("a Result carries its unit; drop unit=")
+                raise error_of(InvalidInputError, "target_result_unit")
             unit, array = values.unit, np.asarray(values.value, dtype=np.float64)
         else:
             named = align_labelled(values=values, baseline=baseline)
@@ -426,8 +426,10 @@ class Target(_Frozen):
         limit = self.threshold(unit, baseline=baseline)
         try:
             array, limit = np.broadcast_arrays(array, limit)
-        except ValueError as error:
-            raise InvalidInputError(f"values and baseline do not broadcast: {error}") from None
+        except ValueError:
+            raise error_of(
+                InvalidInputError, "target_broadcast", shapes=_shapes(array, limit)
+            ) from None
         with np.errstate(invalid="ignore"):
             # A threshold computed in floating point (50 × 1.1, 1.2 % in per 1,000) can
             # miss its exact value by a rounding error: within 1e-12 counts as equal.
@@ -461,6 +463,11 @@ class Target(_Frozen):
 
 
 # -- loading ---------------------------------------------------------------------------
+
+
+def _shapes(values: Any, limit: Any) -> str:
+    """The two shapes that do not broadcast, as numpy writes them: ``(3,)`` and ``(2,)``."""
+    return f"{np.shape(values)} / {np.shape(limit)}"
 
 
 def _target_at(position: int, indicator: Indicator | None = None) -> Words:
