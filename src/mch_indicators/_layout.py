@@ -165,6 +165,10 @@ def is_total_label(text: object, words: Layout | None = None) -> bool:
 
 #: A year before a comparison's word (2023年同期, 2023年度同期): read past it.
 _LEADING_YEAR = re.compile(r"(?:19|20)[0-9]{2}(?:年度|年)?")
+#: A period ending in 同期 (2023年1-6月同期, 上半年同期): the same period of another year.
+_SAME_PERIOD = re.compile(
+    r"(?:(?:19|20)[0-9]{2}年?)?[0-9一二三四上下半全年季度月至~\-]*同期(?:数|值)?"
+)
 
 
 def is_comparison_label(text: object, words: Layout | None = None) -> bool:
@@ -178,9 +182,14 @@ def is_comparison_label(text: object, words: Layout | None = None) -> bool:
     >>> labels = ("上年同期", "去年同期数", "2023年同期", "增减（%）", "同比", "同心乡", "上海")
     >>> [is_comparison_label(t) for t in labels]
     [True, True, True, True, True, False, False]
+    >>> labels = ("增(减)", "增（+）减（-）", "±%", "本年比上年增减", "2023年1-6月同期", "增城区")
+    >>> [is_comparison_label(t) for t in labels]
+    [True, True, True, True, True, False]
     """
     chosen = words or layout()
     folded = fold_label(text)
+    if _SAME_PERIOD.fullmatch(folded):
+        return True
     year = _LEADING_YEAR.match(folded)
     rest = folded[year.end() :] if year else folded
     return bool(rest) and rest.startswith(chosen.comparisons)
@@ -272,8 +281,9 @@ def is_column_numbers(texts: Iterable[str], words: Layout | None = None) -> bool
     ``texts`` are the row's cells under the header's columns. Its text cells are all
     words of ``column_numbers.labels`` (甲, 乙, 栏次...) or blank, and from its first
     number on every cell is a number, each one more than the one before it, two of them
-    at least; a row without such a word needs three numbers from 1. A unit whose counts
-    happen to be 1, 2, 3 is named (甲乡) and stays a unit.
+    at least; a row without such a word needs three numbers from 1, four when its first
+    cell is numbered too (a unit coded 1 whose two counts are 2 and 3 stays a unit). A
+    unit whose counts happen to be 1, 2, 3 is named (甲乡) and stays a unit.
 
     Examples
     --------
@@ -281,8 +291,11 @@ def is_column_numbers(texts: Iterable[str], words: Layout | None = None) -> bool
     [True, True, False]
     >>> [is_column_numbers(r) for r in (["甲乡", "1", "2"], ["甲", "1", "3"], ["甲", "1", ""])]
     [False, False, False]
+    >>> is_column_numbers(["1", "2", "3"]), is_column_numbers(["1", "2", "3", "4"])
+    (False, True)
     """
     chosen = words or layout()
+    texts = list(texts)
     numbers: list[int] = []
     labelled = False
     for text in texts:
@@ -299,11 +312,28 @@ def is_column_numbers(texts: Iterable[str], words: Layout | None = None) -> bool
             return False
     if len(numbers) < (2 if labelled else 3) or (not labelled and numbers[0] != 1):
         return False
+    if not labelled and len(numbers) < 4 and texts and fold_label(texts[0]):
+        return False  # three columns numbered from the first: a unit coded 1 as likely
     return all(later == earlier + 1 for earlier, later in pairwise(numbers))
 
 
-#: Where a unit cell's units part (单位：人、万人) is cut into its units.
-_UNIT_SEPARATORS = re.compile(r"[、,，;；/()（）和及]")
+#: Where a unit cell's units part (单位：人、万人) is cut into its units (a rate's base,
+#: 1/万 or 人/万人口, is one piece: no multiple of the counts).
+_UNIT_SEPARATORS = re.compile(r"[、,，;；()（）和及]")
+
+
+def _unit_places(folded: str, word: str) -> list[int]:
+    """Where the units after ``word:`` start in a cell.
+
+    At the cell's start, or after a bracket (a title's ``（单位：万人）``); never inside
+    another word (填报单位：...).
+    """
+    places, at = [], folded.find(word + ":")
+    while at >= 0:
+        if at == 0 or folded[at - 1] in "([【":
+            places.append(at + len(word) + 1)
+        at = folded.find(word + ":", at + 1)
+    return places
 
 
 def scaled_unit(text: object, words: Layout | None = None) -> str | None:
@@ -318,12 +348,14 @@ def scaled_unit(text: object, words: Layout | None = None) -> str | None:
     ['万人', '千例', '万人', '万']
     >>> [scaled_unit(t) for t in ("单位：人", "单位：千岛湖镇", "填报单位：百花乡", "总人口万人")]
     [None, None, None, None]
+    >>> [scaled_unit(t) for t in ("（单位：万人）", "活产数（单位：万人）", "单位：例、1/万")]
+    ['万人', '万人', None]
     """
     chosen = words or layout()
     folded = fold_label(text)
     for word in sorted(chosen.unit_words, key=len, reverse=True):
-        if folded.startswith(word) and folded[len(word) : len(word) + 1] == ":":
-            for piece in _UNIT_SEPARATORS.split(folded[len(word) + 1 :]):
+        for start in _unit_places(folded, word):
+            for piece in _UNIT_SEPARATORS.split(folded[start:]):
                 for scale in chosen.scales:
                     rest = piece[len(scale) :]
                     if piece.startswith(scale) and (not rest or rest in chosen.counted):

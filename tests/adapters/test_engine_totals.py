@@ -111,6 +111,18 @@ def test_an_xarray_dataset_refuses_a_total_element():
     assert mch.compute(units, "MMR", **COUNTS)["numerator"].values.tolist() == [1, 3, 4]
 
 
+@pytest.mark.parametrize("blank", ["", "\u3000"])
+def test_an_xarray_dataset_refuses_a_blank_area_element_that_sums_its_units(blank):
+    """A Dataset's blank area label holding its units' sums was kept as a unit (pandas
+    takes it out); one that sums nothing is kept, as on the other engines."""
+    pytest.importorskip("xarray")
+    summing = blank_table(blank).drop(columns="年份").set_index("县区").to_xarray()
+    with pytest.raises(mch.InvalidInputError, match="empty area cell"):
+        mch.compute(summing, "MMR", **COUNTS)
+    other = blank_table(blank, deaths=5).drop(columns="年份").set_index("县区").to_xarray()
+    assert mch.compute(other, "MMR", **COUNTS)["numerator"].values.tolist() == [1, 3, 5]
+
+
 def band_table(last: str = "合计") -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -160,7 +172,7 @@ def test_dask_dsr_and_isr_refuse_a_total_row():
 
 # -- rows with a blank area cell ---------------------------------------------------------
 
-BLANKS = [None, "", "  "]
+BLANKS = [None, "", "  ", "\u3000", "\xa0"]  # pyarrow and DuckDB keep U+3000 and U+00A0 by strip
 
 
 def blank_table(blank: object = None, deaths: int = 4, births: int = 40) -> pd.DataFrame:

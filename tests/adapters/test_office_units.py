@@ -163,7 +163,11 @@ def test_a_breakdown_row_among_strata_of_a_one_indicator_table_is_not_a_stratum(
     assert pooled[["numerator", "denominator"]].iloc[0].tolist() == [5, 1900]
 
 
-@pytest.mark.parametrize("label", ["上年同期", "去年同期", "上年", "2023年同期", "同比增减"])
+@pytest.mark.parametrize(
+    "label",
+    ["上年同期", "去年同期", "上年", "2023年同期", "同比增减",
+     "增(减)", "增（+）减（-）", "±%", "本年比上年增减", "2023年1-6月同期", "上半年同期"],
+)  # fmt: skip
 def test_last_year_s_row_beside_this_year_s_units_is_no_unit(label):
     """An office's table puts last year's figures (上年同期, 去年同期) under this year's
     units, for comparison. That row was a unit named 上年同期: its births and deaths were

@@ -720,10 +720,20 @@ def test_column_numbers_in_a_csv_from_a_statistical_form_are_skipped_too():
     assert mch.checks(table)["check"].tolist() == ["column_numbers_row"]
 
 
+def test_a_unit_coded_1_whose_counts_are_2_and_3_is_a_unit_not_column_numbers():
+    text = "乡镇代码,活产数,孕产妇死亡数\n1,2,3\n2,500,1\n3,400,0\n"
+    table = read(text, encoding="utf-8")
+    assert table["乡镇代码"].tolist() == [1, 2, 3]
+    assert "column_numbers_row" not in mch.checks(table)["check"].tolist()
+    numbered = read("序号,乡镇,活产数,孕产妇死亡数\n1,2,3,4\n1,甲乡,500,1\n", encoding="utf-8")
+    assert numbered["乡镇"].tolist() == ["甲乡"]  # four columns numbered from the first: a form's
+
+
 @pytest.mark.parametrize(
     ("above", "unit"),
     [(["单位：万人"], "万人"), (["填报单位：河阳县妇幼保健院", None, "计量单位：千人"], "千人"),
-     (["单位:人、万人"], "万人"), (["单位：万"], "万")],
+     (["单位:人、万人"], "万人"), (["单位：万"], "万"), (["（单位：万人）"], "万人"),
+     (["2024年各县常住人口（单位：万人）"], "万人"), (["数量单位：万人"], "万人")],
 )  # fmt: skip
 def test_a_table_whose_numbers_are_in_ten_thousands_is_refused(above, unit):
     """``单位：万人`` above the header (a population table in tens of thousands) was skipped
@@ -750,6 +760,8 @@ def test_a_table_whose_numbers_are_in_ten_thousands_is_refused(above, unit):
         "单位：河阳县妇幼保健院",
         "填报单位：百花乡卫生院",
         "单位：千岛湖镇",
+        "单位：例、1/万",
+        "单位：人/万人口",
     ],
 )
 def test_a_unit_row_of_whole_counts_or_of_the_reporting_office_is_skipped_as_before(above):

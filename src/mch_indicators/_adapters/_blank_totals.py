@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 __all__ = ["blank_rows", "blank_total_hits"]
 
 _KEY = "__mch_key_{}__"
+#: What Python's ``str.strip()`` (so ``cell_text``) strips: every white space character,
+#: U+3000 and the no-break space too, which pyarrow's and DuckDB's own strip keep.
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 
 
 def _is_text(dtype: Any) -> bool:
@@ -36,7 +39,8 @@ def blank_rows(column: str, dtype: Any) -> Any:
 
     cell = nw.col(column)
     if _is_text(dtype):
-        return cell.is_null() | (cell.cast(nw.String()).str.strip_chars() == "").fill_null(True)
+        blank = cell.cast(nw.String()).str.strip_chars(_SPACES) == ""
+        return cell.is_null() | blank.fill_null(True)
     if dtype.is_float():
         return cell.is_null() | cell.is_nan().fill_null(True)
     return cell.is_null()
@@ -48,7 +52,7 @@ def _text(column: str, dtype: Any) -> Any:
 
     text = nw.col(column).cast(nw.String())
     if _is_text(dtype):
-        text = text.str.strip_chars()
+        text = text.str.strip_chars(_SPACES)
     return nw.when(~blank_rows(column, dtype)).then(text).otherwise(nw.lit(""))
 
 

@@ -195,15 +195,35 @@ def compute_dataarrays(
 
 
 def _no_total_rows(data: xr.Dataset, counts: tuple[str, str]) -> None:
-    """Refuse a Dataset whose area coordinate labels an element as a total (合计, 全县...)."""
-    from mch_indicators._adapters._pandas._units import refuse_engine_totals
+    """Refuse a Dataset holding an element pandas takes out: 合计, 其中, a blank-area total.
+
+    A blank area label whose counts are its group's sums is looked for as on the
+    other engines (:func:`~mch_indicators._adapters._blank_totals.blank_total_hits`),
+    on the Dataset's table (``to_dataframe``), made only when an area label is blank.
+    """
+    from mch_indicators._adapters._pandas._units import BlankTotal, refuse_engine_totals
+    from mch_indicators._checks import cell_text
 
     def distinct(name: str) -> list[Any]:
         values = np.asarray(data[name].values).ravel()
         return [] if values.dtype.kind in "biufcmM" else list(dict.fromkeys(values.tolist()))
 
+    table: list[Any] = []
+
+    def blank_total(level: BlankTotal) -> list[Any] | None:
+        import narwhals as nw
+
+        from mch_indicators._adapters._blank_totals import blank_total_hits
+
+        if not any(cell_text(v) == "" for v in np.asarray(data[level.column].values).ravel()):
+            return None  # no blank label at this level: nothing to look for
+        if not table:
+            table.append(nw.from_native(data.to_dataframe().reset_index(), eager_only=True))
+        found = blank_total_hits(table[0], level)
+        return list(found.row(0)) if len(found) else None
+
     names = [str(name) for name in (*data.coords, *data.data_vars)]
-    refuse_engine_totals(names, counts, distinct)
+    refuse_engine_totals(names, counts, distinct, blank_total=blank_total)
 
 
 def compute_dataset(
