@@ -518,6 +518,17 @@ def test_a_wrapped_line_neither_ends_with_an_opening_mark_nor_passes_the_width()
     assert wrap_display("甲乙丙丁，戊", 8) == ["甲乙丙", "丁，戊"]  # the comma takes 丁 down
     assert wrap_display("甲乙丙丁，戊", 1) == ["甲", "乙", "丙", "丁，", "戊"]  # no room: it hangs
     assert wrap_display("甲乙丙 ，丁", 7) == ["甲乙", "丙 ，丁"]  # a space between: still down
+    # two closing marks in a row (）、): the word before both goes down with them
+    assert wrap_display("rate（率）、coverage（覆盖率）", 10) == [
+        "rate", "（率）、", "coverage", "（覆盖率）"]  # fmt: skip
+
+
+def test_no_line_of_the_chinese_help_starts_with_a_closing_mark(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in ("list", "compute", "report"):
+        _, out, _ = run(command, "--help", "--lang", "zh")
+        starts = [line for line in out.splitlines() if line.lstrip()[:1] in ("）", "、", "，")]
+        assert starts == [], command
 
 
 def test_an_option_with_wide_choices_has_its_help_in_the_column(monkeypatch):

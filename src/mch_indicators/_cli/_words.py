@@ -119,6 +119,8 @@ def _break_at(parts: list[str], token: str) -> int | None:
     if token in _NO_LINE_START:  # the word before it goes down with it, and its space
         while kept and parts[kept - 1].isspace():
             kept -= 1
+        while kept and parts[kept - 1] in _NO_LINE_START:  # (率）、: ）stays with 率
+            kept -= 1
         kept -= 1
     while kept and parts[kept - 1] in _NO_LINE_END:
         kept -= 1
