@@ -208,9 +208,17 @@ def engine_blank_totals(
     are few (年份, 季度): every pattern of them filled or blank is a level to look at.
     """
     found = _engine_columns(names, counts, keys, catalog)
-    if found is None:
-        return []
-    areas, periods = found
+    return [] if found is None else _blank_levels(*found, names, counts, keys)
+
+
+def _blank_levels(
+    areas: list[str],
+    periods: list[str],
+    names: Sequence[str],
+    counts: tuple[str, str],
+    keys: Sequence[str],
+) -> list[BlankTotal]:
+    """:func:`engine_blank_totals` of the area and period columns already found."""
     others = (*(["indicator"] if "indicator" in names else []), *keys)
     levels = []
     for level, column in enumerate(areas):
@@ -292,7 +300,7 @@ def refuse_engine_totals(
     found = _engine_columns(names, counts, keys, catalog)
     if found is None:
         return  # labels ambiguous by name: the caller names its columns (as for pandas)
-    areas, _ = found
+    areas, periods = found
     words = layout()
     for column in areas:
         for text in map(cell_text, distinct(str(column))):
@@ -306,13 +314,13 @@ def refuse_engine_totals(
                 ("breakdown", is_breakdown_label),
                 ("comparison", is_comparison_label),
             ):
-                if text and test(text, words):
+                if test(text, words):
                     raise error_of(
                         InvalidInputError, f"engine_{kind}_row", column=str(column), label=text
                     )
     if blank_total is None or len(counts) != 2:
         return
-    for level in engine_blank_totals(names, (counts[0], counts[1]), catalog, keys):
+    for level in _blank_levels(areas, periods, names, (counts[0], counts[1]), keys):
         group = blank_total(level)
         if group is not None:
             raise blank_total_error(level, group)
