@@ -24,7 +24,7 @@ other way simply has no checks (an empty table), never stale ones of another fil
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +46,8 @@ __all__ = [
     "check_row",
     "checks",
     "checks_of",
+    "place_text",
+    "row_places",
 ]
 
 #: The columns of every checks table (the report's 数据核查 sheet writes them).
@@ -107,6 +109,39 @@ def cell_text(value: object) -> str:
 
 
 _text = cell_text
+
+
+def place_text(cells: Iterable[object]) -> str:
+    """A row's place as every message and chart names it: its label cells joined by ``/``.
+
+    The one convention for a row named by its area and period cells (a check, a
+    validation, an office-rate check, an error's place, a chart's label): each
+    cell shown as :func:`cell_text` shows it, and a blank cell left out, so that
+    a user recognises the row (``城关镇/2024``, never ``城关镇//2024``).
+
+    Examples
+    --------
+    >>> place_text(["城关镇", None, 2024.0]), place_text(["", float("nan")])
+    ('城关镇/2024', '')
+    """
+    return "/".join(text for text in map(cell_text, cells) if text)
+
+
+def row_places(frame: pd.DataFrame, columns: Sequence[Hashable]) -> list[str]:
+    """:func:`place_text` of each row of ``frame`` over ``columns`` (``""`` each without any).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"县区": ["河阳县", "合计"], "乡镇": ["城关镇", None],
+    ...                       "年份": [2024, 2024]})
+    >>> row_places(frame, ["县区", "乡镇", "年份"])
+    ['河阳县/城关镇/2024', '合计/2024']
+    """
+    if not columns:
+        return [""] * len(frame)
+    cells = [frame[column].tolist() for column in columns]
+    return [place_text(row) for row in zip(*cells, strict=True)]
 
 
 def _number(value: object) -> float:

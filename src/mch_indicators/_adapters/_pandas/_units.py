@@ -45,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
-from mch_indicators._checks import CheckRow, cell_text, check_row
+from mch_indicators._checks import CheckRow, cell_text, check_row, place_text
 from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError
 from mch_indicators._io._numbers import parse_years, year_texts
 from mch_indicators._labels import error_of, fields
@@ -267,7 +267,7 @@ def blank_total_error(level: BlankTotal, group: Sequence[object]) -> InvalidInpu
     """The typed error for a blank-area row that sums its group's units, naming the column."""
     from mch_indicators._errors import Words, words
 
-    shown = "/".join(t for t in map(cell_text, group) if t)
+    shown = place_text(group)
     where = words("engine_blank_group", group=shown) if shown else Words("", "")
     return error_of(InvalidInputError, "engine_blank_total", column=level.column, where=where)
 
@@ -367,10 +367,10 @@ class _Table:
         return label_of(self.frame.index, position)
 
     def unit_of(self, position: int) -> str:
-        return "/".join(t[position] for t in self.area_text if t[position]) or ""
+        return place_text(t[position] for t in self.area_text)
 
     def period_of(self, position: int) -> str:
-        return "/".join(t[position] for t in self.period_text)
+        return place_text(t[position] for t in self.period_text)
 
 
 def _read(
@@ -719,7 +719,7 @@ def _duplicates(
     first = int(np.flatnonzero(repeated)[0])
     same = np.flatnonzero(codes == codes[first])
     # the unit and period as a row's place reads (甲县/2024): the message names it once
-    shown = "/".join(t[first] for t in texts if t[first])
+    shown = place_text(t[first] for t in texts)
     if duplicates == "error":
         rows = [label_of(frame.index, int(p)) for p in same[:2]]
         if rows[0] != rows[1]:
