@@ -50,7 +50,7 @@ from mch_indicators._adapters._pandas._wide import (
     table_units,
     to_wide,
 )
-from mch_indicators._checks import attach, checks_of
+from mch_indicators._checks import attach, checks_of, source_of
 from mch_indicators._compute import compute_owned
 from mch_indicators._display import in_language
 from mch_indicators._errors import (
@@ -672,4 +672,4 @@ def compute_wide(
     if "substitution" in tidy.columns:
         tidy = tidy[[c for c in tidy.columns if c != "substitution"] + ["substitution"]]
     out = to_wide(tidy, k) if shape == "wide" and k else tidy
-    return attach(out, checks_of(frame), found)
+    return attach(out, checks_of(frame), found, source=source_of(frame))
