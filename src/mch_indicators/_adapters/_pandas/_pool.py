@@ -31,7 +31,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
 )
 from mch_indicators._adapters._pandas._compute import indicator_columns, unit_rows, wide_layout
-from mch_indicators._adapters._pandas._units import Duplicates, Totals
+from mch_indicators._adapters._pandas._units import Duplicates, Totals, first_spellings
 from mch_indicators._adapters._pandas._wide import UnitRules
 from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, Sums, finish
 from mch_indicators._checks import attach, checks_of
@@ -367,6 +367,7 @@ def _pool_rows(
 ) -> pd.DataFrame:
     """Pool the unit rows of a one-indicator or long table."""
     keys = pool_keys(frame, chosen, by, over, window, (num, den))
+    frame = first_spellings(frame, as_list(by))  # 城关镇 and 城关镇\u200b: one group
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
         frame = frame.assign(indicator=canonical_ids(frame, catalog))
     try:

@@ -73,6 +73,7 @@ __all__ = [
     "blank_total_rows",
     "check_unit_options",
     "engine_blank_totals",
+    "first_spellings",
     "label_columns",
     "office_units",
     "refuse_engine_totals",
@@ -747,6 +748,40 @@ def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
     codes, uniques = pd.factorize(texts)
     folded = np.array([fold(str(u)) for u in uniques.tolist()] + [""], dtype=object)
     return folded[np.where(codes < 0, len(folded) - 1, codes)]
+
+
+def first_spellings(frame: pd.DataFrame, columns: Sequence[Hashable]) -> pd.DataFrame:
+    """``frame`` with each text label of ``columns`` written as the first of its spellings.
+
+    Labels are folded as units' are (:func:`_unit_key`): ``城关镇``, ``城关镇\u200b``
+    (a zero-width space), ``城关镇 `` and ``城關鎮`` are one label, written as it is
+    first written in the column. Only text is folded, never a number (a code ``110101``
+    stays apart from the text ``"110101"``); a missing label stays missing. The frame
+    given is never modified; it is returned itself when nothing changes.
+    """
+    pd = pandas()
+    changed = {}
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column])
+        values = list(uniques)
+        texts = [i for i, value in enumerate(values) if isinstance(value, str)]
+        if len(texts) < 2:
+            continue
+        keys = _unit_key(np.array([cell_text(values[i]) for i in texts], dtype=object))
+        first: dict[str, int] = {}
+        spelled = np.arange(len(values))
+        for i, key in zip(texts, keys.tolist(), strict=True):
+            spelled[i] = first.setdefault(key, i)
+        if (spelled == np.arange(len(values))).all():
+            continue
+        written = np.array([*values, None], dtype=object)
+        changed[column] = written[np.where(codes < 0, len(values), spelled[codes])]
+    if not changed:
+        return frame
+    out = frame.copy()
+    for column, column_values in changed.items():
+        out[column] = pd.Series(column_values, index=frame.index, dtype=frame[column].dtype)
+    return out
 
 
 def _summed(
