@@ -21,7 +21,8 @@ def _read(text: str) -> object:
 
 
 @pytest.mark.parametrize(
-    "header", ["活产数\u200b（人）", "活产数（人）\u200b", "活产数（\u200b人）", "活产数(人\ufeff)"]
+    "header",
+    ["活产数\u200b（人）", "活产数（人）\u200b", "活产数（\u200b人）", "活产数(人\ufeff)"],
 )
 def test_a_count_unit_beside_an_invisible_character_is_read_off(header: str) -> None:
     table = _read(f"县区,年份,{header},孕产妇死亡数\n甲县,2024,1000,1\n乙县,2024,3000,0\n")
@@ -34,7 +35,8 @@ def test_a_unit_of_visits_said_twice_matches_its_term() -> None:
     out = mch.compute(table, "anc4_coverage_hmis")
     assert out[["numerator", "denominator"]].values.tolist() == [[900.0, 1000.0]]
     assert mch.match_columns(table).terms == {
-        "anc4_visits": "第4次产前检查人次（人次）", "expected_pregnancies": "预计孕妇数"
+        "anc4_visits": "第4次产前检查人次（人次）",
+        "expected_pregnancies": "预计孕妇数",
     }
 
 

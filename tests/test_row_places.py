@@ -23,7 +23,7 @@ from mch_indicators.plot._common import frame_and_areas
 
 def test_a_blank_cell_is_left_out_of_a_place() -> None:
     frame = pd.DataFrame(
-        {"县区": ["河阳县", "合计", None], "乡镇": [None, None, None], "年份": [2024.0, 2024, None]}
+        {"县区": ["河阳县", "合计", None], "乡镇": [None] * 3, "年份": [2024.0, 2024, None]}
     )
     assert row_places(frame, ["县区", "乡镇", "年份"]) == ["河阳县/2024", "合计/2024", ""]
     assert row_places(frame, []) == ["", "", ""]
@@ -80,13 +80,11 @@ def test_an_error_about_a_row_names_it_without_its_blank_cell() -> None:
 
 
 def test_a_chart_names_a_row_without_its_blank_cell() -> None:
-    result = mch.compute(
-        pd.DataFrame(
-            {"县区": ["河阳县", "河阳县"], "乡镇": ["城关镇", "石门镇"], "年份": [2024] * 2,
-             "活产数": [1000, 3000], "婴儿死亡数": [3, 6]}
-        ),  # fmt: skip
-        "IMR",
-    )
+    table = pd.DataFrame(
+        {"县区": ["河阳县", "河阳县"], "乡镇": ["城关镇", "石门镇"], "年份": [2024] * 2,
+         "活产数": [1000, 3000], "婴儿死亡数": [3, 6]}
+    )  # fmt: skip
+    result = mch.compute(table, "IMR")
     result.loc[1, "乡镇"] = None  # the county's own row, drawn beside its township
     _, names = frame_and_areas(result, None, "IMR", "plot.caterpillar")
     assert names == ["河阳县/城关镇", "河阳县"]

@@ -19,8 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import mch_indicators as mch
-from mch_indicators._checks import checks_of
 from chinese import english_words, run_cli
+from mch_indicators._checks import checks_of
 
 
 def _table(**rates: list[object]) -> pd.DataFrame:
