@@ -475,6 +475,20 @@ def _other_units(table: _Table, rows: npt.NDArray[np.intp], end: int) -> int:
     return 0 if mine in others else len(set(others))
 
 
+def _period_groups(table: _Table, rows: BoolArray) -> list[npt.NDArray[np.intp]]:
+    """The positions of ``rows`` by period and other keys, each group in the table's order."""
+    parts = [*table.other_text, *table.period_text]
+    positions = np.flatnonzero(rows)
+    if not parts:
+        return [positions] if positions.size else []
+    pd = pandas()
+    keys = pd.DataFrame(dict(enumerate(parts)))
+    codes = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()[positions]
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    return np.split(positions[order], bounds)
+
+
 def _by_sum(table: _Table) -> None:
     """Mark as totals the first or last row of a period whose counts sum two units or more.
 
@@ -484,15 +498,7 @@ def _by_sum(table: _Table) -> None:
     if table.values.shape[1] < 2:
         return
     units = table.level < 0
-    pd = pandas()
-    parts = [*table.other_text, *table.period_text]
-    if parts:
-        keys = pd.DataFrame(dict(enumerate(parts)))
-        codes = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
-    else:
-        codes = np.zeros(len(table.frame), dtype=np.intp)
-    for code in np.unique(codes[units]):
-        rows = np.flatnonzero(units & (codes == code))
+    for rows in _period_groups(table, units):
         if rows.size < 3:
             continue
         block = table.values[rows]
@@ -548,13 +554,7 @@ def _by_blocks(table: _Table) -> None:
     """
     if table.values.shape[1] < 2 or len(table.area_text) != 1:
         return
-    units = table.level < 0
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for position in np.flatnonzero(units).tolist():
-        key = tuple(t[position] for t in (*table.period_text, *table.other_text))
-        groups.setdefault(key, []).append(position)
-    for positions in groups.values():
-        rows = np.array(positions, dtype=np.intp)
+    for rows in _period_groups(table, table.level < 0):
         block = table.values[rows]
         if rows.size < 6 or np.isnan(block).any():
             continue
@@ -737,6 +737,37 @@ def _duplicates(
     return _summed(frame, counts, codes, repeated, texts)
 
 
+def _alike(frame: pd.DataFrame, keys: list[Hashable], counts: Sequence[Hashable]) -> list[Any]:
+    """A check naming strata to be pooled that no column but their counts tells apart.
+
+    Rows of one unit and period are strata, summed (a facility, an age band tells
+    them apart); rows alike in every other column too may be one row written twice.
+    They are summed all the same (``pool`` of one indicator reads strata), and the
+    first such unit is named, with how many there are, so that a copy is seen.
+    """
+    pd = pandas()
+    if len(frame) < 2 or not keys:
+        return []
+    labels = [*keys, *(c for c in frame.columns if c not in keys and c not in counts)]
+    texts = [_texts(frame[c]) for c in labels]
+    key_frame = pd.DataFrame({i: _unit_key(t) for i, t in enumerate(texts)})
+    repeated = key_frame.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return []
+    codes = key_frame.groupby(list(key_frame.columns), sort=False).ngroup().to_numpy()
+    first = int(np.flatnonzero(repeated)[0])
+    same = np.flatnonzero(codes == codes[first])
+    found = [label_of(frame.index, int(p)) for p in same]
+    shown = [t[first] for t in texts[: len(keys)]]
+    return [
+        check_row(
+            "strata_alike", unit=shown[0], period=" ".join(t for t in shown[1:] if t),
+            rows={"en": ", ".join(map(repr, found)), "zh": "、".join(map(str, found))},
+            times=same.size, groups=len(np.unique(codes[repeated])),
+        )
+    ]  # fmt: skip
+
+
 def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
     """Labels as one unit's spellings compare (the one text normaliser, each label once).
 
@@ -828,13 +859,16 @@ def office_units(
 
     ``others`` are further key columns (a long table's ``indicator``). With
     ``strata`` (a frame of one indicator or a long table, whose rows may be
-    strata of a unit: facilities, age bands), only rows labelled as totals, and
-    rows with a blank label summing two units or more of their group, are taken
-    out: another blank label stays a stratum, no other row is judged by its sums,
-    and rows of one unit and period are summed only when ``duplicates="sum"``
-    asks (they are strata to pool, not duplicates). Without ``sums`` (a table of
-    two count columns, where a row can equal the sum of others by chance) rows
-    are judged by their labels only, a blank label staying a unit. ``years`` are
+    strata of a unit: facilities, age bands), rows labelled as totals, and rows
+    with a blank label summing two units or more of their group, are taken out;
+    another blank label stays a stratum, and rows of one unit and period are
+    strata, summed by the caller (never refused). With ``sums`` too (strata to be
+    pooled), subtotal rows heading blocks of the rows they sum (a township's row
+    over its villages, :func:`_by_blocks`) are taken out as in a wide table; no
+    other stratum is judged by its sums (three strata where one equals the sum of
+    the other two are common in small counts). Without ``strata`` and ``sums`` (a
+    table of two count columns, where a row can equal the sum of others by chance)
+    rows are judged by their labels only, a blank label staying a unit. ``years`` are
     the period columns of years (:func:`year_columns`), where a date is its year. The
     frame given is never modified; it is returned itself when nothing changes.
     """
@@ -843,7 +877,7 @@ def office_units(
         return frame, []
     frame = _years_as_numbers(frame, periods, years)
     words = layout().with_totals(total_labels) if total_labels else layout()
-    if strata and duplicates == "error" and not _any_total(frame, areas, words):
+    if strata and not sums and duplicates == "error" and not _any_total(frame, areas, words):
         return frame, []  # strata with no total label: nothing to do (no pass per row)
     table = _read(frame, areas, periods, others, counts, words)
     checks: list[Any] = []
@@ -856,10 +890,12 @@ def office_units(
                 raise _blank_error(table, int(np.flatnonzero(texts == "")[0]), column)
     else:
         _by_label(table, words)
-        if not sums:
-            table.level[table.how == "blank"] = -1
-        elif strata:
+        if strata:
             _resolve_blanks(table, strata=True)
+            if sums:
+                _by_blocks(table)
+        elif not sums:
+            table.level[table.how == "blank"] = -1
         else:
             _resolve_blanks(table)
             _by_sum(table)
@@ -867,7 +903,9 @@ def office_units(
         keep, checks = _totals(table, totals)
     table.level[keep] = -1
     if strata and duplicates == "error":
-        return (frame if keep.all() else as_frame(frame[keep])), checks
+        units = frame if keep.all() else as_frame(frame[keep])
+        keys = [*areas, *periods, *others]
+        return units, [*checks, *(_alike(units, keys, counts) if sums else [])]
     _blank_periods(table)
     units = frame if keep.all() else as_frame(frame[keep])
     key_texts = [t[keep] for t in (*table.area_text, *table.period_text, *table.other_text)]
