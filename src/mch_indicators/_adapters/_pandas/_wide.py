@@ -242,18 +242,20 @@ def table_units(
     others: Sequence[Hashable] = (),
     *,
     strata: bool = False,
+    sums: bool = True,
     compared: Sequence[Hashable] = (),
 ) -> tuple[pd.DataFrame, list[CheckRow]]:
     """The unit rows of a table by its matched area and period columns, and the checks.
 
-    Columns that match nothing (except ``indicator`` and the office's own rate
-    columns, ``compared`` with the recomputed rates) are listed in the checks.
+    ``strata`` and ``sums`` are as in :func:`office_units`. Columns that match
+    nothing (except ``indicator`` and the office's own rate columns, ``compared``
+    with the recomputed rates) are listed in the checks.
     """
     areas, periods = label_columns(match)
     units, found = office_units(
         frame, areas=areas, periods=periods, counts=counts, others=others,
         totals=rules.totals, duplicates=rules.duplicates, total_labels=rules.total_labels,
-        strata=strata, years=year_columns(match),
+        strata=strata, sums=sums, years=year_columns(match),
     )  # fmt: skip
     if rules is AS_UNITS or strata:
         return units, found
