@@ -818,7 +818,8 @@ def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
     """
     pd = pandas()
     codes, uniques = pd.factorize(texts)
-    folded, _ = pd.factorize(np.array([fold(str(u)) for u in [*uniques.tolist(), ""]], object))
+    spellings = np.array([fold(str(u)) for u in [*uniques.tolist(), ""]], dtype=object)
+    folded = np.asarray(pd.factorize(spellings)[0], dtype=np.intp)
     return folded[np.where(codes < 0, len(folded) - 1, codes)]
 
 
@@ -840,7 +841,7 @@ def first_spellings(frame: pd.DataFrame, columns: Sequence[Hashable]) -> pd.Data
         if len(texts) < 2:
             continue
         keys = _unit_key(np.array([cell_text(values[i]) for i in texts], dtype=object))
-        first: dict[str, int] = {}
+        first: dict[int, int] = {}
         spelled = np.arange(len(values))
         for i, key in zip(texts, keys.tolist(), strict=True):
             spelled[i] = first.setdefault(key, i)
