@@ -253,12 +253,13 @@ def _listing_commands(commands: Any, lang: Lang) -> None:
     _writes(listing, lang, ["table", "csv", "json"], "table")
 
     show = _command(commands, "show", cmd_show, lang)
-    show.add_argument("indicator", help=t("indicator_help"))
+    show.add_argument("indicator", metavar=t("indicator_metavar"), help=t("indicator_help"))
     _formats(show, ["text", "json"], "text", lang)
     _lang(show, lang)
 
     targets = _command(commands, "targets", cmd_targets, lang)
-    targets.add_argument("indicator", nargs="?", help=t("targets_indicator_help"))
+    targets.add_argument("indicator", nargs="?", metavar=t("indicator_metavar"),
+                         help=t("targets_indicator_help"))  # fmt: skip
     targets.add_argument("--plan", help=t("plan_help"))
     _writes(targets, lang, ["table", "csv", "json"], "table")
 
@@ -275,7 +276,8 @@ def _table_rules(command: argparse.ArgumentParser, lang: Lang) -> None:
 def _compute_command(commands: Any, lang: Lang) -> None:
     t = _words(lang)
     compute = _command(commands, "compute", cmd_compute, lang, "compute_description")
-    compute.add_argument("indicator", nargs="?", help=t("compute_indicator_help"))
+    compute.add_argument("indicator", nargs="?", metavar=t("indicator_metavar"),
+                         help=t("compute_indicator_help"))  # fmt: skip
     compute.add_argument("--numerator", "-n", type=float, nargs="+", metavar="N",
                          help=t("numerator_help"))  # fmt: skip
     compute.add_argument("--denominator", "-d", type=float, nargs="+", metavar="D",
