@@ -256,3 +256,63 @@ def test_a_targets_refusals_are_said_in_chinese(call, english, chinese):
         "result.value", "Result",
     )  # fmt: skip
     assert english_words(reason, *ids, pattern=r"(?<![\w./=])[a-z]{3,}(?![\w.=/])") == []
+
+
+# -- refusals that quoted a value in English only (a trend, a benchmark, a catalog key) --------
+
+
+def _refusal(call) -> mch.InvalidInputError:
+    with pytest.raises(mch.InvalidInputError) as caught:
+        call()
+    return caught.value
+
+
+def test_a_trend_beyond_any_float_is_refused_in_both_languages():
+    trend = mch.stats.trend([40, 36, 35, 30, 29, 25], [10000] * 6, range(2019, 2025),
+                            multiplier=1000, dispersion="none")  # fmt: skip
+    error = _refusal(lambda: trend.projection([2025, -1e6]))
+    assert error.reason.startswith("the trend line in [2025.0, -1000000.0] is beyond the largest")
+    assert error.reason_zh == (
+        "[2025.0, -1000000.0] 年的趋势线超出了浮点数能表示的最大值；"
+        "请预测较近的年份（或降低置信水平）"
+    )
+    error = _refusal(lambda: trend.prediction(-1e6))
+    assert error.reason.startswith("the prediction in -1000000.0 is beyond")
+    assert error.reason_zh.startswith("-1000000.0 年的预测区间超出了")
+    error = _refusal(lambda: trend.prediction(2030, denominator=0))
+    assert error.reason == "denominator: a future year needs births above 0"
+    assert error.reason_zh == "分母：预测年份的出生数须大于0"
+
+
+@pytest.mark.parametrize(
+    ("benchmark", "english", "allowed"),
+    [
+        ([1], "benchmark must be a number, a Target, 'total', a column name", "list"),
+        (None, "(the benchmark rows); got None", "None"),
+        (float("nan"), "benchmark must be a finite number, got nan", "nan"),
+        ("zzz", "benchmark 'zzz' is not a column of the frame; benchmark must be", "zzz"),
+    ],
+)
+def test_a_benchmark_compare_cannot_take_is_refused_in_both_languages(benchmark, english, allowed):
+    import pandas as pd
+
+    frame = pd.DataFrame({"county": ["A", "B"], "maternal_deaths": [1, 2],
+                          "live_births": [100, 200]})  # fmt: skip
+    error = _refusal(lambda: mch.compare(frame, "MMR", benchmark=benchmark))
+    assert english in error.reason
+    assert error.reason_zh and CJK.search(error.reason_zh) and "{{" not in error.reason_zh
+    assert english_words(error.reason_zh, allowed, "benchmark", "total") == []
+
+
+@pytest.mark.parametrize(
+    ("call", "english", "chinese"),
+    [
+        (lambda: mch.get(5), "indicator key must be text (an id, name, alias or code such as "
+         "'MMR'), got int 5", "指标须以文字给出（编号、名称、别名或编码，如 MMR），而不是 int 5"),
+        (lambda: mch.catalog.search(None), "search query must be text", "检索词须为文字"),
+    ],
+)  # fmt: skip
+def test_a_key_or_a_query_that_is_not_text_is_refused_in_both_languages(call, english, chinese):
+    error = _refusal(call)
+    assert english in error.reason and chinese in error.reason_zh
+    assert english_words(error.reason_zh, "int", "NoneType", "None") == []
