@@ -107,7 +107,11 @@ def test_an_ambiguous_name_says_its_candidates_in_chinese():
     with pytest.raises(mch.AmbiguousIndicatorError) as caught:
         mch.get("maternal mortality rate")
     error = caught.value
-    assert "在不同体系中指不同的指标" in error.reason_zh
+    # the Chinese says what the English says: how many, and how candidates of a name differ
+    assert error.reason_zh.startswith(
+        "“maternal mortality rate”指 2 项不同的指标（体系、年龄段、人群、严重程度或分母不同）；"
+        "请使用其中一项的编号："
+    )
     for candidate in error.suggestions:
         assert candidate in error.reason_zh
     assert "names 2 different indicators (another tradition" in error.reason
