@@ -331,7 +331,7 @@ def _check_columns(frame: pd.DataFrame, args: argparse.Namespace) -> None:
     if "indicator" in frame.columns:
         missing = [column for column in REQUIRED if column not in frame.columns]
         if missing:
-            header = ", ".join(map(str, frame.columns))
+            header = joined(frame.columns, args.lang)
             raise _file_error(
                 args, cli_text("missing_column", args.lang, column=missing[0], header=header)
             )
