@@ -320,3 +320,38 @@ def test_a_key_or_a_query_that_is_not_text_is_refused_in_both_languages(call, en
     error = _refusal(call)
     assert english in error.reason and chinese in error.reason_zh
     assert english_words(error.reason_zh, "int", "NoneType", "None") == []
+
+
+# -- why the system refused a file (an OSError's reason), by its code --------------------------
+
+
+def test_a_file_that_cannot_be_written_says_why_in_chinese(tmp_path):
+    target = tmp_path / "missing" / "report.xlsx"
+    status, _, err = run_cli("export", "MMR", "--output", str(target), "--lang", "zh")
+    assert status == 3 and f"{target}：无法写入（文件或文件夹不存在）" in err
+    assert english_words(err.partition("：错误：")[2], str(target)) == []
+    status, _, err = run_cli("export", "MMR", "--output", str(target))
+    assert status == 3 and f"{target}: cannot write (No such file or directory)" in err
+
+
+def test_a_stream_that_cannot_be_read_says_why_in_chinese():
+    import errno
+
+    class Failing:
+        name = "counts.csv"
+
+        def read(self):
+            raise OSError(errno.EIO, "Input/output error")
+
+    error = _refusal(lambda: mch.read_table(Failing()))
+    assert error.reason == "counts.csv: cannot read file (Input/output error)"
+    assert error.reason_zh == "counts.csv：无法读取文件（设备读写出错）"
+
+
+def test_every_system_reason_with_words_names_a_code_of_the_system():
+    import errno
+
+    from mch_indicators._labels import labels
+
+    codes = [key.removeprefix("os_") for key in labels()["messages"] if key.startswith("os_")]
+    assert codes and all(hasattr(errno, code) for code in codes)

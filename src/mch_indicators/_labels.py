@@ -15,6 +15,7 @@ status code the library returns have labels (``tests/test_labels.py``).
 
 from __future__ import annotations
 
+import errno
 import os
 import string
 import unicodedata
@@ -56,6 +57,7 @@ __all__ = [
     "label",
     "labels",
     "message_texts",
+    "os_reason",
     "status_codes",
     "status_text",
     "translate",
@@ -335,14 +337,31 @@ def cannot_write(path: object, error: OSError) -> OutputError:
     >>> str(error), error.path
     ('out/a.json: cannot write (No such file or directory)', 'out/a.json')
     >>> error.reason_zh
-    'out/a.json：无法写入（No such file or directory）'
+    'out/a.json：无法写入（文件或文件夹不存在）'
     """
-    reason = error.strerror or str(error) or type(error).__name__
+    reason = os_reason(error)
     return OutputError(
-        label("messages", "cannot_write", "en", path=path, reason=reason),
-        reason_zh=label("messages", "cannot_write", "zh", path=path, reason=reason),
+        label("messages", "cannot_write", "en", path=path, reason=reason.en),
+        reason_zh=label("messages", "cannot_write", "zh", path=path, reason=reason.zh),
         path=str(path),
     )
+
+
+def os_reason(error: OSError) -> Words:
+    """Why the system refused a file: in English as the system says it, in Chinese by its code.
+
+    The Chinese is the ``[messages]`` text ``os_<code>`` (``os_ENOENT``: 文件或文件夹不存在);
+    a code without one is said as the system says it in both.
+
+    Examples
+    --------
+    >>> os_reason(PermissionError(13, "Permission denied"))
+    Words(en='Permission denied', zh='没有权限')
+    """
+    said = error.strerror or str(error) or type(error).__name__
+    code = errno.errorcode.get(error.errno) if isinstance(error.errno, int) else None
+    entry = labels()["messages"].get(f"os_{code}") if code else None
+    return Words(said, str(entry["zh"]) if entry is not None else said)
 
 
 def joined(items: Iterable[object], lang: str, *, most: int | None = None) -> str:

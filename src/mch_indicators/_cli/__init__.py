@@ -53,7 +53,7 @@ from mch_indicators._cli._words import (
     lang_of_argv,
 )
 from mch_indicators._display import terminal_text
-from mch_indicators._labels import Lang, fields, label
+from mch_indicators._labels import Lang, Words, fields, label, os_reason
 from mch_indicators._model import Domain, Kind
 
 if TYPE_CHECKING:
@@ -357,6 +357,11 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     return parser
 
 
+def _said(words: Words, lang: Lang) -> str:
+    """``words`` in ``lang``."""
+    return words.zh if lang == "zh" else words.en
+
+
 def _say(message: str, lang: Lang = "en") -> None:
     """One line on standard error (as much of it as can be written)."""
     sep = "：" if lang == "zh" else ": "
@@ -406,7 +411,7 @@ def _write(output: str | Iterator[str], lang: Lang = "en") -> int:
         return EXIT_INPUT
     except OSError as error:
         _silence_stdout()
-        _say(cli_text("cannot_write", lang, reason=error.strerror or error), lang)
+        _say(cli_text("cannot_write", lang, reason=_said(os_reason(error), lang)), lang)
         return EXIT_OUTPUT
     return EXIT_OK
 
@@ -451,7 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_INPUT
         except OSError as error:  # writing --help or --version; files are read by the library
             _silence_stdout()
-            _say(cli_text("cannot_write", lang, reason=error.strerror or error), lang)
+            _say(cli_text("cannot_write", lang, reason=_said(os_reason(error), lang)), lang)
             return EXIT_OUTPUT
         except Exception as error:
             if os.environ.get("MCH_INDICATORS_DEBUG"):
