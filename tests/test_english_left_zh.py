@@ -283,6 +283,11 @@ def test_a_trend_beyond_any_float_is_refused_in_both_languages():
     error = _refusal(lambda: trend.prediction(-1e6))
     assert error.reason.startswith("the prediction in -1000000.0 is beyond")
     assert error.reason_zh.startswith("-1000000.0 年的预测区间超出了")
+    error = _refusal(lambda: trend.arr(confidence=1 - 1e-16, form="compound"))
+    assert error.reason.startswith("the compound rate's interval at this confidence is beyond")
+    assert error.reason_zh == (
+        "此置信水平下复合变化率的区间超出了浮点数能表示的最大值；请降低置信水平"
+    )
     error = _refusal(lambda: trend.prediction(2030, denominator=0))
     assert error.reason == "denominator: a future year needs births above 0"
     assert error.reason_zh == "分母：预测年份的出生数须大于0"

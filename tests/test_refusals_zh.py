@@ -103,8 +103,11 @@ def test_dhis2_wraps_the_whole_number_reason_in_chinese_too():
     ("cell", "english", "chinese"),
     [
         ("-1", "counts cannot be negative (-1)", "计数不能为负数（-1）"),
-        ("1e17", "counts above 2**53 (about 9.0e15) are refused (100,000,000,000,000,000)",
-         "无法精确保存，不予接受（100,000,000,000,000,000）"),
+        (
+            "1e17",
+            "counts above 2**53 (about 9.0e15) are refused (100,000,000,000,000,000)",
+            "无法精确保存，不予接受（100,000,000,000,000,000）",
+        ),
     ],
 )
 def test_a_count_out_of_range_in_a_long_table_is_said_in_both_languages(

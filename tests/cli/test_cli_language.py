@@ -191,7 +191,8 @@ def test_an_error_about_the_whole_file_names_the_file(tmp_path):
     assert status == 1
     assert f"error: {path}: missing column 'denominator'; the header has county, " in err
     status, _, err = run("compute", "--file", str(path), "--lang", "zh")
-    assert status == 1 and f"错误：{path}：缺少列“denominator”；表头中的列为：county、indicator、" in err
+    said = f"错误：{path}：缺少列“denominator”；表头中的列为：county、indicator、"
+    assert status == 1 and said in err
     empty = tmp_path / "empty.csv"
     empty.write_text("县区,年份,活产数\n", encoding="utf-8")
     status, _, err = run("report", str(empty))

@@ -75,6 +75,7 @@ def fits_int64(values: npt.NDArray[np.float64]) -> bool:
     with np.errstate(invalid="ignore"):
         return bool(((values == np.round(values)) & (np.abs(values) < INT64_END)).all())
 
+
 #: Cell texts that mean "not reported" (compared after stripping and case folding).
 MISSING_TOKENS = frozenset(
     {"", "na", "n/a", "nan", "null", "none", "-", "—", "--", "缺失", "不详"}

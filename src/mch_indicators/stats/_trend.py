@@ -155,7 +155,7 @@ class Trend(ReadOnlyResult):
         with np.errstate(over="ignore"):  # checked: an overflow is an error
             rates = (-np.expm1(b) * 100.0, -np.expm1(b + q * se) * 100.0,
                      -np.expm1(b - q * se) * 100.0)  # fmt: skip
-        return _finite("the compound rate's interval", rates, "at this confidence")
+        return _finite("trend_rate_beyond_float", rates)
 
     def projection(
         self, year: npt.ArrayLike, *, confidence: float | None = None
@@ -274,14 +274,18 @@ class Trend(ReadOnlyResult):
 
 
 def _finite(
-    refusal: str, computed: tuple[FloatArray, FloatArray, FloatArray], years: FloatArray
+    refusal: str,
+    computed: tuple[FloatArray, FloatArray, FloatArray],
+    years: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """The three arrays, or an error when one overflowed (a value beyond any float).
 
-    ``refusal`` is the ``[messages]`` text saying which (the line or the prediction),
-    in both languages, with the ``years`` asked for.
+    ``refusal`` is the ``[messages]`` text saying which (the rate, the line or the
+    prediction), in both languages, with the ``years`` asked for where there are some.
     """
     if any(np.isinf(part).any() for part in computed):
+        if years is None:
+            raise error_of(InvalidInputError, refusal)
         asked = years.tolist() if years.ndim else float(years)
         raise error_of(InvalidInputError, refusal, years=quoted(asked))
     return computed
