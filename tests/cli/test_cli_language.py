@@ -467,8 +467,12 @@ def test_an_office_table_s_refusals_are_chinese_under_lang_zh(tmp_path):
     assert status == 1
     assert "无法计算任何指标" in err and "未识别的列：某某县2024年妇幼卫生年报" in err
     assert "--sheet" in err
+    # the command line's own advice: no columns= nor mch.match_columns, which it has not
+    assert "columns=" not in err and "match_columns" not in err and "sheet=" not in err
+    assert "请按指标目录中计数的名称填写表头（mch-indicators template 可生成这样的表头）" in err
     status, _, err = run("report", str(path), "--lang", "en")
     assert "columns not matched: 某某县2024年妇幼卫生年报" in err and "--sheet" in err
+    assert "columns=" not in err and "match_columns" not in err and "sheet=" not in err
     status, _, err = run("report", str(path), "--sheet", "数据", "--lang", "zh")
     assert status == 0, err
     book.remove(book["封面"])
