@@ -360,3 +360,31 @@ def test_every_system_reason_with_words_names_a_code_of_the_system():
 
     codes = [key.removeprefix("os_") for key in labels()["messages"] if key.startswith("os_")]
     assert codes and all(hasattr(errno, code) for code in codes)
+
+
+# -- why a value was suppressed ----------------------------------------------------------------
+
+
+def test_a_suppression_says_why_in_chinese_and_as_before_in_english():
+    rule = mch.stats.Suppression(
+        min_numerator=5, min_denominator=100, max_rse=0.3, name="本地规则"
+    )
+    assert rule.reasons([3, 40], [50, 4000], binomial=False) == [
+        "numerator 3 < 5; denominator 50 < 100; RSE 58% > 30% (本地规则)", ""]  # fmt: skip
+    assert rule.reasons([3, 40], [50, 4000], binomial=False, lang="zh") == [
+        "分子 3 < 5；分母 50 < 100；相对标准误 58% > 30%（本地规则）", ""]  # fmt: skip
+    result = mch.get("MMR").compute([2, 30], [26954, 30000]).suppress("ons")
+    assert result.reasons == ["numerator 2 < 3 (ONS: fewer than 3 events)", ""]
+    assert result.reasons_in("zh") == ["分子 2 < 3（ONS规则：少于3例）", ""]
+    assert result[0].format(lang="zh") == "已隐去：分子 2 < 3（ONS规则：少于3例）"
+    assert result[0].format() == "suppressed: numerator 2 < 3 (ONS: fewer than 3 events)"
+
+
+@pytest.mark.parametrize("fmt", ["text", "table", "csv", "json"])
+def test_the_command_line_says_why_a_value_was_suppressed_in_chinese(fmt):
+    args = ("compute", "MMR", "-n", "2", "-d", "26954", "--suppress", "nchs", "--format", fmt)
+    status, out, _ = run_cli(*args, "--lang", "zh")
+    assert status == 0 and "分子 2 < 20（NCHS规则：少于20例）" in out
+    assert english_words(out.replace("null", " "), "NCHS") == []  # JSON null is syntax
+    status, out, _ = run_cli(*args)
+    assert "numerator 2 < 20 (NCHS: fewer than 20 events)" in out

@@ -505,6 +505,8 @@ def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
         return "\n".join(r.format(lang=args.lang) for r in result)
     if args.lang == "zh":
         frame = result.to_frame()[list(_result_columns(result))]
+        if "suppressed_because" in frame.columns:
+            frame["suppressed_because"] = result.reasons_in("zh")
         return _result_table(frame, args, catalog_of(args))
     header, rows, numeric = result_rows(
         _result_columns(result), args.format, lambda _: indicator.decimals
