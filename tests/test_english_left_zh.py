@@ -388,3 +388,19 @@ def test_the_command_line_says_why_a_value_was_suppressed_in_chinese(fmt):
     assert english_words(out.replace("null", " "), "NCHS") == []  # JSON null is syntax
     status, out, _ = run_cli(*args)
     assert "numerator 2 < 20 (NCHS: fewer than 20 events)" in out
+
+
+def test_a_definitions_file_that_cannot_be_read_says_why_in_chinese(tmp_path):
+    missing = tmp_path / "mine.toml"
+    status, _, err = run_cli("--definitions", str(missing), "list", "--lang", "zh")
+    assert status == 1 and f"{missing}：无法读取（文件或文件夹不存在）" in err
+    status, _, err = run_cli("--definitions", str(missing), "list")
+    assert status == 1 and f"{missing}: cannot be read (No such file or directory)" in err
+
+
+def test_an_unknown_template_set_lists_the_known_ones_with_the_chinese_comma(tmp_path):
+    out = str(tmp_path / "t.xlsx")
+    status, _, err = run_cli("template", "--out", out, "--set", "x", "--lang", "zh")
+    assert status == 1 and "未知的指标组“x”；已有的指标组：county_annual、mortality" in err
+    status, _, err = run_cli("template", "--out", out, "--set", "x")
+    assert status == 1 and "known sets: county_annual, mortality" in err

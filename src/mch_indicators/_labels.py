@@ -15,7 +15,6 @@ status code the library returns have labels (``tests/test_labels.py``).
 
 from __future__ import annotations
 
-import errno
 import os
 import string
 import unicodedata
@@ -32,6 +31,7 @@ from mch_indicators._errors import (
     OutputError,
     Words,
     error_of,
+    os_reason,
     words,
 )
 
@@ -345,23 +345,6 @@ def cannot_write(path: object, error: OSError) -> OutputError:
         reason_zh=label("messages", "cannot_write", "zh", path=path, reason=reason.zh),
         path=str(path),
     )
-
-
-def os_reason(error: OSError) -> Words:
-    """Why the system refused a file: in English as the system says it, in Chinese by its code.
-
-    The Chinese is the ``[messages]`` text ``os_<code>`` (``os_ENOENT``: 文件或文件夹不存在);
-    a code without one is said as the system says it in both.
-
-    Examples
-    --------
-    >>> os_reason(PermissionError(13, "Permission denied"))
-    Words(en='Permission denied', zh='没有权限')
-    """
-    said = error.strerror or str(error) or type(error).__name__
-    code = errno.errorcode.get(error.errno) if isinstance(error.errno, int) else None
-    entry = labels()["messages"].get(f"os_{code}") if code else None
-    return Words(said, str(entry["zh"]) if entry is not None else said)
 
 
 def joined(items: Iterable[object], lang: str, *, most: int | None = None) -> str:
