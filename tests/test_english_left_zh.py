@@ -404,3 +404,24 @@ def test_an_unknown_template_set_lists_the_known_ones_with_the_chinese_comma(tmp
     assert status == 1 and "未知的指标组“x”；已有的指标组：county_annual、mortality" in err
     status, _, err = run_cli("template", "--out", out, "--set", "x")
     assert status == 1 and "known sets: county_annual, mortality" in err
+
+
+def test_a_table_computed_in_chinese_says_why_its_rows_were_suppressed_in_chinese(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"county": ["A", "B"], "maternal_deaths": [1, 20],
+                          "live_births": [1000, 2000]})  # fmt: skip
+    chinese = mch.compute(frame, "MMR", suppress="nchs", lang="zh")
+    assert chinese["隐去原因"].tolist() == ["分子 1 < 20（NCHS规则：少于20例）", ""]
+    english = mch.compute(frame, "MMR", suppress="nchs")
+    assert english["suppressed_because"].tolist() == [
+        "numerator 1 < 20 (NCHS: fewer than 20 events)", ""]  # fmt: skip
+    path = tmp_path / "counts.csv"
+    path.write_text("县区,年份,活产数,孕产妇死亡数\n甲县,2024,1000,1\n乙县,2024,2000,20\n")
+    for fmt in ("table", "csv", "json"):
+        args = ("compute", "--file", str(path), "--indicators", "MMR", "--suppress", "nchs")
+        status, out, _ = run_cli(*args, "--format", fmt, "--lang", "zh")
+        assert status == 0 and "分子 1 < 20（NCHS规则：少于20例）" in out, fmt
+        assert english_words(out.replace("null", " "), "NCHS") == [], fmt
+        status, out, _ = run_cli(*args, "--format", fmt)
+        assert "numerator 1 < 20 (NCHS: fewer than 20 events)" in out, fmt

@@ -355,7 +355,9 @@ def _file_error(args: argparse.Namespace, reason: str) -> CommandError:
 
 
 def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
+    from mch_indicators._adapters._pandas._columns import reasons_in
     from mch_indicators._api import compute
+    from mch_indicators.stats import Suppression
 
     catalog = catalog_of(args)
     sheet = getattr(args, "sheet", None)
@@ -371,6 +373,8 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     wide = _wide_options(args) if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
+    rule = Suppression.preset(args.suppress) if args.suppress else None
+    out = reasons_in(out, rule, catalog, args.lang)  # why a row was suppressed, in Chinese
     _tell(_checks_lines(checks_table(out), args.lang, None))  # as a streamed file's, after
     return _result_table(out, args, catalog)
 
