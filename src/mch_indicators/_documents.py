@@ -32,7 +32,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mch_indicators._errors import MCHIndicatorsError, Words, error_of, words
+from mch_indicators._errors import MCHIndicatorsError, Words, error_of, os_reason, words
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -180,7 +180,7 @@ def read_text(
     try:
         raw = source.read_bytes()
     except OSError as caught:
-        reason = caught.strerror or type(caught).__name__
+        reason = os_reason(caught)
         raise error_of(error, "document_unreadable", path=str(source), reason=reason) from None
     return decode_text(raw, source.name, error, advice=advice)
 
