@@ -262,11 +262,11 @@ class CheckTable:
             if isinstance(other, CheckTable)
             else ((row, source) for row in other)
         )
-        seen = set(self.rows)
         rows, sources = list(self.rows), list(self.sources_in_full())
+        seen = set(zip(rows, sources, strict=True))  # one finding of each source kept once
         for row, found_in in pairs:
-            if row not in seen:
-                seen.add(row)
+            if (row, found_in) not in seen:
+                seen.add((row, found_in))
                 rows.append(row)
                 sources.append(found_in)
         return _yielded(tuple(rows), tuple(sources))
