@@ -546,3 +546,15 @@ def test_an_option_with_wide_choices_has_its_help_in_the_column(monkeypatch):
         (line,) = [line for line in lines if line.startswith(option)]
         help_text = line[len(option) :].lstrip()
         assert display_width(line[: line.index(help_text)]) == column, line
+
+
+@pytest.mark.parametrize(("option", "value"), [("--sheet", "2024"), ("--delimiter", ",,")])
+def test_a_reading_option_refused_names_no_python_keyword(tmp_path, option, value):
+    """``--sheet`` on a CSV and a ``--delimiter`` of two characters were refused with the
+    library's keyword (``sheet=``, ``delimiter``), which a command-line user never typed."""
+    path = tmp_path / "office.csv"
+    path.write_text("县区,活产数,孕产妇死亡数\n甲县,1000,1\n", encoding="utf-8")
+    status, _, err = run("compute", "--file", str(path), option, value, "--lang", "zh")
+    assert status == 1
+    assert "sheet=" not in err and "delimiter" not in err
+    assert "工作簿" in err or "分隔符" in err
