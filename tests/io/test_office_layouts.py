@@ -20,6 +20,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+import chinese
 import mch_indicators as mch
 from contract import promise
 from mch_indicators._headers import match_headers
@@ -91,6 +92,47 @@ def test_latin1_is_never_decoded_silently_as_gb18030():
     # GBK with a few rare characters (镕 is outside GB2312) stays GBK
     gbk = "县区,活产数\n朱镕基县,10\n河阳县,20\n石门县,30\n".encode("gbk")
     assert mch.read_table(io.BytesIO(gbk))["县区"].tolist() == ["朱镕基县", "河阳县", "石门县"]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_a_byte_the_encoding_cannot_read_is_named_at_its_line_whatever_the_line_ends(newline):
+    """A GBK file read as UTF-8 named line 1 when its lines ended in a lone CR (Excel's
+    "CSV (Macintosh)"): lines were counted by LF only. A Latin-1 file's line too."""
+    rows = ["area,births", *(f"a{i},1000" for i in range(5)), "河阳县,1000"]
+    raw = newline.join(rows).encode("gbk")
+    with pytest.raises(mch.InvalidInputError, match=r"<stream>:7: cannot be decoded as utf-8"):
+        mch.read_table(io.BytesIO(raw), encoding="utf-8")
+    latin = newline.join([*rows[:-1], "Müller Straße,3"]).encode("latin-1")
+    with pytest.raises(mch.InvalidInputError, match="Latin-1") as caught:
+        mch.read_table(io.BytesIO(latin))
+    assert ":7:" in str(caught.value) and "Müller" in str(caught.value)
+    with pytest.raises(mch.InvalidInputError, match=":7: not UTF-8 and not GB18030"):
+        mch.read_table(io.BytesIO(newline.join([*rows[:-1], "a\xff\xff"]).encode("latin-1")))
+
+
+def test_a_utf8_file_with_a_gbk_line_pasted_in_names_that_line():
+    """UTF-8 Chinese text above, one GBK line under it: the file was judged whole as
+    GB18030 (its UTF-8 lines misread, or refused as Latin-1 at line 1); the line that is
+    not UTF-8 is named, with what it reads as GBK, in English and Chinese."""
+    rows = ["县区,年份,活产数,婴儿死亡数", *(f"甲{i}县,2024,1000,5" for i in range(5))]
+    raw = "\n".join(rows).encode("utf-8") + "\n河阳县,2024,1000,5\n".encode("gbk")
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.read_table(io.BytesIO(raw))
+    assert caught.value.reason.startswith("<stream>:7: the file is UTF-8 text above this line")
+    assert "'河阳县,2024,1000,5'" in caught.value.reason
+    assert "第7行：此行以上是 UTF-8 文本" in caught.value.reason_zh
+    # a GBK file whose first line happens to read as UTF-8 is GBK, as before
+    assert mch.read_table(io.BytesIO("县区,活产数\n河阳县,1\n".encode("gbk"))).shape == (1, 2)
+
+
+def test_the_streaming_reader_names_a_gbk_line_in_a_utf8_file(tmp_path):
+    """compute --file reads a long text table in chunks: the same line is named."""
+    rows = ["县区,年份,活产数,婴儿死亡数", *(f"甲{i}县,2024,1000,5" for i in range(40_000))]
+    path = tmp_path / "counts.csv"
+    path.write_bytes("\n".join(rows).encode("utf-8") + "\n河阳县,2024,1000,5\n".encode("gbk"))
+    status, _, err = chinese.run_cli("compute", "--file", str(path))
+    assert status == 1
+    assert "counts.csv:40002: the file is UTF-8 text above this line" in err
 
 
 @promise("shapes", "text")

@@ -195,6 +195,15 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
         "<stream> 第6行：表格下方还有一张表：第2–4行以合计行“合计”（第4行）和空行结束，其下还有"
         "第6行",
     ),
+    "mixed_encodings": (
+        lambda: mch.read_table(
+            io.BytesIO("县区,活产数\n甲县,1\n".encode() + "乙县,2\n".encode("gbk"))
+        ),
+        "<stream>:3: the file is UTF-8 text above this line, which is not (bytes d2 d2 cf d8; as "
+        "GB18030/GBK it reads '乙县,2')",
+        "<stream> 第3行：此行以上是 UTF-8 文本，此行却不是（字节 d2 d2 cf d8；"
+        "按 GB18030/GBK 读取为“乙县,2”）",
+    ),
     "unknown_encoding": (
         lambda: mch.read_table(_text("a,b\n1,2\n"), encoding="nope"),
         "unknown encoding 'nope'",
