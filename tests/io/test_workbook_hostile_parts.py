@@ -122,3 +122,79 @@ def test_the_scan_still_reads_what_excel_writes() -> None:
 )
 def test_a_tag_s_attributes_are_read_in_linear_time(text: bytes) -> None:
     assert len(_bounds._attrs(b" " + text)) <= 1
+
+
+# -- OpenDocument: a row or a cell repeated, one tag for millions of cells ------------------
+
+
+MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+    'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def ods(rows: str) -> bytes:
+    """An ``.ods`` whose one table has a header row and then ``rows`` (content.xml)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="S">'
+        '<table:table-column table:number-columns-repeated="2"/>'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>县区</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="string"><text:p>活产数</text:p>'
+        f"</table:table-cell></table:table-row>{rows}"
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        book.writestr("META-INF/manifest.xml", MANIFEST)
+    return buffer.getvalue()
+
+
+def _repeated(rows: str, columns: int, *, value: bool = True) -> str:
+    kind = 'office:value-type="float" office:value="1" ' if value else ""
+    return (
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell {kind}'
+        f'table:number-columns-repeated="{columns}"/></table:table-row>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "said"),
+    [
+        ("20000", 1000, "20,001 rows by 1,000 columns"),  # 20 M cells: 2.5 GB, 20 s
+        ("1000000", 16384, "1,000,001 rows by 16,384 columns"),  # 16 billion: no memory holds it
+        ("9" * 30, 2, "cells), more than the limit"),  # a repeat no integer type holds
+    ],
+)
+def test_an_ods_of_repeated_rows_is_refused_before_the_engine(rows, columns, said) -> None:
+    """One ``.ods`` tag can repeat a row of values a million times: the engine expanded
+    every cell (a 1 KB file took 2.5 GB and 20 s at 20 M cells). The scan counts the
+    repeats without expanding them and refuses the extent, naming the limit."""
+    import mch_indicators as mch
+
+    with pytest.raises(InvalidInputError, match="actual extent") as caught:
+        mch.read_table(io.BytesIO(ods(_repeated(rows, columns))))
+    assert said in caught.value.reason and "ReadLimits.cells" in caught.value.reason
+    assert "超过上限" in caught.value.reason_zh
+
+
+def test_an_ods_with_libreoffice_s_empty_runs_is_read() -> None:
+    """LibreOffice writes the empty rest of a sheet as repeated empty rows and cells."""
+    import mch_indicators as mch
+
+    rows = '<table:table-row><table:table-cell office:value-type="string"><text:p>甲县</text:p>'
+    rows += '</table:table-cell><table:table-cell office:value-type="float" office:value="9">'
+    rows += "<text:p>9</text:p></table:table-cell></table:table-row>"
+    rows += _repeated("1048574", 1024, value=False)
+    frame = mch.read_table(io.BytesIO(ods(rows)))
+    assert frame["县区"].tolist() == ["甲县"] and frame["活产数"].tolist() == [9]
+    with pytest.raises(InvalidInputError, match="actual extent is 2 rows by 2 columns"):
+        mch.read_table(io.BytesIO(ods(rows)), limits=mch.ReadLimits(cells=3))

@@ -19,6 +19,7 @@ from mch_indicators._io._bounds import (
     SheetFacts,
     check_size,
     default_sheet,
+    refuse_sheet_extent,
     scan_workbook,
 )
 from mch_indicators._labels import input_error
@@ -113,6 +114,7 @@ def read_sheet(
         facts = replace(facts, sheet=sheet, hidden_sheets=passed, other_sheets=others)
     try:  # calamine parses a sheet's XML when the sheet is chosen, then its cells
         chosen = _choose(book, sheet, name)
+        _refuse_extent(chosen, name, chosen_limits.cells)
         rows = chosen.to_python(skip_empty_area=True)
     except InvalidInputError:
         raise
@@ -128,6 +130,21 @@ def read_sheet(
                                           first_column))  # fmt: skip
     cells.index = pd.RangeIndex(first, first + len(cells), name="row")
     return cells, str(chosen.name), facts, first_column
+
+
+def _refuse_extent(chosen: Any, name: str, limit: int) -> None:
+    """Refuse a sheet the engine found larger than ``limit`` cells, before any becomes Python.
+
+    A ``.xlsx`` was measured by the scan already; an ``.xls`` (up to 65,536 × 256 cells
+    from a few bytes) is measured here, from the extent the engine read.
+    """
+    try:
+        rows, columns = int(chosen.height), int(chosen.width)
+    except (AttributeError, TypeError, ValueError):  # pragma: no cover - older calamine
+        return
+    if rows * columns > limit:
+        box = (1, 1, rows, columns)
+        refuse_sheet_extent(name, "actual", box, limit)
 
 
 def _fill_merged(values: Any, facts: SheetFacts, first: int, first_column: int) -> Any:
