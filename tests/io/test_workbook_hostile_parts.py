@@ -198,3 +198,39 @@ def test_an_ods_with_libreoffice_s_empty_runs_is_read() -> None:
     assert frame["县区"].tolist() == ["甲县"] and frame["活产数"].tolist() == [9]
     with pytest.raises(InvalidInputError, match="actual extent is 2 rows by 2 columns"):
         mch.read_table(io.BytesIO(ods(rows)), limits=mch.ReadLimits(cells=3))
+
+
+# -- one cell of 50 MB ----------------------------------------------------------------------
+
+
+def _with_cell(text: str) -> bytes:
+    """A workbook whose A3 holds ``text`` (written into the sheet's XML, as a program may)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["县区", "活产数", "婴儿死亡数"])
+    book.active.append(["甲县", 1000, 5])
+    plain = io.BytesIO()
+    book.save(plain)
+    row = f'<row r="3"><c r="A3" t="inlineStr"><is><t>{text}</t></is></c><c r="B3"><v>1</v></c>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", row.encode() + b"</sheetData>")
+            target.writestr(item.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def test_a_cell_longer_than_a_text_field_may_be_is_refused_naming_it() -> None:
+    """A 50 MB cell took 26 s to read and compute (every label step in proportion to
+    it); no office keeps one (Excel holds 32,767 characters). A cell over the 128 KB a
+    text table's field may hold is refused, naming it, in English and Chinese."""
+    import mch_indicators as mch
+
+    with pytest.raises(InvalidInputError) as caught:
+        mch.read_table(io.BytesIO(_with_cell("县" * 200_000)))
+    assert "cell A3 holds a text longer than 131,072 characters" in caught.value.reason
+    assert "单元格 A3 的文字超过 131,072 个字符" in caught.value.reason_zh
+    frame = mch.read_table(io.BytesIO(_with_cell("县" * 32_767)))
+    assert frame["县区"].str.len().tolist() == [2, 32_767]

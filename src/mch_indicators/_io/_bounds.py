@@ -44,15 +44,22 @@ from mch_indicators._errors import words
 from mch_indicators._labels import input_error
 
 __all__ = [
+    "FIELD_LIMIT",
     "HIDDEN_STATES",
     "ReadLimits",
     "SheetFacts",
     "check_size",
+    "column_letters",
     "column_number",
     "default_sheet",
     "refuse_sheet_extent",
     "scan_workbook",
 ]
+
+
+#: The longest field or cell read: the csv module's own limit (128 KB), held on every line of
+#: a text table and every cell of a workbook (Excel itself holds 32,767 characters a cell).
+FIELD_LIMIT = 131_072
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +169,21 @@ def column_number(letters: str) -> int:
     for letter in letters:
         number = number * 26 + (ord(letter) - 64)
     return number
+
+
+def column_letters(number: int) -> str:
+    """Excel's letters of column ``number`` (1 is ``A``, 16384 ``XFD``).
+
+    Examples
+    --------
+    >>> column_letters(1), column_letters(28), column_letters(16384)
+    ('A', 'AB', 'XFD')
+    """
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _cell(ref: str) -> tuple[int, int]:

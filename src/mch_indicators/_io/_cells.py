@@ -26,7 +26,7 @@ from mch_indicators._checks import (
 )
 from mch_indicators._errors import Words, words
 from mch_indicators._headers import HEADER_PARTS_KEY, HeaderParts
-from mch_indicators._io._bounds import SheetFacts
+from mch_indicators._io._bounds import SheetFacts, column_letters
 from mch_indicators._io._numbers import (
     Decimal,
     dot_thousands,
@@ -513,15 +513,15 @@ def _sheet_checks(
     hidden = [c for c in facts.hidden_columns if c in named]
     if hidden:
         columns = {
-            "en": ", ".join(f"{named[c]} ({_letters(c)})" for c in hidden),
-            "zh": "、".join(f"{named[c]}（{_letters(c)}列）" for c in hidden),
+            "en": ", ".join(f"{named[c]} ({column_letters(c)})" for c in hidden),
+            "zh": "、".join(f"{named[c]}（{column_letters(c)}列）" for c in hidden),
         }
         checks.append(check_row("hidden_columns", columns=columns, count=len(hidden)))
     if facts.merged_refs:
         refs = {lang: joined(facts.merged_refs, lang, most=10) for lang in ("en", "zh")}
         checks.append(check_row("merged_cells", text=refs))
     errors = [
-        f"{_letters(c)}{r} {text}"
+        f"{column_letters(c)}{r} {text}"
         for r, c, text in facts.error_cells
         if r in present and c in named
     ]
@@ -534,14 +534,6 @@ def _sheet_checks(
 def _sheet_names(names: Sequence[str]) -> dict[str, str]:
     """Sheet names listed in a check: quoted, in each language's marks and separator."""
     return {"en": ", ".join(f"'{n}'" for n in names), "zh": "、".join(f"“{n}”" for n in names)}
-
-
-def _letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _mark(frame: pd.DataFrame, key: str, cells: Any, header: list[str], first: int) -> None:

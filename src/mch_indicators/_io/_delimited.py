@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError, Words, delimiter_hint
-from mch_indicators._io._bounds import ReadLimits
+from mch_indicators._io._bounds import FIELD_LIMIT, ReadLimits
 from mch_indicators._io._cells import (
     blank_values,
     check_header,
@@ -49,8 +49,6 @@ __all__ = ["DELIMITERS", "choose_delimiter", "read_delimited", "sniff_delimiter"
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}
 _BLANK = re.compile(r"(?m)^[ \t]+$")
 _CODE = re.compile(r"0[0-9]+")
-#: The longest field read: the csv module's own limit (128 KB), held on every line.
-FIELD_LIMIT = 131_072
 
 
 def _fields(lines: list[str], delimiter: str) -> list[int]:

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 from mch_indicators._errors import InvalidInputError, Words
 from mch_indicators._io._bounds import (
+    FIELD_LIMIT,
     ReadLimits,
     SheetFacts,
     check_size,
+    column_letters,
     default_sheet,
     refuse_sheet_extent,
     scan_workbook,
@@ -124,6 +126,7 @@ def read_sheet(
         raise input_error("read_sheet_unreadable", name=name, sheet=sheet, error=error) from None
     first = int(chosen.start[0]) + 1 if rows and chosen.start is not None else 1
     first_column = int(chosen.start[1]) + 1 if rows and chosen.start is not None else 1
+    _refuse_long_text(rows, name, first, first_column)
     cells = pd.DataFrame(rows, dtype=object)
     if facts.merged:
         cells = pd.DataFrame(_fill_merged(cells.to_numpy(dtype=object, copy=True), facts, first,
@@ -145,6 +148,19 @@ def _refuse_extent(chosen: Any, name: str, limit: int) -> None:
     if rows * columns > limit:
         box = (1, 1, rows, columns)
         refuse_sheet_extent(name, "actual", box, limit)
+
+
+def _refuse_long_text(rows: list[list[Any]], name: str, first: int, first_column: int) -> None:
+    """Refuse a cell of text longer than :data:`FIELD_LIMIT`, naming it (as a text table's field).
+
+    Excel holds 32,767 characters a cell; a longer text (50 MB in one cell of a hostile
+    workbook) made every later step slow in proportion (matching it as a label: 20 s).
+    """
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if type(value) is str and len(value) > FIELD_LIMIT:
+                cell = f"{column_letters(first_column + c)}{first + r}"
+                raise input_error("read_cell_too_long", name=name, cell=cell, limit=FIELD_LIMIT)
 
 
 def _fill_merged(values: Any, facts: SheetFacts, first: int, first_column: int) -> Any:
