@@ -86,6 +86,8 @@ def _text(data: str) -> io.BytesIO:
     return io.BytesIO(data.encode("utf-8"))
 
 
+#: The first bytes of an OLE2 compound file (.xls, WPS .et, an encrypted .xlsx).
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CASES: dict[str, tuple[Callable[[], object], str, str]] = {
     # key: (the read that fails, the English reason, the Chinese reason)
     "file_too_big": (
@@ -203,6 +205,18 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
         "GB18030/GBK it reads '乙县,2')",
         "<stream> 第3行：此行以上是 UTF-8 文本，此行却不是（字节 d2 d2 cf d8；"
         "按 GB18030/GBK 读取为“乙县,2”）",
+    ),
+    "ole_unreadable": (  # a WPS .et or an .xls the engine cannot read: what it is, what to do
+        lambda: mch.read_table(io.BytesIO(OLE + b"\0" * 5000)),
+        "<stream>: an old binary Office file (OLE2: an .xls, a WPS .et, or a document that is no "
+        "workbook) that cannot be read as a workbook (",
+        "<stream>：旧版二进制 Office 文件（OLE2：.xls、WPS 的 .et，或不是工作簿的文档），无法作为"
+        "工作簿读取；请用 Excel 或 WPS 打开，另存为 .xlsx 或 CSV",
+    ),
+    "encrypted": (  # an encrypted .xlsx is an OLE file: it was "not a readable workbook"
+        lambda: mch.read_table(io.BytesIO(OLE + "EncryptionInfo".encode("utf-16-le") * 9)),
+        "<stream>: the workbook is password-protected",
+        "<stream>：工作簿设有密码保护",
     ),
     "unknown_encoding": (
         lambda: mch.read_table(_text("a,b\n1,2\n"), encoding="nope"),

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
 __all__ = ["read_sheet", "sheet_names"]
 
 EXTRA = "pip install 'mch-indicators[excel]'"
+#: An OLE2 compound file (.xls, WPS .et, an encrypted .xlsx, a Word document...).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The stream an encrypted Office file keeps its key information in, as its directory names it.
+_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
 
 
 def _calamine() -> Any:
@@ -49,6 +53,10 @@ def _workbook(raw: bytes, name: str) -> Any:
     except calamine.PasswordError:
         raise input_error("password_protected", name=name) from None
     except Exception as error:  # calamine's errors are not one class across versions
+        if raw.startswith(_OLE):  # an old binary file: say what it may be and what to do
+            if _ENCRYPTED in raw:  # an encrypted .xlsx is an OLE file holding the workbook
+                raise input_error("password_protected", name=name) from None
+            raise input_error("read_ole_unreadable", name=name, error=error) from None
         raise input_error("read_not_workbook", name=name, error=error) from None
 
 
