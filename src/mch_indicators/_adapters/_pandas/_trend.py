@@ -117,20 +117,17 @@ def trend(
     [-8.6, 0.2]
     """
     chosen = resolve(indicator)
-    fit = _fit(
+    table, fitted = _fit(
         frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
         lang=lang, name="trend",
     )  # fmt: skip
-    labels, years, x, n, fitted = fit.labels, fit.years, fit.x, fit.n, fit.fitted
-    frame, codes = fit.frame, fit.codes
-    out = labels.copy()
-    used = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    out = table.labels.copy()
     out["points"] = fitted.points
-    first = np.where(used, years, np.inf).min(axis=1, initial=np.inf)  # initial: no years
-    last = np.where(used, years, -np.inf).max(axis=1, initial=-np.inf)
-    out["first"] = np.where(used.any(axis=1), first, np.nan)
-    out["last"] = np.where(used.any(axis=1), last, np.nan)
+    first, last = table.span()
+    counted = table.used.any(axis=1)
+    out["first"] = np.where(counted, first, np.nan)
+    out["last"] = np.where(counted, last, np.nan)
     for name in ("apc", "apc_lower", "apc_upper", "p_value", "dispersion"):
         out[name] = getattr(fitted, name)
     out["arr"], out["arr_lower"], out["arr_upper"] = fitted.arr()
@@ -138,14 +135,14 @@ def trend(
     out["assessment"] = translate(fitted.assessment, lang)
     out["reason"] = fitted.reason.astype(object)
     if target is not None:
-        _add_target(out, frame, fitted, target, chosen, baseline, codes, len(labels))
+        _add_target(out, table, fitted, target, chosen, baseline)
         out["target_status"] = translate(out["target_status"].to_numpy(), lang)
-    return attach(out, fit.checks)
+    return attach(out, list(table.checks))
 
 
 def _add_target(
-    out: pd.DataFrame, frame: pd.DataFrame, fitted: Any, target: Target, indicator: Indicator,
-    baseline: str | None, codes: Any, groups: int,
+    out: pd.DataFrame, table: Pivoted, fitted: Trend, target: Target, indicator: Indicator,
+    baseline: str | None,
 ) -> None:  # fmt: skip
     from mch_indicators._progress import project_target
     from mch_indicators._targets import Target
@@ -158,9 +155,9 @@ def _add_target(
         )
     base = None
     if baseline is not None:
-        values = numbers(frame, baseline, counts=False)
-        base = np.full(groups, np.nan)
-        base[codes] = values
+        values = numbers(table.frame, baseline, counts=False)
+        base = np.full(len(table.labels), np.nan)
+        base[table.codes] = values
     assessed = project_target(target, fitted, unit=indicator.unit, baseline=base)
     out["target_year"] = target.year
     out["projected"] = assessed.value
@@ -247,67 +244,51 @@ def trend_line(
     chosen = resolve(indicator)
     if to is not None and (isinstance(to, bool) or int(to) != to):
         raise InvalidInputError(f"to= must be a year, got {to!r}")
-    fit = _fit(
+    table, fitted = _fit(
         frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
         confidence=confidence, dispersion=dispersion, min_points=min_points, last=last,
         lang=lang, name="trend_line",
     )  # fmt: skip
-    if fit.years.size:
-        first_year, last_year = float(fit.years.min()), float(fit.years.max())
+    if table.years.size:
+        first_year, last_year = float(table.years.min()), float(table.years.max())
         final_year = last_year if to is None else max(last_year, float(to))
         grid = np.arange(first_year, final_year + 1.0)
     else:  # no rows: no year to draw a line over
         grid = np.empty(0)
-    value, lower, upper = fit.fitted.projection(grid[:, None])  # (years, areas)
-    used = np.isfinite(fit.x) & np.isfinite(fit.n) & (fit.n > 0)
-    start = np.where(used, fit.years, np.inf).min(axis=1, initial=np.inf)
-    end = np.where(used, fit.years, -np.inf).max(axis=1, initial=-np.inf)
-    areas, count = len(fit.labels), grid.size
-    out = fit.labels.loc[fit.labels.index.repeat(count)].reset_index(drop=True)
-    out[fit.period] = np.tile(grid, areas).astype(np.int64)
+    value, lower, upper = fitted.projection(grid[:, None])  # (years, areas)
+    start, end = table.span()
+    areas, count = len(table.labels), grid.size
+    out = table.labels.loc[table.labels.index.repeat(count)].reset_index(drop=True)
+    out[table.period] = np.tile(grid, areas).astype(np.int64)
     out["fitted"] = value.T.ravel()
     out["fitted_lower"] = lower.T.ravel()
     out["fitted_upper"] = upper.T.ravel()
-    births = _prediction_denominators(fit, grid, assumed_denominator)  # (areas, years)
-    _, low, high = fit.fitted.prediction(grid[:, None], births.T)
+    births = _prediction_denominators(table, fitted, grid, assumed_denominator)  # (areas, years)
+    _, low, high = fitted.prediction(grid[:, None], births.T)
     out["prediction_lower"] = low.T.ravel()
     out["prediction_upper"] = high.T.ravel()
     out["prediction_denominator"] = births.ravel()
     out["projected"] = ((grid[None, :] < start[:, None]) | (grid[None, :] > end[:, None])).ravel()
-    return attach(in_language(out, lang), fit.checks)
+    return attach(in_language(out, lang), list(table.checks))
 
 
-def _prediction_denominators(fit: _Fitted, grid: Any, assumed: float | None) -> Any:
+def _prediction_denominators(
+    table: Pivoted, fitted: Trend, grid: Any, assumed: float | None
+) -> Any:
     """Each area's denominator in each year of ``grid``: its own, else the assumed one."""
     if assumed is None:
-        base = np.asarray(fit.fitted.last_denominator, dtype=np.float64)
+        base = np.asarray(fitted.last_denominator, dtype=np.float64)
     elif isinstance(assumed, bool) or not 0 < float(assumed) < np.inf:
         raise InvalidInputError(f"assumed_denominator must be above 0, got {assumed!r}")
     else:
-        base = np.full(len(fit.labels), float(assumed))
-    own = np.full((len(fit.labels), grid.size), np.nan)
-    column = np.searchsorted(fit.years, grid)
-    observed = (column < fit.years.size) & (
-        fit.years[np.minimum(column, fit.years.size - 1)] == grid
+        base = np.full(len(table.labels), float(assumed))
+    own = np.full((len(table.labels), grid.size), np.nan)
+    column = np.searchsorted(table.years, grid)
+    observed = (column < table.years.size) & (
+        table.years[np.minimum(column, table.years.size - 1)] == grid
     )
-    counted = np.isfinite(fit.x) & np.isfinite(fit.n) & (fit.n > 0)
-    own[:, observed] = np.where(counted, fit.n, np.nan)[:, column[observed]]
+    own[:, observed] = np.where(table.used, table.n, np.nan)[:, column[observed]]
     return np.where(np.isfinite(own), own, base[:, None])
-
-
-@dataclass(frozen=True, slots=True)
-class _Fitted:
-    """Every area of a frame fitted once: the pivoted counts and the trends."""
-
-    frame: pd.DataFrame
-    labels: pd.DataFrame
-    codes: Any
-    years: Any
-    x: Any
-    n: Any
-    fitted: Trend
-    period: str
-    checks: list[Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,6 +303,18 @@ class Pivoted:
     n: Any
     period: str = "year"
     checks: tuple[Any, ...] = ()
+
+    @property
+    def used(self) -> Any:
+        """The cells a fit uses (areas × periods): counts known over a denominator above 0."""
+        return np.isfinite(self.x) & np.isfinite(self.n) & (self.n > 0)
+
+    def span(self) -> tuple[Any, Any]:
+        """Each area's first and last period used (inf and −inf for an area with none)."""
+        used = self.used
+        first = np.where(used, self.years, np.inf).min(axis=1, initial=np.inf)  # initial: no years
+        last = np.where(used, self.years, -np.inf).max(axis=1, initial=-np.inf)
+        return first, last
 
 
 def pivot_counts(
@@ -366,7 +359,7 @@ def _fit(
     frame: pd.DataFrame, chosen: Indicator, *, by: Columns, period: str, numerator: str | None,
     denominator: str | None, confidence: float, dispersion: str, min_points: int,
     last: int | None, lang: str, name: str,
-) -> _Fitted:  # fmt: skip
+) -> tuple[Pivoted, Trend]:  # fmt: skip
     """Pivot the rows to (areas × periods) and fit every area in one call."""
     table = pivot_counts(
         frame, chosen, by=by, period=period, numerator=numerator, denominator=denominator,
@@ -377,7 +370,4 @@ def _fit(
         dispersion=dispersion, direction=chosen.direction.value, min_points=min_points,
         last=last, multiplier=float(chosen.scale),
     )  # fmt: skip
-    return _Fitted(
-        table.frame, table.labels, table.codes, table.years, table.x, table.n, fitted,
-        table.period, list(table.checks),
-    )  # fmt: skip
+    return table, fitted
