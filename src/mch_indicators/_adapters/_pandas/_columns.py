@@ -16,7 +16,7 @@ import numpy.typing as npt
 from mch_indicators._adapters._counts import Values, check_integers, refuse_values
 from mch_indicators._adapters._counts import check_count_range as check_range_by_row
 from mch_indicators._checks import ERROR_KEY, PERCENT_KEY, CellMarks
-from mch_indicators._errors import DECIMAL_COMMA, InvalidInputError
+from mch_indicators._errors import DECIMAL_COMMA, InvalidInputError, file_line
 from mch_indicators._io._numbers import (
     bad_number_hint,
     describe_bad_number,
@@ -31,8 +31,10 @@ from mch_indicators.stats import Flag, flag_labels
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Term
     from mch_indicators._result import Result
+    from mch_indicators.stats import Suppression
 
 __all__ = [
     "FLAG_CODES",
@@ -52,6 +54,7 @@ __all__ = [
     "numbers",
     "pandas",
     "percent_rows",
+    "reasons_in",
     "result_columns",
     "row_label",
     "text_array",
@@ -77,12 +80,17 @@ def check_frame(frame: object, function: str) -> pd.DataFrame:
 
 
 def label_of(index: pd.Index[Any], position: int) -> Hashable:
-    """The label of a row as a plain Python value (numpy scalars unwrapped)."""
+    """The label of a row as a plain Python value (numpy scalars unwrapped).
+
+    A row of a frame :func:`~mch_indicators.read_table` read (its index named
+    ``line`` or ``row``) is a :class:`~mch_indicators._errors.FileLine`: messages
+    name it as the file's line.
+    """
     label: Hashable = index[position]
     if isinstance(label, tuple):
         return tuple(part.item() if isinstance(part, np.generic) else part for part in label)
     plain: Hashable = label.item() if isinstance(label, np.generic) else label
-    return plain
+    return file_line(plain, getattr(index, "name", None))
 
 
 def _cast_hint(column: str, dtype: str) -> str:
@@ -395,6 +403,35 @@ def result_columns(
     if result.suppression is not None:
         columns["suppressed_because"] = text_array(result.reasons)
     return columns
+
+
+def reasons_in(
+    frame: pd.DataFrame, rule: Suppression | None, catalog: Catalog, lang: str
+) -> pd.DataFrame:
+    """``frame`` (a result table) with its ``suppressed_because`` said in ``lang``.
+
+    The reasons are the rule's own (``Suppression.reasons``), said again in ``lang``
+    for the rows the rule withheld, from each row's counts and its indicator's family.
+    English, or a table without the column or without the counts (``lean``), is
+    ``frame`` itself; another language gives a copy.
+    """
+    wanted = {"indicator", "numerator", "denominator", "flags", "suppressed_because"}
+    if lang == "en" or rule is None or not wanted <= set(frame.columns):
+        return frame
+    withheld = (flag_masks(frame["flags"]) & int(Flag.SUPPRESSED)) != 0
+    if not withheld.any():
+        return frame
+    said = frame["suppressed_because"].to_numpy(dtype=object).copy()
+    ids = frame["indicator"].astype(str).to_numpy()
+    x = frame["numerator"].to_numpy(dtype=np.float64, na_value=np.nan)
+    n = frame["denominator"].to_numpy(dtype=np.float64, na_value=np.nan)
+    for key in np.unique(ids[withheld]):
+        rows = withheld & (ids == key)
+        binomial = catalog.get_indicator(str(key)).kind.family == "binomial"
+        said[rows] = rule.reasons(x[rows], n[rows], binomial=binomial, lang=lang)
+    out = frame.copy()
+    out["suppressed_because"] = text_array(said.tolist())
+    return out
 
 
 def row_label(frame: pd.DataFrame, position: int, keys: Sequence[str]) -> str:

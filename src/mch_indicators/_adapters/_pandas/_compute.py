@@ -27,6 +27,7 @@ from mch_indicators._adapters._pandas._columns import (
     frame_of,
     label_of,
     numbers,
+    reasons_in,
     result_columns,
     text_array,
 )
@@ -50,7 +51,7 @@ from mch_indicators._adapters._pandas._wide import (
     table_units,
     to_wide,
 )
-from mch_indicators._checks import attach, checks_of
+from mch_indicators._checks import attach, checks_of, source_of
 from mch_indicators._compute import compute_owned
 from mch_indicators._display import in_language
 from mch_indicators._errors import (
@@ -406,7 +407,8 @@ def compute_frame(
         built-in rules; a path (or list) adds your rules files; False: none.
     lang : {"en", "zh"}, default "en"
         The language of the result's column headers (``"zh"``: 县区, 年份, 指标, 分子,
-        分母, 数值, 下限, 上限, 单位, 标记), for a table to show.
+        分母, 数值, 下限, 上限, 单位, 标记), for a table to show, and of why a row was
+        suppressed (``隐去原因``: 分子 2 < 3（ONS规则：少于3例）).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -473,6 +475,9 @@ def compute_frame(
             frame, indicator, numerator, denominator, allow_substitute, catalog, lean,
             unit_rules, Options.from_keywords(options),
         )  # fmt: skip
+    if chosen_lang != "en":  # why a row was suppressed, in the language of the headers
+        rule = Options.from_keywords(options).suppress
+        out = reasons_in(out, rule, catalog or _builtin(), chosen_lang)
     return in_language(out, chosen_lang)
 
 
@@ -582,13 +587,16 @@ def unit_rows(
     rules: UnitRules,
     catalog: Catalog | None,
     keys: Sequence[str] = (),
+    *,
+    pooled: bool = False,
 ) -> tuple[pd.DataFrame, list[Any]]:
     """The unit rows of a one-indicator or long table (:func:`table_units`), and the checks.
 
     The area and period columns are found by their headers; a long table's
     ``indicator`` column is a key too, and so are ``keys`` (a standardisation's age
     bands: a total row sums the units of its own band). Nothing happens to a table
-    without them.
+    without them. Rows to be ``pooled`` lose their subtotal blocks too (a township's
+    row over its villages, :func:`office_units`).
     """
     from mch_indicators._adapters._pandas._match import match_columns
 
@@ -600,7 +608,7 @@ def unit_rows(
         match = match_columns([c for c in frame.columns if c not in named], catalog=catalog)
     except MCHIndicatorsError:
         return frame, []  # labels ambiguous by name: the caller names its columns
-    return table_units(frame, match, [num, den], rules, others, strata=True)
+    return table_units(frame, match, [num, den], rules, others, strata=True, sums=pooled)
 
 
 def compute_wide(
@@ -672,4 +680,4 @@ def compute_wide(
     if "substitution" in tidy.columns:
         tidy = tidy[[c for c in tidy.columns if c != "substitution"] + ["substitution"]]
     out = to_wide(tidy, k) if shape == "wide" and k else tidy
-    return attach(out, checks_of(frame), found)
+    return attach(out, checks_of(frame), found, source=source_of(frame))
