@@ -887,14 +887,6 @@ def test_blocks_of_different_years_under_their_totals_are_one_long_table():
     assert sorted(pooled["denominator"].tolist()) == [2800, 3000]
 
 
-@pytest.mark.parametrize("label", ["其中：城区", "上年同期"])
-def test_a_breakdown_or_comparison_row_under_the_total_and_a_blank_row_is_no_second_table(label):
-    """其中 (of which) and 上年同期 (last year) rows under 合计 are taken out by the table
-    functions, as before: they are no second table."""
-    frame = mch.read_table(io.BytesIO(two_blocks([[label, 500, 2]])))
-    assert frame["县区"].tolist() == ["甲县", "乙县", "合计", label]
-
-
 def test_a_total_row_over_its_units_and_a_blank_row_is_read():
     """合计 first, a blank row, then the units: the total row alone is no block of units."""
     frame = read("县区,活产数\n合计,3000\n,\n甲县,1000\n乙县,2000\n", encoding="utf-8")

@@ -38,9 +38,7 @@ from mch_indicators._io._numbers import (
 from mch_indicators._labels import input_error, joined, label
 from mch_indicators._layout import (
     is_above_header,
-    is_breakdown_label,
     is_column_numbers,
-    is_comparison_label,
     is_note,
     is_second_table,
     is_total_label,
@@ -284,7 +282,6 @@ def refuse_second_block(values: Any, blank: Any, lines: pd.Index[Any], place: st
     blocks = np.split(filled, np.flatnonzero(breaks) + 1)
     for above, below in pairwise(blocks):
         below = below[(~blank[below]).sum(axis=1) >= 2]
-        below = below[[not _part_of_above(values[r]) for r in below]]
         if len(above) < 2 or not below.size:
             continue
         last = int(above[-1])
@@ -299,16 +296,6 @@ def refuse_second_block(values: Any, blank: Any, lines: pd.Index[Any], place: st
             "read_second_block", place=place, line=int(lines[below[0]]), first=first,
             second=second, total=int(lines[last]), text=cell_text(total)[:60],
         )  # fmt: skip
-
-
-def _part_of_above(row: Any) -> bool:
-    """Whether a row under a total is a breakdown of it (其中：城区) or a comparison (上年同期).
-
-    The table functions take such rows out of the units: they are no second table.
-    """
-    return any(
-        isinstance(v, str) and (is_breakdown_label(v) or is_comparison_label(v)) for v in row
-    )
 
 
 def _lines(first: int, last: int) -> str:
