@@ -845,54 +845,6 @@ def test_a_second_table_under_the_first_is_refused_naming_it():
     assert "第5行" in raised.value.reason_zh and "单独的工作表" in raised.value.reason_zh
 
 
-def two_blocks(second: list[list[object]], year: int = 2024) -> bytes:
-    """Counties and their 合计, a blank row, then ``second`` (with ``year``) under them."""
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.append(["县区", "年份", "活产数", "婴儿死亡数"])
-    sheet.append(["甲县", 2024, 1000, 5])
-    sheet.append(["乙县", 2024, 2000, 6])
-    sheet.append(["合计", 2024, 3000, 11])
-    sheet.append([])
-    for row in second:
-        sheet.append([row[0], year, *row[1:]])
-    return workbook_bytes(book)
-
-
-@pytest.mark.parametrize(
-    "second",
-    [
-        [["丙县", 500, 2], ["丁县", 700, 3], ["合计", 1200, 5]],  # another table's units
-        [["城关镇", 600, 2], ["河口镇", 400, 3]],  # 甲县's townships: its births twice
-    ],
-)
-def test_a_second_block_under_a_total_row_and_a_blank_row_is_refused(second):
-    """Two tables one under the other, without a 附表 title: the counties, 合计, a blank
-    row, then more units. Each 合计 was "checked" against all four units and the pooled
-    rate counted every unit of both blocks (16 deaths in 4,200 births for 11 in 3,000), a
-    township's births beside its county's. Refused naming both blocks."""
-    with pytest.raises(mch.InvalidInputError) as raised:
-        mch.read_table(io.BytesIO(two_blocks(second)))
-    reason = raised.value.reason
-    assert "second table" in reason and "lines 2–4" in reason and "'合计' (line 4)" in reason
-    assert f"lines 6–{5 + len(second)}" in reason
-    assert "第2–4行" in raised.value.reason_zh and "单独的工作表" in raised.value.reason_zh
-
-
-def test_blocks_of_different_years_under_their_totals_are_one_long_table():
-    """One block per year, each with its 合计, a blank row between: one long table."""
-    frame = mch.read_table(io.BytesIO(two_blocks([["甲县", 900, 4], ["乙县", 1900, 5]], 2023)))
-    assert frame["年份"].tolist() == [2024, 2024, 2024, 2023, 2023]
-    pooled = mch.pool(frame, "IMR", by="年份")
-    assert sorted(pooled["denominator"].tolist()) == [2800, 3000]
-
-
-def test_a_total_row_over_its_units_and_a_blank_row_is_read():
-    """合计 first, a blank row, then the units: the total row alone is no block of units."""
-    frame = read("县区,活产数\n合计,3000\n,\n甲县,1000\n乙县,2000\n", encoding="utf-8")
-    assert frame["县区"].tolist() == ["合计", "甲县", "乙县"]
-
-
 def test_an_attached_table_s_title_alone_under_the_table_is_a_note():
     table = read("县区,活产数\n甲县,1000\n附表1：各乡镇情况（另附）,\n", encoding="utf-8")
     assert table.index.tolist() == [2]

@@ -190,13 +190,6 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
         "at a time",
         "<stream> 第4行：表格下方还有一张表（第3行“附表：乡镇”）；一次只读一张表",
     ),
-    "second_block": (
-        lambda: mch.read_table(_text("县区,活产数\n甲县,1\n乙县,2\n合计,3\n,\n城关镇,2\n")),
-        "<stream>:6: a second table under the table: lines 2–4 end with the total row '合计' "
-        "(line 4) and a blank row, and lines 6 follow",
-        "<stream> 第6行：表格下方还有一张表：第2–4行以合计行“合计”（第4行）和空行结束，其下还有"
-        "第6行",
-    ),
     "mixed_encodings": (
         lambda: mch.read_table(
             io.BytesIO("县区,活产数\n甲县,1\n".encode() + "乙县,2\n".encode("gbk"))
