@@ -558,3 +558,14 @@ def test_a_reading_option_refused_names_no_python_keyword(tmp_path, option, valu
     assert status == 1
     assert "sheet=" not in err and "delimiter" not in err
     assert "工作簿" in err or "分隔符" in err
+
+
+def test_an_encoding_given_for_a_workbook_names_no_python_keyword(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.append(["县区", "活产数", "孕产妇死亡数"])
+    book.active.append(["甲县", 1000, 1])
+    path = tmp_path / "office.xlsx"
+    book.save(path)
+    for lang in ("zh", "en"):
+        status, _, err = run("compute", "--file", str(path), "--encoding", "gbk", "--lang", lang)
+        assert status == 1 and "sheet=" not in err and ("工作表" in err or "sheet" in err)

@@ -39,6 +39,7 @@ from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
 from mch_indicators._adapters._pandas._units import BlankTotal, refuse_engine_totals
 from mch_indicators._adapters._sums import group_counts
+from mch_indicators._checks import place_text
 from mch_indicators._errors import (
     ON_INVALID_LEAVE_OUT,
     Hint,
@@ -361,7 +362,8 @@ def _refuse_rows(
         return
     first = int(hit[0])
     group = _group(kept, keys, first) if keys else None
-    where = words("engine_group", group=group) if keys else words("engine_whole_table")
+    shown = Words(repr(group), place_text(group if isinstance(group, tuple) else [group]))
+    where = words("engine_group", group=shown) if keys else words("engine_whole_table")
     raise error_of(
         InvalidInputError, "engine_rows_refused", reason=reason, count=int(wrong[first]),
         where=where, column=column, row=group, hint=hint,

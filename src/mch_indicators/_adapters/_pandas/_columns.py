@@ -451,7 +451,8 @@ def row_label(frame: pd.DataFrame, position: int, keys: Sequence[str]) -> str:
 def row_words(frame: pd.DataFrame, position: int, keys: Sequence[str]) -> str:
     """A row named in Chinese by its key cells (:func:`place_text`), else by its label."""
     shown = place_text(frame.iloc[position][key] for key in keys)
-    return shown or f"行“{label_of(frame.index, position)}”"
+    row = f"行“{label_of(frame.index, position)}”"
+    return f"{row}（{shown}）" if shown else row
 
 
 def check_counts(
