@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 import mch_indicators as mch
 from chinese import CJK, english_words, run_cli
 from mch_indicators._cli._words import describe_error, error_reason
-from mch_indicators._errors import InvalidInputError, Words, describe_validation
+from mch_indicators._errors import FileLine, InvalidInputError, Words, describe_validation
 from mch_indicators._targets import _load_targets
 from mch_indicators._unitspec import rejected_tokens
 from mch_indicators._validate import quoted
@@ -65,7 +65,9 @@ def test_an_errors_place_is_chinese_when_no_file_is_named():
                               reason_zh="计数不能为负数")  # fmt: skip
     assert describe_error(error, None, "en") == "column 'deaths', row 3: counts cannot be negative"
     said = describe_error(error, None, "zh")
-    assert said == "列“deaths”，第3行：计数不能为负数"
+    assert said == "列“deaths”，行 3：计数不能为负数"  # a frame's row label, not a file's line
+    error.row = FileLine(3)  # a row read from a file: its line
+    assert describe_error(error, None, "zh") == "列“deaths”，第3行：计数不能为负数"
     labelled = InvalidInputError("x", column="births", row="甲县", reason_zh="不是数字")
     assert describe_error(labelled, None, "zh") == "列“births”，行“甲县”：不是数字"
     assert describe_error(labelled, None, "en") == "column 'births', row '甲县': x"

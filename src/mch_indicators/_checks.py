@@ -24,7 +24,7 @@ other way simply has no checks (an empty table), never stale ones of another fil
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,6 +38,7 @@ __all__ = [
     "CHECK_COLUMNS",
     "ERROR_KEY",
     "PERCENT_KEY",
+    "SOURCE_KEY",
     "CellMarks",
     "CheckRow",
     "CheckTable",
@@ -46,6 +47,9 @@ __all__ = [
     "check_row",
     "checks",
     "checks_of",
+    "place_text",
+    "row_places",
+    "source_of",
 ]
 
 #: The columns of every checks table (the report's 数据核查 sheet writes them).
@@ -61,6 +65,10 @@ CHECK_COLUMNS = (
 )
 #: Where a frame keeps its checks.
 ATTRS_KEY = "mch_indicators.checks"
+#: Where a frame read from a file keeps which read it came from (a token of its own,
+#: kept by the parts of the frame): checks about one item yield to each other only
+#: within one source (:func:`_yielded`), never across two files' tables added together.
+SOURCE_KEY = "mch_indicators.source"
 
 CheckRow = tuple[str, str, str, str, float, float, str, str]
 #: Where a frame read from a workbook lists its percent-formatted number cells
@@ -107,6 +115,39 @@ def cell_text(value: object) -> str:
 
 
 _text = cell_text
+
+
+def place_text(cells: Iterable[object]) -> str:
+    """A row's place as every message and chart names it: its label cells joined by ``/``.
+
+    The one convention for a row named by its area and period cells (a check, a
+    validation, an office-rate check, an error's place, a chart's label): each
+    cell shown as :func:`cell_text` shows it, and a blank cell left out, so that
+    a user recognises the row (``城关镇/2024``, never ``城关镇//2024``).
+
+    Examples
+    --------
+    >>> place_text(["城关镇", None, 2024.0]), place_text(["", float("nan")])
+    ('城关镇/2024', '')
+    """
+    return "/".join(text for text in map(cell_text, cells) if text)
+
+
+def row_places(frame: pd.DataFrame, columns: Sequence[Hashable]) -> list[str]:
+    """:func:`place_text` of each row of ``frame`` over ``columns`` (``""`` each without any).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"县区": ["河阳县", "合计"], "乡镇": ["城关镇", None],
+    ...                       "年份": [2024, 2024]})
+    >>> row_places(frame, ["县区", "乡镇", "年份"])
+    ['河阳县/城关镇/2024', '合计/2024']
+    """
+    if not columns:
+        return [""] * len(frame)
+    cells = [frame[column].tolist() for column in columns]
+    return [place_text(row) for row in zip(*cells, strict=True)]
 
 
 def _number(value: object) -> float:
@@ -193,6 +234,9 @@ class CheckTable:
     """
 
     rows: tuple[CheckRow, ...] = ()
+    #: Each row's source (:data:`SOURCE_KEY`), ``""`` where not known; shorter than
+    #: ``rows`` when the last rows have none.
+    sources: tuple[str, ...] = ()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> CheckTable:
         return self
@@ -209,9 +253,27 @@ class CheckTable:
         Rows are looked up by hash: a sheet of 16,384 columns not used has as many
         rows, and each was compared with every row before it.
         """
-        rows = other.rows if isinstance(other, CheckTable) else tuple(other)
+        return self.plus(other)
+
+    def plus(self, other: CheckTable | Iterable[CheckRow], source: str = "") -> CheckTable:
+        """``self + other``, the rows of ``other`` found in ``source`` when it has none."""
+        pairs: Iterable[tuple[CheckRow, str]] = (
+            zip(other.rows, other.sources_in_full(), strict=True)
+            if isinstance(other, CheckTable)
+            else ((row, source) for row in other)
+        )
         seen = set(self.rows)
-        return CheckTable(_yielded(self.rows + tuple(r for r in rows if r not in seen)))
+        rows, sources = list(self.rows), list(self.sources_in_full())
+        for row, found_in in pairs:
+            if row not in seen:
+                seen.add(row)
+                rows.append(row)
+                sources.append(found_in)
+        return _yielded(tuple(rows), tuple(sources))
+
+    def sources_in_full(self) -> tuple[str, ...]:
+        """Each row's source, ``""`` where not known."""
+        return self.sources + ("",) * (len(self.rows) - len(self.sources))
 
     def to_frame(self) -> pd.DataFrame:
         """The rows as a DataFrame with the columns of :data:`CHECK_COLUMNS`."""
@@ -226,12 +288,27 @@ class CheckTable:
 _YIELDS_TO = {"office_rate_agrees": "office_rate_differs"}
 
 
-def _yielded(rows: tuple[CheckRow, ...]) -> tuple[CheckRow, ...]:
-    """``rows`` without those another row about their item overrules (:data:`_YIELDS_TO`)."""
-    overruled = {(code, row[3]) for row in rows for code, by in _YIELDS_TO.items() if row[0] == by}
+def _yielded(rows: tuple[CheckRow, ...], sources: tuple[str, ...]) -> CheckTable:
+    """``rows`` without those another row about their item overrules (:data:`_YIELDS_TO`).
+
+    A row yields only to a row of its own source (a part of the same file read):
+    two files' tables added together each keep their own finding about a column of
+    the same name. A row whose source is not known (``""``) yields to none.
+    """
+    overruled = {
+        (code, row[3], source)
+        for row, source in zip(rows, sources, strict=True)
+        for code, by in _YIELDS_TO.items()
+        if row[0] == by and source
+    }
     if not overruled:
-        return rows
-    return tuple(row for row in rows if (row[0], row[3]) not in overruled)
+        return CheckTable(rows, sources)
+    kept = [
+        (row, source)
+        for row, source in zip(rows, sources, strict=True)
+        if (row[0], row[3], source) not in overruled
+    ]
+    return CheckTable(tuple(r for r, _ in kept), tuple(s for _, s in kept))
 
 
 def checks_of(frame: object) -> CheckTable:
@@ -241,14 +318,25 @@ def checks_of(frame: object) -> CheckTable:
     return found if isinstance(found, CheckTable) else CheckTable()
 
 
-def attach(frame: pd.DataFrame, *tables: CheckTable | Iterable[CheckRow]) -> pd.DataFrame:
+def source_of(frame: object) -> str:
+    """The source a frame read from a file carries (:data:`SOURCE_KEY`), else ``""``."""
+    attrs = getattr(frame, "attrs", None)
+    found = attrs.get(SOURCE_KEY) if isinstance(attrs, Mapping) else None
+    return found if isinstance(found, str) else ""
+
+
+def attach(
+    frame: pd.DataFrame, *tables: CheckTable | Iterable[CheckRow], source: str = ""
+) -> pd.DataFrame:
     """``frame`` with ``tables`` added to its checks (set on ``frame`` itself; return it).
 
-    Call it on a frame the library has just made, never on the caller's own.
+    Rows given as such (not a :class:`CheckTable`) were found in ``source``
+    (:func:`source_of` the table they were found in). Call it on a frame the
+    library has just made, never on the caller's own.
     """
     combined = checks_of(frame)
     for table in tables:
-        combined = combined + table
+        combined = combined.plus(table, source)
     if len(combined):
         frame.attrs[ATTRS_KEY] = combined
     return frame

@@ -58,11 +58,13 @@ __all__ = [
     "ENCODING_OTHER",
     "ENCODING_UTF16",
     "HINTS",
+    "LINE_INDEX_NAMES",
     "ON_INVALID_FLAG",
     "ON_INVALID_LEAVE_OUT",
     "AmbiguousIndicatorError",
     "ConfigurationError",
     "DefinitionError",
+    "FileLine",
     "Hint",
     "InvalidInputError",
     "MCHIndicatorsError",
@@ -74,6 +76,7 @@ __all__ = [
     "delimiter_hint",
     "describe_validation",
     "error_of",
+    "file_line",
     "invalid",
     "words",
 ]
@@ -222,9 +225,11 @@ class MCHIndicatorsError(Exception):
     def location(self) -> Words:
         """Where the error is, in both languages: ``column 'x', row 18: `` (``列“x”，第18行：``).
 
-        Empty when the error is not about one cell. A row that is a whole number (a
-        line) reads ``第18行`` in Chinese; another label (a county, a ``(county,
-        year)`` pair) is quoted: ``行“甲县、2024”``.
+        Empty when the error is not about one cell. A row that is a file's line
+        (:class:`FileLine`: the rows :func:`~mch_indicators.read_table` reads carry
+        their lines) reads ``第18行`` in Chinese; another whole number (a frame's own
+        row label) ``行 18``; another label (a county, a ``(county, year)`` pair) is
+        quoted: ``行“甲县、2024”``.
         """
         parts = []
         if self.column is not None:
@@ -442,10 +447,41 @@ def did_you_mean(name: str, known: Iterable[str]) -> Words:
     return words("catalog_did_you_mean", name=close[0]) if close else Words("", "")
 
 
+#: The names ``read_table`` gives the index of the frame it reads: each row's line in a
+#: text file (``line``) or its row in a sheet (``row``).
+LINE_INDEX_NAMES = frozenset({"line", "row"})
+
+
+class FileLine(int):
+    """A row's label that is its line in a file read (:data:`LINE_INDEX_NAMES`).
+
+    A whole number as any other (equal to it, hashed alike, shown alike); an
+    error about it says ``第18行`` in Chinese, where another whole-number label (a
+    frame's own row number) is named as a label: ``行 18``.
+    """
+
+    __slots__ = ()
+
+
+def file_line(label: Hashable, index_name: Hashable) -> Hashable:
+    """``label`` as a :class:`FileLine` when its index numbers a file's lines, else itself.
+
+    Examples
+    --------
+    >>> type(file_line(18, "line")).__name__, type(file_line(18, None)).__name__
+    ('FileLine', 'int')
+    """
+    if index_name not in LINE_INDEX_NAMES or isinstance(label, bool):
+        return label
+    return FileLine(int(label)) if isinstance(label, numbers.Integral) else label
+
+
 def _row_key(row: Hashable) -> str:
-    """The ``[messages]`` text naming a row: a line by its number, another label quoted."""
+    """The ``[messages]`` text naming a row: a file's line by its number, a label as such."""
+    if isinstance(row, FileLine):
+        return "error_line"
     whole = isinstance(row, numbers.Integral) and not isinstance(row, bool)
-    return "error_line" if whole else "error_row"
+    return "error_row_number" if whole else "error_row"
 
 
 def _row_text(row: Hashable) -> str:

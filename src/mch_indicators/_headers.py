@@ -49,6 +49,9 @@ _SEPARATORS = "_·•/\\.:,;、" + DASHES
 #: (户): 产前检查数（人次） counts antenatal visits, several per woman, and 结婚登记数（户）
 #: couples, half the persons; such a header keeps its unit and matches no count of people.
 _UNIT_SUFFIX = re.compile(r"[(（](?:人|例|个|名|%|％|‰)[)）]\s*$")
+#: a unit of visits or households in brackets after a name that ends with it already
+#: (第4次产前检查人次（人次）): said twice, it names nothing else, and goes.
+_REPEATED_UNIT = re.compile(r"(人次|次|户)\s*[(（]\1[)）]\s*$")
 
 
 def fold_header(text: object) -> str:
@@ -70,6 +73,8 @@ def fold_header(text: object) -> str:
     True
     >>> fold_header("产前检查数（人次）")
     '产前检查数人次'
+    >>> fold_header("第4次产前检查人次（人次）") == fold_header("第4次产前检查人次")
+    True
     """
     text = str(text)
     return _folded_header(text) if len(text) <= _CACHED_LENGTH else _folded(text)
@@ -80,7 +85,11 @@ _CACHED_LENGTH = 200
 
 
 def _folded(text: str) -> str:
-    return fold(_UNIT_SUFFIX.sub("", text), spaces="remove", drop=_SEPARATORS, marks=True)
+    # the units are read off after the one normaliser has dropped invisible characters
+    # (活产数（人）\u200b) and read full-width brackets as ASCII ones
+    plain = fold(text, spaces="strip")
+    plain = _REPEATED_UNIT.sub(r"\1", _UNIT_SUFFIX.sub("", plain))
+    return fold(plain, spaces="remove", drop=_SEPARATORS, marks=True)
 
 
 # each table's headers are matched against the same vocabulary of ~1,000 names, whose

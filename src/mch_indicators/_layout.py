@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib import resources
 from itertools import pairwise
@@ -81,12 +81,7 @@ class Layout:
     def with_totals(self, extra: Iterable[str]) -> Layout:
         """The layout with more total labels (``total_labels=`` of the table functions)."""
         added = frozenset(fold_label(word) for word in extra if fold_label(word))
-        return Layout(
-            self.total_labels | added, self.total_suffixes, self.whole_of, self.subtotals,
-            self.notes, self.tables, self.above_header, self.unit_words, self.scales, self.counted,
-            self.breakdowns, self.comparisons,
-            self.column_numbers,
-        )  # fmt: skip
+        return replace(self, total_labels=self.total_labels | added)
 
 
 def _words(data: Mapping[str, Any], section: str, field: str) -> list[str]:
@@ -236,8 +231,8 @@ def _starts(folded: str, starts: tuple[str, ...]) -> bool:
 def is_note(text: object, words: Layout | None = None) -> bool:
     """Whether a cell opens a note under a table: 注：..., 填表人, 审核人, 填报日期...
 
-    Examples
-    --------
+    Notes
+    -----
     A second table's title (附表: :func:`is_second_table`) ends the table too.
 
     Examples

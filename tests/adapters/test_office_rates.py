@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import mch_indicators as mch
 from chinese import english_words, run_cli
+from mch_indicators._checks import checks_of
 
 
 def _table(**rates: list[object]) -> pd.DataFrame:
@@ -161,16 +162,43 @@ def test_the_command_line_lists_the_difference(tmp_path: pytest.TempPathFactory)
     assert "“婴儿死亡率(‰)”列的婴儿死亡率为2.5，按本行计数重算为2.25" in err
 
 
-def test_a_part_that_agrees_yields_to_a_part_that_differs() -> None:
-    # a streamed file's chunks: the column agrees in one and differs in another
-    right = mch.compute(_table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.25]}))
-    wrong = mch.compute(_table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.5]}))
+def _read(frame: pd.DataFrame) -> pd.DataFrame:
+    return mch.read_table(io.BytesIO(frame.to_csv(index=False).encode("gbk")))
+
+
+def test_a_part_that_agrees_yields_to_a_part_of_the_same_file_that_differs() -> None:
+    # one file read once, computed in parts: the column agrees in one, differs in another
+    table = pd.concat(
+        [_table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.25]}),
+         _table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.5]}).assign(年份=2025)],
+        ignore_index=True,
+    )  # fmt: skip
+    read = _read(table)
+    right, wrong = (mch.compute(read[read["年份"] == year]) for year in (2024, 2025))
     agree, differ = mch.checks(right), mch.checks(wrong)
     both = mch.checks({"a": right, "b": wrong})
     assert set(agree["check"]) >= {"office_rate_agrees"}
     assert set(differ["check"]) >= {"office_rate_differs"}
     assert "office_rate_agrees" not in set(both["check"])
     assert "office_rate_differs" in set(both["check"])
+
+
+@pytest.mark.parametrize("read", [True, False])
+def test_two_files_checks_added_together_keep_each_files_agreement(read: bool) -> None:
+    """File A's rate column agrees; file B's column of the same name differs. Added
+    together (a mapping of results, or their tables), A's agreement was dropped."""
+    a = _table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.25]})
+    b = _table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.5]})
+    first, second = (mch.compute(_read(t) if read else t) for t in (a, b))
+    for combined in (
+        mch.checks({"A": first, "B": second}),
+        (checks_of(first) + checks_of(second)).to_frame(),
+        (checks_of(second) + checks_of(first)).to_frame(),
+    ):
+        assert combined[combined["check"] == "office_rate_agrees"]["item"].tolist() == [
+            "婴儿死亡率(‰)"
+        ]
+        assert combined[combined["check"] == "office_rate_differs"]["unit"].tolist() == ["合计"]
 
 
 @settings(max_examples=60, deadline=None)

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from scipy import stats as scipy_stats
 
 import mch_indicators as mch
+from chinese import english_words
 from contract import promise
 from mch_indicators._errors import DUPLICATES_SUM
 
@@ -235,6 +236,28 @@ def test_township_rows_summing_their_villages_without_a_word_are_subtotals(where
     assert "2" in found["message_zh"].iloc[0] and "小计" in found["message_zh"].iloc[0]
     pooled = mch.pool(table, ["IMR"])
     assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [7, 800, 4]
+
+
+@pytest.mark.parametrize("where", ["above", "below"])
+def test_township_rows_are_subtotals_when_one_indicator_is_pooled_by_name(where):
+    """``pool(table, "IMR")`` reads the rows as strata: it summed each township with its
+    villages (14 infant deaths in 1,600 births for 7 in 800) where ``pool(table)`` took
+    the townships out. Strata to be pooled lose their subtotal blocks too; a stratum
+    that only happens to sum two others is no block and stays."""
+    first = [("城关镇", 300, 3, 2), *VILLAGES[:2]]
+    second = [("河口镇", 500, 4, 1), *VILLAGES[2:]]
+    if where == "below":
+        first, second = first[1:] + first[:1], second[1:] + second[:1]
+    table = pd.DataFrame(first + second, columns=["乡镇", "活产数", "婴儿死亡数", "新生儿死亡数"])
+    pooled = mch.pool(table, "IMR", numerator="婴儿死亡数", denominator="活产数")
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [7, 800, 4]
+    assert mch.checks(pooled)["check"].tolist() == ["subtotal_row_sum"] * 2
+    kept = mch.pool(table, "IMR", numerator="婴儿死亡数", denominator="活产数", totals="keep")
+    assert kept[["numerator", "denominator"]].iloc[0].tolist() == [14, 1600]
+    strata = table.assign(活产数=[300, 100, 190, 500, 250, 250])  # one block only: strata
+    assert mch.pool(strata, "IMR", numerator="婴儿死亡数", denominator="活产数")[
+        "numerator"
+    ].tolist() == [14]
 
 
 def test_a_row_that_happens_to_sum_the_next_two_is_still_a_unit():
@@ -775,3 +798,24 @@ def test_a_date_column_that_is_no_year_column_keeps_its_dates():
                           "活产数": [1000, 3000], "孕产妇死亡数": [1, 2]})  # fmt: skip
     read = mch.read_table(io.BytesIO(table.to_csv(index=False).encode()))
     assert read["填报日期"].tolist() == ["2024-01-05", "2024-02-01"]
+
+
+def test_strata_alike_in_every_label_are_summed_and_named_once():
+    """``pool`` of one indicator sums rows of one county and year (strata). Two rows that
+    no other column tells apart may be one row written twice: they are still summed, and
+    the first such county is named in the checks with how many there are; rows told
+    apart by a facility column are strata, no check."""
+    table = pd.DataFrame({"县区": ["甲县", "甲县", "乙县", "乙县", "丙县"], "年份": 2024,
+                          "孕产妇死亡数": [1, 1, 0, 0, 2],
+                          "活产数": [100, 100, 50, 50, 300]})  # fmt: skip
+    keywords = {"numerator": "孕产妇死亡数", "denominator": "活产数"}
+    pooled = mch.pool(table, "MMR", **keywords)
+    assert pooled[["numerator", "denominator"]].iloc[0].tolist() == [4, 600]
+    found = mch.checks(pooled)
+    assert found["check"].tolist() == ["strata_alike"]
+    assert found[["unit", "period"]].iloc[0].tolist() == ["甲县", "2024"]
+    assert "2" in found["message_en"].iloc[0] and "甲县" in found["message_zh"].iloc[0]
+    assert not english_words(found["message_zh"].iloc[0])
+    told_apart = table.assign(机构=["一院", "二院", "一院", "二院", "一院"])
+    assert mch.checks(mch.pool(told_apart, "MMR", **keywords)).empty
+    assert mch.checks(mch.compute(table, "MMR", **keywords)).empty  # nothing summed

@@ -294,7 +294,8 @@ def describe_error(error: MCHIndicatorsError, path: str | None, lang: str) -> st
     """``counts.csv:18: column 'numerator': 'abc' is not a number``: an error with its place.
 
     In Chinese the place reads ``counts.csv 第18行：列“numerator”：...`` (without a file,
-    ``列“numerator”，第18行：...``); what is wrong is
+    ``列“numerator”，第18行：...`` for a row read from a file, ``行 18`` for a frame's own
+    row label); what is wrong is
     Chinese where the error carries it (an unknown indicator, and every error raised
     with a Chinese reason), else the library's English words. A hint the error carries
     is said as the command line's option (:func:`hint_text`), never as the keyword.

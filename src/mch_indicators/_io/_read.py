@@ -8,8 +8,10 @@ number, a numerator above its denominator) then points into the file.
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
+from mch_indicators._checks import SOURCE_KEY
 from mch_indicators._errors import words
 from mch_indicators._io._bounds import ReadLimits, check_size
 from mch_indicators._io._cells import finish_table
@@ -106,6 +108,19 @@ def read_table(
     >>> frame["活产数"].tolist(), frame["孕产妇死亡数"].tolist()
     ([13957, 8120], [1.0, nan])
     """
+    frame = _read(source, sheet, encoding, delimiter, decimal, limits)
+    frame.attrs[SOURCE_KEY] = uuid.uuid4().hex  # this read: its parts' checks are one table's
+    return frame
+
+
+def _read(
+    source: Source,
+    sheet: str | int | None,
+    encoding: str | None,
+    delimiter: str | None,
+    decimal: Decimal,
+    limits: ReadLimits | None,
+) -> pd.DataFrame:
     name = source_name(source)
     raw = read_bytes(source)
     kind = spreadsheet_kind(raw)

@@ -238,6 +238,7 @@ def _area_names(frame: pd.DataFrame) -> list[Hashable]:
     """
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._adapters._pandas._units import label_columns
+    from mch_indicators._checks import row_places
     from mch_indicators._errors import MCHIndicatorsError
 
     index = frame.index
@@ -249,19 +250,12 @@ def _area_names(frame: pd.DataFrame) -> list[Hashable]:
         return list(index)
     if not areas:
         return list(index)
-    names = _joined_cells(frame, areas)
+    names = row_places(frame, areas)
     if len(set(names)) < len(names) and periods:
         names = [
-            f"{n} {p}".strip() for n, p in zip(names, _joined_cells(frame, periods), strict=True)
+            f"{n} {p}".strip() for n, p in zip(names, row_places(frame, periods), strict=True)
         ]
     return list(names)
-
-
-def _joined_cells(frame: pd.DataFrame, columns: Sequence[Hashable]) -> list[str]:
-    from mch_indicators._checks import cell_text
-
-    parts = [[cell_text(v) for v in frame[c].tolist()] for c in columns]
-    return ["/".join(p for p in row if p) for row in zip(*parts, strict=True)]
 
 
 def require_names(frame: pd.DataFrame, names: Sequence[Hashable], column: str | None) -> None:

@@ -16,7 +16,7 @@ import numpy.typing as npt
 from mch_indicators._adapters._counts import Values, check_integers, refuse_values
 from mch_indicators._adapters._counts import check_count_range as check_range_by_row
 from mch_indicators._checks import ERROR_KEY, PERCENT_KEY, CellMarks
-from mch_indicators._errors import DECIMAL_COMMA, InvalidInputError
+from mch_indicators._errors import DECIMAL_COMMA, InvalidInputError, file_line
 from mch_indicators._io._numbers import (
     bad_number_hint,
     describe_bad_number,
@@ -77,12 +77,17 @@ def check_frame(frame: object, function: str) -> pd.DataFrame:
 
 
 def label_of(index: pd.Index[Any], position: int) -> Hashable:
-    """The label of a row as a plain Python value (numpy scalars unwrapped)."""
+    """The label of a row as a plain Python value (numpy scalars unwrapped).
+
+    A row of a frame :func:`~mch_indicators.read_table` read (its index named
+    ``line`` or ``row``) is a :class:`~mch_indicators._errors.FileLine`: messages
+    name it as the file's line.
+    """
     label: Hashable = index[position]
     if isinstance(label, tuple):
         return tuple(part.item() if isinstance(part, np.generic) else part for part in label)
     plain: Hashable = label.item() if isinstance(label, np.generic) else label
-    return plain
+    return file_line(plain, getattr(index, "name", None))
 
 
 def _cast_hint(column: str, dtype: str) -> str:

@@ -50,7 +50,7 @@ from mch_indicators._adapters._pandas._wide import (
     table_units,
     to_wide,
 )
-from mch_indicators._checks import attach, checks_of
+from mch_indicators._checks import attach, checks_of, source_of
 from mch_indicators._compute import compute_owned
 from mch_indicators._display import in_language
 from mch_indicators._errors import (
@@ -582,13 +582,16 @@ def unit_rows(
     rules: UnitRules,
     catalog: Catalog | None,
     keys: Sequence[str] = (),
+    *,
+    pooled: bool = False,
 ) -> tuple[pd.DataFrame, list[Any]]:
     """The unit rows of a one-indicator or long table (:func:`table_units`), and the checks.
 
     The area and period columns are found by their headers; a long table's
     ``indicator`` column is a key too, and so are ``keys`` (a standardisation's age
     bands: a total row sums the units of its own band). Nothing happens to a table
-    without them.
+    without them. Rows to be ``pooled`` lose their subtotal blocks too (a township's
+    row over its villages, :func:`office_units`).
     """
     from mch_indicators._adapters._pandas._match import match_columns
 
@@ -600,7 +603,7 @@ def unit_rows(
         match = match_columns([c for c in frame.columns if c not in named], catalog=catalog)
     except MCHIndicatorsError:
         return frame, []  # labels ambiguous by name: the caller names its columns
-    return table_units(frame, match, [num, den], rules, others, strata=True)
+    return table_units(frame, match, [num, den], rules, others, strata=True, sums=pooled)
 
 
 def compute_wide(
@@ -672,4 +675,4 @@ def compute_wide(
     if "substitution" in tidy.columns:
         tidy = tidy[[c for c in tidy.columns if c != "substitution"] + ["substitution"]]
     out = to_wide(tidy, k) if shape == "wide" and k else tidy
-    return attach(out, checks_of(frame), found)
+    return attach(out, checks_of(frame), found, source=source_of(frame))

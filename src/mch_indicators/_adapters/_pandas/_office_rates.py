@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mch_indicators._adapters._pandas._columns import label_of, numbers, percent_rows
-from mch_indicators._checks import CheckRow, cell_text, check_row
+from mch_indicators._checks import CheckRow, check_row, row_places
 from mch_indicators._errors import MCHIndicatorsError
 from mch_indicators._headers import fold_header
 from mch_indicators._unitspec import resolve_unit, unit_specs
@@ -211,12 +211,5 @@ def _decimals(given: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 def places_of(
     frame: pd.DataFrame, areas: Sequence[Hashable], periods: Sequence[Hashable]
 ) -> list[tuple[str, str]]:
-    """Each row's area and period as shown (``石门县``, ``2023``)."""
-
-    def shown(columns: Sequence[Hashable]) -> list[str]:
-        if not columns:
-            return [""] * len(frame)
-        parts = [[cell_text(v) for v in frame[c].tolist()] for c in columns]
-        return ["/".join(p for p in row if p) for row in zip(*parts, strict=True)]
-
-    return list(zip(shown(areas), shown(periods), strict=True))
+    """Each row's area and period as shown (``石门县``, ``2023``; :func:`row_places`)."""
+    return list(zip(row_places(frame, areas), row_places(frame, periods), strict=True))

@@ -31,7 +31,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
 )
 from mch_indicators._adapters._pandas._compute import indicator_columns, unit_rows, wide_layout
-from mch_indicators._adapters._pandas._units import Duplicates, Totals
+from mch_indicators._adapters._pandas._units import Duplicates, Totals, first_spellings
 from mch_indicators._adapters._pandas._wide import UnitRules
 from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, Sums, finish
 from mch_indicators._checks import attach, checks_of
@@ -292,7 +292,11 @@ def pool(
         Total rows (合计, 小计, 全县...) and two rows of one unit and period, as
         in :func:`mch_indicators.compute`: by default a total row is never
         summed as a unit (it is checked against the sum of its parts, see
-        :func:`mch_indicators.checks`), and duplicates are an error naming both rows.
+        :func:`mch_indicators.checks`), and in a wide table duplicates are an
+        error naming both rows. A one-indicator or long table holds strata:
+        rows of one area and period (facilities, age bands) are summed, and only
+        labelled totals (合计, 小计...), blank-area rows summing their group, and
+        subtotal rows heading blocks of the rows they sum are taken out.
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`), applied to
         the pooled counts. A unit whose numerator exceeds the denominator of a
@@ -347,7 +351,7 @@ def pool(
         frame, chosen, numerator, denominator, allow_substitute, catalog
     )
     source = frame
-    frame, found = unit_rows(frame, num, den, rules, catalog)
+    frame, found = unit_rows(frame, num, den, rules, catalog, pooled=True)
     out = _pool_rows(frame, chosen, num, den, by, over, window, missing, checked, catalog)
     out = as_frame(out.assign(substitution=note)) if allow_substitute is not None else out
     return attach(out, checks_of(source), found)
@@ -367,6 +371,7 @@ def _pool_rows(
 ) -> pd.DataFrame:
     """Pool the unit rows of a one-indicator or long table."""
     keys = pool_keys(frame, chosen, by, over, window, (num, den))
+    frame = first_spellings(frame, as_list(by))  # 城关镇 and 城关镇\u200b: one group
     if chosen is None:  # "MMR" and "maternal_mortality_ratio" are one group
         frame = frame.assign(indicator=canonical_ids(frame, catalog))
     try:

@@ -45,7 +45,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
-from mch_indicators._checks import CheckRow, cell_text, check_row
+from mch_indicators._checks import CheckRow, cell_text, check_row, place_text
 from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError
 from mch_indicators._io._numbers import parse_years, year_texts
 from mch_indicators._labels import error_of, fields
@@ -73,6 +73,7 @@ __all__ = [
     "blank_total_rows",
     "check_unit_options",
     "engine_blank_totals",
+    "first_spellings",
     "label_columns",
     "office_units",
     "refuse_engine_totals",
@@ -111,6 +112,17 @@ def _texts(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
 #: A total label a number, a boolean or a date can show as (``cell_text``, folded):
 #: ``total_labels=["999999"]`` for a county code column whose total row is coded 999999.
 _NUMBER_TEXT = re.compile(r"[0-9.e+\-:]+|nan|nat|inf|true|false")
+
+
+def _named(frame: pd.DataFrame, areas: Sequence[Hashable]) -> bool:
+    """Whether an area column holds names (text), not numbers or dates (codes of areas)."""
+    types = pandas().api.types
+    return any(
+        not (
+            types.is_numeric_dtype(frame[c].dtype) or types.is_datetime64_any_dtype(frame[c].dtype)
+        )
+        for c in areas
+    )
 
 
 def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) -> bool:
@@ -267,7 +279,7 @@ def blank_total_error(level: BlankTotal, group: Sequence[object]) -> InvalidInpu
     """The typed error for a blank-area row that sums its group's units, naming the column."""
     from mch_indicators._errors import Words, words
 
-    shown = "/".join(t for t in map(cell_text, group) if t)
+    shown = place_text(group)
     where = words("engine_blank_group", group=shown) if shown else Words("", "")
     return error_of(InvalidInputError, "engine_blank_total", column=level.column, where=where)
 
@@ -326,16 +338,30 @@ def refuse_engine_totals(
             raise blank_total_error(level, group)
 
 
-def _per_row(texts: npt.NDArray[np.object_], test: Callable[[str], bool]) -> BoolArray:
-    """``test`` of each row's label, asked once per distinct label."""
-    said = {t: test(t) for t in dict.fromkeys(texts.tolist())}
-    return np.fromiter((said[t] for t in texts), dtype=bool, count=texts.size)
+#: A label column's distinct texts and, per row, the position of its text among them.
+Distinct = tuple[npt.NDArray[np.intp], list[str]]
 
 
-def _classify(texts: npt.NDArray[np.object_], words: Layout) -> tuple[BoolArray, BoolArray]:
+def _distinct(texts: npt.NDArray[np.object_]) -> Distinct:
+    """Each row's code among the column's distinct texts (one hashing pass in C)."""
+    codes, uniques = pandas().factorize(texts)
+    return codes, uniques.tolist()
+
+
+def _per_row(
+    texts: npt.NDArray[np.object_], test: Callable[[str], bool], distinct: Distinct | None = None
+) -> BoolArray:
+    """``test`` of each row's label, asked once per distinct label (``distinct``: of ``texts``)."""
+    codes, uniques = _distinct(texts) if distinct is None else distinct
+    return np.fromiter(map(test, uniques), dtype=bool, count=len(uniques))[codes]
+
+
+def _classify(distinct: Distinct, words: Layout) -> tuple[BoolArray, BoolArray]:
     """Per row, whether its label is a total word, and whether it is a subtotal word."""
-    total = _per_row(texts, lambda t: is_total_label(t, words))
-    return total, total & _per_row(texts, lambda t: is_subtotal_label(t, words))
+    codes, uniques = distinct
+    total = np.fromiter((is_total_label(t, words) for t in uniques), bool, len(uniques))
+    sub = np.fromiter((is_subtotal_label(t, words) for t in uniques), bool, len(uniques))
+    return total[codes], (total & sub)[codes]
 
 
 @dataclass
@@ -351,6 +377,7 @@ class _Table:
     period_text: list[npt.NDArray[np.object_]]
     other_text: list[npt.NDArray[np.object_]]
     values: npt.NDArray[np.float64]
+    area_distinct: list[Distinct]  # of each area column's texts (:func:`_distinct`)
     level: npt.NDArray[np.intp] = field(init=False)  # area level of a total, -1 for a unit
     subtotal: BoolArray = field(init=False)
     block_parts: dict[int, BoolArray] = field(init=False, default_factory=dict)
@@ -367,10 +394,10 @@ class _Table:
         return label_of(self.frame.index, position)
 
     def unit_of(self, position: int) -> str:
-        return "/".join(t[position] for t in self.area_text if t[position]) or ""
+        return place_text(t[position] for t in self.area_text)
 
     def period_of(self, position: int) -> str:
-        return "/".join(t[position] for t in self.period_text)
+        return place_text(t[position] for t in self.period_text)
 
 
 def _read(
@@ -387,9 +414,10 @@ def _read(
     percentages (-145, -1.4), which no count may be, and it is taken out unread.
     """
     area_text = [_texts(frame[c]) for c in areas]
+    distinct = [_distinct(texts) for texts in area_text]
     compared = np.zeros(len(frame), dtype=bool)
-    for texts in area_text:
-        compared |= _per_row(texts, lambda t: is_comparison_label(t, words))
+    for texts, found in zip(area_text, distinct, strict=True):
+        compared |= _per_row(texts, lambda t: is_comparison_label(t, words), found)
     values = np.full((len(frame), len(counts)), np.nan)
     if counts and not compared.all():
         read = frame if not compared.any() else as_frame(frame[~compared])
@@ -397,18 +425,20 @@ def _read(
     return _Table(
         frame, list(areas), list(periods), list(others), list(counts), area_text,
         [_texts(frame[c]) for c in periods], [_texts(frame[c]) for c in others], values,
+        distinct,
     )  # fmt: skip
 
 
 def _by_label(table: _Table, words: Layout) -> None:
     """Mark breakdown (其中) and comparison (上年同期) rows, totals by their words, blanks."""
+    labels = list(zip(table.area_text, table.area_distinct, strict=True))
     for how, test in (("breakdown", is_breakdown_label), ("comparison", is_comparison_label)):
-        for texts in table.area_text:
-            fresh = (table.level < 0) & _per_row(texts, partial(test, words=words))
+        for texts, distinct in labels:
+            fresh = (table.level < 0) & _per_row(texts, partial(test, words=words), distinct)
             table.level[fresh] = 0
             table.how[fresh] = how
-    for level, texts in enumerate(table.area_text):
-        total, sub = _classify(texts, words)
+    for level, distinct in enumerate(table.area_distinct):
+        total, sub = _classify(distinct, words)
         fresh = (table.level < 0) & total
         table.level[fresh] = level
         table.how[fresh] = "label"
@@ -475,6 +505,18 @@ def _other_units(table: _Table, rows: npt.NDArray[np.intp], end: int) -> int:
     return 0 if mine in others else len(set(others))
 
 
+def _period_groups(table: _Table, rows: BoolArray) -> list[npt.NDArray[np.intp]]:
+    """The positions of ``rows`` by period and other keys, each group in the table's order."""
+    parts = [*table.other_text, *table.period_text]
+    positions = np.flatnonzero(rows)
+    if not parts:
+        return [positions] if positions.size else []
+    codes = _row_codes([_distinct(t)[0] for t in parts])[positions]
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    return np.split(positions[order], bounds)
+
+
 def _by_sum(table: _Table) -> None:
     """Mark as totals the first or last row of a period whose counts sum two units or more.
 
@@ -484,15 +526,7 @@ def _by_sum(table: _Table) -> None:
     if table.values.shape[1] < 2:
         return
     units = table.level < 0
-    pd = pandas()
-    parts = [*table.other_text, *table.period_text]
-    if parts:
-        keys = pd.DataFrame(dict(enumerate(parts)))
-        codes = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
-    else:
-        codes = np.zeros(len(table.frame), dtype=np.intp)
-    for code in np.unique(codes[units]):
-        rows = np.flatnonzero(units & (codes == code))
+    for rows in _period_groups(table, units):
         if rows.size < 3:
             continue
         block = table.values[rows]
@@ -548,13 +582,7 @@ def _by_blocks(table: _Table) -> None:
     """
     if table.values.shape[1] < 2 or len(table.area_text) != 1:
         return
-    units = table.level < 0
-    groups: dict[tuple[str, ...], list[int]] = {}
-    for position in np.flatnonzero(units).tolist():
-        key = tuple(t[position] for t in (*table.period_text, *table.other_text))
-        groups.setdefault(key, []).append(position)
-    for positions in groups.values():
-        rows = np.array(positions, dtype=np.intp)
+    for rows in _period_groups(table, table.level < 0):
         block = table.values[rows]
         if rows.size < 6 or np.isnan(block).any():
             continue
@@ -708,18 +736,16 @@ def _duplicates(
     Units are compared by their labels folded (:func:`_unit_key`): 城关镇 written again as
     ``城关　镇``, ``城關鎮`` or with full-width letters is the same unit, never a second one.
     """
-    pd = pandas()
     if not keys or len(frame) < 2:
         return frame, []
-    key_frame = pd.DataFrame({i: _unit_key(t) for i, t in enumerate(texts)})
-    repeated = key_frame.duplicated(keep=False).to_numpy()
+    codes = _row_codes([_unit_key(t) for t in texts])
+    repeated = np.bincount(codes)[codes] > 1
     if not repeated.any():
         return frame, []
-    codes = key_frame.groupby(list(key_frame.columns), sort=False).ngroup().to_numpy()
     first = int(np.flatnonzero(repeated)[0])
     same = np.flatnonzero(codes == codes[first])
     # the unit and period as a row's place reads (甲县/2024): the message names it once
-    shown = "/".join(t[first] for t in texts if t[first])
+    shown = place_text(t[first] for t in texts)
     if duplicates == "error":
         rows = [label_of(frame.index, int(p)) for p in same[:2]]
         if rows[0] != rows[1]:
@@ -737,16 +763,98 @@ def _duplicates(
     return _summed(frame, counts, codes, repeated, texts)
 
 
-def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    """Labels as one unit's spellings compare (the one text normaliser, each label once).
+def _alike(
+    frame: pd.DataFrame,
+    keys: list[Hashable],
+    texts: list[npt.NDArray[np.object_]],
+    counts: Sequence[Hashable],
+) -> list[Any]:
+    """A check naming strata to be pooled that no column but their counts tells apart.
+
+    Rows of one unit and period are strata, summed (a facility, an age band tells
+    them apart); rows alike in every other column too may be one row written twice.
+    They are summed all the same (``pool`` of one indicator reads strata), and the
+    first such unit is named, with how many there are, so that a copy is seen.
+    ``texts`` are the ``keys`` columns' (:func:`_texts`).
+    """
+    pd = pandas()
+    if len(frame) < 2 or not keys:
+        return []
+    others = [c for c in frame.columns if c not in keys and c not in counts]
+    codes = _row_codes(
+        [*(_unit_key(t) for t in texts), *(pd.factorize(frame[c])[0] for c in others)]
+    )
+    repeated = np.bincount(codes)[codes] > 1
+    if not repeated.any():
+        return []
+    first = int(np.flatnonzero(repeated)[0])
+    same = np.flatnonzero(codes == codes[first])
+    found = [label_of(frame.index, int(p)) for p in same]
+    shown = [t[first] for t in texts]
+    return [
+        check_row(
+            "strata_alike", unit=shown[0], period=" ".join(t for t in shown[1:] if t),
+            rows={"en": ", ".join(map(repr, found)), "zh": "、".join(map(str, found))},
+            times=same.size, groups=len(np.unique(codes[repeated])),
+        )
+    ]  # fmt: skip
+
+
+def _row_codes(columns: Sequence[npt.NDArray[np.intp]]) -> npt.NDArray[np.intp]:
+    """One code per distinct combination of the columns' codes, in order of first appearance."""
+    factorize = pandas().factorize
+    out = np.zeros(len(columns[0]), dtype=np.int64)
+    for codes in columns:
+        out, _ = factorize(out * (int(codes.max(initial=0)) + 2) + (codes + 1))
+    return out
+
+
+def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
+    """Labels coded as one unit's spellings compare (the one text normaliser, each label once).
 
     Width, case, traditional characters and spaces beside a Chinese character fold:
-    ``城关 镇``, ``城关\u3000镇``, ``城關鎮`` are ``城关镇``; ``ＣＧ镇`` is ``cg镇``.
+    ``城关 镇``, ``城关\u3000镇``, ``城關鎮`` are ``城关镇``; ``ＣＧ镇`` is ``cg镇``. Rows
+    of one folded label get one code; a blank cell is coded as ``""``.
     """
     pd = pandas()
     codes, uniques = pd.factorize(texts)
-    folded = np.array([fold(str(u)) for u in uniques.tolist()] + [""], dtype=object)
+    spellings = np.array([fold(str(u)) for u in [*uniques.tolist(), ""]], dtype=object)
+    folded = np.asarray(pd.factorize(spellings)[0], dtype=np.intp)
     return folded[np.where(codes < 0, len(folded) - 1, codes)]
+
+
+def first_spellings(frame: pd.DataFrame, columns: Sequence[Hashable]) -> pd.DataFrame:
+    """``frame`` with each text label of ``columns`` written as the first of its spellings.
+
+    Labels are folded as units' are (:func:`_unit_key`): ``城关镇``, ``城关镇\u200b``
+    (a zero-width space), ``城关镇 `` and ``城關鎮`` are one label, written as it is
+    first written in the column. Only text is folded, never a number (a code ``110101``
+    stays apart from the text ``"110101"``); a missing label stays missing. The frame
+    given is never modified; it is returned itself when nothing changes.
+    """
+    pd = pandas()
+    changed = {}
+    for column in columns:
+        codes, uniques = pd.factorize(frame[column])
+        values = list(uniques)
+        texts = [i for i, value in enumerate(values) if isinstance(value, str)]
+        if len(texts) < 2:
+            continue
+        keys = _unit_key(np.array([cell_text(values[i]) for i in texts], dtype=object))
+        first: dict[int, int] = {}
+        spelled = np.arange(len(values))
+        for i, key in zip(texts, keys.tolist(), strict=True):
+            spelled[i] = first.setdefault(key, i)
+        if (spelled == np.arange(len(values))).all():
+            continue
+        written = np.array([*values, None], dtype=object)
+        changed[column] = written[np.where(codes < 0, len(values), spelled[codes])]
+    if not changed:
+        return frame
+    out = frame.copy()
+    for column, column_values in changed.items():
+        out[column] = pd.Series(column_values, index=frame.index, dtype=frame[column].dtype)
+    return out
 
 
 def _summed(
@@ -828,22 +936,29 @@ def office_units(
 
     ``others`` are further key columns (a long table's ``indicator``). With
     ``strata`` (a frame of one indicator or a long table, whose rows may be
-    strata of a unit: facilities, age bands), only rows labelled as totals, and
-    rows with a blank label summing two units or more of their group, are taken
-    out: another blank label stays a stratum, no other row is judged by its sums,
-    and rows of one unit and period are summed only when ``duplicates="sum"``
-    asks (they are strata to pool, not duplicates). Without ``sums`` (a table of
-    two count columns, where a row can equal the sum of others by chance) rows
-    are judged by their labels only, a blank label staying a unit. ``years`` are
-    the period columns of years (:func:`year_columns`), where a date is its year. The
-    frame given is never modified; it is returned itself when nothing changes.
+    strata of a unit: facilities, age bands), rows labelled as totals, and rows
+    with a blank label summing two units or more of their group, are taken out;
+    another blank label stays a stratum, and rows of one unit and period are
+    strata, summed by the caller (never refused). With ``sums`` too (strata to be
+    pooled) and areas named by text (not codes), subtotal rows heading blocks of the
+    rows they sum (a township's row over its villages, :func:`_by_blocks`) are taken
+    out as in a wide table, and rows that no column but their counts tells apart are
+    named in a check (:func:`_alike`); no other stratum is judged by its sums (three
+    strata where one equals the sum of the other two are common in small counts).
+    Without ``strata`` and ``sums`` (a table of two count columns, where a row can
+    equal the sum of others by chance) rows are judged by their labels only, a blank
+    label staying a unit. ``years`` are the period columns of years
+    (:func:`year_columns`), where a date is its year. The frame given is never
+    modified; it is returned itself when nothing changes.
     """
     check_unit_options(totals, duplicates)
     if not areas and not periods:
         return frame, []
     frame = _years_as_numbers(frame, periods, years)
     words = layout().with_totals(total_labels) if total_labels else layout()
-    if strata and duplicates == "error" and not _any_total(frame, areas, words):
+    # strata to pool, among named areas, are read for subtotal blocks and rows alike
+    sums = sums and (not strata or _named(frame, areas))
+    if strata and not sums and duplicates == "error" and not _any_total(frame, areas, words):
         return frame, []  # strata with no total label: nothing to do (no pass per row)
     table = _read(frame, areas, periods, others, counts, words)
     checks: list[Any] = []
@@ -856,22 +971,23 @@ def office_units(
                 raise _blank_error(table, int(np.flatnonzero(texts == "")[0]), column)
     else:
         _by_label(table, words)
-        if not sums:
-            table.level[table.how == "blank"] = -1
-        elif strata:
+        if strata:
             _resolve_blanks(table, strata=True)
+            if sums:
+                _by_blocks(table)
+        elif not sums:
+            table.level[table.how == "blank"] = -1
         else:
             _resolve_blanks(table)
             _by_sum(table)
             _by_blocks(table)
         keep, checks = _totals(table, totals)
     table.level[keep] = -1
-    if strata and duplicates == "error":
-        return (frame if keep.all() else as_frame(frame[keep])), checks
-    _blank_periods(table)
     units = frame if keep.all() else as_frame(frame[keep])
+    keys = [*areas, *periods, *others]
     key_texts = [t[keep] for t in (*table.area_text, *table.period_text, *table.other_text)]
-    units, summed = _duplicates(
-        units, [*areas, *periods, *others], list(counts), duplicates, key_texts
-    )
+    if strata and duplicates == "error":
+        return units, [*checks, *(_alike(units, keys, key_texts, counts) if sums else [])]
+    _blank_periods(table)
+    units, summed = _duplicates(units, keys, list(counts), duplicates, key_texts)
     return units, [*checks, *summed]

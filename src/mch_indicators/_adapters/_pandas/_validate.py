@@ -20,9 +20,9 @@ from mch_indicators._checks import (
     CHECK_COLUMNS,
     CheckRow,
     attach,
-    cell_text,
     check_row,
     checks_of,
+    row_places,
 )
 from mch_indicators._errors import MCHIndicatorsError
 from mch_indicators._validation import Rule, rules_for
@@ -42,12 +42,8 @@ def _place(frame: pd.DataFrame, match: ColumnMatch, position: int) -> tuple[str,
     from mch_indicators._adapters._pandas._units import label_columns
 
     areas, periods = label_columns(match)
-
-    def shown(columns: list[Hashable]) -> str:
-        parts = (cell_text(frame[c].iloc[position]) for c in columns)
-        return "/".join(p for p in parts if p)
-
-    return shown(areas), shown(periods)
+    row = frame.iloc[[position]]
+    return row_places(row, areas)[0], row_places(row, periods)[0]
 
 
 def violations(

@@ -35,7 +35,7 @@ from mch_indicators._adapters._pandas._units import (
     office_units,
     year_columns,
 )
-from mch_indicators._checks import CheckRow, cell_text, check_row
+from mch_indicators._checks import CheckRow, check_row, row_places
 from mch_indicators._errors import InvalidInputError, MCHIndicatorsError
 from mch_indicators._optional import pandas
 
@@ -207,21 +207,7 @@ def placed(error: MCHIndicatorsError, frame: pd.DataFrame) -> MCHIndicatorsError
         return error
     if not columns or position.size != 1:
         return error
-    parts = (_label_texts(frame[c].iloc[[int(position[0])]])[0] for c in columns)
-    place = "/".join(part for part in parts if part)
-    return with_place(error, place)
-
-
-def _places(frame: pd.DataFrame, label_columns: list[Hashable]) -> list[str]:
-    """``石门县/2023`` for each row (a blank cell shows as nothing, never as ``nan``)."""
-    if not label_columns:
-        return []
-    parts = [_label_texts(frame[c]) for c in label_columns]
-    return ["/".join(values) for values in zip(*parts, strict=True)]
-
-
-def _label_texts(series: pd.Series[Any]) -> list[str]:
-    return [cell_text(v) for v in series.tolist()]
+    return with_place(error, row_places(frame.iloc[[int(position[0])]], columns)[0])
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,18 +242,20 @@ def table_units(
     others: Sequence[Hashable] = (),
     *,
     strata: bool = False,
+    sums: bool = True,
     compared: Sequence[Hashable] = (),
 ) -> tuple[pd.DataFrame, list[CheckRow]]:
     """The unit rows of a table by its matched area and period columns, and the checks.
 
-    Columns that match nothing (except ``indicator`` and the office's own rate
-    columns, ``compared`` with the recomputed rates) are listed in the checks.
+    ``strata`` and ``sums`` are as in :func:`office_units`. Columns that match
+    nothing (except ``indicator`` and the office's own rate columns, ``compared``
+    with the recomputed rates) are listed in the checks.
     """
     areas, periods = label_columns(match)
     units, found = office_units(
         frame, areas=areas, periods=periods, counts=counts, others=others,
         totals=rules.totals, duplicates=rules.duplicates, total_labels=rules.total_labels,
-        strata=strata, years=year_columns(match),
+        strata=strata, sums=sums, years=year_columns(match),
     )  # fmt: skip
     if rules is AS_UNITS or strata:
         return units, found
@@ -323,7 +311,7 @@ def long_counts(
         for c in match.unmatched
         if not pd.api.types.is_numeric_dtype(frame[c].dtype) and c not in ["indicator", *compared]
     ]
-    places = _places(frame, fields_in_order)
+    places = row_places(frame, fields_in_order) if fields_in_order else []
     terms = {column: term for term, column in match.terms.items()}
     counts = {}
     for column in used:
