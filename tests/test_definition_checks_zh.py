@@ -165,3 +165,21 @@ def test_a_record_set_file_refused_on_load_is_said_in_chinese(monkeypatch):
         _schema.builtin_record_sets.cache_clear()
     assert "：id“other”与文件名不同" in caught.value.reason_zh
     assert "id 'other' differs from the file name" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [("id = \n", "第1行第6列"), ('[a]\nx = "1\n', "第2行"), ("x = [1,\n", "")],
+)
+def test_a_definitions_file_that_is_no_toml_says_where_in_chinese(tmp_path, text, place):
+    """The parser's English ("Invalid value (at line 1, column 6)") stood inside the
+    Chinese message; the Chinese now says where the syntax is wrong, the English keeps
+    the parser's words."""
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(mch.DefinitionError) as caught:
+        mch.load_definitions(path)
+    said = caught.value.reason_zh
+    assert english_words(said) == [], said
+    assert "语法错误" in said and place in said
+    assert "line" in caught.value.reason or "Invalid" in caught.value.reason

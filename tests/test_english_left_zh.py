@@ -109,7 +109,11 @@ def test_an_ambiguous_name_says_its_candidates_in_chinese():
     with pytest.raises(mch.AmbiguousIndicatorError) as caught:
         mch.get("maternal mortality rate")
     error = caught.value
-    assert "在不同体系中指不同的指标" in error.reason_zh
+    # the Chinese says what the English says: how many, and how candidates of a name differ
+    assert error.reason_zh.startswith(
+        "“maternal mortality rate”指 2 项不同的指标（体系、年龄段、人群、严重程度或分母不同）；"
+        "请使用其中一项的编号："
+    )
     for candidate in error.suggestions:
         assert candidate in error.reason_zh
     assert "names 2 different indicators (another tradition" in error.reason
@@ -258,3 +262,168 @@ def test_a_targets_refusals_are_said_in_chinese(call, english, chinese):
         "result.value", "Result",
     )  # fmt: skip
     assert english_words(reason, *ids, pattern=r"(?<![\w./=])[a-z]{3,}(?![\w.=/])") == []
+
+
+# -- refusals that quoted a value in English only (a trend, a benchmark, a catalog key) --------
+
+
+def _refusal(call) -> mch.InvalidInputError:
+    with pytest.raises(mch.InvalidInputError) as caught:
+        call()
+    return caught.value
+
+
+def test_a_trend_beyond_any_float_is_refused_in_both_languages():
+    trend = mch.stats.trend([40, 36, 35, 30, 29, 25], [10000] * 6, range(2019, 2025),
+                            multiplier=1000, dispersion="none")  # fmt: skip
+    error = _refusal(lambda: trend.projection([2025, -1e6]))
+    assert error.reason.startswith("the trend line in [2025.0, -1000000.0] is beyond the largest")
+    assert error.reason_zh == (
+        "[2025.0, -1000000.0] 年的趋势线超出了浮点数能表示的最大值；"
+        "请预测较近的年份（或降低置信水平）"
+    )
+    error = _refusal(lambda: trend.prediction(-1e6))
+    assert error.reason.startswith("the prediction in -1000000.0 is beyond")
+    assert error.reason_zh.startswith("-1000000.0 年的预测区间超出了")
+    error = _refusal(lambda: trend.arr(confidence=1 - 1e-16, form="compound"))
+    assert error.reason.startswith("the compound rate's interval at this confidence is beyond")
+    assert error.reason_zh == (
+        "此置信水平下复合变化率的区间超出了浮点数能表示的最大值；请降低置信水平"
+    )
+    error = _refusal(lambda: trend.prediction(2030, denominator=0))
+    assert error.reason == "denominator: a future year needs births above 0"
+    assert error.reason_zh == "分母：预测年份的出生数须大于0"
+
+
+@pytest.mark.parametrize(
+    ("benchmark", "english", "allowed"),
+    [
+        ([1], "benchmark must be a number, a Target, 'total', a column name", "list"),
+        (None, "(the benchmark rows); got None", "None"),
+        (float("nan"), "benchmark must be a finite number, got nan", "nan"),
+        ("zzz", "benchmark 'zzz' is not a column of the frame; benchmark must be", "zzz"),
+    ],
+)
+def test_a_benchmark_compare_cannot_take_is_refused_in_both_languages(benchmark, english, allowed):
+    import pandas as pd
+
+    frame = pd.DataFrame({"county": ["A", "B"], "maternal_deaths": [1, 2],
+                          "live_births": [100, 200]})  # fmt: skip
+    error = _refusal(lambda: mch.compare(frame, "MMR", benchmark=benchmark))
+    assert english in error.reason
+    assert error.reason_zh and CJK.search(error.reason_zh) and "{{" not in error.reason_zh
+    assert english_words(error.reason_zh, allowed, "benchmark", "total") == []
+
+
+@pytest.mark.parametrize(
+    ("call", "english", "chinese"),
+    [
+        (lambda: mch.get(5), "indicator key must be text (an id, name, alias or code such as "
+         "'MMR'), got int 5", "指标须以文字给出（编号、名称、别名或编码，如 MMR），而不是 int 5"),
+        (lambda: mch.catalog.search(None), "search query must be text", "检索词须为文字"),
+    ],
+)  # fmt: skip
+def test_a_key_or_a_query_that_is_not_text_is_refused_in_both_languages(call, english, chinese):
+    error = _refusal(call)
+    assert english in error.reason and chinese in error.reason_zh
+    assert english_words(error.reason_zh, "int", "NoneType", "None") == []
+
+
+# -- why the system refused a file (an OSError's reason), by its code --------------------------
+
+
+def test_a_file_that_cannot_be_written_says_why_in_chinese(tmp_path):
+    target = tmp_path / "missing" / "report.xlsx"
+    status, _, err = run_cli("export", "MMR", "--output", str(target), "--lang", "zh")
+    assert status == 3 and f"{target}：无法写入（文件或文件夹不存在）" in err
+    assert english_words(err.partition("：错误：")[2], str(target)) == []
+    status, _, err = run_cli("export", "MMR", "--output", str(target))
+    assert status == 3 and f"{target}: cannot write (No such file or directory)" in err
+
+
+def test_a_stream_that_cannot_be_read_says_why_in_chinese():
+    import errno
+
+    class Failing:
+        name = "counts.csv"
+
+        def read(self):
+            raise OSError(errno.EIO, "Input/output error")
+
+    error = _refusal(lambda: mch.read_table(Failing()))
+    assert error.reason == "counts.csv: cannot read file (Input/output error)"
+    assert error.reason_zh == "counts.csv：无法读取文件（设备读写出错）"
+
+
+def test_every_system_reason_with_words_names_a_code_of_the_system():
+    import errno
+
+    from mch_indicators._labels import labels
+
+    codes = [key.removeprefix("os_") for key in labels()["messages"] if key.startswith("os_")]
+    assert codes and all(hasattr(errno, code) for code in codes)
+
+
+# -- why a value was suppressed ----------------------------------------------------------------
+
+
+def test_a_suppression_says_why_in_chinese_and_as_before_in_english():
+    rule = mch.stats.Suppression(
+        min_numerator=5, min_denominator=100, max_rse=0.3, name="本地规则"
+    )
+    assert rule.reasons([3, 40], [50, 4000], binomial=False) == [
+        "numerator 3 < 5; denominator 50 < 100; RSE 58% > 30% (本地规则)", ""]  # fmt: skip
+    assert rule.reasons([3, 40], [50, 4000], binomial=False, lang="zh") == [
+        "分子 3 < 5；分母 50 < 100；相对标准误 58% > 30%（本地规则）", ""]  # fmt: skip
+    result = mch.get("MMR").compute([2, 30], [26954, 30000]).suppress("ons")
+    assert result.reasons == ["numerator 2 < 3 (ONS: fewer than 3 events)", ""]
+    assert result.reasons_in("zh") == ["分子 2 < 3（ONS规则：少于3例）", ""]
+    assert result[0].format(lang="zh") == "已隐去：分子 2 < 3（ONS规则：少于3例）"
+    assert result[0].format() == "suppressed: numerator 2 < 3 (ONS: fewer than 3 events)"
+
+
+@pytest.mark.parametrize("fmt", ["text", "table", "csv", "json"])
+def test_the_command_line_says_why_a_value_was_suppressed_in_chinese(fmt):
+    args = ("compute", "MMR", "-n", "2", "-d", "26954", "--suppress", "nchs", "--format", fmt)
+    status, out, _ = run_cli(*args, "--lang", "zh")
+    assert status == 0 and "分子 2 < 20（NCHS规则：少于20例）" in out
+    assert english_words(out.replace("null", " "), "NCHS") == []  # JSON null is syntax
+    status, out, _ = run_cli(*args)
+    assert "numerator 2 < 20 (NCHS: fewer than 20 events)" in out
+
+
+def test_a_definitions_file_that_cannot_be_read_says_why_in_chinese(tmp_path):
+    missing = tmp_path / "mine.toml"
+    status, _, err = run_cli("--definitions", str(missing), "list", "--lang", "zh")
+    assert status == 1 and f"{missing}：无法读取（文件或文件夹不存在）" in err
+    status, _, err = run_cli("--definitions", str(missing), "list")
+    assert status == 1 and f"{missing}: cannot be read (No such file or directory)" in err
+
+
+def test_an_unknown_template_set_lists_the_known_ones_with_the_chinese_comma(tmp_path):
+    out = str(tmp_path / "t.xlsx")
+    status, _, err = run_cli("template", "--out", out, "--set", "x", "--lang", "zh")
+    assert status == 1 and "未知的指标组“x”；已有的指标组：county_annual、mortality" in err
+    status, _, err = run_cli("template", "--out", out, "--set", "x")
+    assert status == 1 and "known sets: county_annual, mortality" in err
+
+
+def test_a_table_computed_in_chinese_says_why_its_rows_were_suppressed_in_chinese(tmp_path):
+    import pandas as pd
+
+    frame = pd.DataFrame({"county": ["A", "B"], "maternal_deaths": [1, 20],
+                          "live_births": [1000, 2000]})  # fmt: skip
+    chinese = mch.compute(frame, "MMR", suppress="nchs", lang="zh")
+    assert chinese["隐去原因"].tolist() == ["分子 1 < 20（NCHS规则：少于20例）", ""]
+    english = mch.compute(frame, "MMR", suppress="nchs")
+    assert english["suppressed_because"].tolist() == [
+        "numerator 1 < 20 (NCHS: fewer than 20 events)", ""]  # fmt: skip
+    path = tmp_path / "counts.csv"
+    path.write_text("县区,年份,活产数,孕产妇死亡数\n甲县,2024,1000,1\n乙县,2024,2000,20\n")
+    for fmt in ("table", "csv", "json"):
+        args = ("compute", "--file", str(path), "--indicators", "MMR", "--suppress", "nchs")
+        status, out, _ = run_cli(*args, "--format", fmt, "--lang", "zh")
+        assert status == 0 and "分子 1 < 20（NCHS规则：少于20例）" in out, fmt
+        assert english_words(out.replace("null", " "), "NCHS") == [], fmt
+        status, out, _ = run_cli(*args, "--format", fmt)
+        assert "numerator 1 < 20 (NCHS: fewer than 20 events)" in out, fmt

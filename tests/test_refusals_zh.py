@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import mch_indicators as mch
-from chinese import CJK, INDICATOR, run_cli
+from chinese import CJK, INDICATOR, english_words, run_cli
 from mch_indicators._cli._words import describe_error, hint_text
 from mch_indicators._errors import DECIMAL_COMMA
 
@@ -97,6 +97,29 @@ def test_dhis2_wraps_the_whole_number_reason_in_chinese_too():
     zh = caught.value.reason_zh
     assert zh.startswith("数据值（") and "1.5 不是整数，而孕产妇死亡数" in zh, zh
     assert "is not a whole number" not in zh and "is not a whole number" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    ("cell", "english", "chinese"),
+    [
+        ("-1", "counts cannot be negative (-1)", "计数不能为负数（-1）"),
+        (
+            "1e17",
+            "counts above 2**53 (about 9.0e15) are refused (100,000,000,000,000,000)",
+            "无法精确保存，不予接受（100,000,000,000,000,000）",
+        ),
+    ],
+)
+def test_a_count_out_of_range_in_a_long_table_is_said_in_both_languages(
+    tmp_path, cell, english, chinese
+):
+    path = tmp_path / "counts.csv"
+    path.write_text(f"indicator,numerator,denominator\nMMR,1,100\nIMR,{cell},100\n")
+    status, err = _run("compute", "--file", str(path), "--lang", "zh")
+    assert status == 1 and "counts.csv 第3行：列“numerator”：" in err and chinese in err
+    assert english_words(err.partition("：错误：")[2], "numerator", str(path)) == []
+    status, err = _run("compute", "--file", str(path))
+    assert status == 1 and f"counts.csv:3: column 'numerator': {english}" in err
 
 
 # -- definitions that do not validate (pydantic's errors, framed in both languages) -----------

@@ -612,7 +612,7 @@ class Catalog(Mapping[str, Indicator]):
         """
         if isinstance(key, Indicator):
             return key
-        _check_text(key, "indicator key", "an id, name, alias or code such as 'MMR'")
+        _check_text(key, "catalog_key_not_text")
         if key in self._indicators:
             return self._indicators[key]
         folded = normalize_key(key)
@@ -713,7 +713,7 @@ class Catalog(Mapping[str, Indicator]):
         >>> mch.catalog.search("新生儿死亡")[0].id
         'neonatal_mortality_rate'
         """
-        _check_text(query, "search query", "a few characters or words such as '死亡率'")
+        _check_text(query, "catalog_query_not_text")
         if limit is not None and (
             isinstance(limit, bool) or not isinstance(limit, int) or limit < 0
         ):
@@ -751,12 +751,14 @@ class Catalog(Mapping[str, Indicator]):
         )
 
 
-def _check_text(value: object, what: str, example: str) -> None:
-    """Raise :class:`InvalidInputError` unless ``value`` is text (str), naming what it is."""
+def _check_text(value: object, refusal: str) -> None:
+    """Raise :class:`InvalidInputError` unless ``value`` is text (str), naming what it is.
+
+    ``refusal`` is the ``[messages]`` text saying what was asked, in both languages.
+    """
     if not isinstance(value, str):
-        raise InvalidInputError(
-            f"{what} must be text ({example}), got {type(value).__name__} {quoted(value)}"
-        )
+        kind = type(value).__name__
+        raise error_of(InvalidInputError, refusal, kind=kind, value=quoted(value))
 
 
 def _difference(indicator: Indicator) -> Words:

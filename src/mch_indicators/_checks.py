@@ -234,8 +234,8 @@ class CheckTable:
     """
 
     rows: tuple[CheckRow, ...] = ()
-    #: Each row's source (:data:`SOURCE_KEY`), ``""`` where not known; shorter than
-    #: ``rows`` when the last rows have none.
+    #: Each row's sources (:data:`SOURCE_KEY`, space-separated), ``""`` where not known;
+    #: shorter than ``rows`` when the last rows have none.
     sources: tuple[str, ...] = ()
 
     def __deepcopy__(self, memo: dict[int, Any]) -> CheckTable:
@@ -262,11 +262,13 @@ class CheckTable:
             if isinstance(other, CheckTable)
             else ((row, source) for row in other)
         )
-        seen = set(self.rows)
         rows, sources = list(self.rows), list(self.sources_in_full())
+        at = {row: i for i, row in enumerate(rows)}
         for row, found_in in pairs:
-            if row not in seen:
-                seen.add(row)
+            if row in at:  # one finding kept once, with every source it was found in
+                sources[at[row]] = _both(sources[at[row]], found_in)
+            else:
+                at[row] = len(rows)
                 rows.append(row)
                 sources.append(found_in)
         return _yielded(tuple(rows), tuple(sources))
@@ -288,25 +290,34 @@ class CheckTable:
 _YIELDS_TO = {"office_rate_agrees": "office_rate_differs"}
 
 
+def _both(first: str, second: str) -> str:
+    """The sources of a finding found in ``first`` and in ``second`` (``""``: one unknown)."""
+    if not first or not second:
+        return ""  # found where the source is not known: it yields to none
+    return " ".join(dict.fromkeys([*first.split(), *second.split()]))
+
+
 def _yielded(rows: tuple[CheckRow, ...], sources: tuple[str, ...]) -> CheckTable:
     """``rows`` without those another row about their item overrules (:data:`_YIELDS_TO`).
 
-    A row yields only to a row of its own source (a part of the same file read):
-    two files' tables added together each keep their own finding about a column of
-    the same name. A row whose source is not known (``""``) yields to none.
+    A row yields only to rows of its own sources (parts of the same file read): two
+    files' tables added together each keep their own finding about a column of the
+    same name, and a finding of two files yields only when both overrule it. A row
+    whose source is not known (``""``) yields to none.
     """
     overruled = {
-        (code, row[3], source)
+        (code, row[3], token)
         for row, source in zip(rows, sources, strict=True)
         for code, by in _YIELDS_TO.items()
-        if row[0] == by and source
+        if row[0] == by
+        for token in source.split()
     }
     if not overruled:
         return CheckTable(rows, sources)
     kept = [
         (row, source)
         for row, source in zip(rows, sources, strict=True)
-        if (row[0], row[3], source) not in overruled
+        if not source or not all((row[0], row[3], token) in overruled for token in source.split())
     ]
     return CheckTable(tuple(r for r, _ in kept), tuple(s for _, s in kept))
 

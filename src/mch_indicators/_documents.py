@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from mch_indicators._errors import MCHIndicatorsError, Words, error_of, words
+from mch_indicators._errors import MCHIndicatorsError, Words, error_of, os_reason, words
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -155,14 +156,30 @@ def parse_document(text: str, kind: Format, where: str, error: type[MCHIndicator
     except _NotJsonError as caught:
         reason = caught.said
     except ValueError as caught:  # syntax (TOMLDecodeError, JSONDecodeError) or digits
-        parser = str(caught)  # the parser's own words, in both texts
-        reason = Words(parser, parser)
-        if "integer string conversion" in parser:
-            reason = words("document_long_number", limit=sys.get_int_max_str_digits())
+        reason = _syntax(str(caught))
     else:
         check_depth(data, where, error)
         return data
     raise error_of(error, "document_invalid", where=where, kind=kind.upper(), reason=reason)
+
+
+def _syntax(parser: str) -> Words:
+    """Why a parser refused a document: its own words in English, its place in Chinese.
+
+    >>> _syntax("Invalid value (at line 3, column 5)").zh
+    '第3行第5列有语法错误'
+    >>> _syntax("Expecting value: line 1 column 7 (char 6)").zh
+    '第1行第7列有语法错误'
+    """
+    if "integer string conversion" in parser:
+        return words("document_long_number", limit=sys.get_int_max_str_digits())
+    found = re.search(r"line (\d+),? column (\d+)", parser)
+    said = (
+        words("document_syntax")
+        if found is None
+        else words("document_syntax_at", line=found[1], place=found[2])
+    )
+    return Words(parser, said.zh)  # the parser's own English is the more precise
 
 
 def read_text(
@@ -180,7 +197,7 @@ def read_text(
     try:
         raw = source.read_bytes()
     except OSError as caught:
-        reason = caught.strerror or type(caught).__name__
+        reason = os_reason(caught)
         raise error_of(error, "document_unreadable", path=str(source), reason=reason) from None
     return decode_text(raw, source.name, error, advice=advice)
 

@@ -42,6 +42,7 @@ into a :class:`DefinitionError` that names the definition and each field.
 
 from __future__ import annotations
 
+import errno
 import numbers
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ __all__ = [
     "error_of",
     "file_line",
     "invalid",
+    "os_reason",
     "words",
 ]
 
@@ -503,6 +505,26 @@ def words(key: str, /, **values: object) -> Words:
 
     en, zh = message_texts(key, values)
     return Words(en, zh)
+
+
+def os_reason(error: OSError) -> Words:
+    """Why the system refused a file: in English as the system says it, in Chinese by its code.
+
+    The Chinese is the ``[messages]`` text ``os_<code>`` (``os_ENOENT``: 文件或文件夹不存在);
+    a code without one is said as the system says it in both.
+
+    Examples
+    --------
+    >>> os_reason(PermissionError(13, "Permission denied"))
+    Words(en='Permission denied', zh='没有权限')
+    """
+    said = error.strerror or str(error) or type(error).__name__
+    code = errno.errorcode.get(error.errno) if isinstance(error.errno, int) else None
+    if code is None:
+        return Words(said, said)
+    key = f"os_{code}"
+    chinese = words(key).zh  # the key itself where the label table has no words for it
+    return Words(said, said if chinese == key else chinese)
 
 
 #: The class of error :func:`error_of` makes.

@@ -31,6 +31,7 @@ from mch_indicators._errors import (
     OutputError,
     Words,
     error_of,
+    os_reason,
     words,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "label",
     "labels",
     "message_texts",
+    "os_reason",
     "status_codes",
     "status_text",
     "translate",
@@ -335,12 +337,12 @@ def cannot_write(path: object, error: OSError) -> OutputError:
     >>> str(error), error.path
     ('out/a.json: cannot write (No such file or directory)', 'out/a.json')
     >>> error.reason_zh
-    'out/a.json：无法写入（No such file or directory）'
+    'out/a.json：无法写入（文件或文件夹不存在）'
     """
-    reason = error.strerror or str(error) or type(error).__name__
+    reason = os_reason(error)
     return OutputError(
-        label("messages", "cannot_write", "en", path=path, reason=reason),
-        reason_zh=label("messages", "cannot_write", "zh", path=path, reason=reason),
+        label("messages", "cannot_write", "en", path=path, reason=reason.en),
+        reason_zh=label("messages", "cannot_write", "zh", path=path, reason=reason.zh),
         path=str(path),
     )
 

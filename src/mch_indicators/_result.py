@@ -368,11 +368,25 @@ class Result:
     @property
     def reasons(self) -> list[str]:
         """Why each cell (flattened in C order) was suppressed; ``""`` where it was not."""
+        return self.reasons_in("en")
+
+    def reasons_in(self, lang: str = "en") -> list[str]:
+        """:attr:`reasons` in ``lang`` (``"en"`` or ``"zh"``).
+
+        Examples
+        --------
+        >>> import mch_indicators as mch
+        >>> mch.get("MMR").compute(2, 26954).suppress("ons").reasons_in("zh")
+        ['分子 2 < 3（ONS规则：少于3例）']
+        """
+        from mch_indicators._labels import check_lang
+
+        chosen = check_lang(lang)
         if self.suppression is None:
             return [""] * self.size
         withheld = self.has_flag(Flag.SUPPRESSED).ravel()
         reasons = self.suppression.reasons(
-            self.numerator, self.denominator, binomial=self._binomial
+            self.numerator, self.denominator, binomial=self._binomial, lang=chosen
         )
         return [text if hit else "" for text, hit in zip(reasons, withheld, strict=True)]
 
@@ -490,7 +504,8 @@ class Result:
         value = float(self.value)
         names = "|".join(f.name or "" for f in self.flag_list())
         if math.isnan(value) and self.suppression is not None and self.reasons[0]:
-            return f"{label('text', 'suppressed', chosen)}: {self.reasons[0]}"
+            sep = "：" if chosen == "zh" else ": "
+            return f"{label('text', 'suppressed', chosen)}{sep}{self.reasons_in(chosen)[0]}"
         if math.isnan(value):
             words = flag_text(names, chosen, "、" if chosen == "zh" else "|")
             head = "NaN" if chosen == "en" else "—"

@@ -217,3 +217,20 @@ def test_the_recomputed_rates_rounded_always_agree(rows: list[tuple[int, int]], 
     assert _checks(table, "office_rate_differs").empty
     off = table.assign(**{"婴儿死亡率(‰)": [round(v, d) + 0.6 * 10.0**-d for v in exact]})
     assert len(_checks(off, "office_rate_differs")) == len(rows)
+
+
+def test_another_files_agreement_is_kept_whatever_the_order_of_the_parts() -> None:
+    """File A read once, computed in two parts (2024 agrees, 2025 differs), and file B
+    whose same column agrees: B's agreement was dropped as a copy of A's first part's
+    row, then overruled by A's second part, depending on the order they were added."""
+    table = pd.concat(
+        [_table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.25]}),
+         _table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.5]}).assign(年份=2025)],
+        ignore_index=True,
+    )  # fmt: skip
+    read = _read(table)
+    a1, a2 = (mch.compute(read[read["年份"] == year]) for year in (2024, 2025))
+    b = mch.compute(_read(_table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.25]})))
+    for parts in ({"A1": a1, "B": b, "A2": a2}, {"B": b, "A1": a1, "A2": a2}):
+        found = mch.checks(parts)["check"].tolist()
+        assert found.count("office_rate_agrees") == 1 and "office_rate_differs" in found

@@ -819,3 +819,41 @@ def test_strata_alike_in_every_label_are_summed_and_named_once():
     told_apart = table.assign(机构=["一院", "二院", "一院", "二院", "一院"])
     assert mch.checks(mch.pool(told_apart, "MMR", **keywords)).empty
     assert mch.checks(mch.compute(table, "MMR", **keywords)).empty  # nothing summed
+
+
+@pytest.mark.parametrize("facility", [False, True])
+def test_strata_that_repeat_an_area_are_never_read_as_subtotal_blocks(facility):
+    """Among strata to pool, a block is read only where every row names its own area: a
+    county's first stratum equal to the sum of its next two (or of a stratum of the next
+    county) was taken out as a subtotal, 甲县 3/320 becoming 1/120."""
+    table = pd.DataFrame({"县区": ["甲县", "甲县", "乙县", "丙县", "丙县", "丙县"], "年份": 2024,
+                          "活产数": [200, 120, 80, 300, 100, 200],
+                          "孕产妇死亡数": [2, 1, 1, 3, 1, 2]})  # fmt: skip
+    if facility:
+        table = table.assign(县区=["甲县"] * 3 + ["乙县"] * 3, 机构=["妇幼", "一院", "二院"] * 2)
+    keywords = {"numerator": "孕产妇死亡数", "denominator": "活产数"}
+    pooled = mch.pool(table, "MMR", **keywords)
+    assert pooled[["numerator", "denominator"]].iloc[0].tolist() == [10, 1000]
+    assert "subtotal_row_sum" not in set(mch.checks(pooled)["check"])
+
+
+def test_strata_alike_name_unit_period_and_indicator_apart_and_read_any_cell():
+    """A second area column is part of the unit, a long table's indicator is the item
+    (not an English word in the zh period), and a cell holding a list is compared by
+    its text, never a pandas TypeError."""
+    table = pd.DataFrame({"县区": ["甲县", "甲县", "乙县"], "乡镇": ["城关镇", "城关镇", "石门镇"],
+                          "年份": 2024, "活产数": [200, 200, 80], "孕产妇死亡数": [2, 2, 1],
+                          "备注": [[1], [1], [2]]})  # fmt: skip
+    pooled = mch.pool(table, "MMR", numerator="孕产妇死亡数", denominator="活产数")
+    assert pooled[["numerator", "denominator"]].iloc[0].tolist() == [5, 480]
+    found = mch.checks(pooled)
+    assert found[["check", "unit", "period"]].values.tolist() == [
+        ["strata_alike", "甲县/城关镇", "2024"]
+    ]
+    long = pd.DataFrame({"县区": ["甲县", "甲县", "乙县"], "年份": 2024, "indicator": "MMR",
+                         "numerator": [1, 1, 2], "denominator": [100, 100, 300]})  # fmt: skip
+    found = mch.checks(mch.pool(long))
+    assert found[["unit", "period", "item"]].values.tolist() == [["甲县", "2024", "MMR"]]
+    assert "MMR" not in found["message_zh"].iloc[0]
+    named = long.set_index(pd.Index(["一院", "二院", "一院"]))  # an index of names tells apart
+    assert mch.checks(mch.pool(named)).empty

@@ -181,7 +181,7 @@ def test_export_takes_lang_after_the_command_as_every_command_does(tmp_path):
     assert status == 0, err
     assert text.strip() == f"已将1项指标写入 {path}（json）"
     _, help_text, _ = run("export", "--help", "--lang", "zh")
-    assert "--lang {en,zh}" in help_text
+    assert "--lang {en、zh}" in help_text and "--lang {en,zh}" not in help_text
 
 
 def test_an_error_about_the_whole_file_names_the_file(tmp_path):
@@ -191,7 +191,8 @@ def test_an_error_about_the_whole_file_names_the_file(tmp_path):
     assert status == 1
     assert f"error: {path}: missing column 'denominator'; the header has county, " in err
     status, _, err = run("compute", "--file", str(path), "--lang", "zh")
-    assert status == 1 and f"错误：{path}：缺少列“denominator”" in err
+    said = f"错误：{path}：缺少列“denominator”；表头中的列为：county、indicator、"
+    assert status == 1 and said in err
     empty = tmp_path / "empty.csv"
     empty.write_text("县区,年份,活产数\n", encoding="utf-8")
     status, _, err = run("report", str(empty))
@@ -466,8 +467,12 @@ def test_an_office_table_s_refusals_are_chinese_under_lang_zh(tmp_path):
     assert status == 1
     assert "无法计算任何指标" in err and "未识别的列：某某县2024年妇幼卫生年报" in err
     assert "--sheet" in err
+    # the command line's own advice: no columns= nor mch.match_columns, which it has not
+    assert "columns=" not in err and "match_columns" not in err and "sheet=" not in err
+    assert "请按指标目录中计数的名称填写表头（mch-indicators template 可生成这样的表头）" in err
     status, _, err = run("report", str(path), "--lang", "en")
     assert "columns not matched: 某某县2024年妇幼卫生年报" in err and "--sheet" in err
+    assert "columns=" not in err and "match_columns" not in err and "sheet=" not in err
     status, _, err = run("report", str(path), "--sheet", "数据", "--lang", "zh")
     assert status == 0, err
     book.remove(book["封面"])
@@ -499,8 +504,8 @@ def test_choices_are_listed_with_the_chinese_comma_and_in_words():
     assert "invalid choice: 'x' (choose from 'raise', 'flag')" in err
     _, out, _ = run("list", "--help", "--lang", "zh")
     usage, _, options = out.partition("选项：")
-    assert "--format {table,csv,json}" in usage  # argparse's syntax, wrapped by characters
-    assert "--format {table、csv、json}" in options and "{table,csv,json}" not in options
+    assert "--format {table、csv、json}" in usage  # the usage line lists them in Chinese too
+    assert "--format {table、csv、json}" in options and "{table,csv,json}" not in out
     assert "rate（率）" in out  # the kinds said in words after the option's help
     words = options
     allowed = ("mortality", "maternal_care", "screening", "child_health", "immunization",
@@ -541,3 +546,15 @@ def test_an_option_with_wide_choices_has_its_help_in_the_column(monkeypatch):
         (line,) = [line for line in lines if line.startswith(option)]
         help_text = line[len(option) :].lstrip()
         assert display_width(line[: line.index(help_text)]) == column, line
+
+
+@pytest.mark.parametrize(("option", "value"), [("--sheet", "2024"), ("--delimiter", ",,")])
+def test_a_reading_option_refused_names_no_python_keyword(tmp_path, option, value):
+    """``--sheet`` on a CSV and a ``--delimiter`` of two characters were refused with the
+    library's keyword (``sheet=``, ``delimiter``), which a command-line user never typed."""
+    path = tmp_path / "office.csv"
+    path.write_text("县区,活产数,孕产妇死亡数\n甲县,1000,1\n", encoding="utf-8")
+    status, _, err = run("compute", "--file", str(path), option, value, "--lang", "zh")
+    assert status == 1
+    assert "sheet=" not in err and "delimiter" not in err
+    assert "工作簿" in err or "分隔符" in err

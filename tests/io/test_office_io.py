@@ -132,7 +132,7 @@ def test_xlsx_problems_are_one_clear_message(tmp_path):
     broken.write_bytes(raw[:200])
     with pytest.raises(mch.InvalidInputError, match=r"broken\.xlsx: not a readable workbook"):
         mch.read_table(broken)
-    with pytest.raises(mch.InvalidInputError, match="sheet= is for workbooks"):
+    with pytest.raises(mch.InvalidInputError, match="a sheet is chosen only in a workbook"):
         mch.read_table(io.BytesIO(b"a,b\n1,2\n"), sheet=0)
 
 

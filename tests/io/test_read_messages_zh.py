@@ -200,13 +200,13 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
     ),
     "sheet_text": (
         lambda: mch.read_table(_text("a,b\n1,2\n"), sheet="2024"),
-        "<stream>: sheet= is for workbooks; this is a text file",
-        "<stream>：sheet= 只用于工作簿，此文件是文本文件",
+        "<stream>: a sheet is chosen only in a workbook; this is a text file",
+        "<stream>：只有工作簿才能选择工作表，此文件是文本文件",
     ),
     "delimiter_one": (
         lambda: mch.read_table(_text("a,b\n1,2\n"), delimiter=",,"),
-        "delimiter must be one character, got ',,'",
-        "delimiter 须为单个字符，而不是 ',,'",
+        "the delimiter must be one character, got ',,'",
+        "分隔符须为单个字符，而不是 ',,'",
     ),
     "limit_whole": (
         lambda: ReadLimits(cells=0),

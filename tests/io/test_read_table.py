@@ -63,6 +63,21 @@ def test_a_number_too_small_for_a_float_is_said_so_never_too_large(cell, decimal
     assert said.zh.endswith("数值过小（会读作0）")
 
 
+@pytest.mark.parametrize("cell", ["1e300", "-9.3e18", "9223372036854775808"])
+def test_a_whole_number_beyond_int64_is_read_as_it_is_written_never_wrapped_round(cell):
+    # 1e300 was cast to int64 and read as -9223372036854775808 (a negative count)
+    table = _read(f"county,births\nA,100\nB,{cell}\n")
+    assert table["births"].tolist() == [100.0, float(cell)]
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    for row in (["county", "births"], ["A", 100], ["B", float(cell)]):
+        book.active.append(row)
+    saved = io.BytesIO()
+    book.save(saved)
+    saved.seek(0)
+    assert mch.read_table(saved)["births"].tolist() == [100.0, float(cell)]  # a workbook too
+
+
 @pytest.mark.parametrize("storage", ["python", "pyarrow"])
 def test_digits_are_ascii_or_full_width_whatever_holds_the_strings(storage):
     # \d read Arabic-Indic, Bengali and Devanagari digits as numbers (Python's re).

@@ -31,7 +31,7 @@ from typing import NoReturn
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, Words, words
 from mch_indicators._validate import LARGEST_COUNT, SMALLEST_DENOMINATOR
 
 __all__ = [
@@ -85,22 +85,33 @@ def refuse_values(
     )
 
 
-def range_reason(value: float | int, *, denominator: bool = False) -> str | None:
-    """Why one count is out of range, or None when it is a count.
+def range_reason(value: float | int, *, denominator: bool = False) -> Words | None:
+    """Why one count is out of range, in English and Chinese, or None when it is a count.
 
     Counts may not be negative, infinite or above 2**53 (integers compared
     exactly); a ``denominator`` may not be positive and below 2**-53 either.
+
+    Examples
+    --------
+    >>> range_reason(-1.0)
+    Words(en='counts cannot be negative (-1)', zh='计数不能为负数（-1）')
     """
     if value < 0:
-        return f"counts cannot be negative ({value:g})"
+        return words("count_negative", value=f"{value:g}")
     if isinstance(value, float) and np.isinf(value):
-        return f"counts must be finite ({value:g})"
+        return words("count_infinite", value=f"{value:g}")
     if value > LARGEST_INTEGER:
         shown = f"{value:,}" if isinstance(value, int) else f"{value:g}"
-        return f"counts above 2**53 (about 9.0e15) are refused ({shown})"
+        return words("count_too_large", value=shown)
     if denominator and 0 < value < SMALLEST_DENOMINATOR:
-        return f"a denominator must be 0 or at least 2**-53 ({value:g})"
+        return words("count_denominator_too_small", value=f"{value:g}")
     return None
+
+
+def _out_of_range(reason: Words | None, column: str, row: Hashable) -> InvalidInputError:
+    """The refusal of a count out of range (:func:`range_reason`), in its cell."""
+    said = reason or Words("", "")
+    return InvalidInputError(said.en, reason_zh=said.zh, column=column, row=row)
 
 
 def check_integers(values: npt.NDArray[np.integer], column: str, row_of: RowOf) -> None:
@@ -108,8 +119,7 @@ def check_integers(values: npt.NDArray[np.integer], column: str, row_of: RowOf) 
     if values.size == 0 or values.max() <= LARGEST_INTEGER:
         return
     position = int(np.argmax(values > LARGEST_INTEGER))
-    reason = range_reason(int(values[position]))
-    raise InvalidInputError(str(reason), column=column, row=row_of(position))
+    raise _out_of_range(range_reason(int(values[position])), column, row_of(position))
 
 
 def check_count_range(
@@ -129,4 +139,4 @@ def check_count_range(
         return  # only missing values
     position = int(np.flatnonzero(wrong)[0])
     reason = range_reason(float(values[position]), denominator=denominator)
-    raise InvalidInputError(str(reason), column=column, row=row_of(position))
+    raise _out_of_range(reason, column, row_of(position))

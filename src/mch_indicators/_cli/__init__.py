@@ -53,7 +53,7 @@ from mch_indicators._cli._words import (
     lang_of_argv,
 )
 from mch_indicators._display import terminal_text
-from mch_indicators._labels import Lang, fields, label
+from mch_indicators._labels import Lang, Words, fields, label, os_reason
 from mch_indicators._model import Domain, Kind
 
 if TYPE_CHECKING:
@@ -253,12 +253,13 @@ def _listing_commands(commands: Any, lang: Lang) -> None:
     _writes(listing, lang, ["table", "csv", "json"], "table")
 
     show = _command(commands, "show", cmd_show, lang)
-    show.add_argument("indicator", help=t("indicator_help"))
+    show.add_argument("indicator", metavar=t("indicator_metavar"), help=t("indicator_help"))
     _formats(show, ["text", "json"], "text", lang)
     _lang(show, lang)
 
     targets = _command(commands, "targets", cmd_targets, lang)
-    targets.add_argument("indicator", nargs="?", help=t("targets_indicator_help"))
+    targets.add_argument("indicator", nargs="?", metavar=t("indicator_metavar"),
+                         help=t("targets_indicator_help"))  # fmt: skip
     targets.add_argument("--plan", help=t("plan_help"))
     _writes(targets, lang, ["table", "csv", "json"], "table")
 
@@ -275,7 +276,8 @@ def _table_rules(command: argparse.ArgumentParser, lang: Lang) -> None:
 def _compute_command(commands: Any, lang: Lang) -> None:
     t = _words(lang)
     compute = _command(commands, "compute", cmd_compute, lang, "compute_description")
-    compute.add_argument("indicator", nargs="?", help=t("compute_indicator_help"))
+    compute.add_argument("indicator", nargs="?", metavar=t("indicator_metavar"),
+                         help=t("compute_indicator_help"))  # fmt: skip
     compute.add_argument("--numerator", "-n", type=float, nargs="+", metavar="N",
                          help=t("numerator_help"))  # fmt: skip
     compute.add_argument("--denominator", "-d", type=float, nargs="+", metavar="D",
@@ -355,6 +357,11 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     return parser
 
 
+def _said(words: Words, lang: Lang) -> str:
+    """``words`` in ``lang``."""
+    return words.zh if lang == "zh" else words.en
+
+
 def _say(message: str, lang: Lang = "en") -> None:
     """One line on standard error (as much of it as can be written)."""
     sep = "：" if lang == "zh" else ": "
@@ -404,7 +411,7 @@ def _write(output: str | Iterator[str], lang: Lang = "en") -> int:
         return EXIT_INPUT
     except OSError as error:
         _silence_stdout()
-        _say(cli_text("cannot_write", lang, reason=error.strerror or error), lang)
+        _say(cli_text("cannot_write", lang, reason=_said(os_reason(error), lang)), lang)
         return EXIT_OUTPUT
     return EXIT_OK
 
@@ -449,7 +456,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_INPUT
         except OSError as error:  # writing --help or --version; files are read by the library
             _silence_stdout()
-            _say(cli_text("cannot_write", lang, reason=error.strerror or error), lang)
+            _say(cli_text("cannot_write", lang, reason=_said(os_reason(error), lang)), lang)
             return EXIT_OUTPUT
         except Exception as error:
             if os.environ.get("MCH_INDICATORS_DEBUG"):

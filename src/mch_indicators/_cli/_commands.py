@@ -331,7 +331,7 @@ def _check_columns(frame: pd.DataFrame, args: argparse.Namespace) -> None:
     if "indicator" in frame.columns:
         missing = [column for column in REQUIRED if column not in frame.columns]
         if missing:
-            header = ", ".join(map(str, frame.columns))
+            header = joined(frame.columns, args.lang)
             raise _file_error(
                 args, cli_text("missing_column", args.lang, column=missing[0], header=header)
             )
@@ -355,7 +355,9 @@ def _file_error(args: argparse.Namespace, reason: str) -> CommandError:
 
 
 def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
+    from mch_indicators._adapters._pandas._columns import reasons_in
     from mch_indicators._api import compute
+    from mch_indicators.stats import Suppression
 
     catalog = catalog_of(args)
     sheet = getattr(args, "sheet", None)
@@ -371,6 +373,8 @@ def _compute_file(args: argparse.Namespace) -> str | Iterator[str]:
     wide = _wide_options(args) if "indicator" not in frame.columns else {}
     out = compute(frame, catalog=catalog, **wide, **_compute_options(args))
     del frame  # a million rows: keep one table in memory, not two
+    rule = Suppression.preset(args.suppress) if args.suppress else None
+    out = reasons_in(out, rule, catalog, args.lang)  # why a row was suppressed, in Chinese
     _tell(_checks_lines(checks_table(out), args.lang, None))  # as a streamed file's, after
     return _result_table(out, args, catalog)
 
@@ -505,6 +509,8 @@ def cmd_compute(args: argparse.Namespace) -> str | Iterator[str]:
         return "\n".join(r.format(lang=args.lang) for r in result)
     if args.lang == "zh":
         frame = result.to_frame()[list(_result_columns(result))]
+        if "suppressed_because" in frame.columns:
+            frame["suppressed_because"] = result.reasons_in("zh")
         return _result_table(frame, args, catalog_of(args))
     header, rows, numeric = result_rows(
         _result_columns(result), args.format, lambda _: indicator.decimals

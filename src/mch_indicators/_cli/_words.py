@@ -36,6 +36,7 @@ __all__ = [
     "error_reason",
     "hint_text",
     "lang_of_argv",
+    "usage_lines",
     "wrap_display",
 ]
 
@@ -172,36 +173,90 @@ def choices_text(action: argparse.Action, lang: str, *, words: bool = True) -> s
     return "、".join(shown)
 
 
+#: The parts of a usage line, as argparse splits it to wrap it: a bracketed option with what
+#: it takes (``[--numerator N [N ...]]``, ``[--a | --b]``), a group in parentheses, a word.
+_USAGE_PARTS = re.compile(r"\(.*?\)+(?=\s|$)|\[.*?\]+(?=\s|$)|\S+")
+#: A width no usage line reaches: argparse then writes it on one line.
+_ONE_LINE = 1_000_000
+
+
+def usage_lines(prefix: str, prog: str, rest: str, width: int) -> list[str]:
+    """A usage line (``prefix``, the program, its arguments ``rest``) wrapped by terminal columns.
+
+    As argparse wraps it by characters: the arguments follow the program, and each
+    line they continue on starts under the first of them; after a program that takes
+    more than three quarters of the width, they start on the next line, under it.
+    A bracketed part is broken only when it is wider than a line, after a ``、`` of
+    its choices (``[--level {province、prefecture、`` / ``county、township、area}]``).
+
+    Examples
+    --------
+    >>> usage_lines("用法：", "mch-indicators show", " [-h] [--lang {en、zh}] 指标", 48)
+    ['用法：mch-indicators show [-h] [--lang {en、zh}]', '                          指标']
+    >>> usage_lines("用法：", "prog", " [-h] [--kind {rate、ratio、index}]", 34)
+    ['用法：prog [-h]', '           [--kind {rate、ratio、', '           index}]']
+    """
+    head = prefix + prog
+    lines, indent = [head], display_width(head) + 1
+    if indent > 0.75 * width:  # a long program: the arguments start under it
+        lines, indent = [head, ""], display_width(prefix)
+    for part in _USAGE_PARTS.findall(rest):
+        line = lines[-1]
+        if line and display_width(line) + 1 + display_width(part) <= width:
+            lines[-1] = f"{line} {part}"
+            continue
+        if line:
+            lines.append("")
+        for piece in _pieces(part, width - indent):
+            if lines[-1] and display_width(lines[-1]) + display_width(piece) > width:
+                lines.append("")
+            lines[-1] = (lines[-1] or " " * indent) + piece
+    return lines
+
+
+def _pieces(part: str, room: int) -> list[str]:
+    """A part of a usage line, whole, or cut after each ``、`` when it is wider than ``room``."""
+    if display_width(part) <= room:
+        return [part]
+    return re.findall(r"[^、]*、|[^、]+$", part)
+
+
 class HelpFormatter(argparse.HelpFormatter):
     """argparse's help, wrapped by terminal columns rather than characters (Chinese is wide).
 
     argparse ends each section heading with an ASCII colon it does not translate; a
     Chinese heading (``选项``) gets the full-width one (``选项：``). In Chinese help
     (:class:`ChineseHelpFormatter`) an option's choices are listed with ``、``
-    (``{table、csv、json}``), and those that have words are said after its help; the
-    usage line keeps argparse's syntax (``{table,csv,json}``).
+    (``{table、csv、json}``), in the usage line and the list of options, and those that
+    have words are said after its help; the Chinese usage line is wrapped by terminal
+    columns (:func:`usage_lines`), as argparse wraps the English one by characters.
     """
 
     lang: Lang = "en"
-    #: Whether the usage line is being written: its ``{a,b}`` is syntax, which argparse
-    #: wraps by characters, not columns; the list of options says the choices.
-    _in_usage = False
 
     def format_help(self) -> str:
         text = _CHINESE_HEADING.sub(r"\1：", super().format_help())
         return _OPTION_LINE.sub(_aligned, text)
 
-    def _format_usage(self, *args: Any, **kwargs: Any) -> str:
-        self._in_usage = True
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: Any) -> str:
+        if self.lang != "zh":
+            return str(super()._format_usage(usage, actions, groups, prefix))
+        width = self._width
+        self._width = _ONE_LINE  # argparse writes it on one line; it is wrapped here
         try:
-            return str(super()._format_usage(*args, **kwargs))
+            line = str(super()._format_usage(usage, actions, groups, prefix)).rstrip("\n")
         finally:
-            self._in_usage = False
+            self._width = width
+        said, found, rest = line.partition(self._prog)
+        if not found:  # pragma: no cover - a usage given in full, not built by argparse
+            return line + "\n\n"
+        lines = usage_lines(said, self._prog, rest, width - self._current_indent)
+        return "\n".join(lines) + "\n\n"
 
     def _metavar_formatter(
         self, action: argparse.Action, default_metavar: str
     ) -> Callable[[int], tuple[str, ...]]:
-        chinese = self.lang == "zh" and not self._in_usage
+        chinese = self.lang == "zh"
         if not chinese or action.metavar is not None or action.choices is None:
             return super()._metavar_formatter(action, default_metavar)
         listed = "{" + choices_text(action, self.lang, words=False) + "}"
@@ -226,12 +281,40 @@ class ChineseHelpFormatter(HelpFormatter):
     lang: Lang = "zh"
 
 
+#: argparse's messages that list names it joined with ``", "`` (the value of the key named,
+#: or the one ``%s``): listed in Chinese with ``、``.
+_LISTING = {
+    "the following arguments are required: %s": None,
+    "ambiguous option: %(option)s could match %(matches)s": "matches",
+}
+
+
+class _ChineseListing(str):
+    """An argparse message whose list of names is said with ``、`` once argparse fills it."""
+
+    key: str | None = None
+
+    def __mod__(self, values: Any) -> str:
+        if isinstance(values, str):
+            values = values.replace(", ", "、")
+        elif isinstance(values, dict) and isinstance(values.get(self.key), str):
+            values = {**values, self.key: values[self.key].replace(", ", "、")}
+        return str.__mod__(self, values)
+
+
 def _translator(lang: Lang) -> tuple[Any, Any]:
     table = labels().get("argparse", {})
 
     def gettext(message: str) -> str:
         entry = table.get(message)
-        return str(entry[lang]) if entry is not None else message
+        if entry is None:
+            return message
+        said = str(entry[lang])
+        if lang != "zh" or message not in _LISTING:
+            return said
+        listing = _ChineseListing(said)
+        listing.key = _LISTING[message]
+        return listing
 
     def ngettext(singular: str, plural: str, count: int) -> str:
         return gettext(singular if count == 1 else plural)

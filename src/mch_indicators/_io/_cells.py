@@ -30,6 +30,7 @@ from mch_indicators._io._bounds import SheetFacts
 from mch_indicators._io._numbers import (
     Decimal,
     dot_thousands,
+    fits_int64,
     parse_numbers,
     parse_years,
     year_of,
@@ -554,8 +555,7 @@ def _numbers(cells: pd.Series[Any], decimal: Decimal) -> Any:
         return None
     if np.isnan(values).all() or np.isinf(values).any():
         return None
-    whole = not np.isnan(values).any() and bool((values == np.round(values)).all())
-    if whole and (text is None or not text.str.contains(r"[.eE]", regex=True).any()):
+    if fits_int64(values) and (text is None or not text.str.contains(r"[.eE]", regex=True).any()):
         return values.astype(np.int64)
     return values
 

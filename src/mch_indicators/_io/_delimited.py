@@ -33,7 +33,7 @@ from mch_indicators._io._cells import (
     sub_header,
     typed_column,
 )
-from mch_indicators._io._numbers import Decimal, dot_thousands
+from mch_indicators._io._numbers import INT64_END, Decimal, dot_thousands, fits_int64
 from mch_indicators._labels import error_of, input_error, words
 from mch_indicators._layout import layout
 from mch_indicators._optional import pandas as _pandas
@@ -428,12 +428,14 @@ def _column(series: pd.Series[Any]) -> Any:
     if pd.api.types.is_bool_dtype(dtype):  # TRUE/FALSE are not counts
         return series.map(str).astype(object)
     if pd.api.types.is_integer_dtype(dtype):
+        if dtype.kind == "u" and len(series) and series.max() >= INT64_END:  # 2**63 and over
+            return typed_column(series.astype(object), ".")
         return series.to_numpy(dtype=np.int64)
     if pd.api.types.is_float_dtype(dtype):
         values = series.to_numpy(dtype=np.float64)
         if np.isinf(values).any():  # inf or 1e400: not a count; read the cells as written
             return None
-        if not np.isnan(values).any() and bool((values == np.round(values)).all()):
+        if fits_int64(values):  # 1e300 stays a float
             return values.astype(np.int64)
         return values
     return typed_column(series.astype(object), ".")

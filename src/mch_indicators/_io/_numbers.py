@@ -40,12 +40,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FIRST_YEAR",
+    "INT64_END",
     "LAST_YEAR",
     "MISSING_TOKENS",
     "Decimal",
     "bad_number_hint",
     "describe_bad_number",
     "dot_thousands",
+    "fits_int64",
     "parse_numbers",
     "parse_years",
     "underflows",
@@ -54,6 +56,25 @@ __all__ = [
 ]
 
 Decimal = Literal[".", ","]
+
+#: The first whole number beyond int64: cast to int64, it and any larger one wraps round.
+INT64_END = 2.0**63
+
+
+def fits_int64(values: npt.NDArray[np.float64]) -> bool:
+    """Whether every value is present, whole and within int64, so that it reads as an integer.
+
+    A larger whole number stays a float: cast, ``1e300`` would read as
+    -9223372036854775808, a negative count.
+
+    Examples
+    --------
+    >>> fits_int64(np.array([1.0, 26954.0])), fits_int64(np.array([1.0, 1e300]))
+    (True, False)
+    """
+    with np.errstate(invalid="ignore"):
+        return bool(((values == np.round(values)) & (np.abs(values) < INT64_END)).all())
+
 
 #: Cell texts that mean "not reported" (compared after stripping and case folding).
 MISSING_TOKENS = frozenset(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO
 
 from mch_indicators._errors import InvalidInputError, error_of
+from mch_indicators._labels import os_reason
 
 __all__ = ["Source", "read_bytes", "source_name", "spreadsheet_kind"]
 
@@ -42,7 +43,7 @@ def read_bytes(source: Source) -> bytes | str:
         raise error_of(InvalidInputError, "read_directory", name=name) from None
     except OSError as error:
         raise error_of(
-            InvalidInputError, "read_cannot_read", name=name, reason=error.strerror
+            InvalidInputError, "read_cannot_read", name=name, reason=os_reason(error)
         ) from None
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any
 
-from mch_indicators._errors import DefinitionError
+from mch_indicators._errors import DefinitionError, Words
 from mch_indicators._labels import (
     Lang,
     check_lang,
@@ -102,7 +102,7 @@ def _indicators(
     else:
         sets = template_sets()
         if chosen_set not in sets:
-            raise input_error("unknown_template_set", name=chosen_set, known=", ".join(sets))
+            raise input_error("unknown_template_set", name=chosen_set, known=Words.listing(sets))
         found = [catalog.get_indicator(key) for key in sets[chosen_set].indicators]
     not_computable = [i.id for i in found if not i.computable]
     if not_computable:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, Words, words
 from mch_indicators._validate import (
     Labelled,
     align_labelled,
@@ -144,6 +144,8 @@ class Suppression:
     >>> rule = Suppression(min_numerator=5, min_denominator=100, name="local rule")
     >>> rule.reasons([3, 12, 40], [50, 2000, 4000], binomial=False)
     ['numerator 3 < 5; denominator 50 < 100 (local rule)', '', '']
+    >>> Suppression.ons().reasons([2], [100], binomial=False, lang="zh")
+    ['分子 2 < 3（ONS规则：少于3例）']
     """
 
     min_numerator: float | None = None
@@ -164,17 +166,25 @@ class Suppression:
     @classmethod
     def ons(cls) -> Suppression:
         """ONS (England and Wales): no crude rate from fewer than 3 deaths."""
-        return cls(min_numerator=3, name="ONS: fewer than 3 events")
+        return cls(min_numerator=3, name=words("suppression_ons").en)
 
     @classmethod
     def nchs(cls) -> Suppression:
         """NCHS vital statistics: no rate from fewer than 20 events."""
-        return cls(min_numerator=20, name="NCHS: fewer than 20 events")
+        return cls(min_numerator=20, name=words("suppression_nchs").en)
 
     @classmethod
     def uscs(cls) -> Suppression:
         """U.S. Cancer Statistics: no rate or count from fewer than 16 cases."""
-        return cls(min_numerator=16, name="USCS: fewer than 16 cases")
+        return cls(min_numerator=16, name=words("suppression_uscs").en)
+
+    def _name(self, lang: str) -> str:
+        """The rule's name in ``lang``: a preset's from the label table, another as given."""
+        for key in _PRESET_NAMES:
+            said = words(key)
+            if said.en == self.name:
+                return said.zh if lang == "zh" else said.en
+        return self.name
 
     @classmethod
     def preset(cls, name: str) -> Suppression:
@@ -188,41 +198,61 @@ class Suppression:
 
     def _tests(
         self, x: FloatArray, n: FloatArray, binomial: bool
-    ) -> list[tuple[npt.NDArray[np.bool_], str]]:
+    ) -> list[tuple[npt.NDArray[np.bool_], str, float]]:
+        """Each threshold of the rule: where it withholds, its ``[messages]`` text, its limit."""
         tests = []
         with np.errstate(invalid="ignore"):
             if self.min_numerator is not None:
-                tests.append(
-                    (x < self.min_numerator, f"numerator {{x:g}} < {self.min_numerator:g}")
-                )
+                limit = self.min_numerator
+                tests.append((x < limit, "suppressed_numerator", limit))
             if self.min_denominator is not None:
-                tests.append(
-                    (n < self.min_denominator, f"denominator {{n:g}} < {self.min_denominator:g}")
-                )
+                limit = self.min_denominator
+                tests.append((n < limit, "suppressed_denominator", limit))
             if self.max_rse is not None:
                 rse = relative_standard_error(x, n, binomial=binomial)
-                tests.append((rse > self.max_rse, f"RSE {{rse:.0%}} > {self.max_rse:.0%}"))
+                tests.append((rse > self.max_rse, "suppressed_rse", self.max_rse))
         return tests
 
     def mask(self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> npt.NDArray[np.bool_]:
         """True where the rule withholds a cell."""
         counts, base = _counts(x, n)
         out = np.zeros(np.broadcast_shapes(counts.shape, base.shape), dtype=bool)
-        for hit, _ in self._tests(counts, base, binomial):
+        for hit, _, _ in self._tests(counts, base, binomial):
             out |= hit
         return out
 
-    def reasons(self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool) -> list[str]:
-        """Why each cell (flattened in C order) is withheld, ``""`` where it is not."""
+    def reasons(
+        self, x: npt.ArrayLike, n: npt.ArrayLike, *, binomial: bool, lang: str = "en"
+    ) -> list[str]:
+        """Why each cell (flattened in C order) is withheld, ``""`` where it is not.
+
+        In ``lang``: ``"en"`` or ``"zh"`` (``分子 3 < 5；分母 50 < 100（local rule）``; a
+        preset's name in Chinese too). The words are the label table's.
+        """
         counts, base = _counts(x, n)
         shape = np.broadcast_shapes(counts.shape, base.shape)
         counts, base = np.broadcast_to(counts, shape).ravel(), np.broadcast_to(base, shape).ravel()
         tests = self._tests(counts, base, binomial)
         rse = relative_standard_error(counts, base, binomial=binomial)
+        chinese = lang == "zh"
+        texts = [(hit, _in(words(key), chinese), limit) for hit, key, limit in tests]
+        frame, name = _in(words("suppressed_because"), chinese), self._name(lang)
+        sep = "；" if chinese else "; "
         out = []
         for i in range(counts.size):
             parts = [
-                text.format(x=counts[i], n=base[i], rse=rse[i]) for hit, text in tests if hit[i]
+                text.format(x=counts[i], n=base[i], rse=rse[i], limit=limit)
+                for hit, text, limit in texts
+                if hit[i]
             ]
-            out.append(f"{'; '.join(parts)} ({self.name})" if parts else "")
+            out.append(frame.format(tests=sep.join(parts), name=name) if parts else "")
         return out
+
+
+#: The ``[messages]`` texts naming the presets (:meth:`Suppression.ons` ...).
+_PRESET_NAMES = ("suppression_ons", "suppression_nchs", "suppression_uscs")
+
+
+def _in(said: Words, chinese: bool) -> str:
+    """The Chinese or the English of ``said``."""
+    return said.zh if chinese else said.en

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError, words
+from mch_indicators._errors import InvalidInputError, error_of, words
 from mch_indicators._validate import (
     check_broadcast,
     check_level,
@@ -155,7 +155,7 @@ class Trend(ReadOnlyResult):
         with np.errstate(over="ignore"):  # checked: an overflow is an error
             rates = (-np.expm1(b) * 100.0, -np.expm1(b + q * se) * 100.0,
                      -np.expm1(b - q * se) * 100.0)  # fmt: skip
-        return _finite("the compound rate's interval", rates, "at this confidence")
+        return _finite("trend_rate_beyond_float", rates)
 
     def projection(
         self, year: npt.ArrayLike, *, confidence: float | None = None
@@ -187,8 +187,7 @@ class Trend(ReadOnlyResult):
                 inverse(eta - spread) * self.multiplier,
                 inverse(eta + spread) * self.multiplier,
             )
-        where = f"in {quoted(years.tolist()) if years.ndim else repr(float(years))}"
-        return _finite("the trend line", line, where)
+        return _finite("trend_line_beyond_float", line, years)
 
     def _line(self, year: npt.ArrayLike) -> tuple[FloatArray, FloatArray]:
         """η of the line at ``year`` and its variance (from the covariance of a and b)."""
@@ -254,13 +253,13 @@ class Trend(ReadOnlyResult):
         eta, var = self._line(years)
         if denominator is None:
             if self.last_denominator is None:
-                raise InvalidInputError("give denominator= (this Trend has no last denominator)")
+                raise error_of(InvalidInputError, "trend_no_last_denominator")
             n = np.asarray(self.last_denominator, dtype=np.float64)
         else:
             n = coerce_values(denominator, "denominator")
             with np.errstate(invalid="ignore"):
                 if (n <= 0).any():
-                    raise InvalidInputError("denominator: a future year needs births above 0")
+                    raise error_of(InvalidInputError, "trend_future_births")
         q = self._quantile(confidence)
         inverse = _inverse_link(self.family)
         phi = self.dispersion
@@ -271,19 +270,24 @@ class Trend(ReadOnlyResult):
                 low, high = _binomial_prediction(eta, var, n, phi, q)
             value = inverse(eta) * self.multiplier
             limits = (value, low * self.multiplier, high * self.multiplier)
-        where = f"in {quoted(years.tolist()) if years.ndim else repr(float(years))}"
-        return _finite("the prediction", limits, where)
+        return _finite("trend_prediction_beyond_float", limits, years)
 
 
 def _finite(
-    what: str, computed: tuple[FloatArray, FloatArray, FloatArray], where: str
+    refusal: str,
+    computed: tuple[FloatArray, FloatArray, FloatArray],
+    years: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """The three arrays, or an error when one overflowed (a value beyond any float)."""
+    """The three arrays, or an error when one overflowed (a value beyond any float).
+
+    ``refusal`` is the ``[messages]`` text saying which (the rate, the line or the
+    prediction), in both languages, with the ``years`` asked for where there are some.
+    """
     if any(np.isinf(part).any() for part in computed):
-        raise InvalidInputError(
-            f"{what} {where} is beyond the largest number a float holds; project to nearer "
-            "years (or ask a lower confidence)"
-        )
+        if years is None:
+            raise error_of(InvalidInputError, refusal)
+        asked = years.tolist() if years.ndim else float(years)
+        raise error_of(InvalidInputError, refusal, years=quoted(asked))
     return computed
 
 

@@ -31,8 +31,10 @@ from mch_indicators.stats import Flag, flag_labels
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mch_indicators._catalog import Catalog
     from mch_indicators._model import Term
     from mch_indicators._result import Result
+    from mch_indicators.stats import Suppression
 
 __all__ = [
     "FLAG_CODES",
@@ -52,6 +54,7 @@ __all__ = [
     "numbers",
     "pandas",
     "percent_rows",
+    "reasons_in",
     "result_columns",
     "row_label",
     "text_array",
@@ -400,6 +403,35 @@ def result_columns(
     if result.suppression is not None:
         columns["suppressed_because"] = text_array(result.reasons)
     return columns
+
+
+def reasons_in(
+    frame: pd.DataFrame, rule: Suppression | None, catalog: Catalog, lang: str
+) -> pd.DataFrame:
+    """``frame`` (a result table) with its ``suppressed_because`` said in ``lang``.
+
+    The reasons are the rule's own (``Suppression.reasons``), said again in ``lang``
+    for the rows the rule withheld, from each row's counts and its indicator's family.
+    English, or a table without the column or without the counts (``lean``), is
+    ``frame`` itself; another language gives a copy.
+    """
+    wanted = {"indicator", "numerator", "denominator", "flags", "suppressed_because"}
+    if lang == "en" or rule is None or not wanted <= set(frame.columns):
+        return frame
+    withheld = (flag_masks(frame["flags"]) & int(Flag.SUPPRESSED)) != 0
+    if not withheld.any():
+        return frame
+    said = frame["suppressed_because"].to_numpy(dtype=object).copy()
+    ids = frame["indicator"].astype(str).to_numpy()
+    x = frame["numerator"].to_numpy(dtype=np.float64, na_value=np.nan)
+    n = frame["denominator"].to_numpy(dtype=np.float64, na_value=np.nan)
+    for key in np.unique(ids[withheld]):
+        rows = withheld & (ids == key)
+        binomial = catalog.get_indicator(str(key)).kind.family == "binomial"
+        said[rows] = rule.reasons(x[rows], n[rows], binomial=binomial, lang=lang)
+    out = frame.copy()
+    out["suppressed_because"] = text_array(said.tolist())
+    return out
 
 
 def row_label(frame: pd.DataFrame, position: int, keys: Sequence[str]) -> str:

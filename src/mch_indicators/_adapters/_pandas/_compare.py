@@ -22,7 +22,7 @@ from mch_indicators._adapters._pandas._columns import (
 from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._adapters._pandas._units import Totals
 from mch_indicators._checks import attach
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, error_of, words
 from mch_indicators._labels import check_lang, translate
 from mch_indicators._optional import pandas
 from mch_indicators._validate import align_labelled, coerce_values, quoted
@@ -37,10 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["compare", "indicator_statistic", "target_value"]
 
 FloatArray = npt.NDArray[np.float64]
-_KINDS = (
-    "a number, a Target, 'total', a column name, a Series (by the frame's labels) or "
-    "{column: label} (the benchmark rows)"
-)
 
 
 def indicator_statistic(indicator: Indicator) -> str:
@@ -69,6 +65,12 @@ def target_value(
     return float(target.threshold(indicator.unit))
 
 
+def _not_a_benchmark(got: object) -> InvalidInputError:
+    """The refusal of a benchmark of no kind compare takes, saying each kind, in both languages."""
+    kinds = words("benchmark_kinds")
+    return error_of(InvalidInputError, "benchmark_not_kind", kinds=kinds, value=got)
+
+
 def _benchmark_values(frame: pd.DataFrame, benchmark: Any, indicator: Indicator) -> Any:
     """A benchmark given as values (a number, a Target, a column, a Series), checked; else None.
 
@@ -82,20 +84,19 @@ def _benchmark_values(frame: pd.DataFrame, benchmark: Any, indicator: Indicator)
     if isinstance(benchmark, Target):
         benchmark = target_value(benchmark, indicator)
     if isinstance(benchmark, bool | list | tuple | set | np.ndarray | pd.DataFrame):
-        raise InvalidInputError(f"benchmark must be {_KINDS}; got {type(benchmark).__name__}")
+        raise _not_a_benchmark(type(benchmark).__name__)
     labels = None
     if isinstance(benchmark, int | float | np.number):
         values: Any = float(benchmark)
         if not np.isfinite(values):
-            raise InvalidInputError(f"benchmark must be a finite number, got {benchmark!r}")
+            raise error_of(InvalidInputError, "benchmark_not_finite", value=benchmark)
     elif isinstance(benchmark, pd.Series):
         named = align_labelled(rows=pd.Series(0, index=frame.index), benchmark=benchmark)
         values, labels = coerce_values(named["benchmark"], "benchmark"), list(frame.index)
     elif isinstance(benchmark, str) and benchmark != "total":
         if benchmark not in frame.columns:
-            raise InvalidInputError(
-                f"benchmark {benchmark!r} is not a column of the frame; benchmark must be {_KINDS}"
-            )
+            kinds = words("benchmark_kinds")
+            raise error_of(InvalidInputError, "benchmark_not_column", value=benchmark, kinds=kinds)
         values, labels = numbers(frame, benchmark, counts=False), list(frame.index)
     else:
         return None
@@ -221,7 +222,7 @@ def compare(
         return attach(compared, columns.checks)
     total = isinstance(benchmark, str) and benchmark == "total"
     if not (total or isinstance(benchmark, Mapping)):
-        raise InvalidInputError(f"benchmark must be {_KINDS}; got {quoted(benchmark)}")
+        raise _not_a_benchmark(quoted(benchmark))
     codes, labels = group_codes(frame, keys)
     groups = len(labels)
     if total:

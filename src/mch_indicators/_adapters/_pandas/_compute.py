@@ -27,6 +27,7 @@ from mch_indicators._adapters._pandas._columns import (
     frame_of,
     label_of,
     numbers,
+    reasons_in,
     result_columns,
     text_array,
 )
@@ -406,7 +407,8 @@ def compute_frame(
         built-in rules; a path (or list) adds your rules files; False: none.
     lang : {"en", "zh"}, default "en"
         The language of the result's column headers (``"zh"``: 县区, 年份, 指标, 分子,
-        分母, 数值, 下限, 上限, 单位, 标记), for a table to show.
+        分母, 数值, 下限, 上限, 单位, 标记), for a table to show, and of why a row was
+        suppressed (``隐去原因``: 分子 2 < 3（ONS规则：少于3例）).
     **options
         The compute options (:class:`~mch_indicators.ComputeOptions`).
 
@@ -473,6 +475,9 @@ def compute_frame(
             frame, indicator, numerator, denominator, allow_substitute, catalog, lean,
             unit_rules, Options.from_keywords(options),
         )  # fmt: skip
+    if chosen_lang != "en":  # why a row was suppressed, in the language of the headers
+        rule = Options.from_keywords(options).suppress
+        out = reasons_in(out, rule, catalog or _builtin(), chosen_lang)
     return in_language(out, chosen_lang)
 
 

@@ -396,6 +396,10 @@ class _Table:
     def unit_of(self, position: int) -> str:
         return place_text(t[position] for t in self.area_text)
 
+    def texts(self) -> tuple[list[npt.NDArray[np.object_]], ...]:
+        """The texts of the area, the period and the other key columns."""
+        return self.area_text, self.period_text, self.other_text
+
     def period_of(self, position: int) -> str:
         return place_text(t[position] for t in self.period_text)
 
@@ -572,19 +576,23 @@ def _blocks(block: npt.NDArray[np.float64]) -> list[tuple[int, int]] | None:
     return blocks if len(blocks) >= 2 else None
 
 
-def _by_blocks(table: _Table) -> None:
+def _by_blocks(table: _Table, *, strata: bool = False) -> None:
     """Mark as subtotals the rows heading (or closing) blocks of the rows they sum.
 
     One area column with each township's row over its villages (or under them), no
     小计 written: when a period's unit rows fall wholly into two blocks or more, each a
     row summing two rows or more in every count, those rows are subtotals of their
-    blocks (:func:`_blocks`; read in reverse for rows under their parts).
+    blocks (:func:`_blocks`; read in reverse for rows under their parts). Among
+    ``strata`` a period whose rows repeat an area's name holds strata of that area
+    (facilities, age bands), never such blocks: its rows are left as they are.
     """
     if table.values.shape[1] < 2 or len(table.area_text) != 1:
         return
     for rows in _period_groups(table, table.level < 0):
         block = table.values[rows]
         if rows.size < 6 or np.isnan(block).any():
+            continue
+        if strata and np.unique(_unit_key(table.area_text[0][rows])).size < rows.size:
             continue
         for order in (rows, rows[::-1]):
             found = _blocks(table.values[order])
@@ -766,38 +774,52 @@ def _duplicates(
 def _alike(
     frame: pd.DataFrame,
     keys: list[Hashable],
-    texts: list[npt.NDArray[np.object_]],
+    texts: tuple[list[npt.NDArray[np.object_]], ...],
     counts: Sequence[Hashable],
 ) -> list[Any]:
     """A check naming strata to be pooled that no column but their counts tells apart.
 
-    Rows of one unit and period are strata, summed (a facility, an age band tells
-    them apart); rows alike in every other column too may be one row written twice.
-    They are summed all the same (``pool`` of one indicator reads strata), and the
-    first such unit is named, with how many there are, so that a copy is seen.
-    ``texts`` are the ``keys`` columns' (:func:`_texts`).
+    Rows of one unit and period are strata, summed (a facility, an age band, or an
+    index of names tells them apart); rows alike in every other column too may be
+    one row written twice. They are summed all the same (``pool`` of one indicator
+    reads strata), and the first such unit is named (its first rows), with how many
+    there are, so that a copy is seen. ``texts`` are the area, period and other
+    ``keys`` columns' texts (:func:`_texts`).
     """
-    pd = pandas()
     if len(frame) < 2 or not keys:
         return []
-    others = [c for c in frame.columns if c not in keys and c not in counts]
-    codes = _row_codes(
-        [*(_unit_key(t) for t in texts), *(pd.factorize(frame[c])[0] for c in others)]
-    )
+    areas, periods, others = texts
+    rest = [_codes_of(frame[c]) for c in frame.columns if c not in keys and c not in counts]
+    if not pandas().api.types.is_integer_dtype(frame.index.dtype):
+        rest.append(_codes_of(frame.index))
+    codes = _row_codes([*(_unit_key(t) for t in (*areas, *periods, *others)), *rest])
     repeated = np.bincount(codes)[codes] > 1
     if not repeated.any():
         return []
     first = int(np.flatnonzero(repeated)[0])
     same = np.flatnonzero(codes == codes[first])
-    found = [label_of(frame.index, int(p)) for p in same]
-    shown = [t[first] for t in texts]
+    found = [label_of(frame.index, int(p)) for p in same[:5]]
+    more = ["…"] if same.size > 5 else []
     return [
         check_row(
-            "strata_alike", unit=shown[0], period=" ".join(t for t in shown[1:] if t),
-            rows={"en": ", ".join(map(repr, found)), "zh": "、".join(map(str, found))},
+            "strata_alike", unit=place_text(t[first] for t in areas),
+            period=place_text(t[first] for t in periods),
+            item=place_text(t[first] for t in others),
+            rows={"en": ", ".join([*map(repr, found), *more]),
+                  "zh": "、".join([*map(str, found), *more])},
             times=same.size, groups=len(np.unique(codes[repeated])),
         )
     ]  # fmt: skip
+
+
+def _codes_of(values: Any) -> npt.NDArray[np.intp]:
+    """Each value's code among the distinct values; by its text where values are unhashable."""
+    pd = pandas()
+    try:
+        return np.asarray(pd.factorize(values)[0], dtype=np.intp)
+    except TypeError:  # a list or a dict in a cell
+        shown = np.array([repr(value) for value in values], dtype=object)
+        return np.asarray(pd.factorize(shown)[0], dtype=np.intp)
 
 
 def _row_codes(columns: Sequence[npt.NDArray[np.intp]]) -> npt.NDArray[np.intp]:
@@ -974,7 +996,7 @@ def office_units(
         if strata:
             _resolve_blanks(table, strata=True)
             if sums:
-                _by_blocks(table)
+                _by_blocks(table, strata=True)
         elif not sums:
             table.level[table.how == "blank"] = -1
         else:
@@ -987,7 +1009,8 @@ def office_units(
     keys = [*areas, *periods, *others]
     key_texts = [t[keep] for t in (*table.area_text, *table.period_text, *table.other_text)]
     if strata and duplicates == "error":
-        return units, [*checks, *(_alike(units, keys, key_texts, counts) if sums else [])]
+        kept = tuple([t[keep] for t in part] for part in table.texts())
+        return units, [*checks, *(_alike(units, keys, kept, counts) if sums else [])]
     _blank_periods(table)
     units, summed = _duplicates(units, keys, list(counts), duplicates, key_texts)
     return units, [*checks, *summed]

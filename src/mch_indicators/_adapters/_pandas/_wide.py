@@ -157,13 +157,16 @@ def _nothing_computable(match: ColumnMatch) -> InvalidInputError:
     In both languages: an office's table whose header is not the table's (a cover
     sheet read first, a header the matcher does not know) says what it saw.
     """
-    from mch_indicators._labels import Words, error_of, joined
+    from mch_indicators._labels import Words, error_of, joined, words
 
     def listed(columns: Iterable[Hashable]) -> Words:
         return Words(*(joined(columns, lang, most=12) for lang in ("en", "zh")))
 
     matched, other = listed(match.terms.values()), listed(match.unmatched)
-    return error_of(InvalidInputError, "nothing_computable", matched=matched, other=other)
+    error = error_of(InvalidInputError, "nothing_computable", matched=matched, other=other)
+    # the command line has no columns= and no match_columns: it says its own advice
+    error.command_line = words("nothing_computable_cli", matched=matched, other=other)
+    return error
 
 
 def with_place(
