@@ -302,6 +302,12 @@ FORMULA_SEEDS = (
 )  # fmt: skip
 
 
+#: How a hostile label starts: each trigger (full-width ones too, which Chinese Excel reads
+#: as the ASCII ones), after a space, a line feed or a ``;``.
+TRIGGER_HEADS = ["=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠", " =", "\n=", "a;="]
+TRIGGER_HEADS += ["a\n@", ';"=', '\r"=', "a;＝"]
+
+
 @st.composite
 def hostile_texts(draw: st.DrawFn) -> str:
     """A label as an attacker writes it: a formula trigger first, then anything.
@@ -313,9 +319,7 @@ def hostile_texts(draw: st.DrawFn) -> str:
     head = draw(
         st.one_of(
             st.sampled_from(FORMULA_SEEDS),
-            st.sampled_from(
-                ["=", "+", "-", "@", "\t", "\r", "＝", " =", "\n=", "a;=", "a\n@", ';"=', '\r"=']
-            ),
+            st.sampled_from(TRIGGER_HEADS),
             st.text(alphabet="甲乙县镇=+-@\t\r\x00\x01", max_size=3),
         )
     )

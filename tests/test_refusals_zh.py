@@ -130,6 +130,39 @@ BAD_INDICATOR = (
 )
 
 
+def _engine_refusals():
+    polars = pytest.importorskip("polars")
+    keywords = {"numerator": "hospital_births", "denominator": "live_births"}
+    above = polars.DataFrame({"city": ["X", "X"], "hospital_births": [90.0, 120.0],
+                              "live_births": [100.0, 100.0]})  # fmt: skip
+    yield lambda: mch.pool(above, "hospital_delivery_rate_cn", by="city", **keywords)
+    negative = above.with_columns(hospital_births=polars.Series([90.0, -1.0]))
+    yield lambda: mch.pool(negative, "hospital_delivery_rate_cn", **keywords)
+
+
+def _frame_refusals():
+    xr = pytest.importorskip("xarray")
+    data = xr.Dataset({"maternal_deaths": ("county", [1.0, -2.0]),
+                       "live_births": ("county", [100.0, 200.0])},
+                      coords={"county": ["甲县", "乙县"]})  # fmt: skip
+    yield lambda: mch.compute(data, "MMR")
+    table = pd.DataFrame({"county": ["甲县", "乙县"], "maternal_deaths": [1, -2],
+                          "live_births": [100, 200]})  # fmt: skip
+    yield lambda: mch.funnel(table, "MMR", by="county")
+
+
+@pytest.mark.parametrize("kind", ["engines", "frames"])
+def test_counts_refused_by_engines_xarray_and_labelled_tables_are_said_in_chinese(kind):
+    """polars' pooled refusals (a numerator above its denominator, a count out of range),
+    xarray's count out of range and a labelled table's negative count were English only."""
+    for call in (_engine_refusals if kind == "engines" else _frame_refusals)():
+        with pytest.raises(mch.InvalidInputError) as caught:
+            call()
+        said = caught.value.reason_zh
+        assert said and CJK.search(said), caught.value
+        assert english_words(said, "hospital_delivery_rate_cn") == [], said
+
+
 def test_a_definitions_file_that_does_not_validate_is_framed_in_chinese(tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text(BAD_INDICATOR.replace('direction = "lower"\n', ""), encoding="utf-8")

@@ -31,7 +31,8 @@ from strategies import hostile_texts
 @pytest.mark.parametrize(
     "text",
     ["=1+1", '=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "-", "\t=1",
-     "\r=1", "=", "-inf", "+nan", "-1,234", "-\u0662", "+\u09e7.5", "-１２"],
+     "\r=1", "=", "-inf", "+nan", "-1,234", "-\u0662", "+\u09e7.5", "-１２", "＝1+1", "＋1",
+     "－2+3", "＠SUM(1)", "－１２"],
 )  # fmt: skip
 def test_formula_text_gets_an_apostrophe(text):
     """Another script's digits and full-width ones are no number a spreadsheet reads."""

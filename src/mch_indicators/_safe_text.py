@@ -1,7 +1,8 @@
 """Text written to spreadsheets never runs: one module for every ``.xlsx`` and CSV writer.
 
 A spreadsheet program reads a cell that begins with ``=`` (and in a CSV also ``+``,
-``-``, ``@``, a tab or a carriage return) as a formula: an area label
+``-``, ``@``, a tab or a carriage return, and Chinese or Japanese Excel their full-width
+forms ``＝``, ``＋``, ``－``, ``＠``) as a formula: an area label
 ``=HYPERLINK("http://x","y")`` in an office's table would become a live link in its
 report, ``+cmd|' /C calc'!A0`` a command. Every writer of the package calls this
 module, and nothing else decides how text reaches a cell:
@@ -12,7 +13,8 @@ module, and nothing else decides how text reaches a cell:
   become U+FFFD, and a text longer than Excel's 32,767 characters is cut there with
   ``…``. Numbers stay numbers.
 * **CSV** (:func:`csv_cell`, :func:`csv_rows`, :func:`csv_frame`): a text beginning
-  with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading
+  with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or ``＝``, ``＋``, ``－``,
+  ``＠``) gets a leading
   apostrophe, as OWASP's *CSV Injection* page recommends; the ``csv`` module quotes
   separators and quotes. Numbers, and texts that are plain decimal numbers
   (``-0.50``, ``+3``, ``1e-5``), are left alone: a negative number is a number.
@@ -51,8 +53,10 @@ __all__ = [
     "xlsx_value",
 ]
 
-#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP).
-TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet read a CSV cell as a formula (OWASP), and their
+#: full-width forms, which Chinese and Japanese Excel read as the ASCII ones (``＝1+1`` is
+#: a formula there, as an office's input method writes it).
+TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 #: The longest text an Excel cell holds.
 EXCEL_TEXT_LIMIT = 32_767
 #: Header and footer sections hold at most 255 characters, codes included.
@@ -65,7 +69,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _REPLACEMENT = "\ufffd"
 #: A trigger after a ``;`` or a line feed: where ``;`` is the list separator, a cell's start.
 #: (quotes first too: written doubled, ``""=`` reads as an empty quoted text, then ``=``)
-_AFTER_SEPARATOR = re.compile('([;\n])(?="*[=+\\-@\t])')
+_AFTER_SEPARATOR = re.compile('([;\n])(?="*[=+\\-@\t＝＋－＠])')
 
 
 def is_number_text(text: str) -> bool:

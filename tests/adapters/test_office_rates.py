@@ -166,8 +166,8 @@ def _read(frame: pd.DataFrame) -> pd.DataFrame:
     return mch.read_table(io.BytesIO(frame.to_csv(index=False).encode("gbk")))
 
 
-def test_a_part_that_agrees_yields_to_a_part_of_the_same_file_that_differs() -> None:
-    # one file read once, computed in parts: the column agrees in one, differs in another
+def _one_file_in_two_parts() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One file read once, computed by year: its rate column agrees in 2024, differs in 2025."""
     table = pd.concat(
         [_table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.25]}),
          _table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.5]}).assign(年份=2025)],
@@ -175,6 +175,12 @@ def test_a_part_that_agrees_yields_to_a_part_of_the_same_file_that_differs() -> 
     )  # fmt: skip
     read = _read(table)
     right, wrong = (mch.compute(read[read["年份"] == year]) for year in (2024, 2025))
+    return right, wrong
+
+
+def test_a_part_that_agrees_yields_to_a_part_of_the_same_file_that_differs() -> None:
+    # one file read once, computed in parts: the column agrees in one, differs in another
+    right, wrong = _one_file_in_two_parts()
     agree, differ = mch.checks(right), mch.checks(wrong)
     both = mch.checks({"a": right, "b": wrong})
     assert set(agree["check"]) >= {"office_rate_agrees"}
@@ -223,13 +229,7 @@ def test_another_files_agreement_is_kept_whatever_the_order_of_the_parts() -> No
     """File A read once, computed in two parts (2024 agrees, 2025 differs), and file B
     whose same column agrees: B's agreement was dropped as a copy of A's first part's
     row, then overruled by A's second part, depending on the order they were added."""
-    table = pd.concat(
-        [_table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.25]}),
-         _table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.5]}).assign(年份=2025)],
-        ignore_index=True,
-    )  # fmt: skip
-    read = _read(table)
-    a1, a2 = (mch.compute(read[read["年份"] == year]) for year in (2024, 2025))
+    a1, a2 = _one_file_in_two_parts()
     b = mch.compute(_read(_table(**{"婴儿死亡率(‰)": [3.0, 2.0, 2.25]})))
     for parts in ({"A1": a1, "B": b, "A2": a2}, {"B": b, "A1": a1, "A2": a2}):
         found = mch.checks(parts)["check"].tolist()

@@ -202,6 +202,28 @@ def test_the_command_line_writes_no_formula(tmp_path_factory, names, header, lan
             assert_csv_safe((folder / out).read_text("utf-8-sig"))
 
 
+FULL_WIDTH = ["＝1+1", "＋cmd|' /C calc'!A0", "－2+3", "＠SUM(1)"]
+
+
+@promise("formula-text", "CLI")
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_full_width_triggers_get_an_apostrophe_in_every_csv(tmp_path, lang):
+    """Chinese Excel reads ＝1+1 as =1+1: a full-width trigger is escaped like an ASCII one."""
+    table = tmp_path / "counts.csv"
+    office(FULL_WIDTH, "＠备注").to_csv(table, index=False, encoding="utf-8")
+    status, text = run_cli("compute", "--file", str(table), "--format", "csv", "--lang", lang)
+    assert status == 0
+    assert_csv_safe(text)
+    assert "\n'＝1+1," in text and "\n'－2+3," in text
+    assert run_cli("report", str(table), "--out", str(tmp_path / "r.csv"), "--lang", lang)[0] == 0
+    report = (tmp_path / "r.csv").read_text("utf-8-sig")
+    assert_csv_safe(report)
+    assert "'＠SUM(1)" in report
+    out = io.BytesIO()
+    mch.to_csv(_compute(office(FULL_WIDTH, "x")), out, lang=lang)
+    assert_csv_safe(out.getvalue().decode("utf-8-sig"))
+
+
 @promise("formula-text", "CLI")
 def test_a_machine_csv_can_opt_out_on_the_command_line(tmp_path):
     table = tmp_path / "counts.csv"

@@ -20,6 +20,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+import chinese
 import mch_indicators as mch
 from contract import promise
 from mch_indicators._headers import match_headers
@@ -93,6 +94,47 @@ def test_latin1_is_never_decoded_silently_as_gb18030():
     assert mch.read_table(io.BytesIO(gbk))["县区"].tolist() == ["朱镕基县", "河阳县", "石门县"]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_a_byte_the_encoding_cannot_read_is_named_at_its_line_whatever_the_line_ends(newline):
+    """A GBK file read as UTF-8 named line 1 when its lines ended in a lone CR (Excel's
+    "CSV (Macintosh)"): lines were counted by LF only. A Latin-1 file's line too."""
+    rows = ["area,births", *(f"a{i},1000" for i in range(5)), "河阳县,1000"]
+    raw = newline.join(rows).encode("gbk")
+    with pytest.raises(mch.InvalidInputError, match=r"<stream>:7: cannot be decoded as utf-8"):
+        mch.read_table(io.BytesIO(raw), encoding="utf-8")
+    latin = newline.join([*rows[:-1], "Müller Straße,3"]).encode("latin-1")
+    with pytest.raises(mch.InvalidInputError, match="Latin-1") as caught:
+        mch.read_table(io.BytesIO(latin))
+    assert ":7:" in str(caught.value) and "Müller" in str(caught.value)
+    with pytest.raises(mch.InvalidInputError, match=":7: not UTF-8 and not GB18030"):
+        mch.read_table(io.BytesIO(newline.join([*rows[:-1], "a\xff\xff"]).encode("latin-1")))
+
+
+def test_a_utf8_file_with_a_gbk_line_pasted_in_names_that_line():
+    """UTF-8 Chinese text above, one GBK line under it: the file was judged whole as
+    GB18030 (its UTF-8 lines misread, or refused as Latin-1 at line 1); the line that is
+    not UTF-8 is named, with what it reads as GBK, in English and Chinese."""
+    rows = ["县区,年份,活产数,婴儿死亡数", *(f"甲{i}县,2024,1000,5" for i in range(5))]
+    raw = "\n".join(rows).encode("utf-8") + "\n河阳县,2024,1000,5\n".encode("gbk")
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.read_table(io.BytesIO(raw))
+    assert caught.value.reason.startswith("<stream>:7: the file is UTF-8 text above this line")
+    assert "'河阳县,2024,1000,5'" in caught.value.reason
+    assert "第7行：此行以上是 UTF-8 文本" in caught.value.reason_zh
+    # a GBK file whose first line happens to read as UTF-8 is GBK, as before
+    assert mch.read_table(io.BytesIO("县区,活产数\n河阳县,1\n".encode("gbk"))).shape == (1, 2)
+
+
+def test_the_streaming_reader_names_a_gbk_line_in_a_utf8_file(tmp_path):
+    """compute --file reads a long text table in chunks: the same line is named."""
+    rows = ["县区,年份,活产数,婴儿死亡数", *(f"甲{i}县,2024,1000,5" for i in range(40_000))]
+    path = tmp_path / "counts.csv"
+    path.write_bytes("\n".join(rows).encode("utf-8") + "\n河阳县,2024,1000,5\n".encode("gbk"))
+    status, _, err = chinese.run_cli("compute", "--file", str(path))
+    assert status == 1
+    assert "counts.csv:40002: the file is UTF-8 text above this line" in err
+
+
 @promise("shapes", "text")
 def test_a_field_over_128_kb_is_an_error_below_the_header_too():
     for cell in ("a" * 200_000, "县" * 200_000):
@@ -111,6 +153,18 @@ def test_a_field_under_the_limit_in_characters_but_over_it_in_bytes_is_read():
     assert table["county"].tolist() == ["A", cell]
     with pytest.raises(mch.InvalidInputError, match=r":2: a field longer than 131,072"):
         mch.read_table(io.StringIO(f"county，births\n{'县' * 131_073}，2\n"), delimiter="，")
+
+
+def test_fields_just_under_the_limit_are_searched_once_each():
+    """The search for a field over the limit started at every character of a run and scanned
+    the rest of it: quadratic in a field under the limit but over it in bytes (a header of
+    100,000 Chinese characters: 44 s to read; here about 2 minutes). Runs are searched from
+    their start only. No time is measured: read linearly, this takes milliseconds."""
+    cell = "合计" * 65_500  # 131,000 characters, 393,000 bytes
+    table = mch.read_table(io.StringIO(f"county,births\nA,1\n{cell},2\n{cell}x,3\n"))
+    assert table["births"].tolist() == [1, 2, 3]
+    with pytest.raises(mch.InvalidInputError, match=r":4: a field longer than 131,072"):
+        mch.read_table(io.StringIO(f"county,births\nA,1\n{cell},2\n{cell}{'x' * 100},3\n"))
 
 
 def test_a_header_field_over_128_kb_with_the_delimiter_given():
@@ -789,6 +843,62 @@ def test_a_second_table_under_the_first_is_refused_naming_it():
     assert "second table" in raised.value.reason and "line 5" in raised.value.reason
     assert "附表：甲县各乡镇" in raised.value.reason
     assert "第5行" in raised.value.reason_zh and "单独的工作表" in raised.value.reason_zh
+
+
+def two_blocks(second: list[list[object]], year: int = 2024) -> bytes:
+    """Counties and their 合计, a blank row, then ``second`` (with ``year``) under them."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["县区", "年份", "活产数", "婴儿死亡数"])
+    sheet.append(["甲县", 2024, 1000, 5])
+    sheet.append(["乙县", 2024, 2000, 6])
+    sheet.append(["合计", 2024, 3000, 11])
+    sheet.append([])
+    for row in second:
+        sheet.append([row[0], year, *row[1:]])
+    return workbook_bytes(book)
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        [["丙县", 500, 2], ["丁县", 700, 3], ["合计", 1200, 5]],  # another table's units
+        [["城关镇", 600, 2], ["河口镇", 400, 3]],  # 甲县's townships: its births twice
+    ],
+)
+def test_a_second_block_under_a_total_row_and_a_blank_row_is_refused(second):
+    """Two tables one under the other, without a 附表 title: the counties, 合计, a blank
+    row, then more units. Each 合计 was "checked" against all four units and the pooled
+    rate counted every unit of both blocks (16 deaths in 4,200 births for 11 in 3,000), a
+    township's births beside its county's. Refused naming both blocks."""
+    with pytest.raises(mch.InvalidInputError) as raised:
+        mch.read_table(io.BytesIO(two_blocks(second)))
+    reason = raised.value.reason
+    assert "second table" in reason and "lines 2–4" in reason and "'合计' (line 4)" in reason
+    assert f"lines 6–{5 + len(second)}" in reason
+    assert "第2–4行" in raised.value.reason_zh and "单独的工作表" in raised.value.reason_zh
+
+
+def test_blocks_of_different_years_under_their_totals_are_one_long_table():
+    """One block per year, each with its 合计, a blank row between: one long table."""
+    frame = mch.read_table(io.BytesIO(two_blocks([["甲县", 900, 4], ["乙县", 1900, 5]], 2023)))
+    assert frame["年份"].tolist() == [2024, 2024, 2024, 2023, 2023]
+    pooled = mch.pool(frame, "IMR", by="年份")
+    assert sorted(pooled["denominator"].tolist()) == [2800, 3000]
+
+
+@pytest.mark.parametrize("label", ["其中：城区", "上年同期"])
+def test_a_breakdown_or_comparison_row_under_the_total_and_a_blank_row_is_no_second_table(label):
+    """其中 (of which) and 上年同期 (last year) rows under 合计 are taken out by the table
+    functions, as before: they are no second table."""
+    frame = mch.read_table(io.BytesIO(two_blocks([[label, 500, 2]])))
+    assert frame["县区"].tolist() == ["甲县", "乙县", "合计", label]
+
+
+def test_a_total_row_over_its_units_and_a_blank_row_is_read():
+    """合计 first, a blank row, then the units: the total row alone is no block of units."""
+    frame = read("县区,活产数\n合计,3000\n,\n甲县,1000\n乙县,2000\n", encoding="utf-8")
+    assert frame["县区"].tolist() == ["合计", "甲县", "乙县"]
 
 
 def test_an_attached_table_s_title_alone_under_the_table_is_a_note():

@@ -86,6 +86,8 @@ def _text(data: str) -> io.BytesIO:
     return io.BytesIO(data.encode("utf-8"))
 
 
+#: The first bytes of an OLE2 compound file (.xls, WPS .et, an encrypted .xlsx).
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CASES: dict[str, tuple[Callable[[], object], str, str]] = {
     # key: (the read that fails, the English reason, the Chinese reason)
     "file_too_big": (
@@ -187,6 +189,34 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
         "<stream>:4: a second table under the table ('附表：乡镇', line 3); one table is read "
         "at a time",
         "<stream> 第4行：表格下方还有一张表（第3行“附表：乡镇”）；一次只读一张表",
+    ),
+    "second_block": (
+        lambda: mch.read_table(_text("县区,活产数\n甲县,1\n乙县,2\n合计,3\n,\n城关镇,2\n")),
+        "<stream>:6: a second table under the table: lines 2–4 end with the total row '合计' "
+        "(line 4) and a blank row, and lines 6 follow",
+        "<stream> 第6行：表格下方还有一张表：第2–4行以合计行“合计”（第4行）和空行结束，其下还有"
+        "第6行",
+    ),
+    "mixed_encodings": (
+        lambda: mch.read_table(
+            io.BytesIO("县区,活产数\n甲县,1\n".encode() + "乙县,2\n".encode("gbk"))
+        ),
+        "<stream>:3: the file is UTF-8 text above this line, which is not (bytes d2 d2 cf d8; as "
+        "GB18030/GBK it reads '乙县,2')",
+        "<stream> 第3行：此行以上是 UTF-8 文本，此行却不是（字节 d2 d2 cf d8；"
+        "按 GB18030/GBK 读取为“乙县,2”）",
+    ),
+    "ole_unreadable": (  # a WPS .et or an .xls the engine cannot read: what it is, what to do
+        lambda: mch.read_table(io.BytesIO(OLE + b"\0" * 5000)),
+        "<stream>: an old binary Office file (OLE2: an .xls, a WPS .et, or a document that is no "
+        "workbook) that cannot be read as a workbook (",
+        "<stream>：旧版二进制 Office 文件（OLE2：.xls、WPS 的 .et，或不是工作簿的文档），无法作为"
+        "工作簿读取；请用 Excel 或 WPS 打开，另存为 .xlsx 或 CSV",
+    ),
+    "encrypted": (  # an encrypted .xlsx is an OLE file: it was "not a readable workbook"
+        lambda: mch.read_table(io.BytesIO(OLE + "EncryptionInfo".encode("utf-16-le") * 9)),
+        "<stream>: the workbook is password-protected",
+        "<stream>：工作簿设有密码保护",
     ),
     "unknown_encoding": (
         lambda: mch.read_table(_text("a,b\n1,2\n"), encoding="nope"),

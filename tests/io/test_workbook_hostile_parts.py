@@ -122,3 +122,115 @@ def test_the_scan_still_reads_what_excel_writes() -> None:
 )
 def test_a_tag_s_attributes_are_read_in_linear_time(text: bytes) -> None:
     assert len(_bounds._attrs(b" " + text)) <= 1
+
+
+# -- OpenDocument: a row or a cell repeated, one tag for millions of cells ------------------
+
+
+MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+    '"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry '
+    'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def ods(rows: str) -> bytes:
+    """An ``.ods`` whose one table has a header row and then ``rows`` (content.xml)."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="S">'
+        '<table:table-column table:number-columns-repeated="2"/>'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>县区</text:p>'
+        '</table:table-cell><table:table-cell office:value-type="string"><text:p>活产数</text:p>'
+        f"</table:table-cell></table:table-row>{rows}"
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        book.writestr("content.xml", content, compress_type=zipfile.ZIP_DEFLATED)
+        book.writestr("META-INF/manifest.xml", MANIFEST)
+    return buffer.getvalue()
+
+
+def _repeated(rows: str, columns: int, *, value: bool = True) -> str:
+    kind = 'office:value-type="float" office:value="1" ' if value else ""
+    return (
+        f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell {kind}'
+        f'table:number-columns-repeated="{columns}"/></table:table-row>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("rows", "columns", "said"),
+    [
+        ("20000", 1000, "20,001 rows by 1,000 columns"),  # 20 M cells: 2.5 GB, 20 s
+        ("1000000", 16384, "1,000,001 rows by 16,384 columns"),  # 16 billion: no memory holds it
+        ("9" * 30, 2, "cells), more than the limit"),  # a repeat no integer type holds
+    ],
+)
+def test_an_ods_of_repeated_rows_is_refused_before_the_engine(rows, columns, said) -> None:
+    """One ``.ods`` tag can repeat a row of values a million times: the engine expanded
+    every cell (a 1 KB file took 2.5 GB and 20 s at 20 M cells). The scan counts the
+    repeats without expanding them and refuses the extent, naming the limit."""
+    import mch_indicators as mch
+
+    with pytest.raises(InvalidInputError, match="actual extent") as caught:
+        mch.read_table(io.BytesIO(ods(_repeated(rows, columns))))
+    assert said in caught.value.reason and "ReadLimits.cells" in caught.value.reason
+    assert "超过上限" in caught.value.reason_zh
+
+
+def test_an_ods_with_libreoffice_s_empty_runs_is_read() -> None:
+    """LibreOffice writes the empty rest of a sheet as repeated empty rows and cells."""
+    import mch_indicators as mch
+
+    rows = '<table:table-row><table:table-cell office:value-type="string"><text:p>甲县</text:p>'
+    rows += '</table:table-cell><table:table-cell office:value-type="float" office:value="9">'
+    rows += "<text:p>9</text:p></table:table-cell></table:table-row>"
+    rows += _repeated("1048574", 1024, value=False)
+    frame = mch.read_table(io.BytesIO(ods(rows)))
+    assert frame["县区"].tolist() == ["甲县"] and frame["活产数"].tolist() == [9]
+    with pytest.raises(InvalidInputError, match="actual extent is 2 rows by 2 columns"):
+        mch.read_table(io.BytesIO(ods(rows)), limits=mch.ReadLimits(cells=3))
+
+
+# -- one cell of 50 MB ----------------------------------------------------------------------
+
+
+def _with_cell(text: str) -> bytes:
+    """A workbook whose A3 holds ``text`` (written into the sheet's XML, as a program may)."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["县区", "活产数", "婴儿死亡数"])
+    book.active.append(["甲县", 1000, 5])
+    plain = io.BytesIO()
+    book.save(plain)
+    row = f'<row r="3"><c r="A3" t="inlineStr"><is><t>{text}</t></is></c><c r="B3"><v>1</v></c>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(plain) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", row.encode() + b"</sheetData>")
+            target.writestr(item.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def test_a_cell_longer_than_a_text_field_may_be_is_refused_naming_it() -> None:
+    """A 50 MB cell took 26 s to read and compute (every label step in proportion to
+    it); no office keeps one (Excel holds 32,767 characters). A cell over the 128 KB a
+    text table's field may hold is refused, naming it, in English and Chinese."""
+    import mch_indicators as mch
+
+    with pytest.raises(InvalidInputError) as caught:
+        mch.read_table(io.BytesIO(_with_cell("县" * 200_000)))
+    assert "cell A3 holds a text longer than 131,072 characters" in caught.value.reason
+    assert "单元格 A3 的文字超过 131,072 个字符" in caught.value.reason_zh
+    frame = mch.read_table(io.BytesIO(_with_cell("县" * 32_767)))
+    assert frame["县区"].str.len().tolist() == [2, 32_767]

@@ -39,7 +39,14 @@ from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
 from mch_indicators._adapters._pandas._units import BlankTotal, refuse_engine_totals
 from mch_indicators._adapters._sums import group_counts
-from mch_indicators._errors import ON_INVALID_LEAVE_OUT, Hint, InvalidInputError
+from mch_indicators._errors import (
+    ON_INVALID_LEAVE_OUT,
+    Hint,
+    InvalidInputError,
+    Words,
+    error_of,
+    words,
+)
 from mch_indicators.stats import Flag, flag_labels
 
 if TYPE_CHECKING:
@@ -302,7 +309,7 @@ def pool_any_frame(
         return values
 
     kept = {key: np.asarray(table[key].to_list(), dtype=object)[rank] for key in keys}
-    wrong = "counts cannot be negative, infinite or above 2**53"
+    wrong = words("engine_counts_out_of_range")
     _refuse_rows(kept, keys, column("__x_wrong"), num, wrong)
     _refuse_rows(kept, keys, column("__n_wrong"), den, wrong)
     for role, name, term in (("x", num, chosen.numerator), ("n", den, chosen.denominator)):
@@ -314,8 +321,7 @@ def pool_any_frame(
     if bounded and not leave_out:
         _refuse_rows(
             kept, keys, column("__invalid"), None,
-            f"a numerator exceeds its denominator, impossible for the proportion {chosen.id}",
-            hint=ON_INVALID_LEAVE_OUT,
+            words("engine_numerator_above", indicator=chosen.id), hint=ON_INVALID_LEAVE_OUT,
         )  # fmt: skip
     x_sum, n_sum = column("__x"), column("__n")
     x_sum[column("__x_missing") > 0] = np.nan
@@ -346,7 +352,7 @@ def _refuse_rows(
     keys: list[str],
     wrong: Any,
     column: str | None,
-    reason: str,
+    reason: Words,
     hint: Hint | None = None,
 ) -> None:
     """Raise naming the first group holding a wrong row (an engine has no row labels)."""
@@ -355,8 +361,8 @@ def _refuse_rows(
         return
     first = int(hit[0])
     group = _group(kept, keys, first) if keys else None
-    where = f"group {group!r}" if keys else "the table"
-    raise InvalidInputError(
-        f"{reason} (in {int(wrong[first])} row(s) of {where})", column=column, row=group,
-        hint=hint,
+    where = words("engine_group", group=group) if keys else words("engine_whole_table")
+    raise error_of(
+        InvalidInputError, "engine_rows_refused", reason=reason, count=int(wrong[first]),
+        where=where, column=column, row=group, hint=hint,
     )  # fmt: skip

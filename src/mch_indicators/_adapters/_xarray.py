@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING, Any, Unpack, cast
 import numpy as np
 import numpy.typing as npt
 
+from mch_indicators._adapters._counts import range_reason
 from mch_indicators._compute import compute_indicator, require_computable
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, Words
 from mch_indicators._optional import load
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._unitspec import resolve_unit
@@ -94,20 +95,15 @@ def _check_in_memory(array: xr.DataArray, name: str) -> None:
     for dim, i in zip(array.dims, first, strict=True):
         label = array[dim].values[i] if dim in array.coords else i
         labels.append(label.item() if isinstance(label, np.generic) else label)
-    value = float(values[first])
-    reason = (
-        f"counts cannot be negative ({value:g})"
-        if value < 0
-        else f"counts must be finite and at most 2**53 ({value:g})"
-        if value > LARGEST_COUNT
-        else f"a denominator must be 0 or at least 2**-53 ({value:g})"
-    )
+    said = range_reason(float(values[first]), denominator=name == "denominator")
+    reason = said or Words("", "")
     where = ", ".join(f"{d}={v!r}" for d, v in zip(array.dims, labels, strict=True))
     raise InvalidInputError(
-        reason,
+        reason.en,
+        reason_zh=reason.zh,
         column=name,
         row=tuple(labels) if len(labels) != 1 else labels[0],
-        message=f"{name} at {where}: {reason}",
+        message=f"{name} at {where}: {reason.en}",
     )
 
 

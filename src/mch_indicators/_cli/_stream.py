@@ -75,6 +75,8 @@ def _codec(path: str, name: str, encoding: str | None) -> str:
     _, codec = decode(head, name, encoding)
     if _decodes(path, codec):
         return codec
+    if encoding is None and codec == "utf-8" and WIDE_BYTE.search(head):
+        decode(Path(path).read_bytes(), name)  # UTF-8 text above a line that is not: named
     if encoding is None and codec == "utf-8" and _decodes(path, "gb18030"):
         # UTF-8 at the start only: as the whole-file reader decides, Latin-1 refused
         line, part = _from_first_wide_line(path)

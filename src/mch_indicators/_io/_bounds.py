@@ -26,7 +26,9 @@ Without a sheet named, the first *visible* sheet is read (a hidden sheet in fron
 an old year's or a lookup table, is never read unasked): the scan chooses it, the
 reader opens the sheet the scan chose, and the hidden sheets passed over are named.
 
-``.ods`` archives get the zip checks; ``.xls`` files their size.
+``.ods`` archives get the zip checks and their sheets' extent, repeated rows and cells
+counted (:func:`_refuse_ods_extent`); ``.xls`` files their size, then the extent the
+engine found, before any cell becomes a Python value.
 """
 
 from __future__ import annotations
@@ -42,14 +44,22 @@ from mch_indicators._errors import words
 from mch_indicators._labels import input_error
 
 __all__ = [
+    "FIELD_LIMIT",
     "HIDDEN_STATES",
     "ReadLimits",
     "SheetFacts",
     "check_size",
+    "column_letters",
     "column_number",
     "default_sheet",
+    "refuse_sheet_extent",
     "scan_workbook",
 ]
+
+
+#: The longest field or cell read: the csv module's own limit (128 KB), held on every line of
+#: a text table and every cell of a workbook (Excel itself holds 32,767 characters a cell).
+FIELD_LIMIT = 131_072
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +169,21 @@ def column_number(letters: str) -> int:
     for letter in letters:
         number = number * 26 + (ord(letter) - 64)
     return number
+
+
+def column_letters(number: int) -> str:
+    """Excel's letters of column ``number`` (1 is ``A``, 16384 ``XFD``).
+
+    Examples
+    --------
+    >>> column_letters(1), column_letters(28), column_letters(16384)
+    ('A', 'AB', 'XFD')
+    """
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _cell(ref: str) -> tuple[int, int]:
@@ -333,7 +358,8 @@ def _over(box: tuple[int, int, int, int], limit: int) -> bool:
     return (box[2] - box[0] + 1) * (box[3] - box[1] + 1) > limit
 
 
-def _refuse_extent(name: str, what: str, box: tuple[int, int, int, int], limit: int) -> None:
+def refuse_sheet_extent(name: str, what: str, box: tuple[int, int, int, int], limit: int) -> None:
+    """Refuse a sheet whose extent ``box`` holds over ``limit`` cells (declared or actual)."""
     rows, columns = box[2] - box[0] + 1, box[3] - box[1] + 1
     if rows * columns > limit:
         raise input_error(
@@ -440,6 +466,60 @@ def _hidden_columns(sheet: bytes) -> list[int]:
     return hidden
 
 
+#: An OpenDocument table, row or cell start tag (a row or cell may repeat: one tag
+#: for a million rows), or a row's end; one pass over the part, no backtracking.
+_ODS_TAG = re.compile(
+    rb"<(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^<>]*)>"
+    rb"|</(?:\w+:)?table-row>"
+)
+_REPEATED = re.compile(rb'number-(rows|columns)-repeated\s*+=\s*+"([0-9]++)"')
+
+
+def _refuse_ods_extent(content: bytes, name: str, limit: int) -> None:
+    """Refuse an ``.ods`` whose sheets hold more than ``limit`` cells, repeats counted.
+
+    OpenDocument writes a run of equal rows or cells once, with a repeat count: a 1 KB
+    file can say "this row of 16,384 ones, a million times", which the engine expands
+    into every cell (20 million cells took 2.5 GB and 20 s; 16 billion abort). Each
+    table's extent is counted from its rows and cells that hold something (a value type
+    or content: LibreOffice's empty styled runs to row 1,048,576 hold nothing), in one
+    pass, without expanding a repeat.
+    """
+    rows = columns = 0  # the current table's extent: rows to its last filled, widest row
+    row = 0  # rows of the current table so far
+    repeat = width = column = 0  # the current row's repeat count, its filled width, position
+    filled = False
+    for found in _ODS_TAG.finditer(content):
+        tag, attributes = found[1], found[2] or b""
+        if tag == b"table":
+            refuse_sheet_extent(name, "actual", (1, 1, max(rows, 1), max(columns, 1)), limit)
+            rows = columns = row = 0
+        elif tag == b"table-row":
+            repeat, width, column, filled = _repeat(attributes, b"rows"), 0, 0, False
+            if attributes.endswith(b"/"):
+                row += repeat
+        elif tag is None:  # a row's end
+            row += repeat
+            if filled:
+                rows, columns = row, max(columns, width)
+                refuse_sheet_extent(name, "actual", (1, 1, rows, columns), limit)
+        else:
+            count = _repeat(attributes, b"columns")
+            column += count
+            empty = attributes.endswith(b"/") and b"value-type" not in attributes
+            if not empty:
+                filled, width = True, column
+    refuse_sheet_extent(name, "actual", (1, 1, max(rows, 1), max(columns, 1)), limit)
+
+
+def _repeat(attributes: bytes, what: bytes) -> int:
+    """A row's or cell's repeat count (1 when it has none)."""
+    for kind, number in _REPEATED.findall(attributes):
+        if kind == what:  # 19 digits or more: more than any limit, never parsed whole
+            return max(int(number), 1) if len(number) < 19 else 10**18
+    return 1
+
+
 def scan_workbook(
     raw: bytes, name: str, sheet: str | int | None, limits: ReadLimits
 ) -> SheetFacts:
@@ -452,7 +532,9 @@ def scan_workbook(
     with book:
         _check_directory(book, name, limits)
         if "xl/workbook.xml" not in book.namelist():
-            return SheetFacts()  # .ods and others: the zip checks only
+            if "content.xml" in book.namelist():  # .ods: the engine opens every sheet
+                _refuse_ods_extent(_inflate(book, "content.xml", name), name, limits.cells)
+            return SheetFacts()  # .ods and others: the zip checks and the extent only
         path, position, passed, others = _sheet_path(book, sheet, name)
         if path is None:
             return SheetFacts(sheet=position, hidden_sheets=passed, other_sheets=others)
@@ -469,12 +551,12 @@ def scan_workbook(
             corners = []
         if corners:
             first, last = corners[0], corners[-1]
-            _refuse_extent(name, "declared", (*first, *last), limits.cells)
+            refuse_sheet_extent(name, "declared", (*first, *last), limits.cells)
     actual = _extent(data)
     if actual is not None and _over(actual, limits.cells):
         actual = _filled_extent(data)  # empty styled rows and cells do not count
     if actual is not None:
-        _refuse_extent(name, "actual", actual, limits.cells)
+        refuse_sheet_extent(name, "actual", actual, limits.cells)
     uncalculated = _uncalculated(data)
     if uncalculated is not None:
         raise input_error("formula_not_calculated", name=name, cell=uncalculated)

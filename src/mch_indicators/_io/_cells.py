@@ -10,7 +10,7 @@ missing becomes numeric by the one grammar of :mod:`mch_indicators._io._numbers`
 
 from __future__ import annotations
 
-from itertools import groupby
+from itertools import groupby, pairwise
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,7 +26,7 @@ from mch_indicators._checks import (
 )
 from mch_indicators._errors import Words, words
 from mch_indicators._headers import HEADER_PARTS_KEY, HeaderParts
-from mch_indicators._io._bounds import SheetFacts
+from mch_indicators._io._bounds import SheetFacts, column_letters
 from mch_indicators._io._numbers import (
     Decimal,
     dot_thousands,
@@ -38,9 +38,12 @@ from mch_indicators._io._numbers import (
 from mch_indicators._labels import input_error, joined, label
 from mch_indicators._layout import (
     is_above_header,
+    is_breakdown_label,
     is_column_numbers,
+    is_comparison_label,
     is_note,
     is_second_table,
+    is_total_label,
     scaled_unit,
 )
 from mch_indicators._optional import pandas as _pandas
@@ -262,6 +265,73 @@ def note_end(
     return end, [check]
 
 
+def refuse_second_block(values: Any, blank: Any, lines: pd.Index[Any], place: str | Words) -> None:
+    """Refuse a second block of rows under a total row and a blank row: two tables, not one.
+
+    Two tables one under the other on a sheet (the counties and their 合计, a blank row,
+    then the townships of one of them, or another table's units) read as one would put
+    every unit of both into one total. A block of rows that ends with a total row (at
+    least one row above it), then one blank row or more, then a block with a row of two
+    filled cells or more, is refused naming both blocks, in English and Chinese. Blocks
+    of different years (a column holding a year in every filled row of both, no year in
+    both: one block per year) are one long table and are read. Each block is compared
+    with the next one only: linear in the rows. ``lines`` are the rows' lines in the file
+    (a blank line a text reader skipped is a jump in them).
+    """
+    filled = np.flatnonzero(~blank.all(axis=1))
+    numbers = np.asarray(lines, dtype=np.int64)[filled]  # a text reader skips blank lines
+    breaks = (np.diff(filled) > 1) | (np.diff(numbers) > 1)
+    blocks = np.split(filled, np.flatnonzero(breaks) + 1)
+    for above, below in pairwise(blocks):
+        below = below[(~blank[below]).sum(axis=1) >= 2]
+        below = below[[not _part_of_above(values[r]) for r in below]]
+        if len(above) < 2 or not below.size:
+            continue
+        last = int(above[-1])
+        labels = [v for v, b in zip(values[last], blank[last], strict=True) if not b]
+        total = next((v for v in labels if isinstance(v, str) and is_total_label(v)), None)
+        if total is None or _years_apart(values, blank, above, below):
+            continue
+        first, second = (
+            _lines(int(lines[rows[0]]), int(lines[rows[-1]])) for rows in (above, below)
+        )
+        raise input_error(
+            "read_second_block", place=place, line=int(lines[below[0]]), first=first,
+            second=second, total=int(lines[last]), text=cell_text(total)[:60],
+        )  # fmt: skip
+
+
+def _part_of_above(row: Any) -> bool:
+    """Whether a row under a total is a breakdown of it (其中：城区) or a comparison (上年同期).
+
+    The table functions take such rows out of the units: they are no second table.
+    """
+    return any(
+        isinstance(v, str) and (is_breakdown_label(v) or is_comparison_label(v)) for v in row
+    )
+
+
+def _lines(first: int, last: int) -> str:
+    """``3–5``, or ``3`` for one line."""
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def _years_apart(values: Any, blank: Any, above: Any, below: Any) -> bool:
+    """Whether a column holds a year in every filled row of two blocks, none in both."""
+    for column in range(values.shape[1]):
+        years = []
+        for rows in (above, below):
+            cells = [values[r, column] for r in rows if not blank[r, column]]
+            found = {year_of(v) for v in cells}
+            if not cells or None in found:
+                break
+            years.append(found)
+        else:
+            if not years[0] & years[1]:
+                return True
+    return False
+
+
 def headed_columns(
     header: list[str],
     blank: Any,
@@ -349,6 +419,7 @@ def finish_table(
     body, values, blank = body.iloc[:end], values[:end], blank[:end]
     checks += _column_numbers(body, values, blank, header)
     checks += notes
+    refuse_second_block(values, blank, body.index, at)
     if fields is not None:
         _check_fields(
             np.asarray(fields)[start + 1 : start + 1 + end], blank, body, at, fields[start]
@@ -456,15 +527,15 @@ def _sheet_checks(
     hidden = [c for c in facts.hidden_columns if c in named]
     if hidden:
         columns = {
-            "en": ", ".join(f"{named[c]} ({_letters(c)})" for c in hidden),
-            "zh": "、".join(f"{named[c]}（{_letters(c)}列）" for c in hidden),
+            "en": ", ".join(f"{named[c]} ({column_letters(c)})" for c in hidden),
+            "zh": "、".join(f"{named[c]}（{column_letters(c)}列）" for c in hidden),
         }
         checks.append(check_row("hidden_columns", columns=columns, count=len(hidden)))
     if facts.merged_refs:
         refs = {lang: joined(facts.merged_refs, lang, most=10) for lang in ("en", "zh")}
         checks.append(check_row("merged_cells", text=refs))
     errors = [
-        f"{_letters(c)}{r} {text}"
+        f"{column_letters(c)}{r} {text}"
         for r, c, text in facts.error_cells
         if r in present and c in named
     ]
@@ -477,14 +548,6 @@ def _sheet_checks(
 def _sheet_names(names: Sequence[str]) -> dict[str, str]:
     """Sheet names listed in a check: quoted, in each language's marks and separator."""
     return {"en": ", ".join(f"'{n}'" for n in names), "zh": "、".join(f"“{n}”" for n in names)}
-
-
-def _letters(number: int) -> str:
-    letters = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def _mark(frame: pd.DataFrame, key: str, cells: Any, header: list[str], first: int) -> None:

@@ -21,21 +21,23 @@ import numpy.typing as npt
 
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError, Words, delimiter_hint
-from mch_indicators._io._bounds import ReadLimits
+from mch_indicators._io._bounds import FIELD_LIMIT, ReadLimits
 from mch_indicators._io._cells import (
+    blank_values,
     check_header,
     column_numbers_below,
     field_count,
     finish_table,
     headed_columns,
     header_position,
+    refuse_second_block,
     skipped_above,
     sub_header,
     typed_column,
 )
 from mch_indicators._io._numbers import INT64_END, Decimal, dot_thousands, fits_int64
 from mch_indicators._labels import error_of, input_error, words
-from mch_indicators._layout import layout
+from mch_indicators._layout import is_total_label, layout
 from mch_indicators._optional import pandas as _pandas
 
 if TYPE_CHECKING:
@@ -47,8 +49,6 @@ __all__ = ["DELIMITERS", "choose_delimiter", "read_delimited", "sniff_delimiter"
 DELIMITERS = {",": "comma", "\t": "tab", ";": "semicolon", "|": "vertical bar"}
 _BLANK = re.compile(r"(?m)^[ \t]+$")
 _CODE = re.compile(r"0[0-9]+")
-#: The longest field read: the csv module's own limit (128 KB), held on every line.
-FIELD_LIMIT = 131_072
 
 
 def _fields(lines: list[str], delimiter: str) -> list[int]:
@@ -221,7 +221,8 @@ def _check_limits(text: str, delimiter: str, name: str, columns: int) -> None:
     """
     found = None
     if _longest_run_bytes(text, delimiter) > FIELD_LIMIT:  # (a character is 1 byte or more)
-        found = re.search(f"[^\n{re.escape(delimiter)}]{{{FIELD_LIMIT + 1}}}", text)
+        stops = f"\n{re.escape(delimiter)}"  # from a run's start only: linear in the text
+        found = re.search(f"(?<![^{stops}])[^{stops}]{{{FIELD_LIMIT + 1}}}", text)
     if found is not None:
         line = text.count("\n", 0, found.start()) + 1
         raise input_error("read_field_too_long", name=name, line=line, limit=FIELD_LIMIT)
@@ -399,6 +400,7 @@ def _typed(
         frame = cast("pd.DataFrame", frame[filled])
         blank = blank[filled]
     keep = headed_columns(header, blank, frame.index, name)
+    _refuse_second_block(frame, text, name)
     columns = {p: _column(frame[p]) for p in keep}
     # a number beyond float (1e400): the grammar names the cell; whole numbers pandas read
     # as floats may be written 1.000 (1, or 1,000?): the cells as written decide
@@ -411,6 +413,23 @@ def _typed(
                 columns[p] = typed_column(written, ".")
     named = {header[p]: column for p, column in columns.items()}
     return cast("pd.DataFrame", module.DataFrame(named, index=frame.index))
+
+
+def _refuse_second_block(frame: pd.DataFrame, text: list[int], name: str) -> None:
+    """:func:`refuse_second_block` of the frame, when a total row stands before a blank line.
+
+    Only the rows before a jump in the line numbers (blank lines the parser skipped,
+    blank rows taken out) are looked at first: a long table without one costs nothing.
+    """
+    lines = frame.index.to_numpy(dtype=np.int64)
+    before = np.flatnonzero(np.diff(lines) > 1)
+    if not before.size or not text:
+        return
+    labels = frame.iloc[before, text].to_numpy(dtype=object)
+    if not any(isinstance(v, str) and is_total_label(v) for v in labels.ravel().tolist()):
+        return
+    values = frame.to_numpy(dtype=object)
+    refuse_second_block(values, blank_values(values), frame.index, name)
 
 
 def _maybe_dot_grouped(series: pd.Series[Any], column: Any) -> bool:

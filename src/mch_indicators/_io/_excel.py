@@ -15,10 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from mch_indicators._errors import InvalidInputError, Words
 from mch_indicators._io._bounds import (
+    FIELD_LIMIT,
     ReadLimits,
     SheetFacts,
     check_size,
+    column_letters,
     default_sheet,
+    refuse_sheet_extent,
     scan_workbook,
 )
 from mch_indicators._labels import input_error
@@ -29,6 +32,10 @@ if TYPE_CHECKING:
 __all__ = ["read_sheet", "sheet_names"]
 
 EXTRA = "pip install 'mch-indicators[excel]'"
+#: An OLE2 compound file (.xls, WPS .et, an encrypted .xlsx, a Word document...).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: The stream an encrypted Office file keeps its key information in, as its directory names it.
+_ENCRYPTED = "EncryptionInfo".encode("utf-16-le")
 
 
 def _calamine() -> Any:
@@ -46,6 +53,10 @@ def _workbook(raw: bytes, name: str) -> Any:
     except calamine.PasswordError:
         raise input_error("password_protected", name=name) from None
     except Exception as error:  # calamine's errors are not one class across versions
+        if raw.startswith(_OLE):  # an old binary file: say what it may be and what to do
+            if _ENCRYPTED in raw:  # an encrypted .xlsx is an OLE file holding the workbook
+                raise input_error("password_protected", name=name) from None
+            raise input_error("read_ole_unreadable", name=name, error=error) from None
         raise input_error("read_not_workbook", name=name, error=error) from None
 
 
@@ -113,6 +124,7 @@ def read_sheet(
         facts = replace(facts, sheet=sheet, hidden_sheets=passed, other_sheets=others)
     try:  # calamine parses a sheet's XML when the sheet is chosen, then its cells
         chosen = _choose(book, sheet, name)
+        _refuse_extent(chosen, name, chosen_limits.cells)
         rows = chosen.to_python(skip_empty_area=True)
     except InvalidInputError:
         raise
@@ -122,12 +134,41 @@ def read_sheet(
         raise input_error("read_sheet_unreadable", name=name, sheet=sheet, error=error) from None
     first = int(chosen.start[0]) + 1 if rows and chosen.start is not None else 1
     first_column = int(chosen.start[1]) + 1 if rows and chosen.start is not None else 1
+    _refuse_long_text(rows, name, first, first_column)
     cells = pd.DataFrame(rows, dtype=object)
     if facts.merged:
         cells = pd.DataFrame(_fill_merged(cells.to_numpy(dtype=object, copy=True), facts, first,
                                           first_column))  # fmt: skip
     cells.index = pd.RangeIndex(first, first + len(cells), name="row")
     return cells, str(chosen.name), facts, first_column
+
+
+def _refuse_extent(chosen: Any, name: str, limit: int) -> None:
+    """Refuse a sheet the engine found larger than ``limit`` cells, before any becomes Python.
+
+    A ``.xlsx`` was measured by the scan already; an ``.xls`` (up to 65,536 × 256 cells
+    from a few bytes) is measured here, from the extent the engine read.
+    """
+    try:
+        rows, columns = int(chosen.height), int(chosen.width)
+    except (AttributeError, TypeError, ValueError):  # pragma: no cover - older calamine
+        return
+    if rows * columns > limit:
+        box = (1, 1, rows, columns)
+        refuse_sheet_extent(name, "actual", box, limit)
+
+
+def _refuse_long_text(rows: list[list[Any]], name: str, first: int, first_column: int) -> None:
+    """Refuse a cell of text longer than :data:`FIELD_LIMIT`, naming it (as a text table's field).
+
+    Excel holds 32,767 characters a cell; a longer text (50 MB in one cell of a hostile
+    workbook) made every later step slow in proportion (matching it as a label: 20 s).
+    """
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if type(value) is str and len(value) > FIELD_LIMIT:
+                cell = f"{column_letters(first_column + c)}{first + r}"
+                raise input_error("read_cell_too_long", name=name, cell=cell, limit=FIELD_LIMIT)
 
 
 def _fill_merged(values: Any, facts: SheetFacts, first: int, first_column: int) -> Any:

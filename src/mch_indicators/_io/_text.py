@@ -34,7 +34,57 @@ _GUESSES = ("utf-8", "gb18030")
 
 
 def _line_of(raw: bytes, position: int) -> int:
-    return raw.count(b"\n", 0, position) + 1
+    r"""The line of byte ``position``, line ends counted as the reader counts them.
+
+    CR LF, a lone CR (Excel's "CSV (Macintosh)") and LF each end a line; neither byte is
+    ever part of a character in UTF-8 or GB18030.
+
+    Examples
+    --------
+    >>> _line_of(b"a\r\nb\rc\nd", 7), _line_of(b"a\rb\rc", 4)
+    (4, 3)
+    """
+    ends = raw.count(b"\n", 0, position) + raw.count(b"\r", 0, position)
+    return ends - raw.count(b"\r\n", 0, position) + 1
+
+
+def _line_bytes(raw: bytes, position: int) -> bytes:
+    """The bytes of the line holding byte ``position``, without its line end."""
+    start = max(raw.rfind(b"\n", 0, position), raw.rfind(b"\r", 0, position)) + 1
+    ends = [e for e in (raw.find(b"\n", position), raw.find(b"\r", position)) if e >= 0]
+    return raw[start : min(ends, default=len(raw))]
+
+
+#: Characters of Chinese text: CJK ideographs, CJK punctuation, full-width forms.
+_CHINESE = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def _refuse_mixed(raw: bytes, name: str, error: UnicodeDecodeError) -> None:
+    """Refuse a UTF-8 file with a line of another encoding (a GBK row pasted in).
+
+    The lines before the first byte UTF-8 cannot read must decode as UTF-8 and hold
+    Chinese text (four characters or more, every character outside ASCII Chinese, which
+    GBK bytes read as UTF-8 by chance are not), and the line must read as GB18030; else
+    nothing is said here (the file is judged whole).
+    """
+    start = max(raw.rfind(b"\n", 0, error.start), raw.rfind(b"\r", 0, error.start)) + 1
+    try:
+        before = raw[:start].decode("utf-8")
+    except UnicodeDecodeError:  # pragma: no cover - the first failure is after start
+        return
+    wide = _WIDE_CHARACTER.findall(before[:_SAMPLE_CHARACTERS])
+    if len(wide) < 4 or not all(_CHINESE.fullmatch(c) for c in wide):
+        return
+    line = _line_bytes(raw, error.start)
+    try:
+        line.decode("gb18030")
+    except UnicodeDecodeError:  # neither: said as a file that is neither
+        return
+    raise error_of(
+        InvalidInputError, "read_mixed_encodings", name=name, line=_line_of(raw, error.start),
+        bytes=raw[error.start : error.start + 4].hex(" "),
+        gb18030=line[:60].decode("gb18030", "replace"),
+    )  # fmt: skip
 
 
 def _failure(
@@ -87,6 +137,9 @@ def refuse_latin(raw: bytes, name: str, first_line: int = 1, text: str | None = 
     ...
     mch_indicators.InvalidInputError: counts.csv:2: not UTF-8, ...
     """
+    if b"\r" in raw:  # lines as the reader counts them (CR LF, a lone CR)
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        text = None if text is None else text.replace("\r\n", "\n").replace("\r", "\n")
     if text is None:
         found = WIDE_BYTE.search(raw)
         if found is None:
@@ -161,6 +214,8 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
         try:
             text = raw.decode(codec)
         except UnicodeDecodeError as failure:
+            if first_bad is None:
+                _refuse_mixed(raw, name, failure)
             first_bad = failure.start if first_bad is None else first_bad
             continue
         if codec == "gb18030":
@@ -168,7 +223,7 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
         return text, codec
     line = _line_of(raw, first_bad or 0)
     if all(byte >= 0xA0 for byte in raw if byte > 0x7F):
-        shown = raw.split(b"\n")[line - 1][:60].rstrip(b"\r").decode("cp1252", "replace")
+        shown = _line_bytes(raw, first_bad or 0)[:60].decode("cp1252", "replace")
         raise error_of(
             InvalidInputError, "not_utf8_latin", hint=ENCODING_LATIN, name=name, line=line,
             latin=shown,

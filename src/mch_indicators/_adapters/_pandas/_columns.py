@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._counts import Values, check_integers, refuse_values
 from mch_indicators._adapters._counts import check_count_range as check_range_by_row
-from mch_indicators._checks import ERROR_KEY, PERCENT_KEY, CellMarks
+from mch_indicators._checks import ERROR_KEY, PERCENT_KEY, CellMarks, place_text
 from mch_indicators._errors import DECIMAL_COMMA, InvalidInputError, file_line
 from mch_indicators._io._numbers import (
     bad_number_hint,
@@ -448,6 +448,12 @@ def row_label(frame: pd.DataFrame, position: int, keys: Sequence[str]) -> str:
     return f"{name} ({values})"
 
 
+def row_words(frame: pd.DataFrame, position: int, keys: Sequence[str]) -> str:
+    """A row named in Chinese by its key cells (:func:`place_text`), else by its label."""
+    shown = place_text(frame.iloc[position][key] for key in keys)
+    return shown or f"行“{label_of(frame.index, position)}”"
+
+
 def check_counts(
     frame: pd.DataFrame, columns: Sequence[str], keys: Sequence[str]
 ) -> dict[str, FloatArray]:
@@ -471,10 +477,11 @@ def check_counts(
                 bad = (raw < 0) | np.isinf(raw)
             if bad.any():
                 first = int(np.argmax(bad))
-                raise InvalidInputError(
-                    f"column {column!r}: counts cannot be negative or infinite; "
-                    f"{row_label(frame, first, keys)} holds {raw[first]!r}"
-                )
+                place = Words(row_label(frame, first, keys), row_words(frame, first, keys))
+                raise error_of(
+                    InvalidInputError, "count_column_out_of_range", place=place,
+                    value=f"{raw[first]:g}", column=column,
+                )  # fmt: skip
         out[column] = numbers(frame, column)
     return out
 
