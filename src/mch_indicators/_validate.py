@@ -21,7 +21,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError, Words, error_of, words
+from mch_indicators._errors import Hint, InvalidInputError, Words, error_of, words
 
 __all__ = [
     "LARGEST_COUNT",
@@ -44,6 +44,7 @@ __all__ = [
     "positions_words",
     "quoted",
     "read_only_fields",
+    "refuse_impossible_counts",
     "shaped",
 ]
 
@@ -281,6 +282,67 @@ def check_range(counts: FloatArray, name: str, *, denominator: bool = False) -> 
                 name=_argument(name),
                 positions=positions_words(mask, counts),
             )
+
+
+def refuse_impossible_counts(
+    numerator: FloatArray,
+    denominator: FloatArray,
+    name: str,
+    *,
+    zero_name: str | None = None,
+    events_over_zero: bool = True,
+    proportion: bool = True,
+    axes: Words | None = None,
+    hint: Hint | None = None,
+) -> None:
+    """Refuse counts no population gives: events over 0, a proportion's numerator above n.
+
+    The one refusal of the two, for every statistic: events (a numerator above 0) over
+    a denominator of 0 (unless ``events_over_zero`` is False: the computation flags
+    them instead), then, for a ``proportion``, a numerator above its positive
+    denominator. Raises :class:`InvalidInputError` in English and Chinese (the words
+    are ``[messages]`` of the label table), blaming ``name`` (``zero_name`` for the
+    events over 0, when given) and listing the first positions with both counts
+    (``[1]: 12 > 10``, ``[3]: 2 / 0``), after ``axes`` (the positions' axes, such as
+    ``[series, year]``) when given; ``hint`` is the setting that lets it through.
+    Missing counts (NaN) are never refused here.
+
+    Examples
+    --------
+    >>> try:
+    ...     refuse_impossible_counts(np.array([5.0, 12.0]), np.array([10.0, 10.0]), "numerator")
+    ... except InvalidInputError as error:
+    ...     print(error.reason)
+    ...     print(error.reason_zh)
+    numerator: exceeds its denominator, impossible for a proportion, at [1]: 12 > 10
+    分子：大于分母，构成比不可能如此：[1]: 12 > 10
+    """
+    x, n = np.broadcast_arrays(numerator, denominator)
+    with np.errstate(invalid="ignore"):
+        zero = (x > 0) & (n == 0) if events_over_zero else None
+        above = (x > n) & (n > 0) if proportion else None
+    for mask, key, blamed, sign in (
+        (zero, "events_over_zero_denominator", zero_name or name, "/"),
+        (above, "numerator_above_denominator", name, ">"),
+    ):
+        if mask is not None and mask.any():
+            raise error_of(
+                InvalidInputError,
+                key,
+                hint=hint,
+                name=_argument(blamed),
+                axes=axes or Words("", ""),
+                positions=_pairs(mask, x, n, sign),
+            )
+
+
+def _pairs(mask: npt.NDArray[np.bool_], x: FloatArray, n: FloatArray, sign: str) -> Words:
+    """The first positions of ``mask`` with both counts: ``[1]: 12 > 10`` (``12 > 10`` alone)."""
+    pairs = np.empty(mask.shape, dtype=object)
+    for position in np.argwhere(mask)[:_MAX_LISTED]:
+        index = tuple(int(i) for i in position)
+        pairs[index] = f"{x[index]:.15g} {sign} {n[index]:.15g}"
+    return positions_words(mask, pairs, quote=False)
 
 
 def check_multiplier(multiplier: object, name: str = "multiplier") -> float:

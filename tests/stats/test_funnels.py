@@ -229,7 +229,7 @@ def test_ratio_significance_flips_where_the_interval_reaches_one(observed: int) 
         ({"numerator": [1, -1], "denominator": [10, 10], "statistic": "proportion"},
          "cannot be negative"),
         ({"numerator": [11, 1], "denominator": [10, 10], "statistic": "proportion"},
-         "cannot exceed"),
+         "exceeds its denominator"),
         ({"numerator": [1, 2], "denominator": [10], "statistic": "proportion"}, "lengths"),
         ({"numerator": [1, 2], "denominator": [10, 0], "statistic": "proportion"}, "above 0"),
         ({"numerator": [1, 2], "denominator": [10, 20], "statistic": "odds"}, "statistic"),

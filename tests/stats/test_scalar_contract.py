@@ -118,7 +118,7 @@ def test_the_short_path_gives_the_engines_numbers(family_method, x, n, confidenc
 
 
 def test_the_short_path_refuses_what_the_engine_refuses():
-    with pytest.raises(mch.InvalidInputError, match="exceeds denominator"):
+    with pytest.raises(mch.InvalidInputError, match="exceeds its denominator"):
         stats.proportion_ci(11, 10)
     with pytest.raises(mch.InvalidInputError, match="cannot be negative"):
         stats.poisson_ci(-1)

@@ -78,7 +78,7 @@ def test_intervals_keep_the_shape_and_mark_missing_and_zero():
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda: stats.proportion_ci(11, 10), "exceeds denominator"),
+        (lambda: stats.proportion_ci(11, 10), "exceeds its denominator"),
         (lambda: stats.proportion_ci(-1, 10), "cannot be negative"),
         (lambda: stats.proportion_ci(1, 10, method="byar"), "is for poisson data"),
         (lambda: stats.proportion_ci(1, 10, confidence=95), "did you mean 0.95"),

@@ -29,13 +29,15 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, error_of
 from mch_indicators._validate import (
     check_range,
     coerce_counts,
     coerce_values,
     describe_positions,
     labelled,
+    positions_words,
+    refuse_impossible_counts,
 )
 from mch_indicators.stats._flags import FLAG_DTYPE, Flag
 from mch_indicators.stats._intervals import get_method, normal_quantile
@@ -367,11 +369,14 @@ def compare_proportions(
     c, d = _counts(x2, "x2"), _counts(n2, "n2", denominator=True)
     a, b, c, d = _broadcast(x1=a, n1=b, x2=c, n2=d)
     for x, n, name in ((a, b, "x1"), (c, d, "x2")):
-        bad = (x > n) | (n == 0)
-        if bad.any():
-            raise InvalidInputError(
-                f"{name}: a proportion needs 0 ≤ x ≤ n and n > 0; got x "
-                f"{describe_positions(bad, x)} of n {describe_positions(bad, n)}"
+        refuse_impossible_counts(x, n, name)
+        empty = n == 0  # 0 of 0: no proportion to compare
+        if empty.any():
+            raise error_of(
+                InvalidInputError,
+                "proportion_of_nothing",
+                name=name,
+                positions=positions_words(empty, n),
             )
     shape = a.shape
     a, b, c, d = (v.ravel() for v in (a, b, c, d))

@@ -23,7 +23,7 @@ from typing import Literal, NotRequired, TypedDict, Unpack
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import ON_INVALID_FLAG, InvalidInputError
+from mch_indicators._errors import ON_INVALID_FLAG
 from mch_indicators._validate import (
     LARGEST_COUNT,
     SMALLEST_DENOMINATOR,
@@ -31,7 +31,7 @@ from mch_indicators._validate import (
     broadcast_counts,
     check_range,
     coerce_counts,
-    describe_positions,
+    refuse_impossible_counts,
 )
 from mch_indicators.stats._flags import FLAG_DTYPE, Flag
 from mch_indicators.stats._gamma import normal_quantile
@@ -440,19 +440,6 @@ def _run_plain_block(
         np.multiply(high, plan.scale, out=out.upper[i, part])
 
 
-def _raise_proportion(x: FloatArray, n: FloatArray, above: npt.NDArray[np.bool_]) -> None:
-    pairs = np.empty(above.shape, dtype=object)
-    for index in map(tuple, np.argwhere(above)[:6]):
-        pairs[index] = f"{x[index]:.15g} > {n[index]:.15g}"
-    where = describe_positions(above, pairs, quote=False)
-    where_zh = pairs[()] if above.ndim == 0 else f"位置 {where}"
-    raise InvalidInputError(
-        f"numerator exceeds denominator, impossible for a proportion, at {where}",
-        reason_zh=f"分子大于分母，构成比不可能如此：{where_zh}",
-        hint=ON_INVALID_FLAG,
-    )
-
-
 def run_slow_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> bool:
     """A block holding something missing, zero, invalid or wrong; return whether any is bad.
 
@@ -473,9 +460,13 @@ def run_slow_block(plan: Plan, counts: Counts, out: Outputs, part: slice) -> boo
     block_flags[zero] |= _ZERO
     if plan.bounded and above.any():
         if plan.on_invalid == "raise":
+            # zero denominators are flagged, not refused: only the numerators above their
+            # denominator, named in the whole input
             whole_x = np.broadcast_to(counts.x_in, counts.shape)
             whole_n = np.broadcast_to(counts.n_in, counts.shape)
-            _raise_proportion(whole_x, whole_n, whole_x > whole_n)
+            refuse_impossible_counts(
+                whole_x, whole_n, "numerator", events_over_zero=False, hint=ON_INVALID_FLAG
+            )
         block_flags[above] |= _INVALID
         block_bad = missing | zero | above
     else:

@@ -48,6 +48,7 @@ from mch_indicators._validate import (
     coerce_counts,
     describe_positions,
     labelled,
+    refuse_impossible_counts,
 )
 from mch_indicators.stats._intervals import normal_quantile, poisson_count_limits
 from mch_indicators.stats._types import FloatArray, ReadOnlyResult
@@ -209,12 +210,7 @@ def _prepare(
     if ratio_type is not None:
         raise InvalidInputError("ratio_type= is for ratios")
     _positive(n, "denominator", "population")
-    above = x > n
-    if above.any():
-        raise InvalidInputError(
-            "numerator: a proportion's numerator cannot exceed its denominator; got "
-            + describe_positions(above, x)
-        )
+    refuse_impossible_counts(x, n, "numerator")
     scale = _DEFAULT_MULTIPLIER["proportion"] if multiplier is None else float(multiplier)
     return _Prepared(kind, x, n, _positive_scalar(scale, "multiplier"))
 

@@ -66,6 +66,7 @@ from mch_indicators._validate import (
     coerce_values,
     describe_positions,
     labelled,
+    refuse_impossible_counts,
 )
 from mch_indicators.stats._types import BoolArray, FloatArray, ReadOnlyResult
 
@@ -469,21 +470,10 @@ def _check_inputs(counts: FloatArray, base: FloatArray, model: str) -> None:
     check_range(counts, "counts")
     check_range(base, "expected_or_denominator", denominator=True)
     _whole(counts, "counts")
-    with np.errstate(invalid="ignore"):
-        no_base = (counts > 0) & (base == 0)
-    if no_base.any():
-        raise InvalidInputError(
-            f"counts: events over a denominator of 0 at {describe_positions(no_base, counts)}"
-        )
-    if model == "beta-binomial":
+    proportion = model == "beta-binomial"
+    if proportion:
         _whole(base, "expected_or_denominator")
-        with np.errstate(invalid="ignore"):
-            above = counts > base
-        if above.any():
-            raise InvalidInputError(
-                "counts: a proportion's numerator exceeds its denominator at "
-                f"{describe_positions(above, counts)}"
-            )
+    refuse_impossible_counts(counts, base, "counts", proportion=proportion)
 
 
 def _options(model: str, confidence: float) -> float:

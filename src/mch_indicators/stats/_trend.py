@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError, error_of
+from mch_indicators._errors import InvalidInputError, error_of, words
 from mch_indicators._validate import (
     check_broadcast,
     check_level,
@@ -46,9 +46,9 @@ from mch_indicators._validate import (
     check_range,
     coerce_counts,
     coerce_values,
-    describe_positions,
     labelled,
     quoted,
+    refuse_impossible_counts,
 )
 from mch_indicators.stats._annual import check_form
 from mch_indicators.stats._compare import Assessment, assess
@@ -360,19 +360,10 @@ def _series(
         ) from None
     check_range(x, "numerator")
     check_range(n, "denominator")
-    with np.errstate(invalid="ignore"):
-        no_base = (x > 0) & (n == 0)
-        above = (x > n) if family == "binomial" else np.zeros(x.shape, dtype=bool)
-    if no_base.any():
-        raise InvalidInputError(
-            f"denominator: events with a denominator of 0 at [series, year] "
-            f"{describe_positions(no_base, x)}"
-        )
-    if above.any():
-        raise InvalidInputError(
-            f"numerator: a proportion's numerator exceeds its denominator at [series, year] "
-            f"{describe_positions(above, x)}"
-        )
+    axes = words("axes_series_year" if x.ndim > 1 else "axes_year")
+    refuse_impossible_counts(
+        x, n, "numerator", zero_name="denominator", proportion=family == "binomial", axes=axes
+    )
     shape = x.shape[:-1]
     rows, k = math.prod(shape), x.shape[-1]  # not -1: numpy cannot infer it when k is 0
     return x.reshape(rows, k), n.reshape(rows, k), t.reshape(rows, k), shape
