@@ -186,6 +186,37 @@ def test_an_ods_of_repeated_rows_is_refused_before_the_engine(rows, columns, sai
     assert "超过上限" in caught.value.reason_zh
 
 
+@pytest.mark.parametrize(
+    "hide",
+    [
+        ('table:formula="of:=[.A1]&gt;0" ', "{}"),  # escaped: always seen
+        ('table:formula="of:=[.A1]>0" ', "{}"),  # a '>' inside a value: XML allows it
+        ("", "{}'"),  # the repeat count in single quotes
+    ],
+)
+def test_an_ods_repeat_cannot_hide_behind_an_attribute_or_its_quotes(hide) -> None:
+    """The scan read a tag up to its first ``>``, and a repeat count only in double
+    quotes: a formula holding ``>`` before the count, or the count written in single
+    quotes (both valid XML), hid 20 million cells from the scan that refuses them before
+    the engine runs (the engine's own extent caught them later)."""
+    import zipfile
+
+    import mch_indicators as mch
+    from mch_indicators._io._bounds import _refuse_ods_extent
+
+    before, quoted = hide
+    rows = _repeated("20000", 1000)
+    rows = rows.replace("<table:table-row ", f"<table:table-row {before}")
+    if quoted.endswith("'"):
+        rows = rows.replace('number-rows-repeated="20000"', "number-rows-repeated='20000'")
+        rows = rows.replace('columns-repeated="1000"', "columns-repeated='1000'")
+    content = zipfile.ZipFile(io.BytesIO(ods(rows))).read("content.xml")
+    with pytest.raises(InvalidInputError, match="actual extent"):
+        _refuse_ods_extent(content, "hidden.ods", 5_000_000)
+    with pytest.raises(InvalidInputError, match="actual extent"):
+        mch.read_table(io.BytesIO(ods(rows)))
+
+
 def test_an_ods_with_libreoffice_s_empty_runs_is_read() -> None:
     """LibreOffice writes the empty rest of a sheet as repeated empty rows and cells."""
     import mch_indicators as mch

@@ -467,12 +467,15 @@ def _hidden_columns(sheet: bytes) -> list[int]:
 
 
 #: An OpenDocument table, row or cell start tag (a row or cell may repeat: one tag
-#: for a million rows), or a row's end; one pass over the part, no backtracking.
+#: for a million rows), or a row's end; one pass over the part, no backtracking. An
+#: attribute's quoted value may hold ``>`` (a formula): the tag ends outside quotes.
 _ODS_TAG = re.compile(
-    rb"<(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^<>]*)>"
+    rb"<(?:\w+:)?(table-row|table-cell|covered-table-cell|table)(?=[\s/>])"
+    rb"""((?:[^<>"']++|"[^"]*+"|'[^']*+')*+)>"""
     rb"|</(?:\w+:)?table-row>"
 )
-_REPEATED = re.compile(rb'number-(rows|columns)-repeated\s*+=\s*+"([0-9]++)"')
+#: A repeat count, its value in double or single quotes (XML allows both).
+_REPEATED = re.compile(rb"""number-(rows|columns)-repeated\s*+=\s*+(?:"([0-9]++)"|'([0-9]++)')""")
 
 
 def _refuse_ods_extent(content: bytes, name: str, limit: int) -> None:
@@ -514,7 +517,8 @@ def _refuse_ods_extent(content: bytes, name: str, limit: int) -> None:
 
 def _repeat(attributes: bytes, what: bytes) -> int:
     """A row's or cell's repeat count (1 when it has none)."""
-    for kind, number in _REPEATED.findall(attributes):
+    for kind, double, single in _REPEATED.findall(attributes):
+        number = double or single
         if kind == what:  # 19 digits or more: more than any limit, never parsed whole
             return max(int(number), 1) if len(number) < 19 else 10**18
     return 1
