@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -114,15 +114,15 @@ def _texts(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
 _NUMBER_TEXT = re.compile(r"[0-9.e+\-:]+|nan|nat|inf|true|false")
 
 
+def _coded(series: pd.Series[Any]) -> bool:
+    """Whether a label column holds numbers or dates (codes of areas), not names."""
+    types, dtype = pandas().api.types, series.dtype
+    return bool(types.is_numeric_dtype(dtype) or types.is_datetime64_any_dtype(dtype))
+
+
 def _named(frame: pd.DataFrame, areas: Sequence[Hashable]) -> bool:
-    """Whether an area column holds names (text), not numbers or dates (codes of areas)."""
-    types = pandas().api.types
-    return any(
-        not (
-            types.is_numeric_dtype(frame[c].dtype) or types.is_datetime64_any_dtype(frame[c].dtype)
-        )
-        for c in areas
-    )
+    """Whether an area column holds names (text), not codes (:func:`_coded`)."""
+    return any(not _coded(frame[c]) for c in areas)
 
 
 def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) -> bool:
@@ -135,9 +135,7 @@ def _any_total(frame: pd.DataFrame, areas: Sequence[Hashable], words: Layout) ->
     pd = pandas()
     numbers = any(_NUMBER_TEXT.fullmatch(word) for word in words.total_labels)
     for column in areas:
-        dtype = frame[column].dtype
-        typed = pd.api.types.is_numeric_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
-        if typed and not numbers:
+        if _coded(frame[column]) and not numbers:
             if frame[column].isna().any():  # a blank area cell: a total if it sums its units
                 return True
             continue
@@ -396,6 +394,12 @@ class _Table:
     def unit_of(self, position: int) -> str:
         return place_text(t[position] for t in self.area_text)
 
+    @cached_property
+    def period_codes(self) -> npt.NDArray[np.intp] | None:
+        """Each row's code of its period and other keys (:func:`_row_codes`), None without."""
+        parts = [*self.other_text, *self.period_text]
+        return _row_codes([_distinct(t)[0] for t in parts]) if parts else None
+
     def texts(self) -> tuple[list[npt.NDArray[np.object_]], ...]:
         """The texts of the area, the period and the other key columns."""
         return self.area_text, self.period_text, self.other_text
@@ -511,11 +515,10 @@ def _other_units(table: _Table, rows: npt.NDArray[np.intp], end: int) -> int:
 
 def _period_groups(table: _Table, rows: BoolArray) -> list[npt.NDArray[np.intp]]:
     """The positions of ``rows`` by period and other keys, each group in the table's order."""
-    parts = [*table.other_text, *table.period_text]
     positions = np.flatnonzero(rows)
-    if not parts:
+    if table.period_codes is None:
         return [positions] if positions.size else []
-    codes = _row_codes([_distinct(t)[0] for t in parts])[positions]
+    codes = table.period_codes[positions]
     order = np.argsort(codes, kind="stable")
     bounds = np.flatnonzero(np.diff(codes[order])) + 1
     return np.split(positions[order], bounds)
@@ -747,11 +750,11 @@ def _duplicates(
     if not keys or len(frame) < 2:
         return frame, []
     codes = _row_codes([_unit_key(t) for t in texts])
-    repeated = np.bincount(codes)[codes] > 1
-    if not repeated.any():
+    found = _first_repeat(codes)
+    if found is None:
         return frame, []
-    first = int(np.flatnonzero(repeated)[0])
-    same = np.flatnonzero(codes == codes[first])
+    repeated, same = found
+    first = int(same[0])
     # the unit and period as a row's place reads (甲县/2024): the message names it once
     shown = place_text(t[first] for t in texts)
     if duplicates == "error":
@@ -793,11 +796,11 @@ def _alike(
     if not pandas().api.types.is_integer_dtype(frame.index.dtype):
         rest.append(_codes_of(frame.index))
     codes = _row_codes([*(_unit_key(t) for t in (*areas, *periods, *others)), *rest])
-    repeated = np.bincount(codes)[codes] > 1
-    if not repeated.any():
+    repeat = _first_repeat(codes)
+    if repeat is None:
         return []
-    first = int(np.flatnonzero(repeated)[0])
-    same = np.flatnonzero(codes == codes[first])
+    repeated, same = repeat
+    first = int(same[0])
     found = [label_of(frame.index, int(p)) for p in same[:5]]
     more = ["…"] if same.size > 5 else []
     return [
@@ -810,6 +813,17 @@ def _alike(
             times=same.size, groups=len(np.unique(codes[repeated])),
         )
     ]  # fmt: skip
+
+
+def _first_repeat(codes: npt.NDArray[np.intp]) -> tuple[BoolArray, npt.NDArray[np.intp]] | None:
+    """Rows whose code (:func:`_row_codes`) repeats, and the rows of the first such code.
+
+    None when every code is one row's.
+    """
+    repeated = np.bincount(codes)[codes] > 1
+    if not repeated.any():
+        return None
+    return repeated, np.flatnonzero(codes == codes[np.argmax(repeated)])
 
 
 def _codes_of(values: Any) -> npt.NDArray[np.intp]:
