@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._adapters._columns import count_columns, require, resolve
+from mch_indicators._adapters._columns import count_columns, numerator_of, require, resolve
 from mch_indicators._adapters._pandas._columns import (
     LabelCodes,
     check_count_range,
@@ -64,6 +64,7 @@ from mch_indicators._labels import check_lang
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._result import limit_columns
+from mch_indicators._validate import impossible_counts
 from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
@@ -113,26 +114,12 @@ def compute_rows(
     check_whole(frame, headers[1], n, indicator.denominator, index)
     flagged = dataclasses.replace(options, on_invalid="flag")
     result, owned = compute_owned(indicator, x, n, flagged)
-    if options.on_invalid == "raise":
-        invalid = np.flatnonzero(result.has_flag(Flag.INVALID))
-        if invalid.size:
-            first = int(invalid[0])
-            row = label_of(index, first)
-            others = invalid.size - 1
-            more = f" (and {others} more row{'s' if others > 1 else ''})" if others else ""
-            more_zh = f"（另有 {others} 行）" if others else ""
-            reason = (
-                f"numerator {x[first]:g} exceeds denominator {n[first]:g}, impossible for the "
-                f"proportion {indicator.id}{more}"
-            )
-            raise InvalidInputError(
-                reason,
-                row=row,
-                message=f"row {row!r}: {reason}",
-                reason_zh=f"分子 {x[first]:g} 大于分母 {n[first]:g}，{indicator.name.zh}为构成比，"
-                f"不可能如此{more_zh}",
-                hint=ON_INVALID_FLAG,
-            )
+    invalid = result.has_flag(Flag.INVALID)
+    if options.on_invalid == "raise" and invalid.any():
+        raise impossible_counts(
+            invalid, x, n, numerator_of(indicator), hint=ON_INVALID_FLAG,
+            rows=lambda position: label_of(index, position),
+        )  # fmt: skip
     return result, owned
 
 
