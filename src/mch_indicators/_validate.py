@@ -28,12 +28,14 @@ __all__ = [
     "SMALLEST_DENOMINATOR",
     "Labelled",
     "align_labelled",
+    "argument_words",
     "broadcast_counts",
     "check_broadcast",
     "check_confidence",
     "check_level",
     "check_multiplier",
     "check_range",
+    "choice_error",
     "coerce_counts",
     "coerce_values",
     "describe_positions",
@@ -100,6 +102,26 @@ def positions_words(
     if extra > 0:
         return words("positions_more", shown=listed, count=extra)
     return listed
+
+
+def choice_error(name: str, allowed: Iterable[str], value: object) -> InvalidInputError:
+    """The refusal of an argument that is none of its ``allowed`` values, in both languages.
+
+    Examples
+    --------
+    >>> error = choice_error("statistic", ("proportion", "rate"), "odds")
+    >>> error.reason
+    "statistic must be one of 'proportion', 'rate', got 'odds'"
+    >>> error.reason_zh
+    "statistic 须为以下之一：'proportion'、'rate'；收到 'odds'"
+    """
+    listed = Words.listing(repr(choice) for choice in allowed)
+    return error_of(InvalidInputError, "choice", name=name, allowed=listed, value=value)
+
+
+def argument_words(name: str) -> Words:
+    """An argument's name said in both languages: ``numerator`` is 分子 in Chinese."""
+    return _argument(name)
 
 
 def _argument(name: str) -> Words:
