@@ -59,6 +59,7 @@ from mch_indicators._errors import (
     InvalidInputError,
     MCHIndicatorsError,
     UnknownIndicatorError,
+    error_of,
 )
 from mch_indicators._labels import check_lang
 from mch_indicators._optional import pandas
@@ -162,10 +163,7 @@ def compute_long(
     codes, keys = pd.factorize(pd.Series(indicators, dtype=object), use_na_sentinel=True)
     if (codes < 0).any():
         row = label_of(index, int(np.flatnonzero(codes < 0)[0]))
-        raise InvalidInputError(
-            "the indicator is empty", column="indicator", row=row,
-            message=f"column 'indicator' is empty at row {row!r}",
-        )  # fmt: skip
+        raise error_of(InvalidInputError, "indicator_empty", column="indicator", row=row)
     labels = LabelCodes(x.size, *_long_labels(catalog))
     limits = [name for pair in limit_columns(options.confidence) for name in pair]
     names = ["value", *limits] if lean else ["numerator", "denominator", "value", *limits]
@@ -185,7 +183,10 @@ def compute_long(
         except InvalidInputError as error:
             if error.row is not None:
                 raise
-            raise InvalidInputError(f"indicator {key!r}: {error}") from None
+            raise error_of(
+                InvalidInputError, "of_indicator", key=str(key), reason=error.said,
+                hint=error.hint,
+            ) from None  # fmt: skip
         labels.fill(result, rows)
         for name, values in result_columns(result, lean=lean).items():
             if name in {"indicator", "unit", "flags"}:
