@@ -124,3 +124,15 @@ def test_every_refusal_of_comparisons_and_funnels_says_a_message_of_the_label_ta
         and not (isinstance(node.exc.func, ast.Name) and node.exc.func.id in labelled)
     ]
     assert wrong == []
+
+
+def test_the_table_funnel_refuses_a_statistic_with_the_same_words():
+    import pandas as pd
+
+    import mch_indicators as mch
+
+    table = pd.DataFrame({"county": ["a", "b"], "x": [1, 2], "n": [10, 10]})
+    with pytest.raises(InvalidInputError) as caught:
+        mch.funnel(table, statistic="odds", numerator="x", denominator="n", by="county")
+    assert caught.value.reason == CASES["funnel: statistic"][1]
+    assert caught.value.reason_zh == CASES["funnel: statistic"][2]
