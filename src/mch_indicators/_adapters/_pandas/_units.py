@@ -21,6 +21,10 @@ Before anything is computed or pooled, :func:`office_units`:
   去年同期, 增减, 同比...: another period's figures or their change), each named in the
   checks, never a unit nor a part of a total (``totals="keep"`` keeps them as it keeps
   every row).
+- refuses **two tables one under the other** read as one (units, a 合计, more units of
+  the same period and another 合计): whole-table totals each the sum of its own block,
+  the last no closing total over all (:func:`_refuse_stacked`), naming both blocks;
+  ``totals="drop"`` reads the blocks as groups of one table.
 - refuses a **blank area or period** cell on a row that is no total, naming the row.
 - refuses **two rows of one unit and period**, naming both by their labels, unless
   ``duplicates="sum"`` (then they are added up and the sum is a check).
