@@ -298,3 +298,15 @@ def test_a_table_with_a_closing_total_is_never_refused(parts):
 @given(blocks.filter(lambda parts: len(parts) >= 2))
 def test_blocks_each_under_its_own_total_and_no_closing_total_are_refused(parts):
     stacked(lambda: mch.pool(read(_table(parts, closing=False)), "IMR"))
+
+
+def test_each_city_s_total_of_its_counties_is_one_table():
+    """合计 rows in the county column beside their city: each sums its own city's units."""
+    text = (
+        "地市,县区,年份,活产数,婴儿死亡数\n甲市,甲县,2024,1000,5\n甲市,乙县,2024,2000,6\n"
+        "甲市,合计,2024,3000,11\n,,,,\n乙市,丙县,2024,500,2\n乙市,丁县,2024,700,3\n"
+        "乙市,合计,2024,1200,5\n"
+    )
+    pooled = mch.pool(read(text), "IMR")
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [16, 4200, 4]
+    assert "total_mismatch" not in mch.checks(pooled)["check"].tolist()

@@ -741,7 +741,8 @@ def _refuse_stacked(table: _Table, words: Layout, hint: Hint | None) -> None:
     groups: dict[Hashable, list[int]] = {}
     for position in ends.tolist():
         level = int(table.level[position])
-        key = (level, _group_key(table, level, position), table.period_of(position))
+        period = tuple(texts[position] for texts in table.period_text)
+        key = (level, _group_key(table, level, position), period)
         groups.setdefault(key, []).append(position)
     units = table.level < 0
     for positions in groups.values():
