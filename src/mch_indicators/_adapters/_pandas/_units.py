@@ -790,10 +790,15 @@ def _stacked_error(
     """The error naming two tables' total rows (each with its block of units) and the rows."""
     said: dict[str, object] = {}
     for which, (end, units) in (("first", first), ("second", second)):
+        start, last = table.row_name(int(units[0])), table.row_name(int(units[-1]))
+        block = (
+            words("stacked_block", units=int(units.size), start=start, end=last)
+            if units.size > 1
+            else words("stacked_block_one", start=start)
+        )
         said |= {
             f"{which}_total": table.unit_of(end), f"{which}_row": table.row_name(end),
-            f"{which}_units": int(units.size), f"{which}_start": table.row_name(int(units[0])),
-            f"{which}_end": table.row_name(int(units[-1])),
+            f"{which}_block": block,
         }  # fmt: skip
     period = table.period_of(second[0])
     said["period"] = Words(f" ({period})", f"（{period}）") if period else Words("", "")
