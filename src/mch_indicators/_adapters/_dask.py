@@ -51,8 +51,10 @@ from mch_indicators._adapters._pandas._units import (
     blank_total_rows,
     engine_blank_totals,
     refuse_engine_totals,
+    respelt,
 )
 from mch_indicators._adapters._pandas._wide import placed
+from mch_indicators._adapters._spellings import respellings
 from mch_indicators._adapters._standardise import (
     BandCells,
     DsrArguments,
@@ -329,6 +331,30 @@ def _without_totals(
     return part
 
 
+def _spellings(frame: Any, keys: list[str]) -> dict[str, dict[str, str]]:
+    """``{key: {spelling: written as}}`` for the text keys whose spellings fold together.
+
+    Each text key's distinct values are read now, partition by partition in order (a
+    pass over that column; a few values come back), and folded once
+    (:func:`~mch_indicators._adapters._spellings.respellings`): each group is written
+    as its first spelling in the frame's order, as pandas writes it.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for key in dict.fromkeys(keys):
+        column = frame[key]
+        if is_number_column(column._meta):  # numbers are never folded
+            continue
+        distinct = column.map_partitions(partial(as_task, _drop_duplicates), meta=column._meta)
+        mapping = respellings(distinct.compute().tolist())
+        if mapping:
+            found[key] = mapping
+    return found
+
+
+def _drop_duplicates(part: pd.Series[Any]) -> pd.Series[Any]:
+    return part.drop_duplicates()
+
+
 def pool_dask_frame(
     frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[SplitPoolKeywords]
 ) -> Any:
@@ -349,6 +375,10 @@ def pool_dask_frame(
     meta = frame._meta
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
+    spellings = _spellings(frame, as_list(keywords.get("by")))
+    if spellings:  # 城关镇 and 城关镇\u200b: one group, as pandas pools
+        respell = partial(respelt, spellings=spellings)
+        frame = frame.map_partitions(partial(as_task, respell), meta=meta)
     split_out = _check_split_out(keywords.get("split_out"))
     narrow = widened(meta, [num, den]).dtypes  # float32 sums lose counts: sum in float64
     frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta[c].dtype})
