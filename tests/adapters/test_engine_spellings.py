@@ -106,6 +106,17 @@ def test_the_first_spelling_names_the_group_where_the_engine_has_an_order(engine
     assert rows == (pandas_rows if engine in ORDERED else _sorted(smallest))
 
 
+@pytest.mark.parametrize("partitions", [1, 3, 8])
+def test_dask_writes_the_first_spelling_across_partitions(partitions):
+    """The distinct keys meet in dask's tree in the frame's order, however partitioned."""
+    dd = pytest.importorskip("dask.dataframe")
+    table = spelt_table().iloc[[5, 4, 2, 0, 1, 3, 6, 7]].reset_index(drop=True)
+    expected = _rows(mch.pool(table, "MMR", by="地区", **COUNTS), ["地区"])
+    assert [row[0] for row in expected] == ["城關鎮 ", "石门镇", None]
+    lazy = mch.pool(dd.from_pandas(table, npartitions=partitions), "MMR", by="地区", **COUNTS)
+    assert _rows(lazy, ["地区"]) == expected
+
+
 @pytest.mark.parametrize("engine", ALL_ENGINES)
 def test_text_codes_fold_numbers_never(engine):
     """``"110101"`` and ``"110101 "`` are one text code; a number column is left as it is."""

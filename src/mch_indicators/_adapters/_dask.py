@@ -331,28 +331,34 @@ def _without_totals(
     return part
 
 
-def _spellings(frame: Any, keys: list[str]) -> dict[str, dict[str, str]]:
-    """``{key: {spelling: written as}}`` for the text keys whose spellings fold together.
+def _spellings(frame: Any, keys: list[str]) -> Any:
+    """A lazy ``{key: {spelling: written as}}`` (a dask ``Scalar``), None without text keys.
 
-    Each text key's distinct values are read now, partition by partition in order (a
-    pass over that column; a few values come back), and folded once
-    (:func:`~mch_indicators._adapters._spellings.respellings`): each group is written
-    as its first spelling in the frame's order, as pandas writes it.
+    The distinct values of the text keys are found partition by partition and in
+    dask's tree, in the frame's order (each partition's, then the next), and folded
+    once where they meet (:func:`~mch_indicators._adapters._spellings.respellings`):
+    each group is written as its first spelling, as pandas writes it. Nothing runs
+    until the result is computed; its partitions take the scalar as an argument.
     """
-    found: dict[str, dict[str, str]] = {}
-    for key in dict.fromkeys(keys):
-        column = frame[key]
-        if is_number_column(column._meta):  # numbers are never folded
-            continue
-        distinct = column.map_partitions(partial(as_task, _drop_duplicates), meta=column._meta)
-        mapping = respellings(distinct.compute().tolist())
-        if mapping:
-            found[key] = mapping
-    return found
+    text = [key for key in dict.fromkeys(keys) if not is_number_column(frame._meta[key])]
+    if not text:  # numbers are never folded
+        return None
+    return frame[text].reduction(
+        chunk=_drop_duplicates, combine=_drop_duplicates, aggregate=_respellings, meta=object
+    )
 
 
-def _drop_duplicates(part: pd.Series[Any]) -> pd.Series[Any]:
+def _drop_duplicates(part: pd.DataFrame) -> pd.DataFrame:
     return part.drop_duplicates()
+
+
+def _respellings(found: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Each column's spellings that fold together, from its distinct values in order."""
+    return {str(key): respellings(found[key].tolist()) for key in found.columns}
+
+
+def _respelt(part: pd.DataFrame, spellings: dict[str, dict[str, str]]) -> pd.DataFrame:
+    return respelt(part, spellings)
 
 
 def pool_dask_frame(
@@ -376,9 +382,8 @@ def pool_dask_frame(
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
     spellings = _spellings(frame, as_list(keywords.get("by")))
-    if spellings:  # 城关镇 and 城关镇\u200b: one group, as pandas pools
-        respell = partial(respelt, spellings=spellings)
-        frame = frame.map_partitions(partial(as_task, respell), meta=meta)
+    if spellings is not None:  # 城关镇 and 城关镇\u200b: one group, as pandas pools
+        frame = frame.map_partitions(partial(as_task, _respelt), spellings, meta=meta)
     split_out = _check_split_out(keywords.get("split_out"))
     narrow = widened(meta, [num, den]).dtypes  # float32 sums lose counts: sum in float64
     frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta[c].dtype})
