@@ -40,7 +40,7 @@ own series labelled 全县) and stays a unit, with a check saying so.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, Literal
@@ -49,6 +49,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
+from mch_indicators._adapters._spellings import respellings, spelling_key
 from mch_indicators._checks import CheckRow, cell_text, check_row, place_text
 from mch_indicators._errors import (
     DUPLICATES_SUM,
@@ -69,7 +70,6 @@ from mch_indicators._layout import (
     is_whole_total_label,
     layout,
 )
-from mch_indicators._text import fold
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -89,6 +89,7 @@ __all__ = [
     "label_columns",
     "office_units",
     "refuse_engine_totals",
+    "respelt",
     "year_columns",
 ]
 
@@ -955,7 +956,7 @@ def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
     """
     pd = pandas()
     codes, uniques = pd.factorize(texts)
-    spellings = np.array([fold(str(u)) for u in [*uniques.tolist(), ""]], dtype=object)
+    spellings = np.array([spelling_key(str(u)) for u in [*uniques.tolist(), ""]], dtype=object)
     folded = np.asarray(pd.factorize(spellings)[0], dtype=np.intp)
     return folded[np.where(codes < 0, len(folded) - 1, codes)]
 
@@ -963,29 +964,39 @@ def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
 def first_spellings(frame: pd.DataFrame, columns: Sequence[Hashable]) -> pd.DataFrame:
     """``frame`` with each text label of ``columns`` written as the first of its spellings.
 
-    Labels are folded as units' are (:func:`_unit_key`): ``城关镇``, ``城关镇\u200b``
-    (a zero-width space), ``城关镇 `` and ``城關鎮`` are one label, written as it is
-    first written in the column. Only text is folded, never a number (a code ``110101``
-    stays apart from the text ``"110101"``); a missing label stays missing. The frame
-    given is never modified; it is returned itself when nothing changes.
+    Labels are folded as units' are (:func:`~mch_indicators._adapters._spellings.respellings`):
+    ``城关镇``, ``城关镇\u200b`` (a zero-width space), ``城关镇 `` and ``城關鎮`` are one
+    label, written as it is first written in the column. Only text is folded, never a
+    number (a code ``110101`` stays apart from the text ``"110101"``); a missing label
+    stays missing. The frame given is never modified; it is returned itself when
+    nothing changes.
+    """
+    pd = pandas()
+    found = {column: respellings(pd.unique(frame[column])) for column in columns}
+    return respelt(frame, {column: mapping for column, mapping in found.items() if mapping})
+
+
+def respelt(frame: pd.DataFrame, spellings: Mapping[Any, Mapping[str, str]]) -> pd.DataFrame:
+    """``frame`` with the text labels of each column written as ``spellings`` says.
+
+    ``spellings`` is ``{column: {spelling: written as}}``
+    (:func:`~mch_indicators._adapters._spellings.respellings`); a column keeps its
+    dtype, a value that is not text and a missing value stay as they are. The frame
+    given is never modified; it is returned itself when nothing changes (a dask
+    partition is written by the same function).
     """
     pd = pandas()
     changed = {}
-    for column in columns:
+    for column, mapping in spellings.items():
+        if not mapping:
+            continue
         codes, uniques = pd.factorize(frame[column])
         values = list(uniques)
-        texts = [i for i, value in enumerate(values) if isinstance(value, str)]
-        if len(texts) < 2:
+        spelled = [mapping.get(v, v) if isinstance(v, str) else v for v in values]
+        if spelled == values:
             continue
-        keys = _unit_key(np.array([cell_text(values[i]) for i in texts], dtype=object))
-        first: dict[int, int] = {}
-        spelled = np.arange(len(values))
-        for i, key in zip(texts, keys.tolist(), strict=True):
-            spelled[i] = first.setdefault(key, i)
-        if (spelled == np.arange(len(values))).all():
-            continue
-        written = np.array([*values, None], dtype=object)
-        changed[column] = written[np.where(codes < 0, len(values), spelled[codes])]
+        written = np.array([*spelled, None], dtype=object)
+        changed[column] = written[np.where(codes < 0, len(values), codes)]
     if not changed:
         return frame
     out = frame.copy()
