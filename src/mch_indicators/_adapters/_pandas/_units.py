@@ -46,7 +46,7 @@ import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
 from mch_indicators._checks import CheckRow, cell_text, check_row, place_text
-from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError
+from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError, row_names
 from mch_indicators._io._numbers import parse_years, year_texts
 from mch_indicators._labels import error_of, fields
 from mch_indicators._layout import (
@@ -802,14 +802,12 @@ def _alike(
     repeated, same = repeat
     first = int(same[0])
     found = [label_of(frame.index, int(p)) for p in same[:5]]
-    more = ["…"] if same.size > 5 else []
     return [
         check_row(
             "strata_alike", unit=place_text(t[first] for t in areas),
             period=place_text(t[first] for t in periods),
             item=place_text(t[first] for t in others),
-            rows={"en": ", ".join([*map(repr, found), *more]),
-                  "zh": "、".join([*map(str, found), *more])},
+            rows=row_names(found, more=same.size > 5),
             times=same.size, groups=len(np.unique(codes[repeated])),
         )
     ]  # fmt: skip
@@ -914,11 +912,10 @@ def _summed(
     for code in np.unique(codes[repeated]):
         same = np.flatnonzero(codes == code)
         found = [label_of(frame.index, int(p)) for p in same]
-        labels = {"en": ", ".join(map(repr, found)), "zh": "、".join(map(str, found))}
         checks.append(
             check_row(
                 "duplicate_summed", unit=texts[0][same[0]] if texts else "",
-                period=" ".join(t[same[0]] for t in texts[1:]), rows=labels, times=same.size,
+                period=" ".join(t[same[0]] for t in texts[1:]), rows=found, times=same.size,
             )
         )  # fmt: skip
     return as_frame(out), checks

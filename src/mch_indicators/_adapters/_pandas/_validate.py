@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mch_indicators._adapters._pandas._columns import check_frame, label_of, numbers
+from mch_indicators._adapters._pandas._index import index_as_columns
 from mch_indicators._adapters._pandas._units import Duplicates, Totals
 from mch_indicators._adapters._pandas._wide import UnitRules, placed, table_units
 from mch_indicators._checks import (
@@ -156,7 +157,7 @@ def validate(
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._catalog import chosen_catalog
 
-    frame = check_frame(table, "validate")
+    frame = index_as_columns(check_frame(table, "validate"), catalog)[0]
     chosen = chosen_catalog(catalog)
     unit_rules = UnitRules.of(totals, duplicates, total_labels)
     checked = rules_for(rules, chosen, builtin=builtin)
