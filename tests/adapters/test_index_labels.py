@@ -131,3 +131,17 @@ def test_trend_and_validate_read_an_index_of_areas_and_years():
     assert sorted(fitted["county"]) == sorted(mch.trend(table, "IMR", by="county")["county"])
     assert "合计" not in set(fitted["county"])
     assert len(mch.checks(mch.validate(indexed))) == len(mch.checks(mch.validate(table)))
+
+
+def test_dask_refuses_a_total_row_in_an_index_of_areas_as_in_a_column():
+    dd = pytest.importorskip("dask.dataframe")
+    indexed = dd.from_pandas(COUNTS, npartitions=2).set_index("county")
+    for call in (
+        lambda: mch.pool(indexed, "MMR", **ONE, by="year").compute(),
+        lambda: mch.compute(indexed, "MMR", **ONE).compute(),
+    ):
+        with pytest.raises(mch.InvalidInputError, match="a total row .'合计'. would be counted"):
+            call()
+    units = dd.from_pandas(COUNTS.iloc[:3], npartitions=2).set_index("county")
+    pooled = mch.pool(units, "MMR", **ONE, by="year").compute()
+    assert pooled[["numerator", "denominator"]].values.tolist() == [[4.0, 5000.0]]

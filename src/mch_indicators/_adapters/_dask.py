@@ -30,6 +30,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
 )
 from mch_indicators._adapters._pandas._compute import compute_frame
+from mch_indicators._adapters._pandas._index import index_as_columns
 from mch_indicators._adapters._pandas._pool import (
     canonical_ids,
     engine_pooling,
@@ -319,14 +320,21 @@ def _without_totals(
     A blank-area total is looked for across partitions (:func:`_blank_verdict`).
     """
 
+    labelled = index_as_columns(part, catalog)[0]  # an index of areas is looked at too
+
     def distinct(column: str) -> list[Any]:
-        series = part[column]
+        series = labelled[column]
         return [] if is_number_column(series) else series.unique().tolist()
 
     refuse_engine_totals(
-        [str(c) for c in part.columns], counts, distinct, catalog, keys=keys or ()
+        [str(c) for c in labelled.columns], counts, distinct, catalog, keys=keys or ()
     )
     return part
+
+
+def _index_as_column(frame: Any, catalog: Any = None) -> Any:
+    """A dask frame whose index names an area or a period, with it as a column (as pandas)."""
+    return frame if index_as_columns(frame._meta, catalog)[1] is None else frame.reset_index()
 
 
 def pool_dask_frame(
@@ -340,6 +348,7 @@ def pool_dask_frame(
     (``units``) and summed in float64; no column is added to the rows unless
     ``on_invalid="flag"`` asks for invalid rows to be left out of the sums.
     """
+    frame = _index_as_column(frame, keywords.get("catalog"))
     pooling = engine_pooling(frame._meta, indicator, keywords)
     num, den, keys = pooling.numerator, pooling.denominator, pooling.keys
     frame = numeric_counts(frame, [num, den])
@@ -388,6 +397,7 @@ def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     row per group and band) is small and is finished in one partition, where the
     bands of every group are matched to the standard.
     """
+    frame = _index_as_column(frame)
     meta = frame._meta
     cells = BandCells.of(arguments, meta.columns)
     count, population = cells.count, cells.population
@@ -468,6 +478,7 @@ _ISR_MAY_BE_MISSING = ("expected", "reference_population")
 
 def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     """Lazy :func:`isr`: each row's share summed by group (distributed), then finished in place."""
+    frame = _index_as_column(frame)
     meta = frame._meta
     keys = as_list(arguments.get("by"))
     named = isr_counts(arguments)
