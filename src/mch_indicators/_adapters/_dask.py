@@ -317,10 +317,10 @@ def _without_totals(
 ) -> pd.DataFrame:
     """A partition, refused if an area column labels a row as a total (as other engines).
 
-    A blank-area total is looked for across partitions (:func:`_blank_verdict`).
+    A blank-area total is looked for across partitions (:func:`_blank_verdict`). An
+    index of areas (:func:`index_as_columns`) is looked at as a column is.
     """
-
-    labelled = index_as_columns(part, catalog)[0]  # an index of areas is looked at too
+    labelled = index_as_columns(part, catalog)[0]
 
     def distinct(column: str) -> list[Any]:
         series = labelled[column]
