@@ -235,7 +235,7 @@ def _named_rows(key: str, value: object) -> object:
     Other values, and ``rows`` given as text (a span of lines: ``2–4``), are kept.
     """
     if key in ("row", "above"):
-        return row_names([value])  # type: ignore[list-item]
+        return row_names([value])
     if key == "rows" and isinstance(value, list | tuple):
         return row_names(value)
     return value
