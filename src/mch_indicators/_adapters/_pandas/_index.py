@@ -20,8 +20,6 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from mch_indicators._adapters._pandas._columns import as_frame, pandas
 from mch_indicators._errors import LINE_INDEX_NAMES, MCHIndicatorsError
 from mch_indicators._labels import fields
@@ -80,19 +78,29 @@ def index_as_columns(
     levels = _label_levels(frame, catalog)
     if not levels:
         return frame, None
-    return as_frame(frame.reset_index()), IndexLabels(frame.index, levels)
+    flat = as_frame(frame.reset_index())
+    # rows keep their labels (messages name them), in an index without names
+    flat.index = pandas().Index(frame.index.to_flat_index(), tupleize_cols=False)
+    return flat, IndexLabels(frame.index, levels)
 
 
 def index_restored(out: pd.DataFrame, moved: IndexLabels | None) -> pd.DataFrame:
     """``out``, rows of the frame :func:`index_as_columns` made, indexed as the frame was.
 
-    ``out``'s row labels are positions in that frame (its index is a fresh range);
-    the moved columns are dropped again.
+    ``out``'s row labels are the frame's (a level's value, a tuple of them); the
+    index is rebuilt with the levels' names, and the moved columns are dropped.
     """
     if moved is None:
         return out
-    positions = np.asarray(out.index, dtype=np.intp)
+    pd = pandas()
     restored = out.drop(columns=[c for c in moved.levels if c in out.columns])
-    restored.index = moved.index.take(positions)
+    labels = list(out.index)
+    names = list(moved.index.names)
+    if len(names) > 1:
+        restored.index = (
+            pd.MultiIndex.from_tuples(labels, names=names) if labels else (moved.index[:0])
+        )
+    else:
+        restored.index = pd.Index(labels, name=names[0]) if labels else moved.index[:0]
     restored.attrs = dict(out.attrs)  # the checks travel with the rows
     return as_frame(restored)

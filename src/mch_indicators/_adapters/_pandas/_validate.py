@@ -150,7 +150,7 @@ def validate(
     [['甲乡', 'neonatal_within_infant_deaths', 5.0, 3.0],
      ['甲乡', 'infant_within_under5_deaths', 3.0, 2.0]]
     >>> print(found["message_zh"].iloc[0])
-    第0行：甲乡2024不符合“新生儿死亡数≤婴儿死亡数”（新生儿死亡数5，婴儿死亡数3）
+    行 0：甲乡2024不符合“新生儿死亡数≤婴儿死亡数”（新生儿死亡数5，婴儿死亡数3）
     """
     import pandas as pd
 
