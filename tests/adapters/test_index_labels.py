@@ -145,3 +145,69 @@ def test_dask_refuses_a_total_row_in_an_index_of_areas_as_in_a_column():
     units = dd.from_pandas(COUNTS.iloc[:3], npartitions=2).set_index("county")
     pooled = mch.pool(units, "MMR", **ONE, by="year").compute()
     assert pooled[["numerator", "denominator"]].values.tolist() == [[4.0, 5000.0]]
+
+
+def test_grouping_by_a_level_of_one_named_index_works():
+    pooled = mch.pool(COUNTS.set_index("county"), "MMR", **ONE, by="county")
+    assert sorted(pooled["county"]) == sorted(["甲县", "乙县", "丙县"])
+    assert pooled["numerator"].sum() == 4.0
+
+
+def test_a_level_naming_a_field_a_column_gives_is_left_in_the_index():
+    both = COUNTS.set_axis(pd.Index(COUNTS["county"].tolist(), name="区县"))
+    pooled = mch.pool(both, "MMR", **ONE)
+    assert pooled[["numerator", "denominator", "units"]].values.tolist() == [[4.0, 5000.0, 3]]
+    assert mch.compute(both, "MMR", **ONE).index.tolist() == ["甲县", "乙县", "丙县"]
+
+
+def test_only_the_levels_of_areas_and_periods_move():
+    appended = COUNTS.set_index("county", append=True)  # levels [None, 'county']
+    pooled = mch.pool(appended, "MMR", **ONE)
+    assert pooled[["numerator", "denominator"]].values.tolist() == [[4.0, 5000.0]]
+    out = mch.compute(appended, "MMR", **ONE)
+    assert out.index.tolist() == [(0, "甲县"), (1, "乙县"), (2, "丙县")]
+    assert out.index.names == [None, "county"]
+
+
+def test_the_restored_index_keeps_its_dtypes():
+    typed = COUNTS.astype({"county": "category", "year": "Int64"}).set_index(["county", "year"])
+    out = mch.compute(typed, "MMR", **ONE)
+    assert out.index.dtypes.tolist() == typed.index.dtypes.tolist()
+    assert mch.compare(typed, "MMR", benchmark="total").index.dtypes.tolist() == (
+        typed.index.dtypes.tolist()
+    )
+
+
+def test_report_reads_an_index_of_areas_or_years():
+    table = pd.DataFrame(
+        {"县区": ["河阳县", "石门县"] * 2, "年份": [2023, 2023, 2024, 2024],
+         "活产数": [13000, 4000, 13957, 4210], "孕产妇死亡数": [2, 1, 1, 0]}
+    )  # fmt: skip
+    plain = mch.report(table)
+    for indexed in (table.set_index("年份"), table.set_index("县区")):
+        sets = mch.report(indexed)
+        assert list(sets) == list(plain)
+        for name in plain:
+            pd.testing.assert_frame_equal(  # the index's columns come first
+                sets[name].reset_index(drop=True), plain[name].reset_index(drop=True),
+                check_like=True,
+            )  # fmt: skip
+
+
+def test_each_total_row_of_an_indexed_long_table_is_its_own_check():
+    long = pd.DataFrame(
+        {"county": ["甲县", "乙县", "合计"] * 2, "year": [2024] * 6,
+         "indicator": ["MMR"] * 3 + ["IMR"] * 3,
+         "numerator": [1, 1, 2, 5, 6, 11], "denominator": [1000, 1000, 2000] * 2}
+    )  # fmt: skip
+    indexed = mch.checks(mch.compute(long.set_index(["county", "year"])))
+    assert indexed["check"].tolist() == mch.checks(mch.compute(long))["check"].tolist()
+    assert indexed["check"].tolist().count("total_row") == 2
+
+
+def test_dask_reads_a_named_integer_index_of_years():
+    dd = pytest.importorskip("dask.dataframe")
+    frame = dd.from_pandas(COUNTS.iloc[:3], npartitions=2).set_index("year")
+    assert mch.compute(frame).compute()["county"].tolist() == ["甲县", "乙县", "丙县"]
+    pooled = mch.pool(frame, "MMR", **ONE, by="year").compute()
+    assert pooled[["numerator", "denominator"]].values.tolist() == [[4.0, 5000.0]]

@@ -30,7 +30,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
 )
 from mch_indicators._adapters._pandas._compute import compute_frame
-from mch_indicators._adapters._pandas._index import index_as_columns
+from mch_indicators._adapters._pandas._index import index_as_columns, label_levels
 from mch_indicators._adapters._pandas._pool import (
     canonical_ids,
     engine_pooling,
@@ -334,7 +334,8 @@ def _without_totals(
 
 def _index_as_column(frame: Any, catalog: Any = None) -> Any:
     """A dask frame whose index names an area or a period, with it as a column (as pandas)."""
-    return frame if index_as_columns(frame._meta, catalog)[1] is None else frame.reset_index()
+    levels = label_levels(frame._meta, catalog)
+    return frame.reset_index() if levels else frame
 
 
 def pool_dask_frame(

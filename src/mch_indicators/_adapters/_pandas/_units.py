@@ -915,7 +915,8 @@ def _summed(
         checks.append(
             check_row(
                 "duplicate_summed", unit=texts[0][same[0]] if texts else "",
-                period=" ".join(t[same[0]] for t in texts[1:]), rows=found, times=same.size,
+                period=" ".join(t[same[0]] for t in texts[1:]), rows=row_names(found),
+                times=same.size,
             )
         )  # fmt: skip
     return as_frame(out), checks
