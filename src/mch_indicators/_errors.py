@@ -62,6 +62,7 @@ __all__ = [
     "LINE_INDEX_NAMES",
     "ON_INVALID_FLAG",
     "ON_INVALID_LEAVE_OUT",
+    "TOTALS_DROP",
     "AmbiguousIndicatorError",
     "ConfigurationError",
     "DefinitionError",
@@ -140,6 +141,9 @@ ON_INVALID_LEAVE_OUT = Hint("on_invalid", "flag", "on_invalid_leave_out")
 DUPLICATES_SUM = Hint("duplicates", "sum", "duplicates_sum")
 #: Two values of a DHIS2 data value set for one key: with the setting, they are added up.
 DUPLICATES_ADD = Hint("duplicates", "sum", "duplicates_add")
+#: Two tables one under the other, read as one: with the setting, their blocks are read as
+#: groups of one table, the total rows taken out unchecked.
+TOTALS_DROP = Hint("totals", "drop", "totals_drop")
 #: A text table that reads as Latin-1 (Windows-1252), or is neither UTF-8 nor GB18030.
 ENCODING_LATIN = Hint("encoding", "latin-1", "encoding_latin")
 #: A text table of another encoding than the ones guessed (Big5, for one).
@@ -170,6 +174,7 @@ HINTS: tuple[Hint, ...] = (
     ON_INVALID_LEAVE_OUT,
     DUPLICATES_SUM,
     DUPLICATES_ADD,
+    TOTALS_DROP,
     ENCODING_LATIN,
     ENCODING_OTHER,
     ENCODING_UTF16,

@@ -52,8 +52,10 @@ from mch_indicators._adapters._pandas._units import (
     blank_total_rows,
     engine_blank_totals,
     refuse_engine_totals,
+    respelt,
 )
 from mch_indicators._adapters._pandas._wide import placed
+from mch_indicators._adapters._spellings import respellings
 from mch_indicators._adapters._standardise import (
     BandCells,
     DsrArguments,
@@ -338,6 +340,36 @@ def _index_as_column(frame: Any, catalog: Any = None) -> Any:
     return frame.reset_index() if levels else frame
 
 
+def _spellings(frame: Any, keys: list[str]) -> Any:
+    """A lazy ``{key: {spelling: written as}}`` (a dask ``Scalar``), None without text keys.
+
+    The distinct values of the text keys are found partition by partition and in
+    dask's tree, in the frame's order (each partition's, then the next), and folded
+    once where they meet (:func:`~mch_indicators._adapters._spellings.respellings`):
+    each group is written as its first spelling, as pandas writes it. Nothing runs
+    until the result is computed; its partitions take the scalar as an argument.
+    """
+    text = [key for key in dict.fromkeys(keys) if not is_number_column(frame._meta[key])]
+    if not text:  # numbers are never folded
+        return None
+    return frame[text].reduction(
+        chunk=_drop_duplicates, combine=_drop_duplicates, aggregate=_respellings, meta=object
+    )
+
+
+def _drop_duplicates(part: pd.DataFrame) -> pd.DataFrame:
+    return part.drop_duplicates()
+
+
+def _respellings(found: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Each column's spellings that fold together, from its distinct values in order."""
+    return {str(key): respellings(found[key].tolist()) for key in found.columns}
+
+
+def _respelt(part: pd.DataFrame, spellings: dict[str, dict[str, str]]) -> pd.DataFrame:
+    return respelt(part, spellings)
+
+
 def pool_dask_frame(
     frame: Any, indicator: str | Indicator | None = None, **keywords: Unpack[SplitPoolKeywords]
 ) -> Any:
@@ -359,6 +391,9 @@ def pool_dask_frame(
     meta = frame._meta
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
+    spellings = _spellings(frame, as_list(keywords.get("by")))
+    if spellings is not None:  # 城关镇 and 城关镇\u200b: one group, as pandas pools
+        frame = frame.map_partitions(partial(as_task, _respelt), spellings, meta=meta)
     split_out = _check_split_out(keywords.get("split_out"))
     narrow = widened(meta, [num, den]).dtypes  # float32 sums lose counts: sum in float64
     frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta[c].dtype})
