@@ -82,6 +82,7 @@ __all__ = [
     "invalid",
     "os_reason",
     "row_names",
+    "row_span",
     "words",
 ]
 
@@ -515,6 +516,21 @@ def row_names(rows: Sequence[Hashable], *, more: bool = False) -> Words:
     tail = ["…"] if more else []
     label = Words(", ".join([*en, *tail]), "、".join([*zh, *tail]))
     return words(f"{key}_plural", label=label)
+
+
+def row_span(first: Hashable, last: Hashable) -> Words:
+    """Rows from ``first`` to ``last``, named as :func:`row_names` names one row.
+
+    Examples
+    --------
+    >>> row_span(FileLine(2), FileLine(5)).zh, row_span(2, 5).zh, row_span(2, 5).en
+    ('第2至5行', '行 2至5', 'rows 2 to 5')
+    """
+    label = {
+        "first": Words(repr(first), _row_text(first)),
+        "last": Words(repr(last), _row_text(last)),
+    }
+    return words(f"{_row_key(first)}_span", **label)
 
 
 def _row_text(row: Hashable) -> str:

@@ -211,3 +211,16 @@ def test_dask_reads_a_named_integer_index_of_years():
     assert mch.compute(frame).compute()["county"].tolist() == ["甲县", "乙县", "丙县"]
     pooled = mch.pool(frame, "MMR", **ONE, by="year").compute()
     assert pooled[["numerator", "denominator"]].values.tolist() == [[4.0, 5000.0]]
+
+
+def test_two_stacked_tables_of_a_frame_are_named_by_row_labels_not_lines():
+    stacked = pd.DataFrame(
+        {"county": ["甲", "乙", "合计", "丙", "丁", "合计"], "year": [2024] * 6,
+         "maternal_deaths": [1, 1, 2, 1, 2, 3], "live_births": [1000, 1000, 2000, 900, 900, 1800]}
+    )  # fmt: skip
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.pool(stacked)
+    assert "合计行“合计”（行 2）等于行 0至1的2个单位之和" in caught.value.reason_zh
+    assert "the total row '合计' (row 2) is the sum of the 2 units of rows 0 to 1" in str(
+        caught.value
+    )

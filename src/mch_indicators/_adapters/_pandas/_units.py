@@ -58,6 +58,7 @@ from mch_indicators._errors import (
     InvalidInputError,
     Words,
     row_names,
+    row_span,
     words,
 )
 from mch_indicators._io._numbers import parse_years, year_texts
@@ -794,12 +795,12 @@ def _stacked_error(
     for which, (end, units) in (("first", first), ("second", second)):
         start, last = table.row_name(int(units[0])), table.row_name(int(units[-1]))
         block = (
-            words("stacked_block", units=int(units.size), start=start, end=last)
+            words("stacked_block", units=int(units.size), rows=row_span(start, last))
             if units.size > 1
-            else words("stacked_block_one", start=start)
+            else words("stacked_block_one", rows=row_names([start]))
         )
         said |= {
-            f"{which}_total": table.unit_of(end), f"{which}_row": table.row_name(end),
+            f"{which}_total": table.unit_of(end), f"{which}_row": row_names([table.row_name(end)]),
             f"{which}_block": block,
         }  # fmt: skip
     period = table.period_of(second[0])
