@@ -67,8 +67,8 @@ def test_two_tables_one_under_the_other_are_refused_naming_both_blocks(text, sec
     assert "the total row '合计' (row 4) is the sum of the 2 units of rows 2 to 3" in error.reason
     assert f"(row {total}) the sum of the 2 units of rows {start} to {end} only" in error.reason
     assert "one table at a time" in error.reason and "totals='drop'" in str(error)
-    assert "合计行“合计”（第4行）等于第2至3行2个单位之和" in error.reason_zh
-    assert f"（第{total}行）只等于第{start}至{end}行2个单位之和" in error.reason_zh
+    assert "合计行“合计”（第4行）等于第2至3行的2个单位之和" in error.reason_zh
+    assert f"（第{total}行）只等于第{start}至{end}行的2个单位之和" in error.reason_zh
     assert "一次只读一张表" in error.reason_zh
     for call in (
         lambda: mch.compute(frame, indicators=["IMR"]),
