@@ -379,7 +379,7 @@ def _empty_rows(frame: pd.DataFrame, text: list[int]) -> npt.NDArray[np.bool_]:
     cells are looked at only in the rows whose numbers are all missing.
     """
     numbers = [i for i in range(frame.shape[1]) if i not in set(text)]
-    empty: npt.NDArray[np.bool_] = frame.iloc[:, numbers].isna().to_numpy().all(axis=1)
+    empty = np.asarray(frame.iloc[:, numbers].isna().to_numpy().all(axis=1), dtype=bool)
     rows = np.flatnonzero(empty)
     if text and rows.size:
         cells = frame.iloc[rows, text].to_numpy(dtype=object)
@@ -411,7 +411,7 @@ def _typed(
         blank[:, text] = frame.iloc[:, text].to_numpy(dtype=object) == ""
     filled = ~_empty_rows(frame, text)
     if not filled.all():
-        frame = cast("pd.DataFrame", frame[filled])
+        frame = frame[filled]
         blank = blank[filled]
     keep = headed_columns(header, blank, frame.index, name)
     columns = {p: _column(frame[p]) for p in keep}
