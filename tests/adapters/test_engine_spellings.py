@@ -248,6 +248,8 @@ def test_hundreds_of_groups_to_fold_are_pooled_as_pandas_pools_them(engine):
 
 def test_pyarrow_string_view_keys_fold():
     pa = pytest.importorskip("pyarrow")
+    if int(pa.__version__.split(".")[0]) < 18:
+        pytest.skip("pyarrow before 18 cannot cast string_view to string")
     table = pa.table(
         {"town": pa.array(["城关镇", "城关镇 ", "石门镇"], pa.string_view()),
          "live_births": [100, 200, 300], "infant_deaths": [1, 2, 3]}
