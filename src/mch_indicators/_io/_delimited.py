@@ -372,21 +372,6 @@ def _refuse_fields(name: str, line: int, fields: int, saw: int) -> None:
     )
 
 
-def _empty_rows(frame: pd.DataFrame, text: list[int]) -> npt.NDArray[np.bool_]:
-    """Rows with nothing in them: no number, and text cells empty or only spaces.
-
-    As a workbook's reader judges them (:func:`~._cells.blank_values`); the text
-    cells are looked at only in the rows whose numbers are all missing.
-    """
-    numbers = [i for i in range(frame.shape[1]) if i not in set(text)]
-    empty = np.asarray(frame.iloc[:, numbers].isna().to_numpy().all(axis=1), dtype=bool)
-    rows = np.flatnonzero(empty)
-    if text and rows.size:
-        cells = frame.iloc[rows, text].to_numpy(dtype=object)
-        empty[rows] = blank_values(cells).all(axis=1)
-    return empty
-
-
 def _typed(
     frame: pd.DataFrame,
     header: list[str],
@@ -426,6 +411,21 @@ def _typed(
                 columns[p] = typed_column(written, ".")
     named = {header[p]: column for p, column in columns.items()}
     return cast("pd.DataFrame", module.DataFrame(named, index=frame.index))
+
+
+def _empty_rows(frame: pd.DataFrame, text: list[int]) -> npt.NDArray[np.bool_]:
+    """Rows with nothing in them: no number, and text cells empty or only spaces.
+
+    As a workbook's reader judges them (:func:`~._cells.blank_values`); the text
+    cells are looked at only in the rows whose numbers are all missing.
+    """
+    numbers = [i for i in range(frame.shape[1]) if i not in set(text)]
+    empty = np.asarray(frame.iloc[:, numbers].isna().to_numpy().all(axis=1), dtype=bool)
+    rows = np.flatnonzero(empty)
+    if text and rows.size:
+        cells = frame.iloc[rows, text].to_numpy(dtype=object)
+        empty[rows] = blank_values(cells).all(axis=1)
+    return empty
 
 
 def _maybe_dot_grouped(series: pd.Series[Any], column: Any) -> bool:
