@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pickle
 
+import pandas as pd
 import pytest
 from pydantic import BaseModel, ValidationError
 
@@ -380,6 +381,23 @@ def test_a_suppression_says_why_in_chinese_and_as_before_in_english():
     assert result.reasons_in("zh") == ["分子 2 < 3（ONS规则：少于3例）", ""]
     assert result[0].format(lang="zh") == "已隐去：分子 2 < 3（ONS规则：少于3例）"
     assert result[0].format() == "suppressed: numerator 2 < 3 (ONS: fewer than 3 events)"
+
+
+@pytest.mark.parametrize("lean", [False, True])
+def test_a_table_says_why_a_row_was_suppressed_in_chinese_lean_or_not(lean):
+    """A lean table (no counts to say the reasons again from) kept them in English."""
+    one = pd.DataFrame({"county": ["甲", "乙"], "maternal_deaths": [1, 30],
+                        "live_births": [1000, 30000]})  # fmt: skip
+    wide = pd.DataFrame({"县区": ["甲"], "年份": [2024], "孕产妇死亡数": [1], "活产数": [1000]})
+    long = pd.DataFrame({"county": ["甲"], "indicator": ["MMR"], "numerator": [1],
+                         "denominator": [1000]})  # fmt: skip
+    for table, key in ((one, "MMR"), (wide, None), (long, None)):
+        out = mch.compute(table, key, suppress="ons", lang="zh", lean=lean)
+        assert out["隐去原因"].iloc[0] == "分子 1 < 3（ONS规则：少于3例）"
+        english = mch.compute(table, key, suppress="ons", lean=lean)
+        assert (
+            english["suppressed_because"].iloc[0] == "numerator 1 < 3 (ONS: fewer than 3 events)"
+        )
 
 
 @pytest.mark.parametrize("fmt", ["text", "table", "csv", "json"])

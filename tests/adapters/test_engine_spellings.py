@@ -231,3 +231,28 @@ def test_spark_pools_a_keys_spellings_as_pandas(spark):
     from mch_indicators._adapters._spark import _folded_keys
 
     assert _folded_keys(clean, ["地区"]) is clean
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_hundreds_of_groups_to_fold_are_pooled_as_pandas_pools_them(engine):
+    """One test per group nested in the last went past Python's recursion limit."""
+    n = 400
+    table = pd.DataFrame(
+        {"town": [f"镇{i}" for i in range(n)] + [f"镇{i} " for i in range(n)],
+         "live_births": [100] * 2 * n, "infant_deaths": [1] * 2 * n}
+    )  # fmt: skip
+    pooled = _rows(mch.pool(as_engine(table, engine), "IMR", by="town"), ["town"])
+    assert pooled == _rows(mch.pool(table, "IMR", by="town"), ["town"])
+    assert len(pooled) == n
+
+
+def test_pyarrow_string_view_keys_fold():
+    pa = pytest.importorskip("pyarrow")
+    if int(pa.__version__.split(".")[0]) < 18:
+        pytest.skip("pyarrow before 18 cannot cast string_view to string")
+    table = pa.table(
+        {"town": pa.array(["城关镇", "城关镇 ", "石门镇"], pa.string_view()),
+         "live_births": [100, 200, 300], "infant_deaths": [1, 2, 3]}
+    )  # fmt: skip
+    pooled = _rows(mch.pool(table, "IMR", by="town"), ["town"])
+    assert pooled == [("城关镇", 3.0, 300.0, 2), ("石门镇", 3.0, 300.0, 1)]

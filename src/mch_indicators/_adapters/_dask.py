@@ -30,6 +30,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
 )
 from mch_indicators._adapters._pandas._compute import compute_frame
+from mch_indicators._adapters._pandas._index import index_as_columns, label_levels
 from mch_indicators._adapters._pandas._pool import (
     canonical_ids,
     engine_pooling,
@@ -318,17 +319,25 @@ def _without_totals(
 ) -> pd.DataFrame:
     """A partition, refused if an area column labels a row as a total (as other engines).
 
-    A blank-area total is looked for across partitions (:func:`_blank_verdict`).
+    A blank-area total is looked for across partitions (:func:`_blank_verdict`). An
+    index of areas (:func:`index_as_columns`) is looked at as a column is.
     """
+    labelled = index_as_columns(part, catalog)[0]
 
     def distinct(column: str) -> list[Any]:
-        series = part[column]
+        series = labelled[column]
         return [] if is_number_column(series) else series.unique().tolist()
 
     refuse_engine_totals(
-        [str(c) for c in part.columns], counts, distinct, catalog, keys=keys or ()
+        [str(c) for c in labelled.columns], counts, distinct, catalog, keys=keys or ()
     )
     return part
+
+
+def _index_as_column(frame: Any, catalog: Any = None) -> Any:
+    """A dask frame whose index names an area or a period, with it as a column (as pandas)."""
+    levels = label_levels(frame._meta, catalog)
+    return frame.reset_index() if levels else frame
 
 
 def _spellings(frame: Any, keys: list[str]) -> Any:
@@ -372,6 +381,7 @@ def pool_dask_frame(
     (``units``) and summed in float64; no column is added to the rows unless
     ``on_invalid="flag"`` asks for invalid rows to be left out of the sums.
     """
+    frame = _index_as_column(frame, keywords.get("catalog"))
     pooling = engine_pooling(frame._meta, indicator, keywords)
     num, den, keys = pooling.numerator, pooling.denominator, pooling.keys
     frame = numeric_counts(frame, [num, den])
@@ -423,6 +433,7 @@ def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     row per group and band) is small and is finished in one partition, where the
     bands of every group are matched to the standard.
     """
+    frame = _index_as_column(frame)
     meta = frame._meta
     cells = BandCells.of(arguments, meta.columns)
     count, population = cells.count, cells.population
@@ -503,6 +514,7 @@ _ISR_MAY_BE_MISSING = ("expected", "reference_population")
 
 def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     """Lazy :func:`isr`: each row's share summed by group (distributed), then finished in place."""
+    frame = _index_as_column(frame)
     meta = frame._meta
     keys = as_list(arguments.get("by"))
     named = isr_counts(arguments)

@@ -219,15 +219,41 @@ def folded_keys(frame: Any, keys: Sequence[str]) -> Any:
         mapping = respellings(values, ordered=ordered)
         if not mapping:
             continue
-        targets: dict[str, list[str]] = {}
-        for spelling, written in mapping.items():
-            targets.setdefault(written, []).append(spelling)
-        text = nw.col(key) if schema[key] == nw.String else nw.col(key).cast(nw.String())
-        column = text
-        for written, spellings in targets.items():
-            column = nw.when(text.is_in(spellings)).then(nw.lit(written)).otherwise(column)
+        text = nw.col(key).cast(nw.String())  # pyarrow's string_view has no is_in
+        if frame.implementation in (nw.Implementation.POLARS, nw.Implementation.PYARROW):
+            # one lookup per row: every distinct value mapped (to itself where it stays)
+            found = [value for value in values if value is not None]
+            written = [mapping.get(value, value) for value in found]
+            column = text.replace_strict(found, written, return_dtype=nw.String())
+        else:  # SQL engines: replace_strict needs a default there, which narwhals 2.9 lacks
+            targets: dict[str, list[str]] = {}
+            for spelling, spelt in mapping.items():
+                targets.setdefault(spelt, []).append(spelling)
+            column = _respelt_column(text, list(targets.items()))
         changes[key] = column if schema[key] == nw.String else column.cast(schema[key])
     return frame.with_columns(**changes) if changes else frame
+
+
+def _respelt_column(text: Any, targets: list[tuple[str, list[str]]]) -> Any:
+    """``text`` with each group's spellings written as the group's: a balanced tree of tests.
+
+    Each level asks whether a value is among the spellings of half the groups left,
+    so a row takes about log2(groups) set lookups and the expression is as deep (a
+    chain of one test per group went past Python's recursion limit at a few hundred
+    groups, and asked every row every group).
+    """
+    import narwhals as nw
+
+    if len(targets) == 1:
+        written, spellings = targets[0]
+        return nw.when(text.is_in(spellings)).then(nw.lit(written)).otherwise(text)
+    half = len(targets) // 2
+    first = [spelling for _, spellings in targets[:half] for spelling in spellings]
+    return (
+        nw.when(text.is_in(first))
+        .then(_respelt_column(text, targets[:half]))
+        .otherwise(_respelt_column(text, targets[half:]))
+    )
 
 
 def _distinct(frame: Any, key: str) -> tuple[list[Any], bool]:

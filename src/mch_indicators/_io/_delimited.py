@@ -23,6 +23,7 @@ from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError, Words, delimiter_hint
 from mch_indicators._io._bounds import FIELD_LIMIT, ReadLimits
 from mch_indicators._io._cells import (
+    blank_values,
     check_header,
     column_numbers_below,
     field_count,
@@ -393,9 +394,9 @@ def _typed(
     blank = np.zeros(frame.shape, dtype=bool)
     if text:
         blank[:, text] = frame.iloc[:, text].to_numpy(dtype=object) == ""
-    filled = ~blank.all(axis=1) if len(text) == frame.shape[1] else np.ones(len(frame), bool)
+    filled = ~_empty_rows(frame, text)
     if not filled.all():
-        frame = cast("pd.DataFrame", frame[filled])
+        frame = frame[filled]
         blank = blank[filled]
     keep = headed_columns(header, blank, frame.index, name)
     columns = {p: _column(frame[p]) for p in keep}
@@ -410,6 +411,21 @@ def _typed(
                 columns[p] = typed_column(written, ".")
     named = {header[p]: column for p, column in columns.items()}
     return cast("pd.DataFrame", module.DataFrame(named, index=frame.index))
+
+
+def _empty_rows(frame: pd.DataFrame, text: list[int]) -> npt.NDArray[np.bool_]:
+    """Rows with nothing in them: no number, and text cells empty or only spaces.
+
+    As a workbook's reader judges them (:func:`~._cells.blank_values`); the text
+    cells are looked at only in the rows whose numbers are all missing.
+    """
+    numbers = [i for i in range(frame.shape[1]) if i not in set(text)]
+    empty = np.asarray(frame.iloc[:, numbers].isna().to_numpy().all(axis=1), dtype=bool)
+    rows = np.flatnonzero(empty)
+    if text and rows.size:
+        cells = frame.iloc[rows, text].to_numpy(dtype=object)
+        empty[rows] = blank_values(cells).all(axis=1)
+    return empty
 
 
 def _maybe_dot_grouped(series: pd.Series[Any], column: Any) -> bool:

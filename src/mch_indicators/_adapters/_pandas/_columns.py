@@ -374,6 +374,7 @@ def result_columns(
     *,
     lean: bool = False,
     owned: Mapping[str, npt.NDArray[np.float64]] | None = None,
+    lang: str = "en",
 ) -> dict[str, Any]:
     """The output columns of a table adapter, ready for a pandas DataFrame.
 
@@ -382,7 +383,7 @@ def result_columns(
     only the value, the limits and the flags. Labels are categoricals
     (:class:`LabelCodes`). Numbers are writable arrays of their own: ``owned``
     (from :func:`~mch_indicators._compute.compute_owned`) are used as they are,
-    the others are copied.
+    the others are copied. Why a row was suppressed is said in ``lang``.
     """
     own = owned or {}
     codes = LabelCodes(result.size, [result.indicator.id], [result.unit])
@@ -401,7 +402,7 @@ def result_columns(
         columns["unit"] = codes.column("unit")
     columns["flags"] = codes.column("flags")
     if result.suppression is not None:
-        columns["suppressed_because"] = text_array(result.reasons)
+        columns["suppressed_because"] = text_array(result.reasons_in(lang))
     return columns
 
 

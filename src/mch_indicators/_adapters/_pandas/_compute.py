@@ -27,10 +27,10 @@ from mch_indicators._adapters._pandas._columns import (
     frame_of,
     label_of,
     numbers,
-    reasons_in,
     result_columns,
     text_array,
 )
+from mch_indicators._adapters._pandas._index import index_as_columns, index_restored
 from mch_indicators._adapters._pandas._office_rates import (
     OfficeRate,
     compare_office_rates,
@@ -154,10 +154,12 @@ def compute_long(
     *,
     lean: bool = False,
     headers: tuple[str, str] = ("numerator", "denominator"),
+    lang: str = "en",
 ) -> dict[str, Any]:
     """Compute each indicator of a long table on its rows; columns in row order.
 
-    ``headers`` are the table's headers of the counts, named in errors.
+    ``headers`` are the table's headers of the counts, named in errors; ``lang`` is
+    the language of why a row was suppressed.
     """
     pd = pandas()
     codes, keys = pd.factorize(pd.Series(indicators, dtype=object), use_na_sentinel=True)
@@ -188,7 +190,7 @@ def compute_long(
                 hint=error.hint,
             ) from None  # fmt: skip
         labels.fill(result, rows)
-        for name, values in result_columns(result, lean=lean).items():
+        for name, values in result_columns(result, lean=lean, lang=lang).items():
             if name in {"indicator", "unit", "flags"}:
                 continue
             if name == "suppressed_because":
@@ -444,7 +446,7 @@ def compute_frame(
     >>> out["value"].round(2).tolist(), out["substitution"].iloc[0]
     ([92.63], "denominator live_births <- women_delivered (column '产妇数')")
     """
-    frame = check_frame(frame, "compute")
+    frame, moved = index_as_columns(check_frame(frame, "compute"), catalog)
     chosen_lang = check_lang(lang)
     unit_rules = UnitRules.of(totals, duplicates, total_labels)
     indicator, indicators, wide = wide_layout(frame, indicator, indicators)
@@ -456,16 +458,14 @@ def compute_frame(
             )
         out = compute_wide(
             frame, indicators, columns, allow_substitute, shape, catalog, lean, unit_rules,
-            rules, options,
+            rules, options, chosen_lang,
         )  # fmt: skip
     else:
         out = compute_rows_frame(
             frame, indicator, numerator, denominator, allow_substitute, catalog, lean,
-            unit_rules, Options.from_keywords(options),
+            unit_rules, Options.from_keywords(options), chosen_lang,
         )  # fmt: skip
-    if chosen_lang != "en":  # why a row was suppressed, in the language of the headers
-        rule = Options.from_keywords(options).suppress
-        out = reasons_in(out, rule, catalog or _builtin(), chosen_lang)
+        out = index_restored(out, moved)
     return in_language(out, chosen_lang)
 
 
@@ -479,8 +479,12 @@ def compute_rows_frame(
     lean: bool,
     rules: UnitRules,
     checked: Options,
+    lang: str = "en",
 ) -> pd.DataFrame:
-    """:func:`compute_frame` on a one-indicator or long table, its rows made units by ``rules``."""
+    """:func:`compute_frame` on a one-indicator or long table, its rows made units by ``rules``.
+
+    ``lang`` is the language of why a row was suppressed (``suppressed_because``).
+    """
     chosen = None if indicator is None else resolve(indicator, catalog)
     num, den, note = indicator_columns(
         frame, chosen, numerator, denominator, allow_substitute, catalog
@@ -492,13 +496,13 @@ def compute_rows_frame(
         if chosen is None:
             columns_out = compute_long(
                 frame["indicator"].tolist(), x, n, checked, frame.index, catalog, lean=lean,
-                headers=(str(num), str(den)),
+                headers=(str(num), str(den)), lang=lang,
             )  # fmt: skip
         else:
             result, owned = compute_rows(
                 chosen, x, n, checked, frame.index, (str(num), str(den)), frame
             )
-            columns_out = result_columns(result, lean=lean, owned=owned)
+            columns_out = result_columns(result, lean=lean, owned=owned, lang=lang)
     except MCHIndicatorsError as error:
         raise placed(error, frame) from None
     if allow_substitute is not None:
@@ -610,6 +614,7 @@ def compute_wide(
     unit_rules: UnitRules,
     rules: RulesArg | bool,
     options: ComputeOptions,
+    lang: str = "en",
 ) -> pd.DataFrame:
     """:func:`compute_frame` on a wide table (one column per count): one tidy result.
 
@@ -626,6 +631,8 @@ def compute_wide(
         of :func:`compute_frame`).
     options : ComputeOptions
         The compute options as given, checked here.
+    lang : str, default "en"
+        The language of why a row was suppressed.
 
     Returns
     -------
@@ -659,7 +666,7 @@ def compute_wide(
     try:
         tidy = compute_rows_frame(
             long, None, None, None, None, catalog, lean, AS_UNITS,
-            Options.from_keywords(options),
+            Options.from_keywords(options), lang,
         )  # fmt: skip
     except MCHIndicatorsError as error:
         raise located(error, units, places, k) from None

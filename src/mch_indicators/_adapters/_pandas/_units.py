@@ -57,6 +57,8 @@ from mch_indicators._errors import (
     Hint,
     InvalidInputError,
     Words,
+    row_names,
+    row_span,
     words,
 )
 from mch_indicators._io._numbers import parse_years, year_texts
@@ -793,12 +795,12 @@ def _stacked_error(
     for which, (end, units) in (("first", first), ("second", second)):
         start, last = table.row_name(int(units[0])), table.row_name(int(units[-1]))
         block = (
-            words("stacked_block", units=int(units.size), start=start, end=last)
+            words("stacked_block", units=int(units.size), rows=row_span(start, last))
             if units.size > 1
-            else words("stacked_block_one", start=start)
+            else words("stacked_block_one", rows=row_names([start]))
         )
         said |= {
-            f"{which}_total": table.unit_of(end), f"{which}_row": table.row_name(end),
+            f"{which}_total": table.unit_of(end), f"{which}_row": row_names([table.row_name(end)]),
             f"{which}_block": block,
         }  # fmt: skip
     period = table.period_of(second[0])
@@ -904,14 +906,12 @@ def _alike(
     repeated, same = repeat
     first = int(same[0])
     found = [label_of(frame.index, int(p)) for p in same[:5]]
-    more = ["…"] if same.size > 5 else []
     return [
         check_row(
             "strata_alike", unit=place_text(t[first] for t in areas),
             period=place_text(t[first] for t in periods),
             item=place_text(t[first] for t in others),
-            rows={"en": ", ".join([*map(repr, found), *more]),
-                  "zh": "、".join([*map(str, found), *more])},
+            rows=row_names(found, more=same.size > 5),
             times=same.size, groups=len(np.unique(codes[repeated])),
         )
     ]  # fmt: skip
@@ -1026,11 +1026,11 @@ def _summed(
     for code in np.unique(codes[repeated]):
         same = np.flatnonzero(codes == code)
         found = [label_of(frame.index, int(p)) for p in same]
-        labels = {"en": ", ".join(map(repr, found)), "zh": "、".join(map(str, found))}
         checks.append(
             check_row(
                 "duplicate_summed", unit=texts[0][same[0]] if texts else "",
-                period=" ".join(t[same[0]] for t in texts[1:]), rows=labels, times=same.size,
+                period=" ".join(t[same[0]] for t in texts[1:]), rows=row_names(found),
+                times=same.size,
             )
         )  # fmt: skip
     return as_frame(out), checks
