@@ -230,16 +230,28 @@ def test_positions_beyond_the_first_five_are_counted_in_english_and_chinese():
     assert error.reason_zh.endswith("[4] = -1.0，另有 2 处")
 
 
+#: The functions of _validate.py that make an error of the label table (each through error_of).
+LABELLED_ERRORS = {"error_of", "impossible_counts", "choice_error"}
+
+
 def test_every_raise_of_the_input_checks_says_a_message_of_the_label_table():
     path = PACKAGE / "_validate.py"
+    tree = ast.parse(path.read_text("utf-8"))
     wrong = [
         node.lineno
-        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        for node in ast.walk(tree)
         if isinstance(node, ast.Raise)
         and isinstance(node.exc, ast.Call)
-        and not (isinstance(node.exc.func, ast.Name) and node.exc.func.id == "error_of")
+        and not (isinstance(node.exc.func, ast.Name) and node.exc.func.id in LABELLED_ERRORS)
     ]
     assert wrong == []
+    for node in ast.walk(tree):  # the makers of errors return error_of's
+        if isinstance(node, ast.FunctionDef) and node.name in LABELLED_ERRORS - {"error_of"}:
+            returned = [n.value for n in ast.walk(node) if isinstance(n, ast.Return)]
+            assert returned and all(
+                isinstance(r, ast.Call) and getattr(r.func, "id", None) == "error_of"
+                for r in returned
+            ), node.name
 
 
 # -- a line with another number of fields than the header ---------------------------------

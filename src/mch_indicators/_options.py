@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, TypedDict
 
-from mch_indicators._errors import InvalidInputError
-from mch_indicators._validate import check_confidence
+from mch_indicators._errors import InvalidInputError, Words, error_of, words
+from mch_indicators._validate import check_confidence, choice_error
 from mch_indicators.stats import Reliability, Suppression
 
 __all__ = ["DEFAULT_RELIABILITY", "ComputeOptions", "OnInvalid", "Options"]
@@ -65,22 +65,21 @@ class Options:
         """Check every option given; raise :class:`InvalidInputError` naming the bad one."""
         unknown = set(options) - set(ComputeOptions.__annotations__)
         if unknown:
-            allowed = ", ".join(ComputeOptions.__annotations__)
-            raise InvalidInputError(
-                f"unknown option {sorted(unknown)[0]!r}; the options are {allowed}"
-            )
+            allowed = Words.listing(ComputeOptions.__annotations__)
+            name = sorted(unknown)[0]
+            raise error_of(InvalidInputError, "unknown_option", name=name, allowed=allowed)
         method = options.get("method")
         if method is not None and not isinstance(method, str):
-            raise InvalidInputError(f"method must be the name of a method, got {method!r}")
+            raise error_of(InvalidInputError, "method_not_name", value=method)
         on_invalid = options.get("on_invalid", "raise")
         if on_invalid != "raise" and on_invalid != "flag":
-            raise InvalidInputError(f"on_invalid must be 'raise' or 'flag', got {on_invalid!r}")
+            raise choice_error("on_invalid", ("raise", "flag"), on_invalid)
         reliability = options.get("reliability", DEFAULT_RELIABILITY)
         if reliability is not None and not isinstance(reliability, Reliability):
-            raise InvalidInputError(
-                "reliability must be a Reliability(...) rule or None, got "
-                f"{type(reliability).__name__} {reliability!r}"
-            )
+            raise error_of(
+                InvalidInputError, "reliability_not_rule", value=reliability,
+                kind=type(reliability).__name__,
+            )  # fmt: skip
         return cls(
             confidence=check_confidence(options.get("confidence", 0.95)),
             method=method,
@@ -105,8 +104,5 @@ def _suppression(value: object) -> Suppression | None:
         return value
     if isinstance(value, str):
         return Suppression.preset(value)
-    kind = "a number" if isinstance(value, numbers.Number) else type(value).__name__
-    raise InvalidInputError(
-        f"suppress must be a Suppression(...) rule or a preset name ('ons', 'nchs', "
-        f"'uscs'), got {kind} {value!r}"
-    )
+    kind = words("kind_number") if isinstance(value, numbers.Number) else type(value).__name__
+    raise error_of(InvalidInputError, "suppress_not_rule", kind=kind, value=value)

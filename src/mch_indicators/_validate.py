@@ -15,7 +15,7 @@ import inspect
 import math
 import numbers
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 import numpy as np
@@ -28,15 +28,18 @@ __all__ = [
     "SMALLEST_DENOMINATOR",
     "Labelled",
     "align_labelled",
+    "argument_words",
     "broadcast_counts",
     "check_broadcast",
     "check_confidence",
     "check_level",
     "check_multiplier",
     "check_range",
+    "choice_error",
     "coerce_counts",
     "coerce_values",
     "describe_positions",
+    "impossible_counts",
     "labelled",
     "labels_of",
     "level_label",
@@ -99,6 +102,26 @@ def positions_words(
     if extra > 0:
         return words("positions_more", shown=listed, count=extra)
     return listed
+
+
+def choice_error(name: str, allowed: Iterable[str], value: object) -> InvalidInputError:
+    """The refusal of an argument that is none of its ``allowed`` values, in both languages.
+
+    Examples
+    --------
+    >>> error = choice_error("statistic", ("proportion", "rate"), "odds")
+    >>> error.reason
+    "statistic must be one of 'proportion', 'rate', got 'odds'"
+    >>> error.reason_zh
+    "statistic 须为以下之一：'proportion'、'rate'；收到 'odds'"
+    """
+    listed = Words.listing(repr(choice) for choice in allowed)
+    return error_of(InvalidInputError, "choice", name=name, allowed=listed, value=value)
+
+
+def argument_words(name: str) -> Words:
+    """An argument's name said in both languages: ``numerator`` is 分子 in Chinese."""
+    return _argument(name)
 
 
 def _argument(name: str) -> Words:
@@ -287,25 +310,23 @@ def check_range(counts: FloatArray, name: str, *, denominator: bool = False) -> 
 def refuse_impossible_counts(
     numerator: FloatArray,
     denominator: FloatArray,
-    name: str,
+    name: str | Words,
     *,
-    zero_name: str | None = None,
+    zero_name: str | Words | None = None,
     events_over_zero: bool = True,
     proportion: bool = True,
     axes: Words | None = None,
     hint: Hint | None = None,
+    rows: Callable[[int], Hashable] | None = None,
 ) -> None:
     """Refuse counts no population gives: events over 0, a proportion's numerator above n.
 
-    The one refusal of the two, for every statistic: events (a numerator above 0) over
-    a denominator of 0 (unless ``events_over_zero`` is False: the computation flags
-    them instead), then, for a ``proportion``, a numerator above its positive
-    denominator. Raises :class:`InvalidInputError` in English and Chinese (the words
-    are ``[messages]`` of the label table), blaming ``name`` (``zero_name`` for the
-    events over 0, when given) and listing the first positions with both counts
-    (``[1]: 12 > 10``, ``[3]: 2 / 0``), after ``axes`` (the positions' axes, such as
-    ``[series, year]``) when given; ``hint`` is the setting that lets it through.
-    Missing counts (NaN) are never refused here.
+    The one refusal of the two, for every statistic and every table: events (a
+    numerator above 0) over a denominator of 0 (unless ``events_over_zero`` is False:
+    the computation flags them instead), then, for a ``proportion``, a numerator above
+    its positive denominator. Raises :func:`impossible_counts`, blaming ``name``
+    (``zero_name`` for the events over 0, when given); ``hint`` is the setting that
+    lets it through. Missing counts (NaN) are never refused here.
 
     Examples
     --------
@@ -321,19 +342,67 @@ def refuse_impossible_counts(
     with np.errstate(invalid="ignore"):
         zero = (x > 0) & (n == 0) if events_over_zero else None
         above = (x > n) & (n > 0) if proportion else None
-    for mask, key, blamed, sign in (
-        (zero, "events_over_zero_denominator", zero_name or name, "/"),
-        (above, "numerator_above_denominator", name, ">"),
-    ):
+    for mask, blamed, over_zero in ((zero, zero_name or name, True), (above, name, False)):
         if mask is not None and mask.any():
-            raise error_of(
-                InvalidInputError,
-                key,
-                hint=hint,
-                name=_argument(blamed),
-                axes=axes or Words("", ""),
-                positions=_pairs(mask, x, n, sign),
+            raise impossible_counts(
+                mask, x, n, blamed, over_zero=over_zero, axes=axes, hint=hint, rows=rows
             )
+
+
+def impossible_counts(
+    mask: npt.NDArray[np.bool_],
+    numerator: FloatArray,
+    denominator: FloatArray,
+    name: str | Words,
+    *,
+    over_zero: bool = False,
+    axes: Words | None = None,
+    hint: Hint | None = None,
+    rows: Callable[[int], Hashable] | None = None,
+) -> InvalidInputError:
+    """The refusal of the counts where ``mask`` holds, in English and Chinese.
+
+    A proportion's numerator above its denominator (events over a denominator of 0
+    when ``over_zero``), blaming ``name`` (``numerator`` is 分子 in Chinese). The words
+    are ``[messages]`` of the label table, one entry per meaning, for every surface.
+    Without ``rows``, the first positions are listed with both counts (``[1]: 12 > 10``,
+    ``[3]: 2 / 0``), after ``axes`` (such as ``[series, year]``) when given. With
+    ``rows`` (a row's label from its position, for a table's 1-d counts), the error is
+    about the first row (:attr:`~mch_indicators._errors.MCHIndicatorsError.row`: a
+    county, a ``(county, year)`` pair, a file's line) and says its counts and how many
+    more rows are refused (``(12 > 10, and 2 more rows)``).
+
+    Examples
+    --------
+    >>> error = impossible_counts(
+    ...     np.array([False, True]), np.array([5.0, 12.0]), np.array([10.0, 10.0]),
+    ...     "numerator", rows=lambda position: ("甲县", 2024),
+    ... )
+    >>> str(error)
+    "row ('甲县', 2024): numerator: exceeds its denominator, impossible for a proportion (12 > 10)"
+    >>> error.reason_zh
+    '分子：大于分母，构成比不可能如此（12 > 10）'
+    """
+    key = "events_over_zero_denominator" if over_zero else "numerator_above_denominator"
+    reason = words(key, name=name if isinstance(name, Words) else _argument(name))
+    x, n = np.broadcast_arrays(numerator, denominator)
+    sign = "/" if over_zero else ">"
+    if rows is None:
+        return error_of(
+            InvalidInputError, "impossible_at", hint=hint, reason=reason,
+            axes=axes or Words("", ""), positions=_pairs(mask, x, n, sign),
+        )  # fmt: skip
+    hits = np.flatnonzero(mask)
+    first = int(hits[0])
+    said = f"{x[first]:.15g} {sign} {n[first]:.15g}"
+    counts = Words(said, said)
+    if hits.size > 1:
+        more = hits.size - 1
+        counts = words("more_row" if more == 1 else "more_rows", shown=counts, count=more)
+    return error_of(
+        InvalidInputError, "impossible_counts", hint=hint, row=rows(first), reason=reason,
+        counts=counts,
+    )  # fmt: skip
 
 
 def _pairs(mask: npt.NDArray[np.bool_], x: FloatArray, n: FloatArray, sign: str) -> Words:

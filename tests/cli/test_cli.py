@@ -202,7 +202,8 @@ def test_compute_file_long_table(tmp_path):
         (
             "indicator,numerator,denominator\n住院分娩率,11,10\n",
             (),
-            ":2: numerator 11 exceeds denominator 10",
+            ":2: numerator of hospital_delivery_rate_cn: exceeds its denominator, impossible "
+            "for a proportion (11 > 10)",
         ),
         ("indicator,numerator,denominator\nMMR,1,100,7\n", (), ":2: expected 3 fields"),
         ("", (), "empty file"),

@@ -243,12 +243,12 @@ def test_the_on_invalid_hint_is_said_as_the_command_line_option(tmp_path, lang, 
 def test_rows_beyond_the_first_invalid_one_are_counted_in_words_that_agree(tmp_path):
     path = tmp_path / "counts.csv"
     rows = "住院分娩率,11,10\n"
-    for count, words in ((2, "(and 1 more row);"), (3, "(and 2 more rows);")):
+    for count, words in ((2, "(11 > 10, and 1 more row);"), (3, "(11 > 10, and 2 more rows);")):
         path.write_text("indicator,numerator,denominator\n" + rows * count, encoding="utf-8")
         _, _, err = run("compute", "--file", str(path))
         assert words in err
         _, _, err = run("compute", "--file", str(path), "--lang", "zh")
-        assert f"（另有 {count - 1} 行）" in err
+        assert f"（11 > 10，另有 {count - 1} 行）" in err
 
 
 def test_every_hint_the_library_gives_names_a_command_line_option_that_exists():

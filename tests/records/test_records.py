@@ -566,9 +566,11 @@ def test_pool_on_other_engines_checks_rows_like_pandas(engine):
         "live_births": [100.0, 100.0, 60.0],
     })  # fmt: skip
     keywords = {"numerator": "hospital_births", "denominator": "live_births", "by": "city"}
-    with pytest.raises(mch.InvalidInputError, match="impossible for the proportion") as caught:
+    with pytest.raises(mch.InvalidInputError, match="impossible for a proportion") as caught:
         mch.pool(as_engine(counts, engine), "hospital_delivery_rate_cn", **keywords)
     assert caught.value.row == "X"
+    assert caught.value.reason.startswith("numerator of hospital_delivery_rate_cn: exceeds")
+    assert caught.value.reason_zh.startswith("住院分娩率的分子：大于分母，构成比不可能如此（分组")
     flagged = mch.pool(
         as_engine(counts, engine), "hospital_delivery_rate_cn", on_invalid="flag", **keywords
     )

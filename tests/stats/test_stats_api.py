@@ -175,7 +175,7 @@ def test_zero_or_missing_populations_are_flagged_not_computed():
         ({"reliability": "yes"}, "reliability must be a Reliability"),
         ({"suppress": 5}, "suppress must be a Suppression"),
         ({"method": 5}, "method must be the name"),
-        ({"on_invalid": "ignore"}, "on_invalid must be 'raise' or 'flag'"),
+        ({"on_invalid": "ignore"}, "on_invalid must be one of 'raise', 'flag'"),
         ({"confidance": 0.9}, "unknown option 'confidance'"),
     ],
 )

@@ -14,7 +14,7 @@ import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, Words, words
 
 if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
@@ -24,6 +24,7 @@ __all__ = [
     "Columns",
     "as_list",
     "count_columns",
+    "numerator_of",
     "refuse_count_keys",
     "require",
     "resolve",
@@ -38,6 +39,11 @@ def as_list(columns: Columns) -> list[str]:
     if columns is None:
         return []
     return [columns] if isinstance(columns, str) else list(columns)
+
+
+def numerator_of(indicator: Indicator) -> Words:
+    """The numerator as a refusal blames it: ``numerator of <id>`` (住院分娩率的分子)."""
+    return words("numerator_of", indicator=Words(indicator.id, indicator.name.zh))
 
 
 def refuse_count_keys(keys: Sequence[str], counts: tuple[str, str]) -> None:

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._adapters._blank_totals import blank_total_hits
-from mch_indicators._adapters._columns import as_list, refuse_count_keys
+from mch_indicators._adapters._columns import as_list, numerator_of, refuse_count_keys
 from mch_indicators._adapters._counts import (
     LARGEST_INTEGER,
     Values,
@@ -399,10 +399,8 @@ def pool_any_frame(
             groups: Any = [_group(kept, keys, position) for position in range(len(odd_values))]
             check_whole(None, name, odd_values, term, groups)
     if bounded and not leave_out:
-        _refuse_rows(
-            kept, keys, column("__invalid"), None,
-            words("engine_numerator_above", indicator=chosen.id), hint=ON_INVALID_LEAVE_OUT,
-        )  # fmt: skip
+        above = words("numerator_above_denominator", name=numerator_of(chosen))
+        _refuse_rows(kept, keys, column("__invalid"), None, above, hint=ON_INVALID_LEAVE_OUT)
     x_sum, n_sum = column("__x"), column("__n")
     x_sum[column("__x_missing") > 0] = np.nan
     n_sum[column("__n_missing") > 0] = np.nan

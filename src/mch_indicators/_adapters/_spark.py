@@ -44,7 +44,7 @@ from mch_indicators._adapters._standardise import (
     isr_counts,
 )
 from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, finish_table
-from mch_indicators._errors import ON_INVALID_LEAVE_OUT, InvalidInputError
+from mch_indicators._errors import ON_INVALID_LEAVE_OUT, InvalidInputError, words
 from mch_indicators._optional import pandas
 from mch_indicators.stats._engine import within_task
 
@@ -279,6 +279,36 @@ def _present(column: str, fields: Any) -> Any:
     return present
 
 
+#: Where a Spark column's value goes in a message built from the label table's words.
+_SLOT = "\x00"
+
+
+def _refusal_text(chosen: Indicator | None) -> str:
+    """The one refusal of a numerator above its denominator, as Spark raises it by row.
+
+    The English words of the label table (Spark raises its own exception, which
+    carries one text), with a slot for the row's keys, its indicator (a long table)
+    and its two counts: ``row (county=a): numerator of <id>: exceeds its denominator,
+    impossible for a proportion (120.0 > 100.0); pass on_invalid='flag' ...``.
+    """
+    indicator = chosen.id if chosen is not None else _SLOT
+    name = words("numerator_of", indicator=indicator)
+    reason = words("numerator_above_denominator", name=name)
+    said = words("impossible_counts", reason=reason, counts=f"{_SLOT} > {_SLOT}")
+    where = words("error_row", label=f"({_SLOT})")
+    return f"{where.en}: {said.en}; {ON_INVALID_LEAVE_OUT.python()}"
+
+
+def _spliced(text: str, columns: list[Any]) -> Any:
+    """``text`` as a Spark column, each slot filled by the next of ``columns``."""
+    functions, _ = _pyspark()
+    pieces = text.split(_SLOT)
+    parts = [functions.lit(pieces[0])]
+    for column, piece in zip(columns, pieces[1:], strict=True):
+        parts += [column, functions.lit(piece)]
+    return functions.concat(*parts)
+
+
 def _checked_rows(frame: Any, pooling: Pooling, fields: Any) -> tuple[Any, bool]:
     """Rows whose numerator exceeds the denominator of a proportion: refused, or left out.
 
@@ -302,15 +332,11 @@ def _checked_rows(frame: Any, pooling: Pooling, fields: Any) -> tuple[Any, bool]
         where = functions.concat_ws(
             ", ", *[functions.concat(functions.lit(f"{k}="), col(k).cast("string")) for k in keys]
         )
-        message = functions.concat(
-            functions.lit("row ("), where, functions.lit("): numerator "),
-            col(num).cast("string"), functions.lit(" exceeds denominator "),
-            col(den).cast("string"),
-            functions.lit(
-                ", impossible for a proportion; it cannot be pooled; "
-                + ON_INVALID_LEAVE_OUT.python()
-            ),
-        )  # fmt: skip
+        blamed = (
+            [] if chosen is not None else [col("indicator").cast("string")]
+        )  # a long table's row names its own indicator
+        counts = [col(num).cast("string"), col(den).cast("string")]
+        message = _spliced(_refusal_text(chosen), [where, *blamed, *counts])
         checked = functions.when(invalid, functions.raise_error(message)).otherwise(col(num))
         return frame.withColumn(num, checked), False
     zero, one = functions.lit(0), functions.lit(1)

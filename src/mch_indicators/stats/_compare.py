@@ -32,9 +32,9 @@ import numpy.typing as npt
 from mch_indicators._errors import InvalidInputError, error_of
 from mch_indicators._validate import (
     check_range,
+    choice_error,
     coerce_counts,
     coerce_values,
-    describe_positions,
     labelled,
     positions_words,
     refuse_impossible_counts,
@@ -80,10 +80,7 @@ class Assessment(StrEnum):
 def _direction(direction: str | None) -> str:
     value = "neutral" if direction is None else str(direction)
     if value not in ("lower", "higher", "neutral"):
-        raise InvalidInputError(
-            f"direction must be 'lower', 'higher' or 'neutral' (which way is better), got "
-            f"{direction!r}"
-        )
+        raise choice_error("direction", ("lower", "higher", "neutral"), direction)
     return value
 
 
@@ -109,7 +106,7 @@ def _level(confidence: float) -> float:
 
     levels = check_confidence(confidence)
     if len(levels) != 1:
-        raise InvalidInputError("give one confidence level, such as 0.95")
+        raise error_of(InvalidInputError, "confidence_not_one", value=confidence)
     return levels[0]
 
 
@@ -132,7 +129,7 @@ def _broadcast(**arrays: FloatArray) -> list[FloatArray]:
         return [np.asarray(a, dtype=np.float64) for a in np.broadcast_arrays(*arrays.values())]
     except ValueError:
         shapes = ", ".join(f"{name} {a.shape}" for name, a in arrays.items())
-        raise InvalidInputError(f"the arrays do not broadcast together: {shapes}") from None
+        raise error_of(InvalidInputError, "shapes_not_broadcast", shapes=shapes) from None
 
 
 # -- the exact binomial pieces ------------------------------------------------------------
@@ -286,10 +283,10 @@ def compare_rates(
     a, b, c, d = _broadcast(x1=a, n1=b, x2=c, n2=d)
     zero = (b == 0) | (d == 0)
     if zero.any():
-        raise InvalidInputError(
-            "n1, n2: a rate needs a denominator above 0; got 0 at "
-            + describe_positions(zero, np.where(b == 0, b, d))
-        )
+        raise error_of(
+            InvalidInputError, "rate_needs_denominator", name="n1, n2",
+            positions=positions_words(zero, np.where(b == 0, b, d)),
+        )  # fmt: skip
     total = a + c
     ok = np.isfinite(total) & (total > 0)
     safe_total = np.where(ok, total, 1.0)
@@ -524,11 +521,9 @@ def compare_to_benchmark(
     (['similar', 'higher', 'lower'], ['similar', 'worse', 'better'])
     """
     if statistic not in ("proportion", "rate"):
-        raise InvalidInputError(f"statistic must be 'proportion' or 'rate', got {statistic!r}")
+        raise choice_error("statistic", ("proportion", "rate"), statistic)
     if (benchmark is None) == (benchmark_counts is None):
-        raise InvalidInputError(
-            "give the benchmark as a value (benchmark=) or as benchmark_counts="
-        )
+        raise error_of(InvalidInputError, "benchmark_one_way")
     level = _level(confidence)
     scale = float(multiplier)
     x, n = _counts(numerator, "numerator"), _counts(denominator, "denominator", denominator=True)
@@ -538,7 +533,7 @@ def compare_to_benchmark(
     nan = np.full(value.shape, np.nan)
     if benchmark is not None:
         if isinstance(benchmark, str | bytes):
-            raise InvalidInputError(f"benchmark= is a number, got {benchmark!r}")
+            raise error_of(InvalidInputError, "benchmark_not_finite", value=benchmark)
         target = np.broadcast_to(coerce_values(benchmark, "benchmark"), value.shape)
         unknown = unknown | np.isnan(target)
         flags[np.isnan(target)] |= FLAG_DTYPE(Flag.MISSING)
@@ -563,17 +558,14 @@ def _versus_rest(
     scale: float,
 ) -> BenchmarkComparison:
     if not (isinstance(counts, tuple | list) and len(counts) == 2):
-        raise InvalidInputError("benchmark_counts must be (numerator, denominator)")
+        raise error_of(InvalidInputError, "benchmark_counts_pair")
     big_x = np.broadcast_to(_counts(counts[0], "benchmark numerator"), x.shape)
     big_n = np.broadcast_to(_counts(counts[1], "benchmark denominator", denominator=True), x.shape)
     with np.errstate(invalid="ignore"):
         outside = (big_x < x) | (big_n < n)
     if outside.any():
-        raise InvalidInputError(
-            "benchmark_counts must contain each area (it is compared with the rest of the "
-            f"benchmark): the benchmark is smaller than the area at "
-            f"{describe_positions(outside, x)}; for a benchmark that does not contain the "
-            "areas, pass its value as benchmark="
+        raise error_of(
+            InvalidInputError, "benchmark_smaller", positions=positions_words(outside, x)
         )
     value, lower, upper, flags = area
     rest_x, rest_n = big_x - x, big_n - n

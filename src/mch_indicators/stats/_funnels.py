@@ -41,13 +41,15 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._errors import InvalidInputError
+from mch_indicators._errors import InvalidInputError, Words, error_of, words
 from mch_indicators._validate import (
     LARGEST_COUNT,
+    argument_words,
     check_range,
+    choice_error,
     coerce_counts,
-    describe_positions,
     labelled,
+    positions_words,
     refuse_impossible_counts,
 )
 from mch_indicators.stats._intervals import normal_quantile, poisson_count_limits
@@ -101,39 +103,43 @@ class Significance(StrEnum):
 def _counts(values: npt.ArrayLike, name: str) -> FloatArray:
     array = np.atleast_1d(coerce_counts(values, name)).astype(np.float64, copy=False)
     if array.ndim != 1:
-        raise InvalidInputError(f"{name}: one value per area (a 1-d array), got {array.ndim}-d")
+        raise error_of(
+            InvalidInputError, "funnel_one_dimension", name=argument_words(name), ndim=array.ndim
+        )
     check_range(array, name, denominator=name == "denominator")
     return array
 
 
 def _no_missing(values: FloatArray, name: str, why: str) -> None:
+    """Refuse missing ``values``, saying ``why`` (the ``[messages]`` key) they are needed."""
     missing = np.isnan(values)
     if missing.any():
-        raise InvalidInputError(f"{name}: {why}; missing at {describe_positions(missing, values)}")
+        raise error_of(
+            InvalidInputError, "funnel_missing", name=argument_words(name), why=words(why),
+            positions=positions_words(missing, values),
+        )  # fmt: skip
 
 
 def _same_length(**arrays: FloatArray | None) -> int:
     sizes = {name: a.size for name, a in arrays.items() if a is not None}
     if len(set(sizes.values())) > 1:
         shown = ", ".join(f"{name} {size}" for name, size in sizes.items())
-        raise InvalidInputError(f"one value per area in every argument; got lengths {shown}")
+        raise error_of(InvalidInputError, "funnel_lengths", shown=shown)
     return next(iter(sizes.values()))
 
 
 def _statistic(statistic: str) -> Statistic:
     if statistic in ("proportion", "ratio", "rate"):
         return statistic  # type: ignore[return-value]
-    raise InvalidInputError(
-        f"statistic must be 'proportion', 'ratio' or 'rate', got {statistic!r}"
-    )
+    raise choice_error("statistic", ("proportion", "ratio", "rate"), statistic)
 
 
 def _choice(value: str | None, name: str, allowed: tuple[str, ...], statistic: str) -> str:
     if value not in allowed:
-        raise InvalidInputError(
-            f"{name} must be one of {', '.join(map(repr, allowed))} for a {statistic} funnel, "
-            f"got {value!r}"
-        )
+        raise error_of(
+            InvalidInputError, "funnel_choice", name=name, statistic=statistic, value=value,
+            allowed=Words.listing(repr(choice) for choice in allowed),
+        )  # fmt: skip
     return value
 
 
@@ -193,39 +199,38 @@ def _prepare(
     if kind == "rate":
         return _prepare_rate(x, n, r, multiplier, rate_type, years, need_years)
     if n is None:
-        raise InvalidInputError(f"a {kind} funnel needs the denominator of each area")
+        raise error_of(InvalidInputError, "funnel_needs_denominators", statistic=kind)
     if r is not None or rate_type is not None or years is not None:
-        raise InvalidInputError(f"rate=, rate_type= and years= are for rates, not a {kind}")
-    _no_missing(x, "numerator", "every area needs its count, even when it is 0")
-    _no_missing(n, "denominator", "every area needs its denominator")
+        raise error_of(InvalidInputError, "funnel_rate_arguments", statistic=kind)
+    _no_missing(x, "numerator", "funnel_needs_count")
+    _no_missing(n, "denominator", "funnel_needs_denominator")
     if kind == "ratio":
         if multiplier is not None:
-            raise InvalidInputError(
-                "ratios take no multiplier: ratio_type='isr' gives the ratio × 100, 'count' "
-                "the ratio − 1, as PHE draws them"
-            )
+            raise error_of(InvalidInputError, "funnel_ratio_multiplier")
         chosen = _choice(ratio_type, "ratio_type", ("count", "isr"), kind)
-        _positive(n, "denominator", "expected events")
+        _positive(n, "denominator", "funnel_expected_events")
         return _Prepared(kind, x, n, 1.0, ratio_type=chosen)
     if ratio_type is not None:
-        raise InvalidInputError("ratio_type= is for ratios")
-    _positive(n, "denominator", "population")
+        raise error_of(InvalidInputError, "funnel_ratio_type")
+    _positive(n, "denominator", "funnel_population")
     refuse_impossible_counts(x, n, "numerator")
     scale = _DEFAULT_MULTIPLIER["proportion"] if multiplier is None else float(multiplier)
     return _Prepared(kind, x, n, _positive_scalar(scale, "multiplier"))
 
 
 def _positive(values: FloatArray, name: str, what: str) -> None:
+    """Refuse values not above 0, saying ``what`` (the ``[messages]`` key) they are."""
     zero = values <= 0
     if zero.any():
-        raise InvalidInputError(
-            f"{name}: every {what} must be above 0; got {describe_positions(zero, values)}"
-        )
+        raise error_of(
+            InvalidInputError, "funnel_positive", name=argument_words(name), what=words(what),
+            positions=positions_words(zero, values),
+        )  # fmt: skip
 
 
 def _positive_scalar(value: float, name: str) -> float:
     if not (math.isfinite(value) and value > 0):
-        raise InvalidInputError(f"{name} must be a positive number, got {value!r}")
+        raise error_of(InvalidInputError, "positive_number", name=name, value=value)
     return value
 
 
@@ -239,44 +244,41 @@ def _prepare_rate(
     need_years: bool,
 ) -> _Prepared:
     if r is None:
-        raise InvalidInputError(
-            "a rate funnel needs rate= (each area's crude or standardised rate)"
-        )
+        raise error_of(InvalidInputError, "funnel_needs_rate_argument")
     chosen = _choice(rate_type, "rate_type", ("crude", "dsr"), "rate")
     if need_years and years is None:
-        raise InvalidInputError("a rate funnel needs years= (how many years the data cover)")
+        raise error_of(InvalidInputError, "funnel_needs_years")
     span = 1.0 if years is None else _positive_scalar(float(years), "years")
     scale = _DEFAULT_MULTIPLIER["rate"] if multiplier is None else float(multiplier)
-    _no_missing(x, "numerator", "every area needs its count of events, even when it is 0")
+    _no_missing(x, "numerator", "funnel_needs_events")
     if n is None:
-        _no_missing(r, "rate", "give every area's rate, or denominator= for those without one")
+        _no_missing(r, "rate", "funnel_needs_rate")
     else:
         both = np.isnan(r) & np.isnan(n)
         if both.any():
-            raise InvalidInputError(
-                "rate: an area needs its rate or its denominator; neither at "
-                + describe_positions(both, r)
-            )
+            raise error_of(
+                InvalidInputError, "funnel_rate_or_denominator",
+                positions=positions_words(both, r),
+            )  # fmt: skip
     zero = x == 0
     if zero.any():
         if n is None:
-            raise InvalidInputError(
-                "numerator: areas with 0 events need their population: pass denominator=; "
-                f"0 events at {describe_positions(zero, x)}"
+            raise error_of(
+                InvalidInputError, "funnel_zero_events", positions=positions_words(zero, x)
             )
         bad = zero & ~(n > 0)
         if bad.any():
-            raise InvalidInputError(
-                "denominator: an area with 0 events needs a population above 0; got "
-                + describe_positions(bad, n)
-            )
+            raise error_of(
+                InvalidInputError, "funnel_zero_events_population",
+                positions=positions_words(bad, n),
+            )  # fmt: skip
     derived = _derived_denominators(x, r, n, chosen, _positive_scalar(scale, "multiplier"))
     implied = derived > LARGEST_COUNT  # a count of 9e15 at a rate of 5 per 100,000
     if implied.any():
-        raise InvalidInputError(
-            "rate: the population implied by an area's events and rate is above 2**53 (about "
-            f"9.0e15), more than a count holds; at {describe_positions(implied, derived)}"
-        )
+        raise error_of(
+            InvalidInputError, "funnel_implied_population",
+            positions=positions_words(implied, derived),
+        )  # fmt: skip
     return _Prepared("rate", x, derived, scale, rate_type=chosen, years=span)
 
 
@@ -604,7 +606,7 @@ def funnel_limits(
     ([1.7403, 1.1163], [3.9042, 4.5281])
     """
     if method not in ("phe", "exact"):
-        raise InvalidInputError(f"method must be 'phe' or 'exact', got {method!r}")
+        raise choice_error("method", ("phe", "exact"), method)
     prepared = _prepare(
         numerator, denominator, statistic=statistic, multiplier=multiplier, rate=rate,
         ratio_type=ratio_type, rate_type=rate_type, years=years, need_years=True,
@@ -801,10 +803,7 @@ def funnel_points(
     scale = _positive_scalar(float(multiplier), "multiplier")
     zero = x == 0
     if zero.any() and (n is None or np.any(zero & ~(n > 0))):
-        raise InvalidInputError(
-            "numerator: areas with 0 events need their population (denominator=, above 0); "
-            f"0 events at {describe_positions(zero, x)}"
-        )
+        raise error_of(InvalidInputError, "funnel_zero_events", positions=positions_words(zero, x))
     with np.errstate(divide="ignore", invalid="ignore"):
         population = scale * x / r / span
     if chosen == "dsr":

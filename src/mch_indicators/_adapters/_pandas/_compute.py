@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Unpack
 import numpy as np
 import numpy.typing as npt
 
-from mch_indicators._adapters._columns import count_columns, require, resolve
+from mch_indicators._adapters._columns import count_columns, numerator_of, require, resolve
 from mch_indicators._adapters._pandas._columns import (
     LabelCodes,
     check_count_range,
@@ -59,11 +59,13 @@ from mch_indicators._errors import (
     InvalidInputError,
     MCHIndicatorsError,
     UnknownIndicatorError,
+    error_of,
 )
 from mch_indicators._labels import check_lang
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
 from mch_indicators._result import limit_columns
+from mch_indicators._validate import impossible_counts
 from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
@@ -113,26 +115,12 @@ def compute_rows(
     check_whole(frame, headers[1], n, indicator.denominator, index)
     flagged = dataclasses.replace(options, on_invalid="flag")
     result, owned = compute_owned(indicator, x, n, flagged)
-    if options.on_invalid == "raise":
-        invalid = np.flatnonzero(result.has_flag(Flag.INVALID))
-        if invalid.size:
-            first = int(invalid[0])
-            row = label_of(index, first)
-            others = invalid.size - 1
-            more = f" (and {others} more row{'s' if others > 1 else ''})" if others else ""
-            more_zh = f"（另有 {others} 行）" if others else ""
-            reason = (
-                f"numerator {x[first]:g} exceeds denominator {n[first]:g}, impossible for the "
-                f"proportion {indicator.id}{more}"
-            )
-            raise InvalidInputError(
-                reason,
-                row=row,
-                message=f"row {row!r}: {reason}",
-                reason_zh=f"分子 {x[first]:g} 大于分母 {n[first]:g}，{indicator.name.zh}为构成比，"
-                f"不可能如此{more_zh}",
-                hint=ON_INVALID_FLAG,
-            )
+    invalid = result.has_flag(Flag.INVALID)
+    if options.on_invalid == "raise" and invalid.any():
+        raise impossible_counts(
+            invalid, x, n, numerator_of(indicator), hint=ON_INVALID_FLAG,
+            rows=lambda position: label_of(index, position),
+        )  # fmt: skip
     return result, owned
 
 
@@ -177,10 +165,7 @@ def compute_long(
     codes, keys = pd.factorize(pd.Series(indicators, dtype=object), use_na_sentinel=True)
     if (codes < 0).any():
         row = label_of(index, int(np.flatnonzero(codes < 0)[0]))
-        raise InvalidInputError(
-            "the indicator is empty", column="indicator", row=row,
-            message=f"column 'indicator' is empty at row {row!r}",
-        )  # fmt: skip
+        raise error_of(InvalidInputError, "indicator_empty", column="indicator", row=row)
     labels = LabelCodes(x.size, *_long_labels(catalog))
     limits = [name for pair in limit_columns(options.confidence) for name in pair]
     names = ["value", *limits] if lean else ["numerator", "denominator", "value", *limits]
@@ -200,7 +185,10 @@ def compute_long(
         except InvalidInputError as error:
             if error.row is not None:
                 raise
-            raise InvalidInputError(f"indicator {key!r}: {error}") from None
+            raise error_of(
+                InvalidInputError, "of_indicator", key=str(key), reason=error.said,
+                hint=error.hint,
+            ) from None  # fmt: skip
         labels.fill(result, rows)
         for name, values in result_columns(result, lean=lean, lang=lang).items():
             if name in {"indicator", "unit", "flags"}:

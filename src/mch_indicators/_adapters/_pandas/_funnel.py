@@ -25,6 +25,7 @@ from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
 from mch_indicators._labels import check_lang, translate
 from mch_indicators._optional import pandas
+from mch_indicators._validate import choice_error
 from mch_indicators.stats import funnel_dispersion, funnel_limits, funnel_significance
 from mch_indicators.stats._funnels import GRID_POINTS
 
@@ -257,7 +258,7 @@ def _options(
         with np.errstate(divide="ignore", invalid="ignore"):
             rate = np.where(n > 0, x / n * scale, np.nan)
         return {"statistic": "rate", "multiplier": scale, "rate": rate, "rate_type": "crude"}
-    raise InvalidInputError(f"statistic must be 'proportion', 'ratio' or 'rate', got {kind!r}")
+    raise choice_error("statistic", ("proportion", "ratio", "rate"), kind)
 
 
 def _no_missing(frame: pd.DataFrame, rows: Any, x: Any, n: Any, keys: list[str]) -> None:

@@ -14,6 +14,7 @@ import numpy as np
 from mch_indicators._adapters._columns import (
     Columns,
     as_list,
+    numerator_of,
     refuse_count_keys,
     require,
     resolve,
@@ -44,6 +45,7 @@ from mch_indicators._errors import (
 )
 from mch_indicators._optional import pandas
 from mch_indicators._options import ComputeOptions, Options
+from mch_indicators._validate import impossible_counts
 from mch_indicators.stats import Flag
 
 if TYPE_CHECKING:
@@ -203,15 +205,10 @@ def left_out(
         invalid = bounded & (x > n)
     if invalid.any() and options.on_invalid == "raise":
         first = int(np.flatnonzero(invalid)[0])
-        row = label_of(frame.index, first)
-        reason = (
-            f"numerator {x[first]:g} exceeds denominator {n[first]:g}, impossible for a "
-            "proportion; it cannot be pooled"
-        )
-        raise InvalidInputError(
-            reason, row=row, message=f"row {row!r}: {reason}",
-            reason_zh=f"分子 {x[first]:g} 大于分母 {n[first]:g}，构成比不可能如此，无法汇总",
-            hint=ON_INVALID_LEAVE_OUT,
+        blamed = chosen or resolve(str(frame["indicator"].iloc[first]), catalog)
+        raise impossible_counts(
+            invalid, x, n, numerator_of(blamed), hint=ON_INVALID_LEAVE_OUT,
+            rows=lambda position: label_of(frame.index, position),
         )  # fmt: skip
     return out | invalid
 
