@@ -107,6 +107,20 @@ def test_csv_frame_escapes_text_cells_and_headers_not_numbers():
     assert csv_frame(frame, escape=False) is frame
 
 
+def test_csv_frame_writes_minus_infinity_as_csv_cell_does():
+    """A float ``-inf`` (a numeric column's or a mixed one's) is escaped like csv_cell's."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {"value": [float("-inf"), 1.5, float("inf")], "mixed": [float("-inf"), "甲县", 2]}
+    )
+    out = csv_frame(frame)
+    assert out["value"].tolist() == [csv_cell(float("-inf")), 1.5, float("inf")]
+    assert out["mixed"].tolist() == ["'-inf", "甲县", 2]
+    lines = out.to_csv(index=False).splitlines()
+    assert lines[1] == "'-inf,'-inf" and lines[2] == "1.5,甲县"
+    assert frame["value"].tolist()[0] == float("-inf")  # the frame given is untouched
+
+
 @given(hostile_texts())
 def test_xlsx_text_is_a_string_cell_whatever_it_starts_with(text):
     book = Workbook()

@@ -163,7 +163,8 @@ def csv_frame(frame: Any, *, escape: bool = True) -> Any:
     """A pandas DataFrame whose text cells and headers are safe for CSV (numbers untouched).
 
     Only the columns that are not numeric are looked at, and only their cells
-    beginning with a trigger character are changed; ``frame`` itself is not.
+    beginning with a trigger character are changed, as :func:`csv_cell` changes them
+    (a float ``-inf``, numeric column or not, too); ``frame`` itself is not.
 
     Examples
     --------
@@ -176,21 +177,29 @@ def csv_frame(frame: Any, *, escape: bool = True) -> Any:
         return frame
     out = frame.copy()
     names = list(out.columns)
-    if any(isinstance(name, str) and _may_change(name) for name in names):
+    if any(_may_change(name) for name in names):
         out.columns = csv_cells(names)
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
-        if column.dtype.kind in "biufc":
+        kind = column.dtype.kind
+        if kind in "biuc" or (kind == "f" and not (column == _MINUS_INFINITY).any()):
             continue
         values = column.tolist()
-        if any(isinstance(v, str) and _may_change(v) for v in values):
+        if any(_may_change(v) for v in values):
             out.isetitem(position, csv_cells(values))
     return out
 
 
-def _may_change(text: str) -> bool:
-    """Whether :func:`csv_cell` may change ``text`` (a quick test before the exact one)."""
-    return text[:1] in TRIGGERS or "\r" in text or "\n" in text or ";" in text
+_MINUS_INFINITY = float("-inf")
+
+
+def _may_change(value: Any) -> bool:
+    """Whether :func:`csv_cell` may change ``value`` (a quick test before the exact one)."""
+    if isinstance(value, float):
+        return value == _MINUS_INFINITY
+    if not isinstance(value, str):
+        return False
+    return value[:1] in TRIGGERS or "\r" in value or "\n" in value or ";" in value
 
 
 def xlsx_value(value: Any) -> Any:
