@@ -199,6 +199,18 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
         "<stream> 第3行：此行以上是 UTF-8 文本，此行却不是（字节 d2 d2 cf d8；"
         "按 GB18030/GBK 读取为“乙县,2”）",
     ),
+    "mixed_latin": (  # a Windows-1252 row pasted into UTF-8 text in a Latin alphabet
+        lambda: mch.read_table(
+            io.BytesIO(
+                "area,births\nSão Paulo,1\nBogotá,3\nZürich,4\nMálaga,5\n".encode()
+                + "São José,2\n".encode("cp1252")
+            )
+        ),
+        "<stream>:6: the file is UTF-8 text above this line, which is not (bytes e3 6f 20 4a; as "
+        "Windows-1252/Latin-1 it reads 'São José,2')",
+        "<stream> 第6行：此行以上是 UTF-8 文本，此行却不是（字节 e3 6f 20 4a；"
+        "按 Windows-1252/Latin-1 读取为“São José,2”）",
+    ),
     "ole_unreadable": (  # a WPS .et or an .xls the engine cannot read: what it is, what to do
         lambda: mch.read_table(io.BytesIO(OLE + b"\0" * 5000)),
         "<stream>: an old binary Office file (OLE2: an .xls, a WPS .et, or a document that is no "

@@ -29,7 +29,15 @@ from typing import TYPE_CHECKING
 from mch_indicators._checks import checks_of
 from mch_indicators._io._delimited import choose_delimiter, line_ends, read_delimited
 from mch_indicators._io._source import spreadsheet_kind
-from mch_indicators._io._text import WIDE_BYTE, decode, refuse_latin
+from mch_indicators._io._text import (
+    WIDE_BYTE,
+    count_line_ends,
+    decode,
+    line_blocks,
+    line_start,
+    refuse_latin,
+    refuse_mixed_in,
+)
 from mch_indicators._labels import input_error
 
 if TYPE_CHECKING:
@@ -75,8 +83,9 @@ def _codec(path: str, name: str, encoding: str | None) -> str:
     _, codec = decode(head, name, encoding)
     if _decodes(path, codec):
         return codec
-    if encoding is None and codec == "utf-8" and WIDE_BYTE.search(head):
-        decode(Path(path).read_bytes(), name)  # UTF-8 text above a line that is not: named
+    if encoding is None and codec == "utf-8":
+        with Path(path).open("rb") as file:  # UTF-8 text above a line that is not: named
+            refuse_mixed_in(file, name)
     if encoding is None and codec == "utf-8" and _decodes(path, "gb18030"):
         # UTF-8 at the start only: as the whole-file reader decides, Latin-1 refused
         line, part = _from_first_wide_line(path)
@@ -91,18 +100,20 @@ def _codec(path: str, name: str, encoding: str | None) -> str:
 def _from_first_wide_line(path: str) -> tuple[int, bytes]:
     """The number of the first line holding a byte outside ASCII, and the file from there.
 
-    At most :data:`_HEAD_BYTES` are returned: enough for :func:`refuse_latin` to judge.
+    Lines are counted by the one counter (CR LF, a lone CR, LF), as :func:`refuse_latin`
+    and the whole-file reader count them. At most :data:`_HEAD_BYTES` are returned:
+    enough for :func:`refuse_latin` to judge.
     """
-    line = 1
+    offset = 0
     with Path(path).open("rb") as file:
-        for block in iter(lambda: file.read(_HEAD_BYTES), b""):
+        for line, block in line_blocks(file):
             wide = WIDE_BYTE.search(block)
             if wide is not None:
-                start = block.rfind(b"\n", 0, wide.start()) + 1
-                file.seek(file.tell() - len(block) + start)
-                return line + block.count(b"\n", 0, start), file.read(_HEAD_BYTES)
-            line += block.count(b"\n")
-    return line, b""  # pragma: no cover - only called on a file that is not ASCII
+                start = line_start(block, wide.start())
+                file.seek(offset + start)
+                return line + count_line_ends(block, 0, start), file.read(_HEAD_BYTES)
+            offset += len(block)
+    return 1, b""  # pragma: no cover - only called on a file that is not ASCII
 
 
 def _decodes(path: str, codec: str) -> bool:
