@@ -171,7 +171,8 @@ def _refuse_mixed_line(before: str, line: bytes, bad: bytes, number: int, name: 
     line's bytes, ``bad`` its first bytes UTF-8 cannot read, ``number`` its line. The
     text above must hold four characters or more outside ASCII, each Chinese or a
     letter of a Latin alphabet beside an ASCII letter (``São``), which GBK bytes read as
-    UTF-8 by chance are not. Where the text above is all Chinese the line must read as
+    UTF-8 by chance are not. Where the text above is all Chinese, or the line reads as
+    GBK text (common characters, as :func:`refuse_latin` judges), the line must read as
     GB18030 and is shown so; else it is shown as Windows-1252 (as GB18030 where it is not
     Windows-1252). Otherwise nothing is said here (the file is judged whole).
     """
@@ -180,7 +181,8 @@ def _refuse_mixed_line(before: str, line: bytes, bad: bytes, number: int, name: 
     latin = len(_LATIN_IN_WORD.findall(before))
     if len(wide) < 4 or chinese + latin != len(wide):
         return
-    for codec in ("gb18030",) if chinese == len(wide) else ("cp1252", "gb18030"):
+    gbk = chinese == len(wide) or _reads_as_gbk(line)
+    for codec in ("gb18030",) if gbk else ("cp1252", "gb18030"):
         try:
             line.decode(codec)
         except UnicodeDecodeError:
@@ -195,6 +197,15 @@ def _refuse_mixed_line(before: str, line: bytes, bad: bytes, number: int, name: 
             InvalidInputError, "read_mixed_latin", name=name, line=number, bytes=bad.hex(" "),
             latin=shown,
         )  # fmt: skip
+
+
+def _reads_as_gbk(line: bytes) -> bool:
+    """Whether ``line`` reads as GB18030 text of common characters (not Latin-1 read so)."""
+    try:
+        wide = set(_WIDE_CHARACTER.findall(line.decode("gb18030")))
+    except UnicodeDecodeError:
+        return False
+    return bool(wide) and sum(map(_rare, wide)) * 2 <= len(wide)
 
 
 def _failure(
