@@ -240,3 +240,51 @@ def test_lines_ended_by_a_lone_cr_are_counted_alike_by_both_readers(tmp_path, ca
     whole = _run(capsys, "compute", "--file", str(path), "--format", "csv")
     assert streamed == whole
     assert streamed[0] == 1 and "counts.csv:202: not UTF-8" in streamed[2]
+
+
+_ASCII = (HEADER + _rows(300)).replace("住院分娩率", "MMR")
+FAR_DOWN = {  # the first lines decode; a line far below does not (line 302)
+    "bom": (
+        ("utf-8-sig",),
+        "\ufeff" + _ASCII,
+        b"A\xff,2001,MMR,1,900\n",
+        "decoded as utf-8-sig (bytes ff 2c",
+    ),
+    "asked": (
+        ("--encoding", "ascii"),
+        _ASCII,
+        b"A\xe9,2001,MMR,1,900\n",
+        "decoded as ascii (bytes e9 2c",
+    ),
+    "neither": ((), _ASCII, b"A\x80,2001,MMR,1,900\n", "not UTF-8 and not GB18030"),
+    "latin": ((), _ASCII, b"Bogot\xe1,2001,MMR,1,900\n", "'Bogotá,2001,MMR,1,900'"),
+}
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+@pytest.mark.parametrize("case", list(FAR_DOWN))
+def test_a_bad_byte_far_down_is_named_as_the_whole_file_reader_names_it_not_read_whole(
+    case, tmp_path, capsys, monkeypatch
+):
+    """The streamed reader read the whole file into memory to name such a line."""
+    from pathlib import Path
+
+    options, text, bad, said = FAR_DOWN[case]
+    monkeypatch.setattr(_stream, "_HEAD_BYTES", 1 << 10)
+    path = tmp_path / "counts.csv"
+    encoding = "utf-8-sig" if case == "bom" else "ascii"
+    path.write_bytes(text.removeprefix("\ufeff").encode(encoding) + bad + b"A,2001,MMR,1,9\n")
+    asked = list(options) if options and options[0] == "--encoding" else []
+    read_bytes = Path.read_bytes
+
+    def whole(self: Path) -> bytes:
+        assert self != path, "the file was read whole"
+        return read_bytes(self)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "read_bytes", whole)
+        streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv", *asked)
+    monkeypatch.setattr(_commands, "streamable", lambda path: False)
+    assert streamed == _run(capsys, "compute", "--file", str(path), "--format", "csv", *asked)
+    status, out, err = streamed
+    assert (status, out) == (1, "") and "counts.csv:302: " in err and said in err

@@ -876,3 +876,11 @@ def test_a_row_of_another_encoding_after_utf8_latin_text_is_refused_naming_it(
     except mch.InvalidInputError as judged:
         said = str(judged)
     assert "the file is UTF-8 text above" not in said
+
+
+def test_a_bad_byte_in_utf8_with_a_byte_order_mark_is_named_at_its_own_line():
+    """Python's ``utf-8-sig`` counts positions after the mark: the bad byte was said three
+    bytes early, on the line above with the bytes before it (``32 0a 41 ff``)."""
+    raw = b"\xef\xbb\xbfarea,births\nA,2\nA\xff,3\n"
+    with pytest.raises(mch.InvalidInputError, match=r"<stream>:3: .*utf-8-sig \(bytes ff 2c 33"):
+        mch.read_table(io.BytesIO(raw))

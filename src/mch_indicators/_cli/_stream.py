@@ -35,6 +35,7 @@ from mch_indicators._io._text import (
     decode,
     line_blocks,
     line_start,
+    refuse_in,
     refuse_latin,
     refuse_mixed_in,
 )
@@ -74,7 +75,8 @@ def _codec(path: str, name: str, encoding: str | None) -> str:
     ``decode`` (the whole-file reader's) decides from the first mebibyte, cut after a
     line end: byte-order marks, binary data, UTF-8 or GB18030, Latin-1 text that only
     looks like GB18030. The rest of the file is then checked in one pass; where it does
-    not decode, the whole-file reader names the line.
+    not decode, the line is named as the whole-file reader names it, a block of lines at
+    a time (:func:`refuse_in`, :func:`refuse_mixed_in`): never the whole file in memory.
     """
     with Path(path).open("rb") as file:
         start = file.read(_HEAD_BYTES)
@@ -91,9 +93,11 @@ def _codec(path: str, name: str, encoding: str | None) -> str:
         line, part = _from_first_wide_line(path)
         refuse_latin(part, name, first_line=line)
         return "gb18030"
+    with Path(path).open("rb") as file:  # the line named as the whole-file reader names it
+        refuse_in(file, name, codec, encoding)
     from mch_indicators._io import read_table
 
-    read_table(path, encoding=encoding)  # the whole-file reader names the line
+    read_table(path, encoding=encoding)  # UTF-16 asked for: the whole-file reader names it
     raise input_error("read_not_codec_on", name=name, codec=codec, reason="?")  # pragma: no cover
 
 

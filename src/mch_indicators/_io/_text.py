@@ -212,11 +212,73 @@ def _failure(
     raw: bytes, name: str, encoding: str, error: UnicodeDecodeError, *, asked: bool = False
 ) -> InvalidInputError:
     """The refusal of bytes that ``encoding`` cannot decode, naming the line and the bytes."""
-    bad = raw[error.start : error.start + 4].hex(" ")
+    bad = raw[error.start : error.start + 4]
+    return _failure_at(name, encoding, _line_of(raw, error.start), bad, asked=asked)
+
+
+def _failure_at(
+    name: str, encoding: str, line: int, bad: bytes, *, asked: bool
+) -> InvalidInputError:
     return error_of(
         InvalidInputError, "read_not_codec_asked" if asked else "read_not_codec", name=name,
-        line=_line_of(raw, error.start), codec=encoding, bytes=bad,
+        line=line, codec=encoding, bytes=bad.hex(" "),
     )  # fmt: skip
+
+
+def _neither(name: str, line: int, line_bytes: bytes, latin: bool) -> InvalidInputError:
+    """The refusal of text that is neither UTF-8 nor GB18030, at its first non-UTF-8 line."""
+    if latin:  # every byte outside ASCII is a Latin-1 letter or sign: show the line so
+        return error_of(
+            InvalidInputError, "not_utf8_latin", hint=ENCODING_LATIN, name=name, line=line,
+            latin=line_bytes[:60].decode("cp1252", "replace"),
+        )  # fmt: skip
+    return error_of(
+        InvalidInputError, "not_utf8_nor_gb18030", hint=ENCODING_OTHER, name=name, line=line
+    )
+
+
+def _first_failure(file: BinaryIO, codec: str) -> tuple[int, bytes, bytes] | None:
+    """The first bytes ``codec`` cannot decode: their line's number, the line, the bytes."""
+    for first_line, block in line_blocks(file):
+        try:
+            block.decode(codec)
+        except UnicodeDecodeError as error:
+            line = first_line + count_line_ends(block, 0, error.start)
+            return line, _line_bytes(block, error.start), block[error.start : error.start + 4]
+    return None
+
+
+#: A byte outside ASCII that is no Latin-1 letter or sign (C1 controls, Windows-1252's extras).
+_NOT_LATIN_BYTE = re.compile(rb"[\x80-\x9f]")
+
+
+def refuse_in(file: BinaryIO, name: str, codec: str, encoding: str | None) -> None:
+    """Refuse, as :func:`decode` refuses a whole file, a file read a block of lines at a time.
+
+    ``codec`` is what the file's first lines decode as (``encoding``, when one is given),
+    and further down the file does not decode as it (nor, chosen by guess, as UTF-8 or
+    GB18030): the error names the same line as the whole-file reader's, in bounded
+    memory. Nothing is said of an encoding whose line ends are not single ASCII bytes
+    (UTF-16 given as ``encoding``): the caller reads such a file whole.
+    """
+    try:
+        ascii_ends = b"\r\n".decode(codec) == "\r\n"
+    except (UnicodeDecodeError, LookupError):
+        ascii_ends = False
+    if not ascii_ends:
+        return
+    if encoding is not None or codec not in _GUESSES:  # asked for, or a byte-order mark
+        # (UTF-8's mark is a character UTF-8 reads: positions then count from the file's start)
+        found = _first_failure(file, "utf-8" if codec == "utf-8-sig" else codec)
+        if found is not None:
+            raise _failure_at(name, codec, found[0], found[2], asked=encoding is not None)
+        return
+    found = _first_failure(file, "utf-8")
+    if found is None:  # pragma: no cover - called on a file that is not UTF-8
+        return
+    file.seek(0)
+    latin = not any(_NOT_LATIN_BYTE.search(block) for _, block in line_blocks(file))
+    raise _neither(name, found[0], found[1], latin)
 
 
 def _rare(character: str) -> bool:
@@ -327,6 +389,8 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
             try:
                 return raw.decode(codec).removeprefix("\ufeff"), codec
             except UnicodeDecodeError as error:
+                if codec == "utf-8-sig":  # its positions start after the mark
+                    error.start += len(mark)
                 raise _failure(raw, name, codec, error) from None
     if b"\x00" in raw[:4096]:
         raise error_of(InvalidInputError, "binary_data", hint=ENCODING_UTF16, name=name)
@@ -342,13 +406,6 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
         if codec == "gb18030":
             refuse_latin(raw, name, text=text)
         return text, codec
-    line = _line_of(raw, first_bad or 0)
-    if all(byte >= 0xA0 for byte in raw if byte > 0x7F):
-        shown = _line_bytes(raw, first_bad or 0)[:60].decode("cp1252", "replace")
-        raise error_of(
-            InvalidInputError, "not_utf8_latin", hint=ENCODING_LATIN, name=name, line=line,
-            latin=shown,
-        )  # fmt: skip
-    raise error_of(
-        InvalidInputError, "not_utf8_nor_gb18030", hint=ENCODING_OTHER, name=name, line=line
-    ) from None
+    latin = _NOT_LATIN_BYTE.search(raw) is None
+    line_bytes = _line_bytes(raw, first_bad or 0)
+    raise _neither(name, _line_of(raw, first_bad or 0), line_bytes, latin) from None
