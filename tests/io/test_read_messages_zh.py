@@ -23,8 +23,9 @@ from mch_indicators._io._bounds import ReadLimits
 
 PACKAGE = Path(mch.__file__).parent
 MODULES = sorted([*PACKAGE.glob("_io/*.py"), PACKAGE / "_cli" / "_stream.py"])
-#: What makes an error from a ``messages`` key (``_failure`` and ``_parser_problem`` call them).
-MAKERS = {"error_of", "input_error", "_failure", "_parser_problem"}
+#: What makes an error from a ``messages`` key (``_failure``, ``_failure_at``, ``_neither``
+#: and ``_parser_problem`` call them).
+MAKERS = {"error_of", "input_error", "_failure", "_failure_at", "_neither", "_parser_problem"}
 
 
 def english_words(text: str, *allowed: str) -> list[str]:
