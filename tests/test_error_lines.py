@@ -41,5 +41,9 @@ def test_a_frames_own_row_label_is_named_as_a_label() -> None:
     assert error.location().en == "column '孕产妇死亡数', row 1: "
     labelled = _refused(frame.set_index(pd.Index([10, 20])))
     assert labelled.location().zh == "列“孕产妇死亡数”，行 20："
-    named = _refused(frame.set_index("县区"))
-    assert named.location().zh == "列“孕产妇死亡数”，行“乙县”："
+    named = _refused(frame.set_index(pd.Index(["a", "b"], name="code")))
+    assert named.location().zh == "列“孕产妇死亡数”，行“b”："
+    # an index of areas is read as their column: the row is named by its place
+    areas = _refused(frame.set_index("县区"))
+    assert areas.location().zh == "列“孕产妇死亡数”，行 1："
+    assert "乙县/2024" in str(areas)

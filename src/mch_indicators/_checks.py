@@ -28,6 +28,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mch_indicators._errors import Words, row_names
 from mch_indicators._labels import label, labels
 
 if TYPE_CHECKING:
@@ -183,6 +184,9 @@ def check_row(
     The templates may use ``{unit}``, ``{period}``, ``{item}``, ``{reported}``,
     ``{expected}``, ``{difference}`` and the ``values`` given; a value given as
     ``{"zh": ..., "en": ...}`` is put in each language's message in its own words.
+    ``row`` and ``above`` (a row's label) and ``rows`` (a list of labels) are named
+    as :func:`~mch_indicators._errors.row_names` names rows: ``第14行`` for a line of
+    a file, ``行 14`` for another row number.
     ``count`` is how many lines, rows or columns the message names: one takes the
     entry's ``one`` message where it has one (``line 1 ... was skipped``).
 
@@ -193,9 +197,10 @@ def check_row(
     >>> row[:6]
     ('total_mismatch', '合计', '2024', '活产数', 10556.0, 10555.0)
     >>> row[6]
-    '第14行“合计”2024活产数为10,556，12个单位之和为10,555（差1）'
+    '行 14“合计”2024活产数为10,556，12个单位之和为10,555（差1）'
     """
     given, wanted = _number(reported), _number(expected)
+    values = {key: _named_rows(key, value) for key, value in values.items()}
     fill = {
         "unit": _text(unit),
         "period": _text(period),
@@ -207,8 +212,7 @@ def check_row(
     words = {
         lang: {
             **fill,
-            **{key: _text(value[lang] if isinstance(value, Mapping) else value)
-               for key, value in values.items()},
+            **{key: _text(_in(value, lang)) for key, value in values.items()},
         }
         for lang in ("zh", "en")
     }  # fmt: skip
@@ -223,6 +227,25 @@ def check_row(
         label("checks", code, "zh", one, **words["zh"]),
         label("checks", code, "en", one, **words["en"]),
     )
+
+
+def _named_rows(key: str, value: object) -> object:
+    """``row``, ``above`` (a row's label) and ``rows`` (a list of them) as messages name rows.
+
+    Other values, and ``rows`` given as text (a span of lines: ``2–4``), are kept.
+    """
+    if key in ("row", "above"):
+        return row_names([value])
+    if key == "rows" and isinstance(value, list | tuple):
+        return row_names(value)
+    return value
+
+
+def _in(value: object, lang: str) -> object:
+    """``value`` in ``lang``: one of its languages when it is said in both."""
+    if isinstance(value, Words):
+        return value.zh if lang == "zh" else value.en
+    return value[lang] if isinstance(value, Mapping) else value
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,7 @@ __all__ = [
     "LINE_INDEX_NAMES",
     "ON_INVALID_FLAG",
     "ON_INVALID_LEAVE_OUT",
+    "TOTALS_DROP",
     "AmbiguousIndicatorError",
     "ConfigurationError",
     "DefinitionError",
@@ -80,6 +81,8 @@ __all__ = [
     "file_line",
     "invalid",
     "os_reason",
+    "row_names",
+    "row_span",
     "words",
 ]
 
@@ -139,6 +142,9 @@ ON_INVALID_LEAVE_OUT = Hint("on_invalid", "flag", "on_invalid_leave_out")
 DUPLICATES_SUM = Hint("duplicates", "sum", "duplicates_sum")
 #: Two values of a DHIS2 data value set for one key: with the setting, they are added up.
 DUPLICATES_ADD = Hint("duplicates", "sum", "duplicates_add")
+#: Two tables one under the other, read as one: with the setting, their blocks are read as
+#: groups of one table, the total rows taken out unchecked.
+TOTALS_DROP = Hint("totals", "drop", "totals_drop")
 #: A text table that reads as Latin-1 (Windows-1252), or is neither UTF-8 nor GB18030.
 ENCODING_LATIN = Hint("encoding", "latin-1", "encoding_latin")
 #: A text table of another encoding than the ones guessed (Big5, for one).
@@ -169,6 +175,7 @@ HINTS: tuple[Hint, ...] = (
     ON_INVALID_LEAVE_OUT,
     DUPLICATES_SUM,
     DUPLICATES_ADD,
+    TOTALS_DROP,
     ENCODING_LATIN,
     ENCODING_OTHER,
     ENCODING_UTF16,
@@ -237,9 +244,7 @@ class MCHIndicatorsError(Exception):
         if self.column is not None:
             parts.append(words("error_column", name=self.column))
         if self.row is not None:
-            parts.append(
-                words(_row_key(self.row), label=Words(repr(self.row), _row_text(self.row)))
-            )
+            parts.append(row_names([self.row]))
         if not parts:
             return Words("", "")
         return Words(
@@ -484,6 +489,48 @@ def _row_key(row: Hashable) -> str:
         return "error_line"
     whole = isinstance(row, numbers.Integral) and not isinstance(row, bool)
     return "error_row_number" if whole else "error_row"
+
+
+def row_names(rows: Sequence[Hashable], *, more: bool = False) -> Words:
+    """How a message names rows of a table, in English and Chinese.
+
+    Lines of a file :func:`~mch_indicators.read_table` read (:class:`FileLine`) are
+    ``第3行`` (``第2、3行``); another whole number, a frame's own row label, is
+    ``行 3``; another label (a county, a ``(county, year)`` pair) is quoted:
+    ``行“甲县、2024”``. In English: ``row 3``, ``rows 2, 3``, ``row ('甲县', 2024)``.
+    The kind of the first row names them all (the rows of one frame are of one kind);
+    ``more`` ends the list with ``…`` (more rows than those named).
+
+    Examples
+    --------
+    >>> row_names([FileLine(3)]).zh, row_names([0, 1]).zh, row_names(["甲县"]).zh
+    ('第3行', '行 0、1', '行“甲县”')
+    >>> row_names([0, 1]).en
+    'rows 0, 1'
+    """
+    key = _row_key(rows[0]) if rows else "error_row"
+    if len(rows) < 2 and not more:
+        return words(key, label=Words.listing(Words(repr(r), _row_text(r)) for r in rows))
+    quote = (lambda text: f"“{text}”") if key == "error_row" else str
+    en, zh = [repr(r) for r in rows], [quote(_row_text(r)) for r in rows]
+    tail = ["…"] if more else []
+    label = Words(", ".join([*en, *tail]), "、".join([*zh, *tail]))
+    return words(f"{key}_plural", label=label)
+
+
+def row_span(first: Hashable, last: Hashable) -> Words:
+    """Rows from ``first`` to ``last``, named as :func:`row_names` names one row.
+
+    Examples
+    --------
+    >>> row_span(FileLine(2), FileLine(5)).zh, row_span(2, 5).zh, row_span(2, 5).en
+    ('第2至5行', '行 2至5', 'rows 2 to 5')
+    """
+    label = {
+        "first": Words(repr(first), _row_text(first)),
+        "last": Words(repr(last), _row_text(last)),
+    }
+    return words(f"{_row_key(first)}_span", **label)
 
 
 def _row_text(row: Hashable) -> str:

@@ -32,6 +32,7 @@ __all__ = [
     "is_second_table",
     "is_subtotal_label",
     "is_total_label",
+    "is_whole_total_label",
     "layout",
     "scaled_unit",
 ]
@@ -148,14 +149,37 @@ def is_total_label(text: object, words: Layout | None = None) -> bool:
         return False
     if folded in chosen.total_labels or folded.endswith(chosen.total_suffixes):
         return True
-    if folded.startswith("全"):
-        rest = folded[1:]
-        for place in chosen.whole_of:
-            if rest == place or (
-                rest.startswith(place) and rest[len(place) :] in chosen.total_labels
-            ):
-                return True
-    return False
+    return _whole_place(folded, chosen)
+
+
+def _whole_place(folded: str, words: Layout) -> bool:
+    """Whether a folded label is 全 and a kind of place, alone or with a total word (全县合计)."""
+    if not folded.startswith("全"):
+        return False
+    rest = folded[1:]
+    return any(
+        rest == place or (rest.startswith(place) and rest[len(place) :] in words.total_labels)
+        for place in words.whole_of
+    )
+
+
+def is_whole_total_label(text: object, words: Layout | None = None) -> bool:
+    """Whether a total label names the whole table, no group of it: 合计, 总计, 全县, Total.
+
+    A total word alone (not a subtotal's) or 全 and a kind of place: the last row of a
+    table. A place's name before the word (甲县合计, 城区小计) names a group of the
+    table, and 小计 the rows since the previous total.
+
+    Examples
+    --------
+    >>> [is_whole_total_label(t) for t in ("合计", "全县", "全市合计", "甲县合计", "小计")]
+    [True, True, True, False, False]
+    """
+    chosen = words or layout()
+    folded = fold_label(text)
+    if not folded or folded in chosen.subtotals:
+        return False
+    return folded in chosen.total_labels or _whole_place(folded, chosen)
 
 
 #: A year before a comparison's word (2023年同期, 2023年度同期): read past it.

@@ -50,7 +50,7 @@ def test_an_averaged_total_rate_is_a_difference_named_by_its_row() -> None:
         ["合计", "2024", "婴儿死亡率(‰)"]
     ]
     assert (differs["reported"][0], differs["expected"][0]) == (2.5, 2.25)
-    assert "第2行“合计”2024" in differs["message_zh"][0]
+    assert "行 2“合计”2024" in differs["message_zh"][0]
     assert "按本行计数重算为2.25" in differs["message_zh"][0]
     assert english_words(differs["message_zh"][0]) == []
     assert "recomputed from the row's counts it is 2.25" in differs["message_en"][0]

@@ -140,7 +140,7 @@ def test_a_breakdown_row_larger_than_its_row_is_a_check():
     assert found["check"].tolist() == ["breakdown_row", "breakdown_larger"]
     row = found.iloc[1]
     assert (row["item"], row["reported"], row["expected"]) == ("活产数", 5300.0, 5200.0)
-    assert row["message_zh"] == "第1行“其中：城关村”2024活产数为5,300，大于其所属的第0行的5,200"
+    assert row["message_zh"] == "行 1“其中：城关村”2024活产数为5,300，大于其所属的行 0的5,200"
 
 
 def test_a_breakdown_row_does_not_end_the_rows_a_subtotal_sums():
@@ -390,7 +390,7 @@ def test_consistency_rules_flag_the_values_and_name_the_row():
     assert found["item"].tolist() == [
         "neonatal_within_infant_deaths", "infant_within_under5_deaths",
     ]  # fmt: skip
-    assert found["message_zh"].iloc[0].startswith("第0行：甲乡2024不符合“新生儿死亡数≤婴儿死亡数”")
+    assert found["message_zh"].iloc[0].startswith("行 0：甲乡2024不符合“新生儿死亡数≤婴儿死亡数”")
     out = mch.compute(table)
     flagged = out[out["flags"].astype(str).str.contains("INCONSISTENT")]
     assert flagged["township"].unique().tolist() == ["甲乡"]

@@ -30,6 +30,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
 )
 from mch_indicators._adapters._pandas._compute import compute_frame
+from mch_indicators._adapters._pandas._index import index_as_columns, label_levels
 from mch_indicators._adapters._pandas._pool import (
     canonical_ids,
     engine_pooling,
@@ -51,8 +52,10 @@ from mch_indicators._adapters._pandas._units import (
     blank_total_rows,
     engine_blank_totals,
     refuse_engine_totals,
+    respelt,
 )
 from mch_indicators._adapters._pandas._wide import placed
+from mch_indicators._adapters._spellings import respellings
 from mch_indicators._adapters._standardise import (
     BandCells,
     DsrArguments,
@@ -316,17 +319,55 @@ def _without_totals(
 ) -> pd.DataFrame:
     """A partition, refused if an area column labels a row as a total (as other engines).
 
-    A blank-area total is looked for across partitions (:func:`_blank_verdict`).
+    A blank-area total is looked for across partitions (:func:`_blank_verdict`). An
+    index of areas (:func:`index_as_columns`) is looked at as a column is.
     """
+    labelled = index_as_columns(part, catalog)[0]
 
     def distinct(column: str) -> list[Any]:
-        series = part[column]
+        series = labelled[column]
         return [] if is_number_column(series) else series.unique().tolist()
 
     refuse_engine_totals(
-        [str(c) for c in part.columns], counts, distinct, catalog, keys=keys or ()
+        [str(c) for c in labelled.columns], counts, distinct, catalog, keys=keys or ()
     )
     return part
+
+
+def _index_as_column(frame: Any, catalog: Any = None) -> Any:
+    """A dask frame whose index names an area or a period, with it as a column (as pandas)."""
+    levels = label_levels(frame._meta, catalog)
+    return frame.reset_index() if levels else frame
+
+
+def _spellings(frame: Any, keys: list[str]) -> Any:
+    """A lazy ``{key: {spelling: written as}}`` (a dask ``Scalar``), None without text keys.
+
+    The distinct values of the text keys are found partition by partition and in
+    dask's tree, in the frame's order (each partition's, then the next), and folded
+    once where they meet (:func:`~mch_indicators._adapters._spellings.respellings`):
+    each group is written as its first spelling, as pandas writes it. Nothing runs
+    until the result is computed; its partitions take the scalar as an argument.
+    """
+    text = [key for key in dict.fromkeys(keys) if not is_number_column(frame._meta[key])]
+    if not text:  # numbers are never folded
+        return None
+    return frame[text].reduction(
+        chunk=_drop_duplicates, combine=_drop_duplicates, aggregate=_respellings, meta=object
+    )
+
+
+def _drop_duplicates(part: pd.DataFrame) -> pd.DataFrame:
+    return part.drop_duplicates()
+
+
+def _respellings(found: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Each column's spellings that fold together, from its distinct values in order."""
+    return {str(key): respellings(found[key].tolist()) for key in found.columns}
+
+
+def _respelt(part: pd.DataFrame, spellings: dict[str, dict[str, str]]) -> pd.DataFrame:
+    return respelt(part, spellings)
 
 
 def pool_dask_frame(
@@ -340,6 +381,7 @@ def pool_dask_frame(
     (``units``) and summed in float64; no column is added to the rows unless
     ``on_invalid="flag"`` asks for invalid rows to be left out of the sums.
     """
+    frame = _index_as_column(frame, keywords.get("catalog"))
     pooling = engine_pooling(frame._meta, indicator, keywords)
     num, den, keys = pooling.numerator, pooling.denominator, pooling.keys
     frame = numeric_counts(frame, [num, den])
@@ -349,6 +391,9 @@ def pool_dask_frame(
     meta = frame._meta
     if not keys:
         raise InvalidInputError("pooling a dask DataFrame needs by= (or over=) columns")
+    spellings = _spellings(frame, as_list(keywords.get("by")))
+    if spellings is not None:  # 城关镇 and 城关镇\u200b: one group, as pandas pools
+        frame = frame.map_partitions(partial(as_task, _respelt), spellings, meta=meta)
     split_out = _check_split_out(keywords.get("split_out"))
     narrow = widened(meta, [num, den]).dtypes  # float32 sums lose counts: sum in float64
     frame = frame.astype({c: narrow[c] for c in (num, den) if narrow[c] != meta[c].dtype})
@@ -388,6 +433,7 @@ def dsr_dask_frame(frame: Any, **arguments: Unpack[DsrArguments]) -> Any:
     row per group and band) is small and is finished in one partition, where the
     bands of every group are matched to the standard.
     """
+    frame = _index_as_column(frame)
     meta = frame._meta
     cells = BandCells.of(arguments, meta.columns)
     count, population = cells.count, cells.population
@@ -468,6 +514,7 @@ _ISR_MAY_BE_MISSING = ("expected", "reference_population")
 
 def isr_dask_frame(frame: Any, **arguments: Unpack[IsrArguments]) -> Any:
     """Lazy :func:`isr`: each row's share summed by group (distributed), then finished in place."""
+    frame = _index_as_column(frame)
     meta = frame._meta
     keys = as_list(arguments.get("by"))
     named = isr_counts(arguments)

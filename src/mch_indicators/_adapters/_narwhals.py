@@ -38,6 +38,7 @@ from mch_indicators._adapters._keywords import FrameKeywords, PoolKeywords, opti
 from mch_indicators._adapters._native_tables import native_frame, order
 from mch_indicators._adapters._pandas._columns import check_whole
 from mch_indicators._adapters._pandas._units import BlankTotal, refuse_engine_totals
+from mch_indicators._adapters._spellings import respellings
 from mch_indicators._adapters._sums import group_counts
 from mch_indicators._checks import place_text
 from mch_indicators._errors import (
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
     from mch_indicators._catalog import Catalog
     from mch_indicators._model import Indicator
 
-__all__ = ["compute_any_frame", "no_total_rows", "pool_any_frame"]
+__all__ = ["compute_any_frame", "folded_keys", "no_total_rows", "pool_any_frame"]
 
 
 def _frame(data: Any) -> Any:
@@ -195,6 +196,57 @@ def no_total_rows(
     )
 
 
+def folded_keys(frame: Any, keys: Sequence[str]) -> Any:
+    """``frame`` with each text key written as the first of its spellings, as pandas pools.
+
+    ``frame`` is any narwhals frame, eager or lazy (Spark's too). The distinct values
+    of each text key are collected (a few) and folded once in Python
+    (:func:`~mch_indicators._adapters._spellings.respellings`); the answer is applied in
+    the engine, as literals compared with the column (no SQL text is written), and only
+    for keys where some spellings fold together: clean keys leave the frame as it is.
+    A key keeps its type. "First" is the first in the table's order on polars and
+    pyarrow; DuckDB, Spark and other SQL engines have no row order, and there a group
+    is written as its smallest spelling.
+    """
+    import narwhals as nw
+
+    schema = frame.collect_schema()
+    changes: dict[str, Any] = {}
+    for key in dict.fromkeys(keys):
+        if _held(schema[key]) is not Values.TEXT:  # numbers and dates are never folded
+            continue
+        values, ordered = _distinct(frame, key)
+        mapping = respellings(values, ordered=ordered)
+        if not mapping:
+            continue
+        targets: dict[str, list[str]] = {}
+        for spelling, written in mapping.items():
+            targets.setdefault(written, []).append(spelling)
+        text = nw.col(key) if schema[key] == nw.String else nw.col(key).cast(nw.String())
+        column = text
+        for written, spellings in targets.items():
+            column = nw.when(text.is_in(spellings)).then(nw.lit(written)).otherwise(column)
+        changes[key] = column if schema[key] == nw.String else column.cast(schema[key])
+    return frame.with_columns(**changes) if changes else frame
+
+
+def _distinct(frame: Any, key: str) -> tuple[list[Any], bool]:
+    """The distinct values of ``key``, and whether they come in the table's order."""
+    import narwhals as nw
+
+    if not isinstance(frame, nw.LazyFrame):  # polars and pyarrow tables keep their order
+        values: list[Any] = frame[key].unique(maintain_order=True).to_list()
+        return values, True
+    if frame.implementation is nw.Implementation.POLARS:
+        import polars as pl
+
+        native = nw.to_native(frame).select(pl.col(key).unique(maintain_order=True))
+        return native.collect()[key].to_list(), True
+    # group_by, not unique(): narwhals' unique() on DuckDB needs DuckDB 1.3 (floor 1.2)
+    found = _eager(frame.select(nw.col(key)).group_by(key, drop_null_keys=True).agg())
+    return found[key].to_list(), False
+
+
 def _eager(frame: Any) -> Any:
     import narwhals as nw
 
@@ -271,6 +323,7 @@ def pool_any_frame(
     missing = [key for key in keys if key not in frame.collect_schema().names()]
     if missing:
         raise InvalidInputError(f"grouping column {missing[0]!r} is not in the frame")
+    frame = folded_keys(frame, keys)  # 城关镇 and 城关镇\u200b: one group, as pandas pools
     bounded = chosen.kind.family == "binomial"
     leave_out = bounded and checked.on_invalid == "flag"
     schema = frame.collect_schema()

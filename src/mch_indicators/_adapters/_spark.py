@@ -96,6 +96,24 @@ def _no_total_rows(
     no_total_rows(nw.from_native(frame), counts, catalog, keys or ())
 
 
+def _folded_keys(frame: Any, keys: list[str]) -> Any:
+    """A Spark frame with each text key written as one spelling of its group, as pandas pools.
+
+    The distinct keys are collected and folded on the driver (a few values), and the
+    answer applied in Spark (:func:`~mch_indicators._adapters._narwhals.folded_keys`);
+    Spark has no row order, so a group is written as its smallest spelling. Clean keys
+    leave the frame as it is.
+    """
+    import narwhals as nw
+
+    from mch_indicators._adapters._narwhals import folded_keys
+
+    if not keys:
+        return frame
+    found = folded_keys(nw.from_native(frame), keys)
+    return nw.to_native(found)
+
+
 def _counts(
     frame: Any,
     chosen: Indicator | None,
@@ -209,6 +227,7 @@ def pool_spark(
     chosen, num, den, keys = pooling.chosen, pooling.numerator, pooling.denominator, pooling.keys
     _check_counts(frame, (num, den))
     _no_total_rows(frame, (num, den), pooling.catalog)
+    frame = _folded_keys(frame, as_list(keywords.get("by")))
     fields = {field.name: field for field in frame.schema.fields}
     if chosen is None:
         ids = _canonical_ids(functions, pooling.catalog)

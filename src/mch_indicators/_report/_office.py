@@ -161,6 +161,7 @@ def report(
     [['unmatched_column', '备注']]
     """
     from mch_indicators._adapters._pandas._compute import compute_frame
+    from mch_indicators._adapters._pandas._index import index_as_columns
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._adapters._pandas._pool import pool
     from mch_indicators._catalog import chosen_catalog
@@ -171,6 +172,7 @@ def report(
         if _is_frame(source)
         else read_table(cast("Source", source), sheet=sheet, encoding=encoding)
     )
+    frame = index_as_columns(frame, catalog)[0]  # areas and periods given as the index
     match = match_columns(frame, catalog=catalog)
     areas = [f for f in fields() if f.role == "area" and f.id in match.fields]
     periods = [

@@ -19,6 +19,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
     row_label,
 )
+from mch_indicators._adapters._pandas._index import index_as_columns, index_restored
 from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._adapters._pandas._units import Totals
 from mch_indicators._checks import attach
@@ -204,7 +205,7 @@ def compare(
     >>> mch.compare(counties, "IMR", benchmark="total")["comparison"].tolist()
     ['lower', 'higher', 'similar']
     """
-    frame = check_frame(frame, "compare")
+    frame, moved = index_as_columns(check_frame(frame, "compare"))
     check_lang(lang)
     chosen = resolve(indicator)
     totals: Totals = "keep" if isinstance(benchmark, Mapping) else "check"  # the row named
@@ -219,7 +220,7 @@ def compare(
     values = _benchmark_values(frame, benchmark, chosen)
     if values is not None:
         compared = _attach(out, compare_to_benchmark(x, n, values, **options), None, lang)
-        return attach(compared, columns.checks)
+        return attach(index_restored(compared, moved), columns.checks)
     total = isinstance(benchmark, str) and benchmark == "total"
     if not (total or isinstance(benchmark, Mapping)):
         raise _not_a_benchmark(quoted(benchmark))
@@ -252,7 +253,7 @@ def compare(
         own = compare_to_benchmark(x, n, 0.0, **options)
         for name in ("value", "lower", "upper"):
             out[name] = np.where(is_benchmark, getattr(own, name), out[name].to_numpy())
-    return attach(out, columns.checks)
+    return attach(index_restored(out, moved), columns.checks)
 
 
 def _attach(

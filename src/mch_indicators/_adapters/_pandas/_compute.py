@@ -31,6 +31,7 @@ from mch_indicators._adapters._pandas._columns import (
     result_columns,
     text_array,
 )
+from mch_indicators._adapters._pandas._index import index_as_columns, index_restored
 from mch_indicators._adapters._pandas._office_rates import (
     OfficeRate,
     compare_office_rates,
@@ -456,7 +457,7 @@ def compute_frame(
     >>> out["value"].round(2).tolist(), out["substitution"].iloc[0]
     ([92.63], "denominator live_births <- women_delivered (column '产妇数')")
     """
-    frame = check_frame(frame, "compute")
+    frame, moved = index_as_columns(check_frame(frame, "compute"), catalog)
     chosen_lang = check_lang(lang)
     unit_rules = UnitRules.of(totals, duplicates, total_labels)
     indicator, indicators, wide = wide_layout(frame, indicator, indicators)
@@ -475,6 +476,7 @@ def compute_frame(
             frame, indicator, numerator, denominator, allow_substitute, catalog, lean,
             unit_rules, Options.from_keywords(options),
         )  # fmt: skip
+        out = index_restored(out, moved)
     if chosen_lang != "en":  # why a row was suppressed, in the language of the headers
         rule = Options.from_keywords(options).suppress
         out = reasons_in(out, rule, catalog or _builtin(), chosen_lang)

@@ -19,6 +19,7 @@ from mch_indicators._adapters._pandas._columns import (
     check_frame,
     row_label,
 )
+from mch_indicators._adapters._pandas._index import index_as_columns
 from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
@@ -149,7 +150,7 @@ def decompose(
     >>> out.round(2).values.tolist()
     [['birth_weight', 10.26, 9.29, -0.97, 26.26], ['rate', 11.14, 8.41, -2.73, 73.74], ['crude', 11.7, 8.0, -3.7, 100.0]]
     """  # noqa: E501
-    frame = check_frame(frame, "decompose")
+    frame = index_as_columns(check_frame(frame, "decompose"))[0]
     keys = as_list(strata)
     if not 1 <= len(keys) <= 2:
         raise InvalidInputError("strata: give one stratum column, or two (cross-classified)")

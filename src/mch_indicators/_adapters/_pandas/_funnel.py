@@ -19,6 +19,7 @@ from mch_indicators._adapters._pandas._columns import (
     group_codes,
 )
 from mch_indicators._adapters._pandas._compare import indicator_statistic
+from mch_indicators._adapters._pandas._index import index_as_columns, index_restored
 from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
@@ -132,7 +133,7 @@ def funnel(
     >>> f.limits.shape, list(f.limits.columns[:3])
     ((100, 8), ['population', 'lower_2s_limit', 'upper_2s_limit'])
     """
-    frame = check_frame(frame, "funnel")
+    frame, moved = index_as_columns(check_frame(frame, "funnel"))
     check_lang(lang)
     keys = as_list(by)
     found: list[Any] = []
@@ -203,9 +204,8 @@ def funnel(
     if adjusted_frames:
         extra_limits = as_frame(pd.concat(adjusted_frames, ignore_index=True))
     return FunnelTable(
-        attach(as_frame(points), found), as_frame(pd.concat(limit_frames, ignore_index=True)),
-        extra_limits,
-        indicator_id, kind,
+        attach(index_restored(as_frame(points), moved), found),
+        as_frame(pd.concat(limit_frames, ignore_index=True)), extra_limits, indicator_id, kind,
     )  # fmt: skip
 
 

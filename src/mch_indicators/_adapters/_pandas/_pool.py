@@ -31,6 +31,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
 )
 from mch_indicators._adapters._pandas._compute import indicator_columns, unit_rows, wide_layout
+from mch_indicators._adapters._pandas._index import index_as_columns
 from mch_indicators._adapters._pandas._units import Duplicates, Totals, first_spellings
 from mch_indicators._adapters._pandas._wide import UnitRules
 from mch_indicators._adapters._sums import POOLED, UNITS, Pooling, Sums, finish
@@ -334,7 +335,7 @@ def pool(
     {'city': 'X', 'denominator': 9000.0, 'units': 2, 'units_pooled': 1,
      'flags': 'UNRELIABLE|INCOMPLETE'}
     """
-    frame = check_frame(frame, "pool")
+    frame = index_as_columns(check_frame(frame, "pool"), catalog)[0]
     if missing not in ("propagate", "skip"):
         raise InvalidInputError(f"missing must be 'propagate' or 'skip', got {missing!r}")
     rules = UnitRules.of(totals, duplicates, total_labels)

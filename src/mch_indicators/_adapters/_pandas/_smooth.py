@@ -14,6 +14,7 @@ import numpy as np
 from mch_indicators._adapters._columns import Columns, resolve
 from mch_indicators._adapters._pandas._columns import check_frame, group_codes
 from mch_indicators._adapters._pandas._compare import target_value
+from mch_indicators._adapters._pandas._index import index_as_columns, index_restored
 from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._checks import attach
 from mch_indicators._errors import InvalidInputError
@@ -121,7 +122,7 @@ def smooth(
     >>> round(float(out["mean"].iloc[0]), 2), out["fit_note"].iloc[0]
     (3.62, '')
     """
-    frame = check_frame(frame, "smooth")
+    frame, moved = index_as_columns(check_frame(frame, "smooth"))
     chosen = resolve(indicator)
     columns = analysis_columns(frame, chosen, numerator, denominator, by)
     frame, keys, (x, n) = columns.frame, columns.keys, columns.counts()
@@ -139,7 +140,7 @@ def smooth(
     for name, values in smoothed.items():
         out[name] = values
     out.attrs["confidence"] = level
-    return attach(out, columns.checks)
+    return attach(index_restored(out, moved), columns.checks)
 
 
 def _smoothed_columns(

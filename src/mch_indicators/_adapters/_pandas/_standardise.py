@@ -21,6 +21,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
     text_array,
 )
+from mch_indicators._adapters._pandas._index import index_as_columns
 from mch_indicators._adapters._standardise import BandCells, DsrArguments, IsrArguments
 from mch_indicators._checks import attach, checks_of
 from mch_indicators._errors import DefinitionError, InvalidInputError
@@ -191,7 +192,7 @@ def dsr(
     >>> out[["total_count", "value", "lower", "upper"]].round(4).iloc[0].tolist()
     [159.0, 419.0737, 356.2111, 489.7974]
     """
-    frame = check_frame(frame, "dsr")
+    frame = index_as_columns(check_frame(frame, "dsr"))[0]
     pd = pandas()
     keys = as_list(by)
     named = [count, population, age, *keys, *([frequency] if frequency else [])]
@@ -340,7 +341,7 @@ def isr(
     >>> out[["observed", "expected", "value"]].round(3).iloc[0].tolist()
     [12.0, 14.0, 0.857]
     """
-    frame = check_frame(frame, "isr")
+    frame = index_as_columns(check_frame(frame, "isr"))[0]
     keys = as_list(by)
     require(frame, [count, population, reference_count, reference_population, *keys])
     source = frame

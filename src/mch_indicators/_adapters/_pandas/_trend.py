@@ -19,6 +19,7 @@ from mch_indicators._adapters._pandas._columns import (
     numbers,
     row_label,
 )
+from mch_indicators._adapters._pandas._index import index_as_columns
 from mch_indicators._adapters._pandas._labelled import analysis_columns
 from mch_indicators._checks import attach
 from mch_indicators._display import in_language
@@ -326,7 +327,7 @@ def pivot_counts(
     Shared by :func:`trend`, :func:`trend_line` and :func:`mch_indicators.joinpoint`:
     whole years, one row per area and period (two rows raise, naming them).
     """
-    frame = check_frame(frame, name)
+    frame = index_as_columns(check_frame(frame, name))[0]
     check_lang(lang)
     found = analysis_columns(frame, chosen, numerator, denominator, by, period)
     frame, keys, period = found.frame, found.keys, str(found.period)

@@ -21,6 +21,10 @@ Before anything is computed or pooled, :func:`office_units`:
   去年同期, 增减, 同比...: another period's figures or their change), each named in the
   checks, never a unit nor a part of a total (``totals="keep"`` keeps them as it keeps
   every row).
+- refuses **two tables one under the other** read as one (units, a 合计, more units of
+  the same period and another 合计): whole-table totals each the sum of its own block,
+  the last no closing total over all (:func:`_refuse_stacked`), naming both blocks;
+  ``totals="drop"`` reads the blocks as groups of one table.
 - refuses a **blank area or period** cell on a row that is no total, naming the row.
 - refuses **two rows of one unit and period**, naming both by their labels, unless
   ``duplicates="sum"`` (then they are added up and the sum is a check).
@@ -36,7 +40,7 @@ own series labelled 全县) and stays a unit, with a check saying so.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, Literal
@@ -45,8 +49,18 @@ import numpy as np
 import numpy.typing as npt
 
 from mch_indicators._adapters._pandas._columns import as_frame, label_of, numbers, pandas
+from mch_indicators._adapters._spellings import respellings, spelling_key
 from mch_indicators._checks import CheckRow, cell_text, check_row, place_text
-from mch_indicators._errors import DUPLICATES_SUM, InvalidInputError
+from mch_indicators._errors import (
+    DUPLICATES_SUM,
+    TOTALS_DROP,
+    Hint,
+    InvalidInputError,
+    Words,
+    row_names,
+    row_span,
+    words,
+)
 from mch_indicators._io._numbers import parse_years, year_texts
 from mch_indicators._labels import error_of, fields
 from mch_indicators._layout import (
@@ -55,9 +69,9 @@ from mch_indicators._layout import (
     is_comparison_label,
     is_subtotal_label,
     is_total_label,
+    is_whole_total_label,
     layout,
 )
-from mch_indicators._text import fold
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,6 +91,7 @@ __all__ = [
     "label_columns",
     "office_units",
     "refuse_engine_totals",
+    "respelt",
     "year_columns",
 ]
 
@@ -707,6 +722,95 @@ def _check_breakdown(table: _Table, position: int, name: dict[str, Any]) -> list
     return found
 
 
+def _refuse_stacked(table: _Table, words: Layout, hint: Hint | None) -> None:
+    """Refuse two tables one under the other read as one: found by their totals' numbers.
+
+    Units, a 合计, perhaps blank rows, then more units of the same period and another
+    合计: both tables' units would be counted as one table's (16 deaths in 4,200 births
+    for 11 in 3,000), each 合计 checked against all of them. Among the labelled total
+    rows that sum the same units (:func:`_parts`: one level, group and period; 小计 is
+    no such total), two or more are two tables when each equals, in every count, the
+    sum of the units since the previous one, the last is not the sum of all the units
+    above it (a closing total: one table), a total before the last names the whole
+    table (合计, 总计, 全县; 甲县合计 and 乙县合计 name groups of one table:
+    :func:`is_whole_total_label`), every unit under them is of one period and none is
+    in two blocks (a unit in every block: blocks of months or quarters with no column
+    saying which, summed over the year). Blank rows play no part: the numbers decide.
+    ``hint`` is the setting the caller takes to read the blocks as one table's groups.
+    """
+    ends = np.flatnonzero((table.how == "label") & ~table.subtotal)
+    if ends.size < 2 or not table.counts:
+        return
+    groups: dict[Hashable, list[int]] = {}
+    for position in ends.tolist():
+        level = int(table.level[position])
+        period = tuple(texts[position] for texts in table.period_text)
+        key = (level, _group_key(table, level, position), period)
+        groups.setdefault(key, []).append(position)
+    units = table.level < 0
+    for positions in groups.values():
+        if len(positions) >= 2:
+            parts = np.flatnonzero(_parts(table, positions[0], units))
+            _refuse_blocks(table, positions, parts, words, hint)
+
+
+def _refuse_blocks(
+    table: _Table, ends: list[int], units: npt.NDArray[np.intp], words: Layout, hint: Hint | None
+) -> None:
+    """:func:`_refuse_stacked` of the total rows ``ends`` of one group and their ``units``."""
+    blocks, start = [], -1
+    for end in ends:
+        block = units[(units > start) & (units < end)]
+        row = table.values[end]
+        if not block.size or not (np.all(row == table.values[block].sum(axis=0)) and row.any()):
+            return
+        blocks.append(block)
+        start = end
+    above = units[units < ends[-1]]
+    if np.all(table.values[ends[-1]] == table.values[above].sum(axis=0)):
+        return  # a closing total over the blocks: one table
+    texts = [table.area_text[int(table.level[end])][end] for end in ends[:-1]]
+    if not any(is_whole_total_label(text, words) for text in texts):
+        return
+    rows = np.concatenate(blocks)
+    if table.period_codes is not None and np.unique(table.period_codes[rows]).size > 1:
+        return
+    names = list(zip(*(_unit_key(t[rows]) for t in table.area_text), strict=True))
+    owner = np.repeat(np.arange(len(blocks)), [b.size for b in blocks])
+    seen: dict[Hashable, int] = {}
+    for name, number in zip(names, owner.tolist(), strict=True):
+        if seen.setdefault(name, number) != number:
+            return  # a unit in two blocks: blocks of periods no column names
+    raise _stacked_error(table, (ends[-2], blocks[-2]), (ends[-1], blocks[-1]), hint)
+
+
+def _stacked_error(
+    table: _Table,
+    first: tuple[int, npt.NDArray[np.intp]],
+    second: tuple[int, npt.NDArray[np.intp]],
+    hint: Hint | None,
+) -> InvalidInputError:
+    """The error naming two tables' total rows (each with its block of units) and the rows."""
+    said: dict[str, object] = {}
+    for which, (end, units) in (("first", first), ("second", second)):
+        start, last = table.row_name(int(units[0])), table.row_name(int(units[-1]))
+        block = (
+            words("stacked_block", units=int(units.size), rows=row_span(start, last))
+            if units.size > 1
+            else words("stacked_block_one", rows=row_names([start]))
+        )
+        said |= {
+            f"{which}_total": table.unit_of(end), f"{which}_row": row_names([table.row_name(end)]),
+            f"{which}_block": block,
+        }  # fmt: skip
+    period = table.period_of(second[0])
+    said["period"] = Words(f" ({period})", f"（{period}）") if period else Words("", "")
+    text = words("stacked_tables", **said)
+    error = InvalidInputError(text.en, reason_zh=text.zh, hint=hint, row=table.row_name(second[0]))
+    error.place = place_text([table.unit_of(second[0]), period])  # type: ignore[attr-defined]
+    return error
+
+
 def _totals(table: _Table, totals: Totals) -> tuple[BoolArray, list[Any]]:
     """Which rows are units, and the checks of the total rows."""
     checks: list[Any] = []
@@ -802,14 +906,12 @@ def _alike(
     repeated, same = repeat
     first = int(same[0])
     found = [label_of(frame.index, int(p)) for p in same[:5]]
-    more = ["…"] if same.size > 5 else []
     return [
         check_row(
             "strata_alike", unit=place_text(t[first] for t in areas),
             period=place_text(t[first] for t in periods),
             item=place_text(t[first] for t in others),
-            rows={"en": ", ".join([*map(repr, found), *more]),
-                  "zh": "、".join([*map(str, found), *more])},
+            rows=row_names(found, more=same.size > 5),
             times=same.size, groups=len(np.unique(codes[repeated])),
         )
     ]  # fmt: skip
@@ -854,7 +956,7 @@ def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
     """
     pd = pandas()
     codes, uniques = pd.factorize(texts)
-    spellings = np.array([fold(str(u)) for u in [*uniques.tolist(), ""]], dtype=object)
+    spellings = np.array([spelling_key(str(u)) for u in [*uniques.tolist(), ""]], dtype=object)
     folded = np.asarray(pd.factorize(spellings)[0], dtype=np.intp)
     return folded[np.where(codes < 0, len(folded) - 1, codes)]
 
@@ -862,29 +964,39 @@ def _unit_key(texts: npt.NDArray[np.object_]) -> npt.NDArray[np.intp]:
 def first_spellings(frame: pd.DataFrame, columns: Sequence[Hashable]) -> pd.DataFrame:
     """``frame`` with each text label of ``columns`` written as the first of its spellings.
 
-    Labels are folded as units' are (:func:`_unit_key`): ``城关镇``, ``城关镇\u200b``
-    (a zero-width space), ``城关镇 `` and ``城關鎮`` are one label, written as it is
-    first written in the column. Only text is folded, never a number (a code ``110101``
-    stays apart from the text ``"110101"``); a missing label stays missing. The frame
-    given is never modified; it is returned itself when nothing changes.
+    Labels are folded as units' are (:func:`~mch_indicators._adapters._spellings.respellings`):
+    ``城关镇``, ``城关镇\u200b`` (a zero-width space), ``城关镇 `` and ``城關鎮`` are one
+    label, written as it is first written in the column. Only text is folded, never a
+    number (a code ``110101`` stays apart from the text ``"110101"``); a missing label
+    stays missing. The frame given is never modified; it is returned itself when
+    nothing changes.
+    """
+    pd = pandas()
+    found = {column: respellings(pd.unique(frame[column])) for column in columns}
+    return respelt(frame, {column: mapping for column, mapping in found.items() if mapping})
+
+
+def respelt(frame: pd.DataFrame, spellings: Mapping[Any, Mapping[str, str]]) -> pd.DataFrame:
+    """``frame`` with the text labels of each column written as ``spellings`` says.
+
+    ``spellings`` is ``{column: {spelling: written as}}``
+    (:func:`~mch_indicators._adapters._spellings.respellings`); a column keeps its
+    dtype, a value that is not text and a missing value stay as they are. The frame
+    given is never modified; it is returned itself when nothing changes (a dask
+    partition is written by the same function).
     """
     pd = pandas()
     changed = {}
-    for column in columns:
+    for column, mapping in spellings.items():
+        if not mapping:
+            continue
         codes, uniques = pd.factorize(frame[column])
         values = list(uniques)
-        texts = [i for i, value in enumerate(values) if isinstance(value, str)]
-        if len(texts) < 2:
+        spelled = [mapping.get(v, v) if isinstance(v, str) else v for v in values]
+        if spelled == values:
             continue
-        keys = _unit_key(np.array([cell_text(values[i]) for i in texts], dtype=object))
-        first: dict[int, int] = {}
-        spelled = np.arange(len(values))
-        for i, key in zip(texts, keys.tolist(), strict=True):
-            spelled[i] = first.setdefault(key, i)
-        if (spelled == np.arange(len(values))).all():
-            continue
-        written = np.array([*values, None], dtype=object)
-        changed[column] = written[np.where(codes < 0, len(values), spelled[codes])]
+        written = np.array([*spelled, None], dtype=object)
+        changed[column] = written[np.where(codes < 0, len(values), codes)]
     if not changed:
         return frame
     out = frame.copy()
@@ -914,11 +1026,11 @@ def _summed(
     for code in np.unique(codes[repeated]):
         same = np.flatnonzero(codes == code)
         found = [label_of(frame.index, int(p)) for p in same]
-        labels = {"en": ", ".join(map(repr, found)), "zh": "、".join(map(str, found))}
         checks.append(
             check_row(
                 "duplicate_summed", unit=texts[0][same[0]] if texts else "",
-                period=" ".join(t[same[0]] for t in texts[1:]), rows=labels, times=same.size,
+                period=" ".join(t[same[0]] for t in texts[1:]), rows=row_names(found),
+                times=same.size,
             )
         )  # fmt: skip
     return as_frame(out), checks
@@ -1017,6 +1129,8 @@ def office_units(
             _resolve_blanks(table)
             _by_sum(table)
             _by_blocks(table)
+        if totals == "check" and (sums or not strata):  # the caller's totals= lets it through
+            _refuse_stacked(table, words, TOTALS_DROP if sums else None)
         keep, checks = _totals(table, totals)
     table.level[keep] = -1
     units = frame if keep.all() else as_frame(frame[keep])

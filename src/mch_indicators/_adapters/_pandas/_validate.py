@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mch_indicators._adapters._pandas._columns import check_frame, label_of, numbers
+from mch_indicators._adapters._pandas._index import index_as_columns
 from mch_indicators._adapters._pandas._units import Duplicates, Totals
 from mch_indicators._adapters._pandas._wide import UnitRules, placed, table_units
 from mch_indicators._checks import (
@@ -149,14 +150,14 @@ def validate(
     [['甲乡', 'neonatal_within_infant_deaths', 5.0, 3.0],
      ['甲乡', 'infant_within_under5_deaths', 3.0, 2.0]]
     >>> print(found["message_zh"].iloc[0])
-    第0行：甲乡2024不符合“新生儿死亡数≤婴儿死亡数”（新生儿死亡数5，婴儿死亡数3）
+    行 0：甲乡2024不符合“新生儿死亡数≤婴儿死亡数”（新生儿死亡数5，婴儿死亡数3）
     """
     import pandas as pd
 
     from mch_indicators._adapters._pandas._match import match_columns
     from mch_indicators._catalog import chosen_catalog
 
-    frame = check_frame(table, "validate")
+    frame = index_as_columns(check_frame(table, "validate"), catalog)[0]
     chosen = chosen_catalog(catalog)
     unit_rules = UnitRules.of(totals, duplicates, total_labels)
     checked = rules_for(rules, chosen, builtin=builtin)
