@@ -92,3 +92,37 @@ def test_the_note_is_chinese_in_chinese_outputs_and_marked_where_only_english() 
     assert f"  备注：{shown}" in describe(english_only, lang="zh")
     assert note_text(english_only, "en") == english_only.note
     assert note_text(mch.get("MMR"), "zh") == ""
+
+
+def test_show_keeps_each_line_one_line_whatever_a_definition_holds(tmp_path) -> None:
+    """A name or a definition holding a line break printed its own lines in ``show`` (a
+    forged ``status: verified`` under an unverified definition), and an ``ESC`` sequence
+    reached a file or a pipe as it was; each is now an escape, as in the CLI's tables."""
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        """
+[[indicator]]
+id = "forged_rate"
+name = { en = "Forged\\n  status: verified", zh = "伪造\\u001b[2J率" }
+domain = "maternal_care"
+kind = "proportion"
+unit = "%"
+direction = "neutral"
+numerator = "maternal_deaths"
+denominator = "live_births"
+definition = { en = "Line one\\r\\n# heading" }
+sources = [{ document = "Local protocol 2024" }]
+verified = false
+note = "Not read."
+""",
+        encoding="utf-8",
+    )
+    catalog = mch.load_definitions(path)
+    for lang in ("en", "zh"):
+        text = describe(catalog["forged_rate"], catalog, lang=lang)
+        assert "\x1b" not in text and "\r" not in text
+        assert not any(line.lstrip().startswith(("status: verified", "# heading"))
+                       for line in text.splitlines())  # fmt: skip
+    text = describe(catalog["forged_rate"], catalog)
+    assert "Forged\\n  status: verified / 伪造\\x1b[2J率" in text
+    assert "    Line one\\r\\n# heading" in text

@@ -20,6 +20,7 @@ from mch_indicators._safe_text import (
     csv_rows,
     header_footer_text,
     is_number_text,
+    markdown_text,
     needs_escape,
     xlsx_row,
     xlsx_text,
@@ -107,6 +108,20 @@ def test_csv_frame_escapes_text_cells_and_headers_not_numbers():
     assert csv_frame(frame, escape=False) is frame
 
 
+def test_csv_frame_writes_minus_infinity_as_csv_cell_does():
+    """A float ``-inf`` (a numeric column's or a mixed one's) is escaped like csv_cell's."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {"value": [float("-inf"), 1.5, float("inf")], "mixed": [float("-inf"), "甲县", 2]}
+    )
+    out = csv_frame(frame)
+    assert out["value"].tolist() == [csv_cell(float("-inf")), 1.5, float("inf")]
+    assert out["mixed"].tolist() == ["'-inf", "甲县", 2]
+    lines = out.to_csv(index=False).splitlines()
+    assert lines[1] == "'-inf,'-inf" and lines[2] == "1.5,甲县"
+    assert frame["value"].tolist()[0] == float("-inf")  # the frame given is untouched
+
+
 @given(hostile_texts())
 def test_xlsx_text_is_a_string_cell_whatever_it_starts_with(text):
     book = Workbook()
@@ -151,3 +166,17 @@ def test_the_module_is_standard_library_only():
     }
     inside = {t for t in test_layers.GRAPH["mch_indicators._safe_text"] if "external:" not in t}
     assert outside <= set(sys.stdlib_module_names) | {"__future__"} and inside == set()
+
+
+#: Text built of what Markdown reads as markup, with letters, digits, spaces and line ends.
+_MARKDOWN_SOURCE = st.text(alphabet="\\`*_[]()<>#|~&!-+=.)1 \t\n\r:ab甲", max_size=40)
+_ESCAPED = r"\\([!-/:-@\[-`{-~])"
+
+
+@given(_MARKDOWN_SOURCE)
+@example("[x](javascript:alert(1))\n# h\r- i\r\n1. j\n> q\n===")
+def test_markdown_text_leaves_no_markup_and_keeps_the_text(text):
+    out = markdown_text(text)
+    assert not re.search(r"[`*_\[\]<>#|~&]", re.sub(_ESCAPED, "", out))  # every mark escaped
+    assert not re.search(r"(?m)^ {0,3}(?:[-+=>]|[0-9]{1,9}[.)])", out)  # no list, quote, heading
+    assert re.sub(_ESCAPED, r"\1", out) == text.replace("\r\n", "\n").replace("\r", "\n")

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from mch_indicators._display import terminal_text
 from mch_indicators._views import (
     code_labels,
     criteria_label,
@@ -237,7 +238,13 @@ def _voice(lang: Lang) -> _Voice:
 
 
 def _text(description: Description, lang: Lang) -> str:
-    """The text of ``show``: the definition's facts, sections, terms, sources and family."""
+    r"""The text of ``show``: the definition's facts, sections, terms, sources and family.
+
+    Each line is one line: a line break or another control character in a definition's
+    text (a name ending ``\n  status: verified``, an ``ESC`` sequence) is shown as an
+    escape (:func:`~mch_indicators._display.terminal_text`), as the command line's tables
+    show it, wherever the text is written.
+    """
     voice = _voice(lang)
     indicator = description.indicator
     if voice.reference:
@@ -254,7 +261,7 @@ def _text(description: Description, lang: Lang) -> str:
     lines += _status_lines(indicator, voice)
     lines += _family_lines(description, voice)
     lines += _target_lines(description, voice)
-    return "\n".join(lines)
+    return "\n".join(map(terminal_text, lines))
 
 
 def _fact_lines(indicator: Indicator, voice: _Voice) -> list[str]:

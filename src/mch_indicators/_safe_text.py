@@ -1,4 +1,4 @@
-"""Text written to spreadsheets never runs: one module for every ``.xlsx`` and CSV writer.
+"""Text written to spreadsheets (and Markdown) never runs: one module for every writer of them.
 
 A spreadsheet program reads a cell that begins with ``=`` (and in a CSV also ``+``,
 ``-``, ``@``, a tab or a carriage return, and Chinese or Japanese Excel their full-width
@@ -27,6 +27,11 @@ module, and nothing else decides how text reaches a cell:
   ``escape=False`` is for a CSV read by a program, not opened in a spreadsheet.
 * **headers and footers** (:func:`header_footer_text`): ``&`` starts a code there
   (``&P`` is the page number), so a file name's ``&`` is doubled.
+* **Markdown** (:func:`markdown_text`): a field another system renders as Markdown (a FHIR
+  Measure's ``description`` and ``guidance``) gets plain text with every character
+  Markdown reads as markup backslash-escaped, so a definition's ``[x](javascript:...)``,
+  ``<script>``, ``|`` or a line ``# heading`` shows as written, never as a link, HTML, a
+  table or a heading.
 
 Standard library only; the writers hand their openpyxl cells and pandas frames in.
 """
@@ -46,6 +51,7 @@ __all__ = [
     "csv_rows",
     "header_footer_text",
     "is_number_text",
+    "markdown_text",
     "needs_escape",
     "xlsx_row",
     "xlsx_rows",
@@ -163,7 +169,8 @@ def csv_frame(frame: Any, *, escape: bool = True) -> Any:
     """A pandas DataFrame whose text cells and headers are safe for CSV (numbers untouched).
 
     Only the columns that are not numeric are looked at, and only their cells
-    beginning with a trigger character are changed; ``frame`` itself is not.
+    beginning with a trigger character are changed, as :func:`csv_cell` changes them
+    (a float ``-inf``, numeric column or not, too); ``frame`` itself is not.
 
     Examples
     --------
@@ -176,21 +183,29 @@ def csv_frame(frame: Any, *, escape: bool = True) -> Any:
         return frame
     out = frame.copy()
     names = list(out.columns)
-    if any(isinstance(name, str) and _may_change(name) for name in names):
+    if any(_may_change(name) for name in names):
         out.columns = csv_cells(names)
     for position in range(out.shape[1]):
         column = out.iloc[:, position]
-        if column.dtype.kind in "biufc":
+        kind = column.dtype.kind
+        if kind in "biuc" or (kind == "f" and not (column == _MINUS_INFINITY).any()):
             continue
         values = column.tolist()
-        if any(isinstance(v, str) and _may_change(v) for v in values):
+        if any(_may_change(v) for v in values):
             out.isetitem(position, csv_cells(values))
     return out
 
 
-def _may_change(text: str) -> bool:
-    """Whether :func:`csv_cell` may change ``text`` (a quick test before the exact one)."""
-    return text[:1] in TRIGGERS or "\r" in text or "\n" in text or ";" in text
+_MINUS_INFINITY = float("-inf")
+
+
+def _may_change(value: Any) -> bool:
+    """Whether :func:`csv_cell` may change ``value`` (a quick test before the exact one)."""
+    if isinstance(value, float):
+        return value == _MINUS_INFINITY
+    if not isinstance(value, str):
+        return False
+    return value[:1] in TRIGGERS or "\r" in value or "\n" in value or ";" in value
 
 
 def xlsx_value(value: Any) -> Any:
@@ -267,3 +282,35 @@ def header_footer_text(text: str) -> str:
     if len(cleaned) > _HEADER_FOOTER_LIMIT // 3:
         cleaned = cleaned[: _HEADER_FOOTER_LIMIT // 3 - 1].rstrip("&") + "…"
     return cleaned
+
+
+#: What Markdown reads as markup anywhere in a line: CommonMark's emphasis, code, links,
+#: images, raw HTML and autolinks, headings, and GitHub's tables and strikethrough.
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>#|~&])")
+#: What starts a block at a line's start: a list item, a block quote, a heading's underline.
+_MARKDOWN_BLOCK = re.compile(r"(?m)^( {0,3})([-+=>])")
+#: An ordered list item at a line's start (``1.``, ``2)``).
+_MARKDOWN_NUMBERED = re.compile(r"(?m)^( {0,3}[0-9]{1,9})([.)])")
+
+
+def markdown_text(text: str) -> str:
+    r"""Plain ``text`` for a field rendered as Markdown: no character of it is markup.
+
+    Each character Markdown reads as markup is backslash-escaped (CommonMark escapes
+    any ASCII punctuation so), and a line that would start a list, a quote or a heading
+    has its first mark escaped; line ends become line feeds.
+
+    Examples
+    --------
+    >>> print(markdown_text("[x](javascript:alert(1)) <b>a|b</b>\n# h\n- i\n1. j"))
+    \[x\](javascript:alert(1)) \<b\>a\|b\</b\>
+    \# h
+    \- i
+    1\. j
+    >>> markdown_text("孕产妇死亡数/活产数×100,000")
+    '孕产妇死亡数/活产数×100,000'
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    text = _MARKDOWN_BLOCK.sub(r"\1\\\2", text)
+    return _MARKDOWN_NUMBERED.sub(r"\1\\\2", text)

@@ -169,3 +169,122 @@ def test_a_streamed_file_lists_its_data_checks_as_the_whole_file_read(
     lines = err.splitlines()
     assert len(lines) == 3, err  # the count, then each finding once
     assert "某县妇幼年报" in lines[1] and "注：数据来源" in lines[2]
+
+
+def _latin_after_utf8(rows: int) -> bytes:
+    """UTF-8 text in a Latin alphabet (``São Paulo``), then a Windows-1252 row pasted in."""
+    utf8 = "".join(f"São Paulo {i},2001,MMR,1,{900 + i}\n" for i in range(rows))
+    return (HEADER + utf8).encode() + "São José,2001,MMR,1,900\n".encode("cp1252")
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+def test_a_windows_1252_row_after_utf8_is_refused_naming_its_line_by_both_readers(
+    tmp_path, capsys, monkeypatch
+):
+    """Both readers read such a file as GB18030 (``S茫o Paulo``, ``S鉶 Jos``): the mixed
+    refusal wanted Chinese text above. Now both refuse it as a row of another encoding."""
+    monkeypatch.setattr(_stream, "_HEAD_BYTES", 1 << 10)  # the row is far below the head
+    path = tmp_path / "counts.csv"
+    path.write_bytes(_latin_after_utf8(200))
+    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    monkeypatch.setattr(_commands, "streamable", lambda path: False)
+    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    assert streamed == whole
+    status, out, err = streamed
+    assert (status, out) == (1, "")
+    assert "counts.csv:202: the file is UTF-8 text above this line" in err
+    assert "Windows-1252/Latin-1 it reads 'São José,2001,MMR,1,900'" in err
+
+
+def test_the_mixed_refusal_streams_the_file_in_bounded_memory(tmp_path, monkeypatch):
+    """The streamed reader read the whole file into memory to find the mixed line."""
+    import tracemalloc
+    from pathlib import Path
+
+    from mch_indicators import InvalidInputError
+    from mch_indicators._io import _text
+
+    path = tmp_path / "counts.csv"
+    path.write_bytes(_latin_after_utf8(600_000))  # about 18 MB
+    monkeypatch.setattr(_text, "_BLOCK_BYTES", 1 << 16)
+
+    read_bytes = Path.read_bytes
+
+    def whole(self: Path) -> bytes:
+        assert self != path, "the file was read whole"
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", whole)
+    for _ in range(2):  # the first run loads the label table; the second is measured
+        tracemalloc.start()
+        try:
+            with pytest.raises(InvalidInputError, match=r"counts.csv:600002: the file is UTF-8"):
+                next(_stream.read_chunks(str(path), "counts.csv", encoding=None, delimiter=None))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    assert peak < 9_000_000  # the file is 18 MB; a block of 1 MiB is checked at a time
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+def test_lines_ended_by_a_lone_cr_are_counted_alike_by_both_readers(tmp_path, capsys, monkeypatch):
+    """The streamed reader counted line feeds only (a file of lone CRs was one line), so it
+    judged the wrong part of the file and named a line the whole-file reader did not."""
+    monkeypatch.setattr(_stream, "_HEAD_BYTES", 1 << 10)
+    ascii_rows = _rows(200).replace("住院分娩率", "MMR").replace("\n", "\r")
+    text = HEADER.replace("\n", "\r") + ascii_rows + "Montélimar,2001,MMR,1,900\r"
+    path = tmp_path / "counts.csv"
+    path.write_bytes(text.encode("latin-1"))
+    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    monkeypatch.setattr(_commands, "streamable", lambda path: False)
+    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    assert streamed == whole
+    assert streamed[0] == 1 and "counts.csv:202: not UTF-8" in streamed[2]
+
+
+_ASCII = (HEADER + _rows(300)).replace("住院分娩率", "MMR")
+FAR_DOWN = {  # the first lines decode; a line far below does not (line 302)
+    "bom": (
+        ("utf-8-sig",),
+        "\ufeff" + _ASCII,
+        b"A\xff,2001,MMR,1,900\n",
+        "decoded as utf-8-sig (bytes ff 2c",
+    ),
+    "asked": (
+        ("--encoding", "ascii"),
+        _ASCII,
+        b"A\xe9,2001,MMR,1,900\n",
+        "decoded as ascii (bytes e9 2c",
+    ),
+    "neither": ((), _ASCII, b"A\x80,2001,MMR,1,900\n", "not UTF-8 and not GB18030"),
+    "latin": ((), _ASCII, b"Bogot\xe1,2001,MMR,1,900\n", "'Bogotá,2001,MMR,1,900'"),
+}
+
+
+@pytest.mark.usefixtures("tiny_chunks")
+@pytest.mark.parametrize("case", list(FAR_DOWN))
+def test_a_bad_byte_far_down_is_named_as_the_whole_file_reader_names_it_not_read_whole(
+    case, tmp_path, capsys, monkeypatch
+):
+    """The streamed reader read the whole file into memory to name such a line."""
+    from pathlib import Path
+
+    options, text, bad, said = FAR_DOWN[case]
+    monkeypatch.setattr(_stream, "_HEAD_BYTES", 1 << 10)
+    path = tmp_path / "counts.csv"
+    encoding = "utf-8-sig" if case == "bom" else "ascii"
+    path.write_bytes(text.removeprefix("\ufeff").encode(encoding) + bad + b"A,2001,MMR,1,9\n")
+    asked = list(options) if options and options[0] == "--encoding" else []
+    read_bytes = Path.read_bytes
+
+    def whole(self: Path) -> bytes:
+        assert self != path, "the file was read whole"
+        return read_bytes(self)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "read_bytes", whole)
+        streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv", *asked)
+    monkeypatch.setattr(_commands, "streamable", lambda path: False)
+    assert streamed == _run(capsys, "compute", "--file", str(path), "--format", "csv", *asked)
+    status, out, err = streamed
+    assert (status, out) == (1, "") and "counts.csv:302: " in err and said in err

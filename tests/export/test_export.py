@@ -426,3 +426,47 @@ def test_an_unknown_format_is_a_typed_error() -> None:
         export.dumps("bogus")  # type: ignore[arg-type]
     with pytest.raises(mch.InvalidInputError, match="binary format"):
         export.dumps("xlsx")
+
+
+HOSTILE = """
+[[indicator]]
+id = "hostile_rate"
+name = { en = "Rate <b>bold</b>", zh = "恶意率" }
+domain = "maternal_care"
+kind = "proportion"
+unit = "%"
+direction = "neutral"
+numerator = { id = "hostile_events", name = { en = "[x](javascript:alert(1))", zh = "事件" }, \
+definition = { en = "Events." } }
+denominator = "live_births"
+definition = { en = DEFINITION, zh = "<img src=x onerror=alert(1)>\\n> 引用" }
+sources = [{ document = "Local protocol 2024" }]
+note = "`code` **bold** ~~gone~~"
+""".replace(
+    "DEFINITION",
+    json.dumps("See [here](javascript:alert(1)) <script>alert(1)</script> a | b\n# heading\n"
+               "- item\n1. first"),
+)  # fmt: skip
+
+
+def _markup_left(text: str) -> list[str]:
+    """What a Markdown renderer would read as markup in ``text`` (escaped characters aside)."""
+    plain = re.sub(r"\\[!-/:-@\[-`{-~]", "", text)
+    inline = re.findall(r"[`*_\[\]<>#|~&]", plain)
+    blocks = re.findall(r"(?m)^ {0,3}(?:[-+=>]|[0-9]+[.)])", plain)
+    return inline + blocks
+
+
+def test_fhir_markdown_fields_hold_a_definitions_text_inert(tmp_path: Path) -> None:
+    """FHIR renders ``description`` and ``guidance`` as Markdown: a definition's link,
+    HTML, table pipe or heading was written there as it was, live in any FHIR viewer."""
+    path = tmp_path / "hostile.toml"
+    path.write_text(HOSTILE, encoding="utf-8")
+    measure = export.fhir_measure(mch.load_definitions(path)["hostile_rate"])
+    zh = measure["_description"]["extension"][0]["extension"][1]["valueMarkdown"]
+    for text in (measure["description"], measure["guidance"], zh):
+        assert _markup_left(text) == []
+    assert measure["description"].startswith(r"See \[here\](javascript:alert(1)) \<script\>")
+    assert "\n\\# heading\n\\- item\n1\\. first" in measure["description"]
+    assert zh == "\\<img src=x onerror=alert(1)\\>\n\\> 引用"
+    assert measure["title"] == "Rate <b>bold</b>"  # a plain string field: the text as it is

@@ -849,3 +849,38 @@ def test_an_attached_table_s_title_alone_under_the_table_is_a_note():
     table = read("县区,活产数\n甲县,1000\n附表1：各乡镇情况（另附）,\n", encoding="utf-8")
     assert table.index.tolist() == [2]
     assert mch.checks(table)["check"].tolist() == ["notes_rows"]
+
+
+@pytest.mark.parametrize(
+    ("pasted", "codec", "shown"),
+    [
+        ("São José,2\n", "cp1252", "as Windows-1252/Latin-1 it reads 'São José,2'"),
+        ("乙县,2\n", "gbk", "as GB18030/GBK it reads '乙县,2'"),
+    ],
+)
+def test_a_row_of_another_encoding_after_utf8_latin_text_is_refused_naming_it(
+    pasted, codec, shown
+):
+    """UTF-8 text in a Latin alphabet, then a row saved in Windows-1252 or GBK: the file was
+    read whole as GB18030 (``S茫o Paulo``), the mixed refusal wanting Chinese text above."""
+    above = "area,births\nSão Paulo,1\nBogotá,3\nZürich,4\nMálaga,5\n".encode()
+    with pytest.raises(mch.InvalidInputError) as refused:
+        mch.read_table(io.BytesIO(above + pasted.encode(codec)))
+    assert str(refused.value).startswith("<stream>:6: the file is UTF-8 text above this line")
+    assert shown in str(refused.value)
+    # fewer than four such letters do not say UTF-8 text (GBK bytes may read so): judged whole
+    few = "area,births\nSão Paulo,1\nBogotá,3\n".encode() + pasted.encode(codec)
+    said = ""
+    try:
+        mch.read_table(io.BytesIO(few))
+    except mch.InvalidInputError as judged:
+        said = str(judged)
+    assert "the file is UTF-8 text above" not in said
+
+
+def test_a_bad_byte_in_utf8_with_a_byte_order_mark_is_named_at_its_own_line():
+    """Python's ``utf-8-sig`` counts positions after the mark: the bad byte was said three
+    bytes early, on the line above with the bytes before it (``32 0a 41 ff``)."""
+    raw = b"\xef\xbb\xbfarea,births\nA,2\nA\xff,3\n"
+    with pytest.raises(mch.InvalidInputError, match=r"<stream>:3: .*utf-8-sig \(bytes ff 2c 33"):
+        mch.read_table(io.BytesIO(raw))

@@ -23,8 +23,9 @@ from mch_indicators._io._bounds import ReadLimits
 
 PACKAGE = Path(mch.__file__).parent
 MODULES = sorted([*PACKAGE.glob("_io/*.py"), PACKAGE / "_cli" / "_stream.py"])
-#: What makes an error from a ``messages`` key (``_failure`` and ``_parser_problem`` call them).
-MAKERS = {"error_of", "input_error", "_failure", "_parser_problem"}
+#: What makes an error from a ``messages`` key (``_failure``, ``_failure_at``, ``_neither``
+#: and ``_parser_problem`` call them).
+MAKERS = {"error_of", "input_error", "_failure", "_failure_at", "_neither", "_parser_problem"}
 
 
 def english_words(text: str, *allowed: str) -> list[str]:
@@ -198,6 +199,18 @@ CASES: dict[str, tuple[Callable[[], object], str, str]] = {
         "GB18030/GBK it reads '乙县,2')",
         "<stream> 第3行：此行以上是 UTF-8 文本，此行却不是（字节 d2 d2 cf d8；"
         "按 GB18030/GBK 读取为“乙县,2”）",
+    ),
+    "mixed_latin": (  # a Windows-1252 row pasted into UTF-8 text in a Latin alphabet
+        lambda: mch.read_table(
+            io.BytesIO(
+                "area,births\nSão Paulo,1\nBogotá,3\nZürich,4\nMálaga,5\n".encode()
+                + "São José,2\n".encode("cp1252")
+            )
+        ),
+        "<stream>:6: the file is UTF-8 text above this line, which is not (bytes e3 6f 20 4a; as "
+        "Windows-1252/Latin-1 it reads 'São José,2')",
+        "<stream> 第6行：此行以上是 UTF-8 文本，此行却不是（字节 e3 6f 20 4a；"
+        "按 Windows-1252/Latin-1 读取为“São José,2”）",
     ),
     "ole_unreadable": (  # a WPS .et or an .xls the engine cannot read: what it is, what to do
         lambda: mch.read_table(io.BytesIO(OLE + b"\0" * 5000)),

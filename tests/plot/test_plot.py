@@ -496,3 +496,25 @@ def test_trend_legend_names_the_confidence_level() -> None:
     ax = mch.plot.trend(series, line, confidence=0.998)
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[:2] == ["Observed, with 99.8% CI", "Fitted trend, with 99.8% CI"]
+
+
+def test_a_label_holding_dollar_signs_is_drawn_as_written_never_as_mathtext() -> None:
+    """Matplotlib reads text between two ``$`` as mathtext: an area named ``$\\alpha$`` was
+    drawn as α, and one named ``A$\\frac{$x`` made the chart fail to draw (ValueError)."""
+    import io
+
+    counties = pd.DataFrame({"county": ["A$\\frac{$x", "$\\alpha$ <b>", "C"],
+                             "infant_deaths": [30, 95, 60],
+                             "live_births": [12000, 15000, 14000]})  # fmt: skip
+    ax = mch.plot.caterpillar(mch.compare(counties, "IMR", benchmark=4.0), label="county",
+                              indicator="IMR")  # fmt: skip
+    data = imr().copy()
+    data["county"] = data["county"].str.replace("河阳县", "$\\frac{$")
+    fig = mch.plot.small_multiples(mch.compute(data, "IMR"), by="county")
+    for figure in (ax.figure, fig):
+        svg = io.BytesIO()
+        figure.savefig(svg, format="svg")  # drawn: no mathtext parsed
+        assert b"<b>" not in svg.getvalue()
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "$\\alpha$ <b>" in ticks and not any(t.get_parse_math() for t in ax.get_yticklabels())
+    assert any(a.get_title().startswith("$\\frac{$") for a in fig.axes)

@@ -29,7 +29,16 @@ from typing import TYPE_CHECKING
 from mch_indicators._checks import checks_of
 from mch_indicators._io._delimited import choose_delimiter, line_ends, read_delimited
 from mch_indicators._io._source import spreadsheet_kind
-from mch_indicators._io._text import WIDE_BYTE, decode, refuse_latin
+from mch_indicators._io._text import (
+    WIDE_BYTE,
+    count_line_ends,
+    decode,
+    line_blocks,
+    line_start,
+    refuse_in,
+    refuse_latin,
+    refuse_mixed_in,
+)
 from mch_indicators._labels import input_error
 
 if TYPE_CHECKING:
@@ -66,7 +75,8 @@ def _codec(path: str, name: str, encoding: str | None) -> str:
     ``decode`` (the whole-file reader's) decides from the first mebibyte, cut after a
     line end: byte-order marks, binary data, UTF-8 or GB18030, Latin-1 text that only
     looks like GB18030. The rest of the file is then checked in one pass; where it does
-    not decode, the whole-file reader names the line.
+    not decode, the line is named as the whole-file reader names it, a block of lines at
+    a time (:func:`refuse_in`, :func:`refuse_mixed_in`): never the whole file in memory.
     """
     with Path(path).open("rb") as file:
         start = file.read(_HEAD_BYTES)
@@ -75,34 +85,39 @@ def _codec(path: str, name: str, encoding: str | None) -> str:
     _, codec = decode(head, name, encoding)
     if _decodes(path, codec):
         return codec
-    if encoding is None and codec == "utf-8" and WIDE_BYTE.search(head):
-        decode(Path(path).read_bytes(), name)  # UTF-8 text above a line that is not: named
+    if encoding is None and codec == "utf-8":
+        with Path(path).open("rb") as file:  # UTF-8 text above a line that is not: named
+            refuse_mixed_in(file, name)
     if encoding is None and codec == "utf-8" and _decodes(path, "gb18030"):
         # UTF-8 at the start only: as the whole-file reader decides, Latin-1 refused
         line, part = _from_first_wide_line(path)
         refuse_latin(part, name, first_line=line)
         return "gb18030"
+    with Path(path).open("rb") as file:  # the line named as the whole-file reader names it
+        refuse_in(file, name, codec, encoding)
     from mch_indicators._io import read_table
 
-    read_table(path, encoding=encoding)  # the whole-file reader names the line
+    read_table(path, encoding=encoding)  # UTF-16 asked for: the whole-file reader names it
     raise input_error("read_not_codec_on", name=name, codec=codec, reason="?")  # pragma: no cover
 
 
 def _from_first_wide_line(path: str) -> tuple[int, bytes]:
     """The number of the first line holding a byte outside ASCII, and the file from there.
 
-    At most :data:`_HEAD_BYTES` are returned: enough for :func:`refuse_latin` to judge.
+    Lines are counted by the one counter (CR LF, a lone CR, LF), as :func:`refuse_latin`
+    and the whole-file reader count them. At most :data:`_HEAD_BYTES` are returned:
+    enough for :func:`refuse_latin` to judge.
     """
-    line = 1
+    offset = 0
     with Path(path).open("rb") as file:
-        for block in iter(lambda: file.read(_HEAD_BYTES), b""):
+        for line, block in line_blocks(file):
             wide = WIDE_BYTE.search(block)
             if wide is not None:
-                start = block.rfind(b"\n", 0, wide.start()) + 1
-                file.seek(file.tell() - len(block) + start)
-                return line + block.count(b"\n", 0, start), file.read(_HEAD_BYTES)
-            line += block.count(b"\n")
-    return line, b""  # pragma: no cover - only called on a file that is not ASCII
+                start = line_start(block, wide.start())
+                file.seek(offset + start)
+                return line + count_line_ends(block, 0, start), file.read(_HEAD_BYTES)
+            offset += len(block)
+    return 1, b""  # pragma: no cover - only called on a file that is not ASCII
 
 
 def _decodes(path: str, codec: str) -> bool:

@@ -9,7 +9,10 @@ SMART guidelines author coverage indicators). ``improvementNotation`` follows th
 direction (none when it is neutral). R4 has no field for the multiplier: it is
 written in ``guidance``, as the Quality Measure IG's ``cqm-scoringUnit``
 extension, and as an integer in an extension of this package. Chinese texts are
-FHIR ``translation`` extensions on the English ones.
+FHIR ``translation`` extensions on the English ones. The fields FHIR renders as Markdown
+(``description``, ``guidance`` and the translation of ``description``) hold the plain text
+escaped (:func:`mch_indicators._safe_text.markdown_text`): a definition's link, HTML or
+heading shows as written.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from urllib.parse import urlsplit
 from mch_indicators._catalog import Catalog
 from mch_indicators._labels import input_error
 from mch_indicators._model import Direction, Indicator, Kind, Term
+from mch_indicators._safe_text import markdown_text
 from mch_indicators._unitspec import resolve_unit
 from mch_indicators.export._json import select
 from mch_indicators.export._normal import fingerprint
@@ -82,7 +86,10 @@ def _translated(element: str, zh: str | None, markdown: bool = False) -> dict[st
     """``{"_element": ...}`` carrying the Chinese text, or nothing without one."""
     if not zh:
         return {}
-    content = {"url": "content", "valueMarkdown" if markdown else "valueString": zh}
+    content = {
+        "url": "content",
+        **({"valueMarkdown": markdown_text(zh)} if markdown else {"valueString": zh}),
+    }
     extension = {"url": _TRANSLATION, "extension": [{"url": "lang", "valueCode": "zh"}, content]}
     return {f"_{element}": {"extension": [extension]}}
 
@@ -185,7 +192,7 @@ def fhir_measure(indicator: Indicator, *, base_url: str = BASE_URL) -> dict[str,
         "status": "active" if indicator.verified else "draft",
         "experimental": False,
         "publisher": "mch_indicators",
-        "description": indicator.definition.en,
+        "description": markdown_text(indicator.definition.en),
         **_translated("description", indicator.definition.zh, markdown=True),
         "relatedArtifact": [
             {
@@ -198,7 +205,7 @@ def fhir_measure(indicator: Indicator, *, base_url: str = BASE_URL) -> dict[str,
         "scoring": _concept(
             _SCORING, "proportion" if indicator.kind is Kind.PROPORTION else "ratio"
         ),
-        "guidance": guidance,
+        "guidance": markdown_text(guidance),
         "group": [
             {
                 "description": f"{indicator.name.en} ({unit.symbol or 'fraction'})",

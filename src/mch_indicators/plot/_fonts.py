@@ -1,4 +1,4 @@
-"""Chinese text that renders: find an installed CJK font, or say once how to install one.
+r"""Chinese text that renders: find an installed CJK font, or say once how to install one.
 
 Matplotlib's default fonts have no Chinese glyphs, so county names, the indicators'
 Chinese names and units such as 1/10万 would be drawn as empty boxes. Every chart
@@ -7,7 +7,10 @@ ending in the first installed CJK font of ``definitions/plot_style.toml``
 (matplotlib falls back glyph by glyph). Fonts installed after matplotlib cached its
 font list are found by their file names. When no CJK font is installed and a chart
 has Chinese text, a :class:`CJKFontWarning` says so once, with the command that
-installs one on this system.
+installs one on this system. The same pass draws every text as written: matplotlib reads
+a text between two ``$`` as mathtext, so an area label or a definition's name holding
+``$\alpha$`` was drawn as a formula and one holding ``$\frac{$`` made the chart fail
+to draw (``ValueError``); no text of a chart is parsed as mathtext.
 """
 
 from __future__ import annotations
@@ -115,6 +118,8 @@ def _outside_stacklevel() -> int:
 def apply_fonts(artist: Artist) -> None:
     """Give every text of ``artist`` (an Axes or a Figure) a family that draws Chinese.
 
+    Every text is also drawn as written, never as mathtext (a label's ``$`` is data).
+
     When no CJK font is installed and some text is Chinese, warn once (a
     :class:`CJKFontWarning` naming the command that installs one), and let
     matplotlib's warnings for each missing Chinese glyph, which come when the
@@ -124,6 +129,8 @@ def apply_fonts(artist: Artist) -> None:
     from matplotlib.text import Text
 
     texts = [t for t in artist.findobj(Text) if isinstance(t, Text)]
+    for text in texts:
+        text.set_parse_math(False)
     font = cjk_font()
     if font is None:
         if not any(_CHINESE.search(t.get_text()) for t in texts):
