@@ -884,3 +884,6 @@ def test_a_bad_byte_in_utf8_with_a_byte_order_mark_is_named_at_its_own_line():
     raw = b"\xef\xbb\xbfarea,births\nA,2\nA\xff,3\n"
     with pytest.raises(mch.InvalidInputError, match=r"<stream>:3: .*utf-8-sig \(bytes ff 2c 33"):
         mch.read_table(io.BytesIO(raw))
+    for asked in ("utf-8-sig", "UTF_8_SIG"):  # the encoding given: the same line and bytes
+        with pytest.raises(mch.InvalidInputError, match=r"<stream>:3: .* \(bytes ff 2c 33"):
+            mch.read_table(io.BytesIO(raw), encoding=asked)

@@ -75,6 +75,12 @@ def line_start(raw: bytes, position: int) -> int:
     return max(raw.rfind(b"\n", 0, position), raw.rfind(b"\r", 0, position)) + 1
 
 
+def _sig_mark(raw: bytes, codec: str) -> int:
+    """The length of the mark ``utf-8-sig`` takes off before counting its positions, else 0."""
+    sig = codecs.lookup(codec).name == "utf-8-sig" and raw.startswith(codecs.BOM_UTF8)
+    return len(codecs.BOM_UTF8) if sig else 0
+
+
 def _line_bytes(raw: bytes, position: int) -> bytes:
     """The bytes of the line holding byte ``position``, without its line end."""
     ends = [e for e in (raw.find(b"\n", position), raw.find(b"\r", position)) if e >= 0]
@@ -383,14 +389,14 @@ def decode(raw: bytes | str, name: str, encoding: str | None = None) -> tuple[st
         try:
             return raw.decode(encoding).removeprefix("\ufeff"), encoding
         except UnicodeDecodeError as error:
+            error.start += _sig_mark(raw, encoding)
             raise _failure(raw, name, encoding, error, asked=True) from None
     for mark, codec in _BOMS:
         if raw.startswith(mark):
             try:
                 return raw.decode(codec).removeprefix("\ufeff"), codec
             except UnicodeDecodeError as error:
-                if codec == "utf-8-sig":  # its positions start after the mark
-                    error.start += len(mark)
+                error.start += _sig_mark(raw, codec)
                 raise _failure(raw, name, codec, error) from None
     if b"\x00" in raw[:4096]:
         raise error_of(InvalidInputError, "binary_data", hint=ENCODING_UTF16, name=name)
