@@ -312,3 +312,22 @@ def test_each_city_s_total_of_its_counties_is_one_table():
     pooled = mch.pool(read(text), "IMR")
     assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [16, 4200, 4]
     assert "total_mismatch" not in mch.checks(pooled)["check"].tolist()
+
+
+def test_blank_labelled_totals_of_stacked_blocks_are_refused_not_summed_as_strata():
+    """Each blank-area row sums the rows above it, not its group: pool counted both as
+    strata (32 deaths in 8,400 births for 16 in 4,200)."""
+    stacked = (
+        HEADER + "甲县,2024,1000,5\n乙县,2024,2000,6\n,2024,3000,11\n"
+        "丙县,2024,500,2\n丁县,2024,700,3\n,2024,1200,5\n"
+    )
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.pool(read(stacked), "IMR")
+    assert "sums the 2 rows above it, not all the units of its group" in str(caught.value)
+    assert "且这一行等于其上2行之和" in caught.value.reason_zh
+    one = HEADER + "甲县,2024,1000,5\n乙县,2024,2000,6\n,2024,3000,11\n"
+    pooled = mch.pool(read(one), "IMR")  # a blank total of its group: taken out
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [11, 3000, 2]
+    strata = HEADER + "甲县,2024,1000,5\n乙县,2024,2000,6\n,2024,400,1\n"
+    pooled = mch.pool(read(strata), "IMR")  # a blank stratum that sums nothing stays one
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [12, 3400, 3]

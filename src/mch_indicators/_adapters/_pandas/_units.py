@@ -631,27 +631,51 @@ def _resolve_blanks(table: _Table, *, strata: bool = False) -> None:
     it is a total when it sums two units or more.
     """
     units = table.level < 0
-    for position in np.flatnonzero(table.how == "blank"):
+    blanks = np.flatnonzero(table.how == "blank")
+    for position in blanks:
         parts = _parts(table, int(position), units)
         if _sums_match(table, int(position), parts) and (not strata or parts.sum() >= 2):
             continue
-        if strata:
+        block = _sums_block_above(table, int(position), parts, blanks) if strata else 0
+        if strata and not block:
             table.level[position], table.how[position] = -1, ""
             continue
         column = table.areas[int(table.level[position])]
-        raise _blank_error(table, int(position), column)
+        raise _blank_error(table, int(position), column, block)
 
 
-def _blank_error(table: _Table, position: int, column: Hashable) -> InvalidInputError:
-    row = table.row_name(position)
+def _sums_block_above(
+    table: _Table, position: int, parts: BoolArray, blanks: npt.NDArray[np.intp]
+) -> int:
+    """How many units above it a blank-area row sums in every count (two or more), else 0.
+
+    The units of its group since the previous blank-area row: a subtotal with no
+    label, or the total of a second table under the first. As a stratum it would be
+    summed with the rows it sums; it is refused as a blank area cell is elsewhere.
+    """
+    before = blanks[blanks < position]
+    start = int(before[-1]) if before.size else -1
+    rows = np.flatnonzero(parts)
+    block = rows[(rows > start) & (rows < position)]
+    if block.size < 2 or not table.counts:
+        return 0
+    row = table.values[position]
+    sums = bool(row.any() and np.all(row == table.values[block].sum(axis=0)))
+    return int(block.size) if sums else 0
+
+
+def _blank_error(
+    table: _Table, position: int, column: Hashable, block: int = 0
+) -> InvalidInputError:
+    """A row with no area name that is no total; ``block``: it sums that many rows above it."""
     shown = table.unit_of(position)
     where = f" ({shown} {table.period_of(position)})".rstrip() if shown else ""
-    reason = (
-        f"the area cell is empty{where}: every row needs its unit's name (in a workbook, "
-        "merged area cells are filled; in a CSV write the name on every row), or the row must "
-        "be a total (合计) of the rows above it"
-    )
-    return InvalidInputError(reason, column=str(column), row=row)
+    said = Words(where, where.replace(" (", "（").replace(")", "）") if where else "")
+    key = "blank_area_subtotal" if block else "blank_area_cell"
+    return error_of(
+        InvalidInputError, key, where=said, units=block, column=str(column),
+        row=table.row_name(position),
+    )  # fmt: skip
 
 
 def _blank_periods(table: _Table) -> None:
