@@ -288,3 +288,34 @@ def test_a_bad_byte_far_down_is_named_as_the_whole_file_reader_names_it_not_read
     assert streamed == _run(capsys, "compute", "--file", str(path), "--format", "csv", *asked)
     status, out, err = streamed
     assert (status, out) == (1, "") and "counts.csv:302: " in err and said in err
+
+
+def _with_totals(above: bool, groups: int = 12) -> str:
+    """A long table of groups (year and indicator) of three counties and their 合计."""
+    text = HEADER
+    for group in range(groups):
+        year, key = 2000 + group // 2, ("MMR", "IMR")[group % 2]
+        units = [f"县{c},{year},{key},{c + group % 3},{1000 * (c + 1)}\n" for c in range(3)]
+        total = f"合计,{year},{key},{sum(c + group % 3 for c in range(3))},6000\n"
+        text += (total + "".join(units)) if above else ("".join(units) + total)
+    return text
+
+
+@pytest.mark.parametrize("above", [False, True], ids=["totals-under", "totals-above"])
+@pytest.mark.parametrize("chunk", [3, 4, 5, 7])  # a group (4 rows) longer than a chunk: not whole
+def test_a_total_row_is_judged_with_its_units_whatever_the_chunk(
+    above, chunk, tmp_path, capsys, monkeypatch
+):
+    """A 合计 first in a chunk, its units ending the chunk before, was printed as an area
+    of its own ("labelled as a total but has no units under it"), and a group cut in two
+    was checked against part of its units (a false difference)."""
+    monkeypatch.setattr(_stream, "CHUNK_LINES", chunk)
+    monkeypatch.setattr(_stream, "_HEAD_LINES", 3)
+    path = tmp_path / "counts.csv"
+    path.write_text(_with_totals(above), encoding="utf-8")
+    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    monkeypatch.setattr(_commands, "streamable", lambda path: False)
+    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv")
+    assert streamed == whole
+    assert "合计" not in streamed[1] and "differ" not in streamed[2]
+    assert streamed[2].count("is a total row by its label") == 12

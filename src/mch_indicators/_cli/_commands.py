@@ -24,7 +24,7 @@ from mch_indicators._catalog import Catalog, builtin_catalog, load_definitions
 from mch_indicators._checks import CheckTable, checks_of
 from mch_indicators._checks import checks as checks_table
 from mch_indicators._cli._frames import frame_chunks, stream_chunks
-from mch_indicators._cli._stream import read_chunks, streamable
+from mch_indicators._cli._stream import read_chunks, streamable, whole_groups
 from mch_indicators._cli._tables import render
 from mch_indicators._cli._words import cli_text, describe_error, error_reason
 from mch_indicators._display import (
@@ -413,7 +413,8 @@ def _compute_stream(args: argparse.Namespace, catalog: Catalog) -> Iterator[str]
         chunks.close()
         return None
     options = {"catalog": catalog, **_compute_options(args)}
-    parts = (compute(frame, **options) for frame in _non_empty(first, chunks))
+    frames = whole_groups(_non_empty(first, chunks), catalog)
+    parts = (compute(frame, **options) for frame in frames)
     found: list[CheckTable] = []
     results = _noted(_located_errors(parts, args.file, args.lang), found)
     first_result = next(results, None)

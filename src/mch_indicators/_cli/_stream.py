@@ -6,8 +6,10 @@ numbers, rows labelled by their line in the file): the lines above the first rec
 (title rows, the header) are put in front of every chunk, and the chunk's line
 numbers are moved to where its lines are in the file. A chunk ends only where the
 quotes balance, so a quoted cell spanning lines is never cut. Every row of a long
-table is computed on its own, so each chunk is computed and written before the next is
-read: memory is bounded by the chunk, whatever the size of the file. An office's wide
+table is computed on its own, except a total row (合计), judged with the units of its
+group: :func:`whole_groups` cuts the chunks where a group ends, so each chunk is computed
+and written once the next is read, and memory is bounded by a few chunks, whatever the
+size of the file. An office's wide
 table is not streamed: its rows are judged together (two rows of one unit and period
 are refused, a total row is no unit), so ``compute`` reads it whole.
 
@@ -26,6 +28,8 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from mch_indicators._checks import checks_of
 from mch_indicators._io._delimited import choose_delimiter, line_ends, read_delimited
 from mch_indicators._io._source import spreadsheet_kind
@@ -40,13 +44,15 @@ from mch_indicators._io._text import (
     refuse_mixed_in,
 )
 from mch_indicators._labels import input_error
+from mch_indicators._optional import pandas
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from mch_indicators._catalog import Catalog
     from mch_indicators._io._numbers import Decimal
 
-__all__ = ["CHUNK_LINES", "read_chunks", "streamable"]
+__all__ = ["CHUNK_LINES", "read_chunks", "streamable", "whole_groups"]
 
 #: Lines read, computed and written at a time.
 CHUNK_LINES = 1 << 16
@@ -207,3 +213,47 @@ def _shifted(frame: pd.DataFrame, offset: int) -> pd.DataFrame:
     if offset:
         frame.index = frame.index + offset
     return frame
+
+
+def whole_groups(frames: Iterator[pd.DataFrame], catalog: Catalog) -> Iterator[pd.DataFrame]:
+    """Chunks of a long table cut where a total row (合计) meets its units, not through them.
+
+    ``compute`` judges a total row by the units beside it in its chunk: a 合计 first in a
+    chunk, its units at the end of the one before, was computed as an area of its own,
+    and a group cut in two was checked against part of its units. A chunk is given once
+    the next is read: the total rows the next one starts with join it, and it is cut after
+    its last total row (before it, when the file writes totals above their units, as its
+    first row says), the rows past the cut going on with the next chunk. A chunk with no
+    total goes on with the next one, unless it is a whole chunk. At most about three
+    chunks are held, and a group is judged whole unless it is longer than a chunk.
+    """
+    from mch_indicators._adapters._pandas._units import total_label_rows
+
+    held: pd.DataFrame | None = None  # read, not yet given
+    above: bool | None = None  # totals written above their units
+    for frame in frames:
+        totals = total_label_rows(frame, catalog)
+        if above is None:
+            above = bool(totals.size and totals[0])
+        if held is not None:
+            lead = 0 if above else int(np.argmin(totals)) if not totals.all() else len(totals)
+            if lead:  # the totals of the units that end the chunk before
+                held, frame = _joined(held, frame.iloc[:lead]), frame.iloc[lead:]
+            ends = np.flatnonzero(total_label_rows(held, catalog))
+            if ends.size:
+                cut = int(ends[-1]) + (0 if above else 1)
+            else:  # no total yet: the rows go on with the next chunk, up to a chunk's worth
+                cut = len(held) if len(held) >= CHUNK_LINES else 0
+            if cut > 0:
+                yield held.iloc[:cut]
+            frame = _joined(held.iloc[cut:], frame) if cut < len(held) else frame
+        held = frame
+    if held is not None and len(held):
+        yield held
+
+
+def _joined(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """Two pieces of a table's chunks as one frame, with the later piece's read checks."""
+    joined: pd.DataFrame = pandas().concat([first, second])
+    joined.attrs = dict(second.attrs)
+    return joined

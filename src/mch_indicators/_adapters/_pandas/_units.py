@@ -56,6 +56,7 @@ from mch_indicators._errors import (
     TOTALS_DROP,
     Hint,
     InvalidInputError,
+    MCHIndicatorsError,
     Words,
     row_names,
     row_span,
@@ -92,6 +93,7 @@ __all__ = [
     "office_units",
     "refuse_engine_totals",
     "respelt",
+    "total_label_rows",
     "year_columns",
 ]
 
@@ -367,6 +369,31 @@ def _per_row(
     """``test`` of each row's label, asked once per distinct label (``distinct``: of ``texts``)."""
     codes, uniques = _distinct(texts) if distinct is None else distinct
     return np.fromiter(map(test, uniques), dtype=bool, count=len(uniques))[codes]
+
+
+def total_label_rows(frame: pd.DataFrame, catalog: Catalog | None = None) -> BoolArray:
+    """Which rows of ``frame`` an area column labels as a total (合计, 全县, 甲县小计...).
+
+    The area columns are found by their headers, as :func:`office_units` finds them;
+    each distinct label is asked once. No area column: no row.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> total_label_rows(pd.DataFrame({"县区": ["甲县", "合计"], "活产数": [1, 1]})).tolist()
+    [False, True]
+    """
+    from mch_indicators._adapters._pandas._match import match_columns
+
+    found = np.zeros(len(frame), dtype=bool)
+    try:
+        areas, _ = label_columns(match_columns(frame, catalog=catalog))
+    except MCHIndicatorsError:
+        return found
+    words = layout()
+    for column in areas:
+        found |= _per_row(_texts(frame[column]), partial(is_total_label, words=words))
+    return found
 
 
 def _classify(distinct: Distinct, words: Layout) -> tuple[BoolArray, BoolArray]:
