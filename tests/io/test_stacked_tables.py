@@ -331,3 +331,33 @@ def test_blank_labelled_totals_of_stacked_blocks_are_refused_not_summed_as_strat
     strata = HEADER + "甲县,2024,1000,5\n乙县,2024,2000,6\n,2024,400,1\n"
     pooled = mch.pool(read(strata), "IMR")  # a blank stratum that sums nothing stays one
     assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [12, 3400, 3]
+
+
+def test_stacked_tables_with_their_totals_above_are_refused():
+    """合计 first, as statistical tables write it: each 合计 sums the block under it."""
+    stacked = (
+        HEADER + "合计,2024,3000,11\n甲县,2024,1000,5\n乙县,2024,2000,6\n"
+        "合计,2024,1200,5\n丙县,2024,500,2\n丁县,2024,700,3\n"
+    )
+    with pytest.raises(mch.InvalidInputError) as caught:
+        mch.pool(read(stacked), "IMR")
+    assert "is the sum of the 2 units of rows 3 to 4 only, not of all the units under it" in (
+        str(caught.value)
+    )
+    assert "只等于第3至4行的2个单位之和，而不是其下所有单位之和" in caught.value.reason_zh
+    one = HEADER + "合计,2024,4200,16\n甲县,2024,1000,5\n乙县,2024,2000,6\n丙县,2024,500,2\n"
+    pooled = mch.pool(read(one + "丁县,2024,700,3\n"), "IMR")  # one table, its total first
+    assert pooled[["numerator", "denominator", "units"]].iloc[0].tolist() == [16, 4200, 4]
+
+
+def test_a_subtotal_written_above_its_block_sums_the_rows_under_it():
+    """小计 above each block under a 合计 heading the table: the first 小计 had no units
+    since the 合计 and was counted as an area (27 deaths in 7,200 births for 16 in 4,200)."""
+    text = (
+        HEADER + "合计,2024,4200,16\n小计,2024,3000,11\n甲县,2024,1000,5\n乙县,2024,2000,6\n"
+        "小计,2024,1200,5\n丙县,2024,500,2\n丁县,2024,700,3\n"
+    )
+    for pooled in (mch.pool(read(text), "IMR"), mch.pool(read(text))):
+        row = pooled[pooled["indicator"] == "infant_mortality_rate"].iloc[0]
+        assert [row["numerator"], row["denominator"], row["units"]] == [16, 4200, 4]
+        assert mch.checks(pooled)["check"].tolist().count("total_mismatch") == 0

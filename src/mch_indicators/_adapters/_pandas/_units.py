@@ -523,13 +523,27 @@ def _parts(table: _Table, position: int, units: BoolArray) -> BoolArray:
         if texts[position]:
             mask &= texts == texts[position]
     if table.subtotal[position] and level == 0:  # 小计 alone: the rows since the last total
-        total = (table.level >= 0) & ~np.isin(table.how, _NOT_TOTALS)
-        earlier = np.flatnonzero(total & (np.arange(mask.size) < position))
-        start = int(earlier[-1]) + 1 if earlier.size else 0
-        window = np.zeros(mask.size, dtype=bool)
-        window[start:position] = True
-        mask &= window
+        return _subtotal_parts(table, position, mask)
     return mask
+
+
+def _subtotal_parts(table: _Table, position: int, mask: BoolArray) -> BoolArray:
+    """The units a 小计 with no area sums: in general those since the total row before it.
+
+    When those are not its sum and the units up to the next total row are, those (a
+    小计 written above its block, under a 合计 heading the table).
+    """
+    total = (table.level >= 0) & ~np.isin(table.how, _NOT_TOTALS)
+    rows = np.arange(mask.size)
+    earlier = np.flatnonzero(total & (rows < position))
+    start = int(earlier[-1]) + 1 if earlier.size else 0
+    before = mask & (rows >= start) & (rows < position)
+    if _sums_match(table, position, before):
+        return before
+    later = np.flatnonzero(total & (rows > position))
+    stop = int(later[0]) if later.size else mask.size
+    after = mask & (rows > position) & (rows < stop)
+    return after if _sums_match(table, position, after) else before
 
 
 def _sums_match(table: _Table, position: int, parts: BoolArray) -> bool:
@@ -808,19 +822,18 @@ def _refuse_stacked(table: _Table, words: Layout, hint: Hint | None) -> None:
 def _refuse_blocks(
     table: _Table, ends: list[int], units: npt.NDArray[np.intp], words: Layout, hint: Hint | None
 ) -> None:
-    """:func:`_refuse_stacked` of the total rows ``ends`` of one group and their ``units``."""
-    blocks, start = [], -1
-    for end in ends:
-        block = units[(units > start) & (units < end)]
-        row = table.values[end]
-        if not block.size or not (np.all(row == table.values[block].sum(axis=0)) and row.any()):
-            return
-        blocks.append(block)
-        start = end
-    above = units[units < ends[-1]]
-    if np.all(table.values[ends[-1]] == table.values[above].sum(axis=0)):
-        return  # a closing total over the blocks: one table
-    texts = [table.area_text[int(table.level[end])][end] for end in ends[:-1]]
+    """:func:`_refuse_stacked` of the total rows ``ends`` of one group and their ``units``.
+
+    The totals are under their blocks, or above them (合计 first, as statistical
+    tables often write it); either way the total that could close (or open) the table
+    is not the sum of all its units.
+    """
+    found = _blocks_under(table, ends, units) or _blocks_above(table, ends, units)
+    if found is None:
+        return
+    blocks, above = found
+    named = ends[1:] if above else ends[:-1]  # the totals that do not close the table
+    texts = [table.area_text[int(table.level[end])][end] for end in named]
     if not any(is_whole_total_label(text, words) for text in texts):
         return
     rows = np.concatenate(blocks)
@@ -832,7 +845,50 @@ def _refuse_blocks(
     for name, number in zip(names, owner.tolist(), strict=True):
         if seen.setdefault(name, number) != number:
             return  # a unit in two blocks: blocks of periods no column names
-    raise _stacked_error(table, (ends[-2], blocks[-2]), (ends[-1], blocks[-1]), hint)
+    pair = (
+        ((ends[0], blocks[0]), (ends[1], blocks[1]))
+        if above
+        else ((ends[-2], blocks[-2]), (ends[-1], blocks[-1]))
+    )
+    raise _stacked_error(table, *pair, hint, above=above)
+
+
+Blocks = tuple[list[npt.NDArray[np.intp]], bool]
+
+
+def _sums_block(table: _Table, end: int, block: npt.NDArray[np.intp]) -> bool:
+    """Whether total row ``end`` is, in every count, the sum of the units ``block`` (some)."""
+    row = table.values[end]
+    return bool(block.size and row.any() and np.all(row == table.values[block].sum(axis=0)))
+
+
+def _blocks_under(table: _Table, ends: list[int], units: npt.NDArray[np.intp]) -> Blocks | None:
+    """Each total's block of the units since the one before, if each total sums its own."""
+    blocks, start = [], -1
+    for end in ends:
+        block = units[(units > start) & (units < end)]
+        if not _sums_block(table, end, block):
+            return None
+        blocks.append(block)
+        start = end
+    if np.all(table.values[ends[-1]] == table.values[units[units < ends[-1]]].sum(axis=0)):
+        return None  # a closing total over the blocks: one table
+    return blocks, False
+
+
+def _blocks_above(table: _Table, ends: list[int], units: npt.NDArray[np.intp]) -> Blocks | None:
+    """Each total's block of the units up to the next one (totals above), if each sums its own."""
+    if units[0] < ends[0]:
+        return None  # units above the first total: not this layout
+    blocks = []
+    for end, stop in zip(ends, [*ends[1:], int(units[-1]) + 1], strict=True):
+        block = units[(units > end) & (units < stop)]
+        if not _sums_block(table, end, block):
+            return None
+        blocks.append(block)
+    if np.all(table.values[ends[0]] == table.values[units[units > ends[0]]].sum(axis=0)):
+        return None  # an opening total over the blocks: one table
+    return blocks, True
 
 
 def _stacked_error(
@@ -840,8 +896,13 @@ def _stacked_error(
     first: tuple[int, npt.NDArray[np.intp]],
     second: tuple[int, npt.NDArray[np.intp]],
     hint: Hint | None,
+    *,
+    above: bool = False,
 ) -> InvalidInputError:
-    """The error naming two tables' total rows (each with its block of units) and the rows."""
+    """The error naming two tables' total rows (each with its block of units) and the rows.
+
+    ``above``: the totals are written above their blocks.
+    """
     said: dict[str, object] = {}
     for which, (end, units) in (("first", first), ("second", second)):
         start, last = table.row_name(int(units[0])), table.row_name(int(units[-1]))
@@ -856,7 +917,7 @@ def _stacked_error(
         }  # fmt: skip
     period = table.period_of(second[0])
     said["period"] = Words(f" ({period})", f"（{period}）") if period else Words("", "")
-    text = words("stacked_tables", **said)
+    text = words("stacked_tables_above" if above else "stacked_tables", **said)
     error = InvalidInputError(text.en, reason_zh=text.zh, hint=hint, row=table.row_name(second[0]))
     error.place = place_text([table.unit_of(second[0]), period])  # type: ignore[attr-defined]
     return error
