@@ -457,7 +457,7 @@ def test_an_office_table_s_refusals_are_chinese_under_lang_zh(tmp_path):
     book = openpyxl.Workbook()
     book.active.title = "封面"
     book.active.append(["某某县2024年妇幼卫生年报"])
-    book.active.append(["报送单位：某某县妇幼保健院"])
+    book.active.append(["卫生健康统计报表"])  # a second title line, read as a row of data
     data = book.create_sheet("数据")
     data.append(["县区", "年份", "活产数", "孕产妇死亡数"])
     data.append(["甲县", 2024, 1000, 1])

@@ -440,7 +440,7 @@ numerator = { id = "hostile_events", name = { en = "[x](javascript:alert(1))", z
 definition = { en = "Events." } }
 denominator = "live_births"
 definition = { en = DEFINITION, zh = "<img src=x onerror=alert(1)>\\n> 引用" }
-sources = [{ document = "Local protocol 2024" }]
+sources = [{ document = "Local protocol [2024](javascript:alert(1))", section = "# <img src=x>" }]
 note = "`code` **bold** ~~gone~~"
 """.replace(
     "DEFINITION",
@@ -464,7 +464,8 @@ def test_fhir_markdown_fields_hold_a_definitions_text_inert(tmp_path: Path) -> N
     path.write_text(HOSTILE, encoding="utf-8")
     measure = export.fhir_measure(mch.load_definitions(path)["hostile_rate"])
     zh = measure["_description"]["extension"][0]["extension"][1]["valueMarkdown"]
-    for text in (measure["description"], measure["guidance"], zh):
+    citation = measure["relatedArtifact"][0]["citation"]  # Markdown too (RelatedArtifact)
+    for text in (measure["description"], measure["guidance"], zh, citation):
         assert _markup_left(text) == []
     assert measure["description"].startswith(r"See \[here\](javascript:alert(1)) \<script\>")
     assert "\n\\# heading\n\\- item\n1\\. first" in measure["description"]

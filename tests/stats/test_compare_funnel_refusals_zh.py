@@ -71,7 +71,7 @@ CASES: dict[str, tuple[Callable[[], object], str, str, tuple[str, ...]]] = {
     "funnel: rate_type": (
         lambda: stats.funnel_limits([1], rate=[5.0], statistic="rate", rate_type="odd", years=1),
         "rate_type must be one of 'crude', 'dsr' for a rate funnel, got 'odd'",
-        "rate 漏斗图的 rate_type 须为以下之一：'crude'、'dsr'；收到 'odd'",
+        "率漏斗图的 rate_type 须为以下之一：'crude'、'dsr'；收到 'odd'",
         ("rate", "rate_type", "crude", "dsr", "odd"),
     ),
     "funnel: a ratio's multiplier": (

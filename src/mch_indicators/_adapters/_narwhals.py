@@ -418,9 +418,9 @@ def pool_any_frame(
 
 
 def _group(kept: dict[str, Any], keys: list[str], position: int) -> Any:
-    """The key value(s) of the group at ``position`` (``"all rows"`` without keys, as pandas)."""
+    """The key value(s) of the group at ``position`` (None without keys: the one group)."""
     if not keys:
-        return "all rows"
+        return None
     values = tuple(kept[key][position] for key in keys)
     return values[0] if len(values) == 1 else values
 

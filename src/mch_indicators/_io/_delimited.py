@@ -394,6 +394,9 @@ def _typed(
     blank = np.zeros(frame.shape, dtype=bool)
     if text:
         blank[:, text] = frame.iloc[:, text].to_numpy(dtype=object) == ""
+    unheaded = [i for i in text if i >= len(header) or not str(header[i]).strip()]
+    if unheaded:  # spaces alone are no data under no header (as in a workbook)
+        blank[:, unheaded] = blank_values(frame.iloc[:, unheaded].to_numpy(dtype=object))
     filled = ~_empty_rows(frame, text)
     if not filled.all():
         frame = frame[filled]

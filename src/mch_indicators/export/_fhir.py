@@ -197,7 +197,9 @@ def fhir_measure(indicator: Indicator, *, base_url: str = BASE_URL) -> dict[str,
         "relatedArtifact": [
             {
                 "type": "citation",
-                "citation": ", ".join(filter(None, [source.document, source.section])),
+                "citation": markdown_text(
+                    ", ".join(filter(None, [source.document, source.section]))
+                ),
                 **({"url": source.url} if source.url else {}),
             }
             for source in indicator.sources

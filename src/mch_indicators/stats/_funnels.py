@@ -100,6 +100,13 @@ class Significance(StrEnum):
 # -- input checks --------------------------------------------------------------------------
 
 
+def _kind(statistic: str) -> Words | str:
+    """A funnel's kind as its messages say it (比例, 率, 比 in Chinese); another as given."""
+    if statistic in ("proportion", "rate", "ratio"):
+        return words(f"funnel_statistic_{statistic}")
+    return statistic
+
+
 def _counts(values: npt.ArrayLike, name: str) -> FloatArray:
     array = np.atleast_1d(coerce_counts(values, name)).astype(np.float64, copy=False)
     if array.ndim != 1:
@@ -137,7 +144,7 @@ def _statistic(statistic: str) -> Statistic:
 def _choice(value: str | None, name: str, allowed: tuple[str, ...], statistic: str) -> str:
     if value not in allowed:
         raise error_of(
-            InvalidInputError, "funnel_choice", name=name, statistic=statistic, value=value,
+            InvalidInputError, "funnel_choice", name=name, statistic=_kind(statistic), value=value,
             allowed=Words.listing(repr(choice) for choice in allowed),
         )  # fmt: skip
     return value
@@ -199,9 +206,9 @@ def _prepare(
     if kind == "rate":
         return _prepare_rate(x, n, r, multiplier, rate_type, years, need_years)
     if n is None:
-        raise error_of(InvalidInputError, "funnel_needs_denominators", statistic=kind)
+        raise error_of(InvalidInputError, "funnel_needs_denominators", statistic=_kind(kind))
     if r is not None or rate_type is not None or years is not None:
-        raise error_of(InvalidInputError, "funnel_rate_arguments", statistic=kind)
+        raise error_of(InvalidInputError, "funnel_rate_arguments", statistic=_kind(kind))
     _no_missing(x, "numerator", "funnel_needs_count")
     _no_missing(n, "denominator", "funnel_needs_denominator")
     if kind == "ratio":
