@@ -546,13 +546,16 @@ def _subtotal_parts(table: _Table, position: int, mask: BoolArray) -> BoolArray:
     return after if _sums_match(table, position, after) else before
 
 
-def _sums_match(table: _Table, position: int, parts: BoolArray) -> bool:
-    """Whether a row's counts are the sum of ``parts`` in every column (some not zero)."""
-    if not parts.any() or not table.counts:
+def _sums_match(table: _Table, position: int, parts: BoolArray | npt.NDArray[np.intp]) -> bool:
+    """Whether a row's counts are the sum of ``parts`` (a mask, or rows) in every column.
+
+    Some count not zero; no parts, no sum.
+    """
+    rows = np.flatnonzero(parts) if parts.dtype == np.bool_ else parts
+    if not rows.size or not table.counts:
         return False
     row = table.values[position]
-    sums = table.values[parts].sum(axis=0)
-    return bool(np.all(row == sums) and np.nansum(row) > 0)
+    return bool(np.all(row == table.values[rows].sum(axis=0)) and np.nansum(row) > 0)
 
 
 def _other_units(table: _Table, rows: npt.NDArray[np.intp], end: int) -> int:
@@ -698,11 +701,7 @@ def _sums_block_above(
     start = int(before[-1]) if before.size else -1
     rows = np.flatnonzero(parts)
     block = rows[(rows > start) & (rows < position)]
-    if block.size < 2 or not table.counts:
-        return 0
-    row = table.values[position]
-    sums = bool(row.any() and np.all(row == table.values[block].sum(axis=0)))
-    return int(block.size) if sums else 0
+    return int(block.size) if block.size >= 2 and _sums_match(table, position, block) else 0
 
 
 def _blank_error(
@@ -856,18 +855,12 @@ def _refuse_blocks(
 Blocks = tuple[list[npt.NDArray[np.intp]], bool]
 
 
-def _sums_block(table: _Table, end: int, block: npt.NDArray[np.intp]) -> bool:
-    """Whether total row ``end`` is, in every count, the sum of the units ``block`` (some)."""
-    row = table.values[end]
-    return bool(block.size and row.any() and np.all(row == table.values[block].sum(axis=0)))
-
-
 def _blocks_under(table: _Table, ends: list[int], units: npt.NDArray[np.intp]) -> Blocks | None:
     """Each total's block of the units since the one before, if each total sums its own."""
     blocks, start = [], -1
     for end in ends:
         block = units[(units > start) & (units < end)]
-        if not _sums_block(table, end, block):
+        if not _sums_match(table, end, block):
             return None
         blocks.append(block)
         start = end
@@ -883,7 +876,7 @@ def _blocks_above(table: _Table, ends: list[int], units: npt.NDArray[np.intp]) -
     blocks = []
     for end, stop in zip(ends, [*ends[1:], int(units[-1]) + 1], strict=True):
         block = units[(units > end) & (units < stop)]
-        if not _sums_block(table, end, block):
+        if not _sums_match(table, end, block):
             return None
         blocks.append(block)
     if np.all(table.values[ends[0]] == table.values[units[units > ends[0]]].sum(axis=0)):
