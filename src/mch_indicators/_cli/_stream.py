@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from mch_indicators._checks import checks_of
 from mch_indicators._io._delimited import choose_delimiter, line_ends, read_delimited
@@ -230,26 +231,35 @@ def whole_groups(frames: Iterator[pd.DataFrame], catalog: Catalog) -> Iterator[p
     from mch_indicators._adapters._pandas._units import total_label_rows
 
     held: pd.DataFrame | None = None  # read, not yet given
+    held_totals = np.zeros(0, dtype=bool)  # which of its rows are totals (asked once a row)
     above: bool | None = None  # totals written above their units
     for frame in frames:
         totals = total_label_rows(frame, catalog)
         if above is None:
             above = bool(totals.size and totals[0])
         if held is not None:
-            lead = 0 if above else int(np.argmin(totals)) if not totals.all() else len(totals)
+            lead = 0 if above else _leading(totals)
             if lead:  # the totals of the units that end the chunk before
                 held, frame = _joined(held, frame.iloc[:lead]), frame.iloc[lead:]
-            ends = np.flatnonzero(total_label_rows(held, catalog))
+                held_totals, totals = np.concatenate([held_totals, totals[:lead]]), totals[lead:]
+            ends = np.flatnonzero(held_totals)
             if ends.size:
                 cut = int(ends[-1]) + (0 if above else 1)
             else:  # no total yet: the rows go on with the next chunk, up to a chunk's worth
                 cut = len(held) if len(held) >= CHUNK_LINES else 0
             if cut > 0:
                 yield held.iloc[:cut]
-            frame = _joined(held.iloc[cut:], frame) if cut < len(held) else frame
-        held = frame
+            if cut < len(held):
+                frame = _joined(held.iloc[cut:], frame)
+                totals = np.concatenate([held_totals[cut:], totals])
+        held, held_totals = frame, totals
     if held is not None and len(held):
         yield held
+
+
+def _leading(totals: npt.NDArray[np.bool_]) -> int:
+    """How many rows a chunk starts with that are totals."""
+    return len(totals) if totals.all() else int(np.argmin(totals))
 
 
 def _joined(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
