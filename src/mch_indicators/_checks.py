@@ -244,7 +244,7 @@ def _named_rows(key: str, value: object) -> object:
 def _in(value: object, lang: str) -> object:
     """``value`` in ``lang``: one of its languages when it is said in both."""
     if isinstance(value, Words):
-        return value.zh if lang == "zh" else value.en
+        return value.said_in(lang)
     return value[lang] if isinstance(value, Mapping) else value
 
 

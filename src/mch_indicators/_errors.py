@@ -425,6 +425,10 @@ class Words:
     def __str__(self) -> str:
         return self.en
 
+    def said_in(self, lang: str) -> str:
+        """The text in ``lang``: Chinese for ``"zh"``, else English."""
+        return self.zh if lang == "zh" else self.en
+
     @classmethod
     def listing(cls, items: Iterable[object]) -> Words:
         """Items as a message lists them: ``a, b`` in English, ``a、b`` in Chinese.

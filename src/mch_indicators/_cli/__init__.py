@@ -53,7 +53,7 @@ from mch_indicators._cli._words import (
     lang_of_argv,
 )
 from mch_indicators._display import terminal_text
-from mch_indicators._labels import Lang, Words, fields, label, os_reason
+from mch_indicators._labels import Lang, fields, label, os_reason
 from mch_indicators._model import Domain, Kind
 
 if TYPE_CHECKING:
@@ -357,11 +357,6 @@ def build_parser(lang: Lang = "en") -> argparse.ArgumentParser:
     return parser
 
 
-def _said(words: Words, lang: Lang) -> str:
-    """``words`` in ``lang``."""
-    return words.zh if lang == "zh" else words.en
-
-
 def _say(message: str, lang: Lang = "en") -> None:
     """One line on standard error (as much of it as can be written)."""
     sep = "：" if lang == "zh" else ": "
@@ -411,7 +406,7 @@ def _write(output: str | Iterator[str], lang: Lang = "en") -> int:
         return EXIT_INPUT
     except OSError as error:
         _silence_stdout()
-        _say(cli_text("cannot_write", lang, reason=_said(os_reason(error), lang)), lang)
+        _say(cli_text("cannot_write", lang, reason=os_reason(error).said_in(lang)), lang)
         return EXIT_OUTPUT
     return EXIT_OK
 
@@ -456,7 +451,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_INPUT
         except OSError as error:  # writing --help or --version; files are read by the library
             _silence_stdout()
-            _say(cli_text("cannot_write", lang, reason=_said(os_reason(error), lang)), lang)
+            _say(cli_text("cannot_write", lang, reason=os_reason(error).said_in(lang)), lang)
             return EXIT_OUTPUT
         except Exception as error:
             if os.environ.get("MCH_INDICATORS_DEBUG"):
