@@ -28,6 +28,17 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
     return status, captured.out, captured.err
 
 
+def _streamed_as_whole(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[int, str, str]:
+    """The command streamed, asserted equal to the same command reading the file whole."""
+    streamed = _run(capsys, *args)
+    with monkeypatch.context() as whole_file:
+        whole_file.setattr(_commands, "streamable", lambda path: False)
+        assert streamed == _run(capsys, *args)
+    return streamed
+
+
 @pytest.fixture
 def tiny_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_stream, "CHUNK_LINES", 7)
@@ -52,10 +63,9 @@ def test_streamed_output_equals_the_whole_file_read(case, fmt, tmp_path, capsys,
     path.write_bytes(text.encode(encoding))
     chunks = list(_stream.read_chunks(str(path), "counts.csv", encoding=None, delimiter=None))
     assert len(chunks) > 3  # many chunks, each read as a whole file would be
-    streamed = _run(capsys, "compute", "--file", str(path), "--format", fmt)
-    monkeypatch.setattr(_commands, "streamable", lambda path: False)
-    whole = _run(capsys, "compute", "--file", str(path), "--format", fmt)
-    assert streamed == whole
+    streamed = _streamed_as_whole(
+        capsys, monkeypatch, "compute", "--file", str(path), "--format", fmt
+    )
     assert streamed[0] == 0
 
 
@@ -99,10 +109,9 @@ def test_latin1_far_down_is_refused_as_the_whole_file_reader_refuses_it(
     text = HEADER + ascii_rows + "Montélimar,2001,MMR,1,900\n" + ascii_rows[:81]
     path = tmp_path / "counts.csv"
     path.write_bytes(text.encode("latin-1"))
-    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv")
-    monkeypatch.setattr(_commands, "streamable", lambda path: False)
-    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv")
-    assert streamed == whole
+    streamed = _streamed_as_whole(
+        capsys, monkeypatch, "compute", "--file", str(path), "--format", "csv"
+    )
     status, out, err = streamed
     assert (status, out) == (1, "")
     assert "counts.csv:62: not UTF-8" in err and "'Montélimar,2001,MMR,1,900'" in err
@@ -160,10 +169,9 @@ def test_a_streamed_file_lists_its_data_checks_as_the_whole_file_read(
     them on standard error, each once, whatever the number of chunks."""
     path = tmp_path / "counts.csv"
     path.write_text("某县妇幼年报\n" + HEADER + _rows(40) + "注：数据来源\n", encoding="utf-8")
-    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv", "--lang", lang)
-    monkeypatch.setattr(_commands, "streamable", lambda path: False)
-    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv", "--lang", lang)
-    assert streamed == whole
+    streamed = _streamed_as_whole(
+        capsys, monkeypatch, "compute", "--file", str(path), "--format", "csv", "--lang", lang
+    )
     status, _, err = streamed
     assert status == 0
     lines = err.splitlines()
@@ -186,10 +194,9 @@ def test_a_windows_1252_row_after_utf8_is_refused_naming_its_line_by_both_reader
     monkeypatch.setattr(_stream, "_HEAD_BYTES", 1 << 10)  # the row is far below the head
     path = tmp_path / "counts.csv"
     path.write_bytes(_latin_after_utf8(200))
-    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv")
-    monkeypatch.setattr(_commands, "streamable", lambda path: False)
-    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv")
-    assert streamed == whole
+    streamed = _streamed_as_whole(
+        capsys, monkeypatch, "compute", "--file", str(path), "--format", "csv"
+    )
     status, out, err = streamed
     assert (status, out) == (1, "")
     assert "counts.csv:202: the file is UTF-8 text above this line" in err
@@ -235,10 +242,9 @@ def test_lines_ended_by_a_lone_cr_are_counted_alike_by_both_readers(tmp_path, ca
     text = HEADER.replace("\n", "\r") + ascii_rows + "Montélimar,2001,MMR,1,900\r"
     path = tmp_path / "counts.csv"
     path.write_bytes(text.encode("latin-1"))
-    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv")
-    monkeypatch.setattr(_commands, "streamable", lambda path: False)
-    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv")
-    assert streamed == whole
+    streamed = _streamed_as_whole(
+        capsys, monkeypatch, "compute", "--file", str(path), "--format", "csv"
+    )
     assert streamed[0] == 1 and "counts.csv:202: not UTF-8" in streamed[2]
 
 
@@ -313,9 +319,8 @@ def test_a_total_row_is_judged_with_its_units_whatever_the_chunk(
     monkeypatch.setattr(_stream, "_HEAD_LINES", 3)
     path = tmp_path / "counts.csv"
     path.write_text(_with_totals(above), encoding="utf-8")
-    streamed = _run(capsys, "compute", "--file", str(path), "--format", "csv")
-    monkeypatch.setattr(_commands, "streamable", lambda path: False)
-    whole = _run(capsys, "compute", "--file", str(path), "--format", "csv")
-    assert streamed == whole
+    streamed = _streamed_as_whole(
+        capsys, monkeypatch, "compute", "--file", str(path), "--format", "csv"
+    )
     assert "合计" not in streamed[1] and "differ" not in streamed[2]
     assert streamed[2].count("is a total row by its label") == 12
